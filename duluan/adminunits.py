@@ -26,8 +26,8 @@ from pathlib import Path
 
 __all__ = [
     "PRE2025",
-    "SCHEME_2025",
     "SCHEMES",
+    "SCHEME_2025",
     "SCHEME_2025_START",
     "AdminData",
     "Succession",
