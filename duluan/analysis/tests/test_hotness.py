@@ -1,0 +1,177 @@
+"""Stories for the explainable hotness score."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from duluan.analysis.hotness import (
+    DEFAULT_WEIGHTS_PATH,
+    HotnessWeights,
+    IssueSeries,
+    format_vi,
+    hotness,
+)
+
+
+def _series(counts, *, neg=0.6, intensity=0.5, places=None, sources=None, freq="D", prior=None, sens=0.5):
+    counts = np.asarray(counts, dtype=float)
+    n = len(counts)
+    idx = pd.date_range("2026-01-01", periods=n, freq=freq)
+    return IssueSeries(
+        key="issue-1",
+        index=idx,
+        counts=counts,
+        negative_share=np.where(counts > 0, neg, np.nan),
+        intensity=np.where(counts > 0, intensity, np.nan),
+        sources=np.minimum(counts, 2) if sources is None else sources,
+        places=np.minimum(counts, 2) if places is None else places,
+        sensitivity=sens,
+        prior_rate=prior,
+        freq=freq,
+    )
+
+
+def test_flat_poisson_series_is_never_hot():
+    # given forty issues with a steady 2 signals a day for 60 days
+    rng = np.random.default_rng(7)
+    weights = HotnessWeights()
+    levels = []
+    for _ in range(40):
+        series = _series(rng.poisson(2.0, 60))
+        # when each day from day 30 on is scored with only the data up to that day
+        levels += [hotness(series, now=series.index[t], weights=weights).level for t in range(30, 60)]
+    # then none is hot
+    assert "hot" not in levels
+
+
+def test_injected_spike_turns_hot_on_the_spike_day():
+    # given a steady issue that jumps to 12 signals a day from 4 places on day 40
+    rng = np.random.default_rng(3)
+    counts = rng.poisson(2.0, 45).astype(float)
+    counts[40:] = 12
+    places = np.minimum(counts, 2)
+    places[40:] = 4
+    series = _series(counts, neg=0.8, places=places)
+    # when scoring the day before and the spike day
+    before = hotness(series, now=series.index[39], weights=HotnessWeights())
+    on = hotness(series, now=series.index[40], weights=HotnessWeights())
+    # then the spike day is hot and growth drives it
+    assert before.level != "hot"
+    assert on.level == "hot"
+    growth = next(c for c in on.components if c.name == "growth")
+    assert growth.value > 0.5
+    assert "gấp" in growth.explanation_vi and "×" in growth.explanation_en
+
+
+def test_contributions_add_up_to_the_score_and_each_is_explained():
+    # given any series
+    series = _series([0, 1, 3, 2, 8, 9])
+    # when scored
+    h = hotness(series, now=series.index[-1], weights=HotnessWeights())
+    # then the score is the sum of the contributions and every component is explained in both languages
+    assert h.score == pytest.approx(sum(c.contribution for c in h.components), abs=0.05)
+    assert 0 <= h.score <= 100
+    assert [c.name for c in h.components] == list(HotnessWeights.COMPONENTS)
+    assert all(c.explanation_vi and c.explanation_en for c in h.components)
+
+
+def test_new_issue_uses_the_topic_prior_baseline():
+    # given two brand-new issues (one period of history) in a topic that usually sees 0.5 a day
+    small = _series([3], prior=0.5)
+    large = _series([30], prior=0.5, places=[8], sources=[6])
+    # when scored on their first day
+    h_small = hotness(small, now=small.index[0], weights=HotnessWeights())
+    h_large = hotness(large, now=large.index[0], weights=HotnessWeights())
+    # then the small one is not hot, the large one is, and both baselines are the prior
+    assert h_small.level != "hot"
+    assert h_large.level == "hot"
+    assert h_small.facts["baseline_rate"] == pytest.approx(0.5)
+    assert h_small.facts["baseline_periods_used"] == 0
+
+
+def test_a_busier_topic_prior_makes_the_same_volume_less_surprising():
+    # given the same new issue in a quiet topic and in a busy topic
+    quiet = _series([10], prior=0.3)
+    busy = _series([10], prior=5.0)
+    # when scored
+    g_quiet = hotness(quiet, now=quiet.index[0], weights=HotnessWeights()).facts["surprise"]
+    g_busy = hotness(busy, now=busy.index[0], weights=HotnessWeights()).facts["surprise"]
+    # then growth is more surprising in the quiet topic
+    assert g_quiet > g_busy
+
+
+def test_score_reads_nothing_after_now():
+    # given a series with a spike after day 20
+    counts = np.full(30, 2.0)
+    counts[21:] = 40
+    series = _series(counts)
+    truncated = _series(counts[:21])
+    # when scoring day 20 on the full and on the truncated series
+    full = hotness(series, now=series.index[20], weights=HotnessWeights())
+    cut = hotness(truncated, now=truncated.index[20], weights=HotnessWeights())
+    # then the results are identical
+    assert full.score == cut.score
+    assert full.components == cut.components
+
+
+def test_an_issue_that_went_quiet_cools_down():
+    # given an issue that was loud and then silent for a week
+    series = _series([20, 25, 30] + [0] * 7)
+    # when scored at the loud peak and after the silence
+    peak = hotness(series, now=series.index[2], weights=HotnessWeights())
+    later = hotness(series, now=series.index[-1], weights=HotnessWeights())
+    # then it was hot and is now normal, with recency explaining the age of the last signal
+    assert peak.level == "hot"
+    assert later.level == "normal"
+    recency = next(c for c in later.components if c.name == "recency")
+    assert "7 ngày" in recency.explanation_vi
+
+
+def test_hourly_series_speak_in_hours():
+    # given an hourly series
+    series = _series([0, 1, 0, 2, 9, 12], freq="h")
+    # when scored
+    h = hotness(series, now=series.index[-1], weights=HotnessWeights())
+    # then the explanations count hours
+    volume = next(c for c in h.components if c.name == "volume")
+    assert "giờ" in volume.explanation_vi and "hours" in volume.explanation_en
+
+
+def test_weights_round_trip_and_reject_unknown_keys():
+    # given the shipped weights file
+    shipped = json.loads(DEFAULT_WEIGHTS_PATH.read_text(encoding="utf-8"))
+    # when loaded, edited and dumped
+    weights = HotnessWeights.load_default()
+    edited = HotnessWeights.from_dict({**weights.to_dict(), "growth": 40.0})
+    # then the file matches the dataclass and edits survive; typos and bad thresholds are refused
+    assert weights == HotnessWeights(**shipped)
+    assert edited.growth == 40.0
+    with pytest.raises(ValueError, match="unknown"):
+        HotnessWeights.from_dict({"grwoth": 1.0})
+    with pytest.raises(ValueError):
+        HotnessWeights.from_dict({"hot_threshold": 30.0})
+
+
+def test_higher_weight_on_a_component_raises_its_share():
+    # given a very negative issue
+    series = _series([2, 2, 2, 2, 3], neg=1.0)
+    # when the negative weight is doubled
+    base = hotness(series, now=series.index[-1], weights=HotnessWeights())
+    heavier = hotness(series, now=series.index[-1], weights=HotnessWeights(negative=24.0))
+
+    # then the negative contribution grows
+    def negative(h):
+        return next(c.contribution for c in h.components if c.name == "negative")
+
+    assert negative(heavier) > negative(base)
+
+
+def test_vietnamese_numbers():
+    # given numbers / when formatted / then Vietnamese marks are used
+    assert format_vi(1234.5) == "1.234,5"
+    assert format_vi(3.0) == "3"
+    assert format_vi(0.25, 2) == "0,25"
