@@ -1,0 +1,430 @@
+"""Vietnamese text normalisation: the first step of the analysis engine.
+
+``normalise(text)`` returns a :class:`Normalised` record holding
+
+- ``text``: the display form — Unicode NFC, one canonical tone-mark placement, zero-width and control
+  characters removed, personal data (URLs, e-mail addresses, phone numbers) replaced by the placeholders
+  ``<url>``, ``<email>``, ``<phone>``, common chat spellings expanded (``ko`` → ``không``), case kept
+  (administrative abbreviations such as ``UBND``, ``HĐND``, ``KT-XH`` are never touched);
+- ``folded``: ``text`` lower-cased and accent-free (``đ`` → ``d``), *character for character the same
+  length as* ``text`` so an offset found in one is valid in the other;
+- ``spans``: where the personal data was, as offsets into the *original* text, so a reviewer can find
+  it while no model ever sees it.
+
+Tone placement. Vietnamese writes the tone of the open syllables ``oa``, ``oe``, ``uy`` either on the
+first vowel (``hòa``, ``khỏe``, ``thúy`` — the placement of the Government's own documents and of the
+official unit names such as "Thanh Hóa", "Khánh Hòa", "Hòa Bình") or on the second (``hoà``, ``khoẻ``,
+``thuý``). The brief calls the former the "modern new style"; whatever the label, :func:`canonical_tones`
+always writes the *first-vowel* form for these open syllables, and the second-vowel form where a
+letter follows (``hoàng``, ``ngoài``, ``khuỷu``) or after ``qu`` (``quý``), which is where both
+traditions agree. Misplaced tones in closed syllables (``hòang``) are corrected too.
+
+Everything is compiled regular expressions and ``str.translate``; there is no per-character Python loop
+on the common path (see ``bench_normalise`` in :mod:`duluan.analysis.tests.test_normalise` for the
+measured rate).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = [
+    "PLACEHOLDERS",
+    "Normalised",
+    "Span",
+    "abbreviations",
+    "canonical_tones",
+    "chat_lexicon",
+    "fold",
+    "normalise",
+    "syllables",
+]
+
+DATA_DIR = Path(__file__).parent / "data"
+CHAT_LEXICON_PATH = DATA_DIR / "chat_lexicon.tsv"
+ABBREVIATIONS_PATH = DATA_DIR / "abbreviations.tsv"
+
+URL, EMAIL, PHONE = "url", "email", "phone"
+PLACEHOLDERS = {URL: "<url>", EMAIL: "<email>", PHONE: "<phone>"}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of personal data in the original text: ``original[start:end]``."""
+
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """The result of :func:`normalise`; ``folded`` has exactly the length of ``text``."""
+
+    original: str
+    text: str
+    folded: str
+    spans: tuple[Span, ...]
+
+
+# --- folding -------------------------------------------------------------------------------------
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    candidates = [chr(c) for c in range(0x41, 0x5B)]
+    candidates += [chr(c) for c in range(0xC0, 0x250)]  # Latin-1 Supplement, Latin Extended-A/B
+    candidates += [chr(c) for c in range(0x1E00, 0x1F00)]  # Latin Extended Additional (Vietnamese)
+    for ch in candidates:
+        if ch in "Đđ":
+            table[ord(ch)] = "d"
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        base = base.lower()
+        if len(base) == 1 and base.isascii() and base != ch:
+            table[ord(ch)] = base
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+# ``str.translate`` indexes a list faster than it looks up a dict; characters past its end raise
+# IndexError (a LookupError), which ``translate`` treats as "keep".
+_FOLD_LIST: list[int | str] = list(range(max(_FOLD_TABLE) + 1))
+for _code, _base in _FOLD_TABLE.items():
+    _FOLD_LIST[_code] = _base
+_VIETNAMESE_MARKED = "".join(
+    chr(c) for c in _FOLD_TABLE if not chr(c).isascii() and chr(c).lower() != _FOLD_TABLE[c]
+)
+
+
+def fold(text: str) -> str:
+    """Return ``text`` lower-cased and accent-free (``đ`` → ``d``), for matching.
+
+    For NFC input the result has the same length as the input (one character for one character).
+
+    Args:
+        text: any string; Vietnamese should already be NFC (decomposed marks are kept as they are).
+
+    Returns:
+        The folded string, e.g. ``fold("Ủy ban Đồng Nai") == "uy ban dong nai"``.
+    """
+    folded = text.translate(_FOLD_LIST)
+    if folded.isascii():
+        return folded
+    lowered = folded.lower()
+    if len(lowered) == len(folded):
+        return lowered
+    # A few characters (e.g. "İ") lower-case to two; keep them as they are to keep offsets aligned.
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
+
+
+# --- tone placement ------------------------------------------------------------------------------
+
+_TONE_MARKS = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")  # huyền, sắc, hỏi, ngã, nặng
+
+
+def _with_tone(letter: str, mark: str) -> str:
+    return unicodedata.normalize("NFC", letter + mark)
+
+
+def _build_tone_pairs() -> tuple[dict[str, tuple[str, str]], str]:
+    """Map every toned spelling of oa/oe/uy to (first-vowel form, second-vowel form)."""
+    pairs: dict[str, tuple[str, str]] = {}
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+        for f in (first, first.upper()):
+            for s in (second, second.upper()):
+                for mark in _TONE_MARKS:
+                    on_first = _with_tone(f, mark) + s
+                    on_second = f + _with_tone(s, mark)
+                    pairs[on_first] = pairs[on_second] = (on_first, on_second)
+    firsts = "".join(sorted({k[0] for k in pairs}))
+    toned_seconds = "".join(sorted({k[1] for k in pairs} - set("aAeEyY")))
+    # One leading character class lets the regex engine skip quickly to candidate vowels.
+    alternatives = f"[{firsts}](?:(?<=[oOuU])[{toned_seconds}]|(?<![oOuU])[aAeEyY])"
+    return pairs, alternatives
+
+
+_TONE_PAIRS, _TONE_ALTERNATIVES = _build_tone_pairs()
+_TONE_RE = re.compile(_TONE_ALTERNATIVES)
+
+
+def _place_tone(match: re.Match[str]) -> str:
+    pair = _TONE_PAIRS.get(match.group())
+    if pair is None:  # e.g. "quá", "uế": not an oa/oe/uy syllable
+        return match.group()
+    on_first, on_second = pair
+    string, start, end = match.string, match.start(), match.end()
+    after_qu = start > 0 and string[start - 1] in "qQ"
+    closed = end < len(string) and string[end].isalpha()
+    return on_second if (after_qu or closed) else on_first
+
+
+def canonical_tones(text: str) -> str:
+    """Put tone marks of ``oa``/``oe``/``uy`` syllables in one canonical place.
+
+    Open syllables carry the tone on the first vowel (``hoà`` → ``hòa``, ``thuý`` → ``thúy``,
+    ``khoẻ`` → ``khỏe``); closed ones and ``qu`` syllables on the second (``hòang`` → ``hoàng``,
+    ``qúy`` → ``quý``).
+
+    Args:
+        text: NFC text.
+
+    Returns:
+        The text with canonical tone placement; every other character unchanged.
+    """
+    return _TONE_RE.sub(_place_tone, text)
+
+
+# --- invisible characters ------------------------------------------------------------------------
+
+_INVISIBLE = (
+    [c for c in range(0x00, 0x20) if chr(c) not in "\t\n"]
+    + list(range(0x7F, 0xA0))
+    + [0xAD, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064]
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2066, 0x206A))
+    + [0xFEFF]
+)
+_INVISIBLE_TABLE = dict.fromkeys(_INVISIBLE)
+_INVISIBLE_SET = frozenset(chr(c) for c in _INVISIBLE)
+_SPACES_TABLE = {0xA0: " ", 0x2028: "\n", 0x2029: "\n", 0x202F: " ", 0x2007: " "}
+_ODD_CHAR_RE = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in sorted(set(_INVISIBLE) | set(_SPACES_TABLE))) + "]"
+)
+
+
+# --- personal data -------------------------------------------------------------------------------
+
+_TLDS = "com|vn|net|org|gov|edu|info|io|me|biz|asia|xyz|online|site"
+# Three separate patterns, each run only when a cheap test says it can match: a combined pattern with
+# leading look-behinds is tried at every position and was 10x slower on news leads.
+_EMAIL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_URL_HINT_RE = re.compile(rf"\.(?i:{_TLDS})\b|://|[wW]{{3}}\.")
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"']+"
+    rf"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLDS})(?:\.vn)?(?![\w-])(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
+# Mobile: 0 + 3/5/7/8/9 + 8 digits; landline: 0 + 2 + 9 digits; "+84"/"0084" for the 0; single spaces,
+# dots or dashes anywhere between digits; "(024) 3825 1234".
+_PHONE_RE = re.compile(
+    r"(?:\(\+84\)|\+84|0084|0)[ .-]?(?:\(0\))?(?:[35789](?:[ .-]?\d){8}|2(?:[ .-]?\d){9})(?![\w]|[.,]\d)"
+    r"|\(02\d{1,2}\)[ .-]?\d(?:[ .-]?\d){6,7}(?![\w]|[.,]\d)"
+)
+_PHONE_HINT_RE = re.compile(r"\d[\d .-]{8}")
+_GLUED_BEFORE = frozenset("+.,@_")  # a number glued to these is part of something else
+_URL_TRAILING = ".,;:!?)]}»\"'"
+
+
+# --- chat spellings ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def chat_lexicon() -> dict[str, tuple[str, str]]:
+    """Read the editable chat lexicon (``data/chat_lexicon.tsv``).
+
+    Returns:
+        ``{form: (expansion, scope)}`` with lower-case NFC forms; scope is ``any``, ``lower`` or
+        ``accented`` (see the file header).
+    """
+    return _read_tsv_lexicon(CHAT_LEXICON_PATH)
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, str]:
+    """Read the administrative abbreviations kept as written (``data/abbreviations.tsv``).
+
+    Returns:
+        ``{abbreviation: full form}``, e.g. ``{"UBND": "Ủy ban nhân dân", ...}``.
+    """
+    result: dict[str, str] = {}
+    for line in ABBREVIATIONS_PATH.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            abbreviation, full = line.split("\t")[:2]
+            result[unicodedata.normalize("NFC", abbreviation)] = unicodedata.normalize("NFC", full)
+    return result
+
+
+def _read_tsv_lexicon(path: Path) -> dict[str, tuple[str, str]]:
+    entries: dict[str, tuple[str, str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        form, expansion, scope = [*line.split("\t"), "any"][:3]
+        form = unicodedata.normalize("NFC", form.strip().lower())
+        entries[form] = (unicodedata.normalize("NFC", expansion.strip()), scope.strip() or "any")
+    return entries
+
+
+_NOT_AFTER = r"(?<![\w@#&./<-].)"  # checked after the first letter: a form starts a word
+
+
+def _chat_regex(entries: dict[str, tuple[str, str]]) -> re.Pattern[str] | None:
+    # Case variants are spelt out (lower, and Capitalised unless scope "lower"): ALL-CAPS forms are
+    # abbreviations that must never match. The forms are compiled as a trie whose branches each start
+    # with a literal, so the regex engine can skip to candidate letters (a case-insensitive flat
+    # alternation was ~6x slower on news leads).
+    variants = set(entries)
+    variants |= {f[0].upper() + f[1:] for f, (_, scope) in entries.items() if scope != "lower" and len(f) > 1}
+    if not variants:
+        return None
+    trie: dict = {}
+    for form in variants:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    branches = [re.escape(ch) + _NOT_AFTER + _trie_pattern(child) for ch, child in sorted(trie.items())]
+    return re.compile("(?:" + "|".join(branches) + r")(?![\w@&/-])")
+
+
+def _trie_pattern(node: dict) -> str:
+    alternatives = [re.escape(ch) + _trie_pattern(child) for ch, child in sorted(node.items()) if ch]
+    if not alternatives:
+        return ""
+    body = "(?:" + "|".join(alternatives) + ")"
+    return body + "?" if "" in node else body
+
+
+@lru_cache(maxsize=1)
+def _chat_machinery() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, frozenset[str]]:
+    lexicon = chat_lexicon()
+    protected = frozenset(abbreviations())
+    plain = {f: e for f, e in lexicon.items() if e[1] != "accented"}
+    accented = {f: e for f, e in lexicon.items() if e[1] == "accented"}
+    return _chat_regex(plain), _chat_regex(accented), protected
+
+
+def _expand_chat(match: re.Match[str]) -> str:
+    token = match.group()
+    string, start = match.string, match.start()
+    _, _, protected = _chat_machinery()
+    if token in protected:
+        return token
+    # "50 k" is fifty thousand, not "50 không".
+    if start > 1 and string[start - 2].isdigit() and string[start - 1] == " ":
+        return token
+    expansion = chat_lexicon()[token.lower()][0]
+    if token[0].isupper():
+        return expansion[0].upper() + expansion[1:]
+    return expansion
+
+
+def _expand_chat_spellings(text: str) -> str:
+    plain_re, accented_re, _ = _chat_machinery()
+    if plain_re is not None:
+        text = plain_re.sub(_expand_chat, text)
+    # An unaccented "khong" is only a slip in a text otherwise written with diacritics. Words that the
+    # lexicon itself produces do not count, so normalising twice decides the same way (idempotence).
+    if accented_re is not None and accented_re.search(text) and _written_with_diacritics(text):
+        text = accented_re.sub(_expand_chat, text)
+    return text
+
+
+_MARKED_WORD_RE = re.compile(rf"\w*[{re.escape(_VIETNAMESE_MARKED)}]\w*")
+
+
+@lru_cache(maxsize=1)
+def _expansion_words() -> frozenset[str]:
+    return frozenset(w for expansion, _ in chat_lexicon().values() for w in expansion.lower().split())
+
+
+def _written_with_diacritics(text: str) -> bool:
+    produced = _expansion_words()
+    return any(m.group().lower() not in produced for m in _MARKED_WORD_RE.finditer(text))
+
+
+# --- the step ------------------------------------------------------------------------------------
+
+
+def _find_personal_data(clean: str) -> list[tuple[str, int, int]]:
+    found: list[tuple[str, int, int]] = []
+    if "@" in clean:
+        for m in _EMAIL_RE.finditer(clean):
+            if m.start() == 0 or not (clean[m.start() - 1].isalnum() or clean[m.start() - 1] in ".+-"):
+                found.append((EMAIL, m.start(), m.end()))
+    if _URL_HINT_RE.search(clean):
+        for m in _URL_RE.finditer(clean):
+            start = m.start()
+            if start and (clean[start - 1].isalnum() or clean[start - 1] in "@.-"):
+                continue
+            end = start + len(m.group().rstrip(_URL_TRAILING))
+            found.append((URL, start, end))
+    for m in _PHONE_RE.finditer(clean) if _PHONE_HINT_RE.search(clean) else ():
+        start = m.start()
+        if start and (clean[start - 1].isalnum() or clean[start - 1] in _GLUED_BEFORE):
+            continue
+        found.append((PHONE, start, m.end()))
+    if len(found) > 1:
+        found.sort(key=lambda f: (f[1], -f[2]))
+        kept: list[tuple[str, int, int]] = []
+        for item in found:
+            if not kept or item[1] >= kept[-1][2]:
+                kept.append(item)
+        found = kept
+    return found
+
+
+def _mask(clean: str, found: list[tuple[str, int, int]]) -> str:
+    pieces: list[str] = []
+    last = 0
+    for kind, start, end in found:
+        pieces.append(clean[last:start])
+        pieces.append(PLACEHOLDERS[kind])
+        last = end
+    pieces.append(clean[last:])
+    return "".join(pieces)
+
+
+def normalise(text: str) -> Normalised:
+    """Normalise one Vietnamese text for analysis (see the module docstring for each step).
+
+    Args:
+        text: raw text as received (any Unicode normal form).
+
+    Returns:
+        :class:`Normalised` with the display ``text``, its same-length ``folded`` form and the personal
+        data ``spans`` (offsets into ``text`` as given here).
+    """
+    clean = text
+    offsets: list[int] | None = None
+    if _ODD_CHAR_RE.search(text):
+        clean = text.translate(_INVISIBLE_TABLE)
+        if len(clean) != len(text):
+            offsets = [i for i, ch in enumerate(text) if ch not in _INVISIBLE_SET]
+        clean = clean.translate(_SPACES_TABLE)
+    found = _find_personal_data(clean)
+    masked = _mask(clean, found) if found else clean
+    if offsets is not None:
+        found = [(kind, offsets[start], offsets[end - 1] + 1) for kind, start, end in found]
+    if not masked.isascii():
+        masked = unicodedata.normalize("NFC", masked)
+        masked = _TONE_RE.sub(_place_tone, masked)
+    masked = _expand_chat_spellings(masked)
+    return Normalised(
+        original=text,
+        text=masked,
+        folded=fold(masked),
+        spans=tuple(Span(kind, start, end) for kind, start, end in found),
+    )
+
+
+_SYLLABLE_RE = re.compile(r"<(?:url|email|phone)>|[^\W_]+")
+
+
+def syllables(text: str) -> list[str]:
+    """Split a text into lower-cased syllable tokens of its normalised form, punctuation dropped.
+
+    Placeholders of masked personal data stay single tokens (``<url>``, ``<email>``, ``<phone>``).
+
+    Args:
+        text: raw or already normalised text (normalising twice changes nothing).
+
+    Returns:
+        Tokens such as ``["ubnd", "xã", "tân", "dĩnh", "<phone>"]``.
+    """
+    return _SYLLABLE_RE.findall(normalise(text).text.lower())

@@ -1,0 +1,242 @@
+"""Stories for Vietnamese text normalisation."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from duluan.analysis.normalise import (
+    Span,
+    abbreviations,
+    canonical_tones,
+    chat_lexicon,
+    fold,
+    normalise,
+    syllables,
+)
+
+
+def test_decomposed_input_comes_out_nfc_with_one_tone_placement():
+    # given the same words typed in NFD and with tones on the second vowel
+    raw = unicodedata.normalize("NFD", "Hoà Bình, sức khoẻ, Thuý Kiều, THUỶ LỢI")
+
+    # when normalised
+    result = normalise(raw)
+
+    # then the text is NFC and written with the first-vowel placement of official names
+    assert result.text == "Hòa Bình, sức khỏe, Thúy Kiều, THỦY LỢI"
+    assert unicodedata.is_normalized("NFC", result.text)
+
+
+def test_tone_stays_on_the_second_vowel_where_a_letter_follows_or_after_qu():
+    # given syllables where both traditions agree, and misplaced tones in closed syllables
+    text = "hoàng ngoài khuỷu quý hòang qúy"
+
+    # when the tones are made canonical
+    result = canonical_tones(text)
+
+    # then closed and qu- syllables carry the tone on the second vowel
+    assert result == "hoàng ngoài khuỷu quý hoàng quý"
+
+
+def test_old_and_new_tone_styles_fold_and_normalise_alike():
+    # given the two spellings of the same word
+    # when both are normalised
+    # then they read the same in both forms
+    assert normalise("hoà").text == normalise("hòa").text == "hòa"
+    assert normalise("thuý").folded == normalise("thúy").folded == "thuy"
+
+
+def test_invisible_characters_are_removed_and_spans_still_point_into_the_original():
+    # given a phone number split by a zero-width space and text with a soft hyphen and a BOM
+    raw = "\ufeffGọi 0912\u200b345 678 ngay\u00ad!"
+
+    # when normalised
+    result = normalise(raw)
+
+    # then the invisible characters are gone and the span covers the number as it was written
+    assert result.text == "Gọi <phone> ngay!"
+    assert result.spans == (Span("phone", 5, 17),)
+    assert raw[5:17] == "0912\u200b345 678"
+
+
+def test_vietnamese_phone_formats_are_masked():
+    # given mobile and landline numbers in the formats people write
+    numbers = [
+        "0912345678",
+        "0912.345.678",
+        "0912 345 678",
+        "091-234-5678",
+        "+84 912 345 678",
+        "+84912345678",
+        "(+84) 386 123 456",
+        "0084 912345678",
+        "0356789012",
+        "0708123456",
+        "0589123456",
+        "024 3825 1234",
+        "0222.3812.345",
+        "(024) 3825 1234",
+    ]
+    for number in numbers:
+        raw = f"Liên hệ {number}, xin cảm ơn."
+
+        # when normalised
+        result = normalise(raw)
+
+        # then the number is replaced by a placeholder and its span is the number
+        assert result.text == "Liên hệ <phone>, xin cảm ơn.", number
+        assert [raw[s.start : s.end] for s in result.spans] == [number]
+
+
+def test_numbers_that_are_not_phones_are_kept():
+    # given amounts, years, codes and too-short or too-long digit runs
+    raw = "Năm 2024-2025 chi 035.000.000 đồng, mã 0123456789, số 091234567, 09123456789, 1,0912345678"
+
+    # when normalised
+    result = normalise(raw)
+
+    # then nothing is masked
+    assert result.text == raw
+    assert result.spans == ()
+
+
+def test_urls_and_emails_are_masked_with_their_spans():
+    # given a text with an e-mail, a full URL, a www address and a bare domain
+    raw = (
+        "Gửi tới abc.def@bacninh.gov.vn hoặc xem https://dichvucong.gov.vn/p?id=1), "
+        "www.baomoi.com và vnexpress.net."
+    )
+
+    # when normalised
+    result = normalise(raw)
+
+    # then each is replaced and trailing punctuation stays outside the URL
+    assert result.text == "Gửi tới <email> hoặc xem <url>), <url> và <url>."
+    assert [(s.kind, raw[s.start : s.end]) for s in result.spans] == [
+        ("email", "abc.def@bacninh.gov.vn"),
+        ("url", "https://dichvucong.gov.vn/p?id=1"),
+        ("url", "www.baomoi.com"),
+        ("url", "vnexpress.net"),
+    ]
+
+
+def test_chat_spellings_are_expanded_and_capitalisation_kept():
+    # given a chat message
+    raw = "Ko hiểu sao đường ko dc sửa, ng dân hỏi mãi ntn vs j thì cx bít."
+
+    # when normalised
+    result = normalise(raw)
+
+    # then the chat forms are written out
+    assert result.text == (
+        "Không hiểu sao đường không được sửa, người dân hỏi mãi như thế nào với gì thì cũng biết."
+    )
+
+
+def test_abbreviations_and_all_caps_forms_are_never_expanded_or_lowercased():
+    # given official abbreviations, an all-caps KO, thousands written "50 k", and "Vitamin K"
+    raw = "UBND, HĐND, MTTQ, KT-XH, CSGT, BHXH xã; KO; giá 50 k; Vitamin K; TP.HCM"
+
+    # when normalised
+    result = normalise(raw)
+
+    # then the display form is untouched and only the folded form is lower-case
+    assert result.text == raw
+    assert result.folded == "ubnd, hdnd, mttq, kt-xh, csgt, bhxh xa; ko; gia 50 k; vitamin k; tp.hcm"
+
+
+def test_unaccented_khong_is_expanded_only_in_a_text_written_with_diacritics():
+    # given "khong" in an accented text and in an accent-free text
+    # when both are normalised
+    # then only the accented text reads it as "không" ("khong" may also be "khống")
+    assert normalise("Tôi khong biết việc này").text == "Tôi không biết việc này"
+    assert normalise("toi khong biet viec nay").text == "toi khong biet viec nay"
+
+
+def test_folded_form_is_lowercase_accent_free_and_aligned_with_text():
+    # given a sentence with đ and every tone
+    raw = "Đường ở Đồng Kỵ, Từ Sơn bị hư hỏng nặng; UBND đã hứa sửa."
+
+    # when normalised
+    result = normalise(raw)
+
+    # then the folded form is ASCII lower-case of the same length
+    assert result.folded == "duong o dong ky, tu son bi hu hong nang; ubnd da hua sua."
+    assert len(result.folded) == len(result.text)
+    assert fold("Ủy ban Nhân dân") == "uy ban nhan dan"
+
+
+def test_syllables_are_lowercase_tokens_without_punctuation():
+    # given a feedback text with a phone number
+    raw = "UBND xã Tân Dĩnh: ko trả lời! ĐT 0912345678."
+
+    # when split into syllables
+    tokens = syllables(raw)
+
+    # then punctuation is gone, the chat form is expanded and the phone is one placeholder token
+    assert tokens == ["ubnd", "xã", "tân", "dĩnh", "không", "trả", "lời", "đt", "<phone>"]
+
+
+def test_lexicons_are_editable_data_files():
+    # given the shipped lexicon files
+    # when read
+    lexicon = chat_lexicon()
+    known = abbreviations()
+
+    # then they hold the expected entries and no abbreviation is also a chat form
+    assert lexicon["ko"][0] == "không"
+    assert known["UBND"] == "Ủy ban nhân dân"
+    assert not {a.lower() for a in known} & {f for f, (_, scope) in lexicon.items() if scope == "any"}
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+_vietnamese_letters = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+)
+_pieces = st.sampled_from(
+    [
+        *(_vietnamese_letters + _vietnamese_letters.upper() + " .,:;!?-@/0123456789\n\t"),
+        *("\u200b", "\u0301", "\u0300", "\u0323", "\ufeff", "\x07", "\u00a0"),
+        *("ko", "dc", "khong", "k", "UBND", "www.", ".vn", "oà", "uý", "qu", "+84", " 50 "),
+    ]
+)
+_text = st.lists(_pieces, max_size=40).map("".join)
+_phone = st.sampled_from(["0912345678", "0912 345 678", "+84 386.123.456", "024 3825 1234", "0708-123-456"])
+_email = st.sampled_from(["a.b@gmail.com", "phananh@bacninh.gov.vn"])
+_url = st.sampled_from(["https://x.vn/a?b=1", "www.baomoi.com", "dichvucong.gov.vn"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_text)
+def test_normalise_is_idempotent_nfc_and_keeps_folded_aligned(raw):
+    # given any text
+    # when normalised twice
+    once = normalise(raw)
+    twice = normalise(once.text)
+
+    # then the second pass changes nothing, the text is NFC and the folded form is aligned
+    assert twice.text == once.text
+    assert unicodedata.is_normalized("NFC", once.text)
+    assert len(once.folded) == len(once.text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_text, st.one_of(_phone, _email, _url), _text)
+def test_spans_point_at_the_personal_data_in_the_original(before, pii, after):
+    # given personal data between two random texts, separated by spaces
+    raw = f"{before} {pii} {after}"
+
+    # when normalised
+    result = normalise(raw)
+
+    # then one span covers exactly the inserted data and no digits of a phone survive
+    pieces = [raw[s.start : s.end] for s in result.spans]
+    assert pii in pieces
+    for span in result.spans:
+        assert 0 <= span.start < span.end <= len(raw)
+    if pii[0] in "0+":
+        assert pii not in result.text
