@@ -533,6 +533,9 @@ def _as_stage_list(value: Any) -> list:
     if value is None:
         return []
     if isinstance(value, list | tuple):
+        # a list of scalars is one stage; a list of arrays/columns is one entry per stage
+        if value and all(np.ndim(v) == 0 for v in value):
+            return [np.asarray(value)]
         return list(value)
     if isinstance(value, pd.DataFrame):
         return [value[c].to_numpy() for c in value.columns]

@@ -272,6 +272,12 @@ def _as_bool_key(value: Any) -> Any:
 
 
 def _numeric_matrix(design: Design, y: Any) -> tuple[list[str], np.ndarray]:
+    if isinstance(y, pd.DataFrame):
+        if y.shape[0] != design.n:
+            raise DesignError(f"variables have {y.shape[0]} rows, the design has {design.n}")
+        return [str(c) for c in y.columns], np.column_stack(
+            [_to_float(y[c].to_numpy(), str(c)) for c in y.columns]
+        )
     if isinstance(y, str):
         items: list = [y]
     elif isinstance(y, Sequence) and not isinstance(y, np.ndarray) and all(isinstance(v, str) for v in y):
@@ -374,8 +380,8 @@ def _domain_stats(
                 est[j] = W * mean
                 vsrs = s2 * W**2 / n_d
             if deff_kind == "srswor":
-                # R's deff=TRUE: simple random sampling without replacement from N = sum of weights
-                vsrs = np.where(W >= n_d, vsrs * (W - n_d) / W, np.nan)
+                # R's deff=TRUE: SRS without replacement from N = sum of weights (undefined if N <= n)
+                vsrs = np.where(W > n_d, vsrs * (W - n_d) / W, np.nan)
         deff_vsrs_j = vsrs
         if design.is_calibrated:
             x = np.zeros((design.n, n_dom))

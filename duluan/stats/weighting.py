@@ -7,6 +7,7 @@ remembers each step, so standard errors are computed on residuals (smaller, as t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -225,14 +226,23 @@ def rake(
         margins=names,
         max_margin_gap=gaps,
     )
+    totals = {name: float(sum(pop.values())) for name, _, _, pop in prepared}
     if not converged:
-        totals = {name: float(sum(pop.values())) for name, _, _, pop in prepared}
         raise RakingError(
             f"raking did not converge after {iteration} iterations over margins {', '.join(names)}: "
             f"last change {changes[-1]:.6g} >= epsilon {tol:.6g}; margin totals {totals}. "
             "Check that the margins describe the same population total and that no cell is empty, "
             "or raise max_iter.",
             report,
+        )
+    missed = {name: gap for name, gap in gaps.items() if gap >= tol}
+    if missed:
+        # R stops here silently; weights that miss a margin are not raked weights.
+        raise RakingError(
+            f"raking stabilised after {iteration} iterations but misses margin(s) "
+            f"{', '.join(missed)} by up to {max(missed.values()):.6g} (epsilon {tol:.6g}); "
+            f"margin totals {totals} must describe the same population.",
+            dataclasses.replace(report, converged=False),
         )
     # R keeps the last pass's post-strata as one "raking" step for the variance.
     steps = tuple(current.calibration[len(base.calibration) :])
