@@ -26,6 +26,7 @@ from pathlib import Path
 
 __all__ = [
     "PRE2025",
+    "PRE2025_END",
     "SCHEMES",
     "SCHEME_2025",
     "SCHEME_2025_START",

@@ -1,0 +1,101 @@
+"""Vietnamese first: language, dates, NFC on the way in, personal data kept out of logs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import unicodedata
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.http import JsonResponse
+from django.test import RequestFactory
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from duluan.apps.core.logging import RedactPersonalData
+from duluan.apps.core.middleware import NFCMiddleware
+from duluan.cli import main
+
+ROOT = Path(__file__).resolve().parents[4]
+
+
+@pytest.mark.django_db
+def test_ui_is_vietnamese_by_default_and_english_on_request(client):
+    assert 'lang="vi"' in client.get("/").content.decode()
+    assert "Đơn vị hành chính" in client.get("/").content.decode()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    html = response.content.decode()
+    assert 'lang="en"' in html
+    assert "Administrative units" in html
+
+
+def test_dates_are_day_first_in_ho_chi_minh_time(settings):
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    moment = datetime(2026, 2, 10, 20, 30, tzinfo=UTC)
+    local = timezone.localtime(moment)
+    assert date_format(local, "SHORT_DATE_FORMAT") == "11/02/2026"  # 03:30 the next day in Hà Nội
+
+
+def test_submitted_text_is_nfc_before_any_view_sees_it():
+    decomposed = unicodedata.normalize("NFD", "Phường Bắc Giang")
+    request = RequestFactory().post("/", {"name": decomposed})
+    seen = {}
+
+    def view(req):
+        seen["name"] = req.POST["name"]
+        return JsonResponse({})
+
+    NFCMiddleware(view)(request)
+    assert seen["name"] == unicodedata.normalize("NFC", decomposed) != decomposed
+
+
+def test_phone_numbers_and_emails_never_reach_the_logs(caplog):
+    logger = logging.getLogger("duluan.test")
+    logger.addFilter(RedactPersonalData())
+    with caplog.at_level(logging.INFO, logger="duluan.test"):
+        logger.info("Phản ánh từ %s, sđt %s", "an.nguyen@example.vn", "0912 345 678")
+    assert caplog.messages == ["Phản ánh từ <email>, sđt <phone>"]
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "duluan.config.settings.production",
+        "SECRET_KEY": "k" * 20 + "9f8a7s6d5f4g3h2j1k0lqwertyuiopzxcvbnm",
+        "ALLOWED_HOSTS": "duluan.bacninh.gov.vn",
+        "DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "deploy-check.sqlite3"),
+    }
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_a_missing_secret():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "duluan.config.settings.production", "SECRET_KEY": ""}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_the_command_line_lists_its_jobs(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("demo", "serve", "manage"):
+        assert command in out

@@ -1,0 +1,1 @@
+"""Settings: ``base`` (shared), ``local`` (embedded SQLite demo), ``test`` and ``production``."""

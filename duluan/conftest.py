@@ -1,0 +1,32 @@
+"""Fixtures shared by every Django test: the real administrative units, loaded once per database."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load both schemes of units once per test database, and let tests empty the audit log.
+
+    Loading ~14,000 units takes a few seconds; every test then runs inside a transaction that
+    rolls back, so they all share this one load.
+    """
+    from django.db import connection
+
+    from duluan.apps.geo.services import units_load
+
+    with django_db_blocker.unblock():
+        units_load()
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO audit_purge_flag (id) VALUES (1)")
+
+
+@pytest.fixture
+def audit_append_only(db):
+    """Within this test the audit log is append-only, as in production."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_purge_flag")
+    yield
