@@ -1,0 +1,81 @@
+"""Demo data, login, logout and password change."""
+
+from __future__ import annotations
+
+import pytest
+
+from duluan.adminunits import PRE2025, SCHEME_2025
+from duluan.apps.accounts.demo import DEMO_PASSWORD, demo_agencies_seed, demo_users_seed
+from duluan.apps.accounts.models import Agency, User
+from duluan.apps.audit.models import AuditEvent
+from duluan.apps.core.demo import demo_seed
+from duluan.apps.geo.models import AdminUnit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_agencies_cover_the_province_and_every_commune(demo):
+    communes = AdminUnit.objects.filter(scheme=SCHEME_2025, level="commune", province_code="24")
+    commune_agencies = Agency.objects.filter(unit__in=communes)
+    assert commune_agencies.count() == communes.count() > 90
+    for code in (
+        "bn-ubnd",
+        "bn-vp-ubnd",
+        "bn-btg-dv",
+        "bn-so-nn-mt",
+        "bn-cong-an",
+        "bn-thanh-tra",
+        "bn-mttq",
+    ):
+        assert Agency.objects.filter(code=code, is_active=True).exists(), code
+    # and the pre-2025 Bắc Giang agencies are kept for history, no longer active
+    history = Agency.objects.filter(code__startswith="bg-")
+    assert history.filter(unit__scheme=PRE2025).count() == history.count() > 10
+    assert not history.filter(is_active=True).exists()
+
+
+def test_seeding_twice_changes_nothing(demo):
+    agencies, users, events = Agency.objects.count(), User.objects.count(), AuditEvent.objects.count()
+    demo_agencies_seed()
+    demo_users_seed()
+    report = demo_seed()
+    assert (Agency.objects.count(), User.objects.count(), AuditEvent.objects.count()) == (
+        agencies,
+        users,
+        events,
+    )
+    assert report.units_loaded == 0
+
+
+def test_login_logout_and_password_change(client, demo):
+    # when an officer logs in with the demo password
+    response = client.post("/accounts/login/", {"username": "canbo.bacgiang", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert "Hoàng Văn" in client.get("/").content.decode()
+    # and changes the password
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": DEMO_PASSWORD,
+            "new_password1": "Mật-khẩu-mới-2026!",
+            "new_password2": "Mật-khẩu-mới-2026!",
+        },
+    )
+    assert response.status_code == 302
+    # then logging out and in again needs the new password
+    client.post("/accounts/logout/")
+    assert (
+        client.post("/accounts/login/", {"username": "canbo.bacgiang", "password": DEMO_PASSWORD}).status_code
+        == 200
+    )
+    response = client.post(
+        "/accounts/login/", {"username": "canbo.bacgiang", "password": "Mật-khẩu-mới-2026!"}
+    )
+    assert response.status_code == 302
+
+
+def test_wrong_passwords_lock_the_account_for_that_address(client, demo):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "dieuphoi", "password": "sai"})
+    response = client.post("/accounts/login/", {"username": "dieuphoi", "password": DEMO_PASSWORD})
+    assert response.status_code == 429
