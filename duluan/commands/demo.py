@@ -1,0 +1,43 @@
+"""``duluan demo``: migrate the embedded database, load units and demo data, then serve."""
+
+from __future__ import annotations
+
+import argparse
+
+from duluan.commands import django_setup
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "demo",
+        help="chạy bản trình diễn trên SQLite nhúng (dữ liệu mẫu, http://127.0.0.1:8000)",
+        description="Tạo cơ sở dữ liệu SQLite nhúng, nạp đơn vị hành chính và dữ liệu mẫu, rồi chạy máy chủ.",
+    )
+    parser.add_argument("--addr", default="127.0.0.1:8000", help="địa chỉ:cổng (mặc định 127.0.0.1:8000)")
+    parser.add_argument("--no-serve", action="store_true", help="chỉ chuẩn bị dữ liệu, không chạy máy chủ")
+    parser.add_argument("--reload-units", action="store_true", help="nạp lại đơn vị hành chính")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    django_setup("duluan.config.settings.local")
+    from django.core.management import call_command
+
+    from duluan.apps.core.demo import demo_seed
+
+    print("Đang chuẩn bị cơ sở dữ liệu…", flush=True)
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    report = demo_seed(reload_units=args.reload_units, progress=lambda m: print(m, flush=True))
+    host = args.addr if "://" in args.addr else f"http://{args.addr}"
+    print()
+    print(f"Dư Luận đang chạy tại {host}/")
+    print("Tài khoản mẫu (tên đăng nhập / mật khẩu — vai trò):")
+    for username, password, label in report.logins:
+        print(f"  {username} / {password} — {label}")
+    print()
+    if args.no_serve:
+        return 0
+    call_command("runserver", args.addr, use_reloader=False)
+    return 0
