@@ -1,0 +1,61 @@
+# Dư Luận — set-up, demo, tests and benchmarks. Every target creates .venv and installs what it needs.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PG_DIR ?= /tmp/duluan-pg-$(shell id -u)-$(notdir $(CURDIR))
+PG_PORT ?= 54329
+PYTEST_WORKERS ?= 2
+ENGINE_TESTS := duluan/analysis duluan/stats duluan/calendar tests/engines
+DJANGO_TESTS := duluan/apps tests/platform
+
+.PHONY: help venv demo test lint sysdeps test-engines test-sqlite test-postgres test-browser bench clean
+
+help:
+	@echo "make demo   — run the platform on an embedded SQLite with demo data (http://127.0.0.1:8000)"
+	@echo "make test   — install everything, lint, run the tests on SQLite and PostgreSQL and in Chromium"
+	@echo "make bench  — benchmarks (print figures)"
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	$(VENV)/bin/duluan demo
+
+sysdeps:
+	bash scripts/system-deps.sh
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	DJANGO_SETTINGS_MODULE=duluan.config.settings.test $(PY) manage.py makemigrations --check --dry-run >/dev/null
+
+test-engines: venv
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) -m "not browser" $(ENGINE_TESTS)
+
+test-sqlite: venv
+	env -u DATABASE_URL $(PY) -m pytest -q -n $(PYTEST_WORKERS) -m "not browser" $(DJANGO_TESTS)
+
+test-postgres: venv
+	@url=$$(bash scripts/pg-throwaway.sh start $(PG_DIR) $(PG_PORT)); \
+	trap 'bash scripts/pg-throwaway.sh stop $(PG_DIR)' EXIT; \
+	echo "PostgreSQL: $$url"; \
+	DATABASE_URL=$$url $(PY) -m pytest -q -n $(PYTEST_WORKERS) -m "not browser" $(DJANGO_TESTS) && \
+	DATABASE_URL=$$url DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -q -m browser tests/browser
+
+test-browser: venv
+	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -q -m browser tests/browser
+
+test: sysdeps lint test-engines test-sqlite test-postgres
+
+bench: venv
+	@for b in bench/bench_*.py bench/backtest_*.py; do [ -f "$$b" ] || continue; echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
