@@ -37,7 +37,19 @@ __all__ = [
 
 
 class NonNumericError(DesignError):
-    """A variable that must be numeric holds text."""
+    """A variable that must be numeric holds text.
+
+    Attributes:
+        variable: the variable's name.
+        row: 1-based data row of the first bad value.
+        value: that value.
+    """
+
+    def __init__(self, message: str, *, variable: str = "", row: int = 0, value: Any = None):
+        super().__init__(message)
+        self.variable = variable
+        self.row = row
+        self.value = value
 
 
 @dataclass(frozen=True)
@@ -306,7 +318,10 @@ def _to_float(values: np.ndarray, name: str) -> np.ndarray:
         n_rows = values.shape[0]
         raise NonNumericError(
             f"variable {name!r} must be numeric: row {row % n_rows + 1} holds {raw.iloc[row]!r} "
-            f"({int(bad.sum())} non-numeric value(s) in all)"
+            f"({int(bad.sum())} non-numeric value(s) in all)",
+            variable=name,
+            row=row % n_rows + 1,
+            value=raw.iloc[row],
         )
     return converted.reshape(values.shape, order="F")
 
