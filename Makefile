@@ -7,8 +7,8 @@ STAMP := $(VENV)/.installed
 PG_DIR ?= /tmp/duluan-pg-$(shell id -u)-$(notdir $(CURDIR))
 PG_PORT ?= 54329
 PYTEST_WORKERS ?= 2
-ENGINE_TESTS := duluan/analysis duluan/stats duluan/calendar tests/engines
-DJANGO_TESTS := duluan/apps tests/platform
+ENGINE_TESTS := duluan/analysis duluan/stats duluan/calendar
+DJANGO_TESTS := duluan/apps
 
 .PHONY: help venv demo test lint sysdeps test-engines test-sqlite test-postgres test-browser bench clean
 
