@@ -1,0 +1,629 @@
+"""Place recognition: find administrative units in Vietnamese text, in both schemes.
+
+A :class:`Gazetteer` is built from the same plain unit and succession records the ``geo`` app loads
+(:func:`duluan.adminunits.load_admin_data`). ``Gazetteer.find(text)`` scans the accent-folded text with
+one Aho–Corasick automaton (pyahocorasick) over every unit name, then decides for each hit
+
+1. **the type** from the word before it (``xã``, ``phường``, ``thị trấn``, ``huyện``, ``quận``, ``thị xã``,
+   ``thành phố``, ``tỉnh``, ``đặc khu`` and the abbreviations ``TP.``, ``TP``, ``P.``, ``Q.``, ``H.``,
+   ``TX.``, ``TT.``), or from the list it continues (``các xã A, B và C``);
+2. **whether a bare name counts**: provinces and districts do, capitalised and not inside a longer proper
+   noun (``Nguyễn Thanh Hóa``) or after a non-administrative head word (``đường``, ``sông``, ``Chủ tịch``);
+   a bare commune counts only when one of its ancestors is named nearby (``Tân Dĩnh, Lạng Giang``),
+   because many commune names are common words;
+3. **the unit** among the candidates of that name: a candidate whose ancestor (district, province, in
+   either scheme through the succession) is named nearby wins, then one in the configured home province;
+   a tie is reported with its ``candidates``;
+4. **the scheme**: before 1/7/2025 (``when``) the pre-2025 one, after it the 2025 one; without a date the
+   text decides — an unmarked district (``huyện Lạng Giang``) or pre-2025-only name puts the text in the
+   old scheme, ``(cũ)`` after a name or a 2025-only unit in the new one, and a name followed by ``cũ``
+   is the old unit.
+
+Spans are offsets into the original text and cover the unit's name as written (``Tân Dĩnh`` in
+``xã Tân Dĩnh``); the type word belongs to the span only where it is part of the name (``Quận 1``,
+``TP.HCM``). Every mention also lists the corresponding units of the other scheme (``equivalents``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import ahocorasick
+
+from duluan.adminunits import (
+    PRE2025,
+    SCHEME_2025,
+    SCHEME_2025_START,
+    Succession,
+    Unit,
+    load_admin_data,
+)
+from duluan.analysis.normalise import canonical_tones, fold
+
+__all__ = ["Gazetteer", "PlaceMention"]
+
+PROVINCE, DISTRICT, COMMUNE = "province", "district", "commune"
+ALIASES_PATH = Path(__file__).parent / "data" / "place_aliases.tsv"
+
+# How far (in characters) a naming of an ancestor still supports a mention: "xã A, huyện B, tỉnh C".
+CONTEXT_WINDOW = 120
+
+# Type words before a name → the (level, unit type) pairs they allow; keys are folded.
+_TYPE_WORDS: dict[str, frozenset[tuple[str, str]]] = {
+    "xa": frozenset({(COMMUNE, "Xã")}),
+    "phuong": frozenset({(COMMUNE, "Phường")}),
+    "p.": frozenset({(COMMUNE, "Phường")}),
+    "thi tran": frozenset({(COMMUNE, "Thị trấn")}),
+    "tt": frozenset({(COMMUNE, "Thị trấn")}),
+    "tt.": frozenset({(COMMUNE, "Thị trấn")}),
+    "huyen": frozenset({(DISTRICT, "Huyện")}),
+    "h.": frozenset({(DISTRICT, "Huyện")}),
+    "quan": frozenset({(DISTRICT, "Quận")}),
+    "q.": frozenset({(DISTRICT, "Quận")}),
+    "thi xa": frozenset({(DISTRICT, "Thị xã")}),
+    "tx": frozenset({(DISTRICT, "Thị xã")}),
+    "tx.": frozenset({(DISTRICT, "Thị xã")}),
+    "thanh pho": frozenset({(PROVINCE, "Thành phố"), (DISTRICT, "Thành phố")}),
+    "tp": frozenset({(PROVINCE, "Thành phố"), (DISTRICT, "Thành phố")}),
+    "tp.": frozenset({(PROVINCE, "Thành phố"), (DISTRICT, "Thành phố")}),
+    "tinh": frozenset({(PROVINCE, "Tỉnh")}),
+    "dac khu": frozenset({(COMMUNE, "Đặc khu"), (DISTRICT, "Huyện"), (DISTRICT, "Thành phố")}),
+}
+# The accented spelling of each full type word: an unaccented "xa" before an accented name is the
+# adjective "far", not "xã".
+_TYPE_ACCENTED = {
+    "xa": "xã",
+    "phuong": "phường",
+    "thi tran": "thị trấn",
+    "huyen": "huyện",
+    "quan": "quận",
+    "thi xa": "thị xã",
+    "thanh pho": "thành phố",
+    "tinh": "tỉnh",
+    "dac khu": "đặc khu",
+}
+_TYPE_BEFORE_RE = re.compile(
+    r"(?:^|(?<=[^\w.]))(thi tran|thi xa|thanh pho|dac khu|xa|phuong|huyen|quan|tinh|tp\.|tp|tx\.|tx|tt\.|tt"
+    r"|p\.|q\.|h\.)\s*$"
+)
+# A bare name right after one of these is part of another kind of name (a street, a river, a person).
+_NOT_A_UNIT_BEFORE_RE = re.compile(
+    r"(?:^|[^\w])(duong|pho|ngo|hem|cau|song|ho|nui|cho|ben|bai|ga|san bay|cang|dao|deo|khu|benh vien|"
+    r"truong|dai hoc|hoc vien|cong ty|tap doan|ngan hang|khach san|nha may|bao|dai|clb|cau lac bo|doi|"
+    r"chu tich|bac|tu tuong|lang|quang truong|dai lo|nha hat|sieu thi|thuong hieu|thu khoa|hoa hau|"
+    r"ong|ba|anh|chi|em|co|chu|cu|chau|be|tren|nguoi|gia dinh)\s+$"
+)
+_OLD_AFTER_RE = re.compile(r"\s*\(?\s*(?:cu|truoc day|truoc sap nhap)\b")
+_LIST_GAP_RE = re.compile(r"^\s*(?:,|;|va|cung|hoac|-|–)\s*(?:(?:cac|2|3|4|5|hai|ba|bon|nam)\s+)?$")
+
+_LEVEL_RANK = {PROVINCE: 0, DISTRICT: 1, COMMUNE: 2}
+_NUMBERED_NAME_RE = re.compile(r"^(Phường|Quận|Xã|Huyện)\s+\d+$")
+_NUMBERED_ABBREVIATIONS = {"Phường": ("p.", "p. "), "Quận": ("q.", "q. ")}
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """One administrative unit named in a text.
+
+    ``start``/``end`` index the original text; ``equivalents`` are ``(scheme, code, share)`` of the
+    corresponding units in the other scheme; ``candidates`` are the ``(scheme, code)`` pairs the text
+    could not tell apart (empty when the unit was resolved).
+    """
+
+    start: int
+    end: int
+    surface: str
+    code: str
+    scheme: str
+    level: str
+    name: str
+    confidence: float
+    equivalents: tuple[tuple[str, str, float], ...] = ()
+    candidates: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    scheme: str
+    code: str
+    level: str
+    name: str
+    short_name: str
+    unit_type: str
+    province_code: str
+
+
+Key = tuple[str, str]  # (scheme, code)
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int
+    key: str  # folded name as indexed
+    types: frozenset[tuple[str, str]] | None = None  # allowed (level, unit type) from a type word
+    embedded_type: bool = False  # "Quận 1", "TP.HCM": the type is part of the name
+    inherited: bool = False  # type taken from the list this name continues
+    old: bool = False  # followed by "cũ"
+    accent_free: bool = False  # written without the name's diacritics
+    candidates: list[Key] = field(default_factory=list)
+
+
+class Gazetteer:
+    """Administrative units of both schemes, indexed for recognition in free text.
+
+    Build with :meth:`from_units` (plain data, e.g. in a worker process) or :meth:`default`. The object
+    pickles (the automaton included) and rebuilds in about a second from the unit records.
+    """
+
+    def __init__(
+        self,
+        places: dict[Key, _Place],
+        ancestors: dict[Key, frozenset[Key]],
+        equivalents: dict[Key, tuple[tuple[str, str, float], ...]],
+        names: dict[str, tuple[tuple[Key, bool], ...]],
+        spellings: dict[str, frozenset[str]],
+        home: frozenset[Key],
+    ) -> None:
+        self._places = places
+        self._spellings = spellings
+        self._ancestors = ancestors
+        self._equivalents = equivalents
+        self._names = names
+        self._home = home
+        self._automaton = ahocorasick.Automaton()
+        for key in names:
+            self._automaton.add_word(key, key)
+        self._automaton.make_automaton()
+
+    # --- construction ----------------------------------------------------------------------------
+
+    @classmethod
+    def from_units(
+        cls,
+        units: Iterable[Unit],
+        successions: Iterable[Succession],
+        *,
+        home_province: str | None = None,
+        aliases: dict[str, str] | None = None,
+    ) -> Gazetteer:
+        """Index units and their succession.
+
+        Args:
+            units: units of both schemes (:class:`duluan.adminunits.Unit`).
+            successions: links from pre-2025 units to 2025 units.
+            home_province: code of the home province in the 2025 scheme (``"24"`` for Bắc Ninh); its
+                pre-2025 predecessors count as home too. Breaks ties between same-named units.
+            aliases: other spellings of province names → the province's short name (defaults to
+                ``data/place_aliases.tsv``).
+
+        Returns:
+            A ready :class:`Gazetteer`.
+        """
+        places: dict[Key, _Place] = {}
+        parents: dict[Key, Key] = {}
+        for u in units:
+            key = (u.scheme, u.code)
+            places[key] = _Place(
+                u.scheme, u.code, u.level, u.name, u.short_name, u.unit_type, u.province_code
+            )
+            if u.parent_code:
+                parents[key] = (u.scheme, u.parent_code)
+
+        forward: dict[Key, list[tuple[str, str, float]]] = {}
+        backward: dict[Key, list[tuple[str, str, float]]] = {}
+        for s in successions:
+            old = (PRE2025, s.old_code)
+            new = (SCHEME_2025, s.new_code)
+            if old not in places or new not in places or places[old].level != s.old_level:
+                continue
+            forward.setdefault(old, []).append((SCHEME_2025, s.new_code, s.share))
+            if places[new].level == s.old_level or (s.old_level == DISTRICT and places[new].level == COMMUNE):
+                backward.setdefault(new, []).append((PRE2025, s.old_code, s.share))
+        equivalents = {k: tuple(v) for k, v in forward.items()}
+        equivalents.update({k: tuple(v) for k, v in backward.items()})
+
+        ancestors = _ancestors(places, parents, forward, backward)
+
+        names: dict[str, list[tuple[Key, bool]]] = {}
+        spellings: dict[str, set[str]] = {}
+
+        def index(name: str, key: Key, embedded: bool) -> None:
+            name = unicodedata.normalize("NFC", name).strip()
+            folded = fold(name)
+            if not folded:
+                return
+            spelling = canonical_tones(name.lower())
+            spellings.setdefault(folded, set()).add(spelling)
+            spellings.setdefault(f"{key[0]}:{key[1]}", set()).add(spelling)
+            if (key, embedded) not in names.setdefault(folded, []):
+                names[folded].append((key, embedded))
+
+        for key, p in places.items():
+            if _NUMBERED_NAME_RE.match(p.short_name):
+                index(p.short_name, key, True)
+                number = p.short_name.split()[-1]
+                for abbreviation in _NUMBERED_ABBREVIATIONS.get(p.unit_type, ()):
+                    index(abbreviation + number, key, True)
+            else:
+                index(p.short_name, key, False)
+        for alias, short_name in (aliases if aliases is not None else _read_aliases()).items():
+            for key, p in places.items():
+                if p.level == PROVINCE and p.short_name == short_name:
+                    index(alias, key, fold(alias).startswith("tp"))
+
+        home: set[Key] = set()
+        if home_province:
+            home.add((SCHEME_2025, home_province))
+            home.update((PRE2025, code) for code, _ in _predecessors(backward, (SCHEME_2025, home_province)))
+        return cls(
+            places,
+            ancestors,
+            equivalents,
+            {k: tuple(v) for k, v in names.items()},
+            {k: frozenset(v) for k, v in spellings.items()},
+            frozenset(home),
+        )
+
+    @classmethod
+    def default(cls, *, home_province: str | None = "24") -> Gazetteer:
+        """Build from the installed unit data (:func:`duluan.adminunits.load_admin_data`).
+
+        Args:
+            home_province: 2025 code of the home province (Bắc Ninh, ``"24"``, by default).
+
+        Returns:
+            A ready :class:`Gazetteer`.
+        """
+        data = load_admin_data()
+        return cls.from_units(data.units, data.successions, home_province=home_province)
+
+    def __reduce__(self):  # the automaton is rebuilt rather than pickled: smaller and version-proof
+        return (
+            Gazetteer,
+            (self._places, self._ancestors, self._equivalents, self._names, self._spellings, self._home),
+        )
+
+    # --- look-ups --------------------------------------------------------------------------------
+
+    def unit(self, scheme: str, code: str) -> _Place | None:
+        """Return the indexed unit ``(scheme, code)`` or ``None``."""
+        return self._places.get((scheme, code))
+
+    def names_for(self, name: str) -> list[tuple[str, str]]:
+        """Return every ``(scheme, code)`` whose name folds to ``fold(name)`` (for labelling and tests)."""
+        return [key for key, _ in self._names.get(fold(name).strip(), ())]
+
+    # --- recognition -----------------------------------------------------------------------------
+
+    def find(self, text: str, *, when: date | None = None) -> list[PlaceMention]:
+        """Find the administrative units named in ``text``.
+
+        Args:
+            text: any text (offsets refer to it as given, whatever its normal form).
+            when: the date the text speaks of (e.g. its publication date); decides the scheme of
+                names that exist in both. ``None`` lets the text decide.
+
+        Returns:
+            Mentions ordered by position.
+        """
+        if not text:
+            return []
+        nfc, offsets = _nfc_with_offsets(text)
+        folded = fold(nfc)
+        lower = nfc.lower()
+        cased = not nfc.islower()
+        hits = self._hits(nfc, folded, lower, cased)
+        if not hits:
+            return []
+        era = self._era(hits, when)
+        resolved = self._resolve(hits, era)
+        mentions: list[PlaceMention] = []
+        for hit, (key, confidence, tied) in resolved:
+            p = self._places[key]
+            start = offsets[hit.start] if offsets else hit.start
+            end = offsets[hit.end] if offsets else hit.end
+            mentions.append(
+                PlaceMention(
+                    start=start,
+                    end=end,
+                    surface=text[start:end],
+                    code=p.code,
+                    scheme=p.scheme,
+                    level=p.level,
+                    name=p.name,
+                    confidence=round(confidence, 3),
+                    equivalents=self._equivalents.get(key, ()),
+                    candidates=tuple(tied) if len(tied) > 1 else (),
+                )
+            )
+        return mentions
+
+    def _hits(self, nfc: str, folded: str, lower: str, cased: bool) -> list[_Hit]:
+        length = len(folded)
+        plausible: list[_Hit] = []
+        for end_index, key in self._automaton.iter(folded):
+            end = end_index + 1
+            start = end - len(key)
+            if (start > 0 and folded[start - 1].isalnum()) or (end < length and folded[end].isalnum()):
+                continue
+            hit = self._plausible_hit(_Hit(start, end, key), nfc, folded, lower, cased)
+            if hit is not None:
+                plausible.append(hit)
+        if not plausible:
+            return []
+        # Longest names first, then leftmost: "Bà Rịa - Vũng Tàu" over "Bà Rịa" and "Vũng Tàu". Only
+        # plausible hits compete, so "tỉnh Bắc" (a commune's name) cannot hide "Bắc Ninh".
+        plausible.sort(key=lambda h: (-(h.end - h.start), h.start))
+        taken: list[_Hit] = []
+        for hit in plausible:
+            if not any(hit.start < other.end and other.start < hit.end for other in taken):
+                taken.append(hit)
+        taken.sort(key=lambda h: h.start)
+
+        kept: list[_Hit] = []
+        previous: _Hit | None = None
+        for hit in taken:
+            if hit.types is None and previous is not None and previous.types is not None:
+                gap = folded[previous.end : hit.start]
+                if len(gap) < 12 and _LIST_GAP_RE.match(gap):
+                    hit.types = previous.types
+                    hit.inherited = True
+            hit.candidates = self._candidates(hit, self._names[hit.key], nfc[hit.start : hit.end])
+            if hit.candidates:
+                kept.append(hit)
+                previous = hit
+        return kept
+
+    def _plausible_hit(self, hit: _Hit, nfc: str, folded: str, lower: str, cased: bool) -> _Hit | None:
+        """Fill in what the words around a raw hit say; ``None`` when it cannot be a unit's name."""
+        surface = nfc[hit.start : hit.end]
+        if not self._surface_agrees(surface, hit.key):
+            return None
+        entries = self._names[hit.key]
+        hit.accent_free = surface.isascii() and not all(sp.isascii() for sp in self._spellings[hit.key])
+        hit.embedded_type = all(embedded for _, embedded in entries)
+        hit.old = bool(_OLD_AFTER_RE.match(folded, hit.end))
+        if hit.embedded_type:
+            return hit
+        window = folded[max(0, hit.start - 12) : hit.start]
+        type_match = _TYPE_BEFORE_RE.search(window)
+        if type_match:
+            word = type_match.group(1)
+            prefix_surface = lower[hit.start - len(window) + type_match.start(1) : hit.start].strip()
+            accented = _TYPE_ACCENTED.get(word)
+            plain_text = surface.isascii() and prefix_surface.isascii()
+            if accented is None or prefix_surface == accented or plain_text:
+                hit.types = _TYPE_WORDS[word]
+                return hit
+        if cased and not _capitalised(surface):
+            return None
+        if _NOT_A_UNIT_BEFORE_RE.search(folded, max(0, hit.start - 16), hit.start):
+            return None
+        if cased and _inside_longer_proper_noun(nfc, hit.start, hit.end):
+            return None
+        return hit
+
+    def _surface_agrees(self, surface: str, key: str) -> bool:
+        """An accented surface must carry the name's own accents ("Hà Nam" is not "hạ nam")."""
+        if surface.isascii():
+            return True
+        return canonical_tones(surface.lower()) in self._spellings.get(key, ())
+
+    def _candidates(self, hit: _Hit, entries: tuple[tuple[Key, bool], ...], surface: str) -> list[Key]:
+        keys = [key for key, _ in entries]
+        if not surface.isascii():
+            # "Tân Thành" is not "Tân Thanh": with diacritics written, they must be the unit's own.
+            spelling = canonical_tones(surface.lower())
+            keys = [k for k in keys if spelling in self._spellings.get(f"{k[0]}:{k[1]}", ())]
+        if hit.types is not None:
+            typed = [k for k in keys if (self._places[k].level, self._places[k].unit_type) in hit.types]
+            if not typed and hit.inherited:  # "các xã A, B và C" where C is a phường: same level
+                levels = {level for level, _ in hit.types}
+                typed = [k for k in keys if self._places[k].level in levels]
+            if typed:
+                return typed
+            hit.types = None
+            hit.inherited = False
+        if hit.embedded_type:
+            return keys
+        # A bare name: provinces and districts; communes stay as candidates for context support only.
+        return keys
+
+    def _era(self, hits: list[_Hit], when: date | None) -> str | None:
+        if when is not None:
+            return PRE2025 if when < SCHEME_2025_START else SCHEME_2025
+        votes = {PRE2025: 0.0, SCHEME_2025: 0.0}
+        for hit in hits:
+            if hit.old:
+                votes[SCHEME_2025] += 2
+                continue
+            schemes = {k[0] for k in hit.candidates}
+            if hit.types is None and not hit.embedded_type:
+                schemes = {k[0] for k in hit.candidates if self._places[k].level != COMMUNE}
+            if len(schemes) == 1:
+                votes[schemes.pop()] += 1
+        if votes[PRE2025] == votes[SCHEME_2025]:
+            return None
+        return PRE2025 if votes[PRE2025] > votes[SCHEME_2025] else SCHEME_2025
+
+    def _resolve(self, hits: list[_Hit], era: str | None) -> list[tuple[_Hit, tuple[Key, float, list[Key]]]]:
+        # Top-down: provinces before districts before communes, so a commune can lean on its district.
+        order = sorted(
+            range(len(hits)),
+            key=lambda i: min(_LEVEL_RANK[self._places[k].level] for k in hits[i].candidates),
+        )
+        chosen: dict[int, Key] = {}
+        results: dict[int, tuple[Key, float, list[Key]]] = {}
+        for i in order:
+            hit = hits[i]
+            bare = hit.types is None and not hit.embedded_type
+            # resolved unit → closeness of its naming; Vietnamese names the parent *after* the child
+            # ("phường 12, quận Gò Vấp"), so a naming that follows counts more than one that precedes.
+            nearby_resolved: dict[Key, float] = {}
+            nearby_open: set[Key] = set()
+            anywhere: set[Key] = set(chosen.values())
+            for j, other in enumerate(hits):
+                distance = abs(other.start - hit.start)
+                if j == i or distance > CONTEXT_WINDOW:
+                    continue
+                if j in chosen:
+                    closeness = (0.5 if other.start > hit.start else 0.2) * (
+                        1 - distance / (CONTEXT_WINDOW + 1)
+                    )
+                    nearby_resolved[chosen[j]] = max(closeness, nearby_resolved.get(chosen[j], 0.0))
+                else:
+                    nearby_open.update(other.candidates)
+            scored: list[tuple[float, Key]] = []
+            for key in hit.candidates:
+                p = self._places[key]
+                ancestors = self._ancestors.get(key, frozenset())
+                supporting = ancestors & nearby_resolved.keys()
+                if bare and p.level == COMMUNE and not supporting:
+                    continue
+                # A named district supports more than a named province ("phường 12, quận Gò Vấp, TP.HCM"),
+                # and a closer naming more than a farther one.
+                score = sum(
+                    (2.0 if self._places[a].level == PROVINCE else 3.0) + nearby_resolved[a]
+                    for a in supporting
+                )
+                score += sum(0.75 for a in (ancestors & anywhere) - supporting)
+                if not supporting and ancestors & nearby_open:
+                    score += 0.5
+                if key in self._home or (p.scheme, p.province_code) in self._home:
+                    score += 0.75
+                wanted = PRE2025 if hit.old else era
+                if wanted is not None and p.scheme == wanted:
+                    score += 0.5
+                elif wanted is None and p.scheme == SCHEME_2025:
+                    score += 0.25
+                if bare:
+                    score += {PROVINCE: 0.3, DISTRICT: 0.2, COMMUNE: 0.0}[p.level]
+                scored.append((score, key))
+            if not scored:
+                continue
+            scored.sort(key=lambda s: (-s[0], s[1]))
+            best_score, best = scored[0]
+            twins = {best} | {(scheme, code) for scheme, code, _ in self._equivalents.get(best, ())}
+            rivals = [(s, k) for s, k in scored if k not in twins]
+            tied = [k for s, k in rivals if s == best_score]
+            tied = [best, *tied] if tied else []
+            chosen[i] = best
+            results[i] = (best, self._confidence(hit, best, best_score, rivals, tied), tied)
+        return [(hits[i], results[i]) for i in sorted(results)]
+
+    def _confidence(
+        self, hit: _Hit, best: Key, best_score: float, rivals: list[tuple[float, Key]], tied: list[Key]
+    ) -> float:
+        p = self._places[best]
+        if hit.embedded_type:
+            base = 0.9
+        elif hit.types is not None:
+            base = 0.8 if hit.inherited else 0.92
+        else:
+            base = {PROVINCE: 0.9, DISTRICT: 0.75, COMMUNE: 0.65}[p.level]
+        if tied:
+            base /= len(tied)
+        elif rivals:
+            margin = best_score - rivals[0][0]
+            base *= 0.95 if margin >= 2 else 0.8
+        if hit.accent_free:
+            base *= 0.9
+        return max(0.0, min(1.0, base))
+
+
+def _ancestors(
+    places: dict[Key, _Place],
+    parents: dict[Key, Key],
+    forward: dict[Key, list[tuple[str, str, float]]],
+    backward: dict[Key, list[tuple[str, str, float]]],
+) -> dict[Key, frozenset[Key]]:
+    """Ancestors of every unit in both schemes: its own parents, and through the succession the
+    province it lies in now (pre-2025 units) or the districts its predecessors lay in (2025 units)."""
+
+    def own_chain(key: Key) -> set[Key]:
+        chain: set[Key] = set()
+        current = parents.get(key)
+        while current is not None and current not in chain:
+            chain.add(current)
+            current = parents.get(current)
+        return chain
+
+    result: dict[Key, frozenset[Key]] = {}
+    for key, p in places.items():
+        chain = own_chain(key)
+        if p.scheme == PRE2025:
+            province = (PRE2025, p.province_code)
+            chain.update(
+                (scheme, code) for scheme, code, _ in forward.get(province, ()) if places.get((scheme, code))
+            )
+        else:
+            for scheme, code, _ in backward.get(key, ()):
+                chain.add((scheme, code))
+                chain |= own_chain((scheme, code))
+        chain.discard(key)
+        if chain:
+            result[key] = frozenset(chain)
+    return result
+
+
+def _predecessors(backward: dict[Key, list[tuple[str, str, float]]], key: Key) -> list[tuple[str, float]]:
+    return [(code, share) for _, code, share in backward.get(key, ())]
+
+
+def _read_aliases() -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for line in ALIASES_PATH.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            alias, short_name = line.split("\t")[:2]
+            aliases[unicodedata.normalize("NFC", alias.strip())] = unicodedata.normalize(
+                "NFC", short_name.strip()
+            )
+    return aliases
+
+
+def _capitalised(surface: str) -> bool:
+    return all(word[:1].isupper() or word[:1].isdigit() or not word[:1].isalpha() for word in surface.split())
+
+
+_WORD_BEFORE_RE = re.compile(r"(\w+)[ ]$")
+_WORD_AFTER_RE = re.compile(r"[ ](\w+)")
+
+
+def _inside_longer_proper_noun(nfc: str, start: int, end: int) -> bool:
+    """True when a Capitalised word is glued on either side ("Nguyễn Thanh Hóa", "Hà Nội Tower")."""
+    before = _WORD_BEFORE_RE.search(nfc, max(0, start - 20), start)
+    if before and _proper_word(before.group(1)):
+        return True
+    after = _WORD_AFTER_RE.match(nfc, end)
+    return bool(after and _proper_word(after.group(1)))
+
+
+def _proper_word(word: str) -> bool:
+    # Capitalised but not ALL-CAPS: "UBND Hà Nội", "Sở GTVT Hà Nội" name the unit.
+    return word[:1].isupper() and not word.isupper() and not word[:1].isdigit()
+
+
+def _nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """NFC form of ``text`` and, when it differs in length, the original offset of each position."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, None
+    pieces: list[str] = []
+    offsets: list[int] = []
+    cluster_start = 0
+    for i in range(1, len(text) + 1):
+        if i < len(text) and unicodedata.combining(text[i]):
+            continue
+        composed = unicodedata.normalize("NFC", text[cluster_start:i])
+        pieces.append(composed)
+        offsets.extend([cluster_start] * len(composed))
+        cluster_start = i
+    offsets.append(len(text))
+    nfc = "".join(pieces)
+    # An offset that ends a span must point past the whole cluster of the previous character.
+    return nfc, offsets

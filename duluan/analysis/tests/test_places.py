@@ -1,0 +1,174 @@
+"""Stories for place recognition in both administrative schemes."""
+
+from __future__ import annotations
+
+import pickle
+import unicodedata
+from datetime import date
+
+import pytest
+
+from duluan.adminunits import Succession, Unit
+from duluan.analysis.normalise import fold
+from duluan.analysis.places import Gazetteer, PlaceMention
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.default(home_province="24")
+
+
+def _codes(mentions: list[PlaceMention]) -> list[tuple[str, str, str]]:
+    return [(m.surface, m.scheme, m.code) for m in mentions]
+
+
+def test_commune_is_resolved_by_the_district_named_after_it(gazetteer):
+    # given a commune, its district and its province in the old three-level form
+    text = "Người dân xã Tân Dĩnh, huyện Lạng Giang, tỉnh Bắc Giang phản ánh"
+
+    # when places are found
+    mentions = gazetteer.find(text)
+
+    # then each is the pre-2025 unit, with spans on the names and the 2025 successors attached
+    assert _codes(mentions) == [
+        ("Tân Dĩnh", "pre2025", "07432"),
+        ("Lạng Giang", "pre2025", "217"),
+        ("Bắc Giang", "pre2025", "24"),
+    ]
+    assert [text[m.start : m.end] for m in mentions] == ["Tân Dĩnh", "Lạng Giang", "Bắc Giang"]
+    assert mentions[0].equivalents == (("2025", "07432", 1.0),)
+    assert mentions[2].equivalents == (("2025", "24", 1.0),)
+    assert all(0.0 <= m.confidence <= 1.0 for m in mentions)
+
+
+def test_bac_giang_is_the_ward_after_phuong_and_the_old_province_after_tinh(gazetteer):
+    # given the three meanings of "Bắc Giang"
+    # when each is found
+    ward = gazetteer.find("UBND phường Bắc Giang, tỉnh Bắc Ninh tổ chức hội nghị")
+    province = gazetteer.find("Sản lượng vải thiều của tỉnh Bắc Giang tăng")
+    dated = gazetteer.find("Bắc Giang có nhiều khu công nghiệp", when=date(2024, 5, 1))
+
+    # then the prefix or the date decides
+    assert _codes(ward) == [("Bắc Giang", "2025", "07210"), ("Bắc Ninh", "2025", "24")]
+    assert {scheme for scheme, _, _ in ward[0].equivalents} == {"pre2025"}
+    assert _codes(province) == [("Bắc Giang", "pre2025", "24")]
+    assert province[0].level == "province"
+    assert _codes(dated) == [("Bắc Giang", "pre2025", "24")]
+
+
+def test_a_2025_text_marks_old_units_with_cu(gazetteer):
+    # given a 2025-era sentence listing communes and the old district they were in
+    text = "Tại các xã Tân Dĩnh, Thái Đào (huyện Lạng Giang cũ)"
+
+    # when places are found
+    mentions = gazetteer.find(text)
+
+    # then the list inherits "xã", Tân Dĩnh (which still exists) is the 2025 commune,
+    # Thái Đào (merged in 2025) the old one, and the district is the old district
+    assert _codes(mentions) == [
+        ("Tân Dĩnh", "2025", "07432"),
+        ("Thái Đào", "pre2025", "07438"),
+        ("Lạng Giang", "pre2025", "217"),
+    ]
+    assert ("pre2025", "07438", 1.0) in mentions[0].equivalents
+
+
+def test_text_without_diacritics_is_matched_with_lower_confidence(gazetteer):
+    # given the same sentence with and without diacritics
+    accented = "xã Tân Dĩnh, huyện Lạng Giang, tỉnh Bắc Giang"
+    plain = fold(accented)
+
+    # when places are found in both
+    with_marks = gazetteer.find(accented)
+    without = gazetteer.find(plain)
+
+    # then the same units are found, less confidently without the marks
+    assert [(m.scheme, m.code) for m in without] == [(m.scheme, m.code) for m in with_marks]
+    assert all(a.confidence < b.confidence for a, b in zip(without, with_marks, strict=True))
+
+
+def test_bare_provinces_and_aliases_are_found_but_not_inside_other_names(gazetteer):
+    # given provinces named bare and by alias, a person named like a province, a street and a leader
+    text = "Ông Nguyễn Thanh Hóa đi từ Hà Nội vào TP.HCM; đường Hà Nội; Chủ tịch Hồ Chí Minh."
+
+    # when places are found
+    mentions = gazetteer.find(text, when=date(2026, 1, 5))
+
+    # then only the two real mentions remain
+    assert _codes(mentions) == [("Hà Nội", "2025", "01"), ("TP.HCM", "2025", "79")]
+    assert ("pre2025", "77", 1.0) in mentions[1].equivalents  # Bà Rịa - Vũng Tàu joined HCMC
+
+
+def test_accented_names_must_carry_their_own_accents(gazetteer):
+    # given "Tân Thành", which folds like "Tân Thanh"
+    mentions = gazetteer.find("xã Tân Thành", when=date(2026, 1, 5))
+
+    # then every candidate is spelt "Tân Thành", and the unresolved choice is reported
+    assert mentions and all(gazetteer.unit(*c).short_name == "Tân Thành" for c in mentions[0].candidates)
+    assert len(mentions[0].candidates) > 1
+    assert mentions[0].confidence < 0.5
+
+
+def test_bare_commune_needs_an_ancestor_nearby(gazetteer):
+    # given a commune name alone and the same name followed by its district
+    alone = gazetteer.find("Tân Dĩnh đẹp lắm")
+    with_district = gazetteer.find("Tân Dĩnh, Lạng Giang đẹp lắm", when=date(2024, 1, 1))
+
+    # then only the supported one is a mention
+    assert alone == []
+    assert _codes(with_district)[0] == ("Tân Dĩnh", "pre2025", "07432")
+
+
+def test_numbered_units_and_abbreviated_types(gazetteer):
+    # given Ho Chi Minh City's numbered districts and wards
+    text = "Quận 1, Q.3, phường 12 quận Gò Vấp, TP Hồ Chí Minh"
+
+    # when places are found
+    mentions = gazetteer.find(text)
+
+    # then the ward is the one of the district named after it
+    found = {m.surface: (m.scheme, m.code) for m in mentions}
+    assert found["Quận 1"] == ("pre2025", "760")
+    assert found["Q.3"] == ("pre2025", "770")
+    assert found["phường 12"] == ("pre2025", "26881")
+    assert found["Gò Vấp"] == ("pre2025", "764")
+
+
+def test_offsets_refer_to_decomposed_input(gazetteer):
+    # given a decomposed (NFD) text
+    text = unicodedata.normalize("NFD", "Dự án ở tỉnh Bắc Ninh và huyện Lạng Giang")
+
+    # when places are found
+    mentions = gazetteer.find(text)
+
+    # then spans cut the original string at the names
+    assert [unicodedata.normalize("NFC", m.surface) for m in mentions] == ["Bắc Ninh", "Lạng Giang"]
+    assert [text[m.start : m.end] for m in mentions] == [m.surface for m in mentions]
+
+
+def test_gazetteer_builds_from_plain_data_and_pickles():
+    # given two schemes of a toy province: two old communes merged into one new one
+    units = [
+        Unit("01", "pre2025", "province", "Tỉnh Mẫu", "Mẫu", "Tỉnh", None, "01"),
+        Unit("001", "pre2025", "district", "Huyện Đông", "Đông", "Huyện", "01", "01"),
+        Unit("00001", "pre2025", "commune", "Xã Hòa Lạc", "Hòa Lạc", "Xã", "001", "01"),
+        Unit("00002", "pre2025", "commune", "Xã Bình Yên", "Bình Yên", "Xã", "001", "01"),
+        Unit("01", "2025", "province", "Tỉnh Mẫu", "Mẫu", "Tỉnh", None, "01"),
+        Unit("00001", "2025", "commune", "Xã Hòa Lạc", "Hòa Lạc", "Xã", "01", "01"),
+    ]
+    successions = [
+        Succession("01", "province", "01", "province", 1.0, "whole"),
+        Succession("00001", "commune", "00001", "commune", 1.0, "whole"),
+        Succession("00002", "commune", "00001", "commune", 1.0, "whole"),
+        Succession("001", "district", "01", "province", 1.0, "province"),
+    ]
+    gazetteer = Gazetteer.from_units(units, successions, home_province="01")
+
+    # when it is pickled, restored and used on a 2025 text with an old-style tone
+    restored = pickle.loads(pickle.dumps(gazetteer))  # noqa: S301 - our own bytes
+    mentions = restored.find("Bà con xã Hoà Lạc và xã Bình Yên (cũ)", when=date(2025, 9, 1))
+
+    # then both communes are found with their successions
+    assert _codes(mentions) == [("Hoà Lạc", "2025", "00001"), ("Bình Yên", "pre2025", "00002")]
+    assert set(mentions[0].equivalents) == {("pre2025", "00001", 1.0), ("pre2025", "00002", 1.0)}
+    assert mentions[1].equivalents == (("2025", "00001", 1.0),)
