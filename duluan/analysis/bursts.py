@@ -41,6 +41,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from duluan.analysis.hotness import format_en, format_vi, period_words
 
@@ -133,15 +134,17 @@ def cusum_arl(mu: float, shift: float, h: float, grid: int = 120) -> float:
 
 @lru_cache(maxsize=4096)
 def _threshold_at(mu: float, shift: float, arl0: float, grid: int) -> float:
-    lo, hi = 1e-3, 2.0
-    while cusum_arl(mu, shift, hi, grid) < arl0 and hi < 200:
-        lo, hi = hi, hi * 2
-    for _ in range(18):
-        mid = 0.5 * (lo + hi)
-        if cusum_arl(mu, shift, mid, grid) < arl0:
-            lo = mid
-        else:
-            hi = mid
+    # A multi-threaded BLAS is ~30× slower on these small systems on a busy machine: use one thread.
+    with threadpool_limits(limits=1):
+        lo, hi = 1e-3, 2.0
+        while cusum_arl(mu, shift, hi, grid) < arl0 and hi < 200:
+            lo, hi = hi, hi * 2
+        for _ in range(18):
+            mid = 0.5 * (lo + hi)
+            if cusum_arl(mu, shift, mid, grid) < arl0:
+                lo = mid
+            else:
+                hi = mid
     return hi
 
 

@@ -118,9 +118,9 @@ class HotnessWeights:
     baseline_periods: int = 28
     prior_rate: float = 0.5
     prior_strength: float = 3.0
-    overdispersion: float = 0.2
+    overdispersion: float = 0.3
     volume_saturation: float = 30.0
-    surprise_saturation: float = 6.0
+    surprise_saturation: float = 8.0
     sources_saturation: float = 5.0
     places_saturation: float = 5.0
     recency_half_life: float = 2.0
