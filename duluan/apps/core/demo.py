@@ -1,15 +1,20 @@
-"""Seed the demo installation: units, agencies, officials (and, as apps grow, their demo data).
+"""Seed the demo installation: units, agencies, officials, then each app's own demo data.
 
-Every step is idempotent so ``make demo`` can run any number of times.
+Every step is idempotent so ``make demo`` can run any number of times. An app adds demo data by
+shipping ``duluan/apps/<app>/demo.py`` with ``seed(*, progress) -> str`` (a one-line summary) and
+being listed in :data:`APP_DEMOS` in dependency order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from dataclasses import dataclass, field
 
 from duluan.apps.accounts.demo import demo_agencies_seed, demo_users_seed
 from duluan.apps.geo.models import AdminUnit
 from duluan.apps.geo.services import units_load
+
+APP_DEMOS = ["plans", "intake", "issues", "cases", "surveys", "campaigns", "reports"]
 
 
 @dataclass
@@ -17,6 +22,7 @@ class DemoReport:
     units_loaded: int
     agencies: int
     logins: list[tuple[str, str, str]]
+    summaries: list[str] = field(default_factory=list)
 
 
 def demo_seed(*, reload_units: bool = False, progress=print) -> DemoReport:
@@ -27,4 +33,15 @@ def demo_seed(*, reload_units: bool = False, progress=print) -> DemoReport:
     progress("Đang tạo cơ quan và tài khoản mẫu…")
     agencies = demo_agencies_seed()
     logins = demo_users_seed()
-    return DemoReport(units_loaded=units, agencies=agencies, logins=logins)
+    report = DemoReport(units_loaded=units, agencies=agencies, logins=logins)
+    for app in APP_DEMOS:
+        try:
+            module = importlib.import_module(f"duluan.apps.{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"duluan.apps.{app}.demo":
+                raise
+            continue
+        summary = module.seed(progress=progress)
+        if summary:
+            report.summaries.append(summary)
+    return report

@@ -48,6 +48,13 @@ INSTALLED_APPS = [
     "duluan.apps.audit",
     "duluan.apps.geo",
     "duluan.apps.accounts",
+    "duluan.apps.plans",
+    "duluan.apps.intake",
+    "duluan.apps.issues",
+    "duluan.apps.cases",
+    "duluan.apps.surveys",
+    "duluan.apps.campaigns",
+    "duluan.apps.reports",
 ]
 
 MIDDLEWARE = [
