@@ -1,0 +1,169 @@
+"""Exact and near-duplicate detection."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+
+import numpy as np
+import pytest
+
+from duluan.analysis.dedupe import (
+    ContentHashIndex,
+    MinHasher,
+    NearDuplicateIndex,
+    choose_bands,
+    content_hash,
+    expected_candidate_probability,
+    jaccard,
+)
+from duluan.shared_data import shared_data_dir
+
+REPORT = (
+    (
+        "người dân phường Vũ Ninh phản ánh tình trạng ngập úng kéo dài trên đường Nguyễn Văn Cừ sau mỗi "
+        "trận mưa lớn gây khó khăn cho việc đi lại của học sinh và công nhân khu công nghiệp"
+    )
+    .lower()
+    .split()
+)
+
+
+def edited(tokens: list[str], positions: list[int], word: str = "xyz") -> list[str]:
+    out = list(tokens)
+    for p in positions:
+        out[p] = word
+    return out
+
+
+def test_content_hash_is_stable_and_distinguishes_texts():
+    # given two equal normalised texts and a different one
+    a, b, c = "Đường ngập sâu", "Đường ngập sâu", "Đường ngập nông"
+    # when hashed
+    # then equal texts share the hash, which is a fixed 128-bit hex digest
+    assert content_hash(a) == content_hash(b) != content_hash(c)
+    assert len(content_hash(a)) == 32
+    assert content_hash(a) == "8df6b6ea51bd5ebcb242f865e9751488"  # fixed: stored hashes must stay valid
+
+
+def test_content_hash_index_returns_the_first_document_and_forgets_the_oldest():
+    # given an index that keeps two hashes
+    index = ContentHashIndex(capacity=2)
+    # when four documents arrive, the last repeating the first
+    results = index.extend([("a", "h1"), ("b", "h1"), ("c", "h2"), ("d", "h3")])
+    late = index.add("e", "h1")
+    # then the repeat points at the first, and h1 was forgotten after two newer hashes
+    assert results == [None, "a", None, None]
+    assert late is None
+
+
+def test_minhash_estimates_jaccard_and_batches_match_single_texts():
+    # given a text and a copy with four syllables replaced
+    hasher = MinHasher(num_perm=256, seed=3)
+    other = edited(REPORT, [3, 12, 20, 28])
+    # when hashing one by one and as a batch
+    single = [hasher.signature(REPORT), hasher.signature(other)]
+    batch = hasher.signatures_from_shingles(hasher.shingles_many([REPORT, other]))
+    # then both ways agree and the estimate is close to the exact Jaccard of the shingles
+    assert (batch == np.stack(single)).all()
+    exact = jaccard(hasher.shingles(REPORT), hasher.shingles(other))
+    estimate = float((single[0] == single[1]).mean())
+    assert 0.5 < exact < 0.9
+    assert abs(estimate - exact) < 0.1
+
+
+def test_minhash_is_deterministic_across_instances_and_handles_short_and_empty_texts():
+    # given two hashers with the same parameters
+    h1, h2 = MinHasher(seed=5), MinHasher(seed=5)
+    # when hashing a short text, the same text and an empty one
+    short = h1.shingles(["cháy"])
+    # then signatures agree, a short text still has one shingle, an empty one has none
+    assert (h1.signature(REPORT) == h2.signature(REPORT)).all()
+    assert short.size == 1
+    assert h1.shingles([]).size == 0
+    assert (h1.signature([]) == np.iinfo(np.uint64).max).all()
+
+
+def test_choose_bands_reaches_the_target_at_the_threshold():
+    # given the default threshold and signature length
+    bands, rows = choose_bands(0.8, 64)
+    # when the candidate probability is computed
+    # then it reaches 0.99 at the threshold and stays low for dissimilar texts
+    assert bands * rows <= 64
+    assert expected_candidate_probability(0.8, bands, rows) >= 0.99
+    assert expected_candidate_probability(0.2, bands, rows) < 0.01
+
+
+def test_near_duplicates_join_the_group_of_their_original_and_strangers_open_their_own():
+    # given an original report, a repost with one word changed, and an unrelated text
+    index = NearDuplicateIndex(threshold=0.8)
+    unrelated = "giá lúa vụ mùa năm nay tăng mạnh nhờ thời tiết thuận lợi và xuất khẩu".split()
+    # when they arrive in this order
+    first = index.add("r1", REPORT)
+    repost = index.add("r2", edited(REPORT, [30]))
+    other = index.add("r3", unrelated)
+    repost_of_repost = index.add("r4", edited(REPORT, [30, 31]))
+    # then the reposts join r1's group with their exact similarity, the stranger is alone
+    assert first.group == "r1" and first.duplicate_of is None
+    assert repost.group == "r1" and repost.duplicate_of == "r1"
+    assert repost.similarity == pytest.approx(
+        jaccard(index.hasher.shingles(REPORT), index.hasher.shingles(edited(REPORT, [30])))
+    )
+    assert other.group == "r3" and other.duplicate_of is None
+    assert repost_of_repost.group == "r1" and repost_of_repost.duplicate_of == "r2"
+
+
+def test_pairs_below_the_threshold_are_never_reported():
+    # given a text and a heavily edited copy (exact Jaccard well below 0.8)
+    index = NearDuplicateIndex(threshold=0.8)
+    copy = edited(REPORT, list(range(0, 36, 4)))
+    # when both are added
+    index.add("a", REPORT)
+    match = index.add("b", copy)
+    # then the copy is not a near-duplicate
+    assert jaccard(index.hasher.shingles(REPORT), index.hasher.shingles(copy)) < 0.8
+    assert match.duplicate_of is None and match.group == "b"
+
+
+def test_capacity_bounds_the_index_and_evicted_documents_are_forgotten():
+    # given an index that keeps three documents
+    index = NearDuplicateIndex(threshold=0.8, capacity=3)
+    rng = random.Random(1)
+    vocab = [f"w{i}" for i in range(500)]
+    # when the original is followed by three unrelated texts and then a copy of it
+    index.add("orig", REPORT)
+    for i in range(3):
+        index.add(f"x{i}", [rng.choice(vocab) for _ in range(30)])
+    late = index.add("copy", REPORT)
+    # then only three documents are kept and the original is no longer found
+    assert len(index) == 3
+    assert late.duplicate_of is None
+    assert len(index._buckets) <= 3 * index.bands
+
+
+def test_lsh_finds_the_edited_copies_of_real_texts():
+    # given real news leads and edited copies of some of them
+    base = shared_data_dir()
+    if base is None:
+        pytest.skip("shared data absent")
+    with gzip.open(base / "tc201805" / "train.jsonl.gz", "rt", encoding="utf-8") as handle:
+        texts = [json.loads(next(handle))["text"].lower().split() for _ in range(1500)]
+    rng = random.Random(11)
+    copies = []
+    for k in rng.sample(range(len(texts)), 150):
+        copies.append((k, [t if rng.random() > 0.03 else "zzz" for t in texts[k]]))
+    index = NearDuplicateIndex(threshold=0.8)
+    # when the originals and then the copies are added
+    for i, t in enumerate(texts):
+        index.add(str(i), t)
+    results = [(k, index.add(f"copy{k}", t), t) for k, t in copies]
+    # then every copy whose exact Jaccard with its original is ≥ 0.8 is found (or a better match)
+    due = [
+        (k, m)
+        for k, m, t in results
+        if jaccard(index.hasher.shingles(texts[k]), index.hasher.shingles(t)) >= 0.8
+    ]
+    found = [m for k, m in due if m.duplicate_of is not None]
+    assert len(due) > 50
+    assert len(found) / len(due) >= 0.95
