@@ -1,0 +1,471 @@
+"""Online clustering of a stream of texts into issues.
+
+Each document is compared with the *active* clusters only: those updated within ``window`` of
+the newest document seen and among the ``max_active`` most recently updated. It joins the most
+similar compatible cluster (cosine of its TF-IDF vector with the cluster centroid ≥
+``similarity_threshold``, same topic, overlapping places) or opens a new one. Clusters that fall
+out of the window or off the LRU list are closed: the platform keeps them as issues, this
+engine forgets them, which bounds memory whatever the length of the stream.
+
+Term weights are TF-IDF with document frequencies counted online in a fixed table of hashed
+buckets (so the state has a fixed size), which down-weights words every text uses ("của",
+"tỉnh") without a stop-word list. The same input order always gives the same clusters: ties are
+broken by cluster creation order, and nothing depends on Python's per-process ``hash``.
+
+The whole state is plain JSON-able data (:meth:`OnlineClusterer.state`,
+:meth:`OnlineClusterer.from_state`), so the platform can persist it between single signals and
+batches and resume exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import math
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Cluster", "ClusterDoc", "OnlineClusterer", "document_terms", "term_code", "term_codes"]
+
+STATE_VERSION = 1
+# Terms kept per centroid: enough to describe an issue, small enough to bound memory.
+_CENTROID_TERMS = 48
+# Terms of a document used to look up candidate clusters and to update the centroid.
+_DOC_TERMS = 24
+_PROBE_TERMS = 8
+# Term -> code memo; cleared when it grows past this so memory stays bounded.
+_CODE_CACHE_LIMIT = 500_000
+
+
+def term_code(term: str) -> int:
+    """Return the 32-bit code of a term that document frequencies are counted under.
+
+    CRC-32 of the UTF-8 bytes: stable across processes (unlike ``hash``), so workers can
+    compute codes in parallel (:func:`term_codes`) and the clusterer only takes them modulo
+    its table size.
+
+    Args:
+        term: A term (syllable or syllable bigram).
+
+    Returns:
+        An integer in ``range(2**32)``.
+    """
+    return zlib.crc32(term.encode("utf-8"))
+
+
+_CODE_CACHE: dict[str, int] = {}
+
+
+def term_codes(terms: Iterable[str]) -> np.ndarray:
+    """Return :func:`term_code` of each term as an ``int64`` array (memoised per process)."""
+    cache = _CODE_CACHE
+    if len(cache) > _CODE_CACHE_LIMIT:
+        cache.clear()
+    out = []
+    for t in terms:
+        c = cache.get(t)
+        if c is None:
+            c = cache[t] = zlib.crc32(t.encode("utf-8"))
+        out.append(c)
+    return np.array(out, dtype=np.int64)
+
+
+def document_terms(tokens: list[str]) -> dict[str, int]:
+    """Return the clustering terms of a text: counts of its syllable bigrams.
+
+    Bigrams stand for Vietnamese words (most are two syllables) and name an issue readably
+    ("ngập úng", "vũ ninh"); a one-syllable text keeps its syllable.
+
+    Args:
+        tokens: Lower-case syllables in order.
+
+    Returns:
+        Term → count, in order of first appearance.
+    """
+    if len(tokens) < 2:
+        return {t: 1 for t in tokens}
+    counts: dict[str, int] = {}
+    for a, b in itertools.pairwise(tokens):
+        key = f"{a} {b}"
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+@dataclass(slots=True)
+class ClusterDoc:
+    """What the clusterer needs to know about one document.
+
+    Attributes:
+        id: Document id.
+        terms: Raw term counts (e.g. syllables and syllable bigrams); weighted here.
+        topic: Topic label, or ``None`` when unknown (compatible with every topic).
+        places: Codes of the places mentioned (any scheme); empty is compatible with all.
+        created_at: When the text was written; ``None`` means "now" (the newest time seen).
+        codes: :func:`term_codes` of ``terms`` in the same order, when already computed (e.g.
+            by a worker process); computed here otherwise.
+    """
+
+    id: str
+    terms: Mapping[str, float]
+    topic: str | None = None
+    places: frozenset[str] = frozenset()
+    created_at: datetime | None = None
+    codes: np.ndarray | None = None
+
+
+@dataclass(slots=True)
+class Cluster:
+    """An active cluster.
+
+    Attributes:
+        id: Cluster id (``"c"`` and ``seq``, stable under resume).
+        seq: Creation sequence number.
+        size: Number of documents assigned.
+        topic: Topic of the first document with a topic.
+        places: Place codes seen in the cluster.
+        first_seen: Time of the earliest document.
+        last_seen: Time of the latest document.
+        weights: Sum of the documents' unit vectors, pruned to the strongest terms.
+        norm: Euclidean norm of ``weights``.
+        posted: Terms the cluster is indexed under for candidate search.
+    """
+
+    id: str
+    seq: int
+    size: int = 0
+    topic: str | None = None
+    places: set[str] = field(default_factory=set)
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    weights: dict[str, float] = field(default_factory=dict)
+    norm: float = 0.0
+    posted: set[str] = field(default_factory=set)
+
+    def centroid(self) -> dict[str, float]:
+        """Return the unit-length centroid vector (term → weight)."""
+        if self.norm <= 0:
+            return {}
+        return {t: w / self.norm for t, w in self.weights.items()}
+
+    def summary_terms(self, k: int = 10) -> list[str]:
+        """Return the ``k`` strongest centroid terms, strongest first (ties alphabetical)."""
+        return [t for t, _ in sorted(self.weights.items(), key=lambda tw: (-tw[1], tw[0]))[:k]]
+
+
+class OnlineClusterer:
+    """Assign documents one at a time to clusters; deterministic for the same input order.
+
+    Args:
+        similarity_threshold: Minimum cosine similarity with a centroid to join its cluster.
+        window: A cluster not updated for this long (relative to the newest document) closes.
+        max_active: At most this many clusters stay open; the least recently updated closes.
+        buckets: Size of the hashed document-frequency table.
+        require_same_topic: Whether a document may only join a cluster of its own topic.
+
+    Example:
+        >>> c = OnlineClusterer(similarity_threshold=0.3)
+        >>> c.assign(ClusterDoc("1", {"ngập": 2, "úng": 1, "vũ ninh": 1}))
+        'c1'
+        >>> c.assign(ClusterDoc("2", {"ngập": 1, "úng": 1, "vũ ninh": 1}))
+        'c1'
+    """
+
+    def __init__(
+        self,
+        similarity_threshold: float = 0.35,
+        window: timedelta = timedelta(days=7),
+        max_active: int = 20_000,
+        buckets: int = 1 << 18,
+        require_same_topic: bool = True,
+    ) -> None:
+        self.similarity_threshold = similarity_threshold
+        self.window = window
+        self.max_active = max_active
+        self.buckets = buckets
+        self.require_same_topic = require_same_topic
+        self.clusters_: OrderedDict[int, Cluster] = OrderedDict()
+        self.df_ = np.zeros(buckets, dtype=np.int32)
+        self.n_docs_ = 0
+        self.next_id_ = 1
+        self.now_: datetime | None = None
+        self._postings: dict[str, set[int]] = {}
+
+    # -- weighting -------------------------------------------------------------------------
+
+    def vectorise(
+        self, terms: Mapping[str, float], codes: np.ndarray | None = None, learn: bool = True
+    ) -> dict[str, float]:
+        """Return a document's unit TF-IDF vector over its strongest terms.
+
+        Args:
+            terms: Raw term counts.
+            codes: :func:`term_codes` of ``terms`` (computed when ``None``).
+            learn: Whether to count the document in the document frequencies first.
+
+        Returns:
+            Term → weight, strongest first, at most ``_DOC_TERMS`` terms, Euclidean norm 1
+            (empty for no terms).
+        """
+        if not terms:
+            return {}
+        names = list(terms)
+        if codes is None or len(codes) != len(names):
+            codes = term_codes(names)
+        idx = codes % self.buckets
+        if learn:
+            self.n_docs_ += 1
+            self.df_[idx] += 1
+        tf = np.fromiter(terms.values(), dtype=np.float64, count=len(names))
+        idf = np.log((1.0 + self.n_docs_) / (1.0 + self.df_[idx])) + 1.0
+        weights = (1.0 + np.log(np.maximum(tf, 1.0))) * idf
+        # Strongest first; a stable sort breaks ties by the terms' order in the text, which
+        # only depends on the document itself.
+        order = np.argsort(-weights, kind="stable")[:_DOC_TERMS]
+        top = weights[order]
+        top = top / math.sqrt(math.fsum((top * top).tolist()))
+        return {names[i]: w for i, w in zip(order.tolist(), top.tolist())}
+
+    # -- assignment ------------------------------------------------------------------------
+
+    def assign(self, doc: ClusterDoc) -> str:
+        """Assign one document to a cluster.
+
+        Args:
+            doc: The document.
+
+        Returns:
+            The id of the cluster it joined or opened.
+        """
+        when = doc.created_at
+        if when is not None and (self.now_ is None or when > self.now_):
+            self.now_ = when
+        self._expire()
+        vector = self.vectorise(doc.terms, doc.codes)
+        probe = list(vector)[:_PROBE_TERMS]  # vectorise() lists the strongest first
+        best: Cluster | None = None
+        best_sim = self.similarity_threshold
+        for cluster in self._candidates(probe):
+            if not self._compatible(cluster, doc):
+                continue
+            cw = cluster.weights
+            common = vector.keys() & cw.keys()
+            # fsum is exact, so the (hash-seeded) order of the set cannot change the result.
+            sim = math.fsum([vector[t] * cw[t] for t in common]) / cluster.norm
+            if sim > best_sim or (best is None and sim >= best_sim):
+                best, best_sim = cluster, sim
+        if best is None:
+            best = Cluster(id=f"c{self.next_id_}", seq=self.next_id_)
+            self.next_id_ += 1
+            self.clusters_[best.seq] = best
+        self._add(best, vector, probe, doc)
+        while len(self.clusters_) > self.max_active:
+            self._close(next(iter(self.clusters_)))
+        return best.id
+
+    def assign_many(self, docs: Iterable[ClusterDoc]) -> list[str]:
+        """Assign documents in order; see :meth:`assign`."""
+        return [self.assign(d) for d in docs]
+
+    def _candidates(self, probe: list[str]) -> list[Cluster]:
+        # Clusters are indexed under the strongest terms of their documents (see _add), and
+        # found by the strongest terms of the new one: similar texts share their key words.
+        seqs: set[int] = set()
+        postings = self._postings
+        for term in probe:
+            hit = postings.get(term)
+            if hit:
+                seqs.update(hit)
+        clusters = self.clusters_
+        # Creation order makes ties deterministic.
+        return [clusters[s] for s in sorted(seqs)]
+
+    def _compatible(self, cluster: Cluster, doc: ClusterDoc) -> bool:
+        if self.require_same_topic and doc.topic and cluster.topic and doc.topic != cluster.topic:
+            return False
+        if doc.places and cluster.places and not (doc.places & cluster.places):
+            return False
+        if doc.created_at is not None and cluster.last_seen is not None:
+            if abs(doc.created_at - cluster.last_seen) > self.window:
+                return False
+        return True
+
+    def _add(self, cluster: Cluster, vector: Mapping[str, float], probe: list[str], doc: ClusterDoc) -> None:
+        weights = cluster.weights
+        for term, w in vector.items():
+            weights[term] = weights.get(term, 0.0) + w
+        posted = cluster.posted
+        for term in probe:
+            if term not in posted:
+                posted.add(term)
+                self._postings.setdefault(term, set()).add(cluster.seq)
+        if len(weights) > 2 * _CENTROID_TERMS:
+            kept = dict(sorted(weights.items(), key=lambda tw: (-tw[1], tw[0]))[:_CENTROID_TERMS])
+            cluster.weights = weights = kept
+            for term in sorted(posted - kept.keys()):
+                self._unpost(term, cluster)
+        # fsum is exact, so the norm does not depend on the order terms were added (resume).
+        cluster.norm = math.sqrt(math.fsum([w * w for w in weights.values()]))
+        cluster.size += 1
+        if cluster.topic is None and doc.topic:
+            cluster.topic = doc.topic
+        if doc.places:
+            cluster.places.update(doc.places)
+        when = doc.created_at or self.now_
+        if when is not None:
+            if cluster.first_seen is None or when < cluster.first_seen:
+                cluster.first_seen = when
+            if cluster.last_seen is None or when > cluster.last_seen:
+                cluster.last_seen = when
+        self.clusters_.move_to_end(cluster.seq)
+
+    def _unpost(self, term: str, cluster: Cluster) -> None:
+        cluster.posted.discard(term)
+        seqs = self._postings.get(term)
+        if seqs is not None:
+            seqs.discard(cluster.seq)
+            if not seqs:
+                del self._postings[term]
+
+    def _close(self, seq: int) -> None:
+        cluster = self.clusters_.pop(seq)
+        for term in sorted(cluster.posted):
+            self._unpost(term, cluster)
+
+    def _expire(self) -> None:
+        if self.now_ is None:
+            return
+        horizon = self.now_ - self.window
+        # Clusters are kept in update order, so stale ones are usually at the front; one that
+        # was updated late with an old date is caught when it reaches the front.
+        while self.clusters_:
+            first = next(iter(self.clusters_.values()))
+            if first.last_seen is None or first.last_seen >= horizon:
+                break
+            self._close(first.seq)
+
+    def get(self, cluster_id: str) -> Cluster | None:
+        """Return an open cluster by id, or ``None`` when it is closed or unknown."""
+        try:
+            return self.clusters_.get(int(cluster_id.removeprefix("c")))
+        except ValueError:
+            return None
+
+    # -- inspection and persistence -------------------------------------------------------
+
+    def active(self) -> list[Cluster]:
+        """Return the open clusters, least recently updated first."""
+        return list(self.clusters_.values())
+
+    def summary(self, cluster_id: str, k: int = 10) -> dict[str, Any]:
+        """Describe an open cluster for the platform.
+
+        Args:
+            cluster_id: An open cluster's id.
+            k: Number of summary terms.
+
+        Returns:
+            ``{"id", "size", "topic", "places", "first_seen", "last_seen", "terms",
+            "centroid"}`` with ISO dates and the ``k`` strongest centroid terms.
+        """
+        c = self.get(cluster_id)
+        if c is None:
+            raise KeyError(cluster_id)
+        return {
+            "id": c.id,
+            "size": c.size,
+            "topic": c.topic,
+            "places": sorted(c.places),
+            "first_seen": c.first_seen.isoformat() if c.first_seen else None,
+            "last_seen": c.last_seen.isoformat() if c.last_seen else None,
+            "terms": c.summary_terms(k),
+            "centroid": c.centroid(),
+        }
+
+    def state(self) -> dict[str, Any]:
+        """Return the whole state as JSON-able data (see :meth:`from_state`)."""
+        df_bytes = zlib.compress(self.df_.astype("<i4").tobytes(), 6)
+        return {
+            "version": STATE_VERSION,
+            "params": {
+                "similarity_threshold": self.similarity_threshold,
+                "window_seconds": self.window.total_seconds(),
+                "max_active": self.max_active,
+                "buckets": self.buckets,
+                "require_same_topic": self.require_same_topic,
+            },
+            "n_docs": self.n_docs_,
+            "next_id": self.next_id_,
+            "now": self.now_.isoformat() if self.now_ else None,
+            "df": base64.b64encode(df_bytes).decode("ascii"),
+            "clusters": [
+                {
+                    "id": c.id,
+                    "size": c.size,
+                    "topic": c.topic,
+                    "places": sorted(c.places),
+                    "first_seen": c.first_seen.isoformat() if c.first_seen else None,
+                    "last_seen": c.last_seen.isoformat() if c.last_seen else None,
+                    "weights": [[t, w] for t, w in c.weights.items()],
+                    "posted": sorted(c.posted),
+                }
+                for c in self.clusters_.values()
+            ],
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> OnlineClusterer:
+        """Rebuild a clusterer from :meth:`state` output.
+
+        Args:
+            state: The data :meth:`state` returned (possibly through JSON).
+
+        Returns:
+            A clusterer that continues exactly as the saved one would have.
+
+        Raises:
+            ValueError: When the state is of another version or malformed.
+        """
+        if state.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported clusterer state version: {state.get('version')!r}")
+        p = state["params"]
+        self = cls(
+            similarity_threshold=p["similarity_threshold"],
+            window=timedelta(seconds=p["window_seconds"]),
+            max_active=p["max_active"],
+            buckets=p["buckets"],
+            require_same_topic=p["require_same_topic"],
+        )
+        df = np.frombuffer(zlib.decompress(base64.b64decode(state["df"])), dtype="<i4")
+        if df.size != self.buckets:
+            raise ValueError("clusterer state has a document-frequency table of the wrong size")
+        self.df_ = df.astype(np.int32).copy()
+        self.n_docs_ = int(state["n_docs"])
+        self.next_id_ = int(state["next_id"])
+        self.now_ = _parse_time(state["now"])
+        for raw in state["clusters"]:
+            c = Cluster(
+                id=raw["id"],
+                seq=int(raw["id"].removeprefix("c")),
+                size=raw["size"],
+                topic=raw["topic"],
+                places=set(raw["places"]),
+                first_seen=_parse_time(raw["first_seen"]),
+                last_seen=_parse_time(raw["last_seen"]),
+                weights={t: float(w) for t, w in raw["weights"]},
+            )
+            c.norm = math.sqrt(math.fsum([w * w for w in c.weights.values()]))
+            c.posted = set(raw["posted"])
+            self.clusters_[c.seq] = c
+            for term in c.posted:
+                self._postings.setdefault(term, set()).add(c.seq)
+        return self
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

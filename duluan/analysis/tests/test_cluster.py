@@ -1,0 +1,135 @@
+"""Online clustering of texts into issues."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=TZ)
+
+FLOOD = [
+    "đường nguyễn văn cừ ngập sâu sau mưa lớn xe máy chết máy",
+    "mưa lớn khiến đường nguyễn văn cừ ngập sâu người dân bức xúc",
+    "nước ngập sâu đường nguyễn văn cừ sau trận mưa lớn đêm qua",
+]
+WASTE = [
+    "rác thải ùn ứ tại chợ đồng xa bốc mùi hôi thối",
+    "chợ đồng xa rác thải ùn ứ nhiều ngày không được thu gom",
+    "người dân phản ánh rác thải ùn ứ quanh chợ đồng xa",
+]
+# Filler so document frequencies down-weight common words, as on a real stream.
+FILLER = [
+    "ubnd tỉnh họp bàn kế hoạch phát triển kinh tế xã hội năm nay",
+    "sở giáo dục tổ chức kỳ thi tuyển sinh lớp mười an toàn",
+    "giá lúa vụ mùa tăng mạnh nông dân phấn khởi",
+    "khánh thành cầu mới bắc qua sông cầu",
+]
+
+
+def doc(i: str, text: str, topic: str | None = None, places=(), when: datetime | None = None) -> ClusterDoc:
+    return ClusterDoc(i, document_terms(text.split()), topic, frozenset(places), when)
+
+
+def stream() -> list[ClusterDoc]:
+    docs = [doc(f"f{i}", t, when=T0) for i, t in enumerate(FILLER)]
+    for k in range(3):
+        docs.append(doc(f"flood{k}", FLOOD[k], "hạ tầng", {"BN-VN"}, T0 + timedelta(hours=k)))
+        docs.append(doc(f"waste{k}", WASTE[k], "môi trường", {"BN-DX"}, T0 + timedelta(hours=k)))
+    return docs
+
+
+def test_similar_texts_share_a_cluster_and_different_issues_do_not():
+    # given reports about a flooded street and about uncollected waste, interleaved
+    clusterer = OnlineClusterer(similarity_threshold=0.3)
+    # when assigned in order
+    ids = {d.id: clusterer.assign(d) for d in stream()}
+    # then each issue is one cluster, distinct from the other and from the filler
+    assert ids["flood0"] == ids["flood1"] == ids["flood2"]
+    assert ids["waste0"] == ids["waste1"] == ids["waste2"]
+    assert ids["flood0"] != ids["waste0"]
+    assert len({ids[f"f{i}"] for i in range(4)} | {ids["flood0"], ids["waste0"]}) == 6
+
+
+def test_topic_place_and_time_must_be_compatible():
+    # given a flood cluster in ward VN of topic "hạ tầng"
+    clusterer = OnlineClusterer(similarity_threshold=0.3, window=timedelta(days=3))
+    for d in stream():
+        clusterer.assign(d)
+    flood = clusterer.assign(doc("again", FLOOD[0], "hạ tầng", {"BN-VN"}, T0 + timedelta(hours=5)))
+    # when the same text comes with another topic, another place, or two weeks later
+    other_topic = clusterer.assign(doc("t", FLOOD[1], "giáo dục", {"BN-VN"}, T0 + timedelta(hours=6)))
+    other_place = clusterer.assign(doc("p", FLOOD[1], "hạ tầng", {"HN-X"}, T0 + timedelta(hours=6)))
+    no_place = clusterer.assign(doc("n", FLOOD[2], "hạ tầng", (), T0 + timedelta(hours=7)))
+    later = clusterer.assign(doc("l", FLOOD[2], "hạ tầng", {"BN-VN"}, T0 + timedelta(days=14)))
+    # then only the compatible ones join the flood cluster
+    assert no_place == flood
+    assert other_topic != flood and other_place != flood and later != flood
+
+
+def test_assignment_is_deterministic_for_the_same_order():
+    # given the same stream twice
+    # when clustered by two clusterers
+    c1, c2 = OnlineClusterer(similarity_threshold=0.3), OnlineClusterer(similarity_threshold=0.3)
+    a = [c1.assign(d) for d in stream()]
+    b = [c2.assign(d) for d in stream()]
+    # then the cluster ids are identical
+    assert a == b
+    assert len(set(a)) < len(a)  # some documents were grouped
+
+
+def test_resuming_from_json_state_continues_exactly():
+    # given a stream split in two halves
+    late = doc("flood3", FLOOD[0] + " cống thoát nước", "hạ tầng", {"BN-VN"}, T0 + timedelta(hours=9))
+    docs = [*stream(), late]
+    whole = OnlineClusterer(similarity_threshold=0.3)
+    expected = [whole.assign(d) for d in docs]
+    # when the first half is clustered, saved through JSON and resumed for the second
+    first = OnlineClusterer(similarity_threshold=0.3)
+    got = [first.assign(d) for d in docs[:6]]
+    saved = json.loads(json.dumps(first.state()))
+    resumed = OnlineClusterer.from_state(saved)
+    got += [resumed.assign(d) for d in docs[6:]]
+    # then the ids are those of an uninterrupted run, and so is the state
+    assert got == expected
+    assert resumed.state() == whole.state()
+
+
+def test_summary_exposes_centroid_and_terms():
+    # given the clustered stream
+    clusterer = OnlineClusterer(similarity_threshold=0.3)
+    ids = {d.id: clusterer.assign(d) for d in stream()}
+    # when the flood cluster is summarised
+    summary = clusterer.summary(ids["flood0"], k=5)
+    # then it names the issue's words, its size, topic, place and a unit centroid
+    assert summary["size"] == 3 and summary["topic"] == "hạ tầng" and summary["places"] == ["BN-VN"]
+    assert "nguyễn văn" in summary["terms"] or "văn cừ" in summary["terms"]
+    assert sum(w * w for w in summary["centroid"].values()) == pytest.approx(1.0)
+
+
+def test_active_clusters_are_bounded_by_max_active_and_window():
+    # given a clusterer that keeps two clusters open and a one-day window
+    clusterer = OnlineClusterer(similarity_threshold=0.3, max_active=2, window=timedelta(days=1))
+    # when four different issues arrive, then a flood report three days later
+    for d in stream()[:4]:
+        clusterer.assign(d)
+        assert len(clusterer.active()) <= 2
+    clusterer.assign(doc("x", FLOOD[0], when=T0))
+    clusterer.assign(doc("late", WASTE[0], when=T0 + timedelta(days=3)))
+    # then only the late one remains open; closed clusters are forgotten
+    assert [c.size for c in clusterer.active()] == [1]
+    assert clusterer.get("c1") is None
+
+
+def test_state_of_another_version_is_refused():
+    # given a saved state from an unknown version
+    state = OnlineClusterer().state() | {"version": 99}
+    # when it is loaded
+    # then a clear error is raised
+    with pytest.raises(ValueError, match="version"):
+        OnlineClusterer.from_state(state)
