@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (label, url name, who sees it: "public" | "official")
+NAV = [
+    (_("Trang chủ"), "core:home", "public"),
+    (_("Gửi phản ánh"), "intake:submit", "public"),
+    (_("Vấn đề"), "issues:index", "official"),
+    (_("Hồ sơ xử lý"), "cases:index", "official"),
+    (_("Kế hoạch"), "plans:index", "official"),
+    (_("Khảo sát"), "surveys:index", "official"),
+    (_("Tuyên truyền"), "campaigns:index", "official"),
+    (_("Báo cáo"), "reports:index", "official"),
+    (_("Đơn vị hành chính"), "geo:search", "public"),
+    (_("Cơ quan"), "accounts:agencies", "official"),
+]
 
 
 def navigation(request):
-    items = [(_("Trang chủ"), reverse("core:home")), (_("Đơn vị hành chính"), reverse("geo:search"))]
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        from duluan.apps.accounts.permissions import can_use_admin
+    from duluan.apps.accounts.permissions import can_use_admin, is_official
 
-        items.append((_("Cơ quan"), reverse("accounts:agencies")))
-        if can_use_admin(user):
-            items.append((_("Quản trị"), reverse("admin:index")))
+    user = getattr(request, "user", None)
+    official = user is not None and is_official(user)
+    items = []
+    for label, name, audience in NAV:
+        if audience == "official" and not official:
+            continue
+        try:
+            items.append((label, reverse(name)))
+        except NoReverseMatch:  # the app has no page of that name yet
+            continue
+    if user is not None and can_use_admin(user):
+        items.append((_("Quản trị"), reverse("admin:index")))
     return {"nav_items": items}
