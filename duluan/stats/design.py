@@ -367,6 +367,20 @@ class Design:
             return 1
         return len(self.stages)
 
+    def needs_presence(self) -> bool:
+        """True when lonely strata exist and the option depends on which strata a domain has."""
+        if self.lonely_psu not in ("fail", "average"):
+            return False
+        for stage in self.stages[: self._variance_stages()]:
+            if stage.stratum_popsize is None:
+                f = np.ones(stage.n_strata)
+            else:
+                pop = stage.stratum_popsize
+                f = np.where(np.isposinf(pop), 1.0, (pop - stage.stratum_n) / pop)
+            if np.any((stage.stratum_n == 1) & (f >= _CERTAINTY_TOL)):
+                return True
+        return False
+
     def finest_cluster(self) -> tuple[np.ndarray, int]:
         """Row → cluster index at the deepest stage the variance uses, and the cluster count."""
         stage = self.stages[self._variance_stages() - 1]
@@ -490,12 +504,12 @@ class Design:
         scale = np.where(n_h > 1, f * n_h / np.maximum(n_h - 1, 1), f)
         scale = np.where(census, 0.0, scale)
         contrib = ss * scale[:, None]
-        if present is None:
-            stratum_present = np.ones((stage.n_strata, totals.shape[1]), dtype=bool)
-        else:
-            stratum_present = _group_sum(present.astype(float), h, stage.n_strata) > 0
         bad = lonely & ~census
         if bad.any():
+            if present is None:
+                stratum_present = np.ones((stage.n_strata, totals.shape[1]), dtype=bool)
+            else:
+                stratum_present = _group_sum(present.astype(float), h, stage.n_strata) > 0
             if self.lonely_psu == "fail":
                 hit = np.flatnonzero(bad & stratum_present.any(axis=1))
                 if hit.size:
@@ -578,7 +592,7 @@ def _combine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _dense(codes: np.ndarray) -> tuple[np.ndarray, int]:
-    uniq, inverse = np.unique(codes, return_inverse=True)
+    inverse, uniq = pd.factorize(codes, sort=True)
     return inverse.astype(np.int64), int(uniq.size)
 
 
@@ -590,9 +604,9 @@ def _first_index(groups: np.ndarray, n_groups: int) -> np.ndarray:
 
 
 def _check_nested(psu: np.ndarray, strata: np.ndarray, labels: np.ndarray) -> None:
-    pairs = np.unique(np.stack([psu, strata]), axis=1)
-    counts = np.bincount(pairs[0])
-    if (counts > 1).any():
+    n_psu = int(psu.max()) + 1
+    first_stratum = strata[_first_index(psu, n_psu)]
+    if np.any(first_stratum[psu] != strata):
         raise DesignError(
             "Clusters not nested in strata at top level: the same PSU id appears in several "
             "strata; use nest=True if PSU ids are only unique within strata."

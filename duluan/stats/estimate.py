@@ -349,75 +349,89 @@ def _domains(design: Design, by: Any) -> tuple[np.ndarray, list, str | None]:
 def _domain_stats(
     design: Design, Y: np.ndarray, dom: np.ndarray, n_dom: int, stat: str, deff_kind: str = "srswor"
 ) -> _DomainStats:
-    """Estimates, variances, deffs and counts for every (variable, domain) pair."""
+    """Estimates, variances, deffs and counts for every (variable, domain) pair.
+
+    Works on (cluster × domain) cell sums: one ``bincount`` of w·y and one of w·y² per variable
+    give the domain estimates, the cluster totals of the influence values
+    ``(Σ w y − ȳ_d Σ w) / W_d`` and the design-effect denominators.
+    """
     w = design.weights
     row_cluster, n_clusters = design.finest_cluster()
     key = row_cluster * n_dom + dom
+    n_cells = n_clusters * n_dom
+    need_presence = not design.is_calibrated and design.needs_presence()
+    Y = np.asfortranarray(Y)
     p = Y.shape[1]
     est = np.empty((p, n_dom))
-    deff = np.empty((p, n_dom))
+    vsrs_all = np.empty((p, n_dom))
     n_pos = np.empty((p, n_dom))
     n_rows = np.empty((p, n_dom))
     dfs = np.empty((p, n_dom))
     totals = []
     presents = []
-    all_valid_cache: dict[str, Any] = {}
+    cache: dict[str, Any] = {}
+
+    def cells(values: np.ndarray | None) -> np.ndarray:
+        return np.bincount(key, weights=values, minlength=n_cells).reshape(n_clusters, n_dom)
+
     for j in range(p):
         y = Y[:, j]
         valid = ~np.isnan(y)
         all_valid = bool(valid.all())
-        if all_valid and "base" in all_valid_cache:
-            wj, W, n_d, rows_d, cnt, df_d = all_valid_cache["base"]
+        if all_valid and "base" in cache:
+            wj, sw_cell, cnt_cell, n_d, rows_d, df_d = cache["base"]
             y0 = y
         else:
-            wj = np.where(valid, w, 0.0)
-            y0 = np.where(valid, y, 0.0)
-            W = np.bincount(dom, weights=wj, minlength=n_dom)
-            pos = valid & (w != 0)
-            n_d = np.bincount(dom, weights=pos, minlength=n_dom)
-            rows_d = np.bincount(dom, weights=valid, minlength=n_dom)
-            cnt = np.bincount(key, weights=valid, minlength=n_clusters * n_dom).reshape(n_clusters, n_dom)
-            pos_cnt = np.bincount(key, weights=pos, minlength=n_clusters * n_dom).reshape(n_clusters, n_dom)
-            df_d = _domain_degf(design, pos_cnt)
+            wj = w if all_valid else np.where(valid, w, 0.0)
+            y0 = y if all_valid else np.where(valid, y, 0.0)
+            sw_cell = cells(wj)
+            cnt_cell = cells(None if all_valid else valid.astype(float))
+            pos_cell = cells(((w != 0) & valid).astype(float))
+            n_d = pos_cell.sum(axis=0)
+            rows_d = cnt_cell.sum(axis=0)
+            df_d = _domain_degf(design, pos_cell)
             if all_valid:
-                all_valid_cache["base"] = (wj, W, n_d, rows_d, cnt, df_d)
+                cache["base"] = (wj, sw_cell, cnt_cell, n_d, rows_d, df_d)
+        wy = wj * y0
+        sy_cell = cells(wy)
+        syy = np.bincount(dom, weights=wy * y0, minlength=n_dom)
+        W = sw_cell.sum(axis=0)
+        Sy = sy_cell.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.bincount(dom, weights=wj * y0, minlength=n_dom) / W
-            dev = y0 - np.nan_to_num(mean)[dom]
-            wdev2 = np.bincount(dom, weights=wj * dev * dev, minlength=n_dom)
+            mean = Sy / W
+            wdev2 = np.maximum(syy - mean * Sy, 0.0)
             s2 = wdev2 / W * n_d / (n_d - 1)
             if stat == "mean":
-                z = wj * dev / np.where(W == 0, 1.0, W)[dom]
                 est[j] = mean
                 vsrs = s2 / n_d
             else:
-                z = wj * y0
-                est[j] = W * mean
+                est[j] = Sy
                 vsrs = s2 * W**2 / n_d
             if deff_kind == "srswor":
                 # R's deff=TRUE: SRS without replacement from N = sum of weights (undefined if N <= n)
                 vsrs = np.where(W > n_d, vsrs * (W - n_d) / W, np.nan)
-        deff_vsrs_j = vsrs
+            safe_w = np.where(W == 0, 1.0, W)
+            safe_mean = np.nan_to_num(mean)
         if design.is_calibrated:
+            z = wj * (y0 - safe_mean[dom]) / safe_w[dom] if stat == "mean" else wy
             x = np.zeros((design.n, n_dom))
             x[np.arange(design.n), dom] = z
-            x = design.residualise(x)
-            totals.append(_group_sum(x, row_cluster, n_clusters))
-            presents.append(None)
+            totals.append(_group_sum(design.residualise(x), row_cluster, n_clusters))
+        elif stat == "mean":
+            totals.append((sy_cell - safe_mean * sw_cell) / safe_w)
         else:
-            totals.append(
-                np.bincount(key, weights=z, minlength=n_clusters * n_dom).reshape(n_clusters, n_dom)
-            )
-            presents.append(cnt > 0)
-        deff[j] = deff_vsrs_j
+            totals.append(sy_cell)
+        if need_presence:
+            presents.append(cnt_cell > 0)
+        vsrs_all[j] = vsrs
         n_pos[j] = n_d
         n_rows[j] = design.n if design.is_calibrated else rows_d
         dfs[j] = df_d
-    T = np.concatenate(totals, axis=1)
-    present = None if design.is_calibrated else np.concatenate(presents, axis=1)
+    T = totals[0] if p == 1 else np.concatenate(totals, axis=1)
+    present = np.concatenate(presents, axis=1) if need_presence else None
     variance = design.cluster_variance(T, present).reshape(p, n_dom)
     with np.errstate(invalid="ignore", divide="ignore"):
-        deff = variance / deff
+        deff = variance / vsrs_all
     return _DomainStats(estimate=est, variance=variance, deff=deff, n=n_pos, n_rows=n_rows, df=dfs)
 
 
