@@ -20,6 +20,11 @@ Formula (``R`` = ``recent_periods``, ``B`` = ``baseline_periods``, ``t`` = the p
   ``X`` negative binomial of mean ``E`` and overdispersion ``overdispersion`` (variance
   ``E + α·E²/R``: a sum of ``R`` independent periods each with variance ``λ + α·λ²``), which
   tolerates the ordinary day-to-day swings of complaint counts better than a Poisson test.
+  With an optional per-period **exposure** ``e`` (e.g. all signals received that period, so a
+  new intake channel or a crawl that grows does not make every issue hot) the rate is per unit of
+  exposure: ``λ = (prior_rate·prior_strength + Σ x) / (prior_strength + Σ e)`` over the baseline
+  and ``E = λ·Σ e`` over the recent window (``prior_strength`` is then in exposure units); the
+  "usual level" shown is ``E/R`` per period.
   value = ``min(1, s / surprise_saturation)`` when ``V > E``, else 0.
 * **negative** — count-weighted mean of the per-period negative share over the recent window.
 * **intensity** — count-weighted mean of the per-period anger/complaint intensity.
@@ -192,6 +197,8 @@ class IssueSeries:
         prior_rate: topic-level signals per period used as baseline for new issues
             (``None`` = ``HotnessWeights.prior_rate``).
         freq: pandas frequency of the periods (``"D"``, ``"h"``).
+        exposure: optional per-period exposure (e.g. all signals that period); the baseline is
+            then a rate per unit of exposure (see the module docstring).
     """
 
     key: str
@@ -204,11 +211,12 @@ class IssueSeries:
     sensitivity: float = 0.0
     prior_rate: float | None = None
     freq: str = "D"
+    exposure: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "index", pd.DatetimeIndex(self.index))
         n = len(self.index)
-        for name in ("counts", "negative_share", "intensity", "sources", "places"):
+        for name in ("counts", "negative_share", "intensity", "sources", "places", "exposure"):
             value = getattr(self, name)
             if value is None:
                 continue
@@ -234,7 +242,7 @@ class IssueSeries:
         Args:
             key: the issue key.
             frame: columns ``count`` and optionally ``negative_share``, ``intensity``, ``sources``,
-                ``places``; a DatetimeIndex (irregular allowed: it is reindexed to ``freq``).
+                ``places``, ``exposure``; a DatetimeIndex (irregular allowed: it is reindexed to ``freq``).
             sensitivity: topic sensitivity 0–1.
             prior_rate: topic-level prior rate per period.
             freq: period length.
@@ -261,6 +269,7 @@ class IssueSeries:
             intensity=column("intensity", np.nan),
             sources=column("sources", 0.0),
             places=column("places", 0.0),
+            exposure=column("exposure", 0.0),
             sensitivity=sensitivity,
             prior_rate=prior_rate,
             freq=freq,
@@ -373,12 +382,21 @@ def hotness(
     recent = slice(max(0, upto - w.recent_periods), upto)
     base = slice(max(0, upto - w.recent_periods - w.baseline_periods), recent.start)
     r_counts = counts[recent]
-    n_recent = w.recent_periods  # periods before the series start count as empty
+    n_recent = w.recent_periods
     volume = float(r_counts.sum())
     n_base = base.stop - base.start
     prior_rate = w.prior_rate if series.prior_rate is None else series.prior_rate
-    rate = (prior_rate * w.prior_strength + float(counts[base].sum())) / (w.prior_strength + n_base)
-    expected = rate * n_recent
+    if series.exposure is None:
+        base_exposure, recent_exposure = (
+            float(n_base),
+            float(n_recent),
+        )  # periods before the start count as empty
+    else:
+        base_exposure = float(series.exposure[base].sum())
+        recent_exposure = float(series.exposure[:upto][recent].sum())
+    share = (prior_rate * w.prior_strength + float(counts[base].sum())) / (w.prior_strength + base_exposure)
+    expected = share * recent_exposure
+    rate = expected / n_recent  # the usual level per period, at the current exposure
     ratio = volume / expected if expected > 0 else math.inf
     surprise = growth_surprise(volume, expected, n_recent, w.overdispersion) if volume > expected else 0.0
 
@@ -492,6 +510,7 @@ def hotness(
         "recent_total": volume,
         "recent_periods": w.recent_periods,
         "baseline_rate": rate,
+        "baseline_share": share,
         "baseline_periods_used": n_base,
         "expected": expected,
         "ratio": ratio,

@@ -175,3 +175,20 @@ def test_vietnamese_numbers():
     assert format_vi(1234.5) == "1.234,5"
     assert format_vi(3.0) == "3"
     assert format_vi(0.25, 2) == "0,25"
+
+
+def test_exposure_keeps_overall_growth_from_making_an_issue_hot():
+    # given an issue that keeps 10 % of all signals while the total intake grows from 10 to 120 a day
+    total = np.r_[np.full(30, 10.0), np.full(5, 120.0)]
+    counts = total * 0.1
+    idx = pd.date_range("2026-01-01", periods=35, freq="D")
+    plain = IssueSeries(key="k", index=idx, counts=counts, negative_share=np.full(35, 0.8))
+    exposed = IssueSeries(key="k", index=idx, counts=counts, negative_share=np.full(35, 0.8), exposure=total)
+    # when scored at the end with and without the exposure
+    without = hotness(plain, now=idx[-1], weights=HotnessWeights())
+    with_exposure = hotness(exposed, now=idx[-1], weights=HotnessWeights())
+    # then only the exposure-aware score sees that its share did not change
+    assert with_exposure.facts["ratio"] == pytest.approx(1.0, rel=0.05)
+    assert with_exposure.facts["surprise"] == 0.0
+    assert without.facts["ratio"] > 5
+    assert with_exposure.score < without.score
