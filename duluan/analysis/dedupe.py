@@ -56,13 +56,15 @@ def content_hash(normalised_text: str) -> str:
     """Return the identity of a text for exact-duplicate detection.
 
     Args:
-        normalised_text: The text after :func:`duluan.analysis.normalise.normalise` (NFC,
-            whitespace folded), so texts that differ only in spacing or Unicode form collide.
+        normalised_text: The text after :func:`duluan.analysis.normalise.normalise` (NFC, one
+            tone placement); runs of whitespace are folded here, so texts that differ only in
+            spacing, line breaks or Unicode form collide.
 
     Returns:
         32 hexadecimal characters (BLAKE2b, 128 bits), stable across processes and versions.
     """
-    return hashlib.blake2b(normalised_text.encode("utf-8"), digest_size=16).hexdigest()
+    folded = " ".join(normalised_text.split())
+    return hashlib.blake2b(folded.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _splitmix(values: np.ndarray) -> np.ndarray:

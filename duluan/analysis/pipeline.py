@@ -1,0 +1,577 @@
+"""The analysis pipeline: steps over batches of documents, in the spirit of spaCy's ``Doc -> Doc``.
+
+Every step is a callable that takes a batch (a list of :class:`Document`) and returns it with its
+results filled in, so steps can be added, removed and reordered. A step declares whether it is
+``ordered``: ordered steps (exact and near-duplicates, online clustering) keep state across
+batches and must see the stream in order in one process; the others depend on one row only and
+can run anywhere. :meth:`Pipeline.split` cuts a pipeline at its first ordered step so an engine
+can run the per-row part in worker processes and the ordered part on the driver, in input order
+— which is why the local and the Dask engines give identical output.
+
+:func:`analyze_stream` runs a pipeline over an endless iterable of rows in fixed-size batches and
+yields documents in input order; a row whose analysis fails is returned with ``error`` set
+instead of stopping the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms, term_codes
+from duluan.analysis.dedupe import ContentHashIndex, MinHasher, NearDuplicateIndex, content_hash
+
+__all__ = [
+    "ANALYSIS_ERROR",
+    "ClusterStep",
+    "DedupeFeaturesStep",
+    "Document",
+    "ExactDuplicateStep",
+    "NearDuplicateStep",
+    "NormaliseStep",
+    "Pipeline",
+    "PlacesStep",
+    "SentimentStep",
+    "Step",
+    "TopicStep",
+    "analyze_stream",
+    "basic_per_row_pipeline",
+    "default_pipeline",
+    "ordered_pipeline",
+    "per_row_pipeline",
+    "tokenise",
+]
+
+ANALYSIS_ERROR = "analysis_error"
+MODEL_DIR_ENV = "DULUAN_MODEL_DIR"
+# The same token pattern as duluan.analysis.normalise.syllables, applied to text that is already
+# normalised (that function normalises again, which would double the cost of the step).
+_TOKEN_RE = re.compile(r"<(?:url|email|phone)>|[^\W_]+")
+
+
+def tokenise(normalised_text: str) -> list[str]:
+    """Return the lower-case syllables (and personal-data placeholders) of normalised text.
+
+    Args:
+        normalised_text: ``normalise(text).text``.
+
+    Returns:
+        Tokens, in order, as :func:`duluan.analysis.normalise.syllables` would give them.
+    """
+    return _TOKEN_RE.findall(normalised_text.lower())
+
+
+@dataclass(slots=True)
+class Document:
+    """One text and everything the pipeline learns about it.
+
+    Input fields come from the row; result fields start empty and are filled by steps.
+    Offsets of ``places`` refer to ``normalised`` (the title, a newline, then the text).
+
+    Attributes:
+        id: Row id.
+        text: Body text.
+        title: Optional title, analysed together with the text.
+        created_at: When it was written (timezone-aware when known).
+        source: Where it came from (site, hotline, …).
+        channel: Intake channel.
+        row: 1-based row number in the input file (for the rejects report).
+        line: 1-based line number in the input file, for line-based formats.
+        normalised: Display form after normalisation (personal data masked).
+        tokens: Lower-case syllables of ``normalised``.
+        content_hash: :func:`duluan.analysis.dedupe.content_hash` of ``normalised``.
+        shingles: Shingle hashes for near-duplicate verification.
+        signature: MinHash signature.
+        terms: Term counts (syllable bigrams) for clustering.
+        term_codes: :func:`duluan.analysis.cluster.term_codes` of ``terms``.
+        topic: ``{"label", "score", "terms"}``.
+        sentiment: ``{"label", "score"}``.
+        places: ``[{"code", "scheme", "level", "name", "start", "end", "confidence"}]``.
+        place_codes: Codes (with cross-scheme equivalents) used to keep clusters local.
+        duplicate_of: Earlier document with the same normalised text.
+        near_duplicate_group: First document of its near-duplicate group (itself if new).
+        cluster: Online cluster id.
+        error: Why the analysis of this row failed (then the other results are meaningless).
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    created_at: datetime | None = None
+    source: str | None = None
+    channel: str | None = None
+    row: int | None = None
+    line: int | None = None
+    normalised: str | None = None
+    tokens: list[str] | None = None
+    content_hash: str | None = None
+    shingles: np.ndarray | None = None
+    signature: np.ndarray | None = None
+    terms: dict[str, int] | None = None
+    term_codes: np.ndarray | None = None
+    topic: dict[str, Any] | None = None
+    sentiment: dict[str, Any] | None = None
+    places: list[dict[str, Any]] = field(default_factory=list)
+    place_codes: frozenset[str] = frozenset()
+    duplicate_of: str | None = None
+    near_duplicate_group: str | None = None
+    cluster: str | None = None
+    error: str | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Document:
+        """Build a document from a validated input row (see :mod:`duluan.analysis.io`)."""
+        return cls(
+            id=str(row["id"]),
+            text=row["text"],
+            title=row.get("title") or None,
+            created_at=row.get("created_at"),
+            source=row.get("source") or None,
+            channel=row.get("channel") or None,
+            row=row.get("_row"),
+            line=row.get("_line"),
+        )
+
+    @property
+    def full_text(self) -> str:
+        """The text analysed: the title and the body, one line apart."""
+        return f"{self.title}\n{self.text}" if self.title else self.text
+
+    def slim(self) -> Document:
+        """Drop what ordered steps and the output never need, before crossing processes."""
+        self.text = ""
+        self.title = None
+        self.normalised = None
+        self.tokens = None
+        return self
+
+    def to_record(self) -> dict[str, Any]:
+        """Return the output row: ``id``, ``topic``, ``sentiment``, ``places``, ``duplicate_of``,
+        ``near_duplicate_group``, ``cluster``."""
+        return {
+            "id": self.id,
+            "topic": self.topic,
+            "sentiment": self.sentiment,
+            "places": self.places,
+            "duplicate_of": self.duplicate_of,
+            "near_duplicate_group": self.near_duplicate_group,
+            "cluster": self.cluster,
+        }
+
+
+@runtime_checkable
+class Step(Protocol):
+    """A pipeline step: fills results into a batch of documents and returns the batch.
+
+    Attributes:
+        name: Short name, for messages.
+        ordered: ``True`` when the step keeps state across batches, so it must run in one
+            process over batches in stream order.
+    """
+
+    name: str
+    ordered: bool
+
+    def __call__(self, batch: list[Document]) -> list[Document]: ...
+
+
+class Pipeline:
+    """An ordered list of steps.
+
+    Args:
+        steps: The steps, run in this order on every batch.
+    """
+
+    def __init__(self, steps: Sequence[Step]) -> None:
+        self.steps = list(steps)
+
+    def __repr__(self) -> str:
+        return f"Pipeline([{', '.join(s.name for s in self.steps)}])"
+
+    def run(self, batch: list[Document]) -> list[Document]:
+        """Run every step over a batch.
+
+        Args:
+            batch: Documents in stream order.
+
+        Returns:
+            The same documents with results filled in.
+        """
+        for step in self.steps:
+            batch = step(batch)
+        return batch
+
+    def split(self) -> tuple[Pipeline, Pipeline]:
+        """Cut the pipeline at its first ordered step.
+
+        Returns:
+            ``(per_row, ordered)``: the leading steps that depend on one row only, and the rest.
+        """
+        cut = next((i for i, s in enumerate(self.steps) if s.ordered), len(self.steps))
+        return Pipeline(self.steps[:cut]), Pipeline(self.steps[cut:])
+
+
+# -- per-row steps ------------------------------------------------------------------------------
+
+
+class NormaliseStep:
+    """Normalise the title and text (NFC, tones, masked personal data) and split syllables.
+
+    Args:
+        normaliser: ``text -> object with .text``; defaults to
+            :func:`duluan.analysis.normalise.normalise`.
+    """
+
+    name = "normalise"
+    ordered = False
+
+    def __init__(self, normaliser: Callable[[str], Any] | None = None) -> None:
+        if normaliser is None:
+            from duluan.analysis.normalise import normalise as normaliser
+        self.normaliser = normaliser
+
+    def __call__(self, batch: list[Document]) -> list[Document]:
+        for doc in batch:
+            doc.normalised = self.normaliser(doc.full_text).text
+            doc.tokens = tokenise(doc.normalised)
+        return batch
+
+
+class DedupeFeaturesStep:
+    """Compute what duplicate detection and clustering need: hash, shingles, signature, terms.
+
+    Args:
+        hasher: The :class:`MinHasher` (its parameters must match the near-duplicate index's).
+    """
+
+    name = "dedupe_features"
+    ordered = False
+
+    def __init__(self, hasher: MinHasher | None = None) -> None:
+        self.hasher = hasher or MinHasher()
+
+    def __call__(self, batch: list[Document]) -> list[Document]:
+        token_lists = [doc.tokens or [] for doc in batch]
+        shingle_sets = self.hasher.shingles_many(token_lists)
+        signatures = self.hasher.signatures_from_shingles(shingle_sets)
+        for doc, tokens, shingles, signature in zip(batch, token_lists, shingle_sets, signatures):
+            doc.content_hash = content_hash(doc.normalised or "")
+            doc.shingles = shingles
+            doc.signature = signature
+            doc.terms = document_terms(tokens)
+            doc.term_codes = term_codes(doc.terms)
+        return batch
+
+
+class PlacesStep:
+    """Find administrative places with a gazetteer (``find(text, when=None)``).
+
+    Args:
+        gazetteer: E.g. :meth:`duluan.analysis.places.Gazetteer.default`.
+    """
+
+    name = "places"
+    ordered = False
+
+    def __init__(self, gazetteer: Any) -> None:
+        self.gazetteer = gazetteer
+
+    def __call__(self, batch: list[Document]) -> list[Document]:
+        for doc in batch:
+            mentions = self.gazetteer.find(doc.normalised or doc.full_text, when=doc.created_at)
+            doc.places = [
+                {
+                    "code": m.code,
+                    "scheme": m.scheme,
+                    "level": m.level,
+                    "name": m.name,
+                    "start": m.start,
+                    "end": m.end,
+                    "confidence": float(m.confidence),
+                }
+                for m in mentions
+            ]
+            codes: set[str] = set()
+            for m in mentions:
+                codes.add(str(m.code))
+                codes.update(str(e) for e in (getattr(m, "equivalents", None) or ()))
+            doc.place_codes = frozenset(codes)
+        return batch
+
+
+class TopicStep:
+    """Classify the topic with a model exposing ``predict(texts) -> [(label, score, terms)]``."""
+
+    name = "topic"
+    ordered = False
+
+    def __init__(self, classifier: Any) -> None:
+        self.classifier = classifier
+
+    def __call__(self, batch: list[Document]) -> list[Document]:
+        predictions = self.classifier.predict([doc.normalised or doc.full_text for doc in batch])
+        for doc, p in zip(batch, predictions, strict=True):
+            doc.topic = {"label": p.label, "score": float(p.score), "terms": list(p.terms)}
+        return batch
+
+
+class SentimentStep:
+    """Classify sentiment with a model exposing ``predict(texts) -> [(label, score, ...)]``."""
+
+    name = "sentiment"
+    ordered = False
+
+    def __init__(self, classifier: Any) -> None:
+        self.classifier = classifier
+
+    def __call__(self, batch: list[Document]) -> list[Document]:
+        predictions = self.classifier.predict([doc.normalised or doc.full_text for doc in batch])
+        for doc, p in zip(batch, predictions, strict=True):
+            doc.sentiment = {"label": p.label, "score": float(p.score)}
+        return batch
+
+
+# -- ordered steps ------------------------------------------------------------------------------
+
+
+class ExactDuplicateStep:
+    """Mark documents whose normalised text an earlier document already had.
+
+    Args:
+        index: Remembers recent content hashes (bounded).
+    """
+
+    name = "exact_duplicates"
+    ordered = True
+
+    def __init__(self, index: ContentHashIndex | None = None) -> None:
+        self.index = index or ContentHashIndex()
+
+    def __call__(self, batch: list[Document]) -> list[Document]:
+        for doc in batch:
+            doc.duplicate_of = self.index.add(doc.id, doc.content_hash or content_hash(doc.normalised or ""))
+        return batch
+
+
+class NearDuplicateStep:
+    """Group near-duplicates (Jaccard of syllable shingles ≥ threshold) in stream order.
+
+    Args:
+        index: The near-duplicate index (bounded to its most recent documents).
+    """
+
+    name = "near_duplicates"
+    ordered = True
+
+    def __init__(self, index: NearDuplicateIndex | None = None) -> None:
+        self.index = index or NearDuplicateIndex()
+
+    def __call__(self, batch: list[Document]) -> list[Document]:
+        if not batch:
+            return batch
+        sets = [doc.shingles if doc.shingles is not None else np.zeros(0, np.uint64) for doc in batch]
+        signatures = np.stack([doc.signature for doc in batch])
+        matches = self.index.add_many([doc.id for doc in batch], sets, signatures)
+        for doc, match in zip(batch, matches):
+            doc.near_duplicate_group = match.group
+        return batch
+
+
+class ClusterStep:
+    """Assign each document to an online cluster (an issue) in stream order.
+
+    Args:
+        clusterer: The clusterer; pass one rebuilt with ``OnlineClusterer.from_state`` to resume.
+    """
+
+    name = "cluster"
+    ordered = True
+
+    def __init__(self, clusterer: OnlineClusterer | None = None) -> None:
+        self.clusterer = clusterer or OnlineClusterer()
+
+    def __call__(self, batch: list[Document]) -> list[Document]:
+        for doc in batch:
+            doc.cluster = self.clusterer.assign(
+                ClusterDoc(
+                    id=doc.id,
+                    terms=doc.terms or {},
+                    topic=doc.topic["label"] if doc.topic else None,
+                    places=doc.place_codes,
+                    created_at=doc.created_at,
+                    codes=doc.term_codes,
+                )
+            )
+        return batch
+
+
+# -- assembly -----------------------------------------------------------------------------------
+
+
+def resolve_model_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """Return the folder of the default model files (argument, ``DULUAN_MODEL_DIR``, ``var/models``)."""
+    if path is not None:
+        return Path(path)
+    return Path(os.environ.get(MODEL_DIR_ENV) or Path("var") / "models")
+
+
+def per_row_pipeline(model_dir: str | os.PathLike[str] | None = None, gazetteer: Any = None) -> Pipeline:
+    """Return the default per-row steps (normalise, places, topic, sentiment, dedupe features).
+
+    Args:
+        model_dir: Folder holding ``topic`` and ``sentiment`` model files (see :func:`model_dir`).
+        gazetteer: A gazetteer; defaults to ``Gazetteer.default()``.
+
+    Returns:
+        A pipeline with no ordered step, safe to build in each worker process.
+
+    Raises:
+        FileNotFoundError, ValueError: From the model loaders when a model is missing or corrupt.
+    """
+    from duluan.analysis.places import Gazetteer
+    from duluan.analysis.sentiment import SentimentClassifier
+    from duluan.analysis.topic import TopicClassifier
+
+    folder = resolve_model_dir(model_dir)
+    return Pipeline(
+        [
+            NormaliseStep(),
+            PlacesStep(gazetteer if gazetteer is not None else Gazetteer.default()),
+            TopicStep(TopicClassifier.load(_model_file(folder, "topic"))),
+            SentimentStep(SentimentClassifier.load(_model_file(folder, "sentiment"))),
+            DedupeFeaturesStep(),
+        ]
+    )
+
+
+def basic_per_row_pipeline(model_dir: str | os.PathLike[str] | None = None) -> Pipeline:
+    """Return the per-row steps that need no model: normalise and dedupe features.
+
+    Topic, sentiment and places stay empty; duplicates and clusters still work. Useful when
+    the models are not built yet and in tests.
+
+    Args:
+        model_dir: Ignored (the signature matches :func:`per_row_pipeline`).
+
+    Returns:
+        The pipeline.
+    """
+    return Pipeline([NormaliseStep(), DedupeFeaturesStep()])
+
+
+def ordered_pipeline(
+    clusterer: OnlineClusterer | None = None, near_index: NearDuplicateIndex | None = None
+) -> Pipeline:
+    """Return the default ordered steps (exact duplicates, near-duplicates, clusters)."""
+    return Pipeline([ExactDuplicateStep(), NearDuplicateStep(near_index), ClusterStep(clusterer)])
+
+
+def default_pipeline(
+    model_dir: str | os.PathLike[str] | None = None,
+    gazetteer: Any = None,
+    clusterer: OnlineClusterer | None = None,
+) -> Pipeline:
+    """Return the whole default pipeline: per-row steps then ordered steps.
+
+    Args:
+        model_dir: Folder of the model files (default ``DULUAN_MODEL_DIR`` or ``var/models``).
+        gazetteer: A gazetteer; defaults to ``Gazetteer.default()``.
+        clusterer: A clusterer to continue (e.g. from saved state).
+
+    Returns:
+        The pipeline.
+    """
+    return Pipeline(per_row_pipeline(model_dir, gazetteer).steps + ordered_pipeline(clusterer).steps)
+
+
+def _model_file(folder: Path, stem: str) -> Path:
+    """Find ``<stem>.*`` in the model folder (the model builder picks the extension)."""
+    matches = sorted(folder.glob(f"{stem}*"))
+    if not matches:
+        raise FileNotFoundError(
+            f"Không tìm thấy mô hình '{stem}' trong {folder}. "
+            f"Hãy xây dựng mô hình hoặc đặt biến {MODEL_DIR_ENV}."
+        )
+    return matches[0]
+
+
+# -- running ------------------------------------------------------------------------------------
+
+
+def run_guarded(pipeline: Pipeline, batch: list[Document]) -> list[Document]:
+    """Run a per-row pipeline so that one bad row cannot fail the batch.
+
+    If the batch fails, each row is run alone and a row that still fails gets ``error`` set
+    (``"analysis_error: <exception>"``) instead of results.
+
+    Args:
+        pipeline: Steps that depend on one row only.
+        batch: Documents.
+
+    Returns:
+        The documents, in order.
+    """
+    try:
+        return pipeline.run(batch)
+    except Exception:
+        out = []
+        for doc in batch:
+            try:
+                out.extend(pipeline.run([doc]))
+            except Exception as exc:
+                doc.error = f"{type(exc).__name__}: {exc}"
+                out.append(doc)
+        return out
+
+
+def run_ordered(pipeline: Pipeline, batch: list[Document]) -> list[Document]:
+    """Run the ordered steps over the rows that the per-row steps analysed without error."""
+    good = [doc for doc in batch if doc.error is None]
+    if good:
+        pipeline.run(good)
+    return batch
+
+
+def batched(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Yield lists of ``size`` items (the last may be shorter)."""
+    batch: list[Any] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def analyze_stream(
+    rows: Iterable[Mapping[str, Any] | Document],
+    pipeline: Pipeline | None = None,
+    batch_size: int = 1000,
+) -> Iterator[Document]:
+    """Analyse a stream of rows in batches, in this process, yielding documents in input order.
+
+    Memory stays bounded: one batch is held at a time and the ordered steps keep bounded state.
+
+    Args:
+        rows: Validated rows (``id``, ``text``, optional ``title``, ``created_at``, ``source``,
+            ``channel``) or :class:`Document` objects.
+        pipeline: Defaults to :func:`default_pipeline`.
+        batch_size: Rows per batch.
+
+    Yields:
+        Each :class:`Document` with results, or with ``error`` set if its analysis failed.
+    """
+    pipeline = pipeline or default_pipeline()
+    per_row, ordered = pipeline.split()
+    for rows_batch in batched(rows, batch_size):
+        batch = [r if isinstance(r, Document) else Document.from_row(r) for r in rows_batch]
+        batch = run_guarded(per_row, batch)
+        yield from run_ordered(ordered, batch)

@@ -1,0 +1,441 @@
+"""Read input rows and write results for ``duluan analyze``, in chunks, with a rejects report.
+
+Inputs are JSONL (optionally ``.gz``), CSV or Parquet with ``id``, ``text`` and optional
+``title``, ``created_at``, ``source``, ``channel``. Every row is validated as it is read
+(:class:`RowValidator`); a bad row becomes a :class:`Reject` with a reason code and a Vietnamese
+message, and never stops the run. Unknown columns are not an error: they are ignored and
+reported once each in the rejects file with severity ``"warning"`` (corpora often carry labels).
+
+Outputs are JSONL or Parquet (by extension), written batch by batch so memory does not grow
+with the input.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "KNOWN_COLUMNS",
+    "MAX_TEXT_BYTES",
+    "MESSAGES",
+    "Reject",
+    "RejectsWriter",
+    "ResultWriter",
+    "RowValidator",
+    "open_writer",
+    "read_rows",
+]
+
+KNOWN_COLUMNS = ("id", "text", "title", "created_at", "source", "channel")
+MAX_TEXT_BYTES = 1_000_000
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+MESSAGES = {
+    "bad_json": "Dòng không phải JSON hợp lệ.",
+    "bad_row": "Dòng không phải một bản ghi (đối tượng JSON).",
+    "bad_encoding": "Văn bản sai mã hoá ký tự (không phải UTF-8 hợp lệ hoặc bị lỗi phông).",
+    "binary": "Nội dung là dữ liệu nhị phân, không phải văn bản.",
+    "empty_text": "Nội dung (text) trống.",
+    "missing_text": "Thiếu cột nội dung (text).",
+    "too_large": "Nội dung quá lớn (trên 1 MB).",
+    "missing_id": "Thiếu mã định danh (id).",
+    "duplicate_id": "Mã định danh (id) trùng với một dòng trước đó.",
+    "bad_created_at": "Thời điểm tạo (created_at) không hợp lệ.",
+    "unknown_columns": "Có cột không được hỗ trợ, đã bỏ qua",
+    "analysis_error": "Lỗi khi phân tích dòng này",
+}
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# U+FFFD is what a lossy decoder left; lone surrogates are undecodable bytes (surrogateescape).
+_BAD_CHAR_RE = re.compile("[\ufffd\ud800-\udfff]")
+# UTF-8 bytes decoded as Latin-1/cp1252: a lead letter followed by a continuation-byte
+# character ("Ã©" for "é", "Æ°" for "ư", "á»‡" for "ệ"), which real Vietnamese never writes.
+_CONT = "\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_MOJIBAKE_RE = re.compile(f"[ÂÃÄÅÆ][{_CONT}]|á[º»¼½¾][{_CONT}]")
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A row that was not analysed (or a warning about the input).
+
+    Attributes:
+        row: 1-based data row number (``None`` for a file-level warning).
+        line: 1-based physical line for JSONL/CSV (``None`` for Parquet).
+        id: The row's id when it had one.
+        reason: Machine-readable reason code (a key of :data:`MESSAGES`).
+        message: Vietnamese explanation for the person who fixes the input.
+        severity: ``"error"`` (row skipped) or ``"warning"`` (row kept).
+    """
+
+    row: int | None
+    line: int | None
+    id: str | None
+    reason: str
+    message: str
+    severity: str = "error"
+
+    def to_record(self) -> dict[str, Any]:
+        """Return the JSON object written to the rejects file."""
+        return {
+            "row": self.row,
+            "line": self.line,
+            "id": self.id,
+            "reason": self.reason,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+class RowValidator:
+    """Turn raw records into clean rows or :class:`Reject` records, remembering ids seen.
+
+    Duplicate ids are checked against every accepted row of the run, so memory grows with the
+    number of distinct ids (about 80 bytes each); everything else is per row.
+    """
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+        self._warned: set[str] = set()
+
+    def validate(self, raw: Any, row: int, line: int | None) -> tuple[dict[str, Any] | None, list[Reject]]:
+        """Validate one raw record.
+
+        Args:
+            raw: The decoded record (a mapping for valid input).
+            row: 1-based data row number.
+            line: 1-based line number, when the format has lines.
+
+        Returns:
+            ``(clean_row, notes)``: the clean row (or ``None`` when rejected) and the rejects or
+            warnings it produced.
+        """
+        if not isinstance(raw, Mapping):
+            return None, [self._reject(row, line, None, "bad_row")]
+        notes: list[Reject] = []
+        unknown = [str(k) for k in raw if k not in KNOWN_COLUMNS and str(k) not in self._warned]
+        if unknown:
+            self._warned.update(unknown)
+            notes.append(
+                Reject(
+                    row,
+                    line,
+                    None,
+                    "unknown_columns",
+                    f"{MESSAGES['unknown_columns']}: {', '.join(unknown)}.",
+                    "warning",
+                )
+            )
+        raw_id = raw.get("id")
+        doc_id = None if raw_id is None else str(raw_id).strip()
+        if isinstance(raw_id, float) and raw_id.is_integer():
+            doc_id = str(int(raw_id))
+
+        def reject(reason: str, detail: str = "") -> tuple[None, list[Reject]]:
+            notes.append(self._reject(row, line, doc_id or None, reason, detail))
+            return None, notes
+
+        fields: dict[str, Any] = {}
+        for name in ("text", "title", "source", "channel"):
+            value = raw.get(name)
+            if value is None or (isinstance(value, float) and value != value):  # NaN from CSV/pandas
+                fields[name] = None
+                continue
+            if isinstance(value, bytes | bytearray):
+                try:
+                    value = bytes(value).decode("utf-8")
+                except UnicodeDecodeError:
+                    return reject("bad_encoding", name)
+            value = str(value)
+            problem = _text_problem(value)
+            if problem:
+                return reject(problem, name)
+            fields[name] = value
+        if not doc_id:
+            return reject("missing_id")
+        text = fields["text"]
+        if text is None:
+            return reject("missing_text")
+        if not text.strip():
+            return reject("empty_text")
+        if len(text) * 4 > MAX_TEXT_BYTES and len(text.encode("utf-8")) > MAX_TEXT_BYTES:
+            return reject("too_large")
+        try:
+            created_at = _parse_time(raw.get("created_at"))
+        except (TypeError, ValueError):
+            return reject("bad_created_at", repr(raw.get("created_at"))[:80])
+        if doc_id in self._seen:
+            return reject("duplicate_id")
+        self._seen.add(doc_id)
+        fields["id"] = doc_id
+        fields["created_at"] = created_at
+        fields["_row"] = row
+        fields["_line"] = line
+        return fields, notes
+
+    @staticmethod
+    def _reject(row: int, line: int | None, doc_id: str | None, reason: str, detail: str = "") -> Reject:
+        message = MESSAGES[reason] if not detail else f"{MESSAGES[reason]} ({detail})"
+        return Reject(row, line, doc_id, reason, message)
+
+
+def _text_problem(value: str) -> str | None:
+    """Return the reason code of an unusable text value, or ``None``."""
+    if "\x00" in value or len(_CONTROL_RE.findall(value[:4096])) > 8:
+        return "binary"
+    if _BAD_CHAR_RE.search(value) or _MOJIBAKE_RE.search(value):
+        return "bad_encoding"
+    return None
+
+
+def _parse_time(value: Any) -> datetime | None:
+    """Parse ``created_at``: ISO 8601 text, a datetime or pandas Timestamp; naive means Vietnam."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.strip())
+    if not isinstance(value, datetime):
+        raise TypeError(f"not a time: {value!r}")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_TZ)
+    return value
+
+
+# -- readers ------------------------------------------------------------------------------------
+
+
+def input_format(path: str | Path) -> str:
+    """Return ``"jsonl"``, ``"csv"`` or ``"parquet"`` from a file name (``.gz`` allowed)."""
+    name = str(path).lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    if name.endswith((".jsonl", ".json", ".ndjson")):
+        return "jsonl"
+    if name.endswith((".csv", ".tsv")):
+        return "csv"
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    raise ValueError(f"Không nhận ra định dạng tệp {path} (cần .jsonl, .jsonl.gz, .csv hoặc .parquet).")
+
+
+def read_rows(path: str | Path, validator: RowValidator | None = None) -> Iterator[dict[str, Any] | Reject]:
+    """Stream the rows of an input file, validated, in file order.
+
+    Args:
+        path: JSONL (``.gz`` ok), CSV or Parquet file.
+        validator: Keeps the ids seen; a new one by default.
+
+    Yields:
+        Clean row dicts and :class:`Reject` records (errors and warnings), in file order.
+    """
+    validator = validator or RowValidator()
+    kind = input_format(path)
+    if kind == "jsonl":
+        records = _jsonl_records(path)
+    elif kind == "csv":
+        records = _csv_records(path)
+    else:
+        records = _parquet_records(path)
+    for row, line, raw in records:
+        if isinstance(raw, Reject):
+            yield raw
+            continue
+        clean, notes = validator.validate(raw, row, line)
+        yield from notes
+        if clean is not None:
+            yield clean
+
+
+def _open_binary(path: str | Path) -> IO[bytes]:
+    if str(path).lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+def _jsonl_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
+    row = 0
+    with _open_binary(path) as handle:
+        for line_no, raw_line in enumerate(handle, start=1):
+            if not raw_line.strip():
+                continue
+            row += 1
+            try:
+                text = raw_line.decode("utf-8")
+            except UnicodeDecodeError:
+                yield row, line_no, Reject(row, line_no, None, "bad_encoding", MESSAGES["bad_encoding"])
+                continue
+            try:
+                yield row, line_no, json.loads(text)
+            except json.JSONDecodeError as exc:
+                message = f"{MESSAGES['bad_json']} ({exc.msg}, cột {exc.colno})"
+                yield row, line_no, Reject(row, line_no, None, "bad_json", message)
+
+
+def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
+    csv.field_size_limit(sys.maxsize)
+    delimiter = "\t" if str(path).lower().removesuffix(".gz").endswith(".tsv") else ","
+    with _open_binary(path) as raw_handle:
+        # surrogateescape keeps undecodable bytes as lone surrogates, so one badly encoded
+        # row is rejected instead of the whole file failing to decode.
+        handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        reader = csv.DictReader(handle, delimiter=delimiter)
+        row = 0
+        line = 1
+        for record in reader:
+            row += 1
+            record.pop(None, None)  # cells beyond the header
+            yield row, line + 1, {k: (v if v != "" else None) for k, v in record.items()}
+            line = reader.line_num
+
+
+def _parquet_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
+    import pyarrow.parquet as pq
+
+    row = 0
+    parquet = pq.ParquetFile(path)
+    for batch in parquet.iter_batches(batch_size=4096):
+        for record in batch.to_pylist():
+            row += 1
+            yield row, None, record
+
+
+# -- writers ------------------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+class RejectsWriter:
+    """Append :class:`Reject` records to a JSONL file (created even when empty)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._handle = open(self.path, "w", encoding="utf-8")
+        self.count = 0
+        self.warnings = 0
+
+    def write(self, reject: Reject) -> None:
+        """Write one record."""
+        self._handle.write(json.dumps(reject.to_record(), ensure_ascii=False) + "\n")
+        if reject.severity == "error":
+            self.count += 1
+        else:
+            self.warnings += 1
+
+    def close(self) -> None:
+        """Flush and close the file."""
+        self._handle.close()
+
+
+class ResultWriter:
+    """Base of the output writers: ``write(records)`` per batch, then ``close()``."""
+
+    def write(self, records: list[dict[str, Any]]) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def close(self) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class JsonlWriter(ResultWriter):
+    """Write output rows as JSON lines (``.gz`` compresses)."""
+
+    def __init__(self, path: str | Path) -> None:
+        if str(path).lower().endswith(".gz"):
+            self._handle: IO[str] = gzip.open(path, "wt", encoding="utf-8")
+        else:
+            self._handle = open(path, "w", encoding="utf-8")
+
+    def write(self, records: list[dict[str, Any]]) -> None:
+        """Write a batch of output rows."""
+        dumps = json.dumps
+        self._handle.write("".join(dumps(r, ensure_ascii=False, default=_jsonable) + "\n" for r in records))
+
+    def close(self) -> None:
+        """Flush and close the file."""
+        self._handle.close()
+
+
+def output_schema() -> Any:
+    """Return the Arrow schema of the output rows."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            (
+                "topic",
+                pa.struct(
+                    [("label", pa.string()), ("score", pa.float64()), ("terms", pa.list_(pa.string()))]
+                ),
+            ),
+            ("sentiment", pa.struct([("label", pa.string()), ("score", pa.float64())])),
+            (
+                "places",
+                pa.list_(
+                    pa.struct(
+                        [
+                            ("code", pa.string()),
+                            ("scheme", pa.string()),
+                            ("level", pa.string()),
+                            ("name", pa.string()),
+                            ("start", pa.int32()),
+                            ("end", pa.int32()),
+                            ("confidence", pa.float64()),
+                        ]
+                    )
+                ),
+            ),
+            ("duplicate_of", pa.string()),
+            ("near_duplicate_group", pa.string()),
+            ("cluster", pa.string()),
+        ]
+    )
+
+
+class ParquetWriter(ResultWriter):
+    """Write output rows to Parquet, one row group per batch."""
+
+    def __init__(self, path: str | Path) -> None:
+        import pyarrow.parquet as pq
+
+        self._schema = output_schema()
+        self._writer = pq.ParquetWriter(path, self._schema, compression="zstd")
+
+    def write(self, records: list[dict[str, Any]]) -> None:
+        """Write a batch of output rows."""
+        import pyarrow as pa
+
+        if not records:
+            return
+        for r in records:
+            for place in r["places"]:
+                place["code"] = None if place["code"] is None else str(place["code"])
+                place["level"] = None if place["level"] is None else str(place["level"])
+        self._writer.write_table(pa.Table.from_pylist(records, schema=self._schema))
+
+    def close(self) -> None:
+        """Finish the file (writes the footer)."""
+        self._writer.close()
+
+
+def open_writer(path: str | Path) -> ResultWriter:
+    """Return the writer for an output path: Parquet for ``.parquet``, JSONL otherwise."""
+    if str(path).lower().endswith((".parquet", ".pq")):
+        return ParquetWriter(path)
+    return JsonlWriter(path)

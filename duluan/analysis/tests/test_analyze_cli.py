@@ -1,0 +1,226 @@
+"""``duluan analyze``: formats, rejects, engines."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import importlib.util
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from duluan.cli import main
+
+BASIC = "duluan.analysis.pipeline:basic_per_row_pipeline"
+FLOOD = (
+    "Đường Nguyễn Văn Cừ, phường Vũ Ninh ngập sâu sau mưa lớn, xe máy chết máy hàng loạt. Người dân "
+    "đề nghị thành phố sớm nạo vét cống thoát nước trước mùa mưa bão năm nay."
+)
+NEWS = [
+    "Giá lúa vụ mùa năm nay tăng mạnh, nông dân Bắc Ninh phấn khởi vì được mùa được giá.",
+    "Sở Giáo dục tổ chức kỳ thi tuyển sinh lớp 10 an toàn, nghiêm túc tại 40 điểm thi.",
+    "Khánh thành cầu mới bắc qua sông Cầu, rút ngắn thời gian đi lại giữa hai huyện.",
+    "Rác thải ùn ứ tại chợ Đồng Xa nhiều ngày không được thu gom, bốc mùi hôi thối.",
+]
+
+
+def good_rows(n: int = 40) -> list[dict]:
+    rows = []
+    for i in range(n):
+        text = NEWS[i % len(NEWS)] if i % 5 else FLOOD
+        rows.append(
+            {
+                "id": f"r{i}",
+                "text": f"{text} Tin số {i // 10}.",
+                "title": "Phản ánh" if i % 3 == 0 else None,
+                "created_at": f"2026-03-{1 + i % 20:02d}T08:00:00+07:00",
+                "source": "web",
+                "channel": "form",
+            }
+        )
+    return rows
+
+
+def write_jsonl(path: Path, rows: list[dict], extra_lines: list[bytes] = ()) -> Path:
+    with open(path, "wb") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
+        for line in extra_lines:
+            handle.write(line + b"\n")
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+
+
+def run(*args: str) -> int:
+    return main(["analyze", *args, "--steps", BASIC, "--no-progress"])
+
+
+def test_bad_rows_are_rejected_with_reasons_and_never_stop_the_run(tmp_path):
+    # given good rows and one of each kind of bad row, in JSONL
+    bad = [
+        json.dumps({"id": "e", "text": "   "}).encode(),
+        json.dumps({"id": "big", "text": "a" * 1_000_001}).encode(),
+        json.dumps({"id": "bin", "text": "PK\x03\x04\x00\x00binary"}).encode(),
+        b'{"id": "latin", "text": "' + "Đường ngập".encode("cp1258", errors="ignore") + b'\xff\xfe"}',
+        json.dumps({"id": "moji", "text": "ÄÆ°á»ng ngáº­p sÃ¢u"}, ensure_ascii=False).encode(),
+        json.dumps({"text": "không có mã"}).encode(),
+        json.dumps({"id": "r1", "text": "trùng mã với dòng trước"}).encode(),
+        json.dumps({"id": "x", "text": "cột lạ", "label": "Xã hội"}).encode(),
+        b"{not json",
+        json.dumps({"id": "when", "text": "ngày sai", "created_at": "hôm qua"}).encode(),
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(10), bad)
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    # when analysed
+    code = run(str(source), "-o", str(out), "--rejects", str(rejects))
+    # then every good row is in the output and each bad row has its reason, line and id
+    assert code == 0
+    output = read_jsonl(out)
+    assert [r["id"] for r in output] == [f"r{i}" for i in range(10)] + ["x"]
+    reasons = {(r["line"], r["id"], r["reason"]) for r in read_jsonl(rejects)}
+    assert reasons == {
+        (11, "e", "empty_text"),
+        (12, "big", "too_large"),
+        (13, "bin", "binary"),
+        (14, None, "bad_encoding"),
+        (15, "moji", "bad_encoding"),
+        (16, None, "missing_id"),
+        (17, "r1", "duplicate_id"),
+        (18, None, "unknown_columns"),
+        (19, None, "bad_json"),
+        (20, "when", "bad_created_at"),
+    }
+    messages = {r["reason"]: r for r in read_jsonl(rejects)}
+    assert messages["duplicate_id"]["message"].startswith("Mã định danh (id) trùng")
+    assert (
+        messages["unknown_columns"]["severity"] == "warning"
+        and "label" in messages["unknown_columns"]["message"]
+    )
+
+
+def test_output_rows_carry_every_result_field(tmp_path):
+    # given rows where r0, r5, r10 … repeat the flood report with a different final sentence
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(20))
+    out = tmp_path / "out.jsonl"
+    # when analysed
+    assert run(str(source), "-o", str(out)) == 0
+    output = {r["id"]: r for r in read_jsonl(out)}
+    # then the fields are present, and the repeated reports form one near-duplicate group
+    assert set(output["r0"]) == {
+        "id",
+        "topic",
+        "sentiment",
+        "places",
+        "duplicate_of",
+        "near_duplicate_group",
+        "cluster",
+    }
+    assert output["r5"]["near_duplicate_group"] == "r0"
+    assert output["r1"]["duplicate_of"] is None
+    assert output["r1"]["cluster"] != output["r0"]["cluster"] == output["r5"]["cluster"]
+
+
+def test_csv_gzip_and_parquet_in_and_out_give_the_same_results(tmp_path):
+    # given the same rows as CSV, gzipped JSONL and Parquet
+    rows = good_rows(30)
+    with open(tmp_path / "in.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with gzip.open(tmp_path / "in.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "in.parquet")
+    # when each is analysed (the Parquet one into Parquet)
+    for name, out in (("in.csv", "a.jsonl"), ("in.jsonl.gz", "b.jsonl"), ("in.parquet", "c.parquet")):
+        assert run(str(tmp_path / name), "-o", str(tmp_path / out)) == 0
+    # then all three outputs are identical
+    a, b = read_jsonl(tmp_path / "a.jsonl"), read_jsonl(tmp_path / "b.jsonl")
+    c = pq.read_table(tmp_path / "c.parquet").to_pylist()
+    assert len(a) == 30
+    assert a == b == c
+
+
+def test_cluster_state_resumes_across_runs(tmp_path):
+    # given the rows split into two files
+    rows = good_rows(30)
+    write_jsonl(tmp_path / "all.jsonl", rows)
+    write_jsonl(tmp_path / "one.jsonl", rows[:12])
+    write_jsonl(tmp_path / "two.jsonl", rows[12:])
+    state = tmp_path / "state.json"
+    # when the halves run one after the other with a saved state, and the whole in one run
+    assert run(str(tmp_path / "all.jsonl"), "-o", str(tmp_path / "all.out.jsonl")) == 0
+    assert (
+        run(str(tmp_path / "one.jsonl"), "-o", str(tmp_path / "one.out.jsonl"), "--cluster-state", str(state))
+        == 0
+    )
+    assert (
+        run(str(tmp_path / "two.jsonl"), "-o", str(tmp_path / "two.out.jsonl"), "--cluster-state", str(state))
+        == 0
+    )
+    # then the clusters are the same as in one run
+    whole = [r["cluster"] for r in read_jsonl(tmp_path / "all.out.jsonl")]
+    parts = [
+        r["cluster"] for r in read_jsonl(tmp_path / "one.out.jsonl") + read_jsonl(tmp_path / "two.out.jsonl")
+    ]
+    assert parts == whole
+
+
+def test_progress_bar_and_summary_go_to_stderr(tmp_path, capsys):
+    # given a small input
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(5))
+    # when analysed with the progress bar on
+    code = main(["analyze", str(source), "-o", str(tmp_path / "o.jsonl"), "--steps", BASIC])
+    # then stdout stays clean and stderr shows progress and the summary
+    captured = capsys.readouterr()
+    assert code == 0 and captured.out == ""
+    assert "dòng" in captured.err and "Đã phân tích 5 / 5 dòng" in captured.err
+
+
+def test_missing_input_and_corrupt_model_give_clear_errors(tmp_path, capsys):
+    # given a missing input file, and a model folder with corrupt model files
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(3))
+    models = tmp_path / "models"
+    models.mkdir()
+    for name in ("topic.joblib", "sentiment.joblib", "topic.json", "sentiment.json"):
+        (models / name).write_bytes(b"\x00garbage, not a model")
+    # when analysed
+    missing = main(["analyze", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o.jsonl")])
+    corrupt = main(["analyze", str(source), "-o", str(tmp_path / "o.jsonl"), "--model-dir", str(models)])
+    # then each fails with its own exit code and a Vietnamese message
+    err = capsys.readouterr().err
+    assert missing == 2 and "không tìm thấy tệp" in err
+    assert corrupt == 3 and "Lỗi mô hình" in err
+
+
+@pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="dask.distributed absent")
+def test_dask_engine_and_process_pool_give_the_local_output(tmp_path):
+    # given rows with duplicates and repeated reports
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(60))
+    # when analysed locally, with a pool of two processes, and on a two-worker Dask LocalCluster
+    assert run(str(source), "-o", str(tmp_path / "local.jsonl"), "--batch-size", "7") == 0
+    assert run(str(source), "-o", str(tmp_path / "pool.jsonl"), "--workers", "2", "--batch-size", "7") == 0
+    assert (
+        run(
+            str(source),
+            "-o",
+            str(tmp_path / "dask.jsonl"),
+            "--engine",
+            "dask",
+            "--workers",
+            "2",
+            "--batch-size",
+            "7",
+        )
+        == 0
+    )
+    # then the three outputs are byte for byte identical
+    local = (tmp_path / "local.jsonl").read_bytes()
+    assert len(local.splitlines()) == 60
+    assert (tmp_path / "pool.jsonl").read_bytes() == local
+    assert (tmp_path / "dask.jsonl").read_bytes() == local

@@ -1,0 +1,148 @@
+"""The pipeline of steps and the streaming runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from duluan.analysis.pipeline import (
+    ClusterStep,
+    Document,
+    ExactDuplicateStep,
+    NearDuplicateStep,
+    Pipeline,
+    SentimentStep,
+    Step,
+    TopicStep,
+    analyze_stream,
+    basic_per_row_pipeline,
+    ordered_pipeline,
+)
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+FLOOD = (
+    "Đường Nguyễn Văn Cừ, phường Vũ Ninh ngập sâu sau mưa lớn, xe máy chết máy hàng loạt. Người dân "
+    "đề nghị thành phố sớm nạo vét cống thoát nước trước mùa mưa bão năm nay."
+)
+
+
+def rows() -> list[dict]:
+    return [
+        {"id": "1", "text": FLOOD, "created_at": datetime(2026, 3, 1, 8, tzinfo=TZ)},
+        {"id": "2", "text": "Giá lúa vụ mùa tăng mạnh, nông dân Bắc Ninh phấn khởi."},
+        {"id": "3", "text": FLOOD.replace("  ", " "), "title": None},
+        {"id": "4", "text": FLOOD.replace("hàng loạt.", "hàng loạt luôn.")},
+        {"id": "5", "text": FLOOD.replace("Đường ", "Đường   \n")},
+    ]
+
+
+@dataclass
+class Prediction:
+    label: str
+    score: float
+    terms: tuple[str, ...] = ()
+
+
+class KeywordTopic:
+    """A stand-in classifier: 'hạ tầng' when the text mentions a road."""
+
+    def predict(self, texts):
+        return [Prediction("hạ tầng" if "đường" in t.lower() else "kinh tế", 0.9, ("đường",)) for t in texts]
+
+
+class Upper:
+    """A custom step: shows that steps are plain callables on batches."""
+
+    name = "upper"
+    ordered = False
+
+    def __call__(self, batch):
+        for doc in batch:
+            doc.source = (doc.source or "").upper() or "WEB"
+        return batch
+
+
+class FailOn:
+    """A step that fails for one id, as a model might on a pathological text."""
+
+    name = "fail"
+    ordered = False
+
+    def __init__(self, bad_id):
+        self.bad_id = bad_id
+
+    def __call__(self, batch):
+        if any(d.id == self.bad_id for d in batch):
+            raise RuntimeError("boom")
+        return batch
+
+
+def full(extra=()) -> Pipeline:
+    return Pipeline([*basic_per_row_pipeline().steps, *extra, *ordered_pipeline().steps])
+
+
+def test_split_cuts_at_the_first_ordered_step():
+    # given the default step kinds with a custom per-row step in the middle
+    pipeline = full([Upper(), TopicStep(KeywordTopic())])
+    # when split
+    per_row, ordered = pipeline.split()
+    # then the per-row part holds every step up to the first ordered one
+    assert [s.name for s in per_row.steps] == ["normalise", "dedupe_features", "upper", "topic"]
+    assert [type(s) for s in ordered.steps] == [ExactDuplicateStep, NearDuplicateStep, ClusterStep]
+    assert all(isinstance(s, Step) for s in pipeline.steps)
+
+
+def test_stream_marks_duplicates_near_duplicates_and_clusters_in_order():
+    # given five rows: a flood report, another topic, an exact copy, an edit, a re-spaced copy
+    pipeline = full([TopicStep(KeywordTopic()), SentimentStep(KeywordTopic())])
+    # when analysed as a stream
+    docs = list(analyze_stream(rows(), pipeline, batch_size=2))
+    by_id = {d.id: d for d in docs}
+    # then the output keeps input order, copies point at the first, edits join its group
+    assert [d.id for d in docs] == ["1", "2", "3", "4", "5"]
+    assert by_id["3"].duplicate_of == "1" and by_id["5"].duplicate_of == "1"
+    assert by_id["1"].duplicate_of is None and by_id["4"].duplicate_of is None
+    assert by_id["4"].near_duplicate_group == "1" and by_id["2"].near_duplicate_group == "2"
+    assert by_id["1"].cluster == by_id["3"].cluster == by_id["4"].cluster != by_id["2"].cluster
+    assert by_id["1"].topic == {"label": "hạ tầng", "score": 0.9, "terms": ["đường"]}
+    assert by_id["2"].sentiment == {"label": "kinh tế", "score": 0.9}
+    record = by_id["4"].to_record()
+    assert set(record) == {
+        "id",
+        "topic",
+        "sentiment",
+        "places",
+        "duplicate_of",
+        "near_duplicate_group",
+        "cluster",
+    }
+
+
+def test_results_do_not_depend_on_the_batch_size():
+    # given the same rows
+    # when analysed with batches of 1, 3 and 100
+    outputs = [[d.to_record() for d in analyze_stream(rows(), full(), batch_size=n)] for n in (1, 3, 100)]
+    # then the outputs are identical
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_a_failing_row_is_marked_and_the_others_are_analysed():
+    # given a step that fails on row 2
+    pipeline = full([FailOn("2")])
+    # when the stream is analysed
+    docs = list(analyze_stream(rows(), pipeline, batch_size=5))
+    # then row 2 carries the error and no results, the others are complete
+    assert docs[1].error == "RuntimeError: boom" and docs[1].cluster is None
+    assert all(d.error is None and d.cluster for i, d in enumerate(docs) if i != 1)
+
+
+def test_steps_can_be_removed_and_documents_pass_through():
+    # given a pipeline without the clusterer
+    pipeline = Pipeline([*basic_per_row_pipeline().steps, ExactDuplicateStep()])
+    # when run on a batch of documents
+    batch = pipeline.run([Document.from_row(r) for r in rows()])
+    # then duplicates are found and clusters stay empty
+    assert [d.duplicate_of for d in batch] == [None, None, "1", None, "1"]
+    assert all(d.cluster is None for d in batch)
+    assert batch[0].tokens[:3] == ["đường", "nguyễn", "văn"]

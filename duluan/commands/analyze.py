@@ -1,0 +1,234 @@
+"""``duluan analyze``: enrich a file of texts with topic, sentiment, places, duplicates, clusters.
+
+Usage::
+
+    duluan analyze INPUT -o OUTPUT [--rejects FILE] [--engine local|dask]
+                   [--scheduler ADDRESS] [--workers N] [--model-dir DIR]
+                   [--cluster-state FILE] [--batch-size N] [--no-progress]
+
+INPUT is JSONL (``.gz`` ok), CSV or Parquet; OUTPUT is Parquet for ``.parquet``, JSONL
+otherwise. Bad rows go to the rejects file (default ``OUTPUT.rejects.jsonl``) with a reason
+and never stop the run. ``--cluster-state`` resumes the online clusterer from a saved state
+and saves it back at the end, so successive runs keep growing the same issues.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+EXIT_MODEL = 3
+
+
+@dataclass
+class AnalyzeReport:
+    """What a run did.
+
+    Attributes:
+        read: Data rows read.
+        analysed: Rows written to the output.
+        rejected: Rows written to the rejects file as errors.
+        warnings: Warning records in the rejects file.
+        seconds: Wall-clock time of the run.
+    """
+
+    read: int = 0
+    analysed: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    seconds: float = 0.0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``analyze`` sub-command."""
+    parser = subparsers.add_parser(
+        "analyze",
+        help="Phân tích tệp văn bản: chủ đề, sắc thái, địa danh, trùng lặp, cụm vấn đề.",
+        description=__doc__.split("\n\n")[0],
+    )
+    parser.add_argument("input", help="Tệp vào: .jsonl, .jsonl.gz, .csv hoặc .parquet (cột id, text, …).")
+    parser.add_argument("-o", "--output", required=True, help="Tệp kết quả: .jsonl (.gz) hoặc .parquet.")
+    parser.add_argument("--rejects", help="Tệp JSONL ghi các dòng bị loại (mặc định OUTPUT.rejects.jsonl).")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local", help="Bộ máy chạy.")
+    parser.add_argument("--scheduler", help="Địa chỉ Dask scheduler (mặc định: LocalCluster).")
+    parser.add_argument("--workers", type=int, default=None, help="Số tiến trình xử lý.")
+    parser.add_argument("--model-dir", help="Thư mục mô hình (mặc định DULUAN_MODEL_DIR hoặc var/models).")
+    parser.add_argument("--cluster-state", help="Tệp JSON trạng thái phân cụm: đọc nếu có, ghi lại khi xong.")
+    parser.add_argument("--batch-size", type=int, default=2000, help="Số dòng mỗi lô.")
+    parser.add_argument(
+        "--steps",
+        default=None,
+        help="Nâng cao: MODULE:HÀM trả về pipeline các bước theo dòng (mặc định: mô hình đầy đủ).",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến độ.")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run the command from parsed arguments and return the exit code."""
+    from duluan.analysis.dask_engine import DEFAULT_FACTORY, PipelineFactory
+
+    factory = PipelineFactory(args.steps or DEFAULT_FACTORY, args.model_dir)
+    try:
+        report = analyze_file(
+            args.input,
+            args.output,
+            rejects=args.rejects,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            factory=factory,
+            cluster_state=args.cluster_state,
+            batch_size=args.batch_size,
+            progress=not args.no_progress,
+        )
+    except ModelError as exc:
+        print(f"Lỗi mô hình: {exc}", file=sys.stderr)
+        return EXIT_MODEL
+    except InputError as exc:
+        print(f"Lỗi tệp vào: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    print(
+        f"Đã phân tích {report.analysed:,} / {report.read:,} dòng, loại {report.rejected:,}"
+        f" ({report.warnings} cảnh báo) trong {report.seconds:.1f} s"
+        f" ({report.analysed / max(report.seconds, 1e-9):,.0f} dòng/s).",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+class ModelError(RuntimeError):
+    """A model file is missing, corrupt or incompatible."""
+
+
+class InputError(RuntimeError):
+    """The input file cannot be read at all."""
+
+
+def analyze_file(
+    input_path: str | Path,
+    output_path: str | Path,
+    *,
+    rejects: str | Path | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    factory: Any = None,
+    cluster_state: str | Path | None = None,
+    batch_size: int = 2000,
+    progress: bool = False,
+) -> AnalyzeReport:
+    """Analyse a file into an output file and a rejects file, streaming.
+
+    Args:
+        input_path: JSONL (``.gz``), CSV or Parquet.
+        output_path: ``.parquet`` or JSONL.
+        rejects: Rejects JSONL (default ``<output>.rejects.jsonl``).
+        engine: ``"local"`` or ``"dask"``.
+        scheduler: Dask scheduler address (``None``: a local cluster).
+        workers: Worker processes (local default 1, Dask default 2).
+        factory: :class:`duluan.analysis.dask_engine.PipelineFactory` of the per-row steps.
+        cluster_state: JSON file to resume the clusterer from and save it to.
+        batch_size: Rows per batch.
+        progress: Show a progress bar on stderr.
+
+    Returns:
+        The :class:`AnalyzeReport`.
+
+    Raises:
+        ModelError: A model cannot be loaded.
+        InputError: The input file is missing or of an unknown format.
+    """
+    from tqdm import tqdm
+
+    from duluan.analysis.cluster import OnlineClusterer
+    from duluan.analysis.dask_engine import DaskEngine, LocalEngine, PipelineFactory
+    from duluan.analysis.pipeline import batched, ordered_pipeline, run_ordered
+    from duluan.analysis.tabular import MESSAGES, Reject, RejectsWriter, input_format, open_writer, read_rows
+
+    started = time.perf_counter()
+    factory = factory or PipelineFactory()
+    input_path = Path(input_path)
+    if not input_path.is_file():
+        raise InputError(f"không tìm thấy tệp {input_path}")
+    try:
+        input_format(input_path)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    try:
+        # Load the models here first: a corrupt model is one clear error, not one per worker.
+        factory.build()
+    except Exception as exc:
+        raise ModelError(f"không nạp được mô hình ({type(exc).__name__}: {exc})") from exc
+
+    clusterer = None
+    state_path = Path(cluster_state) if cluster_state else None
+    if state_path is not None and state_path.exists():
+        try:
+            clusterer = OnlineClusterer.from_state(json.loads(state_path.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"tệp trạng thái phân cụm {state_path} hỏng: {exc}") from exc
+    ordered = ordered_pipeline(clusterer=clusterer)
+    cluster_step = ordered.steps[-1]
+
+    report = AnalyzeReport()
+    rejects_writer = RejectsWriter(rejects or f"{output_path}.rejects.jsonl")
+    writer = open_writer(output_path)
+    bar = tqdm(total=None, unit=" dòng", file=sys.stderr, disable=not progress, mininterval=0.5)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for item in read_rows(input_path):
+            if isinstance(item, Reject):
+                if item.severity == "error":
+                    report.read += 1
+                    bar.update(1)
+                rejects_writer.write(item)
+            else:
+                report.read += 1
+                yield item
+
+    if engine == "dask":
+        runner: Any = DaskEngine(factory, scheduler=scheduler, workers=workers)
+    else:
+        runner = LocalEngine(factory, workers=workers or 1)
+    try:
+        with runner:
+            for docs in runner.map(batched(rows(), batch_size)):
+                run_ordered(ordered, docs)
+                good = []
+                for doc in docs:
+                    if doc.error is not None:
+                        rejects_writer.write(
+                            Reject(
+                                doc.row,
+                                doc.line,
+                                doc.id,
+                                "analysis_error",
+                                f"{MESSAGES['analysis_error']}: {doc.error}",
+                            )
+                        )
+                    else:
+                        good.append(doc.to_record())
+                writer.write(good)
+                report.analysed += len(good)
+                bar.update(len(docs))
+    finally:
+        writer.close()
+        rejects_writer.close()
+        bar.close()
+    report.rejected = rejects_writer.count
+    report.warnings = rejects_writer.warnings
+    if state_path is not None:
+        state_path.write_text(
+            json.dumps(cluster_step.clusterer.state(), ensure_ascii=False), encoding="utf-8"
+        )
+    report.seconds = time.perf_counter() - started
+    return report
