@@ -251,25 +251,33 @@ def rake(
 
 
 def trim_weights(
-    weights: Any, *, lower: float | None = None, upper: float | None = None, max_iter: int = 50
+    weights: Any,
+    *,
+    lower: float | None = None,
+    upper: float | None = None,
+    strict: bool = True,
+    max_iter: int = 100,
 ) -> tuple[np.ndarray, TrimReport]:
-    """Trim extreme weights to [lower, upper] and spread the excess over the others.
+    """Trim extreme weights to [lower, upper] keeping the total, as R's ``trimWeights``.
 
-    The total weight is kept: what is cut from weights above ``upper`` (or added below
-    ``lower``) is shared in proportion among the untrimmed weights, repeating until every weight
-    is within bounds (R's ``trimWeights(strict=TRUE)``).
+    Weights outside the bounds are set to the bound and what was cut (or added) is shared
+    equally among the weights that were inside. With ``strict`` this repeats until no weight is
+    outside (R's ``strict=TRUE``); otherwise one pass is made and shares may push a weight past a
+    bound again.
 
     Args:
         weights: weights to trim.
         lower: smallest allowed weight, or None.
         upper: largest allowed weight, or None.
-        max_iter: passes before giving up.
+        strict: repeat until every weight is within bounds.
+        max_iter: passes before giving up when ``strict``.
 
     Returns:
         The trimmed weights and a :class:`TrimReport`.
 
     Raises:
-        WeightingError: the bounds cannot hold the total (e.g. upper × n < total).
+        WeightingError: the bounds cannot hold the total (e.g. upper × n < total) or trimming
+            does not settle within ``max_iter`` passes.
     """
     w = np.asarray(weights, dtype=float).copy()
     total = float(w.sum())
@@ -283,23 +291,26 @@ def trim_weights(
             f"bounds [{lower}, {upper}] cannot hold the weight total {total:g} over {n} rows"
         )
     trimmed = np.zeros(n, dtype=bool)
-    iterations = 0
-    for iterations in range(1, max_iter + 1):
-        over = w > hi * (1 + 1e-12)
-        under = w < lo * (1 - 1e-12)
-        if not (over.any() or under.any()):
-            iterations -= 1
+    passes = 0
+    while True:
+        outside = (w < lo) | (w > hi)
+        if not outside.any():
             break
-        excess = float(np.sum(w[over] - hi) + np.sum(w[under] - lo))
-        w[over] = hi
-        w[under] = lo
-        trimmed |= over | under
-        free = ~trimmed
-        if not free.any():
+        if passes == max_iter:
+            raise WeightingError(f"trimming did not settle after {max_iter} passes")
+        clipped = np.clip(w, lo, hi)
+        cut = float((w - clipped).sum())
+        inside = ~outside
+        if not inside.any():
+            raise WeightingError("every weight is outside the bounds; nothing can take the trimmed amount")
+        clipped[inside] += cut / inside.sum()
+        w = clipped
+        trimmed |= outside
+        passes += 1
+        if not strict:
             break
-        w[free] += excess * w[free] / w[free].sum()
     return w, TrimReport(
-        n_trimmed=int(trimmed.sum()), iterations=iterations, total=total, lower=lower, upper=upper
+        n_trimmed=int(trimmed.sum()), iterations=passes, total=total, lower=lower, upper=upper
     )
 
 

@@ -24,6 +24,7 @@ from duluan.stats import (
     survey_mean,
     survey_proportion,
     survey_total,
+    trim_weights,
 )
 
 pytestmark = pytest.mark.r_reference
@@ -103,6 +104,13 @@ emit("rake_weights", "all", "weight", weights(draked))
 emit_stat("rake_mean", svymean(~api00, draked, deff = TRUE))
 emit_stat("rake_total", svytotal(~enroll, draked, deff = TRUE))
 emit_by("rake_by_stype", svyby(~api00, ~stype, draked, svymean, deff = TRUE))
+b <- svyby(~I(sch.wide == "Yes"), ~stype, draked, svyciprop, vartype = "ci", method = "beta")
+for (i in seq_len(nrow(b))) {
+  emit("rake_prop_by_beta", as.character(b$stype[i]), "ci_low", b$ci_l[i])
+  emit("rake_prop_by_beta", as.character(b$stype[i]), "ci_high", b$ci_u[i])
+}
+
+emit("trim_weights", "all", "weight", weights(trimWeights(dstrat, lower = 18, upper = 40, strict = TRUE)))
 
 dps <- postStratify(dclus1, ~stype, pop.types)
 emit("ps_weights", "all", "weight", weights(dps))
@@ -297,6 +305,9 @@ def test_raking_to_two_margins_matches_r(dclus1: Design, r: pd.DataFrame) -> Non
     check_table(survey_mean(raked, "api00"), r, "rake_mean")
     check_table(survey_total(raked, "enroll"), r, "rake_total")
     check_table(survey_by(raked, "api00", "stype"), r, "rake_by_stype")
+    kg = survey_proportion(raked, "sch.wide", "Yes", by="stype", ci="korn-graubard")
+    check(kg.ci_low, by_ref(r, "rake_prop_by_beta", "ci_low", list(kg.domain)))
+    check(kg.ci_high, by_ref(r, "rake_prop_by_beta", "ci_high", list(kg.domain)))
 
 
 def test_post_stratification_matches_r(dclus1: Design, r: pd.DataFrame) -> None:
@@ -308,6 +319,16 @@ def test_post_stratification_matches_r(dclus1: Design, r: pd.DataFrame) -> None:
     check_table(survey_mean(ps, "api00"), r, "ps_mean")
     check_table(survey_total(ps, "enroll"), r, "ps_total")
     check_table(survey_by(ps, "api00", "sch.wide"), r, "ps_by_schwide")
+
+
+def test_trimming_matches_r_trimweights(dstrat: Design, r: pd.DataFrame) -> None:
+    # given apistrat's weights (44.2, 15.1 and 20.4 by school type)
+    # when we trim them to [18, 40] until every weight is inside
+    trimmed, report = trim_weights(dstrat.weights, lower=18, upper=40)
+    # then they equal R's trimWeights(strict=TRUE) and the total is kept
+    check(trimmed, ref(r, "trim_weights", "weight"))
+    assert trimmed.sum() == pytest.approx(dstrat.weights.sum(), rel=1e-12)
+    assert report.n_trimmed == 150
 
 
 @pytest.mark.parametrize("option", ["certainty", "adjust", "average", "remove"])
