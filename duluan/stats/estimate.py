@@ -16,6 +16,7 @@ of the domain).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -338,12 +339,20 @@ def _domains(design: Design, by: Any) -> tuple[np.ndarray, list, str | None]:
     if frame.isna().any().any():
         row = int(np.flatnonzero(frame.isna().any(axis=1).to_numpy())[0])
         raise DesignError(f"domain variable {name!r} is missing at row {row + 1}")
+    # "Tiên Du" typed with combining accents must be the same commune as the precomposed one
+    frame = frame.apply(_nfc)
     if frame.shape[1] == 1:
         codes, uniques = pd.factorize(frame.iloc[:, 0], sort=True)
         return codes.astype(np.int64), list(uniques), name
     keys = pd.MultiIndex.from_frame(frame)
     codes, uniques = pd.factorize(keys, sort=True)
     return codes.astype(np.int64), list(uniques), name
+
+
+def _nfc(column: pd.Series) -> pd.Series:
+    if not (column.dtype == object or pd.api.types.is_string_dtype(column)):
+        return column
+    return column.map(lambda v: unicodedata.normalize("NFC", v) if isinstance(v, str) else v)
 
 
 def _domain_stats(
@@ -430,6 +439,9 @@ def _domain_stats(
     T = totals[0] if p == 1 else np.concatenate(totals, axis=1)
     present = np.concatenate(presents, axis=1) if need_presence else None
     variance = design.cluster_variance(T, present).reshape(p, n_dom)
+    # a domain with no answers for a variable has no estimate (not a zero-variance one)
+    variance = np.where(n_pos > 0, variance, np.nan)
+    est = np.where(n_pos > 0, est, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         deff = variance / vsrs_all
     return _DomainStats(estimate=est, variance=variance, deff=deff, n=n_pos, n_rows=n_rows, df=dfs)

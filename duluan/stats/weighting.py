@@ -8,6 +8,7 @@ remembers each step, so standard errors are computed on residuals (smaller, as t
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -327,15 +328,19 @@ def _cells(design: Design, by: Any) -> tuple[str, np.ndarray, tuple]:
         if keys.isna().any():
             row = int(np.flatnonzero(keys.isna().to_numpy())[0])
             raise WeightingError(f"{name!r} is missing at row {row + 1}")
+    if isinstance(keys, pd.Series) and (keys.dtype == object or pd.api.types.is_string_dtype(keys)):
+        keys = keys.map(_nfc)
     codes, uniques = pd.factorize(keys, sort=True)
     return name, codes.astype(np.int64), tuple(uniques)
 
 
+def _nfc(value: Any) -> Any:
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
 def _population(population: Any) -> dict:
-    if isinstance(population, pd.Series):
-        return {k: float(v) for k, v in population.items()}
-    if isinstance(population, Mapping):
-        return {k: float(v) for k, v in population.items()}
+    if isinstance(population, pd.Series | Mapping):
+        return {_nfc(k): float(v) for k, v in population.items()}
     raise WeightingError("population must be a mapping {cell: count} or a pandas Series")
 
 

@@ -152,3 +152,42 @@ def test_fpc_larger_sample_than_population_is_refused() -> None:
     # when we build the design, then the row is named
     with pytest.raises(DesignError, match="more than 100% sampling"):
         Design.from_arrays(psu=[1, 2, 3, 4], fpc=[3, 3, 3, 3])
+
+
+def test_commune_names_typed_with_combining_accents_are_one_domain() -> None:
+    # given the same commune written precomposed (NFC) and decomposed (NFD)
+    import unicodedata
+
+    name = "Tiên Du"
+    data = pd.DataFrame(
+        {"xa": [name, unicodedata.normalize("NFD", name), "Quế Võ", "Quế Võ"], "y": [1.0, 3, 2, 4]}
+    )
+    # when we estimate by commune
+    est = survey_by(Design.from_frame(data), "y", "xa")
+    # then there are two communes, not three
+    assert sorted(est.domain) == ["Quế Võ", "Tiên Du"]
+
+
+def test_domain_without_answers_has_no_estimate() -> None:
+    # given a commune where nobody answered the item
+    data = pd.DataFrame({"xa": ["A", "A", "B", "B"], "y": [1.0, 3, np.nan, np.nan], "psu": [1, 2, 3, 4]})
+    # when we estimate by commune
+    est = survey_by(Design.from_frame(data, psu="psu"), "y", "xa")
+    # then that commune has NaN, not a zero standard error
+    assert est.estimate[0] == 2.0 and np.isnan(est.estimate[1]) and np.isnan(est.se[1]) and est.n[1] == 0
+
+
+def test_logit_interval_falls_back_to_korn_graubard_at_zero_or_one() -> None:
+    # given a commune where everyone is satisfied
+    from duluan.stats import survey_proportion
+
+    data = pd.DataFrame(
+        {"xa": ["A"] * 6 + ["B"] * 6, "ok": [1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1], "psu": range(12)}
+    )
+    design = Design.from_frame(data, psu="psu")
+    # when we ask for logit intervals
+    est = survey_proportion(design, "ok", by="xa", ci="logit")
+    # then the 100 % commune gets a Korn-Graubard interval below 1 that reaches 1
+    assert est.estimate[0] == 1.0 and est.ci_method[0] == "korn-graubard"
+    assert 0 < est.ci_low[0] < 1 and est.ci_high[0] == 1.0
+    assert est.ci_method[1] == "logit" and est.ci_low[1] < est.estimate[1] < est.ci_high[1]

@@ -84,3 +84,22 @@ def test_change_between_rounds_is_tested_with_independent_samples() -> None:
     assert row["se"] == pytest.approx(np.hypot(a["se"], b["se"]))
     assert row["z"] == pytest.approx(row["difference"] / row["se"])
     assert row["p_value"] < 0.001 and bool(row["significant"])
+
+
+def test_mean_score_index_and_comparing_plain_estimates() -> None:
+    # given a mean-score definition over two items
+    definition = IndexDefinition.from_dict(
+        {"name": "Điểm TB", "method": "mean_score", "subindices": [{"name": "Chung", "items": ["q1", "q2"]}]}
+    )
+    data = _answers(3)
+    design = Design.from_frame(data, psu="psu")
+    # when we compute it for the whole sample
+    result = compute_index(design, definition)
+    # then it is the mean of each respondent's average valid answer, within the 1–5 scale
+    q = data[["q1", "q2"]].where(lambda d: d <= 5)
+    row = result.index().iloc[0]
+    assert row["estimate"] == pytest.approx(q.mean(axis=1).mean())
+    assert 1 <= row["ci_low"] < row["estimate"] < row["ci_high"] <= 5
+    # and comparing a round with itself shows no change
+    same = compare_rounds(result, result)
+    assert (same["difference"] == 0).all() and (same["p_value"] == 1).all()

@@ -127,3 +127,19 @@ def test_sample_size_command(capsys: pytest.CaptureFixture[str]) -> None:
     # then the plan applies the design effect and the finite population correction
     assert code == 0
     assert result["n"] == 561 and result["yamane"] == 393
+
+
+def test_logit_interval_needs_a_yes_no_column(csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # given a 5-point column and a 0/1 column derived from it
+    frame = pd.read_csv(csv)
+    frame["hai_long_45"] = (frame["hai_long"] >= 4).astype(int)
+    frame.to_csv(csv, index=False)
+    base = ["survey", "estimate", "--data", str(csv), "--psu", "thon", "--ci", "logit", "--json"]
+    # when we ask for a logit interval of the 5-point column, then we are told to use --level
+    assert run([*base, "--var", "hai_long"]) == 2
+    assert "--level" in capsys.readouterr().err
+    # and for the 0/1 column we get the proportion of 1
+    assert run([*base, "--var", "hai_long_45"]) == 0
+    got = json.loads(capsys.readouterr().out)["estimates"][0]
+    assert got["estimate"] == pytest.approx(frame["hai_long_45"].mean())
+    assert got["ci_method"] == "logit" and 0 < got["ci_low"] < got["ci_high"] < 1
