@@ -217,7 +217,9 @@ def survey_proportion(
         by: domains, as in :func:`survey_by`.
         ci: "logit" (default in R), "wald" (R's method "mean") or "korn-graubard" (R's
             "beta", recommended near 0 or 1). At p = 0 or 1 a logit interval is undefined and the
-            Korn–Graubard one is given instead (``ci_method`` says so).
+            Korn–Graubard one is given instead (``ci_method`` says so). As in R, the
+            Korn–Graubard ``n`` is the domain's respondents, except for calibrated designs where
+            R's subset keeps every row and so uses the whole sample's.
         conf: confidence level.
         df: degrees of freedom; None uses each domain's design degrees of freedom, as R.
         deff: "srswor" or "replace", as in :func:`survey_by`.
@@ -295,6 +297,8 @@ def _numeric_matrix(design: Design, y: Any) -> tuple[list[str], np.ndarray]:
         items: list = [y]
     elif isinstance(y, Sequence) and not isinstance(y, np.ndarray) and all(isinstance(v, str) for v in y):
         items = list(y)
+    elif isinstance(y, list | tuple) and y and all(np.ndim(v) == 1 for v in y):
+        items = list(y)  # several variables given as arrays (or a mix with names)
     else:
         arr = np.asarray(y)
         if arr.ndim == 2:
