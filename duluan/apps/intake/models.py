@@ -1,0 +1,176 @@
+"""Signals: one piece of public-opinion information from any channel, analysed once on the way in.
+
+A signal lands in exactly one issue (``issues.Issue``) and may open a case. The reporter's personal
+data lives in :class:`Reporter`, a separate row only the handling roles read, so lists, exports
+and the analysis engine never touch it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Cổng thông tin (biểu mẫu)")
+    OPEN311 = "open311", _("Open311 / ứng dụng")
+    HOTLINE = "hotline", _("Đường dây nóng")
+    VOTER_MEETING = "voter_meeting", _("Kiến nghị cử tri")
+    NEWS = "news", _("Báo chí")
+    SOCIAL = "social", _("Mạng xã hội")
+    EMAIL = "email", _("Thư điện tử")
+    OTHER = "other", _("Khác")
+
+
+class Sentiment(models.TextChoices):
+    NEGATIVE = "negative", _("Tiêu cực")
+    NEUTRAL = "neutral", _("Trung lập")
+    POSITIVE = "positive", _("Tích cực")
+
+
+class Signal(models.Model):
+    channel = models.CharField(_("kênh"), max_length=20, choices=Channel.choices, db_index=True)
+    external_id = models.CharField(_("mã ngoài"), max_length=200, blank=True)
+    content_hash = models.CharField(_("mã băm nội dung"), max_length=64, db_index=True)
+    source = models.CharField(_("nguồn"), max_length=200, blank=True)
+    title = models.CharField(_("tiêu đề"), max_length=500, blank=True)
+    text = models.TextField(_("nội dung"))
+    text_masked = models.TextField(_("nội dung (đã che dữ liệu cá nhân)"))
+    search_key = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("thời điểm phát sinh"), db_index=True)
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"), auto_now_add=True)
+    unit = models.ForeignKey(
+        "geo.AdminUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signals",
+        verbose_name=_("địa bàn"),
+    )
+    place_text = models.CharField(_("địa điểm (văn bản)"), max_length=300, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    # Results of duluan.analysis, kept so every figure can be traced back to its signal.
+    topic = models.CharField(_("chủ đề"), max_length=40, blank=True, db_index=True)
+    topic_score = models.FloatField(null=True, blank=True)
+    topic_terms = models.JSONField(default=list, blank=True)
+    topic_confirmed = models.BooleanField(_("chủ đề đã được cán bộ xác nhận"), default=False)
+    sentiment = models.CharField(_("sắc thái"), max_length=10, choices=Sentiment.choices, blank=True)
+    sentiment_score = models.FloatField(null=True, blank=True)
+    intensity = models.FloatField(_("mức độ bức xúc"), null=True, blank=True)
+    places = models.JSONField(_("địa danh nhận diện"), default=list, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="exact_duplicates"
+    )
+    near_duplicate_group = models.CharField(max_length=64, blank=True, db_index=True)
+    issue = models.ForeignKey(
+        "issues.Issue",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="signals",
+        verbose_name=_("vấn đề"),
+    )
+    tracking_code = models.CharField(_("mã theo dõi"), max_length=16, blank=True, db_index=True)
+    extra = models.JSONField(_("thông tin thêm"), default=dict, blank=True)  # e.g. voter-meeting metadata
+    import_batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="signals"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="intake_signal_channel_external_id",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["issue", "created_at"]),
+            models.Index(fields=["unit", "created_at"]),
+            models.Index(fields=["topic", "created_at"]),
+        ]
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("tín hiệu dư luận")
+        verbose_name_plural = _("tín hiệu dư luận")
+
+    def __str__(self) -> str:
+        return self.title or self.text_masked[:80]
+
+
+class Reporter(models.Model):
+    """Who reported a signal. Personal data: read only through the gatekeeper, never exported."""
+
+    signal = models.OneToOneField(Signal, on_delete=models.CASCADE, related_name="reporter")
+    anonymous = models.BooleanField(_("ẩn danh"), default=False)
+    name = models.CharField(_("họ tên"), max_length=200, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    consent = models.BooleanField(_("đồng ý xử lý dữ liệu cá nhân"), default=False)
+
+    class Meta:
+        verbose_name = _("người phản ánh")
+        verbose_name_plural = _("người phản ánh")
+
+    def __str__(self) -> str:
+        return f"reporter of signal {self.signal_id}"
+
+
+class Attachment(models.Model):
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("tệp"), upload_to="intake/%Y/%m/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name
+
+
+class ImportBatch(models.Model):
+    """One bulk import: what came in, what was stored, what was rejected and why."""
+
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    file_name = models.CharField(max_length=300)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    rejects = models.JSONField(default=list, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("đợt nhập dữ liệu")
+        verbose_name_plural = _("đợt nhập dữ liệu")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_channel_display()})"
+
+
+class ApiClient(models.Model):
+    """An Open311 client allowed to POST requests, identified by its API key (stored hashed)."""
+
+    name = models.CharField(_("tên"), max_length=200)
+    key_prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=128)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ứng dụng Open311")
+        verbose_name_plural = _("ứng dụng Open311")
+
+    def __str__(self) -> str:
+        return self.name
