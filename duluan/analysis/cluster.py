@@ -67,13 +67,14 @@ def term_codes(terms: Iterable[str]) -> np.ndarray:
     cache = _CODE_CACHE
     if len(cache) > _CODE_CACHE_LIMIT:
         cache.clear()
-    out = []
-    for t in terms:
-        c = cache.get(t)
-        if c is None:
-            c = cache[t] = zlib.crc32(t.encode("utf-8"))
-        out.append(c)
-    return np.array(out, dtype=np.int64)
+    names = terms if isinstance(terms, list) else list(terms)
+    codes = [cache.get(t) for t in names]
+    if None in codes:
+        for i, c in enumerate(codes):
+            if c is None:
+                t = names[i]
+                codes[i] = cache[t] = zlib.crc32(t.encode("utf-8"))
+    return np.array(codes, dtype=np.int64)
 
 
 def document_terms(tokens: list[str]) -> dict[str, int]:

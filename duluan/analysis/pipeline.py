@@ -73,7 +73,7 @@ class Document:
     """One text and everything the pipeline learns about it.
 
     Input fields come from the row; result fields start empty and are filled by steps.
-    Offsets of ``places`` refer to ``normalised`` (the title, a newline, then the text).
+    Offsets of ``places`` refer to :attr:`full_text` (the title, a newline, then the text).
 
     Attributes:
         id: Row id.
@@ -271,7 +271,11 @@ class DedupeFeaturesStep:
 
 
 class PlacesStep:
-    """Find administrative places with a gazetteer (``find(text, when=None)``).
+    """Find administrative places with a gazetteer (``find(text, when=date)``).
+
+    The gazetteer reads the original title and text (it does its own NFC and folding), so
+    ``start``/``end`` are offsets into ``full_text`` — the title, a newline, then the text — as
+    received, which is what a reviewer highlights.
 
     Args:
         gazetteer: E.g. :meth:`duluan.analysis.places.Gazetteer.default`.
@@ -285,7 +289,8 @@ class PlacesStep:
 
     def __call__(self, batch: list[Document]) -> list[Document]:
         for doc in batch:
-            mentions = self.gazetteer.find(doc.normalised or doc.full_text, when=doc.created_at)
+            when = doc.created_at.date() if doc.created_at is not None else None
+            mentions = self.gazetteer.find(doc.full_text, when=when)
             doc.places = [
                 {
                     "code": m.code,
@@ -298,10 +303,12 @@ class PlacesStep:
                 }
                 for m in mentions
             ]
+            # "scheme:code" of each unit and of its counterparts in the other scheme, so a
+            # report naming an old district and one naming its 2025 successor stay compatible.
             codes: set[str] = set()
             for m in mentions:
-                codes.add(str(m.code))
-                codes.update(str(e) for e in (getattr(m, "equivalents", None) or ()))
+                codes.add(f"{m.scheme}:{m.code}")
+                codes.update(f"{e[0]}:{e[1]}" for e in (getattr(m, "equivalents", None) or ()))
             doc.place_codes = frozenset(codes)
         return batch
 

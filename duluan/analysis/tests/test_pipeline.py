@@ -146,3 +146,28 @@ def test_steps_can_be_removed_and_documents_pass_through():
     assert [d.duplicate_of for d in batch] == [None, None, "1", None, "1"]
     assert all(d.cluster is None for d in batch)
     assert batch[0].tokens[:3] == ["đường", "nguyễn", "văn"]
+
+
+def test_places_step_reports_units_with_offsets_into_the_original_text():
+    # given the real gazetteer and a report naming a commune and its district
+    from duluan.analysis.pipeline import PlacesStep
+    from duluan.analysis.places import Gazetteer
+
+    step = PlacesStep(Gazetteer.default())
+    doc = Document(
+        "p1",
+        "Người dân xã Tân Dĩnh, huyện Lạng Giang phản ánh đường làng xuống cấp.",
+        title="Đường hỏng",
+        created_at=datetime(2024, 5, 1, tzinfo=TZ),
+    )
+    # when the step runs
+    step([doc])
+    # then each place has the output fields, its span in title + text, and codes for clustering
+    names = {p["name"] for p in doc.places}
+    assert any("Tân Dĩnh" in n for n in names)
+    for place in doc.places:
+        assert set(place) == {"code", "scheme", "level", "name", "start", "end", "confidence"}
+        assert place["scheme"] == "pre2025"
+        assert doc.full_text[place["start"] : place["end"]] in place["name"]
+    assert any(code.startswith("pre2025:") for code in doc.place_codes)
+    assert any(code.startswith("2025:") for code in doc.place_codes)

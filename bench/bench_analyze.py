@@ -1,0 +1,186 @@
+"""Throughput and peak memory of ``duluan analyze`` on real news leads, beside underthesea.
+
+Usage::
+
+    .venv/bin/python bench/bench_analyze.py [--sizes 10000,100000,1000000] [--engine local|dask]
+                                            [--workers 2] [--steps MODULE:FUNC] [--keep]
+
+The corpus is the shared news leads: tc201805 (title + lead, ~240 characters) and VNTC articles
+cut to their lead (first sentences up to ~300 characters), ~128,000 texts. To reach a size they
+are repeated; each repetition appends `` (bản N)`` so repeated texts are near-duplicates of
+their first occurrence, not exact ones. ``created_at`` advances 20 s per row, so the clusterer's
+time window closes clusters as it would on a live stream.
+
+For each size the input is written to a JSONL file, ``duluan analyze`` runs as a child process,
+and the benchmark samples every 0.2 s the resident memory of the child *and all its
+descendants* (worker processes), summed: "peak RSS" is the maximum of that sum. docs/s is rows
+divided by the child's wall time (start-up and model loading included).
+
+``underthesea.word_tokenize`` is timed alone in this process on the first ``--tokenize-sample``
+texts (default 10,000) of the same input, for comparison. Nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import psutil
+
+from duluan.shared_data import require_shared_data
+
+LEAD_CHARS = 300
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
+
+
+def lead(text: str) -> str:
+    """Cut an article to its lead: whole sentences up to ``LEAD_CHARS`` (at least one)."""
+    if len(text) <= LEAD_CHARS:
+        return text
+    cut = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() > LEAD_CHARS:
+            break
+        cut = match.start()
+    if cut == 0:
+        cut = text.rfind(" ", 0, LEAD_CHARS) if " " in text[:LEAD_CHARS] else LEAD_CHARS
+    return text[:cut].strip()
+
+
+def base_texts() -> list[str]:
+    """Return the shared news leads (tc201805, then VNTC leads)."""
+    texts = []
+    for corpus, cut in (("tc201805", False), ("vntc", True)):
+        with gzip.open(require_shared_data(corpus, "train.jsonl.gz"), "rt", encoding="utf-8") as handle:
+            for line in handle:
+                text = json.loads(line)["text"]
+                texts.append(lead(text) if cut else text)
+    return texts
+
+
+def write_input(path: Path, base: list[str], size: int) -> None:
+    """Write ``size`` rows cycling over ``base``, repetitions made distinct."""
+    start = datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(size):
+            rep, k = divmod(i, len(base))
+            text = base[k] if rep == 0 else f"{base[k]} (bản {rep})"
+            row = {"id": f"b{i}", "text": text, "created_at": (start + timedelta(seconds=20 * i)).isoformat()}
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def run_child(cmd: list[str]) -> tuple[float, int, int, str]:
+    """Run a command; return wall seconds, peak summed RSS of its tree, exit code, stderr tail."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = psutil.Process(child.pid)
+        peak = 0
+        while child.poll() is None:
+            try:
+                tree = [proc, *proc.children(recursive=True)]
+                rss = 0
+                for p in tree:
+                    try:
+                        rss += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                peak = max(peak, rss)
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+        seconds = time.perf_counter() - started
+        err.seek(0)
+        tail = err.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+    return seconds, peak, child.returncode, tail[0] if tail else ""
+
+
+def time_underthesea(path: Path, sample: int) -> tuple[int, float] | None:
+    """Return (texts, docs/s) of underthesea.word_tokenize on the first ``sample`` rows."""
+    try:
+        from underthesea import word_tokenize
+    except ImportError:
+        return None
+    texts = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            texts.append(json.loads(line)["text"])
+            if len(texts) >= sample:
+                break
+    word_tokenize(texts[0])  # load its model outside the timing
+    started = time.perf_counter()
+    for text in texts:
+        word_tokenize(text)
+    return len(texts), len(texts) / (time.perf_counter() - started)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--steps", default=None, help="per-row steps factory (default: full models)")
+    parser.add_argument("--tokenize-sample", type=int, default=10_000)
+    parser.add_argument("--workdir", default=None, help="where inputs and outputs go (default: a temp dir)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="duluan-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    base = base_texts()
+    mean_chars = sum(len(t) for t in base) / len(base)
+    print(f"corpus: {len(base):,} news leads (tc201805 + VNTC leads), mean {mean_chars:.0f} characters")
+    print(f"engine={args.engine} workers={args.workers} cpus={os.cpu_count()} steps={args.steps or 'full'}")
+    duluan = [sys.executable, "-m", "duluan.cli", "analyze"]
+    rows = []
+    first_input = None
+    for size in sizes:
+        source = workdir / f"in-{size}.jsonl"
+        write_input(source, base, size)
+        first_input = first_input or source
+        cmd = [*duluan, str(source), "-o", str(workdir / f"out-{size}.jsonl"), "--no-progress"]
+        cmd += ["--engine", args.engine, "--workers", str(args.workers)]
+        if args.steps:
+            cmd += ["--steps", args.steps]
+        seconds, peak, code, tail = run_child(cmd)
+        rows.append((size, seconds, peak, code, tail))
+        print(
+            f"n={size:>9,}  {size / seconds:>8,.0f} docs/s  wall {seconds:>7.1f} s  "
+            f"peak RSS {peak / 2**20:>6,.0f} MiB  exit {code}  | {tail}",
+            flush=True,
+        )
+        if not args.keep:
+            for f in (source, workdir / f"out-{size}.jsonl", workdir / f"out-{size}.jsonl.rejects.jsonl"):
+                f.unlink(missing_ok=True)
+            if size != sizes[0]:
+                continue
+            write_input(source, base, min(size, args.tokenize_sample))
+    if first_input is not None and first_input.exists():
+        tok = time_underthesea(first_input, args.tokenize_sample)
+        if tok is None:
+            print("underthesea not installed: word_tokenize not timed")
+        else:
+            n, rate = tok
+            best = max((size / seconds for size, seconds, _p, code, _t in rows if code == 0), default=0.0)
+            print(
+                f"underthesea.word_tokenize alone: {rate:,.0f} docs/s on the first {n:,} texts "
+                f"(one process); duluan analyze best {best:,.0f} docs/s = {best / rate:.1f}x"
+            )
+        if not args.keep:
+            first_input.unlink(missing_ok=True)
+    return 0 if all(r[3] == 0 for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
