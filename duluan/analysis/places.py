@@ -102,6 +102,8 @@ _OLD_AFTER_RE = re.compile(r"\s*\(?\s*(?:cu|truoc day|truoc sap nhap)\b")
 _LIST_GAP_RE = re.compile(r"^\s*(?:,|;|va|cung|hoac|-|–)\s*(?:(?:cac|2|3|4|5|hai|ba|bon|nam)\s+)?$")
 
 _LEVEL_RANK = {PROVINCE: 0, DISTRICT: 1, COMMUNE: 2}
+# The data tells same-named units of one district apart as "Kỳ Anh (Thị xã)"; text never does.
+_DISAMBIGUATOR_RE = re.compile(r"\s*\([^)]*\)\s*$")
 _NUMBERED_NAME_RE = re.compile(r"^(Phường|Quận|Xã|Huyện)\s+\d+$")
 _NUMBERED_ABBREVIATIONS = {"Phường": ("p.", "p. "), "Quận": ("q.", "q. ")}
 
@@ -176,6 +178,8 @@ class Gazetteer:
         self._equivalents = equivalents
         self._names = names
         self._home = home
+        # Bare commune names: "context" (only with an ancestor named nearby), "never" or "always".
+        self.bare_communes = "context"
         self._automaton = ahocorasick.Automaton()
         for key in names:
             self._automaton.add_word(key, key)
@@ -251,7 +255,7 @@ class Gazetteer:
                 for abbreviation in _NUMBERED_ABBREVIATIONS.get(p.unit_type, ()):
                     index(abbreviation + number, key, True)
             else:
-                index(p.short_name, key, False)
+                index(_DISAMBIGUATOR_RE.sub("", p.short_name), key, False)
         for alias, short_name in (aliases if aliases is not None else _read_aliases()).items():
             for key, p in places.items():
                 if p.level == PROVINCE and p.short_name == short_name:
@@ -484,8 +488,9 @@ class Gazetteer:
                 p = self._places[key]
                 ancestors = self._ancestors.get(key, frozenset())
                 supporting = ancestors & nearby_resolved.keys()
-                if bare and p.level == COMMUNE and not supporting:
-                    continue
+                if bare and p.level == COMMUNE and self.bare_communes != "always":
+                    if not supporting or self.bare_communes == "never":
+                        continue
                 # A named district supports more than a named province ("phường 12, quận Gò Vấp, TP.HCM"),
                 # and a closer naming more than a farther one.
                 score = sum(

@@ -1,0 +1,244 @@
+"""Evaluate place recognition on the hand-checked gold set.
+
+Run ``python -m duluan.analysis.places_eval`` (add ``--errors`` to list every miss and false alarm).
+
+The gold set (``data/gold_places.jsonl``) stores no corpus text, only where to find it: ``sentence``
+records ``{corpus, id, start, end}`` name the evaluated sentences of the shared corpora
+(``news_2026`` with post-2025 names; ``vntc`` and ``tc201805`` with pre-2025 names), and ``mention``
+records ``{corpus, id, start, end, scheme, code, level}`` every administrative unit named in them, labelled
+by hand from the unit data (spans cover the name as written, as :mod:`duluan.analysis.places` does).
+
+Figures printed:
+
+- *exact*: a system mention counts when span, scheme and code all equal a gold mention's;
+- *code only*: per sentence, the multiset of ``(scheme, code)`` is compared, spans ignored;
+- *span only*: detection, whatever unit was chosen;
+- the same on the sentences with their diacritics stripped (``fold``), to show how much survives
+  accent-free writing;
+- the bare-commune trade-off: bare commune names accepted never / with context (default) / always.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from duluan.analysis.normalise import fold
+from duluan.analysis.places import Gazetteer, PlaceMention
+from duluan.shared_data import require_shared_data
+
+GOLD_PATH = Path(__file__).parent / "data" / "gold_places.jsonl"
+CORPUS_FILES = {
+    "news_2026": ("news_2026", "articles.jsonl"),
+    "vntc": ("vntc", "train.jsonl.gz"),
+    "tc201805": ("tc201805", "train.jsonl.gz"),
+}
+# Publication dates the platform would know for each item; the corpora without a per-item date are
+# dated by their collection (VNTC 2006–2007, TC201805 2017–2018).
+CORPUS_DATES = {"vntc": date(2007, 1, 1), "tc201805": date(2018, 5, 1)}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    corpus: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    when: date | None
+
+
+@dataclass(frozen=True)
+class Scores:
+    true_positives: int
+    predicted: int
+    gold: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def line(self, label: str) -> str:
+        return (
+            f"{label:<34} P {self.precision:6.1%}  R {self.recall:6.1%}  F1 {self.f1:6.1%}"
+            f"   ({self.true_positives} correct, {self.predicted} predicted, {self.gold} gold)"
+        )
+
+
+def load_gold(path: Path = GOLD_PATH) -> tuple[list[dict], list[dict]]:
+    """Read the gold file.
+
+    Returns:
+        ``(sentences, mentions)`` as plain dicts.
+    """
+    sentences, mentions = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            (sentences if record["kind"] == "sentence" else mentions).append(record)
+    return sentences, mentions
+
+
+def _read_corpus(corpus: str, wanted: set[str]) -> dict[str, dict]:
+    path = require_shared_data(*CORPUS_FILES[corpus])
+    opener = gzip.open if path.suffix == ".gz" else open
+    found: dict[str, dict] = {}
+    with opener(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            if row["id"] in wanted:
+                found[row["id"]] = row
+    return found
+
+
+def load_sentences(records: list[dict]) -> list[Sentence]:
+    """Cut the gold sentences out of the shared corpora.
+
+    Args:
+        records: the ``sentence`` records of the gold file.
+
+    Returns:
+        The sentences with their text and the date to evaluate them at.
+    """
+    by_corpus: dict[str, set[str]] = {}
+    for r in records:
+        by_corpus.setdefault(r["corpus"], set()).add(r["id"])
+    docs = {corpus: _read_corpus(corpus, ids) for corpus, ids in by_corpus.items()}
+    sentences = []
+    for r in records:
+        doc = docs[r["corpus"]][r["id"]]
+        when = CORPUS_DATES.get(r["corpus"])
+        if doc.get("published_at"):
+            when = date.fromisoformat(doc["published_at"][:10])
+        sentences.append(
+            Sentence(r["corpus"], r["id"], r["start"], r["end"], doc["text"][r["start"] : r["end"]], when)
+        )
+    return sentences
+
+
+def predict(
+    gazetteer: Gazetteer,
+    sentences: Iterable[Sentence],
+    *,
+    use_dates: bool = True,
+    strip_accents: bool = False,
+) -> dict[tuple[str, str, int], list[PlaceMention]]:
+    """Run the recogniser on each sentence; offsets are shifted to the document."""
+    results = {}
+    for s in sentences:
+        text = fold(s.text) if strip_accents else s.text
+        found = gazetteer.find(text, when=s.when if use_dates else None)
+        results[(s.corpus, s.doc_id, s.start)] = [
+            PlaceMention(
+                m.start + s.start, m.end + s.start, m.surface, m.code, m.scheme, m.level, m.name, m.confidence
+            )
+            for m in found
+        ]
+    return results
+
+
+def score(
+    sentences: list[Sentence], gold: list[dict], predicted: dict[tuple[str, str, int], list[PlaceMention]]
+) -> dict[str, Scores]:
+    """Compare predictions with the gold mentions (exact, code only, span only)."""
+    exact_tp = code_tp = span_tp = 0
+    n_pred = sum(len(v) for v in predicted.values())
+    for s in sentences:
+        g = [
+            m
+            for m in gold
+            if m["corpus"] == s.corpus and m["id"] == s.doc_id and s.start <= m["start"] < s.end
+        ]
+        p = predicted[(s.corpus, s.doc_id, s.start)]
+        gold_exact = Counter((m["start"], m["end"], m["scheme"], m["code"]) for m in g)
+        pred_exact = Counter((m.start, m.end, m.scheme, m.code) for m in p)
+        exact_tp += sum((gold_exact & pred_exact).values())
+        gold_codes = Counter((m["scheme"], m["code"]) for m in g)
+        pred_codes = Counter((m.scheme, m.code) for m in p)
+        code_tp += sum((gold_codes & pred_codes).values())
+        gold_spans = Counter((m["start"], m["end"]) for m in g)
+        pred_spans = Counter((m.start, m.end) for m in p)
+        span_tp += sum((gold_spans & pred_spans).values())
+    n_gold = len(gold)
+    return {
+        "exact": Scores(exact_tp, n_pred, n_gold),
+        "code": Scores(code_tp, n_pred, n_gold),
+        "span": Scores(span_tp, n_pred, n_gold),
+    }
+
+
+def errors(
+    sentences: list[Sentence], gold: list[dict], predicted: dict[tuple[str, str, int], list[PlaceMention]]
+) -> list[str]:
+    """Describe every gold mention missed and every prediction not in the gold set (exact match)."""
+    lines = []
+    for s in sentences:
+        g = {
+            (m["start"], m["end"], m["scheme"], m["code"])
+            for m in gold
+            if m["corpus"] == s.corpus and m["id"] == s.doc_id and s.start <= m["start"] < s.end
+        }
+        p = {(m.start, m.end, m.scheme, m.code): m for m in predicted[(s.corpus, s.doc_id, s.start)]}
+        for key in sorted(g - p.keys()):
+            surface = s.text[key[0] - s.start : key[1] - s.start]
+            lines.append(f"MISS  {s.corpus}/{s.doc_id} {surface!r} {key[2]}:{key[3]}")
+        for key in sorted(p.keys() - g):
+            m = p[key]
+            lines.append(
+                f"FALSE {s.corpus}/{s.doc_id} {m.surface!r} {m.scheme}:{m.code} {m.name} ({m.confidence})"
+            )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", action="store_true", help="list misses and false alarms")
+    args = parser.parse_args(argv)
+
+    records, gold = load_gold()
+    sentences = load_sentences(records)
+    gazetteer = Gazetteer.default()
+    print(f"gold: {len(gold)} mentions in {len(sentences)} sentences")
+    by_corpus = Counter(m["corpus"] for m in gold)
+    print("      " + ", ".join(f"{c}: {n}" for c, n in sorted(by_corpus.items())))
+
+    predicted = predict(gazetteer, sentences)
+    for name, s in score(sentences, gold, predicted).items():
+        print(s.line(f"{name} (with item dates)"))
+    undated = predict(gazetteer, sentences, use_dates=False)
+    for name, s in score(sentences, gold, undated).items():
+        print(s.line(f"{name} (no dates)"))
+    for corpus in sorted(by_corpus):
+        subset = [s for s in sentences if s.corpus == corpus]
+        sub_gold = [m for m in gold if m["corpus"] == corpus]
+        sub_pred = {k: v for k, v in predicted.items() if k[0] == corpus}
+        print(score(subset, sub_gold, sub_pred)["exact"].line(f"exact, {corpus}"))
+    plain = predict(gazetteer, sentences, strip_accents=True)
+    for name, s in score(sentences, gold, plain).items():
+        print(s.line(f"{name} (diacritics stripped)"))
+    for mode in ("never", "context", "always"):
+        gazetteer.bare_communes = mode
+        s = score(sentences, gold, predict(gazetteer, sentences))["exact"]
+        print(s.line(f"exact, bare communes {mode}"))
+    gazetteer.bare_communes = "context"
+    if args.errors:
+        print("\n".join(errors(sentences, gold, predicted)))
+
+
+if __name__ == "__main__":
+    main()
