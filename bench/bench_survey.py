@@ -155,6 +155,9 @@ def main() -> int:
         )
     if args.no_r:
         return 0
+    if shutil.which("Rscript") is None:
+        print("R: Rscript not found (apt-get install r-base-core r-cran-survey); R not timed")
+        return 0
     result = run_r(data, args.items, r_rows, args.r_timeout)
     if result is None:
         return 1
