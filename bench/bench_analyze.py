@@ -130,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=("local", "dask"), default="local")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--steps", default=None, help="per-row steps factory (default: full models)")
+    parser.add_argument(
+        "--model-dir", default=None, help="model folder (default DULUAN_MODEL_DIR or var/models)"
+    )
     parser.add_argument("--tokenize-sample", type=int, default=10_000)
     parser.add_argument("--workdir", default=None, help="where inputs and outputs go (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
@@ -153,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd += ["--engine", args.engine, "--workers", str(args.workers)]
         if args.steps:
             cmd += ["--steps", args.steps]
+        if args.model_dir:
+            cmd += ["--model-dir", args.model_dir]
         seconds, peak, code, tail = run_child(cmd)
         rows.append((size, seconds, peak, code, tail))
         print(

@@ -325,7 +325,9 @@ class TopicStep:
     def __call__(self, batch: list[Document]) -> list[Document]:
         predictions = self.classifier.predict([doc.normalised or doc.full_text for doc in batch])
         for doc, p in zip(batch, predictions, strict=True):
-            doc.topic = {"label": p.label, "score": float(p.score), "terms": list(p.terms)}
+            # Terms may come as (term, weight) pairs; the output keeps the words.
+            terms = [t[0] if isinstance(t, tuple | list) else str(t) for t in p.terms]
+            doc.topic = {"label": p.label, "score": float(p.score), "terms": terms}
         return batch
 
 
