@@ -1,0 +1,220 @@
+"""A calibrated linear text classifier: the shared core of the topic and sentiment engines.
+
+:class:`LinearTextClassifier` fits a one-vs-rest linear SVM (liblinear) on the n-gram TF-IDF of
+:mod:`duluan.analysis.features`, then turns its margins into probabilities with *temperature
+scaling* (a softmax whose single temperature is fitted on held-out data by minimum log-loss).
+That keeps one model to store and one sparse product to predict, where
+``CalibratedClassifierCV`` would keep and run three; on linear models temperature scaling
+calibrates about as well.
+
+Weights are stored feature-major (``n_features × n_classes``, float32) so that scoring a batch
+is one CSR × dense product and explaining a prediction is a row gather.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax, softmax
+from sklearn.model_selection import train_test_split
+from sklearn.svm import LinearSVC
+
+from duluan.analysis.features import NgramFeaturizer
+
+_BATCH = 8192
+
+
+class LinearTextClassifier:
+    """Linear SVM over syllable and character n-grams with calibrated scores.
+
+    Args:
+        word_ngram_range: Syllable n-gram lengths, e.g. ``(1, 2)``.
+        char_ngram_range: Character n-gram lengths, e.g. ``(2, 5)``, or ``None``.
+        n_word_features: Hash buckets for syllable n-grams.
+        n_char_features: Hash buckets for character n-grams.
+        min_count: Syllables seen fewer times in training are ignored.
+        char_weight: Weight of the character block against the syllable block.
+        C: Inverse regularisation of the SVM.
+        class_weight: ``None`` or ``"balanced"`` (as in scikit-learn).
+        calibration_fraction: Share of the training rows held out to fit the temperature; the
+            SVM is then refitted on all rows. ``0`` skips calibration (temperature 1).
+        random_state: Seed of the held-out split.
+        top_terms: How many explaining terms :meth:`explain` returns per text.
+    """
+
+    def __init__(
+        self,
+        word_ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] | None = None,
+        n_word_features: int = 1 << 20,
+        n_char_features: int = 1 << 18,
+        min_count: int = 2,
+        char_weight: float = 1.0,
+        C: float = 0.5,
+        class_weight: str | None = None,
+        calibration_fraction: float = 0.1,
+        random_state: int = 0,
+        top_terms: int = 5,
+    ) -> None:
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.n_word_features = n_word_features
+        self.n_char_features = n_char_features
+        self.min_count = min_count
+        self.char_weight = char_weight
+        self.C = C
+        self.class_weight = class_weight
+        self.calibration_fraction = calibration_fraction
+        self.random_state = random_state
+        self.top_terms = top_terms
+
+    def fit(
+        self, texts: Sequence[str], labels: Sequence[str], sample_weight: Sequence[float] | None = None
+    ) -> LinearTextClassifier:
+        """Learn features, weights and the score temperature.
+
+        Args:
+            texts: Training texts.
+            labels: One label per text (at least two distinct labels).
+            sample_weight: Optional weight per text (e.g. officials' confirmations weighted up).
+
+        Returns:
+            ``self``.
+        """
+        texts = ["" if t is None else str(t) for t in texts]
+        y = np.asarray([str(label) for label in labels])
+        if len(texts) != y.size:
+            raise ValueError("texts and labels differ in length")
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        if weights is not None and weights.size != y.size:
+            raise ValueError("sample_weight and labels differ in length")
+        self.classes_ = np.unique(y)
+        if self.classes_.size < 2:
+            raise ValueError("need at least two distinct labels to train a classifier")
+        self.featurizer_ = NgramFeaturizer(
+            word_ngram_range=self.word_ngram_range,
+            char_ngram_range=self.char_ngram_range,
+            n_word_features=self.n_word_features,
+            n_char_features=self.n_char_features,
+            min_count=self.min_count,
+            char_weight=self.char_weight,
+        )
+        x = self.featurizer_.fit_transform(texts)
+        self.temperature_ = 1.0
+        if self._can_calibrate(y):
+            idx = np.arange(y.size)
+            tr, ho = train_test_split(
+                idx, test_size=self.calibration_fraction, random_state=self.random_state, stratify=y
+            )
+            svm = self._fit_svm(x[tr], y[tr], None if weights is None else weights[tr])
+            margins = self._margins(svm, x[ho])
+            target = np.searchsorted(self.classes_, y[ho])
+            self.temperature_ = _fit_temperature(margins, target)
+        svm = self._fit_svm(x, y, weights)
+        self._store(svm)
+        return self
+
+    def _can_calibrate(self, y: np.ndarray) -> bool:
+        if self.calibration_fraction <= 0:
+            return False
+        _, counts = np.unique(y, return_counts=True)
+        n_held = round(self.calibration_fraction * y.size)
+        return counts.min() >= 2 and n_held >= self.classes_.size
+
+    def _fit_svm(self, x, y, weights) -> LinearSVC:
+        svm = LinearSVC(C=self.C, class_weight=self.class_weight, dual=True, max_iter=2000)
+        return svm.fit(x, y, sample_weight=weights)
+
+    def _margins(self, svm: LinearSVC, x) -> np.ndarray:
+        scores = np.asarray(svm.decision_function(x), dtype=np.float64)
+        if scores.ndim == 1:  # binary: scikit-learn gives the positive class margin only
+            scores = np.column_stack([-scores, scores]) / 2.0
+        # Columns in self.classes_ order: a class missing from a calibration subset gets -inf.
+        full = np.full((x.shape[0], self.classes_.size), -1e3)
+        full[:, np.searchsorted(self.classes_, svm.classes_)] = scores
+        return full
+
+    def _store(self, svm: LinearSVC) -> None:
+        coef = np.asarray(svm.coef_, dtype=np.float32)
+        intercept = np.asarray(svm.intercept_, dtype=np.float32)
+        if coef.shape[0] == 1:
+            coef = np.vstack([-coef, coef]) / 2.0
+            intercept = np.array([-intercept[0], intercept[0]], dtype=np.float32) / 2.0
+        self.coef_ = np.ascontiguousarray(coef.T)  # (n_features, n_classes)
+        self.intercept_ = intercept
+
+    # -- prediction -----------------------------------------------------------------------------
+
+    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+        """Return raw margins, one column per class in ``classes_`` order.
+
+        Args:
+            texts: Texts to score.
+
+        Returns:
+            ``(len(texts), n_classes)`` float32 array.
+        """
+        texts = ["" if t is None else str(t) for t in texts]
+        out = np.empty((len(texts), self.classes_.size), dtype=np.float32)
+        for s in range(0, len(texts), _BATCH):
+            x = self.featurizer_.transform(texts[s : s + _BATCH])
+            out[s : s + _BATCH] = x @ self.coef_ + self.intercept_
+        return out
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Return calibrated class probabilities (rows sum to one).
+
+        Args:
+            texts: Texts to score.
+
+        Returns:
+            ``(len(texts), n_classes)`` array in ``classes_`` order.
+        """
+        return softmax(self.decision_function(texts).astype(np.float64) * self.temperature_, axis=1)
+
+    def predict_labels(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Fast path: the best label and its calibrated probability, without explanations.
+
+        Args:
+            texts: Texts to classify.
+
+        Returns:
+            ``(labels, scores)`` arrays of length ``len(texts)``.
+        """
+        proba = self.predict_proba(texts)
+        best = proba.argmax(axis=1)
+        return self.classes_[best], proba[np.arange(best.size), best]
+
+    def explain(self, texts: Sequence[str], labels: Sequence[str]) -> list[tuple[tuple[str, float], ...]]:
+        """Name the terms that pushed each text most towards the given label.
+
+        Args:
+            texts: Texts.
+            labels: One label of ``classes_`` per text (usually the predicted one).
+
+        Returns:
+            Per text, up to ``top_terms`` ``(term, contribution)`` pairs, largest first.
+        """
+        texts = ["" if t is None else str(t) for t in texts]
+        columns = np.searchsorted(self.classes_, np.asarray(labels, dtype=self.classes_.dtype))
+        out: list[tuple[tuple[str, float], ...]] = []
+        for s in range(0, len(texts), _BATCH):
+            out.extend(
+                self.featurizer_.explain(
+                    texts[s : s + _BATCH], self.coef_, columns[s : s + _BATCH], top=self.top_terms
+                )
+            )
+        return out
+
+
+def _fit_temperature(margins: np.ndarray, target: np.ndarray) -> float:
+    """Return the softmax temperature (a multiplier of the margins) of least log-loss."""
+
+    def nll(log_t: float) -> float:
+        logp = log_softmax(margins * np.exp(log_t), axis=1)
+        return float(-logp[np.arange(target.size), target].mean())
+
+    best = minimize_scalar(nll, bounds=(-3.0, 4.0), method="bounded")
+    return float(np.exp(best.x))

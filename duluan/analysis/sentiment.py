@@ -1,0 +1,369 @@
+"""Sentiment (negative / neutral / positive) and the intensity of anger or complaint.
+
+:class:`SentimentClassifier` is the calibrated linear classifier of
+:mod:`duluan.analysis.linear_text` (syllable and character n-grams), trained by
+:func:`build_default_sentiment_model` on the shared UIT-VSFC (students' feedback, three classes)
+and AIVIVN 2019 (product reviews, two classes) corpora.
+
+Officials also ask *how angry* the public is, which a three-way label does not say. Each
+prediction therefore carries an ``intensity`` in [0, 1] from :class:`ComplaintLexicon`: weighted
+complaint words (our editable ``data/complaint_terms.tsv``) and the negative words of
+VietSentiWordNet, each amplified by intensifiers before or after it ("rất", "quá", "lắm" — the
+VietSentiWordNet intensifier list), negated by negators before it ("không", "chưa" — its
+negator list; "không tốt" then counts as a complaint, "không tệ" does not), plus exclamation
+marks. The total evidence ``e`` maps to ``1 - exp(-e)``, and the words that raised it are
+returned with their share, so the figure is always explainable.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from duluan.analysis.features import prepare
+from duluan.analysis.linear_text import LinearTextClassifier
+from duluan.analysis.model_io import ModelFileError, load_model, save_model
+
+__all__ = [
+    "ComplaintLexicon",
+    "SentimentClassifier",
+    "SentimentPrediction",
+    "build_default_sentiment_model",
+]
+
+KIND = "sentiment"
+COMPLAINT_TERMS_PATH = Path(__file__).parent / "data" / "complaint_terms.tsv"
+_WORD_RE = re.compile(r"\w+|!+")
+# Fallbacks when the shared lexicons are absent: the same kind of words, far fewer.
+_DEFAULT_NEGATORS = ("không", "chưa", "chẳng", "chả", "không phải", "chưa hề", "đâu có")
+_DEFAULT_INTENSIFIERS = {"rất": 1.5, "quá": 1.5, "lắm": 1.4, "cực": 2.0, "cực kỳ": 2.0, "vô cùng": 1.8}
+_MAX_PHRASE = 4
+_WINDOW = 2  # how far (in syllables) a negator or intensifier reaches
+
+
+@dataclass(frozen=True, slots=True)
+class SentimentPrediction:
+    """One text's sentiment.
+
+    Attributes:
+        label: ``negative``, ``neutral`` or ``positive`` (or the training labels).
+        score: Calibrated probability of ``label``.
+        intensity: Anger / complaint intensity in [0, 1].
+        intensity_terms: ``(phrase, share of the intensity)`` pairs, largest first.
+        terms: N-grams that pushed most towards ``label``.
+    """
+
+    label: str
+    score: float
+    intensity: float
+    intensity_terms: tuple[tuple[str, float], ...] = ()
+    terms: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass
+class ComplaintLexicon:
+    """Explainable anger/complaint intensity from weighted words, negators and intensifiers.
+
+    Attributes:
+        negative: Phrase → complaint weight (0–1).
+        positive: Phrase → positive weight (0–1); negated, it becomes a complaint.
+        negators: Phrases that negate what follows.
+        intensifiers: Phrase → multiplier of the next (or previous) sentiment word.
+        exclamation_weight: Evidence added per run of exclamation marks (capped at three runs).
+    """
+
+    negative: dict[str, float] = field(default_factory=dict)
+    positive: dict[str, float] = field(default_factory=dict)
+    negators: frozenset[str] = frozenset(_DEFAULT_NEGATORS)
+    intensifiers: dict[str, float] = field(default_factory=lambda: dict(_DEFAULT_INTENSIFIERS))
+    exclamation_weight: float = 0.15
+
+    @classmethod
+    def load(cls, lexicon_dir: str | Path | None = None) -> ComplaintLexicon:
+        """Build the lexicon from our complaint terms and, if given, VietSentiWordNet files.
+
+        Args:
+            lexicon_dir: Folder with ``vswn_VietSentiWordnet_Ver1.3.5.txt``, ``vswn_NegDict.txt``
+                and ``vswn_SacThaiDict.txt`` (the shared ``lexicons`` folder), or ``None``.
+
+        Returns:
+            The lexicon.
+        """
+        negative: dict[str, float] = {}
+        positive: dict[str, float] = {}
+        negators = set(_DEFAULT_NEGATORS)
+        intensifiers = dict(_DEFAULT_INTENSIFIERS)
+        if lexicon_dir is not None:
+            folder = Path(lexicon_dir)
+            negative, positive = _read_vswn(folder / "vswn_VietSentiWordnet_Ver1.3.5.txt")
+            # Function words carry senses in a general lexicon ("vì"); they are never the complaint.
+            stop = _read_negators(folder / "stopwords.txt") if (folder / "stopwords.txt").exists() else set()
+            negative = {w: v for w, v in negative.items() if w not in stop}
+            positive = {w: v for w, v in positive.items() if w not in stop}
+            negators |= _read_negators(folder / "vswn_NegDict.txt")
+            # Only words that raise intensity: "chỉ" (0.7) softens and is not an intensifier here.
+            intensifiers.update(
+                {k: v for k, v in _read_intensifiers(folder / "vswn_SacThaiDict.txt").items() if v > 1}
+            )
+        # Our terms are written for citizens' feedback; they win over the general lexicon.
+        for line in COMPLAINT_TERMS_PATH.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                term, weight = line.rsplit("\t", 1)
+                w = float(weight)
+                target, other = (positive, negative) if w < 0 else (negative, positive)
+                target[prepare(term).strip()] = abs(w)
+                other.pop(prepare(term).strip(), None)
+        for word in negators | set(intensifiers):
+            negative.pop(word, None)
+            positive.pop(word, None)
+        return cls(negative, positive, frozenset(negators), intensifiers)
+
+    def score(self, text: str) -> tuple[float, tuple[tuple[str, float], ...]]:
+        """Return the intensity of ``text`` and the phrases that raised it.
+
+        Args:
+            text: Any text.
+
+        Returns:
+            ``(intensity in [0, 1], ((phrase, share), ...))``; shares sum to the intensity.
+        """
+        tokens = _WORD_RE.findall(prepare(text))
+        hits: list[list] = []  # [shown phrase, weight, index of its last token]
+        negator = intensifier = (-10, "", 1.0)  # (index of last token, phrase, multiplier)
+        exclamations = 0
+        i = 0
+        while i < len(tokens):
+            if tokens[i].startswith("!"):
+                exclamations += 1
+                i += 1
+                continue
+            phrase, kind, weight = self._longest(tokens, i)
+            end = i + len(phrase.split()) - 1
+            if kind == "negator":
+                negator = (end, phrase, 1.0)
+            elif kind == "intensifier":
+                intensifier = (end, phrase, weight)
+                # "tệ lắm": an intensifier right after a complaint strengthens it too.
+                if hits and hits[-1][2] == i - 1:
+                    hits[-1] = [f"{hits[-1][0]} {phrase}", hits[-1][1] * weight, end]
+            elif kind is not None:
+                negated = i - negator[0] <= _WINDOW
+                amplified = i - intensifier[0] <= _WINDOW
+                amp = intensifier[2] if amplified else 1.0
+                shown = " ".join(
+                    [negator[1]] * negated
+                    + [intensifier[1]] * (amplified and intensifier[0] != negator[0])
+                    + [phrase]
+                )
+                if kind == "negative" and not negated:
+                    hits.append([shown, weight * amp, end])
+                elif kind == "positive" and negated:
+                    # "không tốt", "chưa hài lòng": a denied good is a complaint, a softer one.
+                    hits.append([shown, 0.6 * weight * amp, end])
+            i = end + 1
+        if exclamations:
+            hits.append(["!", self.exclamation_weight * min(exclamations, 3), -1])
+        evidence = sum(h[1] for h in hits)
+        intensity = 1.0 - math.exp(-evidence)
+        if evidence <= 0:
+            return 0.0, ()
+        merged: dict[str, float] = {}
+        for term, w, _ in hits:
+            merged[term] = merged.get(term, 0.0) + w
+        shares = sorted(
+            ((t, round(intensity * w / evidence, 4)) for t, w in merged.items()), key=lambda kv: -kv[1]
+        )
+        return round(intensity, 4), tuple(shares)
+
+    def _longest(self, tokens: list[str], i: int) -> tuple[str, str | None, float]:
+        for n in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
+            phrase = " ".join(tokens[i : i + n])
+            if phrase in self.negators:
+                return phrase, "negator", 0.0
+            if phrase in self.intensifiers:
+                return phrase, "intensifier", self.intensifiers[phrase]
+            if phrase in self.negative:
+                return phrase, "negative", self.negative[phrase]
+            if phrase in self.positive:
+                return phrase, "positive", self.positive[phrase]
+        return tokens[i], None, 0.0
+
+
+def _read_vswn(path: Path) -> tuple[dict[str, float], dict[str, float]]:
+    """Average positive and negative scores per word over its VietSentiWordNet senses."""
+    sums: dict[str, list[float]] = {}
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) < 5:
+            continue
+        try:
+            pos, neg = float(cols[2]), float(cols[3])
+        except ValueError:
+            continue
+        for entry in cols[4].split():
+            word = prepare(entry.split("#")[0].replace("_", " ")).strip()
+            if word:
+                acc = sums.setdefault(word, [0.0, 0.0, 0])
+                acc[0] += pos
+                acc[1] += neg
+                acc[2] += 1
+    negative, positive = {}, {}
+    for word, (p, n, k) in sums.items():
+        net = (n - p) / k
+        # A general-purpose lexicon is noisy: only clearly polar words, damped to half weight.
+        if net >= 0.375:
+            negative[word] = 0.5 * net
+        elif net <= -0.375:
+            positive[word] = -0.5 * net
+    return negative, positive
+
+
+def _read_negators(path: Path) -> set[str]:
+    words = set()
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        word = prepare(line.strip().replace("_", " ")).strip()
+        if word:
+            words.add(word)
+    return words
+
+
+def _read_intensifiers(path: Path) -> dict[str, float]:
+    out = {}
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.replace("\t", " ").split()
+        try:
+            weight = float(parts[-1])
+        except ValueError:
+            continue
+        word = prepare(" ".join(parts[:-1]).replace("_", " ")).strip()
+        if word:
+            out[word] = weight
+    return out
+
+
+class SentimentClassifier(LinearTextClassifier):
+    """Calibrated sentiment classifier with anger/complaint intensity.
+
+    Takes the parameters of :class:`~duluan.analysis.linear_text.LinearTextClassifier`, plus:
+
+    Args:
+        lexicon: The :class:`ComplaintLexicon` for intensity (default: built-in terms only).
+        **params: Passed to :class:`~duluan.analysis.linear_text.LinearTextClassifier`.
+    """
+
+    def __init__(self, lexicon: ComplaintLexicon | None = None, **params) -> None:
+        params.setdefault("word_ngram_range", (1, 3))
+        params.setdefault("char_ngram_range", (1, 5))
+        super().__init__(**params)
+        self.lexicon = lexicon
+
+    def get_params(self) -> dict:
+        """Return the constructor parameters (lets :func:`sklearn.base.clone`-style copies work)."""
+        names = (
+            "word_ngram_range char_ngram_range n_word_features n_char_features min_count char_weight C "
+            "class_weight calibration_fraction random_state top_terms"
+        ).split()
+        return {"lexicon": self.lexicon, **{n: getattr(self, n) for n in names}}
+
+    def intensity(self, texts: Sequence[str]) -> list[tuple[float, tuple[tuple[str, float], ...]]]:
+        """Return ``(intensity, terms)`` per text (see :meth:`ComplaintLexicon.score`).
+
+        Args:
+            texts: Texts.
+
+        Returns:
+            One pair per text.
+        """
+        lexicon = self.lexicon or ComplaintLexicon.load(None)
+        return [lexicon.score("" if t is None else str(t)) for t in texts]
+
+    def predict(self, texts: Sequence[str], explain: bool = True) -> list[SentimentPrediction]:
+        """Classify texts and measure their anger/complaint intensity.
+
+        Args:
+            texts: Texts.
+            explain: Also name the n-grams behind each label.
+
+        Returns:
+            One :class:`SentimentPrediction` per text.
+        """
+        labels, scores = self.predict_labels(texts)
+        terms = self.explain(texts, labels) if explain else [()] * len(labels)
+        heat = self.intensity(texts)
+        return [
+            SentimentPrediction(str(lab), float(sc), h, h_terms, t)
+            for lab, sc, (h, h_terms), t in zip(labels, scores, heat, terms, strict=True)
+        ]
+
+    def save(self, path: str | Path, metadata: dict | None = None) -> Path:
+        """Write the model to a versioned, checksummed file.
+
+        Args:
+            path: Destination file.
+            metadata: Free facts to keep with the model.
+
+        Returns:
+            The path written.
+        """
+        return save_model(self, path, kind=KIND, metadata=metadata)
+
+    @classmethod
+    def load(cls, path: str | Path) -> SentimentClassifier:
+        """Read a model written by :meth:`save`.
+
+        Args:
+            path: A model file.
+
+        Returns:
+            The classifier.
+
+        Raises:
+            ModelFileError: The file is missing, corrupt or not a sentiment model.
+        """
+        model = load_model(path, kind=KIND)
+        if not isinstance(model, cls):
+            raise ModelFileError(
+                f"Tệp mô hình hỏng hoặc không tương thích: {path} (không phải {cls.__name__})"
+            )
+        return model
+
+
+def build_default_sentiment_model(
+    data_dir: str | Path | None = None, *, aivivn_weight: float = 0.5, progress: bool = False, **params
+) -> SentimentClassifier:
+    """Fit the shipped sentiment model on UIT-VSFC train and AIVIVN 2019 train.
+
+    AIVIVN reviews have no neutral class and come from shopping, so they weigh less than the
+    feedback sentences of UIT-VSFC. The UIT-VSFC dev split is never used for training.
+
+    Args:
+        data_dir: Shared data folder (default: located automatically).
+        aivivn_weight: Sample weight of an AIVIVN row (UIT-VSFC rows weigh 1).
+        progress: Unused for now; reading these corpora takes a second.
+        **params: Passed to :class:`SentimentClassifier`.
+
+    Returns:
+        The fitted classifier, with the VietSentiWordNet lexicons for intensity.
+
+    Raises:
+        duluan.shared_data.SharedDataMissing: The shared corpora are absent.
+    """
+    from duluan.analysis.corpora import corpus_path, read_corpus
+
+    texts, labels, weights = [], [], []
+    for corpus, weight in (("uit_vsfc", 1.0), ("aivivn2019", aivivn_weight)):
+        for row in read_corpus(corpus, data_dir):
+            if row.label:
+                texts.append(row.text)
+                labels.append(row.label)
+                weights.append(weight)
+    lexicon_dir = corpus_path("uit_vsfc", data_dir).parent.parent / "lexicons"
+    lexicon = ComplaintLexicon.load(lexicon_dir if lexicon_dir.is_dir() else None)
+    return SentimentClassifier(lexicon=lexicon, **params).fit(texts, labels, sample_weight=weights)

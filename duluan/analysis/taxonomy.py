@@ -1,0 +1,236 @@
+"""The topic taxonomy officials work with, kept as editable data, and its gold set.
+
+``data/taxonomy_vi.json`` lists each topic with its code, Vietnamese and English labels, a
+description (the definition labellers follow, see ``data/labelling_guide.md``), seed terms,
+the sectors of the public news corpora (VNTC, TC201805) that map onto it, and a sensitivity
+weight in [0, 1] used by hotness (corruption and land weigh most). Officials may edit the file
+(or a copy given by path); nothing about the topics is hard-coded.
+
+``data/gold_topics.jsonl`` is the hand-labelled gold set: ``{corpus, id, label}`` rows pointing
+into the shared corpora (the texts themselves are never copied into the repository).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import ahocorasick
+
+from duluan.analysis.features import prepare
+
+__all__ = ["GoldLabel", "Taxonomy", "Topic", "load_gold", "load_taxonomy", "read_gold_texts"]
+
+DATA_DIR = Path(__file__).parent / "data"
+TAXONOMY_PATH = DATA_DIR / "taxonomy_vi.json"
+GOLD_PATH = DATA_DIR / "gold_topics.jsonl"
+_WORD_CHAR = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic of the taxonomy.
+
+    Attributes:
+        code: Stable identifier (``land``, ``corruption``, …), the classifier's label.
+        label_vi: Vietnamese name shown to officials.
+        label_en: English name.
+        description: What belongs here (the labelling definition).
+        seed_terms: Lower-case phrases typical of the topic (bootstrap and search hints).
+        sectors: Corpus name → sector labels of that corpus mapped onto this topic.
+        sensitivity: 0–1, how politically sensitive the topic is (used by hotness).
+    """
+
+    code: str
+    label_vi: str
+    label_en: str
+    description: str = ""
+    seed_terms: tuple[str, ...] = ()
+    sectors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sensitivity: float = 0.5
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """An ordered set of topics with a default (catch-all) topic.
+
+    Attributes:
+        name: Title of the taxonomy.
+        version: Version number written in the file.
+        topics: The topics, in display order.
+        default: Code of the catch-all topic.
+    """
+
+    name: str
+    version: int
+    topics: tuple[Topic, ...]
+    default: str
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Topic codes in display order."""
+        return tuple(t.code for t in self.topics)
+
+    def get(self, code: str) -> Topic:
+        """Return the topic with this code.
+
+        Args:
+            code: A topic code.
+
+        Returns:
+            The topic.
+
+        Raises:
+            KeyError: No such topic.
+        """
+        for topic in self.topics:
+            if topic.code == code:
+                return topic
+        raise KeyError(code)
+
+    def sector_map(self, corpus: str) -> dict[str, str]:
+        """Return ``{sector label of corpus: topic code}``.
+
+        Args:
+            corpus: ``vntc`` or ``tc201805``.
+
+        Returns:
+            The mapping (sectors mapped nowhere are absent).
+        """
+        return {s: t.code for t in self.topics for s in t.sectors.get(corpus, ())}
+
+    @cached_property
+    def _automaton(self) -> ahocorasick.Automaton:
+        automaton = ahocorasick.Automaton()
+        for topic in self.topics:
+            for term in topic.seed_terms:
+                key = prepare(term).strip()
+                if key:
+                    codes = automaton.get(key, (key, set()))[1]
+                    codes.add(topic.code)
+                    automaton.add_word(key, (key, codes))
+        automaton.make_automaton()
+        return automaton
+
+    def seed_matches(self, text: str) -> dict[str, Counter]:
+        """Count whole-word seed-term occurrences in a text, per topic.
+
+        Args:
+            text: Any text.
+
+        Returns:
+            ``{topic code: Counter({term: occurrences})}`` for topics with at least one match.
+        """
+        prepared = prepare(text)
+        out: dict[str, Counter] = {}
+        automaton = self._automaton
+        if len(automaton) == 0:
+            return out
+        for end, (term, codes) in automaton.iter(prepared):
+            start = end - len(term) + 1
+            if start > 0 and _WORD_CHAR.match(prepared[start - 1]):
+                continue
+            if end + 1 < len(prepared) and _WORD_CHAR.match(prepared[end + 1]):
+                continue
+            for code in codes:
+                out.setdefault(code, Counter())[term] += 1
+        return out
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """Read a taxonomy file (default: the shipped ``data/taxonomy_vi.json``).
+
+    Args:
+        path: A taxonomy JSON file.
+
+    Returns:
+        The taxonomy.
+
+    Raises:
+        ValueError: The file is malformed (duplicate codes, unknown default, bad sensitivity).
+    """
+    raw = json.loads(Path(path or TAXONOMY_PATH).read_text(encoding="utf-8"))
+    topics = []
+    for item in raw["topics"]:
+        sensitivity = float(item.get("sensitivity", 0.5))
+        if not 0.0 <= sensitivity <= 1.0:
+            raise ValueError(f"topic {item['code']}: sensitivity must lie in [0, 1]")
+        topics.append(
+            Topic(
+                code=str(item["code"]),
+                label_vi=str(item["label_vi"]),
+                label_en=str(item.get("label_en", "")),
+                description=str(item.get("description", "")),
+                seed_terms=tuple(str(t) for t in item.get("seed_terms", ())),
+                sectors={k: tuple(v) for k, v in (item.get("sectors") or {}).items()},
+                sensitivity=sensitivity,
+            )
+        )
+    codes = [t.code for t in topics]
+    if len(set(codes)) != len(codes):
+        raise ValueError("duplicate topic codes in the taxonomy")
+    default = str(raw.get("default", codes[-1] if codes else ""))
+    if default not in codes:
+        raise ValueError(f"default topic '{default}' is not in the taxonomy")
+    return Taxonomy(
+        name=str(raw.get("name", "")),
+        version=int(raw.get("version", 1)),
+        topics=tuple(topics),
+        default=default,
+    )
+
+
+@dataclass(frozen=True)
+class GoldLabel:
+    """One hand-labelled text of the gold set: a row ``id`` of a shared ``corpus``."""
+
+    corpus: str
+    id: str
+    label: str
+
+
+def load_gold(path: str | Path | None = None) -> list[GoldLabel]:
+    """Read the gold set (default: the shipped ``data/gold_topics.jsonl``).
+
+    Args:
+        path: A JSONL file of ``{corpus, id, label}`` rows.
+
+    Returns:
+        The gold labels (empty when the file does not exist).
+    """
+    path = Path(path or GOLD_PATH)
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            rows.append(GoldLabel(str(item["corpus"]), str(item["id"]), str(item["label"])))
+    return rows
+
+
+def read_gold_texts(gold: list[GoldLabel], data_dir: str | Path) -> list[tuple[GoldLabel, str]]:
+    """Fetch the texts of gold rows from the shared corpora.
+
+    Args:
+        gold: Gold labels.
+        data_dir: The shared data folder.
+
+    Returns:
+        ``(gold label, text)`` pairs, in gold order; rows whose text is not found are left out.
+    """
+    from duluan.analysis.corpora import read_corpus
+
+    wanted: dict[str, set[str]] = {}
+    for g in gold:
+        wanted.setdefault(g.corpus, set()).add(g.id)
+    texts: dict[tuple[str, str], str] = {}
+    for corpus, ids in wanted.items():
+        for row in read_corpus(corpus, data_dir):
+            if row.id in ids:
+                texts[(corpus, row.id)] = row.text
+    return [(g, texts[(g.corpus, g.id)]) for g in gold if (g.corpus, g.id) in texts]

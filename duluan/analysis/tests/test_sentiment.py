@@ -1,0 +1,109 @@
+"""Sentiment classification and the anger/complaint intensity."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from duluan.analysis.model_io import ModelFileError
+from duluan.analysis.sentiment import (
+    ComplaintLexicon,
+    SentimentClassifier,
+    SentimentPrediction,
+    build_default_sentiment_model,
+)
+from duluan.analysis.topic import TopicClassifier
+from duluan.shared_data import shared_data_dir
+
+needs_data = pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+
+TOY = [
+    ("cán bộ nhiệt tình, giải quyết nhanh", "positive"),
+    ("rất hài lòng với thái độ phục vụ", "positive"),
+    ("thủ tục gọn, trả kết quả đúng hẹn", "positive"),
+    ("chờ cả tháng không ai giải quyết", "negative"),
+    ("cán bộ hách dịch, gây khó dễ cho dân", "negative"),
+    ("đường hỏng lâu ngày, dân bức xúc", "negative"),
+    ("tôi hỏi về lịch tiếp công dân", "neutral"),
+    ("xin hỏi giờ làm việc của bộ phận một cửa", "neutral"),
+]
+
+
+def lexicon() -> ComplaintLexicon:
+    data = shared_data_dir()
+    return ComplaintLexicon.load(data / "lexicons" if data else None)
+
+
+def test_intensity_rises_with_complaint_words_and_intensifiers_and_names_them():
+    # given the complaint lexicon
+    lex = lexicon()
+    # when it scores a calm report, a complaint, and the same complaint intensified
+    calm, _ = lex.score("Đề nghị phường xem xét lắp thêm đèn đường")
+    mild, mild_terms = lex.score("Dân bức xúc vì đường ngập")
+    hot, hot_terms = lex.score("Dân rất bức xúc vì đường ngập nhiều năm không ai giải quyết!!!")
+    # then intensity orders them, stays in [0, 1], and the raising words are named with shares
+    assert calm < mild < hot <= 1.0
+    assert calm == 0.0
+    assert mild_terms[0][0] == "bức xúc"
+    assert {"rất bức xúc", "không ai giải quyết", "!"} <= {t for t, _ in hot_terms}
+    assert sum(w for _, w in hot_terms) == pytest.approx(hot, abs=1e-3)
+
+
+def test_negators_flip_praise_and_cancel_complaints():
+    # given the complaint lexicon
+    lex = lexicon()
+    # when praise is negated, and a complaint word is negated
+    denied_praise, terms = lex.score("Cán bộ không nhiệt tình")
+    denied_complaint, _ = lex.score("Thủ tục không phiền hà, cán bộ không hách dịch")
+    praise, _ = lex.score("Cán bộ nhiệt tình")
+    # then denied praise is a complaint, a denied complaint and plain praise are not
+    assert denied_praise > 0 and terms[0][0] == "không nhiệt tình"
+    assert denied_complaint == 0.0
+    assert praise == 0.0
+
+
+def test_toy_classifier_gives_label_score_intensity_and_terms(tmp_path):
+    # given a sentiment classifier fitted on a few toy sentences
+    texts, labels = map(list, zip(*TOY, strict=True))
+    clf = SentimentClassifier(lexicon=lexicon(), min_count=1, calibration_fraction=0).fit(texts, labels)
+    # when it reads a new complaint
+    [pred] = clf.predict(["dân rất bức xúc vì không ai giải quyết"])
+    # then it is negative with a probability, an intensity and the words behind both
+    assert isinstance(pred, SentimentPrediction)
+    assert pred.label == "negative" and 0 < pred.score <= 1
+    assert pred.intensity > 0.5 and pred.intensity_terms
+    assert pred.terms
+    # and its model file round-trips but is refused as a topic model
+    path = clf.save(tmp_path / "sentiment.model")
+    assert SentimentClassifier.load(path).predict(["rất hài lòng"]) == clf.predict(["rất hài lòng"])
+    with pytest.raises(ModelFileError, match="cần loại 'topic'"):
+        TopicClassifier.load(path)
+
+
+@needs_data
+def test_trained_on_student_feedback_it_scores_the_dev_split():
+    # given 4,000 training sentences of UIT-VSFC
+    from sklearn.metrics import f1_score
+
+    from duluan.analysis.corpora import read_corpus
+
+    rows = list(read_corpus("uit_vsfc"))
+    random.Random(0).shuffle(rows)
+    dev = list(read_corpus("uit_vsfc_dev"))
+    # when a classifier is fitted on them
+    clf = SentimentClassifier().fit([r.text for r in rows[:4000]], [r.label for r in rows[:4000]])
+    labels, _ = clf.predict_labels([r.text for r in dev])
+    # then the dev split is scored well above chance
+    assert f1_score([r.label for r in dev], labels, average="weighted") > 0.85
+    assert set(clf.classes_) == {"negative", "neutral", "positive"}
+
+
+def test_default_model_reports_missing_data(tmp_path):
+    # given an empty folder in place of the shared data
+    from duluan.shared_data import SharedDataMissing
+
+    # when the default model is built from it
+    # then the error says the data is missing
+    with pytest.raises(SharedDataMissing, match="Không tìm thấy"):
+        build_default_sentiment_model(tmp_path)

@@ -1,0 +1,172 @@
+"""The topic classifier, its model files, the taxonomy and the gold set."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from duluan.analysis.features import NgramFeaturizer
+from duluan.analysis.model_io import ModelFileError, read_model_info
+from duluan.analysis.taxonomy import load_taxonomy
+from duluan.analysis.topic import TopicClassifier, TopicPrediction, build_government_topic_model
+from duluan.shared_data import shared_data_dir
+
+FLOOD = "Đường ngập sâu sau mưa, cống thoát nước tắc, xe chết máy giữa phố"
+TOY = [
+    ("Đường ngập sâu sau mưa lớn, cống thoát nước bị tắc", "flood"),
+    ("Mưa lớn làm ngập nhiều tuyến phố, nước tràn vào nhà", "flood"),
+    ("Cống thoát nước tắc khiến khu dân cư ngập úng", "flood"),
+    ("Phố ngập nửa mét sau trận mưa chiều qua", "flood"),
+    ("Bệnh viện huyện quá tải, bệnh nhân nằm ghép", "health"),
+    ("Trạm y tế xã thiếu thuốc điều trị cho người bệnh", "health"),
+    ("Bác sĩ bệnh viện tỉnh tận tình cứu bệnh nhân", "health"),
+    ("Người bệnh chờ khám cả buổi ở bệnh viện", "health"),
+]
+
+
+def toy_model(**params) -> TopicClassifier:
+    texts, labels = zip(*TOY, strict=True)
+    params.setdefault("min_count", 1)
+    params.setdefault("calibration_fraction", 0)
+    return TopicClassifier(**params).fit(list(texts), list(labels))
+
+
+def test_featurizer_is_deterministic_and_l2_normalised():
+    # given two featurizers fitted on the same texts
+    texts = [t for t, _ in TOY]
+    a = NgramFeaturizer(char_ngram_range=(2, 4), min_count=1).fit(texts)
+    b = NgramFeaturizer(char_ngram_range=(2, 4), min_count=1).fit(texts)
+    # when both transform a new text (tone placement "hoà" vs "hòa" differing)
+    xa = a.transform(["Hoà Bình ngập sâu"])
+    xb = b.transform(["Hòa Bình ngập sâu"])
+    # then the matrices are identical and each row has unit length
+    assert (xa != xb).nnz == 0
+    assert np.isclose(np.sqrt(xa.multiply(xa).sum()), 1.0)
+
+
+def test_toy_classifier_predicts_label_score_and_explaining_terms():
+    # given a classifier fitted on a handful of flood and hospital complaints
+    clf = toy_model()
+    # when it classifies an unseen complaint
+    [pred] = clf.predict([FLOOD])
+    # then it says flood, with a probability, and names words of the text that pushed it there
+    assert isinstance(pred, TopicPrediction)
+    assert pred.label == "flood"
+    assert 0.5 < pred.score <= 1.0
+    assert pred.terms and all(w > 0 for _, w in pred.terms)
+    assert all(term in FLOOD.lower() for term, _ in pred.terms)
+    assert [w for _, w in pred.terms] == sorted((w for _, w in pred.terms), reverse=True)
+
+
+def test_probabilities_sum_to_one_and_empty_text_is_handled():
+    # given the toy classifier
+    clf = toy_model()
+    # when it scores an empty text, None and a text of unknown words
+    proba = clf.predict_proba(["", None, "xyz qwv"])
+    preds = clf.predict(["", None])
+    # then every row is a distribution and predictions still come back, without terms
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert [p.terms for p in preds] == [(), ()]
+
+
+def test_confirmed_examples_weighted_up_change_the_decision():
+    # given texts where "kênh" (canal) appears in both classes, and a confirmation that a canal
+    # complaint is a health matter
+    base = [*TOY, ("Kênh nước đen ngập rác", "flood"), ("Kênh trạm y tế phản hồi chậm", "health")]
+    texts, labels = map(list, zip(*base, strict=True))
+    query = "kênh nước đen"
+    plain = TopicClassifier(min_count=1, calibration_fraction=0).fit(texts, labels)
+    texts.append("kênh nước đen bốc mùi gây bệnh")
+    labels.append("health")
+    weights = [1.0] * (len(texts) - 1) + [20.0]
+    # when the classifier is refitted with the confirmed example weighted up
+    weighted = TopicClassifier(min_count=1, calibration_fraction=0).fit(texts, labels, sample_weight=weights)
+    # then the decision for a similar text follows the confirmation
+    assert plain.predict([query])[0].label == "flood"
+    assert weighted.predict([query])[0].label == "health"
+
+
+def test_model_file_round_trip_and_clear_errors(tmp_path):
+    # given a fitted model saved to disk
+    clf = toy_model()
+    path = clf.save(tmp_path / "topic.model", metadata={"note": "toy"})
+    # when it is loaded back
+    loaded = TopicClassifier.load(path)
+    info = read_model_info(path)
+    # then it predicts the same, and the file tells its version and labels
+    assert loaded.predict([FLOOD]) == clf.predict([FLOOD])
+    assert info.kind == "topic" and info.format_version == 1 and info.labels == ("flood", "health")
+    # and a truncated, a foreign or a missing file fails with the Vietnamese message
+    bad = tmp_path / "bad.model"
+    bad.write_bytes(path.read_bytes()[:100])
+    foreign = tmp_path / "foreign.model"
+    foreign.write_text("hello")
+    for broken in (bad, foreign, tmp_path / "missing.model"):
+        with pytest.raises(ModelFileError, match="Tệp mô hình hỏng hoặc không tương thích"):
+            TopicClassifier.load(broken)
+
+
+def test_default_taxonomy_has_the_government_topics():
+    # given the shipped taxonomy
+    taxonomy = load_taxonomy()
+    # then it holds the topics officials asked for, with sensitivities in [0, 1]
+    required = {
+        "land", "environment", "construction", "transport", "admin_procedures", "reorganisation",
+        "health", "education", "labour_social", "security_order", "corruption", "economy",
+        "agriculture", "utilities", "culture_religion", "public_investment", "other",
+    }  # fmt: skip
+    assert required <= set(taxonomy.codes)
+    assert taxonomy.default == "other"
+    assert all(0 <= t.sensitivity <= 1 for t in taxonomy.topics)
+    assert taxonomy.get("corruption").sensitivity > taxonomy.get("other").sensitivity
+    assert taxonomy.sector_map("vntc")["Suc khoe"] == "health"
+
+
+def test_seed_terms_match_whole_words_only():
+    # given the taxonomy's seed terms
+    taxonomy = load_taxonomy()
+    # when a text mentions compensation, and another only contains those letters inside words
+    hits = taxonomy.seed_matches("Dân chưa nhận tiền BỒI THƯỜNG khi thu hồi đất làm đường")
+    none = taxonomy.seed_matches("abồi thườngx")
+    # then the first counts land terms and the second nothing
+    assert hits["land"]["bồi thường"] == 1 and hits["land"]["thu hồi đất"] == 1
+    assert none == {}
+
+
+needs_data = pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+
+
+@needs_data
+def test_trained_on_news_sectors_it_generalises():
+    # given 3,000 shuffled TC201805 leads of four sectors
+    from duluan.analysis.corpora import read_corpus
+
+    wanted = {"Sức khoẻ", "Du lịch", "Bất động sản", "Giáo dục và Việc làm - Giáo dục"}
+    rows = [r for r in read_corpus("tc201805") if r.label in wanted]
+    random.Random(0).shuffle(rows)
+    train, test = rows[:3000], rows[3000:4000]
+    # when a classifier is fitted on them
+    clf = TopicClassifier().fit([r.text for r in train], [r.label for r in train])
+    labels, scores = clf.predict_labels([r.text for r in test])
+    # then held-out leads are mostly right, and confident predictions are right more often
+    right = labels == np.array([r.label for r in test])
+    assert right.mean() > 0.9
+    assert right[scores > 0.9].mean() >= right.mean()
+    assert 0.5 < clf.temperature_ < 100
+
+
+@needs_data
+def test_government_model_bootstraps_every_topic_and_learns_confirmations():
+    # given a few officials' confirmations of a topic news rarely covers
+    confirmed = [("Sáp nhập xã, trụ sở cũ bỏ hoang, dân đi làm thủ tục xa", "reorganisation")] * 3
+    # when the government model is built from a small bootstrap sample
+    clf = build_government_topic_model(per_topic=150, confirmed=confirmed)
+    # then it knows every topic of the taxonomy and routes obvious cases
+    assert set(clf.classes_) == set(load_taxonomy().codes)
+    preds = clf.predict(
+        ["Bệnh viện quá tải, bệnh nhân nằm ghép", "Cán bộ địa chính nhận hối lộ, bị khởi tố tội tham ô"]
+    )
+    assert preds[0].label == "health"
+    assert preds[1].label in {"corruption", "security_order"}

@@ -1,0 +1,149 @@
+"""Topic classification: a generic trainable classifier and the government taxonomy model.
+
+:class:`TopicClassifier` is a calibrated linear SVM over syllable (and optionally character)
+n-grams (see :mod:`duluan.analysis.linear_text`); it trains on any labelled texts. Each
+prediction carries its calibrated probability and the terms that weighed most for it.
+
+:func:`build_government_topic_model` bootstraps the default taxonomy
+(``data/taxonomy_vi.json``) where no labelled government corpus exists: news from the shared
+corpora is labelled by the taxonomy's mapped sectors and by its seed terms (see
+:mod:`duluan.analysis.bootstrap`), officials' confirmed examples are added with a larger weight,
+and the classifier is fitted on the lot. Retraining with more confirmations is the same call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from duluan.analysis.linear_text import LinearTextClassifier
+from duluan.analysis.model_io import ModelFileError, load_model, save_model
+
+__all__ = ["TopicClassifier", "TopicPrediction", "build_government_topic_model"]
+
+KIND = "topic"
+
+
+@dataclass(frozen=True, slots=True)
+class TopicPrediction:
+    """One text's topic.
+
+    Attributes:
+        label: The topic code (e.g. ``land``) or the training label.
+        score: Calibrated probability of ``label``, in [0, 1].
+        terms: The n-grams that pushed most towards ``label``, as ``(term, weight)`` pairs.
+    """
+
+    label: str
+    score: float
+    terms: tuple[tuple[str, float], ...] = ()
+
+
+class TopicClassifier(LinearTextClassifier):
+    """Trainable topic classifier with calibrated scores and explanations.
+
+    Takes the parameters of :class:`~duluan.analysis.linear_text.LinearTextClassifier`.
+
+    Example:
+        >>> clf = TopicClassifier().fit(texts, labels)           # doctest: +SKIP
+        >>> clf.predict(["Dân phản ánh đường ngập sâu"])[0].label  # doctest: +SKIP
+    """
+
+    def predict(self, texts: Sequence[str], explain: bool = True) -> list[TopicPrediction]:
+        """Classify texts.
+
+        Args:
+            texts: Texts to classify.
+            explain: Also name the terms that weighed most (a little slower).
+
+        Returns:
+            One :class:`TopicPrediction` per text, in order.
+        """
+        labels, scores = self.predict_labels(texts)
+        terms = self.explain(texts, labels) if explain else [()] * len(labels)
+        return [
+            TopicPrediction(str(lab), float(sc), t) for lab, sc, t in zip(labels, scores, terms, strict=True)
+        ]
+
+    def save(self, path: str | Path, metadata: dict | None = None) -> Path:
+        """Write the model to a versioned, checksummed file (see :mod:`duluan.analysis.model_io`).
+
+        Args:
+            path: Destination file.
+            metadata: Free facts to keep with the model.
+
+        Returns:
+            The path written.
+        """
+        return save_model(self, path, kind=KIND, metadata=metadata)
+
+    @classmethod
+    def load(cls, path: str | Path) -> TopicClassifier:
+        """Read a model written by :meth:`save`.
+
+        Args:
+            path: A model file.
+
+        Returns:
+            The classifier.
+
+        Raises:
+            ModelFileError: The file is missing, corrupt or not a topic model.
+        """
+        model = load_model(path, kind=KIND)
+        if not isinstance(model, cls):
+            raise ModelFileError(
+                f"Tệp mô hình hỏng hoặc không tương thích: {path} (không phải {cls.__name__})"
+            )
+        return model
+
+
+def build_government_topic_model(
+    data_dir: str | Path | None = None,
+    *,
+    taxonomy_path: str | Path | None = None,
+    confirmed: Sequence[tuple[str, str]] = (),
+    confirmed_weight: float = 5.0,
+    per_topic: int = 3000,
+    exclude_ids: Sequence[tuple[str, str]] | None = None,
+    progress: bool = False,
+    **params,
+) -> TopicClassifier:
+    """Fit the default government-taxonomy topic model.
+
+    Args:
+        data_dir: The shared data folder; defaults to :func:`duluan.shared_data.require_shared_data`.
+        taxonomy_path: Taxonomy JSON; defaults to the shipped ``data/taxonomy_vi.json``.
+        confirmed: Officials' confirmed ``(text, topic code)`` examples.
+        confirmed_weight: Sample weight of a confirmed example (bootstrap rows weigh 1).
+        per_topic: At most this many bootstrap rows per topic (keeps classes balanced).
+        exclude_ids: ``(corpus, id)`` pairs never to train on; defaults to the gold set's.
+        progress: Show a progress bar on stderr while reading the corpora.
+        **params: Passed to :class:`TopicClassifier`.
+
+    Returns:
+        The fitted classifier; its ``classes_`` are the taxonomy codes that got examples.
+
+    Raises:
+        duluan.shared_data.SharedDataMissing: The shared corpora are absent.
+    """
+    from duluan.analysis.bootstrap import bootstrap_topic_examples
+    from duluan.analysis.taxonomy import load_gold, load_taxonomy
+
+    taxonomy = load_taxonomy(taxonomy_path)
+    if exclude_ids is None:
+        exclude_ids = [(g.corpus, g.id) for g in load_gold()]
+    texts, labels = bootstrap_topic_examples(
+        taxonomy, data_dir, per_topic=per_topic, exclude_ids=set(exclude_ids), progress=progress
+    )
+    weights = [1.0] * len(texts)
+    known = set(taxonomy.codes)
+    for text, code in confirmed:
+        if code not in known:
+            raise ValueError(f"'{code}' is not a topic of the taxonomy")
+        texts.append(text)
+        labels.append(code)
+        weights.append(float(confirmed_weight))
+    params.setdefault("class_weight", "balanced")
+    return TopicClassifier(**params).fit(texts, labels, sample_weight=weights)
