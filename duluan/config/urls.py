@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("duluan.apps.accounts.urls")),
     path("plans/", include("duluan.apps.plans.urls")),
     path("intake/", include("duluan.apps.intake.urls")),
+    path("open311/v2/", include("duluan.apps.intake.open311_urls")),
     path("issues/", include("duluan.apps.issues.urls")),
     path("cases/", include("duluan.apps.cases.urls")),
     path("surveys/", include("duluan.apps.surveys.urls")),
