@@ -22,7 +22,7 @@ Example:
     ...                 negative_share=[0.8] * 10, places=[1] * 7 + [3, 5, 5])
     >>> (alert,) = evaluate_alerts("watch", hotness(s, now=idx[-1], weights=HotnessWeights()), [])
     >>> alert.kind, alert.reasons_vi[1]
-    ('became_hot', 'Số phản ánh 3 ngày qua gấp 16 lần mức thường (trung bình 12/ngày so với 0,75/ngày)')
+    ('became_hot', 'Số phản ánh 3 ngày qua gấp 15,6 lần mức thường (trung bình 12/ngày so với 0,77/ngày)')
 """
 
 from __future__ import annotations

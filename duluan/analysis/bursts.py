@@ -6,9 +6,12 @@ signals of the province that period, so a topic is judged by its *share* when th
 moves):
 
 1. **Expected count** ``μₜ = rₜ·eₜ`` with the in-control rate
-   ``rₜ = (prior_rate·prior_strength + Σ x) / (prior_strength + Σ e)`` over the trailing
-   ``baseline_periods`` periods before ``t`` that were *not* inside an alarmed burst (so a burst
-   does not teach the detector that it is normal). With no history ``rₜ`` is the topic prior.
+   ``rₜ = (prior_rate·w₀ + Σ x) / (w₀ + Σ e)`` over the trailing ``baseline_periods`` periods
+   before ``t`` that were *not* inside an alarmed burst (so a burst does not teach the detector
+   that it is normal). Without exposure the prior weight
+   ``w₀ = prior_strength·missing/baseline_periods`` fills in only for the periods missing from
+   that window (none missing → the series' own rate); with exposure ``w₀ = prior_strength`` in
+   exposure units. With no history ``rₜ`` is the topic prior.
 2. **Log-likelihood ratio** of "the rate is ``shift`` × usual" against "usual":
    ``zₜ = xₜ·ln(shift) − μₜ·(shift − 1)``, and the CUSUM ``Sₜ = max(0, Sₜ₋₁ + zₜ)``.
 3. **Alarm** when ``Sₜ ≥ h(μₜ)`` and the excursion holds at least ``min_observed`` signals. The
@@ -55,7 +58,8 @@ class CusumSettings:
         arl0: target mean number of periods between false alarms on a steady series.
         baseline_periods: trailing periods used to estimate the usual rate.
         prior_rate: usual rate per exposure unit when there is no history (topic prior).
-        prior_strength: how many periods of evidence the prior is worth.
+        prior_strength: how many periods (exposure units with an exposure) of evidence the prior
+            is worth when there is no history.
         min_observed: fewest signals in an excursion before it may alarm (one-off noise guard).
         min_baseline_periods: when fewer usual (non-burst) periods than this remain in the
             baseline window, the burst is over: its level becomes the new normal.
@@ -228,7 +232,12 @@ def cusum_path(
             in_burst[lo:t] = False
             keep[:] = True
             s = 0.0
-        rate = (prior * cfg.prior_strength + x[lo:t][keep].sum()) / (cfg.prior_strength + e[lo:t][keep].sum())
+        if exposure is None:
+            missing = cfg.baseline_periods - int(keep.sum())
+            prior_weight = cfg.prior_strength * missing / max(cfg.baseline_periods, 1)
+        else:
+            prior_weight = cfg.prior_strength
+        rate = (prior * prior_weight + x[lo:t][keep].sum()) / max(prior_weight + e[lo:t][keep].sum(), 1e-12)
         mu = max(rate * e[t], cfg.min_expected)
         h = cusum_threshold(mu, cfg.shift, cfg.arl0, cfg.grid)
         was_zero = s <= 0

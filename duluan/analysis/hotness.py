@@ -13,18 +13,21 @@ Formula (``R`` = ``recent_periods``, ``B`` = ``baseline_periods``, ``t`` = the p
   value = ``min(1, ln(1+V) / ln(1+volume_saturation))``.
 * **growth** (against the issue's own baseline) — baseline rate per period, a gamma–Poisson
   posterior mean that shrinks a short history towards the topic prior:
-  ``λ = (prior_rate·prior_strength + Σ baseline counts) / (prior_strength + n_baseline)``, where the
-  baseline is the ``B`` periods before the recent window (only those on or after the first
-  period of the series, so a brand-new issue has ``n_baseline = 0`` and ``λ = prior_rate``, the
-  topic-level prior). Expected recent volume ``E = R·λ``. Surprise ``s = −log10 P(X ≥ V)`` with
+  ``λ = (prior_rate·w₀ + Σ baseline counts) / (w₀ + n_baseline)``, where the baseline is the ``B``
+  periods before the recent window (only those on or after the first period of the series) and
+  the prior's weight ``w₀ = prior_strength·(B − n_baseline)/B`` stands in for the missing periods
+  only: a brand-new issue has ``n_baseline = 0`` and ``λ = prior_rate`` (the topic-level prior), an
+  issue with a full baseline is judged on its own history alone. Expected recent volume
+  ``E = R·λ``. Surprise ``s = −log10 P(X ≥ V)`` with
   ``X`` negative binomial of mean ``E`` and overdispersion ``overdispersion`` (variance
   ``E + α·E²/R``: a sum of ``R`` independent periods each with variance ``λ + α·λ²``), which
   tolerates the ordinary day-to-day swings of complaint counts better than a Poisson test.
   With an optional per-period **exposure** ``e`` (e.g. all signals received that period, so a
   new intake channel or a crawl that grows does not make every issue hot) the rate is per unit of
   exposure: ``λ = (prior_rate·prior_strength + Σ x) / (prior_strength + Σ e)`` over the baseline
-  and ``E = λ·Σ e`` over the recent window (``prior_strength`` is then in exposure units); the
-  "usual level" shown is ``E/R`` per period.
+  and ``E = λ·Σ e`` over the recent window (``prior_strength`` is then in exposure units and keeps
+  its full weight — choose it small against a window's total exposure); the "usual level" shown
+  is ``E/R`` per period.
   value = ``min(1, s / surprise_saturation)`` when ``V > E``, else 0.
 * **negative** — count-weighted mean of the per-period negative share over the recent window.
 * **intensity** — count-weighted mean of the per-period anger/complaint intensity.
@@ -387,14 +390,16 @@ def hotness(
     n_base = base.stop - base.start
     prior_rate = w.prior_rate if series.prior_rate is None else series.prior_rate
     if series.exposure is None:
-        base_exposure, recent_exposure = (
-            float(n_base),
-            float(n_recent),
-        )  # periods before the start count as empty
+        # periods before the series start count as empty in the recent window; in the baseline
+        # the prior fills in for them only, so a full baseline is not biased towards the prior
+        base_exposure, recent_exposure = float(n_base), float(n_recent)
+        missing = (w.baseline_periods - n_base) / w.baseline_periods if w.baseline_periods else 1.0
+        prior_weight = w.prior_strength * missing
     else:
         base_exposure = float(series.exposure[base].sum())
         recent_exposure = float(series.exposure[:upto][recent].sum())
-    share = (prior_rate * w.prior_strength + float(counts[base].sum())) / (w.prior_strength + base_exposure)
+        prior_weight = w.prior_strength
+    share = (prior_rate * prior_weight + float(counts[base].sum())) / max(prior_weight + base_exposure, 1e-12)
     expected = share * recent_exposure
     rate = expected / n_recent  # the usual level per period, at the current exposure
     ratio = volume / expected if expected > 0 else math.inf

@@ -76,7 +76,7 @@ def test_spike_raises_one_hot_alert_that_says_why():
     assert "gấp" in text and "mức thường" in text
     assert "% tiêu cực" in text and "5 xã/phường" in text
     assert any("×" in r for r in alert.reasons_en) and len(alert.reasons_en) == len(alert.reasons_vi)
-    assert alert.evidence["facts"]["ratio"] > 3
+    assert alert.evidence["facts"]["ratio"] > 2.5
 
 
 def test_hysteresis_prevents_flapping():
