@@ -126,3 +126,14 @@ def test_mase_scales_by_the_seasonal_naive_error():
 def test_unknown_method_is_refused():
     with pytest.raises(ValueError, match="unknown method"):
         forecast(_daily([1, 2, 3]), method="prophet")
+
+
+def test_auto_picks_the_method_that_re_forecasts_the_series_best():
+    # given a week that repeats exactly for ten weeks
+    series = _daily(np.tile([5, 9, 2, 7, 3, 0, 1], 10))
+    # when forecast with the automatic choice
+    f = forecast(series)
+    # then repeating last week wins, the reason names the measured errors, and the week is reproduced
+    assert f.method == "seasonal_naive"
+    assert "sai số" in f.reason_vi and "poisson_glm" in f.reason_en
+    assert f.mean.tolist() == [5, 9, 2, 7, 3, 0, 1]
