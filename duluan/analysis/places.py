@@ -92,13 +92,58 @@ _TYPE_BEFORE_RE = re.compile(
     r"|p\.|q\.|h\.)\s*$"
 )
 # A bare name right after one of these is part of another kind of name (a street, a river, a person).
-_NOT_A_UNIT_BEFORE_RE = re.compile(
-    r"(?:^|[^\w])(duong|pho|ngo|hem|cau|song|ho|nui|cho|ben|bai|ga|san bay|cang|dao|deo|khu|benh vien|"
-    r"truong|dai hoc|hoc vien|cong ty|tap doan|ngan hang|khach san|nha may|bao|dai|clb|cau lac bo|doi|"
-    r"chu tich|bac|tu tuong|lang|quang truong|dai lo|nha hat|sieu thi|thuong hieu|thu khoa|hoa hau|"
-    r"ong|ba|anh|chi|em|co|chu|cu|chau|be|tren|nguoi|gia dinh)\s+$"
+_NOT_A_UNIT_WORDS = (
+    "đường phố ngõ hẻm cầu sông hồ núi chợ bến bãi ga cảng đảo đèo khu vịnh làng lăng thôn ấp xóm bản "
+    "phum sóc ông bà anh chị em cô chú cụ cháu bé bác báo đài đội clb"
+).split()
+_NOT_A_UNIT_WORDS += [
+    "sân bay", "bệnh viện", "trường", "đại học", "học viện", "công ty", "tập đoàn", "ngân hàng",
+    "khách sạn", "nhà máy", "câu lạc bộ", "chủ tịch", "tư tưởng", "quảng trường", "đại lộ", "nhà hát",
+    "siêu thị", "thương hiệu", "thủ khoa", "hoa hậu", "cửa khẩu", "quốc tế", "nghĩa trang", "liệt sĩ",
+    "liệt sỹ", "cao nguyên", "danh thắng", "di tích", "sinh thái", "hội nghị", "giao dịch", "tiểu học",
+    "mầm non", "thcs", "thpt", "trung học", "phổ thông", "tổ dân phố", "khu phố", "khu dân cư",
+]  # fmt: skip
+# A bare commune name stands after punctuation or a word that places it ("ở", "tại", "thuộc"...);
+# after any other lower-case word it is usually part of a facility's or village's name.
+_LOCATIVE_WORDS = (
+    "ở tại thuộc về từ đến tới qua và với của cả quê trú ngụ sang ra vào khỏi xuống lên đi nay là gồm "
+    "cho giữa quanh khắp"
+).split()
+
+
+def _words_before_re(words: list[str], *, punctuation: str = "") -> re.Pattern[str]:
+    """A pattern for "one of ``words`` (or, if given, a punctuation mark) ends here"."""
+    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    if punctuation:
+        return re.compile(rf"(?:^|[{punctuation}]|(?<!\w)(?:{alternatives}))\s*$")
+    return re.compile(rf"(?<!\w)(?:{alternatives})\s+$")
+
+
+# Each list is matched on the lower-cased text when it carries diacritics ("chợ" is not "cho") and on
+# the folded text when it does not.
+_NOT_A_UNIT_BEFORE = (
+    _words_before_re(_NOT_A_UNIT_WORDS),
+    _words_before_re([fold(w) for w in _NOT_A_UNIT_WORDS]),
+)
+_LOCATIVE_BEFORE = (
+    _words_before_re(_LOCATIVE_WORDS, punctuation=r",;:(\-–"),
+    _words_before_re([fold(w) for w in _LOCATIVE_WORDS], punctuation=r",;:(\-–"),
+)
+_FOREIGN_AFTER_RE = re.compile(
+    r"\s*[,(\-–]\s*(?:trung quoc|dai loan|han quoc|trieu tien|nhat ban|lao|campuchia|thai lan|my|hoa ky|"
+    r"phap|nga|anh|duc|uc|an do|myanmar|philippines|indonesia|malaysia|singapore|italy|y)\b"
+)
+# Capitalised at a sentence start, these words do not make the next name part of a longer proper noun.
+_FUNCTION_WORDS = frozenset(
+    "tai o tu ve den toi theo trong ngoai cung con voi va cua thuoc sang qua nhu sau truoc khi neu "
+    "nhung cac mot hai ba bon nam ngay thang nam chieu sang toi dem hom tinh huyen xa".split()
 )
 _OLD_AFTER_RE = re.compile(r"\s*\(?\s*(?:cu|truoc day|truoc sap nhap)\b")
+_ADDRESS_GAP_RE = re.compile(
+    r"^\s*(?:cu\s*)?[,(\-–]?\s*(?:huyen|quan|thi xa|thanh pho|tp\.?|tx\.?|tinh|h\.|q\.)?\s*$"
+)
+_PLURAL_BEFORE_RE = re.compile(r"(?<!\w)(?:cac|nhung|\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi|may)\s+$")
+_AND_RE = re.compile(r"(?<!\w)va(?!\w)")
 _LIST_GAP_RE = re.compile(r"^\s*(?:,|;|va|cung|hoac|-|–)\s*(?:(?:cac|2|3|4|5|hai|ba|bon|nam)\s+)?$")
 
 _LEVEL_RANK = {PROVINCE: 0, DISTRICT: 1, COMMUNE: 2}
@@ -153,6 +198,9 @@ class _Hit:
     inherited: bool = False  # type taken from the list this name continues
     old: bool = False  # followed by "cũ"
     accent_free: bool = False  # written without the name's diacritics
+    locative: bool = False  # a bare name after punctuation or a word like "ở", "tại", "thuộc"
+    address_next: bool = False  # the next hit continues an address: "phường X, TP Y"
+    plural: bool = False  # the type word heads a list: "các xã", "3 phường", "hai huyện"
     candidates: list[Key] = field(default_factory=list)
 
 
@@ -375,14 +423,27 @@ class Gazetteer:
         for hit in taken:
             if hit.types is None and previous is not None and previous.types is not None:
                 gap = folded[previous.end : hit.start]
-                if len(gap) < 12 and _LIST_GAP_RE.match(gap):
+                listing = previous.plural or previous.inherited or _AND_RE.search(gap)
+                if (
+                    listing
+                    and len(gap) < 12
+                    and _LIST_GAP_RE.match(gap)
+                    and not self._names_a_parent(hit, previous)
+                ):
                     hit.types = previous.types
                     hit.inherited = True
             hit.candidates = self._candidates(hit, self._names[hit.key], nfc[hit.start : hit.end])
             if hit.candidates:
+                if previous is not None:
+                    previous.address_next = bool(_ADDRESS_GAP_RE.match(folded[previous.end : hit.start]))
                 kept.append(hit)
                 previous = hit
         return kept
+
+    def _names_a_parent(self, hit: _Hit, previous: _Hit) -> bool:
+        """True for "phường Hiệp Bình Chánh, Thủ Đức": the second name is the first one's parent."""
+        mine = {key for key, _ in self._names[hit.key]}
+        return any(mine & self._ancestors.get(key, frozenset()) for key in previous.candidates)
 
     def _plausible_hit(self, hit: _Hit, nfc: str, folded: str, lower: str, cased: bool) -> _Hit | None:
         """Fill in what the words around a raw hit say; ``None`` when it cannot be a unit's name."""
@@ -404,13 +465,20 @@ class Gazetteer:
             plain_text = surface.isascii() and prefix_surface.isascii()
             if accented is None or prefix_surface == accented or plain_text:
                 hit.types = _TYPE_WORDS[word]
+                type_start = hit.start - len(window) + type_match.start(1)
+                hit.plural = bool(_PLURAL_BEFORE_RE.search(folded, max(0, type_start - 12), type_start))
                 return hit
         if cased and not _capitalised(surface):
             return None
-        if _NOT_A_UNIT_BEFORE_RE.search(folded, max(0, hit.start - 16), hit.start):
+        plain = nfc[max(0, hit.start - 16) : hit.start].isascii()
+        context = folded if plain else lower
+        if _NOT_A_UNIT_BEFORE[plain].search(context, max(0, hit.start - 20), hit.start):
             return None
         if cased and _inside_longer_proper_noun(nfc, hit.start, hit.end):
             return None
+        if _FOREIGN_AFTER_RE.match(folded, hit.end):
+            return None  # "Sơn Tây (Trung Quốc)" is a Chinese province
+        hit.locative = bool(_LOCATIVE_BEFORE[plain].search(context, max(0, hit.start - 12), hit.start))
         return hit
 
     def _surface_agrees(self, surface: str, key: str) -> bool:
@@ -426,17 +494,14 @@ class Gazetteer:
             spelling = canonical_tones(surface.lower())
             keys = [k for k in keys if spelling in self._spellings.get(f"{k[0]}:{k[1]}", ())]
         if hit.types is not None:
-            typed = [k for k in keys if (self._places[k].level, self._places[k].unit_type) in hit.types]
-            if not typed and hit.inherited:  # "các xã A, B và C" where C is a phường: same level
-                levels = {level for level, _ in hit.types}
-                typed = [k for k in keys if self._places[k].level in levels]
+            # The type word fixes the level; the exact type only scores, because units change type
+            # (a "xã" of 2007 may be a "phường" in the data, a "thị xã" a "thành phố").
+            levels = {level for level, _ in hit.types}
+            typed = [k for k in keys if self._places[k].level in levels]
             if typed:
                 return typed
             hit.types = None
             hit.inherited = False
-        if hit.embedded_type:
-            return keys
-        # A bare name: provinces and districts; communes stay as candidates for context support only.
         return keys
 
     def _era(self, hits: list[_Hit], when: date | None) -> str | None:
@@ -471,10 +536,11 @@ class Gazetteer:
             # ("phường 12, quận Gò Vấp"), so a naming that follows counts more than one that precedes.
             nearby_resolved: dict[Key, float] = {}
             nearby_open: set[Key] = set()
-            anywhere: set[Key] = set(chosen.values())
+            anywhere = {key for j, key in chosen.items() if hits[j].key != hit.key}
             for j, other in enumerate(hits):
                 distance = abs(other.start - hit.start)
-                if j == i or distance > CONTEXT_WINDOW:
+                # Another naming of the same name says nothing about which unit this one is.
+                if j == i or distance > CONTEXT_WINDOW or other.key == hit.key:
                     continue
                 if j in chosen:
                     closeness = (0.5 if other.start > hit.start else 0.2) * (
@@ -489,7 +555,7 @@ class Gazetteer:
                 ancestors = self._ancestors.get(key, frozenset())
                 supporting = ancestors & nearby_resolved.keys()
                 if bare and p.level == COMMUNE and self.bare_communes != "always":
-                    if not supporting or self.bare_communes == "never":
+                    if not supporting or not hit.locative or self.bare_communes == "never":
                         continue
                 # A named district supports more than a named province ("phường 12, quận Gò Vấp, TP.HCM"),
                 # and a closer naming more than a farther one.
@@ -498,8 +564,10 @@ class Gazetteer:
                     for a in supporting
                 )
                 score += sum(0.75 for a in (ancestors & anywhere) - supporting)
-                if not supporting and ancestors & nearby_open:
+                if not supporting and any(a[0] == p.scheme for a in ancestors & nearby_open):
                     score += 0.5
+                if hit.types is not None and (p.level, p.unit_type) in hit.types:
+                    score += 1.0
                 if key in self._home or (p.scheme, p.province_code) in self._home:
                     score += 0.75
                 wanted = PRE2025 if hit.old else era
@@ -507,13 +575,15 @@ class Gazetteer:
                     score += 0.5
                 elif wanted is None and p.scheme == SCHEME_2025:
                     score += 0.25
-                if bare:
-                    score += {PROVINCE: 0.3, DISTRICT: 0.2, COMMUNE: 0.0}[p.level]
+                if bare:  # a bare "Yên Bái" is the province more often than its capital city
+                    score += {PROVINCE: 0.6, DISTRICT: 0.2, COMMUNE: 0.0}[p.level]
                 scored.append((score, key))
             if not scored:
                 continue
             scored.sort(key=lambda s: (-s[0], s[1]))
             best_score, best = scored[0]
+            if self._contradicted(hits, i, best, chosen):
+                continue
             twins = {best} | {(scheme, code) for scheme, code, _ in self._equivalents.get(best, ())}
             rivals = [(s, k) for s, k in scored if k not in twins]
             tied = [k for s, k in rivals if s == best_score]
@@ -521,6 +591,17 @@ class Gazetteer:
             chosen[i] = best
             results[i] = (best, self._confidence(hit, best, best_score, rivals, tied), tied)
         return [(hits[i], results[i]) for i in sorted(results)]
+
+    def _contradicted(self, hits: list[_Hit], i: int, best: Key, chosen: dict[int, Key]) -> bool:
+        """True for "phường Phú Hòa, thành phố Huế" when no Phú Hòa lies in the Huế named right after:
+        the unit meant is missing from the data, and another Phú Hòa would be a wrong answer."""
+        hit = hits[i]
+        if not hit.address_next or i + 1 >= len(hits) or (i + 1) not in chosen:
+            return False
+        parent = chosen[i + 1]
+        if _LEVEL_RANK[self._places[parent].level] >= _LEVEL_RANK[self._places[best].level]:
+            return False
+        return parent not in self._ancestors.get(best, frozenset())
 
     def _confidence(
         self, hit: _Hit, best: Key, best_score: float, rivals: list[tuple[float, Key]], tied: list[Key]
@@ -561,6 +642,8 @@ def _ancestors(
 
     result: dict[Key, frozenset[Key]] = {}
     for key, p in places.items():
+        if p.level == PROVINCE:
+            continue  # a province's own successor or predecessor is its twin, not its ancestor
         chain = own_chain(key)
         if p.scheme == PRE2025:
             province = (PRE2025, p.province_code)
@@ -569,7 +652,6 @@ def _ancestors(
             )
         else:
             for scheme, code, _ in backward.get(key, ()):
-                chain.add((scheme, code))
                 chain |= own_chain((scheme, code))
         chain.discard(key)
         if chain:
@@ -610,8 +692,14 @@ def _inside_longer_proper_noun(nfc: str, start: int, end: int) -> bool:
 
 
 def _proper_word(word: str) -> bool:
-    # Capitalised but not ALL-CAPS: "UBND Hà Nội", "Sở GTVT Hà Nội" name the unit.
-    return word[:1].isupper() and not word.isupper() and not word[:1].isdigit()
+    # Capitalised but not ALL-CAPS ("UBND Hà Nội", "Sở GTVT Hà Nội" name the unit) and not a function
+    # word opening the sentence ("Tại Yên Bái, ...").
+    return (
+        word[:1].isupper()
+        and not word.isupper()
+        and not word[:1].isdigit()
+        and fold(word) not in _FUNCTION_WORDS
+    )
 
 
 def _nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
