@@ -363,6 +363,34 @@ def _saturating(n: float, saturation: float) -> float:
     return float(min(1.0, math.log1p(max(n, 0.0)) / math.log1p(saturation)))
 
 
+def _extended_to(series: IssueSeries, now: pd.Timestamp) -> IssueSeries:
+    """Pad the series with empty periods up to ``now``, so silence since the last row counts."""
+    if not len(series.index) or now < series.index[-1]:
+        return series
+    extra = len(pd.date_range(series.index[-1], now, freq=series.freq)) - 1
+    if extra <= 0:
+        return series
+
+    def pad(values: np.ndarray | None, fill: float) -> np.ndarray | None:
+        return None if values is None else np.r_[values, np.full(extra, fill)]
+
+    # unknown future exposure: assume the recent average intake went on
+    exposure_fill = float(np.mean(series.exposure[-28:])) if series.exposure is not None else 0.0
+    return IssueSeries(
+        key=series.key,
+        index=pd.date_range(series.index[0], periods=len(series.index) + extra, freq=series.freq),
+        counts=pad(series.counts, 0.0),
+        negative_share=pad(series.negative_share, np.nan),
+        intensity=pad(series.intensity, np.nan),
+        sources=pad(series.sources, 0.0),
+        places=pad(series.places, 0.0),
+        sensitivity=series.sensitivity,
+        prior_rate=series.prior_rate,
+        freq=series.freq,
+        exposure=pad(series.exposure, exposure_fill),
+    )
+
+
 def hotness(
     series: IssueSeries, *, now: pd.Timestamp | str, weights: HotnessWeights | None = None
 ) -> Hotness:
@@ -380,6 +408,7 @@ def hotness(
     w.validate()
     now = pd.Timestamp(now)
     unit_vi, unit_en = period_words(series.freq)
+    series = _extended_to(series, now)
     upto = int(np.searchsorted(series.index.values, now.to_datetime64(), side="right"))
     counts = series.counts[:upto]
     recent = slice(max(0, upto - w.recent_periods), upto)

@@ -192,3 +192,16 @@ def test_exposure_keeps_overall_growth_from_making_an_issue_hot():
     assert with_exposure.facts["surprise"] == 0.0
     assert without.facts["ratio"] > 5
     assert with_exposure.score < without.score
+
+
+def test_silence_after_the_last_row_counts_as_silence():
+    # given a series whose rows stop at a loud day
+    series = _series([2, 2, 2, 2, 20, 25, 30])
+    # when scored at the last row and five days later
+    at_end = hotness(series, now=series.index[-1], weights=HotnessWeights())
+    later = hotness(series, now=series.index[-1] + pd.Timedelta(days=5), weights=HotnessWeights())
+    # then the later score sees no recent signals
+    assert at_end.level == "hot"
+    assert later.facts["recent_total"] == 0
+    assert later.facts["periods_since_last"] == 5
+    assert later.level == "normal"
