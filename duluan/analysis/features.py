@@ -207,6 +207,8 @@ class NgramFeaturizer:
         x = self._weigh(self._counts(batch))
         rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
         contrib = x.data * weights[x.indices, np.asarray(columns)[rows]]
+        # Officials read words: character n-grams count in the score but are not named.
+        contrib[x.indices >= self.n_word_features] = 0.0
         out: list[tuple] = []
         locator = self._locator(batch)
         for r in range(x.shape[0]):

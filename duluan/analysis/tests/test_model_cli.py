@@ -1,0 +1,129 @@
+"""``duluan train``, ``classify``, ``evaluate`` and ``models`` from the command line."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pandas as pd
+import pytest
+
+from duluan.cli import main
+
+ROWS = [
+    ("Đường ngập sâu sau mưa lớn, cống thoát nước bị tắc", "flood"),
+    ("Mưa lớn làm ngập nhiều tuyến phố, nước tràn vào nhà", "flood"),
+    ("Cống thoát nước tắc khiến khu dân cư ngập úng", "flood"),
+    ("Phố ngập nửa mét sau trận mưa chiều qua", "flood"),
+    ("Bệnh viện huyện quá tải, bệnh nhân nằm ghép", "health"),
+    ("Trạm y tế xã thiếu thuốc điều trị cho người bệnh", "health"),
+    ("Bác sĩ bệnh viện tỉnh tận tình cứu bệnh nhân", "health"),
+    ("Người bệnh chờ khám cả buổi ở bệnh viện", "health"),
+] * 3
+
+
+def write_training_file(path):
+    with open(path, "w", encoding="utf-8") as fh:
+        for i, (text, label) in enumerate(ROWS):
+            fh.write(json.dumps({"id": f"r{i}", "noi_dung": text, "nhan": label}, ensure_ascii=False) + "\n")
+        fh.write("{not json\n")
+        fh.write(json.dumps({"id": "no-label", "noi_dung": "Ngập phố"}, ensure_ascii=False) + "\n")
+        fh.write(json.dumps({"id": "empty", "noi_dung": "  ", "nhan": "flood"}) + "\n")
+
+
+@pytest.fixture
+def model(tmp_path):
+    data = tmp_path / "train.jsonl"
+    write_training_file(data)
+    path = tmp_path / "models" / "topic.model"
+    code = main(
+        ["train", "--task", "topic", "--data", str(data), "--text-field", "noi_dung", "--label-field", "nhan",
+         "-o", str(path), "--no-progress"]
+    )  # fmt: skip
+    assert code == 0
+    return path
+
+
+def test_train_skips_bad_rows_and_says_why(model, capsys):
+    # given a training file with a broken line, a row without label and an empty text (fixture)
+    rejects = [json.loads(line) for line in open(f"{model}.rejects.jsonl", encoding="utf-8")]
+    # then the model was written and each bad row is in the rejects file with its reason
+    assert model.exists()
+    assert [r["reason"] for r in rejects] == ["bad_json", "missing_label", "empty_field"]
+    assert rejects[1]["id"] == "no-label" and "nhan" in rejects[1]["message"]
+
+
+def test_classify_writes_id_label_score_in_every_format(model, tmp_path):
+    # given inputs as gzipped JSONL, CSV and Parquet, one row with no text
+    rows = [{"id": "a", "text": "Phố lại ngập sau mưa"}, {"id": "b", "text": "Bệnh viện đông bệnh nhân"}]
+    with gzip.open(tmp_path / "in.jsonl.gz", "wt", encoding="utf-8") as fh:
+        for r in [*rows, {"id": "c"}]:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    pd.DataFrame(rows).to_csv(tmp_path / "in.csv", index=False)
+    pd.DataFrame(rows).to_parquet(tmp_path / "in.parquet")
+    # when each is classified into another format
+    for source, target, extra in (
+        ("in.jsonl.gz", "o.csv", []),
+        ("in.csv", "o.parquet", ["--explain"]),
+        ("in.parquet", "o.jsonl", []),
+    ):
+        args = ["classify", "--model", str(model), str(tmp_path / source), "-o", str(tmp_path / target)]
+        assert main([*args, "--no-progress", *extra]) == 0
+    # then every output has id, label and score per row, and the row without text is rejected
+    out_csv = pd.read_csv(tmp_path / "o.csv")
+    out_pq = pd.read_parquet(tmp_path / "o.parquet")
+    out_jsonl = [json.loads(line) for line in open(tmp_path / "o.jsonl", encoding="utf-8")]
+    assert list(out_csv["label"]) == ["flood", "health"]
+    assert list(out_pq["label"]) == ["flood", "health"] and "terms" in out_pq.columns
+    assert "ngập" in list(out_pq["terms"][0])
+    assert [r["id"] for r in out_jsonl] == ["a", "b"] and all(0 < r["score"] <= 1 for r in out_jsonl)
+    rejects = [json.loads(line) for line in open(tmp_path / "o.csv.rejects.jsonl", encoding="utf-8")]
+    assert [(r["id"], r["reason"]) for r in rejects] == [("c", "missing_field")]
+
+
+def test_evaluate_prints_accuracy_f1_and_per_class_table(model, tmp_path, capsys):
+    # given a labelled file
+    data = tmp_path / "eval.csv"
+    pd.DataFrame([{"text": t, "label": lab} for t, lab in ROWS[:8]]).to_csv(data, index=False)
+    # when the model is evaluated on it
+    code = main(["evaluate", "--model", str(model), "--data", str(data), "--no-progress"])
+    out = capsys.readouterr().out
+    # then the figures and the per-class table are printed
+    assert code == 0
+    assert "accuracy     100.00" in out and "macro-F1" in out and "weighted-F1" in out
+    assert "flood" in out and "health" in out and "support" in out
+
+
+def test_corrupt_model_gives_a_clear_error_not_a_traceback(tmp_path, capsys):
+    # given a model file that is not one
+    bad = tmp_path / "topic.model"
+    bad.write_bytes(b"\x00garbage")
+    data = tmp_path / "x.csv"
+    data.write_text("text,label\nabc,x\n", encoding="utf-8")
+    # when it is used to classify or evaluate
+    code_classify = main(["classify", "--model", str(bad), str(data), "-o", str(tmp_path / "o.jsonl")])
+    code_evaluate = main(["evaluate", "--model", str(bad), "--data", str(data)])
+    err = capsys.readouterr().err
+    # then both stop with the model exit code and the Vietnamese message
+    assert code_classify == 3 and code_evaluate == 3
+    assert "Tệp mô hình hỏng hoặc không tương thích" in err and "Traceback" not in err
+
+
+def test_models_build_says_when_the_shared_data_is_absent(tmp_path, monkeypatch, capsys):
+    # given no shared data
+    monkeypatch.setenv("DULUAN_DATA_DIR", str(tmp_path / "nowhere"))
+    # when the default models are built
+    code = main(["models", "build", "--dir", str(tmp_path / "m"), "--no-progress"])
+    # then the command fails cleanly with the missing-data message and writes nothing
+    assert code == 4
+    assert "Không tìm thấy thư mục dữ liệu dùng chung" in capsys.readouterr().err
+    assert not (tmp_path / "m" / "topic.model").exists()
+
+
+def test_models_info_describes_a_model(model, capsys):
+    # given a trained model
+    # when its file is described
+    assert main(["models", "info", str(model)]) == 0
+    out = capsys.readouterr().out
+    # then kind, format and labels are shown
+    assert "Loại: topic" in out and "định dạng: 1" in out and "flood, health" in out

@@ -1,0 +1,253 @@
+"""Rows in and predictions out for ``duluan train / classify / evaluate``.
+
+Reads JSONL (``.gz`` ok), CSV or Parquet with configurable text, label and id fields; every bad
+row becomes a :class:`~duluan.analysis.tabular.Reject` with a reason and never stops the run.
+Writes ``id, label, score, …`` rows as JSONL (``.gz`` ok), CSV or Parquet.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from duluan.analysis.tabular import MESSAGES, Reject, RejectsWriter, input_format
+
+__all__ = ["LabelledRow", "PredictionWriter", "RejectsWriter", "read_labelled_rows"]
+
+_MESSAGES = {
+    **MESSAGES,
+    "missing_label": "Thiếu nhãn (cột {field}).",
+    "missing_field": "Thiếu cột nội dung ({field}).",
+    "empty_field": "Nội dung ({field}) trống.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledRow:
+    """A usable input row: its id (or row number), text and label (``None`` when not asked)."""
+
+    id: str
+    text: str
+    label: str | None
+    row: int
+
+
+def _reject(row: int, line: int | None, doc_id: str | None, reason: str, **fmt: str) -> Reject:
+    return Reject(row, line, doc_id, reason, _MESSAGES[reason].format(**fmt))
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+
+
+def _records(path: Path) -> Iterator[tuple[int, int | None, Any]]:
+    kind = input_format(path)
+    row = 0
+    if kind == "jsonl":
+        with _open_binary(path) as handle:
+            for line_no, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                row += 1
+                try:
+                    yield row, line_no, json.loads(raw.decode("utf-8"))
+                except UnicodeDecodeError:
+                    yield row, line_no, _reject(row, line_no, None, "bad_encoding")
+                except json.JSONDecodeError as exc:
+                    yield (
+                        row,
+                        line_no,
+                        Reject(row, line_no, None, "bad_json", f"{MESSAGES['bad_json']} ({exc.msg})"),
+                    )
+    elif kind == "csv":
+        csv.field_size_limit(sys.maxsize)
+        with _open_binary(path) as raw_handle:
+            handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
+            delimiter = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
+            reader = csv.DictReader(handle, delimiter=delimiter)
+            for record in reader:
+                row += 1
+                record.pop(None, None)
+                yield row, reader.line_num, {k: (v if v != "" else None) for k, v in record.items()}
+    else:
+        import pyarrow.parquet as pq
+
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
+            for record in batch.to_pylist():
+                row += 1
+                yield row, None, record
+
+
+def read_labelled_rows(
+    path: str | Path, *, text_field: str = "text", label_field: str | None = "label", id_field: str = "id"
+) -> Iterator[LabelledRow | Reject]:
+    """Stream usable rows and rejects of a file, in file order.
+
+    Args:
+        path: JSONL (``.gz`` ok), CSV or Parquet.
+        text_field: Column holding the text.
+        label_field: Column holding the label, or ``None`` when labels are not needed.
+        id_field: Column holding the id (the row number when absent).
+
+    Yields:
+        :class:`LabelledRow` and :class:`~duluan.analysis.tabular.Reject` records.
+    """
+    from duluan.analysis.tabular import _text_problem
+
+    for row, line, raw in _records(Path(path)):
+        if isinstance(raw, Reject):
+            yield raw
+            continue
+        if not isinstance(raw, dict):
+            yield _reject(row, line, None, "bad_row")
+            continue
+        raw_id = raw.get(id_field)
+        doc_id = str(row) if raw_id is None or raw_id == "" else str(raw_id)
+        text = raw.get(text_field)
+        if text is None:
+            yield _reject(row, line, doc_id, "missing_field", field=text_field)
+            continue
+        text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+        problem = _text_problem(text)
+        if problem:
+            yield _reject(row, line, doc_id, problem)
+            continue
+        if not text.strip():
+            yield _reject(row, line, doc_id, "empty_field", field=text_field)
+            continue
+        label = None
+        if label_field is not None:
+            value = raw.get(label_field)
+            if value is None or str(value).strip() == "":
+                yield _reject(row, line, doc_id, "missing_label", field=label_field)
+                continue
+            label = str(value).strip()
+        yield LabelledRow(doc_id, text, label, row)
+
+
+class PredictionWriter:
+    """Write prediction rows (dicts with the same keys) to JSONL (``.gz`` ok), CSV or Parquet.
+
+    Args:
+        path: Output file; its extension picks the format.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.kind = input_format(self.path)
+        self.count = 0
+        self._csv: csv.DictWriter | None = None
+        self._parquet = None
+        if self.kind == "parquet":
+            self._handle = None
+        elif self.path.name.lower().endswith(".gz"):
+            self._handle = gzip.open(self.path, "wt", encoding="utf-8", newline="")
+        else:
+            self._handle = open(self.path, "w", encoding="utf-8", newline="")
+
+    def write(self, records: list[dict[str, Any]]) -> None:
+        """Append a batch of rows."""
+        if not records:
+            return
+        self.count += len(records)
+        if self.kind == "jsonl":
+            self._handle.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+        elif self.kind == "csv":
+            if self._csv is None:
+                self._csv = csv.DictWriter(self._handle, fieldnames=list(records[0]))
+                self._csv.writeheader()
+            self._csv.writerows(
+                {
+                    k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list | tuple) else v)
+                    for k, v in r.items()
+                }
+                for r in records
+            )
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pylist(records)
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self.path, table.schema, compression="zstd")
+            self._parquet.write_table(table.cast(self._parquet.schema))
+
+    def close(self) -> None:
+        """Finish the file."""
+        if self._parquet is not None:
+            self._parquet.close()
+        elif self.kind == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            pq.write_table(pa.table({"id": pa.array([], pa.string())}), self.path)
+        if self._handle is not None:
+            self._handle.close()
+
+
+def load_classifier(path: str | Path):
+    """Load a topic or sentiment model file, whichever it holds.
+
+    Args:
+        path: A model file.
+
+    Returns:
+        ``(kind, classifier)``.
+
+    Raises:
+        duluan.analysis.model_io.ModelFileError: Missing, corrupt or unknown kind.
+    """
+    from duluan.analysis.model_io import CORRUPT, ModelFileError, read_model_info
+    from duluan.analysis.sentiment import SentimentClassifier
+    from duluan.analysis.topic import TopicClassifier
+
+    kind = read_model_info(path).kind
+    classes = {"topic": TopicClassifier, "sentiment": SentimentClassifier}
+    if kind not in classes:
+        raise ModelFileError(CORRUPT.format(path=path, reason=f"loại mô hình '{kind}' không được hỗ trợ"))
+    return kind, classes[kind].load(path)
+
+
+def collect(rows, rejects: RejectsWriter, progress: bool, desc: str) -> list[LabelledRow]:
+    """Read all rows with a progress bar on stderr, writing rejects as they come.
+
+    Args:
+        rows: Output of :func:`read_labelled_rows`.
+        rejects: Where rejected rows go.
+        progress: Show the progress bar.
+        desc: Its label.
+
+    Returns:
+        The usable rows.
+    """
+    from tqdm import tqdm
+
+    kept = []
+    for item in tqdm(rows, desc=desc, unit=" dòng", disable=not progress, file=sys.stderr):
+        if isinstance(item, Reject):
+            rejects.write(item)
+        else:
+            kept.append(item)
+    return kept
+
+
+def reject_summary(path: Path) -> str:
+    """Return ``"n dòng bị loại (reason: k, …) — xem FILE"`` from a rejects file."""
+    from collections import Counter
+
+    reasons: Counter[str] = Counter()
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                reasons[json.loads(line)["reason"]] += 1
+    if not reasons:
+        return "0 dòng bị loại."
+    detail = ", ".join(f"{r}: {n}" for r, n in reasons.most_common())
+    return f"{sum(reasons.values())} dòng bị loại ({detail}) — xem {path}"

@@ -1,0 +1,124 @@
+"""``duluan train``: fit a topic or sentiment model on a labelled file, or build the default one.
+
+Usage::
+
+    duluan train --task topic|sentiment --data FILE [--text-field text] [--label-field label]
+                 [--id-field id] [--rejects FILE] [--char-ngrams 2-5] [--word-ngrams 1-2]
+                 [--C 0.5] -o MODEL
+    duluan train --task topic|sentiment --default [-o MODEL]
+
+FILE is JSONL (``.gz`` ok), CSV or Parquet. Bad rows (no text, no label, broken JSON, bad
+encoding) go to the rejects file (default ``MODEL.rejects.jsonl``) with the reason, and never
+stop the run. ``--default`` builds the shipped model from the shared corpora (government
+taxonomy for topics; UIT-VSFC + AIVIVN for sentiment) into ``-o`` or the models folder
+(``DULUAN_MODEL_DIR``, default ``var/models``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from duluan.commands._labelled_rows import collect, read_labelled_rows, reject_summary
+
+EXIT_OK, EXIT_INPUT, EXIT_DATA = 0, 2, 4
+
+
+def _range(value: str) -> tuple[int, int]:
+    try:
+        lo, _, hi = value.partition("-")
+        pair = (int(lo), int(hi or lo))
+    except ValueError:
+        raise argparse.ArgumentTypeError("cần dạng 'a-b', ví dụ 1-2") from None
+    if not 1 <= pair[0] <= pair[1]:
+        raise argparse.ArgumentTypeError("cần 1 <= a <= b")
+    return pair
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``train`` sub-command."""
+    parser = subparsers.add_parser(
+        "train",
+        help="Huấn luyện mô hình chủ đề hoặc sắc thái từ tệp có nhãn.",
+        description=__doc__.split("\n\n")[0],
+    )
+    parser.add_argument("--task", choices=("topic", "sentiment"), required=True, help="Loại mô hình.")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--data", help="Tệp có nhãn: .jsonl(.gz), .csv hoặc .parquet.")
+    source.add_argument("--default", action="store_true", help="Xây mô hình mặc định từ dữ liệu dùng chung.")
+    parser.add_argument("--text-field", default="text", help="Cột nội dung (mặc định text).")
+    parser.add_argument("--label-field", default="label", help="Cột nhãn (mặc định label).")
+    parser.add_argument("--id-field", default="id", help="Cột mã định danh (mặc định id).")
+    parser.add_argument("-o", "--output", help="Tệp mô hình ghi ra.")
+    parser.add_argument("--rejects", help="Tệp JSONL các dòng bị loại (mặc định MODEL.rejects.jsonl).")
+    parser.add_argument("--word-ngrams", type=_range, help="Độ dài n-gram âm tiết, ví dụ 1-2.")
+    parser.add_argument("--char-ngrams", type=_range, help="Độ dài n-gram ký tự, ví dụ 2-5.")
+    parser.add_argument("--C", type=float, help="Hệ số C của SVM (nghịch đảo chính quy hoá).")
+    parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến trình.")
+    parser.set_defaults(handler=run)
+
+
+def _params(args: argparse.Namespace) -> dict:
+    params = {}
+    if args.word_ngrams:
+        params["word_ngram_range"] = args.word_ngrams
+    if args.char_ngrams:
+        params["char_ngram_range"] = args.char_ngrams
+    if args.C is not None:
+        params["C"] = args.C
+    return params
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train and save a model; print a short report."""
+    if args.default:
+        from duluan.commands.models import build_default
+
+        return build_default(
+            [args.task], output=args.output, progress=not args.no_progress, params=_params(args)
+        )
+    if not args.output:
+        print("Cần -o MODEL (tệp mô hình ghi ra).", file=sys.stderr)
+        return EXIT_INPUT
+    from duluan.analysis.sentiment import SentimentClassifier
+    from duluan.analysis.tabular import RejectsWriter
+    from duluan.analysis.topic import TopicClassifier
+
+    data = Path(args.data)
+    if not data.is_file():
+        print(f"Không tìm thấy tệp dữ liệu: {data}", file=sys.stderr)
+        return EXIT_INPUT
+    output = Path(args.output)
+    rejects_path = Path(args.rejects or f"{output}.rejects.jsonl")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    rejects = RejectsWriter(rejects_path)
+    try:
+        rows = collect(
+            read_labelled_rows(
+                data, text_field=args.text_field, label_field=args.label_field, id_field=args.id_field
+            ),
+            rejects,
+            not args.no_progress,
+            "Đọc dữ liệu",
+        )
+    except ValueError as exc:  # unknown file format
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    finally:
+        rejects.close()
+    labels = {r.label for r in rows}
+    if len(labels) < 2:
+        print(f"Cần ít nhất hai nhãn khác nhau để huấn luyện; có {len(labels)}.", file=sys.stderr)
+        print(reject_summary(rejects_path), file=sys.stderr)
+        return EXIT_INPUT
+    cls = TopicClassifier if args.task == "topic" else SentimentClassifier
+    print(f"Huấn luyện mô hình {args.task} trên {len(rows)} dòng, {len(labels)} nhãn…", file=sys.stderr)
+    model = cls(**_params(args)).fit([r.text for r in rows], [r.label for r in rows])
+    seconds = time.perf_counter() - start
+    model.save(output, metadata={"data": str(data), "rows": len(rows), "seconds": round(seconds, 1)})
+    print(f"Đã ghi mô hình {output} ({len(rows)} dòng, {len(labels)} nhãn, {seconds:.1f} s).")
+    print(reject_summary(rejects_path))
+    return EXIT_OK
