@@ -181,7 +181,7 @@ class OnlineClusterer:
         self,
         similarity_threshold: float = 0.35,
         window: timedelta = timedelta(days=7),
-        max_active: int = 20_000,
+        max_active: int = 10_000,
         buckets: int = 1 << 18,
         require_same_topic: bool = True,
     ) -> None:

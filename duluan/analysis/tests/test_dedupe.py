@@ -50,9 +50,10 @@ def test_content_hash_is_stable_and_distinguishes_texts():
 def test_content_hash_index_returns_the_first_document_and_forgets_the_oldest():
     # given an index that keeps two hashes
     index = ContentHashIndex(capacity=2)
+    H1, H2, H3 = (content_hash(t) for t in ("một", "hai", "ba"))
     # when four documents arrive, the last repeating the first
-    results = index.extend([("a", "h1"), ("b", "h1"), ("c", "h2"), ("d", "h3")])
-    late = index.add("e", "h1")
+    results = index.extend([("a", H1), ("b", H1), ("c", H2), ("d", H3)])
+    late = index.add("e", H1)
     # then the repeat points at the first, and h1 was forgotten after two newer hashes
     assert results == [None, "a", None, None]
     assert late is None
