@@ -156,8 +156,13 @@ def event_table(articles: pd.DataFrame) -> pd.DataFrame:
         peak_6h = binned(hit["at"], sixes, "6h").idxmax()
         start_day = daily.index[np.argmax(daily.to_numpy() >= START_SHARE * daily.max())]
         first_article = hit["at"][hit["at"].dt.floor("D") == start_day].min()
-        a_flags = cusum_flags(binned(hit["at"], hours, "h"), total_h, HOURLY)
-        b_flags = hotness_flags(binned(hit["at"], sixes, "6h"), total_6, name)
+        # a period's count is complete only at its end: that is when a live system could flag
+        a_flags = [
+            f + pd.Timedelta(hours=1) for f in cusum_flags(binned(hit["at"], hours, "h"), total_h, HOURLY)
+        ]
+        b_flags = [
+            f + pd.Timedelta(hours=6) for f in hotness_flags(binned(hit["at"], sixes, "6h"), total_6, name)
+        ]
         # a flag counts for the event from one day before its start (earlier ones are reported apart)
         window_start = start_day - pd.Timedelta(days=1)
         row = {
@@ -201,7 +206,7 @@ def arl_tradeoff(articles: pd.DataFrame, permutations: int, seed: int) -> pd.Dat
             start_day = min(d for d, n in daily.items() if n >= START_SHARE * daily.max())
             first = hit["at"][hit["at"].dt.floor("D") == start_day].min()
             flags = [
-                f
+                f + pd.Timedelta(hours=1)
                 for f in cusum_flags(binned(hit["at"], hours, "h"), total_h, settings)
                 if f >= start_day - pd.Timedelta(days=1)
             ]
@@ -401,7 +406,8 @@ def main() -> None:
         "from one day before the start;\nlead d = peak day − flag day (calendar days, ≥ 0: flagged on or "
         "before the peak day); h→peak6h = hours from the flag to the busiest 6 hours (> 0: before);\n"
         "h after 1st = hours after the first article of the start day; early = alarms before that window "
-        "(would count as false)\n"
+        "(would count as false);\nflag times are the END of the flagged period (hour or 6 hours), "
+        "when its count is complete\n"
     )
     events = event_table(articles)
     print(events.to_string(index=False))
