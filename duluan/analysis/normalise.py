@@ -19,9 +19,9 @@ always writes the *first-vowel* form for these open syllables, and the second-vo
 letter follows (``hoàng``, ``ngoài``, ``khuỷu``) or after ``qu`` (``quý``), which is where both
 traditions agree. Misplaced tones in closed syllables (``hòang``) are corrected too.
 
-Everything is compiled regular expressions and ``str.translate``; there is no per-character Python loop
-on the common path (see ``bench_normalise`` in :mod:`duluan.analysis.tests.test_normalise` for the
-measured rate).
+Everything is compiled regular expressions, ``str.translate`` and one Aho–Corasick automaton (chat
+forms); there is no per-character Python loop on the common path. ``python -m
+duluan.analysis.normalise_bench`` prints the rate on real news leads.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import ahocorasick
 
 __all__ = [
     "PLACEHOLDERS",
@@ -203,7 +205,7 @@ _TLDS = "com|vn|net|org|gov|edu|info|io|me|biz|asia|xyz|online|site"
 # Three separate patterns, each run only when a cheap test says it can match: a combined pattern with
 # leading look-behinds is tried at every position and was 10x slower on news leads.
 _EMAIL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_URL_HINT_RE = re.compile(rf"\.(?i:{_TLDS})\b|://|[wW]{{3}}\.")
+_TLD_HINT_RE = re.compile(rf"\.(?i:{_TLDS})\b")  # starts with a literal: the engine skips to dots
 _URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+"
     rf"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLDS})(?:\.vn)?(?![\w-])(?:/[^\s<>\"']*)?",
@@ -260,53 +262,32 @@ def _read_tsv_lexicon(path: Path) -> dict[str, tuple[str, str]]:
     return entries
 
 
-_NOT_AFTER = r"(?<![\w@#&./<-].)"  # checked after the first letter: a form starts a word
-
-
-def _chat_regex(entries: dict[str, tuple[str, str]]) -> re.Pattern[str] | None:
-    # Case variants are spelt out (lower, and Capitalised unless scope "lower"): ALL-CAPS forms are
-    # abbreviations that must never match. The forms are compiled as a trie whose branches each start
-    # with a literal, so the regex engine can skip to candidate letters (a case-insensitive flat
-    # alternation was ~6x slower on news leads).
-    variants = set(entries)
-    variants |= {f[0].upper() + f[1:] for f, (_, scope) in entries.items() if scope != "lower" and len(f) > 1}
-    if not variants:
-        return None
-    trie: dict = {}
-    for form in variants:
-        node = trie
-        for ch in form:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    branches = [re.escape(ch) + _NOT_AFTER + _trie_pattern(child) for ch, child in sorted(trie.items())]
-    return re.compile("(?:" + "|".join(branches) + r")(?![\w@&/-])")
-
-
-def _trie_pattern(node: dict) -> str:
-    alternatives = [re.escape(ch) + _trie_pattern(child) for ch, child in sorted(node.items()) if ch]
-    if not alternatives:
-        return ""
-    body = "(?:" + "|".join(alternatives) + ")"
-    return body + "?" if "" in node else body
+# A chat form is a whole word: not glued to letters, digits or these (e-mails, paths, "a.ko").
+_GLUED_BEFORE_CHAT = frozenset("@#&./<-_")
+_GLUED_AFTER_CHAT = frozenset("@&/-_")
 
 
 @lru_cache(maxsize=1)
-def _chat_machinery() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, frozenset[str]]:
-    lexicon = chat_lexicon()
-    protected = frozenset(abbreviations())
-    plain = {f: e for f, e in lexicon.items() if e[1] != "accented"}
-    accented = {f: e for f, e in lexicon.items() if e[1] == "accented"}
-    return _chat_regex(plain), _chat_regex(accented), protected
+def _chat_automaton() -> ahocorasick.Automaton:
+    """All chat forms as one Aho–Corasick automaton (a regex over ~100 short alternatives tried at every
+    letter was the slowest step of normalise). Case variants are spelt out — lower, and Capitalised
+    unless the scope is "lower" — because ALL-CAPS forms are abbreviations that must never match."""
+    automaton = ahocorasick.Automaton()
+    for form, (_, scope) in chat_lexicon().items():
+        variants = {form}
+        if scope != "lower" and len(form) > 1:
+            variants.add(form[0].upper() + form[1:])
+        for variant in variants:
+            automaton.add_word(variant, (variant, scope == "accented"))
+    automaton.make_automaton()
+    return automaton
 
 
-def _expand_chat(match: re.Match[str]) -> str:
-    token = match.group()
-    string, start = match.string, match.start()
-    _, _, protected = _chat_machinery()
-    if token in protected:
+def _expansion(token: str, text: str, start: int) -> str:
+    if token in abbreviations():
         return token
     # "50 k" is fifty thousand, not "50 không".
-    if start > 1 and string[start - 2].isdigit() and string[start - 1] == " ":
+    if start > 1 and text[start - 2].isdigit() and text[start - 1] == " ":
         return token
     expansion = chat_lexicon()[token.lower()][0]
     if token[0].isupper():
@@ -315,14 +296,34 @@ def _expand_chat(match: re.Match[str]) -> str:
 
 
 def _expand_chat_spellings(text: str) -> str:
-    plain_re, accented_re, _ = _chat_machinery()
-    if plain_re is not None:
-        text = plain_re.sub(_expand_chat, text)
+    automaton = _chat_automaton()
+    if len(automaton) == 0:
+        return text
+    length = len(text)
+    hits: list[tuple[int, int, str, bool]] = []
+    for end_index, (variant, accented) in automaton.iter(text):
+        end = end_index + 1
+        start = end - len(variant)
+        if start and (text[start - 1].isalnum() or text[start - 1] in _GLUED_BEFORE_CHAT):
+            continue
+        if end < length and (text[end].isalnum() or text[end] in _GLUED_AFTER_CHAT):
+            continue
+        hits.append((start, end, variant, accented))
+    if not hits:
+        return text
     # An unaccented "khong" is only a slip in a text otherwise written with diacritics. Words that the
     # lexicon itself produces do not count, so normalising twice decides the same way (idempotence).
-    if accented_re is not None and accented_re.search(text) and _written_with_diacritics(text):
-        text = accented_re.sub(_expand_chat, text)
-    return text
+    accented_context = any(h[3] for h in hits) and _written_with_diacritics(text)
+    pieces: list[str] = []
+    last = 0
+    for start, end, variant, accented in hits:
+        if accented and not accented_context:
+            continue
+        pieces.append(text[last:start])
+        pieces.append(_expansion(variant, text, start))
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 _MARKED_WORD_RE = re.compile(rf"\w*[{re.escape(_VIETNAMESE_MARKED)}]\w*")
@@ -347,7 +348,7 @@ def _find_personal_data(clean: str) -> list[tuple[str, int, int]]:
         for m in _EMAIL_RE.finditer(clean):
             if m.start() == 0 or not (clean[m.start() - 1].isalnum() or clean[m.start() - 1] in ".+-"):
                 found.append((EMAIL, m.start(), m.end()))
-    if _URL_HINT_RE.search(clean):
+    if "://" in clean or "www." in clean or "WWW." in clean or _TLD_HINT_RE.search(clean):
         for m in _URL_RE.finditer(clean):
             start = m.start()
             if start and (clean[start - 1].isalnum() or clean[start - 1] in "@.-"):

@@ -1,0 +1,44 @@
+"""Measure the speed of :func:`duluan.analysis.normalise.normalise` on real news leads.
+
+Run ``python -m duluan.analysis.normalise_bench`` (one core, best of three passes over the first
+20,000 title-and-lead texts of ``tc201805``, ~235 characters each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import time
+
+from duluan.analysis.normalise import normalise
+from duluan.shared_data import require_shared_data
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=int, default=20_000)
+    parser.add_argument("--passes", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    texts: list[str] = []
+    with gzip.open(require_shared_data("tc201805", "train.jsonl.gz"), "rt", encoding="utf-8") as f:
+        for line in f:
+            texts.append(json.loads(line)["text"])
+            if len(texts) >= args.texts:
+                break
+    best = float("inf")
+    for _ in range(args.passes):
+        started = time.perf_counter()
+        for text in texts:
+            normalise(text)
+        best = min(best, time.perf_counter() - started)
+    mean_chars = sum(map(len, texts)) / len(texts)
+    print(
+        f"normalise: {len(texts) / best:,.0f} texts/s on one core "
+        f"({best / len(texts) * 1e6:.1f} µs per text of {mean_chars:.0f} characters on average)"
+    )
+
+
+if __name__ == "__main__":
+    main()
