@@ -1,0 +1,249 @@
+"""The per-row analysis intake runs on every signal, built from :mod:`duluan.analysis` steps.
+
+No Django here: worker processes of a bulk import build this pipeline themselves (see
+:func:`analyse_rows`), so the module must import without settings.
+
+When the topic and sentiment model files are built (``DULUAN_MODEL_DIR``, default
+``var/models``), the engine's classifiers are used. When they are not, intake still works with a
+clear, explainable fallback and says so (:data:`FALLBACK_NOTE`, ``Signal.extra["analysis"]``):
+
+- topic: the taxonomy's seed terms (the same terms the model is bootstrapped from); the topic
+  with most whole-word matches wins, the catch-all topic when none matches;
+- sentiment: the complaint lexicon's intensity; ``negative`` from 0.3, else ``neutral``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from duluan.analysis.pipeline import (
+    DedupeFeaturesStep,
+    Document,
+    NormaliseStep,
+    Pipeline,
+    PlacesStep,
+    TopicStep,
+    resolve_model_dir,
+    run_guarded,
+)
+
+log = logging.getLogger(__name__)
+
+MODE_MODEL = "model"
+MODE_FALLBACK = "fallback"
+FALLBACK_NOTE = (
+    "Chưa có mô hình chủ đề/sắc thái (chạy `duluan models build`); "
+    "đang dùng từ khoá của danh mục chủ đề và từ điển bức xúc."
+)
+NEGATIVE_FROM = 0.3
+
+
+class KeywordTopicStep:
+    """Topic from the taxonomy's seed terms: the fallback when no topic model is built."""
+
+    name = "topic"
+    ordered = False
+
+    def __init__(self, taxonomy: Any = None) -> None:
+        if taxonomy is None:
+            from duluan.analysis.taxonomy import load_taxonomy
+
+            taxonomy = load_taxonomy()
+        self.taxonomy = taxonomy
+        self.order = {code: i for i, code in enumerate(taxonomy.codes)}
+
+    def __call__(self, batch: list[Document]) -> list[Document]:
+        for doc in batch:
+            matches = self.taxonomy.seed_matches(doc.normalised or doc.full_text)
+            if not matches:
+                doc.topic = {"label": self.taxonomy.default, "score": 0.0, "terms": []}
+                continue
+            totals = {code: sum(c.values()) for code, c in matches.items()}
+            best = min(totals, key=lambda code: (-totals[code], self.order.get(code, 99)))
+            share = totals[best] / sum(totals.values())
+            terms = [t for t, _ in matches[best].most_common(5)]
+            doc.topic = {"label": best, "score": round(share, 4), "terms": terms}
+        return batch
+
+
+class IntakeSentimentStep:
+    """Sentiment and complaint intensity; keeps the intensity the engine's step leaves out.
+
+    Args:
+        classifier: A :class:`~duluan.analysis.sentiment.SentimentClassifier`, or ``None`` to use
+            the complaint lexicon alone (fallback).
+        lexicon: The lexicon for the fallback.
+    """
+
+    name = "sentiment"
+    ordered = False
+
+    def __init__(self, classifier: Any = None, lexicon: Any = None) -> None:
+        self.classifier = classifier
+        self.lexicon = lexicon
+
+    def __call__(self, batch: list[Document]) -> list[Document]:
+        texts = [doc.normalised or doc.full_text for doc in batch]
+        if self.classifier is not None:
+            for doc, p in zip(batch, self.classifier.predict(texts, explain=False), strict=True):
+                doc.sentiment = {"label": p.label, "score": float(p.score), "intensity": float(p.intensity)}
+            return batch
+        for doc, text in zip(batch, texts, strict=True):
+            intensity, _terms = self.lexicon.score(text)
+            label = "negative" if intensity >= NEGATIVE_FROM else "neutral"
+            doc.sentiment = {"label": label, "score": None, "intensity": float(intensity)}
+        return batch
+
+
+@lru_cache(maxsize=2)
+def home_gazetteer(home_province: str = "24") -> Any:
+    """The gazetteer of both schemes, preferring the home province (built once per process)."""
+    from duluan.analysis.places import Gazetteer
+
+    return Gazetteer.default(home_province=home_province)
+
+
+@dataclass
+class IntakePipeline:
+    """The per-row pipeline and how it was built (``mode`` is ``model`` or ``fallback``)."""
+
+    pipeline: Pipeline
+    mode: str
+    note: str = ""
+
+
+_BUILT: dict[tuple[str | None, str], IntakePipeline] = {}
+
+
+def intake_pipeline(model_dir: str | None = None, home_province: str = "24") -> IntakePipeline:
+    """Return the per-row pipeline (cached per process and model folder).
+
+    Args:
+        model_dir: Folder of the model files; ``DULUAN_MODEL_DIR`` or ``var/models`` by default.
+        home_province: 2025 code of the home province, preferred by the gazetteer.
+
+    Returns:
+        The pipeline with the engine's models, or the fallback when a model file is missing or
+        unreadable (logged once, with the reason).
+    """
+    key = (str(resolve_model_dir(model_dir)), home_province)
+    built = _BUILT.get(key)
+    if built is not None:
+        return built
+    gazetteer = home_gazetteer(home_province)
+    try:
+        from duluan.analysis.pipeline import _model_file
+        from duluan.analysis.sentiment import SentimentClassifier
+        from duluan.analysis.topic import TopicClassifier
+
+        folder = resolve_model_dir(model_dir)
+        topic = TopicClassifier.load(_model_file(folder, "topic"))
+        sentiment = SentimentClassifier.load(_model_file(folder, "sentiment"))
+        steps = [TopicStep(topic), IntakeSentimentStep(sentiment)]
+        mode, note = MODE_MODEL, ""
+    except (FileNotFoundError, ValueError, OSError) as exc:
+        from duluan.analysis.sentiment import ComplaintLexicon
+        from duluan.shared_data import shared_data_dir
+
+        base = shared_data_dir()
+        lexicon_dir = base / "lexicons" if base is not None and (base / "lexicons").is_dir() else None
+        steps = [KeywordTopicStep(), IntakeSentimentStep(None, ComplaintLexicon.load(lexicon_dir))]
+        mode, note = MODE_FALLBACK, FALLBACK_NOTE
+        log.warning("intake analysis fallback: %s", exc)
+    pipeline = Pipeline([NormaliseStep(), PlacesStep(gazetteer), *steps, DedupeFeaturesStep()])
+    built = _BUILT[key] = IntakePipeline(pipeline, mode, note)
+    return built
+
+
+def reset_pipeline_cache() -> None:
+    """Forget the built pipelines (tests that switch the model folder)."""
+    _BUILT.clear()
+
+
+@dataclass(slots=True)
+class Analysis:
+    """What the write path needs from one analysed row (picklable, no Django)."""
+
+    key: str
+    normalised: str = ""
+    content_hash: str = ""
+    topic: dict[str, Any] | None = None
+    sentiment: dict[str, Any] | None = None
+    places: list[dict[str, Any]] = field(default_factory=list)
+    place_codes: frozenset[str] = frozenset()
+    shingles: Any = None
+    signature: Any = None
+    terms: dict[str, int] | None = None
+    term_codes: Any = None
+    error: str | None = None
+    mode: str = MODE_MODEL
+
+
+def analyse_rows(rows: list[Mapping[str, Any]], model_dir: str | None = None) -> list[Analysis]:
+    """Run the per-row steps over ``rows`` (``key``, ``text``, ``title``, ``created_at``).
+
+    A row whose analysis fails comes back with ``error`` set; the batch never fails as a whole.
+    """
+    built = intake_pipeline(model_dir)
+    docs = [
+        Document(
+            id=str(r["key"]), text=r["text"], title=r.get("title") or None, created_at=r.get("created_at")
+        )
+        for r in rows
+    ]
+    docs = run_guarded(built.pipeline, docs)
+    return [
+        Analysis(
+            key=d.id,
+            normalised=d.normalised or "",
+            content_hash=d.content_hash or "",
+            topic=d.topic,
+            sentiment=d.sentiment,
+            places=d.places,
+            place_codes=d.place_codes,
+            shingles=d.shingles,
+            signature=d.signature,
+            terms=d.terms,
+            term_codes=d.term_codes,
+            error=d.error,
+            mode=built.mode,
+        )
+        for d in docs
+    ]
+
+
+def analyse_parallel(
+    batches: Iterable[list[Mapping[str, Any]]], *, workers: int = 1, model_dir: str | None = None
+) -> Iterator[tuple[list[Mapping[str, Any]], list[Analysis]]]:
+    """Yield ``(rows, analyses)`` per batch, in input order, using ``workers`` processes.
+
+    At most ``2 * workers + 1`` batches are in flight, so memory stays bounded.
+    """
+    workers = max(1, workers)
+    if workers == 1:
+        for batch in batches:
+            yield batch, analyse_rows(batch, model_dir)
+        return
+    ctx = None
+    if os.name == "posix":
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending: deque[tuple[list[Mapping[str, Any]], Any]] = deque()
+        submit: Callable[[list[Mapping[str, Any]]], Any] = lambda b: pool.submit(analyse_rows, b, model_dir)  # noqa: E731
+        for batch in batches:
+            pending.append((batch, submit(batch)))
+            if len(pending) >= 2 * workers + 1:
+                rows, future = pending.popleft()
+                yield rows, future.result()
+        while pending:
+            rows, future = pending.popleft()
+            yield rows, future.result()

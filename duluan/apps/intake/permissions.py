@@ -1,0 +1,101 @@
+"""The gatekeeper of signals and of the reporters' personal data.
+
+- Citizens see only their own submission, by its tracking code (:func:`signal_get_by_tracking_code`).
+- An officer (or head) sees the signals placed in the units of the agencies they may see
+  (:func:`duluan.apps.accounts.permissions.visible_agency_ids`): a commune agency its commune and
+  the pre-2025 units that became part of it (succession); a province-level agency everything in
+  the province — both schemes — and the signals no place was found for.
+- Coordinators, analysts and administrators see every signal.
+- A reporter's personal data (:class:`~duluan.apps.intake.models.Reporter`) is shown only to the
+  roles that handle cases (officers, heads, coordinators, administrators) for a signal they may
+  see; analysts and exports never get it.
+
+Not-found and forbidden look the same (404).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from duluan.apps.accounts.models import Agency, Role
+from duluan.apps.accounts.permissions import NOT_FOUND, role_of, visible_agency_ids
+from duluan.apps.geo.models import AdminUnit, Level, Succession
+
+from .models import Reporter, Signal
+
+HANDLING_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.COORDINATOR, Role.ADMINISTRATOR})
+
+
+def _unit_scope(unit: AdminUnit) -> Q:
+    """Signals placed in ``unit``, anywhere under it, or in a pre-2025 unit that became part of it."""
+    if unit.level == Level.PROVINCE:
+        q = Q(unit__scheme=unit.scheme, unit__province_code=unit.province_code)
+        old_provinces = Succession.objects.filter(new=unit, old__level=Level.PROVINCE).values_list(
+            "old__scheme", "old__province_code"
+        )
+        for scheme, code in old_provinces:
+            q |= Q(unit__scheme=scheme, unit__province_code=code)
+        return q | Q(unit__isnull=True)
+    ids = {unit.pk}
+    frontier = {unit.pk}
+    while frontier:
+        frontier = set(AdminUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    ids |= set(Succession.objects.filter(new_id__in=ids).values_list("old_id", flat=True))
+    return Q(unit_id__in=ids)
+
+
+def signal_scope(user) -> Q | None:
+    """The filter of the signals ``user`` may see; ``None`` means all, ``Q(pk__in=[])`` none."""
+    ids = visible_agency_ids(user)
+    if ids is None:
+        return None
+    units = list(
+        AdminUnit.objects.filter(
+            pk__in=Agency.objects.filter(pk__in=ids, unit__isnull=False).values("unit_id")
+        )
+    )
+    if not units:
+        return Q(pk__in=[])
+    q = Q()
+    for unit in units:
+        q |= _unit_scope(unit)
+    return q
+
+
+def signal_list_for_user(user, queryset: QuerySet[Signal] | None = None) -> QuerySet[Signal]:
+    """The signals ``user`` may see (optionally narrowing ``queryset``)."""
+    qs = Signal.objects.all() if queryset is None else queryset
+    scope = signal_scope(user)
+    return qs if scope is None else qs.filter(scope)
+
+
+def signal_get_for_user(user, *, pk: int) -> Signal:
+    """The signal if ``user`` may see it; otherwise 404, exactly as if it did not exist."""
+    try:
+        return signal_list_for_user(user).select_related("unit", "issue").get(pk=pk)
+    except (Signal.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+
+
+def signal_get_by_tracking_code(code: str) -> Signal:
+    """A citizen's own submission, by the code they were given; 404 for any other code."""
+    code = (code or "").strip().upper()
+    if not code:
+        raise Http404(NOT_FOUND)
+    try:
+        return Signal.objects.select_related("unit", "issue").get(tracking_code=code)
+    except (Signal.DoesNotExist, Signal.MultipleObjectsReturned):
+        raise Http404(NOT_FOUND) from None
+
+
+def can_see_reporter(user) -> bool:
+    return role_of(user) in HANDLING_ROLES
+
+
+def reporter_for_user(user, signal: Signal) -> Reporter | None:
+    """The reporter of a signal the user already may see, if their role handles cases."""
+    if not can_see_reporter(user):
+        return None
+    return Reporter.objects.filter(signal=signal).first()

@@ -1,0 +1,535 @@
+"""The single write path of signals: every channel calls :func:`signal_ingest` or
+:func:`signals_ingest_batch`.
+
+For each item: NFC; an idempotency key (the channel's own id, or a hash of the content) so the
+same item twice is stored once; the per-row analysis of :mod:`duluan.apps.intake.analysis`
+(personal data masked into ``text_masked``, places, topic, sentiment, hashes); exact duplicates
+(same normalised text as an earlier signal → ``duplicate_of``) and near-duplicates (MinHash
+groups); the signal and its reporter saved; the issue assigned by
+:mod:`duluan.apps.issues.clustering`; one audit event per call — all in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from duluan.analysis.dedupe import NearDuplicateIndex
+from duluan.apps.audit.services import audit_record
+from duluan.apps.core.text import nfc, search_key
+from duluan.apps.geo.models import AdminUnit
+from duluan.apps.issues.clustering import ClusteringSession
+
+from .analysis import Analysis, analyse_rows
+from .models import ApiClient, Channel, ImportBatch, Reporter, Signal
+
+TEXT_REQUIRED = "Cần có nội dung phản ánh."
+TEXT_TOO_LONG = "Nội dung quá dài (tối đa {max} ký tự)."
+BAD_CHANNEL = "Kênh tiếp nhận không hợp lệ: {value!r}."
+BAD_ENCODING = "Văn bản sai mã hoá ký tự (không phải UTF-8 hợp lệ hoặc bị lỗi phông)."
+ANALYSIS_FAILED = "Không phân tích được nội dung này ({error})."
+FUTURE_DATE = "Thời điểm phát sinh ({value}) ở tương lai."
+DUPLICATE_IN_FILE = "Trùng với một dòng trước đó trong cùng tệp."
+TOPIC_NOT_CONFIRMABLE = "Chủ đề không có trong danh mục: {code!r}."
+
+MAX_TEXT_CHARS = 20_000
+TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
+LEVEL_RANK = {"commune": 3, "district": 2, "province": 1}
+
+
+class IntakeError(ValueError):
+    """Bad input to the write path; the message is Vietnamese and shown as is."""
+
+
+@dataclass
+class SignalInput:
+    """One incoming item, as a channel adapter hands it over.
+
+    ``external_id`` is the channel's own id; without one the content decides identity.
+    ``unit`` is a place the sender chose (it wins over places found in the text).
+    ``reporter`` holds personal data (``name``, ``phone``, ``email``, ``address``,
+    ``anonymous``, ``consent``) and is stored apart from the signal.
+    """
+
+    channel: str
+    text: str
+    title: str = ""
+    created_at: datetime | None = None
+    external_id: str = ""
+    source: str = ""
+    unit: AdminUnit | None = None
+    place_text: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    topic: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    reporter: dict[str, Any] | None = None
+    tracking: bool = False
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class IngestReject:
+    """An item that was not stored: where it was, why (code) and a Vietnamese message."""
+
+    row: int | None
+    key: str
+    reason: str
+    message: str
+
+
+@dataclass
+class IngestResult:
+    created: list[Signal] = field(default_factory=list)
+    duplicates: list[tuple[int | None, int]] = field(default_factory=list)  # (row, existing signal id)
+    rejects: list[IngestReject] = field(default_factory=list)
+
+
+# -- keys -----------------------------------------------------------------------------------------
+
+
+def content_key(*, title: str, text: str, created_at: datetime | None, source: str) -> str:
+    """The identity of an item that has no id of its own (``h:`` and 40 hex digits)."""
+    moment = created_at.isoformat() if created_at else ""
+    body = " ".join(nfc(text).split())
+    raw = "\x1f".join([nfc(title), body, moment, nfc(source)])
+    return "h:" + hashlib.blake2b(raw.encode("utf-8"), digest_size=20).hexdigest()
+
+
+def item_key(item: SignalInput) -> str:
+    return nfc(item.external_id)[:200] or content_key(
+        title=item.title, text=item.text, created_at=item.created_at, source=item.source
+    )
+
+
+def tracking_code_new() -> str:
+    """``DL-XXXX-XXXX``: 40 random bits, so one code tells nothing about another."""
+    chars = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+    return f"DL-{chars[:4]}-{chars[4:]}"
+
+
+# -- units ------------------------------------------------------------------------------------
+
+
+_UNITS: dict[str, Any] = {"count": -1, "ids": {}}
+
+
+def _unit_ids() -> dict[tuple[str, str], int]:
+    count = AdminUnit.objects.count()
+    if _UNITS["count"] != count:
+        _UNITS["ids"] = {(s, c): pk for s, c, pk in AdminUnit.objects.values_list("scheme", "code", "pk")}
+        _UNITS["count"] = count
+    return _UNITS["ids"]
+
+
+def unit_from_places(places: Sequence[dict[str, Any]], ids: dict[tuple[str, str], int]) -> int | None:
+    """The most specific place the text names (commune over district over province)."""
+    best = None
+    for i, p in enumerate(places):
+        rank = (LEVEL_RANK.get(p.get("level"), 0), float(p.get("confidence") or 0.0), -i)
+        if (p.get("scheme"), p.get("code")) in ids and (best is None or rank > best[0]):
+            best = (rank, ids[(p["scheme"], p["code"])])
+    return best[1] if best else None
+
+
+# -- validation ---------------------------------------------------------------------------------
+
+
+def _problem(item: SignalInput, now: datetime) -> tuple[str, str] | None:
+    if item.channel not in Channel.values:
+        return "bad_channel", BAD_CHANNEL.format(value=item.channel)
+    text = item.text or ""
+    if not text.strip():
+        return "empty_text", TEXT_REQUIRED
+    if len(text) > MAX_TEXT_CHARS:
+        return "too_large", TEXT_TOO_LONG.format(max=MAX_TEXT_CHARS)
+    if "\ufffd" in text or any(0xD800 <= ord(ch) <= 0xDFFF for ch in text[:5000]):
+        return "bad_encoding", BAD_ENCODING
+    if item.created_at is not None and item.created_at > now + timedelta(minutes=5):
+        return "future", FUTURE_DATE.format(
+            value=timezone.localtime(item.created_at).strftime("%d/%m/%Y %H:%M")
+        )
+    return None
+
+
+def _clean(item: SignalInput) -> SignalInput:
+    item.text = unicodedata.normalize("NFC", item.text).strip()
+    item.title = nfc(item.title)[:500]
+    item.source = nfc(item.source)[:200]
+    item.place_text = nfc(item.place_text)[:300]
+    return item
+
+
+# -- the write path ---------------------------------------------------------------------------
+
+
+_NEAR_INDEX: dict[str, NearDuplicateIndex] = {}
+
+
+def _near_index() -> NearDuplicateIndex:
+    """The near-duplicate index of single submissions in this process (bounded, recent texts)."""
+    index = _NEAR_INDEX.get("default")
+    if index is None:
+        index = _NEAR_INDEX["default"] = NearDuplicateIndex(capacity=50_000)
+    return index
+
+
+def signals_ingest_batch(
+    *,
+    items: Sequence[SignalInput],
+    actor=None,
+    request=None,
+    import_batch: ImportBatch | None = None,
+    analyses: Sequence[Analysis] | None = None,
+    session: ClusteringSession | None = None,
+    near_index: NearDuplicateIndex | None = None,
+    audit: bool = True,
+) -> IngestResult:
+    """Store a batch of items: validate, skip known ones, analyse, dedupe, save, cluster, audit.
+
+    Args:
+        items: Items in stream order.
+        actor: The official who imported them (``None`` for citizens and the system).
+        request: The HTTP request, for the audit event.
+        import_batch: The bulk import they belong to.
+        analyses: Per-row analyses already computed for ``items`` in the same order (bulk
+            imports analyse in worker processes); computed here when ``None``.
+        session: A clustering session to continue (bulk imports keep one for the whole file);
+            one is opened and saved here when ``None``.
+        near_index: Near-duplicate index of the run (the process's own by default).
+        audit: Write the batch's audit event (a bulk import writes one for the whole file).
+
+    Returns:
+        The signals created, the duplicates (items already stored, with the existing signal's
+        id), and the rejects (reason code and Vietnamese message) — nothing is silently lost.
+    """
+    result = IngestResult()
+    now = timezone.now()
+    keys: list[str] = []
+    good: list[tuple[int, SignalInput, str]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, item in enumerate(items):
+        key = item_key(item) if item.channel in Channel.values else ""
+        keys.append(key)
+        problem = _problem(item, now)
+        if problem:
+            result.rejects.append(IngestReject(item.row, key, *problem))
+            continue
+        if (item.channel, key) in seen:
+            result.rejects.append(IngestReject(item.row, key, "duplicate_in_file", DUPLICATE_IN_FILE))
+            continue
+        seen[(item.channel, key)] = i
+        good.append((i, _clean(item), key))
+
+    with transaction.atomic():
+        # Items already stored: the channel and its key identify them (idempotent re-delivery).
+        known: dict[tuple[str, str], int] = {}
+        by_channel: dict[str, list[str]] = {}
+        for _, item, key in good:
+            by_channel.setdefault(item.channel, []).append(key)
+        for channel, channel_keys in by_channel.items():
+            for start in range(0, len(channel_keys), 5000):
+                chunk = channel_keys[start : start + 5000]
+                for ext, pk in Signal.objects.filter(channel=channel, external_id__in=chunk).values_list(
+                    "external_id", "pk"
+                ):
+                    known[(channel, ext)] = pk
+        fresh = []
+        for i, item, key in good:
+            pk = known.get((item.channel, key))
+            if pk is not None:
+                result.duplicates.append((item.row, pk))
+            else:
+                fresh.append((i, item, key))
+        if not fresh:
+            if audit and (result.duplicates or result.rejects):
+                _audit(result, actor, request, import_batch)
+            return result
+
+        if analyses is None:
+            rows = [
+                {"key": key, "text": it.text, "title": it.title, "created_at": it.created_at}
+                for _, it, key in fresh
+            ]
+            done = analyse_rows(rows)
+        else:
+            done = [analyses[i] for i, _, _ in fresh]
+        ready = []
+        for (_i, item, key), analysis in zip(fresh, done, strict=True):
+            if analysis.error:
+                message = ANALYSIS_FAILED.format(error=analysis.error[:200])
+                result.rejects.append(IngestReject(item.row, key, "analysis_error", message))
+            else:
+                ready.append((item, key, analysis))
+        if not ready:
+            if audit:
+                _audit(result, actor, request, import_batch)
+            return result
+
+        signals, reporters, in_batch_dups = _build(ready, now, import_batch, near_index or _near_index())
+        own_session = session is None
+        if own_session:
+            session = ClusteringSession()
+        session.assign(signals, [a for _, _, a in ready])
+        # Exact duplicates of a signal of this same batch point at it: save first occurrences
+        # first, then the rest with the id they now have.
+        first = [s for s, d in zip(signals, in_batch_dups) if d is None]
+        later = [(s, d) for s, d in zip(signals, in_batch_dups) if d is not None]
+        Signal.objects.bulk_create(first, batch_size=2000)
+        if later:
+            for s, leader in later:
+                s.duplicate_of_id = signals[leader].pk
+            Signal.objects.bulk_create([s for s, _ in later], batch_size=2000)
+        session.record(signals)
+        if own_session:
+            session.save()
+        if reporters:
+            for index, reporter in reporters:
+                reporter.signal_id = signals[index].pk
+            Reporter.objects.bulk_create([r for _, r in reporters], batch_size=2000)
+        result.created = signals
+        if audit:
+            _audit(result, actor, request, import_batch)
+    return result
+
+
+def _build(ready, now, import_batch, near_index):
+    """Signal rows (unsaved), reporters, and for each signal the index of its in-batch original."""
+    hashes = list({a.content_hash for _, _, a in ready})
+    earlier: dict[str, int] = {}
+    for start in range(0, len(hashes), 5000):
+        chunk = hashes[start : start + 5000]
+        for h, pk in (
+            Signal.objects.filter(content_hash__in=chunk)
+            .values("content_hash")
+            .annotate(pk=Min("pk"))
+            .values_list("content_hash", "pk")
+        ):
+            earlier[h] = pk
+    import numpy as np
+
+    sets = [a.shingles if a.shingles is not None else np.zeros(0, np.uint64) for _, _, a in ready]
+    signatures = np.stack([a.signature for _, _, a in ready])
+    ids = [f"{item.channel}:{key}"[-64:] for item, key, _ in ready]
+    groups = [m.group for m in near_index.add_many(ids, sets, signatures)]
+    unit_ids = _unit_ids()
+    signals: list[Signal] = []
+    reporters: list[tuple[int, Reporter]] = []
+    in_batch: list[int | None] = []
+    first_by_hash: dict[str, int] = {}
+    for index, ((item, key, a), group) in enumerate(zip(ready, groups, strict=True)):
+        topic = a.topic or {}
+        sentiment = a.sentiment or {}
+        unit_id = item.unit.pk if item.unit is not None else unit_from_places(a.places, unit_ids)
+        extra = dict(item.extra)
+        extra["analysis"] = a.mode
+        if item.topic and item.topic != topic.get("label"):
+            extra["requested_topic"] = item.topic
+        signal = Signal(
+            channel=item.channel,
+            external_id=key,
+            content_hash=a.content_hash,
+            source=item.source,
+            title=item.title,
+            text=item.text,
+            text_masked=a.normalised,
+            search_key=search_key(f"{item.title} {a.normalised}"),
+            created_at=item.created_at or now,
+            unit_id=unit_id,
+            place_text=item.place_text,
+            lat=item.lat,
+            lon=item.lon,
+            topic=item.topic or topic.get("label") or "",
+            topic_score=topic.get("score") if not item.topic else None,
+            topic_terms=list(topic.get("terms") or [])[:10],
+            sentiment=sentiment.get("label") or "",
+            sentiment_score=sentiment.get("score"),
+            intensity=sentiment.get("intensity"),
+            places=[
+                {k: p[k] for k in ("code", "scheme", "level", "name", "start", "end", "confidence")}
+                for p in a.places
+            ],
+            near_duplicate_group=group if group != ids[index] else "",
+            tracking_code=tracking_code_new() if item.tracking else "",
+            extra=extra,
+            import_batch=import_batch,
+        )
+        # Django's auto_now_add is skipped by bulk_create on some paths; set it explicitly.
+        signal.received_at = now
+        if a.content_hash in earlier:
+            signal.duplicate_of_id = earlier[a.content_hash]
+            in_batch.append(None)
+        elif a.content_hash in first_by_hash:
+            in_batch.append(first_by_hash[a.content_hash])
+        else:
+            first_by_hash[a.content_hash] = index
+            in_batch.append(None)
+        signals.append(signal)
+        if item.reporter is not None:
+            r = item.reporter
+            anonymous = bool(r.get("anonymous"))
+            reporters.append(
+                (
+                    index,
+                    Reporter(
+                        anonymous=anonymous,
+                        name="" if anonymous else nfc(r.get("name"))[:200],
+                        phone="" if anonymous else nfc(r.get("phone"))[:30],
+                        email="" if anonymous else nfc(r.get("email"))[:254],
+                        address="" if anonymous else nfc(r.get("address"))[:300],
+                        consent=bool(r.get("consent")),
+                    ),
+                )
+            )
+    return signals, reporters, in_batch
+
+
+def _audit(result: IngestResult, actor, request, import_batch) -> None:
+    channels = sorted({s.channel for s in result.created})
+    audit_record(
+        action="intake.signals_ingest",
+        actor=actor,
+        obj=import_batch,
+        object_type="" if import_batch else "intake.signal",
+        object_id="" if import_batch else (result.created[0].pk if len(result.created) == 1 else ""),
+        after={
+            "created": len(result.created),
+            "duplicates": len(result.duplicates),
+            "rejected": len(result.rejects),
+            "channels": channels,
+        },
+        request=request,
+    )
+
+
+def signal_ingest(
+    *,
+    channel: str,
+    text: str,
+    title: str = "",
+    created_at: datetime | None = None,
+    external_id: str = "",
+    source: str = "",
+    unit: AdminUnit | None = None,
+    place_text: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    topic: str = "",
+    extra: dict[str, Any] | None = None,
+    reporter: dict[str, Any] | None = None,
+    tracking: bool = False,
+    actor=None,
+    request=None,
+) -> tuple[Signal, bool]:
+    """Store one item (web form, Open311, an official's entry).
+
+    Returns:
+        ``(signal, created)``: the new signal, or the one already stored for the same item
+        (same channel id, or — for the web form — the same text submitted again within
+        :data:`DOUBLE_SUBMIT_WINDOW`).
+
+    Raises:
+        IntakeError: The item is unusable (message in Vietnamese); nothing is stored.
+    """
+    item = SignalInput(
+        channel=channel,
+        text=text,
+        title=title,
+        created_at=created_at,
+        external_id=external_id,
+        source=source,
+        unit=unit,
+        place_text=place_text,
+        lat=lat,
+        lon=lon,
+        topic=topic,
+        extra=dict(extra or {}),
+        reporter=reporter,
+        tracking=tracking,
+    )
+    with transaction.atomic():
+        if channel == Channel.WEB and text:
+            from duluan.analysis.dedupe import content_hash
+            from duluan.analysis.normalise import normalise
+
+            digest = content_hash(normalise(nfc(title) + "\n" + nfc(text) if nfc(title) else nfc(text)).text)
+            again = (
+                Signal.objects.filter(
+                    channel=channel,
+                    content_hash=digest,
+                    received_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+                )
+                .order_by("pk")
+                .first()
+            )
+            if again is not None:
+                return again, False
+        result = signals_ingest_batch(items=[item], actor=actor, request=request)
+    if result.rejects:
+        raise IntakeError(result.rejects[0].message)
+    if result.duplicates:
+        return Signal.objects.get(pk=result.duplicates[0][1]), False
+    return result.created[0], True
+
+
+# -- officials' confirmations and API clients ------------------------------------------------------
+
+
+def signal_topic_confirm(*, signal: Signal, topic: str, actor, request=None) -> Signal:
+    """An official confirms (or corrects) a signal's topic: training data for the topic model."""
+    from duluan.analysis.taxonomy import load_taxonomy
+
+    if topic not in load_taxonomy().codes:
+        raise IntakeError(TOPIC_NOT_CONFIRMABLE.format(code=topic))
+    with transaction.atomic():
+        before = {"topic": signal.topic, "topic_confirmed": signal.topic_confirmed}
+        signal.topic = topic
+        signal.topic_confirmed = True
+        signal.save(update_fields=["topic", "topic_confirmed"])
+        audit_record(
+            action="intake.signal_topic_confirm",
+            actor=actor,
+            obj=signal,
+            before=before,
+            after={"topic": topic, "topic_confirmed": True},
+            request=request,
+        )
+    return signal
+
+
+def api_key_hash(key: str) -> str:
+    """Keys are long random strings, so one fast salted hash is enough (no password stretching)."""
+    return hashlib.sha256((settings.SECRET_KEY + ":open311:" + key).encode("utf-8")).hexdigest()
+
+
+def api_client_create(*, name: str, key: str | None = None, actor=None) -> tuple[ApiClient, str]:
+    """Create an Open311 client and return it with its key (shown once; only its hash is kept)."""
+    key = key or secrets.token_urlsafe(24)
+    with transaction.atomic():
+        client = ApiClient.objects.create(
+            name=nfc(name)[:200], key_prefix=key[:8], key_hash=api_key_hash(key)
+        )
+        audit_record(action="intake.api_client_create", actor=actor, obj=client, after={"name": client.name})
+    return client, key
+
+
+def api_client_for_key(key: str | None) -> ApiClient | None:
+    """The active client whose key this is, or ``None``."""
+    if not key:
+        return None
+    digest = api_key_hash(key)
+    for client in ApiClient.objects.filter(key_prefix=key[:8], is_active=True):
+        if secrets.compare_digest(client.key_hash, digest):
+            return client
+    return None

@@ -1,0 +1,23 @@
+import pytest
+
+from duluan.apps.accounts.demo import demo_agencies_seed, demo_users_seed
+from duluan.apps.accounts.models import User
+
+
+@pytest.fixture
+def demo(db):
+    demo_agencies_seed()
+    demo_users_seed()
+    return {u.username: u for u in User.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """Each test starts with an empty near-duplicate index and rate-limit cache."""
+    from django.core.cache import cache
+
+    from duluan.apps.intake import services
+
+    services._NEAR_INDEX.clear()
+    cache.clear()
+    yield

@@ -1,0 +1,116 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from duluan.apps.audit.models import AuditEvent
+from duluan.apps.geo.models import AdminUnit
+from duluan.apps.intake import services
+from duluan.apps.intake.models import Channel, Reporter, Signal
+from duluan.apps.issues.models import Issue, IssueDay
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+pytestmark = pytest.mark.django_db
+
+
+def item(text, **kw):
+    kw.setdefault("channel", Channel.HOTLINE)
+    return services.SignalInput(text=text, **kw)
+
+
+def test_a_signal_is_analysed_masked_placed_and_lands_in_one_issue():
+    # given a hotline call naming a commune and a phone number
+    text = "Đường qua phường Vũ Ninh ngập sâu sau mưa, dân rất bức xúc. Liên hệ 0912345678."
+    # when it is ingested
+    signal, created = services.signal_ingest(
+        channel=Channel.HOTLINE,
+        text=text,
+        created_at=datetime(2026, 2, 3, 9, tzinfo=VN),
+        reporter={"name": "Nguyễn Văn A", "phone": "0912345678", "consent": True},
+    )
+    # then it is stored once, with the phone masked, the commune found and an issue assigned
+    assert created
+    assert "0912345678" not in signal.text_masked and "<phone>" in signal.text_masked
+    assert signal.unit == AdminUnit.objects.get(scheme="2025", code="09169")
+    assert signal.topic and signal.sentiment
+    assert signal.issue is not None and signal.issue.signal_count == 1
+    assert IssueDay.objects.get(issue=signal.issue).count == 1
+    assert Reporter.objects.get(signal=signal).phone == "0912345678"
+    assert AuditEvent.objects.filter(action="intake.signals_ingest").count() == 1
+
+
+def test_the_same_item_twice_is_stored_once():
+    # given an item with the channel's own id
+    first, created = services.signal_ingest(
+        channel=Channel.HOTLINE, text="Mất điện cả thôn", external_id="call-1"
+    )
+    # when it arrives again
+    again, created_again = services.signal_ingest(
+        channel=Channel.HOTLINE, text="Mất điện cả thôn", external_id="call-1"
+    )
+    # then nothing new is stored
+    assert created and not created_again and again.pk == first.pk
+    assert Signal.objects.count() == 1
+
+
+def test_an_item_without_id_is_identified_by_its_content():
+    # given a batch with no ids, ingested twice
+    items = [item("Rác thải ùn ứ ở chợ Đồng Nguyên"), item("Đèn đường hỏng ở phường Kinh Bắc")]
+    first = services.signals_ingest_batch(items=items)
+    again = services.signals_ingest_batch(
+        items=[item("Rác thải ùn ứ ở chợ Đồng Nguyên"), item("Đèn đường hỏng ở phường Kinh Bắc")]
+    )
+    # then the second run adds nothing and names the existing signals
+    assert len(first.created) == 2 and again.created == []
+    assert sorted(pk for _, pk in again.duplicates) == sorted(s.pk for s in first.created)
+
+
+def test_the_same_text_from_another_channel_is_kept_as_an_exact_duplicate():
+    # given a hotline call and the same words in a news item
+    call, _ = services.signal_ingest(channel=Channel.HOTLINE, text="Cầu Đáp Cầu xuống cấp nghiêm trọng")
+    news, created = services.signal_ingest(channel=Channel.NEWS, text="Cầu Đáp Cầu  xuống cấp nghiêm trọng")
+    # then both are stored, the second pointing at the first, in the same issue
+    assert created and news.duplicate_of_id == call.pk
+    assert news.issue_id == call.issue_id
+    assert Issue.objects.get(pk=call.issue_id).signal_count == 2
+
+
+def test_bad_items_are_rejected_with_a_reason_and_the_rest_kept():
+    # given one good item, an empty one and one of another channel
+    result = services.signals_ingest_batch(
+        items=[item("Trường học thiếu phòng", row=1), item("   ", row=2), item("x", channel="fax", row=3)]
+    )
+    # then the good one is stored and each bad one says why, in Vietnamese
+    assert len(result.created) == 1
+    assert [(r.row, r.reason) for r in result.rejects] == [(2, "empty_text"), (3, "bad_channel")]
+    assert result.rejects[0].message == services.TEXT_REQUIRED
+    with pytest.raises(services.IntakeError, match=services.TEXT_REQUIRED):
+        services.signal_ingest(channel=Channel.WEB, text="")
+
+
+def test_similar_signals_join_one_issue_and_different_ones_do_not():
+    # given three reports, two about the same flooding
+    texts = [
+        "Ngập úng kéo dài tại phường Vũ Ninh sau mưa lớn, nước tràn vào nhà dân",
+        "Phường Vũ Ninh ngập úng kéo dài sau mưa lớn, nước tràn vào nhà dân nhiều ngày",
+        "Học phí trường mầm non tăng cao bất thường tại xã Tân Dĩnh",
+    ]
+    when = datetime(2026, 2, 3, 9, tzinfo=VN)
+    result = services.signals_ingest_batch(items=[item(t, created_at=when) for t in texts])
+    a, b, c = result.created
+    # then the two floods share an issue and the school fees have another
+    assert a.issue_id == b.issue_id != c.issue_id
+    issue = Issue.objects.get(pk=a.issue_id)
+    assert issue.signal_count == 2 and issue.first_seen == when and issue.search_key
+
+
+def test_a_topic_confirmation_is_training_data():
+    from duluan.apps.intake.selectors import topic_training_pairs
+
+    # given a signal whose topic an official confirms
+    signal, _ = services.signal_ingest(channel=Channel.HOTLINE, text="Gọi 0912345678 về việc cấp sổ đỏ chậm")
+    services.signal_topic_confirm(signal=signal, topic="land", actor=None)
+    # then it is exported as (masked text, topic)
+    pairs = list(topic_training_pairs())
+    assert pairs == [(signal.text_masked, "land")]
+    assert "0912345678" not in pairs[0][0]

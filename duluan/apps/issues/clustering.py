@@ -1,0 +1,367 @@
+"""Assign signals to issues with the engine's online clusterer, resuming from its saved state.
+
+Owned by intake (the write path calls it); the issues app builds hotness, merges and reports on
+the rows written here.
+
+The clusterer's state lives in :class:`~duluan.apps.issues.models.ClustererState` (one row per
+scope). A :class:`ClusteringSession` loads it once (locking the row, so two writers cannot
+interleave and both save), assigns any number of batches, and saves it back; the same input order
+always gives the same issues. An issue is found again by ``cluster_key`` =
+``"<state row id>:<cluster id>"`` — cluster ids never repeat within one state.
+
+Aggregates written per batch: :class:`Issue` (counts, first/last seen, negative share, mean
+intensity, distinct sources and places, units, summary terms, search key) and :class:`IssueDay`
+(per local day: count, negatives, intensity sum, distinct sources and places). Distinct counts
+are exact: the session keeps the sets for open clusters and reads them back from the signals
+for an issue it meets for the first time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms, term_codes
+from duluan.analysis.pipeline import tokenise
+from duluan.apps.core.text import search_key
+
+from .models import ClustererState, Issue, IssueDay
+
+DEFAULT_SCOPE = "default"
+TITLE_MAX = 300
+SUMMARY_TERMS = 8
+
+
+@dataclass
+class _IssueAgg:
+    """Running aggregates of one issue while its cluster is open."""
+
+    issue: Issue
+    negatives: int
+    intensity_sum: float
+    sources: set[str]
+    units: set[int]
+    title_from_terms: bool = False
+
+
+@dataclass
+class _DayAgg:
+    count: int = 0
+    negative: int = 0
+    intensity_sum: float = 0.0
+    sources: set[str] = field(default_factory=set)
+    units: set[int] = field(default_factory=set)
+    exists: bool = False
+
+
+def _source_of(signal) -> str:
+    return f"{signal.channel}:{signal.source}" if signal.source else signal.channel
+
+
+def _local_day(moment) -> date:
+    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+
+
+def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
+    """What the clusterer needs: from the analysis when the write path has it, else the row."""
+    if analysis is not None and analysis.terms is not None:
+        return ClusterDoc(
+            id=str(analysis.key),
+            terms=analysis.terms,
+            topic=signal.topic or None,
+            places=analysis.place_codes,
+            created_at=signal.created_at,
+            codes=analysis.term_codes,
+        )
+    terms = document_terms(tokenise(signal.text_masked or ""))
+    places = frozenset(f"{p.get('scheme')}:{p.get('code')}" for p in (signal.places or []))
+    return ClusterDoc(
+        id=str(signal.pk or signal.external_id),
+        terms=terms,
+        topic=signal.topic or None,
+        places=places,
+        created_at=signal.created_at,
+        codes=term_codes(list(terms)),
+    )
+
+
+class ClusteringSession:
+    """The clusterer and the open issues' aggregates for one writer (use inside a transaction).
+
+    Args:
+        scope: Which saved state to continue (one per scope).
+        clusterer: A fresh clusterer to start from when no state is saved (parameters).
+    """
+
+    def __init__(self, scope: str = DEFAULT_SCOPE, clusterer: OnlineClusterer | None = None) -> None:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("ClusteringSession must be used inside transaction.atomic()")
+        row, _ = ClustererState.objects.get_or_create(scope=scope)
+        # Lock the row for the rest of the transaction: one writer clusters at a time.
+        self.row = ClustererState.objects.select_for_update().get(pk=row.pk)
+        if self.row.state:
+            self.clusterer = OnlineClusterer.from_state(self.row.state)
+        else:
+            self.clusterer = clusterer or OnlineClusterer()
+        self.prefix = f"{self.row.pk}:"
+        self._issues: dict[str, _IssueAgg] = {}  # cluster id -> aggregates (open clusters only)
+        self._days: dict[tuple[int, date], _DayAgg] = {}
+
+    # -- assignment ---------------------------------------------------------------------------
+
+    def assign(self, signals: Sequence[Any], analyses: Sequence[Any] | None = None) -> list[Issue]:
+        """Assign each signal (saved or not) to an issue; sets ``signal.issue``.
+
+        Issues are created or updated here; the caller saves unsaved signals afterwards and
+        then calls :meth:`record` with the saved signals so the aggregates count them.
+
+        Args:
+            signals: Signals in stream order.
+            analyses: The intake analyses of the same signals (terms, place codes), if at hand.
+
+        Returns:
+            The issue of each signal, in order.
+        """
+        if analyses is None:
+            analyses = [None] * len(signals)
+        cluster_ids = [
+            self.clusterer.assign(_cluster_doc(s, a)) for s, a in zip(signals, analyses, strict=True)
+        ]
+        self._ensure_issues(cluster_ids, signals)
+        out = []
+        for signal, cid in zip(signals, cluster_ids, strict=True):
+            signal.issue = self._issues[cid].issue
+            out.append(signal.issue)
+        return out
+
+    def _ensure_issues(self, cluster_ids: list[str], signals: Sequence[Any]) -> None:
+        wanted = list(dict.fromkeys(c for c in cluster_ids if c not in self._issues))
+        if not wanted:
+            return
+        keys = {self.prefix + c: c for c in wanted}
+        existing = {i.cluster_key: i for i in Issue.objects.filter(cluster_key__in=list(keys))}
+        # Issues met for the first time in this session: read their distinct sources and units.
+        found_ids = [i.pk for i in existing.values()]
+        sources: dict[int, set[str]] = {pk: set() for pk in found_ids}
+        units: dict[int, set[int]] = {pk: set() for pk in found_ids}
+        negatives: dict[int, int] = dict.fromkeys(found_ids, 0)
+        if found_ids:
+            from duluan.apps.intake.models import Signal
+
+            rows = Signal.objects.filter(issue_id__in=found_ids).values_list(
+                "issue_id", "channel", "source", "unit_id", "sentiment"
+            )
+            for issue_id, channel, source, unit_id, sentiment in rows.iterator(chunk_size=5000):
+                sources[issue_id].add(f"{channel}:{source}" if source else channel)
+                if unit_id:
+                    units[issue_id].add(unit_id)
+                if sentiment == "negative":
+                    negatives[issue_id] += 1
+        first_signal: dict[str, Any] = {}
+        for signal, cid in zip(signals, cluster_ids, strict=True):
+            first_signal.setdefault(cid, signal)
+        new_issues = []
+        for key, cid in keys.items():
+            issue = existing.get(key)
+            if issue is None:
+                first = first_signal[cid]
+                title = first.title or " ".join((first.text_masked or "").split()[:16])
+                issue = Issue(cluster_key=key, title=title[:TITLE_MAX], topic=first.topic or "")
+                new_issues.append(issue)
+                self._issues[cid] = _IssueAgg(issue, 0, 0.0, set(), set(), title_from_terms=not first.title)
+            else:
+                self._issues[cid] = _IssueAgg(
+                    issue,
+                    negatives[issue.pk],
+                    issue.intensity * issue.signal_count,
+                    sources[issue.pk],
+                    units[issue.pk],
+                )
+        if new_issues:
+            for issue in new_issues:
+                cid = issue.cluster_key.removeprefix(self.prefix)
+                self._describe(self._issues[cid], self.clusterer.get(cid))
+            Issue.objects.bulk_create(new_issues, batch_size=1000)
+
+    @staticmethod
+    def _describe(agg: _IssueAgg, cluster) -> None:
+        issue = agg.issue
+        if cluster is not None:
+            issue.summary_terms = cluster.summary_terms(SUMMARY_TERMS)
+            if cluster.topic and not issue.topic:
+                issue.topic = cluster.topic
+        if not issue.title_confirmed and (agg.title_from_terms or not issue.title):
+            terms = issue.summary_terms[:4]
+            if terms:
+                text = " · ".join(terms)
+                issue.title = (text[:1].upper() + text[1:])[:TITLE_MAX]
+        issue.search_key = search_key(f"{issue.title} {' '.join(issue.summary_terms)}")
+
+    # -- aggregates ---------------------------------------------------------------------------
+
+    def record(self, signals: Iterable[Any]) -> None:
+        """Count saved signals into their issues and issue-days, and write both."""
+        by_issue: dict[int, list[Any]] = {}
+        for s in signals:
+            by_issue.setdefault(s.issue_id, []).append(s)
+        if not by_issue:
+            return
+        aggs = {a.issue.pk: (cid, a) for cid, a in self._issues.items() if a.issue.pk in by_issue}
+        self._load_days(by_issue)
+        unit_links: list[tuple[int, int]] = []
+        for issue_id, items in by_issue.items():
+            cid, agg = aggs[issue_id]
+            issue = agg.issue
+            for s in items:
+                neg = s.sentiment == "negative"
+                intensity = s.intensity or 0.0
+                src = _source_of(s)
+                agg.negatives += neg
+                agg.intensity_sum += intensity
+                agg.sources.add(src)
+                if s.unit_id and s.unit_id not in agg.units:
+                    agg.units.add(s.unit_id)
+                    unit_links.append((issue_id, s.unit_id))
+                issue.signal_count += 1
+                if issue.first_seen is None or s.created_at < issue.first_seen:
+                    issue.first_seen = s.created_at
+                if issue.last_seen is None or s.created_at > issue.last_seen:
+                    issue.last_seen = s.created_at
+                day = self._days[(issue_id, _local_day(s.created_at))]
+                day.count += 1
+                day.negative += neg
+                day.intensity_sum += intensity
+                day.sources.add(src)
+                if s.unit_id:
+                    day.units.add(s.unit_id)
+            issue.negative_share = agg.negatives / issue.signal_count
+            issue.intensity = agg.intensity_sum / issue.signal_count
+            issue.source_count = len(agg.sources)
+            issue.place_count = len(agg.units)
+            self._describe(agg, self.clusterer.get(cid))
+        issues = [aggs[i][1].issue for i in by_issue]
+        Issue.objects.bulk_update(
+            issues,
+            [
+                "title",
+                "topic",
+                "first_seen",
+                "last_seen",
+                "signal_count",
+                "negative_share",
+                "intensity",
+                "source_count",
+                "place_count",
+                "summary_terms",
+                "search_key",
+            ],
+            batch_size=1000,
+        )
+        if unit_links:
+            through = Issue.units.through
+            through.objects.bulk_create(
+                [through(issue_id=i, adminunit_id=u) for i, u in unit_links],
+                ignore_conflicts=True,
+                batch_size=5000,
+            )
+        self._write_days(by_issue)
+        self._forget_closed()
+
+    def _load_days(self, by_issue: dict[int, list[Any]]) -> None:
+        wanted = {(i, _local_day(s.created_at)) for i, items in by_issue.items() for s in items}
+        missing = [k for k in wanted if k not in self._days]
+        if not missing:
+            return
+        issue_ids = {i for i, _ in missing}
+        days = {d for _, d in missing}
+        for k in missing:
+            self._days[k] = _DayAgg()
+        existing = IssueDay.objects.filter(issue_id__in=issue_ids, day__in=days).values_list(
+            "issue_id", "day", "count", "negative", "intensity_sum"
+        )
+        found = []
+        for issue_id, day, count, negative, intensity_sum in existing:
+            agg = self._days.get((issue_id, day))
+            if agg is not None and not agg.exists and agg.count == 0:
+                agg.count, agg.negative, agg.intensity_sum, agg.exists = count, negative, intensity_sum, True
+                found.append((issue_id, day))
+        if found:
+            from duluan.apps.intake.models import Signal
+
+            rows = Signal.objects.filter(issue_id__in={i for i, _ in found}).values_list(
+                "issue_id", "created_at", "channel", "source", "unit_id"
+            )
+            for issue_id, created_at, channel, source, unit_id in rows.iterator(chunk_size=5000):
+                agg = self._days.get((issue_id, _local_day(created_at)))
+                if agg is not None and agg.exists:
+                    agg.sources.add(f"{channel}:{source}" if source else channel)
+                    if unit_id:
+                        agg.units.add(unit_id)
+
+    def _write_days(self, by_issue: dict[int, list[Any]]) -> None:
+        touched = {(i, _local_day(s.created_at)) for i, items in by_issue.items() for s in items}
+        rows = []
+        for issue_id, day in sorted(touched):
+            agg = self._days[(issue_id, day)]
+            rows.append(
+                IssueDay(
+                    issue_id=issue_id,
+                    day=day,
+                    count=agg.count,
+                    negative=agg.negative,
+                    intensity_sum=agg.intensity_sum,
+                    sources=len(agg.sources),
+                    places=len(agg.units),
+                )
+            )
+            agg.exists = True
+        IssueDay.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["issue", "day"],
+            update_fields=["count", "negative", "intensity_sum", "sources", "places"],
+            batch_size=2000,
+        )
+
+    def _forget_closed(self) -> None:
+        """Drop aggregates of issues whose cluster closed: no signal can join them again."""
+        open_ids = {c.id for c in self.clusterer.active()}
+        closed = [cid for cid in self._issues if cid not in open_ids]
+        if not closed:
+            return
+        closed_pks = {self._issues.pop(cid).issue.pk for cid in closed}
+        for key in [k for k in self._days if k[0] in closed_pks]:
+            del self._days[key]
+
+    # -- persistence --------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write the clusterer's state back (inside the same transaction)."""
+        self.row.state = self.clusterer.state()
+        self.row.save(update_fields=["state", "updated_at"])
+
+
+def signals_assign_to_issues(signals: Sequence[Any], *, scope: str = DEFAULT_SCOPE) -> list[Issue]:
+    """Assign saved signals to issues (one session: load the state, assign, aggregate, save).
+
+    Args:
+        signals: Saved :class:`~duluan.apps.intake.models.Signal` rows, in stream order.
+        scope: Which clusterer state to continue.
+
+    Returns:
+        The issue of each signal, in order; ``signal.issue`` is saved too.
+    """
+    from duluan.apps.intake.models import Signal
+
+    with transaction.atomic():
+        session = ClusteringSession(scope)
+        issues = session.assign(signals)
+        Signal.objects.bulk_update(signals, ["issue"], batch_size=2000)
+        session.record(signals)
+        session.save()
+    return issues
