@@ -1,0 +1,108 @@
+"""Reads of the cases app: lists (overdue flagged), the case timeline, notifications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import BooleanField, Q, QuerySet, Value, When
+from django.db.models import Case as When_
+from django.utils import timezone
+
+from duluan.apps.audit.models import AuditEvent
+from duluan.apps.audit.selectors import audit_events_for_object, audit_events_for_user
+
+from .models import Case, CaseUpdate, Notification
+from .permissions import case_list_for_user
+from .services.escalation import overdue_q
+
+CASE_OBJECT_TYPE = "cases.case"
+
+
+def with_overdue(qs: QuerySet[Case], *, today=None) -> QuerySet[Case]:
+    """Annotate ``is_overdue``: the deadline of the step the case is at has passed."""
+    today = today or timezone.localdate()
+    return qs.annotate(
+        is_overdue=When_(
+            When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+
+
+def case_list(
+    user,
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    overdue: bool = False,
+    q: str = "",
+    agency_id: int | None = None,
+) -> QuerySet[Case]:
+    qs = case_list_for_user(user).select_related("lead_agency", "unit", "assignee")
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if agency_id:
+        qs = qs.filter(lead_agency_id=agency_id)
+    if q:
+        qs = qs.filter(Q(code__icontains=q.strip()) | Q(title__icontains=q.strip()))
+    qs = with_overdue(qs)
+    if overdue:
+        qs = qs.filter(is_overdue=True)
+    return qs.order_by("-is_overdue", "-received_at", "-id")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # "event" | "note" | "public"
+    who: str
+    action: str
+    text: str
+    data: dict | None = None
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """Audit events and notes of a case, oldest first (the case page's history)."""
+    entries = [
+        TimelineEntry(
+            at=e.at,
+            kind="event",
+            who=e.actor_label,
+            action=e.action,
+            text=e.reason,
+            data={**((e.before and {"before": e.before}) or {}), **((e.after and {"after": e.after}) or {})},
+        )
+        for e in audit_events_for_object(object_type=CASE_OBJECT_TYPE, object_id=case.pk)
+        if e.action not in ("case.note", "case.public_update")
+    ]
+    for update in CaseUpdate.objects.filter(case=case).select_related("author", "agency"):
+        entries.append(
+            TimelineEntry(
+                at=update.created_at,
+                kind="public" if update.public else "note",
+                who=update.author.get_username() if update.author else "",
+                action="",
+                text=update.text,
+            )
+        )
+    return sorted(entries, key=lambda e: e.at)
+
+
+def public_updates(case: Case) -> QuerySet[CaseUpdate]:
+    return CaseUpdate.objects.filter(case=case, public=True).order_by("created_at", "id")
+
+
+def user_audit_events(user) -> QuerySet[AuditEvent]:
+    return audit_events_for_user(user=user).order_by("-at", "-id")
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("case")
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
