@@ -1,0 +1,79 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from duluan.apps.accounts.demo import demo_agencies_seed, demo_users_seed
+from duluan.apps.accounts.models import Agency, Role, User
+from duluan.apps.plans import services
+
+
+@pytest.fixture
+def demo(db):
+    demo_agencies_seed()
+    demo_users_seed()
+    return {u.username: u for u in User.objects.select_related("agency")}
+
+
+@pytest.fixture
+def agency(demo):
+    return lambda code: Agency.objects.get(code=code)
+
+
+@pytest.fixture
+def other_officer(demo, agency):
+    return User.objects.create_user(
+        username="canbo.yte", password="x", role=Role.OFFICER, agency=agency("bn-so-y-te")
+    )
+
+
+@pytest.fixture
+def small_plan(demo, agency):
+    """A plan with a parent (weights 1 and 3) and a separate top item, led by the environment department."""
+    plan = services.plan_create(
+        number="7/KH-UBND",
+        title="Kế hoạch thử",
+        year=2026,
+        signed_on=date(2026, 1, 5),
+        signing_agencies=[agency("bn-ubnd"), agency("bn-btg-dv")],
+    )
+    parent = services.item_create(
+        plan=plan,
+        code="1",
+        content="Nhóm nhiệm vụ môi trường",
+        lead_agency=agency("bn-so-nn-mt"),
+        start_on=date(2026, 1, 1),
+        end_on=date(2026, 12, 31),
+        weight=Decimal(2),
+    )
+    a = services.item_create(
+        plan=plan,
+        code="1.1",
+        content="Xử lý phản ánh ô nhiễm",
+        lead_agency=agency("bn-so-nn-mt"),
+        partner_agencies=[agency("bn-btg-dv")],
+        parent=parent,
+        start_on=date(2026, 1, 1),
+        end_on=date(2026, 12, 31),
+        weight=Decimal(1),
+    )
+    b = services.item_create(
+        plan=plan,
+        code="1.2",
+        content="Tuyên truyền Luật Đất đai",
+        lead_agency=agency("bn-so-nn-mt"),
+        parent=parent,
+        start_on=date(2026, 1, 1),
+        end_on=date(2026, 12, 31),
+        weight=Decimal(3),
+    )
+    c = services.item_create(
+        plan=plan,
+        code="2",
+        content="Khảo sát hài lòng",
+        lead_agency=agency("bn-btg-dv"),
+        start_on=date(2026, 1, 1),
+        end_on=date(2026, 12, 31),
+        weight=Decimal(2),
+    )
+    return {"plan": plan, "parent": parent, "a": a, "b": b, "c": c}
