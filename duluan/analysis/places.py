@@ -142,6 +142,10 @@ _OLD_AFTER_RE = re.compile(r"\s*\(?\s*(?:cu|truoc day|truoc sap nhap)\b")
 _ADDRESS_GAP_RE = re.compile(
     r"^\s*(?:cu\s*)?[,(\-–]?\s*(?:huyen|quan|thi xa|thanh pho|tp\.?|tx\.?|tinh|h\.|q\.)?\s*$"
 )
+_TYPED_WORD_RE = re.compile(
+    r"(?<![\w.])(?:thi tran|thi xa|thanh pho|dac khu|xa|phuong|huyen|quan|tinh|tp\.?|tx\.?|tt\.?|p\.|q\.|h\.)"
+    r"\s*([^\W\d_]+)(?![\w])"
+)
 _PLURAL_BEFORE_RE = re.compile(r"(?<!\w)(?:cac|nhung|\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi|may)\s+$")
 _AND_RE = re.compile(r"(?<!\w)va(?!\w)")
 _LIST_GAP_RE = re.compile(r"^\s*(?:,|;|va|cung|hoac|-|–)\s*(?:(?:cac|2|3|4|5|hai|ba|bon|nam)\s+)?$")
@@ -228,9 +232,17 @@ class Gazetteer:
         self._home = home
         # Bare commune names: "context" (only with an ancestor named nearby), "never" or "always".
         self.bare_communes = "context"
+        # One-syllable commune names ("Hồ", "Ba", "I") would hit at almost every word; they are looked up
+        # only after a type word ("thị trấn Hồ"), which is the only way they can be told from words.
+        self._single = frozenset(
+            key
+            for key, entries in names.items()
+            if " " not in key and "." not in key and all(places[k].level == COMMUNE for k, _ in entries)
+        )
         self._automaton = ahocorasick.Automaton()
         for key in names:
-            self._automaton.add_word(key, key)
+            if key not in self._single:
+                self._automaton.add_word(key, key)
         self._automaton.make_automaton()
 
     # --- construction ----------------------------------------------------------------------------
@@ -399,9 +411,15 @@ class Gazetteer:
     def _hits(self, nfc: str, folded: str, lower: str, cased: bool) -> list[_Hit]:
         length = len(folded)
         plausible: list[_Hit] = []
-        for end_index, key in self._automaton.iter(folded):
-            end = end_index + 1
-            start = end - len(key)
+        raw = [
+            (end_index + 1 - len(key), end_index + 1, key) for end_index, key in self._automaton.iter(folded)
+        ]
+        raw += [
+            (m.start(1), m.end(1), m.group(1))
+            for m in _TYPED_WORD_RE.finditer(folded)
+            if m.group(1) in self._single
+        ]
+        for start, end, key in raw:
             if (start > 0 and folded[start - 1].isalnum()) or (end < length and folded[end].isalnum()):
                 continue
             hit = self._plausible_hit(_Hit(start, end, key), nfc, folded, lower, cased)

@@ -212,6 +212,7 @@ def errors(
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list misses and false alarms")
+    parser.add_argument("--bench", action="store_true", help="also time the gazetteer's build and use")
     args = parser.parse_args(argv)
 
     records, gold = load_gold()
@@ -246,8 +247,55 @@ def main(argv: list[str] | None = None) -> None:
         s = score(sentences, gold, predict(gazetteer, sentences))["exact"]
         print(s.line(f"exact, bare communes {mode}"))
     gazetteer.bare_communes = "context"
+    if args.bench:
+        bench(sentences)
     if args.errors:
         print("\n".join(errors(sentences, gold, predicted)))
+
+
+def bench(sentences: list[Sentence]) -> None:
+    """Print the gazetteer's build time, retained memory, pickle size and recognition rate."""
+    import pickle
+    import time
+    import tracemalloc
+
+    from duluan.adminunits import load_admin_data
+
+    started = time.perf_counter()
+    data = load_admin_data.__wrapped__()
+    loaded = time.perf_counter()
+    gazetteer = Gazetteer.from_units(data.units, data.successions, home_province="24")
+    built = time.perf_counter()
+    del gazetteer
+    tracemalloc.start()
+    gazetteer = Gazetteer.from_units(data.units, data.successions, home_province="24")
+    retained, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    automaton_bytes = gazetteer._automaton.get_stats()["total_size"]
+    blob = pickle.dumps(gazetteer)
+    unpickle_started = time.perf_counter()
+    pickle.loads(blob)  # noqa: S301 - our own bytes
+    unpickled = time.perf_counter()
+    print(f"load_admin_data: {loaded - started:.2f} s; Gazetteer.from_units: {built - loaded:.2f} s")
+    print(
+        f"gazetteer memory: Python objects {retained / 2**20:.0f} MiB retained, {peak / 2**20:.0f} MiB peak"
+        f" (tracemalloc), automaton {automaton_bytes / 2**20:.1f} MiB"
+    )
+    rebuild = unpickled - unpickle_started
+    print(f"pickle: {len(blob) / 2**20:.1f} MiB, unpickle (rebuilds the automaton): {rebuild:.2f} s")
+    texts = [s.text for s in sentences]
+    chars = sum(map(len, texts))
+    started = time.perf_counter()
+    rounds = 20
+    for _ in range(rounds):
+        for text in texts:
+            gazetteer.find(text)
+    elapsed = time.perf_counter() - started
+    rate = rounds * len(texts) / elapsed
+    print(
+        f"find: {rate:,.0f} sentences/s, {rounds * chars / elapsed / 1e6:.2f} M chars/s"
+        f" (gold sentences, {chars / len(texts):.0f} chars on average)"
+    )
 
 
 if __name__ == "__main__":
