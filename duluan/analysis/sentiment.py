@@ -261,6 +261,9 @@ class SentimentClassifier(LinearTextClassifier):
     def __init__(self, lexicon: ComplaintLexicon | None = None, **params) -> None:
         params.setdefault("word_ngram_range", (1, 3))
         params.setdefault("char_ngram_range", (1, 5))
+        # Neutral is 4 % of UIT-VSFC: balancing classes lifts dev weighted-F1 (90.1 -> 91.0, C=1).
+        params.setdefault("class_weight", "balanced")
+        params.setdefault("C", 1.0)
         super().__init__(**params)
         self.lexicon = lexicon
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import numpy as np
 import pytest
 
 from duluan.analysis.features import NgramFeaturizer
 from duluan.analysis.model_io import ModelFileError, read_model_info
-from duluan.analysis.taxonomy import load_taxonomy
+from duluan.analysis.taxonomy import load_gold, load_taxonomy
 from duluan.analysis.topic import TopicClassifier, TopicPrediction, build_government_topic_model
 from duluan.shared_data import shared_data_dir
 
@@ -133,6 +134,18 @@ def test_seed_terms_match_whole_words_only():
     # then the first counts land terms and the second nothing
     assert hits["land"]["bồi thường"] == 1 and hits["land"]["thu hồi đất"] == 1
     assert none == {}
+
+
+def test_gold_set_is_large_spread_and_uses_taxonomy_codes():
+    # given the shipped gold set
+    gold = load_gold()
+    codes = set(load_taxonomy().codes)
+    per_label = Counter(g.label for g in gold)
+    # then it has at least 300 rows, every label is a topic, every topic has examples, no id twice
+    assert len(gold) >= 300
+    assert set(per_label) <= codes
+    assert set(per_label) == codes
+    assert len({(g.corpus, g.id) for g in gold}) == len(gold)
 
 
 needs_data = pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")

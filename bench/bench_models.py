@@ -1,0 +1,150 @@
+"""Benchmark the topic and sentiment engines against a plain TF-IDF + LinearSVC baseline.
+
+Run: ``.venv/bin/python bench/bench_models.py [--only vntc,tc201805,uit_vsfc,gold]``
+
+Every figure is measured here, on the shared corpora (``../shared/data``):
+
+- VNTC and TC201805: a fixed, stratified 15 % of the training file is held out (seed 0); both
+  models train on the other 85 %. The official test splits are not available to us.
+- UIT-VSFC: train on ``train``, report on ``dev``.
+- Gold: the government taxonomy model built by ``duluan models build`` (bootstrap from the
+  public corpora, gold rows excluded) scored on the hand-labelled gold set.
+
+Reported per model: accuracy, macro-F1, weighted-F1, training time (including feature
+extraction) and prediction speed (docs/s, label + calibrated score, batches of 8,192).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.svm import LinearSVC
+
+from duluan.analysis.corpora import read_corpus
+from duluan.analysis.sentiment import SentimentClassifier
+from duluan.analysis.topic import TopicClassifier
+from duluan.shared_data import shared_data_dir
+
+
+def scores(truth, predicted) -> str:
+    return (
+        f"acc {accuracy_score(truth, predicted) * 100:6.2f}  "
+        f"macro-F1 {f1_score(truth, predicted, average='macro') * 100:6.2f}  "
+        f"weighted-F1 {f1_score(truth, predicted, average='weighted') * 100:6.2f}"
+    )
+
+
+def run_ours(name, model, x_tr, y_tr, x_te, y_te, explain_speed=False):
+    start = time.perf_counter()
+    model.fit(x_tr, y_tr)
+    train_s = time.perf_counter() - start
+    start = time.perf_counter()
+    labels, _ = model.predict_labels(x_te)
+    pred_s = time.perf_counter() - start
+    line = f"  {name:<34} {scores(y_te, labels)}  train {train_s:6.1f} s  "
+    line += f"predict {len(x_te) / pred_s:9,.0f} docs/s"
+    if explain_speed:
+        start = time.perf_counter()
+        model.predict(x_te)
+        line += f"  (with explanations {len(x_te) / (time.perf_counter() - start):8,.0f} docs/s)"
+    print(line, flush=True)
+    return labels
+
+
+def run_baseline(name, x_tr, y_tr, x_te, y_te, ngram=(1, 2)):
+    model = make_pipeline(TfidfVectorizer(ngram_range=ngram, sublinear_tf=True, min_df=2), LinearSVC(C=0.5))
+    start = time.perf_counter()
+    model.fit(x_tr, y_tr)
+    train_s = time.perf_counter() - start
+    start = time.perf_counter()
+    labels = model.predict(x_te)
+    pred_s = time.perf_counter() - start
+    print(
+        f"  {name:<34} {scores(y_te, labels)}  train {train_s:6.1f} s  "
+        f"predict {len(x_te) / pred_s:9,.0f} docs/s",
+        flush=True,
+    )
+
+
+def held_out(corpus: str):
+    rows = list(read_corpus(corpus))
+    texts = [r.text for r in rows]
+    labels = [r.label for r in rows]
+    return train_test_split(texts, labels, test_size=0.15, random_state=0, stratify=labels)
+
+
+def bench_news(corpus: str, **params) -> None:
+    x_tr, x_te, y_tr, y_te = held_out(corpus)
+    print(f"\n{corpus}: {len(x_tr):,} train / {len(x_te):,} held out (15 %, stratified, seed 0)")
+    run_baseline("baseline TF-IDF(1-2) + LinearSVC", x_tr, y_tr, x_te, y_te)
+    run_ours(
+        f"TopicClassifier {params or ''}",
+        TopicClassifier(**params),
+        x_tr,
+        y_tr,
+        x_te,
+        y_te,
+        explain_speed=True,
+    )
+
+
+def bench_uit() -> None:
+    train = list(read_corpus("uit_vsfc"))
+    dev = list(read_corpus("uit_vsfc_dev"))
+    x_tr, y_tr = [r.text for r in train], [r.label for r in train]
+    x_te, y_te = [r.text for r in dev], [r.label for r in dev]
+    print(f"\nuit_vsfc sentiment: {len(x_tr):,} train / {len(x_te):,} dev")
+    run_baseline("baseline TF-IDF(1-2) + LinearSVC", x_tr, y_tr, x_te, y_te)
+    run_ours("SentimentClassifier (default)", SentimentClassifier(), x_tr, y_tr, x_te, y_te)
+
+
+def bench_gold() -> None:
+    from duluan.analysis.taxonomy import load_gold, read_gold_texts
+    from duluan.analysis.topic import build_government_topic_model
+
+    gold = read_gold_texts(load_gold(), shared_data_dir())
+    print(
+        f"\ngold set: {len(gold)} hand-labelled texts, government taxonomy model (bootstrap, gold excluded)"
+    )
+    start = time.perf_counter()
+    model = build_government_topic_model()
+    print(f"  built in {time.perf_counter() - start:.1f} s on {len(model.classes_)} topics")
+    truth = [g.label for g, _ in gold]
+    labels, _ = model.predict_labels([t for _, t in gold])
+    print(f"  {'government topic model':<34} {scores(truth, labels)}")
+    from duluan.commands.evaluate import evaluation_report, format_report
+
+    print(format_report(evaluation_report(truth, [str(x) for x in labels])))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="vntc,tc201805,uit_vsfc,gold", help="comma-separated parts")
+    args = parser.parse_args()
+    if shared_data_dir() is None:
+        print("shared data absent: nothing to benchmark", file=sys.stderr)
+        return 1
+    parts = set(args.only.split(","))
+    print(f"CPU cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
+    np.random.seed(0)
+    if "vntc" in parts:
+        bench_news("vntc")
+    if "tc201805" in parts:
+        bench_news("tc201805")
+    if "uit_vsfc" in parts:
+        bench_uit()
+    if "gold" in parts:
+        bench_gold()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
