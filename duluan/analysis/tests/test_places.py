@@ -172,3 +172,56 @@ def test_gazetteer_builds_from_plain_data_and_pickles():
     assert _codes(mentions) == [("Hoà Lạc", "2025", "00001"), ("Bình Yên", "pre2025", "00002")]
     assert set(mentions[0].equivalents) == {("pre2025", "00001", 1.0), ("pre2025", "00002", 1.0)}
     assert mentions[1].equivalents == (("2025", "00001", 1.0),)
+
+
+def test_bare_commune_inside_a_village_name_is_not_a_mention(gazetteer):
+    # given a village ("thôn Tân Sơn") in a commune and province that are named
+    text = "Linh vật ngựa vui vẻ tại thôn Tân Sơn, xã Hợp Thịnh, Bắc Ninh."
+
+    # when places are found
+    mentions = gazetteer.find(text, when=date(2026, 1, 20))
+
+    # then the village is not taken for the commune Tân Sơn that exists elsewhere in the province
+    assert _codes(mentions) == [("Hợp Thịnh", "2025", "07864"), ("Bắc Ninh", "2025", "24")]
+
+
+def test_one_syllable_commune_is_found_after_its_type_word(gazetteer):
+    # given a one-syllable town name, which alone would be an ordinary word
+    text = "Nguyễn Hữu Khá (trú tại thị trấn Hồ, huyện Thuận Thành) bị khởi tố."
+
+    # when places are found
+    mentions = gazetteer.find(text, when=date(2018, 2, 17))
+
+    # then the town (a "phường" in the data since 2023) and its district are found
+    assert _codes(mentions) == [("Hồ", "pre2025", "09400"), ("Thuận Thành", "pre2025", "262")]
+
+
+def test_a_parent_after_a_commune_is_not_read_as_another_commune(gazetteer):
+    # given "phường X, Thủ Đức": an address, not a list of wards
+    text = "nhóm của Xuân vào quán Nhịp Sống Trẻ (phường Hiệp Bình Chánh, Thủ Đức) để uống cà phê"
+
+    # when places are found
+    mentions = gazetteer.find(text, when=date(2007, 1, 1))
+
+    # then Thủ Đức is the district, not the 2025 ward of that name
+    assert _codes(mentions) == [("Hiệp Bình Chánh", "pre2025", "26812"), ("Thủ Đức", "pre2025", "769")]
+
+
+def test_unit_missing_from_the_data_is_not_replaced_by_a_namesake(gazetteer):
+    # given a ward of Huế that was merged before the data's pre-2025 snapshot
+    text = "trưởng công an phường Phú Hòa, thành phố Huế, đã lập biên bản"
+
+    # when places are found
+    mentions = gazetteer.find(text, when=date(2007, 1, 1))
+
+    # then no other "Phú Hòa" is reported, only Huế
+    assert _codes(mentions) == [("Huế", "pre2025", "46")]
+
+
+def test_foreign_places_named_like_vietnamese_units_are_skipped(gazetteer):
+    # given a Chinese province that shares a name with a Vietnamese town
+    text = "sự kiện diễn ra tại thành phố Lữ Lương (Sơn Tây, Trung Quốc)."
+
+    # when places are found
+    # then nothing is found
+    assert gazetteer.find(text, when=date(2026, 1, 31)) == []
