@@ -31,7 +31,7 @@ from duluan.apps.geo.models import AdminUnit
 from duluan.apps.issues.clustering import ClusteringSession
 
 from .analysis import Analysis, analyse_rows
-from .models import ApiClient, Channel, ImportBatch, Reporter, Signal
+from .models import ApiClient, Attachment, Channel, ImportBatch, Reporter, Signal
 
 TEXT_REQUIRED = "Cần có nội dung phản ánh."
 TEXT_TOO_LONG = "Nội dung quá dài (tối đa {max} ký tự)."
@@ -141,6 +141,36 @@ def unit_from_places(places: Sequence[dict[str, Any]], ids: dict[tuple[str, str]
         if (p.get("scheme"), p.get("code")) in ids and (best is None or rank > best[0]):
             best = (rank, ids[(p["scheme"], p["code"])])
     return best[1] if best else None
+
+
+def place_resolve(text: str, *, home_province: str | None = None) -> AdminUnit | None:
+    """The unit a free-text place names, read by the engine's gazetteer (home province first).
+
+    Returns the most specific unit of the home province it names, or ``None``.
+    """
+    from .analysis import home_gazetteer
+
+    home = home_province or settings.DULUAN_HOME_PROVINCE
+    text = nfc(text)
+    if not text:
+        return None
+    mentions = home_gazetteer(home).find(text)
+    ids = _unit_ids()
+    places = [
+        {"scheme": m.scheme, "code": m.code, "level": m.level, "confidence": m.confidence} for m in mentions
+    ]
+    pk = unit_from_places(places, ids)
+    if pk is None:
+        return None
+    unit = AdminUnit.objects.get(pk=pk)
+    if unit.scheme == "2025":
+        return unit if unit.province_code == home else None
+    from duluan.apps.geo.models import Succession
+
+    old_home = Succession.objects.filter(
+        old__scheme=unit.scheme, old__level="province", old__province_code=unit.province_code, new__code=home
+    ).exists()
+    return unit if old_home else None
 
 
 # -- validation ---------------------------------------------------------------------------------
@@ -429,6 +459,7 @@ def signal_ingest(
     extra: dict[str, Any] | None = None,
     reporter: dict[str, Any] | None = None,
     tracking: bool = False,
+    attachments: Sequence[Any] = (),
     actor=None,
     request=None,
 ) -> tuple[Signal, bool]:
@@ -437,7 +468,8 @@ def signal_ingest(
     Returns:
         ``(signal, created)``: the new signal, or the one already stored for the same item
         (same channel id, or — for the web form — the same text submitted again within
-        :data:`DOUBLE_SUBMIT_WINDOW`).
+        :data:`DOUBLE_SUBMIT_WINDOW`). ``attachments`` are
+        :class:`~duluan.apps.intake.uploads.CleanFile` objects, already checked and cleaned.
 
     Raises:
         IntakeError: The item is unusable (message in Vietnamese); nothing is stored.
@@ -476,6 +508,17 @@ def signal_ingest(
             if again is not None:
                 return again, False
         result = signals_ingest_batch(items=[item], actor=actor, request=request)
+        if result.created and attachments:
+            signal = result.created[0]
+            for f in attachments:
+                Attachment.objects.create(
+                    signal=signal,
+                    file=f.as_django_file(),
+                    content_type=f.content_type,
+                    size=len(f.content),
+                    sha256=f.sha256,
+                    original_name=f.original_name,
+                )
     if result.rejects:
         raise IntakeError(result.rejects[0].message)
     if result.duplicates:

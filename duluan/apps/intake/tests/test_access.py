@@ -1,0 +1,85 @@
+import pytest
+from django.urls import reverse
+
+from duluan.apps.geo.models import AdminUnit, Succession
+from duluan.apps.intake import permissions, services
+from duluan.apps.intake.models import Channel
+
+pytestmark = pytest.mark.django_db
+
+
+def ingest(text, unit=None, **kw):
+    signal, _ = services.signal_ingest(
+        channel=Channel.HOTLINE,
+        text=text,
+        unit=unit,
+        reporter={"name": "Lê Văn C", "phone": "0911222333"},
+        **kw,
+    )
+    return signal
+
+
+@pytest.fixture
+def signals(demo):
+    bac_giang = AdminUnit.objects.get(scheme="2025", code="07210")
+    old = Succession.objects.filter(new=bac_giang, old__level="commune").select_related("old").first().old
+    return {
+        "bac_giang": ingest("Vỉa hè bị lấn chiếm ở phường Bắc Giang", unit=bac_giang),
+        "old_unit": ingest("Cống thoát nước tắc ở khu dân cư cũ", unit=old),
+        "vu_ninh": ingest("Ngập ở Vũ Ninh", unit=AdminUnit.objects.get(scheme="2025", code="09169")),
+        "unplaced": ingest("Giá điện tăng"),
+    }
+
+
+def visible(user, signals):
+    ids = set(permissions.signal_list_for_user(user).values_list("pk", flat=True))
+    return {name for name, s in signals.items() if s.pk in ids}
+
+
+def test_a_commune_officer_sees_their_commune_and_its_pre2025_units(demo, signals):
+    assert visible(demo["canbo.bacgiang"], signals) == {"bac_giang", "old_unit"}
+
+
+def test_a_province_department_sees_the_whole_province(demo, signals):
+    assert visible(demo["canbo.nnmt"], signals) == set(signals)
+
+
+def test_coordinators_and_analysts_see_all(demo, signals):
+    assert visible(demo["dieuphoi"], signals) == set(signals)
+    assert visible(demo["phantich"], signals) == set(signals)
+
+
+def test_another_communes_signal_looks_not_found(client, demo, signals):
+    # given the commune officer
+    client.force_login(demo["canbo.bacgiang"])
+    # then a signal elsewhere is 404, as an unknown one, and their own is shown with its reporter
+    assert client.get(reverse("intake:signal_detail", args=[signals["vu_ninh"].pk])).status_code == 404
+    assert client.get(reverse("intake:signal_detail", args=[999999])).status_code == 404
+    page = client.get(reverse("intake:signal_detail", args=[signals["bac_giang"].pk])).content.decode()
+    assert "Lê Văn C" in page
+
+
+def test_analysts_never_see_the_reporter_nor_the_unmasked_text(client, demo):
+    # given a signal whose text carries a phone number
+    signal = ingest("Gọi tôi theo số 0911222333 về vụ lấn chiếm đất")
+    client.force_login(demo["phantich"])
+    # when the analyst opens it
+    page = client.get(reverse("intake:signal_detail", args=[signal.pk])).content.decode()
+    # then neither the reporter nor the number appear
+    assert "Lê Văn C" not in page and "0911222333" not in page and "&lt;phone&gt;" in page
+
+
+def test_the_list_searches_without_accents_and_citizens_are_sent_to_log_in(client, demo, signals):
+    assert client.get(reverse("intake:index")).status_code == 302
+    client.force_login(demo["dieuphoi"])
+    page = client.get(reverse("intake:index"), {"q": "via he lan chiem"}).content.decode()
+    assert "Vỉa hè bị lấn chiếm" in page and "Ngập ở Vũ Ninh" not in page
+
+
+def test_an_officer_confirms_a_topic(client, demo, signals):
+    client.force_login(demo["canbo.nnmt"])
+    client.post(
+        reverse("intake:signal_confirm_topic", args=[signals["vu_ninh"].pk]), {"topic": "environment"}
+    )
+    signals["vu_ninh"].refresh_from_db()
+    assert signals["vu_ninh"].topic == "environment" and signals["vu_ninh"].topic_confirmed

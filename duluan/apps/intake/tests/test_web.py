@@ -1,0 +1,115 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+from PIL import Image
+
+from duluan.apps.geo.models import AdminUnit
+from duluan.apps.intake.forms import CONSENT_REQUIRED, LOCATION_REQUIRED, LOCATION_UNKNOWN
+from duluan.apps.intake.models import Attachment, Reporter, Signal
+from duluan.apps.intake.uploads import FILE_TYPE_REFUSED
+
+pytestmark = pytest.mark.django_db
+
+
+def photo_with_gps() -> bytes:
+    image = Image.new("RGB", (40, 30), (200, 10, 10))
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"
+    exif[0x8825] = {1: "N", 2: (21.0, 11.0, 0.0), 3: "E", 4: (106.0, 3.0, 0.0)}
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def vu_ninh():
+    return AdminUnit.objects.get(scheme="2025", code="09169")
+
+
+def form_data(**overrides):
+    data = {
+        "token": "t-1",
+        "kind": "feedback",
+        "text": "Đường Kinh Dương Vương ngập sâu mỗi khi mưa, xe máy chết máy hàng loạt.",
+        "unit": str(vu_ninh().pk),
+        "phone": "0987654321",
+        "name": "Trần Thị B",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_citizen_submits_with_a_photo_and_follows_it_by_tracking_code(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    # given the form with a photo carrying GPS coordinates
+    photo = SimpleUploadedFile("anh.jpg", photo_with_gps(), content_type="image/jpeg")
+    # when the citizen submits it
+    response = client.post(reverse("intake:submit"), {**form_data(), "files": [photo]})
+    # then one signal is stored with a tracking code, and the photo has lost its metadata
+    signal = Signal.objects.get()
+    assert response.status_code == 302 and signal.tracking_code in response["Location"]
+    assert signal.unit == vu_ninh() and signal.channel == "web"
+    stored = Attachment.objects.get(signal=signal)
+    with Image.open(stored.file.path) as image:
+        assert not image.getexif()
+    assert Reporter.objects.get(signal=signal).phone == "0987654321"
+    # and the tracking page shows the submission but not the reporter
+    page = client.get(response["Location"]).content.decode()
+    assert signal.tracking_code in page and "Trần Thị B" not in page and "0987654321" not in page
+
+
+def test_a_double_submit_creates_one_signal(client):
+    # given the same form posted twice (same idempotency token), then once more from a new tab
+    client.post(reverse("intake:submit"), form_data())
+    client.post(reverse("intake:submit"), form_data())
+    client.post(reverse("intake:submit"), form_data(token="t-2"))
+    # then one signal exists
+    assert Signal.objects.count() == 1
+
+
+def test_a_disguised_file_is_refused_and_nothing_is_stored(client):
+    # given a script renamed as a photo
+    fake = SimpleUploadedFile("anh.jpg", b"#!/bin/sh\nrm -rf /\n", content_type="image/jpeg")
+    # when submitted
+    response = client.post(reverse("intake:submit"), {**form_data(), "files": [fake]})
+    # then the form says why, keeps what was typed, and stores nothing
+    assert response.status_code == 200
+    assert FILE_TYPE_REFUSED.format(name="anh.jpg") in response.content.decode()
+    assert "Kinh Dương Vương" in response.content.decode()
+    assert Signal.objects.count() == 0
+
+
+def test_location_and_consent_are_required_and_free_text_places_are_resolved(client):
+    # given no commune and no place, then an unknown place, then a place the gazetteer knows
+    no_place = client.post(reverse("intake:submit"), form_data(unit="", consent=""))
+    unknown = client.post(reverse("intake:submit"), form_data(unit="", place_text="chỗ cái cây to"))
+    known = client.post(reverse("intake:submit"), form_data(unit="", place_text="thôn Đông, phường Vũ Ninh"))
+    # then the first two are refused with clear messages and the third is placed
+    assert str(LOCATION_REQUIRED) in no_place.content.decode()
+    assert str(CONSENT_REQUIRED) in no_place.content.decode()
+    assert str(LOCATION_UNKNOWN) in unknown.content.decode()
+    assert known.status_code == 302 and Signal.objects.get().unit == vu_ninh()
+
+
+@override_settings(INTAKE_RATE_LIMIT=(2, 600))
+def test_too_many_submissions_get_a_clear_429(client):
+    # given a client that already submitted twice
+    for token in ("a", "b"):
+        client.post(reverse("intake:submit"), form_data(token=token, text=f"Phản ánh số {token} về rác thải"))
+    # when it submits again
+    response = client.post(reverse("intake:submit"), form_data(token="c", text="Phản ánh thứ ba"))
+    # then it is refused with a page that says so
+    assert response.status_code == 429
+    assert "quá nhiều" in response.content.decode()
+
+
+def test_an_unknown_tracking_code_is_not_found(client):
+    assert client.get(reverse("intake:track_detail", args=["DL-AAAA-AAAA"])).status_code == 404
+
+
+def test_the_commune_search_is_accent_insensitive(client):
+    html = client.get(reverse("intake:communes"), {"q": "vu ninh"}).content.decode()
+    assert "Phường Vũ Ninh" in html and "Phường Kinh Bắc" not in html

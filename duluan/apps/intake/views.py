@@ -1,0 +1,255 @@
+"""Pages of intake: the public form and tracking page, the officials' signal list and signal page."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from duluan.apps.accounts.permissions import NOT_FOUND, can_write, is_official
+from duluan.apps.core.text import search_key
+
+from . import permissions, selectors, services
+from .forms import SubmissionForm, TrackForm, home_communes
+from .models import Attachment, Channel, Sentiment
+from .ratelimit import rate_limited
+
+RATE_LIMITED = "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau ít phút."
+CASE_KINDS = {"complaint": "complaint1", "denunciation": "denunciation", "feedback": "feedback"}
+
+
+@lru_cache(maxsize=1)
+def topic_choices() -> tuple[tuple[str, str], ...]:
+    from duluan.analysis.taxonomy import load_taxonomy
+
+    return tuple((t.code, t.label_vi) for t in load_taxonomy().topics)
+
+
+def topic_label(code: str) -> str:
+    return dict(topic_choices()).get(code, code)
+
+
+# -- citizens --------------------------------------------------------------------------------------
+
+
+def submit(request):
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if request.method == "POST":
+        if rate_limited(request, scope="web"):
+            return render(request, "intake/rate_limited.html", {"message": RATE_LIMITED}, status=429)
+        form = SubmissionForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                signal, created = services.signal_ingest(
+                    channel=Channel.WEB,
+                    text=d["text"],
+                    title=d.get("title") or "",
+                    external_id=f"web:{d['token']}",
+                    source="cong-thong-tin",
+                    unit=d.get("unit"),
+                    place_text=d.get("place_text") or "",
+                    extra={"kind": d["kind"]},
+                    reporter=form.reporter(),
+                    tracking=True,
+                    attachments=d.get("files") or [],
+                    request=request,
+                )
+            except services.IntakeError as error:
+                form.add_error("text", str(error))
+            else:
+                if created:
+                    _maybe_open_case(signal, d, form.reporter(), request)
+                messages.success(request, _("Đã nhận phản ánh của bạn. Hãy ghi lại mã theo dõi."))
+                return redirect("intake:track_detail", code=signal.tracking_code)
+    else:
+        form = SubmissionForm()
+    return render(request, "intake/submit.html", {"form": form})
+
+
+def _maybe_open_case(signal, data, reporter, request) -> None:
+    """Open a case for a complaint, denunciation or feedback when the cases app offers it."""
+    kind = CASE_KINDS.get(data["kind"])
+    if kind is None or signal.unit_id is None:
+        return
+    try:
+        from duluan.apps.cases.services.intake import case_open_from_submission
+    except ImportError:
+        return
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            case = case_open_from_submission(
+                title=signal.title or signal.text_masked[:120],
+                description=signal.text,
+                kind=kind,
+                topic=signal.topic,
+                unit=signal.unit,
+                channel="web",
+                complainant=None
+                if reporter.get("anonymous")
+                else {k: reporter.get(k, "") for k in ("name", "phone", "email", "address")},
+                received_at=signal.received_at,
+                source_ref=f"signal:{signal.pk}",
+            )
+            signal.extra = {
+                **signal.extra,
+                "case_id": case.pk,
+                "case_code": getattr(case, "tracking_code", ""),
+            }
+            signal.save(update_fields=["extra"])
+    except Exception:
+        import logging
+
+        logging.getLogger(__name__).exception("could not open a case for signal %s", signal.pk)
+
+
+def communes(request):
+    """The searchable commune select (htmx): options whose name matches ``q``, accents optional."""
+    key = search_key(request.GET.get("q", "")[:100])
+    units = home_communes()
+    if key:
+        units = units.filter(search_key__contains=key)
+    return render(request, "intake/_commune_options.html", {"units": units[:200]})
+
+
+def track(request):
+    form = TrackForm(request.GET or None)
+    if form.is_valid():
+        return redirect("intake:track_detail", code=form.cleaned_data["code"].strip().upper())
+    return render(request, "intake/track.html", {"form": form})
+
+
+def track_detail(request, code: str):
+    signal = permissions.signal_get_by_tracking_code(code)
+    context = {
+        "signal": signal,
+        "topic": topic_label(signal.topic),
+        "status": _public_status(signal),
+        "attachments": signal.attachments.count(),
+    }
+    return render(request, "intake/track_detail.html", context)
+
+
+def _public_status(signal) -> str:
+    case_id = (signal.extra or {}).get("case_id")
+    if case_id:
+        try:
+            from duluan.apps.cases.models import Case
+
+            case = Case.objects.filter(pk=case_id).first()
+            if case is not None:
+                return case.get_status_display()
+        except ImportError:
+            pass
+    if signal.issue_id:
+        return _("Đã tiếp nhận, đang được tổng hợp để chuyển cơ quan có thẩm quyền")
+    return _("Đã tiếp nhận")
+
+
+# -- officials -------------------------------------------------------------------------------------
+
+
+def _officials_only(request):
+    if not is_official(request.user):
+        raise Http404(NOT_FOUND)
+
+
+@login_required
+def signal_list(request):
+    _officials_only(request)
+    g = request.GET
+
+    def as_int(name):
+        try:
+            return int(g.get(name) or 0) or None
+        except ValueError:
+            return None
+
+    filters = selectors.SignalFilters(
+        q=g.get("q", "")[:200],
+        channel=g.get("channel", "") if g.get("channel") in Channel.values else "",
+        topic=g.get("topic", "")[:40],
+        sentiment=g.get("sentiment", "") if g.get("sentiment") in Sentiment.values else "",
+        unit_id=as_int("unit"),
+        issue_id=as_int("issue"),
+        date_from=parse_date(g.get("from") or "") if g.get("from") else None,
+        date_to=parse_date(g.get("to") or "") if g.get("to") else None,
+    )
+    page = Paginator(selectors.signal_search(user=request.user, filters=filters), 50).get_page(g.get("page"))
+    labels = dict(topic_choices())
+    page.object_list = list(page.object_list)
+    for s in page.object_list:
+        s.topic_label = labels.get(s.topic, s.topic)
+    context = {
+        "page": page,
+        "filters": filters,
+        "channels": Channel.choices,
+        "sentiments": Sentiment.choices,
+        "topics": topic_choices(),
+        "topic_labels": dict(topic_choices()),
+        "querystring": "&".join(f"{k}={v}" for k, v in g.items() if k != "page"),
+    }
+    template = "intake/_signal_rows.html" if request.htmx else "intake/signal_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def signal_detail(request, pk: int):
+    _officials_only(request)
+    signal = permissions.signal_get_for_user(request.user, pk=pk)
+    reporter = permissions.reporter_for_user(request.user, signal)
+    context = {
+        "signal": signal,
+        "reporter": reporter,
+        # The text as received may carry personal data: only the handling roles read it.
+        "show_original": permissions.can_see_reporter(request.user),
+        "topic": topic_label(signal.topic),
+        "topics": topic_choices(),
+        "can_confirm": can_write(request.user),
+        "attachments": signal.attachments.all() if permissions.can_see_reporter(request.user) else [],
+    }
+    return render(request, "intake/signal_detail.html", context)
+
+
+@login_required
+@require_POST
+def signal_confirm_topic(request, pk: int):
+    _officials_only(request)
+    if not can_write(request.user):
+        raise Http404(NOT_FOUND)
+    signal = permissions.signal_get_for_user(request.user, pk=pk)
+    try:
+        services.signal_topic_confirm(
+            signal=signal, topic=request.POST.get("topic", ""), actor=request.user, request=request
+        )
+    except services.IntakeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã xác nhận chủ đề."))
+    return redirect(reverse("intake:signal_detail", args=[signal.pk]))
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_id: int):
+    _officials_only(request)
+    signal = permissions.signal_get_for_user(request.user, pk=pk)
+    if not permissions.can_see_reporter(request.user):
+        raise Http404(NOT_FOUND)
+    try:
+        attachment = signal.attachments.get(pk=attachment_id)
+    except Attachment.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = "attachment"
+    return response
