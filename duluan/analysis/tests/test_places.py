@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -225,3 +225,15 @@ def test_foreign_places_named_like_vietnamese_units_are_skipped(gazetteer):
     # when places are found
     # then nothing is found
     assert gazetteer.find(text, when=date(2026, 1, 31)) == []
+
+
+def test_a_datetime_works_as_the_date_of_the_text(gazetteer):
+    # given a timestamp after the 2025 reform, as the intake stores it
+    when = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
+
+    # when a name that exists in both schemes is found
+    mentions = gazetteer.find("Người dân Hà Nội phản ánh", when=when)
+
+    # then the 2025 unit is chosen and the old one is its equivalent
+    assert _codes(mentions) == [("Hà Nội", "2025", "01")]
+    assert mentions[0].equivalents == (("pre2025", "01", 1.0),)
