@@ -1,30 +1,5 @@
-"""Place recognition: find administrative units in Vietnamese text, in both schemes.
-
-A :class:`Gazetteer` is built from the same plain unit and succession records the ``geo`` app loads
-(:func:`duluan.adminunits.load_admin_data`). ``Gazetteer.find(text)`` scans the accent-folded text with
-one Aho–Corasick automaton (pyahocorasick) over every unit name, then decides for each hit
-
-1. **the type** from the word before it (``xã``, ``phường``, ``thị trấn``, ``huyện``, ``quận``, ``thị xã``,
-   ``thành phố``, ``tỉnh``, ``đặc khu`` and the abbreviations ``TP.``, ``TP``, ``P.``, ``Q.``, ``H.``,
-   ``TX.``, ``TT.``), or from the list it continues (``các xã A, B và C``);
-2. **whether a bare name counts**: provinces and districts do, capitalised and not inside a longer proper
-   noun (``Nguyễn Thanh Hóa``) or after a non-administrative head word (``đường``, ``sông``, ``Chủ tịch``);
-   a bare commune counts only when one of its ancestors is named nearby (``Tân Dĩnh, Lạng Giang``),
-   because many commune names are common words;
-3. **the unit** among the candidates of that name: a candidate whose ancestor (district, province, in
-   either scheme through the succession) is named nearby wins, then one in the configured home province;
-   a tie is reported with its ``candidates``;
-4. **the scheme**: before 1/7/2025 (``when``) the pre-2025 one, after it the 2025 one; without a date the
-   text decides — an unmarked district (``huyện Lạng Giang``) or pre-2025-only name puts the text in the
-   old scheme, ``(cũ)`` after a name or a 2025-only unit in the new one, and a name followed by ``cũ``
-   is the old unit.
-
-Spans are offsets into the original text and cover the unit's name as written (``Tân Dĩnh`` in
-``xã Tân Dĩnh``); the type word belongs to the span only where it is part of the name (``Quận 1``,
-``TP.HCM``). Every mention also lists the corresponding units of the other scheme (``equivalents``).
-
-Quality on the hand-checked gold set, speed and build cost: ``python -m duluan.analysis.places_eval
---bench``.
+"""The gazetteer: unit names of both schemes indexed for recognition, and the resolution of each hit
+to one unit (the rules are in the package docstring).
 """
 
 from __future__ import annotations
@@ -39,7 +14,10 @@ from pathlib import Path
 import ahocorasick
 
 from duluan.adminunits import (
+    COMMUNE,
+    DISTRICT,
     PRE2025,
+    PROVINCE,
     SCHEME_2025,
     SCHEME_2025_START,
     Succession,
@@ -47,111 +25,30 @@ from duluan.adminunits import (
     load_admin_data,
 )
 from duluan.analysis.normalise import canonical_tones, fold
+from duluan.analysis.places.context import (
+    ADDRESS_GAP_RE,
+    AND_RE,
+    FOREIGN_AFTER_RE,
+    LIST_GAP_RE,
+    LOCATIVE_BEFORE,
+    NOT_A_UNIT_BEFORE,
+    OLD_AFTER_RE,
+    PLURAL_BEFORE_RE,
+    TYPE_ACCENTED,
+    TYPE_BEFORE_RE,
+    TYPE_WORDS,
+    TYPED_WORD_RE,
+    capitalised,
+    inside_longer_proper_noun,
+    nfc_with_offsets,
+)
 
 __all__ = ["Gazetteer", "PlaceMention"]
 
-PROVINCE, DISTRICT, COMMUNE = "province", "district", "commune"
-ALIASES_PATH = Path(__file__).parent / "data" / "place_aliases.tsv"
+ALIASES_PATH = Path(__file__).parent.parent / "data" / "place_aliases.tsv"
 
 # How far (in characters) a naming of an ancestor still supports a mention: "xã A, huyện B, tỉnh C".
 CONTEXT_WINDOW = 120
-
-# Type words before a name → the (level, unit type) pairs they allow; keys are folded.
-_TYPE_WORDS: dict[str, frozenset[tuple[str, str]]] = {
-    "xa": frozenset({(COMMUNE, "Xã")}),
-    "phuong": frozenset({(COMMUNE, "Phường")}),
-    "p.": frozenset({(COMMUNE, "Phường")}),
-    "thi tran": frozenset({(COMMUNE, "Thị trấn")}),
-    "tt": frozenset({(COMMUNE, "Thị trấn")}),
-    "tt.": frozenset({(COMMUNE, "Thị trấn")}),
-    "huyen": frozenset({(DISTRICT, "Huyện")}),
-    "h.": frozenset({(DISTRICT, "Huyện")}),
-    "quan": frozenset({(DISTRICT, "Quận")}),
-    "q.": frozenset({(DISTRICT, "Quận")}),
-    "thi xa": frozenset({(DISTRICT, "Thị xã")}),
-    "tx": frozenset({(DISTRICT, "Thị xã")}),
-    "tx.": frozenset({(DISTRICT, "Thị xã")}),
-    "thanh pho": frozenset({(PROVINCE, "Thành phố"), (DISTRICT, "Thành phố")}),
-    "tp": frozenset({(PROVINCE, "Thành phố"), (DISTRICT, "Thành phố")}),
-    "tp.": frozenset({(PROVINCE, "Thành phố"), (DISTRICT, "Thành phố")}),
-    "tinh": frozenset({(PROVINCE, "Tỉnh")}),
-    "dac khu": frozenset({(COMMUNE, "Đặc khu"), (DISTRICT, "Huyện"), (DISTRICT, "Thành phố")}),
-}
-# The accented spelling of each full type word: an unaccented "xa" before an accented name is the
-# adjective "far", not "xã".
-_TYPE_ACCENTED = {
-    "xa": "xã",
-    "phuong": "phường",
-    "thi tran": "thị trấn",
-    "huyen": "huyện",
-    "quan": "quận",
-    "thi xa": "thị xã",
-    "thanh pho": "thành phố",
-    "tinh": "tỉnh",
-    "dac khu": "đặc khu",
-}
-_TYPE_BEFORE_RE = re.compile(
-    r"(?:^|(?<=[^\w.]))(thi tran|thi xa|thanh pho|dac khu|xa|phuong|huyen|quan|tinh|tp\.|tp|tx\.|tx|tt\.|tt"
-    r"|p\.|q\.|h\.)\s*$"
-)
-# A bare name right after one of these is part of another kind of name (a street, a river, a person).
-_NOT_A_UNIT_WORDS = (
-    "đường phố ngõ hẻm cầu sông hồ núi chợ bến bãi ga cảng đảo đèo khu vịnh làng lăng thôn ấp xóm bản "
-    "phum sóc ông bà anh chị em cô chú cụ cháu bé bác báo đài đội clb"
-).split()
-_NOT_A_UNIT_WORDS += [
-    "sân bay", "bệnh viện", "trường", "đại học", "học viện", "công ty", "tập đoàn", "ngân hàng",
-    "khách sạn", "nhà máy", "câu lạc bộ", "chủ tịch", "tư tưởng", "quảng trường", "đại lộ", "nhà hát",
-    "siêu thị", "thương hiệu", "thủ khoa", "hoa hậu", "cửa khẩu", "quốc tế", "nghĩa trang", "liệt sĩ",
-    "liệt sỹ", "cao nguyên", "danh thắng", "di tích", "sinh thái", "hội nghị", "giao dịch", "tiểu học",
-    "mầm non", "thcs", "thpt", "trung học", "phổ thông", "tổ dân phố", "khu phố", "khu dân cư",
-]  # fmt: skip
-# A bare commune name stands after punctuation or a word that places it ("ở", "tại", "thuộc"...);
-# after any other lower-case word it is usually part of a facility's or village's name.
-_LOCATIVE_WORDS = (
-    "ở tại thuộc về từ đến tới qua và với của cả quê trú ngụ sang ra vào khỏi xuống lên đi nay là gồm "
-    "cho giữa quanh khắp"
-).split()
-
-
-def _words_before_re(words: list[str], *, punctuation: str = "") -> re.Pattern[str]:
-    """A pattern for "one of ``words`` (or, if given, a punctuation mark) ends here"."""
-    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    if punctuation:
-        return re.compile(rf"(?:^|[{punctuation}]|(?<!\w)(?:{alternatives}))\s*$")
-    return re.compile(rf"(?<!\w)(?:{alternatives})\s+$")
-
-
-# Each list is matched on the lower-cased text when it carries diacritics ("chợ" is not "cho") and on
-# the folded text when it does not.
-_NOT_A_UNIT_BEFORE = (
-    _words_before_re(_NOT_A_UNIT_WORDS),
-    _words_before_re([fold(w) for w in _NOT_A_UNIT_WORDS]),
-)
-_LOCATIVE_BEFORE = (
-    _words_before_re(_LOCATIVE_WORDS, punctuation=r",;:(\-–"),
-    _words_before_re([fold(w) for w in _LOCATIVE_WORDS], punctuation=r",;:(\-–"),
-)
-_FOREIGN_AFTER_RE = re.compile(
-    r"\s*[,(\-–]\s*(?:trung quoc|dai loan|han quoc|trieu tien|nhat ban|lao|campuchia|thai lan|my|hoa ky|"
-    r"phap|nga|anh|duc|uc|an do|myanmar|philippines|indonesia|malaysia|singapore|italy|y)\b"
-)
-# Capitalised at a sentence start, these words do not make the next name part of a longer proper noun.
-_FUNCTION_WORDS = frozenset(
-    "tai o tu ve den toi theo trong ngoai cung con voi va cua thuoc sang qua nhu sau truoc khi neu "
-    "nhung cac mot hai ba bon nam ngay thang nam chieu sang toi dem hom tinh huyen xa".split()
-)
-_OLD_AFTER_RE = re.compile(r"\s*\(?\s*(?:cu|truoc day|truoc sap nhap)\b")
-_ADDRESS_GAP_RE = re.compile(
-    r"^\s*(?:cu\s*)?[,(\-–]?\s*(?:huyen|quan|thi xa|thanh pho|tp\.?|tx\.?|tinh|h\.|q\.)?\s*$"
-)
-_TYPED_WORD_RE = re.compile(
-    r"(?<![\w.])(?:thi tran|thi xa|thanh pho|dac khu|xa|phuong|huyen|quan|tinh|tp\.?|tx\.?|tt\.?|p\.|q\.|h\.)"
-    r"\s*([^\W\d_]+)(?![\w])"
-)
-_PLURAL_BEFORE_RE = re.compile(r"(?<!\w)(?:cac|nhung|\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi|may)\s+$")
-_AND_RE = re.compile(r"(?<!\w)va(?!\w)")
-_LIST_GAP_RE = re.compile(r"^\s*(?:,|;|va|cung|hoac|-|–)\s*(?:(?:cac|2|3|4|5|hai|ba|bon|nam)\s+)?$")
 
 _LEVEL_RANK = {PROVINCE: 0, DISTRICT: 1, COMMUNE: 2}
 # The data tells same-named units of one district apart as "Kỳ Anh (Thị xã)"; text never does.
@@ -381,7 +278,7 @@ class Gazetteer:
         """
         if not text:
             return []
-        nfc, offsets = _nfc_with_offsets(text)
+        nfc, offsets = nfc_with_offsets(text)
         folded = fold(nfc)
         lower = nfc.lower()
         cased = not nfc.islower()
@@ -419,7 +316,7 @@ class Gazetteer:
         ]
         raw += [
             (m.start(1), m.end(1), m.group(1))
-            for m in _TYPED_WORD_RE.finditer(folded)
+            for m in TYPED_WORD_RE.finditer(folded)
             if m.group(1) in self._single
         ]
         for start, end, key in raw:
@@ -444,11 +341,11 @@ class Gazetteer:
         for hit in taken:
             if hit.types is None and previous is not None and previous.types is not None:
                 gap = folded[previous.end : hit.start]
-                listing = previous.plural or previous.inherited or _AND_RE.search(gap)
+                listing = previous.plural or previous.inherited or AND_RE.search(gap)
                 if (
                     listing
                     and len(gap) < 12
-                    and _LIST_GAP_RE.match(gap)
+                    and LIST_GAP_RE.match(gap)
                     and not self._names_a_parent(hit, previous)
                 ):
                     hit.types = previous.types
@@ -456,7 +353,7 @@ class Gazetteer:
             hit.candidates = self._candidates(hit, self._names[hit.key], nfc[hit.start : hit.end])
             if hit.candidates:
                 if previous is not None:
-                    previous.address_next = bool(_ADDRESS_GAP_RE.match(folded[previous.end : hit.start]))
+                    previous.address_next = bool(ADDRESS_GAP_RE.match(folded[previous.end : hit.start]))
                 kept.append(hit)
                 previous = hit
         return kept
@@ -474,32 +371,32 @@ class Gazetteer:
         entries = self._names[hit.key]
         hit.accent_free = surface.isascii() and not all(sp.isascii() for sp in self._spellings[hit.key])
         hit.embedded_type = all(embedded for _, embedded in entries)
-        hit.old = bool(_OLD_AFTER_RE.match(folded, hit.end))
+        hit.old = bool(OLD_AFTER_RE.match(folded, hit.end))
         if hit.embedded_type:
             return hit
         window = folded[max(0, hit.start - 12) : hit.start]
-        type_match = _TYPE_BEFORE_RE.search(window)
+        type_match = TYPE_BEFORE_RE.search(window)
         if type_match:
             word = type_match.group(1)
             prefix_surface = lower[hit.start - len(window) + type_match.start(1) : hit.start].strip()
-            accented = _TYPE_ACCENTED.get(word)
+            accented = TYPE_ACCENTED.get(word)
             plain_text = surface.isascii() and prefix_surface.isascii()
             if accented is None or prefix_surface == accented or plain_text:
-                hit.types = _TYPE_WORDS[word]
+                hit.types = TYPE_WORDS[word]
                 type_start = hit.start - len(window) + type_match.start(1)
-                hit.plural = bool(_PLURAL_BEFORE_RE.search(folded, max(0, type_start - 12), type_start))
+                hit.plural = bool(PLURAL_BEFORE_RE.search(folded, max(0, type_start - 12), type_start))
                 return hit
-        if cased and not _capitalised(surface):
+        if cased and not capitalised(surface):
             return None
         plain = nfc[max(0, hit.start - 16) : hit.start].isascii()
         context = folded if plain else lower
-        if _NOT_A_UNIT_BEFORE[plain].search(context, max(0, hit.start - 20), hit.start):
+        if NOT_A_UNIT_BEFORE[plain].search(context, max(0, hit.start - 20), hit.start):
             return None
-        if cased and _inside_longer_proper_noun(nfc, hit.start, hit.end):
+        if cased and inside_longer_proper_noun(nfc, hit.start, hit.end):
             return None
-        if _FOREIGN_AFTER_RE.match(folded, hit.end):
+        if FOREIGN_AFTER_RE.match(folded, hit.end):
             return None  # "Sơn Tây (Trung Quốc)" is a Chinese province
-        hit.locative = bool(_LOCATIVE_BEFORE[plain].search(context, max(0, hit.start - 12), hit.start))
+        hit.locative = bool(LOCATIVE_BEFORE[plain].search(context, max(0, hit.start - 12), hit.start))
         return hit
 
     def _surface_agrees(self, surface: str, key: str) -> bool:
@@ -695,51 +592,3 @@ def _read_aliases() -> dict[str, str]:
                 "NFC", short_name.strip()
             )
     return aliases
-
-
-def _capitalised(surface: str) -> bool:
-    return all(word[:1].isupper() or word[:1].isdigit() or not word[:1].isalpha() for word in surface.split())
-
-
-_WORD_BEFORE_RE = re.compile(r"(\w+)[ ]$")
-_WORD_AFTER_RE = re.compile(r"[ ](\w+)")
-
-
-def _inside_longer_proper_noun(nfc: str, start: int, end: int) -> bool:
-    """True when a Capitalised word is glued on either side ("Nguyễn Thanh Hóa", "Hà Nội Tower")."""
-    before = _WORD_BEFORE_RE.search(nfc, max(0, start - 20), start)
-    if before and _proper_word(before.group(1)):
-        return True
-    after = _WORD_AFTER_RE.match(nfc, end)
-    return bool(after and _proper_word(after.group(1)))
-
-
-def _proper_word(word: str) -> bool:
-    # Capitalised but not ALL-CAPS ("UBND Hà Nội", "Sở GTVT Hà Nội" name the unit) and not a function
-    # word opening the sentence ("Tại Yên Bái, ...").
-    return (
-        word[:1].isupper()
-        and not word.isupper()
-        and not word[:1].isdigit()
-        and fold(word) not in _FUNCTION_WORDS
-    )
-
-
-def _nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
-    """NFC form of ``text`` and, when it differs in length, the original offset of each position."""
-    if unicodedata.is_normalized("NFC", text):
-        return text, None
-    pieces: list[str] = []
-    offsets: list[int] = []
-    cluster_start = 0
-    for i in range(1, len(text) + 1):
-        if i < len(text) and unicodedata.combining(text[i]):
-            continue
-        composed = unicodedata.normalize("NFC", text[cluster_start:i])
-        pieces.append(composed)
-        offsets.extend([cluster_start] * len(composed))
-        cluster_start = i
-    offsets.append(len(text))
-    nfc = "".join(pieces)
-    # An offset that ends a span must point past the whole cluster of the previous character.
-    return nfc, offsets

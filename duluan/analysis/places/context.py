@@ -1,0 +1,157 @@
+"""What the words around a name say: type words ("xã", "TP."), heads of other kinds of names
+("đường", "chợ", "thôn"), words that place a name ("ở", "tại"), list and address punctuation, and the
+offsets of a decomposed text. Plain patterns and predicates used by :mod:`.gazetteer`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from duluan.adminunits import COMMUNE, DISTRICT, PROVINCE
+from duluan.analysis.normalise import fold
+
+# Type words before a name → the (level, unit type) pairs they allow; keys are folded.
+TYPE_WORDS: dict[str, frozenset[tuple[str, str]]] = {
+    "xa": frozenset({(COMMUNE, "Xã")}),
+    "phuong": frozenset({(COMMUNE, "Phường")}),
+    "p.": frozenset({(COMMUNE, "Phường")}),
+    "thi tran": frozenset({(COMMUNE, "Thị trấn")}),
+    "tt": frozenset({(COMMUNE, "Thị trấn")}),
+    "tt.": frozenset({(COMMUNE, "Thị trấn")}),
+    "huyen": frozenset({(DISTRICT, "Huyện")}),
+    "h.": frozenset({(DISTRICT, "Huyện")}),
+    "quan": frozenset({(DISTRICT, "Quận")}),
+    "q.": frozenset({(DISTRICT, "Quận")}),
+    "thi xa": frozenset({(DISTRICT, "Thị xã")}),
+    "tx": frozenset({(DISTRICT, "Thị xã")}),
+    "tx.": frozenset({(DISTRICT, "Thị xã")}),
+    "thanh pho": frozenset({(PROVINCE, "Thành phố"), (DISTRICT, "Thành phố")}),
+    "tp": frozenset({(PROVINCE, "Thành phố"), (DISTRICT, "Thành phố")}),
+    "tp.": frozenset({(PROVINCE, "Thành phố"), (DISTRICT, "Thành phố")}),
+    "tinh": frozenset({(PROVINCE, "Tỉnh")}),
+    "dac khu": frozenset({(COMMUNE, "Đặc khu"), (DISTRICT, "Huyện"), (DISTRICT, "Thành phố")}),
+}
+# The accented spelling of each full type word: an unaccented "xa" before an accented name is the
+# adjective "far", not "xã".
+TYPE_ACCENTED = {
+    "xa": "xã",
+    "phuong": "phường",
+    "thi tran": "thị trấn",
+    "huyen": "huyện",
+    "quan": "quận",
+    "thi xa": "thị xã",
+    "thanh pho": "thành phố",
+    "tinh": "tỉnh",
+    "dac khu": "đặc khu",
+}
+TYPE_BEFORE_RE = re.compile(
+    r"(?:^|(?<=[^\w.]))(thi tran|thi xa|thanh pho|dac khu|xa|phuong|huyen|quan|tinh|tp\.|tp|tx\.|tx|tt\.|tt"
+    r"|p\.|q\.|h\.)\s*$"
+)
+# A bare name right after one of these is part of another kind of name (a street, a river, a person).
+_NOT_A_UNIT_WORDS = (
+    "đường phố ngõ hẻm cầu sông hồ núi chợ bến bãi ga cảng đảo đèo khu vịnh làng lăng thôn ấp xóm bản "
+    "phum sóc ông bà anh chị em cô chú cụ cháu bé bác báo đài đội clb"
+).split()
+_NOT_A_UNIT_WORDS += [
+    "sân bay", "bệnh viện", "trường", "đại học", "học viện", "công ty", "tập đoàn", "ngân hàng",
+    "khách sạn", "nhà máy", "câu lạc bộ", "chủ tịch", "tư tưởng", "quảng trường", "đại lộ", "nhà hát",
+    "siêu thị", "thương hiệu", "thủ khoa", "hoa hậu", "cửa khẩu", "quốc tế", "nghĩa trang", "liệt sĩ",
+    "liệt sỹ", "cao nguyên", "danh thắng", "di tích", "sinh thái", "hội nghị", "giao dịch", "tiểu học",
+    "mầm non", "thcs", "thpt", "trung học", "phổ thông", "tổ dân phố", "khu phố", "khu dân cư",
+]  # fmt: skip
+# A bare commune name stands after punctuation or a word that places it ("ở", "tại", "thuộc"...);
+# after any other lower-case word it is usually part of a facility's or village's name.
+_LOCATIVE_WORDS = (
+    "ở tại thuộc về từ đến tới qua và với của cả quê trú ngụ sang ra vào khỏi xuống lên đi nay là gồm "
+    "cho giữa quanh khắp"
+).split()
+
+
+def _words_before_re(words: list[str], *, punctuation: str = "") -> re.Pattern[str]:
+    """A pattern for "one of ``words`` (or, if given, a punctuation mark) ends here"."""
+    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    if punctuation:
+        return re.compile(rf"(?:^|[{punctuation}]|(?<!\w)(?:{alternatives}))\s*$")
+    return re.compile(rf"(?<!\w)(?:{alternatives})\s+$")
+
+
+# Each list is matched on the lower-cased text when it carries diacritics ("chợ" is not "cho") and on
+# the folded text when it does not.
+NOT_A_UNIT_BEFORE = (
+    _words_before_re(_NOT_A_UNIT_WORDS),
+    _words_before_re([fold(w) for w in _NOT_A_UNIT_WORDS]),
+)
+LOCATIVE_BEFORE = (
+    _words_before_re(_LOCATIVE_WORDS, punctuation=r",;:(\-–"),
+    _words_before_re([fold(w) for w in _LOCATIVE_WORDS], punctuation=r",;:(\-–"),
+)
+FOREIGN_AFTER_RE = re.compile(
+    r"\s*[,(\-–]\s*(?:trung quoc|dai loan|han quoc|trieu tien|nhat ban|lao|campuchia|thai lan|my|hoa ky|"
+    r"phap|nga|anh|duc|uc|an do|myanmar|philippines|indonesia|malaysia|singapore|italy|y)\b"
+)
+# Capitalised at a sentence start, these words do not make the next name part of a longer proper noun.
+_FUNCTION_WORDS = frozenset(
+    "tai o tu ve den toi theo trong ngoai cung con voi va cua thuoc sang qua nhu sau truoc khi neu "
+    "nhung cac mot hai ba bon nam ngay thang nam chieu sang toi dem hom tinh huyen xa".split()
+)
+OLD_AFTER_RE = re.compile(r"\s*\(?\s*(?:cu|truoc day|truoc sap nhap)\b")
+ADDRESS_GAP_RE = re.compile(
+    r"^\s*(?:cu\s*)?[,(\-–]?\s*(?:huyen|quan|thi xa|thanh pho|tp\.?|tx\.?|tinh|h\.|q\.)?\s*$"
+)
+TYPED_WORD_RE = re.compile(
+    r"(?<![\w.])(?:thi tran|thi xa|thanh pho|dac khu|xa|phuong|huyen|quan|tinh|tp\.?|tx\.?|tt\.?|p\.|q\.|h\.)"
+    r"\s*([^\W\d_]+)(?![\w])"
+)
+PLURAL_BEFORE_RE = re.compile(r"(?<!\w)(?:cac|nhung|\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi|may)\s+$")
+AND_RE = re.compile(r"(?<!\w)va(?!\w)")
+LIST_GAP_RE = re.compile(r"^\s*(?:,|;|va|cung|hoac|-|–)\s*(?:(?:cac|2|3|4|5|hai|ba|bon|nam)\s+)?$")
+
+
+def capitalised(surface: str) -> bool:
+    return all(word[:1].isupper() or word[:1].isdigit() or not word[:1].isalpha() for word in surface.split())
+
+
+_WORD_BEFORE_RE = re.compile(r"(\w+)[ ]$")
+_WORD_AFTER_RE = re.compile(r"[ ](\w+)")
+
+
+def inside_longer_proper_noun(nfc: str, start: int, end: int) -> bool:
+    """True when a Capitalised word is glued on either side ("Nguyễn Thanh Hóa", "Hà Nội Tower")."""
+    before = _WORD_BEFORE_RE.search(nfc, max(0, start - 20), start)
+    if before and _proper_word(before.group(1)):
+        return True
+    after = _WORD_AFTER_RE.match(nfc, end)
+    return bool(after and _proper_word(after.group(1)))
+
+
+def _proper_word(word: str) -> bool:
+    # Capitalised but not ALL-CAPS ("UBND Hà Nội", "Sở GTVT Hà Nội" name the unit) and not a function
+    # word opening the sentence ("Tại Yên Bái, ...").
+    return (
+        word[:1].isupper()
+        and not word.isupper()
+        and not word[:1].isdigit()
+        and fold(word) not in _FUNCTION_WORDS
+    )
+
+
+def nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """NFC form of ``text`` and, when it differs in length, the original offset of each position."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, None
+    pieces: list[str] = []
+    offsets: list[int] = []
+    cluster_start = 0
+    for i in range(1, len(text) + 1):
+        if i < len(text) and unicodedata.combining(text[i]):
+            continue
+        composed = unicodedata.normalize("NFC", text[cluster_start:i])
+        pieces.append(composed)
+        offsets.extend([cluster_start] * len(composed))
+        cluster_start = i
+    offsets.append(len(text))
+    nfc = "".join(pieces)
+    # An offset that ends a span must point past the whole cluster of the previous character.
+    return nfc, offsets
