@@ -364,8 +364,9 @@ def _build(ready, now, import_batch, near_index):
         unit_id = item.unit.pk if item.unit is not None else unit_from_places(a.places, unit_ids)
         extra = dict(item.extra)
         extra["analysis"] = a.mode
-        if item.topic and item.topic != topic.get("label"):
-            extra["requested_topic"] = item.topic
+        if item.topic and topic.get("label") and item.topic != topic.get("label"):
+            # The sender chose the topic (an Open311 service); keep what the engine thought.
+            extra["engine_topic"] = topic.get("label")
         signal = Signal(
             channel=item.channel,
             external_id=key,

@@ -1,0 +1,400 @@
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): services, requests, tokens.
+
+Services are the topic taxonomy (``service_code`` = topic code). ``jurisdiction_id`` is the home
+province's code (optional: this endpoint serves one jurisdiction). Every response exists in XML
+and JSON (``.xml`` / ``.json``); errors are the spec's list of ``{code, description}`` with HTTP
+400, 403 or 404.
+
+Access, following the platform's rule that citizens see only their own submission:
+``service_request_id`` is the request's tracking code (40 random bits, not guessable), so
+``requests/<id>`` and ``requests?service_request_id=…`` answer whoever holds the id; a search
+without ids needs an ``api_key`` and lists only that client's own requests. Personal data sent
+with a request (name, e-mail, phone) is stored apart as the reporter and never returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from lxml import etree
+
+from duluan.apps.geo.models import AdminUnit
+
+from . import services
+from .forms import home_communes
+from .models import Channel, Signal
+
+ERR_FORMAT = "Định dạng không được hỗ trợ (chỉ .xml hoặc .json)."
+ERR_JURISDICTION = "jurisdiction_id {value!r} không tồn tại; dùng mã tỉnh {home!r}."
+ERR_SERVICE = "service_code {value!r} không tồn tại."
+ERR_SERVICE_REQUIRED = "Thiếu service_code."
+ERR_LOCATION = "Cần vị trí: lat và long, hoặc address_string, hoặc address_id."
+ERR_BAD_COORDS = "lat/long không hợp lệ."
+ERR_DESCRIPTION = "Thiếu description (nội dung phản ánh)."
+ERR_DESCRIPTION_LONG = "description quá dài (tối đa 4000 ký tự)."
+ERR_API_KEY = "api_key không hợp lệ hoặc bị thiếu."
+ERR_SEARCH_KEY = (
+    "Tìm kiếm không theo service_request_id cần api_key; chỉ liệt kê các yêu cầu của ứng dụng đó."
+)
+ERR_REQUEST = "Không tìm thấy yêu cầu {value!r}."
+ERR_TOKEN = "Không tìm thấy token {value!r}."
+ERR_DATE = "{name} không hợp lệ (cần ISO 8601, ví dụ 2026-01-01T00:00:00+07:00)."
+ERR_STATUS = "status chỉ nhận open hoặc closed."
+ERR_METHOD = "Phương thức không được hỗ trợ."
+
+SPEC = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-29T00:00:00+07:00"
+MAX_DESCRIPTION = 4000
+SEARCH_LIMIT = 1000
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+# -- rendering ------------------------------------------------------------------------------------
+
+
+def _xml_value(parent, key: str, value) -> None:
+    el = etree.SubElement(parent, key)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _xml_value(el, k, v)
+    elif isinstance(value, list):
+        item = {
+            "formats": "format",
+            "endpoints": "endpoint",
+            "attributes": "attribute",
+            "values": "value",
+        }.get(key, "item")
+        for v in value:
+            _xml_value(el, item, v)
+    elif isinstance(value, bool):
+        el.text = "true" if value else "false"
+    elif value is not None:
+        el.text = str(value)
+
+
+def render(data, fmt: str, *, root: str, item: str | None = None, status: int = 200) -> HttpResponse:
+    """``data`` as JSON, or as XML with ``root`` (and ``item`` per list element)."""
+    if fmt == "json":
+        return HttpResponse(
+            json.dumps(data, ensure_ascii=False),
+            status=status,
+            content_type="application/json; charset=utf-8",
+        )
+    top = etree.Element(root)
+    if isinstance(data, list):
+        for row in data:
+            el = etree.SubElement(top, item or "item")
+            for k, v in row.items():
+                _xml_value(el, k, v)
+    else:
+        for k, v in data.items():
+            _xml_value(top, k, v)
+    body = etree.tostring(top, xml_declaration=True, encoding="utf-8")
+    return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+
+
+def error(fmt: str, status: int, description: str) -> HttpResponse:
+    return render(
+        [{"code": status, "description": description}], fmt, root="errors", item="error", status=status
+    )
+
+
+def endpoint(view):
+    """Parse the format, check the jurisdiction, turn :class:`Open311Error` into the spec's errors."""
+
+    def wrapped(request, fmt: str = "xml", **kwargs):
+        fmt = (fmt or "xml").lower()
+        if fmt not in ("xml", "json"):
+            return error("xml", 400, ERR_FORMAT)
+        params = request.POST if request.method == "POST" else request.GET
+        jurisdiction = params.get("jurisdiction_id")
+        home = settings.DULUAN_HOME_PROVINCE
+        if jurisdiction and jurisdiction != home:
+            return error(fmt, 404, ERR_JURISDICTION.format(value=jurisdiction, home=home))
+        try:
+            return view(request, fmt, **kwargs)
+        except Open311Error as exc:
+            return error(fmt, exc.status, exc.description)
+
+    wrapped.__name__ = view.__name__
+    return csrf_exempt(wrapped)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+@lru_cache(maxsize=1)
+def _taxonomy():
+    from duluan.analysis.taxonomy import load_taxonomy
+
+    return load_taxonomy()
+
+
+def _service(topic) -> dict:
+    return {
+        "service_code": topic.code,
+        "service_name": topic.label_vi,
+        "description": topic.description,
+        "metadata": False,
+        "type": "realtime",
+        "keywords": ", ".join(topic.seed_terms[:8]),
+        "group": "Dư luận xã hội",
+    }
+
+
+# -- discovery and services ---------------------------------------------------------------------
+
+
+@endpoint
+def discovery(request, fmt):
+    base = request.build_absolute_uri(request.path).rsplit("/", 1)[0]
+    data = {
+        "changeset": CHANGESET,
+        "contact": "Văn phòng UBND tỉnh — Dư Luận",
+        "key_service": "Liên hệ quản trị hệ thống để được cấp api_key.",
+        "endpoints": [
+            {
+                "specification": SPEC,
+                "url": base,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+    return render(data, fmt, root="discovery")
+
+
+@endpoint
+def service_list(request, fmt):
+    return render([_service(t) for t in _taxonomy().topics], fmt, root="services", item="service")
+
+
+@endpoint
+def service_definition(request, fmt, code: str):
+    if code not in _taxonomy().codes:
+        raise Open311Error(404, ERR_SERVICE.format(value=code))
+    # No service asks for extra attributes: the description and the place say it all.
+    return render({"service_code": code, "attributes": []}, fmt, root="service_definition")
+
+
+# -- requests -----------------------------------------------------------------------------------
+
+
+def _status(signal: Signal) -> tuple[str, str]:
+    case_id = (signal.extra or {}).get("case_id")
+    if case_id:
+        try:
+            from duluan.apps.cases.models import Case
+
+            case = Case.objects.filter(pk=case_id).first()
+            if case is not None:
+                closed = getattr(case, "is_closed", None)
+                closed = closed() if callable(closed) else closed
+                return ("closed" if closed else "open"), case.get_status_display()
+        except ImportError:
+            pass
+    return "open", "Đã tiếp nhận"
+
+
+def _request_row(signal: Signal) -> dict:
+    status, notes = _status(signal)
+    service = _taxonomy().get(signal.topic) if signal.topic in _taxonomy().codes else None
+    extra = signal.extra or {}
+    return {
+        "service_request_id": signal.tracking_code,
+        "status": status,
+        "status_notes": notes,
+        "service_name": service.label_vi if service else "",
+        "service_code": signal.topic,
+        "description": signal.text_masked,
+        "agency_responsible": "",
+        "service_notice": "",
+        "requested_datetime": _iso(signal.created_at),
+        "updated_datetime": _iso(signal.received_at),
+        "expected_datetime": None,
+        "address": signal.place_text or (signal.unit.name if signal.unit else ""),
+        "address_id": extra.get("address_id", ""),
+        "zipcode": "",
+        "lat": signal.lat,
+        "long": signal.lon,
+        "media_url": extra.get("media_url", ""),
+    }
+
+
+def _parse_when(params, name: str) -> datetime | None:
+    raw = params.get(name)
+    if not raw:
+        return None
+    value = parse_datetime(raw.replace(" ", "+"))
+    if value is None:
+        raise Open311Error(400, ERR_DATE.format(name=name))
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+def _nearest_commune(lat: float, lon: float) -> AdminUnit | None:
+    best, best_d = None, math.inf
+    for unit in home_communes().exclude(lat__isnull=True):
+        d = (unit.lat - lat) ** 2 + ((unit.lon - lon) * math.cos(math.radians(lat))) ** 2
+        if d < best_d:
+            best, best_d = unit, d
+    return best
+
+
+def _create(request, fmt):
+    p = request.POST
+    client = services.api_client_for_key(p.get("api_key") or request.GET.get("api_key"))
+    if client is None:
+        raise Open311Error(403, ERR_API_KEY)
+    code = (p.get("service_code") or "").strip()
+    if not code:
+        raise Open311Error(400, ERR_SERVICE_REQUIRED)
+    if code not in _taxonomy().codes:
+        raise Open311Error(400, ERR_SERVICE.format(value=code))
+    description = (p.get("description") or "").strip()
+    if not description:
+        raise Open311Error(400, ERR_DESCRIPTION)
+    if len(description) > MAX_DESCRIPTION:
+        raise Open311Error(400, ERR_DESCRIPTION_LONG)
+    lat = lon = None
+    if p.get("lat") or p.get("long"):
+        try:
+            lat, lon = float(p.get("lat", "")), float(p.get("long", ""))
+        except ValueError:
+            raise Open311Error(400, ERR_BAD_COORDS) from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise Open311Error(400, ERR_BAD_COORDS)
+    address = (p.get("address_string") or "").strip()[:300]
+    address_id = (p.get("address_id") or "").strip()[:100]
+    if lat is None and not address and not address_id:
+        raise Open311Error(400, ERR_LOCATION)
+    unit = services.place_resolve(address) if address else None
+    if unit is None and lat is not None:
+        unit = _nearest_commune(lat, lon)
+    reporter_fields = {
+        "name": " ".join(x for x in (p.get("first_name", ""), p.get("last_name", "")) if x).strip(),
+        "email": p.get("email", ""),
+        "phone": p.get("phone", ""),
+    }
+    anonymous = not any(reporter_fields.values())
+    # The same request posted twice (a client retrying) is stored once.
+    identity = "\x1f".join(
+        [str(client.pk), code, description, str(lat), str(lon), address, address_id, p.get("device_id", "")]
+    )
+    external_id = "o311:" + hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
+    token = "tk-" + hashlib.blake2b((external_id + "token").encode(), digest_size=12).hexdigest()
+    try:
+        signal, _created = services.signal_ingest(
+            channel=Channel.OPEN311,
+            text=description,
+            external_id=external_id,
+            source=client.name,
+            unit=unit,
+            place_text=address,
+            lat=lat,
+            lon=lon,
+            topic=code,
+            extra={
+                "api_client_id": client.pk,
+                "open311_token": token,
+                "address_id": address_id,
+                "media_url": (p.get("media_url") or "")[:500],
+                "device_id": (p.get("device_id") or "")[:100],
+                "account_id": (p.get("account_id") or "")[:100],
+            },
+            reporter={"anonymous": anonymous, **reporter_fields, "consent": not anonymous},
+            tracking=True,
+            request=request,
+        )
+    except services.IntakeError as exc:
+        raise Open311Error(400, str(exc)) from None
+    row = {
+        "service_request_id": signal.tracking_code,
+        "token": (signal.extra or {}).get("open311_token", token),
+        "service_notice": "Đã tiếp nhận. Dùng service_request_id để theo dõi.",
+        "account_id": (signal.extra or {}).get("account_id", ""),
+    }
+    return render([row], fmt, root="service_requests", item="request", status=201 if _created else 200)
+
+
+def _search(request, fmt):
+    g = request.GET
+    qs = Signal.objects.filter(channel__in=[Channel.OPEN311, Channel.WEB]).exclude(tracking_code="")
+    qs = qs.select_related("unit")
+    ids = [i.strip().upper() for i in (g.get("service_request_id") or "").split(",") if i.strip()]
+    if ids:
+        rows = [_request_row(s) for s in qs.filter(tracking_code__in=ids[:100])]
+        return render(rows, fmt, root="service_requests", item="request")
+    client = services.api_client_for_key(g.get("api_key"))
+    if client is None:
+        raise Open311Error(403, ERR_SEARCH_KEY)
+    qs = qs.filter(channel=Channel.OPEN311, extra__api_client_id=client.pk)
+    codes = [c.strip() for c in (g.get("service_code") or "").split(",") if c.strip()]
+    for c in codes:
+        if c not in _taxonomy().codes:
+            raise Open311Error(400, ERR_SERVICE.format(value=c))
+    if codes:
+        qs = qs.filter(topic__in=codes)
+    start, end = _parse_when(g, "start_date"), _parse_when(g, "end_date")
+    if start is None and end is None:
+        start = timezone.now() - timedelta(days=90)
+    if start:
+        qs = qs.filter(created_at__gte=start)
+    if end:
+        qs = qs.filter(created_at__lte=end)
+    statuses = {s.strip() for s in (g.get("status") or "").split(",") if s.strip()}
+    if statuses - {"open", "closed"}:
+        raise Open311Error(400, ERR_STATUS)
+    rows = [_request_row(s) for s in qs.order_by("-created_at")[:SEARCH_LIMIT]]
+    if statuses:
+        rows = [r for r in rows if r["status"] in statuses]
+    return render(rows, fmt, root="service_requests", item="request")
+
+
+@endpoint
+def requests_view(request, fmt):
+    if request.method == "POST":
+        return _create(request, fmt)
+    if request.method == "GET":
+        return _search(request, fmt)
+    raise Open311Error(400, ERR_METHOD)
+
+
+@endpoint
+def request_detail(request, fmt, request_id: str):
+    signal = (
+        Signal.objects.filter(
+            channel__in=[Channel.OPEN311, Channel.WEB], tracking_code=request_id.strip().upper()
+        )
+        .exclude(tracking_code="")
+        .select_related("unit")
+        .first()
+    )
+    if signal is None:
+        raise Open311Error(404, ERR_REQUEST.format(value=request_id))
+    return render([_request_row(signal)], fmt, root="service_requests", item="request")
+
+
+@endpoint
+def token_detail(request, fmt, token: str):
+    signal = Signal.objects.filter(channel=Channel.OPEN311, extra__open311_token=token).first()
+    if signal is None:
+        raise Open311Error(404, ERR_TOKEN.format(value=token))
+    row = {"service_request_id": signal.tracking_code, "token": token}
+    return render([row], fmt, root="service_requests", item="request")
