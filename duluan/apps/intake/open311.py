@@ -46,7 +46,7 @@ ERR_SEARCH_KEY = (
     "Tìm kiếm không theo service_request_id cần api_key; chỉ liệt kê các yêu cầu của ứng dụng đó."
 )
 ERR_REQUEST = "Không tìm thấy yêu cầu {value!r}."
-ERR_TOKEN = "Không tìm thấy token {value!r}."
+ERR_TOKEN = "Không tìm thấy token {value!r}."  # noqa: S105 - a message, not a secret
 ERR_DATE = "{name} không hợp lệ (cần ISO 8601, ví dụ 2026-01-01T00:00:00+07:00)."
 ERR_STATUS = "status chỉ nhận open hoặc closed."
 ERR_METHOD = "Phương thức không được hỗ trợ."
