@@ -242,6 +242,12 @@ def main(argv: list[str] | None = None) -> None:
     plain = predict(gazetteer, sentences, strip_accents=True)
     for name, s in score(sentences, gold, plain).items():
         print(s.line(f"{name} (diacritics stripped)"))
+    for split in ("tuning", "fresh"):
+        subset = [s for s in sentences if s.split == split]
+        keys = {(s.corpus, s.doc_id, s.start) for s in subset}
+        sub_gold = [m for m in gold if m.get("split", "tuning") == split]
+        sub_pred = {k: v for k, v in plain.items() if k in keys}
+        print(score(subset, sub_gold, sub_pred)["exact"].line(f"exact, stripped, {split} split"))
     for mode in ("never", "context", "always"):
         gazetteer.bare_communes = mode
         s = score(sentences, gold, predict(gazetteer, sentences))["exact"]

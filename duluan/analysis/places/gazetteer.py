@@ -105,6 +105,7 @@ class _Hit:
     locative: bool = False  # a bare name after punctuation or a word like "ở", "tại", "thuộc"
     address_next: bool = False  # the next hit continues an address: "phường X, TP Y"
     plural: bool = False  # the type word heads a list: "các xã", "3 phường", "hai huyện"
+    weak: bool = False  # bare, lower-case and accent-free: only a province stands on its own
     candidates: list[Key] = field(default_factory=list)
 
 
@@ -327,9 +328,10 @@ class Gazetteer:
                 plausible.append(hit)
         if not plausible:
             return []
-        # Longest names first, then leftmost: "Bà Rịa - Vũng Tàu" over "Bà Rịa" and "Vũng Tàu". Only
-        # plausible hits compete, so "tỉnh Bắc" (a commune's name) cannot hide "Bắc Ninh".
-        plausible.sort(key=lambda h: (-(h.end - h.start), h.start))
+        # Names after a type word first ("tinh gia lai" is "tỉnh Gia Lai", not the district "Tĩnh Gia"),
+        # then longest, then leftmost: "Bà Rịa - Vũng Tàu" over "Bà Rịa" and "Vũng Tàu". Only plausible
+        # hits compete, so "tỉnh Bắc" (a commune's name) cannot hide "Bắc Ninh".
+        plausible.sort(key=lambda h: (h.types is None and not h.embedded_type, -(h.end - h.start), h.start))
         taken: list[_Hit] = []
         for hit in plausible:
             if not any(hit.start < other.end and other.start < hit.end for other in taken):
@@ -388,6 +390,12 @@ class Gazetteer:
                 return hit
         if cased and not capitalised(surface):
             return None
+        if surface.isascii() and not cased:
+            # Lower-case text without diacritics gives no evidence that a word is a name: a bare
+            # one-syllable name ("chu": chủ, chú, Chũ) is dropped and a bare district needs its parent.
+            if " " not in hit.key:
+                return None
+            hit.weak = True
         plain = nfc[max(0, hit.start - 16) : hit.start].isascii()
         context = folded if plain else lower
         if NOT_A_UNIT_BEFORE[plain].search(context, max(0, hit.start - 20), hit.start):
@@ -477,6 +485,8 @@ class Gazetteer:
                 if bare and p.level == COMMUNE and self.bare_communes != "always":
                     if not supporting or not hit.locative or self.bare_communes == "never":
                         continue
+                if bare and hit.weak and p.level == DISTRICT and not supporting:
+                    continue
                 # A named district supports more than a named province ("phường 12, quận Gò Vấp, TP.HCM"),
                 # and a closer naming more than a farther one.
                 score = sum(
