@@ -237,3 +237,19 @@ def test_a_datetime_works_as_the_date_of_the_text(gazetteer):
     # then the 2025 unit is chosen and the old one is its equivalent
     assert _codes(mentions) == [("Hà Nội", "2025", "01")]
     assert mentions[0].equivalents == (("pre2025", "01", 1.0),)
+
+
+def test_lower_case_text_without_diacritics_keeps_typed_names_and_drops_common_words(gazetteer):
+    # given a chat-style message: lower case, no diacritics
+    text = "cong an tinh gia lai va chu nha o xa tan dinh huyen lang giang"
+
+    # when places are found
+    mentions = gazetteer.find(text, when=date(2024, 3, 1))
+
+    # then "tinh gia lai" is the province (not the district "Tĩnh Gia"), "chu" (chủ) is no town,
+    # and the commune is resolved by its district
+    assert _codes(mentions) == [
+        ("gia lai", "pre2025", "64"),
+        ("tan dinh", "pre2025", "07432"),
+        ("lang giang", "pre2025", "217"),
+    ]
