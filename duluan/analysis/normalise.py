@@ -14,10 +14,11 @@
 Tone placement. Vietnamese writes the tone of the open syllables ``oa``, ``oe``, ``uy`` either on the
 first vowel (``hòa``, ``khỏe``, ``thúy`` — the placement of the Government's own documents and of the
 official unit names such as "Thanh Hóa", "Khánh Hòa", "Hòa Bình") or on the second (``hoà``, ``khoẻ``,
-``thuý``). The brief calls the former the "modern new style"; whatever the label, :func:`canonical_tones`
-always writes the *first-vowel* form for these open syllables, and the second-vowel form where a
-letter follows (``hoàng``, ``ngoài``, ``khuỷu``) or after ``qu`` (``quý``), which is where both
-traditions agree. Misplaced tones in closed syllables (``hòang``) are corrected too.
+``thuý``). Guides disagree on which of the two is "old" and which "new"; whatever the label,
+:func:`canonical_tones` always writes the *first-vowel* form for these open syllables (``hòa``,
+``thúy``, ``khỏe``), and the second-vowel form where a letter follows (``hoàng``, ``ngoài``,
+``khuỷu``) or after ``qu`` (``quý``), where both traditions agree. Misplaced tones in closed syllables
+(``hòang``) are corrected too.
 
 Everything is compiled regular expressions, ``str.translate`` and one Aho–Corasick automaton (chat
 forms); there is no per-character Python loop on the common path. ``python -m
