@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from duluan.apps.accounts.permissions import NOT_FOUND, is_official
@@ -162,12 +162,12 @@ def act(request, pk: int, action: str, payload: ActionIn):
             **params,
         )
     except PermissionDenied as error:
-        return 403, {"detail": str(error)}
+        return Status(403, {"detail": str(error)})
     except ConflictError as error:
-        return 409, {"detail": str(error)}
+        return Status(409, {"detail": str(error)})
     except CaseError as error:
-        return 400, {"detail": str(error)}
-    return 200, _detail(request, pk)
+        return Status(400, {"detail": str(error)})
+    return Status(200, _detail(request, pk))
 
 
 @router.get("/track/{code}", response=PublicCaseOut)
