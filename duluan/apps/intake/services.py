@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -143,9 +143,10 @@ def unit_from_places(places: Sequence[dict[str, Any]], ids: dict[tuple[str, str]
     return best[1] if best else None
 
 
-def place_resolve(text: str, *, home_province: str | None = None) -> AdminUnit | None:
+def place_resolve(text: str, *, home_province: str | None = None, when=None) -> AdminUnit | None:
     """The unit a free-text place names, read by the engine's gazetteer (home province first).
 
+    ``when`` (a date) picks the scheme of names that exist in both (before or after 1/7/2025).
     Returns the most specific unit of the home province it names, or ``None``.
     """
     from .analysis import home_gazetteer
@@ -154,7 +155,7 @@ def place_resolve(text: str, *, home_province: str | None = None) -> AdminUnit |
     text = nfc(text)
     if not text:
         return None
-    mentions = home_gazetteer(home).find(text)
+    mentions = home_gazetteer(home).find(text, when=when)
     ids = _unit_ids()
     places = [
         {"scheme": m.scheme, "code": m.code, "level": m.level, "confidence": m.confidence} for m in mentions
@@ -221,7 +222,7 @@ def signals_ingest_batch(
     actor=None,
     request=None,
     import_batch: ImportBatch | None = None,
-    analyses: Sequence[Analysis] | None = None,
+    analyses: Mapping[str, Analysis] | None = None,
     session: ClusteringSession | None = None,
     near_index: NearDuplicateIndex | None = None,
     audit: bool = True,
@@ -233,8 +234,8 @@ def signals_ingest_batch(
         actor: The official who imported them (``None`` for citizens and the system).
         request: The HTTP request, for the audit event.
         import_batch: The bulk import they belong to.
-        analyses: Per-row analyses already computed for ``items`` in the same order (bulk
-            imports analyse in worker processes); computed here when ``None``.
+        analyses: Per-row analyses already computed, by item key (bulk imports analyse in
+            worker processes); items without one are analysed here.
         session: A clustering session to continue (bulk imports keep one for the whole file);
             one is opened and saved here when ``None``.
         near_index: Near-duplicate index of the run (the process's own by default).
@@ -287,14 +288,15 @@ def signals_ingest_batch(
                 _audit(result, actor, request, import_batch)
             return result
 
-        if analyses is None:
+        given = analyses or {}
+        missing = [(it, key) for _, it, key in fresh if key not in given]
+        if missing:
             rows = [
                 {"key": key, "text": it.text, "title": it.title, "created_at": it.created_at}
-                for _, it, key in fresh
+                for it, key in missing
             ]
-            done = analyse_rows(rows)
-        else:
-            done = [analyses[i] for i, _, _ in fresh]
+            given = {**given, **{a.key: a for a in analyse_rows(rows)}}
+        done = [given[key] for _, _, key in fresh]
         ready = []
         for (_i, item, key), analysis in zip(fresh, done, strict=True):
             if analysis.error:

@@ -1,0 +1,415 @@
+"""Readers of bulk-import files: CSV, XLSX, JSONL, RSS/Atom, with a column mapping.
+
+Each reader yields, in file order, :class:`Row` (a mapped record) or :class:`RowProblem` (a row
+that cannot be read, with its reason and a Vietnamese message). A problem with the whole file
+(not a spreadsheet, malformed XML) raises :class:`ImportFileError` before any row is stored.
+
+The mapping names, for each field the platform knows (:data:`FIELDS`), the column it comes
+from: ``text=noi_dung,created_at=ngay``. Without one, a column named like the field (or like
+its usual Vietnamese name, :data:`DEFAULT_ALIASES`) is used.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+FIELDS = (
+    "id",
+    "text",
+    "title",
+    "created_at",
+    "source",
+    "place",
+    "unit",
+    "lat",
+    "lon",
+    "meeting",
+    "deputy_group",
+    "petitioners_unit",
+    "name",
+    "phone",
+    "email",
+    "address",
+)
+DEFAULT_ALIASES = {
+    "id": ("id", "ma", "ma_so", "stt_goc", "guid"),
+    "text": ("text", "noi_dung", "nội dung", "noidung", "content", "description"),
+    "title": ("title", "tieu_de", "tiêu đề"),
+    "created_at": ("created_at", "ngay", "ngày", "thoi_gian", "date", "published_at"),
+    "source": ("source", "nguon", "nguồn", "url"),
+    "place": ("place", "dia_diem", "địa điểm", "dia_chi_su_viec"),
+    "unit": ("unit", "ma_don_vi", "ma_xa"),
+    "lat": ("lat", "latitude"),
+    "lon": ("lon", "long", "longitude"),
+    "meeting": ("meeting", "ky_hop", "dot_tiep_xuc", "hoi_nghi"),
+    "deputy_group": ("deputy_group", "to_dai_bieu", "tổ đại biểu"),
+    "petitioners_unit": ("petitioners_unit", "don_vi_cu_tri", "đơn vị cử tri"),
+    "name": ("name", "ho_ten", "họ tên"),
+    "phone": ("phone", "dien_thoai", "so_dien_thoai"),
+    "email": ("email",),
+    "address": ("address", "dia_chi", "địa chỉ"),
+}
+
+MESSAGES = {
+    "bad_json": "Dòng không phải JSON hợp lệ.",
+    "bad_row": "Dòng không phải một bản ghi (đối tượng JSON).",
+    "bad_encoding": "Văn bản sai mã hoá ký tự (không phải UTF-8 hợp lệ hoặc bị lỗi phông).",
+    "bad_csv": "Dòng CSV hỏng",
+    "missing_text": "Thiếu nội dung (cột {column}).",
+    "bad_created_at": "Thời điểm không hợp lệ: {value} (cần ISO 8601 hoặc dd/mm/yyyy).",
+    "bad_coords": "Toạ độ không hợp lệ: {value}.",
+    "unknown_unit": "Không có đơn vị hành chính mã {value}.",
+}
+FILE_MESSAGES = {
+    "unknown_format": "Không nhận ra định dạng tệp {name} (cần .csv, .xlsx, .jsonl, .rss, .atom hoặc .xml).",
+    "not_found": "Không tìm thấy tệp {name}.",
+    "bad_xlsx": "Tệp {name} không phải bảng tính XLSX đọc được ({error}).",
+    "bad_xml": "Tệp {name} không phải XML hợp lệ: {error}.",
+    "not_a_feed": "Tệp {name} không phải nguồn tin RSS hoặc Atom.",
+    "bad_mapping": "Ánh xạ cột không hợp lệ: {value!r} (dạng truong=cot, các trường: {fields}).",
+    "no_text_column": "Tệp không có cột nội dung: hãy chỉ định --map text=<tên cột>. Các cột có: {columns}.",
+    "bad_encoding_file": "Tệp {name} không phải văn bản UTF-8 (có thể là {guess}); hãy lưu lại với mã hoá UTF-8.",
+}
+
+_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*$")
+_TAG = re.compile(r"<[^>]+>")
+_BAD_CHAR = re.compile("[\ufffd\ud800-\udfff]")
+# UTF-8 read as Latin-1/cp1252 ("Ã©", "á»‡"): real Vietnamese never writes these pairs.
+_MOJIBAKE = re.compile("[ÂÃÄÅÆ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported (message in Vietnamese); nothing is stored."""
+
+
+@dataclass(frozen=True)
+class Row:
+    row: int
+    line: int | None
+    fields: dict[str, Any]
+    raw: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    line: int | None
+    reason: str
+    message: str
+    raw: Any = None
+
+
+def parse_mapping(spec: str | None) -> dict[str, str]:
+    """``"text=noi_dung,created_at=ngay"`` → ``{"text": "noi_dung", "created_at": "ngay"}``."""
+    mapping: dict[str, str] = {}
+    for part in (spec or "").split(","):
+        if not part.strip():
+            continue
+        field, sep, column = part.partition("=")
+        field, column = field.strip(), column.strip()
+        if not sep or field not in FIELDS or not column:
+            raise ImportFileError(FILE_MESSAGES["bad_mapping"].format(value=part, fields=", ".join(FIELDS)))
+        mapping[field] = column
+    return mapping
+
+
+def resolve_columns(columns: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
+    """Field → column actually present, from the mapping then the usual names."""
+    lower = {c.strip().lower(): c for c in columns if c is not None}
+    out: dict[str, str] = {}
+    for field in FIELDS:
+        if field in mapping:
+            column = mapping[field]
+            if column in columns or column.lower() in lower:
+                out[field] = column if column in columns else lower[column.lower()]
+            continue
+        for alias in DEFAULT_ALIASES.get(field, (field,)):
+            if alias in lower:
+                out[field] = lower[alias]
+                break
+    if "text" not in out:
+        shown = ", ".join(str(c) for c in columns if c) or "—"
+        raise ImportFileError(FILE_MESSAGES["no_text_column"].format(columns=shown))
+    return out
+
+
+def file_format(path: Path, forced: str | None = None) -> str:
+    if forced:
+        return forced
+    name = path.name.lower()
+    for suffix, kind in (
+        (".csv", "csv"),
+        (".tsv", "csv"),
+        (".xlsx", "xlsx"),
+        (".jsonl", "jsonl"),
+        (".ndjson", "jsonl"),
+        (".json", "jsonl"),
+        (".rss", "feed"),
+        (".atom", "feed"),
+        (".xml", "feed"),
+    ):
+        if name.endswith(suffix):
+            return kind
+    raise ImportFileError(FILE_MESSAGES["unknown_format"].format(name=path.name))
+
+
+def read_file(path: str | Path, *, mapping: Mapping[str, str] | None = None, fmt: str | None = None):
+    """Yield :class:`Row` / :class:`RowProblem` of a file, in order.
+
+    Raises:
+        ImportFileError: The file is missing, of an unknown kind, or unreadable as a whole.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFileError(FILE_MESSAGES["not_found"].format(name=path))
+    kind = file_format(path, fmt)
+    mapping = dict(mapping or {})
+    if kind == "csv":
+        return _csv_rows(path, mapping)
+    if kind == "xlsx":
+        return _xlsx_rows(path, mapping)
+    if kind == "jsonl":
+        return _jsonl_rows(path, mapping)
+    return _feed_rows(path)
+
+
+# -- values ---------------------------------------------------------------------------------------
+
+
+def text_problem(value: str) -> bool:
+    return bool(_BAD_CHAR.search(value) or _MOJIBAKE.search(value))
+
+
+def parse_when(value: Any) -> datetime | None:
+    """ISO 8601, ``dd/mm/yyyy[ HH:MM[:SS]]``, or a spreadsheet date; naive means Vietnam time."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    else:
+        text = str(value).strip()
+        m = _DMY.match(text)
+        if m:
+            d, mo, y, h, mi, s = m.groups()
+            moment = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+        else:
+            try:
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                moment = parsedate_to_datetime(text)  # RFC 822 (RSS); raises on garbage
+    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
+
+
+def _mapped(row: int, line: int | None, raw: dict[str, Any], columns: dict[str, str]) -> Row | RowProblem:
+    fields: dict[str, Any] = {}
+    for field, column in columns.items():
+        value = raw.get(column)
+        if isinstance(value, float) and value != value:
+            value = None
+        if isinstance(value, str):
+            value = value.strip()
+            if text_problem(value):
+                return RowProblem(
+                    row, line, "bad_encoding", MESSAGES["bad_encoding"] + f" (cột {column})", raw
+                )
+        fields[field] = value
+    if not fields.get("text") or not str(fields["text"]).strip():
+        return RowProblem(
+            row, line, "missing_text", MESSAGES["missing_text"].format(column=columns["text"]), raw
+        )
+    return Row(row, line, fields, raw)
+
+
+# -- readers ------------------------------------------------------------------------------------
+
+
+def _check_utf8(path: Path) -> None:
+    head = path.read_bytes()[:65536]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFileError(FILE_MESSAGES["bad_encoding_file"].format(name=path.name, guess="UTF-16"))
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the 64 KB boundary
+            bad = head.count(b"\xef\xbf\xbd")
+            sample = head.decode("utf-8", errors="replace")
+            if sample.count("\ufffd") - bad > 20:
+                raise ImportFileError(
+                    FILE_MESSAGES["bad_encoding_file"].format(name=path.name, guess="Windows-1258 hoặc TCVN3")
+                ) from None
+
+
+def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProblem]:
+    _check_utf8(path)
+    csv.field_size_limit(sys.maxsize)
+    with open(path, "rb") as raw_handle:
+        handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        sample = handle.read(8192)
+        handle.seek(0)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.reader(handle, dialect)
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        columns = resolve_columns([h.strip() for h in header], mapping)
+        names = [h.strip() for h in header]
+        row = 0
+        while True:
+            line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                row += 1
+                yield RowProblem(row, line, "bad_csv", f"{MESSAGES['bad_csv']}: {exc}.")
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            row += 1
+            raw = dict(zip(names, cells, strict=False))
+            if len(cells) > len(names):
+                raw["_extra_cells"] = cells[len(names) :]
+            yield _mapped(row, line, raw, columns)
+
+
+def _xlsx_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProblem]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise ImportFileError(
+            FILE_MESSAGES["bad_xlsx"].format(name=path.name, error=type(exc).__name__)
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            return
+        names = [str(h).strip() if h is not None else "" for h in header]
+        columns = resolve_columns(names, mapping)
+        row = 0
+        for excel_line, cells in enumerate(rows, start=2):
+            if not any(c not in (None, "") for c in cells):
+                continue
+            row += 1
+            raw = {n: c for n, c in zip(names, cells, strict=False) if n}
+            yield _mapped(row, excel_line, raw, columns)
+    finally:
+        workbook.close()
+
+
+def _jsonl_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProblem]:
+    columns: dict[str, str] | None = None
+    row = 0
+    with open(path, "rb") as handle:
+        for line_no, raw_line in enumerate(handle, start=1):
+            if not raw_line.strip():
+                continue
+            row += 1
+            try:
+                text = raw_line.decode("utf-8")
+            except UnicodeDecodeError:
+                yield RowProblem(
+                    row, line_no, "bad_encoding", MESSAGES["bad_encoding"], raw_line[:2000].hex()
+                )
+                continue
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield RowProblem(
+                    row, line_no, "bad_json", f"{MESSAGES['bad_json']} ({exc.msg}, cột {exc.colno})", text
+                )
+                continue
+            if not isinstance(record, dict):
+                yield RowProblem(row, line_no, "bad_row", MESSAGES["bad_row"], text)
+                continue
+            if columns is None:
+                columns = resolve_columns(list(record), mapping)
+            yield _mapped(row, line_no, record, columns)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _child_text(el, *names: str) -> str:
+    for child in el:
+        if _local(child.tag) in names:
+            return "".join(child.itertext()).strip()
+    return ""
+
+
+def _strip_html(value: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", value)).split())
+
+
+def _feed_rows(path: Path) -> Iterator[Row | RowProblem]:
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, parse
+
+    try:
+        tree = parse(str(path))
+    except ParseError as exc:
+        raise ImportFileError(FILE_MESSAGES["bad_xml"].format(name=path.name, error=exc)) from None
+    except DefusedXmlException as exc:
+        raise ImportFileError(
+            FILE_MESSAGES["bad_xml"].format(name=path.name, error=type(exc).__name__)
+        ) from None
+    root = tree.getroot()
+    kind = _local(root.tag)
+    if kind == "rss":
+        channel = next((c for c in root if _local(c.tag) == "channel"), root)
+        feed_title = _child_text(channel, "title")
+        items = [c for c in channel if _local(c.tag) == "item"]
+    elif kind == "feed":
+        feed_title = _child_text(root, "title")
+        items = [c for c in root if _local(c.tag) == "entry"]
+    else:
+        raise ImportFileError(FILE_MESSAGES["not_a_feed"].format(name=path.name))
+    for row, item in enumerate(items, start=1):
+        link = _child_text(item, "link")
+        if not link:
+            link = next((c.get("href", "") for c in item if _local(c.tag) == "link"), "")
+        raw = {
+            "id": _child_text(item, "guid", "id") or link,
+            "title": _strip_html(_child_text(item, "title")),
+            "text": _strip_html(_child_text(item, "description", "summary", "content", "encoded")),
+            "created_at": _child_text(item, "pubDate", "published", "updated", "date"),
+            "source": feed_title or link,
+            "url": link,
+        }
+        if not raw["text"]:
+            raw["text"] = raw["title"]
+        if text_problem(raw["text"]) or text_problem(raw["title"]):
+            yield RowProblem(row, None, "bad_encoding", MESSAGES["bad_encoding"], raw)
+            continue
+        if not raw["text"]:
+            yield RowProblem(
+                row, None, "missing_text", MESSAGES["missing_text"].format(column="description"), raw
+            )
+            continue
+        fields = {k: raw[k] for k in ("id", "title", "text", "created_at", "source")}
+        yield Row(row, None, fields, raw)

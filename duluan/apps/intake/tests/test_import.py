@@ -1,0 +1,184 @@
+import csv
+import json
+
+import pytest
+from openpyxl import Workbook
+
+from duluan.apps.audit.models import AuditEvent
+from duluan.apps.intake import imports
+from duluan.apps.intake.importers import ImportFileError
+from duluan.apps.intake.models import ImportBatch, Reporter, Signal
+from duluan.apps.issues.models import ClustererState, Issue, IssueDay
+from duluan.cli import main
+
+pytestmark = pytest.mark.django_db
+
+PETITIONS = [
+    ["ma", "noi_dung", "ngay", "to_dai_bieu", "ky_hop", "don_vi_cu_tri"],
+    [
+        "KN-1",
+        "Cử tri kiến nghị sửa đường bị ngập úng kéo dài",
+        "15/03/2025",
+        "Tổ 1",
+        "Kỳ họp thứ 20",
+        "phường Vũ Ninh",
+    ],
+    ["KN-2", "Đề nghị xử lý rác thải tồn đọng ở chợ", "2025-08-01", "Tổ 2", "Sau kỳ họp", "xã Tân Dĩnh"],
+    ["KN-3", "", "2025-08-01", "Tổ 2", "Sau kỳ họp", ""],
+    ["KN-4", "Đề nghị làm rõ việc thu hồi đất", "32/13/2025", "Tổ 3", "Sau kỳ họp", ""],
+]
+
+
+def write_csv(path, rows, encoding="utf-8"):
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def run(path, channel="voter_meeting", **kw):
+    return imports.signals_import_file(path=path, channel=channel, **kw)
+
+
+def test_voter_petitions_are_imported_with_their_meeting_and_rejects_reported(tmp_path):
+    # given a CSV of petitions with Vietnamese column names, one empty and one with a bad date
+    path = write_csv(tmp_path / "kien_nghi.csv", PETITIONS)
+    # when imported
+    report = run(path)
+    # then the two good rows are stored with meeting, deputy group and unit (of the right era)
+    assert (report.rows, report.created, report.rejected) == (4, 2, 2)
+    old = Signal.objects.get(external_id="KN-1")
+    assert old.extra["meeting"] == "Kỳ họp thứ 20" and old.extra["deputy_group"] == "Tổ 1"
+    assert (old.unit.scheme, old.unit.code) == ("pre2025", "09163")
+    new = Signal.objects.get(external_id="KN-2")
+    assert (new.unit.scheme, new.unit.name) == ("2025", "Xã Tân Dĩnh")
+    assert all(s.issue_id for s in Signal.objects.all())
+    # and the rejects report names the file, row, reason and a Vietnamese message, with the raw row
+    with open(report.rejects_path, encoding="utf-8-sig") as handle:
+        rejects = list(csv.DictReader(handle))
+    assert [(r["file"], r["row"], r["reason"]) for r in rejects] == [
+        ("kien_nghi.csv", "3", "missing_text"),
+        ("kien_nghi.csv", "4", "bad_created_at"),
+    ]
+    assert "32/13/2025" in rejects[1]["message"] and "thu hồi đất" in rejects[1]["raw"]
+    batch = ImportBatch.objects.get()
+    assert (batch.created, batch.rejected) == (2, 2)
+    assert AuditEvent.objects.filter(action="intake.signals_import").count() == 1
+    assert not AuditEvent.objects.filter(action="intake.signals_ingest").exists()
+
+
+def test_a_reimport_adds_nothing(tmp_path):
+    path = write_csv(tmp_path / "kien_nghi.csv", PETITIONS)
+    run(path)
+    issues, days = Issue.objects.count(), list(IssueDay.objects.values_list("count", flat=True))
+    # when the same file is imported again
+    again = run(path)
+    # then nothing is added, and the issues are unchanged
+    assert (again.created, again.duplicates) == (0, 2)
+    assert Signal.objects.count() == 2 and Issue.objects.count() == issues
+    assert list(IssueDay.objects.values_list("count", flat=True)) == days
+
+
+def test_a_mapping_names_the_columns_and_rows_without_ids_are_keyed_by_content(tmp_path):
+    path = write_csv(
+        tmp_path / "hotline.csv",
+        [
+            ["Nội dung cuộc gọi", "Thời điểm", "SĐT"],
+            ["Mất nước sinh hoạt ba ngày", "01/09/2025 08:30", "0912000111"],
+        ],
+    )
+    mapping = {"text": "Nội dung cuộc gọi", "created_at": "Thời điểm", "phone": "SĐT"}
+    first = run(path, channel="hotline", mapping=mapping)
+    again = run(path, channel="hotline", mapping=mapping)
+    signal = Signal.objects.get()
+    assert (first.created, again.created, again.duplicates) == (1, 0, 1)
+    assert signal.external_id.startswith("h:") and signal.created_at.hour == 1  # 08:30 in Vietnam = 01:30 UTC
+    assert Reporter.objects.get(signal=signal).phone == "0912000111"
+
+
+def test_xlsx_and_jsonl_are_read_and_bad_lines_reported(tmp_path):
+    wb = Workbook()
+    wb.active.append(["id", "text", "created_at"])
+    wb.active.append([1, "Đường làng xuống cấp ở xã Tân Dĩnh", "2025-09-01"])
+    wb.save(tmp_path / "a.xlsx")
+    (tmp_path / "b.jsonl").write_text(
+        json.dumps({"id": "p1", "text": "Bài đăng phản ánh ô nhiễm"}, ensure_ascii=False)
+        + "\n{không phải json\n[1]\n",
+        encoding="utf-8",
+    )
+    xlsx = run(tmp_path / "a.xlsx", channel="other")
+    jsonl = run(tmp_path / "b.jsonl", channel="social")
+    assert xlsx.created == 1 and Signal.objects.filter(channel="other", external_id="1").exists()
+    assert (jsonl.created, jsonl.rejected) == (1, 2)
+    assert [r["reason"] for r in jsonl.rejects] == ["bad_json", "bad_row"]
+
+
+RSS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Báo Bắc Ninh</title>
+<item><title>Người dân phản ánh ô nhiễm</title><description>&lt;p&gt;Khói bụi từ nhà máy gạch&lt;/p&gt;</description>
+<guid>https://bao.vn/1</guid><pubDate>Tue, 03 Feb 2026 09:00:00 +0700</pubDate></item></channel></rss>"""
+ATOM = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Tin</title>
+<entry><id>tag:a,2026:1</id><title>Đường ngập</title><summary>Ngập sâu ở phường Kinh Bắc</summary>
+<updated>2026-02-04T10:00:00+07:00</updated></entry></feed>"""
+
+
+def test_rss_and_atom_feeds_are_read(tmp_path):
+    (tmp_path / "a.rss").write_text(RSS, encoding="utf-8")
+    (tmp_path / "b.atom").write_text(ATOM, encoding="utf-8")
+    run(tmp_path / "a.rss", channel="news")
+    run(tmp_path / "b.atom", channel="news")
+    rss = Signal.objects.get(external_id="https://bao.vn/1")
+    assert rss.text == "Khói bụi từ nhà máy gạch" and rss.source == "Báo Bắc Ninh"
+    assert Signal.objects.get(external_id="tag:a,2026:1").unit.name == "Phường Kinh Bắc"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bad.xml", b"<rss><channel><item>", "không phải XML hợp lệ"),
+        ("bomb.xml", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><rss>&a;</rss>', "không phải XML hợp lệ"),
+        (
+            "cp1258.csv",
+            "text\nĐường xấu quá, đề nghị sửa chữa ngay\n".encode("cp1258", errors="ignore") * 30,
+            "không phải văn bản UTF-8",
+        ),
+        ("nothing.csv", "cột_khác\nabc\n".encode(), "không có cột nội dung"),
+        ("fake.xlsx", b"not a zip", "không phải bảng tính"),
+    ],
+)
+def test_unreadable_files_are_refused_whole_and_store_nothing(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError, match=message):
+        run(path, channel="news")
+    assert not Signal.objects.exists() and not ImportBatch.objects.exists()
+
+
+def test_a_failed_import_leaves_nothing_half_written(tmp_path, monkeypatch):
+    # given a file of several batches and a failure while writing the third
+    rows = [["id", "text"]] + [[str(i), f"Phản ánh số {i} về đèn đường hỏng ở thôn {i}"] for i in range(5)]
+    path = write_csv(tmp_path / "a.csv", rows)
+    calls = {"n": 0}
+    real = imports.signals_ingest_batch
+
+    def failing(**kw):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("đĩa đầy")
+        return real(**kw)
+
+    monkeypatch.setattr(imports, "signals_ingest_batch", failing)
+    # when imported in batches of one
+    with pytest.raises(OSError):
+        run(path, channel="hotline", batch_size=1)
+    # then nothing of it is in the database: no signal, issue, day, batch, nor clusterer state change
+    assert not Signal.objects.exists() and not Issue.objects.exists() and not IssueDay.objects.exists()
+    assert not ImportBatch.objects.exists()
+    assert not ClustererState.objects.exclude(state={}).exists()
+
+
+def test_the_import_command(tmp_path, capsys):
+    path = write_csv(tmp_path / "kien_nghi.csv", PETITIONS)
+    code = main(["import", str(path), "--channel", "voter_meeting", "--no-progress", "--workers", "1"])
+    out = capsys.readouterr().out
+    assert code == 0 and "Đã thêm: 2" in out and "Bị loại: 2" in out
+    assert main(["import", str(tmp_path / "none.csv"), "--channel", "news", "--no-progress"]) == 2
+    assert "Không tìm thấy tệp" in capsys.readouterr().err
