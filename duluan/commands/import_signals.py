@@ -17,7 +17,8 @@ def register(subparsers) -> None:
         help="nhập tín hiệu dư luận từ tệp CSV, XLSX, JSONL hoặc RSS/Atom",
         description=(
             "Nhập một tệp vào cơ sở dữ liệu: phân tích từng dòng, gom vào vấn đề, ghi báo cáo dòng bị loại. "
-            "Cả tệp nằm trong một giao dịch: lỗi giữa chừng thì không ghi gì. Nhập lại cùng tệp không thêm gì."
+            "Cả tệp nằm trong một giao dịch: lỗi giữa chừng thì không ghi gì. "
+            "Nhập lại cùng tệp không thêm gì."
         ),
     )
     parser.add_argument("file", help="tệp .csv, .xlsx, .jsonl, .rss/.atom/.xml")

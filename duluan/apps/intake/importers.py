@@ -82,7 +82,9 @@ FILE_MESSAGES = {
     "not_a_feed": "Tệp {name} không phải nguồn tin RSS hoặc Atom.",
     "bad_mapping": "Ánh xạ cột không hợp lệ: {value!r} (dạng truong=cot, các trường: {fields}).",
     "no_text_column": "Tệp không có cột nội dung: hãy chỉ định --map text=<tên cột>. Các cột có: {columns}.",
-    "bad_encoding_file": "Tệp {name} không phải văn bản UTF-8 (có thể là {guess}); hãy lưu lại với mã hoá UTF-8.",
+    "bad_encoding_file": (
+        "Tệp {name} không phải văn bản UTF-8 (có thể là {guess}); hãy lưu lại với mã hoá UTF-8."
+    ),
 }
 
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*$")

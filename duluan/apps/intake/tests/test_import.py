@@ -113,7 +113,8 @@ def test_xlsx_and_jsonl_are_read_and_bad_lines_reported(tmp_path):
 
 
 RSS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Báo Bắc Ninh</title>
-<item><title>Người dân phản ánh ô nhiễm</title><description>&lt;p&gt;Khói bụi từ nhà máy gạch&lt;/p&gt;</description>
+<item><title>Người dân phản ánh ô nhiễm</title>
+<description>&lt;p&gt;Khói bụi từ nhà máy gạch&lt;/p&gt;</description>
 <guid>https://bao.vn/1</guid><pubDate>Tue, 03 Feb 2026 09:00:00 +0700</pubDate></item></channel></rss>"""
 ATOM = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Tin</title>
 <entry><id>tag:a,2026:1</id><title>Đường ngập</title><summary>Ngập sâu ở phường Kinh Bắc</summary>
