@@ -187,7 +187,7 @@ def _synthetic(rng: random.Random, now: datetime) -> list[SignalInput]:
         seconds = int((end - start).total_seconds())
         for _ in range(count):
             n += 1
-            topic, phrasings = FEEDBACK[rng.randrange(len(FEEDBACK))]
+            _topic, phrasings = FEEDBACK[rng.randrange(len(FEEDBACK))]
             unit = units[rng.randrange(len(units))]
             text = rng.choice(phrasings).format(place=_place_name(unit))
             channel = CHANNELS[n % len(CHANNELS)]
