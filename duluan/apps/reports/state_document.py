@@ -97,8 +97,14 @@ def state_date_line(place: str, day: Date) -> str:
 
 
 def state_number(number: str) -> str:
-    """ "5/BC-UBND" → "Số: 05/BC-UBND": the decree writes numbers below 10 with a leading zero."""
+    """ "5/BC-UBND" → "Số: 05/BC-UBND": the decree writes numbers below 10 with a leading zero.
+
+    A draft not yet registered passes only the symbol ("/BC-UBND"); the number is left blank for
+    the clerk: "Số:      /BC-UBND".
+    """
     number = number.strip()
+    if number.startswith("/"):
+        return "Số:" + "\u00a0" * 8 + number
     digits = len(number) - len(number.lstrip("0123456789"))
     if digits == 1:
         number = "0" + number

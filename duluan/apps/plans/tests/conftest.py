@@ -4,12 +4,53 @@ from decimal import Decimal
 import pytest
 
 from duluan.apps.accounts.demo import demo_agencies_seed, demo_users_seed
-from duluan.apps.accounts.models import Agency, Role, User
+from duluan.apps.accounts.models import Agency, AgencyKind, Role, User
+from duluan.apps.accounts.services import agency_upsert, user_upsert
 from duluan.apps.plans import services
+
+# The few agencies these tests use, with the demo codes; seeding all ~100 demo agencies per test
+# would triple the run time. ``full_demo`` seeds the real demo tree where a test needs it.
+LIGHT_AGENCIES = [
+    ("bn-ubnd", "Ủy ban nhân dân tỉnh Bắc Ninh", "UBND tỉnh", AgencyKind.PEOPLES_COMMITTEE, None),
+    ("bn-vp-ubnd", "Văn phòng UBND tỉnh Bắc Ninh", "VP UBND tỉnh", AgencyKind.OFFICE, "bn-ubnd"),
+    ("bn-btg-dv", "Ban Tuyên giáo và Dân vận Tỉnh ủy Bắc Ninh", "Ban TG&DV Tỉnh ủy", AgencyKind.PARTY, None),
+    ("bn-so-nn-mt", "Sở Nông nghiệp và Môi trường", "Sở NN&MT", AgencyKind.DEPARTMENT, "bn-ubnd"),
+    ("bn-so-noi-vu", "Sở Nội vụ", "Sở Nội vụ", AgencyKind.DEPARTMENT, "bn-ubnd"),
+    ("bn-so-y-te", "Sở Y tế", "Sở Y tế", AgencyKind.DEPARTMENT, "bn-ubnd"),
+    ("bn-thanh-tra", "Thanh tra tỉnh Bắc Ninh", "Thanh tra tỉnh", AgencyKind.INSPECTORATE, "bn-ubnd"),
+]
+LIGHT_USERS = [
+    ("quantri", Role.ADMINISTRATOR, None),
+    ("dieuphoi", Role.COORDINATOR, "bn-vp-ubnd"),
+    ("phantich", Role.ANALYST, "bn-btg-dv"),
+    ("lanhdao.nnmt", Role.HEAD, "bn-so-nn-mt"),
+    ("canbo.nnmt", Role.OFFICER, "bn-so-nn-mt"),
+]
 
 
 @pytest.fixture
 def demo(db):
+    for code, name, short, kind, parent in LIGHT_AGENCIES:
+        agency_upsert(
+            code=code,
+            name=name,
+            short_name=short,
+            kind=kind,
+            parent=Agency.objects.get(code=parent) if parent else None,
+        )
+    for username, role, code in LIGHT_USERS:
+        user_upsert(
+            username=username,
+            password="x",
+            role=role,
+            agency=Agency.objects.get(code=code) if code else None,
+            first_name=username,
+        )
+    return {u.username: u for u in User.objects.select_related("agency")}
+
+
+@pytest.fixture
+def full_demo(db):
     demo_agencies_seed()
     demo_users_seed()
     return {u.username: u for u in User.objects.select_related("agency")}

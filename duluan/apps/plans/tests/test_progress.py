@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from duluan.apps.plans.progress import (
@@ -102,6 +102,7 @@ def test_cycle_is_refused():
         rollup([Node(1, 2, D(1), None, None), Node(2, 1, D(1), None, None)], as_of=START)
 
 
+@settings(deadline=None)
 @given(
     st.lists(
         st.tuples(

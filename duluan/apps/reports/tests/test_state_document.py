@@ -99,6 +99,7 @@ def test_number_gets_a_leading_zero_below_ten():
     assert state_number("5/BC-UBND") == "Số: 05/BC-UBND"
     assert state_number("12/BC-UBND") == "Số: 12/BC-UBND"
     assert state_number("45-KH/UBND") == "Số: 45-KH/UBND"
+    assert state_number("/BC-UBND") == "Số:" + "\u00a0" * 8 + "/BC-UBND"
 
 
 def test_page_is_a4_with_the_decree_margins():

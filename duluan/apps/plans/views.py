@@ -1,0 +1,267 @@
+"""Pages of coordination plans. Thin: parse, call a gatekeeper and a service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from duluan.apps.accounts.permissions import NOT_FOUND, is_official
+
+from . import documents, permissions, selectors, services, spreadsheets
+from .forms import ImportForm, ReportForm, ReturnForm
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _official(view):
+    """Logged-in officials only; citizens get the same 404 as for a missing plan."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_official(request.user):
+            raise Http404(NOT_FOUND)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+@_official
+def index(request):
+    plans = selectors.plan_list(permissions.plan_queryset_for_user(request.user))
+    return render(
+        request,
+        "plans/index.html",
+        {
+            "plans": plans,
+            "can_approve": permissions.can_approve(request.user),
+            "pending": len(selectors.pending_reports(request.user))
+            if permissions.can_approve(request.user)
+            else 0,
+        },
+    )
+
+
+@_official
+def plan_detail(request, pk: int):
+    plan = permissions.plan_get_for_user(request.user, pk=pk)
+    view = selectors.plan_tree(plan)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "view": view,
+            "plan": plan,
+            "signers": list(plan.signing_agencies.all()),
+            "attachments": list(plan.attachments.all()),
+            "reviews": list(plan.reviews.all()),
+            "continuations": list(plan.continuations.all()),
+            "can_manage": permissions.can_manage_plans(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@_official
+def plan_export(request, pk: int):
+    plan = permissions.plan_get_for_user(request.user, pk=pk)
+    response = HttpResponse(spreadsheets.items_export(plan), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ke-hoach-{plan.pk}-nhiem-vu.xlsx"'
+    return response
+
+
+@_official
+def plan_docx(request, pk: int):
+    plan = permissions.plan_get_for_user(request.user, pk=pk)
+    response = HttpResponse(documents.plan_progress_docx(plan), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-tien-do-ke-hoach-{plan.pk}.docx"'
+    return response
+
+
+@_official
+def plan_import(request, pk: int):
+    plan = permissions.plan_get_for_user(request.user, pk=pk)
+    if not permissions.can_manage_plans(request.user):
+        raise PermissionDenied(services.ERROR_NOT_MANAGER)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list = []
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = spreadsheets.items_import(
+                plan=plan, data=form.cleaned_data["file"].read(), actor=request.user
+            )
+        except spreadsheets.ImportFailed as failed:
+            errors = failed.errors
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã nhập: %(c)s nhiệm vụ mới, %(u)s cập nhật, %(n)s không đổi, "
+                    "%(i)s chỉ tiêu, %(r)s báo cáo."
+                )
+                % {
+                    "c": result.created,
+                    "u": result.updated,
+                    "n": result.unchanged,
+                    "i": result.indicators_changed,
+                    "r": result.reports_created,
+                },
+            )
+            return redirect("plans:plan", pk=plan.pk)
+    status = 400 if errors else 200
+    return render(
+        request,
+        "plans/import.html",
+        {
+            "plan": plan,
+            "form": form,
+            "errors": errors,
+            "item_columns": spreadsheets.ITEM_COLUMNS,
+            "indicator_columns": spreadsheets.INDICATOR_COLUMNS,
+        },
+        status=status,
+    )
+
+
+@_official
+def item_detail(request, pk: int):
+    item = permissions.item_get_for_user(request.user, pk=pk)
+    view = selectors.plan_tree(item.plan)
+    row = view.row(item.pk)
+    return render(
+        request,
+        "plans/item_detail.html",
+        {
+            "item": item,
+            "plan": item.plan,
+            "row": row,
+            "ancestors": _ancestors(view, item),
+            "children": [r for r in view.rows if r.item.parent_id == item.pk],
+            "indicators": selectors.item_indicators(item),
+            "reports": selectors.item_reports(item),
+            "history": selectors.item_history(item),
+            "can_report": permissions.can_report_on(request.user, item),
+            "can_approve": permissions.can_approve(request.user),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+def _ancestors(view: selectors.PlanView, item) -> list:
+    by_pk = {r.item.pk: r.item for r in view.rows}
+    chain = []
+    node = by_pk.get(item.parent_id)
+    while node is not None:
+        chain.append(node)
+        node = by_pk.get(node.parent_id)
+    return chain[::-1]
+
+
+@_official
+def report_submit(request, pk: int):
+    item = permissions.item_get_for_user(request.user, pk=pk)
+    if not permissions.can_report_on(request.user, item):
+        raise PermissionDenied(services.ERROR_NOT_REPORTER)
+    form = ReportForm(
+        request.POST or None, request.FILES or None, initial={"period_end": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.report_submit(
+                item=item,
+                user=request.user,
+                period_end=data["period_end"],
+                percent=data["percent"],
+                narrative=data["narrative"],
+                evidence=[(f.name, f.read()) for f in data["evidence"]],
+                request=request,
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã gửi báo cáo tiến độ; chờ điều phối viên duyệt."))
+            return redirect("plans:item", pk=item.pk)
+    return render(request, "plans/report_form.html", {"item": item, "plan": item.plan, "form": form})
+
+
+@_official
+def approvals(request):
+    if not permissions.can_approve(request.user):
+        raise PermissionDenied(services.ERROR_NOT_APPROVER)
+    return render(
+        request,
+        "plans/approvals.html",
+        {"reports": selectors.pending_reports(request.user), "return_form": ReturnForm()},
+    )
+
+
+@require_POST
+@_official
+def report_approve(request, pk: int):
+    report = permissions.report_get_for_user(request.user, pk=pk)
+    try:
+        services.report_approve(report=report, user=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+    else:
+        messages.success(
+            request, _("Đã duyệt báo cáo tiến độ nhiệm vụ %(code)s.") % {"code": report.item.code}
+        )
+    return redirect(_next(request, report))
+
+
+@require_POST
+@_official
+def report_return(request, pk: int):
+    report = permissions.report_get_for_user(request.user, pk=pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, services.ERROR_RETURN_REASON)
+        return redirect(_next(request, report))
+    try:
+        services.report_return(
+            report=report, user=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+    else:
+        messages.success(request, _("Đã trả lại báo cáo nhiệm vụ %(code)s.") % {"code": report.item.code})
+    return redirect(_next(request, report))
+
+
+def _next(request, report) -> str:
+    from django.urls import reverse
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("plans:item", kwargs={"pk": report.item_id})
+
+
+@_official
+def evidence_download(request, pk: int):
+    evidence = permissions.evidence_get_for_user(request.user, pk=pk)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.title)
+
+
+@_official
+def attachment_download(request, pk: int):
+    attachment = permissions.attachment_get_for_user(request.user, pk=pk)
+    name = attachment.file.name.rsplit("/", 1)[-1]
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
