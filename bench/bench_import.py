@@ -180,8 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         print(re_out.strip())
         added = count(url, "intake_signal") - signals
         print(
-            f"re-import: {re_seconds:.1f} s ({seconds / re_seconds:.1f}× faster); peak RSS {re_peak:,.0f} MB; "
-            f"signals added {added}",
+            f"re-import: {re_seconds:.1f} s ({seconds / re_seconds:.1f}× faster); "
+            f"peak RSS {re_peak:,.0f} MB; signals added {added}",
             flush=True,
         )
         mode = "fallback (no model files)" if "Lưu ý" in out else "models"
