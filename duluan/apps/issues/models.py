@@ -37,9 +37,18 @@ class Issue(models.Model):
     )
     search_key = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by the issues app (hotness refresh, merges, splits): what the dashboard filters on.
+    channels = models.CharField(_("kênh"), max_length=200, blank=True, default="")  # " web news "
+    sentiment_counts = models.JSONField(default=dict, blank=True)
+    dominant_sentiment = models.CharField(_("sắc thái chủ đạo"), max_length=10, blank=True, default="")
+    hotness_at = models.DateTimeField(_("tính độ nóng lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["-hotness", "-last_seen"]
+        indexes = [
+            models.Index(fields=["-hotness", "-last_seen"], name="issues_issue_rank"),
+            models.Index(fields=["topic", "-hotness"], name="issues_issue_topic_rank"),
+        ]
         verbose_name = _("vấn đề")
         verbose_name_plural = _("vấn đề")
 
@@ -60,6 +69,7 @@ class IssueDay(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["issue", "day"], name="issues_issueday_unique")]
+        indexes = [models.Index(fields=["day", "issue"], name="issues_issueday_day")]
         ordering = ["day"]
 
     def __str__(self) -> str:
@@ -94,3 +104,111 @@ class ClustererState(models.Model):
 
     def __str__(self) -> str:
         return self.scope
+
+
+# --- added by the issues app: what the dashboard filters on, corrections, settings, bursts ------
+
+
+class CorrectionKind(models.TextChoices):
+    MERGE = "merge", _("Gộp vấn đề")
+    SPLIT = "split", _("Tách vấn đề")
+    RENAME = "rename", _("Đổi tên")
+    TOPIC = "topic", _("Xác nhận chủ đề")
+
+
+class Correction(models.Model):
+    """An official's correction of the engine: training data, and replayed when issues are rebuilt.
+
+    ``signal_ids`` are the signals the correction is about (moved by a merge or split, confirmed
+    by a topic); ``anchor_signal_id`` is a signal of the issue they went to (merge), so the
+    correction can be replayed after a re-clustering gives the issues new ids.
+    """
+
+    kind = models.CharField(_("loại"), max_length=10, choices=CorrectionKind.choices)
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="corrections")
+    target = models.ForeignKey(
+        Issue, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections_in"
+    )
+    signal_ids = models.JSONField(default=list, blank=True)
+    anchor_signal_id = models.BigIntegerField(null=True, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(_("lý do"), max_length=500, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("hiệu chỉnh của cán bộ")
+        verbose_name_plural = _("hiệu chỉnh của cán bộ")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.issue_id}"
+
+
+class HotnessSettings(models.Model):
+    """The hotness weights officials may edit (JSON of :class:`duluan.analysis.hotness.HotnessWeights`).
+
+    The newest active row is used; with none, the engine's shipped defaults.
+    """
+
+    name = models.CharField(_("tên"), max_length=100, default="Mặc định")
+    weights = models.JSONField(_("trọng số (JSON)"), default=dict)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("cấu hình độ nóng")
+        verbose_name_plural = _("cấu hình độ nóng")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from duluan.analysis.hotness import HotnessWeights
+
+        if not isinstance(self.weights, dict):
+            raise ValidationError({"weights": _("Cần một đối tượng JSON.")})
+        try:
+            HotnessWeights.from_dict(self.weights).validate()
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({"weights": str(exc)}) from None
+
+
+class BurstKind(models.TextChoices):
+    TOPIC = "topic", _("Chủ đề")
+    PLACE = "place", _("Địa bàn")
+
+
+class Burst(models.Model):
+    """A burst of signals on a topic or in a place (2025 commune), found by the CUSUM engine."""
+
+    kind = models.CharField(_("loại"), max_length=10, choices=BurstKind.choices)
+    key = models.CharField(_("mã"), max_length=40)
+    label = models.CharField(_("tên"), max_length=200, blank=True)
+    start = models.DateField()
+    end = models.DateField()
+    flagged_at = models.DateField()
+    peak = models.DateField()
+    observed = models.FloatField()
+    expected = models.FloatField()
+    score = models.FloatField()
+    ongoing = models.BooleanField(default=False)
+    explanation_vi = models.TextField()
+    explanation_en = models.TextField()
+    detected_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key", "start"], name="issues_burst_unique")]
+        indexes = [models.Index(fields=["-flagged_at"])]
+        ordering = ["-flagged_at", "kind", "key"]
+        verbose_name = _("đột biến")
+        verbose_name_plural = _("đột biến")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key} {self.start:%d/%m/%Y}"

@@ -1,0 +1,48 @@
+import pytest
+from django.core import mail
+
+from duluan.apps.issues.models import Alert, HotnessSettings
+from duluan.apps.issues.services import hotness_weights_current, issues_refresh_hotness
+
+
+@pytest.mark.django_db
+def test_a_surging_issue_turns_hot_with_reasons_and_coordinators_get_mail(
+    demo, make_issue, django_capture_on_commit_callbacks
+):
+    # given a coordinator with an e-mail address, and a quiet issue that surges over the last three days
+    demo["dieuphoi"].email = "dieuphoi@example.org"
+    demo["dieuphoi"].save(update_fields=["email"])
+    issue = make_issue("ngap ung", days=list(range(3, 30, 5)), per_day=1)
+    surge = make_issue("ngap ung moi", days=(0, 1, 2), per_day=8)
+    # when hotness is refreshed
+    with django_capture_on_commit_callbacks(execute=True):
+        result = issues_refresh_hotness()
+    # then the surging issue is hot, explained component by component, with a forecast and an alert
+    surge.refresh_from_db()
+    issue.refresh_from_db()
+    assert surge.hotness_level == "hot" and result.hot >= 1
+    assert {c["name"] for c in surge.hotness_components} >= {"volume", "growth", "negative"}
+    assert all(c["explanation_vi"] for c in surge.hotness_components)
+    assert round(sum(c["points"] for c in surge.hotness_components), 0) == round(surge.hotness, 0)
+    assert len(surge.forecast["mean"]) == 7 and all(
+        lo <= hi for lo, hi in zip(surge.forecast["lo95"], surge.forecast["hi95"], strict=True)
+    )
+    alert = Alert.objects.get(issue=surge, kind="became_hot")
+    assert any("phản ánh" in r for r in alert.reasons_vi)
+    assert len(mail.outbox) == 1 and surge.title in mail.outbox[0].subject
+    assert mail.outbox[0].to == ["dieuphoi@example.org"] and "Lý do" in mail.outbox[0].body
+    # and a second refresh raises no duplicate alert
+    with django_capture_on_commit_callbacks(execute=True):
+        issues_refresh_hotness()
+    assert Alert.objects.filter(issue=surge, kind="became_hot").count() == 1
+
+
+@pytest.mark.django_db
+def test_weights_from_the_admin_are_validated():
+    # given invalid weights
+    bad = HotnessSettings(name="x", weights={"hot_threshold": 10, "watch_threshold": 50})
+    # then validation refuses them, and valid ones are used
+    with pytest.raises(Exception, match="ngưỡng"):
+        bad.full_clean()
+    HotnessSettings.objects.create(name="ok", weights={"volume": 40})
+    assert hotness_weights_current().volume == 40

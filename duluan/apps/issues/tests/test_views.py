@@ -1,0 +1,80 @@
+import csv
+import io
+
+import pytest
+from docx import Document
+
+from duluan.apps.issues.services import issues_refresh_hotness
+
+
+@pytest.fixture
+def data(demo, make_issue):
+    merger = make_issue(
+        "thu tuc sau sap nhap", unit=("pre2025", "07201"), days=(0, 1, 2), per_day=6, topic="reorganisation"
+    )
+    other = make_issue("duong xau", unit=("2025", "09187"), days=(0, 5), per_day=2)
+    issues_refresh_hotness()
+    return {"merger": merger, "other": other, **demo}
+
+
+@pytest.mark.django_db
+def test_dashboard_filters_by_old_and_new_units_across_the_merger(client, data):
+    client.force_login(data["phantich"])
+    # when filtering by the pre-2025 commune or by its 2025 successor
+    old = client.get("/issues/", {"place": "pre2025:07201"}, HTTP_HX_REQUEST="true").content.decode()
+    new = client.get("/issues/", {"place": "2025:07210"}, HTTP_HX_REQUEST="true").content.decode()
+    # then the issue located in the old commune shows in both, the other issue in neither
+    for page in (old, new):
+        assert "thu tuc sau sap nhap" in page and "duong xau" not in page
+    # and accent-insensitive search finds it
+    found = client.get("/issues/", {"q": "SẮP nhập"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "thu tuc sau sap nhap" in found and "duong xau" not in found
+
+
+@pytest.mark.django_db
+def test_bad_filters_give_a_clear_message_and_unknown_issue_404(client, data):
+    client.force_login(data["phantich"])
+    response = client.get("/issues/", {"place": "xyz", "date_from": "31/02/2026"})
+    assert response.status_code == 400
+    assert "Địa bàn không hợp lệ" in response.content.decode()
+    assert client.get("/issues/999999/").status_code == 404
+    assert client.get("/api/issues/", {"place": "2025:00000"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_officer_sees_only_issues_of_their_commune(client, data):
+    # canbo.bacgiang works for phường Bắc Giang (2025), which took over pre-2025 Thọ Xương
+    client.force_login(data["canbo.bacgiang"])
+    assert client.get(f"/issues/{data['merger'].pk}/").status_code == 200
+    assert client.get(f"/issues/{data['other'].pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_issue_page_explains_hotness_and_draws_charts(client, data):
+    client.force_login(data["phantich"])
+    page = client.get(f"/issues/{data['merger'].pk}/").content.decode()
+    assert "Vì sao ở mức này" in page and "<svg" in page and "Phường Bắc Giang" in page
+    assert data["merger"].title in page
+
+
+@pytest.mark.django_db
+def test_exports_stream_without_personal_data(client, data):
+    client.force_login(data["phantich"])
+    response = client.get("/issues/export.csv", {"topic": "reorganisation"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 1 + 18 and "Mã tín hiệu" in rows[0]
+    assert not any(h.lower() in ("họ tên", "điện thoại", "email") for h in rows[0])
+    xlsx = client.get("/issues/export.xlsx")
+    assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
+
+
+@pytest.mark.django_db
+def test_weekly_brief_is_a_state_format_docx(client, data):
+    client.force_login(data["dieuphoi"])
+    response = client.get("/issues/brief/", {"from": "2026-01-01", "to": "2026-12-31"})
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Tình hình dư luận xã hội" in text and "CÁC VẤN ĐỀ NỔI BẬT" in text
+    assert client.get("/issues/brief/", {"from": "2026-02-10", "to": "2026-02-01"}).status_code == 400
