@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# The CI machine has 2 cores shared with a PostgreSQL server and a browser: generation speed and
+# per-example time say nothing about correctness there.
+settings.register_profile("duluan", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("duluan")
 
 
 @pytest.fixture(scope="session")

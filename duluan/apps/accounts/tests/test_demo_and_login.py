@@ -34,16 +34,16 @@ def test_demo_agencies_cover_the_province_and_every_commune(demo):
     assert not history.filter(is_active=True).exists()
 
 
-def test_seeding_twice_changes_nothing(demo):
-    agencies, users, events = Agency.objects.count(), User.objects.count(), AuditEvent.objects.count()
+def test_seeding_twice_changes_nothing(db):
+    # given a demo installation seeded once (units, agencies, officials and every app's demo data)
+    demo_seed()
+    counts = (Agency.objects.count(), User.objects.count(), AuditEvent.objects.count())
+    # when it is seeded again
     demo_agencies_seed()
     demo_users_seed()
     report = demo_seed()
-    assert (Agency.objects.count(), User.objects.count(), AuditEvent.objects.count()) == (
-        agencies,
-        users,
-        events,
-    )
+    # then nothing was added, not even an audit event
+    assert (Agency.objects.count(), User.objects.count(), AuditEvent.objects.count()) == counts
     assert report.units_loaded == 0
 
 
