@@ -26,6 +26,11 @@ def _limits_present(db):
 def demo(db):
     from duluan.apps.cases.demo import rules_seed, users_seed
 
+    if not AdminUnit.objects.filter(scheme="2025", code="09187").exists():
+        # a transactional test (ours or another app's) emptied the database: load the units again
+        from duluan.apps.geo.services import units_load
+
+        units_load()
     demo_agencies_seed()
     demo_users_seed()
     rules_seed()
