@@ -58,7 +58,9 @@ def _chart_png(view: selectors.PlanView) -> bytes | None:
     labels = [row.item.code for row in top][::-1]
     values = [float(row.progress.progress) for row in top][::-1]
     fig, ax = plt.subplots(figsize=(6.3, 0.35 * len(top) + 0.9), dpi=150)
-    ax.barh(labels, values, color=[colours[row.progress.status] for row in top][::-1])
+    positions = list(range(len(top)))
+    ax.barh(positions, values, color=[colours[row.progress.status] for row in top][::-1])
+    ax.set_yticks(positions, labels)  # codes such as "1" are labels, not numbers
     for y, value in enumerate(values):
         ax.text(min(value + 1, 92), y, f"{value:.0f}%", va="center", fontsize=8)
     ax.set_xlim(0, 100)
@@ -132,7 +134,7 @@ def plan_progress_docx(plan: Plan, *, as_of: date | None = None, issued_on: date
             ]
             for row in view.rows
         ],
-        widths=[12, 70, 28, 20, 16, 19],
+        widths=[10, 60, 27, 26, 16, 26],
     )
     indicators = [(row.item, ind) for row in view.rows for ind in row.item.indicators.all()]
     if indicators:

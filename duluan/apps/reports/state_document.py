@@ -433,6 +433,9 @@ class StateDocument:
             paragraph = cell.paragraphs[0]
             _paragraph_format(paragraph, before=2, after=2)
             _set_run_font(paragraph.add_run(str(text)), size=TABLE_PT, bold=True)
+        for row in table.rows:
+            # A row is never split across pages; long tables break between rows.
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         for row, values in zip(table.rows[1:], rows, strict=True):
             for cell, value in zip(row.cells, values, strict=True):
                 paragraph = cell.paragraphs[0]
