@@ -26,7 +26,14 @@ from typing import Any
 
 from duluan.analysis.pipeline import Document, Pipeline, run_guarded
 
-__all__ = ["DEFAULT_FACTORY", "DaskEngine", "LocalEngine", "PipelineFactory", "analyze_batch"]
+__all__ = [
+    "DEFAULT_FACTORY",
+    "DaskEngine",
+    "LocalEngine",
+    "PipelineFactory",
+    "analyze_batch",
+    "remember_pipeline",
+]
 
 DEFAULT_FACTORY = "duluan.analysis.pipeline:per_row_pipeline"
 
@@ -53,6 +60,11 @@ class PipelineFactory:
 
 # One per-row pipeline per worker process and factory: models load once, not per task.
 _PIPELINES: dict[PipelineFactory, Pipeline] = {}
+
+
+def remember_pipeline(factory: PipelineFactory, pipeline: Pipeline) -> None:
+    """Use an already built pipeline for ``factory`` in this process (avoids loading twice)."""
+    _PIPELINES[factory] = pipeline
 
 
 def analyze_batch(rows: list[Mapping[str, Any]], factory: PipelineFactory) -> list[Document]:

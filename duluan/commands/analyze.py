@@ -150,7 +150,7 @@ def analyze_file(
     from tqdm import tqdm
 
     from duluan.analysis.cluster import OnlineClusterer
-    from duluan.analysis.dask_engine import DaskEngine, LocalEngine, PipelineFactory
+    from duluan.analysis.dask_engine import DaskEngine, LocalEngine, PipelineFactory, remember_pipeline
     from duluan.analysis.pipeline import batched, ordered_pipeline, run_ordered
     from duluan.analysis.tabular import MESSAGES, Reject, RejectsWriter, input_format, open_writer, read_rows
 
@@ -163,11 +163,16 @@ def analyze_file(
         input_format(input_path)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
+    in_process = engine != "dask" and (workers or 1) <= 1
     try:
         # Load the models here first: a corrupt model is one clear error, not one per worker.
-        factory.build()
-    except Exception as exc:
+        checked = factory.build()
+    except Exception as exc:  # loaders raise many kinds; all mean "unusable model"
         raise ModelError(f"không nạp được mô hình ({type(exc).__name__}: {exc})") from exc
+    if in_process:
+        remember_pipeline(factory, checked)  # this process is the worker: keep the models
+    # Otherwise the workers load their own copy; this one is dropped so the driver stays small.
+    del checked
 
     clusterer = None
     state_path = Path(cluster_state) if cluster_state else None
