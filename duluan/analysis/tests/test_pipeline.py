@@ -171,3 +171,20 @@ def test_places_step_reports_units_with_offsets_into_the_original_text():
         assert doc.full_text[place["start"] : place["end"]] in place["name"]
     assert any(code.startswith("pre2025:") for code in doc.place_codes)
     assert any(code.startswith("2025:") for code in doc.place_codes)
+
+
+def test_sentiment_step_asks_the_model_not_to_explain():
+    # given a sentiment model whose predict can skip explanations
+    class Recording:
+        calls: list = []
+
+        def predict(self, texts, explain=True):
+            self.calls.append(explain)
+            return [Prediction("negative", 0.7) for _ in texts]
+
+    model = Recording()
+    # when the step runs
+    batch = SentimentStep(model)([Document("1", "Đường hỏng lâu rồi", normalised="Đường hỏng lâu rồi")])
+    # then explanations were not computed and the output keeps label and score
+    assert model.calls == [False]
+    assert batch[0].sentiment == {"label": "negative", "score": 0.7}
