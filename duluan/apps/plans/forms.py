@@ -31,7 +31,9 @@ class MultipleFileField(forms.FileField):
 
 class ReportForm(forms.Form):
     period_end = forms.DateField(
-        label=_("Tính đến ngày"), input_formats=DATE_INPUTS, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tính đến ngày"),
+        input_formats=DATE_INPUTS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     percent = forms.DecimalField(
         label=_("Tiến độ (%)"),

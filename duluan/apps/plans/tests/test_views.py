@@ -180,3 +180,20 @@ def test_api_lists_and_details_plans(client, demo, small_plan, other_officer):
     assert detail["items"][1]["parent_code"] == "1"
     _login(client, other_officer)
     assert client.get(f"/api/plans/{small_plan['plan'].pk}").status_code == 404
+
+
+def test_item_page_shows_reports_recorded_by_the_system(client, demo, small_plan, agency):
+    # given a past report recorded without a user (XLSX import or demo)
+    services.report_record_approved(
+        item=small_plan["a"],
+        agency=agency("bn-so-nn-mt"),
+        period_end=date(2026, 3, 31),
+        percent=Decimal(20),
+        narrative="x",
+    )
+    _login(client, demo["dieuphoi"])
+    # when
+    page = client.get(reverse("plans:item", args=[small_plan["a"].pk]))
+    # then
+    assert page.status_code == 200
+    assert "hệ thống" in page.content.decode()
