@@ -5,10 +5,12 @@ from news labelled two ways:
 
 1. *mapped sectors*: a sector of VNTC or TC201805 that the taxonomy maps onto a topic (e.g.
    ``Suc khoe`` → ``health``) labels its articles with that topic;
-2. *seed terms*: an article whose lead shows clear evidence for one topic (at least two distinct
-   seed terms of it, and twice the evidence of any other topic) gets that topic, which overrides
-   a broad mapped sector (a corruption case filed under law news becomes ``corruption``) and
-   labels articles of unmapped sectors. Articles of sectors mapped to the catch-all topic keep it.
+2. *seed terms*: an article of an unmapped sector whose lead shows clear evidence for one topic
+   (at least two distinct seed terms of it, and twice the evidence of any other topic) gets that
+   topic; in a mapped sector, another topic with two distinct seed terms and at least the mapped
+   topic's evidence takes the article (a corruption case filed under law news becomes
+   ``corruption``, an apartment-block dispute filed under real estate becomes ``construction``).
+   Articles of sectors mapped to the catch-all topic keep it.
 
 Rows of the gold set are excluded so the gold evaluation stays honest.
 """
@@ -57,6 +59,24 @@ def seed_label(taxonomy: Taxonomy, text: str, min_terms: int = 2, dominance: flo
     return None
 
 
+def _override(taxonomy: Taxonomy, lead: str, mapped: str) -> str:
+    """Keep a mapped sector's topic unless seed terms point at least as strongly elsewhere.
+
+    A broad sector holds articles of narrower topics ("Bất động sản" holds apartment-building
+    disputes, which are construction and urban order), so a topic with two distinct seed terms and
+    no less evidence than the mapped topic's takes the article.
+    """
+    matches = taxonomy.seed_matches(lead)
+    scores = {code: sum(min(c, 3) for c in terms.values()) for code, terms in matches.items()}
+    own = scores.get(mapped, 0)
+    best = max(
+        (code for code in scores if code != mapped and len(matches[code]) >= 2),
+        key=lambda code: scores[code],
+        default=None,
+    )
+    return best if best is not None and scores[best] >= own else mapped
+
+
 def bootstrap_topic_examples(
     taxonomy: Taxonomy,
     data_dir: str | Path | None = None,
@@ -91,8 +111,10 @@ def bootstrap_topic_examples(
             mapped = sectors.get(row.label) if row.label else None
             if mapped == taxonomy.default:
                 label = mapped
+            elif mapped is None:
+                label = seed_label(taxonomy, lead)
             else:
-                label = seed_label(taxonomy, lead) or mapped
+                label = _override(taxonomy, lead, mapped)
             if label is not None:
                 by_topic[label].append(lead)
     rng = random.Random(seed)

@@ -42,6 +42,7 @@ def prepare(text: str) -> str:
     """Return the form every feature is computed from: NFC, canonical tones, lower case.
 
     Tone placement matters: "hoà" and "hòa" must be one feature, and the corpora mix both.
+    Characters are kept one for one apart from NFC composition.
 
     Args:
         text: Any text (``None`` is treated as empty).
@@ -54,7 +55,7 @@ def prepare(text: str) -> str:
     text = str(text)
     if not text.isascii():
         text = canonical_tones(unicodedata.normalize("NFC", text))
-    return text.lower().replace(_DOC_SEP, " ")
+    return text.lower()
 
 
 def syllables(text: str) -> list[str]:
@@ -66,7 +67,7 @@ def syllables(text: str) -> list[str]:
     Returns:
         The syllables, lower case, in order.
     """
-    return _TOKEN_RE.findall(prepare(text))
+    return [t for t in _TOKEN_RE.findall(prepare(text)) if t != _DOC_SEP]
 
 
 def _mix64(keys: np.ndarray) -> np.ndarray:
@@ -149,8 +150,15 @@ class NgramFeaturizer:
         for start in range(0, len(texts), 4096):
             freq.update(_TOKEN_RE.findall(self._join(texts[start : start + 4096])))
         freq.pop(_DOC_SEP, None)
-        kept = [tok for tok, c in freq.most_common(_MAX_VOCAB) if c >= self.min_count]
-        self.vocabulary_ = {tok: i for i, tok in enumerate(kept)}
+        # Spellings that differ only in tone placement ("hoà", "hòa") share one id.
+        canonical = {tok: canonical_tones(tok) for tok in freq}
+        merged: Counter[str] = Counter()
+        for tok, c in freq.items():
+            merged[canonical[tok]] += c
+        kept = [tok for tok, c in merged.most_common(_MAX_VOCAB) if c >= self.min_count]
+        ids = {tok: i for i, tok in enumerate(kept)}
+        self.vocabulary_ = {tok: ids[canon] for tok, canon in canonical.items() if canon in ids}
+        self.vocabulary_.update(ids)
         self.vocabulary_[_DOC_SEP] = -2
         blocks = [self._counts(self._analyse(texts[s : s + 4096])) for s in range(0, len(texts), 4096)]
         counts = sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, self.n_features_))
@@ -232,7 +240,14 @@ class NgramFeaturizer:
 
     @staticmethod
     def _join(texts: Iterable[str]) -> str:
-        return (" " + _DOC_SEP + " ").join(prepare(t) for t in texts)
+        # The whole batch is lower-cased (and NFC-composed if needed) in one pass; tone placement
+        # is handled per distinct syllable by the vocabulary (see ``_fit``), which is far cheaper
+        # than rewriting every document.
+        parts = [t if t and _DOC_SEP not in t else (t or "").replace(_DOC_SEP, " ") for t in texts]
+        joined = (" " + _DOC_SEP + " ").join(parts)
+        if not unicodedata.is_normalized("NFC", joined):
+            joined = unicodedata.normalize("NFC", joined)
+        return joined.lower()
 
     def _analyse(self, texts: Sequence[str]) -> _Batch:
         n_docs = len(texts)
@@ -241,6 +256,16 @@ class NgramFeaturizer:
         # -1: unknown syllable; -2: document separator (in the vocabulary). Both break n-grams.
         get = self.vocabulary_.get
         ids = np.fromiter(map(get, tokens, repeat(-1)), np.int64, len(tokens))
+        unknown = np.flatnonzero(ids == -1)
+        if unknown.size:
+            # A spelling not seen in training may still be a known syllable with its tone mark
+            # placed the other way.
+            retry: dict[str, int] = {}
+            for i in unknown:
+                tok = tokens[i]
+                if tok not in retry:
+                    retry[tok] = get(canonical_tones(tok), -1) if not tok.isascii() else -1
+                ids[i] = retry[tok]
         tok_doc = np.cumsum(ids == -2)
         docs, feats, starts, lens = [], [], [], []
         lo, hi = self.word_ngram_range
@@ -264,7 +289,7 @@ class NgramFeaturizer:
         char = [np.zeros(0, np.int64)] * 4
         chars = ""
         if self.char_ngram_range:
-            chars = _NON_WORD_RE.sub(" ", joined)
+            chars = _NON_WORD_RE.sub(" ", canonical_tones(joined))
             char = self._char_ngrams(chars)
         return _Batch(n_docs, *word, tokens, *char, chars)
 
