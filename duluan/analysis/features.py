@@ -211,8 +211,36 @@ class NgramFeaturizer:
         Returns:
             One tuple of ``(term, contribution)`` pairs per text, largest first, positive only.
         """
+        x, batch = self.transform_batch(texts)
+        return self.explain_matrix(x, batch, weights, columns, top)
+
+    def transform_batch(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, _Batch]:
+        """Like :meth:`transform`, also returning the n-gram occurrences for :meth:`explain_matrix`.
+
+        Args:
+            texts: Texts to featurise.
+
+        Returns:
+            ``(matrix, batch)``.
+        """
         batch = self._analyse(texts)
-        x = self._weigh(self._counts(batch))
+        return self._weigh(self._counts(batch)), batch
+
+    def explain_matrix(
+        self, x: sp.csr_matrix, batch: _Batch, weights: np.ndarray, columns: np.ndarray, top: int = 5
+    ) -> list[tuple[tuple[str, float], ...]]:
+        """:meth:`explain` on a matrix already computed by :meth:`transform_batch` (no second pass).
+
+        Args:
+            x: The matrix.
+            batch: Its n-gram occurrences.
+            weights: ``(n_features_, n_columns)`` weights.
+            columns: Column of ``weights`` to explain, per row.
+            top: Terms per row.
+
+        Returns:
+            As :meth:`explain`.
+        """
         rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
         contrib = x.data * weights[x.indices, np.asarray(columns)[rows]]
         # Officials read words: character n-grams count in the score but are not named.

@@ -183,9 +183,24 @@ class LinearTextClassifier:
         Returns:
             ``(labels, scores)`` arrays of length ``len(texts)``.
         """
-        proba = self.predict_proba(texts)
-        best = proba.argmax(axis=1)
-        return self.classes_[best], proba[np.arange(best.size), best]
+        labels, scores, _ = self._predict(texts, explain=False)
+        return labels, scores
+
+    def _predict(self, texts: Sequence[str], explain: bool) -> tuple[np.ndarray, np.ndarray, list]:
+        """Labels, calibrated scores and (optionally) explaining terms, one feature pass per batch."""
+        texts = ["" if t is None else str(t) for t in texts]
+        best = np.empty(len(texts), dtype=np.int64)
+        scores = np.empty(len(texts), dtype=np.float64)
+        terms: list = []
+        for s in range(0, len(texts), _BATCH):
+            x, batch = self.featurizer_.transform_batch(texts[s : s + _BATCH])
+            proba = softmax((x @ self.coef_ + self.intercept_).astype(np.float64) * self.temperature_, axis=1)
+            top = proba.argmax(axis=1)
+            best[s : s + _BATCH] = top
+            scores[s : s + _BATCH] = proba[np.arange(top.size), top]
+            if explain:
+                terms.extend(self.featurizer_.explain_matrix(x, batch, self.coef_, top, top=self.top_terms))
+        return self.classes_[best], scores, terms if explain else [()] * len(texts)
 
     def explain(self, texts: Sequence[str], labels: Sequence[str]) -> list[tuple[tuple[str, float], ...]]:
         """Name the terms that pushed each text most towards the given label.

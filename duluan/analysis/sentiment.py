@@ -288,18 +288,18 @@ class SentimentClassifier(LinearTextClassifier):
         lexicon = self.lexicon or ComplaintLexicon.load(None)
         return [lexicon.score("" if t is None else str(t)) for t in texts]
 
-    def predict(self, texts: Sequence[str], explain: bool = True) -> list[SentimentPrediction]:
+    def predict(self, texts: Sequence[str], explain: bool = False) -> list[SentimentPrediction]:
         """Classify texts and measure their anger/complaint intensity.
 
         Args:
             texts: Texts.
-            explain: Also name the n-grams behind each label.
+            explain: Also name the n-grams behind each label (off by default: the intensity
+                terms already explain what officials look at).
 
         Returns:
             One :class:`SentimentPrediction` per text.
         """
-        labels, scores = self.predict_labels(texts)
-        terms = self.explain(texts, labels) if explain else [()] * len(labels)
+        labels, scores, terms = self._predict(texts, explain)
         heat = self.intensity(texts)
         return [
             SentimentPrediction(str(lab), float(sc), h, h_terms, t)

@@ -60,8 +60,7 @@ class TopicClassifier(LinearTextClassifier):
         Returns:
             One :class:`TopicPrediction` per text, in order.
         """
-        labels, scores = self.predict_labels(texts)
-        terms = self.explain(texts, labels) if explain else [()] * len(labels)
+        labels, scores, terms = self._predict(texts, explain)
         return [
             TopicPrediction(str(lab), float(sc), t) for lab, sc, t in zip(labels, scores, terms, strict=True)
         ]

@@ -68,7 +68,7 @@ def test_toy_classifier_gives_label_score_intensity_and_terms(tmp_path):
     texts, labels = map(list, zip(*TOY, strict=True))
     clf = SentimentClassifier(lexicon=lexicon(), min_count=1, calibration_fraction=0).fit(texts, labels)
     # when it reads a new complaint
-    [pred] = clf.predict(["dân rất bức xúc vì không ai giải quyết"])
+    [pred] = clf.predict(["dân rất bức xúc vì không ai giải quyết"], explain=True)
     # then it is negative with a probability, an intensity and the words behind both
     assert isinstance(pred, SentimentPrediction)
     assert pred.label == "negative" and 0 < pred.score <= 1
