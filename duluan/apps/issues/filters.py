@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django import forms
 from django.utils import timezone
@@ -34,12 +35,18 @@ PERIODS = [
 ]
 
 
+@lru_cache(maxsize=1)
+def _topics() -> tuple[tuple[str, str], ...]:
+    # The taxonomy file is read once per process (officials' edits take effect on restart).
+    return tuple((t.code, t.label_vi) for t in load_taxonomy().topics)
+
+
 def topic_choices() -> list[tuple[str, str]]:
-    return [("", _("Mọi chủ đề"))] + [(t.code, t.label_vi) for t in load_taxonomy().topics]
+    return [("", _("Mọi chủ đề")), *_topics()]
 
 
 def topic_labels() -> dict[str, str]:
-    return {t.code: t.label_vi for t in load_taxonomy().topics}
+    return dict(_topics())
 
 
 class IssueFilterForm(forms.Form):

@@ -18,7 +18,6 @@ from django.utils import timezone
 from duluan.adminunits import PRE2025, SCHEME_2025
 from duluan.apps.core.text import search_key
 from duluan.apps.geo.models import AdminUnit, Level
-from duluan.apps.geo.selectors import counts_to_2025_units
 from duluan.apps.intake.models import Signal
 from duluan.apps.intake.permissions import signal_list_for_user
 
@@ -26,7 +25,7 @@ from .filters import IssueFilters, place_unit_ids
 from .models import Alert, Burst, Correction, CorrectionKind, HotnessLevel, Issue, IssueDay
 from .permissions import ALL, issue_list_for_user, visible_unit_ids
 
-PAGE_SIZE = 50
+PAGE_SIZE = 30
 REPRESENTATIVES = 10
 REPRESENTATIVE_SCAN = 3000
 
@@ -205,7 +204,7 @@ def issue_places(issue: Issue) -> tuple[list[Place], float]:
         elif scheme == PRE2025:
             old[code] += n
     if old:
-        for code, n in counts_to_2025_units(dict(old)).items():
+        for code, n in _to_2025_communes(dict(old)).items():
             if code == "?":
                 elsewhere += n
             else:
@@ -227,6 +226,25 @@ def issue_places(issue: Issue) -> tuple[list[Place], float]:
     ]
     places.sort(key=lambda p: (-p.count, p.name))
     return places, elsewhere
+
+
+_SUCCESSIONS: dict[str, tuple[float, list]] = {}
+SUCCESSIONS_TTL = 600.0
+
+
+def _to_2025_communes(counts: dict[str, float]) -> dict[str, float]:
+    """:func:`~duluan.apps.geo.selectors.counts_to_2025_units`, with the succession table kept
+    in the process for :data:`SUCCESSIONS_TTL` seconds (it changes only when units are reloaded;
+    reading its ~10,000 rows on every issue page would cost more than the rest of the page)."""
+    import time
+
+    from duluan.adminunits import map_counts_to_2025
+    from duluan.apps.geo.selectors import successions_as_records
+
+    cached = _SUCCESSIONS.get("records")
+    if cached is None or time.monotonic() - cached[0] > SUCCESSIONS_TTL:
+        _SUCCESSIONS["records"] = cached = (time.monotonic(), successions_as_records())
+    return map_counts_to_2025(counts, cached[1], level=Level.COMMUNE)
 
 
 def _group_key(channel: str, external_id: str, group: str) -> str:

@@ -1,0 +1,394 @@
+"""Dashboard and issue-page latency with many signals and issues, on PostgreSQL.
+
+    url=$(bash scripts/pg-throwaway.sh start /tmp/pg-bench 55431)
+    DATABASE_URL=$url .venv/bin/python bench/bench_dashboard.py --signals 1000000 --issues 50000
+    bash scripts/pg-throwaway.sh stop /tmp/pg-bench
+
+Steps (each timed and printed):
+1. migrate, load the administrative units;
+2. synthetic but realistic rows with COPY: issues with a topic and a life span, signals spread
+   over them (a few big issues, many small), over 365 days, in Bắc Ninh's 2025 communes and the
+   pre-2025 communes of Bắc Giang and Bắc Ninh, with channels and sentiments;
+3. the precomputed aggregates (Issue counters, IssueDay, issue units) in SQL, then the issues
+   app's own ``issues_update_mix`` and ``issues_refresh_hotness`` on the ``--refresh`` most
+   recently active issues (the scheduled job's real code);
+4. real HTTP servers (``--workers`` ``manage.py runserver`` processes, threaded, DEBUG off) and
+   a simple threaded client: ``--users`` concurrent logged-in analysts for ``--seconds``, each
+   pausing ``--think`` seconds (±50 %) between requests (0 = back to back), looping over
+   dashboard variants (no filter, topic, pre-2025 commune, 2025 commune, search, period,
+   channel + sentiment, page 2) and issue pages. Prints p50/p95/max per page kind and overall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duluan.config.settings.local")
+
+TOPIC_WORDS = {
+    "land": "bồi thường giải phóng mặt bằng đất đai chậm",
+    "environment": "ô nhiễm khói bụi mùi hôi rác thải",
+    "construction": "xây dựng trái phép lấn chiếm vỉa hè",
+    "transport": "đường hỏng ổ gà ngập úng ùn tắc",
+    "admin_procedures": "thủ tục hành chính chậm trễ hồ sơ",
+    "reorganisation": "sáp nhập tỉnh đổi địa chỉ giấy tờ con dấu",
+    "health": "bệnh viện quá tải thuốc bảo hiểm y tế",
+    "education": "trường học thu phí sĩ số lớp",
+    "labour_social": "lương trợ cấp việc làm công nhân",
+    "security_order": "trộm cắp đánh nhau an ninh trật tự",
+    "utilities": "mất điện nước sạch sinh hoạt",
+    "economy": "giá cả tăng cao chợ doanh nghiệp",
+    "agriculture": "lúa ngô dịch bệnh gia súc thủy lợi",
+    "other": "ý kiến khác đề nghị",
+}
+CHANNELS = ["web", "open311", "hotline", "voter_meeting", "news", "social", "email"]
+CHANNEL_WEIGHTS = [20, 5, 15, 5, 15, 35, 5]
+SENTIMENTS = ["negative", "neutral", "positive"]
+
+
+def say(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def generate(n_signals: int, n_issues: int, seed: int = 7) -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from duluan.apps.core.text import search_key
+    from duluan.apps.geo.models import AdminUnit, Level
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    new_units = list(
+        AdminUnit.objects.filter(scheme="2025", province_code="24", level=Level.COMMUNE).values_list(
+            "pk", flat=True
+        )
+    )
+    old_units = list(
+        AdminUnit.objects.filter(
+            scheme="pre2025", province_code__in=["24", "27"], level=Level.COMMUNE
+        ).values_list("pk", flat=True)
+    )
+    topics = list(TOPIC_WORDS)
+    t0 = time.perf_counter()
+    # issues: a life span inside the last 365 days; sizes Zipf-like so a few issues are big
+    issues = []
+    for _ in range(n_issues):
+        topic = rng.choice(topics)
+        start = rng.uniform(0, 365)
+        span = min(start, rng.expovariate(1 / 20))
+        home = rng.choice(new_units) if rng.random() < 0.8 else rng.choice(old_units)
+        issues.append((topic, start, span, home))
+    weights = [1 / (k + 1) ** 0.8 for k in range(n_issues)]
+    rng.shuffle(weights)
+    buf = io.StringIO()
+    for i, (topic, _start, _span, _home) in enumerate(issues):
+        title = f"Vấn đề {i} {TOPIC_WORDS[topic]}"
+        buf.write(
+            "\t".join(
+                [
+                    title,
+                    "f",
+                    f"bench:{i}",
+                    topic,
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "normal",
+                    "[]",
+                    "{}",
+                    "[]",
+                    search_key(title),
+                    now.isoformat(),
+                    "",
+                    "{}",
+                    "",
+                ]
+            )
+            + "\n"
+        )
+    with connection.cursor() as cur:
+        cur.execute("SELECT coalesce(max(id), 0) FROM issues_issue")
+        first_id = cur.fetchone()[0] + 1
+        with cur.connection.cursor().copy(
+            "COPY issues_issue (title, title_confirmed, cluster_key, topic, signal_count, negative_share, "
+            "intensity, source_count, place_count, hotness, hotness_level, hotness_components, forecast, "
+            "summary_terms, search_key, updated_at, channels, sentiment_counts, dominant_sentiment) "
+            "FROM STDIN"
+        ) as copy:
+            copy.write(buf.getvalue())
+    say(f"  {n_issues} issues written in {time.perf_counter() - t0:.1f} s")
+
+    t0 = time.perf_counter()
+    chosen = rng.choices(range(n_issues), weights=weights, k=n_signals)
+    cols = (
+        "channel, external_id, content_hash, source, title, text, text_masked, search_key, created_at, "
+        "received_at, unit_id, place_text, topic, topic_terms, topic_confirmed, sentiment, intensity, "
+        "places, near_duplicate_group, tracking_code, extra, issue_id"
+    )
+    batch = 100_000
+    with connection.cursor() as cur:
+        for start in range(0, n_signals, batch):
+            buf = io.StringIO()
+            for k in range(start, min(start + batch, n_signals)):
+                i = chosen[k]
+                topic, begin, span, home = issues[i]
+                ago = begin - rng.uniform(0, span)
+                created = now - timedelta(days=ago, seconds=rng.uniform(0, 3600))
+                unit = (
+                    home
+                    if rng.random() < 0.7
+                    else (rng.choice(new_units) if rng.random() < 0.8 else rng.choice(old_units))
+                )
+                sentiment = rng.choices(SENTIMENTS, weights=[55, 35, 10])[0]
+                channel = rng.choices(CHANNELS, weights=CHANNEL_WEIGHTS)[0]
+                text = f"Người dân phản ánh {TOPIC_WORDS[topic]} số {k} vấn đề {i}"
+                group = f"bench:g{i}:{k % 7}" if k % 3 == 0 else ""
+                buf.write(
+                    f"{channel}\tb{k}\th{k}\tnguon-{k % 50}\t\t{text}\t{text}\t{search_key(text)}\t"
+                    f"{created.isoformat()}\t{created.isoformat()}\t{unit}\t\t{topic}\t[]\tf\t{sentiment}\t"
+                    f"{rng.random():.3f}\t[]\t{group}\t\t{{}}\t{first_id + i}\n"
+                )
+            with cur.connection.cursor().copy(f"COPY intake_signal ({cols}) FROM STDIN") as copy:
+                copy.write(buf.getvalue())
+            done = min(start + batch, n_signals)
+            say(f"  signals {done:,} / {n_signals:,} ({time.perf_counter() - t0:.0f} s)")
+    say(f"  {n_signals} signals written in {time.perf_counter() - t0:.1f} s")
+
+
+AGGREGATES = [
+    """UPDATE issues_issue i SET signal_count = s.n, first_seen = s.f, last_seen = s.l,
+         negative_share = s.neg, intensity = s.inten, source_count = s.src, place_count = s.plc
+       FROM (SELECT issue_id, count(*) n, min(created_at) f, max(created_at) l,
+                    avg((sentiment = 'negative')::int) neg, avg(coalesce(intensity, 0)) inten,
+                    count(DISTINCT channel || ':' || source) src, count(DISTINCT unit_id) plc
+             FROM intake_signal WHERE issue_id IS NOT NULL GROUP BY issue_id) s
+       WHERE s.issue_id = i.id""",
+    """INSERT INTO issues_issueday (issue_id, day, count, negative, intensity_sum, sources, places)
+       SELECT issue_id, (created_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, count(*),
+              sum((sentiment = 'negative')::int), sum(coalesce(intensity, 0)),
+              count(DISTINCT channel || ':' || source), count(DISTINCT unit_id)
+       FROM intake_signal WHERE issue_id IS NOT NULL GROUP BY 1, 2
+       ON CONFLICT (issue_id, day) DO NOTHING""",
+    """INSERT INTO issues_issue_units (issue_id, adminunit_id)
+       SELECT DISTINCT issue_id, unit_id FROM intake_signal WHERE issue_id IS NOT NULL AND unit_id IS NOT NULL
+       ON CONFLICT DO NOTHING""",
+    "ANALYZE",
+]
+
+
+def aggregates(refresh: int) -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from duluan.apps.issues.models import Issue
+    from duluan.apps.issues.services import issues_refresh_hotness, issues_update_mix
+
+    t0 = time.perf_counter()
+    with connection.cursor() as cur:
+        for sql in AGGREGATES:
+            cur.execute(sql)
+    say(f"  SQL aggregates (Issue counters, IssueDay, issue units) in {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
+    ids = list(Issue.objects.values_list("pk", flat=True))
+    issues_update_mix(ids)
+    say(f"  issues_update_mix over {len(ids)} issues in {time.perf_counter() - t0:.1f} s")
+    recent = list(Issue.objects.order_by("-last_seen").values_list("pk", flat=True)[:refresh])
+    t0 = time.perf_counter()
+    result = issues_refresh_hotness(now=timezone.now(), issue_ids=recent)
+    took = time.perf_counter() - t0
+    say(
+        f"  issues_refresh_hotness on the {len(recent)} most recently active issues: {took:.1f} s "
+        f"({1000 * took / max(len(recent), 1):.1f} ms/issue) — {result.summary()}"
+    )
+
+
+def session_cookie(username: str) -> str:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from duluan.apps.accounts.models import User
+
+    user = User.objects.get(username=username)
+    s = SessionStore()
+    s[SESSION_KEY] = str(user.pk)
+    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s.create()
+    return s.session_key
+
+
+def load_test(users: int, seconds: float, port: int, workers: int, think: float) -> None:
+    from duluan.apps.issues.models import Issue
+
+    env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    # One `runserver` process per worker (threaded): gunicorn is not a dependency of the platform,
+    # so N processes on N ports stand in for N web workers behind a balancer.
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port + w}", "--noreload"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for w in range(workers)
+    ]
+    bases = [f"http://127.0.0.1:{port + w}" for w in range(workers)]
+    try:
+        for base in bases:
+            for _ in range(120):
+                try:
+                    urllib.request.urlopen(base + "/accounts/login/", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+        cookie = session_cookie("phantich")
+        hot = list(
+            Issue.objects.filter(merged_into__isnull=True)
+            .order_by("-hotness")
+            .values_list("pk", flat=True)[:200]
+        )
+        big = list(Issue.objects.order_by("-signal_count").values_list("pk", flat=True)[:50])
+        pages = [
+            ("dashboard", "/issues/"),
+            ("dashboard", "/issues/?topic=land"),
+            ("dashboard", "/issues/?place=pre2025:07201"),
+            ("dashboard", "/issues/?place=2025:07210"),
+            ("dashboard", "/issues/?q=ngap+ung"),
+            ("dashboard", "/issues/?period=30"),
+            ("dashboard", "/issues/?channel=social&sentiment=negative"),
+            ("dashboard", "/issues/?topic=transport&period=7&page=2"),
+        ]
+        timings: dict[str, list[float]] = {}
+        errors = []
+        lock = threading.Lock()
+
+        opener = urllib.request.build_opener()
+        opener.addheaders = [("Cookie", f"sessionid={cookie}")]
+        for base in bases:  # warm up every worker on every page kind (imports, caches)
+            for _, path in [*pages, ("issue", f"/issues/{hot[0]}/")] if hot else pages:
+                opener.open(base + path, timeout=60).read()
+        stop = time.perf_counter() + seconds
+
+        def worker(n: int):
+            rng = random.Random(n)
+            base = bases[n % len(bases)]
+            while time.perf_counter() < stop:
+                if think:
+                    time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+                if rng.random() < 0.5:
+                    kind, path = rng.choice(pages)
+                else:
+                    kind, path = "issue", f"/issues/{rng.choice(hot if rng.random() < 0.7 else big)}/"
+                t = time.perf_counter()
+                try:
+                    with opener.open(base + path, timeout=30) as r:
+                        r.read()
+                        ok = r.status == 200
+                except Exception as exc:
+                    ok = False
+                    errors.append(f"{path}: {exc}")
+                took = time.perf_counter() - t
+                with lock:
+                    if ok:
+                        timings.setdefault(kind, []).append(took)
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(users)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - t0
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+
+    def pct(xs, q):
+        xs = sorted(xs)
+        return 1000 * xs[min(len(xs) - 1, int(q * len(xs)))]
+
+    everything = [x for xs in timings.values() for x in xs]
+    say(
+        f"load: {users} concurrent users (threaded urllib client, think time {think:g} s ±50 %), "
+        f"{workers} runserver process(es), {wall:.0f} s, {len(everything)} requests"
+    )
+    for kind, xs in [*sorted(timings.items()), ("all", everything)]:
+        if xs:
+            say(
+                f"  {kind:9s} n={len(xs):5d}  p50={pct(xs, 0.5):6.0f} ms  p95={pct(xs, 0.95):6.0f} ms  "
+                f"max={1000 * max(xs):6.0f} ms  mean={1000 * statistics.mean(xs):6.0f} ms"
+            )
+    say(f"  errors: {len(errors)}" + (f" e.g. {errors[0]}" if errors else ""))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--signals", type=int, default=1_000_000)
+    parser.add_argument("--issues", type=int, default=50_000)
+    parser.add_argument("--refresh", type=int, default=2000, help="issues scored by the real refresh service")
+    parser.add_argument("--users", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2, help="web server processes (one per core)")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between a user's requests (s)")
+    parser.add_argument("--reuse", action="store_true", help="keep the rows already generated")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        say("This benchmark needs PostgreSQL: DATABASE_URL=postgres://… (scripts/pg-throwaway.sh)")
+        return 2
+    setup_django()
+    from django.core.management import call_command
+
+    from duluan.apps.accounts.demo import demo_agencies_seed, demo_users_seed
+    from duluan.apps.geo.models import AdminUnit
+    from duluan.apps.geo.services import units_load
+    from duluan.apps.intake.models import Signal
+
+    say(
+        f"bench_dashboard: {args.signals:,} signals, {args.issues:,} issues ({datetime.now():%Y-%m-%d %H:%M})"
+    )
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    if not AdminUnit.objects.exists():
+        units_load()
+    demo_agencies_seed()
+    demo_users_seed()
+    say(f"  migrate, units, agencies and users in {time.perf_counter() - t0:.1f} s")
+    if not (args.reuse and Signal.objects.exists()):
+        generate(args.signals, args.issues)
+        aggregates(args.refresh)
+    say(f"rows: {Signal.objects.count():,} signals")
+    load_test(args.users, args.seconds, args.port, args.workers, args.think)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
