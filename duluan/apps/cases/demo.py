@@ -239,6 +239,15 @@ STORIES = [
         ),
     ),
     Story(
+        "land",
+        Kind.COMPLAINT2,
+        "Khiếu nại lần hai quyết định giải quyết bồi thường đất",
+        (
+            "Không đồng ý với quyết định giải quyết khiếu nại lần đầu về bồi thường đất nông nghiệp, "
+            "tôi đề nghị xem xét lại giá đất bồi thường và hỗ trợ chuyển đổi nghề."
+        ),
+    ),
+    Story(
         "health",
         Kind.FEEDBACK,
         "Trạm y tế xã thiếu thuốc điều trị bệnh mạn tính",

@@ -54,6 +54,7 @@ def _race(*jobs):
 @pytest.fixture
 def slow_apply(monkeypatch):
     """Make every action hold its transaction a moment after reading, so two writers overlap."""
+
     def apply_slowly(action, original_apply):
         def apply(case, **kwargs):
             time.sleep(0.3)
@@ -65,7 +66,7 @@ def slow_apply(monkeypatch):
         monkeypatch.setattr(action, "apply", apply_slowly(action, action.apply))
 
 
-def test_two_officers_accept_at_once_exactly_one_wins(demo, open_case, slow_apply):
+def _story_two_officers_accept_at_once_exactly_one_wins(demo, open_case):
     # given a received case and two officials of the lead agency
     case = open_case()
     officer, head = demo["canbo.nnmt"], demo["lanhdao.nnmt"]
@@ -85,7 +86,7 @@ def test_two_officers_accept_at_once_exactly_one_wins(demo, open_case, slow_appl
     assert AuditEvent.objects.filter(object_id=str(case.pk), action="case.accept").count() == 1
 
 
-def test_two_different_changes_at_once_both_survive(demo, open_case, slow_apply):
+def _story_two_different_changes_at_once_both_survive(demo, open_case):
     # given an accepted case
     case = open_case(kind="complaint1", topic="land", title="Khiếu nại thu hồi đất")
     officer, head = demo["canbo.nnmt"], demo["lanhdao.nnmt"]
@@ -107,7 +108,7 @@ def test_two_different_changes_at_once_both_survive(demo, open_case, slow_apply)
     assert case.version == 4
 
 
-def test_a_writer_holding_an_old_version_is_refused(demo, open_case, slow_apply):
+def _story_a_writer_holding_an_old_version_is_refused(demo, open_case):
     case = open_case()
     officer, head = demo["canbo.nnmt"], demo["lanhdao.nnmt"]
     results = _race(
@@ -127,3 +128,10 @@ def test_a_writer_holding_an_old_version_is_refused(demo, open_case, slow_apply)
     assert sum(isinstance(r, CaseError) for r in results) == 1
     case.refresh_from_db()
     assert case.version == 2
+
+
+def test_concurrent_writers_never_lose_a_change(demo, open_case, slow_apply):
+    """One transactional test for the three stories: each such test empties the database after it."""
+    _story_two_officers_accept_at_once_exactly_one_wins(demo, open_case)
+    _story_two_different_changes_at_once_both_survive(demo, open_case)
+    _story_a_writer_holding_an_old_version_is_refused(demo, open_case)
