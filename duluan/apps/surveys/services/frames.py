@@ -179,7 +179,7 @@ def synthetic_villages(unit_code: str, population: int, *, urban: bool) -> list[
     """A plausible, seeded list of villages for a commune with no village data (demo frames)."""
     rng = np.random.default_rng(zlib.crc32(unit_code.encode()))
     adults = max(round(population * ADULT_SHARE), 60)
-    count = int(np.clip(round(population / 3000), 6, 30))
+    count = int(np.clip(round(population / 3000), 8, 30))  # more than any stage-2 sample
     shares = rng.dirichlet(np.full(count, 6.0))
     sizes = np.maximum((shares * adults).round().astype(int), 40)
     prefix = "Tổ dân phố" if urban else "Thôn"
