@@ -1,0 +1,402 @@
+"""Reads of the campaigns app: lists, output summaries, the calendar, the effect's data, notes."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from duluan.adminunits import PRE2025, SCHEME_2025
+from duluan.apps.core.text import search_key
+from duluan.apps.geo.models import AdminUnit, Level, Succession
+
+from . import effect as effect_engine
+from .models import Acknowledgement, Campaign, NoteStatus, OrientationNote, Output, OutputStatus
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+# -- campaigns ---------------------------------------------------------------------------------
+
+
+def campaign_list(queryset: QuerySet[Campaign]) -> list[Campaign]:
+    return list(
+        queryset.select_related("lead_agency", "plan_item")
+        .annotate(
+            n_outputs=Count("outputs", distinct=True),
+            n_delivered=Count("outputs", filter=Q(outputs__status=OutputStatus.DELIVERED), distinct=True),
+        )
+        .order_by("-start_on", "pk")
+    )
+
+
+@dataclass
+class ChannelRow:
+    channel: str
+    planned: int = 0
+    delivered: int = 0
+    outputs: int = 0
+    delivered_outputs: int = 0
+    attendance: int = 0
+    reach: int = 0
+
+
+def outputs_by_channel(campaign: Campaign) -> list[ChannelRow]:
+    """Planned and delivered quantities, attendance and reach per channel."""
+    rows: dict[str, ChannelRow] = {}
+    for o in campaign.outputs.select_related("channel").order_by("channel__position", "channel__code"):
+        row = rows.setdefault(o.channel.name, ChannelRow(o.channel.name))
+        row.outputs += 1
+        row.planned += o.planned_quantity
+        if o.status == OutputStatus.DELIVERED:
+            row.delivered_outputs += 1
+            row.delivered += o.delivered_quantity or 0
+            row.attendance += o.attendance or 0
+            row.reach += o.reach or 0
+    return list(rows.values())
+
+
+def campaign_outputs(campaign: Campaign) -> list[Output]:
+    return list(
+        campaign.outputs.select_related("channel", "unit", "agency")
+        .prefetch_related("evidence")
+        .order_by("planned_on", "pk")
+    )
+
+
+def campaign_units(campaign: Campaign) -> list[AdminUnit]:
+    return list(campaign.target_units.select_related("parent").order_by("scheme", "code"))
+
+
+# -- calendar ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Day:
+    day: date
+    in_month: bool
+    outputs: list = field(default_factory=list)
+    campaigns: list = field(default_factory=list)
+
+
+@dataclass
+class Month:
+    first: date
+    weeks: list[list[Day]]
+    previous: date
+    next: date
+    campaigns: list[Campaign]
+
+
+def month_of(value: str | None, today: date | None = None) -> date:
+    """The first day of the month named ``YYYY-MM`` (today's month when absent or malformed)."""
+    today = today or timezone.localdate()
+    try:
+        year, month = (int(x) for x in (value or "").split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        return today.replace(day=1)
+
+
+def calendar_month(queryset: QuerySet[Campaign], first: date) -> Month:
+    """A Monday-first month grid with the outputs (on their delivered, else planned, day) and the
+    campaigns running each day."""
+    weeks_dates = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    start, end = weeks_dates[0][0], weeks_dates[-1][-1]
+    campaigns = list(
+        queryset.filter(start_on__lte=end, end_on__gte=start)
+        .select_related("lead_agency")
+        .order_by("start_on", "pk")
+    )
+    outputs = (
+        Output.objects.filter(campaign__in=queryset)
+        .filter(
+            Q(delivered_on__range=(start, end)) | Q(delivered_on__isnull=True, planned_on__range=(start, end))
+        )
+        .select_related("channel", "campaign")
+        .order_by("pk")
+    )
+    by_day = defaultdict(list)
+    for o in outputs:
+        by_day[o.day].append(o)
+    weeks = [
+        [
+            Day(
+                d,
+                d.month == first.month,
+                by_day.get(d, []),
+                [c for c in campaigns if c.start_on <= d <= c.end_on],
+            )
+            for d in week
+        ]
+        for week in weeks_dates
+    ]
+    prev = (first - timedelta(days=1)).replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return Month(first, weeks, prev, nxt, campaigns)
+
+
+# -- effect ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Before, during, after as [start, end) dates; the later ones are cut at today."""
+
+    bounds: tuple[tuple[date, date], tuple[date, date], tuple[date, date]]
+
+    @property
+    def days(self) -> tuple[float, float, float]:
+        return tuple(float(max((e - s).days, 0)) for s, e in self.bounds)
+
+
+def campaign_periods(campaign: Campaign, today: date | None = None) -> Periods:
+    """Before = as long as the campaign, just before it; after = as long, just after it."""
+    today = today or timezone.localdate()
+    length = timedelta(days=(campaign.end_on - campaign.start_on).days + 1)
+    start, stop = campaign.start_on, campaign.end_on + timedelta(days=1)
+    horizon = today + timedelta(days=1)
+    before = (start - length, min(start, horizon))
+    during = (start, max(start, min(stop, horizon)))
+    after = (stop, max(stop, min(stop + length, horizon)))
+    return Periods((before, during, after))
+
+
+def _aware(d: date) -> datetime:
+    return datetime.combine(d, time.min, tzinfo=VN)
+
+
+def home_communes(province_code: str | None = None) -> dict[int, AdminUnit]:
+    code = province_code or settings.DULUAN_HOME_PROVINCE
+    return {
+        u.pk: u
+        for u in AdminUnit.objects.filter(scheme=SCHEME_2025, level=Level.COMMUNE, province_code=code).only(
+            "pk", "code", "name", "lat", "lon", "province_code"
+        )
+    }
+
+
+def _old_to_new(new_ids) -> dict[int, int]:
+    """Each pre-2025 commune → the 2025 commune that took the largest share of it."""
+    best: dict[int, tuple[float, int]] = {}
+    for old, new, share in Succession.objects.filter(
+        new_id__in=new_ids, old__level=Level.COMMUNE
+    ).values_list("old_id", "new_id", "share"):
+        if old not in best or (share, -new) > (best[old][0], -best[old][1]):
+            best[old] = (share, new)
+    return {old: new for old, (_, new) in best.items()}
+
+
+def targeted_2025_communes(campaign: Campaign, communes: dict[int, AdminUnit]) -> set[int]:
+    """The 2025 communes a campaign's places cover (units of either scheme, any level)."""
+    out: set[int] = set()
+    roots = list(campaign.target_units.all())
+    for unit in roots:
+        if unit.scheme == SCHEME_2025:
+            if unit.level == Level.COMMUNE:
+                out.add(unit.pk)
+            else:
+                out |= {pk for pk, u in communes.items() if u.province_code == unit.province_code}
+            continue
+        # A pre-2025 unit: its communes (itself if a commune) → every 2025 commune they went into.
+        ids, frontier = {unit.pk}, {unit.pk}
+        while frontier:
+            frontier = (
+                set(AdminUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+            )
+            ids |= frontier
+        out |= set(
+            Succession.objects.filter(
+                old_id__in=ids, old__level=Level.COMMUNE, new_id__in=communes
+            ).values_list("new_id", flat=True)
+        )
+    return out & set(communes)
+
+
+def theme_filter(campaign: Campaign) -> Q:
+    """Signals about the campaign's theme: one of its topic codes, or a keyword (accent-insensitive)."""
+    q = Q(pk__in=[])
+    if campaign.topic_codes:
+        q |= Q(topic__in=campaign.topic_codes)
+    for word in campaign.keywords:
+        key = search_key(word)
+        if key:
+            q |= Q(search_key__contains=key)
+    return q
+
+
+@dataclass
+class EffectView:
+    result: effect_engine.EffectResult
+    periods: Periods
+    targeted: int
+    comparison: int
+    unplaced: int
+    weekly: list[tuple[date, int, int]]  # week start, targeted signals, comparison signals
+    topic_rows: list[tuple[str, list[int]]]  # topic label, counts by (group, period)
+    statements: list[str]
+
+
+def campaign_effect(
+    campaign: Campaign, *, today: date | None = None, seed: int = effect_engine.SEED
+) -> EffectView:
+    """The campaign's theme signals before/during/after, targeted vs the province's other
+    communes, and the DiD estimates (see :mod:`duluan.apps.campaigns.effect`)."""
+    from duluan.analysis.taxonomy import load_taxonomy
+    from duluan.apps.intake.models import Sentiment, Signal
+
+    periods = campaign_periods(campaign, today)
+    communes = home_communes()
+    targeted = targeted_2025_communes(campaign, communes)
+    comparison = set(communes) - targeted
+    old_map = _old_to_new(communes)
+    lo, hi = periods.bounds[0][0], periods.bounds[2][1]
+    rows = (
+        Signal.objects.filter(theme_filter(campaign), created_at__gte=_aware(lo), created_at__lt=_aware(hi))
+        .filter(duplicate_of__isnull=True)
+        .order_by()
+        .values_list("unit_id", "unit__scheme", "created_at", "sentiment", "topic")
+    )
+    keys, per, neg, top, when = [], [], [], [], []
+    unplaced = 0
+    edges = [b[0] for b in periods.bounds] + [periods.bounds[2][1]]
+    for unit_id, scheme, created, sentiment, topic in rows.iterator(chunk_size=5000):
+        commune = unit_id if unit_id in communes else (old_map.get(unit_id) if scheme == PRE2025 else None)
+        if commune is None:
+            unplaced += 1
+            continue
+        day = timezone.localtime(created, VN).date()
+        p = next((i for i in range(3) if edges[i] <= day < edges[i + 1]), None)
+        if p is None:
+            continue
+        keys.append(commune)
+        per.append(p)
+        neg.append(sentiment == Sentiment.NEGATIVE)
+        top.append(topic)
+        when.append(day)
+    result = effect_engine.campaign_effect(
+        commune=keys,
+        period=per,
+        negative=neg,
+        targeted_communes=sorted(targeted),
+        comparison_communes=sorted(comparison),
+        period_days=periods.days,
+        topic=top,
+        seed=seed,
+    )
+    # Weekly series (Monday weeks) for the timeline chart.
+    weekly_counts: dict[date, list[int]] = {}
+    week0 = lo - timedelta(days=lo.weekday())
+    w = week0
+    while w < hi:
+        weekly_counts[w] = [0, 0]
+        w += timedelta(days=7)
+    for k, d in zip(keys, when, strict=True):
+        wk = d - timedelta(days=d.weekday())
+        weekly_counts.setdefault(wk, [0, 0])[0 if k in targeted else 1] += 1
+    weekly = [(d, a, b) for d, (a, b) in sorted(weekly_counts.items())]
+    labels = {t.code: t.label_vi for t in load_taxonomy().topics}
+    totals: dict[str, list[int]] = {}
+    order = [(g, p) for g in (effect_engine.TARGETED, effect_engine.COMPARISON) for p in range(3)]
+    for i, cell in enumerate(order):
+        for code, n in result.topics.get(cell, {}).items():
+            totals.setdefault(code, [0] * 6)[i] += n
+    topic_rows = sorted(
+        ((labels.get(code, code or "—"), counts) for code, counts in totals.items()), key=lambda r: -sum(r[1])
+    )[:8]
+    statements = [
+        effect_engine.statement_vi(result.estimate(m, c))
+        for c in (effect_engine.DURING, effect_engine.AFTER)
+        for m in ("share_negative", "volume")
+    ]
+    return EffectView(
+        result, periods, len(targeted), len(comparison), unplaced, weekly, topic_rows, statements
+    )
+
+
+# -- surveys -----------------------------------------------------------------------------------
+
+SURVEY_NOT_AVAILABLE = (
+    "Chưa có số liệu khảo sát về mức độ biết và ủng hộ: các đợt khảo sát hiện chưa có câu hỏi "
+    "về nhận biết và ủng hộ nội dung tuyên truyền gắn với chiến dịch."
+)
+
+
+def campaign_survey(campaign: Campaign) -> dict:
+    """Awareness and support from a survey round covering the campaign, when the surveys app
+    provides such items; today it does not, so this says so."""
+    return {"available": False, "message": SURVEY_NOT_AVAILABLE}
+
+
+# -- orientation notes -------------------------------------------------------------------------
+
+
+def orientation_notes_for_issue(issue, *, user=None) -> list[OrientationNote]:
+    """Orientation notes about ``issue`` (or an issue merged into it).
+
+    With ``user``, the notes that user may see (drafts included for their authors' agency);
+    without, only approved or delivered notes. For the issues app's hot-issue page.
+    """
+    from .permissions import note_queryset_for_user
+
+    issue_ids = (
+        [issue.pk, *issue.merged_from.values_list("pk", flat=True)]
+        if hasattr(issue, "merged_from")
+        else [issue.pk]
+    )
+    qs = OrientationNote.objects.filter(issue_id__in=issue_ids)
+    if user is None:
+        qs = qs.filter(status__in=[NoteStatus.APPROVED, NoteStatus.DELIVERED])
+    else:
+        qs = qs.filter(pk__in=note_queryset_for_user(user).values("pk"))
+    return list(qs.select_related("agency").order_by("-created_at", "-pk"))
+
+
+def note_list(queryset: QuerySet[OrientationNote]) -> list[OrientationNote]:
+    return list(
+        queryset.select_related("agency", "issue", "campaign")
+        .annotate(
+            n_acks=Count("acknowledgements", distinct=True), n_recipients=Count("recipients", distinct=True)
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass
+class RecipientRow:
+    agency: object
+    acknowledgements: list[Acknowledgement]
+
+
+def note_readers(note: OrientationNote) -> list[RecipientRow]:
+    """Each recipient agency with who acknowledged and when."""
+    acks = defaultdict(list)
+    for a in note.acknowledgements.select_related("user", "agency").order_by("at"):
+        acks[a.agency_id].append(a)
+    return [RecipientRow(a, acks.get(a.pk, [])) for a in note.recipients.order_by("code")]
+
+
+def hot_issues(limit: int = 50):
+    from duluan.apps.issues.models import HotnessLevel, Issue
+
+    return list(
+        Issue.objects.filter(merged_into__isnull=True)
+        .filter(Q(hotness_level=HotnessLevel.HOT) | Q(hotness_level=HotnessLevel.WATCH))
+        .order_by("-hotness")[:limit]
+    )
+
+
+def outputs_totals(campaign: Campaign) -> dict:
+    agg = campaign.outputs.aggregate(
+        planned=Sum("planned_quantity"),
+        delivered=Sum("delivered_quantity", filter=Q(status=OutputStatus.DELIVERED)),
+        attendance=Sum("attendance", filter=Q(status=OutputStatus.DELIVERED)),
+        reach=Sum("reach", filter=Q(status=OutputStatus.DELIVERED)),
+    )
+    return {k: v or 0 for k, v in agg.items()}

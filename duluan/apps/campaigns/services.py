@@ -1,0 +1,614 @@
+"""Writes of the campaigns app: validate, save in one transaction, audit, notify on commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from duluan.apps.accounts.models import Agency
+from duluan.apps.audit.services import audit_record
+from duluan.apps.core.text import nfc, search_key
+from duluan.apps.geo.models import AdminUnit
+
+from . import permissions
+from .models import (
+    Acknowledgement,
+    Campaign,
+    Channel,
+    Evidence,
+    NoteStatus,
+    OrientationNote,
+    Output,
+    OutputKind,
+    OutputStatus,
+)
+
+ERROR_TITLE = "Cần nêu tên chiến dịch."
+ERROR_THEME = "Cần nêu chủ đề tuyên truyền."
+ERROR_END_BEFORE_START = "Ngày kết thúc không được trước ngày bắt đầu."
+ERROR_NO_THEME_MATCH = "Cần ít nhất một mã chủ đề dư luận hoặc một từ khóa để đo hiệu quả."
+ERROR_TOPIC_CODE = "Mã chủ đề không có trong danh mục: {code!r}."
+ERROR_NOT_CREATOR = "Chỉ điều phối viên hoặc lãnh đạo cơ quan mới được tạo chiến dịch."
+ERROR_NOT_RECORDER = "Chỉ điều phối viên hoặc cán bộ cơ quan chủ trì, phối hợp mới được ghi nhận sản phẩm."
+ERROR_NO_CHANNEL = "Cần chọn kênh truyền thông."
+ERROR_CHANNEL_INACTIVE = "Kênh truyền thông này không còn được sử dụng."
+ERROR_OUTPUT_TITLE = "Cần nêu nội dung sản phẩm."
+ERROR_BAD_KIND = "Loại sản phẩm không hợp lệ: {value!r}."
+ERROR_PLANNED_OUTSIDE = "Ngày dự kiến ({day}) phải nằm trong thời gian chiến dịch ({start} – {end})."
+ERROR_DELIVERED_BEFORE_START = "Ngày thực hiện ({day}) trước ngày bắt đầu chiến dịch ({start})."
+ERROR_DELIVERED_FUTURE = "Ngày thực hiện ({day}) chưa đến."
+ERROR_NEGATIVE = "{field} không được âm."
+ERROR_DELIVERED_ZERO = "Sản phẩm đã thực hiện phải có số lượng ít nhất là 1."
+ERROR_ALREADY_DELIVERED = "Sản phẩm này đã được ghi nhận thực hiện."
+ERROR_EVIDENCE_EMPTY = "Minh chứng cần một tệp hoặc một đường dẫn."
+ERROR_EVIDENCE_URL = "Đường dẫn minh chứng phải bắt đầu bằng http:// hoặc https://."
+ERROR_NOT_AUTHOR = "Chỉ điều phối viên mới được soạn và gửi thông tin định hướng."
+ERROR_NOTE_FIELDS = "Cần nêu tiêu đề, tình hình, quan điểm chính thức và nội dung cần thông tin."
+ERROR_NOTE_NOT_EDITABLE = "Chỉ sửa được thông tin định hướng đang dự thảo hoặc bị trả lại."
+ERROR_NOTE_NOT_SUBMITTED = "Thông tin định hướng này không ở trạng thái chờ duyệt."
+ERROR_NOTE_NOT_APPROVED = "Chỉ gửi được thông tin định hướng đã được duyệt."
+ERROR_NOT_DECIDER = "Chỉ lãnh đạo cơ quan soạn thảo (hoặc cấp trên) mới được duyệt hoặc trả lại."
+ERROR_RETURN_REASON = "Cần nêu lý do trả lại."
+ERROR_NO_RECIPIENTS = "Cần chọn ít nhất một cơ quan nhận."
+ERROR_NOT_RECIPIENT = "Chỉ cán bộ của cơ quan nhận mới xác nhận đã đọc thông tin định hướng đã gửi."
+
+NEGATIVE_FIELDS = {
+    "planned_quantity": "Số lượng kế hoạch",
+    "delivered_quantity": "Số lượng đã thực hiện",
+    "attendance": "Số người tham dự",
+    "reach": "Lượt tiếp cận",
+}
+
+
+def _clean_list(values: Sequence[str] | None) -> list[str]:
+    out: list[str] = []
+    for v in values or ():
+        v = nfc(v)
+        if v and v not in out:
+            out.append(v)
+    return out
+
+
+def campaign_snapshot(c: Campaign) -> dict:
+    return {
+        "title": c.title,
+        "start_on": c.start_on.isoformat(),
+        "end_on": c.end_on.isoformat(),
+        "lead_agency": c.lead_agency.code,
+        "topic_codes": c.topic_codes,
+        "keywords": c.keywords,
+        "target_units": sorted(f"{u.scheme}:{u.code}" for u in c.target_units.all()),
+        "channels": sorted(c.channels.values_list("code", flat=True)),
+        "plan_item": c.plan_item_id,
+    }
+
+
+def campaign_create(
+    *,
+    actor,
+    title: str,
+    theme: str,
+    start_on: date,
+    end_on: date,
+    lead_agency: Agency,
+    objectives: str = "",
+    key_messages: str = "",
+    audiences: str = "",
+    topic_codes: Sequence[str] = (),
+    keywords: Sequence[str] = (),
+    target_units: Sequence[AdminUnit] = (),
+    channels: Sequence[Channel] = (),
+    partner_agencies: Sequence[Agency] = (),
+    plan_item=None,
+    request=None,
+) -> Campaign:
+    """Create a campaign; its theme (topic codes + keywords) is what its effect is measured on."""
+    from duluan.analysis.taxonomy import load_taxonomy
+
+    if actor is not None and not permissions.can_create_campaigns(actor):
+        raise PermissionDenied(ERROR_NOT_CREATOR)
+    title, theme = nfc(title), nfc(theme)
+    errors = []
+    if not title:
+        errors.append(ERROR_TITLE)
+    if not theme:
+        errors.append(ERROR_THEME)
+    if start_on and end_on and end_on < start_on:
+        errors.append(ERROR_END_BEFORE_START)
+    codes = _clean_list(topic_codes)
+    known = set(load_taxonomy().codes)
+    errors += [ERROR_TOPIC_CODE.format(code=c) for c in codes if c not in known]
+    words = [w for w in _clean_list(keywords) if search_key(w)]
+    if not codes and not words:
+        errors.append(ERROR_NO_THEME_MATCH)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            title=title[:300],
+            theme=theme,
+            objectives=nfc(objectives),
+            key_messages=nfc(key_messages),
+            audiences=nfc(audiences),
+            topic_codes=codes,
+            keywords=words,
+            start_on=start_on,
+            end_on=end_on,
+            lead_agency=lead_agency,
+            plan_item=plan_item,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        campaign.target_units.set(target_units)
+        campaign.channels.set(channels)
+        campaign.partner_agencies.set(partner_agencies)
+        audit_record(
+            action="campaigns.campaign_create",
+            actor=actor,
+            obj=campaign,
+            after=campaign_snapshot(campaign),
+            request=request,
+        )
+    return campaign
+
+
+def _check_counts(**counts) -> list[str]:
+    return [
+        ERROR_NEGATIVE.format(field=NEGATIVE_FIELDS[k]) for k, v in counts.items() if v is not None and v < 0
+    ]
+
+
+def _check_delivery(campaign: Campaign, delivered_on: date, today: date) -> list[str]:
+    errors = []
+    if delivered_on < campaign.start_on:
+        errors.append(
+            ERROR_DELIVERED_BEFORE_START.format(
+                day=f"{delivered_on:%d/%m/%Y}", start=f"{campaign.start_on:%d/%m/%Y}"
+            )
+        )
+    if delivered_on > today:
+        errors.append(ERROR_DELIVERED_FUTURE.format(day=f"{delivered_on:%d/%m/%Y}"))
+    return errors
+
+
+def output_snapshot(o: Output) -> dict:
+    return {
+        "channel": o.channel.code,
+        "kind": o.kind,
+        "title": o.title,
+        "status": o.status,
+        "planned_on": o.planned_on.isoformat(),
+        "planned_quantity": o.planned_quantity,
+        "delivered_on": o.delivered_on.isoformat() if o.delivered_on else None,
+        "delivered_quantity": o.delivered_quantity,
+        "attendance": o.attendance,
+        "reach": o.reach,
+    }
+
+
+def output_create(
+    *,
+    campaign: Campaign,
+    actor,
+    channel: Channel | None,
+    kind: str,
+    title: str,
+    planned_on: date,
+    planned_quantity: int = 1,
+    delivered_on: date | None = None,
+    delivered_quantity: int | None = None,
+    attendance: int | None = None,
+    reach: int | None = None,
+    unit: AdminUnit | None = None,
+    agency: Agency | None = None,
+    note: str = "",
+    evidence_url: str = "",
+    evidence_file=None,
+    today: date | None = None,
+    request=None,
+) -> Output:
+    """Plan an output, or record one already delivered (``delivered_on`` given), with evidence."""
+    if actor is not None and not permissions.can_record_outputs(actor, campaign):
+        raise PermissionDenied(ERROR_NOT_RECORDER)
+    today = today or timezone.localdate()
+    title = nfc(title)
+    errors = []
+    if channel is None:
+        errors.append(ERROR_NO_CHANNEL)
+    elif not channel.is_active:
+        errors.append(ERROR_CHANNEL_INACTIVE)
+    if kind not in OutputKind.values:
+        errors.append(ERROR_BAD_KIND.format(value=kind))
+    if not title:
+        errors.append(ERROR_OUTPUT_TITLE)
+    errors += _check_counts(
+        planned_quantity=planned_quantity,
+        delivered_quantity=delivered_quantity,
+        attendance=attendance,
+        reach=reach,
+    )
+    if planned_on is not None and not (campaign.start_on <= planned_on <= campaign.end_on):
+        errors.append(
+            ERROR_PLANNED_OUTSIDE.format(
+                day=f"{planned_on:%d/%m/%Y}",
+                start=f"{campaign.start_on:%d/%m/%Y}",
+                end=f"{campaign.end_on:%d/%m/%Y}",
+            )
+        )
+    if delivered_on is not None:
+        errors += _check_delivery(campaign, delivered_on, today)
+        if delivered_quantity is None:
+            delivered_quantity = planned_quantity
+        if delivered_quantity is not None and delivered_quantity == 0:
+            errors.append(ERROR_DELIVERED_ZERO)
+    if evidence_url and not evidence_url.lower().startswith(("http://", "https://")):
+        errors.append(ERROR_EVIDENCE_URL)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        delivered = delivered_on is not None
+        output = Output.objects.create(
+            campaign=campaign,
+            channel=channel,
+            kind=kind,
+            title=title[:300],
+            planned_on=planned_on,
+            planned_quantity=planned_quantity,
+            status=OutputStatus.DELIVERED if delivered else OutputStatus.PLANNED,
+            delivered_on=delivered_on,
+            delivered_quantity=delivered_quantity if delivered else None,
+            attendance=attendance,
+            reach=reach,
+            unit=unit,
+            agency=agency,
+            note=nfc(note),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            delivered_by=actor if delivered and getattr(actor, "is_authenticated", False) else None,
+        )
+        audit_record(
+            action="campaigns.output_create",
+            actor=actor,
+            obj=output,
+            after=output_snapshot(output),
+            request=request,
+        )
+        if evidence_url or evidence_file:
+            _evidence_add(
+                output=output, actor=actor, title="", url=evidence_url, file=evidence_file, request=request
+            )
+    return output
+
+
+def output_deliver(
+    *,
+    output: Output,
+    actor,
+    delivered_on: date,
+    delivered_quantity: int | None = None,
+    attendance: int | None = None,
+    reach: int | None = None,
+    today: date | None = None,
+    request=None,
+) -> Output:
+    """Record that a planned output was delivered, with its figures."""
+    campaign = output.campaign
+    if actor is not None and not permissions.can_record_outputs(actor, campaign):
+        raise PermissionDenied(ERROR_NOT_RECORDER)
+    today = today or timezone.localdate()
+    errors = _check_counts(delivered_quantity=delivered_quantity, attendance=attendance, reach=reach)
+    if delivered_on is None:
+        errors.append(ERROR_DELIVERED_FUTURE.format(day="—"))
+    else:
+        errors += _check_delivery(campaign, delivered_on, today)
+    if delivered_quantity == 0:
+        errors.append(ERROR_DELIVERED_ZERO)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Output.objects.select_for_update().select_related("channel").get(pk=output.pk)
+        if locked.status == OutputStatus.DELIVERED:
+            raise ValidationError(ERROR_ALREADY_DELIVERED)
+        before = output_snapshot(locked)
+        locked.status = OutputStatus.DELIVERED
+        locked.delivered_on = delivered_on
+        locked.delivered_quantity = (
+            delivered_quantity if delivered_quantity is not None else locked.planned_quantity
+        )
+        locked.attendance = attendance
+        locked.reach = reach
+        locked.delivered_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.save(
+            update_fields=[
+                "status",
+                "delivered_on",
+                "delivered_quantity",
+                "attendance",
+                "reach",
+                "delivered_by",
+            ]
+        )
+        audit_record(
+            action="campaigns.output_deliver",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after=output_snapshot(locked),
+            request=request,
+        )
+    return locked
+
+
+def _evidence_add(*, output: Output, actor, title: str, url: str, file, request) -> Evidence:
+    name = nfc(title) or (getattr(file, "name", "") or url)[:200]
+    evidence = Evidence(
+        output=output,
+        title=name[:200],
+        url=url or "",
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if file is not None:
+        evidence.file.save(getattr(file, "name", "minh-chung"), file, save=False)
+    evidence.save()
+    audit_record(
+        action="campaigns.evidence_add",
+        actor=actor,
+        obj=evidence,
+        after={
+            "output": output.pk,
+            "title": evidence.title,
+            "url": evidence.url,
+            "file": evidence.file.name or "",
+        },
+        request=request,
+    )
+    return evidence
+
+
+def evidence_add(
+    *, output: Output, actor, title: str = "", url: str = "", file=None, request=None
+) -> Evidence:
+    """Attach a file or a link proving an output was delivered."""
+    if actor is not None and not permissions.can_record_outputs(actor, output.campaign):
+        raise PermissionDenied(ERROR_NOT_RECORDER)
+    url = nfc(url)
+    if not url and file is None:
+        raise ValidationError(ERROR_EVIDENCE_EMPTY)
+    if url and not url.lower().startswith(("http://", "https://")):
+        raise ValidationError(ERROR_EVIDENCE_URL)
+    with transaction.atomic():
+        return _evidence_add(output=output, actor=actor, title=title, url=url, file=file, request=request)
+
+
+# -- orientation notes ---------------------------------------------------------------------------
+
+NOTE_FIELDS = ("title", "facts", "position", "talking_points", "avoid")
+
+
+def note_snapshot(n: OrientationNote) -> dict:
+    return {
+        "status": n.status,
+        "title": n.title,
+        "issue": n.issue_id,
+        "campaign": n.campaign_id,
+        "recipients": sorted(n.recipients.values_list("code", flat=True)) if n.pk else [],
+    }
+
+
+def _note_text(title, facts, position, talking_points, avoid) -> dict:
+    values = {
+        "title": nfc(title)[:300],
+        "facts": nfc(facts),
+        "position": nfc(position),
+        "talking_points": nfc(talking_points),
+        "avoid": nfc(avoid),
+    }
+    if not all(values[k] for k in ("title", "facts", "position", "talking_points")):
+        raise ValidationError(ERROR_NOTE_FIELDS)
+    return values
+
+
+def _require_author(actor) -> None:
+    if not permissions.can_draft_notes(actor):
+        raise PermissionDenied(ERROR_NOT_AUTHOR)
+
+
+def note_create(
+    *,
+    actor,
+    title: str,
+    facts: str,
+    position: str,
+    talking_points: str,
+    avoid: str = "",
+    issue=None,
+    campaign: Campaign | None = None,
+    recipients: Sequence[Agency] = (),
+    request=None,
+) -> OrientationNote:
+    """A coordinator drafts an orientation note (status draft), for the issue it is about."""
+    _require_author(actor)
+    values = _note_text(title, facts, position, talking_points, avoid)
+    with transaction.atomic():
+        note = OrientationNote.objects.create(
+            **values, issue=issue, campaign=campaign, agency_id=actor.agency_id, author=actor
+        )
+        note.recipients.set(recipients)
+        audit_record(
+            action="campaigns.note_create", actor=actor, obj=note, after=note_snapshot(note), request=request
+        )
+    return note
+
+
+def note_update(
+    *,
+    note: OrientationNote,
+    actor,
+    title: str,
+    facts: str,
+    position: str,
+    talking_points: str,
+    avoid: str = "",
+    recipients: Sequence[Agency] | None = None,
+    request=None,
+) -> OrientationNote:
+    _require_author(actor)
+    values = _note_text(title, facts, position, talking_points, avoid)
+    with transaction.atomic():
+        locked = OrientationNote.objects.select_for_update().get(pk=note.pk)
+        if locked.status not in (NoteStatus.DRAFT, NoteStatus.RETURNED):
+            raise ValidationError(ERROR_NOTE_NOT_EDITABLE)
+        before = {k: getattr(locked, k) for k in NOTE_FIELDS} | note_snapshot(locked)
+        for k, v in values.items():
+            setattr(locked, k, v)
+        locked.save(update_fields=[*values, "updated_at"])
+        if recipients is not None:
+            locked.recipients.set(recipients)
+        audit_record(
+            action="campaigns.note_update",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after=values | note_snapshot(locked),
+            request=request,
+        )
+    return locked
+
+
+def _transition(note, actor, *, allowed, to, action, reason="", request=None, extra=None, error):
+    with transaction.atomic():
+        locked = OrientationNote.objects.select_for_update().get(pk=note.pk)
+        if locked.status not in allowed:
+            raise ValidationError(error)
+        before = note_snapshot(locked)
+        locked.status = to
+        fields = ["status", "updated_at"]
+        for k, v in (extra or {}).items():
+            setattr(locked, k, v)
+            fields.append(k)
+        locked.save(update_fields=fields)
+        audit_record(
+            action=action,
+            actor=actor,
+            obj=locked,
+            before=before,
+            after=note_snapshot(locked),
+            reason=reason,
+            request=request,
+        )
+    return locked
+
+
+def note_submit(*, note: OrientationNote, actor, request=None) -> OrientationNote:
+    """Draft (or returned) → submitted, for a head's approval."""
+    _require_author(actor)
+    return _transition(
+        note,
+        actor,
+        allowed=(NoteStatus.DRAFT, NoteStatus.RETURNED),
+        to=NoteStatus.SUBMITTED,
+        action="campaigns.note_submit",
+        extra={"submitted_at": timezone.now()},
+        error=ERROR_NOTE_NOT_EDITABLE,
+        request=request,
+    )
+
+
+def note_approve(*, note: OrientationNote, actor, request=None) -> OrientationNote:
+    if not permissions.can_decide_note(actor, note):
+        raise PermissionDenied(ERROR_NOT_DECIDER)
+    return _transition(
+        note,
+        actor,
+        allowed=(NoteStatus.SUBMITTED,),
+        to=NoteStatus.APPROVED,
+        action="campaigns.note_approve",
+        extra={"decided_by": actor, "decided_at": timezone.now(), "return_reason": ""},
+        error=ERROR_NOTE_NOT_SUBMITTED,
+        request=request,
+    )
+
+
+def note_return(*, note: OrientationNote, actor, reason: str, request=None) -> OrientationNote:
+    if not permissions.can_decide_note(actor, note):
+        raise PermissionDenied(ERROR_NOT_DECIDER)
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationError(ERROR_RETURN_REASON)
+    return _transition(
+        note,
+        actor,
+        allowed=(NoteStatus.SUBMITTED,),
+        to=NoteStatus.RETURNED,
+        action="campaigns.note_return",
+        reason=reason,
+        extra={"decided_by": actor, "decided_at": timezone.now(), "return_reason": reason},
+        error=ERROR_NOTE_NOT_SUBMITTED,
+        request=request,
+    )
+
+
+def _notify_recipients(note_id: int) -> None:
+    note = OrientationNote.objects.get(pk=note_id)
+    emails = [e for e in note.recipients.values_list("email", flat=True) if e]
+    if emails:
+        send_mail(
+            subject=f"Thông tin định hướng: {note.title}",
+            message=(
+                "Cơ quan của đồng chí nhận được thông tin định hướng mới trên Dư Luận. "
+                "Đề nghị đăng nhập để đọc và xác nhận đã đọc."
+            ),
+            from_email=None,
+            recipient_list=emails,
+            fail_silently=True,
+        )
+
+
+def note_deliver(
+    *, note: OrientationNote, actor, recipients: Sequence[Agency] | None = None, request=None
+) -> OrientationNote:
+    """Approved → delivered to the chosen agencies (their mailboxes are told on commit)."""
+    _require_author(actor)
+    with transaction.atomic():
+        if recipients is not None:
+            if note.status != NoteStatus.APPROVED:
+                raise ValidationError(ERROR_NOTE_NOT_APPROVED)
+            note.recipients.set(recipients)
+        if not note.recipients.exists():
+            raise ValidationError(ERROR_NO_RECIPIENTS)
+        delivered = _transition(
+            note,
+            actor,
+            allowed=(NoteStatus.APPROVED,),
+            to=NoteStatus.DELIVERED,
+            action="campaigns.note_deliver",
+            extra={"delivered_at": timezone.now()},
+            error=ERROR_NOTE_NOT_APPROVED,
+            request=request,
+        )
+        transaction.on_commit(lambda: _notify_recipients(delivered.pk))
+    return delivered
+
+
+def note_acknowledge(*, note: OrientationNote, actor, request=None) -> Acknowledgement:
+    """The reader confirms they read the note; once per person (a second call returns the first)."""
+    if not permissions.can_acknowledge_note(actor, note):
+        raise PermissionDenied(ERROR_NOT_RECIPIENT)
+    with transaction.atomic():
+        existing = Acknowledgement.objects.filter(note=note, user=actor).first()
+        if existing is not None:
+            return existing
+        ack = Acknowledgement.objects.create(
+            note=note, user=actor, agency_id=actor.agency_id, at=timezone.now()
+        )
+        audit_record(
+            action="campaigns.note_acknowledge",
+            actor=actor,
+            obj=note,
+            after={"user": actor.get_username(), "agency": actor.agency.code if actor.agency else None},
+            request=request,
+        )
+    return ack
