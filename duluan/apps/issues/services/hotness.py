@@ -213,6 +213,34 @@ def bursts_detect(*, today: date) -> dict[tuple[str, str], list[EngineBurst]]:
     return found
 
 
+def bursts_stored(*, today: date) -> dict[tuple[str, str], list[EngineBurst]]:
+    """The bursts the last full refresh stored (recent ones), as the engine's objects.
+
+    A partial refresh (after an ingest batch) uses these instead of re-reading every signal of
+    the last :data:`BURST_DAYS` days; the scheduled full refresh detects them afresh.
+    """
+    found: dict[tuple[str, str], list[EngineBurst]] = {}
+    for b in Burst.objects.filter(end__gte=today - timedelta(days=BURST_KEEP_DAYS)).order_by(
+        "flagged_at", "pk"
+    ):
+        found.setdefault((b.kind, b.key), []).append(
+            EngineBurst(
+                key=b.label,
+                start=pd.Timestamp(b.start),
+                end=pd.Timestamp(b.end),
+                flagged_at=pd.Timestamp(b.flagged_at),
+                peak=pd.Timestamp(b.peak),
+                expected=b.expected,
+                observed=b.observed,
+                score=b.score,
+                ongoing=b.ongoing,
+                explanation=b.explanation_vi,
+                explanation_en=b.explanation_en,
+            )
+        )
+    return found
+
+
 # -- per issue -----------------------------------------------------------------------------------
 
 
@@ -290,8 +318,9 @@ def issues_refresh_hotness(*, now: datetime | None = None, issue_ids=None, actor
 
     Args:
         now: the moment to score (default: now); only days up to its local day are read.
-        issue_ids: only these issues (e.g. those an ingest batch touched); bursts are still
-            detected over all signals, since a topic or a place bursts across issues.
+        issue_ids: only these issues (e.g. those an ingest batch touched); they are judged
+            against the bursts the last full refresh found (:func:`bursts_stored`), while a full
+            refresh (``issue_ids=None``) detects bursts per topic and place afresh.
         actor: who asked (``None`` for the scheduler).
 
     Returns:
@@ -304,7 +333,7 @@ def issues_refresh_hotness(*, now: datetime | None = None, issue_ids=None, actor
     taxonomy = load_taxonomy()
     sensitivity = {t.code: t.sensitivity for t in taxonomy.topics}
     result = RefreshResult()
-    bursts = bursts_detect(today=today)
+    bursts = bursts_detect(today=today) if issue_ids is None else bursts_stored(today=today)
     result.bursts = sum(len(v) for v in bursts.values())
     ids = _candidates(now, issue_ids)
     issues_update_mix(ids)

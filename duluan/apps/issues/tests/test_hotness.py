@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from duluan.apps.issues.models import Alert, HotnessSettings
+from duluan.apps.issues.models import Alert, Burst, HotnessSettings
 from duluan.apps.issues.services import hotness_weights_current, issues_refresh_hotness
 
 
@@ -31,10 +31,15 @@ def test_a_surging_issue_turns_hot_with_reasons_and_coordinators_get_mail(
     assert any("phản ánh" in r for r in alert.reasons_vi)
     assert len(mail.outbox) == 1 and surge.title in mail.outbox[0].subject
     assert mail.outbox[0].to == ["dieuphoi@example.org"] and "Lý do" in mail.outbox[0].body
-    # and a second refresh raises no duplicate alert
+    # and the place burst is stored, explained, and named in the alert
+    burst = Burst.objects.filter(kind="place", key="07210").order_by("-flagged_at").first()
+    assert burst.ongoing and "Phường Bắc Giang" in burst.explanation_vi
+    assert any("Đột biến" in r for r in alert.reasons_vi)
+    # and neither a full refresh nor a partial one (after an ingest batch) repeats the alert
     with django_capture_on_commit_callbacks(execute=True):
         issues_refresh_hotness()
-    assert Alert.objects.filter(issue=surge, kind="became_hot").count() == 1
+        issues_refresh_hotness(issue_ids=[surge.pk])
+    assert Alert.objects.filter(issue=surge, kind="became_hot").count() == 1 and len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
