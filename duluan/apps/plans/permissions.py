@@ -1,6 +1,6 @@
 """Gatekeepers of coordination plans, built on :mod:`duluan.apps.accounts.permissions`.
 
-Decisions (documented in the plan page's help and the README of the app):
+Decisions (also in duluan/apps/plans/README.md and on the plan list page):
 
 - Coordinators, analysts and administrators see every plan.
 - Officers and heads see a plan when an agency they may see (their own; for heads also the

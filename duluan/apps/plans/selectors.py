@@ -69,7 +69,10 @@ def _items_with_reported(plan_ids):
     return (
         PlanItem.objects.filter(plan_id__in=plan_ids)
         .select_related("lead_agency")
-        .prefetch_related(Prefetch("partner_agencies", queryset=Agency.objects.order_by("code")))
+        .prefetch_related(
+            Prefetch("partner_agencies", queryset=Agency.objects.order_by("code")),
+            Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk")),
+        )
         .annotate(
             reported=_latest_approved_percent(),
             pending=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED), distinct=True),

@@ -197,3 +197,25 @@ def test_item_page_shows_reports_recorded_by_the_system(client, demo, small_plan
     # then
     assert page.status_code == 200
     assert "hệ thống" in page.content.decode()
+
+
+def test_plan_page_queries_do_not_grow_with_items(
+    client, demo, small_plan, agency, django_assert_max_num_queries
+):
+    # given many more items with partners and indicators
+    plan = small_plan["plan"]
+    for n in range(20):
+        item = services.item_create(
+            plan=plan,
+            code=f"9.{n}",
+            content="x",
+            lead_agency=agency("bn-ubnd"),
+            partner_agencies=[agency("bn-btg-dv")],
+        )
+        services.indicator_upsert(item=item, name="Chỉ tiêu", target=Decimal(1))
+    _login(client, demo["dieuphoi"])
+    # then the plan page and the DOCX stay within a fixed number of queries
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("plans:plan", args=[plan.pk])).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("plans:docx", args=[plan.pk])).status_code == 200
