@@ -52,7 +52,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "analyze",
         help="Phân tích tệp văn bản: chủ đề, sắc thái, địa danh, trùng lặp, cụm vấn đề.",
-        description=__doc__.split("\n\n")[0],
+        description=(
+            "Phân tích tệp văn bản (JSONL, CSV, Parquet): chủ đề, sắc thái, địa danh, trùng lặp và cụm "
+            "vấn đề. Dòng lỗi được ghi vào tệp loại bỏ kèm lý do, không làm dừng lần chạy."
+        ),
     )
     parser.add_argument("input", help="Tệp vào: .jsonl, .jsonl.gz, .csv hoặc .parquet (cột id, text, …).")
     parser.add_argument("-o", "--output", required=True, help="Tệp kết quả: .jsonl (.gz) hoặc .parquet.")

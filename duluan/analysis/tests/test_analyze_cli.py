@@ -224,3 +224,23 @@ def test_dask_engine_and_process_pool_give_the_local_output(tmp_path):
     assert len(local.splitlines()) == 60
     assert (tmp_path / "pool.jsonl").read_bytes() == local
     assert (tmp_path / "dask.jsonl").read_bytes() == local
+
+
+@pytest.mark.slow  # loads the real models in three processes: ~20 s idle, more on a busy machine
+def test_full_models_give_the_same_output_on_dask(tmp_path):
+    # given the real model files (built by the project's model builder) and real rows
+    from duluan.analysis.pipeline import resolve_model_dir
+
+    models = resolve_model_dir()
+    if not (any(models.glob("topic*")) and any(models.glob("sentiment*"))):
+        pytest.skip(f"no model files in {models}")
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(24))
+    # when analysed locally and on a two-worker Dask LocalCluster with every step
+    base = ["analyze", str(source), "--model-dir", str(models), "--no-progress", "--batch-size", "5"]
+    assert main([*base, "-o", str(tmp_path / "local.jsonl")]) == 0
+    assert main([*base, "-o", str(tmp_path / "dask.jsonl"), "--engine", "dask", "--workers", "2"]) == 0
+    # then topic, sentiment and places are filled and both outputs are identical
+    local = read_jsonl(tmp_path / "local.jsonl")
+    assert all(r["topic"]["label"] and r["sentiment"]["label"] for r in local)
+    assert any(r["places"] for r in local)
+    assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
