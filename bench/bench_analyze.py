@@ -12,8 +12,10 @@ their first occurrence, not exact ones. ``created_at`` advances 20 s per row, so
 time window closes clusters as it would on a live stream.
 
 For each size the input is written to a JSONL file, ``duluan analyze`` runs as a child process,
-and the benchmark samples every 0.2 s the resident memory of the child *and all its
-descendants* (worker processes), summed: "peak RSS" is the maximum of that sum. docs/s is rows
+and the benchmark samples every 0.3 s the memory of the child *and all its descendants*
+(worker processes): "peak PSS" is the maximum of their summed proportional set size (shared
+pages split between the processes sharing them); the RSS sum, which counts pages shared by
+forked workers several times, and the largest single process's max RSS are printed beside it. docs/s is rows
 divided by the child's wall time (start-up and model loading included).
 
 ``underthesea.word_tokenize`` is timed alone in this process on the first ``--tokenize-sample``
@@ -27,6 +29,7 @@ import gzip
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -79,30 +82,45 @@ def write_input(path: Path, base: list[str], size: int) -> None:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def run_child(cmd: list[str]) -> tuple[float, int, int, str]:
-    """Run a command; return wall seconds, peak summed RSS of its tree, exit code, stderr tail."""
+def _tree_memory(proc: psutil.Process) -> tuple[int, int]:
+    """Return (summed PSS, summed RSS) of a process and its descendants, in bytes.
+
+    PSS charges each shared page (e.g. of worker processes forked from the driver) to the
+    processes sharing it in proportion, so the sum is the memory the run really occupies; the
+    RSS sum counts shared pages once per process and overstates it.
+    """
+    pss = rss = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            info = p.memory_full_info()
+        except psutil.Error:
+            continue
+        pss += getattr(info, "pss", info.rss)
+        rss += info.rss
+    return pss, rss
+
+
+def run_child(cmd: list[str]) -> tuple[float, int, int, int, int, str]:
+    """Run a command; return wall seconds, peak PSS and RSS sums of its tree, the largest
+    single-process max RSS (getrusage), exit code and the last stderr line."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
         proc = psutil.Process(child.pid)
-        peak = 0
+        peak_pss = peak_rss = 0
         while child.poll() is None:
             try:
-                tree = [proc, *proc.children(recursive=True)]
-                rss = 0
-                for p in tree:
-                    try:
-                        rss += p.memory_info().rss
-                    except psutil.Error:
-                        pass
-                peak = max(peak, rss)
+                pss, rss = _tree_memory(proc)
+                peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
             except psutil.Error:
                 pass
-            time.sleep(0.2)
+            time.sleep(0.3)
         seconds = time.perf_counter() - started
+        # ru_maxrss (KiB on Linux) of the largest waited-for descendant so far.
+        max_single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
         err.seek(0)
         tail = err.read().decode("utf-8", "replace").strip().splitlines()[-1:]
-    return seconds, peak, child.returncode, tail[0] if tail else ""
+    return seconds, peak_pss, peak_rss, max_single, child.returncode, tail[0] if tail else ""
 
 
 def time_underthesea(path: Path, sample: int) -> tuple[int, float] | None:
@@ -158,11 +176,12 @@ def main(argv: list[str] | None = None) -> int:
             cmd += ["--steps", args.steps]
         if args.model_dir:
             cmd += ["--model-dir", args.model_dir]
-        seconds, peak, code, tail = run_child(cmd)
-        rows.append((size, seconds, peak, code, tail))
+        seconds, pss, rss, single, code, tail = run_child(cmd)
+        rows.append((size, seconds, pss, code, tail))
         print(
             f"n={size:>9,}  {size / seconds:>8,.0f} docs/s  wall {seconds:>7.1f} s  "
-            f"peak RSS {peak / 2**20:>6,.0f} MiB  exit {code}  | {tail}",
+            f"peak PSS {pss / 2**20:>6,.0f} MiB (RSS sum {rss / 2**20:,.0f}, largest process "
+            f"{single / 2**20:,.0f})  exit {code}  | {tail}",
             flush=True,
         )
         if not args.keep:
