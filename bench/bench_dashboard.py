@@ -346,6 +346,58 @@ def load_test(users: int, seconds: float, port: int, workers: int, think: float)
     say(f"  errors: {len(errors)}" + (f" e.g. {errors[0]}" if errors else ""))
 
 
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def export_test(port: int) -> None:
+    """Download every signal as CSV, then as XLSX, from a fresh server; print time, size, peak RSS."""
+    env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    for fmt in ("csv", "xlsx"):
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(120):
+                try:
+                    urllib.request.urlopen(base + "/accounts/login/", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            opener = urllib.request.build_opener()
+            opener.addheaders = [("Cookie", f"sessionid={session_cookie('phantich')}")]
+            opener.open(base + "/issues/", timeout=60).read()
+            before = _peak_rss_mb(server.pid)
+            t0 = time.perf_counter()
+            size = lines = 0
+            first_byte = None
+            with opener.open(base + f"/issues/export.{fmt}", timeout=3600) as r:
+                while chunk := r.read(1 << 16):
+                    if first_byte is None:
+                        first_byte = time.perf_counter() - t0
+                    size += len(chunk)
+                    lines += chunk.count(b"\n")
+            took = time.perf_counter() - t0
+            rows = f", {lines - 1:,} rows" if fmt == "csv" else ""
+            after = _peak_rss_mb(server.pid)
+            say(
+                f"export {fmt}: {size / 1e6:.0f} MB{rows} in {took:.0f} s "
+                f"(first byte after {first_byte:.1f} s); "
+                f"server peak RSS {before:.0f} MB before, {after:.0f} MB after"
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -359,6 +411,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="web server processes (one per core)")
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between a user's requests (s)")
     parser.add_argument("--reuse", action="store_true", help="keep the rows already generated")
+    parser.add_argument("--export", action="store_true", help="also time full CSV and XLSX exports")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         say("This benchmark needs PostgreSQL: DATABASE_URL=postgres://… (scripts/pg-throwaway.sh)")
@@ -386,7 +439,10 @@ def main() -> int:
         generate(args.signals, args.issues)
         aggregates(args.refresh)
     say(f"rows: {Signal.objects.count():,} signals")
-    load_test(args.users, args.seconds, args.port, args.workers, args.think)
+    if args.seconds > 0:
+        load_test(args.users, args.seconds, args.port, args.workers, args.think)
+    if args.export:
+        export_test(args.port + 100)
     return 0
 
 

@@ -172,4 +172,6 @@ def issues_update_mix(issue_ids: Iterable[int]) -> None:
             counts = sentiments.get(issue.pk, Counter())
             issue.sentiment_counts = {k: counts.get(k, 0) for k in SENTIMENTS}
             issue.dominant_sentiment = dominant(issue.sentiment_counts)
-        Issue.objects.bulk_update(issues, ["channels", "sentiment_counts", "dominant_sentiment"])
+        Issue.objects.bulk_update(
+            issues, ["channels", "sentiment_counts", "dominant_sentiment"], batch_size=250
+        )

@@ -22,7 +22,7 @@ import pandas as pd
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -305,9 +305,11 @@ def _candidates(now: datetime, issue_ids) -> list[int]:
     if issue_ids is not None:
         return list(qs.filter(pk__in=list(issue_ids)).order_by("pk").values_list("pk", flat=True))
     recent = now - timedelta(days=WINDOW_DAYS)
-    # Issues silent for longer than the window are scored only once more, to let them cool down.
+    # Issues silent for longer than the window are scored once more after falling silent (to
+    # cool down), then left alone: the set scored stays the recently active ones.
+    not_rescored = Q(hotness_at__isnull=False, hotness_at__lt=F("last_seen") + timedelta(days=WINDOW_DAYS))
     return list(
-        qs.filter(Q(last_seen__gte=recent) | Q(hotness__gt=0) | ~Q(hotness_level=HotnessLevel.NORMAL))
+        qs.filter(Q(last_seen__gte=recent) | ~Q(hotness_level=HotnessLevel.NORMAL) | not_rescored)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -395,7 +397,9 @@ def issues_refresh_hotness(*, now: datetime | None = None, issue_ids=None, actor
                 result.hot += issue.hotness_level == HotnessLevel.HOT
                 result.watch += issue.hotness_level == HotnessLevel.WATCH
             Issue.objects.bulk_update(
-                issues, ["hotness", "hotness_level", "hotness_components", "forecast", "hotness_at"]
+                issues,
+                ["hotness", "hotness_level", "hotness_components", "forecast", "hotness_at"],
+                batch_size=250,
             )
             created = Alert.objects.bulk_create(alerts)
             result.issues += len(issues)

@@ -51,3 +51,26 @@ def test_weights_from_the_admin_are_validated():
         bad.full_clean()
     HotnessSettings.objects.create(name="ok", weights={"volume": 40})
     assert hotness_weights_current().volume == 40
+
+
+@pytest.mark.django_db
+def test_a_silent_issue_is_scored_once_more_to_cool_down_then_left_alone(make_issue):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from duluan.apps.issues.models import Issue
+
+    # given an issue last scored hot while active, silent for 100 days since
+    old = make_issue("chuyen cu", days=(100, 101), per_day=3)
+    Issue.objects.filter(pk=old.pk).update(
+        hotness=80, hotness_level="hot", hotness_at=timezone.now() - timedelta(days=99)
+    )
+    # when hotness is refreshed twice
+    first = issues_refresh_hotness()
+    second = issues_refresh_hotness()
+    # then the first refresh cools it down (with a "cooled" alert), the second leaves it alone
+    old.refresh_from_db()
+    assert first.issues == 1 and old.hotness_level == "normal"
+    assert Alert.objects.filter(issue=old, kind="cooled").count() == 1
+    assert second.issues == 0
