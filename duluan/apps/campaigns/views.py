@@ -1,0 +1,472 @@
+"""Pages of campaigns and orientation notes. Thin: parse, call a gatekeeper and a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from duluan.apps.accounts.models import Agency
+from duluan.apps.accounts.permissions import NOT_FOUND, filter_by_agency, is_official, sees_all_agencies
+
+from . import charts, documents, permissions, selectors, services
+from .forms import CampaignForm, DeliverForm, EvidenceForm, NoteForm, OutputForm, ReturnForm
+from .models import NoteStatus, OutputStatus
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _official(view):
+    """Logged-in officials only; citizens get the same 404 as for a missing campaign."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_official(request.user):
+            raise Http404(NOT_FOUND)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+@_official
+def index(request):
+    user = request.user
+    campaigns = selectors.campaign_list(permissions.campaign_queryset_for_user(user))
+    notes = selectors.note_list(permissions.note_queryset_for_user(user))[:10]
+    return render(
+        request,
+        "campaigns/index.html",
+        {
+            "campaigns": campaigns,
+            "notes": notes,
+            "can_create": permissions.can_create_campaigns(user),
+            "can_draft": permissions.can_draft_notes(user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@_official
+def campaign_create(request):
+    user = request.user
+    if not permissions.can_create_campaigns(user):
+        raise PermissionDenied(services.ERROR_NOT_CREATOR)
+    agencies = filter_by_agency(Agency.objects.filter(is_active=True), user, field="pk").order_by("name")
+    form = CampaignForm(request.POST or None, agencies=agencies)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            campaign = services.campaign_create(
+                actor=user,
+                title=d["title"],
+                theme=d["theme"],
+                objectives=d["objectives"],
+                key_messages=d["key_messages"],
+                audiences=d["audiences"],
+                topic_codes=d["topic_codes"],
+                keywords=d["keywords"],
+                target_units=[*d["communes"], *d["pre2025_codes"]],
+                channels=d["channels"],
+                start_on=d["start_on"],
+                end_on=d["end_on"],
+                lead_agency=d["lead_agency"],
+                partner_agencies=d["partner_agencies"],
+                plan_item=d.get("plan_item"),
+                request=request,
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Đã tạo chiến dịch."))
+            return redirect("campaigns:campaign", campaign.pk)
+    return render(request, "campaigns/campaign_form.html", {"form": form, "errors": errors})
+
+
+@_official
+def campaign_detail(request, pk: int):
+    user = request.user
+    campaign = permissions.campaign_get_for_user(user, pk=pk)
+    rows = selectors.outputs_by_channel(campaign)
+    view = selectors.campaign_effect(campaign)
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "units": selectors.campaign_units(campaign),
+            "channels": list(campaign.channels.all()),
+            "partners": list(campaign.partner_agencies.all()),
+            "outputs": selectors.campaign_outputs(campaign),
+            "rows": rows,
+            "totals": selectors.outputs_totals(campaign),
+            "outputs_chart": charts.data_uri(charts.outputs(rows)) if rows else "",
+            "effect": view,
+            "cells": _cells(view),
+            "timeline_chart": charts.data_uri(charts.timeline(view)),
+            "share_chart": charts.data_uri(charts.negative_share(view)),
+            "survey": selectors.campaign_survey(campaign),
+            "notes": list(
+                campaign.orientation_notes.filter(
+                    pk__in=permissions.note_queryset_for_user(user).values("pk")
+                )
+            ),
+            "can_record": permissions.can_record_outputs(user, campaign),
+            "deliver_form": DeliverForm(initial={"delivered_on": timezone.localdate()}),
+            "planned": OutputStatus.PLANNED,
+        },
+    )
+
+
+def _cells(view):
+    from . import effect as eng
+
+    out = []
+    for group, name in ((eng.TARGETED, _("Được tuyên truyền")), (eng.COMPARISON, _("Đối chứng"))):
+        for p in range(3):
+            out.append((name, eng.PERIOD_LABELS[p], view.periods.bounds[p], view.result.cell(group, p)))
+    return out
+
+
+@_official
+def campaign_docx(request, pk: int):
+    campaign = permissions.campaign_get_for_user(request.user, pk=pk)
+    response = HttpResponse(documents.campaign_docx(campaign), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-chien-dich-{campaign.pk}.docx"'
+    return response
+
+
+@_official
+def output_create(request, pk: int):
+    user = request.user
+    campaign = permissions.campaign_get_for_user(user, pk=pk)
+    if not permissions.can_record_outputs(user, campaign):
+        raise PermissionDenied(services.ERROR_NOT_RECORDER)
+    form = OutputForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "planned_on": max(min(timezone.localdate(), campaign.end_on), campaign.start_on),
+            "planned_quantity": 1,
+        },
+    )
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        delivered_on = d["delivered_on"] if d["delivered"] else None
+        if d["delivered"] and delivered_on is None:
+            errors = [_("Cần nhập ngày thực hiện.")]
+        else:
+            try:
+                services.output_create(
+                    campaign=campaign,
+                    actor=user,
+                    channel=d["channel"],
+                    kind=d["kind"],
+                    title=d["title"],
+                    planned_on=d["planned_on"],
+                    planned_quantity=d["planned_quantity"] if d["planned_quantity"] is not None else 1,
+                    delivered_on=delivered_on,
+                    delivered_quantity=d["delivered_quantity"],
+                    attendance=d["attendance"],
+                    reach=d["reach"],
+                    note=d["note"],
+                    evidence_url=d["evidence_url"],
+                    evidence_file=d["evidence_file"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                errors = _errors(exc)
+            else:
+                messages.success(request, _("Đã ghi nhận sản phẩm truyền thông."))
+                return redirect("campaigns:campaign", campaign.pk)
+    return render(
+        request, "campaigns/output_form.html", {"form": form, "campaign": campaign, "errors": errors}
+    )
+
+
+@_official
+@require_POST
+def output_deliver(request, pk: int):
+    output = permissions.output_get_for_user(request.user, pk=pk)
+    form = DeliverForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.output_deliver(
+                output=output,
+                actor=request.user,
+                delivered_on=d["delivered_on"],
+                delivered_quantity=d["delivered_quantity"],
+                attendance=d["attendance"],
+                reach=d["reach"],
+                request=request,
+            )
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
+        else:
+            messages.success(request, _("Đã ghi nhận sản phẩm đã thực hiện."))
+    else:
+        for errs in form.errors.values():
+            for m in errs:
+                messages.error(request, m)
+    return redirect("campaigns:campaign", output.campaign_id)
+
+
+@_official
+@require_POST
+def evidence_add(request, pk: int):
+    output = permissions.output_get_for_user(request.user, pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.evidence_add(
+                output=output,
+                actor=request.user,
+                title=d["title"],
+                url=d["url"],
+                file=d["file"],
+                request=request,
+            )
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
+        else:
+            messages.success(request, _("Đã thêm minh chứng."))
+    else:
+        for errs in form.errors.values():
+            for m in errs:
+                messages.error(request, m)
+    return redirect("campaigns:campaign", output.campaign_id)
+
+
+@_official
+def evidence_download(request, pk: int):
+    evidence = permissions.evidence_get_for_user(request.user, pk=pk)
+    if not evidence.file:
+        raise Http404(NOT_FOUND)
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1]
+    )
+
+
+@_official
+def calendar(request):
+    month = selectors.month_of(request.GET.get("month"))
+    grid = selectors.calendar_month(permissions.campaign_queryset_for_user(request.user), month)
+    context = {"grid": grid, "today": timezone.localdate()}
+    if request.htmx:
+        return render(request, "campaigns/_calendar.html", context)
+    return render(request, "campaigns/calendar.html", context)
+
+
+# -- orientation notes ---------------------------------------------------------------------------
+
+
+@_official
+def notes(request):
+    user = request.user
+    return render(
+        request,
+        "campaigns/notes.html",
+        {
+            "notes": selectors.note_list(permissions.note_queryset_for_user(user)),
+            "can_draft": permissions.can_draft_notes(user),
+        },
+    )
+
+
+def _note_choices(user, note=None):
+    from duluan.apps.issues.models import HotnessLevel
+    from duluan.apps.issues.permissions import issue_list_for_user
+
+    q = Q(hotness_level__in=[HotnessLevel.HOT, HotnessLevel.WATCH], merged_into__isnull=True)
+    if note is not None and note.issue_id:
+        q |= Q(pk=note.issue_id)
+    issues = issue_list_for_user(user).filter(q).order_by("-hotness")
+    return {"issues": issues, "campaigns": permissions.campaign_queryset_for_user(user).order_by("-start_on")}
+
+
+@_official
+def note_create(request):
+    user = request.user
+    if not permissions.can_draft_notes(user):
+        raise PermissionDenied(services.ERROR_NOT_AUTHOR)
+    initial = {}
+    if request.GET.get("issue"):
+        initial["issue"] = request.GET["issue"]
+    if request.GET.get("campaign"):
+        initial["campaign"] = request.GET["campaign"]
+    form = NoteForm(request.POST or None, initial=initial, **_note_choices(user))
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            note = services.note_create(
+                actor=user,
+                title=d["title"],
+                facts=d["facts"],
+                position=d["position"],
+                talking_points=d["talking_points"],
+                avoid=d["avoid"],
+                issue=d["issue"],
+                campaign=d["campaign"],
+                recipients=d["recipients"],
+                request=request,
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Đã lưu dự thảo thông tin định hướng."))
+            return redirect("campaigns:note", note.pk)
+    return render(request, "campaigns/note_form.html", {"form": form, "errors": errors, "note": None})
+
+
+@_official
+def note_edit(request, pk: int):
+    user = request.user
+    note = permissions.note_get_for_user(user, pk=pk)
+    if not permissions.can_draft_notes(user):
+        raise PermissionDenied(services.ERROR_NOT_AUTHOR)
+    initial = {
+        "title": note.title,
+        "issue": note.issue_id,
+        "campaign": note.campaign_id,
+        "facts": note.facts,
+        "position": note.position,
+        "talking_points": note.talking_points,
+        "avoid": note.avoid,
+        "recipients": list(note.recipients.all()),
+    }
+    form = NoteForm(request.POST or None, initial=initial, **_note_choices(user, note))
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.note_update(
+                note=note,
+                actor=user,
+                title=d["title"],
+                facts=d["facts"],
+                position=d["position"],
+                talking_points=d["talking_points"],
+                avoid=d["avoid"],
+                recipients=d["recipients"],
+                request=request,
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Đã lưu thông tin định hướng."))
+            return redirect("campaigns:note", note.pk)
+    return render(request, "campaigns/note_form.html", {"form": form, "errors": errors, "note": note})
+
+
+@_official
+def note_detail(request, pk: int):
+    from duluan.apps.audit.models import AuditEvent
+
+    user = request.user
+    note = permissions.note_get_for_user(user, pk=pk)
+    history = AuditEvent.objects.filter(
+        object_type="campaigns.orientationnote", object_id=str(note.pk)
+    ).order_by("pk")
+    return render(
+        request,
+        "campaigns/note_detail.html",
+        {
+            "note": note,
+            "readers": selectors.note_readers(note),
+            "history": list(history),
+            "can_edit": permissions.can_draft_notes(user)
+            and note.status in (NoteStatus.DRAFT, NoteStatus.RETURNED),
+            "can_deliver": permissions.can_draft_notes(user) and note.status == NoteStatus.APPROVED,
+            "can_decide": permissions.can_decide_note(user, note) and note.status == NoteStatus.SUBMITTED,
+            "can_ack": permissions.can_acknowledge_note(user, note),
+            "acked": note.acknowledgements.filter(user=user).first(),
+            "return_form": ReturnForm(),
+            "sees_all": sees_all_agencies(user),
+        },
+    )
+
+
+def _note_action(request, pk, action, success):
+    note = permissions.note_get_for_user(request.user, pk=pk)
+    try:
+        action(note)
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    else:
+        messages.success(request, success)
+    return redirect("campaigns:note", note.pk)
+
+
+@_official
+@require_POST
+def note_submit(request, pk: int):
+    return _note_action(
+        request,
+        pk,
+        lambda n: services.note_submit(note=n, actor=request.user, request=request),
+        _("Đã trình duyệt."),
+    )
+
+
+@_official
+@require_POST
+def note_approve(request, pk: int):
+    return _note_action(
+        request,
+        pk,
+        lambda n: services.note_approve(note=n, actor=request.user, request=request),
+        _("Đã duyệt."),
+    )
+
+
+@_official
+@require_POST
+def note_return(request, pk: int):
+    reason = request.POST.get("reason", "")
+    return _note_action(
+        request,
+        pk,
+        lambda n: services.note_return(note=n, actor=request.user, reason=reason, request=request),
+        _("Đã trả lại để chỉnh sửa."),
+    )
+
+
+@_official
+@require_POST
+def note_deliver(request, pk: int):
+    return _note_action(
+        request,
+        pk,
+        lambda n: services.note_deliver(note=n, actor=request.user, request=request),
+        _("Đã gửi thông tin định hướng đến các cơ quan nhận."),
+    )
+
+
+@_official
+@require_POST
+def note_acknowledge(request, pk: int):
+    return _note_action(
+        request,
+        pk,
+        lambda n: services.note_acknowledge(note=n, actor=request.user, request=request),
+        _("Đã xác nhận đã đọc."),
+    )
