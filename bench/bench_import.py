@@ -11,12 +11,16 @@ of their first occurrence, as reposts are). Each row has an id; ``created_at`` a
 row so the clusterer's time window closes issues as on a live stream. The file is JSONL.
 
 Without ``--database-url`` (or ``DATABASE_URL``) a throw-away PostgreSQL server is started with
-``scripts/pg-throwaway.sh`` and stopped at the end. The database is migrated and the
-administrative units loaded, then ``duluan import FILE --channel news`` runs twice as a child
-process: the import, then the re-import of the same file. The benchmark samples every 0.2 s the
-resident memory of the child and all its descendants (the analysis workers), summed; "peak RSS"
-is the maximum of that sum. signals/s is rows divided by the child's wall time (start-up, model
-loading, analysis, clustering and writing included). Nothing here asserts a time: it prints.
+``scripts/pg-throwaway.sh`` (in ``$TMPDIR/pg-bench-import-PORT``) and stopped at the end. The
+database is migrated and the administrative units loaded, then ``duluan import FILE --channel
+news`` runs twice as a child process: the import, then the re-import of the same file.
+
+The benchmark samples every 0.2 s the proportional set size (PSS) of the child and all its
+descendants (the analysis workers), summed; "peak memory" is the maximum of that sum.
+signals/s is rows divided by the child's wall time (start-up, model loading, analysis,
+clustering and writing included); the machine may be shared, so the CPU seconds of the whole
+process tree (and rows per CPU-second) are printed too. PostgreSQL's own CPU and memory are not
+included. Nothing here asserts a time: it prints.
 """
 
 from __future__ import annotations
@@ -81,23 +85,34 @@ def write_input(path: Path, rows: int) -> None:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str, int]:
-    """Run ``cmd``; return (wall seconds, peak RSS MB of it and its descendants, stdout, exit code)."""
+def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, str, int]:
+    """Run ``cmd``; return (wall s, CPU s, peak memory MB of it and its descendants, stdout, exit code).
+
+    Memory is the proportional set size (PSS) summed over the process tree: forked workers share
+    the parent's pages (models, gazetteer), which RSS would count once per process.
+    """
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ps = psutil.Process(proc.pid)
     peak = 0
     while proc.poll() is None:
         try:
-            total = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
+            procs = [ps, *ps.children(recursive=True)]
+            total = sum(p.memory_full_info().pss for p in procs)
             peak = max(peak, total)
         except psutil.Error:
             pass
         time.sleep(0.2)
     out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         sys.stderr.write(err[-4000:])
-    return time.perf_counter() - started, peak / 1e6, out, proc.returncode
+    return wall, cpu, peak / 1e6, out, proc.returncode
 
 
 def count(url: str, table: str) -> int:
@@ -119,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-import-"))
-    pg_dir = tmp / "pg"
+    pg_dir = Path(tempfile.gettempdir()) / f"pg-bench-import-{args.port}"  # PostgreSQL runs as its own user
     url = args.database_url
     started_pg = False
     if not url.startswith("postgres"):
@@ -164,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             str(args.batch_size),
             "--no-progress",
         ]
-        seconds, peak, out, code = run_measured(cmd, env)
+        seconds, cpu, peak, out, code = run_measured(cmd, env)
         print(out.strip())
         if code != 0:
             print(f"import failed with exit code {code}")
@@ -172,21 +187,24 @@ def main(argv: list[str] | None = None) -> int:
         signals = count(url, "intake_signal")
         issues = count(url, "issues_issue")
         print(
-            f"import: {args.rows:,} rows in {seconds:.1f} s = {args.rows / seconds:,.0f} signals/s; "
-            f"peak RSS {peak:,.0f} MB; signals stored {signals:,}; issues {issues:,}",
+            f"import: {args.rows:,} rows in {seconds:.1f} s wall = {args.rows / seconds:,.0f} signals/s; "
+            f"CPU {cpu:.1f} s = {args.rows / cpu:,.0f} signals per CPU-second; peak memory (PSS) "
+            f"{peak:,.0f} MB; signals stored {signals:,}; issues {issues:,}",
             flush=True,
         )
-        re_seconds, re_peak, re_out, code = run_measured(cmd, env)
+        re_seconds, re_cpu, re_peak, re_out, code = run_measured(cmd, env)
         print(re_out.strip())
         added = count(url, "intake_signal") - signals
         print(
-            f"re-import: {re_seconds:.1f} s ({seconds / re_seconds:.1f}× faster); "
-            f"peak RSS {re_peak:,.0f} MB; signals added {added}",
+            f"re-import: {re_seconds:.1f} s wall ({seconds / re_seconds:.1f}× faster), CPU {re_cpu:.1f} s "
+            f"({cpu / re_cpu:.1f}× less); peak memory (PSS) {re_peak:,.0f} MB; signals added {added}",
             flush=True,
         )
         mode = "fallback (no model files)" if "Lưu ý" in out else "models"
         print(
-            f"analysis: {mode}; workers {args.workers}; batch size {args.batch_size}; cores {os.cpu_count()}"
+            f"analysis: {mode}; workers {args.workers}; batch size {args.batch_size}; "
+            f"cores {os.cpu_count()}; load average at the end {os.getloadavg()[0]:.1f} "
+            "(the machine is shared: compare CPU seconds)"
         )
     finally:
         if started_pg:

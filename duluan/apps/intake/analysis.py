@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -224,26 +224,40 @@ def analyse_parallel(
 ) -> Iterator[tuple[list[Mapping[str, Any]], list[Analysis]]]:
     """Yield ``(rows, analyses)`` per batch, in input order, using ``workers`` processes.
 
-    At most ``2 * workers + 1`` batches are in flight, so memory stays bounded.
+    At most ``2 * workers + 1`` batches are in flight, so memory stays bounded. Nothing is
+    loaded and no process started until a batch has rows (a re-import of known rows analyses
+    nothing); the models are loaded once in this process before the workers are forked, so
+    they share its memory pages.
     """
     workers = max(1, workers)
-    if workers == 1:
+    pool: ProcessPoolExecutor | None = None
+    pending: deque[tuple[list[Mapping[str, Any]], Any]] = deque()
+    try:
         for batch in batches:
-            yield batch, analyse_rows(batch, model_dir)
-        return
-    ctx = None
-    if os.name == "posix":
-        import multiprocessing
+            if not batch:
+                pending.append((batch, None))
+            elif workers == 1:
+                pending.append((batch, analyse_rows(batch, model_dir)))
+            else:
+                if pool is None:
+                    intake_pipeline(model_dir)
+                    import multiprocessing
 
-        ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        pending: deque[tuple[list[Mapping[str, Any]], Any]] = deque()
-        submit: Callable[[list[Mapping[str, Any]]], Any] = lambda b: pool.submit(analyse_rows, b, model_dir)  # noqa: E731
-        for batch in batches:
-            pending.append((batch, submit(batch)))
-            if len(pending) >= 2 * workers + 1:
-                rows, future = pending.popleft()
-                yield rows, future.result()
+                    ctx = multiprocessing.get_context("fork") if os.name == "posix" else None
+                    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+                pending.append((batch, pool.submit(analyse_rows, batch, model_dir)))
+            while pending and (len(pending) > 2 * workers or not hasattr(pending[0][1], "result")):
+                rows, out = pending.popleft()
+                yield rows, _result(out)
         while pending:
-            rows, future = pending.popleft()
-            yield rows, future.result()
+            rows, out = pending.popleft()
+            yield rows, _result(out)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _result(out: Any) -> list[Analysis]:
+    if out is None:
+        return []
+    return out.result() if hasattr(out, "result") else out

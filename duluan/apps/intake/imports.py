@@ -38,7 +38,7 @@ from duluan.apps.core.text import nfc
 from duluan.apps.geo.models import AdminUnit
 from duluan.apps.issues.clustering import ClusteringSession
 
-from .analysis import analyse_parallel, intake_pipeline
+from .analysis import analyse_parallel
 from .importers import MESSAGES, Row, RowProblem, parse_when, read_file
 from .models import Channel, ImportBatch, Signal
 from .services import SignalInput, item_key, place_resolve, signals_ingest_batch
@@ -234,8 +234,6 @@ def signals_import_file(
     report = ImportReport(file=str(path))
     rejects = RejectsReport(Path(rejects_path or f"{path}.rejects.csv"), path.name)
     convert = _RowConverter(channel, source)
-    built = intake_pipeline()  # load models before forking workers: one clear error, shared pages
-    report.analysis_mode = built.mode
     sha = file_sha256(path)
     try:
         with transaction.atomic():
@@ -266,6 +264,8 @@ def signals_import_file(
 
             for _rows, analyses in analyse_parallel(batches(), workers=workers):
                 items = pending.popleft()
+                if analyses and not report.analysis_mode:
+                    report.analysis_mode = analyses[0].mode
                 result = signals_ingest_batch(
                     items=items,
                     actor=actor,

@@ -12,6 +12,7 @@ groups); the signal and its reporter saved; the issue assigned by
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -177,15 +178,20 @@ def place_resolve(text: str, *, home_province: str | None = None, when=None) -> 
 # -- validation ---------------------------------------------------------------------------------
 
 
+CHANNELS = frozenset(Channel.values)
+# U+FFFD is what a lossy decoder left; lone surrogates are undecodable bytes (surrogateescape).
+_BAD_CHARS = re.compile("[\ufffd\ud800-\udfff]")
+
+
 def _problem(item: SignalInput, now: datetime) -> tuple[str, str] | None:
-    if item.channel not in Channel.values:
+    if item.channel not in CHANNELS:
         return "bad_channel", BAD_CHANNEL.format(value=item.channel)
     text = item.text or ""
     if not text.strip():
         return "empty_text", TEXT_REQUIRED
     if len(text) > MAX_TEXT_CHARS:
         return "too_large", TEXT_TOO_LONG.format(max=MAX_TEXT_CHARS)
-    if "\ufffd" in text or any(0xD800 <= ord(ch) <= 0xDFFF for ch in text[:5000]):
+    if _BAD_CHARS.search(text):
         return "bad_encoding", BAD_ENCODING
     if item.created_at is not None and item.created_at > now + timedelta(minutes=5):
         return "future", FUTURE_DATE.format(
@@ -251,7 +257,7 @@ def signals_ingest_batch(
     good: list[tuple[int, SignalInput, str]] = []
     seen: dict[tuple[str, str], int] = {}
     for i, item in enumerate(items):
-        key = item_key(item) if item.channel in Channel.values else ""
+        key = item_key(item) if item.channel in CHANNELS else ""
         keys.append(key)
         problem = _problem(item, now)
         if problem:
@@ -323,7 +329,6 @@ def signals_ingest_batch(
             for s, leader in later:
                 s.duplicate_of_id = signals[leader].pk
             Signal.objects.bulk_create([s for s, _ in later], batch_size=2000)
-        session.record(signals)
         if own_session:
             session.save()
         if reporters:

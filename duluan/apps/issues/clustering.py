@@ -18,7 +18,7 @@ for an issue it meets for the first time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -47,6 +47,7 @@ class _IssueAgg:
     sources: set[str]
     units: set[int]
     title_from_terms: bool = False
+    from_db: bool = False
 
 
 @dataclass
@@ -102,23 +103,33 @@ class ClusteringSession:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("ClusteringSession must be used inside transaction.atomic()")
         row, _ = ClustererState.objects.get_or_create(scope=scope)
-        # Lock the row for the rest of the transaction: one writer clusters at a time.
-        self.row = ClustererState.objects.select_for_update().get(pk=row.pk)
-        if self.row.state:
-            self.clusterer = OnlineClusterer.from_state(self.row.state)
-        else:
-            self.clusterer = clusterer or OnlineClusterer()
+        # Lock the row for the rest of the transaction: one writer clusters at a time. The state
+        # itself (megabytes when many issues are open) is read on the first assignment only.
+        self.row = ClustererState.objects.select_for_update().defer("state").get(pk=row.pk)
         self.prefix = f"{self.row.pk}:"
+        self.changed = False
+        self._fresh = clusterer
+        self._clusterer: OnlineClusterer | None = None
         self._issues: dict[str, _IssueAgg] = {}  # cluster id -> aggregates (open clusters only)
-        self._days: dict[tuple[int, date], _DayAgg] = {}
+        self._days: dict[tuple[str, date], _DayAgg] = {}  # (cluster id, local day) -> aggregates
+
+    @property
+    def clusterer(self) -> OnlineClusterer:
+        if self._clusterer is None:
+            state = ClustererState.objects.values_list("state", flat=True).get(pk=self.row.pk)
+            self._clusterer = (
+                OnlineClusterer.from_state(state) if state else (self._fresh or OnlineClusterer())
+            )
+        return self._clusterer
 
     # -- assignment ---------------------------------------------------------------------------
 
     def assign(self, signals: Sequence[Any], analyses: Sequence[Any] | None = None) -> list[Issue]:
-        """Assign each signal (saved or not) to an issue; sets ``signal.issue``.
+        """Assign each signal (saved or not) to an issue, count it in, and write the issues.
 
-        Issues are created or updated here; the caller saves unsaved signals afterwards and
-        then calls :meth:`record` with the saved signals so the aggregates count them.
+        Sets ``signal.issue``; creates new issues and updates the aggregates of the others
+        (:class:`Issue`, its units, :class:`IssueDay`). Signals need no id: the write path
+        calls this before inserting them, so each row is written once, with its issue.
 
         Args:
             signals: Signals in stream order.
@@ -127,16 +138,21 @@ class ClusteringSession:
         Returns:
             The issue of each signal, in order.
         """
+        if not signals:
+            return []
+        self.changed = True
         if analyses is None:
             analyses = [None] * len(signals)
         cluster_ids = [
             self.clusterer.assign(_cluster_doc(s, a)) for s, a in zip(signals, analyses, strict=True)
         ]
         self._ensure_issues(cluster_ids, signals)
+        self._count(signals, cluster_ids)
         out = []
         for signal, cid in zip(signals, cluster_ids, strict=True):
             signal.issue = self._issues[cid].issue
             out.append(signal.issue)
+        self._forget_closed()
         return out
 
     def _ensure_issues(self, cluster_ids: list[str], signals: Sequence[Any]) -> None:
@@ -144,7 +160,11 @@ class ClusteringSession:
         if not wanted:
             return
         keys = {self.prefix + c: c for c in wanted}
-        existing = {i.cluster_key: i for i in Issue.objects.filter(cluster_key__in=list(keys))}
+        existing: dict[str, Issue] = {}
+        key_list = list(keys)
+        for start in range(0, len(key_list), 5000):
+            for issue in Issue.objects.filter(cluster_key__in=key_list[start : start + 5000]):
+                existing[issue.cluster_key] = issue
         # Issues met for the first time in this session: read their distinct sources and units.
         found_ids = [i.pk for i in existing.values()]
         sources: dict[int, set[str]] = {pk: set() for pk in found_ids}
@@ -165,14 +185,12 @@ class ClusteringSession:
         first_signal: dict[str, Any] = {}
         for signal, cid in zip(signals, cluster_ids, strict=True):
             first_signal.setdefault(cid, signal)
-        new_issues = []
         for key, cid in keys.items():
             issue = existing.get(key)
             if issue is None:
                 first = first_signal[cid]
                 title = first.title or " ".join((first.text_masked or "").split()[:16])
                 issue = Issue(cluster_key=key, title=title[:TITLE_MAX], topic=first.topic or "")
-                new_issues.append(issue)
                 self._issues[cid] = _IssueAgg(issue, 0, 0.0, set(), set(), title_from_terms=not first.title)
             else:
                 self._issues[cid] = _IssueAgg(
@@ -181,12 +199,8 @@ class ClusteringSession:
                     issue.intensity * issue.signal_count,
                     sources[issue.pk],
                     units[issue.pk],
+                    from_db=True,
                 )
-        if new_issues:
-            for issue in new_issues:
-                cid = issue.cluster_key.removeprefix(self.prefix)
-                self._describe(self._issues[cid], self.clusterer.get(cid))
-            Issue.objects.bulk_create(new_issues, batch_size=1000)
 
     @staticmethod
     def _describe(agg: _IssueAgg, cluster) -> None:
@@ -204,113 +218,108 @@ class ClusteringSession:
 
     # -- aggregates ---------------------------------------------------------------------------
 
-    def record(self, signals: Iterable[Any]) -> None:
-        """Count saved signals into their issues and issue-days, and write both."""
-        by_issue: dict[int, list[Any]] = {}
-        for s in signals:
-            by_issue.setdefault(s.issue_id, []).append(s)
-        if not by_issue:
-            return
-        aggs = {a.issue.pk: (cid, a) for cid, a in self._issues.items() if a.issue.pk in by_issue}
-        self._load_days(by_issue)
-        unit_links: list[tuple[int, int]] = []
-        for issue_id, items in by_issue.items():
-            cid, agg = aggs[issue_id]
+    def _count(self, signals: Sequence[Any], cluster_ids: list[str]) -> None:
+        """Count signals into their issues and issue-days, then write both."""
+        self._load_days(signals, cluster_ids)
+        touched: dict[str, None] = {}
+        new_links: list[tuple[str, int]] = []
+        days_touched: dict[tuple[str, date], None] = {}
+        for s, cid in zip(signals, cluster_ids, strict=True):
+            agg = self._issues[cid]
             issue = agg.issue
-            for s in items:
-                neg = s.sentiment == "negative"
-                intensity = s.intensity or 0.0
-                src = _source_of(s)
-                agg.negatives += neg
-                agg.intensity_sum += intensity
-                agg.sources.add(src)
-                if s.unit_id and s.unit_id not in agg.units:
-                    agg.units.add(s.unit_id)
-                    unit_links.append((issue_id, s.unit_id))
-                issue.signal_count += 1
-                if issue.first_seen is None or s.created_at < issue.first_seen:
-                    issue.first_seen = s.created_at
-                if issue.last_seen is None or s.created_at > issue.last_seen:
-                    issue.last_seen = s.created_at
-                day = self._days[(issue_id, _local_day(s.created_at))]
-                day.count += 1
-                day.negative += neg
-                day.intensity_sum += intensity
-                day.sources.add(src)
-                if s.unit_id:
-                    day.units.add(s.unit_id)
+            touched[cid] = None
+            neg = s.sentiment == "negative"
+            intensity = s.intensity or 0.0
+            src = _source_of(s)
+            agg.negatives += neg
+            agg.intensity_sum += intensity
+            agg.sources.add(src)
+            if s.unit_id and s.unit_id not in agg.units:
+                agg.units.add(s.unit_id)
+                new_links.append((cid, s.unit_id))
+            issue.signal_count += 1
+            if issue.first_seen is None or s.created_at < issue.first_seen:
+                issue.first_seen = s.created_at
+            if issue.last_seen is None or s.created_at > issue.last_seen:
+                issue.last_seen = s.created_at
+            key = (cid, _local_day(s.created_at))
+            days_touched[key] = None
+            day = self._days[key]
+            day.count += 1
+            day.negative += neg
+            day.intensity_sum += intensity
+            day.sources.add(src)
+            if s.unit_id:
+                day.units.add(s.unit_id)
+        now = timezone.now()
+        created, updated = [], []
+        for cid in touched:
+            agg = self._issues[cid]
+            issue = agg.issue
             issue.negative_share = agg.negatives / issue.signal_count
             issue.intensity = agg.intensity_sum / issue.signal_count
             issue.source_count = len(agg.sources)
             issue.place_count = len(agg.units)
+            issue.updated_at = now
             self._describe(agg, self.clusterer.get(cid))
-        issues = [aggs[i][1].issue for i in by_issue]
-        Issue.objects.bulk_update(
-            issues,
-            [
-                "title",
-                "topic",
-                "first_seen",
-                "last_seen",
-                "signal_count",
-                "negative_share",
-                "intensity",
-                "source_count",
-                "place_count",
-                "summary_terms",
-                "search_key",
-            ],
-            batch_size=1000,
-        )
-        if unit_links:
+            (updated if issue.pk else created).append(issue)
+        if created:
+            Issue.objects.bulk_create(created, batch_size=2000)
+        if updated:
+            _update_issues(updated)
+        if new_links:
             through = Issue.units.through
             through.objects.bulk_create(
-                [through(issue_id=i, adminunit_id=u) for i, u in unit_links],
+                [through(issue_id=self._issues[cid].issue.pk, adminunit_id=u) for cid, u in new_links],
                 ignore_conflicts=True,
                 batch_size=5000,
             )
-        self._write_days(by_issue)
-        self._forget_closed()
+        self._write_days(list(days_touched))
 
-    def _load_days(self, by_issue: dict[int, list[Any]]) -> None:
-        wanted = {(i, _local_day(s.created_at)) for i, items in by_issue.items() for s in items}
-        missing = [k for k in wanted if k not in self._days]
+    def _load_days(self, signals: Sequence[Any], cluster_ids: list[str]) -> None:
+        """Read back the days of issues met for the first time in this session (exact distincts)."""
+        missing: dict[tuple[str, date], None] = {}
+        for s, cid in zip(signals, cluster_ids, strict=True):
+            key = (cid, _local_day(s.created_at))
+            if key not in self._days:
+                self._days[key] = _DayAgg()
+                if self._issues[cid].from_db:
+                    missing[key] = None
         if not missing:
             return
-        issue_ids = {i for i, _ in missing}
+        cid_of = {self._issues[cid].issue.pk: cid for cid, _ in missing}
         days = {d for _, d in missing}
-        for k in missing:
-            self._days[k] = _DayAgg()
-        existing = IssueDay.objects.filter(issue_id__in=issue_ids, day__in=days).values_list(
+        existing = IssueDay.objects.filter(issue_id__in=list(cid_of), day__in=days).values_list(
             "issue_id", "day", "count", "negative", "intensity_sum"
         )
-        found = []
+        found = set()
         for issue_id, day, count, negative, intensity_sum in existing:
-            agg = self._days.get((issue_id, day))
-            if agg is not None and not agg.exists and agg.count == 0:
+            key = (cid_of[issue_id], day)
+            if key in missing:
+                agg = self._days[key]
                 agg.count, agg.negative, agg.intensity_sum, agg.exists = count, negative, intensity_sum, True
-                found.append((issue_id, day))
+                found.add(issue_id)
         if found:
             from duluan.apps.intake.models import Signal
 
-            rows = Signal.objects.filter(issue_id__in={i for i, _ in found}).values_list(
+            rows = Signal.objects.filter(issue_id__in=found).values_list(
                 "issue_id", "created_at", "channel", "source", "unit_id"
             )
             for issue_id, created_at, channel, source, unit_id in rows.iterator(chunk_size=5000):
-                agg = self._days.get((issue_id, _local_day(created_at)))
-                if agg is not None and agg.exists:
+                key = (cid_of[issue_id], _local_day(created_at))
+                agg = self._days.get(key)
+                if key in missing and agg is not None and agg.exists:
                     agg.sources.add(f"{channel}:{source}" if source else channel)
                     if unit_id:
                         agg.units.add(unit_id)
 
-    def _write_days(self, by_issue: dict[int, list[Any]]) -> None:
-        touched = {(i, _local_day(s.created_at)) for i, items in by_issue.items() for s in items}
+    def _write_days(self, keys: list[tuple[str, date]]) -> None:
         rows = []
-        for issue_id, day in sorted(touched):
-            agg = self._days[(issue_id, day)]
+        for cid, day in keys:
+            agg = self._days[(cid, day)]
             rows.append(
                 IssueDay(
-                    issue_id=issue_id,
+                    issue_id=self._issues[cid].issue.pk,
                     day=day,
                     count=agg.count,
                     negative=agg.negative,
@@ -331,19 +340,59 @@ class ClusteringSession:
     def _forget_closed(self) -> None:
         """Drop aggregates of issues whose cluster closed: no signal can join them again."""
         open_ids = {c.id for c in self.clusterer.active()}
-        closed = [cid for cid in self._issues if cid not in open_ids]
+        closed = {cid for cid in self._issues if cid not in open_ids}
         if not closed:
             return
-        closed_pks = {self._issues.pop(cid).issue.pk for cid in closed}
-        for key in [k for k in self._days if k[0] in closed_pks]:
+        for cid in closed:
+            del self._issues[cid]
+        for key in [k for k in self._days if k[0] in closed]:
             del self._days[key]
 
     # -- persistence --------------------------------------------------------------------------
 
     def save(self) -> None:
-        """Write the clusterer's state back (inside the same transaction)."""
-        self.row.state = self.clusterer.state()
-        self.row.save(update_fields=["state", "updated_at"])
+        """Write the clusterer's state back (inside the same transaction), if it changed."""
+        if not self.changed:
+            return
+        ClustererState.objects.filter(pk=self.row.pk).update(
+            state=self.clusterer.state(), updated_at=timezone.now()
+        )
+
+
+_UPDATED_FIELDS = (
+    "title",
+    "topic",
+    "first_seen",
+    "last_seen",
+    "signal_count",
+    "negative_share",
+    "intensity",
+    "source_count",
+    "place_count",
+    "summary_terms",
+    "search_key",
+    "updated_at",
+)
+
+
+def _update_issues(issues: list[Issue]) -> None:
+    """Write the aggregates of existing issues with one prepared UPDATE run for all rows.
+
+    Django's ``bulk_update`` builds a CASE per field and row, which costs seconds for a few
+    thousand issues; ``executemany`` of one statement costs milliseconds.
+    """
+    meta = Issue._meta
+    fields = [meta.get_field(name) for name in _UPDATED_FIELDS]
+    connection = transaction.get_connection()
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608 - model names
+    params = [
+        [f.get_db_prep_save(getattr(issue, f.attname), connection) for f in fields] + [issue.pk]
+        for issue in issues
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def signals_assign_to_issues(signals: Sequence[Any], *, scope: str = DEFAULT_SCOPE) -> list[Issue]:
@@ -361,7 +410,10 @@ def signals_assign_to_issues(signals: Sequence[Any], *, scope: str = DEFAULT_SCO
     with transaction.atomic():
         session = ClusteringSession(scope)
         issues = session.assign(signals)
-        Signal.objects.bulk_update(signals, ["issue"], batch_size=2000)
-        session.record(signals)
+        by_issue: dict[int, list[int]] = {}
+        for signal in signals:
+            by_issue.setdefault(signal.issue_id, []).append(signal.pk)
+        for issue_id, pks in by_issue.items():
+            Signal.objects.filter(pk__in=pks).update(issue_id=issue_id)
         session.save()
     return issues
