@@ -232,7 +232,7 @@ def _compute(round_: Round) -> RoundResults:
     )
 
 
-def _bounds(definition: IndexDefinition) -> tuple[float, float]:
+def bounds(definition: IndexDefinition) -> tuple[float, float]:
     if definition.method == "percent_satisfied":
         return 0.0, 100.0
     return float(definition.scale_min), float(definition.scale_max)
@@ -250,7 +250,7 @@ def _t_intervals(table: pd.DataFrame, definition: IndexDefinition) -> pd.DataFra
         0.95,
         np.where(table["df"].to_numpy() > 0, table["df"].to_numpy(), np.inf),
     )
-    lo, hi = _bounds(definition)
+    lo, hi = bounds(definition)
     return table.assign(ci_low=np.clip(low, lo, hi), ci_high=np.clip(high, lo, hi))
 
 

@@ -225,6 +225,18 @@ def round_import(request, code: str):
     return render(request, "surveys/round_import.html", {"round": round_, "form": form, "errors": errors})
 
 
+def _measure(results) -> dict:
+    """How the index is expressed: "% satisfied" (0–100) or a mean score on the answer scale."""
+    percent = results.definition.method == "percent_satisfied"
+    lo, hi = estimates.bounds(results.definition)
+    return {
+        "percent": percent,
+        "measure": _("% hài lòng") if percent else _("Điểm trung bình"),
+        "lo": lo,
+        "hi": hi,
+    }
+
+
 def _results_or_message(round_):
     try:
         return estimates.round_results(round_), None
@@ -278,14 +290,21 @@ def round_ranking(request, code: str):
             )
             for r in table.itertuples()
         ]
+        measure = _measure(results)
         context.update(
             {
+                **measure,
                 "rows": rows,
                 "province": province_row,
                 "components": results.province.to_dict("records"),
                 "province_changes": province_changes,
                 "chart": dot_whisker_svg(
-                    dots, reference=float(province_row["estimate"]), reference_label=_("Toàn tỉnh")
+                    dots,
+                    lo=measure["lo"],
+                    hi=measure["hi"],
+                    unit="%" if measure["percent"] else "",
+                    reference=float(province_row["estimate"]),
+                    reference_label=_("Toàn tỉnh"),
                 ),
                 "previous": round_.previous if previous is not None else None,
             }
@@ -373,6 +392,7 @@ def round_commune(request, code: str, commune: str):
             "groups": groups,
             "fieldwork": fieldwork,
             "results": results,
+            **_measure(results),
             "previous": round_.previous if previous is not None else None,
         },
     )

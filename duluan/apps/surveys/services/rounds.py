@@ -88,3 +88,21 @@ def round_close(*, round_: Round, actor=None, request=None) -> Round:
         request=request,
     )
     return round_
+
+
+@transaction.atomic
+def round_update(*, round_: Round, fields: list[str], actor=None, request=None) -> Round:
+    """Save changed settings of a round (e.g. from the admin), with an audit event."""
+    if not fields:
+        return round_
+    before = Round.objects.filter(pk=round_.pk).values(*fields).first() or {}
+    round_.save(update_fields=fields)
+    audit_record(
+        action="surveys.round_update",
+        actor=actor,
+        obj=round_,
+        before={k: str(v) for k, v in before.items()},
+        after={k: str(getattr(round_, k)) for k in fields},
+        request=request,
+    )
+    return round_

@@ -16,7 +16,7 @@ from duluan.apps.accounts.models import User
 from duluan.apps.surveys import demo as surveys_demo
 from duluan.apps.surveys import estimates, exports
 from duluan.apps.surveys.models import Invitation, InvitationStatus, Response, Round
-from duluan.apps.surveys.services import response_submit
+from duluan.apps.surveys.services import index_spec_upsert, response_submit
 
 from .conftest import full_answers
 from .xlsforms import xlsform
@@ -122,6 +122,21 @@ def test_the_demo_is_idempotent(rounds):
     assert "(0 mới)" in summary
 
 
+def test_a_mean_score_index_is_shown_on_the_answer_scale(rounds, client):
+    # given the index definition switched to mean scores (data, editable in the admin)
+    _, current = rounds
+    spec = current.index
+    index_spec_upsert(code=spec.code, name=spec.name, definition={**spec.definition, "method": "mean_score"})
+    current.refresh_from_db()
+    # then estimates and intervals are on the 1–5 answer scale
+    ranking = estimates.ranking(estimates.round_results(current, use_cache=False))
+    assert ranking["ci_low"].ge(1).all() and ranking["ci_high"].le(5).all()
+    assert ranking["estimate"].between(1, 5).all()
+    client.force_login(User.objects.get(username="phantich"))
+    page = client.get("/surveys/dot/hl-xa-2026/xep-hang/").content.decode()
+    assert "Điểm trung bình" in page and "100%" not in page
+
+
 # ---------------------------------------------------------------------- pages
 
 
@@ -223,3 +238,23 @@ def test_a_frame_with_unknown_units_is_explained(seeded, client):
         {"name": "x", "year": 2026, "allow_missing": "on", "file": SimpleUploadedFile("f.csv", content)},
     ).content.decode()
     assert "Dòng 2: không có đơn vị mã 12345 trong hệ thống 2025." in page
+
+
+def test_the_admin_edits_index_definitions_and_keeps_drawn_designs(seeded, client):
+    client.force_login(User.objects.get(username="quantri"))
+    current = Round.objects.get(code="hl-xa-2026")
+    page = client.get(f"/admin/surveys/round/{current.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="n_villages"' not in page.content.decode()  # read-only once drawn
+    spec = current.index
+    # an index naming an item the engine cannot read is refused with the engine's message
+    response = client.post(
+        f"/admin/surveys/indexspec/{spec.pk}/change/",
+        {
+            "code": spec.code,
+            "name": spec.name,
+            "description": "",
+            "definition": '{"name": "x", "subindices": []}',
+        },
+    )
+    assert "has no sub-index" in response.content.decode()
