@@ -6,13 +6,33 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from duluan.apps.accounts.admin_site import admin_site
+from duluan.apps.accounts.permissions import can_use_admin
 
 from .models import CalendarOverride, Case, LegalLimit, RoutingRule
 from .services.routing import __doc__ as ROUTING_DOC
 
 
+class AdministratorsEdit(admin.ModelAdmin):
+    """The administrator role edits this configuration (the gatekeeper decides, not Django's model perms)."""
+
+    def has_module_permission(self, request):
+        return can_use_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_use_admin(request.user)
+
+    def has_add_permission(self, request):
+        return can_use_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_use_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_use_admin(request.user)
+
+
 @admin.register(RoutingRule, site=admin_site)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(AdministratorsEdit):
     list_display = (
         "name",
         "topic",
@@ -53,7 +73,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(LegalLimit, site=admin_site)
-class LegalLimitAdmin(admin.ModelAdmin):
+class LegalLimitAdmin(AdministratorsEdit):
     list_display = (
         "rule_id",
         "kind",
@@ -78,7 +98,7 @@ def add_shipped_overrides(modeladmin, request, queryset):
 
 
 @admin.register(CalendarOverride, site=admin_site)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(AdministratorsEdit):
     list_display = ("date", "working", "reason_vi", "source")
     list_filter = ("working",)
     date_hierarchy = "date"
@@ -86,7 +106,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case, site=admin_site)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(AdministratorsEdit):
     """Read-only: cases change only through the workflow (every change audited)."""
 
     list_display = (
