@@ -74,7 +74,7 @@ def results_xlsx(
     return buffer.getvalue()
 
 
-def _ranking_png(ranking: pd.DataFrame, province: float) -> bytes:
+def _ranking_png(ranking: pd.DataFrame, province: float, definition) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -88,8 +88,9 @@ def _ranking_png(ranking: pd.DataFrame, province: float) -> bytes:
     ax.axvline(province, color="#17479e", linestyle="--", linewidth=1)
     ax.set_yticks(list(y))
     ax.set_yticklabels(rows["name"], fontsize=7, fontfamily="DejaVu Sans")
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("% hài lòng (khoảng tin cậy 95%)", fontfamily="DejaVu Sans")
+    ax.set_xlim(*estimates.bounds(definition))
+    label = "% hài lòng" if definition.method == "percent_satisfied" else "Điểm trung bình"
+    ax.set_xlabel(f"{label} (khoảng tin cậy 95%)", fontfamily="DejaVu Sans")
     fig.tight_layout()
     out = io.BytesIO()
     fig.savefig(out, format="png")
@@ -97,15 +98,31 @@ def _ranking_png(ranking: pd.DataFrame, province: float) -> bytes:
     return out.getvalue()
 
 
+def _vn(x: float, *, sign: bool = False) -> str:
+    """A number as Vietnamese documents write it: one decimal, a decimal comma ("43,7")."""
+    return (f"{x:+.1f}" if sign else f"{x:.1f}").replace(".", ",")
+
+
+def _signer(agency):
+    """A department's head signs in their own name; a people's committee signs on behalf of the body."""
+    from duluan.apps.reports.state_document import Signer
+
+    if agency.kind == "ubnd":
+        return Signer(authority="TM. ỦY BAN NHÂN DÂN", position="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH")
+    return Signer(position="GIÁM ĐỐC" if agency.kind == "department" else "THỦ TRƯỞNG CƠ QUAN")
+
+
 def results_docx(
     round_: Round, results: estimates.RoundResults, previous: estimates.RoundResults | None
 ) -> bytes:
     """A report (báo cáo) in the Decree 30/2020 format, via the shared state-document module."""
     try:
-        from duluan.apps.reports.state_document import Signer, StateDocument
+        from duluan.apps.reports.state_document import StateDocument
     except ImportError as exc:
         raise ReportUnavailable(REPORT_UNAVAILABLE.format(detail=exc)) from exc
     name = results.definition.name
+    percent = results.definition.method == "percent_satisfied"
+    unit, measure = ("%", "% hài lòng") if percent else ("", "Điểm TB")
     ranking = estimates.ranking(results)
     province = results.province.set_index("component")
     overall = province.loc[name]
@@ -120,10 +137,7 @@ def results_docx(
         date=today,
         kind="BÁO CÁO",
         title=f"Kết quả {round_.name[:1].lower()}{round_.name[1:]}",
-        signer=Signer(
-            authority=f"TM. {(agency.short_name or agency.name).upper()}",
-            position="GIÁM ĐỐC" if "Sở" in agency.name else "CHỦ TỊCH",
-        ),
+        signer=_signer(agency),
         recipients=["UBND tỉnh (b/c)", "Các sở, ban, ngành", "UBND các xã, phường", "Lưu: VT"],
     )
     doc.heading("I. PHẠM VI VÀ PHƯƠNG PHÁP", 1)
@@ -141,8 +155,8 @@ def results_docx(
         doc.paragraph(warning, italic=True)
     doc.heading("II. KẾT QUẢ TOÀN TỈNH", 1)
     doc.paragraph(
-        f"{name} toàn tỉnh đạt {overall['estimate']:.1f}% (khoảng tin cậy 95%: {overall['ci_low']:.1f}–"
-        f"{overall['ci_high']:.1f}%)."
+        f"{name} toàn tỉnh đạt {_vn(overall['estimate'])}{unit} (khoảng tin cậy 95%: "
+        f"{_vn(overall['ci_low'])}–{_vn(overall['ci_high'])}{unit})."
     )
     rows = []
     changes = {}
@@ -151,12 +165,12 @@ def results_docx(
         changes = {r.component: r for r in prov_changes.itertuples()}
     for i, r in enumerate(results.province.itertuples(), start=1):
         c = changes.get(r.component)
-        change = "" if c is None else f"{c.difference:+.1f}{' *' if c.significant else ''}"
+        change = "" if c is None else f"{_vn(c.difference, sign=True)}{' *' if c.significant else ''}"
         rows.append(
-            [i, r.component, f"{r.estimate:.1f}", f"{r.ci_low:.1f}–{r.ci_high:.1f}", int(r.n), change]
+            [i, r.component, f"{_vn(r.estimate)}", f"{_vn(r.ci_low)}–{_vn(r.ci_high)}", int(r.n), change]
         )
     doc.table(
-        ["STT", "Thành phần", "% hài lòng", "KTC 95%", "Số phiếu", "Thay đổi"],
+        ["STT", "Thành phần", measure, "KTC 95%", "Số phiếu", "Thay đổi"],
         rows,
         widths=[12, 68, 22, 30, 20, 13],
         caption="Bảng 1. Chỉ số và các chỉ số thành phần toàn tỉnh",
@@ -165,7 +179,7 @@ def results_docx(
         doc.paragraph("Dấu * : thay đổi so với đợt trước có ý nghĩa thống kê ở mức 5%.", italic=True)
     doc.heading("III. XẾP HẠNG CÁC XÃ, PHƯỜNG", 1)
     doc.image(
-        _ranking_png(ranking, float(overall["estimate"])),
+        _ranking_png(ranking, float(overall["estimate"]), results.definition),
         width_mm=160,
         caption="Hình 1. Chỉ số theo xã, phường với khoảng tin cậy 95% (đường đứt: toàn tỉnh)",
     )
@@ -173,15 +187,15 @@ def results_docx(
         [
             int(r.rank),
             r.name,
-            f"{r.estimate:.1f}",
-            f"{r.ci_low:.1f}–{r.ci_high:.1f}",
+            f"{_vn(r.estimate)}",
+            f"{_vn(r.ci_low)}–{_vn(r.ci_high)}",
             int(r.n),
             {"above": "Cao hơn", "below": "Thấp hơn"}.get(r.versus_province, "Không khác biệt"),
         ]
         for r in ranking.itertuples()
     ]
     doc.table(
-        ["Hạng", "Xã, phường", "%", "KTC 95%", "Số phiếu", "So với tỉnh"],
+        ["Hạng", "Xã, phường", measure, "KTC 95%", "Số phiếu", "So với tỉnh"],
         rows,
         widths=[14, 58, 18, 30, 20, 25],
         caption="Bảng 2. Xếp hạng các xã, phường",
@@ -199,7 +213,7 @@ def results_docx(
     weakest = results.province[results.province["component"] != name].sort_values("estimate").head(2)
     doc.paragraph(
         "Ưu tiên cải thiện các lĩnh vực có mức hài lòng thấp nhất: "
-        + "; ".join(f"{r.component} ({r.estimate:.1f}%)" for r in weakest.itertuples())
+        + "; ".join(f"{r.component} ({_vn(r.estimate)}{unit})" for r in weakest.itertuples())
         + ". Các xã có khoảng tin cậy nằm hoàn toàn dưới mức toàn tỉnh cần được rà soát, hỗ trợ."
     )
     return doc.render()
