@@ -16,7 +16,9 @@ and the benchmark samples every 0.3 s the memory of the child *and all its desce
 (worker processes): "peak PSS" is the maximum of their summed proportional set size (shared
 pages split between the processes sharing them); the RSS sum, which counts pages shared by
 forked workers several times, and the largest single process's max RSS are printed beside it. docs/s is rows
-divided by the child's wall time (start-up and model loading included).
+divided by the child's wall time (start-up and model loading included); on a shared machine
+the CPU seconds of the whole process tree (getrusage of waited-for children) give the
+load-independent cost: docs per CPU-second × cores bounds docs/s on an idle machine.
 
 ``underthesea.word_tokenize`` is timed alone in this process on the first ``--tokenize-sample``
 texts (default 10,000) of the same input, for comparison. Nothing here asserts a time.
@@ -100,10 +102,11 @@ def _tree_memory(proc: psutil.Process) -> tuple[int, int]:
     return pss, rss
 
 
-def run_child(cmd: list[str]) -> tuple[float, int, int, int, int, str]:
-    """Run a command; return wall seconds, peak PSS and RSS sums of its tree, the largest
-    single-process max RSS (getrusage), exit code and the last stderr line."""
+def run_child(cmd: list[str]) -> tuple[float, float, int, int, int, int, str]:
+    """Run a command; return wall seconds, CPU seconds of its whole tree, peak PSS and RSS sums
+    of the tree, the largest single-process max RSS (getrusage), exit code, last stderr line."""
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile() as err:
         child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
         proc = psutil.Process(child.pid)
@@ -116,11 +119,13 @@ def run_child(cmd: list[str]) -> tuple[float, int, int, int, int, str]:
                 pass
             time.sleep(0.3)
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         # ru_maxrss (KiB on Linux) of the largest waited-for descendant so far.
-        max_single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        max_single = after.ru_maxrss * 1024
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         err.seek(0)
         tail = err.read().decode("utf-8", "replace").strip().splitlines()[-1:]
-    return seconds, peak_pss, peak_rss, max_single, child.returncode, tail[0] if tail else ""
+    return seconds, cpu, peak_pss, peak_rss, max_single, child.returncode, tail[0] if tail else ""
 
 
 def time_underthesea(path: Path, sample: int) -> tuple[int, float] | None:
@@ -176,10 +181,11 @@ def main(argv: list[str] | None = None) -> int:
             cmd += ["--steps", args.steps]
         if args.model_dir:
             cmd += ["--model-dir", args.model_dir]
-        seconds, pss, rss, single, code, tail = run_child(cmd)
+        seconds, cpu, pss, rss, single, code, tail = run_child(cmd)
         rows.append((size, seconds, pss, code, tail))
         print(
             f"n={size:>9,}  {size / seconds:>8,.0f} docs/s  wall {seconds:>7.1f} s  "
+            f"CPU {cpu:>7.1f} s ({size / max(cpu, 1e-9):,.0f} docs per CPU-second)  "
             f"peak PSS {pss / 2**20:>6,.0f} MiB (RSS sum {rss / 2**20:,.0f}, largest process "
             f"{single / 2**20:,.0f})  exit {code}  | {tail}",
             flush=True,
