@@ -40,6 +40,8 @@ class Issue(models.Model):
     # Kept by the issues app (hotness refresh, merges, splits): what the dashboard filters on.
     channels = models.CharField(_("kênh"), max_length=200, blank=True, default="")  # " web news "
     sentiment_counts = models.JSONField(default=dict, blank=True)
+    channel_counts = models.JSONField(default=dict, blank=True)  # {"web": 12, …}
+    unit_counts = models.JSONField(default=dict, blank=True)  # {"<AdminUnit id>": n}: the issue page's map
     dominant_sentiment = models.CharField(_("sắc thái chủ đạo"), max_length=10, blank=True, default="")
     hotness_at = models.DateTimeField(_("tính độ nóng lúc"), null=True, blank=True)
 

@@ -7,11 +7,13 @@ precomputed rows (:class:`Issue` counters, :class:`IssueDay`), never counts over
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
@@ -28,6 +30,7 @@ from .permissions import ALL, issue_list_for_user, visible_unit_ids
 PAGE_SIZE = 30
 REPRESENTATIVES = 10
 REPRESENTATIVE_SCAN = 3000
+SUMMARY_CACHE_SECONDS = 300
 
 
 def _words(q: str) -> list[str]:
@@ -114,10 +117,17 @@ def dashboard_summary(*, user, today: date | None = None) -> DashboardSummary:
         .annotate(n=Count("id"))
         .order_by()
     )
-    days = IssueDay.objects.filter(day__gt=today - timedelta(days=30), day__lte=today)
-    if visible_unit_ids(user) is not ALL:  # scoped users: only their issues' days
-        days = days.filter(issue__in=visible.values("pk"))
-    signals = days.aggregate(n=Sum("count"))["n"] or 0
+    scope = visible_unit_ids(user)
+    key = f"issues:signals30:{today.isoformat()}:" + (
+        "all" if scope is ALL else hashlib.sha256(",".join(map(str, sorted(scope))).encode()).hexdigest()
+    )
+    signals = cache.get(key)
+    if signals is None:  # a sum over a month of daily rows: kept for a few minutes
+        days = IssueDay.objects.filter(day__gt=today - timedelta(days=30), day__lte=today)
+        if scope is not ALL:  # scoped users: only their issues' days
+            days = days.filter(issue__in=visible.values("pk"))
+        signals = days.aggregate(n=Sum("count"))["n"] or 0
+        cache.set(key, signals, SUMMARY_CACHE_SECONDS)
     alerts = list(
         Alert.objects.filter(issue__in=visible.values("pk"))
         .select_related("issue")
@@ -173,10 +183,16 @@ def issue_days(issue: Issue, *, days: int = 90, today: date | None = None) -> li
 
 
 def issue_channels(issue: Issue) -> list[tuple[str, str, int]]:
+    """Signals per channel, from the counts the refresh keeps (counted live for an issue it has not met)."""
     from duluan.apps.intake.models import Channel
 
     labels = dict(Channel.choices)
-    rows = Signal.objects.filter(issue=issue).values_list("channel").annotate(n=Count("id")).order_by("-n")
+    counts = issue.channel_counts
+    if not counts:
+        counts = dict(
+            Signal.objects.filter(issue=issue).values_list("channel").annotate(n=Count("id")).order_by()
+        )
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return [(c, str(labels.get(c, c)), n) for c, n in rows]
 
 
@@ -187,24 +203,30 @@ def issue_places(issue: Issue) -> tuple[list[Place], float]:
         The communes with their signal counts and coordinates (largest first), and the number of
         signals placed only at a province/district level or not at all.
     """
-    rows = list(
-        Signal.objects.filter(issue=issue)
-        .values_list("unit__scheme", "unit__code", "unit__level")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    by_unit = {int(k): v for k, v in (issue.unit_counts or {}).items()}
+    if not by_unit and issue.signal_count:
+        by_unit = dict(
+            Signal.objects.filter(issue=issue, unit__isnull=False)
+            .values_list("unit_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    located = sum(by_unit.values())
     new: dict[str, float] = defaultdict(float)
     old: dict[str, float] = defaultdict(float)
-    elsewhere = 0.0
-    for scheme, code, level, n in rows:
-        if code is None or level != Level.COMMUNE:
+    elsewhere = float(max(issue.signal_count - located, 0))
+    for pk, scheme, code, level in AdminUnit.objects.filter(pk__in=list(by_unit)).values_list(
+        "pk", "scheme", "code", "level"
+    ):
+        n = by_unit[pk]
+        if level != Level.COMMUNE:
             elsewhere += n
         elif scheme == SCHEME_2025:
             new[code] += n
         elif scheme == PRE2025:
             old[code] += n
     if old:
-        for code, n in _to_2025_communes(dict(old)).items():
+        for code, n in _roll_up_to_2025(dict(old), successions=_successions_of(set(old))).items():
             if code == "?":
                 elsewhere += n
             else:
@@ -228,23 +250,23 @@ def issue_places(issue: Issue) -> tuple[list[Place], float]:
     return places, elsewhere
 
 
-_SUCCESSIONS: dict[str, tuple[float, list]] = {}
-SUCCESSIONS_TTL = 600.0
+def _successions_of(old_codes: set[str]) -> list:
+    """The succession records of these pre-2025 communes only (a few rows, not the ~10,000)."""
+    from duluan.adminunits import Succession as SuccessionRecord
+    from duluan.apps.geo.models import Succession
+
+    rows = Succession.objects.filter(
+        old__scheme=PRE2025, old__code__in=list(old_codes), new__level=Level.COMMUNE
+    ).values_list("old__code", "old__level", "new__code", "new__level", "share", "basis")
+    return [SuccessionRecord(*row) for row in rows]
 
 
-def _to_2025_communes(counts: dict[str, float]) -> dict[str, float]:
-    """:func:`~duluan.apps.geo.selectors.counts_to_2025_units`, with the succession table kept
-    in the process for :data:`SUCCESSIONS_TTL` seconds (it changes only when units are reloaded;
-    reading its ~10,000 rows on every issue page would cost more than the rest of the page)."""
-    import time
-
+def _roll_up_to_2025(counts: dict[str, float], *, successions: list) -> dict[str, float]:
+    """:func:`duluan.apps.geo.selectors.counts_to_2025_units` over the given succession records
+    (the geo selector reads the whole table on every call, which costs more than the page)."""
     from duluan.adminunits import map_counts_to_2025
-    from duluan.apps.geo.selectors import successions_as_records
 
-    cached = _SUCCESSIONS.get("records")
-    if cached is None or time.monotonic() - cached[0] > SUCCESSIONS_TTL:
-        _SUCCESSIONS["records"] = cached = (time.monotonic(), successions_as_records())
-    return map_counts_to_2025(counts, cached[1], level=Level.COMMUNE)
+    return map_counts_to_2025(counts, successions, level=Level.COMMUNE)
 
 
 def _group_key(channel: str, external_id: str, group: str) -> str:

@@ -58,8 +58,9 @@ def issues_rebuild_aggregates(issue_ids: Iterable[int]) -> None:
             "units": set(),
             "first": None,
             "last": None,
-            "channels": set(),
+            "channels": Counter(),
             "sentiments": Counter(),
+            "unit_counts": Counter(),
         }
         for pk in issues
     }
@@ -79,11 +80,12 @@ def issues_rebuild_aggregates(issue_ids: Iterable[int]) -> None:
         s["neg"] += neg
         s["intensity"] += intensity or 0.0
         s["sources"].add(src)
-        s["channels"].add(channel)
+        s["channels"][channel] += 1
         if sentiment:
             s["sentiments"][sentiment] += 1
         if unit_id:
             s["units"].add(unit_id)
+            s["unit_counts"][str(unit_id)] += 1
         if s["first"] is None or created_at < s["first"]:
             s["first"] = created_at
         if s["last"] is None or created_at > s["last"]:
@@ -105,6 +107,8 @@ def issues_rebuild_aggregates(issue_ids: Iterable[int]) -> None:
         issue.source_count = len(s["sources"])
         issue.place_count = len(s["units"])
         issue.channels = channels_text(s["channels"])
+        issue.channel_counts = dict(s["channels"].most_common())
+        issue.unit_counts = dict(s["unit_counts"])
         issue.sentiment_counts = {k: s["sentiments"].get(k, 0) for k in SENTIMENTS}
         issue.dominant_sentiment = dominant(issue.sentiment_counts)
         issue.search_key = search_key(f"{issue.title} {' '.join(issue.summary_terms or [])}")
@@ -119,10 +123,13 @@ def issues_rebuild_aggregates(issue_ids: Iterable[int]) -> None:
             "source_count",
             "place_count",
             "channels",
+            "channel_counts",
+            "unit_counts",
             "sentiment_counts",
             "dominant_sentiment",
             "search_key",
         ],
+        batch_size=250,
     )
     through = Issue.units.through
     through.objects.filter(issue_id__in=ids).delete()
@@ -150,12 +157,13 @@ def issues_rebuild_aggregates(issue_ids: Iterable[int]) -> None:
 
 
 def issues_update_mix(issue_ids: Iterable[int]) -> None:
-    """Refresh the channels and sentiment mix of issues (what the clusterer does not keep)."""
+    """Refresh what the clusterer does not keep: channels, sentiment mix, signals per unit."""
     ids = sorted(set(issue_ids))
     for start in range(0, len(ids), 2000):
         chunk = ids[start : start + 2000]
-        channels: dict[int, set[str]] = defaultdict(set)
+        channels: dict[int, Counter] = defaultdict(Counter)
         sentiments: dict[int, Counter] = defaultdict(Counter)
+        units: dict[int, dict[str, int]] = defaultdict(dict)
         rows = (
             Signal.objects.filter(issue_id__in=chunk)
             .values_list("issue_id", "channel", "sentiment")
@@ -163,15 +171,27 @@ def issues_update_mix(issue_ids: Iterable[int]) -> None:
             .order_by()
         )
         for issue_id, channel, sentiment, n in rows:
-            channels[issue_id].add(channel)
+            channels[issue_id][channel] += n
             if sentiment:
                 sentiments[issue_id][sentiment] += n
+        rows = (
+            Signal.objects.filter(issue_id__in=chunk, unit__isnull=False)
+            .values_list("issue_id", "unit_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for issue_id, unit_id, n in rows:
+            units[issue_id][str(unit_id)] = n
         issues = list(Issue.objects.filter(pk__in=chunk).only("pk"))
         for issue in issues:
             issue.channels = channels_text(channels.get(issue.pk, ()))
+            issue.channel_counts = dict(channels.get(issue.pk, Counter()).most_common())
+            issue.unit_counts = units.get(issue.pk, {})
             counts = sentiments.get(issue.pk, Counter())
             issue.sentiment_counts = {k: counts.get(k, 0) for k in SENTIMENTS}
             issue.dominant_sentiment = dominant(issue.sentiment_counts)
         Issue.objects.bulk_update(
-            issues, ["channels", "sentiment_counts", "dominant_sentiment"], batch_size=250
+            issues,
+            ["channels", "channel_counts", "unit_counts", "sentiment_counts", "dominant_sentiment"],
+            batch_size=250,
         )
