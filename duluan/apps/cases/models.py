@@ -447,6 +447,16 @@ class Case(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def is_closed(self) -> bool:
+        """Answered, declined, merged or closed: nothing more is owed (Open311's "closed")."""
+        return not self.is_open
+
+    @property
+    def tracking_code(self) -> str:
+        """The code the citizen follows the case by (``/cases/track/<code>/``)."""
+        return self.code
+
+    @property
     def current_due(self):
         """The deadline the agency is working against now: accept-by before acceptance, then resolve-by."""
         if self.status == Status.RECEIVED:

@@ -94,3 +94,11 @@ def test_an_override_without_a_reason_is_invalid_in_the_admin():
             label_en="x",
             source={"document_vi": "a", "document_en": "b", "number": "c"},
         ).clean()
+
+
+def test_intake_gets_the_tracking_code_and_an_idempotent_case(open_case):
+    # the intake channels call the service with their own id and may deliver twice
+    first = open_case(source_ref="signal:42")
+    again = open_case(source_ref="signal:42", title="Khác")
+    assert again.pk == first.pk and first.tracking_code == first.code and not first.is_closed
+    assert first.code.startswith("BN-") and len(first.code) == 12
