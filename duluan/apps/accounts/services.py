@@ -83,7 +83,10 @@ def user_upsert(
             "first_name": nfc(first_name),
             "last_name": nfc(last_name),
             "email": email,
+            # Administrators configure everything in the admin; Django's per-model permissions
+            # would only duplicate the gatekeeper's role check, so they hold them all.
             "is_staff": role == Role.ADMINISTRATOR,
+            "is_superuser": role == Role.ADMINISTRATOR,
         },
     )
     if created:
@@ -92,8 +95,9 @@ def user_upsert(
         audit_record(action="user.create", actor=actor, obj=user, after={"username": username, "role": role})
     elif user.role != role or user.agency_id != (agency.pk if agency else None):
         before = {"role": user.role, "agency": user.agency_id}
-        user.role, user.agency, user.is_staff = role, agency, role == Role.ADMINISTRATOR
-        user.save(update_fields=["role", "agency", "is_staff"])
+        is_admin = role == Role.ADMINISTRATOR
+        user.role, user.agency, user.is_staff, user.is_superuser = role, agency, is_admin, is_admin
+        user.save(update_fields=["role", "agency", "is_staff", "is_superuser"])
         audit_record(
             action="user.update",
             actor=actor,

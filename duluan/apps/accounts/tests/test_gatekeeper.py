@@ -71,3 +71,12 @@ def test_agency_list_is_filtered_by_the_gatekeeper(client, demo):
     assert "Sở Y tế" not in html
     client.force_login(demo["dieuphoi"])
     assert "Sở Y tế" in client.get("/accounts/agencies/").content.decode()
+
+
+def test_an_administrator_can_open_every_admin_change_list(client, demo):
+    from duluan.apps.accounts.admin_site import admin_site
+
+    client.force_login(demo["quantri"])
+    for model in admin_site._registry:
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert client.get(url).status_code == 200, url
