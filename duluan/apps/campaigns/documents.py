@@ -92,7 +92,7 @@ def campaign_docx(campaign: Campaign, *, today: date | None = None) -> bytes:
 
     doc.heading("III. DƯ LUẬN VỀ NỘI DUNG TUYÊN TRUYỀN", 1)
     view = selectors.campaign_effect(campaign, today=today)
-    (b0, b1), (d0, d1), (a0, _a1) = view.periods.bounds
+    (b0, b1), (d0, d1), (a0, _a1) = view.periods.inclusive
     doc.paragraph(
         f"Tín hiệu dư luận về chủ đề chiến dịch (mã chủ đề: {', '.join(campaign.topic_codes) or '—'}; "
         f"từ khóa: {', '.join(campaign.keywords) or '—'}) ở {view.targeted} xã, phường được tuyên truyền và "

@@ -152,6 +152,11 @@ class Periods:
     bounds: tuple[tuple[date, date], tuple[date, date], tuple[date, date]]
 
     @property
+    def inclusive(self) -> tuple[tuple[date, date], ...]:
+        """The periods as shown to people: first and last day (the last day included)."""
+        return tuple((s, max(s, e - timedelta(days=1))) for s, e in self.bounds)
+
+    @property
     def days(self) -> tuple[float, float, float]:
         return tuple(float(max((e - s).days, 0)) for s, e in self.bounds)
 

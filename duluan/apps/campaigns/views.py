@@ -136,7 +136,7 @@ def _cells(view):
     out = []
     for group, name in ((eng.TARGETED, _("Được tuyên truyền")), (eng.COMPARISON, _("Đối chứng"))):
         for p in range(3):
-            out.append((name, eng.PERIOD_LABELS[p], view.periods.bounds[p], view.result.cell(group, p)))
+            out.append((name, eng.PERIOD_LABELS[p], view.periods.inclusive[p], view.result.cell(group, p)))
     return out
 
 

@@ -37,6 +37,7 @@ def test_periods_are_as_long_as_the_campaign_and_cut_at_today(campaign):
     assert p.bounds[1] == (date(2026, 3, 1), date(2026, 4, 1))
     assert p.bounds[2] == (date(2026, 4, 1), date(2026, 4, 11))
     assert p.days == (31.0, 31.0, 10.0)
+    assert p.inclusive[0] == (date(2026, 1, 29), date(2026, 2, 28))  # as shown to people
 
 
 def test_places_of_either_scheme_become_2025_communes(campaign, unit):

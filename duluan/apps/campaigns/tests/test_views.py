@@ -202,3 +202,14 @@ def test_the_index_and_the_create_page(campaign, as_user, agency, unit):
         ("pre2025", "07213"),
     ]
     assert as_user("canbo.nnmt").get(reverse("campaigns:create")).status_code == 403
+
+
+def test_the_command_prints_the_effect_or_why_there_is_none(campaign):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("campaign_effect", campaign.pk, stdout=out)
+    text = out.getvalue()
+    assert campaign.title in text
+    assert "Trong: 01/03/2026 – 31/03/2026 (31 ngày)" in text
+    assert "DiD share_negative (trong − trước): chưa đủ dữ liệu" in text
