@@ -104,5 +104,14 @@ def test_officer_head_and_citizen_take_a_case_to_a_rated_answer(browser, platfor
     head.goto(platform_url + "/cases/performance/")
     expect(head.get_by_test_id("by-agency")).to_contain_text("Sở Nông nghiệp và Môi trường")
     shot(head, "performance")
-    for page in (officer, head, citizen):
+
+    # and the coordinator's list puts overdue cases first, highlighted
+    coordinator = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh").new_page()
+    login(coordinator, platform_url, "dieuphoi")
+    coordinator.goto(platform_url + "/cases/")
+    first = coordinator.get_by_test_id("case-row").first
+    expect(first).to_have_class("overdue")
+    expect(first).to_contain_text("Quá hạn")
+    shot(coordinator, "list")
+    for page in (officer, head, citizen, coordinator):
         page.context.close()
