@@ -100,6 +100,10 @@ def outputs(rows, *, fmt: str = "svg") -> bytes:
     )
     ax.set_yticks(ys, names)
     ax.invert_yaxis()
+    sizes = sorted(r.planned for r in rows if r.planned)
+    if sizes and sizes[-1] > 50 * sizes[len(sizes) // 2]:
+        # Leaflets count in tens of thousands, meetings in units: a log scale keeps both readable.
+        ax.set_xscale("symlog", linthresh=1)
     ax.set_xlabel("Số lượng sản phẩm")
     ax.legend(fontsize=7, frameon=False)
     return _render(fig, fmt)
