@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python bench/bench_import.py [--rows 1000000] [--workers 2] [--batch-size 5000]
+    .venv/bin/python bench/bench_import.py [--rows 1000000] [--workers 2] [--batch-size 2000]
                                            [--database-url postgres://…] [--model-dir DIR] [--keep]
 
 The input is real news text: tc201805 (title + lead) then VNTC articles cut to their lead, repeated
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--model-dir", default=os.environ.get("DULUAN_MODEL_DIR"))
     parser.add_argument("--port", type=int, default=55491)

@@ -226,8 +226,7 @@ def analyse_parallel(
 
     At most ``2 * workers + 1`` batches are in flight, so memory stays bounded. Nothing is
     loaded and no process started until a batch has rows (a re-import of known rows analyses
-    nothing); the models are loaded once in this process before the workers are forked, so
-    they share its memory pages.
+    nothing); with several workers the models are loaded in each worker, never here.
     """
     workers = max(1, workers)
     pool: ProcessPoolExecutor | None = None
@@ -240,7 +239,9 @@ def analyse_parallel(
                 pending.append((batch, analyse_rows(batch, model_dir)))
             else:
                 if pool is None:
-                    intake_pipeline(model_dir)
+                    # Each worker loads the models itself: pages shared after a fork are copied
+                    # anyway as Python touches their reference counts, and this process, which
+                    # only writes, then holds no model at all.
                     import multiprocessing
 
                     ctx = multiprocessing.get_context("fork") if os.name == "posix" else None

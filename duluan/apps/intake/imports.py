@@ -241,7 +241,7 @@ def signals_import_file(
                 channel=channel, file_name=path.name[:300], file_sha256=sha, actor=actor
             )
             session = ClusteringSession()
-            near = NearDuplicateIndex(capacity=100_000)
+            near = NearDuplicateIndex(capacity=50_000)
             pending: deque[list[SignalInput]] = deque()
 
             def batches() -> Iterator[list[dict[str, Any]]]:
