@@ -88,7 +88,7 @@ def performance_report_docx(perf: Performance, *, place: str = "Bắc Ninh") -> 
             ]
             for i, row in enumerate(perf.agencies, start=1)
         ],
-        widths=[9, 40, 13, 10, 13, 28, 16, 18, 18],
+        widths=[12, 37, 13, 10, 13, 28, 16, 18, 18],
     )
     doc.heading("III. THEO XÃ, PHƯỜNG (ĐƠN VỊ HÀNH CHÍNH TỪ 01/07/2025)", level=1)
     doc.paragraph(
