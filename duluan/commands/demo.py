@@ -19,12 +19,34 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
+def _build_models_if_missing() -> None:
+    """Train the topic and sentiment models from ../shared/data once, the first time the demo runs."""
+    from duluan.analysis.pipeline import resolve_model_dir
+    from duluan.commands.models import build_default
+    from duluan.shared_data import shared_data_dir
+
+    folder = resolve_model_dir()
+    missing = [task for task in ("topic", "sentiment") if not (folder / f"{task}.model").exists()]
+    if not missing:
+        return
+    if shared_data_dir() is None:
+        print(
+            "Không có ../shared/data: bỏ qua bước huấn luyện mô hình chủ đề/sắc thái; "
+            "phân tích sẽ dùng quy tắc dự phòng.",
+            flush=True,
+        )
+        return
+    print("Lần chạy đầu: huấn luyện mô hình chủ đề và sắc thái từ ../shared/data (1–3 phút)…", flush=True)
+    build_default(missing, folder=str(folder), progress=True)
+
+
 def run(args: argparse.Namespace) -> int:
     django_setup("duluan.config.settings.local")
     from django.core.management import call_command
 
     from duluan.apps.core.demo import demo_seed
 
+    _build_models_if_missing()
     print("Đang chuẩn bị cơ sở dữ liệu…", flush=True)
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)

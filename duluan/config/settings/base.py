@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(os.environ.get("DULUAN_VAR_DIR", BASE_DIR / "var"))
+# The analysis engine reads its model files from DULUAN_MODEL_DIR; pin it to this installation's
+# var/ so the web server, workers and commands agree whatever their working directory.
+os.environ.setdefault("DULUAN_MODEL_DIR", str(VAR_DIR / "models"))
 
 
 def env_bool(name: str, default: bool = False) -> bool:
