@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from duluan.apps.accounts.models import User
@@ -120,6 +121,7 @@ def _detail_context(request, case, *, forms=None, revealed=None):
     }
 
 
+@never_cache  # the page may carry a complainant's identity: no copy in any cache
 @_official_required
 def detail(request, pk: int):
     case = perms.case_get_for_user(request.user, pk=pk)
@@ -201,6 +203,7 @@ def attach(request, pk: int):
     return redirect("cases:detail", pk=case.pk)
 
 
+@never_cache
 @_official_required
 @require_POST
 def reveal(request, pk: int):
@@ -380,7 +383,12 @@ def export_csv(request):
                 timezone.localtime(case.published_at).strftime("%d/%m/%Y") if case.published_at else "",
                 "x" if case.is_overdue else "",
                 case.satisfaction or "",
-                redact(case.title),
+                _cell(redact(case.title)),
             ]
         )
     return response
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -129,3 +129,12 @@ def test_the_api_never_returns_the_identity(demo, open_case):
     client.force_login(demo["canbo.nnmt"])
     body = client.get(f"/api/cases/{case.pk}").content.decode()
     assert case.code in body and PHONE not in body and NAME not in body
+
+
+def test_case_pages_are_not_cached_and_exports_cannot_carry_formulas(demo, open_case):
+    case = open_case(title='=HYPERLINK("http://x")')
+    client = Client()
+    client.force_login(demo["canbo.nnmt"])
+    assert "no-store" in client.get(f"/cases/{case.pk}/")["Cache-Control"]
+    text = client.get("/cases/export.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
