@@ -269,7 +269,38 @@ def _signals(campaign, today) -> int:
         from duluan.apps.issues.services import issues_after_ingest
 
         issues_after_ingest(issue_ids={s.issue_id for s in created}, now=timezone.now(), refresh=False)
+    _join_issues()
     return len(created)
+
+
+DEMO_ISSUE_TITLE = "Ý kiến về hợp nhất tỉnh, sắp xếp xã, phường (dữ liệu mẫu của chiến dịch)"
+
+
+def _join_issues() -> int:
+    """The clusterer splits these months of varied opinions into hundreds of small issues; as an
+    official would, merge the ones holding only these demo signals into one (the issues demo does
+    the same for its streams). Returns how many were merged."""
+    from django.db.models import Count, F, Q
+
+    from duluan.apps.issues.models import Issue
+    from duluan.apps.issues.services import issue_merge, issue_rename
+
+    ours = Q(signals__external_id__startswith="campaigns-demo-")
+    parts = list(
+        Issue.objects.filter(merged_into__isnull=True)
+        .annotate(n=Count("signals"), mine=Count("signals", filter=ours))
+        .filter(mine__gt=0, n=F("mine"))
+        .order_by("-n", "pk")
+    )
+    if not parts:
+        return 0
+    main = next((i for i in parts if i.title == DEMO_ISSUE_TITLE), parts[0])
+    for other in parts:
+        if other.pk != main.pk:
+            main = issue_merge(source=other, target=main, reason="Dữ liệu mẫu: ý kiến về cùng một chủ trương")
+    if main.title != DEMO_ISSUE_TITLE:
+        issue_rename(issue=main, title=DEMO_ISSUE_TITLE, reason="Dữ liệu mẫu")
+    return len(parts) - 1
 
 
 def merger_issue():

@@ -34,6 +34,11 @@ def test_the_demo_seeds_once_and_measures_an_effect(full_demo):
     assert note.status == NoteStatus.DELIVERED and note.issue is None
     assert note.acknowledgements.get().user.username == "canbo.bacgiang"
     assert "chưa gắn vấn đề" in first
+    # the demo signals sit in one issue (the clusterer's fragments merged, as an official would)
+    issues = set(
+        Signal.objects.filter(external_id__startswith="campaigns-demo-").values_list("issue_id", flat=True)
+    )
+    assert len(issues) == 1
     # and the demo signals give enough data for an estimate during the campaign
     est = selectors.campaign_effect(campaign).result.estimate("share_negative", eng.DURING)
     assert est.enough and est.low < est.value < est.high
