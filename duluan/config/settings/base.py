@@ -135,7 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "issues:index"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Brute-force protection: lock a username+address pair after 5 failures for 30 minutes.
