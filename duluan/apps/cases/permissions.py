@@ -10,12 +10,14 @@ exactly as a case that does not exist.
   (the assignee; before assignment, the officers of the lead agency) and to the head over the lead
   agency. For a denunciation it is sealed from everyone: only a user holding the permission
   ``cases.reveal_denouncer`` can reveal it, one case at a time, with a reason, and every reveal is
-  written to the audit log.
+  written to the audit log. Superuser status does not grant it: the permission must be given to
+  the user (or a group of theirs) by name.
 - The audit page of a user is for coordinators and administrators.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -98,11 +100,23 @@ def can_see_identity(user, case: Case) -> bool:
     return is_handling_officer(user, case) or is_lead_head(user, case)
 
 
+def holds_reveal_permission(user) -> bool:
+    """Granted to this user or one of their groups — never implied by superuser status.
+
+    Administrators run the system; the law keeps a denouncer's identity from everyone but those
+    designated to handle it, so being a Django superuser does not open the seal.
+    """
+    if role_of(user) == Role.CITIZEN:
+        return False
+    app_label, codename = REVEAL_PERMISSION.split(".")
+    granted = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return granted.filter(Q(user=user) | Q(group__user=user)).exists()
+
+
 def can_reveal_denouncer(user, case: Case) -> bool:
     return (
         case.kind == Kind.DENUNCIATION
-        and role_of(user) != Role.CITIZEN
-        and user.has_perm(REVEAL_PERMISSION)
+        and holds_reveal_permission(user)
         and case_list_for_user(user).filter(pk=case.pk).exists()
     )
 

@@ -11,7 +11,12 @@ from django.test import Client
 
 from duluan.apps.audit.models import AuditEvent
 from duluan.apps.cases.models import Case
-from duluan.apps.cases.permissions import can_see_identity, case_get_for_user, case_list_for_user
+from duluan.apps.cases.permissions import (
+    can_see_identity,
+    case_get_for_user,
+    case_list_for_user,
+    holds_reveal_permission,
+)
 
 PHONE, EMAIL, NAME = "0912345678", "an@example.invalid", "Nguyễn Văn An"
 
@@ -75,7 +80,7 @@ def test_the_designated_role_reveals_it_and_every_reveal_is_audited(demo, open_c
     # given a denunciation and the chief inspector, who holds cases.reveal_denouncer
     case = open_case(kind="denunciation", topic="corruption", title="Tố cáo cán bộ nhận tiền")
     chief = demo["lanhdao.thanhtra"]
-    assert chief.has_perm("cases.reveal_denouncer")
+    assert holds_reveal_permission(chief)
     client = Client()
     client.force_login(chief)
 
@@ -138,3 +143,14 @@ def test_case_pages_are_not_cached_and_exports_cannot_carry_formulas(demo, open_
     assert "no-store" in client.get(f"/cases/{case.pk}/")["Cache-Control"]
     text = client.get("/cases/export.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
+
+
+def test_being_a_superuser_administrator_does_not_open_the_seal(demo, open_case):
+    admin = demo["quantri"]
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    case = open_case(kind="denunciation", topic="corruption", title="Tố cáo")
+    client = Client()
+    client.force_login(admin)
+    assert client.post(f"/cases/{case.pk}/reveal/", {"reason": "Xem thử"}).status_code == 403
+    assert PHONE not in client.get(f"/cases/{case.pk}/").content.decode()
