@@ -9,7 +9,8 @@ campaign ran 95 to 51 days before it, so the effect has a before, a during and a
 The demo signals are synthetic (and say so in ``extra.demo``): in 12 targeted communes the share
 of negative signals about the merger falls during and after the campaign more than in 12
 comparison communes (drawn with a fixed seed). They go through intake's single write path, so
-their sentiment is the analysis engine's reading of the text, not a label set here.
+their sentiment is the analysis engine's reading of the text, not a label set here (each
+template below reads the same way with the trained sentiment model and with the fallback rules).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ OTHER_TEXTS = [
     "Cảm ơn cán bộ {place} đã hướng dẫn rõ ràng việc đổi giấy tờ sau sáp nhập tỉnh, thủ tục nhanh gọn.",
     "Buổi tuyên truyền ở {place} giải thích dễ hiểu việc sáp nhập tỉnh Bắc Giang vào Bắc Ninh, "
     "người dân đồng tình.",
-    "Người dân {place} hỏi sau sáp nhập tỉnh có phải đổi căn cước công dân không.",
+    "Người dân {place} được hướng dẫn tận tình khi cập nhật địa chỉ sau sáp nhập tỉnh, rất hài lòng.",
     "Người dân {place} cho biết đã nắm được chủ trương sáp nhập tỉnh qua loa truyền thanh, rất đồng tình.",
 ]
 CHANNELS = ["social", "web", "hotline", "voter_meeting", "news"]
