@@ -9,7 +9,7 @@ from duluan.apps.accounts.admin_site import admin_site
 from duluan.apps.accounts.permissions import can_use_admin
 
 from .models import CalendarOverride, Case, LegalLimit, RoutingRule
-from .services.routing import __doc__ as ROUTING_DOC
+from .services.routing import PRECEDENCE_VI
 
 
 class AdministratorsEdit(admin.ModelAdmin):
@@ -62,13 +62,13 @@ class RoutingRuleAdmin(AdministratorsEdit):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "subtitle": _("Quy tắc cụ thể nhất thắng; xem giải thích bên dưới."),
+            "subtitle": PRECEDENCE_VI,
         }
         return super().changelist_view(request, extra_context=extra_context)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        form.base_fields["name"].help_text = ROUTING_DOC.split("**Precedence.**", 1)[-1].strip()
+        form.base_fields["priority"].help_text = PRECEDENCE_VI
         return form
 
 

@@ -29,6 +29,12 @@ from duluan.apps.geo.models import AdminUnit, Level, Succession
 from ..models import LeadMode, RoutingRule
 from .deadlines import policy_flags
 
+PRECEDENCE_VI = (
+    "Khi nhiều quy tắc cùng phù hợp, quy tắc cụ thể nhất được áp dụng, so lần lượt: (1) có chủ đề; "
+    "(2) địa bàn — xã/phường cụ thể hơn tỉnh, tỉnh hơn cấp địa bàn, cấp địa bàn hơn không ghi; "
+    "(3) có loại việc; (4) có kênh. Bằng nhau thì số ưu tiên lớn hơn thắng, rồi quy tắc tạo trước. "
+    "Quy tắc trên xã/phường mới (2025) áp dụng cả cho các xã cũ đã nhập vào nó."
+)
 NO_ROUTE = "Không có quy tắc phân luồng nào phù hợp; quản trị viên cần thêm một quy tắc mặc định."
 
 PLACE_COMMUNE, PLACE_PROVINCE, PLACE_LEVEL, PLACE_ANY = 3, 2, 1, 0

@@ -13,6 +13,7 @@ def test_the_administrator_edits_configuration_in_the_admin(demo):
     admin = demo["quantri"]  # the administrator role, not a Django superuser
     client = Client()
     client.force_login(admin)
+    assert "cụ thể nhất" in client.get("/admin/cases/routingrule/").content.decode()
     for url in (
         "/admin/cases/routingrule/",
         "/admin/cases/routingrule/add/",
