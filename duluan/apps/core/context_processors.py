@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 NAV = [
     (_("Trang chủ"), "core:home", "public"),
     (_("Gửi phản ánh"), "intake:submit", "public"),
+    (_("Tra cứu"), "intake:track", "public"),
     (_("Vấn đề"), "issues:index", "official"),
+    (_("Tín hiệu"), "intake:index", "official"),
     (_("Hồ sơ xử lý"), "cases:index", "official"),
     (_("Kế hoạch"), "plans:index", "official"),
     (_("Khảo sát"), "surveys:index", "official"),
