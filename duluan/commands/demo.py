@@ -58,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
     print("Tài khoản mẫu (tên đăng nhập / mật khẩu — vai trò):")
     for username, password, label in report.logins:
         print(f"  {username} / {password} — {label}")
+    for summary in report.summaries:
+        print(summary)
     print()
     if args.no_serve:
         return 0
