@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from duluan.adminunits import SCHEME_2025_START
@@ -280,6 +280,9 @@ def signals_import_file(
                 text_of = {it.row: it.text for it in items}
                 for r in result.rejects:
                     rejects.add(r.row, None, r.reason, r.message, {"key": r.key, "text": text_of.get(r.row)})
+                # With DEBUG on (the embedded demo's settings) Django keeps the SQL of every
+                # query, megabytes per bulk insert: forget it, as it does after each request.
+                reset_queries()
                 if progress is not None:
                     progress(report.rows)
             session.save()

@@ -33,6 +33,8 @@ from duluan.apps.core.text import search_key
 from .models import ClustererState, Issue, IssueDay
 
 DEFAULT_SCOPE = "default"
+# (database alias, database name, scope) -> (updated_at of the saved state, the clusterer)
+_CACHE: dict[tuple[str, str, str], tuple[Any, OnlineClusterer]] = {}
 TITLE_MAX = 300
 SUMMARY_TERMS = 8
 
@@ -107,6 +109,8 @@ class ClusteringSession:
         # itself (megabytes when many issues are open) is read on the first assignment only.
         self.row = ClustererState.objects.select_for_update().defer("state").get(pk=row.pk)
         self.prefix = f"{self.row.pk}:"
+        connection = transaction.get_connection()
+        self.cache_key = (connection.alias, str(connection.settings_dict["NAME"]), scope)
         self.changed = False
         self._fresh = clusterer
         self._clusterer: OnlineClusterer | None = None
@@ -116,10 +120,18 @@ class ClusteringSession:
     @property
     def clusterer(self) -> OnlineClusterer:
         if self._clusterer is None:
-            state = ClustererState.objects.values_list("state", flat=True).get(pk=self.row.pk)
-            self._clusterer = (
-                OnlineClusterer.from_state(state) if state else (self._fresh or OnlineClusterer())
-            )
+            # The clusterer this process saved last, if nobody saved another since: reading and
+            # parsing the state (megabytes) is then skipped. It is taken out of the cache while
+            # in use and put back only when the transaction commits, so a rollback cannot leave
+            # a clusterer in memory that the database does not have.
+            cached = _CACHE.pop(self.cache_key, None)
+            if cached is not None and cached[0] == self.row.updated_at:
+                self._clusterer = cached[1]
+            else:
+                state = ClustererState.objects.values_list("state", flat=True).get(pk=self.row.pk)
+                self._clusterer = (
+                    OnlineClusterer.from_state(state) if state else (self._fresh or OnlineClusterer())
+                )
         return self._clusterer
 
     # -- assignment ---------------------------------------------------------------------------
@@ -354,9 +366,10 @@ class ClusteringSession:
         """Write the clusterer's state back (inside the same transaction), if it changed."""
         if not self.changed:
             return
-        ClustererState.objects.filter(pk=self.row.pk).update(
-            state=self.clusterer.state(), updated_at=timezone.now()
-        )
+        now = timezone.now()
+        ClustererState.objects.filter(pk=self.row.pk).update(state=self.clusterer.state(), updated_at=now)
+        key, clusterer = self.cache_key, self.clusterer
+        transaction.on_commit(lambda: _CACHE.__setitem__(key, (now, clusterer)))
 
 
 _UPDATED_FIELDS = (
