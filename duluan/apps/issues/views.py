@@ -84,6 +84,8 @@ def places(request):
 @_official
 @require_GET
 def detail(request, pk: int):
+    from duluan.apps.campaigns.selectors import orientation_notes_for_issue
+
     issue = issue_get_for_user(request.user, pk=pk)
     if issue.merged_into_id:
         final = issue_canonical(issue)
@@ -113,6 +115,7 @@ def detail(request, pk: int):
         "corrections": selectors.issue_corrections(issue),
         "merged_from": selectors.issue_merged_from(issue),
         "can_correct": can_correct(request.user),
+        "orientation_notes": orientation_notes_for_issue(issue, user=request.user),
     }
     if context["can_correct"]:
         context["split_signals"] = selectors.issue_signals_for_split(issue, user=request.user)

@@ -78,3 +78,27 @@ def test_weekly_brief_is_a_state_format_docx(client, data):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Tình hình dư luận xã hội" in text and "CÁC VẤN ĐỀ NỔI BẬT" in text
     assert client.get("/issues/brief/", {"from": "2026-02-10", "to": "2026-02-01"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_issue_page_links_its_orientation_notes(client, data):
+    from duluan.apps.campaigns.services import note_create
+
+    # given a coordinator's draft note about the hot merger issue
+    coordinator = data["dieuphoi"]
+    note_create(
+        actor=coordinator,
+        title="Định hướng về thủ tục sau sắp xếp",
+        facts="Sự việc.",
+        position="Quan điểm.",
+        talking_points="Nội dung trọng tâm.",
+        issue=data["merger"],
+    )
+    # when the coordinator opens the issue
+    client.force_login(coordinator)
+    html = client.get(f"/issues/{data['merger'].pk}/").content.decode()
+    # then the note is linked, and so is the way to draft another
+    assert "Định hướng về thủ tục sau sắp xếp" in html
+    assert f"/campaigns/notes/new/?issue={data['merger'].pk}" in html
+    # while the other issue has none
+    assert "Chưa có thông tin định hướng." in client.get(f"/issues/{data['other'].pk}/").content.decode()
