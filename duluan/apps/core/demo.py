@@ -44,4 +44,10 @@ def demo_seed(*, reload_units: bool = False, progress=print) -> DemoReport:
         summary = module.seed(progress=progress)
         if summary:
             report.summaries.append(summary)
+    # Later demos (cases, campaigns) add signals after the issues demo scored its issues; score
+    # once more over everything so a first and a second run end in the same state.
+    from duluan.apps.issues.services import issues_refresh_hotness
+
+    progress("Đang tính lại độ nóng của các vấn đề…")
+    issues_refresh_hotness()
     return report
