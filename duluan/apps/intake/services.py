@@ -504,11 +504,14 @@ def signal_ingest(
             from duluan.analysis.normalise import normalise
 
             digest = content_hash(normalise(nfc(title) + "\n" + nfc(text) if nfc(title) else nfc(text)).text)
+            # Only the same client's submission counts as a double submit, so nobody learns
+            # another citizen's tracking code by sending the same words.
             again = (
                 Signal.objects.filter(
                     channel=channel,
                     content_hash=digest,
                     received_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+                    extra__client=(extra or {}).get("client", ""),
                 )
                 .order_by("pk")
                 .first()

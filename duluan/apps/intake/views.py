@@ -20,7 +20,7 @@ from duluan.apps.core.text import search_key
 from . import permissions, selectors, services
 from .forms import SubmissionForm, TrackForm, home_communes
 from .models import Attachment, Channel, Sentiment
-from .ratelimit import rate_limited
+from .ratelimit import client_id, rate_limited
 
 RATE_LIMITED = "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau ít phút."
 CASE_KINDS = {"complaint": "complaint1", "denunciation": "denunciation", "feedback": "feedback"}
@@ -54,11 +54,13 @@ def submit(request):
                     channel=Channel.WEB,
                     text=d["text"],
                     title=d.get("title") or "",
-                    external_id=f"web:{d['token']}",
+                    # The form's one-time token, the text and the client: a double submit has all
+                    # three; a token replayed with other words or from elsewhere is another one.
+                    external_id="web:" + submission_key(d["token"], d["text"], client_id(request)),
                     source="cong-thong-tin",
                     unit=d.get("unit"),
                     place_text=d.get("place_text") or "",
-                    extra={"kind": d["kind"]},
+                    extra={"kind": d["kind"], "client": client_id(request)},
                     reporter=form.reporter(),
                     tracking=True,
                     attachments=d.get("files") or [],
@@ -74,6 +76,13 @@ def submit(request):
     else:
         form = SubmissionForm()
     return render(request, "intake/submit.html", {"form": form})
+
+
+def submission_key(token: str, text: str, client: str) -> str:
+    import hashlib
+
+    raw = f"{token}\x1f{' '.join(text.split())}\x1f{client}"
+    return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
 
 def _maybe_open_case(signal, data, reporter, request) -> None:

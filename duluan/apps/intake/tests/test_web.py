@@ -113,3 +113,15 @@ def test_an_unknown_tracking_code_is_not_found(client):
 def test_the_commune_search_is_accent_insensitive(client):
     html = client.get(reverse("intake:communes"), {"q": "vu ninh"}).content.decode()
     assert "Phường Vũ Ninh" in html and "Phường Kinh Bắc" not in html
+
+
+def test_another_clients_identical_text_is_not_taken_for_a_double_submit(client):
+    from django.test import Client
+
+    # given a citizen's submission
+    first = client.post(reverse("intake:submit"), form_data())
+    # when someone else, from another address, sends the very same words (and even the same token)
+    other = Client(REMOTE_ADDR="10.0.0.9").post(reverse("intake:submit"), form_data())
+    # then they get their own submission and tracking code, not the first citizen's
+    assert Signal.objects.count() == 2
+    assert first["Location"] != other["Location"]
