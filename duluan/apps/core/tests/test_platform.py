@@ -99,3 +99,11 @@ def test_the_command_line_lists_its_jobs(capsys):
     out = capsys.readouterr().out
     for command in ("demo", "serve", "manage"):
         assert command in out
+
+
+def test_the_bench_command_lists_and_refuses_unknown_benchmarks(capsys):
+    assert main(["bench", "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert "survey" in listed and "dedupe" in listed
+    assert main(["bench", "no-such-bench"]) == 2
+    assert "Không có bài đo: no-such-bench" in capsys.readouterr().err
