@@ -320,11 +320,9 @@ def signals_import_file(
 def _to_analyse(items: list[SignalInput], pending: deque) -> list[dict[str, Any]]:
     """Queue a batch and return the rows the workers must analyse: those not stored yet."""
     keys = [item_key(it) for it in items]
-    known = set(
-        Signal.objects.filter(channel=items[0].channel, external_id__in=keys).values_list(
-            "external_id", flat=True
-        )
-    )
+    # exclude(external_id="") repeats the partial unique index's condition so PostgreSQL uses it.
+    known_qs = Signal.objects.filter(channel=items[0].channel, external_id__in=keys).exclude(external_id="")
+    known = set(known_qs.values_list("external_id", flat=True))
     pending.append(items)
     return [
         {"key": key, "text": it.text, "title": it.title, "created_at": it.created_at}

@@ -278,9 +278,12 @@ def signals_ingest_batch(
         for channel, channel_keys in by_channel.items():
             for start in range(0, len(channel_keys), 5000):
                 chunk = channel_keys[start : start + 5000]
-                for ext, pk in Signal.objects.filter(channel=channel, external_id__in=chunk).values_list(
-                    "external_id", "pk"
-                ):
+                # exclude(external_id="") repeats the unique index's condition, so PostgreSQL can
+                # use that (partial) index: it cannot prove it from a long IN list alone.
+                known_qs = Signal.objects.filter(channel=channel, external_id__in=chunk).exclude(
+                    external_id=""
+                )
+                for ext, pk in known_qs.values_list("external_id", "pk"):
                     known[(channel, ext)] = pk
         fresh = []
         for i, item, key in good:
