@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from duluan.apps.accounts.models import User
 from duluan.apps.accounts.permissions import NOT_FOUND, is_official
 from duluan.apps.core.logging import redact
+from duluan.apps.core.ratelimit import limit_code_misses
 
 from . import permissions as perms
 from . import selectors
@@ -248,12 +249,14 @@ def _track_context(case, *, form=None):
     }
 
 
+@limit_code_misses
 def track(request, code: str):
     case = perms.case_get_by_code(code)
     return render(request, "cases/track.html", _track_context(case))
 
 
 @require_POST
+@limit_code_misses
 def track_feedback(request, code: str):
     case = perms.case_get_by_code(code)
     form = CitizenFeedbackForm(request.POST)

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duluan.apps.accounts.permissions import NOT_FOUND, can_write, is_official
+from duluan.apps.core.ratelimit import client_id, limit_code_misses, rate_limited
 from duluan.apps.core.text import search_key
 
 from . import permissions, selectors, services
 from .forms import SubmissionForm, TrackForm, home_communes
 from .models import Attachment, Channel, Sentiment
-from .ratelimit import client_id, rate_limited
 
 RATE_LIMITED = "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau ít phút."
 CASE_KINDS = {"complaint": "complaint1", "denunciation": "denunciation", "feedback": "feedback"}
@@ -139,6 +139,7 @@ def track(request):
     return render(request, "intake/track.html", {"form": form})
 
 
+@limit_code_misses
 def track_detail(request, code: str):
     signal = permissions.signal_get_by_tracking_code(code)
     context = {

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duluan.apps.accounts.permissions import NOT_FOUND, is_official
+from duluan.apps.core.ratelimit import hit, limit_code_misses, over_limit, too_many
 from duluan.apps.geo.models import AdminUnit
 from duluan.stats import sample_size_proportion
 
@@ -436,15 +437,19 @@ def round_docx(request, code: str):
 def respond_start(request):
     form = forms.CodeForm(request.POST or request.GET or None)
     if form.is_bound and form.is_valid():
+        if over_limit(request, scope="code_miss"):
+            return too_many(request)
         try:
             invitation = invitation_for_code(form.cleaned_data["code"])
         except Http404:
+            hit(request, scope="code_miss")
             form.add_error("code", _("Không tìm thấy mã mời này. Xin kiểm tra lại giấy mời."))
         else:
             return redirect("surveys:respond", code=invitation.code)
     return render(request, "surveys/respond_start.html", {"form": form})
 
 
+@limit_code_misses
 def respond(request, code: str):
     invitation = invitation_for_code(code)
     round_ = invitation.round

@@ -1,0 +1,82 @@
+"""Fixed-window rate limits per client on the shared cache (the database cache in production).
+
+One module for every public endpoint: the web form (``"web"``), and the lookups of tracking and
+invitation codes (``"code_miss"``), where only failed lookups count, so a citizen re-opening their
+own page is never blocked while someone guessing codes is. Limits are ``settings.RATE_LIMITS``
+``{scope: (hits, seconds)}``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+DEFAULT_LIMITS = {"web": (5, 600), "code_miss": (20, 600)}
+TOO_MANY_CODE_MISSES = "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau ít phút."
+
+
+def client_id(request) -> str:
+    """The client's address (hashed: the cache never holds an IP address in clear)."""
+    ip = request.META.get("REMOTE_ADDR") or "unknown"
+    return hashlib.sha256(ip.encode()).hexdigest()[:24]
+
+
+def _limit(scope: str) -> tuple[int, int]:
+    limits = {**DEFAULT_LIMITS, **getattr(settings, "RATE_LIMITS", {})}
+    if scope == "web" and hasattr(settings, "INTAKE_RATE_LIMIT"):
+        return settings.INTAKE_RATE_LIMIT
+    return limits[scope]
+
+
+def _key(scope: str, request) -> str:
+    return f"rl:{scope}:{client_id(request)}"
+
+
+def hit(request, *, scope: str) -> int:
+    """Count one hit for this client in ``scope``; return the count in the current window."""
+    _, window = _limit(scope)
+    key = _key(scope, request)
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
+def rate_limited(request, *, scope: str) -> bool:
+    """Count one hit for this client in ``scope``; ``True`` when it is over the limit."""
+    return hit(request, scope=scope) > _limit(scope)[0]
+
+
+def over_limit(request, *, scope: str) -> bool:
+    """Whether the client is already over the limit, without counting a hit."""
+    return (cache.get(_key(scope, request)) or 0) >= _limit(scope)[0]
+
+
+def too_many(request, message: str = TOO_MANY_CODE_MISSES) -> HttpResponse:
+    html = render_to_string("core/rate_limited.html", {"message": _(message)}, request=request)
+    return HttpResponse(html, status=429)
+
+
+def limit_code_misses(view):
+    """Guard a public page looked up by a code: count each miss (404); refuse guessers with 429."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if over_limit(request, scope="code_miss"):
+            return too_many(request)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            hit(request, scope="code_miss")
+            raise
+
+    return wrapped

@@ -1,0 +1,41 @@
+"""Public pages looked up by a code refuse a client that keeps guessing, and only that client."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@override_settings(RATE_LIMITS={"code_miss": (3, 600)})
+@pytest.mark.parametrize(
+    "url",
+    ["/intake/track/{code}/", "/cases/track/{code}/", "/surveys/tra-loi/{code}/"],
+)
+def test_guessing_codes_is_refused_after_a_few_misses(client, url):
+    # given a client that tries codes that do not exist
+    for n in range(3):
+        assert client.get(url.format(code=f"NOPE{n}"), REMOTE_ADDR="10.0.0.7").status_code == 404
+    # when it tries again
+    response = client.get(url.format(code="NOPE9"), REMOTE_ADDR="10.0.0.7")
+    # then it is refused with a clear message, while another client is not
+    assert response.status_code == 429
+    assert "nhập sai mã quá nhiều lần" in response.content.decode()
+    assert client.get(url.format(code="NOPE9"), REMOTE_ADDR="10.0.0.8").status_code == 404
+
+
+@override_settings(RATE_LIMITS={"code_miss": (2, 600)})
+def test_the_invitation_code_form_counts_misses_too(client):
+    for _ in range(2):
+        response = client.post("/surveys/tra-loi/", {"code": "ZZZZZZZZ"})
+        assert response.status_code == 200
+    assert client.post("/surveys/tra-loi/", {"code": "ZZZZZZZZ"}).status_code == 429
