@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from duluan.apps.accounts.models import Agency, AgencyKind, Role, User
-from duluan.apps.accounts.services import agency_upsert, user_upsert
+from duluan.apps.accounts.models import Agency, AgencyKind, Role
+from duluan.apps.accounts.testing import seed_officials
 from duluan.apps.geo.models import AdminUnit
 
 # The few agencies these tests use, with the demo codes (seeding all ~100 demo agencies per test
@@ -30,23 +30,7 @@ LIGHT_USERS = [
 
 @pytest.fixture
 def demo(db):
-    for code, name, short, kind, parent in LIGHT_AGENCIES:
-        agency_upsert(
-            code=code,
-            name=name,
-            short_name=short,
-            kind=kind,
-            parent=Agency.objects.get(code=parent) if parent else None,
-        )
-    for username, role, code in LIGHT_USERS:
-        user_upsert(
-            username=username,
-            password="x",
-            role=role,
-            agency=Agency.objects.get(code=code) if code else None,
-            first_name=username,
-        )
-    return {u.username: u for u in User.objects.select_related("agency")}
+    return seed_officials(LIGHT_AGENCIES, LIGHT_USERS)
 
 
 @pytest.fixture
