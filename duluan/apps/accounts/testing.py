@@ -25,7 +25,7 @@ def seed_officials(
     for username, role, code in users:
         user_upsert(
             username=username,
-            password="x",
+            password="x",  # noqa: S106 - test officials
             role=role,
             agency=Agency.objects.get(code=code) if code else None,
             first_name=username,
