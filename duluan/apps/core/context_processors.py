@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # (label, url name, who sees it: "public" | "official")
 NAV = [
-    (_("Trang chủ"), "core:home", "public"),
-    (_("Gửi phản ánh"), "intake:submit", "public"),
-    (_("Tra cứu"), "intake:track", "public"),
-    (_("Vấn đề"), "issues:index", "official"),
-    (_("Tín hiệu"), "intake:index", "official"),
-    (_("Hồ sơ xử lý"), "cases:index", "official"),
-    (_("Kế hoạch"), "plans:index", "official"),
-    (_("Khảo sát"), "surveys:index", "official"),
-    (_("Tuyên truyền"), "campaigns:index", "official"),
-    (_("Báo cáo"), "reports:index", "official"),
-    (_("Đơn vị hành chính"), "geo:search", "public"),
-    (_("Cơ quan"), "accounts:agencies", "official"),
+    (pgettext_lazy("nav", "Trang chủ"), "core:home", "public"),
+    (pgettext_lazy("nav", "Gửi phản ánh"), "intake:submit", "public"),
+    (pgettext_lazy("nav", "Tra cứu"), "intake:track", "public"),
+    (pgettext_lazy("nav", "Vấn đề"), "issues:index", "official"),
+    (pgettext_lazy("nav", "Tín hiệu"), "intake:index", "official"),
+    (pgettext_lazy("nav", "Hồ sơ xử lý"), "cases:index", "official"),
+    (pgettext_lazy("nav", "Kế hoạch"), "plans:index", "official"),
+    (pgettext_lazy("nav", "Khảo sát"), "surveys:index", "official"),
+    (pgettext_lazy("nav", "Tuyên truyền"), "campaigns:index", "official"),
+    (pgettext_lazy("nav", "Báo cáo"), "reports:index", "official"),
+    (pgettext_lazy("nav", "Đơn vị hành chính"), "geo:search", "public"),
+    (pgettext_lazy("nav", "Cơ quan"), "accounts:agencies", "official"),
 ]
 
 
@@ -36,5 +37,5 @@ def navigation(request):
         except NoReverseMatch:  # the app has no page of that name yet
             continue
     if user is not None and can_use_admin(user):
-        items.append((_("Quản trị"), reverse("admin:index")))
+        items.append((pgettext_lazy("nav", "Quản trị"), reverse("admin:index")))
     return {"nav_items": items}
