@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 # (label, url name, who sees it: "public" | "official")
