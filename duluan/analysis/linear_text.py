@@ -14,6 +14,8 @@ is one CSR × dense product and explaining a prediction is a row gather.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar, Self
 
 import numpy as np
 from scipy.optimize import minimize_scalar
@@ -22,6 +24,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 
 from duluan.analysis.features import NgramFeaturizer
+from duluan.analysis.model_io import ModelFileError, load_model, save_model
 
 _BATCH = 8192
 
@@ -233,3 +236,42 @@ def _fit_temperature(margins: np.ndarray, target: np.ndarray) -> float:
 
     best = minimize_scalar(nll, bounds=(-3.0, 4.0), method="bounded")
     return float(np.exp(best.x))
+
+
+class SavedModel:
+    """Save and load a model as a versioned, checksummed file of kind :attr:`model_kind`
+    (see :mod:`duluan.analysis.model_io`)."""
+
+    model_kind: ClassVar[str]
+
+    def save(self, path: str | Path, metadata: dict | None = None) -> Path:
+        """Write the model to a versioned, checksummed file.
+
+        Args:
+            path: Destination file.
+            metadata: Free facts to keep with the model.
+
+        Returns:
+            The path written.
+        """
+        return save_model(self, path, kind=self.model_kind, metadata=metadata)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Self:
+        """Read a model written by :meth:`save`.
+
+        Args:
+            path: A model file.
+
+        Returns:
+            The model.
+
+        Raises:
+            ModelFileError: The file is missing, corrupt or not a model of this kind.
+        """
+        model = load_model(path, kind=cls.model_kind)
+        if not isinstance(model, cls):
+            raise ModelFileError(
+                f"Tệp mô hình hỏng hoặc không tương thích: {path} (không phải {cls.__name__})"
+            )
+        return model

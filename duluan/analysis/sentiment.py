@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from duluan.analysis.features import prepare
-from duluan.analysis.linear_text import LinearTextClassifier
-from duluan.analysis.model_io import ModelFileError, load_model, save_model
+from duluan.analysis.linear_text import LinearTextClassifier, SavedModel
 
 __all__ = [
     "ComplaintLexicon",
@@ -248,7 +247,7 @@ def _read_intensifiers(path: Path) -> dict[str, float]:
     return out
 
 
-class SentimentClassifier(LinearTextClassifier):
+class SentimentClassifier(SavedModel, LinearTextClassifier):
     """Calibrated sentiment classifier with anger/complaint intensity.
 
     Takes the parameters of :class:`~duluan.analysis.linear_text.LinearTextClassifier`, plus:
@@ -257,6 +256,8 @@ class SentimentClassifier(LinearTextClassifier):
         lexicon: The :class:`ComplaintLexicon` for intensity (default: built-in terms only).
         **params: Passed to :class:`~duluan.analysis.linear_text.LinearTextClassifier`.
     """
+
+    model_kind = KIND
 
     def __init__(self, lexicon: ComplaintLexicon | None = None, **params) -> None:
         params.setdefault("word_ngram_range", (1, 3))
@@ -305,38 +306,6 @@ class SentimentClassifier(LinearTextClassifier):
             SentimentPrediction(str(lab), float(sc), h, h_terms, t)
             for lab, sc, (h, h_terms), t in zip(labels, scores, heat, terms, strict=True)
         ]
-
-    def save(self, path: str | Path, metadata: dict | None = None) -> Path:
-        """Write the model to a versioned, checksummed file.
-
-        Args:
-            path: Destination file.
-            metadata: Free facts to keep with the model.
-
-        Returns:
-            The path written.
-        """
-        return save_model(self, path, kind=KIND, metadata=metadata)
-
-    @classmethod
-    def load(cls, path: str | Path) -> SentimentClassifier:
-        """Read a model written by :meth:`save`.
-
-        Args:
-            path: A model file.
-
-        Returns:
-            The classifier.
-
-        Raises:
-            ModelFileError: The file is missing, corrupt or not a sentiment model.
-        """
-        model = load_model(path, kind=KIND)
-        if not isinstance(model, cls):
-            raise ModelFileError(
-                f"Tệp mô hình hỏng hoặc không tương thích: {path} (không phải {cls.__name__})"
-            )
-        return model
 
 
 def build_default_sentiment_model(

@@ -17,8 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from duluan.analysis.linear_text import LinearTextClassifier
-from duluan.analysis.model_io import ModelFileError, load_model, save_model
+from duluan.analysis.linear_text import LinearTextClassifier, SavedModel
 
 __all__ = ["TopicClassifier", "TopicPrediction", "build_government_topic_model"]
 
@@ -40,7 +39,7 @@ class TopicPrediction:
     terms: tuple[tuple[str, float], ...] = ()
 
 
-class TopicClassifier(LinearTextClassifier):
+class TopicClassifier(SavedModel, LinearTextClassifier):
     """Trainable topic classifier with calibrated scores and explanations.
 
     Takes the parameters of :class:`~duluan.analysis.linear_text.LinearTextClassifier`.
@@ -49,6 +48,8 @@ class TopicClassifier(LinearTextClassifier):
         >>> clf = TopicClassifier().fit(texts, labels)           # doctest: +SKIP
         >>> clf.predict(["Dân phản ánh đường ngập sâu"])[0].label  # doctest: +SKIP
     """
+
+    model_kind = KIND
 
     def predict(self, texts: Sequence[str], explain: bool = True) -> list[TopicPrediction]:
         """Classify texts.
@@ -64,38 +65,6 @@ class TopicClassifier(LinearTextClassifier):
         return [
             TopicPrediction(str(lab), float(sc), t) for lab, sc, t in zip(labels, scores, terms, strict=True)
         ]
-
-    def save(self, path: str | Path, metadata: dict | None = None) -> Path:
-        """Write the model to a versioned, checksummed file (see :mod:`duluan.analysis.model_io`).
-
-        Args:
-            path: Destination file.
-            metadata: Free facts to keep with the model.
-
-        Returns:
-            The path written.
-        """
-        return save_model(self, path, kind=KIND, metadata=metadata)
-
-    @classmethod
-    def load(cls, path: str | Path) -> TopicClassifier:
-        """Read a model written by :meth:`save`.
-
-        Args:
-            path: A model file.
-
-        Returns:
-            The classifier.
-
-        Raises:
-            ModelFileError: The file is missing, corrupt or not a topic model.
-        """
-        model = load_model(path, kind=KIND)
-        if not isinstance(model, cls):
-            raise ModelFileError(
-                f"Tệp mô hình hỏng hoặc không tương thích: {path} (không phải {cls.__name__})"
-            )
-        return model
 
 
 def build_government_topic_model(
