@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     if not data.is_file():
         print(f"Không tìm thấy tệp dữ liệu: {data}", file=sys.stderr)
         return EXIT_INPUT
-    rejects_path = Path(args.rejects or f"{data.name}.rejects.jsonl")
+    rejects_path = Path(args.rejects) if args.rejects else data.with_name(f"{data.name}.rejects.jsonl")
     rejects = RejectsWriter(rejects_path)
     try:
         rows = collect(
