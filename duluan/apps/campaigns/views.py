@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -12,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from duluan.apps.accounts.decorators import official_required
 from duluan.apps.accounts.models import Agency
-from duluan.apps.accounts.permissions import NOT_FOUND, filter_by_agency, is_official, sees_all_agencies
+from duluan.apps.accounts.permissions import NOT_FOUND, filter_by_agency, sees_all_agencies
 
 from . import charts, documents, permissions, selectors, services
 from .forms import CampaignForm, DeliverForm, EvidenceForm, NoteForm, OutputForm, ReturnForm
@@ -22,25 +22,11 @@ from .models import NoteStatus, OutputStatus
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _official(view):
-    """Logged-in officials only; citizens get the same 404 as for a missing campaign."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_official(request.user):
-            raise Http404(NOT_FOUND)
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
 def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-@_official
+@official_required
 def index(request):
     user = request.user
     campaigns = selectors.campaign_list(permissions.campaign_queryset_for_user(user))
@@ -58,7 +44,7 @@ def index(request):
     )
 
 
-@_official
+@official_required
 def campaign_create(request):
     user = request.user
     if not permissions.can_create_campaigns(user):
@@ -95,7 +81,7 @@ def campaign_create(request):
     return render(request, "campaigns/campaign_form.html", {"form": form, "errors": errors})
 
 
-@_official
+@official_required
 def campaign_detail(request, pk: int):
     user = request.user
     campaign = permissions.campaign_get_for_user(user, pk=pk)
@@ -140,7 +126,7 @@ def _cells(view):
     return out
 
 
-@_official
+@official_required
 def campaign_docx(request, pk: int):
     campaign = permissions.campaign_get_for_user(request.user, pk=pk)
     response = HttpResponse(documents.campaign_docx(campaign), content_type=DOCX)
@@ -148,7 +134,7 @@ def campaign_docx(request, pk: int):
     return response
 
 
-@_official
+@official_required
 def output_create(request, pk: int):
     user = request.user
     campaign = permissions.campaign_get_for_user(user, pk=pk)
@@ -197,7 +183,7 @@ def output_create(request, pk: int):
     )
 
 
-@_official
+@official_required
 @require_POST
 def output_deliver(request, pk: int):
     output = permissions.output_get_for_user(request.user, pk=pk)
@@ -226,7 +212,7 @@ def output_deliver(request, pk: int):
     return redirect("campaigns:campaign", output.campaign_id)
 
 
-@_official
+@official_required
 @require_POST
 def evidence_add(request, pk: int):
     output = permissions.output_get_for_user(request.user, pk=pk)
@@ -254,7 +240,7 @@ def evidence_add(request, pk: int):
     return redirect("campaigns:campaign", output.campaign_id)
 
 
-@_official
+@official_required
 def evidence_download(request, pk: int):
     evidence = permissions.evidence_get_for_user(request.user, pk=pk)
     if not evidence.file:
@@ -264,7 +250,7 @@ def evidence_download(request, pk: int):
     )
 
 
-@_official
+@official_required
 def calendar(request):
     month = selectors.month_of(request.GET.get("month"))
     grid = selectors.calendar_month(permissions.campaign_queryset_for_user(request.user), month)
@@ -277,7 +263,7 @@ def calendar(request):
 # -- orientation notes ---------------------------------------------------------------------------
 
 
-@_official
+@official_required
 def notes(request):
     user = request.user
     return render(
@@ -301,7 +287,7 @@ def _note_choices(user, note=None):
     return {"issues": issues, "campaigns": permissions.campaign_queryset_for_user(user).order_by("-start_on")}
 
 
-@_official
+@official_required
 def note_create(request):
     user = request.user
     if not permissions.can_draft_notes(user):
@@ -336,7 +322,7 @@ def note_create(request):
     return render(request, "campaigns/note_form.html", {"form": form, "errors": errors, "note": None})
 
 
-@_official
+@official_required
 def note_edit(request, pk: int):
     user = request.user
     note = permissions.note_get_for_user(user, pk=pk)
@@ -376,7 +362,7 @@ def note_edit(request, pk: int):
     return render(request, "campaigns/note_form.html", {"form": form, "errors": errors, "note": note})
 
 
-@_official
+@official_required
 def note_detail(request, pk: int):
     from duluan.apps.audit.models import AuditEvent
 
@@ -416,7 +402,7 @@ def _note_action(request, pk, action, success):
     return redirect("campaigns:note", note.pk)
 
 
-@_official
+@official_required
 @require_POST
 def note_submit(request, pk: int):
     return _note_action(
@@ -427,7 +413,7 @@ def note_submit(request, pk: int):
     )
 
 
-@_official
+@official_required
 @require_POST
 def note_approve(request, pk: int):
     return _note_action(
@@ -438,7 +424,7 @@ def note_approve(request, pk: int):
     )
 
 
-@_official
+@official_required
 @require_POST
 def note_return(request, pk: int):
     reason = request.POST.get("reason", "")
@@ -450,7 +436,7 @@ def note_return(request, pk: int):
     )
 
 
-@_official
+@official_required
 @require_POST
 def note_deliver(request, pk: int):
     return _note_action(
@@ -461,7 +447,7 @@ def note_deliver(request, pk: int):
     )
 
 
-@_official
+@official_required
 @require_POST
 def note_acknowledge(request, pk: int):
     return _note_action(

@@ -8,34 +8,22 @@ import tempfile
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from duluan.apps.accounts.decorators import official_required
 from duluan.apps.intake.models import Sentiment
 
 from . import charts, selectors
 from .filters import IssueFilterForm, IssueFilters, topic_labels
 from .forms import MergeForm, RenameForm, SplitForm, TopicForm
-from .permissions import can_correct, can_see_issues, issue_get_for_user
+from .permissions import can_correct, issue_get_for_user
 from .services import IssueError, issue_canonical, issue_merge, issue_rename, issue_split, issue_topic_confirm
 
 XLSX_MAX_ROWS = 1_048_575  # the sheet's limit, less the header
-
-
-def _official(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not can_see_issues(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def _filters(request) -> tuple[IssueFilterForm, IssueFilters | None]:
@@ -49,7 +37,7 @@ def _errors(form) -> list[str]:
     return [str(e) for errs in form.errors.values() for e in errs]
 
 
-@_official
+@official_required
 @require_GET
 def index(request):
     """Hot issues ranked, with filters; the htmx request gets the list only."""
@@ -73,7 +61,7 @@ def index(request):
     return render(request, "issues/index.html", context, status=status)
 
 
-@_official
+@official_required
 @require_GET
 def places(request):
     """Suggestions for the place filter (htmx): both schemes, "<scheme>:<code>" values."""
@@ -81,7 +69,7 @@ def places(request):
     return render(request, "issues/_place_options.html", {"units": units})
 
 
-@_official
+@official_required
 @require_GET
 def detail(request, pk: int):
     from duluan.apps.campaigns.selectors import orientation_notes_for_issue
@@ -150,7 +138,7 @@ def _correcting(request, pk):
     return issue
 
 
-@_official
+@official_required
 @require_POST
 def rename(request, pk: int):
     issue = _correcting(request, pk)
@@ -172,7 +160,7 @@ def rename(request, pk: int):
     return redirect("issues:detail", pk=issue.pk)
 
 
-@_official
+@official_required
 @require_POST
 def merge(request, pk: int):
     issue = _correcting(request, pk)
@@ -196,7 +184,7 @@ def merge(request, pk: int):
     return redirect("issues:detail", pk=target.pk)
 
 
-@_official
+@official_required
 @require_POST
 def split(request, pk: int):
     issue = _correcting(request, pk)
@@ -222,7 +210,7 @@ def split(request, pk: int):
     return redirect("issues:detail", pk=new.pk)
 
 
-@_official
+@official_required
 @require_POST
 def topic(request, pk: int):
     issue = _correcting(request, pk)
@@ -268,7 +256,7 @@ def _export_name(ext: str) -> str:
     return f"tin-hieu-{timezone.localtime():%Y%m%d-%H%M}.{ext}"
 
 
-@_official
+@official_required
 @require_GET
 def export_csv(request):
     """All matching signals as CSV, streamed row by row (no personal data)."""
@@ -288,7 +276,7 @@ def export_csv(request):
     return response
 
 
-@_official
+@official_required
 @require_GET
 def export_xlsx(request):
     """All matching signals as XLSX: written in constant memory to a temporary file, then streamed."""
@@ -329,7 +317,7 @@ def export_xlsx(request):
 # -- weekly brief ------------------------------------------------------------------------------------
 
 
-@_official
+@official_required
 @require_GET
 def brief(request):
     """ "Báo cáo tình hình dư luận xã hội" for ?from=&to= (default: the last 7 days), as DOCX."""

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from duluan.apps.accounts.permissions import NOT_FOUND, is_official
+from duluan.apps.accounts.decorators import official_required
 
 from . import documents, permissions, selectors, services, spreadsheets
 from .forms import ImportForm, ReportForm, ReturnForm
@@ -20,25 +19,11 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _official(view):
-    """Logged-in officials only; citizens get the same 404 as for a missing plan."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_official(request.user):
-            raise Http404(NOT_FOUND)
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
 def _messages_of(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-@_official
+@official_required
 def index(request):
     plans = selectors.plan_list(permissions.plan_queryset_for_user(request.user))
     return render(
@@ -54,7 +39,7 @@ def index(request):
     )
 
 
-@_official
+@official_required
 def plan_detail(request, pk: int):
     plan = permissions.plan_get_for_user(request.user, pk=pk)
     view = selectors.plan_tree(plan)
@@ -74,7 +59,7 @@ def plan_detail(request, pk: int):
     )
 
 
-@_official
+@official_required
 def plan_export(request, pk: int):
     plan = permissions.plan_get_for_user(request.user, pk=pk)
     response = HttpResponse(spreadsheets.items_export(plan), content_type=XLSX)
@@ -82,7 +67,7 @@ def plan_export(request, pk: int):
     return response
 
 
-@_official
+@official_required
 def plan_docx(request, pk: int):
     plan = permissions.plan_get_for_user(request.user, pk=pk)
     response = HttpResponse(documents.plan_progress_docx(plan), content_type=DOCX)
@@ -90,7 +75,7 @@ def plan_docx(request, pk: int):
     return response
 
 
-@_official
+@official_required
 def plan_import(request, pk: int):
     plan = permissions.plan_get_for_user(request.user, pk=pk)
     if not permissions.can_manage_plans(request.user):
@@ -136,7 +121,7 @@ def plan_import(request, pk: int):
     )
 
 
-@_official
+@official_required
 def item_detail(request, pk: int):
     item = permissions.item_get_for_user(request.user, pk=pk)
     view = selectors.plan_tree(item.plan)
@@ -170,7 +155,7 @@ def _ancestors(view: selectors.PlanView, item) -> list:
     return chain[::-1]
 
 
-@_official
+@official_required
 def report_submit(request, pk: int):
     item = permissions.item_get_for_user(request.user, pk=pk)
     if not permissions.can_report_on(request.user, item):
@@ -199,7 +184,7 @@ def report_submit(request, pk: int):
     return render(request, "plans/report_form.html", {"item": item, "plan": item.plan, "form": form})
 
 
-@_official
+@official_required
 def approvals(request):
     if not permissions.can_approve(request.user):
         raise PermissionDenied(services.ERROR_NOT_APPROVER)
@@ -211,7 +196,7 @@ def approvals(request):
 
 
 @require_POST
-@_official
+@official_required
 def report_approve(request, pk: int):
     report = permissions.report_get_for_user(request.user, pk=pk)
     try:
@@ -226,7 +211,7 @@ def report_approve(request, pk: int):
 
 
 @require_POST
-@_official
+@official_required
 def report_return(request, pk: int):
     report = permissions.report_get_for_user(request.user, pk=pk)
     form = ReturnForm(request.POST)
@@ -254,13 +239,13 @@ def _next(request, report) -> str:
     return reverse("plans:item", kwargs={"pk": report.item_id})
 
 
-@_official
+@official_required
 def evidence_download(request, pk: int):
     evidence = permissions.evidence_get_for_user(request.user, pk=pk)
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.title)
 
 
-@_official
+@official_required
 def attachment_download(request, pk: int):
     attachment = permissions.attachment_get_for_user(request.user, pk=pk)
     name = attachment.file.name.rsplit("/", 1)[-1]
