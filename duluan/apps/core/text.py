@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from duluan.analysis.normalise import fold
+
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
 
@@ -15,7 +17,9 @@ def nfc(text: str | None) -> str:
 
 
 def search_key(text: str | None) -> str:
-    """Lower-case, accent-free, punctuation-free, single-spaced: "Bắc Giang" → "bac giang"."""
-    decomposed = unicodedata.normalize("NFD", nfc(text).replace("Đ", "D").replace("đ", "d"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", _NON_WORD.sub(" ", stripped.lower())).strip()
+    """Lower-case, accent-free, punctuation-free, single-spaced: "Bắc Giang" → "bac giang".
+
+    The folding is the analysis engine's :func:`~duluan.analysis.normalise.fold`, so what the
+    platform stores and what the engine matches are folded alike.
+    """
+    return _SPACES.sub(" ", _NON_WORD.sub(" ", fold(nfc(text)))).strip()
