@@ -13,18 +13,12 @@ corpora (``../shared/data`` or ``DULUAN_DATA_DIR``) into DIR (default ``DULUAN_M
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 EXIT_OK, EXIT_MODEL, EXIT_DATA = 0, 3, 4
-MODEL_DIR_ENV = "DULUAN_MODEL_DIR"
-
-
-def default_model_dir() -> Path:
-    """Return the models folder: ``DULUAN_MODEL_DIR`` or ``var/models``."""
-    return Path(os.environ.get(MODEL_DIR_ENV) or Path("var") / "models")
+MODEL_DIR_ENV = "DULUAN_MODEL_DIR"  # read by duluan.analysis.pipeline.resolve_model_dir
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -61,7 +55,7 @@ def build_default(
 
     Args:
         tasks: ``topic`` and/or ``sentiment``.
-        folder: Models folder (default :func:`default_model_dir`).
+        folder: Models folder (default :func:`duluan.analysis.pipeline.resolve_model_dir`).
         output: Exact file for a single task (overrides the folder).
         progress: Show progress on stderr.
         params: Classifier parameters to override.
@@ -69,11 +63,12 @@ def build_default(
     Returns:
         0 on success, 4 when the shared data is absent.
     """
+    from duluan.analysis.pipeline import resolve_model_dir
     from duluan.analysis.sentiment import build_default_sentiment_model
     from duluan.analysis.topic import build_government_topic_model
     from duluan.shared_data import SharedDataMissing
 
-    target = Path(folder) if folder else default_model_dir()
+    target = resolve_model_dir(folder)
     for task in tasks:
         path = Path(output) if output and len(tasks) == 1 else target / f"{task}.model"
         start = time.perf_counter()
