@@ -70,6 +70,39 @@ def syllables(text: str) -> list[str]:
     return [t for t in _TOKEN_RE.findall(prepare(text)) if t != _DOC_SEP]
 
 
+def count_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
+    """Count ``(row, col)`` occurrences into a canonical CSR matrix of float32.
+
+    The same matrix as ``csr_matrix((ones, (rows, cols))).sum_duplicates()``, built by sorting one
+    packed integer key per occurrence: scipy's COO→CSR conversion plus its per-row index sort
+    took a third of a sentiment prediction on news leads, numpy's sort of 32-bit keys a tenth.
+
+    Args:
+        rows: Row of each occurrence (non-decreasing or not).
+        cols: Column of each occurrence.
+        n_rows: Number of rows.
+        n_cols: Number of columns.
+
+    Returns:
+        A ``(n_rows, n_cols)`` CSR matrix with sorted, unique indices.
+    """
+    dtype = np.uint32 if n_rows * n_cols < (1 << 32) else np.uint64
+    width = dtype(n_cols)
+    key = np.asarray(rows).astype(dtype) * width + np.asarray(cols).astype(dtype)
+    key.sort()
+    first = np.ones(key.size, dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    unique = key[starts]
+    counts = np.diff(np.append(starts, key.size)).astype(np.float32)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount((unique // width).astype(np.int64), minlength=n_rows), out=indptr[1:])
+    matrix = sp.csr_matrix((counts, (unique % width).astype(np.int32), indptr), shape=(n_rows, n_cols))
+    matrix.has_sorted_indices = True
+    matrix.has_canonical_format = True
+    return matrix
+
+
 def _mix64(keys: np.ndarray) -> np.ndarray:
     """MurmurHash3's 64-bit finaliser: a fixed, well-spread integer hash."""
     k = keys.astype(np.uint64, copy=True)
@@ -344,13 +377,9 @@ class NgramFeaturizer:
         return [np.concatenate(a) for a in (docs, feats, starts, lens)]
 
     def _counts(self, batch: _Batch) -> sp.csr_matrix:
-        shape = (batch.n_docs, self.n_features_)
         rows = np.concatenate([batch.word_doc, batch.char_doc])
         cols = np.concatenate([batch.word_feat, batch.char_feat + self.n_word_features])
-        data = np.ones(rows.size, dtype=np.float32)
-        m = sp.csr_matrix((data, (rows, cols)), shape=shape, dtype=np.float32)
-        m.sum_duplicates()
-        return m
+        return count_matrix(rows, cols, batch.n_docs, self.n_features_)
 
     def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         x = counts.copy()
