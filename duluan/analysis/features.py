@@ -97,7 +97,8 @@ def count_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -
     counts = np.diff(np.append(starts, key.size)).astype(np.float32)
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(np.bincount((unique // width).astype(np.int64), minlength=n_rows), out=indptr[1:])
-    matrix = sp.csr_matrix((counts, (unique % width).astype(np.int32), indptr), shape=(n_rows, n_cols))
+    index_dtype = np.int32 if n_cols <= np.iinfo(np.int32).max else np.int64
+    matrix = sp.csr_matrix((counts, (unique % width).astype(index_dtype), indptr), shape=(n_rows, n_cols))
     matrix.has_sorted_indices = True
     matrix.has_canonical_format = True
     return matrix
