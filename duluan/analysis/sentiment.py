@@ -130,27 +130,27 @@ class ComplaintLexicon:
             ``(intensity in [0, 1], ((phrase, share), ...))``; shares sum to the intensity.
         """
         tokens = _WORD_RE.findall(prepare(text))
+        table, reach = self._table()
         hits: list[list] = []  # [shown phrase, weight, index of its last token]
         negator = intensifier = (-10, "", 1.0)  # (index of last token, phrase, multiplier)
-        exclamations = 0
-        i = 0
-        while i < len(tokens):
-            if tokens[i].startswith("!"):
-                exclamations += 1
-                i += 1
+        exclamations = sum(1 for t in tokens if t[0] == "!")
+        i = 0  # the first token not yet consumed by a phrase
+        # Only syllables that begin a phrase of the lexicon can change anything.
+        for start in [j for j, t in enumerate(tokens) if t in reach]:
+            if start < i:
                 continue
-            phrase, kind, weight = self._longest(tokens, i)
-            end = i + len(phrase.split()) - 1
+            phrase, kind, weight = self._longest(tokens, start, table, reach)
+            end = start + phrase.count(" ")
             if kind == "negator":
                 negator = (end, phrase, 1.0)
             elif kind == "intensifier":
                 intensifier = (end, phrase, weight)
                 # "tệ lắm": an intensifier right after a complaint strengthens it too.
-                if hits and hits[-1][2] == i - 1:
+                if hits and hits[-1][2] == start - 1:
                     hits[-1] = [f"{hits[-1][0]} {phrase}", hits[-1][1] * weight, end]
             elif kind is not None:
-                negated = i - negator[0] <= _WINDOW
-                amplified = i - intensifier[0] <= _WINDOW
+                negated = start - negator[0] <= _WINDOW
+                amplified = start - intensifier[0] <= _WINDOW
                 amp = intensifier[2] if amplified else 1.0
                 shown = " ".join(
                     [negator[1]] * negated
@@ -177,18 +177,42 @@ class ComplaintLexicon:
         )
         return round(intensity, 4), tuple(shares)
 
-    def _longest(self, tokens: list[str], i: int) -> tuple[str, str | None, float]:
-        for n in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
-            phrase = " ".join(tokens[i : i + n])
-            if phrase in self.negators:
-                return phrase, "negator", 0.0
-            if phrase in self.intensifiers:
-                return phrase, "intensifier", self.intensifiers[phrase]
-            if phrase in self.negative:
-                return phrase, "negative", self.negative[phrase]
-            if phrase in self.positive:
-                return phrase, "positive", self.positive[phrase]
+    @staticmethod
+    def _longest(
+        tokens: list[str], i: int, table: dict[str, tuple[str, float]], reach: dict[str, int]
+    ) -> tuple[str, str | None, float]:
+        """The longest phrase of the lexicon starting at token ``i``: ``(phrase, kind, weight)``."""
+        for n in range(min(reach.get(tokens[i], 0), len(tokens) - i), 0, -1):
+            phrase = " ".join(tokens[i : i + n]) if n > 1 else tokens[i]
+            found = table.get(phrase)
+            if found is not None:
+                return phrase, found[0], found[1]
         return tokens[i], None, 0.0
+
+    def _table(self) -> tuple[dict[str, tuple[str, float]], dict[str, int]]:
+        """Return ``phrase -> (kind, weight)`` and ``first syllable -> longest phrase``, built once.
+
+        A phrase in several lists takes the first kind of negator, intensifier, negative,
+        positive. Built lazily (and not a dataclass field) so lexicons pickled in model files
+        before this index existed still load.
+        """
+        cached = self.__dict__.get("_index")
+        if cached is None:
+            table: dict[str, tuple[str, float]] = {}
+            for kind, words in (
+                ("positive", self.positive),
+                ("negative", self.negative),
+                ("intensifier", self.intensifiers),
+                ("negator", dict.fromkeys(self.negators, 0.0)),
+            ):
+                table.update({w: (kind, weight) for w, weight in words.items() if w})
+            reach: dict[str, int] = {}
+            for phrase in table:
+                words = phrase.split()
+                if words and len(words) <= _MAX_PHRASE:
+                    reach[words[0]] = max(reach.get(words[0], 0), len(words))
+            cached = self.__dict__["_index"] = (table, reach)
+        return cached
 
 
 def _read_vswn(path: Path) -> tuple[dict[str, float], dict[str, float]]:
