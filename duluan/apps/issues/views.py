@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -17,13 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 from duluan.apps.accounts.decorators import official_required
 from duluan.apps.intake.models import Sentiment
 
-from . import charts, selectors
+from . import charts, selectors, xlsx_stream
 from .filters import IssueFilterForm, IssueFilters, topic_labels
 from .forms import MergeForm, RenameForm, SplitForm, TopicForm
 from .permissions import can_correct, issue_get_for_user
 from .services import IssueError, issue_canonical, issue_merge, issue_rename, issue_split, issue_topic_confirm
-
-XLSX_MAX_ROWS = 1_048_575  # the sheet's limit, less the header
 
 
 def _filters(request) -> tuple[IssueFilterForm, IssueFilters | None]:
@@ -240,78 +236,51 @@ class _Echo:
         return value
 
 
-def _export_filters(request):
+def _export(request, *, ext: str, content_type: str, body):
+    """The one preamble of both exports: check the filters and the issue, then stream ``body``.
+
+    ``body(header, rows)`` turns the column titles and the lazily read rows
+    (:func:`selectors.export_rows`, no personal data) into an iterator of chunks; the query
+    runs only when the response is being sent.
+    """
     form, filters = _filters(request)
     if filters is None:
-        return None, HttpResponse(
-            "\n".join(_errors(form)), status=400, content_type="text/plain; charset=utf-8"
-        )
+        return HttpResponse("\n".join(_errors(form)), status=400, content_type="text/plain; charset=utf-8")
     issue = None
     if request.GET.get("issue"):
         issue = issue_get_for_user(request.user, pk=request.GET["issue"])
-    return (filters, issue), None
+    header = [label for _, label in selectors.EXPORT_COLUMNS]
+    rows = selectors.export_rows(user=request.user, filters=filters, issue=issue)
+    response = StreamingHttpResponse(body(header, rows), content_type=content_type)
+    name = f"tin-hieu-{timezone.localtime():%Y%m%d-%H%M}.{ext}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
-def _export_name(ext: str) -> str:
-    return f"tin-hieu-{timezone.localtime():%Y%m%d-%H%M}.{ext}"
+def _csv_lines(header, rows):
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
 
 
 @official_required
 @require_GET
 def export_csv(request):
     """All matching signals as CSV, streamed row by row (no personal data)."""
-    parsed, error = _export_filters(request)
-    if error:
-        return error
-    filters, issue = parsed
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow([label for _, label in selectors.EXPORT_COLUMNS])
-        for row in selectors.export_rows(user=request.user, filters=filters, issue=issue):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name("csv")}"'
-    return response
+    return _export(request, ext="csv", content_type="text/csv; charset=utf-8", body=_csv_lines)
 
 
 @official_required
 @require_GET
 def export_xlsx(request):
-    """All matching signals as XLSX: written in constant memory to a temporary file, then streamed."""
-    import xlsxwriter
-
-    parsed, error = _export_filters(request)
-    if error:
-        return error
-    filters, issue = parsed
-    fd, path = tempfile.mkstemp(suffix=".xlsx", prefix="duluan-export-")
-    os.close(fd)
-    try:
-        book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_urls": False})
-        sheet = book.add_worksheet("Tín hiệu")
-        bold = book.add_format({"bold": True})
-        for col, (_, label) in enumerate(selectors.EXPORT_COLUMNS):
-            sheet.write_string(0, col, label, bold)
-        r = 0
-        for r, row in enumerate(
-            selectors.export_rows(user=request.user, filters=filters, issue=issue), start=1
-        ):
-            if r > XLSX_MAX_ROWS:
-                break
-            for col, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, int | float):
-                    sheet.write_number(r, col, value)
-                else:
-                    sheet.write_string(r, col, str(value))
-        book.close()
-        handle = open(path, "rb")
-    finally:
-        os.unlink(path)  # the open handle keeps the data until the response is sent
-    return FileResponse(handle, as_attachment=True, filename=_export_name("xlsx"))
+    """All matching signals as XLSX, streamed row by row as the workbook is written (no personal data)."""
+    return _export(
+        request,
+        ext="xlsx",
+        content_type=xlsx_stream.CONTENT_TYPE,
+        body=lambda header, rows: xlsx_stream.xlsx_stream(sheet="Tín hiệu", header=header, rows=rows),
+    )
 
 
 # -- weekly brief ------------------------------------------------------------------------------------
