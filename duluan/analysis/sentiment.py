@@ -285,7 +285,9 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
 
     def __init__(self, lexicon: ComplaintLexicon | None = None, **params) -> None:
         params.setdefault("word_ngram_range", (1, 3))
-        params.setdefault("char_ngram_range", (1, 5))
+        # Character n-grams up to 3, not 5: UIT-VSFC dev weighted-F1 91.41 against 91.05, and half the
+        # CPU cost of a prediction on news leads (94 against 180 µs a text, measured 2026-11-29).
+        params.setdefault("char_ngram_range", (1, 3))
         # Neutral is 4 % of UIT-VSFC: balancing classes lifts dev weighted-F1 (90.1 -> 91.0, C=1).
         params.setdefault("class_weight", "balanced")
         params.setdefault("C", 1.0)
