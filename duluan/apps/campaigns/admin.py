@@ -1,11 +1,15 @@
-"""Admin of campaigns: officials edit the channel list here; notes and outputs are read-only
-(they change only through the services, which write the audit log)."""
+"""Admin of campaigns: officials edit the channel list and which survey rounds measure a campaign
+here (links are saved through the service, which checks the questions and writes the audit log);
+notes and outputs are read-only (they change only through the services)."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from duluan.apps.accounts.admin_site import admin_site
 
-from .models import Acknowledgement, Campaign, Channel, OrientationNote, Output
+from . import services
+from .models import Acknowledgement, Campaign, Channel, OrientationNote, Output, SurveyLink
 
 
 @admin.register(Channel, site=admin_site)
@@ -47,3 +51,61 @@ class OrientationNoteAdmin(ReadOnlyAdmin):
 @admin.register(Acknowledgement, site=admin_site)
 class AcknowledgementAdmin(ReadOnlyAdmin):
     list_display = ("note", "user", "agency", "at")
+
+
+class SurveyLinkAdminForm(forms.ModelForm):
+    class Meta:
+        model = SurveyLink
+        fields = [
+            "campaign",
+            "round",
+            "awareness_item",
+            "awareness_value",
+            "support_item",
+            "support_min",
+            "support_max",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("round") is not None:
+            errors = services.survey_link_errors(
+                round_=data["round"],
+                awareness_item=data.get("awareness_item", ""),
+                awareness_value=data.get("awareness_value", ""),
+                support_item=data.get("support_item", ""),
+                support_min=data.get("support_min"),
+                support_max=data.get("support_max"),
+            )
+            if errors:
+                raise ValidationError(errors)
+        return data
+
+
+@admin.register(SurveyLink, site=admin_site)
+class SurveyLinkAdmin(admin.ModelAdmin):
+    form = SurveyLinkAdminForm
+    list_display = ("campaign", "round", "awareness_item", "support_item", "support_min", "support_max")
+    autocomplete_fields = ()
+
+    def save_model(self, request, obj, form, change):
+        d = form.cleaned_data
+        if change:
+            original = SurveyLink.objects.get(pk=obj.pk)
+            if (original.campaign_id, original.round_id) != (d["campaign"].pk, d["round"].pk):
+                services.survey_link_remove(link=original, actor=request.user, request=request)
+        link = services.survey_link_set(
+            campaign=d["campaign"],
+            round_=d["round"],
+            actor=request.user,
+            awareness_item=d["awareness_item"],
+            awareness_value=d["awareness_value"],
+            support_item=d["support_item"],
+            support_min=d["support_min"],
+            support_max=d["support_max"],
+            request=request,
+        )
+        obj.pk = link.pk
+
+    def delete_model(self, request, obj):
+        services.survey_link_remove(link=obj, actor=request.user, request=request)

@@ -6,6 +6,12 @@ Idempotent: the campaign is found by its title, outputs by their titles, the not
 signals by their external ids (``campaigns-demo-…``). Dates are relative to the first run: the
 campaign ran 95 to 51 days before it, so the effect has a before, a during and an after period.
 
+The demo survey round is synthetic too (and the page says so): it asks the campaign's own
+questionnaire (``data/nhan_biet_hop_nhat.xlsx``: awareness of the merger and support for it) of a
+sample drawn from the surveys demo's synthetic frame, with simulated answers in which people of the
+targeted communes more often know of the merger (84 % against 58 %) and support it (70 % against
+55 %). Found by its code; skipped when the surveys demo's frame is not there.
+
 The demo signals are synthetic (and say so in ``extra.demo``): in 12 targeted communes the share
 of negative signals about the merger falls during and after the campaign more than in 12
 comparison communes (drawn with a fixed seed). They go through intake's single write path, so
@@ -367,6 +373,154 @@ def _note(campaign, users, issue) -> tuple[str, bool]:
     return where, linked
 
 
+SURVEY_ROUND = "nhan-biet-hop-nhat-demo"
+SURVEY_ROUND_NAME = "Khảo sát nhận biết, ủng hộ việc hợp nhất tỉnh sau chiến dịch (demo, GIẢ LẬP)"
+SURVEY_INDEX = "ung-ho-hop-nhat"
+SURVEY_INDEX_DEFINITION = {
+    "name": "Tỷ lệ ủng hộ hợp nhất tỉnh, sắp xếp xã",
+    "method": "percent_satisfied",
+    "scale_min": 1,
+    "scale_max": 5,
+    "satisfied_min": 4,
+    "min_n": 25,
+    "subindices": [{"name": "Ủng hộ chủ trương", "items": ["ung_ho"], "weight": 1.0}],
+}
+# P(knows of the merger), P(supports: 4 or 5) and P(knows the papers stay valid), by group.
+P_AWARE = {True: 0.84, False: 0.58}
+P_SUPPORT = {True: 0.70, False: 0.55}
+P_PAPERS = {True: 0.66, False: 0.35}
+
+
+def _survey_answers(rng, code: str, targeted: bool, day) -> dict:
+    aware = rng.random() < P_AWARE[targeted]
+    if rng.random() < 0.04:
+        support = "9"
+    elif rng.random() < P_SUPPORT[targeted]:
+        support = rng.choice(["4", "5"])
+    else:
+        support = rng.choice(["1", "2", "3", "3"])
+    raw = {
+        "ma_moi": code,
+        "ngay_tra_loi": day.isoformat(),
+        "gioi_tinh": "nu" if rng.random() < 0.55 else "nam",
+        "nhom_tuoi": rng.choice(["18_29", "30_44", "45_59", "60"]),
+        "biet_hop_nhat": "co" if aware else "khong",
+        "biet_giay_to": "co" if rng.random() < P_PAPERS[targeted] else "khong",
+        "ung_ho": support,
+    }
+    if aware:
+        raw["nguon_thong_tin"] = rng.sample(
+            ["loa", "bao_dai", "mang_xa_hoi", "hoi_nghi", "to_roi", "nguoi_than"], 2
+        )
+    return raw
+
+
+def _survey(campaign, users, today) -> str:
+    """The linked demo survey round (created, drawn and answered once); a summary."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        return _survey_seed(campaign, users, today)
+
+
+def _survey_seed(campaign, users, today) -> str:
+    from pathlib import Path
+
+    from duluan.apps.surveys.demo import FRAME_NAME
+    from duluan.apps.surveys.formlogic import apply_logic
+    from duluan.apps.surveys.models import (
+        Frame,
+        Invitation,
+        InvitationStatus,
+        Response,
+        ResponseSource,
+        Round,
+    )
+    from duluan.apps.surveys.services import (
+        index_spec_upsert,
+        instrument_import,
+        round_close,
+        round_create,
+        sample_draw,
+    )
+
+    from . import selectors
+    from .models import SurveyLink
+    from .services import survey_link_set
+
+    frame = Frame.objects.filter(name=FRAME_NAME).order_by("-pk").first()
+    if frame is None:
+        return "chưa có khảo sát (thiếu khung mẫu của bản demo khảo sát)"
+    round_ = Round.objects.filter(code=SURVEY_ROUND).first()
+    if round_ is None:
+        content = (Path(__file__).with_name("data") / "nhan_biet_hop_nhat.xlsx").read_bytes()
+        instrument, _ = instrument_import(content=content)
+        index = index_spec_upsert(
+            code=SURVEY_INDEX,
+            name=SURVEY_INDEX_DEFINITION["name"],
+            definition=SURVEY_INDEX_DEFINITION,
+            description="Tỷ lệ người trả lời ủng hộ (mức 4–5) chủ trương hợp nhất tỉnh; dùng cho bản demo.",
+        )
+        round_ = round_create(
+            code=SURVEY_ROUND,
+            name=SURVEY_ROUND_NAME,
+            year=today.year,
+            agency=campaign.lead_agency,
+            instrument=instrument,
+            frame=frame,
+            index=index,
+            n_communes={"phuong": 10, "xa": 20},
+            n_villages=4,
+            n_respondents=8,
+            seed=SEED,
+        )
+    if round_.drawn_at is None:
+        sample_draw(round_=round_, code_choice=random.Random(SEED).choice)
+        communes = selectors.home_communes()
+        targeted = selectors.targeted_2025_communes(campaign, communes)
+        rng = random.Random(SEED + 1)
+        instrument = round_.instrument.parsed()
+        first = campaign.end_on + timedelta(days=5)
+        responses, done = [], []
+        for inv in (
+            Invitation.objects.filter(round=round_, status=InvitationStatus.PENDING)
+            .select_related("village__commune__frame_unit")
+            .order_by("pk")
+        ):
+            if rng.random() >= 0.85:
+                continue  # non-response
+            day = min(first + timedelta(days=rng.randrange(30)), today)
+            is_targeted = inv.village.commune.frame_unit.unit_id in targeted
+            raw = _survey_answers(rng, inv.code, is_targeted, day)
+            state = apply_logic(instrument, raw, today=day)
+            if not state.is_valid:  # the simulation obeys the questionnaire like anyone else
+                raise AssertionError(f"simulated answers break the questionnaire: {state.errors}")
+            moment = datetime.combine(day, time(8 + rng.randrange(10), rng.randrange(60)), tzinfo=VN)
+            responses.append(
+                Response(
+                    round=round_,
+                    invitation=inv,
+                    instance_id=f"uuid:demo-{round_.code}-{inv.pk}",
+                    source=ResponseSource.IMPORT,
+                    answers=state.answers,
+                    submitted_at=moment,
+                )
+            )
+            done.append(inv.pk)
+        Response.objects.bulk_create(responses, batch_size=500)
+        Invitation.objects.filter(pk__in=done).update(status=InvitationStatus.COMPLETED)
+        round_close(round_=round_)
+    if not SurveyLink.objects.filter(campaign=campaign, round=round_).exists():
+        survey_link_set(
+            campaign=campaign,
+            round_=round_,
+            actor=users["coordinator"],
+            awareness_item="biet_hop_nhat",
+            support_item="ung_ho",
+        )
+    return f"đợt khảo sát {round_.code} ({round_.responses.count()} phiếu giả lập)"
+
+
 def seed(*, progress=print) -> str:
     """Create the demo campaign, its outputs, demo signals and the orientation note; a summary line."""
     from . import selectors
@@ -380,6 +534,7 @@ def seed(*, progress=print) -> str:
     issue = merger_issue()  # before our own signals, which may form issues of their own
     signals = _signals(campaign, today)
     where, _linked = _note(campaign, users, issue)
+    survey = _survey(campaign, users, today)
     view = selectors.campaign_effect(campaign, today=today)
     est = view.result.estimate("share_negative", DURING)
     effect = (
@@ -390,5 +545,5 @@ def seed(*, progress=print) -> str:
     )
     return (
         f"Tuyên truyền: chiến dịch #{campaign.pk} ({outputs} sản phẩm mới, {signals} tín hiệu mẫu mới); "
-        f"thông tin định hướng {where}; {effect}"
+        f"thông tin định hướng {where}; {effect}; khảo sát: {survey}"
     )

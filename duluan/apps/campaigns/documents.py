@@ -127,7 +127,38 @@ def campaign_docx(campaign: Campaign, *, today: date | None = None) -> bytes:
     )
     doc.heading("IV. KẾT QUẢ KHẢO SÁT", 1)
     survey = selectors.campaign_survey(campaign)
-    doc.paragraph(survey["message"])
+    if not survey["panels"]:
+        doc.paragraph(survey["message"])
+    for panel in survey["panels"]:
+        doc.paragraph(f"Đợt khảo sát “{panel.round.name}”.")
+        if panel.synthetic:
+            doc.paragraph(survey["synthetic_note"], italic=True)
+        if not panel.available:
+            doc.paragraph(panel.message)
+            continue
+        when = f", từ {_d(panel.first_day)} đến {_d(panel.last_day)}" if panel.first_day else ""
+        doc.paragraph(
+            f"{panel.respondents} người trả lời ở {panel.targeted_communes} xã, phường được tuyên truyền và "
+            f"{panel.other_communes} xã, phường khác trong mẫu{when}."
+        )
+        table = []
+        for label, _question, m, diff in panel.rows:
+            cells = [
+                f"{_pct(s.value)} ({_pct(s.low)}–{_pct(s.high)}; n={s.n})"
+                if s.enough
+                else f"chưa đủ số liệu (n={s.n})"
+                for s in m.shares
+            ]
+            table.append([label, *cells, f"{diff[0]} {diff[1]}" if m.difference.enough else "—"])
+        doc.table(
+            ["Chỉ báo", "Chung", "Xã được tuyên truyền", "Xã khác", "Chênh lệch (điểm %)"],
+            table,
+            widths=[35, 32, 32, 32, 34],
+        )
+        for statement in panel.statements:
+            doc.paragraph(statement)
+    if survey["method"]:
+        doc.paragraph(survey["method"], italic=True)
     notes = list(campaign.orientation_notes.all())
     if notes:
         doc.heading("V. THÔNG TIN ĐỊNH HƯỚNG", 1)

@@ -183,3 +183,24 @@ class NoteForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Lý do trả lại"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SurveyLinkForm(forms.Form):
+    round = forms.ModelChoiceField(label=_("Đợt khảo sát"), queryset=None)
+    awareness_item = forms.CharField(
+        label=_("Câu hỏi về mức độ biết (tên câu hỏi trong bộ câu hỏi)"),
+        max_length=60,
+        initial="biet_hop_nhat",
+    )
+    awareness_value = forms.CharField(label=_("Trả lời nghĩa là có biết"), max_length=40, initial="co")
+    support_item = forms.CharField(
+        label=_("Câu hỏi về mức độ ủng hộ (thang điểm)"), max_length=60, initial="ung_ho"
+    )
+    support_min = forms.IntegerField(label=_("Ủng hộ từ mức"), initial=4)
+    support_max = forms.IntegerField(label=_("Đến mức"), initial=5)
+
+    def __init__(self, *args, rounds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from duluan.apps.surveys.models import Round
+
+        self.fields["round"].queryset = rounds if rounds is not None else Round.objects.none()

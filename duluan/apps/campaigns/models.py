@@ -285,3 +285,38 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.at:%d/%m/%Y %H:%M}"
+
+
+class SurveyLink(models.Model):
+    """A survey round that measures a campaign: which question asks whether people know of its
+    theme (and which answer means "yes"), which asks how far they support it (and from which
+    scale value an answer counts as support). Coordinators set it on the campaign page; the
+    admin may too."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="survey_links")
+    round = models.ForeignKey(
+        "surveys.Round",
+        on_delete=models.PROTECT,
+        related_name="campaign_links",
+        verbose_name=_("đợt khảo sát"),
+    )
+    awareness_item = models.CharField(_("câu hỏi về mức độ biết"), max_length=60)
+    awareness_value = models.CharField(_("trả lời nghĩa là có biết"), max_length=40, default="co")
+    support_item = models.CharField(_("câu hỏi về mức độ ủng hộ"), max_length=60)
+    support_min = models.PositiveSmallIntegerField(_("ủng hộ từ mức"), default=4)
+    support_max = models.PositiveSmallIntegerField(_("đến mức"), default=5)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "round"], name="campaigns_survey_link_once")
+        ]
+        ordering = ["campaign", "pk"]
+        verbose_name = _("đợt khảo sát của chiến dịch")
+        verbose_name_plural = _("đợt khảo sát của chiến dịch")
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.round}"

@@ -22,12 +22,13 @@ from django.http import Http404
 from duluan.apps.accounts.models import Agency, Role
 from duluan.apps.accounts.permissions import NOT_FOUND, role_of, visible_agency_ids
 
-from .models import Campaign, Evidence, NoteStatus, OrientationNote, Output
+from .models import Campaign, Evidence, NoteStatus, OrientationNote, Output, SurveyLink
 
 CAMPAIGN_CREATOR_ROLES = frozenset({Role.COORDINATOR, Role.HEAD})
 OUTPUT_RECORDER_ROLES = frozenset({Role.OFFICER, Role.HEAD})
 NOTE_AUTHOR_ROLES = frozenset({Role.COORDINATOR})
 NOTE_READER_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.COORDINATOR})
+SURVEY_LINK_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
 
 
 def campaign_queryset_for_user(user) -> QuerySet[Campaign]:
@@ -82,6 +83,22 @@ def can_record_outputs(user, campaign: Campaign) -> bool:
     if role == Role.COORDINATOR:
         return True
     return role in OUTPUT_RECORDER_ROLES and user.agency_id in campaign_agency_ids(campaign)
+
+
+def can_link_surveys(user) -> bool:
+    """Coordinators (and administrators, in the admin) say which survey round measures a campaign."""
+    return role_of(user) in SURVEY_LINK_ROLES
+
+
+def survey_link_get_for_user(user, *, pk) -> SurveyLink:
+    try:
+        return (
+            SurveyLink.objects.select_related("campaign", "round")
+            .filter(campaign__in=campaign_queryset_for_user(user))
+            .get(pk=int(pk))
+        )
+    except (SurveyLink.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404(NOT_FOUND) from None
 
 
 # -- orientation notes ---------------------------------------------------------------------------

@@ -327,16 +327,155 @@ def campaign_effect(
 
 # -- surveys -----------------------------------------------------------------------------------
 
-SURVEY_NOT_AVAILABLE = (
-    "Chưa có số liệu khảo sát về mức độ biết và ủng hộ: các đợt khảo sát hiện chưa có câu hỏi "
-    "về nhận biết và ủng hộ nội dung tuyên truyền gắn với chiến dịch."
+SURVEY_NOT_LINKED = (
+    "Chưa có số liệu khảo sát về mức độ biết và ủng hộ: chiến dịch chưa được gắn với đợt khảo sát "
+    "nào có câu hỏi về nhận biết và ủng hộ nội dung tuyên truyền."
+)
+SURVEY_NO_RESULTS = "Đợt khảo sát “{round}” chưa có kết quả: {detail}"
+SURVEY_SYNTHETIC = (
+    "Khung mẫu của đợt khảo sát này là GIẢ LẬP (dân số, thôn và câu trả lời sinh ngẫu nhiên cho bản "
+    "demo): các con số chỉ để trình diễn cách tính, không phản ánh ý kiến thật của người dân."
+)
+SURVEY_METHOD = (
+    "Tỷ lệ có trọng số theo thiết kế mẫu của đợt khảo sát (trọng số cơ sở từ xác suất chọn, điều chỉnh "
+    "không trả lời theo xã, hiệu chỉnh theo tổng thể biên nếu đợt có); khoảng tin cậy 95 % theo thiết kế "
+    "hai giai đoạn phân tầng (xã là đơn vị chọn mẫu cấp 1, thôn là cấp 2); chênh lệch giữa hai nhóm xã có "
+    "sai số chuẩn tuyến tính hóa. Mẫu số là người được hỏi câu đó (kể cả trả lời “không biết”). Chỉ nêu số "
+    "khi nhóm có ít nhất {min} người trả lời."
 )
 
 
-def campaign_survey(campaign: Campaign) -> dict:
-    """Awareness and support from a survey round covering the campaign, when the surveys app
-    provides such items; today it does not, so this says so."""
-    return {"available": False, "message": SURVEY_NOT_AVAILABLE}
+@dataclass
+class SurveyPanel:
+    """Awareness and support of the campaign's theme from one linked round (or why none)."""
+
+    link: object
+    round: object
+    synthetic: bool
+    message: str = ""
+    respondents: int = 0
+    targeted_communes: int = 0
+    other_communes: int = 0
+    first_day: date | None = None
+    last_day: date | None = None
+    rows: list = field(default_factory=list)  # (label, question label, MeasureResult)
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def available(self) -> bool:
+        return not self.message
+
+
+def _indicator(value, *, yes: str | None = None, lo: int = 0, hi: int = 0) -> float:
+    if value in (None, "", []):
+        return float("nan")
+    if yes is not None:
+        return 1.0 if str(value) == yes else 0.0
+    try:
+        number = int(str(value))
+    except ValueError:
+        return 0.0
+    return 1.0 if lo <= number <= hi else 0.0
+
+
+def points(difference) -> tuple[str, str]:
+    """A difference in percentage points and its interval, as shown ("+12,3", "[+5,0; +19,6]")."""
+    if not difference.enough:
+        return "", ""
+
+    def f(x):
+        return f"{x * 100:+.1f}".replace(".", ",")
+
+    return f(difference.value), f"[{f(difference.low)}; {f(difference.high)}]"
+
+
+def _survey_panel(link, targeted: set[int], old_map: dict[int, int], min_n: int) -> SurveyPanel:
+    from duluan.apps.surveys.estimates import ResultsUnavailable, round_results
+    from duluan.apps.surveys.models import Response
+
+    from . import awareness
+
+    round_ = link.round
+    synthetic = bool(round_.frame.is_synthetic or round_.frame.villages_synthetic)
+    panel = SurveyPanel(link=link, round=round_, synthetic=synthetic)
+    try:
+        results = round_results(round_)
+    except ResultsUnavailable as exc:
+        panel.message = SURVEY_NO_RESULTS.format(round=round_.name, detail=exc)
+        return panel
+    resp = results.respondents
+    meta = {
+        code: (stratum, unit_id if scheme == SCHEME_2025 else old_map.get(unit_id))
+        for code, unit_id, scheme, stratum in round_.communes.values_list(
+            "frame_unit__unit__code", "frame_unit__unit_id", "frame_unit__unit__scheme", "stratum"
+        )
+    }
+    answers = dict(Response.objects.filter(round=round_).values_list("invitation_id", "answers"))
+    days = list(Response.objects.filter(round=round_).values_list("submitted_at", flat=True))
+    communes = [str(c) for c in resp["commune"]]
+    is_targeted = [meta.get(c, ("", None))[1] in targeted for c in communes]
+    rows = [answers.get(int(i), {}) for i in resp["invitation"]]
+    aware = [_indicator(a.get(link.awareness_item), yes=link.awareness_value) for a in rows]
+    support = [_indicator(a.get(link.support_item), lo=link.support_min, hi=link.support_max) for a in rows]
+    result = awareness.survey_shares(
+        indicators={"aware": aware, "support": support},
+        weights=resp["final_weight"].to_numpy(dtype=float),
+        strata=[meta.get(c, ("?", None))[0] for c in communes],
+        commune=communes,
+        village=[str(v) for v in resp["village"]],
+        targeted=is_targeted,
+        min_n=min_n,
+    )
+    instrument = round_.instrument.parsed()
+
+    def label(item):
+        return instrument.question(item).label if instrument.has(item) else item
+
+    panel.respondents = len(rows)
+    panel.targeted_communes = len({c for c, t in zip(communes, is_targeted, strict=True) if t})
+    panel.other_communes = len(set(communes)) - panel.targeted_communes
+    if days:
+        panel.first_day = timezone.localtime(min(days), VN).date()
+        panel.last_day = timezone.localtime(max(days), VN).date()
+    panel.rows = [
+        ("Biết về nội dung tuyên truyền", label(link.awareness_item), result["aware"]),
+        (f"Ủng hộ (mức {link.support_min}–{link.support_max})", label(link.support_item), result["support"]),
+    ]
+    panel.rows = [(a, b, m, points(m.difference)) for a, b, m in panel.rows]
+    panel.statements = [
+        awareness.statement_vi("người biết", result["aware"]),
+        awareness.statement_vi("người ủng hộ", result["support"]),
+    ]
+    return panel
+
+
+def campaign_survey(campaign: Campaign, *, min_n: int | None = None) -> dict:
+    """Awareness and support of the campaign's theme from each linked survey round: weighted
+    shares with 95 % intervals, overall and in targeted vs other communes (see
+    :mod:`duluan.apps.campaigns.awareness`); with no linked round, a plain message instead."""
+    from . import awareness
+
+    min_n = awareness.MIN_RESPONDENTS if min_n is None else min_n
+    links = list(
+        campaign.survey_links.select_related("round__frame", "round__instrument", "round__index").order_by(
+            "round__year", "round__code"
+        )
+    )
+    if not links:
+        return {"available": False, "message": SURVEY_NOT_LINKED, "panels": [], "method": ""}
+    communes = home_communes()
+    targeted = targeted_2025_communes(campaign, communes)
+    old_map = _old_to_new(communes)
+    panels = [_survey_panel(link, targeted, old_map, min_n) for link in links]
+    available = any(p.available for p in panels)
+    message = "" if available else " ".join(p.message for p in panels)
+    return {
+        "available": available,
+        "message": message,
+        "panels": panels,
+        "method": SURVEY_METHOD.format(min=min_n),
+        "synthetic_note": SURVEY_SYNTHETIC,
+    }
 
 
 # -- orientation notes -------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from .models import (
     Output,
     OutputKind,
     OutputStatus,
+    SurveyLink,
 )
 
 ERROR_TITLE = "Cần nêu tên chiến dịch."
@@ -56,6 +57,16 @@ ERROR_NOT_DECIDER = "Chỉ lãnh đạo cơ quan soạn thảo (hoặc cấp tr�
 ERROR_RETURN_REASON = "Cần nêu lý do trả lại."
 ERROR_NO_RECIPIENTS = "Cần chọn ít nhất một cơ quan nhận."
 ERROR_NOT_RECIPIENT = "Chỉ cán bộ của cơ quan nhận mới xác nhận đã đọc thông tin định hướng đã gửi."
+ERROR_NOT_SURVEY_LINKER = "Chỉ điều phối viên mới được gắn đợt khảo sát với chiến dịch."
+ERROR_NO_ROUND = "Cần chọn đợt khảo sát."
+ERROR_NO_ITEM = (
+    "Bộ câu hỏi của đợt khảo sát không có câu hỏi {item!r}. Các câu hỏi chọn một phương án: {items}."
+)
+ERROR_NOT_SELECT_ONE = "Câu hỏi {item!r} phải là câu hỏi chọn một phương án."
+ERROR_AWARE_VALUE = "Câu hỏi {item!r} không có phương án {value!r} (có: {values})."
+ERROR_SUPPORT_SCALE = "Mức ủng hộ phải là các số nguyên với 1 ≤ từ mức ≤ đến mức."
+ERROR_SUPPORT_VALUES = "Câu hỏi {item!r} không có các mức {values} trong thang trả lời."
+ERROR_SAME_ITEM = "Câu hỏi về mức độ biết và về mức độ ủng hộ phải khác nhau."
 
 NEGATIVE_FIELDS = {
     "planned_quantity": "Số lượng kế hoạch",
@@ -612,3 +623,128 @@ def note_acknowledge(*, note: OrientationNote, actor, request=None) -> Acknowled
             request=request,
         )
     return ack
+
+
+# -- survey rounds measuring a campaign ----------------------------------------------------------
+
+
+def survey_link_snapshot(link: SurveyLink) -> dict:
+    return {
+        "campaign": link.campaign_id,
+        "round": link.round.code,
+        "awareness_item": link.awareness_item,
+        "awareness_value": link.awareness_value,
+        "support_item": link.support_item,
+        "support_min": link.support_min,
+        "support_max": link.support_max,
+    }
+
+
+def survey_link_errors(
+    *, round_, awareness_item: str, awareness_value: str, support_item: str, support_min, support_max
+) -> list[str]:
+    """Why these questions cannot measure awareness and support in this round (empty if they can)."""
+    if round_ is None:
+        return [ERROR_NO_ROUND]
+    instrument = round_.instrument.parsed()
+    select_one = [q.name for q in instrument.questions if q.type == "select_one"]
+    errors = []
+    if awareness_item == support_item:
+        errors.append(ERROR_SAME_ITEM)
+    for item in (awareness_item, support_item):
+        if not instrument.has(item):
+            errors.append(ERROR_NO_ITEM.format(item=item, items=", ".join(select_one) or "—"))
+        elif instrument.question(item).type != "select_one":
+            errors.append(ERROR_NOT_SELECT_ONE.format(item=item))
+    if errors:
+        return errors
+    aware_values = [c.name for c in instrument.choices.get(instrument.question(awareness_item).list_name, [])]
+    if awareness_value not in aware_values:
+        errors.append(
+            ERROR_AWARE_VALUE.format(
+                item=awareness_item, value=awareness_value, values=", ".join(aware_values)
+            )
+        )
+    if not (
+        isinstance(support_min, int) and isinstance(support_max, int) and 1 <= support_min <= support_max
+    ):
+        errors.append(ERROR_SUPPORT_SCALE)
+    else:
+        scale = {c.name for c in instrument.choices.get(instrument.question(support_item).list_name, [])}
+        wanted = [str(v) for v in range(support_min, support_max + 1)]
+        if not set(wanted) <= scale:
+            errors.append(ERROR_SUPPORT_VALUES.format(item=support_item, values=", ".join(wanted)))
+    return errors
+
+
+def survey_link_set(
+    *,
+    campaign: Campaign,
+    round_,
+    actor,
+    awareness_item: str,
+    support_item: str,
+    awareness_value: str = "co",
+    support_min: int = 4,
+    support_max: int = 5,
+    request=None,
+) -> SurveyLink:
+    """Link a survey round to a campaign (or change which questions measure it)."""
+    if actor is not None and not permissions.can_link_surveys(actor):
+        raise PermissionDenied(ERROR_NOT_SURVEY_LINKER)
+    awareness_item, support_item = nfc(awareness_item).strip(), nfc(support_item).strip()
+    awareness_value = nfc(awareness_value).strip()
+    errors = survey_link_errors(
+        round_=round_,
+        awareness_item=awareness_item,
+        awareness_value=awareness_value,
+        support_item=support_item,
+        support_min=support_min,
+        support_max=support_max,
+    )
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "awareness_item": awareness_item,
+        "awareness_value": awareness_value,
+        "support_item": support_item,
+        "support_min": support_min,
+        "support_max": support_max,
+    }
+    with transaction.atomic():
+        link = SurveyLink.objects.select_for_update().filter(campaign=campaign, round=round_).first()
+        if link is None:
+            link = SurveyLink.objects.create(
+                campaign=campaign,
+                round=round_,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                **values,
+            )
+            before = None
+        else:
+            before = survey_link_snapshot(link)
+            for k, v in values.items():
+                setattr(link, k, v)
+            link.save(update_fields=list(values))
+        audit_record(
+            action="campaigns.survey_link_set",
+            actor=actor,
+            obj=campaign,
+            before=before,
+            after=survey_link_snapshot(link),
+            request=request,
+        )
+    return link
+
+
+def survey_link_remove(*, link: SurveyLink, actor, request=None) -> None:
+    """Unlink a survey round from its campaign (the round and its answers stay)."""
+    if actor is not None and not permissions.can_link_surveys(actor):
+        raise PermissionDenied(ERROR_NOT_SURVEY_LINKER)
+    with transaction.atomic():
+        before = survey_link_snapshot(link)
+        campaign = link.campaign
+        link.delete()
+        audit_record(
+            action="campaigns.survey_link_remove", actor=actor, obj=campaign, before=before, request=request
+        )

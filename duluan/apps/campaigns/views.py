@@ -16,7 +16,7 @@ from duluan.apps.accounts.models import Agency
 from duluan.apps.accounts.permissions import NOT_FOUND, filter_by_agency, sees_all_agencies
 
 from . import charts, documents, permissions, selectors, services
-from .forms import CampaignForm, DeliverForm, EvidenceForm, NoteForm, OutputForm, ReturnForm
+from .forms import CampaignForm, DeliverForm, EvidenceForm, NoteForm, OutputForm, ReturnForm, SurveyLinkForm
 from .models import NoteStatus, OutputStatus
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -104,6 +104,7 @@ def campaign_detail(request, pk: int):
             "timeline_chart": charts.data_uri(charts.timeline(view)),
             "share_chart": charts.data_uri(charts.negative_share(view)),
             "survey": selectors.campaign_survey(campaign),
+            "can_link_surveys": permissions.can_link_surveys(user),
             "notes": list(
                 campaign.orientation_notes.filter(
                     pk__in=permissions.note_queryset_for_user(user).values("pk")
@@ -248,6 +249,57 @@ def evidence_download(request, pk: int):
     return FileResponse(
         evidence.file.open("rb"), as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1]
     )
+
+
+@official_required
+def campaign_surveys(request, pk: int):
+    """Coordinators link survey rounds to a campaign and name its awareness and support questions."""
+    from duluan.apps.surveys.permissions import rounds_for_user
+
+    user = request.user
+    campaign = permissions.campaign_get_for_user(user, pk=pk)
+    if not permissions.can_link_surveys(user):
+        raise PermissionDenied(services.ERROR_NOT_SURVEY_LINKER)
+    rounds = rounds_for_user(user).order_by("-year", "code")
+    form = SurveyLinkForm(request.POST or None, rounds=rounds)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.survey_link_set(
+                campaign=campaign,
+                round_=d["round"],
+                actor=user,
+                awareness_item=d["awareness_item"],
+                awareness_value=d["awareness_value"],
+                support_item=d["support_item"],
+                support_min=d["support_min"],
+                support_max=d["support_max"],
+                request=request,
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Đã gắn đợt khảo sát với chiến dịch."))
+            return redirect("campaigns:campaign", campaign.pk)
+    links = list(campaign.survey_links.select_related("round").order_by("round__year", "round__code"))
+    return render(
+        request,
+        "campaigns/survey_links.html",
+        {"campaign": campaign, "form": form, "errors": errors, "links": links},
+    )
+
+
+@official_required
+@require_POST
+def survey_unlink(request, pk: int):
+    link = permissions.survey_link_get_for_user(request.user, pk=pk)
+    if not permissions.can_link_surveys(request.user):
+        raise PermissionDenied(services.ERROR_NOT_SURVEY_LINKER)
+    campaign_id = link.campaign_id
+    services.survey_link_remove(link=link, actor=request.user, request=request)
+    messages.success(request, _("Đã bỏ gắn đợt khảo sát."))
+    return redirect("campaigns:surveys", campaign_id)
 
 
 @official_required
