@@ -101,6 +101,8 @@ class Deadline:
             "nominal_end": self.nominal_end.isoformat(),
             "source_vi": self.rule.source.cite_vi(),
             "source_en": self.rule.source.cite_en(),
+            "source_url": self.rule.source.url,
+            "source_quote": self.rule.source.quote,
             "verified": self.rule.verified,
             "skipped": [day.to_dict() for day in self.skipped],
             "extra_working": [day.to_dict() for day in self.extra_working],

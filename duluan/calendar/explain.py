@@ -2,7 +2,7 @@
 
 Example (Vietnamese): "Tiếp nhận, xử lý ban đầu và thụ lý tố cáo: 7 ngày làm việc kể từ ngày nhận
 được tố cáo 10/02/2026 (không tính ngày bắt đầu), không tính 14–22/02/2026 (Tết Nguyên Đán),
-hạn: 26/02/2026 — căn cứ khoản 1 Điều 24, Điều 29 Luật Tố cáo 2018 (số 25/2018/QH14)."
+hạn: 26/02/2026 — căn cứ khoản 1 Điều 24 Luật Tố cáo 2018 (số 25/2018/QH14)."
 
 Days off are shown as ranges named by their occasion; a range that is only a weekend is folded
 into "thứ Bảy, Chủ nhật".

@@ -50,6 +50,10 @@ class LegalSource:
         article_vi: the article (and clause) in Vietnamese ("khoản 1 Điều 30"); empty when unknown.
         article_en: the same in English ("Article 30(1)").
         related: implementing documents worth citing alongside ("Nghị định 124/2020/NĐ-CP").
+        url: where the wording was read (``source_url`` in the JSON); empty when nobody has.
+        quote: the clause as written there (``quote``), so a reader can check the figure without
+            trusting us; empty for a rule whose text was not found (``LegalLimit.verified`` is then
+            ``False``).
     """
 
     document_vi: str
@@ -58,6 +62,8 @@ class LegalSource:
     article_vi: str = ""
     article_en: str = ""
     related: tuple[str, ...] = ()
+    url: str = ""
+    quote: str = ""
 
     def cite_vi(self) -> str:
         text = f"{self.article_vi} {self.document_vi}".strip()
@@ -74,6 +80,8 @@ class LegalSource:
             "number": self.number,
             "article_vi": self.article_vi,
             "article_en": self.article_en,
+            "source_url": self.url,
+            "quote": self.quote,
             "related": list(self.related),
         }
 
@@ -162,6 +170,8 @@ class LegalLimit:
                 article_vi=source_data.get("article_vi", ""),
                 article_en=source_data.get("article_en", ""),
                 related=tuple(source_data.get("related", ())),
+                url=source_data.get("source_url", ""),
+                quote=source_data.get("quote", ""),
             )
             ext_data = data.get("extension")
             extension = (

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from duluan.calendar.deadlines import NOTE_UNVERIFIED_VI
 from duluan.cli import main
 from duluan.commands.deadline import EXIT_BAD_INPUT, MSG_MISSING
 
@@ -44,6 +45,39 @@ def test_english_and_json_output(capsys):
     )
     data = json.loads(capsys.readouterr().out)
     assert (data["due"], data["extensions"], data["days"]) == ("2026-04-06", 2, 90)
+
+
+def test_feedback_acceptance_counts_working_days_as_the_citizen_reception_law_says(capsys):
+    # given feedback received on Tuesday 10/02/2026, before Tết Bính Ngọ
+    # when
+    code = main(["deadline", "--kind", "feedback", "--step", "accept", "--from", "2026-02-10"])
+    # then 10 working days (khoản 1 Điều 28 Luật Tiếp công dân): 11–13/02, 23–27/02, 02–03/03
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert out[0] == "2026-03-03"
+    assert "10 ngày làm việc" in out[1]
+    assert "căn cứ khoản 1 Điều 28 Luật Tiếp công dân 2013 (số 42/2013/QH13)" in out[1]
+
+
+def test_json_carries_the_quoted_clause_and_where_it_was_read(capsys):
+    # when
+    code = main(["deadline", "--kind", "denunciation", "--step", "accept", "--from", "2026-03-02", "--json"])
+    # then
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert data["verified"] is True
+    assert data["source_vi"] == "khoản 1 Điều 24 Luật Tố cáo 2018 (số 25/2018/QH14)"
+    assert data["source_quote"].startswith("1. Trong thời hạn 07 ngày làm việc kể từ ngày nhận được tố cáo")
+    assert data["source_url"].startswith("https://")
+
+
+def test_the_unverified_feedback_resolution_warns_in_the_explanation(capsys):
+    # when
+    code = main(["deadline", "--kind", "feedback", "--from", "2026-03-02"])
+    # then the placeholder is computed but flagged, never presented as the law
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert out[1].endswith(NOTE_UNVERIFIED_VI)
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,7 @@ def test_denunciation_accepted_across_tet_2026():
     assert deadline.explanation_vi == (
         "Tiếp nhận, xử lý ban đầu và thụ lý tố cáo: 7 ngày làm việc kể từ ngày nhận được tố cáo 10/02/2026 "
         "(không tính ngày bắt đầu), không tính 14–22/02/2026 (Tết Nguyên Đán), hạn: 26/02/2026 — "
-        "căn cứ khoản 1 Điều 24, Điều 29 Luật Tố cáo 2018 (số 25/2018/QH14)."
+        "căn cứ khoản 1 Điều 24 Luật Tố cáo 2018 (số 25/2018/QH14)."
     )
     assert "excluding 14–22/02/2026 (Tết holiday); due 26/02/2026" in deadline.explanation_en
 

@@ -38,11 +38,11 @@ def test_every_kind_has_accept_and_resolve(table):
     [
         ("complaint1", "accept", 10, None, None, None, Unit.CALENDAR, "Điều 27"),
         ("complaint1", "resolve", 30, 45, 45, 60, Unit.CALENDAR, "Điều 28"),
-        ("complaint2", "accept", 10, None, None, None, Unit.CALENDAR, "Điều 36"),
+        ("complaint2", "accept", 10, None, None, None, Unit.CALENDAR, "khoản 1 Điều 36"),
         ("complaint2", "resolve", 45, 60, 60, 70, Unit.CALENDAR, "Điều 37"),
-        ("denunciation", "accept", 7, 10, None, None, Unit.WORKING, "khoản 1 Điều 24, Điều 29"),
+        ("denunciation", "accept", 7, 10, None, None, Unit.WORKING, "khoản 1 Điều 24"),
         ("denunciation", "resolve", 30, None, None, None, Unit.CALENDAR, "Điều 30"),
-        ("feedback", "accept", 10, None, None, None, Unit.CALENDAR, "Điều 28"),
+        ("feedback", "accept", 10, None, None, None, Unit.WORKING, "khoản 1 Điều 28"),
     ],
 )
 def test_shipped_limits_follow_the_law(
@@ -87,6 +87,34 @@ def test_every_rule_has_labels_a_source_and_says_when_it_is_unverified(table):
         else:
             assert limit.source.article_vi
     assert not table.get("feedback", "resolve").verified
+
+
+def test_a_verified_rule_quotes_its_clause_with_the_days_and_unit_it_ships(table):
+    # given the rules marked verified against the text of the law
+    verified = [limit for limit in table if limit.verified]
+    assert len(verified) == 7
+    for limit in verified:
+        # then each one says where the wording was read and quotes it
+        assert limit.source.url.startswith("https://")
+        quote = limit.source.quote
+        # and the quote states the shipped number of days in the shipped unit ("07 ngày làm việc", "30 ngày")
+        variants = (limit.complex_days, limit.remote_days, limit.remote_complex_days)
+        numbers = [limit.days] + [d for d in variants if d]
+        for days in numbers:
+            written = [f"{days:02d} ngày", f"{days} ngày"]
+            positions = [quote.find(w) for w in written if w in quote]
+            assert positions, f"{limit.id}: {days} ngày not in the quote"
+            after = quote[positions[0] :].split("ngày", 1)[1]
+            assert after.startswith(" làm việc") is (limit.unit is Unit.WORKING), limit.id
+        if limit.extension is not None:
+            assert f"mỗi lần không quá {limit.extension.days} ngày" in quote
+
+
+def test_an_unverified_rule_says_why_and_quotes_nothing_it_did_not_find(table):
+    rule = table.get("feedback", "resolve")
+    # the placeholder is not presented as the law
+    assert "giá trị tạm" in rule.note
+    assert str(rule.days) + " ngày" not in rule.source.quote
 
 
 def test_rules_round_trip_through_plain_data(table):

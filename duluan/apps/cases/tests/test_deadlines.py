@@ -28,8 +28,9 @@ def test_a_case_stores_its_deadlines_with_the_rule_and_the_skipped_holidays(open
     # given a feedback received the day before Tết 2026
     case = open_case(received_at=moment("2026-02-10"))
 
-    # then accept-by is 10 days on, moved past Tết, and the explanation says so
-    assert case.accept_due == date(2026, 2, 23)
+    # then accept-by is 10 working days on (khoản 1 Điều 28 Luật Tiếp công dân), skipping Tết,
+    # and the explanation says so: 11–13/02, 23–27/02, 02–03/03
+    assert case.accept_due == date(2026, 3, 3)
     assert case.accept_deadline["rule_id"] == "feedback.accept"
     assert "Tết" in case.accept_deadline["explanation_vi"]
     assert {d["date"] for d in case.accept_deadline["skipped"]} >= {"2026-02-21", "2026-02-22"}

@@ -16,28 +16,28 @@ from .conftest import moment
 
 
 def test_head_then_coordinator_then_nothing_more(demo, open_case, django_capture_on_commit_callbacks):
-    # given a feedback received 02/03/2026, accept-by 12/03/2026, never accepted
+    # given a feedback received 02/03/2026, accept-by 16/03/2026 (10 working days), never accepted
     case = open_case(received_at=moment("2026-03-02"))
-    assert case.accept_due.isoformat() == "2026-03-12"
+    assert case.accept_due.isoformat() == "2026-03-16"
 
     # when escalation runs on the deadline day, nothing happens
-    assert cases_escalate_overdue(now=moment("2026-03-12")).heads_notified == []
+    assert cases_escalate_overdue(now=moment("2026-03-16")).heads_notified == []
 
     # the day after, the head of the lead agency is told, in the app and by e-mail
     demo["lanhdao.nnmt"].email = "lanhdao@example.invalid"
     demo["lanhdao.nnmt"].save()
     with django_capture_on_commit_callbacks(execute=True):
-        report = cases_escalate_overdue(now=moment("2026-03-13"))
+        report = cases_escalate_overdue(now=moment("2026-03-17"))
     assert report.heads_notified == [case.code]
     head_note = Notification.objects.get(case=case, kind="overdue_head")
-    assert head_note.user == demo["lanhdao.nnmt"] and "quá hạn thụ lý 12/03/2026" in head_note.message
+    assert head_note.user == demo["lanhdao.nnmt"] and "quá hạn thụ lý 16/03/2026" in head_note.message
     assert [m.to for m in mail.outbox] == [["lanhdao@example.invalid"]]
 
     # running again the same day sends nothing new
-    assert cases_escalate_overdue(now=moment("2026-03-13")).heads_notified == []
+    assert cases_escalate_overdue(now=moment("2026-03-17")).heads_notified == []
     # three working days late, the coordinators are told
-    assert cases_escalate_overdue(now=moment("2026-03-16")).coordinators_notified == []
-    report = cases_escalate_overdue(now=moment("2026-03-17"))
+    assert cases_escalate_overdue(now=moment("2026-03-18")).coordinators_notified == []
+    report = cases_escalate_overdue(now=moment("2026-03-19"))
     assert report.coordinators_notified == [case.code]
     assert Notification.objects.filter(case=case, kind="overdue_coordinator", user=demo["dieuphoi"]).exists()
     assert cases_escalate_overdue(now=moment("2026-03-20")).coordinators_notified == []

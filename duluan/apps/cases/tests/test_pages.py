@@ -30,7 +30,7 @@ def test_the_case_page_shows_deadlines_routing_and_the_timeline_of_events_and_no
     html = login(demo["lanhdao.nnmt"]).get(f"/cases/{case.pk}/").content.decode()
 
     # then the deadlines explain themselves (rule, skipped Tết) and the routing rule is named
-    assert "23/02/2026" in html and "feedback.accept" in html and "Tết" in html
+    assert "03/03/2026" in html and "feedback.accept" in html and "Tết" in html
     assert "Môi trường → Sở Nông nghiệp và Môi trường" in html
     # and the timeline lists the audit events and both kinds of notes, in order
     timeline = html[html.index('data-testid="timeline"') :]

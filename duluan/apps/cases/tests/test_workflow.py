@@ -239,7 +239,7 @@ def test_transfer_hands_the_case_over_with_a_new_accept_period(demo, open_case):
     )
     assert case.lead_agency.code == "bn-so-y-te" and case.status == Status.RECEIVED
     assert case.routing["manual"] and case.routing["reason"] == "Thuộc ngành y tế."
-    assert case.accept_due.isoformat() == "2026-03-16"  # 10 days from 04/03, off a Saturday
+    assert case.accept_due.isoformat() == "2026-03-18"  # 10 working days from 04/03
     event = AuditEvent.objects.get(object_id=str(case.pk), action="case.transfer")
     assert event.reason == "Thuộc ngành y tế." and event.after["to"] == "bn-so-y-te"
     with pytest.raises(CaseError, match=wf.REASON_REQUIRED):
