@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from duluan.apps.accounts.models import Agency
@@ -130,6 +131,20 @@ class OutputForm(forms.Form):
         if f and f.size > MAX_EVIDENCE_BYTES:
             raise forms.ValidationError(ERROR_EVIDENCE_TOO_BIG)
         return f
+
+
+class OutputEditForm(OutputForm):
+    """Correcting an output: its evidence is added on the campaign page, not here."""
+
+    def __init__(self, *args, current_channel=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["evidence_url"]
+        del self.fields["evidence_file"]
+        if current_channel is not None and not current_channel.is_active:
+            # the channel it was recorded on stays selectable after it was retired
+            self.fields["channel"].queryset = Channel.objects.filter(
+                models.Q(is_active=True) | models.Q(pk=current_channel.pk)
+            )
 
 
 class DeliverForm(forms.Form):

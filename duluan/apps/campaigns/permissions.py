@@ -4,8 +4,9 @@ Rules:
 
 - Campaigns: coordinators, analysts and administrators see every campaign; officers and heads see
   the campaigns their agencies (for heads, also the agencies under them) lead or partner.
-  Coordinators and heads create campaigns; coordinators, and officers or heads of the lead or a
-  partner agency, record outputs and evidence. Analysts only read.
+  Coordinators and heads create campaigns; coordinators and heads of the lead agency (or above it)
+  edit them; coordinators, and officers or heads of the lead or a partner agency, record and
+  correct outputs and evidence. Analysts only read.
 - Orientation notes: coordinators, analysts and administrators see every note; other officials
   see the notes their agencies drafted and, once delivered, the notes sent to their agencies.
   Coordinators draft, edit, submit and deliver; a head of the drafting agency (or of an agency
@@ -76,6 +77,17 @@ def can_create_campaigns(user) -> bool:
 
 def campaign_agency_ids(campaign: Campaign) -> set[int]:
     return {campaign.lead_agency_id, *campaign.partner_agencies.values_list("pk", flat=True)}
+
+
+def can_edit_campaign(user, campaign: Campaign) -> bool:
+    """Coordinators, and heads of the lead agency (or of an agency above it)."""
+    role = role_of(user)
+    if role == Role.COORDINATOR:
+        return True
+    if role != Role.HEAD:
+        return False
+    ids = visible_agency_ids(user)
+    return ids is None or campaign.lead_agency_id in ids
 
 
 def can_record_outputs(user, campaign: Campaign) -> bool:

@@ -57,6 +57,12 @@ ERROR_NOT_DECIDER = "Chỉ lãnh đạo cơ quan soạn thảo (hoặc cấp tr�
 ERROR_RETURN_REASON = "Cần nêu lý do trả lại."
 ERROR_NO_RECIPIENTS = "Cần chọn ít nhất một cơ quan nhận."
 ERROR_NOT_RECIPIENT = "Chỉ cán bộ của cơ quan nhận mới xác nhận đã đọc thông tin định hướng đã gửi."
+ERROR_NOT_EDITOR = "Chỉ điều phối viên hoặc lãnh đạo cơ quan chủ trì mới được sửa chiến dịch."
+ERROR_OUTPUTS_OUTSIDE = (
+    "Có {n} sản phẩm có ngày dự kiến ngoài thời gian mới ({start} – {end}); sửa các sản phẩm đó trước."
+)
+ERROR_DELIVERED_BEFORE_NEW_START = "Có {n} sản phẩm đã thực hiện trước ngày bắt đầu mới ({start})."
+ERROR_DELIVERED_NO_DAY = "Sản phẩm đã thực hiện cần ngày thực hiện."
 ERROR_NOT_SURVEY_LINKER = "Chỉ điều phối viên mới được gắn đợt khảo sát với chiến dịch."
 ERROR_NO_ROUND = "Cần chọn đợt khảo sát."
 ERROR_NO_ITEM = (
@@ -88,6 +94,11 @@ def _clean_list(values: Sequence[str] | None) -> list[str]:
 def campaign_snapshot(c: Campaign) -> dict:
     return {
         "title": c.title,
+        "theme": c.theme,
+        "objectives": c.objectives,
+        "key_messages": c.key_messages,
+        "audiences": c.audiences,
+        "partner_agencies": sorted(c.partner_agencies.values_list("code", flat=True)),
         "start_on": c.start_on.isoformat(),
         "end_on": c.end_on.isoformat(),
         "lead_agency": c.lead_agency.code,
@@ -97,6 +108,40 @@ def campaign_snapshot(c: Campaign) -> dict:
         "channels": sorted(c.channels.values_list("code", flat=True)),
         "plan_item": c.plan_item_id,
     }
+
+
+def _campaign_values(
+    *, title, theme, objectives, key_messages, audiences, topic_codes, keywords, start_on, end_on
+) -> tuple[dict, list[str]]:
+    """The campaign's own fields, cleaned (NFC), and the reasons they cannot be saved."""
+    from duluan.analysis.taxonomy import load_taxonomy
+
+    title, theme = nfc(title), nfc(theme)
+    errors = []
+    if not title:
+        errors.append(ERROR_TITLE)
+    if not theme:
+        errors.append(ERROR_THEME)
+    if start_on and end_on and end_on < start_on:
+        errors.append(ERROR_END_BEFORE_START)
+    codes = _clean_list(topic_codes)
+    known = set(load_taxonomy().codes)
+    errors += [ERROR_TOPIC_CODE.format(code=c) for c in codes if c not in known]
+    words = [w for w in _clean_list(keywords) if search_key(w)]
+    if not codes and not words:
+        errors.append(ERROR_NO_THEME_MATCH)
+    values = {
+        "title": title[:300],
+        "theme": theme,
+        "objectives": nfc(objectives),
+        "key_messages": nfc(key_messages),
+        "audiences": nfc(audiences),
+        "topic_codes": codes,
+        "keywords": words,
+        "start_on": start_on,
+        "end_on": end_on,
+    }
+    return values, errors
 
 
 def campaign_create(
@@ -119,37 +164,24 @@ def campaign_create(
     request=None,
 ) -> Campaign:
     """Create a campaign; its theme (topic codes + keywords) is what its effect is measured on."""
-    from duluan.analysis.taxonomy import load_taxonomy
-
     if actor is not None and not permissions.can_create_campaigns(actor):
         raise PermissionDenied(ERROR_NOT_CREATOR)
-    title, theme = nfc(title), nfc(theme)
-    errors = []
-    if not title:
-        errors.append(ERROR_TITLE)
-    if not theme:
-        errors.append(ERROR_THEME)
-    if start_on and end_on and end_on < start_on:
-        errors.append(ERROR_END_BEFORE_START)
-    codes = _clean_list(topic_codes)
-    known = set(load_taxonomy().codes)
-    errors += [ERROR_TOPIC_CODE.format(code=c) for c in codes if c not in known]
-    words = [w for w in _clean_list(keywords) if search_key(w)]
-    if not codes and not words:
-        errors.append(ERROR_NO_THEME_MATCH)
+    values, errors = _campaign_values(
+        title=title,
+        theme=theme,
+        objectives=objectives,
+        key_messages=key_messages,
+        audiences=audiences,
+        topic_codes=topic_codes,
+        keywords=keywords,
+        start_on=start_on,
+        end_on=end_on,
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         campaign = Campaign.objects.create(
-            title=title[:300],
-            theme=theme,
-            objectives=nfc(objectives),
-            key_messages=nfc(key_messages),
-            audiences=nfc(audiences),
-            topic_codes=codes,
-            keywords=words,
-            start_on=start_on,
-            end_on=end_on,
+            **values,
             lead_agency=lead_agency,
             plan_item=plan_item,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -165,6 +197,77 @@ def campaign_create(
             request=request,
         )
     return campaign
+
+
+def campaign_update(
+    *,
+    campaign: Campaign,
+    actor,
+    title: str,
+    theme: str,
+    start_on: date,
+    end_on: date,
+    lead_agency: Agency,
+    objectives: str = "",
+    key_messages: str = "",
+    audiences: str = "",
+    topic_codes: Sequence[str] = (),
+    keywords: Sequence[str] = (),
+    target_units: Sequence[AdminUnit] = (),
+    channels: Sequence[Channel] = (),
+    partner_agencies: Sequence[Agency] = (),
+    plan_item=None,
+    request=None,
+) -> Campaign:
+    """Change a campaign, with the same rules as creating one; its outputs must stay inside its
+    period (a planned day outside the new period, or a delivery before the new start, is refused)."""
+    if actor is not None and not permissions.can_edit_campaign(actor, campaign):
+        raise PermissionDenied(ERROR_NOT_EDITOR)
+    values, errors = _campaign_values(
+        title=title,
+        theme=theme,
+        objectives=objectives,
+        key_messages=key_messages,
+        audiences=audiences,
+        topic_codes=topic_codes,
+        keywords=keywords,
+        start_on=start_on,
+        end_on=end_on,
+    )
+    if start_on and end_on and not errors:
+        outside = campaign.outputs.exclude(planned_on__range=(start_on, end_on)).count()
+        early = campaign.outputs.filter(delivered_on__lt=start_on).count()
+        if outside:
+            errors.append(
+                ERROR_OUTPUTS_OUTSIDE.format(
+                    n=outside, start=f"{start_on:%d/%m/%Y}", end=f"{end_on:%d/%m/%Y}"
+                )
+            )
+        if early:
+            errors.append(ERROR_DELIVERED_BEFORE_NEW_START.format(n=early, start=f"{start_on:%d/%m/%Y}"))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().select_related("lead_agency").get(pk=campaign.pk)
+        before = campaign_snapshot(locked)
+        for k, v in values.items():
+            setattr(locked, k, v)
+        locked.lead_agency = lead_agency
+        locked.plan_item = plan_item
+        locked.save(update_fields=[*values, "lead_agency", "plan_item", "updated_at"])
+        locked.target_units.set(target_units)
+        locked.channels.set(channels)
+        locked.partner_agencies.set(partner_agencies)
+        after = campaign_snapshot(locked)
+        audit_record(
+            action="campaigns.campaign_update",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after=after,
+            request=request,
+        )
+    return locked
 
 
 def _check_counts(**counts) -> list[str]:
@@ -198,7 +301,60 @@ def output_snapshot(o: Output) -> dict:
         "delivered_quantity": o.delivered_quantity,
         "attendance": o.attendance,
         "reach": o.reach,
+        "unit": o.unit_id,
+        "agency": o.agency_id,
+        "note": o.note,
     }
+
+
+def _output_errors(
+    *,
+    campaign: Campaign,
+    channel: Channel | None,
+    kind: str,
+    title: str,
+    planned_on: date | None,
+    planned_quantity: int | None,
+    delivered_on: date | None,
+    delivered_quantity: int | None,
+    attendance: int | None,
+    reach: int | None,
+    today: date,
+    current_channel: Channel | None = None,
+) -> tuple[list[str], int | None]:
+    """Why an output cannot be saved, and its delivered quantity (the planned one by default).
+
+    A channel no longer in use is refused, except the one the output already has."""
+    errors = []
+    if channel is None:
+        errors.append(ERROR_NO_CHANNEL)
+    elif not channel.is_active and channel != current_channel:
+        errors.append(ERROR_CHANNEL_INACTIVE)
+    if kind not in OutputKind.values:
+        errors.append(ERROR_BAD_KIND.format(value=kind))
+    if not title:
+        errors.append(ERROR_OUTPUT_TITLE)
+    errors += _check_counts(
+        planned_quantity=planned_quantity,
+        delivered_quantity=delivered_quantity,
+        attendance=attendance,
+        reach=reach,
+    )
+    if planned_on is not None and not (campaign.start_on <= planned_on <= campaign.end_on):
+        errors.append(
+            ERROR_PLANNED_OUTSIDE.format(
+                day=f"{planned_on:%d/%m/%Y}",
+                start=f"{campaign.start_on:%d/%m/%Y}",
+                end=f"{campaign.end_on:%d/%m/%Y}",
+            )
+        )
+    if delivered_on is not None:
+        errors += _check_delivery(campaign, delivered_on, today)
+        if delivered_quantity is None:
+            delivered_quantity = planned_quantity
+        if delivered_quantity is not None and delivered_quantity == 0:
+            errors.append(ERROR_DELIVERED_ZERO)
+    return errors, delivered_quantity
 
 
 def output_create(
@@ -227,35 +383,19 @@ def output_create(
         raise PermissionDenied(ERROR_NOT_RECORDER)
     today = today or timezone.localdate()
     title = nfc(title)
-    errors = []
-    if channel is None:
-        errors.append(ERROR_NO_CHANNEL)
-    elif not channel.is_active:
-        errors.append(ERROR_CHANNEL_INACTIVE)
-    if kind not in OutputKind.values:
-        errors.append(ERROR_BAD_KIND.format(value=kind))
-    if not title:
-        errors.append(ERROR_OUTPUT_TITLE)
-    errors += _check_counts(
+    errors, delivered_quantity = _output_errors(
+        campaign=campaign,
+        channel=channel,
+        kind=kind,
+        title=title,
+        planned_on=planned_on,
         planned_quantity=planned_quantity,
+        delivered_on=delivered_on,
         delivered_quantity=delivered_quantity,
         attendance=attendance,
         reach=reach,
+        today=today,
     )
-    if planned_on is not None and not (campaign.start_on <= planned_on <= campaign.end_on):
-        errors.append(
-            ERROR_PLANNED_OUTSIDE.format(
-                day=f"{planned_on:%d/%m/%Y}",
-                start=f"{campaign.start_on:%d/%m/%Y}",
-                end=f"{campaign.end_on:%d/%m/%Y}",
-            )
-        )
-    if delivered_on is not None:
-        errors += _check_delivery(campaign, delivered_on, today)
-        if delivered_quantity is None:
-            delivered_quantity = planned_quantity
-        if delivered_quantity is not None and delivered_quantity == 0:
-            errors.append(ERROR_DELIVERED_ZERO)
     if evidence_url and not evidence_url.lower().startswith(("http://", "https://")):
         errors.append(ERROR_EVIDENCE_URL)
     if errors:
@@ -292,6 +432,88 @@ def output_create(
                 output=output, actor=actor, title="", url=evidence_url, file=evidence_file, request=request
             )
     return output
+
+
+def output_update(
+    *,
+    output: Output,
+    actor,
+    channel: Channel | None,
+    kind: str,
+    title: str,
+    planned_on: date,
+    planned_quantity: int = 1,
+    delivered_on: date | None = None,
+    delivered_quantity: int | None = None,
+    attendance: int | None = None,
+    reach: int | None = None,
+    unit: AdminUnit | None = None,
+    agency: Agency | None = None,
+    note: str = "",
+    today: date | None = None,
+    request=None,
+) -> Output:
+    """Correct an output, with the same rules as recording one. With ``delivered_on`` it is (or
+    stays) delivered; without, it is (back to) planned."""
+    campaign = output.campaign
+    if actor is not None and not permissions.can_record_outputs(actor, campaign):
+        raise PermissionDenied(ERROR_NOT_RECORDER)
+    today = today or timezone.localdate()
+    title = nfc(title)
+    if planned_quantity is None:
+        planned_quantity = 1
+    errors, delivered_quantity = _output_errors(
+        campaign=campaign,
+        channel=channel,
+        kind=kind,
+        title=title,
+        planned_on=planned_on,
+        planned_quantity=planned_quantity,
+        delivered_on=delivered_on,
+        delivered_quantity=delivered_quantity,
+        attendance=attendance,
+        reach=reach,
+        today=today,
+        current_channel=output.channel,
+    )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Output.objects.select_for_update().select_related("channel").get(pk=output.pk)
+        before = output_snapshot(locked)
+        delivered = delivered_on is not None
+        was_delivered = locked.status == OutputStatus.DELIVERED
+        values = {
+            "channel": channel,
+            "kind": kind,
+            "title": title[:300],
+            "planned_on": planned_on,
+            "planned_quantity": planned_quantity,
+            "status": OutputStatus.DELIVERED if delivered else OutputStatus.PLANNED,
+            "delivered_on": delivered_on,
+            "delivered_quantity": delivered_quantity if delivered else None,
+            "attendance": attendance,
+            "reach": reach,
+            "unit": unit,
+            "agency": agency,
+            "note": nfc(note),
+        }
+        if delivered and not was_delivered:
+            values["delivered_by"] = actor if getattr(actor, "is_authenticated", False) else None
+        elif not delivered:
+            values["delivered_by"] = None
+        for k, v in values.items():
+            setattr(locked, k, v)
+        locked.save(update_fields=list(values))
+        audit_record(
+            action="campaigns.output_update",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after=output_snapshot(locked),
+            request=request,
+        )
+    return locked
 
 
 def output_deliver(

@@ -16,7 +16,16 @@ from duluan.apps.accounts.models import Agency
 from duluan.apps.accounts.permissions import NOT_FOUND, filter_by_agency, sees_all_agencies
 
 from . import charts, documents, permissions, selectors, services
-from .forms import CampaignForm, DeliverForm, EvidenceForm, NoteForm, OutputForm, ReturnForm, SurveyLinkForm
+from .forms import (
+    CampaignForm,
+    DeliverForm,
+    EvidenceForm,
+    NoteForm,
+    OutputEditForm,
+    OutputForm,
+    ReturnForm,
+    SurveyLinkForm,
+)
 from .models import NoteStatus, OutputStatus
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -81,6 +90,76 @@ def campaign_create(request):
     return render(request, "campaigns/campaign_form.html", {"form": form, "errors": errors})
 
 
+def _campaign_initial(campaign) -> dict:
+    units = list(campaign.target_units.all())
+    return {
+        "title": campaign.title,
+        "theme": campaign.theme,
+        "objectives": campaign.objectives,
+        "key_messages": campaign.key_messages,
+        "audiences": campaign.audiences,
+        "topic_codes": campaign.topic_codes,
+        "keywords": ", ".join(campaign.keywords),
+        "communes": [u.pk for u in units if u.scheme == "2025" and u.level == "commune"],
+        "pre2025_codes": ", ".join(u.code for u in units if u.scheme == "pre2025"),
+        "channels": list(campaign.channels.all()),
+        "start_on": campaign.start_on,
+        "end_on": campaign.end_on,
+        "lead_agency": campaign.lead_agency_id,
+        "partner_agencies": list(campaign.partner_agencies.all()),
+        "plan_item": campaign.plan_item_id,
+    }
+
+
+@official_required
+def campaign_edit(request, pk: int):
+    user = request.user
+    campaign = permissions.campaign_get_for_user(user, pk=pk)
+    if not permissions.can_edit_campaign(user, campaign):
+        raise PermissionDenied(services.ERROR_NOT_EDITOR)
+    agencies = filter_by_agency(Agency.objects.filter(is_active=True), user, field="pk")
+    agencies = (agencies | Agency.objects.filter(pk=campaign.lead_agency_id)).distinct().order_by("name")
+    form = CampaignForm(request.POST or None, agencies=agencies, initial=_campaign_initial(campaign))
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        # places the form cannot show (2025 units other than the province's communes) are kept
+        shown = form.fields["communes"].queryset
+        kept = [
+            u
+            for u in campaign.target_units.all()
+            if u.scheme == "2025" and not shown.filter(pk=u.pk).exists()
+        ]
+        try:
+            services.campaign_update(
+                campaign=campaign,
+                actor=user,
+                title=d["title"],
+                theme=d["theme"],
+                objectives=d["objectives"],
+                key_messages=d["key_messages"],
+                audiences=d["audiences"],
+                topic_codes=d["topic_codes"],
+                keywords=d["keywords"],
+                target_units=[*d["communes"], *d["pre2025_codes"], *kept],
+                channels=d["channels"],
+                start_on=d["start_on"],
+                end_on=d["end_on"],
+                lead_agency=d["lead_agency"],
+                partner_agencies=d["partner_agencies"],
+                plan_item=d.get("plan_item"),
+                request=request,
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Đã lưu chiến dịch."))
+            return redirect("campaigns:campaign", campaign.pk)
+    return render(
+        request, "campaigns/campaign_form.html", {"form": form, "errors": errors, "campaign": campaign}
+    )
+
+
 @official_required
 def campaign_detail(request, pk: int):
     user = request.user
@@ -111,6 +190,7 @@ def campaign_detail(request, pk: int):
                 )
             ),
             "can_record": permissions.can_record_outputs(user, campaign),
+            "can_edit": permissions.can_edit_campaign(user, campaign),
             "deliver_form": DeliverForm(initial={"delivered_on": timezone.localdate()}),
             "planned": OutputStatus.PLANNED,
         },
@@ -181,6 +261,64 @@ def output_create(request, pk: int):
                 return redirect("campaigns:campaign", campaign.pk)
     return render(
         request, "campaigns/output_form.html", {"form": form, "campaign": campaign, "errors": errors}
+    )
+
+
+@official_required
+def output_edit(request, pk: int):
+    user = request.user
+    output = permissions.output_get_for_user(user, pk=pk)
+    campaign = output.campaign
+    if not permissions.can_record_outputs(user, campaign):
+        raise PermissionDenied(services.ERROR_NOT_RECORDER)
+    initial = {
+        "channel": output.channel_id,
+        "kind": output.kind,
+        "title": output.title,
+        "planned_on": output.planned_on,
+        "planned_quantity": output.planned_quantity,
+        "delivered": output.status == OutputStatus.DELIVERED,
+        "delivered_on": output.delivered_on,
+        "delivered_quantity": output.delivered_quantity,
+        "attendance": output.attendance,
+        "reach": output.reach,
+        "note": output.note,
+    }
+    form = OutputEditForm(request.POST or None, initial=initial, current_channel=output.channel)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        delivered_on = d["delivered_on"] if d["delivered"] else None
+        if d["delivered"] and delivered_on is None:
+            errors = [services.ERROR_DELIVERED_NO_DAY]
+        else:
+            try:
+                services.output_update(
+                    output=output,
+                    actor=user,
+                    channel=d["channel"],
+                    kind=d["kind"],
+                    title=d["title"],
+                    planned_on=d["planned_on"],
+                    planned_quantity=d["planned_quantity"] if d["planned_quantity"] is not None else 1,
+                    delivered_on=delivered_on,
+                    delivered_quantity=d["delivered_quantity"],
+                    attendance=d["attendance"],
+                    reach=d["reach"],
+                    unit=output.unit,
+                    agency=output.agency,
+                    note=d["note"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                errors = _errors(exc)
+            else:
+                messages.success(request, _("Đã lưu sản phẩm truyền thông."))
+                return redirect("campaigns:campaign", campaign.pk)
+    return render(
+        request,
+        "campaigns/output_form.html",
+        {"form": form, "campaign": campaign, "errors": errors, "output": output},
     )
 
 
