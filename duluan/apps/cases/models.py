@@ -545,12 +545,20 @@ class CaseAttachment(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notification (the escalation of an overdue case, an assignment…)."""
+    """An in-app notification (the escalation of an overdue case, an assignment, a plan report…).
+
+    The one inbox of an official: a notification about a case points to it through ``case``; one
+    about something else (a coordination plan's progress report) carries the page to open in
+    ``url`` and leaves ``case`` empty.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_notifications"
     )
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
     kind = models.CharField(max_length=40)
     message = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)

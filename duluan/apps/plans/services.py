@@ -19,7 +19,7 @@ from duluan.apps.accounts.models import Agency
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.text import nfc
 
-from . import permissions
+from . import notifications, permissions
 from .models import (
     Indicator,
     Plan,
@@ -350,6 +350,7 @@ def report_submit(
         row.save()
     after = _report_snapshot(report) | {"evidence": [name for name, _ in evidence]}
     audit_record(action="plan_report.submit", actor=user, obj=report, after=after, request=request)
+    notifications.report_submitted(report)
     return report
 
 
@@ -374,6 +375,7 @@ def report_approve(*, report: ProgressReport, user, request=None) -> ProgressRep
         after={"status": report.status, "percent": _snapshot_value(report.percent)},
         request=request,
     )
+    notifications.report_decided(report, decided_by=user)
     return report
 
 
@@ -403,6 +405,7 @@ def report_return(*, report: ProgressReport, user, reason: str, request=None) ->
         reason=reason,
         request=request,
     )
+    notifications.report_decided(report, decided_by=user)
     return report
 
 

@@ -12,12 +12,23 @@ from ..models import Case, Notification
 
 
 def notify(
-    *, users: Iterable, case: Case, kind: str, message: str, email_subject: str = ""
+    *,
+    users: Iterable,
+    kind: str,
+    message: str,
+    case: Case | None = None,
+    url: str = "",
+    email_subject: str = "",
 ) -> list[Notification]:
-    """One notification row per user now; e-mails to those with an address after commit."""
-    users = [u for u in users if u is not None]
+    """One notification row per user now; e-mails to those with an address after commit.
+
+    A notification is about a ``case`` or, for other apps (coordination plans), about the page at
+    ``url``; the inbox (``/cases/notifications/``) links to whichever it has.
+    """
+    by_pk = {u.pk: u for u in users if u is not None}  # one row per person, even if listed twice
+    users = list(by_pk.values())
     rows = Notification.objects.bulk_create(
-        [Notification(user=u, case=case, kind=kind, message=message[:500]) for u in users]
+        [Notification(user=u, case=case, url=url[:300], kind=kind, message=message[:500]) for u in users]
     )
     recipients = sorted({u.email for u in users if u.email})
     if email_subject and recipients:
