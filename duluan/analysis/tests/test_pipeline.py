@@ -188,3 +188,41 @@ def test_sentiment_step_asks_the_model_not_to_explain():
     # then explanations were not computed and the output keeps label and score
     assert model.calls == [False]
     assert batch[0].sentiment == {"label": "negative", "score": 0.7}
+
+
+def test_packed_batch_gives_back_what_the_ordered_steps_and_output_need():
+    # given documents after the per-row steps, one of them failed and one without terms
+    import pickle
+
+    import numpy as np
+
+    from duluan.analysis.dask_engine import pack_documents, unpack_documents
+    from duluan.analysis.pipeline import basic_per_row_pipeline
+
+    docs = basic_per_row_pipeline().run(
+        [
+            Document("a", "Ngập úng ở phường Vũ Ninh, dân bức xúc."),
+            Document("b", "Đường hỏng"),
+            Document("c", ""),
+        ]
+    )
+    docs[1].topic = {"label": "transport", "score": 0.9, "terms": ["đường"]}
+    docs[1].place_codes = frozenset({"2025:24"})
+    docs[2].error = "analysis_error: boom"
+    docs[2].terms = docs[2].shingles = docs[2].signature = docs[2].term_codes = None
+    # when they cross a process boundary packed
+    back = unpack_documents(pickle.loads(pickle.dumps(pack_documents(docs))))  # noqa: S301 (our own bytes)
+    # then every result survives, and what slim() drops is dropped
+    for before, after in zip(docs, back, strict=True):
+        assert after.to_record() == before.to_record()
+        assert (after.id, after.error, after.content_hash, after.place_codes, after.terms) == (
+            before.id,
+            before.error,
+            before.content_hash,
+            before.place_codes,
+            before.terms,
+        )
+        for name in ("shingles", "signature", "term_codes"):
+            a, b = getattr(after, name), getattr(before, name)
+            assert (a is None and b is None) or np.array_equal(a, b)
+        assert after.text == "" and after.tokens is None and after.normalised is None
