@@ -12,8 +12,14 @@ from .models import Indicator, Plan, PlanAttachment, PlanItem, PlanReview, Progr
 
 
 class AttachmentInline(admin.TabularInline):
+    """Read-only: documents are attached from the plan page, where their type is checked and audited."""
+
     model = PlanAttachment
     extra = 0
+    readonly_fields = ("title", "file", "content_type", "uploaded_by", "uploaded_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ReviewInline(admin.StackedInline):
@@ -49,7 +55,7 @@ class EvidenceInline(admin.TabularInline):
     model = ReportEvidence
     extra = 0
     can_delete = False
-    readonly_fields = ("title", "file", "uploaded_at")
+    readonly_fields = ("title", "file", "content_type", "uploaded_by", "uploaded_at")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -6,15 +6,26 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+from duluan.apps.intake.uploads import FILE_TOO_LARGE, MAX_FILE_BYTES
+
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-ERROR_EVIDENCE_TOO_BIG = _("Tệp minh chứng quá 10 MB.")
 ERROR_IMPORT_TOO_BIG = _("Tệp quá 5 MB.")
+FILE_TYPES_HELP = _(
+    "Ảnh JPEG, PNG, WebP hoặc tài liệu PDF, mỗi tệp tối đa 5 MB; loại tệp được kiểm tra theo nội dung."
+)
+ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
 DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+
+def _refuse_oversized(files) -> None:
+    """Refuse a file over the upload limit before it is read; its type is checked by the service."""
+    for f in files:
+        if f.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(FILE_TOO_LARGE.format(name=f.name))
 
 
 class MultipleFileField(forms.FileField):
@@ -42,14 +53,48 @@ class ReportForm(forms.Form):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     narrative = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 6}))
-    evidence = MultipleFileField(label=_("Tệp minh chứng"), required=False)
+    evidence = MultipleFileField(
+        label=_("Tệp minh chứng"),
+        required=False,
+        help_text=FILE_TYPES_HELP,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+    )
 
     def clean_evidence(self):
         files = self.cleaned_data["evidence"]
-        for f in files:
-            if f.size > MAX_EVIDENCE_BYTES:
-                raise forms.ValidationError(ERROR_EVIDENCE_TOO_BIG)
+        _refuse_oversized(files)
         return files
+
+
+class EvidenceForm(forms.Form):
+    """More evidence for a report that waits for approval."""
+
+    file = MultipleFileField(
+        label=_("Bổ sung minh chứng"),
+        help_text=FILE_TYPES_HELP,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def clean_file(self):
+        files = self.cleaned_data["file"]
+        _refuse_oversized(files)
+        return files
+
+
+class AttachmentForm(forms.Form):
+    """A document attached to a plan."""
+
+    title = forms.CharField(label=_("Tên tài liệu"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("Tệp đính kèm"),
+        help_text=FILE_TYPES_HELP,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        _refuse_oversized([f])
+        return f
 
 
 class ReturnForm(forms.Form):

@@ -60,12 +60,30 @@ class Plan(models.Model):
         return f"{self.number} — {self.title}"
 
 
+def download_name(title: str, stored_name: str) -> str:
+    """The name a download is saved under: the title shown, with the stored file's extension."""
+    base = stored_name.rsplit("/", 1)[-1]
+    extension = "." + base.rsplit(".", 1)[-1].lower() if "." in base else ""
+    return title if not extension or title.lower().endswith(extension) else f"{title}{extension}"
+
+
 class PlanAttachment(models.Model):
+    """A document of the plan (the signed plan as PDF, an appendix); type checked by content."""
+
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("kế hoạch")
     )
     title = models.CharField(_("tên tệp"), max_length=200)
     file = models.FileField(_("tệp"), upload_to="plans/attachments/%Y/")
+    content_type = models.CharField(_("loại tệp"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
@@ -224,11 +242,22 @@ class ProgressReport(models.Model):
 
 
 class ReportEvidence(models.Model):
+    """A photo or document proving a progress report; type checked by content."""
+
     report = models.ForeignKey(
         ProgressReport, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("báo cáo")
     )
     title = models.CharField(_("tên tệp"), max_length=200)
     file = models.FileField(_("tệp minh chứng"), upload_to="plans/evidence/%Y/")
+    content_type = models.CharField(_("loại tệp"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:

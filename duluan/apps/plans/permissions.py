@@ -9,8 +9,12 @@ Decisions (also in duluan/apps/plans/README.md and on the plan list page):
   are "not found" — exactly as if they did not exist.
 - Only an officer or head *of the lead or a partner agency* of a leaf item submits progress
   reports on it.
-- Only coordinators approve or return reports, and manage plans (create items, import XLSX).
-  Analysts only read.
+- Only coordinators approve or return reports, and manage plans (create items, import XLSX,
+  attach documents to a plan). Analysts only read.
+- Evidence is added to a report by an officer or head of the agency that reported, while the
+  report waits for approval; once decided, what the coordinator saw is what stays.
+- Attachments and evidence download through :func:`attachment_get_for_user` and
+  :func:`evidence_get_for_user`: whoever sees the plan may download; anyone else gets "not found".
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from django.http import Http404
 from duluan.apps.accounts.models import Role
 from duluan.apps.accounts.permissions import NOT_FOUND, role_of, visible_agency_ids
 
-from .models import Plan, PlanAttachment, PlanItem, ProgressReport, ReportEvidence
+from .models import Plan, PlanAttachment, PlanItem, ProgressReport, ReportEvidence, ReportStatus
 
 REPORTER_ROLES = frozenset({Role.OFFICER, Role.HEAD})
 APPROVER_ROLES = frozenset({Role.COORDINATOR})
@@ -89,6 +93,21 @@ def can_approve(user) -> bool:
 
 def can_manage_plans(user) -> bool:
     return role_of(user) in MANAGER_ROLES
+
+
+def can_attach_to_plan(user, plan: Plan) -> bool:
+    """Documents of a plan are added by those who manage plans (coordinators)."""
+    return can_manage_plans(user)
+
+
+def can_add_evidence(user, report: ProgressReport) -> bool:
+    """An officer or head of the reporting agency, while the report is still waiting for approval."""
+    return (
+        role_of(user) in REPORTER_ROLES
+        and user.agency_id is not None
+        and user.agency_id == report.agency_id
+        and report.status == ReportStatus.SUBMITTED
+    )
 
 
 def evidence_get_for_user(user, *, pk: int) -> ReportEvidence:

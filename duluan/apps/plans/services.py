@@ -11,13 +11,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from duluan.apps.accounts.models import Agency
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.text import nfc
+from duluan.apps.intake.uploads import CleanFile, UploadError, clean_upload
 
 from . import notifications, permissions
 from .models import (
@@ -45,6 +45,13 @@ ERROR_NOT_SUBMITTED = "Báo cáo này không ở trạng thái chờ duyệt."
 ERROR_RETURN_REASON = "Cần nêu lý do trả lại báo cáo."
 ERROR_NARRATIVE = "Cần nêu kết quả thực hiện."
 ERROR_PERIOD_FUTURE = "Ngày tính tiến độ không được sau hôm nay."
+ERROR_NOT_ATTACHER = "Chỉ điều phối viên mới được đính kèm tệp vào kế hoạch."
+ERROR_NOT_EVIDENCE_ADDER = (
+    "Chỉ cán bộ của cơ quan đã báo cáo mới được bổ sung minh chứng, khi báo cáo còn chờ duyệt."
+)
+ERROR_NO_FILE = "Chọn ít nhất một tệp."
+ERROR_TOO_MANY_FILES = "Chỉ được tải lên tối đa {max} tệp mỗi lần."
+MAX_FILES_PER_UPLOAD = 10
 
 ITEM_FIELDS = (
     "code",
@@ -150,16 +157,79 @@ def plan_create(
     return plan
 
 
+def checked_files(files: Sequence[tuple[str, bytes]]) -> list[CleanFile]:
+    """Check every file the way citizens' uploads are checked (type by content, size); all or none.
+
+    Raises:
+        ValidationError: on ``file`` — the first refused file, named, with why.
+    """
+    if len(files) > MAX_FILES_PER_UPLOAD:
+        raise ValidationError({"file": ERROR_TOO_MANY_FILES.format(max=MAX_FILES_PER_UPLOAD)})
+    try:
+        return [clean_upload(content, nfc(name)) for name, content in files]
+    except UploadError as refused:
+        raise ValidationError({"file": str(refused)}) from None
+
+
+def _store(row, clean: CleanFile, *, actor) -> None:
+    row.content_type = clean.content_type
+    row.uploaded_by = actor
+    stored = clean.as_django_file()  # a random name: the title is what people see
+    row.file.save(stored.name, stored, save=False)
+    row.save()
+
+
 @transaction.atomic
 def plan_attachment_add(
-    *, plan: Plan, title: str, content: bytes, filename: str, actor=None
+    *, plan: Plan, title: str, content: bytes, filename: str, actor=None, request=None
 ) -> PlanAttachment:
-    _require_manager(actor)
-    attachment = PlanAttachment(plan=plan, title=nfc(title))
-    attachment.file.save(filename, ContentFile(content), save=False)
-    attachment.save()
-    audit_record(action="plan.attachment_add", actor=actor, obj=plan, after={"title": attachment.title})
+    """Attach a document (PDF, photo) to a plan; ``actor=None`` only for seeding and imports."""
+    if actor is not None and not permissions.can_attach_to_plan(actor, plan):
+        raise PermissionDenied(ERROR_NOT_ATTACHER)
+    if not content:
+        raise ValidationError({"file": ERROR_NO_FILE})
+    (clean,) = checked_files([(filename, content)])
+    title = nfc(title).strip() or nfc(clean.original_name)
+    attachment = PlanAttachment(plan=plan, title=title[:200])
+    _store(attachment, clean, actor=actor)
+    audit_record(
+        action="plan.attachment_add",
+        actor=actor,
+        obj=plan,
+        after={"attachment": attachment.pk, "title": attachment.title, "type": clean.content_type},
+        request=request,
+    )
     return attachment
+
+
+@transaction.atomic
+def report_evidence_add(
+    *, report: ProgressReport, files: Sequence[tuple[str, bytes]], actor, request=None
+) -> list[ReportEvidence]:
+    """Add evidence files to a report that still waits for approval (its agency's officials only)."""
+    report = ProgressReport.objects.select_for_update().select_related("item", "agency").get(pk=report.pk)
+    if not permissions.can_add_evidence(actor, report):
+        raise PermissionDenied(ERROR_NOT_EVIDENCE_ADDER)
+    if not files:
+        raise ValidationError({"file": ERROR_NO_FILE})
+    rows = _save_evidence(report, checked_files(files), actor=actor)
+    audit_record(
+        action="plan_report.evidence_add",
+        actor=actor,
+        obj=report,
+        after={"evidence": [row.title for row in rows]},
+        request=request,
+    )
+    return rows
+
+
+def _save_evidence(report: ProgressReport, files: list[CleanFile], *, actor) -> list[ReportEvidence]:
+    rows = []
+    for clean in files:
+        row = ReportEvidence(report=report, title=nfc(clean.original_name)[:200])
+        _store(row, clean, actor=actor)
+        rows.append(row)
+    return rows
 
 
 # -- items -----------------------------------------------------------------------------------
@@ -334,6 +404,7 @@ def report_submit(
         raise ValidationError({"narrative": ERROR_NARRATIVE})
     if period_end > timezone.localdate():
         raise ValidationError({"period_end": ERROR_PERIOD_FUTURE})
+    clean_files = checked_files(evidence)
     report = ProgressReport.objects.create(
         item=item,
         agency=user.agency,
@@ -344,11 +415,8 @@ def report_submit(
         submitted_by=user,
         submitted_at=timezone.now(),
     )
-    for filename, content in evidence:
-        row = ReportEvidence(report=report, title=nfc(filename)[:200])
-        row.file.save(filename, ContentFile(content), save=False)
-        row.save()
-    after = _report_snapshot(report) | {"evidence": [name for name, _ in evidence]}
+    rows = _save_evidence(report, clean_files, actor=user)
+    after = _report_snapshot(report) | {"evidence": [row.title for row in rows]}
     audit_record(action="plan_report.submit", actor=user, obj=report, after=after, request=request)
     notifications.report_submitted(report)
     return report

@@ -14,6 +14,8 @@ urlpatterns = [
     path("items/<int:pk>/report/", views.report_submit, name="report_submit"),
     path("reports/<int:pk>/approve/", views.report_approve, name="report_approve"),
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
+    path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("reports/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from duluan.apps.accounts.decorators import official_required
 
 from . import documents, permissions, selectors, services, spreadsheets
-from .forms import ImportForm, ReportForm, ReturnForm
+from .forms import AttachmentForm, EvidenceForm, ImportForm, ReportForm, ReturnForm
+from .models import download_name
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,6 +55,8 @@ def plan_detail(request, pk: int):
             "reviews": list(plan.reviews.all()),
             "continuations": list(plan.continuations.all()),
             "can_manage": permissions.can_manage_plans(request.user),
+            "can_attach": permissions.can_attach_to_plan(request.user, plan),
+            "attachment_form": AttachmentForm(),
             "today": timezone.localdate(),
         },
     )
@@ -126,6 +129,7 @@ def item_detail(request, pk: int):
     item = permissions.item_get_for_user(request.user, pk=pk)
     view = selectors.plan_tree(item.plan)
     row = view.row(item.pk)
+    reports = selectors.item_reports(item)
     return render(
         request,
         "plans/item_detail.html",
@@ -136,7 +140,9 @@ def item_detail(request, pk: int):
             "ancestors": _ancestors(view, item),
             "children": [r for r in view.rows if r.item.parent_id == item.pk],
             "indicators": selectors.item_indicators(item),
-            "reports": selectors.item_reports(item),
+            "reports": reports,
+            "evidence_report_ids": {r.pk for r in reports if permissions.can_add_evidence(request.user, r)},
+            "evidence_form": EvidenceForm(),
             "history": selectors.item_history(item),
             "can_report": permissions.can_report_on(request.user, item),
             "can_approve": permissions.can_approve(request.user),
@@ -239,14 +245,74 @@ def _next(request, report) -> str:
     return reverse("plans:item", kwargs={"pk": report.item_id})
 
 
+@require_POST
+@official_required
+def attachment_upload(request, pk: int):
+    plan = permissions.plan_get_for_user(request.user, pk=pk)
+    if not permissions.can_attach_to_plan(request.user, plan):
+        raise PermissionDenied(services.ERROR_NOT_ATTACHER)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect("plans:plan", pk=plan.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        attachment = services.plan_attachment_add(
+            plan=plan,
+            title=form.cleaned_data["title"],
+            content=upload.read(),
+            filename=upload.name,
+            actor=request.user,
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+    else:
+        messages.success(request, _("Đã đính kèm “%(title)s”.") % {"title": attachment.title})
+    return redirect("plans:plan", pk=plan.pk)
+
+
+@require_POST
+@official_required
+def evidence_upload(request, pk: int):
+    report = permissions.report_get_for_user(request.user, pk=pk)
+    if not permissions.can_add_evidence(request.user, report):
+        raise PermissionDenied(services.ERROR_NOT_EVIDENCE_ADDER)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect("plans:item", pk=report.item_id)
+    try:
+        rows = services.report_evidence_add(
+            report=report,
+            files=[(f.name, f.read()) for f in form.cleaned_data["file"]],
+            actor=request.user,
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+    else:
+        messages.success(request, _("Đã bổ sung %(n)s tệp minh chứng.") % {"n": len(rows)})
+    return redirect("plans:item", pk=report.item_id)
+
+
+def _download(row) -> FileResponse:
+    """A stored file, as an attachment (never rendered inline), with the type its content showed."""
+    response = FileResponse(
+        row.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(row.title, row.file.name),
+        content_type=row.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @official_required
 def evidence_download(request, pk: int):
-    evidence = permissions.evidence_get_for_user(request.user, pk=pk)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.title)
+    return _download(permissions.evidence_get_for_user(request.user, pk=pk))
 
 
 @official_required
 def attachment_download(request, pk: int):
-    attachment = permissions.attachment_get_for_user(request.user, pk=pk)
-    name = attachment.file.name.rsplit("/", 1)[-1]
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
+    return _download(permissions.attachment_get_for_user(request.user, pk=pk))

@@ -102,3 +102,17 @@ def small_plan(demo, agency):
         weight=Decimal(2),
     )
     return {"plan": plan, "parent": parent, "a": a, "b": b, "c": c}
+
+
+def png_bytes(size=(4, 3)) -> bytes:
+    """A real PNG (uploads are checked by content, so tests send real files)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (20, 120, 60)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -10,6 +10,8 @@ from duluan.apps.audit.models import AuditEvent
 from duluan.apps.plans import selectors, services
 from duluan.apps.plans.models import ReportStatus
 
+from .conftest import PDF_BYTES
+
 
 def _progress_of(plan, item=None):
     view = selectors.plan_tree(plan, as_of=date(2026, 7, 1))
@@ -150,11 +152,12 @@ def test_evidence_files_are_stored(demo, small_plan, settings, tmp_path):
         period_end=date(2026, 5, 1),
         percent=Decimal(10),
         narrative="x",
-        evidence=[("bien-ban.pdf", b"%PDF-1.4 demo")],
+        evidence=[("bien-ban.pdf", PDF_BYTES)],
     )
     evidence = report.evidence.get()
     assert evidence.title == "bien-ban.pdf"
-    assert evidence.file.read() == b"%PDF-1.4 demo"
+    assert evidence.file.read() == PDF_BYTES
+    assert (evidence.content_type, evidence.uploaded_by) == ("application/pdf", demo["canbo.nnmt"])
 
 
 def test_item_update_audits_before_and_after_and_history_shows_it(demo, small_plan, agency):

@@ -11,6 +11,8 @@ from openpyxl import load_workbook
 from duluan.apps.plans import services, spreadsheets
 from duluan.apps.plans.models import ProgressReport, ReportStatus
 
+from .conftest import png_bytes
+
 
 def _login(client, user):
     client.force_login(user)
@@ -62,7 +64,7 @@ def test_officer_submits_report_through_the_form(client, demo, small_plan, setti
             "period_end": "30/06/2026",
             "percent": "35",
             "narrative": "Đã xử lý 35 phản ánh.",
-            "evidence": [SimpleUploadedFile("anh.png", b"png-bytes")],
+            "evidence": [SimpleUploadedFile("anh.png", png_bytes())],
         },
     )
     assert response.status_code == 302
