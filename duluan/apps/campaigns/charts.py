@@ -45,14 +45,15 @@ def data_uri(svg: bytes) -> str:
 
 
 def timeline(view, *, fmt: str = "svg") -> bytes:
-    """Theme signals per week per 100 communes, targeted vs comparison, campaign period shaded."""
+    """Theme signals per week per 100 communes, all targeted vs all other communes (a description
+    of what was said; the estimate compares matched groups), campaign period shaded."""
     fig, ax = plt.subplots(figsize=(7.2, 2.6))
     weeks = [w for w, _, _ in view.weekly]
     if weeks:
-        t = [a / max(view.targeted, 1) * 100 for _, a, _ in view.weekly]
-        c = [b / max(view.comparison, 1) * 100 for _, _, b in view.weekly]
+        t = [a / max(view.targeted_all, 1) * 100 for _, a, _ in view.weekly]
+        c = [b / max(view.comparison_all, 1) * 100 for _, _, b in view.weekly]
         ax.plot(weeks, t, marker="o", ms=3, color=TARGETED_COLOUR, label="Xã/phường được tuyên truyền")
-        ax.plot(weeks, c, marker="s", ms=3, color=COMPARISON_COLOUR, label="Xã/phường đối chứng")
+        ax.plot(weeks, c, marker="s", ms=3, color=COMPARISON_COLOUR, label="Các xã/phường khác")
     start, end = view.periods.bounds[1]
     if end > start:
         ax.axvspan(start, end - timedelta(days=1), color="#f3d9b1", alpha=0.6, label="Thời gian chiến dịch")
@@ -68,8 +69,8 @@ def negative_share(view, *, fmt: str = "svg") -> bytes:
     fig, ax = plt.subplots(figsize=(4.8, 2.8))
     labels = ["Trước", "Trong", "Sau"]
     for group, colour, name in (
-        (eng.TARGETED, TARGETED_COLOUR, "Được tuyên truyền"),
-        (eng.COMPARISON, COMPARISON_COLOUR, "Đối chứng"),
+        (eng.TARGETED, TARGETED_COLOUR, "Được tuyên truyền (đã ghép)"),
+        (eng.COMPARISON, COMPARISON_COLOUR, "Đối chứng ghép cặp"),
     ):
         xs, ys = [], []
         for p in range(3):

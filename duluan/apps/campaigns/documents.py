@@ -95,12 +95,15 @@ def campaign_docx(campaign: Campaign, *, today: date | None = None) -> bytes:
     (b0, b1), (d0, d1), (a0, _a1) = view.periods.inclusive
     doc.paragraph(
         f"Tín hiệu dư luận về chủ đề chiến dịch (mã chủ đề: {', '.join(campaign.topic_codes) or '—'}; "
-        f"từ khóa: {', '.join(campaign.keywords) or '—'}) ở {view.targeted} xã, phường được tuyên truyền và "
-        f"{view.comparison} xã, phường khác của tỉnh (đối chứng), trước ({_d(b0)}–{_d(b1)}), trong "
+        f"từ khóa: {', '.join(campaign.keywords) or '—'}) ở {view.targeted_all} xã, phường được tuyên truyền "
+        f"và {view.comparison_all} xã, phường khác của tỉnh, trước ({_d(b0)}–{_d(b1)}), trong "
         f"({_d(d0)}–{_d(d1)}) và sau chiến dịch (từ {_d(a0)}, {int(view.periods.days[2])} ngày)."
     )
     table = []
-    for group, name in ((eng.TARGETED, "Được tuyên truyền"), (eng.COMPARISON, "Đối chứng")):
+    for group, name in (
+        (eng.TARGETED, "Được tuyên truyền (đã ghép)"),
+        (eng.COMPARISON, "Đối chứng ghép cặp"),
+    ):
         for p in range(3):
             c = view.result.cell(group, p)
             table.append(
@@ -114,12 +117,17 @@ def campaign_docx(campaign: Campaign, *, today: date | None = None) -> bytes:
     doc.image(
         charts.negative_share(view, fmt="png"), 120, caption="Hình 2. Tỷ lệ tín hiệu tiêu cực theo giai đoạn"
     )
+    doc.paragraph(view.method)
     doc.heading("Ước lượng hiệu quả (khác biệt kép)", 2)
     for statement in view.statements:
         doc.paragraph(statement)
     doc.paragraph(
-        f"Phương pháp: khác biệt kép giữa xã, phường được tuyên truyền và đối chứng; khoảng tin cậy 95 % "
-        f"theo bootstrap cụm theo xã, phường ({view.result.n_boot} lần, hạt giống {view.result.seed}). Chỉ "
+        "Đối chiếu, so với toàn bộ xã, phường khác (không ghép cặp): " + " ".join(view.unmatched_statements)
+    )
+    doc.paragraph(
+        f"Phương pháp: khác biệt kép giữa xã, phường được tuyên truyền và nhóm đối chứng ghép cặp; khoảng "
+        f"tin cậy 95 % theo bootstrap theo cặp xã, phường ({view.result.n_boot} lần, hạt giống "
+        f"{view.result.seed}). Chỉ "
         f"ước lượng khi mỗi nhóm có ít nhất {view.result.min_communes} xã, phường có tín hiệu và mỗi giai "
         f"đoạn có ít nhất {view.result.min_signals} tín hiệu. Tín hiệu dư luận không phải mẫu ngẫu nhiên: "
         "kết quả mô tả thay đổi, không chứng minh quan hệ nhân quả.",

@@ -240,19 +240,25 @@ def theme_filter(campaign: Campaign) -> Q:
 class EffectView:
     result: effect_engine.EffectResult
     periods: Periods
-    targeted: int
+    targeted: int  # communes in each group of the estimate (after matching)
     comparison: int
     unplaced: int
-    weekly: list[tuple[date, int, int]]  # week start, targeted signals, comparison signals
+    weekly: list[tuple[date, int, int]]  # week start, signals in all targeted / all other communes
     topic_rows: list[tuple[str, list[int]]]  # topic label, counts by (group, period)
     statements: list[str]
+    method: str = ""  # how the comparison group was chosen
+    targeted_all: int = 0  # communes the campaign targets / the province's other communes
+    comparison_all: int = 0
+    unmatched_statements: list[str] = field(default_factory=list)  # against every other commune
+    plain: effect_engine.EffectResult | None = None  # the DiD against every other commune
 
 
 def campaign_effect(
     campaign: Campaign, *, today: date | None = None, seed: int = effect_engine.SEED
 ) -> EffectView:
-    """The campaign's theme signals before/during/after, targeted vs the province's other
-    communes, and the DiD estimates (see :mod:`duluan.apps.campaigns.effect`)."""
+    """The campaign's theme signals before/during/after, targeted vs matched communes among the
+    province's others, and the DiD estimates (see :mod:`duluan.apps.campaigns.effect`); the plain
+    DiD against every other commune is kept beside it, as a check."""
     from duluan.analysis.taxonomy import load_taxonomy
     from duluan.apps.intake.models import Sentiment, Signal
 
@@ -285,16 +291,20 @@ def campaign_effect(
         neg.append(sentiment == Sentiment.NEGATIVE)
         top.append(topic)
         when.append(day)
-    result = effect_engine.campaign_effect(
-        commune=keys,
-        period=per,
-        negative=neg,
-        targeted_communes=sorted(targeted),
-        comparison_communes=sorted(comparison),
-        period_days=periods.days,
-        topic=top,
-        seed=seed,
-    )
+    arguments = {
+        "commune": keys,
+        "period": per,
+        "negative": neg,
+        "targeted_communes": sorted(targeted),
+        "comparison_communes": sorted(comparison),
+        "period_days": periods.days,
+        "topic": top,
+        "seed": seed,
+    }
+    result = effect_engine.campaign_effect(**arguments, comparison=effect_engine.MATCHED)
+    plain = effect_engine.campaign_effect(**arguments, comparison=effect_engine.ALL)
+    group_t = set(result.groups[effect_engine.TARGETED])
+    group_c = set(result.groups[effect_engine.COMPARISON])
     # Weekly series (Monday weeks) for the timeline chart.
     weekly_counts: dict[date, list[int]] = {}
     week0 = lo - timedelta(days=lo.weekday())
@@ -302,7 +312,7 @@ def campaign_effect(
     while w < hi:
         weekly_counts[w] = [0, 0]
         w += timedelta(days=7)
-    for k, d in zip(keys, when, strict=True):
+    for k, d in zip(keys, when, strict=True):  # all communes: a description, not the estimate
         wk = d - timedelta(days=d.weekday())
         weekly_counts.setdefault(wk, [0, 0])[0 if k in targeted else 1] += 1
     weekly = [(d, a, b) for d, (a, b) in sorted(weekly_counts.items())]
@@ -315,13 +325,23 @@ def campaign_effect(
     topic_rows = sorted(
         ((labels.get(code, code or "—"), counts) for code, counts in totals.items()), key=lambda r: -sum(r[1])
     )[:8]
-    statements = [
-        effect_engine.statement_vi(result.estimate(m, c))
-        for c in (effect_engine.DURING, effect_engine.AFTER)
-        for m in ("share_negative", "volume")
+    contrasts = [
+        (m, c) for c in (effect_engine.DURING, effect_engine.AFTER) for m in ("share_negative", "volume")
     ]
     return EffectView(
-        result, periods, len(targeted), len(comparison), unplaced, weekly, topic_rows, statements
+        result,
+        periods,
+        len(group_t),
+        len(group_c),
+        unplaced,
+        weekly,
+        topic_rows,
+        [effect_engine.statement_vi(result.estimate(m, c)) for m, c in contrasts],
+        method=effect_engine.matching_statement_vi(result),
+        targeted_all=len(targeted),
+        comparison_all=len(comparison),
+        unmatched_statements=[effect_engine.statement_vi(plain.estimate(m, c)) for m, c in contrasts],
+        plain=plain,
     )
 
 

@@ -201,7 +201,10 @@ def _cells(view):
     from . import effect as eng
 
     out = []
-    for group, name in ((eng.TARGETED, _("Được tuyên truyền")), (eng.COMPARISON, _("Đối chứng"))):
+    for group, name in (
+        (eng.TARGETED, _("Được tuyên truyền (đã ghép)")),
+        (eng.COMPARISON, _("Đối chứng ghép cặp")),
+    ):
         for p in range(3):
             out.append((name, eng.PERIOD_LABELS[p], view.periods.inclusive[p], view.result.cell(group, p)))
     return out

@@ -80,7 +80,7 @@ def test_theme_signals_are_counted_by_commune_and_period(campaign, unit):
     _signal(unit("07210"), date(2025, 10, 1))  # long before: outside every period
     # when measured on 1/6/2026
     view = selectors.campaign_effect(campaign, today=TODAY)
-    r = view.result
+    r = view.plain  # against every other commune: every placed signal is counted
     # then
     before = r.cell(eng.TARGETED, eng.BEFORE)
     during = r.cell(eng.TARGETED, eng.DURING)
@@ -89,9 +89,13 @@ def test_theme_signals_are_counted_by_commune_and_period(campaign, unit):
     assert r.cell(eng.COMPARISON, eng.AFTER).signals == 1
     assert r.cell(eng.COMPARISON, eng.BEFORE).signals == 0
     assert view.unplaced == 1
-    assert (view.targeted, view.comparison) == (2, len(selectors.home_communes()) - 2)
+    assert (view.targeted_all, view.comparison_all) == (2, len(selectors.home_communes()) - 2)
+    # and the two targeted wards, loud where every other commune was silent, find no similar commune
+    assert view.result.matching.unmatched == tuple(sorted(u.pk for u in campaign.target_units.all()))
+    assert (view.targeted, view.comparison) == (0, 0)
+    assert "Ghép được 0/2" in view.method
     # and with so little data there is no number, only the reasons
-    est = r.estimate("share_negative", eng.DURING)
+    est = view.result.estimate("share_negative", eng.DURING)
     assert not est.enough
     assert any("cần ít nhất 5" in reason for reason in est.reasons)
     assert view.statements[0].startswith("Chưa đủ dữ liệu")
