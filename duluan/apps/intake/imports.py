@@ -1,13 +1,26 @@
 """Bulk import of a file of signals (hotline logs, voter-meeting petitions, news, social posts…).
 
-All or nothing: the whole file is imported in ONE database transaction. Rows are analysed in
-batches (in worker processes when ``workers > 1``) and written with ``bulk_create`` batch by
-batch inside that transaction, so memory stays bounded while a failure at any point — a crash,
-a full disk, Ctrl-C — rolls back every row, issue and aggregate of the file: the database is
-exactly as before and the import can simply be run again. (A staging table would let readers
-see partial progress; nobody needs that, and one transaction is simpler and provably atomic.)
-The price is that the clusterer's state row stays locked for the duration: web submissions
-arriving during a large import wait for it.
+All or nothing, without holding up the other channels. Rows are analysed in batches (in worker
+processes when ``workers > 1``) and each batch is written — signals, issues, aggregates, the
+clusterer's state — in a transaction of its own that holds the clusterer's lock only while that
+batch is clustered and written. Between batches the lock is free, so a citizen's web form or an
+Open311 client sending during a million-row import waits for one batch at most, not for the
+whole file (their signal is clustered after the batches committed before it: the state always
+sees one order, and the same order always gives the same issues).
+
+One database transaction for the whole file would make "all or nothing" free, but it cannot
+release a lock before it ends — and the issues it writes stay locked too — so per-batch locking
+and a single transaction exclude each other. We keep the per-batch transactions and make a
+failure undo the import instead (:func:`signals_import_undo`): any exception, Ctrl-C included,
+removes every signal of the file, recounts the issues they were in, deletes the issues left
+empty, and puts the clusterer's state back as it was before the import — exactly, from a copy
+taken at the start, when no other writer clustered during the import; otherwise the state is
+kept (another writer's signals are in it, and dropping them would be worse), and the only trace
+of the failed import is in the clusterer's memory of word frequencies and open clusters, not in
+any signal, issue or figure. The batch row is deleted too; the audit log, append-only, records
+the undo. While an import runs its batches are visible (its ``ImportBatch`` has no
+``finished_at`` yet). The hotness, forecasts and alerts of the issues it touched are refreshed
+once, after its last batch, so an import that is undone never raised an alert.
 
 Bad rows never stop the import: each becomes a line of the rejects report (file, row, line,
 reason, Vietnamese message and the raw row, so nothing is lost) and the valid rows are stored.
@@ -29,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import reset_queries, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from duluan.adminunits import SCHEME_2025_START
@@ -36,7 +50,9 @@ from duluan.analysis.dedupe import NearDuplicateIndex
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.text import nfc
 from duluan.apps.geo.models import AdminUnit
+from duluan.apps.issues import services as issue_services
 from duluan.apps.issues.clustering import ClusteringSession
+from duluan.apps.issues.models import ClustererState
 
 from .analysis import analyse_parallel
 from .importers import MESSAGES, Row, RowProblem, parse_when, read_file
@@ -235,37 +251,38 @@ def signals_import_file(
     rejects = RejectsReport(Path(rejects_path or f"{path}.rejects.csv"), path.name)
     convert = _RowConverter(channel, source)
     sha = file_sha256(path)
+    batch = ImportBatch.objects.create(
+        channel=channel, file_name=path.name[:300], file_sha256=sha, actor=actor
+    )
+    run = _ImportRun(batch)
+    near = NearDuplicateIndex(capacity=50_000)
+    pending: deque[list[SignalInput]] = deque()
+
+    def batches() -> Iterator[list[dict[str, Any]]]:
+        items: list[SignalInput] = []
+        for entry in rows_iter:
+            report.rows += 1
+            if isinstance(entry, RowProblem):
+                rejects.add(entry.row, entry.line, entry.reason, entry.message, entry.raw)
+                continue
+            item = convert(entry)
+            if isinstance(item, tuple):
+                rejects.add(entry.row, entry.line, item[0], item[1], entry.raw)
+                continue
+            items.append(item)
+            if len(items) >= batch_size:
+                yield _to_analyse(items, pending)
+                items = []
+        if items:
+            yield _to_analyse(items, pending)
+
     try:
-        with transaction.atomic():
-            batch = ImportBatch.objects.create(
-                channel=channel, file_name=path.name[:300], file_sha256=sha, actor=actor
-            )
-            session = ClusteringSession()
-            near = NearDuplicateIndex(capacity=50_000)
-            pending: deque[list[SignalInput]] = deque()
-
-            def batches() -> Iterator[list[dict[str, Any]]]:
-                items: list[SignalInput] = []
-                for entry in rows_iter:
-                    report.rows += 1
-                    if isinstance(entry, RowProblem):
-                        rejects.add(entry.row, entry.line, entry.reason, entry.message, entry.raw)
-                        continue
-                    item = convert(entry)
-                    if isinstance(item, tuple):
-                        rejects.add(entry.row, entry.line, item[0], item[1], entry.raw)
-                        continue
-                    items.append(item)
-                    if len(items) >= batch_size:
-                        yield _to_analyse(items, pending)
-                        items = []
-                if items:
-                    yield _to_analyse(items, pending)
-
-            for _rows, analyses in analyse_parallel(batches(), workers=workers):
-                items = pending.popleft()
-                if analyses and not report.analysis_mode:
-                    report.analysis_mode = analyses[0].mode
+        for _rows, analyses in analyse_parallel(batches(), workers=workers):
+            items = pending.popleft()
+            if analyses and not report.analysis_mode:
+                report.analysis_mode = analyses[0].mode
+            with transaction.atomic():
+                session = run.lock()
                 result = signals_ingest_batch(
                     items=items,
                     actor=actor,
@@ -275,18 +292,21 @@ def signals_import_file(
                     near_index=near,
                     audit=False,
                 )
-                report.created += len(result.created)
-                report.duplicates += len(result.duplicates)
-                text_of = {it.row: it.text for it in items}
-                for r in result.rejects:
-                    rejects.add(r.row, None, r.reason, r.message, {"key": r.key, "text": text_of.get(r.row)})
-                # With DEBUG on (the embedded demo's settings) Django keeps the SQL of every
-                # query, megabytes per bulk insert: forget it, as it does after each request.
-                reset_queries()
-                if progress is not None:
-                    progress(report.rows)
-            session.save()
-            report.rejected = rejects.count
+                session.save()
+                run.after_batch(result.created)
+            run.committed_version = session.version
+            report.created += len(result.created)
+            report.duplicates += len(result.duplicates)
+            text_of = {it.row: it.text for it in items}
+            for r in result.rejects:
+                rejects.add(r.row, None, r.reason, r.message, {"key": r.key, "text": text_of.get(r.row)})
+            # With DEBUG on (the embedded demo's settings) Django keeps the SQL of every
+            # query, megabytes per bulk insert: forget it, as it does after each request.
+            reset_queries()
+            if progress is not None:
+                progress(report.rows)
+        report.rejected = rejects.count
+        with transaction.atomic():
             batch.rows = report.rows
             batch.created = report.created
             batch.duplicates = report.duplicates
@@ -308,13 +328,114 @@ def signals_import_file(
                     "rejected": report.rejected,
                 },
             )
-            report.batch_id = batch.pk
+            run.finish()
+        report.batch_id = batch.pk
+    except BaseException:
+        signals_import_undo(batch=batch, run=run, actor=actor)
+        raise
     finally:
         rejects.close()
+    # The import is complete: now its issues' hotness, forecasts and alerts (once, not per batch).
+    run.refresh()
     report.rejects_path = str(rejects.path) if rejects.count else ""
     report.rejects = rejects.kept
     report.seconds = (timezone.now() - started).total_seconds()
     return report
+
+
+class _ImportRun:
+    """What an import keeps between its batches: its clustering session, the copy of the
+    clusterer's state to put back if it fails, and the issues it touched."""
+
+    def __init__(self, batch: ImportBatch) -> None:
+        self.batch = batch
+        self.session: ClusteringSession | None = None
+        self.backup_scope = f"{UNDO_SCOPE_PREFIX}{batch.pk}"
+        self.issue_ids: set[int] = set()
+        self.committed_version = None  # the clusterer state's version after this import's last commit
+
+    def lock(self) -> ClusteringSession:
+        """Inside a batch's transaction: take the clusterer's lock (the first time, copy its state)."""
+        if self.session is None:
+            self.session = ClusteringSession(resumable=True)
+            row = self.session.row
+            ClustererState.objects.update_or_create(scope=self.backup_scope, defaults={"state": {}})
+            ClustererState.objects.filter(scope=self.backup_scope).update(
+                state=Subquery(ClustererState.objects.filter(pk=row.pk).values("state")[:1])
+            )
+        else:
+            self.session.resume()
+        return self.session
+
+    def after_batch(self, created: list[Signal]) -> None:
+        """Inside the batch's transaction: keep officials' merges (hotness waits for the end)."""
+        ids = {s.issue_id for s in created if s.issue_id}
+        self.issue_ids |= set(issue_services.issues_after_ingest(issue_ids=ids, refresh=False))
+
+    def finish(self) -> None:
+        ClustererState.objects.filter(scope=self.backup_scope).delete()
+
+    def refresh(self) -> None:
+        if self.issue_ids:
+            issue_services.issues_refresh_hotness(issue_ids=sorted(self.issue_ids))
+
+
+UNDO_SCOPE_PREFIX = "undo-import:"
+
+
+def signals_import_undo(*, batch: ImportBatch, run: _ImportRun | None = None, actor=None) -> int:
+    """Take back everything a failed import wrote (see the module docstring); returns the
+    number of signals removed.
+
+    Safe to run again on an import that was interrupted while being undone: it works from what
+    the database holds (the batch's signals, the copy of the clusterer's state).
+    """
+    from django.db.models import Count, Exists, OuterRef
+
+    from duluan.apps.issues.clustering import DEFAULT_SCOPE
+    from duluan.apps.issues.models import Correction, Issue
+
+    backup_scope = f"{UNDO_SCOPE_PREFIX}{batch.pk}"
+    with transaction.atomic():
+        # The clusterer's lock: nobody clusters while the import's traces are taken out.
+        state = ClustererState.objects.select_for_update().filter(scope=DEFAULT_SCOPE).first()
+        signals = Signal.objects.filter(import_batch=batch)
+        issue_ids = set(signals.exclude(issue=None).values_list("issue_id", flat=True).distinct())
+        removed = signals.count()
+        signals.delete()  # their reporters go with them
+        # Issues only the import had filled: none of their own signals, merges or corrections.
+        empty = (
+            Issue.objects.filter(pk__in=issue_ids, merged_into__isnull=True)
+            .annotate(n=Count("signals"))
+            .filter(n=0)
+            .exclude(Exists(Correction.objects.filter(issue=OuterRef("pk"))))
+            .exclude(Exists(Issue.objects.filter(merged_into=OuterRef("pk"))))
+        )
+        gone = set(empty.values_list("pk", flat=True))
+        Issue.objects.filter(pk__in=gone).delete()
+        issue_services.issues_rebuild_aggregates(issue_ids - gone)
+        restored = False
+        backup = ClustererState.objects.filter(scope=backup_scope).first()
+        session = run.session if run is not None else None
+        alone = session is not None and not session.interleaved and state is not None
+        if alone and backup is not None and state.updated_at == run.committed_version:
+            ClustererState.objects.filter(pk=state.pk).update(state=backup.state, updated_at=timezone.now())
+            restored = True
+        ClustererState.objects.filter(scope=backup_scope).delete()
+        audit_record(
+            action="intake.signals_import_undo",
+            actor=actor,
+            obj=batch,
+            after={
+                "file": batch.file_name,
+                "signals_removed": removed,
+                "issues_removed": len(gone),
+                "issues_recounted": len(issue_ids - gone),
+                "clusterer_restored": restored,
+            },
+        )
+        batch.delete()
+    return removed
 
 
 def _to_analyse(items: list[SignalInput], pending: deque) -> list[dict[str, Any]]:

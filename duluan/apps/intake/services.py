@@ -6,7 +6,9 @@ same item twice is stored once; the per-row analysis of :mod:`duluan.apps.intake
 (personal data masked into ``text_masked``, places, topic, sentiment, hashes); exact duplicates
 (same normalised text as an earlier signal → ``duplicate_of``) and near-duplicates (MinHash
 groups); the signal and its reporter saved; the issue assigned by
-:mod:`duluan.apps.issues.clustering`; one audit event per call — all in one transaction.
+:mod:`duluan.apps.issues.clustering`; one audit event per call — all in one transaction — and
+then :func:`duluan.apps.issues.services.issues_after_ingest` once per batch (a bulk import calls
+it per batch itself and refreshes hotness once at its end: :mod:`duluan.apps.intake.imports`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from duluan.analysis.dedupe import NearDuplicateIndex
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.text import nfc, search_key
 from duluan.apps.geo.models import AdminUnit
+from duluan.apps.issues import services as issue_services
 from duluan.apps.issues.clustering import ClusteringSession
 
 from .analysis import Analysis, analyse_rows
@@ -334,6 +337,10 @@ def signals_ingest_batch(
             Signal.objects.bulk_create([s for s, _ in later], batch_size=2000)
         if own_session:
             session.save()
+            # A batch on its own (web form, Open311, a script): keep officials' merges now, and
+            # refresh the hotness and alerts of its issues once it commits. A bulk import passes
+            # its own session and does both itself (merges per batch, hotness once at the end).
+            issue_services.issues_after_ingest(issue_ids={s.issue_id for s in signals}, refresh=True)
         if reporters:
             for index, reporter in reporters:
                 reporter.signal_id = signals[index].pk

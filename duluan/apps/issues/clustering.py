@@ -101,21 +101,51 @@ class ClusteringSession:
         clusterer: A fresh clusterer to start from when no state is saved (parameters).
     """
 
-    def __init__(self, scope: str = DEFAULT_SCOPE, clusterer: OnlineClusterer | None = None) -> None:
-        if not transaction.get_connection().in_atomic_block:
-            raise RuntimeError("ClusteringSession must be used inside transaction.atomic()")
+    def __init__(
+        self, scope: str = DEFAULT_SCOPE, clusterer: OnlineClusterer | None = None, *, resumable: bool = False
+    ) -> None:
         row, _ = ClustererState.objects.get_or_create(scope=scope)
-        # Lock the row for the rest of the transaction: one writer clusters at a time. The state
-        # itself (megabytes when many issues are open) is read on the first assignment only.
-        self.row = ClustererState.objects.select_for_update().defer("state").get(pk=row.pk)
+        self.scope = scope
+        self.resumable = resumable
+        self.interleaved = False  # another writer clustered between two of this session's batches
+        self._lock(row.pk)
         self.prefix = f"{self.row.pk}:"
         connection = transaction.get_connection()
         self.cache_key = (connection.alias, str(connection.settings_dict["NAME"]), scope)
+        self.version = self.row.updated_at  # of the state this session's clusterer stands for
         self.changed = False
         self._fresh = clusterer
         self._clusterer: OnlineClusterer | None = None
         self._issues: dict[str, _IssueAgg] = {}  # cluster id -> aggregates (open clusters only)
         self._days: dict[tuple[str, date], _DayAgg] = {}  # (cluster id, local day) -> aggregates
+
+    def _lock(self, pk: int) -> None:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("ClusteringSession must be used inside transaction.atomic()")
+        # Lock the row for the rest of the transaction: one writer clusters at a time. The state
+        # itself (megabytes when many issues are open) is read on the first assignment only.
+        self.row = ClustererState.objects.select_for_update().defer("state").get(pk=pk)
+
+    def resume(self) -> None:
+        """Lock the state again in a new transaction, to cluster the next batch of a long run.
+
+        A bulk import clusters each batch in a transaction of its own, so the lock is free
+        between batches and web submissions are not held up for the whole file. When another
+        writer saved the state meanwhile, this session's clusterer and running aggregates are out
+        of date: they are dropped and read again (the other writer's signals were clustered
+        first, as they committed first — the order stays the one the state saw). Only a session
+        made with ``resumable=True`` may resume (it keeps its clusterer to itself in between).
+        """
+        if not self.resumable:
+            raise RuntimeError("only a resumable ClusteringSession may resume")
+        self._lock(self.row.pk)
+        self.changed = False
+        if self.row.updated_at != self.version:
+            self.interleaved = True
+            self.version = self.row.updated_at
+            self._clusterer = None
+            self._issues.clear()
+            self._days.clear()
 
     @property
     def clusterer(self) -> OnlineClusterer:
@@ -158,6 +188,8 @@ class ClusteringSession:
         cluster_ids = [
             self.clusterer.assign(_cluster_doc(s, a)) for s, a in zip(signals, analyses, strict=True)
         ]
+        if self.resumable:
+            self._drop_changed(cluster_ids)
         self._ensure_issues(cluster_ids, signals)
         self._count(signals, cluster_ids)
         out = []
@@ -166,6 +198,30 @@ class ClusteringSession:
             out.append(signal.issue)
         self._forget_closed()
         return out
+
+    def _drop_changed(self, cluster_ids: list[str]) -> None:
+        """Forget the running aggregates of issues someone else changed since this session wrote
+        them (an official's merge, split, rename or topic between two batches of an import), so
+        they are read again instead of overwriting that change."""
+        held = {self._issues[c].issue.pk: c for c in dict.fromkeys(cluster_ids) if c in self._issues}
+        held.pop(None, None)
+        if not held:
+            return
+        fields = ("signal_count", "title", "title_confirmed", "topic", "merged_into_id")
+        pks = list(held)
+        same: set[int] = set()
+        for start in range(0, len(pks), 5000):
+            for pk, *values in Issue.objects.filter(pk__in=pks[start : start + 5000]).values_list(
+                "pk", *fields
+            ):
+                mine = self._issues[held[pk]].issue
+                if tuple(values) == tuple(getattr(mine, f) for f in fields):
+                    same.add(pk)
+        for pk, cid in held.items():
+            if pk not in same:
+                del self._issues[cid]
+                for key in [k for k in self._days if k[0] == cid]:
+                    del self._days[key]
 
     def _ensure_issues(self, cluster_ids: list[str], signals: Sequence[Any]) -> None:
         wanted = list(dict.fromkeys(c for c in cluster_ids if c not in self._issues))
@@ -368,6 +424,11 @@ class ClusteringSession:
             return
         now = timezone.now()
         ClustererState.objects.filter(pk=self.row.pk).update(state=self.clusterer.state(), updated_at=now)
+        self.version = now
+        if self.resumable:
+            # Kept by this session only: another writer in this process must not change the
+            # object between two of its batches (nor keep one that a failed batch changed).
+            return
         key, clusterer = self.cache_key, self.clusterer
         transaction.on_commit(lambda: _CACHE.__setitem__(key, (now, clusterer)))
 

@@ -117,13 +117,11 @@ def seed(*, progress=print) -> str:
     from duluan.apps.intake.services import signals_ingest_batch
 
     from .models import Issue
-    from .services import issue_merge, issue_rename, issues_after_ingest, issues_refresh_hotness
+    from .services import issue_merge, issue_rename, issues_refresh_hotness
 
     now = timezone.now()
     progress("Đang tạo dữ liệu mẫu cho vấn đề nóng…")
-    result = signals_ingest_batch(items=_items(now))
-    if result.created:
-        issues_after_ingest(issue_ids={s.issue_id for s in result.created}, now=now, refresh=False)
+    result = signals_ingest_batch(items=_items(now))  # which calls issues_after_ingest
     # Each stream is one matter: where the clusterer split it, an official's merge joins the parts.
     for key, topic, *_ in STREAMS:
         ids = list(

@@ -234,14 +234,18 @@ def issue_topic_confirm(*, issue: Issue, topic: str, actor=None, reason: str = "
 
 
 def issues_after_ingest(*, issue_ids: Iterable[int], now=None, refresh: bool = True) -> list[int]:
-    """Intake calls this after each ingest batch with the issues its signals went to.
+    """Intake calls this once per ingest batch with the issues its signals went to.
 
     1. Signals the clusterer put into a merged-away issue move on to the issue it was merged
-       into (so officials' merges hold while the clusterer keeps its old clusters).
-    2. The hotness, forecast and alerts of the issues touched are refreshed.
+       into (so officials' merges hold while the clusterer keeps its old clusters) — in the
+       caller's transaction.
+    2. With ``refresh``, the hotness, forecast and alerts of the issues touched are refreshed
+       once that transaction commits (at once outside a transaction): the clusterer's lock is
+       not held meanwhile, and a batch that rolls back raises no alert. A bulk import passes
+       ``refresh=False`` per batch and refreshes all its issues once at its end.
 
     Returns:
-        The ids of the (canonical) issues refreshed.
+        The ids of the (canonical) issues the signals are in.
     """
     from .hotness import issues_refresh_hotness
 
@@ -264,7 +268,8 @@ def issues_after_ingest(*, issue_ids: Iterable[int], now=None, refresh: bool = T
         if recount:
             issues_rebuild_aggregates(recount)
     if refresh:
-        issues_refresh_hotness(now=now, issue_ids=sorted(canonical))
+        wanted = sorted(canonical)
+        transaction.on_commit(lambda: issues_refresh_hotness(now=now, issue_ids=wanted))
     return sorted(canonical)
 
 
