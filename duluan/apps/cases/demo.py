@@ -123,16 +123,33 @@ def rules_seed() -> int:
     return RoutingRule.objects.filter(is_active=True).count()
 
 
+# The routing rule that serves a coordination-plan item, and that item by plan number and item code
+# (the codes duluan/apps/plans/demo.py seeds): item 3.1 of the 2025–2026 plan, "Tiếp nhận, xử lý
+# phản ánh về ô nhiễm môi trường làng nghề", led by the same department as the rule. The 2024 Bắc
+# Giang plan ended with 2024 and its agencies merged, so current cases serve its continuation.
+ENVIRONMENT_RULE = "Môi trường → Sở Nông nghiệp và Môi trường"
+ENVIRONMENT_ITEM_CODE = "3.1"
+
+
 def _link_plan_items() -> None:
-    """Point the environment rule at the plan item it serves, when the plans demo made one."""
-    try:
-        from duluan.apps.plans.models import PlanItem
-    except ImportError:  # pragma: no cover
+    """Point the environment rule at its plan item, found by code, when the plans demo made it.
+
+    Leaves a rule that already points somewhere alone (an official may have chosen another item).
+    """
+    from duluan.apps.plans.demo import PLAN_2025
+    from duluan.apps.plans.models import PlanItem
+
+    rule = RoutingRule.objects.filter(name=ENVIRONMENT_RULE, plan_item__isnull=True).first()
+    item = PlanItem.objects.filter(plan__number=PLAN_2025, code=ENVIRONMENT_ITEM_CODE).first()
+    if rule is None or item is None:
         return
-    rule = RoutingRule.objects.filter(topic="environment", plan_item__isnull=True).first()
-    item = PlanItem.objects.filter(content__icontains="môi trường").order_by("pk").first()
-    if rule is not None and item is not None:
-        RoutingRule.objects.filter(pk=rule.pk).update(plan_item=item)
+    RoutingRule.objects.filter(pk=rule.pk).update(plan_item=item)
+    audit_record(
+        action="routing_rule.update",
+        obj=rule,
+        before={"plan_item": None},
+        after={"plan_item": f"{PLAN_2025} · {item.code}"},
+    )
 
 
 EXTRA_USERS = [
