@@ -36,6 +36,7 @@ __all__ = [
 KIND = "sentiment"
 COMPLAINT_TERMS_PATH = Path(__file__).parent / "data" / "complaint_terms.tsv"
 _WORD_RE = re.compile(r"\w+|!+")
+_EXCLAMATIONS_RE = re.compile(r"!+")  # the "!+" tokens of _WORD_RE
 # Fallbacks when the shared lexicons are absent: the same kind of words, far fewer.
 _DEFAULT_NEGATORS = ("không", "chưa", "chẳng", "chả", "không phải", "chưa hề", "đâu có")
 _DEFAULT_INTENSIFIERS = {"rất": 1.5, "quá": 1.5, "lắm": 1.4, "cực": 2.0, "cực kỳ": 2.0, "vô cùng": 1.8}
@@ -129,11 +130,12 @@ class ComplaintLexicon:
         Returns:
             ``(intensity in [0, 1], ((phrase, share), ...))``; shares sum to the intensity.
         """
-        tokens = _WORD_RE.findall(prepare(text))
+        prepared = prepare(text)
+        tokens = _WORD_RE.findall(prepared)
         table, reach = self._table()
         hits: list[list] = []  # [shown phrase, weight, index of its last token]
         negator = intensifier = (-10, "", 1.0)  # (index of last token, phrase, multiplier)
-        exclamations = sum(1 for t in tokens if t[0] == "!")
+        exclamations = len(_EXCLAMATIONS_RE.findall(prepared)) if "!" in prepared else 0
         i = 0  # the first token not yet consumed by a phrase
         # Only syllables that begin a phrase of the lexicon can change anything.
         for start in [j for j, t in enumerate(tokens) if t in reach]:
