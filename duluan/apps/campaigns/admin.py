@@ -86,7 +86,6 @@ class SurveyLinkAdminForm(forms.ModelForm):
 class SurveyLinkAdmin(admin.ModelAdmin):
     form = SurveyLinkAdminForm
     list_display = ("campaign", "round", "awareness_item", "support_item", "support_min", "support_max")
-    autocomplete_fields = ()
 
     def save_model(self, request, obj, form, change):
         d = form.cleaned_data

@@ -137,6 +137,9 @@ def test_the_pages_show_the_figures_and_link_rounds(linked, client, demo):
     html = client.get(reverse("campaigns:campaign", args=[linked.pk])).content.decode()
     assert 'data-testid="survey-table"' in html and "GIẢ LẬP" in html
     assert "Gắn đợt khảo sát" not in html
+    # and the round itself opens in the surveys app, its index being the share supporting
+    round_page = client.get(reverse("surveys:round", args=[campaigns_demo.SURVEY_ROUND]))
+    assert round_page.status_code == 200 and "Tỷ lệ ủng hộ hợp nhất tỉnh" in round_page.content.decode()
     assert client.get(reverse("campaigns:surveys", args=[linked.pk])).status_code == 403
     # an officer of another agency does not find the campaign's survey page at all
     client.force_login(demo["canbo.nnmt"])
@@ -174,3 +177,72 @@ def test_the_docx_reports_the_survey(linked, client, demo):
     assert campaigns_demo.SURVEY_ROUND_NAME in text and "GIẢ LẬP" in text
     assert "Biết về nội dung tuyên truyền" in cells and "Xã được tuyên truyền" in cells
     assert "cao hơn" in text
+
+
+def test_a_linked_round_without_answers_says_so(campaign, survey_frame, demo):
+    # given a round drawn but not yet answered, linked to the campaign
+    from pathlib import Path
+
+    from duluan.apps.surveys.services import index_spec_upsert, instrument_import, round_create, sample_draw
+
+    content = (Path(campaigns_demo.__file__).with_name("data") / "nhan_biet_hop_nhat.xlsx").read_bytes()
+    index = index_spec_upsert(
+        code="ung-ho-thu", name="Ủng hộ", definition=campaigns_demo.SURVEY_INDEX_DEFINITION
+    )
+    round_ = round_create(
+        code="chua-tra-loi",
+        name="Đợt chưa có phiếu",
+        year=2026,
+        agency=campaign.lead_agency,
+        instrument=instrument_import(content=content)[0],
+        frame=survey_frame,
+        index=index,
+        n_communes={"phuong": 2, "xa": 2},
+        n_villages=2,
+        n_respondents=2,
+        seed=1,
+    )
+    sample_draw(round_=round_)
+    services.survey_link_set(
+        campaign=campaign,
+        round_=round_,
+        actor=demo["dieuphoi"],
+        awareness_item="biet_hop_nhat",
+        support_item="ung_ho",
+    )
+    # when read
+    survey = selectors.campaign_survey(campaign)
+    # then there is no figure, only the plain reason
+    assert not survey["available"]
+    assert (
+        survey["panels"][0].message
+        == "Đợt khảo sát “Đợt chưa có phiếu” chưa có kết quả: Đợt khảo sát chưa có phiếu trả lời nào."
+    )
+    assert survey["panels"][0].rows == []
+
+
+def test_the_admin_links_a_round_through_the_service(linked, client, demo):
+    # given the administrator in the admin, the existing link removed there
+    client.force_login(demo["quantri"])
+    link = linked.survey_links.get()
+    page = client.post(reverse("admin:campaigns_surveylink_delete", args=[link.pk]), {"post": "yes"})
+    assert page.status_code == 302 and not SurveyLink.objects.exists()
+    form = {
+        "campaign": linked.pk,
+        "round": link.round_id,
+        "awareness_item": "khong_co",
+        "awareness_value": "co",
+        "support_item": "ung_ho",
+        "support_min": "4",
+        "support_max": "5",
+    }
+    # when a wrong question is named, the admin form says why
+    page = client.post(reverse("admin:campaigns_surveylink_add"), form)
+    assert page.status_code == 200 and "không có câu hỏi" in page.content.decode()
+    # when right, the link is made through the service, which audits it
+    page = client.post(reverse("admin:campaigns_surveylink_add"), {**form, "awareness_item": "biet_hop_nhat"})
+    assert page.status_code == 302
+    assert SurveyLink.objects.get().awareness_item == "biet_hop_nhat"
+    actions = list(AuditEvent.objects.filter(object_id=str(linked.pk)).values_list("action", "actor_id"))
+    assert ("campaigns.survey_link_remove", demo["quantri"].pk) in actions
+    assert ("campaigns.survey_link_set", demo["quantri"].pk) in actions
