@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duluan.apps.accounts.decorators import official_required
+from duluan.apps.cases.selectors import unread_count
 
 from . import documents, permissions, selectors, services, spreadsheets
 from .forms import AttachmentForm, EvidenceForm, ImportForm, ReportForm, ReturnForm
@@ -36,6 +37,8 @@ def index(request):
             "pending": len(selectors.pending_reports(request.user))
             if permissions.can_approve(request.user)
             else 0,
+            # progress-report notifications land in the officials' one inbox (the cases app's)
+            "unread": unread_count(request.user),
         },
     )
 

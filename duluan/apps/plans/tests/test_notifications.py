@@ -116,3 +116,14 @@ def test_the_inbox_page_links_a_plan_notification_to_its_page(mailboxes, small_p
     # then
     assert "nhiệm vụ 1.1 (7/KH-UBND)" in html
     assert 'href="/plans/approvals/"' in html
+
+
+def test_the_plans_page_shows_the_unread_count_and_links_to_the_inbox(mailboxes, small_plan, client):
+    # given a submitted report the coordinator has not read about
+    _submit(mailboxes, small_plan)
+    client.force_login(mailboxes["dieuphoi"])
+    # when
+    html = client.get("/plans/").content.decode()
+    # then
+    inbox = html[html.index('data-testid="inbox-link"') :]
+    assert inbox.index('data-testid="unread">1<') < inbox.index("</a>")
