@@ -18,6 +18,7 @@ for an issue it meets for the first time.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +32,7 @@ from duluan.analysis.pipeline import tokenise
 from duluan.apps.core.text import search_key
 
 from .models import ClustererState, Issue, IssueDay
+from .titles import title_from_signal
 
 DEFAULT_SCOPE = "default"
 # (database alias, database name, scope) -> (updated_at of the saved state, the clusterer)
@@ -48,8 +50,8 @@ class _IssueAgg:
     intensity_sum: float
     sources: set[str]
     units: set[int]
-    title_from_terms: bool = False
     from_db: bool = False
+    representative: dict[str, float] | None = None  # vector of the signal the title comes from
 
 
 @dataclass
@@ -185,12 +187,23 @@ class ClusteringSession:
         self.changed = True
         if analyses is None:
             analyses = [None] * len(signals)
-        cluster_ids = [
-            self.clusterer.assign(_cluster_doc(s, a)) for s, a in zip(signals, analyses, strict=True)
-        ]
+        clusterer = self.clusterer
+        cluster_ids = []
+        # Per signal: its vector and the centroid it joined, as they were right after it joined,
+        # so the representative is chosen signal by signal whatever the batches (_represent).
+        moments: list[tuple[dict[str, float], dict[str, float]]] = []
+        for s, a in zip(signals, analyses, strict=True):
+            doc = _cluster_doc(s, a)
+            cid = clusterer.assign(doc)
+            cluster_ids.append(cid)
+            # The vector assign() used: the document is already counted in the frequencies.
+            vector = clusterer.vectorise(doc.terms, doc.codes, learn=False)
+            cluster = clusterer.get(cid)
+            moments.append((vector, dict(cluster.weights) if cluster is not None else {}))
         if self.resumable:
             self._drop_changed(cluster_ids)
         self._ensure_issues(cluster_ids, signals)
+        self._represent(signals, cluster_ids, moments)
         self._count(signals, cluster_ids)
         out = []
         for signal, cid in zip(signals, cluster_ids, strict=True):
@@ -257,9 +270,10 @@ class ClusteringSession:
             issue = existing.get(key)
             if issue is None:
                 first = first_signal[cid]
-                title = first.title or " ".join((first.text_masked or "").split()[:16])
-                issue = Issue(cluster_key=key, title=title[:TITLE_MAX], topic=first.topic or "")
-                self._issues[cid] = _IssueAgg(issue, 0, 0.0, set(), set(), title_from_terms=not first.title)
+                issue = Issue(
+                    cluster_key=key, title=title_from_signal(first)[:TITLE_MAX], topic=first.topic or ""
+                )
+                self._issues[cid] = _IssueAgg(issue, 0, 0.0, set(), set())
             else:
                 self._issues[cid] = _IssueAgg(
                     issue,
@@ -268,7 +282,26 @@ class ClusteringSession:
                     sources[issue.pk],
                     units[issue.pk],
                     from_db=True,
+                    representative=dict(issue.title_vector or {}),
                 )
+
+    def _represent(self, signals, cluster_ids, moments) -> None:
+        """Title each issue after its most representative signal (see :mod:`.titles`).
+
+        Signal by signal, in stream order: a signal nearer to its cluster's centroid (as the
+        centroid was just after it joined) than the issue's representative replaces it — the
+        same choices whether the stream came in one batch or one signal at a time. Titles an
+        official gave are left alone.
+        """
+        for signal, cid, (vector, centroid) in zip(signals, cluster_ids, moments, strict=True):
+            agg = self._issues[cid]
+            issue = agg.issue
+            if issue.title_confirmed:
+                continue
+            if agg.representative is None or _dot(vector, centroid) > _dot(agg.representative, centroid):
+                agg.representative = vector
+                issue.title_vector = vector
+                issue.title = title_from_signal(signal)[:TITLE_MAX] or issue.title
 
     @staticmethod
     def _describe(agg: _IssueAgg, cluster) -> None:
@@ -277,11 +310,6 @@ class ClusteringSession:
             issue.summary_terms = cluster.summary_terms(SUMMARY_TERMS)
             if cluster.topic and not issue.topic:
                 issue.topic = cluster.topic
-        if not issue.title_confirmed and (agg.title_from_terms or not issue.title):
-            terms = issue.summary_terms[:4]
-            if terms:
-                text = " · ".join(terms)
-                issue.title = (text[:1].upper() + text[1:])[:TITLE_MAX]
         issue.search_key = search_key(f"{issue.title} {' '.join(issue.summary_terms)}")
 
     # -- aggregates ---------------------------------------------------------------------------
@@ -435,6 +463,7 @@ class ClusteringSession:
 
 _UPDATED_FIELDS = (
     "title",
+    "title_vector",
     "topic",
     "first_seen",
     "last_seen",
@@ -449,6 +478,14 @@ _UPDATED_FIELDS = (
 )
 
 
+def _dot(vector: dict[str, float], weights: dict[str, float]) -> float:
+    """Unnormalised cosine: the centroid's norm is the same for every signal compared with it."""
+    if len(weights) < len(vector):
+        vector, weights = weights, vector
+    # fsum is exact, so the order of the terms cannot change a comparison.
+    return math.fsum([w * weights[t] for t, w in vector.items() if t in weights])
+
+
 def _update_issues(issues: list[Issue]) -> None:
     """Write the aggregates of existing issues with one prepared UPDATE run for all rows.
 
@@ -459,7 +496,15 @@ def _update_issues(issues: list[Issue]) -> None:
     fields = [meta.get_field(name) for name in _UPDATED_FIELDS]
     connection = transaction.get_connection()
     qn = connection.ops.quote_name
-    sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+    # An official's rename committed since the issue was read wins: its title is kept.
+    keep = {"title", "title_vector"}
+    confirmed = qn(meta.get_field("title_confirmed").column)
+    sets = ", ".join(
+        f"{qn(f.column)} = CASE WHEN {confirmed} THEN {qn(f.column)} ELSE %s END"
+        if f.name in keep
+        else f"{qn(f.column)} = %s"
+        for f in fields
+    )
     sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608 - model names
     params = [
         [f.get_db_prep_save(getattr(issue, f.attname), connection) for f in fields] + [issue.pk]

@@ -1,0 +1,98 @@
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from duluan.apps.intake import services
+from duluan.apps.intake.models import Signal
+from duluan.apps.issues.models import ClustererState, Issue
+from duluan.apps.issues.services import issue_rename
+from duluan.apps.issues.titles import TITLE_CHARS, first_sentence, shorten, title_from_signal
+
+T0 = datetime(2026, 3, 2, 8, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+# A first report in its own words, then four that put it the way most people do.
+FLOOD = [
+    "Mưa lớn làm phường Vũ Ninh ngập úng kéo dài, nước tràn vào nhà dân, đề nghị nạo vét cống rãnh.",
+    "Ngập úng kéo dài ở phường Vũ Ninh sau mưa lớn, nước tràn vào nhà dân. Mong chính quyền xử lý.",
+    "Phường Vũ Ninh ngập úng kéo dài sau mưa lớn, nước tràn vào nhà dân, rất khổ.",
+    "Sau mưa lớn phường Vũ Ninh lại ngập úng kéo dài, nước tràn vào nhà dân.",
+    "Ngập úng kéo dài, nước tràn vào nhà dân ở phường Vũ Ninh mỗi khi mưa lớn.",
+]
+
+
+def items(texts, start=0, **kw):
+    return [
+        services.SignalInput(
+            channel="social", text=t, created_at=T0 + timedelta(hours=start + i), source=f"s{i}", **kw
+        )
+        for i, t in enumerate(texts)
+    ]
+
+
+def test_a_title_is_a_first_sentence_cut_at_a_word_boundary():
+    assert first_sentence("Kính gửi UBND. Đường Lê Lợi hỏng nặng. Xin xử lý.") == (
+        "Kính gửi UBND. Đường Lê Lợi hỏng nặng."
+    )
+    long = "Đề nghị " + "sửa chữa tuyến đường liên thôn " * 6
+    cut = shorten(long)
+    assert len(cut) <= TITLE_CHARS and cut.endswith("…") and long.startswith(cut[:-1])
+    assert cut[:-1].split()[-1] in long.split()  # a whole word before the ellipsis
+    # a signal with a title gives its (masked) title line; one without, its first sentence
+    titled = SimpleNamespace(title="gọi 0912345678", text_masked="gọi <phone>\nNội dung dài. Câu hai.")
+    assert title_from_signal(titled) == "Gọi <phone>"
+    plain = SimpleNamespace(title="", text_masked="rác thải ùn ứ ở chợ Vũ Ninh nhiều ngày nay. Xin xử lý")
+    assert title_from_signal(plain) == "Rác thải ùn ứ ở chợ Vũ Ninh nhiều ngày nay."
+
+
+@pytest.mark.django_db
+def test_an_issue_is_titled_after_its_most_representative_signal():
+    # when a flood is reported five times, the first time in words of its own
+    services.signals_ingest_batch(items=items(FLOOD))
+    issue = Issue.objects.get(signals__text=FLOOD[0])
+    texts = set(Signal.objects.filter(issue=issue).values_list("text", flat=True))
+    # then the issue takes the first sentence of a signal worded as most of its reports are:
+    # not the first report's words, and not a list of terms
+    assert issue.signal_count >= 3
+    assert issue.title in {first_sentence(t) for t in texts - {FLOOD[0]}}
+    assert "·" not in issue.title and issue.title_vector
+
+
+@pytest.mark.django_db
+def test_the_title_is_the_same_whether_the_stream_came_in_one_batch_or_one_by_one():
+    services.signals_ingest_batch(items=items(FLOOD))
+    one_batch = sorted(Issue.objects.values_list("title", flat=True))
+    Signal.objects.all().delete()
+    Issue.objects.all().delete()
+    ClustererState.objects.all().delete()
+    for item in items(FLOOD):
+        services.signals_ingest_batch(items=[item])
+    assert sorted(Issue.objects.values_list("title", flat=True)) == one_batch
+
+
+@pytest.mark.django_db
+def test_personal_data_is_masked_and_an_officials_name_is_kept(demo):
+    # given a signal whose title carries a phone number
+    services.signals_ingest_batch(
+        items=[
+            services.SignalInput(
+                channel="hotline",
+                title="Bà Lan (0912345678) báo cống vỡ ở chợ Đồng Nguyên",
+                text="Cống thoát nước vỡ ở chợ Đồng Nguyên, nước thải tràn ra đường.",
+                created_at=T0,
+            )
+        ]
+    )
+    issue = Issue.objects.get()
+    # then the issue's title is that title with the number masked
+    assert issue.title == "Bà Lan (<phone>) báo cống vỡ ở chợ Đồng Nguyên"
+    # when an official renames the issue and more signals join it
+    issue_rename(issue=issue, title="Vỡ cống chợ Đồng Nguyên", actor=demo["dieuphoi"])
+    more = [
+        "Cống thoát nước vỡ ở chợ Đồng Nguyên, nước thải tràn ra đường, hôi thối.",
+        "Chợ Đồng Nguyên cống thoát nước vỡ, nước thải tràn ra đường.",
+    ]
+    services.signals_ingest_batch(items=items(more, start=1, topic=issue.topic))
+    # then the official's name stays
+    issue.refresh_from_db()
+    assert issue.signal_count == 3 and issue.title == "Vỡ cống chợ Đồng Nguyên" and issue.title_confirmed
