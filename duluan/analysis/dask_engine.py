@@ -16,7 +16,9 @@ are loaded in the worker, never pickled per task).
 
 from __future__ import annotations
 
+import gc
 import importlib
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -220,7 +222,18 @@ class LocalEngine:
 
     def __enter__(self) -> LocalEngine:
         if self.workers > 1:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            # Forked where the platform can: workers then start with what this process has built
+            # (see remember_pipeline) instead of loading the models again.
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            # Start the workers now from a frozen heap: the children's collector then never walks
+            # (and so never copies) the pages of what they inherited; this process unfreezes.
+            gc.freeze()
+            try:
+                self._pool.submit(int).result()
+            finally:
+                gc.unfreeze()
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -166,15 +166,16 @@ def analyze_file(
         input_format(input_path)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    in_process = engine != "dask" and (workers or 1) <= 1
     try:
         # Load the models here first: a corrupt model is one clear error, not one per worker.
         checked = factory.build()
     except Exception as exc:  # loaders raise many kinds; all mean "unusable model"
         raise ModelError(f"không nạp được mô hình ({type(exc).__name__}: {exc})") from exc
-    if in_process:
-        remember_pipeline(factory, checked)  # this process is the worker: keep the models
-    # Otherwise the workers load their own copy; this one is dropped so the driver stays small.
+    if engine != "dask":
+        # In this process, or in local workers forked from it: they inherit the loaded models
+        # instead of loading them again (seconds each) and share their pages until written.
+        remember_pipeline(factory, checked)
+    # Dask workers are not forked from here: they load their own copy, and this one is dropped.
     del checked
 
     clusterer = None
