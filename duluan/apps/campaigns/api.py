@@ -44,12 +44,44 @@ class EstimateOut(Schema):
     reasons: list[str]
 
 
+class ShareOut(Schema):
+    group: str  # overall | targeted | other
+    n: int
+    value: float | None
+    low: float | None
+    high: float | None
+    reasons: list[str]
+
+
+class SurveyMeasureOut(Schema):
+    measure: str  # aware | support
+    question: str
+    shares: list[ShareOut]
+    difference: float | None
+    difference_low: float | None
+    difference_high: float | None
+
+
+class SurveyOut(Schema):
+    round: str
+    synthetic: bool
+    message: str
+    respondents: int
+    measures: list[SurveyMeasureOut]
+    statements: list[str]
+
+
 class CampaignDetail(CampaignOut):
     targeted_communes: int
     comparison_communes: int
+    comparison_method: str
+    matched_pairs: int
+    method: str
     cells: list[CellOut]
     estimates: list[EstimateOut]
     statements: list[str]
+    unmatched_statements: list[str]
+    survey: list[SurveyOut]
 
 
 def _require_official(request) -> None:
@@ -85,8 +117,11 @@ def campaigns_get(request, campaign_id: int):
     r = view.result
     return {
         **_campaign(campaign),
-        "targeted_communes": view.targeted,
-        "comparison_communes": view.comparison,
+        "targeted_communes": view.targeted_all,
+        "comparison_communes": view.comparison_all,
+        "comparison_method": r.matching.method if r.matching else "all",
+        "matched_pairs": r.matching.matched if r.matching else 0,
+        "method": view.method,
         "cells": [
             {
                 "group": c.group,
@@ -112,4 +147,40 @@ def campaigns_get(request, campaign_id: int):
             for e in r.estimates
         ],
         "statements": view.statements,
+        "unmatched_statements": view.unmatched_statements,
+        "survey": [_survey(p) for p in selectors.campaign_survey(campaign)["panels"]],
+    }
+
+
+def _survey(panel) -> dict:
+    measures = []
+    for (_label, question, m, _points), name in zip(panel.rows, ("aware", "support"), strict=True):
+        d = m.difference
+        measures.append(
+            {
+                "measure": name,
+                "question": question,
+                "shares": [
+                    {
+                        "group": sh.group,
+                        "n": sh.n,
+                        "value": sh.value,
+                        "low": sh.low,
+                        "high": sh.high,
+                        "reasons": list(sh.reasons),
+                    }
+                    for sh in m.shares
+                ],
+                "difference": d.value,
+                "difference_low": d.low,
+                "difference_high": d.high,
+            }
+        )
+    return {
+        "round": panel.round.code,
+        "synthetic": panel.synthetic,
+        "message": panel.message,
+        "respondents": panel.respondents,
+        "measures": measures,
+        "statements": panel.statements,
     }

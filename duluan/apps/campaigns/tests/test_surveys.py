@@ -166,6 +166,21 @@ def test_the_pages_show_the_figures_and_link_rounds(linked, client, demo):
     assert 'data-testid="survey-table"' in page.content.decode()
 
 
+def test_the_api_gives_the_survey_figures(linked, client, demo):
+    client.force_login(demo["phantich"])
+    detail = client.get(f"/api/campaigns/{linked.pk}").json()
+    (survey,) = detail["survey"]
+    assert survey["round"] == campaigns_demo.SURVEY_ROUND and survey["synthetic"]
+    aware = survey["measures"][0]
+    assert aware["measure"] == "aware" and [s["group"] for s in aware["shares"]] == [
+        "overall",
+        "targeted",
+        "other",
+    ]
+    assert aware["difference_low"] > 0
+    assert detail["comparison_method"] == "matched"
+
+
 def test_the_docx_reports_the_survey(linked, client, demo):
     from docx import Document
 
