@@ -113,3 +113,20 @@ def test_a_bulk_import_makes_its_issues_hotness_fresh_and_raises_alerts(
     alert = Alert.objects.get(issue=flood, kind="became_hot")
     assert alert.reasons_vi
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["dieuphoi@example.org"]
+
+
+def test_an_import_of_old_records_scores_only_what_a_refresh_would(tmp_path, calls):
+    # given a log with one call from two years ago and one from today
+    old = (timezone.localtime() - timedelta(days=730)).strftime("%Y-%m-%d %H:%M")
+    rows = [
+        ["id", "text", "created_at"],
+        ["O-1", "Đường liên thôn Đông Xuyên sạt lở sau bão, xe không qua được", old],
+        ["O-2", "Cháy rừng ở núi Nham Biền, khói bay vào khu dân cư", timezone.localtime().isoformat()],
+    ]
+    imports.signals_import_file(path=write_csv(tmp_path / "cu.csv", rows), channel="hotline")
+    # then both issues were handed to the refresh, but only the active one was scored: an issue
+    # silent for longer than the hotness window is left to the scheduled refresh's rule
+    old_issue = Signal.objects.get(external_id="O-1").issue
+    new_issue = Signal.objects.get(external_id="O-2").issue
+    assert calls["refresh"] == [sorted({old_issue.pk, new_issue.pk})]
+    assert old_issue.hotness_at is None and new_issue.hotness_at is not None

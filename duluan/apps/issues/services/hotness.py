@@ -301,18 +301,26 @@ def _issue_place_codes(issue_ids: list[int]) -> dict[int, set[str]]:
 
 
 def _candidates(now: datetime, issue_ids) -> list[int]:
-    qs = Issue.objects.filter(merged_into__isnull=True)
-    if issue_ids is not None:
-        return list(qs.filter(pk__in=list(issue_ids)).order_by("pk").values_list("pk", flat=True))
+    """The issues to score: active lately (or still above normal, or not yet cooled down).
+
+    The same rule for a full refresh and for the issues of an ingest batch (``issue_ids``), so an
+    import of old records does not score thousands of issues that no refresh would ever score.
+    """
     recent = now - timedelta(days=WINDOW_DAYS)
     # Issues silent for longer than the window are scored once more after falling silent (to
     # cool down), then left alone: the set scored stays the recently active ones.
     not_rescored = Q(hotness_at__isnull=False, hotness_at__lt=F("last_seen") + timedelta(days=WINDOW_DAYS))
-    return list(
-        qs.filter(Q(last_seen__gte=recent) | ~Q(hotness_level=HotnessLevel.NORMAL) | not_rescored)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    qs = Issue.objects.filter(merged_into__isnull=True).filter(
+        Q(last_seen__gte=recent) | ~Q(hotness_level=HotnessLevel.NORMAL) | not_rescored
     )
+    if issue_ids is not None:
+        ids = sorted(set(issue_ids))
+        return [
+            pk
+            for start in range(0, len(ids), 5000)
+            for pk in qs.filter(pk__in=ids[start : start + 5000]).order_by("pk").values_list("pk", flat=True)
+        ]
+    return list(qs.order_by("pk").values_list("pk", flat=True))
 
 
 def issues_refresh_hotness(*, now: datetime | None = None, issue_ids=None, actor=None) -> RefreshResult:
