@@ -93,7 +93,7 @@ class Document:
         terms: Term counts (syllable bigrams) for clustering.
         term_codes: :func:`duluan.analysis.cluster.term_codes` of ``terms``.
         topic: ``{"label", "score", "terms"}``.
-        sentiment: ``{"label", "score"}``.
+        sentiment: ``{"label", "score", "intensity"}`` (intensity when the model measures it).
         places: ``[{"code", "scheme", "level", "name", "start", "end", "confidence"}]``.
         place_codes: Codes (with cross-scheme equivalents) used to keep clusters local.
         duplicate_of: Earlier document with the same normalised text.
@@ -356,6 +356,9 @@ class SentimentStep:
         predictions = self.classifier.predict(texts, **self._kwargs)
         for doc, p in zip(batch, predictions, strict=True):
             doc.sentiment = {"label": p.label, "score": float(p.score)}
+            intensity = getattr(p, "intensity", None)
+            if intensity is not None:  # anger/complaint intensity in [0, 1], when the model gives it
+                doc.sentiment["intensity"] = float(intensity)
         return batch
 
 

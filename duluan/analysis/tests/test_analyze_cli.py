@@ -242,5 +242,7 @@ def test_full_models_give_the_same_output_on_dask(tmp_path):
     # then topic, sentiment and places are filled and both outputs are identical
     local = read_jsonl(tmp_path / "local.jsonl")
     assert all(r["topic"]["label"] and r["sentiment"]["label"] for r in local)
+    assert all(0.0 <= r["sentiment"]["intensity"] <= 1.0 for r in local)
+    assert any(r["sentiment"]["intensity"] > 0 for r in local)
     assert any(r["places"] for r in local)
     assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
