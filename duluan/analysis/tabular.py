@@ -35,6 +35,7 @@ __all__ = [
     "RowValidator",
     "open_writer",
     "read_rows",
+    "text_problem",
 ]
 
 KNOWN_COLUMNS = ("id", "text", "title", "created_at", "source", "channel")
@@ -157,7 +158,7 @@ class RowValidator:
                 except UnicodeDecodeError:
                     return reject("bad_encoding", name)
             value = str(value)
-            problem = _text_problem(value)
+            problem = text_problem(value)
             if problem:
                 return reject(problem, name)
             fields[name] = value
@@ -189,7 +190,7 @@ class RowValidator:
         return Reject(row, line, doc_id, reason, message)
 
 
-def _text_problem(value: str) -> str | None:
+def text_problem(value: str) -> str | None:
     """Return the reason code of an unusable text value, or ``None``."""
     if "\x00" in value or len(_CONTROL_RE.findall(value[:4096])) > 8:
         return "binary"

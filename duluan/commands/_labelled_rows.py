@@ -99,7 +99,7 @@ def read_labelled_rows(
     Yields:
         :class:`LabelledRow` and :class:`~duluan.analysis.tabular.Reject` records.
     """
-    from duluan.analysis.tabular import _text_problem
+    from duluan.analysis.tabular import text_problem
 
     for row, line, raw in _records(Path(path)):
         if isinstance(raw, Reject):
@@ -115,7 +115,7 @@ def read_labelled_rows(
             yield _reject(row, line, doc_id, "missing_field", field=text_field)
             continue
         text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-        problem = _text_problem(text)
+        problem = text_problem(text)
         if problem:
             yield _reject(row, line, doc_id, problem)
             continue
