@@ -35,6 +35,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "file_name",
         "channel",
         "started_at",
+        "finished_at",  # empty while an import runs (its batches are committed one by one)
         "rows",
         "created",
         "duplicates",

@@ -535,4 +535,7 @@ def signals_assign_to_issues(signals: Sequence[Any], *, scope: str = DEFAULT_SCO
         for issue_id, pks in by_issue.items():
             Signal.objects.filter(pk__in=pks).update(issue_id=issue_id)
         session.save()
+        from .services import issues_after_ingest
+
+        issues_after_ingest(issue_ids=by_issue)  # merges kept now, hotness once committed
     return issues

@@ -130,3 +130,21 @@ def test_an_import_of_old_records_scores_only_what_a_refresh_would(tmp_path, cal
     new_issue = Signal.objects.get(external_id="O-2").issue
     assert calls["refresh"] == [sorted({old_issue.pk, new_issue.pk})]
     assert old_issue.hotness_at is None and new_issue.hotness_at is not None
+
+
+def test_signals_clustered_after_they_were_saved_are_handed_over_once(calls):
+    # given signals saved without an issue (e.g. loaded by another path)
+    services.signals_ingest_batch(
+        items=[
+            services.SignalInput(channel="social", text=f"Rác thải tồn đọng ở chợ số {i}") for i in range(3)
+        ]
+    )
+    Signal.objects.update(issue=None)
+    Issue.objects.all().delete()
+    calls["after"].clear()
+    # when they are assigned to issues
+    from duluan.apps.issues.clustering import signals_assign_to_issues
+
+    signals_assign_to_issues(list(Signal.objects.order_by("pk")))
+    # then their issues were handed over once
+    assert calls["after"] == [sorted(set(Signal.objects.values_list("issue_id", flat=True)))]
