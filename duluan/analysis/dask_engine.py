@@ -37,6 +37,7 @@ __all__ = [
     "PackedBatch",
     "PipelineFactory",
     "analyze_batch",
+    "forked_pool",
     "pack_documents",
     "remember_pipeline",
     "unpack_documents",
@@ -94,6 +95,32 @@ def _analyze_here(rows: list[Mapping[str, Any]], factory: PipelineFactory) -> li
     return run_guarded(pipeline, [Document.from_row(r) for r in rows])
 
 
+def forked_pool(workers: int) -> ProcessPoolExecutor:
+    """Start a pool of ``workers`` processes forked from this one, where the platform can fork.
+
+    Forked workers begin with everything this process has built (models loaded through
+    :func:`remember_pipeline`, say) instead of loading it again, and share those pages until
+    they write to them. They are started here, from a frozen heap, so their garbage collector
+    never walks (and so never copies) what they inherited; this process unfreezes at once.
+
+    Args:
+        workers: Number of processes.
+
+    Returns:
+        The started pool.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork" if "fork" in methods else None)
+    )
+    gc.freeze()
+    try:
+        pool.submit(int).result()  # with fork, the first task starts every worker
+    finally:
+        gc.unfreeze()
+    return pool
+
+
 # -- the trip back from a worker ----------------------------------------------------------------
 
 # Everything a slimmed Document carries, in its field order, apart from the arrays and terms.
@@ -125,13 +152,15 @@ class PackedBatch:
     arrays: dict[str, tuple[np.ndarray, list[int]] | None]
     term_keys: list[list[str] | None]
     term_counts: np.ndarray
+    normalised: list[str | None] | None = None
 
 
-def pack_documents(docs: list[Document]) -> PackedBatch:
+def pack_documents(docs: list[Document], *, keep_normalised: bool = False) -> PackedBatch:
     """Pack analysed documents for another process; what :meth:`Document.slim` drops is dropped.
 
     Args:
         docs: Documents after the per-row steps.
+        keep_normalised: Also carry the normalised text (the platform stores it).
 
     Returns:
         The packed batch (:func:`unpack_documents` gives the documents back).
@@ -146,11 +175,13 @@ def pack_documents(docs: list[Document]) -> PackedBatch:
         )
     term_keys = [None if d.terms is None else list(d.terms) for d in docs]
     counts = [c for d in docs if d.terms is not None for c in d.terms.values()]
-    return PackedBatch(scalars, arrays, term_keys, np.asarray(counts, dtype=np.int64))
+    normalised = [d.normalised for d in docs] if keep_normalised else None
+    return PackedBatch(scalars, arrays, term_keys, np.asarray(counts, dtype=np.int64), normalised)
 
 
 def unpack_documents(packed: PackedBatch) -> list[Document]:
-    """Rebuild the documents of :func:`pack_documents` (text, title and tokens left empty).
+    """Rebuild the documents of :func:`pack_documents` (text, title, tokens left empty; the
+    normalised text too unless it was kept).
 
     Args:
         packed: A packed batch.
@@ -177,10 +208,16 @@ def unpack_documents(packed: PackedBatch) -> list[Document]:
     counts = packed.term_counts.tolist()
     docs: list[Document] = []
     at = 0
-    for values, keys, shingles, signature, codes in zip(
-        packed.scalars, packed.term_keys, columns["shingles"], columns["signature"], columns["term_codes"]
+    texts = packed.normalised if packed.normalised is not None else [None] * n
+    for values, keys, shingles, signature, codes, normalised in zip(
+        packed.scalars,
+        packed.term_keys,
+        columns["shingles"],
+        columns["signature"],
+        columns["term_codes"],
+        texts,
     ):
-        fields = dict(zip(_SCALARS, values))
+        fields = dict(zip(_SCALARS, values), normalised=normalised)
         terms = None
         if keys is not None:
             terms = dict(zip(keys, counts[at : at + len(keys)]))
@@ -222,18 +259,7 @@ class LocalEngine:
 
     def __enter__(self) -> LocalEngine:
         if self.workers > 1:
-            # Forked where the platform can: workers then start with what this process has built
-            # (see remember_pipeline) instead of loading the models again.
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-            # Start the workers now from a frozen heap: the children's collector then never walks
-            # (and so never copies) the pages of what they inherited; this process unfreezes.
-            gc.freeze()
-            try:
-                self._pool.submit(int).result()
-            finally:
-                gc.unfreeze()
+            self._pool = forked_pool(self.workers)
         return self
 
     def __exit__(self, *exc: object) -> None:

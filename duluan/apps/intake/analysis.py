@@ -15,7 +15,6 @@ clear, explainable fallback and says so (:data:`FALLBACK_NOTE`, ``Signal.extra["
 from __future__ import annotations
 
 import logging
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from duluan.analysis.dask_engine import PackedBatch, forked_pool, pack_documents, unpack_documents
 from duluan.analysis.pipeline import (
     DedupeFeaturesStep,
     Document,
@@ -191,6 +191,11 @@ def analyse_rows(rows: list[Mapping[str, Any]], model_dir: str | None = None) ->
 
     A row whose analysis fails comes back with ``error`` set; the batch never fails as a whole.
     """
+    docs, mode = _analyse_documents(rows, model_dir)
+    return _analyses(docs, mode)
+
+
+def _analyse_documents(rows: list[Mapping[str, Any]], model_dir: str | None) -> tuple[list[Document], str]:
     built = intake_pipeline(model_dir)
     docs = [
         Document(
@@ -198,7 +203,16 @@ def analyse_rows(rows: list[Mapping[str, Any]], model_dir: str | None = None) ->
         )
         for r in rows
     ]
-    docs = run_guarded(built.pipeline, docs)
+    return run_guarded(built.pipeline, docs), built.mode
+
+
+def _analyse_packed(rows: list[Mapping[str, Any]], model_dir: str | None) -> tuple[PackedBatch, str]:
+    """The task of a worker process: the analyses packed for the trip back (see PackedBatch)."""
+    docs, mode = _analyse_documents(rows, model_dir)
+    return pack_documents(docs, keep_normalised=True), mode
+
+
+def _analyses(docs: list[Document], mode: str) -> list[Analysis]:
     return [
         Analysis(
             key=d.id,
@@ -213,7 +227,7 @@ def analyse_rows(rows: list[Mapping[str, Any]], model_dir: str | None = None) ->
             terms=d.terms,
             term_codes=d.term_codes,
             error=d.error,
-            mode=built.mode,
+            mode=mode,
         )
         for d in docs
     ]
@@ -226,7 +240,9 @@ def analyse_parallel(
 
     At most ``2 * workers + 1`` batches are in flight, so memory stays bounded. Nothing is
     loaded and no process started until a batch has rows (a re-import of known rows analyses
-    nothing); with several workers the models are loaded in each worker, never here.
+    nothing). With several workers the models are loaded here once and the workers are forked
+    from this process (:func:`duluan.analysis.dask_engine.forked_pool`), so they start at once
+    and share the models' pages.
     """
     workers = max(1, workers)
     pool: ProcessPoolExecutor | None = None
@@ -239,14 +255,9 @@ def analyse_parallel(
                 pending.append((batch, analyse_rows(batch, model_dir)))
             else:
                 if pool is None:
-                    # Each worker loads the models itself: pages shared after a fork are copied
-                    # anyway as Python touches their reference counts, and this process, which
-                    # only writes, then holds no model at all.
-                    import multiprocessing
-
-                    ctx = multiprocessing.get_context("fork") if os.name == "posix" else None
-                    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-                pending.append((batch, pool.submit(analyse_rows, batch, model_dir)))
+                    intake_pipeline(model_dir)  # built here, inherited by the forked workers
+                    pool = forked_pool(workers)
+                pending.append((batch, pool.submit(_analyse_packed, batch, model_dir)))
             while pending and (len(pending) > 2 * workers or not hasattr(pending[0][1], "result")):
                 rows, out = pending.popleft()
                 yield rows, _result(out)
@@ -261,4 +272,7 @@ def analyse_parallel(
 def _result(out: Any) -> list[Analysis]:
     if out is None:
         return []
-    return out.result() if hasattr(out, "result") else out
+    if not hasattr(out, "result"):
+        return out
+    packed, mode = out.result()
+    return _analyses(unpack_documents(packed), mode)
