@@ -51,7 +51,7 @@ class _IssueAgg:
     sources: set[str]
     units: set[int]
     from_db: bool = False
-    representative: dict[str, float] | None = None  # vector of the signal the title comes from
+    representative: dict[str, float] | None = None  # profile of the signal the title comes from
 
 
 @dataclass
@@ -196,10 +196,8 @@ class ClusteringSession:
             doc = _cluster_doc(s, a)
             cid = clusterer.assign(doc)
             cluster_ids.append(cid)
-            # The vector assign() used: the document is already counted in the frequencies.
-            vector = clusterer.vectorise(doc.terms, doc.codes, learn=False)
             cluster = clusterer.get(cid)
-            moments.append((vector, dict(cluster.weights) if cluster is not None else {}))
+            moments.append((_profile(doc.terms), dict(cluster.weights) if cluster is not None else {}))
         if self.resumable:
             self._drop_changed(cluster_ids)
         self._ensure_issues(cluster_ids, signals)
@@ -288,8 +286,9 @@ class ClusteringSession:
     def _represent(self, signals, cluster_ids, moments) -> None:
         """Title each issue after its most representative signal (see :mod:`.titles`).
 
-        Signal by signal, in stream order: a signal nearer to its cluster's centroid (as the
-        centroid was just after it joined) than the issue's representative replaces it — the
+        Signal by signal, in stream order: a signal whose term profile (:func:`_profile`) is
+        nearer to its cluster's centroid (as the centroid was just after it joined) than the
+        issue's representative's replaces it — the
         same choices whether the stream came in one batch or one signal at a time. Titles an
         official gave are left alone.
         """
@@ -476,6 +475,22 @@ _UPDATED_FIELDS = (
     "search_key",
     "updated_at",
 )
+
+
+PROFILE_TERMS = 32
+
+
+def _profile(terms) -> dict[str, float]:
+    """A signal's strongest :data:`PROFILE_TERMS` term counts, scaled to unit length.
+
+    What :meth:`ClusteringSession._represent` compares with the centroid. Plain counts, not the
+    clusterer's TF-IDF vector: the centroid already weighs terms by rarity, and the counts do
+    not depend on the document frequencies of the moment, so a stored profile stays valid and
+    costs a few microseconds instead of a second vectorisation per signal.
+    """
+    top = sorted(terms.items(), key=lambda tw: -tw[1])[:PROFILE_TERMS]  # stable: ties keep text order
+    norm = math.sqrt(math.fsum([float(w) * w for _, w in top]))
+    return {t: float(w) / norm for t, w in top} if norm > 0 else {}
 
 
 def _dot(vector: dict[str, float], weights: dict[str, float]) -> float:

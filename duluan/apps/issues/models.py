@@ -31,7 +31,7 @@ class Issue(models.Model):
     hotness_components = models.JSONField(default=list, blank=True)
     forecast = models.JSONField(_("dự báo 7 ngày"), default=dict, blank=True)
     summary_terms = models.JSONField(default=list, blank=True)
-    # The TF-IDF vector of the signal the automatic title comes from (see issues.titles).
+    # The term profile of the signal the automatic title comes from (see issues.titles).
     title_vector = models.JSONField(default=dict, blank=True, editable=False)
     units = models.ManyToManyField("geo.AdminUnit", blank=True, related_name="issues")
     merged_into = models.ForeignKey(

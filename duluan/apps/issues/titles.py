@@ -2,8 +2,8 @@
 
 The clusterer's strongest terms ("ngập úng · vũ ninh · nước tràn · nhà dân") describe an issue
 but read like a keyword list. A person's own sentence reads better: the issue takes the title
-of the signal nearest to its cluster's centroid (cosine of the signal's TF-IDF vector with the
-centroid, see :mod:`duluan.apps.issues.clustering`), or that signal's first sentence when it
+of the signal nearest to its cluster's centroid (cosine of the signal's term counts with the
+TF-IDF centroid, see :mod:`duluan.apps.issues.clustering`), or that signal's first sentence when it
 has no title, shortened to :data:`TITLE_CHARS` at a word boundary. It is made from
 ``text_masked``, so e-mail addresses, phone numbers and links are already masked. A title an
 official gave (``title_confirmed``) is never replaced.
