@@ -1,8 +1,12 @@
-"""Test helpers: seed just the agencies and officials a test needs (the full demo tree is slow)."""
+"""Test helpers: seed just the officials a test needs (the full demo tree is slow), and run an app's
+authorisation matrix (every URL × every role)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from django.http import HttpResponse
+from django.test import Client
 
 from .models import Agency, User
 from .services import agency_upsert, user_upsert
@@ -31,3 +35,33 @@ def seed_officials(
             first_name=username,
         )
     return {u.username: u for u in User.objects.select_related("agency")}
+
+
+# -- authorisation matrices ------------------------------------------------------------------------
+LOGIN = 302  # a visitor is sent to the login page
+
+
+def authorization_matrix_check(
+    *,
+    user: User | None,
+    matrix: Mapping[str, Sequence[int]],
+    column: int,
+    request: Callable[[Client, str], HttpResponse],
+) -> tuple[dict[str, HttpResponse], dict[str, tuple[int, int]]]:
+    """Request every key of an app's ``matrix`` as ``user`` (``None``: a visitor) and compare each
+    status with ``matrix[key][column]`` (the user's role column).
+
+    ``request(client, key)`` performs the request for ``key`` on fresh data. Returns the responses
+    by key and the mismatches ``{key: (got, expected)}``, all of them, so one failing run shows the
+    whole row of a role.
+    """
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    got = {key: request(client, key) for key in matrix}
+    wrong = {
+        key: (response.status_code, matrix[key][column])
+        for key, response in got.items()
+        if response.status_code != matrix[key][column]
+    }
+    return got, wrong
