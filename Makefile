@@ -80,7 +80,7 @@ bench-quick: venv sysdeps models
 	$(PY) bench/bench_import.py --rows 5000
 	@url=$$(bash scripts/pg-throwaway.sh start $(BENCH_PG_DIR) $(BENCH_PG_PORT)); \
 	trap 'bash scripts/pg-throwaway.sh stop $(BENCH_PG_DIR)' EXIT; \
-	DATABASE_URL=$$url $(PY) bench/bench_dashboard.py --signals 20000 --issues 1000 --seconds 10
+	DATABASE_URL=$$url $(PY) bench/bench_dashboard.py --signals 20000 --issues 1000 --seconds 10 --open311-seconds 10
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -125,6 +125,9 @@ def generate(n_signals: int, n_issues: int, seed: int = 7) -> None:
                     "",
                     "{}",
                     "",
+                    "{}",  # channel_counts, unit_counts: filled by issues_update_mix below
+                    "{}",
+                    "{}",  # title_vector
                 ]
             )
             + "\n"
@@ -135,7 +138,8 @@ def generate(n_signals: int, n_issues: int, seed: int = 7) -> None:
         with cur.connection.cursor().copy(
             "COPY issues_issue (title, title_confirmed, cluster_key, topic, signal_count, negative_share, "
             "intensity, source_count, place_count, hotness, hotness_level, hotness_components, forecast, "
-            "summary_terms, search_key, updated_at, channels, sentiment_counts, dominant_sentiment) "
+            "summary_terms, search_key, updated_at, channels, sentiment_counts, dominant_sentiment, "
+            "channel_counts, unit_counts, title_vector) "
             "FROM STDIN"
         ) as copy:
             copy.write(buf.getvalue())
@@ -240,9 +244,8 @@ def session_cookie(username: str) -> str:
     return s.session_key
 
 
-def load_test(users: int, seconds: float, port: int, workers: int, think: float) -> None:
-    from duluan.apps.issues.models import Issue
-
+def start_servers(port: int, workers: int) -> tuple[list[subprocess.Popen], list[str]]:
+    """Start ``workers`` web servers on ports ``port``… and wait until each answers."""
     env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     # One `runserver` process per worker (threaded): gunicorn is not a dependency of the platform,
     # so N processes on N ports stand in for N web workers behind a balancer.
@@ -257,14 +260,44 @@ def load_test(users: int, seconds: float, port: int, workers: int, think: float)
         for w in range(workers)
     ]
     bases = [f"http://127.0.0.1:{port + w}" for w in range(workers)]
+    for base in bases:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(base + "/accounts/login/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+    return servers, bases
+
+
+def stop_servers(servers: list[subprocess.Popen]) -> None:
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def print_latencies(timings: dict[str, list[float]], errors: list[str]) -> None:
+    """Print p50/p95/max/mean per kind of request and over all of them."""
+
+    def pct(xs, q):
+        xs = sorted(xs)
+        return 1000 * xs[min(len(xs) - 1, int(q * len(xs)))]
+
+    everything = [x for xs in timings.values() for x in xs]
+    for kind, xs in [*sorted(timings.items()), ("all", everything)]:
+        if xs:
+            say(
+                f"  {kind:9s} n={len(xs):5d}  p50={pct(xs, 0.5):6.0f} ms  p95={pct(xs, 0.95):6.0f} ms  "
+                f"max={1000 * max(xs):6.0f} ms  mean={1000 * statistics.mean(xs):6.0f} ms"
+            )
+    say(f"  errors: {len(errors)}" + (f" e.g. {errors[0]}" if errors else ""))
+
+
+def load_test(users: int, seconds: float, port: int, workers: int, think: float) -> None:
+    from duluan.apps.issues.models import Issue
+
+    servers, bases = start_servers(port, workers)
     try:
-        for base in bases:
-            for _ in range(120):
-                try:
-                    urllib.request.urlopen(base + "/accounts/login/", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.5)
         cookie = session_cookie("phantich")
         hot = list(
             Issue.objects.filter(merged_into__isnull=True)
@@ -324,26 +357,83 @@ def load_test(users: int, seconds: float, port: int, workers: int, think: float)
             t.join()
         wall = time.perf_counter() - t0
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
-
-    def pct(xs, q):
-        xs = sorted(xs)
-        return 1000 * xs[min(len(xs) - 1, int(q * len(xs)))]
-
-    everything = [x for xs in timings.values() for x in xs]
+        stop_servers(servers)
     say(
         f"load: {users} concurrent users (threaded urllib client, think time {think:g} s ±50 %), "
-        f"{workers} runserver process(es), {wall:.0f} s, {len(everything)} requests"
+        f"{workers} runserver process(es), {wall:.0f} s, {sum(map(len, timings.values()))} requests"
     )
-    for kind, xs in [*sorted(timings.items()), ("all", everything)]:
-        if xs:
-            say(
-                f"  {kind:9s} n={len(xs):5d}  p50={pct(xs, 0.5):6.0f} ms  p95={pct(xs, 0.95):6.0f} ms  "
-                f"max={1000 * max(xs):6.0f} ms  mean={1000 * statistics.mean(xs):6.0f} ms"
-            )
-    say(f"  errors: {len(errors)}" + (f" e.g. {errors[0]}" if errors else ""))
+    print_latencies(timings, errors)
+
+
+def open311_test(clients: int, seconds: float, port: int, workers: int) -> None:
+    """``clients`` concurrent Open311 clients POST new requests back to back; print latencies.
+
+    Each request is a distinct report (a topic's words, a running number, a point in Bắc Ninh),
+    so every POST is analysed, stored, clustered and answered with its service request id, as a
+    citizen's app would see it. The demo API key is created if missing.
+    """
+    import urllib.parse
+
+    from duluan.apps.intake.demo import _api_client
+
+    key = _api_client()
+    servers, bases = start_servers(port, workers)
+    timings: dict[str, list[float]] = {}
+    errors: list[str] = []
+    lock = threading.Lock()
+    codes = list(TOPIC_WORDS)
+    try:
+        for base in bases:  # warm up: models load on the first analysed request
+            urllib.request.urlopen(base + "/open311/v2/services.json", timeout=120).read()
+        stop = time.perf_counter() + seconds
+
+        def client(n: int) -> None:
+            rng = random.Random(1000 + n)
+            base = bases[n % len(bases)]
+            i = 0
+            while time.perf_counter() < stop:
+                i += 1
+                code = rng.choice(codes)
+                body = urllib.parse.urlencode(
+                    {
+                        "api_key": key,
+                        "service_code": code,
+                        "lat": f"{21.0 + rng.random() * 0.4:.5f}",
+                        "long": f"{105.9 + rng.random() * 0.4:.5f}",
+                        "description": f"{TOPIC_WORDS[code]} — phản ánh số {n}-{i} của người dân, "
+                        f"đề nghị chính quyền xem xét giải quyết sớm ({rng.randrange(10**6)}).",
+                    }
+                ).encode()
+                t = time.perf_counter()
+                try:
+                    url = base + "/open311/v2/requests.json"
+                    with urllib.request.urlopen(url, data=body, timeout=30) as r:
+                        r.read()
+                        ok = r.status in (200, 201)
+                except Exception as exc:
+                    ok = False
+                    with lock:
+                        errors.append(str(exc))
+                took = time.perf_counter() - t
+                if ok:
+                    with lock:
+                        timings.setdefault("post", []).append(took)
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - t0
+    finally:
+        stop_servers(servers)
+    posts = len(timings.get("post", []))
+    say(
+        f"open311: {clients} concurrent clients POSTing back to back, {workers} runserver process(es), "
+        f"{wall:.0f} s, {posts} requests created ({posts / wall:.1f}/s)"
+    )
+    print_latencies(timings, errors)
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -355,23 +445,10 @@ def _peak_rss_mb(pid: int) -> float:
 
 def export_test(port: int) -> None:
     """Download every signal as CSV, then as XLSX, from a fresh server; print time, size, peak RSS."""
-    env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     for fmt in ("csv", "xlsx"):
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
+        servers, (base,) = start_servers(port, 1)
+        server = servers[0]
         try:
-            for _ in range(120):
-                try:
-                    urllib.request.urlopen(base + "/accounts/login/", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.5)
             opener = urllib.request.build_opener()
             opener.addheaders = [("Cookie", f"sessionid={session_cookie('phantich')}")]
             opener.open(base + "/issues/", timeout=60).read()
@@ -394,8 +471,7 @@ def export_test(port: int) -> None:
                 f"server peak RSS {before:.0f} MB before, {after:.0f} MB after"
             )
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            stop_servers(servers)
 
 
 def main() -> int:
@@ -412,6 +488,10 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between a user's requests (s)")
     parser.add_argument("--reuse", action="store_true", help="keep the rows already generated")
     parser.add_argument("--export", action="store_true", help="also time full CSV and XLSX exports")
+    parser.add_argument(
+        "--open311", type=int, default=20, metavar="CLIENTS", help="concurrent Open311 POST clients (0: skip)"
+    )
+    parser.add_argument("--open311-seconds", type=float, default=30)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         say("This benchmark needs PostgreSQL: DATABASE_URL=postgres://… (scripts/pg-throwaway.sh)")
@@ -441,6 +521,8 @@ def main() -> int:
     say(f"rows: {Signal.objects.count():,} signals")
     if args.seconds > 0:
         load_test(args.users, args.seconds, args.port, args.workers, args.think)
+    if args.open311 and args.open311_seconds > 0:
+        open311_test(args.open311, args.open311_seconds, args.port + 50, args.workers)
     if args.export:
         export_test(args.port + 100)
     return 0
