@@ -383,8 +383,17 @@ def open311_test(clients: int, seconds: float, port: int, workers: int) -> None:
     lock = threading.Lock()
     codes = list(TOPIC_WORDS)
     try:
-        for base in bases:  # warm up: models load on the first analysed request
-            urllib.request.urlopen(base + "/open311/v2/services.json", timeout=120).read()
+        for n, base in enumerate(bases):  # warm up: each server loads the models on its first report
+            body = urllib.parse.urlencode(
+                {
+                    "api_key": key,
+                    "service_code": codes[0],
+                    "lat": "21.2",
+                    "long": "106.1",
+                    "description": f"{TOPIC_WORDS[codes[0]]} — khởi động máy chủ {n}",
+                }
+            ).encode()
+            urllib.request.urlopen(base + "/open311/v2/requests.json", data=body, timeout=300).read()
         stop = time.perf_counter() + seconds
 
         def client(n: int) -> None:
