@@ -97,11 +97,7 @@ class SurveyLinkAdmin(admin.ModelAdmin):
             campaign=d["campaign"],
             round_=d["round"],
             actor=request.user,
-            awareness_item=d["awareness_item"],
-            awareness_value=d["awareness_value"],
-            support_item=d["support_item"],
-            support_min=d["support_min"],
-            support_max=d["support_max"],
+            **{k: d[k] for k in services.SURVEY_LINK_QUESTIONS},
             request=request,
         )
         obj.pk = link.pk

@@ -849,6 +849,9 @@ def note_acknowledge(*, note: OrientationNote, actor, request=None) -> Acknowled
 
 # -- survey rounds measuring a campaign ----------------------------------------------------------
 
+# which questions of the round measure the campaign, and how (the fields survey_link_set takes)
+SURVEY_LINK_QUESTIONS = ("awareness_item", "awareness_value", "support_item", "support_min", "support_max")
+
 
 def survey_link_snapshot(link: SurveyLink) -> dict:
     return {

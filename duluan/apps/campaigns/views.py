@@ -53,6 +53,28 @@ def index(request):
     )
 
 
+def _campaign_fields(cleaned_data: dict, extra_units=()) -> dict:
+    """The campaign's fields from a valid CampaignForm, as campaign_create and campaign_update take
+    them; ``extra_units`` are target units the form does not show but that stay targeted."""
+    d = cleaned_data
+    return {
+        "title": d["title"],
+        "theme": d["theme"],
+        "objectives": d["objectives"],
+        "key_messages": d["key_messages"],
+        "audiences": d["audiences"],
+        "topic_codes": d["topic_codes"],
+        "keywords": d["keywords"],
+        "target_units": [*d["communes"], *d["pre2025_codes"], *extra_units],
+        "channels": d["channels"],
+        "start_on": d["start_on"],
+        "end_on": d["end_on"],
+        "lead_agency": d["lead_agency"],
+        "partner_agencies": d["partner_agencies"],
+        "plan_item": d.get("plan_item"),
+    }
+
+
 @official_required
 def campaign_create(request):
     user = request.user
@@ -62,25 +84,9 @@ def campaign_create(request):
     form = CampaignForm(request.POST or None, agencies=agencies)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
             campaign = services.campaign_create(
-                actor=user,
-                title=d["title"],
-                theme=d["theme"],
-                objectives=d["objectives"],
-                key_messages=d["key_messages"],
-                audiences=d["audiences"],
-                topic_codes=d["topic_codes"],
-                keywords=d["keywords"],
-                target_units=[*d["communes"], *d["pre2025_codes"]],
-                channels=d["channels"],
-                start_on=d["start_on"],
-                end_on=d["end_on"],
-                lead_agency=d["lead_agency"],
-                partner_agencies=d["partner_agencies"],
-                plan_item=d.get("plan_item"),
-                request=request,
+                actor=user, **_campaign_fields(form.cleaned_data), request=request
             )
         except ValidationError as exc:
             errors = _errors(exc)
@@ -122,7 +128,6 @@ def campaign_edit(request, pk: int):
     form = CampaignForm(request.POST or None, agencies=agencies, initial=_campaign_initial(campaign))
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         # places the form cannot show (2025 units other than the province's communes) are kept
         shown = form.fields["communes"].queryset
         kept = [
@@ -134,20 +139,7 @@ def campaign_edit(request, pk: int):
             services.campaign_update(
                 campaign=campaign,
                 actor=user,
-                title=d["title"],
-                theme=d["theme"],
-                objectives=d["objectives"],
-                key_messages=d["key_messages"],
-                audiences=d["audiences"],
-                topic_codes=d["topic_codes"],
-                keywords=d["keywords"],
-                target_units=[*d["communes"], *d["pre2025_codes"], *kept],
-                channels=d["channels"],
-                start_on=d["start_on"],
-                end_on=d["end_on"],
-                lead_agency=d["lead_agency"],
-                partner_agencies=d["partner_agencies"],
-                plan_item=d.get("plan_item"),
+                **_campaign_fields(form.cleaned_data, extra_units=kept),
                 request=request,
             )
         except ValidationError as exc:
@@ -218,6 +210,24 @@ def campaign_docx(request, pk: int):
     return response
 
 
+def _output_fields(cleaned_data: dict) -> dict:
+    """The output's fields from a valid OutputForm, as output_create and output_update take them
+    (not delivered: no delivery day; no planned quantity: 1)."""
+    d = cleaned_data
+    return {
+        "channel": d["channel"],
+        "kind": d["kind"],
+        "title": d["title"],
+        "planned_on": d["planned_on"],
+        "planned_quantity": d["planned_quantity"] if d["planned_quantity"] is not None else 1,
+        "delivered_on": d["delivered_on"] if d["delivered"] else None,
+        "delivered_quantity": d["delivered_quantity"],
+        "attendance": d["attendance"],
+        "reach": d["reach"],
+        "note": d["note"],
+    }
+
+
 @official_required
 def output_create(request, pk: int):
     user = request.user
@@ -235,24 +245,14 @@ def output_create(request, pk: int):
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        delivered_on = d["delivered_on"] if d["delivered"] else None
-        if d["delivered"] and delivered_on is None:
+        if d["delivered"] and d["delivered_on"] is None:
             errors = [_("Cần nhập ngày thực hiện.")]
         else:
             try:
                 services.output_create(
                     campaign=campaign,
                     actor=user,
-                    channel=d["channel"],
-                    kind=d["kind"],
-                    title=d["title"],
-                    planned_on=d["planned_on"],
-                    planned_quantity=d["planned_quantity"] if d["planned_quantity"] is not None else 1,
-                    delivered_on=delivered_on,
-                    delivered_quantity=d["delivered_quantity"],
-                    attendance=d["attendance"],
-                    reach=d["reach"],
-                    note=d["note"],
+                    **_output_fields(d),
                     evidence_url=d["evidence_url"],
                     evidence_file=d["evidence_file"],
                     request=request,
@@ -291,26 +291,16 @@ def output_edit(request, pk: int):
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        delivered_on = d["delivered_on"] if d["delivered"] else None
-        if d["delivered"] and delivered_on is None:
+        if d["delivered"] and d["delivered_on"] is None:
             errors = [services.ERROR_DELIVERED_NO_DAY]
         else:
             try:
                 services.output_update(
                     output=output,
                     actor=user,
-                    channel=d["channel"],
-                    kind=d["kind"],
-                    title=d["title"],
-                    planned_on=d["planned_on"],
-                    planned_quantity=d["planned_quantity"] if d["planned_quantity"] is not None else 1,
-                    delivered_on=delivered_on,
-                    delivered_quantity=d["delivered_quantity"],
-                    attendance=d["attendance"],
-                    reach=d["reach"],
+                    **_output_fields(d),
                     unit=output.unit,
                     agency=output.agency,
-                    note=d["note"],
                     request=request,
                 )
             except ValidationError as exc:
@@ -411,11 +401,7 @@ def campaign_surveys(request, pk: int):
                 campaign=campaign,
                 round_=d["round"],
                 actor=user,
-                awareness_item=d["awareness_item"],
-                awareness_value=d["awareness_value"],
-                support_item=d["support_item"],
-                support_min=d["support_min"],
-                support_max=d["support_max"],
+                **{k: d[k] for k in services.SURVEY_LINK_QUESTIONS},
                 request=request,
             )
         except ValidationError as exc:
