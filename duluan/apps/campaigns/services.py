@@ -111,9 +111,23 @@ def campaign_snapshot(c: Campaign) -> dict:
 
 
 def _campaign_values(
-    *, title, theme, objectives, key_messages, audiences, topic_codes, keywords, start_on, end_on
-) -> tuple[dict, list[str]]:
-    """The campaign's own fields, cleaned (NFC), and the reasons they cannot be saved."""
+    *,
+    campaign: Campaign | None = None,
+    title,
+    theme,
+    objectives,
+    key_messages,
+    audiences,
+    topic_codes,
+    keywords,
+    start_on,
+    end_on,
+) -> dict:
+    """The campaign's own fields, cleaned (NFC), for creating one or changing ``campaign``.
+
+    Raises ValidationError with every reason they cannot be saved; a changed campaign's outputs
+    must stay inside its period (a planned day outside the new period, or a delivery before the
+    new start, is refused)."""
     from duluan.analysis.taxonomy import load_taxonomy
 
     title, theme = nfc(title), nfc(theme)
@@ -141,7 +155,20 @@ def _campaign_values(
         "start_on": start_on,
         "end_on": end_on,
     }
-    return values, errors
+    if campaign is not None and start_on and end_on and not errors:
+        outside = campaign.outputs.exclude(planned_on__range=(start_on, end_on)).count()
+        early = campaign.outputs.filter(delivered_on__lt=start_on).count()
+        if outside:
+            errors.append(
+                ERROR_OUTPUTS_OUTSIDE.format(
+                    n=outside, start=f"{start_on:%d/%m/%Y}", end=f"{end_on:%d/%m/%Y}"
+                )
+            )
+        if early:
+            errors.append(ERROR_DELIVERED_BEFORE_NEW_START.format(n=early, start=f"{start_on:%d/%m/%Y}"))
+    if errors:
+        raise ValidationError(errors)
+    return values
 
 
 def campaign_create(
@@ -166,7 +193,7 @@ def campaign_create(
     """Create a campaign; its theme (topic codes + keywords) is what its effect is measured on."""
     if actor is not None and not permissions.can_create_campaigns(actor):
         raise PermissionDenied(ERROR_NOT_CREATOR)
-    values, errors = _campaign_values(
+    values = _campaign_values(
         title=title,
         theme=theme,
         objectives=objectives,
@@ -177,8 +204,6 @@ def campaign_create(
         start_on=start_on,
         end_on=end_on,
     )
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         campaign = Campaign.objects.create(
             **values,
@@ -223,7 +248,8 @@ def campaign_update(
     period (a planned day outside the new period, or a delivery before the new start, is refused)."""
     if actor is not None and not permissions.can_edit_campaign(actor, campaign):
         raise PermissionDenied(ERROR_NOT_EDITOR)
-    values, errors = _campaign_values(
+    values = _campaign_values(
+        campaign=campaign,
         title=title,
         theme=theme,
         objectives=objectives,
@@ -234,19 +260,6 @@ def campaign_update(
         start_on=start_on,
         end_on=end_on,
     )
-    if start_on and end_on and not errors:
-        outside = campaign.outputs.exclude(planned_on__range=(start_on, end_on)).count()
-        early = campaign.outputs.filter(delivered_on__lt=start_on).count()
-        if outside:
-            errors.append(
-                ERROR_OUTPUTS_OUTSIDE.format(
-                    n=outside, start=f"{start_on:%d/%m/%Y}", end=f"{end_on:%d/%m/%Y}"
-                )
-            )
-        if early:
-            errors.append(ERROR_DELIVERED_BEFORE_NEW_START.format(n=early, start=f"{start_on:%d/%m/%Y}"))
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().select_related("lead_agency").get(pk=campaign.pk)
         before = campaign_snapshot(locked)
@@ -307,7 +320,7 @@ def output_snapshot(o: Output) -> dict:
     }
 
 
-def _output_errors(
+def _output_values(
     *,
     campaign: Campaign,
     channel: Channel | None,
@@ -319,12 +332,20 @@ def _output_errors(
     delivered_quantity: int | None,
     attendance: int | None,
     reach: int | None,
-    today: date,
+    unit: AdminUnit | None,
+    agency: Agency | None,
+    note: str,
+    today: date | None,
     current_channel: Channel | None = None,
-) -> tuple[list[str], int | None]:
-    """Why an output cannot be saved, and its delivered quantity (the planned one by default).
+    evidence_url: str = "",
+) -> dict:
+    """The output's fields, cleaned (NFC), for recording one or correcting one; delivered (with
+    ``delivered_on``) its quantity is the planned one by default.
 
-    A channel no longer in use is refused, except the one the output already has."""
+    Raises ValidationError with every reason it cannot be saved. A channel no longer in use is
+    refused, except ``current_channel``, the one the output already has."""
+    today = today or timezone.localdate()
+    title = nfc(title)
     errors = []
     if channel is None:
         errors.append(ERROR_NO_CHANNEL)
@@ -354,7 +375,26 @@ def _output_errors(
             delivered_quantity = planned_quantity
         if delivered_quantity is not None and delivered_quantity == 0:
             errors.append(ERROR_DELIVERED_ZERO)
-    return errors, delivered_quantity
+    if evidence_url and not evidence_url.lower().startswith(("http://", "https://")):
+        errors.append(ERROR_EVIDENCE_URL)
+    if errors:
+        raise ValidationError(errors)
+    delivered = delivered_on is not None
+    return {
+        "channel": channel,
+        "kind": kind,
+        "title": title[:300],
+        "planned_on": planned_on,
+        "planned_quantity": planned_quantity,
+        "status": OutputStatus.DELIVERED if delivered else OutputStatus.PLANNED,
+        "delivered_on": delivered_on,
+        "delivered_quantity": delivered_quantity if delivered else None,
+        "attendance": attendance,
+        "reach": reach,
+        "unit": unit,
+        "agency": agency,
+        "note": nfc(note),
+    }
 
 
 def output_create(
@@ -381,9 +421,7 @@ def output_create(
     """Plan an output, or record one already delivered (``delivered_on`` given), with evidence."""
     if actor is not None and not permissions.can_record_outputs(actor, campaign):
         raise PermissionDenied(ERROR_NOT_RECORDER)
-    today = today or timezone.localdate()
-    title = nfc(title)
-    errors, delivered_quantity = _output_errors(
+    values = _output_values(
         campaign=campaign,
         channel=channel,
         kind=kind,
@@ -394,29 +432,17 @@ def output_create(
         delivered_quantity=delivered_quantity,
         attendance=attendance,
         reach=reach,
+        unit=unit,
+        agency=agency,
+        note=note,
         today=today,
+        evidence_url=evidence_url,
     )
-    if evidence_url and not evidence_url.lower().startswith(("http://", "https://")):
-        errors.append(ERROR_EVIDENCE_URL)
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         delivered = delivered_on is not None
         output = Output.objects.create(
             campaign=campaign,
-            channel=channel,
-            kind=kind,
-            title=title[:300],
-            planned_on=planned_on,
-            planned_quantity=planned_quantity,
-            status=OutputStatus.DELIVERED if delivered else OutputStatus.PLANNED,
-            delivered_on=delivered_on,
-            delivered_quantity=delivered_quantity if delivered else None,
-            attendance=attendance,
-            reach=reach,
-            unit=unit,
-            agency=agency,
-            note=nfc(note),
+            **values,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             delivered_by=actor if delivered and getattr(actor, "is_authenticated", False) else None,
         )
@@ -458,11 +484,9 @@ def output_update(
     campaign = output.campaign
     if actor is not None and not permissions.can_record_outputs(actor, campaign):
         raise PermissionDenied(ERROR_NOT_RECORDER)
-    today = today or timezone.localdate()
-    title = nfc(title)
     if planned_quantity is None:
         planned_quantity = 1
-    errors, delivered_quantity = _output_errors(
+    values = _output_values(
         campaign=campaign,
         channel=channel,
         kind=kind,
@@ -473,31 +497,17 @@ def output_update(
         delivered_quantity=delivered_quantity,
         attendance=attendance,
         reach=reach,
+        unit=unit,
+        agency=agency,
+        note=note,
         today=today,
         current_channel=output.channel,
     )
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         locked = Output.objects.select_for_update().select_related("channel").get(pk=output.pk)
         before = output_snapshot(locked)
         delivered = delivered_on is not None
         was_delivered = locked.status == OutputStatus.DELIVERED
-        values = {
-            "channel": channel,
-            "kind": kind,
-            "title": title[:300],
-            "planned_on": planned_on,
-            "planned_quantity": planned_quantity,
-            "status": OutputStatus.DELIVERED if delivered else OutputStatus.PLANNED,
-            "delivered_on": delivered_on,
-            "delivered_quantity": delivered_quantity if delivered else None,
-            "attendance": attendance,
-            "reach": reach,
-            "unit": unit,
-            "agency": agency,
-            "note": nfc(note),
-        }
         if delivered and not was_delivered:
             values["delivered_by"] = actor if getattr(actor, "is_authenticated", False) else None
         elif not delivered:
