@@ -21,12 +21,15 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 from sklearn.model_selection import train_test_split
+from sklearn.naive_bayes import MultinomialNB
 from sklearn.svm import LinearSVC
 
 from duluan.analysis.features import NgramFeaturizer
 from duluan.analysis.model_io import ModelFileError, load_model, save_model
 
 _BATCH = 8192
+# Weights of the naive Bayes view tried on the calibration split (0 = the SVM alone).
+_NB_WEIGHTS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5)
 
 
 class LinearTextClassifier:
@@ -45,6 +48,12 @@ class LinearTextClassifier:
             SVM is then refitted on all rows. ``0`` skips calibration (temperature 1).
         random_state: Seed of the held-out split.
         top_terms: How many explaining terms :meth:`explain` returns per text.
+        nb_blend: Also fit a multinomial naive Bayes on the same TF-IDF rows and add its
+            (class-centred) log-probabilities to the SVM margins with the weight that gives the
+            least log-loss on the calibration split (see :meth:`fit`). Both are linear in the
+            same features, so the blend is folded into one weight matrix: prediction costs
+            nothing more.
+        nb_alpha: Additive smoothing of that naive Bayes.
     """
 
     def __init__(
@@ -60,6 +69,8 @@ class LinearTextClassifier:
         calibration_fraction: float = 0.1,
         random_state: int = 0,
         top_terms: int = 5,
+        nb_blend: bool = False,
+        nb_alpha: float = 0.01,
     ) -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -72,6 +83,8 @@ class LinearTextClassifier:
         self.calibration_fraction = calibration_fraction
         self.random_state = random_state
         self.top_terms = top_terms
+        self.nb_blend = nb_blend
+        self.nb_alpha = nb_alpha
 
     def fit(
         self, texts: Sequence[str], labels: Sequence[str], sample_weight: Sequence[float] | None = None
@@ -106,18 +119,43 @@ class LinearTextClassifier:
         )
         x = self.featurizer_.fit_transform(texts)
         self.temperature_ = 1.0
+        self.nb_weight_ = 0.0
         if self._can_calibrate(y):
             idx = np.arange(y.size)
             tr, ho = train_test_split(
                 idx, test_size=self.calibration_fraction, random_state=self.random_state, stratify=y
             )
-            svm = self._fit_svm(x[tr], y[tr], None if weights is None else weights[tr])
+            w_tr = None if weights is None else weights[tr]
+            svm = self._fit_svm(x[tr], y[tr], w_tr)
             margins = self._margins(svm, x[ho])
             target = np.searchsorted(self.classes_, y[ho])
-            self.temperature_ = _fit_temperature(margins, target)
+            if self.nb_blend:
+                nb_scores = x[ho] @ self._fit_nb(x[tr], y[tr], w_tr)
+                # Choose the view's weight and the temperature together, by held-out log-loss.
+                fits = [
+                    (w, *_fit_temperature(margins + w * nb_scores, target, loss=True)) for w in _NB_WEIGHTS
+                ]
+                self.nb_weight_, self.temperature_, _ = min(fits, key=lambda f: f[2])
+            else:
+                self.temperature_, _ = _fit_temperature(margins, target, loss=True)
         svm = self._fit_svm(x, y, weights)
         self._store(svm)
+        if self.nb_weight_:
+            self.coef_ += np.float32(self.nb_weight_) * self._fit_nb(x, y, weights)
         return self
+
+    def _fit_nb(self, x, y, weights) -> np.ndarray:
+        """Return ``(n_features, n_classes)`` naive Bayes log-probabilities, centred per feature.
+
+        Centring subtracts the same amount from every class's score of a row, so it changes
+        neither the decision nor the softmax; it keeps the weights signed like an SVM's, so that
+        explanations still name the terms that speak *for* a class.
+        """
+        nb = MultinomialNB(alpha=self.nb_alpha).fit(x, y, sample_weight=weights)
+        logp = np.zeros((self.classes_.size, x.shape[1]), dtype=np.float64)
+        logp[np.searchsorted(self.classes_, nb.classes_)] = nb.feature_log_prob_
+        logp -= logp.mean(axis=0)
+        return np.ascontiguousarray(logp.T, dtype=np.float32)
 
     def _can_calibrate(self, y: np.ndarray) -> bool:
         if self.calibration_fraction <= 0:
@@ -227,15 +265,18 @@ class LinearTextClassifier:
         return out
 
 
-def _fit_temperature(margins: np.ndarray, target: np.ndarray) -> float:
-    """Return the softmax temperature (a multiplier of the margins) of least log-loss."""
+def _fit_temperature(margins: np.ndarray, target: np.ndarray, loss: bool = False):
+    """Return the softmax temperature (a multiplier of the margins) of least log-loss.
+
+    With ``loss=True``, return ``(temperature, that log-loss)``.
+    """
 
     def nll(log_t: float) -> float:
         logp = log_softmax(margins * np.exp(log_t), axis=1)
         return float(-logp[np.arange(target.size), target].mean())
 
     best = minimize_scalar(nll, bounds=(-3.0, 4.0), method="bounded")
-    return float(np.exp(best.x))
+    return (float(np.exp(best.x)), float(best.fun)) if loss else float(np.exp(best.x))
 
 
 class SavedModel:

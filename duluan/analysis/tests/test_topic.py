@@ -183,3 +183,20 @@ def test_government_model_bootstraps_every_topic_and_learns_confirmations():
     )
     assert preds[0].label == "health"
     assert preds[1].label in {"corruption", "security_order"}
+
+
+def test_naive_bayes_blend_is_chosen_on_held_out_rows_and_keeps_explanations():
+    # given toy complaints repeated so a calibration split exists, with and without the blend
+    texts, labels = map(list, zip(*(TOY * 5), strict=True))
+    blended = TopicClassifier(min_count=1, calibration_fraction=0.3).fit(texts, labels)
+    plain = TopicClassifier(min_count=1, calibration_fraction=0.3, nb_blend=False).fit(texts, labels)
+    # when both classify an unseen flood complaint
+    [pred] = blended.predict([FLOOD])
+    # then the blend weight is one of the tried weights (none without the blend), the decision
+    # holds, and the explaining terms are still words of the text that pushed towards it
+    from duluan.analysis.linear_text import _NB_WEIGHTS
+
+    assert blended.nb_weight_ in _NB_WEIGHTS and plain.nb_weight_ == 0.0
+    assert pred.label == plain.predict([FLOOD])[0].label == "flood"
+    assert pred.terms and all(w > 0 and term in FLOOD.lower() for term, w in pred.terms)
+    assert np.allclose(blended.predict_proba([FLOOD, ""]).sum(axis=1), 1.0)
