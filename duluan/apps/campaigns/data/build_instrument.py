@@ -1,8 +1,8 @@
 """Build ``nhan_biet_hop_nhat.xlsx``, the campaign questionnaire on awareness and support of the 2025
 merger of Bắc Giang into Bắc Ninh and the commune reorganisation, from the data below.
 
-The workbook is generated (as the surveys app's SIPAS questionnaire is) so that a change is a
-reviewable diff of this file. It is imported with the surveys app's own service
+The workbook is generated with the surveys app's XLSForm writer (as its SIPAS questionnaire is)
+so that a change is a reviewable diff of this file. It is imported with the surveys app's own service
 (``surveys.services.instrument_import``) and asked in a survey round like any other instrument;
 a campaign is then linked to the round naming the awareness and support questions.
 
@@ -11,33 +11,16 @@ Run: ``.venv/bin/python duluan/apps/campaigns/data/build_instrument.py`` (writes
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-import xlsxwriter
+from duluan.apps.surveys.xlsform_writer import SURVEY_COLUMNS, q, write_xlsform
 
 OUT = Path(__file__).with_name("nhan_biet_hop_nhat.xlsx")
 SUPPORT = "ung_ho5"
 AWARE = "${biet_hop_nhat} = 'co'"
 
-HEADER = [
-    "type",
-    "name",
-    "label",
-    "hint",
-    "required",
-    "relevant",
-    "constraint",
-    "constraint_message",
-    "appearance",
-]
-
-
-def q(
-    type_, name, label="", *, hint="", required="yes", relevant="", constraint="", message="", appearance=""
-):
-    return (type_, name, label, hint, required, relevant, constraint, message, appearance)
-
+# the questionnaire calculates nothing: no calculation column
+COLUMNS = [c for c in SURVEY_COLUMNS if c != "calculation"]
 
 SURVEY = [
     q("start", "start", required=""),
@@ -132,23 +115,7 @@ SETTINGS = {
 
 
 def build(path: Path = OUT) -> Path:
-    workbook = xlsxwriter.Workbook(str(path))
-    # a fixed date keeps the file byte-identical when rebuilt from unchanged data
-    workbook.set_properties({"created": dt.datetime(2026, 1, 1), "author": "Dư Luận"})
-    bold = workbook.add_format({"bold": True})
-    sheet = workbook.add_worksheet("survey")
-    sheet.write_row(0, 0, HEADER, bold)
-    for i, row in enumerate(SURVEY, start=1):
-        sheet.write_row(i, 0, row)
-    choices = workbook.add_worksheet("choices")
-    choices.write_row(0, 0, ["list_name", "name", "label"], bold)
-    for i, row in enumerate(CHOICES, start=1):
-        choices.write_row(i, 0, row)
-    settings = workbook.add_worksheet("settings")
-    settings.write_row(0, 0, list(SETTINGS), bold)
-    settings.write_row(1, 0, list(SETTINGS.values()))
-    workbook.close()
-    return path
+    return write_xlsform(path, survey=SURVEY, choices=CHOICES, settings=SETTINGS, columns=COLUMNS)
 
 
 if __name__ == "__main__":

@@ -10,41 +10,21 @@ Run: ``.venv/bin/python duluan/apps/surveys/data/build_instrument.py`` (writes n
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-import xlsxwriter
+from duluan.apps.surveys.xlsform_writer import Row, q, write_xlsform
 
 OUT = Path(__file__).with_name("sipas_xa.xlsx")
 
 LIKERT = "hai_long5"
 SERVICE = "${da_giao_dich} = 'co'"
 
-# type, name, label, hint, required, relevant, constraint, constraint_message, calculation, appearance
-Q = tuple[str, str, str, str, str, str, str, str, str, str]
 
-
-def q(
-    type_,
-    name,
-    label="",
-    *,
-    hint="",
-    required="yes",
-    relevant="",
-    constraint="",
-    message="",
-    calculation="",
-    appearance="",
-) -> Q:
-    return (type_, name, label, hint, required, relevant, constraint, message, calculation, appearance)
-
-
-def likert(name: str, label: str, relevant: str = SERVICE) -> Q:
+def likert(name: str, label: str, relevant: str = SERVICE) -> Row:
     return q(f"select_one {LIKERT}", name, label, relevant=relevant, appearance="likert")
 
 
-SURVEY: list[Q] = [
+SURVEY: list[Row] = [
     q("start", "start", required=""),
     q("end", "end", required=""),
     q(
@@ -211,40 +191,12 @@ SETTINGS = {
     "default_language": "vi",
 }
 
-SURVEY_HEADER = [
-    "type",
-    "name",
-    "label",
-    "hint",
-    "required",
-    "relevant",
-    "constraint",
-    "constraint_message",
-    "calculation",
-    "appearance",
-]
+# type and name columns 22 wide, label 70
+WIDTHS = [(0, 1, 22), (2, 2, 70)]
 
 
 def build(path: Path = OUT) -> Path:
-    workbook = xlsxwriter.Workbook(str(path))
-    # a fixed date keeps the file byte-identical when rebuilt from unchanged data
-    workbook.set_properties({"created": dt.datetime(2026, 1, 1), "author": "Dư Luận"})
-    bold = workbook.add_format({"bold": True})
-    sheet = workbook.add_worksheet("survey")
-    sheet.write_row(0, 0, SURVEY_HEADER, bold)
-    for i, row in enumerate(SURVEY, start=1):
-        sheet.write_row(i, 0, row)
-    sheet.set_column(0, 1, 22)
-    sheet.set_column(2, 2, 70)
-    choices = workbook.add_worksheet("choices")
-    choices.write_row(0, 0, ["list_name", "name", "label"], bold)
-    for i, row in enumerate(CHOICES, start=1):
-        choices.write_row(i, 0, row)
-    settings = workbook.add_worksheet("settings")
-    settings.write_row(0, 0, list(SETTINGS), bold)
-    settings.write_row(1, 0, list(SETTINGS.values()))
-    workbook.close()
-    return path
+    return write_xlsform(path, survey=SURVEY, choices=CHOICES, settings=SETTINGS, widths=WIDTHS)
 
 
 if __name__ == "__main__":
