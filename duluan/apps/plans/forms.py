@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from duluan.apps.intake.uploads import FILE_TOO_LARGE, MAX_FILE_BYTES
 
+from .uploads import ACCEPT
+
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 ERROR_IMPORT_TOO_BIG = _("Tệp quá 5 MB.")
 FILE_TYPES_HELP = _(
-    "Ảnh JPEG, PNG, WebP hoặc tài liệu PDF, mỗi tệp tối đa 5 MB; loại tệp được kiểm tra theo nội dung."
+    "Ảnh JPEG, PNG, WebP; tài liệu PDF, Word (.docx) hoặc Excel (.xlsx) không chứa macro; mỗi tệp "
+    "tối đa 5 MB; loại tệp được kiểm tra theo nội dung."
 )
-ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
 DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 

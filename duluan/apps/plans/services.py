@@ -17,7 +17,7 @@ from django.utils import timezone
 from duluan.apps.accounts.models import Agency
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.text import nfc
-from duluan.apps.intake.uploads import CleanFile, UploadError, clean_upload
+from duluan.apps.intake.uploads import CleanFile, UploadError
 
 from . import notifications, permissions
 from .models import (
@@ -30,6 +30,7 @@ from .models import (
     ReportEvidence,
     ReportStatus,
 )
+from .uploads import clean_plan_file
 
 ERROR_END_BEFORE_START = "Ngày hoàn thành không được trước ngày bắt đầu."
 ERROR_PERCENT_RANGE = "Tiến độ phải từ 0 đến 100%."
@@ -158,7 +159,8 @@ def plan_create(
 
 
 def checked_files(files: Sequence[tuple[str, bytes]]) -> list[CleanFile]:
-    """Check every file the way citizens' uploads are checked (type by content, size); all or none.
+    """Check every file by content (:func:`.uploads.clean_plan_file`: photos and PDFs as citizens'
+    uploads, plus Word and Excel without macros; 5 MB each); all or none.
 
     Raises:
         ValidationError: on ``file`` — the first refused file, named, with why.
@@ -166,7 +168,7 @@ def checked_files(files: Sequence[tuple[str, bytes]]) -> list[CleanFile]:
     if len(files) > MAX_FILES_PER_UPLOAD:
         raise ValidationError({"file": ERROR_TOO_MANY_FILES.format(max=MAX_FILES_PER_UPLOAD)})
     try:
-        return [clean_upload(content, nfc(name)) for name, content in files]
+        return [clean_plan_file(content, nfc(name)) for name, content in files]
     except UploadError as refused:
         raise ValidationError({"file": str(refused)}) from None
 
@@ -183,7 +185,7 @@ def _store(row, clean: CleanFile, *, actor) -> None:
 def plan_attachment_add(
     *, plan: Plan, title: str, content: bytes, filename: str, actor=None, request=None
 ) -> PlanAttachment:
-    """Attach a document (PDF, photo) to a plan; ``actor=None`` only for seeding and imports."""
+    """Attach a document (PDF, Word, Excel, photo) to a plan; ``actor=None`` only for seeding and imports."""
     if actor is not None and not permissions.can_attach_to_plan(actor, plan):
         raise PermissionDenied(ERROR_NOT_ATTACHER)
     if not content:

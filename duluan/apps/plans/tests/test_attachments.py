@@ -1,7 +1,8 @@
 """Attachments of a plan and evidence of a report, uploaded from the plan pages.
 
-Files are checked the way citizens' uploads are (``duluan.apps.intake.uploads``: type by content,
-5 MB each), stored under a random name, downloaded through the plans gatekeeper, and audited.
+Files are checked by content (``duluan.apps.plans.uploads``: photos and PDFs as citizens' uploads,
+plus Word and Excel, see test_uploads.py; 5 MB each), stored under a random name, downloaded
+through the plans gatekeeper, and audited.
 """
 
 from datetime import date
@@ -13,9 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from duluan.apps.audit.models import AuditEvent
-from duluan.apps.intake.uploads import FILE_TOO_LARGE, FILE_TYPE_REFUSED, MAX_FILE_BYTES
+from duluan.apps.intake.uploads import FILE_TOO_LARGE, MAX_FILE_BYTES
 from duluan.apps.plans import services
 from duluan.apps.plans.models import PlanAttachment, ReportEvidence
+from duluan.apps.plans.uploads import FILE_TYPE_REFUSED
 
 from .conftest import PDF_BYTES, png_bytes
 
