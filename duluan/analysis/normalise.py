@@ -406,6 +406,10 @@ def normalise(text: str) -> Normalised:
     if not masked.isascii():
         masked = unicodedata.normalize("NFC", masked)
         masked = _TONE_RE.sub(_place_tone, masked)
+        # Moving a tone mark can leave a base letter next to a mark it composes with ("oà́" becomes
+        # "ò" + "a" + U+0301): compose again, or a second pass would (normalising must be idempotent).
+        if not unicodedata.is_normalized("NFC", masked):
+            masked = unicodedata.normalize("NFC", masked)
     masked = _expand_chat_spellings(masked)
     return Normalised(
         original=text,
