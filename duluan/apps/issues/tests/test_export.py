@@ -98,9 +98,24 @@ def test_sheet_text_is_valid_xml_and_numbers_stay_numbers():
     assert sheet["A1"].font.b
 
 
-def test_rows_beyond_the_limit_are_left_out():
+def test_rows_beyond_a_sheets_limit_go_on_to_the_next_sheet(monkeypatch):
+    # given sheets of at most four rows, and of at most a few rows' worth of XML
     data = b"".join(
-        xlsx_stream.xlsx_stream(sheet="S", header=["n"], rows=([i] for i in range(10)), max_rows=4)
+        xlsx_stream.xlsx_stream(sheet="Tín hiệu", header=["n"], rows=([i] for i in range(10)), max_rows=4)
     )
-    sheet = load_workbook(io.BytesIO(data))["S"]
-    assert [r[0] for r in sheet.iter_rows(values_only=True)] == ["n", 0, 1, 2, 3]
+    # then every row is there, the header repeated on each sheet
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Tín hiệu", "Tín hiệu 2", "Tín hiệu 3"]
+    values = [[r[0] for r in book[name].iter_rows(values_only=True)] for name in book.sheetnames]
+    assert values == [["n", 0, 1, 2, 3], ["n", 4, 5, 6, 7], ["n", 8, 9]]
+    monkeypatch.setattr(xlsx_stream, "PART_BYTES", 100)
+    data = b"".join(xlsx_stream.xlsx_stream(sheet="S", header=["n"], rows=([i] for i in range(3))))
+    book = load_workbook(io.BytesIO(data))
+    assert sum(book[name].max_row - 1 for name in book.sheetnames) == 3 and len(book.sheetnames) > 1
+    # and no member of the file uses ZIP64 sizes
+    assert all(i.extract_version < 45 for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+
+
+def test_an_empty_export_is_a_sheet_with_its_header():
+    data = b"".join(xlsx_stream.xlsx_stream(sheet="S", header=["a", "b"], rows=[]))
+    assert [list(r) for r in load_workbook(io.BytesIO(data))["S"].iter_rows(values_only=True)] == [["a", "b"]]
