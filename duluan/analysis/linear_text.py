@@ -14,6 +14,7 @@ is one CSR × dense product and explaining a prediction is a row gather.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ClassVar, Self
 
@@ -120,29 +121,35 @@ class LinearTextClassifier:
         x = self.featurizer_.fit_transform(texts)
         self.temperature_ = 1.0
         self.nb_weight_ = 0.0
-        if self._can_calibrate(y):
-            idx = np.arange(y.size)
-            tr, ho = train_test_split(
-                idx, test_size=self.calibration_fraction, random_state=self.random_state, stratify=y
-            )
-            w_tr = None if weights is None else weights[tr]
-            svm = self._fit_svm(x[tr], y[tr], w_tr)
-            margins = self._margins(svm, x[ho])
-            target = np.searchsorted(self.classes_, y[ho])
-            if self.nb_blend:
-                nb_scores = x[ho] @ self._fit_nb(x[tr], y[tr], w_tr)
-                # Choose the view's weight and the temperature together, by held-out log-loss.
-                fits = [
-                    (w, *_fit_temperature(margins + w * nb_scores, target, loss=True)) for w in _NB_WEIGHTS
-                ]
-                self.nb_weight_, self.temperature_, _ = min(fits, key=lambda f: f[2])
-            else:
-                self.temperature_, _ = _fit_temperature(margins, target, loss=True)
-        svm = self._fit_svm(x, y, weights)
+        # liblinear releases the GIL: the final SVM trains on a second core while the held-out
+        # one is fitted and calibrated, so on two free cores the second fit costs no wall time.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            final = pool.submit(self._fit_svm, x, y, weights)
+            if self._can_calibrate(y):
+                self._calibrate(x, y, weights)
+            svm = final.result()
         self._store(svm)
         if self.nb_weight_:
             self.coef_ += np.float32(self.nb_weight_) * self._fit_nb(x, y, weights)
         return self
+
+    def _calibrate(self, x, y: np.ndarray, weights) -> None:
+        """Fit ``temperature_`` (and ``nb_weight_``) on a held-out share of the training rows."""
+        idx = np.arange(y.size)
+        tr, ho = train_test_split(
+            idx, test_size=self.calibration_fraction, random_state=self.random_state, stratify=y
+        )
+        w_tr = None if weights is None else weights[tr]
+        svm = self._fit_svm(x[tr], y[tr], w_tr)
+        margins = self._margins(svm, x[ho])
+        target = np.searchsorted(self.classes_, y[ho])
+        if self.nb_blend:
+            nb_scores = x[ho] @ self._fit_nb(x[tr], y[tr], w_tr)
+            # Choose the view's weight and the temperature together, by held-out log-loss.
+            fits = [(w, *_fit_temperature(margins + w * nb_scores, target, loss=True)) for w in _NB_WEIGHTS]
+            self.nb_weight_, self.temperature_, _ = min(fits, key=lambda f: f[2])
+        else:
+            self.temperature_, _ = _fit_temperature(margins, target, loss=True)
 
     def _fit_nb(self, x, y, weights) -> np.ndarray:
         """Return ``(n_features, n_classes)`` naive Bayes log-probabilities, centred per feature.
@@ -165,7 +172,10 @@ class LinearTextClassifier:
         return counts.min() >= 2 and n_held >= self.classes_.size
 
     def _fit_svm(self, x, y, weights) -> LinearSVC:
-        svm = LinearSVC(C=self.C, class_weight=self.class_weight, dual=True, max_iter=2000)
+        # A fixed seed: liblinear shuffles rows, and the global RNG would make fits differ by run.
+        svm = LinearSVC(
+            C=self.C, class_weight=self.class_weight, dual=True, max_iter=2000, random_state=self.random_state
+        )
         return svm.fit(x, y, sample_weight=weights)
 
     def _margins(self, svm: LinearSVC, x) -> np.ndarray:

@@ -200,3 +200,14 @@ def test_naive_bayes_blend_is_chosen_on_held_out_rows_and_keeps_explanations():
     assert pred.label == plain.predict([FLOOD])[0].label == "flood"
     assert pred.terms and all(w > 0 and term in FLOOD.lower() for term, w in pred.terms)
     assert np.allclose(blended.predict_proba([FLOOD, ""]).sum(axis=1), 1.0)
+
+
+def test_training_twice_gives_the_same_model():
+    # given the same toy texts, with a calibration split so two SVMs train side by side
+    texts, labels = map(list, zip(*(TOY * 5), strict=True))
+    # when the classifier is trained twice
+    a = TopicClassifier(min_count=1, calibration_fraction=0.3).fit(texts, labels)
+    b = TopicClassifier(min_count=1, calibration_fraction=0.3).fit(texts, labels)
+    # then weights, temperature and blend weight are identical
+    assert np.array_equal(a.coef_, b.coef_)
+    assert (a.temperature_, a.nb_weight_) == (b.temperature_, b.nb_weight_)
