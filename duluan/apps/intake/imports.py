@@ -282,7 +282,8 @@ def signals_import_file(
             if analyses and not report.analysis_mode:
                 report.analysis_mode = analyses[0].mode
             with transaction.atomic():
-                session = run.lock()
+                # Rows all stored already (a re-import) need no clustering: no lock either.
+                session = run.lock() if analyses else None
                 result = signals_ingest_batch(
                     items=items,
                     actor=actor,
@@ -292,9 +293,11 @@ def signals_import_file(
                     near_index=near,
                     audit=False,
                 )
-                session.save()
+                if session is not None:
+                    session.save()
                 run.after_batch(result.created)
-            run.committed_version = session.version
+            if session is not None:
+                run.committed_version = session.version
             report.created += len(result.created)
             report.duplicates += len(result.duplicates)
             text_of = {it.row: it.text for it in items}
