@@ -415,6 +415,26 @@ def _survey_answers(rng, code: str, targeted: bool, day) -> dict:
     return raw
 
 
+def _survey_answered(round_, targeted, first, today):
+    """Simulated answers of the round's invitees: (invitation, raw answers, when submitted), from
+    ``first`` on; 15 % do not answer, and the targeted communes know and support more."""
+    from duluan.apps.surveys.models import Invitation, InvitationStatus
+
+    rng = random.Random(SEED + 1)
+    for inv in (
+        Invitation.objects.filter(round=round_, status=InvitationStatus.PENDING)
+        .select_related("village__commune__frame_unit")
+        .order_by("pk")
+    ):
+        if rng.random() >= 0.85:
+            continue  # non-response
+        day = min(first + timedelta(days=rng.randrange(30)), today)
+        is_targeted = inv.village.commune.frame_unit.unit_id in targeted
+        raw = _survey_answers(rng, inv.code, is_targeted, day)
+        moment = datetime.combine(day, time(8 + rng.randrange(10), rng.randrange(60)), tzinfo=VN)
+        yield inv, raw, moment
+
+
 def _survey(campaign, users, today) -> str:
     """The linked demo survey round (created, drawn and answered once); a summary."""
     from django.db import transaction
@@ -426,16 +446,8 @@ def _survey(campaign, users, today) -> str:
 def _survey_seed(campaign, users, today) -> str:
     from pathlib import Path
 
-    from duluan.apps.surveys.demo import FRAME_NAME
-    from duluan.apps.surveys.formlogic import apply_logic
-    from duluan.apps.surveys.models import (
-        Frame,
-        Invitation,
-        InvitationStatus,
-        Response,
-        ResponseSource,
-        Round,
-    )
+    from duluan.apps.surveys.demo import FRAME_NAME, responses_record
+    from duluan.apps.surveys.models import Frame, Round
     from duluan.apps.surveys.services import (
         index_spec_upsert,
         instrument_import,
@@ -478,37 +490,8 @@ def _survey_seed(campaign, users, today) -> str:
         sample_draw(round_=round_, code_choice=random.Random(SEED).choice)
         communes = selectors.home_communes()
         targeted = selectors.targeted_2025_communes(campaign, communes)
-        rng = random.Random(SEED + 1)
-        instrument = round_.instrument.parsed()
         first = campaign.end_on + timedelta(days=5)
-        responses, done = [], []
-        for inv in (
-            Invitation.objects.filter(round=round_, status=InvitationStatus.PENDING)
-            .select_related("village__commune__frame_unit")
-            .order_by("pk")
-        ):
-            if rng.random() >= 0.85:
-                continue  # non-response
-            day = min(first + timedelta(days=rng.randrange(30)), today)
-            is_targeted = inv.village.commune.frame_unit.unit_id in targeted
-            raw = _survey_answers(rng, inv.code, is_targeted, day)
-            state = apply_logic(instrument, raw, today=day)
-            if not state.is_valid:  # the simulation obeys the questionnaire like anyone else
-                raise AssertionError(f"simulated answers break the questionnaire: {state.errors}")
-            moment = datetime.combine(day, time(8 + rng.randrange(10), rng.randrange(60)), tzinfo=VN)
-            responses.append(
-                Response(
-                    round=round_,
-                    invitation=inv,
-                    instance_id=f"uuid:demo-{round_.code}-{inv.pk}",
-                    source=ResponseSource.IMPORT,
-                    answers=state.answers,
-                    submitted_at=moment,
-                )
-            )
-            done.append(inv.pk)
-        Response.objects.bulk_create(responses, batch_size=500)
-        Invitation.objects.filter(pk__in=done).update(status=InvitationStatus.COMPLETED)
+        responses_record(round_, _survey_answered(round_, targeted, first, today))
         round_close(round_=round_)
     if not SurveyLink.objects.filter(campaign=campaign, round=round_).exists():
         survey_link_set(

@@ -10,6 +10,8 @@ trend between rounds (so some changes are real). Idempotent: rows are found by t
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -113,15 +115,42 @@ def _commune_effects(codes: list[str]) -> dict[str, tuple[float, float]]:
     return {c: (float(rng.normal(0, 0.35)), float(rng.normal(0.12, 0.3))) for c in sorted(codes)}
 
 
-def _simulate(round_: Round, *, rate: float, pending: float, effects, year: int) -> int:
+def responses_record(round_: Round, answered: Iterable[tuple[Invitation, dict, datetime]]) -> int:
+    """Store simulated answers — (invitation, raw answers, when submitted) — as the round's imported
+    responses and complete their invitations; how many were stored.
+
+    The answers go through the round's questionnaire logic like anyone's, and must obey it."""
     instrument = round_.instrument.parsed()
+    responses, done = [], []
+    for inv, raw, submitted_at in answered:
+        state = apply_logic(instrument, raw, today=submitted_at.date())
+        if not state.is_valid:  # the simulation must obey the instrument like anyone else
+            raise AssertionError(f"simulated answers break the instrument: {state.errors}")
+        responses.append(
+            Response(
+                round=round_,
+                invitation=inv,
+                instance_id=f"uuid:demo-{round_.code}-{inv.pk}",
+                source=ResponseSource.IMPORT,
+                answers=state.answers,
+                submitted_at=submitted_at,
+            )
+        )
+        done.append(inv.pk)
+    Response.objects.bulk_create(responses, batch_size=500)
+    Invitation.objects.filter(pk__in=done).update(status=InvitationStatus.COMPLETED)
+    return len(responses)
+
+
+def _simulated_answers(
+    round_: Round, *, rate: float, pending: float, effects, year: int
+) -> Iterator[tuple[Invitation, dict, datetime]]:
     rng = np.random.default_rng(round_.seed + 1)
     invitations = list(
         Invitation.objects.filter(round=round_, status=InvitationStatus.PENDING)
         .select_related("village__commune__frame_unit__unit")
         .order_by("pk")
     )
-    responses, done = [], []
     base_day = timezone.make_aware(timezone.datetime(year, 10, 1, 9, 0))
     for inv in invitations:
         commune = inv.village.commune.frame_unit.unit.code
@@ -188,23 +217,7 @@ def _simulate(round_: Round, *, rate: float, pending: float, effects, year: int)
             if gave_feedback:
                 for i in range(1, 4):
                     raw[f"gy{i}"] = likert("gy")
-        state = apply_logic(instrument, raw, today=day.date())
-        if not state.is_valid:  # the simulation must obey the instrument like anyone else
-            raise AssertionError(f"simulated answers break the instrument: {state.errors}")
-        responses.append(
-            Response(
-                round=round_,
-                invitation=inv,
-                instance_id=f"uuid:demo-{round_.code}-{inv.pk}",
-                source=ResponseSource.IMPORT,
-                answers=state.answers,
-                submitted_at=day,
-            )
-        )
-        done.append(inv.pk)
-    Response.objects.bulk_create(responses, batch_size=500)
-    Invitation.objects.filter(pk__in=done).update(status=InvitationStatus.COMPLETED)
-    return len(responses)
+        yield inv, raw, day
 
 
 @transaction.atomic
@@ -249,7 +262,9 @@ def seed(*, progress=print) -> str:
             )
         if round_.drawn_at is None:
             sample_draw(round_=round_, code_choice=random.Random(seed_value).choice)
-            answered += _simulate(round_, rate=rate, pending=pending, effects=effects, year=year)
+            answered += responses_record(
+                round_, _simulated_answers(round_, rate=rate, pending=pending, effects=effects, year=year)
+            )
             if year < 2026:
                 round_close(round_=round_)
         rounds.append(round_)
