@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from duluan.apps.accounts.testing import LOGIN, authorization_matrix_check
 from duluan.apps.cases.models import Case, CaseAttachment, Status
 
 ROLES = {
@@ -30,7 +31,6 @@ RESPONSE = (
     "dừng đốt rác thải vào buổi tối, di dời lò đốt ra xa khu dân cư trong 15 ngày."
 )
 
-LOGIN = 302
 # url key → expected status per role, in ROLES order
 MATRIX = {
     "list": (LOGIN, 200, 200, 200, 200, 200, 200),
@@ -163,20 +163,14 @@ def _request(client: Client, key: str, open_case, demo, tmp_path):
 def test_every_url_answers_each_role_as_the_gatekeeper_says(role, demo, open_case, settings, tmp_path):
     # given a user of this role (or a visitor) and fresh cases of Sở Nông nghiệp và Môi trường
     settings.MEDIA_ROOT = tmp_path
-    client = Client()
-    if ROLES[role]:
-        client.force_login(demo[ROLES[role]])
-    index = list(ROLES).index(role)
-
     # when they request every URL of the app
-    got = {key: _request(client, key, open_case, demo, tmp_path) for key in MATRIX}
-
+    got, wrong = authorization_matrix_check(
+        user=demo[ROLES[role]] if ROLES[role] else None,
+        matrix=MATRIX,
+        column=list(ROLES).index(role),
+        request=lambda client, key: _request(client, key, open_case, demo, tmp_path),
+    )
     # then each answers with the expected status (all mismatches listed at once)
-    wrong = {
-        key: (response.status_code, MATRIX[key][index])
-        for key, response in got.items()
-        if response.status_code != MATRIX[key][index]
-    }
     assert wrong == {}, f"{role}: (got, expected) {wrong}"
     if role == "citizen":
         assert "/accounts/login/" in got["detail"]["Location"]
