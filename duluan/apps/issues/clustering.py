@@ -6,8 +6,13 @@ the rows written here.
 The clusterer's state lives in :class:`~duluan.apps.issues.models.ClustererState` (one row per
 scope). A :class:`ClusteringSession` loads it once (locking the row, so two writers cannot
 interleave and both save), assigns any number of batches, and saves it back; the same input order
-always gives the same issues. An issue is found again by ``cluster_key`` =
+always gives the same issues. A bulk import's session is ``resumable``: it clusters each batch in
+a transaction of its own and locks the row again for the next (:meth:`ClusteringSession.resume`),
+so other writers get the lock between batches. An issue is found again by ``cluster_key`` =
 ``"<state row id>:<cluster id>"`` — cluster ids never repeat within one state.
+
+Titles: an issue is named after its most representative signal (:meth:`ClusteringSession._represent`,
+:mod:`duluan.apps.issues.titles`) unless an official named it.
 
 Aggregates written per batch: :class:`Issue` (counts, first/last seen, negative share, mean
 intensity, distinct sources and places, units, summary terms, search key) and :class:`IssueDay`
