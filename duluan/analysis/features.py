@@ -143,6 +143,9 @@ class NgramFeaturizer:
         min_count: A syllable seen fewer times than this in training is dropped.
         char_weight: Weight of the (separately L2-normalised) character block relative to the
             syllable block; the whole row is L2-normalised again.
+        lead_tokens: Syllable n-grams starting within a document's first ``lead_tokens``
+            syllables (its title and lead) are counted a second time as features of their own,
+            so the opening can weigh more than the body. ``0`` turns this off.
     """
 
     def __init__(
@@ -153,6 +156,7 @@ class NgramFeaturizer:
         n_char_features: int = 1 << 19,
         min_count: int = 2,
         char_weight: float = 1.0,
+        lead_tokens: int = 0,
     ) -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -160,6 +164,7 @@ class NgramFeaturizer:
         self.n_char_features = n_char_features
         self.min_count = min_count
         self.char_weight = char_weight
+        self.lead_tokens = lead_tokens
 
     # -- learning -------------------------------------------------------------------------------
 
@@ -329,6 +334,11 @@ class NgramFeaturizer:
                     retry[tok] = get(canonical_tones(tok), -1) if not tok.isascii() else -1
                 ids[i] = retry[tok]
         tok_doc = np.cumsum(ids == -2)
+        # Files written before ``lead_tokens`` existed have no such attribute: no lead features.
+        lead = getattr(self, "lead_tokens", 0)
+        if lead:
+            doc_start = np.concatenate([[0], np.flatnonzero(ids == -2) + 1])
+            in_lead = np.arange(ids.size) - doc_start[tok_doc] < lead
         docs, feats, starts, lens = [], [], [], []
         lo, hi = self.word_ngram_range
         valid = ids >= 0
@@ -347,6 +357,14 @@ class NgramFeaturizer:
             feats.append((_mix64(key[pos]) % np.uint64(self.n_word_features)).astype(np.int64))
             starts.append(pos)
             lens.append(np.full(pos.size, n, dtype=np.int8))
+            if lead:
+                pos = pos[in_lead[pos]]
+                docs.append(tok_doc[pos])
+                # Another fixed salt gives the lead's n-grams buckets of their own.
+                salted = key[pos] ^ np.uint64(0x9E3779B97F4A7C15)
+                feats.append((_mix64(salted) % np.uint64(self.n_word_features)).astype(np.int64))
+                starts.append(pos)
+                lens.append(np.full(pos.size, n, dtype=np.int8))
         word = [np.concatenate(a) if a else np.zeros(0, np.int64) for a in (docs, feats, starts, lens)]
         char = [np.zeros(0, np.int64)] * 4
         chars = ""

@@ -55,6 +55,7 @@ class LinearTextClassifier:
             same features, so the blend is folded into one weight matrix: prediction costs
             nothing more.
         nb_alpha: Additive smoothing of that naive Bayes.
+        lead_tokens: See :class:`~duluan.analysis.features.NgramFeaturizer` (``0``: off).
     """
 
     def __init__(
@@ -72,6 +73,7 @@ class LinearTextClassifier:
         top_terms: int = 5,
         nb_blend: bool = False,
         nb_alpha: float = 0.01,
+        lead_tokens: int = 0,
     ) -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -86,6 +88,7 @@ class LinearTextClassifier:
         self.top_terms = top_terms
         self.nb_blend = nb_blend
         self.nb_alpha = nb_alpha
+        self.lead_tokens = lead_tokens
 
     def fit(
         self, texts: Sequence[str], labels: Sequence[str], sample_weight: Sequence[float] | None = None
@@ -117,6 +120,7 @@ class LinearTextClassifier:
             n_char_features=self.n_char_features,
             min_count=self.min_count,
             char_weight=self.char_weight,
+            lead_tokens=self.lead_tokens,
         )
         x = self.featurizer_.fit_transform(texts)
         self.temperature_ = 1.0

@@ -211,3 +211,23 @@ def test_training_twice_gives_the_same_model():
     # then weights, temperature and blend weight are identical
     assert np.array_equal(a.coef_, b.coef_)
     assert (a.temperature_, a.nb_weight_) == (b.temperature_, b.nb_weight_)
+
+
+def test_lead_features_make_the_opening_weigh_more_and_still_explain():
+    # given a featurizer that counts the first two syllables of each text a second time
+    texts = ["ngập sâu bệnh viện", "bệnh viện ngập sâu"]
+    plain = NgramFeaturizer(min_count=1).fit(texts)
+    lead = NgramFeaturizer(min_count=1, lead_tokens=2).fit(texts)
+    # when both featurise the two texts, which hold the same words in another order
+    xp, xl = plain.transform(texts), lead.transform(texts)
+    # then without lead features the unigrams weigh the same in both, with them they do not,
+    # and every non-zero feature is still named by an n-gram of its text
+    unigram = NgramFeaturizer(min_count=1, word_ngram_range=(1, 1), lead_tokens=2).fit(texts)
+    xu = unigram.transform(texts)
+    assert xu.nnz > NgramFeaturizer(min_count=1, word_ngram_range=(1, 1)).fit(texts).transform(texts).nnz
+    assert (xu[0] != xu[1]).nnz > 0
+    assert xl.nnz > xp.nnz
+    weights = np.ones((lead.n_features_, 1), dtype=np.float32)
+    terms = lead.explain(texts, weights, np.zeros(2, dtype=np.int64), top=20)
+    assert all(term in text for text, row in zip(texts, terms, strict=True) for term, _ in row)
+    assert {"ngập", "ngập sâu"} <= {term for term, _ in terms[0]}
