@@ -292,15 +292,20 @@ class NgramFeaturizer:
                 out.append(())
                 continue
             seg = contrib[lo:hi]
-            k = min(top, hi - lo)
+            # With lead features an n-gram can fill two buckets: take twice as many candidates
+            # and add up the contributions of the same words.
+            k = min(2 * top, hi - lo)
             best = np.argpartition(-seg, k - 1)[:k]
             best = best[np.argsort(-seg[best])]
-            terms = []
+            summed: dict[str, float] = {}
             for b in best:
                 if seg[b] <= 0:
                     break
-                terms.append((locator(r, int(x.indices[lo + b])), round(float(seg[b]), 4)))
-            out.append(tuple(t for t in terms if t[0]))
+                term = locator(r, int(x.indices[lo + b]))
+                if term:
+                    summed[term] = summed.get(term, 0.0) + float(seg[b])
+            ranked = sorted(summed.items(), key=lambda kv: -kv[1])[:top]
+            out.append(tuple((term, round(w, 4)) for term, w in ranked))
         return out
 
     # -- internals ------------------------------------------------------------------------------

@@ -231,3 +231,5 @@ def test_lead_features_make_the_opening_weigh_more_and_still_explain():
     terms = lead.explain(texts, weights, np.zeros(2, dtype=np.int64), top=20)
     assert all(term in text for text, row in zip(texts, terms, strict=True) for term, _ in row)
     assert {"ngập", "ngập sâu"} <= {term for term, _ in terms[0]}
+    # and an n-gram counted in the lead and the body is named once, with both contributions
+    assert all(len({term for term, _ in row}) == len(row) for row in terms)
