@@ -1,6 +1,8 @@
 """Benchmark the topic and sentiment engines against a plain TF-IDF + LinearSVC baseline.
 
-Run: ``.venv/bin/python bench/bench_models.py [--only vntc,tc201805,uit_vsfc,gold]``
+Run: ``.venv/bin/python bench/bench_models.py [--only vntc,tc201805,uit_vsfc,gold]
+[--topic-params JSON]``; e.g. ``--topic-params '{"nb_blend": false, "lead_tokens": 0}'`` measures
+the topic classifier without the naive Bayes blend and the lead features.
 
 Every figure is measured here, on the shared corpora (``../shared/data``):
 
@@ -17,6 +19,7 @@ extraction) and prediction speed (docs/s, label + calibrated score, batches of 8
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -132,6 +135,9 @@ def bench_gold() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="vntc,tc201805,uit_vsfc,gold", help="comma-separated parts")
+    parser.add_argument(
+        "--topic-params", default="{}", type=json.loads, help="JSON object of TopicClassifier parameters"
+    )
     args = parser.parse_args()
     if shared_data_dir() is None:
         print("shared data absent: nothing to benchmark", file=sys.stderr)
@@ -140,9 +146,9 @@ def main() -> int:
     print(f"CPU cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
     np.random.seed(0)
     if "vntc" in parts:
-        bench_news("vntc")
+        bench_news("vntc", **args.topic_params)
     if "tc201805" in parts:
-        bench_news("tc201805")
+        bench_news("tc201805", **args.topic_params)
     if "uit_vsfc" in parts:
         bench_uit()
     if "gold" in parts:
