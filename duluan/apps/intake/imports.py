@@ -1,16 +1,20 @@
 """Bulk import of a file of signals (hotline logs, voter-meeting petitions, news, social posts…).
 
 All or nothing, without holding up the other channels. Rows are analysed in batches (in worker
-processes when ``workers > 1``) and each batch is written — signals, issues, aggregates, the
-clusterer's state — in a transaction of its own that holds the clusterer's lock only while that
-batch is clustered and written. Between batches the lock is free, so a citizen's web form or an
-Open311 client sending during a million-row import waits for one batch at most, not for the
-whole file (their signal is clustered after the batches committed before it: the state always
-sees one order, and the same order always gives the same issues).
+processes when ``workers > 1``) and written batch by batch — signals, issues, aggregates, the
+clusterer's state. The import holds the clusterer's lock (and the issues it updates) only until
+the end of the batch during which another connection started waiting for one of them: then it
+saves the state and commits, the waiting web form or Open311 client goes ahead, and the next
+batch locks again. A citizen sending during a million-row import thus waits for one batch at
+most, not for the whole file; their signal is clustered after the batches committed before it
+(the state always sees one order, and the same order always gives the same issues). Alone, the
+import stays in one transaction and saves the state once, since a save costs about a second
+once many issues are open. PostgreSQL tells who waits; on other databases the import commits
+after every batch.
 
 One database transaction for the whole file would make "all or nothing" free, but it cannot
 release a lock before it ends — and the issues it writes stay locked too — so per-batch locking
-and a single transaction exclude each other. We keep the per-batch transactions and make a
+and a single transaction exclude each other. We release the locks when someone waits and make a
 failure undo the import instead (:func:`signals_import_undo`): any exception, Ctrl-C included,
 removes every signal of the file, recounts the issues they were in, deletes the issues left
 empty, and puts the clusterer's state back as it was before the import — exactly, from a copy
@@ -277,37 +281,55 @@ def signals_import_file(
             yield _to_analyse(items, pending)
 
     try:
-        for _rows, analyses in analyse_parallel(batches(), workers=workers):
-            items = pending.popleft()
-            if analyses and not report.analysis_mode:
-                report.analysis_mode = analyses[0].mode
+        analysed = analyse_parallel(batches(), workers=workers)
+        finished = False
+        while not finished:
+            # One transaction per stretch of batches: it ends after a batch when another writer
+            # waits for a lock the import holds (the clusterer's state, an issue), or after every
+            # batch where that cannot be seen; alone, the import writes and saves the state once.
+            session = None
             with transaction.atomic():
-                # Rows all stored already (a re-import) need no clustering: no lock either.
-                session = run.lock() if analyses else None
-                result = signals_ingest_batch(
-                    items=items,
-                    actor=actor,
-                    import_batch=batch,
-                    analyses={a.key: a for a in analyses},
-                    session=session,
-                    near_index=near,
-                    audit=False,
-                )
+                while True:
+                    step = next(analysed, None)
+                    if step is None:
+                        finished = True
+                        break
+                    _rows, analyses = step
+                    items = pending.popleft()
+                    if analyses and not report.analysis_mode:
+                        report.analysis_mode = analyses[0].mode
+                    if analyses and session is None:  # rows all stored already need no lock
+                        session = run.lock()
+                    result = signals_ingest_batch(
+                        items=items,
+                        actor=actor,
+                        import_batch=batch,
+                        analyses={a.key: a for a in analyses},
+                        session=session,
+                        near_index=near,
+                        audit=False,
+                    )
+                    run.after_batch(result.created)
+                    report.created += len(result.created)
+                    report.duplicates += len(result.duplicates)
+                    text_of = {it.row: it.text for it in items}
+                    for r in result.rejects:
+                        rejects.add(
+                            r.row, None, r.reason, r.message, {"key": r.key, "text": text_of.get(r.row)}
+                        )
+                    # With DEBUG on (the embedded demo's settings) Django keeps the SQL of every
+                    # query, megabytes per bulk insert: forget it, as it does after each request.
+                    reset_queries()
+                    if _someone_waits():
+                        break
+                    if progress is not None:
+                        progress(report.rows)
                 if session is not None:
                     session.save()
-                run.after_batch(result.created)
             if session is not None:
                 run.committed_version = session.version
-            report.created += len(result.created)
-            report.duplicates += len(result.duplicates)
-            text_of = {it.row: it.text for it in items}
-            for r in result.rejects:
-                rejects.add(r.row, None, r.reason, r.message, {"key": r.key, "text": text_of.get(r.row)})
-            # With DEBUG on (the embedded demo's settings) Django keeps the SQL of every
-            # query, megabytes per bulk insert: forget it, as it does after each request.
-            reset_queries()
-            if progress is not None:
-                progress(report.rows)
+            if progress is not None and not finished:
+                progress(report.rows)  # the batch that ended the transaction: after it committed
         report.rejected = rejects.count
         with transaction.atomic():
             batch.rows = report.rows
@@ -384,6 +406,25 @@ class _ImportRun:
 
 
 UNDO_SCOPE_PREFIX = "undo-import:"
+
+
+def _someone_waits() -> bool:
+    """Whether another connection waits for a lock this one holds (PostgreSQL tells; elsewhere
+    we cannot see it, so the answer is always yes and the import commits after every batch).
+
+    Saving the clusterer's state costs about a second once many issues are open, so the import
+    commits only when it makes someone wait, not after every batch.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        # pg_locks, not pg_stat_activity: the latter is a snapshot taken once per transaction.
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted"
+            " AND pg_backend_pid() = ANY(pg_blocking_pids(pid)))"
+        )
+        return bool(cursor.fetchone()[0])
 
 
 def signals_import_undo(*, batch: ImportBatch, run: _ImportRun | None = None, actor=None) -> int:

@@ -2,6 +2,7 @@
 
 import csv
 import threading
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -73,6 +74,12 @@ def fail_at(monkeypatch, batch):
     monkeypatch.setattr(imports, "signals_ingest_batch", failing)
 
 
+@pytest.fixture
+def commit_per_batch(monkeypatch):
+    """As if another writer always waited: the import commits after every batch (as on SQLite)."""
+    monkeypatch.setattr(imports, "_someone_waits", lambda: True)
+
+
 def wipe():
     ImportBatch.objects.all().delete()
     Signal.objects.all().delete()
@@ -81,7 +88,7 @@ def wipe():
 
 
 @pytest.mark.django_db
-def test_a_web_submission_between_batches_is_clustered_in_order_with_exact_counts(tmp_path):
+def test_a_web_submission_between_batches_is_clustered_in_order_with_exact_counts(tmp_path, commit_per_batch):
     # given an import in batches of two, and a citizen who sends the form after its first batch
     seen = []
 
@@ -105,7 +112,9 @@ def test_a_web_submission_between_batches_is_clustered_in_order_with_exact_count
 
 
 @pytest.mark.django_db
-def test_a_failed_import_is_undone_and_leaves_the_clustering_as_if_it_never_ran(tmp_path, monkeypatch):
+def test_a_failed_import_is_undone_and_leaves_the_clustering_as_if_it_never_ran(
+    tmp_path, monkeypatch, commit_per_batch
+):
     # given the partition and clusterer state of a clean import of the file
     path = write_file(tmp_path)
     imports.signals_import_file(path=path, channel="social", batch_size=2)
@@ -131,7 +140,9 @@ def test_a_failed_import_is_undone_and_leaves_the_clustering_as_if_it_never_ran(
 
 
 @pytest.mark.django_db
-def test_an_import_failing_after_a_web_submission_keeps_the_citizens_signal(tmp_path, monkeypatch):
+def test_an_import_failing_after_a_web_submission_keeps_the_citizens_signal(
+    tmp_path, monkeypatch, commit_per_batch
+):
     # given an import that fails in its third batch, with a web submission after its first
     seen = []
 
@@ -161,9 +172,10 @@ def test_an_import_failing_after_a_web_submission_keeps_the_citizens_signal(tmp_
     reason="needs two independent connections (PostgreSQL); SQLite serialises writers",
 )
 def test_the_web_form_is_not_blocked_by_a_running_import(tmp_path):
-    # given an import in batches of two, paused after its first batch while a citizen, on
-    # another connection, sends the web form (which waits at most 20 s for a lock, then fails)
+    # given an import in batches of two, and a citizen who, on another connection, sends the web
+    # form after the import's first batch (waiting at most 20 s for a lock, then failing)
     outcome = {}
+    threads = []
 
     def citizen():
         try:
@@ -180,20 +192,23 @@ def test_the_web_form_is_not_blocked_by_a_running_import(tmp_path):
             connections.close_all()
 
     def between_batches(rows):
-        if not outcome:
-            thread = threading.Thread(target=citizen)
-            thread.start()
-            thread.join()
+        if not threads:
+            threads.append(threading.Thread(target=citizen))
+            threads[0].start()
+            # go on only once the citizen waits for the clusterer's lock the import holds
+            while not imports._someone_waits() and threads[0].is_alive():
+                time.sleep(0.05)
 
     # when the import runs
     report = imports.signals_import_file(
         path=write_file(tmp_path), channel="social", batch_size=2, progress=between_batches
     )
-    # then the citizen's submission went through during the import (with the lock held for the
-    # whole import it would have waited for the import, which waited for it: a lock timeout),
-    # it saw the committed first batch, and the import went on to cluster after it, exactly
+    threads[0].join()
+    # then the citizen's submission went through during the import, after its second batch
+    # (with the lock held for the whole import it would have waited for all of it), and the
+    # import went on to cluster after it, with exact counts
     assert "error" not in outcome, outcome.get("error")
-    assert outcome["import_rows_seen"] == 2 and report.created == len(TEXTS)
+    assert outcome["import_rows_seen"] == 4 and report.created == len(TEXTS)
     flood = set(
         Signal.objects.filter(text__in=[TEXTS[0], TEXTS[2], TEXTS[4]]).values_list("issue_id", flat=True)
     )
