@@ -273,9 +273,8 @@ class ClusteringSession:
             issue = existing.get(key)
             if issue is None:
                 first = first_signal[cid]
-                issue = Issue(
-                    cluster_key=key, title=title_from_signal(first)[:TITLE_MAX], topic=first.topic or ""
-                )
+                # Titled by _represent, where the first signal is the representative to begin with.
+                issue = Issue(cluster_key=key, title="", topic=first.topic or "")
                 self._issues[cid] = _IssueAgg(issue, 0, 0.0, set(), set())
             else:
                 self._issues[cid] = _IssueAgg(
@@ -314,6 +313,8 @@ class ClusteringSession:
             issue.summary_terms = cluster.summary_terms(SUMMARY_TERMS)
             if cluster.topic and not issue.topic:
                 issue.topic = cluster.topic
+        if not issue.title and issue.summary_terms:  # a signal with no words of its own to lend
+            issue.title = " · ".join(issue.summary_terms[:4])[:TITLE_MAX]
         issue.search_key = search_key(f"{issue.title} {' '.join(issue.summary_terms)}")
 
     # -- aggregates ---------------------------------------------------------------------------

@@ -35,7 +35,9 @@ def shorten(text: str, limit: int = TITLE_CHARS) -> str:
 
 def first_sentence(text: str) -> str:
     """The first sentence of ``text`` (with the following ones while it is very short)."""
-    parts = [p.strip() for p in _SENTENCE_END.split(nfc(text).strip()) if p and p.strip()]
+    # A title needs the first few hundred characters, not a 20,000-character text split up.
+    head = nfc(text[: 4 * TITLE_CHARS]).strip()
+    parts = [p.strip() for p in _SENTENCE_END.split(head) if p and p.strip()]
     out = ""
     for part in parts:
         out = f"{out} {part}" if out else part
