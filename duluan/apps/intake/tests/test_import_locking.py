@@ -214,3 +214,24 @@ def test_the_web_form_is_not_blocked_by_a_running_import(tmp_path):
     )
     assert flood == {outcome["signal"].issue_id}
     assert_aggregates_exact()
+
+
+@pytest.mark.django_db
+def test_alone_an_import_saves_the_clusterer_state_once_where_waiters_can_be_seen(tmp_path, monkeypatch):
+    # given a count of the clusterer state's saves (about a second each once many issues are open)
+    from duluan.apps.issues.clustering import ClusteringSession
+
+    saves = []
+    real = ClusteringSession.save
+
+    def save(self):
+        saves.append(self)
+        return real(self)
+
+    monkeypatch.setattr(ClusteringSession, "save", save)
+    # when a file of four batches is imported with nobody else writing
+    imports.signals_import_file(path=write_file(tmp_path), channel="social", batch_size=2)
+    # then PostgreSQL, which shows that nobody waits, kept one transaction and saved once;
+    # elsewhere the import committed (and saved) after every batch
+    assert len(saves) == (1 if connection.vendor == "postgresql" else 4)
+    assert_aggregates_exact()
