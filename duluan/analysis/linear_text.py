@@ -14,7 +14,6 @@ is one CSR × dense product and explaining a prediction is a row gather.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ClassVar, Self
 
@@ -125,13 +124,11 @@ class LinearTextClassifier:
         x = self.featurizer_.fit_transform(texts)
         self.temperature_ = 1.0
         self.nb_weight_ = 0.0
-        # liblinear releases the GIL: the final SVM trains on a second core while the held-out
-        # one is fitted and calibrated, so on two free cores the second fit costs no wall time.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            final = pool.submit(self._fit_svm, x, y, weights)
-            if self._can_calibrate(y):
-                self._calibrate(x, y, weights)
-            svm = final.result()
+        # The two SVMs train one after the other: liblinear releases the GIL, but its random
+        # generator is one global state, so side by side the fits would differ from run to run.
+        if self._can_calibrate(y):
+            self._calibrate(x, y, weights)
+        svm = self._fit_svm(x, y, weights)
         self._store(svm)
         if self.nb_weight_:
             self.coef_ += np.float32(self.nb_weight_) * self._fit_nb(x, y, weights)

@@ -203,7 +203,7 @@ def test_naive_bayes_blend_is_chosen_on_held_out_rows_and_keeps_explanations():
 
 
 def test_training_twice_gives_the_same_model():
-    # given the same toy texts, with a calibration split so two SVMs train side by side
+    # given the same toy texts, with a calibration split so two SVMs are trained
     texts, labels = map(list, zip(*(TOY * 5), strict=True))
     # when the classifier is trained twice
     a = TopicClassifier(min_count=1, calibration_fraction=0.3).fit(texts, labels)
