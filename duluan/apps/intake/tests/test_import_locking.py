@@ -199,16 +199,17 @@ def test_the_web_form_is_not_blocked_by_a_running_import(tmp_path):
             while not imports._someone_waits() and threads[0].is_alive():
                 time.sleep(0.05)
 
-    # when the import runs
+    # when the import runs (the clusterer's state row exists, as it does after the first signal)
+    ClustererState.objects.create(scope="default")
     report = imports.signals_import_file(
         path=write_file(tmp_path), channel="social", batch_size=2, progress=between_batches
     )
     threads[0].join()
-    # then the citizen's submission went through during the import, after its second batch
-    # (with the lock held for the whole import it would have waited for all of it), and the
-    # import went on to cluster after it, with exact counts
+    # then the citizen's submission went through during the import, once the batch it arrived
+    # in was committed (with the lock held for the whole import it would have waited for all of
+    # it), and the import went on to cluster after it, with exact counts
     assert "error" not in outcome, outcome.get("error")
-    assert outcome["import_rows_seen"] == 4 and report.created == len(TEXTS)
+    assert 4 <= outcome["import_rows_seen"] < len(TEXTS) and report.created == len(TEXTS)
     flood = set(
         Signal.objects.filter(text__in=[TEXTS[0], TEXTS[2], TEXTS[4]]).values_list("issue_id", flat=True)
     )
