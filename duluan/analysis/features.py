@@ -130,6 +130,9 @@ class _Batch:
     char_start: np.ndarray  # offset of its first character in ``chars``
     char_n: np.ndarray
     chars: str
+    # Each word occurrence's bucket without the lead salt, so that the lead and body buckets of
+    # one n-gram can be told to be the same words.
+    word_plain: np.ndarray | None = None
 
 
 class NgramFeaturizer:
@@ -302,23 +305,30 @@ class NgramFeaturizer:
         keys = rows * self.n_features_ + feats
         at = np.minimum(np.searchsorted(w_sorted, keys), max(w_sorted.size - 1, 0))
         found = w_sorted[at] == keys if w_sorted.size else np.zeros(keys.size, dtype=bool)
-        occ = w_order[at[found]]
+        rows, contrib, occ = rows[found], contrib[found], w_order[at[found]]
+        plain = feats[found] if batch.word_plain is None else batch.word_plain[occ]
+        # Add up the lead and body buckets of the same words among the candidates, and keep the
+        # best ``top`` of each row, still for the whole batch at once.
+        merged, inverse = np.unique(rows * self.n_word_features + plain, return_inverse=True)
+        total = np.bincount(inverse, weights=contrib, minlength=merged.size)
+        named_by = np.empty(merged.size, dtype=np.int64)
+        named_by[inverse] = occ
+        m_rows = merged // self.n_word_features
+        order = np.lexsort((-total, m_rows))
+        m_rows, total, named_by = m_rows[order], total[order], named_by[order]
+        rank = np.arange(m_rows.size) - np.searchsorted(m_rows, np.arange(n_rows))[m_rows]
+        best = rank < top
         tokens = batch.tokens
-        summed: list[dict[str, float]] = [{} for _ in range(n_rows)]
+        found_terms: list[list[tuple[str, float]]] = [[] for _ in range(n_rows)]
         for r, c, s, n in zip(
-            rows[found].tolist(),
-            contrib[found].tolist(),
-            batch.word_start[occ].tolist(),
-            batch.word_n[occ].tolist(),
+            m_rows[best].tolist(),
+            total[best].tolist(),
+            batch.word_start[named_by[best]].tolist(),
+            batch.word_n[named_by[best]].tolist(),
             strict=True,
         ):
-            term = tokens[s] if n == 1 else " ".join(tokens[s : s + n])
-            terms = summed[r]
-            terms[term] = terms.get(term, 0.0) + c
-        out: list[tuple] = []
-        for terms in summed:
-            ranked = sorted(terms.items(), key=lambda kv: -kv[1])[:top]
-            out.append(tuple((term, round(w, 4)) for term, w in ranked))
+            found_terms[r].append((tokens[s] if n == 1 else " ".join(tokens[s : s + n]), round(c, 4)))
+        out: list[tuple] = [tuple(terms) for terms in found_terms]
         return out
 
     # -- internals ------------------------------------------------------------------------------
@@ -357,7 +367,7 @@ class NgramFeaturizer:
         if lead:
             doc_start = np.concatenate([[0], np.flatnonzero(ids == -2) + 1])
             in_lead = np.arange(ids.size) - doc_start[tok_doc] < lead
-        docs, feats, starts, lens = [], [], [], []
+        docs, feats, starts, lens, plains = [], [], [], [], []
         lo, hi = self.word_ngram_range
         valid = ids >= 0
         # Ids shifted by one are never zero, so keys of different lengths never coincide.
@@ -371,25 +381,30 @@ class NgramFeaturizer:
             if n < lo:
                 continue
             pos = np.flatnonzero(ok)
+            plain = (_mix64(key[pos]) % np.uint64(self.n_word_features)).astype(np.int64)
             docs.append(tok_doc[pos])
-            feats.append((_mix64(key[pos]) % np.uint64(self.n_word_features)).astype(np.int64))
+            feats.append(plain)
+            plains.append(plain)
             starts.append(pos)
             lens.append(np.full(pos.size, n, dtype=np.int8))
             if lead:
-                pos = pos[in_lead[pos]]
+                in_opening = in_lead[pos]
+                pos = pos[in_opening]
                 docs.append(tok_doc[pos])
                 # Another fixed salt gives the lead's n-grams buckets of their own.
                 salted = key[pos] ^ np.uint64(0x9E3779B97F4A7C15)
                 feats.append((_mix64(salted) % np.uint64(self.n_word_features)).astype(np.int64))
+                plains.append(plain[in_opening])
                 starts.append(pos)
                 lens.append(np.full(pos.size, n, dtype=np.int8))
         word = [np.concatenate(a) if a else np.zeros(0, np.int64) for a in (docs, feats, starts, lens)]
+        word_plain = np.concatenate(plains) if plains else np.zeros(0, np.int64)
         char = [np.zeros(0, np.int64)] * 4
         chars = ""
         if self.char_ngram_range:
             chars = _NON_WORD_RE.sub(" ", canonical_tones(joined))
             char = self._char_ngrams(chars)
-        return _Batch(n_docs, *word, tokens, *char, chars)
+        return _Batch(n_docs, *word, tokens, *char, chars, word_plain=word_plain)
 
     def _char_ngrams(self, chars: str) -> list[np.ndarray]:
         codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
