@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
 
 from duluan.commands import django_setup
 
@@ -63,5 +66,14 @@ def run(args: argparse.Namespace) -> int:
     print()
     if args.no_serve:
         return 0
-    call_command("runserver", args.addr, use_reloader=False)
+    # The task worker beside the web server: it refreshes hotness and alerts after each report.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "duluan.cli", "manage", "db_worker"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "duluan.config.settings.local"},
+    )
+    try:
+        call_command("runserver", args.addr, use_reloader=False)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
     return 0

@@ -239,16 +239,15 @@ def issues_after_ingest(*, issue_ids: Iterable[int], now=None, refresh: bool = T
     1. Signals the clusterer put into a merged-away issue move on to the issue it was merged
        into (so officials' merges hold while the clusterer keeps its old clusters) — in the
        caller's transaction.
-    2. With ``refresh``, the hotness, forecast and alerts of the issues touched are refreshed
-       once that transaction commits (at once outside a transaction): the clusterer's lock is
-       not held meanwhile, and a batch that rolls back raises no alert. A bulk import passes
+    2. With ``refresh``, a task refreshing the hotness, forecast and alerts of the issues touched
+       is enqueued once that transaction commits (at once outside a transaction): the clusterer's
+       lock is not held meanwhile, the report's sender does not wait for it, and a batch that
+       rolls back raises no alert. A bulk import passes
        ``refresh=False`` per batch and refreshes all its issues once at its end.
 
     Returns:
         The ids of the (canonical) issues the signals are in.
     """
-    from .hotness import issues_refresh_hotness
-
     ids = sorted({int(i) for i in issue_ids if i is not None})
     if not ids:
         return []
@@ -268,8 +267,15 @@ def issues_after_ingest(*, issue_ids: Iterable[int], now=None, refresh: bool = T
         if recount:
             issues_rebuild_aggregates(recount)
     if refresh:
+        from ..tasks import issues_refresh_hotness_task
+
         wanted = sorted(canonical)
-        transaction.on_commit(lambda: issues_refresh_hotness(now=now, issue_ids=wanted))
+        # A task, not a call: a citizen's report (web form, Open311) is answered without waiting
+        # for hotness, forecast and alerts, which took as long as storing the report. The
+        # task worker (`duluan manage db_worker`, started by `duluan demo`) runs it within
+        # seconds; with the immediate backend (tests) it runs here, as before.
+        when = now.isoformat() if now is not None else None
+        transaction.on_commit(lambda: issues_refresh_hotness_task.enqueue(now=when, issue_ids=wanted))
     return sorted(canonical)
 
 
