@@ -370,7 +370,8 @@ def open311_test(clients: int, seconds: float, port: int, workers: int) -> None:
 
     Each request is a distinct report (a topic's words, a running number, a point in Bắc Ninh),
     so every POST is analysed, stored, clustered and answered with its service request id, as a
-    citizen's app would see it. The demo API key is created if missing.
+    citizen's app would see it; a task worker refreshes hotness meanwhile, as in production. The
+    demo API key is created if missing.
     """
     import urllib.parse
 
@@ -378,6 +379,16 @@ def open311_test(clients: int, seconds: float, port: int, workers: int) -> None:
 
     key = _api_client()
     servers, bases = start_servers(port, workers)
+    # The task worker runs beside the servers, as in production: it refreshes hotness after reports.
+    servers.append(
+        subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker"],
+            cwd=ROOT,
+            env={**os.environ, "DEBUG": "false"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    )
     timings: dict[str, list[float]] = {}
     errors: list[str] = []
     lock = threading.Lock()
