@@ -24,7 +24,11 @@ from typing import Any
 from duluan import __version__
 
 MAGIC = "duluan-model"
-FORMAT_VERSION = 1
+# 2: topic models may count a text's lead n-grams in buckets of their own (``lead_tokens``); an
+# engine that reads only version 1 would featurise them wrongly, so it must refuse such files.
+# Version 1 files carry no lead features and read unchanged.
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 CORRUPT = "Tệp mô hình hỏng hoặc không tương thích: {path} ({reason})"
 
 
@@ -92,7 +96,7 @@ def _read_envelope(path: Path) -> dict:
         raise fail("không phải tệp mô hình Dư Luận hoặc tệp bị cắt cụt") from None
     if not isinstance(envelope, dict) or envelope.get("magic") != MAGIC:
         raise fail("không phải tệp mô hình Dư Luận")
-    if envelope.get("format_version") != FORMAT_VERSION:
+    if envelope.get("format_version") not in READABLE_VERSIONS:
         raise fail(
             f"định dạng phiên bản {envelope.get('format_version')}, phần mềm này đọc phiên bản "
             f"{FORMAT_VERSION}; hãy huấn luyện lại mô hình"

@@ -8,6 +8,7 @@ import json
 import pandas as pd
 import pytest
 
+from duluan.analysis.model_io import FORMAT_VERSION
 from duluan.cli import main
 
 ROWS = [
@@ -126,4 +127,4 @@ def test_models_info_describes_a_model(model, capsys):
     assert main(["models", "info", str(model)]) == 0
     out = capsys.readouterr().out
     # then kind, format and labels are shown
-    assert "Loại: topic" in out and "định dạng: 1" in out and "flood, health" in out
+    assert "Loại: topic" in out and f"định dạng: {FORMAT_VERSION}" in out and "flood, health" in out

@@ -98,7 +98,7 @@ def test_model_file_round_trip_and_clear_errors(tmp_path):
     info = read_model_info(path)
     # then it predicts the same, and the file tells its version and labels
     assert loaded.predict([FLOOD]) == clf.predict([FLOOD])
-    assert info.kind == "topic" and info.format_version == 1 and info.labels == ("flood", "health")
+    assert info.kind == "topic" and info.format_version == 2 and info.labels == ("flood", "health")
     # and a truncated, a foreign or a missing file fails with the Vietnamese message
     bad = tmp_path / "bad.model"
     bad.write_bytes(path.read_bytes()[:100])
@@ -233,3 +233,23 @@ def test_lead_features_make_the_opening_weigh_more_and_still_explain():
     assert {"ngập", "ngập sâu"} <= {term for term, _ in terms[0]}
     # and an n-gram counted in the lead and the body is named once, with both contributions
     assert all(len({term for term, _ in row}) == len(row) for row in terms)
+
+
+def test_version_1_files_still_load_and_unknown_versions_are_refused(tmp_path):
+    # given a toy model saved, then its envelope rewritten as format 1 and as a future format 99
+    import hashlib
+    import pickle
+    import zlib
+
+    clf = toy_model()
+    path = clf.save(tmp_path / "topic.model")
+    envelope = pickle.loads(zlib.decompress(path.read_bytes()))  # noqa: S301 - the file just written
+    for version in (1, 99):
+        envelope["format_version"] = version
+        (tmp_path / f"v{version}.model").write_bytes(zlib.compress(pickle.dumps(envelope)))
+    assert envelope["sha256"] == hashlib.sha256(envelope["payload"]).hexdigest()
+    # when both are loaded
+    # then format 1 predicts as before and format 99 fails with the clear message
+    assert TopicClassifier.load(tmp_path / "v1.model").predict([FLOOD]) == clf.predict([FLOOD])
+    with pytest.raises(ModelFileError, match="hãy huấn luyện lại mô hình"):
+        TopicClassifier.load(tmp_path / "v99.model")
