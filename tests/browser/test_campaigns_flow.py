@@ -8,24 +8,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from duluan.apps.accounts.demo import DEMO_PASSWORD
+from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
 
 CAMPAIGN = "Tuyên truyền việc hợp nhất tỉnh Bắc Giang và tỉnh Bắc Ninh, sắp xếp xã, phường"
 
 
-def _login(page, url, username):
-    page.goto(url + "/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_test_id("who")).to_be_visible()
-
-
 def test_coordinator_records_a_delivered_output_and_sees_it_on_the_calendar(page, platform_url):
     # given the coordinator on the demo campaign's page
-    _login(page, platform_url, "dieuphoi")
+    login(page, platform_url, "dieuphoi")
     page.get_by_role("link", name="Tuyên truyền", exact=True).click()
     page.get_by_test_id("campaign-list").get_by_role("link", name=CAMPAIGN).click()
     expect(page.get_by_test_id("campaign-title")).to_have_text(CAMPAIGN)
@@ -70,7 +62,7 @@ def test_coordinator_records_a_delivered_output_and_sees_it_on_the_calendar(page
 
 def test_the_orientation_note_reaches_the_ward_which_acknowledges_it(page, platform_url):
     # given the ward officer of a recipient agency
-    _login(page, platform_url, "canbo.bacgiang")
+    login(page, platform_url, "canbo.bacgiang")
     page.goto(platform_url + "/campaigns/notes/")
     page.get_by_test_id("note-list").get_by_role("link").first.click()
     expect(page.get_by_test_id("note-status")).to_have_text("Đã gửi")

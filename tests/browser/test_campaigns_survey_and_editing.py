@@ -9,19 +9,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from duluan.apps.accounts.demo import DEMO_PASSWORD
+from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
 
 CAMPAIGN = "Tuyên truyền việc hợp nhất tỉnh Bắc Giang và tỉnh Bắc Ninh, sắp xếp xã, phường"
-
-
-def _login(page, url, username):
-    page.goto(url + "/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_test_id("who")).to_be_visible()
 
 
 def _open_campaign(page, url):
@@ -32,7 +24,7 @@ def _open_campaign(page, url):
 
 def test_the_demo_campaign_shows_matching_and_survey_figures(page, platform_url):
     # given an analyst on the demo campaign's page
-    _login(page, platform_url, "phantich")
+    login(page, platform_url, "phantich")
     _open_campaign(page, platform_url)
     # then the method of the comparison group is stated
     expect(page.get_by_test_id("effect-method")).to_contain_text("Nhóm đối chứng ghép cặp")
@@ -47,7 +39,7 @@ def test_the_demo_campaign_shows_matching_and_survey_figures(page, platform_url)
 
 
 def test_a_coordinator_corrects_an_output_and_the_campaign(page, platform_url):
-    _login(page, platform_url, "dieuphoi")
+    login(page, platform_url, "dieuphoi")
     _open_campaign(page, platform_url)
     # when they correct the first output with a negative reach, the refusal is explained
     page.get_by_test_id("outputs").get_by_role("link", name="Sửa").first.click()
@@ -69,10 +61,10 @@ def test_a_coordinator_corrects_an_output_and_the_campaign(page, platform_url):
 
 
 def test_an_officer_of_another_agency_does_not_find_the_edit_page(page, platform_url):
-    _login(page, platform_url, "dieuphoi")
+    login(page, platform_url, "dieuphoi")
     _open_campaign(page, platform_url)
     edit_url = page.url.rstrip("/") + "/edit/"
     page.context.clear_cookies()  # log in again as someone else
-    _login(page, platform_url, "canbo.nnmt")
+    login(page, platform_url, "canbo.nnmt")
     response = page.goto(edit_url)
     assert response is not None and response.status == 404

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from duluan.apps.accounts.demo import DEMO_PASSWORD
+from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
 
@@ -13,17 +13,9 @@ PLAN = "128/KH-UBND"  # the 2025–2026 Bắc Ninh plan of the demo (duluan/apps
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def _login(page, url, username):
-    page.goto(url + "/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_test_id("who")).to_be_visible()
-
-
 def test_coordinator_attaches_a_pdf_and_a_disguised_file_is_refused(page, platform_url):
     # given the coordinator on the plan page
-    _login(page, platform_url, "dieuphoi")
+    login(page, platform_url, "dieuphoi")
     page.get_by_role("link", name="Kế hoạch", exact=True).click()
     page.get_by_test_id("plan-list").get_by_role("link", name=PLAN).click()
     form = page.get_by_test_id("attachment-form")

@@ -8,19 +8,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from duluan.apps.accounts.demo import DEMO_PASSWORD
+from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
 
 PLAN = "128/KH-UBND"  # the 2025–2026 Bắc Ninh plan of the demo (duluan/apps/plans/demo.py)
-
-
-def _login(page, url, username):
-    page.goto(url + "/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_test_id("who")).to_be_visible()
 
 
 def _screenshot(page, name):
@@ -31,7 +23,7 @@ def _screenshot(page, name):
 
 def test_officer_submits_a_progress_report(page, platform_url):
     # given the environment department's officer on the plan page
-    _login(page, platform_url, "canbo.nnmt")
+    login(page, platform_url, "canbo.nnmt")
     page.get_by_role("link", name="Kế hoạch", exact=True).click()
     page.get_by_test_id("plan-list").get_by_role("link", name=PLAN).click()
     expect(page.get_by_test_id("plan-title")).to_contain_text(PLAN)
@@ -55,7 +47,7 @@ def test_officer_submits_a_progress_report(page, platform_url):
 
 def test_coordinator_approves_a_report_and_plan_progress_changes(page, platform_url):
     # given the coordinator sees the plan's progress
-    _login(page, platform_url, "dieuphoi")
+    login(page, platform_url, "dieuphoi")
     page.get_by_role("link", name="Kế hoạch", exact=True).click()
     page.get_by_test_id("plan-list").get_by_role("link", name=PLAN).click()
     before = page.get_by_test_id("plan-progress").inner_text()
