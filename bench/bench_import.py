@@ -128,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
-    parser.add_argument("--model-dir", default=os.environ.get("DULUAN_MODEL_DIR"))
+    # The platform's models (the child's var folder is a temporary one, which holds none).
+    models = os.environ.get("DULUAN_MODEL_DIR") or str(ROOT / "var" / "models")
+    parser.add_argument("--model-dir", default=models)
     parser.add_argument("--port", type=int, default=55491)
     parser.add_argument("--keep", action="store_true", help="keep the input file")
     args = parser.parse_args(argv)
