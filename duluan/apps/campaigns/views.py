@@ -315,32 +315,41 @@ def output_edit(request, pk: int):
     )
 
 
+def _post_form(request, form, action, success: str) -> None:
+    """Validate ``form`` and run ``action(cleaned_data)``; every error or ``success`` becomes a message
+    (the page the form sits on is shown again by the caller's redirect)."""
+    if not form.is_valid():
+        for errs in form.errors.values():
+            for m in errs:
+                messages.error(request, m)
+        return
+    try:
+        action(form.cleaned_data)
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    else:
+        messages.success(request, success)
+
+
 @official_required
 @require_POST
 def output_deliver(request, pk: int):
     output = permissions.output_get_for_user(request.user, pk=pk)
-    form = DeliverForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.output_deliver(
-                output=output,
-                actor=request.user,
-                delivered_on=d["delivered_on"],
-                delivered_quantity=d["delivered_quantity"],
-                attendance=d["attendance"],
-                reach=d["reach"],
-                request=request,
-            )
-        except ValidationError as exc:
-            for m in _errors(exc):
-                messages.error(request, m)
-        else:
-            messages.success(request, _("Đã ghi nhận sản phẩm đã thực hiện."))
-    else:
-        for errs in form.errors.values():
-            for m in errs:
-                messages.error(request, m)
+    _post_form(
+        request,
+        DeliverForm(request.POST),
+        lambda d: services.output_deliver(
+            output=output,
+            actor=request.user,
+            delivered_on=d["delivered_on"],
+            delivered_quantity=d["delivered_quantity"],
+            attendance=d["attendance"],
+            reach=d["reach"],
+            request=request,
+        ),
+        _("Đã ghi nhận sản phẩm đã thực hiện."),
+    )
     return redirect("campaigns:campaign", output.campaign_id)
 
 
@@ -348,27 +357,14 @@ def output_deliver(request, pk: int):
 @require_POST
 def evidence_add(request, pk: int):
     output = permissions.output_get_for_user(request.user, pk=pk)
-    form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.evidence_add(
-                output=output,
-                actor=request.user,
-                title=d["title"],
-                url=d["url"],
-                file=d["file"],
-                request=request,
-            )
-        except ValidationError as exc:
-            for m in _errors(exc):
-                messages.error(request, m)
-        else:
-            messages.success(request, _("Đã thêm minh chứng."))
-    else:
-        for errs in form.errors.values():
-            for m in errs:
-                messages.error(request, m)
+    _post_form(
+        request,
+        EvidenceForm(request.POST, request.FILES),
+        lambda d: services.evidence_add(
+            output=output, actor=request.user, title=d["title"], url=d["url"], file=d["file"], request=request
+        ),
+        _("Đã thêm minh chứng."),
+    )
     return redirect("campaigns:campaign", output.campaign_id)
 
 
