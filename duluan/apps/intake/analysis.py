@@ -29,6 +29,7 @@ from duluan.analysis.pipeline import (
     NormaliseStep,
     Pipeline,
     PlacesStep,
+    SentimentStep,
     TopicStep,
     resolve_model_dir,
     run_guarded,
@@ -73,30 +74,24 @@ class KeywordTopicStep:
         return batch
 
 
-class IntakeSentimentStep:
-    """Sentiment and complaint intensity; keeps the intensity the engine's step leaves out.
+class LexiconSentimentStep:
+    """Sentiment from the complaint lexicon alone: the fallback when no sentiment model is built
+    (with a model, the engine's :class:`~duluan.analysis.pipeline.SentimentStep` gives the label,
+    score and intensity).
 
     Args:
-        classifier: A :class:`~duluan.analysis.sentiment.SentimentClassifier`, or ``None`` to use
-            the complaint lexicon alone (fallback).
-        lexicon: The lexicon for the fallback.
+        lexicon: The :class:`~duluan.analysis.sentiment.ComplaintLexicon`.
     """
 
     name = "sentiment"
     ordered = False
 
-    def __init__(self, classifier: Any = None, lexicon: Any = None) -> None:
-        self.classifier = classifier
+    def __init__(self, lexicon: Any) -> None:
         self.lexicon = lexicon
 
     def __call__(self, batch: list[Document]) -> list[Document]:
-        texts = [doc.normalised or doc.full_text for doc in batch]
-        if self.classifier is not None:
-            for doc, p in zip(batch, self.classifier.predict(texts, explain=False), strict=True):
-                doc.sentiment = {"label": p.label, "score": float(p.score), "intensity": float(p.intensity)}
-            return batch
-        for doc, text in zip(batch, texts, strict=True):
-            intensity, _terms = self.lexicon.score(text)
+        for doc in batch:
+            intensity, _terms = self.lexicon.score(doc.normalised or doc.full_text)
             label = "negative" if intensity >= NEGATIVE_FROM else "neutral"
             doc.sentiment = {"label": label, "score": None, "intensity": float(intensity)}
         return batch
@@ -146,7 +141,7 @@ def intake_pipeline(model_dir: str | None = None, home_province: str = "24") -> 
         folder = resolve_model_dir(model_dir)
         topic = TopicClassifier.load(_model_file(folder, "topic"))
         sentiment = SentimentClassifier.load(_model_file(folder, "sentiment"))
-        steps = [TopicStep(topic), IntakeSentimentStep(sentiment)]
+        steps = [TopicStep(topic), SentimentStep(sentiment)]
         mode, note = MODE_MODEL, ""
     except (FileNotFoundError, ValueError, OSError) as exc:
         from duluan.analysis.sentiment import ComplaintLexicon
@@ -154,7 +149,7 @@ def intake_pipeline(model_dir: str | None = None, home_province: str = "24") -> 
 
         base = shared_data_dir()
         lexicon_dir = base / "lexicons" if base is not None and (base / "lexicons").is_dir() else None
-        steps = [KeywordTopicStep(), IntakeSentimentStep(None, ComplaintLexicon.load(lexicon_dir))]
+        steps = [KeywordTopicStep(), LexiconSentimentStep(ComplaintLexicon.load(lexicon_dir))]
         mode, note = MODE_FALLBACK, FALLBACK_NOTE
         log.warning("intake analysis fallback: %s", exc)
     pipeline = Pipeline([NormaliseStep(), PlacesStep(gazetteer), *steps, DedupeFeaturesStep()])
