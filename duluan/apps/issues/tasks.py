@@ -1,4 +1,4 @@
-"""Background tasks (django-tasks): the periodic hotness refresh."""
+"""Background tasks (django-tasks): the hotness refresh, periodic or after new reports."""
 
 from __future__ import annotations
 
@@ -14,11 +14,3 @@ def issues_refresh_hotness_task(now: str | None = None, issue_ids: list[int] | N
     from .services import issues_refresh_hotness
 
     return issues_refresh_hotness(now=parse_datetime(now) if now else None, issue_ids=issue_ids).summary()
-
-
-@task()
-def issues_after_ingest_task(issue_ids: list[int]) -> list[int]:
-    """What intake enqueues after an ingest batch when it should not wait for the refresh."""
-    from .services import issues_after_ingest
-
-    return issues_after_ingest(issue_ids=issue_ids)
