@@ -36,3 +36,14 @@ def audit_append_only(db):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_purge_flag")
     yield
+
+
+@pytest.fixture(autouse=True)
+def _apps_analyse_without_local_models(request, monkeypatch, tmp_path_factory):
+    """The apps' tests see what a fresh clone has: no model files, so the keyword fallback.
+
+    Otherwise their results would depend on whichever models a developer last built in ``var/models``
+    (``make demo`` builds them): a retrained topic model changes topics and so issues.
+    """
+    if "apps" in request.node.path.parts:
+        monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path_factory.getbasetemp() / "no-models"))
