@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from duluan.analysis.dedupe import NearDuplicateIndex
 from duluan.apps.audit.services import audit_record
+from duluan.apps.core.bulk import bulk_insert
 from duluan.apps.core.text import nfc, search_key
 from duluan.apps.geo.models import AdminUnit
 from duluan.apps.issues import services as issue_services
@@ -330,11 +331,11 @@ def signals_ingest_batch(
         # first, then the rest with the id they now have.
         first = [s for s, d in zip(signals, in_batch_dups) if d is None]
         later = [(s, d) for s, d in zip(signals, in_batch_dups) if d is not None]
-        Signal.objects.bulk_create(first, batch_size=2000)
+        bulk_insert(Signal, first)
         if later:
             for s, leader in later:
                 s.duplicate_of_id = signals[leader].pk
-            Signal.objects.bulk_create([s for s, _ in later], batch_size=2000)
+            bulk_insert(Signal, [s for s, _ in later])
         if own_session:
             session.save()
             # A batch on its own (web form, Open311, a script): keep officials' merges now, and
@@ -344,7 +345,7 @@ def signals_ingest_batch(
         if reporters:
             for index, reporter in reporters:
                 reporter.signal_id = signals[index].pk
-            Reporter.objects.bulk_create([r for _, r in reporters], batch_size=2000)
+            bulk_insert(Reporter, [r for _, r in reporters])
         result.created = signals
         if audit:
             _audit(result, actor, request, import_batch)

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms, term_codes
 from duluan.analysis.pipeline import tokenise
+from duluan.apps.core.bulk import bulk_insert
 from duluan.apps.core.text import search_key
 
 from .models import ClustererState, Issue, IssueDay
@@ -365,7 +366,7 @@ class ClusteringSession:
             self._describe(agg, self.clusterer.get(cid))
             (updated if issue.pk else created).append(issue)
         if created:
-            Issue.objects.bulk_create(created, batch_size=2000)
+            bulk_insert(Issue, created)
         if updated:
             _update_issues(updated)
         if new_links:

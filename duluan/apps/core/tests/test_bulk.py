@@ -1,0 +1,71 @@
+"""bulk_insert: COPY on PostgreSQL, bulk_create elsewhere — the same rows either way."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from duluan.apps.core.bulk import bulk_insert
+from duluan.apps.issues.models import Issue, IssueDay
+
+
+def _issue(i: int) -> Issue:
+    return Issue(
+        cluster_key=f"bulk-{i}",
+        title=f"Sạt lở bờ sông Cầu đoạn {i} — \"khẩn\"\tcần xử lý\\ngay",
+        topic="environment",
+        first_seen=datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC) - timedelta(days=i),
+        signal_count=i,
+        negative_share=0.25,
+        summary_terms=["sạt lở", "bờ sông", None, 3],
+        title_vector={"sạt": 0.5, "lở": 0.5, "đê\n": 1e-9},
+        sentiment_counts={},
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_ids_and_auto_fields_match_what_bulk_create_stores():
+    before = timezone.now()
+    copied = [_issue(i) for i in range(1, 6)]
+    with transaction.atomic():
+        bulk_insert(Issue, copied, batch_size=2)  # several COPY batches
+    reference = [_issue(i) for i in range(1, 6)]
+    for obj in reference:
+        obj.cluster_key += "-ref"
+    Issue.objects.bulk_create(reference)
+
+    pks = [obj.pk for obj in copied]
+    assert all(pk is not None for pk in pks) and pks == sorted(pks) and len(set(pks)) == 5
+    assert all(not obj._state.adding for obj in copied)
+    skip = ("id", "cluster_key", "updated_at")
+    fields = [f.attname for f in Issue._meta.concrete_fields if f.attname not in skip]
+    for obj, ref in zip(copied, reference, strict=True):
+        stored = Issue.objects.get(pk=obj.pk)
+        stored_ref = Issue.objects.get(pk=ref.pk)
+        assert stored.cluster_key == obj.cluster_key
+        assert {f: getattr(stored, f) for f in fields} == {f: getattr(stored_ref, f) for f in fields}
+        assert stored.updated_at >= before  # auto_now ran, as in bulk_create
+    # The sequence moved on: a later ordinary save gets a fresh id.
+    later = Issue.objects.create(cluster_key="after", title="x")
+    assert later.pk > max(pks)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_conflict_fails_the_insert_and_the_transaction_leaves_nothing():
+    issue = Issue.objects.create(cluster_key="day", title="x")
+    day = date(2026, 3, 1)
+    rows = [IssueDay(issue=issue, day=day, count=1), IssueDay(issue=issue, day=day, count=2)]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_insert(Issue, [_issue(9)])
+        bulk_insert(IssueDay, rows)
+    assert not IssueDay.objects.exists()
+    assert not Issue.objects.filter(cluster_key="bulk-9").exists()
+
+
+@pytest.mark.django_db
+def test_nothing_to_insert_is_a_no_op():
+    bulk_insert(Issue, [])
+    assert not Issue.objects.exists()
