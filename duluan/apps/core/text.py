@@ -23,3 +23,12 @@ def search_key(text: str | None) -> str:
     platform stores and what the engine matches are folded alike.
     """
     return _SPACES.sub(" ", _NON_WORD.sub(" ", fold(nfc(text)))).strip()
+
+
+def signal_search_key(title: str | None, normalised: str | None) -> str:
+    """The search key of a signal: its title (as stored: NFC, 500 characters) and masked text.
+
+    One definition for the write path and the import's analysis workers, which compute it in
+    parallel so the single writing process does not have to.
+    """
+    return search_key(f"{nfc(title)[:500]} {normalised or ''}")

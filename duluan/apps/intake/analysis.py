@@ -34,6 +34,7 @@ from duluan.analysis.pipeline import (
     resolve_model_dir,
     run_guarded,
 )
+from duluan.apps.core.text import signal_search_key
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,8 @@ class Analysis:
     term_codes: Any = None
     error: str | None = None
     mode: str = MODE_MODEL
+    # The signal's search key, when the analysing process computed it (imports' workers).
+    search_key: str = ""
 
 
 def analyse_rows(rows: list[Mapping[str, Any]], model_dir: str | None = None) -> list[Analysis]:
@@ -201,13 +204,18 @@ def _analyse_documents(rows: list[Mapping[str, Any]], model_dir: str | None) -> 
     return run_guarded(built.pipeline, docs), built.mode
 
 
-def _analyse_packed(rows: list[Mapping[str, Any]], model_dir: str | None) -> tuple[PackedBatch, str]:
-    """The task of a worker process: the analyses packed for the trip back (see PackedBatch)."""
+def _analyse_packed(
+    rows: list[Mapping[str, Any]], model_dir: str | None
+) -> tuple[PackedBatch, str, list[str]]:
+    """The task of a worker process: the analyses packed for the trip back (see PackedBatch),
+    with each row's search key (computed here, in parallel, rather than in the writer)."""
     docs, mode = _analyse_documents(rows, model_dir)
-    return pack_documents(docs, keep_normalised=True), mode
+    keys = [signal_search_key(r.get("title"), d.normalised) for r, d in zip(rows, docs, strict=True)]
+    return pack_documents(docs, keep_normalised=True), mode, keys
 
 
-def _analyses(docs: list[Document], mode: str) -> list[Analysis]:
+def _analyses(docs: list[Document], mode: str, search_keys: list[str] | None = None) -> list[Analysis]:
+    keys = search_keys or [""] * len(docs)
     return [
         Analysis(
             key=d.id,
@@ -223,8 +231,9 @@ def _analyses(docs: list[Document], mode: str) -> list[Analysis]:
             term_codes=d.term_codes,
             error=d.error,
             mode=mode,
+            search_key=key,
         )
-        for d in docs
+        for d, key in zip(docs, keys, strict=True)
     ]
 
 
@@ -269,5 +278,5 @@ def _result(out: Any) -> list[Analysis]:
         return []
     if not hasattr(out, "result"):
         return out
-    packed, mode = out.result()
-    return _analyses(unpack_documents(packed), mode)
+    packed, mode, search_keys = out.result()
+    return _analyses(unpack_documents(packed), mode, search_keys)

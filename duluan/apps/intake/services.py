@@ -30,7 +30,7 @@ from django.utils import timezone
 from duluan.analysis.dedupe import NearDuplicateIndex
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import bulk_insert
-from duluan.apps.core.text import nfc, search_key
+from duluan.apps.core.text import nfc, signal_search_key
 from duluan.apps.geo.models import AdminUnit
 from duluan.apps.issues import services as issue_services
 from duluan.apps.issues.clustering import ClusteringSession
@@ -393,7 +393,7 @@ def _build(ready, now, import_batch, near_index):
             title=item.title,
             text=item.text,
             text_masked=a.normalised,
-            search_key=search_key(f"{item.title} {a.normalised}"),
+            search_key=a.search_key or signal_search_key(item.title, a.normalised),
             created_at=item.created_at or now,
             unit_id=unit_id,
             place_text=item.place_text,

@@ -75,7 +75,9 @@ def _source_of(signal) -> str:
 
 
 def _local_day(moment) -> date:
-    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    """The platform's calendar day of ``moment`` (the default time zone, whatever zone a request
+    activated: an issue's days must not depend on who triggered the write)."""
+    return moment.astimezone(timezone.get_default_timezone()).date() if moment.tzinfo else moment.date()
 
 
 def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:

@@ -183,3 +183,40 @@ def test_the_import_command(tmp_path, capsys):
     assert code == 0 and "Đã thêm: 2" in out and "Bị loại: 2" in out
     assert main(["import", str(tmp_path / "none.csv"), "--channel", "news", "--no-progress"]) == 2
     assert "Không tìm thấy tệp" in capsys.readouterr().err
+
+
+def test_two_analysis_workers_give_what_the_writer_would_compute(tmp_path):
+    # given petitions (titles with odd spacing and decomposed Vietnamese among them)
+    from duluan.apps.core.text import search_key, signal_search_key
+    from duluan.apps.intake.analysis import analyse_parallel, analyse_rows
+
+    rows = [
+        {"key": f"k{i}", "text": text, "title": title, "created_at": None}
+        for i, (title, text) in enumerate(
+            [
+                ("  Ngập  úng ", "Cử tri kiến nghị sửa đường bị ngập úng kéo dài ở phường Vũ Ninh"),
+                ("Rác", "Đề nghị xử lý rác thải tồn đọng ở chợ xã Tân Dĩnh, gọi 0912 345 678"),
+                ("", "Thu hồi đất chưa bồi thường thỏa đáng"),
+            ]
+        )
+    ]
+    # when analysed by two forked workers and in this process
+    (_, parallel), *_ = list(analyse_parallel([rows], workers=2))
+    alone = analyse_rows(rows)
+    # then the analyses are the same, and the workers' search keys are the writer's definition
+    for a, b, row in zip(parallel, alone, rows, strict=True):
+        assert (a.key, a.normalised, a.topic, a.sentiment, a.places) == (
+            b.key,
+            b.normalised,
+            b.topic,
+            b.sentiment,
+            b.places,
+        )
+        assert a.search_key == signal_search_key(row["title"], b.normalised)
+        assert a.search_key == search_key(f"{row['title'].strip()} {b.normalised}")
+    assert "0912" not in parallel[1].search_key  # masked text only
+    # and an import with two workers stores those keys
+    path = write_csv(tmp_path / "kien_nghi.csv", PETITIONS)
+    run(path, workers=2)
+    for s in Signal.objects.all():
+        assert s.search_key == signal_search_key(s.title, s.text_masked)
