@@ -17,6 +17,7 @@ can name the exact words that weighed most for a document without a reverse map.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -33,9 +34,15 @@ _DOC_SEP = "\x00"
 _TOKEN_RE = re.compile(r"\w+|\x00")
 # Everything that is not a letter or digit becomes one space for character n-grams.
 _NON_WORD_RE = re.compile(r"(?:[^\w\x00]|_)+")
+_UNDERSCORES_RE = re.compile(r"_+")
+_WORD_CHAR_RE = re.compile(r"\w")
 _BITS = 21  # syllable ids fit in 21 bits, so three of them fit in one 64-bit key
 _MAX_VOCAB = (1 << _BITS) - 2
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+# Multiplier of the polynomial key of a character n-gram (FNV-1a's 64-bit prime).
+_CHAR_PRIME = 0x100000001B3
+# A featurizer remembers this many distinct syllables before it starts its memo afresh.
+_MAX_TYPES = 200_000
 
 
 def prepare(text: str) -> str:
@@ -68,6 +75,47 @@ def syllables(text: str) -> list[str]:
         The syllables, lower case, in order.
     """
     return [t for t in _TOKEN_RE.findall(prepare(text)) if t != _DOC_SEP]
+
+
+@dataclass(frozen=True)
+class TokenBatch:
+    """A batch of texts split into syllables once, for every featurizer that reads it.
+
+    Attributes:
+        n_docs: Number of texts.
+        joined: The texts, NFC and lower case, one after the other with a private separator.
+        tokens: The runs of letters, digits and underscores of ``joined``, the separator
+            included (one between two texts).
+    """
+
+    n_docs: int
+    joined: str
+    tokens: list[str]
+
+
+def tokenise_batch(texts: Sequence[str]) -> TokenBatch:
+    """Split a batch of texts into syllables, once for all the featurizers that read it.
+
+    Args:
+        texts: The texts (``None`` counts as empty).
+
+    Returns:
+        The :class:`TokenBatch` that :meth:`NgramFeaturizer.transform` and
+        :meth:`NgramFeaturizer.transform_batch` also accept in place of the texts.
+    """
+    joined = _join_batch(texts)
+    return TokenBatch(len(texts), joined, _TOKEN_RE.findall(joined))
+
+
+def _join_batch(texts: Iterable[str]) -> str:
+    # The whole batch is lower-cased (and NFC-composed if needed) in one pass; tone placement
+    # is handled per distinct syllable by the vocabulary (see ``NgramFeaturizer._fit``), which is
+    # far cheaper than rewriting every document.
+    parts = [t if t and _DOC_SEP not in t else (t or "").replace(_DOC_SEP, " ") for t in texts]
+    joined = (" " + _DOC_SEP + " ").join(parts)
+    if not unicodedata.is_normalized("NFC", joined):
+        joined = unicodedata.normalize("NFC", joined)
+    return joined.lower()
 
 
 def count_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
@@ -115,6 +163,218 @@ def _mix64(keys: np.ndarray) -> np.ndarray:
     return k
 
 
+def _char_key(codes: Sequence[int]) -> int:
+    """The polynomial key of one character n-gram, as :func:`_hash_char_ngrams` computes it."""
+    key = 0
+    for code in codes:
+        key = (key * _CHAR_PRIME + code) & 0xFFFFFFFFFFFFFFFF
+    return key
+
+
+def _hash_char_ngrams(
+    chars: str, ngram_range: tuple[int, int], n_features: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Document and bucket of every character n-gram of ``chars`` (the defining computation).
+
+    ``chars`` is the batch as character n-grams see it: canonical tones, every run of what is not
+    a letter or digit one space, documents apart by the separator, which no n-gram spans.
+
+    Args:
+        chars: The batch's characters.
+        ngram_range: Smallest and largest n.
+        n_features: Hash buckets.
+
+    Returns:
+        ``(docs, buckets)``, int64 arrays of one entry per n-gram occurrence.
+    """
+    codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    is_sep = codes == 0
+    ch_doc = np.cumsum(is_sep)
+    lo, hi = ngram_range
+    docs, feats = [], []
+    key = codes.copy()
+    bad = is_sep.copy()
+    prime = np.uint64(_CHAR_PRIME)
+    for n in range(1, hi + 1):
+        if n > 1:
+            key = key[:-1] * prime + codes[n - 1 :]
+            bad = bad[:-1] | is_sep[n - 1 :]
+        if n < lo:
+            continue
+        pos = np.flatnonzero(~bad)
+        docs.append(ch_doc[pos])
+        feats.append((_mix64(key[pos] + np.uint64(n)) % np.uint64(n_features)).astype(np.int64))
+    return np.concatenate(docs), np.concatenate(feats)
+
+
+class _Growing:
+    """A numpy array that grows at its end with amortised copies (entries never change)."""
+
+    def __init__(self, dtype: type) -> None:
+        self.data = np.empty(1024, dtype=dtype)
+        self.size = 0
+
+    def extend(self, values: np.ndarray) -> None:
+        end = self.size + len(values)
+        if end > self.data.size:
+            bigger = np.empty(max(end, 2 * self.data.size), dtype=self.data.dtype)
+            bigger[: self.size] = self.data[: self.size]
+            self.data = bigger  # readers holding the old array still see their entries
+        self.data[self.size : end] = values
+        self.size = end
+
+    def view(self) -> np.ndarray:
+        return self.data[: self.size]
+
+
+@dataclass
+class _Types:
+    """A snapshot of :class:`_TypeTable`'s arrays, indexed by type id (safe to read unlocked)."""
+
+    vocab: np.ndarray  # vocabulary id: -1 unknown, -2 the document separator
+    first: np.ndarray  # code of the first character (character n-grams only)
+    last: np.ndarray  # code of the last character
+    single: np.ndarray  # one character long
+    edge: np.ndarray  # begins or ends with "_" (then the batch takes the defining path)
+    start: np.ndarray  # offset of the type's character n-grams in ``feats``
+    count: np.ndarray  # how many
+    head: np.ndarray  # how many of them, first, begin at the space before the syllable
+    tail: np.ndarray  # how many of them, last, end at the space after
+    feats: np.ndarray  # character n-gram buckets of every type, one after the other
+
+
+class _TypeTable:
+    """What a featurizer derives from each distinct syllable, computed once per syllable.
+
+    A syllable (a "type") gets its vocabulary id and, with character n-grams, the buckets of the
+    character n-grams that end inside ``" " + syllable + " "`` (after its first space). A batch's
+    character n-grams are then gathered from its syllables' entries, plus the trigrams that span
+    two syllables (last letter, space, first letter): the same multiset as hashing the whole text
+    (:func:`_hash_char_ngrams`), at a fraction of the cost, since most syllables of a batch were
+    seen before. The memo starts afresh after ``_MAX_TYPES`` syllables, so memory stays bounded.
+    """
+
+    def __init__(self, vocabulary: dict[str, int], char_ngram_range: tuple[int, int] | None, n_char: int):
+        self._vocabulary = vocabulary
+        # Longer character n-grams span several syllables: featurizers hash them from the text.
+        self._char_range = char_ngram_range if char_ngram_range and char_ngram_range[1] <= 3 else None
+        self._n_char = n_char
+        self._lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._index: dict[str, int] = {}
+        self._columns = {
+            "vocab": _Growing(np.int64),
+            "first": _Growing(np.uint64),
+            "last": _Growing(np.uint64),
+            "single": _Growing(np.bool_),
+            "edge": _Growing(np.bool_),
+            "start": _Growing(np.int64),
+            "count": _Growing(np.int64),
+            "head": _Growing(np.int64),
+            "tail": _Growing(np.int64),
+            "feats": _Growing(np.int64),
+        }
+
+    def lookup(self, tokens: list[str]) -> tuple[np.ndarray, _Types]:
+        """Return the type id of every token and the arrays those ids index.
+
+        Args:
+            tokens: Syllables (and document separators).
+
+        Returns:
+            ``(ids, types)``.
+        """
+        with self._lock:
+            ids = np.fromiter(map(self._index.get, tokens, repeat(-1)), np.int64, len(tokens))
+            new = np.flatnonzero(ids == -1)
+            if new.size:
+                fresh = list(dict.fromkeys(tokens[i] for i in new.tolist()))
+                if len(self._index) + len(fresh) > _MAX_TYPES:
+                    # Start afresh; the whole batch is described again (it may exceed the limit
+                    # alone, until the next batch).
+                    self._reset()
+                    fresh, new = list(dict.fromkeys(tokens)), np.arange(len(tokens))
+                self._add(fresh)
+                index = self._index
+                ids[new] = [index[tokens[i]] for i in new.tolist()]
+            return ids, _Types(**{name: col.view() for name, col in self._columns.items()})
+
+    def _add(self, fresh: list[str]) -> None:
+        get = self._vocabulary.get
+        first, last, single, edge, count, head, tail = [], [], [], [], [], [], []
+        keys, lengths = [], []
+        vocab = []
+        for tok in fresh:
+            v = get(tok, -1)
+            if v == -1 and not tok.isascii():
+                # A spelling not seen in training may still be a known syllable with its tone
+                # mark placed the other way.
+                v = get(canonical_tones(tok), -1)
+            vocab.append(v)
+            if self._char_range is None:
+                continue
+            c = tok if tok.isascii() else canonical_tones(tok)
+            edge.append(c[0] == "_" or c[-1] == "_")
+            c = _UNDERSCORES_RE.sub(" ", c)
+            first.append(ord(c[0]))
+            last.append(ord(c[-1]))
+            single.append(len(c) == 1 and c != _DOC_SEP)
+            n_head, n_tail, n_keys = self._type_ngrams(c, keys, lengths)
+            count.append(n_keys)
+            head.append(n_head)
+            tail.append(n_tail)
+        self._index.update(zip(fresh, range(len(self._index), len(self._index) + len(fresh)), strict=True))
+        cols = self._columns
+        cols["vocab"].extend(np.asarray(vocab, dtype=np.int64))
+        if self._char_range is None:
+            return
+        n_counts = np.asarray(count, dtype=np.int64)
+        cols["start"].extend(cols["feats"].size + np.cumsum(n_counts) - n_counts)
+        cols["count"].extend(n_counts)
+        cols["head"].extend(np.asarray(head, dtype=np.int64))
+        cols["tail"].extend(np.asarray(tail, dtype=np.int64))
+        cols["first"].extend(np.asarray(first, dtype=np.uint64))
+        cols["last"].extend(np.asarray(last, dtype=np.uint64))
+        cols["single"].extend(np.asarray(single, dtype=np.bool_))
+        cols["edge"].extend(np.asarray(edge, dtype=np.bool_))
+        salted = np.asarray(keys, dtype=np.uint64) + np.asarray(lengths, dtype=np.uint64)
+        cols["feats"].extend((_mix64(salted) % np.uint64(self._n_char)).astype(np.int64))
+
+    def _type_ngrams(self, chars: str, keys: list[int], lengths: list[int]) -> tuple[int, int, int]:
+        """Append the keys of the n-grams ending inside ``" " + chars + " "`` after its first space.
+
+        Those beginning at the first space come first, those ending at the last space last; the
+        n-gram made of both spaces and one letter is left out (it is counted per occurrence).
+        The separator keeps only the space after it (no n-gram spans a separator).
+
+        Returns:
+            ``(how many begin at the first space, how many end at the last, how many in all)``.
+        """
+        lo, hi = self._char_range
+        if chars == _DOC_SEP:
+            if lo <= 1:
+                keys.append(ord(" "))
+                lengths.append(1)
+                return 0, 1, 1
+            return 0, 0, 0
+        padded = [32, *map(ord, chars), 32]
+        last = len(padded) - 1
+        heads, middles, tails = [], [], []
+        for end in range(1, last + 1):
+            for n in range(lo, hi + 1):
+                begin = end - n + 1
+                if begin < 0 or (begin == 0 and end == last):
+                    continue
+                entry = (_char_key(padded[begin : end + 1]), n)
+                (heads if begin == 0 else tails if end == last else middles).append(entry)
+        entries = heads + middles + tails
+        keys.extend(k for k, _ in entries)
+        lengths.extend(n for _, n in entries)
+        return len(heads), len(tails), len(entries)
+
+
 @dataclass(frozen=True)
 class _Batch:
     """N-gram occurrences of one batch, before they are counted into a matrix."""
@@ -127,9 +387,6 @@ class _Batch:
     tokens: list[str]
     char_doc: np.ndarray
     char_feat: np.ndarray
-    char_start: np.ndarray  # offset of its first character in ``chars``
-    char_n: np.ndarray
-    chars: str
     # Each word occurrence's bucket without the lead salt, so that the lead and body buckets of
     # one n-gram can be told to be the same words.
     word_plain: np.ndarray | None = None
@@ -185,6 +442,7 @@ class NgramFeaturizer:
 
     def _fit(self, texts: Sequence[str]) -> sp.csr_matrix:
         texts = list(texts)
+        self.__dict__.pop("_types", None)  # the memo belongs to the previous vocabulary
         lo, hi = self.word_ngram_range
         if not 1 <= lo <= hi <= 3:
             raise ValueError("word_ngram_range must lie within (1, 3)")
@@ -228,11 +486,12 @@ class NgramFeaturizer:
 
     # -- transforming ---------------------------------------------------------------------------
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+    def transform(self, texts: Sequence[str] | TokenBatch) -> sp.csr_matrix:
         """Return the L2-normalised sublinear TF-IDF matrix of ``texts``.
 
         Args:
-            texts: Texts to featurise.
+            texts: Texts to featurise, or their :func:`tokenise_batch` (split once, read by
+                several featurizers).
 
         Returns:
             A ``(len(texts), n_features_)`` CSR matrix of float32.
@@ -256,11 +515,11 @@ class NgramFeaturizer:
         x, batch = self.transform_batch(texts)
         return self.explain_matrix(x, batch, weights, columns, top)
 
-    def transform_batch(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, _Batch]:
+    def transform_batch(self, texts: Sequence[str] | TokenBatch) -> tuple[sp.csr_matrix, _Batch]:
         """Like :meth:`transform`, also returning the n-gram occurrences for :meth:`explain_matrix`.
 
         Args:
-            texts: Texts to featurise.
+            texts: Texts to featurise, or their :func:`tokenise_batch`.
 
         Returns:
             ``(matrix, batch)``.
@@ -335,32 +594,28 @@ class NgramFeaturizer:
 
     @staticmethod
     def _join(texts: Iterable[str]) -> str:
-        # The whole batch is lower-cased (and NFC-composed if needed) in one pass; tone placement
-        # is handled per distinct syllable by the vocabulary (see ``_fit``), which is far cheaper
-        # than rewriting every document.
-        parts = [t if t and _DOC_SEP not in t else (t or "").replace(_DOC_SEP, " ") for t in texts]
-        joined = (" " + _DOC_SEP + " ").join(parts)
-        if not unicodedata.is_normalized("NFC", joined):
-            joined = unicodedata.normalize("NFC", joined)
-        return joined.lower()
+        return _join_batch(texts)
 
-    def _analyse(self, texts: Sequence[str]) -> _Batch:
-        n_docs = len(texts)
-        joined = self._join(texts)
-        tokens = _TOKEN_RE.findall(joined)
+    def _type_table(self) -> _TypeTable:
+        """The memo of syllable types, built on first use (never pickled with the model)."""
+        table = self.__dict__.get("_types")
+        if table is None:
+            table = self.__dict__["_types"] = _TypeTable(
+                self.vocabulary_, self.char_ngram_range, self.n_char_features
+            )
+        return table
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_types", None)
+        return state
+
+    def _analyse(self, texts: Sequence[str] | TokenBatch) -> _Batch:
+        tb = texts if isinstance(texts, TokenBatch) else tokenise_batch(texts)
+        tokens = tb.tokens
+        type_ids, types = self._type_table().lookup(tokens)
         # -1: unknown syllable; -2: document separator (in the vocabulary). Both break n-grams.
-        get = self.vocabulary_.get
-        ids = np.fromiter(map(get, tokens, repeat(-1)), np.int64, len(tokens))
-        unknown = np.flatnonzero(ids == -1)
-        if unknown.size:
-            # A spelling not seen in training may still be a known syllable with its tone mark
-            # placed the other way.
-            retry: dict[str, int] = {}
-            for i in unknown:
-                tok = tokens[i]
-                if tok not in retry:
-                    retry[tok] = get(canonical_tones(tok), -1) if not tok.isascii() else -1
-                ids[i] = retry[tok]
+        ids = types.vocab[type_ids]
         tok_doc = np.cumsum(ids == -2)
         # Files written before ``lead_tokens`` existed have no such attribute: no lead features.
         lead = getattr(self, "lead_tokens", 0)
@@ -399,34 +654,68 @@ class NgramFeaturizer:
                 lens.append(np.full(pos.size, n, dtype=np.int8))
         word = [np.concatenate(a) if a else np.zeros(0, np.int64) for a in (docs, feats, starts, lens)]
         word_plain = np.concatenate(plains) if plains else np.zeros(0, np.int64)
-        char = [np.zeros(0, np.int64)] * 4
-        chars = ""
+        char: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0, np.int64))
         if self.char_ngram_range:
-            chars = _NON_WORD_RE.sub(" ", canonical_tones(joined))
-            char = self._char_ngrams(chars)
-        return _Batch(n_docs, *word, tokens, *char, chars, word_plain=word_plain)
+            # The memo covers n-grams that span at most one space, none after a "_" at the edge of
+            # a syllable (a run of "_" and spaces is one space).
+            if self.char_ngram_range[1] <= 3 and type_ids.size and not types.edge[type_ids].any():
+                char = self._char_ngrams(tb.joined, type_ids, types, tok_doc)
+            else:
+                char = self._text_char_ngrams(tb.joined)
+        return _Batch(tb.n_docs, *word, tokens, *char, word_plain=word_plain)
 
-    def _char_ngrams(self, chars: str) -> list[np.ndarray]:
-        codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        is_sep = codes == 0
-        ch_doc = np.cumsum(is_sep)
+    def _text_char_ngrams(self, joined: str) -> tuple[np.ndarray, np.ndarray]:
+        """Character n-grams by their definition: hash every n-gram of the whole batch's text."""
+        chars = _NON_WORD_RE.sub(" ", canonical_tones(joined))
+        return _hash_char_ngrams(chars, self.char_ngram_range, self.n_char_features)
+
+    def _char_ngrams(
+        self, joined: str, type_ids: np.ndarray, types: _Types, tok_doc: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The same n-grams as :meth:`_text_char_ngrams`, gathered from the syllables' memo.
+
+        The batch's characters are its syllables one space apart (the separator counts as one),
+        with a space before the first and after the last only when the text begins or ends with
+        something else than a letter or digit; each syllable's entries assume both spaces.
+        """
         lo, hi = self.char_ngram_range
-        docs, feats, starts, lens = [], [], [], []
-        key = codes.copy()
-        bad = is_sep.copy()
-        prime = np.uint64(0x100000001B3)
-        for n in range(1, hi + 1):
-            if n > 1:
-                key = key[:-1] * prime + codes[n - 1 :]
-                bad = bad[:-1] | is_sep[n - 1 :]
-            if n < lo:
-                continue
-            pos = np.flatnonzero(~bad)
-            docs.append(ch_doc[pos])
-            feats.append((_mix64(key[pos] + np.uint64(n)) % np.uint64(self.n_char_features)).astype(np.int64))
-            starts.append(pos)
-            lens.append(np.full(pos.size, n, dtype=np.int8))
-        return [np.concatenate(a) for a in (docs, feats, starts, lens)]
+        starts = types.start[type_ids]
+        counts = types.count[type_ids]
+        begins_with_space = _TOKEN_RE.match(joined) is None
+        ends_with_space = _WORD_CHAR_RE.match(joined, len(joined) - 1) is None
+        if not begins_with_space:
+            skip = types.head[type_ids[0]]
+            starts[0] += skip
+            counts[0] -= skip
+        if not ends_with_space:
+            counts[-1] -= types.tail[type_ids[-1]]
+        ends = np.cumsum(counts)
+        flat = np.arange(ends[-1]) + np.repeat(starts - ends + counts, counts)
+        feats = [types.feats[flat]]
+        docs = [np.repeat(tok_doc, counts)]
+        keys, key_docs = [], []
+        if lo <= 1 and begins_with_space:
+            keys.append(np.array([32 + 1], dtype=np.uint64))  # the leading space, as a unigram
+            key_docs.append(np.zeros(1, dtype=np.int64))
+        if lo <= 3 <= hi:
+            word = types.vocab[type_ids] != -2
+            # Last letter, space, first letter of two syllables in a row.
+            pair = np.flatnonzero(word[1:] & word[:-1]) + 1
+            prime = np.uint64(_CHAR_PRIME)
+            spanning = (types.last[type_ids[pair - 1]] * prime + np.uint64(32)) * prime
+            keys.append(spanning + types.first[type_ids[pair]] + np.uint64(3))
+            key_docs.append(tok_doc[pair])
+            # A one-letter syllable between two spaces.
+            alone = types.single[type_ids]
+            alone[0] &= begins_with_space
+            alone[-1] &= ends_with_space
+            at = np.flatnonzero(alone)
+            keys.append((np.uint64(32) * prime + types.first[type_ids[at]]) * prime + np.uint64(32 + 3))
+            key_docs.append(tok_doc[at])
+        if keys:
+            feats.append((_mix64(np.concatenate(keys)) % np.uint64(self.n_char_features)).astype(np.int64))
+            docs.append(np.concatenate(key_docs))
+        return np.concatenate(docs), np.concatenate(feats)
 
     def _counts(self, batch: _Batch) -> sp.csr_matrix:
         rows = np.concatenate([batch.word_doc, batch.char_doc])
@@ -458,29 +747,3 @@ class NgramFeaturizer:
             x.data /= scale
         else:
             x.data[mask] /= scale[mask]
-
-    def _locator(self, batch: _Batch):
-        """Return ``f(doc, feature) -> term`` naming one n-gram of ``doc`` in that bucket."""
-        word_key = batch.word_doc * self.n_features_ + batch.word_feat
-        char_key = batch.char_doc * self.n_features_ + batch.char_feat + self.n_word_features
-        w_order = np.argsort(word_key, kind="stable")
-        c_order = np.argsort(char_key, kind="stable")
-        w_sorted, c_sorted = word_key[w_order], char_key[c_order]
-
-        def locate(doc: int, feat: int) -> str:
-            key = doc * self.n_features_ + feat
-            if feat < self.n_word_features:
-                i = np.searchsorted(w_sorted, key)
-                if i < w_sorted.size and w_sorted[i] == key:
-                    j = w_order[i]
-                    s = int(batch.word_start[j])
-                    return " ".join(batch.tokens[s : s + int(batch.word_n[j])])
-                return ""
-            i = np.searchsorted(c_sorted, key)
-            if i < c_sorted.size and c_sorted[i] == key:
-                j = c_order[i]
-                s = int(batch.char_start[j])
-                return batch.chars[s : s + int(batch.char_n[j])]
-            return ""
-
-        return locate

@@ -1,11 +1,14 @@
-"""The featuriser's counting matches scipy's own COO → CSR conversion."""
+"""The featuriser: its counting matches scipy's, its fast paths match their definitions."""
+
+import pickle
 
 import numpy as np
 import scipy.sparse as sp
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis.features import count_matrix
+from duluan.analysis import features
+from duluan.analysis.features import NgramFeaturizer, count_matrix, tokenise_batch
 
 occurrences = st.integers(1, 40).flatmap(
     lambda n_rows: st.tuples(
@@ -43,3 +46,61 @@ def test_count_matrix_uses_wide_keys_when_rows_times_columns_overflow_32_bits():
     assert m[0, (1 << 31) + 5] == 2
     assert m[3, 7] == 2
     assert m.nnz == 2
+
+
+# Letters that exercise the character path: Vietnamese tones (both placements), "_" inside and at
+# the edge of words, digits, punctuation, spaces, one-letter words, a dotted capital I that
+# lower-cases to two characters, and the separator character itself.
+_ALPHABET = "aAbqQoóòOuúyýhHòaoàhoẻ_ 1.!,\n\x00İ-đĐ"
+texts_strategy = st.lists(st.text(alphabet=_ALPHABET, max_size=30), min_size=1, max_size=6)
+
+
+def _fitted(char_ngram_range=(1, 3)) -> NgramFeaturizer:
+    return NgramFeaturizer(char_ngram_range=char_ngram_range, min_count=1, n_char_features=1 << 12).fit(
+        ["hoà bình ở quận ba", "Quý khách hỏi đường", "a b c đ"]
+    )
+
+
+def _multiset(docs: np.ndarray, feats: np.ndarray) -> list[tuple[int, int]]:
+    return sorted(zip(docs.tolist(), feats.tolist(), strict=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts_strategy, st.sampled_from([(1, 3), (2, 3), (1, 1), (3, 5), (2, 4)]))
+def test_character_ngrams_gathered_per_syllable_equal_hashing_the_whole_text(texts, char_range):
+    # given a featurizer with character n-grams and a batch of awkward texts
+    featurizer = _fitted(char_range)
+    tb = tokenise_batch(texts)
+    # when the batch's character n-grams are gathered from the syllable memo (twice: fresh, then
+    # remembered)
+    first = featurizer._analyse(tb)
+    again = featurizer._analyse(tb)
+    # then they are exactly the n-grams of the whole text, document by document
+    expected = _multiset(*featurizer._text_char_ngrams(tb.joined))
+    assert _multiset(first.char_doc, first.char_feat) == expected
+    assert _multiset(again.char_doc, again.char_feat) == expected
+
+
+def test_the_syllable_memo_starts_afresh_when_full_and_gives_the_same_matrix(monkeypatch):
+    # given a featurizer whose memo keeps only a few syllables
+    featurizer = _fitted()
+    texts = ["Hoà Bình ngập sâu", "quận ba có đường hỏng", "a_b c_d e"]
+    expected = featurizer.transform(texts)
+    monkeypatch.setattr(features, "_MAX_TYPES", 4)
+    fresh = _fitted()
+    # when it transforms batches with more syllables than that
+    got = [fresh.transform(texts) for _ in range(3)]
+    # then every matrix is the same as with a large memo
+    for x in got:
+        assert (x != expected).nnz == 0
+
+
+def test_a_pickled_featurizer_leaves_its_memo_behind():
+    # given a featurizer that has transformed a batch (so its memo is filled)
+    featurizer = _fitted()
+    x = featurizer.transform(["Hoà Bình ngập sâu"])
+    # when it is pickled and read back
+    copy = pickle.loads(pickle.dumps(featurizer))  # noqa: S301 - our own object
+    # then the memo was not written, and the copy computes the same matrix
+    assert "_types" not in copy.__dict__
+    assert (copy.transform(["Hoà Bình ngập sâu"]) != x).nnz == 0
