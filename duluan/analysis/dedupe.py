@@ -63,8 +63,17 @@ def content_hash(normalised_text: str) -> str:
     Returns:
         32 hexadecimal characters (BLAKE2b, 128 bits), stable across processes and versions.
     """
-    folded = " ".join(normalised_text.split())
+    folded = normalised_text if _single_spaced(normalised_text) else " ".join(normalised_text.split())
     return hashlib.blake2b(folded.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _single_spaced(text: str) -> bool:
+    """True when ``" ".join(text.split()) == text``, tested without splitting.
+
+    Every whitespace character but the ASCII space is unprintable (a test checks it over all
+    of Unicode), so a printable text only needs no double, leading or trailing space.
+    """
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def _splitmix(values: np.ndarray) -> np.ndarray:
@@ -123,23 +132,48 @@ class MinHasher:
         rng = np.random.Generator(np.random.PCG64(seed))
         self._a = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
         self._b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
-        self._cache: dict[str, int] = {}
+        self._cache: dict[str, int] = {}  # syllable -> row of ``_table``
+        self._table = np.zeros(1024, dtype=np.uint64)  # BLAKE2b of each cached syllable
+        self._size = 0
 
     def _syllable_hashes(self, syllables: Sequence[str]) -> np.ndarray:
+        # The cache maps a syllable to its row in ``self._table``: small integers convert to an
+        # index array much faster than 64-bit hashes would.
         cache = self._cache
-        values = [cache.get(s) for s in syllables]
-        if None in values:
-            if len(cache) + len(values) > _CACHE_LIMIT:
+        rows = list(map(cache.get, syllables))
+        if None in rows:
+            if len(cache) + len(rows) > _CACHE_LIMIT:
                 cache.clear()
-            for i, value in enumerate(values):
-                if value is None:
+                self._size = 0
+                rows = [None] * len(rows)
+            fresh = {}
+            for i, row in enumerate(rows):
+                if row is None:
                     syl = syllables[i]
-                    value = int.from_bytes(
-                        hashlib.blake2b(syl.encode("utf-8"), digest_size=8).digest(), "little"
-                    )
-                    cache[syl] = value
-                    values[i] = value
-        return np.array(values, dtype=np.uint64)
+                    row = cache.get(syl)
+                    if row is None:
+                        row = cache[syl] = self._size + len(fresh)
+                        fresh[syl] = row
+                    rows[i] = row
+            self._grow(fresh)
+        return self._table[np.array(rows, dtype=np.intp)]
+
+    def _grow(self, fresh: dict[str, int]) -> None:
+        """Store the hashes of new syllables at the rows ``fresh`` gave them."""
+        size = self._size + len(fresh)
+        if size > self._table.size:
+            table = np.zeros(max(size, 2 * self._table.size), dtype=np.uint64)
+            table[: self._size] = self._table[: self._size]
+            self._table = table
+        self._table[self._size : size] = np.fromiter(
+            (
+                int.from_bytes(hashlib.blake2b(syl.encode("utf-8"), digest_size=8).digest(), "little")
+                for syl in fresh
+            ),
+            dtype=np.uint64,
+            count=len(fresh),
+        )
+        self._size = size
 
     def shingles(self, syllables: Sequence[str]) -> np.ndarray:
         """Return the set of shingle hashes of one text.
@@ -187,7 +221,10 @@ class MinHasher:
                 combined = np.where(width > j, _splitmix(combined) + nxt, combined)
             combined = _splitmix(combined)
         combined, doc_of = combined[keep], doc_of[keep]
-        order = np.lexsort((combined, doc_of))
+        # Sort by document, then by hash: a plain sort of the hashes, then a stable sort by
+        # document (a radix sort on small integers) — several times faster than np.lexsort.
+        order = np.argsort(combined)
+        order = order[np.argsort(_small_ints(doc_of[order], len(docs)), kind="stable")]
         combined, doc_of = combined[order], doc_of[order]
         fresh = np.ones(combined.size, dtype=bool)
         fresh[1:] = (combined[1:] != combined[:-1]) | (doc_of[1:] != doc_of[:-1])
@@ -236,6 +273,13 @@ class MinHasher:
             A ``(num_perm,)`` ``uint64`` array.
         """
         return self.signatures_from_shingles([self.shingles(syllables)])[0]
+
+
+def _small_ints(values: np.ndarray, bound: int) -> np.ndarray:
+    """``values`` (all below ``bound``) in the narrowest integer type, which numpy sorts by radix."""
+    if bound <= np.iinfo(np.int16).max:
+        return values.astype(np.int16)
+    return values
 
 
 def choose_bands(threshold: float, num_perm: int, target: float = 0.99) -> tuple[int, int]:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import random
+import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from duluan.analysis import dedupe
 from duluan.analysis.dedupe import (
     ContentHashIndex,
     MinHasher,
@@ -168,3 +173,92 @@ def test_lsh_finds_the_edited_copies_of_real_texts():
     found = [m for k, m in due if m.duplicate_of is not None]
     assert len(due) > 50
     assert len(found) / len(due) >= 0.95
+
+
+# Texts the fast paths must treat like the plain definitions: Vietnamese with and without
+# diacritics, odd spaces and line breaks, control and zero-width characters, empty text.
+ODD_TEXTS = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("aăâđeêioôơuưy ĐƯỜNG ngập Hà Nội.,")),
+        st.sampled_from(list("\n\t\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\u200b\ufeff")),
+        st.characters(exclude_categories=("Cs",)),
+    ),
+    max_size=40,
+)
+
+
+def test_every_whitespace_but_the_ascii_space_is_unprintable():
+    # given every Unicode character (content_hash skips the split of printable single-spaced text)
+    # when the whitespace characters are tested
+    printable_spaces = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()]
+    # then only the ASCII space is printable, so a printable text has no other whitespace
+    assert printable_spaces == [" "]
+
+
+@given(ODD_TEXTS)
+@settings(max_examples=300)
+def test_content_hash_equals_the_hash_of_the_whitespace_folded_text(text):
+    # given any text
+    # when hashed
+    digest = content_hash(text)
+    # then it is the BLAKE2b of the text with runs of whitespace folded to one space
+    folded = " ".join(text.split())
+    assert digest == hashlib.blake2b(folded.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def reference_shingles(hasher: MinHasher, syllables: list[str]) -> list[int]:
+    """The shingle set spelt out one text at a time with Python integers (the definition)."""
+
+    def syllable_hash(s: str) -> int:
+        return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
+
+    def mix(z: int) -> int:
+        z = (z + 0x9E3779B97F4A7C15) & MASK64
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+        return z ^ (z >> 31)
+
+    k = hasher.shingle
+    windows = [syllables[i : i + k] for i in range(len(syllables) - k + 1)] or [syllables]
+    shingles = set()
+    for window in windows:
+        if not window:
+            continue
+        value = syllable_hash(window[0])
+        for s in window[1:]:
+            value = (mix(value) + syllable_hash(s)) & MASK64
+        shingles.add(mix(value))
+    return sorted(shingles)
+
+
+MASK64 = (1 << 64) - 1
+SYLLABLE_LISTS = st.lists(
+    st.lists(
+        st.sampled_from(["ngập", "ngap", "úng", "", "đường", "a", "x\u200by", "1"]) | st.text(max_size=4)
+    )
+)
+
+
+@given(SYLLABLE_LISTS)
+@settings(max_examples=200)
+def test_batch_shingles_equal_the_definition_one_text_at_a_time(docs):
+    # given a batch of syllable lists (empty, short, repeated syllables, odd characters)
+    hasher = MinHasher(seed=7)
+    # when the batch is shingled at once
+    batch = hasher.shingles_many(docs)
+    # then each set is the one the definition gives for that text alone
+    assert [s.tolist() for s in batch] == [reference_shingles(hasher, d) for d in docs]
+    assert all(s.dtype == np.uint64 for s in batch)
+
+
+def test_syllable_hash_cache_refills_with_the_same_hashes(monkeypatch):
+    # given a hasher whose syllable cache is cleared at every batch
+    monkeypatch.setattr(dedupe, "_CACHE_LIMIT", 3)
+    small, plain = MinHasher(seed=2), MinHasher(seed=2)
+    batches = [[REPORT[:10], REPORT[5:9]], [REPORT[20:], []], [REPORT[:10]]]
+    # when the same batches go through it and through a hasher that keeps its cache
+    first = [hasher.shingles_many(b) for hasher in (small, plain) for b in batches]
+    # then the shingles are the same
+    half = len(first) // 2
+    for a, b in zip(first[:half], first[half:], strict=True):
+        assert [x.tolist() for x in a] == [y.tolist() for y in b]
