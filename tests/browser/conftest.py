@@ -1,4 +1,5 @@
-"""A real platform for browser tests: migrated, seeded, served by `duluan serve` in its own process.
+"""A real platform for browser tests: migrated, seeded, served by `duluan serve` in its own process
+with a task worker beside it.
 
 The database is a fresh one on the PostgreSQL server named by DATABASE_URL (CI) or a fresh
 SQLite file; Chromium is Debian's (/usr/bin/chromium), driven by Playwright — never a browser
@@ -82,6 +83,15 @@ def platform_url(tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    # The task worker beside the server, as `duluan demo` runs it: Open311 requests and the
+    # hotness refresh after a report are processed by it.
+    worker = subprocess.Popen(
+        [*duluan, "manage", "db_worker", "--no-reload", "--interval", "0.2"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -94,8 +104,9 @@ def platform_url(tmp_path_factory):
             pytest.fail("the platform did not start")
         yield url
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        for process in (server, worker):
+            process.terminate()
+            process.wait(timeout=20)
         drop()
 
 

@@ -1,10 +1,14 @@
 """A real Open311 client library (``georeport``) against the served platform.
 
 ``georeport`` 0.3.1 only reads (services, service definitions, requests); creating a request is
-a plain form POST as the GeoReport v2 specification defines it, with the demo API key.
+a plain form POST as the GeoReport v2 specification defines it, with the demo API key. The POST
+is answered with a token; ``tokens/<token>`` gives the ``service_request_id`` once the task
+worker has processed the request.
 """
 
 from __future__ import annotations
+
+import time
 
 import pytest
 import requests
@@ -42,7 +46,13 @@ def test_georeport_client_reads_services_and_a_posted_request(platform_url, fmt)
         timeout=30,
     )
     assert posted.status_code == 201
-    request_id = posted.json()[0]["service_request_id"]
+    token = posted.json()[0]["token"]
+    request_id = ""
+    for _ in range(300):  # the worker processes it in a second or two
+        request_id = requests.get(f"{root}/tokens/{token}.json", timeout=30).json()[0]["service_request_id"]
+        if request_id:
+            break
+        time.sleep(0.1)
     one = client.get_service_request(request_id)
     many = client.get_service_requests(service_request_id=request_id)
 

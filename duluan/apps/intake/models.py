@@ -8,6 +8,7 @@ and the analysis engine never touch it.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -174,3 +175,57 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PendingStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ xử lý")
+    DONE = "done", _("Đã xử lý")
+    FAILED = "failed", _("Lỗi (hết số lần thử)")
+    REJECTED = "rejected", _("Bị từ chối (nội dung không dùng được)")
+
+
+class PendingRequest(models.Model):
+    """An Open311 request accepted by a POST and not yet (or just) turned into a signal.
+
+    The POST answers at once with ``token``; the task worker analyses and stores the request
+    (:mod:`duluan.apps.intake.open311_queue`) and links the signal here, so ``tokens/<token>``
+    can give its ``service_request_id``. ``idempotency_key`` is the request's identity (the
+    signal's ``external_id``): the same request posted again finds this row and stores nothing.
+    ``reporter`` holds the sender's personal data only until the signal and its reporter row
+    exist; it is emptied then (and when the request is rejected).
+    """
+
+    token = models.CharField(max_length=40, unique=True)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    api_client = models.ForeignKey(
+        ApiClient, on_delete=models.PROTECT, related_name="pending_requests", verbose_name=_("ứng dụng")
+    )
+    fields = models.JSONField(_("nội dung yêu cầu"), default=dict)
+    reporter = models.JSONField(_("dữ liệu cá nhân (xoá khi đã xử lý)"), default=dict, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=PendingStatus.choices, default=PendingStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("số lần đã thử"), default=0)
+    error = models.TextField(_("lỗi"), blank=True)
+    next_attempt_at = models.DateTimeField(_("thử lại từ"), default=timezone.now)
+    signal = models.ForeignKey(
+        Signal, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("tín hiệu")
+    )
+    created_at = models.DateTimeField(_("thời điểm nhận"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+
+    class Meta:
+        indexes = [
+            # The queue: only pending rows, in order of when they may be tried.
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=models.Q(status="pending"),
+                name="intake_pending_queue",
+            )
+        ]
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("yêu cầu Open311 chờ xử lý")
+        verbose_name_plural = _("yêu cầu Open311 chờ xử lý")
+
+    def __str__(self) -> str:
+        return self.token

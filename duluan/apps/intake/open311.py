@@ -10,13 +10,18 @@ Access, following the platform's rule that citizens see only their own submissio
 ``requests/<id>`` and ``requests?service_request_id=…`` answer whoever holds the id; a search
 without ids needs an ``api_key`` and lists only that client's own requests. Personal data sent
 with a request (name, e-mail, phone) is stored apart as the reporter and never returned.
+
+A POST is answered at once with a ``token`` (GeoReport v2's asynchronous answer): the request is
+checked here and stored for the task worker (:mod:`duluan.apps.intake.open311_queue`), which
+analyses, places and clusters it, usually within a second or two. ``tokens/<token>`` then gives
+its ``service_request_id``; it is empty while the request waits.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
+import re
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -27,11 +32,10 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
-from duluan.apps.geo.models import AdminUnit
+from duluan.apps.core.text import nfc
 
-from . import services
-from .forms import home_communes
-from .models import Channel, Signal
+from . import open311_queue, services
+from .models import Channel, PendingStatus, Signal
 
 ERR_FORMAT = "Định dạng không được hỗ trợ (chỉ .xml hoặc .json)."
 ERR_JURISDICTION = "jurisdiction_id {value!r} không tồn tại; dùng mã tỉnh {home!r}."
@@ -51,10 +55,14 @@ ERR_DATE = "{name} không hợp lệ (cần ISO 8601, ví dụ 2026-01-01T00:00:
 ERR_STATUS = "status chỉ nhận open hoặc closed."
 ERR_METHOD = "Phương thức không được hỗ trợ."
 
+NOTICE = "Đã tiếp nhận. Yêu cầu đang được xử lý: đọc tokens/<token> để lấy service_request_id (mã theo dõi)."
+
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-29T00:00:00+07:00"
 MAX_DESCRIPTION = 4000
 SEARCH_LIMIT = 1000
+# What a lossy decoder leaves (U+FFFD) and undecodable bytes: refused as the write path does.
+_BAD_CHARS = re.compile("[\ufffd\ud800-\udfff]")
 
 
 class Open311Error(Exception):
@@ -248,16 +256,8 @@ def _parse_when(params, name: str) -> datetime | None:
     return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
-def _nearest_commune(lat: float, lon: float) -> AdminUnit | None:
-    best, best_d = None, math.inf
-    for unit in home_communes().exclude(lat__isnull=True):
-        d = (unit.lat - lat) ** 2 + ((unit.lon - lon) * math.cos(math.radians(lat))) ** 2
-        if d < best_d:
-            best, best_d = unit, d
-    return best
-
-
 def _create(request, fmt):
+    """Validate the POST, store it for the task worker, answer with a token (GeoReport v2)."""
     p = request.POST
     client = services.api_client_for_key(p.get("api_key") or request.GET.get("api_key"))
     if client is None:
@@ -267,11 +267,13 @@ def _create(request, fmt):
         raise Open311Error(400, ERR_SERVICE_REQUIRED)
     if code not in _taxonomy().codes:
         raise Open311Error(400, ERR_SERVICE.format(value=code))
-    description = (p.get("description") or "").strip()
+    description = nfc(p.get("description"))
     if not description:
         raise Open311Error(400, ERR_DESCRIPTION)
     if len(description) > MAX_DESCRIPTION:
         raise Open311Error(400, ERR_DESCRIPTION_LONG)
+    if _BAD_CHARS.search(description):
+        raise Open311Error(400, services.BAD_ENCODING)
     lat = lon = None
     if p.get("lat") or p.get("long"):
         try:
@@ -280,57 +282,39 @@ def _create(request, fmt):
             raise Open311Error(400, ERR_BAD_COORDS) from None
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise Open311Error(400, ERR_BAD_COORDS)
-    address = (p.get("address_string") or "").strip()[:300]
+    address = nfc((p.get("address_string") or "").strip())[:300]
     address_id = (p.get("address_id") or "").strip()[:100]
     if lat is None and not address and not address_id:
         raise Open311Error(400, ERR_LOCATION)
-    unit = services.place_resolve(address) if address else None
-    if unit is None and lat is not None:
-        unit = _nearest_commune(lat, lon)
-    reporter_fields = {
-        "name": " ".join(x for x in (p.get("first_name", ""), p.get("last_name", "")) if x).strip(),
-        "email": p.get("email", ""),
-        "phone": p.get("phone", ""),
-    }
-    anonymous = not any(reporter_fields.values())
     # The same request posted twice (a client retrying) is stored once.
     identity = "\x1f".join(
         [str(client.pk), code, description, str(lat), str(lon), address, address_id, p.get("device_id", "")]
     )
-    external_id = "o311:" + hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
-    token = "tk-" + hashlib.blake2b((external_id + "token").encode(), digest_size=12).hexdigest()
-    try:
-        signal, _created = services.signal_ingest(
-            channel=Channel.OPEN311,
-            text=description,
-            external_id=external_id,
-            source=client.name,
-            unit=unit,
-            place_text=address,
-            lat=lat,
-            lon=lon,
-            topic=code,
-            extra={
-                "api_client_id": client.pk,
-                "open311_token": token,
-                "address_id": address_id,
-                "media_url": (p.get("media_url") or "")[:500],
-                "device_id": (p.get("device_id") or "")[:100],
-                "account_id": (p.get("account_id") or "")[:100],
-            },
-            reporter={"anonymous": anonymous, **reporter_fields, "consent": not anonymous},
-            tracking=True,
-            request=request,
-        )
-    except services.IntakeError as exc:
-        raise Open311Error(400, str(exc)) from None
-    row = {
-        "service_request_id": signal.tracking_code,
-        "token": (signal.extra or {}).get("open311_token", token),
-        "service_notice": "Đã tiếp nhận. Dùng service_request_id để theo dõi.",
-        "account_id": (signal.extra or {}).get("account_id", ""),
-    }
-    return render([row], fmt, root="service_requests", item="request", status=201 if _created else 200)
+    row, created = open311_queue.open311_request_accept(
+        client=client,
+        idempotency_key="o311:" + hashlib.blake2b(identity.encode(), digest_size=16).hexdigest(),
+        fields={
+            "service_code": code,
+            "description": description,
+            "lat": lat,
+            "lon": lon,
+            "address": address,
+            "address_id": address_id,
+            "media_url": (p.get("media_url") or "")[:500],
+            "device_id": (p.get("device_id") or "")[:100],
+            "account_id": (p.get("account_id") or "")[:100],
+        },
+        reporter={
+            "name": nfc(" ".join(x for x in (p.get("first_name", ""), p.get("last_name", "")) if x))[:200],
+            "email": nfc(p.get("email", ""))[:254],
+            "phone": nfc(p.get("phone", ""))[:30],
+        },
+        request=request,
+    )
+    answer = {"token": row.token, "service_notice": NOTICE, "account_id": row.fields.get("account_id", "")}
+    if row.signal_id:  # a retry of a request already processed: its id is known
+        answer = {"service_request_id": row.signal.tracking_code, **answer}
+    return render([answer], fmt, root="service_requests", item="request", status=201 if created else 200)
 
 
 def _search(request, fmt):
@@ -393,8 +377,13 @@ def request_detail(request, fmt, request_id: str):
 
 @endpoint
 def token_detail(request, fmt, token: str):
-    signal = Signal.objects.filter(channel=Channel.OPEN311, extra__open311_token=token).first()
-    if signal is None:
+    """The ``service_request_id`` of a posted request: empty while it waits for the worker."""
+    row = open311_queue.pending_for_token(token.strip())
+    if row is None:
         raise Open311Error(404, ERR_TOKEN.format(value=token))
-    row = {"service_request_id": signal.tracking_code, "token": token}
-    return render([row], fmt, root="service_requests", item="request")
+    if row.status == PendingStatus.REJECTED:
+        raise Open311Error(400, row.error)
+    request_id = row.signal.tracking_code if row.signal_id else ""
+    return render(
+        [{"service_request_id": request_id, "token": row.token}], fmt, root="service_requests", item="request"
+    )

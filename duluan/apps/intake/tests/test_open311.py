@@ -3,9 +3,10 @@ import json
 import pytest
 from lxml import etree
 
+from duluan.apps.audit.models import AuditEvent
 from duluan.apps.geo.models import AdminUnit
-from duluan.apps.intake import open311, services
-from duluan.apps.intake.models import Reporter, Signal
+from duluan.apps.intake import open311, open311_queue, services
+from duluan.apps.intake.models import PendingRequest, Reporter, Signal
 
 pytestmark = pytest.mark.django_db
 BASE = "/open311/v2"
@@ -35,8 +36,8 @@ def test_discovery_and_services_in_both_formats(client):
     assert etree.fromstring(definition.content).findtext("service_code") == "land"
 
 
-def test_a_request_is_created_with_a_key_and_read_back(client, api_key):
-    # given a request with a position in Vũ Ninh and the reporter's e-mail
+def test_a_request_is_answered_with_a_token_and_processed_by_the_worker(client, api_key):
+    # given a request with a position in Vũ Ninh and the reporter's name, e-mail and phone
     created = post(
         client,
         api_key=api_key,
@@ -44,31 +45,133 @@ def test_a_request_is_created_with_a_key_and_read_back(client, api_key):
         lat="21.1935",
         long="106.0772",
         description="Ổ gà lớn giữa đường, rất nguy hiểm cho xe máy",
+        first_name="Nguyễn",
+        last_name="Văn Dân",
         email="dan@example.vn",
+        phone="0912345678",
     )
-    # then it is stored as an Open311 signal with the chosen service, placed and trackable
+    # then the answer is a token (no id yet), and one pending row holds the request
     assert created.status_code == 201
     row = created.json()[0]
-    signal = Signal.objects.get(tracking_code=row["service_request_id"])
+    assert row["token"].startswith("tk-") and "service_request_id" not in row
+    assert row["service_notice"] == open311.NOTICE
+    pending = PendingRequest.objects.get()
+    assert pending.token == row["token"] and pending.status == "pending"
+    assert pending.reporter["email"] == "dan@example.vn"
+    assert not Signal.objects.exists()
+    # and the token says, as the spec does, that the id is not there yet
+    waiting = client.get(f"{BASE}/tokens/{row['token']}.json").json()
+    assert waiting == [{"service_request_id": "", "token": row["token"]}]
+
+    # when the task worker runs
+    report = open311_queue.open311_pending_drain()
+    # then the request is an Open311 signal with the chosen service, placed and trackable
+    assert (report.done, report.batches) == (1, 1)
+    token = client.get(f"{BASE}/tokens/{row['token']}.xml")
+    request_id = etree.fromstring(token.content).findtext("request/service_request_id")
+    signal = Signal.objects.get(tracking_code=request_id)
     assert signal.channel == "open311" and signal.topic == "transport" and signal.unit is not None
-    assert Reporter.objects.get(signal=signal).email == "dan@example.vn"
-    detail = client.get(f"{BASE}/requests/{row['service_request_id']}.json").json()[0]
+    assert signal.created_at == pending.created_at  # when the citizen sent it
+    # and the personal data is in the reporter row only, gone from the pending row
+    reporter = Reporter.objects.get(signal=signal)
+    assert (reporter.name, reporter.email, reporter.phone) == (
+        "Nguyễn Văn Dân",
+        "dan@example.vn",
+        "0912345678",
+    )
+    pending.refresh_from_db()
+    assert pending.reporter == {} and pending.status == "done" and pending.signal == signal
+    detail = client.get(f"{BASE}/requests/{request_id}.json").json()[0]
     assert detail["status"] == "open" and detail["service_code"] == "transport"
     assert detail["requested_datetime"].endswith("+07:00")
     assert "dan@example.vn" not in json.dumps(detail)
-    token = client.get(f"{BASE}/tokens/{row['token']}.xml")
-    assert etree.fromstring(token.content).findtext("request/service_request_id") == row["service_request_id"]
-    # and posting it again stores nothing new
-    again = post(
-        client,
-        api_key=api_key,
-        service_code="transport",
-        lat="21.1935",
-        long="106.0772",
-        description="Ổ gà lớn giữa đường, rất nguy hiểm cho xe máy",
-        email="dan@example.vn",
+    events = AuditEvent.objects.filter(action__startswith="intake.").order_by("pk")
+    actions = list(events.values_list("action", flat=True))
+    assert actions == [
+        "intake.api_client_create",
+        "intake.open311_request_accept",
+        "intake.signals_ingest",
+        "intake.open311_requests_process",
+    ]
+
+
+def test_a_retried_post_gets_the_same_token_and_stores_nothing_new(client, api_key):
+    # given a request posted once
+    data = {
+        "api_key": api_key,
+        "service_code": "environment",
+        "address_string": "phường Vũ Ninh",
+        "description": "Khói bụi từ lò gạch",
+        "email": "dan@example.vn",
+    }
+    first = post(client, **data).json()[0]
+    # when the client posts it again before the worker ran
+    again = post(client, **data)
+    # then it gets the same token, with 200, and one row waits
+    assert again.status_code == 200 and again.json()[0]["token"] == first["token"]
+    assert PendingRequest.objects.count() == 1
+
+    # when the worker ran and the client posts it a third time
+    open311_queue.open311_pending_drain()
+    third = post(client, **data)
+    # then it gets the same token and, now known, the request's id; one signal was stored
+    signal = Signal.objects.get()
+    assert third.status_code == 200
+    assert third.json()[0] == {
+        "service_request_id": signal.tracking_code,
+        "token": first["token"],
+        "service_notice": open311.NOTICE,
+        "account_id": "",
+    }
+    assert PendingRequest.objects.count() == 1 and signal.unit.name == "Phường Vũ Ninh"
+
+
+def test_an_accepted_post_enqueues_the_worker_once_committed(
+    client, api_key, django_capture_on_commit_callbacks
+):
+    # when a request is posted (the tests' immediate task backend runs the task at once)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        created = post(
+            client,
+            "xml",
+            api_key=api_key,
+            service_code="utilities",
+            lat="21.19",
+            long="106.07",
+            description="Mất nước sinh hoạt ba ngày",
+        )
+    # then the answer still carries only the token, and the token now gives the id
+    token = etree.fromstring(created.content).findtext("request/token")
+    assert created.status_code == 201 and len(callbacks) >= 1
+    request_id = client.get(f"{BASE}/tokens/{token}.json").json()[0]["service_request_id"]
+    assert request_id == Signal.objects.get().tracking_code != ""
+
+
+def test_unknown_and_rejected_tokens_get_the_specs_errors(client, api_key):
+    # given a stored request whose text the write path refuses (undecodable bytes: a row from
+    # before the POST checked for them)
+    post(
+        client, api_key=api_key, service_code="land", lat="21.19", long="106.07", description="Lấn chiếm đất"
     )
-    assert again.status_code == 200 and Signal.objects.count() == 1
+    PendingRequest.objects.update(
+        fields={**PendingRequest.objects.get().fields, "description": "Lấn chiếm \ufffd"}
+    )
+    token = PendingRequest.objects.get().token
+    # when the worker runs
+    report = open311_queue.open311_pending_drain()
+    # then the request is rejected with the write path's reason, personal data gone, no signal
+    pending = PendingRequest.objects.get()
+    assert report.rejected == 1 and pending.status == "rejected" and pending.reporter == {}
+    assert not Signal.objects.exists()
+    rejected = client.get(f"{BASE}/tokens/{token}.json")
+    assert rejected.status_code == 400
+    assert rejected.json() == [{"code": 400, "description": services.BAD_ENCODING}]
+    # and an unknown token is a 404 in both formats
+    missing = client.get(f"{BASE}/tokens/tk-000.json")
+    assert missing.status_code == 404
+    assert missing.json()[0]["description"] == open311.ERR_TOKEN.format(value="tk-000")
+    as_xml = client.get(f"{BASE}/tokens/tk-000.xml")
+    assert etree.fromstring(as_xml.content).findtext("error/code") == "404"
 
 
 @pytest.mark.parametrize(
@@ -87,6 +190,16 @@ def test_a_request_is_created_with_a_key_and_read_back(client, api_key):
             400,
             open311.ERR_BAD_COORDS,
         ),
+        (
+            {"service_code": "land", "description": "x" * 4001, "lat": "21", "long": "106"},
+            400,
+            open311.ERR_DESCRIPTION_LONG,
+        ),
+        (
+            {"service_code": "land", "description": "Lấn chiếm \ufffd", "lat": "21", "long": "106"},
+            400,
+            services.BAD_ENCODING,
+        ),
     ],
 )
 def test_bad_requests_get_the_specs_errors(client, api_key, data, status, message):
@@ -102,7 +215,7 @@ def test_bad_requests_get_the_specs_errors(client, api_key, data, status, messag
     assert error["code"] == status
     assert message is None or error["description"] == message
     assert etree.fromstring(as_xml.content).findtext("error/description") == error["description"]
-    assert Signal.objects.count() == 0
+    assert not PendingRequest.objects.exists() and not Signal.objects.exists()
 
 
 def test_unknown_jurisdiction_service_and_request_are_404(client):
@@ -120,6 +233,7 @@ def test_search_lists_only_the_clients_own_requests(client, api_key):
         address_string="phường Vũ Ninh",
         description="Khói bụi",
     )
+    open311_queue.open311_pending_drain()
     services.signal_ingest(
         channel="web",
         text="Rác thải",

@@ -1,0 +1,17 @@
+"""Background tasks (django-tasks) of intake: turning accepted Open311 requests into signals."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def open311_pending_drain_task() -> str:
+    """Store every Open311 request that is due (see :mod:`duluan.apps.intake.open311_queue`).
+
+    Every accepted POST enqueues one; the first to run takes all rows waiting, so the others
+    find nothing to do. Returns the one-line summary.
+    """
+    from .open311_queue import open311_pending_drain
+
+    return open311_pending_drain().summary()
