@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import zlib
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms
+from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms, term_code, term_codes
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=TZ)
@@ -133,3 +137,23 @@ def test_state_of_another_version_is_refused():
     # then a clear error is raised
     with pytest.raises(ValueError, match="version"):
         OnlineClusterer.from_state(state)
+
+
+@given(st.lists(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=12), max_size=30))
+def test_term_codes_are_the_crc32_of_each_term(terms):
+    # given any terms (Vietnamese bigrams, odd characters, empty strings, none at all)
+    # when coded
+    codes = term_codes(terms)
+    # then each code is the term's own CRC-32, in order, as int64
+    assert codes.dtype == np.int64
+    assert codes.tolist() == [term_code(t) for t in terms] == [zlib.crc32(t.encode("utf-8")) for t in terms]
+
+
+def test_term_codes_accept_the_terms_dict_of_a_document():
+    # given the terms of a text
+    terms = document_terms("đường ngập ngập sâu đường ngập".split())
+    # when its dict is coded
+    # then the codes follow the dict's order
+    assert term_codes(terms).tolist() == [
+        term_code(t) for t in ("đường ngập", "ngập ngập", "ngập sâu", "sâu đường")
+    ]
