@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from dataclasses import FrozenInstanceError
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from duluan.analysis import normalise as normalise_module
 from duluan.analysis.normalise import (
     Span,
     abbreviations,
@@ -241,3 +245,40 @@ def test_spans_point_at_the_personal_data_in_the_original(before, pii, after):
         assert 0 <= span.start < span.end <= len(raw)
     if pii[0] in "0+":
         assert pii not in result.text
+
+
+def test_the_result_is_an_immutable_value_whose_folded_form_is_computed_on_demand():
+    # given two normalisations of one text
+    first, second = normalise("Ủy ban xã Tân Dĩnh ko ?"), normalise("Ủy ban xã Tân Dĩnh ko ?")
+
+    # when the folded form is read from one only
+    folded = first.folded
+
+    # then it is the fold of the text, and the two results are still equal values
+    assert folded == fold(first.text) == "uy ban xa tan dinh khong ?"
+    assert first == second and hash(first) == hash(second)
+    assert "folded='uy ban xa tan dinh khong ?'" in repr(second)
+    with pytest.raises(FrozenInstanceError):
+        first.text = "khác"  # type: ignore[misc]
+
+
+TONE_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("oOuUaAeEyYqQòóỏõọÒÓÙÚủũụàáảãạÀÁèéẻẽẹýỳỷỹỵÝngh_1²Ⅻ \n.,\u0301\u0300")),
+        st.characters(exclude_categories=("Cs",)),
+    ),
+    max_size=30,
+)
+
+
+@given(TONE_TEXT)
+@settings(max_examples=500)
+@example("hòa hòang quá qúy thuý Hòa2 hòa_ hòa² hòaⅫ òa")
+def test_canonical_tones_equals_placing_the_tone_of_every_oa_oe_uy_pair(text):
+    # given any text around the vowel pairs (letters, digits, numerals, marks, "q" before them)
+    # when tones are made canonical
+    result = canonical_tones(text)
+
+    # then it is the placement rule applied to every oa/oe/uy spelling, whatever the regex skips
+    every_pair = re.compile("|".join(normalise_module._TONE_PAIRS))
+    assert result == every_pair.sub(normalise_module._place_tone, text)
