@@ -155,6 +155,7 @@ def analyze_file(
     from duluan.analysis.cluster import OnlineClusterer
     from duluan.analysis.dask_engine import DaskEngine, LocalEngine, PipelineFactory, remember_pipeline
     from duluan.analysis.pipeline import batched, ordered_pipeline, run_ordered
+    from duluan.analysis.runtime import batch_gc
     from duluan.analysis.tabular import MESSAGES, Reject, RejectsWriter, input_format, open_writer, read_rows
 
     started = time.perf_counter()
@@ -209,7 +210,7 @@ def analyze_file(
     else:
         runner = LocalEngine(factory, workers=workers or 1)
     try:
-        with runner:
+        with runner, batch_gc():
             for docs in runner.map(batched(rows(), batch_size)):
                 run_ordered(ordered, docs)
                 good = []

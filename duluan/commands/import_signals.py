@@ -49,23 +49,25 @@ def register(subparsers) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     django_setup(args.settings)
+    from duluan.analysis.runtime import batch_gc
     from duluan.apps.intake.importers import ImportFileError, parse_mapping
     from duluan.apps.intake.imports import print_progress_bar, signals_import_file
     from duluan.apps.intake.services import IntakeError
 
     bar, update = (None, None) if args.no_progress else print_progress_bar()
     try:
-        report = signals_import_file(
-            path=args.file,
-            channel=args.channel,
-            mapping=parse_mapping(args.mapping),
-            fmt=args.fmt,
-            source=args.source,
-            rejects_path=args.rejects,
-            batch_size=max(1, args.batch_size),
-            workers=max(1, args.workers),
-            progress=update,
-        )
+        with batch_gc():
+            report = signals_import_file(
+                path=args.file,
+                channel=args.channel,
+                mapping=parse_mapping(args.mapping),
+                fmt=args.fmt,
+                source=args.source,
+                rejects_path=args.rejects,
+                batch_size=max(1, args.batch_size),
+                workers=max(1, args.workers),
+                progress=update,
+            )
     except (ImportFileError, IntakeError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
