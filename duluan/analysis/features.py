@@ -79,35 +79,86 @@ def syllables(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class TokenBatch:
-    """A batch of texts split into syllables once, for every featurizer that reads it.
+    """A batch of texts split into syllables once, for every featurizer (and lexicon) that reads it.
 
     Attributes:
-        n_docs: Number of texts.
-        joined: The texts, NFC and lower case, one after the other with a private separator.
-        tokens: The runs of letters, digits and underscores of ``joined``, the separator
-            included (one between two texts).
+        texts: The texts (``None`` as empty, the private separator as a space).
+        tokens: The runs of letters, digits and underscores of the texts, NFC and lower case,
+            with the separator between two texts.
+        lengths: How many tokens each text has (separators apart).
+        begins_with_space: The first text begins with something else than a letter or digit.
+        ends_with_space: The last text ends with something else than a letter or digit.
     """
 
-    n_docs: int
-    joined: str
+    texts: list[str]
     tokens: list[str]
+    lengths: np.ndarray
+    begins_with_space: bool
+    ends_with_space: bool
+
+    @property
+    def n_docs(self) -> int:
+        """Number of texts."""
+        return len(self.texts)
+
+    @property
+    def joined(self) -> str:
+        """The texts, NFC and lower case, one after the other with the separator."""
+        return _join_batch(self.texts)
+
+    def starts(self) -> np.ndarray:
+        """Index in :attr:`tokens` of each text's first token."""
+        steps = self.lengths + 1
+        return np.cumsum(steps) - steps
 
 
-def tokenise_batch(texts: Sequence[str]) -> TokenBatch:
+def tokenise_batch(
+    texts: Sequence[str | None], syllables: Sequence[list[str] | None] | None = None
+) -> TokenBatch:
     """Split a batch of texts into syllables, once for all the featurizers that read it.
 
     Args:
         texts: The texts (``None`` counts as empty).
+        syllables: Optionally, per text, its tokens already split (or ``None`` to split it here):
+            exactly ``re.findall(r"\\w+", NFC(text).lower())``. A text that is not NFC is split
+            here whatever is given.
 
     Returns:
         The :class:`TokenBatch` that :meth:`NgramFeaturizer.transform` and
         :meth:`NgramFeaturizer.transform_batch` also accept in place of the texts.
     """
-    joined = _join_batch(texts)
-    return TokenBatch(len(texts), joined, _TOKEN_RE.findall(joined))
+    clean = [
+        t if t and _DOC_SEP not in t else ("" if t is None else str(t)).replace(_DOC_SEP, " ") for t in texts
+    ]
+    given = syllables if syllables is not None else [None] * len(clean)
+    if len(given) != len(clean):
+        raise ValueError("syllables and texts differ in length")
+    tokens: list[str] = []
+    lengths = np.empty(len(clean), dtype=np.int64)
+    findall = _TOKEN_RE.findall
+    for i, (text, toks) in enumerate(zip(clean, given, strict=True)):
+        if toks is None or not unicodedata.is_normalized("NFC", text):
+            toks = findall(_lower_nfc(text))
+        if i:
+            tokens.append(_DOC_SEP)
+        tokens.extend(toks)
+        lengths[i] = len(toks)
+    first = _lower_nfc(clean[0]) if clean else ""
+    last = _lower_nfc(clean[-1]) if clean else ""
+    return TokenBatch(
+        clean,
+        tokens,
+        lengths,
+        begins_with_space=_WORD_CHAR_RE.match(first) is None,
+        ends_with_space=_WORD_CHAR_RE.match(last, len(last) - 1) is None if last else True,
+    )
 
 
-def _join_batch(texts: Iterable[str]) -> str:
+def _lower_nfc(text: str) -> str:
+    return (text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)).lower()
+
+
+def _join_batch(texts: Iterable[str | None]) -> str:
     # The whole batch is lower-cased (and NFC-composed if needed) in one pass; tone placement
     # is handled per distinct syllable by the vocabulary (see ``NgramFeaturizer._fit``), which is
     # far cheaper than rewriting every document.
@@ -659,7 +710,7 @@ class NgramFeaturizer:
             # The memo covers n-grams that span at most one space, none after a "_" at the edge of
             # a syllable (a run of "_" and spaces is one space).
             if self.char_ngram_range[1] <= 3 and type_ids.size and not types.edge[type_ids].any():
-                char = self._char_ngrams(tb.joined, type_ids, types, tok_doc)
+                char = self._char_ngrams(tb, type_ids, types, tok_doc)
             else:
                 char = self._text_char_ngrams(tb.joined)
         return _Batch(tb.n_docs, *word, tokens, *char, word_plain=word_plain)
@@ -670,7 +721,7 @@ class NgramFeaturizer:
         return _hash_char_ngrams(chars, self.char_ngram_range, self.n_char_features)
 
     def _char_ngrams(
-        self, joined: str, type_ids: np.ndarray, types: _Types, tok_doc: np.ndarray
+        self, tb: TokenBatch, type_ids: np.ndarray, types: _Types, tok_doc: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """The same n-grams as :meth:`_text_char_ngrams`, gathered from the syllables' memo.
 
@@ -681,8 +732,7 @@ class NgramFeaturizer:
         lo, hi = self.char_ngram_range
         starts = types.start[type_ids]
         counts = types.count[type_ids]
-        begins_with_space = _TOKEN_RE.match(joined) is None
-        ends_with_space = _WORD_CHAR_RE.match(joined, len(joined) - 1) is None
+        begins_with_space, ends_with_space = tb.begins_with_space, tb.ends_with_space
         if not begins_with_space:
             skip = types.head[type_ids[0]]
             starts[0] += skip

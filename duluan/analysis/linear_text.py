@@ -24,7 +24,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.svm import LinearSVC
 
-from duluan.analysis.features import NgramFeaturizer
+from duluan.analysis.features import NgramFeaturizer, TokenBatch
 from duluan.analysis.model_io import ModelFileError, load_model, save_model
 
 _BATCH = 8192
@@ -56,6 +56,9 @@ class LinearTextClassifier:
         nb_alpha: Additive smoothing of that naive Bayes.
         lead_tokens: See :class:`~duluan.analysis.features.NgramFeaturizer` (``0``: off).
     """
+
+    # Prediction also takes a TokenBatch: steps that split a batch once pass it to every model.
+    reads_token_batches: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -226,11 +229,11 @@ class LinearTextClassifier:
         """
         return softmax(self.decision_function(texts).astype(np.float64) * self.temperature_, axis=1)
 
-    def predict_labels(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def predict_labels(self, texts: Sequence[str] | TokenBatch) -> tuple[np.ndarray, np.ndarray]:
         """Fast path: the best label and its calibrated probability, without explanations.
 
         Args:
-            texts: Texts to classify.
+            texts: Texts to classify, or their :func:`~duluan.analysis.features.tokenise_batch`.
 
         Returns:
             ``(labels, scores)`` arrays of length ``len(texts)``.
@@ -238,21 +241,31 @@ class LinearTextClassifier:
         labels, scores, _ = self._predict(texts, explain=False)
         return labels, scores
 
-    def _predict(self, texts: Sequence[str], explain: bool) -> tuple[np.ndarray, np.ndarray, list]:
-        """Labels, calibrated scores and (optionally) explaining terms, one feature pass per batch."""
-        texts = ["" if t is None else str(t) for t in texts]
-        best = np.empty(len(texts), dtype=np.int64)
-        scores = np.empty(len(texts), dtype=np.float64)
-        terms: list = []
-        for s in range(0, len(texts), _BATCH):
-            x, batch = self.featurizer_.transform_batch(texts[s : s + _BATCH])
+    def _predict(
+        self, texts: Sequence[str] | TokenBatch, explain: bool
+    ) -> tuple[np.ndarray, np.ndarray, list]:
+        """Labels, calibrated scores and (optionally) explaining terms, one feature pass per batch.
+
+        ``texts`` may be a :class:`~duluan.analysis.features.TokenBatch`, already split (then it is
+        one batch, whatever its size).
+        """
+        if isinstance(texts, TokenBatch):
+            chunks: list = [texts]
+        else:
+            clean = ["" if t is None else str(t) for t in texts]
+            chunks = [clean[s : s + _BATCH] for s in range(0, len(clean), _BATCH)]
+        best, scores, terms = [], [], []
+        for chunk in chunks:
+            x, batch = self.featurizer_.transform_batch(chunk)
             proba = softmax((x @ self.coef_ + self.intercept_).astype(np.float64) * self.temperature_, axis=1)
             top = proba.argmax(axis=1)
-            best[s : s + _BATCH] = top
-            scores[s : s + _BATCH] = proba[np.arange(top.size), top]
+            best.append(top)
+            scores.append(proba[np.arange(top.size), top])
             if explain:
                 terms.extend(self.featurizer_.explain_matrix(x, batch, self.coef_, top, top=self.top_terms))
-        return self.classes_[best], scores, terms if explain else [()] * len(texts)
+        best_all = np.concatenate(best) if best else np.zeros(0, dtype=np.int64)
+        scores_all = np.concatenate(scores) if scores else np.zeros(0, dtype=np.float64)
+        return self.classes_[best_all], scores_all, terms if explain else [()] * best_all.size
 
     def explain(self, texts: Sequence[str], labels: Sequence[str]) -> list[tuple[tuple[str, float], ...]]:
         """Name the terms that pushed each text most towards the given label.

@@ -47,6 +47,7 @@ __all__ = [
     "default_pipeline",
     "ordered_pipeline",
     "per_row_pipeline",
+    "token_batch",
     "tokenise",
 ]
 
@@ -315,7 +316,11 @@ class PlacesStep:
 
 
 class TopicStep:
-    """Classify the topic with a model exposing ``predict(texts) -> [(label, score, terms)]``."""
+    """Classify the topic with a model exposing ``predict(texts) -> [(label, score, terms)]``.
+
+    A model that ``reads_token_batches`` gets the batch's syllables as the normalise step split
+    them (see :func:`token_batch`) instead of the texts, so it does not split them again.
+    """
 
     name = "topic"
     ordered = False
@@ -324,7 +329,7 @@ class TopicStep:
         self.classifier = classifier
 
     def __call__(self, batch: list[Document]) -> list[Document]:
-        predictions = self.classifier.predict([doc.normalised or doc.full_text for doc in batch])
+        predictions = self.classifier.predict(_model_input(self.classifier, batch))
         for doc, p in zip(batch, predictions, strict=True):
             # Terms may come as (term, weight) pairs; the output keeps the words.
             terms = [t[0] if isinstance(t, tuple | list) else str(t) for t in p.terms]
@@ -335,8 +340,10 @@ class TopicStep:
 class SentimentStep:
     """Classify sentiment with a model exposing ``predict(texts) -> [(label, score, ...)]``.
 
-    The output keeps only the label and score, so the model is asked not to explain (the real
-    classifier then runs about twice as fast) when its ``predict`` accepts ``explain``.
+    The output keeps only the label, score and intensity, so the model is asked not to explain
+    either (the real classifier then runs several times faster) when its ``predict`` accepts
+    ``explain`` and ``intensity_terms``; like :class:`TopicStep`, it passes the batch's syllables
+    to a model that ``reads_token_batches``.
     """
 
     name = "sentiment"
@@ -345,21 +352,56 @@ class SentimentStep:
     def __init__(self, classifier: Any) -> None:
         self.classifier = classifier
         try:
-            self._kwargs = (
-                {"explain": False} if "explain" in inspect.signature(classifier.predict).parameters else {}
-            )
+            accepted = inspect.signature(classifier.predict).parameters
         except (TypeError, ValueError):
-            self._kwargs = {}
+            accepted = {}
+        self._kwargs = {flag: False for flag in ("explain", "intensity_terms") if flag in accepted}
 
     def __call__(self, batch: list[Document]) -> list[Document]:
-        texts = [doc.normalised or doc.full_text for doc in batch]
-        predictions = self.classifier.predict(texts, **self._kwargs)
+        predictions = self.classifier.predict(_model_input(self.classifier, batch), **self._kwargs)
         for doc, p in zip(batch, predictions, strict=True):
             doc.sentiment = {"label": p.label, "score": float(p.score)}
             intensity = getattr(p, "intensity", None)
             if intensity is not None:  # anger/complaint intensity in [0, 1], when the model gives it
                 doc.sentiment["intensity"] = float(intensity)
         return batch
+
+
+def _model_input(classifier: Any, batch: list[Document]) -> Any:
+    """The texts a model reads (normalised when known), or their syllables if it takes them."""
+    if getattr(classifier, "reads_token_batches", False):
+        return token_batch(batch)
+    return [doc.normalised or doc.full_text for doc in batch]
+
+
+def token_batch(batch: list[Document]) -> Any:
+    """Return the :class:`~duluan.analysis.features.TokenBatch` of the documents' texts.
+
+    The texts are the normalised ones (the full text when empty). Their syllables are those the
+    normalise step already split (:attr:`Document.tokens`), as the featurizers split them: a
+    personal-data placeholder ``<url>`` is the syllable ``url``. A text with ``_`` (which
+    :func:`tokenise` splits at and the featurizers do not), or with no tokens, is split again.
+
+    Args:
+        batch: Documents, normalised or not.
+
+    Returns:
+        The batch's texts and syllables.
+    """
+    from duluan.analysis.features import tokenise_batch
+
+    texts, syllables = [], []
+    for doc in batch:
+        text = doc.normalised or doc.full_text
+        texts.append(text)
+        tokens = doc.tokens if doc.normalised else None
+        if tokens is None or "_" in text:
+            syllables.append(None)
+        elif "<" in text:
+            syllables.append([t[1:-1] if t[0] == "<" else t for t in tokens])
+        else:
+            syllables.append(tokens)
+    return tokenise_batch(texts, syllables)
 
 
 # -- ordered steps ------------------------------------------------------------------------------

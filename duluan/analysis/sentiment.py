@@ -21,10 +21,14 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
-from duluan.analysis.features import prepare
-from duluan.analysis.linear_text import LinearTextClassifier, SavedModel
+import numpy as np
+
+from duluan.analysis.features import TokenBatch, prepare, tokenise_batch
+from duluan.analysis.linear_text import _BATCH, LinearTextClassifier, SavedModel
+from duluan.analysis.normalise import canonical_tones
 
 __all__ = [
     "ComplaintLexicon",
@@ -37,6 +41,7 @@ KIND = "sentiment"
 COMPLAINT_TERMS_PATH = Path(__file__).parent / "data" / "complaint_terms.tsv"
 _WORD_RE = re.compile(r"\w+|!+")
 _EXCLAMATIONS_RE = re.compile(r"!+")  # the "!+" tokens of _WORD_RE
+_SYLLABLE_RE = re.compile(r"\w+")  # the other tokens of _WORD_RE
 # Fallbacks when the shared lexicons are absent: the same kind of words, far fewer.
 _DEFAULT_NEGATORS = ("không", "chưa", "chẳng", "chả", "không phải", "chưa hề", "đâu có")
 _DEFAULT_INTENSIFIERS = {"rất": 1.5, "quá": 1.5, "lắm": 1.4, "cực": 2.0, "cực kỳ": 2.0, "vô cùng": 1.8}
@@ -179,6 +184,54 @@ class ComplaintLexicon:
         )
         return round(intensity, 4), tuple(shares)
 
+    def intensities(self, batch: TokenBatch) -> list[float]:
+        """Return the intensity of every text of a batch, as :meth:`score` would (without terms).
+
+        The lexicon's phrases are found in the whole batch at once, from integer keys of their
+        words (each spelling's word looked up once, then remembered); only the phrases found go
+        through the negator and intensifier rules, in Python. Texts with exclamation marks, whose
+        runs are tokens of their own, are scored by :meth:`score`.
+
+        Args:
+            batch: The texts, split by :func:`~duluan.analysis.features.tokenise_batch`.
+
+        Returns:
+            One intensity in [0, 1] per text, in order.
+        """
+        index = self._phrase_index()
+        if index is None:  # too many words to pack four in one key
+            return [self.score(text)[0] for text in batch.texts]
+        phrase, found = index.match(batch.tokens)
+        out = [0.0] * batch.n_docs
+        if found.size:
+            docs = np.searchsorted(batch.starts(), found, side="right") - 1
+            at = phrase[found]
+            _intensities_of_matches(
+                out,
+                docs.tolist(),
+                found.tolist(),
+                index.kind[at].tolist(),
+                index.weight[at].tolist(),
+                index.size[at].tolist(),
+            )
+        for doc, text in enumerate(batch.texts):
+            if "!" in text:
+                out[doc] = self.score(text)[0]
+        return out
+
+    def _phrase_index(self) -> _PhraseIndex | None:
+        """The phrase table as arrays for :meth:`intensities`, built once (never pickled)."""
+        cached = self.__dict__.get("_phrases", False)
+        if cached is False:
+            cached = self.__dict__["_phrases"] = _PhraseIndex.build(self._table()[0])
+        return cached
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_phrases", None)
+        state.pop("_index", None)
+        return state
+
     @staticmethod
     def _longest(
         tokens: list[str], i: int, table: dict[str, tuple[str, float]], reach: dict[str, int]
@@ -215,6 +268,156 @@ class ComplaintLexicon:
                     reach[words[0]] = max(reach.get(words[0], 0), len(words))
             cached = self.__dict__["_index"] = (table, reach)
         return cached
+
+
+_KINDS = ("negative", "positive", "intensifier", "negator")
+_NEGATIVE, _POSITIVE, _INTENSIFIER, _NEGATOR = range(4)
+_MAX_MEMO = 200_000
+
+
+class _PhraseIndex:
+    """The lexicon's phrases as integer keys of their words, to find them in a batch at once.
+
+    Each word of a phrase gets a small id; a phrase of ``n`` words is the key of its ids packed
+    ``bits`` apart, and a batch's candidate keys are looked up in the sorted keys of each length.
+
+    Args:
+        words: Word → id (from 1).
+        keys: Per phrase length ``n`` (index ``n - 1``), the sorted keys.
+        phrases: Per length, the phrase (row of ``kind``, ``weight``, ``size``) of each key.
+        kind: Phrase kind (``_NEGATIVE``, ``_POSITIVE``, ``_INTENSIFIER``, ``_NEGATOR``).
+        weight: Phrase weight.
+        size: Phrase length in words.
+        bits: Bits per word id in a key.
+    """
+
+    def __init__(self, words, keys, phrases, kind, weight, size, bits) -> None:
+        self.words = words
+        self.keys = keys
+        self.phrases = phrases
+        self.kind = kind
+        self.weight = weight
+        self.size = size
+        self.bits = bits
+        self._memo: dict[str, int] = {}
+
+    @classmethod
+    def build(cls, table: dict[str, tuple[str, float]]) -> _PhraseIndex | None:
+        """Index a ``phrase -> (kind, weight)`` table; ``None`` if its words are too many."""
+        entries = []
+        words: dict[str, int] = {}
+        for phrase, (kind, weight) in table.items():
+            parts = phrase.split(" ")
+            # A phrase that is not syllables one space apart never equals joined tokens.
+            if len(parts) > _MAX_PHRASE or not all(_SYLLABLE_RE.fullmatch(p) for p in parts):
+                continue
+            entries.append(([words.setdefault(p, len(words) + 1) for p in parts], kind, weight))
+        bits = max(1, len(words).bit_length())
+        if bits * _MAX_PHRASE > 63:
+            return None
+        kind = np.array([_KINDS.index(k) for _, k, _ in entries], dtype=np.int64)
+        weight = np.array([w for _, _, w in entries], dtype=np.float64)
+        size = np.array([len(ids) for ids, _, _ in entries], dtype=np.int64)
+        keys, phrases = [], []
+        for n in range(1, _MAX_PHRASE + 1):
+            rows = [r for r, (ids, _, _) in enumerate(entries) if len(ids) == n]
+            packed = np.array([_pack(entries[r][0], bits) for r in rows], dtype=np.int64)
+            order = np.argsort(packed, kind="stable")
+            keys.append(packed[order])
+            phrases.append(np.array(rows, dtype=np.int64)[order])
+        return cls(words, keys, phrases, kind, weight, size, bits)
+
+    def match(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Find the longest phrase starting at every token.
+
+        Args:
+            tokens: Syllables, lower case (not yet with canonical tones).
+
+        Returns:
+            ``(phrase, found)``: per token the phrase starting there (``-1``: none), and the
+            tokens where one starts, in order.
+        """
+        memo = self._memo
+        if len(memo) > _MAX_MEMO:
+            memo = self._memo = {}
+        ids = np.fromiter(map(memo.get, tokens, repeat(-1)), np.int64, len(tokens))
+        unseen = np.flatnonzero(ids == -1)
+        if unseen.size:
+            get = self.words.get
+            for i in unseen.tolist():
+                tok = tokens[i]
+                ids[i] = memo[tok] = get(tok if tok.isascii() else canonical_tones(tok), 0)
+        padded = np.concatenate([ids, np.zeros(_MAX_PHRASE, dtype=np.int64)])
+        candidates = np.flatnonzero(ids)
+        phrase = np.full(len(tokens), -1, dtype=np.int64)
+        key = np.zeros(candidates.size, dtype=np.int64)
+        whole = np.ones(candidates.size, dtype=bool)
+        for n in range(1, _MAX_PHRASE + 1):
+            following = padded[candidates + n - 1]
+            key = (key << self.bits) | following
+            whole &= following > 0
+            keys = self.keys[n - 1]
+            if not keys.size:
+                continue
+            at = np.minimum(np.searchsorted(keys, key), keys.size - 1)
+            hit = whole & (keys[at] == key)
+            # Longer phrases are looked up later and win, as in ComplaintLexicon._longest.
+            phrase[candidates[hit]] = self.phrases[n - 1][at[hit]]
+        return phrase, np.flatnonzero(phrase >= 0)
+
+
+def _pack(ids: list[int], bits: int) -> int:
+    key = 0
+    for i in ids:
+        key = (key << bits) | i
+    return key
+
+
+def _intensities_of_matches(
+    out: list[float],
+    docs: list[int],
+    starts: list[int],
+    kinds: list[int],
+    weights: list[float],
+    sizes: list[int],
+) -> None:
+    """Apply :meth:`ComplaintLexicon.score`'s rules to the phrases found, text by text.
+
+    Positions are those of the whole batch; a text's first phrase starts its rules afresh.
+    """
+    current = -1
+    hits: list[list] = []
+    for doc, start, kind, weight, size in zip(docs, starts, kinds, weights, sizes, strict=True):
+        if doc != current:
+            if hits:
+                out[current] = _intensity(hits)
+            current, hits, consumed = doc, [], -1
+            negator_end = intensifier_end = -(1 << 62)
+            multiplier = 1.0
+        if start < consumed:
+            continue
+        end = start + size - 1
+        if kind == _NEGATOR:
+            negator_end = end
+        elif kind == _INTENSIFIER:
+            intensifier_end, multiplier = end, weight
+            if hits and hits[-1][1] == start - 1:
+                hits[-1] = [hits[-1][0] * weight, end]
+        else:
+            negated = start - negator_end <= _WINDOW
+            amp = multiplier if start - intensifier_end <= _WINDOW else 1.0
+            if kind == _NEGATIVE and not negated:
+                hits.append([weight * amp, end])
+            elif kind == _POSITIVE and negated:
+                hits.append([0.6 * weight * amp, end])
+        consumed = end + 1
+    if hits:
+        out[current] = _intensity(hits)
+
+
+def _intensity(hits: list[list]) -> float:
+    evidence = sum(h[0] for h in hits)
+    return round(1.0 - math.exp(-evidence), 4) if evidence > 0 else 0.0
 
 
 def _read_vswn(path: Path) -> tuple[dict[str, float], dict[str, float]]:
@@ -314,26 +517,55 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         Returns:
             One pair per text.
         """
-        lexicon = self.lexicon or ComplaintLexicon.load(None)
+        lexicon = self._lexicon()
         return [lexicon.score("" if t is None else str(t)) for t in texts]
 
-    def predict(self, texts: Sequence[str], explain: bool = False) -> list[SentimentPrediction]:
+    def _lexicon(self) -> ComplaintLexicon:
+        if self.lexicon is None:
+            # Built-in terms only; built once, not at every call.
+            self.__dict__.setdefault("_default_lexicon", ComplaintLexicon.load(None))
+            return self.__dict__["_default_lexicon"]
+        return self.lexicon
+
+    def predict(
+        self, texts: Sequence[str] | TokenBatch, explain: bool = False, intensity_terms: bool = True
+    ) -> list[SentimentPrediction]:
         """Classify texts and measure their anger/complaint intensity.
 
         Args:
-            texts: Texts.
+            texts: Texts, or their :func:`~duluan.analysis.features.tokenise_batch`.
             explain: Also name the n-grams behind each label (off by default: the intensity
                 terms already explain what officials look at).
+            intensity_terms: Also name the phrases behind each intensity. Without them the
+                intensity is the same, found for the whole batch at once (about three times
+                faster on news leads).
 
         Returns:
             One :class:`SentimentPrediction` per text.
         """
-        labels, scores, terms = self._predict(texts, explain)
-        heat = self.intensity(texts)
-        return [
-            SentimentPrediction(str(lab), float(sc), h, h_terms, t)
-            for lab, sc, (h, h_terms), t in zip(labels, scores, heat, terms, strict=True)
-        ]
+        if isinstance(texts, TokenBatch):
+            batches = [texts]
+        else:
+            clean = ["" if t is None else str(t) for t in texts]
+            batches = [tokenise_batch(clean[s : s + _BATCH]) for s in range(0, len(clean), _BATCH)]
+        lexicon = self._lexicon()
+        out: list[SentimentPrediction] = []
+        for batch in batches:
+            labels, scores, terms = self._predict(batch, explain)
+            if intensity_terms:
+                heat = [lexicon.score(t) for t in batch.texts]
+            else:
+                heat = [(h, ()) for h in lexicon.intensities(batch)]
+            out.extend(
+                SentimentPrediction(str(lab), float(sc), h, h_terms, t)
+                for lab, sc, (h, h_terms), t in zip(labels, scores, heat, terms, strict=True)
+            )
+        return out
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_default_lexicon", None)
+        return state
 
 
 def build_default_sentiment_model(

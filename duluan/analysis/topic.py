@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from duluan.analysis.features import TokenBatch
 from duluan.analysis.linear_text import LinearTextClassifier, SavedModel
 
 __all__ = ["TopicClassifier", "TopicPrediction", "build_government_topic_model"]
@@ -71,11 +72,11 @@ class TopicClassifier(SavedModel, LinearTextClassifier):
         params.setdefault("C", 1.0)
         super().__init__(**params)
 
-    def predict(self, texts: Sequence[str], explain: bool = True) -> list[TopicPrediction]:
+    def predict(self, texts: Sequence[str] | TokenBatch, explain: bool = True) -> list[TopicPrediction]:
         """Classify texts.
 
         Args:
-            texts: Texts to classify.
+            texts: Texts to classify, or their :func:`~duluan.analysis.features.tokenise_batch`.
             explain: Also name the terms that weighed most (a little slower).
 
         Returns:

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from duluan.analysis.pipeline import (
     ClusterStep,
     Document,
@@ -226,3 +229,69 @@ def test_packed_batch_gives_back_what_the_ordered_steps_and_output_need():
             a, b = getattr(after, name), getattr(before, name)
             assert (a is None and b is None) or np.array_equal(a, b)
         assert after.text == "" and after.tokens is None and after.normalised is None
+
+
+# Pieces of text that tokenise and the featurizers must agree on: tones in both placements, "_",
+# personal data the normaliser masks as placeholders, a literal placeholder, a dotted capital I.
+_PIECES = [*"aAbqQoóòOuúyýhHđĐ _1.!,\n<>-@İ", "hoà", "url", "<url>", " x@y.vn ", " 0912345678 "]
+_AWKWARD = st.lists(st.sampled_from(_PIECES), max_size=25).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_AWKWARD, st.booleans()), min_size=1, max_size=5))
+def test_the_token_batch_reuses_the_normalise_steps_syllables_as_the_featurizers_split(rows):
+    # given documents normalised by the pipeline's first step (some left unnormalised)
+    from duluan.analysis.features import tokenise_batch
+    from duluan.analysis.pipeline import NormaliseStep, token_batch
+
+    docs = [Document(str(i), text) for i, (text, _) in enumerate(rows)]
+    normalised = NormaliseStep()([d for d, (_, keep) in zip(docs, rows, strict=True) if keep])
+    assert len(normalised) <= len(docs)
+    # when the batch's syllables are gathered for the models
+    got = token_batch(docs)
+    # then they are those the featurizers would split from the texts themselves
+    expected = tokenise_batch([d.normalised or d.full_text for d in docs])
+    assert got.tokens == expected.tokens
+    assert got.texts == expected.texts
+    assert got.lengths.tolist() == expected.lengths.tolist()
+    assert (got.begins_with_space, got.ends_with_space) == (
+        expected.begins_with_space,
+        expected.ends_with_space,
+    )
+
+
+def test_model_steps_give_syllables_to_models_that_read_them_and_texts_to_others():
+    # given one model that reads token batches and one that reads texts
+    from duluan.analysis.features import TokenBatch
+
+    @dataclass
+    class Prediction:
+        label: str
+        score: float
+        terms: tuple = ()
+
+    class Reader:
+        reads_token_batches = True
+
+        def __init__(self):
+            self.seen = []
+
+        def predict(self, texts):
+            self.seen.append(texts)
+            return [Prediction("x", 1.0) for _ in range(texts.n_docs)]
+
+    class Plain(Reader):
+        reads_token_batches = False
+
+        def predict(self, texts):
+            self.seen.append(texts)
+            return [Prediction("x", 1.0) for _ in texts]
+
+    reader, plain = Reader(), Plain()
+    docs = [Document("1", "Đường hỏng", normalised="Đường hỏng", tokens=["đường", "hỏng"])]
+    # when both steps run
+    TopicStep(reader)(docs)
+    SentimentStep(plain)(docs)
+    # then the reader got the normalised syllables, the other the normalised texts
+    assert isinstance(reader.seen[0], TokenBatch) and reader.seen[0].tokens == ["đường", "hỏng"]
+    assert plain.seen == [["Đường hỏng"]]

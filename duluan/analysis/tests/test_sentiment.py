@@ -5,7 +5,10 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from duluan.analysis.features import tokenise_batch
 from duluan.analysis.model_io import ModelFileError
 from duluan.analysis.sentiment import (
     ComplaintLexicon,
@@ -107,3 +110,37 @@ def test_default_model_reports_missing_data(tmp_path):
     # then the error says the data is missing
     with pytest.raises(SharedDataMissing, match="Không tìm thấy"):
         build_default_sentiment_model(tmp_path)
+
+
+# Words of the lexicon (complaints, praise, negators, intensifiers, phrases of several syllables),
+# with tone marks placed either way and in capitals, between other words and punctuation.
+_PIECES = [
+    "bức xúc", "Bức Xúc", "không", "chưa", "rất", "quá", "lắm", "nhiệt tình", "hài lòng", "tệ",
+    "không ai giải quyết", "hách dịch", "khoẻ", "khỏe", "hoà", "đường", "ngập", "dân", "!", "!!",
+    ", ", ". ", " ", "\n", "_", "İ", "cực kỳ", "vô cùng", "phiền hà",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=14).map(" ".join), min_size=1, max_size=6))
+def test_batch_intensities_equal_scoring_each_text(texts):
+    # given the complaint lexicon and a batch of texts
+    lex = lexicon()
+    # when the intensities are found for the whole batch at once
+    got = lex.intensities(tokenise_batch(texts))
+    # then each is the intensity of scoring its text alone
+    assert got == [lex.score(t)[0] for t in texts]
+
+
+def test_sentiment_predictions_without_intensity_terms_keep_the_same_intensity():
+    # given a toy sentiment model with the complaint lexicon
+    texts, labels = zip(*TOY, strict=True)
+    model = SentimentClassifier(lexicon=lexicon(), min_count=1, calibration_fraction=0).fit(texts, labels)
+    hot = ["Dân rất bức xúc vì đường ngập, không ai giải quyết", "cán bộ không nhiệt tình", "Cảm ơn"]
+    # when it predicts with and without the intensity terms
+    full = model.predict(hot)
+    fast = model.predict(hot, intensity_terms=False)
+    # then labels, scores and intensities agree; only the terms are left out
+    assert [(p.label, p.score, p.intensity) for p in fast] == [(p.label, p.score, p.intensity) for p in full]
+    assert full[0].intensity > 0 and full[0].intensity_terms
+    assert all(p.intensity_terms == () for p in fast)
