@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import FrozenInstanceError, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
+import numpy as np
 
 __all__ = [
     "PLACEHOLDERS",
@@ -43,6 +45,7 @@ __all__ = [
     "canonical_tones",
     "chat_lexicon",
     "fold",
+    "fold_many",
     "normalise",
     "syllables",
 ]
@@ -141,6 +144,8 @@ _FOLD_TABLE = _build_fold_table()
 _FOLD_LIST: list[int | str] = list(range(max(_FOLD_TABLE) + 1))
 for _code, _base in _FOLD_TABLE.items():
     _FOLD_LIST[_code] = _base
+# The same table as code points, for :func:`fold_many`.
+_FOLD_CODES = np.array([c if isinstance(c, int) else ord(c) for c in _FOLD_LIST], dtype="<u4")
 _VIETNAMESE_MARKED = "".join(
     chr(c) for c in _FOLD_TABLE if not chr(c).isascii() and chr(c).lower() != _FOLD_TABLE[c]
 )
@@ -157,14 +162,45 @@ def fold(text: str) -> str:
     Returns:
         The folded string, e.g. ``fold("Ủy ban Đồng Nai") == "uy ban dong nai"``.
     """
-    folded = text.translate(_FOLD_LIST)
-    if folded.isascii():
-        return folded
-    lowered = folded.lower()
-    if len(lowered) == len(folded):
+    return _lower_aligned(text.translate(_FOLD_LIST))
+
+
+def fold_many(texts: Sequence[str]) -> list[str]:
+    """Return ``[fold(t) for t in texts]``, translating the whole batch in one numpy pass.
+
+    ``str.translate`` looks every character up in Python objects; a table look-up over the code
+    points of the joined batch costs less than half as much on news leads.
+
+    Args:
+        texts: Any strings (lone surrogates included).
+
+    Returns:
+        The folded texts, in order.
+    """
+    if not texts:
+        return []
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    known = codes < _FOLD_CODES.size
+    folded = np.where(known, _FOLD_CODES[np.where(known, codes, 0)], codes)
+    joined = folded.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    result: list[str] = []
+    start = 0
+    for text in texts:
+        end = start + len(text)
+        result.append(_lower_aligned(joined[start:end]))
+        start = end
+    return result
+
+
+def _lower_aligned(translated: str) -> str:
+    """Lower-case a translated text, keeping one character for one character."""
+    if translated.isascii():
+        return translated
+    lowered = translated.lower()
+    if len(lowered) == len(translated):
         return lowered
     # A few characters (e.g. "İ") lower-case to two; keep them as they are to keep offsets aligned.
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in translated)
 
 
 # --- tone placement ------------------------------------------------------------------------------

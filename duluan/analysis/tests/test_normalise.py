@@ -17,6 +17,7 @@ from duluan.analysis.normalise import (
     canonical_tones,
     chat_lexicon,
     fold,
+    fold_many,
     normalise,
     syllables,
 )
@@ -282,3 +283,16 @@ def test_canonical_tones_equals_placing_the_tone_of_every_oa_oe_uy_pair(text):
     # then it is the placement rule applied to every oa/oe/uy spelling, whatever the regex skips
     every_pair = re.compile("|".join(normalise_module._TONE_PAIRS))
     assert result == every_pair.sub(normalise_module._place_tone, text)
+
+
+@given(
+    st.lists(
+        st.text(max_size=20) | st.sampled_from(["", "Ủy ban Đồng Nai", "İSTANBUL ǅ ß", "\ud800x", "a\x00b"])
+    )
+)
+@settings(max_examples=300)
+def test_folding_a_batch_equals_folding_each_text(texts):
+    # given texts of any kind: Vietnamese, odd case mappings, lone surrogates, NUL, empty
+    # when folded as one batch
+    # then each is folded as it would be alone
+    assert fold_many(texts) == [fold(t) for t in texts]
