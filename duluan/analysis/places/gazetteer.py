@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +24,7 @@ from duluan.adminunits import (
     Unit,
     load_admin_data,
 )
-from duluan.analysis.normalise import canonical_tones, fold
+from duluan.analysis.normalise import canonical_tones, fold, fold_many
 from duluan.analysis.places.context import (
     ADDRESS_GAP_RE,
     AND_RE,
@@ -37,10 +37,11 @@ from duluan.analysis.places.context import (
     TYPE_ACCENTED,
     TYPE_BEFORE_RE,
     TYPE_WORDS,
-    TYPED_WORD_RE,
+    TYPED_WORD_STARTS,
     capitalised,
     inside_longer_proper_noun,
     nfc_with_offsets,
+    typed_words,
 )
 
 __all__ = ["Gazetteer", "PlaceMention"]
@@ -49,6 +50,8 @@ ALIASES_PATH = Path(__file__).parent.parent / "data" / "place_aliases.tsv"
 
 # How far (in characters) a naming of an ancestor still supports a mention: "xã A, huyện B, tỉnh C".
 CONTEXT_WINDOW = 120
+
+_SPELLING_CACHE_LIMIT = 50_000
 
 _LEVEL_RANK = {PROVINCE: 0, DISTRICT: 1, COMMUNE: 2}
 # The data tells same-named units of one district apart as "Kỳ Anh (Thị xã)"; text never does.
@@ -140,11 +143,21 @@ class Gazetteer:
             for key, entries in names.items()
             if " " not in key and "." not in key and all(places[k].level == COMMUNE for k, _ in entries)
         )
+        # Names map to themselves; the words that start a typed name (TYPED_WORD_STARTS) to their
+        # length, so one pass over the text finds both.
         self._automaton = ahocorasick.Automaton()
         for key in names:
             if key not in self._single:
                 self._automaton.add_word(key, key)
+        for word in TYPED_WORD_STARTS:
+            if word not in names:
+                self._automaton.add_word(word, len(word))
         self._automaton.make_automaton()
+        # Whether every spelling of a name is accent-free, and the canonical lower-case spelling of
+        # surfaces seen (names recur: the cache saves a regex substitution per hit).
+        self._plain_name = {key: all(sp.isascii() for sp in self._spellings[key]) for key in names}
+        self._unit_spellings = {k: spellings.get(f"{k[0]}:{k[1]}", frozenset()) for k in places}
+        self._spelling_cache: dict[str, str] = {}
 
     # --- construction ----------------------------------------------------------------------------
 
@@ -280,7 +293,34 @@ class Gazetteer:
         if not text:
             return []
         nfc, offsets = nfc_with_offsets(text)
-        folded = fold(nfc)
+        return self._find(text, nfc, offsets, fold(nfc), when)
+
+    def find_many(
+        self, texts: Sequence[str], whens: Sequence[date | None] | None = None
+    ) -> list[list[PlaceMention]]:
+        """Return ``[find(text, when=when) ...]`` for a batch, folding all texts in one numpy pass.
+
+        Args:
+            texts: The texts.
+            whens: The date of each text (see :meth:`find`); ``None`` for no dates at all.
+
+        Returns:
+            The mentions of each text, in order.
+        """
+        if whens is None:
+            whens = [None] * len(texts)
+        if len(whens) != len(texts):
+            raise ValueError("find_many needs one date (or None) per text")
+        prepared = [nfc_with_offsets(text) for text in texts]
+        folded = fold_many([nfc for nfc, _ in prepared])
+        return [
+            self._find(text, nfc, offsets, folded_text, when) if text else []
+            for text, (nfc, offsets), folded_text, when in zip(texts, prepared, folded, whens, strict=True)
+        ]
+
+    def _find(
+        self, text: str, nfc: str, offsets: list[int] | None, folded: str, when: date | None
+    ) -> list[PlaceMention]:
         lower = nfc.lower()
         cased = not nfc.islower()
         hits = self._hits(nfc, folded, lower, cased)
@@ -312,14 +352,19 @@ class Gazetteer:
     def _hits(self, nfc: str, folded: str, lower: str, cased: bool) -> list[_Hit]:
         length = len(folded)
         plausible: list[_Hit] = []
-        raw = [
-            (end_index + 1 - len(key), end_index + 1, key) for end_index, key in self._automaton.iter(folded)
-        ]
-        raw += [
-            (m.start(1), m.end(1), m.group(1))
-            for m in TYPED_WORD_RE.finditer(folded)
-            if m.group(1) in self._single
-        ]
+        raw: list[tuple[int, int, str]] = []
+        typed_starts: list[int] = []
+        for end_index, value in self._automaton.iter(folded):
+            if value.__class__ is int:
+                typed_starts.append(end_index + 1 - value)
+            else:
+                raw.append((end_index + 1 - len(value), end_index + 1, value))
+        if typed_starts:
+            raw += [
+                (m.start(1), m.end(1), m.group(1))
+                for m in typed_words(folded, typed_starts)
+                if m.group(1) in self._single
+            ]
         for start, end, key in raw:
             if (start > 0 and folded[start - 1].isalnum()) or (end < length and folded[end].isalnum()):
                 continue
@@ -371,7 +416,7 @@ class Gazetteer:
         if not self._surface_agrees(surface, hit.key):
             return None
         entries = self._names[hit.key]
-        hit.accent_free = surface.isascii() and not all(sp.isascii() for sp in self._spellings[hit.key])
+        hit.accent_free = surface.isascii() and not self._plain_name[hit.key]
         hit.embedded_type = all(embedded for _, embedded in entries)
         hit.old = bool(OLD_AFTER_RE.match(folded, hit.end))
         if hit.embedded_type:
@@ -411,14 +456,24 @@ class Gazetteer:
         """An accented surface must carry the name's own accents ("Hà Nam" is not "hạ nam")."""
         if surface.isascii():
             return True
-        return canonical_tones(surface.lower()) in self._spellings.get(key, ())
+        return self._spelling(surface) in self._spellings.get(key, ())
+
+    def _spelling(self, surface: str) -> str:
+        """``canonical_tones(surface.lower())``, memoised (bounded)."""
+        spelling = self._spelling_cache.get(surface)
+        if spelling is None:
+            if len(self._spelling_cache) >= _SPELLING_CACHE_LIMIT:
+                self._spelling_cache.clear()
+            spelling = self._spelling_cache[surface] = canonical_tones(surface.lower())
+        return spelling
 
     def _candidates(self, hit: _Hit, entries: tuple[tuple[Key, bool], ...], surface: str) -> list[Key]:
         keys = [key for key, _ in entries]
         if not surface.isascii():
             # "Tân Thành" is not "Tân Thanh": with diacritics written, they must be the unit's own.
-            spelling = canonical_tones(surface.lower())
-            keys = [k for k in keys if spelling in self._spellings.get(f"{k[0]}:{k[1]}", ())]
+            spelling = self._spelling(surface)
+            unit_spellings = self._unit_spellings
+            keys = [k for k in keys if spelling in unit_spellings.get(k, ())]
         if hit.types is not None:
             # The type word fixes the level; the exact type only scores, because units change type
             # (a "xã" of 2007 may be a "phường" in the data, a "thị xã" a "thành phố").

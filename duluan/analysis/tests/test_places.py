@@ -7,10 +7,13 @@ import unicodedata
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from duluan.adminunits import Succession, Unit
 from duluan.analysis.normalise import fold
 from duluan.analysis.places import Gazetteer, PlaceMention
+from duluan.analysis.places import gazetteer as gazetteer_module
 
 
 @pytest.fixture(scope="module")
@@ -253,3 +256,52 @@ def test_lower_case_text_without_diacritics_keeps_typed_names_and_drops_common_w
         ("tan dinh", "pre2025", "07432"),
         ("lang giang", "pre2025", "217"),
     ]
+
+
+def test_a_full_spelling_cache_changes_no_result(gazetteer, monkeypatch):
+    # given texts with accented, accent-free and decomposed names, read once with the usual cache
+    texts = [
+        "Xã Tân Dĩnh, huyện Lạng Giang, tỉnh Bắc Giang; thị trấn Hồ, TP.HCM và Hà Nội",
+        "ngập ở phường vũ ninh, tp bac ninh",
+        unicodedata.normalize("NFD", "Hòa Bình, Thanh Hóa, Khánh Hòa"),
+    ]
+    expected = [gazetteer.find(t) for t in texts]
+    # when the memo of surface spellings is emptied at every look-up
+    monkeypatch.setattr(gazetteer_module, "_SPELLING_CACHE_LIMIT", 0)
+    again = [gazetteer.find(t) for t in texts]
+    # then the mentions are the same
+    assert again == expected
+    assert any(expected)
+
+
+PLACE_PIECES = [
+    "xã Tân Dĩnh", "huyện Lạng Giang", "tỉnh Bắc Giang", "TP.HCM", "Hà Nội", "ha noi", "thị trấn Hồ",
+    "phường 12", "Q.1", "(cũ)", ", ", " và ", "\n", "\x00", "\u200b", "İ", "ǅ",
+    unicodedata.normalize("NFD", "Thanh Hóa"),
+]  # fmt: skip
+PLACE_TEXT = st.lists(st.sampled_from(PLACE_PIECES) | st.text(max_size=4), max_size=12).map("".join)
+
+
+@given(
+    st.lists(st.tuples(PLACE_TEXT, st.sampled_from([None, date(2024, 5, 1), date(2025, 9, 1)])), max_size=8)
+)
+@settings(max_examples=150, deadline=None)
+def test_finding_a_batch_equals_finding_each_text(gazetteer, items):
+    # given texts with names, decomposed accents, odd characters and dates (or none), and empty texts
+    texts = [t for t, _ in items]
+    whens = [w for _, w in items]
+    # when found as one batch
+    found = gazetteer.find_many(texts, whens)
+    # then each text has the mentions it has alone
+    assert found == [gazetteer.find(t, when=w) for t, w in items]
+
+
+def test_finding_a_batch_of_real_sentences_without_dates(gazetteer):
+    # given sentences, one of them empty
+    texts = ["Xã Tân Dĩnh, huyện Lạng Giang, tỉnh Bắc Giang", "", "ngập ở phường vũ ninh, tp bac ninh"]
+    # when found as a batch without dates
+    found = gazetteer.find_many(texts)
+    # then they match one by one, and a batch needs one date per text
+    assert found == [gazetteer.find(t) for t in texts] and found[0]
+    with pytest.raises(ValueError):
+        gazetteer.find_many(texts, [None])
