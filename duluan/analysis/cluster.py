@@ -211,15 +211,20 @@ class OnlineClusterer:
         if learn:
             self.n_docs_ += 1
             self.df_[idx] += 1
-        tf = np.fromiter(terms.values(), dtype=np.float64, count=len(names))
         idf = np.log((1.0 + self.n_docs_) / (1.0 + self.df_[idx])) + 1.0
-        weights = (1.0 + np.log(np.maximum(tf, 1.0))) * idf
+        counts = list(terms.values())
+        if counts.count(1) == len(counts):
+            # Every term once (most texts): 1 + log(1) is exactly 1, so the weights are the idf.
+            weights = idf
+        else:
+            tf = np.array(counts, dtype=np.float64)
+            weights = (1.0 + np.log(np.maximum(tf, 1.0))) * idf
         # Strongest first; a stable sort breaks ties by the terms' order in the text, which
         # only depends on the document itself.
         order = np.argsort(-weights, kind="stable")[:_DOC_TERMS]
         top = weights[order]
         top = top / math.sqrt(math.fsum((top * top).tolist()))
-        return {names[i]: w for i, w in zip(order.tolist(), top.tolist())}
+        return dict(zip(map(names.__getitem__, order.tolist()), top.tolist()))
 
     # -- assignment ------------------------------------------------------------------------
 
@@ -244,9 +249,8 @@ class OnlineClusterer:
             if not self._compatible(cluster, doc):
                 continue
             cw = cluster.weights
-            common = vector.keys() & cw.keys()
-            # fsum is exact, so the (hash-seeded) order of the set cannot change the result.
-            sim = math.fsum([vector[t] * cw[t] for t in common]) / cluster.norm
+            # fsum is exact, so the order of the shared terms cannot change the result.
+            sim = math.fsum([w * cw[t] for t, w in vector.items() if t in cw]) / cluster.norm
             if sim > best_sim or (best is None and sim >= best_sim):
                 best, best_sim = cluster, sim
         if best is None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import zlib
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms, term_code, term_codes
@@ -157,3 +158,37 @@ def test_term_codes_accept_the_terms_dict_of_a_document():
     assert term_codes(terms).tolist() == [
         term_code(t) for t in ("đường ngập", "ngập ngập", "ngập sâu", "sâu đường")
     ]
+
+
+def reference_vector(clusterer: OnlineClusterer, terms: dict[str, float]) -> dict[str, float]:
+    """The TF-IDF weighting spelt out in full (the definition), after ``terms`` were counted."""
+    names = list(terms)
+    idx = term_codes(names) % clusterer.buckets
+    tf = np.array(list(terms.values()), dtype=np.float64)
+    idf = np.log((1.0 + clusterer.n_docs_) / (1.0 + clusterer.df_[idx])) + 1.0
+    weights = (1.0 + np.log(np.maximum(tf, 1.0))) * idf
+    order = np.argsort(-weights, kind="stable")[:24]
+    top = weights[order]
+    top = top / math.sqrt(math.fsum((top * top).tolist()))
+    return {names[i]: w for i, w in zip(order.tolist(), top.tolist())}
+
+
+TERM_DICTS = st.dictionaries(
+    st.sampled_from(["ngập úng", "vũ ninh", "của tỉnh", "rác thải", "x", "đường", "chợ"])
+    | st.text(max_size=5),
+    st.sampled_from([1, 1, 1, 2, 3, 1.0, 0.5, 7]),
+    max_size=30,
+)
+
+
+@given(st.lists(TERM_DICTS, min_size=1, max_size=6))
+@settings(max_examples=200)
+def test_document_vectors_follow_the_tf_idf_definition(documents):
+    # given a stream of term counts, mostly once each (the shortcut) and some repeated or fractional
+    clusterer = OnlineClusterer(buckets=64)
+    for terms in documents:
+        # when each is weighted in turn
+        vector = clusterer.vectorise(terms)
+        # then its weights are exactly the definition's, in the same order
+        expected = reference_vector(clusterer, terms) if terms else {}
+        assert list(vector.items()) == list(expected.items())
