@@ -40,7 +40,7 @@ from .models import ApiClient, Channel, PendingRequest, PendingStatus
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 50
+BATCH_SIZE = 200
 MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(seconds=15)  # doubled after each failed attempt: 15 s, 30 s, 1 min, 2 min
 NOT_PROCESSED = "Lô xử lý không trả kết quả cho yêu cầu này."
@@ -121,9 +121,27 @@ def open311_request_accept(
 
 
 def _drain_soon() -> None:
+    """Enqueue a drain, unless one is already waiting to start (call once the row is committed).
+
+    A drain that has not started yet will see this row, since it starts after this commit. So
+    a burst of POSTs enqueues a handful of tasks, not one each: the worker would otherwise run
+    (and the task table keep) one task per request, nearly all finding nothing to do.
+    """
     from .tasks import open311_pending_drain_task
 
-    open311_pending_drain_task.enqueue()
+    if not _drain_waiting(open311_pending_drain_task):
+        open311_pending_drain_task.enqueue()
+
+
+def _drain_waiting(task) -> bool:
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    waiting = DBTaskResult.objects.ready().filter(task_path=task.module_path, backend_name=backend.alias)
+    return waiting.exists()
 
 
 def pending_for_token(token: str) -> PendingRequest | None:

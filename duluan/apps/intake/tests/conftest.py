@@ -13,11 +13,12 @@ def demo(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_process_state():
-    """Each test starts with an empty near-duplicate index and rate-limit cache."""
+    """Each test starts with an empty near-duplicate index, rate-limit cache and API key cache."""
     from django.core.cache import cache
 
-    from duluan.apps.intake import services
+    from duluan.apps.intake import open311, services
 
     services._NEAR_INDEX.clear()
+    open311._KEYS.clear()
     cache.clear()
     yield

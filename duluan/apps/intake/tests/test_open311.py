@@ -6,7 +6,7 @@ from lxml import etree
 from duluan.apps.audit.models import AuditEvent
 from duluan.apps.geo.models import AdminUnit
 from duluan.apps.intake import open311, open311_queue, services
-from duluan.apps.intake.models import PendingRequest, Reporter, Signal
+from duluan.apps.intake.models import ApiClient, PendingRequest, Reporter, Signal
 
 pytestmark = pytest.mark.django_db
 BASE = "/open311/v2"
@@ -247,3 +247,27 @@ def test_search_lists_only_the_clients_own_requests(client, api_key):
     # then an anonymous search is refused and the client sees only its own request
     assert anonymous.status_code == 403
     assert [r["description"] for r in mine] == ["Khói bụi"]
+
+
+def test_a_post_is_cheap_and_a_deactivated_key_stops_working_within_the_cache_time(
+    client, api_key, monkeypatch, django_assert_num_queries
+):
+    # given a client whose key was just checked, and a clock we can move
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(open311.time, "monotonic", lambda: clock["now"])
+    data = {"api_key": api_key, "service_code": "land", "lat": "21.19", "long": "106.07"}
+    assert post(client, **data, description="Lấn chiếm đất công").status_code == 201
+    # when it posts again: the key is remembered, so the request is one pending row and its
+    # audit event, in one transaction (no analysis, no signal, no clustering)
+    with django_assert_num_queries(4):  # savepoint, pending row, audit event, release
+        assert post(client, **data, description="Lấn chiếm vỉa hè").status_code == 201
+    # when an official deactivates the key
+    ApiClient.objects.update(is_active=False)
+    clock["now"] += open311.KEY_CACHE_SECONDS / 2
+    within = post(client, **data, description="Xây dựng trái phép")
+    clock["now"] += open311.KEY_CACHE_SECONDS
+    after = post(client, **data, description="Đổ rác trái phép")
+    # then it works until the cache time has passed, and is refused after
+    assert within.status_code == 201
+    assert after.status_code == 403 and after.json()[0]["description"] == open311.ERR_API_KEY
+    assert PendingRequest.objects.count() == 3
