@@ -47,6 +47,7 @@ __all__ = [
     "fold",
     "fold_many",
     "normalise",
+    "normalise_many",
     "syllables",
 ]
 
@@ -474,6 +475,65 @@ def normalise(text: str) -> Normalised:
         :class:`Normalised` with the display ``text``, its same-length ``folded`` form and the personal
         data ``spans`` (offsets into ``text`` as given here).
     """
+    masked, found = _clean_and_mask(text)
+    return Normalised(
+        original=text,
+        text=_expand_chat_spellings(masked),
+        spans=tuple(Span(kind, start, end) for kind, start, end in found),
+    )
+
+
+def normalise_many(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """Return the display text and the syllables of each text, as the analysis pipeline needs them.
+
+    Equal to ``(t := normalise(text).text, syllables(t))`` for each text, but a text is tokenised
+    once, and the chat lexicon is only scanned for when one of its forms is among the syllables
+    (a form only expands as a whole word, which is then one of the syllables, and news text
+    rarely has any); :func:`normalise` builds no :class:`Normalised` either.
+
+    Args:
+        texts: Raw texts (any Unicode normal form).
+
+    Returns:
+        ``(display text, syllables)`` per text, in order.
+    """
+    forms = _chat_syllables()
+    result: list[tuple[str, list[str]]] = []
+    for text in texts:
+        masked, _ = _clean_and_mask(text)
+        tokens = _SYLLABLE_RE.findall(masked.lower())
+        if forms is None or not forms.isdisjoint(tokens):
+            expanded = _expand_chat_spellings(masked)
+            if expanded != masked:
+                masked = expanded
+                tokens = _SYLLABLE_RE.findall(masked.lower())
+        result.append((masked, tokens))
+    return result
+
+
+@lru_cache(maxsize=1)
+def _chat_syllables() -> frozenset[str] | None:
+    """The syllables a chat form can be once lower-cased, or ``None`` when some form could hide.
+
+    A form expands only as a whole run of letters and digits with neither next to it (see
+    :func:`_expand_chat_spellings`); lower-casing keeps such a run one syllable when the form is
+    letters and digits of unchanged length, and no other character lower-cases to a letter or a
+    digit (a test checks the latter over all of Unicode).
+    """
+    syllables: set[str] = set()
+    for variant, _ in _chat_automaton().values():
+        lowered = variant.lower()
+        if not (variant.isalnum() and lowered.isalnum() and len(lowered) == len(variant)):
+            return None
+        if lowered in ("url", "email", "phone"):  # part of a placeholder token
+            return None
+        syllables.add(lowered)
+    return frozenset(syllables)
+
+
+def _clean_and_mask(text: str) -> tuple[str, list[tuple[str, int, int]]]:
+    """Every step of :func:`normalise` but the chat spellings: invisible characters, personal data,
+    NFC and tone placement. Returns the text and the personal data found (offsets into ``text``)."""
     clean = text
     offsets: list[int] | None = None
     if _ODD_CHAR_RE.search(text):
@@ -492,12 +552,7 @@ def normalise(text: str) -> Normalised:
         # "ò" + "a" + U+0301): compose again, or a second pass would (normalising must be idempotent).
         if not unicodedata.is_normalized("NFC", masked):
             masked = unicodedata.normalize("NFC", masked)
-    masked = _expand_chat_spellings(masked)
-    return Normalised(
-        original=text,
-        text=masked,
-        spans=tuple(Span(kind, start, end) for kind, start, end in found),
-    )
+    return masked, found
 
 
 _SYLLABLE_RE = re.compile(r"<(?:url|email|phone)>|[^\W_]+")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import FrozenInstanceError
 
@@ -19,6 +20,7 @@ from duluan.analysis.normalise import (
     fold,
     fold_many,
     normalise,
+    normalise_many,
     syllables,
 )
 
@@ -296,3 +298,62 @@ def test_folding_a_batch_equals_folding_each_text(texts):
     # when folded as one batch
     # then each is folded as it would be alone
     assert fold_many(texts) == [fold(t) for t in texts]
+
+
+def test_no_character_outside_letters_and_digits_lower_cases_into_one():
+    # given every Unicode character that is not a letter or digit (normalise_many relies on it)
+    # when lower-cased
+    # then none yields a letter or digit, so a whole-word chat form stays one syllable
+    assert not [
+        c
+        for c in map(chr, range(sys.maxunicode + 1))
+        if not c.isalnum() and any(x.isalnum() for x in c.lower())
+    ]
+
+
+CHAT_TEXT = st.lists(
+    st.sampled_from(
+        [
+            *chat_lexicon(),
+            "Ko",
+            "KO",
+            "Dc",
+            "UBND",
+            "50 k",
+            "a.ko",
+            "ko@",
+            "_ko",
+            "khong",
+            "không",
+            "đường",
+            "ngập",
+        ]
+    )
+    | st.sampled_from([" ", "  ", ", ", "\n", "\u200b", "\x07", "http://x.vn/ko", "0912 345 678", "hoà", "İ"])
+    | st.text(max_size=3),
+    max_size=14,
+).map("".join)
+TOKEN_RE = re.compile(r"<(?:url|email|phone)>|[^\W_]+")
+
+
+@given(st.lists(CHAT_TEXT, max_size=5))
+@settings(max_examples=400)
+@example(["Ko biết dc ko, vs lại 50 k; UBND xã; khong đi", "ko", "", "a.ko k", "KO"])
+def test_normalising_a_batch_equals_normalising_then_splitting_each_text(texts):
+    # given texts with chat forms (whole, glued, capitalised, ALL-CAPS), accents or none, odd characters
+    # when normalised as a batch
+    result = normalise_many(texts)
+
+    # then each gives the display text of normalise() and its syllables
+    expected = []
+    for text in texts:
+        display = normalise(text).text
+        expected.append((display, TOKEN_RE.findall(display.lower())))
+    assert result == expected
+
+
+def test_the_shipped_chat_lexicon_allows_the_syllable_shortcut():
+    # given the chat lexicon as shipped
+    # when normalise_many decides whether it may skip the chat scan
+    # then every form is a plain syllable, so the shortcut is on
+    assert normalise_module._chat_syllables() is not None
