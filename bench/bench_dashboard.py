@@ -17,6 +17,10 @@ Steps (each timed and printed):
    pausing ``--think`` seconds (±50 %) between requests (0 = back to back), looping over
    dashboard variants (no filter, topic, pre-2025 commune, 2025 commune, search, period,
    channel + sentiment, page 2) and issue pages. Prints p50/p95/max per page kind and overall.
+5. ``--open311`` Open311 clients POSTing reports to the servers, with the task worker beside them
+   (``--open311-think`` pauses between a client's POSTs; 0 = back to back): p50/p95/max of the
+   POSTs, CPU per POST of the servers and the worker, and the lag until ``tokens/<token>`` gives
+   the service_request_id.
 """
 
 from __future__ import annotations
@@ -244,9 +248,11 @@ def session_cookie(username: str) -> str:
     return s.session_key
 
 
-def start_servers(port: int, workers: int) -> tuple[list[subprocess.Popen], list[str]]:
+def start_servers(
+    port: int, workers: int, env: dict[str, str] | None = None
+) -> tuple[list[subprocess.Popen], list[str]]:
     """Start ``workers`` web servers on ports ``port``… and wait until each answers."""
-    env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", **(env or {})}
     # One `runserver` process per worker (threaded): gunicorn is not a dependency of the platform,
     # so N processes on N ports stand in for N web workers behind a balancer.
     servers = [
@@ -280,8 +286,7 @@ def print_latencies(timings: dict[str, list[float]], errors: list[str]) -> None:
     """Print p50/p95/max/mean per kind of request and over all of them."""
 
     def pct(xs, q):
-        xs = sorted(xs)
-        return 1000 * xs[min(len(xs) - 1, int(q * len(xs)))]
+        return 1000 * _pct(xs, q)
 
     everything = [x for xs in timings.values() for x in xs]
     for kind, xs in [*sorted(timings.items()), ("all", everything)]:
@@ -365,95 +370,203 @@ def load_test(users: int, seconds: float, port: int, workers: int, think: float)
     print_latencies(timings, errors)
 
 
-def open311_test(clients: int, seconds: float, port: int, workers: int) -> None:
-    """``clients`` concurrent Open311 clients POST new requests back to back; print latencies.
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (robust to other load on the machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    Each request is a distinct report (a topic's words, a running number, a point in Bắc Ninh),
-    so every POST is analysed, stored, clustered and answered with its service request id, as a
-    citizen's app would see it; a task worker refreshes hotness meanwhile, as in production. The
-    demo API key is created if missing.
+
+def _pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))]
+
+
+def _open311_lag(tokens: list[str], end: float, wait: float) -> None:
+    """Wait for the worker to process the run's requests; print the lag from POST to done.
+
+    The lag is the pending row's ``updated_at - created_at``: from the POST's insert (just
+    before its answer) to the row being marked done with its signal (just before that commit).
     """
+    try:
+        from duluan.apps.intake.models import PendingRequest
+    except ImportError:
+        return  # a platform that answers POSTs synchronously: no lag to measure
+    from django.db import close_old_connections
+
+    rows = PendingRequest.objects.filter(token__in=tokens)
+    while time.perf_counter() < end + wait and rows.filter(status="pending").exists():
+        time.sleep(0.2)
+        close_old_connections()
+    left = rows.filter(status="pending").count()
+    drained = time.perf_counter() - end
+    lags = [
+        (done - created).total_seconds()
+        for created, done in rows.filter(status="done").values_list("created_at", "updated_at")
+    ]
+    if lags:
+        say(
+            f"  lag POST → service_request_id (database, {len(lags)} requests): "
+            f"p50={1000 * _pct(lags, 0.5):6.0f} ms  p95={1000 * _pct(lags, 0.95):6.0f} ms  "
+            f"max={1000 * max(lags):6.0f} ms; queue empty {drained:.1f} s after the last POST"
+            + (f", {left} still pending after {wait:.0f} s" if left else "")
+        )
+
+
+def open311_test(clients: int, seconds: float, port: int, workers: int, think: float = 0.0) -> None:
+    """``clients`` concurrent Open311 clients POST new requests (back to back, or pausing
+    ``think`` seconds ±50 % between two); print latencies.
+
+    Each request is a distinct report (a topic's words, a running number, a point in Bắc Ninh).
+    A POST is answered with a token once the request is stored for the task worker, which
+    analyses, places and clusters it (and refreshes hotness) beside the servers, as in
+    production. Besides the POST latencies this prints the CPU time the servers and the worker
+    used per request, and the lag until ``tokens/<token>`` gives the service_request_id: as a
+    citizen's app sees it (one poller, every 50 ms, on a sample of the requests) and for every
+    request from the database. The demo API key is created if missing.
+    """
+    import json
     import urllib.parse
 
     from duluan.apps.intake.demo import _api_client
 
     key = _api_client()
-    servers, bases = start_servers(port, workers)
-    # The task worker runs beside the servers, as in production: it refreshes hotness after reports.
-    servers.append(
-        subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker"],
-            cwd=ROOT,
-            env={**os.environ, "DEBUG": "false"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+    # runserver handles each request in a new thread; with persistent connections (the
+    # default CONN_MAX_AGE=60) a dead thread's connection stays open until the garbage collector
+    # finds it: about 1 in 10 requests under load left one open (measured with
+    # pg_stat_activity), and after a thousand or so POSTs PostgreSQL refused new clients
+    # (HTTP 500). So the servers close their connection after each request here.
+    servers, bases = start_servers(port, workers, env={"CONN_MAX_AGE": "0"})
+    # The task worker runs beside the servers, as in production: it stores the requests.
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload"],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "false"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
+    servers.append(worker)
     timings: dict[str, list[float]] = {}
     errors: list[str] = []
+    tokens: list[str] = []
+    polled: list[float] = []
     lock = threading.Lock()
     codes = list(TOPIC_WORDS)
+
+    def post(base: str, fields: dict) -> dict:
+        body = urllib.parse.urlencode({"api_key": key, **fields}).encode()
+        with urllib.request.urlopen(base + "/open311/v2/requests.json", data=body, timeout=30) as r:
+            if r.status not in (200, 201):
+                raise RuntimeError(f"HTTP {r.status}")
+            return json.loads(r.read())[0]
+
+    def request_id(base: str, token: str) -> str:
+        with urllib.request.urlopen(f"{base}/open311/v2/tokens/{token}.json", timeout=30) as r:
+            return json.loads(r.read())[0]["service_request_id"]
+
     try:
         for n, base in enumerate(bases):  # warm up: each server loads the models on its first report
-            body = urllib.parse.urlencode(
+            first = post(
+                base,
                 {
-                    "api_key": key,
                     "service_code": codes[0],
                     "lat": "21.2",
                     "long": "106.1",
                     "description": f"{TOPIC_WORDS[codes[0]]} — khởi động máy chủ {n}",
-                }
-            ).encode()
-            urllib.request.urlopen(base + "/open311/v2/requests.json", data=body, timeout=300).read()
-        stop = time.perf_counter() + seconds
+                },
+            )
+            if "token" in first and not first.get("service_request_id"):
+                for _ in range(600):  # and the worker on the first request it stores
+                    if request_id(base, first["token"]):
+                        break
+                    time.sleep(0.1)
+        cpu0 = {p.pid: _cpu_seconds(p.pid) for p in servers}
+        client_cpu0 = time.process_time()
+        start = time.perf_counter()
+        stop = start + seconds
 
         def client(n: int) -> None:
             rng = random.Random(1000 + n)
             base = bases[n % len(bases)]
             i = 0
             while time.perf_counter() < stop:
+                if think:
+                    time.sleep(rng.uniform(0.5 * think, 1.5 * think))
                 i += 1
                 code = rng.choice(codes)
-                body = urllib.parse.urlencode(
-                    {
-                        "api_key": key,
-                        "service_code": code,
-                        "lat": f"{21.0 + rng.random() * 0.4:.5f}",
-                        "long": f"{105.9 + rng.random() * 0.4:.5f}",
-                        "description": f"{TOPIC_WORDS[code]} — phản ánh số {n}-{i} của người dân, "
-                        f"đề nghị chính quyền xem xét giải quyết sớm ({rng.randrange(10**6)}).",
-                    }
-                ).encode()
+                fields = {
+                    "service_code": code,
+                    "lat": f"{21.0 + rng.random() * 0.4:.5f}",
+                    "long": f"{105.9 + rng.random() * 0.4:.5f}",
+                    "description": f"{TOPIC_WORDS[code]} — phản ánh số {n}-{i} của người dân, "
+                    f"đề nghị chính quyền xem xét giải quyết sớm ({rng.randrange(10**6)}).",
+                }
                 t = time.perf_counter()
                 try:
-                    url = base + "/open311/v2/requests.json"
-                    with urllib.request.urlopen(url, data=body, timeout=30) as r:
-                        r.read()
-                        ok = r.status in (200, 201)
+                    answer = post(base, fields)
                 except Exception as exc:
-                    ok = False
                     with lock:
                         errors.append(str(exc))
+                    continue
                 took = time.perf_counter() - t
-                if ok:
-                    with lock:
-                        timings.setdefault("post", []).append(took)
+                with lock:
+                    timings.setdefault("post", []).append(took)
+                    if answer.get("token"):
+                        tokens.append(answer["token"])
+
+        def poller() -> None:
+            # A citizen's app: take the newest token, read tokens/<token> every 50 ms until the
+            # id is there; then the next newest. One poller, so the servers' load barely grows.
+            base = bases[0]
+            while time.perf_counter() < stop:
+                with lock:
+                    token = tokens[-1] if tokens else None
+                if token is None:
+                    time.sleep(0.05)
+                    continue
+                t = time.perf_counter()
+                while not request_id(base, token) and time.perf_counter() - t < 120:
+                    time.sleep(0.05)
+                polled.append(time.perf_counter() - t)
 
         threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-        t0 = time.perf_counter()
-        for t in threads:
+        polling = threading.Thread(target=poller)
+        for t in [*threads, polling]:
             t.start()
         for t in threads:
             t.join()
-        wall = time.perf_counter() - t0
+        wall = time.perf_counter() - start
+        cpu = {p.pid: _cpu_seconds(p.pid) - cpu0[p.pid] for p in servers}
+        client_cpu = time.process_time() - client_cpu0
+        polling.join()
+        posts = len(timings.get("post", []))
+        say(
+            f"open311: {clients} concurrent clients POSTing "
+            f"{f'with {think:g} s pauses' if think else 'back to back'}, {workers} runserver "
+            f"process(es) and a task worker, {wall:.0f} s, {posts} requests accepted ({posts / wall:.1f}/s)"
+        )
+        print_latencies(timings, errors)
+        web_cpu = sum(cpu[p.pid] for p in servers if p is not worker)
+        say(
+            f"  CPU during the run: servers {web_cpu:.1f} s ({1000 * web_cpu / max(posts, 1):.1f} ms/POST), "
+            f"worker {cpu[worker.pid]:.1f} s, this benchmark's clients {client_cpu:.1f} s; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
+        if polled:
+            say(
+                f"  lag POST → service_request_id (client polling tokens/<token>, {len(polled)} requests): "
+                f"p50={1000 * _pct(polled, 0.5):6.0f} ms  p95={1000 * _pct(polled, 0.95):6.0f} ms  "
+                f"max={1000 * max(polled):6.0f} ms"
+            )
+        worker_cpu0 = _cpu_seconds(worker.pid)
+        _open311_lag(tokens, time.perf_counter(), wait=600)
+        worker_cpu = cpu[worker.pid] + _cpu_seconds(worker.pid) - worker_cpu0
+        if tokens:
+            say(
+                f"  worker CPU until its queue was empty: {worker_cpu:.1f} s "
+                f"({1000 * worker_cpu / len(tokens):.1f} ms/request)"
+            )
     finally:
         stop_servers(servers)
-    posts = len(timings.get("post", []))
-    say(
-        f"open311: {clients} concurrent clients POSTing back to back, {workers} runserver process(es), "
-        f"{wall:.0f} s, {posts} requests created ({posts / wall:.1f}/s)"
-    )
-    print_latencies(timings, errors)
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -512,6 +625,9 @@ def main() -> int:
         "--open311", type=int, default=20, metavar="CLIENTS", help="concurrent Open311 POST clients (0: skip)"
     )
     parser.add_argument("--open311-seconds", type=float, default=30)
+    parser.add_argument(
+        "--open311-think", type=float, default=0.0, help="mean pause between a client's POSTs (s; 0: none)"
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         say("This benchmark needs PostgreSQL: DATABASE_URL=postgres://… (scripts/pg-throwaway.sh)")
@@ -542,7 +658,7 @@ def main() -> int:
     if args.seconds > 0:
         load_test(args.users, args.seconds, args.port, args.workers, args.think)
     if args.open311 and args.open311_seconds > 0:
-        open311_test(args.open311, args.open311_seconds, args.port + 50, args.workers)
+        open311_test(args.open311, args.open311_seconds, args.port + 50, args.workers, args.open311_think)
     if args.export:
         export_test(args.port + 100)
     return 0
