@@ -104,3 +104,58 @@ def test_a_pickled_featurizer_leaves_its_memo_behind():
     # then the memo was not written, and the copy computes the same matrix
     assert "_types" not in copy.__dict__
     assert (copy.transform(["Hoà Bình ngập sâu"]) != x).nnz == 0
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.floats(0, 2),
+            # Halves of the fourth decimal, and their neighbours, where rounding is delicate.
+            st.integers(0, 40000).map(lambda k: (k + 0.5) / 1e4),
+            st.integers(0, 40000).map(lambda k: np.nextafter((k + 0.5) / 1e4, 1.0)),
+            st.integers(0, 40000).map(lambda k: np.nextafter((k + 0.5) / 1e4, 0.0)),
+        ),
+        max_size=50,
+    )
+)
+def test_round_4_equals_python_round(values):
+    # given float64 values, many of them next to a half of the fourth decimal
+    array = np.array(values, dtype=np.float64)
+    # when they are rounded for the whole array at once
+    got = features.round_4(array)
+    # then each is Python's correctly rounded round(v, 4), sign of zero and NaN included
+    expected = [round(float(v), 4) if np.isfinite(v) else float(v) for v in array]
+    assert [repr(x) for x in got] == [repr(x) for x in expected]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 9), st.sampled_from([0.5, 0.25, 1e-30, 3.0, 7.5e6, 0.1, 2.0**-149])),
+        max_size=200,
+    )
+)
+def test_ranking_within_rows_equals_the_stable_two_key_sort(pairs):
+    # given positive float32 values by non-decreasing row, with many ties
+    pairs = sorted(pairs, key=lambda p: p[0])
+    rows = np.array([r for r, _ in pairs], dtype=np.int64)
+    values = np.array([v for _, v in pairs], dtype=np.float32)
+    # when they are ranked within their rows (packed keys; float64 values take the plain sort)
+    got = features._rank_within_rows(rows, values, 10)
+    plain = features._rank_within_rows(rows, values.astype(np.float64), 10)
+    # then the order is numpy's stable lexsort either way
+    expected = np.lexsort((-values, rows))
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(plain, expected)
+
+
+@given(st.lists(st.integers(0, 50), max_size=300), st.sampled_from([1, 1 << 20, 1 << 58]))
+def test_stable_sort_equals_numpys_stable_argsort(values, scale):
+    # given non-negative keys with repeats, small or too wide to pack with their index
+    keys = np.array(values, dtype=np.int64) * scale
+    # when they are sorted with their order
+    order, sorted_keys = features._stable_sort(keys)
+    # then the order is numpy's stable argsort
+    expected = np.argsort(keys, kind="stable")
+    np.testing.assert_array_equal(order, expected)
+    np.testing.assert_array_equal(sorted_keys, keys[expected])
