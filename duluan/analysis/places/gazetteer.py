@@ -37,6 +37,7 @@ from duluan.analysis.places.context import (
     TYPE_ACCENTED,
     TYPE_BEFORE_RE,
     TYPE_WORDS,
+    TYPED_WORD_RE,
     TYPED_WORD_STARTS,
     capitalised,
     inside_longer_proper_noun,
@@ -149,8 +150,11 @@ class Gazetteer:
         for key in names:
             if key not in self._single:
                 self._automaton.add_word(key, key)
-        for word in TYPED_WORD_STARTS:
-            if word not in names:
+        # A type word that is also an indexed name (possible with other data) cannot have both values:
+        # then the typed-name pattern scans the whole text as it used to.
+        self._typed_starts_indexed = not any(word in self._automaton for word in TYPED_WORD_STARTS)
+        if self._typed_starts_indexed:
+            for word in TYPED_WORD_STARTS:
                 self._automaton.add_word(word, len(word))
         self._automaton.make_automaton()
         # Whether every spelling of a name is accent-free, and the canonical lower-case spelling of
@@ -359,12 +363,11 @@ class Gazetteer:
                 typed_starts.append(end_index + 1 - value)
             else:
                 raw.append((end_index + 1 - len(value), end_index + 1, value))
-        if typed_starts:
-            raw += [
-                (m.start(1), m.end(1), m.group(1))
-                for m in typed_words(folded, typed_starts)
-                if m.group(1) in self._single
-            ]
+        if not self._typed_starts_indexed:
+            typed = TYPED_WORD_RE.finditer(folded)
+        else:
+            typed = typed_words(folded, typed_starts) if typed_starts else ()
+        raw += [(m.start(1), m.end(1), m.group(1)) for m in typed if m.group(1) in self._single]
         for start, end, key in raw:
             if (start > 0 and folded[start - 1].isalnum()) or (end < length and folded[end].isalnum()):
                 continue

@@ -305,3 +305,20 @@ def test_finding_a_batch_of_real_sentences_without_dates(gazetteer):
     assert found == [gazetteer.find(t) for t in texts] and found[0]
     with pytest.raises(ValueError):
         gazetteer.find_many(texts, [None])
+
+
+def test_a_unit_named_like_a_type_word_keeps_typed_one_syllable_names():
+    # given toy data where a district is called "Tinh", like the type word "tỉnh" without accents
+    units = [
+        Unit("01", "pre2025", "province", "Tỉnh Mẫu", "Mẫu", "Tỉnh", None, "01"),
+        Unit("001", "pre2025", "district", "Huyện Tinh", "Tinh", "Huyện", "01", "01"),
+        Unit("00001", "pre2025", "commune", "Thị trấn Hồ", "Hồ", "Thị trấn", "001", "01"),
+    ]
+    gazetteer = Gazetteer.from_units(units, [], home_province=None)
+
+    # when a text names the one-syllable commune after its type word
+    mentions = gazetteer.find("Ngập ở thị trấn Hồ, huyện Tinh", when=date(2024, 1, 1))
+
+    # then the type word still finds it (the whole-text scan is used for such data)
+    assert not gazetteer._typed_starts_indexed
+    assert _codes(mentions) == [("Hồ", "pre2025", "00001"), ("Tinh", "pre2025", "001")]
