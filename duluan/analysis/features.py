@@ -34,8 +34,7 @@ _DOC_SEP = "\x00"
 _TOKEN_RE = re.compile(r"\w+|\x00")
 # Everything that is not a letter or digit becomes one space for character n-grams.
 _NON_WORD_RE = re.compile(r"(?:[^\w\x00]|_)+")
-_UNDERSCORES_RE = re.compile(r"_+")
-_WORD_CHAR_RE = re.compile(r"\w")
+_WORD_CHAR_RE = re.compile(r"[^\W_]")  # a letter or digit
 _BITS = 21  # syllable ids fit in 21 bits, so three of them fit in one 64-bit key
 _MAX_VOCAB = (1 << _BITS) - 2
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -186,8 +185,13 @@ def count_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -
         A ``(n_rows, n_cols)`` CSR matrix with sorted, unique indices.
     """
     dtype = np.uint32 if n_rows * n_cols < (1 << 32) else np.uint64
-    width = dtype(n_cols)
-    key = np.asarray(rows).astype(dtype) * width + np.asarray(cols).astype(dtype)
+    key = np.asarray(rows).astype(dtype) * dtype(n_cols) + np.asarray(cols).astype(dtype)
+    return _count_keys(key, n_rows, n_cols)
+
+
+def _count_keys(key: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
+    """:func:`count_matrix` of occurrences given as keys ``row * n_cols + col`` (sorted in place)."""
+    width = key.dtype.type(n_cols)
     key.sort()
     first = np.ones(key.size, dtype=bool)
     np.not_equal(key[1:], key[:-1], out=first[1:])
@@ -286,7 +290,7 @@ class _Types:
     first: np.ndarray  # code of the first character (character n-grams only)
     last: np.ndarray  # code of the last character
     single: np.ndarray  # one character long
-    edge: np.ndarray  # begins or ends with "_" (then the batch takes the defining path)
+    empty: np.ndarray  # only "_": no letter for character n-grams (it merges the spaces around it)
     start: np.ndarray  # offset of the type's character n-grams in ``feats``
     count: np.ndarray  # how many
     head: np.ndarray  # how many of them, first, begin at the space before the syllable
@@ -320,12 +324,12 @@ class _TypeTable:
             "first": _Growing(np.uint64),
             "last": _Growing(np.uint64),
             "single": _Growing(np.bool_),
-            "edge": _Growing(np.bool_),
+            "empty": _Growing(np.bool_),
             "start": _Growing(np.int64),
             "count": _Growing(np.int64),
             "head": _Growing(np.int64),
             "tail": _Growing(np.int64),
-            "feats": _Growing(np.int64),
+            "feats": _Growing(np.uint32),
         }
 
     def lookup(self, tokens: list[str]) -> tuple[np.ndarray, _Types]:
@@ -354,7 +358,7 @@ class _TypeTable:
 
     def _add(self, fresh: list[str]) -> None:
         get = self._vocabulary.get
-        first, last, single, edge, count, head, tail = [], [], [], [], [], [], []
+        first, last, single, empty, count, head, tail = [], [], [], [], [], [], []
         keys, lengths = [], []
         vocab = []
         for tok in fresh:
@@ -367,12 +371,13 @@ class _TypeTable:
             if self._char_range is None:
                 continue
             c = tok if tok.isascii() else canonical_tones(tok)
-            edge.append(c[0] == "_" or c[-1] == "_")
-            c = _UNDERSCORES_RE.sub(" ", c)
-            first.append(ord(c[0]))
-            last.append(ord(c[-1]))
+            if "_" in c:  # character n-grams see a run of "_" as a space, like punctuation
+                c = " ".join(part for part in c.split("_") if part)
+            empty.append(not c)
+            first.append(ord(c[0]) if c else 0)
+            last.append(ord(c[-1]) if c else 0)
             single.append(len(c) == 1 and c != _DOC_SEP)
-            n_head, n_tail, n_keys = self._type_ngrams(c, keys, lengths)
+            n_head, n_tail, n_keys = self._type_ngrams(c, keys, lengths) if c else (0, 0, 0)
             count.append(n_keys)
             head.append(n_head)
             tail.append(n_tail)
@@ -389,9 +394,9 @@ class _TypeTable:
         cols["first"].extend(np.asarray(first, dtype=np.uint64))
         cols["last"].extend(np.asarray(last, dtype=np.uint64))
         cols["single"].extend(np.asarray(single, dtype=np.bool_))
-        cols["edge"].extend(np.asarray(edge, dtype=np.bool_))
+        cols["empty"].extend(np.asarray(empty, dtype=np.bool_))
         salted = np.asarray(keys, dtype=np.uint64) + np.asarray(lengths, dtype=np.uint64)
-        cols["feats"].extend((_mix64(salted) % np.uint64(self._n_char)).astype(np.int64))
+        cols["feats"].extend((_mix64(salted) % np.uint64(self._n_char)).astype(np.uint32))
 
     def _type_ngrams(self, chars: str, keys: list[int], lengths: list[int]) -> tuple[int, int, int]:
         """Append the keys of the n-grams ending inside ``" " + chars + " "`` after its first space.
@@ -497,8 +502,7 @@ class _Batch:
     word_start: np.ndarray  # index of its first token in ``tokens``
     word_n: np.ndarray  # its length in syllables
     tokens: list[str]
-    char_doc: np.ndarray
-    char_feat: np.ndarray
+    char_keys: np.ndarray  # row * n_features_ + column of each character n-gram occurrence
     # Each word occurrence's bucket without the lead salt, so that the lead and body buckets of
     # one n-gram can be told to be the same words.
     word_plain: np.ndarray | None = None
@@ -766,25 +770,43 @@ class NgramFeaturizer:
                 lens.append(np.full(pos.size, n, dtype=np.int8))
         word = [np.concatenate(a) if a else np.zeros(0, np.int64) for a in (docs, feats, starts, lens)]
         word_plain = np.concatenate(plains) if plains else np.zeros(0, np.int64)
-        char: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        dtype = self._key_dtype(tb.n_docs)
+        char_keys = np.zeros(0, dtype=dtype)
         if self.char_ngram_range:
-            # The memo covers n-grams that span at most one space, none after a "_" at the edge of
-            # a syllable (a run of "_" and spaces is one space).
-            if self.char_ngram_range[1] <= 3 and type_ids.size and not types.edge[type_ids].any():
-                char = self._char_ngrams(tb, type_ids, types, tok_doc)
+            # The memo covers n-grams that span at most one space.
+            if self.char_ngram_range[1] <= 3:
+                if types.empty[type_ids].any():  # drop syllables made of "_" only
+                    keep = ~types.empty[type_ids]
+                    type_ids, tok_doc = type_ids[keep], tok_doc[keep]
+                if type_ids.size:
+                    char_keys = self._char_ngrams(tb, type_ids, types, tok_doc, dtype)
+                else:
+                    char_keys = self._text_char_ngrams(tb.joined, dtype)
             else:
-                char = self._text_char_ngrams(tb.joined)
-        return _Batch(tb.n_docs, *word, tokens, *char, word_plain=word_plain)
+                char_keys = self._text_char_ngrams(tb.joined, dtype)
+        return _Batch(tb.n_docs, *word, tokens, char_keys, word_plain=word_plain)
 
-    def _text_char_ngrams(self, joined: str) -> tuple[np.ndarray, np.ndarray]:
-        """Character n-grams by their definition: hash every n-gram of the whole batch's text."""
+    def _key_dtype(self, n_docs: int) -> type:
+        """The integer type of ``row * n_features_ + column`` keys for a batch of ``n_docs``."""
+        return np.uint32 if n_docs * self.n_features_ < (1 << 32) else np.uint64
+
+    def _text_char_ngrams(self, joined: str, dtype: type = np.uint64) -> np.ndarray:
+        """Character n-grams by their definition: hash every n-gram of the whole batch's text.
+
+        Returns:
+            The key (``row * n_features_ + column``) of each occurrence.
+        """
         chars = _NON_WORD_RE.sub(" ", canonical_tones(joined))
-        return _hash_char_ngrams(chars, self.char_ngram_range, self.n_char_features)
+        docs, feats = _hash_char_ngrams(chars, self.char_ngram_range, self.n_char_features)
+        return self._keys(docs, feats + self.n_word_features, dtype)
+
+    def _keys(self, rows: np.ndarray, cols: np.ndarray, dtype: type) -> np.ndarray:
+        return rows.astype(dtype) * dtype(self.n_features_) + cols.astype(dtype)
 
     def _char_ngrams(
-        self, tb: TokenBatch, type_ids: np.ndarray, types: _Types, tok_doc: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The same n-grams as :meth:`_text_char_ngrams`, gathered from the syllables' memo.
+        self, tb: TokenBatch, type_ids: np.ndarray, types: _Types, tok_doc: np.ndarray, dtype: type
+    ) -> np.ndarray:
+        """The keys of :meth:`_text_char_ngrams`, gathered from the syllables' memo.
 
         The batch's characters are its syllables one space apart (the separator counts as one),
         with a space before the first and after the last only when the text begins or ends with
@@ -802,11 +824,13 @@ class NgramFeaturizer:
             counts[-1] -= types.tail[type_ids[-1]]
         ends = np.cumsum(counts)
         flat = np.arange(ends[-1]) + np.repeat(starts - ends + counts, counts)
-        feats = [types.feats[flat]]
-        docs = [np.repeat(tok_doc, counts)]
-        keys, key_docs = [], []
+        # Each occurrence's key: its syllable's row base plus the n-gram's column.
+        base = tok_doc.astype(dtype) * dtype(self.n_features_) + dtype(self.n_word_features)
+        keys = np.repeat(base, counts)
+        keys += types.feats[flat]
+        hashes, key_docs = [], []
         if lo <= 1 and begins_with_space:
-            keys.append(np.array([32 + 1], dtype=np.uint64))  # the leading space, as a unigram
+            hashes.append(np.array([32 + 1], dtype=np.uint64))  # the leading space, as a unigram
             key_docs.append(np.zeros(1, dtype=np.int64))
         if lo <= 3 <= hi:
             word = types.vocab[type_ids] != -2
@@ -814,36 +838,53 @@ class NgramFeaturizer:
             pair = np.flatnonzero(word[1:] & word[:-1]) + 1
             prime = np.uint64(_CHAR_PRIME)
             spanning = (types.last[type_ids[pair - 1]] * prime + np.uint64(32)) * prime
-            keys.append(spanning + types.first[type_ids[pair]] + np.uint64(3))
+            hashes.append(spanning + types.first[type_ids[pair]] + np.uint64(3))
             key_docs.append(tok_doc[pair])
             # A one-letter syllable between two spaces.
             alone = types.single[type_ids]
             alone[0] &= begins_with_space
             alone[-1] &= ends_with_space
             at = np.flatnonzero(alone)
-            keys.append((np.uint64(32) * prime + types.first[type_ids[at]]) * prime + np.uint64(32 + 3))
+            hashes.append((np.uint64(32) * prime + types.first[type_ids[at]]) * prime + np.uint64(32 + 3))
             key_docs.append(tok_doc[at])
-        if keys:
-            feats.append((_mix64(np.concatenate(keys)) % np.uint64(self.n_char_features)).astype(np.int64))
-            docs.append(np.concatenate(key_docs))
-        return np.concatenate(docs), np.concatenate(feats)
+        if not hashes:
+            return keys
+        feats = _mix64(np.concatenate(hashes)) % np.uint64(self.n_char_features)
+        extra = self._keys(np.concatenate(key_docs), feats + np.uint64(self.n_word_features), dtype)
+        return np.concatenate([keys, extra])
 
     def _counts(self, batch: _Batch) -> sp.csr_matrix:
-        rows = np.concatenate([batch.word_doc, batch.char_doc])
-        cols = np.concatenate([batch.word_feat, batch.char_feat + self.n_word_features])
-        return count_matrix(rows, cols, batch.n_docs, self.n_features_)
+        dtype = batch.char_keys.dtype.type if batch.char_keys.size else self._key_dtype(batch.n_docs)
+        keys = self._keys(batch.word_doc, batch.word_feat, dtype)
+        if batch.char_keys.size:
+            keys = np.concatenate([keys, batch.char_keys.astype(dtype, copy=False)])
+        return _count_keys(keys, batch.n_docs, self.n_features_)
 
     def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
-        x = counts.copy()
-        np.log(x.data, out=x.data)
-        x.data += 1.0
-        x.data *= self.idf_[x.indices]
+        """Sublinear TF-IDF, L2-normalised (each block first, when there are character n-grams).
+
+        ``counts`` is weighed in place. Every float operation is the one of the plain definition,
+        in the same order, so the matrix is the same to the last bit; the row sums of the two
+        blocks come from one pass, and no boolean-indexed copy of the data is made.
+        """
+        x = counts
+        data = x.data
+        np.log(data, out=data)
+        data += 1.0
+        data *= self.idf_[x.indices]
+        n_rows = x.shape[0]
+        rows = np.repeat(np.arange(n_rows), np.diff(x.indptr))
         if self.char_ngram_range:
             in_char = x.indices >= self.n_word_features
-            self._normalise_rows(x, ~in_char)
-            self._normalise_rows(x, in_char)
-            x.data[in_char] *= self.char_weight
-        self._normalise_rows(x, None)
+            block = 2 * rows + in_char
+            # Sums of squares of each row's word block (even bins) and character block (odd).
+            norms = np.sqrt(np.bincount(block, weights=data * data, minlength=2 * n_rows))
+            norms[norms == 0] = 1.0
+            data /= norms.astype(np.float32)[block]
+            data *= np.where(in_char, np.float32(self.char_weight), np.float32(1.0))
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=n_rows))
+        norms[norms == 0] = 1.0
+        data /= norms.astype(np.float32)[rows]
         return x
 
     @staticmethod

@@ -61,10 +61,6 @@ def _fitted(char_ngram_range=(1, 3)) -> NgramFeaturizer:
     )
 
 
-def _multiset(docs: np.ndarray, feats: np.ndarray) -> list[tuple[int, int]]:
-    return sorted(zip(docs.tolist(), feats.tolist(), strict=True))
-
-
 @settings(max_examples=300, deadline=None)
 @given(texts_strategy, st.sampled_from([(1, 3), (2, 3), (1, 1), (3, 5), (2, 4)]))
 def test_character_ngrams_gathered_per_syllable_equal_hashing_the_whole_text(texts, char_range):
@@ -76,9 +72,9 @@ def test_character_ngrams_gathered_per_syllable_equal_hashing_the_whole_text(tex
     first = featurizer._analyse(tb)
     again = featurizer._analyse(tb)
     # then they are exactly the n-grams of the whole text, document by document
-    expected = _multiset(*featurizer._text_char_ngrams(tb.joined))
-    assert _multiset(first.char_doc, first.char_feat) == expected
-    assert _multiset(again.char_doc, again.char_feat) == expected
+    expected = np.sort(featurizer._text_char_ngrams(tb.joined, first.char_keys.dtype.type))
+    np.testing.assert_array_equal(np.sort(first.char_keys), expected)
+    np.testing.assert_array_equal(np.sort(again.char_keys), expected)
 
 
 def test_the_syllable_memo_starts_afresh_when_full_and_gives_the_same_matrix(monkeypatch):
@@ -159,3 +155,42 @@ def test_stable_sort_equals_numpys_stable_argsort(values, scale):
     expected = np.argsort(keys, kind="stable")
     np.testing.assert_array_equal(order, expected)
     np.testing.assert_array_equal(sorted_keys, keys[expected])
+
+
+def _weigh_by_definition(featurizer: NgramFeaturizer, counts: sp.csr_matrix) -> sp.csr_matrix:
+    """Sublinear TF-IDF, each block then the whole row L2-normalised, step by step."""
+    x = counts.copy()
+    x.data = (np.log(x.data) + np.float32(1.0)) * featurizer.idf_[x.indices]
+    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+
+    def normalise(mask):
+        sq = np.where(mask, x.data * x.data, np.float32(0.0))
+        norms = np.sqrt(np.bincount(rows, weights=sq, minlength=x.shape[0]))
+        norms[norms == 0] = 1.0
+        scale = norms[rows].astype(np.float32)
+        x.data[mask] /= scale[mask]
+
+    if featurizer.char_ngram_range:
+        in_char = x.indices >= featurizer.n_word_features
+        normalise(~in_char)
+        normalise(in_char)
+        x.data[in_char] *= featurizer.char_weight
+    normalise(np.ones(x.nnz, dtype=bool))
+    return x
+
+
+@settings(deadline=None)
+@given(texts_strategy, st.sampled_from([None, (1, 3)]), st.sampled_from([0.5, 0.3, 1.0]))
+def test_weighing_equals_the_step_by_step_definition_to_the_last_bit(texts, char_range, char_weight):
+    # given counts of a batch
+    featurizer = _fitted(char_range)
+    featurizer.char_weight = char_weight
+    counts = featurizer._counts(featurizer._analyse(texts))
+    # when they are weighed
+    expected = _weigh_by_definition(featurizer, counts)
+    got = featurizer._weigh(counts.copy())
+    # then every value is the same float32
+    np.testing.assert_array_equal(got.indptr, expected.indptr)
+    np.testing.assert_array_equal(got.indices, expected.indices)
+    assert got.data.dtype == np.float32
+    assert got.data.tobytes() == expected.data.tobytes()
