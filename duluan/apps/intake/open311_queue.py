@@ -113,10 +113,17 @@ def open311_request_accept(
                 after={"api_client": client.pk, "service_code": fields.get("service_code", "")},
                 request=request,
             )
-            transaction.on_commit(_drain_soon)
+            # robust: the row is stored, so a failed enqueue must not fail the POST; the next
+            # POST's task, or the scheduled `open311_drain`, takes the row.
+            transaction.on_commit(_drain_soon, robust=True)
     except IntegrityError:
         # The same request is already stored (its first POST, or a concurrent twin that won).
-        return PendingRequest.objects.select_related("signal").get(idempotency_key=idempotency_key), False
+        earlier = (
+            PendingRequest.objects.select_related("signal").filter(idempotency_key=idempotency_key).first()
+        )
+        if earlier is None:
+            raise
+        return earlier, False
     return row, True
 
 
@@ -374,5 +381,5 @@ def open311_pending_retry(*, rows, actor, request=None) -> int:
             after={"ids": wanted, "status": PendingStatus.PENDING, "attempts": 0},
             request=request,
         )
-        transaction.on_commit(_drain_soon)
+        transaction.on_commit(_drain_soon, robust=True)
     return len(wanted)

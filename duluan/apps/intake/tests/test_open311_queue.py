@@ -1,9 +1,11 @@
 """The Open311 queue's worker: batches, failures and retries, nothing lost, two workers apart."""
 
+import io
 import threading
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import OperationalError, connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -262,3 +264,20 @@ def test_two_workers_draining_at_once_store_every_request_once(api_client, db_ta
     assert sum(r.done for r in reports) == 12
     assert Signal.objects.count() == 12 and not PendingRequest.objects.exclude(status="done").exists()
     assert len(set(PendingRequest.objects.values_list("signal_id", flat=True))) == 12
+
+
+@pytest.mark.django_db
+def test_the_scheduled_command_drains_what_no_task_took(api_client, db_tasks):
+    # given requests left pending with no task to take them (say the worker was killed mid-drain)
+    for n in range(2):
+        accept(api_client, TEXTS[n], n)
+    # when cron enqueues a drain, and when it runs one at once
+    queued, ran = io.StringIO(), io.StringIO()
+    call_command("open311_drain", "--enqueue", stdout=queued)
+    call_command("open311_drain", stdout=ran)
+    # then a drain task waits for the worker, and the direct run stored both requests
+    assert DBTaskResult.objects.filter(
+        task_path__endswith="open311_pending_drain_task", status="READY"
+    ).exists()
+    assert ran.getvalue().startswith("Open311: 2 yêu cầu đã xử lý")
+    assert not PendingRequest.objects.filter(status="pending").exists()

@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Lưu các yêu cầu Open311 đang chờ thành tín hiệu dư luận (chạy định kỳ, ví dụ 5 phút một lần, "
+        "để không yêu cầu nào nằm chờ khi tiến trình xử lý nền bị dừng giữa chừng)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--enqueue", action="store_true", help="Đưa vào hàng đợi tác vụ thay vì chạy ngay."
+        )
+
+    def handle(self, *args, **options):
+        if options["enqueue"]:
+            from duluan.apps.intake.tasks import open311_pending_drain_task
+
+            result = open311_pending_drain_task.enqueue()
+            self.stdout.write(f"Đã đưa vào hàng đợi: {result.id}")
+            return
+        from duluan.apps.intake.open311_queue import open311_pending_drain
+
+        self.stdout.write(open311_pending_drain().summary())
