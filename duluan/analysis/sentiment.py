@@ -299,6 +299,9 @@ class _PhraseIndex:
         self.weight = weight
         self.size = size
         self.bits = bits
+        # The one-word phrase of each word id (-1: none), looked up without a search.
+        self.single = np.full(len(words) + 1, -1, dtype=np.int64)
+        self.single[keys[0]] = phrases[0]
         self._memo: dict[str, int] = {}
 
     @classmethod
@@ -348,21 +351,25 @@ class _PhraseIndex:
                 tok = tokens[i]
                 ids[i] = memo[tok] = get(tok if tok.isascii() else canonical_tones(tok), 0)
         padded = np.concatenate([ids, np.zeros(_MAX_PHRASE, dtype=np.int64)])
-        candidates = np.flatnonzero(ids)
+        starts = np.flatnonzero(ids)
         phrase = np.full(len(tokens), -1, dtype=np.int64)
-        key = np.zeros(candidates.size, dtype=np.int64)
-        whole = np.ones(candidates.size, dtype=bool)
-        for n in range(1, _MAX_PHRASE + 1):
-            following = padded[candidates + n - 1]
-            key = (key << self.bits) | following
-            whole &= following > 0
+        # One-word phrases by the word's id; longer ones among the starts whose next words are
+        # lexicon words too (fewer at every length), by their packed key.
+        phrase[starts] = self.single[ids[starts]]
+        key = ids[starts]
+        for n in range(2, _MAX_PHRASE + 1):
+            following = padded[starts + n - 1]
+            whole = following > 0
+            starts, key = starts[whole], (key[whole] << self.bits) | following[whole]
             keys = self.keys[n - 1]
+            if not starts.size:
+                break
             if not keys.size:
                 continue
             at = np.minimum(np.searchsorted(keys, key), keys.size - 1)
-            hit = whole & (keys[at] == key)
+            hit = keys[at] == key
             # Longer phrases are looked up later and win, as in ComplaintLexicon._longest.
-            phrase[candidates[hit]] = self.phrases[n - 1][at[hit]]
+            phrase[starts[hit]] = self.phrases[n - 1][at[hit]]
         return phrase, np.flatnonzero(phrase >= 0)
 
 
@@ -552,14 +559,19 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         out: list[SentimentPrediction] = []
         for batch in batches:
             labels, scores, terms = self._predict(batch, explain)
+            labels, scores = labels.tolist(), scores.tolist()  # str and float, like the fields
             if intensity_terms:
-                heat = [lexicon.score(t) for t in batch.texts]
+                out.extend(
+                    SentimentPrediction(lab, sc, h, h_terms, t)
+                    for lab, sc, (h, h_terms), t in zip(
+                        labels, scores, map(lexicon.score, batch.texts), terms, strict=True
+                    )
+                )
             else:
-                heat = [(h, ()) for h in lexicon.intensities(batch)]
-            out.extend(
-                SentimentPrediction(str(lab), float(sc), h, h_terms, t)
-                for lab, sc, (h, h_terms), t in zip(labels, scores, heat, terms, strict=True)
-            )
+                out.extend(
+                    SentimentPrediction(lab, sc, h, (), t)
+                    for lab, sc, h, t in zip(labels, scores, lexicon.intensities(batch), terms, strict=True)
+                )
         return out
 
     def __getstate__(self) -> dict:
