@@ -63,8 +63,22 @@ def content_hash(normalised_text: str) -> str:
     Returns:
         32 hexadecimal characters (BLAKE2b, 128 bits), stable across processes and versions.
     """
-    folded = normalised_text if _single_spaced(normalised_text) else " ".join(normalised_text.split())
-    return hashlib.blake2b(folded.encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.blake2b(_fold_whitespace(normalised_text).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _fold_whitespace(text: str) -> str:
+    """Return ``" ".join(text.split())``, without splitting in the common cases.
+
+    Most texts are single-spaced, or so once their line breaks (a title, then the body) are
+    spaces: then folding changes nothing else.
+    """
+    if _single_spaced(text):
+        return text
+    if "\n" in text:
+        spaced = text.replace("\n", " ")
+        if _single_spaced(spaced):
+            return spaced
+    return " ".join(text.split())
 
 
 def _single_spaced(text: str) -> bool:

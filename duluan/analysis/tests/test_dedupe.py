@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis import dedupe
@@ -197,6 +197,11 @@ def test_every_whitespace_but_the_ascii_space_is_unprintable():
 
 @given(ODD_TEXTS)
 @settings(max_examples=300)
+@example("Tiêu đề\nNội dung ngắn")
+@example("a\n b")
+@example("\na")
+@example("a\n")
+@example("a\n\x85b")
 def test_content_hash_equals_the_hash_of_the_whitespace_folded_text(text):
     # given any text
     # when hashed
