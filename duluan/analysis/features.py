@@ -218,14 +218,6 @@ def _mix64(keys: np.ndarray) -> np.ndarray:
     return k
 
 
-def _char_key(codes: Sequence[int]) -> int:
-    """The polynomial key of one character n-gram, as :func:`_hash_char_ngrams` computes it."""
-    key = 0
-    for code in codes:
-        key = (key * _CHAR_PRIME + code) & 0xFFFFFFFFFFFFFFFF
-    return key
-
-
 def _hash_char_ngrams(
     chars: str, ngram_range: tuple[int, int], n_features: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -358,9 +350,7 @@ class _TypeTable:
 
     def _add(self, fresh: list[str]) -> None:
         get = self._vocabulary.get
-        first, last, single, empty, count, head, tail = [], [], [], [], [], [], []
-        keys, lengths = [], []
-        vocab = []
+        vocab, cores = [], []
         for tok in fresh:
             v = get(tok, -1)
             if v == -1 and not tok.isascii():
@@ -368,67 +358,69 @@ class _TypeTable:
                 # mark placed the other way.
                 v = get(canonical_tones(tok), -1)
             vocab.append(v)
-            if self._char_range is None:
-                continue
-            c = tok if tok.isascii() else canonical_tones(tok)
-            if "_" in c:  # character n-grams see a run of "_" as a space, like punctuation
-                c = " ".join(part for part in c.split("_") if part)
-            empty.append(not c)
-            first.append(ord(c[0]) if c else 0)
-            last.append(ord(c[-1]) if c else 0)
-            single.append(len(c) == 1 and c != _DOC_SEP)
-            n_head, n_tail, n_keys = self._type_ngrams(c, keys, lengths) if c else (0, 0, 0)
-            count.append(n_keys)
-            head.append(n_head)
-            tail.append(n_tail)
+            if self._char_range is not None:
+                c = tok if tok.isascii() else canonical_tones(tok)
+                if "_" in c:  # character n-grams see a run of "_" as a space, like punctuation
+                    c = " ".join(part for part in c.split("_") if part)
+                cores.append(c)
         self._index.update(zip(fresh, range(len(self._index), len(self._index) + len(fresh)), strict=True))
         cols = self._columns
         cols["vocab"].extend(np.asarray(vocab, dtype=np.int64))
         if self._char_range is None:
             return
-        n_counts = np.asarray(count, dtype=np.int64)
+        feats, owner, group = self._ngrams_of(cores)
+        order = np.lexsort((group, owner))  # per type: heads, middles, tails
+        n_counts = np.bincount(owner, minlength=len(cores))
         cols["start"].extend(cols["feats"].size + np.cumsum(n_counts) - n_counts)
         cols["count"].extend(n_counts)
-        cols["head"].extend(np.asarray(head, dtype=np.int64))
-        cols["tail"].extend(np.asarray(tail, dtype=np.int64))
-        cols["first"].extend(np.asarray(first, dtype=np.uint64))
-        cols["last"].extend(np.asarray(last, dtype=np.uint64))
-        cols["single"].extend(np.asarray(single, dtype=np.bool_))
-        cols["empty"].extend(np.asarray(empty, dtype=np.bool_))
-        salted = np.asarray(keys, dtype=np.uint64) + np.asarray(lengths, dtype=np.uint64)
-        cols["feats"].extend((_mix64(salted) % np.uint64(self._n_char)).astype(np.uint32))
+        cols["head"].extend(np.bincount(owner[group == 0], minlength=len(cores)))
+        cols["tail"].extend(np.bincount(owner[group == 2], minlength=len(cores)))
+        cols["first"].extend(np.array([ord(c[0]) if c else 0 for c in cores], dtype=np.uint64))
+        cols["last"].extend(np.array([ord(c[-1]) if c else 0 for c in cores], dtype=np.uint64))
+        cols["single"].extend(np.array([len(c) == 1 and c != _DOC_SEP for c in cores], dtype=np.bool_))
+        cols["empty"].extend(np.array([not c for c in cores], dtype=np.bool_))
+        cols["feats"].extend(feats[order])
 
-    def _type_ngrams(self, chars: str, keys: list[int], lengths: list[int]) -> tuple[int, int, int]:
-        """Append the keys of the n-grams ending inside ``" " + chars + " "`` after its first space.
+    def _ngrams_of(self, cores: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The character n-grams ending inside ``" " + core + " "`` after its first space, per core.
 
-        Those beginning at the first space come first, those ending at the last space last; the
-        n-gram made of both spaces and one letter is left out (it is counted per occurrence).
-        The separator keeps only the space after it (no n-gram spans a separator).
+        The n-gram made of both spaces and one letter is left out (it is counted per occurrence);
+        the separator keeps only the space after it (no n-gram spans a separator), and a core
+        with no letter has none.
 
         Returns:
-            ``(how many begin at the first space, how many end at the last, how many in all)``.
+            ``(bucket, core, group)`` per n-gram, where group is 0 for those beginning at the
+            first space, 2 for those ending at the last, 1 for the others.
         """
         lo, hi = self._char_range
-        if chars == _DOC_SEP:
-            if lo <= 1:
-                keys.append(ord(" "))
-                lengths.append(1)
-                return 0, 1, 1
-            return 0, 0, 0
-        padded = [32, *map(ord, chars), 32]
-        last = len(padded) - 1
-        heads, middles, tails = [], [], []
-        for end in range(1, last + 1):
-            for n in range(lo, hi + 1):
-                begin = end - n + 1
-                if begin < 0 or (begin == 0 and end == last):
-                    continue
-                entry = (_char_key(padded[begin : end + 1]), n)
-                (heads if begin == 0 else tails if end == last else middles).append(entry)
-        entries = heads + middles + tails
-        keys.extend(k for k, _ in entries)
-        lengths.extend(n for _, n in entries)
-        return len(heads), len(tails), len(entries)
+        kept = [i for i, c in enumerate(cores) if c]
+        padded = [f" {cores[i]} " for i in kept]
+        # The padded cores one after the other, apart by the separator, as code points.
+        codes = np.frombuffer(_DOC_SEP.join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        lengths = np.array([len(p) for p in padded], dtype=np.int64)
+        offset = np.cumsum(lengths + 1) - lengths - 1
+        owner = np.repeat(np.arange(len(kept)), lengths + 1)[: codes.size]
+        local = np.arange(codes.size) - offset[owner]
+        is_sep = codes == 0
+        feats, owners, groups = [], [], []
+        key, bad = codes.copy(), is_sep.copy()
+        prime = np.uint64(_CHAR_PRIME)
+        for n in range(1, hi + 1):
+            if n > 1:
+                key = key[:-1] * prime + codes[n - 1 :]
+                bad = bad[:-1] | is_sep[n - 1 :]
+            if n < lo:
+                continue
+            last = lengths[owner[: key.size]] - 1
+            begin = local[: key.size]
+            end = begin + n - 1
+            pos = np.flatnonzero(~bad & (end >= 1) & ~((begin == 0) & (end == last)))
+            feats.append((_mix64(key[pos] + np.uint64(n)) % np.uint64(self._n_char)).astype(np.uint32))
+            owners.append(np.asarray(kept, dtype=np.int64)[owner[pos]])
+            groups.append(np.where(begin[pos] == 0, 0, np.where(end[pos] == last[pos], 2, 1)))
+        if not feats:
+            return np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(feats), np.concatenate(owners), np.concatenate(groups)
 
 
 def round_4(values: np.ndarray) -> list[float]:
