@@ -21,7 +21,7 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise, repeat
 
 import numpy as np
@@ -94,6 +94,20 @@ class TokenBatch:
     lengths: np.ndarray
     begins_with_space: bool
     ends_with_space: bool
+    _numbered: list = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def numbered(self) -> tuple[np.ndarray, list[str], int]:
+        """Number the tokens in the process's syllable table, once for every reader of the batch.
+
+        Returns:
+            ``(ids, strings, generation)``: each token's id, the table's strings (id → syllable)
+            and its generation (the table starts afresh when full; ids of different generations
+            must not be mixed).
+        """
+        if not self._numbered or self._numbered[2] != _SYLLABLES.generation:
+            self._numbered[:] = _SYLLABLES.number(self.tokens)
+        ids, strings, generation = self._numbered
+        return ids, strings, generation
 
     @property
     def n_docs(self) -> int:
@@ -274,6 +288,82 @@ class _Growing:
         return self.data[: self.size]
 
 
+class _SyllableTable:
+    """Every distinct syllable this process has split, numbered once for all featurizers and lexicons.
+
+    Each reader keeps what it derives from a syllable in arrays indexed by these numbers, so a
+    batch's tokens are looked up in one dictionary once, however many models read them. The
+    table starts afresh (a new generation) after ``_MAX_TYPES`` syllables, so memory stays bounded.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.generation = 0
+        self._reset()
+
+    def _reset(self) -> None:
+        self._index: dict[str, int] = {}
+        self._strings: list[str] = []  # only ever appended to within a generation
+        self.generation += 1
+
+    def number(self, tokens: list[str]) -> tuple[np.ndarray, list[str], int]:
+        """Return each token's number, the strings numbered so far, and the generation."""
+        with self._lock:
+            ids = np.fromiter(map(self._index.get, tokens, repeat(-1)), np.int64, len(tokens))
+            new = np.flatnonzero(ids == -1)
+            if new.size:
+                fresh = list(dict.fromkeys(tokens[i] for i in new.tolist()))
+                if len(self._index) + len(fresh) > _MAX_TYPES:
+                    # Start afresh; the whole batch is numbered again (it may exceed the limit
+                    # alone, until the next batch).
+                    self._reset()
+                    fresh, new = list(dict.fromkeys(tokens)), np.arange(len(tokens))
+                base = len(self._strings)
+                self._strings.extend(fresh)
+                self._index.update(zip(fresh, range(base, base + len(fresh)), strict=True))
+                index = self._index
+                ids[new] = [index[tokens[i]] for i in new.tolist()]
+            return ids, self._strings, self.generation
+
+
+_SYLLABLES = _SyllableTable()
+
+
+class SyllableMemo:
+    """What one reader derives from each syllable of :class:`_SyllableTable`, derived once.
+
+    Subclasses implement :meth:`_reset` (empty their arrays) and :meth:`_add` (append what they
+    derive from new syllables, in number order); :meth:`lookup` keeps them in step with the table.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation = -1
+        self._size = 0
+
+    def lookup(self, batch: TokenBatch) -> tuple[np.ndarray, object]:
+        """Return the batch's syllable numbers and this reader's arrays, which they index."""
+        ids, strings, generation = batch.numbered()
+        with self._lock:
+            if generation != self._generation:
+                self._reset()
+                self._generation, self._size = generation, 0
+            end = len(strings)
+            if end > self._size:
+                self._add(strings[self._size : end])
+                self._size = end
+            return ids, self._snapshot()
+
+    def _reset(self) -> None:
+        raise NotImplementedError
+
+    def _add(self, fresh: list[str]) -> None:
+        raise NotImplementedError
+
+    def _snapshot(self) -> object:
+        raise NotImplementedError
+
+
 @dataclass
 class _Types:
     """A snapshot of :class:`_TypeTable`'s arrays, indexed by type id (safe to read unlocked)."""
@@ -290,7 +380,7 @@ class _Types:
     feats: np.ndarray  # character n-gram buckets of every type, one after the other
 
 
-class _TypeTable:
+class _TypeTable(SyllableMemo):
     """What a featurizer derives from each distinct syllable, computed once per syllable.
 
     A syllable (a "type") gets its vocabulary id and, with character n-grams, the buckets of the
@@ -298,7 +388,7 @@ class _TypeTable:
     character n-grams are then gathered from its syllables' entries, plus the trigrams that span
     two syllables (last letter, space, first letter): the same multiset as hashing the whole text
     (:func:`_hash_char_ngrams`), at a fraction of the cost, since most syllables of a batch were
-    seen before. The memo starts afresh after ``_MAX_TYPES`` syllables, so memory stays bounded.
+    seen before. Its arrays follow the numbers of :class:`_SyllableTable`.
     """
 
     def __init__(self, vocabulary: dict[str, int], char_ngram_range: tuple[int, int] | None, n_char: int):
@@ -306,11 +396,9 @@ class _TypeTable:
         # Longer character n-grams span several syllables: featurizers hash them from the text.
         self._char_range = char_ngram_range if char_ngram_range and char_ngram_range[1] <= 3 else None
         self._n_char = n_char
-        self._lock = threading.Lock()
-        self._reset()
+        super().__init__()
 
     def _reset(self) -> None:
-        self._index: dict[str, int] = {}
         self._columns = {
             "vocab": _Growing(np.int64),
             "first": _Growing(np.uint64),
@@ -324,29 +412,8 @@ class _TypeTable:
             "feats": _Growing(np.uint32),
         }
 
-    def lookup(self, tokens: list[str]) -> tuple[np.ndarray, _Types]:
-        """Return the type id of every token and the arrays those ids index.
-
-        Args:
-            tokens: Syllables (and document separators).
-
-        Returns:
-            ``(ids, types)``.
-        """
-        with self._lock:
-            ids = np.fromiter(map(self._index.get, tokens, repeat(-1)), np.int64, len(tokens))
-            new = np.flatnonzero(ids == -1)
-            if new.size:
-                fresh = list(dict.fromkeys(tokens[i] for i in new.tolist()))
-                if len(self._index) + len(fresh) > _MAX_TYPES:
-                    # Start afresh; the whole batch is described again (it may exceed the limit
-                    # alone, until the next batch).
-                    self._reset()
-                    fresh, new = list(dict.fromkeys(tokens)), np.arange(len(tokens))
-                self._add(fresh)
-                index = self._index
-                ids[new] = [index[tokens[i]] for i in new.tolist()]
-            return ids, _Types(**{name: col.view() for name, col in self._columns.items()})
+    def _snapshot(self) -> _Types:
+        return _Types(**{name: col.view() for name, col in self._columns.items()})
 
     def _add(self, fresh: list[str]) -> None:
         get = self._vocabulary.get
@@ -363,7 +430,6 @@ class _TypeTable:
                 if "_" in c:  # character n-grams see a run of "_" as a space, like punctuation
                     c = " ".join(part for part in c.split("_") if part)
                 cores.append(c)
-        self._index.update(zip(fresh, range(len(self._index), len(self._index) + len(fresh)), strict=True))
         cols = self._columns
         cols["vocab"].extend(np.asarray(vocab, dtype=np.int64))
         if self._char_range is None:
@@ -721,7 +787,7 @@ class NgramFeaturizer:
     def _analyse(self, texts: Sequence[str] | TokenBatch) -> _Batch:
         tb = texts if isinstance(texts, TokenBatch) else tokenise_batch(texts)
         tokens = tb.tokens
-        type_ids, types = self._type_table().lookup(tokens)
+        type_ids, types = self._type_table().lookup(tb)
         # -1: unknown syllable; -2: document separator (in the vocabulary). Both break n-grams.
         ids = types.vocab[type_ids]
         tok_doc = np.cumsum(ids == -2)

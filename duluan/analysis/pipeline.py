@@ -18,6 +18,7 @@ from __future__ import annotations
 import inspect
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -382,12 +383,31 @@ def token_batch(batch: list[Document]) -> Any:
     personal-data placeholder ``<url>`` is the syllable ``url``. A text with ``_`` (which
     :func:`tokenise` splits at and the featurizers do not), or with no tokens, is split again.
 
+    The topic and sentiment steps ask for the same batch one after the other: the last result
+    (per thread) is given again while the documents and their texts and tokens are the same
+    objects, so the second step reuses the first one's syllables and their numbers.
+
     Args:
         batch: Documents, normalised or not.
 
     Returns:
         The batch's texts and syllables.
     """
+    inputs = [(doc, doc.normalised, doc.tokens, doc.text, doc.title) for doc in batch]
+    last = getattr(_LAST_TOKEN_BATCH, "value", None)
+    if last is not None and len(last[0]) == len(inputs):
+        if all(
+            a is b for old, new in zip(last[0], inputs, strict=True) for a, b in zip(old, new, strict=True)
+        ):
+            return last[1]
+    _LAST_TOKEN_BATCH.value = (inputs, made := _make_token_batch(batch))
+    return made
+
+
+_LAST_TOKEN_BATCH = threading.local()
+
+
+def _make_token_batch(batch: list[Document]) -> Any:
     from duluan.analysis.features import tokenise_batch
 
     texts, syllables = [], []

@@ -21,12 +21,11 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 
-from duluan.analysis.features import TokenBatch, prepare, tokenise_batch
+from duluan.analysis.features import SyllableMemo, TokenBatch, _Growing, prepare, tokenise_batch
 from duluan.analysis.linear_text import _BATCH, LinearTextClassifier, SavedModel
 from duluan.analysis.normalise import canonical_tones
 
@@ -201,7 +200,7 @@ class ComplaintLexicon:
         index = self._phrase_index()
         if index is None:  # too many words to pack four in one key
             return [self.score(text)[0] for text in batch.texts]
-        phrase, found = index.match(batch.tokens)
+        phrase, found = index.match(batch)
         out = [0.0] * batch.n_docs
         if found.size:
             docs = np.searchsorted(batch.starts(), found, side="right") - 1
@@ -272,7 +271,6 @@ class ComplaintLexicon:
 
 _KINDS = ("negative", "positive", "intensifier", "negator")
 _NEGATIVE, _POSITIVE, _INTENSIFIER, _NEGATOR = range(4)
-_MAX_MEMO = 200_000
 
 
 class _PhraseIndex:
@@ -302,7 +300,7 @@ class _PhraseIndex:
         # The one-word phrase of each word id (-1: none), looked up without a search.
         self.single = np.full(len(words) + 1, -1, dtype=np.int64)
         self.single[keys[0]] = phrases[0]
-        self._memo: dict[str, int] = {}
+        self._word_ids = _WordIds(words)
 
     @classmethod
     def build(cls, table: dict[str, tuple[str, float]]) -> _PhraseIndex | None:
@@ -330,29 +328,21 @@ class _PhraseIndex:
             phrases.append(np.array(rows, dtype=np.int64)[order])
         return cls(words, keys, phrases, kind, weight, size, bits)
 
-    def match(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Find the longest phrase starting at every token.
+    def match(self, batch: TokenBatch) -> tuple[np.ndarray, np.ndarray]:
+        """Find the longest phrase starting at every token of a batch.
 
         Args:
-            tokens: Syllables, lower case (not yet with canonical tones).
+            batch: The texts' syllables.
 
         Returns:
             ``(phrase, found)``: per token the phrase starting there (``-1``: none), and the
             tokens where one starts, in order.
         """
-        memo = self._memo
-        if len(memo) > _MAX_MEMO:
-            memo = self._memo = {}
-        ids = np.fromiter(map(memo.get, tokens, repeat(-1)), np.int64, len(tokens))
-        unseen = np.flatnonzero(ids == -1)
-        if unseen.size:
-            get = self.words.get
-            for i in unseen.tolist():
-                tok = tokens[i]
-                ids[i] = memo[tok] = get(tok if tok.isascii() else canonical_tones(tok), 0)
+        syllables, word_of = self._word_ids.lookup(batch)
+        ids = word_of[syllables]
         padded = np.concatenate([ids, np.zeros(_MAX_PHRASE, dtype=np.int64)])
         starts = np.flatnonzero(ids)
-        phrase = np.full(len(tokens), -1, dtype=np.int64)
+        phrase = np.full(ids.size, -1, dtype=np.int64)
         # One-word phrases by the word's id; longer ones among the starts whose next words are
         # lexicon words too (fewer at every length), by their packed key.
         phrase[starts] = self.single[ids[starts]]
@@ -371,6 +361,26 @@ class _PhraseIndex:
             # Longer phrases are looked up later and win, as in ComplaintLexicon._longest.
             phrase[starts[hit]] = self.phrases[n - 1][at[hit]]
         return phrase, np.flatnonzero(phrase >= 0)
+
+
+class _WordIds(SyllableMemo):
+    """The lexicon word id of every syllable (0: in no phrase), with its tone marks canonical."""
+
+    def __init__(self, words: dict[str, int]) -> None:
+        self._words = words
+        super().__init__()
+
+    def _reset(self) -> None:
+        self._ids = _Growing(np.int64)
+
+    def _add(self, fresh: list[str]) -> None:
+        get = self._words.get
+        self._ids.extend(
+            np.array([get(t if t.isascii() else canonical_tones(t), 0) for t in fresh], np.int64)
+        )
+
+    def _snapshot(self) -> np.ndarray:
+        return self._ids.view()
 
 
 def _pack(ids: list[int], bits: int) -> int:

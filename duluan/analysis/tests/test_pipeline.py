@@ -295,3 +295,19 @@ def test_model_steps_give_syllables_to_models_that_read_them_and_texts_to_others
     # then the reader got the normalised syllables, the other the normalised texts
     assert isinstance(reader.seen[0], TokenBatch) and reader.seen[0].tokens == ["đường", "hỏng"]
     assert plain.seen == [["Đường hỏng"]]
+
+
+def test_the_second_model_step_reuses_the_first_ones_token_batch_until_a_document_changes():
+    # given a normalised batch
+    from duluan.analysis.pipeline import NormaliseStep, token_batch
+
+    docs = NormaliseStep()([Document("1", "Đường hỏng"), Document("2", "Cống tắc")])
+    # when the syllables are asked for twice, then after a document's text changed
+    first = token_batch(docs)
+    again = token_batch(docs)
+    docs[1].normalised, docs[1].tokens = "Cống thông", ["cống", "thông"]
+    changed = token_batch(docs)
+    # then the same batch is given back while nothing changed, a fresh one afterwards
+    assert again is first
+    assert changed is not first
+    assert changed.tokens == ["đường", "hỏng", "\x00", "cống", "thông"]
