@@ -236,11 +236,22 @@ class NormaliseStep:
     ordered = False
 
     def __init__(self, normaliser: Callable[[str], Any] | None = None) -> None:
+        # The default normaliser has a batch form that also gives the syllables (same results).
+        self._many: Callable[[list[str]], list[tuple[str, list[str]]]] | None = None
         if normaliser is None:
             from duluan.analysis.normalise import normalise as normaliser
+            from duluan.analysis.normalise import normalise_many
+
+            self._many = normalise_many
         self.normaliser = normaliser
 
     def __call__(self, batch: list[Document]) -> list[Document]:
+        if self._many is not None:
+            results = self._many([doc.full_text for doc in batch])
+            for doc, (text, tokens) in zip(batch, results, strict=True):
+                doc.normalised = text
+                doc.tokens = tokens
+            return batch
         for doc in batch:
             doc.normalised = self.normaliser(doc.full_text).text
             doc.tokens = tokenise(doc.normalised)
@@ -291,9 +302,14 @@ class PlacesStep:
         self.gazetteer = gazetteer
 
     def __call__(self, batch: list[Document]) -> list[Document]:
-        for doc in batch:
-            when = doc.created_at.date() if doc.created_at is not None else None
-            mentions = self.gazetteer.find(doc.full_text, when=when)
+        texts = [doc.full_text for doc in batch]
+        whens = [doc.created_at.date() if doc.created_at is not None else None for doc in batch]
+        find_many = getattr(self.gazetteer, "find_many", None)
+        if find_many is not None:  # Gazetteer.find_many folds the whole batch at once
+            found = find_many(texts, whens)
+        else:
+            found = [self.gazetteer.find(text, when=when) for text, when in zip(texts, whens)]
+        for doc, mentions in zip(batch, found, strict=True):
             doc.places = [
                 {
                     "code": m.code,
