@@ -20,7 +20,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise, repeat
 
@@ -232,6 +232,25 @@ def _mix64(keys: np.ndarray) -> np.ndarray:
     return k
 
 
+def _rolling_char_keys(
+    codes: np.ndarray, is_sep: np.ndarray, lo: int, hi: int
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Yield ``(n, key, bad)`` for each n-gram length from ``lo`` to ``hi``.
+
+    ``key[i]`` is the polynomial key of the ``n`` characters starting at ``i`` and ``bad[i]``
+    says whether they cross a separator (code 0). One definition for the whole-text and the
+    per-syllable character n-grams, which must hash alike.
+    """
+    key, bad = codes.copy(), is_sep.copy()
+    prime = np.uint64(_CHAR_PRIME)
+    for n in range(1, hi + 1):
+        if n > 1:
+            key = key[:-1] * prime + codes[n - 1 :]
+            bad = bad[:-1] | is_sep[n - 1 :]
+        if n >= lo:
+            yield n, key, bad
+
+
 def _hash_char_ngrams(
     chars: str, ngram_range: tuple[int, int], n_features: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -253,15 +272,7 @@ def _hash_char_ngrams(
     ch_doc = np.cumsum(is_sep)
     lo, hi = ngram_range
     docs, feats = [], []
-    key = codes.copy()
-    bad = is_sep.copy()
-    prime = np.uint64(_CHAR_PRIME)
-    for n in range(1, hi + 1):
-        if n > 1:
-            key = key[:-1] * prime + codes[n - 1 :]
-            bad = bad[:-1] | is_sep[n - 1 :]
-        if n < lo:
-            continue
+    for n, key, bad in _rolling_char_keys(codes, is_sep, lo, hi):
         pos = np.flatnonzero(~bad)
         docs.append(ch_doc[pos])
         feats.append((_mix64(key[pos] + np.uint64(n)) % np.uint64(n_features)).astype(np.int64))
@@ -469,14 +480,7 @@ class _TypeTable(SyllableMemo):
         local = np.arange(codes.size) - offset[owner]
         is_sep = codes == 0
         feats, owners, groups = [], [], []
-        key, bad = codes.copy(), is_sep.copy()
-        prime = np.uint64(_CHAR_PRIME)
-        for n in range(1, hi + 1):
-            if n > 1:
-                key = key[:-1] * prime + codes[n - 1 :]
-                bad = bad[:-1] | is_sep[n - 1 :]
-            if n < lo:
-                continue
+        for n, key, bad in _rolling_char_keys(codes, is_sep, lo, hi):
             last = lengths[owner[: key.size]] - 1
             begin = local[: key.size]
             end = begin + n - 1
