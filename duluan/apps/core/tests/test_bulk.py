@@ -15,7 +15,7 @@ from duluan.apps.issues.models import Issue, IssueDay
 def _issue(i: int) -> Issue:
     return Issue(
         cluster_key=f"bulk-{i}",
-        title=f"Sạt lở bờ sông Cầu đoạn {i} — \"khẩn\"\tcần xử lý\\ngay",
+        title=f'Sạt lở bờ sông Cầu đoạn {i} — "khẩn"\tcần xử lý\\ngay',
         topic="environment",
         first_seen=datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC) - timedelta(days=i),
         signal_count=i,
