@@ -66,6 +66,7 @@ bench: venv sysdeps models
 	$(PY) bench/bench_models.py
 	$(PY) bench/bench_dedupe.py
 	$(PY) bench/bench_analyze.py --sizes 10000,100000,1000000
+	$(PY) bench/bench_steps.py --batch-gc
 	$(PY) bench/bench_survey.py
 	$(PY) bench/backtest_hotness.py
 	$(PY) bench/bench_import.py --rows 1000000
