@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -62,8 +61,6 @@ SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-29T00:00:00+07:00"
 MAX_DESCRIPTION = 4000
 SEARCH_LIMIT = 1000
-# What a lossy decoder leaves (U+FFFD) and undecodable bytes: refused as the write path does.
-_BAD_CHARS = re.compile("[\ufffd\ud800-\udfff]")
 
 
 class Open311Error(Exception):
@@ -302,7 +299,7 @@ def _create(request, fmt):
         raise Open311Error(400, ERR_DESCRIPTION)
     if len(description) > MAX_DESCRIPTION:
         raise Open311Error(400, ERR_DESCRIPTION_LONG)
-    if _BAD_CHARS.search(description):
+    if services.BAD_CHARS.search(description):
         raise Open311Error(400, services.BAD_ENCODING)
     lat = lon = None
     if p.get("lat") or p.get("long"):

@@ -184,7 +184,8 @@ def place_resolve(text: str, *, home_province: str | None = None, when=None) -> 
 
 CHANNELS = frozenset(Channel.values)
 # U+FFFD is what a lossy decoder left; lone surrogates are undecodable bytes (surrogateescape).
-_BAD_CHARS = re.compile("[\ufffd\ud800-\udfff]")
+# Replacement characters and lone surrogates: text decoded with the wrong encoding.
+BAD_CHARS = re.compile("[\ufffd\ud800-\udfff]")
 
 
 def _problem(item: SignalInput, now: datetime) -> tuple[str, str] | None:
@@ -195,7 +196,7 @@ def _problem(item: SignalInput, now: datetime) -> tuple[str, str] | None:
         return "empty_text", TEXT_REQUIRED
     if len(text) > MAX_TEXT_CHARS:
         return "too_large", TEXT_TOO_LONG.format(max=MAX_TEXT_CHARS)
-    if _BAD_CHARS.search(text):
+    if BAD_CHARS.search(text):
         return "bad_encoding", BAD_ENCODING
     if item.created_at is not None and item.created_at > now + timedelta(minutes=5):
         return "future", FUTURE_DATE.format(
