@@ -626,7 +626,7 @@ class NgramFeaturizer:
             raise ValueError("word_ngram_range must lie within (1, 3)")
         freq: Counter[str] = Counter()
         for start in range(0, len(texts), 4096):
-            freq.update(_TOKEN_RE.findall(self._join(texts[start : start + 4096])))
+            freq.update(_TOKEN_RE.findall(_join_batch(texts[start : start + 4096])))
         freq.pop(_DOC_SEP, None)
         # Spellings that differ only in tone placement ("hoà", "hòa") share one id.
         canonical = {tok: canonical_tones(tok) for tok in freq}
@@ -769,10 +769,6 @@ class NgramFeaturizer:
         return [tuple(terms[a:b]) for a, b in pairwise(bounds)]
 
     # -- internals ------------------------------------------------------------------------------
-
-    @staticmethod
-    def _join(texts: Iterable[str]) -> str:
-        return _join_batch(texts)
 
     def _type_table(self) -> _TypeTable:
         """The memo of syllable types, built on first use (never pickled with the model)."""

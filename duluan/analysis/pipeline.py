@@ -349,7 +349,7 @@ class TopicStep:
         predictions = self.classifier.predict(_model_input(self.classifier, batch))
         for doc, p in zip(batch, predictions, strict=True):
             # Terms may come as (term, weight) pairs; the output keeps the words.
-            terms = [t[0] if type(t) is tuple or isinstance(t, list | tuple) else str(t) for t in p.terms]
+            terms = [t[0] if isinstance(t, tuple | list) else str(t) for t in p.terms]
             doc.topic = {"label": p.label, "score": float(p.score), "terms": terms}
         return batch
 
