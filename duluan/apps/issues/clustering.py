@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms, term_codes
 from duluan.analysis.pipeline import tokenise
-from duluan.apps.core.bulk import bulk_insert
+from duluan.apps.core.bulk import bulk_insert, db_value
 from duluan.apps.core.text import search_key
 
 from .models import ClustererState, Issue, IssueDay
@@ -531,8 +531,7 @@ def _update_issues(issues: list[Issue]) -> None:
     )
     sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608 - model names
     params = [
-        [f.get_db_prep_save(getattr(issue, f.attname), connection) for f in fields] + [issue.pk]
-        for issue in issues
+        [db_value(f, getattr(issue, f.attname), connection) for f in fields] + [issue.pk] for issue in issues
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from duluan.apps.core.bulk import bulk_insert
+from duluan.apps.core.bulk import bulk_insert, db_value
 from duluan.apps.issues.models import Issue, IssueDay
 
 
@@ -69,3 +70,28 @@ def test_a_conflict_fails_the_insert_and_the_transaction_leaves_nothing():
 def test_nothing_to_insert_is_a_no_op():
     bulk_insert(Issue, [])
     assert not Issue.objects.exists()
+
+
+@pytest.mark.django_db
+def test_json_values_are_the_same_json_and_none_stays_sql_null():
+    field = Issue._meta.get_field("title_vector")
+    value = {"đê\n": [1, None, 0.1, True], 7: "khóa số"}
+    out = db_value(field, value, connection)
+    if connection.vendor == "postgresql":
+        assert json.loads(out) == json.loads(json.dumps(value))  # json.dumps also turns 7 into "7"
+    else:
+        assert out == field.get_db_prep_save(value, connection)
+    assert db_value(field, None, connection) is None
+
+
+@pytest.mark.django_db
+def test_what_orjson_refuses_goes_through_django():
+    field = Issue._meta.get_field("title_vector")
+    huge = {"n": 2**70}  # beyond orjson's 64-bit integers
+    out = db_value(field, huge, connection)
+    assert not isinstance(out, str) or connection.vendor != "postgresql"
+    issue = _issue(1)
+    issue.title_vector = huge
+    with transaction.atomic():
+        bulk_insert(Issue, [issue])
+    assert Issue.objects.get(pk=issue.pk).title_vector == huge
