@@ -24,6 +24,7 @@ signature.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -154,23 +155,26 @@ class MinHasher:
         # The cache maps a syllable to its row in ``self._table``: small integers convert to an
         # index array much faster than 64-bit hashes would.
         cache = self._cache
-        rows = list(map(cache.get, syllables))
-        if None in rows:
-            if len(cache) + len(rows) > _CACHE_LIMIT:
+        rows = np.fromiter(
+            map(cache.get, syllables, itertools.repeat(-1)), dtype=np.intp, count=len(syllables)
+        )
+        # Nearly every batch brings a few new syllables (names, numbers): visit only those.
+        missing = np.flatnonzero(rows < 0)
+        if missing.size:
+            if len(cache) + missing.size > _CACHE_LIMIT:
                 cache.clear()
                 self._size = 0
-                rows = [None] * len(rows)
-            fresh = {}
-            for i, row in enumerate(rows):
+                missing = np.arange(len(syllables))
+            fresh: dict[str, int] = {}
+            for i in missing.tolist():
+                syl = syllables[i]
+                row = cache.get(syl)
                 if row is None:
-                    syl = syllables[i]
-                    row = cache.get(syl)
-                    if row is None:
-                        row = cache[syl] = self._size + len(fresh)
-                        fresh[syl] = row
-                    rows[i] = row
+                    row = cache[syl] = self._size + len(fresh)
+                    fresh[syl] = row
+                rows[i] = row
             self._grow(fresh)
-        return self._table[np.array(rows, dtype=np.intp)]
+        return self._table[rows]
 
     def _grow(self, fresh: dict[str, int]) -> None:
         """Store the hashes of new syllables at the rows ``fresh`` gave them."""
@@ -243,8 +247,9 @@ class MinHasher:
         fresh = np.ones(combined.size, dtype=bool)
         fresh[1:] = (combined[1:] != combined[:-1]) | (doc_of[1:] != doc_of[:-1])
         combined, doc_of = combined[fresh], doc_of[fresh]
-        bounds = np.searchsorted(doc_of, np.arange(1, len(docs)))
-        return np.split(combined, bounds)
+        bounds = np.searchsorted(doc_of, np.arange(len(docs) + 1)).tolist()
+        # Slices, as np.split gives, without its per-piece Python overhead.
+        return [combined[lo:hi] for lo, hi in itertools.pairwise(bounds)]
 
     def signatures_from_shingles(self, shingle_sets: Sequence[np.ndarray]) -> np.ndarray:
         """Return the MinHash signatures of many shingle sets at once.
@@ -258,23 +263,23 @@ class MinHasher:
         """
         n = len(shingle_sets)
         out = np.full((n, self.num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
-        start = 0
-        while start < n:
-            # Gather a block of documents whose shingles fit in one bounded matrix.
-            rows = 0
-            stop = start
-            while stop < n and (rows == 0 or rows + shingle_sets[stop].size <= _BLOCK_ROWS):
-                rows += shingle_sets[stop].size
-                stop += 1
-            block = [i for i in range(start, stop) if shingle_sets[i].size]
-            if block:
-                values = np.concatenate([shingle_sets[i] for i in block])
-                offsets = np.cumsum([0] + [shingle_sets[i].size for i in block[:-1]])
-                with np.errstate(over="ignore"):
-                    matrix = np.multiply(values[:, None], self._a[None, :])
-                    matrix += self._b[None, :]
-                out[block] = np.minimum.reduceat(matrix, offsets, axis=0)
-            start = stop
+        sizes = np.fromiter((s.size for s in shingle_sets), dtype=np.int64, count=n)
+        filled = np.flatnonzero(sizes)
+        if not filled.size:
+            return out
+        values = np.concatenate([shingle_sets[i] for i in filled.tolist()])
+        ends = np.cumsum(sizes[filled])
+        starts = ends - sizes[filled]
+        first = 0
+        while first < filled.size:
+            # A block of documents whose shingles fit in one bounded matrix (at least one document).
+            stop = max(first + 1, int(np.searchsorted(ends, starts[first] + _BLOCK_ROWS, side="right")))
+            lo, hi = int(starts[first]), int(ends[stop - 1])
+            with np.errstate(over="ignore"):
+                matrix = np.multiply(values[lo:hi, None], self._a[None, :])
+                matrix += self._b[None, :]
+            out[filled[first:stop]] = np.minimum.reduceat(matrix, starts[first:stop] - lo, axis=0)
+            first = stop
         return out
 
     def signature(self, syllables: Sequence[str]) -> np.ndarray:
