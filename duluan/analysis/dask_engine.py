@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -129,6 +130,11 @@ _SCALARS = (
     "duplicate_of near_duplicate_group cluster error"
 ).split()
 _ARRAYS = ("shingles", "signature", "term_codes")
+# attrgetter reads all the fields in C, a generator of getattr calls per document did not.
+_GET_SCALARS = attrgetter(*_SCALARS)
+# Joins a batch's term keys into one string. Terms are syllable bigrams of normalised text,
+# which has no control characters; a batch where one has it anyway is carried as a list.
+_TERM_SEP = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -137,20 +143,25 @@ class PackedBatch:
 
     Pickling a list of :class:`Document` went through the dataclass's Python ``__getstate__``
     and one small numpy pickle per array per document: 100 µs a news lead in the worker and
-    35 µs in the driver, as much as a whole analysis step. Tuples of plain values and one
-    concatenated array per field pickle in C: 20 µs and 28 µs (measured on 2,000 leads).
+    35 µs in the driver, as much as a whole analysis step. Tuples of plain values, one
+    concatenated array per field and the term keys joined into one string pickle in C.
 
     Attributes:
         scalars: Per document, the values of ``_SCALARS``.
         arrays: Per field of ``_ARRAYS``: all documents' arrays concatenated, and each one's
             length (``-1`` for ``None``); ``None`` when no document has the field.
-        term_keys: Per document, its terms in order (``None`` when it has none computed).
+        term_keys: All documents' terms in order, joined by ``_TERM_SEP`` (a list when a term
+            holds the separator). One string pickles in one copy; ~46 strings a document
+            pickled one object at a time, and unpickled into as many objects.
+        term_lengths: Per document, its number of terms (``-1`` when it has none computed).
         term_counts: The terms' counts, concatenated in the same order.
+        normalised: Per document, the normalised text, when kept.
     """
 
     scalars: list[tuple[Any, ...]]
     arrays: dict[str, tuple[np.ndarray, list[int]] | None]
-    term_keys: list[list[str] | None]
+    term_keys: str | list[str]
+    term_lengths: list[int]
     term_counts: np.ndarray
     normalised: list[str | None] | None = None
 
@@ -165,7 +176,7 @@ def pack_documents(docs: list[Document], *, keep_normalised: bool = False) -> Pa
     Returns:
         The packed batch (:func:`unpack_documents` gives the documents back).
     """
-    scalars = [tuple(getattr(d, f) for f in _SCALARS) for d in docs]
+    scalars = [_GET_SCALARS(d) for d in docs]
     arrays: dict[str, tuple[np.ndarray, list[int]] | None] = {}
     for name in _ARRAYS:
         values = [getattr(d, name) for d in docs]
@@ -173,10 +184,21 @@ def pack_documents(docs: list[Document], *, keep_normalised: bool = False) -> Pa
         arrays[name] = (
             (np.concatenate(present), [-1 if v is None else len(v) for v in values]) if present else None
         )
-    term_keys = [None if d.terms is None else list(d.terms) for d in docs]
-    counts = [c for d in docs if d.terms is not None for c in d.terms.values()]
+    keys: list[str] = []
+    counts: list[int] = []
+    lengths: list[int] = []
+    for d in docs:
+        terms = d.terms
+        if terms is None:
+            lengths.append(-1)
+        else:
+            lengths.append(len(terms))
+            keys.extend(terms)
+            counts.extend(terms.values())
+    joined = _TERM_SEP.join(keys)
+    term_keys: str | list[str] = joined if joined.count(_TERM_SEP) == max(len(keys) - 1, 0) else keys
     normalised = [d.normalised for d in docs] if keep_normalised else None
-    return PackedBatch(scalars, arrays, term_keys, np.asarray(counts, dtype=np.int64), normalised)
+    return PackedBatch(scalars, arrays, term_keys, lengths, np.asarray(counts, dtype=np.int64), normalised)
 
 
 def unpack_documents(packed: PackedBatch) -> list[Document]:
@@ -190,42 +212,85 @@ def unpack_documents(packed: PackedBatch) -> list[Document]:
         The documents, in order.
     """
     n = len(packed.scalars)
-    columns: dict[str, list[Any]] = {}
-    for name, item in packed.arrays.items():
-        if item is None:
-            columns[name] = [None] * n
-            continue
-        flat, lengths = item
-        column: list[Any] = []
-        start = 0
-        for length in lengths:
-            if length < 0:
-                column.append(None)
-            else:
-                column.append(flat[start : start + length])
-                start += length
-        columns[name] = column
-    counts = packed.term_counts.tolist()
-    docs: list[Document] = []
-    at = 0
+    columns = {name: _split_array(item, n) for name, item in packed.arrays.items()}
     texts = packed.normalised if packed.normalised is not None else [None] * n
-    for values, keys, shingles, signature, codes, normalised in zip(
+    docs: list[Document] = []
+    for values, terms, shingles, signature, codes, normalised in zip(
         packed.scalars,
-        packed.term_keys,
+        _unpack_terms(packed),
         columns["shingles"],
         columns["signature"],
         columns["term_codes"],
         texts,
+        strict=True,
     ):
-        fields = dict(zip(_SCALARS, values), normalised=normalised)
-        terms = None
-        if keys is not None:
-            terms = dict(zip(keys, counts[at : at + len(keys)]))
-            at += len(keys)
+        doc_id, created_at, source, channel, row, line, content_hash, topic, sentiment, places, *rest = values
+        place_codes, duplicate_of, near_duplicate_group, cluster, error = rest
+        # Positional: a keyword dict per document cost more than the rest of the loop.
         docs.append(
-            Document(text="", shingles=shingles, signature=signature, terms=terms, term_codes=codes, **fields)
+            Document(
+                doc_id,
+                "",
+                None,
+                created_at,
+                source,
+                channel,
+                row,
+                line,
+                normalised,
+                None,
+                content_hash,
+                shingles,
+                signature,
+                terms,
+                codes,
+                topic,
+                sentiment,
+                places,
+                place_codes,
+                duplicate_of,
+                near_duplicate_group,
+                cluster,
+                error,
+            )
         )
     return docs
+
+
+def _split_array(item: tuple[np.ndarray, list[int]] | None, n: int) -> list[np.ndarray | None]:
+    """Cut a concatenated array field back into one view per document (``None`` where -1)."""
+    if item is None:
+        return [None] * n
+    flat, lengths = item
+    if n and lengths.count(lengths[0]) == n and lengths[0] > 0:
+        # Every document has as many values (MinHash signatures): rows of a 2-D view, cut in C.
+        return list(flat.reshape(n, lengths[0]))
+    column: list[np.ndarray | None] = []
+    start = 0
+    for length in lengths:
+        if length < 0:
+            column.append(None)
+        else:
+            column.append(flat[start : start + length])
+            start += length
+    return column
+
+
+def _unpack_terms(packed: PackedBatch) -> Iterator[dict[str, int] | None]:
+    """Yield each document's term counts (``None`` where it had none)."""
+    total = sum(length for length in packed.term_lengths if length > 0)
+    keys = packed.term_keys
+    if isinstance(keys, str):
+        keys = keys.split(_TERM_SEP) if total else []
+    counts = packed.term_counts.tolist()
+    at = 0
+    for length in packed.term_lengths:
+        if length < 0:
+            yield None
+        else:
+            end = at + length
+            yield dict(zip(keys[at:end], counts[at:end]))
+            at = end
 
 
 def _ordered_results(

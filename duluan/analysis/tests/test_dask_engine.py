@@ -1,0 +1,96 @@
+"""Packing per-row results for the trip between processes (:mod:`duluan.analysis.dask_engine`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+
+from duluan.analysis.dask_engine import PackedBatch, pack_documents, unpack_documents
+from duluan.analysis.pipeline import Document
+
+
+def analysed(doc_id: str, terms: dict[str, int] | None, n_shingles: int = 3) -> Document:
+    """A document as the per-row steps leave it, every field set."""
+    return Document(
+        id=doc_id,
+        text="Đường ngập",
+        title="Phản ánh",
+        created_at=datetime(2026, 3, 1, 8, tzinfo=timezone(timedelta(hours=7))),
+        source="web",
+        channel="form",
+        row=3,
+        line=4,
+        normalised="Đường ngập",
+        tokens=["đường", "ngập"],
+        content_hash=f"h-{doc_id}",
+        shingles=np.arange(n_shingles, dtype=np.uint64),
+        signature=np.full(4, len(doc_id), dtype=np.uint64),
+        terms=terms,
+        term_codes=None if terms is None else np.arange(len(terms), dtype=np.int64),
+        topic={"label": "flood", "score": 0.5, "terms": ["ngập"]},
+        sentiment={"label": "negative", "score": 0.75},
+        places=[{"code": "24", "scheme": "2025", "name": "Bắc Ninh"}],
+        place_codes=frozenset({"2025:24"}),
+        error=None,
+    )
+
+
+def round_trip(docs: list[Document], **kwargs: bool) -> list[Document]:
+    packed = pack_documents(docs, **kwargs)
+    return unpack_documents(pickle.loads(pickle.dumps(packed)))  # noqa: S301 (our own bytes)
+
+
+def same(after: Document, before: Document, *, normalised: bool) -> None:
+    for field in dataclasses.fields(Document):
+        a, b = getattr(after, field.name), getattr(before, field.name)
+        if field.name in ("text", "title", "tokens") or (field.name == "normalised" and not normalised):
+            assert a == ("" if field.name == "text" else None), field.name
+        elif isinstance(b, np.ndarray) or isinstance(a, np.ndarray):
+            assert a is not None and b is not None and np.array_equal(a, b), field.name
+            assert a.dtype == b.dtype, field.name
+        else:
+            assert a == b, field.name
+
+
+def test_every_field_but_the_slimmed_ones_comes_back_in_its_place():
+    # given documents with every field set, some without terms or with an empty term
+    docs = [
+        analysed("a", {"ngập úng": 2, "úng ngập": 1}),
+        analysed("bb", None, n_shingles=0),
+        analysed("ccc", {"": 1, "đường": 3}, n_shingles=5),
+        analysed("d", {}),
+    ]
+    docs[1].shingles = None
+    docs[3].error = "ValueError: boom"
+    for keep in (False, True):
+        # when packed, pickled and unpacked
+        back = round_trip(docs, keep_normalised=keep)
+        # then each field is where it was (a field added to Document must be carried or dropped)
+        assert len(back) == len(docs)
+        for after, before in zip(back, docs, strict=True):
+            same(after, before, normalised=keep)
+            assert after.terms is None or list(after.terms.items()) == list(before.terms.items())
+
+
+def test_a_batch_of_terms_crosses_as_one_string():
+    # given documents with terms
+    docs = [analysed(str(i), {f"từ {i}": 1, f"{i} từ": 2}) for i in range(3)]
+    # when packed
+    packed = pack_documents(docs)
+    # then the keys are one string, not one object each
+    assert isinstance(packed, PackedBatch) and isinstance(packed.term_keys, str)
+    assert [d.terms for d in unpack_documents(packed)] == [d.terms for d in docs]
+
+
+def test_terms_holding_the_separator_still_come_back():
+    # given a term with the unit separator in it, and no terms at all in another batch
+    docs = [analysed("a", {"x\x1fy": 1, "z": 2}), analysed("b", {"\x1f": 4})]
+    # when packed and unpacked
+    back = round_trip(docs)
+    # then the terms are intact
+    assert [d.terms for d in back] == [{"x\x1fy": 1, "z": 2}, {"\x1f": 4}]
+    assert [d.terms for d in round_trip([analysed("c", {}), analysed("d", None)])] == [{}, None]
+    assert round_trip([]) == []
