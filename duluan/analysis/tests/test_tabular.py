@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from datetime import UTC, datetime
 
-from duluan.analysis.tabular import LOCAL_TZ, RowValidator
+import pytest
+
+from duluan.analysis.tabular import LOCAL_TZ, JsonlWriter, RowValidator, text_problem
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("Đường Nguyễn Văn Cừ ngập sâu sau mưa lớn.", None),
+        # Typographic quotes and dashes are cp1252 continuation characters: suspect, yet clean.
+        ("“Đường” – ngập – 30°C, giá 5€, xem thêm…", None),
+        ("Ngập\tsâu\r\nquá", None),
+        ("Có 8 ký tự điều khiển \x01\x02\x03\x04\x05\x06\x07\x08 thôi", None),
+        ("PK\x03\x04\x00\x00binary", "binary"),
+        ("chín ký tự \x01\x02\x03\x04\x05\x06\x07\x08\x0b", "binary"),
+        ("ÄÆ°á»ng ngáº­p sÃ¢u", "bad_encoding"),
+        ("Đường ng\ufffdp", "bad_encoding"),
+        ("Đường ng\udcffp", "bad_encoding"),
+        ("Ã©", "bad_encoding"),
+        ("Ã ", None),
+    ],
+)
+def test_text_problem_finds_binary_and_badly_encoded_text_only(value, reason):
+    # given a text value, when checked, then only binary or badly encoded text has a problem
+    assert text_problem(value) == reason
 
 
 def test_times_with_the_same_offset_share_one_zone_object():
@@ -30,3 +55,20 @@ def test_times_with_the_same_offset_share_one_zone_object():
     assert times[2].tzinfo is times[3].tzinfo is UTC
     assert times[4].tzinfo is LOCAL_TZ and times[4].isoformat() == "2026-03-01T08:00:00+07:00"
     assert pickle.loads(pickle.dumps(times)) == times  # noqa: S301 (our own bytes)
+
+
+def test_jsonl_writer_writes_what_json_dumps_writes(tmp_path):
+    # given output rows with Vietnamese text, floats, nulls and a datetime
+    records = [
+        {"id": "a", "topic": {"label": "flood", "score": 0.1 + 0.2, "terms": ["ngập", "úng"]}, "x": None},
+        {"id": "b", "when": datetime(2026, 3, 1, 8, tzinfo=LOCAL_TZ), "places": []},
+    ]
+    path = tmp_path / "out.jsonl"
+    # when written
+    writer = JsonlWriter(path)
+    writer.write(records)
+    writer.write([])
+    writer.close()
+    # then the file holds the lines json.dumps gives
+    expected = [json.dumps(r, ensure_ascii=False, default=lambda v: v.isoformat()) + "\n" for r in records]
+    assert path.read_text(encoding="utf-8") == "".join(expected)
