@@ -17,6 +17,8 @@ writing process for an issue's and a signal's JSON fields (py-spy, 30,000 news l
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -43,11 +45,64 @@ def db_value(field: models.Field, value: Any, connection) -> Any:
     return field.get_db_prep_save(value, connection)
 
 
+# Field classes whose value, when it already has one of these exact Python types, reaches COPY
+# unchanged through ``get_db_prep_save``: their ``get_prep_value``/``to_python`` return such a value
+# as it is, and the PostgreSQL adapters only wrap integers in psycopg's Int4/Int8 (which COPY's text
+# format writes the same). A subclass that overrides any of these methods goes Django's way.
+_PASS_THROUGH: tuple[tuple[type[models.Field], tuple[type, ...]], ...] = (
+    (models.CharField, (str,)),
+    (models.TextField, (str,)),
+    (models.IntegerField, (int,)),
+    (models.FloatField, (float,)),
+    (models.BooleanField, (bool,)),
+    (models.DateTimeField, (datetime,)),  # aware ones only: see _writer
+    (models.DateField, (date,)),
+)
+_PREP_METHODS = ("get_db_prep_save", "get_db_prep_value", "get_prep_value", "to_python")
+
+
+def _pass_through(field: models.Field) -> tuple[type, ...] | None:
+    """The exact types a value of ``field`` may have to be written as it is, or ``None``."""
+    if isinstance(field, models.ForeignKey):
+        target = field.target_field
+        plain_fk = all(getattr(type(field), m) is getattr(models.ForeignKey, m) for m in _PREP_METHODS[:2])
+        return (int,) if plain_fk and isinstance(target, models.AutoField | models.BigAutoField) else None
+    for base, types in _PASS_THROUGH:
+        if isinstance(field, base):
+            same = all(getattr(type(field), m) is getattr(base, m) for m in _PREP_METHODS)
+            return types if same else None
+    return None
+
+
 def _writer(field: models.Field, connection) -> Callable[[models.Model], Any]:
-    """Return ``obj -> `` the value of ``field`` to write for a new row (``pre_save`` included)."""
+    """Return ``obj -> `` the value of ``field`` that COPY writes for a new row.
+
+    The same value as ``field.get_db_prep_save(field.pre_save(obj, True), connection)``, which
+    costs 1–2 µs a field in Python; a value that already has its column's Python type (see
+    ``_PASS_THROUGH``) is taken as it is, which was a third of writing an issue or a signal.
+    """
+    prep = field.get_db_prep_save
+    if type(field).pre_save is models.Field.pre_save:
+        get = attrgetter(field.attname)
+    else:  # auto_now and the like
+
+        def get(obj):
+            return field.pre_save(obj, True)
+
     if type(field) is models.JSONField:
-        return lambda obj: db_value(field, field.pre_save(obj, True), connection)
-    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+        return lambda obj: db_value(field, get(obj), connection)
+    exact = _pass_through(field)
+    if exact is None:
+        return lambda obj: prep(get(obj), connection)
+    aware = isinstance(field, models.DateTimeField)
+
+    def write(obj):
+        value = get(obj)
+        if value is None or (type(value) in exact and not (aware and value.utcoffset() is None)):
+            return value
+        return prep(value, connection)
+
+    return write
 
 
 def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, batch_size: int = 2000) -> None:

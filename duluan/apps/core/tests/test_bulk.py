@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import warnings
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.models import JSONField
 from django.utils import timezone
 
 from duluan.apps.core.bulk import bulk_insert, db_value
@@ -95,3 +97,45 @@ def test_what_orjson_refuses_goes_through_django():
     with transaction.atomic():
         bulk_insert(Issue, [issue])
     assert Issue.objects.get(pk=issue.pk).title_vector == huge
+
+
+@pytest.mark.django_db
+def test_each_column_is_written_as_django_would_prepare_it():
+    from duluan.apps.core.bulk import _pass_through, _writer
+    from duluan.apps.intake.models import Signal
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY writers serve PostgreSQL only (bulk_create elsewhere)")
+
+    naive = datetime(2026, 3, 1, 8, 30)
+    signal = Signal(
+        channel="news",
+        external_id="k1",
+        title="Ngập úng",
+        text="Đường ngập",
+        created_at=datetime(2026, 3, 1, 8, 30, tzinfo=UTC),
+        topic_score=0.75,
+        intensity=None,
+        unit_id=None,
+    )
+    odd = _issue(3)
+    odd.signal_count = True  # a bool in an integer column: Django's way (1), not as it is
+    odd.first_seen = naive  # naive: Django's way (made aware, with its warning)
+    odd.negative_share = 1  # an int in a float column: Django's way (1.0)
+    for obj in (signal, _issue(2), odd):
+        for field in type(obj)._meta.concrete_fields:
+            auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            if field.primary_key or auto:
+                continue
+            if isinstance(field, JSONField):
+                continue  # compared as stored JSON in the tests above
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                expected = field.get_db_prep_save(field.pre_save(obj, True), connection)
+                got = _writer(field, connection)(obj)
+            assert got == expected, field.name
+            assert isinstance(got, bool) == isinstance(expected, bool), field.name
+    # The values above did take the short way where they could.
+    assert _pass_through(Issue._meta.get_field("title")) == (str,)
+    assert _pass_through(Issue._meta.get_field("signal_count")) == (int,)
+    assert _pass_through(Signal._meta.get_field("unit")) == (int,)
