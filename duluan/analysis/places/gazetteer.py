@@ -55,6 +55,8 @@ CONTEXT_WINDOW = 120
 _SPELLING_CACHE_LIMIT = 50_000
 
 _LEVEL_RANK = {PROVINCE: 0, DISTRICT: 1, COMMUNE: 2}
+# A bare "Yên Bái" is the province more often than its capital city.
+_BARE_BONUS = {PROVINCE: 0.6, DISTRICT: 0.2, COMMUNE: 0.0}
 # The data tells same-named units of one district apart as "Kỳ Anh (Thị xã)"; text never does.
 _DISAMBIGUATOR_RE = re.compile(r"\s*\([^)]*\)\s*$")
 _NUMBERED_NAME_RE = re.compile(r"^(Phường|Quận|Xã|Huyện)\s+\d+$")
@@ -162,6 +164,13 @@ class Gazetteer:
         self._plain_name = {key: all(sp.isascii() for sp in self._spellings[key]) for key in names}
         self._unit_spellings = {k: spellings.get(f"{k[0]}:{k[1]}", frozenset()) for k in places}
         self._spelling_cache: dict[str, str] = {}
+        # Per name and per unit, what each hit used to work out again (a tenth of the step's cost).
+        self._name_keys = {key: tuple(k for k, _ in entries) for key, entries in names.items()}
+        self._embedded = {key: all(embedded for _, embedded in entries) for key, entries in names.items()}
+        self._rank = {k: _LEVEL_RANK[p.level] for k, p in places.items()}
+        self._twins = {
+            k: frozenset({k, *((scheme, code) for scheme, code, _ in equivalents.get(k, ()))}) for k in places
+        }
 
     # --- construction ----------------------------------------------------------------------------
 
@@ -400,7 +409,7 @@ class Gazetteer:
                 ):
                     hit.types = previous.types
                     hit.inherited = True
-            hit.candidates = self._candidates(hit, self._names[hit.key], nfc[hit.start : hit.end])
+            hit.candidates = self._candidates(hit, self._name_keys[hit.key], nfc[hit.start : hit.end])
             if hit.candidates:
                 if previous is not None:
                     previous.address_next = bool(ADDRESS_GAP_RE.match(folded[previous.end : hit.start]))
@@ -418,9 +427,8 @@ class Gazetteer:
         surface = nfc[hit.start : hit.end]
         if not self._surface_agrees(surface, hit.key):
             return None
-        entries = self._names[hit.key]
         hit.accent_free = surface.isascii() and not self._plain_name[hit.key]
-        hit.embedded_type = all(embedded for _, embedded in entries)
+        hit.embedded_type = self._embedded[hit.key]
         hit.old = bool(OLD_AFTER_RE.match(folded, hit.end))
         if hit.embedded_type:
             return hit
@@ -470,8 +478,8 @@ class Gazetteer:
             spelling = self._spelling_cache[surface] = canonical_tones(surface.lower())
         return spelling
 
-    def _candidates(self, hit: _Hit, entries: tuple[tuple[Key, bool], ...], surface: str) -> list[Key]:
-        keys = [key for key, _ in entries]
+    def _candidates(self, hit: _Hit, name_keys: tuple[Key, ...], surface: str) -> list[Key]:
+        keys = list(name_keys)
         if not surface.isascii():
             # "Tân Thành" is not "Tân Thanh": with diacritics written, they must be the unit's own.
             spelling = self._spelling(surface)
@@ -511,7 +519,7 @@ class Gazetteer:
         # Top-down: provinces before districts before communes, so a commune can lean on its district.
         order = sorted(
             range(len(hits)),
-            key=lambda i: min(_LEVEL_RANK[self._places[k].level] for k in hits[i].candidates),
+            key=lambda i: min(map(self._rank.__getitem__, hits[i].candidates)),
         )
         chosen: dict[int, Key] = {}
         results: dict[int, tuple[Key, float, list[Key]]] = {}
@@ -563,8 +571,8 @@ class Gazetteer:
                     score += 0.5
                 elif wanted is None and p.scheme == SCHEME_2025:
                     score += 0.25
-                if bare:  # a bare "Yên Bái" is the province more often than its capital city
-                    score += {PROVINCE: 0.6, DISTRICT: 0.2, COMMUNE: 0.0}[p.level]
+                if bare:
+                    score += _BARE_BONUS[p.level]
                 scored.append((score, key))
             if not scored:
                 continue
@@ -572,7 +580,7 @@ class Gazetteer:
             best_score, best = scored[0]
             if self._contradicted(hits, i, best, chosen):
                 continue
-            twins = {best} | {(scheme, code) for scheme, code, _ in self._equivalents.get(best, ())}
+            twins = self._twins[best]
             rivals = [(s, k) for s, k in scored if k not in twins]
             tied = [k for s, k in rivals if s == best_score]
             tied = [best, *tied] if tied else []

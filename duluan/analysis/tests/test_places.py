@@ -322,3 +322,17 @@ def test_a_unit_named_like_a_type_word_keeps_typed_one_syllable_names():
     # then the type word still finds it (the whole-text scan is used for such data)
     assert not gazetteer._typed_starts_indexed
     assert _codes(mentions) == [("Hồ", "pre2025", "00001"), ("Tinh", "pre2025", "001")]
+
+
+def test_the_per_name_and_per_unit_tables_equal_what_each_hit_worked_out(gazetteer):
+    # given the tables the gazetteer precomputes so that hits do not work them out again
+    # when each entry is worked out the plain way
+    # then they agree: the names' units and whether the type is part of every name, each unit's
+    # level rank, and the unit with its counterparts in the other scheme
+    for name, entries in gazetteer._names.items():
+        assert gazetteer._name_keys[name] == tuple(key for key, _ in entries)
+        assert gazetteer._embedded[name] == all(embedded for _, embedded in entries)
+    for key, place in gazetteer._places.items():
+        assert gazetteer._rank[key] == gazetteer_module._LEVEL_RANK[place.level]
+        twins = {key} | {(scheme, code) for scheme, code, _ in gazetteer._equivalents.get(key, ())}
+        assert gazetteer._twins[key] == twins
