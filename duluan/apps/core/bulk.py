@@ -22,7 +22,7 @@ from operator import attrgetter
 from typing import Any
 
 import orjson
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 
 _ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 
@@ -149,3 +149,76 @@ def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, batc
             for obj in chunk:
                 obj._state.adding = False
                 obj._state.db = alias
+
+
+def bulk_upsert(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    unique: Sequence[str],
+    update: Sequence[str] = (),
+) -> None:
+    """Insert rows of plain values; on a conflict update ``update`` (or, with none, skip the row).
+
+    What ``bulk_create(objs, update_conflicts=True, unique_fields=…, update_fields=…)`` (or
+    ``ignore_conflicts=True``) does, without a model instance per row: on PostgreSQL the rows are
+    copied into a temporary table and moved with one ``INSERT … SELECT … ON CONFLICT``. The issue
+    days and issue-unit links of an import cost 25 and 12 µs of CPU a row through
+    ``bulk_create`` and a few µs this way. Fields' ``pre_save`` does not run: give every value.
+
+    Args:
+        model: The model; ``names`` are its fields' names (``issue`` or ``issue_id`` alike).
+        names: The fields of each row, in order.
+        rows: One sequence of database-ready values per row (ints, floats, strings, dates…).
+        unique: The fields of the unique constraint that decides a conflict.
+        update: The fields a conflicting row overwrites; empty: conflicting rows are skipped.
+    """
+    if not rows:
+        return
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    if connection.vendor != "postgresql":
+        objs = [model(**{f.attname: v for f, v in zip(fields, row, strict=True)}) for row in rows]
+        model.objects.using(alias).bulk_create(
+            objs,
+            update_conflicts=bool(update),
+            ignore_conflicts=not update,
+            unique_fields=list(unique) if update else None,
+            update_fields=list(update) if update else None,
+            batch_size=5000,
+        )
+        return
+    qn = connection.ops.quote_name
+    table = qn(meta.db_table)
+    temp = qn(f"_upsert_{meta.db_table}")
+    columns = ", ".join(qn(f.column) for f in fields)
+    conflict = ", ".join(qn(meta.get_field(name).column) for name in unique)
+    if update:
+        sets = ", ".join(
+            f"{qn(meta.get_field(n).column)} = EXCLUDED.{qn(meta.get_field(n).column)}" for n in update
+        )
+        action = f"DO UPDATE SET {sets}"
+    else:
+        action = "DO NOTHING"
+    # One transaction: the staging table empties at each commit (autocommit would empty it
+    # between the COPY and the INSERT).
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        # Columns only (CREATE … AS … WITH NO DATA keeps no constraint), one per connection; emptied
+        # at each commit and before each use.
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {temp} ON COMMIT DELETE ROWS AS "  # noqa: S608 - model names
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        cursor.execute(f"TRUNCATE {temp}")
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {temp} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {temp} ON CONFLICT ({conflict}) {action}"  # noqa: S608
+        )

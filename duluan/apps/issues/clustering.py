@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms, term_codes
 from duluan.analysis.pipeline import tokenise
-from duluan.apps.core.bulk import bulk_insert, db_value
+from duluan.apps.core.bulk import bulk_insert, bulk_upsert, db_value
 from duluan.apps.core.text import search_key
 
 from .models import ClustererState, Issue, IssueDay
@@ -45,6 +45,8 @@ DEFAULT_SCOPE = "default"
 _CACHE: dict[tuple[str, str, str], tuple[Any, OnlineClusterer]] = {}
 TITLE_MAX = 300
 SUMMARY_TERMS = 8
+# The running counts of an issue-day, rewritten on each batch that touches the day.
+_DAY_COUNTS = ("count", "negative", "intensity_sum", "sources", "places")
 
 
 @dataclass
@@ -372,12 +374,8 @@ class ClusteringSession:
         if updated:
             _update_issues(updated)
         if new_links:
-            through = Issue.units.through
-            through.objects.bulk_create(
-                [through(issue_id=self._issues[cid].issue.pk, adminunit_id=u) for cid, u in new_links],
-                ignore_conflicts=True,
-                batch_size=5000,
-            )
+            links = [(self._issues[cid].issue.pk, u) for cid, u in new_links]
+            bulk_upsert(Issue.units.through, ("issue", "adminunit"), links, unique=("issue", "adminunit"))
         self._write_days(list(days_touched))
 
     def _load_days(self, signals: Sequence[Any], cluster_ids: list[str]) -> None:
@@ -421,24 +419,15 @@ class ClusteringSession:
         rows = []
         for cid, day in keys:
             agg = self._days[(cid, day)]
-            rows.append(
-                IssueDay(
-                    issue_id=self._issues[cid].issue.pk,
-                    day=day,
-                    count=agg.count,
-                    negative=agg.negative,
-                    intensity_sum=agg.intensity_sum,
-                    sources=len(agg.sources),
-                    places=len(agg.units),
-                )
-            )
+            counts = (agg.count, agg.negative, agg.intensity_sum, len(agg.sources), len(agg.units))
+            rows.append((self._issues[cid].issue.pk, day, *counts))
             agg.exists = True
-        IssueDay.objects.bulk_create(
+        bulk_upsert(
+            IssueDay,
+            ("issue", "day", *_DAY_COUNTS),
             rows,
-            update_conflicts=True,
-            unique_fields=["issue", "day"],
-            update_fields=["count", "negative", "intensity_sum", "sources", "places"],
-            batch_size=2000,
+            unique=("issue", "day"),
+            update=_DAY_COUNTS,
         )
 
     def _forget_closed(self) -> None:

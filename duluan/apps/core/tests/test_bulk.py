@@ -139,3 +139,40 @@ def test_each_column_is_written_as_django_would_prepare_it():
     assert _pass_through(Issue._meta.get_field("title")) == (str,)
     assert _pass_through(Issue._meta.get_field("signal_count")) == (int,)
     assert _pass_through(Signal._meta.get_field("unit")) == (int,)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upsert_inserts_new_rows_and_updates_or_skips_conflicting_ones():
+    from duluan.apps.core.bulk import bulk_upsert
+
+    issue = Issue.objects.create(cluster_key="up", title="x")
+    day1, day2 = date(2026, 3, 1), date(2026, 3, 2)
+    names = ("issue", "day", "count", "negative", "intensity_sum", "sources", "places")
+    counts = ("count", "negative", "intensity_sum", "sources", "places")
+    with transaction.atomic():
+        first = [(issue.pk, day1, 1, 0, 0.5, 1, 1)]
+        bulk_upsert(IssueDay, names, first, unique=("issue", "day"), update=counts)
+        # Twice in one transaction: the second call starts from an empty staging table.
+        rows = [(issue.pk, day1, 3, 1, 1.5, 2, 1), (issue.pk, day2, 1, 1, 0.25, 1, 0)]
+        bulk_upsert(IssueDay, names, rows, unique=("issue", "day"), update=counts)
+    got = list(IssueDay.objects.order_by("day").values_list("issue_id", *names[1:]))
+    assert got == [(issue.pk, day1, 3, 1, 1.5, 2, 1), (issue.pk, day2, 1, 1, 0.25, 1, 0)]
+
+    from duluan.apps.geo.models import AdminUnit
+
+    units = [
+        AdminUnit.objects.create(
+            scheme="2025",
+            code=f"9{i}",
+            level="commune",
+            name=f"Xã {i}",
+            short_name=str(i),
+            unit_type="xã",
+            province_code="24",
+        ).pk
+        for i in range(2)
+    ]
+    link = Issue.units.through
+    bulk_upsert(link, ("issue", "adminunit"), [(issue.pk, units[0])], unique=("issue", "adminunit"))
+    bulk_upsert(link, ("issue", "adminunit"), [(issue.pk, u) for u in units], unique=("issue", "adminunit"))
+    assert sorted(issue.units.values_list("pk", flat=True)) == sorted(units)
