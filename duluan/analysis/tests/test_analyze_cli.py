@@ -198,6 +198,42 @@ def test_missing_input_and_corrupt_model_give_clear_errors(tmp_path, capsys):
     assert corrupt == 3 and "Lỗi mô hình" in err
 
 
+GC_PROBE = """
+import gc
+
+from duluan.analysis.pipeline import Pipeline, basic_per_row_pipeline
+
+
+class Probe:
+    name = "gc_probe"
+    ordered = False
+
+    def __call__(self, batch):
+        for doc in batch:
+            doc.topic = {"label": str(gc.get_threshold()[0]), "score": 1.0, "terms": []}
+        return batch
+
+
+def pipeline(model_dir=None):
+    return Pipeline([*basic_per_row_pipeline(model_dir).steps, Probe()])
+"""
+
+
+def test_pool_workers_look_for_garbage_as_rarely_as_the_driver(tmp_path, monkeypatch):
+    # given a per-row step that records the garbage collector's threshold where it runs
+    from duluan.analysis.runtime import BATCH_GC_THRESHOLD
+
+    (tmp_path / "gc_probe.py").write_text(GC_PROBE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(8))
+    out = tmp_path / "out.jsonl"
+    # when analysed with a pool of two processes
+    args = ["analyze", str(source), "-o", str(out), "--steps", "gc_probe:pipeline", "--no-progress"]
+    assert main([*args, "--workers", "2", "--batch-size", "2"]) == 0
+    # then the workers were forked with the batch job's threshold, not CPython's default
+    assert {r["topic"]["label"] for r in read_jsonl(out)} == {str(BATCH_GC_THRESHOLD)}
+
+
 @pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="dask.distributed absent")
 def test_dask_engine_and_process_pool_give_the_local_output(tmp_path):
     # given rows with duplicates and repeated reports
