@@ -208,19 +208,24 @@ class Probe:
     name = "gc_probe"
     ordered = False
 
+    def __init__(self, built_with):
+        self.built_with = built_with
+
     def __call__(self, batch):
         for doc in batch:
-            doc.topic = {"label": str(gc.get_threshold()[0]), "score": 1.0, "terms": []}
+            label = f"{self.built_with}/{gc.get_threshold()[0]}"
+            doc.topic = {"label": label, "score": 1.0, "terms": []}
         return batch
 
 
 def pipeline(model_dir=None):
-    return Pipeline([*basic_per_row_pipeline(model_dir).steps, Probe()])
+    return Pipeline([*basic_per_row_pipeline(model_dir).steps, Probe(gc.get_threshold()[0])])
 """
 
 
 def test_pool_workers_look_for_garbage_as_rarely_as_the_driver(tmp_path, monkeypatch):
-    # given a per-row step that records the garbage collector's threshold where it runs
+    # given a per-row step that records the garbage collector's threshold where it was built
+    # (the models are loaded in the driver) and where it runs
     from duluan.analysis.runtime import BATCH_GC_THRESHOLD
 
     (tmp_path / "gc_probe.py").write_text(GC_PROBE, encoding="utf-8")
@@ -230,8 +235,8 @@ def test_pool_workers_look_for_garbage_as_rarely_as_the_driver(tmp_path, monkeyp
     # when analysed with a pool of two processes
     args = ["analyze", str(source), "-o", str(out), "--steps", "gc_probe:pipeline", "--no-progress"]
     assert main([*args, "--workers", "2", "--batch-size", "2"]) == 0
-    # then the workers were forked with the batch job's threshold, not CPython's default
-    assert {r["topic"]["label"] for r in read_jsonl(out)} == {str(BATCH_GC_THRESHOLD)}
+    # then both used the batch job's threshold (the workers inherit it), not CPython's default
+    assert {r["topic"]["label"] for r in read_jsonl(out)} == {f"{BATCH_GC_THRESHOLD}/{BATCH_GC_THRESHOLD}"}
 
 
 @pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="dask.distributed absent")
