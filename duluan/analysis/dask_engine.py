@@ -148,18 +148,19 @@ class PackedBatch:
 
     Attributes:
         scalars: Per document, the values of ``_SCALARS``.
-        arrays: Per field of ``_ARRAYS``: all documents' arrays concatenated, and each one's
-            length (``-1`` for ``None``); ``None`` when no document has the field.
+        arrays: Per field of ``_ARRAYS``: all documents' arrays concatenated (narrowed, see
+            :func:`_narrow`), each one's length (``-1`` for ``None``) and their dtype;
+            ``None`` when no document has the field.
         term_keys: All documents' terms in order, joined by ``_TERM_SEP`` (a list when a term
             holds the separator). One string pickles in one copy; ~46 strings a document
             pickled one object at a time, and unpickled into as many objects.
         term_lengths: Per document, its number of terms (``-1`` when it has none computed).
-        term_counts: The terms' counts, concatenated in the same order.
+        term_counts: The terms' counts, concatenated in the same order (narrowed).
         normalised: Per document, the normalised text, when kept.
     """
 
     scalars: list[tuple[Any, ...]]
-    arrays: dict[str, tuple[np.ndarray, list[int]] | None]
+    arrays: dict[str, tuple[np.ndarray, list[int], str] | None]
     term_keys: str | list[str]
     term_lengths: list[int]
     term_counts: np.ndarray
@@ -177,13 +178,15 @@ def pack_documents(docs: list[Document], *, keep_normalised: bool = False) -> Pa
         The packed batch (:func:`unpack_documents` gives the documents back).
     """
     scalars = [_GET_SCALARS(d) for d in docs]
-    arrays: dict[str, tuple[np.ndarray, list[int]] | None] = {}
+    arrays: dict[str, tuple[np.ndarray, list[int], str] | None] = {}
     for name in _ARRAYS:
         values = [getattr(d, name) for d in docs]
         present = [v for v in values if v is not None]
-        arrays[name] = (
-            (np.concatenate(present), [-1 if v is None else len(v) for v in values]) if present else None
-        )
+        if present:
+            flat = np.concatenate(present)
+            arrays[name] = (_narrow(flat), [-1 if v is None else len(v) for v in values], flat.dtype.str)
+        else:
+            arrays[name] = None
     keys: list[str] = []
     counts: list[int] = []
     lengths: list[int] = []
@@ -198,7 +201,9 @@ def pack_documents(docs: list[Document], *, keep_normalised: bool = False) -> Pa
     joined = _TERM_SEP.join(keys)
     term_keys: str | list[str] = joined if joined.count(_TERM_SEP) == max(len(keys) - 1, 0) else keys
     normalised = [d.normalised for d in docs] if keep_normalised else None
-    return PackedBatch(scalars, arrays, term_keys, lengths, np.asarray(counts, dtype=np.int64), normalised)
+    return PackedBatch(
+        scalars, arrays, term_keys, lengths, _narrow(np.asarray(counts, dtype=np.int64)), normalised
+    )
 
 
 def unpack_documents(packed: PackedBatch) -> list[Document]:
@@ -257,11 +262,27 @@ def unpack_documents(packed: PackedBatch) -> list[Document]:
     return docs
 
 
-def _split_array(item: tuple[np.ndarray, list[int]] | None, n: int) -> list[np.ndarray | None]:
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """Return integer ``values`` in the smallest unsigned type that holds them all.
+
+    A batch's arrays cross a pipe, copied by the pickler, the kernel and the unpickler: term
+    counts (single digits) and term codes (CRC-32s) stored as int64 were a fifth of the bytes.
+    """
+    if values.dtype.kind not in "iu" or not values.size or values.min() < 0:
+        return values
+    top = values.max()
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if top <= np.iinfo(dtype).max:
+            return values.astype(dtype) if values.dtype.itemsize > np.dtype(dtype).itemsize else values
+    return values
+
+
+def _split_array(item: tuple[np.ndarray, list[int], str] | None, n: int) -> list[np.ndarray | None]:
     """Cut a concatenated array field back into one view per document (``None`` where -1)."""
     if item is None:
         return [None] * n
-    flat, lengths = item
+    narrow, lengths, dtype = item
+    flat = narrow.astype(dtype, copy=False)
     if n and lengths.count(lengths[0]) == n and lengths[0] > 0:
         # Every document has as many values (MinHash signatures): rows of a 2-D view, cut in C.
         return list(flat.reshape(n, lengths[0]))

@@ -94,3 +94,22 @@ def test_terms_holding_the_separator_still_come_back():
     assert [d.terms for d in back] == [{"x\x1fy": 1, "z": 2}, {"\x1f": 4}]
     assert [d.terms for d in round_trip([analysed("c", {}), analysed("d", None)])] == [{}, None]
     assert round_trip([]) == []
+
+
+def test_integer_arrays_cross_in_fewer_bytes_and_come_back_in_their_own_type():
+    # given term codes that fit 32 bits, counts past one byte, and 64-bit hashes
+    docs = [analysed("a", {"một": 300, "hai": 1}), analysed("b", {"ba": 2})]
+    docs[0].shingles = np.array([2**64 - 1, 0], dtype=np.uint64)
+    docs[1].term_codes = np.array([2**32 - 1], dtype=np.int64)
+    for doc in docs:
+        doc.signature = np.array([-1, 2, 3, 4], dtype=np.int64)
+    # when packed
+    packed = pack_documents(docs)
+    # then what fits a smaller type crosses in it, and every value comes back in its own type
+    assert packed.arrays["term_codes"][0].dtype == np.uint32
+    assert packed.term_counts.dtype == np.uint16
+    assert packed.arrays["shingles"][0].dtype == np.uint64
+    assert packed.arrays["signature"][0].dtype == np.int64
+    for after, before in zip(round_trip(docs), docs, strict=True):
+        same(after, before, normalised=False)
+        assert after.terms == before.terms
