@@ -24,7 +24,7 @@ import itertools
 import math
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,6 +39,19 @@ _CENTROID_TERMS = 48
 # Terms of a document used to look up candidate clusters and to update the centroid.
 _DOC_TERMS = 24
 _PROBE_TERMS = 8
+
+
+def _tf_weights(counts: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Return the term-frequency factors ``1 + log(max(tf, 1))`` of raw counts.
+
+    NumPy's ``log`` and :func:`math.log` may differ in the last bit, so every factor comes from
+    here, including the table below.
+    """
+    return 1.0 + np.log(np.maximum(np.asarray(counts, dtype=np.float64), 1.0))
+
+
+# The factors of small whole counts (nearly all counts), looked up instead of recomputed.
+_TF_WEIGHTS = dict(enumerate(_tf_weights(np.arange(256)).tolist()))
 
 
 def term_code(term: str) -> int:
@@ -208,23 +221,28 @@ class OnlineClusterer:
         if codes is None or len(codes) != len(names):
             codes = term_codes(names)
         idx = codes % self.buckets
+        df = self.df_[idx]
         if learn:
             self.n_docs_ += 1
-            self.df_[idx] += 1
-        idf = np.log((1.0 + self.n_docs_) / (1.0 + self.df_[idx])) + 1.0
+            df += 1
+            # Written back whole: a bucket that two of the terms share still counts the text once.
+            self.df_[idx] = df
+        # NumPy for the logarithms (see _tf_weights), plain floats from there on: on ~50 terms
+        # a NumPy call costs more than the arithmetic it does.
+        weights = (np.log((1.0 + self.n_docs_) / (1.0 + df)) + 1.0).tolist()  # the idf
         counts = list(terms.values())
-        if counts.count(1) == len(counts):
-            # Every term once (most texts): 1 + log(1) is exactly 1, so the weights are the idf.
-            weights = idf
-        else:
-            tf = np.array(counts, dtype=np.float64)
-            weights = (1.0 + np.log(np.maximum(tf, 1.0))) * idf
+        if counts.count(1) != len(counts):
+            # The tf factor of a count of 1 is exactly 1: only the other terms change weight.
+            for i, count in enumerate(counts):
+                if count != 1:
+                    tf = _TF_WEIGHTS.get(count)
+                    weights[i] *= tf if tf is not None else _tf_weights([count]).item()
         # Strongest first; a stable sort breaks ties by the terms' order in the text, which
         # only depends on the document itself.
-        order = np.argsort(-weights, kind="stable")[:_DOC_TERMS]
-        top = weights[order]
-        top = top / math.sqrt(math.fsum((top * top).tolist()))
-        return dict(zip(map(names.__getitem__, order.tolist()), top.tolist()))
+        order = sorted(range(len(weights)), key=weights.__getitem__, reverse=True)[:_DOC_TERMS]
+        top = [weights[i] for i in order]
+        norm = math.sqrt(math.fsum([w * w for w in top]))
+        return {names[i]: w / norm for i, w in zip(order, top)}
 
     # -- assignment ------------------------------------------------------------------------
 
@@ -243,14 +261,30 @@ class OnlineClusterer:
         self._expire()
         vector = self.vectorise(doc.terms, doc.codes)
         probe = list(vector)[:_PROBE_TERMS]  # vectorise() lists the strongest first
+        # A compatible cluster has the same topic (when both have one and it is required),
+        # shares a place (when both have some) and was updated within the window of ``when``.
+        topic = doc.topic if self.require_same_topic else None
+        places = doc.places
+        window = self.window
         best: Cluster | None = None
         best_sim = self.similarity_threshold
         for cluster in self._candidates(probe):
-            if not self._compatible(cluster, doc):
+            if topic and cluster.topic and topic != cluster.topic:
+                continue
+            if places and cluster.places and places.isdisjoint(cluster.places):
+                continue
+            if when is not None and cluster.last_seen is not None and abs(when - cluster.last_seen) > window:
                 continue
             cw = cluster.weights
-            # fsum is exact, so the order of the shared terms cannot change the result.
-            sim = math.fsum([w * cw[t] for t, w in vector.items() if t in cw]) / cluster.norm
+            # In C; of two views the same size it iterates the right one, so the document's
+            # terms (in cache) are looked up in the cluster's, not the other way round.
+            shared = cw.keys() & vector.keys()
+            if len(shared) == 1:  # most candidates: the one product is the sum
+                t = shared.pop()
+                sim = vector[t] * cw[t] / cluster.norm
+            else:
+                # fsum is exact, so the order of the shared terms cannot change the result.
+                sim = math.fsum([vector[t] * cw[t] for t in shared]) / cluster.norm
             if sim > best_sim or (best is None and sim >= best_sim):
                 best, best_sim = cluster, sim
         if best is None:
@@ -259,7 +293,7 @@ class OnlineClusterer:
             self.clusters_[best.seq] = best
         self._add(best, vector, probe, doc)
         while len(self.clusters_) > self.max_active:
-            self._close(next(iter(self.clusters_)))
+            self._close_oldest()
         return best.id
 
     def assign_many(self, docs: Iterable[ClusterDoc]) -> list[str]:
@@ -274,35 +308,32 @@ class OnlineClusterer:
         for term in probe:
             hit = postings.get(term)
             if hit:
-                seqs.update(hit)
-        clusters = self.clusters_
+                seqs |= hit
         # Creation order makes ties deterministic.
-        return [clusters[s] for s in sorted(seqs)]
-
-    def _compatible(self, cluster: Cluster, doc: ClusterDoc) -> bool:
-        if self.require_same_topic and doc.topic and cluster.topic and doc.topic != cluster.topic:
-            return False
-        if doc.places and cluster.places and not (doc.places & cluster.places):
-            return False
-        if doc.created_at is not None and cluster.last_seen is not None:
-            if abs(doc.created_at - cluster.last_seen) > self.window:
-                return False
-        return True
+        return list(map(self.clusters_.__getitem__, sorted(seqs)))
 
     def _add(self, cluster: Cluster, vector: Mapping[str, float], probe: list[str], doc: ClusterDoc) -> None:
         weights = cluster.weights
-        for term, w in vector.items():
-            weights[term] = weights.get(term, 0.0) + w
-        posted = cluster.posted
+        if weights:
+            for term, w in vector.items():
+                weights[term] = weights.get(term, 0.0) + w
+        else:
+            weights.update(vector)  # a new cluster (and 0.0 + w is w)
+        posted, postings, seq = cluster.posted, self._postings, cluster.seq
         for term in probe:
             if term not in posted:
                 posted.add(term)
-                self._postings.setdefault(term, set()).add(cluster.seq)
+                hit = postings.get(term)
+                if hit is None:
+                    postings[term] = {seq}
+                else:
+                    hit.add(seq)
         if len(weights) > 2 * _CENTROID_TERMS:
             kept = dict(sorted(weights.items(), key=lambda tw: (-tw[1], tw[0]))[:_CENTROID_TERMS])
             cluster.weights = weights = kept
-            for term in sorted(posted - kept.keys()):
-                self._unpost(term, cluster)
+            dropped = posted - kept.keys()
+            posted -= dropped
+            self._unpost(dropped, seq)
         # fsum is exact, so the norm does not depend on the order terms were added (resume).
         cluster.norm = math.sqrt(math.fsum([w * w for w in weights.values()]))
         cluster.size += 1
@@ -316,20 +347,24 @@ class OnlineClusterer:
                 cluster.first_seen = when
             if cluster.last_seen is None or when > cluster.last_seen:
                 cluster.last_seen = when
-        self.clusters_.move_to_end(cluster.seq)
+        self.clusters_.move_to_end(seq)
 
-    def _unpost(self, term: str, cluster: Cluster) -> None:
-        cluster.posted.discard(term)
-        seqs = self._postings.get(term)
-        if seqs is not None:
-            seqs.discard(cluster.seq)
-            if not seqs:
-                del self._postings[term]
+    def _unpost(self, terms: Iterable[str], seq: int) -> None:
+        # The postings only answer membership (_candidates sorts what it finds), so the order
+        # terms are dropped in does not matter.
+        postings = self._postings
+        for term in terms:
+            seqs = postings.get(term)
+            if seqs is not None:
+                seqs.discard(seq)
+                if not seqs:
+                    del postings[term]
 
-    def _close(self, seq: int) -> None:
-        cluster = self.clusters_.pop(seq)
-        for term in sorted(cluster.posted):
-            self._unpost(term, cluster)
+    def _close_oldest(self) -> None:
+        # Clusters are kept in update order: the first is the least recently updated.
+        _, cluster = self.clusters_.popitem(last=False)
+        self._unpost(cluster.posted, cluster.seq)
+        cluster.posted.clear()
 
     def _expire(self) -> None:
         if self.now_ is None:
@@ -337,11 +372,12 @@ class OnlineClusterer:
         horizon = self.now_ - self.window
         # Clusters are kept in update order, so stale ones are usually at the front; one that
         # was updated late with an old date is caught when it reaches the front.
-        while self.clusters_:
-            first = next(iter(self.clusters_.values()))
+        clusters = self.clusters_
+        while clusters:
+            first = next(iter(clusters.values()))
             if first.last_seen is None or first.last_seen >= horizon:
                 break
-            self._close(first.seq)
+            self._close_oldest()
 
     def get(self, cluster_id: str) -> Cluster | None:
         """Return an open cluster by id, or ``None`` when it is closed or unknown."""

@@ -176,13 +176,14 @@ def reference_vector(clusterer: OnlineClusterer, terms: dict[str, float]) -> dic
 TERM_DICTS = st.dictionaries(
     st.sampled_from(["ngập úng", "vũ ninh", "của tỉnh", "rác thải", "x", "đường", "chợ"])
     | st.text(max_size=5),
-    st.sampled_from([1, 1, 1, 2, 3, 1.0, 0.5, 7]),
+    # Mostly small whole counts (looked up), some the lookup does not cover (computed).
+    st.sampled_from([1, 1, 1, 2, 3, 1.0, 7, 255, 0.5, 2.5, 0, -2, 256, 1000]),
     max_size=30,
 )
 
 
 @given(st.lists(TERM_DICTS, min_size=1, max_size=6))
-@settings(max_examples=200)
+@settings(max_examples=300)
 def test_document_vectors_follow_the_tf_idf_definition(documents):
     # given a stream of term counts, mostly once each (the shortcut) and some repeated or fractional
     clusterer = OnlineClusterer(buckets=64)
@@ -192,3 +193,50 @@ def test_document_vectors_follow_the_tf_idf_definition(documents):
         # then its weights are exactly the definition's, in the same order
         expected = reference_vector(clusterer, terms) if terms else {}
         assert list(vector.items()) == list(expected.items())
+
+
+def test_terms_sharing_a_bucket_count_the_document_once():
+    # given a frequency table so small that every term lands in the same bucket
+    clusterer = OnlineClusterer(buckets=1)
+    # when two texts of three terms each are weighted
+    clusterer.vectorise({"ngập úng": 1, "vũ ninh": 2, "của tỉnh": 1})
+    clusterer.vectorise({"rác thải": 1, "chợ": 1, "đường": 3})
+    # then the bucket counts each text once, as document frequencies must
+    assert clusterer.n_docs_ == 2 and clusterer.df_.tolist() == [2]
+
+
+# A small vocabulary, topics and places, so that texts often join clusters and clusters grow
+# past the centroid size (pruned), besides expiring and being evicted.
+VOCABULARY = [f"{a} {b}" for a in ("ngập", "rác", "đường", "chợ", "cầu", "điện") for b in range(15)]
+STREAMS = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=60),
+        st.sampled_from([None, "hạ tầng", "hạ tầng", "môi trường"]),
+        st.sampled_from([(), ("BN-VN",), ("BN-VN",), ("BN-DX",)]),
+        st.integers(0, 30),
+    ),
+    min_size=2,
+    max_size=40,
+)
+
+
+@given(STREAMS, st.data())
+@settings(max_examples=60, deadline=None)
+def test_resuming_anywhere_in_a_busy_stream_continues_exactly(rows, data):
+    # given a stream that joins, prunes, expires and evicts clusters (few open, short window)
+    docs = [
+        doc(f"d{i}", " ".join(words), topic, places, T0 + timedelta(hours=hours))
+        for i, (words, topic, places, hours) in enumerate(rows)
+    ]
+    params = dict(similarity_threshold=0.1, max_active=3, window=timedelta(days=1), buckets=256)
+    whole = OnlineClusterer(**params)
+    expected = [whole.assign(d) for d in docs]
+    # when it is saved through JSON at any point and resumed
+    cut = data.draw(st.integers(1, len(docs) - 1))
+    first = OnlineClusterer(**params)
+    got = [first.assign(d) for d in docs[:cut]]
+    resumed = OnlineClusterer.from_state(json.loads(json.dumps(first.state())))
+    got += [resumed.assign(d) for d in docs[cut:]]
+    # then the ids and the final state are those of the uninterrupted run
+    assert got == expected
+    assert json.dumps(resumed.state(), sort_keys=True) == json.dumps(whole.state(), sort_keys=True)
