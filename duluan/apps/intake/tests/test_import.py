@@ -220,3 +220,21 @@ def test_two_analysis_workers_give_what_the_writer_would_compute(tmp_path):
     run(path, workers=2)
     for s in Signal.objects.all():
         assert s.search_key == signal_search_key(s.title, s.text_masked)
+
+
+def test_a_growing_import_refreshes_the_planner_statistics(tmp_path, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    # given an import that refreshes statistics after its first 2 signals, then at 4, 8…
+    monkeypatch.setattr(imports, "ANALYZE_FIRST_ROWS", 2)
+    rows = [["ma", "noi_dung"], *([f"S-{i}", f"Người dân phản ánh đường số {i} ngập sâu"] for i in range(5))]
+    path = write_csv(tmp_path / "tin.csv", rows)
+    # when imported (in one transaction, as imports are)
+    report = run(path, channel="hotline", batch_size=2)
+    assert report.created == 5
+    # then the signal table's statistics count the import's rows, which autovacuum could not see
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Signal._meta.db_table])
+        assert cursor.fetchone()[0] >= 4
