@@ -30,6 +30,7 @@ import gzip
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -212,8 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         if started_pg:
             subprocess.run(["bash", "scripts/pg-throwaway.sh", "stop", str(pg_dir)], cwd=ROOT, check=False)
         if not args.keep:
-            for p in (tmp / "input.jsonl", tmp / "input.jsonl.rejects.csv"):
-                p.unlink(missing_ok=True)
+            shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
