@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -35,7 +34,7 @@ from lxml import etree
 from duluan.apps.core.text import nfc
 
 from . import open311_queue, services
-from .models import ApiClient, Channel, PendingStatus, Signal
+from .models import Channel, PendingStatus, Signal
 
 ERR_FORMAT = "Định dạng không được hỗ trợ (chỉ .xml hoặc .json)."
 ERR_JURISDICTION = "jurisdiction_id {value!r} không tồn tại; dùng mã tỉnh {home!r}."
@@ -254,39 +253,10 @@ def _parse_when(params, name: str) -> datetime | None:
     return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
-_KEYS: dict[str, tuple[float, ApiClient]] = {}  # key hash -> (valid until, client)
-KEY_CACHE_SECONDS = 10.0
-KEY_CACHE_SIZE = 1000
-
-
-def _client_for_key(key: str | None) -> ApiClient | None:
-    """The active client of an API key, remembered for :data:`KEY_CACHE_SECONDS`.
-
-    A client posting back to back is looked up once every few seconds instead of on every
-    POST; a key an official deactivates stops working within that time. Only valid keys are
-    remembered, so unknown keys cannot fill the memory.
-    """
-    if not key:
-        return None
-    digest = services.api_key_hash(key)
-    hit = _KEYS.get(digest)
-    now = time.monotonic()
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    client = services.api_client_for_key(key)
-    if client is not None:
-        if len(_KEYS) >= KEY_CACHE_SIZE:
-            _KEYS.clear()
-        _KEYS[digest] = (now + KEY_CACHE_SECONDS, client)
-    else:
-        _KEYS.pop(digest, None)
-    return client
-
-
 def _create(request, fmt):
     """Validate the POST, store it for the task worker, answer with a token (GeoReport v2)."""
     p = request.POST
-    client = _client_for_key(p.get("api_key") or request.GET.get("api_key"))
+    client = services.api_client_for_key(p.get("api_key") or request.GET.get("api_key"))
     if client is None:
         raise Open311Error(403, ERR_API_KEY)
     code = (p.get("service_code") or "").strip()

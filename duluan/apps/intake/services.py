@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -590,12 +591,31 @@ def api_client_create(*, name: str, key: str | None = None, actor=None) -> tuple
     return client, key
 
 
+_KEYS: dict[str, tuple[float, ApiClient]] = {}  # key hash -> (valid until, client)
+KEY_CACHE_SECONDS = 10.0
+KEY_CACHE_SIZE = 1000
+
+
 def api_client_for_key(key: str | None) -> ApiClient | None:
-    """The active client whose key this is, or ``None``."""
+    """The active client whose key this is, or ``None``; remembered for :data:`KEY_CACHE_SECONDS`.
+
+    A client posting back to back is looked up once every few seconds instead of on every
+    request; a key an official deactivates stops working within that time. Only valid keys are
+    remembered, so unknown keys cannot fill the memory.
+    """
     if not key:
         return None
     digest = api_key_hash(key)
-    for client in ApiClient.objects.filter(key_prefix=key[:8], is_active=True):
-        if secrets.compare_digest(client.key_hash, digest):
-            return client
-    return None
+    now = time.monotonic()
+    hit = _KEYS.get(digest)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    candidates = ApiClient.objects.filter(key_prefix=key[:8], is_active=True)
+    client = next((c for c in candidates if secrets.compare_digest(c.key_hash, digest)), None)
+    if client is None:
+        _KEYS.pop(digest, None)
+    else:
+        if len(_KEYS) >= KEY_CACHE_SIZE:
+            _KEYS.clear()
+        _KEYS[digest] = (now + KEY_CACHE_SECONDS, client)
+    return client

@@ -16,9 +16,9 @@ def _fresh_process_state():
     """Each test starts with an empty near-duplicate index, rate-limit cache and API key cache."""
     from django.core.cache import cache
 
-    from duluan.apps.intake import open311, services
+    from duluan.apps.intake import services
 
     services._NEAR_INDEX.clear()
-    open311._KEYS.clear()
+    services._KEYS.clear()
     cache.clear()
     yield
