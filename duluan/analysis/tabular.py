@@ -59,7 +59,7 @@ MESSAGES = {
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # U+FFFD is what a lossy decoder left; lone surrogates are undecodable bytes (surrogateescape).
-_BAD_CHAR_RE = re.compile("[\ufffd\ud800-\udfff]")
+BAD_CHARS = re.compile("[\ufffd\ud800-\udfff]")
 # UTF-8 bytes decoded as Latin-1/cp1252: a lead letter followed by a continuation-byte
 # character ("Ã©" for "é", "Æ°" for "ư", "á»‡" for "ệ"), which real Vietnamese never writes.
 _CONT = "\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
@@ -217,7 +217,7 @@ def text_problem(value: str) -> str | None:
         return None
     if "\x00" in value or len(_CONTROL_RE.findall(value[:4096])) > 8:
         return "binary"
-    if _BAD_CHAR_RE.search(value) or _MOJIBAKE_RE.search(value):
+    if BAD_CHARS.search(value) or _MOJIBAKE_RE.search(value):
         return "bad_encoding"
     return None
 

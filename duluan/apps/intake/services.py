@@ -14,7 +14,6 @@ it per batch itself and refreshes hotness once at its end: :mod:`duluan.apps.int
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 import time
 import unicodedata
@@ -29,6 +28,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from duluan.analysis.dedupe import NearDuplicateIndex
+from duluan.analysis.tabular import BAD_CHARS
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import bulk_insert
 from duluan.apps.core.text import nfc, signal_search_key
@@ -184,9 +184,6 @@ def place_resolve(text: str, *, home_province: str | None = None, when=None) -> 
 
 
 CHANNELS = frozenset(Channel.values)
-# U+FFFD is what a lossy decoder left; lone surrogates are undecodable bytes (surrogateescape).
-# Replacement characters and lone surrogates: text decoded with the wrong encoding.
-BAD_CHARS = re.compile("[\ufffd\ud800-\udfff]")
 
 
 def _problem(item: SignalInput, now: datetime) -> tuple[str, str] | None:
