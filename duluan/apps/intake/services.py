@@ -30,7 +30,7 @@ from django.utils import timezone
 from duluan.analysis.dedupe import NearDuplicateIndex
 from duluan.analysis.tabular import BAD_CHARS
 from duluan.apps.audit.services import audit_record
-from duluan.apps.core.bulk import bulk_insert
+from duluan.apps.core.bulk import bulk_insert, instance_factory
 from duluan.apps.core.text import nfc, signal_search_key
 from duluan.apps.geo.models import AdminUnit
 from duluan.apps.issues import services as issue_services
@@ -371,6 +371,8 @@ def _build(ready, now, import_batch, near_index):
     ids = [f"{item.channel}:{key}"[-64:] for item, key, _ in ready]
     groups = [m.group for m in near_index.add_many(ids, sets, signatures)]
     unit_ids = _unit_ids()
+    make_signal = instance_factory(Signal)
+    batch_id = import_batch.pk if import_batch is not None else None
     signals: list[Signal] = []
     reporters: list[tuple[int, Reporter]] = []
     in_batch: list[int | None] = []
@@ -384,7 +386,7 @@ def _build(ready, now, import_batch, near_index):
         if item.topic and topic.get("label") and item.topic != topic.get("label"):
             # The sender chose the topic (an Open311 service); keep what the engine thought.
             extra["engine_topic"] = topic.get("label")
-        signal = Signal(
+        signal = make_signal(
             channel=item.channel,
             external_id=key,
             content_hash=a.content_hash,
@@ -411,10 +413,10 @@ def _build(ready, now, import_batch, near_index):
             near_duplicate_group=group if group != ids[index] else "",
             tracking_code=tracking_code_new() if item.tracking else "",
             extra=extra,
-            import_batch=import_batch,
+            import_batch_id=batch_id,
+            # Django's auto_now_add is skipped by bulk_create on some paths; set it explicitly.
+            received_at=now,
         )
-        # Django's auto_now_add is skipped by bulk_create on some paths; set it explicitly.
-        signal.received_at = now
         if a.content_hash in earlier:
             signal.duplicate_of_id = earlier[a.content_hash]
             in_batch.append(None)

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms, term_codes
 from duluan.analysis.pipeline import tokenise
-from duluan.apps.core.bulk import bulk_insert, bulk_upsert, db_value
+from duluan.apps.core.bulk import bulk_insert, bulk_upsert, db_value, instance_factory
 from duluan.apps.core.text import search_key
 
 from .models import ClustererState, Issue, IssueDay
@@ -274,12 +274,13 @@ class ClusteringSession:
         first_signal: dict[str, Any] = {}
         for signal, cid in zip(signals, cluster_ids, strict=True):
             first_signal.setdefault(cid, signal)
+        make_issue = instance_factory(Issue)
         for key, cid in keys.items():
             issue = existing.get(key)
             if issue is None:
                 first = first_signal[cid]
                 # Titled by _represent, where the first signal is the representative to begin with.
-                issue = Issue(cluster_key=key, title="", topic=first.topic or "")
+                issue = make_issue(cluster_key=key, title="", topic=first.topic or "")
                 self._issues[cid] = _IssueAgg(issue, 0, 0.0, set(), set())
             else:
                 self._issues[cid] = _IssueAgg(

@@ -176,3 +176,67 @@ def test_upsert_inserts_new_rows_and_updates_or_skips_conflicting_ones():
     bulk_upsert(link, ("issue", "adminunit"), [(issue.pk, units[0])], unique=("issue", "adminunit"))
     bulk_upsert(link, ("issue", "adminunit"), [(issue.pk, u) for u in units], unique=("issue", "adminunit"))
     assert sorted(issue.units.values_list("pk", flat=True)) == sorted(units)
+
+
+def _attributes(obj) -> dict:
+    return {k: v for k, v in vars(obj).items() if k != "_state"}
+
+
+def test_instance_factory_builds_what_the_model_constructor_builds():
+    from duluan.apps.core.bulk import instance_factory
+    from duluan.apps.intake.models import Signal
+
+    values = {
+        "channel": "news",
+        "external_id": "k1",
+        "title": "Ngập úng",
+        "text": "Đường ngập",
+        "created_at": datetime(2026, 3, 1, 8, 30, tzinfo=UTC),
+        "unit_id": 7,
+        "import_batch_id": 3,
+        "topic_terms": [["ngập", 0.5]],
+    }
+    for model, kwargs in ((Signal, values), (Signal, {}), (Issue, {"cluster_key": "1:c2", "title": ""})):
+        made = instance_factory(model)(**kwargs)
+        built = model(**kwargs)
+        assert type(made) is model
+        assert _attributes(made) == _attributes(built)
+        assert (made._state.adding, made._state.db, made.pk) == (True, None, None)
+    # Mutable defaults are new for every instance, as with the constructor.
+    one, two = instance_factory(Issue)(), instance_factory(Issue)()
+    one.summary_terms.append("x")
+    one.forecast["k"] = 1
+    assert two.summary_terms == [] and two.forecast == {}
+    with pytest.raises(TypeError, match="unexpected keyword arguments: 'colour'"):
+        instance_factory(Issue)(colour="red")
+
+
+@pytest.mark.django_db
+def test_instance_factory_rows_save_like_constructed_ones():
+    from duluan.apps.core.bulk import instance_factory
+
+    made = instance_factory(Issue)(cluster_key="made", title="Ngập", signal_count=2)
+    made.save()
+    again = Issue.objects.get(pk=made.pk)
+    assert (again.cluster_key, again.title, again.signal_count, again.forecast) == ("made", "Ngập", 2, {})
+    # Related objects are read through the usual descriptors.
+    assert made.merged_into is None
+
+
+def test_a_model_with_init_receivers_keeps_its_own_constructor():
+    from django.db.models.signals import post_init
+
+    from duluan.apps.core.bulk import instance_factory
+
+    def receiver(sender, instance, **kwargs):
+        instance.seen = True
+
+    instance_factory.cache_clear()
+    post_init.connect(receiver, sender=IssueDay)
+    try:
+        make = instance_factory(IssueDay)
+        assert make is IssueDay
+        assert make(count=1).seen is True
+    finally:
+        post_init.disconnect(receiver, sender=IssueDay)
+        instance_factory.cache_clear()
