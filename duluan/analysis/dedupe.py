@@ -46,8 +46,9 @@ _MASK64 = (1 << 64) - 1
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
-# Rows of the (shingles x permutations) matrix hashed at once: 2048 x 128 x 8 bytes = 2 MB, inside L2.
-_BLOCK_ROWS = 2048
+# Shingles (columns of the permutations x shingles matrix) hashed at once: 8192 x 64 x 8 bytes
+# = 4 MB; smaller blocks cost more per block than they save in cache misses.
+_BLOCK_COLUMNS = 8192
 # The syllable-hash cache holds the living vocabulary; it is cleared rather than grown forever.
 _CACHE_LIMIT = 300_000
 _EMPTY = np.zeros(0, dtype=np.uint64)
@@ -271,14 +272,18 @@ class MinHasher:
         ends = np.cumsum(sizes[filled])
         starts = ends - sizes[filled]
         first = 0
+        # The matrix is (permutations x shingles): each document's minimum is then a reduction
+        # over a contiguous run of every row, 2.3 times faster than over (shingles x permutations)
+        # rows (10.0 against 4.5 µs a news lead, CPU time, bench_steps.py leads, 2026-11-30).
+        a, b = self._a[:, None], self._b[:, None]
         while first < filled.size:
             # A block of documents whose shingles fit in one bounded matrix (at least one document).
-            stop = max(first + 1, int(np.searchsorted(ends, starts[first] + _BLOCK_ROWS, side="right")))
+            stop = max(first + 1, int(np.searchsorted(ends, starts[first] + _BLOCK_COLUMNS, side="right")))
             lo, hi = int(starts[first]), int(ends[stop - 1])
             with np.errstate(over="ignore"):
-                matrix = np.multiply(values[lo:hi, None], self._a[None, :])
-                matrix += self._b[None, :]
-            out[filled[first:stop]] = np.minimum.reduceat(matrix, starts[first:stop] - lo, axis=0)
+                matrix = np.multiply(a, values[None, lo:hi])
+                matrix += b
+            out[filled[first:stop]] = np.minimum.reduceat(matrix, starts[first:stop] - lo, axis=1).T
             first = stop
         return out
 

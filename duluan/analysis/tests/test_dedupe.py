@@ -272,15 +272,15 @@ def test_syllable_hash_cache_refills_with_the_same_hashes(monkeypatch):
 
 @given(
     st.lists(st.lists(st.integers(0, MASK64), max_size=6, unique=True), max_size=8),
-    st.sampled_from([1, 3, 2048]),
+    st.sampled_from([1, 3, 8192]),
 )
 @settings(max_examples=100)
-def test_batch_signatures_equal_the_definition_one_set_at_a_time(sets, block_rows):
-    # given shingle sets (some empty) and blocks of a few rows, so that blocks are cut
+def test_batch_signatures_equal_the_definition_one_set_at_a_time(sets, block_columns):
+    # given shingle sets (some empty) and blocks of a few shingles, so that blocks are cut
     hasher = MinHasher(num_perm=8, seed=4)
     arrays = [np.array(sorted(s), dtype=np.uint64) for s in sets]
     # when their signatures are computed as a batch
-    with mock.patch.object(dedupe, "_BLOCK_ROWS", block_rows):
+    with mock.patch.object(dedupe, "_BLOCK_COLUMNS", block_columns):
         batch = hasher.signatures_from_shingles(arrays)
     # then each row is the minimum of every permutation over that set (all ones when empty)
     a, b = hasher._a.tolist(), hasher._b.tolist()
