@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from duluan.analysis.cluster import document_terms, term_codes
 from duluan.analysis.pipeline import (
     ClusterStep,
     Document,
@@ -21,6 +23,7 @@ from duluan.analysis.pipeline import (
     analyze_stream,
     basic_per_row_pipeline,
     ordered_pipeline,
+    terms_many,
 )
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -311,3 +314,23 @@ def test_the_second_model_step_reuses_the_first_ones_token_batch_until_a_documen
     assert again is first
     assert changed is not first
     assert changed.tokens == ["đường", "hỏng", "\x00", "cống", "thông"]
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["đường", "ngập", "url", "<url>", "a", "b", "x1", "ừ"]), max_size=8),
+        max_size=6,
+    )
+)
+@settings(max_examples=200)
+def test_batch_terms_equal_the_per_text_terms_and_codes(token_lists):
+    # given the syllables of a batch of texts (some empty, some of one syllable, with repeats)
+    # when their clustering terms are computed for the whole batch at once
+    terms, codes = terms_many(token_lists)
+    # then each text has the terms (in the same order) and codes of the per-text functions
+    for tokens, got, got_codes in zip(token_lists, terms, codes, strict=True):
+        expected = document_terms(tokens)
+        assert list(got.items()) == list(expected.items())
+        assert type(got) is dict
+        assert got_codes.dtype == np.int64
+        assert got_codes.tolist() == term_codes(expected).tolist()
