@@ -398,7 +398,12 @@ class _ImportRun:
         """Inside the batch's transaction: keep officials' merges (hotness waits for the end) and
         the planner's statistics of the tables the import grows."""
         ids = {s.issue_id for s in created if s.issue_id}
-        self.issue_ids |= set(issue_services.issues_after_ingest(issue_ids=ids, refresh=False))
+        # Issues this transaction created are its own: no official can have merged them yet, so
+        # only the others are looked up (on news most signals open an issue; the two look-ups of
+        # 2,000 ids cost about 9 µs a signal).
+        fresh = ids & self.session.created_in_transaction if self.session is not None else set()
+        self.issue_ids |= fresh
+        self.issue_ids |= set(issue_services.issues_after_ingest(issue_ids=ids - fresh, refresh=False))
         self.written += len(created)
         if self.written >= self.analyze_at:
             _analyze_grown_tables()

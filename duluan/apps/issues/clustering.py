@@ -131,6 +131,9 @@ class ClusteringSession:
         self._clusterer: OnlineClusterer | None = None
         self._issues: dict[str, _IssueAgg] = {}  # cluster id -> aggregates (open clusters only)
         self._days: dict[tuple[str, date], _DayAgg] = {}  # (cluster id, local day) -> aggregates
+        # Issues this session inserted in the current transaction: nobody else can see them yet,
+        # so nobody can have merged them (see the import's after_batch).
+        self.created_in_transaction: set[int] = set()
 
     def _lock(self, pk: int) -> None:
         if not transaction.get_connection().in_atomic_block:
@@ -153,6 +156,7 @@ class ClusteringSession:
             raise RuntimeError("only a resumable ClusteringSession may resume")
         self._lock(self.row.pk)
         self.changed = False
+        self.created_in_transaction = set()
         if self.row.updated_at != self.version:
             self.interleaved = True
             self.version = self.row.updated_at
@@ -374,6 +378,7 @@ class ClusteringSession:
             (updated if issue.pk else created).append(issue)
         if created:
             bulk_insert(Issue, created)
+            self.created_in_transaction.update(issue.pk for issue in created)
         if updated:
             _update_issues(updated)
         if new_links:

@@ -236,3 +236,29 @@ def test_alone_an_import_saves_the_clusterer_state_once_where_waiters_can_be_see
     # elsewhere the import committed (and saved) after every batch
     assert len(saves) == (1 if connection.vendor == "postgresql" else 4)
     assert_aggregates_exact()
+
+
+@pytest.mark.django_db
+def test_an_issue_merged_between_batches_keeps_the_import_s_later_signals(tmp_path, commit_per_batch):
+    # given an import in batches of two, and an official who, after its first batch committed,
+    # merges the flood issue that batch opened into the electricity one
+    from duluan.apps.issues.services import issue_merge
+
+    merged = []
+
+    def between_batches(rows):
+        if not merged:
+            flood = Signal.objects.get(text=TEXTS[0]).issue
+            power = Signal.objects.get(text=TEXTS[1]).issue
+            merged.append((issue_merge(source=flood, target=power), flood))
+
+    # when the import goes on
+    imports.signals_import_file(
+        path=write_file(tmp_path), channel="social", batch_size=2, progress=between_batches
+    )
+    # then the later flood rows, which the clusterer put in the merged-away issue's cluster,
+    # moved on to the issue it was merged into, with exact counts
+    target, source = merged[0]
+    later = Signal.objects.filter(text__in=[TEXTS[2], TEXTS[4]]).values_list("issue_id", flat=True)
+    assert set(later) == {target.pk}
+    assert not Signal.objects.filter(issue=source).exists()
