@@ -501,12 +501,12 @@ def normalise_many(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
     result: list[tuple[str, list[str]]] = []
     for text in texts:
         masked, _ = _clean_and_mask(text)
-        tokens = _SYLLABLE_RE.findall(masked.lower())
+        tokens = _split_syllables(masked.lower())
         if forms is None or not forms.isdisjoint(tokens):
             expanded = _expand_chat_spellings(masked)
             if expanded != masked:
                 masked = expanded
-                tokens = _SYLLABLE_RE.findall(masked.lower())
+                tokens = _split_syllables(masked.lower())
         result.append((masked, tokens))
     return result
 
@@ -556,6 +556,17 @@ def _clean_and_mask(text: str) -> tuple[str, list[tuple[str, int, int]]]:
 
 
 _SYLLABLE_RE = re.compile(r"<(?:url|email|phone)>|[^\W_]+")
+# Without "<" (no placeholder) and "_", the syllables are the runs of word characters, which the
+# regular-expression engine finds a fifth faster: the normalise step went from 28.9 to 27.0 µs
+# of CPU a news lead (bench_steps.py leads, two runs each, 2026-11-30).
+_WORD_RUN_RE = re.compile(r"\w+")
+
+
+def _split_syllables(lowered: str) -> list[str]:
+    """``_SYLLABLE_RE.findall(lowered)``, by the cheaper pattern when it gives the same tokens."""
+    if "<" in lowered or "_" in lowered:
+        return _SYLLABLE_RE.findall(lowered)
+    return _WORD_RUN_RE.findall(lowered)
 
 
 def syllables(text: str) -> list[str]:

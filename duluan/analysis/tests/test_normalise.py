@@ -357,3 +357,21 @@ def test_the_shipped_chat_lexicon_allows_the_syllable_shortcut():
     # when normalise_many decides whether it may skip the chat scan
     # then every form is a plain syllable, so the shortcut is on
     assert normalise_module._chat_syllables() is not None
+
+
+@given(st.text(alphabet=st.sampled_from(list("aàẢ9_<>ul rphoneai,.-–\u00a0\n\u0301"))) | st.text())
+@settings(max_examples=300)
+def test_the_syllable_shortcut_splits_like_the_syllable_pattern(text):
+    # given any text, lower-cased
+    lowered = text.lower()
+    # when it is split by the shortcut
+    # then the tokens are those of the syllable pattern
+    assert normalise_module._split_syllables(lowered) == normalise_module._SYLLABLE_RE.findall(lowered)
+
+
+def test_the_syllable_shortcut_splits_every_character_like_the_syllable_pattern():
+    # given every code point but the surrogates, once, and again with spaces between them
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for text in (every, " ".join(every), "".join(c for c in every if c not in "<_")):
+        # then the shortcut splits it as the syllable pattern does
+        assert normalise_module._split_syllables(text) == normalise_module._SYLLABLE_RE.findall(text)
