@@ -286,3 +286,23 @@ def test_batch_signatures_equal_the_definition_one_set_at_a_time(sets, block_col
     a, b = hasher._a.tolist(), hasher._b.tolist()
     expected = [[min(((p * x + q) & MASK64 for x in s), default=MASK64) for p, q in zip(a, b)] for s in sets]
     assert batch.tolist() == expected
+
+
+TIED_HIGH_BITS = [0, 1, 2, MASK64, MASK64 - 1, 1 << 63, 5, 4]
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(TIED_HIGH_BITS) | st.integers(0, MASK64), max_size=6),
+        max_size=5,
+    ),
+)
+@settings(max_examples=200)
+def test_hashes_are_sorted_within_each_document_even_when_their_high_bits_tie(docs):
+    # given the hashes of a few documents, with values that share their high bits
+    hashes = np.array([h for d in docs for h in d], dtype=np.uint64)
+    doc_of = np.repeat(np.arange(len(docs)), [len(d) for d in docs]).astype(np.int64)
+    # when they are sorted within their documents
+    got = dedupe._sort_within_documents(hashes, doc_of, len(docs))
+    # then each document's hashes are in order, and the documents are where they were
+    assert got.tolist() == [h for d in docs for h in sorted(d)]
