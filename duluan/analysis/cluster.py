@@ -23,10 +23,11 @@ import base64
 import itertools
 import math
 import zlib
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from operator import mul
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,8 @@ _CENTROID_TERMS = 48
 # Terms of a document used to look up candidate clusters and to update the centroid.
 _DOC_TERMS = 24
 _PROBE_TERMS = 8
+# What the postings give for a term no open cluster is indexed under (assign).
+_NO_HITS = itertools.repeat(frozenset())
 
 
 def _tf_weights(counts: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -52,6 +55,10 @@ def _tf_weights(counts: Sequence[float] | np.ndarray) -> np.ndarray:
 
 # The factors of small whole counts (nearly all counts), looked up instead of recomputed.
 _TF_WEIGHTS = dict(enumerate(_tf_weights(np.arange(256)).tolist()))
+
+
+def _strongest_first(tw: tuple[str, float]) -> tuple[float, str]:
+    return -tw[1], tw[0]
 
 
 def term_code(term: str) -> int:
@@ -158,7 +165,18 @@ class Cluster:
 
     def summary_terms(self, k: int = 10) -> list[str]:
         """Return the ``k`` strongest centroid terms, strongest first (ties alphabetical)."""
-        return [t for t, _ in sorted(self.weights.items(), key=lambda tw: (-tw[1], tw[0]))[:k]]
+        weights = self.weights
+        if 0 < k < len(weights):
+            # Only terms at least as strong as the k-th strongest weight can be among the first
+            # k (the floats alone sort fast): order those few.
+            kth = sorted(weights.values(), reverse=True)[k - 1]
+            top = sorted([t for t, w in weights.items() if w >= kth])
+        else:
+            top = sorted(weights)
+        # Alphabetical, then by weight: the sort is stable, also in reverse, so ties stay
+        # alphabetical.
+        top.sort(key=weights.__getitem__, reverse=True)
+        return top[:k]
 
 
 class OnlineClusterer:
@@ -197,7 +215,10 @@ class OnlineClusterer:
         self.n_docs_ = 0
         self.next_id_ = 1
         self.now_: datetime | None = None
-        self._postings: dict[str, set[int]] = {}
+        self._postings: defaultdict[str, set[int]] = defaultdict(set)
+        # Whether every time kept in a cluster is naive or has a fixed offset (the times of a
+        # loaded state do): then the window test compares times instead of subtracting them.
+        self._plain_times = True
 
     # -- weighting -------------------------------------------------------------------------
 
@@ -256,43 +277,76 @@ class OnlineClusterer:
             The id of the cluster it joined or opened.
         """
         when = doc.created_at
-        if when is not None and (self.now_ is None or when > self.now_):
-            self.now_ = when
-        self._expire()
+        now = self.now_
+        if when is not None and (now is None or when > now):
+            self.now_ = now = when
+        clusters = self.clusters_
+        window = self.window
+        if now is not None:
+            horizon = now - window
+            # Clusters are kept in update order, so stale ones are usually at the front (_expire).
+            if clusters:
+                last = next(iter(clusters.values())).last_seen
+                if last is not None and last < horizon:
+                    self._expire()
         vector = self.vectorise(doc.terms, doc.codes)
         probe = list(vector)[:_PROBE_TERMS]  # vectorise() lists the strongest first
-        # A compatible cluster has the same topic (when both have one and it is required),
-        # shares a place (when both have some) and was updated within the window of ``when``.
-        topic = doc.topic if self.require_same_topic else None
-        places = doc.places
-        window = self.window
+        # Clusters are indexed under the strongest terms of their documents (see _add), and
+        # found by the strongest terms of the new one: similar texts share their key words.
+        seqs = set().union(*map(self._postings.get, probe, _NO_HITS))
         best: Cluster | None = None
         best_sim = self.similarity_threshold
-        for cluster in self._candidates(probe):
-            if topic and cluster.topic and topic != cluster.topic:
-                continue
-            if places and cluster.places and places.isdisjoint(cluster.places):
-                continue
-            if when is not None and cluster.last_seen is not None and abs(when - cluster.last_seen) > window:
-                continue
-            cw = cluster.weights
-            # In C; of two views the same size it iterates the right one, so the document's
-            # terms (in cache) are looked up in the cluster's, not the other way round.
-            shared = cw.keys() & vector.keys()
-            if len(shared) == 1:  # most candidates: the one product is the sum
-                t = shared.pop()
-                sim = vector[t] * cw[t] / cluster.norm
-            else:
-                # fsum is exact, so the order of the shared terms cannot change the result.
-                sim = math.fsum([vector[t] * cw[t] for t in shared]) / cluster.norm
-            if sim > best_sim or (best is None and sim >= best_sim):
-                best, best_sim = cluster, sim
+        if seqs:
+            # A compatible cluster has the same topic (when both have one and it is required),
+            # shares a place (when both have some) and was updated within the window of ``when``.
+            topic = doc.topic if self.require_same_topic else None
+            places = doc.places
+            # The window as a range of ``last_seen``: two comparisons instead of a subtraction.
+            # Exact when every time is naive or has a fixed offset (see _plain_times).
+            lo = hi = None
+            tz = when.tzinfo if when is not None else None
+            fast = when is not None and self._plain_times and (tz is None or type(tz) is timezone)
+            if fast:
+                try:
+                    lo, hi = when - window, when + window
+                except OverflowError:
+                    fast = False
+            if when is not None and not fast:
+                lo = when  # any value but None: the subtraction below decides
+            vkeys = vector.keys()
+            best_seq = 0
+            # The best is the most similar compatible cluster, the oldest of equals: the result
+            # does not depend on the order candidates are met in.
+            for seq in seqs:
+                cluster = clusters[seq]
+                if topic and cluster.topic and topic != cluster.topic:
+                    continue
+                if places and cluster.places and places.isdisjoint(cluster.places):
+                    continue
+                last = cluster.last_seen
+                if (
+                    lo is not None
+                    and last is not None
+                    and ((last < lo or last > hi) if fast else abs(when - last) > window)
+                ):
+                    continue
+                cw = cluster.weights
+                # In C; of two views the same size it iterates the right one, so the document's
+                # terms (in cache) are looked up in the cluster's, not the other way round.
+                shared = cw.keys() & vkeys
+                if len(shared) == 1:  # most candidates: the one product is the sum
+                    t = shared.pop()
+                    sim = vector[t] * cw[t] / cluster.norm
+                else:
+                    # fsum is exact, so the order of the shared terms cannot change the result.
+                    sim = math.fsum([vector[t] * cw[t] for t in shared]) / cluster.norm
+                if sim >= best_sim and (sim > best_sim or best is None or seq < best_seq):
+                    best, best_sim, best_seq = cluster, sim, seq
         if best is None:
-            best = Cluster(id=f"c{self.next_id_}", seq=self.next_id_)
-            self.next_id_ += 1
-            self.clusters_[best.seq] = best
-        self._add(best, vector, probe, doc)
-        while len(self.clusters_) > self.max_active:
+            best = self._open(vector, probe, doc)
+        else:
+            self._add(best, vector, probe, doc)
+        while len(clusters) > self.max_active:
             self._close_oldest()
         return best.id
 
@@ -300,17 +354,32 @@ class OnlineClusterer:
         """Assign documents in order; see :meth:`assign`."""
         return [self.assign(d) for d in docs]
 
-    def _candidates(self, probe: list[str]) -> list[Cluster]:
-        # Clusters are indexed under the strongest terms of their documents (see _add), and
-        # found by the strongest terms of the new one: similar texts share their key words.
-        seqs: set[int] = set()
+    def _open(self, vector: dict[str, float], probe: list[str], doc: ClusterDoc) -> Cluster:
+        # What _add does to a new, empty cluster, without the merging: the document's vector
+        # (made for this call, see assign) becomes the centroid as it is.
+        seq = self.next_id_
+        self.next_id_ = seq + 1
+        when = doc.created_at or self.now_
+        if when is not None and when.tzinfo is not None and type(when.tzinfo) is not timezone:
+            self._plain_times = False
+        values = vector.values()
+        cluster = Cluster(
+            f"c{seq}",
+            seq,
+            1,
+            doc.topic or None,
+            set(doc.places),
+            when,
+            when,
+            vector,
+            math.sqrt(math.fsum(map(mul, values, values))),
+            set(probe),
+        )
         postings = self._postings
         for term in probe:
-            hit = postings.get(term)
-            if hit:
-                seqs |= hit
-        # Creation order makes ties deterministic.
-        return list(map(self.clusters_.__getitem__, sorted(seqs)))
+            postings[term].add(seq)
+        self.clusters_[seq] = cluster
+        return cluster
 
     def _add(self, cluster: Cluster, vector: Mapping[str, float], probe: list[str], doc: ClusterDoc) -> None:
         weights = cluster.weights
@@ -323,13 +392,9 @@ class OnlineClusterer:
         for term in probe:
             if term not in posted:
                 posted.add(term)
-                hit = postings.get(term)
-                if hit is None:
-                    postings[term] = {seq}
-                else:
-                    hit.add(seq)
+                postings[term].add(seq)
         if len(weights) > 2 * _CENTROID_TERMS:
-            kept = dict(sorted(weights.items(), key=lambda tw: (-tw[1], tw[0]))[:_CENTROID_TERMS])
+            kept = dict(sorted(weights.items(), key=_strongest_first)[:_CENTROID_TERMS])
             cluster.weights = weights = kept
             dropped = posted - kept.keys()
             posted -= dropped
@@ -343,6 +408,8 @@ class OnlineClusterer:
             cluster.places.update(doc.places)
         when = doc.created_at or self.now_
         if when is not None:
+            if when.tzinfo is not None and type(when.tzinfo) is not timezone:
+                self._plain_times = False
             if cluster.first_seen is None or when < cluster.first_seen:
                 cluster.first_seen = when
             if cluster.last_seen is None or when > cluster.last_seen:
@@ -350,7 +417,7 @@ class OnlineClusterer:
         self.clusters_.move_to_end(seq)
 
     def _unpost(self, terms: Iterable[str], seq: int) -> None:
-        # The postings only answer membership (_candidates sorts what it finds), so the order
+        # The postings only answer membership (assign ranks what it finds), so the order
         # terms are dropped in does not matter.
         postings = self._postings
         for term in terms:
@@ -493,7 +560,7 @@ class OnlineClusterer:
             c.posted = set(raw["posted"])
             self.clusters_[c.seq] = c
             for term in c.posted:
-                self._postings.setdefault(term, set()).add(c.seq)
+                self._postings[term].add(c.seq)
         return self
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import zlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -13,7 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms, term_code, term_codes
+from duluan.analysis.cluster import (
+    Cluster,
+    ClusterDoc,
+    OnlineClusterer,
+    document_terms,
+    term_code,
+    term_codes,
+)
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=TZ)
@@ -240,3 +247,83 @@ def test_resuming_anywhere_in_a_busy_stream_continues_exactly(rows, data):
     # then the ids and the final state are those of the uninterrupted run
     assert got == expected
     assert json.dumps(resumed.state(), sort_keys=True) == json.dumps(whole.state(), sort_keys=True)
+
+
+def test_of_equally_similar_clusters_the_oldest_is_joined():
+    # given the same text opening three clusters, kept apart by their places
+    clusterer = OnlineClusterer(similarity_threshold=0.3)
+    for i, place in enumerate(["HN-C", "HN-B", "HN-A", "HN-D"]):
+        assert clusterer.assign(doc(f"d{i}", FLOOD[0], "hạ tầng", {place}, T0)) == f"c{i + 1}"
+    # when the text comes again with no place (compatible with all, equally similar to all)
+    got = clusterer.assign(doc("x", FLOOD[0], "hạ tầng", (), T0))
+    # then it joins the cluster opened first
+    assert got == "c1"
+
+
+@pytest.mark.parametrize(
+    "tz",
+    [None, UTC, timezone(timedelta(hours=7)), TZ],
+    ids=["naive", "utc", "fixed", "zoneinfo"],
+)
+def test_the_window_is_exact_to_the_microsecond_in_either_direction(tz):
+    # given a cluster last updated at noon, with a one-day window
+    noon = datetime(2026, 3, 10, 12, 0, tzinfo=tz)
+    window = timedelta(days=1)
+    for offset, joins in [
+        (window, True),
+        (window + timedelta(microseconds=1), False),
+        (-window, True),
+        (-window - timedelta(microseconds=1), False),
+    ]:
+        clusterer = OnlineClusterer(similarity_threshold=0.3, window=window)
+        first = clusterer.assign(doc("a", FLOOD[0], "hạ tầng", {"BN-VN"}, noon))
+        # when the same text comes exactly one window later or earlier, or a microsecond more
+        got = clusterer.assign(doc("b", FLOOD[1], "hạ tầng", {"BN-VN"}, noon + offset))
+        # then it joins within the window (its ends included) and not beyond
+        assert (got == first) is joins, offset
+
+
+@given(STREAMS)
+@settings(max_examples=40, deadline=None)
+def test_the_same_instants_cluster_alike_in_any_time_zone_form(rows):
+    # given one stream with naive times, fixed-offset times, zone times and offsets mixed
+    def run(to_time):
+        clusterer = OnlineClusterer(
+            similarity_threshold=0.1, max_active=3, window=timedelta(hours=20), buckets=256
+        )
+        return [
+            clusterer.assign(doc(f"d{i}", " ".join(w), topic, places, to_time(i, hours)))
+            for i, (w, topic, places, hours) in enumerate(rows)
+        ]
+
+    base = datetime(2026, 3, 1, 8, 0)
+    naive = run(lambda i, h: base + timedelta(hours=h))
+    # when the same instants are given as aware times of one or several forms
+    fixed = run(lambda i, h: (base + timedelta(hours=h)).replace(tzinfo=timezone(timedelta(hours=7))))
+    zoned = run(lambda i, h: (base + timedelta(hours=h)).replace(tzinfo=TZ))
+    mixed = run(
+        lambda i, h: (
+            (base + timedelta(hours=h))
+            .replace(tzinfo=TZ)
+            .astimezone([TZ, UTC, timezone(timedelta(hours=-5))][i % 3])
+        )
+    )
+    # then the clusters are the same
+    assert naive == fixed == zoned == mixed
+
+
+@given(
+    st.dictionaries(
+        st.text(alphabet="abcd", max_size=3),
+        st.sampled_from([0.5, 0.25, 0.125, 1.0, 0.1, 0.3, 0.7]),
+        max_size=40,
+    ),
+    st.integers(-3, 45),
+)
+def test_summary_terms_are_the_strongest_with_ties_alphabetical(weights, k):
+    # given a centroid with many equal weights (ties at the k-th term)
+    cluster = Cluster("c1", 1, weights=dict(weights))
+    # when its k strongest terms are asked for
+    # then they are those of the full (weight, term) order
+    expected = [t for t, _ in sorted(weights.items(), key=lambda tw: (-tw[1], tw[0]))[:k]]
+    assert cluster.summary_terms(k) == expected
