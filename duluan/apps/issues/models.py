@@ -15,8 +15,8 @@ class HotnessLevel(models.TextChoices):
 class Issue(models.Model):
     title = models.CharField(_("tên vấn đề"), max_length=300)
     title_confirmed = models.BooleanField(_("tên do cán bộ đặt"), default=False)
-    cluster_key = models.CharField(max_length=64, blank=True, db_index=True)
-    topic = models.CharField(_("chủ đề"), max_length=40, blank=True, db_index=True)
+    cluster_key = models.CharField(max_length=64, blank=True)
+    topic = models.CharField(_("chủ đề"), max_length=40, blank=True)
     first_seen = models.DateTimeField(_("xuất hiện lần đầu"), null=True, blank=True, db_index=True)
     last_seen = models.DateTimeField(_("xuất hiện gần nhất"), null=True, blank=True, db_index=True)
     signal_count = models.PositiveIntegerField(_("số tín hiệu"), default=0)
@@ -24,9 +24,9 @@ class Issue(models.Model):
     intensity = models.FloatField(_("mức độ bức xúc"), default=0.0)
     source_count = models.PositiveIntegerField(_("số nguồn"), default=0)
     place_count = models.PositiveIntegerField(_("số địa bàn"), default=0)
-    hotness = models.FloatField(_("độ nóng"), default=0.0, db_index=True)
+    hotness = models.FloatField(_("độ nóng"), default=0.0)
     hotness_level = models.CharField(
-        _("mức"), max_length=10, choices=HotnessLevel.choices, default=HotnessLevel.NORMAL, db_index=True
+        _("mức"), max_length=10, choices=HotnessLevel.choices, default=HotnessLevel.NORMAL
     )
     hotness_components = models.JSONField(default=list, blank=True)
     forecast = models.JSONField(_("dự báo 7 ngày"), default=dict, blank=True)
@@ -49,9 +49,13 @@ class Issue(models.Model):
 
     class Meta:
         ordering = ["-hotness", "-last_seen"]
+        # As for signals (an import writes an issue for most news signals): plain indexes only,
+        # none a composite already starts with (rank: hotness; topic_rank: topic).
         indexes = [
             models.Index(fields=["-hotness", "-last_seen"], name="issues_issue_rank"),
             models.Index(fields=["topic", "-hotness"], name="issues_issue_topic_rank"),
+            models.Index(fields=["cluster_key"], name="issues_issue_cluster_key"),
+            models.Index(fields=["hotness_level"], name="issues_issue_hotness_level"),
         ]
         verbose_name = _("vấn đề")
         verbose_name_plural = _("vấn đề")
@@ -63,7 +67,8 @@ class Issue(models.Model):
 class IssueDay(models.Model):
     """Daily aggregate of an issue's signals (the series hotness, bursts and forecasts read)."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="days")
+    # The unique (issue, day) constraint's index serves the foreign key.
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="days", db_index=False)
     day = models.DateField()
     count = models.PositiveIntegerField(default=0)
     negative = models.PositiveIntegerField(default=0)
