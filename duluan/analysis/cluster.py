@@ -24,7 +24,7 @@ import itertools
 import math
 import zlib
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from operator import mul
@@ -35,6 +35,8 @@ import numpy as np
 __all__ = ["Cluster", "ClusterDoc", "OnlineClusterer", "document_terms", "term_code", "term_codes"]
 
 STATE_VERSION = 1
+# The compact format of :meth:`OnlineClusterer.state` (``compact=True``); both are read.
+COMPACT_STATE_VERSION = 2
 # Terms kept per centroid: enough to describe an issue, small enough to bound memory.
 _CENTROID_TERMS = 48
 # Terms of a document used to look up candidate clusters and to update the centroid.
@@ -484,18 +486,25 @@ class OnlineClusterer:
             "centroid": c.centroid(),
         }
 
-    def state(self) -> dict[str, Any]:
-        """Return the whole state as JSON-able data (see :meth:`from_state`)."""
+    def state(self, compact: bool = False) -> dict[str, Any]:
+        """Return the whole state as JSON-able data (see :meth:`from_state`).
+
+        Args:
+            compact: Write format 2 instead of 1: the clusters' fields as columns, their weights
+                as one base64 string of little-endian doubles (not ~250,000 pairs of a term and
+                a float), the frequency table compressed faster. The same state, several times
+                cheaper to make, encode as JSON, parse and load; :meth:`from_state` reads both,
+                a clusterer older than format 2 refuses it.
+
+        Returns:
+            ``{"version", "params", "n_docs", "next_id", "now", "df", "clusters"}``.
+        """
+        if compact:
+            return self._compact_state()
         df_bytes = zlib.compress(self.df_.astype("<i4").tobytes(), 6)
         return {
             "version": STATE_VERSION,
-            "params": {
-                "similarity_threshold": self.similarity_threshold,
-                "window_seconds": self.window.total_seconds(),
-                "max_active": self.max_active,
-                "buckets": self.buckets,
-                "require_same_topic": self.require_same_topic,
-            },
+            "params": self._params(),
             "n_docs": self.n_docs_,
             "next_id": self.next_id_,
             "now": self.now_.isoformat() if self.now_ else None,
@@ -515,9 +524,47 @@ class OnlineClusterer:
             ],
         }
 
+    def _params(self) -> dict[str, Any]:
+        return {
+            "similarity_threshold": self.similarity_threshold,
+            "window_seconds": self.window.total_seconds(),
+            "max_active": self.max_active,
+            "buckets": self.buckets,
+            "require_same_topic": self.require_same_topic,
+        }
+
+    def _compact_state(self) -> dict[str, Any]:
+        clusters = list(self.clusters_.values())
+        chain = itertools.chain.from_iterable
+        n_weights = [len(c.weights) for c in clusters]
+        weights = np.fromiter(chain(c.weights.values() for c in clusters), "<f8", sum(n_weights))
+        # Level 1: a few times faster than 6 for a table about a fifth larger (~250 KB).
+        df_bytes = zlib.compress(self.df_.astype("<i4").tobytes(), 1)
+        return {
+            "version": COMPACT_STATE_VERSION,
+            "params": self._params(),
+            "n_docs": self.n_docs_,
+            "next_id": self.next_id_,
+            "now": self.now_.isoformat() if self.now_ else None,
+            "df": base64.b64encode(df_bytes).decode("ascii"),
+            "clusters": {
+                "id": [c.id for c in clusters],
+                "size": [c.size for c in clusters],
+                "topic": [c.topic for c in clusters],
+                "places": [sorted(c.places) for c in clusters],
+                "first_seen": [c.first_seen.isoformat() if c.first_seen else None for c in clusters],
+                "last_seen": [c.last_seen.isoformat() if c.last_seen else None for c in clusters],
+                # Cluster by cluster, each centroid's terms in order, then their weights.
+                "n_weights": n_weights,
+                "terms": list(chain(c.weights for c in clusters)),
+                "weights": base64.b64encode(weights.tobytes()).decode("ascii"),
+                "posted": [sorted(c.posted) for c in clusters],
+            },
+        }
+
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> OnlineClusterer:
-        """Rebuild a clusterer from :meth:`state` output.
+        """Rebuild a clusterer from :meth:`state` output (format 1 or 2).
 
         Args:
             state: The data :meth:`state` returned (possibly through JSON).
@@ -528,8 +575,9 @@ class OnlineClusterer:
         Raises:
             ValueError: When the state is of another version or malformed.
         """
-        if state.get("version") != STATE_VERSION:
-            raise ValueError(f"unsupported clusterer state version: {state.get('version')!r}")
+        version = state.get("version")
+        if version not in (STATE_VERSION, COMPACT_STATE_VERSION):
+            raise ValueError(f"unsupported clusterer state version: {version!r}")
         p = state["params"]
         self = cls(
             similarity_threshold=p["similarity_threshold"],
@@ -545,23 +593,62 @@ class OnlineClusterer:
         self.n_docs_ = int(state["n_docs"])
         self.next_id_ = int(state["next_id"])
         self.now_ = _parse_time(state["now"])
-        for raw in state["clusters"]:
-            c = Cluster(
-                id=raw["id"],
-                seq=int(raw["id"].removeprefix("c")),
-                size=raw["size"],
-                topic=raw["topic"],
-                places=set(raw["places"]),
-                first_seen=_parse_time(raw["first_seen"]),
-                last_seen=_parse_time(raw["last_seen"]),
-                weights={t: float(w) for t, w in raw["weights"]},
+        if version == STATE_VERSION:
+            rows = (
+                (
+                    raw["id"],
+                    raw["size"],
+                    raw["topic"],
+                    raw["places"],
+                    raw["first_seen"],
+                    raw["last_seen"],
+                    {t: float(w) for t, w in raw["weights"]},
+                    raw["posted"],
+                )
+                for raw in state["clusters"]
             )
-            c.norm = math.sqrt(math.fsum([w * w for w in c.weights.values()]))
-            c.posted = set(raw["posted"])
-            self.clusters_[c.seq] = c
+        else:
+            rows = _compact_rows(state["clusters"])
+        clusters, postings = self.clusters_, self._postings
+        for cid, size, topic, places, first_seen, last_seen, weights, posted in rows:
+            values = weights.values()
+            c = Cluster(
+                id=cid,
+                seq=int(cid.removeprefix("c")),
+                size=size,
+                topic=topic,
+                places=set(places),
+                first_seen=_parse_time(first_seen),
+                last_seen=_parse_time(last_seen),
+                weights=weights,
+                norm=math.sqrt(math.fsum(map(mul, values, values))),
+                posted=set(posted),
+            )
+            clusters[c.seq] = c
             for term in c.posted:
-                self._postings[term].add(c.seq)
+                postings[term].add(c.seq)
         return self
+
+
+def _compact_rows(columns: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
+    """The clusters of a format-2 state, as the fields of each in turn (see ``state``)."""
+    n_weights = columns["n_weights"]
+    terms = columns["terms"]
+    weights = np.frombuffer(base64.b64decode(columns["weights"]), dtype="<f8").tolist()
+    ids = columns["id"]
+    fields = [columns[k] for k in ("size", "topic", "places", "first_seen", "last_seen", "posted")]
+    if (
+        sum(n_weights) != len(terms)
+        or len(terms) != len(weights)
+        or any(len(f) != len(ids) for f in (n_weights, *fields))
+    ):
+        raise ValueError("clusterer state has columns of different lengths")
+    ends = itertools.accumulate(n_weights)
+    starts = itertools.chain((0,), itertools.accumulate(n_weights))
+    for cid, size, topic, places, first_seen, last_seen, posted, a, b in zip(
+        ids, *fields, starts, ends, strict=False
+    ):
+        yield cid, size, topic, places, first_seen, last_seen, dict(zip(terms[a:b], weights[a:b])), posted
 
 
 def _parse_time(value: str | None) -> datetime | None:

@@ -327,3 +327,42 @@ def test_summary_terms_are_the_strongest_with_ties_alphabetical(weights, k):
     # then they are those of the full (weight, term) order
     expected = [t for t, _ in sorted(weights.items(), key=lambda tw: (-tw[1], tw[0]))[:k]]
     assert cluster.summary_terms(k) == expected
+
+
+@given(STREAMS, st.data())
+@settings(max_examples=60, deadline=None)
+def test_the_compact_state_holds_the_same_state_and_resumes_exactly(rows, data):
+    # given a busy stream clustered in full, and its first part clustered alone
+    docs = [
+        doc(f"d{i}", " ".join(words), topic, places, T0 + timedelta(hours=hours))
+        for i, (words, topic, places, hours) in enumerate(rows)
+    ]
+    params = dict(similarity_threshold=0.1, max_active=3, window=timedelta(days=1), buckets=256)
+    whole = OnlineClusterer(**params)
+    expected = [whole.assign(d) for d in docs]
+    cut = data.draw(st.integers(1, len(docs) - 1))
+    first = OnlineClusterer(**params)
+    got = [first.assign(d) for d in docs[:cut]]
+    # when it is saved in the compact format through JSON and loaded
+    compact = json.loads(json.dumps(first.state(compact=True)))
+    resumed = OnlineClusterer.from_state(compact)
+    # then it holds the same state as the full format, and continues exactly
+    assert compact["version"] == 2
+    assert json.dumps(resumed.state()) == json.dumps(first.state())
+    assert [c.summary_terms(4) for c in resumed.active()] == [c.summary_terms(4) for c in first.active()]
+    got += [resumed.assign(d) for d in docs[cut:]]
+    assert got == expected
+    assert json.dumps(resumed.state(compact=True)) == json.dumps(whole.state(compact=True))
+
+
+def test_a_compact_state_with_columns_of_different_lengths_is_refused():
+    # given a compact state whose weights do not match its terms
+    clusterer = OnlineClusterer(similarity_threshold=0.3)
+    for d in stream():
+        clusterer.assign(d)
+    state = json.loads(json.dumps(clusterer.state(compact=True)))
+    state["clusters"]["terms"].pop()
+    # when it is loaded
+    # then a clear error is raised
+    with pytest.raises(ValueError, match="columns"):
+        OnlineClusterer.from_state(state)
