@@ -57,11 +57,15 @@ def test_times_with_the_same_offset_share_one_zone_object():
     assert pickle.loads(pickle.dumps(times)) == times  # noqa: S301 (our own bytes)
 
 
-def test_jsonl_writer_writes_what_json_dumps_writes(tmp_path):
-    # given output rows with Vietnamese text, floats, nulls and a datetime
+def test_jsonl_writer_writes_compact_json_lines(tmp_path):
+    # given output rows with Vietnamese text, floats, nulls, a datetime and a numpy float (which
+    # orjson refuses: that row goes through json)
+    import numpy as np
+
     records = [
         {"id": "a", "topic": {"label": "flood", "score": 0.1 + 0.2, "terms": ["ngập", "úng"]}, "x": None},
-        {"id": "b", "when": datetime(2026, 3, 1, 8, tzinfo=LOCAL_TZ), "places": []},
+        {"id": "b", "when": datetime(2026, 3, 1, 8, 30, 5, 120, tzinfo=LOCAL_TZ), "places": []},
+        {"id": "c", "score": np.float64(0.25)},
     ]
     path = tmp_path / "out.jsonl"
     # when written
@@ -69,6 +73,10 @@ def test_jsonl_writer_writes_what_json_dumps_writes(tmp_path):
     writer.write(records)
     writer.write([])
     writer.close()
-    # then the file holds the lines json.dumps gives
-    expected = [json.dumps(r, ensure_ascii=False, default=lambda v: v.isoformat()) + "\n" for r in records]
+    # then the file holds the lines compact json.dumps gives, UTF-8, datetimes in ISO 8601
+    expected = [
+        json.dumps(r, ensure_ascii=False, default=lambda v: v.isoformat(), separators=(",", ":")) + "\n"
+        for r in records
+    ]
     assert path.read_text(encoding="utf-8") == "".join(expected)
+    assert '"when":"2026-03-01T08:30:05.000120+07:00"' in path.read_text(encoding="utf-8")
