@@ -458,7 +458,11 @@ class ClusteringSession:
         if not self.changed:
             return
         now = timezone.now()
-        ClustererState.objects.filter(pk=self.row.pk).update(state=self.clusterer.state(), updated_at=now)
+        # The compact format (2): with 10,000 open clusters a save costs 179 ms instead of 500 and
+        # a load 270 ms instead of 395 (measured with the engine's change, 0ebf80c); an import that
+        # another writer waits for saves after every batch of 2,000.
+        state = self.clusterer.state(compact=True)
+        ClustererState.objects.filter(pk=self.row.pk).update(state=state, updated_at=now)
         self.version = now
         if self.resumable:
             # Kept by this session only: another writer in this process must not change the

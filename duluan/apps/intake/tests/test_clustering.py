@@ -52,6 +52,19 @@ def test_the_same_input_order_gives_the_same_issues_whether_in_one_batch_or_resu
     assert sorted(Issue.objects.values_list("signal_count", flat=True)) == counts
 
 
+def test_the_saved_state_is_compact_and_read_back_from_the_database():
+    from duluan.apps.issues import clustering
+
+    # when the stream comes one signal at a time, the process's clusterer forgotten each time
+    for item in items():
+        clustering._CACHE.clear()
+        services.signals_ingest_batch(items=[item])
+    # then every batch read the state the previous one saved, in the compact format
+    state = ClustererState.objects.get(scope="default").state
+    assert state["version"] == 2 and state["n_docs"] == len(TEXTS)
+    assert partition() == [[0, 1, 4], [2, 3]]
+
+
 def test_issue_aggregates_count_days_sources_and_places():
     services.signals_ingest_batch(items=items())
     flood = Issue.objects.get(signals__text=TEXTS[0])
