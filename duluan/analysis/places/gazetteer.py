@@ -96,6 +96,11 @@ class _Place:
 
 
 Key = tuple[str, str]  # (scheme, code)
+_NO_KEYS: frozenset[Key] = frozenset()
+# Every match of TYPE_BEFORE_RE ends with one of these (then spaces).
+_TYPE_ENDINGS = tuple(TYPE_WORDS)
+# The levels each type word allows.
+_TYPE_LEVELS = {types: frozenset(level for level, _ in types) for types in TYPE_WORDS.values()}
 
 
 @dataclass(slots=True)
@@ -164,10 +169,15 @@ class Gazetteer:
         self._plain_name = {key: all(sp.isascii() for sp in self._spellings[key]) for key in names}
         self._unit_spellings = {k: spellings.get(f"{k[0]}:{k[1]}", frozenset()) for k in places}
         self._spelling_cache: dict[str, str] = {}
+        self._spelt_keys: dict[tuple[str, str], tuple[Key, ...]] = {}
         # Per name and per unit, what each hit used to work out again (a tenth of the step's cost).
         self._name_keys = {key: tuple(k for k, _ in entries) for key, entries in names.items()}
         self._embedded = {key: all(embedded for _, embedded in entries) for key, entries in names.items()}
         self._rank = {k: _LEVEL_RANK[p.level] for k, p in places.items()}
+        self._same_scheme_ancestors = {
+            k: frozenset(a for a in chain if a[0] == k[0]) for k, chain in ancestors.items()
+        }
+        self._name_rank = {key: min(self._rank[k] for k in keys) for key, keys in self._name_keys.items()}
         self._twins = {
             k: frozenset({k, *((scheme, code) for scheme, code, _ in equivalents.get(k, ()))}) for k in places
         }
@@ -377,10 +387,16 @@ class Gazetteer:
         else:
             typed = typed_words(folded, typed_starts) if typed_starts else ()
         raw += [(m.start(1), m.end(1), m.group(1)) for m in typed if m.group(1) in self._single]
+        spellings = self._spellings
         for start, end, key in raw:
             if (start > 0 and folded[start - 1].isalnum()) or (end < length and folded[end].isalnum()):
                 continue
-            hit = self._plausible_hit(_Hit(start, end, key), nfc, folded, lower, cased)
+            # An accented surface must carry the name's own accents ("Hà Nam" is not "hạ nam"): a third
+            # of the raw hits ("chủ", "chú" for "Chũ") fail here, before a hit is built for them.
+            surface = nfc[start:end]
+            if not surface.isascii() and self._spelling(surface) not in spellings.get(key, ()):
+                continue
+            hit = self._plausible_hit(_Hit(start, end, key), surface, nfc, folded, lower, cased)
             if hit is not None:
                 plausible.append(hit)
         if not plausible:
@@ -422,18 +438,21 @@ class Gazetteer:
         mine = {key for key, _ in self._names[hit.key]}
         return any(mine & self._ancestors.get(key, frozenset()) for key in previous.candidates)
 
-    def _plausible_hit(self, hit: _Hit, nfc: str, folded: str, lower: str, cased: bool) -> _Hit | None:
-        """Fill in what the words around a raw hit say; ``None`` when it cannot be a unit's name."""
-        surface = nfc[hit.start : hit.end]
-        if not self._surface_agrees(surface, hit.key):
-            return None
+    def _plausible_hit(
+        self, hit: _Hit, surface: str, nfc: str, folded: str, lower: str, cased: bool
+    ) -> _Hit | None:
+        """Fill in what the words around a raw hit say; ``None`` when it cannot be a unit's name.
+
+        ``surface`` is ``nfc[hit.start:hit.end]``, already known to agree with the name's accents.
+        """
         hit.accent_free = surface.isascii() and not self._plain_name[hit.key]
         hit.embedded_type = self._embedded[hit.key]
         hit.old = bool(OLD_AFTER_RE.match(folded, hit.end))
         if hit.embedded_type:
             return hit
         window = folded[max(0, hit.start - 12) : hit.start]
-        type_match = TYPE_BEFORE_RE.search(window)
+        # TYPE_BEFORE_RE can only match a window that ends (spaces aside) with a type word.
+        type_match = TYPE_BEFORE_RE.search(window) if window.rstrip().endswith(_TYPE_ENDINGS) else None
         if type_match:
             word = type_match.group(1)
             prefix_surface = lower[hit.start - len(window) + type_match.start(1) : hit.start].strip()
@@ -463,12 +482,6 @@ class Gazetteer:
         hit.locative = bool(LOCATIVE_BEFORE[plain].search(context, max(0, hit.start - 12), hit.start))
         return hit
 
-    def _surface_agrees(self, surface: str, key: str) -> bool:
-        """An accented surface must carry the name's own accents ("Hà Nam" is not "hạ nam")."""
-        if surface.isascii():
-            return True
-        return self._spelling(surface) in self._spellings.get(key, ())
-
     def _spelling(self, surface: str) -> str:
         """``canonical_tones(surface.lower())``, memoised (bounded)."""
         spelling = self._spelling_cache.get(surface)
@@ -479,16 +492,25 @@ class Gazetteer:
         return spelling
 
     def _candidates(self, hit: _Hit, name_keys: tuple[Key, ...], surface: str) -> list[Key]:
-        keys = list(name_keys)
-        if not surface.isascii():
+        if surface.isascii():
+            keys = list(name_keys)
+        else:
             # "Tân Thành" is not "Tân Thanh": with diacritics written, they must be the unit's own.
+            # Which units keep a name's spelling recurs: it is memoised per (name, spelling).
             spelling = self._spelling(surface)
-            unit_spellings = self._unit_spellings
-            keys = [k for k in keys if spelling in unit_spellings.get(k, ())]
+            kept = self._spelt_keys.get((hit.key, spelling))
+            if kept is None:
+                if len(self._spelt_keys) >= _SPELLING_CACHE_LIMIT:
+                    self._spelt_keys.clear()
+                unit_spellings = self._unit_spellings
+                kept = self._spelt_keys[(hit.key, spelling)] = tuple(
+                    k for k in name_keys if spelling in unit_spellings.get(k, ())
+                )
+            keys = list(kept)
         if hit.types is not None:
             # The type word fixes the level; the exact type only scores, because units change type
             # (a "xã" of 2007 may be a "phường" in the data, a "thị xã" a "thành phố").
-            levels = {level for level, _ in hit.types}
+            levels = _TYPE_LEVELS.get(hit.types) or {level for level, _ in hit.types}
             typed = [k for k in keys if self._places[k].level in levels]
             if typed:
                 return typed
@@ -517,10 +539,20 @@ class Gazetteer:
 
     def _resolve(self, hits: list[_Hit], era: str | None) -> list[tuple[_Hit, tuple[Key, float, list[Key]]]]:
         # Top-down: provinces before districts before communes, so a commune can lean on its district.
-        order = sorted(
-            range(len(hits)),
-            key=lambda i: min(map(self._rank.__getitem__, hits[i].candidates)),
-        )
+        rank = self._rank
+        name_rank = self._name_rank
+        name_keys = self._name_keys
+
+        def top_rank(i: int) -> int:
+            candidates = hits[i].candidates
+            # Candidates are a subsequence of the name's units: all of them when none was filtered out.
+            if len(candidates) == len(name_keys[hits[i].key]):
+                return name_rank[hits[i].key]
+            return min(map(rank.__getitem__, candidates))
+
+        order = sorted(range(len(hits)), key=top_rank)
+        places = self._places
+        ancestors_of = self._ancestors
         chosen: dict[int, Key] = {}
         results: dict[int, tuple[Key, float, list[Key]]] = {}
         for i in order:
@@ -544,10 +576,19 @@ class Gazetteer:
                 else:
                     nearby_open.update(other.candidates)
             scored: list[tuple[float, Key]] = []
+            # A bare commune needs a supporting ancestor (nearby, resolved) and a locative word: when
+            # either is missing for all, skip its communes before looking at their ancestors.
+            drop_communes = (
+                bare
+                and self.bare_communes != "always"
+                and (not nearby_resolved or not hit.locative or self.bare_communes == "never")
+            )
             for key in hit.candidates:
-                p = self._places[key]
-                ancestors = self._ancestors.get(key, frozenset())
-                supporting = ancestors & nearby_resolved.keys()
+                p = places[key]
+                if drop_communes and p.level == COMMUNE:
+                    continue
+                ancestors = ancestors_of.get(key, _NO_KEYS)
+                supporting = ancestors & nearby_resolved.keys() if nearby_resolved else _NO_KEYS
                 if bare and p.level == COMMUNE and self.bare_communes != "always":
                     if not supporting or not hit.locative or self.bare_communes == "never":
                         continue
@@ -556,11 +597,15 @@ class Gazetteer:
                 # A named district supports more than a named province ("phường 12, quận Gò Vấp, TP.HCM"),
                 # and a closer naming more than a farther one.
                 score = sum(
-                    (2.0 if self._places[a].level == PROVINCE else 3.0) + nearby_resolved[a]
-                    for a in supporting
+                    (2.0 if places[a].level == PROVINCE else 3.0) + nearby_resolved[a] for a in supporting
                 )
-                score += sum(0.75 for a in (ancestors & anywhere) - supporting)
-                if not supporting and any(a[0] == p.scheme for a in ancestors & nearby_open):
+                if anywhere:
+                    score += sum(0.75 for a in (ancestors & anywhere) - supporting)
+                if (
+                    not supporting
+                    and nearby_open
+                    and not self._same_scheme_ancestors.get(key, _NO_KEYS).isdisjoint(nearby_open)
+                ):
                     score += 0.5
                 if hit.types is not None and (p.level, p.unit_type) in hit.types:
                     score += 1.0

@@ -6,7 +6,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis.normalise import fold
-from duluan.analysis.places.context import TYPED_WORD_RE, TYPED_WORD_STARTS, typed_words
+from duluan.analysis.places.context import (
+    TYPE_BEFORE_RE,
+    TYPE_WORDS,
+    TYPED_WORD_RE,
+    TYPED_WORD_STARTS,
+    typed_words,
+)
+from duluan.analysis.places.gazetteer import _TYPE_ENDINGS
 
 # Folded text dense in type words, glued forms, odd spacing and punctuation.
 FOLDED_TEXT = st.lists(
@@ -52,3 +59,26 @@ def test_real_sentence_typed_names():
     groups = [m.group(1) for m in typed_words(folded, all_starts(folded))]
     # then each typed name is found
     assert groups == ["ho", "ba", "vinh", "bac"]
+
+
+# Windows before a name, as the gazetteer slices them (12 folded characters).
+WINDOW = st.lists(
+    st.sampled_from([*TYPE_WORDS, "ho", "thi", "a", " ", "  ", "\n", ".", ",", "1", "_"])
+    | st.text(max_size=2),
+    max_size=6,
+).map(lambda parts: "".join(parts)[-12:])
+
+
+@given(WINDOW)
+@settings(max_examples=500)
+@example("xa thi tran ")
+@example("tp.")
+@example("tp. \n")
+def test_type_word_before_a_name_ends_the_window_spaces_aside(window):
+    # given the window before a name
+    # when the type-word pattern finds a type word in it
+    match = TYPE_BEFORE_RE.search(window)
+    # then the window, spaces aside, ends with a listed type word (the gazetteer searches only then)
+    if match is not None:
+        assert window.rstrip().endswith(_TYPE_ENDINGS)
+        assert match.group(1) in TYPE_WORDS
