@@ -227,10 +227,12 @@ STREAMS = st.lists(
 )
 
 
-@given(STREAMS, st.data())
-@settings(max_examples=60, deadline=None)
-def test_resuming_anywhere_in_a_busy_stream_continues_exactly(rows, data):
-    # given a stream that joins, prunes, expires and evicts clusters (few open, short window)
+def _busy_stream_cut(rows, data):
+    """A stream that joins, prunes, expires and evicts clusters (few open, short window):
+    clustered whole, and its first part (cut anywhere) clustered alone.
+
+    Returns ``(docs, whole, its ids, first, its ids, cut)``.
+    """
     docs = [
         doc(f"d{i}", " ".join(words), topic, places, T0 + timedelta(hours=hours))
         for i, (words, topic, places, hours) in enumerate(rows)
@@ -238,10 +240,18 @@ def test_resuming_anywhere_in_a_busy_stream_continues_exactly(rows, data):
     params = dict(similarity_threshold=0.1, max_active=3, window=timedelta(days=1), buckets=256)
     whole = OnlineClusterer(**params)
     expected = [whole.assign(d) for d in docs]
-    # when it is saved through JSON at any point and resumed
     cut = data.draw(st.integers(1, len(docs) - 1))
     first = OnlineClusterer(**params)
     got = [first.assign(d) for d in docs[:cut]]
+    return docs, whole, expected, first, got, cut
+
+
+@given(STREAMS, st.data())
+@settings(max_examples=60, deadline=None)
+def test_resuming_anywhere_in_a_busy_stream_continues_exactly(rows, data):
+    # given a busy stream, and its first part clustered alone
+    docs, whole, expected, first, got, cut = _busy_stream_cut(rows, data)
+    # when it is saved through JSON at any point and resumed
     resumed = OnlineClusterer.from_state(json.loads(json.dumps(first.state())))
     got += [resumed.assign(d) for d in docs[cut:]]
     # then the ids and the final state are those of the uninterrupted run
@@ -333,16 +343,7 @@ def test_summary_terms_are_the_strongest_with_ties_alphabetical(weights, k):
 @settings(max_examples=60, deadline=None)
 def test_the_compact_state_holds_the_same_state_and_resumes_exactly(rows, data):
     # given a busy stream clustered in full, and its first part clustered alone
-    docs = [
-        doc(f"d{i}", " ".join(words), topic, places, T0 + timedelta(hours=hours))
-        for i, (words, topic, places, hours) in enumerate(rows)
-    ]
-    params = dict(similarity_threshold=0.1, max_active=3, window=timedelta(days=1), buckets=256)
-    whole = OnlineClusterer(**params)
-    expected = [whole.assign(d) for d in docs]
-    cut = data.draw(st.integers(1, len(docs) - 1))
-    first = OnlineClusterer(**params)
-    got = [first.assign(d) for d in docs[:cut]]
+    docs, whole, expected, first, got, cut = _busy_stream_cut(rows, data)
     # when it is saved in the compact format through JSON and loaded
     compact = json.loads(json.dumps(first.state(compact=True)))
     resumed = OnlineClusterer.from_state(compact)
