@@ -16,11 +16,9 @@ instead of stopping the run.
 from __future__ import annotations
 
 import inspect
-import itertools
 import os
 import re
 import threading
-from collections import _count_elements  # type: ignore[attr-defined]  # Counter's C counting loop
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,7 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, term_codes
+from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, terms_many
 from duluan.analysis.dedupe import ContentHashIndex, MinHasher, NearDuplicateIndex, content_hash
 
 __all__ = [
@@ -50,7 +48,6 @@ __all__ = [
     "default_pipeline",
     "ordered_pipeline",
     "per_row_pipeline",
-    "terms_many",
     "token_batch",
     "tokenise",
 ]
@@ -288,42 +285,6 @@ class DedupeFeaturesStep:
             doc.terms = doc_terms
             doc.term_codes = doc_codes
         return batch
-
-
-def terms_many(token_lists: Sequence[list[str]]) -> tuple[list[dict[str, int]], list[np.ndarray]]:
-    """:func:`~duluan.analysis.cluster.document_terms` and its :func:`~duluan.analysis.cluster.term_codes`
-    of many texts: the same dictionaries (same order) and codes, computed batch by batch.
-
-    The bigrams of the whole batch are joined in one comprehension and counted by the C helper
-    behind :class:`collections.Counter` into plain dictionaries, and the codes of all the terms
-    come from one call: 21.6 against 27.4 µs of CPU a news lead for the per-text functions
-    (``bench_steps.py`` leads, 2026-11-30). Making each bigram string is most of what is left.
-
-    Args:
-        token_lists: The syllables of each text.
-
-    Returns:
-        ``(terms, codes)``, one entry per text.
-    """
-    flat = list(itertools.chain.from_iterable(token_lists))
-    # Pairs across two texts are made too (one a text) and never counted.
-    bigrams = [f"{a} {b}" for a, b in zip(flat, itertools.islice(flat, 1, None))]
-    terms: list[dict[str, int]] = []
-    keys: list[str] = []
-    start = 0
-    for tokens in token_lists:
-        n = len(tokens)
-        if n < 2:
-            counts = {t: 1 for t in tokens}
-        else:
-            counts = {}
-            _count_elements(counts, bigrams[start : start + n - 1])
-        start += n
-        terms.append(counts)
-        keys.extend(counts)
-    codes = term_codes(keys)
-    bounds = np.cumsum([0] + [len(t) for t in terms]).tolist()
-    return terms, [codes[lo:hi] for lo, hi in itertools.pairwise(bounds)]
 
 
 class PlacesStep:

@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis.cluster import document_terms, term_codes
+from duluan.analysis.cluster import document_terms, term_codes, terms_many
 from duluan.analysis.pipeline import (
     ClusterStep,
     Document,
@@ -23,7 +23,6 @@ from duluan.analysis.pipeline import (
     analyze_stream,
     basic_per_row_pipeline,
     ordered_pipeline,
-    terms_many,
 )
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
