@@ -53,7 +53,7 @@ def db_value(field: models.Field, value: Any, connection) -> Any:
     ``Jsonb`` parameter: the stored value is the same. ``None`` stays SQL ``NULL``, as in
     Django. Anything orjson does not take (an expression, an unusual type) goes Django's way.
     """
-    if type(field) is models.JSONField and field.encoder is None and connection.vendor == "postgresql":
+    if _orjson_writes(field, connection):
         if value is None:
             return None
         try:
@@ -61,6 +61,12 @@ def db_value(field: models.Field, value: Any, connection) -> Any:
         except TypeError:
             pass
     return field.get_db_prep_save(value, connection)
+
+
+def _orjson_writes(field: models.Field, connection) -> bool:
+    """Whether :func:`db_value` writes ``field``'s values with orjson (a plain JSONField on
+    PostgreSQL)."""
+    return type(field) is models.JSONField and field.encoder is None and connection.vendor == "postgresql"
 
 
 # Field classes whose value, when it already has one of these exact Python types, reaches COPY
@@ -106,12 +112,11 @@ def _row_maker(fields: Sequence[models.Field], connection) -> Callable[[models.M
     read = attrgetter(*names) if len(names) > 1 else (lambda obj, get=attrgetter(*names): (get(obj),))
     # auto_now and the like: the value is what pre_save returns (it also sets the attribute).
     stamped = [(i, f) for i, f in enumerate(fields) if type(f).pre_save is not models.Field.pre_save]
-    plain_json = connection.vendor == "postgresql"
     json_at: list[int] = []
     checked: list[tuple[int, tuple[type, ...], bool, Callable]] = []
     prepared: list[tuple[int, Callable]] = []
     for i, field in enumerate(fields):
-        if plain_json and type(field) is models.JSONField and field.encoder is None:
+        if _orjson_writes(field, connection):
             json_at.append(i)  # db_value's short way, inline
             continue
         exact = _pass_through(field)
