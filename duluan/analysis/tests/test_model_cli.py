@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from duluan.analysis.model_io import FORMAT_VERSION
 from duluan.cli import main
+from duluan.shared_data import shared_data_dir
 
 ROWS = [
     ("Đường ngập sâu sau mưa lớn, cống thoát nước bị tắc", "flood"),
@@ -128,3 +131,40 @@ def test_models_info_describes_a_model(model, capsys):
     out = capsys.readouterr().out
     # then kind, format and labels are shown
     assert "Loại: topic" in out and f"định dạng: {FORMAT_VERSION}" in out and "flood, health" in out
+
+
+needs_data = pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory):
+    """A topic model fitted on 2,000 TC201805 leads and 1,000 other leads to classify."""
+    from duluan.analysis.topic import TopicClassifier
+
+    with gzip.open(shared_data_dir() / "tc201805" / "train.jsonl.gz", "rt", encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in itertools.islice(handle, 0, 30000, 10)]
+    train, test = rows[:2000], rows[2000:3000]
+    folder = tmp_path_factory.mktemp("news")
+    model = TopicClassifier().fit([r["text"] for r in train], [r["label"] for r in train])
+    path = model.save(folder / "topic.model")
+    return path, model, test
+
+
+@needs_data
+def test_topic_predictions_do_not_depend_on_how_the_texts_are_batched(news, monkeypatch):
+    # given the news model and 1,000 leads, and the same model cutting its batches at <= 99 texts
+    import duluan.analysis.linear_text as linear_text
+
+    _, model, rows = news
+    texts = [r["text"] for r in rows]
+    labels, scores = model.predict_labels(texts)
+    monkeypatch.setattr(linear_text, "_KEY_LIMIT", 100 * model.featurizer_.n_features_)
+    # when they are classified in 11 even batches, and one call per 7 texts
+    small_labels, small_scores = model.predict_labels(texts)
+    calls = [model.predict_labels(texts[s : s + 7]) for s in range(0, len(texts), 7)]
+    # then labels and scores are the same to the last bit
+    bounds = model._batch_bounds(len(texts))
+    assert [e - s for s, e in bounds] == [91] * 10 + [90] and bounds[-1][1] == len(texts)
+    assert small_labels.tolist() == labels.tolist() and small_scores.tolist() == scores.tolist()
+    assert np.concatenate([c[0] for c in calls]).tolist() == labels.tolist()
+    assert np.concatenate([c[1] for c in calls]).tolist() == scores.tolist()
