@@ -3,21 +3,30 @@
 Usage::
 
     duluan classify --model MODEL INPUT -o OUTPUT [--text-field text] [--id-field id]
-                    [--explain] [--rejects FILE] [--batch-size N] [--no-progress]
+                    [--explain] [--rejects FILE] [--batch-size N] [--workers N] [--no-progress]
 
 INPUT and OUTPUT are JSONL (``.gz`` ok), CSV or Parquet. Each output row has ``id``, ``label``
 and ``score`` (calibrated probability); sentiment models add ``intensity``; ``--explain`` adds
 the ``terms`` behind the label. Bad rows go to the rejects file (default
 ``OUTPUT.rejects.jsonl``) with the reason and never stop the run.
+
+With ``--workers N`` above 1 (the default is 2 where there are two cores), this process reads
+the rows, loads the model once and forks N worker processes that inherit it; batches of texts
+go to them in input order (at most ``2 N + 1`` in flight, so memory stays bounded) and their
+predictions are written in input order. The output is byte for byte the same for any N.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from duluan.commands._labelled_rows import (
+    LabelledRow,
     PredictionWriter,
     load_classifier,
     read_labelled_rows,
@@ -25,6 +34,13 @@ from duluan.commands._labelled_rows import (
 )
 
 EXIT_OK, EXIT_INPUT, EXIT_MODEL = 0, 2, 3
+
+# Models by file, in this process and in the workers forked from it (which inherit the entry
+# instead of loading the file again). A worker started without fork loads the file once.
+_MODELS: dict[str, tuple[str, Any]] = {}
+
+# Per batch: labels, scores (rounded), intensities (sentiment) and terms (--explain) or None.
+Columns = tuple[list[str], list[float], list[Any] | None, list[list[str]] | None]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,20 +57,83 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--id-field", default="id", help="Cột mã định danh (mặc định id).")
     parser.add_argument("--explain", action="store_true", help="Ghi thêm các từ quyết định nhãn (terms).")
     parser.add_argument("--rejects", help="Tệp JSONL các dòng bị loại (mặc định OUTPUT.rejects.jsonl).")
-    parser.add_argument("--batch-size", type=int, default=8192, help="Số dòng mỗi lô.")
+    parser.add_argument("--batch-size", type=_positive_int, default=8192, help="Số dòng mỗi lô.")
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=min(2, os.cpu_count() or 1),
+        help="Số tiến trình phân loại (mặc định: 2, hoặc 1 nếu máy chỉ có một lõi).",
+    )
     parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến trình.")
     parser.set_defaults(handler=run)
 
 
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("phải là số nguyên dương")
+    return number
+
+
+def classify_texts(texts: list[str], model_path: str, explain: bool) -> Columns:
+    """Classify one batch with the model of ``model_path`` (the task a worker runs).
+
+    Args:
+        texts: The batch's texts, in input order.
+        model_path: The model file; loaded only where this process does not hold it yet.
+        explain: Also name the terms behind each label.
+
+    Returns:
+        Per text: label, score rounded to 4 places, intensity (sentiment only, else ``None``)
+        and terms (with ``explain``, else ``None``).
+    """
+    loaded = _MODELS.get(model_path)
+    if loaded is None:
+        loaded = _MODELS[model_path] = load_classifier(model_path)
+    kind, model = loaded
+    if kind == "sentiment":
+        preds = model.predict(texts, explain=explain)
+        return (
+            [p.label for p in preds],
+            [round(p.score, 4) for p in preds],
+            [p.intensity for p in preds],
+            [[t for t, _ in p.terms] for p in preds] if explain else None,
+        )
+    if explain:
+        preds = model.predict(texts, explain=True)
+        return (
+            [p.label for p in preds],
+            [round(p.score, 4) for p in preds],
+            None,
+            [[t for t, _ in p.terms] for p in preds],
+        )
+    labels, scores = model.predict_labels(texts)
+    return [str(lab) for lab in labels.tolist()], [round(s, 4) for s in scores.tolist()], None, None
+
+
+def prediction_records(rows: list[LabelledRow], columns: Columns) -> list[dict[str, Any]]:
+    """The output rows of a batch: ``id, label, score`` then ``intensity`` and ``terms`` if any."""
+    labels, scores, intensities, terms = columns
+    records = [{"id": r.id, "label": lab, "score": s} for r, lab, s in zip(rows, labels, scores, strict=True)]
+    if intensities is not None:
+        for record, value in zip(records, intensities, strict=True):
+            record["intensity"] = value
+    if terms is not None:
+        for record, value in zip(records, terms, strict=True):
+            record["terms"] = value
+    return records
+
+
 def run(args: argparse.Namespace) -> int:
     """Classify the input file; print a short report."""
-    from tqdm import tqdm
-
     from duluan.analysis.model_io import ModelFileError
-    from duluan.analysis.tabular import Reject, RejectsWriter, input_format
+    from duluan.analysis.runtime import batch_gc
+    from duluan.analysis.tabular import input_format
 
+    model_path = str(args.model)
     try:
-        kind, model = load_classifier(args.model)
+        with batch_gc():  # loading makes many long-lived containers (see batch_gc)
+            kind, model = load_classifier(model_path)
     except ModelFileError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_MODEL
@@ -64,52 +143,91 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     try:
         input_format(source)
-        writer = PredictionWriter(args.output)
+        input_format(Path(args.output))
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INPUT
     rejects_path = Path(args.rejects or f"{args.output}.rejects.jsonl")
-    rejects = RejectsWriter(rejects_path)
-    rows = read_labelled_rows(source, text_field=args.text_field, label_field=None, id_field=args.id_field)
-    batch = []
-
-    def flush() -> None:
-        texts = [r.text for r in batch]
-        if kind == "sentiment":
-            preds = model.predict(texts, explain=args.explain)
-            records = [
-                {"id": r.id, "label": p.label, "score": round(p.score, 4), "intensity": p.intensity}
-                | ({"terms": [t for t, _ in p.terms]} if args.explain else {})
-                for r, p in zip(batch, preds, strict=True)
-            ]
-        elif args.explain:
-            preds = model.predict(texts, explain=True)
-            records = [
-                {"id": r.id, "label": p.label, "score": round(p.score, 4), "terms": [t for t, _ in p.terms]}
-                for r, p in zip(batch, preds, strict=True)
-            ]
-        else:
-            labels, scores = model.predict_labels(texts)
-            records = [
-                {"id": r.id, "label": str(lab), "score": round(float(s), 4)}
-                for r, lab, s in zip(batch, labels, scores, strict=True)
-            ]
-        writer.write(records)
-        batch.clear()
-
+    _MODELS[model_path] = (kind, model)
+    del model
     try:
-        for item in tqdm(rows, desc="Phân loại", unit=" dòng", disable=args.no_progress, file=sys.stderr):
-            if isinstance(item, Reject):
-                rejects.write(item)
-                continue
-            batch.append(item)
-            if len(batch) >= args.batch_size:
-                flush()
-        if batch:
-            flush()
+        # Forked workers keep the collector's setting they are born with.
+        with batch_gc():
+            count = _classify_file(args, source, model_path, rejects_path)
     finally:
-        writer.close()
-        rejects.close()
-    print(f"Đã phân loại {writer.count} dòng ({kind}) → {args.output}.")
+        _MODELS.pop(model_path, None)
+    print(f"Đã phân loại {count} dòng ({kind}) → {args.output}.")
     print(reject_summary(rejects_path))
     return EXIT_OK
+
+
+def _classify_file(args: argparse.Namespace, source: Path, model_path: str, rejects_path: Path) -> int:
+    """Read, classify and write the whole file; return the number of rows written."""
+    from tqdm import tqdm
+
+    from duluan.analysis.tabular import Reject, RejectsWriter
+
+    pool = None
+    if args.workers > 1:
+        from duluan.analysis.dask_engine import forked_pool
+
+        # Before any output file is open, with nothing left in a buffer that a child could
+        # write again (a worker flushes stdout and stderr when it ends).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pool = forked_pool(args.workers)
+    try:
+        writer = PredictionWriter(args.output)
+        rejects = RejectsWriter(rejects_path)
+        bar = tqdm(total=None, desc="Phân loại", unit=" dòng", disable=args.no_progress, file=sys.stderr)
+
+        def batches() -> Iterator[list[LabelledRow]]:
+            batch: list[LabelledRow] = []
+            rows = read_labelled_rows(
+                source, text_field=args.text_field, label_field=None, id_field=args.id_field
+            )
+            for item in rows:
+                if isinstance(item, Reject):
+                    rejects.write(item)
+                    bar.update(1)
+                    continue
+                batch.append(item)
+                if len(batch) >= args.batch_size:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        try:
+            for batch, columns in _classified(batches(), pool, args.workers, model_path, args.explain):
+                writer.write(prediction_records(batch, columns))
+                bar.update(len(batch))
+        finally:
+            bar.close()
+            writer.close()
+            rejects.close()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return writer.count
+
+
+def _classified(
+    batches: Iterator[list[LabelledRow]], pool: Any, workers: int, model_path: str, explain: bool
+) -> Iterator[tuple[list[LabelledRow], Columns]]:
+    """Yield each batch with its predictions, in input order: here, or in the pool's workers."""
+    if pool is None:
+        for batch in batches:
+            yield batch, classify_texts([r.text for r in batch], model_path, explain)
+        return
+    from duluan.analysis.dask_engine import _ordered_results
+
+    def submit(batch: list[LabelledRow]) -> tuple[list[LabelledRow], Any]:
+        return batch, pool.submit(classify_texts, [r.text for r in batch], model_path, explain)
+
+    def result(pending: tuple[list[LabelledRow], Any]) -> tuple[list[LabelledRow], Columns]:
+        batch, future = pending
+        return batch, future.result()
+
+    # At most 2 * workers + 1 batches read ahead: memory stays bounded whatever the file's size.
+    yield from _ordered_results(submit, result, batches, 2 * workers + 1)

@@ -151,6 +151,41 @@ def news(tmp_path_factory):
 
 
 @needs_data
+def test_classify_writes_the_same_bytes_with_one_or_two_workers(news, tmp_path):
+    # given 1,000 real news leads with bad rows among them, cut into batches of 64 (more than
+    # the batches two workers keep in flight)
+    path, _, rows = news
+    data = tmp_path / "leads.jsonl"
+    with open(data, "w", encoding="utf-8") as fh:
+        for i, r in enumerate(rows):
+            fh.write(json.dumps({"id": r["id"], "text": r["text"]}, ensure_ascii=False) + "\n")
+            if i % 300 == 7:
+                fh.write('{"id": "broken", "text": \n')
+                fh.write(json.dumps({"id": f"empty{i}", "text": "  "}) + "\n")
+    outputs = {}
+    # when it is classified with one worker (in this process) and with two, with and without terms
+    for workers in (1, 2):
+        for explain in ([], ["--explain"]):
+            out = tmp_path / f"out-{workers}{''.join(explain)}.jsonl"
+            args = ["classify", "--model", str(path), str(data), "-o", str(out), "--batch-size", "64"]
+            assert main([*args, "--workers", str(workers), "--no-progress", *explain]) == 0
+            outputs[workers, bool(explain)] = (
+                out.read_bytes(),
+                (tmp_path / f"{out.name}.rejects.jsonl").read_bytes(),
+            )
+    # then both runs wrote the same bytes, every good row once in input order, and the same rejects
+    assert outputs[1, False] == outputs[2, False]
+    assert outputs[1, True] == outputs[2, True]
+    written = [json.loads(line) for line in outputs[2, False][0].decode("utf-8").splitlines()]
+    assert [w["id"] for w in written] == [r["id"] for r in rows]
+    rejects = [json.loads(line) for line in outputs[2, False][1].decode("utf-8").splitlines()]
+    assert [r["reason"] for r in rejects] == ["bad_json", "empty_field"] * 4
+    explained = [json.loads(line) for line in outputs[2, True][0].decode("utf-8").splitlines()]
+    assert [e["label"] for e in explained] == [w["label"] for w in written]
+    assert all(e["terms"] for e in explained)
+
+
+@needs_data
 def test_topic_predictions_do_not_depend_on_how_the_texts_are_batched(news, monkeypatch):
     # given the news model and 1,000 leads, and the same model cutting its batches at <= 99 texts
     import duluan.analysis.linear_text as linear_text
