@@ -11,10 +11,10 @@ builds one object per text; on the same news leads and the same (busy) machine i
 ``update_batch`` took ~250 µs per text against ~80 µs for :class:`MinHasher`, which hashes each
 syllable once (cached) and computes the signatures of a whole batch in a few numpy passes. Its
 ``MinHashLSH`` index keeps every band key as a ``bytes`` object and every bucket as a ``set``,
-and cannot verify candidates; :class:`NearDuplicateIndex` keeps one ``dict`` of 64-bit band keys
-to sequence numbers plus the shingle sets it verifies with (about 1.5 KB per news lead), for a
-fixed capacity of recent documents evicted first in first out, so memory stays bounded on an
-endless stream.
+and cannot verify candidates; :class:`NearDuplicateIndex` keeps its band keys, a chained hash
+table over them and the shingle sets it verifies with in a few flat numpy arrays (about 800 bytes
+per news lead, half of it the shingles), for a fixed capacity of recent documents evicted first
+in first out, so memory stays bounded on an endless stream.
 
 Everything is deterministic: syllables and shingles are hashed with BLAKE2b and a fixed 64-bit
 mixer (never Python's per-process ``hash``), so every worker process computes the same
@@ -28,6 +28,7 @@ import itertools
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -52,6 +53,14 @@ _BLOCK_COLUMNS = 8192
 # The syllable-hash cache holds the living vocabulary; it is cleared rather than grown forever.
 _CACHE_LIMIT = 300_000
 _EMPTY = np.zeros(0, dtype=np.uint64)
+# Documents :meth:`NearDuplicateIndex.add_many` stores and looks up at once: the pipeline's
+# batches (2,000 rows) in one go, while the slots kept beyond the capacity stay few.
+_CHUNK = 2048
+# Shingle hashes per storage segment (2 MiB): what is held beyond the window is at most about one.
+_SEGMENT = 1 << 18
+# Sequence number of a slot never used: older than any window.
+_NO_SEQ = np.iinfo(np.int64).min // 4
+_TOP = np.iinfo(np.int64).max
 
 
 def content_hash(normalised_text: str) -> str:
@@ -324,6 +333,39 @@ def _small_ints(values: np.ndarray, bound: int) -> np.ndarray:
     return values
 
 
+def _cell_count(entries: int) -> int:
+    """Hash cells for ``entries`` band keys: a power of two, 2 to 4 cells a key.
+
+    Four bytes a cell: at one key a cell the index was ~8 MiB smaller at the default capacity,
+    but a lookup met twice as many other keys and adding one document at a time cost ~10 µs
+    instead of ~8.6 µs (CPU time, bench over the 1M-row input, 2026-11-30).
+    """
+    return 1 << max(4, (2 * entries - 1).bit_length())
+
+
+def _equal_pairs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions ``earlier < later`` holding equal values.
+
+    Args:
+        values: Any values (a handful: the keys of a chunk that share a hash cell).
+
+    Returns:
+        ``(later, earlier)`` position arrays.
+    """
+    order = np.lexsort((np.arange(values.size), values))
+    ranked = values[order]
+    opens = np.ones(values.size, dtype=bool)
+    opens[1:] = ranked[1:] != ranked[:-1]
+    rank = np.arange(values.size)
+    group_start = np.maximum.accumulate(np.where(opens, rank, 0))
+    counts = rank - group_start  # earlier members of its group
+    later = np.repeat(rank, counts)
+    # For each later member, the ranks group_start .. rank - 1.
+    offsets = np.arange(later.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    earlier = np.repeat(group_start, counts) + offsets
+    return order[later], order[earlier]
+
+
 def choose_bands(threshold: float, num_perm: int, target: float = 0.99) -> tuple[int, int]:
     """Pick the LSH banding for a Jaccard threshold.
 
@@ -371,10 +413,33 @@ class NearDuplicateIndex:
     """Banded MinHash LSH over the most recent documents, with exact verification.
 
     Documents are added in stream order; each is compared with the ``capacity`` documents
-    added before it (older ones are evicted first in first out, which bounds memory at roughly
-    1.5 KB per kept news lead). A candidate counts only if the exact Jaccard of the shingle sets
-    is at least ``threshold``; the document joins the group of its most similar match (ties: the
-    earliest), so the result depends only on the input order.
+    added before it (older ones are evicted first in first out, which bounds memory). A
+    candidate counts only if the exact Jaccard of the shingle sets is at least ``threshold``;
+    the document joins the group of its most similar match (ties: the earliest), so the result
+    depends only on the input order.
+
+    Storage is a few flat arrays, sized once from the capacity, instead of Python objects per
+    band key. At the default capacity, over news leads of ~50 shingles, the index holds 78 MiB
+    where a ``dict`` of its 1.2 million 64-bit ``int`` keys, their bucket lists and one shingle
+    array per document held 185 MiB (and 268 MiB at its peak, when the dictionary grew), and
+    :meth:`add_many` costs a third of the CPU time (tracemalloc and process time over the
+    1M-row ``bench_analyze.py`` input, 2026-11-30):
+
+    * documents live in a ring of ``capacity + chunk`` *slots* (a document's sequence number
+      modulo the ring size) holding its band keys, sequence number, id and group;
+    * band keys are found through a chained hash table: ``head[cell]`` is the newest entry
+      (``slot * bands + band``) whose key falls in that cell and ``next[entry]`` the previous
+      one, so a cell's chain runs from the newest entry to the oldest;
+    * shingle sets are copied into shared segments of ``2**18`` hashes, released once every
+      document in them is evicted.
+
+    Eviction costs nothing: a chain is read from the newest entry and is cut where an entry is
+    older than the window, or was since reused by a newer document (its key falls in another
+    cell, or it is not older than the entry before it). First-in-first-out eviction makes
+    every cell's stale entries a tail of its chain, so what is cut is exactly what was evicted.
+    The ring keeps ``chunk`` slots beyond the capacity so that an :meth:`add_many` chunk can
+    be linked at once before it is looked up, without overwriting documents its first members
+    must still see.
 
     Args:
         threshold: Jaccard similarity from which two texts are near-duplicates.
@@ -413,15 +478,63 @@ class NearDuplicateIndex:
         self.bands, self.rows = choose_bands(threshold, self.hasher.num_perm, target_recall)
         # Band salts keep equal row values in different bands from sharing a bucket.
         self._band_salt = _splitmix(np.arange(self.bands, dtype=np.uint64) + np.uint64(seed))
-        self._buckets: dict[int, int | list[int]] = {}
         self._next_seq = 0
-        self._ids: list[str | None] = [None] * capacity
-        self._groups: list[str | None] = [None] * capacity
-        self._shingles: list[np.ndarray] = [_EMPTY] * capacity
-        self._keys = np.zeros((capacity, self.bands), dtype=np.uint64)
+        self._chunk = min(capacity, _CHUNK)
+        ring = self._ring = capacity + self._chunk
+        entries = ring * self.bands
+        cells = _cell_count(entries)
+        self._cell_mask = np.uint64(cells - 1)
+        entry_type = np.int32 if entries < 2**31 else np.int64
+        self._head = np.full(cells, -1, dtype=entry_type)
+        self._next = np.full(entries, -1, dtype=entry_type)
+        self._keys = np.zeros((ring, self.bands), dtype=np.uint64)
+        self._flat_keys = self._keys.reshape(-1)
+        self._seqs = np.full(ring, _NO_SEQ, dtype=np.int64)
+        self._ids: list[str | None] = [None] * ring
+        self._groups: list[str | None] = [None] * ring
+        # Shingles: segment serial, start and size of each slot's set in ``_segments``, which
+        # maps serials (from ``_oldest_segment`` on) to arrays; ``_segment_starts`` holds the
+        # first sequence number stored in each, so a segment is released once the next one's
+        # first document leaves the window.
+        self._segment_size = min(_SEGMENT, 64 * capacity)
+        self._segments: dict[int, np.ndarray] = {}
+        self._segment_starts: deque[int] = deque()
+        self._oldest_segment = 0
+        self._open_segment = _EMPTY
+        self._segment_fill = 0
+        self._release_at = _TOP
+        self._shingle_segment = np.zeros(ring, dtype=np.int64)
+        self._shingle_start = np.zeros(ring, dtype=np.int32)
+        self._shingle_size = np.zeros(ring, dtype=np.int32)
+        self._views = self._memoryviews()
+
+    def _memoryviews(self) -> tuple[memoryview, ...]:
+        """Views of the arrays :meth:`_add_one` reads and writes one item at a time."""
+        arrays = (self._head, self._next, self._flat_keys, self._seqs)
+        return tuple(
+            memoryview(a) for a in (*arrays, self._shingle_segment, self._shingle_start, self._shingle_size)
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Memoryviews do not pickle; they are views of arrays that do.
+        state = self.__dict__.copy()
+        del state["_views"], state["_flat_keys"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._flat_keys = self._keys.reshape(-1)
+        self._views = self._memoryviews()
 
     def __len__(self) -> int:
         return min(self._next_seq, self.capacity)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the arrays the index holds (the id strings, shared with the caller, aside)."""
+        arrays = (self._head, self._next, self._keys, self._seqs, self._shingle_segment)
+        fixed = sum(a.nbytes for a in arrays) + self._shingle_start.nbytes + self._shingle_size.nbytes
+        return fixed + sum(s.nbytes for s in self._segments.values())
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """Return the LSH bucket keys of signatures.
@@ -465,9 +578,32 @@ class NearDuplicateIndex:
 
         Returns:
             One :class:`NearDuplicateMatch` per document, in order.
+
+        Raises:
+            ValueError: The three arguments do not describe as many documents.
         """
-        keys = self.band_keys(signatures) if len(doc_ids) else np.zeros((0, self.bands), np.uint64)
-        return [self.add_hashed(d, s, k) for d, s, k in zip(doc_ids, shingle_sets, keys, strict=True)]
+        n = len(doc_ids)
+        if len(shingle_sets) != n or len(signatures) != n:
+            raise ValueError("doc_ids, shingle_sets and signatures must have the same length")
+        if not n:
+            return []
+        keys = self.band_keys(signatures)
+        indexed = [i for i, s in enumerate(shingle_sets) if s.size]
+        if len(indexed) == n:
+            # Every document is indexed (the usual case): slices, no per-document gathering.
+            out: list[NearDuplicateMatch] = []
+            for lo in range(0, n, self._chunk):
+                hi = min(n, lo + self._chunk)
+                out += self._add_chunk(list(doc_ids[lo:hi]), list(shingle_sets[lo:hi]), keys[lo:hi])
+            return out
+        # A text without syllables resembles nothing; it is not indexed.
+        matches = [NearDuplicateMatch(d, d, None, 0.0) for d in doc_ids]
+        for lo in range(0, len(indexed), self._chunk):
+            part = indexed[lo : lo + self._chunk]
+            found = self._add_chunk([doc_ids[i] for i in part], [shingle_sets[i] for i in part], keys[part])
+            for i, match in zip(part, found, strict=True):
+                matches[i] = match
+        return matches
 
     def add_hashed(self, doc_id: str, shingles: np.ndarray, keys: np.ndarray) -> NearDuplicateMatch:
         """Add one document from its shingle set and band keys (see :meth:`band_keys`).
@@ -483,16 +619,7 @@ class NearDuplicateIndex:
         if shingles.size == 0:
             # A text without syllables resembles nothing; it is not indexed.
             return NearDuplicateMatch(doc_id, doc_id, None, 0.0)
-        key_list = keys.tolist()
-        matches = self._verified(shingles, key_list)
-        if matches:
-            best_seq, best_sim = min(matches, key=lambda m: (-m[1], m[0]))
-            slot = best_seq % self.capacity
-            match = NearDuplicateMatch(doc_id, self._groups[slot] or doc_id, self._ids[slot], best_sim)
-        else:
-            match = NearDuplicateMatch(doc_id, doc_id, None, 0.0)
-        self._store(doc_id, match.group, shingles, key_list)
-        return match
+        return self._add_one(doc_id, shingles, keys.tolist())
 
     def query(self, shingles: np.ndarray, keys: np.ndarray) -> list[tuple[str, float]]:
         """Return every indexed document near-duplicate of a text, without adding it.
@@ -507,81 +634,308 @@ class NearDuplicateIndex:
         """
         if shingles.size == 0:
             return []
-        matches = self._verified(shingles, keys.tolist())
-        return [(self._ids[seq % self.capacity] or "", sim) for seq, sim in matches]
+        found = []
+        for seq in self._candidate_seqs(keys).tolist():
+            slot = seq % self._ring
+            if self._may_reach(shingles.size, int(self._shingle_size[slot])):
+                sim = jaccard(shingles, self._stored_shingles(slot))
+                if sim >= self.threshold:
+                    found.append((self._ids[slot] or "", sim))
+        return found
 
     def candidates(self, keys: np.ndarray) -> list[str]:
         """Return the ids sharing at least one LSH bucket with these band keys (unverified)."""
-        return [self._ids[seq % self.capacity] or "" for seq in sorted(self._candidate_seqs(keys.tolist()))]
+        return [self._ids[seq % self._ring] or "" for seq in self._candidate_seqs(keys).tolist()]
 
-    def _candidate_seqs(self, key_list: list[int]) -> set[int]:
-        oldest = self._next_seq - self.capacity
-        candidates: set[int] = set()
-        buckets = self._buckets
-        for key in key_list:
-            hit = buckets.get(key)
-            if hit is None:
-                continue
-            if isinstance(hit, int):
-                if hit >= oldest:
-                    candidates.add(hit)
-            else:
-                candidates.update(s for s in hit if s >= oldest)
-        return candidates
+    def _candidate_seqs(self, keys: np.ndarray) -> np.ndarray:
+        """Sorted sequence numbers of the documents in the window sharing one of ``keys``."""
+        flat = np.asarray(keys, dtype=np.uint64).reshape(-1)
+        starts = self._head[(flat & self._cell_mask).astype(np.intp)]
+        _query, seqs = self._walk(flat, starts, self._next_seq - self.capacity)
+        return np.unique(seqs)
 
-    def _verified(self, shingles: np.ndarray, key_list: list[int]) -> list[tuple[int, float]]:
-        found = []
-        size = shingles.size
-        for seq in sorted(self._candidate_seqs(key_list)):
-            other = self._shingles[seq % self.capacity]
-            small, large = sorted((size, other.size))
-            if small < self.threshold * large:  # Jaccard ≤ small / large: cannot reach it
-                continue
-            sim = jaccard(shingles, other)
-            if sim >= self.threshold:
-                found.append((seq, sim))
-        return found
+    def _may_reach(self, size: int, other: int) -> bool:
+        """False when two sets of these sizes cannot reach the threshold (Jaccard ≤ small/large)."""
+        small, large = sorted((size, other))
+        return not small < self.threshold * large
 
-    def _store(self, doc_id: str, group: str, shingles: np.ndarray, key_list: list[int]) -> None:
-        seq = self._next_seq
-        slot = seq % self.capacity
-        if seq >= self.capacity:
-            self._evict(seq - self.capacity, slot)
-        buckets = self._buckets
-        for key in key_list:
-            hit = buckets.get(key)
-            if hit is None:
-                buckets[key] = seq
-            elif isinstance(hit, int):
-                buckets[key] = [hit, seq]
-            else:
-                hit.append(seq)
+    def _stored_shingles(self, slot: int) -> np.ndarray:
+        start = int(self._shingle_start[slot])
+        return self._segments[int(self._shingle_segment[slot])][start : start + int(self._shingle_size[slot])]
+
+    def _add_one(self, doc_id: str, shingles: np.ndarray, keys: list[int]) -> NearDuplicateMatch:
+        """Store and match one document: :meth:`_add_chunk`'s work in plain Python.
+
+        A dozen keys are too few for numpy's per-call cost (a chunk of one took ~100 µs): here
+        chains are read through memoryviews of the same arrays, which index in tens of
+        nanoseconds, so one document costs about what the dictionary of keys used to cost.
+        """
+        bands, ring, mask = self.bands, self._ring, int(self._cell_mask)
+        first = self._next_seq
+        head, after, stored, seqs, *_shingle_views = self._views
+        oldest = first - self.capacity
+        slot = first % ring
+        # The slot's previous document is out of the window (first - ring < oldest). Its
+        # entries are overwritten band by band below, while this document's earlier bands are
+        # already linked: those have this sequence number, so they are passed over (the chain
+        # goes on behind them) but never found, and any old entry still met is cut as stale.
+        seqs[slot] = first
+        new = slot * bands
+        found = set()
+        for key in keys:
+            cell = key & mask
+            entry = head[cell]
+            # Linked before the walk, which starts from the previous head.
+            stored[new] = key
+            after[new] = entry
+            head[cell] = new
+            new += 1
+            bound = _TOP
+            while entry >= 0:
+                # Reused or stale: the rest of the chain is older still (see the class notes).
+                # Tested one at a time, cheapest first: most chains end on a reused entry.
+                other = stored[entry]
+                if other & mask != cell:
+                    break
+                row = entry // bands
+                seq = seqs[row]
+                if seq < oldest:
+                    break
+                order = seq * bands + entry - row * bands
+                if order >= bound:
+                    break
+                if other == key and seq < first:
+                    found.add(seq)
+                bound = order
+                entry = after[entry]
+        best_seq, best_sim = -1, 0.0
+        if found:
+            size, threshold = shingles.size, self.threshold
+            for seq in sorted(found):
+                other_slot = seq % ring
+                if self._may_reach(size, self._shingle_size.item(other_slot)):
+                    sim = jaccard(shingles, self._stored_shingles(other_slot))
+                    # By increasing sequence number: a strict ">" keeps the earliest tie.
+                    if sim >= threshold and sim > best_sim:
+                        best_seq, best_sim = seq, sim
+        if best_seq < 0:
+            match = NearDuplicateMatch(doc_id, doc_id, None, 0.0)
+        else:
+            other_slot = best_seq % ring
+            match = NearDuplicateMatch(
+                doc_id, self._groups[other_slot] or doc_id, self._ids[other_slot], best_sim
+            )
         self._ids[slot] = doc_id
-        self._groups[slot] = group
-        self._shingles[slot] = shingles
-        self._keys[slot] = key_list
-        self._next_seq = seq + 1
+        self._groups[slot] = match.group
+        self._store_one_shingles(first, slot, shingles)
+        self._next_seq = first + 1
+        if first + 1 - self.capacity >= self._release_at:
+            self._release_segments()
+        return match
 
-    def _evict(self, seq: int, slot: int) -> None:
-        buckets = self._buckets
-        if self._ids[slot] is None:
-            return
-        for key in self._keys[slot].tolist():
-            hit = buckets.get(key)
+    def _store_one_shingles(self, seq: int, slot: int, shingles: np.ndarray) -> None:
+        """:meth:`_store_shingles` for one set."""
+        size = shingles.size
+        if self._open_segment.size - self._segment_fill < size:
+            self._new_segment(seq, size)
+        fill = self._segment_fill
+        self._open_segment[fill : fill + size] = shingles
+        _views = self._views
+        _views[4][slot] = self._oldest_segment + len(self._segments) - 1
+        _views[5][slot] = fill
+        _views[6][slot] = size
+        self._segment_fill = fill + size
+
+    def _new_segment(self, seq: int, size: int) -> None:
+        """Open a segment for sets from sequence number ``seq`` on, at least ``size`` long."""
+        serial = self._oldest_segment + len(self._segments)
+        self._open_segment = self._segments[serial] = np.empty(max(self._segment_size, size), dtype=np.uint64)
+        self._segment_fill = 0
+        self._segment_starts.append(seq)
+        if len(self._segment_starts) == 2:
+            self._release_at = seq
+
+    def _add_chunk(
+        self, doc_ids: list[str], shingle_sets: list[np.ndarray], keys: np.ndarray
+    ) -> list[NearDuplicateMatch]:
+        """Store and match at most ``_chunk`` documents with non-empty shingle sets.
+
+        The chunk is stored and linked at once; its keys are then looked up from the heads
+        their cells had before (the documents stored earlier), and pairs inside the chunk come
+        from the few cells that received several of its entries. A document keeps the hits
+        older than itself and inside its own window.
+        """
+        m, bands, ring, capacity = len(doc_ids), self.bands, self._ring, self.capacity
+        first = self._next_seq
+        slots = np.arange(first, first + m, dtype=np.int64) % ring
+        flat_keys = keys.reshape(-1)
+        sizes, old_heads, shared = self._store(first, slots, doc_ids, shingle_sets, keys)
+        query, found = self._walk(flat_keys, old_heads, first - capacity)
+        later, earlier = _equal_pairs(flat_keys[shared])
+        doc = np.concatenate((query // bands, shared[later] // bands))
+        found = np.concatenate((found, shared[earlier] // bands + first))
+        own = doc + first
+        inside = (found < own) & (found >= own - capacity)
+        # One code per (document, candidate): sorted, then per document by sequence number.
+        stride = capacity + m
+        codes = np.unique(doc[inside] * stride + (found[inside] - (first - capacity)))
+        doc, found = codes // stride, codes % stride + (first - capacity)
+        other_sizes = self._shingle_size[found % ring]
+        small, large = np.minimum(sizes[doc], other_sizes), np.maximum(sizes[doc], other_sizes)
+        reachable = ~(small < self.threshold * large)
+        best: dict[int, tuple[int, float]] = {}
+        threshold = self.threshold
+        for d, seq in zip(doc[reachable].tolist(), found[reachable].tolist(), strict=True):
+            sim = jaccard(shingle_sets[d], self._stored_shingles(seq % ring))
+            # Candidates come by increasing sequence number: a strict ">" keeps the earliest tie.
+            if sim >= threshold and (d not in best or sim > best[d][1]):
+                best[d] = (seq, sim)
+        ids, groups = self._ids, self._groups
+        out = []
+        for d, doc_id in enumerate(doc_ids):
+            hit = best.get(d)
             if hit is None:
+                out.append(NearDuplicateMatch(doc_id, doc_id, None, 0.0))
                 continue
-            if isinstance(hit, int):
-                if hit == seq:
-                    del buckets[key]
-            else:
-                kept = [s for s in hit if s != seq]
-                if not kept:
-                    del buckets[key]
-                else:
-                    buckets[key] = kept[0] if len(kept) == 1 else kept
-        self._ids[slot] = None
-        self._groups[slot] = None
-        self._shingles[slot] = _EMPTY
+            seq, sim = hit
+            slot = seq % ring
+            group = groups[slot] or doc_id
+            # In order, so a later member of the chunk sees this document's group.
+            groups[(first + d) % ring] = group
+            out.append(NearDuplicateMatch(doc_id, group, ids[slot], sim))
+        self._next_seq = first + m
+        if self._next_seq - capacity >= self._release_at:
+            self._release_segments()
+        return out
+
+    def _store(
+        self,
+        first: int,
+        slots: np.ndarray,
+        doc_ids: list[str],
+        shingle_sets: list[np.ndarray],
+        keys: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Write a chunk into its slots (evicting their previous documents) and link its keys.
+
+        Returns:
+            The size of each shingle set; per entry of the chunk (``keys`` flattened), the head
+            its cell had before; the sorted positions of the entries whose cell received
+            several of the chunk's entries.
+        """
+        m, bands, ring = len(doc_ids), self.bands, self._ring
+        self._keys[slots] = keys
+        self._seqs[slots] = np.arange(first, first + m, dtype=np.int64)
+        start = first % ring
+        split = min(m, ring - start)
+        for names in (self._ids, self._groups):
+            names[start : start + split] = doc_ids[:split]
+            names[: m - split] = doc_ids[split:]
+        sizes = self._store_shingles(first, slots, shingle_sets)
+        # Link as if the entries were pushed one by one in (document, band) order. Nearly every
+        # cell receives one entry: it points to the cell's old head and becomes its head. Cells
+        # that received several (their write was lost to another) are then chained in order:
+        # sorting only those is ten times cheaper than sorting all the chunk's cells.
+        entries = (slots[:, None] * bands + np.arange(bands)).reshape(-1)
+        cells = (keys.reshape(-1) & self._cell_mask).astype(np.intp)
+        old_heads = self._head[cells]
+        self._next[entries] = old_heads
+        self._head[cells] = entries
+        winners = self._head[cells]
+        lost = np.flatnonzero(winners != entries)
+        if not lost.size:
+            return sizes, old_heads, lost
+        won = winners[lost].astype(np.int64)
+        won_slots = won // bands
+        shared = np.union1d(lost, (won_slots - slots[0]) % ring * bands + won - won_slots * bands)
+        order = np.argsort(cells[shared], kind="stable")
+        chained, chained_cells = entries[shared[order]], cells[shared[order]]
+        same = chained_cells[1:] == chained_cells[:-1]
+        self._next[chained[1:][same]] = chained[:-1][same]
+        last = np.append(~same, True)
+        self._head[chained_cells[last]] = chained[last]
+        return sizes, old_heads, shared
+
+    def _store_shingles(self, first: int, slots: np.ndarray, shingle_sets: list[np.ndarray]) -> np.ndarray:
+        """Copy shingle sets into the segments; a set never straddles two segments.
+
+        Args:
+            first: Sequence number of the first set.
+            slots: Slot of each set.
+            shingle_sets: The sets.
+
+        Returns:
+            The size of each set.
+        """
+        sizes = np.fromiter((s.size for s in shingle_sets), dtype=np.int64, count=len(shingle_sets))
+        done = 0
+        while done < len(shingle_sets):
+            ends = np.cumsum(sizes[done:])
+            take = int(np.searchsorted(ends, self._open_segment.size - self._segment_fill, side="right"))
+            if take == 0:
+                self._new_segment(first + done, int(sizes[done]))
+                continue
+            stop, fill, total = done + take, self._segment_fill, int(ends[take - 1])
+            np.concatenate(shingle_sets[done:stop], out=self._open_segment[fill : fill + total])
+            where = slots[done:stop]
+            self._shingle_segment[where] = self._oldest_segment + len(self._segments) - 1
+            self._shingle_start[where] = fill + ends[:take] - sizes[done:stop]
+            self._shingle_size[where] = sizes[done:stop]
+            self._segment_fill = fill + total
+            done = stop
+        return sizes
+
+    def _release_segments(self) -> None:
+        """Drop the shingle segments that only hold documents out of every future window."""
+        starts = self._segment_starts
+        while len(starts) > 1 and starts[1] <= self._next_seq - self.capacity:
+            starts.popleft()
+            del self._segments[self._oldest_segment]
+            self._oldest_segment += 1
+        self._release_at = starts[1] if len(starts) > 1 else _TOP
+
+    def _walk(self, query_keys: np.ndarray, starts: np.ndarray, oldest: int) -> tuple[np.ndarray, np.ndarray]:
+        """Follow many chains at once; return the entries holding the keys looked up.
+
+        Args:
+            query_keys: Band keys to look up.
+            starts: For each key, the entry its chain is read from (a head; -1: none).
+            oldest: Sequence number below which entries are stale.
+
+        Returns:
+            ``(query, seq)``: for each entry found, which key found it and its document's
+            sequence number (a document appears once per band whose key matched).
+        """
+        bands, mask = self.bands, self._cell_mask
+        query = np.flatnonzero(starts >= 0)
+        current = starts[query].astype(np.intp)
+        query_cells = query_keys & mask
+        # Each step must go to an older entry: (sequence, band) strictly decreasing.
+        bound = np.full(current.size, _TOP, dtype=np.int64)
+        hit_queries, hit_seqs = [], []
+        while current.size:
+            key = self._flat_keys[current]
+            slot = current // bands
+            seq = self._seqs[slot]
+            order = seq * bands + (current - slot * bands)
+            valid = ((key & mask) == query_cells[query]) & (order < bound) & (seq >= oldest)
+            if not valid.all():
+                current, query, key, seq, order = (
+                    current[valid],
+                    query[valid],
+                    key[valid],
+                    seq[valid],
+                    order[valid],
+                )
+            hit = key == query_keys[query]
+            hit_queries.append(query[hit])
+            hit_seqs.append(seq[hit])
+            current = self._next[current].astype(np.intp)
+            more = current >= 0
+            current, query, bound = current[more], query[more], order[more]
+        if not hit_queries:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
+        return np.concatenate(hit_queries), np.concatenate(hit_seqs)
 
 
 class ContentHashIndex:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import pickle
 import random
 import sys
 from unittest import mock
@@ -146,7 +147,21 @@ def test_capacity_bounds_the_index_and_evicted_documents_are_forgotten():
     # then only three documents are kept and the original is no longer found
     assert len(index) == 3
     assert late.duplicate_of is None
-    assert len(index._buckets) <= 3 * index.bands
+
+
+def test_memory_stays_bounded_on_an_endless_stream():
+    # given an index of ten documents and a long stream of distinct texts
+    index = NearDuplicateIndex(threshold=0.8, capacity=10)
+    rng = random.Random(2)
+    vocab = [f"w{i}" for i in range(500)]
+    held = []
+    # when a hundred times the capacity goes through it
+    for i in range(1000):
+        index.add(str(i), [rng.choice(vocab) for _ in range(rng.randint(1, 60))])
+        held.append(index.nbytes)
+    # then what it holds stops growing once full: at most one more shingle segment than early on
+    assert max(held[100:]) <= max(held[:100]) + 8 * index._segment_size
+    assert len(index._segments) <= 3
 
 
 def test_lsh_finds_the_edited_copies_of_real_texts():
@@ -306,3 +321,139 @@ def test_hashes_are_sorted_within_each_document_even_when_their_high_bits_tie(do
     got = dedupe._sort_within_documents(hashes, doc_of, len(docs))
     # then each document's hashes are in order, and the documents are where they were
     assert got.tolist() == [h for d in docs for h in sorted(d)]
+
+
+class ReferenceIndex:
+    """The near-duplicate index by its definition, one document at a time with Python sets.
+
+    The kept documents are the last ``capacity`` ones with shingles; a kept document is a
+    candidate when it shares a band key; the match is the candidate of highest exact Jaccard
+    (earliest on ties) if that is at least the threshold; the group is the match's group.
+    """
+
+    def __init__(self, threshold: float, capacity: int) -> None:
+        self.threshold = threshold
+        self.capacity = capacity
+        self.kept: list[tuple[str, str, set[int], set[int]]] = []  # id, group, shingles, keys
+
+    def verified(self, shingles: set[int], keys: set[int]) -> list[tuple[str, str, float]]:
+        found = []
+        for doc_id, group, other, other_keys in self.kept:
+            if other_keys & keys:
+                inter = len(shingles & other)
+                sim = inter / (len(shingles) + len(other) - inter)
+                if sim >= self.threshold:
+                    found.append((doc_id, group, sim))
+        return found
+
+    def add(self, doc_id: str, shingles: list[int], keys: list[int]) -> tuple[str, str, str | None, float]:
+        if not shingles:
+            return (doc_id, doc_id, None, 0.0)
+        best = None
+        for found in self.verified(set(shingles), set(keys)):
+            if best is None or found[2] > best[2]:
+                best = found
+        result = (
+            (doc_id, doc_id, None, 0.0) if best is None else (doc_id, best[1] or doc_id, best[0], best[2])
+        )
+        self.kept.append((doc_id, result[1], set(shingles), set(keys)))
+        del self.kept[: -self.capacity]
+        return result
+
+    def candidates(self, keys: list[int]) -> list[str]:
+        return [doc_id for doc_id, _group, _shingles, other in self.kept if other & set(keys)]
+
+
+def as_tuple(match) -> tuple[str, str, str | None, float]:
+    return (match.doc_id, match.group, match.duplicate_of, match.similarity)
+
+
+# A stream: calls of add_many (a list of documents) or add_hashed (one document). A document is
+# a few shingles out of eight (so that sets repeat and overlap) and a signature of two-valued
+# minima (so that band keys are shared by many documents).
+DOCUMENT = st.tuples(
+    st.lists(st.integers(0, 7), max_size=6, unique=True),
+    st.lists(st.integers(0, 1), min_size=8, max_size=8),
+)
+STREAM = st.lists(
+    st.tuples(st.booleans(), st.lists(DOCUMENT, max_size=9)),
+    max_size=14,
+)
+
+
+@given(
+    STREAM,
+    st.sampled_from([0.3, 0.5, 0.8, 1.0]),
+    st.integers(1, 9),
+    st.sampled_from([1, 2, 3, 2048]),
+    st.sampled_from([1, 16, 1 << 20]),
+    st.sampled_from([1, 5, 1 << 18]),
+)
+@settings(max_examples=200, deadline=None)
+def test_the_compact_index_answers_as_the_definition(stream, threshold, capacity, chunk, cells, segment):
+    # given a stream with evictions (small capacities), chunks cut anywhere, hash cells shared
+    # by unrelated keys (one cell: every key in one chain) and shingle segments of any size
+    with (
+        mock.patch.object(dedupe, "_CHUNK", chunk),
+        mock.patch.object(dedupe, "_cell_count", lambda entries: cells),
+        mock.patch.object(dedupe, "_SEGMENT", segment),
+    ):
+        index = NearDuplicateIndex(threshold=threshold, num_perm=8, capacity=capacity)
+    reference = ReferenceIndex(threshold, capacity)
+    n = 0
+    for one_by_one, docs in stream:
+        ids = [f"d{n + i}" for i in range(len(docs))]
+        n += len(docs)
+        sets = [np.array(sorted(s), dtype=np.uint64) for s, _ in docs]
+        signatures = np.array([sig for _, sig in docs], dtype=np.uint64).reshape(len(docs), 8)
+        keys = index.band_keys(signatures)
+        # when the documents are added in one call or one by one
+        if one_by_one:
+            got = [index.add_hashed(d, s, k) for d, s, k in zip(ids, sets, keys, strict=True)]
+        else:
+            got = index.add_many(ids, sets, signatures)
+        # then every answer is the definition's, and so are lookups between calls
+        expected = [reference.add(d, s.tolist(), k.tolist()) for d, s, k in zip(ids, sets, keys, strict=True)]
+        assert [as_tuple(m) for m in got] == expected
+        assert len(index) == len(reference.kept)
+        if docs:
+            probe, probe_keys = sets[0], keys[0]
+            assert index.candidates(probe_keys) == reference.candidates(probe_keys.tolist())
+            expected_query = [
+                (d, sim) for d, _g, sim in reference.verified(set(probe.tolist()), set(probe_keys.tolist()))
+            ]
+            assert index.query(probe, probe_keys) == (expected_query if probe.size else [])
+
+
+def test_long_streams_with_evictions_answer_as_the_definition_and_survive_pickling():
+    # given 6,000 documents of real-looking overlap: each a random edit of one of 100 texts
+    rng = random.Random(5)
+    vocab = [f"w{i}" for i in range(60)]
+    texts = [[rng.choice(vocab) for _ in range(rng.randint(0, 12))] for _ in range(100)]
+    docs = []
+    for i in range(6000):
+        words = list(rng.choice(texts))
+        if words and rng.random() < 0.5:
+            words[rng.randrange(len(words))] = rng.choice(vocab)
+        docs.append((f"d{i}", words))
+    index = NearDuplicateIndex(threshold=0.6, capacity=97)
+    reference = ReferenceIndex(0.6, 97)
+    hasher = index.hasher
+    got = []
+    # when they go through in batches of random sizes (the index pickled and restored halfway)
+    start, restored = 0, False
+    while start < len(docs):
+        batch = docs[start : start + rng.randint(1, 300)]
+        if start >= 3000 and not restored:
+            index, restored = pickle.loads(pickle.dumps(index)), True  # noqa: S301 - our own bytes
+        sets = hasher.shingles_many([w for _, w in batch])
+        got += index.add_many([d for d, _ in batch], sets, hasher.signatures_from_shingles(sets))
+        start += len(batch)
+    # then every answer is the definition's, and many are near-duplicates
+    sets = hasher.shingles_many([w for _, w in docs])
+    keys = index.band_keys(hasher.signatures_from_shingles(sets))
+    expected = [
+        reference.add(d, s.tolist(), k.tolist()) for (d, _), s, k in zip(docs, sets, keys, strict=True)
+    ]
+    assert [as_tuple(m) for m in got] == expected
+    assert sum(m.duplicate_of is not None for m in got) > 1000
