@@ -196,6 +196,18 @@ def instance_factory(model: type[models.Model]) -> Callable[..., models.Model]:
     return make
 
 
+# The ids of a chunk, taken from the table's sequence in one statement, in ascending order. The
+# sequence is looked up once, in a materialised CTE: ``nextval(pg_get_serial_sequence(…))`` in the
+# select list ran the (stable, so not folded) catalogue look-up for every row: 6 µs of the
+# server's time an id against 0.5 µs this way (20,000 ids in psql). A 30,000-row news import
+# takes an id for each signal and each new issue: the statements took 264 ms before, 31 ms
+# after (pg_stat_statements, 2026-11-30).
+_TAKE_IDS = (
+    "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq)"
+    " SELECT nextval(s.seq) FROM s, generate_series(1, %s)"
+)
+
+
 def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, batch_size: int = 2000) -> None:
     """Insert new, unsaved ``objs`` of ``model`` and set their primary keys.
 
@@ -226,10 +238,7 @@ def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, batc
     with connection.cursor() as cursor:
         for start in range(0, len(objs), batch_size):
             chunk = objs[start : start + batch_size]
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(chunk)],
-            )
+            cursor.execute(_TAKE_IDS, [meta.db_table, meta.pk.column, len(chunk)])
             ids = [row[0] for row in cursor.fetchall()]
             # Django's cursor wrapper has no copy(); psycopg's own cursor does. Its errors are
             # wrapped as Django's (IntegrityError…), as for any other statement.
