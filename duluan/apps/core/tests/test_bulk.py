@@ -260,3 +260,15 @@ def test_json_text_takes_non_str_keys_and_numpy_values_the_slower_way():
     }
     with pytest.raises(TypeError):
         _json_text({"a": object()})
+
+
+def test_only_date_columns_that_stamp_run_pre_save():
+    # given the date and time columns of an issue and of an import batch
+    from duluan.apps.core.bulk import _plain_pre_save
+    from duluan.apps.intake.models import ImportBatch
+
+    meta = Issue._meta
+    # then a column without auto_now/auto_now_add is read as it is, the stamping ones are not
+    assert _plain_pre_save(meta.get_field("first_seen")) and _plain_pre_save(meta.get_field("title"))
+    assert not _plain_pre_save(meta.get_field("updated_at"))  # auto_now
+    assert not _plain_pre_save(ImportBatch._meta.get_field("started_at"))  # auto_now_add
