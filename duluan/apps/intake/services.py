@@ -28,7 +28,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from duluan.analysis.dedupe import NearDuplicateIndex
-from duluan.analysis.tabular import BAD_CHARS
+from duluan.analysis.tabular import BAD_CHARS  # noqa: F401 - open311 checks descriptions with it
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import bulk_insert, instance_factory
 from duluan.apps.core.text import nfc, signal_search_key
@@ -37,6 +37,7 @@ from duluan.apps.issues import services as issue_services
 from duluan.apps.issues.clustering import ClusteringSession
 
 from .analysis import Analysis, analyse_rows
+from .importers import has_bad_chars
 from .models import ApiClient, Attachment, Channel, ImportBatch, Reporter, Signal
 
 TEXT_REQUIRED = "Cần có nội dung phản ánh."
@@ -194,7 +195,7 @@ def _problem(item: SignalInput, now: datetime) -> tuple[str, str] | None:
         return "empty_text", TEXT_REQUIRED
     if len(text) > MAX_TEXT_CHARS:
         return "too_large", TEXT_TOO_LONG.format(max=MAX_TEXT_CHARS)
-    if BAD_CHARS.search(text):
+    if has_bad_chars(text):  # BAD_CHARS's answer, without walking the text in a pattern
         return "bad_encoding", BAD_ENCODING
     if item.created_at is not None and item.created_at > now + timedelta(minutes=5):
         return "future", FUTURE_DATE.format(

@@ -1,11 +1,12 @@
 import csv
 import json
+import random
 
 import pytest
 from openpyxl import Workbook
 
 from duluan.apps.audit.models import AuditEvent
-from duluan.apps.intake import imports
+from duluan.apps.intake import importers, imports
 from duluan.apps.intake.importers import ImportFileError
 from duluan.apps.intake.models import ImportBatch, Reporter, Signal
 from duluan.apps.issues.models import ClustererState, Issue, IssueDay
@@ -238,3 +239,17 @@ def test_a_growing_import_refreshes_the_planner_statistics(tmp_path, monkeypatch
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Signal._meta.db_table])
         assert cursor.fetchone()[0] >= 4
+
+
+def test_the_text_checks_answer_as_their_patterns():
+    # given texts made of the characters the checks are about, clean Vietnamese and ASCII
+    rng = random.Random(7)
+    alphabet = "aZ ệưđ\u2019" + importers._MOJIBAKE_LEADS + "\u0080\u00bf€™Ÿ\ufffd\ud800\udc8e\udfff"
+    texts = ["", "abc", "Ã©", "á»‡", "Ã", "Âu", "x\udc8e", "\ufffd", "Trường học"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(20_000)]
+    for text in texts:
+        # then the fast checks say what the regular expressions say
+        bad = importers._BAD_CHAR.search(text) is not None
+        assert importers.has_bad_chars(text) == bad, repr(text)
+        mojibake = importers._MOJIBAKE.search(text) is not None
+        assert importers.text_problem(text) == (bad or mojibake), repr(text)

@@ -114,3 +114,14 @@ def test_a_topic_confirmation_is_training_data():
     pairs = list(topic_training_pairs())
     assert pairs == [(signal.text_masked, "land")]
     assert "0912345678" not in pairs[0][0]
+
+
+@pytest.mark.parametrize("text", ["Trường học thiếu phòng \ufffd", "Trường học thiếu phòng \udc8e"])
+def test_a_text_with_undecodable_characters_is_rejected(text):
+    # given a text a lossy decoder left marks in (U+FFFD, or a lone surrogate of surrogateescape),
+    # with the channel's own id (a key made of the content could not be hashed)
+    good = item("Trường học thiếu phòng", row=2, external_id="t-2")
+    result = services.signals_ingest_batch(items=[item(text, row=1, external_id="t-1"), good])
+    # then it is refused for its encoding and the clean one kept
+    assert [(r.row, r.reason) for r in result.rejects] == [(1, "bad_encoding")]
+    assert len(result.created) == 1
