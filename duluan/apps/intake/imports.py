@@ -61,7 +61,7 @@ from duluan.apps.issues.models import ClustererState, Issue, IssueDay
 from .analysis import analyse_parallel
 from .importers import MESSAGES, Row, RowProblem, parse_when, read_file
 from .models import Channel, ImportBatch, Signal
-from .services import SignalInput, item_key, place_resolve, signals_ingest_batch
+from .services import SignalInput, item_key, place_resolve, signals_ingest_batch, signals_known
 
 IMPORT_CHANNELS = (
     Channel.HOTLINE,
@@ -523,9 +523,7 @@ def signals_import_undo(*, batch: ImportBatch, run: _ImportRun | None = None, ac
 def _to_analyse(items: list[SignalInput], pending: deque) -> list[dict[str, Any]]:
     """Queue a batch and return the rows the workers must analyse: those not stored yet."""
     keys = [item_key(it) for it in items]
-    # exclude(external_id="") repeats the partial unique index's condition so PostgreSQL uses it.
-    known_qs = Signal.objects.filter(channel=items[0].channel, external_id__in=keys).exclude(external_id="")
-    known = set(known_qs.values_list("external_id", flat=True))
+    known = signals_known(channel=items[0].channel, keys=keys)
     pending.append(items)
     return [
         {"key": key, "text": it.text, "title": it.title, "created_at": it.created_at}

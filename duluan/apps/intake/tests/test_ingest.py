@@ -116,6 +116,23 @@ def test_a_topic_confirmation_is_training_data():
     assert "0912345678" not in pairs[0][0]
 
 
+def test_known_keys_and_first_hashes_are_looked_up_by_channel_and_content():
+    # given two stored calls, one news item with the same words as the first call, and an item
+    # stored without an id of its own (its key is then a hash of its content)
+    call1, _ = services.signal_ingest(channel=Channel.HOTLINE, text="Cống thoát nước tắc", external_id="c-1")
+    call2, _ = services.signal_ingest(channel=Channel.HOTLINE, text="Mất nước sinh hoạt", external_id="c-2")
+    news, _ = services.signal_ingest(channel=Channel.NEWS, text="Cống thoát nước tắc", external_id="c-1")
+    # when a batch's keys are looked up (more than one chunk of them)
+    keys = ["c-1", "c-2", "c-3", "", *(f"x-{i}" for i in range(services._LOOKUP_CHUNK + 5))]
+    known = services.signals_known(channel=Channel.HOTLINE, keys=keys)
+    # then only the channel's own stored keys come back, with their signals
+    assert known == {"c-1": call1.pk, "c-2": call2.pk}
+    assert services.signals_known(channel=Channel.NEWS, keys=keys) == {"c-1": news.pk}
+    # and a content hash names the first signal that has it, whatever its channel
+    hashes = [news.content_hash, call2.content_hash, "0" * 32]
+    assert services._first_with_hash(hashes) == {news.content_hash: call1.pk, call2.content_hash: call2.pk}
+
+
 @pytest.mark.parametrize("text", ["Trường học thiếu phòng \ufffd", "Trường học thiếu phòng \udc8e"])
 def test_a_text_with_undecodable_characters_is_rejected(text):
     # given a text a lossy decoder left marks in (U+FFFD, or a lone surrogate of surrogateescape),
