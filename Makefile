@@ -64,6 +64,7 @@ models: venv
 
 bench: venv sysdeps models
 	$(PY) bench/bench_models.py
+	$(PY) bench/bench_classify.py
 	$(PY) bench/bench_dedupe.py
 	$(PY) bench/bench_analyze.py --sizes 10000,100000,1000000
 	$(PY) bench/bench_steps.py --batch-gc
