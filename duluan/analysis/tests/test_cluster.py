@@ -17,6 +17,7 @@ from duluan.analysis.cluster import (
     Cluster,
     ClusterDoc,
     OnlineClusterer,
+    _strongest_in_each,
     document_terms,
     term_code,
     term_codes,
@@ -202,6 +203,31 @@ def test_document_vectors_follow_the_tf_idf_definition(documents):
         assert list(vector.items()) == list(expected.items())
 
 
+@given(st.lists(TERM_DICTS, max_size=12), st.sampled_from([1, 4, 64, 1 << 18]), st.data())
+@settings(max_examples=300)
+def test_a_batch_is_vectorised_as_its_documents_one_after_another(documents, buckets, data):
+    # given a stream of term counts (some empty), some with their codes given and some with
+    # codes of the wrong length, weighted one by one on a table that has seen a few texts
+    docs = []
+    for i, terms in enumerate(documents):
+        codes = data.draw(st.sampled_from([None, "right", "wrong"]))
+        if codes == "right":
+            codes = term_codes(terms)
+        elif codes == "wrong":
+            codes = term_codes([*terms, "thừa"])
+        docs.append(ClusterDoc(f"d{i}", terms, codes=codes))
+    one, batch = OnlineClusterer(buckets=buckets), OnlineClusterer(buckets=buckets)
+    for clusterer in (one, batch):
+        clusterer.vectorise({"ngập úng": 1, "của tỉnh": 2})
+    expected = [one.vectorise(d.terms, d.codes) for d in docs]
+    # when the same stream is weighted as one batch
+    got = batch.vectorise_many(docs)
+    # then every vector, in its order, and the frequency table are the same
+    assert [list(v.items()) for v in got] == [list(v.items()) for v in expected]
+    assert batch.n_docs_ == one.n_docs_
+    assert batch.df_.tolist() == one.df_.tolist()
+
+
 def test_terms_sharing_a_bucket_count_the_document_once():
     # given a frequency table so small that every term lands in the same bucket
     clusterer = OnlineClusterer(buckets=1)
@@ -227,6 +253,10 @@ STREAMS = st.lists(
 )
 
 
+# Few open clusters and a short window: clusters join, prune, expire and are evicted.
+BUSY = dict(similarity_threshold=0.1, max_active=3, window=timedelta(days=1), buckets=256)
+
+
 def _busy_stream_cut(rows, data):
     """A stream that joins, prunes, expires and evicts clusters (few open, short window):
     clustered whole, and its first part (cut anywhere) clustered alone.
@@ -237,13 +267,27 @@ def _busy_stream_cut(rows, data):
         doc(f"d{i}", " ".join(words), topic, places, T0 + timedelta(hours=hours))
         for i, (words, topic, places, hours) in enumerate(rows)
     ]
-    params = dict(similarity_threshold=0.1, max_active=3, window=timedelta(days=1), buckets=256)
+    params = BUSY
     whole = OnlineClusterer(**params)
     expected = [whole.assign(d) for d in docs]
     cut = data.draw(st.integers(1, len(docs) - 1))
     first = OnlineClusterer(**params)
     got = [first.assign(d) for d in docs[:cut]]
     return docs, whole, expected, first, got, cut
+
+
+@given(STREAMS, st.data())
+@settings(max_examples=60, deadline=None)
+def test_a_busy_stream_assigned_in_batches_is_assigned_as_one_by_one(rows, data):
+    # given a busy stream clustered one document at a time
+    docs, whole, expected, *_ = _busy_stream_cut(rows, data)
+    # when it is clustered in batches of any size (each batch vectorised at once)
+    size = data.draw(st.integers(1, len(docs)))
+    batched = OnlineClusterer(**BUSY)
+    got = [cid for at in range(0, len(docs), size) for cid in batched.assign_many(docs[at : at + size])]
+    # then the ids and the final state are the same
+    assert got == expected
+    assert json.dumps(batched.state(), sort_keys=True) == json.dumps(whole.state(), sort_keys=True)
 
 
 @given(STREAMS, st.data())
@@ -367,3 +411,15 @@ def test_a_compact_state_with_columns_of_different_lengths_is_refused():
     # then a clear error is raised
     with pytest.raises(ValueError, match="columns"):
         OnlineClusterer.from_state(state)
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.sampled_from([1.0, 1.5, 2.0, 2.5, 3.0])), max_size=80))
+def test_the_batch_order_is_by_document_then_weight_then_position(items):
+    # given the weights of a batch's terms with their documents, many of them equal
+    items.sort(key=lambda item: item[0])  # a batch lists each document's terms together
+    doc_of = np.array([d for d, _ in items], dtype=np.int64)
+    weights = np.array([w for _, w in items])
+    # when they are ordered for the vectors
+    order = _strongest_in_each(weights, doc_of, 6)
+    # then it is the stable sort by document, then weight, strongest first
+    assert order.tolist() == np.lexsort((-weights, doc_of)).tolist()

@@ -207,9 +207,9 @@ class ClusteringSession:
         # Per signal: its vector and the centroid it joined, as they were right after it joined,
         # so the representative is chosen signal by signal whatever the batches (_represent).
         moments: list[tuple[dict[str, float], dict[str, float]]] = []
-        for s, a in zip(signals, analyses, strict=True):
-            doc = _cluster_doc(s, a)
-            cid = clusterer.assign(doc)
+        docs = [_cluster_doc(s, a) for s, a in zip(signals, analyses, strict=True)]
+        for doc, vector in zip(docs, clusterer.vectorise_many(docs), strict=True):
+            cid = clusterer.assign(doc, vector)
             cluster_ids.append(cid)
             cluster = clusterer.get(cid)
             moments.append((_profile(doc.terms), dict(cluster.weights) if cluster is not None else {}))
