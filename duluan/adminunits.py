@@ -15,6 +15,7 @@ does not say in which proportion, so the share is split equally (1/n) — stated
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sqlite3
 import unicodedata
@@ -120,9 +121,12 @@ def _aliases(raw: str | None) -> tuple[str, ...]:
 
 
 def _package_data_dir() -> Path:
-    import vietnamadminunits
-
-    return Path(vietnamadminunits.__file__).parent / "data"
+    # Found, not imported: importing the package runs its address parsers (and geopy), a third
+    # of a second that every start of `duluan analyze` paid for a folder name.
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("vietnamadminunits is not installed", name="vietnamadminunits")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -137,3 +139,16 @@ def test_search_is_accent_and_case_insensitive(query):
     assert (SCHEME_2025, "commune", "Phường Bắc Giang") in found
     # exact short-name matches come first, provinces before communes
     assert results[0].name == "Tỉnh Bắc Giang"
+
+
+def test_the_units_are_read_without_importing_the_address_parsers():
+    # given a fresh interpreter (the package's parsers pull in geopy: a third of a second a start)
+    code = (
+        "import sys; from duluan.adminunits import load_admin_data; "
+        "print(len(load_admin_data().units), 'vietnamadminunits' in sys.modules)"
+    )
+    # when it reads every unit
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # then it found the package's data without importing the package
+    units, imported = out.stdout.split()
+    assert int(units) > 14000 and imported == "False"
