@@ -52,6 +52,7 @@ TOPIC_NOT_CONFIRMABLE = "Chủ đề không có trong danh mục: {code!r}."
 MAX_TEXT_CHARS = 20_000
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
+FUTURE_SLACK = timedelta(minutes=5)  # clocks differ: a moment this far ahead is still accepted
 LEVEL_RANK = {"commune": 3, "district": 2, "province": 1}
 
 
@@ -269,7 +270,7 @@ def _problem(item: SignalInput, now: datetime) -> tuple[str, str] | None:
         return "too_large", TEXT_TOO_LONG.format(max=MAX_TEXT_CHARS)
     if has_bad_chars(text):  # BAD_CHARS's answer, without walking the text in a pattern
         return "bad_encoding", BAD_ENCODING
-    if item.created_at is not None and item.created_at > now + timedelta(minutes=5):
+    if item.created_at is not None and item.created_at > now + FUTURE_SLACK:
         return "future", FUTURE_DATE.format(
             value=timezone.localtime(item.created_at).strftime("%d/%m/%Y %H:%M")
         )
