@@ -183,7 +183,7 @@ class _RowConverter:
         if unit is None and place:
             unit = self._place(place, created_at)
         reporter = None
-        if any(f.get(k) for k in ("name", "phone", "email", "address")):
+        if f.get("name") or f.get("phone") or f.get("email") or f.get("address"):  # no generator a row
             reporter = {k: str(f.get(k) or "") for k in ("name", "phone", "email", "address")}
         return SignalInput(
             channel=self.channel,
