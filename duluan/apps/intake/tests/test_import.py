@@ -257,3 +257,30 @@ def test_the_text_checks_answer_as_their_patterns():
         assert importers.has_bad_chars(text) == bad, repr(text)
         mojibake = importers._MOJIBAKE.search(text) is not None
         assert importers.text_problem(text) == (bad or mojibake), repr(text)
+
+
+def test_jsonl_records_are_read_as_the_json_module_reads_them(tmp_path):
+    # given lines orjson reads alike (flat) and lines it would read otherwise or refuse:
+    # integers beyond 64 bits, NaN, a lone surrogate escape, nested values, floats
+    lines = [
+        '{"id": 1, "text": "Đường ngập", "ok": true, "note": null}',
+        '{"id": 123456789012345678901234567890, "text": "Số lớn"}',
+        '{"id": -9223372036854775809, "text": "Số âm lớn"}',
+        '{"id": "n", "text": "Không phải số", "lat": NaN}',
+        '{"id": "s", "text": "Mất \\udc8e chữ"}',
+        '{"id": "l", "text": "Lồng nhau", "extra": {"a": [1, 2.5, {"b": 1e400}]}}',
+        '{"id": "f", "text": "Toạ độ", "lat": 21.0278, "lon": 105.8342}',
+        '{"id": "d", "text": "Trùng khoá", "id": "d2"}',
+    ]
+    path = tmp_path / "tin.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # when the file is read
+    got = list(importers.read_file(path))
+    # then every record is what json.loads gives, value types and key order included
+    assert len(got) == len(lines)
+    for entry, line in zip(got, lines, strict=True):
+        expected = json.loads(line)
+        assert repr(entry.raw) == repr(expected)  # NaN compares unequal; its repr does not
+        assert [type(v) for v in entry.raw.values()] == [type(v) for v in expected.values()]
+    assert got[1].fields["id"] == 123456789012345678901234567890
+    assert got[4].reason == "bad_encoding"  # the surrogate, found as before
