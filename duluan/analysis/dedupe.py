@@ -58,8 +58,6 @@ _EMPTY = np.zeros(0, dtype=np.uint64)
 _CHUNK = 2048
 # Shingle hashes per storage segment (2 MiB): what is held beyond the window is at most about one.
 _SEGMENT = 1 << 18
-# Sequence number of a slot never used: older than any window.
-_NO_SEQ = np.iinfo(np.int64).min // 4
 _TOP = np.iinfo(np.int64).max
 
 
@@ -489,7 +487,9 @@ class NearDuplicateIndex:
         self._next = np.full(entries, -1, dtype=entry_type)
         self._keys = np.zeros((ring, self.bands), dtype=np.uint64)
         self._flat_keys = self._keys.reshape(-1)
-        self._seqs = np.full(ring, _NO_SEQ, dtype=np.int64)
+        # A slot never used holds a sequence number just older than the first window (not a huge
+        # negative one: sequence x bands must not overflow in the vectorised chain walk).
+        self._seqs = np.full(ring, -capacity - 1, dtype=np.int64)
         self._ids: list[str | None] = [None] * ring
         self._groups: list[str | None] = [None] * ring
         # Shingles: segment serial, start and size of each slot's set in ``_segments``, which
