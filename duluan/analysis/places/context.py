@@ -91,12 +91,70 @@ FOREIGN_AFTER_RE = re.compile(
     r"\s*[,(\-–]\s*(?:trung quoc|dai loan|han quoc|trieu tien|nhat ban|lao|campuchia|thai lan|my|hoa ky|"
     r"phap|nga|anh|duc|uc|an do|myanmar|philippines|indonesia|malaysia|singapore|italy|y)\b"
 )
+# What a window must end with (trailing spaces aside) for the patterns above to match it: most windows
+# end otherwise, and ``str.endswith`` tells so for a fraction of a search's cost.
+_NOT_A_UNIT_ENDINGS = (tuple(_NOT_A_UNIT_WORDS), tuple(fold(w) for w in _NOT_A_UNIT_WORDS))
+_LOCATIVE_ENDINGS = tuple(
+    (*words, *",;:(-–") for words in (_LOCATIVE_WORDS, [fold(w) for w in _LOCATIVE_WORDS])
+)
+
+
+def not_a_unit_before(context: str, plain: bool, start: int) -> bool:
+    """``NOT_A_UNIT_BEFORE[plain]`` finds a match in ``context`` between ``start - 20`` and ``start``.
+
+    The pattern ends with a listed word then spaces: a window that does not is rejected with
+    ``rstrip``/``endswith`` (whose whitespace is the pattern's ``\\s``) before the search.
+    """
+    low = max(0, start - 20)
+    window = context[low:start]
+    stripped = window.rstrip()
+    if len(stripped) == len(window) or not stripped.endswith(_NOT_A_UNIT_ENDINGS[plain]):
+        return False
+    return NOT_A_UNIT_BEFORE[plain].search(context, low, start) is not None
+
+
+def locative_before(context: str, plain: bool, start: int) -> bool:
+    """``LOCATIVE_BEFORE[plain]`` finds a match in ``context`` between ``start - 12`` and ``start``.
+
+    A match ends with a listed word or punctuation mark then optional spaces, or is the whole text's
+    start then spaces; other windows are rejected before the search.
+    """
+    low = max(0, start - 12)
+    stripped = context[low:start].rstrip()
+    if not (stripped.endswith(_LOCATIVE_ENDINGS[plain]) or (not stripped and low == 0)):
+        return False
+    return LOCATIVE_BEFORE[plain].search(context, low, start) is not None
+
+
+def _first_after(folded: str, end: int) -> str:
+    """The first non-space character from ``end`` on, or ``""`` when the next 8 are all spaces."""
+    return folded[end : end + 8].lstrip()[:1]
+
+
+def foreign_after(folded: str, end: int) -> bool:
+    """``FOREIGN_AFTER_RE.match(folded, end)``: only a punctuation mark can open it."""
+    first = _first_after(folded, end)
+    if first and first not in ",(-–":
+        return False
+    return FOREIGN_AFTER_RE.match(folded, end) is not None
+
+
 # Capitalised at a sentence start, these words do not make the next name part of a longer proper noun.
 _FUNCTION_WORDS = frozenset(
     "tai o tu ve den toi theo trong ngoai cung con voi va cua thuoc sang qua nhu sau truoc khi neu "
     "nhung cac mot hai ba bon nam ngay thang nam chieu sang toi dem hom tinh huyen xa".split()
 )
 OLD_AFTER_RE = re.compile(r"\s*\(?\s*(?:cu|truoc day|truoc sap nhap)\b")
+
+
+def old_after(folded: str, end: int) -> bool:
+    """``OLD_AFTER_RE.match(folded, end)``: only "(", "cu" or "truoc" can open it."""
+    first = _first_after(folded, end)
+    if first and first not in "(ct":
+        return False
+    return OLD_AFTER_RE.match(folded, end) is not None
+
+
 ADDRESS_GAP_RE = re.compile(
     r"^\s*(?:cu\s*)?[,(\-–]?\s*(?:huyen|quan|thi xa|thanh pho|tp\.?|tx\.?|tinh|h\.|q\.)?\s*$"
 )
@@ -149,22 +207,37 @@ _WORD_AFTER_RE = re.compile(r"[ ](\w+)")
 
 def inside_longer_proper_noun(nfc: str, start: int, end: int) -> bool:
     """True when a Capitalised word is glued on either side ("Nguyễn Thanh Hóa", "Hà Nội Tower")."""
-    before = _WORD_BEFORE_RE.search(nfc, max(0, start - 20), start)
-    if before and _proper_word(before.group(1)):
-        return True
+    # The patterns need a space right before the name (or a space then the text's final newline) and
+    # right after it: checking that character first spares most searches.
+    if start and nfc[start - 1] in " \n":
+        before = _WORD_BEFORE_RE.search(nfc, max(0, start - 20), start)
+        if before and _proper_word(before.group(1)):
+            return True
+    if nfc[end : end + 1] != " ":
+        return False
     after = _WORD_AFTER_RE.match(nfc, end)
     return bool(after and _proper_word(after.group(1)))
 
 
+_PROPER_WORD_CACHE_LIMIT = 50_000
+_proper_words: dict[str, bool] = {}
+
+
 def _proper_word(word: str) -> bool:
     # Capitalised but not ALL-CAPS ("UBND Hà Nội", "Sở GTVT Hà Nội" name the unit) and not a function
-    # word opening the sentence ("Tại Yên Bái, ...").
-    return (
-        word[:1].isupper()
-        and not word.isupper()
-        and not word[:1].isdigit()
-        and fold(word) not in _FUNCTION_WORDS
-    )
+    # word opening the sentence ("Tại Yên Bái, ..."). Words recur: the answer is memoised (bounded),
+    # which saves a fold per capitalised neighbour.
+    proper = _proper_words.get(word)
+    if proper is None:
+        if len(_proper_words) >= _PROPER_WORD_CACHE_LIMIT:
+            _proper_words.clear()
+        proper = _proper_words[word] = (
+            word[:1].isupper()
+            and not word.isupper()
+            and not word[:1].isdigit()
+            and fold(word) not in _FUNCTION_WORDS
+        )
+    return proper
 
 
 def nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:

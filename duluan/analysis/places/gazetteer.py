@@ -28,11 +28,7 @@ from duluan.analysis.normalise import canonical_tones, fold, fold_many
 from duluan.analysis.places.context import (
     ADDRESS_GAP_RE,
     AND_RE,
-    FOREIGN_AFTER_RE,
     LIST_GAP_RE,
-    LOCATIVE_BEFORE,
-    NOT_A_UNIT_BEFORE,
-    OLD_AFTER_RE,
     PLURAL_BEFORE_RE,
     TYPE_ACCENTED,
     TYPE_BEFORE_RE,
@@ -40,8 +36,12 @@ from duluan.analysis.places.context import (
     TYPED_WORD_RE,
     TYPED_WORD_STARTS,
     capitalised,
+    foreign_after,
     inside_longer_proper_noun,
+    locative_before,
     nfc_with_offsets,
+    not_a_unit_before,
+    old_after,
     typed_words,
 )
 
@@ -153,10 +153,16 @@ class Gazetteer:
         )
         # Names map to themselves; the words that start a typed name (TYPED_WORD_STARTS) to their
         # length, so one pass over the text finds both.
+        # A name's value is what the scan needs of it: (name, length, spellings, accent-free, embedded
+        # type), so that a raw hit costs no dictionary look-up before it is kept or dropped.
+        self._plain_name = {key: all(sp.isascii() for sp in self._spellings[key]) for key in names}
+        self._embedded = {key: all(embedded for _, embedded in entries) for key, entries in names.items()}
         self._automaton = ahocorasick.Automaton()
         for key in names:
             if key not in self._single:
-                self._automaton.add_word(key, key)
+                self._automaton.add_word(
+                    key, (key, len(key), spellings[key], self._plain_name[key], self._embedded[key])
+                )
         # A type word that is also an indexed name (possible with other data) cannot have both values:
         # then the typed-name pattern scans the whole text as it used to.
         self._typed_starts_indexed = not any(word in self._automaton for word in TYPED_WORD_STARTS)
@@ -166,13 +172,12 @@ class Gazetteer:
         self._automaton.make_automaton()
         # Whether every spelling of a name is accent-free, and the canonical lower-case spelling of
         # surfaces seen (names recur: the cache saves a regex substitution per hit).
-        self._plain_name = {key: all(sp.isascii() for sp in self._spellings[key]) for key in names}
         self._unit_spellings = {k: spellings.get(f"{k[0]}:{k[1]}", frozenset()) for k in places}
         self._spelling_cache: dict[str, str] = {}
+        self._capitalised_cache: dict[str, bool] = {}
         self._spelt_keys: dict[tuple[str, str], tuple[Key, ...]] = {}
         # Per name and per unit, what each hit used to work out again (a tenth of the step's cost).
         self._name_keys = {key: tuple(k for k, _ in entries) for key, entries in names.items()}
-        self._embedded = {key: all(embedded for _, embedded in entries) for key, entries in names.items()}
         self._rank = {k: _LEVEL_RANK[p.level] for k, p in places.items()}
         self._same_scheme_ancestors = {
             k: frozenset(a for a in chain if a[0] == k[0]) for k, chain in ancestors.items()
@@ -344,9 +349,7 @@ class Gazetteer:
     def _find(
         self, text: str, nfc: str, offsets: list[int] | None, folded: str, when: date | None
     ) -> list[PlaceMention]:
-        lower = nfc.lower()
-        cased = not nfc.islower()
-        hits = self._hits(nfc, folded, lower, cased)
+        hits = self._hits(nfc, folded)
         if not hits:
             return []
         era = self._era(hits, when)
@@ -372,32 +375,68 @@ class Gazetteer:
             )
         return mentions
 
-    def _hits(self, nfc: str, folded: str, lower: str, cased: bool) -> list[_Hit]:
+    def _hits(self, nfc: str, folded: str) -> list[_Hit]:
         length = len(folded)
         plausible: list[_Hit] = []
-        raw: list[tuple[int, int, str]] = []
         typed_starts: list[int] = []
+        spelling_cache = self._spelling_cache
+        # Most texts name no unit: their lower-case form and whether they use capitals are worked
+        # out only once a hit needs them.
+        lower: str | None = None
+        cased = False
         for end_index, value in self._automaton.iter(folded):
             if value.__class__ is int:
                 typed_starts.append(end_index + 1 - value)
-            else:
-                raw.append((end_index + 1 - len(value), end_index + 1, value))
-        if not self._typed_starts_indexed:
-            typed = TYPED_WORD_RE.finditer(folded)
-        else:
-            typed = typed_words(folded, typed_starts) if typed_starts else ()
-        raw += [(m.start(1), m.end(1), m.group(1)) for m in typed if m.group(1) in self._single]
-        spellings = self._spellings
-        for start, end, key in raw:
-            if (start > 0 and folded[start - 1].isalnum()) or (end < length and folded[end].isalnum()):
+                continue
+            key, size, spellings, plain_name, embedded = value
+            end = end_index + 1
+            start = end - size
+            if (start and folded[start - 1].isalnum()) or (end < length and folded[end].isalnum()):
                 continue
             # An accented surface must carry the name's own accents ("Hà Nam" is not "hạ nam"): a third
             # of the raw hits ("chủ", "chú" for "Chũ") fail here, before a hit is built for them.
             surface = nfc[start:end]
-            if not surface.isascii() and self._spelling(surface) not in spellings.get(key, ()):
+            ascii_surface = surface.isascii()
+            if not ascii_surface:
+                spelling = spelling_cache.get(surface)
+                if spelling is None:
+                    spelling = self._spelling(surface)
+                if spelling not in spellings:
+                    continue
+            if lower is None:
+                lower = nfc.lower()
+                cased = not nfc.islower()
+            hit = _Hit(start, end, key, accent_free=ascii_surface and not plain_name, embedded_type=embedded)
+            if self._plausible_hit(hit, surface, ascii_surface, nfc, folded, lower, cased):
+                plausible.append(hit)
+        if not self._typed_starts_indexed:
+            typed = TYPED_WORD_RE.finditer(folded)
+        else:
+            typed = typed_words(folded, typed_starts) if typed_starts else ()
+        single = self._single
+        all_spellings = self._spellings
+        for m in typed:
+            key = m.group(1)
+            if key not in single:
                 continue
-            hit = self._plausible_hit(_Hit(start, end, key), surface, nfc, folded, lower, cased)
-            if hit is not None:
+            start, end = m.span(1)
+            if (start and folded[start - 1].isalnum()) or (end < length and folded[end].isalnum()):
+                continue
+            surface = nfc[start:end]
+            ascii_surface = surface.isascii()
+            if not ascii_surface and self._spelling(surface) not in all_spellings.get(key, ()):
+                continue
+            if lower is None:
+                lower = nfc.lower()
+                cased = not nfc.islower()
+            hit = _Hit(
+                start,
+                end,
+                key,
+                accent_free=ascii_surface and not self._plain_name[key],
+                embedded_type=self._embedded[key],
+            )
+            if self._plausible_hit(hit, surface, ascii_surface, nfc, folded, lower, cased):
                 plausible.append(hit)
         if not plausible:
             return []
@@ -439,17 +478,16 @@ class Gazetteer:
         return any(mine & self._ancestors.get(key, frozenset()) for key in previous.candidates)
 
     def _plausible_hit(
-        self, hit: _Hit, surface: str, nfc: str, folded: str, lower: str, cased: bool
-    ) -> _Hit | None:
-        """Fill in what the words around a raw hit say; ``None`` when it cannot be a unit's name.
+        self, hit: _Hit, surface: str, ascii_surface: bool, nfc: str, folded: str, lower: str, cased: bool
+    ) -> bool:
+        """Fill in what the words around a raw hit say; ``False`` when it cannot be a unit's name.
 
-        ``surface`` is ``nfc[hit.start:hit.end]``, already known to agree with the name's accents.
+        ``surface`` is ``nfc[hit.start:hit.end]``, already known to agree with the name's accents, and
+        ``ascii_surface`` whether it is plain ASCII; ``hit`` carries ``accent_free`` and ``embedded_type``.
         """
-        hit.accent_free = surface.isascii() and not self._plain_name[hit.key]
-        hit.embedded_type = self._embedded[hit.key]
-        hit.old = bool(OLD_AFTER_RE.match(folded, hit.end))
+        hit.old = old_after(folded, hit.end)
         if hit.embedded_type:
-            return hit
+            return True
         window = folded[max(0, hit.start - 12) : hit.start]
         # TYPE_BEFORE_RE can only match a window that ends (spaces aside) with a type word.
         type_match = TYPE_BEFORE_RE.search(window) if window.rstrip().endswith(_TYPE_ENDINGS) else None
@@ -457,30 +495,37 @@ class Gazetteer:
             word = type_match.group(1)
             prefix_surface = lower[hit.start - len(window) + type_match.start(1) : hit.start].strip()
             accented = TYPE_ACCENTED.get(word)
-            plain_text = surface.isascii() and prefix_surface.isascii()
+            plain_text = ascii_surface and prefix_surface.isascii()
             if accented is None or prefix_surface == accented or plain_text:
                 hit.types = TYPE_WORDS[word]
                 type_start = hit.start - len(window) + type_match.start(1)
                 hit.plural = bool(PLURAL_BEFORE_RE.search(folded, max(0, type_start - 12), type_start))
-                return hit
-        if cased and not capitalised(surface):
-            return None
-        if surface.isascii() and not cased:
+                return True
+        if cased:
+            # Surfaces recur ("Hà Nội", "văn hóa"): whether each is capitalised is memoised (bounded).
+            is_capitalised = self._capitalised_cache.get(surface)
+            if is_capitalised is None:
+                if len(self._capitalised_cache) >= _SPELLING_CACHE_LIMIT:
+                    self._capitalised_cache.clear()
+                is_capitalised = self._capitalised_cache[surface] = capitalised(surface)
+            if not is_capitalised:
+                return False
+        if ascii_surface and not cased:
             # Lower-case text without diacritics gives no evidence that a word is a name: a bare
             # one-syllable name ("chu": chủ, chú, Chũ) is dropped and a bare district needs its parent.
             if " " not in hit.key:
-                return None
+                return False
             hit.weak = True
         plain = nfc[max(0, hit.start - 16) : hit.start].isascii()
         context = folded if plain else lower
-        if NOT_A_UNIT_BEFORE[plain].search(context, max(0, hit.start - 20), hit.start):
-            return None
+        if not_a_unit_before(context, plain, hit.start):
+            return False
         if cased and inside_longer_proper_noun(nfc, hit.start, hit.end):
-            return None
-        if FOREIGN_AFTER_RE.match(folded, hit.end):
-            return None  # "Sơn Tây (Trung Quốc)" is a Chinese province
-        hit.locative = bool(LOCATIVE_BEFORE[plain].search(context, max(0, hit.start - 12), hit.start))
-        return hit
+            return False
+        if foreign_after(folded, hit.end):
+            return False  # "Sơn Tây (Trung Quốc)" is a Chinese province
+        hit.locative = locative_before(context, plain, hit.start)
+        return True
 
     def _spelling(self, surface: str) -> str:
         """``canonical_tones(surface.lower())``, memoised (bounded)."""

@@ -6,11 +6,21 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis.normalise import fold
+from duluan.analysis.places import context
 from duluan.analysis.places.context import (
+    FOREIGN_AFTER_RE,
+    LOCATIVE_BEFORE,
+    NOT_A_UNIT_BEFORE,
+    OLD_AFTER_RE,
     TYPE_BEFORE_RE,
     TYPE_WORDS,
     TYPED_WORD_RE,
     TYPED_WORD_STARTS,
+    foreign_after,
+    inside_longer_proper_noun,
+    locative_before,
+    not_a_unit_before,
+    old_after,
     typed_words,
 )
 from duluan.analysis.places.gazetteer import _TYPE_ENDINGS
@@ -82,3 +92,96 @@ def test_type_word_before_a_name_ends_the_window_spaces_aside(window):
     if match is not None:
         assert window.rstrip().endswith(_TYPE_ENDINGS)
         assert match.group(1) in TYPE_WORDS
+
+
+# Text dense in the words and marks the context patterns look for, in both forms, with odd spacing.
+CONTEXT_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "chợ",
+            "cho",
+            "sân bay",
+            "san bay",
+            "tổ dân phố",
+            "to dan pho",
+            "ở",
+            "o",
+            "tại",
+            "tai",
+            "và",
+            "va",
+            "cũ",
+            "cu",
+            "truoc day",
+            "(",
+            ")",
+            ",",
+            "-",
+            "–",
+            ";",
+            ":",
+            " ",
+            "  ",
+            "\n",
+            "\u00a0",
+            "trung quoc",
+            "lao",
+            "Hà Nội",
+            "Nguyễn",
+            "Tại",
+            "UBND",
+            "Tower",
+            "1",
+            "_",
+            "a",
+            "x",
+        ]
+    )
+    | st.text(max_size=3),
+    max_size=20,
+).map("".join)
+
+
+@given(CONTEXT_TEXT, st.integers(min_value=0, max_value=60))
+@settings(max_examples=1500)
+@example("chợ \n", 5)
+@example("tại\n", 4)
+@example("  ", 2)
+@example("x cũ \u00a0(trung quoc", 1)
+def test_context_shortcuts_answer_as_their_patterns(text, offset):
+    # given any text and an offset in it
+    at = min(offset, len(text))
+    for plain in (False, True):
+        # when the shortcuts that reject impossible windows first are asked
+        # then they answer as the full pattern searches do
+        assert not_a_unit_before(text, plain, at) == bool(
+            NOT_A_UNIT_BEFORE[plain].search(text, max(0, at - 20), at)
+        )
+        assert locative_before(text, plain, at) == bool(
+            LOCATIVE_BEFORE[plain].search(text, max(0, at - 12), at)
+        )
+    assert foreign_after(text, at) == bool(FOREIGN_AFTER_RE.match(text, at))
+    assert old_after(text, at) == bool(OLD_AFTER_RE.match(text, at))
+
+
+def _inside_longer_proper_noun_by_pattern(nfc: str, start: int, end: int) -> bool:
+    before = context._WORD_BEFORE_RE.search(nfc, max(0, start - 20), start)
+    if before and context._proper_word(before.group(1)):
+        return True
+    after = context._WORD_AFTER_RE.match(nfc, end)
+    return bool(after and context._proper_word(after.group(1)))
+
+
+@given(CONTEXT_TEXT, st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=12))
+@settings(max_examples=800)
+@example("Nguyễn \nHà Nội", 8, 14)
+@example("Tại Hà Nội Tower", 4, 10)
+def test_proper_noun_check_skips_only_spans_without_a_space_beside_them(text, offset, length):
+    # given a span of any text
+    start = min(offset, len(text))
+    end = min(start + length, len(text))
+    # when the check that looks at the neighbouring characters first is asked
+    # then it answers as the two pattern searches do
+    assert inside_longer_proper_noun(text, start, end) == _inside_longer_proper_noun_by_pattern(
+        text, start, end
+    )
