@@ -175,10 +175,14 @@ class Gazetteer:
         self._unit_spellings = {k: spellings.get(f"{k[0]}:{k[1]}", frozenset()) for k in places}
         self._spelling_cache: dict[str, str] = {}
         self._capitalised_cache: dict[str, bool] = {}
-        self._spelt_keys: dict[tuple[str, str], tuple[Key, ...]] = {}
+        self._candidate_cache: dict[
+            tuple[str, str | None, frozenset[tuple[str, str]] | None], tuple[tuple[Key, ...], bool]
+        ] = {}
         # Per name and per unit, what each hit used to work out again (a tenth of the step's cost).
         self._name_keys = {key: tuple(k for k, _ in entries) for key, entries in names.items()}
         self._rank = {k: _LEVEL_RANK[p.level] for k, p in places.items()}
+        self._level = {k: p.level for k, p in places.items()}
+        self._at_home = {k: k in home or (p.scheme, p.province_code) in home for k, p in places.items()}
         self._same_scheme_ancestors = {
             k: frozenset(a for a in chain if a[0] == k[0]) for k, chain in ancestors.items()
         }
@@ -464,7 +468,7 @@ class Gazetteer:
                 ):
                     hit.types = previous.types
                     hit.inherited = True
-            hit.candidates = self._candidates(hit, self._name_keys[hit.key], nfc[hit.start : hit.end])
+            hit.candidates = self._candidates(hit, nfc[hit.start : hit.end])
             if hit.candidates:
                 if previous is not None:
                     previous.address_next = bool(ADDRESS_GAP_RE.match(folded[previous.end : hit.start]))
@@ -536,32 +540,35 @@ class Gazetteer:
             spelling = self._spelling_cache[surface] = canonical_tones(surface.lower())
         return spelling
 
-    def _candidates(self, hit: _Hit, name_keys: tuple[Key, ...], surface: str) -> list[Key]:
-        if surface.isascii():
-            keys = list(name_keys)
-        else:
-            # "Tân Thành" is not "Tân Thanh": with diacritics written, they must be the unit's own.
-            # Which units keep a name's spelling recurs: it is memoised per (name, spelling).
-            spelling = self._spelling(surface)
-            kept = self._spelt_keys.get((hit.key, spelling))
-            if kept is None:
-                if len(self._spelt_keys) >= _SPELLING_CACHE_LIMIT:
-                    self._spelt_keys.clear()
+    def _candidates(self, hit: _Hit, surface: str) -> list[Key]:
+        """The units ``hit`` can name: those of its name that keep the written spelling ("Tân Thành" is
+        not "Tân Thanh"), of the level its type word allows when any is (else the type is dropped).
+
+        The answer depends only on the name, the spelling and the type word, which recur: it is
+        memoised (bounded) per triple.
+        """
+        spelling = None if surface.isascii() else self._spelling(surface)
+        memo = (hit.key, spelling, hit.types)
+        found = self._candidate_cache.get(memo)
+        if found is None:
+            if len(self._candidate_cache) >= _SPELLING_CACHE_LIMIT:
+                self._candidate_cache.clear()
+            keys = self._name_keys[hit.key]
+            if spelling is not None:
                 unit_spellings = self._unit_spellings
-                kept = self._spelt_keys[(hit.key, spelling)] = tuple(
-                    k for k in name_keys if spelling in unit_spellings.get(k, ())
-                )
-            keys = list(kept)
-        if hit.types is not None:
-            # The type word fixes the level; the exact type only scores, because units change type
-            # (a "xã" of 2007 may be a "phường" in the data, a "thị xã" a "thành phố").
-            levels = _TYPE_LEVELS.get(hit.types) or {level for level, _ in hit.types}
-            typed = [k for k in keys if self._places[k].level in levels]
-            if typed:
-                return typed
+                keys = tuple(k for k in keys if spelling in unit_spellings.get(k, ()))
+            typed: tuple[Key, ...] = ()
+            if hit.types is not None:
+                # The type word fixes the level; the exact type only scores, because units change type
+                # (a "xã" of 2007 may be a "phường" in the data, a "thị xã" a "thành phố").
+                levels = _TYPE_LEVELS.get(hit.types) or {level for level, _ in hit.types}
+                typed = tuple(k for k in keys if self._places[k].level in levels)
+            found = self._candidate_cache[memo] = (typed or keys, hit.types is not None and not typed)
+        keys, untyped = found
+        if untyped:
             hit.types = None
             hit.inherited = False
-        return keys
+        return list(keys)
 
     def _era(self, hits: list[_Hit], when: date | None) -> str | None:
         if when is not None:
@@ -595,19 +602,24 @@ class Gazetteer:
                 return name_rank[hits[i].key]
             return min(map(rank.__getitem__, candidates))
 
-        order = sorted(range(len(hits)), key=top_rank)
+        order = sorted(range(len(hits)), key=top_rank) if len(hits) > 1 else [0]
         places = self._places
         ancestors_of = self._ancestors
+        same_scheme_ancestors = self._same_scheme_ancestors
+        at_home = self._at_home
+        level_of = self._level
+        bare_communes = self.bare_communes
         chosen: dict[int, Key] = {}
         results: dict[int, tuple[Key, float, list[Key]]] = {}
         for i in order:
             hit = hits[i]
-            bare = hit.types is None and not hit.embedded_type
+            types = hit.types
+            bare = types is None and not hit.embedded_type
             # resolved unit → closeness of its naming; Vietnamese names the parent *after* the child
             # ("phường 12, quận Gò Vấp"), so a naming that follows counts more than one that precedes.
             nearby_resolved: dict[Key, float] = {}
             nearby_open: set[Key] = set()
-            anywhere = {key for j, key in chosen.items() if hits[j].key != hit.key}
+            anywhere = {key for j, key in chosen.items() if hits[j].key != hit.key} if chosen else None
             for j, other in enumerate(hits):
                 distance = abs(other.start - hit.start)
                 # Another naming of the same name says nothing about which unit this one is.
@@ -625,50 +637,55 @@ class Gazetteer:
             # either is missing for all, skip its communes before looking at their ancestors.
             drop_communes = (
                 bare
-                and self.bare_communes != "always"
-                and (not nearby_resolved or not hit.locative or self.bare_communes == "never")
+                and bare_communes != "always"
+                and (not nearby_resolved or not hit.locative or bare_communes == "never")
             )
+            bare_weak = bare and hit.weak
+            wanted = PRE2025 if hit.old else era
             for key in hit.candidates:
-                p = places[key]
-                if drop_communes and p.level == COMMUNE:
+                level = level_of[key]
+                if drop_communes and level == COMMUNE:
                     continue
                 ancestors = ancestors_of.get(key, _NO_KEYS)
                 supporting = ancestors & nearby_resolved.keys() if nearby_resolved else _NO_KEYS
-                if bare and p.level == COMMUNE and self.bare_communes != "always":
-                    if not supporting or not hit.locative or self.bare_communes == "never":
+                if bare and level == COMMUNE and bare_communes != "always":
+                    if not supporting or not hit.locative or bare_communes == "never":
                         continue
-                if bare and hit.weak and p.level == DISTRICT and not supporting:
+                if bare_weak and level == DISTRICT and not supporting:
                     continue
                 # A named district supports more than a named province ("phường 12, quận Gò Vấp, TP.HCM"),
-                # and a closer naming more than a farther one.
-                score = sum(
-                    (2.0 if places[a].level == PROVINCE else 3.0) + nearby_resolved[a] for a in supporting
+                # and a closer naming more than a farther one. (Adding an empty sum changes nothing.)
+                score = (
+                    sum((2.0 if level_of[a] == PROVINCE else 3.0) + nearby_resolved[a] for a in supporting)
+                    if supporting
+                    else 0
                 )
-                if anywhere:
+                if anywhere and ancestors:
                     score += sum(0.75 for a in (ancestors & anywhere) - supporting)
                 if (
                     not supporting
                     and nearby_open
-                    and not self._same_scheme_ancestors.get(key, _NO_KEYS).isdisjoint(nearby_open)
+                    and not same_scheme_ancestors.get(key, _NO_KEYS).isdisjoint(nearby_open)
                 ):
                     score += 0.5
-                if hit.types is not None and (p.level, p.unit_type) in hit.types:
+                p = places[key]
+                if types is not None and (level, p.unit_type) in types:
                     score += 1.0
-                if key in self._home or (p.scheme, p.province_code) in self._home:
+                if at_home[key]:
                     score += 0.75
-                wanted = PRE2025 if hit.old else era
                 if wanted is not None and p.scheme == wanted:
                     score += 0.5
                 elif wanted is None and p.scheme == SCHEME_2025:
                     score += 0.25
                 if bare:
-                    score += _BARE_BONUS[p.level]
+                    score += _BARE_BONUS[level]
                 scored.append((score, key))
             if not scored:
                 continue
-            scored.sort(key=lambda s: (-s[0], s[1]))
+            if len(scored) > 1:
+                scored.sort(key=lambda s: (-s[0], s[1]))
             best_score, best = scored[0]
-            if self._contradicted(hits, i, best, chosen):
+            if hit.address_next and self._contradicted(hits, i, best, chosen):
                 continue
             twins = self._twins[best]
             rivals = [(s, k) for s, k in scored if k not in twins]

@@ -346,6 +346,26 @@ def test_the_rank_and_same_scheme_ancestor_tables_equal_the_plain_work(gazetteer
         assert gazetteer._name_rank[name] == min(gazetteer._rank[k] for k in keys)
     for key, chain in gazetteer._ancestors.items():
         assert gazetteer._same_scheme_ancestors[key] == {a for a in chain if a[0] == key[0]}
+    home = gazetteer._home
+    for key, place in gazetteer._places.items():
+        assert gazetteer._level[key] == place.level
+        assert gazetteer._at_home[key] == (key in home or (place.scheme, place.province_code) in home)
+
+
+def test_memoised_candidates_equal_a_fresh_gazetteers(gazetteer):
+    # given sentences whose names recur with and without accents and type words, and a gazetteer
+    # that has seen none of them
+    texts = [
+        "Xã Tân Thành, huyện Lạng Giang và phường Tân Thanh, tp Lạng Sơn; xa Tan Thanh, tỉnh Bắc Giang.",
+        "Ở Tân Thành (cũ), thị xã Kỳ Anh, Hà Tĩnh, và huyện Kỳ Anh; các xã Tân Thành, Tân Dĩnh.",
+    ] * 3
+    fresh = Gazetteer(*gazetteer.__reduce__()[1])
+    # when each is found by the fresh gazetteer and again once the answers are memoised
+    first = [fresh.find(text) for text in texts]
+    second = [fresh.find(text) for text in texts]
+    # then the memoised answers are the same, and a type word the candidates lack is still dropped
+    assert first == second and all(first)
+    assert first == [gazetteer.find(text) for text in texts]
 
 
 def test_words_spelt_like_a_one_syllable_name_are_dropped_and_the_name_kept(gazetteer):
