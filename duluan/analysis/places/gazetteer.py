@@ -390,13 +390,17 @@ class Gazetteer:
         cased = False
         for end_index, value in self._automaton.iter(folded):
             if value.__class__ is int:
-                typed_starts.append(end_index + 1 - value)
+                # TYPED_WORD_RE cannot match after a word character or a dot: such starts (the "h."
+                # ending "nhanh.") are left out, which changes nothing in what typed_words finds.
+                start = end_index + 1 - value
+                if not start or not (folded[start - 1].isalnum() or folded[start - 1] in "_."):
+                    typed_starts.append(start)
                 continue
-            key, size, spellings, plain_name, embedded = value
             end = end_index + 1
-            start = end - size
+            start = end - value[1]
             if (start and folded[start - 1].isalnum()) or (end < length and folded[end].isalnum()):
                 continue
+            key, _, spellings, plain_name, embedded = value
             # An accented surface must carry the name's own accents ("Hà Nam" is not "hạ nam"): a third
             # of the raw hits ("chủ", "chú" for "Chũ") fail here, before a hit is built for them.
             surface = nfc[start:end]
@@ -410,8 +414,20 @@ class Gazetteer:
             if lower is None:
                 lower = nfc.lower()
                 cased = not nfc.islower()
-            hit = _Hit(start, end, key, accent_free=ascii_surface and not plain_name, embedded_type=embedded)
-            if self._plausible_hit(hit, surface, ascii_surface, nfc, folded, lower, cased):
+            hit = self._plausible_hit(
+                start,
+                end,
+                key,
+                embedded,
+                ascii_surface and not plain_name,
+                surface,
+                ascii_surface,
+                nfc,
+                folded,
+                lower,
+                cased,
+            )
+            if hit is not None:
                 plausible.append(hit)
         if not self._typed_starts_indexed:
             typed = TYPED_WORD_RE.finditer(folded)
@@ -433,14 +449,20 @@ class Gazetteer:
             if lower is None:
                 lower = nfc.lower()
                 cased = not nfc.islower()
-            hit = _Hit(
+            hit = self._plausible_hit(
                 start,
                 end,
                 key,
-                accent_free=ascii_surface and not self._plain_name[key],
-                embedded_type=self._embedded[key],
+                self._embedded[key],
+                ascii_surface and not self._plain_name[key],
+                surface,
+                ascii_surface,
+                nfc,
+                folded,
+                lower,
+                cased,
             )
-            if self._plausible_hit(hit, surface, ascii_surface, nfc, folded, lower, cased):
+            if hit is not None:
                 plausible.append(hit)
         if not plausible:
             return []
@@ -482,29 +504,42 @@ class Gazetteer:
         return any(mine & self._ancestors.get(key, frozenset()) for key in previous.candidates)
 
     def _plausible_hit(
-        self, hit: _Hit, surface: str, ascii_surface: bool, nfc: str, folded: str, lower: str, cased: bool
-    ) -> bool:
-        """Fill in what the words around a raw hit say; ``False`` when it cannot be a unit's name.
+        self,
+        start: int,
+        end: int,
+        key: str,
+        embedded: bool,
+        accent_free: bool,
+        surface: str,
+        ascii_surface: bool,
+        nfc: str,
+        folded: str,
+        lower: str,
+        cased: bool,
+    ) -> _Hit | None:
+        """The hit of name ``key`` at ``start:end`` with what the words around it say; ``None`` when it
+        cannot be a unit's name (a third of them: the hit is built only for the others).
 
-        ``surface`` is ``nfc[hit.start:hit.end]``, already known to agree with the name's accents, and
-        ``ascii_surface`` whether it is plain ASCII; ``hit`` carries ``accent_free`` and ``embedded_type``.
+        ``surface`` is ``nfc[start:end]``, already known to agree with the name's accents, and
+        ``ascii_surface`` whether it is plain ASCII.
         """
-        hit.old = old_after(folded, hit.end)
-        if hit.embedded_type:
-            return True
-        window = folded[max(0, hit.start - 12) : hit.start]
+        old = old_after(folded, end)
+        if embedded:
+            return _Hit(start, end, key, embedded_type=True, old=old, accent_free=accent_free)
+        window = folded[max(0, start - 12) : start]
         # TYPE_BEFORE_RE can only match a window that ends (spaces aside) with a type word.
         type_match = TYPE_BEFORE_RE.search(window) if window.rstrip().endswith(_TYPE_ENDINGS) else None
         if type_match:
             word = type_match.group(1)
-            prefix_surface = lower[hit.start - len(window) + type_match.start(1) : hit.start].strip()
+            prefix_surface = lower[start - len(window) + type_match.start(1) : start].strip()
             accented = TYPE_ACCENTED.get(word)
             plain_text = ascii_surface and prefix_surface.isascii()
             if accented is None or prefix_surface == accented or plain_text:
-                hit.types = TYPE_WORDS[word]
-                type_start = hit.start - len(window) + type_match.start(1)
-                hit.plural = bool(PLURAL_BEFORE_RE.search(folded, max(0, type_start - 12), type_start))
-                return True
+                type_start = start - len(window) + type_match.start(1)
+                plural = bool(PLURAL_BEFORE_RE.search(folded, max(0, type_start - 12), type_start))
+                return _Hit(
+                    start, end, key, TYPE_WORDS[word], old=old, accent_free=accent_free, plural=plural
+                )
         if cased:
             # Surfaces recur ("Hà Nội", "văn hóa"): whether each is capitalised is memoised (bounded).
             is_capitalised = self._capitalised_cache.get(surface)
@@ -513,23 +548,24 @@ class Gazetteer:
                     self._capitalised_cache.clear()
                 is_capitalised = self._capitalised_cache[surface] = capitalised(surface)
             if not is_capitalised:
-                return False
+                return None
+        weak = False
         if ascii_surface and not cased:
             # Lower-case text without diacritics gives no evidence that a word is a name: a bare
             # one-syllable name ("chu": chủ, chú, Chũ) is dropped and a bare district needs its parent.
-            if " " not in hit.key:
-                return False
-            hit.weak = True
-        plain = nfc[max(0, hit.start - 16) : hit.start].isascii()
+            if " " not in key:
+                return None
+            weak = True
+        plain = nfc[max(0, start - 16) : start].isascii()
         context = folded if plain else lower
-        if not_a_unit_before(context, plain, hit.start):
-            return False
-        if cased and inside_longer_proper_noun(nfc, hit.start, hit.end):
-            return False
-        if foreign_after(folded, hit.end):
-            return False  # "Sơn Tây (Trung Quốc)" is a Chinese province
-        hit.locative = locative_before(context, plain, hit.start)
-        return True
+        if not_a_unit_before(context, plain, start):
+            return None
+        if cased and inside_longer_proper_noun(nfc, start, end):
+            return None
+        if foreign_after(folded, end):
+            return None  # "Sơn Tây (Trung Quốc)" is a Chinese province
+        locative = locative_before(context, plain, start)
+        return _Hit(start, end, key, old=old, accent_free=accent_free, locative=locative, weak=weak)
 
     def _spelling(self, surface: str) -> str:
         """``canonical_tones(surface.lower())``, memoised (bounded)."""

@@ -53,6 +53,20 @@ def test_typed_words_tried_at_the_type_word_starts_equal_finditer(folded):
 
 
 @given(FOLDED_TEXT)
+@settings(max_examples=500)
+@example("nhanh. h.v anh.q.1 _xa x.tp ho")
+def test_typed_words_need_no_start_after_a_word_character_or_dot(folded):
+    # given the type-word starts the gazetteer keeps: none right after a word character or a dot
+    kept = [i for i in all_starts(folded) if not i or not (folded[i - 1].isalnum() or folded[i - 1] in "_.")]
+    # when the typed-name pattern is tried only there
+    found = typed_words(folded, kept)
+    # then the matches are still those of a full scan
+    assert [(m.span(), m.span(1)) for m in found] == [
+        (m.span(), m.span(1)) for m in TYPED_WORD_RE.finditer(folded)
+    ]
+
+
+@given(FOLDED_TEXT)
 @settings(max_examples=300)
 def test_every_typed_name_match_starts_with_a_listed_type_word(folded):
     # given any folded text
