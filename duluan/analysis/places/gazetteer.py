@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 
 import ahocorasick
@@ -120,6 +121,14 @@ class _Hit:
     candidates: list[Key] = field(default_factory=list)
 
 
+def _precedence(hit: _Hit) -> tuple[bool, int, int]:
+    """Sort key of competing hits: typed names first, then longest, then leftmost."""
+    return (hit.types is None and not hit.embedded_type, -(hit.end - hit.start), hit.start)
+
+
+_start = attrgetter("start")
+
+
 class Gazetteer:
     """Administrative units of both schemes, indexed for recognition in free text.
 
@@ -183,6 +192,8 @@ class Gazetteer:
         self._rank = {k: _LEVEL_RANK[p.level] for k, p in places.items()}
         self._level = {k: p.level for k, p in places.items()}
         self._at_home = {k: k in home or (p.scheme, p.province_code) in home for k, p in places.items()}
+        # What scoring a candidate reads of its unit, in one look-up.
+        self._facts = {k: (p.level, p.scheme, p.unit_type, self._at_home[k]) for k, p in places.items()}
         self._same_scheme_ancestors = {
             k: frozenset(a for a in chain if a[0] == k[0]) for k, chain in ancestors.items()
         }
@@ -469,12 +480,17 @@ class Gazetteer:
         # Names after a type word first ("tinh gia lai" is "tỉnh Gia Lai", not the district "Tĩnh Gia"),
         # then longest, then leftmost: "Bà Rịa - Vũng Tàu" over "Bà Rịa" and "Vũng Tàu". Only plausible
         # hits compete, so "tỉnh Bắc" (a commune's name) cannot hide "Bắc Ninh".
-        plausible.sort(key=lambda h: (h.types is None and not h.embedded_type, -(h.end - h.start), h.start))
-        taken: list[_Hit] = []
-        for hit in plausible:
-            if not any(hit.start < other.end and other.start < hit.end for other in taken):
-                taken.append(hit)
-        taken.sort(key=lambda h: h.start)
+        taken = plausible  # a lone hit (a third of the texts with any) has nothing to compete with
+        if len(plausible) > 1:
+            plausible.sort(key=_precedence)
+            taken = []
+            for hit in plausible:
+                for other in taken:
+                    if hit.start < other.end and other.start < hit.end:
+                        break
+                else:
+                    taken.append(hit)
+            taken.sort(key=_start)
 
         kept: list[_Hit] = []
         previous: _Hit | None = None
@@ -639,10 +655,9 @@ class Gazetteer:
             return min(map(rank.__getitem__, candidates))
 
         order = sorted(range(len(hits)), key=top_rank) if len(hits) > 1 else [0]
-        places = self._places
         ancestors_of = self._ancestors
         same_scheme_ancestors = self._same_scheme_ancestors
-        at_home = self._at_home
+        facts = self._facts
         level_of = self._level
         bare_communes = self.bare_communes
         chosen: dict[int, Key] = {}
@@ -679,7 +694,7 @@ class Gazetteer:
             bare_weak = bare and hit.weak
             wanted = PRE2025 if hit.old else era
             for key in hit.candidates:
-                level = level_of[key]
+                level, scheme, unit_type, home = facts[key]
                 if drop_communes and level == COMMUNE:
                     continue
                 ancestors = ancestors_of.get(key, _NO_KEYS)
@@ -704,14 +719,13 @@ class Gazetteer:
                     and not same_scheme_ancestors.get(key, _NO_KEYS).isdisjoint(nearby_open)
                 ):
                     score += 0.5
-                p = places[key]
-                if types is not None and (level, p.unit_type) in types:
+                if types is not None and (level, unit_type) in types:
                     score += 1.0
-                if at_home[key]:
+                if home:
                     score += 0.75
-                if wanted is not None and p.scheme == wanted:
+                if wanted is not None and scheme == wanted:
                     score += 0.5
-                elif wanted is None and p.scheme == SCHEME_2025:
+                elif wanted is None and scheme == SCHEME_2025:
                     score += 0.25
                 if bare:
                     score += _BARE_BONUS[level]

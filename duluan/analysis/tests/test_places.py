@@ -350,6 +350,7 @@ def test_the_rank_and_same_scheme_ancestor_tables_equal_the_plain_work(gazetteer
     for key, place in gazetteer._places.items():
         assert gazetteer._level[key] == place.level
         assert gazetteer._at_home[key] == (key in home or (place.scheme, place.province_code) in home)
+        assert gazetteer._facts[key] == (place.level, place.scheme, place.unit_type, gazetteer._at_home[key])
 
 
 def test_memoised_candidates_equal_a_fresh_gazetteers(gazetteer):
