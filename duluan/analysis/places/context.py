@@ -180,6 +180,9 @@ def typed_words(folded: str, starts: list[int]) -> list[re.Match[str]]:
     Returns:
         The matches ``finditer`` gives, in order: each search resumes where the last match ended.
     """
+    if len(starts) == 1:  # the usual case: nothing to order or skip
+        match = TYPED_WORD_RE.match(folded, starts[0])
+        return [] if match is None else [match]
     matches: list[re.Match[str]] = []
     resume = 0
     for start in sorted(set(starts)):

@@ -58,6 +58,8 @@ _SPELLING_CACHE_LIMIT = 50_000
 _LEVEL_RANK = {PROVINCE: 0, DISTRICT: 1, COMMUNE: 2}
 # A bare "Yên Bái" is the province more often than its capital city.
 _BARE_BONUS = {PROVINCE: 0.6, DISTRICT: 0.2, COMMUNE: 0.0}
+# How sure a bare name of each level is before rivals and accents are weighed.
+_BARE_CONFIDENCE = {PROVINCE: 0.9, DISTRICT: 0.75, COMMUNE: 0.65}
 # The data tells same-named units of one district apart as "Kỳ Anh (Thị xã)"; text never does.
 _DISAMBIGUATOR_RE = re.compile(r"\s*\([^)]*\)\s*$")
 _NUMBERED_NAME_RE = re.compile(r"^(Phường|Quận|Xã|Huyện)\s+\d+$")
@@ -192,6 +194,10 @@ class Gazetteer:
         self._rank = {k: _LEVEL_RANK[p.level] for k, p in places.items()}
         self._level = {k: p.level for k, p in places.items()}
         self._at_home = {k: k in home or (p.scheme, p.province_code) in home for k, p in places.items()}
+        # What a mention reports of its unit, in one look-up.
+        self._mention_facts = {
+            k: (p.code, p.scheme, p.level, p.name, equivalents.get(k, ())) for k, p in places.items()
+        }
         # What scoring a candidate reads of its unit, in one look-up.
         self._facts = {k: (p.level, p.scheme, p.unit_type, self._at_home[k]) for k, p in places.items()}
         self._same_scheme_ancestors = {
@@ -370,22 +376,23 @@ class Gazetteer:
         era = self._era(hits, when)
         resolved = self._resolve(hits, era)
         mentions: list[PlaceMention] = []
+        unit_facts = self._mention_facts
         for hit, (key, confidence, tied) in resolved:
-            p = self._places[key]
+            code, scheme, level, name, equivalents = unit_facts[key]
             start = offsets[hit.start] if offsets else hit.start
             end = offsets[hit.end] if offsets else hit.end
             mentions.append(
                 PlaceMention(
-                    start=start,
-                    end=end,
-                    surface=text[start:end],
-                    code=p.code,
-                    scheme=p.scheme,
-                    level=p.level,
-                    name=p.name,
-                    confidence=round(confidence, 3),
-                    equivalents=self._equivalents.get(key, ()),
-                    candidates=tuple(tied) if len(tied) > 1 else (),
+                    start,
+                    end,
+                    text[start:end],
+                    code,
+                    scheme,
+                    level,
+                    name,
+                    round(confidence, 3),
+                    equivalents,
+                    tuple(tied) if len(tied) > 1 else (),
                 )
             )
         return mentions
@@ -765,7 +772,7 @@ class Gazetteer:
         elif hit.types is not None:
             base = 0.8 if hit.inherited else 0.92
         else:
-            base = {PROVINCE: 0.9, DISTRICT: 0.75, COMMUNE: 0.65}[p.level]
+            base = _BARE_CONFIDENCE[p.level]
         if tied:
             base /= len(tied)
         elif rivals:
