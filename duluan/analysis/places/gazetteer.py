@@ -546,9 +546,11 @@ class Gazetteer:
         ``surface`` is ``nfc[start:end]``, already known to agree with the name's accents, and
         ``ascii_surface`` whether it is plain ASCII.
         """
-        old = old_after(folded, end)
+        # Whether "cũ" follows is looked for only once the hit is kept.
         if embedded:
-            return _Hit(start, end, key, embedded_type=True, old=old, accent_free=accent_free)
+            return _Hit(
+                start, end, key, embedded_type=True, old=old_after(folded, end), accent_free=accent_free
+            )
         window = folded[max(0, start - 12) : start]
         # TYPE_BEFORE_RE can only match a window that ends (spaces aside) with a type word.
         type_match = TYPE_BEFORE_RE.search(window) if window.rstrip().endswith(_TYPE_ENDINGS) else None
@@ -561,7 +563,13 @@ class Gazetteer:
                 type_start = start - len(window) + type_match.start(1)
                 plural = bool(PLURAL_BEFORE_RE.search(folded, max(0, type_start - 12), type_start))
                 return _Hit(
-                    start, end, key, TYPE_WORDS[word], old=old, accent_free=accent_free, plural=plural
+                    start,
+                    end,
+                    key,
+                    TYPE_WORDS[word],
+                    old=old_after(folded, end),
+                    accent_free=accent_free,
+                    plural=plural,
                 )
         if cased:
             # Surfaces recur ("Hà Nội", "văn hóa"): whether each is capitalised is memoised (bounded).
@@ -588,7 +596,9 @@ class Gazetteer:
         if foreign_after(folded, end):
             return None  # "Sơn Tây (Trung Quốc)" is a Chinese province
         locative = locative_before(context, plain, start)
-        return _Hit(start, end, key, old=old, accent_free=accent_free, locative=locative, weak=weak)
+        return _Hit(
+            start, end, key, old=old_after(folded, end), accent_free=accent_free, locative=locative, weak=weak
+        )
 
     def _spelling(self, surface: str) -> str:
         """``canonical_tones(surface.lower())``, memoised (bounded)."""
