@@ -121,6 +121,7 @@ class _Hit:
     plural: bool = False  # the type word heads a list: "các xã", "3 phường", "hai huyện"
     weak: bool = False  # bare, lower-case and accent-free: only a province stands on its own
     candidates: list[Key] = field(default_factory=list)
+    top_rank: int = 0  # the best level rank among the candidates (0 = province)
 
 
 def _precedence(hit: _Hit) -> tuple[bool, int, int]:
@@ -187,7 +188,7 @@ class Gazetteer:
         self._spelling_cache: dict[str, str] = {}
         self._capitalised_cache: dict[str, bool] = {}
         self._candidate_cache: dict[
-            tuple[str, str | None, frozenset[tuple[str, str]] | None], tuple[tuple[Key, ...], bool]
+            tuple[str, str | None, frozenset[tuple[str, str]] | None], tuple[tuple[Key, ...], bool, int]
         ] = {}
         # Per name and per unit, what each hit used to work out again (a tenth of the step's cost).
         self._name_keys = {key: tuple(k for k, _ in entries) for key, entries in names.items()}
@@ -203,7 +204,6 @@ class Gazetteer:
         self._same_scheme_ancestors = {
             k: frozenset(a for a in chain if a[0] == k[0]) for k, chain in ancestors.items()
         }
-        self._name_rank = {key: min(self._rank[k] for k in keys) for key, keys in self._name_keys.items()}
         self._twins = {
             k: frozenset({k, *((scheme, code) for scheme, code, _ in equivalents.get(k, ()))}) for k in places
         }
@@ -632,8 +632,10 @@ class Gazetteer:
                 # (a "xã" of 2007 may be a "phường" in the data, a "thị xã" a "thành phố").
                 levels = _TYPE_LEVELS.get(hit.types) or {level for level, _ in hit.types}
                 typed = tuple(k for k in keys if self._places[k].level in levels)
-            found = self._candidate_cache[memo] = (typed or keys, hit.types is not None and not typed)
-        keys, untyped = found
+            keys = typed or keys
+            top_rank = min(map(self._rank.__getitem__, keys)) if keys else 0
+            found = self._candidate_cache[memo] = (keys, hit.types is not None and not typed, top_rank)
+        keys, untyped, hit.top_rank = found
         if untyped:
             hit.types = None
             hit.inherited = False
@@ -660,18 +662,9 @@ class Gazetteer:
 
     def _resolve(self, hits: list[_Hit], era: str | None) -> list[tuple[_Hit, tuple[Key, float, list[Key]]]]:
         # Top-down: provinces before districts before communes, so a commune can lean on its district.
-        rank = self._rank
-        name_rank = self._name_rank
-        name_keys = self._name_keys
-
-        def top_rank(i: int) -> int:
-            candidates = hits[i].candidates
-            # Candidates are a subsequence of the name's units: all of them when none was filtered out.
-            if len(candidates) == len(name_keys[hits[i].key]):
-                return name_rank[hits[i].key]
-            return min(map(rank.__getitem__, candidates))
-
-        order = sorted(range(len(hits)), key=top_rank) if len(hits) > 1 else [0]
+        order = (
+            sorted(range(len(hits)), key=[hit.top_rank for hit in hits].__getitem__) if len(hits) > 1 else [0]
+        )
         ancestors_of = self._ancestors
         same_scheme_ancestors = self._same_scheme_ancestors
         facts = self._facts

@@ -341,9 +341,7 @@ def test_the_per_name_and_per_unit_tables_equal_what_each_hit_worked_out(gazette
 def test_the_rank_and_same_scheme_ancestor_tables_equal_the_plain_work(gazetteer):
     # given the tables _resolve reads instead of working out per candidate
     # when each entry is worked out the plain way
-    # then they agree: a name's best level rank, and a unit's ancestors in its own scheme
-    for name, keys in gazetteer._name_keys.items():
-        assert gazetteer._name_rank[name] == min(gazetteer._rank[k] for k in keys)
+    # then they agree: a unit's ancestors in its own scheme, level, home and what scoring reads
     for key, chain in gazetteer._ancestors.items():
         assert gazetteer._same_scheme_ancestors[key] == {a for a in chain if a[0] == key[0]}
     home = gazetteer._home
@@ -367,6 +365,10 @@ def test_memoised_candidates_equal_a_fresh_gazetteers(gazetteer):
     # then the memoised answers are the same, and a type word the candidates lack is still dropped
     assert first == second and all(first)
     assert first == [gazetteer.find(text) for text in texts]
+    # and each hit's memoised top rank is the best level rank of its candidates
+    for text in texts:
+        for hit in fresh._hits(text, fold(text)):
+            assert hit.top_rank == min(fresh._rank[key] for key in hit.candidates)
 
 
 def test_words_spelt_like_a_one_syllable_name_are_dropped_and_the_name_kept(gazetteer):
