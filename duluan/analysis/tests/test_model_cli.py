@@ -187,19 +187,24 @@ def test_classify_writes_the_same_bytes_with_one_or_two_workers(news, tmp_path):
 
 @needs_data
 def test_topic_predictions_do_not_depend_on_how_the_texts_are_batched(news, monkeypatch):
-    # given the news model and 1,000 leads, and the same model cutting its batches at <= 99 texts
+    # given the news model and 1,000 leads, and the same model with budgets of 99 texts and
+    # 20,000 characters a batch
     import duluan.analysis.linear_text as linear_text
 
     _, model, rows = news
     texts = [r["text"] for r in rows]
     labels, scores = model.predict_labels(texts)
     monkeypatch.setattr(linear_text, "_KEY_LIMIT", 100 * model.featurizer_.n_features_)
-    # when they are classified in 11 even batches, and one call per 7 texts
+    monkeypatch.setattr(linear_text, "_CHARS", 20_000)
+    # when they are classified in those batches, and one call per 7 texts
     small_labels, small_scores = model.predict_labels(texts)
     calls = [model.predict_labels(texts[s : s + 7]) for s in range(0, len(texts), 7)]
-    # then labels and scores are the same to the last bit
-    bounds = model._batch_bounds(len(texts))
-    assert [e - s for s, e in bounds] == [91] * 10 + [90] and bounds[-1][1] == len(texts)
+    # then the batches cover the texts in order within both budgets, and labels and scores are
+    # the same to the last bit
+    bounds = model._batch_bounds(texts)
+    assert [s for s, _ in bounds] == [0] + [e for _, e in bounds[:-1]] and bounds[-1][1] == len(texts)
+    assert len(bounds) > 10 and all(e - s <= 99 for s, e in bounds)
+    assert all(sum(map(len, texts[s:e])) <= 20_000 for s, e in bounds)
     assert small_labels.tolist() == labels.tolist() and small_scores.tolist() == scores.tolist()
     assert np.concatenate([c[0] for c in calls]).tolist() == labels.tolist()
     assert np.concatenate([c[1] for c in calls]).tolist() == scores.tolist()
