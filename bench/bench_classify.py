@@ -11,7 +11,10 @@ the real command then classifies in a child process, the way an official runs it
 - ``wall``: the whole command, including Python's start-up, imports and loading the model;
 - ``after start-up``: the same minus the wall time of the same command on a one-row file, i.e.
   the rate once the model is loaded (what a large file sees);
-- ``CPU``: user + system seconds of the command and its workers, and their ratio to the wall.
+- ``CPU``: user + system seconds of the command and its workers, and their ratio to the wall;
+- ``classification alone``: the same batches through the same code with the rows already read
+  and the model loaded, nothing written: what the workers could do if reading and writing the
+  file (one process) cost nothing.
 
 The outputs of every number of workers are compared byte for byte. The load average is printed
 before and after: on a busy machine, wall-clock figures measure the queue, not the code.
@@ -72,6 +75,37 @@ def run_classify(model: str, data: Path, output: Path, workers: int) -> tuple[fl
     return wall, cpu
 
 
+def predict_only(model: str, data: Path, workers: int) -> tuple[float, float, int]:
+    """Time the command's classification alone, in a fresh process: the rows are read and the
+    model loaded first, untimed; then the same batches go through the same code (in this
+    process, or forked workers), and nothing is written. Returns wall and CPU seconds and the
+    number of rows classified (the rejects apart)."""
+    command = [sys.executable, __file__, "--predict-only", model, str(data), str(workers)]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
+    return float(out[0]), float(out[1]), int(out[2])
+
+
+def _predict_only_child(model: str, data: str, workers: int) -> None:
+    from duluan.analysis.dask_engine import forked_pool
+    from duluan.commands import classify
+    from duluan.commands._labelled_rows import LabelledRow, load_classifier, read_labelled_rows
+
+    rows = [r for r in read_labelled_rows(data, label_field=None) if isinstance(r, LabelledRow)]
+    batches = [rows[s : s + 8192] for s in range(0, len(rows), 8192)]  # the command's default
+    classify._MODELS[model] = load_classifier(model)
+    pool = forked_pool(workers) if workers > 1 else None
+    usage = (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    start = time.perf_counter()
+    done = sum(len(b) for b, _ in classify._classified(iter(batches), pool, workers, model, False))
+    wall = time.perf_counter() - start
+    if pool is not None:
+        pool.shutdown()
+    assert done == len(rows)
+    after = (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    cpu = sum(a.ru_utime - b.ru_utime + a.ru_stime - b.ru_stime for a, b in zip(after, usage, strict=True))
+    print(wall, cpu, done)
+
+
 def bench_corpus(corpus: str, rows: int, counts: list[int], model: str, repeat: int) -> bool:
     """Print the figures of one corpus; return whether every number of workers wrote the same."""
     with tempfile.TemporaryDirectory(prefix="bench-classify-") as tmp:
@@ -99,6 +133,12 @@ def bench_corpus(corpus: str, rows: int, counts: list[int], model: str, repeat: 
                 f"CPU {cpu:5.2f} s ({cpu / wall:.2f} cores, {n / cpu:,.0f} docs per CPU s)",
                 flush=True,
             )
+            p_wall, p_cpu, p_n = min(predict_only(model, data, workers) for _ in range(repeat))
+            print(
+                f"             classification alone ({p_n:,} rows in memory, nothing written): "
+                f"{p_n / p_wall:7,.0f} docs/s, CPU {p_cpu:5.2f} s ({p_n / p_cpu:,.0f} docs per CPU s)",
+                flush=True,
+            )
         same = len(set(digests.values())) == 1
         verdict = "yes" if same else "NO"
         print(f"  outputs identical across workers: {verdict}; load average: {os.getloadavg()[0]:.1f}")
@@ -106,6 +146,9 @@ def bench_corpus(corpus: str, rows: int, counts: list[int], model: str, repeat: 
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--predict-only"]:
+        _predict_only_child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--corpus", default="tc201805,vntc", help="comma-separated: tc201805 (leads), vntc (articles)"
