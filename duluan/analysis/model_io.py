@@ -144,6 +144,26 @@ def load_model(path: str | Path, *, kind: str | None = None) -> Any:
     Raises:
         ModelFileError: The file is missing, corrupt, incompatible, or of another kind.
     """
+    return load_model_and_kind(path, kind=kind)[1]
+
+
+def load_model_and_kind(path: str | Path, *, kind: str | None = None) -> tuple[str, Any]:
+    """Like :func:`load_model`, and also return the kind the file declares.
+
+    For a caller that accepts several kinds: the file is read, decompressed and checked once
+    (:func:`read_model_info` then :func:`load_model` would do it twice, half a second for the
+    shipped topic model).
+
+    Args:
+        path: A model file.
+        kind: When given, the file must hold a model of this kind.
+
+    Returns:
+        ``(kind, estimator)``.
+
+    Raises:
+        ModelFileError: The file is missing, corrupt, incompatible, or of another kind.
+    """
     path = Path(path)
     env = _read_envelope(path)
     if kind is not None and env["kind"] != kind:
@@ -151,7 +171,7 @@ def load_model(path: str | Path, *, kind: str | None = None) -> Any:
             CORRUPT.format(path=path, reason=f"mô hình loại '{env['kind']}', cần loại '{kind}'")
         )
     try:
-        return pickle.loads(env["payload"])  # noqa: S301 - checksummed artefact of this project
+        return env["kind"], pickle.loads(env["payload"])  # noqa: S301 - checksummed artefact of this project
     except Exception as exc:
         # A class renamed or removed since the file was written.
         raise ModelFileError(

@@ -204,15 +204,19 @@ def load_classifier(path: str | Path):
     Raises:
         duluan.analysis.model_io.ModelFileError: Missing, corrupt or unknown kind.
     """
-    from duluan.analysis.model_io import CORRUPT, ModelFileError, read_model_info
+    from duluan.analysis.model_io import CORRUPT, ModelFileError, load_model_and_kind
     from duluan.analysis.sentiment import SentimentClassifier
     from duluan.analysis.topic import TopicClassifier
 
-    kind = read_model_info(path).kind
+    kind, model = load_model_and_kind(path)
     classes = {"topic": TopicClassifier, "sentiment": SentimentClassifier}
     if kind not in classes:
         raise ModelFileError(CORRUPT.format(path=path, reason=f"loại mô hình '{kind}' không được hỗ trợ"))
-    return kind, classes[kind].load(path)
+    if not isinstance(model, classes[kind]):  # what classes[kind].load checks
+        raise ModelFileError(
+            f"Tệp mô hình hỏng hoặc không tương thích: {path} (không phải {classes[kind].__name__})"
+        )
+    return kind, model
 
 
 def collect(rows, rejects: RejectsWriter, progress: bool, desc: str) -> list[LabelledRow]:

@@ -113,6 +113,25 @@ def test_corrupt_model_gives_a_clear_error_not_a_traceback(tmp_path, capsys):
     assert "Tệp mô hình hỏng hoặc không tương thích" in err and "Traceback" not in err
 
 
+def test_a_model_file_is_read_once_and_its_kind_must_match_its_contents(model, tmp_path, monkeypatch):
+    from duluan.analysis import model_io
+    from duluan.analysis.topic import TopicClassifier
+    from duluan.commands._labelled_rows import load_classifier
+
+    # given a topic model, and a file that says "sentiment" but holds the same topic model
+    reads = []
+    read_envelope = model_io._read_envelope
+    monkeypatch.setattr(model_io, "_read_envelope", lambda path: reads.append(path) or read_envelope(path))
+    mislabelled = model_io.save_model(TopicClassifier.load(model), tmp_path / "s.model", kind="sentiment")
+    reads.clear()
+    # when each is loaded for classifying
+    kind, classifier = load_classifier(model)
+    # then the topic model is read once, and the mislabelled one is refused with the usual message
+    assert kind == "topic" and isinstance(classifier, TopicClassifier) and reads == [model]
+    with pytest.raises(model_io.ModelFileError, match="không tương thích"):
+        load_classifier(mislabelled)
+
+
 def test_models_build_says_when_the_shared_data_is_absent(tmp_path, monkeypatch, capsys):
     # given no shared data
     monkeypatch.setenv("DULUAN_DATA_DIR", str(tmp_path / "nowhere"))
