@@ -35,6 +35,7 @@ __all__ = [
     "RejectsWriter",
     "ResultWriter",
     "RowValidator",
+    "has_bad_chars",
     "open_writer",
     "read_rows",
     "text_problem",
@@ -213,13 +214,33 @@ class RowValidator:
         return Reject(row, line, doc_id, reason, message)
 
 
+def has_bad_chars(value: str) -> bool:
+    """Whether ``value`` holds what a lossy decoder leaves: U+FFFD or a lone surrogate.
+
+    The same answer as ``BAD_CHARS.search(value)``, without a regular expression walking every
+    character of every text: ASCII holds neither; then one C search for U+FFFD, and UTF-8's
+    strict encoder, which refuses exactly the surrogate code points. Both checks of the import's
+    ``text_problem`` (:mod:`duluan.apps.intake.importers`) over news leads took 4.4 µs a row with
+    the two patterns, 1.6 µs this way (30,000 rows, best of 5, process CPU, 2026-11-30).
+    """
+    if value.isascii():
+        return False
+    if "\ufffd" in value:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def text_problem(value: str) -> str | None:
     """Return the reason code of an unusable text value, or ``None``."""
     if not _SUSPECT_RE.search(value):
         return None
     if "\x00" in value or len(_CONTROL_RE.findall(value[:4096])) > 8:
         return "binary"
-    if BAD_CHARS.search(value) or _MOJIBAKE_RE.search(value):
+    if has_bad_chars(value) or _MOJIBAKE_RE.search(value):
         return "bad_encoding"
     return None
 

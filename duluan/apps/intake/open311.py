@@ -31,6 +31,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
+from duluan.analysis.tabular import has_bad_chars
 from duluan.apps.core.text import nfc
 
 from . import open311_queue, services
@@ -269,7 +270,7 @@ def _create(request, fmt):
         raise Open311Error(400, ERR_DESCRIPTION)
     if len(description) > MAX_DESCRIPTION:
         raise Open311Error(400, ERR_DESCRIPTION_LONG)
-    if services.BAD_CHARS.search(description):
+    if has_bad_chars(description):
         raise Open311Error(400, services.BAD_ENCODING)
     lat = lon = None
     if p.get("lat") or p.get("long"):

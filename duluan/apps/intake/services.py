@@ -28,7 +28,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from duluan.analysis.dedupe import NearDuplicateIndex
-from duluan.analysis.tabular import BAD_CHARS  # noqa: F401 - open311 checks descriptions with it
+from duluan.analysis.tabular import has_bad_chars
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import bulk_insert, instance_factory
 from duluan.apps.core.text import nfc, signal_search_key
@@ -37,7 +37,6 @@ from duluan.apps.issues import services as issue_services
 from duluan.apps.issues.clustering import ClusteringSession
 
 from .analysis import Analysis, analyse_rows
-from .importers import has_bad_chars
 from .models import ApiClient, Attachment, Channel, ImportBatch, Reporter, Signal
 
 TEXT_REQUIRED = "Cần có nội dung phản ánh."

@@ -5,6 +5,7 @@ import random
 import pytest
 from openpyxl import Workbook
 
+from duluan.analysis import tabular
 from duluan.apps.audit.models import AuditEvent
 from duluan.apps.intake import importers, imports
 from duluan.apps.intake.importers import ImportFileError
@@ -253,8 +254,8 @@ def test_the_text_checks_answer_as_their_patterns():
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(20_000)]
     for text in texts:
         # then the fast checks say what the regular expressions say
-        bad = importers._BAD_CHAR.search(text) is not None
-        assert importers.has_bad_chars(text) == bad, repr(text)
+        bad = tabular.BAD_CHARS.search(text) is not None
+        assert tabular.has_bad_chars(text) == bad, repr(text)
         mojibake = importers._MOJIBAKE.search(text) is not None
         assert importers.text_problem(text) == (bad or mojibake), repr(text)
 
