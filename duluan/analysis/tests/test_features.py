@@ -194,3 +194,35 @@ def test_weighing_equals_the_step_by_step_definition_to_the_last_bit(texts, char
     np.testing.assert_array_equal(got.indices, expected.indices)
     assert got.data.dtype == np.float32
     assert got.data.tobytes() == expected.data.tobytes()
+
+
+@settings(deadline=None)
+@given(texts_strategy, st.sampled_from([(1, 3), (2, 4)]))
+def test_blocks_found_while_counting_equal_the_blocks_of_the_matrix(texts, char_range):
+    # given a batch's n-grams, with character n-grams
+    featurizer = _fitted(char_range)
+    batch = featurizer._analyse(texts)
+    # when they are counted with the rows' word and character blocks
+    counts, blocks = featurizer._counts_and_blocks(batch)
+    # then the blocks are those read from the matrix, and weighing with them changes nothing
+    np.testing.assert_array_equal(blocks, features._blocks_of(counts, featurizer.n_word_features))
+    expected = _weigh_by_definition(featurizer, counts)
+    assert featurizer._weigh(counts.copy(), blocks).data.tobytes() == expected.data.tobytes()
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from([0.1, 3.0, 1e-7, 7.5e5, 0.3333, 2.0**-20, 1e30]), max_size=30), max_size=8
+    )
+)
+def test_block_sums_equal_bincounts_sums_to_the_last_bit(blocks):
+    # given float32 values in blocks, some empty, of very different magnitudes
+    values = np.array([v for b in blocks for v in b], dtype=np.float32)
+    sizes = [len(b) for b in blocks]
+    bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    # when each block is summed
+    got = features._block_sums(values, bounds)
+    # then the sums are numpy's bincount ones, in float64, bit for bit
+    expected = np.bincount(np.repeat(np.arange(len(blocks)), sizes), weights=values, minlength=len(blocks))
+    assert got.dtype == np.float64
+    assert got.tobytes() == expected.tobytes()
