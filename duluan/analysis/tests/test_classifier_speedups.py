@@ -1,0 +1,127 @@
+"""The classifiers' fast paths give exactly what their plain definitions give."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from duluan.analysis import features
+from duluan.analysis.features import NgramFeaturizer, tokenise_batch
+
+_VALUES = [0.5, 0.25, 1e-30, 3.0, 7.5e6, 0.1, 2.0**-149, 1.0]
+row_values = st.lists(st.tuples(st.integers(0, 9), st.sampled_from(_VALUES)), max_size=200)
+
+
+def _lexsort_best(rows: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of each row's ``k`` largest values by their definition: the stable two-key sort."""
+    order = np.lexsort((-values, rows))
+    ranked_rows = rows[order]
+    rank = np.arange(order.size) - np.searchsorted(ranked_rows, ranked_rows)
+    return order[rank < k]
+
+
+@given(row_values, st.integers(1, 12))
+def test_best_within_rows_equals_the_stable_two_key_sort(pairs, k):
+    # given positive float32 values by non-decreasing row, with many ties
+    pairs = sorted(pairs, key=lambda p: p[0])
+    rows = np.array([r for r, _ in pairs], dtype=np.int64)
+    values = np.array([v for _, v in pairs], dtype=np.float32)
+    # when each row's best k are chosen (packed keys; float64 values take the plain sort)
+    got = features._best_within_rows(rows, values, 10, k)
+    plain = features._best_within_rows(rows, values.astype(np.float64), 10, k)
+    # then they are the first k of each row in numpy's stable lexsort order
+    expected = _lexsort_best(rows, values, k)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(plain, expected)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 9), st.sampled_from([*_VALUES, 0.0, 1.0 + 2.0**-52])), max_size=120),
+    st.integers(1, 6),
+)
+def test_top_within_short_rows_equals_the_stable_two_key_sort(pairs, k):
+    # given float64 values by non-decreasing row, rows of any length (long ones take the sort)
+    pairs = sorted(pairs, key=lambda p: p[0])
+    rows = np.array([r for r, _ in pairs], dtype=np.int64)
+    values = np.array([v for _, v in pairs], dtype=np.float64)
+    # when each row's best k are chosen
+    got, bounds = features._top_within_short_rows(rows, values, 10, k)
+    # then they are the first k of each row in lexsort order, and the bounds cut them by row
+    expected = _lexsort_best(rows, values, k)
+    np.testing.assert_array_equal(got, expected)
+    assert bounds[0] == 0
+    assert bounds[-1] == got.size
+    for r in range(10):
+        np.testing.assert_array_equal(rows[got[bounds[r] : bounds[r + 1]]], r)
+
+
+def _explain_by_definition(featurizer, x, batch, weights, columns, top):
+    """:meth:`NgramFeaturizer.explain_matrix` row by row, in Python."""
+    word_key = batch.word_doc * featurizer.n_features_ + batch.word_feat
+    out = []
+    for r in range(x.shape[0]):
+        lo, hi = x.indptr[r], x.indptr[r + 1]
+        cands = []
+        for j in range(lo, hi):
+            feat = int(x.indices[j])
+            c = x.data[j] * weights[feat, columns[r]]
+            if c > 0 and (not featurizer.char_ngram_range or feat < featurizer.n_word_features):
+                cands.append((-c, j - lo, feat, c))
+        cands.sort()
+        named = []
+        for _, _, feat, c in cands[: 2 * top]:
+            hits = np.flatnonzero(word_key == r * featurizer.n_features_ + feat)
+            if hits.size:
+                occ = int(hits[0])
+                plain = feat if batch.word_plain is None else int(batch.word_plain[occ])
+                named.append((plain, occ, c))
+        totals: dict[int, float] = {}
+        name: dict[int, int] = {}
+        for plain, occ, c in named:  # summed in float64 in candidate order, named by the last
+            totals[plain] = totals.get(plain, 0.0) + float(c)
+            name[plain] = occ
+        ranked = sorted(totals, key=lambda p: (-totals[p], p))[:top]
+        terms = []
+        for plain in ranked:
+            s, n = int(batch.word_start[name[plain]]), int(batch.word_n[name[plain]])
+            terms.append((" ".join(batch.tokens[s : s + n]), round(totals[plain], 4)))
+        out.append(tuple(terms))
+    return out
+
+
+_WORDS = ["ngập", "sâu", "bệnh", "viện", "đường", "hoà", "hòa", "bình", "dân", "xã", "a", "ô", "tắc"]
+texts_of_words = st.lists(
+    st.lists(st.sampled_from([*_WORDS, "ngập sâu", "!", ",", "_x"]), max_size=25).map(" ".join),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    texts_of_words,
+    st.sampled_from([None, (1, 3)]),
+    st.sampled_from([0, 3]),
+    st.integers(1, 4),
+    st.integers(0, 2**32 - 1),
+)
+def test_explanations_equal_their_row_by_row_definition(texts, char_range, lead, top, seed):
+    # given a featurizer (with or without character n-grams and lead features) and weights with
+    # ties and signs
+    featurizer = NgramFeaturizer(
+        word_ngram_range=(1, 2),
+        char_ngram_range=char_range,
+        n_word_features=1 << 6,  # small: buckets collide, lead and body buckets too
+        n_char_features=1 << 5,
+        min_count=1,
+        lead_tokens=lead,
+    ).fit([" ".join(_WORDS), "ngập sâu đường hoà bình"])
+    rng = np.random.default_rng(seed)
+    weights = rng.choice(np.array([-1.0, 0.0, 0.5, 1.0, 2.0], dtype=np.float32), (featurizer.n_features_, 3))
+    columns = rng.integers(0, 3, len(texts))
+    x, batch = featurizer.transform_batch(tokenise_batch(texts))
+    # when the batch is explained at once
+    got = featurizer.explain_matrix(x, batch, weights, columns, top)
+    # then each row's terms are those of the definition, to the last digit
+    assert got == _explain_by_definition(featurizer, x, batch, weights, columns, top)
