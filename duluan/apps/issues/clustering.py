@@ -27,7 +27,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from operator import itemgetter
 from typing import Any
 
 from django.db import transaction
@@ -39,12 +38,12 @@ from duluan.apps.core.bulk import bulk_insert, bulk_upsert, db_value, instance_f
 from duluan.apps.core.text import search_key
 
 from .models import ClustererState, Issue, IssueDay
-from .titles import title_from_signal
+from .titles import ISSUE_TITLE_MAX, term_profile, title_from_signal
 
 DEFAULT_SCOPE = "default"
 # (database alias, database name, scope) -> (updated_at of the saved state, the clusterer)
 _CACHE: dict[tuple[str, str, str], tuple[Any, OnlineClusterer]] = {}
-TITLE_MAX = 300
+TITLE_MAX = ISSUE_TITLE_MAX
 SUMMARY_TERMS = 8
 # The running counts of an issue-day, rewritten on each batch that touches the day.
 _DAY_COUNTS = ("count", "negative", "intensity_sum", "sources", "places")
@@ -61,6 +60,7 @@ class _IssueAgg:
     units: set[int]
     from_db: bool = False
     representative: dict[str, float] | None = None  # profile of the signal the title comes from
+    title_key: tuple[str, str] | None = None  # a title and its search key, made once per title
 
 
 @dataclass
@@ -130,7 +130,7 @@ class ClusteringSession:
         self._fresh = clusterer
         self._clusterer: OnlineClusterer | None = None
         self._issues: dict[str, _IssueAgg] = {}  # cluster id -> aggregates (open clusters only)
-        self._days: dict[tuple[str, date], _DayAgg] = {}  # (cluster id, local day) -> aggregates
+        self._days: dict[str, dict[date, _DayAgg]] = {}  # cluster id -> local day -> aggregates
         # Issues this session inserted in the current transaction: nobody else can see them yet,
         # so nobody can have merged them (see the import's after_batch).
         self.created_in_transaction: set[int] = set()
@@ -208,15 +208,22 @@ class ClusteringSession:
         # so the representative is chosen signal by signal whatever the batches (_represent).
         moments: list[tuple[dict[str, float], dict[str, float]]] = []
         docs = [_cluster_doc(s, a) for s, a in zip(signals, analyses, strict=True)]
-        for doc, vector in zip(docs, clusterer.vectorise_many(docs), strict=True):
+        for doc, vector, a in zip(docs, clusterer.vectorise_many(docs), analyses, strict=True):
             cid = clusterer.assign(doc, vector)
             cluster_ids.append(cid)
             cluster = clusterer.get(cid)
-            moments.append((_profile(doc.terms), dict(cluster.weights) if cluster is not None else {}))
+            # The profile an import's worker made from the same terms, when it did.
+            profile = getattr(a, "profile", None)
+            if profile is None:
+                profile = term_profile(doc.terms)
+            # A cluster this signal opened is a new issue's, whose first signal becomes its
+            # representative without a comparison: its centroid need not be copied.
+            centroid = dict(cluster.weights) if cluster is not None and cluster.size > 1 else {}
+            moments.append((profile, centroid))
         if self.resumable:
             self._drop_changed(cluster_ids)
         self._ensure_issues(cluster_ids, signals)
-        self._represent(signals, cluster_ids, moments)
+        self._represent(signals, cluster_ids, moments, [getattr(a, "issue_title", None) for a in analyses])
         self._count(signals, cluster_ids)
         out = []
         for signal, cid in zip(signals, cluster_ids, strict=True):
@@ -246,8 +253,7 @@ class ClusteringSession:
         for pk, cid in held.items():
             if pk not in same:
                 del self._issues[cid]
-                for key in [k for k in self._days if k[0] == cid]:
-                    del self._days[key]
+                self._days.pop(cid, None)
 
     def _ensure_issues(self, cluster_ids: list[str], signals: Sequence[Any]) -> None:
         wanted = list(dict.fromkeys(c for c in cluster_ids if c not in self._issues))
@@ -298,16 +304,21 @@ class ClusteringSession:
                     representative=dict(issue.title_vector or {}),
                 )
 
-    def _represent(self, signals, cluster_ids, moments) -> None:
+    def _represent(self, signals, cluster_ids, moments, lent=None) -> None:
         """Title each issue after its most representative signal (see :mod:`.titles`).
 
-        Signal by signal, in stream order: a signal whose term profile (:func:`_profile`) is
+        Signal by signal, in stream order: a signal whose term profile (:func:`~.titles.term_profile`) is
         nearer to its cluster's centroid (as the centroid was just after it joined) than the
         issue's representative's replaces it — the
         same choices whether the stream came in one batch or one signal at a time. Titles an
         official gave are left alone.
+
+        ``lent`` gives per signal, when an import's worker made them, the title it lends
+        (:func:`~.titles.title_from_text`, cut to :data:`TITLE_MAX`) and that title's search key.
         """
-        for signal, cid, (vector, centroid) in zip(signals, cluster_ids, moments, strict=True):
+        if lent is None:
+            lent = [None] * len(signals)
+        for signal, cid, (vector, centroid), given in zip(signals, cluster_ids, moments, lent, strict=True):
             agg = self._issues[cid]
             issue = agg.issue
             if issue.title_confirmed:
@@ -315,7 +326,12 @@ class ClusteringSession:
             if agg.representative is None or _dot(vector, centroid) > _dot(agg.representative, centroid):
                 agg.representative = vector
                 issue.title_vector = vector
-                issue.title = title_from_signal(signal)[:TITLE_MAX] or issue.title
+                if given is None:
+                    title = title_from_signal(signal)[:TITLE_MAX]
+                else:
+                    title, key = given
+                    agg.title_key = (title, key)
+                issue.title = title or issue.title
 
     @staticmethod
     def _describe(agg: _IssueAgg, cluster) -> None:
@@ -326,7 +342,7 @@ class ClusteringSession:
                 issue.topic = cluster.topic
         if not issue.title and issue.summary_terms:  # a signal with no words of its own to lend
             issue.title = " · ".join(issue.summary_terms[:4])[:TITLE_MAX]
-        issue.search_key = search_key(f"{issue.title} {' '.join(issue.summary_terms)}")
+        issue.search_key = _issue_search_key(agg, issue.title, issue.summary_terms)
 
     # -- aggregates ---------------------------------------------------------------------------
 
@@ -355,9 +371,8 @@ class ClusteringSession:
                 issue.first_seen = s.created_at
             if issue.last_seen is None or s.created_at > issue.last_seen:
                 issue.last_seen = s.created_at
-            key = (cid, local_day)
-            days_touched[key] = None
-            day = self._days[key]
+            days_touched[(cid, local_day)] = None
+            day = self._days[cid][local_day]
             day.count += 1
             day.negative += neg
             day.intensity_sum += intensity
@@ -392,11 +407,14 @@ class ClusteringSession:
         ``days`` are the signals' local days, in the order of ``cluster_ids``.
         """
         missing: dict[tuple[str, date], None] = {}
-        for key in zip(cluster_ids, days, strict=True):
-            if key not in self._days:
-                self._days[key] = _DayAgg()
-                if self._issues[key[0]].from_db:
-                    missing[key] = None
+        for cid, day in zip(cluster_ids, days, strict=True):
+            by_day = self._days.get(cid)
+            if by_day is None:
+                by_day = self._days[cid] = {}
+            if day not in by_day:
+                by_day[day] = _DayAgg()
+                if self._issues[cid].from_db:
+                    missing[(cid, day)] = None
         if not missing:
             return
         cid_of = {self._issues[cid].issue.pk: cid for cid, _ in missing}
@@ -408,7 +426,7 @@ class ClusteringSession:
         for issue_id, day, count, negative, intensity_sum in existing:
             key = (cid_of[issue_id], day)
             if key in missing:
-                agg = self._days[key]
+                agg = self._days[key[0]][day]
                 agg.count, agg.negative, agg.intensity_sum, agg.exists = count, negative, intensity_sum, True
                 found.add(issue_id)
         if found:
@@ -419,7 +437,7 @@ class ClusteringSession:
             )
             for issue_id, created_at, channel, source, unit_id in rows.iterator(chunk_size=5000):
                 key = (cid_of[issue_id], _local_day(created_at))
-                agg = self._days.get(key)
+                agg = self._days.get(key[0], {}).get(key[1])
                 if key in missing and agg is not None and agg.exists:
                     agg.sources.add(f"{channel}:{source}" if source else channel)
                     if unit_id:
@@ -428,7 +446,7 @@ class ClusteringSession:
     def _write_days(self, keys: list[tuple[str, date]]) -> None:
         rows = []
         for cid, day in keys:
-            agg = self._days[(cid, day)]
+            agg = self._days[cid][day]
             counts = (agg.count, agg.negative, agg.intensity_sum, len(agg.sources), len(agg.units))
             rows.append((self._issues[cid].issue.pk, day, *counts))
             agg.exists = True
@@ -443,13 +461,9 @@ class ClusteringSession:
     def _forget_closed(self) -> None:
         """Drop aggregates of issues whose cluster closed: no signal can join them again."""
         open_ids = {c.id for c in self.clusterer.active()}
-        closed = {cid for cid in self._issues if cid not in open_ids}
-        if not closed:
-            return
-        for cid in closed:
+        for cid in [cid for cid in self._issues if cid not in open_ids]:
             del self._issues[cid]
-        for key in [k for k in self._days if k[0] in closed]:
-            del self._days[key]
+            self._days.pop(cid, None)  # its days with it, without a pass over every held day
 
     # -- persistence --------------------------------------------------------------------------
 
@@ -489,22 +503,27 @@ _UPDATED_FIELDS = (
 )
 
 
-PROFILE_TERMS = 32
+def _issue_search_key(agg: _IssueAgg, title: str, terms: Sequence[str]) -> str:
+    """``search_key(f"{title} {' '.join(terms)}")``, with the title's key made once per title.
 
-
-def _profile(terms) -> dict[str, float]:
-    """A signal's strongest :data:`PROFILE_TERMS` term counts, scaled to unit length.
-
-    What :meth:`ClusteringSession._represent` compares with the centroid. Plain counts, not the
-    clusterer's TF-IDF vector: the centroid already weighs terms by rarity, and the counts do
-    not depend on the document frequencies of the moment, so a stored profile stays valid and
-    costs a few microseconds instead of a second vectorisation per signal.
+    The key of a text is that of its space-separated parts joined by a space (empty ones left
+    out): NFC, folding, lower case and the punctuation rule all work within a part, as no
+    character composes or changes case across a space — except that one character, "İ",
+    lower-cases to two, and the folding then keeps every character of the text as it is, so a
+    title with it takes the whole text's key. The title's key comes from an import's worker, or
+    is made here when the title changes; an issue's title changes far less often than its
+    summary terms. Tested against the definition.
     """
-    # Stable (reverse keeps ties in text order, as a key of minus the count did), and itemgetter
-    # spares a Python call per term.
-    top = sorted(terms.items(), key=itemgetter(1), reverse=True)[:PROFILE_TERMS]
-    norm = math.sqrt(math.fsum([float(w) * w for _, w in top]))
-    return {t: float(w) / norm for t, w in top} if norm > 0 else {}
+    if "\u0130" in title:
+        return search_key(f"{title} {' '.join(terms)}")
+    known = agg.title_key
+    if known is not None and known[0] == title:
+        head = known[1]
+    else:
+        head = search_key(title)
+        agg.title_key = (title, head)
+    tail = search_key(" ".join(terms))
+    return f"{head} {tail}" if head and tail else head or tail
 
 
 def _dot(vector: dict[str, float], weights: dict[str, float]) -> float:

@@ -1,6 +1,7 @@
 import csv
 import json
 import random
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import Workbook
@@ -217,6 +218,15 @@ def test_two_analysis_workers_give_what_the_writer_would_compute(tmp_path):
         assert a.search_key == signal_search_key(row["title"], b.normalised)
         assert a.search_key == search_key(f"{row['title'].strip()} {b.normalised}")
     assert "0912" not in parallel[1].search_key  # masked text only
+    # and the workers' profiles and titles for the clustering are the writer's own
+    from duluan.apps.issues.titles import term_profile, title_from_signal
+
+    for a, b, row in zip(parallel, alone, rows, strict=True):
+        signal = SimpleNamespace(title=row["title"], text_masked=b.normalised)
+        assert a.profile == term_profile(b.terms)
+        assert list(a.profile) == list(term_profile(b.terms))
+        title = title_from_signal(signal)
+        assert a.issue_title == (title, search_key(title))
     # and an import with two workers stores those keys
     path = write_csv(tmp_path / "kien_nghi.csv", PETITIONS)
     run(path, workers=2)

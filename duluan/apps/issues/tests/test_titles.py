@@ -3,6 +3,8 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from duluan.apps.intake import services
 from duluan.apps.intake.models import Signal
@@ -96,3 +98,27 @@ def test_personal_data_is_masked_and_an_officials_name_is_kept(demo):
     # then the official's name stays
     issue.refresh_from_db()
     assert issue.signal_count == 3 and issue.title == "Vỡ cống chợ Đồng Nguyên" and issue.title_confirmed
+
+
+# Letters that compose, fold, change case in context (final sigma) or lower-case to two characters
+# ("İ"), spaces, punctuation and an invisible character.
+_KEY_CHARS = st.sampled_from(
+    [*"aAzZ ệưđĐÝy.,-·\t\n_…", "\u0301", "\u0323", "\u0130", "Σ", "Α", "ς", "\u200b", "ß", "ﬁ"]
+)
+_KEY_TEXT = st.text(_KEY_CHARS, max_size=12)
+
+
+@given(title=_KEY_TEXT, terms=st.lists(_KEY_TEXT, max_size=8), known=st.sampled_from(["same", "stale", None]))
+def test_an_issues_search_key_made_from_its_parts_is_that_of_the_whole_text(title, terms, known):
+    # given an issue whose title's key is known, out of date or not made yet
+    from duluan.apps.core.text import search_key
+    from duluan.apps.issues.clustering import _issue_search_key
+
+    title_key = {"same": (title, search_key(title)), "stale": (title + "x", "x"), None: None}[known]
+    agg = SimpleNamespace(title_key=title_key)
+    # when its search key is made from the title's and the terms'
+    key = _issue_search_key(agg, title, terms)
+    # then it is the key of the whole text, and the title's key is remembered for the next batch
+    assert key == search_key(f"{title} {' '.join(terms)}")
+    if "\u0130" not in title:
+        assert agg.title_key == (title, search_key(title))
