@@ -1,0 +1,123 @@
+"""Stories for the batch form of normalisation: it must give exactly what normalising each text does."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from duluan.analysis import normalise as normalise_module
+from duluan.analysis.normalise import canonical_tones, normalise, normalise_many
+
+N = normalise_module
+TOKEN_RE = re.compile(r"<(?:url|email|phone)>|[^\W_]+")
+
+_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+_PIECES = st.sampled_from(
+    [
+        *(_LETTERS + _LETTERS.upper() + " .,:;!?-@/()+_<>0123456789\n\t"),
+        *unicodedata.normalize("NFD", "ọàéỷ"),
+        *("\u200b", "\u200d", "\ufeff", "\u00ad", "\x00", "\x07", "\u00a0", "\u2028", "\u202f", "\u0301"),
+        *("İ", "Σ", "ß", "ǅ", "²", "Ⅻ", "٣", "𝟗", "😀", "\ud800", "–", "“", "…"),
+        *("ko", "Ko", "KO", "dc", "khong", "k", "j", "vs", "UBND", "50 k", "a.ko", "<url>", "<phone>"),
+        *("oà", "oa", "òa", "uý", "uy", "úy", "qu", "Qu", "hoà", "hòang", "qúy", "thuỷ", "OÀ", "khoẻ"),
+        *("www.", "WWW.", "://", ".vn", ".com", ".Gov", "x.vn", "http://a.vn/b?c=1", "a.b@gmail.com"),
+        *("0912345678", "0912 345 678", "+84 386.123.456", "(024) 3825 1234", "0708-123-456", "+84"),
+        *("091234567", "1.000.000", "0", "9", "2", " 0"),
+    ]
+)
+_TEXT = st.lists(_PIECES, max_size=30).map("".join)
+_ANY_TEXT = _TEXT | st.text(max_size=30)
+
+
+def _one_by_one(texts: list[str]) -> list[tuple[str, list[str]]]:
+    expected = []
+    for text in texts:
+        display = normalise(text).text
+        expected.append((display, TOKEN_RE.findall(display.lower())))
+    return expected
+
+
+@given(st.lists(_ANY_TEXT, max_size=8))
+@settings(max_examples=1500, deadline=None)
+@example(["0912", "345678 9", "abc.com", "vn x", "hoà", "quý"])
+@example(["Gọi 0912\u200b345 678 ngay", "İstanbul Σ ΣΑ ΟΔΟΣ, aΣ", "😀 hoà", "thuỷ lợi", "<url> x_y", ""])
+@example(["a\ud800b 0912345678", "oà\u0301", "qúy hòang khoẻ", "www.x.vn", "e@x.vn"])
+def test_a_batch_normalises_each_text_as_normalise_and_splits_it_as_the_syllable_pattern(texts):
+    # given texts with Vietnamese letters (NFC and NFD), tone marks in either place, invisible
+    # characters, personal data glued to the neighbouring texts, odd case mappings, astral characters
+    # when normalised as one batch
+    result = normalise_many(texts)
+
+    # then each text is what normalise() gives it, with the syllables of the pattern
+    assert result == _one_by_one(texts)
+
+
+@given(st.lists(_ANY_TEXT, min_size=1, max_size=8))
+@settings(max_examples=800, deadline=None)
+@example(["012345678", "9", "0 1 2 3 4", "5 6 7 8 9", "x.COM", "y@", "http:", "//"])
+@example(["12345678", "1234567.", "x 1-2-3-4-5", "WWW.X", "www.", "a://b", "٣٣٣٣٣٣٣٣٣", "1 2 3 4 5"])
+def test_the_batch_hints_are_those_of_each_text(texts):
+    # given texts of any kind, next to each other in one batch
+    # when the batch is scanned
+    scan = N._batch_scan(texts)
+
+    # then a text is sent the slow way exactly when it has invisible or astral characters, and the
+    # hints of the others are the per-text tests of _find_personal_data
+    for k, text in enumerate(texts):
+        odd = N._ODD_CHAR_RE.search(text) is not None or any(ord(c) > 0xFFFF for c in text)
+        assert (k in scan.slow) == odd
+        if not odd:
+            hints = ("@" in text, N._url_hint(text), N._PHONE_HINT_RE.search(text) is not None)
+            assert scan.hints.get(k, (False, False, False)) == hints
+
+
+_TONE_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("oOuUaAeEyYqQòóỏõọÒÓÙÚủũụàáảãạÀÁèéẻẽẹýỳỷỹỵÝngh_1²Ⅻ \n.,<İΣ")),
+        st.characters(exclude_categories=("Cs",)),
+    ),
+    max_size=30,
+)
+
+
+@given(st.lists(_TONE_TEXT, max_size=6))
+@settings(max_examples=800, deadline=None)
+@example(["hòa hòang quá qúy thuý Hòa2 hòa_ hòa² hòaⅫ òa", "quý", "uỷ ban", "khỏe", "QÚY"])
+def test_tones_are_placed_only_where_they_move_and_the_split_is_the_syllable_pattern(texts):
+    # given NFC texts around the vowel pairs
+    texts = [unicodedata.normalize("NFC", t) for t in texts]
+
+    # when the batch's tones are placed and its syllables split
+    placed, tokens = N._place_tones_and_split(texts, frozenset())
+
+    # then each text has the canonical tones (composed again) and the syllables of the pattern
+    expected = [unicodedata.normalize("NFC", canonical_tones(t)) for t in texts]
+    assert placed == expected
+    assert tokens == [TOKEN_RE.findall(t.lower()) for t in expected]
+
+
+def test_the_character_tables_agree_with_the_patterns_over_the_whole_bmp():
+    # given every BMP character, alone between spaces
+    classes, lowered = N._batch_tables()
+    every = [chr(c) for c in range(0x10000)]
+
+    # then its class bits are those of the patterns and string methods normalise uses
+    for code, ch in enumerate(every):
+        bits = int(classes[code])
+        assert bool(bits & N._DIGIT) == (re.fullmatch(r"\d", ch) is not None), hex(code)
+        assert bool(bits & N._PHONE_RUN) == (re.fullmatch(r"[\d .-]", ch) is not None), hex(code)
+        assert bool(bits & N._ODD) == (N._ODD_CHAR_RE.fullmatch(ch) is not None), hex(code)
+        assert bool(bits & N._ALPHA) == ch.isalpha(), hex(code)
+        if not bits & N._SLOW_SYLLABLES:
+            # its lower case is one character, kept when it is a letter or digit, a space otherwise
+            mapped = chr(int(lowered[code]))
+            assert ([mapped] if mapped != " " else []) == TOKEN_RE.findall(ch.lower()), hex(code)
+
+
+def test_letters_and_digits_are_never_white_space():
+    # given every code point (str.split on white space must never cut a run of letters and digits)
+    # then none is both
+    assert not [c for c in range(0x110000) if chr(c).isalnum() and chr(c).isspace()]
