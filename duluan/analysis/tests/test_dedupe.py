@@ -294,13 +294,16 @@ def test_batch_signatures_equal_the_definition_one_set_at_a_time(sets, block_col
     # given shingle sets (some empty) and blocks of a few shingles, so that blocks are cut
     hasher = MinHasher(num_perm=8, seed=4)
     arrays = [np.array(sorted(s), dtype=np.uint64) for s in sets]
-    # when their signatures are computed as a batch
+    # when their signatures are computed as a batch, then again in the other order by the same
+    # hasher (which reuses its matrix)
     with mock.patch.object(dedupe, "_BLOCK_COLUMNS", block_columns):
         batch = hasher.signatures_from_shingles(arrays)
+        again = hasher.signatures_from_shingles(arrays[::-1])
     # then each row is the minimum of every permutation over that set (all ones when empty)
     a, b = hasher._a.tolist(), hasher._b.tolist()
     expected = [[min(((p * x + q) & MASK64 for x in s), default=MASK64) for p, q in zip(a, b)] for s in sets]
     assert batch.tolist() == expected
+    assert again.tolist() == expected[::-1]
 
 
 TIED_HIGH_BITS = [0, 1, 2, MASK64, MASK64 - 1, 1 << 63, 5, 4]
