@@ -1015,11 +1015,12 @@ class NgramFeaturizer:
         if not ends_with_space:
             counts[-1] -= types.tail[type_ids[-1]]
         ends = np.cumsum(counts)
-        flat = np.arange(ends[-1]) + np.repeat(starts - ends + counts, counts)
+        flat = np.repeat(starts - ends + counts, counts)
+        flat += np.arange(ends[-1])
         # Each occurrence's key: its syllable's row base plus the n-gram's column.
         base = tok_doc.astype(dtype) * dtype(self.n_features_) + dtype(self.n_word_features)
         keys = np.repeat(base, counts)
-        keys += types.feats[flat]
+        keys += np.take(types.feats, flat)
         hashes, key_docs = [], []
         if lo <= 1 and begins_with_space:
             hashes.append(np.array([32 + 1], dtype=np.uint64))  # the leading space, as a unigram
@@ -1051,9 +1052,14 @@ class NgramFeaturizer:
     def _counts_and_blocks(self, batch: _Batch) -> tuple[sp.csr_matrix, np.ndarray | None]:
         """The count matrix and, with character n-grams, its rows' word and character blocks."""
         dtype = batch.char_keys.dtype.type if batch.char_keys.size else self._key_dtype(batch.n_docs)
-        keys = self._keys(batch.word_doc, batch.word_feat, dtype)
-        if batch.char_keys.size:
-            keys = np.concatenate([keys, batch.char_keys.astype(dtype, copy=False)])
+        # Word keys then character keys, written into one array (no concatenated copy).
+        n_word = batch.word_doc.size
+        keys = np.empty(n_word + batch.char_keys.size, dtype=dtype)
+        word = keys[:n_word]
+        word[:] = batch.word_doc
+        word *= dtype(self.n_features_)
+        word += batch.word_feat.astype(dtype)
+        keys[n_word:] = batch.char_keys
         if not self.char_ngram_range:
             return _count_keys(keys, batch.n_docs, self.n_features_), None
         return _count_keys(keys, batch.n_docs, self.n_features_, split=self.n_word_features)

@@ -125,3 +125,65 @@ def test_explanations_equal_their_row_by_row_definition(texts, char_range, lead,
     got = featurizer.explain_matrix(x, batch, weights, columns, top)
     # then each row's terms are those of the definition, to the last digit
     assert got == _explain_by_definition(featurizer, x, batch, weights, columns, top)
+
+
+def _lexicon():
+    from duluan.analysis.sentiment import ComplaintLexicon
+
+    # Phrases that overlap in chains ("a b", "b c", "c d"), intensifiers that follow each other,
+    # negators of one and two words, and words of two kinds at once.
+    return ComplaintLexicon(
+        negative={"tệ": 0.7, "bức xúc": 0.9, "a b": 0.3, "c d": 0.45, "b c d": 0.2, "x": 0.1},
+        positive={"tốt": 0.8, "hài lòng": 0.6, "b c": 0.5, "d": 0.25},
+        negators=frozenset({"không", "chưa hề", "a"}),
+        intensifiers={"rất": 1.5, "quá": 1.3, "lắm": 1.4, "x y": 1.7},
+    )
+
+
+_INTENSITY_PIECES = [
+    "tệ", "bức xúc", "a", "b", "c", "d", "x", "y", "tốt", "hài lòng", "không", "chưa hề", "rất",
+    "quá", "lắm", "x y", "hài", "chưa", ",", "_", "Tệ",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_INTENSITY_PIECES), max_size=16).map(" ".join), min_size=1, max_size=6),
+    st.sampled_from([8, 1]),
+)
+def test_intensities_at_once_equal_scoring_each_text(texts, rounds):
+    # given a lexicon whose phrases overlap and chain, and a batch of texts (with a round limit
+    # that sends chained batches to the loop)
+    from duluan.analysis import sentiment
+
+    lex = _lexicon()
+    old = sentiment._MAX_ROUNDS
+    sentiment._MAX_ROUNDS = rounds
+    try:
+        # when the intensities are found for the whole batch at once
+        got = lex.intensities(tokenise_batch(texts))
+    finally:
+        sentiment._MAX_ROUNDS = old
+    # then each is, to the last bit, the intensity of scoring its text alone
+    assert [repr(v) for v in got] == [repr(lex.score(t)[0]) for t in texts]
+
+
+def test_intensities_at_once_leave_long_chains_to_the_loop():
+    # given matches whose overlaps chain further than the rounds allow
+    from duluan.analysis import sentiment
+
+    out = [0.0]
+    starts = np.arange(12, dtype=np.int64)
+    args = (
+        np.zeros(12, np.int64),
+        starts,
+        np.zeros(12, np.int64),
+        np.full(12, 0.3),
+        np.full(12, 2, np.int64),
+    )
+    # when they are read at once, then nothing is written and the caller is told
+    assert sentiment._intensities_at_once(out, *args) is False
+    assert out == [0.0]
+    # and the loop, given them, reads every other one
+    sentiment._intensities_of_matches(out, *(a.tolist() for a in args))
+    assert out == [round(1 - np.exp(-6 * 0.3), 4)]
