@@ -288,14 +288,7 @@ def read_rows(path: str | Path, validator: RowValidator | None = None) -> Iterat
         Clean row dicts and :class:`Reject` records (errors and warnings), in file order.
     """
     validator = validator or RowValidator()
-    kind = input_format(path)
-    if kind == "jsonl":
-        records = _jsonl_records(path)
-    elif kind == "csv":
-        records = _csv_records(path)
-    else:
-        records = _parquet_records(path)
-    for row, line, raw in records:
+    for row, line, raw in read_records(path):
         if isinstance(raw, Reject):
             yield raw
             continue
@@ -311,6 +304,51 @@ def _open_binary(path: str | Path) -> IO[bytes]:
     return open(path, "rb")
 
 
+def read_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
+    """Stream the raw records of an input file, unvalidated: ``(row, line, record)``.
+
+    One reader for every command that takes a table (``analyze``, ``train``, ``classify``,
+    ``evaluate``). ``row`` counts non-blank records from 1, ``line`` is the 1-based line a
+    record starts on (``None`` for Parquet), and ``record`` is what the line holds (a dict for a
+    well-formed row) or a :class:`Reject` when it cannot be read (bad encoding, bad JSON).
+
+    Args:
+        path: JSONL (``.gz`` ok), CSV/TSV (``.gz`` ok) or Parquet file.
+    """
+    kind = input_format(path)
+    if kind == "jsonl":
+        return _jsonl_records(path)
+    if kind == "csv":
+        return _csv_records(path)
+    return _parquet_records(path)
+
+
+_PLAIN_JSON = (str, int, bool, type(None))
+
+
+def plain_record(raw_line: bytes) -> dict[str, Any] | None:
+    """The line's object when it is flat and orjson reads it exactly as ``json.loads`` does;
+    ``None`` when the line must go the ``json`` way (a bad line gets json's own message).
+
+    orjson parses a news lead in 2.4 µs against 3.6 µs (30,000 leads, best of 3, 2026-11-30)
+    and validates UTF-8 itself, in the one process that reads the file. Where the two differ it
+    either refuses what ``json`` takes (NaN, infinities, lone surrogate escapes: an error here,
+    so ``json`` reads the line) or reads an integer beyond 64 bits differently; a record whose
+    values are all strings, integers within 64 bits, booleans or nulls has none of those, and
+    nested values are left to ``json`` too. Tested against ``json.loads`` on mutated lines.
+    """
+    try:
+        record = orjson.loads(raw_line)
+    except orjson.JSONDecodeError:
+        return None
+    if type(record) is not dict:
+        return None
+    for value in record.values():
+        if type(value) not in _PLAIN_JSON:
+            return None
+    return record
+
+
 def _jsonl_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     row = 0
     with _open_binary(path) as handle:
@@ -318,6 +356,10 @@ def _jsonl_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
             if not raw_line.strip():
                 continue
             row += 1
+            record = plain_record(raw_line)
+            if record is not None:
+                yield row, line_no, record
+                continue
             try:
                 text = raw_line.decode("utf-8")
             except UnicodeDecodeError:
@@ -410,14 +452,14 @@ class JsonlWriter(ResultWriter):
 
     def write(self, records: list[dict[str, Any]]) -> None:
         """Write a batch of output rows."""
-        self._handle.write(b"".join([_json_line(r) for r in records]))
+        self._handle.write(b"".join([json_line(r) for r in records]))
 
     def close(self) -> None:
         """Flush and close the file."""
         self._handle.close()
 
 
-def _json_line(record: dict[str, Any]) -> bytes:
+def json_line(record: dict[str, Any]) -> bytes:
     """One output row as a compact JSON line, UTF-8.
 
     orjson writes a news lead's row in 1.5 µs where json's encoder took 8.0 (20,000 rows, best of

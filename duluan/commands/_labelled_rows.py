@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from duluan.analysis.tabular import MESSAGES, Reject, RejectsWriter, input_format
+from duluan.analysis.tabular import MESSAGES, Reject, RejectsWriter, input_format, json_line, read_records
 
 __all__ = ["LabelledRow", "PredictionWriter", "RejectsWriter", "read_labelled_rows"]
 
@@ -43,48 +42,6 @@ def _reject(row: int, line: int | None, doc_id: str | None, reason: str, **fmt: 
     return Reject(row, line, doc_id, reason, _MESSAGES[reason].format(**fmt))
 
 
-def _open_binary(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
-
-
-def _records(path: Path) -> Iterator[tuple[int, int | None, Any]]:
-    kind = input_format(path)
-    row = 0
-    if kind == "jsonl":
-        with _open_binary(path) as handle:
-            for line_no, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                row += 1
-                try:
-                    yield row, line_no, json.loads(raw.decode("utf-8"))
-                except UnicodeDecodeError:
-                    yield row, line_no, _reject(row, line_no, None, "bad_encoding")
-                except json.JSONDecodeError as exc:
-                    yield (
-                        row,
-                        line_no,
-                        Reject(row, line_no, None, "bad_json", f"{MESSAGES['bad_json']} ({exc.msg})"),
-                    )
-    elif kind == "csv":
-        csv.field_size_limit(sys.maxsize)
-        with _open_binary(path) as raw_handle:
-            handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
-            delimiter = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
-            reader = csv.DictReader(handle, delimiter=delimiter)
-            for record in reader:
-                row += 1
-                record.pop(None, None)
-                yield row, reader.line_num, {k: (v if v != "" else None) for k, v in record.items()}
-    else:
-        import pyarrow.parquet as pq
-
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
-            for record in batch.to_pylist():
-                row += 1
-                yield row, None, record
-
-
 def read_labelled_rows(
     path: str | Path, *, text_field: str = "text", label_field: str | None = "label", id_field: str = "id"
 ) -> Iterator[LabelledRow | Reject]:
@@ -101,7 +58,7 @@ def read_labelled_rows(
     """
     from duluan.analysis.tabular import text_problem
 
-    for row, line, raw in _records(Path(path)):
+    for row, line, raw in read_records(path):
         if isinstance(raw, Reject):
             yield raw
             continue
@@ -145,9 +102,12 @@ class PredictionWriter:
         self.count = 0
         self._csv: csv.DictWriter | None = None
         self._parquet = None
+        gz = self.path.name.lower().endswith(".gz")
         if self.kind == "parquet":
             self._handle = None
-        elif self.path.name.lower().endswith(".gz"):
+        elif self.kind == "jsonl":  # bytes: the lines come from orjson (json_line)
+            self._handle = gzip.open(self.path, "wb") if gz else open(self.path, "wb")
+        elif gz:
             self._handle = gzip.open(self.path, "wt", encoding="utf-8", newline="")
         else:
             self._handle = open(self.path, "w", encoding="utf-8", newline="")
@@ -158,7 +118,9 @@ class PredictionWriter:
             return
         self.count += len(records)
         if self.kind == "jsonl":
-            self._handle.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+            # The engine's line writer (orjson, compact): 3 µs a row less with json.dumps in the
+            # one process that reads and writes (classify, 2026-11-30).
+            self._handle.write(b"".join([json_line(r) for r in records]))
         elif self.kind == "csv":
             if self._csv is None:
                 self._csv = csv.DictWriter(self._handle, fieldnames=list(records[0]))

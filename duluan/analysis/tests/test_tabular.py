@@ -7,7 +7,10 @@ import pickle
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from duluan.analysis import tabular
 from duluan.analysis.tabular import LOCAL_TZ, JsonlWriter, RowValidator, text_problem
 
 
@@ -80,3 +83,36 @@ def test_jsonl_writer_writes_compact_json_lines(tmp_path):
     ]
     assert path.read_text(encoding="utf-8") == "".join(expected)
     assert '"when":"2026-03-01T08:30:05.000120+07:00"' in path.read_text(encoding="utf-8")
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(st.characters(codec=None, exclude_categories=["Cs"]) | st.sampled_from(["\ud800", "\udc8e"])),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=3), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@given(
+    record=st.dictionaries(st.sampled_from(["id", "text", "title", "x"]), _JSON_VALUES, max_size=4),
+    cut=st.integers(min_value=0, max_value=200),
+    byte=st.integers(min_value=0, max_value=255),
+)
+def test_the_fast_json_reader_reads_a_line_as_json_does_or_leaves_it_to_json(record, cut, byte):
+    # given a JSON line (NaN, huge integers and lone surrogates among the values), and the same
+    # line with one byte changed
+    line = json.dumps(record).encode("utf-8", "surrogatepass")
+    mutated = line[:cut] + bytes([byte]) + line[cut + 1 :]
+    for raw in (line, mutated):
+        # when the fast reader takes it
+        fast = tabular.plain_record(raw)
+        # then it gives json's own record, value types included, or leaves the line to json
+        if fast is not None:
+            slow = json.loads(raw.decode("utf-8"))
+            assert fast == slow
+            assert [type(v) for v in fast.values()] == [type(v) for v in slow.values()]
