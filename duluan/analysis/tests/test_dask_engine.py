@@ -7,6 +7,8 @@ import pickle
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from duluan.analysis.dask_engine import PackedBatch, pack_documents, unpack_documents
 from duluan.analysis.pipeline import Document
@@ -75,14 +77,51 @@ def test_every_field_but_the_slimmed_ones_comes_back_in_its_place():
             assert after.terms is None or list(after.terms.items()) == list(before.terms.items())
 
 
-def test_a_batch_of_terms_crosses_as_one_string():
+def test_a_batch_of_terms_crosses_as_one_utf16_blob():
     # given documents with terms
     docs = [analysed(str(i), {f"từ {i}": 1, f"{i} từ": 2}) for i in range(3)]
     # when packed
     packed = pack_documents(docs)
-    # then the keys are one string, not one object each
-    assert isinstance(packed, PackedBatch) and isinstance(packed.term_keys, str)
+    # then the keys are one UTF-16 blob, not one object each
+    assert isinstance(packed, PackedBatch) and isinstance(packed.term_keys, bytes)
+    assert packed.term_keys.decode("utf-16-le").split("\x1f") == [k for d in docs for k in d.terms]
     assert [d.terms for d in unpack_documents(packed)] == [d.terms for d in docs]
+
+
+def test_terms_with_surrogates_or_astral_characters_come_back_exactly():
+    # given a term with a lone surrogate (no UTF-16 for it), one with a surrogate pair's two
+    # halves as separate code points, and one with an astral character
+    for terms in ({"a\ud800": 2, "b": 1}, {"\ud83d\ude00 x": 1}, {"𠀀 đường": 3, "\x1f": 1}):
+        docs = [analysed("a", terms), analysed("b", {"c": 1})]
+        # when packed, pickled and unpacked
+        back = round_trip(docs)
+        # then every key is the same code points, in the same order, with its count
+        assert [list(d.terms.items()) for d in back] == [list(d.terms.items()) for d in docs]
+
+
+KEY = st.text(st.sampled_from(["a", "đ", "ư", " ", "\x1f", "\ud800", "𠀀", "x"]), max_size=4)
+
+
+@given(
+    st.lists(
+        st.none() | st.dictionaries(KEY, st.integers(0, 70_000), max_size=6),
+        max_size=6,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_unpacking_what_was_packed_gives_equal_documents(all_terms):
+    # given documents with any terms (none, empty, repeated counts, separators, surrogates)
+    docs = [analysed(str(i), terms) for i, terms in enumerate(all_terms)]
+    for keep in (False, True):
+        # when packed, pickled and unpacked
+        back = round_trip(docs, keep_normalised=keep)
+        # then every field comes back, the terms in their order with their counts and types
+        assert len(back) == len(docs)
+        for after, before in zip(back, docs, strict=True):
+            same(after, before, normalised=keep)
+            if before.terms is not None:
+                assert list(after.terms.items()) == list(before.terms.items())
+                assert all(type(c) is int for c in after.terms.values())
 
 
 def test_terms_holding_the_separator_still_come_back():
