@@ -187,3 +187,30 @@ def test_intensities_at_once_leave_long_chains_to_the_loop():
     # and the loop, given them, reads every other one
     sentiment._intensities_of_matches(out, *(a.tolist() for a in args))
     assert out == [round(1 - np.exp(-6 * 0.3), 4)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_INTENSITY_PIECES), max_size=16).map(" ".join), min_size=1, max_size=6)
+)
+def test_phrases_found_in_a_batch_are_the_longest_at_each_token(texts):
+    # given a lexicon whose phrases share beginnings, and a batch of texts
+    from duluan.analysis.sentiment import ComplaintLexicon
+
+    lex = _lexicon()
+    table, reach = lex._table()
+    index = lex._phrase_index()
+    batch = tokenise_batch(texts)
+    # when its phrases are found at once
+    phrase, found = index.match(batch)
+    # then at every token the phrase is the longest one starting there, as scoring finds it
+    tokens = [t if t != "\x00" else "" for t in batch.tokens]
+    for i, tok in enumerate(tokens):
+        text, kind, _ = ComplaintLexicon._longest(tokens, i, table, reach) if tok in reach else (tok, None, 0)
+        if kind is None:
+            assert phrase[i] == -1
+        else:
+            assert phrase[i] >= 0
+            assert index.size[phrase[i]] == text.count(" ") + 1
+            assert index.kind[phrase[i]] == ["negative", "positive", "intensifier", "negator"].index(kind)
+    np.testing.assert_array_equal(found, np.flatnonzero(phrase >= 0))
