@@ -304,7 +304,7 @@ def bulk_upsert(
     meta = model._meta
     fields = [meta.get_field(name) for name in names]
     if connection.vendor != "postgresql":
-        objs = [model(**{f.attname: v for f, v in zip(fields, row, strict=True)}) for row in rows]
+        objs = _plain_objects(model, fields, rows)
         model.objects.using(alias).bulk_create(
             objs,
             update_conflicts=bool(update),
@@ -345,3 +345,42 @@ def bulk_upsert(
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {temp} ON CONFLICT ({conflict}) {action}"  # noqa: S608
         )
+
+
+def bulk_add(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows of plain values that cannot conflict with a stored row; the database numbers them.
+
+    :func:`bulk_upsert` without its staging table, for rows known to be new — the days and
+    units of issues the caller's transaction created, which nobody else can have written: on
+    PostgreSQL one ``COPY`` straight into the table, which assigns the ids (an identity column's
+    default). A 30,000-lead news import writes 28,536 issue days: the server took 440–555 ms to
+    upsert them and 275–342 ms to copy them (psql, 3 runs, 2026-11-30). Fields' ``pre_save``
+    does not run: give every value. A conflict is an error, as with ``bulk_create``.
+
+    Args:
+        model: The model; ``names`` are its fields' names (``issue`` or ``issue_id`` alike).
+        names: The fields of each row, in order (not the primary key).
+        rows: One sequence of database-ready values per row.
+    """
+    if not rows:
+        return
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    if connection.vendor != "postgresql":
+        model.objects.using(alias).bulk_create(_plain_objects(model, fields, rows), batch_size=5000)
+        return
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def _plain_objects(model: type[models.Model], fields: Sequence[models.Field], rows) -> list[models.Model]:
+    return [model(**{f.attname: v for f, v in zip(fields, row, strict=True)}) for row in rows]

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms, term_codes
 from duluan.analysis.pipeline import tokenise
-from duluan.apps.core.bulk import bulk_insert, bulk_upsert, db_value, instance_factory
+from duluan.apps.core.bulk import bulk_add, bulk_insert, bulk_upsert, db_value, instance_factory
 from duluan.apps.core.text import search_key
 
 from .models import ClustererState, Issue, IssueDay
@@ -397,8 +397,13 @@ class ClusteringSession:
         if updated:
             _update_issues(updated)
         if new_links:
+            # An issue this transaction created has no links but those it writes now.
+            fresh = self.created_in_transaction
             links = [(self._issues[cid].issue.pk, u) for cid, u in new_links]
-            bulk_upsert(Issue.units.through, ("issue", "adminunit"), links, unique=("issue", "adminunit"))
+            through, names = Issue.units.through, ("issue", "adminunit")
+            bulk_add(through, names, [link for link in links if link[0] in fresh])
+            older = [link for link in links if link[0] not in fresh]
+            bulk_upsert(through, names, older, unique=names)
         self._write_days(list(days_touched))
 
     def _load_days(self, cluster_ids: list[str], days: list[date]) -> None:
@@ -444,19 +449,19 @@ class ClusteringSession:
                         agg.units.add(unit_id)
 
     def _write_days(self, keys: list[tuple[str, date]]) -> None:
-        rows = []
+        """Write the touched days: added when new to an issue this transaction created (nobody
+        else can have written it), upserted otherwise."""
+        fresh = self.created_in_transaction
+        added, upserted = [], []
         for cid, day in keys:
             agg = self._days[cid][day]
             counts = (agg.count, agg.negative, agg.intensity_sum, len(agg.sources), len(agg.units))
-            rows.append((self._issues[cid].issue.pk, day, *counts))
+            pk = self._issues[cid].issue.pk
+            (upserted if agg.exists or pk not in fresh else added).append((pk, day, *counts))
             agg.exists = True
-        bulk_upsert(
-            IssueDay,
-            ("issue", "day", *_DAY_COUNTS),
-            rows,
-            unique=("issue", "day"),
-            update=_DAY_COUNTS,
-        )
+        names = ("issue", "day", *_DAY_COUNTS)
+        bulk_add(IssueDay, names, added)
+        bulk_upsert(IssueDay, names, upserted, unique=("issue", "day"), update=_DAY_COUNTS)
 
     def _forget_closed(self) -> None:
         """Drop aggregates of issues whose cluster closed: no signal can join them again."""

@@ -183,6 +183,29 @@ def test_upsert_inserts_new_rows_and_updates_or_skips_conflicting_ones():
     assert sorted(issue.units.values_list("pk", flat=True)) == sorted(units)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_add_inserts_new_rows_numbered_by_the_database_and_refuses_a_conflict():
+    from django.db import IntegrityError
+
+    from duluan.apps.core.bulk import bulk_add
+
+    issue = Issue.objects.create(cluster_key="add", title="x")
+    names = ("issue", "day", "count", "negative", "intensity_sum", "sources", "places")
+    rows = [(issue.pk, date(2026, 3, d), d, 0, 0.5 * d, 1, 0) for d in (1, 2, 3)]
+    # given new days of an issue, added in one statement
+    with transaction.atomic():
+        bulk_add(IssueDay, names, rows)
+        bulk_add(IssueDay, names, [])
+    # then they are stored as given, each with an id of its own
+    got = IssueDay.objects.order_by("day")
+    assert [tuple(r) for r in got.values_list("issue_id", *names[1:])] == rows
+    assert len(set(got.values_list("pk", flat=True))) == 3
+    # and a row that is not new is an error, which leaves nothing half-written
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_add(IssueDay, names, [(issue.pk, date(2026, 3, 4), 1, 0, 0.0, 1, 0), rows[0]])
+    assert IssueDay.objects.count() == 3
+
+
 def _attributes(obj) -> dict:
     return {k: v for k, v in vars(obj).items() if k != "_state"}
 
