@@ -507,15 +507,16 @@ def normalise_many(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
     (a form only expands as a whole word, which is then one of the syllables, and news text
     rarely has any); :func:`normalise` builds no :class:`Normalised` either.
 
-    The whole batch is looked at through numpy, one code point table look-up for all its texts
-    (:func:`_batch_scan`): which texts have invisible characters, an "@", a URL or phone hint, a
-    tone mark that may move; and the syllables of all texts come from one ``str.split`` per text of
-    the batch lower-cased with every other character a space. The regular expressions that tried
-    each "o"/"u" (tones), each digit (phones) and each position (syllables) of every text cost more
-    than a third of the step: 26.0 µs of CPU a news lead before, 16.3–16.9 after (127,706 leads
-    of bench_analyze.base_texts() in batches of 1,000, best of 3), and NormaliseStep of
-    ``bench/bench_steps.py --rows 100000 --batch-gc`` went from 30.3 and 30.5 µs a document to
-    21.6 and 21.6 (two runs each, 2026-11-30).
+    The whole batch is looked at through numpy, one table look-up for each of its code points
+    (:func:`_batch_scan`, :func:`_finish_batch`): which texts have invisible characters, an "@",
+    a URL or phone hint, a tone mark that may move; and the syllables of all texts come from
+    ``str.split`` of the batch lower-cased with every other character a space. The regular
+    expressions that tried each "o"/"u" (tones), each digit (phones) and each position
+    (syllables) of every text were most of the step: 26.0 µs of CPU a news lead before, 13.0–13.7
+    after (127,706 leads of bench_analyze.base_texts() in batches of 1,000, best of 3), and
+    NormaliseStep of ``bench/bench_steps.py --rows 100000 --batch-gc`` went from 30.3 and 30.5 µs
+    a document to 15.8 and 15.9 (two runs each, 2026-11-30). What is left is mostly making the
+    syllable strings and hashing them (the next steps reuse the hashes).
 
     Args:
         texts: Raw texts (any Unicode normal form).
@@ -525,7 +526,6 @@ def normalise_many(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
     """
     if not texts:
         return []
-    forms = _chat_syllables()
     scan = _batch_scan(texts)
     masked_texts: list[str] = []
     for k, text in enumerate(texts):
@@ -538,79 +538,103 @@ def normalise_many(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
             if not masked.isascii():
                 masked = unicodedata.normalize("NFC", masked)
         masked_texts.append(masked)
-    toned, token_lists = _place_tones_and_split(masked_texts, scan.slow)
-    result: list[tuple[str, list[str]]] = []
-    for masked, tokens in zip(toned, token_lists):
-        if forms is None or not forms.isdisjoint(tokens):
-            expanded = _expand_chat_spellings(masked)
-            if expanded != masked:
-                masked = expanded
-                tokens = _split_syllables(masked.lower())
-        result.append((masked, tokens))
-    return result
+    return _finish_batch(masked_texts, scan.slow, _chat_syllables())
 
 
 # --- the batch scan ------------------------------------------------------------------------------
 
-# Classes of the code points of the Basic Multilingual Plane, bits of one table (see _batch_tables).
-_DIGIT = 1  # matches "\d"
-_PHONE_RUN = 2  # matches "[\d .-]"
+# What normalise_many looks up for each code point of a batch: two tables over the Basic
+# Multilingual Plane and one more slot, _ASTRAL_SLOT, for every code point beyond it.
+_ASTRAL_SLOT = 0x10000
+# Bits of _batch_tables()[0], for the text as received. _PHONE_RUN must stay the lowest: every
+# other bit marks a rare character, found as "class > _PHONE_RUN".
+_PHONE_RUN = 1  # matches "[\d .-]"
+_DIGIT = 2  # matches "\d"
 _ODD = 4  # matches _ODD_CHAR_RE
-_PLAIN_OU = 8  # o O u U: the first vowel of an oa/oe/uy pair with no tone
-_TONED_SECOND = 16  # the second vowel of a pair, toned (à, é, ỷ, ...)
-_TONED_FIRST = 32  # the first vowel of a pair, toned (ò, ú, ...)
-_PLAIN_AEY = 64  # a A e E y Y
-_ALPHA = 128  # str.isalpha()
-_QQ = 256  # q Q
-_SLOW_SYLLABLES = 512  # "<" (placeholders), "İ" (two characters lower-cased), "Σ" (lower case by context)
-_BATCH_SEPARATOR = "\n"  # no class bit of its own, a space once lower-cased, not a word character
+_AT = 8  # "@"
+_COLON = 16  # ":", the start of "://"
+_WWW = 32  # "w" or "W", the start of "www." or "WWW."
+_ASTRAL = 64  # beyond the BMP: such a text is normalised as by normalise()
+# Bits of _batch_tables()[1], for the masked NFC text. The first vowels of the oa/oe/uy pairs and
+# the characters that need the old split are the high bits: found as "class >= _PLAIN_O".
+_TONED_AE = 1  # second vowel of oa/oe with a tone: à á ả ã ạ è é ẻ ẽ ẹ and capitals
+_TONED_Y = 2  # second vowel of uy with a tone: ỳ ý ỷ ỹ ỵ and capitals
+_PLAIN_AE = 4  # a A e E
+_PLAIN_Y = 8  # y Y
+_ALPHA = 16  # str.isalpha()
+_QQ = 32  # q Q
+_PLAIN_O = 64  # o O
+_PLAIN_U = 128  # u U
+_TONED_O = 256  # ò ó ỏ õ ọ and capitals
+_TONED_U = 512  # ù ú ủ ũ ụ and capitals
+_SLOW_SYLLABLES = 1024  # "<" (placeholders), "İ" (two characters lower-cased), "Σ" (lower case by
+# context) and the astral slot: such a text is split by the syllable pattern
+_BEYOND_BMP = 2048  # the astral slot (a letter or not): such a text has its tones placed by _TONE_RE
+_BATCH_SEPARATOR = "\n"  # no class bit, a space once lower-cased, not a word character, not in a needle
 _PHONE_WINDOW = 8  # characters after the digit in _PHONE_HINT_RE
 
 
 @lru_cache(maxsize=1)
-def _batch_tables() -> tuple[np.ndarray, np.ndarray]:
-    """The class bits of every BMP code point, and its lower case when that is one letter or digit
-    (a space otherwise: the syllables are the runs of those). The regex-defined classes are built
-    with the regular expressions themselves, so they agree by construction."""
-    bmp = "".join(map(chr, range(0x10000)))
-    classes = np.zeros(0x10000, dtype=np.uint16)
+def _batch_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The class bits of each code point for the two scans of :func:`normalise_many`, and its
+    lower case when that is one letter or digit (a space otherwise: the syllables are the runs of
+    those). The classes of regular expressions are built with the expressions themselves."""
+    bmp = "".join(map(chr, range(_ASTRAL_SLOT)))
+    raw = np.zeros(_ASTRAL_SLOT + 1, dtype=np.uint8)
+    masked = np.zeros(_ASTRAL_SLOT + 1, dtype=np.uint16)
+    lowered = np.full(_ASTRAL_SLOT + 1, 0x20, dtype="<u2")
 
-    def mark(pattern: str | re.Pattern[str], bit: int) -> None:
+    def mark(table: np.ndarray, pattern: str, bit: int) -> None:
         for m in re.finditer(pattern, bmp):
-            classes[m.start() : m.end()] |= bit
+            table[m.start() : m.end()] |= bit
 
-    mark(r"\d+", _DIGIT)
-    mark(r"[\d .-]+", _PHONE_RUN)
-    mark(_ODD_CHAR_RE.pattern + "+", _ODD)
-    toned_firsts = {k[0] for k in _TONE_PAIRS} - set("oOuU")
-    toned_seconds = {k[1] for k in _TONE_PAIRS} - set("aAeEyY")
+    mark(raw, r"[\d .-]+", _PHONE_RUN)
+    mark(raw, r"\d+", _DIGIT)
+    mark(raw, _ODD_CHAR_RE.pattern + "+", _ODD)
+    for chars, bit in (("@", _AT), (":", _COLON), ("wW", _WWW)):
+        raw[[ord(c) for c in chars]] |= bit
+    raw[_ASTRAL_SLOT] = _ASTRAL
+    firsts = {k[0] for k in _TONE_PAIRS}
+    seconds = {k[1] for k in _TONE_PAIRS}
     for chars, bit in (
-        ("oOuU", _PLAIN_OU),
-        (toned_seconds, _TONED_SECOND),
-        (toned_firsts, _TONED_FIRST),
-        ("aAeEyY", _PLAIN_AEY),
+        (seconds & set("àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ"), _TONED_AE),
+        (seconds & set("ỳýỷỹỵỲÝỶỸỴ"), _TONED_Y),
+        ("aAeE", _PLAIN_AE),
+        ("yY", _PLAIN_Y),
         ("qQ", _QQ),
+        ("oO", _PLAIN_O),
+        ("uU", _PLAIN_U),
+        (firsts & set("òóỏõọÒÓỎÕỌ"), _TONED_O),
+        (firsts & set("ùúủũụÙÚỦŨỤ"), _TONED_U),
         ("<\u03a3", _SLOW_SYLLABLES),
     ):
-        for ch in chars:
-            classes[ord(ch)] |= bit
-    lowered = np.full(0x10000, 0x20, dtype="<u4")
+        masked[[ord(c) for c in chars]] |= bit
     syllable_char = re.compile(r"[^\W_]")
     for code, ch in enumerate(bmp):
         if ch.isalpha():
-            classes[code] |= _ALPHA
+            masked[code] |= _ALPHA
         low = ch.lower()
         if len(low) != 1:
-            classes[code] |= _SLOW_SYLLABLES
+            masked[code] |= _SLOW_SYLLABLES
         elif syllable_char.match(low):
             lowered[code] = ord(low)
-    return classes, lowered
+    masked[_ASTRAL_SLOT] = _SLOW_SYLLABLES | _BEYOND_BMP
+    return raw, masked, lowered
 
 
-@dataclass(slots=True)
-class _Scan:
-    slow: frozenset[int]  # texts normalised by _clean_and_mask: invisible or non-BMP characters
-    hints: dict[int, tuple[bool, bool, bool]]  # the hints of _find_personal_data, where any is true
+def _joined_classes(
+    texts: Sequence[str], tail: int, *tables: np.ndarray
+) -> tuple[str, np.ndarray, list[np.ndarray]]:
+    """Join the texts by _BATCH_SEPARATOR (and ``tail`` more); return the joined string, each
+    text's start in it and the tables' entries for its characters."""
+    joined = _BATCH_SEPARATOR.join(texts) + _BATCH_SEPARATOR * tail
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    # take() with a native index is three times as fast as indexing with the uint32 codes.
+    index = np.minimum(codes, _ASTRAL_SLOT, dtype=np.intp)
+    lengths = np.fromiter(map(len, texts), dtype=np.intp, count=len(texts))
+    starts = np.zeros(len(texts), dtype=np.intp)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    return joined, starts, [table.take(index) for table in tables]
 
 
 def _text_indices(positions: np.ndarray, starts: np.ndarray) -> set[int]:
@@ -620,98 +644,98 @@ def _text_indices(positions: np.ndarray, starts: np.ndarray) -> set[int]:
     return set((np.searchsorted(starts, positions, side="right") - 1).tolist())
 
 
-def _joined_codes(texts: Sequence[str], tail: int) -> tuple[str, np.ndarray, np.ndarray]:
-    """The texts joined by _BATCH_SEPARATOR (and ``tail`` more), its code points and each text's start."""
-    joined = _BATCH_SEPARATOR.join(texts) + _BATCH_SEPARATOR * tail
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    starts = np.zeros(len(texts), dtype=np.int64)
-    np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    return joined, codes, starts
+@dataclass(slots=True)
+class _Scan:
+    slow: set[int]  # texts normalised by _clean_and_mask: invisible or astral characters
+    hints: dict[int, tuple[bool, bool, bool]]  # the hints of _find_personal_data, where any is true
 
 
 def _batch_scan(texts: Sequence[str]) -> _Scan:
-    """What :func:`_clean_and_mask` would test in each text, for the whole batch at once.
+    r"""What :func:`_clean_and_mask` would test in each text, for the whole batch at once.
 
     A text with invisible characters (rare) or beyond the BMP goes the way of :func:`normalise`.
     For the others ``clean`` is the text itself, and the hints of :func:`_find_personal_data` are
-    exact: "@", "://", "www." by ``str.find`` over the batch, the TLD pattern by one ``finditer``
-    (it starts with "." and ends with ``\\b``, which the separator satisfies as the end of a text
-    does), and the phone pattern ``\\d[\\d .-]{8}`` as a digit followed by eight characters of that
-    class, which the separator is not.
+    exact: "@", "://", "www." and "WWW." from the characters that start them, the TLD pattern by
+    one ``finditer`` over the batch (it starts with "." and ends with ``\b``, which the separator
+    satisfies as the end of a text does), and the phone pattern ``\d[\d .-]{8}`` as a digit
+    followed by eight characters of that class, which the separator is not.
     """
-    classes, _ = _batch_tables()
-    joined, codes, starts = _joined_codes(texts, _PHONE_WINDOW)
-    cls = classes[np.minimum(codes, 0xFFFF)]
-    slow = _text_indices(np.flatnonzero((cls & _ODD) | (codes > 0xFFFF)), starts)
-    run = (cls & _PHONE_RUN).astype(bool)
-    phone = (cls[:-_PHONE_WINDOW] & _DIGIT).astype(bool)
+    joined, starts, (cls,) = _joined_classes(texts, _PHONE_WINDOW, _batch_tables()[0])
+    rare = np.flatnonzero(cls > _PHONE_RUN)
+    bits = cls[rare]
+    slow = _text_indices(rare[(bits & (_ODD | _ASTRAL)) != 0], starts)
+    digits = rare[(bits & _DIGIT) != 0]
     for k in range(1, _PHONE_WINDOW + 1):
-        phone &= run[k : k + phone.size]
-    phones = _text_indices(np.flatnonzero(phone), starts)
-    emails = _texts_with(joined, ("@",), starts)
-    urls = _texts_with(joined, ("://", "www.", "WWW."), starts)
-    tld = [m.start() for m in _TLD_HINT_RE.finditer(joined)]
-    if tld:
-        urls |= _text_indices(np.array(tld), starts)
+        digits = digits[(cls[digits + k] & _PHONE_RUN) != 0]
+    phones = _text_indices(digits, starts)
+    emails = _text_indices(rare[(bits & _AT) != 0], starts)
+    urls = [m.start() for m in _TLD_HINT_RE.finditer(joined)]
+    for at in rare[(bits & (_COLON | _WWW)) != 0].tolist():
+        if joined.startswith(("://", "www.", "WWW."), at):
+            urls.append(at)
+    urls = _text_indices(np.array(urls, dtype=np.intp), starts)
     hints = {k: (k in emails, k in urls, k in phones) for k in (emails | urls | phones) - slow}
-    return _Scan(frozenset(slow), hints)
+    return _Scan(slow, hints)
 
 
-def _texts_with(joined: str, needles: tuple[str, ...], starts: np.ndarray) -> set[int]:
-    """The texts of the joined batch that contain one of the needles (none holds the separator)."""
-    positions: list[int] = []
-    for needle in needles:
-        at = joined.find(needle)
-        while at >= 0:
-            positions.append(at)
-            at = joined.find(needle, at + 1)
-    return _text_indices(np.array(positions, dtype=np.int64), starts)
+def _has(classes: np.ndarray, bit: int) -> np.ndarray:
+    return (classes & bit) != 0
 
 
-def _place_tones_and_split(texts: list[str], toned: frozenset[int]) -> tuple[list[str], list[list[str]]]:
-    """Place the tones of the NFC texts (but those in ``toned``) and split the syllables of all.
+def _finish_batch(
+    texts: list[str], toned: set[int], forms: frozenset[str] | None
+) -> list[tuple[str, list[str]]]:
+    """Place the tones of the NFC texts (but those in ``toned``), split the syllables of all, and
+    expand their chat spellings.
 
-    Tones: ``_TONE_RE`` changes a text only where it matches an unmarked "o"/"u" followed by a
-    toned vowel and no letter (the tone moves left), or a toned "o"/"u" followed by an unmarked
-    vowel and then a letter, or after "q" (it moves right); only texts with such a place run it.
+    Tones: ``_TONE_RE`` changes a text only where it matches an unmarked "o" followed by a toned
+    "a"/"e" or an unmarked "u" by a toned "y", with no letter after and no "q" before (the tone
+    moves left), or a toned "o"/"u" followed by its unmarked vowel and then a letter, or after "q"
+    (it moves right); only texts with such a place run it.
+
     Syllables: the batch with every character lower-cased (one table look-up: the BMP characters
     whose lower case is one character, "İ" and context-dependent "Σ" excepted) and every
     character that is not a letter or digit turned into a space; ``str.split`` then gives the runs
     of letters and digits that the syllable patterns find. Texts with "<" (placeholders), with
     those characters, or whose tones moved, are split as before.
     """
-    classes, lowered = _batch_tables()
-    _, codes, starts = _joined_codes(texts, 2)
-    index = np.minimum(codes, 0xFFFF)
-    cls = classes[index]
-    # Pairs at i: the pair's first vowel at i, the next character at i + 2, "q" at i - 1.
-    first, second, after = cls[:-2], cls[1:-1], cls[2:]
-    moves_left = np.flatnonzero((first & _PLAIN_OU).astype(bool) & (second & _TONED_SECOND).astype(bool))
-    moves_left = moves_left[(after[moves_left] & _ALPHA) == 0]
-    moves_right = np.flatnonzero((first & _TONED_FIRST).astype(bool) & (second & _PLAIN_AEY).astype(bool))
-    before = np.where(moves_right > 0, cls[moves_right - 1], 0)
-    moves_right = moves_right[((after[moves_right] & _ALPHA) | (before & _QQ)) != 0]
-    tone_candidates = _text_indices(np.concatenate([moves_left, moves_right]), starts) - toned
-    slow = _text_indices(np.flatnonzero((cls & _SLOW_SYLLABLES) | (codes > 0xFFFF)), starts)
-    mapped = lowered[index].tobytes().decode("utf-32-le")
-    result_texts: list[str] = []
-    token_lists: list[list[str]] = []
+    _, masked_table, lowered = _batch_tables()
+    _, starts, (cls, mapped_codes) = _joined_classes(texts, 2, masked_table, lowered)
+    rare = np.flatnonzero(cls >= _PLAIN_O)
+    bits = cls[rare]
+    slow = _text_indices(rare[(bits & _SLOW_SYLLABLES) != 0], starts)
+    # A pair's first vowel at i, its second at i + 1, the next character at i + 2, "q" at i - 1.
+    second, after, before = cls[rare + 1], cls[rare + 2], cls[rare - 1]
+    pairs = (_has(bits, _PLAIN_O) & _has(second, _TONED_AE)) | (_has(bits, _PLAIN_U) & _has(second, _TONED_Y))
+    moves_left = pairs & ~_has(after, _ALPHA) & ~_has(before, _QQ)
+    pairs = (_has(bits, _TONED_O) & _has(second, _PLAIN_AE)) | (_has(bits, _TONED_U) & _has(second, _PLAIN_Y))
+    moves_right = pairs & (_has(after, _ALPHA) | _has(before, _QQ))
+    moves = moves_left | moves_right | _has(bits, _BEYOND_BMP)
+    tone_candidates = _text_indices(rare[moves], starts) - toned
+    # No surrogate is a letter or digit, so UTF-16 decodes the look-up exactly (and fast).
+    mapped = mapped_codes.tobytes().decode("utf-16-le")
+    result: list[tuple[str, list[str]]] = []
     for k, (text, start) in enumerate(zip(texts, starts.tolist())):
+        tokens = None
         if k in tone_candidates:
             placed = _TONE_RE.sub(_place_tone, text)
             if not unicodedata.is_normalized("NFC", placed):
                 placed = unicodedata.normalize("NFC", placed)
             if placed != text:
-                result_texts.append(placed)
-                token_lists.append(_split_syllables(placed.lower()))
-                continue
-        result_texts.append(text)
-        if k in slow:
-            token_lists.append(_split_syllables(text.lower()))
-        else:
-            token_lists.append(mapped[start : start + len(text)].split())
-    return result_texts, token_lists
+                text = placed
+                tokens = _split_syllables(text.lower())
+        if tokens is None:
+            if k in slow:
+                tokens = _split_syllables(text.lower())
+            else:
+                tokens = mapped[start : start + len(text)].split()
+        if forms is None or not forms.isdisjoint(tokens):
+            expanded = _expand_chat_spellings(text)
+            if expanded != text:
+                text = expanded
+                tokens = _split_syllables(text.lower())
+        result.append((text, tokens))
+    return result
 
 
 @lru_cache(maxsize=1)

@@ -85,36 +85,49 @@ _TONE_TEXT = st.text(
 
 @given(st.lists(_TONE_TEXT, max_size=6))
 @settings(max_examples=800, deadline=None)
-@example(["hòa hòang quá qúy thuý Hòa2 hòa_ hòa² hòaⅫ òa", "quý", "uỷ ban", "khỏe", "QÚY"])
+@example(["hòa hòang quá qúy thuý Hòa2 hòa_ hòa² hòaⅫ òa", "quý", "uỷ ban", "khỏe", "QÚY", "của quả"])
+@example(["hoè", "hoẻ.", "Thuỷ", "THUỶ", "quỷ", "QUỶ", "hoạt", "qòa", "Qóe", "òa", "ÒA𐀀", "oà😀"])
 def test_tones_are_placed_only_where_they_move_and_the_split_is_the_syllable_pattern(texts):
     # given NFC texts around the vowel pairs
     texts = [unicodedata.normalize("NFC", t) for t in texts]
 
-    # when the batch's tones are placed and its syllables split
-    placed, tokens = N._place_tones_and_split(texts, frozenset())
+    # when the batch's tones are placed and its syllables split (no chat form to expand)
+    result = N._finish_batch(texts, set(), frozenset())
 
     # then each text has the canonical tones (composed again) and the syllables of the pattern
     expected = [unicodedata.normalize("NFC", canonical_tones(t)) for t in texts]
-    assert placed == expected
-    assert tokens == [TOKEN_RE.findall(t.lower()) for t in expected]
+    assert result == [(t, TOKEN_RE.findall(t.lower())) for t in expected]
 
 
 def test_the_character_tables_agree_with_the_patterns_over_the_whole_bmp():
-    # given every BMP character, alone between spaces
-    classes, lowered = N._batch_tables()
-    every = [chr(c) for c in range(0x10000)]
+    # given every BMP character, and the slot for all the others
+    raw, masked, lowered = N._batch_tables()
+    pairs = "".join(N._TONE_PAIRS)
 
     # then its class bits are those of the patterns and string methods normalise uses
-    for code, ch in enumerate(every):
-        bits = int(classes[code])
+    for code in range(0x10000):
+        ch = chr(code)
+        bits, masked_bits = int(raw[code]), int(masked[code])
         assert bool(bits & N._DIGIT) == (re.fullmatch(r"\d", ch) is not None), hex(code)
         assert bool(bits & N._PHONE_RUN) == (re.fullmatch(r"[\d .-]", ch) is not None), hex(code)
         assert bool(bits & N._ODD) == (N._ODD_CHAR_RE.fullmatch(ch) is not None), hex(code)
-        assert bool(bits & N._ALPHA) == ch.isalpha(), hex(code)
-        if not bits & N._SLOW_SYLLABLES:
+        assert bool(bits & N._AT) == (ch == "@")
+        assert bool(bits & N._COLON) == (ch == ":")
+        assert bool(bits & N._WWW) == (ch in "wW")
+        assert not bits & N._ASTRAL
+        assert bool(masked_bits & N._ALPHA) == ch.isalpha(), hex(code)
+        assert bool(masked_bits & N._QQ) == (ch in "qQ")
+        assert not masked_bits & N._BEYOND_BMP
+        vowel_bits = masked_bits & ~(N._ALPHA | N._QQ | N._SLOW_SYLLABLES)
+        assert bool(vowel_bits) == (ch in pairs), hex(code)
+        if not masked_bits & N._SLOW_SYLLABLES:
             # its lower case is one character, kept when it is a letter or digit, a space otherwise
             mapped = chr(int(lowered[code]))
             assert ([mapped] if mapped != " " else []) == TOKEN_RE.findall(ch.lower()), hex(code)
+        else:
+            assert ch in "<\u03a3" or len(ch.lower()) != 1
+    assert raw[N._ASTRAL_SLOT] == N._ASTRAL
+    assert masked[N._ASTRAL_SLOT] == N._SLOW_SYLLABLES | N._BEYOND_BMP
 
 
 def test_letters_and_digits_are_never_white_space():
