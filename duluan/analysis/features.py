@@ -1005,22 +1005,29 @@ class NgramFeaturizer:
         something else than a letter or digit; each syllable's entries assume both spaces.
         """
         lo, hi = self.char_ngram_range
-        starts = types.start[type_ids]
         counts = types.count[type_ids]
+        # The syllables' entries one after the other: the rows of a sparse matrix with one row per
+        # type, whose row selection copies each row's slice in C (1.1 ms for 1,000 news leads,
+        # where a gather by an index of every entry took 2.3; measured 2026-11-30).
+        n_types = types.start.size
+        indptr = np.empty(n_types + 1, dtype=np.int32 if types.feats.size < (1 << 31) else np.int64)
+        indptr[:-1] = types.start
+        indptr[-1] = types.feats.size
+        feats = types.feats.view(np.int32)  # buckets fit in 31 bits; the data is not read
+        by_type = sp.csr_matrix((feats, feats, indptr), shape=(n_types, max(self.n_char_features, 1)))
+        gathered = by_type[type_ids].indices.view(np.uint32)
         begins_with_space, ends_with_space = tb.begins_with_space, tb.ends_with_space
+        skip = trim = 0
         if not begins_with_space:
             skip = types.head[type_ids[0]]
-            starts[0] += skip
             counts[0] -= skip
         if not ends_with_space:
-            counts[-1] -= types.tail[type_ids[-1]]
-        ends = np.cumsum(counts)
-        flat = np.repeat(starts - ends + counts, counts)
-        flat += np.arange(ends[-1])
+            trim = types.tail[type_ids[-1]]
+            counts[-1] -= trim
         # Each occurrence's key: its syllable's row base plus the n-gram's column.
         base = tok_doc.astype(dtype) * dtype(self.n_features_) + dtype(self.n_word_features)
         keys = np.repeat(base, counts)
-        keys += np.take(types.feats, flat)
+        keys += gathered[skip : gathered.size - trim]
         hashes, key_docs = [], []
         if lo <= 1 and begins_with_space:
             hashes.append(np.array([32 + 1], dtype=np.uint64))  # the leading space, as a unigram
