@@ -133,8 +133,9 @@ _SCALARS = (
 _ARRAYS = ("shingles", "signature", "term_codes")
 # attrgetter reads all the fields in C, a generator of getattr calls per document did not.
 _GET_SCALARS = attrgetter(*_SCALARS)
-# Joins a batch's term keys into one string. Terms are syllable bigrams of normalised text,
-# which has no control characters; a batch where one has it anyway is carried as a list.
+# Joins a batch's term keys (or normalised texts) into one string. Terms are syllable bigrams
+# of normalised text, which has no control characters; a batch where one has it anyway is
+# carried as a list.
 _TERM_SEP = "\x1f"
 _values = methodcaller("values")
 
@@ -159,7 +160,10 @@ class PackedBatch:
             unpickled into as many objects.
         term_lengths: Per document, its number of terms (``-1`` when it has none computed).
         term_counts: The terms' counts, concatenated in the same order (narrowed).
-        normalised: Per document, the normalised text, when kept.
+        normalised: When kept, the normalised texts: those that are not ``None`` joined like the
+            terms (:func:`_join_strings`), with the positions of the ``None``; or a list per
+            document. Decoding ~250 characters of UTF-8 a text cost the driver 1.5 µs a news
+            lead, splitting them off one UTF-16 blob 0.5 (2026-11-30).
     """
 
     scalars: list[tuple[Any, ...]]
@@ -167,7 +171,7 @@ class PackedBatch:
     term_keys: bytes | str | list[str]
     term_lengths: list[int]
     term_counts: np.ndarray
-    normalised: list[str | None] | None = None
+    normalised: tuple[bytes | str | list[str], list[int]] | None = None
 
 
 def pack_documents(docs: list[Document], *, keep_normalised: bool = False) -> PackedBatch:
@@ -197,8 +201,12 @@ def pack_documents(docs: list[Document], *, keep_normalised: bool = False) -> Pa
     counts = np.fromiter(
         itertools.chain.from_iterable(map(_values, present)), dtype=np.int64, count=len(keys)
     )
-    term_keys = _join_terms(keys)
-    normalised = [d.normalised for d in docs] if keep_normalised else None
+    term_keys = _join_strings(keys)
+    normalised = None
+    if keep_normalised:
+        texts = [d.normalised for d in docs]
+        missing = [i for i, text in enumerate(texts) if text is None]
+        normalised = (_join_strings([t for t in texts if t is not None]), missing)
     return PackedBatch(
         scalars, arrays, term_keys, [-1 if t is None else len(t) for t in every], _narrow(counts), normalised
     )
@@ -216,7 +224,13 @@ def unpack_documents(packed: PackedBatch) -> list[Document]:
     """
     n = len(packed.scalars)
     columns = {name: _split_array(item, n) for name, item in packed.arrays.items()}
-    texts = packed.normalised if packed.normalised is not None else [None] * n
+    texts: list[str | None] = [None] * n
+    if packed.normalised is not None:
+        joined, missing = packed.normalised
+        kept: list[str | None] = _split_strings(joined, n - len(missing))  # type: ignore[assignment]
+        for i in missing:
+            kept.insert(i, None)
+        texts = kept
     docs: list[Document] = []
     for values, terms, shingles, signature, codes, normalised in zip(
         packed.scalars,
@@ -295,13 +309,14 @@ def _split_array(item: tuple[np.ndarray, list[int], str] | None, n: int) -> list
     return column
 
 
-def _join_terms(keys: list[str]) -> bytes | str | list[str]:
-    """The keys joined by ``_TERM_SEP``, in UTF-16 (a list when a key holds the separator).
+def _join_strings(keys: list[str]) -> bytes | str | list[str]:
+    """The strings joined by ``_TERM_SEP``, in UTF-16 (a list when one holds the separator).
 
     UTF-16 and not the UTF-8 the pickler would write: Vietnamese terms are two-byte strings in
     memory, which UTF-16 copies nearly as they are both ways, while UTF-8 costs a decoding
     pass per character on the driver (1.4 µs a news lead, 2026-11-30). A key holding a
     surrogate code point does not encode: then the string crosses as it is.
+    :func:`_split_strings` gives the strings back.
     """
     joined = _TERM_SEP.join(keys)
     try:
@@ -311,6 +326,15 @@ def _join_terms(keys: list[str]) -> bytes | str | list[str]:
     # Counted over the code units in numpy: str.count took a microsecond a news lead.
     separators = np.count_nonzero(np.frombuffer(encoded, dtype="<u2") == ord(_TERM_SEP))
     return encoded if separators == max(len(keys) - 1, 0) else keys
+
+
+def _split_strings(joined: bytes | str | list[str], count: int) -> list[str]:
+    """The ``count`` strings :func:`_join_strings` joined."""
+    if isinstance(joined, list):
+        return joined
+    if isinstance(joined, bytes):
+        joined = joined.decode("utf-16-le")
+    return joined.split(_TERM_SEP) if count else []
 
 
 def _unpack_terms(packed: PackedBatch) -> list[dict[str, int] | None]:
@@ -323,11 +347,7 @@ def _unpack_terms(packed: PackedBatch) -> list[dict[str, int] | None]:
     off, best of 5 over 20 batches of 1,000 analysed ``bench_steps.py`` leads, 2026-11-30).
     """
     lengths = packed.term_lengths
-    keys = packed.term_keys
-    if isinstance(keys, bytes):
-        keys = keys.decode("utf-16-le")
-    if isinstance(keys, str):
-        keys = keys.split(_TERM_SEP) if any(length > 0 for length in lengths) else []
+    keys = _split_strings(packed.term_keys, sum(length for length in lengths if length > 0))
     flat = iter(keys)
     fromkeys, islice = dict.fromkeys, itertools.islice
     terms = [None if length < 0 else fromkeys(islice(flat, length), 1) for length in lengths]

@@ -99,6 +99,21 @@ def test_terms_with_surrogates_or_astral_characters_come_back_exactly():
         assert [list(d.terms.items()) for d in back] == [list(d.terms.items()) for d in docs]
 
 
+@given(
+    st.lists(st.none() | st.text(st.sampled_from(["a", "đ", " ", "\n", "\x1f", "\ud800", "𠀀"]), max_size=5))
+)
+@settings(max_examples=200, deadline=None)
+def test_kept_normalised_texts_come_back_in_their_places(texts):
+    # given documents whose normalised texts are missing, empty, or hold separators or surrogates
+    docs = [analysed(str(i), {"a": 1}) for i in range(len(texts))]
+    for doc, text in zip(docs, texts, strict=True):
+        doc.normalised = text
+    # when packed with them, pickled and unpacked
+    back = round_trip(docs, keep_normalised=True)
+    # then each document has its own text back
+    assert [d.normalised for d in back] == texts
+
+
 KEY = st.text(st.sampled_from(["a", "đ", "ư", " ", "\x1f", "\ud800", "𠀀", "x"]), max_size=4)
 
 
