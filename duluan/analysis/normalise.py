@@ -426,6 +426,37 @@ def _written_with_diacritics(text: str) -> bool:
 # --- the step ------------------------------------------------------------------------------------
 
 
+# Something every URL match holds: "://", "www." in any case, or the dot of its domain. Each
+# alternative starts with a literal, so the engine skips quickly to ":", "w", "W" and ".".
+_URL_MARK_RE = re.compile(rf"://|w[wW]{{2}}\.|W[wW]{{2}}\.|\.(?i:{_TLDS})\b")
+_NON_SPACE_RUN_RE = re.compile(r"\S*")
+
+
+def _url_matches(clean: str) -> list[re.Match[str]]:
+    r"""``list(_URL_RE.finditer(clean))``, searched only in the runs of non-white-space that hold
+    a mark of ``_URL_MARK_RE``.
+
+    Every URL match holds a mark and no white space, and the pattern looks at no character outside
+    the match but the one after it (``(?![\w-])``), which white space satisfies as the end of the
+    string does; so the matches are those of the marked runs, in order (a mark that overlaps
+    another is in its run). The pattern has no literal prefix and tried every position of a
+    text: 50.0 µs of CPU for each of the 2,404 news leads (of 127,706) with a URL hint, 6.7 when
+    searching the marked runs only (2026-11-30).
+    """
+    matches: list[re.Match[str]] = []
+    searched = 0
+    for mark in _URL_MARK_RE.finditer(clean):
+        at = mark.start()
+        if at < searched:
+            continue
+        start = at
+        while start > searched and not clean[start - 1].isspace():
+            start -= 1
+        searched = _NON_SPACE_RUN_RE.match(clean, at).end()
+        matches.extend(_URL_RE.finditer(clean, start, searched))
+    return matches
+
+
 def _url_hint(clean: str) -> bool:
     return "://" in clean or "www." in clean or "WWW." in clean or _TLD_HINT_RE.search(clean) is not None
 
@@ -449,7 +480,7 @@ def _find_personal_data(
             if m.start() == 0 or not (clean[m.start() - 1].isalnum() or clean[m.start() - 1] in ".+-"):
                 found.append((EMAIL, m.start(), m.end()))
     if url_hint:
-        for m in _URL_RE.finditer(clean):
+        for m in _url_matches(clean):
             start = m.start()
             if start and (clean[start - 1].isalnum() or clean[start - 1] in "@.-"):
                 continue

@@ -134,3 +134,32 @@ def test_letters_and_digits_are_never_white_space():
     # given every code point (str.split on white space must never cut a run of letters and digits)
     # then none is both
     assert not [c for c in range(0x110000) if chr(c).isalnum() and chr(c).isspace()]
+
+
+_URL_PIECES = st.sampled_from(
+    [
+        *"abcwWxyz0123456789-_./:?=&%@<>\"'()[]",
+        *(" ", "\n", "\t", "\u00a0", "\u2028", "\u3000", "\x1c", "\x85", "đ", "ọ", "K", "ſ"),
+        *("http://", "HTTPS://", "://", "www.", "WWW.", "wWw.", "Www", ".com", ".COM", ".vn", ".gov.vn"),
+        *(".info", ".io", ".me", ".site", ".online", ".xyz", "vnexpress.net", "a.b.c", "x.com-", "y.vn_"),
+    ]
+)
+
+
+@given(st.lists(_URL_PIECES, max_size=40).map("".join) | st.text(max_size=40))
+@settings(max_examples=1500, deadline=None)
+@example("ANTT.VN – x www.a.b/c?d=1). Xem tại: http://x.vn/a. Trang ABC.COM.VN, a.info-b c.io")
+@example("Www.abc/x hello site.com wWw.q www.com.vn a.b.c.d.com")
+def test_urls_are_found_in_the_marked_runs_as_in_the_whole_text(text):
+    # given any text with URL pieces, dots, colons and white space of every kind
+    # when its URLs are searched only in the runs that hold a mark
+    found = [(m.start(), m.end(), m.group()) for m in N._url_matches(text)]
+
+    # then they are those the pattern finds in the whole text
+    assert found == [(m.start(), m.end(), m.group()) for m in N._URL_RE.finditer(text)]
+
+
+def test_only_w_and_capital_w_match_w_ignoring_case():
+    # given every code point (the URL marks spell "www." with w and W only)
+    # then only those two match "w" when case is ignored
+    assert [c for c in map(chr, range(0x110000)) if re.fullmatch("(?i)w", c)] == ["W", "w"]
