@@ -21,7 +21,7 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import repeat
 
 import numpy as np
@@ -685,6 +685,9 @@ class _Batch:
     # Each word occurrence's bucket without the lead salt, so that the lead and body buckets of
     # one n-gram can be told to be the same words.
     word_plain: np.ndarray | None = None
+    # Without naming (see :meth:`NgramFeaturizer._analyse`), the word occurrences' count keys
+    # only, ``row * n_features_ + column``, in place of the four arrays above.
+    word_keys: np.ndarray | None = None
 
 
 class NgramFeaturizer:
@@ -755,7 +758,9 @@ class NgramFeaturizer:
         self.vocabulary_ = {tok: ids[canon] for tok, canon in canonical.items() if canon in ids}
         self.vocabulary_.update(ids)
         self.vocabulary_[_DOC_SEP] = -2
-        blocks = [self._counts(self._analyse(texts[s : s + 4096])) for s in range(0, len(texts), 4096)]
+        blocks = [
+            self._counts(self._analyse(texts[s : s + 4096], naming=False)) for s in range(0, len(texts), 4096)
+        ]
         counts = sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, self.n_features_))
         df = np.bincount(counts.indices, minlength=self.n_features_)
         # Smoothed idf, as scikit-learn's TfidfTransformer(smooth_idf=True).
@@ -791,7 +796,7 @@ class NgramFeaturizer:
         Returns:
             A ``(len(texts), n_features_)`` CSR matrix of float32.
         """
-        return self._weigh(*self._counts_and_blocks(self._analyse(texts)))
+        return self._weigh(*self._counts_and_blocks(self._analyse(texts, naming=False)))
 
     def explain(
         self, texts: Sequence[str], weights: np.ndarray, columns: np.ndarray, top: int = 5
@@ -810,16 +815,20 @@ class NgramFeaturizer:
         x, batch = self.transform_batch(texts)
         return self.explain_matrix(x, batch, weights, columns, top)
 
-    def transform_batch(self, texts: Sequence[str] | TokenBatch) -> tuple[sp.csr_matrix, _Batch]:
+    def transform_batch(
+        self, texts: Sequence[str] | TokenBatch, naming: bool = True
+    ) -> tuple[sp.csr_matrix, _Batch]:
         """Like :meth:`transform`, also returning the n-gram occurrences for :meth:`explain_matrix`.
 
         Args:
             texts: Texts to featurise, or their :func:`tokenise_batch`.
+            naming: Keep what :meth:`explain_matrix` needs to name the n-grams (``False``: the
+                batch cannot be explained, and costs less).
 
         Returns:
             ``(matrix, batch)``.
         """
-        batch = self._analyse(texts)
+        batch = self._analyse(texts, naming=naming)
         return self._weigh(*self._counts_and_blocks(batch)), batch
 
     def explain_matrix(
@@ -918,19 +927,41 @@ class NgramFeaturizer:
         state.pop("_types", None)
         return state
 
-    def _analyse(self, texts: Sequence[str] | TokenBatch) -> _Batch:
+    def _analyse(self, texts: Sequence[str] | TokenBatch, naming: bool = True) -> _Batch:
+        """The batch's n-gram occurrences; without ``naming``, only the keys that are counted.
+
+        Explanations name n-grams from each word occurrence's document, bucket, first token and
+        length; a prediction that does not explain only needs each occurrence's count key, made
+        here at once (the sentiment model featurised 1,000 news leads in 16.9 ms, not 17.6, and
+        the topic model in 4.0, not 4.5; 2026-11-30).
+        """
         tb = texts if isinstance(texts, TokenBatch) else tokenise_batch(texts)
         tokens = tb.tokens
         type_ids, types = self._type_table().lookup(tb)
         # -1: unknown syllable; -2: document separator (in the vocabulary). Both break n-grams.
         ids = types.vocab[type_ids]
         tok_doc = np.cumsum(ids == -2)
+        dtype = self._key_dtype(tb.n_docs)
         # Files written before ``lead_tokens`` existed have no such attribute: no lead features.
         lead = getattr(self, "lead_tokens", 0)
         if lead:
             doc_start = np.concatenate([[0], np.flatnonzero(ids == -2) + 1])
             in_lead = np.arange(ids.size) - doc_start[tok_doc] < lead
-        docs, feats, starts, lens, plains = [], [], [], [], []
+        docs, feats, starts, lens, plains, word_keys = [], [], [], [], [], []
+
+        def add(pos: np.ndarray, buckets: np.ndarray, n: int, plain: np.ndarray) -> None:
+            if naming:
+                docs.append(np.take(tok_doc, pos))
+                feats.append(buckets.astype(np.int64))
+                plains.append(plain)
+                starts.append(pos)
+                lens.append(np.full(pos.size, n, dtype=np.int8))
+            else:
+                keys = np.take(tok_doc, pos).astype(dtype)
+                keys *= dtype(self.n_features_)
+                keys += buckets.astype(dtype)
+                word_keys.append(keys)
+
         lo, hi = self.word_ngram_range
         valid = ids >= 0
         # Ids shifted by one are never zero, so keys of different lengths never coincide.
@@ -944,25 +975,23 @@ class NgramFeaturizer:
             if n < lo:
                 continue
             pos = np.flatnonzero(ok)
-            plain = _bucket(_mix64(key[pos]), self.n_word_features).astype(np.int64)
-            docs.append(tok_doc[pos])
-            feats.append(plain)
-            plains.append(plain)
-            starts.append(pos)
-            lens.append(np.full(pos.size, n, dtype=np.int8))
+            at = np.take(key, pos)
+            plain = _bucket(_mix64(at), self.n_word_features)
+            plain_ids = plain.astype(np.int64) if naming else plain
+            add(pos, plain, n, plain_ids)
             if lead:
-                in_opening = in_lead[pos]
-                pos = pos[in_opening]
-                docs.append(tok_doc[pos])
+                in_opening = np.flatnonzero(np.take(in_lead, pos))
                 # Another fixed salt gives the lead's n-grams buckets of their own.
-                salted = key[pos] ^ np.uint64(0x9E3779B97F4A7C15)
-                feats.append(_bucket(_mix64(salted), self.n_word_features).astype(np.int64))
-                plains.append(plain[in_opening])
-                starts.append(pos)
-                lens.append(np.full(pos.size, n, dtype=np.int8))
-        word = [np.concatenate(a) if a else np.zeros(0, np.int64) for a in (docs, feats, starts, lens)]
-        word_plain = np.concatenate(plains) if plains else np.zeros(0, np.int64)
-        dtype = self._key_dtype(tb.n_docs)
+                salted = np.take(at, in_opening) ^ np.uint64(0x9E3779B97F4A7C15)
+                opening = np.take(plain_ids, in_opening)
+                add(np.take(pos, in_opening), _bucket(_mix64(salted), self.n_word_features), n, opening)
+        if naming:
+            word = [np.concatenate(a) if a else np.zeros(0, np.int64) for a in (docs, feats, starts, lens)]
+            word[3] = word[3].astype(np.int8, copy=False)
+            word_plain = np.concatenate(plains) if plains else np.zeros(0, np.int64)
+        else:
+            word = [np.zeros(0, np.int64)] * 4
+            word_plain = None
         char_keys = np.zeros(0, dtype=dtype)
         if self.char_ngram_range:
             # The memo covers n-grams that span at most one space.
@@ -976,7 +1005,10 @@ class NgramFeaturizer:
                     char_keys = self._text_char_ngrams(tb.joined, dtype)
             else:
                 char_keys = self._text_char_ngrams(tb.joined, dtype)
-        return _Batch(tb.n_docs, *word, tokens, char_keys, word_plain=word_plain)
+        batch = _Batch(tb.n_docs, *word, tokens, char_keys, word_plain=word_plain)
+        if not naming:
+            batch = replace(batch, word_keys=np.concatenate(word_keys) if word_keys else np.zeros(0, dtype))
+        return batch
 
     def _key_dtype(self, n_docs: int) -> type:
         """The integer type of ``row * n_features_ + column`` keys for a batch of ``n_docs``."""
@@ -1060,13 +1092,16 @@ class NgramFeaturizer:
         """The count matrix and, with character n-grams, its rows' word and character blocks."""
         dtype = batch.char_keys.dtype.type if batch.char_keys.size else self._key_dtype(batch.n_docs)
         # Word keys then character keys, written into one array (no concatenated copy).
-        n_word = batch.word_doc.size
-        keys = np.empty(n_word + batch.char_keys.size, dtype=dtype)
-        word = keys[:n_word]
-        word[:] = batch.word_doc
-        word *= dtype(self.n_features_)
-        word += batch.word_feat.astype(dtype)
-        keys[n_word:] = batch.char_keys
+        if batch.word_keys is not None:
+            keys = np.concatenate([batch.word_keys.astype(dtype, copy=False), batch.char_keys.astype(dtype)])
+        else:
+            n_word = batch.word_doc.size
+            keys = np.empty(n_word + batch.char_keys.size, dtype=dtype)
+            word = keys[:n_word]
+            word[:] = batch.word_doc
+            word *= dtype(self.n_features_)
+            word += batch.word_feat.astype(dtype)
+            keys[n_word:] = batch.char_keys
         if not self.char_ngram_range:
             return _count_keys(keys, batch.n_docs, self.n_features_), None
         return _count_keys(keys, batch.n_docs, self.n_features_, split=self.n_word_features)

@@ -269,7 +269,7 @@ class LinearTextClassifier:
             chunks = [clean[s:e] for s, e in self._batch_bounds(clean)]
         best, scores, terms = [], [], []
         for chunk in chunks:
-            x, batch = self.featurizer_.transform_batch(chunk)
+            x, batch = self.featurizer_.transform_batch(chunk, naming=explain)
             proba = softmax((x @ self.coef_ + self.intercept_).astype(np.float64) * self.temperature_, axis=1)
             top = proba.argmax(axis=1)
             best.append(top)

@@ -214,3 +214,21 @@ def test_phrases_found_in_a_batch_are_the_longest_at_each_token(texts):
             assert index.size[phrase[i]] == text.count(" ") + 1
             assert index.kind[phrase[i]] == ["negative", "positive", "intensifier", "negator"].index(kind)
     np.testing.assert_array_equal(found, np.flatnonzero(phrase >= 0))
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts_of_words, st.sampled_from([None, (1, 3)]), st.sampled_from([0, 3]))
+def test_counting_without_naming_gives_the_same_matrix(texts, char_range, lead):
+    # given a featurizer and a batch
+    featurizer = NgramFeaturizer(
+        word_ngram_range=(1, 3), char_ngram_range=char_range, min_count=1, lead_tokens=lead
+    ).fit([" ".join(_WORDS)])
+    tb = tokenise_batch(texts)
+    # when it is featurised with and without what explanations need
+    named, _ = featurizer.transform_batch(tb)
+    plain, batch = featurizer.transform_batch(tb, naming=False)
+    # then the matrices are the same to the last bit, and only the keys were kept
+    np.testing.assert_array_equal(named.indptr, plain.indptr)
+    np.testing.assert_array_equal(named.indices, plain.indices)
+    assert named.data.tobytes() == plain.data.tobytes()
+    assert batch.word_keys is not None and batch.word_plain is None
