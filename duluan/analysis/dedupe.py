@@ -294,10 +294,13 @@ class MinHasher:
     def _scratch(self, columns: int) -> np.ndarray | None:
         """A reused ``(num_perm, columns)`` matrix for a block of shingles (``None``: too wide).
 
-        A new 4 MB matrix per block was mapped fresh from the kernel when the allocator had
-        returned the last one, and writing it first faulted in its pages: the step's signatures
-        took 9 µs a news lead in those runs against 4 in others (``bench_steps.py`` leads,
-        2026-11-30). One matrix kept per hasher is always warm.
+        A new 4 MB matrix per block is mapped fresh from the kernel whenever the allocator has
+        returned the last one, and writing it first faults in its pages. In a process running
+        only the dedupe-features step that was 2.75 page faults a news lead, and the step took
+        45.5 µs a lead against 40.2 with this matrix (0.02 faults); behind the other per-row
+        steps, whose large arrays keep the allocator's memory mapped, 47.5 against 46.6
+        (CPU time, ``bench_steps.py`` leads, 2026-11-30). One matrix kept per hasher is always
+        warm, whatever the process did before.
         """
         if columns > _BLOCK_COLUMNS:
             return None
