@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -163,3 +164,20 @@ def test_only_w_and_capital_w_match_w_ignoring_case():
     # given every code point (the URL marks spell "www." with w and W only)
     # then only those two match "w" when case is ignored
     assert [c for c in map(chr, range(0x110000)) if re.fullmatch("(?i)w", c)] == ["W", "w"]
+
+
+def test_the_benchmark_times_normalise_and_the_batch_form(capsys):
+    # given the benchmark of normalisation, on a few leads of the shared corpus
+    from duluan.analysis import normalise_bench
+    from duluan.shared_data import SharedDataMissing
+
+    # when it runs
+    try:
+        normalise_bench.main(["--texts", "30", "--passes", "1", "--batch-size", "10"])
+    except SharedDataMissing:
+        pytest.skip("the shared corpus is not here")
+
+    # then it prints one rate for each form
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["normalise", "normalise_many (10 a batch)"]
+    assert all("texts/s per core by CPU time" in line for line in lines)
