@@ -150,7 +150,8 @@ class PackedBatch:
     concatenated array per field and the term keys joined into one string pickle in C.
 
     Attributes:
-        scalars: Per document, the values of ``_SCALARS``.
+        scalars: Per field of ``_SCALARS``, its value for each document (columns: the driver
+            builds the documents with one ``map`` over them, see :func:`unpack_documents`).
         arrays: Per field of ``_ARRAYS``: all documents' arrays concatenated (narrowed, see
             :func:`_narrow`), each one's length (``-1`` for ``None``) and their dtype;
             ``None`` when no document has the field.
@@ -184,7 +185,7 @@ def pack_documents(docs: list[Document], *, keep_normalised: bool = False) -> Pa
     Returns:
         The packed batch (:func:`unpack_documents` gives the documents back).
     """
-    scalars = [_GET_SCALARS(d) for d in docs]
+    scalars = list(zip(*map(_GET_SCALARS, docs), strict=True)) if docs else [() for _ in _SCALARS]
     arrays: dict[str, tuple[np.ndarray, list[int], str] | None] = {}
     for name in _ARRAYS:
         values = [getattr(d, name) for d in docs]
@@ -222,8 +223,11 @@ def unpack_documents(packed: PackedBatch) -> list[Document]:
     Returns:
         The documents, in order.
     """
-    n = len(packed.scalars)
-    columns = {name: _split_array(item, n) for name, item in packed.arrays.items()}
+    n = len(packed.term_lengths)
+    scalars = packed.scalars
+    if len(scalars) != len(_SCALARS) or any(len(column) != n for column in scalars):
+        raise ValueError("a packed batch whose columns differ in length")
+    arrays = {name: _split_array(item, n) for name, item in packed.arrays.items()}
     texts: list[str | None] = [None] * n
     if packed.normalised is not None:
         joined, missing = packed.normalised
@@ -231,47 +235,39 @@ def unpack_documents(packed: PackedBatch) -> list[Document]:
         for i in missing:
             kept.insert(i, None)
         texts = kept
-    docs: list[Document] = []
-    for values, terms, shingles, signature, codes, normalised in zip(
-        packed.scalars,
-        _unpack_terms(packed),
-        columns["shingles"],
-        columns["signature"],
-        columns["term_codes"],
-        texts,
-        strict=True,
-    ):
-        doc_id, created_at, source, channel, row, line, content_hash, topic, sentiment, places, *rest = values
-        place_codes, duplicate_of, near_duplicate_group, cluster, error = rest
-        # Positional: a keyword dict per document cost more than the rest of the loop.
-        docs.append(
-            Document(
-                doc_id,
-                "",
-                None,
-                created_at,
-                source,
-                channel,
-                row,
-                line,
-                normalised,
-                None,
-                content_hash,
-                shingles,
-                signature,
-                terms,
-                codes,
-                topic,
-                sentiment,
-                places,
-                place_codes,
-                duplicate_of,
-                near_duplicate_group,
-                cluster,
-                error,
-            )
+    doc_id, created_at, source, channel, row, line, content_hash, topic, sentiment, places, *rest = scalars
+    place_codes, duplicate_of, near_duplicate_group, cluster, error = rest
+    empty, none = itertools.repeat(""), itertools.repeat(None)
+    # One map over the columns, in C, in Document's field order: a loop unpacking each
+    # document's tuple and calling Document took ~1 µs a document more (2026-11-30).
+    return list(
+        map(
+            Document,
+            doc_id,
+            empty,
+            none,
+            created_at,
+            source,
+            channel,
+            row,
+            line,
+            texts,
+            none,
+            content_hash,
+            arrays["shingles"],
+            arrays["signature"],
+            _unpack_terms(packed),
+            arrays["term_codes"],
+            topic,
+            sentiment,
+            places,
+            place_codes,
+            duplicate_of,
+            near_duplicate_group,
+            cluster,
+            error,
         )
-    return docs
+    )
 
 
 def _narrow(values: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ import pickle
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -137,6 +138,20 @@ def test_unpacking_what_was_packed_gives_equal_documents(all_terms):
             if before.terms is not None:
                 assert list(after.terms.items()) == list(before.terms.items())
                 assert all(type(c) is int for c in after.terms.values())
+
+
+def test_the_fields_cross_as_columns_and_a_torn_batch_is_refused():
+    # given three documents
+    docs = [analysed(str(i), {"a": i + 1}) for i in range(3)]
+    # when packed
+    packed = pack_documents(docs)
+    # then each scalar field is one column as long as the batch, in the documents' order
+    assert [len(column) for column in packed.scalars] == [3] * len(packed.scalars)
+    assert list(packed.scalars[0]) == ["0", "1", "2"]
+    # and a batch whose columns were cut unevenly is refused, not misaligned
+    torn = dataclasses.replace(packed, scalars=[packed.scalars[0][:2], *packed.scalars[1:]])
+    with pytest.raises(ValueError):
+        unpack_documents(torn)
 
 
 def test_terms_holding_the_separator_still_come_back():
