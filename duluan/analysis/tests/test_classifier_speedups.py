@@ -232,3 +232,27 @@ def test_counting_without_naming_gives_the_same_matrix(texts, char_range, lead):
     np.testing.assert_array_equal(named.indices, plain.indices)
     assert named.data.tobytes() == plain.data.tobytes()
     assert batch.word_keys is not None and batch.word_plain is None
+
+
+@given(
+    st.lists(
+        st.one_of(st.none(), st.text(alphabet="aĐđ_ \x00İΣσ!.1e\u0301ế\n", max_size=20)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_a_batch_is_split_as_each_text_by_its_definition(texts):
+    # given texts with the separator, decomposed letters, "_", capitals that lower-case oddly
+    import re
+    import unicodedata
+
+    # when they are split as a batch
+    batch = tokenise_batch(texts)
+    # then each text's tokens are those of the plain expression, the separator between texts
+    expected = []
+    for i, text in enumerate(texts):
+        clean = ("" if text is None else text).replace("\x00", " ")
+        words = re.findall(r"\w+", unicodedata.normalize("NFC", clean).lower())
+        expected += (["\x00"] if i else []) + words
+        assert batch.lengths[i] == len(words)
+    assert batch.tokens == expected
