@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis.dask_engine import PackedBatch, pack_documents, unpack_documents
+from duluan.analysis.dask_engine import TORN_BATCH, PackedBatch, pack_documents, unpack_documents
 from duluan.analysis.pipeline import Document
 
 
@@ -150,7 +150,7 @@ def test_the_fields_cross_as_columns_and_a_torn_batch_is_refused():
     assert list(packed.scalars[0]) == ["0", "1", "2"]
     # and a batch whose columns were cut unevenly is refused, not misaligned
     torn = dataclasses.replace(packed, scalars=[packed.scalars[0][:2], *packed.scalars[1:]])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=TORN_BATCH):
         unpack_documents(torn)
 
 
