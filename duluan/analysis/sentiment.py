@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from duluan.analysis.features import SyllableMemo, TokenBatch, _Growing, prepare, tokenise_batch
+from duluan.analysis.features import _DOC_SEP, SyllableMemo, TokenBatch, _Growing, prepare, tokenise_batch
 from duluan.analysis.linear_text import _BATCH, LinearTextClassifier, SavedModel
 from duluan.analysis.normalise import canonical_tones
 
@@ -189,8 +189,9 @@ class ComplaintLexicon:
 
         The lexicon's phrases are found in the whole batch at once, from integer keys of their
         words (each spelling's word looked up once, then remembered); only the phrases found go
-        through the negator and intensifier rules, in Python. Texts with exclamation marks, whose
-        runs are tokens of their own, are scored by :meth:`score`.
+        through the negator and intensifier rules, at once (see :func:`_intensities_at_once`).
+        Texts with exclamation marks, whose runs are tokens of their own, are split again and
+        read as a batch of their own (see :meth:`_shouted_intensities`).
 
         Args:
             batch: The texts, split by :func:`~duluan.analysis.features.tokenise_batch`.
@@ -211,10 +212,46 @@ class ComplaintLexicon:
                 _intensities_of_matches(
                     out, docs.tolist(), found.tolist(), kinds.tolist(), weights.tolist(), sizes.tolist()
                 )
-        for doc, text in enumerate(batch.texts):
-            if "!" in text:
-                out[doc] = self.score(text)[0]
+        shouting = [doc for doc, text in enumerate(batch.texts) if "!" in text]
+        if shouting:
+            for doc, value in zip(shouting, self._shouted_intensities(batch, shouting, index), strict=True):
+                out[doc] = value
         return out
+
+    def _shouted_intensities(self, batch: TokenBatch, docs: list[int], index: _PhraseIndex) -> list[float]:
+        """:meth:`score`'s intensity of the texts ``docs`` of a batch, which have exclamation marks.
+
+        :meth:`score` splits them with each run of "!" a token of its own, which moves the
+        positions the negator and intensifier rules compare and keeps phrases from spanning a run:
+        these texts are split that way into a batch of their own (a run is a word of no phrase),
+        read at once like the others, and each text's runs added last, as :meth:`score` adds them.
+        Scoring them one by one cost 48 µs a text; the 26 such texts of 1,000 news leads took
+        1.27 ms so, 0.96 ms this way, and the gap grows with their share (measured 2026-11-30).
+        """
+        texts = [batch.texts[doc] for doc in docs]
+        split = [_WORD_RE.findall(prepare(text)) for text in texts]
+        tokens: list[str] = []
+        for i, toks in enumerate(split):
+            if i:
+                tokens.append(_DOC_SEP)
+            tokens.extend(toks)
+        lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+        shouted = TokenBatch(texts, tokens, lengths, begins_with_space=True, ends_with_space=True)
+        runs = [sum(1 for t in toks if t[0] == "!") for toks in split]
+        extra = {i: self.exclamation_weight * min(n, 3) for i, n in enumerate(runs) if n}
+        out = [0.0] * len(texts)
+        phrase, found = index.match(shouted)
+        at = phrase[found]
+        read = _intensities_at_once(
+            out,
+            np.searchsorted(shouted.starts(), found, side="right") - 1,
+            found,
+            index.kind[at],
+            index.weight[at],
+            index.size[at],
+            extra=extra,
+        )
+        return out if read else [self.score(text)[0] for text in texts]
 
     def _phrase_index(self) -> _PhraseIndex | None:
         """The phrase table as arrays for :meth:`intensities`, built once (never pickled)."""
@@ -459,8 +496,11 @@ def _intensities_at_once(
     kinds: np.ndarray,
     weights: np.ndarray,
     sizes: np.ndarray,
+    extra: dict[int, float] | None = None,
 ) -> bool:
     """:func:`_intensities_of_matches` for the whole batch at once, in numpy.
+
+    ``extra`` adds, per text, one last piece of evidence (a text's exclamation marks).
 
     The loop's state becomes arrays: a phrase is read when it starts after the last phrase read
     (positions are the batch's, so an earlier text's phrases always end before); each phrase
@@ -540,8 +580,11 @@ def _intensities_at_once(
     hit_docs = docs[hits]
     bounds = np.flatnonzero(np.diff(hit_docs, prepend=-1, append=-1)).tolist()
     values = evidence[hits].tolist()
-    for doc, a, b in zip(hit_docs[bounds[:-1]].tolist(), bounds[:-1], bounds[1:], strict=True):
-        total = sum(values[a:b])
+    pieces = {doc: values[a:b] for doc, a, b in zip(hit_docs[bounds[:-1]].tolist(), bounds[:-1], bounds[1:])}
+    for doc, value in (extra or {}).items():
+        pieces[doc] = [*pieces.get(doc, ()), value]
+    for doc, evidence_of_doc in pieces.items():
+        total = sum(evidence_of_doc)
         out[doc] = round(1.0 - math.exp(-total), 4) if total > 0 else 0.0
     return True
 

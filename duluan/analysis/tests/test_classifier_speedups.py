@@ -142,7 +142,7 @@ def _lexicon():
 
 _INTENSITY_PIECES = [
     "tệ", "bức xúc", "a", "b", "c", "d", "x", "y", "tốt", "hài lòng", "không", "chưa hề", "rất",
-    "quá", "lắm", "x y", "hài", "chưa", ",", "_", "Tệ",
+    "quá", "lắm", "x y", "hài", "chưa", ",", "_", "Tệ", "!", "!!", "tệ!", "!rất",
 ]  # fmt: skip
 
 
