@@ -11,7 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis.dask_engine import TORN_BATCH, PackedBatch, pack_documents, unpack_documents
+from duluan.analysis.dask_engine import (
+    TORN_BATCH,
+    PackedBatch,
+    PackedRows,
+    _unpack_rows,
+    pack_documents,
+    pack_rows,
+    unpack_documents,
+)
 from duluan.analysis.pipeline import Document
 
 
@@ -182,3 +190,44 @@ def test_integer_arrays_cross_in_fewer_bytes_and_come_back_in_their_own_type():
     for after, before in zip(round_trip(docs), docs, strict=True):
         same(after, before, normalised=False)
         assert after.terms == before.terms
+
+
+ROW_TEXT = st.text(st.sampled_from(["a", "đ", " ", "\n", "\x1f", "\ud800", "𠀀"]), max_size=6)
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {"id": st.sampled_from(["1", "b2", 3]), "text": ROW_TEXT},
+            optional={
+                "title": st.none() | ROW_TEXT,
+                "created_at": st.none()
+                | st.just(datetime(2026, 3, 1, 8, tzinfo=timezone(timedelta(hours=7)))),
+                "source": st.none() | st.just("web"),
+                "channel": st.just("form"),
+                "_row": st.integers(1, 9),
+                "_line": st.integers(1, 9),
+                "extra": st.just("không dùng"),
+            },
+        ),
+        max_size=5,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_packed_rows_make_the_same_documents_as_the_rows(rows):
+    # given validated rows, some without the optional fields, texts with separators or surrogates
+    # when packed for a worker, pickled and unpacked there
+    packed = pack_rows(rows)
+    back = _unpack_rows(pickle.loads(pickle.dumps(packed)))  # noqa: S301 (our own bytes)
+    # then each row makes the same document as before
+    assert isinstance(packed, PackedRows)
+    assert [Document.from_row(r) for r in back] == [Document.from_row(r) for r in rows]
+
+
+def test_a_batch_of_plain_texts_crosses_as_one_utf16_blob():
+    # given rows of ordinary texts
+    rows = [{"id": str(i), "text": f"Đường ngập {i}"} for i in range(3)]
+    # when packed
+    packed = pack_rows(rows)
+    # then the texts are one UTF-16 blob
+    assert packed.texts == "\x1f".join(r["text"] for r in rows).encode("utf-16-le")
