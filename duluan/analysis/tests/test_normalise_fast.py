@@ -62,6 +62,7 @@ def test_a_batch_normalises_each_text_as_normalise_and_splits_it_as_the_syllable
 @settings(max_examples=800, deadline=None)
 @example(["012345678", "9", "0 1 2 3 4", "5 6 7 8 9", "x.COM", "y@", "http:", "//"])
 @example(["12345678", "1234567.", "x 1-2-3-4-5", "WWW.X", "www.", "a://b", "٣٣٣٣٣٣٣٣٣", "1 2 3 4 5"])
+@example(["a.ſite", "x.İnfo", "b.ınfo", "c.KOM", "d.Vn!", "e.vnx", "f.", ".com", "g.asia_", "h.Xyz"])
 def test_the_batch_hints_are_those_of_each_text(texts):
     # given texts of any kind, next to each other in one batch
     # when the batch is scanned
@@ -106,6 +107,7 @@ def test_the_character_tables_agree_with_the_patterns_over_the_whole_bmp():
     # given every BMP character, and the slot for all the others
     raw, masked, lowered = N._batch_tables()
     pairs = "".join(N._TONE_PAIRS)
+    tlds = N._TLDS.split("|")
 
     # then its class bits are those of the patterns and string methods normalise uses
     for code in range(0x10000):
@@ -115,6 +117,8 @@ def test_the_character_tables_agree_with_the_patterns_over_the_whole_bmp():
         assert bool(bits & N._PHONE_RUN) == (re.fullmatch(r"[\d .-]", ch) is not None), hex(code)
         assert bool(bits & N._ODD) == (N._ODD_CHAR_RE.fullmatch(ch) is not None), hex(code)
         assert bool(bits & N._AT) == (ch == "@")
+        assert bool(bits & N._DOT) == (ch == ".")
+        assert bool(bits & N._TLD_START) == any(re.fullmatch(f"(?i:{tld[0]})", ch) for tld in tlds), hex(code)
         assert bool(bits & N._COLON) == (ch == ":")
         assert bool(bits & N._WWW) == (ch in "wW")
         assert not bits & N._ASTRAL
