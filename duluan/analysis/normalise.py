@@ -21,8 +21,10 @@ official unit names such as "Thanh Hóa", "Khánh Hòa", "Hòa Bình") or on the
 (``hòang``) are corrected too.
 
 Everything is compiled regular expressions, ``str.translate`` and one Aho–Corasick automaton (chat
-forms); there is no per-character Python loop on the common path. ``python -m
-duluan.analysis.normalise_bench`` prints the rate on real news leads.
+forms); there is no per-character Python loop on the common path. The batch form the analysis
+pipeline uses, :func:`normalise_many`, looks the code points of a whole batch up in numpy tables
+first and runs the regular expressions only on the texts and places that can match. ``python -m
+duluan.analysis.normalise_bench`` prints the rate of both on real news leads.
 """
 
 from __future__ import annotations
@@ -543,11 +545,12 @@ def normalise_many(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
     a URL or phone hint, a tone mark that may move; and the syllables of all texts come from
     ``str.split`` of the batch lower-cased with every other character a space. The regular
     expressions that tried each "o"/"u" (tones), each digit (phones) and each position
-    (syllables) of every text were most of the step: 26.0 µs of CPU a news lead before, 13.0–13.7
-    after (127,706 leads of bench_analyze.base_texts() in batches of 1,000, best of 3), and
-    NormaliseStep of ``bench/bench_steps.py --rows 100000 --batch-gc`` went from 30.3 and 30.5 µs
-    a document to 15.8 and 15.9 (two runs each, 2026-11-30). What is left is mostly making the
-    syllable strings and hashing them (the next steps reuse the hashes).
+    (syllables) of every text were most of the step. CPU a news lead, 2026-11-30: 26.0 µs before,
+    10.4–11.1 after (127,706 leads of bench_analyze.base_texts() in batches of 1,000, best of 3);
+    NormaliseStep alone over 100,000 rows of them, 24.5 → 10.5 µs; and in
+    ``bench/bench_steps.py --rows 100000 --batch-gc`` (two runs each) 30.3 and 30.5 → 15.2 and
+    15.1 µs a document. What is left is mostly making the syllable strings and hashing them (the
+    next steps reuse the hashes).
 
     Args:
         texts: Raw texts (any Unicode normal form).
