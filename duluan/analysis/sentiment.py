@@ -735,7 +735,7 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
                     )
                 )
             else:
-                # One C-level map over the columns: a generator of calls cost three times as much.
+                # One C-level map over the columns (5 % less than a generator of calls).
                 intensities = lexicon.intensities(batch)
                 if not len(labels) == len(scores) == len(intensities) == len(terms):
                     raise ValueError("a prediction column differs in length")
