@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -489,6 +489,18 @@ def _intensities_of_matches(
 _MAX_ROUNDS = 8
 
 
+def _fixed_point(step: Callable[[np.ndarray], np.ndarray], start: np.ndarray) -> np.ndarray | None:
+    """Apply ``step`` from ``start`` until the answer stops changing; ``None`` after
+    :data:`_MAX_ROUNDS` rounds that did not settle."""
+    current = start
+    for _ in range(_MAX_ROUNDS):
+        again = step(current)
+        if np.array_equal(again, current):
+            return current
+        current = again
+    return None
+
+
 def _intensities_at_once(
     out: list[float],
     docs: np.ndarray,
@@ -519,14 +531,13 @@ def _intensities_at_once(
     ends = starts + sizes - 1
     previous = np.empty(starts.size, dtype=np.int64)
     previous[:1] = -1
-    read = np.ones(starts.size, dtype=bool)
-    for _ in range(_MAX_ROUNDS):
+
+    def read_after(read: np.ndarray) -> np.ndarray:
         np.maximum.accumulate(np.where(read, ends, -1)[:-1], out=previous[1:])
-        again = starts > previous
-        if np.array_equal(again, read):
-            break
-        read = again
-    else:
+        return starts > previous
+
+    read = _fixed_point(read_after, np.ones(starts.size, dtype=bool))
+    if read is None:
         return False
     taken = np.flatnonzero(read)
     docs, starts, ends = docs[taken], starts[taken], ends[taken]
@@ -556,15 +567,14 @@ def _intensities_at_once(
     # Intensifiers that extend a complaint: right after it, or after one that extends it.
     after = np.zeros(position.size, dtype=bool)
     after[1:] = (ends[:-1] == starts[1:] - 1) & (docs[:-1] == docs[1:])
-    extends = np.zeros(position.size, dtype=bool)
-    for _ in range(_MAX_ROUNDS):
+
+    def extending(extends: np.ndarray) -> np.ndarray:
         carried = np.zeros(position.size, dtype=bool)
         carried[1:] = hit[:-1] | extends[:-1]
-        again = is_intensifier & after & carried
-        if np.array_equal(again, extends):
-            break
-        extends = again
-    else:
+        return is_intensifier & after & carried
+
+    extends = _fixed_point(extending, np.zeros(position.size, dtype=bool))
+    if extends is None:
         return False
     # Each complaint is multiplied by its intensifiers one after the other, in their order.
     extenders = np.flatnonzero(extends)

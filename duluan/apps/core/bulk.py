@@ -299,10 +299,8 @@ def bulk_upsert(
     """
     if not rows:
         return
-    alias = router.db_for_write(model)
-    connection = connections[alias]
+    alias, connection, fields = _target(model, names)
     meta = model._meta
-    fields = [meta.get_field(name) for name in names]
     if connection.vendor != "postgresql":
         objs = _plain_objects(model, fields, rows)
         model.objects.using(alias).bulk_create(
@@ -364,10 +362,7 @@ def bulk_add(model: type[models.Model], names: Sequence[str], rows: Sequence[Seq
     """
     if not rows:
         return
-    alias = router.db_for_write(model)
-    connection = connections[alias]
-    meta = model._meta
-    fields = [meta.get_field(name) for name in names]
+    alias, connection, fields = _target(model, names)
     if connection.vendor != "postgresql":
         model.objects.using(alias).bulk_create(_plain_objects(model, fields, rows), batch_size=5000)
         return
@@ -376,10 +371,16 @@ def bulk_add(model: type[models.Model], names: Sequence[str], rows: Sequence[Seq
     with (
         connection.cursor() as cursor,
         connection.wrap_database_errors,
-        cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy,
+        cursor.cursor.copy(f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
     ):
         for row in rows:
             copy.write_row(row)
+
+
+def _target(model: type[models.Model], names: Sequence[str]) -> tuple[str, Any, list[models.Field]]:
+    """The database alias and connection ``model``'s rows are written to, and its fields ``names``."""
+    alias = router.db_for_write(model)
+    return alias, connections[alias], [model._meta.get_field(name) for name in names]
 
 
 def _plain_objects(model: type[models.Model], fields: Sequence[models.Field], rows) -> list[models.Model]:
