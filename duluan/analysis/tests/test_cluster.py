@@ -423,3 +423,11 @@ def test_the_batch_order_is_by_document_then_weight_then_position(items):
     order = _strongest_in_each(weights, doc_of, 6)
     # then it is the stable sort by document, then weight, strongest first
     assert order.tolist() == np.lexsort((-weights, doc_of)).tolist()
+
+
+@given(st.lists(st.floats(min_value=1e-9, max_value=1.0), min_size=4, max_size=4))
+def test_two_products_add_up_as_an_exact_sum_does(weights):
+    # given the products of two shared terms' weights (what assign sums for a candidate)
+    a, b, c, d = weights
+    # then one addition gives fsum's correctly rounded sum, in either order
+    assert a * b + c * d == math.fsum([a * b, c * d]) == c * d + a * b
