@@ -199,51 +199,49 @@ def signals_known(*, channel: str, keys: Sequence[str]) -> dict[str, int]:
     Returns:
         Key → id of the signal that has it (a key is unique within a channel).
     """
-    known: dict[str, int] = {}
-    connection = transaction.get_connection()
-    for start in range(0, len(keys), _LOOKUP_CHUNK):
-        chunk = list(keys[start : start + _LOOKUP_CHUNK])
-        if connection.vendor == "postgresql":
-            # NOT external_id = '' repeats the unique index's condition, so PostgreSQL can use
-            # that (partial) index: it cannot prove it from a long list of keys alone.
-            rows = _raw(
-                connection,
-                "SELECT external_id, id FROM {table}"
-                " WHERE channel = %s AND external_id = ANY(%s) AND NOT external_id = ''",
-                [channel, chunk],
-            )
-        else:
-            rows = (
-                Signal.objects.filter(channel=channel, external_id__in=chunk)
-                .exclude(external_id="")
-                .values_list("external_id", "pk")
-            )
-        known.update(rows)
-    return known
+    return _look_up(
+        keys,
+        # NOT external_id = '' repeats the unique index's condition, so PostgreSQL can use that
+        # (partial) index: it cannot prove it from a long list of keys alone.
+        "SELECT external_id, id FROM {table} WHERE channel = %s AND external_id = ANY(%s)"
+        " AND NOT external_id = ''",
+        lambda chunk: [channel, chunk],
+        lambda chunk: (
+            Signal.objects.filter(channel=channel, external_id__in=chunk)
+            .exclude(external_id="")
+            .values_list("external_id", "pk")
+        ),
+    )
 
 
 def _first_with_hash(hashes: Sequence[str]) -> dict[str, int]:
     """Content hash → id of the first stored signal with it, for those of ``hashes`` stored."""
-    earlier: dict[str, int] = {}
+    return _look_up(
+        hashes,
+        "SELECT content_hash, MIN(id) FROM {table} WHERE content_hash = ANY(%s) GROUP BY content_hash",
+        lambda chunk: [chunk],
+        lambda chunk: (
+            Signal.objects.filter(content_hash__in=chunk)
+            .values("content_hash")
+            .annotate(pk=Min("pk"))
+            .values_list("content_hash", "pk")
+        ),
+    )
+
+
+def _look_up(values: Sequence[str], sql: str, params, orm_rows) -> dict[Any, int]:
+    """``value → id`` pairs of the signal table for ``values``, :data:`_LOOKUP_CHUNK` at a time:
+    ``sql`` with ``params(chunk)`` on PostgreSQL (``{table}`` is the table's quoted name), the
+    ORM's ``orm_rows(chunk)`` elsewhere."""
+    found: dict[Any, int] = {}
     connection = transaction.get_connection()
-    for start in range(0, len(hashes), _LOOKUP_CHUNK):
-        chunk = list(hashes[start : start + _LOOKUP_CHUNK])
+    for start in range(0, len(values), _LOOKUP_CHUNK):
+        chunk = list(values[start : start + _LOOKUP_CHUNK])
         if connection.vendor == "postgresql":
-            rows = _raw(
-                connection,
-                "SELECT content_hash, MIN(id) FROM {table}"
-                " WHERE content_hash = ANY(%s) GROUP BY content_hash",
-                [chunk],
-            )
+            found.update(_raw(connection, sql, params(chunk)))
         else:
-            rows = (
-                Signal.objects.filter(content_hash__in=chunk)
-                .values("content_hash")
-                .annotate(pk=Min("pk"))
-                .values_list("content_hash", "pk")
-            )
-        earlier.update(rows)
-    return earlier
+            found.update(orm_rows(chunk))
+    return found
 
 
 def _raw(connection, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
