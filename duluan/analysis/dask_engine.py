@@ -20,7 +20,6 @@ import gc
 import importlib
 import itertools
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from duluan.analysis.pipeline import Document, Pipeline, run_guarded
+from duluan.analysis.runtime import default_workers
 
 __all__ = [
     "DEFAULT_FACTORY",
@@ -500,7 +500,7 @@ class DaskEngine:
     ) -> None:
         self.factory = factory
         self.scheduler = scheduler
-        self.workers = workers or min(2, os.cpu_count() or 1)
+        self.workers = workers or default_workers()
         self._client: Any = None
         self._cluster: Any = None
 

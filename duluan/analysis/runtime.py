@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+
+def default_workers() -> int:
+    """Worker processes a batch command uses when not told: two, or one on a one-core machine."""
+    return min(2, os.cpu_count() or 1)
+
 
 # Container allocations between two young-generation collections while a batch job runs:
 # more than one batch makes and frees (see batch_gc).

@@ -19,12 +19,12 @@ predictions are written in input order. The output is byte for byte the same for
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from duluan.analysis.runtime import default_workers
 from duluan.commands._labelled_rows import (
     LabelledRow,
     PredictionWriter,
@@ -61,7 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--workers",
         type=_positive_int,
-        default=min(2, os.cpu_count() or 1),
+        default=default_workers(),
         help="Số tiến trình phân loại (mặc định: 2, hoặc 1 nếu máy chỉ có một lõi).",
     )
     parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến trình.")

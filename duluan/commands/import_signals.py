@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
+from duluan.analysis.runtime import default_workers
 from duluan.commands import django_setup
 
 CHANNELS = ("hotline", "voter_meeting", "news", "social", "email", "other")
@@ -37,7 +37,7 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=min(2, os.cpu_count() or 1),
+        default=default_workers(),
         help="số tiến trình phân tích (mặc định 2)",
     )
     parser.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến độ")
