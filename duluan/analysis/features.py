@@ -575,35 +575,15 @@ def round_4(values: np.ndarray) -> list[float]:
     return out
 
 
-def _rank_within_rows(rows: np.ndarray, values: np.ndarray, n_rows: int) -> np.ndarray:
-    """The order ``np.lexsort((-values, rows))``: by row, then by value descending, ties in order.
-
-    Values must be positive float32 and ``rows`` non-decreasing. The row, the value's bits
-    (ordered like positive floats) and the position within the row are packed into one integer
-    key and sorted unstably, which is many times faster than the stable two-key sort it equals.
-    """
-    if not rows.size:
-        return np.zeros(0, dtype=np.int64)
-    row_start = np.searchsorted(rows, np.arange(n_rows))
-    position = np.arange(rows.size) - row_start[rows]
-    pos_bits = max(1, int(position.max()).bit_length())
-    row_bits = max(1, int(n_rows - 1).bit_length())
-    if values.dtype != np.float32 or row_bits + 31 + pos_bits > 64:
-        return np.lexsort((-values, rows))
-    inverted = np.uint64(0x7FFFFFFF) - values.view(np.uint32).astype(np.uint64)
-    key = (rows.astype(np.uint64) << np.uint64(31 + pos_bits)) | (inverted << np.uint64(pos_bits))
-    key |= position.astype(np.uint64)
-    key.sort()
-    sorted_rows = (key >> np.uint64(31 + pos_bits)).astype(np.int64)
-    return row_start[sorted_rows] + (key & np.uint64((1 << pos_bits) - 1)).astype(np.int64)
-
-
 def _best_within_rows(rows: np.ndarray, values: np.ndarray, n_rows: int, k: int) -> np.ndarray:
     """Positions of each row's ``k`` largest values, by row, then value descending, ties in order.
 
     ``order[rank < k]`` of ``order = np.lexsort((-values, rows))``, where ``rank`` is each
-    position's rank within its row, with the rows' bounds found once for both (see
-    :func:`_rank_within_rows` for the conditions on ``rows`` and ``values``).
+    position's rank within its row, with the rows' bounds found once for both.
+
+    Values must be positive float32 and ``rows`` non-decreasing. The row, the value's bits
+    (ordered like positive floats) and the position within the row are packed into one integer
+    key and sorted unstably, which is many times faster than the stable two-key sort it equals.
     """
     if not rows.size:
         return np.zeros(0, dtype=np.int64)
@@ -1147,16 +1127,3 @@ class NgramFeaturizer:
         norms[norms == 0] = 1.0
         data /= np.repeat(norms.astype(np.float32), np.diff(x.indptr))
         return x
-
-    @staticmethod
-    def _normalise_rows(x: sp.csr_matrix, mask: np.ndarray | None) -> None:
-        sq = x.data * x.data if mask is None else np.where(mask, x.data * x.data, 0.0)
-        counts = np.diff(x.indptr)
-        rows = np.repeat(np.arange(counts.size), counts)
-        norms = np.sqrt(np.bincount(rows, weights=sq, minlength=counts.size))
-        norms[norms == 0] = 1.0
-        scale = norms[rows].astype(np.float32)
-        if mask is None:
-            x.data /= scale
-        else:
-            x.data[mask] /= scale[mask]

@@ -125,26 +125,6 @@ def test_round_4_equals_python_round(values):
     assert [repr(x) for x in got] == [repr(x) for x in expected]
 
 
-@given(
-    st.lists(
-        st.tuples(st.integers(0, 9), st.sampled_from([0.5, 0.25, 1e-30, 3.0, 7.5e6, 0.1, 2.0**-149])),
-        max_size=200,
-    )
-)
-def test_ranking_within_rows_equals_the_stable_two_key_sort(pairs):
-    # given positive float32 values by non-decreasing row, with many ties
-    pairs = sorted(pairs, key=lambda p: p[0])
-    rows = np.array([r for r, _ in pairs], dtype=np.int64)
-    values = np.array([v for _, v in pairs], dtype=np.float32)
-    # when they are ranked within their rows (packed keys; float64 values take the plain sort)
-    got = features._rank_within_rows(rows, values, 10)
-    plain = features._rank_within_rows(rows, values.astype(np.float64), 10)
-    # then the order is numpy's stable lexsort either way
-    expected = np.lexsort((-values, rows))
-    np.testing.assert_array_equal(got, expected)
-    np.testing.assert_array_equal(plain, expected)
-
-
 @given(st.lists(st.integers(0, 50), max_size=300), st.sampled_from([1, 1 << 20, 1 << 58]))
 def test_stable_sort_equals_numpys_stable_argsort(values, scale):
     # given non-negative keys with repeats, small or too wide to pack with their index
