@@ -21,6 +21,7 @@ from duluan.apps.core.text import nfc, search_key
 from duluan.apps.intake.models import Signal
 
 from ..models import Correction, CorrectionKind, Issue
+from ..titles import ISSUE_TITLE_MAX
 from .aggregates import issues_rebuild_aggregates
 
 MERGE_INTO_ITSELF = "Không thể gộp một vấn đề vào chính nó."
@@ -32,7 +33,7 @@ SPLIT_FOREIGN_SIGNALS = "Có tín hiệu không thuộc vấn đề này."
 TITLE_REQUIRED = "Cần nhập tên vấn đề."
 TITLE_TOO_LONG = "Tên vấn đề quá dài (tối đa {max} ký tự)."
 TOPIC_UNKNOWN = "Chủ đề không có trong danh mục: {code!r}."
-TITLE_MAX = 300
+TITLE_MAX = ISSUE_TITLE_MAX
 SPLIT_MAX_SIGNALS = 10_000
 
 
