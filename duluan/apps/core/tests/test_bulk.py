@@ -295,3 +295,66 @@ def test_only_date_columns_that_stamp_run_pre_save():
     assert _plain_pre_save(meta.get_field("first_seen")) and _plain_pre_save(meta.get_field("title"))
     assert not _plain_pre_save(meta.get_field("updated_at"))  # auto_now
     assert not _plain_pre_save(ImportBatch._meta.get_field("started_at"))  # auto_now_add
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signals_copied_in_binary_are_the_rows_bulk_create_stores():
+    # given signals with text that COPY's text format would escape, absent numbers and JSON
+    from duluan.apps.intake.models import Signal
+
+    def signal(i: int, suffix: str) -> Signal:
+        return Signal(
+            channel="news",
+            external_id=f"b{i}{suffix}",
+            content_hash="h" * 64,
+            title=f"Ngập\túng {i}",
+            text='Đường "ngập"\nsâu \\ 0,5 m\r\n— phản ánh',
+            text_masked="đường ngập sâu [SĐT]",
+            search_key="duong ngap",
+            created_at=datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC) + timedelta(hours=i),
+            lat=None if i % 2 else 21.27,
+            lon=None if i % 2 else 106.19,
+            topic="transport",
+            topic_score=0.75,
+            topic_terms=["ngập", "đường"],
+            sentiment="negative",
+            sentiment_score=None,
+            intensity=0.5 * i,
+            places=[{"code": "24", "scheme": "2025", "name": "Bắc Ninh", "start": 0, "end": 8}],
+            extra={"meeting": "Tiếp xúc cử tri", "n": [1, None, True]},
+            received_at=datetime(2026, 3, 2, tzinfo=UTC),
+        )
+
+    copied = [signal(i, "") for i in range(4)]
+    reference = [signal(i, "-ref") for i in range(4)]
+    # when one set goes through bulk_insert and the other through bulk_create
+    with transaction.atomic():
+        bulk_insert(Signal, copied)
+    Signal.objects.bulk_create(reference)
+    # then every stored column is the same
+    skip = {"id", "external_id", "received_at"}
+    fields = [f.attname for f in Signal._meta.concrete_fields if f.attname not in skip]
+    for obj, ref in zip(copied, reference, strict=True):
+        got = Signal.objects.values(*fields).get(pk=obj.pk)
+        assert got == Signal.objects.values(*fields).get(pk=ref.pk)
+    assert Signal.objects.get(pk=copied[0].pk).text == 'Đường "ngập"\nsâu \\ 0,5 m\r\n— phản ánh'
+
+
+@pytest.mark.django_db
+def test_tables_of_plain_types_are_copied_in_binary_and_others_as_text():
+    from duluan.apps.core.bulk import _binary_types
+    from duluan.apps.intake.models import Signal
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    # given the tables an import writes
+    for model in (Signal, Issue, IssueDay):
+        columns = [f.column for f in model._meta.concrete_fields]
+        # then each is copied in the binary format, with its columns' types
+        assert _binary_types(connection, model._meta.db_table, columns) is not None, model
+    # given a table with a column of a type outside the list (numeric)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bulk_numeric (id int8, amount numeric)")
+    # then it is copied as text
+    assert _binary_types(connection, "bulk_numeric", ["id", "amount"]) is None
+    assert _binary_types(connection, "bulk_numeric", ["id"]) is not None
