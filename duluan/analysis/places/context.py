@@ -208,14 +208,41 @@ _WORD_BEFORE_RE = re.compile(r"(\w+)[ ]$")
 _WORD_AFTER_RE = re.compile(r"[ ](\w+)")
 
 
+def word_before(nfc: str, start: int) -> str | None:
+    """``_WORD_BEFORE_RE.search(nfc, max(0, start - 20), start)``'s word, or ``None`` without a match.
+
+    The pattern ends with a space at ``start - 1``, or at ``start - 2`` before a final newline (``$``),
+    so its word is the run of word characters that ends at that space, from ``start - 20`` at most.
+    The run is read off the reversed window by one anchored match: the search from the left tried
+    every offset of the window (2026-11-30: 1.8 → 1.0 µs a call, on the 14,202 calls 20,000 news leads
+    make).
+    """
+    if not start:
+        return None
+    last = nfc[start - 1]
+    if last == " ":
+        space = start - 1
+    elif last == "\n" and start >= 2 and nfc[start - 2] == " ":
+        space = start - 2
+    else:
+        return None
+    low = max(0, start - 20)
+    if space <= low:
+        return None
+    run = _WORD_RUN_RE.match(nfc[low:space][::-1])
+    return None if run is None else nfc[space - run.end() : space]
+
+
+_WORD_RUN_RE = re.compile(r"\w+")
+
+
 def inside_longer_proper_noun(nfc: str, start: int, end: int) -> bool:
     """True when a Capitalised word is glued on either side ("Nguyễn Thanh Hóa", "Hà Nội Tower")."""
     # The patterns need a space right before the name (or a space then the text's final newline) and
     # right after it: checking that character first spares most searches.
-    if start and nfc[start - 1] in " \n":
-        before = _WORD_BEFORE_RE.search(nfc, max(0, start - 20), start)
-        if before and _proper_word(before.group(1)):
-            return True
+    before = word_before(nfc, start)
+    if before is not None and _proper_word(before):
+        return True
     if nfc[end : end + 1] != " ":
         return False
     after = _WORD_AFTER_RE.match(nfc, end)

@@ -22,6 +22,7 @@ from duluan.analysis.places.context import (
     not_a_unit_before,
     old_after,
     typed_words,
+    word_before,
 )
 from duluan.analysis.places.gazetteer import _TYPE_ENDINGS
 
@@ -199,3 +200,25 @@ def test_proper_noun_check_skips_only_spans_without_a_space_beside_them(text, of
     assert inside_longer_proper_noun(text, start, end) == _inside_longer_proper_noun_by_pattern(
         text, start, end
     )
+
+
+# NFC text dense in spaces, newlines, word characters of several scripts and punctuation.
+NFC_TEXT = st.lists(
+    st.sampled_from(["Nguyễn", "Hà", "hà", "UBND", " ", "  ", "\n", " \n", ".", "(", "_", "1", "Ω", "😀"])
+    | st.text(max_size=3),
+    max_size=14,
+).map("".join)
+
+
+@given(NFC_TEXT, st.integers(min_value=0, max_value=60))
+@settings(max_examples=500)
+@example("ABCDEFGHIJKLMNOPQRSTUVWXYZ abc Hà", 31)
+@example("bà  Tư \nHà", 8)
+@example(" \nHà", 2)
+def test_the_word_before_a_name_equals_the_pattern_search(nfc, start):
+    # given any text and any offset in it
+    start = min(start, len(nfc))
+    # when the word before is read off the reversed window
+    # then it is the word the pattern's search finds, and None where it finds none
+    match = context._WORD_BEFORE_RE.search(nfc, max(0, start - 20), start)
+    assert word_before(nfc, start) == (match.group(1) if match else None)

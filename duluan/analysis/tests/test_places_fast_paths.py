@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from duluan.analysis.normalise import fold
 from duluan.analysis.places import Gazetteer, PlaceMention
-from duluan.analysis.places.gazetteer import _MENTION_FIELDS, _NO_KEYS, _new_mention
+from duluan.analysis.places.gazetteer import _MENTION_FIELDS, _NO_KEYS, _new_mention, _order_by_score
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +118,21 @@ def test_the_candidates_facts_equal_the_per_unit_tables(gazetteer, text):
             )
             for key in hit.candidates
         )
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.0, 0.25, 0.5, 1.0, 1.75, 2.75]) | st.floats(allow_nan=False), KEYS),
+        min_size=1,
+        max_size=5,
+        unique_by=lambda pair: pair[1],
+    )
+)
+@settings(max_examples=300)
+def test_ordering_scored_candidates_equals_sorting_them_best_first(scored):
+    # given scored candidates, distinct units, often with equal scores
+    plain = sorted(scored, key=lambda s: (-s[0], s[1]))
+    # when ordered in place
+    _order_by_score(scored)
+    # then the order is the sort's: best score first, then by unit
+    assert scored == plain
