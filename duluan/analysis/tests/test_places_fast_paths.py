@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 from duluan.analysis.normalise import fold
 from duluan.analysis.places import Gazetteer, PlaceMention
-from duluan.analysis.places.gazetteer import _MENTION_FIELDS, _NO_KEYS, _new_mention, _order_by_score
+from duluan.analysis.places.gazetteer import (
+    _HIT_FIELDS,
+    _MENTION_FIELDS,
+    _NO_KEYS,
+    _Hit,
+    _new_mention,
+    _order_by_score,
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +60,10 @@ def test_a_mention_built_through_its_slots_equals_the_constructed_one(fields):
 
 
 def test_the_slot_setters_cover_every_field_in_order():
-    # given the fields the fast constructor sets
-    # then they are the dataclass's fields, in order
+    # given the fields the fast constructor sets, and those hits are built with positionally
+    # then they are the dataclasses' fields, in order
     assert _MENTION_FIELDS == tuple(f.name for f in dataclasses.fields(PlaceMention))
+    assert _HIT_FIELDS == tuple(f.name for f in dataclasses.fields(_Hit))[: len(_HIT_FIELDS)]
 
 
 # Texts naming one unit (or a few), every way a lone hit can be typed, bare, old or accent-free.
