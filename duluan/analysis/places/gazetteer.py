@@ -36,6 +36,7 @@ from duluan.analysis.places.context import (
     TYPE_BEFORE_RE,
     TYPE_WORDS,
     TYPED_WORD_STARTS,
+    by_last_character,
     capitalised,
     foreign_after,
     inside_longer_proper_noun,
@@ -150,6 +151,7 @@ Key = tuple[str, str]  # (scheme, code)
 _NO_KEYS: frozenset[Key] = frozenset()
 # Every match of TYPE_BEFORE_RE ends with one of these (then spaces).
 _TYPE_ENDINGS = tuple(TYPE_WORDS)
+_TYPE_ENDINGS_BY_LAST = by_last_character(_TYPE_ENDINGS)
 # The levels each type word allows.
 _TYPE_LEVELS = {types: frozenset(level for level, _ in types) for types in TYPE_WORDS.values()}
 
@@ -690,7 +692,9 @@ class Gazetteer:
             return _Hit(start, end, key, None, True, False, old_after(folded, end), accent_free)
         window = folded[max(0, start - 12) : start]
         # TYPE_BEFORE_RE can only match a window that ends (spaces aside) with a type word.
-        type_match = TYPE_BEFORE_RE.search(window) if window.rstrip().endswith(_TYPE_ENDINGS) else None
+        stripped = window.rstrip()
+        ending = stripped.endswith(_TYPE_ENDINGS_BY_LAST.get(stripped[-1:], ()))
+        type_match = TYPE_BEFORE_RE.search(window) if ending else None
         if type_match:
             word = type_match.group(1)
             prefix_surface = self._lower(nfc)[start - len(window) + type_match.start(1) : start].strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from duluan.analysis.places.context import (
     TYPE_WORDS,
     TYPED_WORD_RE,
     TYPED_WORD_STARTS,
+    by_last_character,
     foreign_after,
     inside_longer_proper_noun,
     locative_before,
@@ -24,7 +26,7 @@ from duluan.analysis.places.context import (
     typed_words,
     word_before,
 )
-from duluan.analysis.places.gazetteer import _TYPE_ENDINGS
+from duluan.analysis.places.gazetteer import _TYPE_ENDINGS, _TYPE_ENDINGS_BY_LAST
 
 # Folded text dense in type words, glued forms, odd spacing and punctuation.
 FOLDED_TEXT = st.lists(
@@ -222,3 +224,38 @@ def test_the_word_before_a_name_equals_the_pattern_search(nfc, start):
     # then it is the word the pattern's search finds, and None where it finds none
     match = context._WORD_BEFORE_RE.search(nfc, max(0, start - 20), start)
     assert word_before(nfc, start) == (match.group(1) if match else None)
+
+
+ENDINGS = [
+    *context._NOT_A_UNIT_ENDINGS,
+    *context._LOCATIVE_ENDINGS,
+    _TYPE_ENDINGS,
+]
+GROUPED = [*context._NOT_A_UNIT_BY_LAST, *context._LOCATIVE_BY_LAST, _TYPE_ENDINGS_BY_LAST]
+ENDING_TEXT = st.lists(
+    st.sampled_from([w for endings in ENDINGS for w in endings] + [" ", "  ", "\n", "a", "ở", "x"])
+    | st.text(max_size=3),
+    max_size=6,
+).map("".join)
+
+
+@given(ENDING_TEXT)
+@settings(max_examples=500)
+@example("")
+@example("ở")
+@example("tổng đài")
+def test_endings_grouped_by_their_last_character_match_as_the_whole_tuple(text):
+    # given any text, and each tuple of endings the patterns are pre-tested with
+    for endings, grouped in zip(ENDINGS, GROUPED, strict=True):
+        # when only the endings sharing the text's last character are tried
+        # then the answer is that of the whole tuple, and the groups hold every ending once
+        assert text.endswith(grouped.get(text[-1:], ())) == text.endswith(endings)
+        assert grouped == by_last_character(endings)
+        assert sorted(w for group in grouped.values() for w in group) == sorted(endings)
+
+
+def test_an_empty_ending_cannot_be_grouped():
+    # given endings with an empty one, which every text ends with
+    # then grouping them by their last character is refused
+    with pytest.raises(ValueError):
+        by_last_character(("xa", ""))
