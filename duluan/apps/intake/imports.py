@@ -608,7 +608,12 @@ def signals_import_undo(*, batch: ImportBatch, run: _ImportRun | None = None, ac
         backup = ClustererState.objects.filter(scope=backup_scope).first()
         session = run.session if run is not None else None
         alone = session is not None and not session.interleaved and state is not None
-        if alone and backup is not None and state.updated_at == run.committed_version:
+        if (
+            alone
+            and backup is not None
+            and state.updated_at == run.committed_version
+            and not _numbers_in_use(state.pk, backup.state)
+        ):
             ClustererState.objects.filter(pk=state.pk).update(state=backup.state, updated_at=timezone.now())
             restored = True
         ClustererState.objects.filter(scope=backup_scope).delete()
@@ -626,6 +631,26 @@ def signals_import_undo(*, batch: ImportBatch, run: _ImportRun | None = None, ac
         )
         batch.delete()
     return removed
+
+
+def _numbers_in_use(state_pk: int, saved: dict[str, Any]) -> bool:
+    """Whether a stored issue has the key of a cluster the ``saved`` state would number anew.
+
+    The undo keeps an issue of the import that an official corrected or merged into. Putting the
+    state back would then hand its cluster's number to a new cluster, whose signals would join
+    that issue — and clustering relies on numbers never repeating within a state (a cluster
+    numbered past the state's last one is known to have no issue yet). So the state is kept.
+    """
+    from django.db.models import BigIntegerField
+    from django.db.models.functions import Cast, Substr
+
+    from duluan.apps.issues.models import Issue
+
+    first_new = int(saved.get("next_id", 1)) if saved else 1
+    prefix = f"{state_pk}:c"
+    number = Cast(Substr("cluster_key", len(prefix) + 1), BigIntegerField())
+    ours = Issue.objects.filter(cluster_key__startswith=prefix).annotate(number=number)
+    return ours.filter(number__gte=first_new).exists()
 
 
 def _to_analyse(items: list[SignalInput], pending: deque) -> list[dict[str, Any]]:

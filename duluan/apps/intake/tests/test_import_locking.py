@@ -265,3 +265,38 @@ def test_an_issue_merged_between_batches_keeps_the_import_s_later_signals(tmp_pa
     later = Signal.objects.filter(text__in=[TEXTS[2], TEXTS[4]]).values_list("issue_id", flat=True)
     assert set(later) == {target.pk}
     assert not Signal.objects.filter(issue=source).exists()
+
+
+@pytest.mark.django_db
+def test_an_undo_that_keeps_a_corrected_issue_keeps_the_state_so_cluster_numbers_never_repeat(
+    tmp_path, monkeypatch, commit_per_batch
+):
+    # given an import that fails in its third batch, after an official renamed an issue that its
+    # first batch opened (a correction: the undo keeps that issue)
+    from duluan.apps.issues.services import issue_rename
+
+    renamed = []
+
+    def between_batches(rows):
+        if not renamed:
+            issue = Signal.objects.get(text=TEXTS[0]).issue
+            renamed.append(issue_rename(issue=issue, title="Ngập úng phường Vũ Ninh"))
+
+    fail_at(monkeypatch, 3)
+    with pytest.raises(OSError):
+        imports.signals_import_file(
+            path=write_file(tmp_path), channel="social", batch_size=2, progress=between_batches
+        )
+    # then the renamed issue is kept and the clusterer's state is not put back: its cluster's
+    # number is in use, and a state that would number a new cluster with it is not restored
+    kept = Issue.objects.get()
+    assert kept.pk == renamed[0].pk and kept.cluster_key
+    undo = AuditEvent.objects.get(action="intake.signals_import_undo")
+    assert undo.after["clusterer_restored"] is False
+    # and importing the file again gives every issue a cluster key of its own
+    monkeypatch.undo()
+    monkeypatch.setattr(imports, "_someone_waits", lambda: True)
+    imports.signals_import_file(path=write_file(tmp_path), channel="social", batch_size=2)
+    keys = list(Issue.objects.exclude(cluster_key="").values_list("cluster_key", flat=True))
+    assert len(keys) == len(set(keys))
+    assert_aggregates_exact()
