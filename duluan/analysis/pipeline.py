@@ -28,7 +28,13 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, TermCoder
-from duluan.analysis.dedupe import ContentHashIndex, MinHasher, NearDuplicateIndex, content_hash
+from duluan.analysis.dedupe import (
+    ContentHashIndex,
+    MinHasher,
+    NearDuplicateIndex,
+    content_hash,
+    content_hashes,
+)
 
 __all__ = [
     "ANALYSIS_ERROR",
@@ -287,10 +293,11 @@ class DedupeFeaturesStep:
         shingle_sets = hasher.shingles_from_rows(rows, lengths)
         signatures = hasher.signatures_from_shingles(shingle_sets)
         terms, codes = self._terms(flat, lengths, rows, hasher.syllables, hasher.generation)
-        for doc, shingles, signature, doc_terms, doc_codes in zip(
-            batch, shingle_sets, signatures, terms, codes, strict=True
+        hashes = content_hashes([doc.normalised or "" for doc in batch])
+        for doc, digest, shingles, signature, doc_terms, doc_codes in zip(
+            batch, hashes, shingle_sets, signatures, terms, codes, strict=True
         ):
-            doc.content_hash = content_hash(doc.normalised or "")
+            doc.content_hash = digest
             doc.shingles = shingles
             doc.signature = signature
             doc.terms = doc_terms

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from duluan.analysis import cluster, dedupe
 from duluan.analysis.cluster import TermCoder, document_terms, term_codes, terms_many
-from duluan.analysis.dedupe import MinHasher, content_hash
+from duluan.analysis.dedupe import MinHasher, content_hash, content_hashes
 from duluan.analysis.pipeline import DedupeFeaturesStep, Document
 
 MASK64 = (1 << 64) - 1
@@ -148,3 +148,25 @@ def test_a_coder_follows_the_rows_of_a_new_generation():
     assert first[1][0].tolist() == [zlib.crc32(b"a b")]
     assert second[0] == [{"c d": 1}]
     assert second[1][0].tolist() == [zlib.crc32(b"c d")]
+
+
+ODD_TEXTS = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("aăâđeêioôơuưy ĐƯỜNG ngập Hà Nội.,")),
+        st.sampled_from(list("\n\t\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\u200b\ufeff")),
+        st.characters(exclude_categories=("Cs",)),
+    ),
+    max_size=40,
+)
+
+
+@given(st.lists(ODD_TEXTS, max_size=8))
+@settings(max_examples=300)
+@example(["Tiêu đề\nNội dung", "a\n b", "\na", "a\n", "a\n\nb", " a", "", "a  b", "a\n\x85b"])
+def test_batch_content_hashes_equal_the_hash_of_each_folded_text(texts):
+    # given texts with odd whitespace, line breaks and unprintable characters
+    # when hashed as a batch
+    got = content_hashes(texts)
+    # then each is the BLAKE2b of its text with runs of whitespace folded to one space
+    assert got == [hashlib.blake2b(" ".join(t.split()).encode(), digest_size=16).hexdigest() for t in texts]
+    assert got == [content_hash(t) for t in texts]
