@@ -62,7 +62,12 @@ class Signal(models.Model):
     intensity = models.FloatField(_("mức độ bức xúc"), null=True, blank=True)
     places = models.JSONField(_("địa danh nhận diện"), default=list, blank=True)
     duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="exact_duplicates"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exact_duplicates",
+        db_index=False,  # the partial index intake_signal_duplicate_of below serves it
     )
     near_duplicate_group = models.CharField(max_length=64, blank=True)
     issue = models.ForeignKey(
@@ -92,14 +97,34 @@ class Signal(models.Model):
         # looked up by equality (db_index=True would add a second, varchar_pattern_ops one for
         # LIKE, which nothing runs on these columns), and none where a composite index starts
         # with the column. 20 indexes -> 12; see the migration 0004 for the measured cost.
+        # A column that almost every signal leaves empty (a tracking code: web and Open311 only;
+        # a near-duplicate group; an exact duplicate's original) is indexed only where it is set:
+        # every look-up asks for a set value (``tracking_code=code``, ``duplicate_of_id IN …``,
+        # the foreign key's own checks), which implies the index's condition, and an import's row
+        # is then not written to these three indexes at all. COPY of 99,987 imported news signals
+        # into a copy of the table: 2.76 s of the server's CPU with the full indexes, 2.51 s with
+        # the partial ones (best of 3, 2026-11-30).
         indexes = [
             models.Index(fields=["issue", "created_at"]),
             models.Index(fields=["unit", "created_at"]),
             models.Index(fields=["topic", "created_at"]),
             models.Index(fields=["channel"], name="intake_signal_channel"),
             models.Index(fields=["content_hash"], name="intake_signal_content_hash"),
-            models.Index(fields=["near_duplicate_group"], name="intake_signal_near_group"),
-            models.Index(fields=["tracking_code"], name="intake_signal_tracking_code"),
+            models.Index(
+                fields=["near_duplicate_group"],
+                condition=~models.Q(near_duplicate_group=""),
+                name="intake_signal_near_group",
+            ),
+            models.Index(
+                fields=["tracking_code"],
+                condition=~models.Q(tracking_code=""),
+                name="intake_signal_tracking_code",
+            ),
+            models.Index(
+                fields=["duplicate_of"],
+                condition=models.Q(duplicate_of__isnull=False),
+                name="intake_signal_duplicate_of",
+            ),
         ]
         ordering = ["-created_at", "-id"]
         verbose_name = _("tín hiệu dư luận")
