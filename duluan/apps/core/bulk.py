@@ -69,10 +69,11 @@ def _json_bytes(value: Any) -> bytes:
 def db_value(field: models.Field, value: Any, connection) -> Any:
     """Return what ``field.get_db_prep_save(value, connection)`` returns, JSON encoded faster.
 
-    A plain :class:`~django.db.models.JSONField` (no custom encoder, not a subclass) gets its value
-    as JSON text from orjson, which PostgreSQL reads into ``jsonb`` just as it reads Django's
-    ``Jsonb`` parameter: the stored value is the same. ``None`` stays SQL ``NULL``, as in
-    Django. Anything orjson does not take (an expression, an unusual type) goes Django's way.
+    A plain :class:`~django.db.models.JSONField` (no custom encoder, not a subclass but one with
+    ``plain_json_text``, see :func:`_orjson_writes`) gets its value as JSON text from orjson,
+    which PostgreSQL reads into ``jsonb`` just as it reads Django's ``Jsonb`` parameter: the
+    stored value is the same. ``None`` stays SQL ``NULL``, as in Django. Anything orjson does not
+    take (an expression, an unusual type) goes Django's way.
     """
     if _orjson_writes(field, connection):
         if value is None:
@@ -86,8 +87,10 @@ def db_value(field: models.Field, value: Any, connection) -> Any:
 
 def _orjson_writes(field: models.Field, connection) -> bool:
     """Whether :func:`db_value` writes ``field``'s values with orjson (a plain JSONField on
-    PostgreSQL)."""
-    return type(field) is models.JSONField and field.encoder is None and connection.vendor == "postgresql"
+    PostgreSQL, or a subclass that says its column takes the same JSON text: ``plain_json_text``,
+    such as ``issues.models.JSONTextField``)."""
+    plain = type(field) is models.JSONField or getattr(type(field), "plain_json_text", False)
+    return plain and field.encoder is None and connection.vendor == "postgresql"
 
 
 # The column types a binary COPY may hold, by name (their oids are looked up in psycopg's type
@@ -258,14 +261,19 @@ def _row_maker(
             prepared.append((i, field.get_db_prep_save))
         else:
             checked.append((i, exact, isinstance(field, models.DateTimeField), field.get_db_prep_save))
-    json_fields = [(i, fields[i]) for i in json_at]
-    encode = _json_bytes if binary else _json_text
+    # orjson's bytes go to a json or jsonb column of a binary COPY (see _JsonTextDumper); a field
+    # whose column is plain text (issues.models.JSONTextField) takes the text as a str, as text
+    # COPY does.
+    as_bytes = [binary and fields[i].db_type(connection) in {"json", "jsonb"} for i in json_at]
+    json_fields = [
+        (i, fields[i], _json_bytes if b else _json_text) for i, b in zip(json_at, as_bytes, strict=True)
+    ]
 
     def make(obj: models.Model) -> list[Any]:
         values = list(read(obj))
         for i, field in stamped:
             values[i] = field.pre_save(obj, True)
-        for i, field in json_fields:
+        for i, field, encode in json_fields:
             value = values[i]
             if value is not None:
                 try:
