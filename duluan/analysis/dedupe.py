@@ -60,6 +60,8 @@ _CHUNK = 2048
 # Shingle hashes per storage segment (2 MiB): what is held beyond the window is at most about one.
 _SEGMENT = 1 << 18
 _TOP = np.iinfo(np.int64).max
+# Bits of document number and position packed with a hash's high bits by _sort_within_documents.
+_PACKED_BITS = 40
 
 
 def content_hash(normalised_text: str) -> str:
@@ -405,7 +407,22 @@ def _sort_within_documents(hashes: np.ndarray, doc_of: np.ndarray, n_docs: int) 
     the two-sort way is taken): 1.6 times faster than sorting the hashes, then the documents.
     """
     doc_bits = max(1, (n_docs - 1).bit_length())
-    if doc_bits < 32:
+    index_bits = max(1, (hashes.size - 1).bit_length())
+    if doc_bits + index_bits <= _PACKED_BITS:
+        # The position rides in the low bits, so a plain sort (2.5 times faster than argsort
+        # on a batch of leads) gives the order too: shingles_many took 0.3-0.5 µs a news lead
+        # less (CPU time, alternating runs, 2026-11-30). The hash keeps 24 high bits or more.
+        low = 64 - doc_bits - index_bits
+        packed = (doc_of.astype(np.uint64) << np.uint64(64 - doc_bits)) | (
+            (hashes >> np.uint64(64 - low)) << np.uint64(index_bits)
+        )
+        packed |= np.arange(hashes.size, dtype=np.uint64)
+        packed.sort()
+        out = hashes[(packed & np.uint64((1 << index_bits) - 1)).astype(np.intp)]
+        same = (packed[1:] >> np.uint64(64 - doc_bits)) == (packed[:-1] >> np.uint64(64 - doc_bits))
+        if not np.any((out[1:] < out[:-1]) & same):
+            return out
+    elif doc_bits < 32:
         packed = (doc_of.astype(np.uint64) << np.uint64(64 - doc_bits)) | (hashes >> np.uint64(doc_bits))
         order = np.argsort(packed)
         packed, out = packed[order], hashes[order]

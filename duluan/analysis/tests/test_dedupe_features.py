@@ -170,3 +170,25 @@ def test_batch_content_hashes_equal_the_hash_of_each_folded_text(texts):
     # then each is the BLAKE2b of its text with runs of whitespace folded to one space
     assert got == [hashlib.blake2b(" ".join(t.split()).encode(), digest_size=16).hexdigest() for t in texts]
     assert got == [content_hash(t) for t in texts]
+
+
+TIED_HIGH_BITS = [0, 1, 2, MASK64, MASK64 - 1, 1 << 63, 5, 4, 1 << 40, (1 << 40) + 1]
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(TIED_HIGH_BITS) | st.integers(0, MASK64), max_size=6), max_size=5),
+    st.sampled_from([0, 40]),
+)
+@settings(max_examples=300)
+def test_hashes_are_sorted_within_documents_with_or_without_their_positions_packed(docs, packed_bits):
+    # given the hashes of a few documents, some sharing their high bits, and packing allowed or
+    # not (0 takes the argsort way)
+    hashes = np.array([h for d in docs for h in d], dtype=np.uint64)
+    doc_of = np.repeat(np.arange(len(docs)), [len(d) for d in docs]).astype(np.int64)
+    # when they are sorted within their documents
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dedupe, "_PACKED_BITS", packed_bits)
+        got = dedupe._sort_within_documents(hashes, doc_of, len(docs))
+    # then each document's hashes are in order, and the documents are where they were
+    assert got.dtype == np.uint64
+    assert got.tolist() == [h for d in docs for h in sorted(d)]
