@@ -255,12 +255,13 @@ class LinearTextClassifier:
         return labels, scores
 
     def _predict(
-        self, texts: Sequence[str] | TokenBatch, explain: bool
+        self, texts: Sequence[str] | TokenBatch, explain: bool, words_only: bool = False
     ) -> tuple[np.ndarray, np.ndarray, list]:
         """Labels, calibrated scores and (optionally) explaining terms, one feature pass per batch.
 
         ``texts`` may be a :class:`~duluan.analysis.features.TokenBatch`, already split (then it is
-        one batch, whatever its size).
+        one batch, whatever its size). With ``words_only``, each text's terms are a list of the
+        words alone (see :meth:`~duluan.analysis.features.NgramFeaturizer.explain_matrix`).
         """
         if isinstance(texts, TokenBatch):
             chunks: list = [texts]
@@ -275,7 +276,11 @@ class LinearTextClassifier:
             best.append(top)
             scores.append(proba[np.arange(top.size), top])
             if explain:
-                terms.extend(self.featurizer_.explain_matrix(x, batch, self.coef_, top, top=self.top_terms))
+                terms.extend(
+                    self.featurizer_.explain_matrix(
+                        x, batch, self.coef_, top, top=self.top_terms, words_only=words_only
+                    )
+                )
         best_all = np.concatenate(best) if best else np.zeros(0, dtype=np.int64)
         scores_all = np.concatenate(scores) if scores else np.zeros(0, dtype=np.float64)
         return self.classes_[best_all], scores_all, terms if explain else [()] * best_all.size

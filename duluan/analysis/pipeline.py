@@ -367,6 +367,15 @@ class TopicStep:
         self.classifier = classifier
 
     def __call__(self, batch: list[Document]) -> list[Document]:
+        fields = getattr(self.classifier, "predict_fields", None)
+        if fields is not None:
+            # The model's columns, terms already as words: no prediction object per document,
+            # no weights rounded to be dropped: 26.4 µs a news lead against 29.6, best of three
+            # over 10,000 leads in batches of 1,000, alternating runs (measured 2026-11-30).
+            labels, scores, terms = fields(_model_input(self.classifier, batch))
+            for doc, label, score, words in zip(batch, labels, scores, terms, strict=True):
+                doc.topic = {"label": label, "score": score, "terms": words}
+            return batch
         predictions = self.classifier.predict(_model_input(self.classifier, batch))
         for doc, p in zip(batch, predictions, strict=True):
             # Terms may come as (term, weight) pairs; the output keeps the words.
@@ -396,6 +405,14 @@ class SentimentStep:
         self._kwargs = {flag: False for flag in ("explain", "intensity_terms") if flag in accepted}
 
     def __call__(self, batch: list[Document]) -> list[Document]:
+        fields = getattr(self.classifier, "predict_fields", None)
+        if fields is not None:
+            # Columns, without a prediction object per document: 30.5 µs a news lead against
+            # 31.6, measured as the topic step's (2026-11-30).
+            labels, scores, intensities = fields(_model_input(self.classifier, batch))
+            for doc, label, score, intensity in zip(batch, labels, scores, intensities, strict=True):
+                doc.sentiment = {"label": label, "score": score, "intensity": intensity}
+            return batch
         predictions = self.classifier.predict(_model_input(self.classifier, batch), **self._kwargs)
         for doc, p in zip(batch, predictions, strict=True):
             doc.sentiment = {"label": p.label, "score": float(p.score)}

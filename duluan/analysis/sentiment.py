@@ -752,6 +752,37 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
                 out.extend(map(SentimentPrediction, labels, scores, intensities, repeat(()), terms))
         return out
 
+    def predict_fields(self, texts: Sequence[str] | TokenBatch) -> tuple[list[str], list[float], list[float]]:
+        """:meth:`predict` without explanations or intensity terms, as three columns.
+
+        What the pipeline's sentiment step stores, without a :class:`SentimentPrediction` per
+        text: the sentiment step took 30.5 µs a news lead this way against 31.6 (measured
+        2026-11-30, see :class:`~duluan.analysis.pipeline.SentimentStep`).
+
+        Args:
+            texts: Texts, or their :func:`~duluan.analysis.features.tokenise_batch`.
+
+        Returns:
+            ``(labels, scores, intensities)``, one entry per text, as :meth:`predict` gives them.
+        """
+        if isinstance(texts, TokenBatch):
+            batches = [texts]
+        else:
+            clean = ["" if t is None else str(t) for t in texts]
+            batches = [tokenise_batch(clean[s : s + _BATCH]) for s in range(0, len(clean), _BATCH)]
+        lexicon = self._lexicon()
+        labels: list[str] = []
+        scores: list[float] = []
+        intensities: list[float] = []
+        for batch in batches:
+            got, probability, _ = self._predict(batch, explain=False)
+            labels.extend(got.tolist())
+            scores.extend(probability.tolist())
+            intensities.extend(lexicon.intensities(batch))
+        if not len(labels) == len(scores) == len(intensities):
+            raise ValueError("a prediction column differs in length")
+        return labels, scores, intensities
+
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state.pop("_default_lexicon", None)

@@ -125,6 +125,10 @@ def test_explanations_equal_their_row_by_row_definition(texts, char_range, lead,
     got = featurizer.explain_matrix(x, batch, weights, columns, top)
     # then each row's terms are those of the definition, to the last digit
     assert got == _explain_by_definition(featurizer, x, batch, weights, columns, top)
+    # and asked for the words alone, each row gets a list of the same words in the same order
+    words = featurizer.explain_matrix(x, batch, weights, columns, top, words_only=True)
+    assert words == [[term for term, _ in row] for row in got]
+    assert all(type(row) is list for row in words)
 
 
 def _lexicon():
@@ -256,3 +260,53 @@ def test_a_batch_is_split_as_each_text_by_its_definition(texts):
         expected += (["\x00"] if i else []) + words
         assert batch.lengths[i] == len(words)
     assert batch.tokens == expected
+
+
+_TOY_MODELS: dict = {}
+
+
+def _toy_models():
+    """A small topic and sentiment model, trained once for the tests below."""
+    if not _TOY_MODELS:
+        from duluan.analysis.sentiment import SentimentClassifier
+        from duluan.analysis.topic import TopicClassifier
+
+        rng = np.random.default_rng(7)
+        texts = [" ".join(rng.choice(_WORDS, 8)) for _ in range(90)]
+        topics = ["flood" if "ngập" in t else "health" if "bệnh" in t else "other" for t in texts]
+        moods = [
+            "negative" if "tắc" in t or "ngập" in t else "positive" if "bình" in t else "neutral"
+            for t in texts
+        ]
+        _TOY_MODELS["topic"] = TopicClassifier(min_count=1, lead_tokens=3).fit(texts, topics)
+        _TOY_MODELS["sentiment"] = SentimentClassifier(lexicon=_lexicon(), min_count=1).fit(texts, moods)
+    return _TOY_MODELS["topic"], _TOY_MODELS["sentiment"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([*_WORDS, *_INTENSITY_PIECES, "", "NGẬP", "<url>"]), max_size=20).map(
+            " ".join
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_pipeline_steps_store_what_the_predictions_give(texts):
+    # given a trained topic and sentiment model and documents normalised by the pipeline
+    from duluan.analysis.pipeline import Document, NormaliseStep, SentimentStep, TopicStep
+
+    topic, sentiment = _toy_models()
+    batch = NormaliseStep()([Document(str(i), t) for i, t in enumerate(texts)])
+    # when the steps store the models' columns (their fast path)
+    TopicStep(topic)(batch)
+    SentimentStep(sentiment)(batch)
+    # then each document holds exactly what the prediction objects say, types included
+    plain = [d.normalised or d.full_text for d in batch]
+    for doc, t, s in zip(
+        batch, topic.predict(plain), sentiment.predict(plain, intensity_terms=False), strict=True
+    ):
+        assert doc.topic == {"label": t.label, "score": t.score, "terms": [w for w, _ in t.terms]}
+        assert doc.sentiment == {"label": s.label, "score": s.score, "intensity": s.intensity}
+        assert type(doc.topic["score"]) is float and type(doc.sentiment["intensity"]) is float
