@@ -77,6 +77,23 @@ def fail_at(monkeypatch, batch):
     monkeypatch.setattr(imports, "IngestBatch", Failing)
 
 
+def fail_in_third_batch(tmp_path, monkeypatch, *, after_first):
+    """Import the file in batches of two, failing in the third; ``after_first()`` runs once, after
+    the first batch committed. Returns what it returned."""
+    done = []
+
+    def between_batches(rows):
+        if not done:
+            done.append(after_first())
+
+    fail_at(monkeypatch, 3)
+    with pytest.raises(OSError):
+        imports.signals_import_file(
+            path=write_file(tmp_path), channel="social", batch_size=2, progress=between_batches
+        )
+    return done[0]
+
+
 @pytest.fixture
 def commit_per_batch(monkeypatch):
     """As if another writer always waited: the import commits after every batch (as on SQLite)."""
@@ -147,17 +164,7 @@ def test_an_import_failing_after_a_web_submission_keeps_the_citizens_signal(
     tmp_path, monkeypatch, commit_per_batch
 ):
     # given an import that fails in its third batch, with a web submission after its first
-    seen = []
-
-    def between_batches(rows):
-        if not seen:
-            seen.append(web_submit())
-
-    fail_at(monkeypatch, 3)
-    with pytest.raises(OSError):
-        imports.signals_import_file(
-            path=write_file(tmp_path), channel="social", batch_size=2, progress=between_batches
-        )
+    fail_in_third_batch(tmp_path, monkeypatch, after_first=web_submit)
     # then the import's signals and the issues only it had filled are gone, the citizen's signal
     # and its issue stay with exact counts, and the clusterer keeps the citizen's document
     web = Signal.objects.get()
@@ -275,22 +282,15 @@ def test_an_undo_that_keeps_a_corrected_issue_keeps_the_state_so_cluster_numbers
     # first batch opened (a correction: the undo keeps that issue)
     from duluan.apps.issues.services import issue_rename
 
-    renamed = []
+    def rename():
+        issue = Signal.objects.get(text=TEXTS[0]).issue
+        return issue_rename(issue=issue, title="Ngập úng phường Vũ Ninh")
 
-    def between_batches(rows):
-        if not renamed:
-            issue = Signal.objects.get(text=TEXTS[0]).issue
-            renamed.append(issue_rename(issue=issue, title="Ngập úng phường Vũ Ninh"))
-
-    fail_at(monkeypatch, 3)
-    with pytest.raises(OSError):
-        imports.signals_import_file(
-            path=write_file(tmp_path), channel="social", batch_size=2, progress=between_batches
-        )
+    renamed = fail_in_third_batch(tmp_path, monkeypatch, after_first=rename)
     # then the renamed issue is kept and the clusterer's state is not put back: its cluster's
     # number is in use, and a state that would number a new cluster with it is not restored
     kept = Issue.objects.get()
-    assert kept.pk == renamed[0].pk and kept.cluster_key
+    assert kept.pk == renamed.pk and kept.cluster_key
     undo = AuditEvent.objects.get(action="intake.signals_import_undo")
     assert undo.after["clusterer_restored"] is False
     # and importing the file again gives every issue a cluster key of its own
