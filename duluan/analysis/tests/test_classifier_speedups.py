@@ -310,3 +310,21 @@ def test_pipeline_steps_store_what_the_predictions_give(texts):
         assert doc.topic == {"label": t.label, "score": t.score, "terms": [w for w, _ in t.terms]}
         assert doc.sentiment == {"label": s.label, "score": s.score, "intensity": s.intensity}
         assert type(doc.topic["score"]) is float and type(doc.sentiment["intensity"]) is float
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([*_WORDS, "\x00", "2026", "x"]), max_size=12), max_size=5))
+def test_syllables_are_numbered_in_order_of_first_sight(batches):
+    # given a fresh syllable table and batches of tokens, most seen before, some new
+    table = features._SyllableTable()
+    seen: dict[str, int] = {}
+    for tokens in batches:
+        # when a batch is numbered
+        ids, strings, _ = table.number(tokens)
+        # then each token has the number of its first sight (new ones numbered in their order),
+        # and the table's strings give the tokens back
+        for token in tokens:
+            seen.setdefault(token, len(seen))
+        assert ids.tolist() == [seen[t] for t in tokens]
+        assert [strings[i] for i in ids.tolist()] == tokens
+    assert table._index.get("never seen", -1) == -1 and table._index["never seen"] == -1
