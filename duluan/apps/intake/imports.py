@@ -41,13 +41,11 @@ import json
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import connections, reset_queries, transaction
+from django.db import reset_queries, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
@@ -63,7 +61,7 @@ from duluan.apps.issues.models import ClustererState, Issue, IssueDay
 from .analysis import analyse_parallel
 from .importers import MESSAGES, Row, RowProblem, parse_when, read_file
 from .models import Channel, ImportBatch, Signal
-from .services import IngestBatch, SignalInput, item_key, place_resolve, signals_known
+from .services import SignalInput, item_key, place_resolve, signals_ingest_batch, signals_known
 
 IMPORT_CHANNELS = (
     Channel.HOTLINE,
@@ -282,20 +280,6 @@ def signals_import_file(
         if items:
             yield _to_analyse(items, pending)
 
-    def finish(done: _Counted) -> None:
-        """After a batch is written: its issues for the end, its figures and rejects."""
-        result = done.batch.result
-        run.after_batch(result.created)
-        report.created += len(result.created)
-        report.duplicates += len(result.duplicates)
-        text_of = {it.row: it.text for it in done.items}
-        for r in result.rejects:
-            rejects.add(r.row, None, r.reason, r.message, {"key": r.key, "text": text_of.get(r.row)})
-        # With DEBUG on (the embedded demo's settings) Django keeps the SQL of every query,
-        # megabytes per bulk insert: forget it, as it does after each request.
-        reset_queries()
-
-    writer = _BatchWriter(transaction.get_connection())
     try:
         analysed = analyse_parallel(batches(), workers=workers)
         finished = False
@@ -303,12 +287,8 @@ def signals_import_file(
             # One transaction per stretch of batches: it ends after a batch when another writer
             # waits for a lock the import holds (the clusterer's state, an issue), or after every
             # batch where that cannot be seen; alone, the import writes and saves the state once.
-            # Within it, batch N is written by the writer's thread while batch N+1 is built and
-            # placed (the clusterer's part, a third of the process's time): N+1 looks up what is
-            # stored before N is written, so N's rows count as stored (IngestBatch's pending).
             session = None
             with transaction.atomic():
-                counted: _Counted | None = None  # placed and counted in, not written yet
                 while True:
                     step = next(analysed, None)
                     if step is None:
@@ -320,34 +300,35 @@ def signals_import_file(
                         report.analysis_mode = analyses[0].mode
                     if analyses and session is None:  # rows all stored already need no lock
                         session = run.lock()
-                    looked_up = IngestBatch.look_up(
-                        items, {a.key: a for a in analyses}, counted.batch if counted is not None else None
+                    result = signals_ingest_batch(
+                        items=items,
+                        actor=actor,
+                        import_batch=batch,
+                        analyses={a.key: a for a in analyses},
+                        session=session,
+                        near_index=near,
+                        audit=False,
                     )
-                    if looked_up.ready and session is None:  # a row stored before, gone since
-                        session = run.lock()
-                    job = writer.submit(counted.write) if counted is not None else None
-                    placed = None
-                    try:
-                        looked_up.build(batch, near)
-                        if looked_up.ready:
-                            placed = session.place(looked_up.signals, looked_up.analyses)
-                    finally:
-                        writer.wait(job)  # the writer's error, if any, is raised here
-                    if counted is not None:
-                        finish(counted)
-                        if progress is not None:
-                            progress(report.rows)
-                    counted = _Counted(looked_up, items, session.count_in(placed) if placed else list)
+                    run.after_batch(result.created)
+                    report.created += len(result.created)
+                    report.duplicates += len(result.duplicates)
+                    text_of = {it.row: it.text for it in items}
+                    for r in result.rejects:
+                        rejects.add(
+                            r.row, None, r.reason, r.message, {"key": r.key, "text": text_of.get(r.row)}
+                        )
+                    # With DEBUG on (the embedded demo's settings) Django keeps the SQL of every
+                    # query, megabytes per bulk insert: forget it, as it does after each request.
+                    reset_queries()
                     if _someone_waits():
                         break
-                if counted is not None:
-                    counted.write()
-                    finish(counted)
+                    if progress is not None:
+                        progress(report.rows)
                 if session is not None:
                     session.save()
             if session is not None:
                 run.committed_version = session.version
-            if progress is not None:
+            if progress is not None and not finished:
                 progress(report.rows)  # the batch that ended the transaction: after it committed
         report.rejected = rejects.count
         with transaction.atomic():
@@ -375,11 +356,9 @@ def signals_import_file(
             run.finish()
         report.batch_id = batch.pk
     except BaseException:
-        writer.close()  # idle before the undo uses the connection
         signals_import_undo(batch=batch, run=run, actor=actor)
         raise
     finally:
-        writer.close()
         rejects.close()
     # The import is complete: now its issues' hotness, forecasts and alerts (once, not per batch).
     run.refresh()
@@ -387,76 +366,6 @@ def signals_import_file(
     report.rejects = rejects.kept
     report.seconds = (timezone.now() - started).total_seconds()
     return report
-
-
-@dataclass
-class _Counted:
-    """A batch placed and counted in by the clustering session, waiting to be written."""
-
-    batch: IngestBatch
-    items: list[SignalInput]
-    write_issues: Callable[[], Any]
-
-    def write(self) -> None:
-        self.write_issues()  # issues first: the signals take their ids
-        self.batch.write()
-
-
-class _BatchWriter:
-    """Writes a batch in a thread of its own, on the import's connection and in its transaction,
-    while the import's thread builds and places the next one (PostgreSQL only; elsewhere a batch
-    is written at once, in the import's thread).
-
-    The thread takes over the connection while it writes: nothing else may use it until
-    :meth:`wait` returns. The writes are mostly waits for the server (COPY of the signals and
-    issues, their indexes), during which the thread holds no lock of Python's. Django keeps a
-    connection per thread, so the writer's thread is handed the import's own (which Django allows
-    once it is marked as shared).
-    """
-
-    def __init__(self, connection) -> None:
-        self.connection = connection
-        self._pool: ThreadPoolExecutor | None = None
-        if connection.vendor == "postgresql":
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="duluan-import-writer")
-            connection.inc_thread_sharing()
-
-    def submit(self, write: Callable[[], Any]) -> Future | None:
-        if self._pool is None:
-            write()
-            return None
-        return self._pool.submit(self._run, write)
-
-    def _run(self, write: Callable[[], Any]) -> None:
-        alias = self.connection.alias
-        connections[alias] = self.connection
-        try:
-            write()
-        finally:
-            del connections[alias]
-
-    @staticmethod
-    def wait(job: Future | None) -> None:
-        """Wait for ``job`` to end, even through an interrupt (the connection must be free before
-        anything rolls back), then raise its error, if any."""
-        if job is None:
-            return
-        interrupted: BaseException | None = None
-        while True:
-            try:
-                futures_wait([job])
-                break
-            except BaseException as error:  # Ctrl-C: the write ends within a batch's time
-                interrupted = error
-        if interrupted is not None:
-            raise interrupted
-        job.result()
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
-            self.connection.dec_thread_sharing()
 
 
 class _ImportRun:

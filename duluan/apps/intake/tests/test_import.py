@@ -1,7 +1,6 @@
 import csv
 import json
 import random
-import threading
 from types import SimpleNamespace
 
 import pytest
@@ -9,7 +8,7 @@ from openpyxl import Workbook
 
 from duluan.analysis import tabular
 from duluan.apps.audit.models import AuditEvent
-from duluan.apps.intake import importers, imports, services
+from duluan.apps.intake import importers, imports
 from duluan.apps.intake.importers import ImportFileError
 from duluan.apps.intake.models import ImportBatch, Reporter, Signal
 from duluan.apps.issues.models import ClustererState, Issue, IssueDay
@@ -162,15 +161,15 @@ def test_a_failed_import_leaves_nothing_half_written(tmp_path, monkeypatch):
     rows = [["id", "text"]] + [[str(i), f"Phản ánh số {i} về đèn đường hỏng ở thôn {i}"] for i in range(5)]
     path = write_csv(tmp_path / "a.csv", rows)
     calls = {"n": 0}
-    real = services.IngestBatch.write
+    real = imports.signals_ingest_batch
 
-    def failing(self):
+    def failing(**kw):
         calls["n"] += 1
-        if calls["n"] == 3:  # on PostgreSQL, in the thread that writes while the next is placed
+        if calls["n"] == 3:
             raise OSError("đĩa đầy")
-        return real(self)
+        return real(**kw)
 
-    monkeypatch.setattr(services.IngestBatch, "write", failing)
+    monkeypatch.setattr(imports, "signals_ingest_batch", failing)
     # when imported in batches of one
     with pytest.raises(OSError):
         run(path, channel="hotline", batch_size=1)
@@ -296,58 +295,3 @@ def test_jsonl_records_are_read_as_the_json_module_reads_them(tmp_path):
         assert [type(v) for v in entry.raw.values()] == [type(v) for v in expected.values()]
     assert got[1].fields["id"] == 123456789012345678901234567890
     assert got[4].reason == "bad_encoding"  # the surrogate, found as before
-
-
-def test_a_batch_sees_the_one_before_it_while_that_one_is_being_written(tmp_path):
-    # given batches of two where the second repeats an id and a text of the first (on
-    # PostgreSQL the first is written in another thread while the second is looked up)
-    text = "Người dân phản ánh đèn đường hỏng ở thôn Đông nhiều ngày chưa sửa"
-    rows = [
-        ["ma", "noi_dung"],
-        ["A", text],
-        ["B", "Rác thải tồn đọng ở chợ xã Tân Dĩnh bốc mùi"],
-        ["A", "Cùng mã A, nội dung khác: bản tin được gửi lại"],
-        ["C", text],
-        ["D", "Đường liên thôn xuống cấp, ổ gà nhiều"],
-    ]
-    path = write_csv(tmp_path / "tin.csv", rows)
-    # when imported
-    report = run(path, channel="hotline", batch_size=2)
-    # then the repeated id is a duplicate of the stored row, and the repeated text points at
-    # the first row that has it, as if the batches had been written one after the other
-    assert (report.created, report.duplicates, report.rejected) == (4, 1, 0)
-    by_id = {s.external_id: s for s in Signal.objects.all()}
-    assert sorted(by_id) == ["A", "B", "C", "D"]
-    assert by_id["C"].duplicate_of_id == by_id["A"].pk
-    assert by_id["A"].duplicate_of_id is None and by_id["A"].text == text
-    assert all(s.issue_id for s in by_id.values())
-    assert sum(Issue.objects.values_list("signal_count", flat=True)) == 4
-    # and a re-import stores nothing
-    again = run(path, channel="hotline", batch_size=2)
-    assert (again.created, again.duplicates) == (0, 5)
-
-
-def test_the_writer_writes_in_the_import_s_own_transaction(tmp_path, monkeypatch):
-    from django.db import connections
-
-    # given a record of where each batch is written
-    mine = connections["default"]
-    seen, threads = [], []
-    real = services.IngestBatch.write
-
-    def write(self):
-        seen.append((connections["default"] is mine, connections["default"].in_atomic_block))
-        threads.append(threading.current_thread().name.startswith("duluan-import-writer"))
-        return real(self)
-
-    monkeypatch.setattr(services.IngestBatch, "write", write)
-    rows = [["ma", "noi_dung"], *([f"W-{i}", f"Cống số {i} bị tắc ở phường Đông"] for i in range(5))]
-    # when a file of three batches is imported
-    report = run(write_csv(tmp_path / "w.csv", rows), channel="hotline", batch_size=2)
-    # then every batch was written on the import's connection, inside its transaction (on
-    # PostgreSQL from the writer's thread, which Django would otherwise give a connection of its own)
-    assert report.created == 5 and len(seen) == 3
-    assert seen == [(True, True)] * 3
-    # and on PostgreSQL the first two while the next batch was placed, the last at the end
-    threaded = mine.vendor == "postgresql"
-    assert threads == [threaded, threaded, False]

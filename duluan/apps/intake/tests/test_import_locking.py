@@ -62,19 +62,16 @@ def assert_aggregates_exact():
 
 
 def fail_at(monkeypatch, batch):
-    """Make the import's ``batch``-th batch fail (a disk full while it is looked up); the web
-    form's batches go on as usual."""
     calls = {"n": 0}
+    real = imports.signals_ingest_batch
 
-    class Failing(services.IngestBatch):
-        @classmethod
-        def look_up(cls, *args, **kw):
-            calls["n"] += 1
-            if calls["n"] == batch:
-                raise OSError("đĩa đầy")
-            return super().look_up(*args, **kw)
+    def failing(**kw):
+        calls["n"] += 1
+        if calls["n"] == batch:
+            raise OSError("đĩa đầy")
+        return real(**kw)
 
-    monkeypatch.setattr(imports, "IngestBatch", Failing)
+    monkeypatch.setattr(imports, "signals_ingest_batch", failing)
 
 
 def fail_in_third_batch(tmp_path, monkeypatch, *, after_first):
