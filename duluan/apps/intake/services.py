@@ -357,10 +357,8 @@ class IngestBatch:
 
     :meth:`look_up` validates the items and reads what the database knows of them (stored keys,
     stored content hashes); :meth:`build` makes the signal rows; the clustering session places
-    and counts them in; :meth:`write` inserts them. A bulk import takes these steps itself, to
-    write one batch (in a thread sharing the connection) while it builds and places the next:
-    that next batch looks up before the one before it is written, and passes it as ``pending``,
-    whose rows then count as stored (:mod:`duluan.apps.intake.imports`).
+    and counts them in (:meth:`~duluan.apps.issues.clustering.ClusteringSession.place`,
+    :meth:`~duluan.apps.issues.clustering.ClusteringSession.count_in`); :meth:`write` inserts them.
     """
 
     def __init__(self) -> None:
@@ -368,13 +366,11 @@ class IngestBatch:
         self.now = timezone.now()
         self.fresh: list[tuple[int, SignalInput, str]] = []
         self.ready: list[tuple[SignalInput, str, Analysis]] = []
-        # Content hash -> id of the first stored signal with it (or that signal of ``pending``).
-        self.earlier: dict[str, Any] = {}
+        # Content hash -> id of the first stored signal with it.
+        self.earlier: dict[str, int] = {}
         self.signals: list[Signal] = []
         self.reporters: list[tuple[int, Reporter]] = []
         self.in_batch: list[int | None] = []
-        # Duplicates of a signal of ``pending``: its id comes when that batch is written.
-        self._pending_duplicates: list[tuple[int | None, Signal]] = []
 
     @property
     def analyses(self) -> list[Analysis]:
@@ -382,14 +378,10 @@ class IngestBatch:
 
     @classmethod
     def look_up(
-        cls,
-        items: Sequence[SignalInput],
-        analyses: Mapping[str, Analysis] | None = None,
-        pending: IngestBatch | None = None,
+        cls, items: Sequence[SignalInput], analyses: Mapping[str, Analysis] | None = None
     ) -> IngestBatch:
         """Validate ``items``, skip those already stored, analyse the rest (unless ``analyses``
-        has them) and read the content hashes stored before them. ``pending``: the batch built
-        before this one, not written yet, whose rows count as stored."""
+        has them) and read the content hashes stored before them."""
         batch = cls()
         result, now = batch.result, batch.now
         good: list[tuple[int, SignalInput, str]] = []
@@ -406,7 +398,7 @@ class IngestBatch:
             seen[(item.channel, key)] = i
             good.append((i, _clean(item), key))
         # Items already stored: the channel and its key identify them (idempotent re-delivery).
-        known: dict[tuple[str, str], Any] = pending.stored_keys() if pending is not None else {}
+        known: dict[tuple[str, str], int] = {}
         by_channel: dict[str, list[str]] = {}
         for _, item, key in good:
             by_channel.setdefault(item.channel, []).append(key)
@@ -417,8 +409,6 @@ class IngestBatch:
             stored = known.get((item.channel, key))
             if stored is None:
                 batch.fresh.append((i, item, key))
-            elif isinstance(stored, Signal):
-                batch._pending_duplicates.append((item.row, stored))
             else:
                 result.duplicates.append((item.row, stored))
         if not batch.fresh:
@@ -439,23 +429,8 @@ class IngestBatch:
             else:
                 batch.ready.append((item, key, analysis))
         if batch.ready:
-            batch.earlier = pending.first_hashes() if pending is not None else {}
-            # A stored signal is older than any pending one, so it wins.
-            batch.earlier.update(_first_with_hash(list({a.content_hash for _, _, a in batch.ready})))
+            batch.earlier = _first_with_hash(list({a.content_hash for _, _, a in batch.ready}))
         return batch
-
-    def stored_keys(self) -> dict[tuple[str, str], Signal]:
-        """(channel, key) → signal, of the rows :meth:`write` stores."""
-        return {(s.channel, s.external_id): s for s in self.signals}
-
-    def first_hashes(self) -> dict[str, Signal]:
-        """Content hash → the first signal :meth:`write` stores with it, of those with no stored
-        original: what a copy in the next batch points at."""
-        first: dict[str, Signal] = {}
-        for signal, leader in zip(self.signals, self.in_batch, strict=True):
-            if leader is None and signal.duplicate_of_id is None and signal.duplicate_of is None:
-                first.setdefault(signal.content_hash, signal)
-        return first
 
     def build(self, import_batch: ImportBatch | None, near_index: NearDuplicateIndex) -> None:
         """Make the signal rows (unsaved), their reporters and near-duplicate groups."""
@@ -466,15 +441,9 @@ class IngestBatch:
 
     def write(self) -> None:
         """Insert the signals (placed and counted in, so with their issues) and their reporters."""
-        result = self.result
-        result.duplicates.extend((row, signal.pk) for row, signal in self._pending_duplicates)
         signals = self.signals
         if not signals:
             return
-        # A copy of a signal of the batch before points at it once that batch is written.
-        for signal in signals:
-            if signal.duplicate_of_id is None and signal.duplicate_of is not None:
-                signal.duplicate_of = signal.duplicate_of  # takes its id now
         # Exact duplicates of a signal of this same batch point at it: save first occurrences
         # first, then the rest with the id they now have.
         first = [s for s, d in zip(signals, self.in_batch, strict=True) if d is None]
@@ -488,14 +457,13 @@ class IngestBatch:
             for index, reporter in self.reporters:
                 reporter.signal_id = signals[index].pk
             bulk_insert(Reporter, [r for _, r in self.reporters])
-        result.created = signals
+        self.result.created = signals
 
 
 def _build(ready, now, import_batch, near_index, earlier):
     """Signal rows (unsaved), reporters, and for each signal the index of its in-batch original.
 
-    ``earlier``: content hash → id of the first stored signal with it, or the signal of the
-    batch before, not written yet, that holds it first (see :class:`IngestBatch`)."""
+    ``earlier``: content hash → id of the first stored signal with it."""
     import numpy as np
 
     sets = [a.shingles if a.shingles is not None else np.zeros(0, np.uint64) for _, _, a in ready]
@@ -550,11 +518,7 @@ def _build(ready, now, import_batch, near_index, earlier):
             received_at=now,
         )
         if a.content_hash in earlier:
-            original = earlier[a.content_hash]
-            if isinstance(original, Signal):
-                signal.duplicate_of = original  # its id once written (IngestBatch.write)
-            else:
-                signal.duplicate_of_id = original
+            signal.duplicate_of_id = earlier[a.content_hash]
             in_batch.append(None)
         elif a.content_hash in first_by_hash:
             in_batch.append(first_by_hash[a.content_hash])

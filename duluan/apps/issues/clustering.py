@@ -218,8 +218,7 @@ class ClusteringSession:
         (:class:`Issue`, its units, :class:`IssueDay`). Signals need no id: the write path
         calls this before inserting them, so each row is written once, with its issue.
 
-        The three parts (:meth:`place`, :meth:`count_in` and the writes it returns) are also
-        called one by one by a bulk import, which writes one batch while it places the next.
+        It takes three parts: :meth:`place`, :meth:`count_in` and the writes that returns.
 
         Args:
             signals: Signals in stream order.
@@ -232,10 +231,7 @@ class ClusteringSession:
 
     def place(self, signals: Sequence[Any], analyses: Sequence[Any] | None = None) -> Placement:
         """The clusterer's part of :meth:`assign`: each signal's cluster, in stream order.
-
-        Touches neither the database nor the issues' aggregates, so a bulk import runs it while
-        the previous batch is being written (:mod:`duluan.apps.intake.imports`).
-        """
+        Touches neither the database nor the issues' aggregates."""
         if analyses is None:
             analyses = [None] * len(signals)
         if not signals:
@@ -266,12 +262,8 @@ class ClusteringSession:
         """The rest of :meth:`assign` after :meth:`place`, in the same transaction: read what the
         session lacks (issues met for the first time, their days), title the issues and count the
         signals in. Returns the writes, to call next: they insert and update the issues, their
-        units and days, set each signal's ``issue`` and return the issues, in order.
-
-        The writes touch only what this call handed them (not the session's running
-        aggregates), so they may run in another thread that shares the transaction's connection
-        while this session places the next batch — as long as nothing else uses the connection
-        until they are done.
+        units and days, set each signal's ``issue`` and return the issues, in order. They touch
+        only what this call handed them, not the session's running aggregates.
         """
         signals, cluster_ids = placed.signals, placed.cluster_ids
         if not signals:

@@ -295,3 +295,31 @@ def test_jsonl_records_are_read_as_the_json_module_reads_them(tmp_path):
         assert [type(v) for v in entry.raw.values()] == [type(v) for v in expected.values()]
     assert got[1].fields["id"] == 123456789012345678901234567890
     assert got[4].reason == "bad_encoding"  # the surrogate, found as before
+
+
+def test_a_batch_sees_what_the_batch_before_it_stored(tmp_path):
+    # given batches of two where the second repeats an id and a text of the first
+    text = "Người dân phản ánh đèn đường hỏng ở thôn Đông nhiều ngày chưa sửa"
+    rows = [
+        ["ma", "noi_dung"],
+        ["A", text],
+        ["B", "Rác thải tồn đọng ở chợ xã Tân Dĩnh bốc mùi"],
+        ["A", "Cùng mã A, nội dung khác: bản tin được gửi lại"],
+        ["C", text],
+        ["D", "Đường liên thôn xuống cấp, ổ gà nhiều"],
+    ]
+    path = write_csv(tmp_path / "tin.csv", rows)
+    # when imported
+    report = run(path, channel="hotline", batch_size=2)
+    # then the repeated id is a duplicate of the stored row, and the repeated text points at
+    # the first row that has it
+    assert (report.created, report.duplicates, report.rejected) == (4, 1, 0)
+    by_id = {s.external_id: s for s in Signal.objects.all()}
+    assert sorted(by_id) == ["A", "B", "C", "D"]
+    assert by_id["C"].duplicate_of_id == by_id["A"].pk
+    assert by_id["A"].duplicate_of_id is None and by_id["A"].text == text
+    assert all(s.issue_id for s in by_id.values())
+    assert sum(Issue.objects.values_list("signal_count", flat=True)) == 4
+    # and a re-import stores nothing
+    again = run(path, channel="hotline", batch_size=2)
+    assert (again.created, again.duplicates) == (0, 5)
