@@ -660,6 +660,15 @@ def _read_intensifiers(path: Path) -> dict[str, float]:
     return out
 
 
+def _token_batches(texts: Sequence[str] | TokenBatch) -> list[TokenBatch]:
+    """``texts`` as token batches of at most :data:`_BATCH` texts (``None`` read as empty), or
+    the one batch it already is."""
+    if isinstance(texts, TokenBatch):
+        return [texts]
+    clean = ["" if t is None else str(t) for t in texts]
+    return [tokenise_batch(clean[s : s + _BATCH]) for s in range(0, len(clean), _BATCH)]
+
+
 class SentimentClassifier(SavedModel, LinearTextClassifier):
     """Calibrated sentiment classifier with anger/complaint intensity.
 
@@ -727,11 +736,7 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         Returns:
             One :class:`SentimentPrediction` per text.
         """
-        if isinstance(texts, TokenBatch):
-            batches = [texts]
-        else:
-            clean = ["" if t is None else str(t) for t in texts]
-            batches = [tokenise_batch(clean[s : s + _BATCH]) for s in range(0, len(clean), _BATCH)]
+        batches = _token_batches(texts)
         lexicon = self._lexicon()
         out: list[SentimentPrediction] = []
         for batch in batches:
@@ -765,11 +770,7 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         Returns:
             ``(labels, scores, intensities)``, one entry per text, as :meth:`predict` gives them.
         """
-        if isinstance(texts, TokenBatch):
-            batches = [texts]
-        else:
-            clean = ["" if t is None else str(t) for t in texts]
-            batches = [tokenise_batch(clean[s : s + _BATCH]) for s in range(0, len(clean), _BATCH)]
+        batches = _token_batches(texts)
         lexicon = self._lexicon()
         labels: list[str] = []
         scores: list[float] = []
