@@ -359,3 +359,27 @@ def test_tables_of_plain_types_are_copied_in_binary_and_others_as_text():
     # then it is copied as text
     assert _binary_types(connection, "bulk_numeric", ["id", "amount"]) is None
     assert _binary_types(connection, "bulk_numeric", ["id"]) is not None
+
+
+@pytest.mark.django_db
+def test_a_jsonb_value_orjson_refuses_is_copied_through_django_s_own_encoding():
+    # given a signal whose JSON holds an integer beyond orjson's 64 bits (Django then adapts it
+    # itself, as a Jsonb wrapper, which the binary COPY must write as jsonb, not as bytes)
+    from duluan.apps.intake.models import Signal
+
+    huge = {"n": 2**70, "tên": "Vũ Ninh"}
+    signal = Signal(
+        channel="news",
+        external_id="huge",
+        content_hash="h" * 64,
+        text="Đường ngập",
+        text_masked="đường ngập",
+        created_at=datetime(2026, 3, 1, 8, 30, tzinfo=UTC),
+        received_at=datetime(2026, 3, 1, 9, tzinfo=UTC),
+        extra=huge,
+    )
+    # when it is inserted
+    with transaction.atomic():
+        bulk_insert(Signal, [signal])
+    # then the stored value is that JSON
+    assert Signal.objects.get(pk=signal.pk).extra == huge
