@@ -325,78 +325,25 @@ def signals_ingest_batch(
         The signals created, the duplicates (items already stored, with the existing signal's
         id), and the rejects (reason code and Vietnamese message) — nothing is silently lost.
     """
+    result = IngestResult()
+    now = timezone.now()
+    keys: list[str] = []
+    good: list[tuple[int, SignalInput, str]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, item in enumerate(items):
+        key = item_key(item) if item.channel in CHANNELS else ""
+        keys.append(key)
+        problem = _problem(item, now)
+        if problem:
+            result.rejects.append(IngestReject(item.row, key, *problem))
+            continue
+        if (item.channel, key) in seen:
+            result.rejects.append(IngestReject(item.row, key, "duplicate_in_file", DUPLICATE_IN_FILE))
+            continue
+        seen[(item.channel, key)] = i
+        good.append((i, _clean(item), key))
+
     with transaction.atomic():
-        batch = IngestBatch.look_up(items, analyses)
-        if not batch.fresh:
-            if audit and (batch.result.duplicates or batch.result.rejects):
-                _audit(batch.result, actor, request, import_batch)
-            return batch.result
-        if not batch.ready:
-            if audit:
-                _audit(batch.result, actor, request, import_batch)
-            return batch.result
-        batch.build(import_batch, near_index or _near_index())
-        own_session = session is None
-        if own_session:
-            session = ClusteringSession()
-        session.count_in(session.place(batch.signals, batch.analyses))()
-        batch.write()
-        if own_session:
-            session.save()
-            # A batch on its own (web form, Open311, a script): keep officials' merges now, and
-            # refresh the hotness and alerts of its issues once it commits. A bulk import passes
-            # its own session and does both itself (merges per batch, hotness once at the end).
-            issue_services.issues_after_ingest(issue_ids={s.issue_id for s in batch.signals}, refresh=True)
-        if audit:
-            _audit(batch.result, actor, request, import_batch)
-    return batch.result
-
-
-class IngestBatch:
-    """One batch on the write path, in the steps :func:`signals_ingest_batch` takes in turn.
-
-    :meth:`look_up` validates the items and reads what the database knows of them (stored keys,
-    stored content hashes); :meth:`build` makes the signal rows; the clustering session places
-    and counts them in (:meth:`~duluan.apps.issues.clustering.ClusteringSession.place`,
-    :meth:`~duluan.apps.issues.clustering.ClusteringSession.count_in`); :meth:`write` inserts them.
-    """
-
-    def __init__(self) -> None:
-        self.result = IngestResult()
-        self.now = timezone.now()
-        self.fresh: list[tuple[int, SignalInput, str]] = []
-        self.ready: list[tuple[SignalInput, str, Analysis]] = []
-        # Content hash -> id of the first stored signal with it.
-        self.earlier: dict[str, int] = {}
-        self.signals: list[Signal] = []
-        self.reporters: list[tuple[int, Reporter]] = []
-        self.in_batch: list[int | None] = []
-
-    @property
-    def analyses(self) -> list[Analysis]:
-        return [a for _, _, a in self.ready]
-
-    @classmethod
-    def look_up(
-        cls, items: Sequence[SignalInput], analyses: Mapping[str, Analysis] | None = None
-    ) -> IngestBatch:
-        """Validate ``items``, skip those already stored, analyse the rest (unless ``analyses``
-        has them) and read the content hashes stored before them."""
-        batch = cls()
-        result, now = batch.result, batch.now
-        good: list[tuple[int, SignalInput, str]] = []
-        seen: dict[tuple[str, str], int] = {}
-        for i, item in enumerate(items):
-            key = item_key(item) if item.channel in CHANNELS else ""
-            problem = _problem(item, now)
-            if problem:
-                result.rejects.append(IngestReject(item.row, key, *problem))
-                continue
-            if (item.channel, key) in seen:
-                result.rejects.append(IngestReject(item.row, key, "duplicate_in_file", DUPLICATE_IN_FILE))
-                continue
-            seen[(item.channel, key)] = i
-            good.append((i, _clean(item), key))
         # Items already stored: the channel and its key identify them (idempotent re-delivery).
         known: dict[tuple[str, str], int] = {}
         by_channel: dict[str, list[str]] = {}
@@ -405,65 +352,72 @@ class IngestBatch:
         for channel, channel_keys in by_channel.items():
             for ext, pk in signals_known(channel=channel, keys=channel_keys).items():
                 known[(channel, ext)] = pk
+        fresh = []
         for i, item, key in good:
-            stored = known.get((item.channel, key))
-            if stored is None:
-                batch.fresh.append((i, item, key))
+            pk = known.get((item.channel, key))
+            if pk is not None:
+                result.duplicates.append((item.row, pk))
             else:
-                result.duplicates.append((item.row, stored))
-        if not batch.fresh:
-            return batch
+                fresh.append((i, item, key))
+        if not fresh:
+            if audit and (result.duplicates or result.rejects):
+                _audit(result, actor, request, import_batch)
+            return result
+
         given = analyses or {}
-        missing = [(it, key) for _, it, key in batch.fresh if key not in given]
+        missing = [(it, key) for _, it, key in fresh if key not in given]
         if missing:
             rows = [
                 {"key": key, "text": it.text, "title": it.title, "created_at": it.created_at}
                 for it, key in missing
             ]
             given = {**given, **{a.key: a for a in analyse_rows(rows)}}
-        for _i, item, key in batch.fresh:
-            analysis = given[key]
+        done = [given[key] for _, _, key in fresh]
+        ready = []
+        for (_i, item, key), analysis in zip(fresh, done, strict=True):
             if analysis.error:
                 message = ANALYSIS_FAILED.format(error=analysis.error[:200])
                 result.rejects.append(IngestReject(item.row, key, "analysis_error", message))
             else:
-                batch.ready.append((item, key, analysis))
-        if batch.ready:
-            batch.earlier = _first_with_hash(list({a.content_hash for _, _, a in batch.ready}))
-        return batch
+                ready.append((item, key, analysis))
+        if not ready:
+            if audit:
+                _audit(result, actor, request, import_batch)
+            return result
 
-    def build(self, import_batch: ImportBatch | None, near_index: NearDuplicateIndex) -> None:
-        """Make the signal rows (unsaved), their reporters and near-duplicate groups."""
-        if self.ready:
-            self.signals, self.reporters, self.in_batch = _build(
-                self.ready, self.now, import_batch, near_index, self.earlier
-            )
-
-    def write(self) -> None:
-        """Insert the signals (placed and counted in, so with their issues) and their reporters."""
-        signals = self.signals
-        if not signals:
-            return
+        signals, reporters, in_batch_dups = _build(ready, now, import_batch, near_index or _near_index())
+        own_session = session is None
+        if own_session:
+            session = ClusteringSession()
+        session.assign(signals, [a for _, _, a in ready])
         # Exact duplicates of a signal of this same batch point at it: save first occurrences
         # first, then the rest with the id they now have.
-        first = [s for s, d in zip(signals, self.in_batch, strict=True) if d is None]
-        later = [(s, d) for s, d in zip(signals, self.in_batch, strict=True) if d is not None]
+        first = [s for s, d in zip(signals, in_batch_dups) if d is None]
+        later = [(s, d) for s, d in zip(signals, in_batch_dups) if d is not None]
         bulk_insert(Signal, first)
         if later:
             for s, leader in later:
                 s.duplicate_of_id = signals[leader].pk
             bulk_insert(Signal, [s for s, _ in later])
-        if self.reporters:
-            for index, reporter in self.reporters:
+        if own_session:
+            session.save()
+            # A batch on its own (web form, Open311, a script): keep officials' merges now, and
+            # refresh the hotness and alerts of its issues once it commits. A bulk import passes
+            # its own session and does both itself (merges per batch, hotness once at the end).
+            issue_services.issues_after_ingest(issue_ids={s.issue_id for s in signals}, refresh=True)
+        if reporters:
+            for index, reporter in reporters:
                 reporter.signal_id = signals[index].pk
-            bulk_insert(Reporter, [r for _, r in self.reporters])
-        self.result.created = signals
+            bulk_insert(Reporter, [r for _, r in reporters])
+        result.created = signals
+        if audit:
+            _audit(result, actor, request, import_batch)
+    return result
 
 
-def _build(ready, now, import_batch, near_index, earlier):
-    """Signal rows (unsaved), reporters, and for each signal the index of its in-batch original.
-
-    ``earlier``: content hash → id of the first stored signal with it."""
+def _build(ready, now, import_batch, near_index):
+    """Signal rows (unsaved), reporters, and for each signal the index of its in-batch original."""
+    earlier = _first_with_hash(list({a.content_hash for _, _, a in ready}))
     import numpy as np
 
     sets = [a.shingles if a.shingles is not None else np.zeros(0, np.uint64) for _, _, a in ready]

@@ -24,7 +24,7 @@ for an issue it meets for the first time.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -71,29 +71,6 @@ class _DayAgg:
     sources: set[str] = field(default_factory=set)
     units: set[int] = field(default_factory=set)
     exists: bool = False
-
-
-@dataclass
-class Placement:
-    """Signals placed by :meth:`ClusteringSession.place`: their clusters and the vectors and
-    centroids the titles are chosen by, waiting to be counted in."""
-
-    signals: Sequence[Any]
-    analyses: Sequence[Any]
-    cluster_ids: list[str]
-    moments: list[tuple[dict[str, float], dict[str, float]]]
-    opened_from: int = 0  # the clusterer's next cluster number before these signals
-
-
-@dataclass
-class _Writes:
-    """What one batch writes (see :meth:`ClusteringSession._write`): issues as rows, the issue of
-    each new unit link and day with the day's counts and whether its row existed."""
-
-    created: list[Issue]
-    updated: list[Issue]
-    links: list[tuple[Issue, int]]
-    days: list[tuple[Issue, date, tuple[int, int, float, int, int], bool]]
 
 
 def _cluster_number(cluster_id: str) -> int:
@@ -218,8 +195,6 @@ class ClusteringSession:
         (:class:`Issue`, its units, :class:`IssueDay`). Signals need no id: the write path
         calls this before inserting them, so each row is written once, with its issue.
 
-        It takes three parts: :meth:`place`, :meth:`count_in` and the writes that returns.
-
         Args:
             signals: Signals in stream order.
             analyses: The intake analyses of the same signals (terms, place codes), if at hand.
@@ -227,18 +202,13 @@ class ClusteringSession:
         Returns:
             The issue of each signal, in order.
         """
-        return self.count_in(self.place(signals, analyses))()
-
-    def place(self, signals: Sequence[Any], analyses: Sequence[Any] | None = None) -> Placement:
-        """The clusterer's part of :meth:`assign`: each signal's cluster, in stream order.
-        Touches neither the database nor the issues' aggregates."""
+        if not signals:
+            return []
+        self.changed = True
         if analyses is None:
             analyses = [None] * len(signals)
-        if not signals:
-            return Placement(signals, analyses, [], [])
-        self.changed = True
         clusterer = self.clusterer
-        opened_from = clusterer.next_id_
+        opened_from = clusterer.next_id_  # clusters numbered from here on are opened by these signals
         cluster_ids = []
         # Per signal: its vector and the centroid it joined, as they were right after it joined,
         # so the representative is chosen signal by signal whatever the batches (_represent).
@@ -256,34 +226,17 @@ class ClusteringSession:
             # representative without a comparison: its centroid need not be copied.
             centroid = dict(cluster.weights) if cluster is not None and cluster.size > 1 else {}
             moments.append((profile, centroid))
-        return Placement(signals, analyses, cluster_ids, moments, opened_from)
-
-    def count_in(self, placed: Placement) -> Callable[[], list[Issue]]:
-        """The rest of :meth:`assign` after :meth:`place`, in the same transaction: read what the
-        session lacks (issues met for the first time, their days), title the issues and count the
-        signals in. Returns the writes, to call next: they insert and update the issues, their
-        units and days, set each signal's ``issue`` and return the issues, in order. They touch
-        only what this call handed them, not the session's running aggregates.
-        """
-        signals, cluster_ids = placed.signals, placed.cluster_ids
-        if not signals:
-            return list
         if self.resumable:
             self._drop_changed(cluster_ids)
-        self._ensure_issues(cluster_ids, signals, placed.opened_from)
-        lent = [getattr(a, "issue_title", None) for a in placed.analyses]
-        self._represent(signals, cluster_ids, placed.moments, lent)
-        plan = self._count(signals, cluster_ids)
-        issues = [self._issues[cid].issue for cid in cluster_ids]
+        self._ensure_issues(cluster_ids, signals, opened_from)
+        self._represent(signals, cluster_ids, moments, [getattr(a, "issue_title", None) for a in analyses])
+        self._count(signals, cluster_ids)
+        out = []
+        for signal, cid in zip(signals, cluster_ids, strict=True):
+            signal.issue = self._issues[cid].issue
+            out.append(signal.issue)
         self._forget_closed()
-
-        def write() -> list[Issue]:
-            self._write(plan)
-            for signal, issue in zip(signals, issues, strict=True):
-                signal.issue = issue
-            return issues
-
-        return write
+        return out
 
     def _drop_changed(self, cluster_ids: list[str]) -> None:
         """Forget the running aggregates of issues someone else changed since this session wrote
@@ -308,21 +261,19 @@ class ClusteringSession:
                 del self._issues[cid]
                 self._days.pop(cid, None)
 
-    def _ensure_issues(
-        self, cluster_ids: list[str], signals: Sequence[Any], opened_from: int | None = None
-    ) -> None:
+    def _ensure_issues(self, cluster_ids: list[str], signals: Sequence[Any], opened_from: int) -> None:
         """Hold the issue of each cluster: read it (and its distinct sources, units, negatives)
         when it is stored, else make it. A cluster numbered from ``opened_from`` on was opened by
         these signals and has no issue yet — cluster numbers never repeat within a state (see
         :func:`~duluan.apps.intake.imports.signals_import_undo`) — so only older ones are looked
-        up (all, with ``None``): on news leads nearly every signal opens its own, and looking up
-        2,000 keys a batch that none of them had was a query on the import's critical path."""
+        up: on news leads nearly every signal opens its own, and looking up 2,000 keys a batch that
+        none of them had was a query on the import's critical path."""
         wanted = list(dict.fromkeys(c for c in cluster_ids if c not in self._issues))
         if not wanted:
             return
         keys = {self.prefix + c: c for c in wanted}
         existing: dict[str, Issue] = {}
-        key_list = [key for key, c in keys.items() if opened_from is None or _cluster_number(c) < opened_from]
+        key_list = [key for key, c in keys.items() if _cluster_number(c) < opened_from]
         for start in range(0, len(key_list), 5000):
             for issue in Issue.objects.filter(cluster_key__in=key_list[start : start + 5000]):
                 existing[issue.cluster_key] = issue
@@ -407,8 +358,8 @@ class ClusteringSession:
 
     # -- aggregates ---------------------------------------------------------------------------
 
-    def _count(self, signals: Sequence[Any], cluster_ids: list[str]) -> _Writes:
-        """Count signals into their issues and issue-days; return what to write (:meth:`_write`)."""
+    def _count(self, signals: Sequence[Any], cluster_ids: list[str]) -> None:
+        """Count signals into their issues and issue-days, then write both."""
         days = [_local_day(s.created_at) for s in signals]
         self._load_days(cluster_ids, days)
         touched: dict[str, None] = {}
@@ -452,38 +403,20 @@ class ClusteringSession:
             issue.updated_at = now
             self._describe(agg, self.clusterer.get(cid))
             (updated if issue.pk else created).append(issue)
-        links = [(self._issues[cid].issue, unit) for cid, unit in new_links]
-        day_rows = []
-        for cid, day in days_touched:
-            agg = self._days[cid][day]
-            counts = (agg.count, agg.negative, agg.intensity_sum, len(agg.sources), len(agg.units))
-            day_rows.append((self._issues[cid].issue, day, counts, agg.exists))
-            agg.exists = True
-        return _Writes(created, updated, links, day_rows)
-
-    def _write(self, plan: _Writes) -> None:
-        """Write what :meth:`_count` counted: new issues, updated ones, their new units and the
-        touched days — a day is added when new to an issue this transaction created (nobody else
-        can have written it), upserted otherwise."""
-        if plan.created:
-            bulk_insert(Issue, plan.created)
-            self.created_in_transaction.update(issue.pk for issue in plan.created)
-        if plan.updated:
-            _update_issues(plan.updated)
-        fresh = self.created_in_transaction
-        if plan.links:
+        if created:
+            bulk_insert(Issue, created)
+            self.created_in_transaction.update(issue.pk for issue in created)
+        if updated:
+            _update_issues(updated)
+        if new_links:
             # An issue this transaction created has no links but those it writes now.
-            links = [(issue.pk, unit) for issue, unit in plan.links]
+            fresh = self.created_in_transaction
+            links = [(self._issues[cid].issue.pk, u) for cid, u in new_links]
             through, names = Issue.units.through, ("issue", "adminunit")
             bulk_add(through, names, [link for link in links if link[0] in fresh])
             older = [link for link in links if link[0] not in fresh]
             bulk_upsert(through, names, older, unique=names)
-        added, upserted = [], []
-        for issue, day, counts, exists in plan.days:
-            (upserted if exists or issue.pk not in fresh else added).append((issue.pk, day, *counts))
-        names = ("issue", "day", *_DAY_COUNTS)
-        bulk_add(IssueDay, names, added)
-        bulk_upsert(IssueDay, names, upserted, unique=("issue", "day"), update=_DAY_COUNTS)
+        self._write_days(list(days_touched))
 
     def _load_days(self, cluster_ids: list[str], days: list[date]) -> None:
         """Read back the days of issues met for the first time in this session (exact distincts).
@@ -526,6 +459,21 @@ class ClusteringSession:
                     agg.sources.add(f"{channel}:{source}" if source else channel)
                     if unit_id:
                         agg.units.add(unit_id)
+
+    def _write_days(self, keys: list[tuple[str, date]]) -> None:
+        """Write the touched days: added when new to an issue this transaction created (nobody
+        else can have written it), upserted otherwise."""
+        fresh = self.created_in_transaction
+        added, upserted = [], []
+        for cid, day in keys:
+            agg = self._days[cid][day]
+            counts = (agg.count, agg.negative, agg.intensity_sum, len(agg.sources), len(agg.units))
+            pk = self._issues[cid].issue.pk
+            (upserted if agg.exists or pk not in fresh else added).append((pk, day, *counts))
+            agg.exists = True
+        names = ("issue", "day", *_DAY_COUNTS)
+        bulk_add(IssueDay, names, added)
+        bulk_upsert(IssueDay, names, upserted, unique=("issue", "day"), update=_DAY_COUNTS)
 
     def _forget_closed(self) -> None:
         """Drop aggregates of issues whose cluster closed: no signal can join them again."""
