@@ -110,6 +110,7 @@ _BINARY_TYPES = (
     "json",
     "jsonb",
 )
+_BINARY_OIDS = frozenset(postgres.types[name].oid for name in _BINARY_TYPES)
 # (alias, database name, table) -> {column: type oid}; types of a table do not change at run time.
 _COLUMN_TYPES: dict[tuple[str, str, str], dict[str, int]] = {}
 
@@ -131,10 +132,9 @@ def _column_types(connection, table: str) -> dict[str, int]:
 def _binary_types(connection, table: str, columns: Sequence[str]) -> list[int] | None:
     """The type oids of ``columns`` of ``table`` for a binary COPY, or ``None`` when one of them
     is of a type outside :data:`_BINARY_TYPES` (that table is copied as text)."""
-    allowed = {postgres.types[name].oid for name in _BINARY_TYPES}
     types = _column_types(connection, table)
     oids = [types[column] for column in columns]
-    return oids if allowed.issuperset(oids) else None
+    return oids if _BINARY_OIDS.issuperset(oids) else None
 
 
 class _JsonTextDumper(Dumper):
