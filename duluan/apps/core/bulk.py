@@ -85,6 +85,21 @@ def db_value(field: models.Field, value: Any, connection) -> Any:
     return field.get_db_prep_save(value, connection)
 
 
+def json_as_written(field: models.Field, encoded: bytes, connection) -> Any:
+    """The value to give ``field`` for a JSON value already encoded by orjson (``encoded``).
+
+    Where :func:`db_value` and :func:`bulk_insert` write the field with orjson (see
+    :func:`_orjson_writes`), an ``orjson.Fragment``: orjson then writes the bytes as they are,
+    without decoding them into Python objects and encoding them again. Elsewhere the decoded value,
+    which the field's own encoder writes. Either way the column gets the same JSON text, provided
+    ``encoded`` is ``orjson.dumps(value)`` (what :func:`_json_bytes` writes for a value orjson
+    takes without options).
+    """
+    if _orjson_writes(field, connection):
+        return orjson.Fragment(encoded)
+    return orjson.loads(encoded)
+
+
 def _orjson_writes(field: models.Field, connection) -> bool:
     """Whether :func:`db_value` writes ``field``'s values with orjson (a plain JSONField on
     PostgreSQL, or a subclass that says its column takes the same JSON text: ``plain_json_text``,

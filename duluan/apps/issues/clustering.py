@@ -29,12 +29,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import orjson
 from django.db import transaction
 from django.utils import timezone
 
 from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms, term_codes
 from duluan.analysis.pipeline import tokenise
-from duluan.apps.core.bulk import bulk_add, bulk_insert, bulk_upsert, db_value, instance_factory
+from duluan.apps.core.bulk import (
+    bulk_add,
+    bulk_insert,
+    bulk_upsert,
+    db_value,
+    instance_factory,
+    json_as_written,
+)
 from duluan.apps.core.text import search_key
 
 from .models import ClustererState, Issue, IssueDay
@@ -59,7 +67,9 @@ class _IssueAgg:
     sources: set[str]
     units: set[int]
     from_db: bool = False
-    representative: dict[str, float] | None = None  # profile of the signal the title comes from
+    # Profile of the signal the title comes from: a dict, or as an import's worker sent it, orjson's
+    # JSON of the dict, decoded only when a later signal of the issue has to be compared with it.
+    representative: dict[str, float] | bytes | None = None
     title_key: tuple[str, str] | None = None  # a title and its search key, made once per title
 
 
@@ -212,13 +222,13 @@ class ClusteringSession:
         cluster_ids = []
         # Per signal: its vector and the centroid it joined, as they were right after it joined,
         # so the representative is chosen signal by signal whatever the batches (_represent).
-        moments: list[tuple[dict[str, float], dict[str, float]]] = []
+        moments: list[tuple[dict[str, float] | bytes, dict[str, float]]] = []
         docs = [_cluster_doc(s, a) for s, a in zip(signals, analyses, strict=True)]
         for doc, vector, a in zip(docs, clusterer.vectorise_many(docs), analyses, strict=True):
             cid = clusterer.assign(doc, vector)
             cluster_ids.append(cid)
             cluster = clusterer.get(cid)
-            # The profile an import's worker made from the same terms, when it did.
+            # The profile an import's worker made from the same terms, when it did (as JSON).
             profile = getattr(a, "profile", None)
             if profile is None:
                 profile = term_profile(doc.terms)
@@ -335,15 +345,32 @@ class ClusteringSession:
             issue = agg.issue
             if issue.title_confirmed:
                 continue
-            if agg.representative is None or _dot(vector, centroid) > _dot(agg.representative, centroid):
-                agg.representative = vector
-                issue.title_vector = vector
-                if given is None:
-                    title = title_from_signal(signal)[:TITLE_MAX]
-                else:
-                    title, key = given
-                    agg.title_key = (title, key)
-                issue.title = title or issue.title
+            held = agg.representative
+            if held is not None:
+                vector = _profile_dict(vector)
+                if type(held) is bytes:
+                    held = agg.representative = orjson.loads(held)
+                if not _dot(vector, centroid) > _dot(held, centroid):
+                    continue
+            agg.representative = vector
+            issue.title_vector = self._stored_profile(vector)
+            if given is None:
+                title = title_from_signal(signal)[:TITLE_MAX]
+            else:
+                title, key = given
+                agg.title_key = (title, key)
+            issue.title = title or issue.title
+
+    def _stored_profile(self, profile: dict[str, float] | bytes) -> Any:
+        """What to set an issue's ``title_vector`` to for this profile.
+
+        A profile an import's worker sent as JSON goes to the column as those bytes (see
+        :func:`~duluan.apps.core.bulk.json_as_written`): on news leads, where nearly every signal
+        opens an issue and so becomes its representative, the writer neither unpickles the dict
+        nor encodes it again (3.8 and 1.0 µs for a 32-term profile, 2026-11-30)."""
+        if type(profile) is not bytes:
+            return profile
+        return json_as_written(_TITLE_VECTOR, profile, transaction.get_connection())
 
     @staticmethod
     def _describe(agg: _IssueAgg, cluster) -> None:
@@ -503,6 +530,8 @@ class ClusteringSession:
         transaction.on_commit(lambda: _CACHE.__setitem__(key, (now, clusterer)))
 
 
+_TITLE_VECTOR = Issue._meta.get_field("title_vector")
+
 _UPDATED_FIELDS = (
     "title",
     "title_vector",
@@ -541,6 +570,12 @@ def _issue_search_key(agg: _IssueAgg, title: str, terms: Sequence[str]) -> str:
         agg.title_key = (title, head)
     tail = search_key(" ".join(terms))
     return f"{head} {tail}" if head and tail else head or tail
+
+
+def _profile_dict(profile: dict[str, float] | bytes) -> dict[str, float]:
+    """A term profile as a dict (an import's worker sends it as orjson's JSON: floats read back
+    bit for bit)."""
+    return orjson.loads(profile) if type(profile) is bytes else profile
 
 
 def _dot(vector: dict[str, float], weights: dict[str, float]) -> float:

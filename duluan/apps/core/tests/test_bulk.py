@@ -6,12 +6,13 @@ import json
 import warnings
 from datetime import UTC, date, datetime, timedelta
 
+import orjson
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import JSONField
 from django.utils import timezone
 
-from duluan.apps.core.bulk import bulk_insert, db_value
+from duluan.apps.core.bulk import bulk_insert, db_value, json_as_written
 from duluan.apps.issues.models import Issue, IssueDay
 
 
@@ -84,6 +85,30 @@ def test_json_values_are_the_same_json_and_none_stays_sql_null():
     else:
         assert out == field.get_db_prep_save(value, connection)
     assert db_value(field, None, connection) is None
+
+
+@pytest.mark.django_db
+def test_json_encoded_beforehand_is_stored_as_the_value_itself_would_be():
+    field = Issue._meta.get_field("title_vector")
+    value = {"sạt lở": 0.1 + 0.2, "bờ sông": 1 / 3, "đê\n": 1e-300}
+    encoded = orjson.dumps(value)
+    given = json_as_written(field, encoded, connection)
+    if connection.vendor == "postgresql":
+        assert isinstance(given, orjson.Fragment)  # written as it is, not decoded and encoded again
+    else:
+        assert given == value
+    assert db_value(field, given, connection) == db_value(field, value, connection)
+    ours, theirs = _issue(1), _issue(2)
+    ours.title_vector, theirs.title_vector = given, value
+    with transaction.atomic():
+        bulk_insert(Issue, [ours, theirs])
+    stored = Issue.objects.get(pk=ours.pk).title_vector
+    assert list(stored.items()) == list(value.items())  # the floats bit for bit, in order
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT title_vector FROM issues_issue WHERE id IN (%s, %s)", [ours.pk, theirs.pk])
+            texts = {row[0] for row in cursor.fetchall()}
+        assert texts == {encoded.decode()}
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@ import json
 import random
 from types import SimpleNamespace
 
+import orjson
 import pytest
 from openpyxl import Workbook
 
@@ -223,8 +224,9 @@ def test_two_analysis_workers_give_what_the_writer_would_compute(tmp_path):
 
     for a, b, row in zip(parallel, alone, rows, strict=True):
         signal = SimpleNamespace(title=row["title"], text_masked=b.normalised)
-        assert a.profile == term_profile(b.terms)
-        assert list(a.profile) == list(term_profile(b.terms))
+        # as the JSON an issue's title_vector stores: the same floats, in the same order
+        assert a.profile == orjson.dumps(term_profile(b.terms))
+        assert list(orjson.loads(a.profile).items()) == list(term_profile(b.terms).items())
         title = title_from_signal(signal)
         assert a.issue_title == (title, search_key(title))
     # and an import with two workers stores those keys
