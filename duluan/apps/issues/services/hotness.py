@@ -315,11 +315,21 @@ def _candidates(now: datetime, issue_ids) -> list[int]:
     )
     if issue_ids is not None:
         ids = sorted(set(issue_ids))
-        return [
-            pk
-            for start in range(0, len(ids), 5000)
-            for pk in qs.filter(pk__in=ids[start : start + 5000]).order_by("pk").values_list("pk", flat=True)
-        ]
+        found: list[int] = []
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            lo, hi = chunk[0], chunk[-1]
+            if hi - lo < 2 * len(chunk):
+                # Dense ids (an import's issues are numbered in a row): one range of the primary
+                # key, the few candidates in it kept if asked for. Sending the 5,000 ids and probing
+                # the index for each cost ten times as much: all 94,448 issues of a 100,000-lead
+                # news import in 0.95 s, by ranges in 0.10 s (2026-11-30).
+                wanted = set(chunk)
+                rows = qs.filter(pk__gte=lo, pk__lte=hi).order_by("pk").values_list("pk", flat=True)
+                found += [pk for pk in rows if pk in wanted]
+            else:
+                found += qs.filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True)
+        return found
     return list(qs.order_by("pk").values_list("pk", flat=True))
 
 

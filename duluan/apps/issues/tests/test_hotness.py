@@ -74,3 +74,23 @@ def test_a_silent_issue_is_scored_once_more_to_cool_down_then_left_alone(make_is
     assert first.issues == 1 and old.hotness_level == "normal"
     assert Alert.objects.filter(issue=old, kind="cooled").count() == 1
     assert second.issues == 0
+
+
+@pytest.mark.django_db
+def test_a_refresh_of_given_issues_scores_only_the_candidates_among_them(make_issue):
+    from duluan.apps.issues.models import Issue
+
+    # given two active issues, one silent for 100 days and never scored, and an active one merged away
+    active = make_issue("ngap ung pho", days=(0, 1))
+    unasked = make_issue("ngap ung cau", days=(0,))
+    silent = make_issue("chuyen cu", days=(100,))
+    merged = make_issue("ngap ung pho 2", days=(0,))
+    Issue.objects.filter(pk=merged.pk).update(merged_into=active)
+    # when three of them are refreshed (ids close together), then ids far apart (one not an issue)
+    dense = issues_refresh_hotness(issue_ids=[merged.pk, silent.pk, active.pk])
+    sparse = issues_refresh_hotness(issue_ids=[silent.pk, active.pk + 1000])
+    again = issues_refresh_hotness(issue_ids=[active.pk, silent.pk + 5000])
+    # then only the active issue asked for that was not merged is scored, whichever way the ids come
+    assert (dense.issues, sparse.issues, again.issues) == (1, 0, 1)
+    scored = set(Issue.objects.filter(hotness_at__isnull=False).values_list("pk", flat=True))
+    assert scored == {active.pk} and unasked.pk not in scored
