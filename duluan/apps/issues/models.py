@@ -65,9 +65,12 @@ class Issue(models.Model):
     hotness_level = models.CharField(
         _("mức"), max_length=10, choices=HotnessLevel.choices, default=HotnessLevel.NORMAL
     )
-    hotness_components = models.JSONField(default=list, blank=True)
-    forecast = models.JSONField(_("dự báo 7 ngày"), default=dict, blank=True)
-    summary_terms = models.JSONField(default=list, blank=True)
+    # This and the other JSON columns of an issue but ``title_vector`` are written for every issue
+    # an import creates and only ever read back whole, never searched in SQL: text, not jsonb (see
+    # JSONTextField and the migration 0008 for the measured cost).
+    hotness_components = JSONTextField(default=list, blank=True)
+    forecast = JSONTextField(_("dự báo 7 ngày"), default=dict, blank=True)
+    summary_terms = JSONTextField(default=list, blank=True)
     # The term profile of the signal the automatic title comes from (see issues.titles).
     # Read back only whole, by the clustering session: text, not jsonb (see JSONTextField).
     title_vector = JSONTextField(default=dict, blank=True, editable=False)
@@ -79,9 +82,9 @@ class Issue(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Kept by the issues app (hotness refresh, merges, splits): what the dashboard filters on.
     channels = models.CharField(_("kênh"), max_length=200, blank=True, default="")  # " web news "
-    sentiment_counts = models.JSONField(default=dict, blank=True)
-    channel_counts = models.JSONField(default=dict, blank=True)  # {"web": 12, …}
-    unit_counts = models.JSONField(default=dict, blank=True)  # {"<AdminUnit id>": n}: the issue page's map
+    sentiment_counts = JSONTextField(default=dict, blank=True)
+    channel_counts = JSONTextField(default=dict, blank=True)  # {"web": 12, …}
+    unit_counts = JSONTextField(default=dict, blank=True)  # {"<AdminUnit id>": n}: the issue page's map
     dominant_sentiment = models.CharField(_("sắc thái chủ đạo"), max_length=10, blank=True, default="")
     hotness_at = models.DateTimeField(_("tính độ nóng lúc"), null=True, blank=True)
 
