@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from duluan.apps.issues.models import JSONTextField
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("Cổng thông tin (biểu mẫu)")
@@ -55,12 +57,15 @@ class Signal(models.Model):
     # Results of duluan.analysis, kept so every figure can be traced back to its signal.
     topic = models.CharField(_("chủ đề"), max_length=40, blank=True)
     topic_score = models.FloatField(null=True, blank=True)
-    topic_terms = models.JSONField(default=list, blank=True)
+    # This and ``places`` are written for every signal and only read back whole, never searched in
+    # SQL: JSON text, not jsonb (see issues.models.JSONTextField and the migration 0006). ``extra``
+    # stays jsonb: Open311 looks signals up by ``extra__api_client_id``.
+    topic_terms = JSONTextField(default=list, blank=True)
     topic_confirmed = models.BooleanField(_("chủ đề đã được cán bộ xác nhận"), default=False)
     sentiment = models.CharField(_("sắc thái"), max_length=10, choices=Sentiment.choices, blank=True)
     sentiment_score = models.FloatField(null=True, blank=True)
     intensity = models.FloatField(_("mức độ bức xúc"), null=True, blank=True)
-    places = models.JSONField(_("địa danh nhận diện"), default=list, blank=True)
+    places = JSONTextField(_("địa danh nhận diện"), default=list, blank=True)
     duplicate_of = models.ForeignKey(
         "self",
         null=True,
