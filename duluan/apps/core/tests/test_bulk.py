@@ -183,11 +183,11 @@ def test_upsert_inserts_new_rows_and_updates_or_skips_conflicting_ones():
     with transaction.atomic():
         first = [(issue.pk, day1, 1, 0, 0.5, 1, 1)]
         bulk_upsert(IssueDay, names, first, unique=("issue", "day"), update=counts)
-        # Twice in one transaction: the second call starts from an empty staging table.
-        rows = [(issue.pk, day1, 3, 1, 1.5, 2, 1), (issue.pk, day2, 1, 1, 0.25, 1, 0)]
+        # Twice in one transaction: only the second call's rows count, floats bit for bit.
+        rows = [(issue.pk, day1, 3, 1, 0.1 + 0.2, 2, 1), (issue.pk, day2, 1, 1, 1e-300, 1, 0)]
         bulk_upsert(IssueDay, names, rows, unique=("issue", "day"), update=counts)
     got = list(IssueDay.objects.order_by("day").values_list("issue_id", *names[1:]))
-    assert got == [(issue.pk, day1, 3, 1, 1.5, 2, 1), (issue.pk, day2, 1, 1, 0.25, 1, 0)]
+    assert got == [(issue.pk, day1, 3, 1, 0.1 + 0.2, 2, 1), (issue.pk, day2, 1, 1, 1e-300, 1, 0)]
 
     from duluan.apps.geo.models import AdminUnit
 
