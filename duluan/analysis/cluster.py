@@ -414,9 +414,11 @@ class ClusterDoc:
     codes: np.ndarray | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Cluster:
     """An active cluster.
+
+    Compared and hashed by identity: the clusterer indexes open clusters in sets.
 
     Attributes:
         id: Cluster id (``"c"`` and ``seq``, stable under resume).
@@ -500,10 +502,18 @@ class OnlineClusterer:
         self.n_docs_ = 0
         self.next_id_ = 1
         self.now_: datetime | None = None
-        self._postings: defaultdict[str, set[int]] = defaultdict(set)
+        # Topic -> term -> the open clusters of that topic indexed under the term (see
+        # _postings_of); one table, under None, when topics need not agree.
+        self._postings: dict[str | None, defaultdict[str, set[Cluster]]] = {}
         # Whether every time kept in a cluster is naive or has a fixed offset (the times of a
         # loaded state do): then the window test compares times instead of subtracting them.
         self._plain_times = True
+        # Bounds of the open clusters' last_seen (see _bound_times): every one that is not None
+        # lies in [_low, _high]; both are None when none has a time.
+        self._low: datetime | None = None
+        self._high: datetime | None = None
+        self._closed = 0  # clusters closed so far
+        self._bounded_at = 0  # _closed when the bounds were last made exact
 
     # -- weighting -------------------------------------------------------------------------
 
@@ -616,7 +626,9 @@ class OnlineClusterer:
         if now is not None:
             horizon = now - window
             # Clusters are kept in update order, so stale ones are usually at the front (_expire).
-            if clusters:
+            # None is stale when the lowest last_seen is not (_bound_times), which spares most
+            # documents this look at the first cluster.
+            if clusters and (not self._plain_times or (self._low is not None and self._low < horizon)):
                 last = next(iter(clusters.values())).last_seen
                 if last is not None and last < horizon:
                     self._expire()
@@ -625,13 +637,31 @@ class OnlineClusterer:
         probe = list(vector)[:_PROBE_TERMS]  # vectors list the strongest first
         # Clusters are indexed under the strongest terms of their documents (see _add), and
         # found by the strongest terms of the new one: similar texts share their key words.
-        seqs = set().union(*map(self._postings.get, probe, _NO_HITS))
+        # The postings are split by topic, and only the tables of compatible topics are looked
+        # in: the document's own and None's (clusters without a topic), or all of them for a
+        # document without one. A fifth of the candidates had another topic, and the others
+        # need no test of it (assign: 41.9 -> 38.8 µs a lead, 100,000 leads in batches of
+        # 2,000, best of 3 alternating runs, 2026-11-30). The tables hold the clusters
+        # themselves, not their seqs (a look-up in clusters_ less per candidate: 39.0 -> 37.4,
+        # best of 5).
+        by_topic = self._postings
+        topic = doc.topic if self.require_same_topic else None
+        if topic:
+            postings = by_topic.get(topic)
+            found = set() if postings is None else set().union(*map(postings.get, probe, _NO_HITS))
+            postings = by_topic.get(None)
+            if postings is not None:
+                found.update(*map(postings.get, probe, _NO_HITS))
+        else:
+            found = set()
+            for postings in by_topic.values():
+                found.update(*map(postings.get, probe, _NO_HITS))
         best: Cluster | None = None
         best_sim = self.similarity_threshold
-        if seqs:
-            # A compatible cluster has the same topic (when both have one and it is required),
-            # shares a place (when both have some) and was updated within the window of ``when``.
-            topic = doc.topic if self.require_same_topic else None
+        if found:
+            # A compatible cluster has the same topic (when both have one and it is required:
+            # the tables above), shares a place (when both have some) and was updated within
+            # the window of ``when``.
             places = doc.places
             # The window as a range of ``last_seen``: two comparisons instead of a subtraction.
             # Exact when every time is naive or has a fixed offset (see _plain_times).
@@ -643,16 +673,22 @@ class OnlineClusterer:
                     lo, hi = when - window, when + window
                 except OverflowError:
                     fast = False
+                else:
+                    # When every open cluster is within the window (nearly always), no candidate
+                    # needs the test: 14.7 a lead on news (assign: 46.9 -> 44.9 µs a lead with
+                    # the look at the first cluster above, best of 5, 2026-11-30).
+                    low, high = self._low, self._high
+                    if low is not None and not (lo <= low and high <= hi) and self._bound_times():
+                        low, high = self._low, self._high
+                    if low is None or (lo <= low and high <= hi):
+                        lo = None
             if when is not None and not fast:
                 lo = when  # any value but None: the subtraction below decides
             vkeys = vector.keys()
             best_seq = 0
             # The best is the most similar compatible cluster, the oldest of equals: the result
             # does not depend on the order candidates are met in.
-            for seq in seqs:
-                cluster = clusters[seq]
-                if topic and cluster.topic and topic != cluster.topic:
-                    continue
+            for cluster in found:
                 if places and cluster.places and places.isdisjoint(cluster.places):
                     continue
                 last = cluster.last_seen
@@ -678,8 +714,8 @@ class OnlineClusterer:
                 else:
                     # fsum is exact, so the order of the shared terms cannot change the result.
                     sim = math.fsum([vector[t] * cw[t] for t in shared]) / cluster.norm
-                if sim >= best_sim and (sim > best_sim or best is None or seq < best_seq):
-                    best, best_sim, best_seq = cluster, sim, seq
+                if sim >= best_sim and (sim > best_sim or best is None or cluster.seq < best_seq):
+                    best, best_sim, best_seq = cluster, sim, cluster.seq
         if best is None:
             best = self._open(vector, probe, doc)
         else:
@@ -715,10 +751,18 @@ class OnlineClusterer:
             math.sqrt(math.fsum(map(mul, values, values))),
             set(probe),
         )
-        postings = self._postings
+        postings = self._postings_of(cluster)
         for term in probe:
-            postings[term].add(seq)
+            postings[term].add(cluster)
         self.clusters_[seq] = cluster
+        if when is not None:
+            low = self._low
+            if low is None:
+                self._low = self._high = when
+            elif when < low:
+                self._low = when
+            elif when > self._high:
+                self._high = when
         return cluster
 
     def _add(self, cluster: Cluster, vector: Mapping[str, float], probe: list[str], doc: ClusterDoc) -> None:
@@ -728,22 +772,29 @@ class OnlineClusterer:
                 weights[term] = weights.get(term, 0.0) + w
         else:
             weights.update(vector)  # a new cluster (and 0.0 + w is w)
-        posted, postings, seq = cluster.posted, self._postings, cluster.seq
+        posted, seq = cluster.posted, cluster.seq
+        if cluster.topic is None and doc.topic:
+            # Its postings move to the table of its topic (the same one when topics need not
+            # agree).
+            self._unpost(posted, cluster)
+            cluster.topic = doc.topic
+            postings = self._postings_of(cluster)
+            for term in posted:
+                postings[term].add(cluster)
+        postings = self._postings_of(cluster)
         for term in probe:
             if term not in posted:
                 posted.add(term)
-                postings[term].add(seq)
+                postings[term].add(cluster)
         if len(weights) > 2 * _CENTROID_TERMS:
             kept = dict(sorted(weights.items(), key=_strongest_first)[:_CENTROID_TERMS])
             cluster.weights = weights = kept
             dropped = posted - kept.keys()
             posted -= dropped
-            self._unpost(dropped, seq)
+            self._unpost(dropped, cluster)
         # fsum is exact, so the norm does not depend on the order terms were added (resume).
         cluster.norm = math.sqrt(math.fsum([w * w for w in weights.values()]))
         cluster.size += 1
-        if cluster.topic is None and doc.topic:
-            cluster.topic = doc.topic
         if doc.places:
             cluster.places.update(doc.places)
         when = doc.created_at or self.now_
@@ -754,24 +805,63 @@ class OnlineClusterer:
                 cluster.first_seen = when
             if cluster.last_seen is None or when > cluster.last_seen:
                 cluster.last_seen = when
+                low = self._low
+                if low is None:
+                    self._low = self._high = when
+                elif when < low:
+                    self._low = when
+                elif when > self._high:
+                    self._high = when
         self.clusters_.move_to_end(seq)
 
-    def _unpost(self, terms: Iterable[str], seq: int) -> None:
+    def _postings_of(self, cluster: Cluster) -> defaultdict[str, set[Cluster]]:
+        """The postings table of a cluster's topic (made when missing)."""
+        key = cluster.topic if self.require_same_topic else None
+        postings = self._postings.get(key)
+        if postings is None:
+            postings = self._postings[key] = defaultdict(set)
+        return postings
+
+    def _unpost(self, terms: Iterable[str], cluster: Cluster) -> None:
         # The postings only answer membership (assign ranks what it finds), so the order
         # terms are dropped in does not matter.
-        postings = self._postings
+        key = cluster.topic if self.require_same_topic else None
+        postings = self._postings.get(key)
+        if postings is None:
+            return
         for term in terms:
-            seqs = postings.get(term)
-            if seqs is not None:
-                seqs.discard(seq)
-                if not seqs:
+            found = postings.get(term)
+            if found is not None:
+                found.discard(cluster)
+                if not found:
                     del postings[term]
+        if not postings:
+            del self._postings[key]
 
     def _close_oldest(self) -> None:
         # Clusters are kept in update order: the first is the least recently updated.
         _, cluster = self.clusters_.popitem(last=False)
-        self._unpost(cluster.posted, cluster.seq)
+        self._unpost(cluster.posted, cluster)
         cluster.posted.clear()
+        self._closed += 1
+
+    def _bound_times(self, force: bool = False) -> bool:
+        """Make ``_low`` and ``_high`` the exact lowest and highest last_seen of the open clusters
+        (None when none has a time), and return True; or, unless forced, return False when
+        fewer clusters have closed since the last time than a quarter of those open, which
+        keeps this scan to a few steps a closed cluster however often assign asks.
+
+        Between scans the bounds only widen (_open, _add): closing a cluster leaves them valid,
+        if loose. Used while every time is naive or has a fixed offset (_plain_times), where
+        comparisons order instants.
+        """
+        clusters = self.clusters_
+        if not force and self._closed - self._bounded_at < len(clusters) >> 2:
+            return False
+        self._bounded_at = self._closed
+        times = [t for c in clusters.values() if (t := c.last_seen) is not None]
+        self._low, self._high = (min(times), max(times)) if times else (None, None)
+        return True
 
     def _expire(self) -> None:
         if self.now_ is None:
@@ -947,7 +1037,7 @@ class OnlineClusterer:
             )
         else:
             rows = _compact_rows(state["clusters"])
-        clusters, postings = self.clusters_, self._postings
+        clusters = self.clusters_
         for cid, size, topic, places, first_seen, last_seen, weights, posted in rows:
             values = weights.values()
             c = Cluster(
@@ -963,8 +1053,14 @@ class OnlineClusterer:
                 posted=set(posted),
             )
             clusters[c.seq] = c
+            postings = self._postings_of(c)
             for term in c.posted:
-                postings[term].add(c.seq)
+                postings[term].add(c)
+        try:
+            self._bound_times(force=True)
+        except TypeError:  # naive and aware times (assign fails on them too): no bounds
+            self._plain_times = False
+            self._low = self._high = None
         return self
 
 

@@ -431,3 +431,118 @@ def test_two_products_add_up_as_an_exact_sum_does(weights):
     a, b, c, d = weights
     # then one addition gives fsum's correctly rounded sum, in either order
     assert a * b + c * d == math.fsum([a * b, c * d]) == c * d + a * b
+
+
+def reference_ids(docs: list[ClusterDoc], params: dict) -> list[str]:
+    """The clusterer's definition spelt out plainly, for a stream: every open cluster is
+    scanned in creation order (a candidate when one of the document's probe terms is among its
+    posted terms), the window is a subtraction, the similarity an exact sum; no index, bound or
+    table. The vectors and their frequency table come from the clusterer itself."""
+    threshold, window = params["similarity_threshold"], params["window"]
+    same_topic = params.get("require_same_topic", True)
+    weigher = OnlineClusterer(**params)
+    clusters: dict[int, dict] = {}  # seq -> fields, least recently updated first
+    now, next_id, ids = None, 1, []
+    for d, vector in zip(docs, weigher.vectorise_many(docs), strict=True):
+        when = d.created_at
+        if when is not None and (now is None or when > now):
+            now = when
+        while now is not None and clusters:
+            last = next(iter(clusters.values()))["last"]
+            if last is None or last >= now - window:
+                break
+            clusters.pop(next(iter(clusters)))
+        probe = list(vector)[:8]
+        best, best_sim = None, threshold
+        for seq in sorted(clusters):
+            c = clusters[seq]
+            if c["posted"].isdisjoint(probe):
+                continue
+            if same_topic and d.topic and c["topic"] and d.topic != c["topic"]:
+                continue
+            if d.places and c["places"] and d.places.isdisjoint(c["places"]):
+                continue
+            if when is not None and c["last"] is not None and abs(when - c["last"]) > window:
+                continue
+            shared = c["weights"].keys() & vector.keys()
+            sim = math.fsum(vector[t] * c["weights"][t] for t in shared) / c["norm"]
+            if sim > best_sim or (sim == best_sim and best is None):
+                best, best_sim = seq, sim
+        at = when or now
+        if best is None:
+            best, next_id = next_id, next_id + 1
+            c = clusters[best] = dict(weights={}, posted=set(), topic=None, places=set(), first=at, last=at)
+        else:
+            c = clusters.pop(best)
+            clusters[best] = c  # now the most recently updated
+        weights = c["weights"]
+        for t, w in vector.items():
+            weights[t] = weights.get(t, 0.0) + w
+        c["posted"] |= set(probe)
+        if len(weights) > 48 * 2:
+            kept = dict(sorted(weights.items(), key=lambda tw: (-tw[1], tw[0]))[:48])
+            c["weights"], c["posted"] = kept, c["posted"] & kept.keys()
+        c["norm"] = math.sqrt(math.fsum(w * w for w in c["weights"].values()))
+        c["topic"] = c["topic"] or d.topic or None
+        c["places"] |= d.places
+        if at is not None:
+            c["first"] = at if c["first"] is None else min(c["first"], at)
+            c["last"] = at if c["last"] is None else max(c["last"], at)
+        while len(clusters) > params["max_active"]:
+            clusters.pop(next(iter(clusters)))
+        ids.append(f"c{best}")
+    return ids
+
+
+BASE = datetime(2026, 3, 1, 8, 0)
+TIME_FORMS = {
+    "naive": lambda h: BASE + timedelta(hours=h),
+    "fixed": lambda h: (BASE + timedelta(hours=h)).replace(tzinfo=timezone(timedelta(hours=7))),
+    "zone": lambda h: (BASE + timedelta(hours=h)).replace(tzinfo=TZ),
+    "none": lambda h: None,
+}
+
+
+# Streams of repeated texts (equally similar clusters: ties), topics that come late and times
+# far apart and out of order (outside one another's window).
+REPEATING = st.lists(
+    st.tuples(
+        # Words only this text uses: equal frequencies, so equal vectors and similarities.
+        st.just(["xả thải", "kênh đen"])
+        | st.sampled_from(VOCABULARY[:30:3]).flatmap(
+            lambda w: st.lists(st.sampled_from([w, *VOCABULARY[:40]]), min_size=1, max_size=4)
+        ),
+        st.sampled_from([None, "hạ tầng", "môi trường"]),
+        st.sampled_from([(), ("BN-VN",), ("BN-DX",), ("BN-VN", "BN-DX")]),
+        st.integers(0, 80),
+    ),
+    min_size=2,
+    max_size=40,
+)
+
+
+@given(
+    STREAMS | REPEATING,
+    st.sampled_from(list(TIME_FORMS)),
+    st.sampled_from([3, 8]),
+    st.booleans(),
+    st.data(),
+)
+@settings(max_examples=150, deadline=None)
+def test_a_stream_is_clustered_as_the_plain_definition_says(rows, form, max_active, same_topic, data):
+    # given a busy stream (joins, prunes, topics set late, times out of order, expiry and
+    # eviction) with times of one form
+    params = dict(BUSY, max_active=max_active, require_same_topic=same_topic)
+    to_time = TIME_FORMS[form]
+    docs = [
+        doc(f"d{i}", " ".join(words), topic, places, to_time(hours))
+        for i, (words, topic, places, hours) in enumerate(rows)
+    ]
+    # when it is clustered in batches, saved and resumed at some point
+    cut = data.draw(st.integers(0, len(docs)))
+    first = OnlineClusterer(**params)
+    got = first.assign_many(docs[:cut])
+    resumed = OnlineClusterer.from_state(json.loads(json.dumps(first.state())))
+    got += resumed.assign_many(docs[cut:])
+    # then every document joins the cluster the plain definition gives
+    assert got == reference_ids(docs, params)
