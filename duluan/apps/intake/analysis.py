@@ -315,4 +315,5 @@ def _result(out: Any) -> list[Analysis]:
     if not hasattr(out, "result"):
         return out
     packed, mode, search_keys, parts = out.result()
-    return _analyses(unpack_documents(packed), mode, search_keys, parts)
+    # The writer only clusters the terms: as slices of the batch's arrays (see TermSlice).
+    return _analyses(unpack_documents(packed, flat_terms=True), mode, search_keys, parts)
