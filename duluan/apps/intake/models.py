@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from duluan.apps.issues.models import JSONTextField
+from duluan.apps.issues.models import JSONTextField, KeyCharField
 
 
 class Channel(models.TextChoices):
@@ -34,7 +34,7 @@ class Sentiment(models.TextChoices):
 class Signal(models.Model):
     channel = models.CharField(_("kênh"), max_length=20, choices=Channel.choices)
     external_id = models.CharField(_("mã ngoài"), max_length=200, blank=True)
-    content_hash = models.CharField(_("mã băm nội dung"), max_length=64)
+    content_hash = KeyCharField(_("mã băm nội dung"), max_length=64)  # byte by byte (see KeyCharField)
     source = models.CharField(_("nguồn"), max_length=200, blank=True)
     title = models.CharField(_("tiêu đề"), max_length=500, blank=True)
     text = models.TextField(_("nội dung"))
