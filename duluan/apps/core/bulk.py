@@ -30,7 +30,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from enum import Enum
 from functools import cache
 from operator import attrgetter
 from typing import Any
@@ -246,6 +247,16 @@ def _plain_pre_save(field: models.Field) -> bool:
     )
 
 
+_EMPTY_JSON = (dict, list)
+
+
+def _naive(value: datetime) -> bool:
+    """Whether ``value`` is naive, as ``value.utcoffset() is None`` says, asking only a tzinfo
+    that is not the standard library's fixed-offset ``timezone`` (which always has an offset)."""
+    tz = value.tzinfo
+    return tz is None or (type(tz) is not timezone and value.utcoffset() is None)
+
+
 def _row_maker(
     fields: Sequence[models.Field], connection, *, binary: bool = False
 ) -> Callable[[models.Model], list[Any]]:
@@ -283,6 +294,12 @@ def _row_maker(
     json_fields = [
         (i, fields[i], _json_bytes if b else _json_text) for i, b in zip(json_at, as_bytes, strict=True)
     ]
+    # An empty dict or list (most of a new issue's JSON fields: counts, forecast, hotness
+    # components) has one JSON text, written from here instead of encoded row by row. With the
+    # choices member below, making an issue's row took 9.0 µs instead of 10.4–10.8 and a signal's
+    # 8.4–8.6 instead of 9.1 (7,730 issues and 6,000 signals of a news import, best of 5,
+    # alternating, 2026-11-30).
+    empty = {i: {dict: encode({}), list: encode([])} for i, _, encode in json_fields}
 
     def make(obj: models.Model) -> list[Any]:
         values = list(read(obj))
@@ -291,14 +308,22 @@ def _row_maker(
         for i, field, encode in json_fields:
             value = values[i]
             if value is not None:
+                if not value and type(value) in _EMPTY_JSON:
+                    values[i] = empty[i][type(value)]
+                    continue
                 try:
                     values[i] = encode(value)
                 except TypeError:
                     values[i] = field.get_db_prep_save(value, connection)
         for i, exact, aware, prep in checked:
             value = values[i]
-            if value is not None and (type(value) not in exact or (aware and value.utcoffset() is None)):
-                values[i] = prep(value, connection)
+            if value is not None and (type(value) not in exact or (aware and _naive(value))):
+                if isinstance(value, Enum) and type(value._value_) in exact:
+                    # A choices member (an issue's hotness level by default): its value is what
+                    # get_db_prep_save hands on, as a str or int subclass.
+                    values[i] = value._value_
+                else:
+                    values[i] = prep(value, connection)
         for i, prep in prepared:
             values[i] = prep(values[i], connection)
         return values

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import warnings
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import orjson
 import pytest
@@ -147,6 +148,8 @@ def test_each_column_is_written_as_django_would_prepare_it():
     odd.signal_count = True  # a bool in an integer column: Django's way (1), not as it is
     odd.first_seen = naive  # naive: Django's way (made aware, with its warning)
     odd.negative_share = 1  # an int in a float column: Django's way (1.0)
+    odd.last_seen = datetime(2026, 3, 1, 8, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # not a fixed offset
+    odd.summary_terms = []  # empty JSON: one text, made once
     for obj in (signal, _issue(2), odd):
         fields = [
             f
@@ -166,6 +169,9 @@ def test_each_column_is_written_as_django_would_prepare_it():
                 continue
             assert got == expected, field.name
             assert isinstance(got, bool) == isinstance(expected, bool), field.name
+    # A choices member (an issue's default hotness level) is written as its plain value.
+    level = _row_maker([Issue._meta.get_field("hotness_level")], connection)(_issue(4))[0]
+    assert level == "normal" and type(level) is str
     # The values above did take the short way where they could.
     assert _pass_through(Issue._meta.get_field("title")) == (str,)
     assert _pass_through(Issue._meta.get_field("signal_count")) == (int,)
