@@ -826,13 +826,7 @@ class OnlineClusterer:
             postings[term].add(cluster)
         self.clusters_[seq] = cluster
         if when is not None:
-            low = self._low
-            if low is None:
-                self._low = self._high = when
-            elif when < low:
-                self._low = when
-            elif when > self._high:
-                self._high = when
+            self._widen(when)
         return cluster
 
     def _add(self, cluster: Cluster, vector: Mapping[str, float], probe: list[str], doc: ClusterDoc) -> None:
@@ -875,14 +869,18 @@ class OnlineClusterer:
                 cluster.first_seen = when
             if cluster.last_seen is None or when > cluster.last_seen:
                 cluster.last_seen = when
-                low = self._low
-                if low is None:
-                    self._low = self._high = when
-                elif when < low:
-                    self._low = when
-                elif when > self._high:
-                    self._high = when
+                self._widen(when)
         self.clusters_.move_to_end(seq)
+
+    def _widen(self, when: datetime) -> None:
+        """Widen the bounds of the open clusters' last_seen (see _bound_times) to take ``when``."""
+        low = self._low
+        if low is None:
+            self._low = self._high = when
+        elif when < low:
+            self._low = when
+        elif when > self._high:
+            self._high = when
 
     def _postings_of(self, cluster: Cluster) -> defaultdict[str, set[Cluster]]:
         """The postings table of a cluster's topic (made when missing)."""
