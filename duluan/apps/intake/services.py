@@ -306,6 +306,7 @@ def signals_ingest_batch(
     session: ClusteringSession | None = None,
     near_index: NearDuplicateIndex | None = None,
     audit: bool = True,
+    known: Mapping[tuple[str, str], int] | None = None,
 ) -> IngestResult:
     """Store a batch of items: validate, skip known ones, analyse, dedupe, save, cluster, audit.
 
@@ -320,6 +321,9 @@ def signals_ingest_batch(
             one is opened and saved here when ``None``.
         near_index: Near-duplicate index of the run (the process's own by default).
         audit: Write the batch's audit event (a bulk import writes one for the whole file).
+        known: The stored signals among the items' keys, ``(channel, key) → id``, when the caller
+            knows them for certain (a bulk import that has held the clusterer's lock since it
+            looked them up, see ``imports._ImportRun.known_for``); looked up here otherwise.
 
     Returns:
         The signals created, the duplicates (items already stored, with the existing signal's
@@ -345,13 +349,14 @@ def signals_ingest_batch(
 
     with transaction.atomic():
         # Items already stored: the channel and its key identify them (idempotent re-delivery).
-        known: dict[tuple[str, str], int] = {}
-        by_channel: dict[str, list[str]] = {}
-        for _, item, key in good:
-            by_channel.setdefault(item.channel, []).append(key)
-        for channel, channel_keys in by_channel.items():
-            for ext, pk in signals_known(channel=channel, keys=channel_keys).items():
-                known[(channel, ext)] = pk
+        if known is None:
+            known = {}
+            by_channel: dict[str, list[str]] = {}
+            for _, item, key in good:
+                by_channel.setdefault(item.channel, []).append(key)
+            for channel, channel_keys in by_channel.items():
+                for ext, pk in signals_known(channel=channel, keys=channel_keys).items():
+                    known[(channel, ext)] = pk
         fresh = []
         for i, item, key in good:
             pk = known.get((item.channel, key))

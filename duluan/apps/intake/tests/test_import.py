@@ -325,3 +325,31 @@ def test_a_batch_sees_what_the_batch_before_it_stored(tmp_path):
     # and a re-import stores nothing
     again = run(path, channel="hotline", batch_size=2)
     assert (again.created, again.duplicates) == (0, 5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_key_repeated_batches_later_is_a_duplicate_without_a_second_look_up(tmp_path, monkeypatch):
+    from duluan.apps.intake import services
+
+    # given 30 rows in batches of 2, analysed ahead by two workers, where row 18 repeats the key
+    # of row 12: its batch is looked up before the batch of row 12 is written
+    rows = [["ma", "noi_dung"]]
+    for i in range(30):
+        key = "K11" if i == 17 else f"K{i}"
+        rows.append([key, f"Người dân phản ánh đường số {i} ở phường {i % 7} ngập sâu sau mưa"])
+    path = write_csv(tmp_path / "tin.csv", rows)
+    at_write = []  # look-ups of the write path (the import looks a batch up when it reads it)
+    looked_up = services.signals_known
+    monkeypatch.setattr(services, "signals_known", lambda **kw: at_write.append(1) or looked_up(**kw))
+    # when imported
+    report = run(path, channel="hotline", batch_size=2, workers=2)
+    # then the repeat is a duplicate of the stored row and nothing is stored twice
+    assert (report.created, report.duplicates, report.rejected) == (29, 1, 0)
+    assert Signal.objects.filter(external_id="K11").count() == 1
+    assert Signal.objects.count() == 29
+    # and where the import could tell (PostgreSQL shows whether anyone waits for its lock, so it
+    # keeps one transaction), the write path did not look the keys up again
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        assert len(at_write) < 15 // 2
