@@ -502,10 +502,16 @@ def _analyze_grown_tables() -> None:
         return
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
+        # A sample of 3,000 rows instead of 30,000 (statistics target 10, not 100): the planner
+        # needs the tables' sizes and roughly how distinct the keys are, which the small sample
+        # gives. The signals' ANALYZE took 12–13 ms instead of 114–123 on 30,000 imported signals
+        # (2026-11-30). Autovacuum analyses the tables again, fully, once the import committed.
+        cursor.execute("SET LOCAL default_statistics_target = 10")
         for model, names in ANALYZED_COLUMNS:
             meta = model._meta
             columns = ", ".join(qn(meta.get_field(name).column) for name in names)
             cursor.execute(f"ANALYZE {qn(meta.db_table)} ({columns})")
+        cursor.execute("SET LOCAL default_statistics_target TO DEFAULT")
 
 
 def _someone_waits() -> bool:

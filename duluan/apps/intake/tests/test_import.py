@@ -237,17 +237,17 @@ def test_two_analysis_workers_give_what_the_writer_would_compute(tmp_path):
 
 
 def test_a_growing_import_refreshes_the_planner_statistics(tmp_path, monkeypatch):
-    from django.db import connection
+    from django.db import connection, transaction
 
     if connection.vendor != "postgresql":
         pytest.skip("planner statistics are PostgreSQL's")
     # given an import that refreshes statistics after its first 2 signals, then at 4, 8…
     monkeypatch.setattr(imports, "ANALYZE_FIRST_ROWS", 2)
-    rows = [["ma", "noi_dung"], *([f"S-{i}", f"Người dân phản ánh đường số {i} ngập sâu"] for i in range(5))]
+    rows = [["ma", "noi_dung"], *([f"S-{i}", f"Người dân phản ánh đường số {i} ngập sâu"] for i in range(40))]
     path = write_csv(tmp_path / "tin.csv", rows)
     # when imported (in one transaction, as imports are)
-    report = run(path, channel="hotline", batch_size=2)
-    assert report.created == 5
+    report = run(path, channel="hotline", batch_size=8)
+    assert report.created == 40
     # then the signal table's statistics count the import's rows, which autovacuum could not see
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Signal._meta.db_table])
@@ -256,6 +256,19 @@ def test_a_growing_import_refreshes_the_planner_statistics(tmp_path, monkeypatch
         cursor.execute("SELECT attname FROM pg_stats WHERE tablename = %s", [Signal._meta.db_table])
         analysed = {row[0] for row in cursor.fetchall()}
     assert {"channel", "external_id", "content_hash", "issue_id", "import_batch_id"} <= analysed
+    # from a small sample, and the session's statistics target is as it was for what follows
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SHOW default_statistics_target")
+        before = cursor.fetchone()[0]
+        imports._analyze_grown_tables()
+        cursor.execute("SHOW default_statistics_target")
+        assert cursor.fetchone()[0] == before
+        cursor.execute(
+            "SELECT cardinality(histogram_bounds::text::text[]) FROM pg_stats"
+            " WHERE tablename = %s AND attname = 'content_hash'",
+            [Signal._meta.db_table],
+        )
+        assert cursor.fetchone()[0] <= 11  # a statistics target of 10: at most 11 of 40 bounds
 
 
 def test_the_text_checks_answer_as_their_patterns():
