@@ -45,7 +45,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 METHODS = ("seasonal_naive", "moving_average", "poisson_glm", "poisson_glm_trend")
 # Used by "auto" on series too short to choose for themselves. In bench/backtest_hotness.py it had the
@@ -198,6 +197,8 @@ def _select_by_own_errors(y: np.ndarray, horizon: int, season: int) -> tuple[str
 
 
 def _intervals(mean: np.ndarray, alpha: float, levels: tuple[float, ...]) -> tuple[dict, dict]:
+    from scipy import stats  # not with the module: see duluan.analysis.bursts.cusum_arl
+
     lower, upper = {}, {}
     for level in levels:
         qs = ((1 - level) / 2, (1 + level) / 2)

@@ -64,7 +64,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 LEVELS = ("normal", "watch", "hot")
 DEFAULT_WEIGHTS_PATH = Path(__file__).with_name("data") / "hotness_weights.json"
@@ -326,6 +325,8 @@ def growth_surprise(observed: float, expected: float, periods: int, overdispersi
     """
     if observed <= 0:
         return 0.0
+    from scipy import stats  # not with the module: see duluan.analysis.bursts.cusum_arl
+
     expected = max(expected, 1e-9)
     if overdispersion <= 0:
         tail = stats.poisson.sf(observed - 1, expected)

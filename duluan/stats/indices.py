@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from duluan.stats.design import Design
 from duluan.stats.estimate import Estimates, survey_by
@@ -243,6 +242,8 @@ def compare_rounds(
     Returns:
         A frame with keys, estimate_1, estimate_2, difference, se, z, p_value, significant.
     """
+    from scipy import stats  # not with the module: see duluan.analysis.bursts.cusum_arl
+
     a, b = _as_round(first), _as_round(second)
     keys = [k for k in ("component", "domain") if k in a.columns and k in b.columns]
     merged = a.merge(b, on=keys, suffixes=("_1", "_2"), how="inner")

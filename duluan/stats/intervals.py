@@ -8,7 +8,6 @@ with the effective sample size scaled by the ratio of t quantiles).
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 __all__ = ["CI_METHODS", "korn_graubard_interval", "logit_interval", "quantile", "wald_interval"]
 
@@ -25,6 +24,8 @@ def quantile(conf: float, df: float | np.ndarray = np.inf) -> np.ndarray:
     Returns:
         The ``1 - (1 - conf) / 2`` quantile (NaN where df <= 0).
     """
+    from scipy import stats  # not with the module: see duluan.analysis.bursts.cusum_arl
+
     if not 0 < conf < 1:
         raise ValueError(f"confidence level must be between 0 and 1, got {conf}")
     df = np.asarray(df, dtype=float)
@@ -107,6 +108,8 @@ def korn_graubard_interval(
     Returns:
         (lower, upper) arrays.
     """
+    from scipy import stats  # not with the module: see duluan.analysis.bursts.cusum_arl
+
     p = np.asarray(p, dtype=float)
     se = np.asarray(se, dtype=float)
     n = np.asarray(n, dtype=float)

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 __all__ = [
     "FrameError",
@@ -113,6 +112,8 @@ def sample_size_proportion(
     Raises:
         ValueError: an input is out of range.
     """
+    from scipy import stats  # not with the module: see duluan.analysis.bursts.cusum_arl
+
     if not 0 < moe < 1:
         raise ValueError(f"margin of error must be between 0 and 1 (0.05 = 5 points), got {moe}")
     if not 0 < p < 1:
