@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from duluan.apps.core.tests.plans import foreign_key_check_plan
 from duluan.apps.intake import permissions
 from duluan.apps.intake.models import Signal
 
@@ -112,19 +113,8 @@ def test_deleting_a_signal_unlinks_its_exact_duplicates_through_the_index(planne
 
 
 def test_the_foreign_keys_own_check_uses_the_index(planner):
-    # PostgreSQL's check when a signal is deleted (ri_triggers.c, ON DELETE NO ACTION): a
-    # prepared statement, planned once for any value of its parameter.
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        cursor.execute(
-            "PREPARE ri_check (bigint) AS SELECT 1 FROM ONLY intake_signal x"
-            " WHERE duplicate_of_id OPERATOR(pg_catalog.=) $1 FOR KEY SHARE OF x"
-        )
-        try:
-            cursor.execute("EXPLAIN EXECUTE ri_check (1)")
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("DEALLOCATE ri_check")
+    # PostgreSQL's check when a signal is deleted
+    plan = foreign_key_check_plan("intake_signal", "duplicate_of_id")
     assert "intake_signal_duplicate_of" in plan and "$1" in plan, plan
 
 

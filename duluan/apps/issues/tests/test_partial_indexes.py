@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 
 from duluan.apps.campaigns.selectors import hot_issues
+from duluan.apps.core.tests.plans import foreign_key_check_plan
 from duluan.apps.issues.filters import IssueFilters
 from duluan.apps.issues.models import HotnessLevel, Issue
 from duluan.apps.issues.selectors import dashboard_summary, issue_merged_from, issue_page
@@ -127,19 +128,8 @@ def test_the_undo_and_deleting_an_issue_find_what_was_merged_into_it_through_the
 
 
 def test_the_foreign_keys_own_check_uses_the_index(planner):
-    # PostgreSQL's check when an issue is deleted (ri_triggers.c, ON DELETE NO ACTION): a
-    # prepared statement, planned once for any value of its parameter.
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        cursor.execute(
-            "PREPARE ri_check (bigint) AS SELECT 1 FROM ONLY issues_issue x"
-            " WHERE merged_into_id OPERATOR(pg_catalog.=) $1 FOR KEY SHARE OF x"
-        )
-        try:
-            cursor.execute("EXPLAIN EXECUTE ri_check (1)")
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("DEALLOCATE ri_check")
+    # PostgreSQL's check when an issue is deleted
+    plan = foreign_key_check_plan("issues_issue", "merged_into_id")
     assert "issues_issue_merged_into" in plan and "$1" in plan, plan
 
 
