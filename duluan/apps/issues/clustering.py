@@ -348,8 +348,7 @@ class ClusteringSession:
             held = agg.representative
             if held is not None:
                 vector = _profile_dict(vector)
-                if type(held) is bytes:
-                    held = agg.representative = orjson.loads(held)
+                held = agg.representative = _profile_dict(held)
                 if not _dot(vector, centroid) > _dot(held, centroid):
                     continue
             agg.representative = vector
