@@ -14,6 +14,7 @@ from duluan.analysis import cluster, dedupe
 from duluan.analysis.cluster import TermCoder, document_terms, term_codes, terms_many
 from duluan.analysis.dedupe import MinHasher, content_hash, content_hashes
 from duluan.analysis.pipeline import DedupeFeaturesStep, Document
+from duluan.analysis.tests.test_dedupe import ODD_TEXTS
 
 MASK64 = (1 << 64) - 1
 LONG = "ngập" * 20  # 80 bytes of UTF-8: past the tables of _crc_shift
@@ -148,16 +149,6 @@ def test_a_coder_follows_the_rows_of_a_new_generation():
     assert first[1][0].tolist() == [zlib.crc32(b"a b")]
     assert second[0] == [{"c d": 1}]
     assert second[1][0].tolist() == [zlib.crc32(b"c d")]
-
-
-ODD_TEXTS = st.text(
-    alphabet=st.one_of(
-        st.sampled_from(list("aăâđeêioôơuưy ĐƯỜNG ngập Hà Nội.,")),
-        st.sampled_from(list("\n\t\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\u200b\ufeff")),
-        st.characters(exclude_categories=("Cs",)),
-    ),
-    max_size=40,
-)
 
 
 @given(st.lists(ODD_TEXTS, max_size=8))

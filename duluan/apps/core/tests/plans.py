@@ -5,6 +5,16 @@ from __future__ import annotations
 from django.db import connection
 
 
+def explain(statements: list[str]) -> list[str]:
+    """PostgreSQL's plan of each statement (complete SQL, as captured by ``CaptureQueriesContext``)."""
+    plans = []
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(f"EXPLAIN {sql}")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
 def foreign_key_check_plan(table: str, column: str) -> str:
     """PostgreSQL's plan of its own foreign-key check on ``table.column`` when a referenced row is
     deleted (ri_triggers.c, ON DELETE NO ACTION): a prepared statement, planned once for any value

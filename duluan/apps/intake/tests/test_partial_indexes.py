@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from duluan.apps.core.tests.plans import foreign_key_check_plan
+from duluan.apps.core.tests.plans import explain, foreign_key_check_plan
 from duluan.apps.intake import permissions
 from duluan.apps.intake.models import Signal
 
@@ -49,12 +49,7 @@ def _plans(queries, column: str) -> list[str]:
         and any(f'"{column}" {op}' in q["sql"].split(" WHERE ", 1)[-1] for op in ("=", "IN"))
     ]
     assert wanted, f"no statement looked {column} up"
-    plans = []
-    with connection.cursor() as cursor:
-        for sql in wanted:
-            cursor.execute(f"EXPLAIN {sql}")
-            plans.append("\n".join(row[0] for row in cursor.fetchall()))
-    return plans
+    return explain(wanted)
 
 
 @pytest.fixture

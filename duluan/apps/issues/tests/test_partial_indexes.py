@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 
 from duluan.apps.campaigns.selectors import hot_issues
-from duluan.apps.core.tests.plans import foreign_key_check_plan
+from duluan.apps.core.tests.plans import explain, foreign_key_check_plan
 from duluan.apps.issues.filters import IssueFilters
 from duluan.apps.issues.models import HotnessLevel, Issue
 from duluan.apps.issues.selectors import dashboard_summary, issue_merged_from, issue_page
@@ -45,12 +45,7 @@ def _plans(queries, column: str, also: str = "") -> list[str]:
         and also in q["sql"]
     ]
     assert wanted, f"no statement looked {column} up"
-    plans = []
-    with connection.cursor() as cursor:
-        for sql in wanted:
-            cursor.execute(f"EXPLAIN {sql}")
-            plans.append("\n".join(row[0] for row in cursor.fetchall()))
-    return plans
+    return explain(wanted)
 
 
 @pytest.fixture
