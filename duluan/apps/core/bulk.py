@@ -104,7 +104,7 @@ def json_as_written(field: models.Field, encoded: bytes, connection) -> Any:
 def _orjson_writes(field: models.Field, connection) -> bool:
     """Whether :func:`db_value` writes ``field``'s values with orjson (a plain JSONField on
     PostgreSQL, or a subclass that says its column takes the same JSON text: ``plain_json_text``,
-    such as ``issues.models.JSONTextField``)."""
+    such as ``core.fields.JSONTextField``)."""
     plain = type(field) is models.JSONField or getattr(type(field), "plain_json_text", False)
     return plain and field.encoder is None and connection.vendor == "postgresql"
 
@@ -288,7 +288,7 @@ def _row_maker(
         else:
             checked.append((i, exact, isinstance(field, models.DateTimeField), field.get_db_prep_save))
     # orjson's bytes go to a json or jsonb column of a binary COPY (see _JsonTextDumper); a field
-    # whose column is plain text (issues.models.JSONTextField) takes the text as a str, as text
+    # whose column is plain text (core.fields.JSONTextField) takes the text as a str, as text
     # COPY does.
     as_bytes = [binary and fields[i].db_type(connection) in {"json", "jsonb"} for i in json_at]
     json_fields = [

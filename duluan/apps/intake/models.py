@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from duluan.apps.issues.models import JSONTextField, KeyCharField
+from duluan.apps.core.fields import JSONTextField, KeyCharField
 
 
 class Channel(models.TextChoices):
@@ -58,7 +58,7 @@ class Signal(models.Model):
     topic = models.CharField(_("chủ đề"), max_length=40, blank=True)
     topic_score = models.FloatField(null=True, blank=True)
     # This and ``places`` are written for every signal and only read back whole, never searched in
-    # SQL: JSON text, not jsonb (see issues.models.JSONTextField and the migration 0006). ``extra``
+    # SQL: JSON text, not jsonb (see core.fields.JSONTextField and the migration 0006). ``extra``
     # stays jsonb: Open311 looks signals up by ``extra__api_client_id``.
     topic_terms = JSONTextField(default=list, blank=True)
     topic_confirmed = models.BooleanField(_("chủ đề đã được cán bộ xác nhận"), default=False)

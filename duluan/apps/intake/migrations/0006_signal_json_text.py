@@ -15,7 +15,7 @@ what they have.
 
 from django.db import migrations
 
-import duluan.apps.issues.models
+import duluan.apps.core.fields
 
 TABLE = "intake_signal"
 JSON_COLUMNS = ("places", "topic_terms")
@@ -60,14 +60,14 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="signal",
                     name="places",
-                    field=duluan.apps.issues.models.JSONTextField(
+                    field=duluan.apps.core.fields.JSONTextField(
                         blank=True, default=list, verbose_name="địa danh nhận diện"
                     ),
                 ),
                 migrations.AlterField(
                     model_name="signal",
                     name="topic_terms",
-                    field=duluan.apps.issues.models.JSONTextField(blank=True, default=list),
+                    field=duluan.apps.core.fields.JSONTextField(blank=True, default=list),
                 ),
             ],
             database_operations=[migrations.RunPython(forward, backward)],

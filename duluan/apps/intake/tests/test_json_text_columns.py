@@ -10,8 +10,8 @@ import pytest
 from django.db import connection, transaction
 
 from duluan.apps.core.bulk import bulk_insert
+from duluan.apps.core.fields import JSONTextField
 from duluan.apps.intake.models import Signal
-from duluan.apps.issues.models import JSONTextField
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-import duluan.apps.issues.models
+import duluan.apps.core.fields
 
 
 def to_text(apps, schema_editor):
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="issue",
                     name="title_vector",
-                    field=duluan.apps.issues.models.JSONTextField(blank=True, default=dict, editable=False),
+                    field=duluan.apps.core.fields.JSONTextField(blank=True, default=dict, editable=False),
                 ),
             ],
             database_operations=[migrations.RunPython(to_text, to_jsonb)],

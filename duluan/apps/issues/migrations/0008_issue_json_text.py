@@ -11,7 +11,7 @@ server's CPU with the six columns ``jsonb``, 0.78 s with them ``text`` (text COP
 
 from django.db import migrations
 
-import duluan.apps.issues.models
+import duluan.apps.core.fields
 
 COLUMNS = (
     "hotness_components",
@@ -46,34 +46,34 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="issue",
                     name="channel_counts",
-                    field=duluan.apps.issues.models.JSONTextField(blank=True, default=dict),
+                    field=duluan.apps.core.fields.JSONTextField(blank=True, default=dict),
                 ),
                 migrations.AlterField(
                     model_name="issue",
                     name="forecast",
-                    field=duluan.apps.issues.models.JSONTextField(
+                    field=duluan.apps.core.fields.JSONTextField(
                         blank=True, default=dict, verbose_name="dự báo 7 ngày"
                     ),
                 ),
                 migrations.AlterField(
                     model_name="issue",
                     name="hotness_components",
-                    field=duluan.apps.issues.models.JSONTextField(blank=True, default=list),
+                    field=duluan.apps.core.fields.JSONTextField(blank=True, default=list),
                 ),
                 migrations.AlterField(
                     model_name="issue",
                     name="sentiment_counts",
-                    field=duluan.apps.issues.models.JSONTextField(blank=True, default=dict),
+                    field=duluan.apps.core.fields.JSONTextField(blank=True, default=dict),
                 ),
                 migrations.AlterField(
                     model_name="issue",
                     name="summary_terms",
-                    field=duluan.apps.issues.models.JSONTextField(blank=True, default=list),
+                    field=duluan.apps.core.fields.JSONTextField(blank=True, default=list),
                 ),
                 migrations.AlterField(
                     model_name="issue",
                     name="unit_counts",
-                    field=duluan.apps.issues.models.JSONTextField(blank=True, default=dict),
+                    field=duluan.apps.core.fields.JSONTextField(blank=True, default=dict),
                 ),
             ],
             database_operations=[migrations.RunPython(to_text, to_jsonb)],

@@ -10,8 +10,9 @@ import pytest
 from django.db import connection, transaction
 
 from duluan.apps.core.bulk import bulk_insert
+from duluan.apps.core.fields import JSONTextField
 from duluan.apps.issues.clustering import _update_issues
-from duluan.apps.issues.models import Issue, JSONTextField
+from duluan.apps.issues.models import Issue
 from duluan.apps.issues.services import issues_refresh_hotness
 
 pytestmark = pytest.mark.django_db

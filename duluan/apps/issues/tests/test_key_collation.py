@@ -1,5 +1,5 @@
 """A signal's content hash and an issue's cluster key are compared byte by byte on PostgreSQL
-(collation "C", see ``issues.models.KeyCharField``), and are looked up as before."""
+(collation "C", see ``core.fields.KeyCharField``), and are looked up as before."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from duluan.apps.core.fields import KeyCharField
 from duluan.apps.intake.imports import _numbers_in_use
 from duluan.apps.intake.models import Signal
 from duluan.apps.intake.services import _first_with_hash
-from duluan.apps.issues.models import Issue, KeyCharField
+from duluan.apps.issues.models import Issue
 
 pytestmark = pytest.mark.django_db
 
