@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from duluan.analysis.runtime import default_workers
+from duluan.commands._args import positive_int
 from duluan.commands._labelled_rows import (
     LabelledRow,
     PredictionWriter,
@@ -57,22 +58,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--id-field", default="id", help="Cột mã định danh (mặc định id).")
     parser.add_argument("--explain", action="store_true", help="Ghi thêm các từ quyết định nhãn (terms).")
     parser.add_argument("--rejects", help="Tệp JSONL các dòng bị loại (mặc định OUTPUT.rejects.jsonl).")
-    parser.add_argument("--batch-size", type=_positive_int, default=8192, help="Số dòng mỗi lô.")
+    parser.add_argument("--batch-size", type=positive_int, default=8192, help="Số dòng mỗi lô.")
     parser.add_argument(
         "--workers",
-        type=_positive_int,
+        type=positive_int,
         default=default_workers(),
         help="Số tiến trình phân loại (mặc định: 2, hoặc 1 nếu máy chỉ có một lõi).",
     )
     parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến trình.")
     parser.set_defaults(handler=run)
-
-
-def _positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("phải là số nguyên dương")
-    return number
 
 
 def classify_texts(texts: list[str], model_path: str, explain: bool) -> Columns:

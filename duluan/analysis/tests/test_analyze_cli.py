@@ -239,12 +239,69 @@ def test_pool_workers_look_for_garbage_as_rarely_as_the_driver(tmp_path, monkeyp
     assert {r["topic"]["label"] for r in read_jsonl(out)} == {f"{BATCH_GC_THRESHOLD}/{BATCH_GC_THRESHOLD}"}
 
 
+PID_PROBE = """
+import os
+
+from duluan.analysis.pipeline import Pipeline, basic_per_row_pipeline
+
+
+class Probe:
+    name = "pid_probe"
+    ordered = False
+
+    def __call__(self, batch):
+        for doc in batch:
+            doc.topic = {"label": str(os.getpid()), "score": 1.0, "terms": []}
+        return batch
+
+
+def pipeline(model_dir=None):
+    return Pipeline([*basic_per_row_pipeline(model_dir).steps, Probe()])
+"""
+
+
+def test_rows_go_to_worker_processes_unless_told_otherwise(tmp_path, monkeypatch):
+    # given a per-row step that records the process it runs in, on a machine of two cores
+    import os
+
+    import duluan.commands.analyze as analyze_command
+
+    (tmp_path / "pid_probe.py").write_text(PID_PROBE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(analyze_command, "default_workers", lambda: 2)
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(8))
+    args = ["analyze", str(source), "--steps", "pid_probe:pipeline", "--no-progress", "--batch-size", "2"]
+    # when analysed without --workers, and with --workers 1
+    assert main([*args, "-o", str(tmp_path / "default.jsonl")]) == 0
+    assert main([*args, "-o", str(tmp_path / "one.jsonl"), "--workers", "1"]) == 0
+    # then by default no row is analysed in the command's own process (as classify and import
+    # do), and with one worker every row is
+    here = str(os.getpid())
+    default_pids = {r["topic"]["label"] for r in read_jsonl(tmp_path / "default.jsonl")}
+    assert len(read_jsonl(tmp_path / "default.jsonl")) == 8 and here not in default_pids
+    assert {r["topic"]["label"] for r in read_jsonl(tmp_path / "one.jsonl")} == {here}
+
+
+@pytest.mark.parametrize("option", ["--workers", "--batch-size"])
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_a_count_that_is_not_a_positive_whole_number_is_a_usage_error(tmp_path, capsys, option, value):
+    # given a good input file
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(2))
+    # when a worker count or batch size is zero, negative or not a number
+    with pytest.raises(SystemExit) as exited:
+        run(str(source), "-o", str(tmp_path / "out.jsonl"), option, value)
+    # then argparse stops with its usage error, naming the option, and nothing is written
+    assert exited.value.code == 2
+    assert option in capsys.readouterr().err
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 @pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="dask.distributed absent")
 def test_dask_engine_and_process_pool_give_the_local_output(tmp_path):
     # given rows with duplicates and repeated reports
     source = write_jsonl(tmp_path / "in.jsonl", good_rows(60))
     # when analysed locally, with a pool of two processes, and on a two-worker Dask LocalCluster
-    assert run(str(source), "-o", str(tmp_path / "local.jsonl"), "--batch-size", "7") == 0
+    assert run(str(source), "-o", str(tmp_path / "local.jsonl"), "--workers", "1", "--batch-size", "7") == 0
     assert run(str(source), "-o", str(tmp_path / "pool.jsonl"), "--workers", "2", "--batch-size", "7") == 0
     assert (
         run(
@@ -278,7 +335,7 @@ def test_full_models_give_the_same_output_on_dask(tmp_path):
     source = write_jsonl(tmp_path / "in.jsonl", good_rows(24))
     # when analysed locally and on a two-worker Dask LocalCluster with every step
     base = ["analyze", str(source), "--model-dir", str(models), "--no-progress", "--batch-size", "5"]
-    assert main([*base, "-o", str(tmp_path / "local.jsonl")]) == 0
+    assert main([*base, "-o", str(tmp_path / "local.jsonl"), "--workers", "1"]) == 0
     assert main([*base, "-o", str(tmp_path / "dask.jsonl"), "--engine", "dask", "--workers", "2"]) == 0
     # then topic, sentiment and places are filled and both outputs are identical
     local = read_jsonl(tmp_path / "local.jsonl")
