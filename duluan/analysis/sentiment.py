@@ -785,7 +785,7 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         return labels, scores, intensities
 
     def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
+        state = super().__getstate__()
         state.pop("_default_lexicon", None)
         return state
 

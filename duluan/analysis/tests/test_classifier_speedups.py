@@ -328,3 +328,61 @@ def test_syllables_are_numbered_in_order_of_first_sight(batches):
         assert ids.tolist() == [seen[t] for t in tokens]
         assert [strings[i] for i in ids.tolist()] == tokens
     assert table._index.get("never seen", -1) == -1 and table._index["never seen"] == -1
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    texts_of_words,
+    st.sampled_from([None, (1, 3)]),
+    st.sampled_from([0, 3]),
+    st.integers(1, 4),
+    st.integers(0, 2**32 - 1),
+)
+def test_scores_from_packed_weights_equal_the_sparse_product_to_the_last_bit(
+    texts, char_range, lead, n_columns, seed
+):
+    # given a featurizer and float32 weights of every sign and size, packed with its idf
+    featurizer = NgramFeaturizer(
+        word_ngram_range=(1, 3),
+        char_ngram_range=char_range,
+        n_word_features=1 << 6,
+        n_char_features=1 << 5,
+        min_count=1,
+        lead_tokens=lead,
+    ).fit([" ".join(_WORDS), "ngập sâu đường hoà bình"])
+    rng = np.random.default_rng(seed)
+    weights = (rng.standard_normal((featurizer.n_features_, n_columns)) * 10.0 ** rng.integers(-8, 8)).astype(
+        np.float32
+    )
+    tb = tokenise_batch(texts)
+    # when a batch is weighed and multiplied through the packed table
+    x, batch, product = featurizer.transform_scores(tb, featurizer.pack_weights(weights))
+    # then matrix, occurrences and product are those of the plain path, bit for bit
+    plain, plain_batch = featurizer.transform_batch(tb)
+    np.testing.assert_array_equal(x.indptr, plain.indptr)
+    np.testing.assert_array_equal(x.indices, plain.indices)
+    assert x.data.tobytes() == plain.data.tobytes()
+    np.testing.assert_array_equal(batch.word_doc, plain_batch.word_doc)
+    expected = plain @ weights
+    assert product.shape == expected.shape and product.dtype == np.float32
+    assert product.tobytes() == np.ascontiguousarray(expected).tobytes()
+
+
+def test_a_sentiment_model_predicts_through_its_packed_weights_and_saves_without_them(tmp_path):
+    # given the toy sentiment model (three classes)
+    from duluan.analysis.sentiment import SentimentClassifier
+
+    _, sentiment = _toy_models()
+    texts = ["ngập sâu đường tắc", "bệnh viện hoà bình", "dân xã a ô"]
+    # when it predicts
+    labels, scores = sentiment.predict_labels(texts)
+    # then it used the packed table, and its probabilities are the plain product's to the bit
+    assert "_packed" in sentiment.__dict__
+    proba = sentiment.predict_proba(texts)
+    assert scores.tolist() == proba[np.arange(3), np.searchsorted(sentiment.classes_, labels)].tolist()
+    # and a saved model leaves the table behind and predicts the same after loading
+    path = sentiment.save(tmp_path / "s.model")
+    loaded = SentimentClassifier.load(path)
+    assert "_packed" not in loaded.__dict__
+    again_labels, again_scores = loaded.predict_labels(texts)
+    assert again_labels.tolist() == labels.tolist() and again_scores.tolist() == scores.tolist()
