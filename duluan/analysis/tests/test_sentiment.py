@@ -144,3 +144,32 @@ def test_sentiment_predictions_without_intensity_terms_keep_the_same_intensity()
     assert [(p.label, p.score, p.intensity) for p in fast] == [(p.label, p.score, p.intensity) for p in full]
     assert full[0].intensity > 0 and full[0].intensity_terms
     assert all(p.intensity_terms == () for p in fast)
+
+
+def test_exclamation_runs_move_phrases_and_cut_those_they_split():
+    # given texts whose runs of "!" fall before, after, between and inside phrases
+    lex = ComplaintLexicon(
+        negative={"tệ": 0.7, "bức xúc": 0.9},
+        positive={"tốt": 0.8},
+        negators=frozenset({"không"}),
+        intensifiers={"rất": 1.5, "lắm": 1.4},
+    )
+    texts = [
+        "không ! ! tốt",  # the runs push the negator out of reach
+        "không ! tốt",
+        "bức ! xúc quá",  # a run splits the phrase
+        "!! rất tệ!",
+        "tệ ! lắm",  # the intensifier no longer follows the complaint
+        "rất tệ lắm",
+        "!",
+        "bình thường",
+    ]
+    # when their intensities are found as a batch, and with syllables that are not the texts'
+    got = lex.intensities(tokenise_batch(texts))
+    odd = lex.intensities(tokenise_batch(texts, [["không"], None, None, None, None, None, None, None]))
+    # then each is the intensity of scoring its text alone, to the last bit
+    expected = [lex.score(t)[0] for t in texts]
+    assert [repr(v) for v in got] == [repr(v) for v in expected]
+    assert [repr(v) for v in odd] == [repr(v) for v in expected]
+    # (and the runs counted as tokens: the negator reaches "tốt" past one run, not two)
+    assert expected[0] < expected[1] and expected[4] < expected[5]
