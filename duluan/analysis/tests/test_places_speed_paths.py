@@ -50,3 +50,53 @@ def test_the_tables_fold_every_bmp_character_as_fold_does_alone():
         folded = fold(chr(code))
         assert chr(folds[code]) == folded
         assert chr(marks[code]) == _marked(folded)
+
+
+# Texts naming units bare, typed, old, accent-free; joined with themselves they name one unit again.
+NAMING_TEXTS = [
+    "Mưa lớn ở Bắc Giang.", "tỉnh Bắc Giang (cũ) có mưa", "ở Tân Dĩnh, mưa", "huyện Lạng Giang có mưa",
+    "TP.HCM ngập", "Ngập ở tp hcm", "Quận 1 ngập", "Yên Bái mưa", "bac giang mua lon", "Hà Nội",
+    "phường Bắc Giang", "thị xã Kỳ Anh", "Tân Thành", "xã Tân Dĩnh, huyện Lạng Giang",
+]  # fmt: skip
+
+
+@given(
+    st.lists(st.sampled_from(NAMING_TEXTS), min_size=1, max_size=2),
+    st.integers(min_value=2, max_value=4),
+    st.sampled_from([None, "pre2025", "2025"]),
+    st.sampled_from(["context", "never", "always"]),
+)
+@settings(max_examples=200, deadline=None)
+def test_hits_of_one_name_resolve_as_the_plain_resolution(gazetteer, pieces, times, era, bare_communes):
+    # given a text naming the same units several times (one name, or a few), nothing memoised
+    gazetteer._lone_cache.clear()
+    gazetteer.bare_communes = bare_communes
+    try:
+        text = ", ".join(pieces * times)
+        hits = gazetteer._hits(text, fold(text))
+        # when resolved through the shortcut (twice: computed, then memoised) and the plain way
+        first = gazetteer._resolve(hits, era) if hits else []
+        second = gazetteer._resolve(hits, era) if hits else []
+        plain = gazetteer._resolve_all(hits, era) if hits else []
+    finally:
+        gazetteer.bare_communes = "context"
+    # then all agree
+    assert first == second == plain
+
+
+def test_a_text_naming_one_unit_again_is_resolved_without_the_plain_loop(gazetteer, monkeypatch):
+    # given a text naming Bắc Giang three times, and the plain resolution made to fail for several hits
+    text = "Mưa ở Bắc Giang. Bắc Giang ngập; lũ ở Bắc Giang"
+    expected = gazetteer.find(text)
+    plain = gazetteer._resolve_all
+
+    def only_one(hits, era):
+        assert len(hits) == 1
+        return plain(hits, era)
+
+    monkeypatch.setattr(gazetteer, "_resolve_all", only_one)
+    gazetteer._lone_cache.clear()
+    # when found again
+    found = gazetteer.find(text)
+    # then each naming is resolved alone, as before
+    assert found == expected and len(found) == 3 and len({m.code for m in found}) == 1
