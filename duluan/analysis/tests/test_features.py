@@ -206,3 +206,52 @@ def test_block_sums_equal_bincounts_sums_to_the_last_bit(blocks):
     expected = np.bincount(np.repeat(np.arange(len(blocks)), sizes), weights=values, minlength=len(blocks))
     assert got.dtype == np.float64
     assert got.tobytes() == expected.tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 99)), max_size=60), max_size=6),
+    st.sampled_from([1, 4, 16, 1 << 14]),
+)
+def test_sorted_keys_equal_sorting_all_keys_at_once(parts, chunk):
+    # given pieces of keys, each in row order (columns in any order), and chunks of any size
+    pieces = [
+        np.array([r * 100 + c for r, c in sorted(part, key=lambda rc: rc[0])], dtype=np.uint32)
+        for part in parts
+    ]
+    old = features._SORT_CHUNK
+    features._SORT_CHUNK = chunk
+    try:
+        # when they are sorted a few rows at a time
+        got = features._sorted_keys(pieces, 31, 100, np.uint32)
+    finally:
+        features._SORT_CHUNK = old
+    # then the keys are all of them, sorted
+    expected = np.sort(np.concatenate(pieces)) if pieces else np.zeros(0, np.uint32)
+    assert got.dtype == np.uint32
+    np.testing.assert_array_equal(got, expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts_strategy, st.sampled_from([(1, 3), (3, 5), (2, 4)]), st.sampled_from([2, 1 << 14]))
+def test_counting_pieces_in_row_order_equals_counting_all_keys(texts, char_range, chunk):
+    # given a featurizer's keys of a batch in pieces (gathered per syllable, or hashed from the
+    # text and cut where their document goes down)
+    featurizer = _fitted(char_range)
+    batch = featurizer._analyse(tokenise_batch(texts), naming=False)
+    every = np.concatenate([*batch.word_parts, *batch.char_parts])
+    old = features._SORT_CHUNK
+    features._SORT_CHUNK = chunk
+    try:
+        # when they are counted a few rows at a time
+        got, blocks = featurizer._counts_and_blocks(batch)
+    finally:
+        features._SORT_CHUNK = old
+    # then the matrix and blocks are those of counting all the keys at once
+    expected, expected_blocks = features._count_keys(
+        every, len(texts), featurizer.n_features_, split=featurizer.n_word_features
+    )
+    np.testing.assert_array_equal(got.indptr, expected.indptr)
+    np.testing.assert_array_equal(got.indices, expected.indices)
+    assert got.data.tobytes() == expected.data.tobytes()
+    np.testing.assert_array_equal(blocks, expected_blocks)
