@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from operator import itemgetter, methodcaller, mul
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -83,7 +83,7 @@ def _tf_factors(counts: list[float]) -> np.ndarray:
     )
 
 
-def _flat_terms(terms: list[Mapping[str, float]]) -> tuple[list[str], np.ndarray, list[int]] | None:
+def flat_term_arrays(terms: list[Mapping[str, float]]) -> tuple[list[str], np.ndarray, list[int]] | None:
     """The names, counts and lengths of documents whose terms are :class:`TermSlice` s of one
     batch, read from its arrays (one slice each when they follow each other, as a batch's
     documents do); ``None`` when any is something else."""
@@ -251,6 +251,17 @@ def _crc_shift(crcs: np.ndarray, nbytes: np.ndarray) -> np.ndarray:
     return out
 
 
+class _Entries(NamedTuple):
+    """A batch's terms as :class:`TermCoder` finds them: one entry per term of each text, the
+    texts' entries one after the other, in order of first occurrence."""
+
+    keys: list[str]  # each entry's term
+    counts: np.ndarray  # its count in its text (int64)
+    docs: np.ndarray  # its text
+    bounds: list[int]  # the first entry of each text, then the number of entries
+    codes: np.ndarray  # its term's code (int64)
+
+
 class TermCoder:
     """:func:`terms_many` of batches whose syllables already have rows in a table.
 
@@ -311,6 +322,45 @@ class TermCoder:
         """Return :func:`terms_many` of a batch: the same dictionaries (same order) and codes.
 
         Args:
+            flat, lengths, rows, syllables, generation: As for :meth:`slices`.
+
+        Returns:
+            ``(terms, codes)``, one entry per text.
+        """
+        entries = self._entries(flat, lengths, rows, syllables, generation)
+        if not isinstance(entries, _Entries):
+            return entries
+        keys_list, entry_counts, entry_docs, bounds, entry_codes = entries
+        # Nearly every term occurs once in its text: each dictionary is made with counts of
+        # one, then the few other counts are set (which keeps the order).
+        terms = [dict.fromkeys(keys_list[lo:hi], 1) for lo, hi in itertools.pairwise(bounds)]
+        repeated = np.flatnonzero(entry_counts > 1)
+        for d, e, c in zip(
+            entry_docs[repeated].tolist(), repeated.tolist(), entry_counts[repeated].tolist(), strict=True
+        ):
+            terms[d][keys_list[e]] = c
+        return terms, [entry_codes[lo:hi] for lo, hi in itertools.pairwise(bounds)]
+
+    def slices(
+        self,
+        flat: list[str],
+        lengths: np.ndarray,
+        rows: np.ndarray,
+        syllables: Sequence[str],
+        generation: object,
+    ) -> tuple[list[Mapping[str, int]], list[np.ndarray]]:
+        """:meth:`__call__`, each text's terms as a :class:`TermSlice` of the batch's arrays.
+
+        The mappings are equal to the dictionaries (same terms, order and counts) without one
+        being made per text: what the pipeline's workers give :func:`~duluan.analysis.dask_engine.
+        pack_documents`, which then sends the arrays as they are instead of walking every
+        dictionary back into them. A worker's dedupe step and packing took 33.3 µs of CPU a news
+        lead against 39.2 with dictionaries (20,000 leads of ``bench_analyze`` in batches of
+        2,000, best of 3, alternating runs, 2026-11-30); an import's worker 202 against 212 µs a
+        row (its term profiles read the slices' dictionaries, made on demand). A batch left to
+        :func:`terms_many` (see the class) keeps its dictionaries.
+
+        Args:
             flat: The syllables of all the texts, one text after the other.
             lengths: The number of syllables of each text (``int64``).
             rows: The row of each syllable of ``flat`` (``intp``): equal syllables, equal rows.
@@ -322,9 +372,43 @@ class TermCoder:
         Returns:
             ``(terms, codes)``, one entry per text.
         """
+        entries = self._entries(flat, lengths, rows, syllables, generation)
+        if not isinstance(entries, _Entries):
+            return entries  # type: ignore[return-value]  # dictionaries are mappings too
+        keys_list, entry_counts, _, bounds, entry_codes = entries
+        pairs = list(itertools.pairwise(bounds))
+        return (
+            [TermSlice(keys_list, entry_counts, lo, hi) for lo, hi in pairs],
+            [entry_codes[lo:hi] for lo, hi in pairs],
+        )
+
+    def _entries(
+        self,
+        flat: list[str],
+        lengths: np.ndarray,
+        rows: np.ndarray,
+        syllables: Sequence[str],
+        generation: object,
+    ) -> _Entries | tuple[list[dict[str, int]], list[np.ndarray]]:
+        """Each text's terms as entries of flat arrays (see :class:`_Entries`), or the
+        :func:`terms_many` result itself for a batch it must make.
+
+        Args:
+            flat: The syllables of all the texts, one text after the other.
+            lengths: The number of syllables of each text (``int64``).
+            rows: The row of each syllable of ``flat`` (``intp``): equal syllables, equal rows.
+            syllables: The syllable of each row (at least up to the largest in ``rows``).
+            generation: What the rows belong to: while it stays equal, a row keeps its
+                syllable from batch to batch (and its values here); ``None`` is a new one
+                every time.
+
+        Returns:
+            The :class:`_Entries`; or ``(terms, codes)`` as :func:`terms_many` gives them.
+        """
         n, total = lengths.size, rows.size
         if total == 0:
-            return [{} for _ in range(n)], [np.zeros(0, dtype=np.int64) for _ in range(n)]
+            nothing = np.zeros(0, dtype=np.int64)
+            return _Entries([], nothing, nothing, [0] * (n + 1), nothing)
         self._sync(syllables, generation)
         if self._has_space[rows].any():
             bounds = [0, *np.cumsum(lengths).tolist()]
@@ -405,16 +489,7 @@ class TermCoder:
         name_array[:] = names
         keys_list = name_array[entry_terms].tolist()
         bounds = [0, *np.cumsum(np.bincount(entry_docs, minlength=n)).tolist()]
-        # Nearly every term occurs once in its text: each dictionary is made with counts of
-        # one, then the few other counts are set (which keeps the order).
-        terms = [dict.fromkeys(keys_list[lo:hi], 1) for lo, hi in itertools.pairwise(bounds)]
-        repeated = np.flatnonzero(entry_counts > 1)
-        for d, e, c in zip(
-            entry_docs[repeated].tolist(), repeated.tolist(), entry_counts[repeated].tolist(), strict=True
-        ):
-            terms[d][keys_list[e]] = c
-        entry_codes = codes[entry_terms]
-        return terms, [entry_codes[lo:hi] for lo, hi in itertools.pairwise(bounds)]
+        return _Entries(keys_list, entry_counts, entry_docs, bounds, codes[entry_terms])
 
 
 class TermSlice(Mapping):
@@ -450,6 +525,14 @@ class TermSlice(Mapping):
 
     def __len__(self) -> int:
         return self.stop - self.start
+
+    # The dictionary's own views: Mapping's would walk the terms in Python (a worker of an import
+    # reads every signal's items, see duluan.apps.issues.titles.term_profile).
+    def items(self):  # type: ignore[override]
+        return self._as_dict().items()
+
+    def values(self):  # type: ignore[override]
+        return self._as_dict().values()
 
     def __reduce__(self) -> tuple[Any, ...]:
         return dict, (self._as_dict(),)
@@ -625,7 +708,7 @@ class OnlineClusterer:
         if not present:
             return out
         term_dicts = [docs[i].terms for i in present]
-        flat = _flat_terms(term_dicts)
+        flat = flat_term_arrays(term_dicts)
         if flat is not None:
             names, counts, lengths = flat
         else:

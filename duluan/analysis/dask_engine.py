@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from duluan.analysis.cluster import TermSlice
+from duluan.analysis.cluster import TermSlice, flat_term_arrays
 from duluan.analysis.pipeline import Document, Pipeline, run_guarded
 from duluan.analysis.runtime import default_workers
 
@@ -270,11 +270,16 @@ def pack_documents(docs: list[Document], *, keep_normalised: bool = False) -> Pa
             arrays[name] = None
     every = [d.terms for d in docs]
     present = [t for t in every if t is not None]
-    # The keys and counts of the whole batch in two C passes, not two extends a document.
-    keys = list(itertools.chain.from_iterable(present))
-    counts = np.fromiter(
-        itertools.chain.from_iterable(map(_values, present)), dtype=np.int64, count=len(keys)
-    )
+    flat = flat_term_arrays(present) if present else None
+    if flat is not None:
+        # Slices of one batch's arrays (the pipeline's terms, TermCoder.slices): those arrays.
+        keys, counts, _ = flat
+    else:
+        # The keys and counts of the whole batch in two C passes, not two extends a document.
+        keys = list(itertools.chain.from_iterable(present))
+        counts = np.fromiter(
+            itertools.chain.from_iterable(map(_values, present)), dtype=np.int64, count=len(keys)
+        )
     term_keys = _join_strings(keys)
     normalised = None
     if keep_normalised:

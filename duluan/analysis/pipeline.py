@@ -98,7 +98,8 @@ class Document:
         content_hash: :func:`duluan.analysis.dedupe.content_hash` of ``normalised``.
         shingles: Shingle hashes for near-duplicate verification.
         signature: MinHash signature.
-        terms: Term counts (syllable bigrams) for clustering.
+        terms: Term counts (syllable bigrams) for clustering: a dictionary, or a
+            :class:`~duluan.analysis.cluster.TermSlice` of its batch's arrays (the same mapping).
         term_codes: :func:`duluan.analysis.cluster.term_codes` of ``terms``.
         topic: ``{"label", "score", "terms"}``.
         sentiment: ``{"label", "score", "intensity"}`` (intensity when the model measures it).
@@ -123,7 +124,7 @@ class Document:
     content_hash: str | None = None
     shingles: np.ndarray | None = None
     signature: np.ndarray | None = None
-    terms: dict[str, int] | None = None
+    terms: Mapping[str, int] | None = None
     term_codes: np.ndarray | None = None
     topic: dict[str, Any] | None = None
     sentiment: dict[str, Any] | None = None
@@ -292,7 +293,9 @@ class DedupeFeaturesStep:
         rows = hasher.syllable_rows(flat)
         shingle_sets = hasher.shingles_from_rows(rows, lengths)
         signatures = hasher.signatures_from_shingles(shingle_sets)
-        terms, codes = self._terms(flat, lengths, rows, hasher.syllables, hasher.generation)
+        # The terms as slices of the batch's arrays (TermCoder.slices): pack_documents sends them
+        # on as they are, and the clusterer reads them so.
+        terms, codes = self._terms.slices(flat, lengths, rows, hasher.syllables, hasher.generation)
         hashes = content_hashes([doc.normalised or "" for doc in batch])
         for doc, digest, shingles, signature, doc_terms, doc_codes in zip(
             batch, hashes, shingle_sets, signatures, terms, codes, strict=True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Mapping
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis import cluster, dedupe
-from duluan.analysis.cluster import TermCoder, document_terms, term_codes, terms_many
+from duluan.analysis.cluster import TermCoder, TermSlice, document_terms, term_codes, terms_many
 from duluan.analysis.dedupe import MinHasher, content_hash, content_hashes
 from duluan.analysis.pipeline import DedupeFeaturesStep, Document
 from duluan.analysis.tests.test_dedupe import ODD_TEXTS
@@ -30,10 +31,15 @@ def expected_terms(tokens: list[str]) -> tuple[list[tuple[str, int]], list[int]]
     return list(terms.items()), term_codes(terms).tolist()
 
 
-def check_terms(token_lists: list[list[str]], terms: list[dict[str, int]], codes: list[np.ndarray]) -> None:
+def check_terms(
+    token_lists: list[list[str]],
+    terms: list[Mapping[str, int]],
+    codes: list[np.ndarray],
+    kinds: tuple[type, ...] = (dict,),
+) -> None:
     assert len(terms) == len(codes) == len(token_lists)
     for tokens, got, got_codes in zip(token_lists, terms, codes, strict=True):
-        assert type(got) is dict
+        assert type(got) in kinds
         assert all(type(c) is int for c in got.values())
         assert got_codes.dtype == np.int64
         assert (list(got.items()), got_codes.tolist()) == expected_terms(tokens)
@@ -69,6 +75,12 @@ def test_terms_from_rows_equal_the_per_text_terms(batches):
         check_terms(token_lists, terms, codes)
         many = terms_many(token_lists)
         assert [list(t.items()) for t in terms] == [list(t.items()) for t in many[0]]
+        # and as slices of the batch's arrays, the same mappings and codes (dictionaries only
+        # where terms_many makes the batch: a syllable with a space)
+        slices, slice_codes = coder.slices(flat, lengths, rows, list(numbers), "one table")
+        check_terms(token_lists, slices, slice_codes, kinds=(TermSlice, dict))
+        assert slices == terms
+        assert all(type(t) is TermSlice for t in slices) or any(" " in t for t in flat)
 
 
 @given(BATCHES, st.sampled_from([3, 8, 10_000]))
@@ -91,7 +103,12 @@ def test_the_step_gives_the_definitions_across_batches_and_cache_clears(batches,
             # when each batch goes through the step
             step(docs)
             # then every document has the per-text hash, shingles, signature, terms and codes
-            check_terms([d.tokens or [] for d in docs], [d.terms for d in docs], [d.term_codes for d in docs])
+            check_terms(
+                [d.tokens or [] for d in docs],
+                [d.terms for d in docs],
+                [d.term_codes for d in docs],
+                kinds=(TermSlice, dict),
+            )
             for doc in docs:
                 assert doc.content_hash == content_hash(doc.normalised or "")
                 assert doc.shingles.dtype == np.uint64

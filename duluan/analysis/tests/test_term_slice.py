@@ -81,3 +81,36 @@ def test_a_slice_of_counts_beyond_the_table_weighs_as_a_dictionary():
     sliced = ClusterDoc("a", TermSlice(names, counts, 0, 3))
     plain = ClusterDoc("a", dict(zip(names, [1, 300, 2], strict=True)))
     assert OnlineClusterer().vectorise_many([sliced]) == OnlineClusterer().vectorise_many([plain])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(TEXTS), min_size=1, max_size=12), st.sets(st.integers(0, 11), max_size=4))
+def test_a_workers_slices_pack_as_their_dictionaries(texts, failed):
+    # given a batch through the pipeline's dedupe step (its terms are slices of the batch's
+    # arrays), some of its documents failed later (no terms), and the same with dictionaries
+    from duluan.analysis.pipeline import DedupeFeaturesStep
+
+    docs = DedupeFeaturesStep()(
+        [Document(str(i), text, normalised=text, tokens=text.lower().split()) for i, text in enumerate(texts)]
+    )
+    assert all(type(d.terms) is TermSlice for d in docs)
+    for i in failed & set(range(len(docs))):
+        docs[i].terms = None
+    plain = [
+        Document(
+            d.id, d.text, terms=None if d.terms is None else dict(d.terms.items()), term_codes=d.term_codes
+        )
+        for d in docs
+    ]
+    # when both are packed for the trip to the driver
+    packed, expected = pack_documents(docs), pack_documents(plain)
+    # then the terms cross alike: the same keys, lengths and counts
+    assert packed.term_keys == expected.term_keys
+    assert packed.term_lengths == expected.term_lengths
+    assert packed.term_counts.dtype == expected.term_counts.dtype
+    assert packed.term_counts.tolist() == expected.term_counts.tolist()
+    # and a slice reads its items and values as the dictionary does
+    for d, p in zip(docs, plain, strict=True):
+        if d.terms is not None:
+            assert list(d.terms.items()) == list(p.terms.items())
+            assert list(d.terms.values()) == list(p.terms.values())
