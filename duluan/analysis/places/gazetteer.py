@@ -431,8 +431,7 @@ class Gazetteer:
             whens = [None] * len(texts)
         if len(whens) != len(texts):
             raise ValueError("find_many needs one date (or None) per text")
-        prepared = [nfc_with_offsets(text) for text in texts]
-        folded, scans = _fold_and_scan([nfc for nfc, _ in prepared])
+        prepared, folded, scans = _prepare(texts)
         return [
             self._find(text, nfc, offsets, folded_text, when, marked) if text else []
             for text, (nfc, offsets), folded_text, when, marked in zip(
@@ -1033,8 +1032,9 @@ def _mark_boundaries(text: str) -> str:
     return marked.tobytes().decode("utf-32-le", "surrogatepass")
 
 
-# A BMP code point that _fold_and_scan leaves to fold() and _marked(): beyond the BMP, the
-# surrogates and "Σ" (lower-cased by context), all looked up at this slot.
+# A BMP code point that _prepare leaves to nfc_with_offsets(), fold() and _marked(): beyond the
+# BMP, the surrogates, "Σ" (lower-cased by context) and the characters that may not stand as they
+# are in NFC text (see _fold_tables), all looked up at this slot.
 _SLOW_SLOT = 0x10000
 _SLOW = 0xFFFF  # their entry in both tables (U+FFFF itself, harmlessly, also goes the slow way)
 
@@ -1045,28 +1045,48 @@ def _fold_tables() -> tuple[np.ndarray, np.ndarray]:
 
     ``fold`` translates each character alone and lower-cases the text, which for one character
     at a time is the same but for "Σ" (final sigma by context); a character whose lower case is
-    two ("İ") is kept by both. Built on first use (about 30 ms, once a process).
+    two ("İ") is kept by both.
+
+    A text none of whose characters is at the slow slot is NFC: each has canonical combining class
+    0 and NFC quick-check value "yes", which is what ``unicodedata.is_normalized`` (CPython's quick
+    check) answers True on without normalising. The "maybe" characters of class 0 are those that
+    compose with a character before them: the second characters of canonical decompositions (none
+    of a BMP character's is beyond the BMP) and the Hangul jamo. Built on first use (about 60 ms,
+    once a process).
     """
-    folds = np.fromiter(map(ord, map(fold, map(chr, range(_SLOW_SLOT)))), dtype="<u2", count=_SLOW_SLOT)
+    chars = list(map(chr, range(_SLOW_SLOT)))
+    folds = np.fromiter(map(ord, map(fold, chars)), dtype="<u2", count=_SLOW_SLOT)
     marks = _MARKED_CODES[folds].astype("<u2")
-    slow = [0x3A3, *range(0xD800, 0xE000)]
+    seconds = set()
+    for decomposition in map(unicodedata.decomposition, chars):
+        if decomposition and not decomposition.startswith("<"):
+            seconds.update(int(code, 16) for code in decomposition.split()[1:])
+    slow = [0x3A3, *range(0xD800, 0xE000), *range(0x1100, 0x1200), *seconds]
+    slow += [
+        code
+        for code, char in enumerate(chars)
+        if unicodedata.combining(char)
+        or (not 0xD800 <= code < 0xE000 and unicodedata.normalize("NFC", char) != char)
+    ]
     folds[slow] = marks[slow] = _SLOW
     return np.append(folds, np.uint16(_SLOW)), np.append(marks, np.uint16(_SLOW))
 
 
-def _fold_and_scan(texts: Sequence[str]) -> tuple[list[str], list[str]]:
-    """``fold_many(texts)`` and what :meth:`Gazetteer._scan` gives for them, from one pass.
+def _prepare(texts: Sequence[str]) -> tuple[list[tuple[str, list[int] | None]], list[str], list[str]]:
+    """``[nfc_with_offsets(text) ...]``, ``fold_many`` of their NFC forms and what
+    :meth:`Gazetteer._scan` gives for these, from one pass over the batch.
 
     The batch is joined by _MARK and looked up in the two tables of :func:`_fold_tables` (``take``
     with a native index); both results are BMP strings without surrogates, which UTF-16 decodes
-    exactly. A text with a character at the slow slot is folded and marked alone. fold_many then
-    the scan's second pass over the folded texts cost 2.49 µs of CPU a news lead, this one 1.79
+    exactly. A text with a character at the slow slot (1 % of news leads, mostly for an emoji) is
+    normalised, folded and marked alone; the others are NFC. nfc_with_offsets, fold_many then the
+    scan's second pass over the folded texts cost 2.95 µs of CPU a news lead, this one 1.66
     (bench_analyze.base_texts(), batches of 1,000, best of 5, 2026-11-30). Hand-written over numpy
     because fold_many returns only the folds, and ``str.translate`` looks each character up
     through Python objects.
     """
     if not texts:
-        return [], []
+        return [], [], []
     folds, marks = _fold_tables()
     joined = _MARK + _MARK.join(texts) + _MARK
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
@@ -1083,16 +1103,21 @@ def _fold_and_scan(texts: Sequence[str]) -> tuple[list[str], list[str]]:
         folded.append(folded_joined[start:end])
         scans.append(marked_joined[start - 1 : end + 1])
         start = end + 1
+    prepared: list[tuple[str, list[int] | None]] = [(text, None) for text in texts]
     if slow_positions.size:
-        # Such texts (1 % of news leads, mostly for an emoji) are folded alone; their scan is the
-        # batch's but at the slow positions, each marked from the text's own fold.
+        # The scan of such a text that is NFC is the batch's but at the slow positions, each marked
+        # from the text's own fold; the others are marked whole.
         starts = np.cumsum([1] + [len(text) + 1 for text in texts[:-1]])
         owners = np.searchsorted(starts, slow_positions, side="right") - 1
         by_text: dict[int, list[int]] = {}
         for i, position in zip(owners.tolist(), slow_positions.tolist()):
             by_text.setdefault(i, []).append(position - int(starts[i]))
         for i, offsets in by_text.items():
-            text_fold = folded[i] = fold(texts[i])
+            nfc, nfc_offsets = prepared[i] = nfc_with_offsets(texts[i])
+            text_fold = folded[i] = fold(nfc)
+            if nfc_offsets is not None:
+                scans[i] = _MARK + _mark_boundaries(text_fold) + _MARK
+                continue
             scan = scans[i]
             pieces, previous = [], 0
             for offset in offsets:  # scan[offset + 1] reads text_fold[offset]
@@ -1101,7 +1126,7 @@ def _fold_and_scan(texts: Sequence[str]) -> tuple[list[str], list[str]]:
                 previous = offset + 2
             pieces.append(scan[previous:])
             scans[i] = "".join(pieces)
-    return folded, scans
+    return prepared, folded, scans
 
 
 def _ancestors(

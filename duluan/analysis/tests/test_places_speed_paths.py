@@ -1,7 +1,9 @@
-"""The gazetteer's speed paths equal the plain work they replace: the batch folded and marked in one
-table look-up."""
+"""The gazetteer's speed paths equal the plain work they replace: the batch normalised, folded and
+marked in one table look-up, and the hits of one name resolved as lone hits."""
 
 from __future__ import annotations
+
+import unicodedata
 
 import pytest
 from hypothesis import example, given, settings
@@ -9,7 +11,8 @@ from hypothesis import strategies as st
 
 from duluan.analysis.normalise import fold, fold_many
 from duluan.analysis.places import Gazetteer
-from duluan.analysis.places.gazetteer import _MARK, _fold_and_scan, _fold_tables, _marked
+from duluan.analysis.places.context import nfc_with_offsets
+from duluan.analysis.places.gazetteer import _MARK, _SLOW, _fold_tables, _marked, _prepare
 
 
 @pytest.fixture(scope="module")
@@ -17,39 +20,73 @@ def gazetteer() -> Gazetteer:
     return Gazetteer.default(home_province="24")
 
 
-# Vietnamese in both cases, the characters the tables leave to fold() ("Σ", surrogates, beyond the
-# BMP, U+FFFF), one that lower-cases to two ("İ"), and any other text.
+# Vietnamese in both cases and decomposed, the characters the tables leave to the slow way ("Σ",
+# surrogates, beyond the BMP, U+FFFF, combining marks, Hangul jamo, a Tamil vowel sign that composes,
+# the Ångström sign that NFC replaces), one that lower-cases to two ("İ"), and any other text.
 ODD_PIECES = [
-    "Hà Nội", "ĐỒNG NAI", "tp.HCM", "Thừa Thiên-Huế", "ΣΑΣ", "Σ", "İ", "\ud800", "\udfff", "😀", "𝐀",
-    "\uffff", "\x01", "\n", " ", "ǅ", "ß", "ﬁ",
+    "Hà Nội", "ĐỒNG NAI", "tp.HCM", "Thừa Thiên-Huế", "Ha\u0300 Nô\u0323i", "e\u0301", "\u0301", "\u0323a",
+    "ΣΑΣ", "Σ", "İ", "\ud800", "\udfff", "😀", "𝐀", "\uffff", "\x01", "\n", " ", "ǅ", "ß", "ﬁ",
+    "\u1100\u1161", "가\u11a8", "\u0b92\u0bd7", "\u212b", "\u0344",
 ]  # fmt: skip
 ODD_TEXT = st.lists(st.sampled_from(ODD_PIECES) | st.text(max_size=4), max_size=8).map("".join)
 TEXTS = st.lists(ODD_TEXT, max_size=6)
 
 
 @given(TEXTS)
-@settings(max_examples=300)
-@example(["Hà Nội ΣΑΣ", "", "İstanbul, Bắc Giang", "a\ud800b😀", "\uffff"])
-def test_folding_and_marking_a_batch_at_once_equals_fold_many_then_the_scan(gazetteer, texts):
+@settings(max_examples=400)
+@example(["Hà Nội ΣΑΣ", "", "İstanbul, Bắc Giang", "a\ud800b😀", "\uffff", "Ha\u0300 Nô\u0323i 😀"])
+def test_preparing_a_batch_at_once_equals_normalising_folding_and_scanning_each_text(gazetteer, texts):
     # given any texts
-    # when folded and marked together
-    folded, scans = _fold_and_scan(texts)
-    # then the folds are fold_many's, and the scans the gazetteer's scan of them
-    assert folded == fold_many(texts) == [fold(text) for text in texts]
+    # when normalised, folded and marked together
+    prepared, folded, scans = _prepare(texts)
+    # then each is its NFC form (with offsets where it was not NFC), its fold and its scan
+    assert prepared == [nfc_with_offsets(text) for text in texts]
+    nfcs = [nfc for nfc, _ in prepared]
+    assert folded == fold_many(nfcs) == [fold(nfc) for nfc in nfcs]
     assert scans == gazetteer._scan(folded) == [_MARK + _marked(f) + _MARK for f in folded]
 
 
-def test_the_tables_fold_every_bmp_character_as_fold_does_alone():
-    # given the tables, and each BMP character (but those left to fold()) folded alone
+def _second_characters() -> set[int]:
+    """The characters that a canonical decomposition has after its first, in all of Unicode."""
+    seconds = set()
+    for code in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition and not decomposition.startswith("<"):
+            seconds.update(int(part, 16) for part in decomposition.split()[1:])
+    return seconds
+
+
+def test_the_tables_fold_every_bmp_character_as_fold_does_alone_and_keep_only_nfc_ones():
+    # given the tables, and each BMP character folded alone
     folds, marks = _fold_tables()
+    seconds = _second_characters()
+    fast = []
     for code in range(0x10000):
-        if folds[code] == 0xFFFF:
-            assert code in (0x3A3, 0xFFFF) or 0xD800 <= code < 0xE000
+        if folds[code] == _SLOW:
             continue
+        char = chr(code)
         # then each entry is that fold, and the mark of its fold
-        folded = fold(chr(code))
+        folded = fold(char)
         assert chr(folds[code]) == folded
         assert chr(marks[code]) == _marked(folded)
+        # and the character stands unchanged in NFC text and combines with none before it
+        assert code != 0x3A3 and not 0xD800 <= code < 0xE000 and not 0x1100 <= code < 0x1200
+        assert unicodedata.combining(char) == 0 and unicodedata.normalize("NFC", char) == char
+        assert code not in seconds
+        fast.append(char)
+    # (Vietnamese and its punctuation are all in the fast way)
+    assert {*"ĐđƠơƯưẠạỹ“”–…"} <= set(fast)
+    assert len(fast) > 50_000
+
+
+@given(st.lists(st.integers(min_value=0, max_value=0xFFFE), max_size=30))
+@settings(max_examples=300)
+def test_a_text_of_characters_the_tables_keep_is_nfc(codes):
+    # given a text of any characters the tables fold and mark (none at the slow slot)
+    folds, _ = _fold_tables()
+    text = "".join(chr(code) for code in codes if folds[code] != _SLOW)
+    # then it is NFC, as _prepare takes it to be
+    assert unicodedata.is_normalized("NFC", text) and unicodedata.normalize("NFC", text) == text
 
 
 # Texts naming units bare, typed, old, accent-free; joined with themselves they name one unit again.
