@@ -1013,9 +1013,15 @@ class NgramFeaturizer:
         bounds = row_bounds.tolist()
         if words_only:
             # The words without their contributions: the topic step keeps only these, so they
-            # are neither rounded nor paired (part of its 3 µs a news lead, see TopicStep).
+            # are neither rounded nor paired (part of its 3 µs a news lead, see TopicStep). Two
+            # words are joined by a format, not by a slice and join (0.47 against 0.62 ms for
+            # 5,000 terms, measured 2026-11-30).
             words = [
-                tokens[s] if n == 1 else " ".join(tokens[s : s + n])
+                tokens[s]
+                if n == 1
+                else f"{tokens[s]} {tokens[s + 1]}"
+                if n == 2
+                else " ".join(tokens[s : s + n])
                 for s, n in zip(
                     np.take(batch.word_start, named_by).tolist(),
                     np.take(batch.word_n, named_by).tolist(),
