@@ -86,7 +86,7 @@ def predict_only(model: str, data: Path, workers: int) -> tuple[float, float, in
 
 
 def _predict_only_child(model: str, data: str, workers: int) -> None:
-    from duluan.analysis.dask_engine import forked_pool
+    from duluan.analysis.runtime import forked_pool
     from duluan.commands import classify
     from duluan.commands._labelled_rows import LabelledRow, load_classifier, read_labelled_rows
 

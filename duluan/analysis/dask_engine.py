@@ -16,11 +16,8 @@ are loaded in the worker, never pickled per task).
 
 from __future__ import annotations
 
-import gc
 import importlib
 import itertools
-import multiprocessing
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -31,7 +28,7 @@ import numpy as np
 
 from duluan.analysis.cluster import TermSlice, flat_term_arrays
 from duluan.analysis.pipeline import Document, Pipeline, run_guarded
-from duluan.analysis.runtime import default_workers
+from duluan.analysis.runtime import default_workers, forked_pool, ordered_results
 
 __all__ = [
     "DEFAULT_FACTORY",
@@ -41,7 +38,6 @@ __all__ = [
     "PackedRows",
     "PipelineFactory",
     "analyze_batch",
-    "forked_pool",
     "pack_documents",
     "pack_rows",
     "remember_pipeline",
@@ -164,32 +160,6 @@ def _analyze_here(rows: list[Mapping[str, Any]], factory: PipelineFactory) -> li
     if pipeline is None:
         pipeline = _PIPELINES[factory] = factory.build()
     return run_guarded(pipeline, [Document.from_row(r) for r in rows])
-
-
-def forked_pool(workers: int) -> ProcessPoolExecutor:
-    """Start a pool of ``workers`` processes forked from this one, where the platform can fork.
-
-    Forked workers begin with everything this process has built (models loaded through
-    :func:`remember_pipeline`, say) instead of loading it again, and share those pages until
-    they write to them. They are started here, from a frozen heap, so their garbage collector
-    never walks (and so never copies) what they inherited; this process unfreezes at once.
-
-    Args:
-        workers: Number of processes.
-
-    Returns:
-        The started pool.
-    """
-    methods = multiprocessing.get_all_start_methods()
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("fork" if "fork" in methods else None)
-    )
-    gc.freeze()
-    try:
-        pool.submit(int).result()  # with fork, the first task starts every worker
-    finally:
-        gc.unfreeze()
-    return pool
 
 
 # -- the trip back from a worker ----------------------------------------------------------------
@@ -445,22 +415,6 @@ def _unpack_terms(packed: PackedBatch, flat: bool = False) -> list[Mapping[str, 
     return terms
 
 
-def _ordered_results(
-    submit: Callable[[list[Any]], Any],
-    result: Callable[[Any], list[Document]],
-    batches: Iterable[list[Any]],
-    in_flight: int,
-) -> Iterator[list[Document]]:
-    """Submit batches with at most ``in_flight`` pending and yield results in submission order."""
-    pending: deque[Any] = deque()
-    for batch in batches:
-        pending.append(submit(batch))
-        if len(pending) >= in_flight:
-            yield result(pending.popleft())
-    while pending:
-        yield result(pending.popleft())
-
-
 class LocalEngine:
     """Run per-row steps in this process (``workers=1``) or in a pool of processes.
 
@@ -498,7 +452,7 @@ class LocalEngine:
         def result(future: Future[PackedBatch]) -> list[Document]:
             return unpack_documents(future.result(), flat_terms=True)
 
-        yield from _ordered_results(submit, result, batches, 2 * self.workers + 1)
+        yield from ordered_results(submit, result, batches, 2 * self.workers + 1)
 
 
 class DaskEngine:
@@ -557,4 +511,4 @@ class DaskEngine:
             future.release()
             return unpack_documents(packed, flat_terms=True)
 
-        yield from _ordered_results(submit, result, batches, 2 * n + 1)
+        yield from ordered_results(submit, result, batches, 2 * n + 1)

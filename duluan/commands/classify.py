@@ -163,7 +163,7 @@ def _classify_file(args: argparse.Namespace, source: Path, model_path: str, reje
 
     pool = None
     if args.workers > 1:
-        from duluan.analysis.dask_engine import forked_pool
+        from duluan.analysis.runtime import forked_pool
 
         # Before any output file is open, with nothing left in a buffer that a child could
         # write again (a worker flushes stdout and stderr when it ends).
@@ -214,7 +214,7 @@ def _classified(
         for batch in batches:
             yield batch, classify_texts([r.text for r in batch], model_path, explain)
         return
-    from duluan.analysis.dask_engine import _ordered_results
+    from duluan.analysis.runtime import ordered_results
 
     def submit(batch: list[LabelledRow]) -> tuple[list[LabelledRow], Any]:
         return batch, pool.submit(classify_texts, [r.text for r in batch], model_path, explain)
@@ -224,4 +224,4 @@ def _classified(
         return batch, future.result()
 
     # At most 2 * workers + 1 batches read ahead: memory stays bounded whatever the file's size.
-    yield from _ordered_results(submit, result, batches, 2 * workers + 1)
+    yield from ordered_results(submit, result, batches, 2 * workers + 1)

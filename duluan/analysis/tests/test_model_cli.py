@@ -227,3 +227,28 @@ def test_topic_predictions_do_not_depend_on_how_the_texts_are_batched(news, monk
     assert small_labels.tolist() == labels.tolist() and small_scores.tolist() == scores.tolist()
     assert np.concatenate([c[0] for c in calls]).tolist() == labels.tolist()
     assert np.concatenate([c[1] for c in calls]).tolist() == scores.tolist()
+
+
+def test_classify_starts_its_workers_without_the_analysis_pipeline(model, tmp_path):
+    # given a topic model and rows to classify with two workers, in a fresh interpreter
+    import subprocess
+    import sys
+
+    data = tmp_path / "rows.jsonl"
+    data.write_text("".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, (t, _) in enumerate(ROWS)))
+    args = ["classify", "--model", str(model), str(data), "-o", str(tmp_path / "o.jsonl"), "--workers", "2"]
+    probe = (
+        "import sys\n"
+        "from duluan.cli import main\n"
+        f"code = main({[*args, '--no-progress']!r})\n"
+        "print(code, sorted(m for m in sys.modules if m.startswith('duluan.analysis.')))\n"
+    )
+    # when it is classified
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    # then every row is labelled, and the modules of analyze's pipeline (dedupe, clustering, the
+    # pool of analyze) were never imported: only what the model and its pool need, for a quick start
+    code, modules = out.strip().splitlines()[-1].split(" ", 1)
+    assert code == "0" and len((tmp_path / "o.jsonl").read_text().splitlines()) == len(ROWS)
+    for heavy in ("dask_engine", "pipeline", "cluster", "dedupe"):
+        assert f"'duluan.analysis.{heavy}'" not in modules
+    assert "'duluan.analysis.runtime'" in modules and "'duluan.analysis.topic'" in modules

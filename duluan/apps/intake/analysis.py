@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from duluan.analysis.dask_engine import PackedBatch, forked_pool, pack_documents, unpack_documents
+from duluan.analysis.dask_engine import PackedBatch, pack_documents, unpack_documents
 from duluan.analysis.pipeline import (
     DedupeFeaturesStep,
     Document,
@@ -36,6 +36,7 @@ from duluan.analysis.pipeline import (
     resolve_model_dir,
     run_guarded,
 )
+from duluan.analysis.runtime import forked_pool
 from duluan.apps.core.text import search_key, signal_search_key
 from duluan.apps.issues.titles import ISSUE_TITLE_MAX, term_profile, title_from_text
 
@@ -281,7 +282,7 @@ def analyse_parallel(
     At most ``2 * workers + 1`` batches are in flight, so memory stays bounded. Nothing is
     loaded and no process started until a batch has rows (a re-import of known rows analyses
     nothing). With several workers the models are loaded here once and the workers are forked
-    from this process (:func:`duluan.analysis.dask_engine.forked_pool`), so they start at once
+    from this process (:func:`duluan.analysis.runtime.forked_pool`), so they start at once
     and share the models' pages.
     """
     workers = max(1, workers)
