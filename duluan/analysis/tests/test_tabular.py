@@ -7,7 +7,7 @@ import pickle
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis import tabular
@@ -34,6 +34,39 @@ from duluan.analysis.tabular import LOCAL_TZ, JsonlWriter, RowValidator, text_pr
 def test_text_problem_finds_binary_and_badly_encoded_text_only(value, reason):
     # given a text value, when checked, then only binary or badly encoded text has a problem
     assert text_problem(value) == reason
+
+
+def _plain_text_problem(value: str) -> str | None:
+    """text_problem by its definition: the three checks on every text, no quick scan first."""
+    if "\x00" in value or len(tabular._CONTROL_RE.findall(value[:4096])) > 8:
+        return "binary"
+    if tabular.BAD_CHARS.search(value) or tabular._MOJIBAKE_RE.search(value):
+        return "bad_encoding"
+    return None
+
+
+# The characters every check looks for, their neighbours, Vietnamese letters and punctuation,
+# and whole mojibake pairs (random characters seldom line three of them up).
+_PROBLEM_PIECES = st.sampled_from(
+    [
+        *"\x00\x01\x08\t\n\x0b\x1f\x7f\ufffd\ud800\udcffÂÃÄÅÆáàº»¼½¾¿©“”–…€ŸĐđưầ a.",
+        "Ã©",
+        "Æ°",
+        "áº",
+        "á»‡",
+        "Ä‘",
+    ]
+)
+
+
+@given(st.lists(_PROBLEM_PIECES | st.characters(), max_size=8).map("".join))
+@settings(max_examples=500)
+@example("ngáº­p")
+@example("“Æ°”")
+def test_the_quick_scan_never_hides_a_problem(value):
+    # given any text, mostly of the characters the checks look for
+    # when checked, then the answer is that of the three checks run on every text
+    assert text_problem(value) == _plain_text_problem(value)
 
 
 def test_times_with_the_same_offset_share_one_zone_object():
