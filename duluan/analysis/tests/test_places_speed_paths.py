@@ -114,7 +114,7 @@ def test_hits_of_one_name_resolve_as_the_plain_resolution(gazetteer, pieces, tim
         # when resolved through the shortcut (twice: computed, then memoised) and the plain way
         first = gazetteer._resolve(hits, era) if hits else []
         second = gazetteer._resolve(hits, era) if hits else []
-        plain = gazetteer._resolve_all(hits, era) if hits else []
+        plain = gazetteer._resolve_all(hits, era, through_memo=False) if hits else []
     finally:
         gazetteer.bare_communes = "context"
     # then all agree
@@ -127,9 +127,9 @@ def test_a_text_naming_one_unit_again_is_resolved_without_the_plain_loop(gazette
     expected = gazetteer.find(text)
     plain = gazetteer._resolve_all
 
-    def only_one(hits, era):
+    def only_one(hits, era, **options):
         assert len(hits) == 1
-        return plain(hits, era)
+        return plain(hits, era, **options)
 
     monkeypatch.setattr(gazetteer, "_resolve_all", only_one)
     gazetteer._lone_cache.clear()
@@ -137,3 +137,48 @@ def test_a_text_naming_one_unit_again_is_resolved_without_the_plain_loop(gazette
     found = gazetteer.find(text)
     # then each naming is resolved alone, as before
     assert found == expected and len(found) == 3 and len({m.code for m in found}) == 1
+
+
+# Provinces (which read no other hit) beside districts and communes that lean on them, in addresses,
+# lists and apart.
+ADDRESS_TEXTS = [
+    "xã Tân Dĩnh, huyện Lạng Giang, tỉnh Bắc Giang", "phường 12, quận Gò Vấp, TP.HCM", "Hà Nội",
+    "Thái Bình, Nam Định, Ninh Bình", "thành phố Huế", "phường Phú Hòa, thành phố Huế",
+    "ở Tân Thành, Bình Phước", "Quảng Ninh, Hải Phòng và Thanh Hóa", "huyện Kỳ Anh, Hà Tĩnh",
+    "Yên Bái (cũ)", "Bắc Giang mua lon",
+]  # fmt: skip
+
+
+@given(
+    st.lists(st.sampled_from(ADDRESS_TEXTS), min_size=2, max_size=5),
+    st.sampled_from([", ", ". Sau đó ở ", " " * 130]),
+    st.sampled_from([None, "pre2025", "2025"]),
+    st.sampled_from(["context", "never", "always"]),
+)
+@settings(max_examples=250, deadline=None)
+def test_hits_that_read_no_other_resolve_as_the_plain_resolution(gazetteer, pieces, glue, era, bare_communes):
+    # given a text naming provinces among other units, nothing memoised
+    gazetteer._lone_cache.clear()
+    gazetteer.bare_communes = bare_communes
+    try:
+        text = glue.join(pieces)
+        hits = gazetteer._hits(text, fold(text))
+        # when resolved through the memo of lone hits where a hit reads no other, and the plain way
+        fast = gazetteer._resolve(hits, era) if hits else []
+        again = gazetteer._resolve_all(hits, era) if hits else []
+        plain = gazetteer._resolve_all(hits, era, through_memo=False) if hits else []
+    finally:
+        gazetteer.bare_communes = "context"
+    # then all agree
+    assert fast == again == plain
+
+
+def test_a_hit_reads_the_others_unless_its_candidates_are_all_provinces(gazetteer):
+    # given a text naming a province, a district and a commune
+    text = "xã Tân Dĩnh, huyện Lạng Giang, tỉnh Bắc Giang; Hà Nội"
+    hits = gazetteer._hits(text, fold(text))
+    # then only the hits whose candidates have no ancestors and are no communes read no other hit
+    assert [hit.key for hit in hits] == ["tan dinh", "lang giang", "bac giang", "ha noi"]
+    assert [hit.reads_others for hit in hits] == [True, True, False, False]
+    for hit in hits:
+        assert hit.reads_others == any(fact[5] or fact[1] == "commune" for fact in hit.facts)
