@@ -315,6 +315,8 @@ class ComplaintLexicon:
 
 
 _KINDS = ("negative", "positive", "intensifier", "negator")
+# At most this many cells in the two-word tables of _PhraseIndex (12 MiB with int16 phrases).
+_MAX_PAIR_CELLS = 1 << 22
 _NEGATIVE, _POSITIVE, _INTENSIFIER, _NEGATOR = range(4)
 
 
@@ -355,7 +357,36 @@ class _PhraseIndex:
         self.begins_longer = np.zeros(len(words) + 1, dtype=bool)
         if len(keys) > 1:
             self.begins_longer[self.beginnings[1] >> bits] = True
+        self._pairs()
         self._word_ids = _WordIds(words)
+
+    def _pairs(self) -> None:
+        """Two words looked up in tables, where the lexicon's are few enough (else searched).
+
+        Each word that begins a longer phrase has a row of ``pair_phrase`` (the phrase of it and
+        the next word, ``-1``: none) and of ``pair_goes_on`` (whether they begin a phrase of three
+        words or more), indexed by the next word's id. Two binary searches of every start among
+        some 800 keys made :meth:`ComplaintLexicon.intensities` take 4.11 µs a news lead; the
+        tables, 3.03 (20,000 leads, best of five, three alternating runs; the shipped lexicon's
+        tables have 544 rows of 1,085 cells, 1.8 MB; measured 2026-11-30).
+        """
+        self.pair_row = self.pair_phrase = self.pair_goes_on = None
+        n_rows, width = int(self.begins_longer.sum()), len(self.words) + 1
+        if len(self.keys) < 2 or n_rows * width > _MAX_PAIR_CELLS:
+            return
+        self.pair_row = np.cumsum(self.begins_longer, dtype=np.int64) - 1  # row of each first word
+        mask = np.int64((1 << self.bits) - 1)
+
+        def cells(pair_keys: np.ndarray) -> np.ndarray:
+            return np.take(self.pair_row, pair_keys >> self.bits) * width + (pair_keys & mask)
+
+        self.pair_phrase = np.full(
+            n_rows * width, -1, dtype=np.int16 if self.kind.size < (1 << 15) else np.int64
+        )
+        self.pair_phrase[cells(self.keys[1])] = self.phrases[1]
+        self.pair_goes_on = np.zeros(n_rows * width, dtype=bool)
+        if len(self.keys) > 2:
+            self.pair_goes_on[cells(self.beginnings[2] >> self.bits)] = True
 
     @classmethod
     def build(cls, table: dict[str, tuple[str, float]]) -> _PhraseIndex | None:
@@ -406,7 +437,17 @@ class _PhraseIndex:
         phrase[starts] = np.take(self.single, key)
         longer = np.flatnonzero(np.take(self.begins_longer, key))
         starts, key = np.take(starts, longer), np.take(key, longer)
-        for n in range(2, _MAX_PHRASE + 1):
+        first_n = 2
+        if self.pair_row is not None and starts.size:
+            cell = np.take(self.pair_row, key) * np.int64(len(self.words) + 1) + np.take(padded, starts + 1)
+            pair = np.take(self.pair_phrase, cell)
+            hit = np.flatnonzero(pair >= 0)
+            phrase[np.take(starts, hit)] = np.take(pair, hit)
+            alive = np.flatnonzero(np.take(self.pair_goes_on, cell))
+            starts = np.take(starts, alive)
+            key = (np.take(key, alive) << self.bits) | np.take(padded, starts + 1)
+            first_n = 3
+        for n in range(first_n, _MAX_PHRASE + 1):
             if not starts.size or n > len(self.keys):
                 break
             beginnings = self.beginnings[n - 1]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis import features
@@ -197,6 +197,7 @@ def test_intensities_at_once_leave_long_chains_to_the_loop():
 @given(
     st.lists(st.lists(st.sampled_from(_INTENSITY_PIECES), max_size=16).map(" ".join), min_size=1, max_size=6)
 )
+@example(["a b c d b c d", "x y b c", "c d d b c", "b"])  # phrases of three words, two, one
 def test_phrases_found_in_a_batch_are_the_longest_at_each_token(texts):
     # given a lexicon whose phrases share beginnings, and a batch of texts
     from duluan.analysis.sentiment import ComplaintLexicon
@@ -218,6 +219,20 @@ def test_phrases_found_in_a_batch_are_the_longest_at_each_token(texts):
             assert index.size[phrase[i]] == text.count(" ") + 1
             assert index.kind[phrase[i]] == ["negative", "positive", "intensifier", "negator"].index(kind)
     np.testing.assert_array_equal(found, np.flatnonzero(phrase >= 0))
+    # and an index too large for tables of two words (searched at every length) finds the same
+    from duluan.analysis import sentiment
+
+    assert index.pair_row is not None
+    old = sentiment._MAX_PAIR_CELLS
+    sentiment._MAX_PAIR_CELLS = 0
+    try:
+        searched = sentiment._PhraseIndex.build(table)
+    finally:
+        sentiment._MAX_PAIR_CELLS = old
+    assert searched.pair_row is None
+    again, found_again = searched.match(batch)
+    np.testing.assert_array_equal(again, phrase)
+    np.testing.assert_array_equal(found_again, found)
 
 
 @settings(max_examples=100, deadline=None)
