@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from duluan.analysis.normalise import fold, fold_many
 from duluan.analysis.places import Gazetteer
-from duluan.analysis.places.context import nfc_with_offsets
+from duluan.analysis.places.context import locative_before, nfc_with_offsets, not_a_unit_before
 from duluan.analysis.places.gazetteer import _MARK, _SLOW, _fold_tables, _marked, _prepare
 
 
@@ -182,3 +182,32 @@ def test_a_hit_reads_the_others_unless_its_candidates_are_all_provinces(gazettee
     assert [hit.reads_others for hit in hits] == [True, True, False, False]
     for hit in hits:
         assert hit.reads_others == any(fact[5] or fact[1] == "commune" for fact in hit.facts)
+
+
+# The words and marks the patterns before a name look for, Greek capitals (final sigma) and "İ".
+BEFORE_PIECES = [
+    "ở ", "tại ", "Tại ", "chợ ", "Chợ ", "đường ", "khu dân cư ", "xã ", "Xã ", "thị xã ", "tp ", "TP. ",
+    ", ", "(", " - ", "– ", "\n", "  ", "ΣΑΣ ", "ΟΔΟΣ", "Σ", "İ", "İstanbul ", "Hà Nội", "và ", "thuộc ", "a",
+]  # fmt: skip
+
+
+@given(
+    st.lists(st.sampled_from(BEFORE_PIECES) | st.text(max_size=3), max_size=12).map("".join),
+    st.integers(min_value=0, max_value=60),
+)
+@settings(max_examples=500)
+@example("Chợ Σ ở Hà Nội", 11)
+@example("İ chợ Hà Nội", 7)
+@example("ΟΔΟΣΑ", 4)
+def test_the_patterns_before_a_name_read_the_same_in_the_lowered_window(gazetteer, nfc, start):
+    # given any text and an offset in it
+    start = min(start, len(nfc))
+    lowered = nfc.lower()
+    # when the window before it is lower-cased alone
+    window, at = gazetteer._lower_before(nfc, start)
+    # then the patterns find the same as in the whole lower-cased text, and the characters before
+    # read the same (but for the final form of a sigma, which no type word holds)
+    assert not_a_unit_before(window, False, at) == not_a_unit_before(lowered, False, start)
+    assert locative_before(window, False, at) == locative_before(lowered, False, start)
+    for back in range(min(start, 12) + 1):
+        assert window[at - back : at].replace("ς", "σ") == lowered[start - back : start].replace("ς", "σ")
