@@ -19,14 +19,23 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import pairwise, repeat
 from pathlib import Path
 
 import numpy as np
 
-from duluan.analysis.features import SyllableMemo, TokenBatch, _Growing, prepare, tokenise_batch
+from duluan.analysis.features import (
+    SyllableMemo,
+    TokenBatch,
+    _block_sums,
+    _Growing,
+    prepare,
+    round_4,
+    tokenise_batch,
+)
 from duluan.analysis.linear_text import _BATCH, LinearTextClassifier, SavedModel
 from duluan.analysis.normalise import canonical_tones
 
@@ -536,6 +545,9 @@ def _intensities_of_matches(
         out[current] = _intensity(hits)
 
 
+# Python's ``sum`` adds floats one after the other until 3.12, which compensates its roundings:
+# :func:`_intensities_at_once` then sums each text's evidence with it, as :meth:`score` does.
+_SUM_ADDS_IN_ORDER = sys.version_info < (3, 12)
 # Rounds of :func:`_intensities_at_once`'s fixed points before it leaves a batch to the loop.
 _MAX_ROUNDS = 8
 
@@ -638,15 +650,29 @@ def _intensities_at_once(
             step = rank == r
             evidence[owner[step]] *= weights[extenders[step]]
     hits = np.flatnonzero(hit)
-    hit_docs = docs[hits]
-    bounds = np.flatnonzero(np.diff(hit_docs, prepend=-1, append=-1)).tolist()
-    values = evidence[hits].tolist()
-    pieces = {doc: values[a:b] for doc, a, b in zip(hit_docs[bounds[:-1]].tolist(), bounds[:-1], bounds[1:])}
-    for doc, value in (extra or {}).items():
-        pieces[doc] = [*pieces.get(doc, ()), value]
-    for doc, evidence_of_doc in pieces.items():
-        total = sum(evidence_of_doc)
-        out[doc] = round(1.0 - math.exp(-total), 4) if total > 0 else 0.0
+    hit_docs, values = docs[hits], evidence[hits]
+    if not hits.size and not extra:
+        return True
+    if extra:
+        # A text's extra evidence comes after its phrases' (a stable sort by text).
+        hit_docs = np.concatenate([hit_docs, np.fromiter(extra, dtype=np.int64, count=len(extra))])
+        values = np.concatenate([values, np.fromiter(extra.values(), dtype=np.float64, count=len(extra))])
+        order = np.argsort(hit_docs, kind="stable")
+        hit_docs, values = hit_docs[order], values[order]
+    bounds = np.flatnonzero(np.diff(hit_docs, prepend=-1, append=-1))
+    # Each text's evidence summed in float64, one value after the other from zero, as Python's
+    # ``sum`` adds them (see _block_sums), then the intensity by math.exp and Python's rounding
+    # (see round_4): ComplaintLexicon.intensities took 2.37 µs a news lead, not 2.89 with a
+    # dictionary of each text's list and a loop of sums (best of five, alternating; 2026-11-30).
+    if _SUM_ADDS_IN_ORDER:
+        totals = _block_sums(values, bounds).tolist()
+    else:
+        listed, cuts = values.tolist(), bounds.tolist()
+        totals = [sum(listed[a:b]) for a, b in pairwise(cuts)]
+    exp = math.exp
+    intensities = round_4(np.array([1.0 - exp(-t) if t > 0 else 0.0 for t in totals]))
+    for doc, value in zip(hit_docs[bounds[:-1]].tolist(), intensities, strict=True):
+        out[doc] = value
     return True
 
 

@@ -173,3 +173,26 @@ def test_exclamation_runs_move_phrases_and_cut_those_they_split():
     assert [repr(v) for v in odd] == [repr(v) for v in expected]
     # (and the runs counted as tokens: the negator reaches "tốt" past one run, not two)
     assert expected[0] < expected[1] and expected[4] < expected[5]
+
+
+@pytest.mark.parametrize("in_order", [True, False])
+def test_batch_intensities_sum_each_texts_evidence_as_scoring_does(monkeypatch, in_order):
+    # given texts with one, several and no pieces of evidence, and Python's sum taken to add
+    # in order (before 3.12) or not
+    from duluan.analysis import sentiment
+
+    monkeypatch.setattr(sentiment, "_SUM_ADDS_IN_ORDER", in_order)
+    lex = lexicon()
+    texts = [
+        "rất tệ, không tốt, bức xúc quá, tệ lắm, chậm trễ, hách dịch!!",
+        "bình thường",
+        "tệ",
+        "!",
+        "không tốt không tốt không tốt không tốt",
+        "",
+    ]
+    # when their intensities are found at once
+    got = lex.intensities(tokenise_batch(texts))
+    # then each is, to the last bit, the intensity of scoring its text alone
+    assert [repr(v) for v in got] == [repr(lex.score(t)[0]) for t in texts]
+    assert got[0] > got[2] > 0 and got[1] == got[5] == 0.0
