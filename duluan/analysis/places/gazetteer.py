@@ -1115,6 +1115,29 @@ def _fold_tables() -> tuple[np.ndarray, np.ndarray]:
 
 def _prepare(texts: Sequence[str]) -> tuple[list[tuple[str, list[int] | None]], list[str], list[str]]:
     """``[nfc_with_offsets(text) ...]``, ``fold_many`` of their NFC forms and what
+    :meth:`Gazetteer._scan` gives for these (see :func:`_prepare_chunk`), in chunks of about
+    _SCAN_CHUNK characters: the look-up's arrays take 16 bytes a character."""
+    if sum(map(len, texts)) < _SCAN_CHUNK:
+        return _prepare_chunk(texts)
+    prepared: list[tuple[str, list[int] | None]] = []
+    folded: list[str] = []
+    scans: list[str] = []
+    first = 0
+    while first < len(texts):
+        last, size = first, 0
+        while last < len(texts) and (size < _SCAN_CHUNK or last == first):
+            size += len(texts[last]) + 1
+            last += 1
+        chunk = _prepare_chunk(texts[first:last])
+        prepared += chunk[0]
+        folded += chunk[1]
+        scans += chunk[2]
+        first = last
+    return prepared, folded, scans
+
+
+def _prepare_chunk(texts: Sequence[str]) -> tuple[list[tuple[str, list[int] | None]], list[str], list[str]]:
+    """``[nfc_with_offsets(text) ...]``, ``fold_many`` of their NFC forms and what
     :meth:`Gazetteer._scan` gives for these, from one pass over the batch.
 
     The batch is joined by _MARK and looked up in the two tables of :func:`_fold_tables` (``take``

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from duluan.analysis.normalise import fold, fold_many
 from duluan.analysis.places import Gazetteer
+from duluan.analysis.places import gazetteer as gazetteer_module
 from duluan.analysis.places.context import locative_before, nfc_with_offsets, not_a_unit_before
-from duluan.analysis.places.gazetteer import _MARK, _SLOW, _fold_tables, _marked, _prepare
+from duluan.analysis.places.gazetteer import _MARK, _SLOW, _fold_tables, _marked, _prepare, _prepare_chunk
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +45,20 @@ def test_preparing_a_batch_at_once_equals_normalising_folding_and_scanning_each_
     nfcs = [nfc for nfc, _ in prepared]
     assert folded == fold_many(nfcs) == [fold(nfc) for nfc in nfcs]
     assert scans == gazetteer._scan(folded) == [_MARK + _marked(f) + _MARK for f in folded]
+
+
+@given(TEXTS, st.sampled_from([1, 7, 1 << 20]))
+@settings(max_examples=100)
+def test_a_batch_prepared_in_chunks_equals_one_prepared_whole(texts, chunk):
+    # given any texts, prepared in chunks of any size
+    original = gazetteer_module._SCAN_CHUNK
+    gazetteer_module._SCAN_CHUNK = chunk
+    try:
+        chunked = _prepare(texts)
+    finally:
+        gazetteer_module._SCAN_CHUNK = original
+    # then each text is prepared as in one pass over the whole batch
+    assert chunked == _prepare_chunk(texts)
 
 
 def _second_characters() -> set[int]:
