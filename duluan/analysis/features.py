@@ -1075,6 +1075,8 @@ class NgramFeaturizer:
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state.pop("_types", None)
+        if "idf_" in state:  # a view of a classifier's packed weights when loaded
+            state["idf_"] = np.ascontiguousarray(state["idf_"])
         return state
 
     def _analyse(self, texts: Sequence[str] | TokenBatch, naming: bool = True) -> _Batch:

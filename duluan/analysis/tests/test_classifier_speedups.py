@@ -384,20 +384,36 @@ def test_scores_from_packed_weights_equal_the_sparse_product_to_the_last_bit(
 
 
 def test_a_sentiment_model_predicts_through_its_packed_weights_and_saves_without_them(tmp_path):
-    # given the toy sentiment model (three classes)
+    # given the toy sentiment model (three classes), fitted here
+    import pickle
+
+    from scipy.special import softmax
+
     from duluan.analysis.sentiment import SentimentClassifier
 
     _, sentiment = _toy_models()
     texts = ["ngập sâu đường tắc", "bệnh viện hoà bình", "dân xã a ô"]
     # when it predicts
     labels, scores = sentiment.predict_labels(texts)
-    # then it used the packed table, and its probabilities are the plain product's to the bit
+    # then it used the packed table, and its probabilities are those of the plain sparse product
     assert "_packed" in sentiment.__dict__
-    proba = sentiment.predict_proba(texts)
-    assert scores.tolist() == proba[np.arange(3), np.searchsorted(sentiment.classes_, labels)].tolist()
-    # and a saved model leaves the table behind and predicts the same after loading
-    path = sentiment.save(tmp_path / "s.model")
-    loaded = SentimentClassifier.load(path)
-    assert "_packed" not in loaded.__dict__
+    x = sentiment.featurizer_.transform(texts)
+    margins = x @ np.ascontiguousarray(sentiment.coef_) + sentiment.intercept_
+    proba = softmax(margins.astype(np.float64) * sentiment.temperature_, axis=1)
+    assert labels.tolist() == sentiment.classes_[proba.argmax(axis=1)].tolist()
+    assert scores.tolist() == proba.max(axis=1).tolist()
+    assert sentiment.predict_proba(texts).tolist() == proba.tolist()
+    # and once saved and loaded, its weights and idf are read from its packed table (one copy),
+    # it predicts the same, and it pickles as the model it was
+    loaded = SentimentClassifier.load(sentiment.save(tmp_path / "s.model"))
+    packed = loaded.__dict__["_packed"][1]
+    assert np.shares_memory(loaded.coef_, packed) and np.shares_memory(loaded.featurizer_.idf_, packed)
     again_labels, again_scores = loaded.predict_labels(texts)
     assert again_labels.tolist() == labels.tolist() and again_scores.tolist() == scores.tolist()
+    assert loaded.predict_proba(texts).tolist() == proba.tolist()
+    state, fresh = loaded.__getstate__(), sentiment.__getstate__()
+    assert "_packed" not in state and state["coef_"].flags.c_contiguous
+    assert state["coef_"].tobytes() == fresh["coef_"].tobytes()
+    idf = state["featurizer_"].__getstate__()["idf_"]
+    assert idf.flags.c_contiguous and idf.tobytes() == fresh["featurizer_"].idf_.tobytes()
+    assert pickle.dumps(state["coef_"]) == pickle.dumps(fresh["coef_"])
