@@ -300,10 +300,13 @@ class LinearTextClassifier:
         """The weights with the idf beside them, for models of at most three classes (else ``None``).
 
         Rows of four float32 are 16 bytes: one access to memory gives an entry's idf and weights
-        (see :meth:`~duluan.analysis.features.NgramFeaturizer.transform_scores`). Wider rows
-        gained nothing: with the topic model's 17 classes, the product and the explanation's
-        contributions from gathered rows took 2.83-2.97 µs a news lead, as the plain product and
-        gather (2.81-2.98, measured 2026-11-30), and the table would double its 71 MB of weights.
+        (see :meth:`~duluan.analysis.features.NgramFeaturizer.transform_scores`). The topic
+        model's 17 classes are left to the plain product: from gathered rows of weights alone,
+        its product and the explanation's contributions took 2.81-2.97 µs a news lead against
+        2.81-2.98; with the idf in the rows too, counting, weighing, product and contributions
+        took 4.32 against 4.91, but its rows of 72 bytes would be 8 MB a batch of 1,000 leads
+        (some 40 MB for a batch of ``duluan classify``), and packing 75 MB beside the loaded
+        weights doubles them at start-up (measured 2026-11-30).
         Built on first use from the current weights, or when the model is loaded (then the
         weights and the idf are read from it: one copy in memory, see :meth:`__setstate__`);
         never pickled.
@@ -328,9 +331,10 @@ class LinearTextClassifier:
             packed = self._packed_weights()
             if packed is not None:
                 # Packed where the model is loaded, so that worker processes forked from there
-                # share its pages, and read from then on for the weights and the idf too: with
-                # its own copy in each worker, ``duluan analyze`` of 20,000 leads took 60 MiB
-                # more at its peak (summed PSS of the process tree, measured 2026-11-30).
+                # share its pages, and read from then on for the weights and the idf too. Packed
+                # in each worker beside them, the peak of ``duluan analyze`` of 20,000 leads
+                # (summed PSS of the process tree) rose from 684 to 744 MiB; so, to 704 (the
+                # rest is each batch's gathered rows; measured 2026-11-30).
                 self.coef_ = packed[:, :-1]
                 self.featurizer_.idf_ = packed[:, -1]
                 self.__dict__["_packed"] = (self.coef_, packed)
