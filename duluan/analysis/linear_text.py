@@ -333,8 +333,8 @@ class LinearTextClassifier:
                 # Packed where the model is loaded, so that worker processes forked from there
                 # share its pages, and read from then on for the weights and the idf too. Packed
                 # in each worker beside them, the peak of ``duluan analyze`` of 20,000 leads
-                # (summed PSS of the process tree) rose from 684 to 744 MiB; so, to 704 (the
-                # rest is each batch's gathered rows; measured 2026-11-30).
+                # (summed PSS of the process tree) rose from 684-685 to 743-745 MiB; so, to
+                # 703-705 (the rest is each batch's gathered rows; measured 2026-11-30).
                 self.coef_ = packed[:, :-1]
                 self.featurizer_.idf_ = packed[:, -1]
                 self.__dict__["_packed"] = (self.coef_, packed)
