@@ -760,10 +760,15 @@ def _joined(parts: tuple[np.ndarray, ...]) -> np.ndarray:
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
-def _column_of(keys: np.ndarray, n_cols: int) -> np.ndarray:
-    """The column of each key ``row * n_cols + column`` (a mask when ``n_cols`` is a power of two)."""
-    width = keys.dtype.type(n_cols)
-    return keys & (width - keys.dtype.type(1)) if n_cols & (n_cols - 1) == 0 else keys % width
+# Bits of the hash that :meth:`NgramFeaturizer.explain_matrix` filters occurrences by.
+_NAMING_BITS = 20
+
+
+def _naming_hash(keys: np.ndarray) -> np.ndarray:
+    """A :data:`_NAMING_BITS`-bit hash of count keys (Fibonacci hashing of their low 32 bits)."""
+    hashed = keys.astype(np.uint32, copy=False) * np.uint32(0x9E3779B1)
+    hashed >>= np.uint32(32 - _NAMING_BITS)
+    return hashed
 
 
 class NgramFeaturizer:
@@ -1006,14 +1011,17 @@ class NgramFeaturizer:
         rows, kept = np.take(rows, best), np.take(kept, best)
         feats, contrib = np.take(x.indices, kept).astype(np.int64), np.take(contrib, kept)
         # Name each candidate by one occurrence of its bucket in its document (the first one).
-        # Only occurrences of the candidates' buckets can name one: the others (most of them) are
-        # left out before the sort (with the search, 2.0 -> 1.3 ms for 1,000 news leads).
-        wanted = np.zeros(self.n_features_, dtype=bool)
-        wanted[feats] = True
-        word_keys = batch.word_keys
-        among = np.flatnonzero(np.take(wanted, _column_of(word_keys, self.n_features_)))
-        w_order, w_sorted = _stable_sort(np.take(word_keys, among).astype(np.int64))
+        # Only occurrences whose key hashes like a candidate's can name one: the others (most of
+        # them) are left out before the sort. Filtering by the candidates' buckets, in any
+        # document, kept 38,000 of the 131,000 occurrences of 1,000 news leads; by a hash of the
+        # whole key, 17,000, and explaining took 6.0 µs a lead, not 6.6 (best of three
+        # alternating runs of five, measured 2026-11-30).
         keys = rows * self.n_features_ + feats
+        wanted = np.zeros(1 << _NAMING_BITS, dtype=bool)
+        wanted[_naming_hash(keys)] = True
+        word_keys = batch.word_keys
+        among = np.flatnonzero(np.take(wanted, _naming_hash(word_keys)))
+        w_order, w_sorted = _stable_sort(np.take(word_keys, among).astype(np.int64))
         at = np.minimum(np.searchsorted(w_sorted, keys), max(w_sorted.size - 1, 0))
         found = w_sorted[at] == keys if w_sorted.size else np.zeros(keys.size, dtype=bool)
         rows, contrib, occ = rows[found], contrib[found], np.take(among, w_order[at[found]])

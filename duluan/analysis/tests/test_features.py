@@ -255,3 +255,14 @@ def test_counting_pieces_in_row_order_equals_counting_all_keys(texts, char_range
     np.testing.assert_array_equal(got.indices, expected.indices)
     assert got.data.tobytes() == expected.data.tobytes()
     np.testing.assert_array_equal(blocks, expected_blocks)
+
+
+@given(st.lists(st.integers(0, 2**40), max_size=50))
+def test_the_naming_hash_reads_the_low_32_bits_of_keys_of_any_width(keys):
+    # given count keys as the three integer types they come in
+    wide = np.array(keys, dtype=np.uint64)
+    # when they are hashed for naming, then equal low bits hash alike, within the hash's range
+    got = features._naming_hash(wide)
+    np.testing.assert_array_equal(got, features._naming_hash(wide.astype(np.int64)))
+    np.testing.assert_array_equal(got, features._naming_hash((wide & np.uint64(2**32 - 1)).astype(np.uint32)))
+    assert got.dtype == np.uint32 and (got < (1 << features._NAMING_BITS)).all()
