@@ -37,7 +37,6 @@ _TOKEN_RE = re.compile(r"\w+|\x00")
 _WORD_RE = re.compile(r"\w+")
 # Everything that is not a letter or digit becomes one space for character n-grams.
 _NON_WORD_RE = re.compile(r"(?:[^\w\x00]|_)+")
-_WORD_CHAR_RE = re.compile(r"[^\W_]")  # a letter or digit
 _BITS = 21  # syllable ids fit in 21 bits, so three of them fit in one 64-bit key
 _MAX_VOCAB = (1 << _BITS) - 2
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -88,15 +87,14 @@ class TokenBatch:
         tokens: The runs of letters, digits and underscores of the texts, NFC and lower case,
             with the separator between two texts.
         lengths: How many tokens each text has (separators apart).
-        begins_with_space: The first text begins with something else than a letter or digit.
-        ends_with_space: The last text ends with something else than a letter or digit.
+
+    Character n-grams read every text as if a space stood before and after it, the first and the
+    last of the batch too, so that a text's features never depend on the texts beside it.
     """
 
     texts: list[str]
     tokens: list[str]
     lengths: np.ndarray
-    begins_with_space: bool
-    ends_with_space: bool
     _numbered: list = field(default_factory=list, init=False, repr=False, compare=False)
 
     def numbered(self) -> tuple[np.ndarray, list[str], int]:
@@ -119,7 +117,8 @@ class TokenBatch:
 
     @property
     def joined(self) -> str:
-        """The texts, NFC and lower case, one after the other with the separator."""
+        """The texts, NFC and lower case, one after the other with the separator, a space first
+        and last."""
         return _join_batch(self.texts)
 
     def starts(self) -> np.ndarray:
@@ -159,15 +158,7 @@ def tokenise_batch(
             tokens.append(_DOC_SEP)
         tokens.extend(toks)
         lengths[i] = len(toks)
-    first = _lower_nfc(clean[0]) if clean else ""
-    last = _lower_nfc(clean[-1]) if clean else ""
-    return TokenBatch(
-        clean,
-        tokens,
-        lengths,
-        begins_with_space=_WORD_CHAR_RE.match(first) is None,
-        ends_with_space=_WORD_CHAR_RE.match(last, len(last) - 1) is None if last else True,
-    )
+    return TokenBatch(clean, tokens, lengths)
 
 
 def _lower_nfc(text: str) -> str:
@@ -179,7 +170,11 @@ def _join_batch(texts: Iterable[str | None]) -> str:
     # is handled per distinct syllable by the vocabulary (see ``NgramFeaturizer._fit``), which is
     # far cheaper than rewriting every document.
     parts = [t if t and _DOC_SEP not in t else (t or "").replace(_DOC_SEP, " ") for t in texts]
-    joined = (" " + _DOC_SEP + " ").join(parts)
+    # A space before the first text and after the last, as between two texts: the first and the
+    # last text of a batch had character n-grams the others did not (none at its edges), so a
+    # text's sentiment score changed with its place in the batch (e.g. 0.775 alone, 0.764 in the
+    # middle of three; nine of the 20,000 leads of `duluan analyze` in batches of 2,000).
+    joined = " " + (" " + _DOC_SEP + " ").join(parts) + " "
     if not unicodedata.is_normalized("NFC", joined):
         joined = unicodedata.normalize("NFC", joined)
     return joined.lower()
@@ -498,8 +493,6 @@ class _Types:
     empty: np.ndarray  # only "_": no letter for character n-grams (it merges the spaces around it)
     start: np.ndarray  # offset of the type's character n-grams in ``feats``
     count: np.ndarray  # how many
-    head: np.ndarray  # how many of them, first, begin at the space before the syllable
-    tail: np.ndarray  # how many of them, last, end at the space after
     feats: np.ndarray  # character n-gram buckets of every type, one after the other
 
 
@@ -530,8 +523,6 @@ class _TypeTable(SyllableMemo):
             "empty": _Growing(np.bool_),
             "start": _Growing(np.int64),
             "count": _Growing(np.int64),
-            "head": _Growing(np.int64),
-            "tail": _Growing(np.int64),
             "feats": _Growing(np.uint32),
         }
 
@@ -557,20 +548,18 @@ class _TypeTable(SyllableMemo):
         cols["vocab"].extend(np.asarray(vocab, dtype=np.int64))
         if self._char_range is None:
             return
-        feats, owner, group = self._ngrams_of(cores)
-        order = np.lexsort((group, owner))  # per type: heads, middles, tails
+        feats, owner = self._ngrams_of(cores)
+        order = np.argsort(owner, kind="stable")  # per type
         n_counts = np.bincount(owner, minlength=len(cores))
         cols["start"].extend(cols["feats"].size + np.cumsum(n_counts) - n_counts)
         cols["count"].extend(n_counts)
-        cols["head"].extend(np.bincount(owner[group == 0], minlength=len(cores)))
-        cols["tail"].extend(np.bincount(owner[group == 2], minlength=len(cores)))
         cols["first"].extend(np.array([ord(c[0]) if c else 0 for c in cores], dtype=np.uint64))
         cols["last"].extend(np.array([ord(c[-1]) if c else 0 for c in cores], dtype=np.uint64))
         cols["single"].extend(np.array([len(c) == 1 and c != _DOC_SEP for c in cores], dtype=np.bool_))
         cols["empty"].extend(np.array([not c for c in cores], dtype=np.bool_))
         cols["feats"].extend(feats[order])
 
-    def _ngrams_of(self, cores: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _ngrams_of(self, cores: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The character n-grams ending inside ``" " + core + " "`` after its first space, per core.
 
         The n-gram made of both spaces and one letter is left out (it is counted per occurrence);
@@ -578,8 +567,7 @@ class _TypeTable(SyllableMemo):
         with no letter has none.
 
         Returns:
-            ``(bucket, core, group)`` per n-gram, where group is 0 for those beginning at the
-            first space, 2 for those ending at the last, 1 for the others.
+            ``(bucket, core)`` per n-gram.
         """
         lo, hi = self._char_range
         kept = [i for i, c in enumerate(cores) if c]
@@ -591,7 +579,7 @@ class _TypeTable(SyllableMemo):
         owner = np.repeat(np.arange(len(kept)), lengths + 1)[: codes.size]
         local = np.arange(codes.size) - offset[owner]
         is_sep = codes == 0
-        feats, owners, groups = [], [], []
+        feats, owners = [], []
         for n, key, bad in _rolling_char_keys(codes, is_sep, lo, hi):
             last = lengths[owner[: key.size]] - 1
             begin = local[: key.size]
@@ -599,10 +587,9 @@ class _TypeTable(SyllableMemo):
             pos = np.flatnonzero(~bad & (end >= 1) & ~((begin == 0) & (end == last)))
             feats.append(_bucket(_mix64(key[pos] + np.uint64(n)), self._n_char).astype(np.uint32))
             owners.append(np.asarray(kept, dtype=np.int64)[owner[pos]])
-            groups.append(np.where(begin[pos] == 0, 0, np.where(end[pos] == last[pos], 2, 1)))
         if not feats:
-            return np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros(0, np.int64)
-        return np.concatenate(feats), np.concatenate(owners), np.concatenate(groups)
+            return np.zeros(0, np.uint32), np.zeros(0, np.int64)
+        return np.concatenate(feats), np.concatenate(owners)
 
 
 def round_4(values: np.ndarray) -> list[float]:
@@ -1202,8 +1189,8 @@ class NgramFeaturizer:
         Each piece's keys come in document order (as :func:`_sorted_keys` takes them).
 
         The batch's characters are its syllables one space apart (the separator counts as one),
-        with a space before the first and after the last only when the text begins or ends with
-        something else than a letter or digit; each syllable's entries assume both spaces.
+        with a space before the first and after the last; each syllable's entries assume both
+        spaces.
         """
         lo, hi = self.char_ngram_range
         counts = types.count[type_ids]
@@ -1217,20 +1204,12 @@ class NgramFeaturizer:
         feats = types.feats.view(np.int32)  # buckets fit in 31 bits; the data is not read
         by_type = sp.csr_matrix((feats, feats, indptr), shape=(n_types, max(self.n_char_features, 1)))
         gathered = by_type[type_ids].indices.view(np.uint32)
-        begins_with_space, ends_with_space = tb.begins_with_space, tb.ends_with_space
-        skip = trim = 0
-        if not begins_with_space:
-            skip = types.head[type_ids[0]]
-            counts[0] -= skip
-        if not ends_with_space:
-            trim = types.tail[type_ids[-1]]
-            counts[-1] -= trim
         # Each occurrence's key: its syllable's row base plus the n-gram's column.
         base = tok_doc.astype(dtype) * dtype(self.n_features_) + dtype(self.n_word_features)
         keys = np.repeat(base, counts)
-        keys += gathered[skip : gathered.size - trim]
+        keys += gathered
         hashes, key_docs = [], []
-        if lo <= 1 and begins_with_space:
+        if lo <= 1:
             hashes.append(np.array([32 + 1], dtype=np.uint64))  # the leading space, as a unigram
             key_docs.append(np.zeros(1, dtype=np.int64))
         if lo <= 3 <= hi:
@@ -1242,10 +1221,7 @@ class NgramFeaturizer:
             hashes.append(spanning + types.first[type_ids[pair]] + np.uint64(3))
             key_docs.append(tok_doc[pair])
             # A one-letter syllable between two spaces.
-            alone = types.single[type_ids]
-            alone[0] &= begins_with_space
-            alone[-1] &= ends_with_space
-            at = np.flatnonzero(alone)
+            at = np.flatnonzero(types.single[type_ids])
             hashes.append((np.uint64(32) * prime + types.first[type_ids[at]]) * prime + np.uint64(32 + 3))
             key_docs.append(tok_doc[at])
         if not hashes:

@@ -256,10 +256,6 @@ def test_the_token_batch_reuses_the_normalise_steps_syllables_as_the_featurizers
     assert got.tokens == expected.tokens
     assert got.texts == expected.texts
     assert got.lengths.tolist() == expected.lengths.tolist()
-    assert (got.begins_with_space, got.ends_with_space) == (
-        expected.begins_with_space,
-        expected.ends_with_space,
-    )
 
 
 def test_model_steps_give_syllables_to_models_that_read_them_and_texts_to_others():
