@@ -394,13 +394,7 @@ class TermCoder:
         :func:`terms_many` result itself for a batch it must make.
 
         Args:
-            flat: The syllables of all the texts, one text after the other.
-            lengths: The number of syllables of each text (``int64``).
-            rows: The row of each syllable of ``flat`` (``intp``): equal syllables, equal rows.
-            syllables: The syllable of each row (at least up to the largest in ``rows``).
-            generation: What the rows belong to: while it stays equal, a row keeps its
-                syllable from batch to batch (and its values here); ``None`` is a new one
-                every time.
+            flat, lengths, rows, syllables, generation: As for :meth:`slices`.
 
         Returns:
             The :class:`_Entries`; or ``(terms, codes)`` as :func:`terms_many` gives them.
