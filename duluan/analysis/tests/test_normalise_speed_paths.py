@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -38,3 +40,45 @@ def test_the_classes_of_a_batch_with_some_texts_replaced_are_those_of_the_new_ba
     assert new_starts.tolist() == fresh_starts.tolist()
     assert np.array_equal(cls, fresh_cls)
     assert np.array_equal(mapped, fresh_mapped)
+
+
+def _nfc_maybe_or_no() -> set[int]:
+    """A superset of the BMP characters with a combining class or NFC_Quick_Check "No"/"Maybe",
+    from the data that defines them (UAX #15)."""
+    suspects = {code for code in range(0x10000) if unicodedata.combining(chr(code))}
+    for code in range(0x10000):
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition and not decomposition.startswith("<"):
+            suspects.update(int(part, 16) for part in decomposition.split()[1:])  # "Maybe"
+            if unicodedata.normalize("NFC", chr(code)) != chr(code):
+                suspects.add(code)  # "No"
+    suspects.update(range(0x1100, 0x1200))  # conjoining Hangul jamo, composed algorithmically
+    return suspects
+
+
+def test_no_character_taken_as_safe_from_nfc_can_combine_or_change():
+    # given the characters the batch scan lets through without NFC, and those that NFC may change
+    safe = set(N._nfc_safe())
+    suspects = _nfc_maybe_or_no()
+
+    # then none is both, the Vietnamese letters and common punctuation are safe, the marks not
+    assert not safe & suspects
+    assert {ord(c) for c in "aăâđêôơưẠỹỶ Ủy, “–…”₫0"} <= safe
+    assert not {0x0301, 0x0323, 0x212B, 0x1161} & safe
+    # and the scan's table marks every other BMP character
+    raw = N._batch_tables()[0]
+    assert set(np.flatnonzero((raw[:0x10000] & N._NFC_SUSPECT) == 0).tolist()) == safe
+
+
+@given(st.lists(st.sampled_from(sorted(N._nfc_safe())).map(chr) | st.characters(), max_size=30).map("".join))
+@settings(max_examples=500, deadline=None)
+@example("Ủy ban nhân dân “hòa” – 100₫")
+@example("A\u030a \u212b \u1100\u1161")
+def test_a_text_the_scan_sends_past_nfc_is_already_nfc(text):
+    # given any text, mostly of the characters taken as safe
+    # when it is scanned alone
+    scan = N._batch_scan([text])
+
+    # then it is sent to NFC (or the slow way) unless NFC would leave it as it is
+    if 0 not in scan.nfc and 0 not in scan.slow:
+        assert unicodedata.normalize("NFC", text) == text
