@@ -299,9 +299,15 @@ _URL_RE = re.compile(
 )
 # Mobile: 0 + 3/5/7/8/9 + 8 digits; landline: 0 + 2 + 9 digits; "+84"/"0084" for the 0; single spaces,
 # dots or dashes anywhere between digits; "(024) 3825 1234".
+# That is r"(?:\(\+84\)|\+84|0084|0)" + _PHONE_NUMBER | r"\(02..." with the first group spelt out in
+# each alternative (tried in the same order, so the same matches): every alternative then starts
+# with a literal, and the engine skips to "(", "+" and "0" instead of trying every position. The
+# 3,167 news leads (of 127,706) with a phone hint went from 7.9–8.2 to 3.6 µs of CPU each for
+# finditer (2026-11-30).
+_PHONE_NUMBER = r"[ .-]?(?:\(0\))?(?:[35789](?:[ .-]?\d){8}|2(?:[ .-]?\d){9})(?![\w]|[.,]\d)"
 _PHONE_RE = re.compile(
-    r"(?:\(\+84\)|\+84|0084|0)[ .-]?(?:\(0\))?(?:[35789](?:[ .-]?\d){8}|2(?:[ .-]?\d){9})(?![\w]|[.,]\d)"
-    r"|\(02\d{1,2}\)[ .-]?\d(?:[ .-]?\d){6,7}(?![\w]|[.,]\d)"
+    "|".join(prefix + _PHONE_NUMBER for prefix in (r"\(\+84\)", r"\+84", "0084", "0"))
+    + r"|\(02\d{1,2}\)[ .-]?\d(?:[ .-]?\d){6,7}(?![\w]|[.,]\d)"
 )
 _PHONE_HINT_RE = re.compile(r"\d[\d .-]{8}")
 _GLUED_BEFORE = frozenset("+.,@_")  # a number glued to these is part of something else

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import numpy as np
@@ -82,3 +83,25 @@ def test_a_text_the_scan_sends_past_nfc_is_already_nfc(text):
     # then it is sent to NFC (or the slow way) unless NFC would leave it as it is
     if 0 not in scan.nfc and 0 not in scan.slow:
         assert unicodedata.normalize("NFC", text) == text
+
+
+# The phone pattern as first written, with the prefixes as one group.
+_PHONE_AS_WRITTEN = re.compile(
+    r"(?:\(\+84\)|\+84|0084|0)[ .-]?(?:\(0\))?(?:[35789](?:[ .-]?\d){8}|2(?:[ .-]?\d){9})(?![\w]|[.,]\d)"
+    r"|\(02\d{1,2}\)[ .-]?\d(?:[ .-]?\d){6,7}(?![\w]|[.,]\d)"
+)
+_PHONE_PIECES = st.sampled_from(
+    [*"0123456789 .-()+,x_a٣", "0084", "+84", "(+84)", "(0)", "(024)", "(0236)", "0912345678", "02438251234"]
+)
+
+
+@given(st.lists(_PHONE_PIECES, max_size=25).map("".join))
+@settings(max_examples=3000, deadline=None)
+@example("Gọi (+84) 912 345 678, 0084 (0) 386.123.456 hoặc (024) 3825 1234; 02838 123 456.7")
+@example("000912345678 0+84912345678 (02)4 1234567 0912345678_ 0912345678.5 0912 345 6789")
+def test_the_phone_pattern_with_its_prefixes_spelt_out_finds_what_it_found(text):
+    # given text of digits, separators and phone prefixes
+    # when phone numbers are searched with the pattern used and with the pattern as first written
+    # then both find the same matches
+    found = [m.span() for m in N._PHONE_RE.finditer(text)]
+    assert found == [m.span() for m in _PHONE_AS_WRITTEN.finditer(text)]
