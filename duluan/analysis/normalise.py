@@ -556,7 +556,12 @@ def normalise_many(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
     NormaliseStep alone over 100,000 rows of them, 24.5 → 10.5 µs; and in
     ``bench/bench_steps.py --rows 100000 --batch-gc`` (two runs each) 30.3 and 30.5 → 15.2 and
     15.1 µs a document. What is left is mostly making the syllable strings and hashing them (the
-    next steps reuse the hashes).
+    next steps reuse the hashes). Later the same day (the scan's index reused, NFC and phone
+    patterns only where they can change something, fewer runs split again): 10.76–11.20 → 10.03–
+    10.48 µs a lead (batches of 1,000, best of 5, three alternating runs), NormaliseStep in
+    ``bench_steps.py --rows 50000 --batch-gc`` 12.2–12.7 → 11.6–12.3 (six alternating runs). Of
+    the rest, ``str.split`` is 3.5 µs and the chat forms' ``isdisjoint`` 1.9 (half of it hashing
+    the syllables, which the next steps would do otherwise).
 
     Args:
         texts: Raw texts (any Unicode normal form).
