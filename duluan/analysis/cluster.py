@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from operator import itemgetter, methodcaller, mul
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -251,17 +251,6 @@ def _crc_shift(crcs: np.ndarray, nbytes: np.ndarray) -> np.ndarray:
     return out
 
 
-class _Entries(NamedTuple):
-    """A batch's terms as :class:`TermCoder` finds them: one entry per term of each text, the
-    texts' entries one after the other, in order of first occurrence."""
-
-    keys: list[str]  # each entry's term
-    counts: np.ndarray  # its count in its text (int64)
-    docs: np.ndarray  # its text
-    bounds: list[int]  # the first entry of each text, then the number of entries
-    codes: np.ndarray  # its term's code (int64)
-
-
 class TermCoder:
     """:func:`terms_many` of batches whose syllables already have rows in a table.
 
@@ -318,41 +307,12 @@ class TermCoder:
         rows: np.ndarray,
         syllables: Sequence[str],
         generation: object,
-    ) -> tuple[list[dict[str, int]], list[np.ndarray]]:
-        """Return :func:`terms_many` of a batch: the same dictionaries (same order) and codes.
-
-        Args:
-            flat, lengths, rows, syllables, generation: As for :meth:`slices`.
-
-        Returns:
-            ``(terms, codes)``, one entry per text.
-        """
-        entries = self._entries(flat, lengths, rows, syllables, generation)
-        if not isinstance(entries, _Entries):
-            return entries
-        keys_list, entry_counts, entry_docs, bounds, entry_codes = entries
-        # Nearly every term occurs once in its text: each dictionary is made with counts of
-        # one, then the few other counts are set (which keeps the order).
-        terms = [dict.fromkeys(keys_list[lo:hi], 1) for lo, hi in itertools.pairwise(bounds)]
-        repeated = np.flatnonzero(entry_counts > 1)
-        for d, e, c in zip(
-            entry_docs[repeated].tolist(), repeated.tolist(), entry_counts[repeated].tolist(), strict=True
-        ):
-            terms[d][keys_list[e]] = c
-        return terms, [entry_codes[lo:hi] for lo, hi in itertools.pairwise(bounds)]
-
-    def slices(
-        self,
-        flat: list[str],
-        lengths: np.ndarray,
-        rows: np.ndarray,
-        syllables: Sequence[str],
-        generation: object,
     ) -> tuple[list[Mapping[str, int]], list[np.ndarray]]:
-        """:meth:`__call__`, each text's terms as a :class:`TermSlice` of the batch's arrays.
+        """Return :func:`terms_many` of a batch: the same terms (same order, same counts) and
+        codes, each text's terms as a :class:`TermSlice` of the batch's arrays.
 
-        The mappings are equal to the dictionaries (same terms, order and counts) without one
-        being made per text: what the pipeline's workers give :func:`~duluan.analysis.dask_engine.
+        The mappings are equal to :func:`terms_many`'s dictionaries without one being made per
+        text: what the pipeline's workers give :func:`~duluan.analysis.dask_engine.
         pack_documents`, which then sends the arrays as they are instead of walking every
         dictionary back into them. A worker's dedupe step and packing took 33.3 µs of CPU a news
         lead against 39.2 with dictionaries (20,000 leads of ``bench_analyze`` in batches of
@@ -372,41 +332,14 @@ class TermCoder:
         Returns:
             ``(terms, codes)``, one entry per text.
         """
-        entries = self._entries(flat, lengths, rows, syllables, generation)
-        if not isinstance(entries, _Entries):
-            return entries  # type: ignore[return-value]  # dictionaries are mappings too
-        keys_list, entry_counts, _, bounds, entry_codes = entries
-        pairs = list(itertools.pairwise(bounds))
-        return (
-            [TermSlice(keys_list, entry_counts, lo, hi) for lo, hi in pairs],
-            [entry_codes[lo:hi] for lo, hi in pairs],
-        )
-
-    def _entries(
-        self,
-        flat: list[str],
-        lengths: np.ndarray,
-        rows: np.ndarray,
-        syllables: Sequence[str],
-        generation: object,
-    ) -> _Entries | tuple[list[dict[str, int]], list[np.ndarray]]:
-        """Each text's terms as entries of flat arrays (see :class:`_Entries`), or the
-        :func:`terms_many` result itself for a batch it must make.
-
-        Args:
-            flat, lengths, rows, syllables, generation: As for :meth:`slices`.
-
-        Returns:
-            The :class:`_Entries`; or ``(terms, codes)`` as :func:`terms_many` gives them.
-        """
         n, total = lengths.size, rows.size
         if total == 0:
             nothing = np.zeros(0, dtype=np.int64)
-            return _Entries([], nothing, nothing, [0] * (n + 1), nothing)
+            return [TermSlice([], nothing, 0, 0) for _ in range(n)], [nothing] * n
         self._sync(syllables, generation)
         if self._has_space[rows].any():
             bounds = [0, *np.cumsum(lengths).tolist()]
-            return terms_many([flat[lo:hi] for lo, hi in itertools.pairwise(bounds)])
+            return terms_many([flat[lo:hi] for lo, hi in itertools.pairwise(bounds)])  # type: ignore[return-value]
         ends = np.cumsum(lengths)
         # A term starts at each position followed by one of its text (a bigram), and at the
         # position of each text of one syllable (that syllable alone).
@@ -482,8 +415,12 @@ class TermCoder:
         name_array = np.empty(len(names), dtype=object)
         name_array[:] = names
         keys_list = name_array[entry_terms].tolist()
-        bounds = [0, *np.cumsum(np.bincount(entry_docs, minlength=n)).tolist()]
-        return _Entries(keys_list, entry_counts, entry_docs, bounds, codes[entry_terms])
+        pairs = list(itertools.pairwise([0, *np.cumsum(np.bincount(entry_docs, minlength=n)).tolist()]))
+        entry_codes = codes[entry_terms]
+        return (
+            [TermSlice(keys_list, entry_counts, lo, hi) for lo, hi in pairs],
+            [entry_codes[lo:hi] for lo, hi in pairs],
+        )
 
 
 class TermSlice(Mapping):

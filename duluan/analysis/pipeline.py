@@ -293,9 +293,9 @@ class DedupeFeaturesStep:
         rows = hasher.syllable_rows(flat)
         shingle_sets = hasher.shingles_from_rows(rows, lengths)
         signatures = hasher.signatures_from_shingles(shingle_sets)
-        # The terms as slices of the batch's arrays (TermCoder.slices): pack_documents sends them
-        # on as they are, and the clusterer reads them so.
-        terms, codes = self._terms.slices(flat, lengths, rows, hasher.syllables, hasher.generation)
+        # The terms as slices of the batch's arrays (see TermCoder): pack_documents sends them on
+        # as they are, and the clusterer reads them so.
+        terms, codes = self._terms(flat, lengths, rows, hasher.syllables, hasher.generation)
         hashes = content_hashes([doc.normalised or "" for doc in batch])
         for doc, digest, shingles, signature, doc_terms, doc_codes in zip(
             batch, hashes, shingle_sets, signatures, terms, codes, strict=True
