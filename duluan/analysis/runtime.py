@@ -16,8 +16,8 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-T = TypeVar("T")
-R = TypeVar("R")
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 def default_workers() -> int:
@@ -89,8 +89,8 @@ def forked_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def ordered_results(
-    submit: Callable[[T], Any], result: Callable[[Any], R], batches: Iterable[T], in_flight: int
-) -> Iterator[R]:
+    submit: Callable[[_T], Any], result: Callable[[Any], _R], batches: Iterable[_T], in_flight: int
+) -> Iterator[_R]:
     """Submit batches with at most ``in_flight`` pending and yield results in submission order.
 
     Memory stays bounded whatever the input's size: a batch is read only when one of those in
