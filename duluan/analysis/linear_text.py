@@ -426,11 +426,13 @@ class SavedModel:
         return save_model(self, path, kind=self.model_kind, metadata=metadata)
 
     @classmethod
-    def load(cls, path: str | Path) -> Self:
+    def load(cls, path: str | Path, *, mapped: bool = False) -> Self:
         """Read a model written by :meth:`save`.
 
         Args:
             path: A model file.
+            mapped: Map the file instead of reading it, for commands that run a while and end
+                (see :func:`~duluan.analysis.model_io.load_model`).
 
         Returns:
             The model.
@@ -438,7 +440,7 @@ class SavedModel:
         Raises:
             ModelFileError: The file is missing, corrupt or not a model of this kind.
         """
-        model = load_model(path, kind=cls.model_kind)
+        model = load_model(path, kind=cls.model_kind, mapped=mapped)
         if not isinstance(model, cls):
             raise ModelFileError(
                 f"Tệp mô hình hỏng hoặc không tương thích: {path} (không phải {cls.__name__})"

@@ -121,7 +121,9 @@ def test_a_model_file_is_read_once_and_its_kind_must_match_its_contents(model, t
     # given a topic model, and a file that says "sentiment" but holds the same topic model
     reads = []
     read_envelope = model_io._read_envelope
-    monkeypatch.setattr(model_io, "_read_envelope", lambda path: reads.append(path) or read_envelope(path))
+    monkeypatch.setattr(
+        model_io, "_read_envelope", lambda path, **kw: reads.append(path) or read_envelope(path, **kw)
+    )
     mislabelled = model_io.save_model(TopicClassifier.load(model), tmp_path / "s.model", kind="sentiment")
     reads.clear()
     # when each is loaded for classifying

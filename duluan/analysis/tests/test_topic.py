@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from duluan.analysis.features import NgramFeaturizer
-from duluan.analysis.model_io import ModelFileError, read_model_info
+from duluan.analysis.model_io import FORMAT_VERSION, ModelFileError, read_model_info
 from duluan.analysis.taxonomy import load_gold, load_taxonomy
 from duluan.analysis.topic import TopicClassifier, TopicPrediction, build_government_topic_model
 from duluan.shared_data import shared_data_dir
@@ -98,7 +98,8 @@ def test_model_file_round_trip_and_clear_errors(tmp_path):
     info = read_model_info(path)
     # then it predicts the same, and the file tells its version and labels
     assert loaded.predict([FLOOD]) == clf.predict([FLOOD])
-    assert info.kind == "topic" and info.format_version == 2 and info.labels == ("flood", "health")
+    assert info.kind == "topic" and info.format_version == FORMAT_VERSION
+    assert info.labels == ("flood", "health")
     # and a truncated, a foreign or a missing file fails with the Vietnamese message
     bad = tmp_path / "bad.model"
     bad.write_bytes(path.read_bytes()[:100])
@@ -235,22 +236,29 @@ def test_lead_features_make_the_opening_weigh_more_and_still_explain():
     assert all(len({term for term, _ in row}) == len(row) for row in terms)
 
 
-def test_version_1_files_still_load_and_unknown_versions_are_refused(tmp_path):
-    # given a toy model saved, then its envelope rewritten as format 1 and as a future format 99
+def test_version_1_and_2_files_still_load_and_unknown_versions_are_refused(tmp_path):
+    # given a toy model written as earlier engines did (the estimator pickled inside the
+    # envelope with its SHA-256; compressed in format 1), and as a future format 99
     import hashlib
     import pickle
     import zlib
 
     clf = toy_model()
     path = clf.save(tmp_path / "topic.model")
-    envelope = pickle.loads(path.read_bytes())  # noqa: S301 - the file just written, not compressed
-    # (files of earlier versions were compressed: those below are, and still read)
-    for version in (1, 99):
+    envelope = pickle.loads(path.read_bytes())  # noqa: S301 - the file just written
+    for key in ("buffers", "data_size", "check_chunk", "crc32"):
+        envelope.pop(key)
+    envelope["payload"] = pickle.dumps(clf, protocol=pickle.HIGHEST_PROTOCOL)
+    envelope["sha256"] = hashlib.sha256(envelope["payload"]).hexdigest()
+    for version in (1, 2, 99):
         envelope["format_version"] = version
-        (tmp_path / f"v{version}.model").write_bytes(zlib.compress(pickle.dumps(envelope)))
-    assert envelope["sha256"] == hashlib.sha256(envelope["payload"]).hexdigest()
-    # when both are loaded
-    # then format 1 predicts as before and format 99 fails with the clear message
-    assert TopicClassifier.load(tmp_path / "v1.model").predict([FLOOD]) == clf.predict([FLOOD])
+        data = pickle.dumps(envelope)
+        (tmp_path / f"v{version}.model").write_bytes(zlib.compress(data) if version == 1 else data)
+    # when they are loaded
+    # then formats 1 and 2 predict as before, read or mapped, and format 99 fails with the clear message
+    for version in (1, 2):
+        for mapped in (False, True):
+            loaded = TopicClassifier.load(tmp_path / f"v{version}.model", mapped=mapped)
+            assert loaded.predict([FLOOD]) == clf.predict([FLOOD])
     with pytest.raises(ModelFileError, match="hãy huấn luyện lại mô hình"):
         TopicClassifier.load(tmp_path / "v99.model")

@@ -1,0 +1,93 @@
+"""Model files of format 3: large arrays out of band, checked by CRC-32s, read or mapped."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from duluan.analysis import model_io
+from duluan.analysis.model_io import (
+    ALIGN,
+    FORMAT_VERSION,
+    ModelFileError,
+    load_model,
+    read_model_info,
+    save_model,
+)
+
+
+class Estimator:
+    """A picklable stand-in with the arrays a linear model keeps."""
+
+    def __init__(self) -> None:
+        rng = np.random.default_rng(0)
+        self.classes_ = np.array(["a", "b", "c"])
+        self.coef_ = rng.standard_normal((40_000, 3)).astype(np.float32)  # 480 kB: out of band
+        self.idf_ = rng.random(100_001, dtype=np.float32)  # an odd size: the next one is realigned
+        self.extra_ = np.arange(70_000, dtype=np.int64).reshape(1000, 70).T  # Fortran-ordered
+        self.intercept_ = np.zeros(3, dtype=np.float32)  # small: in band
+        self.vocabulary_ = {"ngập": 1, "mưa": 2}
+
+
+def test_large_arrays_are_stored_out_of_band_and_load_equal_writable_and_aligned(tmp_path, monkeypatch):
+    # given an estimator with large and small arrays, saved in chunks smaller than its data
+    monkeypatch.setattr(model_io, "CHECK_CHUNK", 1 << 16)
+    est = Estimator()
+    path = save_model(est, tmp_path / "m.model", kind="topic", metadata={"note": "x"})
+    # then the envelope lists the three large arrays, and the data block ends the file
+    envelope = pickle.loads(path.read_bytes())  # noqa: S301 - the file just written
+    assert envelope["format_version"] == FORMAT_VERSION == 3 and len(envelope["buffers"]) == 3
+    assert len(envelope["crc32"]) > 2 and path.stat().st_size % ALIGN == 0
+    info = read_model_info(path)
+    assert info.labels == ("a", "b", "c") and info.metadata == {"note": "x"} and len(info.sha256) == 64
+    # when it is loaded, read and mapped
+    for mapped in (False, True):
+        loaded = load_model(path, kind="topic", mapped=mapped)
+        # then every array is equal, of the same order, and the large ones are writable and aligned
+        for name in ("classes_", "coef_", "idf_", "extra_", "intercept_"):
+            a, b = getattr(est, name), getattr(loaded, name)
+            assert a.dtype == b.dtype and np.array_equal(a, b)
+            assert b.flags.f_contiguous == a.flags.f_contiguous
+        for name in ("coef_", "idf_", "extra_"):
+            array = getattr(loaded, name)
+            assert array.flags.writeable and array.ctypes.data % 16 == 0
+        loaded.coef_[0, 0] = 7.0  # a private copy: the file does not change
+        assert loaded.vocabulary_ == est.vocabulary_
+    assert load_model(path, mapped=True).coef_[0, 0] == est.coef_[0, 0]
+
+
+@pytest.mark.parametrize("where", ["payload", "data", "truncated", "appended", "empty"])
+def test_a_damaged_format_3_file_is_refused_with_the_message(tmp_path, where):
+    # given a saved model, then damaged in one place
+    path = save_model(Estimator(), tmp_path / "m.model", kind="topic")
+    raw = bytearray(path.read_bytes())
+    if where == "payload":
+        envelope = pickle.loads(raw)  # noqa: S301 - the file just written
+        at = raw.find(envelope["payload"][-64:])
+        raw[at + 10] ^= 1
+    elif where == "data":
+        raw[-1000] ^= 1
+    elif where == "truncated":
+        raw = raw[:-ALIGN]
+    elif where == "appended":
+        raw += bytes(ALIGN)
+    else:
+        raw = bytearray()
+    path.write_bytes(raw)
+    # when it is loaded, read or mapped, then it is refused with the Vietnamese message
+    for mapped in (False, True):
+        with pytest.raises(ModelFileError, match="Tệp mô hình hỏng hoặc không tương thích"):
+            load_model(path, mapped=mapped)
+
+
+def test_checksums_of_chunks_are_those_of_zlib_whatever_the_threads(monkeypatch):
+    import zlib
+
+    data = memoryview(np.random.default_rng(1).bytes(1_000_003))
+    expected = [zlib.crc32(data[i : i + 4096]) for i in range(0, len(data), 4096)]
+    for threads in (1, 2, 4):
+        monkeypatch.setattr(model_io, "CHECK_THREADS", threads)
+        assert model_io._crc32s(data, 4096) == expected
+    assert model_io._crc32s(memoryview(b""), 4096) == []
