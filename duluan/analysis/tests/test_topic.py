@@ -262,3 +262,17 @@ def test_version_1_and_2_files_still_load_and_unknown_versions_are_refused(tmp_p
             assert loaded.predict([FLOOD]) == clf.predict([FLOOD])
     with pytest.raises(ModelFileError, match="hãy huấn luyện lại mô hình"):
         TopicClassifier.load(tmp_path / "v99.model")
+
+
+def test_the_softmax_of_prediction_gives_the_bits_of_scipys():
+    # given margins of many scales, as the models make them
+    from scipy.special import softmax
+
+    from duluan.analysis.linear_text import _softmax
+
+    rng = np.random.default_rng(0)
+    for shape in ((8192, 17), (1000, 3), (1, 2)):
+        for scale in (0.1, 1.0, 10.0, 100.0):
+            x = rng.standard_normal(shape) * scale
+            # then the engine's softmax of each row is scipy's, bit for bit
+            assert np.array_equal(_softmax(x), softmax(x, axis=1))
