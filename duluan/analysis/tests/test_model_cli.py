@@ -243,14 +243,35 @@ def test_classify_starts_its_workers_without_the_analysis_pipeline(model, tmp_pa
         "import sys\n"
         "from duluan.cli import main\n"
         f"code = main({[*args, '--no-progress']!r})\n"
-        "print(code, sorted(m for m in sys.modules if m.startswith('duluan.analysis.')))\n"
+        "wanted = ('duluan.analysis.', 'duluan.commands.', 'scipy.special', 'tqdm')\n"
+        "print(code, sorted(m for m in sys.modules if m.startswith(wanted)))\n"
     )
     # when it is classified
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     # then every row is labelled, and the modules of analyze's pipeline (dedupe, clustering, the
     # pool of analyze) were never imported: only what the model and its pool need, for a quick start
+    # (not scipy.special, nor the other commands either)
     code, modules = out.strip().splitlines()[-1].split(" ", 1)
     assert code == "0" and len((tmp_path / "o.jsonl").read_text().splitlines()) == len(ROWS)
     for heavy in ("dask_engine", "pipeline", "cluster", "dedupe"):
         assert f"'duluan.analysis.{heavy}'" not in modules
     assert "'duluan.analysis.runtime'" in modules and "'duluan.analysis.topic'" in modules
+    for unused in ("scipy.special", "duluan.commands.analyze"):
+        assert f"'{unused}'" not in modules
+    assert "'duluan.commands.classify'" in modules
+
+
+def test_the_parser_imports_the_named_command_alone_and_every_one_otherwise():
+    from duluan.cli import build_parser
+
+    def commands(parser):
+        return set(next(a for a in parser._actions if a.dest == "command").choices)
+
+    # given the parser built for a command, for one whose module is named otherwise, and for none
+    everything = commands(build_parser())
+    # then a command's parser has that command alone, and the others have them all
+    assert {"classify", "analyze", "import", "models", "survey"} <= everything
+    assert commands(build_parser("classify")) == {"classify"}
+    assert commands(build_parser("import")) == everything
+    assert commands(build_parser("no_such_command")) == everything
+    assert commands(build_parser("--version")) == everything
