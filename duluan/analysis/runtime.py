@@ -8,13 +8,18 @@ every run's start, after the model's own modules (5 runs, 2026-11-30).
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+# multiprocessing and concurrent.futures are imported by forked_pool, where a pool starts: 10 ms
+# of imports (python -X importtime, 2026-11-30) that a command run with one worker, or one that
+# only needs default_workers for its parser, does not pay.
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -76,6 +81,9 @@ def forked_pool(workers: int) -> ProcessPoolExecutor:
     Returns:
         The started pool.
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("fork" if "fork" in methods else None)
