@@ -250,13 +250,14 @@ def test_classify_starts_its_workers_without_the_analysis_pipeline(model, tmp_pa
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     # then every row is labelled, and the modules of analyze's pipeline (dedupe, clustering, the
     # pool of analyze) were never imported: only what the model and its pool need, for a quick start
-    # (not scipy.special, the progress bar with --no-progress, nor the other commands either)
+    # (not the sentiment engine, scipy.special, the progress bar with --no-progress, nor the other
+    # commands either)
     code, modules = out.strip().splitlines()[-1].split(" ", 1)
     assert code == "0" and len((tmp_path / "o.jsonl").read_text().splitlines()) == len(ROWS)
     for heavy in ("dask_engine", "pipeline", "cluster", "dedupe"):
         assert f"'duluan.analysis.{heavy}'" not in modules
     assert "'duluan.analysis.runtime'" in modules and "'duluan.analysis.topic'" in modules
-    for unused in ("scipy.special", "tqdm", "duluan.commands.analyze"):
+    for unused in ("duluan.analysis.sentiment", "scipy.special", "tqdm", "duluan.commands.analyze"):
         assert f"'{unused}'" not in modules
     assert "'duluan.commands.classify'" in modules
 
