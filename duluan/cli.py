@@ -13,6 +13,7 @@ statistics) for a parser it does not use: 9 ms of ``duluan classify``'s (2026-11
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 
@@ -75,6 +76,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
         return 130
+    finally:
+        if argv is None and getattr(args, "exit_without_collecting", False):
+            # The process ends with the command (argv None: the console script): what it holds
+            # is left out of the collections of the interpreter's shutdown. A command asks for it
+            # when it closes its own files and holds a large heap: the one-row classify ended
+            # 25 ms sooner (medians of 20 alternating runs, 2026-11-30). Objects are still freed;
+            # only cycles left unreachable are not collected, so their finalizers do not run.
+            gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover
