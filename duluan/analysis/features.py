@@ -23,6 +23,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -148,6 +149,9 @@ def tokenise_batch(
     given = syllables if syllables is not None else [None] * len(clean)
     if len(given) != len(clean):
         raise ValueError("syllables and texts differ in length")
+    if syllables is None:
+        tokens = _word_runs(_join_batch(clean))
+        return TokenBatch(clean, tokens, _lengths_between_separators(tokens, len(clean)))
     tokens: list[str] = []
     lengths = np.empty(len(clean), dtype=np.int64)
     findall = _WORD_RE.findall  # the texts are clean of the separator
@@ -159,6 +163,63 @@ def tokenise_batch(
         tokens.extend(toks)
         lengths[i] = len(toks)
     return TokenBatch(clean, tokens, lengths)
+
+
+@lru_cache(maxsize=1)
+def _word_or_space() -> np.ndarray:
+    """Per code point of the BMP: itself where ``_TOKEN_RE`` reads it as part of a token (a word
+    character or the separator) or where ``str.split`` cuts (white space), a space otherwise.
+
+    Built from the expressions themselves, so that the split below cannot read a character
+    otherwise than they do (no character is both a word character and white space).
+    """
+    bmp = "".join(map(chr, range(0x10000)))
+    table = np.full(0x10000, 0x20, dtype="<u2")
+    for m in re.finditer(r"[\w\s\x00]+", bmp):
+        table[m.start() : m.end()] = np.arange(m.start(), m.end(), dtype="<u2")
+    return table
+
+
+def _word_runs(joined: str) -> list[str]:
+    """``_TOKEN_RE.findall(joined)`` for a batch joined by :func:`_join_batch`, found faster.
+
+    The regular-expression engine tries each character (about 20 ns each, 10.3–11.5 µs a news
+    lead of 242 characters); here one table look-up over the UTF-16 code units of the batch turns
+    every character that is neither part of a token nor white space into a space, and
+    ``str.split`` cuts the rest: 6.2 µs a lead (30,000 TC201805 leads, best of 3, 2026-11-30).
+    A character beyond the BMP is two surrogates, both made spaces; that is right for those
+    that are not word characters (emoji), so only a batch with an astral letter or digit, or a
+    lone surrogate, goes to the expression.
+    """
+    codes = np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype="<u2")
+    halves = np.flatnonzero((codes >= 0xD800) & (codes <= 0xDFFF))
+    if halves.size:
+        high, low = halves[0::2], halves[1::2]
+        if (
+            halves.size % 2
+            or (low != high + 1).any()
+            or (codes[high] > 0xDBFF).any()
+            or (codes[low] < 0xDC00).any()
+        ):
+            return _TOKEN_RE.findall(joined)
+        astral = 0x10000 + ((codes[high].astype(np.int64) - 0xD800) << 10) + (codes[low] - 0xDC00)
+        if _TOKEN_RE.search("".join(map(chr, astral.tolist()))):
+            return _TOKEN_RE.findall(joined)
+    return _word_or_space()[codes].tobytes().decode("utf-16-le").split()
+
+
+def _lengths_between_separators(tokens: list[str], n_texts: int) -> np.ndarray:
+    """How many tokens each text has, in ``tokens`` whose texts are cut by the separator."""
+    lengths = np.empty(n_texts, dtype=np.int64)
+    find = tokens.index
+    last = -1
+    for i in range(n_texts - 1):
+        at = find(_DOC_SEP, last + 1)
+        lengths[i] = at - last - 1
+        last = at
+    if n_texts:
+        lengths[-1] = len(tokens) - last - 1
+    return lengths
 
 
 def _lower_nfc(text: str) -> str:
@@ -814,7 +875,7 @@ class NgramFeaturizer:
             raise ValueError("word_ngram_range must lie within (1, 3)")
         freq: Counter[str] = Counter()
         for start in range(0, len(texts), 4096):
-            freq.update(_TOKEN_RE.findall(_join_batch(texts[start : start + 4096])))
+            freq.update(_word_runs(_join_batch(texts[start : start + 4096])))
         freq.pop(_DOC_SEP, None)
         # Spellings that differ only in tone placement ("hoà", "hòa") share one id.
         canonical = {tok: canonical_tones(tok) for tok in freq}

@@ -1,6 +1,7 @@
 """The featuriser: its counting matches scipy's, its fast paths match their definitions."""
 
 import pickle
+import re
 
 import numpy as np
 import scipy.sparse as sp
@@ -266,3 +267,43 @@ def test_the_naming_hash_reads_the_low_32_bits_of_keys_of_any_width(keys):
     np.testing.assert_array_equal(got, features._naming_hash(wide.astype(np.int64)))
     np.testing.assert_array_equal(got, features._naming_hash((wide & np.uint64(2**32 - 1)).astype(np.uint32)))
     assert got.dtype == np.uint32 and (got < (1 << features._NAMING_BITS)).all()
+
+
+# Any code point: astral letters (𝐀, 𠀀), emoji, lone surrogates, the separator, "_", "İ", "Σ".
+_ANY_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(codec=None),
+        st.sampled_from(["\x00", "_", "İ", "Σ", "𝐀", "𠀀", "😀", "\ud83d", "\ude00", "\u00a0", "\u2028"]),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.none(), _ANY_TEXT, st.text(alphabet=_ALPHABET, max_size=30)), max_size=6))
+def test_a_batch_split_by_the_table_gives_the_tokens_of_the_expression_text_by_text(texts):
+    # given any batch of texts, however odd their characters
+    # when the batch is split into tokens at once
+    batch = tokenise_batch(texts)
+    # then each text has exactly the runs of word characters of its NFC lower case, in order
+    expected = [features._WORD_RE.findall(features._lower_nfc((t or "").replace("\x00", " "))) for t in texts]
+    assert batch.lengths.tolist() == [len(e) for e in expected]
+    assert [t for t in batch.tokens if t != "\x00"] == [tok for e in expected for tok in e]
+    assert batch.tokens.count("\x00") == max(len(texts) - 1, 0)
+    # and the split of a joined batch is the expression's, whatever the batch holds
+    joined = features._join_batch(texts)
+    assert features._word_runs(joined) == features._TOKEN_RE.findall(joined)
+
+
+def test_the_split_table_keeps_word_characters_and_white_space_and_blanks_the_rest():
+    # given the table of every code point of the BMP
+    table = features._word_or_space()
+    # then a character is kept exactly where the expression or str.split reads it, else blanked
+    kept = np.flatnonzero(table == np.arange(0x10000))
+    expected = [c for c in range(0x10000) if re.match(r"[\w\s\x00]", chr(c))]
+    assert kept.tolist() == expected
+    blanked = np.ones(0x10000, dtype=bool)
+    blanked[expected] = False
+    assert (table[blanked] == 0x20).all()
+    # and no character is both part of a word and a place where str.split cuts
+    assert not [c for c in expected if chr(c).isspace() and re.match(r"\w", chr(c))]
