@@ -91,7 +91,8 @@ def _predict_only_child(model: str, data: str, workers: int) -> None:
     from duluan.commands._labelled_rows import LabelledRow, load_classifier, read_labelled_rows
 
     rows = [r for r in read_labelled_rows(data, label_field=None) if isinstance(r, LabelledRow)]
-    batches = [rows[s : s + 8192] for s in range(0, len(rows), 8192)]  # the command's default
+    size = classify.DEFAULT_BATCH
+    batches = [rows[s : s + size] for s in range(0, len(rows), size)]
     classify._MODELS[model] = load_classifier(model)
     pool = forked_pool(workers) if workers > 1 else None
     usage = (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))

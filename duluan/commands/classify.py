@@ -36,6 +36,11 @@ from duluan.commands._labelled_rows import (
 )
 
 EXIT_OK, EXIT_INPUT, EXIT_MODEL = 0, 2, 3
+# Rows a batch. With two workers, the last batches leave one worker idle while the other ends
+# them, and batches in flight hold memory: 90,000 TC201805 leads took 1.87-1.97 s in batches of
+# 8,192, 1.74-1.79 in 4,096, 1.70-1.77 in 2,048, 1.69-1.74 in 1,024 (whole command, same outputs,
+# 2026-11-30); smaller than that, the batches' own costs start to count.
+DEFAULT_BATCH = 2048
 
 # Models by file, in this process and in the workers forked from it (which inherit the entry
 # instead of loading the file again). A worker started without fork loads the file once.
@@ -59,7 +64,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--id-field", default="id", help="Cột mã định danh (mặc định id).")
     parser.add_argument("--explain", action="store_true", help="Ghi thêm các từ quyết định nhãn (terms).")
     parser.add_argument("--rejects", help="Tệp JSONL các dòng bị loại (mặc định OUTPUT.rejects.jsonl).")
-    parser.add_argument("--batch-size", type=positive_int, default=8192, help="Số dòng mỗi lô.")
+    parser.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=DEFAULT_BATCH,
+        help=f"Số dòng mỗi lô (mặc định {DEFAULT_BATCH}).",
+    )
     parser.add_argument(
         "--workers",
         type=positive_int,
