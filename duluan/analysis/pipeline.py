@@ -585,12 +585,16 @@ def per_row_pipeline(model_dir: str | os.PathLike[str] | None = None, gazetteer:
     from duluan.analysis.topic import TopicClassifier
 
     folder = resolve_model_dir(model_dir)
+    # Mapped, not read: the two models loaded in 0.07 s of CPU against 0.17-0.22 (0.09-0.10 s
+    # wall against 0.23-0.43, 2026-11-30), and forked workers share the file's pages. Model
+    # files are only ever replaced whole (save_model renames a new file over the old), so a
+    # mapped file never changes under a running pipeline.
     return Pipeline(
         [
             NormaliseStep(),
             PlacesStep(gazetteer if gazetteer is not None else Gazetteer.default()),
-            TopicStep(TopicClassifier.load(_model_file(folder, "topic"))),
-            SentimentStep(SentimentClassifier.load(_model_file(folder, "sentiment"))),
+            TopicStep(TopicClassifier.load(_model_file(folder, "topic"), mapped=True)),
+            SentimentStep(SentimentClassifier.load(_model_file(folder, "sentiment"), mapped=True)),
             DedupeFeaturesStep(),
         ]
     )
