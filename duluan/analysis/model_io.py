@@ -180,14 +180,15 @@ def _start_crc32s(data: memoryview, chunk: int) -> Callable[[], list[int]]:
     return result
 
 
-def _read_envelope(path: Path, mapped: bool = False, deferred: bool = False) -> dict:
-    """Read and check a model file's envelope.
+def _read_envelope(path: Path, mapped: bool = False) -> tuple[dict, Callable[[], bool]]:
+    """Read and check a model file's envelope; return it and the check of its data block.
 
     A format 3 envelope comes back with ``"buffers"`` replaced by views of the file's bytes
-    (read, or mapped with ``mapped``), which :func:`_unpickle` hands to the unpickler. With
-    ``deferred``, the CRC-32s of its data block (raw array bytes, which unpickling does not
-    interpret) are still being computed on threads: the envelope's ``"_intact"`` waits for them
-    and says whether they match. The estimator's pickle is always checked first.
+    (read, or mapped with ``mapped``), which :func:`_unpickle` hands to the unpickler. The
+    estimator's pickle is checked here; the CRC-32s of the data block (raw array bytes, which
+    unpickling does not interpret) are still being computed on threads when this returns, so
+    that a caller can unpickle meanwhile: the returned function waits for them and says whether
+    they match (for formats 1 and 2, checked whole here, it says ``True``).
     """
 
     def fail(reason: str) -> ModelFileError:
@@ -227,7 +228,7 @@ def _read_envelope(path: Path, mapped: bool = False, deferred: bool = False) -> 
         # The estimator pickled whole inside the envelope, checked by its SHA-256.
         if not isinstance(payload, bytes) or hashlib.sha256(payload).hexdigest() != envelope.get("sha256"):
             raise fail("sai mã kiểm tra (checksum)")
-        return envelope
+        return envelope, lambda: True
     try:
         start = len(raw) - envelope["data_size"]
         block = view[start:]
@@ -246,10 +247,7 @@ def _read_envelope(path: Path, mapped: bool = False, deferred: bool = False) -> 
         ok = False
     if not ok:
         raise fail("sai mã kiểm tra (checksum)")
-    envelope["_intact"] = lambda: crcs() == expected[1:]
-    if not deferred and not envelope.pop("_intact")():
-        raise fail("sai mã kiểm tra (checksum)")
-    return envelope
+    return envelope, lambda: crcs() == expected[1:]
 
 
 def _unpickle(envelope: dict) -> Any:
@@ -271,7 +269,9 @@ def read_model_info(path: str | Path) -> ModelInfo:
     Raises:
         ModelFileError: The file is missing, corrupt or incompatible.
     """
-    env = _read_envelope(Path(path))
+    env, intact = _read_envelope(Path(path))
+    if not intact():
+        raise ModelFileError(CORRUPT.format(path=path, reason="sai mã kiểm tra (checksum)"))
     return ModelInfo(
         kind=env["kind"],
         format_version=env["format_version"],
@@ -327,8 +327,7 @@ def load_model_and_kind(
     path = Path(path)
     # The data block's CRC-32s are computed on threads while the estimator is unpickled (and its
     # modules imported, 0.2 s for the topic model's): its 20 ms of checking (mapped) hide behind.
-    env = _read_envelope(path, mapped=mapped, deferred=True)
-    intact = env.pop("_intact", lambda: True)
+    env, intact = _read_envelope(path, mapped=mapped)
     error = None
     try:
         if kind is not None and env["kind"] != kind:
