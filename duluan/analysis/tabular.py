@@ -18,7 +18,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
@@ -36,6 +36,8 @@ __all__ = [
     "ResultWriter",
     "RowValidator",
     "has_bad_chars",
+    "jsonl_line_chunks",
+    "jsonl_record",
     "open_writer",
     "read_rows",
     "text_problem",
@@ -353,6 +355,68 @@ def plain_record(raw_line: bytes) -> dict[str, Any] | None:
     return record
 
 
+def jsonl_record(raw_line: bytes, row: int, line: int) -> Any:
+    """What one non-blank line of a JSONL file holds, as :func:`read_records` gives it: the
+    decoded value (a dict for a well-formed row), or a :class:`Reject` (bad encoding, bad JSON).
+
+    Args:
+        raw_line: The line's bytes.
+        row: Its row number (non-blank lines from 1), for the reject.
+        line: Its 1-based line number, for the reject.
+    """
+    record = plain_record(raw_line)
+    if record is not None:
+        return record
+    try:
+        text = raw_line.decode("utf-8")
+    except UnicodeDecodeError:
+        return Reject(row, line, None, "bad_encoding", MESSAGES["bad_encoding"])
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        message = f"{MESSAGES['bad_json']} ({exc.msg}, cột {exc.colno})"
+        return Reject(row, line, None, "bad_json", message)
+
+
+def jsonl_line_chunks(path: str | Path, size: int) -> Iterator[tuple[int, list[bytes], Sequence[int]]]:
+    """Stream a JSONL file (``.gz`` ok) as chunks of its non-blank lines, undecoded.
+
+    For a command whose worker processes decode the lines (:func:`jsonl_record`) instead of the
+    one process that reads the file.
+
+    Args:
+        path: The file.
+        size: Lines a chunk (the last may hold fewer).
+
+    Yields:
+        ``(first_row, lines, line_numbers)``: the row number of the chunk's first line (rows
+        count non-blank lines from 1, as in :func:`read_records`), the lines' bytes, and their
+        1-based line numbers (a ``range`` when no blank line falls inside the chunk).
+    """
+    row = 1
+    lines: list[bytes] = []
+    numbers: list[int] = []
+    with _open_binary(path) as handle:
+        for line_no, raw_line in enumerate(handle, start=1):
+            if not raw_line.strip():
+                continue
+            lines.append(raw_line)
+            numbers.append(line_no)
+            if len(lines) >= size:
+                yield row, lines, _compact(numbers)
+                row += len(lines)
+                lines, numbers = [], []
+    if lines:
+        yield row, lines, _compact(numbers)
+
+
+def _compact(numbers: list[int]) -> Sequence[int]:
+    """``numbers`` (increasing) as a ``range`` when they are consecutive: it pickles in a few bytes."""
+    if numbers[-1] - numbers[0] == len(numbers) - 1:
+        return range(numbers[0], numbers[-1] + 1)
+    return numbers
+
+
 def _jsonl_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     row = 0
     with _open_binary(path) as handle:
@@ -360,20 +424,7 @@ def _jsonl_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
             if not raw_line.strip():
                 continue
             row += 1
-            record = plain_record(raw_line)
-            if record is not None:
-                yield row, line_no, record
-                continue
-            try:
-                text = raw_line.decode("utf-8")
-            except UnicodeDecodeError:
-                yield row, line_no, Reject(row, line_no, None, "bad_encoding", MESSAGES["bad_encoding"])
-                continue
-            try:
-                yield row, line_no, json.loads(text)
-            except json.JSONDecodeError as exc:
-                message = f"{MESSAGES['bad_json']} ({exc.msg}, cột {exc.colno})"
-                yield row, line_no, Reject(row, line_no, None, "bad_json", message)
+            yield row, line_no, jsonl_record(raw_line, row, line_no)
 
 
 def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:

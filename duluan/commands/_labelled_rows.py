@@ -11,14 +11,14 @@ import csv
 import gzip
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from duluan.analysis.tabular import MESSAGES, Reject, RejectsWriter, input_format, json_line, read_records
 
-__all__ = ["LabelledRow", "PredictionWriter", "RejectsWriter", "read_labelled_rows"]
+__all__ = ["LabelledRow", "PredictionWriter", "RejectsWriter", "labelled_rows", "read_labelled_rows"]
 
 _MESSAGES = {
     **MESSAGES,
@@ -56,9 +56,33 @@ def read_labelled_rows(
     Yields:
         :class:`LabelledRow` and :class:`~duluan.analysis.tabular.Reject` records.
     """
+    yield from labelled_rows(
+        read_records(path), text_field=text_field, label_field=label_field, id_field=id_field
+    )
+
+
+def labelled_rows(
+    records: Iterable[tuple[int, int | None, Any]],
+    *,
+    text_field: str = "text",
+    label_field: str | None = "label",
+    id_field: str = "id",
+) -> Iterator[LabelledRow | Reject]:
+    """Check raw records as :func:`read_labelled_rows` does (it reads them from a file).
+
+    Args:
+        records: ``(row, line, record)`` triples, as :func:`~duluan.analysis.tabular.read_records`
+            yields them.
+        text_field: Column holding the text.
+        label_field: Column holding the label, or ``None`` when labels are not needed.
+        id_field: Column holding the id (the row number when absent).
+
+    Yields:
+        :class:`LabelledRow` and :class:`~duluan.analysis.tabular.Reject` records, in order.
+    """
     from duluan.analysis.tabular import text_problem
 
-    for row, line, raw in read_records(path):
+    for row, line, raw in records:
         if isinstance(raw, Reject):
             yield raw
             continue
@@ -111,6 +135,18 @@ class PredictionWriter:
             self._handle = gzip.open(self.path, "wt", encoding="utf-8", newline="")
         else:
             self._handle = open(self.path, "w", encoding="utf-8", newline="")
+
+    def write_lines(self, lines: bytes, count: int) -> None:
+        """Append ``count`` rows already written as JSON lines (:func:`json_line`), to a JSONL file.
+
+        Raises:
+            ValueError: The output is not JSONL.
+        """
+        if self.kind != "jsonl":
+            raise ValueError(f"{self.path} is not a JSONL file")
+        self.count += count
+        if lines:
+            self._handle.write(lines)
 
     def write(self, records: list[dict[str, Any]]) -> None:
         """Append a batch of rows."""

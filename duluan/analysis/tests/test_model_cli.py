@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -83,6 +84,77 @@ def test_classify_writes_id_label_score_in_every_format(model, tmp_path):
     assert [r["id"] for r in out_jsonl] == ["a", "b"] and all(0 < r["score"] <= 1 for r in out_jsonl)
     rejects = [json.loads(line) for line in open(tmp_path / "o.csv.rejects.jsonl", encoding="utf-8")]
     assert [(r["id"], r["reason"]) for r in rejects] == [("c", "missing_field")]
+
+
+def test_workers_that_decode_the_lines_write_what_one_process_writes(model, tmp_path):
+    # given JSONL (plain and gzipped) in other fields, with blank lines, rows without an id,
+    # bad JSON, bad UTF-8, a JSON list, a row without text and one with empty text
+    lines = []
+    for i, (text, _) in enumerate(ROWS):
+        row = {"noi_dung": text} if i % 4 == 0 else {"ma": f"m{i}", "noi_dung": text}
+        lines.append(json.dumps(row, ensure_ascii=False).encode("utf-8"))
+        if i % 5 == 1:
+            lines.append(b"")
+        if i % 7 == 2:
+            lines.append(b"   ")
+    lines[5:5] = [
+        b'{"ma": "broken", ',
+        b'{"ma": "bad-utf8", "noi_dung": "ng\xe1\xba\xadp \xff"}'.decode("unicode_escape").encode("latin-1"),
+        b"[1, 2]",
+        b'{"ma": "no-text"}',
+        b'{"ma": "blank-text", "noi_dung": "  "}',
+    ]
+    raw = b"\n".join(lines) + b"\n"
+    (tmp_path / "in.jsonl").write_bytes(raw)
+    with gzip.open(tmp_path / "in.jsonl.gz", "wb") as fh:
+        fh.write(raw)
+    # when it is classified in batches of 3 lines, in this process and by two workers, with and
+    # without terms
+    outputs = {}
+    for source, workers, explain in itertools.product(
+        ("in.jsonl", "in.jsonl.gz"), (1, 2), ([], ["--explain"])
+    ):
+        out = tmp_path / f"o-{source}-{workers}-{len(explain)}.jsonl"
+        args = [
+            "classify",
+            "--model",
+            str(model),
+            str(tmp_path / source),
+            "-o",
+            str(out),
+            "--batch-size",
+            "3",
+        ]
+        fields = ["--text-field", "noi_dung", "--id-field", "ma", "--workers", str(workers), "--no-progress"]
+        assert main([*args, *fields, *explain]) == 0
+        outputs[source, workers, bool(explain)] = (
+            out.read_bytes(),
+            Path(f"{out}.rejects.jsonl").read_bytes(),
+        )
+    # then every run wrote the same bytes and the same rejects as the one process
+    for (source, workers, explain), written in outputs.items():
+        assert written == outputs["in.jsonl", 1, explain], (source, workers, explain)
+    rows = [json.loads(line) for line in outputs["in.jsonl", 2, False][0].splitlines()]
+    assert len(rows) == len(ROWS) and all(set(r) == {"id", "label", "score"} for r in rows)
+    # (a row without an id is named by its row number: non-blank lines counted from 1)
+    rows_of_file = enumerate([x for x in lines if x.strip()], start=1)
+    numbered = [str(n) for n, line in rows_of_file if b"noi_dung" in line and b'"ma"' not in line]
+    assert len(numbered) == len(ROWS) // 4
+    assert [r["id"] for r in rows if not r["id"].startswith("m")] == numbered
+    rejects = [json.loads(line) for line in outputs["in.jsonl", 2, False][1].splitlines()]
+    assert [r["reason"] for r in rejects] == [
+        "bad_json",
+        "bad_encoding",
+        "bad_row",
+        "missing_field",
+        "empty_field",
+    ]
+    # (with the lines they stand on in the file)
+    assert [lines[r["line"] - 1][:12] for r in rejects] == [line[:12] for line in lines[5:10]]
+    explained = [json.loads(line) for line in outputs["in.jsonl", 2, True][0].splitlines()]
+    assert [e["label"] for e in explained] == [r["label"] for r in rows] and all(
+        e["terms"] for e in explained
+    )
 
 
 def test_evaluate_prints_accuracy_f1_and_per_class_table(model, tmp_path, capsys):
