@@ -37,6 +37,7 @@ __all__ = [
     "fold_key",
     "load_admin_data",
     "map_counts_to_2025",
+    "package_data_dir",
 ]
 
 PRE2025 = "pre2025"
@@ -120,7 +121,12 @@ def _aliases(raw: str | None) -> tuple[str, ...]:
     return tuple(sorted({_nfc(v) for v in values if v}))
 
 
-def _package_data_dir() -> Path:
+def package_data_dir() -> Path:
+    """The folder of the installed ``vietnamadminunits`` data (``dataset.db``, ``converter_2025.json``).
+
+    Raises:
+        ModuleNotFoundError: The package is not installed.
+    """
     # Found, not imported: importing the package runs its address parsers (and geopy), a third
     # of a second that every start of `duluan analyze` paid for a folder name.
     spec = importlib.util.find_spec("vietnamadminunits")
@@ -140,7 +146,7 @@ def load_admin_data(data_dir: str | None = None) -> AdminData:
     Returns:
         :class:`AdminData` with ~14,000 units and ~10,600 succession links.
     """
-    folder = Path(data_dir) if data_dir else _package_data_dir()
+    folder = Path(data_dir) if data_dir else package_data_dir()
     with sqlite3.connect(f"file:{folder / 'dataset.db'}?mode=ro", uri=True) as conn:
         conn.row_factory = sqlite3.Row
         legacy = conn.execute("SELECT * FROM admin_units_legacy").fetchall()
