@@ -249,14 +249,7 @@ def _classify_file(args: argparse.Namespace, source: Path, model_path: str, reje
         writer = PredictionWriter(args.output)
         rejects = RejectsWriter(rejects_path)
         bar = _progress_bar(args.no_progress)
-        if pool is not None and input_format(source) == "jsonl" and writer.kind == "jsonl":
-            try:
-                _classify_lines(args, source, model_path, pool, writer, rejects, bar)
-            finally:
-                bar.close()
-                writer.close()
-                rejects.close()
-            return writer.count
+        lines_to_workers = pool is not None and input_format(source) == "jsonl" and writer.kind == "jsonl"
 
         def batches() -> Iterator[list[LabelledRow]]:
             batch: list[LabelledRow] = []
@@ -276,9 +269,12 @@ def _classify_file(args: argparse.Namespace, source: Path, model_path: str, reje
                 yield batch
 
         try:
-            for batch, columns in _classified(batches(), pool, args.workers, model_path, args.explain):
-                writer.write(prediction_records(batch, columns))
-                bar.update(len(batch))
+            if lines_to_workers:
+                _classify_lines(args, source, model_path, pool, writer, rejects, bar)
+            else:
+                for batch, columns in _classified(batches(), pool, args.workers, model_path, args.explain):
+                    writer.write(prediction_records(batch, columns))
+                    bar.update(len(batch))
         finally:
             bar.close()
             writer.close()

@@ -1330,9 +1330,7 @@ def _read_cached(path: Path) -> Gazetteer | None:
             # were made: 0.22 -> 0.12 s (2026-12-01).
             gc.disable()
             gazetteer = pickle.load(handle)  # noqa: S301 - our own file, checked above
-    except FileNotFoundError:
-        return None
-    except Exception:  # a torn or foreign file is rebuilt, whatever the unpickler raised
+    except Exception:  # none yet, or torn or foreign: rebuilt, whatever the unpickler raised
         return None
     finally:
         if collecting:
