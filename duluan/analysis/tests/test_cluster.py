@@ -546,3 +546,88 @@ def test_a_stream_is_clustered_as_the_plain_definition_says(rows, form, max_acti
     got += resumed.assign_many(docs[cut:])
     # then every document joins the cluster the plain definition gives
     assert got == reference_ids(docs, params)
+
+
+@given(STREAMS | REPEATING, st.sampled_from([0.1, 0.3, 0.5, 0.7]), st.sampled_from([8, 64, 1024]), st.data())
+@settings(max_examples=150, deadline=None)
+def test_the_similarity_bound_leaves_out_no_cluster_the_definition_picks(rows, threshold, bits, data):
+    # given a busy stream with a threshold where many candidates fall short, and term masks of
+    # a few bits (most terms share one with another), more, or the default width
+    import duluan.analysis.cluster as cluster_module
+
+    params = dict(BUSY, similarity_threshold=threshold)
+    docs = [
+        doc(f"d{i}", " ".join(words), topic, places, T0 + timedelta(hours=hours))
+        for i, (words, topic, places, hours) in enumerate(rows)
+    ]
+    cut = data.draw(st.integers(0, len(docs)))
+    size = data.draw(st.integers(1, len(docs)))
+    default_bits = cluster_module._MASK_BITS
+    cluster_module._MASK_BITS = bits
+    try:
+        # when it is clustered in batches, one at a time and resumed at some point
+        batched = OnlineClusterer(**params)
+        got = [cid for at in range(0, len(docs), size) for cid in batched.assign_many(docs[at : at + size])]
+        single = OnlineClusterer(**params)
+        one_by_one = [single.assign(d) for d in docs[:cut]]
+        resumed = OnlineClusterer.from_state(json.loads(json.dumps(single.state())))
+        one_by_one += resumed.assign_many(docs[cut:])
+    finally:
+        cluster_module._MASK_BITS = default_bits
+    # then every document joins the cluster the plain definition gives (which bounds nothing)
+    expected = reference_ids(docs, params)
+    assert got == expected
+    assert one_by_one == expected
+
+
+def test_the_bound_of_a_batch_vector_is_that_of_the_vector_alone():
+    # given the vectors of a batch and the reach of each worked out alone
+    from duluan.analysis.cluster import _reach_of
+
+    docs = stream()
+    vectors, reaches = OnlineClusterer()._vectorise_many(docs)
+    for vector, reach in zip(vectors, reaches, strict=True):
+        mask, surplus, prefix = reach
+        alone_mask, alone_surplus, alone_prefix = _reach_of(vector)
+        # then the masks and the terms that share a bit agree, and the sums of the strongest
+        # weights agree to rounding
+        assert (mask, surplus) == (alone_mask, alone_surplus)
+        assert mask.bit_count() + surplus == len(vector)
+        assert prefix[: len(alone_prefix)] == pytest.approx(alone_prefix, rel=1e-12)
+        assert prefix[len(vector)] == pytest.approx(sum(vector.values()), rel=1e-12)
+
+
+@given(STREAMS, st.sampled_from([8, 64, 1024]), st.data())
+@settings(max_examples=150, deadline=None)
+def test_the_similarity_bound_is_never_below_the_similarity(rows, bits, data):
+    # given clusters grown from a stream (joined, pruned), with term masks of a given width
+    import duluan.analysis.cluster as cluster_module
+
+    docs = [
+        doc(f"d{i}", " ".join(words), topic, places, T0 + timedelta(hours=hours))
+        for i, (words, topic, places, hours) in enumerate(rows)
+    ]
+    size = data.draw(st.integers(1, len(docs)))
+    default_bits = cluster_module._MASK_BITS
+    cluster_module._MASK_BITS = bits
+    try:
+        clusterer = OnlineClusterer(similarity_threshold=0.1, window=timedelta(days=30), buckets=256)
+        for at in range(0, len(docs), size):
+            clusterer.assign_many(docs[at : at + size])
+        # and the vectors of another stream's texts, by batch and alone
+        probes = [doc(f"p{i}", " ".join(words)) for i, (words, *_) in enumerate(data.draw(STREAMS))]
+        vectors, reaches = OnlineClusterer(buckets=256)._vectorise_many(probes)
+        reaches += [cluster_module._reach_of(v) for v in vectors]
+        vectors += vectors
+    finally:
+        cluster_module._MASK_BITS = default_bits
+    # then each one's bound with every cluster is at least their similarity
+    for vector, reach in zip(vectors, reaches, strict=True):
+        if not vector:
+            continue
+        mask, surplus, prefix = reach
+        for cluster in clusterer.active():
+            shared = cluster.weights.keys() & vector.keys()
+            sim = math.fsum(vector[t] * cluster.weights[t] for t in shared) / cluster.norm
+            bound = cluster.top * prefix[(mask & cluster.mask).bit_count() + surplus]
+            assert bound >= sim * (1 - cluster_module._BOUND_MARGIN)
