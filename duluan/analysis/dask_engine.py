@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from operator import attrgetter, methodcaller
@@ -38,6 +38,7 @@ __all__ = [
     "PackedRows",
     "PipelineFactory",
     "analyze_batch",
+    "analyze_lines",
     "pack_documents",
     "pack_rows",
     "remember_pipeline",
@@ -90,6 +91,43 @@ def analyze_batch(rows: list[Mapping[str, Any]] | PackedRows, factory: PipelineF
     if isinstance(rows, PackedRows):
         rows = _unpack_rows(rows)
     return pack_documents(_analyze_here(rows, factory))
+
+
+def analyze_lines(
+    first_row: int, lines: list[bytes], line_numbers: Sequence[int], factory: PipelineFactory
+) -> tuple[PackedBatch, list[Any], list[tuple[int, int | None, list[str]]]]:
+    """Decode, check and analyse a chunk of a JSONL file's lines (the task a worker runs).
+
+    What the reading process would otherwise do for every row (decode, check) is done here,
+    but for what needs every row of the file: duplicate ids and the warnings about unknown
+    columns (see :class:`~duluan.analysis.tabular.RowValidator`), left to the caller.
+
+    Args:
+        first_row: Row number of the first line (rows count non-blank lines from 1).
+        lines: Non-blank lines, undecoded (:func:`~duluan.analysis.tabular.jsonl_line_chunks`).
+        line_numbers: Their 1-based line numbers in the file.
+        factory: Builds (once per process) the per-row pipeline.
+
+    Returns:
+        ``(packed, rejects, unknown)``: the analysed rows (:func:`unpack_documents`), the
+        rejects of the others in row order, and ``(row, line, columns)`` of each row with
+        columns it does not know.
+    """
+    from duluan.analysis.tabular import Reject, RowValidator, jsonl_record
+
+    validator = RowValidator(whole_file=False)
+    rows: list[dict[str, Any]] = []
+    rejects: list[Any] = []
+    for row, line, raw_line in zip(itertools.count(first_row), line_numbers, lines):
+        record = jsonl_record(raw_line, row, line)
+        if isinstance(record, Reject):
+            rejects.append(record)
+            continue
+        clean, notes = validator.validate(record, row, line)
+        rejects += notes
+        if clean is not None:
+            rows.append(clean)
+    return pack_documents(_analyze_here(rows, factory)), rejects, validator.unknown
 
 
 # What Document.from_row reads of a row; the rest of a row does not cross to a worker.
@@ -453,6 +491,33 @@ class LocalEngine:
             return unpack_documents(future.result(), flat_terms=True)
 
         yield from ordered_results(submit, result, batches, 2 * self.workers + 1)
+
+    def map_lines(
+        self, chunks: Iterable[tuple[int, list[bytes], Sequence[int]]]
+    ) -> Iterator[tuple[int, list[Document], list[Any], list[tuple[int, int | None, list[str]]]]]:
+        """Yield, in input order, each chunk of JSONL lines decoded, checked and analysed by the
+        pool's workers (:func:`analyze_lines`): ``(lines, documents, rejects, unknown)``.
+
+        Args:
+            chunks: :func:`~duluan.analysis.tabular.jsonl_line_chunks` of the input.
+
+        Raises:
+            RuntimeError: Without a pool (``workers=1``): the rows are read here then.
+        """
+        pool = self._pool
+        if pool is None:
+            raise RuntimeError("map_lines needs worker processes")
+
+        def submit(chunk: tuple[int, list[bytes], Sequence[int]]) -> tuple[int, Future[Any]]:
+            first_row, lines, numbers = chunk
+            return len(lines), pool.submit(analyze_lines, first_row, lines, numbers, self.factory)
+
+        def result(pending: tuple[int, Future[Any]]) -> tuple[int, list[Document], list[Any], list[Any]]:
+            size, future = pending
+            packed, rejects, unknown = future.result()
+            return size, unpack_documents(packed, flat_terms=True), rejects, unknown
+
+        yield from ordered_results(submit, result, chunks, 2 * self.workers + 1)
 
 
 class DaskEngine:

@@ -115,12 +115,45 @@ class RowValidator:
 
     Duplicate ids are checked against every accepted row of the run, so memory grows with the
     number of distinct ids (about 80 bytes each); everything else is per row.
+
+    A worker process that checks some of a file's rows cannot know the others: with
+    ``whole_file=False`` it checks everything that depends on the row alone, leaves the
+    duplicate ids and the warning about unknown columns (given once a run) out, and keeps
+    each row's unknown columns in :attr:`unknown`; the process that sees every row then gives
+    those two (:meth:`unknown_columns`, :meth:`duplicate`) in row order.
+
+    Args:
+        whole_file: Whether this validator sees every row of the run.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, whole_file: bool = True) -> None:
+        self._whole_file = whole_file
         self._seen: set[str] = set()
         self._warned: set[str] = set()
         self._zones: dict[tzinfo, tzinfo] = {}
+        self.unknown: list[tuple[int, int | None, list[str]]] = []
+
+    def unknown_columns(self, names: list[str], row: int, line: int | None) -> Reject | None:
+        """The warning about a row's unknown columns that no earlier row warned about (or None).
+
+        Args:
+            names: The row's columns that are not :data:`KNOWN_COLUMNS`, in its order.
+            row: Its row number.
+            line: Its line number.
+        """
+        fresh = [name for name in names if name not in self._warned]
+        if not fresh:
+            return None
+        self._warned.update(fresh)
+        message = f"{MESSAGES['unknown_columns']}: {', '.join(fresh)}."
+        return Reject(row, line, None, "unknown_columns", message, "warning")
+
+    def duplicate(self, doc_id: str, row: int | None, line: int | None) -> Reject | None:
+        """The reject of a row whose id an earlier accepted row had (or None, and remember it)."""
+        if doc_id in self._seen:
+            return self._reject(row, line, doc_id, "duplicate_id")  # type: ignore[arg-type]
+        self._seen.add(doc_id)
+        return None
 
     def validate(self, raw: Any, row: int, line: int | None) -> tuple[dict[str, Any] | None, list[Reject]]:
         """Validate one raw record.
@@ -137,19 +170,14 @@ class RowValidator:
         if not isinstance(raw, Mapping):
             return None, [self._reject(row, line, None, "bad_row")]
         notes: list[Reject] = []
-        unknown = [str(k) for k in raw if k not in KNOWN_COLUMNS and str(k) not in self._warned]
+        unknown = [str(k) for k in raw if k not in KNOWN_COLUMNS]
         if unknown:
-            self._warned.update(unknown)
-            notes.append(
-                Reject(
-                    row,
-                    line,
-                    None,
-                    "unknown_columns",
-                    f"{MESSAGES['unknown_columns']}: {', '.join(unknown)}.",
-                    "warning",
-                )
-            )
+            if self._whole_file:
+                warning = self.unknown_columns(unknown, row, line)
+                if warning is not None:
+                    notes.append(warning)
+            else:
+                self.unknown.append((row, line, unknown))
         raw_id = raw.get("id")
         doc_id = None if raw_id is None else str(raw_id).strip()
         if isinstance(raw_id, float) and raw_id.is_integer():
@@ -191,9 +219,10 @@ class RowValidator:
             return reject("bad_created_at", repr(raw_time)[:80])
         if type(raw_time) is str and created_at is not None:
             created_at = self._share_zone(created_at)
-        if doc_id in self._seen:
-            return reject("duplicate_id")
-        self._seen.add(doc_id)
+        if self._whole_file:
+            if doc_id in self._seen:
+                return reject("duplicate_id")
+            self._seen.add(doc_id)
         fields["id"] = doc_id
         fields["created_at"] = created_at
         fields["_row"] = row

@@ -6,6 +6,7 @@ import csv
 import gzip
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -344,3 +345,49 @@ def test_full_models_give_the_same_output_on_dask(tmp_path):
     assert any(r["sentiment"]["intensity"] > 0 for r in local)
     assert any(r["places"] for r in local)
     assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+def test_workers_that_read_the_lines_write_what_reading_here_writes(tmp_path, capsys, suffix):
+    # given JSONL with blank lines, bad rows, an id repeated in a later chunk, unknown columns
+    # first seen in several chunks (one on a row that is rejected anyway, one on a duplicate)
+    rows = good_rows(20)
+    lines = [json.dumps(r, ensure_ascii=False).encode("utf-8") for r in rows]
+    lines[2:2] = [b"", b"   "]
+    lines[5] = json.dumps({"id": "u1", "text": "cột lạ", "label": "Xã hội", "note": "a"}).encode()
+    lines[8] = json.dumps({"id": "u2", "text": "  ", "extra": 1}).encode()
+    lines[11] = b"{not json"
+    lines[13] = json.dumps({"id": "r0", "text": "trùng mã ở lô sau", "extra": 2, "more": 3}).encode()
+    lines[15] = json.dumps({"text": "không có mã", "label": "x"}).encode()
+    lines[17] = json.dumps({"id": "r3", "text": "trùng lần nữa", "created_at": "hôm qua"}).encode()
+    lines[19] = json.dumps({"id": "u1", "text": "lại trùng", "note": "b"}).encode()
+    lines.append(b"\xff\xfe")
+    data = b"\n".join(lines) + b"\n"
+    source = tmp_path / f"in{suffix}"
+    source.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else data)
+    outputs = {}
+    # when analysed in this process, and by two workers that read chunks of 4 lines
+    for workers in ("1", "2"):
+        out, rejects = tmp_path / f"out{workers}.jsonl", tmp_path / f"rejects{workers}.jsonl"
+        args = ["analyze", str(source), "-o", str(out), "--rejects", str(rejects), "--steps", BASIC]
+        assert main([*args, "--workers", workers, "--batch-size", "4"]) == 0
+        err = capsys.readouterr().err
+        # (the progress bar's last count, and the summary up to its times)
+        counts = (re.findall(r"(\d+) dòng \[", err)[-1], err[err.index("Đã phân tích") :].split(" trong ")[0])
+        outputs[workers] = (out.read_bytes(), rejects.read_bytes(), counts)
+    # then the outputs and the rejects files are byte for byte the same, and so are the counts
+    assert outputs["2"] == outputs["1"]
+    assert outputs["2"][2] == ("21", "Đã phân tích 14 / 21 dòng, loại 7 (3 cảnh báo)")
+    reasons = [(r["line"], r["reason"]) for r in read_jsonl(tmp_path / "rejects2.jsonl")]
+    assert reasons == [
+        (6, "unknown_columns"),
+        (9, "unknown_columns"),
+        (9, "empty_text"),
+        (12, "bad_json"),
+        (14, "unknown_columns"),
+        (14, "duplicate_id"),
+        (16, "missing_id"),
+        (18, "bad_created_at"),
+        (20, "duplicate_id"),
+        (23, "bad_encoding"),
+    ]
