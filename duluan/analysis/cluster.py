@@ -169,15 +169,20 @@ def _reach_of(vector: Mapping[str, float]) -> _Reach:
     """The :data:`_Reach` of one vector, whatever the order of its terms."""
     if not vector:
         return _NO_REACH
-    mask = 0
-    bits = (term_codes(vector) & (_MASK_BITS - 1)).tolist()
-    for bit in bits:
-        mask |= 1 << bit
+    mask = _mask_of(vector)
     return (
         mask,
-        len(bits) - mask.bit_count(),
+        len(vector) - mask.bit_count(),
         [0.0, *itertools.accumulate(sorted(vector.values(), reverse=True))],
     )
+
+
+def _mask_of(terms: Iterable[str]) -> int:
+    """The bits (``term_code % _MASK_BITS``) of the terms, as one integer."""
+    mask = 0
+    for bit in (term_codes(terms) & (_MASK_BITS - 1)).tolist():
+        mask |= 1 << bit
+    return mask
 
 
 def term_code(term: str) -> int:
@@ -1236,6 +1241,9 @@ class OnlineClusterer:
                 norm=math.sqrt(math.fsum(map(mul, values, values))),
                 posted=set(posted),
             )
+            # What bounds its similarity (see assign), as the documents it had left it.
+            c.mask = _mask_of(weights)
+            c.top = max(values) / c.norm if c.norm > 0 else 0.0
             clusters[c.seq] = c
             postings = self._postings_of(c)
             for term in c.posted:

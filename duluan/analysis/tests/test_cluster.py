@@ -619,14 +619,16 @@ def test_the_similarity_bound_is_never_below_the_similarity(rows, bits, data):
         vectors, reaches = OnlineClusterer(buckets=256)._vectorise_many(probes)
         reaches += [cluster_module._reach_of(v) for v in vectors]
         vectors += vectors
+        resumed = OnlineClusterer.from_state(json.loads(json.dumps(clusterer.state())))
     finally:
         cluster_module._MASK_BITS = default_bits
-    # then each one's bound with every cluster is at least their similarity
+    # then each one's bound with every cluster is at least their similarity, and with every
+    # cluster of the clusterer resumed from its state
     for vector, reach in zip(vectors, reaches, strict=True):
         if not vector:
             continue
         mask, surplus, prefix = reach
-        for cluster in clusterer.active():
+        for cluster in clusterer.active() + resumed.active():
             shared = cluster.weights.keys() & vector.keys()
             sim = math.fsum(vector[t] * cluster.weights[t] for t in shared) / cluster.norm
             bound = cluster.top * prefix[(mask & cluster.mask).bit_count() + surplus]
