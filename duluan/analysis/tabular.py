@@ -44,6 +44,8 @@ __all__ = [
 ]
 
 KNOWN_COLUMNS = ("id", "text", "title", "created_at", "source", "channel")
+_KNOWN = frozenset(KNOWN_COLUMNS)
+_TEXT_COLUMNS = ("text", "title", "source", "channel")
 MAX_TEXT_BYTES = 1_000_000
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -167,10 +169,14 @@ class RowValidator:
             ``(clean_row, notes)``: the clean row (or ``None`` when rejected) and the rejects or
             warnings it produced.
         """
-        if not isinstance(raw, Mapping):
+        # The common case first, each time: a dict, known columns, text values, an ISO time
+        # (see _parse_time). isinstance of an abstract class, the columns one by one and the
+        # checks of other types took 3.7 µs a news lead, these 3.1 (20,000 rows of
+        # bench_analyze's input, best of 5, 2026-12-01).
+        if type(raw) is not dict and not isinstance(raw, Mapping):
             return None, [self._reject(row, line, None, "bad_row")]
         notes: list[Reject] = []
-        unknown = [str(k) for k in raw if k not in KNOWN_COLUMNS]
+        unknown = [] if raw.keys() <= _KNOWN else [str(k) for k in raw if k not in KNOWN_COLUMNS]
         if unknown:
             if self._whole_file:
                 warning = self.unknown_columns(unknown, row, line)
@@ -188,17 +194,21 @@ class RowValidator:
             return None, notes
 
         fields: dict[str, Any] = {}
-        for name in ("text", "title", "source", "channel"):
+        for name in _TEXT_COLUMNS:
             value = raw.get(name)
-            if value is None or (isinstance(value, float) and value != value):  # NaN from CSV/pandas
+            if value is None:
                 fields[name] = None
                 continue
-            if isinstance(value, bytes | bytearray):
-                try:
-                    value = bytes(value).decode("utf-8")
-                except UnicodeDecodeError:
-                    return reject("bad_encoding", name)
-            value = str(value)
+            if type(value) is not str:
+                if isinstance(value, float) and value != value:  # NaN from CSV/pandas
+                    fields[name] = None
+                    continue
+                if isinstance(value, bytes | bytearray):
+                    try:
+                        value = bytes(value).decode("utf-8")
+                    except UnicodeDecodeError:
+                        return reject("bad_encoding", name)
+                value = str(value)
             problem = text_problem(value)
             if problem:
                 return reject(problem, name)
@@ -282,6 +292,9 @@ def text_problem(value: str) -> str | None:
 
 def _parse_time(value: Any) -> datetime | None:
     """Parse ``created_at``: ISO 8601 text, a datetime or pandas Timestamp; naive means Vietnam."""
+    if type(value) is str and value:  # the common case, without the other types' checks
+        value = datetime.fromisoformat(value.strip())
+        return value if value.tzinfo is not None else value.replace(tzinfo=LOCAL_TZ)
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return None
     if hasattr(value, "to_pydatetime"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import types
 from datetime import UTC, datetime
 
 import pytest
@@ -149,3 +150,59 @@ def test_the_fast_json_reader_reads_a_line_as_json_does_or_leaves_it_to_json(rec
             slow = json.loads(raw.decode("utf-8"))
             assert fast == slow
             assert [type(v) for v in fast.values()] == [type(v) for v in slow.values()]
+
+
+_EDGE_ROWS = [
+    # (raw record, clean fields expected (a subset) or the reject reason)
+    ({"id": "a", "text": "Đường ngập", "title": float("nan")}, {"title": None, "text": "Đường ngập"}),
+    ({"id": "a", "text": "Đường ngập".encode()}, {"text": "Đường ngập"}),
+    ({"id": "a", "text": b"\xff\xfe"}, "bad_encoding"),
+    ({"id": "a", "text": "x", "source": 5, "channel": True}, {"source": "5", "channel": "True"}),
+    ({"id": 3.0, "text": "x"}, {"id": "3"}),
+    ({"id": " b ", "text": "x"}, {"id": "b"}),
+    (types.MappingProxyType({"id": "a", "text": "x"}), {"id": "a"}),
+    (["id", "text"], "bad_row"),
+    ({"id": "a", "text": "x", "created_at": ""}, {"created_at": None}),
+    ({"id": "a", "text": "x", "created_at": "  "}, "bad_created_at"),
+    (
+        {"id": "a", "text": "x", "created_at": " 2026-03-01T08:00:00 "},
+        {"created_at": datetime(2026, 3, 1, 8, tzinfo=LOCAL_TZ)},
+    ),
+    (
+        {"id": "a", "text": "x", "created_at": datetime(2026, 3, 1, 8)},
+        {"created_at": datetime(2026, 3, 1, 8, tzinfo=LOCAL_TZ)},
+    ),
+    ({"id": "a", "text": "x", "created_at": 5}, "bad_created_at"),
+    ({"id": "a", "text": None}, "missing_text"),
+    ({"text": "x", "title": "\x00bin"}, "binary"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), _EDGE_ROWS)
+def test_rows_of_every_kind_of_value_are_checked_alike(raw, expected):
+    # given a record with values of one kind or another
+    # when it is checked
+    clean, notes = RowValidator().validate(raw, 7, 9)
+    # then it is cleaned, or rejected for its reason
+    if isinstance(expected, str):
+        assert clean is None and [(n.reason, n.row, n.line) for n in notes] == [(expected, 7, 9)]
+    else:
+        assert notes == [] and {k: clean[k] for k in expected} == expected
+
+
+def test_unknown_columns_are_named_in_their_order_once_a_run():
+    # given rows with columns the analysis does not know, some of them again
+    validator = RowValidator()
+    rows = [
+        {"id": "1", "text": "x", "b": 1, "a": 2},
+        {"id": "2", "text": "x", "a": 3, "c": 4},
+        {"id": "3", "text": "x", "b": 5},
+    ]
+    # when they are checked
+    notes = [validator.validate(row, i, i)[1] for i, row in enumerate(rows, 1)]
+    # then each column is named once, in the order it was first seen, as a warning
+    assert [[(n.reason, n.severity, n.message.rsplit(": ", 1)[1]) for n in row] for row in notes] == [
+        [("unknown_columns", "warning", "b, a.")],
+        [("unknown_columns", "warning", "c.")],
+        [],
+    ]
