@@ -66,6 +66,45 @@ def batch_gc(threshold: int = BATCH_GC_THRESHOLD) -> Iterator[None]:
         gc.set_threshold(*old)
 
 
+# What glibc's allocator is asked to keep while a batch job runs (see keep_freed_memory). mallopt
+# parameters: M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD.
+_ALLOCATOR_SETTINGS = (
+    (-3, 32 << 20),  # blocks up to 32 MiB (glibc's upper limit on 64-bit) come from the heap
+    (-1, 256 << 20),  # up to 256 MiB free at the top of the heap stay there
+    (-2, 16 << 20),  # and the heap grows by 16 MiB more than asked
+)
+
+
+def keep_freed_memory() -> bool:
+    """Let glibc's allocator keep the memory one batch frees for the next, in this process and
+    in the workers it forks afterwards.
+
+    A batch makes numpy arrays of megabytes (n-gram keys, signatures, the clusterer's
+    weights), frees them, and makes them again for the next batch. By default glibc gives
+    blocks above a (moving) threshold their own mapping, and returns the free top of its heap
+    to the system beyond another; either way the next batch's arrays start on fresh pages, each
+    zeroed by the kernel at its first touch. ``duluan analyze`` of 100,000 news leads, six
+    alternating pairs of runs (2026-12-01): 404,000-405,000 page faults against 209,000-216,000
+    with these settings, 1.4-1.5 s of system time against 0.95-1.14, and 27.7 CPU-s in all
+    against 27.1 on average (a gain of the order of the machine's noise, but in five pairs of
+    six). The run's peak memory (proportional set size) rose from 793 to 873 MiB.
+
+    For batch commands only: a long-lived server would hold on to its peak memory.
+
+    Returns:
+        Whether the C library took the settings (not on one without ``mallopt``).
+    """
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # no C library of the process to ask, or no mallopt in it
+        return False
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    mallopt.restype = ctypes.c_int
+    return all([mallopt(param, value) == 1 for param, value in _ALLOCATOR_SETTINGS])
+
+
 def forked_pool(workers: int) -> ProcessPoolExecutor:
     """Start a pool of ``workers`` processes forked from this one, where the platform can fork.
 

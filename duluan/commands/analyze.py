@@ -206,7 +206,7 @@ def analyze_file(
     from duluan.analysis.cluster import OnlineClusterer
     from duluan.analysis.dask_engine import DaskEngine, LocalEngine, PipelineFactory, remember_pipeline
     from duluan.analysis.pipeline import batched, ordered_pipeline, run_ordered
-    from duluan.analysis.runtime import batch_gc
+    from duluan.analysis.runtime import batch_gc, keep_freed_memory
     from duluan.analysis.tabular import MESSAGES, Reject, RejectsWriter, input_format, open_writer, read_rows
 
     started = time.perf_counter()
@@ -218,6 +218,7 @@ def analyze_file(
         input_format(input_path)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
+    keep_freed_memory()  # before the workers fork, so they keep theirs too
     try:
         # Load the models here first: a corrupt model is one clear error, not one per worker.
         # Loading makes millions of long-lived containers, which CPython's default collector

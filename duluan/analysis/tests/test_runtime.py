@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import platform
+import subprocess
+import sys
 
 import pytest
 
@@ -30,3 +33,40 @@ def test_reference_cycles_are_still_collected():
         alive = sum(isinstance(o, Node) for o in gc.get_objects())
     # at most one young generation's worth of cycles is left waiting, never all of them
     assert alive < 2 * 1_000
+
+
+ALLOCATION_ROUNDS = """
+import resource, sys
+import numpy as np
+from duluan.analysis.runtime import keep_freed_memory
+kept = keep_freed_memory() if sys.argv[1] == "keep" else None
+def batch():
+    arrays = [np.ones(n) for n in (1 << 20, 3 << 20, 2 << 20, 1 << 19)]  # 8, 24, 16 and 4 MiB
+    del arrays
+batch(), batch()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(10):
+    batch()
+print(kept, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc", reason="glibc only"
+)
+def test_memory_a_batch_frees_is_kept_for_the_next_one():
+    # given batches that make and free arrays of megabytes, in a process of their own
+    def run(mode: str) -> tuple[str, int]:
+        out = subprocess.run(
+            [sys.executable, "-c", ALLOCATION_ROUNDS, mode], capture_output=True, text=True, check=True
+        ).stdout.split()
+        return out[0], int(out[1])
+
+    # when the allocator keeps freed memory, and when it does not
+    kept, faults_kept = run("keep")
+    _, faults_default = run("default")
+    # then it took the settings, and the later batches reuse the pages instead of faulting in
+    # fresh ones (each zeroed by the kernel)
+    assert kept == "True"
+    assert faults_default > 10_000
+    assert faults_kept < faults_default // 10
