@@ -98,7 +98,7 @@ def keep_freed_memory() -> bool:
 
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # no C library of the process to ask, or no mallopt in it
+    except (OSError, TypeError, AttributeError):  # no C library to ask (Windows), or no mallopt
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
