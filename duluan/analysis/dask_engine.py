@@ -113,20 +113,13 @@ def analyze_lines(
         rejects of the others in row order, and ``(row, line, columns)`` of each row with
         columns it does not know.
     """
-    from duluan.analysis.tabular import Reject, RowValidator, jsonl_record
+    from duluan.analysis.tabular import Reject, RowValidator, jsonl_chunk_records, validated_rows
 
     validator = RowValidator(whole_file=False)
     rows: list[dict[str, Any]] = []
     rejects: list[Any] = []
-    for row, line, raw_line in zip(itertools.count(first_row), line_numbers, lines):
-        record = jsonl_record(raw_line, row, line)
-        if isinstance(record, Reject):
-            rejects.append(record)
-            continue
-        clean, notes = validator.validate(record, row, line)
-        rejects += notes
-        if clean is not None:
-            rows.append(clean)
+    for item in validated_rows(jsonl_chunk_records(first_row, lines, line_numbers), validator):
+        (rejects if isinstance(item, Reject) else rows).append(item)
     return pack_documents(_analyze_here(rows, factory)), rejects, validator.unknown
 
 

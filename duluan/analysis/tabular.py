@@ -15,10 +15,11 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
@@ -36,11 +37,13 @@ __all__ = [
     "ResultWriter",
     "RowValidator",
     "has_bad_chars",
+    "jsonl_chunk_records",
     "jsonl_line_chunks",
     "jsonl_record",
     "open_writer",
     "read_rows",
     "text_problem",
+    "validated_rows",
 ]
 
 KNOWN_COLUMNS = ("id", "text", "title", "created_at", "source", "channel")
@@ -292,17 +295,17 @@ def text_problem(value: str) -> str | None:
 
 def _parse_time(value: Any) -> datetime | None:
     """Parse ``created_at``: ISO 8601 text, a datetime or pandas Timestamp; naive means Vietnam."""
-    if type(value) is str and value:  # the common case, without the other types' checks
+    if isinstance(value, str):  # the common case first, without the other types' checks
+        if not value:
+            return None
         value = datetime.fromisoformat(value.strip())
-        return value if value.tzinfo is not None else value.replace(tzinfo=LOCAL_TZ)
-    if value is None or value == "" or (isinstance(value, float) and value != value):
-        return None
-    if hasattr(value, "to_pydatetime"):
-        value = value.to_pydatetime()
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.strip())
-    if not isinstance(value, datetime):
-        raise TypeError(f"not a time: {value!r}")
+    else:
+        if value is None or (isinstance(value, float) and value != value):
+            return None
+        if hasattr(value, "to_pydatetime"):
+            value = value.to_pydatetime()
+        if not isinstance(value, datetime):
+            raise TypeError(f"not a time: {value!r}")
     if value.tzinfo is None:
         value = value.replace(tzinfo=LOCAL_TZ)
     return value
@@ -335,8 +338,23 @@ def read_rows(path: str | Path, validator: RowValidator | None = None) -> Iterat
     Yields:
         Clean row dicts and :class:`Reject` records (errors and warnings), in file order.
     """
-    validator = validator or RowValidator()
-    for row, line, raw in read_records(path):
+    return validated_rows(read_records(path), validator or RowValidator())
+
+
+def validated_rows(
+    records: Iterable[tuple[int, int | None, Any]], validator: RowValidator
+) -> Iterator[dict[str, Any] | Reject]:
+    """Check raw records as :func:`read_rows` does (it reads them from a file).
+
+    Args:
+        records: ``(row, line, record)`` as :func:`read_records` or :func:`jsonl_chunk_records`
+            give them.
+        validator: Keeps what the checks of later rows need.
+
+    Yields:
+        Clean row dicts and :class:`Reject` records (errors and warnings), in record order.
+    """
+    for row, line, raw in records:
         if isinstance(raw, Reject):
             yield raw
             continue
@@ -450,6 +468,23 @@ def jsonl_line_chunks(path: str | Path, size: int) -> Iterator[tuple[int, list[b
                 lines, numbers = [], []
     if lines:
         yield row, lines, _compact(numbers)
+
+
+def jsonl_chunk_records(
+    first_row: int, lines: Sequence[bytes], line_numbers: Sequence[int]
+) -> Iterator[tuple[int, int, Any]]:
+    """The records of a chunk of :func:`jsonl_line_chunks`, as :func:`read_records` gives them.
+
+    Args:
+        first_row: Row number of the chunk's first line.
+        lines: Its non-blank lines, undecoded.
+        line_numbers: Their 1-based line numbers.
+
+    Yields:
+        ``(row, line, record)``, the record decoded or a :class:`Reject` (see :func:`jsonl_record`).
+    """
+    for row, line, raw_line in zip(itertools.count(first_row), line_numbers, lines):
+        yield row, line, jsonl_record(raw_line, row, line)
 
 
 def _compact(numbers: list[int]) -> Sequence[int]:

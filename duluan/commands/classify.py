@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import itertools
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -147,13 +146,10 @@ def classify_lines(
         ``(output, count, rejects)``: the output's JSON lines joined, how many rows they are, and
         the :class:`~duluan.analysis.tabular.Reject` of each unusable line, in order.
     """
-    from duluan.analysis.tabular import Reject, json_line, jsonl_record
+    from duluan.analysis.tabular import Reject, json_line, jsonl_chunk_records
     from duluan.commands._labelled_rows import labelled_rows
 
-    records = (
-        (row, line, jsonl_record(raw, row, line))
-        for row, line, raw in zip(itertools.count(first_row), line_numbers, lines)
-    )
+    records = jsonl_chunk_records(first_row, lines, line_numbers)
     rows: list[LabelledRow] = []
     rejects: list[Any] = []
     for item in labelled_rows(records, text_field=text_field, label_field=None, id_field=id_field):
