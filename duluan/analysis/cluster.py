@@ -701,17 +701,18 @@ class OnlineClusterer:
             (ties in the terms' order), at most ``_DOC_TERMS`` terms; ``{}`` for a document
             without terms, which is not counted.
         """
-        return self._vectorise_many(docs)[0]
+        return self._vectorise_many(docs, reaches=False)[0]
 
     def _vectorise_many(
-        self, docs: Sequence[ClusterDoc]
+        self, docs: Sequence[ClusterDoc], reaches: bool = True
     ) -> tuple[list[dict[str, float]], list[_Reach | None]]:
-        """:meth:`vectorise_many`, and each vector's :data:`_Reach` (``None`` for no terms)."""
+        """:meth:`vectorise_many`, and with ``reaches`` each vector's :data:`_Reach` (``None`` for
+        no terms, and for every vector without ``reaches``: :meth:`assign` works it out)."""
         out: list[dict[str, float]] = [{} for _ in docs]
-        reaches: list[_Reach | None] = [None] * len(docs)
+        reached: list[_Reach | None] = [None] * len(docs)
         present = [i for i, d in enumerate(docs) if d.terms]
         if not present:
-            return out, reaches
+            return out, reached
         term_dicts = [docs[i].terms for i in present]
         flat = flat_term_arrays(term_dicts)
         if flat is not None:
@@ -760,10 +761,12 @@ class OnlineClusterer:
         unit = top / np.repeat(norms, kept)
         values = unit.tolist()
         keys = [names[int(keep[0])]] if keep.size == 1 else list(itemgetter(*keep.tolist())(names))
-        for i, lo, hi, reach in zip(present, [0, *ends], ends, _reaches(np.take(codes, keep), unit, kept)):
+        for i, lo, hi in zip(present, [0, *ends], ends):
             out[i] = dict(zip(keys[lo:hi], values[lo:hi]))
-            reaches[i] = reach
-        return out, reaches
+        if reaches:
+            for i, reach in zip(present, _reaches(np.take(codes, keep), unit, kept)):
+                reached[i] = reach
+        return out, reached
 
     # -- assignment ------------------------------------------------------------------------
 
