@@ -102,7 +102,7 @@ def keep_freed_memory() -> bool:
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
-    return all([mallopt(param, value) == 1 for param, value in _ALLOCATOR_SETTINGS])
+    return all([mallopt(param, value) == 1 for param, value in _ALLOCATOR_SETTINGS])  # each one set
 
 
 def forked_pool(workers: int) -> ProcessPoolExecutor:
