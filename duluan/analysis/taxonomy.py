@@ -8,6 +8,9 @@ weight in [0, 1] used by hotness (corruption and land weigh most). Officials may
 
 ``data/gold_topics.jsonl`` is the hand-labelled gold set: ``{corpus, id, label}`` rows pointing
 into the shared corpora (the texts themselves are never copied into the repository).
+``data/topic_examples.jsonl`` holds hand-labelled *training* examples in the same form, for the
+topics news rarely labels by sector or seed terms (see :mod:`duluan.analysis.bootstrap`); no row
+of it is in the gold set.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ import ahocorasick
 
 from duluan.analysis.features import prepare
 
-__all__ = ["GoldLabel", "Taxonomy", "Topic", "load_gold", "load_taxonomy", "read_gold_texts"]
+__all__ = ["GoldLabel", "Taxonomy", "Topic", "load_examples", "load_gold", "load_taxonomy", "read_gold_texts"]
 
 DATA_DIR = Path(__file__).parent / "data"
 TAXONOMY_PATH = DATA_DIR / "taxonomy_vi.json"
 GOLD_PATH = DATA_DIR / "gold_topics.jsonl"
+EXAMPLES_PATH = DATA_DIR / "topic_examples.jsonl"
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -202,7 +206,22 @@ def load_gold(path: str | Path | None = None) -> list[GoldLabel]:
     Returns:
         The gold labels (empty when the file does not exist).
     """
-    path = Path(path or GOLD_PATH)
+    return _read_labels(Path(path or GOLD_PATH))
+
+
+def load_examples(path: str | Path | None = None) -> list[GoldLabel]:
+    """Read the hand-labelled training examples (default: the shipped ``data/topic_examples.jsonl``).
+
+    Args:
+        path: A JSONL file of ``{corpus, id, label}`` rows.
+
+    Returns:
+        The examples (empty when the file does not exist).
+    """
+    return _read_labels(Path(path or EXAMPLES_PATH))
+
+
+def _read_labels(path: Path) -> list[GoldLabel]:
     if not path.exists():
         return []
     rows = []

@@ -7,8 +7,8 @@ prediction carries its calibrated probability and the terms that weighed most fo
 :func:`build_government_topic_model` bootstraps the default taxonomy
 (``data/taxonomy_vi.json``) where no labelled government corpus exists: news from the shared
 corpora is labelled by the taxonomy's mapped sectors and by its seed terms (see
-:mod:`duluan.analysis.bootstrap`), officials' confirmed examples are added with a larger weight,
-and the classifier is fitted on the lot. Retraining with more confirmations is the same call.
+:mod:`duluan.analysis.bootstrap`), hand-labelled examples of the thin topics and officials'
+confirmed examples are added with a larger weight, and the classifier is fitted on the lot. Retraining with more confirmations is the same call.
 """
 
 from __future__ import annotations
@@ -16,9 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from duluan.analysis.features import TokenBatch
 from duluan.analysis.linear_text import LinearTextClassifier, SavedModel
+
+if TYPE_CHECKING:
+    from duluan.analysis.taxonomy import GoldLabel
 
 __all__ = ["TopicClassifier", "TopicPrediction", "build_government_topic_model"]
 
@@ -114,6 +118,7 @@ def build_government_topic_model(
     confirmed_weight: float = 5.0,
     per_topic: int = 3000,
     exclude_ids: Sequence[tuple[str, str]] | None = None,
+    examples: Sequence[GoldLabel] | None = None,
     progress: bool = False,
     **params,
 ) -> TopicClassifier:
@@ -123,9 +128,12 @@ def build_government_topic_model(
         data_dir: The shared data folder; defaults to :func:`duluan.shared_data.require_shared_data`.
         taxonomy_path: Taxonomy JSON; defaults to the shipped ``data/taxonomy_vi.json``.
         confirmed: Officials' confirmed ``(text, topic code)`` examples.
-        confirmed_weight: Sample weight of a confirmed example (bootstrap rows weigh 1).
+        confirmed_weight: Sample weight of a confirmed example and of a hand-labelled one
+            (bootstrap rows weigh 1): both are read by a person, not guessed from sectors or terms.
         per_topic: At most this many bootstrap rows per topic (keeps classes balanced).
         exclude_ids: ``(corpus, id)`` pairs never to train on; defaults to the gold set's.
+        examples: Hand-labelled rows of the shared corpora to train on; defaults to the shipped
+            ``data/topic_examples.jsonl``. Those in ``exclude_ids`` are left out.
         progress: Show a progress bar on stderr while reading the corpora.
         **params: Passed to :class:`TopicClassifier`.
 
@@ -134,17 +142,26 @@ def build_government_topic_model(
 
     Raises:
         duluan.shared_data.SharedDataMissing: The shared corpora are absent.
+        ValueError: A confirmed or hand-labelled example names a topic the taxonomy lacks.
     """
     from duluan.analysis.bootstrap import bootstrap_topic_examples
-    from duluan.analysis.taxonomy import load_gold, load_taxonomy
+    from duluan.analysis.taxonomy import load_examples, load_gold, load_taxonomy
 
     taxonomy = load_taxonomy(taxonomy_path)
     if exclude_ids is None:
         exclude_ids = [(g.corpus, g.id) for g in load_gold()]
-    texts, labels = bootstrap_topic_examples(
-        taxonomy, data_dir, per_topic=per_topic, exclude_ids=set(exclude_ids), progress=progress
+    if examples is None:
+        examples = load_examples()
+    rows = bootstrap_topic_examples(
+        taxonomy,
+        data_dir,
+        per_topic=per_topic,
+        exclude_ids=set(exclude_ids),
+        hand_labels={(e.corpus, e.id): e.label for e in examples},
+        progress=progress,
     )
-    weights = [1.0] * len(texts)
+    texts, labels = rows.texts, rows.labels
+    weights = [float(confirmed_weight)] * rows.hand_labelled + [1.0] * (len(texts) - rows.hand_labelled)
     known = set(taxonomy.codes)
     for text, code in confirmed:
         if code not in known:

@@ -76,7 +76,7 @@ def build_default(
         try:
             if task == "topic":
                 model = build_government_topic_model(progress=progress, **(params or {}))
-                source = "taxonomy_vi.json + VNTC, TC201805, news_2026 (bootstrap)"
+                source = "taxonomy_vi.json + topic_examples.jsonl + VNTC, TC201805, news_2026 (bootstrap)"
             else:
                 model = build_default_sentiment_model(progress=progress, **(params or {}))
                 source = "UIT-VSFC train + AIVIVN 2019 train"

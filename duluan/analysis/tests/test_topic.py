@@ -10,7 +10,7 @@ import pytest
 
 from duluan.analysis.features import NgramFeaturizer
 from duluan.analysis.model_io import FORMAT_VERSION, ModelFileError, read_model_info
-from duluan.analysis.taxonomy import load_gold, load_taxonomy
+from duluan.analysis.taxonomy import GoldLabel, load_examples, load_gold, load_taxonomy
 from duluan.analysis.topic import TopicClassifier, TopicPrediction, build_government_topic_model
 from duluan.shared_data import shared_data_dir
 
@@ -149,6 +149,29 @@ def test_gold_set_is_large_spread_and_uses_taxonomy_codes():
     assert len({(g.corpus, g.id) for g in gold}) == len(gold)
 
 
+def test_hand_labelled_examples_use_taxonomy_codes_and_never_gold_rows():
+    # given the shipped hand-labelled training examples and the gold set
+    examples = load_examples()
+    gold = {(g.corpus, g.id) for g in load_gold()}
+    keys = [(e.corpus, e.id) for e in examples]
+    # then there are some, every label is a topic, every corpus a news corpus, no row twice, and
+    # no row is one the gold evaluation scores
+    assert len(examples) >= 100
+    assert {e.label for e in examples} <= set(load_taxonomy().codes)
+    assert {e.corpus for e in examples} <= {"news_2026", "tc201805", "vntc"}
+    assert len(set(keys)) == len(keys)
+    assert not gold & set(keys)
+
+
+def test_hand_labels_must_name_topics():
+    # given a hand label that is no topic of the taxonomy
+    from duluan.analysis.bootstrap import bootstrap_topic_examples
+
+    # then the bootstrap refuses it before reading any corpus
+    with pytest.raises(ValueError, match="flood"):
+        bootstrap_topic_examples(load_taxonomy(), "/nonexistent", hand_labels={("news_2026", "x"): "flood"})
+
+
 needs_data = pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
 
 
@@ -184,6 +207,35 @@ def test_government_model_bootstraps_every_topic_and_learns_confirmations():
     )
     assert preds[0].label == "health"
     assert preds[1].label in {"corruption", "security_order"}
+
+
+@needs_data
+def test_hand_labelled_rows_come_first_with_their_label_and_weight(monkeypatch):
+    # given two rows of the recent news, one hand-labelled and one also excluded, and a
+    # classifier whose fit records what it is given
+    from duluan.analysis.corpora import read_corpus
+
+    first, second = [row.id for _, row in zip(range(2), read_corpus("news_2026"), strict=False)]
+    seen = {}
+
+    def fit(self, texts, labels, sample_weight=None):
+        seen.update(texts=texts, labels=labels, weights=sample_weight)
+        return self
+
+    monkeypatch.setattr(TopicClassifier, "fit", fit)
+    examples = [GoldLabel("news_2026", first, "reorganisation"), GoldLabel("news_2026", second, "health")]
+    # when the government model is built with them, the second row excluded
+    build_government_topic_model(
+        per_topic=20, examples=examples, exclude_ids=[("news_2026", second)], confirmed_weight=4.0
+    )
+    # then the first row leads the training rows with its hand label and the confirmed weight,
+    # appears once, and the excluded row is not trained on
+    texts, labels, weights = seen["texts"], seen["labels"], seen["weights"]
+    lead = next(row.text for row in read_corpus("news_2026") if row.id == first)[:1200]
+    assert (texts[0], labels[0], weights[0]) == (lead, "reorganisation", 4.0)
+    assert texts.count(lead) == 1 and set(weights[1:]) == {1.0}
+    excluded = next(row.text for row in read_corpus("news_2026") if row.id == second)[:1200]
+    assert excluded not in texts
 
 
 def test_naive_bayes_blend_is_chosen_on_held_out_rows_and_keeps_explanations():
