@@ -7,7 +7,12 @@ message, and never stops the run. Unknown columns are not an error: they are ign
 reported once each in the rejects file with severity ``"warning"`` (corpora often carry labels).
 
 Outputs are JSONL or Parquet (by extension), written batch by batch so memory does not grow
-with the input.
+with the input. Each output file is written under a temporary name beside its path and moved
+onto the path when the run ends well (:class:`StagedFile`): a run that fails or is interrupted
+leaves what was there before, never a half-written file.
+
+A file that cannot be read as a whole (a truncated ``.gz``, a file that is not Parquet) raises
+:class:`UnreadableInput`; a bad row is only a reject.
 """
 
 from __future__ import annotations
@@ -17,8 +22,11 @@ import gzip
 import io
 import itertools
 import json
+import os
 import re
 import sys
+import tempfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
@@ -36,11 +44,14 @@ __all__ = [
     "RejectsWriter",
     "ResultWriter",
     "RowValidator",
+    "StagedFile",
+    "UnreadableInput",
     "has_bad_chars",
     "jsonl_chunk_records",
     "jsonl_line_chunks",
     "jsonl_record",
     "open_writer",
+    "output_format",
     "read_rows",
     "text_problem",
     "validated_rows",
@@ -56,6 +67,7 @@ MESSAGES = {
     "bad_json": "Dòng không phải JSON hợp lệ.",
     "bad_row": "Dòng không phải một bản ghi (đối tượng JSON).",
     "bad_encoding": "Văn bản sai mã hoá ký tự (không phải UTF-8 hợp lệ hoặc bị lỗi phông).",
+    "bad_value": "Giá trị không phải văn bản (danh sách hoặc đối tượng).",
     "binary": "Nội dung là dữ liệu nhị phân, không phải văn bản.",
     "empty_text": "Nội dung (text) trống.",
     "missing_text": "Thiếu cột nội dung (text).",
@@ -67,6 +79,8 @@ MESSAGES = {
     "analysis_error": "Lỗi khi phân tích dòng này",
 }
 
+# Values no column takes: written out with str() they were analysed as "['a', 'b']".
+_CONTAINERS = (Mapping, list, tuple, set, frozenset)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # U+FFFD is what a lossy decoder left; lone surrogates are undecodable bytes (surrogateescape).
 BAD_CHARS = re.compile("[\ufffd\ud800-\udfff]")
@@ -191,10 +205,22 @@ class RowValidator:
         doc_id = None if raw_id is None else str(raw_id).strip()
         if isinstance(raw_id, float) and raw_id.is_integer():
             doc_id = str(int(raw_id))
+        # An id is written to the output and the rejects file: one that is a container, holds
+        # undecodable bytes or control characters cannot be, and names no row either.
+        id_problem = None
+        if raw_id is not None and type(raw_id) is not str and isinstance(raw_id, _CONTAINERS):
+            id_problem = "bad_value"
+        elif doc_id:
+            id_problem = text_problem(doc_id)
+        if id_problem:
+            doc_id = None
 
         def reject(reason: str, detail: str = "") -> tuple[None, list[Reject]]:
             notes.append(self._reject(row, line, doc_id or None, reason, detail))
             return None, notes
+
+        if id_problem:
+            return reject(id_problem, "id")
 
         fields: dict[str, Any] = {}
         for name in _TEXT_COLUMNS:
@@ -211,6 +237,8 @@ class RowValidator:
                         value = bytes(value).decode("utf-8")
                     except UnicodeDecodeError:
                         return reject("bad_encoding", name)
+                elif isinstance(value, _CONTAINERS):
+                    return reject("bad_value", name)
                 value = str(value)
             problem = text_problem(value)
             if problem:
@@ -364,10 +392,54 @@ def validated_rows(
             yield clean
 
 
+class UnreadableInput(ValueError):
+    """The input file cannot be read as a whole: a truncated or corrupt ``.gz``, a file that is
+    not the Parquet its name says. (A bad row is a :class:`Reject`, not this.)"""
+
+
+# What reading a damaged file raises: gzip's EOFError for a truncated stream, BadGzipFile (an
+# OSError) and zlib.error for a corrupt one, pyarrow's ArrowException (ArrowInvalid...) for a
+# file that is not Parquet.
+_DAMAGE: tuple[type[BaseException], ...] = (EOFError, gzip.BadGzipFile, zlib.error)
+
+
+def _damage() -> tuple[type[BaseException], ...]:
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return _DAMAGE
+    return (*_DAMAGE, pa.ArrowException)
+
+
+def _unreadable(path: str | Path, exc: BaseException) -> UnreadableInput:
+    return UnreadableInput(f"không đọc được tệp {path}: tệp hỏng hoặc bị cắt cụt ({exc})")
+
+
+def _guarded(path: str | Path, records: Iterator[Any]) -> Iterator[Any]:
+    """``records``, with the damage of the file (see _DAMAGE) as :class:`UnreadableInput`."""
+    try:
+        yield from records
+    except _damage() as exc:
+        raise _unreadable(path, exc) from exc
+
+
 def _open_binary(path: str | Path) -> IO[bytes]:
     if str(path).lower().endswith(".gz"):
         return gzip.open(path, "rb")
     return open(path, "rb")
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """The 1-based numbered lines of a binary handle, the first without a UTF-8 byte-order mark
+    (which editors on Windows write and json refuses)."""
+    lines = enumerate(handle, start=1)
+    for line_no, raw_line in lines:
+        yield line_no, raw_line.removeprefix(_BOM)
+        break
+    yield from lines
 
 
 def read_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
@@ -383,10 +455,10 @@ def read_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     """
     kind = input_format(path)
     if kind == "jsonl":
-        return _jsonl_records(path)
+        return _guarded(path, _jsonl_records(path))
     if kind == "csv":
-        return _csv_records(path)
-    return _parquet_records(path)
+        return _guarded(path, _csv_records(path))
+    return _guarded(path, _parquet_records(path))
 
 
 _PLAIN_JSON = (str, int, bool, type(None))
@@ -453,11 +525,15 @@ def jsonl_line_chunks(path: str | Path, size: int) -> Iterator[tuple[int, list[b
         count non-blank lines from 1, as in :func:`read_records`), the lines' bytes, and their
         1-based line numbers (a ``range`` when no blank line falls inside the chunk).
     """
+    return _guarded(path, _line_chunks(path, size))
+
+
+def _line_chunks(path: str | Path, size: int) -> Iterator[tuple[int, list[bytes], Sequence[int]]]:
     row = 1
     lines: list[bytes] = []
     numbers: list[int] = []
     with _open_binary(path) as handle:
-        for line_no, raw_line in enumerate(handle, start=1):
+        for line_no, raw_line in _lines(handle):
             if not raw_line.strip():
                 continue
             lines.append(raw_line)
@@ -497,7 +573,7 @@ def _compact(numbers: list[int]) -> Sequence[int]:
 def _jsonl_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     row = 0
     with _open_binary(path) as handle:
-        for line_no, raw_line in enumerate(handle, start=1):
+        for line_no, raw_line in _lines(handle):
             if not raw_line.strip():
                 continue
             row += 1
@@ -541,30 +617,88 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-class RejectsWriter:
-    """Append :class:`Reject` records to a JSONL file (created even when empty)."""
+def _umask() -> int:
+    """The process's umask (read by setting it, then put back as it was)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+class StagedFile:
+    """A file written under a temporary name in its own folder, then moved onto its path.
+
+    :meth:`commit` renames it (``os.replace``: atomic within a file system), :meth:`discard`
+    removes it. Until the commit, whatever was at the path stays as it was: an output is never
+    left half-written, nor an earlier one lost, by a run that fails or is interrupted. The
+    standard library has no atomic write; this is its usual idiom (``mkstemp`` in the target
+    folder, then ``os.replace``).
+
+    Args:
+        path: The final path. Its folder must exist.
+
+    Raises:
+        OSError: The folder does not exist or is not writable.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._handle = open(self.path, "w", encoding="utf-8")
+        handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
+        # mkstemp makes the file private (0600); the output gets the mode any new file would.
+        os.fchmod(handle, 0o666 & ~_umask())
+        os.close(handle)
+        self.temp = Path(temp)
+
+    def commit(self) -> None:
+        """Move the file onto its path."""
+        os.replace(self.temp, self.path)
+
+    def discard(self) -> None:
+        """Remove the file; the path keeps what it had."""
+        self.temp.unlink(missing_ok=True)
+
+
+class RejectsWriter:
+    """Write :class:`Reject` records to a JSONL file (created even when empty).
+
+    The file is a :class:`StagedFile`: :meth:`close` moves it onto its path, :meth:`abort`
+    drops it.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._staged = StagedFile(self.path)
+        self._handle = open(self._staged.temp, "w", encoding="utf-8")
         self.count = 0
         self.warnings = 0
 
     def write(self, reject: Reject) -> None:
         """Write one record."""
-        self._handle.write(json.dumps(reject.to_record(), ensure_ascii=False) + "\n")
+        record = reject.to_record()
+        try:
+            self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        except UnicodeEncodeError:
+            # Undecodable bytes kept as lone surrogates (a column name, a detail) cannot be
+            # UTF-8: escaped, the line stays valid JSON and the file valid UTF-8.
+            self._handle.write(json.dumps(record) + "\n")
         if reject.severity == "error":
             self.count += 1
         else:
             self.warnings += 1
 
     def close(self) -> None:
-        """Flush and close the file."""
+        """Flush and close the file, and move it onto its path."""
         self._handle.close()
+        self._staged.commit()
+
+    def abort(self) -> None:
+        """Close the file and drop it: the path keeps what it had."""
+        self._handle.close()
+        self._staged.discard()
 
 
 class ResultWriter:
-    """Base of the output writers: ``write(records)`` per batch, then ``close()``."""
+    """Base of the output writers: ``write(records)`` per batch, then ``close()`` to keep the
+    file or ``abort()`` to drop it (see :class:`StagedFile`)."""
 
     def write(self, records: list[dict[str, Any]]) -> None:  # pragma: no cover - interface
         raise NotImplementedError
@@ -572,23 +706,33 @@ class ResultWriter:
     def close(self) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def abort(self) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
 
 class JsonlWriter(ResultWriter):
     """Write output rows as JSON lines (``.gz`` compresses)."""
 
     def __init__(self, path: str | Path) -> None:
+        self._staged = StagedFile(path)
         if str(path).lower().endswith(".gz"):
-            self._handle: IO[bytes] = gzip.open(path, "wb")
+            self._handle: IO[bytes] = gzip.open(self._staged.temp, "wb")
         else:
-            self._handle = open(path, "wb")
+            self._handle = open(self._staged.temp, "wb")
 
     def write(self, records: list[dict[str, Any]]) -> None:
         """Write a batch of output rows."""
         self._handle.write(b"".join([json_line(r) for r in records]))
 
     def close(self) -> None:
-        """Flush and close the file."""
+        """Flush and close the file, and move it onto its path."""
         self._handle.close()
+        self._staged.commit()
+
+    def abort(self) -> None:
+        """Close the file and drop it."""
+        self._handle.close()
+        self._staged.discard()
 
 
 def json_line(record: dict[str, Any]) -> bytes:
@@ -619,7 +763,10 @@ def output_schema() -> Any:
                     [("label", pa.string()), ("score", pa.float64()), ("terms", pa.list_(pa.string()))]
                 ),
             ),
-            ("sentiment", pa.struct([("label", pa.string()), ("score", pa.float64())])),
+            (
+                "sentiment",
+                pa.struct([("label", pa.string()), ("score", pa.float64()), ("intensity", pa.float64())]),
+            ),
             (
                 "places",
                 pa.list_(
@@ -650,7 +797,8 @@ class ParquetWriter(ResultWriter):
         import pyarrow.parquet as pq
 
         self._schema = output_schema()
-        self._writer = pq.ParquetWriter(path, self._schema, compression="zstd")
+        self._staged = StagedFile(path)
+        self._writer = pq.ParquetWriter(self._staged.temp, self._schema, compression="zstd")
 
     def write(self, records: list[dict[str, Any]]) -> None:
         """Write a batch of output rows."""
@@ -665,12 +813,35 @@ class ParquetWriter(ResultWriter):
         self._writer.write_table(pa.Table.from_pylist(records, schema=self._schema))
 
     def close(self) -> None:
-        """Finish the file (writes the footer)."""
+        """Finish the file (writes the footer), and move it onto its path."""
         self._writer.close()
+        self._staged.commit()
+
+    def abort(self) -> None:
+        """Close the file and drop it."""
+        self._writer.close()
+        self._staged.discard()
+
+
+_JSONL_OUTPUTS = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".json.gz")
+
+
+def output_format(path: str | Path) -> str:
+    """``"parquet"`` or ``"jsonl"`` by the output path's extension.
+
+    Raises:
+        ValueError: Another extension (``.csv`` was written as JSON lines under that name).
+    """
+    name = str(path).lower()
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    if name.endswith(_JSONL_OUTPUTS):
+        return "jsonl"
+    raise ValueError(f"không ghi được tệp ra {path}: chỉ hỗ trợ đuôi .jsonl, .jsonl.gz hoặc .parquet")
 
 
 def open_writer(path: str | Path) -> ResultWriter:
-    """Return the writer for an output path: Parquet for ``.parquet``, JSONL otherwise."""
-    if str(path).lower().endswith((".parquet", ".pq")):
+    """Return the writer for an output path (see :func:`output_format`)."""
+    if output_format(path) == "parquet":
         return ParquetWriter(path)
     return JsonlWriter(path)

@@ -6,10 +6,13 @@ Usage::
                    [--scheduler ADDRESS] [--workers N] [--model-dir DIR]
                    [--cluster-state FILE] [--batch-size N] [--no-progress]
 
-INPUT is JSONL (``.gz`` ok), CSV or Parquet; OUTPUT is Parquet for ``.parquet``, JSONL
-otherwise. Bad rows go to the rejects file (default ``OUTPUT.rejects.jsonl``) with a reason
-and never stop the run. ``--cluster-state`` resumes the online clusterer from a saved state
-and saves it back at the end, so successive runs keep growing the same issues.
+INPUT is JSONL (``.gz`` ok), CSV or Parquet; OUTPUT is Parquet for ``.parquet``, JSONL for
+``.jsonl`` (``.gz`` ok). Bad rows go to the rejects file (default ``OUTPUT.rejects.jsonl``) with
+a reason and never stop the run. The output and rejects files appear when the run ends well:
+a failed or interrupted run leaves what was at their paths before (see
+:class:`~duluan.analysis.tabular.StagedFile`), and no path may be another's.
+``--cluster-state`` resumes the online clusterer from a saved state and saves it back at the
+end, so successive runs keep growing the same issues.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class AnalyzeReport:
         rejected: Rows written to the rejects file as errors.
         warnings: Warning records in the rejects file.
         seconds: Wall-clock time of the run.
+        rejects_path: Where the rejects file was written.
     """
 
     read: int = 0
@@ -49,6 +53,7 @@ class AnalyzeReport:
     rejected: int = 0
     warnings: int = 0
     seconds: float = 0.0
+    rejects_path: Path | None = None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -113,7 +118,8 @@ def handle(args: argparse.Namespace) -> int:
     print(
         f"Đã phân tích {report.analysed:,} / {report.read:,} dòng, loại {report.rejected:,}"
         f" ({report.warnings} cảnh báo) trong {report.seconds:.1f} s"
-        f" ({report.analysed / max(report.seconds, 1e-9):,.0f} dòng/s).",
+        f" ({report.analysed / max(report.seconds, 1e-9):,.0f} dòng/s)"
+        f"{f' — xem {report.rejects_path}' if report.rejected or report.warnings else ''}.",
         file=sys.stderr,
     )
     return EXIT_OK
@@ -158,6 +164,44 @@ def _checked_lines(
         yield kept
 
 
+def _check_paths(input_path: Path, output: Path, rejects: Path, state: Path | None) -> None:
+    """Refuse paths that would overwrite the input or each other, or lie in no folder.
+
+    Writing the output over the input emptied it before a row was read (the run then reported
+    0 rows and succeeded).
+    """
+    named = [("tệp vào", input_path), ("tệp ra", output), ("tệp loại bỏ", rejects)]
+    if state is not None:
+        named.append(("tệp trạng thái phân cụm", state))
+    seen: dict[Path, str] = {}
+    for what, path in named:
+        key = path.resolve()
+        if key in seen:
+            raise InputError(f"{what} {path} trùng với {seen[key]}: hãy chọn đường dẫn khác")
+        seen[key] = what
+    for what, path in named[1:3]:
+        if not path.resolve().parent.is_dir():
+            raise InputError(f"không ghi được {what} {path}: thư mục {path.parent} không tồn tại")
+
+
+class _entered:
+    """Enter a runner, turning a Dask scheduler that cannot be reached into an :class:`InputError`."""
+
+    def __init__(self, runner: Any, scheduler: str | None) -> None:
+        self.runner, self.scheduler = runner, scheduler
+
+    def __enter__(self) -> Any:
+        try:
+            return self.runner.__enter__()
+        except OSError as exc:
+            if self.scheduler is None:
+                raise
+            raise InputError(f"không kết nối được Dask scheduler {self.scheduler} ({exc})") from exc
+
+    def __exit__(self, *exc_info: Any) -> Any:
+        return self.runner.__exit__(*exc_info)
+
+
 class ModelError(RuntimeError):
     """A model file is missing, corrupt or incompatible."""
 
@@ -199,7 +243,9 @@ def analyze_file(
 
     Raises:
         ModelError: A model cannot be loaded.
-        InputError: The input file is missing or of an unknown format.
+        InputError: The input file is missing, unreadable or of an unknown format; an output
+            path is the input's or another output's, has an unknown extension or no folder; the
+            Dask scheduler cannot be reached. Nothing is written then.
     """
     from tqdm import tqdm
 
@@ -207,17 +253,32 @@ def analyze_file(
     from duluan.analysis.dask_engine import DaskEngine, LocalEngine, PipelineFactory, remember_pipeline
     from duluan.analysis.pipeline import batched, ordered_pipeline, run_ordered
     from duluan.analysis.runtime import batch_gc, keep_freed_memory
-    from duluan.analysis.tabular import MESSAGES, Reject, RejectsWriter, input_format, open_writer, read_rows
+    from duluan.analysis.tabular import (
+        MESSAGES,
+        Reject,
+        RejectsWriter,
+        StagedFile,
+        UnreadableInput,
+        input_format,
+        open_writer,
+        output_format,
+        read_rows,
+    )
 
     started = time.perf_counter()
     factory = factory or PipelineFactory()
     input_path = Path(input_path)
+    if input_path.is_dir():
+        raise InputError(f"{input_path} là một thư mục, không phải tệp")
     if not input_path.is_file():
         raise InputError(f"không tìm thấy tệp {input_path}")
+    rejects_path = Path(rejects or f"{output_path}.rejects.jsonl")
     try:
         input_format(input_path)
+        output_format(output_path)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
+    _check_paths(input_path, Path(output_path), rejects_path, Path(cluster_state) if cluster_state else None)
     keep_freed_memory()  # before the workers fork, so they keep theirs too
     try:
         # Load the models here first: a corrupt model is one clear error, not one per worker.
@@ -244,9 +305,13 @@ def analyze_file(
     ordered = ordered_pipeline(clusterer=clusterer)
     cluster_step = ordered.steps[-1]
 
-    report = AnalyzeReport()
-    rejects_writer = RejectsWriter(rejects or f"{output_path}.rejects.jsonl")
-    writer = open_writer(output_path)
+    report = AnalyzeReport(rejects_path=rejects_path)
+    rejects_writer = RejectsWriter(rejects_path)
+    try:
+        writer = open_writer(output_path)
+    except BaseException:
+        rejects_writer.abort()
+        raise
     bar = tqdm(total=None, unit=" dòng", file=sys.stderr, disable=not progress, mininterval=0.5)
 
     def rows() -> Iterator[dict[str, Any]]:
@@ -266,10 +331,11 @@ def analyze_file(
         runner = LocalEngine(factory, workers=workers or 1)
     # A JSONL file read by a pool: its workers decode and check the lines (see _checked_lines).
     by_lines = engine != "dask" and runner.workers > 1 and input_format(input_path) == "jsonl"
+    finished = False
     try:
         # batch_gc first: local workers are forked on entering the runner and keep the
         # threshold they are born with (CPython's default cost them ~8 µs a document).
-        with batch_gc(), runner:
+        with batch_gc(), _entered(runner, scheduler):
             if by_lines:
                 batches = _checked_lines(runner, input_path, batch_size, report, rejects_writer, bar)
             else:
@@ -293,15 +359,27 @@ def analyze_file(
                 writer.write(good)
                 report.analysed += len(good)
                 bar.update(len(docs))
+        finished = True
+    except UnreadableInput as exc:
+        raise InputError(str(exc)) from exc
     finally:
-        writer.close()
-        rejects_writer.close()
         bar.close()
+        if finished:
+            writer.close()
+            rejects_writer.close()
+        else:  # an error or an interruption: the paths keep what they had
+            writer.abort()
+            rejects_writer.abort()
     report.rejected = rejects_writer.count
     report.warnings = rejects_writer.warnings
     if state_path is not None:
-        state_path.write_text(
-            json.dumps(cluster_step.clusterer.state(), ensure_ascii=False), encoding="utf-8"
-        )
+        staged = StagedFile(state_path)
+        try:
+            state = json.dumps(cluster_step.clusterer.state(), ensure_ascii=False)
+            staged.temp.write_text(state, encoding="utf-8")
+        except BaseException:
+            staged.discard()
+            raise
+        staged.commit()
     report.seconds = time.perf_counter() - started
     return report

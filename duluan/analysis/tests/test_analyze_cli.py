@@ -6,7 +6,9 @@ import csv
 import gzip
 import importlib.util
 import json
+import os
 import re
+import stat
 from pathlib import Path
 
 import pyarrow as pa
@@ -391,3 +393,67 @@ def test_workers_that_read_the_lines_write_what_reading_here_writes(tmp_path, ca
         (20, "duplicate_id"),
         (23, "bad_encoding"),
     ]
+
+
+def test_no_path_overwrites_the_input_or_another_output(tmp_path, capsys):
+    # given an input file and an output folder that does not exist
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(4))
+    before = source.read_bytes()
+    cases = [
+        ["-o", str(source)],
+        ["-o", str(tmp_path / "out.jsonl"), "--rejects", str(source)],
+        ["-o", str(tmp_path / "out.jsonl"), "--rejects", str(tmp_path / "out.jsonl")],
+        ["-o", str(tmp_path / "out.jsonl"), "--cluster-state", str(source)],
+        ["-o", str(tmp_path / "nowhere" / "out.jsonl")],
+        ["-o", str(tmp_path / "out.csv")],
+    ]
+    for options in cases:
+        # when analyze is asked to write over the input, over another output, into no folder, or
+        # in a format it does not write
+        code = run(str(source), *options)
+        # then it refuses with a usage error naming the problem, and the input is untouched
+        assert code == 2, options
+        assert source.read_bytes() == before
+    err = capsys.readouterr().err
+    assert err.count("trùng với") == 4 and "không tồn tại" in err and ".parquet" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_a_failed_run_leaves_earlier_outputs_as_they_were(tmp_path, capsys):
+    # given outputs of an earlier run, and a gzip input cut off half way
+    rows = good_rows(200)
+    whole = gzip.compress(b"".join(json.dumps(r).encode() + b"\n" for r in rows))
+    source = tmp_path / "in.jsonl.gz"
+    source.write_bytes(whole[: len(whole) // 2])
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "out.jsonl.rejects.jsonl"
+    out.write_text("earlier\n")
+    rejects.write_text("earlier rejects\n")
+    for workers in ("1", "2"):
+        # when the file is analysed, in one process or with workers reading the lines
+        code = run(str(source), "-o", str(out), "--workers", workers, "--batch-size", "16")
+        # then the run fails with a clear message, and both outputs keep what they had, with
+        # nothing left beside them
+        assert code == 2
+        assert "tệp hỏng hoặc bị cắt cụt" in capsys.readouterr().err
+        assert out.read_text() == "earlier\n" and rejects.read_text() == "earlier rejects\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            "in.jsonl.gz",
+            "out.jsonl",
+            "out.jsonl.rejects.jsonl",
+        ]
+
+
+def test_outputs_appear_whole_with_the_mode_of_new_files(tmp_path):
+    # given an input, and an output path holding an earlier result
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(6))
+    out = tmp_path / "out.jsonl"
+    out.write_text("earlier\n")
+    # when it is analysed
+    assert run(str(source), "-o", str(out)) == 0
+    # then the output is the new one, readable as any new file is under the umask (mkstemp
+    # alone would make it private), and no temporary file is left
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert [r["id"] for r in read_jsonl(out)] == [f"r{i}" for i in range(6)]
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import pickle
 import types
@@ -12,7 +13,21 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis import tabular
-from duluan.analysis.tabular import LOCAL_TZ, JsonlWriter, RowValidator, text_problem
+from duluan.analysis.tabular import (
+    LOCAL_TZ,
+    MESSAGES,
+    JsonlWriter,
+    Reject,
+    RejectsWriter,
+    RowValidator,
+    UnreadableInput,
+    jsonl_line_chunks,
+    jsonl_record,
+    open_writer,
+    output_format,
+    read_records,
+    text_problem,
+)
 
 
 @pytest.mark.parametrize(
@@ -175,6 +190,12 @@ _EDGE_ROWS = [
     ({"id": "a", "text": "x", "created_at": 5}, "bad_created_at"),
     ({"id": "a", "text": None}, "missing_text"),
     ({"text": "x", "title": "\x00bin"}, "binary"),
+    ({"id": "a", "text": ["a", "b"]}, "bad_value"),
+    ({"id": "a", "text": "x", "title": {"k": "v"}}, "bad_value"),
+    ({"id": ["a"], "text": "x"}, "bad_value"),
+    ({"id": "ab\udcfa", "text": "x"}, "bad_encoding"),
+    ({"id": "a\x00b", "text": "x"}, "binary"),
+    ({"id": 7, "text": 12345}, {"id": "7", "text": "12345"}),
 ]
 
 
@@ -206,3 +227,93 @@ def test_unknown_columns_are_named_in_their_order_once_a_run():
         [("unknown_columns", "warning", "c.")],
         [],
     ]
+
+
+def test_parquet_output_keeps_every_field_of_a_row(tmp_path):
+    # given an output row as the pipeline makes it, sentiment intensity included
+    import pyarrow.parquet as pq
+
+    record = {
+        "id": "a",
+        "topic": {"label": "land", "score": 0.9, "terms": ["đất"]},
+        "sentiment": {"label": "negative", "score": 0.8, "intensity": 0.75},
+        "places": [
+            {"code": "24", "scheme": "2025", "level": "province", "name": "Tỉnh Bắc Ninh",
+             "start": 0, "end": 7, "confidence": 0.9}
+        ],
+        "duplicate_of": None,
+        "near_duplicate_group": "a",
+        "cluster": "c1",
+    }  # fmt: skip
+    # when it is written to Parquet and read back
+    writer = open_writer(tmp_path / "out.parquet")
+    writer.write([json.loads(json.dumps(record))])
+    writer.close()
+    # then nothing is lost
+    assert pq.read_table(tmp_path / "out.parquet").to_pylist() == [record]
+
+
+@pytest.mark.parametrize("name", ["out.jsonl", "out.jsonl.gz", "out.parquet"])
+def test_an_aborted_writer_leaves_the_path_as_it_was(tmp_path, name):
+    # given a path holding an earlier output
+    path = tmp_path / name
+    path.write_bytes(b"earlier")
+    # when a writer writes a batch there, then is aborted; and a rejects writer likewise
+    writer = open_writer(path)
+    writer.write([{"id": "a", "topic": None, "sentiment": None, "places": [], "duplicate_of": None,
+                   "near_duplicate_group": None, "cluster": None}])  # fmt: skip
+    writer.abort()
+    rejects = RejectsWriter(tmp_path / "rejects.jsonl")
+    rejects.write(Reject(1, 1, None, "missing_id", MESSAGES["missing_id"]))
+    rejects.abort()
+    # then the earlier output is intact, no rejects file appeared, and nothing is left beside them
+    assert path.read_bytes() == b"earlier"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_rejects_naming_undecodable_bytes_stay_utf8_json(tmp_path):
+    # given a warning naming a column read with undecodable bytes (kept as lone surrogates)
+    rejects = RejectsWriter(tmp_path / "rejects.jsonl")
+    rejects.write(Reject(1, 2, None, "unknown_columns", "Có cột không được hỗ trợ: ghi ch\udcfa"))
+    rejects.close()
+    # then the file is UTF-8, and its line JSON that gives the name back
+    [line] = (tmp_path / "rejects.jsonl").read_bytes().decode("utf-8").splitlines()
+    assert json.loads(line)["message"].endswith("ghi ch\udcfa")
+
+
+def test_a_byte_order_mark_does_not_spoil_the_first_jsonl_row(tmp_path):
+    # given a JSONL file that starts with a UTF-8 byte-order mark
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b'{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n')
+    # when it is read whole, or in chunks of lines for workers
+    records = [record for _, _, record in read_records(path)]
+    [(_, lines, _)] = list(jsonl_line_chunks(path, 10))
+    # then the first row is a record like the others
+    assert records == [{"id": "a", "text": "x"}, {"id": "b", "text": "y"}]
+    assert [jsonl_record(line, 1, 1) for line in lines] == records
+
+
+def test_a_damaged_file_is_unreadable_input_not_a_crash(tmp_path):
+    # given a gzip file cut short and a file named .parquet that is not Parquet
+    whole = gzip.compress(b"".join(b'{"id": "%d", "text": "x"}\n' % i for i in range(5000)))
+    cut = tmp_path / "in.jsonl.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    fake = tmp_path / "in.parquet"
+    fake.write_bytes(b"PAR1 not really")
+    # then reading either raises UnreadableInput naming the file
+    for read in (
+        lambda: list(read_records(cut)),
+        lambda: list(jsonl_line_chunks(cut, 100)),
+        lambda: list(read_records(fake)),
+    ):
+        with pytest.raises(UnreadableInput, match="in\\."):
+            read()
+
+
+def test_outputs_are_jsonl_or_parquet_by_extension():
+    # then known extensions name their format, and another one is refused
+    assert [output_format(n) for n in ("a.jsonl", "a.JSONL.GZ", "a.ndjson", "a.parquet", "a.pq")] == [
+        "jsonl", "jsonl", "jsonl", "parquet", "parquet"
+    ]  # fmt: skip
+    with pytest.raises(ValueError, match=r"\.parquet"):
+        output_format("a.csv")
