@@ -835,7 +835,15 @@ class Gazetteer:
         if when is not None:
             if isinstance(when, datetime):  # a datetime does not compare with a date
                 when = when.date()
-            return PRE2025 if when < SCHEME_2025_START else SCHEME_2025
+            if when < SCHEME_2025_START:
+                return PRE2025
+            # Districts ended with 2025: a text that names one with its type word, and not as
+            # "cũ" (former), writes its addresses the old way ("xã Tân Dĩnh, huyện Lạng Giang,
+            # Bắc Giang"), and its names are read in the old scheme whatever its date.
+            for hit in hits:
+                if hit.types is not None and not hit.old and all(level == DISTRICT for level, _ in hit.types):
+                    return PRE2025
+            return SCHEME_2025
         votes = {PRE2025: 0.0, SCHEME_2025: 0.0}
         for hit in hits:
             if hit.old:

@@ -76,6 +76,29 @@ def test_a_2025_text_marks_old_units_with_cu(gazetteer):
     assert ("pre2025", "07438", 1.0) in mentions[0].equivalents
 
 
+def test_a_recent_text_writing_an_old_address_reads_it_in_one_scheme(gazetteer):
+    # given a 2026 text that writes an address the old way (with its district), and one that
+    # names the district as former ("cũ") beside the 2025 province
+    old_way = "Đường ở xã Tân Dĩnh, huyện Lạng Giang, Bắc Giang xuống cấp"
+    marked = "Xã Tân Dĩnh (huyện Lạng Giang cũ), tỉnh Bắc Ninh tổ chức họp dân"
+    # when places are found with the texts' date
+    old_way_found = gazetteer.find(old_way, when=date(2026, 1, 5))
+    marked_found = gazetteer.find(marked, when=date(2026, 1, 5))
+    # then the first address is read whole in the old scheme, as in a 2024 text, and the second
+    # keeps the 2025 commune and province
+    assert _codes(old_way_found) == [
+        ("Tân Dĩnh", "pre2025", "07432"),
+        ("Lạng Giang", "pre2025", "217"),
+        ("Bắc Giang", "pre2025", "24"),
+    ]
+    assert _codes(old_way_found) == _codes(gazetteer.find(old_way, when=date(2024, 1, 5)))
+    assert _codes(marked_found) == [
+        ("Tân Dĩnh", "2025", "07432"),
+        ("Lạng Giang", "pre2025", "217"),
+        ("Bắc Ninh", "2025", "24"),
+    ]
+
+
 def test_text_without_diacritics_is_matched_with_lower_confidence(gazetteer):
     # given the same sentence with and without diacritics
     accented = "xã Tân Dĩnh, huyện Lạng Giang, tỉnh Bắc Giang"
