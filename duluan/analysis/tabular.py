@@ -70,7 +70,7 @@ MESSAGES = {
     "bad_value": "Giá trị không phải văn bản (danh sách hoặc đối tượng).",
     "binary": "Nội dung là dữ liệu nhị phân, không phải văn bản.",
     "empty_text": "Nội dung (text) trống.",
-    "missing_text": "Thiếu cột nội dung (text).",
+    "missing_text": "Không có nội dung (cột text thiếu hoặc rỗng).",
     "too_large": "Nội dung quá lớn (trên 1 MB).",
     "missing_id": "Thiếu mã định danh (id).",
     "duplicate_id": "Mã định danh (id) trùng với một dòng trước đó.",
@@ -220,7 +220,7 @@ class RowValidator:
             return None, notes
 
         if id_problem:
-            return reject(id_problem, "id")
+            return reject(id_problem, "cột id")
 
         fields: dict[str, Any] = {}
         for name in _TEXT_COLUMNS:
@@ -236,13 +236,13 @@ class RowValidator:
                     try:
                         value = bytes(value).decode("utf-8")
                     except UnicodeDecodeError:
-                        return reject("bad_encoding", name)
+                        return reject("bad_encoding", f"cột {name}")
                 elif isinstance(value, _CONTAINERS):
-                    return reject("bad_value", name)
+                    return reject("bad_value", f"cột {name}")
                 value = str(value)
             problem = text_problem(value)
             if problem:
-                return reject(problem, name)
+                return reject(problem, f"cột {name}")
             fields[name] = value
         if not doc_id:
             return reject("missing_id")
@@ -257,7 +257,7 @@ class RowValidator:
         try:
             created_at = _parse_time(raw_time)
         except (TypeError, ValueError):
-            return reject("bad_created_at", repr(raw_time)[:80])
+            return reject("bad_created_at", f"giá trị {repr(raw_time)[:80]}")
         if type(raw_time) is str and created_at is not None:
             created_at = self._share_zone(created_at)
         if self._whole_file:
@@ -286,7 +286,8 @@ class RowValidator:
 
     @staticmethod
     def _reject(row: int, line: int | None, doc_id: str | None, reason: str, detail: str = "") -> Reject:
-        message = MESSAGES[reason] if not detail else f"{MESSAGES[reason]} ({detail})"
+        # The detail inside the sentence: "… hợp lệ (cột title).", not "… hợp lệ. (title)".
+        message = MESSAGES[reason] if not detail else f"{MESSAGES[reason].removesuffix('.')} ({detail})."
         return Reject(row, line, doc_id, reason, message)
 
 

@@ -317,3 +317,12 @@ def test_outputs_are_jsonl_or_parquet_by_extension():
     ]  # fmt: skip
     with pytest.raises(ValueError, match=r"\.parquet"):
         output_format("a.csv")
+
+
+def test_a_reject_names_its_column_or_value_inside_the_sentence():
+    # given rows with a binary title and with a date that is no date
+    _, [binary] = RowValidator().validate({"id": "a", "text": "x", "title": "\x00bin"}, 1, 1)
+    _, [when] = RowValidator().validate({"id": "a", "text": "x", "created_at": "hôm qua"}, 1, 1)
+    # then each message says which column or value, before its full stop
+    assert binary.message == MESSAGES["binary"].removesuffix(".") + " (cột title)."
+    assert when.message == MESSAGES["bad_created_at"].removesuffix(".") + " (giá trị 'hôm qua')."
