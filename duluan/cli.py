@@ -12,22 +12,26 @@ statistics) for a parser it does not use: 9 ms of ``duluan classify``'s (2026-11
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib
 import sys
 
 from duluan import __version__, commands
+from duluan.commands._args import Parser
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> Parser:
     """The parser of every command, or of ``command`` alone when it names one."""
-    parser = argparse.ArgumentParser(
+    # Every sub-command's parser is made by ``add_parser``, of the class of this one: all speak
+    # Vietnamese (see duluan.commands._args).
+    parser = Parser(
         prog="duluan",
         description="Dư Luận: nắm bắt dư luận, phối hợp giải quyết, đo mức độ hài lòng.",
     )
-    parser.add_argument("--version", action="version", version=f"duluan {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument(
+        "--version", action="version", version=f"duluan {__version__}", help="in số phiên bản rồi thoát"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="LỆNH")
     module = _command_module(command) if command else None
     if module is not None and hasattr(module, "register"):
         module.register(subparsers)
@@ -68,9 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(args_in[0] if args_in else None)
     args = parser.parse_args(args_in)
     handler = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return 0
+    if handler is None:  # a bare ``duluan``: a usage error, as in most commands
+        parser.print_help(sys.stderr)
+        return 2
     try:
         return int(handler(args) or 0)
     except KeyboardInterrupt:

@@ -26,9 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "models",
         help="Xây các mô hình mặc định hoặc xem thông tin tệp mô hình.",
-        description=__doc__.split("\n\n")[0],
+        description=(
+            "Xây mô hình chủ đề và sắc thái mặc định từ dữ liệu dùng chung (build), "
+            "hoặc xem thông tin một tệp mô hình (info)."
+        ),
     )
-    sub = parser.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    sub = parser.add_subparsers(dest="models_command", metavar="LỆNH", required=True)
     build = sub.add_parser("build", help="Xây mô hình chủ đề và sắc thái mặc định từ dữ liệu dùng chung.")
     build.add_argument("--dir", help=f"Thư mục mô hình (mặc định ${MODEL_DIR_ENV} hoặc var/models).")
     build.add_argument("--task", action="append", choices=("topic", "sentiment"), help="Chỉ xây mô hình này.")

@@ -42,11 +42,13 @@ def register(subparsers: Any) -> None:
         help="ước lượng khảo sát (sai số chuẩn theo thiết kế) và cỡ mẫu",
         description="Ước lượng trung bình, tổng, tỉ lệ có sai số chuẩn theo thiết kế mẫu; tính cỡ mẫu.",
     )
-    sub = parser.add_subparsers(dest="survey_command", metavar="ACTION")
+    sub = parser.add_subparsers(dest="survey_command", metavar="LỆNH")
     est = sub.add_parser(
         "estimate",
         help="ước lượng từ tệp CSV với thiết kế phân tầng, nhiều giai đoạn",
-        description="Estimates with Taylor-linearised standard errors (validated against R survey).",
+        description=(
+            "Ước lượng có sai số chuẩn theo tuyến tính hoá Taylor (đã đối chiếu với gói survey của R)."
+        ),
     )
     est.add_argument("--data", required=True, metavar="FILE.csv", help="tệp CSV, mỗi dòng một người trả lời")
     est.add_argument(
@@ -90,7 +92,7 @@ def register(subparsers: Any) -> None:
     size = sub.add_parser(
         "sample-size",
         help="cỡ mẫu cho một tỉ lệ với sai số cho phép",
-        description="Sample size for a proportion: margin of error, design effect, finite population.",
+        description="Cỡ mẫu cho một tỉ lệ: sai số cho phép, hiệu ứng thiết kế, tổng thể hữu hạn.",
     )
     size.add_argument("--moe", type=float, required=True, help="sai số cho phép, vd. 0.05 = ±5 điểm")
     size.add_argument("--p", type=float, default=0.5, help="tỉ lệ dự kiến (mặc định 0.5)")
@@ -103,8 +105,9 @@ def register(subparsers: Any) -> None:
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 0
+    """A bare ``duluan survey``: a usage error, as a bare ``duluan`` is."""
+    parser.print_help(sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def _split(value: str | None) -> list[str] | None:
