@@ -8,9 +8,11 @@ weight in [0, 1] used by hotness (corruption and land weigh most). Officials may
 
 ``data/gold_topics.jsonl`` is the hand-labelled gold set: ``{corpus, id, label}`` rows pointing
 into the shared corpora (the texts themselves are never copied into the repository).
+``data/gold_topics_sample.jsonl`` labels a random sample of the same corpora the same way: the
+gold set favours the rare topics, the sample shows the mix of a news stream as it comes.
 ``data/topic_examples.jsonl`` holds hand-labelled *training* examples in the same form, for the
 topics news rarely labels by sector or seed terms (see :mod:`duluan.analysis.bootstrap`); no row
-of it is in the gold set.
+of it is in the gold set or the sample.
 """
 
 from __future__ import annotations
@@ -26,11 +28,21 @@ import ahocorasick
 
 from duluan.analysis.features import prepare
 
-__all__ = ["GoldLabel", "Taxonomy", "Topic", "load_examples", "load_gold", "load_taxonomy", "read_gold_texts"]
+__all__ = [
+    "GoldLabel",
+    "Taxonomy",
+    "Topic",
+    "evaluation_ids",
+    "load_examples",
+    "load_gold",
+    "load_taxonomy",
+    "read_gold_texts",
+]
 
 DATA_DIR = Path(__file__).parent / "data"
 TAXONOMY_PATH = DATA_DIR / "taxonomy_vi.json"
 GOLD_PATH = DATA_DIR / "gold_topics.jsonl"
+SAMPLE_PATH = DATA_DIR / "gold_topics_sample.jsonl"
 EXAMPLES_PATH = DATA_DIR / "topic_examples.jsonl"
 _WORD_CHAR = re.compile(r"\w")
 
@@ -207,6 +219,12 @@ def load_gold(path: str | Path | None = None) -> list[GoldLabel]:
         The gold labels (empty when the file does not exist).
     """
     return _read_labels(Path(path or GOLD_PATH))
+
+
+def evaluation_ids() -> set[tuple[str, str]]:
+    """``(corpus, id)`` of every row the shipped evaluations score (the gold set and the random
+    sample): no model may train on them."""
+    return {(g.corpus, g.id) for path in (GOLD_PATH, SAMPLE_PATH) for g in _read_labels(path)}
 
 
 def load_examples(path: str | Path | None = None) -> list[GoldLabel]:

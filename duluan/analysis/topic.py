@@ -8,7 +8,8 @@ prediction carries its calibrated probability and the terms that weighed most fo
 (``data/taxonomy_vi.json``) where no labelled government corpus exists: news from the shared
 corpora is labelled by the taxonomy's mapped sectors and by its seed terms (see
 :mod:`duluan.analysis.bootstrap`), hand-labelled examples of the thin topics and officials'
-confirmed examples are added with a larger weight, and the classifier is fitted on the lot. Retraining with more confirmations is the same call.
+confirmed examples are added with a larger weight, and the classifier is fitted on the lot.
+Retraining with more confirmations is the same call.
 """
 
 from __future__ import annotations
@@ -131,7 +132,8 @@ def build_government_topic_model(
         confirmed_weight: Sample weight of a confirmed example and of a hand-labelled one
             (bootstrap rows weigh 1): both are read by a person, not guessed from sectors or terms.
         per_topic: At most this many bootstrap rows per topic (keeps classes balanced).
-        exclude_ids: ``(corpus, id)`` pairs never to train on; defaults to the gold set's.
+        exclude_ids: ``(corpus, id)`` pairs never to train on; defaults to the rows the shipped
+            evaluations score (:func:`~duluan.analysis.taxonomy.evaluation_ids`).
         examples: Hand-labelled rows of the shared corpora to train on; defaults to the shipped
             ``data/topic_examples.jsonl``. Those in ``exclude_ids`` are left out.
         progress: Show a progress bar on stderr while reading the corpora.
@@ -145,11 +147,11 @@ def build_government_topic_model(
         ValueError: A confirmed or hand-labelled example names a topic the taxonomy lacks.
     """
     from duluan.analysis.bootstrap import bootstrap_topic_examples
-    from duluan.analysis.taxonomy import load_examples, load_gold, load_taxonomy
+    from duluan.analysis.taxonomy import evaluation_ids, load_examples, load_taxonomy
 
     taxonomy = load_taxonomy(taxonomy_path)
     if exclude_ids is None:
-        exclude_ids = [(g.corpus, g.id) for g in load_gold()]
+        exclude_ids = evaluation_ids()
     if examples is None:
         examples = load_examples()
     rows = bootstrap_topic_examples(

@@ -163,6 +163,21 @@ def test_hand_labelled_examples_use_taxonomy_codes_and_never_gold_rows():
     assert not gold & set(keys)
 
 
+def test_the_random_sample_is_labelled_like_the_gold_set_and_never_trained_on():
+    # given the hand-labelled random sample, the gold set and the training examples
+    from duluan.analysis.taxonomy import SAMPLE_PATH, evaluation_ids
+
+    sample = load_gold(SAMPLE_PATH)
+    keys = {(g.corpus, g.id) for g in sample}
+    gold = {(g.corpus, g.id) for g in load_gold()}
+    # then it is a few hundred rows of topics, disjoint from the gold set and the examples, and
+    # every row of both evaluations is left out of training by default
+    assert len(sample) >= 200 and len(keys) == len(sample)
+    assert {g.label for g in sample} <= set(load_taxonomy().codes)
+    assert not keys & gold and not keys & {(e.corpus, e.id) for e in load_examples()}
+    assert evaluation_ids() == keys | gold
+
+
 def test_hand_labels_must_name_topics():
     # given a hand label that is no topic of the taxonomy
     from duluan.analysis.bootstrap import bootstrap_topic_examples
