@@ -42,7 +42,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến độ")
     parser.add_argument(
-        "--settings", default=None, help="Django settings (mặc định duluan.config.settings.local)"
+        "--settings", default=None, help="mô-đun cấu hình Django (mặc định duluan.config.settings.local)"
     )
     parser.set_defaults(handler=handle)
 

@@ -64,7 +64,9 @@ def test_usage_errors_are_vietnamese_at_every_level(capsys, argv, message):
     assert_no_english(err)
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["analyze", "--help"], ["survey", "estimate", "-h"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["analyze", "--help"], ["survey", "estimate", "-h"], ["import", "--help"]]
+)
 def test_help_has_vietnamese_headings_and_help_line(capsys, argv):
     # when help is asked for, of the root, a command or a sub-command's action
     with pytest.raises(SystemExit) as exited:
@@ -75,6 +77,7 @@ def test_help_has_vietnamese_headings_and_help_line(capsys, argv):
     assert out.startswith("cách dùng: duluan")
     assert "\ntuỳ chọn:\n" in out and "-h, --help" in out and "in hướng dẫn này rồi thoát" in out
     assert_no_english(out)
+    assert "Django settings" not in out
 
 
 def test_the_root_help_names_its_positional_and_version_lines_in_vietnamese():
