@@ -29,6 +29,7 @@ from typing import Any
 
 from duluan.analysis.runtime import default_workers
 from duluan.commands._args import positive_int
+from duluan.commands._paths import check_paths
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -164,26 +165,6 @@ def _checked_lines(
         yield kept
 
 
-def _check_paths(input_path: Path, output: Path, rejects: Path, state: Path | None) -> None:
-    """Refuse paths that would overwrite the input or each other, or lie in no folder.
-
-    Writing the output over the input emptied it before a row was read (the run then reported
-    0 rows and succeeded).
-    """
-    named = [("tệp vào", input_path), ("tệp ra", output), ("tệp loại bỏ", rejects)]
-    if state is not None:
-        named.append(("tệp trạng thái phân cụm", state))
-    seen: dict[Path, str] = {}
-    for what, path in named:
-        key = path.resolve()
-        if key in seen:
-            raise InputError(f"{what} {path} trùng với {seen[key]}: hãy chọn đường dẫn khác")
-        seen[key] = what
-    for what, path in named[1:3]:
-        if not path.resolve().parent.is_dir():
-            raise InputError(f"không ghi được {what} {path}: thư mục {path.parent} không tồn tại")
-
-
 class _entered:
     """Enter a runner, turning a Dask scheduler that cannot be reached into an :class:`InputError`."""
 
@@ -278,7 +259,8 @@ def analyze_file(
         output_format(output_path)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    _check_paths(input_path, Path(output_path), rejects_path, Path(cluster_state) if cluster_state else None)
+    state_file = Path(cluster_state) if cluster_state else None
+    check_paths(input_path, Path(output_path), rejects_path, state_file, error=InputError)
     keep_freed_memory()  # before the workers fork, so they keep theirs too
     try:
         # Load the models here first: a corrupt model is one clear error, not one per worker.

@@ -1,0 +1,95 @@
+"""The paths a file command reads and writes, checked before it reads a row.
+
+Every command that reads a table and writes files (``analyze``, ``classify``, ``train``,
+``evaluate``) refuses, before any work, an output path that is the input's or another output's
+(writing the output over the input emptied it before a row was read, and the run then reported
+0 rows and succeeded), and an output whose folder does not exist.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["PathError", "check_paths", "path_problem"]
+
+
+class PathError(ValueError):
+    """A path a command was given cannot be used; the message says why, in Vietnamese."""
+
+
+def check_paths(
+    input_path: Path,
+    output: Path | None,
+    rejects: Path | None,
+    state: Path | None = None,
+    *,
+    output_name: str = "tệp ra",
+    error: type[Exception] = PathError,
+) -> None:
+    """Refuse paths that would overwrite the input or each other, or lie in no folder.
+
+    Args:
+        input_path: The file read.
+        output: The output file (``None`` when the command writes none).
+        rejects: The rejects file (``None`` when none is written).
+        state: Another file written, the clusterer's state (its folder is not checked).
+        output_name: What the messages call the output (``"tệp mô hình"`` for a model).
+        error: The exception raised (a command's own input error).
+
+    Raises:
+        error: Two paths are the same file, or the output's or rejects file's folder does not
+            exist.
+    """
+    named = [("tệp vào", input_path)]
+    written = []
+    for what, path in ((output_name, output), ("tệp loại bỏ", rejects)):
+        if path is not None:
+            named.append((what, path))
+            written.append((what, path))
+    if state is not None:
+        named.append(("tệp trạng thái phân cụm", state))
+    seen: dict[Path, str] = {}
+    for what, path in named:
+        key = path.resolve()
+        if key in seen:
+            raise error(f"{what} {path} trùng với {seen[key]}: hãy chọn đường dẫn khác")
+        seen[key] = what
+    for what, path in written:
+        if not path.resolve().parent.is_dir():
+            raise error(f"không ghi được {what} {path}: thư mục {path.parent} không tồn tại")
+
+
+def path_problem(
+    input_path: Path,
+    output: Path | None = None,
+    rejects: Path | None = None,
+    *,
+    output_name: str = "tệp ra",
+    table_output: bool = True,
+) -> str | None:
+    """Why a command cannot read ``input_path`` and write its outputs, for the user, or ``None``.
+
+    The file formats (by extension), then :func:`check_paths`, worded as ``analyze`` words them.
+
+    Args:
+        input_path: The table read.
+        output: The output file (``None`` when the command writes none).
+        rejects: The rejects file (``None`` when none is written).
+        output_name: What the messages call the output.
+        table_output: Whether the output is a table, whose extension gives its format.
+
+    Returns:
+        The message to print (the command then exits 2), or ``None``.
+    """
+    from duluan.analysis.tabular import input_format
+
+    try:
+        input_format(input_path)
+        if output is not None and table_output:
+            input_format(output)
+        check_paths(input_path, output, rejects, output_name=output_name)
+    except PathError as exc:
+        return f"Lỗi tệp vào: {exc}"
+    except ValueError as exc:  # an extension that names no format: the message says which
+        return str(exc)
+    return None
