@@ -2,13 +2,29 @@
 
 Usage::
 
-    duluan classify --model MODEL INPUT -o OUTPUT [--text-field text] [--id-field id]
+    duluan classify --model MODEL INPUT -o OUTPUT [--text-field text] [--id-field FIELD]
                     [--explain] [--rejects FILE] [--batch-size N] [--workers N] [--no-progress]
 
 INPUT and OUTPUT are JSONL (``.gz`` ok), CSV or Parquet. Each output row has ``id``, ``label``
 and ``score`` (calibrated probability); sentiment models add ``intensity``; ``--explain`` adds
-the ``terms`` behind the label. Bad rows go to the rejects file (default
-``OUTPUT.rejects.jsonl``) with the reason and never stop the run.
+the ``terms`` behind the label. The model reads each text as ``duluan analyze`` gives it to
+it (normalised, URLs, e-mail addresses and phone numbers masked: see
+:func:`~duluan.commands._labelled_rows.model_input`), so both label a text alike and no term
+holds personal data. (``analyze`` reads a ``title`` column too; here only the text column is
+read, and a warning names the columns that are not.)
+
+Bad rows go to the rejects file (default ``OUTPUT.rejects.jsonl``) with the reason and never
+stop the run; the checks and reason codes are those of ``analyze`` for the text (``missing_text``,
+``empty_text``, ``too_large`` over 1 MB, ``bad_encoding``, ``binary``, ``bad_value``) and the id
+(``missing_id``, ``duplicate_id``: a row whose id an earlier row had is left out), and columns
+other than the text and id get one ``unknown_columns`` warning each. Ids: with ``--id-field``,
+every row must have one in that column. Without it, the column is ``id`` when the file's first
+row has one (then every row must); when the first row has no ``id`` (a file of texts alone),
+each row's id is its row number (non-blank rows counted from 1).
+
+The output and rejects files appear when the run ends well: a failed or interrupted run, or an
+input that cannot be read (exit 2), leaves what was at their paths before. No path may be the
+input's or the other's, and their folder must exist (exit 2 otherwise).
 
 With ``--workers N`` above 1 (the default is 2 where there are two cores), this process reads
 the rows, loads the model once and forks N worker processes that inherit it; batches of texts
@@ -24,6 +40,7 @@ import argparse
 import gc
 import sys
 from collections.abc import Iterator, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +49,13 @@ from duluan.commands._args import positive_int
 from duluan.commands._labelled_rows import (
     LabelledRow,
     PredictionWriter,
+    RejectLog,
     load_classifier,
+    model_input,
     read_labelled_rows,
-    reject_summary,
+    renamed,
 )
+from duluan.commands._paths import path_problem
 
 EXIT_OK, EXIT_INPUT, EXIT_MODEL = 0, 2, 3
 # Rows a batch. With two workers, the last batches leave one worker idle while the other ends
@@ -58,12 +78,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "classify",
         help="Gán nhãn chủ đề hoặc sắc thái cho từng dòng của tệp.",
         description=__doc__.split("\n\n")[0],
+        epilog=(
+            "Như duluan analyze: mô hình đọc văn bản đã chuẩn hoá (che URL, e-mail, số điện thoại); "
+            "dòng thiếu mã hoặc trùng mã với dòng trước, nội dung trống, quá 1 MB hoặc sai mã hoá "
+            "được ghi vào tệp loại bỏ kèm lý do; mỗi cột không dùng đến được cảnh báo một lần. Tệp không có "
+            "cột id ở dòng đầu (và không có --id-field) lấy số thứ tự dòng làm mã. Tệp kết quả chỉ "
+            "xuất hiện khi chạy xong; không được trùng tệp vào."
+        ),
     )
     parser.add_argument("input", help="Tệp vào: .jsonl(.gz), .csv hoặc .parquet.")
     parser.add_argument("--model", required=True, help="Tệp mô hình (duluan train / duluan models build).")
     parser.add_argument("-o", "--output", required=True, help="Tệp kết quả: .jsonl(.gz), .csv hoặc .parquet.")
     parser.add_argument("--text-field", default="text", help="Cột nội dung (mặc định text).")
-    parser.add_argument("--id-field", default="id", help="Cột mã định danh (mặc định id).")
+    parser.add_argument(
+        "--id-field",
+        help=(
+            "Cột mã định danh; mọi dòng phải có. Mặc định: cột id nếu dòng đầu có, "
+            "nếu không thì số thứ tự dòng."
+        ),
+    )
     parser.add_argument("--explain", action="store_true", help="Ghi thêm các từ quyết định nhãn (terms).")
     parser.add_argument("--rejects", help="Tệp JSONL các dòng bị loại (mặc định OUTPUT.rejects.jsonl).")
     parser.add_argument(
@@ -87,7 +120,8 @@ def classify_texts(texts: list[str], model_path: str, explain: bool) -> Columns:
     """Classify one batch with the model of ``model_path`` (the task a worker runs).
 
     Args:
-        texts: The batch's texts, in input order.
+        texts: The batch's texts, in input order, as read (normalised here, as by ``analyze``: see
+            :func:`~duluan.commands._labelled_rows.model_input`).
         model_path: The model file; loaded only where this process does not hold it yet.
         explain: Also name the terms behind each label.
 
@@ -99,8 +133,9 @@ def classify_texts(texts: list[str], model_path: str, explain: bool) -> Columns:
     if loaded is None:
         loaded = _MODELS[model_path] = load_classifier(model_path)
     kind, model = loaded
+    batch = model_input(texts)
     if kind == "sentiment":
-        preds = model.predict(texts, explain=explain)
+        preds = model.predict(batch, explain=explain)
         return (
             [p.label for p in preds],
             [round(p.score, 4) for p in preds],
@@ -108,14 +143,14 @@ def classify_texts(texts: list[str], model_path: str, explain: bool) -> Columns:
             [[t for t, _ in p.terms] for p in preds] if explain else None,
         )
     if explain:
-        preds = model.predict(texts, explain=True)
+        preds = model.predict(batch, explain=True)
         return (
             [p.label for p in preds],
             [round(p.score, 4) for p in preds],
             None,
             [[t for t, _ in p.terms] for p in preds],
         )
-    labels, scores = model.predict_labels(texts)
+    labels, scores = model.predict_labels(batch)
     return [str(lab) for lab in labels.tolist()], [round(s, 4) for s in scores.tolist()], None, None
 
 
@@ -126,12 +161,14 @@ def classify_lines(
     model_path: str,
     explain: bool,
     text_field: str,
-    id_field: str,
-) -> tuple[bytes, int, list[Any]]:
+    id_field: str | None,
+) -> tuple[bytes, list[str], list[int], list[Any], list[tuple[int, int | None, list[str]]]]:
     """Decode, check and classify a chunk of a JSONL file's lines (the task a worker runs).
 
     The rows and rejects are those :func:`~duluan.commands._labelled_rows.read_labelled_rows`
-    gives for these lines, and the output lines those the command writes for them.
+    gives for these lines, and the output lines those the command writes for them, but for
+    the checks that need every row: the process that sees them all drops the rows whose id an
+    earlier one had and warns about the columns not read (see :func:`_classify_lines`).
 
     Args:
         first_row: Row number of the first line (rows count non-blank lines from 1).
@@ -140,28 +177,39 @@ def classify_lines(
         model_path: The model file (see :func:`classify_texts`).
         explain: Also name the terms behind each label.
         text_field: Column holding the text.
-        id_field: Column holding the id.
+        id_field: Column holding the id (``None``: row numbers).
 
     Returns:
-        ``(output, count, rejects)``: the output's JSON lines joined, how many rows they are, and
-        the :class:`~duluan.analysis.tabular.Reject` of each unusable line, in order.
+        ``(output, ids, rows, rejects, unknown)``: the output's JSON lines joined (one line per
+        row, in order), the ids and row numbers of those rows, the
+        :class:`~duluan.analysis.tabular.Reject` of each unusable line, in order, and
+        ``(row, line, columns)`` of each row with columns that are not read.
     """
-    from duluan.analysis.tabular import Reject, json_line, jsonl_chunk_records
+    from duluan.analysis.tabular import Reject, RowValidator, json_line, jsonl_chunk_records
     from duluan.commands._labelled_rows import labelled_rows
 
     records = jsonl_chunk_records(first_row, lines, line_numbers)
+    validator = RowValidator(whole_file=False)
     rows: list[LabelledRow] = []
     rejects: list[Any] = []
-    for item in labelled_rows(records, text_field=text_field, label_field=None, id_field=id_field):
+    checked = labelled_rows(
+        records,
+        text_field=text_field,
+        label_field=None,
+        id_field=id_field,
+        validator=validator,
+        whole_file=False,
+    )
+    for item in checked:
         if isinstance(item, Reject):
             rejects.append(item)
         else:
             rows.append(item)
     if not rows:
-        return b"", 0, rejects
+        return b"", [], [], rejects, validator.unknown
     columns = classify_texts([r.text for r in rows], model_path, explain)
     output = b"".join([json_line(record) for record in prediction_records(rows, columns)])
-    return output, len(rows), rejects
+    return output, [r.id for r in rows], [r.row for r in rows], rejects, validator.unknown
 
 
 def prediction_records(rows: list[LabelledRow], columns: Columns) -> list[dict[str, Any]]:
@@ -207,55 +255,99 @@ def run(args: argparse.Namespace) -> int:
 def _run_loaded(args: argparse.Namespace, model_path: str, kind: str) -> int:
     """The rest of :func:`run`, the model loaded into ``_MODELS``."""
     from duluan.analysis.runtime import batch_gc
-    from duluan.analysis.tabular import input_format
+    from duluan.analysis.tabular import UnreadableInput
 
     source = Path(args.input)
     if not source.is_file():
         print(f"Không tìm thấy tệp vào: {source}", file=sys.stderr)
         return EXIT_INPUT
-    try:
-        input_format(source)
-        input_format(Path(args.output))
-    except ValueError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_INPUT
+    output = Path(args.output)
     rejects_path = Path(args.rejects or f"{args.output}.rejects.jsonl")
-    # Forked workers keep the collector's setting they are born with.
-    with batch_gc():
-        count = _classify_file(args, source, model_path, rejects_path)
+    problem = path_problem(source, output, rejects_path)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        id_field = args.id_field or _default_id_field(source)
+    except UnreadableInput as exc:
+        print(f"Lỗi tệp vào: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        # Forked workers keep the collector's setting they are born with.
+        with batch_gc():
+            count, rejects = _classify_file(args, source, model_path, rejects_path, id_field)
+    except UnreadableInput as exc:
+        print(f"Lỗi tệp vào: {exc}", file=sys.stderr)
+        return EXIT_INPUT
     print(f"Đã phân loại {count} dòng ({kind}) → {args.output}.")
-    print(reject_summary(rejects_path))
+    print(rejects.summary())
     return EXIT_OK
 
 
-def _classify_file(args: argparse.Namespace, source: Path, model_path: str, rejects_path: Path) -> int:
-    """Read, classify and write the whole file; return the number of rows written."""
-    from duluan.analysis.tabular import Reject, RejectsWriter, input_format
+def _default_id_field(source: Path) -> str | None:
+    """``"id"`` when the file's first row (the first record that is one) has an ``id`` column,
+    else ``None``: the rows are then named by their number.
+
+    Raises:
+        duluan.analysis.tabular.UnreadableInput: The file is damaged.
+    """
+    from collections.abc import Mapping
+
+    from duluan.analysis.tabular import read_records
+
+    records = read_records(source)
+    try:
+        for _, _, record in records:
+            if isinstance(record, Mapping):
+                return "id" if "id" in record else None
+    finally:
+        records.close()
+    return "id"
+
+
+def _classify_file(
+    args: argparse.Namespace, source: Path, model_path: str, rejects_path: Path, id_field: str | None
+) -> tuple[int, RejectLog]:
+    """Read, classify and write the whole file.
+
+    The output and rejects files are kept when the whole file is done, and dropped otherwise.
+
+    Returns:
+        The number of rows written, and the rejects written.
+    """
+    from duluan.analysis.tabular import Reject, RowValidator, input_format
 
     pool = None
-    if args.workers > 1:
-        from duluan.analysis.runtime import forked_pool
-
-        # Before any output file is open, with nothing left in a buffer that a child could
-        # write again (a worker flushes stdout and stderr when it ends).
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pool = forked_pool(args.workers)
+    finished = False
+    writer = rejects = None
     try:
+        if args.workers > 1:
+            from duluan.analysis.runtime import forked_pool
+
+            # Before the output files are open, with nothing left in a buffer that a child could
+            # write again (a worker flushes stdout and stderr when it ends).
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pool = forked_pool(args.workers)
         writer = PredictionWriter(args.output)
-        rejects = RejectsWriter(rejects_path)
+        rejects = RejectLog(rejects_path)
         bar = _progress_bar(args.no_progress)
         lines_to_workers = pool is not None and input_format(source) == "jsonl" and writer.kind == "jsonl"
 
         def batches() -> Iterator[list[LabelledRow]]:
             batch: list[LabelledRow] = []
             rows = read_labelled_rows(
-                source, text_field=args.text_field, label_field=None, id_field=args.id_field
+                source,
+                text_field=args.text_field,
+                label_field=None,
+                id_field=id_field,
+                validator=RowValidator(),
             )
             for item in rows:
                 if isinstance(item, Reject):
                     rejects.write(item)
-                    bar.update(1)
+                    if item.severity == "error":
+                        bar.update(1)
                     continue
                 batch.append(item)
                 if len(batch) >= args.batch_size:
@@ -266,28 +358,35 @@ def _classify_file(args: argparse.Namespace, source: Path, model_path: str, reje
 
         try:
             if lines_to_workers:
-                _classify_lines(args, source, model_path, pool, writer, rejects, bar)
+                _classify_lines(args, source, model_path, id_field, pool, writer, rejects, bar)
             else:
                 for batch, columns in _classified(batches(), pool, args.workers, model_path, args.explain):
                     writer.write(prediction_records(batch, columns))
                     bar.update(len(batch))
+            finished = True
         finally:
             bar.close()
-            writer.close()
-            rejects.close()
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    return writer.count
+        if finished:
+            writer.close()
+            rejects.close()
+        else:  # an error or an interruption: the paths keep what they had
+            for staged in (writer, rejects):
+                if staged is not None:
+                    staged.abort()
+    return writer.count, rejects
 
 
 def _classify_lines(
     args: argparse.Namespace,
     source: Path,
     model_path: str,
+    id_field: str | None,
     pool: Any,
     writer: PredictionWriter,
-    rejects: Any,
+    rejects: RejectLog,
     bar: Any,
 ) -> None:
     """Classify a JSONL file into a JSONL file with the pool's workers decoding and encoding.
@@ -298,25 +397,53 @@ def _classify_lines(
     come back, in input order. On the same file, three alternating runs each with other jobs on
     the machine: this process 0.96-1.22 CPU-s -> 0.35-0.38, all three 2.90-3.34 -> 2.58-2.79,
     same output (2026-12-01).
+
+    It also makes the checks that need every row, as ``analyze`` does (its ``_checked_lines``):
+    it drops the rows whose id an earlier row had (the output has one line per row, so the
+    chunk's lines are split only when it has such a row), warns once about each column not
+    read, and writes each chunk's rejects in row order, as reading the rows here writes them.
     """
     from duluan.analysis.runtime import ordered_results
-    from duluan.analysis.tabular import jsonl_line_chunks
+    from duluan.analysis.tabular import RowValidator, jsonl_line_chunks
 
-    def submit(chunk: tuple[int, list[bytes], Sequence[int]]) -> tuple[int, Any]:
+    validator = RowValidator()
+
+    def submit(chunk: tuple[int, list[bytes], Sequence[int]]) -> tuple[int, Sequence[int], Any]:
         first_row, lines, numbers = chunk
-        fields = (args.explain, args.text_field, args.id_field)
-        return len(lines), pool.submit(classify_lines, first_row, lines, numbers, model_path, *fields)
+        fields = (args.explain, args.text_field, id_field)
+        future = pool.submit(classify_lines, first_row, lines, numbers, model_path, *fields)
+        return first_row, numbers, future
 
-    def result(pending: tuple[int, Any]) -> tuple[int, tuple[bytes, int, list[Any]]]:
-        size, future = pending
-        return size, future.result()
+    def result(pending: tuple[int, Sequence[int], Any]) -> tuple[int, Sequence[int], Any]:
+        first_row, numbers, future = pending
+        return first_row, numbers, future.result()
 
     chunks = jsonl_line_chunks(source, args.batch_size)
-    for size, (output, count, bad) in ordered_results(submit, result, chunks, 2 * args.workers + 1):
-        writer.write_lines(output, count)
-        for reject in bad:
-            rejects.write(reject)
-        bar.update(size)
+    for first_row, numbers, done in ordered_results(submit, result, chunks, 2 * args.workers + 1):
+        output, ids, rows, bad, unknown = done
+        # (row, a warning before an error, the note)
+        notes: list[tuple[int, int, Any]] = [(reject.row, 1, reject) for reject in bad]
+        for row, line, columns in unknown:
+            warning = validator.unknown_columns(columns, row, line)
+            if warning is not None:
+                notes.append((row, 0, warning))
+        repeated = []
+        for k, (doc_id, row) in enumerate(zip(ids, rows, strict=True)):
+            duplicate = validator.duplicate(doc_id, row, numbers[row - first_row])
+            if duplicate is not None:
+                repeated.append(k)
+                note = renamed(duplicate, text_field=args.text_field, id_field=id_field, doc_id=doc_id)
+                notes.append((row, 1, note))
+        if repeated:  # rare: json_line writes each row on one line, newlines escaped
+            kept = output.split(b"\n")[:-1]
+            for k in reversed(repeated):
+                del kept[k]
+            output = b"".join(line + b"\n" for line in kept)
+        notes.sort(key=itemgetter(0, 1))
+        for *_, note in notes:
+            rejects.write(note)
+        writer.write_lines(output, len(ids) - len(repeated))
+        bar.update(len(numbers))
 
 
 class _NoProgress:

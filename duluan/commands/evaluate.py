@@ -7,6 +7,15 @@ Usage::
 
 Prints accuracy, macro-F1 and weighted-F1 and a per-class table (precision, recall, F1,
 support). Rows whose label the model does not know count as errors (they are in the table).
+The model reads the texts as ``duluan analyze`` gives them to it (normalised, personal data
+masked: see :func:`~duluan.commands._labelled_rows.model_input`), so the figures are those of
+the model in ``analyze``.
+
+Bad rows (no text, no label, broken JSON, bad encoding, a text over 1 MB: the checks and
+reasons of ``analyze``) are left out and counted by reason on stderr; they are written to a
+rejects file only with ``--rejects FILE`` (whole or not at all), so that evaluating never
+writes next to the data, which may be shared and read-only. When no row has a label (e.g. the
+wrong ``--label-field``), the command fails (exit 2) instead of scoring nothing.
 """
 
 from __future__ import annotations
@@ -16,21 +25,38 @@ import json
 import sys
 from pathlib import Path
 
-from duluan.commands._labelled_rows import collect, load_classifier, read_labelled_rows, reject_summary
+from duluan.commands._labelled_rows import (
+    RejectLog,
+    collect,
+    load_classifier,
+    model_input,
+    read_labelled_rows,
+)
+from duluan.commands._paths import path_problem
 
 EXIT_OK, EXIT_INPUT, EXIT_MODEL = 0, 2, 3
+_BATCH = 2048  # texts predicted at once
+NO_LABELS = "Không dòng nào của {path} có nhãn (cột {field}): kiểm tra --label-field."
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``evaluate`` sub-command."""
     parser = subparsers.add_parser(
-        "evaluate", help="Đánh giá mô hình trên tệp có nhãn.", description=__doc__.split("\n\n")[0]
+        "evaluate",
+        help="Đánh giá mô hình trên tệp có nhãn.",
+        description=__doc__.split("\n\n")[0],
+        epilog=(
+            "Mô hình đọc văn bản đã chuẩn hoá như duluan analyze. Dòng lỗi được bỏ qua và đếm theo "
+            "lý do; chỉ ghi ra tệp khi có --rejects. Không dòng nào có nhãn: lỗi (mã thoát 2)."
+        ),
     )
     parser.add_argument("--model", required=True, help="Tệp mô hình.")
     parser.add_argument("--data", required=True, help="Tệp có nhãn: .jsonl(.gz), .csv hoặc .parquet.")
     parser.add_argument("--text-field", default="text", help="Cột nội dung (mặc định text).")
     parser.add_argument("--label-field", default="label", help="Cột nhãn (mặc định label).")
-    parser.add_argument("--rejects", help="Tệp JSONL các dòng bị loại (mặc định DATA.rejects.jsonl).")
+    parser.add_argument(
+        "--rejects", help="Ghi các dòng bị loại vào tệp JSONL này (mặc định: chỉ in số dòng bị loại)."
+    )
     parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
     parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến trình.")
     parser.set_defaults(handler=run)
@@ -87,7 +113,7 @@ def format_report(report: dict) -> str:
 def run(args: argparse.Namespace) -> int:
     """Evaluate the model; print the report."""
     from duluan.analysis.model_io import ModelFileError
-    from duluan.analysis.tabular import RejectsWriter
+    from duluan.analysis.tabular import UnreadableInput
 
     try:
         _, model = load_classifier(args.model)
@@ -98,8 +124,12 @@ def run(args: argparse.Namespace) -> int:
     if not data.is_file():
         print(f"Không tìm thấy tệp dữ liệu: {data}", file=sys.stderr)
         return EXIT_INPUT
-    rejects_path = Path(args.rejects) if args.rejects else data.with_name(f"{data.name}.rejects.jsonl")
-    rejects = RejectsWriter(rejects_path)
+    rejects_path = Path(args.rejects) if args.rejects else None
+    problem = path_problem(data, None, rejects_path)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    rejects = RejectLog(rejects_path)
     try:
         rows = collect(
             read_labelled_rows(data, text_field=args.text_field, label_field=args.label_field),
@@ -107,16 +137,25 @@ def run(args: argparse.Namespace) -> int:
             not args.no_progress,
             "Đọc dữ liệu",
         )
-    except ValueError as exc:
-        print(str(exc), file=sys.stderr)
+    except UnreadableInput as exc:
+        rejects.abort()
+        print(f"Lỗi tệp vào: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    finally:
-        rejects.close()
+    except BaseException:
+        rejects.abort()
+        raise
+    rejects.close()
     if not rows:
-        print("Không có dòng hợp lệ để đánh giá.", file=sys.stderr)
-        print(reject_summary(rejects_path), file=sys.stderr)
+        if rejects.errors["missing_label"]:  # rows with a text, and none with a label
+            print(NO_LABELS.format(field=args.label_field, path=data), file=sys.stderr)
+        else:
+            print("Không có dòng hợp lệ để đánh giá.", file=sys.stderr)
+        print(rejects.summary(), file=sys.stderr)
         return EXIT_INPUT
-    predicted, _ = model.predict_labels([r.text for r in rows])
+    predicted = []
+    for start in range(0, len(rows), _BATCH):  # a token batch is read whole: bounded memory
+        labels, _ = model.predict_labels(model_input([r.text for r in rows[start : start + _BATCH]]))
+        predicted += labels.tolist()
     report = evaluation_report([r.label for r in rows], [str(p) for p in predicted])
     unknown = sorted({r.label for r in rows} - {str(c) for c in model.classes_})
     if args.json:
@@ -125,5 +164,5 @@ def run(args: argparse.Namespace) -> int:
         print(format_report(report))
         if unknown:
             print(f"Nhãn mô hình không biết (luôn tính là sai): {', '.join(unknown)}")
-    print(reject_summary(rejects_path), file=sys.stderr)
+    print(rejects.summary(), file=sys.stderr)
     return EXIT_OK

@@ -8,8 +8,14 @@ Usage::
     duluan train --task topic|sentiment --default [-o MODEL]
 
 FILE is JSONL (``.gz`` ok), CSV or Parquet. Bad rows (no text, no label, broken JSON, bad
-encoding) go to the rejects file (default ``MODEL.rejects.jsonl``) with the reason, and never
-stop the run. ``--default`` builds the shipped model from the shared corpora (government
+encoding, a text over 1 MB: the checks and reasons of ``duluan analyze``) go to the rejects
+file (default ``MODEL.rejects.jsonl``) with the reason, and never stop the run; rows are named
+by their number (and by their id, when the ``--id-field`` column has one). The model learns
+from the texts as ``analyze`` gives them to it (normalised, personal data masked: see
+:func:`~duluan.commands._labelled_rows.model_texts`). The labels found are printed with their
+counts, so that a stray one shows. The model and rejects files are written whole or not at
+all (a file that cannot be read leaves neither), never over the data or each other, in a folder
+that must exist. ``--default`` builds the shipped model from the shared corpora (government
 taxonomy for topics; UIT-VSFC + AIVIVN for sentiment) into ``-o`` or the models folder
 (``DULUAN_MODEL_DIR``, default ``var/models``).
 """
@@ -19,9 +25,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
-from duluan.commands._labelled_rows import collect, read_labelled_rows, reject_summary
+from duluan.commands._labelled_rows import RejectLog, collect, model_texts, read_labelled_rows
+from duluan.commands._paths import path_problem
 
 EXIT_OK, EXIT_INPUT, EXIT_DATA = 0, 2, 4
 
@@ -50,7 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     source.add_argument("--default", action="store_true", help="Xây mô hình mặc định từ dữ liệu dùng chung.")
     parser.add_argument("--text-field", default="text", help="Cột nội dung (mặc định text).")
     parser.add_argument("--label-field", default="label", help="Cột nhãn (mặc định label).")
-    parser.add_argument("--id-field", default="id", help="Cột mã định danh (mặc định id).")
+    parser.add_argument(
+        "--id-field", default="id", help="Cột mã định danh, chỉ để ghi vào tệp loại bỏ (mặc định id)."
+    )
     parser.add_argument("-o", "--output", help="Tệp mô hình ghi ra.")
     parser.add_argument("--rejects", help="Tệp JSONL các dòng bị loại (mặc định MODEL.rejects.jsonl).")
     parser.add_argument("--word-ngrams", type=_range, help="Độ dài n-gram âm tiết, ví dụ 1-2.")
@@ -83,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         print("Cần -o MODEL (tệp mô hình ghi ra).", file=sys.stderr)
         return EXIT_INPUT
     from duluan.analysis.sentiment import SentimentClassifier
-    from duluan.analysis.tabular import RejectsWriter
+    from duluan.analysis.tabular import UnreadableInput
     from duluan.analysis.topic import TopicClassifier
 
     data = Path(args.data)
@@ -92,9 +102,12 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     output = Path(args.output)
     rejects_path = Path(args.rejects or f"{output}.rejects.jsonl")
-    output.parent.mkdir(parents=True, exist_ok=True)
+    problem = path_problem(data, output, rejects_path, output_name="tệp mô hình", table_output=False)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_INPUT
     start = time.perf_counter()
-    rejects = RejectsWriter(rejects_path)
+    rejects = RejectLog(rejects_path)
     try:
         rows = collect(
             read_labelled_rows(
@@ -104,21 +117,39 @@ def run(args: argparse.Namespace) -> int:
             not args.no_progress,
             "Đọc dữ liệu",
         )
-    except ValueError as exc:  # unknown file format
-        print(str(exc), file=sys.stderr)
+    except UnreadableInput as exc:
+        rejects.abort()
+        print(f"Lỗi tệp vào: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    finally:
-        rejects.close()
-    labels = {r.label for r in rows}
-    if len(labels) < 2:
-        print(f"Cần ít nhất hai nhãn khác nhau để huấn luyện; có {len(labels)}.", file=sys.stderr)
-        print(reject_summary(rejects_path), file=sys.stderr)
+    except BaseException:
+        rejects.abort()
+        raise
+    rejects.close()
+    counts = Counter(r.label for r in rows)
+    print(label_summary(counts), file=sys.stderr)
+    if len(counts) < 2:
+        print(f"Cần ít nhất hai nhãn khác nhau để huấn luyện; có {len(counts)}.", file=sys.stderr)
+        print(rejects.summary(), file=sys.stderr)
         return EXIT_INPUT
     cls = TopicClassifier if args.task == "topic" else SentimentClassifier
-    print(f"Huấn luyện mô hình {args.task} trên {len(rows)} dòng, {len(labels)} nhãn…", file=sys.stderr)
-    model = cls(**_params(args)).fit([r.text for r in rows], [r.label for r in rows])
+    print(f"Huấn luyện mô hình {args.task} trên {len(rows)} dòng, {len(counts)} nhãn…", file=sys.stderr)
+    texts = model_texts([r.text for r in rows])
+    model = cls(**_params(args)).fit(texts, [r.label for r in rows])
     seconds = time.perf_counter() - start
     model.save(output, metadata={"data": str(data), "rows": len(rows), "seconds": round(seconds, 1)})
-    print(f"Đã ghi mô hình {output} ({len(rows)} dòng, {len(labels)} nhãn, {seconds:.1f} s).")
-    print(reject_summary(rejects_path))
+    print(f"Đã ghi mô hình {output} ({len(rows)} dòng, {len(counts)} nhãn, {seconds:.1f} s).")
+    print(rejects.summary())
     return EXIT_OK
+
+
+def label_summary(counts: Counter[str]) -> str:
+    """``"Nhãn (n): a 120, b 80, …"``, the labels found, most frequent first.
+
+    Args:
+        counts: Rows per label.
+
+    Returns:
+        One line for the user.
+    """
+    found = ", ".join(f"{label} {n}" for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"Nhãn ({len(counts)}): {found or 'không có'}"

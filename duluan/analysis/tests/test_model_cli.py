@@ -41,6 +41,7 @@ def model(tmp_path):
     data = tmp_path / "train.jsonl"
     write_training_file(data)
     path = tmp_path / "models" / "topic.model"
+    path.parent.mkdir()
     code = main(
         ["train", "--task", "topic", "--data", str(data), "--text-field", "noi_dung", "--label-field", "nhan",
          "-o", str(path), "--no-progress"]
@@ -54,7 +55,7 @@ def test_train_skips_bad_rows_and_says_why(model, capsys):
     rejects = [json.loads(line) for line in open(f"{model}.rejects.jsonl", encoding="utf-8")]
     # then the model was written and each bad row is in the rejects file with its reason
     assert model.exists()
-    assert [r["reason"] for r in rejects] == ["bad_json", "missing_label", "empty_field"]
+    assert [r["reason"] for r in rejects] == ["bad_json", "missing_label", "empty_text"]
     assert rejects[1]["id"] == "no-label" and "nhan" in rejects[1]["message"]
 
 
@@ -83,12 +84,13 @@ def test_classify_writes_id_label_score_in_every_format(model, tmp_path):
     assert "ngập" in list(out_pq["terms"][0])
     assert [r["id"] for r in out_jsonl] == ["a", "b"] and all(0 < r["score"] <= 1 for r in out_jsonl)
     rejects = [json.loads(line) for line in open(tmp_path / "o.csv.rejects.jsonl", encoding="utf-8")]
-    assert [(r["id"], r["reason"]) for r in rejects] == [("c", "missing_field")]
+    assert [(r["id"], r["reason"]) for r in rejects] == [("c", "missing_text")]
 
 
 def test_workers_that_decode_the_lines_write_what_one_process_writes(model, tmp_path):
     # given JSONL (plain and gzipped) in other fields, with blank lines, rows without an id,
-    # bad JSON, bad UTF-8, a JSON list, a row without text and one with empty text
+    # bad JSON, bad UTF-8, a JSON list, a row without text, one with empty text, one with an
+    # id an earlier row has, and a column that is not read
     lines = []
     for i, (text, _) in enumerate(ROWS):
         row = {"noi_dung": text} if i % 4 == 0 else {"ma": f"m{i}", "noi_dung": text}
@@ -103,6 +105,7 @@ def test_workers_that_decode_the_lines_write_what_one_process_writes(model, tmp_
         b"[1, 2]",
         b'{"ma": "no-text"}',
         b'{"ma": "blank-text", "noi_dung": "  "}',
+        b'{"ma": "m1", "noi_dung": "Ph\xe1\xbb\x91 ng\xe1\xba\xadp", "nguon": "zalo"}',
     ]
     raw = b"\n".join(lines) + b"\n"
     (tmp_path / "in.jsonl").write_bytes(raw)
@@ -135,22 +138,28 @@ def test_workers_that_decode_the_lines_write_what_one_process_writes(model, tmp_
     for (source, workers, explain), written in outputs.items():
         assert written == outputs["in.jsonl", 1, explain], (source, workers, explain)
     rows = [json.loads(line) for line in outputs["in.jsonl", 2, False][0].splitlines()]
-    assert len(rows) == len(ROWS) and all(set(r) == {"id", "label", "score"} for r in rows)
-    # (a row without an id is named by its row number: non-blank lines counted from 1)
-    rows_of_file = enumerate([x for x in lines if x.strip()], start=1)
-    numbered = [str(n) for n, line in rows_of_file if b"noi_dung" in line and b'"ma"' not in line]
-    assert len(numbered) == len(ROWS) // 4
-    assert [r["id"] for r in rows if not r["id"].startswith("m")] == numbered
+    assert all(set(r) == {"id", "label", "score"} for r in rows)
+    # (every row with an id once, in order: the rows without one are rejected, as is the later m1)
+    assert [r["id"] for r in rows] == [f"m{i}" for i in range(len(ROWS)) if i % 4]
     rejects = [json.loads(line) for line in outputs["in.jsonl", 2, False][1].splitlines()]
-    assert [r["reason"] for r in rejects] == [
+    assert sum(r["reason"] == "missing_id" for r in rejects) == len(ROWS) // 4
+    assert all("(ma)" in r["message"] for r in rejects if r["reason"] == "missing_id")
+    of_bad_lines = [r for r in rejects if r["reason"] != "missing_id"]
+    assert [r["reason"] for r in of_bad_lines] == [
         "bad_json",
         "bad_encoding",
         "bad_row",
-        "missing_field",
-        "empty_field",
+        "missing_text",
+        "empty_text",
+        "unknown_columns",
+        "duplicate_id",
     ]
+    assert of_bad_lines[5]["severity"] == "warning" and "nguon" in of_bad_lines[5]["message"]
+    assert of_bad_lines[6]["id"] == "m1" and "(ma)" in of_bad_lines[6]["message"]
     # (with the lines they stand on in the file)
-    assert [lines[r["line"] - 1][:12] for r in rejects] == [line[:12] for line in lines[5:10]]
+    assert [lines[r["line"] - 1][:12] for r in of_bad_lines] == [
+        line[:12] for line in [*lines[5:11], lines[10]]
+    ]
     explained = [json.loads(line) for line in outputs["in.jsonl", 2, True][0].splitlines()]
     assert [e["label"] for e in explained] == [r["label"] for r in rows] and all(
         e["terms"] for e in explained
@@ -272,7 +281,7 @@ def test_classify_writes_the_same_bytes_with_one_or_two_workers(news, tmp_path):
     written = [json.loads(line) for line in outputs[2, False][0].decode("utf-8").splitlines()]
     assert [w["id"] for w in written] == [r["id"] for r in rows]
     rejects = [json.loads(line) for line in outputs[2, False][1].decode("utf-8").splitlines()]
-    assert [r["reason"] for r in rejects] == ["bad_json", "empty_field"] * 4
+    assert [r["reason"] for r in rejects] == ["bad_json", "empty_text"] * 4
     explained = [json.loads(line) for line in outputs[2, True][0].decode("utf-8").splitlines()]
     assert [e["label"] for e in explained] == [w["label"] for w in written]
     assert all(e["terms"] for e in explained)

@@ -1,0 +1,342 @@
+"""What ``duluan train``, ``classify`` and ``evaluate`` read and write: paths, damaged inputs,
+outputs whole or not at all, the rows' checks, and the texts the model is given."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from duluan.cli import main
+
+FLOOD = ["Nước ngập tới đầu gối", "Ngập úng kéo dài sau mưa"]
+HEALTH = ["Bệnh nhân chờ bác sĩ cả buổi", "Thiếu thuốc ở trạm y tế"]
+# Two topics, twelve rows each, one after the other.
+ROWS = [
+    row
+    for i in range(12)
+    for row in ((f"{FLOOD[i % 2]}, khu phố số {i}", "flood"), (f"{HEALTH[i % 2]}, phòng khám {i}", "health"))
+]
+PERSONAL = [
+    "Gọi 0912.345.678 hoặc 0912345678 báo đường ngập, ko ai xử lý",
+    "Email nguyen.van.a@gmail.com: bệnh viện quá tải, xem https://vd.vn/bv",
+    "sdt 091 234 5678, zalo 0912-345-678, phố ngập hoà vào nước thải",
+]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> Path:
+    from duluan.analysis.topic import TopicClassifier
+
+    folder = tmp_path_factory.mktemp("model")
+    texts = [t for t, _ in ROWS] + PERSONAL
+    labels = [lab for _, lab in ROWS] + ["flood", "health", "flood"]
+    return TopicClassifier().fit(texts, labels).save(folder / "topic.model")
+
+
+def classify(model: Path, source: Path, output: Path, *options: str) -> int:
+    return main(
+        ["classify", "--model", str(model), str(source), "-o", str(output), "--no-progress", *options]
+    )
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+# -- paths and damaged inputs -------------------------------------------------------------------
+
+
+def test_no_command_writes_over_its_input_or_into_no_folder(model, tmp_path, capsys):
+    # given a labelled input and a folder that does not exist
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"r{i}", "text": t} for i, (t, _) in enumerate(ROWS)])
+    before = source.read_bytes()
+    out = str(tmp_path / "out.jsonl")
+    nowhere = str(tmp_path / "nowhere" / "x.jsonl")
+    train = ["train", "--task", "topic", "--data", str(source), "--no-progress"]
+    evaluate = ["evaluate", "--model", str(model), "--data", str(source), "--no-progress"]
+    cases = [
+        ["classify", "--model", str(model), str(source), "-o", str(source)],
+        ["classify", "--model", str(model), str(source), "-o", out, "--rejects", str(source)],
+        ["classify", "--model", str(model), str(source), "-o", out, "--rejects", out],
+        ["classify", "--model", str(model), str(source), "-o", nowhere],
+        ["classify", "--model", str(model), str(source), "-o", out, "--rejects", nowhere],
+        [*train, "-o", str(source)],
+        [*train, "-o", str(tmp_path / "m.model"), "--rejects", str(source)],
+        [*train, "-o", str(tmp_path / "nowhere" / "m.model")],
+        [*evaluate, "--rejects", str(source)],
+        [*evaluate, "--rejects", nowhere],
+    ]
+    for args in cases:
+        # when a command is asked to write over its input, over its other output, or into no folder
+        code = main(args)
+        # then it refuses with a usage error, and the input is untouched
+        assert code == 2, args
+        assert source.read_bytes() == before
+    # (with analyze's messages, and nothing written)
+    err = capsys.readouterr().err
+    assert err.count("trùng với") == 6 and err.count("không tồn tại") == 4
+    assert "Lỗi tệp vào: tệp ra" in err and "tệp mô hình" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_a_damaged_input_is_an_input_error_and_leaves_earlier_outputs(model, tmp_path, capsys):
+    # given a gzip input cut off half way, a "Parquet" file that is not one, and outputs of an
+    # earlier run
+    rows = [{"id": f"r{i}", "text": t, "label": lab} for i, (t, lab) in enumerate(ROWS * 20)]
+    whole = gzip.compress(b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in rows))
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    fake = tmp_path / "fake.parquet"
+    fake.write_bytes(b"id,text\n1,abc\n")
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "out.jsonl.rejects.jsonl"
+    out.write_text("earlier\n")
+    rejects.write_text("earlier rejects\n")
+    runs = [
+        ["classify", "--model", str(model), str(cut), "-o", str(out), "--workers", "1", "--batch-size", "16"],
+        ["classify", "--model", str(model), str(cut), "-o", str(out), "--workers", "2", "--batch-size", "16"],
+        ["classify", "--model", str(model), str(fake), "-o", str(out)],
+        ["train", "--task", "topic", "--data", str(cut), "-o", str(out), "--rejects", str(rejects)],
+        ["evaluate", "--model", str(model), "--data", str(cut), "--rejects", str(rejects)],
+        ["evaluate", "--model", str(model), "--data", str(fake)],
+    ]
+    for args in runs:
+        # when each command reads one of them
+        code = main([*args, "--no-progress"])
+        # then it fails with the input exit code and a clear message, and the earlier outputs
+        # keep what they had, with nothing left beside them
+        err = capsys.readouterr().err
+        assert code == 2, args
+        assert "Lỗi tệp vào" in err and "tệp hỏng hoặc bị cắt cụt" in err and "Traceback" not in err
+        assert out.read_text() == "earlier\n" and rejects.read_text() == "earlier rejects\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            "cut.jsonl.gz",
+            "fake.parquet",
+            "out.jsonl",
+            "out.jsonl.rejects.jsonl",
+        ]
+
+
+def test_a_classify_run_that_fails_half_way_leaves_the_earlier_output(model, tmp_path, monkeypatch):
+    from duluan.commands import classify as command
+
+    # given an output of an earlier run, and a model that fails on the third batch
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"r{i}", "text": t} for i, (t, _) in enumerate(ROWS)])
+    out = tmp_path / "out.csv"
+    out.write_text("earlier\n")
+    calls = []
+    real = command.classify_texts
+
+    def failing(texts, model_path, explain):
+        calls.append(len(texts))
+        if len(calls) == 3:
+            raise RuntimeError("model broke")
+        return real(texts, model_path, explain)
+
+    monkeypatch.setattr(command, "classify_texts", failing)
+    # when the file is classified in batches of 4 in this process
+    with pytest.raises(RuntimeError, match="model broke"):
+        classify(model, source, out, "--workers", "1", "--batch-size", "4")
+    # then the output keeps what it had, and neither a rejects file nor a temporary file is left
+    assert out.read_text() == "earlier\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.csv"]
+
+
+# -- the rows' checks ---------------------------------------------------------------------------
+
+
+def test_classify_checks_rows_as_analyze_does(model, tmp_path):
+    # given rows with an id twice, an empty id, no id, a text over 1 MB, an empty text, a text
+    # that is a list, and a column classify does not read
+    rows = [
+        {"id": "a", "text": "Phố lại ngập sau mưa"},
+        {"id": "b", "text": "Bệnh viện đông bệnh nhân", "nguon": "zalo"},
+        {"id": "a", "text": "Mã trùng với dòng đầu"},
+        {"id": "", "text": "Không có mã"},
+        {"text": "Thiếu hẳn cột mã"},
+        {"id": "big", "text": "ngập " * 250_000},
+        {"id": "empty", "text": "   "},
+        {"id": "list", "text": ["ngập", "phố"]},
+        {"id": 7.0, "text": "Mã là số"},
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}.jsonl"
+        # when it is classified, in one process and by workers reading the lines
+        assert classify(model, source, out, "--workers", workers, "--batch-size", "2") == 0
+        # then the good rows are written once each, and the others rejected with analyze's reasons
+        assert [r["id"] for r in read_jsonl(out)] == ["a", "b", "7"]
+        rejects = read_jsonl(Path(f"{out}.rejects.jsonl"))
+        assert [(r["row"], r["id"], r["reason"], r["severity"]) for r in rejects] == [
+            (2, None, "unknown_columns", "warning"),
+            (3, "a", "duplicate_id", "error"),
+            (4, None, "missing_id", "error"),
+            (5, None, "missing_id", "error"),
+            (6, "big", "too_large", "error"),
+            (7, "empty", "empty_text", "error"),
+            (8, "list", "bad_value", "error"),
+        ]
+        assert "nguon" in rejects[0]["message"]
+    assert (tmp_path / "out1.jsonl").read_bytes() == (tmp_path / "out2.jsonl").read_bytes()
+
+
+def test_classify_names_rows_by_number_only_in_a_file_without_ids(model, tmp_path, capsys):
+    # given a CSV and a JSONL file of texts alone, and a file whose id column is named otherwise
+    texts = [t for t, _ in ROWS[:5]]
+    pd.DataFrame({"text": texts}).to_csv(tmp_path / "texts.csv", index=False)
+    write_jsonl(tmp_path / "texts.jsonl", [{"text": t} for t in texts])
+    write_jsonl(tmp_path / "ma.jsonl", [{"ma": f"m{i}", "text": t} for i, t in enumerate(texts)])
+    # when they are classified without --id-field, and the last also with --id-field id and ma
+    for name in ("texts.csv", "texts.jsonl"):
+        assert classify(model, tmp_path / name, tmp_path / f"{name}.out.jsonl") == 0
+    assert classify(model, tmp_path / "ma.jsonl", tmp_path / "ma.out.jsonl") == 0
+    assert classify(model, tmp_path / "ma.jsonl", tmp_path / "ma-id.out.jsonl", "--id-field", "id") == 0
+    assert classify(model, tmp_path / "ma.jsonl", tmp_path / "ma-ma.out.jsonl", "--id-field", "ma") == 0
+    # then a file without ids has its rows named by their number, a file with them their ids,
+    # and a named id column that the rows lack rejects them all
+    assert [r["id"] for r in read_jsonl(tmp_path / "texts.csv.out.jsonl")] == ["1", "2", "3", "4", "5"]
+    assert [r["id"] for r in read_jsonl(tmp_path / "texts.jsonl.out.jsonl")] == ["1", "2", "3", "4", "5"]
+    assert [r["id"] for r in read_jsonl(tmp_path / "ma.out.jsonl")] == ["1", "2", "3", "4", "5"]
+    warned = read_jsonl(tmp_path / "ma.out.jsonl.rejects.jsonl")
+    assert [(w["reason"], w["severity"]) for w in warned] == [("unknown_columns", "warning")]
+    assert read_jsonl(tmp_path / "ma-id.out.jsonl") == []
+    missing = read_jsonl(tmp_path / "ma-id.out.jsonl.rejects.jsonl")
+    assert [r["reason"] for r in missing if r["severity"] == "error"] == ["missing_id"] * 5
+    assert [r["id"] for r in read_jsonl(tmp_path / "ma-ma.out.jsonl")] == [f"m{i}" for i in range(5)]
+    assert "5 dòng bị loại (missing_id: 5), 1 cảnh báo (unknown_columns: 1)" in capsys.readouterr().out
+
+
+def test_train_and_evaluate_reject_texts_over_a_megabyte(model, tmp_path, capsys):
+    # given labelled rows, one of them with a text over 1 MB
+    rows = [{"text": t, "label": lab} for t, lab in ROWS]
+    rows.insert(3, {"text": "ngập " * 250_000, "label": "flood"})
+    data = write_jsonl(tmp_path / "data.jsonl", rows)
+    # when a model is trained and evaluated on them, writing the rejects
+    rejects = tmp_path / "rejects.jsonl"
+    train = ["train", "--task", "topic", "--data", str(data), "-o", str(tmp_path / "m.model")]
+    assert main([*train, "--rejects", str(rejects), "--no-progress"]) == 0
+    trained = read_jsonl(rejects)
+    args = ["evaluate", "--model", str(tmp_path / "m.model"), "--data", str(data)]
+    assert main([*args, "--rejects", str(rejects), "--no-progress"]) == 0
+    # then both leave that row out as analyze does, named by its row number
+    assert [(r["row"], r["reason"]) for r in trained] == [(4, "too_large")]
+    assert read_jsonl(rejects) == trained
+    assert "Số dòng: 24" in capsys.readouterr().out
+
+
+# -- evaluate's rejects and labels --------------------------------------------------------------
+
+
+def test_evaluate_writes_no_rejects_file_unless_asked(model, tmp_path, capsys):
+    # given a labelled file with a row without text and one without label, in a read-only folder
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    rows = [{"text": t, "label": lab} for t, lab in ROWS[:8]] + [{"label": "flood"}, {"text": "Phố ngập"}]
+    data = write_jsonl(folder / "eval.jsonl", rows)
+    folder.chmod(0o555)
+    try:
+        # when the model is evaluated on it
+        code = main(["evaluate", "--model", str(model), "--data", str(data), "--no-progress"])
+    finally:
+        folder.chmod(0o755)
+    captured = capsys.readouterr()
+    # then it is scored, nothing is written beside the data, and the rejected rows are counted
+    # by reason on stderr
+    assert code == 0 and "Số dòng: 8" in captured.out
+    assert sorted(p.name for p in folder.iterdir()) == ["eval.jsonl"]
+    assert "2 dòng bị loại (missing_text: 1, missing_label: 1)" in captured.err
+    assert " — xem " not in captured.err
+
+
+def test_evaluate_without_any_label_is_an_input_error(model, tmp_path, capsys):
+    # given labelled data, evaluated with the wrong label column
+    data = write_jsonl(tmp_path / "eval.jsonl", [{"text": t, "label": lab} for t, lab in ROWS[:8]])
+    # when the model is evaluated on it
+    code = main(["evaluate", "--model", str(model), "--data", str(data), "--label-field", "topic"])
+    captured = capsys.readouterr()
+    # then the command fails with the input exit code and says which column had no label,
+    # instead of printing figures of nothing
+    assert code == 2
+    assert (
+        "Không dòng nào" in captured.err and "(cột topic)" in captured.err and "--label-field" in captured.err
+    )
+    assert "accuracy" not in captured.out
+
+
+def test_train_prints_the_labels_it_found_with_their_counts(tmp_path, capsys):
+    # given training rows with a stray label "5"
+    rows = [{"text": t, "label": lab} for t, lab in ROWS] + [{"text": "Phố ngập nặng", "label": 5}]
+    data = write_jsonl(tmp_path / "train.jsonl", rows)
+    # when a model is trained on them
+    code = main(
+        ["train", "--task", "topic", "--data", str(data), "-o", str(tmp_path / "m.model"), "--no-progress"]
+    )
+    # then every label is shown with its count, most frequent first, on stderr
+    assert code == 0
+    assert "Nhãn (3): flood 12, health 12, 5 1" in capsys.readouterr().err
+
+
+# -- what the model reads -----------------------------------------------------------------------
+
+
+def test_classify_labels_a_text_as_analyze_does_and_explains_without_personal_data(model, tmp_path):
+    from duluan.analysis.pipeline import Document, NormaliseStep, TopicStep
+    from duluan.analysis.topic import TopicClassifier
+
+    # given texts with phone numbers, e-mail addresses, a URL, chat spellings and old tones
+    texts = PERSONAL + [t for t, _ in ROWS[:4]]
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": str(i), "text": t} for i, t in enumerate(texts)])
+    out = tmp_path / "out.jsonl"
+    # when they are classified with terms, and go through analyze's normalise and topic steps
+    assert classify(model, source, out, "--explain") == 0
+    docs = [Document(id=str(i), text=t) for i, t in enumerate(texts)]
+    TopicStep(TopicClassifier.load(model))(NormaliseStep()(docs))
+    # then both give each text the same label and score, and the same terms, none of them a
+    # piece of a phone number or an address
+    written = read_jsonl(out)
+    assert [(w["label"], w["score"]) for w in written] == [
+        (d.topic["label"], round(d.topic["score"], 4)) for d in docs
+    ]
+    assert [w["terms"] for w in written] == [d.topic["terms"] for d in docs]
+    terms = " ".join(t for w in written for t in w["terms"])
+    for piece in ("0912", "345", "678", "nguyen", "gmail", "vd.vn", "https"):
+        assert piece not in terms
+
+
+def test_train_and_evaluate_give_the_model_the_normalised_texts(tmp_path, monkeypatch):
+    from duluan.analysis.linear_text import LinearTextClassifier
+    from duluan.analysis.normalise import normalise
+
+    # given labelled rows with personal data, and a model that notes the texts it is given
+    rows = [{"text": t, "label": lab} for t, lab in ROWS] + [{"text": t, "label": "flood"} for t in PERSONAL]
+    data = write_jsonl(tmp_path / "data.jsonl", rows)
+    fitted, predicted = [], []
+    fit, predict_labels = LinearTextClassifier.fit, LinearTextClassifier.predict_labels
+    monkeypatch.setattr(
+        LinearTextClassifier,
+        "fit",
+        lambda self, texts, *a, **k: fitted.extend(texts) or fit(self, texts, *a, **k),
+    )
+
+    def noting(self, batch):
+        predicted.extend(batch.texts)
+        return predict_labels(self, batch)
+
+    monkeypatch.setattr(LinearTextClassifier, "predict_labels", noting)
+    # when a model is trained and evaluated on them
+    model = tmp_path / "m.model"
+    assert main(["train", "--task", "topic", "--data", str(data), "-o", str(model), "--no-progress"]) == 0
+    assert main(["evaluate", "--model", str(model), "--data", str(data), "--no-progress"]) == 0
+    # then both gave the model the texts as analyze normalises them: no phone number nor address
+    expected = [normalise(r["text"]).text for r in rows]
+    assert fitted == expected and predicted == expected
+    assert all("0912" not in t and "@" not in t for t in fitted)
+    assert "<phone>" in fitted[-3] and "<email>" in fitted[-2] and "<url>" in fitted[-2]
