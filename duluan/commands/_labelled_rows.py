@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -49,12 +50,10 @@ __all__ = [
     "renamed",
 ]
 
-_MESSAGES = {
-    **MESSAGES,
-    "missing_label": "Thiếu nhãn (cột {field}).",
-    "missing_text": "Thiếu cột nội dung ({field}).",
-    "empty_text": "Nội dung ({field}) trống.",
-}
+_MESSAGES = {**MESSAGES, "missing_label": "Thiếu nhãn (cột {field})."}
+# The columns the validator's messages name ("cột text", "Mã định danh (id)"): the words "text"
+# and "id", which no Vietnamese sentence has otherwise.
+_COLUMN_WORD = re.compile(r"\b(text|id)\b")
 # Texts given to the normaliser at once (train and evaluate hold the whole file anyway; this
 # bounds the batch's numpy tables).
 _NORMALISE_BATCH = 2048
@@ -196,12 +195,10 @@ def renamed(note: Reject, *, text_field: str, id_field: str | None, doc_id: str 
     Returns:
         The reject, its message naming ``text_field`` and ``id_field``.
     """
-    if note.reason in ("missing_text", "empty_text"):
-        message = _MESSAGES[note.reason].format(field=text_field)
-    else:
-        message = note.message.replace("(text)", f"({text_field})")
-        if id_field is not None:
-            message = message.replace("(id)", f"({id_field})")
+    names = {"text": text_field, "id": id_field or "id"}
+    message = note.message
+    if text_field != "text" or names["id"] != "id":
+        message = _COLUMN_WORD.sub(lambda m: names[m.group(1)], message)
     return Reject(note.row, note.line, doc_id, note.reason, message, note.severity)
 
 

@@ -156,6 +156,9 @@ def test_workers_that_decode_the_lines_write_what_one_process_writes(model, tmp_
     ]
     assert of_bad_lines[5]["severity"] == "warning" and "nguon" in of_bad_lines[5]["message"]
     assert of_bad_lines[6]["id"] == "m1" and "(ma)" in of_bad_lines[6]["message"]
+    # (the messages name the command's columns, not analyze's)
+    assert all("noi_dung" in r["message"] for r in of_bad_lines[3:5])
+    assert not any("text" in r["message"] for r in rejects)
     # (with the lines they stand on in the file)
     assert [lines[r["line"] - 1][:12] for r in of_bad_lines] == [
         line[:12] for line in [*lines[5:11], lines[10]]
