@@ -165,6 +165,29 @@ def tokenise_batch(
     return TokenBatch(clean, tokens, lengths)
 
 
+def tokenise_normalised(texts: Sequence[str], tokens: Sequence[list[str] | None]) -> TokenBatch:
+    """:func:`tokenise_batch` of normalised texts, reusing the syllables the normaliser split.
+
+    The one adapter from :func:`duluan.analysis.normalise.normalise_many`'s output to what the
+    featurizers read, for the pipeline and the model commands alike: a placeholder ``<url>`` is
+    the syllable ``url``, and a text holding ``_`` (where the normaliser splits and ``\\w+``
+    does not) or without tokens is split again.
+
+    Args:
+        texts: The normalised texts (or the raw ones where nothing was normalised).
+        tokens: Per text, the normaliser's tokens, or ``None`` to split the text here.
+    """
+    syllables: list[list[str] | None] = []
+    for text, toks in zip(texts, tokens, strict=True):
+        if toks is None or "_" in text:
+            syllables.append(None)
+        elif "<" in text:
+            syllables.append([t[1:-1] if t[0] == "<" else t for t in toks])
+        else:
+            syllables.append(toks)
+    return tokenise_batch(texts, syllables)
+
+
 @lru_cache(maxsize=1)
 def _word_or_space() -> np.ndarray:
     """Per code point of the BMP: itself where ``_TOKEN_RE`` reads it as part of a token (a word

@@ -465,20 +465,12 @@ _LAST_TOKEN_BATCH = threading.local()
 
 
 def _make_token_batch(batch: list[Document]) -> Any:
-    from duluan.analysis.features import tokenise_batch
+    from duluan.analysis.features import tokenise_normalised
 
-    texts, syllables = [], []
-    for doc in batch:
-        text = doc.normalised or doc.full_text
-        texts.append(text)
-        tokens = doc.tokens if doc.normalised else None
-        if tokens is None or "_" in text:
-            syllables.append(None)
-        elif "<" in text:
-            syllables.append([t[1:-1] if t[0] == "<" else t for t in tokens])
-        else:
-            syllables.append(tokens)
-    return tokenise_batch(texts, syllables)
+    return tokenise_normalised(
+        [doc.normalised or doc.full_text for doc in batch],
+        [doc.tokens if doc.normalised else None for doc in batch],
+    )
 
 
 # -- ordered steps ------------------------------------------------------------------------------

@@ -167,6 +167,27 @@ class RowValidator:
         message = f"{MESSAGES['unknown_columns']}: {', '.join(fresh)}."
         return Reject(row, line, None, "unknown_columns", message, "warning")
 
+    def chunk_notes(
+        self, rejects: Iterable[Reject], unknown: Iterable[tuple[int, int | None, list[str]]]
+    ) -> list[tuple[int, int, Reject]]:
+        """What a worker's chunk (checked with ``whole_file=False``) leaves to the process that
+        sees every row: its rejects, and the warning about unknown columns no earlier row named.
+
+        Args:
+            rejects: The chunk's rejects.
+            unknown: The chunk's :attr:`unknown` entries: ``(row, line, columns)``.
+
+        Returns:
+            ``(row, 0 for a warning or 1 for a reject, note)``: sorted, the notes in row order,
+            a row's warning before its reject.
+        """
+        notes = [(reject.row or 0, 1, reject) for reject in rejects]
+        for row, line, columns in unknown:
+            warning = self.unknown_columns(columns, row, line)
+            if warning is not None:
+                notes.append((row, 0, warning))
+        return notes
+
     def duplicate(self, doc_id: str, row: int | None, line: int | None) -> Reject | None:
         """The reject of a row whose id an earlier accepted row had (or None, and remember it)."""
         if doc_id in self._seen:

@@ -254,20 +254,14 @@ def model_input(texts: list[str]) -> Any:
     Returns:
         The :class:`~duluan.analysis.features.TokenBatch` of the texts.
     """
-    from duluan.analysis.features import tokenise_batch
+    from duluan.analysis.features import tokenise_normalised
     from duluan.analysis.normalise import normalise_many
 
-    shown: list[str] = []
-    syllables: list[list[str] | None] = []
-    for text, (norm, tokens) in zip(texts, normalise_many(texts), strict=True):
-        shown.append(norm or text)
-        if not norm or "_" in norm:
-            syllables.append(None)
-        elif "<" in norm:
-            syllables.append([t[1:-1] if t[0] == "<" else t for t in tokens])
-        else:
-            syllables.append(tokens)
-    return tokenise_batch(shown, syllables)
+    normalised = normalise_many(texts)
+    return tokenise_normalised(
+        [norm or text for text, (norm, _) in zip(texts, normalised, strict=True)],
+        [tokens if norm else None for norm, tokens in normalised],
+    )
 
 
 class PredictionWriter:

@@ -94,6 +94,9 @@ def handle(args: argparse.Namespace) -> int:
     """Run the command from parsed arguments and return the exit code."""
     from duluan.analysis.dask_engine import DEFAULT_FACTORY, PipelineFactory
 
+    if args.scheduler and args.engine != "dask":
+        print("Lỗi tham số: --scheduler chỉ dùng với --engine dask.", file=sys.stderr)
+        return EXIT_INPUT
     factory = PipelineFactory(args.steps or DEFAULT_FACTORY, args.model_dir)
     try:
         report = analyze_file(
@@ -144,12 +147,7 @@ def _checked_lines(
 
     validator = RowValidator()
     for size, docs, bad, unknown in runner.map_lines(jsonl_line_chunks(path, batch_size)):
-        # (row, a warning before an error, the note)
-        notes: list[tuple[int, int, Any]] = [(reject.row, 1, reject) for reject in bad]
-        for row, line, columns in unknown:
-            warning = validator.unknown_columns(columns, row, line)
-            if warning is not None:
-                notes.append((row, 0, warning))
+        notes: list[tuple[int, int, Any]] = validator.chunk_notes(bad, unknown)
         kept = []
         for doc in docs:
             duplicate = validator.duplicate(doc.id, doc.row, doc.line)
@@ -232,6 +230,7 @@ def analyze_file(
 
     from duluan.analysis.cluster import OnlineClusterer
     from duluan.analysis.dask_engine import DaskEngine, LocalEngine, PipelineFactory, remember_pipeline
+    from duluan.analysis.model_io import ModelFileError
     from duluan.analysis.pipeline import batched, ordered_pipeline, run_ordered
     from duluan.analysis.runtime import batch_gc, keep_freed_memory
     from duluan.analysis.tabular import (
@@ -268,7 +267,10 @@ def analyze_file(
         # walked ~900 times over (0.3 CPU-s a run); batch_gc looks a dozen times.
         with batch_gc():
             checked = factory.build()
+    except ModelFileError as exc:  # its message says what is wrong, in Vietnamese
+        raise ModelError(f"không nạp được mô hình: {exc}") from exc
     except Exception as exc:  # loaders raise many kinds; all mean "unusable model"
+        # An unforeseen failure: its kind is the developer's best clue.
         raise ModelError(f"không nạp được mô hình ({type(exc).__name__}: {exc})") from exc
     if engine != "dask":
         # In this process, or in local workers forked from it: they inherit the loaded models

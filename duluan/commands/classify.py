@@ -421,12 +421,7 @@ def _classify_lines(
     chunks = jsonl_line_chunks(source, args.batch_size)
     for first_row, numbers, done in ordered_results(submit, result, chunks, 2 * args.workers + 1):
         output, ids, rows, bad, unknown = done
-        # (row, a warning before an error, the note)
-        notes: list[tuple[int, int, Any]] = [(reject.row, 1, reject) for reject in bad]
-        for row, line, columns in unknown:
-            warning = validator.unknown_columns(columns, row, line)
-            if warning is not None:
-                notes.append((row, 0, warning))
+        notes: list[tuple[int, int, Any]] = validator.chunk_notes(bad, unknown)
         repeated = []
         for k, (doc_id, row) in enumerate(zip(ids, rows, strict=True)):
             duplicate = validator.duplicate(doc_id, row, numbers[row - first_row])

@@ -199,6 +199,18 @@ def test_missing_input_and_corrupt_model_give_clear_errors(tmp_path, capsys):
     err = capsys.readouterr().err
     assert missing == 2 and "không tìm thấy tệp" in err
     assert corrupt == 3 and "Lỗi mô hình" in err
+    # (a model file's own error is said in words, without the name of a Python class)
+    assert "Error" not in err
+
+
+def test_a_scheduler_without_the_dask_engine_is_a_usage_error(tmp_path, capsys):
+    # given an input and a scheduler address, but the local engine
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(3))
+    # when analysed so
+    code = run(str(source), "-o", str(tmp_path / "out.jsonl"), "--scheduler", "tcp://127.0.0.1:8786")
+    # then the run is refused rather than the address ignored, and nothing is written
+    assert code == 2 and "--engine dask" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
 GC_PROBE = """
