@@ -77,7 +77,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "classify",
         help="Gán nhãn chủ đề hoặc sắc thái cho từng dòng của tệp.",
-        description=__doc__.split("\n\n")[0],
+        description=(
+            "Gán nhãn chủ đề hoặc sắc thái cho từng dòng của tệp (JSONL, CSV, Parquet): mỗi dòng ra có "
+            "id, nhãn và điểm (xác suất đã hiệu chỉnh)."
+        ),
         epilog=(
             "Như duluan analyze: mô hình đọc văn bản đã chuẩn hoá (che URL, e-mail, số điện thoại); "
             "dòng thiếu mã hoặc trùng mã với dòng trước, nội dung trống, quá 1 MB hoặc sai mã hoá "

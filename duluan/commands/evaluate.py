@@ -44,7 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "evaluate",
         help="Đánh giá mô hình trên tệp có nhãn.",
-        description=__doc__.split("\n\n")[0],
+        description=(
+            "Đánh giá mô hình trên tệp có nhãn: in độ chính xác, macro-F1, weighted-F1 và bảng theo "
+            "từng nhãn."
+        ),
         epilog=(
             "Mô hình đọc văn bản đã chuẩn hoá như duluan analyze. Dòng lỗi được bỏ qua và đếm theo "
             "lý do; chỉ ghi ra tệp khi có --rejects. Không dòng nào có nhãn: lỗi (mã thoát 2)."

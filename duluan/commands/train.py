@@ -50,7 +50,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "train",
         help="Huấn luyện mô hình chủ đề hoặc sắc thái từ tệp có nhãn.",
-        description=__doc__.split("\n\n")[0],
+        description=(
+            "Huấn luyện mô hình chủ đề hoặc sắc thái từ tệp có nhãn (JSONL, CSV, Parquet), hoặc xây mô "
+            "hình mặc định. Dòng lỗi được ghi vào tệp loại bỏ kèm lý do, không làm dừng lần chạy."
+        ),
     )
     parser.add_argument("--task", choices=("topic", "sentiment"), required=True, help="Loại mô hình.")
     source = parser.add_mutually_exclusive_group(required=True)

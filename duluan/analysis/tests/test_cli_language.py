@@ -128,3 +128,16 @@ def test_every_translation_keeps_its_placeholders():
 
     for english, vietnamese in {**VI, **VI_PLURAL}.items():
         assert placeholders(english) == placeholders(vietnamese), english
+
+
+@pytest.mark.parametrize("command", ["train", "classify", "evaluate"])
+def test_model_commands_describe_themselves_in_vietnamese(capsys, command):
+    # when a model command's help is asked for
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    # then its description is a Vietnamese sentence, not the module docstring's English line
+    assert stop.value.code == 0
+    description = out.split("\n\n")[1]
+    assert re.search("[àáảãạăâđèéêìíòóôơùúưỳý]", description)
+    assert "``" not in description and "duluan" not in description
