@@ -219,10 +219,13 @@ def _read_envelope(path: Path, mapped: bool = False) -> tuple[dict, Callable[[],
         raise fail("không phải tệp mô hình Dư Luận")
     version = envelope.get("format_version")
     if version not in READABLE_VERSIONS:
-        raise fail(
-            f"định dạng phiên bản {version}, phần mềm này đọc phiên bản "
-            f"{FORMAT_VERSION}; hãy huấn luyện lại mô hình"
+        # A newer file needs a newer Dư Luận; an older one, unreadable now, a new model.
+        advice = (
+            "hãy cập nhật phần mềm Dư Luận"
+            if isinstance(version, int) and version > FORMAT_VERSION
+            else "hãy huấn luyện lại mô hình"
         )
+        raise fail(f"định dạng phiên bản {version}, phần mềm này đọc phiên bản {FORMAT_VERSION}; {advice}")
     payload = envelope.get("payload")
     if version < 3:
         # The estimator pickled whole inside the envelope, checked by its SHA-256.

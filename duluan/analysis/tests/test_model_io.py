@@ -91,3 +91,18 @@ def test_checksums_of_chunks_are_those_of_zlib_whatever_the_threads(monkeypatch)
         monkeypatch.setattr(model_io, "CHECK_THREADS", threads)
         assert model_io._crc32s(data, 4096) == expected
     assert model_io._crc32s(memoryview(b""), 4096) == []
+
+
+@pytest.mark.parametrize(
+    ("version", "advice"), [(FORMAT_VERSION + 1, "cập nhật phần mềm"), (0, "huấn luyện lại")]
+)
+def test_a_file_of_another_format_says_what_to_do(tmp_path, monkeypatch, version, advice):
+    # given a model file written in a format this software does not read: newer, or too old
+    path = tmp_path / "m.model"
+    with monkeypatch.context() as patched:
+        patched.setattr(model_io, "FORMAT_VERSION", version)
+        save_model(Estimator(), path, kind="topic")
+    # when it is loaded, then the error says to update the software for a newer file, and to
+    # train again for an old one
+    with pytest.raises(ModelFileError, match=advice):
+        load_model(path, kind="topic")

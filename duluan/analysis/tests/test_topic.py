@@ -322,12 +322,13 @@ def test_version_1_and_2_files_still_load_and_unknown_versions_are_refused(tmp_p
         data = pickle.dumps(envelope)
         (tmp_path / f"v{version}.model").write_bytes(zlib.compress(data) if version == 1 else data)
     # when they are loaded
-    # then formats 1 and 2 predict as before, read or mapped, and format 99 fails with the clear message
+    # then formats 1 and 2 predict as before, read or mapped, and format 99 (newer than this
+    # software) fails with the clear message
     for version in (1, 2):
         for mapped in (False, True):
             loaded = TopicClassifier.load(tmp_path / f"v{version}.model", mapped=mapped)
             assert loaded.predict([FLOOD]) == clf.predict([FLOOD])
-    with pytest.raises(ModelFileError, match="hãy huấn luyện lại mô hình"):
+    with pytest.raises(ModelFileError, match="hãy cập nhật phần mềm Dư Luận"):
         TopicClassifier.load(tmp_path / "v99.model")
 
 
