@@ -7,6 +7,7 @@ import sys
 
 from duluan.analysis.runtime import default_workers
 from duluan.commands import django_setup
+from duluan.commands._args import positive_int
 
 CHANNELS = ("hotline", "voter_meeting", "news", "social", "email", "other")
 
@@ -33,10 +34,12 @@ def register(subparsers) -> None:
     parser.add_argument("--format", dest="fmt", choices=("csv", "xlsx", "jsonl", "feed"), help="ép định dạng")
     parser.add_argument("--source", default="", help="tên nguồn cho các dòng không ghi nguồn")
     parser.add_argument("--rejects", help="tệp báo cáo dòng bị loại (mặc định FILE.rejects.csv)")
-    parser.add_argument("--batch-size", type=int, default=2000, help="số dòng mỗi lô (mặc định 2000)")
+    parser.add_argument(
+        "--batch-size", type=positive_int, default=2000, help="số dòng mỗi lô (mặc định 2000)"
+    )
     parser.add_argument(
         "--workers",
-        type=int,
+        type=positive_int,
         default=default_workers(),
         help="số tiến trình phân tích (mặc định 2)",
     )
@@ -64,8 +67,8 @@ def handle(args: argparse.Namespace) -> int:
                 fmt=args.fmt,
                 source=args.source,
                 rejects_path=args.rejects,
-                batch_size=max(1, args.batch_size),
-                workers=max(1, args.workers),
+                batch_size=args.batch_size,
+                workers=args.workers,
                 progress=update,
             )
     except (ImportFileError, IntakeError) as exc:

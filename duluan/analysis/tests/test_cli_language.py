@@ -53,6 +53,8 @@ def test_a_command_without_its_arguments_names_them_in_vietnamese(capsys):
         (["models"], "duluan models: lỗi: thiếu đối số bắt buộc: LỆNH\n"),
         (["train", "--task", "topic", "--data", "x", "--default"], "không dùng cùng được với đối số --data"),
         (["survey", "sample-size", "--moe", "abc"], "đối số --moe: giá trị float không hợp lệ: 'abc'"),
+        (["import", "x.csv", "--channel", "news", "--workers", "0"], "đối số --workers: phải là số"),
+        (["import", "x.csv", "--channel", "news", "--batch-size", "-1"], "đối số --batch-size: phải là số"),
     ],
 )
 def test_usage_errors_are_vietnamese_at_every_level(capsys, argv, message):
