@@ -19,6 +19,11 @@ in first out, so memory stays bounded on an endless stream.
 Everything is deterministic: syllables and shingles are hashed with BLAKE2b and a fixed 64-bit
 mixer (never Python's per-process ``hash``), so every worker process computes the same
 signature.
+
+Shingles compare syllables without their accents (a syllable's hash is that of its
+:func:`~duluan.analysis.normalise.fold`): a complaint copied without diacritics, as many people
+type, is a near-duplicate of the original, as every search here is accent-insensitive. Exact
+duplicates still need the same accents (the content hash).
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from duluan.analysis.normalise import fold
 
 __all__ = [
     "ContentHashIndex",
@@ -248,7 +255,7 @@ class MinHasher:
             self._table = table
         self._table[self._size : size] = np.fromiter(
             (
-                int.from_bytes(hashlib.blake2b(syl.encode("utf-8"), digest_size=8).digest(), "little")
+                int.from_bytes(hashlib.blake2b(fold(syl).encode("utf-8"), digest_size=8).digest(), "little")
                 for syl in fresh
             ),
             dtype=np.uint64,

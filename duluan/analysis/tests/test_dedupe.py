@@ -25,6 +25,7 @@ from duluan.analysis.dedupe import (
     expected_candidate_probability,
     jaccard,
 )
+from duluan.analysis.normalise import fold
 from duluan.shared_data import shared_data_dir
 
 REPORT = (
@@ -120,6 +121,20 @@ def test_near_duplicates_join_the_group_of_their_original_and_strangers_open_the
     )
     assert other.group == "r3" and other.duplicate_of is None
     assert repost_of_repost.group == "r1" and repost_of_repost.duplicate_of == "r2"
+
+
+def test_a_copy_typed_without_diacritics_is_a_near_duplicate_but_not_an_exact_one():
+    # given a report and the same report typed without diacritics, as many people write
+    index = NearDuplicateIndex(threshold=0.8)
+    stripped = [fold(s) for s in REPORT]
+    assert stripped != REPORT
+    # when both arrive
+    index.add("r1", REPORT)
+    copy = index.add("r2", stripped)
+    # then the copy joins the report's group, with its whole shingle set in common, while their
+    # content hashes (exact duplicates) still differ
+    assert copy.group == "r1" and copy.duplicate_of == "r1" and copy.similarity == 1.0
+    assert content_hash(" ".join(stripped)) != content_hash(" ".join(REPORT))
 
 
 def test_pairs_below_the_threshold_are_never_reported():
@@ -230,8 +245,8 @@ def test_content_hash_equals_the_hash_of_the_whitespace_folded_text(text):
 def reference_shingles(hasher: MinHasher, syllables: list[str]) -> list[int]:
     """The shingle set spelt out one text at a time with Python integers (the definition)."""
 
-    def syllable_hash(s: str) -> int:
-        return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
+    def syllable_hash(s: str) -> int:  # of the syllable without its accents
+        return int.from_bytes(hashlib.blake2b(fold(s).encode("utf-8"), digest_size=8).digest(), "little")
 
     def mix(z: int) -> int:
         z = (z + 0x9E3779B97F4A7C15) & MASK64
