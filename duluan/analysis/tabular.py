@@ -1,7 +1,8 @@
 """Read input rows and write results for ``duluan analyze``, in chunks, with a rejects report.
 
 Inputs are JSONL (optionally ``.gz``), CSV or Parquet with ``id``, ``text`` and optional
-``title``, ``created_at``, ``source``, ``channel``. Every row is validated as it is read
+``title``, ``created_at`` (ISO 8601, ``dd/mm/yyyy[ HH:MM]`` or RFC 822; see :func:`parse_time`),
+``source``, ``channel``. Every row is validated as it is read
 (:class:`RowValidator`); a bad row becomes a :class:`Reject` with a reason code and a Vietnamese
 message, and never stops the run. Unknown columns are not an error: they are ignored and
 reported once each in the rejects file with severity ``"warning"`` (corpora often carry labels).
@@ -29,7 +30,8 @@ import tempfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import date, datetime, timezone, tzinfo
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -52,6 +54,7 @@ __all__ = [
     "jsonl_record",
     "open_writer",
     "output_format",
+    "parse_time",
     "read_rows",
     "text_problem",
     "validated_rows",
@@ -208,7 +211,7 @@ class RowValidator:
             warnings it produced.
         """
         # The common case first, each time: a dict, known columns, text values, an ISO time
-        # (see _parse_time). isinstance of an abstract class, the columns one by one and the
+        # (see parse_time). isinstance of an abstract class, the columns one by one and the
         # checks of other types took 3.7 µs a news lead, these 3.1 (20,000 rows of
         # bench_analyze's input, best of 5, 2026-12-01).
         if type(raw) is not dict and not isinstance(raw, Mapping):
@@ -276,7 +279,7 @@ class RowValidator:
             return reject("too_large")
         raw_time = raw.get("created_at")
         try:
-            created_at = _parse_time(raw_time)
+            created_at = parse_time(raw_time)
         except (TypeError, ValueError):
             return reject("bad_created_at", f"giá trị {repr(raw_time)[:80]}")
         if type(raw_time) is str and created_at is not None:
@@ -343,22 +346,54 @@ def text_problem(value: str) -> str | None:
     return None
 
 
-def _parse_time(value: Any) -> datetime | None:
-    """Parse ``created_at``: ISO 8601 text, a datetime or pandas Timestamp; naive means Vietnam."""
+# How Vietnamese write a time: day first ("15/03/2026", "15-03-2026 08:30", "15.03.2026, 8:30:05").
+_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*$")
+
+
+def parse_time(value: Any) -> datetime | None:
+    """A ``created_at`` as a time; naive means Vietnam time, ``None`` or ``""`` no time.
+
+    ISO 8601 first (the common case, without the other checks), then ``dd/mm/yyyy[ HH:MM[:SS]]``
+    (how Vietnamese write dates, and what spreadsheets exported here hold; ``-`` and ``.`` also
+    part the day, month and year), then RFC 822 (RSS feeds). A datetime, a date or a pandas
+    Timestamp is taken as it is. The one parser of the analysis command and the platform's import.
+
+    Raises:
+        ValueError: A text that is none of these.
+        TypeError: A value that is no text and no time.
+    """
     if isinstance(value, str):  # the common case first, without the other types' checks
         if not value:
             return None
-        value = datetime.fromisoformat(value.strip())
+        text = value.strip()
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            value = _written_time(text)
     else:
         if value is None or (isinstance(value, float) and value != value):
             return None
         if hasattr(value, "to_pydatetime"):
             value = value.to_pydatetime()
+        elif type(value) is date:
+            value = datetime(value.year, value.month, value.day)
         if not isinstance(value, datetime):
             raise TypeError(f"not a time: {value!r}")
     if value.tzinfo is None:
         value = value.replace(tzinfo=LOCAL_TZ)
     return value
+
+
+def _written_time(text: str) -> datetime:
+    """A time written day first, or as RFC 822; ValueError for anything else."""
+    m = _DMY.match(text)
+    if m:
+        d, mo, y, h, mi, sec = m.groups()
+        return datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(sec or 0))
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError) as exc:
+        raise ValueError(f"not a time: {text!r}") from exc
 
 
 # -- readers ------------------------------------------------------------------------------------

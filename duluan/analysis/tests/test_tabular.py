@@ -6,7 +6,7 @@ import gzip
 import json
 import pickle
 import types
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import example, given, settings
@@ -188,6 +188,25 @@ _EDGE_ROWS = [
         {"created_at": datetime(2026, 3, 1, 8, tzinfo=LOCAL_TZ)},
     ),
     ({"id": "a", "text": "x", "created_at": 5}, "bad_created_at"),
+    # dates as Vietnamese write them, as spreadsheets give them, as RSS writes them
+    (
+        {"id": "a", "text": "x", "created_at": "15/03/2026 08:30"},
+        {"created_at": datetime(2026, 3, 15, 8, 30, tzinfo=LOCAL_TZ)},
+    ),
+    (
+        {"id": "a", "text": "x", "created_at": "5-3-2026"},
+        {"created_at": datetime(2026, 3, 5, tzinfo=LOCAL_TZ)},
+    ),
+    (
+        {"id": "a", "text": "x", "created_at": date(2026, 3, 5)},
+        {"created_at": datetime(2026, 3, 5, tzinfo=LOCAL_TZ)},
+    ),
+    (
+        {"id": "a", "text": "x", "created_at": "Sun, 15 Mar 2026 01:30:00 +0000"},
+        {"created_at": datetime(2026, 3, 15, 8, 30, tzinfo=LOCAL_TZ)},
+    ),
+    ({"id": "a", "text": "x", "created_at": "31/02/2026"}, "bad_created_at"),
+    ({"id": "a", "text": "x", "created_at": "hôm qua"}, "bad_created_at"),
     ({"id": "a", "text": None}, "missing_text"),
     ({"text": "x", "title": "\x00bin"}, "binary"),
     ({"id": "a", "text": ["a", "b"]}, "bad_value"),

@@ -19,13 +19,12 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from duluan.analysis.tabular import has_bad_chars, plain_record
+from duluan.analysis.tabular import has_bad_chars, parse_time, plain_record
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -89,7 +88,6 @@ FILE_MESSAGES = {
     ),
 }
 
-_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*$")
 _TAG = re.compile(r"<[^>]+>")
 # UTF-8 read as Latin-1/cp1252 ("Ã©", "á»‡"): real Vietnamese never writes these pairs.
 _MOJIBAKE_LEADS = "ÂÃÄÅÆ"  # text_problem tests these one by one before the pattern
@@ -208,25 +206,10 @@ def text_problem(value: str) -> bool:
 
 
 def parse_when(value: Any) -> datetime | None:
-    """ISO 8601, ``dd/mm/yyyy[ HH:MM[:SS]]``, or a spreadsheet date; naive means Vietnam time."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime(value.year, value.month, value.day)
-    else:
-        text = str(value).strip()
-        m = _DMY.match(text)
-        if m:
-            d, mo, y, h, mi, s = m.groups()
-            moment = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
-        else:
-            try:
-                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            except ValueError:
-                moment = parsedate_to_datetime(text)  # RFC 822 (RSS); raises on garbage
-    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
+    """ISO 8601, ``dd/mm/yyyy[ HH:MM[:SS]]``, RFC 822 or a spreadsheet date; naive means Vietnam
+    time: the analysis engine's :func:`~duluan.analysis.tabular.parse_time`, so an import and
+    ``duluan analyze`` read the same times."""
+    return parse_time(value)
 
 
 def _mapped(row: int, line: int | None, raw: dict[str, Any], columns: dict[str, str]) -> Row | RowProblem:
