@@ -95,7 +95,7 @@ def analyze_batch(rows: list[Mapping[str, Any]] | PackedRows, factory: PipelineF
 
 def analyze_lines(
     first_row: int, lines: list[bytes], line_numbers: Sequence[int], factory: PipelineFactory
-) -> tuple[PackedBatch, list[Any], list[tuple[int, int | None, list[str]]]]:
+) -> tuple[PackedBatch, list[Any], list[tuple[int, int | None, str | None, list[str]]]]:
     """Decode, check and analyse a chunk of a JSONL file's lines (the task a worker runs).
 
     What the reading process would otherwise do for every row (decode, check) is done here,
@@ -110,8 +110,8 @@ def analyze_lines(
 
     Returns:
         ``(packed, rejects, unknown)``: the analysed rows (:func:`unpack_documents`), the
-        rejects of the others in row order, and ``(row, line, columns)`` of each row with
-        columns it does not know.
+        rejects of the others and the warnings about a row's time, in row order, and
+        ``(row, line, id, columns)`` of each row with columns it does not know.
     """
     from duluan.analysis.tabular import Reject, RowValidator, jsonl_chunk_records, validated_rows
 
@@ -487,7 +487,7 @@ class LocalEngine:
 
     def map_lines(
         self, chunks: Iterable[tuple[int, list[bytes], Sequence[int]]]
-    ) -> Iterator[tuple[int, list[Document], list[Any], list[tuple[int, int | None, list[str]]]]]:
+    ) -> Iterator[tuple[int, list[Document], list[Any], list[tuple[int, int | None, str | None, list[str]]]]]:
         """Yield, in input order, each chunk of JSONL lines decoded, checked and analysed by the
         pool's workers (:func:`analyze_lines`): ``(lines, documents, rejects, unknown)``.
 

@@ -4,8 +4,10 @@ Inputs are JSONL (optionally ``.gz``), CSV or Parquet with ``id``, ``text`` and 
 ``title``, ``created_at`` (ISO 8601, ``dd/mm/yyyy[ HH:MM]`` or RFC 822; see :func:`parse_time`),
 ``source``, ``channel``. Every row is validated as it is read
 (:class:`RowValidator`); a bad row becomes a :class:`Reject` with a reason code and a Vietnamese
-message, and never stops the run. Unknown columns are not an error: they are ignored and
-reported once each in the rejects file with severity ``"warning"`` (corpora often carry labels).
+message, and never stops the run. Some problems are not an error, and are reported in the
+rejects file with severity ``"warning"``: unknown columns are ignored and named once each
+(corpora often carry labels), and a row whose ``created_at`` cannot be read is analysed without
+a time.
 
 Outputs are JSONL or Parquet (by extension), written batch by batch so memory does not grow
 with the input. Each output file is written under a temporary name beside its path and moved
@@ -72,15 +74,22 @@ MESSAGES = {
     "bad_encoding": "Văn bản sai mã hoá ký tự (không phải UTF-8 hợp lệ hoặc bị lỗi phông).",
     "bad_value": "Giá trị không phải văn bản (danh sách hoặc đối tượng).",
     "binary": "Nội dung là dữ liệu nhị phân, không phải văn bản.",
-    "empty_text": "Nội dung (text) trống.",
-    "missing_text": "Không có nội dung (cột text thiếu hoặc rỗng).",
     "too_large": "Nội dung quá lớn (trên 1 MB).",
-    "missing_id": "Thiếu mã định danh (id).",
-    "duplicate_id": "Mã định danh (id) trùng với một dòng trước đó.",
-    "bad_created_at": "Thời điểm tạo (created_at) không hợp lệ.",
+    "bad_created_at": "Không hiểu được thời điểm tạo (created_at), dòng được phân tích không có thời điểm.",
     "unknown_columns": "Có cột không được hỗ trợ, đã bỏ qua",
     "analysis_error": "Lỗi khi phân tích dòng này",
 }
+# The messages that name the text or id column: by the name a command reads it under
+# (RowValidator's text_field and id_field), and in MESSAGES by the names analyze reads.
+_COLUMN_MESSAGES = {
+    "empty_text": "Nội dung ({text}) trống.",
+    "missing_text": "Không có nội dung (cột {text} thiếu hoặc rỗng).",
+    "missing_id": "Thiếu mã định danh ({id}).",
+    "duplicate_id": "Mã định danh ({id}) trùng với một dòng trước đó.",
+}
+MESSAGES.update(
+    {reason: template.format(text="text", id="id") for reason, template in _COLUMN_MESSAGES.items()}
+)
 
 # Values no column takes: written out with str() they were analysed as "['a', 'b']".
 _CONTAINERS = (Mapping, list, tuple, set, frozenset)
@@ -102,12 +111,12 @@ _SUSPECT_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfffÂÃ
 
 @dataclass(frozen=True, slots=True)
 class Reject:
-    """A row that was not analysed (or a warning about the input).
+    """A row that was not analysed, or a warning about a row or the input.
 
     Attributes:
         row: 1-based data row number (``None`` for a file-level warning).
         line: 1-based physical line for JSONL/CSV (``None`` for Parquet).
-        id: The row's id when it had one.
+        id: The row's id when it had a usable one.
         reason: Machine-readable reason code (a key of :data:`MESSAGES`).
         message: Vietnamese explanation for the person who fixes the input.
         severity: ``"error"`` (row skipped) or ``"warning"`` (row kept).
@@ -144,49 +153,67 @@ class RowValidator:
     each row's unknown columns in :attr:`unknown`; the process that sees every row then gives
     those two (:meth:`unknown_columns`, :meth:`duplicate`) in row order.
 
+    The messages name the text and id columns as the command reads them (``text_field``,
+    ``id_field``): the records given to :meth:`validate` still hold them as ``text`` and ``id``.
+
     Args:
         whole_file: Whether this validator sees every row of the run.
+        text_field: The name the messages give the text column.
+        id_field: The name the messages give the id column.
     """
 
-    def __init__(self, whole_file: bool = True) -> None:
+    def __init__(self, whole_file: bool = True, *, text_field: str = "text", id_field: str = "id") -> None:
         self._whole_file = whole_file
+        self._text_field = text_field
+        self._id_field = id_field
+        self._messages = {
+            **MESSAGES,
+            **{
+                reason: template.format(text=text_field, id=id_field)
+                for reason, template in _COLUMN_MESSAGES.items()
+            },
+        }
         self._seen: set[str] = set()
         self._warned: set[str] = set()
         self._zones: dict[tzinfo, tzinfo] = {}
-        self.unknown: list[tuple[int, int | None, list[str]]] = []
+        self.unknown: list[tuple[int, int | None, str | None, list[str]]] = []
 
-    def unknown_columns(self, names: list[str], row: int, line: int | None) -> Reject | None:
+    def unknown_columns(
+        self, names: list[str], row: int, line: int | None, doc_id: str | None = None
+    ) -> Reject | None:
         """The warning about a row's unknown columns that no earlier row warned about (or None).
 
         Args:
             names: The row's columns that are not :data:`KNOWN_COLUMNS`, in its order.
             row: Its row number.
             line: Its line number.
+            doc_id: Its id, when it has a usable one.
         """
         fresh = [name for name in names if name not in self._warned]
         if not fresh:
             return None
         self._warned.update(fresh)
         message = f"{MESSAGES['unknown_columns']}: {', '.join(fresh)}."
-        return Reject(row, line, None, "unknown_columns", message, "warning")
+        return Reject(row, line, doc_id, "unknown_columns", message, "warning")
 
     def chunk_notes(
-        self, rejects: Iterable[Reject], unknown: Iterable[tuple[int, int | None, list[str]]]
+        self, rejects: Iterable[Reject], unknown: Iterable[tuple[int, int | None, str | None, list[str]]]
     ) -> list[tuple[int, int, Reject]]:
         """What a worker's chunk (checked with ``whole_file=False``) leaves to the process that
-        sees every row: its rejects, and the warning about unknown columns no earlier row named.
+        sees every row: its rows' notes, and the warning about unknown columns no earlier row
+        named.
 
         Args:
-            rejects: The chunk's rejects.
-            unknown: The chunk's :attr:`unknown` entries: ``(row, line, columns)``.
+            rejects: The chunk's notes (rejects, and warnings about a row, which is kept).
+            unknown: The chunk's :attr:`unknown` entries: ``(row, line, id, columns)``.
 
         Returns:
-            ``(row, 0 for a warning or 1 for a reject, note)``: sorted, the notes in row order,
-            a row's warning before its reject.
+            ``(row, 0 for the unknown columns or 1 for the row's own notes, note)``: sorted, the
+            notes in row order, as :meth:`validate` gives them to a validator of the whole file.
         """
         notes = [(reject.row or 0, 1, reject) for reject in rejects]
-        for row, line, columns in unknown:
-            warning = self.unknown_columns(columns, row, line)
+        for row, line, doc_id, columns in unknown:
+            warning = self.unknown_columns(columns, row, line, doc_id)
             if warning is not None:
                 notes.append((row, 0, warning))
         return notes
@@ -194,7 +221,7 @@ class RowValidator:
     def duplicate(self, doc_id: str, row: int | None, line: int | None) -> Reject | None:
         """The reject of a row whose id an earlier accepted row had (or None, and remember it)."""
         if doc_id in self._seen:
-            return self._reject(row, line, doc_id, "duplicate_id")  # type: ignore[arg-type]
+            return self._reject(row, line, doc_id, "duplicate_id")
         self._seen.add(doc_id)
         return None
 
@@ -208,7 +235,8 @@ class RowValidator:
 
         Returns:
             ``(clean_row, notes)``: the clean row (or ``None`` when rejected) and the rejects or
-            warnings it produced.
+            warnings it produced: the warning about unknown columns first, then a reject, or the
+            warning about a ``created_at`` that cannot be read (the row kept without a time).
         """
         # The common case first, each time: a dict, known columns, text values, an ISO time
         # (see parse_time). isinstance of an abstract class, the columns one by one and the
@@ -217,14 +245,6 @@ class RowValidator:
         if type(raw) is not dict and not isinstance(raw, Mapping):
             return None, [self._reject(row, line, None, "bad_row")]
         notes: list[Reject] = []
-        unknown = [] if raw.keys() <= _KNOWN else [str(k) for k in raw if k not in KNOWN_COLUMNS]
-        if unknown:
-            if self._whole_file:
-                warning = self.unknown_columns(unknown, row, line)
-                if warning is not None:
-                    notes.append(warning)
-            else:
-                self.unknown.append((row, line, unknown))
         raw_id = raw.get("id")
         doc_id = None if raw_id is None else str(raw_id).strip()
         if isinstance(raw_id, float) and raw_id.is_integer():
@@ -238,13 +258,21 @@ class RowValidator:
             id_problem = text_problem(doc_id)
         if id_problem:
             doc_id = None
+        if not raw.keys() <= _KNOWN:
+            unknown = [str(k) for k in raw if k not in KNOWN_COLUMNS]
+            if self._whole_file:
+                warning = self.unknown_columns(unknown, row, line, doc_id or None)
+                if warning is not None:
+                    notes.append(warning)
+            else:
+                self.unknown.append((row, line, doc_id or None, unknown))
 
         def reject(reason: str, detail: str = "") -> tuple[None, list[Reject]]:
             notes.append(self._reject(row, line, doc_id or None, reason, detail))
             return None, notes
 
         if id_problem:
-            return reject(id_problem, "cột id")
+            return reject(id_problem, f"cột {self._id_field}")
 
         fields: dict[str, Any] = {}
         for name in _TEXT_COLUMNS:
@@ -260,13 +288,13 @@ class RowValidator:
                     try:
                         value = bytes(value).decode("utf-8")
                     except UnicodeDecodeError:
-                        return reject("bad_encoding", f"cột {name}")
+                        return reject("bad_encoding", self._column(name))
                 elif isinstance(value, _CONTAINERS):
-                    return reject("bad_value", f"cột {name}")
+                    return reject("bad_value", self._column(name))
                 value = str(value)
             problem = text_problem(value)
             if problem:
-                return reject(problem, f"cột {name}")
+                return reject(problem, self._column(name))
             fields[name] = value
         if not doc_id:
             return reject("missing_id")
@@ -277,17 +305,22 @@ class RowValidator:
             return reject("empty_text")
         if len(text) * 4 > MAX_TEXT_BYTES and len(text.encode("utf-8")) > MAX_TEXT_BYTES:
             return reject("too_large")
-        raw_time = raw.get("created_at")
-        try:
-            created_at = parse_time(raw_time)
-        except (TypeError, ValueError):
-            return reject("bad_created_at", f"giá trị {repr(raw_time)[:80]}")
-        if type(raw_time) is str and created_at is not None:
-            created_at = self._share_zone(created_at)
         if self._whole_file:
             if doc_id in self._seen:
                 return reject("duplicate_id")
             self._seen.add(doc_id)
+        # The last check, as the row is kept: a time that cannot be read costs the row its time,
+        # not its analysis (a row left out for its id was not analysed without a time).
+        raw_time = raw.get("created_at")
+        try:
+            created_at = parse_time(raw_time)
+        except (TypeError, ValueError):
+            created_at = None
+            detail = f"giá trị {repr(raw_time)[:80]}"
+            notes.append(self._reject(row, line, doc_id, "bad_created_at", detail, "warning"))
+        else:
+            if type(raw_time) is str and created_at is not None:
+                created_at = self._share_zone(created_at)
         fields["id"] = doc_id
         fields["created_at"] = created_at
         fields["_row"] = row
@@ -308,11 +341,23 @@ class RowValidator:
         # combine() keeps the fold like replace(tzinfo=...), at a quarter of its cost.
         return when if shared is zone else datetime.combine(when.date(), when.time(), shared)
 
-    @staticmethod
-    def _reject(row: int, line: int | None, doc_id: str | None, reason: str, detail: str = "") -> Reject:
+    def _column(self, name: str) -> str:
+        """The detail of a message about a value of the column ``name`` (of the record)."""
+        return f"cột {self._text_field if name == 'text' else name}"
+
+    def _reject(
+        self,
+        row: int | None,
+        line: int | None,
+        doc_id: str | None,
+        reason: str,
+        detail: str = "",
+        severity: str = "error",
+    ) -> Reject:
         # The detail inside the sentence: "… hợp lệ (cột title).", not "… hợp lệ. (title)".
-        message = MESSAGES[reason] if not detail else f"{MESSAGES[reason].removesuffix('.')} ({detail})."
-        return Reject(row, line, doc_id, reason, message)
+        text = self._messages[reason]
+        message = text if not detail else f"{text.removesuffix('.')} ({detail})."
+        return Reject(row, line, doc_id, reason, message, severity)
 
 
 def has_bad_chars(value: str) -> bool:

@@ -14,9 +14,9 @@ score, …`` rows as JSONL (``.gz`` ok), CSV or Parquet, whole or not at all
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
 import json
-import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -47,13 +47,9 @@ __all__ = [
     "model_input",
     "model_texts",
     "read_labelled_rows",
-    "renamed",
 ]
 
 _MESSAGES = {**MESSAGES, "missing_label": "Thiếu nhãn (cột {field})."}
-# The columns the validator's messages name ("cột text", "Mã định danh (id)"): the words "text"
-# and "id", which no Vietnamese sentence has otherwise.
-_COLUMN_WORD = re.compile(r"\b(text|id)\b")
 # Texts given to the normaliser at once (train and evaluate hold the whole file anyway; this
 # bounds the batch's numpy tables).
 _NORMALISE_BATCH = 2048
@@ -124,12 +120,14 @@ def labelled_rows(
     Rows that need their own ids (``classify``) come with a ``validator``, which checks the ids
     as ``analyze`` does: a row without one is rejected (``missing_id``); and, when it sees the
     whole file, a row whose id an earlier row had (``duplicate_id``), and each column the
-    command does not read gets one warning (``unknown_columns``). A validator of part of a file
-    (``RowValidator(whole_file=False)``, with ``whole_file=False`` here) leaves those two to the
-    process that sees every row, and keeps the unread columns of each row in its ``unknown``.
-    With ``id_field=None`` the ids are the row numbers. Without a validator (``train``,
-    ``evaluate``), rows are named by their number and their id column, if named, is only shown
-    in the rejects.
+    command does not read gets one warning (``unknown_columns``, with the id of the row it was
+    first seen on). A validator of part of a file (``RowValidator(whole_file=False)``, with
+    ``whole_file=False`` here) leaves those two to the process that sees every row, and keeps
+    the unread columns of each row in its ``unknown``. Its messages name the columns as it was
+    told (``RowValidator(text_field=..., id_field=...)``, ``id`` for row numbers): the
+    command's. With ``id_field=None`` the ids are the row numbers. Without a validator
+    (``train``, ``evaluate``), rows are named by their number and their id column, if named, is
+    only shown in the rejects.
 
     Args:
         records: ``(row, line, record)`` triples, as :func:`~duluan.analysis.tabular.read_records`
@@ -144,7 +142,11 @@ def labelled_rows(
         :class:`LabelledRow` and :class:`~duluan.analysis.tabular.Reject` records, in order.
     """
     own_ids = validator is not None
-    checker = validator if validator is not None else RowValidator(whole_file=False)
+    checker = (
+        validator
+        if validator is not None
+        else RowValidator(whole_file=False, text_field=text_field, id_field=id_field or "id")
+    )
     read = frozenset(name for name in (text_field, label_field, id_field) if name is not None)
     for row, line, raw in records:
         if isinstance(raw, Reject):
@@ -153,21 +155,24 @@ def labelled_rows(
         if type(raw) is not dict and not isinstance(raw, Mapping):
             yield _reject(row, line, None, "bad_row")
             continue
+        raw_id = None if id_field is None else raw.get(id_field)
+        given_id = raw_id if own_ids and id_field is not None else str(row)
+        # (no unknown column, no time: a single reject, or none)
+        clean, notes = checker.validate({"id": given_id, "text": raw.get(text_field)}, row, line)
         if own_ids and not raw.keys() <= read:
             names = [str(k) for k in raw if k not in read]
+            doc_id = clean["id"] if clean is not None else notes[0].id
             if whole_file:
-                warning = checker.unknown_columns(names, row, line)
+                warning = checker.unknown_columns(names, row, line, doc_id)
                 if warning is not None:
                     yield warning
             else:
-                checker.unknown.append((row, line, names))
-        raw_id = None if id_field is None else raw.get(id_field)
-        given_id = raw_id if own_ids and id_field is not None else str(row)
-        clean, notes = checker.validate({"id": given_id, "text": raw.get(text_field)}, row, line)
+                checker.unknown.append((row, line, doc_id, names))
         if clean is None:
-            for note in notes:  # a single reject: the projection has no unknown column
-                shown = note.id if own_ids else _shown_id(raw_id)
-                yield renamed(note, text_field=text_field, id_field=id_field, doc_id=shown)
+            if own_ids:
+                yield from notes
+            else:
+                yield from (dataclasses.replace(note, id=_shown_id(raw_id)) for note in notes)
             continue
         doc_id = clean["id"]
         label = None
@@ -179,27 +184,6 @@ def labelled_rows(
                 continue
             label = str(value).strip()
         yield LabelledRow(doc_id, clean["text"], label, row)
-
-
-def renamed(note: Reject, *, text_field: str, id_field: str | None, doc_id: str | None) -> Reject:
-    """A reject of :class:`~duluan.analysis.tabular.RowValidator` naming the command's columns.
-
-    The validator's messages name the columns ``text`` and ``id``.
-
-    Args:
-        note: The validator's reject.
-        text_field: Column holding the text.
-        id_field: Column holding the id (``None``: row numbers).
-        doc_id: The id the reject shows.
-
-    Returns:
-        The reject, its message naming ``text_field`` and ``id_field``.
-    """
-    names = {"text": text_field, "id": id_field or "id"}
-    message = note.message
-    if text_field != "text" or names["id"] != "id":
-        message = _COLUMN_WORD.sub(lambda m: names[m.group(1)], message)
-    return Reject(note.row, note.line, doc_id, note.reason, message, note.severity)
 
 
 def _shown_id(raw_id: Any) -> str | None:

@@ -153,7 +153,8 @@ def _checked_lines(
             duplicate = validator.duplicate(doc.id, doc.row, doc.line)
             if duplicate is None:
                 kept.append(doc)
-            else:
+            else:  # left out, so not analysed without a time (as RowValidator.validate has it)
+                notes = [n for n in notes if n[0] != doc.row or n[2].reason != "bad_created_at"]
                 notes.append((doc.row, 1, duplicate))
         notes.sort(key=itemgetter(0, 1))
         for *_, note in notes:

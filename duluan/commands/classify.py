@@ -53,7 +53,6 @@ from duluan.commands._labelled_rows import (
     load_classifier,
     model_input,
     read_labelled_rows,
-    renamed,
 )
 from duluan.commands._paths import path_problem
 
@@ -165,7 +164,7 @@ def classify_lines(
     explain: bool,
     text_field: str,
     id_field: str | None,
-) -> tuple[bytes, list[str], list[int], list[Any], list[tuple[int, int | None, list[str]]]]:
+) -> tuple[bytes, list[str], list[int], list[Any], list[tuple[int, int | None, str | None, list[str]]]]:
     """Decode, check and classify a chunk of a JSONL file's lines (the task a worker runs).
 
     The rows and rejects are those :func:`~duluan.commands._labelled_rows.read_labelled_rows`
@@ -186,13 +185,13 @@ def classify_lines(
         ``(output, ids, rows, rejects, unknown)``: the output's JSON lines joined (one line per
         row, in order), the ids and row numbers of those rows, the
         :class:`~duluan.analysis.tabular.Reject` of each unusable line, in order, and
-        ``(row, line, columns)`` of each row with columns that are not read.
+        ``(row, line, id, columns)`` of each row with columns that are not read.
     """
     from duluan.analysis.tabular import Reject, RowValidator, json_line, jsonl_chunk_records
     from duluan.commands._labelled_rows import labelled_rows
 
     records = jsonl_chunk_records(first_row, lines, line_numbers)
-    validator = RowValidator(whole_file=False)
+    validator = RowValidator(whole_file=False, text_field=text_field, id_field=id_field or "id")
     rows: list[LabelledRow] = []
     rejects: list[Any] = []
     checked = labelled_rows(
@@ -344,7 +343,7 @@ def _classify_file(
                 text_field=args.text_field,
                 label_field=None,
                 id_field=id_field,
-                validator=RowValidator(),
+                validator=RowValidator(text_field=args.text_field, id_field=id_field or "id"),
             )
             for item in rows:
                 if isinstance(item, Reject):
@@ -409,7 +408,7 @@ def _classify_lines(
     from duluan.analysis.runtime import ordered_results
     from duluan.analysis.tabular import RowValidator, jsonl_line_chunks
 
-    validator = RowValidator()
+    validator = RowValidator(text_field=args.text_field, id_field=id_field or "id")
 
     def submit(chunk: tuple[int, list[bytes], Sequence[int]]) -> tuple[int, Sequence[int], Any]:
         first_row, lines, numbers = chunk
@@ -430,8 +429,7 @@ def _classify_lines(
             duplicate = validator.duplicate(doc_id, row, numbers[row - first_row])
             if duplicate is not None:
                 repeated.append(k)
-                note = renamed(duplicate, text_field=args.text_field, id_field=id_field, doc_id=doc_id)
-                notes.append((row, 1, note))
+                notes.append((row, 1, duplicate))
         if repeated:  # rare: json_line writes each row on one line, newlines escaped
             kept = output.split(b"\n")[:-1]
             for k in reversed(repeated):

@@ -64,8 +64,9 @@ def run(*args: str) -> int:
     return main(["analyze", *args, "--steps", BASIC, "--no-progress"])
 
 
-def test_bad_rows_are_rejected_with_reasons_and_never_stop_the_run(tmp_path):
-    # given good rows and one of each kind of bad row, in JSONL
+def test_bad_rows_are_rejected_with_reasons_and_never_stop_the_run(tmp_path, capsys):
+    # given good rows and one of each kind of bad row, in JSONL (and two rows that are only
+    # warned about: one with a column analyze does not read, one with a time it cannot)
     bad = [
         json.dumps({"id": "e", "text": "   "}).encode(),
         json.dumps({"id": "big", "text": "a" * 1_000_001}).encode(),
@@ -82,29 +83,33 @@ def test_bad_rows_are_rejected_with_reasons_and_never_stop_the_run(tmp_path):
     out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
     # when analysed
     code = run(str(source), "-o", str(out), "--rejects", str(rejects))
-    # then every good row is in the output and each bad row has its reason, line and id
+    # then every good row is in the output, the rows warned about too, and each bad row has its
+    # reason, line and id, each warning the id of its row
     assert code == 0
     output = read_jsonl(out)
-    assert [r["id"] for r in output] == [f"r{i}" for i in range(10)] + ["x"]
-    reasons = {(r["line"], r["id"], r["reason"]) for r in read_jsonl(rejects)}
+    assert [r["id"] for r in output] == [f"r{i}" for i in range(10)] + ["x", "when"]
+    reasons = {(r["line"], r["id"], r["reason"], r["severity"]) for r in read_jsonl(rejects)}
     assert reasons == {
-        (11, "e", "empty_text"),
-        (12, "big", "too_large"),
-        (13, "bin", "binary"),
-        (14, None, "bad_encoding"),
-        (15, "moji", "bad_encoding"),
-        (16, None, "missing_id"),
-        (17, "r1", "duplicate_id"),
-        (18, None, "unknown_columns"),
-        (19, None, "bad_json"),
-        (20, "when", "bad_created_at"),
+        (11, "e", "empty_text", "error"),
+        (12, "big", "too_large", "error"),
+        (13, "bin", "binary", "error"),
+        (14, None, "bad_encoding", "error"),
+        (15, "moji", "bad_encoding", "error"),
+        (16, None, "missing_id", "error"),
+        (17, "r1", "duplicate_id", "error"),
+        (18, "x", "unknown_columns", "warning"),
+        (19, None, "bad_json", "error"),
+        (20, "when", "bad_created_at", "warning"),
     }
     messages = {r["reason"]: r for r in read_jsonl(rejects)}
     assert messages["duplicate_id"]["message"].startswith("Mã định danh (id) trùng")
-    assert (
-        messages["unknown_columns"]["severity"] == "warning"
-        and "label" in messages["unknown_columns"]["message"]
+    assert "label" in messages["unknown_columns"]["message"]
+    assert messages["bad_created_at"]["message"] == (
+        "Không hiểu được thời điểm tạo (created_at), dòng được phân tích không có thời điểm"
+        " (giá trị 'hôm qua')."
     )
+    # and the summary counts the rows warned about as analysed, their notes as warnings
+    assert "Đã phân tích 12 / 20 dòng, loại 8 (2 cảnh báo)" in capsys.readouterr().err
 
 
 def test_output_rows_carry_every_result_field(tmp_path):
@@ -364,7 +369,8 @@ def test_full_models_give_the_same_output_on_dask(tmp_path):
 @pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
 def test_workers_that_read_the_lines_write_what_reading_here_writes(tmp_path, capsys, suffix):
     # given JSONL with blank lines, bad rows, an id repeated in a later chunk, unknown columns
-    # first seen in several chunks (one on a row that is rejected anyway, one on a duplicate)
+    # first seen in several chunks (one on a row that is rejected anyway, one on a duplicate),
+    # a time that cannot be read on a row, and on a duplicate
     rows = good_rows(20)
     lines = [json.dumps(r, ensure_ascii=False).encode("utf-8") for r in rows]
     lines[2:2] = [b"", b"   "]
@@ -373,7 +379,8 @@ def test_workers_that_read_the_lines_write_what_reading_here_writes(tmp_path, ca
     lines[11] = b"{not json"
     lines[13] = json.dumps({"id": "r0", "text": "trùng mã ở lô sau", "extra": 2, "more": 3}).encode()
     lines[15] = json.dumps({"text": "không có mã", "label": "x"}).encode()
-    lines[17] = json.dumps({"id": "r3", "text": "trùng lần nữa", "created_at": "hôm qua"}).encode()
+    lines[10] = json.dumps({**rows[8], "created_at": "32/13/2026"}, ensure_ascii=False).encode("utf-8")
+    lines[17] = json.dumps({"id": "r4", "text": "trùng lần nữa", "created_at": "hôm qua"}).encode()
     lines[19] = json.dumps({"id": "u1", "text": "lại trùng", "note": "b"}).encode()
     lines.append(b"\xff\xfe")
     data = b"\n".join(lines) + b"\n"
@@ -391,19 +398,21 @@ def test_workers_that_read_the_lines_write_what_reading_here_writes(tmp_path, ca
         outputs[workers] = (out.read_bytes(), rejects.read_bytes(), counts)
     # then the outputs and the rejects files are byte for byte the same, and so are the counts
     assert outputs["2"] == outputs["1"]
-    assert outputs["2"][2] == ("21", "Đã phân tích 14 / 21 dòng, loại 7 (3 cảnh báo)")
-    reasons = [(r["line"], r["reason"]) for r in read_jsonl(tmp_path / "rejects2.jsonl")]
+    assert outputs["2"][2] == ("21", "Đã phân tích 14 / 21 dòng, loại 7 (4 cảnh báo)")
+    assert "r8" in {r["id"] for r in read_jsonl(tmp_path / "out2.jsonl")}
+    reasons = [(r["line"], r["id"], r["reason"]) for r in read_jsonl(tmp_path / "rejects2.jsonl")]
     assert reasons == [
-        (6, "unknown_columns"),
-        (9, "unknown_columns"),
-        (9, "empty_text"),
-        (12, "bad_json"),
-        (14, "unknown_columns"),
-        (14, "duplicate_id"),
-        (16, "missing_id"),
-        (18, "bad_created_at"),
-        (20, "duplicate_id"),
-        (23, "bad_encoding"),
+        (6, "u1", "unknown_columns"),
+        (9, "u2", "unknown_columns"),
+        (9, "u2", "empty_text"),
+        (11, "r8", "bad_created_at"),
+        (12, None, "bad_json"),
+        (14, "r0", "unknown_columns"),
+        (14, "r0", "duplicate_id"),
+        (16, None, "missing_id"),
+        (18, "r4", "duplicate_id"),
+        (20, "u1", "duplicate_id"),
+        (23, None, "bad_encoding"),
     ]
 
 

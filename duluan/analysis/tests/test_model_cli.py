@@ -57,6 +57,7 @@ def test_train_skips_bad_rows_and_says_why(model, capsys):
     assert model.exists()
     assert [r["reason"] for r in rejects] == ["bad_json", "missing_label", "empty_text"]
     assert rejects[1]["id"] == "no-label" and "nhan" in rejects[1]["message"]
+    assert (rejects[2]["id"], rejects[2]["message"]) == ("empty", "Nội dung (noi_dung) trống.")
 
 
 def test_classify_writes_id_label_score_in_every_format(model, tmp_path):
@@ -155,6 +156,7 @@ def test_workers_that_decode_the_lines_write_what_one_process_writes(model, tmp_
         "duplicate_id",
     ]
     assert of_bad_lines[5]["severity"] == "warning" and "nguon" in of_bad_lines[5]["message"]
+    assert of_bad_lines[5]["id"] == "m1"
     assert of_bad_lines[6]["id"] == "m1" and "(ma)" in of_bad_lines[6]["message"]
     # (the messages name the command's columns, not analyze's)
     assert all("noi_dung" in r["message"] for r in of_bad_lines[3:5])

@@ -176,7 +176,7 @@ def test_classify_checks_rows_as_analyze_does(model, tmp_path):
         assert [r["id"] for r in read_jsonl(out)] == ["a", "b", "7"]
         rejects = read_jsonl(Path(f"{out}.rejects.jsonl"))
         assert [(r["row"], r["id"], r["reason"], r["severity"]) for r in rejects] == [
-            (2, None, "unknown_columns", "warning"),
+            (2, "b", "unknown_columns", "warning"),
             (3, "a", "duplicate_id", "error"),
             (4, None, "missing_id", "error"),
             (5, None, "missing_id", "error"),
