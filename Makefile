@@ -1,6 +1,7 @@
 # Dư Luận — set-up, demo, tests and benchmarks. Every target creates .venv and installs what it needs.
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The interpreter .venv is made with (see scripts/python.sh: the distribution's optimised build first).
+PYTHON ?= $(shell bash scripts/python.sh)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed

@@ -32,6 +32,7 @@ import argparse
 import gzip
 import json
 import os
+import platform
 import re
 import resource
 import subprocess
@@ -177,7 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     base = base_texts()
     mean_chars = sum(len(t) for t in base) / len(base)
     print(f"corpus: {len(base):,} news leads (tc201805 + VNTC leads), mean {mean_chars:.0f} characters")
-    print(f"engine={args.engine} workers={args.workers} cpus={os.cpu_count()} steps={args.steps or 'full'}")
+    print(
+        f"engine={args.engine} workers={args.workers} cpus={os.cpu_count()} steps={args.steps or 'full'} "
+        f"python={platform.python_version()} ({sys._base_executable})"
+    )
     duluan = [sys.executable, "-m", "duluan.cli", "analyze"]
     rows = []
     first_input = None

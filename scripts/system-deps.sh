@@ -10,6 +10,10 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v Rscript >/dev/null 2>&1 || need+=(r-base-core)
 Rscript -e 'quit(status = !requireNamespace("survey", quietly = TRUE))' >/dev/null 2>&1 || need+=(r-cran-survey)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# Debian's own CPython, which scripts/python.sh prefers for .venv, makes environments with this.
+if [ -x /usr/bin/python3.11 ] && ! /usr/bin/python3.11 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  need+=(python3.11-venv)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "system-deps: everything present"
