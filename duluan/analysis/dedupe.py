@@ -204,6 +204,11 @@ class MinHasher:
         # own per-row values by.
         self.syllables: list[str] = []
         self.generation = 0
+        # The hash of each syllable of a numbering shared with other readers (see
+        # numbered_hashes): its generation and how many numbers have their hash.
+        self._numbered = np.zeros(0, dtype=np.uint64)
+        self._numbered_generation: object = None
+        self._numbered_size = 0
 
     def syllable_rows(self, syllables: Sequence[str]) -> np.ndarray:
         """Return the row of each syllable in the hasher's cache, adding the new ones.
@@ -243,6 +248,33 @@ class MinHasher:
             self._grow(fresh)
         return rows
 
+    def numbered_hashes(self, strings: Sequence[str], generation: object) -> np.ndarray:
+        """The hash of each syllable of a numbering made elsewhere, for :meth:`shingles_from_rows`.
+
+        The pipeline's syllables are numbered once a batch for every model that reads them
+        (:meth:`duluan.analysis.features.TokenBatch.numbered`); with their hashes by number
+        here, shingles start from those numbers instead of a look-up of their own.
+
+        Args:
+            strings: The syllable of each number (a list only ever appended to while
+                ``generation`` stays the same).
+            generation: What the numbers belong to: a new one renumbers everything.
+
+        Returns:
+            ``uint64`` hashes indexed by number (at least ``len(strings)`` of them).
+        """
+        if generation != self._numbered_generation:
+            self._numbered_generation, self._numbered_size = generation, 0
+        lo, size = self._numbered_size, len(strings)
+        if size > lo:
+            if size > self._numbered.size:
+                grown = np.zeros(max(size, 2 * self._numbered.size), dtype=np.uint64)
+                grown[:lo] = self._numbered[:lo]
+                self._numbered = grown
+            self._numbered[lo:size] = _hash_syllables(itertools.islice(strings, lo, size), size - lo)
+            self._numbered_size = size
+        return self._numbered
+
     def _syllable_hashes(self, syllables: Sequence[str]) -> np.ndarray:
         return self._table[self.syllable_rows(syllables)]
 
@@ -253,14 +285,7 @@ class MinHasher:
             table = np.zeros(max(size, 2 * self._table.size), dtype=np.uint64)
             table[: self._size] = self._table[: self._size]
             self._table = table
-        self._table[self._size : size] = np.fromiter(
-            (
-                int.from_bytes(hashlib.blake2b(fold(syl).encode("utf-8"), digest_size=8).digest(), "little")
-                for syl in fresh
-            ),
-            dtype=np.uint64,
-            count=len(fresh),
-        )
+        self._table[self._size : size] = _hash_syllables(fresh, len(fresh))
         self.syllables.extend(fresh)
         self._size = size
 
@@ -289,12 +314,17 @@ class MinHasher:
         flat = list(itertools.chain.from_iterable(docs))
         return self.shingles_from_rows(self.syllable_rows(flat), lengths)
 
-    def shingles_from_rows(self, rows: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
+    def shingles_from_rows(
+        self, rows: np.ndarray, lengths: np.ndarray, table: np.ndarray | None = None
+    ) -> list[np.ndarray]:
         """:meth:`shingles_many` of texts whose syllables are given by their rows.
 
         Args:
-            rows: :meth:`syllable_rows` of all the texts' syllables, one text after the other.
+            rows: :meth:`syllable_rows` of all the texts' syllables, one text after the other
+                (or their numbers in ``table``).
             lengths: The number of syllables of each text (``int64``).
+            table: The hash of each row: :meth:`numbered_hashes` (default: this hasher's own
+                cache, which :meth:`syllable_rows` fills).
 
         Returns:
             One sorted unique ``uint64`` array per text (empty when it has no syllables).
@@ -312,7 +342,7 @@ class MinHasher:
         doc_of = np.repeat(np.arange(n_docs), counts)
         starts = np.cumsum(lengths) - lengths
         at = np.arange(doc_of.size) + np.repeat(starts - (np.cumsum(counts) - counts), counts)
-        hashes = self._table[rows]
+        hashes = (self._table if table is None else table)[rows]
         with np.errstate(over="ignore"):
             if total >= k:
                 windows = hashes[: total - k + 1].copy()
@@ -405,6 +435,18 @@ class MinHasher:
             A ``(num_perm,)`` ``uint64`` array.
         """
         return self.signatures_from_shingles([self.shingles(syllables)])[0]
+
+
+def _hash_syllables(syllables: Iterable[str], count: int) -> np.ndarray:
+    """The 64-bit BLAKE2b of each syllable's folded form: accent-free copies shingle alike."""
+    return np.fromiter(
+        (
+            int.from_bytes(hashlib.blake2b(fold(syl).encode("utf-8"), digest_size=8).digest(), "little")
+            for syl in syllables
+        ),
+        dtype=np.uint64,
+        count=count,
+    )
 
 
 def _sort_within_documents(hashes: np.ndarray, doc_of: np.ndarray, n_docs: int) -> np.ndarray:

@@ -88,6 +88,8 @@ class TokenBatch:
         tokens: The runs of letters, digits and underscores of the texts, NFC and lower case,
             with the separator between two texts.
         lengths: How many tokens each text has (separators apart).
+        token_lists: Each text's tokens as the list they were read from: the one given for it
+            (the same object) or the one split here; empty when the batch was split at once.
 
     Character n-grams read every text as if a space stood before and after it, the first and the
     last of the batch too, so that a text's features never depend on the texts beside it.
@@ -96,6 +98,7 @@ class TokenBatch:
     texts: list[str]
     tokens: list[str]
     lengths: np.ndarray
+    token_lists: list[list[str]] = field(default_factory=list, repr=False, compare=False)
     _numbered: list = field(default_factory=list, init=False, repr=False, compare=False)
 
     def numbered(self) -> tuple[np.ndarray, list[str], int]:
@@ -153,6 +156,7 @@ def tokenise_batch(
         tokens = _word_runs(_join_batch(clean))
         return TokenBatch(clean, tokens, _lengths_between_separators(tokens, len(clean)))
     tokens: list[str] = []
+    token_lists: list[list[str]] = []
     lengths = np.empty(len(clean), dtype=np.int64)
     findall = _WORD_RE.findall  # the texts are clean of the separator
     for i, (text, toks) in enumerate(zip(clean, given, strict=True)):
@@ -161,8 +165,9 @@ def tokenise_batch(
         if i:
             tokens.append(_DOC_SEP)
         tokens.extend(toks)
+        token_lists.append(toks)
         lengths[i] = len(toks)
-    return TokenBatch(clean, tokens, lengths)
+    return TokenBatch(clean, tokens, lengths, token_lists)
 
 
 def tokenise_normalised(texts: Sequence[str], tokens: Sequence[list[str] | None]) -> TokenBatch:
@@ -182,7 +187,7 @@ def tokenise_normalised(texts: Sequence[str], tokens: Sequence[list[str] | None]
         if toks is None or "_" in text:
             syllables.append(None)
         elif "<" in text:
-            syllables.append([t[1:-1] if t[0] == "<" else t for t in toks])
+            syllables.append([t[1:-1] if t[:1] == "<" else t for t in toks])
         else:
             syllables.append(toks)
     return tokenise_batch(texts, syllables)
@@ -529,6 +534,15 @@ class _SyllableTable:
 
 
 _SYLLABLES = _SyllableTable()
+
+
+def number_syllables(tokens: list[str]) -> tuple[np.ndarray, list[str], int]:
+    """Number tokens in the process's syllable table, as :meth:`TokenBatch.numbered` does.
+
+    Returns:
+        ``(ids, strings, generation)`` (see :meth:`TokenBatch.numbered`).
+    """
+    return _SYLLABLES.number(tokens)
 
 
 class SyllableMemo:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import zlib
 from collections.abc import Mapping
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis import cluster, dedupe
+from duluan.analysis import cluster, dedupe, features, pipeline
 from duluan.analysis.cluster import TermCoder, TermSlice, document_terms, term_codes, terms_many
 from duluan.analysis.dedupe import MinHasher, content_hash, content_hashes
 from duluan.analysis.normalise import fold
@@ -81,14 +82,24 @@ def test_terms_from_rows_equal_the_per_text_terms(batches):
         assert all(type(t) is TermSlice for t in terms) or any(" " in t for t in flat)
 
 
-@given(BATCHES, st.sampled_from([3, 8, 10_000]))
+@given(BATCHES, st.sampled_from([3, 8, 10_000]), st.booleans())
 @settings(max_examples=300)
-@example([[["a", "b"], ["b", "c", "d"]], [["c", "d", "e", "f", "g"]], [["a", "b", "a", "b"]]], 3)
-def test_the_step_gives_the_definitions_across_batches_and_cache_clears(batches, limit):
-    # given a step whose syllable cache is cleared when it would pass ``limit`` (rows then change
-    # meaning between batches, which the terms' per-row values must follow)
+@example([[["a", "b"], ["b", "c", "d"]], [["c", "d", "e", "f", "g"]], [["a", "b", "a", "b"]]], 3, False)
+@example([[["a", "b"], ["b", "c", "d"]], [["c", "d", "e", "f", "g"]], [["a", "b", "a", "b"]]], 3, True)
+@example([[["<url>", "a_b", "c"], ["đường", "<url>"]], [["a_b"], ["x", "y", "x"]]], 8, True)
+def test_the_step_gives_the_definitions_across_batches_and_cache_clears(batches, limit, models_first):
+    # given a step whose syllable cache, and the models' syllable table, start afresh when they
+    # would pass ``limit`` (rows then change meaning between batches, which the terms' per-row
+    # values must follow); with ``models_first``, a model step has numbered each batch's
+    # syllables before it (the step then takes their numbers, and numbers itself the tokens the
+    # models read otherwise: placeholders, texts with "_", odd syllables)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(dedupe, "_CACHE_LIMIT", limit)
+        patch.setattr(features, "_MAX_TYPES", limit)
+        patch.setattr(features, "_SYLLABLES", features._SyllableTable())
+        patch.setattr(pipeline, "_LAST_TOKEN_BATCH", threading.local())
+        shared, numbered = [], pipeline._numbered_tokens
+        patch.setattr(pipeline, "_numbered_tokens", lambda *a: shared.append(got := numbered(*a)) or got)
         step = DedupeFeaturesStep(MinHasher(seed=3))
         reference = MinHasher(seed=3)
         for b, token_lists in enumerate(batches):
@@ -98,6 +109,8 @@ def test_the_step_gives_the_definitions_across_batches_and_cache_clears(batches,
                 doc.normalised, doc.tokens = " ".join(tokens), tokens
                 docs.append(doc)
             docs.append(Document("none", ""))  # no tokens at all
+            if models_first:
+                pipeline.token_batch(docs).numbered()
             # when each batch goes through the step
             step(docs)
             # then every document has the per-text hash, shingles, signature, terms and codes
@@ -112,6 +125,10 @@ def test_the_step_gives_the_definitions_across_batches_and_cache_clears(batches,
                 assert doc.shingles.dtype == np.uint64
                 assert doc.shingles.tolist() == reference.shingles(doc.tokens or []).tolist()
                 assert doc.signature.tolist() == reference.signature(doc.tokens or []).tolist()
+        # (and with a model step first, the step took the models' numbers whenever the table
+        # did not start afresh meanwhile)
+        assert len(shared) == len(batches)
+        assert all((got is not None) == models_first for got in shared) or limit < 10_000
 
 
 def reference_shingles(k: int, syllables: list[str]) -> list[int]:
