@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from operator import itemgetter, methodcaller, mul
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -89,7 +89,7 @@ def _tf_factors(counts: list[float]) -> np.ndarray:
     )
 
 
-def flat_term_arrays(terms: list[Mapping[str, float]]) -> tuple[list[str], np.ndarray, list[int]] | None:
+def flat_term_arrays(terms: list[Mapping[str, float]]) -> tuple[Sequence[str], np.ndarray, list[int]] | None:
     """The names, counts and lengths of documents whose terms are :class:`TermSlice` s of one
     batch, read from its arrays (one slice each when they follow each other, as a batch's
     documents do); ``None`` when any is something else."""
@@ -110,6 +110,9 @@ def flat_term_arrays(terms: list[Mapping[str, float]]) -> tuple[list[str], np.nd
     if contiguous:
         lo, hi = first.start, at
         return names[lo:hi], counts[lo:hi], lengths
+    if type(names) is TermNames:
+        at = np.concatenate([np.arange(start, stop) for start, stop in spans])
+        return TermNames(names.syllables, names.first[at], names.second[at]), counts[at], lengths
     flat = list(itertools.chain.from_iterable(names[start:stop] for start, stop in spans))
     return flat, np.concatenate([counts[start:stop] for start, stop in spans]), lengths
 
@@ -314,11 +317,11 @@ def _crc_shift(crcs: np.ndarray, nbytes: np.ndarray) -> np.ndarray:
 class TermCoder:
     """:func:`terms_many` of batches whose syllables already have rows in a table.
 
-    The pipeline looks each syllable up once, in its MinHash cache
-    (:meth:`duluan.analysis.dedupe.MinHasher.syllable_rows`), and starts both the shingles and
+    The pipeline looks each syllable up once (the models' numbers, or the MinHash cache:
+    :meth:`duluan.analysis.dedupe.MinHasher.syllable_rows`), and starts both the shingles and
     the terms from the rows. A term is then a pair of rows: one sort of the batch's pairs finds
-    each text's distinct terms, their counts and first occurrences, and a term's string is made
-    once per batch (not at each of its occurrences). Its code, the CRC-32 of ``"a b"``, comes
+    each text's distinct terms, their counts and first occurrences; a term is given by its rows
+    (:class:`TermNames`), its string made only when read. Its code, the CRC-32 of ``"a b"``, comes
     from per-row values kept here (the CRC-32 of the syllable and of a space and the syllable,
     computed once for each new row) in a few numpy passes (:func:`_crc_shift`). On news leads
     in batches of 1,000: 14.7 µs of CPU a lead against 21.2 for :func:`terms_many`, the rows
@@ -447,18 +450,22 @@ class TermCoder:
         number = np.empty(m, dtype=np.intp)  # by occurrence: its term's number, if first
         number[pair_at] = np.arange(pair_at.size)
         number[alone_at] = np.arange(pair_at.size, term_first.size)
-        names = [f"{flat[p]} {flat[p + 1]}" for p in where[pair_at].tolist()]
-        names += [flat[p] for p in where[alone_at].tolist()]
+        # Each term's rows (the second -1 for a syllable alone): its name is made only when
+        # read (TermNames).
+        term_left = np.empty(term_first.size, dtype=np.intp)
+        term_right = np.full(term_first.size, -1, dtype=np.intp)
+        left, right = first[pair_at], second[pair_at]
+        term_left[: pair_at.size], term_right[: pair_at.size] = left, right
+        term_left[pair_at.size :] = first[alone_at]
         codes = np.empty(term_first.size, dtype=np.int64)
         codes[pair_at.size :] = self._crc[first[alone_at]]
-        left, right = first[pair_at], second[pair_at]
         spaced_len = self._spaced_len[right]
         short = spaced_len < _SHIFT_LIMIT
         codes[: pair_at.size][short] = (
             _crc_shift(self._crc[left[short]], spaced_len[short]) ^ self._spaced_crc[right[short]]
         )
         for t in np.flatnonzero(~short).tolist():
-            codes[t] = zlib.crc32(names[t].encode("utf-8"))
+            codes[t] = zlib.crc32(f"{syllables[left[t]]} {syllables[right[t]]}".encode())
         # Each occurrence's term number, from the first one of its term; the entries in order
         # of first occurrence, as the dictionaries list them.
         run = np.cumsum(new_term) - 1
@@ -470,17 +477,83 @@ class TermCoder:
         entry_terms = term_of[entries]
         entry_counts = count_at[entries]
         entry_docs = doc_of[entries]
-        # The entries' strings gathered by numpy from an object array: 1.0 against 1.8 µs a news
-        # lead for a comprehension over the term numbers (2026-11-30).
-        name_array = np.empty(len(names), dtype=object)
-        name_array[:] = names
-        keys_list = name_array[entry_terms].tolist()
+        names = TermNames(syllables, term_left[entry_terms], term_right[entry_terms])
         pairs = list(itertools.pairwise([0, *np.cumsum(np.bincount(entry_docs, minlength=n)).tolist()]))
         entry_codes = codes[entry_terms]
         return (
-            [TermSlice(keys_list, entry_counts, lo, hi) for lo, hi in pairs],
+            [TermSlice(names, entry_counts, lo, hi) for lo, hi in pairs],
             [entry_codes[lo:hi] for lo, hi in pairs],
         )
+
+
+class TermNames(Sequence[str]):
+    """The names of a batch's terms, each made when it is read: term ``i`` is
+    ``syllables[first[i]]``, then a space and ``syllables[second[i]]`` unless ``second[i]`` is
+    negative (a syllable alone).
+
+    What :class:`TermCoder` gives in place of a list of strings. A worker made some 46 of them a
+    news lead, joined them for the trip to the driver, which split them again, and the
+    clusterer only reads the 24 strongest of each text (``_DOC_TERMS``); the rows and the
+    batch's syllables cross instead (``dask_engine.pack_documents``), and :meth:`take` makes
+    the names the clusterer keeps. On 20,000 news leads in batches of 1,000 (three alternating
+    runs, 2026-12-01), the dedupe-features step took 22-25 µs of CPU a lead against 35-37,
+    packing 9-16 against 17 and unpacking 2.4-3.1 against 8.2, the clusterer as before; over
+    30,000 leads, `duluan analyze` used 9.1-10.6 CPU-s against 10.0-12.2 (six alternating
+    pairs, the same output).
+
+    Args:
+        syllables: The syllable of each row (a list only ever appended to while rows keep their
+            meaning).
+        first: Each term's first row.
+        second: Each term's second row, or -1.
+    """
+
+    __slots__ = ("first", "second", "syllables")
+
+    def __init__(self, syllables: Sequence[str], first: np.ndarray, second: np.ndarray) -> None:
+        self.syllables, self.first, self.second = syllables, first, second
+
+    def take(self, positions: np.ndarray | slice) -> list[str]:
+        """The names of the terms at ``positions`` (an index array or a slice), in order."""
+        syllables = self.syllables
+        return [
+            syllables[a] if b < 0 else f"{syllables[a]} {syllables[b]}"
+            for a, b in zip(self.first[positions].tolist(), self.second[positions].tolist(), strict=True)
+        ]
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    @overload
+    def __getitem__(self, at: int) -> str: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> TermNames: ...
+
+    def __getitem__(self, at: int | slice) -> str | TermNames:
+        if isinstance(at, slice):
+            return TermNames(self.syllables, self.first[at], self.second[at])
+        if not -len(self) <= at < len(self):
+            raise IndexError(at)
+        return self.take(np.array([at]))[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.take(slice(None)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return list, (self.take(slice(None)),)
+
+    def __repr__(self) -> str:
+        return f"TermNames({self.take(slice(None))!r})"
+
+
+def take_names(names: Sequence[str], positions: np.ndarray) -> list[str]:
+    """The strings of ``names`` at ``positions`` (an index array), in order."""
+    if type(names) is TermNames:
+        return names.take(positions)
+    if positions.size == 1:
+        return [names[int(positions[0])]]
+    return list(itemgetter(*positions.tolist())(names)) if positions.size else []
 
 
 class TermSlice(Mapping):
@@ -497,7 +570,7 @@ class TermSlice(Mapping):
 
     __slots__ = ("_dict", "counts", "names", "start", "stop")
 
-    def __init__(self, names: list[str], counts: np.ndarray, start: int, stop: int) -> None:
+    def __init__(self, names: Sequence[str], counts: np.ndarray, start: int, stop: int) -> None:
         self.names, self.counts, self.start, self.stop = names, counts, start, stop
         self._dict: dict[str, int] | None = None
 
@@ -760,7 +833,7 @@ class OnlineClusterer:
         norms = [math.sqrt(math.fsum(squares[lo:hi])) for lo, hi in zip([0, *ends], ends)]
         unit = top / np.repeat(norms, kept)
         values = unit.tolist()
-        keys = [names[int(keep[0])]] if keep.size == 1 else list(itemgetter(*keep.tolist())(names))
+        keys = take_names(names, keep)
         for i, lo, hi in zip(present, [0, *ends], ends):
             out[i] = dict(zip(keys[lo:hi], values[lo:hi]))
         if reaches:

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from duluan.analysis.cluster import TermSlice, flat_term_arrays
+from duluan.analysis.cluster import TermNames, TermSlice, flat_term_arrays
 from duluan.analysis.pipeline import Document, Pipeline, run_guarded
 from duluan.analysis.runtime import default_workers, forked_pool, ordered_results
 
@@ -235,6 +235,10 @@ class PackedBatch:
             unpickled into as many objects.
         term_lengths: Per document, its number of terms (``-1`` when it has none computed).
         term_counts: The terms' counts, concatenated in the same order (narrowed).
+        term_rows: When the terms came as :class:`~duluan.analysis.cluster.TermNames`: the
+            number of syllables ``term_keys`` joins (the batch's, each once), and each term's
+            first syllable among them and its second plus one (0: none), narrowed. Some 8 syllables a news
+            lead cross instead of 46 terms, and the driver makes only the names it keeps.
         normalised: When kept, the normalised texts: those that are not ``None`` joined like the
             terms (:func:`_join_strings`), with the positions of the ``None``; or a list per
             document. Decoding ~250 characters of UTF-8 a text cost the driver 1.5 µs a news
@@ -247,6 +251,7 @@ class PackedBatch:
     term_lengths: list[int]
     term_counts: np.ndarray
     normalised: tuple[bytes | str | list[str], list[int]] | None = None
+    term_rows: tuple[int, np.ndarray, np.ndarray] | None = None
 
 
 def pack_documents(docs: list[Document], *, keep_normalised: bool = False) -> PackedBatch:
@@ -281,6 +286,9 @@ def pack_documents(docs: list[Document], *, keep_normalised: bool = False) -> Pa
         counts = np.fromiter(
             itertools.chain.from_iterable(map(_values, present)), dtype=np.int64, count=len(keys)
         )
+    term_rows = None
+    if type(keys) is TermNames:
+        keys, term_rows = _compact_names(keys)
     term_keys = _join_strings(keys)
     normalised = None
     if keep_normalised:
@@ -288,8 +296,27 @@ def pack_documents(docs: list[Document], *, keep_normalised: bool = False) -> Pa
         missing = [i for i, text in enumerate(texts) if text is None]
         normalised = (_join_strings([t for t in texts if t is not None]), missing)
     return PackedBatch(
-        scalars, arrays, term_keys, [-1 if t is None else len(t) for t in every], _narrow(counts), normalised
+        scalars,
+        arrays,
+        term_keys,
+        [-1 if t is None else len(t) for t in every],
+        _narrow(counts),
+        normalised,
+        term_rows,
     )
+
+
+def _compact_names(names: TermNames) -> tuple[list[str], tuple[int, np.ndarray, np.ndarray]]:
+    """The syllables ``names`` read, each once, and its rows renumbered among them (see
+    :attr:`PackedBatch.term_rows`)."""
+    alone = names.second < 0
+    used, inverse = np.unique(np.concatenate([names.first, names.second[~alone]]), return_inverse=True)
+    inverse = inverse.ravel()
+    first = inverse[: names.first.size]
+    after = np.zeros(names.second.size, dtype=np.int64)  # the second row plus one: narrows
+    after[~alone] = inverse[names.first.size :] + 1
+    syllables = names.syllables
+    return [syllables[r] for r in used.tolist()], (used.size, _narrow(first), _narrow(after))
 
 
 def unpack_documents(packed: PackedBatch, *, flat_terms: bool = False) -> list[Document]:
@@ -426,7 +453,14 @@ def _unpack_terms(packed: PackedBatch, flat: bool = False) -> list[Mapping[str, 
     off, best of 5 over 20 batches of 1,000 analysed ``bench_steps.py`` leads, 2026-11-30).
     """
     lengths = packed.term_lengths
-    keys = _split_strings(packed.term_keys, sum(length for length in lengths if length > 0))
+    keys: Sequence[str]
+    if packed.term_rows is not None:
+        n_syllables, first, after = packed.term_rows
+        keys = TermNames(_split_strings(packed.term_keys, n_syllables), first, after.astype(np.int64) - 1)
+        if not flat:
+            keys = list(keys)
+    else:
+        keys = _split_strings(packed.term_keys, sum(length for length in lengths if length > 0))
     counts = packed.term_counts
     if flat:
         ends = itertools.accumulate(max(length, 0) for length in lengths)

@@ -6,10 +6,18 @@ import pickle
 from datetime import datetime, timedelta
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, TermSlice, document_terms
+from duluan.analysis.cluster import (
+    ClusterDoc,
+    OnlineClusterer,
+    TermNames,
+    TermSlice,
+    document_terms,
+    take_names,
+)
 from duluan.analysis.dask_engine import pack_documents, unpack_documents
 from duluan.analysis.pipeline import Document
 
@@ -104,13 +112,44 @@ def test_a_workers_slices_pack_as_their_dictionaries(texts, failed):
     ]
     # when both are packed for the trip to the driver
     packed, expected = pack_documents(docs), pack_documents(plain)
-    # then the terms cross alike: the same keys, lengths and counts
-    assert packed.term_keys == expected.term_keys
+    # then the terms cross alike: the same lengths and counts, the slices' names as the
+    # batch's syllables (each once) and their rows, the dictionaries' as strings
     assert packed.term_lengths == expected.term_lengths
     assert packed.term_counts.dtype == expected.term_counts.dtype
     assert packed.term_counts.tolist() == expected.term_counts.tolist()
+    assert expected.term_rows is None
+    if any(d.terms for d in docs):
+        n_syllables = packed.term_rows[0]
+        assert n_syllables == len({s for d in docs if d.terms for t in d.terms for s in t.split(" ")})
+    # and unpack to the same terms, as slices (their names made when read) or as dictionaries
+    for flat in (False, True):
+        got = [d.terms for d in unpack_documents(packed, flat_terms=flat)]
+        want = [d.terms for d in unpack_documents(expected, flat_terms=flat)]
+        assert [None if t is None else list(t.items()) for t in got] == [
+            None if t is None else list(t.items()) for t in want
+        ]
     # and a slice reads its items and values as the dictionary does
     for d, p in zip(docs, plain, strict=True):
         if d.terms is not None:
             assert list(d.terms.items()) == list(p.terms.items())
             assert list(d.terms.values()) == list(p.terms.values())
+
+
+def test_term_names_are_made_when_read_and_behave_as_the_list_of_them():
+    # given the rows of three terms over a table of syllables (the last a syllable alone)
+    syllables = ["ngập", "úng", "vũ", "ninh"]
+    names = TermNames(syllables, np.array([0, 2, 1]), np.array([1, 3, -1]))
+    expected = ["ngập úng", "vũ ninh", "úng"]
+    # then they read as that list: by position, by slice, in order, in pieces and pickled
+    assert list(names) == expected and len(names) == 3
+    assert [names[i] for i in (0, 1, 2, -1, -3)] == [*expected, "úng", "ngập úng"]
+    assert list(names[1:]) == expected[1:] and type(names[1:]) is TermNames
+    assert names.take(np.array([2, 0])) == ["úng", "ngập úng"]
+    assert take_names(names, np.array([1])) == take_names(expected, np.array([1])) == ["vũ ninh"]
+    assert take_names(expected, np.array([2, 0])) == ["úng", "ngập úng"]
+    assert pickle.loads(pickle.dumps(names)) == expected  # noqa: S301 (our own bytes)
+    with pytest.raises(IndexError):
+        names[3]
+    # and a slice of a batch reads its names from them
+    terms = TermSlice(names, np.array([2, 1, 1]), 1, 3)
+    assert dict(terms) == {"vũ ninh": 1, "úng": 1} and list(terms) == ["vũ ninh", "úng"]
