@@ -23,7 +23,7 @@ import base64
 import itertools
 import math
 import zlib
-from collections import OrderedDict, _count_elements, defaultdict  # type: ignore[attr-defined]
+from collections import OrderedDict, _count_elements  # type: ignore[attr-defined]
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -131,6 +131,25 @@ def _strongest_in_each(weights: np.ndarray, doc_of: np.ndarray, n_docs: int) -> 
     if n_docs * m * n >= 1 << 62:  # the key would overflow: a batch of millions of terms
         return np.lexsort((-weights, doc_of))
     return np.argsort((doc_of * m + (m - 1 - rank.ravel())) * n + np.arange(n))
+
+
+def _post(postings: dict[str, Cluster | set[Cluster]], term: str, cluster: Cluster) -> None:
+    """Index ``cluster`` under ``term``: the cluster itself while it is the only one there, a
+    set of them from the second on.
+
+    Most terms are rare bigrams that only the cluster that opened with them is indexed under,
+    and 94 % of news leads open a cluster (one closes for each, later): a set made for each of
+    its terms, emptied and dropped when it closed, was most of opening and closing one. The
+    ordered steps over 30,000 news leads, clusters closing past 5,000 open: 52.1-54.3 against
+    55.3-65.5 µs of CPU a lead (three alternating runs, 2026-12-01), the same output and state.
+    """
+    found = postings.get(term)
+    if found is None:
+        postings[term] = cluster
+    elif found.__class__ is set:
+        found.add(cluster)  # type: ignore[union-attr]
+    elif found is not cluster:
+        postings[term] = {found, cluster}  # type: ignore[arg-type]
 
 
 def _strongest_first(tw: tuple[str, float]) -> tuple[float, str]:
@@ -670,6 +689,11 @@ class Cluster:
             return {}
         return {t: w / self.norm for t, w in self.weights.items()}
 
+    def __iter__(self) -> Iterator[Cluster]:
+        """Iterate as the set of this cluster alone: a posting of one cluster is the cluster
+        (see :func:`_post`), and ``set.update`` reads it as it reads a set of several."""
+        return iter((self,))
+
     def summary_terms(self, k: int = 10) -> list[str]:
         """Return the ``k`` strongest centroid terms, strongest first (ties alphabetical)."""
         weights = self.weights
@@ -722,9 +746,10 @@ class OnlineClusterer:
         self.n_docs_ = 0
         self.next_id_ = 1
         self.now_: datetime | None = None
-        # Topic -> term -> the open clusters of that topic indexed under the term (see
-        # _postings_of); one table, under None, when topics need not agree.
-        self._postings: dict[str | None, defaultdict[str, set[Cluster]]] = {}
+        # Topic -> term -> the open clusters of that topic indexed under the term, the cluster
+        # itself while it is the only one (see _post and _postings_of); one table, under None,
+        # when topics need not agree.
+        self._postings: dict[str | None, dict[str, Cluster | set[Cluster]]] = {}
         # Whether every time kept in a cluster is naive or has a fixed offset (the times of a
         # loaded state do): then the window test compares times instead of subtracting them.
         self._plain_times = True
@@ -1019,7 +1044,7 @@ class OnlineClusterer:
         )
         postings = self._postings_of(cluster)
         for term in probe:
-            postings[term].add(cluster)
+            _post(postings, term, cluster)
         self.clusters_[seq] = cluster
         if when is not None:
             self._widen(when)
@@ -1042,12 +1067,12 @@ class OnlineClusterer:
             cluster.topic = doc.topic
             postings = self._postings_of(cluster)
             for term in posted:
-                postings[term].add(cluster)
+                _post(postings, term, cluster)
         postings = self._postings_of(cluster)
         for term in probe:
             if term not in posted:
                 posted.add(term)
-                postings[term].add(cluster)
+                _post(postings, term, cluster)
         if len(weights) > 2 * _CENTROID_TERMS:
             kept = dict(sorted(weights.items(), key=_strongest_first)[:_CENTROID_TERMS])
             cluster.weights = weights = kept
@@ -1082,12 +1107,12 @@ class OnlineClusterer:
         elif when > self._high:
             self._high = when
 
-    def _postings_of(self, cluster: Cluster) -> defaultdict[str, set[Cluster]]:
+    def _postings_of(self, cluster: Cluster) -> dict[str, Cluster | set[Cluster]]:
         """The postings table of a cluster's topic (made when missing)."""
         key = cluster.topic if self.require_same_topic else None
         postings = self._postings.get(key)
         if postings is None:
-            postings = self._postings[key] = defaultdict(set)
+            postings = self._postings[key] = {}
         return postings
 
     def _unpost(self, terms: Iterable[str], cluster: Cluster) -> None:
@@ -1099,8 +1124,10 @@ class OnlineClusterer:
             return
         for term in terms:
             found = postings.get(term)
-            if found is not None:
-                found.discard(cluster)
+            if found is cluster:
+                del postings[term]
+            elif found.__class__ is set:
+                found.discard(cluster)  # type: ignore[union-attr]
                 if not found:
                     del postings[term]
         if not postings:
@@ -1323,7 +1350,7 @@ class OnlineClusterer:
             clusters[c.seq] = c
             postings = self._postings_of(c)
             for term in c.posted:
-                postings[term].add(c)
+                _post(postings, term, c)
         # What bounds each one's similarity (see assign), as the documents it had left it, from
         # the codes of all their terms at once: resuming 10,000 clusters of news leads takes
         # 0.49-0.52 s of CPU against 0.35-0.40 without (0.56-0.59 a cluster at a time,

@@ -633,3 +633,42 @@ def test_the_similarity_bound_is_never_below_the_similarity(rows, bits, data):
             sim = math.fsum(vector[t] * cluster.weights[t] for t in shared) / cluster.norm
             bound = cluster.top * prefix[(mask & cluster.mask).bit_count() + surplus]
             assert bound >= sim * (1 - cluster_module._BOUND_MARGIN)
+
+
+VOCABULARY = ["ngập úng", "vũ ninh", "đường", "rác thải", "giá điện", "học phí", "cầu", "bệnh viện"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=5),
+            st.sampled_from([None, "moi_truong", "giao_thong"]),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(1, 4),
+    st.booleans(),
+)
+def test_the_postings_index_each_open_cluster_under_its_terms_and_nothing_else(docs, max_active, same_topic):
+    # given a clusterer that keeps few clusters open, so they open, grow, change topic and close
+    clusterer = OnlineClusterer(max_active=max_active, require_same_topic=same_topic)
+    start = datetime(2026, 1, 1)
+    for i, (terms, topic) in enumerate(docs):
+        clusterer.assign(
+            ClusterDoc(str(i), dict.fromkeys(terms, 1), topic=topic, created_at=start + timedelta(minutes=i))
+        )
+        # then each table holds, under each term, exactly the open clusters posted under it: the
+        # cluster itself when it is the only one, a set of them otherwise
+        expected: dict[tuple, set] = {}
+        for cluster in clusterer.clusters_.values():
+            table = cluster.topic if same_topic else None
+            for term in cluster.posted:
+                expected.setdefault((table, term), set()).add(cluster)
+        got = {}
+        for table, postings in clusterer._postings.items():
+            for term, posted in postings.items():
+                assert type(posted) is Cluster or (type(posted) is set and posted)
+                got[(table, term)] = set(posted)
+        assert got == expected
