@@ -503,31 +503,18 @@ def token_batch(batch: list[Document]) -> Any:
     Returns:
         The batch's texts and syllables.
     """
-    inputs = _token_batch_inputs(batch)
-    made = _last_token_batch(inputs)
-    if made is None:
-        _LAST_TOKEN_BATCH.value = (inputs, made := _make_token_batch(batch))
-    return made
-
-
-_LAST_TOKEN_BATCH = threading.local()
-
-
-def _token_batch_inputs(batch: list[Document]) -> list[tuple[Any, ...]]:
-    """What a :class:`~duluan.analysis.features.TokenBatch` of the documents is made from."""
-    return [(doc, doc.normalised, doc.tokens, doc.text, doc.title) for doc in batch]
-
-
-def _last_token_batch(inputs: list[tuple[Any, ...]]) -> Any:
-    """The last batch :func:`token_batch` made (in this thread) if it was made from ``inputs``
-    (the same objects), else ``None``."""
+    inputs = [(doc, doc.normalised, doc.tokens, doc.text, doc.title) for doc in batch]
     last = getattr(_LAST_TOKEN_BATCH, "value", None)
     if last is not None and len(last[0]) == len(inputs):
         if all(
             a is b for old, new in zip(last[0], inputs, strict=True) for a, b in zip(old, new, strict=True)
         ):
             return last[1]
-    return None
+    _LAST_TOKEN_BATCH.value = (inputs, made := _make_token_batch(batch))
+    return made
+
+
+_LAST_TOKEN_BATCH = threading.local()
 
 
 def _make_token_batch(batch: list[Document]) -> Any:
