@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from duluan.analysis.features import SyllableMemo, _Growing
 from duluan.analysis.normalise import fold
 
 __all__ = [
@@ -204,11 +205,8 @@ class MinHasher:
         # own per-row values by.
         self.syllables: list[str] = []
         self.generation = 0
-        # The hash of each syllable of a numbering shared with other readers (see
-        # numbered_hashes): its generation and how many numbers have their hash.
-        self._numbered = np.zeros(0, dtype=np.uint64)
-        self._numbered_generation: object = None
-        self._numbered_size = 0
+        # The hash of each syllable of the process's shared numbering (see numbered_hashes).
+        self._numbered = _FoldedHashes()
 
     def syllable_rows(self, syllables: Sequence[str]) -> np.ndarray:
         """Return the row of each syllable in the hasher's cache, adding the new ones.
@@ -248,32 +246,32 @@ class MinHasher:
             self._grow(fresh)
         return rows
 
-    def numbered_hashes(self, strings: Sequence[str], generation: object) -> np.ndarray:
-        """The hash of each syllable of a numbering made elsewhere, for :meth:`shingles_from_rows`.
+    def numbered_hashes(self, strings: list[str], generation: int) -> np.ndarray:
+        """The hash of each syllable of the process's shared numbering, for
+        :meth:`shingles_from_rows`.
 
         The pipeline's syllables are numbered once a batch for every model that reads them
         (:meth:`duluan.analysis.features.TokenBatch.numbered`); with their hashes by number
         here, shingles start from those numbers instead of a look-up of their own.
 
         Args:
-            strings: The syllable of each number (a list only ever appended to while
-                ``generation`` stays the same).
-            generation: What the numbers belong to: a new one renumbers everything.
+            strings: The syllable of each number, and ``generation`` the numbering's, as
+                :func:`duluan.analysis.features.number_syllables` gives them.
 
         Returns:
-            ``uint64`` hashes indexed by number (at least ``len(strings)`` of them).
+            ``uint64`` hashes indexed by number (``len(strings)`` of them).
         """
-        if generation != self._numbered_generation:
-            self._numbered_generation, self._numbered_size = generation, 0
-        lo, size = self._numbered_size, len(strings)
-        if size > lo:
-            if size > self._numbered.size:
-                grown = np.zeros(max(size, 2 * self._numbered.size), dtype=np.uint64)
-                grown[:lo] = self._numbered[:lo]
-                self._numbered = grown
-            self._numbered[lo:size] = _hash_syllables(itertools.islice(strings, lo, size), size - lo)
-            self._numbered_size = size
-        return self._numbered
+        return self._numbered.sync(strings, generation)  # type: ignore[return-value]
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The shared numbering is the process's: its hashes (and their lock) stay here.
+        state = self.__dict__.copy()
+        del state["_numbered"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._numbered = _FoldedHashes()
 
     def _syllable_hashes(self, syllables: Sequence[str]) -> np.ndarray:
         return self._table[self.syllable_rows(syllables)]
@@ -435,6 +433,19 @@ class MinHasher:
             A ``(num_perm,)`` ``uint64`` array.
         """
         return self.signatures_from_shingles([self.shingles(syllables)])[0]
+
+
+class _FoldedHashes(SyllableMemo):
+    """:func:`_hash_syllables` of each syllable of the process's shared numbering."""
+
+    def _reset(self) -> None:
+        self._hashes = _Growing(np.uint64)
+
+    def _add(self, fresh: list[str]) -> None:
+        self._hashes.extend(_hash_syllables(fresh, len(fresh)))
+
+    def _snapshot(self) -> np.ndarray:
+        return self._hashes.view()
 
 
 def _hash_syllables(syllables: Iterable[str], count: int) -> np.ndarray:

@@ -560,6 +560,11 @@ class SyllableMemo:
     def lookup(self, batch: TokenBatch) -> tuple[np.ndarray, object]:
         """Return the batch's syllable numbers and this reader's arrays, which they index."""
         ids, strings, generation = batch.numbered()
+        return ids, self.sync(strings, generation)
+
+    def sync(self, strings: list[str], generation: int) -> object:
+        """Return this reader's arrays, in step with the table's ``strings`` and ``generation``
+        (as :meth:`TokenBatch.numbered` or :func:`number_syllables` give them)."""
         with self._lock:
             if generation != self._generation:
                 self._reset()
@@ -568,7 +573,7 @@ class SyllableMemo:
             if end > self._size:
                 self._add(strings[self._size : end])
                 self._size = end
-            return ids, self._snapshot()
+            return self._snapshot()
 
     def _reset(self) -> None:
         raise NotImplementedError
