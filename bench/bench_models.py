@@ -1,6 +1,6 @@
 """Benchmark the topic and sentiment engines against a plain TF-IDF + LinearSVC baseline.
 
-Run: ``.venv/bin/python bench/bench_models.py [--only vntc,tc201805,uit_vsfc,gold]
+Run: ``.venv/bin/python bench/bench_models.py [--only vntc,tc201805,uit_vsfc,gold,accent_free]
 [--topic-params JSON]``; e.g. ``--topic-params '{"nb_blend": false, "lead_tokens": 0}'`` measures
 the topic classifier without the naive Bayes blend and the lead features.
 
@@ -16,6 +16,11 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   hand-labelled gold set, which favours the rare topics, and on a hand-labelled random sample of
   the same corpora (``data/gold_topics_sample.jsonl``); ``--no-examples`` builds it without the
   examples.
+
+- ``accent_free`` (not in the default run: it builds both shipped models twice): the shipped
+  government topic model and sentiment model built with and without accent-free copies of their
+  training texts (``accent_free_copies``), each scored on its evaluation texts as they are and
+  folded (:func:`~duluan.analysis.normalise.fold`: no diacritics), as people often type them.
 
 Reported per model: accuracy, macro-F1, weighted-F1, training time (including feature
 extraction) and prediction speed (docs/s, label + calibrated score, batches of 8,192).
@@ -151,6 +156,36 @@ def bench_gold(examples: bool = True) -> None:
     print(f"  {'government topic model':<34} {scores(truth, labels)}")
 
 
+def bench_accent_free() -> None:
+    from duluan.analysis.normalise import fold_many
+    from duluan.analysis.sentiment import build_default_sentiment_model
+    from duluan.analysis.taxonomy import SAMPLE_PATH, load_gold, read_gold_texts
+    from duluan.analysis.topic import build_government_topic_model
+
+    sets = {
+        "gold": read_gold_texts(load_gold(), shared_data_dir()),
+        "random sample": read_gold_texts(load_gold(SAMPLE_PATH), shared_data_dir()),
+    }
+    dev = list(read_corpus("uit_vsfc_dev"))
+    print("\naccent-free copies: shipped models scored on texts as they are and folded (no diacritics)")
+    for copies in (False, True):
+        name = "with copies" if copies else "without copies"
+        model, wall, cpu = _timed(lambda c=copies: build_government_topic_model(accent_free_copies=c))
+        print(f"  government topic model {name}: built in {wall:.1f} s ({cpu:.1f} CPU s)", flush=True)
+        for label, rows in sets.items():
+            truth, texts = [g.label for g, _ in rows], [t for _, t in rows]
+            for how, given in (("as written", texts), ("folded", fold_many(texts))):
+                print(f"    {label + ', ' + how:<30} {scores(truth, model.predict_labels(given)[0])}")
+        model, wall, cpu = _timed(lambda c=copies: build_default_sentiment_model(accent_free_copies=c))
+        print(f"  sentiment model {name}: built in {wall:.1f} s ({cpu:.1f} CPU s)", flush=True)
+        truth, texts = [r.label for r in dev], [r.text for r in dev]
+        for how, given in (("as written", texts), ("folded", fold_many(texts))):
+            print(
+                f"    {'uit_vsfc dev, ' + how:<30} {scores(truth, model.predict_labels(given)[0])}",
+                flush=True,
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="vntc,tc201805,uit_vsfc,gold", help="comma-separated parts")
@@ -177,6 +212,8 @@ def main() -> int:
         bench_uit()
     if "gold" in parts:
         bench_gold(examples=not args.no_examples)
+    if "accent_free" in parts:
+        bench_accent_free()
     return 0
 
 

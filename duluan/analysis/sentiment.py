@@ -774,7 +774,7 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         """Return the constructor parameters (lets :func:`sklearn.base.clone`-style copies work)."""
         names = (
             "word_ngram_range char_ngram_range n_word_features n_char_features min_count char_weight C "
-            "class_weight calibration_fraction random_state top_terms"
+            "class_weight calibration_fraction random_state top_terms accent_free_copies"
         ).split()
         return {"lexicon": self.lexicon, **{n: getattr(self, n) for n in names}}
 
@@ -882,12 +882,16 @@ def build_default_sentiment_model(
         **params: Passed to :class:`SentimentClassifier`.
 
     Returns:
-        The fitted classifier, with the VietSentiWordNet lexicons for intensity.
+        The fitted classifier, with the VietSentiWordNet lexicons for intensity. It also learns
+        from the texts' accent-free copies (``accent_free_copies``, unless ``params`` says
+        otherwise): people write without diacritics too.
 
     Raises:
         duluan.shared_data.SharedDataMissing: The shared corpora are absent.
     """
     from duluan.analysis.corpora import corpus_path, read_corpus
+
+    params.setdefault("accent_free_copies", True)
 
     texts, labels, weights = [], [], []
     for corpus, weight in (("uit_vsfc", 1.0), ("aivivn2019", aivivn_weight)):

@@ -140,7 +140,9 @@ def build_government_topic_model(
         **params: Passed to :class:`TopicClassifier`.
 
     Returns:
-        The fitted classifier; its ``classes_`` are the taxonomy codes that got examples.
+        The fitted classifier; its ``classes_`` are the taxonomy codes that got examples. It
+        also learns from the texts' accent-free copies (``accent_free_copies``, unless
+        ``params`` says otherwise): citizens write without diacritics too.
 
     Raises:
         duluan.shared_data.SharedDataMissing: The shared corpora are absent.
@@ -172,4 +174,5 @@ def build_government_topic_model(
         labels.append(code)
         weights.append(float(confirmed_weight))
     params.setdefault("class_weight", "balanced")
+    params.setdefault("accent_free_copies", True)
     return TopicClassifier(**params).fit(texts, labels, sample_weight=weights)

@@ -60,6 +60,24 @@ def test_train_skips_bad_rows_and_says_why(model, capsys):
     assert (rejects[2]["id"], rejects[2]["message"]) == ("empty", "Nội dung (noi_dung) trống.")
 
 
+def test_train_learns_accent_free_copies_when_asked(tmp_path):
+    from duluan.analysis.model_io import load_model
+
+    # given the training file
+    data = tmp_path / "train.jsonl"
+    write_training_file(data)
+    paths = {flag: tmp_path / f"{flag or 'plain'}.model" for flag in ("--accent-free-copies", None)}
+    # when a model is trained with the flag and one without
+    for flag, path in paths.items():
+        args = ["train", "--task", "topic", "--data", str(data), "--text-field", "noi_dung", "--label-field",
+                "nhan", "-o", str(path), "--no-progress", *([flag] if flag else [])]  # fmt: skip
+        assert main(args) == 0
+    copies, plain = (load_model(p) for p in paths.values())
+    # then only the first learnt them, and it reads a complaint typed without diacritics
+    assert copies.accent_free_copies and not plain.accent_free_copies
+    assert copies.predict(["Pho ngap sau mua, cong tac"])[0].label == "flood"
+
+
 def test_classify_writes_id_label_score_in_every_format(model, tmp_path):
     # given inputs as gzipped JSONL, CSV and Parquet, one row with no text
     rows = [{"id": "a", "text": "Phố lại ngập sau mưa"}, {"id": "b", "text": "Bệnh viện đông bệnh nhân"}]

@@ -102,6 +102,23 @@ def test_trained_on_student_feedback_it_scores_the_dev_split():
     assert set(clf.classes_) == {"negative", "neutral", "positive"}
 
 
+@needs_data
+def test_default_model_learns_accent_free_copies_unless_told_not_to(monkeypatch):
+    # given a classifier whose fit records whether it will add accent-free copies
+    seen = []
+
+    def fit(self, texts, labels, sample_weight=None):
+        seen.append(self.accent_free_copies)
+        return self
+
+    monkeypatch.setattr(SentimentClassifier, "fit", fit)
+    # when the default model is built as shipped, then with the copies turned off
+    build_default_sentiment_model()
+    build_default_sentiment_model(accent_free_copies=False)
+    # then the shipped one learns them and the other does not
+    assert seen == [True, False]
+
+
 def test_default_model_reports_missing_data(tmp_path):
     # given an empty folder in place of the shared data
     from duluan.shared_data import SharedDataMissing

@@ -222,6 +222,9 @@ def test_government_model_bootstraps_every_topic_and_learns_confirmations():
     )
     assert preds[0].label == "health"
     assert preds[1].label in {"corruption", "security_order"}
+    # and, having learnt accent-free copies, also when the text has no diacritics
+    assert clf.accent_free_copies
+    assert clf.predict(["Benh vien qua tai, benh nhan nam ghep"])[0].label == "health"
 
 
 @needs_data
@@ -251,6 +254,44 @@ def test_hand_labelled_rows_come_first_with_their_label_and_weight(monkeypatch):
     assert texts.count(lead) == 1 and set(weights[1:]) == {1.0}
     excluded = next(row.text for row in read_corpus("news_2026") if row.id == second)[:1200]
     assert excluded not in texts
+
+
+def test_accent_free_copies_let_the_model_read_text_typed_without_diacritics():
+    # given the toy complaints, learnt with their accent-free copies and without
+    copies, plain = toy_model(accent_free_copies=True), toy_model()
+    bare = ["Duong ngap sau sau mua, cong thoat nuoc tac", "Benh vien qua tai, benh nhan cho kham ca buoi"]
+    # when both read complaints typed without diacritics
+    with_copies, without = copies.predict_proba(bare), plain.predict_proba(bare)
+    # then the one that learnt the copies reads them as their accented forms, and more surely
+    right = [list(copies.classes_).index(label) for label in ("flood", "health")]
+    assert [copies.classes_[i] for i in with_copies.argmax(axis=1)] == ["flood", "health"]
+    assert all(with_copies[k, c] > without[k, c] for k, c in enumerate(right))
+    # and the accented text is read as before
+    assert copies.predict([FLOOD])[0].label == "flood"
+
+
+def test_accent_free_copies_follow_their_originals_in_the_calibration_split():
+    from duluan.analysis.linear_text import _calibration_split, _with_accent_free_copies
+    from duluan.analysis.normalise import fold
+
+    # given accented texts of two labels with weights, and one text typed without diacritics
+    texts = [f"Đường ngập {i}" if i % 2 else f"bệnh viện {i}" for i in range(40)] + ["khong dau"]
+    y = np.array(["a" if i % 2 else "b" for i in range(40)] + ["b"])
+    weights = np.arange(41, dtype=np.float64)
+    # when the copies are added and the calibration rows drawn
+    texts2, y2, w2, sources = _with_accent_free_copies(texts, y, weights)
+    tr, ho = _calibration_split(y2, sources, 0.25, 0)
+    plain_tr, plain_ho = _calibration_split(y, np.zeros(0, dtype=np.int64), 0.25, 0)
+    # then each accented text has a folded copy after the originals, with its label and weight
+    assert sources.tolist() == list(range(40))
+    assert texts2[:41] == texts and texts2[41:] == [fold(t) for t in texts[:40]]
+    assert (y2[41:] == y[:40]).all() and (w2[41:] == weights[:40]).all()
+    # and the originals split as they would alone, each copy on its original's side
+    assert tr[: plain_tr.size].tolist() == plain_tr.tolist()
+    assert ho[: plain_ho.size].tolist() == plain_ho.tolist()
+    side = {int(i): "train" for i in tr} | {int(i): "held" for i in ho}
+    assert len(side) == 81
+    assert all(side[41 + k] == side[s] for k, s in enumerate(sources.tolist()))
 
 
 def test_naive_bayes_blend_is_chosen_on_held_out_rows_and_keeps_explanations():
