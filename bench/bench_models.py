@@ -20,7 +20,9 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
 - ``accent_free`` (not in the default run: it builds both shipped models twice): the shipped
   government topic model and sentiment model built with and without accent-free copies of their
   training texts (``accent_free_copies``), each scored on its evaluation texts as they are and
-  folded (:func:`~duluan.analysis.normalise.fold`: no diacritics), as people often type them.
+  folded (:func:`~duluan.analysis.normalise.fold`: no diacritics), as people often type them;
+  and the complaint intensity of folded texts against the same texts as written, with the
+  lexicon's accent-free form and without.
 
 Reported per model: accuracy, macro-F1, weighted-F1, training time (including feature
 extraction) and prediction speed (docs/s, label + calibrated score, batches of 8,192).
@@ -157,6 +159,9 @@ def bench_gold(examples: bool = True) -> None:
 
 
 def bench_accent_free() -> None:
+    from dataclasses import replace
+
+    from duluan.analysis.features import tokenise_batch
     from duluan.analysis.normalise import fold_many
     from duluan.analysis.sentiment import build_default_sentiment_model
     from duluan.analysis.taxonomy import SAMPLE_PATH, load_gold, read_gold_texts
@@ -182,6 +187,27 @@ def bench_accent_free() -> None:
         for how, given in (("as written", texts), ("folded", fold_many(texts))):
             print(
                 f"    {'uit_vsfc dev, ' + how:<30} {scores(truth, model.predict_labels(given)[0])}",
+                flush=True,
+            )
+    # The complaint intensity of the same texts folded, against as written: the shipped lexicon,
+    # with its accent-free form and without.
+    lexicon = model.lexicon
+    leads = [r.text for r in read_corpus("tc201805")][:20000]
+    for label, texts in (("uit_vsfc dev", [r.text for r in dev]), ("20,000 tc201805 leads", leads)):
+        written = np.array(lexicon.intensities(tokenise_batch(texts)))
+        bare = fold_many(texts)
+        for how, lex in (
+            ("accent-free lexicon", lexicon),
+            ("accented lexicon only", replace(lexicon, bare=None)),
+        ):
+            folded = np.array(lex.intensities(tokenise_batch(bare)))
+            raised = written > 0
+            print(
+                f"  intensity of {label} folded, {how}: "
+                f"mean |difference| {np.abs(folded - written).mean():.3f}, "
+                f"correlation {np.corrcoef(folded, written)[0, 1]:.3f}, texts with some: "
+                f"{(folded > 0).mean() * 100:.1f} % (as written {raised.mean() * 100:.1f} %), of those "
+                f"found again {(folded[raised] > 0).mean() * 100:.1f} %",
                 flush=True,
             )
 

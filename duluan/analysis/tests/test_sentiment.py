@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 
 import pytest
@@ -15,6 +16,8 @@ from duluan.analysis.sentiment import (
     SentimentClassifier,
     SentimentPrediction,
     build_default_sentiment_model,
+    phrase_readings,
+    written_bare,
 )
 from duluan.analysis.topic import TopicClassifier
 from duluan.shared_data import shared_data_dir
@@ -104,19 +107,29 @@ def test_trained_on_student_feedback_it_scores_the_dev_split():
 
 @needs_data
 def test_default_model_learns_accent_free_copies_unless_told_not_to(monkeypatch):
-    # given a classifier whose fit records whether it will add accent-free copies
-    seen = []
+    # given a classifier whose fit records whether it will add accent-free copies and whether its
+    # lexicon has an accent-free form, and readings that record which texts they read
+    import duluan.analysis.sentiment as sentiment
+
+    seen, read = [], []
 
     def fit(self, texts, labels, sample_weight=None):
-        seen.append(self.accent_free_copies)
+        seen.append((self.accent_free_copies, self.lexicon.bare is not None))
         return self
 
+    def readings(texts, lexicon):
+        read.append(sum(1 for _ in texts))
+        return {}
+
     monkeypatch.setattr(SentimentClassifier, "fit", fit)
+    monkeypatch.setattr(sentiment, "phrase_readings", readings)
     # when the default model is built as shipped, then with the copies turned off
     build_default_sentiment_model()
     build_default_sentiment_model(accent_free_copies=False)
-    # then the shipped one learns them and the other does not
-    assert seen == [True, False]
+    # then the shipped one learns them and the other does not; both lexicons have an
+    # accent-free form, read from the training texts and the news leads
+    assert seen == [(True, True), (False, True)]
+    assert read[0] == read[1] > 11426 + 12803
 
 
 def test_default_model_reports_missing_data(tmp_path):
@@ -147,6 +160,102 @@ def test_batch_intensities_equal_scoring_each_text(texts):
     got = lex.intensities(tokenise_batch(texts))
     # then each is the intensity of scoring its text alone
     assert got == [lex.score(t)[0] for t in texts]
+
+
+# The same words typed without diacritics (and with the normaliser's "không" among them), so
+# that a text is sometimes bare and sometimes not.
+_BARE_PIECES = [
+    "buc xuc", "Buc Xuc", "khong", "chua", "rat", "qua", "lam", "nhiet tinh", "hai long", "te",
+    "khong ai giai quyet", "hach dich", "kem", "duong", "ngap", "dan", "!", ", ", " ", "không",
+    "bức xúc", "rất",
+]  # fmt: skip
+
+
+@functools.cache
+def bare_lexicon() -> ComplaintLexicon:
+    """The shared lexicon, its accent-free form made from readings of a few sentences."""
+    seen = ["Dân rất bức xúc vì không ai giải quyết", "Cán bộ hách dịch, thái độ kém", "Kinh tế khó"] * 5
+    lex = lexicon()
+    return lex.accent_free(phrase_readings(seen, lex))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_BARE_PIECES), max_size=14).map(" ".join), min_size=1, max_size=6))
+def test_batch_intensities_equal_scoring_each_text_typed_with_or_without_diacritics(texts):
+    # given a lexicon with its accent-free form and a batch of texts, some typed without diacritics
+    lex = bare_lexicon()
+    # when the intensities are found for the whole batch at once
+    got = lex.intensities(tokenise_batch(texts))
+    # then each is the intensity of scoring its text alone
+    assert got == [lex.score(t)[0] for t in texts]
+
+
+def test_complaints_typed_without_diacritics_are_scored_as_written_with_them():
+    # given the lexicon with its accent-free form
+    lex = bare_lexicon()
+    written = "Dân rất bức xúc vì đường ngập nhiều năm không ai giải quyết!!!"
+    typed = "Dan rat buc xuc vi duong ngap nhieu nam khong ai giai quyet!!!"
+    # when a complaint is scored as written and as typed without diacritics
+    accented, accented_terms = lex.score(written)
+    bare, bare_terms = lex.score(typed)
+    # then both are as intense, for the same words, and without the accent-free form the
+    # typed one would have found nothing but the exclamation marks
+    assert bare == pytest.approx(accented, abs=0.02)
+    assert {"rat buc xuc", "khong ai giai quyet"} <= {t for t, _ in bare_terms}
+    assert {"rất bức xúc", "không ai giải quyết"} <= {t for t, _ in accented_terms}
+    assert lexicon().score(typed)[1] == (("!", lexicon().score(typed)[0]),)
+
+
+def test_accent_free_lexicon_keeps_a_spelling_by_what_it_mostly_stands_for():
+    # given a small lexicon and how often each folded spelling was read as which words
+    lex = ComplaintLexicon(
+        negative={"bức xúc": 0.9, "kém": 0.5, "tệ": 0.7},
+        positive={"tốt": 0.8},
+        negators=frozenset({"không"}),
+        intensifiers={"rất": 1.5},
+    )
+    readings = {
+        "kem": {"kém": 6, "kèm": 3, "kem": 1},
+        "te": {"tế": 9, "tệ": 1},
+        "buc xuc": {"bức xúc": 7},
+        "rat": {"rất": 8, "rát": 2},
+        "khong": {"không": 10},
+        "tot": {"tốt": 3},
+    }
+    # when its accent-free form is made with those readings, and without any
+    bare = lex.accent_free(readings).bare
+    plain = lex.accent_free().bare
+    # then a spelling stays when its phrases make most of its readings, weighing their expected
+    # weight; one read too rarely or mostly as other words goes
+    assert bare.negative == pytest.approx({"kem": 0.3, "buc xuc": 0.9})
+    assert bare.intensifiers == pytest.approx({"rat": 1.4})
+    assert bare.negators == frozenset({"khong"}) and bare.positive == {}
+    # and without readings only a phrase of several words that nothing else folds to stays
+    assert (plain.negative, plain.positive, plain.negators, plain.intensifiers) == (
+        {"buc xuc": 0.9},
+        {},
+        frozenset(),
+        {},
+    )
+
+
+def test_phrase_readings_count_what_each_spelling_stands_for_in_accented_text():
+    # given a lexicon and texts, one of them typed without diacritics
+    lex = ComplaintLexicon(
+        negative={"kém": 0.5, "bức xúc": 0.9}, positive={}, negators=frozenset(), intensifiers={}
+    )
+    texts = ["Hàng kém, lại kèm quà", "Kem ngon, dân hết bức xúc", "hang kem lam"]
+    # when the readings are counted
+    readings = phrase_readings(texts, lex)
+    # then each spelling counts the words it was written as, and the bare text counts nothing
+    assert readings == {"kem": {"kém": 1, "kèm": 1, "kem": 1}, "buc xuc": {"bức xúc": 1}}
+
+
+def test_written_bare_tells_text_typed_without_diacritics():
+    assert written_bare("Dan rat buc xuc vi duong ngap, không ai giai quyet cho ca xom")
+    assert written_bare("Good value for money")
+    assert not written_bare("Dân rất bức xúc vì đường ngập")
+    assert not written_bare("")
 
 
 def test_sentiment_predictions_without_intensity_terms_keep_the_same_intensity():
