@@ -87,7 +87,9 @@ def build_default(
             print(f"Không xây được mô hình {task}: {exc}", file=sys.stderr)
             return EXIT_DATA
         seconds = time.perf_counter() - start
-        model.save(path, metadata={"source": source, "seconds": round(seconds, 1)})
+        metadata = {"source": source, "seconds": round(seconds, 1)}
+        metadata["accent_free_copies"] = bool(model.accent_free_copies)
+        model.save(path, metadata=metadata)
         print(f"Đã ghi {path} ({len(model.classes_)} nhãn, {seconds:.1f} s).")
     return EXIT_OK
 

@@ -249,6 +249,26 @@ def test_models_build_says_when_the_shared_data_is_absent(tmp_path, monkeypatch,
     assert not (tmp_path / "m" / "topic.model").exists()
 
 
+def test_models_build_records_whether_the_model_learnt_accent_free_copies(tmp_path, monkeypatch, capsys):
+    import duluan.analysis.topic as topic
+    from duluan.analysis.topic import TopicClassifier
+
+    # given a government-model builder that fits a toy model with accent-free copies
+    texts, labels = zip(*ROWS, strict=True)
+
+    def build(**params):
+        return TopicClassifier(min_count=1, calibration_fraction=0, accent_free_copies=True).fit(
+            texts, labels
+        )
+
+    monkeypatch.setattr(topic, "build_government_topic_model", build)
+    # when the default topic model is built and described
+    assert main(["models", "build", "--task", "topic", "--dir", str(tmp_path), "--no-progress"]) == 0
+    assert main(["models", "info", str(tmp_path / "topic.model")]) == 0
+    # then its description says it learnt them
+    assert "accent_free_copies: True" in capsys.readouterr().out
+
+
 def test_models_info_describes_a_model(model, capsys):
     # given a trained model
     # when its file is described
