@@ -151,17 +151,6 @@ _PIECES = [
 ]  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=14).map(" ".join), min_size=1, max_size=6))
-def test_batch_intensities_equal_scoring_each_text(texts):
-    # given the complaint lexicon and a batch of texts
-    lex = lexicon()
-    # when the intensities are found for the whole batch at once
-    got = lex.intensities(tokenise_batch(texts))
-    # then each is the intensity of scoring its text alone
-    assert got == [lex.score(t)[0] for t in texts]
-
-
 # The same words typed without diacritics (and with the normaliser's "không" among them), so
 # that a text is sometimes bare and sometimes not.
 _BARE_PIECES = [
@@ -179,11 +168,18 @@ def bare_lexicon() -> ComplaintLexicon:
     return lex.accent_free(phrase_readings(seen, lex))
 
 
+@pytest.mark.parametrize(
+    ("pieces", "make"), [(_PIECES, lexicon), (_BARE_PIECES, bare_lexicon)], ids=["accented", "bare-or-not"]
+)
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(_BARE_PIECES), max_size=14).map(" ".join), min_size=1, max_size=6))
-def test_batch_intensities_equal_scoring_each_text_typed_with_or_without_diacritics(texts):
-    # given a lexicon with its accent-free form and a batch of texts, some typed without diacritics
-    lex = bare_lexicon()
+@given(data=st.data())
+def test_batch_intensities_equal_scoring_each_text(pieces, make, data):
+    # given the complaint lexicon (with its accent-free form for the texts typed without
+    # diacritics) and a batch of texts
+    texts = data.draw(
+        st.lists(st.lists(st.sampled_from(pieces), max_size=14).map(" ".join), min_size=1, max_size=6)
+    )
+    lex = make()
     # when the intensities are found for the whole batch at once
     got = lex.intensities(tokenise_batch(texts))
     # then each is the intensity of scoring its text alone
