@@ -12,10 +12,10 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   figure the ≤ 60 s target is about.
 - UIT-VSFC: train on ``train``, report on ``dev``.
 - Gold: the government taxonomy model built by ``duluan models build`` (bootstrap from the
-  public corpora and the hand-labelled training examples, gold rows excluded) scored on the
-  hand-labelled gold set, which favours the rare topics, and on a hand-labelled random sample of
-  the same corpora (``data/gold_topics_sample.jsonl``); ``--no-examples`` builds it without the
-  examples.
+  public corpora, the hand-labelled training examples and the taxonomy's seed terms, gold rows
+  excluded) scored on the hand-labelled gold set, which favours the rare topics, and on a
+  hand-labelled random sample of the same corpora (``data/gold_topics_sample.jsonl``);
+  ``--no-examples`` builds it without the examples.
 
 - ``accent_free`` (not in the default run: it builds both shipped models twice): the shipped
   government topic model and sentiment model built with and without accent-free copies of their

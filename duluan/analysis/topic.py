@@ -117,6 +117,7 @@ def build_government_topic_model(
     taxonomy_path: str | Path | None = None,
     confirmed: Sequence[tuple[str, str]] = (),
     confirmed_weight: float = 5.0,
+    seed_weight: float | None = None,
     per_topic: int = 3000,
     exclude_ids: Sequence[tuple[str, str]] | None = None,
     examples: Sequence[GoldLabel] | None = None,
@@ -131,6 +132,15 @@ def build_government_topic_model(
         confirmed: Officials' confirmed ``(text, topic code)`` examples.
         confirmed_weight: Sample weight of a confirmed example and of a hand-labelled one
             (bootstrap rows weigh 1): both are read by a person, not guessed from sectors or terms.
+        seed_weight: Sample weight of each of the taxonomy's seed terms, learnt as a text of
+            its own under its topic (``None``: ``confirmed_weight``; ``0``: not learnt). A
+            citizen's message is short, and often its topic is one such term ("mất điện", "ổ
+            gà"), which news leads bury among many words. They weigh as a hand-labelled row
+            does: officials write them. On the gold set (330 texts, as written / folded),
+            macro-F1 77.8 / 78.2 without them, 79.0 / 78.1 at weight 1 and 80.0 / 78.6 at 5; on
+            the random sample (244 texts, 171 of them "other"), 60.6 / 57.8, 58.9 / 68.2 and
+            59.4 / 67.9, accuracy 84.8 / 83.6, 83.6 / 86.5 and 84.0 / 86.9 (2026-12-01,
+            accent-free copies on).
         per_topic: At most this many bootstrap rows per topic (keeps classes balanced).
         exclude_ids: ``(corpus, id)`` pairs never to train on; defaults to the rows the shipped
             evaluations score (:func:`~duluan.analysis.taxonomy.evaluation_ids`).
@@ -173,6 +183,13 @@ def build_government_topic_model(
         texts.append(text)
         labels.append(code)
         weights.append(float(confirmed_weight))
+    if seed_weight is None:
+        seed_weight = confirmed_weight
+    if seed_weight > 0:
+        for topic in taxonomy.topics:
+            texts.extend(topic.seed_terms)
+            labels.extend([topic.code] * len(topic.seed_terms))
+            weights.extend([float(seed_weight)] * len(topic.seed_terms))
     params.setdefault("class_weight", "balanced")
     params.setdefault("accent_free_copies", True)
     return TopicClassifier(**params).fit(texts, labels, sample_weight=weights)

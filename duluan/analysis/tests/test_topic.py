@@ -225,6 +225,9 @@ def test_government_model_bootstraps_every_topic_and_learns_confirmations():
     # and, having learnt accent-free copies, also when the text has no diacritics
     assert clf.accent_free_copies
     assert clf.predict(["Benh vien qua tai, benh nhan nam ghep"])[0].label == "health"
+    # and, having learnt the seed terms, short messages that say little more than one of them
+    short = ["Xóm tôi mất điện cả ngày", "Đường vào thôn nhiều ổ gà", "Duong vao thon nhieu o ga"]
+    assert [p.label for p in clf.predict(short)] == ["utilities", "transport", "transport"]
 
 
 @needs_data
@@ -247,11 +250,15 @@ def test_hand_labelled_rows_come_first_with_their_label_and_weight(monkeypatch):
         per_topic=20, examples=examples, exclude_ids=[("news_2026", second)], confirmed_weight=4.0
     )
     # then the first row leads the training rows with its hand label and the confirmed weight,
-    # appears once, and the excluded row is not trained on
+    # appears once, the taxonomy's seed terms close them, each under its topic and weighing as
+    # much, and the excluded row is not trained on
     texts, labels, weights = seen["texts"], seen["labels"], seen["weights"]
     lead = next(row.text for row in read_corpus("news_2026") if row.id == first)[:1200]
     assert (texts[0], labels[0], weights[0]) == (lead, "reorganisation", 4.0)
-    assert texts.count(lead) == 1 and set(weights[1:]) == {1.0}
+    seeds = [(term, topic.code) for topic in load_taxonomy().topics for term in topic.seed_terms]
+    assert list(zip(texts, labels, strict=True))[-len(seeds) :] == seeds
+    assert set(weights[-len(seeds) :]) == {4.0}
+    assert texts.count(lead) == 1 and set(weights[1 : -len(seeds)]) == {1.0}
     excluded = next(row.text for row in read_corpus("news_2026") if row.id == second)[:1200]
     assert excluded not in texts
 
