@@ -21,6 +21,7 @@ import numpy as np
 
 from duluan.analysis.features import NgramFeaturizer, TokenBatch
 from duluan.analysis.model_io import ModelFileError, load_model, save_model
+from duluan.analysis.normalise import fold_many
 
 # scikit-learn and scipy.optimize are imported where training needs them: they were 1.6 of the
 # 1.9 s this module took to import (python -X importtime), paid by every ``duluan classify``.
@@ -414,8 +415,6 @@ def _with_accent_free_copies(
 ) -> tuple[list[str], np.ndarray, np.ndarray | None, np.ndarray]:
     """The rows with, after them, an accent-free copy of each text whose folded form differs
     (same label and weight), and the rows the copies come from."""
-    from duluan.analysis.normalise import fold_many
-
     folded = fold_many(texts)
     sources = np.fromiter(
         (i for i, (text, bare) in enumerate(zip(texts, folded, strict=True)) if bare != text.lower()),

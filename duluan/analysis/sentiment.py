@@ -246,15 +246,18 @@ class ComplaintLexicon:
                 out, docs.tolist(), found.tolist(), kinds.tolist(), weights.tolist(), sizes.tolist()
             )
             alone.update(shouting)
-        for doc in alone:
-            out[doc] = self.score(batch.texts[doc])[0]
         bare = self.bare
         if bare is not None:
+            # Texts typed without diacritics are read with the folded lexicon, as score() reads
+            # them: not alone again here.
             docs = [doc for doc, text in enumerate(batch.texts) if written_bare(text)]
             if docs:
                 folded = fold_many([batch.texts[doc] for doc in docs])
                 for doc, value in zip(docs, bare.intensities(tokenise_batch(folded)), strict=True):
                     out[doc] = value
+                alone.difference_update(docs)
+        for doc in alone:
+            out[doc] = self.score(batch.texts[doc])[0]
         return out
 
     def accent_free(self, readings: Mapping[str, Mapping[str, int]] | None = None) -> ComplaintLexicon:
@@ -788,13 +791,12 @@ def phrase_readings(texts: Iterable[str], lexicon: ComplaintLexicon) -> dict[str
     Returns:
         Folded spelling → {words as written: times seen}, for the spellings seen.
     """
-    table, _ = lexicon._table()
+    table, accented_reach = lexicon._table()
     forms = {fold(phrase) for phrase in table}
-    reach: dict[str, int] = {}
-    for form in forms:
-        words = form.split()
-        if words and len(words) <= _MAX_PHRASE:
-            reach[words[0]] = max(reach.get(words[0], 0), len(words))
+    reach: dict[str, int] = {}  # the lexicon's reach, its first words folded
+    for first, longest in accented_reach.items():
+        first = fold(first)
+        reach[first] = max(reach.get(first, 0), longest)
     readings: dict[str, Counter[str]] = {}
     for text in texts:
         if not text or written_bare(text):

@@ -87,9 +87,14 @@ def build_default(
             print(f"Không xây được mô hình {task}: {exc}", file=sys.stderr)
             return EXIT_DATA
         seconds = time.perf_counter() - start
-        metadata = {"source": source, "seconds": round(seconds, 1)}
-        metadata["accent_free_copies"] = bool(model.accent_free_copies)
-        model.save(path, metadata=metadata)
+        model.save(
+            path,
+            metadata={
+                "source": source,
+                "seconds": round(seconds, 1),
+                "accent_free_copies": bool(model.accent_free_copies),
+            },
+        )
         print(f"Đã ghi {path} ({len(model.classes_)} nhãn, {seconds:.1f} s).")
     return EXIT_OK
 
