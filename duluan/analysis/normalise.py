@@ -51,6 +51,7 @@ __all__ = [
     "normalise",
     "normalise_many",
     "syllables",
+    "written_bare",
 ]
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -166,6 +167,21 @@ def fold(text: str) -> str:
         The folded string, e.g. ``fold("Ủy ban Đồng Nai") == "uy ban dong nai"``.
     """
     return _lower_aligned(text.translate(_FOLD_LIST))
+
+
+def written_bare(text: str) -> bool:
+    """Whether ``text`` reads as typed without diacritics.
+
+    Vietnamese written with its diacritics has a letter outside ASCII in most words; typed
+    without them, a text has only the few that the normaliser's expansions bring ("ko" becomes
+    "không") or an emoji. A text counts as bare when its UTF-8 form is less than 5 % longer than
+    its characters: one encoding in C, no loop over the characters. Of the shared corpora's
+    texts (2026-12-01), 0.15 % of the UIT-VSFC training sentences count as bare (English ones),
+    0.11 % of the TC201805 articles (English, football scores), 0.07 % of VNTC's (forum
+    questions typed without diacritics under an accented title) and 3.9 % of the AIVIVN reviews
+    ("khong thay den sang", and English).
+    """
+    return len(text.encode("utf-8", "surrogatepass")) * 20 < len(text) * 21
 
 
 def fold_many(texts: Sequence[str]) -> list[str]:

@@ -43,7 +43,7 @@ from duluan.analysis.features import (
     tokenise_batch,
 )
 from duluan.analysis.linear_text import _BATCH, LinearTextClassifier, SavedModel
-from duluan.analysis.normalise import canonical_tones, fold, fold_many
+from duluan.analysis.normalise import canonical_tones, fold, fold_many, written_bare
 
 __all__ = [
     "ComplaintLexicon",
@@ -759,21 +759,6 @@ def _intensities_at_once(
 def _intensity(hits: list[list]) -> float:
     evidence = sum(h[0] for h in hits)
     return round(1.0 - math.exp(-evidence), 4) if evidence > 0 else 0.0
-
-
-def written_bare(text: str) -> bool:
-    """Whether ``text`` reads as typed without diacritics.
-
-    Vietnamese written with its diacritics has a letter outside ASCII in most words; typed
-    without them, a text has only the few that the normaliser's expansions bring ("ko" becomes
-    "không") or an emoji. A text counts as bare when its UTF-8 form is less than 5 % longer than
-    its characters: one encoding in C, no loop over the characters. Of the shared corpora's
-    texts (2026-12-01), 0.15 % of the UIT-VSFC training sentences count as bare (English ones),
-    0.11 % of the TC201805 articles (English, football scores), 0.07 % of VNTC's (forum
-    questions typed without diacritics under an accented title) and 3.9 % of the AIVIVN reviews
-    ("khong thay den sang", and English).
-    """
-    return len(text.encode("utf-8", "surrogatepass")) * 20 < len(text) * 21
 
 
 def phrase_readings(texts: Iterable[str], lexicon: ComplaintLexicon) -> dict[str, Counter[str]]:

@@ -27,6 +27,7 @@ from pathlib import Path
 import ahocorasick
 
 from duluan.analysis.features import prepare
+from duluan.analysis.normalise import fold, written_bare
 
 __all__ = [
     "GoldLabel",
@@ -121,33 +122,57 @@ class Taxonomy:
 
     @cached_property
     def _automaton(self) -> ahocorasick.Automaton:
+        return self._seed_automaton(folded=False)
+
+    @cached_property
+    def _bare_automaton(self) -> ahocorasick.Automaton:
+        return self._seed_automaton(folded=True)
+
+    def _seed_automaton(self, folded: bool) -> ahocorasick.Automaton:
+        """The seed terms (prepared; with ``folded``, folded too), each found as ``(length of
+        the key, the term as written, its topics)``: terms that fold alike are one key, under
+        the first one's spelling, with the topics of all.
+
+        Folded, a word of one syllable with diacritics is left out: it mostly stands for other
+        words ("chùa" folds as "chưa" does, "thuế" as "thuê", "đền" as "đến"); phrases and
+        abbreviations keep their meaning."""
         automaton = ahocorasick.Automaton()
         for topic in self.topics:
             for term in topic.seed_terms:
-                key = prepare(term).strip()
+                written = prepare(term).strip()
+                key = fold(written) if folded else written
+                if folded and key != written and " " not in key:
+                    continue
                 if key:
-                    codes = automaton.get(key, (key, set()))[1]
+                    length, shown, codes = automaton.get(key, (len(key), written, set()))
                     codes.add(topic.code)
-                    automaton.add_word(key, (key, codes))
+                    automaton.add_word(key, (length, shown, codes))
         automaton.make_automaton()
         return automaton
 
     def seed_matches(self, text: str) -> dict[str, Counter]:
         """Count whole-word seed-term occurrences in a text, per topic.
 
+        A text typed without diacritics (:func:`~duluan.analysis.normalise.written_bare`) is
+        matched folded against the folded terms, so "ngap lut" counts as "ngập lụt".
+
         Args:
             text: Any text.
 
         Returns:
-            ``{topic code: Counter({term: occurrences})}`` for topics with at least one match.
+            ``{topic code: Counter({term: occurrences})}`` for topics with at least one match,
+            each term as the taxonomy writes it.
         """
         prepared = prepare(text)
         out: dict[str, Counter] = {}
-        automaton = self._automaton
+        if written_bare(prepared):
+            prepared, automaton = fold(prepared), self._bare_automaton
+        else:
+            automaton = self._automaton
         if len(automaton) == 0:
             return out
-        for end, (term, codes) in automaton.iter(prepared):
-            start = end - len(term) + 1
+        for end, (length, term, codes) in automaton.iter(prepared):
+            start = end - length + 1
             if start > 0 and _WORD_CHAR.match(prepared[start - 1]):
                 continue
             if end + 1 < len(prepared) and _WORD_CHAR.match(prepared[end + 1]):

@@ -137,6 +137,18 @@ def test_seed_terms_match_whole_words_only():
     assert none == {}
 
 
+def test_seed_terms_match_a_text_typed_without_diacritics_under_their_own_spelling():
+    # given the taxonomy, a complaint typed without diacritics and the same typed with them
+    taxonomy = load_taxonomy()
+    bare = taxonomy.seed_matches("Dan chua nhan tien BOI THUONG khi thu hoi dat lam duong, o ga khap noi")
+    written = taxonomy.seed_matches("Dân chưa nhận tiền BỒI THƯỜNG khi thu hồi đất làm đường, ổ gà khắp nơi")
+    # then both count the same terms, as the taxonomy writes them
+    assert bare == written
+    assert bare["land"]["bồi thường"] == 1 and bare["transport"]["ổ gà"] == 1
+    # and a text with diacritics is not matched folded ("gà" is not "ga")
+    assert "transport" not in taxonomy.seed_matches("Nhà ga Bắc Giang đông khách")
+
+
 def test_gold_set_is_large_spread_and_uses_taxonomy_codes():
     # given the shipped gold set
     gold = load_gold()
