@@ -7,6 +7,11 @@ similar compatible cluster (cosine of its TF-IDF vector with the cluster centroi
 out of the window or off the LRU list are closed: the platform keeps them as issues, this
 engine forgets them, which bounds memory whatever the length of the stream.
 
+Terms are syllable bigrams folded to their accent-free form (:func:`~duluan.analysis.normalise.fold`):
+a complaint typed without diacritics, as people type on phones, joins the cluster of the same
+complaint typed with them. Officials read them back with their diacritics through
+:func:`term_spellings`.
+
 Term weights are TF-IDF with document frequencies counted online in a fixed table of hashed
 buckets (so the state has a fixed size), which down-weights words every text uses ("của",
 "tỉnh") without a stop-word list. The same input order always gives the same clusters: ties are
@@ -32,6 +37,8 @@ from typing import Any, overload
 
 import numpy as np
 
+from duluan.analysis.normalise import fold_many
+
 __all__ = [
     "Cluster",
     "ClusterDoc",
@@ -39,12 +46,15 @@ __all__ = [
     "document_terms",
     "term_code",
     "term_codes",
+    "term_spellings",
     "terms_many",
 ]
 
-STATE_VERSION = 1
+STATE_VERSION = 3
 # The compact format of :meth:`OnlineClusterer.state` (``compact=True``); both are read.
-COMPACT_STATE_VERSION = 2
+COMPACT_STATE_VERSION = 4
+# The same two formats from before terms were folded (1 and 2): read, their terms folded.
+_ACCENTED_VERSIONS = {1: STATE_VERSION, 2: COMPACT_STATE_VERSION}
 # Terms kept per centroid: enough to describe an issue, small enough to bound memory.
 _CENTROID_TERMS = 48
 # Terms of a document used to look up candidate clusters and to update the centroid.
@@ -236,11 +246,12 @@ def term_codes(terms: Iterable[str]) -> np.ndarray:
 
 
 def document_terms(tokens: list[str]) -> dict[str, int]:
-    """Return the clustering terms of a text: counts of its syllable bigrams.
+    """Return the clustering terms of a text: counts of its folded syllable bigrams.
 
     Bigrams stand for Vietnamese words (most are two syllables) and name an issue readably
-    ("ngập úng", "vũ ninh"); a one-syllable text keeps its syllable. :func:`terms_many` does the
-    same for a batch.
+    ("ngap ung", "vu ninh"; :func:`term_spellings` gives them back their diacritics); a
+    one-syllable text keeps its syllable. Folded, the same complaint typed with or without
+    diacritics has the same terms. :func:`terms_many` does the same for a batch.
 
     Args:
         tokens: Lower-case syllables in order.
@@ -248,7 +259,43 @@ def document_terms(tokens: list[str]) -> dict[str, int]:
     Returns:
         Term → count, in order of first appearance.
     """
+    tokens = fold_many(tokens)
     return _counted(tokens, [f"{a} {b}" for a, b in itertools.pairwise(tokens)])
+
+
+def term_spellings(tokens: Sequence[str], spellings: dict[str, str] | None = None) -> dict[str, str]:
+    """Learn from a text how its terms are written with diacritics, to show folded terms.
+
+    The terms of :func:`document_terms` are folded ("ngap ung"); officials read them as the
+    texts write them ("ngập úng"). Each syllable and bigram of ``tokens`` that has diacritics is
+    added under its folded form; one a text writes without them adds nothing, and a folded form
+    already in ``spellings`` keeps the spelling it has (the first text read wins).
+
+    Args:
+        tokens: Lower-case syllables in order (as :func:`document_terms` takes them).
+        spellings: Folded term → spelling, added to in place; a new one when ``None``.
+
+    Returns:
+        ``spellings``.
+
+    Example:
+        >>> known = term_spellings("ngập úng ở vũ ninh".split())
+        >>> [known.get(t, t) for t in document_terms("ngap ung o vu ninh".split())]
+        ['ngập úng', 'úng ở', 'ở vũ', 'vũ ninh']
+    """
+    if spellings is None:
+        spellings = {}
+    folded = fold_many(list(tokens))
+    setdefault = spellings.setdefault
+    for key, written in zip(folded, tokens):
+        if key != written:
+            setdefault(key, written)
+    for a, b, c, d in zip(
+        folded, itertools.islice(folded, 1, None), tokens, itertools.islice(tokens, 1, None)
+    ):
+        if a != c or b != d:
+            setdefault(f"{a} {b}", f"{c} {d}")
+    return spellings
 
 
 def _counted(tokens: list[str], bigrams: list[str]) -> dict[str, int]:
@@ -278,15 +325,14 @@ def terms_many(token_lists: Sequence[list[str]]) -> tuple[list[dict[str, int]], 
     Returns:
         ``(terms, codes)``, one entry per text.
     """
-    flat = list(itertools.chain.from_iterable(token_lists))
+    flat = fold_many(list(itertools.chain.from_iterable(token_lists)))
     # Pairs across two texts are made too (one a text) and never counted.
     bigrams = [f"{a} {b}" for a, b in zip(flat, itertools.islice(flat, 1, None))]
     terms: list[dict[str, int]] = []
     keys: list[str] = []
     start = 0
-    for tokens in token_lists:
-        n = len(tokens)
-        counts = _counted(tokens, bigrams[start : start + n - 1])
+    for n in map(len, token_lists):
+        counts = _counted(flat[start : start + n], bigrams[start : start + n - 1])
         start += n
         terms.append(counts)
         keys.extend(counts)
@@ -346,41 +392,66 @@ class TermCoder:
     in batches of 1,000: 14.7 µs of CPU a lead against 21.2 for :func:`terms_many`, the rows
     (3.2 µs) being already paid for by MinHash (alternating runs, 2026-11-30).
 
+    Terms are folded (:func:`terms_many`): each row stands for its folded syllable, numbered
+    here once per distinct folded form (``ngập`` and ``ngap`` are one), and the terms are pairs
+    of those numbers, the values kept per number. Folding costs only the new rows of a batch.
+
     Syllables with a space in them (none come from the normaliser) would let two pairs make the
     same string; a batch holding one is left to :func:`terms_many`.
     """
 
     def __init__(self) -> None:
         self._generation: object = None
-        self._size = 0  # rows with values
-        self._crc = np.zeros(0, dtype=np.uint32)  # crc32(syllable)
-        self._spaced_crc = np.zeros(0, dtype=np.uint32)  # crc32(" " + syllable)
-        self._spaced_len = np.zeros(0, dtype=np.int64)  # len(" " + syllable), UTF-8 bytes
+        self._size = 0  # rows with a folded number
+        self._canon = np.zeros(0, dtype=np.intp)  # row -> number of its folded syllable
+        self._numbers: dict[str, int] = {}  # folded syllable -> its number
+        self._folded: list[str] = []  # number -> folded syllable (a new list each generation)
+        self._crc = np.zeros(0, dtype=np.uint32)  # crc32(folded syllable), by number
+        self._spaced_crc = np.zeros(0, dtype=np.uint32)  # crc32(" " + folded syllable)
+        self._spaced_len = np.zeros(0, dtype=np.int64)  # len(" " + folded syllable), UTF-8 bytes
         self._has_space = np.zeros(0, dtype=bool)
 
     def _sync(self, syllables: Sequence[str], generation: object) -> None:
-        """Compute the values of the rows added since the last batch (all, in a new generation)."""
+        """Number the folded syllables of the rows added since the last batch (all, in a new
+        generation), and compute the values of the numbers new among them."""
         if generation is None or generation != self._generation:
             self._size = 0
+            self._numbers = {}
+            self._folded = []  # TermNames of earlier batches keep the old list
             self._generation = generation
         lo, size = self._size, len(syllables)
         if size <= lo:
             return
-        if size > self._crc.size:
-            grown = max(size, 2 * self._crc.size)
+        if size > self._canon.size:
+            grown = np.zeros(max(size, 2 * self._canon.size), dtype=np.intp)
+            grown[:lo] = self._canon[:lo]
+            self._canon = grown
+        numbers, folded = self._numbers, self._folded
+        known = len(folded)
+        setdefault = numbers.setdefault
+        canon = []
+        for f in fold_many(list(itertools.islice(syllables, lo, size))):
+            number = setdefault(f, len(numbers))
+            if number == len(folded):
+                folded.append(f)
+            canon.append(number)
+        self._canon[lo:size] = canon
+        self._size = size
+        total = len(folded)
+        if total > self._crc.size:
+            grown_to = max(total, 2 * self._crc.size)
             for name in ("_crc", "_spaced_crc", "_spaced_len", "_has_space"):
                 old = getattr(self, name)
-                new = np.zeros(grown, dtype=old.dtype)
-                new[:lo] = old[:lo]
+                new = np.zeros(grown_to, dtype=old.dtype)
+                new[:known] = old[:known]
                 setattr(self, name, new)
-        added = [s.encode("utf-8") for s in itertools.islice(syllables, lo, size)]
+        added = [s.encode("utf-8") for s in folded[known:]]
         spaced = [b" " + b for b in added]
         count = len(added)
-        self._crc[lo:size] = np.fromiter(map(zlib.crc32, added), dtype=np.uint32, count=count)
-        self._spaced_crc[lo:size] = np.fromiter(map(zlib.crc32, spaced), dtype=np.uint32, count=count)
-        self._spaced_len[lo:size] = np.fromiter(map(len, spaced), dtype=np.int64, count=count)
-        self._has_space[lo:size] = np.fromiter((b" " in b for b in added), dtype=bool, count=count)
-        self._size = size
+        self._crc[known:total] = np.fromiter(map(zlib.crc32, added), dtype=np.uint32, count=count)
+        self._spaced_crc[known:total] = np.fromiter(map(zlib.crc32, spaced), dtype=np.uint32, count=count)
+        self._spaced_len[known:total] = np.fromiter(map(len, spaced), dtype=np.int64, count=count)
+        self._has_space[known:total] = np.fromiter((b" " in b for b in added), dtype=bool, count=count)
 
     def __call__(
         self,
@@ -419,6 +490,8 @@ class TermCoder:
             nothing = np.zeros(0, dtype=np.int64)
             return [TermSlice([], nothing, 0, 0) for _ in range(n)], [nothing] * n
         self._sync(syllables, generation)
+        rows = self._canon[rows]
+        syllables = self._folded
         if self._has_space[rows].any():
             bounds = [0, *np.cumsum(lengths).tolist()]
             return terms_many([flat[lo:hi] for lo, hi in itertools.pairwise(bounds)])  # type: ignore[return-value]
@@ -1213,11 +1286,11 @@ class OnlineClusterer:
         """Return the whole state as JSON-able data (see :meth:`from_state`).
 
         Args:
-            compact: Write format 2 instead of 1: the clusters' fields as columns, their weights
+            compact: Write format 4 instead of 3: the clusters' fields as columns, their weights
                 as one base64 string of little-endian doubles (not ~250,000 pairs of a term and
                 a float), the frequency table compressed faster. The same state, several times
-                cheaper to make, encode as JSON, parse and load; :meth:`from_state` reads both,
-                a clusterer older than format 2 refuses it.
+                cheaper to make, encode as JSON, parse and load; :meth:`from_state` reads both.
+                (Formats 1 and 2 are the same two from before terms were folded.)
 
         Returns:
             ``{"version", "params", "n_docs", "next_id", "now", "df", "clusters"}``.
@@ -1287,18 +1360,29 @@ class OnlineClusterer:
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> OnlineClusterer:
-        """Rebuild a clusterer from :meth:`state` output (format 1 or 2).
+        """Rebuild a clusterer from :meth:`state` output (format 3 or 4, or 1 or 2).
+
+        A state of format 1 or 2, saved when terms kept their diacritics, is brought forward:
+        each centroid's terms are folded (the weights of terms that fold alike added up) and
+        the document frequencies start again from nothing. They were counted under the codes of
+        the accented terms, which no folded term has, and cannot be told apart again; stale,
+        they would make every folded term look rare. The open clusters then go on with the same
+        documents, centroids and ids, and texts typed either way join them.
 
         Args:
             state: The data :meth:`state` returned (possibly through JSON).
 
         Returns:
-            A clusterer that continues exactly as the saved one would have.
+            A clusterer that continues exactly as the saved one would have (for a state of
+            format 1 or 2: as above).
 
         Raises:
             ValueError: When the state is of another version or malformed.
         """
         version = state.get("version")
+        accented = version in _ACCENTED_VERSIONS
+        if accented:
+            version = _ACCENTED_VERSIONS[version]
         if version not in (STATE_VERSION, COMPACT_STATE_VERSION):
             raise ValueError(f"unsupported clusterer state version: {version!r}")
         p = state["params"]
@@ -1312,8 +1396,8 @@ class OnlineClusterer:
         df = np.frombuffer(zlib.decompress(base64.b64decode(state["df"])), dtype="<i4")
         if df.size != self.buckets:
             raise ValueError("clusterer state has a document-frequency table of the wrong size")
-        self.df_ = df.astype(np.int32).copy()
-        self.n_docs_ = int(state["n_docs"])
+        self.df_ = np.zeros_like(df, dtype=np.int32) if accented else df.astype(np.int32).copy()
+        self.n_docs_ = 0 if accented else int(state["n_docs"])
         self.next_id_ = int(state["next_id"])
         self.now_ = _parse_time(state["now"])
         if version == STATE_VERSION:
@@ -1334,6 +1418,8 @@ class OnlineClusterer:
             rows = _compact_rows(state["clusters"])
         clusters = self.clusters_
         for cid, size, topic, places, first_seen, last_seen, weights, posted in rows:
+            if accented:
+                weights, posted = _folded_weights(weights), fold_many(posted)
             values = weights.values()
             c = Cluster(
                 id=cid,
@@ -1390,6 +1476,15 @@ def _compact_rows(columns: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
         ids, *fields, starts, ends, strict=False
     ):
         yield cid, size, topic, places, first_seen, last_seen, dict(zip(terms[a:b], weights[a:b])), posted
+
+
+def _folded_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """A centroid of accented terms with its terms folded, in order of first appearance; the
+    weights of terms that fold alike added up."""
+    out: dict[str, float] = {}
+    for term, w in zip(fold_many(list(weights)), weights.values(), strict=True):
+        out[term] = out.get(term, 0.0) + w
+    return out
 
 
 def _parse_time(value: str | None) -> datetime | None:

@@ -33,7 +33,8 @@ import orjson
 from django.db import transaction
 from django.utils import timezone
 
-from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms, term_codes
+from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms, term_codes, term_spellings
+from duluan.analysis.normalise import fold_many
 from duluan.analysis.pipeline import tokenise
 from duluan.apps.core.bulk import (
     bulk_add,
@@ -71,6 +72,10 @@ class _IssueAgg:
     # JSON of the dict, decoded only when a later signal of the issue has to be compared with it.
     representative: dict[str, float] | bytes | None = None
     title_key: tuple[str, str] | None = None  # a title and its search key, made once per title
+    # The clusterer's terms are folded ("ngap ung"): how the issue's texts write them with
+    # diacritics (term_spellings), and the text of a representative not read for that yet.
+    spellings: dict[str, str] = field(default_factory=dict)
+    unread_text: str | None = None
 
 
 @dataclass
@@ -316,6 +321,11 @@ class ClusteringSession:
                 issue = make_issue(cluster_key=key, title="", topic=first.topic or "")
                 self._issues[cid] = _IssueAgg(issue, 0, 0.0, set(), set())
             else:
+                # Spellings from what the issue shows already: its summary terms and its title.
+                spellings: dict[str, str] = {}
+                for term in issue.summary_terms or ():
+                    if isinstance(term, str):
+                        term_spellings(term.split(), spellings)
                 self._issues[cid] = _IssueAgg(
                     issue,
                     negatives[issue.pk],
@@ -323,7 +333,9 @@ class ClusteringSession:
                     sources[issue.pk],
                     units[issue.pk],
                     from_db=True,
-                    representative=dict(issue.title_vector or {}),
+                    representative=_folded_profile(issue.title_vector or {}),
+                    spellings=spellings,
+                    unread_text=issue.title,
                 )
 
     def _represent(self, signals, cluster_ids, moments, lent=None) -> None:
@@ -352,6 +364,7 @@ class ClusteringSession:
                 if not _dot(vector, centroid) > _dot(held, centroid):
                     continue
             agg.representative = vector
+            agg.unread_text = signal.text_masked
             issue.title_vector = self._stored_profile(vector)
             if given is None:
                 title = title_from_signal(signal)[:TITLE_MAX]
@@ -375,7 +388,13 @@ class ClusteringSession:
     def _describe(agg: _IssueAgg, cluster) -> None:
         issue = agg.issue
         if cluster is not None:
-            issue.summary_terms = cluster.summary_terms(SUMMARY_TERMS)
+            terms = cluster.summary_terms(SUMMARY_TERMS)
+            spellings = agg.spellings
+            if agg.unread_text and any(t not in spellings for t in terms):
+                # Read once per representative, and only when a term needs it.
+                term_spellings(tokenise(agg.unread_text), spellings)
+                agg.unread_text = None
+            issue.summary_terms = [spellings.get(t, t) for t in terms]
             if cluster.topic and not issue.topic:
                 issue.topic = cluster.topic
         if not issue.title and issue.summary_terms:  # a signal with no words of its own to lend
@@ -575,6 +594,25 @@ def _profile_dict(profile: dict[str, float] | bytes) -> dict[str, float]:
     """A term profile as a dict (an import's worker sends it as orjson's JSON: floats read back
     bit for bit)."""
     return orjson.loads(profile) if type(profile) is bytes else profile
+
+
+def _folded_profile(profile: dict[str, float]) -> dict[str, float]:
+    """A stored term profile with folded terms, as the clusterer's centroids have them.
+
+    Profiles stored before terms were folded have accented terms, which no centroid has any
+    more: compared as they are, every old issue would take the next signal as its representative
+    and change its title. Folded here when read (the terms of one that fold alike added up, and
+    scaled back to unit length), they compare as before; a profile already folded is the same.
+    """
+    terms = list(profile)
+    folded = fold_many(terms)
+    if folded == terms:
+        return dict(profile)
+    merged: dict[str, float] = {}
+    for term, w in zip(folded, profile.values(), strict=True):
+        merged[term] = merged.get(term, 0.0) + float(w)
+    norm = math.sqrt(math.fsum([w * w for w in merged.values()]))
+    return {t: w / norm for t, w in merged.items()} if norm > 0 else {}
 
 
 def _dot(vector: dict[str, float], weights: dict[str, float]) -> float:

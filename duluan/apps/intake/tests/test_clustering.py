@@ -3,6 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from duluan.analysis.cluster import term_spellings
+from duluan.analysis.normalise import fold
+from duluan.analysis.pipeline import tokenise
 from duluan.apps.intake import services
 from duluan.apps.intake.models import Channel, Signal
 from duluan.apps.issues.clustering import signals_assign_to_issues
@@ -61,7 +64,7 @@ def test_the_saved_state_is_compact_and_read_back_from_the_database():
         services.signals_ingest_batch(items=[item])
     # then every batch read the state the previous one saved, in the compact format
     state = ClustererState.objects.get(scope="default").state
-    assert state["version"] == 2 and state["n_docs"] == len(TEXTS)
+    assert state["version"] == 4 and state["n_docs"] == len(TEXTS)
     assert partition() == [[0, 1, 4], [2, 3]]
 
 
@@ -88,3 +91,57 @@ def test_signals_assign_to_issues_clusters_saved_signals():
     # then every signal has exactly one issue and the same grouping comes out
     assert len(issues) == len(result.created) and not Signal.objects.filter(issue__isnull=True).exists()
     assert partition() == [[0, 1, 4], [2, 3]]
+
+
+BARE = "Phuong Vu Ninh ngap ung keo dai, nuoc tran vao nha dan sau mua lon"
+
+
+def test_a_signal_typed_without_diacritics_joins_the_issue_and_its_terms_keep_their_diacritics():
+    # given the stream, then the flood report typed again without diacritics, as on a phone
+    services.signals_ingest_batch(items=items())
+    late = services.SignalInput(channel=Channel.HOTLINE, text=BARE, created_at=T0 + timedelta(hours=6))
+    # when it is ingested
+    services.signals_ingest_batch(items=[late])
+    # then it joins the flood issue, whose summary terms read with diacritics
+    flood = Issue.objects.get(signals__text=TEXTS[0])
+    assert flood.signals.filter(text=BARE).exists() and flood.signal_count == 4
+    assert "ngập úng" in flood.summary_terms and "vũ ninh" in flood.summary_terms
+    assert [term for term, spelled in _pairs(flood) if term != spelled] == []
+
+
+def _pairs(issue):
+    """Each summary term and what the issue's texts spell it as (the term when none has marks)."""
+    spellings = {}
+    for text in issue.signals.values_list("text_masked", flat=True):
+        term_spellings(tokenise(text), spellings)
+    return [(term, spellings.get(fold(term), term)) for term in issue.summary_terms]
+
+
+def test_a_state_and_profiles_saved_before_terms_were_folded_go_on_with_the_same_issues():
+    # given the stream clustered and saved as it was before terms were folded: the compact state
+    # of format 2 and the issues' title profiles with the terms as the texts write them
+    services.signals_ingest_batch(items=items())
+    spellings = {}
+    for text in Signal.objects.values_list("text_masked", flat=True):
+        term_spellings(tokenise(text), spellings)
+    row = ClustererState.objects.get(scope="default")
+    state = row.state
+    state["version"] = 2
+    state["clusters"]["terms"] = [spellings.get(t, t) for t in state["clusters"]["terms"]]
+    state["clusters"]["posted"] = [[spellings.get(t, t) for t in p] for p in state["clusters"]["posted"]]
+    ClustererState.objects.filter(pk=row.pk).update(state=state)
+    for issue in Issue.objects.all():
+        issue.title_vector = {spellings.get(t, t): w for t, w in issue.title_vector.items()}
+        issue.save(update_fields=["title_vector"])
+    from duluan.apps.issues import clustering
+
+    clustering._CACHE.clear()
+    titles = dict(Issue.objects.values_list("pk", "title"))
+    # when a report typed without diacritics comes
+    late = services.SignalInput(channel=Channel.HOTLINE, text=BARE, created_at=T0 + timedelta(hours=6))
+    services.signals_ingest_batch(items=[late])
+    # then it joins the flood issue, whose title stays (its representative compares as before)
+    flood = Issue.objects.get(signals__text=TEXTS[0])
+    assert flood.signals.filter(text=BARE).exists()
+    assert dict(Issue.objects.values_list("pk", "title")) == titles
+    assert ClustererState.objects.get(scope="default").state["version"] == 4
