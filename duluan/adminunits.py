@@ -164,6 +164,11 @@ def load_admin_data(data_dir: str | None = None) -> AdminData:
             seen.add((unit.scheme, unit.code))
             units.append(unit)
 
+    # A district's former names are listed on the rows of the communes that came from them
+    # (TP Bắc Giang's communes from huyện Yên Dũng carry "huyenyendung"): the union of its rows.
+    district_aliases: dict[str, set[str]] = {}
+    for row in legacy:
+        district_aliases.setdefault(row["districtCode"], set()).update(_aliases(row["districtAlias"]))
     for row in legacy:
         pcode, dcode, wcode = row["provinceCode"], row["districtCode"], row["wardCode"]
         old_province_by_key[row["provinceKey"]] = pcode
@@ -197,7 +202,7 @@ def load_admin_data(data_dir: str | None = None) -> AdminData:
                 lat=row["districtLat"],
                 lon=row["districtLon"],
                 valid_to=PRE2025_END,
-                aliases=_aliases(row["districtAlias"]),
+                aliases=tuple(sorted(district_aliases[dcode])),
             )
         )
         if wcode:

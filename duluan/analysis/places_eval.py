@@ -16,6 +16,13 @@ Figures printed:
 - the same on the sentences with their diacritics stripped (``fold``), to show how much survives
   accent-free writing;
 - the bare-commune trade-off: bare commune names accepted never / with context (default) / always;
+- the *former names* set (``data/gold_places_former.jsonl``): names of districts and communes
+  dissolved before the pre-2025 data ("huyện Yên Dũng", "quận 9"), found in the VNTC and TC201805
+  corpora by a pattern (a type word and a capitalised name whose folded form is a former name), not
+  by the recogniser, and labelled by hand with the unit that took each in; with a few current units
+  of the same names and a few spans that name no unit. Records ``{kind: "mention" | "not_a_unit",
+  corpus, id, sentence: [start, end], start, end, scheme, code, level, former}``. Mentions of the
+  main set flagged ``former`` were labelled when these names were added (2026-12-01);
 - the *tuning* split (labelled first; the recogniser's rules were then refined against its errors) and
   the *fresh* split (labelled afterwards and not used to change the rules) separately: the fresh figure
   is the honest estimate.
@@ -27,7 +34,7 @@ import argparse
 import gzip
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,6 +44,7 @@ from duluan.analysis.places import Gazetteer, PlaceMention
 from duluan.shared_data import require_shared_data
 
 GOLD_PATH = Path(__file__).parent / "data" / "gold_places.jsonl"
+FORMER_PATH = Path(__file__).parent / "data" / "gold_places_former.jsonl"
 CORPUS_FILES = {
     "news_2026": ("news_2026", "articles.jsonl"),
     "vntc": ("vntc", "train.jsonl.gz"),
@@ -253,10 +261,68 @@ def main(argv: list[str] | None = None) -> None:
         s = score(sentences, gold, predict(gazetteer, sentences))["exact"]
         print(s.line(f"exact, bare communes {mode}"))
     gazetteer.bare_communes = "context"
+    former = load_former()
+    print(former_line(score_former(gazetteer, former), "former names (with item dates)"))
+    print(
+        former_line(score_former(gazetteer, former, strip_accents=True), "former names (diacritics stripped)")
+    )
     if args.bench:
         bench(sentences)
     if args.errors:
         print("\n".join(errors(sentences, gold, predicted)))
+
+
+def load_former(path: Path = FORMER_PATH) -> list[dict]:
+    """Read the former-names gold file (see the module docstring), each record with the text of its
+    sentence (``text``) and the date to read it at (``when``)."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    by_corpus: dict[str, set[str]] = {}
+    for r in records:
+        by_corpus.setdefault(r["corpus"], set()).add(r["id"])
+    docs = {corpus: _read_corpus(corpus, ids) for corpus, ids in by_corpus.items()}
+    for r in records:
+        doc = docs[r["corpus"]][r["id"]]
+        start, end = r["sentence"]
+        r["text"] = doc["text"][start:end]
+        r["when"] = CORPUS_DATES.get(r["corpus"])
+    return records
+
+
+def score_former(gazetteer: Gazetteer, records: list[dict], *, strip_accents: bool = False) -> dict[str, int]:
+    """Count, over the former-names gold set, the named units read with their exact span and code
+    (``found``), read as another unit (``wrong``) or not at all (``missed``), for names of units
+    dissolved since (``former``) and for current units of the same names; and the spans that name
+    no unit read as one (``false``)."""
+    counts = Counter()
+    for r in records:
+        text = fold(r["text"]) if strip_accents else r["text"]
+        offset = r["sentence"][0]
+        spans = {(m.start + offset, m.end + offset): m for m in gazetteer.find(text, when=r["when"])}
+        m = spans.get((r["start"], r["end"]))
+        if r["kind"] == "not_a_unit":
+            counts["not_a_unit"] += 1
+            counts["false"] += m is not None
+            continue
+        group = "former" if r.get("former") else "current"
+        counts[group] += 1
+        if m is None:
+            counts[f"{group} missed"] += 1
+        elif (m.scheme, m.code) == (r["scheme"], r["code"]):
+            counts[f"{group} found"] += 1
+        else:
+            counts[f"{group} wrong"] += 1
+    return counts
+
+
+def former_line(counts: Mapping[str, int], label: str) -> str:
+    """One line of :func:`score_former`'s counts."""
+    n = counts["former"]
+    return (
+        f"{label:<34} {counts['former found']}/{n} found ({100 * counts['former found'] / max(n, 1):.1f}%),"
+        f" {counts['former wrong']} another unit, {counts['former missed']} missed;"
+        f" same names, current units {counts['current found']}/{counts['current']};"
+        f" not units read as one {counts['false']}/{counts['not_a_unit']}"
+    )
 
 
 def bench(sentences: list[Sentence]) -> None:

@@ -25,6 +25,10 @@ for each hit
    old scheme, ``(cũ)`` after a name or a 2025-only unit in the new one, and a name followed by ``cũ``
    is the old unit.
 
+Names of districts and communes dissolved before the data's pre-2025 snapshot (``huyện Yên Dũng``,
+``quận 9``, ``phường Quán Trữ``), which the data keeps only as folded keys, are indexed too
+(:mod:`duluan.analysis.places.former`) and read as the unit that took each in, with any diacritics.
+
 Spans are offsets into the original text and cover the unit's name as written (``Tân Dĩnh`` in
 ``xã Tân Dĩnh``); the type word belongs to the span only where it is part of the name (``Quận 1``,
 ``TP.HCM``). Every mention also lists the corresponding units of the other scheme (``equivalents``).

@@ -47,6 +47,7 @@ from duluan.analysis.places.context import (
     old_after,
     typed_words,
 )
+from duluan.analysis.places.former import SyllableInventory, former_names
 
 __all__ = ["Gazetteer", "PlaceMention"]
 
@@ -66,6 +67,9 @@ _BARE_CONFIDENCE = {PROVINCE: 0.9, DISTRICT: 0.75, COMMUNE: 0.65}
 _DISAMBIGUATOR_RE = re.compile(r"\s*\([^)]*\)\s*$")
 _NUMBERED_NAME_RE = re.compile(r"^(Phường|Quận|Xã|Huyện)\s+\d+$")
 _NUMBERED_ABBREVIATIONS = {"Phường": ("p.", "p. "), "Quận": ("q.", "q. ")}
+# In a name's spellings: any spelling of it may name a unit (a former name, whose diacritics the data
+# does not keep); in a unit's, followed by the name: any spelling of that name names this unit.
+_ANY_SPELLING = "\x00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +309,7 @@ class Gazetteer:
         Returns:
             A ready :class:`Gazetteer`.
         """
+        units = list(units)
         places: dict[Key, _Place] = {}
         parents: dict[Key, Key] = {}
         for u in units:
@@ -356,6 +361,27 @@ class Gazetteer:
             for key, p in places.items():
                 if p.level == PROVINCE and p.short_name == short_name:
                     index(alias, key, fold(alias).startswith("tp"))
+        # Names of districts and communes dissolved into these units before the pre-2025 data
+        # ("huyện Yên Dũng" is TP Bắc Giang's since 2025): see duluan.analysis.places.former.
+        inventory = SyllableInventory(p.short_name for p in places.values())
+        for u in units:
+            if u.scheme != PRE2025 or u.level == PROVINCE or not u.aliases:
+                continue
+            key = (u.scheme, u.code)
+            for unit_type, name in former_names(u.aliases, u.short_name, u.level):
+                if name.isdigit():
+                    index(f"{unit_type} {name}", key, True)
+                    for abbreviation in _NUMBERED_ABBREVIATIONS.get(unit_type or "", ()):
+                        index(abbreviation + name, key, True)
+                    continue
+                syllables = inventory.split(name)
+                if syllables:
+                    # Its diacritics are unknown (the package keeps the key only): indexed folded,
+                    # with a mark that lets any spelling of it name this unit (see _ANY_SPELLING).
+                    folded = " ".join(syllables)
+                    index(folded, key, False)
+                    spellings[folded].add(_ANY_SPELLING)
+                    spellings[f"{key[0]}:{key[1]}"].add(_ANY_SPELLING + folded)
 
         home: set[Key] = set()
         if home_province:
@@ -570,7 +596,7 @@ class Gazetteer:
                 spelling = spelling_cache.get(surface)
                 if spelling is None:
                     spelling = self._spelling(surface)
-                if spelling not in spellings:
+                if spelling not in spellings and _ANY_SPELLING not in spellings:
                     continue
             if cased is None:
                 cased = not nfc.islower()
@@ -804,7 +830,12 @@ class Gazetteer:
             keys = self._name_keys[hit.key]
             if spelling is not None:
                 unit_spellings = self._unit_spellings
-                keys = tuple(k for k in keys if spelling in unit_spellings.get(k, ()))
+                any_spelling = _ANY_SPELLING + hit.key
+                keys = tuple(
+                    k
+                    for k in keys
+                    if spelling in (spelled := unit_spellings.get(k, ())) or any_spelling in spelled
+                )
             typed: tuple[Key, ...] = ()
             if hit.types is not None:
                 # The type word fixes the level; the exact type only scores, because units change type
@@ -1277,6 +1308,7 @@ _CACHE_SOURCES = (
     "duluan.adminunits",
     "duluan.analysis.normalise",
     "duluan.analysis.places.context",
+    "duluan.analysis.places.former",
     "duluan.analysis.places.gazetteer",
 )
 

@@ -234,14 +234,65 @@ def test_a_parent_after_a_commune_is_not_read_as_another_commune(gazetteer):
 
 
 def test_unit_missing_from_the_data_is_not_replaced_by_a_namesake(gazetteer):
-    # given a ward of Huế that was merged before the data's pre-2025 snapshot
-    text = "trưởng công an phường Phú Hòa, thành phố Huế, đã lập biên bản"
+    # given a ward named in a city that has no ward of that name, nor had one
+    text = "trưởng công an phường Phú Hòa, thành phố Đà Lạt, đã lập biên bản"
 
     # when places are found
     mentions = gazetteer.find(text, when=date(2007, 1, 1))
 
-    # then no other "Phú Hòa" is reported, only Huế
-    assert _codes(mentions) == [("Huế", "pre2025", "46")]
+    # then no other "Phú Hòa" is reported, only Đà Lạt
+    assert _codes(mentions) == [("Đà Lạt", "pre2025", "672")]
+
+
+def test_units_dissolved_before_the_pre2025_data_are_read_as_the_units_that_took_them_in(gazetteer):
+    # given texts of 2007-2018 naming a ward, a district and two numbered districts since merged
+    # into others (phường Phú Hòa into Đông Ba in 2021, huyện Yên Dũng into TP Bắc Giang in 2025,
+    # quận 2 and quận 9 into TP Thủ Đức in 2021)
+    hue = gazetteer.find(
+        "trưởng công an phường Phú Hòa, thành phố Huế, đã lập biên bản", when=date(2007, 1, 1)
+    )
+    bac_giang = gazetteer.find(
+        "Người dân xã Tiền Phong, huyện Yên Dũng, tỉnh Bắc Giang", when=date(2018, 5, 1)
+    )
+    saigon = gazetteer.find("Giá đất quận 9 và Q.2 tăng mạnh", when=date(2018, 5, 1))
+
+    # then each is the unit that took it in, spanned as written
+    assert _codes(hue) == [("Phú Hòa", "pre2025", "19768"), ("Huế", "pre2025", "46")]
+    assert hue[0].name == "Phường Đông Ba"
+    assert _codes(bac_giang) == [
+        ("Tiền Phong", "pre2025", "07711"),
+        ("Yên Dũng", "pre2025", "213"),
+        ("Bắc Giang", "pre2025", "24"),
+    ]
+    assert _codes(saigon) == [("quận 9", "pre2025", "769"), ("Q.2", "pre2025", "769")]
+    # and a current unit of the same name stays itself: phường Yên Dũng of 2025, huyện Kỳ Sơn (Nghệ An)
+    assert _codes(gazetteer.find("Lũ ở Yên Dũng, Bắc Ninh", when=date(2026, 1, 1))) == [
+        ("Yên Dũng", "2025", "07681"),
+        ("Bắc Ninh", "2025", "24"),
+    ]
+    assert _codes(gazetteer.find("huyện Kỳ Sơn, Nghệ An", when=date(2018, 5, 1)))[0] == (
+        "Kỳ Sơn",
+        "pre2025",
+        "417",
+    )
+
+
+def test_a_former_name_is_found_whatever_its_diacritics(gazetteer):
+    # given a ward merged in 2019 (Quán Trữ into Đồng Hòa), whose name the data keeps only folded,
+    # written with its diacritics, without them, and with other ones
+    texts = [
+        "phường Quán Trữ, quận Kiến An",
+        "phuong Quan Tru, quan Kien An",
+        "phường Quàn Trư, quận Kiến An",
+    ]
+
+    # when places are found
+    found = [gazetteer.find(t, when=date(2018, 5, 1))[0] for t in texts]
+
+    # then each is Đồng Hòa (any spelling names a former name: its spelling is unknown)
+    assert [(m.code, m.name) for m in found] == [("11431", "Phường Đồng Hòa")] * 3
+    # while a current name still needs its own diacritics
+    assert _codes(gazetteer.find("quận Kiển Ân", when=date(2018, 5, 1))) == []
 
 
 def test_foreign_places_named_like_vietnamese_units_are_skipped(gazetteer):

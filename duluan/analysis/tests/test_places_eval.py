@@ -57,3 +57,27 @@ def test_recogniser_keeps_its_measured_quality_on_the_gold_set():
         assert sentence.text[m["start"] - sentence.start : m["end"] - sentence.start].strip()
     assert scores["exact"].precision >= 0.93
     assert scores["exact"].recall >= 0.93
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+def test_former_names_gold_set_is_read_as_measured():
+    # given the former-names gold set: typed names of units dissolved before the pre-2025 data,
+    # found in the corpora by a pattern (not by the recogniser) and labelled by hand
+    records = places_eval.load_former()
+    gazetteer = Gazetteer.default()
+
+    # then its codes exist at their levels, its spans hold the names, and it is read as measured
+    mentions = [r for r in records if r["kind"] == "mention"]
+    assert len(mentions) >= 80 and sum(r["kind"] == "not_a_unit" for r in records) >= 4
+    for r in mentions:
+        unit = gazetteer.unit(r["scheme"], r["code"])
+        assert unit is not None and unit.level == r["level"]
+    for r in records:
+        start, end = r["sentence"]
+        assert (
+            start <= r["start"] < r["end"] <= end and r["text"][r["start"] - start : r["end"] - start].strip()
+        )
+    counts = places_eval.score_former(gazetteer, records)
+    assert counts["former found"] >= 0.9 * counts["former"]
+    assert counts["current found"] == counts["current"]
+    assert counts["false"] <= 1
