@@ -70,6 +70,12 @@ _NUMBERED_ABBREVIATIONS = {"Phường": ("p.", "p. "), "Quận": ("q.", "q. ")}
 # In a name's spellings: any spelling of it may name a unit (a former name, whose diacritics the data
 # does not keep); in a unit's, followed by the name: any spelling of that name names this unit.
 _ANY_SPELLING = "\x00"
+# Taken off a former name's unit's score. Its spelling is unknown, so a current name folded alike
+# keeps the name even against a former unit whose province is named nearby ("từ Thanh Hóa đến Phú
+# Yên": the province Phú Yên, bare bonus and era 1.1, not a commune of Thanh Hóa once named Phú Yên,
+# 2.2 and era 0.5); a named ancestor still makes a former unit win over namesakes far away ("phường
+# Phú Hòa, thành phố Huế": 2.45, its type 1 and era 0.5, against 1.5).
+_FORMER_PENALTY = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +287,14 @@ class Gazetteer:
         self._same_scheme_ancestors = {
             k: frozenset(a for a in chain if a[0] == k[0]) for k, chain in ancestors.items()
         }
+        # Per name, the units it is a former name of (see _ANY_SPELLING): they give way to the units
+        # that bear it now, unless the text names their ancestors (_FORMER_PENALTY).
+        former_of: dict[str, set[Key]] = {}
+        for k in places:
+            for spelled in self._unit_spellings[k]:
+                if spelled.startswith(_ANY_SPELLING):
+                    former_of.setdefault(spelled[1:], set()).add(k)
+        self._former_of = {name: frozenset(keys) for name, keys in former_of.items()}
         self._twins = {
             k: frozenset({k, *((scheme, code) for scheme, code, _ in equivalents.get(k, ()))}) for k in places
         }
@@ -596,8 +610,15 @@ class Gazetteer:
                 spelling = spelling_cache.get(surface)
                 if spelling is None:
                     spelling = self._spelling(surface)
-                if spelling not in spellings and _ANY_SPELLING not in spellings:
-                    continue
+                if spelling not in spellings:
+                    if _ANY_SPELLING not in spellings:
+                        continue
+                    # Only a former name takes it (any spelling): as a name, so capitalised where
+                    # the text has capitals ("đắt đỏ" is not huyện Đất Đỏ).
+                    if cased is None:
+                        cased = not nfc.islower()
+                    if cased and not capitalised(surface):
+                        continue
             if cased is None:
                 cased = not nfc.islower()
             hit = self._plausible_hit(
@@ -843,7 +864,11 @@ class Gazetteer:
                 levels = _TYPE_LEVELS.get(hit.types) or {level for level, _ in hit.types}
                 typed = tuple(k for k in keys if self._places[k].level in levels)
             keys = typed or keys
-            top_rank = min(map(self._rank.__getitem__, keys)) if keys else 0
+            # The level a bare name most likely has is that of the units it names now: a former name
+            # of a higher level ("Đông Sơn", a district until 2025, and wards) does not go first.
+            former = self._former_of.get(hit.key)
+            current = [k for k in keys if k not in former] if former else keys
+            top_rank = min(map(self._rank.__getitem__, current or keys)) if keys else 0
             facts = tuple(
                 (
                     k,
@@ -999,6 +1024,7 @@ class Gazetteer:
             )
             bare_weak = bare and hit.weak
             wanted = PRE2025 if hit.old else era
+            former = self._former_of.get(name)
             for key, level, scheme, unit_type, home, ancestors, own_scheme_ancestors in hit.facts:
                 if drop_communes and level == COMMUNE:
                     continue
@@ -1008,6 +1034,9 @@ class Gazetteer:
                         continue
                 if bare_weak and level == DISTRICT and not supporting:
                     continue
+                is_former = former is not None and key in former
+                if is_former and bare and not supporting:
+                    continue  # a former name without its type needs an ancestor named nearby
                 # A named district supports more than a named province ("phường 12, quận Gò Vấp, TP.HCM"),
                 # and a closer naming more than a farther one. (Adding an empty sum changes nothing.)
                 score = (
@@ -1017,6 +1046,10 @@ class Gazetteer:
                 )
                 if anywhere and ancestors:
                     score += sum(0.75 for a in (ancestors & anywhere) - supporting)
+                if nearby_resolved and not is_former and key in nearby_resolved:
+                    # The unit itself read nearby under a former name of it ("quận 9, Thủ Đức" of
+                    # 2018: TP Thủ Đức both), worth what it would give its communes.
+                    score += 3.0 + nearby_resolved[key]
                 if not supporting and nearby_open and not own_scheme_ancestors.isdisjoint(nearby_open):
                     score += 0.5
                 if types is not None and (level, unit_type) in types:
@@ -1029,6 +1062,8 @@ class Gazetteer:
                     score += 0.25
                 if bare:
                     score += _BARE_BONUS[level]
+                if is_former:
+                    score -= _FORMER_PENALTY
                 scored.append((score, key))
             if not scored:
                 continue

@@ -277,6 +277,24 @@ def test_units_dissolved_before_the_pre2025_data_are_read_as_the_units_that_took
     )
 
 
+def test_former_names_give_way_to_the_names_and_words_of_today(gazetteer):
+    # given texts where a former name's letters stand for something else: a province (a commune of
+    # Thanh Hóa was once "Phú Yên"), common words ("đắt đỏ", huyện Đất Đỏ), a compass bearing
+    # ("Nam Đông", a district until 2025) and a parish named like a former district away from it
+    when = date(2018, 5, 1)
+    provinces = gazetteer.find("nắng nóng ở các tỉnh từ Thanh Hóa đến Phú Yên", when=when)
+    words = gazetteer.find("Thành phố đắt đỏ Dubai hy vọng có taxi bay", when=when)
+    bearing = gazetteer.find("cách Trường Sa 270km về phía Nam Đông Nam.", when=when)
+    parish = gazetteer.find("giáo xứ Mỹ Lộc, huyện Đô Lương, tỉnh Nghệ An", when=when)
+    # then none is read as the former unit
+    assert _codes(provinces) == [("Thanh Hóa", "pre2025", "38"), ("Phú Yên", "pre2025", "54")]
+    assert words == [] and [m.surface for m in bearing] == ["Trường Sa"]
+    assert [m.code for m in parish] == ["427", "40"]
+    # and a unit named twice, once by a former name, is one unit ("quận 9, Thủ Đức" of 2018)
+    listed = gazetteer.find("như ở quận 9, Thủ Đức, huyện Hóc Môn", when=when)
+    assert _codes(listed)[:2] == [("quận 9", "pre2025", "769"), ("Thủ Đức", "pre2025", "769")]
+
+
 def test_a_former_name_is_found_whatever_its_diacritics(gazetteer):
     # given a ward merged in 2019 (Quán Trữ into Đồng Hòa), whose name the data keeps only folded,
     # written with its diacritics, without them, and with other ones
@@ -439,10 +457,13 @@ def test_memoised_candidates_equal_a_fresh_gazetteers(gazetteer):
     # then the memoised answers are the same, and a type word the candidates lack is still dropped
     assert first == second and all(first)
     assert first == [gazetteer.find(text) for text in texts]
-    # and each hit's memoised top rank is the best level rank of its candidates
+    # and each hit's memoised top rank is the best level rank of its candidates that bear its name
+    # now, of all of them when it is only a former name ("Tân Thành" was also a district until 2018)
     for text in texts:
         for hit in fresh._hits(text, fold(text)):
-            assert hit.top_rank == min(fresh._rank[key] for key in hit.candidates)
+            former = fresh._former_of.get(hit.key, frozenset())
+            current = [key for key in hit.candidates if key not in former] or hit.candidates
+            assert hit.top_rank == min(fresh._rank[key] for key in current)
 
 
 def test_words_spelt_like_a_one_syllable_name_are_dropped_and_the_name_kept(gazetteer):
