@@ -67,6 +67,9 @@ _BARE_CONFIDENCE = {PROVINCE: 0.9, DISTRICT: 0.75, COMMUNE: 0.65}
 _DISAMBIGUATOR_RE = re.compile(r"\s*\([^)]*\)\s*$")
 _NUMBERED_NAME_RE = re.compile(r"^(Phường|Quận|Xã|Huyện)\s+\d+$")
 _NUMBERED_ABBREVIATIONS = {"Phường": ("p.", "p. "), "Quận": ("q.", "q. ")}
+# "bà xã", "ông xã" (wife, husband) before a name, written with diacritics ("ba xa" is also three
+# communes): the type word is not one.
+_SPOUSE_RE = re.compile(r"(?<!\w)(?:bà|ông)\s+$")
 # In a name's spellings: any spelling of it may name a unit (a former name, whose diacritics the data
 # does not keep); in a unit's, followed by the name: any spelling of that name names this unit.
 _ANY_SPELLING = "\x00"
@@ -765,6 +768,10 @@ class Gazetteer:
             if accented is not None:
                 lowered, at = self._lower_before(nfc, start)
                 prefix_surface = lowered[at - (start - type_start) : at].strip()
+            if accented == "xã" and prefix_surface == accented:
+                type_at = at - (start - type_start)
+                if _SPOUSE_RE.search(lowered, max(0, type_at - 8), type_at):
+                    return None  # "bà xã Tuấn Hưng", "ông xã": a wife's or husband's name
             if accented is None or prefix_surface == accented or (ascii_surface and prefix_surface.isascii()):
                 plural = bool(PLURAL_BEFORE_RE.search(folded, max(0, type_start - 12), type_start))
                 return _Hit(

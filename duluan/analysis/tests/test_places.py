@@ -295,6 +295,16 @@ def test_former_names_give_way_to_the_names_and_words_of_today(gazetteer):
     assert _codes(listed)[:2] == [("quận 9", "pre2025", "769"), ("Thủ Đức", "pre2025", "769")]
 
 
+def test_a_wife_or_husband_named_after_ba_xa_or_ong_xa_is_not_a_commune(gazetteer):
+    # given "bà xã" (wife) and "ông xã" (husband) before names that were communes, and "ba xã"
+    # (three communes) before communes
+    spouses = ["Hương Baby - bà xã Tuấn Hưng", "Ông xã Tân Dĩnh của tôi"]
+    communes = "tại ba xã Hầu Thào, Tả Van, Sa Pa"
+    # then the spouses name no unit, and the communes are found
+    assert [gazetteer.find(t, when=date(2018, 5, 1)) for t in spouses] == [[], []]
+    assert [m.surface for m in gazetteer.find(communes, when=date(2018, 5, 1))][:2] == ["Hầu Thào", "Tả Van"]
+
+
 def test_a_former_name_is_found_whatever_its_diacritics(gazetteer):
     # given a ward merged in 2019 (Quán Trữ into Đồng Hòa), whose name the data keeps only folded,
     # written with its diacritics, without them, and with other ones
