@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
@@ -47,6 +48,28 @@ def test_the_demo_ranks_thirty_communes_with_intervals(rounds):
     assert results.respondents["final_weight"].sum() == pytest.approx(total)
     # and small samples are flagged
     assert (ranking["small_sample"] == (ranking["n"] < results.definition.min_n)).all()
+
+
+def test_the_round_dataset_is_the_invitations_joined_to_their_samples_and_answers(rounds):
+    # given both demo rounds, and what the ORM's one join of the same fields gives, in its order
+    for round_ in rounds:
+        joined = pd.DataFrame(
+            Invitation.objects.filter(round=round_).values_list(
+                "pk",
+                "p_total",
+                "village_id",
+                "village__commune__stratum",
+                "village__commune__frame_unit__unit__code",
+                "status",
+                "response__answers",
+            ),
+            columns=estimates.DATASET_COLUMNS,
+        )
+        # when the dataset is read table by table
+        data = estimates._dataset(round_)
+        # then it is the same rows, values and order
+        pd.testing.assert_frame_equal(data, joined)
+        assert data["answers"].isna().any() and data["answers"].notna().any()
 
 
 def test_a_commune_figure_traces_back_to_its_responses(rounds):
