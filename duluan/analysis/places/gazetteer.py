@@ -1032,6 +1032,11 @@ class Gazetteer:
             bare_weak = bare and hit.weak
             wanted = PRE2025 if hit.old else era
             former = self._former_of.get(name)
+            penalty = _FORMER_PENALTY
+            if former and wanted == PRE2025 and all(k in former or k[0] != PRE2025 for k in hit.candidates):
+                # An old text, and the name's only bearers today are 2025 units: then it was this
+                # unit's ("Yên Dũng, Bắc Giang" of 2018 is the district, not the ward of 2025).
+                penalty = 0.0
             for key, level, scheme, unit_type, home, ancestors, own_scheme_ancestors in hit.facts:
                 if drop_communes and level == COMMUNE:
                     continue
@@ -1070,7 +1075,7 @@ class Gazetteer:
                 if bare:
                     score += _BARE_BONUS[level]
                 if is_former:
-                    score -= _FORMER_PENALTY
+                    score -= penalty
                 scored.append((score, key))
             if not scored:
                 continue

@@ -265,6 +265,9 @@ def test_units_dissolved_before_the_pre2025_data_are_read_as_the_units_that_took
         ("Bắc Giang", "pre2025", "24"),
     ]
     assert _codes(saigon) == [("quận 9", "pre2025", "769"), ("Q.2", "pre2025", "769")]
+    # and without its type word in an old text, where the name's only bearer today is a 2025 unit
+    old_text = gazetteer.find("Chùa Vĩnh Nghiêm ở Yên Dũng, Bắc Giang", when=date(2018, 5, 1))
+    assert _codes(old_text) == [("Yên Dũng", "pre2025", "213"), ("Bắc Giang", "pre2025", "24")]
     # and a current unit of the same name stays itself: phường Yên Dũng of 2025, huyện Kỳ Sơn (Nghệ An)
     assert _codes(gazetteer.find("Lũ ở Yên Dũng, Bắc Ninh", when=date(2026, 1, 1))) == [
         ("Yên Dũng", "2025", "07681"),
