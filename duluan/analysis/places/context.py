@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 
 from duluan.adminunits import COMMUNE, DISTRICT, PROVINCE
 from duluan.analysis.normalise import fold
@@ -88,9 +89,11 @@ LOCATIVE_BEFORE = (
     _words_before_re([fold(w) for w in _LOCATIVE_WORDS], punctuation=r",;:(\-–"),
 )
 FOREIGN_AFTER_RE = re.compile(
-    r"\s*[,(\-–]\s*(?:trung quoc|dai loan|han quoc|trieu tien|nhat ban|lao|campuchia|thai lan|my|hoa ky|"
-    r"phap|nga|anh|duc|uc|an do|myanmar|philippines|indonesia|malaysia|singapore|italy|y)\b"
+    r"\s*[,(\-–]\s*(?P<country>trung quoc|dai loan|han quoc|trieu tien|nhat ban|lao|campuchia|thai lan|my|"
+    r"hoa ky|phap|nga|anh|duc|uc|an do|myanmar|philippines|indonesia|malaysia|singapore|italy|y)\b"
 )
+# Up to three words right after a country word (see foreign_after).
+_WORDS_AFTER_RE = re.compile(r"(?: [^\W_]+){1,3}")
 # What a window must end with (trailing spaces aside) for the patterns above to match it: most windows
 # end otherwise, and ``str.endswith`` tells so for a fraction of a search's cost.
 _NOT_A_UNIT_ENDINGS = (tuple(_NOT_A_UNIT_WORDS), tuple(fold(w) for w in _NOT_A_UNIT_WORDS))
@@ -154,12 +157,28 @@ def _first_after(folded: str, end: int) -> str:
     return folded[end : end + 8].lstrip()[:1]
 
 
-def foreign_after(folded: str, end: int) -> bool:
-    """``FOREIGN_AFTER_RE.match(folded, end)``: only a punctuation mark can open it."""
+def foreign_after(folded: str, end: int, names: Container[str] = ()) -> bool:
+    """``FOREIGN_AFTER_RE.match(folded, end)``: only a punctuation mark can open it.
+
+    With ``names`` (folded unit names), a country that begins one of them is not one: "Hòa Bình,
+    Lào Cai" names two provinces, not a place in Laos ("lao"), nor "Nam Định, Mỹ Lộc" one in
+    America.
+    """
     first = _first_after(folded, end)
     if first and first not in ",(-–":
         return False
-    return FOREIGN_AFTER_RE.match(folded, end) is not None
+    match = FOREIGN_AFTER_RE.match(folded, end)
+    if match is None:
+        return False
+    if names:
+        words = _WORDS_AFTER_RE.match(folded, match.end())
+        if words:
+            country = folded[match.start("country") : match.end()]
+            following = words.group(0).split()
+            for k in range(len(following), 0, -1):
+                if f"{country} {' '.join(following[:k])}" in names:
+                    return False
+    return True
 
 
 # Capitalised at a sentence start, these words do not make the next name part of a longer proper noun.

@@ -800,7 +800,7 @@ class Gazetteer:
             return None
         if cased and inside_longer_proper_noun(nfc, start, end):
             return None
-        if foreign_after(folded, end):
+        if foreign_after(folded, end, self._names):
             return None  # "Sơn Tây (Trung Quốc)" is a Chinese province
         locative = locative_before(context, plain, at)
         return _Hit(

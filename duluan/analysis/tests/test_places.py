@@ -335,6 +335,20 @@ def test_foreign_places_named_like_vietnamese_units_are_skipped(gazetteer):
     assert gazetteer.find(text, when=date(2026, 1, 31)) == []
 
 
+def test_a_unit_name_that_begins_with_a_country_word_is_not_a_country(gazetteer):
+    # given units followed by a province or district whose name starts like a country: "Lào Cai"
+    # (Lào, Laos), "Đức Hòa" (Đức, Germany), "Mỹ Lộc" (Mỹ, America)
+    when = date(2018, 5, 1)
+    listed = gazetteer.find("Sơn La, Hòa Bình, Lào Cai", when=when)
+    sapa = gazetteer.find("du khách đến Sa Pa (Lào Cai) nghỉ Tết", when=when)
+    long_an = gazetteer.find("những địa phương Cần Giuộc, Đức Hòa, Bến Lức", when=when)
+    # then each unit is found, and a place in Laos is still left out
+    assert [m.code for m in listed] == ["14", "17", "10"]
+    assert [m.surface for m in sapa] == ["Sa Pa", "Lào Cai"]
+    assert [m.surface for m in long_an] == ["Cần Giuộc", "Đức Hòa", "Bến Lức"]
+    assert gazetteer.find("Viêng Chăn, Lào", when=when) == []
+
+
 def test_a_datetime_works_as_the_date_of_the_text(gazetteer):
     # given a timestamp after the 2025 reform, as the intake stores it
     when = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
