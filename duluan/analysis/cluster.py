@@ -44,6 +44,7 @@ __all__ = [
     "ClusterDoc",
     "OnlineClusterer",
     "document_terms",
+    "fold_term_weights",
     "term_code",
     "term_codes",
     "term_spellings",
@@ -1419,7 +1420,7 @@ class OnlineClusterer:
         clusters = self.clusters_
         for cid, size, topic, places, first_seen, last_seen, weights, posted in rows:
             if accented:
-                weights, posted = _folded_weights(weights), fold_many(posted)
+                weights, posted = fold_term_weights(weights), fold_many(posted)
             values = weights.values()
             c = Cluster(
                 id=cid,
@@ -1478,9 +1479,10 @@ def _compact_rows(columns: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
         yield cid, size, topic, places, first_seen, last_seen, dict(zip(terms[a:b], weights[a:b])), posted
 
 
-def _folded_weights(weights: Mapping[str, float]) -> dict[str, float]:
-    """A centroid of accented terms with its terms folded, in order of first appearance; the
-    weights of terms that fold alike added up."""
+def fold_term_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """Term weights saved when terms kept their diacritics (a centroid, a term profile), with the
+    terms folded as they are made now, in order of first appearance; the weights of terms that
+    fold alike added up."""
     out: dict[str, float] = {}
     for term, w in zip(fold_many(list(weights)), weights.values(), strict=True):
         out[term] = out.get(term, 0.0) + w

@@ -118,6 +118,13 @@ def _read_corpus(corpus: str, wanted: set[str]) -> dict[str, dict]:
     return found
 
 
+def _date_of(corpus: str, doc: dict) -> date | None:
+    """The date a corpus item is read at: its publication date, else its corpus's (CORPUS_DATES)."""
+    if doc.get("published_at"):
+        return date.fromisoformat(doc["published_at"][:10])
+    return CORPUS_DATES.get(corpus)
+
+
 def load_sentences(records: list[dict]) -> list[Sentence]:
     """Cut the gold sentences out of the shared corpora.
 
@@ -134,9 +141,7 @@ def load_sentences(records: list[dict]) -> list[Sentence]:
     sentences = []
     for r in records:
         doc = docs[r["corpus"]][r["id"]]
-        when = CORPUS_DATES.get(r["corpus"])
-        if doc.get("published_at"):
-            when = date.fromisoformat(doc["published_at"][:10])
+        when = _date_of(r["corpus"], doc)
         text = doc["text"][r["start"] : r["end"]]
         split = r.get("split", "tuning")
         sentences.append(Sentence(r["corpus"], r["id"], r["start"], r["end"], text, when, split))
@@ -284,7 +289,7 @@ def load_former(path: Path = FORMER_PATH) -> list[dict]:
         doc = docs[r["corpus"]][r["id"]]
         start, end = r["sentence"]
         r["text"] = doc["text"][start:end]
-        r["when"] = CORPUS_DATES.get(r["corpus"])
+        r["when"] = _date_of(r["corpus"], doc)
     return records
 
 

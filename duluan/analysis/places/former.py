@@ -18,10 +18,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from duluan.adminunits import DISTRICT
+from duluan.adminunits import DISTRICT, fold_key
 from duluan.analysis.normalise import fold
 
-__all__ = ["SyllableInventory", "former_names"]
+__all__ = ["DISAMBIGUATOR_RE", "SyllableInventory", "former_names"]
 
 # The type words the package's keys start with (folded, no spaces), longest first: what is left
 # is the name. Each stands for the type it abbreviates ("district9" is Quận 9 of Thủ Đức).
@@ -42,8 +42,9 @@ _TYPE_PREFIXES = (
     ("q", "Quận"),
     ("p", "Phường"),
 )
-# The data tells same-named units of one district apart as "Kỳ Anh (Thị xã)".
-_DISAMBIGUATOR_RE = re.compile(r"\s*\([^)]*\)\s*$")
+# The data tells same-named units of one district apart as "Kỳ Anh (Thị xã)" (the gazetteer
+# drops it too).
+DISAMBIGUATOR_RE = re.compile(r"\s*\([^)]*\)\s*$")
 _WORD_RE = re.compile(r"[^\W_]+")
 
 
@@ -65,7 +66,7 @@ class SyllableInventory:
         """The syllables ``key`` (folded, no spaces) is made of: the fewest known syllables, the
         more frequent ones where two splits have as many; ``None`` when it cannot be split."""
         n = len(key)
-        # best[i]: (syllables, minus the summed log-ish frequency) of the best split of key[:i]
+        # best[i]: (syllables, minus their summed counts, the syllables) of the best split of key[:i]
         best: list[tuple[int, int, list[str]] | None] = [None] * (n + 1)
         best[0] = (0, 0, [])
         for end in range(1, n + 1):
@@ -102,8 +103,8 @@ def former_names(aliases: Iterable[str], short_name: str, level: str) -> list[tu
         ``(type or None, name key)`` pairs, one per name, sorted by name; a number without its
         leading zeros.
     """
-    own = _key(_DISAMBIGUATOR_RE.sub("", short_name))
-    keys = {k for k in map(_key, aliases) if k}
+    own = fold_key(DISAMBIGUATOR_RE.sub("", short_name))
+    keys = {k for k in map(fold_key, aliases) if k}
     names: dict[str, str | None] = {}
     untyped = []
     for key in sorted(keys):
@@ -126,8 +127,3 @@ def former_names(aliases: Iterable[str], short_name: str, level: str) -> list[tu
         for name, unit_type in sorted(names.items())
         if name != own and not (name.isdigit() and (level != DISTRICT or unit_type is None))
     ]
-
-
-def _key(text: str) -> str:
-    """Folded letters and digits only (the package's key convention)."""
-    return "".join(_WORD_RE.findall(fold(text)))

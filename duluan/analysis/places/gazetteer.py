@@ -47,6 +47,9 @@ from duluan.analysis.places.context import (
     old_after,
     typed_words,
 )
+
+# The data tells same-named units of one district apart as "Kỳ Anh (Thị xã)"; text never does.
+from duluan.analysis.places.former import DISAMBIGUATOR_RE as _DISAMBIGUATOR_RE
 from duluan.analysis.places.former import SyllableInventory, former_names
 
 __all__ = ["Gazetteer", "PlaceMention"]
@@ -63,8 +66,6 @@ _LEVEL_RANK = {PROVINCE: 0, DISTRICT: 1, COMMUNE: 2}
 _BARE_BONUS = {PROVINCE: 0.6, DISTRICT: 0.2, COMMUNE: 0.0}
 # How sure a bare name of each level is before rivals and accents are weighed.
 _BARE_CONFIDENCE = {PROVINCE: 0.9, DISTRICT: 0.75, COMMUNE: 0.65}
-# The data tells same-named units of one district apart as "Kỳ Anh (Thị xã)"; text never does.
-_DISAMBIGUATOR_RE = re.compile(r"\s*\([^)]*\)\s*$")
 _NUMBERED_NAME_RE = re.compile(r"^(Phường|Quận|Xã|Huyện)\s+\d+$")
 _NUMBERED_ABBREVIATIONS = {"Phường": ("p.", "p. "), "Quận": ("q.", "q. ")}
 # "bà xã", "ông xã" (wife, husband) before a name, written with diacritics ("ba xa" is also three
@@ -1059,7 +1060,7 @@ class Gazetteer:
                 if anywhere and ancestors:
                     score += sum(0.75 for a in (ancestors & anywhere) - supporting)
                 if nearby_resolved and not is_former and key in nearby_resolved:
-                    # The unit itself read nearby under a former name of it ("quận 9, Thủ Đức" of
+                    # The unit itself read nearby under another name of it ("quận 9, Thủ Đức" of
                     # 2018: TP Thủ Đức both), worth what it would give its communes.
                     score += 3.0 + nearby_resolved[key]
                 if not supporting and nearby_open and not own_scheme_ancestors.isdisjoint(nearby_open):

@@ -33,8 +33,14 @@ import orjson
 from django.db import transaction
 from django.utils import timezone
 
-from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, document_terms, term_codes, term_spellings
-from duluan.analysis.normalise import fold_many
+from duluan.analysis.cluster import (
+    ClusterDoc,
+    OnlineClusterer,
+    document_terms,
+    fold_term_weights,
+    term_codes,
+    term_spellings,
+)
 from duluan.analysis.pipeline import tokenise
 from duluan.apps.core.bulk import (
     bulk_add,
@@ -601,16 +607,12 @@ def _folded_profile(profile: dict[str, float]) -> dict[str, float]:
 
     Profiles stored before terms were folded have accented terms, which no centroid has any
     more: compared as they are, every old issue would take the next signal as its representative
-    and change its title. Folded here when read (the terms of one that fold alike added up, and
+    and change its title. Folded here when read (:func:`~duluan.analysis.cluster.fold_term_weights`,
     scaled back to unit length), they compare as before; a profile already folded is the same.
     """
-    terms = list(profile)
-    folded = fold_many(terms)
-    if folded == terms:
+    merged = fold_term_weights(profile)
+    if merged.keys() == profile.keys():
         return dict(profile)
-    merged: dict[str, float] = {}
-    for term, w in zip(folded, profile.values(), strict=True):
-        merged[term] = merged.get(term, 0.0) + float(w)
     norm = math.sqrt(math.fsum([w * w for w in merged.values()]))
     return {t: w / norm for t, w in merged.items()} if norm > 0 else {}
 
