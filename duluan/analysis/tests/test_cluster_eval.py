@@ -1,0 +1,56 @@
+"""Stories for the clustering gold set and its scores."""
+
+from __future__ import annotations
+
+import pytest
+
+from duluan.analysis import cluster_eval
+
+
+def test_gold_slices_are_well_formed():
+    # given the stored gold set
+    # when it is read
+    slices = cluster_eval.load_gold()
+
+    # then there are a dev and a test slice of 2,000 distinct ids, with many groups each, every
+    # group inside its slice and disjoint from the others, and every event inside one issue
+    assert [s.name for s in slices] == ["dev", "test"]
+    for s in slices:
+        assert len(s.ids) == len(set(s.ids)) == 2000
+        assert len(s.events) >= 80 and len(s.issues) >= 80
+        for groups in (s.events, s.issues):
+            members = [i for g in groups for i in g]
+            assert all(len(g) >= 2 for g in groups)
+            assert len(members) == len(set(members)) and set(members) <= set(s.ids)
+        issue = s.partition("issues")
+        assert all(len({issue[i] for i in g}) == 1 for g in s.events)
+
+
+def test_pairwise_and_bcubed_scores_count_as_defined():
+    # given five items, gold groups {a b c} {d} {e} and a clustering {a b} {c d} {e}
+    gold = {"a": "1", "b": "1", "c": "1", "d": "2", "e": "3"}
+    system = {"a": "x", "b": "x", "c": "y", "d": "y", "e": "z"}
+
+    # when scored
+    pairs = cluster_eval.pairwise(system, gold)
+    cubed = cluster_eval.bcubed(system, gold)
+
+    # then pairwise: 1 of the 2 claimed pairs is right, 1 of the 3 true pairs is found
+    assert (pairs.precision, pairs.recall) == (0.5, 1 / 3)
+    assert pairs.f1 == pytest.approx(0.4)
+    # and B-cubed averages per item: precision (1 + 1 + 1/2 + 1/2 + 1) / 5,
+    # recall (2/3 + 2/3 + 1/3 + 1 + 1) / 5
+    assert cubed.precision == pytest.approx(0.8)
+    assert cubed.recall == pytest.approx(11 / 15)
+
+
+def test_a_clustering_that_joins_nothing_claims_no_wrong_pair():
+    # given a clustering of singletons and a gold set with one pair
+    gold = {"a": "1", "b": "1", "c": "2"}
+    system = {"a": "x", "b": "y", "c": "z"}
+
+    # when scored pairwise
+    score = cluster_eval.pairwise(system, gold)
+
+    # then precision is 1, recall 0 and F1 0
+    assert (score.precision, score.recall, score.f1) == (1.0, 0.0, 0.0)
