@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis.cluster import (
+    _DOC_TERMS,
     Cluster,
     ClusterDoc,
     OnlineClusterer,
@@ -243,7 +244,7 @@ def reference_vector(clusterer: OnlineClusterer, terms: dict[str, float]) -> dic
     tf = np.array(list(terms.values()), dtype=np.float64)
     idf = np.log((1.0 + clusterer.n_docs_) / (1.0 + clusterer.df_[idx])) + 1.0
     weights = (1.0 + np.log(np.maximum(tf, 1.0))) * idf
-    order = np.argsort(-weights, kind="stable")[:24]
+    order = np.argsort(-weights, kind="stable")[:_DOC_TERMS]
     top = weights[order]
     top = top / math.sqrt(math.fsum((top * top).tolist()))
     return {names[i]: w for i, w in zip(order.tolist(), top.tolist())}
@@ -254,7 +255,7 @@ TERM_DICTS = st.dictionaries(
     | st.text(max_size=5),
     # Mostly small whole counts (looked up), some the lookup does not cover (computed).
     st.sampled_from([1, 1, 1, 2, 3, 1.0, 7, 255, 0.5, 2.5, 0, -2, 256, 1000]),
-    max_size=30,
+    max_size=_DOC_TERMS + 6,  # some past the terms a vector keeps
 )
 
 
