@@ -68,6 +68,8 @@ models: venv
 
 bench: venv sysdeps models
 	$(PY) bench/bench_models.py
+	$(PY) -m duluan.analysis.places_eval
+	$(PY) -m duluan.analysis.cluster_eval
 	$(PY) bench/bench_classify.py
 	$(PY) bench/bench_dedupe.py
 	$(PY) bench/bench_analyze.py --sizes 10000,100000,1000000
