@@ -357,8 +357,8 @@ class Gazetteer:
         spellings: dict[str, set[str]] = {}
 
         def index(name: str, key: Key, embedded: bool) -> None:
-            name = unicodedata.normalize("NFC", name).strip()
-            folded = fold(name)
+            name = unicodedata.normalize("NFC", name).strip().translate(_DASHES)
+            folded = _fold(name)
             if not folded:
                 return
             spelling = canonical_tones(name.lower())
@@ -454,7 +454,7 @@ class Gazetteer:
 
     def names_for(self, name: str) -> list[tuple[str, str]]:
         """Return every ``(scheme, code)`` whose name folds to ``fold(name)`` (for labelling and tests)."""
-        return [key for key, _ in self._names.get(fold(name).strip(), ())]
+        return [key for key, _ in self._names.get(_fold(name).strip(), ())]
 
     # --- recognition -----------------------------------------------------------------------------
 
@@ -472,7 +472,7 @@ class Gazetteer:
         if not text:
             return []
         nfc, offsets = nfc_with_offsets(text)
-        folded = fold(nfc)
+        folded = _fold(nfc)
         return self._find(text, nfc, offsets, folded, when, self._scan([folded])[0])
 
     def find_many(
@@ -835,12 +835,12 @@ class Gazetteer:
         return nfc[low:start].lower(), start - low
 
     def _spelling(self, surface: str) -> str:
-        """``canonical_tones(surface.lower())``, memoised (bounded)."""
+        """``canonical_tones(surface.lower())`` with its dashes read as "-", memoised (bounded)."""
         spelling = self._spelling_cache.get(surface)
         if spelling is None:
             if len(self._spelling_cache) >= _SPELLING_CACHE_LIMIT:
                 self._spelling_cache.clear()
-            spelling = self._spelling_cache[surface] = canonical_tones(surface.lower())
+            spelling = self._spelling_cache[surface] = canonical_tones(surface.lower()).translate(_DASHES)
         return spelling
 
     def _candidates(self, hit: _Hit, surface: str) -> tuple[Key, ...]:
@@ -1145,6 +1145,16 @@ def _order_by_score(scored: list[tuple[float, Key]]) -> None:
 
 # Every character of a text that is not alphanumeric reads as this mark in the automaton's scan.
 _MARK = "\x01"
+# Dashes a name may be written with ("Thừa Thiên – Huế", "Thừa Thiên‐Huế"), read as "-": one
+# character for one, so offsets hold. The unit data and the aliases write "-" and "–" only.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+
+
+def _fold(text: str) -> str:
+    """:func:`~duluan.analysis.normalise.fold` with every dash read as "-", as the scan reads text."""
+    return fold(text).translate(_DASHES)
+
+
 _SCAN_CHUNK = 1 << 20  # characters per numpy look-up: bounds the copies of a large batch
 _ASCII_MARKS = bytes(code if chr(code).isalnum() else ord(_MARK) for code in range(256))
 # Code point → itself when the character is alphanumeric (``str.isalnum``), else _MARK's; for the BMP.
@@ -1199,7 +1209,7 @@ def _fold_tables() -> tuple[np.ndarray, np.ndarray]:
     # Folded as whole strings on either side of "İ": str.lower of a text is that of each character
     # (but for "Σ", left to the slow way, and "İ", folded alone): 22 → 5 ms (2026-11-30).
     bmp = "".join(chars)
-    folded = fold(bmp[:0x130]) + fold("\u0130") + fold(bmp[0x131:])
+    folded = _fold(bmp[:0x130]) + _fold("\u0130") + _fold(bmp[0x131:])
     folds = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype("<u2")
     marks = _MARKED_CODES[folds].astype("<u2")
     seconds = set()
@@ -1282,7 +1292,7 @@ def _prepare_chunk(texts: Sequence[str]) -> tuple[list[tuple[str, list[int] | No
             by_text.setdefault(i, []).append(position - int(starts[i]))
         for i, offsets in by_text.items():
             nfc, nfc_offsets = prepared[i] = nfc_with_offsets(texts[i])
-            text_fold = folded[i] = fold(nfc)
+            text_fold = folded[i] = _fold(nfc)
             if nfc_offsets is not None:
                 scans[i] = _MARK + _mark_boundaries(text_fold) + _MARK
                 continue

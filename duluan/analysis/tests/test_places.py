@@ -125,6 +125,19 @@ def test_bare_provinces_and_aliases_are_found_but_not_inside_other_names(gazette
     assert ("pre2025", "77", 1.0) in mentions[1].equivalents  # Bà Rịa - Vũng Tàu joined HCMC
 
 
+def test_a_name_is_found_whatever_dash_joins_its_parts(gazetteer):
+    # given "Thừa Thiên Huế" joined by a hyphen, an en dash, an em dash and a Unicode hyphen
+    for dash in ("-", " - ", " – ", "—", "\u2010"):
+        text = f"Mưa lớn ở Thừa Thiên{dash}Huế hôm qua."
+
+        # when places are found
+        mentions = gazetteer.find(text, when=date(2024, 9, 1))
+
+        # then the whole name is the province, its span as written
+        assert _codes(mentions) == [(f"Thừa Thiên{dash}Huế", "pre2025", "46")], dash
+        assert text[mentions[0].start : mentions[0].end] == f"Thừa Thiên{dash}Huế"
+
+
 def test_accented_names_must_carry_their_own_accents(gazetteer):
     # given "Tân Thành", which folds like "Tân Thanh"
     mentions = gazetteer.find("xã Tân Thành", when=date(2026, 1, 5))

@@ -7,7 +7,6 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis.normalise import fold
 from duluan.analysis.places import Gazetteer
 from duluan.analysis.places import gazetteer as gazetteer_module
 from duluan.analysis.places.context import TYPED_WORD_RE, typed_words
@@ -110,4 +109,4 @@ def test_a_real_sentence_is_found_the_same_in_a_batch_split_into_chunks(gazettee
     # then each text has the mentions it has alone
     assert found == expected and found[0] and found[1] and found[3]
     assert [m.surface for m in found[0]] == ["TP.HCM"]
-    assert fold(texts[3]) in gazetteer._names
+    assert gazetteer_module._fold(texts[3]) in gazetteer._names

@@ -9,11 +9,20 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis.normalise import fold, fold_many
+from duluan.analysis.normalise import fold_many
 from duluan.analysis.places import Gazetteer
 from duluan.analysis.places import gazetteer as gazetteer_module
 from duluan.analysis.places.context import locative_before, nfc_with_offsets, not_a_unit_before
-from duluan.analysis.places.gazetteer import _MARK, _SLOW, _fold_tables, _marked, _prepare, _prepare_chunk
+from duluan.analysis.places.gazetteer import (
+    _DASHES,
+    _MARK,
+    _SLOW,
+    _fold,
+    _fold_tables,
+    _marked,
+    _prepare,
+    _prepare_chunk,
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +36,7 @@ def gazetteer() -> Gazetteer:
 ODD_PIECES = [
     "Hà Nội", "ĐỒNG NAI", "tp.HCM", "Thừa Thiên-Huế", "Ha\u0300 Nô\u0323i", "e\u0301", "\u0301", "\u0323a",
     "ΣΑΣ", "Σ", "İ", "\ud800", "\udfff", "😀", "𝐀", "\uffff", "\x01", "\n", " ", "ǅ", "ß", "ﬁ",
-    "\u1100\u1161", "가\u11a8", "\u0b92\u0bd7", "\u212b", "\u0344",
+    "\u1100\u1161", "가\u11a8", "\u0b92\u0bd7", "\u212b", "\u0344", "Thừa Thiên – Huế", "\u2014",
 ]  # fmt: skip
 ODD_TEXT = st.lists(st.sampled_from(ODD_PIECES) | st.text(max_size=4), max_size=8).map("".join)
 TEXTS = st.lists(ODD_TEXT, max_size=6)
@@ -43,7 +52,8 @@ def test_preparing_a_batch_at_once_equals_normalising_folding_and_scanning_each_
     # then each is its NFC form (with offsets where it was not NFC), its fold and its scan
     assert prepared == [nfc_with_offsets(text) for text in texts]
     nfcs = [nfc for nfc, _ in prepared]
-    assert folded == fold_many(nfcs) == [fold(nfc) for nfc in nfcs]
+    # (the gazetteer's fold: fold, with every dash read as "-")
+    assert folded == [_fold(nfc) for nfc in nfcs] == [f.translate(_DASHES) for f in fold_many(nfcs)]
     assert scans == gazetteer._scan(folded) == [_MARK + _marked(f) + _MARK for f in folded]
 
 
@@ -80,8 +90,8 @@ def test_the_tables_fold_every_bmp_character_as_fold_does_alone_and_keep_only_nf
         if folds[code] == _SLOW:
             continue
         char = chr(code)
-        # then each entry is that fold, and the mark of its fold
-        folded = fold(char)
+        # then each entry is that fold (the gazetteer's: dashes read as "-"), and the mark of its fold
+        folded = _fold(char)
         assert chr(folds[code]) == folded
         assert chr(marks[code]) == _marked(folded)
         # and the character stands unchanged in NFC text and combines with none before it
@@ -125,7 +135,7 @@ def test_hits_of_one_name_resolve_as_the_plain_resolution(gazetteer, pieces, tim
     gazetteer.bare_communes = bare_communes
     try:
         text = ", ".join(pieces * times)
-        hits = gazetteer._hits(text, fold(text))
+        hits = gazetteer._hits(text, _fold(text))
         # when resolved through the shortcut (twice: computed, then memoised) and the plain way
         first = gazetteer._resolve(hits, era) if hits else []
         second = gazetteer._resolve(hits, era) if hits else []
@@ -177,7 +187,7 @@ def test_hits_that_read_no_other_resolve_as_the_plain_resolution(gazetteer, piec
     gazetteer.bare_communes = bare_communes
     try:
         text = glue.join(pieces)
-        hits = gazetteer._hits(text, fold(text))
+        hits = gazetteer._hits(text, _fold(text))
         # when resolved through the memo of lone hits where a hit reads no other, and the plain way
         fast = gazetteer._resolve(hits, era) if hits else []
         again = gazetteer._resolve_all(hits, era) if hits else []
@@ -191,7 +201,7 @@ def test_hits_that_read_no_other_resolve_as_the_plain_resolution(gazetteer, piec
 def test_a_hit_reads_the_others_unless_its_candidates_are_all_provinces(gazetteer):
     # given a text naming a province, a district and a commune
     text = "xã Tân Dĩnh, huyện Lạng Giang, tỉnh Bắc Giang; Hà Nội"
-    hits = gazetteer._hits(text, fold(text))
+    hits = gazetteer._hits(text, _fold(text))
     # then only the hits whose candidates have no ancestors and are no communes read no other hit
     assert [hit.key for hit in hits] == ["tan dinh", "lang giang", "bac giang", "ha noi"]
     assert [hit.reads_others for hit in hits] == [True, True, False, False]
