@@ -138,6 +138,25 @@ def test_a_name_is_found_whatever_dash_joins_its_parts(gazetteer):
         assert text[mentions[0].start : mentions[0].end] == f"Thừa Thiên{dash}Huế"
 
 
+def test_a_name_is_found_with_a_no_break_space_or_a_tab_between_its_words(gazetteer):
+    # given "Đống Đa" and "Hà Nội" parted by a no-break space and a tab (as pasted documents leave
+    # them), one text with letters in decomposed form too
+    texts = [
+        "Cháy ở quận Đống\xa0Đa, Hà\u202fNội.",
+        "Cháy ở quận Đống\tĐa, Hà Nội.",
+        unicodedata.normalize("NFD", "Cháy ở quận Đống\xa0Đa, Hà Nội."),
+    ]
+    for text in texts:
+        # when places are found, alone and in a batch
+        mentions = gazetteer.find(text, when=date(2024, 9, 1))
+        assert gazetteer.find_many([text], [date(2024, 9, 1)]) == [mentions]
+
+        # then the district and its city are found, their spans as the text writes them
+        assert [(m.scheme, m.code) for m in mentions] == [("pre2025", "006"), ("pre2025", "01")], repr(text)
+        surfaces = [unicodedata.normalize("NFC", text[m.start : m.end]) for m in mentions]
+        assert [" ".join(s.split()) for s in surfaces] == ["Đống Đa", "Hà Nội"]
+
+
 def test_accented_names_must_carry_their_own_accents(gazetteer):
     # given "Tân Thành", which folds like "Tân Thanh"
     mentions = gazetteer.find("xã Tân Thành", when=date(2026, 1, 5))

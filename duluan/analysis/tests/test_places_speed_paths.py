@@ -14,8 +14,8 @@ from duluan.analysis.places import Gazetteer
 from duluan.analysis.places import gazetteer as gazetteer_module
 from duluan.analysis.places.context import locative_before, nfc_with_offsets, not_a_unit_before
 from duluan.analysis.places.gazetteer import (
-    _DASHES,
     _MARK,
+    _SEPARATORS,
     _SLOW,
     _fold,
     _fold_tables,
@@ -37,6 +37,7 @@ ODD_PIECES = [
     "Hà Nội", "ĐỒNG NAI", "tp.HCM", "Thừa Thiên-Huế", "Ha\u0300 Nô\u0323i", "e\u0301", "\u0301", "\u0323a",
     "ΣΑΣ", "Σ", "İ", "\ud800", "\udfff", "😀", "𝐀", "\uffff", "\x01", "\n", " ", "ǅ", "ß", "ﬁ",
     "\u1100\u1161", "가\u11a8", "\u0b92\u0bd7", "\u212b", "\u0344", "Thừa Thiên – Huế", "\u2014",
+    "  ", "\xa0", " \t", "Đống  Đa",
 ]  # fmt: skip
 ODD_TEXT = st.lists(st.sampled_from(ODD_PIECES) | st.text(max_size=4), max_size=8).map("".join)
 TEXTS = st.lists(ODD_TEXT, max_size=6)
@@ -44,7 +45,17 @@ TEXTS = st.lists(ODD_TEXT, max_size=6)
 
 @given(TEXTS)
 @settings(max_examples=400)
-@example(["Hà Nội ΣΑΣ", "", "İstanbul, Bắc Giang", "a\ud800b😀", "\uffff", "Ha\u0300 Nô\u0323i 😀"])
+@example(
+    [
+        "Hà Nội ΣΑΣ",
+        "",
+        "İstanbul, Bắc Giang",
+        "a\ud800b😀",
+        "\uffff",
+        "Ha\u0300 Nô\u0323i 😀",
+        "Ha\u0300  Nội",
+    ]
+)
 def test_preparing_a_batch_at_once_equals_normalising_folding_and_scanning_each_text(gazetteer, texts):
     # given any texts
     # when normalised, folded and marked together
@@ -53,7 +64,7 @@ def test_preparing_a_batch_at_once_equals_normalising_folding_and_scanning_each_
     assert prepared == [nfc_with_offsets(text) for text in texts]
     nfcs = [nfc for nfc, _ in prepared]
     # (the gazetteer's fold: fold, with every dash read as "-")
-    assert folded == [_fold(nfc) for nfc in nfcs] == [f.translate(_DASHES) for f in fold_many(nfcs)]
+    assert folded == [_fold(nfc) for nfc in nfcs] == [f.translate(_SEPARATORS) for f in fold_many(nfcs)]
     assert scans == gazetteer._scan(folded) == [_MARK + _marked(f) + _MARK for f in folded]
 
 
