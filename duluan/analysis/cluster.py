@@ -63,7 +63,9 @@ _CENTROID_TERMS = 48
 # of their terms, often not among each one's 24 strongest. Event-level pairwise F1 on the
 # clustering gold set (cluster_eval, dev / test slice, 2026-12-01): 24 terms and threshold 0.35
 # (before) 15.1 / 10.9; 24 terms at 0.22, 29.9 / 23.3; 48 terms at 0.35, 27.0 / 18.1; 40 terms
-# at 0.22, 40.8 / 34.2; 48 terms at 0.22, 50.4 / 37.6.
+# at 0.22, 40.8 / 34.2; 48 terms at 0.22, 50.4 / 37.6. The price is the driver's: `duluan
+# analyze` on 100,000 news leads used 20.8-21.9 s of its CPU against 15.2-16.3 with 24 terms and
+# 0.35, and ran at 3,582-3,731 docs/s against 4,137-4,298 (two alternating pairs, 2026-12-01).
 _DOC_TERMS = 48
 # The strongest terms of a document that look clusters up, and those a cluster is found under.
 # 16 rather than 8 gave event-level F1 51.9 against 50.4 on the dev slice, for some 50 µs more
