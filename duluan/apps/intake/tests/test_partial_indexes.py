@@ -8,7 +8,7 @@ for it must read the partial index.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -56,7 +56,22 @@ def _plans(queries, column: str) -> list[str]:
 def planner():
     """Plans as on a large table: any usable index beats reading the table. The plain channel
     index, which the Open311 look-ups could also take, is dropped (until the test's rollback) so
-    that a plan shows whether the tracking-code index is usable."""
+    that a plan shows whether the tracking-code index is usable.
+
+    The table also gets 2,000 signals with none of the three columns set. On a table of one page
+    every index scan costs the same, and PostgreSQL chose between them by their order: CI once
+    planned the look-ups through the created_at and issue indexes with a filter instead."""
+    Signal.objects.bulk_create(
+        Signal(
+            channel="news",
+            external_id=f"bulk-{n}",
+            content_hash=f"b{n:063x}",
+            text="Đường ngập sâu",
+            text_masked="Đường ngập sâu",
+            created_at=datetime(2026, 2, 1, tzinfo=UTC) + timedelta(minutes=n),
+        )
+        for n in range(2000)
+    )
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("DROP INDEX intake_signal_channel")
