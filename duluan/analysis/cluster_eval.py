@@ -195,11 +195,11 @@ def cluster_slice(
 
 def scores(gold: GoldSlice, system: Mapping[str, str]) -> dict[str, dict[str, Score]]:
     """Pairwise and B-cubed scores of ``system`` at both levels: ``{level: {measure: Score}}``."""
-    return {
-        level: {"pairwise": pairwise(system, truth), "bcubed": bcubed(system, truth)}
-        for level in ("events", "issues")
-        for truth in [gold.partition(level)]
-    }
+    out: dict[str, dict[str, Score]] = {}
+    for level in ("events", "issues"):
+        truth = gold.partition(level)
+        out[level] = {"pairwise": pairwise(system, truth), "bcubed": bcubed(system, truth)}
+    return out
 
 
 def report_lines(gold: GoldSlice, system: Mapping[str, str]) -> list[str]:

@@ -48,7 +48,7 @@ from duluan.analysis.places.context import (
     typed_words,
 )
 
-# The data tells same-named units of one district apart as "Kỳ Anh (Thị xã)"; text never does.
+# The data's "Kỳ Anh (Thị xã)" (same-named units of one district told apart); text never writes it.
 from duluan.analysis.places.former import DISAMBIGUATOR_RE as _DISAMBIGUATOR_RE
 from duluan.analysis.places.former import SyllableInventory, former_names
 
@@ -358,7 +358,7 @@ class Gazetteer:
 
         def index(name: str, key: Key, embedded: bool) -> None:
             name = unicodedata.normalize("NFC", name).strip().translate(_SEPARATORS)
-            folded = _fold(name)
+            folded = fold(name)  # its separators are read already
             if not folded:
                 return
             spelling = canonical_tones(name.lower())
@@ -835,7 +835,8 @@ class Gazetteer:
         return nfc[low:start].lower(), start - low
 
     def _spelling(self, surface: str) -> str:
-        """``canonical_tones(surface.lower())`` with its dashes read as "-", memoised (bounded)."""
+        """``canonical_tones(surface.lower())`` with its separators read as the scan reads them
+        (_SEPARATORS), memoised (bounded)."""
         spelling = self._spelling_cache.get(surface)
         if spelling is None:
             if len(self._spelling_cache) >= _SPELLING_CACHE_LIMIT:
