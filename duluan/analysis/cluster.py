@@ -40,6 +40,7 @@ import numpy as np
 from duluan.analysis.normalise import fold_many
 
 __all__ = [
+    "DEFAULT_SIMILARITY_THRESHOLD",
     "Cluster",
     "ClusterDoc",
     "OnlineClusterer",
@@ -56,6 +57,9 @@ STATE_VERSION = 3
 COMPACT_STATE_VERSION = 4
 # The same two formats from before terms were folded (1 and 2): read, their terms folded.
 _ACCENTED_VERSIONS = {1: STATE_VERSION, 2: COMPACT_STATE_VERSION}
+# The default of OnlineClusterer's similarity_threshold (see there): what the platform moves a
+# saved state to unless its settings name another (duluan.apps.issues.clustering).
+DEFAULT_SIMILARITY_THRESHOLD = 0.22
 # Terms kept per centroid: enough to describe an issue, small enough to bound memory.
 _CENTROID_TERMS = 48
 # Terms of a document compared with the centroids and added to them: about all of a news
@@ -819,7 +823,7 @@ class OnlineClusterer:
 
     def __init__(
         self,
-        similarity_threshold: float = 0.22,
+        similarity_threshold: float = DEFAULT_SIMILARITY_THRESHOLD,
         window: timedelta = timedelta(days=7),
         max_active: int = 10_000,
         buckets: int = 1 << 18,

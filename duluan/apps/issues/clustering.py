@@ -23,6 +23,7 @@ for an issue it meets for the first time.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,10 +31,12 @@ from datetime import date
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from duluan.analysis.cluster import (
+    DEFAULT_SIMILARITY_THRESHOLD,
     ClusterDoc,
     OnlineClusterer,
     document_terms,
@@ -42,6 +45,7 @@ from duluan.analysis.cluster import (
     term_spellings,
 )
 from duluan.analysis.pipeline import tokenise
+from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import (
     bulk_add,
     bulk_insert,
@@ -55,6 +59,7 @@ from duluan.apps.core.text import search_key
 from .models import ClustererState, Issue, IssueDay
 from .titles import ISSUE_TITLE_MAX, term_profile, title_from_signal
 
+logger = logging.getLogger(__name__)
 DEFAULT_SCOPE = "default"
 # (database alias, database name, scope) -> (updated_at of the saved state, the clusterer)
 _CACHE: dict[tuple[str, str, str], tuple[Any, OnlineClusterer]] = {}
@@ -92,6 +97,12 @@ class _DayAgg:
     sources: set[str] = field(default_factory=set)
     units: set[int] = field(default_factory=set)
     exists: bool = False
+
+
+def configured_threshold() -> float:
+    """The similarity threshold of this installation's clustering: its setting, else the engine's
+    default."""
+    return settings.DULUAN_CLUSTER_THRESHOLD or DEFAULT_SIMILARITY_THRESHOLD
 
 
 def _cluster_number(cluster_id: str) -> int:
@@ -137,7 +148,8 @@ class ClusteringSession:
 
     Args:
         scope: Which saved state to continue (one per scope).
-        clusterer: A fresh clusterer to start from when no state is saved (parameters).
+        clusterer: A fresh clusterer to start from when no state is saved (its parameters but
+            the similarity threshold, which is the installation's: :func:`configured_threshold`).
     """
 
     def __init__(
@@ -202,10 +214,36 @@ class ClusteringSession:
                 self._clusterer = cached[1]
             else:
                 state = ClustererState.objects.values_list("state", flat=True).get(pk=self.row.pk)
-                self._clusterer = (
-                    OnlineClusterer.from_state(state) if state else (self._fresh or OnlineClusterer())
-                )
+                if state:
+                    self._clusterer = OnlineClusterer.from_state(state)
+                    self._configure(self._clusterer)
+                else:
+                    self._clusterer = self._fresh or OnlineClusterer()
+                    self._clusterer.similarity_threshold = configured_threshold()
         return self._clusterer
+
+    def _configure(self, clusterer: OnlineClusterer) -> None:
+        """Move a saved state to the configured similarity threshold, recording the change.
+
+        A state resumes with the parameters it was saved with, so without this an installation
+        would keep the threshold of the version that started it (0.35 before the clustering gold
+        set chose 0.22) however often it is upgraded. The open issues keep their signals; only
+        the signals to come are compared against the new threshold.
+        """
+        target = configured_threshold()
+        before = clusterer.similarity_threshold
+        if before == target:
+            return
+        clusterer.similarity_threshold = target
+        self.changed = True  # saved with the batch that loaded it
+        audit_record(
+            action="issues.clustering_threshold",
+            obj=self.row,
+            before={"similarity_threshold": before},
+            after={"similarity_threshold": target},
+            reason="DULUAN_CLUSTER_THRESHOLD" if settings.DULUAN_CLUSTER_THRESHOLD else "engine default",
+        )
+        logger.info("clustering state %s: similarity threshold %s -> %s", self.scope, before, target)
 
     # -- assignment ---------------------------------------------------------------------------
 

@@ -8,10 +8,12 @@ Environment:
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -221,8 +223,27 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+
+def env_fraction(name: str) -> float | None:
+    """A number in (0, 1] from the environment, ``None`` when unset; anything else stops start-up."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not 0 < number <= 1:
+        raise ImproperlyConfigured(f"{name} must be a number above 0 and at most 1, not {value!r}")
+    return number
+
+
 # The province this installation serves (2025 scheme code); Bắc Ninh after the 2025 merger.
 DULUAN_HOME_PROVINCE = os.environ.get("DULUAN_HOME_PROVINCE", "24")
+# The cosine similarity a signal needs with an issue's centroid to join it: the clustering engine's
+# default when unset (duluan.analysis.cluster.DEFAULT_SIMILARITY_THRESHOLD). A saved clustering
+# state is moved to it when loaded, so an upgrade's better default reaches a running installation.
+DULUAN_CLUSTER_THRESHOLD = env_fraction("DULUAN_CLUSTER_THRESHOLD")
 
 LOGGING = {
     "version": 1,

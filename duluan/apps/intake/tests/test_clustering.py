@@ -3,11 +3,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from duluan.analysis.cluster import term_spellings
+from duluan.analysis.cluster import DEFAULT_SIMILARITY_THRESHOLD, term_spellings
 from duluan.analysis.normalise import fold
 from duluan.analysis.pipeline import tokenise
+from duluan.apps.audit.models import AuditEvent
 from duluan.apps.intake import services
 from duluan.apps.intake.models import Channel, Signal
+from duluan.apps.issues import clustering
 from duluan.apps.issues.clustering import signals_assign_to_issues
 from duluan.apps.issues.models import ClustererState, Issue, IssueDay
 
@@ -145,3 +147,62 @@ def test_a_state_and_profiles_saved_before_terms_were_folded_go_on_with_the_same
     assert flood.signals.filter(text=BARE).exists()
     assert dict(Issue.objects.values_list("pk", "title")) == titles
     assert ClustererState.objects.get(scope="default").state["version"] == 4
+
+
+def _saved_threshold() -> float:
+    return ClustererState.objects.get(scope="default").state["params"]["similarity_threshold"]
+
+
+def _restate_threshold(threshold: float) -> None:
+    row = ClustererState.objects.get(scope="default")
+    state = row.state
+    state["params"]["similarity_threshold"] = threshold
+    ClustererState.objects.filter(pk=row.pk).update(state=state)
+    clustering._CACHE.clear()
+
+
+def test_a_state_saved_with_an_older_threshold_goes_on_with_the_configured_one(settings):
+    # given the stream clustered by an installation whose engine had the threshold 0.35
+    services.signals_ingest_batch(items=items()[:2])
+    assert _saved_threshold() == DEFAULT_SIMILARITY_THRESHOLD
+    _restate_threshold(0.35)
+    # when the next signal comes after an upgrade, nothing configured
+    services.signals_ingest_batch(items=items()[2:3])
+    # then the state goes on with the engine's default, the change audited once
+    assert _saved_threshold() == DEFAULT_SIMILARITY_THRESHOLD
+    events = AuditEvent.objects.filter(action="issues.clustering_threshold").order_by("pk")
+    assert [(e.before, e.after, e.reason, e.actor_label) for e in events.all()] == [
+        (
+            {"similarity_threshold": 0.35},
+            {"similarity_threshold": DEFAULT_SIMILARITY_THRESHOLD},
+            "engine default",
+            "system",
+        )
+    ]
+    services.signals_ingest_batch(items=items()[3:4])
+    assert events.all().count() == 1
+    # and an installation that names its own threshold gets it, on the saved state as on a fresh one
+    settings.DULUAN_CLUSTER_THRESHOLD = 0.3
+    services.signals_ingest_batch(items=items()[4:])
+    assert _saved_threshold() == 0.3
+    assert events.all().count() == 2 and events.last().reason == "DULUAN_CLUSTER_THRESHOLD"
+    ClustererState.objects.all().delete()
+    clustering._CACHE.clear()
+    new = services.SignalInput(channel=Channel.SOCIAL, text="Đèn đường hỏng nhiều ngày", created_at=T0)
+    services.signals_ingest_batch(items=[new])
+    assert _saved_threshold() == 0.3
+
+
+@pytest.mark.parametrize("value", ["0", "1.5", "-0.2", "cao", "nan"])
+def test_a_threshold_setting_outside_0_to_1_stops_start_up_with_its_name(monkeypatch, value):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from duluan.config.settings.base import env_fraction
+
+    monkeypatch.setenv("DULUAN_CLUSTER_THRESHOLD", value)
+    with pytest.raises(ImproperlyConfigured, match="DULUAN_CLUSTER_THRESHOLD"):
+        env_fraction("DULUAN_CLUSTER_THRESHOLD")
+    monkeypatch.setenv("DULUAN_CLUSTER_THRESHOLD", " 0.25 ")
+    assert env_fraction("DULUAN_CLUSTER_THRESHOLD") == 0.25
+    monkeypatch.delenv("DULUAN_CLUSTER_THRESHOLD")
+    assert env_fraction("DULUAN_CLUSTER_THRESHOLD") is None
