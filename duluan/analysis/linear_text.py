@@ -276,24 +276,30 @@ class LinearTextClassifier:
         Returns:
             ``(labels, scores)`` arrays of length ``len(texts)``.
         """
-        labels, scores, _ = self._predict(texts, explain=False)
+        labels, scores, _, _ = self._predict(texts, explain=False)
         return labels, scores
 
     def _predict(
-        self, texts: Sequence[str] | TokenBatch, explain: bool, words_only: bool = False
-    ) -> tuple[np.ndarray, np.ndarray, list]:
-        """Labels, calibrated scores and (optionally) explaining terms, one feature pass per batch.
+        self,
+        texts: Sequence[str] | TokenBatch,
+        explain: bool,
+        words_only: bool = False,
+        runner_up: bool = False,
+    ) -> tuple[np.ndarray, np.ndarray, list, np.ndarray | None]:
+        """Labels, calibrated scores, (optionally) explaining terms and (optionally) each text's
+        second most probable label, one feature pass per batch.
 
         ``texts`` may be a :class:`~duluan.analysis.features.TokenBatch`, already split (then it is
         one batch, whatever its size). With ``words_only``, each text's terms are a list of the
         words alone (see :meth:`~duluan.analysis.features.NgramFeaturizer.explain_matrix`).
+        Without ``runner_up`` the fourth item is ``None``.
         """
         if isinstance(texts, TokenBatch):
             chunks: list = [texts]
         else:
             clean = ["" if t is None else str(t) for t in texts]
             chunks = [clean[s:e] for s, e in self._batch_bounds(clean)]
-        best, scores, terms = [], [], []
+        best, scores, terms, seconds = [], [], [], []
         packed = self._packed_weights()
         for chunk in chunks:
             if packed is None:
@@ -304,7 +310,11 @@ class LinearTextClassifier:
             proba = _softmax((margins + self.intercept_).astype(np.float64) * self.temperature_)
             top = proba.argmax(axis=1)
             best.append(top)
-            scores.append(proba[np.arange(top.size), top])
+            rows = np.arange(top.size)
+            scores.append(proba[rows, top])
+            if runner_up:
+                proba[rows, top] = -1.0  # probabilities are never negative: the best is out
+                seconds.append(proba.argmax(axis=1))
             if explain:
                 terms.extend(
                     self.featurizer_.explain_matrix(
@@ -313,7 +323,10 @@ class LinearTextClassifier:
                 )
         best_all = np.concatenate(best) if best else np.zeros(0, dtype=np.int64)
         scores_all = np.concatenate(scores) if scores else np.zeros(0, dtype=np.float64)
-        return self.classes_[best_all], scores_all, terms if explain else [()] * best_all.size
+        second_all = None
+        if runner_up:
+            second_all = self.classes_[np.concatenate(seconds) if seconds else np.zeros(0, dtype=np.int64)]
+        return self.classes_[best_all], scores_all, terms if explain else [()] * best_all.size, second_all
 
     def _packed_weights(self) -> np.ndarray | None:
         """The weights with the idf beside them, for models of at most three classes (else ``None``).

@@ -938,7 +938,7 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         lexicon = self._lexicon()
         out: list[SentimentPrediction] = []
         for batch in batches:
-            labels, scores, terms = self._predict(batch, explain)
+            labels, scores, terms, _ = self._predict(batch, explain)
             labels, scores = labels.tolist(), scores.tolist()  # str and float, like the fields
             if intensity_terms:
                 out.extend(
@@ -974,7 +974,7 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         scores: list[float] = []
         intensities: list[float] = []
         for batch in batches:
-            got, probability, _ = self._predict(batch, explain=False)
+            got, probability, _, _ = self._predict(batch, explain=False)
             labels.extend(got.tolist())
             scores.extend(probability.tolist())
             intensities.extend(lexicon.intensities(batch))

@@ -322,9 +322,25 @@ def test_pipeline_steps_store_what_the_predictions_give(texts):
     for doc, t, s in zip(
         batch, topic.predict(plain), sentiment.predict(plain, intensity_terms=False), strict=True
     ):
-        assert doc.topic == {"label": t.label, "score": t.score, "terms": [w for w, _ in t.terms]}
+        terms = [w for w, _ in t.terms]
+        assert doc.topic == {"label": t.label, "score": t.score, "terms": terms, "runner_up": t.runner_up}
         assert doc.sentiment == {"label": s.label, "score": s.score, "intensity": s.intensity}
         assert type(doc.topic["score"]) is float and type(doc.sentiment["intensity"]) is float
+
+
+def test_a_topic_predictions_runner_up_is_its_second_most_probable_label():
+    # given the toy topic model (three labels) and texts of each kind
+    topic, _ = _toy_models()
+    texts = ["đường ngập sâu", "bệnh viện quá tải", "giá lúa tăng", "ngập và bệnh", ""]
+    # when predicted
+    predictions = topic.predict(texts)
+    # then each runner-up is the label of the second highest probability (of margin: the
+    # softmax keeps their order), never the label itself
+    margins = topic.decision_function(texts)
+    for p, row in zip(predictions, margins, strict=True):
+        first, second, third = np.sort(row)[::-1]
+        assert first > second + 1e-3 and second > third + 1e-3  # no ties to break
+        assert p.runner_up == topic.classes_[np.argsort(row)[-2]] != p.label
 
 
 @settings(max_examples=200, deadline=None)

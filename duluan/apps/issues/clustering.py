@@ -123,6 +123,13 @@ def _local_day(moment) -> date:
 def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
     """What the clusterer needs: from the analysis when the write path has it, else the row."""
     if analysis is not None and analysis.terms is not None:
+        # The model's best guess that is not the signal's topic (its runner-up, or its first
+        # choice when the sender chose another topic): the clusterer looks in that topic's
+        # issues too, as `duluan analyze` does.
+        model = analysis.topic or {}
+        other = next(
+            (t for t in (model.get("label"), model.get("runner_up")) if t and t != signal.topic), None
+        )
         return ClusterDoc(
             id=str(analysis.key),
             terms=analysis.terms,
@@ -130,6 +137,7 @@ def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
             places=analysis.place_codes,
             created_at=signal.created_at,
             codes=analysis.term_codes,
+            other_topic=other,
         )
     terms = document_terms(tokenise(signal.text_masked or ""))
     places = frozenset(f"{p.get('scheme')}:{p.get('code')}" for p in (signal.places or []))

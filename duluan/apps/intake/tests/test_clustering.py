@@ -206,3 +206,23 @@ def test_a_threshold_setting_outside_0_to_1_stops_start_up_with_its_name(monkeyp
     assert env_fraction("DULUAN_CLUSTER_THRESHOLD") == 0.25
     monkeypatch.delenv("DULUAN_CLUSTER_THRESHOLD")
     assert env_fraction("DULUAN_CLUSTER_THRESHOLD") is None
+
+
+def test_the_clusterer_may_also_look_in_the_issues_of_the_models_other_guess():
+    from types import SimpleNamespace
+
+    from duluan.apps.intake.analysis import Analysis
+    from duluan.apps.issues.clustering import _cluster_doc
+
+    analysis = Analysis(
+        key="k", topic={"label": "land", "score": 0.6, "runner_up": "environment"}, terms={"a b": 1}
+    )
+    # a signal of the model's topic may also join issues of its runner-up
+    signal = SimpleNamespace(topic="land", created_at=T0)
+    assert _cluster_doc(signal, analysis).other_topic == "environment"
+    # one whose sender chose another topic may also join issues of the model's first choice
+    signal.topic = "health"
+    assert _cluster_doc(signal, analysis).other_topic == "land"
+    # and the seed-term fallback, which names no runner-up, leaves nothing else when it agrees
+    analysis.topic = {"label": "health", "score": 0.5, "terms": []}
+    assert _cluster_doc(signal, analysis).other_topic is None
