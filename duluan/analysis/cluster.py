@@ -71,15 +71,9 @@ _CENTROID_TERMS = 48
 # analyze` on 100,000 news leads used 20.8-21.9 s of its CPU against 15.2-16.3 with 24 terms and
 # 0.35, and ran at 3,582-3,731 docs/s against 4,137-4,298 (two alternating pairs, 2026-12-01).
 _DOC_TERMS = 48
-# The strongest terms of each document that its cluster is found under (posted). A document
-# looks clusters up by all its terms. Event-level pairwise F1 on the clustering gold set (dev /
-# test slice, with the runner-up topic, 2026-12-01), looking up by the 8 strongest terms: 50.9 /
-# 42.3; by 16: 52.4 / 43.8; by 32: 53.6 / 47.7; by all 48: 53.8 / 47.7 (issue-level 36.2 / 22.5
-# -> 37.7 / 25.3). Posting 16 terms instead of 8 as well gave 52.2 / 45.8 looking up by 16.
-# Most of the clusters the extra terms find are left out by the bound before their terms are
-# compared: over 100,000 news leads the driver's CPU did not measurably change (23.1-23.5 s
-# looking up by 8, 23.2-24.7 by all; alternating runs, 2026-12-01), where posting 16 terms
-# had cost some 50 µs a lead.
+# The strongest terms of a document that look clusters up, and those a cluster is found under.
+# 16 rather than 8 gave event-level F1 51.9 against 50.4 on the dev slice, for some 50 µs more
+# of the driver's CPU a news lead (`duluan analyze`, 100,000 leads): not worth it.
 _PROBE_TERMS = 8
 # Bits of the term masks that bound a candidate's similarity before it is computed (see
 # assign): a document's 48 terms set about 47 of them, a cluster's the union of its documents'.
@@ -1014,33 +1008,33 @@ class OnlineClusterer:
             vector = self.vectorise(doc.terms, doc.codes)
         if reach is None:
             reach = _reach_of(vector)
-        probe = list(vector)[:_PROBE_TERMS]  # vectors list the strongest first: posted if kept
+        probe = list(vector)[:_PROBE_TERMS]  # vectors list the strongest first
         # Clusters are indexed under the strongest terms of their documents (see _add), and
-        # found by any term of the new one (see _PROBE_TERMS): similar texts share key words,
-        # not always each one's strongest. The postings are split by topic, and only the tables
-        # of compatible topics are looked in: the document's own, its other topic's and None's
-        # (clusters without a topic), or all of them for a document without one. A fifth of the
-        # candidates had another topic, and the others need no test of it (assign: 41.9 -> 38.8
-        # µs a lead, 100,000 leads in batches of 2,000, best of 3 alternating runs, 2026-11-30).
-        # The tables hold the clusters themselves, not their seqs (a look-up in clusters_ less
-        # per candidate: 39.0 -> 37.4, best of 5).
+        # found by the strongest terms of the new one: similar texts share their key words.
+        # The postings are split by topic, and only the tables of compatible topics are looked
+        # in: the document's own, its other topic's and None's (clusters without a topic), or
+        # all of them for a document without one. A fifth of the candidates had another topic, and the others
+        # need no test of it (assign: 41.9 -> 38.8 µs a lead, 100,000 leads in batches of
+        # 2,000, best of 3 alternating runs, 2026-11-30). The tables hold the clusters
+        # themselves, not their seqs (a look-up in clusters_ less per candidate: 39.0 -> 37.4,
+        # best of 5).
         by_topic = self._postings
         topic = doc.topic if self.require_same_topic else None
         if topic:
             postings = by_topic.get(topic)
-            found = set() if postings is None else set().union(*map(postings.get, vector, _NO_HITS))
+            found = set() if postings is None else set().union(*map(postings.get, probe, _NO_HITS))
             postings = by_topic.get(None)
             if postings is not None:
-                found.update(*map(postings.get, vector, _NO_HITS))
+                found.update(*map(postings.get, probe, _NO_HITS))
             other = doc.other_topic
             if other and other != topic:
                 postings = by_topic.get(other)
                 if postings is not None:
-                    found.update(*map(postings.get, vector, _NO_HITS))
+                    found.update(*map(postings.get, probe, _NO_HITS))
         else:
             found = set()
             for postings in by_topic.values():
-                found.update(*map(postings.get, vector, _NO_HITS))
+                found.update(*map(postings.get, probe, _NO_HITS))
         best: Cluster | None = None
         best_sim = self.similarity_threshold
         if found:
