@@ -98,22 +98,9 @@ def test_a_text_may_join_a_cluster_of_its_runner_up_topic_and_no_other():
     flood = clusterer.assign(doc("again", FLOOD[0], "hạ tầng", {"BN-VN"}, T0 + timedelta(hours=5)))
     # when the same report comes classified "môi trường" first and "hạ tầng" second, then
     # "môi trường" first and "giáo dục" second
-    runner_up = ClusterDoc(
-        "r",
-        document_terms(FLOOD[1].split()),
-        "môi trường",
-        frozenset({"BN-VN"}),
-        T0 + timedelta(hours=6),
-        other_topic="hạ tầng",
-    )
-    other = ClusterDoc(
-        "o",
-        document_terms(FLOOD[2].split()),
-        "môi trường",
-        frozenset({"BN-VN"}),
-        T0 + timedelta(hours=6),
-        other_topic="giáo dục",
-    )
+    when = T0 + timedelta(hours=6)
+    runner_up = dataclasses.replace(doc("r", FLOOD[1], "môi trường", {"BN-VN"}, when), other_topic="hạ tầng")
+    other = dataclasses.replace(doc("o", FLOOD[2], "môi trường", {"BN-VN"}, when), other_topic="giáo dục")
     # then the first joins the flood cluster, which keeps its topic, and the second does not
     assert clusterer.assign(runner_up) == flood
     assert clusterer.get(flood).topic == "hạ tầng"
