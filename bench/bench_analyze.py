@@ -47,6 +47,7 @@ import psutil
 
 from duluan.shared_data import require_shared_data
 
+ROOT = Path(__file__).resolve().parent.parent
 LEAD_CHARS = 300
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
 
@@ -113,7 +114,10 @@ def run_child(cmd: list[str]) -> tuple[float, float, float, int, int, int, int, 
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        # From this checkout's root: ``python -m`` puts the working directory first on the
+        # path, so run from elsewhere the command would analyse with the code found there
+        # (PYTHONPATH comes after it), and an A/B of two checkouts would time one of them twice.
+        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
         proc = psutil.Process(child.pid)
         peak_pss = peak_rss = 0
         driver = 0.0
@@ -173,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
 
-    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="duluan-bench-"))
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="duluan-bench-")).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     base = base_texts()
     mean_chars = sum(len(t) for t in base) / len(base)
@@ -194,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.steps:
             cmd += ["--steps", args.steps]
         if args.model_dir:
-            cmd += ["--model-dir", args.model_dir]
+            cmd += ["--model-dir", str(Path(args.model_dir).resolve())]
         seconds, cpu, driver, pss, rss, single, code, tail = run_child(cmd)
         rows.append((size, seconds, pss, code, tail))
         print(
