@@ -73,7 +73,13 @@ _CENTROID_TERMS = 48
 _DOC_TERMS = 48
 # The strongest terms of a document that look clusters up, and those a cluster is found under.
 # 16 rather than 8 gave event-level F1 51.9 against 50.4 on the dev slice, for some 50 µs more
-# of the driver's CPU a news lead (`duluan analyze`, 100,000 leads): not worth it.
+# of the driver's CPU a news lead (`duluan analyze`, 100,000 leads): not worth it. Looking up by
+# more terms than are posted finds more of one event's reports, at a price in candidates to
+# check (event-level F1 dev / test with the runner-up topic, 2026-12-01; 8 posted): looking up by
+# 8, 50.9 / 42.3; by 16, 52.4 / 43.8; by 24, 52.5 / 46.0; by all 48, 53.8 / 47.7. But by 16 the
+# driver used 29.1-29.7 s of CPU over 100,000 news leads against 24.1-25.9 by 8, and `duluan
+# analyze` ran at 2,855-2,917 docs/s against 3,108-3,290 (alternating runs); by all 48, the
+# driver's main thread used 75 % more CPU over 30,000 leads. Not taken.
 _PROBE_TERMS = 8
 # Bits of the term masks that bound a candidate's similarity before it is computed (see
 # assign): a document's 48 terms set about 47 of them, a cluster's the union of its documents'.
