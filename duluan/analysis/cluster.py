@@ -1019,9 +1019,9 @@ class OnlineClusterer:
         # found by the strongest terms of the new one: similar texts share their key words.
         # The postings are split by topic, and only the tables of compatible topics are looked
         # in: the document's own, its other topic's and None's (clusters without a topic), or
-        # all of them for a document without one. A fifth of the candidates had another topic, and the others
-        # need no test of it (assign: 41.9 -> 38.8 µs a lead, 100,000 leads in batches of
-        # 2,000, best of 3 alternating runs, 2026-11-30). The tables hold the clusters
+        # all of them for a document without one. A fifth of the candidates had another topic,
+        # and the others need no test of it (assign: 41.9 -> 38.8 µs a lead, 100,000 leads in
+        # batches of 2,000, best of 3 alternating runs, 2026-11-30). The tables hold the clusters
         # themselves, not their seqs (a look-up in clusters_ less per candidate: 39.0 -> 37.4,
         # best of 5).
         by_topic = self._postings

@@ -32,6 +32,20 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_fraction(name: str) -> float | None:
+    """A number in (0, 1] from the environment, ``None`` when unset; anything else stops start-up."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not 0 < number <= 1:
+        raise ImproperlyConfigured(f"{name} must be a number above 0 and at most 1, not {value!r}")
+    return number
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "duluan-insecure-development-key-change-me")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
@@ -222,21 +236,6 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-
-
-def env_fraction(name: str) -> float | None:
-    """A number in (0, 1] from the environment, ``None`` when unset; anything else stops start-up."""
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if not 0 < number <= 1:
-        raise ImproperlyConfigured(f"{name} must be a number above 0 and at most 1, not {value!r}")
-    return number
-
 
 # The province this installation serves (2025 scheme code); Bắc Ninh after the 2025 merger.
 DULUAN_HOME_PROVINCE = os.environ.get("DULUAN_HOME_PROVINCE", "24")
