@@ -397,8 +397,14 @@ def _blocks_of(x: sp.csr_matrix, split: int) -> np.ndarray:
 
 
 def _mix64(keys: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finaliser: a fixed, well-spread integer hash."""
-    k = keys.astype(np.uint64, copy=True)
+    """MurmurHash3's 64-bit finaliser of a copy of ``keys`` (as uint64)."""
+    return mix64(keys.astype(np.uint64, copy=True))
+
+
+def mix64(k):
+    """MurmurHash3's 64-bit finaliser, a fixed, well-spread integer hash: of a uint64 array (in
+    place) or of one uint64. The compiled loops (:mod:`duluan.analysis.kernels`) compile this
+    same function, so that their buckets are these."""
     k ^= k >> np.uint64(33)
     k *= np.uint64(0xFF51AFD7ED558CCD)
     k ^= k >> np.uint64(33)
@@ -695,6 +701,97 @@ class _TypeTable(SyllableMemo):
         return np.concatenate(feats), np.concatenate(owners)
 
 
+# Counts of one n-gram in one text that the compiled loops take the logarithm of from a table.
+_LOG_TABLE = 1 << 16
+
+
+class _CompiledScorer:
+    """A featurizer's margins for a linear model, by the compiled loops of
+    :mod:`duluan.analysis.kernels` (the same to the last bit as :meth:`NgramFeaturizer.transform`
+    times the weights; syllable n-grams only).
+
+    The vocabulary is an open-addressing table of syllable hashes. A syllable the table has no
+    slot for is looked up as the numpy path does (its spelling, then its canonical tone
+    placement) and added with its id, or as unknown: the next batches find it in the table (and
+    this one is scored again only if one was known). After ``_MAX_TYPES`` such syllables the
+    table starts afresh from the vocabulary, so memory stays bounded.
+    """
+
+    def __init__(self, featurizer: NgramFeaturizer) -> None:
+        from duluan.analysis import kernels  # numba: imported only by those who score this way
+
+        self._k = kernels
+        self._featurizer = featurizer
+        self._lock = threading.Lock()
+        self._vocabulary = featurizer.vocabulary_
+        self._logs = np.log(np.arange(1, _LOG_TABLE + 1, dtype=np.float32))
+        self._reset()
+
+    def _reset(self) -> None:
+        known = {tok: i for tok, i in self._vocabulary.items() if tok != _DOC_SEP}
+        self._keys, self._values = self._k.hash_table(known, known.values(), spare=_MAX_TYPES)
+        self._added = 0
+
+    def margins(self, texts: Sequence[str], weights: np.ndarray) -> np.ndarray | None:
+        """``transform(texts) @ weights`` (float32), or ``None`` for the numpy path to compute."""
+        fz, k = self._featurizer, self._k
+        if not texts:
+            return np.zeros((0, weights.shape[1]), dtype=np.float32)
+        parts = [t if t and _DOC_SEP not in t else (t or "").replace(_DOC_SEP, " ") for t in texts]
+        joined = " " + (" " + _DOC_SEP + " ").join(parts) + " "  # as _join_batch, not lower-cased
+        if not unicodedata.is_normalized("NFC", joined):
+            joined = unicodedata.normalize("NFC", joined)
+        lower = True
+        lo, hi = fz.word_ngram_range
+        lead = getattr(fz, "lead_tokens", 0)
+        with self._lock:
+            while True:
+                codes = k.code_points(joined)
+                out, status, hashes, starts, ends = k.score_texts(
+                    codes, k.folding(lower).for_codes(codes), self._keys, self._values,
+                    lo, hi, lead, fz.n_features_, fz.idf_, weights, self._logs,
+                )  # fmt: skip
+                if status == k.HAS_SPECIAL:
+                    joined, lower = joined.lower(), False
+                elif status != k.DONE:
+                    return None
+                elif not hashes.size:
+                    return out
+                else:
+                    known = self._resolve(joined, hashes, starts, ends)
+                    if known is None:
+                        return None
+                    if not known:
+                        return out  # they counted as unknown, which they are
+
+    def _resolve(self, joined: str, hashes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> bool | None:
+        """Look up the syllables the table had no slot for (as ``_TypeTable._add``) and add them.
+
+        Returns:
+            Whether one of them is in the vocabulary (then the batch is scored again), or
+            ``None`` when one is but they are too many to add (the numpy path scores it).
+        """
+        get = self._vocabulary.get
+        ids: dict[int, int] = {}
+        for h, s, e in zip(hashes.tolist(), starts.tolist(), ends.tolist(), strict=True):
+            if h not in ids:
+                tok = joined[s:e].lower()
+                v = get(tok, -1)
+                if v == -1 and not tok.isascii():
+                    v = get(canonical_tones(tok), -1)
+                ids[h] = v
+        if self._added + len(ids) > _MAX_TYPES:
+            self._reset()
+        new = np.fromiter(ids, dtype=np.uint64, count=len(ids))
+        values = np.fromiter(ids.values(), dtype=np.int32, count=len(ids))
+        known = bool((values >= 0).any())
+        if len(ids) > _MAX_TYPES:  # more than the table has room for
+            return None if known else False
+        self._k.insert(self._keys, self._values, new, values)
+        self._added += len(ids)
+        return known
+
+
 def round_4(values: np.ndarray) -> list[float]:
     """Return ``[round(v, 4) for v in values]``, computed for the whole array at once.
 
@@ -911,7 +1008,8 @@ class NgramFeaturizer:
 
     def _fit(self, texts: Sequence[str]) -> sp.csr_matrix:
         texts = list(texts)
-        self.__dict__.pop("_types", None)  # the memo belongs to the previous vocabulary
+        self.__dict__.pop("_types", None)  # the memos belong to the previous vocabulary
+        self.__dict__.pop("_compiled", None)
         lo, hi = self.word_ngram_range
         if not 1 <= lo <= hi <= 3:
             raise ValueError("word_ngram_range must lie within (1, 3)")
@@ -1015,6 +1113,34 @@ class NgramFeaturizer:
         packed[:, :-1] = weights
         packed[:, -1] = self.idf_
         return packed
+
+    def compiled_margins(self, texts: Sequence[str], weights: np.ndarray) -> np.ndarray | None:
+        """``transform(texts) @ weights`` by compiled loops, or ``None`` where they do not apply.
+
+        The same float32 margins to the last bit, from raw texts (not a :class:`TokenBatch`), for
+        featurizers of syllable n-grams only (no character n-grams). The loops and their tables
+        are made on first use (numba's import, compilation or cache, the table of word
+        characters: about a second), so this pays for large batches of long texts: see
+        :mod:`duluan.analysis.kernels`.
+
+        Args:
+            texts: Texts (not ``None``).
+            weights: ``(n_features_, n_columns)`` float32, C-contiguous.
+
+        Returns:
+            ``(len(texts), n_columns)`` float32, or ``None``.
+        """
+        if (
+            self.char_ngram_range
+            or self.n_features_ >= 1 << 31
+            or weights.dtype != np.float32
+            or not weights.flags.c_contiguous
+        ):
+            return None
+        scorer = self.__dict__.get("_compiled")
+        if scorer is None:
+            scorer = self.__dict__["_compiled"] = _CompiledScorer(self)
+        return scorer.margins(texts, weights)
 
     def transform_scores(
         self, texts: Sequence[str] | TokenBatch, packed: np.ndarray, naming: bool = True
@@ -1173,6 +1299,7 @@ class NgramFeaturizer:
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state.pop("_types", None)
+        state.pop("_compiled", None)
         if "idf_" in state:  # a view of a classifier's packed weights when loaded
             state["idf_"] = np.ascontiguousarray(state["idf_"])
         return state

@@ -38,6 +38,13 @@ _KEY_LIMIT = 1 << 32
 # Prediction featurises at most about this many characters at once: the featurizer's arrays of a
 # batch grow with its text, and past a few megabytes they no longer stay in the CPU's caches.
 _CHARS = 1 << 20
+# Labels of at least this many characters of raw text in one call (unless the caller says) are
+# scored by the compiled loops (NgramFeaturizer.compiled_margins). Their first use in a process
+# takes 0.6-0.8 s (numba's import and cached machine code, the tables; 10 s the very first time,
+# to compile), and they save about 45 ns a character: VNTC articles (2,130 characters) 180 -> 85
+# µs each, TC201805 leads 26-32 -> 14-22 (the shipped topic model, one core, 2026-12-01). So they
+# pay from some 15 million characters: 7,000 articles, 60,000 leads.
+_COMPILED_MIN_CHARS = 1 << 24
 # Weights of the naive Bayes view tried on the calibration split (0 = the SVM alone).
 _NB_WEIGHTS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5)
 
@@ -267,16 +274,23 @@ class LinearTextClassifier:
         """
         return _softmax(self.decision_function(texts).astype(np.float64) * self.temperature_)
 
-    def predict_labels(self, texts: Sequence[str] | TokenBatch) -> tuple[np.ndarray, np.ndarray]:
+    def predict_labels(
+        self, texts: Sequence[str] | TokenBatch, compiled: bool | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Fast path: the best label and its calibrated probability, without explanations.
 
         Args:
             texts: Texts to classify, or their :func:`~duluan.analysis.features.tokenise_batch`.
+            compiled: Score raw texts by the compiled loops
+                (:meth:`~duluan.analysis.features.NgramFeaturizer.compiled_margins`; the same
+                labels and scores, faster once they are loaded): ``None`` when this process has
+                used them already or the texts are many (``_COMPILED_MIN_CHARS``). Models with
+                character n-grams, and a :class:`TokenBatch`, are always scored by numpy.
 
         Returns:
             ``(labels, scores)`` arrays of length ``len(texts)``.
         """
-        labels, scores, _, _ = self._predict(texts, explain=False)
+        labels, scores, _, _ = self._predict(texts, explain=False, compiled=compiled)
         return labels, scores
 
     def _predict(
@@ -285,6 +299,7 @@ class LinearTextClassifier:
         explain: bool,
         words_only: bool = False,
         runner_up: bool = False,
+        compiled: bool | None = False,
     ) -> tuple[np.ndarray, np.ndarray, list, np.ndarray | None]:
         """Labels, calibrated scores, (optionally) explaining terms and (optionally) each text's
         second most probable label, one feature pass per batch.
@@ -292,7 +307,8 @@ class LinearTextClassifier:
         ``texts`` may be a :class:`~duluan.analysis.features.TokenBatch`, already split (then it is
         one batch, whatever its size). With ``words_only``, each text's terms are a list of the
         words alone (see :meth:`~duluan.analysis.features.NgramFeaturizer.explain_matrix`).
-        Without ``runner_up`` the fourth item is ``None``.
+        Without ``runner_up`` the fourth item is ``None``. ``compiled``: as in
+        :meth:`predict_labels` (never with explanations).
         """
         if isinstance(texts, TokenBatch):
             chunks: list = [texts]
@@ -301,11 +317,18 @@ class LinearTextClassifier:
             chunks = [clean[s:e] for s, e in self._batch_bounds(clean)]
         best, scores, terms, seconds = [], [], [], []
         packed = self._packed_weights()
+        if explain or isinstance(texts, TokenBatch):
+            compiled = False
+        elif compiled is None:
+            compiled = self.compiled_loaded() or (
+                sum(len(t) for chunk in chunks for t in chunk) >= _COMPILED_MIN_CHARS
+            )
         for chunk in chunks:
-            if packed is None:
+            margins = self.featurizer_.compiled_margins(chunk, self.coef_) if compiled else None
+            if margins is None and packed is None:
                 x, batch = self.featurizer_.transform_batch(chunk, naming=explain)
                 margins = x @ self.coef_
-            else:
+            elif margins is None:
                 x, batch, margins = self.featurizer_.transform_scores(chunk, packed, naming=explain)
             proba = _softmax((margins + self.intercept_).astype(np.float64) * self.temperature_)
             top = proba.argmax(axis=1)
@@ -327,6 +350,15 @@ class LinearTextClassifier:
         if runner_up:
             second_all = self.classes_[np.concatenate(seconds) if seconds else np.zeros(0, dtype=np.int64)]
         return self.classes_[best_all], scores_all, terms if explain else [()] * best_all.size, second_all
+
+    def load_compiled(self) -> bool:
+        """Load the compiled scoring loops of :meth:`predict_labels` now (say, before forking
+        workers, which then inherit them); return whether this model can use them."""
+        return self.featurizer_.compiled_margins(["."], self.coef_) is not None
+
+    def compiled_loaded(self) -> bool:
+        """Whether this process has loaded the compiled scoring loops for this model."""
+        return "_compiled" in self.featurizer_.__dict__
 
     def _packed_weights(self) -> np.ndarray | None:
         """The weights with the idf beside them, for models of at most three classes (else ``None``).

@@ -1,0 +1,188 @@
+"""The compiled scoring loops give the numpy path's margins to the last bit, whatever the text."""
+
+import gzip
+import itertools
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from duluan.analysis import features, linear_text
+from duluan.analysis.features import NgramFeaturizer
+from duluan.analysis.topic import TopicClassifier
+from duluan.shared_data import shared_data_dir
+
+# Vietnamese letters with both tone placements, capitals, "_" inside and at the edges of words,
+# digits, punctuation, white space, a dotted capital I (two characters in lower case), a capital
+# sigma (lower case depends on what follows), a letter beyond the Basic Multilingual Plane, an
+# emoji, a lone surrogate and the batch separator itself.
+_ALPHABET = "aAbqQoóòOuúyýhHòaoàhoẻ_ 1.!,\n\x00İΣΑ-đĐ𝐀😀\ud800"
+_TRAINING = [
+    "hoà bình ở quận ba",
+    "Quý khách hỏi đường",
+    "a b c đ",
+    "hòa bình ngập sâu ở quận ba",
+    "đường ngập nước, dân hỏi quận",
+    "σας ΑΣ 𝐀 a_b",
+]
+
+
+def _featurizer(**params) -> NgramFeaturizer:
+    return NgramFeaturizer(min_count=1, n_word_features=params.pop("n_word_features", 1 << 12), **params).fit(
+        _TRAINING
+    )
+
+
+def _weights(featurizer: NgramFeaturizer, classes: int = 3, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((featurizer.n_features_, classes)).astype(np.float32)
+
+
+def _assert_same(featurizer: NgramFeaturizer, texts: list[str], weights: np.ndarray) -> None:
+    got = featurizer.compiled_margins(texts, weights)
+    expected = featurizer.transform(texts) @ weights
+    assert got is not None
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet=_ALPHABET, max_size=40), min_size=1, max_size=6),
+    st.sampled_from([(1, 1), (1, 2), (2, 2), (1, 3), (2, 3)]),
+    st.sampled_from([0, 1, 3]),
+    st.sampled_from([1 << 12, 1000]),
+)
+def test_compiled_margins_equal_the_numpy_paths_to_the_last_bit(texts, ngrams, lead, n_features):
+    # given a featurizer of syllable n-grams and a batch of awkward texts
+    featurizer = _featurizer(word_ngram_range=ngrams, lead_tokens=lead, n_word_features=n_features)
+    weights = _weights(featurizer)
+    # when the compiled loops score them (twice: the second time unseen syllables are in its table)
+    # then the margins are the numpy path's, bit for bit
+    _assert_same(featurizer, texts, weights)
+    _assert_same(featurizer, texts, weights)
+
+
+def test_a_spelling_not_seen_in_training_is_known_by_its_canonical_tone_placement():
+    # given a featurizer trained on "hoà" and a text that writes it "hòa", in capitals
+    featurizer = _featurizer()
+    texts = ["HÒA bình", "Hoà Bình", "khách lạ"]
+    # then the compiled path gives the known syllable its id, as the numpy path does
+    weights = _weights(featurizer)
+    _assert_same(featurizer, texts, weights)
+    got = featurizer.compiled_margins(texts, weights)
+    assert np.any(got[0] != 0)
+    np.testing.assert_array_equal(got[0], got[1])
+
+
+def test_texts_that_need_str_lower_or_hold_a_syllable_thousands_of_times_take_the_slow_roads():
+    # given texts with a dotted capital I, a final sigma, and one syllable repeated 70,000 times
+    featurizer = _featurizer()
+    weights = _weights(featurizer)
+    # then each is scored as by the numpy path (by str.lower, or not compiled at all)
+    _assert_same(featurizer, ["İstanbul hoà", "ΑΣ σας"], weights)
+    many = ["ba " * 70_000]
+    assert featurizer.compiled_margins(many, weights) is None
+    clf_texts = [*many, "hoà bình"]
+    np.testing.assert_array_equal(
+        _predict_both(featurizer, weights, clf_texts)[0], _predict_both(featurizer, weights, clf_texts)[1]
+    )
+
+
+def _predict_both(featurizer, weights, texts):
+    # The numpy path's margins, and what compiled_margins or (when it declines) the numpy path give.
+    compiled = featurizer.compiled_margins(texts, weights)
+    numpy_path = featurizer.transform(texts) @ weights
+    return numpy_path, numpy_path if compiled is None else compiled
+
+
+def test_the_table_starts_afresh_when_full_and_the_margins_stay_the_same(monkeypatch):
+    # given a scorer whose table takes only a few unseen syllables
+    monkeypatch.setattr(features, "_MAX_TYPES", 3)
+    featurizer = _featurizer()
+    weights = _weights(featurizer)
+    batches = [["một hai ba bốn năm sáu hoà"], ["bảy tám chín mười HÒA bình"], ["hoà bình quận ba"]]
+    # when it scores batches with more unseen syllables than that, twice
+    # then every margin is the numpy path's
+    for batch in batches * 2:
+        _assert_same(featurizer, batch, weights)
+
+
+def test_models_with_character_ngrams_or_other_weights_are_left_to_numpy():
+    # given a featurizer with character n-grams, and weights that are not C-contiguous float32
+    chars = _featurizer(char_ngram_range=(1, 3), n_char_features=1 << 10)
+    words = _featurizer()
+    weights = _weights(words)
+    # then the compiled path declines them
+    assert chars.compiled_margins(["hoà"], _weights(chars)) is None
+    assert words.compiled_margins(["hoà"], weights.astype(np.float64)) is None
+    assert words.compiled_margins(["hoà"], np.asfortranarray(weights)) is None
+    assert words.compiled_margins([], weights).shape == (0, 3)
+
+
+def test_a_pickled_featurizer_leaves_its_compiled_table_behind():
+    import pickle
+
+    featurizer = _featurizer()
+    weights = _weights(featurizer)
+    featurizer.compiled_margins(["hoà bình"], weights)
+    copy = pickle.loads(pickle.dumps(featurizer))  # noqa: S301 - our own object
+    assert "_compiled" not in copy.__dict__
+    _assert_same(copy, ["hoà bình"], weights)
+
+
+def test_predict_labels_by_the_compiled_loops_equals_the_numpy_path(monkeypatch):
+    # given a topic classifier
+    texts = [t + " " + s for t, s in itertools.product(_TRAINING, ["ngập", "hỏi", "quận"])]
+    clf = TopicClassifier(min_count=1, calibration_fraction=0.0).fit(
+        texts, [str(i % 3) for i in range(len(texts))]
+    )
+    # when it labels texts fewer than the threshold, unless told to use the compiled loops
+    expected = clf.predict_labels(texts)
+    assert "_compiled" not in clf.featurizer_.__dict__
+    got = clf.predict_labels(texts, compiled=True)
+    # then they were used only when told (and after that by default), and labels and scores are
+    # the same
+    assert "_compiled" in clf.featurizer_.__dict__
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])
+    monkeypatch.setattr(clf.featurizer_, "compiled_margins", _refuse)
+    with pytest.raises(AssertionError, match="compiled"):
+        clf.predict_labels(texts[:2])
+    np.testing.assert_array_equal(clf.predict_labels(texts, compiled=False)[1], expected[1])
+
+
+def test_many_characters_are_scored_by_the_compiled_loops_by_default(monkeypatch):
+    texts = [t + " " + s for t, s in itertools.product(_TRAINING, ["ngập", "hỏi", "quận"])]
+    clf = TopicClassifier(min_count=1, calibration_fraction=0.0).fit(
+        texts, [str(i % 3) for i in range(len(texts))]
+    )
+    monkeypatch.setattr(linear_text, "_COMPILED_MIN_CHARS", sum(map(len, texts)))
+    clf.predict_labels(texts[:-1])
+    assert "_compiled" not in clf.featurizer_.__dict__
+    clf.predict_labels(texts)
+    assert "_compiled" in clf.featurizer_.__dict__
+    # explanations are never compiled
+    monkeypatch.setattr(clf.featurizer_, "compiled_margins", _refuse)
+    assert len(clf.predict(texts)) == len(texts)
+
+
+def _refuse(*_args, **_kwargs):
+    raise AssertionError("compiled loops called")
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+@pytest.mark.parametrize("corpus", ["vntc", "tc201805"])
+def test_real_texts_score_the_same_to_the_last_bit(corpus):
+    # given a topic model trained on 1,500 texts of a corpus (every 16th: the files go label by label)
+    with gzip.open(shared_data_dir() / corpus / "train.jsonl.gz", "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in itertools.islice(fh, 0, 32000, 16)]
+    clf = TopicClassifier(calibration_fraction=0.0).fit(
+        [r["text"] for r in rows[:1500]], [r["label"] for r in rows[:1500]]
+    )
+    # when the other 500 (unseen syllables included) are scored by the compiled loops
+    texts = [r["text"] for r in rows[1500:]]
+    # then the margins are the numpy path's, bit for bit
+    _assert_same(clf.featurizer_, texts, clf.coef_)
