@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numba as nb
@@ -373,15 +373,41 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
     return out, DONE, unseen_h[:n_unseen], unseen_s[:n_unseen], unseen_e[:n_unseen]
 
 
+@nb.njit(cache=True)
+def texts_with_syllables(codes, fold, table_keys):
+    """Per text of ``codes`` (apart by a zero), whether one of its syllables (runs of characters
+    ``fold`` reads as word characters) has its hash in the table, or it has a :data:`SPECIAL`
+    character (which only ``str.lower`` reads right: the caller must look at it)."""
+    n = codes.size
+    n_docs = 1
+    for i in range(n):
+        if codes[i] == 0:
+            n_docs += 1
+    out = np.zeros(n_docs, np.bool_)
+    i = 0
+    for d in range(n_docs):
+        while True:
+            what, _, i, h = _next_syllable(codes, fold, i)
+            if what == _TEXT_END:
+                break
+            if what == _SPECIAL_MET:
+                out[d] = True
+                i += 1
+            elif not out[d] and _slot_of(table_keys, h) >= 0:
+                out[d] = True
+        i += 1  # the separator
+    return out
+
+
 _WORD_RE = re.compile(r"\w+")
 
 
 class Folding:
     """Per code point, what the compiled loops read it as (int32), filled as texts need it.
 
-    With ``lower``, a character's lower case (``str.lower``) when that is one word character
-    (one that ``\\w`` matches, as in the featurizers' syllables), else the character itself
-    when it is a word character.
+    With ``lower``, a character's lower case (``str.lower``) when that is one word character,
+    else the character itself when it is a word character: one that ``\\w`` matches (the
+    featurizers' syllables), or with ``underscore=False`` a letter or digit (the normaliser's).
     Other characters are :data:`NOT_WORD`; with ``lower``, those whose lower case is not one
     character or depends on the characters around it ("İ", "Σ") are :data:`SPECIAL`. Read from
     ``str.lower`` and the expression itself: for the Basic Multilingual Plane at once (20 ms),
@@ -390,8 +416,9 @@ class Folding:
 
     _UNREAD = -3
 
-    def __init__(self, lower: bool) -> None:
+    def __init__(self, lower: bool, underscore: bool = True) -> None:
         self._lower = lower
+        self._underscore = underscore
         self._lock = threading.Lock()
         self.table = np.full(0x110000, self._UNREAD, dtype=np.int32)
         self._read(np.arange(0x10000))
@@ -403,7 +430,7 @@ class Folding:
         for ch, low in zip(chars, lowered, strict=True):
             if self._lower and (len(low) != 1 or ch == "\u03a3"):  # "Σ": "ς" ending a word, else "σ"
                 values.append(SPECIAL)
-            elif _WORD_RE.fullmatch(low):
+            elif _WORD_RE.fullmatch(low) and (self._underscore or low != "_"):
                 values.append(ord(low))
             else:
                 values.append(NOT_WORD)
@@ -420,10 +447,10 @@ class Folding:
         return self.table
 
 
-@lru_cache(maxsize=2)
-def folding(lower: bool) -> Folding:
+@lru_cache(maxsize=3)
+def folding(lower: bool, underscore: bool = True) -> Folding:
     """The process's :class:`Folding` of these options."""
-    return Folding(lower)
+    return Folding(lower, underscore)
 
 
 def code_points(text: str) -> np.ndarray:
@@ -442,3 +469,14 @@ def hash_table(strings: Iterable[str], ids: Iterable[int] | None = None, spare: 
         given = np.zeros(len(strings), np.int32) if ids is None else np.fromiter(ids, np.int32, len(strings))
         insert(keys, values, hashes, given)
     return keys, values
+
+
+def texts_holding(texts: Sequence[str], syllables: np.ndarray) -> np.ndarray:
+    """Which texts (NFC) have a syllable (a run of letters and digits, lower-cased) whose hash is
+    in the table ``syllables`` (:func:`hash_table`'s keys), or a character only ``str.lower``
+    lower-cases right: a superset of the texts holding one of its syllables (hashes may collide).
+    """
+    if not texts:
+        return np.zeros(0, dtype=bool)
+    codes = code_points("\x00".join(t.replace("\x00", " ") for t in texts))
+    return texts_with_syllables(codes, folding(True, underscore=False).for_codes(codes), syllables)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import FrozenInstanceError, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,6 +50,7 @@ __all__ = [
     "fold_many",
     "normalise",
     "normalise_many",
+    "normalise_texts",
     "syllables",
     "written_bare",
 ]
@@ -585,6 +586,29 @@ def normalise_many(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
     Returns:
         ``(display text, syllables)`` per text, in order.
     """
+    return _normalise_batch(texts, syllables=True)
+
+
+def normalise_texts(texts: Sequence[str]) -> list[str]:
+    """The display texts of :func:`normalise_many`, without splitting them into syllables.
+
+    For readers that split the texts themselves (the compiled scoring loops of
+    :mod:`duluan.analysis.kernels`, through ``duluan classify``): making a Python string of each
+    syllable was most of normalising a long text (VNTC articles: 177 µs each in all), and the
+    syllables are not needed to find the texts whose chat forms may expand: the compiled loops
+    look for them in the texts' characters (:func:`duluan.analysis.kernels.texts_holding`).
+
+    Args:
+        texts: Raw texts (any Unicode normal form).
+
+    Returns:
+        ``normalise(text).text`` per text, in order.
+    """
+    return _normalise_batch(texts, syllables=False)
+
+
+def _normalise_batch(texts: Sequence[str], syllables: bool) -> list:
+    """:func:`normalise_many` (``syllables``) or :func:`normalise_texts`."""
     if not texts:
         return []
     scan = _batch_scan(texts)
@@ -608,7 +632,7 @@ def normalise_many(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
     # classes of _finish_batch went from 0.91 to 0.76 µs of CPU a news lead, normalise_many from
     # 10.37–10.85 to 10.25–10.50 (batches of 1,000, best of 5, three alternating runs, 2026-11-30).
     joined = _patched_classes(texts, scan.starts, scan.index, masked_texts, *_batch_tables()[1:])
-    return _finish_batch(masked_texts, scan.slow, _chat_syllables(), joined)
+    return _finish_batch(masked_texts, scan.slow, _chat_syllables(), joined, syllables)
 
 
 # --- the batch scan ------------------------------------------------------------------------------
@@ -870,9 +894,10 @@ def _finish_batch(
     toned: set[int],
     forms: frozenset[str] | None,
     joined: tuple[np.ndarray, list[np.ndarray]] | None = None,
-) -> list[tuple[str, list[str]]]:
+    syllables: bool = True,
+) -> list[tuple[str, list[str]]] | list[str]:
     """Place the tones of the NFC texts (but those in ``toned``), split the syllables of all, and
-    expand their chat spellings.
+    expand their chat spellings. Without ``syllables``, return the texts alone, unsplit.
 
     Tones: ``_TONE_RE`` changes a text only where it matches an unmarked "o" followed by a toned
     "a"/"e" or an unmarked "u" by a toned "y", with no letter after and no "q" before (the tone
@@ -900,6 +925,8 @@ def _finish_batch(
     moves_right = pairs & (_has(after, _ALPHA) | _has(before, _QQ))
     moves = moves_left | moves_right | _has(bits, _BEYOND_BMP)
     tone_candidates = _text_indices(rare[moves], starts) - toned
+    if not syllables:
+        return _finish_texts(list(texts), tone_candidates, forms)
     # No surrogate is a letter or digit, so UTF-16 decodes the look-up exactly (and fast).
     mapped = mapped_codes.tobytes().decode("utf-16-le")
     # Each text is done alone, in the order of normalise(): tones, syllables, chat spellings;
@@ -942,6 +969,36 @@ def _finish_batch(
             texts[k] = expanded
             token_lists[k] = _split_syllables(expanded.lower())
     return list(zip(texts, token_lists))
+
+
+def _finish_texts(texts: list[str], tone_candidates: set[int], forms: frozenset[str] | None) -> list[str]:
+    """:func:`_finish_batch` without the syllables: the tones placed, the chat spellings expanded.
+
+    A text may hold a chat form only if one of its syllables is one, as :func:`_finish_batch`
+    checks; here the compiled loops look for them in the characters. They may name a text that
+    holds none (two syllables with one hash), which then expands to itself.
+    """
+    for k in tone_candidates:
+        placed = _TONE_RE.sub(_place_tone, texts[k])
+        if not unicodedata.is_normalized("NFC", placed):
+            placed = unicodedata.normalize("NFC", placed)
+        texts[k] = placed
+    if forms is None:
+        chat: Iterable[int] = range(len(texts))
+    else:
+        from duluan.analysis import kernels  # numba, for the readers that use it anyway
+
+        chat = np.flatnonzero(kernels.texts_holding(texts, _chat_form_table(forms))).tolist()
+    for k in chat:
+        texts[k] = _expand_chat_spellings(texts[k])
+    return texts
+
+
+@lru_cache(maxsize=1)
+def _chat_form_table(forms: frozenset[str]) -> np.ndarray:
+    from duluan.analysis import kernels
+
+    return kernels.hash_table(sorted(forms))[0]
 
 
 @lru_cache(maxsize=1)

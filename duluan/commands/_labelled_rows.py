@@ -197,12 +197,12 @@ def _shown_id(raw_id: Any) -> str | None:
 def model_texts(texts: list[str]) -> list[str]:
     """The texts as ``analyze`` gives them to a model: normalised, personal data masked.
 
-    The analysis pipeline's normalise step (:func:`~duluan.analysis.normalise.normalise_many`,
-    in batches): NFC, one tone placement, chat spellings expanded, URLs, e-mail addresses and
-    phone numbers replaced by ``<url>``, ``<email>``, ``<phone>``; a text that normalises to
-    nothing is given as it is, as the pipeline gives it. A model trained, evaluated or used on
-    these texts scores a text as ``analyze`` does, and never sees nor explains with personal
-    data.
+    The analysis pipeline's normalise step (the texts of
+    :func:`~duluan.analysis.normalise.normalise_many`, in batches, without their syllables): NFC,
+    one tone placement, chat spellings expanded, URLs, e-mail addresses and phone numbers replaced
+    by ``<url>``, ``<email>``, ``<phone>``; a text that normalises to nothing is given as it is,
+    as the pipeline gives it. A model trained, evaluated or used on these texts scores a text as
+    ``analyze`` does, and never sees nor explains with personal data.
 
     Args:
         texts: Raw texts.
@@ -210,12 +210,12 @@ def model_texts(texts: list[str]) -> list[str]:
     Returns:
         The texts the model reads, in order.
     """
-    from duluan.analysis.normalise import normalise_many
+    from duluan.analysis.normalise import normalise_texts
 
     out: list[str] = []
     for start in range(0, len(texts), _NORMALISE_BATCH):
         chunk = texts[start : start + _NORMALISE_BATCH]
-        out.extend(norm or text for text, (norm, _) in zip(chunk, normalise_many(chunk), strict=True))
+        out.extend(norm or text for text, norm in zip(chunk, normalise_texts(chunk), strict=True))
     return out
 
 

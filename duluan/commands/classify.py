@@ -32,6 +32,10 @@ go to them in input order (at most ``2 N + 1`` in flight, so memory stays bounde
 predictions are written in input order. The output is byte for byte the same for any N.
 When both files are JSONL, the workers get the input's lines undecoded and give back their
 output lines: this process only splits the file into lines and writes what comes back.
+
+An input of ``COMPILED_MIN_BYTES`` or more labelled by a topic model without ``--explain`` goes
+through the compiled scoring loops (:mod:`duluan.analysis.kernels`): the same labels and scores,
+the output byte for byte the same.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ from duluan.commands._labelled_rows import (
     RejectLog,
     load_classifier,
     model_input,
+    model_texts,
     read_labelled_rows,
 )
 from duluan.commands._paths import path_problem
@@ -62,6 +67,15 @@ EXIT_OK, EXIT_INPUT, EXIT_MODEL = 0, 2, 3
 # 8,192, 1.74-1.79 in 4,096, 1.70-1.77 in 2,048, 1.69-1.74 in 1,024 (whole command, same outputs,
 # 2026-11-30); smaller than that, the batches' own costs start to count.
 DEFAULT_BATCH = 2048
+
+# Inputs of at least this many bytes are labelled by a topic model (without --explain) through
+# the compiled scoring loops (LinearTextClassifier.load_compiled): the texts normalised without
+# their syllables, which the loops split themselves. The same labels and scores. Loading the
+# loops takes 0.6-0.8 s (10 s the first time after an install, to compile them); they saved
+# 180 µs of CPU a VNTC article and 24 a TC201805 lead (bench_classify.py, shipped topic model,
+# two workers, 2026-12-01: 33,709 articles 11.2 -> 6.9 s, 90,000 leads classified alone 5.7 ->
+# 3.6 CPU s), so they pay from about 10 MB of either.
+COMPILED_MIN_BYTES = 8 << 20
 
 # Models by file, in this process and in the workers forked from it (which inherit the entry
 # instead of loading the file again). A worker started without fork loads the file once.
@@ -135,6 +149,10 @@ def classify_texts(texts: list[str], model_path: str, explain: bool) -> Columns:
     if loaded is None:
         loaded = _MODELS[model_path] = load_classifier(model_path)
     kind, model = loaded
+    if not explain and kind != "sentiment" and model.compiled_loaded():
+        # The texts alone, split and scored by the compiled loops: the same labels and scores.
+        labels, scores = model.predict_labels(model_texts(texts), compiled=True)
+        return [str(lab) for lab in labels.tolist()], [round(s, 4) for s in scores.tolist()], None, None
     batch = model_input(texts)
     if kind == "sentiment":
         preds = model.predict(batch, explain=explain)
@@ -245,6 +263,9 @@ def run(args: argparse.Namespace) -> int:
     except ModelFileError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_MODEL
+    if not args.explain and kind != "sentiment" and _large(Path(args.input)):
+        # Loaded here, before the workers fork, so that they inherit them.
+        model.load_compiled()
     _MODELS[model_path] = (kind, model)
     del model
     try:
@@ -284,6 +305,15 @@ def _run_loaded(args: argparse.Namespace, model_path: str, kind: str) -> int:
     print(f"Đã phân loại {count} dòng ({kind}) → {args.output}.")
     print(rejects.summary())
     return EXIT_OK
+
+
+def _large(source: Path) -> bool:
+    """Whether the input is large enough for the compiled scoring loops to pay (see
+    ``COMPILED_MIN_BYTES``)."""
+    try:
+        return source.stat().st_size >= COMPILED_MIN_BYTES
+    except OSError:
+        return False  # the checks of the input say why
 
 
 def _default_id_field(source: Path) -> str | None:

@@ -400,3 +400,69 @@ def test_the_parser_imports_the_named_command_alone_and_every_one_otherwise():
     assert commands(build_parser("import")) == everything
     assert commands(build_parser("no_such_command")) == everything
     assert commands(build_parser("--version")) == everything
+
+
+@needs_data
+def test_large_inputs_are_labelled_by_the_compiled_loops_and_write_the_same_bytes(
+    news, tmp_path, monkeypatch
+):
+    # given 1,000 real news leads and rows that normalising changes (chat forms, "_", personal
+    # data, a text that normalises to nothing, capitals only str.lower reads)
+    from duluan.commands import classify as classify_command
+
+    path, _, rows = news
+    data = tmp_path / "leads.jsonl"
+    odd = [
+        "ko bít dc ko, vs lại 50 k",
+        "hoà_bình ko_ai",
+        "gọi 0912 345 678 hoặc a@b.vn",
+        "!!!",
+        "İSTANBUL ΑΣ",
+    ]
+    with open(data, "w", encoding="utf-8") as fh:
+        for i, text in enumerate([r["text"] for r in rows] + odd):
+            fh.write(json.dumps({"id": str(i), "text": text}, ensure_ascii=False) + "\n")
+    outputs = {}
+    # when it is classified as a small input and as a large one, by one worker and by two
+    for large in (False, True):
+        monkeypatch.setattr(classify_command, "COMPILED_MIN_BYTES", 0 if large else 1 << 62)
+        for workers in (1, 2):
+            out = tmp_path / f"out-{large}-{workers}.jsonl"
+            args = ["classify", "--model", str(path), str(data), "-o", str(out), "--batch-size", "256"]
+            assert main([*args, "--workers", str(workers), "--no-progress"]) == 0
+            outputs[large, workers] = out.read_bytes()
+    # then every run wrote the same bytes
+    assert len(set(outputs.values())) == 1
+    assert len(outputs[True, 1].splitlines()) == len(rows) + len(odd)
+
+
+def test_a_large_input_loads_the_compiled_loops_only_for_labels_without_explanations(
+    model, tmp_path, monkeypatch
+):
+    # given a topic model, an input counted as large, and a record of the models that loaded the loops
+    from duluan.analysis.linear_text import LinearTextClassifier
+    from duluan.commands import classify as classify_command
+
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"id": "1", "text": "ko bít dc đường ngập"}\n', encoding="utf-8")
+    monkeypatch.setattr(classify_command, "COMPILED_MIN_BYTES", 0)
+    loaded = []
+    original = LinearTextClassifier.load_compiled
+    monkeypatch.setattr(
+        LinearTextClassifier, "load_compiled", lambda self: loaded.append(1) or original(self)
+    )
+    # when it is classified with and without explanations
+    for explain in (["--explain"], []):
+        args = [
+            "classify",
+            "--model",
+            str(model),
+            str(data),
+            "-o",
+            str(tmp_path / "o.jsonl"),
+            "--workers",
+            "1",
+        ]
+        assert main([*args, "--no-progress", *explain]) == 0
+    # then only the run without explanations loaded them
+    assert loaded == [1]

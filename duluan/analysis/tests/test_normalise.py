@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import itertools
+import json
 import re
 import sys
 import unicodedata
@@ -21,8 +24,12 @@ from duluan.analysis.normalise import (
     fold_many,
     normalise,
     normalise_many,
+    normalise_texts,
     syllables,
 )
+from duluan.shared_data import shared_data_dir
+
+needs_shared_data = pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
 
 
 def test_decomposed_input_comes_out_nfc_with_one_tone_placement():
@@ -375,3 +382,32 @@ def test_the_syllable_shortcut_splits_every_character_like_the_syllable_pattern(
     for text in (every, " ".join(every), "".join(c for c in every if c not in "<_")):
         # then the shortcut splits it as the syllable pattern does
         assert normalise_module._split_syllables(text) == normalise_module._SYLLABLE_RE.findall(text)
+
+
+@given(
+    st.lists(
+        CHAT_TEXT | st.sampled_from(["ng", "Ng r", "ko_ai", "k\u03a3", "𝐀ko ko", "\ud800ko", "oà", "quý"]),
+        max_size=6,
+    )
+)
+@settings(max_examples=400, deadline=None)
+@example(
+    ["Ko biết dc ko, vs lại 50 k; UBND xã; khong đi", "ko", "", "a.ko k", "KO", "ko_ai", "hoà ko", "ΑΣ k"]
+)
+def test_the_texts_alone_are_the_texts_of_normalise_many(texts):
+    # given texts with chat forms (whole, glued, in "_", beside characters only str.lower reads),
+    # tones to place, personal data and odd characters
+    # when they are normalised without their syllables
+    # then the texts are those normalise_many gives with them
+    assert normalise_texts(texts) == [text for text, _ in normalise_many(texts)]
+
+
+@needs_shared_data
+@pytest.mark.parametrize("corpus", ["vntc", "aivivn2019", "uit_vsfc"])
+def test_the_texts_alone_of_real_corpora_are_the_texts_of_normalise_many(corpus):
+    folder = shared_data_dir() / corpus
+    path = next(p for p in sorted(folder.iterdir()) if p.name.startswith("train"))
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for line in itertools.islice(fh, 0, 30000, 10)]
+    assert normalise_texts(texts) == [text for text, _ in normalise_many(texts)]
