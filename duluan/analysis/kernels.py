@@ -374,29 +374,30 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
 
 
 @nb.njit(cache=True)
-def texts_with_syllables(codes, fold, table_keys):
-    """Per text of ``codes`` (apart by a zero), whether one of its syllables (runs of characters
-    ``fold`` reads as word characters) has its hash in the table, or it has a :data:`SPECIAL`
-    character (which only ``str.lower`` reads right: the caller must look at it)."""
+def syllables_in_table(codes, fold, table_keys):
+    """The syllables of ``codes`` (runs of characters ``fold`` reads as word characters) whose
+    hash is in the table: ``(starts, ends, special)``, their spans in ``codes`` in order, and
+    the starts of the :data:`SPECIAL` characters (which only ``str.lower`` reads right)."""
     n = codes.size
-    n_docs = 1
-    for i in range(n):
-        if codes[i] == 0:
-            n_docs += 1
-    out = np.zeros(n_docs, np.bool_)
+    starts = np.empty(n // 2 + 1, np.int64)
+    ends = np.empty(n // 2 + 1, np.int64)
+    special = np.empty(n // 2 + 1, np.int64)
+    m = 0
+    n_special = 0
     i = 0
-    for d in range(n_docs):
-        while True:
-            what, _, i, h = _next_syllable(codes, fold, i)
-            if what == _TEXT_END:
-                break
-            if what == _SPECIAL_MET:
-                out[d] = True
-                i += 1
-            elif not out[d] and _slot_of(table_keys, h) >= 0:
-                out[d] = True
-        i += 1  # the separator
-    return out
+    while i < n:
+        what, start, i, h = _next_syllable(codes, fold, i)
+        if what == _TEXT_END:
+            i += 1  # the separator
+        elif what == _SPECIAL_MET:
+            special[n_special] = i
+            n_special += 1
+            i += 1
+        elif _slot_of(table_keys, h) >= 0:
+            starts[m] = start
+            ends[m] = i
+            m += 1
+    return starts[:m], ends[:m], special[:n_special]
 
 
 _WORD_RE = re.compile(r"\w+")
@@ -471,12 +472,26 @@ def hash_table(strings: Iterable[str], ids: Iterable[int] | None = None, spare: 
     return keys, values
 
 
-def texts_holding(texts: Sequence[str], syllables: np.ndarray) -> np.ndarray:
-    """Which texts (NFC) have a syllable (a run of letters and digits, lower-cased) whose hash is
-    in the table ``syllables`` (:func:`hash_table`'s keys), or a character only ``str.lower``
-    lower-cases right: a superset of the texts holding one of its syllables (hashes may collide).
+def syllables_holding(texts: Sequence[str], table_keys: np.ndarray) -> tuple[dict[int, list], set[int]]:
+    """Where the texts (NFC) have a syllable whose hash is in the table (:func:`hash_table`'s
+    keys): a syllable is a run of letters and digits, lower-cased (``underscore=False``).
+
+    Returns:
+        ``(spans, special)``: per text that has such syllables, their ``(start, end)`` in it, in
+        order (hashes may collide: a span may be another syllable); and the texts with a
+        character only ``str.lower`` reads right, which the caller must look at as a whole.
     """
     if not texts:
-        return np.zeros(0, dtype=bool)
+        return {}, set()
     codes = code_points("\x00".join(t.replace("\x00", " ") for t in texts))
-    return texts_with_syllables(codes, folding(True, underscore=False).for_codes(codes), syllables)
+    starts, ends, special = syllables_in_table(
+        codes, folding(True, underscore=False).for_codes(codes), table_keys
+    )
+    offsets = np.cumsum([len(t) + 1 for t in texts])  # where each text ends, and its separator
+    spans: dict[int, list] = {}
+    if starts.size:
+        owner = np.searchsorted(offsets, starts, side="right")
+        base = offsets[owner] - np.array([len(texts[k]) + 1 for k in owner.tolist()])
+        for k, s, e in zip(owner.tolist(), (starts - base).tolist(), (ends - base).tolist(), strict=True):
+            spans.setdefault(k, []).append((s, e))
+    return spans, set(np.searchsorted(offsets, special, side="right").tolist())

@@ -411,3 +411,29 @@ def test_the_texts_alone_of_real_corpora_are_the_texts_of_normalise_many(corpus)
     with opener(path, "rt", encoding="utf-8") as fh:
         texts = [json.loads(line)["text"] for line in itertools.islice(fh, 0, 30000, 10)]
     assert normalise_texts(texts) == [text for text, _ in normalise_many(texts)]
+
+
+@given(
+    st.lists(
+        CHAT_TEXT
+        | st.sampled_from(["#", ".", "<", "@", "&", "/", "-", "_", "𝐀", "😀", "\ud800", "ng", "Ng", "r"]),
+        max_size=8,
+    ).map("".join)
+)
+@settings(max_examples=400, deadline=None)
+@example("ko ko.k,a.ko ko@ #ko ko# ko𝐀 𝐀ko ko\ud800 <ko> ko-ko Ng ng. K KO")
+def test_chat_forms_found_at_the_syllables_are_those_the_automaton_finds(text):
+    # given any text with chat forms next to letters, digits and the characters that glue them
+    from duluan.analysis import kernels
+
+    table = normalise_module._chat_form_table(normalise_module._chat_syllables())
+    spans, special = kernels.syllables_holding([text, "ko", text], table)
+    # when its forms are looked for only where a syllable may be one
+    # then they are the whole-word forms the automaton finds in the whole text (a text with a
+    # character only str.lower reads right is looked at whole)
+    if 0 in special:
+        assert 2 in special
+        return
+    assert spans[1] == [(0, 2)]
+    assert normalise_module._hits_at(text, spans.get(0, [])) == normalise_module._chat_hits(text)
+    assert spans.get(0) == spans.get(2)
