@@ -194,6 +194,17 @@ def _shown_id(raw_id: Any) -> str | None:
     return shown if shown and not text_problem(shown) else None
 
 
+# Inputs of at least this size (bytes of a file to classify, characters of texts to evaluate)
+# are labelled by a topic model through the compiled scoring loops
+# (LinearTextClassifier.load_compiled): the texts normalised without their syllables
+# (model_texts), which the loops split themselves. The same labels and scores. Loading the loops
+# takes 0.6-0.8 s (10 s the first time after an install, to compile them); they saved 180 µs of
+# CPU a VNTC article and 24 a TC201805 lead (bench_classify.py, shipped topic model, two
+# workers, 2026-12-01: 33,709 articles 11.2 -> 6.9 s, 90,000 leads classified alone 5.7 -> 3.6
+# CPU s), so they pay from about 10 MB of either.
+COMPILED_MIN_SIZE = 8 << 20
+
+
 def model_texts(texts: list[str]) -> list[str]:
     """The texts as ``analyze`` gives them to a model: normalised, personal data masked.
 

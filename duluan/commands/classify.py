@@ -51,6 +51,7 @@ from typing import Any
 from duluan.analysis.runtime import default_workers
 from duluan.commands._args import positive_int
 from duluan.commands._labelled_rows import (
+    COMPILED_MIN_SIZE,
     LabelledRow,
     PredictionWriter,
     RejectLog,
@@ -68,14 +69,9 @@ EXIT_OK, EXIT_INPUT, EXIT_MODEL = 0, 2, 3
 # 2026-11-30); smaller than that, the batches' own costs start to count.
 DEFAULT_BATCH = 2048
 
-# Inputs of at least this many bytes are labelled by a topic model (without --explain) through
-# the compiled scoring loops (LinearTextClassifier.load_compiled): the texts normalised without
-# their syllables, which the loops split themselves. The same labels and scores. Loading the
-# loops takes 0.6-0.8 s (10 s the first time after an install, to compile them); they saved
-# 180 µs of CPU a VNTC article and 24 a TC201805 lead (bench_classify.py, shipped topic model,
-# two workers, 2026-12-01: 33,709 articles 11.2 -> 6.9 s, 90,000 leads classified alone 5.7 ->
-# 3.6 CPU s), so they pay from about 10 MB of either.
-COMPILED_MIN_BYTES = 8 << 20
+# Inputs of at least this many bytes are labelled through the compiled scoring loops (see
+# COMPILED_MIN_SIZE) when the model is a topic model and no terms are asked.
+COMPILED_MIN_BYTES = COMPILED_MIN_SIZE
 
 # Models by file, in this process and in the workers forked from it (which inherit the entry
 # instead of loading the file again). A worker started without fork loads the file once.

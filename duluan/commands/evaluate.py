@@ -26,10 +26,12 @@ import sys
 from pathlib import Path
 
 from duluan.commands._labelled_rows import (
+    COMPILED_MIN_SIZE,
     RejectLog,
     collect,
     load_classifier,
     model_input,
+    model_texts,
     read_labelled_rows,
 )
 from duluan.commands._paths import path_problem
@@ -156,8 +158,15 @@ def run(args: argparse.Namespace) -> int:
         print(rejects.summary(), file=sys.stderr)
         return EXIT_INPUT
     predicted = []
+    texts = [r.text for r in rows]
+    # Many texts: the compiled loops, if the model can use them (the same labels).
+    compiled = sum(map(len, texts)) >= COMPILED_MIN_SIZE and model.load_compiled()
     for start in range(0, len(rows), _BATCH):  # a token batch is read whole: bounded memory
-        labels, _ = model.predict_labels(model_input([r.text for r in rows[start : start + _BATCH]]))
+        chunk = texts[start : start + _BATCH]
+        if compiled:
+            labels, _ = model.predict_labels(model_texts(chunk), compiled=True)
+        else:
+            labels, _ = model.predict_labels(model_input(chunk))
         predicted += labels.tolist()
     report = evaluation_report([r.label for r in rows], [str(p) for p in predicted])
     unknown = sorted({r.label for r in rows} - {str(c) for c in model.classes_})

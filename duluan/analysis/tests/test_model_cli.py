@@ -466,3 +466,35 @@ def test_a_large_input_loads_the_compiled_loops_only_for_labels_without_explanat
         assert main([*args, "--no-progress", *explain]) == 0
     # then only the run without explanations loaded them
     assert loaded == [1]
+
+
+@needs_data
+def test_evaluating_many_texts_through_the_compiled_loops_prints_the_same_figures(
+    news, tmp_path, monkeypatch, capsys
+):
+    # given the news model and 1,000 labelled leads, with rows that normalising changes
+    from duluan.commands import evaluate as evaluate_command
+
+    path, _, rows = news
+    data = tmp_path / "eval.jsonl"
+    odd = [("ko bít dc ko, vs lại 50 k", rows[0]["label"]), ("hoà_bình ko_ai İ", rows[1]["label"])]
+    with open(data, "w", encoding="utf-8") as fh:
+        for text, label in [(r["text"], r["label"]) for r in rows] + odd:
+            fh.write(json.dumps({"text": text, "label": label}, ensure_ascii=False) + "\n")
+    from duluan.analysis.linear_text import LinearTextClassifier
+
+    loaded = []
+    original = LinearTextClassifier.load_compiled
+    monkeypatch.setattr(
+        LinearTextClassifier, "load_compiled", lambda self: loaded.append(1) or original(self)
+    )
+    printed = {}
+    # when it is evaluated as a few texts and as many
+    for many in (False, True):
+        monkeypatch.setattr(evaluate_command, "COMPILED_MIN_SIZE", 0 if many else 1 << 62)
+        assert main(["evaluate", "--model", str(path), "--data", str(data), "--no-progress", "--json"]) == 0
+        printed[many] = json.loads(capsys.readouterr().out)
+    # then only the second went through the compiled loops, and the figures are the same
+    assert loaded == [1]
+    assert printed[True] == printed[False]
+    assert printed[True]["rows"] == len(rows) + len(odd)
