@@ -9,8 +9,12 @@ vocabulary's open-addressing table, and goes on to the n-gram buckets, their cou
 sort of each text's buckets), the sublinear TF-IDF, its norm and the product with the weights,
 one text at a time, so that a text's arrays stay in the CPU's caches.
 
-numba compiles these functions (written in Python) on first use and caches the machine code
-beside this file (or in numba's cache folder where that is read-only). numpy cannot do these
+:func:`syllables_in_table` reads characters the same way to find the syllables of a batch
+that are in a small table (the chat forms, for :func:`duluan.analysis.normalise.normalise_texts`).
+
+numba compiles these functions (written in Python, plain data in and out, as everywhere in the
+engine) on first use and caches the machine code beside this file (or in numba's cache folder
+where that is read-only). numpy cannot do these
 steps for a whole batch at once: each goes from one character, syllable or slot to the next with
 a branch (is this a word character? is this slot taken? is this bucket the last one?).
 
