@@ -5,6 +5,7 @@ PYTHON ?= $(shell bash scripts/python.sh)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+KERNELS := $(VENV)/.kernels
 PG_DIR ?= /tmp/duluan-pg-$(shell id -u)-$(notdir $(CURDIR))
 PG_PORT ?= 54329
 PYTEST_WORKERS ?= 2
@@ -26,8 +27,14 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Byte-compiled once here: where PYTHONDONTWRITEBYTECODE is set (as on our machines), every
 # command would otherwise compile its modules again (35 ms of each `duluan classify`, 2026-11-30).
-venv: $(STAMP)
+venv: $(STAMP) $(KERNELS)
 	@$(PY) -m compileall -q duluan >/dev/null
+
+# The compiled scoring loops, compiled once (10-18 s) into numba's cache, not by the first command
+# or test that uses them; again when their sources change.
+$(KERNELS): $(STAMP) duluan/analysis/kernels.py duluan/analysis/features.py
+	$(PY) -m duluan.analysis.kernels
+	touch $(KERNELS)
 
 demo: venv
 	$(VENV)/bin/duluan demo

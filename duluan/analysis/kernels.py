@@ -499,3 +499,18 @@ def syllables_holding(texts: Sequence[str], table_keys: np.ndarray) -> tuple[dic
         for k, s, e in zip(owner.tolist(), (starts - base).tolist(), (ends - base).tolist(), strict=True):
             spans.setdefault(k, []).append((s, e))
     return spans, set(np.searchsorted(offsets, special, side="right").tolist())
+
+
+def warm() -> None:
+    """Compile the loops for the argument types the engine gives them, so that numba's cache
+    holds them (10 s once; ``make`` runs this after installing, as it byte-compiles)."""
+    from duluan.analysis.features import NgramFeaturizer
+    from duluan.analysis.normalise import normalise_texts
+
+    featurizer = NgramFeaturizer(min_count=1, lead_tokens=2).fit(["hoà bình", "quận ba"])
+    featurizer.compiled_margins(["hoà bình ở quận ba"], np.zeros((featurizer.n_features_, 2), np.float32))
+    normalise_texts(["ko biết"])
+
+
+if __name__ == "__main__":
+    warm()
