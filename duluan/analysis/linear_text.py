@@ -41,9 +41,10 @@ _CHARS = 1 << 20
 # Labels of at least this many characters of raw text in one call (unless the caller says) are
 # scored by the compiled loops (NgramFeaturizer.compiled_margins). Their first use in a process
 # takes 0.6-0.8 s (numba's import and cached machine code, the tables; 10 s the very first time,
-# to compile), and they save about 45 ns a character: VNTC articles (2,130 characters) 180 -> 85
-# µs each, TC201805 leads 26-32 -> 14-22 (the shipped topic model, one core, 2026-12-01). So they
-# pay from some 15 million characters: 7,000 articles, 60,000 leads.
+# to compile), and they save about 45 ns a character: VNTC articles (2,130 characters) 178-190
+# -> 86-113 µs each with a model trained on VNTC, TC201805 leads 26-32 -> 14-22 with the shipped
+# topic model (predict_labels, one core, three alternating runs, 2026-12-01). So they pay from
+# some 15 million characters: 7,000 articles, 60,000 leads.
 _COMPILED_MIN_CHARS = 1 << 24
 # Weights of the naive Bayes view tried on the calibration split (0 = the SVM alone).
 _NB_WEIGHTS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5)
