@@ -254,10 +254,11 @@ def _lower_nfc(text: str) -> str:
     return (text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)).lower()
 
 
-def _join_batch(texts: Iterable[str | None]) -> str:
+def _join_batch(texts: Iterable[str | None], lower: bool = True) -> str:
     # The whole batch is lower-cased (and NFC-composed if needed) in one pass; tone placement
     # is handled per distinct syllable by the vocabulary (see ``NgramFeaturizer._fit``), which is
-    # far cheaper than rewriting every document.
+    # far cheaper than rewriting every document. The compiled loops lower-case it themselves
+    # (``lower=False``).
     parts = [t if t and _DOC_SEP not in t else (t or "").replace(_DOC_SEP, " ") for t in texts]
     # A space before the first text and after the last, as between two texts: the first and the
     # last text of a batch had character n-grams the others did not (none at its edges), so a
@@ -266,7 +267,7 @@ def _join_batch(texts: Iterable[str | None]) -> str:
     joined = " " + (" " + _DOC_SEP + " ").join(parts) + " "
     if not unicodedata.is_normalized("NFC", joined):
         joined = unicodedata.normalize("NFC", joined)
-    return joined.lower()
+    return joined.lower() if lower else joined
 
 
 def count_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
@@ -605,6 +606,16 @@ class _Types:
     feats: np.ndarray  # character n-gram buckets of every type, one after the other
 
 
+def _vocabulary_id(get, tok: str) -> int:
+    """A syllable's vocabulary id (``get``: the vocabulary's ``get``), or -1 when unknown."""
+    v = get(tok, -1)
+    if v == -1 and not tok.isascii():
+        # A spelling not seen in training may still be a known syllable with its tone mark
+        # placed the other way.
+        v = get(canonical_tones(tok), -1)
+    return v
+
+
 class _TypeTable(SyllableMemo):
     """What a featurizer derives from each distinct syllable, computed once per syllable.
 
@@ -642,12 +653,7 @@ class _TypeTable(SyllableMemo):
         get = self._vocabulary.get
         vocab, cores = [], []
         for tok in fresh:
-            v = get(tok, -1)
-            if v == -1 and not tok.isascii():
-                # A spelling not seen in training may still be a known syllable with its tone
-                # mark placed the other way.
-                v = get(canonical_tones(tok), -1)
-            vocab.append(v)
+            vocab.append(_vocabulary_id(get, tok))
             if self._char_range is not None:
                 c = tok if tok.isascii() else canonical_tones(tok)
                 if "_" in c:  # character n-grams see a run of "_" as a space, like punctuation
@@ -737,10 +743,7 @@ class _CompiledScorer:
         fz, k = self._featurizer, self._k
         if not texts:
             return np.zeros((0, weights.shape[1]), dtype=np.float32)
-        parts = [t if t and _DOC_SEP not in t else (t or "").replace(_DOC_SEP, " ") for t in texts]
-        joined = " " + (" " + _DOC_SEP + " ").join(parts) + " "  # as _join_batch, not lower-cased
-        if not unicodedata.is_normalized("NFC", joined):
-            joined = unicodedata.normalize("NFC", joined)
+        joined = _join_batch(texts, lower=False)
         lower = True
         lo, hi = fz.word_ngram_range
         lead = getattr(fz, "lead_tokens", 0)
@@ -775,11 +778,7 @@ class _CompiledScorer:
         ids: dict[int, int] = {}
         for h, s, e in zip(hashes.tolist(), starts.tolist(), ends.tolist(), strict=True):
             if h not in ids:
-                tok = joined[s:e].lower()
-                v = get(tok, -1)
-                if v == -1 and not tok.isascii():
-                    v = get(canonical_tones(tok), -1)
-                ids[h] = v
+                ids[h] = _vocabulary_id(get, joined[s:e].lower())
         if self._added + len(ids) > _MAX_TYPES:
             self._reset()
         new = np.fromiter(ids, dtype=np.uint64, count=len(ids))

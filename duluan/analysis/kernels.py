@@ -32,7 +32,6 @@ chance that any two do is about 3 in 10**8.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -44,7 +43,7 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from duluan.analysis.features import mix64
+from duluan.analysis.features import _WORD_RE, mix64
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
@@ -103,15 +102,22 @@ def hash_strings(codes):
 
 
 @nb.njit(cache=True)
+def _probe(table_keys, h):
+    """The slot of hash ``h`` in an open-addressing table (linear probing), or the empty slot
+    where it would go."""
+    mask = np.uint64(table_keys.size - 1)
+    slot = h & mask
+    while table_keys[slot] != 0 and table_keys[slot] != h:
+        slot = (slot + np.uint64(1)) & mask
+    return slot
+
+
+@nb.njit(cache=True)
 def insert(keys, values, hashes, ids):
     """Put ``hashes`` with their ``ids`` in the open-addressing table ``keys``/``values``."""
-    mask = np.uint64(keys.size - 1)
     for j in range(hashes.size):
-        h = hashes[j]
-        slot = h & mask
-        while keys[slot] != 0 and keys[slot] != h:
-            slot = (slot + np.uint64(1)) & mask
-        keys[slot] = h
+        slot = _probe(keys, hashes[j])
+        keys[slot] = hashes[j]
         values[slot] = ids[j]
 
 
@@ -218,15 +224,8 @@ def _next_syllable(codes, fold, i):
 @nb.njit(cache=True)
 def _slot_of(table_keys, h):
     """The slot of hash ``h`` in an open-addressing table, or -1 when it has none."""
-    mask = np.uint64(table_keys.size - 1)
-    slot = h & mask
-    while True:
-        key = table_keys[slot]
-        if key == h:
-            return np.int64(slot)
-        if key == 0:
-            return np.int64(-1)
-        slot = (slot + np.uint64(1)) & mask
+    slot = _probe(table_keys, h)
+    return np.int64(slot) if table_keys[slot] == h else np.int64(-1)
 
 
 @nb.njit(cache=True)
@@ -404,9 +403,6 @@ def syllables_in_table(codes, fold, table_keys):
     return starts[:m], ends[:m], special[:n_special]
 
 
-_WORD_RE = re.compile(r"\w+")
-
-
 class Folding:
     """Per code point, what the compiled loops read it as (int32), filled as texts need it.
 
@@ -491,14 +487,15 @@ def syllables_holding(texts: Sequence[str], table_keys: np.ndarray) -> tuple[dic
     starts, ends, special = syllables_in_table(
         codes, folding(True, underscore=False).for_codes(codes), table_keys
     )
-    offsets = np.cumsum([len(t) + 1 for t in texts])  # where each text ends, and its separator
+    # Each text's first code point; after the last text, one past the batch.
+    first = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) + 1 for t in texts], out=first[1:])
     spans: dict[int, list] = {}
-    if starts.size:
-        owner = np.searchsorted(offsets, starts, side="right")
-        base = offsets[owner] - np.array([len(texts[k]) + 1 for k in owner.tolist()])
-        for k, s, e in zip(owner.tolist(), (starts - base).tolist(), (ends - base).tolist(), strict=True):
-            spans.setdefault(k, []).append((s, e))
-    return spans, set(np.searchsorted(offsets, special, side="right").tolist())
+    owner = np.searchsorted(first, starts, side="right") - 1
+    base = first[owner]
+    for k, s, e in zip(owner.tolist(), (starts - base).tolist(), (ends - base).tolist(), strict=True):
+        spans.setdefault(k, []).append((s, e))
+    return spans, set((np.searchsorted(first, special, side="right") - 1).tolist())
 
 
 def warm() -> None:

@@ -321,9 +321,7 @@ class LinearTextClassifier:
         if explain or isinstance(texts, TokenBatch):
             compiled = False
         elif compiled is None:
-            compiled = self.compiled_loaded() or (
-                sum(len(t) for chunk in chunks for t in chunk) >= _COMPILED_MIN_CHARS
-            )
+            compiled = self.compiled_loaded() or sum(map(len, clean)) >= _COMPILED_MIN_CHARS
         for chunk in chunks:
             margins = self.featurizer_.compiled_margins(chunk, self.coef_) if compiled else None
             if margins is None and packed is None:

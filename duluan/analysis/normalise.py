@@ -436,12 +436,17 @@ def _chat_hits(text: str) -> list[tuple[int, int, str, bool]]:
     for end_index, (variant, accented) in automaton.iter(text):
         end = end_index + 1
         start = end - len(variant)
-        if start and (text[start - 1].isalnum() or text[start - 1] in _GLUED_BEFORE_CHAT):
-            continue
-        if end < length and (text[end].isalnum() or text[end] in _GLUED_AFTER_CHAT):
-            continue
-        hits.append((start, end, variant, accented))
+        if _whole_word(text, start, end, length):
+            hits.append((start, end, variant, accented))
     return hits
+
+
+def _whole_word(text: str, start: int, end: int, length: int) -> bool:
+    """Whether ``text[start:end]`` (of ``length``) is glued to nothing that makes it part of
+    another word (see ``_GLUED_BEFORE_CHAT``)."""
+    if start and (text[start - 1].isalnum() or text[start - 1] in _GLUED_BEFORE_CHAT):
+        return False
+    return not (end < length and (text[end].isalnum() or text[end] in _GLUED_AFTER_CHAT))
 
 
 _MARKED_WORD_RE = re.compile(rf"\w*[{re.escape(_VIETNAMESE_MARKED)}]\w*")
@@ -605,7 +610,7 @@ def normalise_texts(texts: Sequence[str]) -> list[str]:
     :mod:`duluan.analysis.kernels`, through ``duluan classify``): making a Python string of each
     syllable was most of normalising a long text (VNTC articles: 177 µs each in all), and the
     syllables are not needed to find the texts whose chat forms may expand: the compiled loops
-    look for them in the texts' characters (:func:`duluan.analysis.kernels.texts_holding`).
+    look for them in the texts' characters (:func:`duluan.analysis.kernels.syllables_holding`).
 
     Args:
         texts: Raw texts (any Unicode normal form).
@@ -962,9 +967,7 @@ def _finish_batch(
         pieces += runs[last:]
         token_lists[k] = pieces
     for k in tone_candidates:
-        placed = _TONE_RE.sub(_place_tone, texts[k])
-        if not unicodedata.is_normalized("NFC", placed):
-            placed = unicodedata.normalize("NFC", placed)
+        placed = _tones_placed(texts[k])
         if placed != texts[k]:
             texts[k] = placed
             token_lists[k] = _split_syllables(placed.lower())
@@ -980,6 +983,14 @@ def _finish_batch(
     return list(zip(texts, token_lists))
 
 
+def _tones_placed(text: str) -> str:
+    """``text`` (NFC) with its tones placed, NFC again (see :func:`_finish_batch`)."""
+    placed = _TONE_RE.sub(_place_tone, text)
+    if not unicodedata.is_normalized("NFC", placed):
+        placed = unicodedata.normalize("NFC", placed)
+    return placed
+
+
 def _finish_texts(texts: list[str], tone_candidates: set[int], forms: frozenset[str] | None) -> list[str]:
     """:func:`_finish_batch` without the syllables: the tones placed, the chat spellings expanded.
 
@@ -988,10 +999,7 @@ def _finish_texts(texts: list[str], tone_candidates: set[int], forms: frozenset[
     holds none (two syllables with one hash), which then expands to itself.
     """
     for k in tone_candidates:
-        placed = _TONE_RE.sub(_place_tone, texts[k])
-        if not unicodedata.is_normalized("NFC", placed):
-            placed = unicodedata.normalize("NFC", placed)
-        texts[k] = placed
+        texts[k] = _tones_placed(texts[k])
     if forms is None:
         for k, text in enumerate(texts):
             texts[k] = _expand_chat_spellings(text)
@@ -1023,13 +1031,8 @@ def _hits_at(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, st
     hits = []
     for start, end in spans:
         found = variants.get(text[start:end])
-        if found is None:
-            continue
-        if start and (text[start - 1].isalnum() or text[start - 1] in _GLUED_BEFORE_CHAT):
-            continue
-        if end < length and (text[end].isalnum() or text[end] in _GLUED_AFTER_CHAT):
-            continue
-        hits.append((start, end, *found))
+        if found is not None and _whole_word(text, start, end, length):
+            hits.append((start, end, *found))
     return hits
 
 
