@@ -1,4 +1,5 @@
-"""Compiled loops that score texts with a linear model of syllable n-grams, from their characters.
+"""Compiled loops: scoring texts with a linear model of syllable n-grams from their characters,
+and clustering a stream.
 
 :class:`~duluan.analysis.features.NgramFeaturizer` does every step after the split into syllables
 in numpy over a whole batch. Before that step, each syllable is a Python string, made by the split
@@ -11,6 +12,10 @@ the product with the weights, one text at a time, so that a text's arrays stay i
 
 :func:`syllables_in_table` reads characters the same way to find the syllables of a batch
 that are in a small table (the chat forms, for :func:`duluan.analysis.normalise.normalise_texts`).
+
+:func:`assign_documents` and its helpers are the online clusterer's assignment loop (see
+:mod:`duluan.analysis.cluster_compiled`), and :func:`count_document_frequencies` and
+:func:`strongest_terms` the weighing of its vectors.
 
 numba compiles these functions (written in Python, plain data in and out, as everywhere in the
 engine) on first use and caches the machine code beside this file (or in numba's cache folder
@@ -448,6 +453,712 @@ class Folding:
         return self.table
 
 
+# -- clustering (duluan.analysis.cluster) ------------------------------------------------------
+
+
+@nb.njit(cache=True)
+def count_document_frequencies(codes, sizes, table):
+    """Count each document of a batch in turn in the document frequencies ``table`` (in place),
+    and return each term's frequency just after its document was counted.
+
+    Args:
+        codes: The term codes of every document's terms, one document after the other
+            (non-negative).
+        sizes: How many terms each document has.
+        table: Document frequencies by bucket (``code % table.size``); a document counts once in
+            a bucket however many of its terms fall in it.
+    """
+    n_buckets = table.size
+    counted_by = np.full(n_buckets, -1, np.int64)  # the last document counted in each bucket
+    df = np.empty(codes.size, np.int64)
+    at = 0
+    for doc in range(sizes.size):
+        for k in range(at, at + sizes[doc]):
+            b = codes[k] % n_buckets
+            if counted_by[b] != doc:
+                counted_by[b] = doc
+                table[b] += 1
+            df[k] = table[b]
+        at += sizes[doc]
+    return df
+
+
+@nb.njit(cache=True)
+def fsum(values, n, partials):
+    """:func:`math.fsum` of the finite ``values[:n]``, to the last bit (CPython's algorithm:
+    Shewchuk's exact partial sums, then their correctly rounded total).
+
+    ``partials`` is scratch space of at least ``n + 1`` floats.
+    """
+    m = 0
+    for k in range(n):
+        x = values[k]
+        i = 0
+        for j in range(m):
+            y = partials[j]
+            if abs(x) < abs(y):
+                x, y = y, x
+            hi = x + y
+            lo = y - (hi - x)
+            if lo != 0.0:
+                partials[i] = lo
+                i += 1
+            x = hi
+        m = i
+        if x != 0.0:
+            partials[m] = x
+            m += 1
+    hi = 0.0
+    lo = 0.0
+    if m > 0:
+        m -= 1
+        hi = partials[m]
+        while m > 0:
+            x = hi
+            m -= 1
+            y = partials[m]
+            hi = x + y
+            lo = y - (hi - x)
+            if lo != 0.0:
+                break
+        # Half-even rounding across partials, as CPython does.
+        if m > 0 and ((lo < 0.0 and partials[m - 1] < 0.0) or (lo > 0.0 and partials[m - 1] > 0.0)):
+            y = lo * 2.0
+            x = hi + y
+            if y == x - hi:
+                hi = x
+    return hi
+
+
+@nb.njit(cache=True)
+def strongest_terms(weights, sizes, codes, limit, mask_bits):
+    """Each document's strongest terms, scaled to unit length, and what bounds its similarity.
+
+    Args:
+        weights: Every document's term weights (positive), one document after the other.
+        sizes: How many terms each document has.
+        codes: The terms' codes, as ``weights``.
+        limit: Terms kept per document, at most.
+        mask_bits: Bits of the masks (a multiple of 8).
+
+    Returns:
+        ``(keep, unit, kept, masks, prefixes)``: the positions of each document's kept terms,
+        strongest first (ties in position order), one document after the other; their weights
+        over the document's Euclidean norm (:func:`fsum` of the squares); how many each
+        document kept; per document, its kept terms' bits (``code % mask_bits``) packed in
+        bytes, little-endian; and per document the sums of its ``k`` largest weights for
+        ``k = 0 .. limit`` (the whole sum repeated past its terms), added in order.
+    """
+    n_docs = sizes.size
+    kept = np.minimum(sizes, limit)
+    keep = np.empty(kept.sum(), np.int64)
+    unit = np.empty(keep.size, np.float64)
+    masks = np.zeros((n_docs, mask_bits // 8), np.uint8)
+    prefixes = np.zeros((n_docs, limit + 1), np.float64)
+    squares = np.empty(limit, np.float64)
+    partials = np.empty(limit + 1, np.float64)
+    at = 0
+    out = 0
+    for doc in range(n_docs):
+        n = sizes[doc]
+        k = kept[doc]
+        # A stable sort of the negated weights: strongest first, ties in position order.
+        order = np.argsort(-weights[at : at + n], kind="mergesort")
+        for j in range(k):
+            w = weights[at + order[j]]
+            keep[out + j] = at + order[j]
+            squares[j] = w * w
+        norm = np.sqrt(fsum(squares, k, partials))
+        total = 0.0
+        for j in range(k):
+            u = weights[keep[out + j]] / norm
+            unit[out + j] = u
+            total += u
+            prefixes[doc, j + 1] = total
+            bit = codes[keep[out + j]] & (mask_bits - 1)
+            masks[doc, bit >> 3] |= np.uint8(1 << (bit & 7))
+        for j in range(k + 1, limit + 1):
+            prefixes[doc, j] = total
+        at += n
+        out += k
+    return keep, unit, kept, masks, prefixes
+
+
+# What the online clusterer's compiled loops keep (see duluan.analysis.cluster_compiled): the
+# indices of its int64 scalars, and the "no time" value.
+NO_TIME = np.iinfo(np.int64).min
+S_NOW = 0  # the newest time seen (microseconds since the epoch, UTC), or NO_TIME
+S_NOW_OFFSET = 1  # its UTC offset, in microseconds
+S_NEXT_ID = 2  # the next cluster's sequence number
+S_OPEN = 3  # open clusters
+S_HEAD = 4  # the least recently updated open cluster's slot (-1: none)
+S_TAIL = 5  # the most recently updated one's
+S_FREE_SLOTS = 6  # slots on the free stack
+S_FREE_NODES = 7  # posting nodes on the free stack
+S_STAMP = 8  # marks of the current document (and of the cluster being updated)
+S_FREED = 9  # terms that lost their last holder, written to the freed array
+S_TERMS = 10  # terms numbered (in the table)
+S_NEXT_TERM = 11  # numbers given so far (the free ones are on a stack)
+S_FREE_TERMS = 12  # numbers on the free stack
+S_POOL_USED = 13  # bytes of the term pool written
+N_SCALARS = 14
+# What assign_documents says when it stops.
+ASSIGNED = 0
+PLACES_FULL = 1  # a cluster's places would outgrow their row: widen it and go on from `done`
+# Terms a cluster holds at most (two centroids' worth and a document's, before pruning to one).
+CLUSTER_TERMS = 144
+_PRUNE_OVER = 96
+KEEP = 48  # terms a pruned centroid keeps
+_PROBE = 8
+
+
+@nb.njit(cache=True)
+def _bytes_hash(blob, lo, hi):
+    """The 64-bit hash of ``blob[lo:hi]`` (FNV-1a, then MurmurHash3's finaliser), never zero."""
+    h = _FNV_OFFSET
+    for i in range(lo, hi):
+        h = (h ^ np.uint64(blob[i])) * _FNV_PRIME
+    return _mix64(h) | np.uint64(1)
+
+
+@nb.njit(cache=True)
+def number_terms(
+    blob, n_terms, sc, table_keys, table_ids, term_hash, free_terms, pool, t_off, t_len, ids, fresh
+):
+    """Number the terms of ``blob`` (their UTF-8 bytes, apart by a zero byte): the number of a
+    term already numbered, else a free or new one (its bytes then written to ``pool``).
+
+    A term is known by a 64-bit hash of its bytes (two terms with one hash would share a number:
+    with ten million distinct terms the chance that any two do is about 3 in 10**6). The table
+    (``table_keys``, ``table_ids``; linear probing) must have room for ``n_terms`` more, the
+    arrays by number for as many new numbers, the pool for ``blob``.
+
+    Returns:
+        How many terms were new; their positions are ``fresh[:count]``, each term's number is in
+        ``ids``.
+    """
+    mask = np.uint64(table_keys.size - 1)
+    n_fresh = 0
+    lo = 0
+    for j in range(n_terms):
+        hi = lo
+        while hi < blob.size and blob[hi] != 0:
+            hi += 1
+        h = _bytes_hash(blob, lo, hi)
+        slot = h & mask
+        while table_keys[slot] != 0 and table_keys[slot] != h:
+            slot = (slot + np.uint64(1)) & mask
+        if table_keys[slot] == h:
+            ids[j] = table_ids[slot]
+        else:
+            if sc[S_FREE_TERMS] > 0:
+                sc[S_FREE_TERMS] -= 1
+                number = free_terms[sc[S_FREE_TERMS]]
+            else:
+                number = sc[S_NEXT_TERM]
+                sc[S_NEXT_TERM] += 1
+            table_keys[slot] = h
+            table_ids[slot] = number
+            term_hash[number] = h
+            sc[S_TERMS] += 1
+            at = sc[S_POOL_USED]
+            pool[at : at + hi - lo] = blob[lo:hi]
+            t_off[number] = at
+            t_len[number] = hi - lo
+            sc[S_POOL_USED] = at + hi - lo
+            ids[j] = number
+            fresh[n_fresh] = j
+            n_fresh += 1
+        lo = hi + 1
+    return n_fresh
+
+
+@nb.njit(cache=True)
+def forget_terms(sc, freed, t_refs, table_keys, table_ids, term_hash, free_terms):
+    """Take back the numbers of the freed terms that no open cluster holds (at a batch's end):
+    out of the table (backward-shift deletion keeps linear probing exact), onto the free stack."""
+    mask = np.uint64(table_keys.size - 1)
+    for f in range(sc[S_FREED]):
+        number = freed[f]
+        h = term_hash[number]
+        if t_refs[number] != 0 or h == 0:
+            continue  # held again, or already taken back
+        slot = h & mask
+        while table_keys[slot] != h:
+            slot = (slot + np.uint64(1)) & mask
+        # Move back the entries after the hole that probing would no longer reach.
+        hole = slot
+        nxt = (hole + np.uint64(1)) & mask
+        while table_keys[nxt] != 0:
+            home = table_keys[nxt] & mask
+            if (nxt - home) & mask >= (nxt - hole) & mask:
+                table_keys[hole] = table_keys[nxt]
+                table_ids[hole] = table_ids[nxt]
+                hole = nxt
+            nxt = (nxt + np.uint64(1)) & mask
+        table_keys[hole] = 0
+        term_hash[number] = 0
+        free_terms[sc[S_FREE_TERMS]] = number
+        sc[S_FREE_TERMS] += 1
+        sc[S_TERMS] -= 1
+    sc[S_FREED] = 0
+
+
+@nb.njit(cache=True)
+def rehash_terms(old_keys, old_ids, new_keys, new_ids):
+    """Put the entries of one term table into another (empty, a power of two in size)."""
+    mask = np.uint64(new_keys.size - 1)
+    for i in range(old_keys.size):
+        h = old_keys[i]
+        if h != 0:
+            slot = h & mask
+            while new_keys[slot] != 0:
+                slot = (slot + np.uint64(1)) & mask
+            new_keys[slot] = h
+            new_ids[slot] = old_ids[i]
+
+
+@nb.njit(cache=True)
+def repack_pool(sc, term_hash, old_pool, new_pool, t_off, t_len):
+    """Copy the bytes of the numbered terms to a new pool, packed."""
+    at = 0
+    for number in range(sc[S_NEXT_TERM]):
+        if term_hash[number] != 0:
+            n = t_len[number]
+            new_pool[at : at + n] = old_pool[t_off[number] : t_off[number] + n]
+            t_off[number] = at
+            at += n
+    sc[S_POOL_USED] = at
+
+
+@nb.njit(cache=True)
+def _term_less(pool, offsets, lengths, a, b):
+    """Whether term ``a`` sorts before term ``b`` as Python compares their strings (their UTF-8
+    bytes in ``pool``: byte order is code point order)."""
+    oa, ob = offsets[a], offsets[b]
+    la, lb = lengths[a], lengths[b]
+    for i in range(min(la, lb)):
+        x, y = pool[oa + i], pool[ob + i]
+        if x != y:
+            return x < y
+    return la < lb
+
+
+@nb.njit(cache=True)
+def _unpost(slot, k, c_node, n_next, n_prev, n_term, t_head, free_nodes, sc):
+    node = c_node[slot, k]
+    if node < 0:
+        return
+    prev, nxt = n_prev[node], n_next[node]
+    if prev >= 0:
+        n_next[prev] = nxt
+    else:
+        t_head[n_term[node]] = nxt
+    if nxt >= 0:
+        n_prev[nxt] = prev
+    free_nodes[sc[S_FREE_NODES]] = node
+    sc[S_FREE_NODES] += 1
+    c_node[slot, k] = -1
+
+
+@nb.njit(cache=True)
+def post_cluster(slot, k, term, c_node, n_slot, n_next, n_prev, n_term, t_head, free_nodes, sc):
+    """Post the cluster of ``slot`` under ``term``, its ``k``-th term (see assign_documents)."""
+    sc[S_FREE_NODES] -= 1
+    node = free_nodes[sc[S_FREE_NODES]]
+    n_slot[node] = slot
+    n_term[node] = term
+    n_prev[node] = -1
+    head = t_head[term]
+    n_next[node] = head
+    if head >= 0:
+        n_prev[head] = node
+    t_head[term] = node
+    c_node[slot, k] = node
+
+
+@nb.njit(cache=True)
+def _release(term, t_refs, freed, sc):
+    t_refs[term] -= 1
+    if t_refs[term] == 0:
+        freed[sc[S_FREED]] = term
+        sc[S_FREED] += 1
+
+
+@nb.njit(cache=True)
+def _unlink(slot, lru_prev, lru_next, sc):
+    prev, nxt = lru_prev[slot], lru_next[slot]
+    if prev >= 0:
+        lru_next[prev] = nxt
+    else:
+        sc[S_HEAD] = nxt
+    if nxt >= 0:
+        lru_prev[nxt] = prev
+    else:
+        sc[S_TAIL] = prev
+
+
+@nb.njit(cache=True)
+def append_cluster(slot, lru_prev, lru_next, sc):
+    """Put the cluster of ``slot`` last in the update order (see assign_documents)."""
+    tail = sc[S_TAIL]
+    lru_prev[slot] = tail
+    lru_next[slot] = -1
+    if tail >= 0:
+        lru_next[tail] = slot
+    else:
+        sc[S_HEAD] = slot
+    sc[S_TAIL] = slot
+
+
+@nb.njit(cache=True)
+def close_cluster(
+    slot,
+    sc,
+    c_n,
+    c_terms,
+    c_node,
+    c_np,
+    lru_prev,
+    lru_next,
+    free_slots,
+    n_next,
+    n_prev,
+    n_term,
+    t_head,
+    t_refs,
+    free_nodes,
+    freed,
+):
+    """Close an open cluster: drop its postings and its hold on its terms, free its slot."""
+    for k in range(c_n[slot]):
+        _unpost(slot, k, c_node, n_next, n_prev, n_term, t_head, free_nodes, sc)
+        _release(c_terms[slot, k], t_refs, freed, sc)
+    c_n[slot] = 0
+    c_np[slot] = 0
+    _unlink(slot, lru_prev, lru_next, sc)
+    free_slots[sc[S_FREE_SLOTS]] = slot
+    sc[S_FREE_SLOTS] += 1
+    sc[S_OPEN] -= 1
+
+
+@nb.njit(cache=True)
+def assign_documents(
+    first,
+    window,
+    threshold,
+    same_topic,
+    max_active,
+    sc,
+    c_seq,
+    c_size,
+    c_topic,
+    c_first,
+    c_first_off,
+    c_last,
+    c_last_off,
+    c_norm,
+    c_n,
+    c_terms,
+    c_w,
+    c_node,
+    c_np,
+    c_places,
+    lru_prev,
+    lru_next,
+    free_slots,
+    slot_mark,
+    n_slot,
+    n_next,
+    n_prev,
+    n_term,
+    free_nodes,
+    t_refs,
+    t_head,
+    t_mark,
+    t_pos,
+    pool,
+    t_off,
+    t_len,
+    freed,
+    d_start,
+    d_terms,
+    d_w,
+    d_topic,
+    d_other,
+    d_pstart,
+    d_places,
+    d_time,
+    d_off,
+    out,
+):
+    """Assign documents ``first`` on to open clusters, or open new ones, as
+    :meth:`duluan.analysis.cluster.OnlineClusterer.assign` does (see there), writing each one's
+    cluster sequence number to ``out``.
+
+    The clusters are rows of the ``c_*`` arrays (``slot``), kept in update order by a linked
+    list (``lru_*``); a term (an integer the caller gives each distinct string) lists the open
+    clusters posted under it in a linked list of nodes (``n_*``, ``t_head``) and counts the
+    clusters that hold it (``t_refs``: one that falls to zero is written to ``freed``). A
+    document's terms, weights (its unit TF-IDF vector, strongest first) and places are the
+    slices ``d_start[i]:d_start[i + 1]`` and ``d_pstart[i]:d_pstart[i + 1]``; its time is in
+    microseconds since the epoch (UTC) or NO_TIME, with its UTC offset for the caller to write
+    it back. The similarity bound of the Python clusterer only skips work and is not needed.
+
+    Returns:
+        ``(done, status)``: the documents assigned (from 0), and ASSIGNED, or PLACES_FULL when
+        the next one would give a cluster more places than its row holds (nothing of that
+        document is kept but its time: call again from ``done`` once the rows are wider).
+    """
+    n_docs = d_time.size
+    place_cap = c_places.shape[1]
+    products = np.empty(KEEP, np.float64)
+    partials = np.empty(CLUSTER_TERMS + 1, np.float64)
+    squares = np.empty(CLUSTER_TERMS, np.float64)
+    order = np.empty(CLUSTER_TERMS, np.int64)
+    for i in range(first, n_docs):
+        when = d_time[i]
+        now = sc[S_NOW]
+        if when != NO_TIME and (now == NO_TIME or when > now):
+            sc[S_NOW] = now = when
+            sc[S_NOW_OFFSET] = d_off[i]
+        if now != NO_TIME:
+            horizon = now - window
+            while sc[S_HEAD] >= 0:
+                head = sc[S_HEAD]
+                if c_last[head] == NO_TIME or c_last[head] >= horizon:
+                    break
+                close_cluster(
+                    head,
+                    sc,
+                    c_n,
+                    c_terms,
+                    c_node,
+                    c_np,
+                    lru_prev,
+                    lru_next,
+                    free_slots,
+                    n_next,
+                    n_prev,
+                    n_term,
+                    t_head,
+                    t_refs,
+                    free_nodes,
+                    freed,
+                )
+        lo, hi = d_start[i], d_start[i + 1]
+        n_terms = hi - lo
+        sc[S_STAMP] += 1
+        stamp = sc[S_STAMP]
+        for j in range(lo, hi):
+            t_mark[d_terms[j]] = stamp
+            t_pos[d_terms[j]] = j
+        topic, other = d_topic[i], d_other[i]
+        plo, phi = d_pstart[i], d_pstart[i + 1]
+        best = -1
+        best_sim = threshold
+        best_seq = 0
+        for j in range(lo, lo + min(_PROBE, n_terms)):
+            node = t_head[d_terms[j]]
+            while node >= 0:
+                slot = n_slot[node]
+                node = n_next[node]
+                if slot_mark[slot] == stamp:
+                    continue
+                slot_mark[slot] = stamp
+                if same_topic and topic != 0:
+                    ct = c_topic[slot]
+                    if ct != 0 and ct != topic and (other == 0 or ct != other):
+                        continue
+                if phi > plo and c_np[slot] > 0:
+                    shared_place = False
+                    for a in range(plo, phi):
+                        for b in range(c_np[slot]):
+                            if c_places[slot, b] == d_places[a]:
+                                shared_place = True
+                                break
+                        if shared_place:
+                            break
+                    if not shared_place:
+                        continue
+                last = c_last[slot]
+                if when != NO_TIME and last != NO_TIME and abs(when - last) > window:
+                    continue
+                m = 0
+                for k in range(c_n[slot]):
+                    term = c_terms[slot, k]
+                    if t_mark[term] == stamp:
+                        products[m] = d_w[t_pos[term]] * c_w[slot, k]
+                        m += 1
+                sim = fsum(products, m, partials) / c_norm[slot]
+                if sim >= best_sim and (sim > best_sim or best < 0 or c_seq[slot] < best_seq):
+                    best, best_sim, best_seq = slot, sim, c_seq[slot]
+        at = when
+        at_off = d_off[i]
+        if at == NO_TIME:
+            at, at_off = sc[S_NOW], sc[S_NOW_OFFSET]
+        if best < 0:
+            if phi - plo > place_cap:
+                return i, PLACES_FULL
+            sc[S_FREE_SLOTS] -= 1
+            slot = free_slots[sc[S_FREE_SLOTS]]
+            sc[S_OPEN] += 1
+            c_seq[slot] = sc[S_NEXT_ID]
+            sc[S_NEXT_ID] += 1
+            c_size[slot] = 1
+            c_topic[slot] = topic
+            c_np[slot] = 0
+            for a in range(plo, phi):
+                c_places[slot, c_np[slot]] = d_places[a]
+                c_np[slot] += 1
+            c_first[slot] = c_last[slot] = at
+            c_first_off[slot] = c_last_off[slot] = at_off
+            c_node[slot, :n_terms] = -1
+            for k in range(n_terms):
+                term = d_terms[lo + k]
+                c_terms[slot, k] = term
+                c_w[slot, k] = d_w[lo + k]
+                squares[k] = d_w[lo + k] * d_w[lo + k]
+                t_refs[term] += 1
+                if k < _PROBE:
+                    post_cluster(
+                        slot, k, term, c_node, n_slot, n_next, n_prev, n_term, t_head, free_nodes, sc
+                    )
+            c_n[slot] = n_terms
+            c_norm[slot] = np.sqrt(fsum(squares, n_terms, partials))
+            append_cluster(slot, lru_prev, lru_next, sc)
+        else:
+            slot = best
+            # The places it would have, first: a row too narrow stops here, before any change.
+            grown = c_np[slot]
+            for a in range(plo, phi):
+                seen = False
+                for b in range(c_np[slot]):
+                    if c_places[slot, b] == d_places[a]:
+                        seen = True
+                        break
+                if not seen:
+                    grown += 1
+            if grown > place_cap:
+                return i, PLACES_FULL
+            # The document's terms are added to the centroid's, new ones after in its order.
+            sc[S_STAMP] += 1
+            mark = sc[S_STAMP]
+            n = c_n[slot]
+            for k in range(n):
+                t_mark[c_terms[slot, k]] = mark
+                t_pos[c_terms[slot, k]] = k
+            for k in range(n_terms):
+                term = d_terms[lo + k]
+                if t_mark[term] == mark:
+                    c_w[slot, t_pos[term]] = c_w[slot, t_pos[term]] + d_w[lo + k]
+                    if k < _PROBE and c_node[slot, t_pos[term]] < 0:
+                        post_cluster(
+                            slot,
+                            t_pos[term],
+                            term,
+                            c_node,
+                            n_slot,
+                            n_next,
+                            n_prev,
+                            n_term,
+                            t_head,
+                            free_nodes,
+                            sc,
+                        )
+                else:
+                    c_terms[slot, n] = term
+                    c_w[slot, n] = d_w[lo + k]
+                    c_node[slot, n] = -1
+                    t_refs[term] += 1
+                    if k < _PROBE:
+                        post_cluster(
+                            slot, n, term, c_node, n_slot, n_next, n_prev, n_term, t_head, free_nodes, sc
+                        )
+                    n += 1
+            if c_topic[slot] == 0 and topic != 0:
+                c_topic[slot] = topic
+            if n > _PRUNE_OVER:
+                # Keep the strongest, ties in the terms' string order (the Python clusterer sorts
+                # by weight, then term): an insertion sort of positions, for a few times a
+                # thousand documents.
+                for k in range(n):
+                    order[k] = k
+                for k in range(1, n):
+                    x = order[k]
+                    wx = c_w[slot, x]
+                    j = k - 1
+                    while j >= 0:
+                        y = order[j]
+                        wy = c_w[slot, y]
+                        if wx > wy or (
+                            wx == wy and _term_less(pool, t_off, t_len, c_terms[slot, x], c_terms[slot, y])
+                        ):
+                            order[j + 1] = y
+                            j -= 1
+                        else:
+                            break
+                    order[j + 1] = x
+                for k in range(KEEP, n):
+                    _unpost(slot, order[k], c_node, n_next, n_prev, n_term, t_head, free_nodes, sc)
+                    _release(c_terms[slot, order[k]], t_refs, freed, sc)
+                kept_terms = np.empty(KEEP, np.int32)
+                kept_w = np.empty(KEEP, np.float64)
+                kept_node = np.empty(KEEP, np.int32)
+                for k in range(KEEP):
+                    kept_terms[k] = c_terms[slot, order[k]]
+                    kept_w[k] = c_w[slot, order[k]]
+                    kept_node[k] = c_node[slot, order[k]]
+                c_terms[slot, :KEEP] = kept_terms
+                c_w[slot, :KEEP] = kept_w
+                c_node[slot, :KEEP] = kept_node
+                n = KEEP
+            c_n[slot] = n
+            for k in range(n):
+                squares[k] = c_w[slot, k] * c_w[slot, k]
+            c_norm[slot] = np.sqrt(fsum(squares, n, partials))
+            c_size[slot] += 1
+            for a in range(plo, phi):
+                seen = False
+                for b in range(c_np[slot]):
+                    if c_places[slot, b] == d_places[a]:
+                        seen = True
+                        break
+                if not seen:
+                    c_places[slot, c_np[slot]] = d_places[a]
+                    c_np[slot] += 1
+            if at != NO_TIME:
+                if c_first[slot] == NO_TIME or at < c_first[slot]:
+                    c_first[slot] = at
+                    c_first_off[slot] = at_off
+                if c_last[slot] == NO_TIME or at > c_last[slot]:
+                    c_last[slot] = at
+                    c_last_off[slot] = at_off
+            _unlink(slot, lru_prev, lru_next, sc)
+            append_cluster(slot, lru_prev, lru_next, sc)
+        out[i] = c_seq[slot]
+        while sc[S_OPEN] > max_active:
+            close_cluster(
+                sc[S_HEAD],
+                sc,
+                c_n,
+                c_terms,
+                c_node,
+                c_np,
+                lru_prev,
+                lru_next,
+                free_slots,
+                n_next,
+                n_prev,
+                n_term,
+                t_head,
+                t_refs,
+                free_nodes,
+                freed,
+            )
+    return n_docs, ASSIGNED
+
+
 @lru_cache(maxsize=3)
 def folding(lower: bool, underscore: bool = True) -> Folding:
     """The process's :class:`Folding` of these options."""
@@ -500,13 +1211,30 @@ def syllables_holding(texts: Sequence[str], table_keys: np.ndarray) -> tuple[dic
 
 def warm() -> None:
     """Compile the loops for the argument types the engine gives them, so that numba's cache
-    holds them (10 s once; ``make`` runs this after installing, as it byte-compiles)."""
+    holds them (30 s once; ``make`` runs this after installing, as it byte-compiles)."""
+    from duluan.analysis.cluster import ClusterDoc, OnlineClusterer
+    from duluan.analysis.cluster_compiled import CompiledClusterer
     from duluan.analysis.features import NgramFeaturizer
     from duluan.analysis.normalise import normalise_texts
 
     featurizer = NgramFeaturizer(min_count=1, lead_tokens=2).fit(["hoà bình", "quận ba"])
     featurizer.compiled_margins(["hoà bình ở quận ba"], np.zeros((featurizer.n_features_, 2), np.float32))
     normalise_texts(["ko biết"])
+    # (The clustering loops compile whole: one batch compiles every branch; growing the term
+    # table and its pool are loops of their own.)
+    clusterer = CompiledClusterer(OnlineClusterer())
+    clusterer.assign_many(
+        [ClusterDoc(str(i), {"ngập úng": 1, f"x{i}": 1}, places=frozenset("p")) for i in range(3)]
+    )
+    rehash_terms(np.zeros(2, np.uint64), np.zeros(2, np.int32), np.zeros(4, np.uint64), np.zeros(4, np.int32))
+    repack_pool(
+        np.zeros(N_SCALARS, np.int64),
+        np.zeros(1, np.uint64),
+        np.zeros(1, np.uint8),
+        np.zeros(1, np.uint8),
+        np.zeros(1, np.int64),
+        np.zeros(1, np.int64),
+    )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import itertools
 import json
 import math
@@ -26,7 +27,10 @@ from duluan.analysis.cluster import (
     term_codes,
     term_spellings,
 )
-from duluan.analysis.normalise import fold
+from duluan.analysis.cluster_compiled import CompiledClusterer
+from duluan.analysis.normalise import fold, normalise
+from duluan.analysis.pipeline import tokenise
+from duluan.shared_data import shared_data_dir
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=TZ)
@@ -290,9 +294,9 @@ def test_document_vectors_follow_the_tf_idf_definition(documents):
         assert list(vector.items()) == list(expected.items())
 
 
-@given(st.lists(TERM_DICTS, max_size=12), st.sampled_from([1, 4, 64, 1 << 18]), st.data())
-@settings(max_examples=300)
-def test_a_batch_is_vectorised_as_its_documents_one_after_another(documents, buckets, data):
+@given(st.lists(TERM_DICTS, max_size=12), st.sampled_from([1, 4, 64, 1 << 18]), st.booleans(), st.data())
+@settings(max_examples=300, deadline=None)
+def test_a_batch_is_vectorised_as_its_documents_one_after_another(documents, buckets, compiled, data):
     # given a stream of term counts (some empty), some with their codes given and some with
     # codes of the wrong length, weighted one by one on a table that has seen a few texts
     docs = []
@@ -307,12 +311,56 @@ def test_a_batch_is_vectorised_as_its_documents_one_after_another(documents, buc
     for clusterer in (one, batch):
         clusterer.vectorise({"ngập úng": 1, "của tỉnh": 2})
     expected = [one.vectorise(d.terms, d.codes) for d in docs]
-    # when the same stream is weighted as one batch
+    # when the same stream is weighted as one batch (by numpy, or by the compiled loops)
+    if compiled:
+        batch.load_compiled()
     got = batch.vectorise_many(docs)
     # then every vector, in its order, and the frequency table are the same
     assert [list(v.items()) for v in got] == [list(v.items()) for v in expected]
     assert batch.n_docs_ == one.n_docs_
     assert batch.df_.tolist() == one.df_.tolist()
+
+
+@given(st.lists(TERM_DICTS, max_size=12), st.sampled_from([1, 64, 1 << 18]))
+@settings(max_examples=300, deadline=None)
+def test_the_compiled_loops_weigh_a_batch_and_bound_it_as_numpy_does(documents, buckets):
+    # given a stream of term counts (some empty, some longer than a vector keeps)
+    docs = [ClusterDoc(f"d{i}", terms) for i, terms in enumerate(documents)]
+    plain, compiled = OnlineClusterer(buckets=buckets), OnlineClusterer(buckets=buckets)
+    compiled.load_compiled()
+    for clusterer in (plain, compiled):
+        clusterer.vectorise({"ngập úng": 1, "của tỉnh": 2})
+    # when both weigh it as a batch, with what bounds each vector's similarity
+    expected = plain._vectorise_many(docs)
+    got = compiled._vectorise_many(docs)
+    # then the vectors (in order), their masks, surpluses and sums of their strongest weights,
+    # and the frequency table are the same to the last bit
+    assert [list(v.items()) for v in got[0]] == [list(v.items()) for v in expected[0]]
+    assert got[1] == expected[1]
+    assert compiled.df_.tolist() == plain.df_.tolist()
+    assert compiled.n_docs_ == plain.n_docs_
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+def test_real_news_leads_are_clustered_alike_by_the_compiled_loops():
+    # given 3,000 real news leads (TC201805, title and lead), an hour apart in fives, as terms
+    with gzip.open(shared_data_dir() / "tc201805" / "train.jsonl.gz", "rt", encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for line in itertools.islice(fh, 0, 30000, 10)]
+    docs = [
+        ClusterDoc(
+            str(i), document_terms(tokenise(normalise(t).text)), created_at=T0 + timedelta(hours=i // 5)
+        )
+        for i, t in enumerate(texts)
+    ]
+    plain, compiled = OnlineClusterer(max_active=500), OnlineClusterer(max_active=500)
+    compiled.load_compiled()
+    # when both cluster them in batches of 250
+    expected = [c for at in range(0, len(docs), 250) for c in plain.assign_many(docs[at : at + 250])]
+    got = [c for at in range(0, len(docs), 250) for c in compiled.assign_many(docs[at : at + 250])]
+    # then every document joins the same cluster, and the states are the same
+    assert got == expected
+    assert len(set(got)) < len(docs)  # some joined
+    assert json.dumps(compiled.state(), sort_keys=True) == json.dumps(plain.state(), sort_keys=True)
 
 
 def test_terms_sharing_a_bucket_count_the_document_once():
@@ -363,14 +411,17 @@ def _busy_stream_cut(rows, data):
     return docs, whole, expected, first, got, cut
 
 
-@given(STREAMS, st.data())
+@given(STREAMS, st.booleans(), st.data())
 @settings(max_examples=60, deadline=None)
-def test_a_busy_stream_assigned_in_batches_is_assigned_as_one_by_one(rows, data):
+def test_a_busy_stream_assigned_in_batches_is_assigned_as_one_by_one(rows, compiled, data):
     # given a busy stream clustered one document at a time
     docs, whole, expected, *_ = _busy_stream_cut(rows, data)
-    # when it is clustered in batches of any size (each batch vectorised at once)
+    # when it is clustered in batches of any size (each batch vectorised at once, by numpy or
+    # by the compiled loops)
     size = data.draw(st.integers(1, len(docs)))
     batched = OnlineClusterer(**BUSY)
+    if compiled:
+        batched.load_compiled()
     got = [cid for at in range(0, len(docs), size) for cid in batched.assign_many(docs[at : at + size])]
     # then the ids and the final state are the same
     assert got == expected
@@ -390,9 +441,18 @@ def test_resuming_anywhere_in_a_busy_stream_continues_exactly(rows, data):
     assert json.dumps(resumed.state(), sort_keys=True) == json.dumps(whole.state(), sort_keys=True)
 
 
-def test_of_equally_similar_clusters_the_oldest_is_joined():
+def _compiled(**params) -> CompiledClusterer:
+    return CompiledClusterer(OnlineClusterer(**params))
+
+
+# The Python clusterer and the compiled loops, for tests both must pass.
+EITHER = pytest.mark.parametrize("make", [OnlineClusterer, _compiled], ids=["python", "compiled"])
+
+
+@EITHER
+def test_of_equally_similar_clusters_the_oldest_is_joined(make):
     # given the same text opening three clusters, kept apart by their places
-    clusterer = OnlineClusterer(similarity_threshold=0.3)
+    clusterer = make(similarity_threshold=0.3)
     for i, place in enumerate(["HN-C", "HN-B", "HN-A", "HN-D"]):
         assert clusterer.assign(doc(f"d{i}", FLOOD[0], "hạ tầng", {place}, T0)) == f"c{i + 1}"
     # when the text comes again with no place (compatible with all, equally similar to all)
@@ -401,12 +461,13 @@ def test_of_equally_similar_clusters_the_oldest_is_joined():
     assert got == "c1"
 
 
+@EITHER
 @pytest.mark.parametrize(
     "tz",
     [None, UTC, timezone(timedelta(hours=7)), TZ],
     ids=["naive", "utc", "fixed", "zoneinfo"],
 )
-def test_the_window_is_exact_to_the_microsecond_in_either_direction(tz):
+def test_the_window_is_exact_to_the_microsecond_in_either_direction(tz, make):
     # given a cluster last updated at noon, with a one-day window
     noon = datetime(2026, 3, 10, 12, 0, tzinfo=tz)
     window = timedelta(days=1)
@@ -416,7 +477,7 @@ def test_the_window_is_exact_to_the_microsecond_in_either_direction(tz):
         (-window, True),
         (-window - timedelta(microseconds=1), False),
     ]:
-        clusterer = OnlineClusterer(similarity_threshold=0.3, window=window)
+        clusterer = make(similarity_threshold=0.3, window=window)
         first = clusterer.assign(doc("a", FLOOD[0], "hạ tầng", {"BN-VN"}, noon))
         # when the same text comes exactly one window later or earlier, or a microsecond more
         got = clusterer.assign(doc("b", FLOOD[1], "hạ tầng", {"BN-VN"}, noon + offset))
@@ -767,3 +828,141 @@ def test_the_postings_index_each_open_cluster_under_its_terms_and_nothing_else(d
                 assert type(posted) is Cluster or (type(posted) is set and posted)
                 got[(table, term)] = set(posted)
         assert got == expected
+
+
+# -- the compiled loops (duluan.analysis.cluster_compiled) ----------------------------------------
+
+WIDE_VOCABULARY = [
+    f"{a}{b}" for a in ("ngập", "rác", "đường", "chợ", "cầu", "điện", "Ɗ", "a") for b in range(40)
+]
+# Long texts of many distinct bigrams, so that centroids pass 96 terms and are pruned, with
+# repeated texts (equal weights: ties at the cut, kept in the terms' string order).
+WIDE_STREAMS = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from(WIDE_VOCABULARY), min_size=1, max_size=70)
+        | st.sampled_from([" ".join(WIDE_VOCABULARY[:60]).split(), " ".join(WIDE_VOCABULARY[30:90]).split()]),
+        st.sampled_from([None, "hạ tầng", "hạ tầng", "môi trường"]),
+        st.sampled_from([(), ("BN-VN",), ("BN-VN",), ("BN-DX",), tuple(f"P{i}" for i in range(20))]),
+        st.integers(0, 30),
+    ),
+    min_size=2,
+    max_size=40,
+)
+
+
+@given(
+    STREAMS | REPEATING | WIDE_STREAMS,
+    st.sampled_from(["fixed", "zone", "naive", "none"]),
+    st.sampled_from([0.05, 0.1, 0.22]),
+    st.sampled_from([2, 3, 8, 10_000]),
+    st.booleans(),
+    st.data(),
+)
+@settings(max_examples=200, deadline=None)
+def test_the_compiled_loops_cluster_a_stream_as_the_python_clusterer(
+    rows, form, threshold, max_active, same_topic, data
+):
+    # given a busy stream (joins, prunes with ties, topics set late, runner-up topics, many
+    # places, times out of order, expiry and eviction) with times of one form
+    params = dict(BUSY, similarity_threshold=threshold, max_active=max_active, require_same_topic=same_topic)
+    to_time = TIME_FORMS[form]
+    others = data.draw(
+        st.lists(
+            st.sampled_from([None, "hạ tầng", "môi trường", "giáo dục"]),
+            min_size=len(rows),
+            max_size=len(rows),
+        )
+    )
+    docs = [
+        dataclasses.replace(doc(f"d{i}", " ".join(words), topic, places, to_time(hours)), other_topic=other)
+        for i, ((words, topic, places, hours), other) in enumerate(zip(rows, others, strict=True))
+    ]
+    python = OnlineClusterer(**params)
+    expected = [python.assign(d) for d in docs]
+    # when the compiled loops take the stream over at some point, from the Python clusterer's
+    # state, and go on in batches of any size
+    cut = data.draw(st.integers(0, len(docs)))
+    first = OnlineClusterer(**params)
+    got = first.assign_many(docs[:cut])
+    compiled = CompiledClusterer(OnlineClusterer.from_state(json.loads(json.dumps(first.state()))))
+    size = data.draw(st.integers(1, len(docs)))
+    got += [cid for at in range(cut, len(docs), size) for cid in compiled.assign_many(docs[at : at + size])]
+    # then every document joins the same cluster, and the state is the same
+    assert got == expected
+    assert json.dumps(compiled.state(), sort_keys=True) == json.dumps(python.state(), sort_keys=True)
+    assert compiled._python is None  # the compiled loops did it all
+
+
+@pytest.mark.parametrize(
+    "late",
+    [
+        datetime(2026, 3, 1, 9, tzinfo=ZoneInfo("Europe/Paris")),  # a zone whose offset moves
+        datetime(1970, 1, 1, 9, tzinfo=TZ),  # Vietnam before its offset settled
+    ],
+)
+def test_a_time_the_loops_cannot_compare_hands_the_stream_back_to_python(late):
+    # given a stream whose third batch holds a time the loops cannot compare as Python does
+    docs = stream()
+    docs[8] = dataclasses.replace(docs[8], created_at=late)
+    python = OnlineClusterer(similarity_threshold=0.3)
+    expected = [python.assign(d) for d in docs]
+    compiled = CompiledClusterer(OnlineClusterer(similarity_threshold=0.3))
+    # when the compiled clusterer is given it in batches of 4
+    got = [cid for at in range(0, len(docs), 4) for cid in compiled.assign_many(docs[at : at + 4])]
+    # then the Python clusterer took over from the batch before, and the stream is the same
+    assert compiled._python is not None
+    assert got == expected
+    assert json.dumps(compiled.state(), sort_keys=True) == json.dumps(python.state(), sort_keys=True)
+
+
+def test_a_term_with_a_zero_character_hands_the_stream_back_to_python():
+    docs = [ClusterDoc("a", {"ngập úng": 1, "x\x00y": 1}), ClusterDoc("b", {"ngập úng": 1, "x\x00y": 2})]
+    python = OnlineClusterer(similarity_threshold=0.3)
+    expected = python.assign_many(docs)
+    compiled = CompiledClusterer(OnlineClusterer(similarity_threshold=0.3))
+    assert compiled.assign_many(docs) == expected
+    assert compiled._python is not None
+    assert json.dumps(compiled.state(), sort_keys=True) == json.dumps(python.state(), sort_keys=True)
+
+
+def test_a_naive_state_with_aware_documents_hands_the_stream_back_and_fails_as_python_does():
+    # given a clusterer that saw naive times
+    python = OnlineClusterer()
+    python.assign(doc("a", FLOOD[0], when=datetime(2026, 3, 1, 8)))
+    compiled = CompiledClusterer(OnlineClusterer.from_state(python.state()))
+    # when an aware time comes, both fail as Python compares naive and aware times
+    late = doc("b", FLOOD[1], when=T0)
+    with pytest.raises(TypeError):
+        python.assign(late)
+    with pytest.raises(TypeError):
+        compiled.assign_many([late])
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+def test_real_news_leads_are_clustered_alike_by_the_compiled_clusterer():
+    # given 3,000 real news leads (TC201805, title and lead), an hour apart in fives, in
+    # Vietnam time, of two topics (each the other's runner-up), some with places
+    with gzip.open(shared_data_dir() / "tc201805" / "train.jsonl.gz", "rt", encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for line in itertools.islice(fh, 0, 30000, 10)]
+    docs = []
+    for i, t in enumerate(texts):
+        tokens = tokenise(normalise(t).text)
+        docs.append(
+            ClusterDoc(
+                str(i),
+                document_terms(tokens),
+                topic=("hạ tầng", "môi trường", None)[i % 3],
+                places=frozenset(w[:2] for w in tokens[:3]) if i % 7 == 0 else frozenset(),
+                created_at=T0 + timedelta(hours=i // 5),
+                other_topic=("môi trường", "hạ tầng", None)[i % 3],
+            )
+        )
+    plain = OnlineClusterer(max_active=300)
+    compiled = CompiledClusterer(OnlineClusterer(max_active=300))
+    # when both cluster them in batches of 250
+    expected = [c for at in range(0, len(docs), 250) for c in plain.assign_many(docs[at : at + 250])]
+    got = [c for at in range(0, len(docs), 250) for c in compiled.assign_many(docs[at : at + 250])]
+    # then every document joins the same cluster, and the states are the same
+    assert got == expected
+    assert len(set(got)) < len(docs) - 100  # a hundred joined
+    assert json.dumps(compiled.state(), sort_keys=True) == json.dumps(plain.state(), sort_keys=True)

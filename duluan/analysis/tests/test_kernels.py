@@ -3,13 +3,14 @@
 import gzip
 import itertools
 import json
+import math
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis import features, linear_text
+from duluan.analysis import features, kernels, linear_text
 from duluan.analysis.features import NgramFeaturizer
 from duluan.analysis.topic import TopicClassifier
 from duluan.shared_data import shared_data_dir
@@ -186,3 +187,20 @@ def test_real_texts_score_the_same_to_the_last_bit(corpus):
     texts = [r["text"] for r in rows[1500:]]
     # then the margins are the numpy path's, bit for bit
     _assert_same(clf.featurizer_, texts, clf.coef_)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.floats(min_value=0.0, max_value=1e6, allow_nan=False)
+        | st.sampled_from([1e-16, 1.0, 1e16, 0.1, 0.2, 0.3, 2.0**-1074, 1e300]),
+        max_size=60,
+    )
+)
+def test_fsum_is_math_fsum_to_the_last_bit(values):
+    # given finite floats, some whose plain sum rounds away from the exact one
+    array = np.asarray(values, dtype=np.float64)
+    # when the compiled loop sums them
+    got = kernels.fsum(array, array.size, np.empty(array.size + 1))
+    # then the sum is Python's exact one, bit for bit
+    assert got.hex() == math.fsum(values).hex()

@@ -1,0 +1,483 @@
+"""The online clusterer's assignment, by compiled loops, for long streams (``duluan analyze``).
+
+:class:`CompiledClusterer` assigns documents to the same clusters as
+:class:`~duluan.analysis.cluster.OnlineClusterer` (it starts from one, and gives one back with
+the same state), but keeps the open clusters in arrays that
+:func:`duluan.analysis.kernels.assign_documents` reads and updates, a batch at a time. In Python,
+each document cost 70-80 µs of looking candidates up in dictionaries and sets of clusters,
+comparing their terms and updating centroids held as dictionaries (news leads, 2026-12-02): the
+driver of ``duluan analyze`` spent two thirds of its time there, and it is the one process that
+cannot be split.
+
+A term is an integer here, given to its string when a vector first holds it and taken back when
+no open cluster holds it any more, so the numbering stays as small as the open clusters. Its
+UTF-8 bytes are kept too: when a centroid is pruned, terms of equal weight are kept in the order
+of their strings, as the Python clusterer does. Places and topics are numbered likewise (they
+are few). Times are microseconds since the epoch with their UTC offsets; a time whose zone
+might shift (another zone than a fixed offset or Vietnam's, or a naive one) hands the stream
+back to the Python clusterer, which then goes on with the same state.
+
+The loops' first use in a process costs about XX s to load them (numba's import and its cache).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from duluan.analysis import kernels as k
+from duluan.analysis.cluster import ClusterDoc, OnlineClusterer
+
+__all__ = ["CompiledClusterer"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
+# Vietnam's offset has been +07:00 since 1975-06-13: times of this zone from 1976 on compare as
+# instants whichever way Python compares them (as wall times when their zones are one object).
+_VIETNAM = "Asia/Ho_Chi_Minh"
+_PLACES_PER_CLUSTER = 16  # places a cluster's row holds at first (doubled when one needs more)
+
+
+def _instant(when: datetime) -> tuple[int, int] | None:
+    """``(microseconds since the epoch, UTC offset in microseconds)`` of an aware time whose
+    comparisons do not depend on how Python compares it, else ``None``."""
+    tz = when.tzinfo
+    if type(tz) is not timezone and not (type(tz) is ZoneInfo and tz.key == _VIETNAM and when.year >= 1976):
+        return None
+    offset = when.utcoffset()
+    return (when - _EPOCH) // _MICROSECOND, offset // _MICROSECOND  # type: ignore[operator]
+
+
+class _Unsupported(Exception):
+    """A time the compiled loops cannot compare as Python does."""
+
+
+class CompiledClusterer:
+    """:class:`~duluan.analysis.cluster.OnlineClusterer` for long streams: the same clusters.
+
+    Args:
+        clusterer: The clusterer to go on from (its parameters, frequencies and open clusters);
+            it is not changed.
+
+    Raises:
+        ValueError: The clusterer holds a time the compiled loops cannot compare as Python does
+            (see the module); go on with it instead.
+    """
+
+    def __init__(self, clusterer: OnlineClusterer) -> None:
+        self._python: OnlineClusterer | None = None  # once a time made the stream go back
+        self._naive: bool | None = None  # whether the times are naive (None: none seen yet)
+        state = clusterer.state()
+        weigher = OnlineClusterer(
+            similarity_threshold=clusterer.similarity_threshold,
+            window=clusterer.window,
+            max_active=clusterer.max_active,
+            buckets=clusterer.buckets,
+            require_same_topic=clusterer.require_same_topic,
+        )
+        weigher.df_ = clusterer.df_.copy()
+        weigher.n_docs_ = clusterer.n_docs_
+        weigher.load_compiled()
+        self._weigher = weigher
+        self.window = clusterer.window
+        self._window = clusterer.window // _MICROSECOND
+        self._threshold = float(clusterer.similarity_threshold)
+        self._same_topic = bool(clusterer.require_same_topic)
+        self._max_active = int(clusterer.max_active)
+        rows = state["clusters"]
+        slots = max(self._max_active, len(rows)) + 1
+        self._sc = np.zeros(k.N_SCALARS, np.int64)
+        self._sc[[k.S_HEAD, k.S_TAIL]] = -1
+        self._sc[k.S_NEXT_ID] = state["next_id"]
+        self._sc[k.S_NOW] = k.NO_TIME
+        try:
+            if clusterer.now_ is not None:
+                self._sc[k.S_NOW], self._sc[k.S_NOW_OFFSET] = self._instant(clusterer.now_)
+            self._setup(state, slots)
+        except _Unsupported as exc:
+            raise ValueError(
+                f"the compiled loops cannot compare the time {exc.args[0]!r} as Python does"
+            ) from exc
+
+    def _setup(self, state: dict[str, Any], slots: int) -> None:
+        """Make the arrays of ``slots`` open clusters and open the state's."""
+        self._c_seq = np.zeros(slots, np.int64)
+        self._c_size = np.zeros(slots, np.int64)
+        self._c_topic = np.zeros(slots, np.int32)
+        self._c_first = np.full(slots, k.NO_TIME, np.int64)
+        self._c_first_off = np.zeros(slots, np.int64)
+        self._c_last = np.full(slots, k.NO_TIME, np.int64)
+        self._c_last_off = np.zeros(slots, np.int64)
+        self._c_norm = np.zeros(slots, np.float64)
+        self._c_n = np.zeros(slots, np.int32)
+        self._c_terms = np.zeros((slots, k.CLUSTER_TERMS), np.int32)
+        self._c_w = np.zeros((slots, k.CLUSTER_TERMS), np.float64)
+        self._c_node = np.full((slots, k.CLUSTER_TERMS), -1, np.int32)
+        self._c_np = np.zeros(slots, np.int32)
+        self._c_places = np.zeros((slots, _PLACES_PER_CLUSTER), np.int32)
+        self._lru_prev = np.full(slots, -1, np.int32)
+        self._lru_next = np.full(slots, -1, np.int32)
+        self._free_slots = np.arange(slots - 1, -1, -1, dtype=np.int32)
+        self._sc[k.S_FREE_SLOTS] = slots
+        self._slot_mark = np.zeros(slots, np.int64)
+        nodes = slots * k.CLUSTER_TERMS
+        self._n_slot = np.zeros(nodes, np.int32)
+        self._n_next = np.full(nodes, -1, np.int32)
+        self._n_prev = np.full(nodes, -1, np.int32)
+        self._n_term = np.zeros(nodes, np.int32)
+        self._free_nodes = np.arange(nodes - 1, -1, -1, dtype=np.int32)
+        self._sc[k.S_FREE_NODES] = nodes
+        # Terms: a table from their hashes to their numbers, and by number their strings, bytes
+        # (for the order of equal weights), holders and postings.
+        self._table_keys = np.zeros(1 << 16, np.uint64)
+        self._table_ids = np.zeros(1 << 16, np.int32)
+        self._term_names: list[str | None] = []
+        self._term_hash = np.zeros(0, np.uint64)
+        self._free_terms = np.zeros(0, np.int32)
+        self._t_refs = np.zeros(0, np.int32)
+        self._t_head = np.zeros(0, np.int32)
+        self._t_mark = np.zeros(0, np.int64)
+        self._t_pos = np.zeros(0, np.int64)
+        self._t_off = np.zeros(0, np.int64)
+        self._t_len = np.zeros(0, np.int64)
+        self._pool = np.zeros(1 << 16, np.uint8)
+        self._freed = np.zeros(nodes, np.int32)
+        self._place_ids: dict[str, int] = {}
+        self._place_names: list[str] = [""]
+        self._topic_ids: dict[str | None, int] = {None: 0, "": 0}
+        self._topic_names: list[str | None] = [None]
+        self._load(state["clusters"])
+
+    # -- numbering ---------------------------------------------------------------------------
+
+    def _instant(self, when: datetime) -> tuple[int, int]:
+        """A time as the loops keep it: naive times (as microseconds since 1970-01-01, offset
+        0) while every time is naive, aware ones (see :func:`_instant`) while every one is."""
+        if when.tzinfo is None:
+            if self._naive is False:
+                raise _Unsupported(when)
+            self._naive = True
+            return (when - _NAIVE_EPOCH) // _MICROSECOND, 0
+        instant = _instant(when) if self._naive is not True else None
+        if instant is None:
+            raise _Unsupported(when)
+        self._naive = False
+        return instant
+
+    def _time(self, at: int, offset: int) -> datetime | None:
+        """The time :meth:`_instant` gave ``(at, offset)`` for."""
+        if at == k.NO_TIME:
+            return None
+        if self._naive:
+            return _NAIVE_EPOCH + timedelta(microseconds=at)
+        return (_EPOCH + timedelta(microseconds=at)).astimezone(timezone(timedelta(microseconds=offset)))
+
+    def _topic(self, topic: str | None) -> int:
+        number = self._topic_ids.get(topic)
+        if number is None:
+            number = self._topic_ids[topic] = len(self._topic_names)
+            self._topic_names.append(topic)
+        return number
+
+    def _places(self, places: Iterable[str]) -> list[int]:
+        ids = self._place_ids
+        out = []
+        for place in places:
+            number = ids.get(place)
+            if number is None:
+                number = ids[place] = len(self._place_names)
+                self._place_names.append(place)
+            out.append(number)
+        return out
+
+    def _terms(self, names: Sequence[str]) -> np.ndarray:
+        """The numbers of these terms (:func:`~duluan.analysis.kernels.number_terms`), new ones
+        numbered."""
+        count = len(names)
+        if not count:
+            return np.zeros(0, np.int32)
+        blob = np.frombuffer("\x00".join(names).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+        if np.count_nonzero(blob == 0) != count - 1:
+            raise _Unsupported("a term with a zero character")
+        self._make_room(count, blob.size)
+        ids = np.empty(count, np.int32)
+        fresh = np.empty(count, np.int64)
+        n_fresh = k.number_terms(
+            blob,
+            count,
+            self._sc,
+            self._table_keys,
+            self._table_ids,
+            self._term_hash,
+            self._free_terms,
+            self._pool,
+            self._t_off,
+            self._t_len,
+            ids,
+            fresh,
+        )
+        if n_fresh:
+            known = self._term_names
+            if len(known) < self._sc[k.S_NEXT_TERM]:
+                known.extend([None] * (int(self._sc[k.S_NEXT_TERM]) - len(known)))
+            for at, number in zip(fresh[:n_fresh].tolist(), ids[fresh[:n_fresh]].tolist(), strict=True):
+                known[number] = names[at]
+        return ids
+
+    def _make_room(self, terms: int, size: int) -> None:
+        """Make the term table, the arrays by term number and the pool ready for ``terms`` more
+        terms of ``size`` bytes."""
+        sc = self._sc
+        table = self._table_keys.size
+        if 2 * (sc[k.S_TERMS] + terms) > table:
+            while 2 * (sc[k.S_TERMS] + terms) > table:
+                table *= 2
+            keys, ids = np.zeros(table, np.uint64), np.zeros(table, np.int32)
+            k.rehash_terms(self._table_keys, self._table_ids, keys, ids)
+            self._table_keys, self._table_ids = keys, ids
+        needed = int(sc[k.S_NEXT_TERM]) + terms
+        if needed > self._t_refs.size:
+            new = max(needed, 2 * self._t_refs.size)
+            for name, fill in (
+                ("_t_refs", 0),
+                ("_t_head", -1),
+                ("_t_mark", 0),
+                ("_t_pos", 0),
+                ("_t_off", 0),
+                ("_t_len", 0),
+                ("_term_hash", 0),
+                ("_free_terms", 0),
+            ):
+                old = getattr(self, name)
+                grown = np.full(new, fill, dtype=old.dtype)
+                grown[: old.size] = old
+                setattr(self, name, grown)
+        if sc[k.S_POOL_USED] + size > self._pool.size:
+            pool = np.zeros(max(2 * (int(sc[k.S_POOL_USED]) + size), self._pool.size), np.uint8)
+            k.repack_pool(sc, self._term_hash, self._pool, pool, self._t_off, self._t_len)
+            self._pool = pool
+
+    # -- state -------------------------------------------------------------------------------
+
+    def _load(self, rows: list[dict[str, Any]]) -> None:
+        """Open the state's clusters (``OnlineClusterer.state()`` rows), in their order."""
+        for row in rows:
+            sc = self._sc
+            sc[k.S_FREE_SLOTS] -= 1
+            slot = int(self._free_slots[sc[k.S_FREE_SLOTS]])
+            sc[k.S_OPEN] += 1
+            self._c_seq[slot] = int(row["id"].removeprefix("c"))
+            self._c_size[slot] = row["size"]
+            self._c_topic[slot] = self._topic(row["topic"])
+            places = self._places(row["places"])
+            self._widen_places(len(places))
+            self._c_places[slot, : len(places)] = places
+            self._c_np[slot] = len(places)
+            for at, off, key in (
+                (self._c_first, self._c_first_off, "first_seen"),
+                (self._c_last, self._c_last_off, "last_seen"),
+            ):
+                if row[key]:
+                    at[slot], off[slot] = self._instant(datetime.fromisoformat(row[key]))
+            names = [t for t, _ in row["weights"]]
+            if len(names) > k.CLUSTER_TERMS - k.KEEP:
+                raise _Unsupported(f"a cluster of {len(names)} terms")
+            numbers = self._terms(names)
+            n = len(names)
+            self._c_terms[slot, :n] = numbers
+            self._c_w[slot, :n] = [float(w) for _, w in row["weights"]]
+            self._c_n[slot] = n
+            self._t_refs[numbers] += 1
+            squares = self._c_w[slot, :n] * self._c_w[slot, :n]
+            self._c_norm[slot] = np.sqrt(k.fsum(squares, n, np.empty(n + 1)))
+            posted = set(row["posted"])
+            for j, name in enumerate(names):
+                if name in posted:
+                    k.post_cluster(
+                        slot,
+                        j,
+                        numbers[j],
+                        self._c_node,
+                        self._n_slot,
+                        self._n_next,
+                        self._n_prev,
+                        self._n_term,
+                        self._t_head,
+                        self._free_nodes,
+                        sc,
+                    )
+            k.append_cluster(slot, self._lru_prev, self._lru_next, sc)
+
+    def _widen_places(self, needed: int) -> None:
+        width = self._c_places.shape[1]
+        if needed <= width:
+            return
+        while width < needed:
+            width *= 2
+        wider = np.zeros((self._c_places.shape[0], width), np.int32)
+        wider[:, : self._c_places.shape[1]] = self._c_places
+        self._c_places = wider
+
+    def state(self, compact: bool = False) -> dict[str, Any]:
+        """:meth:`OnlineClusterer.state` of the clusterer this one is (the same data)."""
+        return self.to_clusterer().state(compact)
+
+    def to_clusterer(self) -> OnlineClusterer:
+        """An :class:`OnlineClusterer` with this one's state, to go on with."""
+        if self._python is not None:
+            return self._python
+        weigher = self._weigher
+        state = weigher.state()
+        sc = self._sc
+        now = self._time(int(sc[k.S_NOW]), int(sc[k.S_NOW_OFFSET]))
+        state["next_id"] = int(sc[k.S_NEXT_ID])
+        state["now"] = now.isoformat() if now else None
+        clusters = []
+        names = self._term_names
+        slot = int(sc[k.S_HEAD])
+        while slot >= 0:
+            n = int(self._c_n[slot])
+            terms = self._c_terms[slot, :n].tolist()
+            first = self._time(int(self._c_first[slot]), int(self._c_first_off[slot]))
+            last = self._time(int(self._c_last[slot]), int(self._c_last_off[slot]))
+            clusters.append(
+                {
+                    "id": f"c{int(self._c_seq[slot])}",
+                    "size": int(self._c_size[slot]),
+                    "topic": self._topic_names[int(self._c_topic[slot])],
+                    "places": sorted(
+                        self._place_names[p] for p in self._c_places[slot, : self._c_np[slot]].tolist()
+                    ),
+                    "first_seen": first.isoformat() if first else None,
+                    "last_seen": last.isoformat() if last else None,
+                    "weights": [
+                        [names[t], w] for t, w in zip(terms, self._c_w[slot, :n].tolist(), strict=True)
+                    ],
+                    "posted": sorted(
+                        names[t] for t, node in zip(terms, self._c_node[slot, :n].tolist()) if node >= 0
+                    ),
+                }
+            )
+            slot = int(self._lru_next[slot])
+        state["clusters"] = clusters
+        return OnlineClusterer.from_state(state)
+
+    # -- assignment --------------------------------------------------------------------------
+
+    def assign(self, doc: ClusterDoc) -> str:
+        """Assign one document (a batch of one: streams go through :meth:`assign_many`)."""
+        return self.assign_many([doc])[0]
+
+    def assign_many(self, docs: Iterable[ClusterDoc]) -> list[str]:
+        """Assign documents in order, as :meth:`OnlineClusterer.assign_many` does."""
+        docs = list(docs)
+        if self._python is not None:
+            return self._python.assign_many(docs)
+        weigher = self._weigher
+        counted = weigher.df_.copy(), weigher.n_docs_  # 1 MB: a batch's frequencies, to undo
+        n_docs = len(docs)
+        starts = np.zeros(n_docs + 1, np.int64)
+        try:
+            times = [self._doc_time(d.created_at) for d in docs]
+            weighed = weigher._weigh(docs)
+            if weighed is None:
+                terms = np.zeros(0, np.int32)
+                weights = np.zeros(0, np.float64)
+            else:
+                present, keys, weights, kept, _ = weighed
+                terms = self._terms(keys)
+                sizes = np.zeros(n_docs, np.int64)
+                sizes[present] = kept
+                np.cumsum(sizes, out=starts[1:])
+        except _Unsupported:
+            # Back to the Python clusterer, with the state before this batch.
+            weigher.df_, weigher.n_docs_ = counted
+            self._python = self.to_clusterer()
+            return self._python.assign_many(docs)
+        topic = self._topic
+        d_topic = np.fromiter((topic(d.topic or None) for d in docs), np.int32, n_docs)
+        d_other = np.fromiter((topic(d.other_topic or None) for d in docs), np.int32, n_docs)
+        place_lists = [self._places(d.places) if d.places else [] for d in docs]
+        p_starts = np.zeros(n_docs + 1, np.int64)
+        np.cumsum([len(p) for p in place_lists], out=p_starts[1:])
+        d_places = np.fromiter((p for ps in place_lists for p in ps), np.int32, int(p_starts[-1]))
+        d_time = np.fromiter((t for t, _ in times), np.int64, n_docs)
+        d_off = np.fromiter((o for _, o in times), np.int64, n_docs)
+        out = np.zeros(n_docs, np.int64)
+        # Every term a cluster held at the start or takes in this batch may lose its last holder.
+        if self._freed.size < self._n_slot.size + terms.size:
+            self._freed = np.zeros(self._n_slot.size + 2 * terms.size, np.int32)
+        done = 0
+        while True:
+            done, status = k.assign_documents(
+                done,
+                self._window,
+                self._threshold,
+                self._same_topic,
+                self._max_active,
+                self._sc,
+                self._c_seq,
+                self._c_size,
+                self._c_topic,
+                self._c_first,
+                self._c_first_off,
+                self._c_last,
+                self._c_last_off,
+                self._c_norm,
+                self._c_n,
+                self._c_terms,
+                self._c_w,
+                self._c_node,
+                self._c_np,
+                self._c_places,
+                self._lru_prev,
+                self._lru_next,
+                self._free_slots,
+                self._slot_mark,
+                self._n_slot,
+                self._n_next,
+                self._n_prev,
+                self._n_term,
+                self._free_nodes,
+                self._t_refs,
+                self._t_head,
+                self._t_mark,
+                self._t_pos,
+                self._pool,
+                self._t_off,
+                self._t_len,
+                self._freed,
+                starts,
+                terms,
+                weights,
+                d_topic,
+                d_other,
+                p_starts,
+                d_places,
+                d_time,
+                d_off,
+                out,
+            )
+            if status == k.ASSIGNED:
+                break
+            self._widen_places(2 * self._c_places.shape[1])
+        k.forget_terms(
+            self._sc,
+            self._freed,
+            self._t_refs,
+            self._table_keys,
+            self._table_ids,
+            self._term_hash,
+            self._free_terms,
+        )
+        return [f"c{seq}" for seq in out.tolist()]
+
+    def _doc_time(self, when: datetime | None) -> tuple[int, int]:
+        if when is None:
+            return k.NO_TIME, 0
+        return self._instant(when)
