@@ -179,6 +179,36 @@ def test_cluster_state_resumes_across_runs(tmp_path):
     assert parts == whole
 
 
+def test_the_compiled_clusterer_writes_what_the_python_one_writes(tmp_path, monkeypatch):
+    # given rows split into two files, each run with a saved state, by the Python clusterer
+    rows = good_rows(60)
+    write_jsonl(tmp_path / "one.jsonl", rows[:25])
+    write_jsonl(tmp_path / "two.jsonl", rows[25:])
+    from duluan.analysis.cluster_compiled import CompiledClusterer
+
+    batches = []
+    assign_many = CompiledClusterer.assign_many
+    monkeypatch.setattr(
+        CompiledClusterer, "assign_many", lambda self, docs: batches.append(docs) or assign_many(self, docs)
+    )
+    written = {}
+    for way, threshold in (("python", 1 << 62), ("compiled", 0)):
+        # and by the compiled loops (which large inputs get)
+        monkeypatch.setattr("duluan.commands.analyze.CLUSTER_COMPILED_MIN_BYTES", threshold)
+        state = tmp_path / f"{way}.state.json"
+        for part in ("one", "two"):
+            out = tmp_path / f"{way}.{part}.jsonl"
+            assert run(str(tmp_path / f"{part}.jsonl"), "-o", str(out), "--cluster-state", str(state)) == 0
+            written[way, part] = out.read_bytes()
+        written[way, "state"] = state.read_bytes()
+    # then the compiled loops clustered every row of the second way, and the outputs and the
+    # saved states are the same, byte for byte
+    assert sum(map(len, batches)) == 60
+    for part in ("one", "two", "state"):
+        assert written["compiled", part] == written["python", part], part
+    assert len({r["cluster"] for r in read_jsonl(tmp_path / "compiled.two.jsonl")}) < 35  # some joined
+
+
 def test_progress_bar_and_summary_go_to_stderr(tmp_path, capsys):
     # given a small input
     source = write_jsonl(tmp_path / "in.jsonl", good_rows(5))
