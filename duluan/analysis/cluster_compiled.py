@@ -298,20 +298,35 @@ class CompiledClusterer:
             posted = set(row["posted"])
             for j, name in enumerate(names):
                 if name in posted:
-                    k.post_cluster(
-                        slot,
-                        j,
-                        numbers[j],
-                        self._c_node,
-                        self._n_slot,
-                        self._n_next,
-                        self._n_prev,
-                        self._n_term,
-                        self._t_head,
-                        self._free_nodes,
-                        sc,
-                    )
+                    k.post_cluster(slot, j, numbers[j], self._c_node, self._postings(), sc)
             k.append_cluster(slot, self._lru_prev, self._lru_next, sc)
+
+    def _clusters(self) -> tuple[np.ndarray, ...]:
+        """The open clusters' arrays, as :func:`~duluan.analysis.kernels.assign_documents` takes them."""
+        return (
+            self._c_seq,
+            self._c_size,
+            self._c_topic,
+            self._c_first,
+            self._c_first_off,
+            self._c_last,
+            self._c_last_off,
+            self._c_norm,
+            self._c_n,
+            self._c_terms,
+            self._c_w,
+            self._c_node,
+            self._c_np,
+            self._c_places,
+            self._lru_prev,
+            self._lru_next,
+            self._free_slots,
+            self._slot_mark,
+        )
+
+    def _postings(self) -> tuple[np.ndarray, ...]:
+        """The postings' arrays, as :func:`~duluan.analysis.kernels.assign_documents` takes them."""
+        return self._n_slot, self._n_next, self._n_prev, self._n_term, self._t_head, self._free_nodes
 
     def _widen_places(self, needed: int) -> None:
         width = self._c_places.shape[1]
@@ -416,51 +431,12 @@ class CompiledClusterer:
         while True:
             done, status = k.assign_documents(
                 done,
-                self._window,
-                self._threshold,
-                self._same_topic,
-                self._max_active,
+                (self._window, self._threshold, self._same_topic, self._max_active),
                 self._sc,
-                self._c_seq,
-                self._c_size,
-                self._c_topic,
-                self._c_first,
-                self._c_first_off,
-                self._c_last,
-                self._c_last_off,
-                self._c_norm,
-                self._c_n,
-                self._c_terms,
-                self._c_w,
-                self._c_node,
-                self._c_np,
-                self._c_places,
-                self._lru_prev,
-                self._lru_next,
-                self._free_slots,
-                self._slot_mark,
-                self._n_slot,
-                self._n_next,
-                self._n_prev,
-                self._n_term,
-                self._free_nodes,
-                self._t_refs,
-                self._t_head,
-                self._t_mark,
-                self._t_pos,
-                self._pool,
-                self._t_off,
-                self._t_len,
-                self._freed,
-                starts,
-                terms,
-                weights,
-                d_topic,
-                d_other,
-                p_starts,
-                d_places,
-                d_time,
-                d_off,
+                self._clusters(),
+                self._postings(),
+                (self._t_refs, self._t_mark, self._t_pos, self._pool, self._t_off, self._t_len, self._freed),
+                (starts, terms, weights, d_topic, d_other, p_starts, d_places, d_time, d_off),
                 out,
             )
             if status == k.ASSIGNED:

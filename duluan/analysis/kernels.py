@@ -745,7 +745,8 @@ def _term_less(pool, offsets, lengths, a, b):
 
 
 @nb.njit(cache=True)
-def _unpost(slot, k, c_node, n_next, n_prev, n_term, t_head, free_nodes, sc):
+def _unpost(slot, k, c_node, postings, sc):
+    _, n_next, n_prev, n_term, t_head, free_nodes = postings
     node = c_node[slot, k]
     if node < 0:
         return
@@ -762,8 +763,9 @@ def _unpost(slot, k, c_node, n_next, n_prev, n_term, t_head, free_nodes, sc):
 
 
 @nb.njit(cache=True)
-def post_cluster(slot, k, term, c_node, n_slot, n_next, n_prev, n_term, t_head, free_nodes, sc):
+def post_cluster(slot, k, term, c_node, postings, sc):
     """Post the cluster of ``slot`` under ``term``, its ``k``-th term (see assign_documents)."""
+    n_slot, n_next, n_prev, n_term, t_head, free_nodes = postings
     sc[S_FREE_NODES] -= 1
     node = free_nodes[sc[S_FREE_NODES]]
     n_slot[node] = slot
@@ -812,27 +814,13 @@ def append_cluster(slot, lru_prev, lru_next, sc):
 
 
 @nb.njit(cache=True)
-def close_cluster(
-    slot,
-    sc,
-    c_n,
-    c_terms,
-    c_node,
-    c_np,
-    lru_prev,
-    lru_next,
-    free_slots,
-    n_next,
-    n_prev,
-    n_term,
-    t_head,
-    t_refs,
-    free_nodes,
-    freed,
-):
+def close_cluster(slot, sc, clusters, postings, terms):
     """Close an open cluster: drop its postings and its hold on its terms, free its slot."""
+    c_n, c_terms, c_node, c_np = clusters[8], clusters[9], clusters[11], clusters[12]
+    lru_prev, lru_next, free_slots = clusters[14], clusters[15], clusters[16]
+    t_refs, freed = terms[0], terms[6]
     for k in range(c_n[slot]):
-        _unpost(slot, k, c_node, n_next, n_prev, n_term, t_head, free_nodes, sc)
+        _unpost(slot, k, c_node, postings, sc)
         _release(c_terms[slot, k], t_refs, freed, sc)
     c_n[slot] = 0
     c_np[slot] = 0
@@ -843,55 +831,7 @@ def close_cluster(
 
 
 @nb.njit(cache=True)
-def assign_documents(
-    first,
-    window,
-    threshold,
-    same_topic,
-    max_active,
-    sc,
-    c_seq,
-    c_size,
-    c_topic,
-    c_first,
-    c_first_off,
-    c_last,
-    c_last_off,
-    c_norm,
-    c_n,
-    c_terms,
-    c_w,
-    c_node,
-    c_np,
-    c_places,
-    lru_prev,
-    lru_next,
-    free_slots,
-    slot_mark,
-    n_slot,
-    n_next,
-    n_prev,
-    n_term,
-    free_nodes,
-    t_refs,
-    t_head,
-    t_mark,
-    t_pos,
-    pool,
-    t_off,
-    t_len,
-    freed,
-    d_start,
-    d_terms,
-    d_w,
-    d_topic,
-    d_other,
-    d_pstart,
-    d_places,
-    d_time,
-    d_off,
-    out,
-):
+def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
     """Assign documents ``first`` on to open clusters, or open new ones, as
     :meth:`duluan.analysis.cluster.OnlineClusterer.assign` does (see there), writing each one's
     cluster sequence number to ``out``.
@@ -905,11 +845,48 @@ def assign_documents(
     microseconds since the epoch (UTC) or NO_TIME, with its UTC offset for the caller to write
     it back. The similarity bound of the Python clusterer only skips work and is not needed.
 
+    Args:
+        first: The first document to assign.
+        params: ``(window, threshold, same_topic, max_active)``: the clusterer's, the window in
+            microseconds.
+        sc: The int64 scalars (``S_*``).
+        clusters: ``(c_seq, c_size, c_topic, c_first, c_first_off, c_last, c_last_off, c_norm,
+            c_n, c_terms, c_w, c_node, c_places_count, c_places, lru_prev, lru_next,
+            free_slots, slot_mark)``.
+        postings: ``(n_slot, n_next, n_prev, n_term, t_head, free_nodes)``.
+        terms: ``(t_refs, t_mark, t_pos, pool, t_off, t_len, freed)``.
+        docs: ``(d_start, d_terms, d_w, d_topic, d_other, d_pstart, d_places, d_time, d_off)``.
+        out: Each document's cluster sequence number.
+
     Returns:
         ``(done, status)``: the documents assigned (from 0), and ASSIGNED, or PLACES_FULL when
         the next one would give a cluster more places than its row holds (nothing of that
         document is kept but its time: call again from ``done`` once the rows are wider).
     """
+    window, threshold, same_topic, max_active = params
+    (
+        c_seq,
+        c_size,
+        c_topic,
+        c_first,
+        c_first_off,
+        c_last,
+        c_last_off,
+        c_norm,
+        c_n,
+        c_terms,
+        c_w,
+        c_node,
+        c_np,
+        c_places,
+        lru_prev,
+        lru_next,
+        free_slots,
+        slot_mark,
+    ) = clusters
+    n_slot, n_next, t_head = postings[0], postings[1], postings[4]
+    t_refs, t_mark, t_pos, pool, t_off, t_len, freed = terms
+    d_start, d_terms, d_w, d_topic, d_other, d_pstart, d_places, d_time, d_off = docs
     n_docs = d_time.size
     place_cap = c_places.shape[1]
     products = np.empty(KEEP, np.float64)
@@ -928,24 +905,7 @@ def assign_documents(
                 head = sc[S_HEAD]
                 if c_last[head] == NO_TIME or c_last[head] >= horizon:
                     break
-                close_cluster(
-                    head,
-                    sc,
-                    c_n,
-                    c_terms,
-                    c_node,
-                    c_np,
-                    lru_prev,
-                    lru_next,
-                    free_slots,
-                    n_next,
-                    n_prev,
-                    n_term,
-                    t_head,
-                    t_refs,
-                    free_nodes,
-                    freed,
-                )
+                close_cluster(head, sc, clusters, postings, terms)
         lo, hi = d_start[i], d_start[i + 1]
         n_terms = hi - lo
         sc[S_STAMP] += 1
@@ -1021,9 +981,7 @@ def assign_documents(
                 squares[k] = d_w[lo + k] * d_w[lo + k]
                 t_refs[term] += 1
                 if k < _PROBE:
-                    post_cluster(
-                        slot, k, term, c_node, n_slot, n_next, n_prev, n_term, t_head, free_nodes, sc
-                    )
+                    post_cluster(slot, k, term, c_node, postings, sc)
             c_n[slot] = n_terms
             c_norm[slot] = np.sqrt(fsum(squares, n_terms, partials))
             append_cluster(slot, lru_prev, lru_next, sc)
@@ -1053,28 +1011,14 @@ def assign_documents(
                 if t_mark[term] == mark:
                     c_w[slot, t_pos[term]] = c_w[slot, t_pos[term]] + d_w[lo + k]
                     if k < _PROBE and c_node[slot, t_pos[term]] < 0:
-                        post_cluster(
-                            slot,
-                            t_pos[term],
-                            term,
-                            c_node,
-                            n_slot,
-                            n_next,
-                            n_prev,
-                            n_term,
-                            t_head,
-                            free_nodes,
-                            sc,
-                        )
+                        post_cluster(slot, t_pos[term], term, c_node, postings, sc)
                 else:
                     c_terms[slot, n] = term
                     c_w[slot, n] = d_w[lo + k]
                     c_node[slot, n] = -1
                     t_refs[term] += 1
                     if k < _PROBE:
-                        post_cluster(
-                            slot, n, term, c_node, n_slot, n_next, n_prev, n_term, t_head, free_nodes, sc
-                        )
+                        post_cluster(slot, n, term, c_node, postings, sc)
                     n += 1
             if c_topic[slot] == 0 and topic != 0:
                 c_topic[slot] = topic
@@ -1100,7 +1044,7 @@ def assign_documents(
                             break
                     order[j + 1] = x
                 for k in range(KEEP, n):
-                    _unpost(slot, order[k], c_node, n_next, n_prev, n_term, t_head, free_nodes, sc)
+                    _unpost(slot, order[k], c_node, postings, sc)
                     _release(c_terms[slot, order[k]], t_refs, freed, sc)
                 kept_terms = np.empty(KEEP, np.int32)
                 kept_w = np.empty(KEEP, np.float64)
@@ -1138,24 +1082,7 @@ def assign_documents(
             append_cluster(slot, lru_prev, lru_next, sc)
         out[i] = c_seq[slot]
         while sc[S_OPEN] > max_active:
-            close_cluster(
-                sc[S_HEAD],
-                sc,
-                c_n,
-                c_terms,
-                c_node,
-                c_np,
-                lru_prev,
-                lru_next,
-                free_slots,
-                n_next,
-                n_prev,
-                n_term,
-                t_head,
-                t_refs,
-                free_nodes,
-                freed,
-            )
+            close_cluster(sc[S_HEAD], sc, clusters, postings, terms)
     return n_docs, ASSIGNED
 
 
