@@ -814,6 +814,14 @@ def append_cluster(slot, lru_prev, lru_next, sc):
 
 
 @nb.njit(cache=True)
+def _holds_place(c_places, c_np, slot, place):
+    for b in range(c_np[slot]):
+        if c_places[slot, b] == place:
+            return True
+    return False
+
+
+@nb.njit(cache=True)
 def close_cluster(slot, sc, clusters, postings, terms):
     """Close an open cluster: drop its postings and its hold on its terms, free its slot."""
     c_n, c_terms, c_node, c_np = clusters[8], clusters[9], clusters[11], clusters[12]
@@ -933,11 +941,8 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
                 if phi > plo and c_np[slot] > 0:
                     shared_place = False
                     for a in range(plo, phi):
-                        for b in range(c_np[slot]):
-                            if c_places[slot, b] == d_places[a]:
-                                shared_place = True
-                                break
-                        if shared_place:
+                        if _holds_place(c_places, c_np, slot, d_places[a]):
+                            shared_place = True
                             break
                     if not shared_place:
                         continue
@@ -990,12 +995,7 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
             # The places it would have, first: a row too narrow stops here, before any change.
             grown = c_np[slot]
             for a in range(plo, phi):
-                seen = False
-                for b in range(c_np[slot]):
-                    if c_places[slot, b] == d_places[a]:
-                        seen = True
-                        break
-                if not seen:
+                if not _holds_place(c_places, c_np, slot, d_places[a]):
                     grown += 1
             if grown > place_cap:
                 return i, PLACES_FULL
@@ -1063,12 +1063,7 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
             c_norm[slot] = np.sqrt(fsum(squares, n, partials))
             c_size[slot] += 1
             for a in range(plo, phi):
-                seen = False
-                for b in range(c_np[slot]):
-                    if c_places[slot, b] == d_places[a]:
-                        seen = True
-                        break
-                if not seen:
+                if not _holds_place(c_places, c_np, slot, d_places[a]):
                     c_places[slot, c_np[slot]] = d_places[a]
                     c_np[slot] += 1
             if at != NO_TIME:

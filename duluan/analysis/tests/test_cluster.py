@@ -669,6 +669,23 @@ REPEATING = st.lists(
 )
 
 
+def _stream_docs(rows, form: str, data) -> list[ClusterDoc]:
+    """The documents of a drawn stream, with times of one form and each a runner-up topic or
+    none (the same as its topic, another, or one no cluster has)."""
+    to_time = TIME_FORMS[form]
+    others = data.draw(
+        st.lists(
+            st.sampled_from([None, "hạ tầng", "môi trường", "giáo dục"]),
+            min_size=len(rows),
+            max_size=len(rows),
+        )
+    )
+    return [
+        dataclasses.replace(doc(f"d{i}", " ".join(words), topic, places, to_time(hours)), other_topic=other)
+        for i, ((words, topic, places, hours), other) in enumerate(zip(rows, others, strict=True))
+    ]
+
+
 @given(
     STREAMS | REPEATING,
     st.sampled_from(list(TIME_FORMS)),
@@ -681,19 +698,8 @@ def test_a_stream_is_clustered_as_the_plain_definition_says(rows, form, max_acti
     # given a busy stream (joins, prunes, topics set late, times out of order, expiry and
     # eviction) with times of one form
     params = dict(BUSY, max_active=max_active, require_same_topic=same_topic)
-    to_time = TIME_FORMS[form]
     # each with a runner-up topic or none (the same as its topic, another, one no cluster has)
-    others = data.draw(
-        st.lists(
-            st.sampled_from([None, "hạ tầng", "môi trường", "giáo dục"]),
-            min_size=len(rows),
-            max_size=len(rows),
-        )
-    )
-    docs = [
-        dataclasses.replace(doc(f"d{i}", " ".join(words), topic, places, to_time(hours)), other_topic=other)
-        for i, ((words, topic, places, hours), other) in enumerate(zip(rows, others, strict=True))
-    ]
+    docs = _stream_docs(rows, form, data)
     # when it is clustered in batches, saved and resumed at some point
     cut = data.draw(st.integers(0, len(docs)))
     first = OnlineClusterer(**params)
@@ -865,18 +871,7 @@ def test_the_compiled_loops_cluster_a_stream_as_the_python_clusterer(
     # given a busy stream (joins, prunes with ties, topics set late, runner-up topics, many
     # places, times out of order, expiry and eviction) with times of one form
     params = dict(BUSY, similarity_threshold=threshold, max_active=max_active, require_same_topic=same_topic)
-    to_time = TIME_FORMS[form]
-    others = data.draw(
-        st.lists(
-            st.sampled_from([None, "hạ tầng", "môi trường", "giáo dục"]),
-            min_size=len(rows),
-            max_size=len(rows),
-        )
-    )
-    docs = [
-        dataclasses.replace(doc(f"d{i}", " ".join(words), topic, places, to_time(hours)), other_topic=other)
-        for i, ((words, topic, places, hours), other) in enumerate(zip(rows, others, strict=True))
-    ]
+    docs = _stream_docs(rows, form, data)
     python = OnlineClusterer(**params)
     expected = [python.assign(d) for d in docs]
     # when the compiled loops take the stream over at some point, from the Python clusterer's
