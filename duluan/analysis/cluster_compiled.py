@@ -87,7 +87,6 @@ class CompiledClusterer:
         weigher.n_docs_ = clusterer.n_docs_
         weigher.load_compiled()
         self._weigher = weigher
-        self.window = clusterer.window
         self._window = clusterer.window // _MICROSECOND
         self._threshold = float(clusterer.similarity_threshold)
         self._same_topic = bool(clusterer.require_same_topic)

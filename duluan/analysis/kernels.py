@@ -1144,10 +1144,10 @@ def warm() -> None:
     normalise_texts(["ko biết"])
     # (The clustering loops compile whole: one batch compiles every branch; growing the term
     # table and its pool are loops of their own.)
-    clusterer = CompiledClusterer(OnlineClusterer())
-    clusterer.assign_many(
-        [ClusterDoc(str(i), {"ngập úng": 1, f"x{i}": 1}, places=frozenset("p")) for i in range(3)]
-    )
+    docs = [ClusterDoc(str(i), {"ngập úng": 1, f"x{i}": 1}, places=frozenset("p")) for i in range(3)]
+    python = OnlineClusterer()
+    python.assign_many(docs)
+    CompiledClusterer(python).assign_many(docs)  # from a state with clusters, as a resumed run
     rehash_terms(np.zeros(2, np.uint64), np.zeros(2, np.int32), np.zeros(4, np.uint64), np.zeros(4, np.int32))
     repack_pool(
         np.zeros(N_SCALARS, np.int64),
