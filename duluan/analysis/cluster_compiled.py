@@ -260,7 +260,11 @@ class CompiledClusterer:
                 grown[: old.size] = old
                 setattr(self, name, grown)
         if sc[k.S_POOL_USED] + size > self._pool.size:
-            pool = np.zeros(max(2 * (int(sc[k.S_POOL_USED]) + size), self._pool.size), np.uint8)
+            # Packed, the live terms' bytes and these take at most half the new pool: the pool
+            # follows the open clusters' terms, not all the bytes a long stream ever wrote.
+            numbered = int(sc[k.S_NEXT_TERM])
+            live = int(self._t_len[:numbered][self._term_hash[:numbered] != 0].sum())
+            pool = np.zeros(max(2 * (live + size), 1 << 16), np.uint8)
             k.repack_pool(sc, self._term_hash, self._pool, pool, self._t_off, self._t_len)
             self._pool = pool
 

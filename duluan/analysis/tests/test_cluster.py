@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from duluan.analysis import kernels
 from duluan.analysis.cluster import (
     _DOC_TERMS,
     Cluster,
@@ -961,3 +962,29 @@ def test_real_news_leads_are_clustered_alike_by_the_compiled_clusterer():
     assert got == expected
     assert len(set(got)) < len(docs) - 100  # a hundred joined
     assert json.dumps(compiled.state(), sort_keys=True) == json.dumps(plain.state(), sort_keys=True)
+
+
+def test_the_term_pool_holds_each_open_terms_bytes_and_stays_as_small_as_they_are():
+    # given a long stream of distinct terms through few open clusters (numbers freed and given
+    # again, the hash table grown, the byte pool packed again and again), and one text that
+    # comes back in every batch (its cluster's terms outlive every packing)
+    compiled = CompiledClusterer(OnlineClusterer(max_active=60, similarity_threshold=0.9))
+    daily = {f"hằng ngày {j}": 1 for j in range(40)}
+    for batch in range(40):
+        docs = [
+            ClusterDoc(f"{batch}-{i}", {f"từ{batch}-{i}-{j} ngữ": 1 for j in range(60)}) for i in range(50)
+        ]
+        ids = compiled.assign_many([*docs, ClusterDoc(f"daily-{batch}", daily)])
+        assert ids[-1] == "c51"
+    # then every number an open cluster holds names its term, whose bytes are in the pool
+    sc, names = compiled._sc, compiled._term_names
+    live = np.flatnonzero(compiled._term_hash[: sc[kernels.S_NEXT_TERM]])
+    assert live.size == sc[kernels.S_TERMS] == compiled._t_refs[live].astype(bool).sum() > 0
+    for number in live.tolist():
+        at, size = compiled._t_off[number], compiled._t_len[number]
+        assert compiled._pool[at : at + size].tobytes() == names[number].encode()
+    assert {names[n] for n in live.tolist()} >= set(daily)
+    # and the pool and the numbers follow the open clusters' terms (60 clusters of at most 96
+    # terms, and a batch's), not the 96,000 terms the stream had
+    assert live.size <= 60 * 96 + 51 * 48
+    assert compiled._pool.size < 2 * 40 * (live.size + 51 * 48)
