@@ -29,7 +29,7 @@ import itertools
 import math
 import zlib
 from collections import OrderedDict, _count_elements  # type: ignore[attr-defined]
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from operator import itemgetter, methodcaller, mul
@@ -216,9 +216,8 @@ def _strongest_unit(
     return keep, top / np.repeat(norms, kept), kept
 
 
-def _reach_arrays(codes: np.ndarray, weights: np.ndarray, kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """What :func:`_reach_list` reads for a batch's vectors: their masks, packed, and the sums
-    of their k largest weights.
+def _reaches(codes: np.ndarray, weights: np.ndarray, kept: np.ndarray) -> list[_Reach]:
+    """The :data:`_Reach` of each of a batch's vectors, in order.
 
     Args:
         codes: The term codes of every vector's terms, one vector after the other.
@@ -230,21 +229,13 @@ def _reach_arrays(codes: np.ndarray, weights: np.ndarray, kept: np.ndarray) -> t
     column = np.arange(weights.size) - np.repeat(np.cumsum(kept) - kept, kept)
     grid = np.zeros((n_docs, _DOC_TERMS + 1))
     grid[doc, column + 1] = weights
-    return _packed_masks(codes, doc, n_docs), np.cumsum(grid, axis=1)
+    prefixes = np.cumsum(grid, axis=1).tolist()
+    masks = _masks(codes, doc, n_docs)
+    return [(m, n - m.bit_count(), p) for m, n, p in zip(masks, kept.tolist(), prefixes, strict=True)]
 
 
-def _reach_list(masks: np.ndarray, prefixes: np.ndarray, kept: np.ndarray) -> list[_Reach]:
-    """The :data:`_Reach` of each vector, in order, from its packed mask, the sums of its k
-    largest weights (k = 0 .. ``_DOC_TERMS``) and its number of terms."""
-    return [
-        (m, n - m.bit_count(), p)
-        for m, n, p in zip(_mask_ints(masks), kept.tolist(), prefixes.tolist(), strict=True)
-    ]
-
-
-def _packed_masks(codes: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
-    """The bits (``code % _MASK_BITS``) of each of ``n`` owners' term codes, packed in bytes
-    (little-endian), one row each.
+def _masks(codes: np.ndarray, owner: np.ndarray, n: int) -> list[int]:
+    """The bits (``code % _MASK_BITS``) of each of ``n`` owners' term codes, one integer each.
 
     Args:
         codes: Term codes.
@@ -252,14 +243,9 @@ def _packed_masks(codes: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
         n: Number of owners.
     """
     bits = codes & (_MASK_BITS - 1)
-    packed = np.zeros((n, _MASK_BITS // 8), dtype=np.uint8)
+    width = _MASK_BITS // 8
+    packed = np.zeros((n, width), dtype=np.uint8)
     np.bitwise_or.at(packed, (owner, bits >> 3), np.left_shift(1, bits & 7).astype(np.uint8))
-    return packed
-
-
-def _mask_ints(packed: np.ndarray) -> list[int]:
-    """Each row of packed masks as one integer."""
-    width = packed.shape[1]
     blob = packed.tobytes()
     return [int.from_bytes(blob[at : at + width], "little") for at in range(0, len(blob), width)]
 
@@ -268,7 +254,7 @@ def _reach_of(vector: Mapping[str, float]) -> _Reach:
     """The :data:`_Reach` of one vector, whatever the order of its terms."""
     if not vector:
         return _NO_REACH
-    mask = _mask_ints(_packed_masks(term_codes(vector), np.zeros(len(vector), dtype=np.intp), 1))[0]
+    mask = _masks(term_codes(vector), np.zeros(len(vector), dtype=np.intp), 1)[0]
     return (
         mask,
         len(vector) - mask.bit_count(),
@@ -971,28 +957,24 @@ class OnlineClusterer:
         weighed = self._weigh(docs)
         if weighed is None:
             return out, reached
-        present, keys, unit, kept, reach_arrays = weighed
+        present, keys, unit, kept, kept_codes = weighed
         values = unit.tolist()
         ends = np.cumsum(kept).tolist()
         for i, lo, hi in zip(present, [0, *ends], ends):
             out[i] = dict(zip(keys[lo:hi], values[lo:hi]))
         if reaches:
-            for i, reach in zip(present, _reach_list(*reach_arrays(), kept)):
+            for i, reach in zip(present, _reaches(kept_codes, unit, kept)):
                 reached[i] = reach
         return out, reached
 
     def _weigh(
         self, docs: Sequence[ClusterDoc]
-    ) -> (
-        tuple[list[int], list[str], np.ndarray, np.ndarray, Callable[[], tuple[np.ndarray, np.ndarray]]]
-        | None
-    ):
+    ) -> tuple[list[int], list[str], np.ndarray, np.ndarray, np.ndarray] | None:
         """Count a batch's documents with terms in the document frequencies, in order, and weigh
-        their terms: ``None`` when none has terms, else ``(present, keys, unit, kept,
-        reach_arrays)``, the positions in ``docs`` of those with terms, the names of their
-        vectors' terms and their weights (one vector after the other, each strongest first), how
-        many terms each vector has, and a function that gives what bounds their similarities
-        (:func:`_reach_arrays`)."""
+        their terms: ``None`` when none has terms, else ``(present, keys, unit, kept, codes)``,
+        the positions in ``docs`` of those with terms, the names of their vectors' terms and
+        their weights (one vector after the other, each strongest first), how many terms each
+        vector has, and the terms' codes."""
         present = [i for i, d in enumerate(docs) if d.terms]
         if not present:
             return None
@@ -1027,19 +1009,10 @@ class OnlineClusterer:
         weights = np.log(seen / (1.0 + df)) + 1.0
         weights *= _tf_factors(counts)
         if kernels is not None:
-            keep, unit, kept, masks, prefixes = kernels.strongest_terms(
-                weights, sizes, codes, _DOC_TERMS, _MASK_BITS
-            )
-
-            def reach_arrays() -> tuple[np.ndarray, np.ndarray]:
-                return masks, prefixes
+            keep, unit, kept = kernels.strongest_terms(weights, sizes, _DOC_TERMS)
         else:
             keep, unit, kept = _strongest_unit(weights, doc_of, sizes)
-
-            def reach_arrays() -> tuple[np.ndarray, np.ndarray]:
-                return _reach_arrays(np.take(codes, keep), unit, kept)
-
-        return present, take_names(names, keep), unit, kept, reach_arrays
+        return present, take_names(names, keep), unit, kept, np.take(codes, keep)
 
     def _document_frequencies(self, codes: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Count a batch's documents in ``df_`` and return each term's document frequency just
@@ -1576,7 +1549,7 @@ class OnlineClusterer:
             sizes = [len(c.weights) for c in restored]
             codes = term_codes(itertools.chain.from_iterable(c.weights for c in restored))
             owner = np.repeat(np.arange(len(restored)), sizes)
-            for c, mask in zip(restored, _mask_ints(_packed_masks(codes, owner, len(restored))), strict=True):
+            for c, mask in zip(restored, _masks(codes, owner, len(restored)), strict=True):
                 c.mask = mask
                 c.top = max(c.weights.values()) / c.norm
         try:

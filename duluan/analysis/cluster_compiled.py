@@ -46,7 +46,7 @@ _VIETNAM = "Asia/Ho_Chi_Minh"
 _PLACES_PER_CLUSTER = 16  # places a cluster's row holds at first (doubled when one needs more)
 
 
-def _instant(when: datetime) -> tuple[int, int] | None:
+def _aware_instant(when: datetime) -> tuple[int, int] | None:
     """``(microseconds since the epoch, UTC offset in microseconds)`` of an aware time whose
     comparisons do not depend on how Python compares it, else ``None``."""
     tz = when.tzinfo
@@ -76,15 +76,8 @@ class CompiledClusterer:
         self._python: OnlineClusterer | None = None  # once a time made the stream go back
         self._naive: bool | None = None  # whether the times are naive (None: none seen yet)
         state = clusterer.state()
-        weigher = OnlineClusterer(
-            similarity_threshold=clusterer.similarity_threshold,
-            window=clusterer.window,
-            max_active=clusterer.max_active,
-            buckets=clusterer.buckets,
-            require_same_topic=clusterer.require_same_topic,
-        )
-        weigher.df_ = clusterer.df_.copy()
-        weigher.n_docs_ = clusterer.n_docs_
+        # The same parameters and frequencies, without clusters: it weighs the vectors.
+        weigher = OnlineClusterer.from_state({**state, "clusters": []})
         weigher.load_compiled()
         self._weigher = weigher
         self._window = clusterer.window // _MICROSECOND
@@ -159,13 +152,13 @@ class CompiledClusterer:
 
     def _instant(self, when: datetime) -> tuple[int, int]:
         """A time as the loops keep it: naive times (as microseconds since 1970-01-01, offset
-        0) while every time is naive, aware ones (see :func:`_instant`) while every one is."""
+        0) while every time is naive, aware ones (see :func:`_aware_instant`) while every one is."""
         if when.tzinfo is None:
             if self._naive is False:
                 raise _Unsupported(when)
             self._naive = True
             return (when - _NAIVE_EPOCH) // _MICROSECOND, 0
-        instant = _instant(when) if self._naive is not True else None
+        instant = _aware_instant(when) if self._naive is not True else None
         if instant is None:
             raise _Unsupported(when)
         self._naive = False
@@ -240,7 +233,8 @@ class CompiledClusterer:
             while 2 * (sc[k.S_TERMS] + terms) > table:
                 table *= 2
             keys, ids = np.zeros(table, np.uint64), np.zeros(table, np.int32)
-            k.rehash_terms(self._table_keys, self._table_ids, keys, ids)
+            held = self._table_keys != 0
+            k.insert(keys, ids, self._table_keys[held], self._table_ids[held])
             self._table_keys, self._table_ids = keys, ids
         needed = int(sc[k.S_NEXT_TERM]) + terms
         if needed > self._t_refs.size:

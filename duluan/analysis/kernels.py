@@ -89,21 +89,27 @@ _mix64 = nb.njit(cache=True)(mix64)
 
 
 @nb.njit(cache=True)
+def _run_hash(values, lo, hi):
+    """The 64-bit hash of ``values[lo:hi]`` (code points or bytes): FNV-1a, then MurmurHash3's
+    finaliser; never zero (zero marks an empty slot of a table)."""
+    h = _FNV_OFFSET
+    for i in range(lo, hi):
+        h = (h ^ np.uint64(values[i])) * _FNV_PRIME
+    return _mix64(h) | np.uint64(1)
+
+
+@nb.njit(cache=True)
 def hash_strings(codes):
     """The syllable hash of each string of ``codes`` (code points, strings apart by a zero)."""
     out = np.empty(codes.size + 1, np.uint64)
     m = 0
-    h = _FNV_OFFSET
-    for i in range(codes.size):
-        c = codes[i]
-        if c == 0:
-            out[m] = _mix64(h) | np.uint64(1)  # never zero: zero marks an empty slot
+    lo = 0
+    for i in range(codes.size + 1):
+        if i == codes.size or codes[i] == 0:
+            out[m] = _run_hash(codes, lo, i)
             m += 1
-            h = _FNV_OFFSET
-        else:
-            h = (h ^ np.uint64(c)) * _FNV_PRIME
-    out[m] = _mix64(h) | np.uint64(1)
-    return out[: m + 1]
+            lo = i + 1
+    return out[:m]
 
 
 @nb.njit(cache=True)
@@ -531,57 +537,50 @@ def fsum(values, n, partials):
 
 
 @nb.njit(cache=True)
-def strongest_terms(weights, sizes, codes, limit, mask_bits):
-    """Each document's strongest terms, scaled to unit length, and what bounds its similarity.
+def strongest_terms(weights, sizes, limit):
+    """Each document's strongest terms, scaled to unit length.
 
     Args:
         weights: Every document's term weights (positive), one document after the other.
         sizes: How many terms each document has.
-        codes: The terms' codes, as ``weights``.
         limit: Terms kept per document, at most.
-        mask_bits: Bits of the masks (a multiple of 8).
 
     Returns:
-        ``(keep, unit, kept, masks, prefixes)``: the positions of each document's kept terms,
-        strongest first (ties in position order), one document after the other; their weights
-        over the document's Euclidean norm (:func:`fsum` of the squares); how many each
-        document kept; per document, its kept terms' bits (``code % mask_bits``) packed in
-        bytes, little-endian; and per document the sums of its ``k`` largest weights for
-        ``k = 0 .. limit`` (the whole sum repeated past its terms), added in order.
+        ``(keep, unit, kept)``: the positions of each document's kept terms, strongest first
+        (ties in position order), one document after the other; their weights over the
+        document's Euclidean norm (the square root of :func:`fsum` of the squares); how many
+        each document kept.
     """
-    n_docs = sizes.size
     kept = np.minimum(sizes, limit)
     keep = np.empty(kept.sum(), np.int64)
     unit = np.empty(keep.size, np.float64)
-    masks = np.zeros((n_docs, mask_bits // 8), np.uint8)
-    prefixes = np.zeros((n_docs, limit + 1), np.float64)
     squares = np.empty(limit, np.float64)
     partials = np.empty(limit + 1, np.float64)
     at = 0
     out = 0
-    for doc in range(n_docs):
+    for doc in range(sizes.size):
         n = sizes[doc]
         k = kept[doc]
         # A stable sort of the negated weights: strongest first, ties in position order.
         order = np.argsort(-weights[at : at + n], kind="mergesort")
         for j in range(k):
-            w = weights[at + order[j]]
             keep[out + j] = at + order[j]
-            squares[j] = w * w
-        norm = np.sqrt(fsum(squares, k, partials))
-        total = 0.0
+            unit[out + j] = weights[at + order[j]]
+        norm = _norm(unit[out : out + k], k, squares, partials)
         for j in range(k):
-            u = weights[keep[out + j]] / norm
-            unit[out + j] = u
-            total += u
-            prefixes[doc, j + 1] = total
-            bit = codes[keep[out + j]] & (mask_bits - 1)
-            masks[doc, bit >> 3] |= np.uint8(1 << (bit & 7))
-        for j in range(k + 1, limit + 1):
-            prefixes[doc, j] = total
+            unit[out + j] /= norm
         at += n
         out += k
-    return keep, unit, kept, masks, prefixes
+    return keep, unit, kept
+
+
+@nb.njit(cache=True)
+def _norm(values, n, squares, partials):
+    """The Euclidean norm of ``values[:n]``: the square root of :func:`fsum` of the squares
+    (scratch space: ``squares``, ``partials``)."""
+    for k in range(n):
+        squares[k] = values[k] * values[k]
+    return np.sqrt(fsum(squares, n, partials))
 
 
 # What the online clusterer's compiled loops keep (see duluan.analysis.cluster_compiled): the
@@ -613,15 +612,6 @@ _PROBE = 8
 
 
 @nb.njit(cache=True)
-def _bytes_hash(blob, lo, hi):
-    """The 64-bit hash of ``blob[lo:hi]`` (FNV-1a, then MurmurHash3's finaliser), never zero."""
-    h = _FNV_OFFSET
-    for i in range(lo, hi):
-        h = (h ^ np.uint64(blob[i])) * _FNV_PRIME
-    return _mix64(h) | np.uint64(1)
-
-
-@nb.njit(cache=True)
 def number_terms(
     blob, n_terms, sc, table_keys, table_ids, term_hash, free_terms, pool, t_off, t_len, ids, fresh
 ):
@@ -637,17 +627,14 @@ def number_terms(
         How many terms were new; their positions are ``fresh[:count]``, each term's number is in
         ``ids``.
     """
-    mask = np.uint64(table_keys.size - 1)
     n_fresh = 0
     lo = 0
     for j in range(n_terms):
         hi = lo
         while hi < blob.size and blob[hi] != 0:
             hi += 1
-        h = _bytes_hash(blob, lo, hi)
-        slot = h & mask
-        while table_keys[slot] != 0 and table_keys[slot] != h:
-            slot = (slot + np.uint64(1)) & mask
+        h = _run_hash(blob, lo, hi)
+        slot = _probe(table_keys, h)
         if table_keys[slot] == h:
             ids[j] = table_ids[slot]
         else:
@@ -683,9 +670,7 @@ def forget_terms(sc, freed, t_refs, table_keys, table_ids, term_hash, free_terms
         h = term_hash[number]
         if t_refs[number] != 0 or h == 0:
             continue  # held again, or already taken back
-        slot = h & mask
-        while table_keys[slot] != h:
-            slot = (slot + np.uint64(1)) & mask
+        slot = _probe(table_keys, h)
         # Move back the entries after the hole that probing would no longer reach.
         hole = slot
         nxt = (hole + np.uint64(1)) & mask
@@ -702,20 +687,6 @@ def forget_terms(sc, freed, t_refs, table_keys, table_ids, term_hash, free_terms
         sc[S_FREE_TERMS] += 1
         sc[S_TERMS] -= 1
     sc[S_FREED] = 0
-
-
-@nb.njit(cache=True)
-def rehash_terms(old_keys, old_ids, new_keys, new_ids):
-    """Put the entries of one term table into another (empty, a power of two in size)."""
-    mask = np.uint64(new_keys.size - 1)
-    for i in range(old_keys.size):
-        h = old_keys[i]
-        if h != 0:
-            slot = h & mask
-            while new_keys[slot] != 0:
-                slot = (slot + np.uint64(1)) & mask
-            new_keys[slot] = h
-            new_ids[slot] = old_ids[i]
 
 
 @nb.njit(cache=True)
@@ -983,12 +954,11 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
                 term = d_terms[lo + k]
                 c_terms[slot, k] = term
                 c_w[slot, k] = d_w[lo + k]
-                squares[k] = d_w[lo + k] * d_w[lo + k]
                 t_refs[term] += 1
                 if k < _PROBE:
                     post_cluster(slot, k, term, c_node, postings, sc)
             c_n[slot] = n_terms
-            c_norm[slot] = np.sqrt(fsum(squares, n_terms, partials))
+            c_norm[slot] = _norm(c_w[slot], n_terms, squares, partials)
             append_cluster(slot, lru_prev, lru_next, sc)
         else:
             slot = best
@@ -1058,9 +1028,7 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
                 c_node[slot, :KEEP] = kept_node
                 n = KEEP
             c_n[slot] = n
-            for k in range(n):
-                squares[k] = c_w[slot, k] * c_w[slot, k]
-            c_norm[slot] = np.sqrt(fsum(squares, n, partials))
+            c_norm[slot] = _norm(c_w[slot], n, squares, partials)
             c_size[slot] += 1
             for a in range(plo, phi):
                 if not _holds_place(c_places, c_np, slot, d_places[a]):
@@ -1142,13 +1110,12 @@ def warm() -> None:
     featurizer = NgramFeaturizer(min_count=1, lead_tokens=2).fit(["hoà bình", "quận ba"])
     featurizer.compiled_margins(["hoà bình ở quận ba"], np.zeros((featurizer.n_features_, 2), np.float32))
     normalise_texts(["ko biết"])
-    # (The clustering loops compile whole: one batch compiles every branch; growing the term
-    # table and its pool are loops of their own.)
+    # (The clustering loops compile whole: one batch compiles every branch; packing the term
+    # pool is a loop of its own.)
     docs = [ClusterDoc(str(i), {"ngập úng": 1, f"x{i}": 1}, places=frozenset("p")) for i in range(3)]
     python = OnlineClusterer()
     python.assign_many(docs)
     CompiledClusterer(python).assign_many(docs)  # from a state with clusters, as a resumed run
-    rehash_terms(np.zeros(2, np.uint64), np.zeros(2, np.int32), np.zeros(4, np.uint64), np.zeros(4, np.int32))
     repack_pool(
         np.zeros(N_SCALARS, np.int64),
         np.zeros(1, np.uint64),
