@@ -957,7 +957,8 @@ class OnlineClusterer:
         weighed = self._weigh(docs)
         if weighed is None:
             return out, reached
-        present, keys, unit, kept, kept_codes = weighed
+        present, names, keep, unit, kept, kept_codes = weighed
+        keys = take_names(names, keep)
         values = unit.tolist()
         ends = np.cumsum(kept).tolist()
         for i, lo, hi in zip(present, [0, *ends], ends):
@@ -969,12 +970,14 @@ class OnlineClusterer:
 
     def _weigh(
         self, docs: Sequence[ClusterDoc]
-    ) -> tuple[list[int], list[str], np.ndarray, np.ndarray, np.ndarray] | None:
+    ) -> tuple[list[int], Sequence[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
         """Count a batch's documents with terms in the document frequencies, in order, and weigh
-        their terms: ``None`` when none has terms, else ``(present, keys, unit, kept, codes)``,
-        the positions in ``docs`` of those with terms, the names of their vectors' terms and
-        their weights (one vector after the other, each strongest first), how many terms each
-        vector has, and the terms' codes."""
+        their terms: ``None`` when none has terms, else ``(present, names, keep, unit, kept,
+        codes)``: the positions in ``docs`` of those with terms; all their terms' names, one
+        document after the other, and the positions there of their vectors' terms (names not
+        made yet: the compiled clusterer numbers :class:`TermNames` by their syllables); these
+        terms' weights (one vector after the other, each strongest first); how many terms each
+        vector has; and these terms' codes."""
         present = [i for i, d in enumerate(docs) if d.terms]
         if not present:
             return None
@@ -1012,7 +1015,7 @@ class OnlineClusterer:
             keep, unit, kept = kernels.strongest_terms(weights, sizes, _DOC_TERMS)
         else:
             keep, unit, kept = _strongest_unit(weights, doc_of, sizes)
-        return present, take_names(names, keep), unit, kept, np.take(codes, keep)
+        return present, names, keep, unit, kept, np.take(codes, keep)
 
     def _document_frequencies(self, codes: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Count a batch's documents in ``df_`` and return each term's document frequency just

@@ -12,7 +12,8 @@ weighing the vectors and numbering their terms (2026-12-02, the same clusters an
 
 A term is an integer here: its number in a hash table of its UTF-8 bytes, given when a vector
 first holds it and taken back when no open cluster holds it any more, so the numbering stays
-as small as the open clusters. Its bytes are kept too: when a centroid is pruned, terms of equal
+as small as the open clusters. Terms given as pairs of syllables are hashed from the
+syllables' bytes, the string never made. Its bytes are kept too: when a centroid is pruned, terms of equal
 weight are kept in the order of their strings, as the Python clusterer does. Places and topics
 are numbered in Python (they are few). Times are microseconds since the epoch with their UTC
 offsets; a time the loops cannot compare as Python does (a zone whose offset moves, naive and
@@ -33,7 +34,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from duluan.analysis import kernels as k
-from duluan.analysis.cluster import ClusterDoc, OnlineClusterer
+from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, TermNames, take_names
 
 __all__ = ["CompiledClusterer"]
 
@@ -54,6 +55,39 @@ def _aware_instant(when: datetime) -> tuple[int, int] | None:
         return None
     offset = when.utcoffset()
     return (when - _EPOCH) // _MICROSECOND, offset // _MICROSECOND  # type: ignore[operator]
+
+
+def _encoded(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of ``strings`` (a zero byte between two) and where each starts and ends.
+
+    Raises:
+        _Unsupported: A string holds a zero character.
+    """
+    blob, lo, hi, zeroed = _encoded_parts(strings)
+    if zeroed.size:
+        raise _Unsupported("a term with a zero character")
+    return blob, lo, hi
+
+
+def _encoded_parts(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_encoded`, and the positions of the strings that hold a zero character (each
+    encoded as an empty string) instead of an error: the syllable table the terms' rows point
+    into has such a row that no term reads (the featurizers' document separator)."""
+    if not strings:
+        empty = np.zeros(0, np.int64)
+        return np.zeros(0, np.uint8), empty, empty, empty
+    zeroed = np.zeros(0, np.int64)
+    joined = "\x00".join(strings).encode("utf-8", "surrogatepass")
+    if joined.count(0) != len(strings) - 1:
+        zeroed = np.array([i for i, t in enumerate(strings) if "\x00" in t], np.int64)
+        joined = "\x00".join(["" if "\x00" in t else t for t in strings]).encode("utf-8", "surrogatepass")
+    blob = np.frombuffer(joined, dtype=np.uint8)
+    zeros = np.flatnonzero(blob == 0)
+    lo = np.empty(len(strings), np.int64)
+    hi = np.empty(len(strings), np.int64)
+    lo[0], lo[1:] = 0, zeros + 1
+    hi[:-1], hi[-1] = zeros, blob.size
+    return blob, lo, hi, zeroed
 
 
 class _Unsupported(Exception):
@@ -127,11 +161,11 @@ class CompiledClusterer:
         self._n_term = np.zeros(nodes, np.int32)
         self._free_nodes = np.arange(nodes - 1, -1, -1, dtype=np.int32)
         self._sc[k.S_FREE_NODES] = nodes
-        # Terms: a table from their hashes to their numbers, and by number their strings, bytes
-        # (for the order of equal weights), holders and postings.
+        # Terms: a table from their hashes to their numbers, and by number their bytes (for the
+        # order of equal weights, and the strings of the state), holders and postings.
         self._table_keys = np.zeros(1 << 16, np.uint64)
         self._table_ids = np.zeros(1 << 16, np.int32)
-        self._term_names: list[str | None] = []
+        self._syllables: tuple[Sequence[str], int, tuple[np.ndarray, ...]] | None = None
         self._term_hash = np.zeros(0, np.uint64)
         self._free_terms = np.zeros(0, np.int32)
         self._t_refs = np.zeros(0, np.int32)
@@ -196,15 +230,76 @@ class CompiledClusterer:
         count = len(names)
         if not count:
             return np.zeros(0, np.int32)
-        blob = np.frombuffer("\x00".join(names).encode("utf-8", "surrogatepass"), dtype=np.uint8)
-        if np.count_nonzero(blob == 0) != count - 1:
+        blob, lo, hi = _encoded(names)
+        return self._number(blob, lo, hi, np.arange(count), np.full(count, -1), blob.size)
+
+    def _term_rows(self, names: TermNames, keep: np.ndarray) -> np.ndarray:
+        """The numbers of the terms of ``names`` at ``keep``, the same as :meth:`_terms` of
+        their strings, numbered from their syllables' bytes: the strings are never made.
+
+        The driver of ``duluan analyze`` receives each batch's terms as :class:`TermNames`:
+        pairs of the batch's syllables, some 8 new ones a news lead, where the vectors keep ~48
+        terms a lead. Making, joining and encoding the strings of those terms was 28 % of the
+        clustering step's CPU (py-spy). Numbered from the syllables, the step took 36-40 µs of
+        CPU a lead against 54-63 (``bench_steps.py --compiled-clusterer``, 30,000 leads, three
+        alternating runs), and the driver of ``duluan analyze`` on 100,000 leads 8.9-9.2 CPU-s
+        against 11.7-13.5, the same output and state (2026-12-02).
+        """
+        first = names.first[keep]
+        second = names.second[keep]
+        blob, lo, hi, zeroed = self._syllable_bytes(names.syllables)
+        if zeroed.size and (np.isin(first, zeroed).any() or np.isin(second, zeroed).any()):
             raise _Unsupported("a term with a zero character")
-        self._make_room(count, blob.size)
-        ids = np.empty(count, np.int32)
-        fresh = np.empty(count, np.int64)
-        n_fresh = k.number_terms(
+        sizes = hi - lo
+        paired = second[second >= 0]
+        size = int(sizes[first].sum()) + int(sizes[paired].sum()) + paired.size
+        return self._number(blob, lo, hi, first, second, size)
+
+    def _syllable_bytes(self, syllables: Sequence[str]) -> tuple[np.ndarray, ...]:
+        """:func:`_encoded_parts` of ``syllables``, kept: a list that grows by appending (the
+        syllable table of a process that also makes the terms, see :class:`TermNames`) is
+        encoded only where it grew."""
+        cached = self._syllables
+        if cached is not None and cached[0] is syllables and len(syllables) >= cached[1]:
+            done = cached[1]
+            if len(syllables) == done:
+                return cached[2]
+            blob, lo, hi, zeroed = cached[2]
+            more, more_lo, more_hi, more_zeroed = _encoded_parts(syllables[done:])
+            shift = blob.size + 1  # a zero byte between, as one join would put
+            joined = np.concatenate([blob, np.zeros(1, np.uint8), more])
+            # Read-only as _encoded's: numba compiles the loops for each kind of array.
+            joined.flags.writeable = False
+            parts = (
+                joined,
+                np.concatenate([lo, more_lo + shift]),
+                np.concatenate([hi, more_hi + shift]),
+                np.concatenate([zeroed, more_zeroed + done]),
+            )
+        else:
+            parts = _encoded_parts(syllables)
+        self._syllables = (syllables, len(syllables), parts)
+        return parts
+
+    def _number(
+        self,
+        blob: np.ndarray,
+        lo: np.ndarray,
+        hi: np.ndarray,
+        first: np.ndarray,
+        second: np.ndarray,
+        size: int,
+    ) -> np.ndarray:
+        """Number the terms ``first``/``second`` of the parts ``lo``/``hi`` of ``blob``
+        (:func:`~duluan.analysis.kernels.number_terms`), whose bytes come to ``size``."""
+        self._make_room(first.size, size)
+        ids = np.empty(first.size, np.int32)
+        k.number_terms(
             blob,
-            count,
+            lo,
+            hi,
+            first.astype(np.int64, copy=False),
+            second.astype(np.int64, copy=False),
             self._sc,
             self._table_keys,
             self._table_ids,
@@ -214,14 +309,7 @@ class CompiledClusterer:
             self._t_off,
             self._t_len,
             ids,
-            fresh,
         )
-        if n_fresh:
-            known = self._term_names
-            if len(known) < self._sc[k.S_NEXT_TERM]:
-                known.extend([None] * (int(self._sc[k.S_NEXT_TERM]) - len(known)))
-            for at, number in zip(fresh[:n_fresh].tolist(), ids[fresh[:n_fresh]].tolist(), strict=True):
-                known[number] = names[at]
         return ids
 
     def _make_room(self, terms: int, size: int) -> None:
@@ -353,11 +441,16 @@ class CompiledClusterer:
         state["next_id"] = int(sc[k.S_NEXT_ID])
         state["now"] = now.isoformat() if now else None
         clusters = []
-        names = self._term_names
+        pool = self._pool[: sc[k.S_POOL_USED]].tobytes()
+        offsets, lengths = self._t_off.tolist(), self._t_len.tolist()
         slot = int(sc[k.S_HEAD])
         while slot >= 0:
             n = int(self._c_n[slot])
-            terms = self._c_terms[slot, :n].tolist()
+            # Each term's string from its bytes in the pool (every open cluster's terms are there).
+            names = [
+                pool[offsets[t] : offsets[t] + lengths[t]].decode("utf-8", "surrogatepass")
+                for t in self._c_terms[slot, :n].tolist()
+            ]
             first = self._time(int(self._c_first[slot]), int(self._c_first_off[slot]))
             last = self._time(int(self._c_last[slot]), int(self._c_last_off[slot]))
             clusters.append(
@@ -370,11 +463,9 @@ class CompiledClusterer:
                     ),
                     "first_seen": first.isoformat() if first else None,
                     "last_seen": last.isoformat() if last else None,
-                    "weights": [
-                        [names[t], w] for t, w in zip(terms, self._c_w[slot, :n].tolist(), strict=True)
-                    ],
+                    "weights": [[t, w] for t, w in zip(names, self._c_w[slot, :n].tolist(), strict=True)],
                     "posted": sorted(
-                        names[t] for t, node in zip(terms, self._c_node[slot, :n].tolist()) if node >= 0
+                        t for t, node in zip(names, self._c_node[slot, :n].tolist(), strict=True) if node >= 0
                     ),
                 }
             )
@@ -404,8 +495,11 @@ class CompiledClusterer:
                 terms = np.zeros(0, np.int32)
                 weights = np.zeros(0, np.float64)
             else:
-                present, keys, weights, kept, _ = weighed
-                terms = self._terms(keys)
+                present, names, keep, weights, kept, _ = weighed
+                if type(names) is TermNames:
+                    terms = self._term_rows(names, keep)
+                else:
+                    terms = self._terms(take_names(names, keep))
                 sizes = np.zeros(n_docs, np.int64)
                 sizes[present] = kept
                 np.cumsum(sizes, out=starts[1:])

@@ -89,13 +89,18 @@ _mix64 = nb.njit(cache=True)(mix64)
 
 
 @nb.njit(cache=True)
+def _fnv(h, values, lo, hi):
+    """FNV-1a from ``h`` on over ``values[lo:hi]`` (code points or bytes)."""
+    for i in range(lo, hi):
+        h = (h ^ np.uint64(values[i])) * _FNV_PRIME
+    return h
+
+
+@nb.njit(cache=True)
 def _run_hash(values, lo, hi):
     """The 64-bit hash of ``values[lo:hi]`` (code points or bytes): FNV-1a, then MurmurHash3's
     finaliser; never zero (zero marks an empty slot of a table)."""
-    h = _FNV_OFFSET
-    for i in range(lo, hi):
-        h = (h ^ np.uint64(values[i])) * _FNV_PRIME
-    return _mix64(h) | np.uint64(1)
+    return _mix64(_fnv(_FNV_OFFSET, values, lo, hi)) | np.uint64(1)
 
 
 @nb.njit(cache=True)
@@ -613,51 +618,69 @@ _PROBE = 8
 
 @nb.njit(cache=True)
 def number_terms(
-    blob, n_terms, sc, table_keys, table_ids, term_hash, free_terms, pool, t_off, t_len, ids, fresh
+    blob,
+    part_lo,
+    part_hi,
+    first,
+    second,
+    sc,
+    table_keys,
+    table_ids,
+    term_hash,
+    free_terms,
+    pool,
+    t_off,
+    t_len,
+    ids,
 ):
-    """Number the terms of ``blob`` (their UTF-8 bytes, apart by a zero byte): the number of a
-    term already numbered, else a free or new one (its bytes then written to ``pool``).
+    """Number terms made of parts of ``blob`` (UTF-8 bytes; part ``p`` is
+    ``blob[part_lo[p]:part_hi[p]]``): term ``j`` is part ``first[j]``, then a space and part
+    ``second[j]`` unless that is negative. A term already numbered keeps its number, a new one
+    gets a free or new number and its bytes are written to ``pool``.
+
+    The parts are whole terms (a batch's strings, ``second`` all -1) or the syllables a batch's
+    terms are pairs of (:class:`~duluan.analysis.cluster.TermNames`): the same bytes, the same
+    hash, whether or not the term's string was ever made.
 
     A term is known by a 64-bit hash of its bytes (two terms with one hash would share a number:
     with ten million distinct terms the chance that any two do is about 3 in 10**6). The table
-    (``table_keys``, ``table_ids``; linear probing) must have room for ``n_terms`` more, the
-    arrays by number for as many new numbers, the pool for ``blob``.
-
-    Returns:
-        How many terms were new; their positions are ``fresh[:count]``, each term's number is in
-        ``ids``.
+    (``table_keys``, ``table_ids``; linear probing) must have room for ``first.size`` more, the
+    arrays by number for as many new numbers, the pool for their bytes. Each term's number is
+    written to ``ids``.
     """
-    n_fresh = 0
-    lo = 0
-    for j in range(n_terms):
-        hi = lo
-        while hi < blob.size and blob[hi] != 0:
-            hi += 1
-        h = _run_hash(blob, lo, hi)
+    for j in range(first.size):
+        a = first[j]
+        b = second[j]
+        h = _fnv(_FNV_OFFSET, blob, part_lo[a], part_hi[a])
+        if b >= 0:
+            h = _fnv((h ^ np.uint64(32)) * _FNV_PRIME, blob, part_lo[b], part_hi[b])
+        h = _mix64(h) | np.uint64(1)
         slot = _probe(table_keys, h)
         if table_keys[slot] == h:
             ids[j] = table_ids[slot]
+            continue
+        if sc[S_FREE_TERMS] > 0:
+            sc[S_FREE_TERMS] -= 1
+            number = free_terms[sc[S_FREE_TERMS]]
         else:
-            if sc[S_FREE_TERMS] > 0:
-                sc[S_FREE_TERMS] -= 1
-                number = free_terms[sc[S_FREE_TERMS]]
-            else:
-                number = sc[S_NEXT_TERM]
-                sc[S_NEXT_TERM] += 1
-            table_keys[slot] = h
-            table_ids[slot] = number
-            term_hash[number] = h
-            sc[S_TERMS] += 1
-            at = sc[S_POOL_USED]
-            pool[at : at + hi - lo] = blob[lo:hi]
-            t_off[number] = at
-            t_len[number] = hi - lo
-            sc[S_POOL_USED] = at + hi - lo
-            ids[j] = number
-            fresh[n_fresh] = j
-            n_fresh += 1
-        lo = hi + 1
-    return n_fresh
+            number = sc[S_NEXT_TERM]
+            sc[S_NEXT_TERM] += 1
+        table_keys[slot] = h
+        table_ids[slot] = number
+        term_hash[number] = h
+        sc[S_TERMS] += 1
+        at = sc[S_POOL_USED]
+        n = part_hi[a] - part_lo[a]
+        pool[at : at + n] = blob[part_lo[a] : part_hi[a]]
+        if b >= 0:
+            pool[at + n] = 32
+            m = part_hi[b] - part_lo[b]
+            pool[at + n + 1 : at + n + 1 + m] = blob[part_lo[b] : part_hi[b]]
+            n += 1 + m
+        t_off[number] = at
+        t_len[number] = n
+        sc[S_POOL_USED] = at + n
+        ids[j] = number
 
 
 @nb.njit(cache=True)

@@ -13,15 +13,18 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis import kernels
+from duluan.analysis import dask_engine, kernels
 from duluan.analysis.cluster import (
     _DOC_TERMS,
     Cluster,
     ClusterDoc,
     OnlineClusterer,
+    TermCoder,
+    TermNames,
+    TermSlice,
     _strongest_in_each,
     document_terms,
     term_code,
@@ -934,6 +937,91 @@ def test_a_naive_state_with_aware_documents_hands_the_stream_back_and_fails_as_p
         compiled.assign_many([late])
 
 
+SYLLABLES = ["ngập", "ngap", "úng", "đường", "Ɗa", "rác", "cầu", "vũ", "ninh", "x" * 40, "điện", "giá"]
+SYLLABLES += [f"từ{i}" for i in range(60)]  # so that later batches bring new syllables
+SYLLABLE_BATCHES = st.lists(
+    st.lists(st.lists(st.sampled_from(SYLLABLES), max_size=30), min_size=1, max_size=12),
+    min_size=1,
+    max_size=6,
+)
+
+
+@given(
+    SYLLABLE_BATCHES,
+    st.sampled_from(["coder", "packed"]),
+    st.sampled_from([0.05, 0.3]),
+    st.lists(st.sampled_from([0, 0, 0, 1]), min_size=6, max_size=6),
+    st.integers(0, 2),
+)
+@settings(max_examples=100, deadline=None)
+@example(
+    [[["ngập", "úng"], ["từ1", "từ2"]], [["từ3", "từ4", "ngập"], ["từ1", "từ3"]]], "coder", 0.3, [0] * 6, 0
+)
+@example(
+    [[["ngập", "úng"], ["từ1", "từ2"]], [["từ3", "ngập", "úng"], ["từ1", "từ3"]]], "packed", 0.3, [0] * 6, 1
+)
+def test_terms_given_as_syllable_pairs_are_numbered_as_their_strings(
+    batches, source, threshold, new_tables, resume_at
+):
+    # given batches of texts whose terms come as the pipeline gives them: pairs of rows of the
+    # syllable table that grows from batch to batch (a new table when its generation changes),
+    # or, as the driver of `duluan analyze` unpacks them, of each batch's own syllables; the
+    # compiled clusterer goes on from the state the Python one saved after ``resume_at``
+    # batches (whose terms it numbers from their strings)
+    params = dict(similarity_threshold=threshold, max_active=6)
+    python, before = OnlineClusterer(**params), OnlineClusterer(**params)
+    compiled = None
+    # (The pipeline's table has a row for the featurizers' document separator, "\x00".)
+    coder, numbers, generation = TermCoder(), {"\x00": 0}, 0
+    expected, got = [], []
+    for b, token_lists in enumerate(batches):
+        generation += new_tables[b]  # now and then a new table
+        flat = [t for tokens in token_lists for t in tokens]
+        rows = np.array([numbers.setdefault(t, len(numbers)) for t in flat], dtype=np.intp)
+        lengths = np.array([len(t) for t in token_lists], dtype=np.int64)
+        terms, codes = coder(flat, lengths, rows, list(numbers), generation)
+        if source == "packed" and type(terms[0].names) is TermNames:
+            syllables, (_, first, after) = dask_engine._compact_names(terms[0].names)
+            own = TermNames(syllables, first.astype(np.int64), after.astype(np.int64) - 1)
+            terms = [TermSlice(own, t.counts, t.start, t.stop) for t in terms]
+        docs = [
+            ClusterDoc(f"{b}-{i}", t, created_at=T0 + timedelta(minutes=b), codes=c)
+            for i, (t, c) in enumerate(zip(terms, codes, strict=True))
+        ]
+        # when the Python clusterer and the compiled one cluster each batch as it comes
+        expected += python.assign_many(docs)
+        if b < resume_at:
+            got += before.assign_many(docs)
+            continue
+        if compiled is None:
+            compiled = CompiledClusterer(OnlineClusterer.from_state(json.loads(json.dumps(before.state()))))
+        got += compiled.assign_many(docs)
+    # then the terms were numbered from their syllables, as their strings are: the same
+    # clusters and state
+    assert got == expected
+    if compiled is not None:
+        assert json.dumps(compiled.state(), sort_keys=True) == json.dumps(python.state(), sort_keys=True)
+        assert compiled._python is None
+
+
+def test_a_syllable_with_a_zero_character_hands_the_stream_back_to_python():
+    # given terms made of syllable rows, one syllable holding a zero character
+    tokens = [["ngập", "úng", "x\x00y"], ["ngập", "úng"], ["x\x00y", "ngập"]]
+    flat = [t for ts in tokens for t in ts]
+    numbers: dict[str, int] = {}
+    rows = np.array([numbers.setdefault(t, len(numbers)) for t in flat], dtype=np.intp)
+    terms, codes = TermCoder()(flat, np.array([3, 2, 2]), rows, list(numbers), "one")
+    assert type(terms[0].names) is TermNames
+    docs = [ClusterDoc(str(i), t, codes=c) for i, (t, c) in enumerate(zip(terms, codes, strict=True))]
+    python = OnlineClusterer(similarity_threshold=0.3)
+    expected = python.assign_many(docs)
+    compiled = CompiledClusterer(OnlineClusterer(similarity_threshold=0.3))
+    # then the Python clusterer clusters the stream
+    assert compiled.assign_many(docs) == expected
+    assert compiled._python is not None
+    assert json.dumps(compiled.state(), sort_keys=True) == json.dumps(python.state(), sort_keys=True)
+
+
 @pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
 def test_real_news_leads_are_clustered_alike_by_the_compiled_clusterer():
     # given 3,000 real news leads (TC201805, title and lead), an hour apart in fives, in
@@ -976,14 +1064,17 @@ def test_the_term_pool_holds_each_open_terms_bytes_and_stays_as_small_as_they_ar
         ]
         ids = compiled.assign_many([*docs, ClusterDoc(f"daily-{batch}", daily)])
         assert ids[-1] == "c51"
-    # then every number an open cluster holds names its term, whose bytes are in the pool
-    sc, names = compiled._sc, compiled._term_names
+    # then the numbers taken are those the open clusters hold, and their bytes in the pool are
+    # the open clusters' terms (the state's strings are read from there)
+    sc = compiled._sc
     live = np.flatnonzero(compiled._term_hash[: sc[kernels.S_NEXT_TERM]])
     assert live.size == sc[kernels.S_TERMS] == compiled._t_refs[live].astype(bool).sum() > 0
-    for number in live.tolist():
-        at, size = compiled._t_off[number], compiled._t_len[number]
-        assert compiled._pool[at : at + size].tobytes() == names[number].encode()
-    assert {names[n] for n in live.tolist()} >= set(daily)
+    in_pool = {
+        compiled._pool[at : at + size].tobytes().decode()
+        for at, size in zip(compiled._t_off[live].tolist(), compiled._t_len[live].tolist(), strict=True)
+    }
+    held = {t for c in compiled.state()["clusters"] for t, _ in c["weights"]}
+    assert in_pool == held >= set(daily)
     # and the pool and the numbers follow the open clusters' terms (60 clusters of at most 96
     # terms, and a batch's), not the 96,000 terms the stream had
     assert live.size <= 60 * 96 + 51 * 48
