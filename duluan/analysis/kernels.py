@@ -48,7 +48,7 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from duluan.analysis.features import _WORD_RE, mix64
+from duluan.analysis.features import _CHAR_PRIME, _WORD_RE, mix64
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
@@ -145,6 +145,7 @@ SPECIAL = -2
 DONE = 0
 HAS_SPECIAL = 1  # lower-case the batch with str.lower and score it again
 COUNT_TOO_LARGE = 2  # an n-gram occurs in a text more often than the table of logarithms covers
+BAD_SEPARATORS = 3  # score_types: the separators do not part the batch into its texts
 # Texts with at most this many n-gram occurrences are sorted by insertion, longer ones by radix,
 # in digits of at most this many bits.
 _SHORT = 48
@@ -249,7 +250,13 @@ def _put(buf, m, col, idf, weights):
     """Write bucket ``col`` at ``buf[m]`` and ask for its idf and row of weights, which arrive
     while the text's buckets are sorted; return ``m + 1``."""
     _prefetch(idf, col)
-    _prefetch(weights, col)
+    return _put_row(buf, m, col, weights)
+
+
+@nb.njit(cache=True)
+def _put_row(buf, m, col, table):
+    """Write bucket ``col`` at ``buf[m]`` and ask for its row of ``table``; return ``m + 1``."""
+    _prefetch(table, col)
     buf[m] = col
     return m + 1
 
@@ -390,6 +397,180 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
                 acc[c] += x * row[c]
         out[d] = acc
     return out, DONE, unseen_h[:n_unseen], unseen_s[:n_unseen], unseen_e[:n_unseen]
+
+
+@nb.njit(cache=True)
+def _char_bucket(h, n_char, pow2):
+    """The column, after the word columns, of a character n-gram's polynomial key ``h``."""
+    return _bucket(_mix64(h), n_char, pow2)
+
+
+@nb.njit(cache=True)
+def score_types(
+    type_ids, vocab, t_first, t_last, t_single, t_empty, t_start, t_count, t_feats, n_docs, params,
+    char_weight,
+    packed, logs,
+):  # fmt: skip
+    """A linear model's margins for a batch of texts given as syllable types, with character
+    n-grams: ``NgramFeaturizer.transform_scores`` to the last bit, without its arrays.
+
+    The n-grams are those of ``NgramFeaturizer._analyse``: syllable n-grams of known syllables
+    (salted again within the first ``lead`` syllables), and character n-grams gathered from the
+    syllables' entries of ``_TypeTable`` (a syllable of "_" only has none and does not part its
+    neighbours), the trigrams that span two syllables and those of a one-letter syllable, and
+    for the first text the leading space. Each text's columns are sorted and counted, weighed
+    (sublinear TF-IDF, each block normalised, the character block times ``char_weight``, the
+    row normalised) and multiplied by the packed weights, every float operation the numpy
+    path's, in its order (see ``NgramFeaturizer._weigh`` and the module's doc).
+
+    Args:
+        type_ids: The batch's tokens as ``_TypeTable`` ids; a text ends at a separator (vocabulary
+            id -2), which begins the next one.
+        vocab, t_first, t_last, t_single, t_empty, t_start, t_count, t_feats: ``_Types``' arrays.
+        n_docs: The number of texts.
+        params: ``(word_lo, word_hi, lead, n_word, char_lo, char_hi, n_char)`` (``char_hi <= 3``).
+        char_weight: float32.
+        packed: ``(n_word + n_char, n_classes + 1)`` float32: weights, then the idf.
+        logs: ``np.log`` of the counts 1, 2, ... (float32), as numpy computes them.
+
+    Returns:
+        ``(margins, status)``: float32 ``(n_docs, n_classes)`` when ``status`` is :data:`DONE`;
+        :data:`COUNT_TOO_LARGE` or :data:`BAD_SEPARATORS` otherwise.
+    """
+    word_lo, word_hi, lead, n_word, char_lo, char_hi, n_char = params
+    k = packed.shape[1] - 1
+    out = np.zeros((n_docs, k), np.float32)
+    n = type_ids.size
+    # The most n-gram occurrences a text can have, for buffers made once.
+    per_token = word_hi * (2 if lead > 0 else 1) + 2
+    longest = 1
+    size = 1
+    separators = 0
+    for i in range(n):
+        t = type_ids[i]
+        if vocab[t] == -2:
+            longest = max(longest, size)
+            size = 1
+            separators += 1
+        size += per_token + t_count[t]
+    longest = max(longest, size)
+    if separators != n_docs - 1:
+        return out, BAD_SEPARATORS
+    buf = np.empty(longest, np.uint32)
+    tmp = np.empty(longest, np.uint32)
+    columns = np.empty(longest, np.int64)
+    data = np.empty(longest, np.float32)
+    acc = np.zeros(k + 1, np.float32)
+    counts = np.empty((1 << _DIGIT_BITS) + 1, np.int64)
+    n_features = n_word + n_char
+    bits = 1
+    while (1 << bits) < n_features:
+        bits += 1
+    word_pow2 = n_word & (n_word - 1) == 0
+    char_pow2 = n_char & (n_char - 1) == 0
+    salt = np.uint64(0x9E3779B97F4A7C15)
+    prime = np.uint64(_CHAR_PRIME)
+    spans = char_lo <= 3 <= char_hi
+    one = np.float32(1.0)
+    weight = np.float32(char_weight)
+    d = 0
+    m = 0
+    if char_hi > 0 and char_lo <= 1:
+        m = _put_row(buf, m, n_word + _char_bucket(np.uint64(32 + 1), n_char, char_pow2), packed)
+    p = 0  # syllables of the text so far
+    prev1 = -1  # vocabulary ids of the two syllables before (-1: unknown, or none)
+    prev2 = -1
+    before = -1  # the type before, character n-grams' way ("_" skipped; -1: none)
+    for i in range(n + 1):
+        if i == n or vocab[type_ids[i]] == -2:
+            # The text's end: its columns counted, weighed and multiplied.
+            if m > 0:
+                ordered = tmp if _sort_columns(buf, tmp, m, bits, counts) else buf
+                u = 0
+                a = 0
+                words = 0
+                while a < m:
+                    col = ordered[a]
+                    b = a + 1
+                    while b < m and ordered[b] == col:
+                        b += 1
+                    if b - a > logs.size:
+                        return out, COUNT_TOO_LARGE
+                    columns[u] = col
+                    data[u] = (logs[b - a - 1] + one) * packed[col, k]
+                    if col < n_word:
+                        words += 1
+                    u += 1
+                    a = b
+                for lo, hi, factor in ((0, words, one), (words, u, weight)):
+                    total = 0.0
+                    for e in range(lo, hi):
+                        total += np.float64(data[e] * data[e])
+                    norm = np.sqrt(total)
+                    if norm == 0.0:
+                        norm = 1.0
+                    norm32 = np.float32(norm)
+                    for e in range(lo, hi):
+                        data[e] = (data[e] / norm32) * factor
+                total = 0.0
+                for e in range(u):
+                    total += np.float64(data[e] * data[e])
+                norm = np.sqrt(total)
+                if norm == 0.0:
+                    norm = 1.0
+                norm32 = np.float32(norm)
+                acc[:] = 0
+                for e in range(u):
+                    x = data[e] / norm32
+                    row = packed[columns[e]]
+                    for c in range(k + 1):
+                        acc[c] += x * row[c]
+                out[d] = acc[:k]
+            if i == n:
+                break
+            d += 1
+            m = 0
+            p = 0
+            prev1 = -1
+            prev2 = -1
+        t = type_ids[i]
+        v = vocab[t]
+        if v != -2:
+            if v >= 0:
+                # The n-grams that end with this syllable, by length; each starts at p - length + 1.
+                gram = np.uint64(v + 1)
+                for length in range(1, word_hi + 1):
+                    if length == 2:
+                        if prev1 < 0:
+                            break
+                        gram |= np.uint64(prev1 + 1) << np.uint64(21)
+                    elif length == 3:
+                        if prev2 < 0:
+                            break
+                        gram |= np.uint64(prev2 + 1) << np.uint64(42)
+                    if length < word_lo:
+                        continue
+                    m = _put_row(buf, m, _bucket(_mix64(gram), n_word, word_pow2), packed)
+                    if p - length + 1 < lead:
+                        m = _put_row(buf, m, _bucket(_mix64(gram ^ salt), n_word, word_pow2), packed)
+            prev2 = prev1
+            prev1 = v
+            p += 1
+        if char_hi == 0 or t_empty[t]:
+            continue
+        for j in range(t_start[t], t_start[t] + t_count[t]):
+            m = _put_row(buf, m, n_word + np.int64(t_feats[j]), packed)
+        if spans and v != -2:
+            if before >= 0 and vocab[before] != -2:
+                # Last letter, space, first letter of two syllables in a row.
+                h = ((t_last[before] * prime + np.uint64(32)) * prime) + t_first[t] + np.uint64(3)
+                m = _put_row(buf, m, n_word + _char_bucket(h, n_char, char_pow2), packed)
+            if t_single[t]:
+                # A one-letter syllable between two spaces.
+                h = (np.uint64(32) * prime + t_first[t]) * prime + np.uint64(32 + 3)
+                m = _put_row(buf, m, n_word + _char_bucket(h, n_char, char_pow2), packed)
+        before = t
+    return out, DONE
 
 
 @nb.njit(cache=True)
@@ -1132,6 +1313,8 @@ def warm() -> None:
 
     featurizer = NgramFeaturizer(min_count=1, lead_tokens=2).fit(["hoà bình", "quận ba"])
     featurizer.compiled_margins(["hoà bình ở quận ba"], np.zeros((featurizer.n_features_, 2), np.float32))
+    chars = NgramFeaturizer(min_count=1, char_ngram_range=(1, 3)).fit(["hoà bình", "quận ba"])
+    chars.load_typed_scores(chars.pack_weights(np.zeros((chars.n_features_, 3), np.float32)))
     normalise_texts(["ko biết"])
     # (The clustering loops compile whole: one batch compiles every branch; packing the term
     # pool is a loop of its own.)

@@ -324,6 +324,8 @@ class LinearTextClassifier:
             compiled = self.compiled_loaded() or sum(map(len, clean)) >= _COMPILED_MIN_CHARS
         for chunk in chunks:
             margins = self.featurizer_.compiled_margins(chunk, self.coef_) if compiled else None
+            if margins is None and packed is not None and not explain:
+                margins = self.featurizer_.typed_scores(chunk, packed)  # once loaded
             if margins is None and packed is None:
                 x, batch = self.featurizer_.transform_batch(chunk, naming=explain)
                 margins = x @ self.coef_
@@ -352,12 +354,21 @@ class LinearTextClassifier:
 
     def load_compiled(self) -> bool:
         """Load the compiled scoring loops of :meth:`predict_labels` now (say, before forking
-        workers, which then inherit them); return whether this model can use them."""
-        return self.featurizer_.compiled_margins(["."], self.coef_) is not None
+        workers, which then inherit them); return whether this model can use them.
+
+        A model of syllable n-grams scores raw texts by them
+        (:meth:`~duluan.analysis.features.NgramFeaturizer.compiled_margins`); one with
+        character n-grams and packed weights scores its texts' syllables by them when not
+        explaining (:meth:`~duluan.analysis.features.NgramFeaturizer.typed_scores`).
+        """
+        if self.featurizer_.compiled_margins(["."], self.coef_) is not None:
+            return True
+        packed = self._packed_weights()
+        return packed is not None and self.featurizer_.load_typed_scores(packed)
 
     def compiled_loaded(self) -> bool:
         """Whether this process has loaded the compiled scoring loops for this model."""
-        return "_compiled" in self.featurizer_.__dict__
+        return "_compiled" in self.featurizer_.__dict__ or "_typed" in self.featurizer_.__dict__
 
     def _packed_weights(self) -> np.ndarray | None:
         """The weights with the idf beside them, for models of at most three classes (else ``None``).

@@ -189,6 +189,92 @@ def test_real_texts_score_the_same_to_the_last_bit(corpus):
     _assert_same(clf.featurizer_, texts, clf.coef_)
 
 
+def _assert_typed_same(featurizer: NgramFeaturizer, texts, packed: np.ndarray) -> None:
+    got = featurizer.typed_scores(texts, packed)
+    expected = featurizer.transform_scores(texts, packed)[2]
+    assert got is not None
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet=_ALPHABET, max_size=40), min_size=1, max_size=6),
+    st.sampled_from([(1, 1), (1, 2), (2, 3), (1, 3)]),
+    st.sampled_from([(1, 1), (1, 2), (2, 2), (1, 3), (2, 3), (3, 3)]),
+    st.sampled_from([0, 2]),
+    st.sampled_from([(1 << 12, 1 << 10), (1000, 300)]),
+    st.sampled_from([0.5, 1.0, 0.3]),
+    st.booleans(),
+)
+def test_typed_scores_equal_the_numpy_paths_to_the_last_bit(texts, words, chars, lead, sizes, weight, split):
+    # given a featurizer with character n-grams, packed weights of 3 classes, and a batch of
+    # awkward texts (syllables of "_" only, one letter, capitals, none at all), split or not
+    featurizer = _featurizer(
+        word_ngram_range=words, char_ngram_range=chars, lead_tokens=lead, n_word_features=sizes[0],
+        n_char_features=sizes[1], char_weight=weight,
+    )  # fmt: skip
+    packed = featurizer.pack_weights(_weights(featurizer))
+    assert featurizer.load_typed_scores(packed)
+    batch = features.tokenise_batch(texts) if split else texts
+    tokens = features.tokenise_batch(texts).tokens  # with a separator between two texts
+    if all(not t.strip("_") for t in tokens):
+        # no token but syllables of "_" only: the whole texts' character n-grams, left to numpy
+        assert featurizer.typed_scores(batch, packed) is None
+        return
+    # when the compiled loops score them (twice: the second time the syllables are known)
+    # then the margins are the numpy path's, bit for bit
+    _assert_typed_same(featurizer, batch, packed)
+    _assert_typed_same(featurizer, batch, packed)
+
+
+def test_typed_scores_wait_to_be_loaded_and_decline_what_they_cannot_score():
+    featurizer = _featurizer(char_ngram_range=(1, 3), n_char_features=1 << 10)
+    packed = featurizer.pack_weights(_weights(featurizer))
+    # not loaded: nothing
+    assert featurizer.typed_scores(["hoà"], packed) is None
+    # no character n-grams, longer ones, weights not float32: not loaded at all
+    assert not _featurizer().load_typed_scores(_featurizer().pack_weights(_weights(_featurizer())))
+    longer = _featurizer(char_ngram_range=(2, 4), n_char_features=1 << 10)
+    assert not longer.load_typed_scores(longer.pack_weights(_weights(longer)))
+    assert not featurizer.load_typed_scores(packed.astype(np.float64))
+    assert "_typed" not in featurizer.__dict__
+    # loaded: a syllable a text holds 70,000 times is left to numpy (its logarithm is not in the
+    # table); the loops refuse separators that do not part the batch into its texts
+    assert featurizer.load_typed_scores(packed)
+    assert featurizer.typed_scores(["ba " * 70_000], packed) is None
+    _assert_typed_same(featurizer, ["hoà bình", "quận ba"], packed)
+    type_ids, types = featurizer._type_table().lookup(features.tokenise_batch(["hoà bình", "quận"]))
+    args = [type_ids.astype(np.int64), types.vocab, types.first, types.last, types.single, types.empty]
+    args += [types.start, types.count, types.feats]
+    params = (1, 1, 0, featurizer.n_word_features, 1, 3, featurizer.n_char_features)
+    logs = np.log(np.arange(1, 100, dtype=np.float32))
+    for n_docs, status in ((2, kernels.DONE), (3, kernels.BAD_SEPARATORS), (1, kernels.BAD_SEPARATORS)):
+        assert kernels.score_types(*args, n_docs, params, np.float32(1.0), packed, logs)[1] == status
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+def test_the_sentiment_of_real_feedback_is_the_same_by_the_typed_loops():
+    # given a sentiment model trained on 2,000 UIT-VSFC sentences
+    from duluan.analysis.sentiment import SentimentClassifier
+
+    with open(shared_data_dir() / "uit_vsfc" / "train.jsonl", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in itertools.islice(fh, 0, 6000, 2)]
+    clf = SentimentClassifier(calibration_fraction=0.0).fit(
+        [r["text"] for r in rows[:2000]], [r["sentiment"] for r in rows[:2000]]
+    )
+    texts = [r["text"] for r in rows[2000:]]
+    expected = clf.predict_fields(texts)
+    # when the typed loops are loaded, the other 1,000 get the same labels, scores and intensities
+    assert clf.load_compiled() and clf.compiled_loaded()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clf.featurizer_, "transform_scores", _refuse)  # the loops score them all
+        got = clf.predict_fields(texts)
+    assert got == expected
+    packed = clf._packed_weights()
+    _assert_typed_same(clf.featurizer_, features.tokenise_batch(texts), packed)
+
+
 @settings(max_examples=500, deadline=None)
 @given(
     st.lists(
