@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python bench/bench_steps.py [--rows 20000] [--batch-size 1000] [--batch-gc]
-                                          [--compiled-clusterer]
+                                          [--compiled]
 
 The leads are those of ``bench_analyze.py`` (tc201805 + VNTC, ~240 characters), ``created_at``
 20 s apart. Each step of ``default_pipeline()`` (models in ``var/models`` or
@@ -38,9 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--batch-gc", action="store_true")
     parser.add_argument(
+        "--compiled",
         "--compiled-clusterer",
+        dest="compiled",
         action="store_true",
-        help="cluster by the compiled loops, as duluan analyze does from 8 MB (loaded before timing)",
+        help="score and cluster by compiled loops, as duluan analyze does from 8 MB (loaded before timing)",
     )
     args = parser.parse_args(argv)
     base = bench_analyze.base_texts()
@@ -50,7 +52,11 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(args.rows)
     ]
     pipeline = default_pipeline()
-    if args.compiled_clusterer:
+    if args.compiled:
+        for step in pipeline.steps:
+            load = getattr(step, "load_compiled", None)
+            if load is not None:
+                load()
         from duluan.analysis.cluster import ClusterDoc, OnlineClusterer
         from duluan.analysis.cluster_compiled import CompiledClusterer
 

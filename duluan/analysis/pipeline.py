@@ -463,6 +463,13 @@ class SentimentStep:
             accepted = {}
         self._kwargs = {flag: False for flag in ("explain", "intensity_terms") if flag in accepted}
 
+    def load_compiled(self) -> bool:
+        """Load the model's compiled scoring loops now, for long inputs (about a second: see
+        :meth:`~duluan.analysis.linear_text.LinearTextClassifier.load_compiled`); return whether
+        it scores by them. The step never explains, so they score every batch from then on."""
+        load = getattr(self.classifier, "load_compiled", None)
+        return bool(load()) if load is not None else False
+
     def __call__(self, batch: list[Document]) -> list[Document]:
         fields = getattr(self.classifier, "predict_fields", None)
         if fields is not None:

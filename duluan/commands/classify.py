@@ -70,7 +70,8 @@ EXIT_OK, EXIT_INPUT, EXIT_MODEL = 0, 2, 3
 DEFAULT_BATCH = 2048
 
 # Inputs of at least this many bytes are labelled through the compiled scoring loops (see
-# COMPILED_MIN_SIZE) when the model is a topic model and no terms are asked.
+# COMPILED_MIN_SIZE) when no terms are asked: a topic model's from the texts alone, the sentiment
+# model's from their syllables (its intensities need them too).
 COMPILED_MIN_BYTES = COMPILED_MIN_SIZE
 
 # Models by file, in this process and in the workers forked from it (which inherit the entry
@@ -259,7 +260,7 @@ def run(args: argparse.Namespace) -> int:
     except ModelFileError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_MODEL
-    if not args.explain and kind != "sentiment" and _large(Path(args.input)):
+    if not args.explain and _large(Path(args.input)):
         # Loaded here, before the workers fork, so that they inherit them.
         model.load_compiled()
     _MODELS[model_path] = (kind, model)

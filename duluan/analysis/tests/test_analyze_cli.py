@@ -396,6 +396,35 @@ def test_full_models_give_the_same_output_on_dask(tmp_path):
     assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
 
 
+@pytest.mark.slow  # loads the real models twice
+def test_a_large_input_loads_the_compiled_scoring_before_the_workers_fork_and_writes_the_same(
+    tmp_path, monkeypatch
+):
+    # given the real model files and real rows
+    from duluan.analysis.pipeline import SentimentStep, resolve_model_dir
+
+    models = resolve_model_dir()
+    if not (any(models.glob("topic*")) and any(models.glob("sentiment*"))):
+        pytest.skip(f"no model files in {models}")
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(60))
+    loaded = []
+    load = SentimentStep.load_compiled
+    monkeypatch.setattr(SentimentStep, "load_compiled", lambda self: loaded.append(load(self)) or loaded[-1])
+    written = {}
+    # when analysed by two workers as a small input and as a large one
+    for large in (False, True):
+        monkeypatch.setattr("duluan.commands.analyze.CLUSTER_COMPILED_MIN_BYTES", 0 if large else 1 << 62)
+        out = tmp_path / f"{large}.jsonl"
+        args = ["analyze", str(source), "-o", str(out), "--model-dir", str(models), "--workers", "2"]
+        assert main([*args, "--no-progress", "--batch-size", "7"]) == 0
+        written[large] = out.read_bytes()
+    # then the large one loaded the sentiment model's loops here (the workers inherit them), and
+    # both wrote the same bytes
+    assert loaded == [True]
+    assert written[True] == written[False]
+    assert all(r["sentiment"]["label"] for r in read_jsonl(tmp_path / "True.jsonl"))
+
+
 @pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
 def test_workers_that_read_the_lines_write_what_reading_here_writes(tmp_path, capsys, suffix):
     # given JSONL with blank lines, bad rows, an id repeated in a later chunk, unknown columns

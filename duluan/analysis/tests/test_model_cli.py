@@ -436,6 +436,55 @@ def test_large_inputs_are_labelled_by_the_compiled_loops_and_write_the_same_byte
     assert len(outputs[True, 1].splitlines()) == len(rows) + len(odd)
 
 
+@needs_data
+def test_a_large_input_gets_the_same_sentiments_by_the_compiled_loops(tmp_path, monkeypatch):
+    # given a sentiment model trained on 1,500 UIT-VSFC sentences, and 600 others to classify
+    from duluan.analysis.features import NgramFeaturizer
+    from duluan.commands import classify as classify_command
+
+    with open(shared_data_dir() / "uit_vsfc" / "train.jsonl", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in itertools.islice(fh, 0, 6300, 3)]
+    train = tmp_path / "train.jsonl"
+    data = tmp_path / "in.jsonl"
+    for path, part in ((train, rows[:1500]), (data, rows[1500:])):
+        with open(path, "w", encoding="utf-8") as fh:
+            for r in part:
+                fh.write(json.dumps({"id": r["id"], "text": r["text"], "label": r["sentiment"]}) + "\n")
+    model = tmp_path / "sentiment.model"
+    assert (
+        main(["train", "--task", "sentiment", "--data", str(train), "-o", str(model), "--no-progress"]) == 0
+    )
+    loaded, scored = [], []
+    load, score = NgramFeaturizer.load_typed_scores, NgramFeaturizer.typed_scores
+    monkeypatch.setattr(
+        NgramFeaturizer,
+        "load_typed_scores",
+        lambda self, packed: loaded.append(load(self, packed)) or loaded[-1],
+    )
+    monkeypatch.setattr(
+        NgramFeaturizer,
+        "typed_scores",
+        lambda self, *args: scored.append((got := score(self, *args)) is not None) or got,
+    )
+    outputs = {}
+    # when it is classified as a small input and as a large one, by one worker and by two
+    for large in (False, True):
+        monkeypatch.setattr(classify_command, "COMPILED_MIN_BYTES", 0 if large else 1 << 62)
+        for workers in (1, 2):
+            out = tmp_path / f"out-{large}-{workers}.jsonl"
+            args = ["classify", "--model", str(model), str(data), "-o", str(out), "--batch-size", "128"]
+            scored.clear()
+            assert main([*args, "--workers", str(workers), "--no-progress"]) == 0
+            outputs[large, workers] = out.read_bytes()
+            if workers == 1:  # (the batches of two workers are scored in their processes)
+                assert scored and set(scored) == {large}
+    # then the large runs loaded the loops, which scored every batch, and every run wrote the
+    # same labels, scores and intensities
+    assert loaded == [True, True]
+    assert len(set(outputs.values())) == 1
+    assert len(outputs[True, 2].splitlines()) == 600
+
+
 def test_a_large_input_loads_the_compiled_loops_only_for_labels_without_explanations(
     model, tmp_path, monkeypatch
 ):
