@@ -261,6 +261,85 @@ def _put_row(buf, m, col, table):
     return m + 1
 
 
+# Another fixed salt gives n-grams within a text's opening buckets of their own (as
+# NgramFeaturizer._analyse salts them).
+_LEAD_SALT = np.uint64(0x9E3779B97F4A7C15)
+
+
+@nb.njit(cache=True)
+def _put_ngrams(buf, m, v, prev1, prev2, p, lo, hi, lead, n_features, pow2, idf, weights):
+    """Write at ``buf[m:]`` the buckets of the n-grams from ``lo`` to ``hi`` long that end with the
+    ``p``-th syllable of a text, of vocabulary id ``v`` (``prev1``, ``prev2``: the ids of the two
+    before, -1 for unknown or none), again salted for those that start within the first ``lead``
+    syllables; return the new ``m`` (see :func:`_put`)."""
+    gram = np.uint64(v + 1)
+    for length in range(1, hi + 1):
+        if length == 2:
+            if prev1 < 0:
+                break
+            gram |= np.uint64(prev1 + 1) << np.uint64(21)
+        elif length == 3:
+            if prev2 < 0:
+                break
+            gram |= np.uint64(prev2 + 1) << np.uint64(42)
+        if length < lo:
+            continue
+        m = _put(buf, m, _bucket(_mix64(gram), n_features, pow2), idf, weights)
+        if p - length + 1 < lead:
+            m = _put(buf, m, _bucket(_mix64(gram ^ _LEAD_SALT), n_features, pow2), idf, weights)
+    return m
+
+
+@nb.njit(cache=True)
+def _count_columns(ordered, m, logs, idf, columns, data):
+    """The distinct columns of ``ordered[:m]`` (sorted) into ``columns``, and each one's sublinear
+    TF-IDF, ``(log(count) + 1) * idf`` in float32, into ``data``; return how many, or -1 when a
+    count is past the table of logarithms."""
+    one = np.float32(1.0)
+    u = 0
+    a = 0
+    while a < m:
+        col = ordered[a]
+        b = a + 1
+        while b < m and ordered[b] == col:
+            b += 1
+        if b - a > logs.size:
+            return -1
+        columns[u] = col
+        data[u] = (logs[b - a - 1] + one) * idf[col]
+        u += 1
+        a = b
+    return u
+
+
+@nb.njit(cache=True)
+def _to_unit(data, lo, hi, factor):
+    """Divide ``data[lo:hi]`` by its norm, then multiply it by ``factor`` (float32): the norm is the
+    square root of the float64 sum, in order, of the float32 squares (1 when zero), divided by as
+    float32, as ``NgramFeaturizer._weigh`` does."""
+    total = 0.0
+    for e in range(lo, hi):
+        total += np.float64(data[e] * data[e])
+    norm = np.sqrt(total)
+    if norm == 0.0:
+        norm = 1.0
+    norm32 = np.float32(norm)
+    for e in range(lo, hi):
+        data[e] = (data[e] / norm32) * factor
+
+
+@nb.njit(cache=True)
+def _multiply(data, columns, u, weights, acc):
+    """``acc`` = the row ``data[:u]`` at ``columns`` times ``weights``: per column of ``acc``, one
+    float32 addition per entry, in order, as scipy's sparse product."""
+    acc[:] = 0
+    for e in range(u):
+        x = data[e]
+        row = weights[columns[e]]
+        for c in range(acc.size):
+            acc[c] += x * row[c]
+
+
 @nb.njit(cache=True)
 def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features, idf, weights, logs):
     """A linear model's margins for a batch of texts, from their characters.
@@ -321,7 +400,6 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
     bits = 1
     while (1 << bits) < n_features:
         bits += 1
-    salt = np.uint64(0x9E3779B97F4A7C15)
     one = np.float32(1.0)
     i = 0
     for d in range(n_docs):
@@ -345,22 +423,7 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
                 unseen_e[n_unseen] = i
                 n_unseen += 1
             if v >= 0:
-                # The n-grams that end with this syllable, by length; each starts at p - length + 1.
-                gram = np.uint64(v + 1)
-                for length in range(1, hi + 1):
-                    if length == 2:
-                        if prev1 < 0:
-                            break
-                        gram |= np.uint64(prev1 + 1) << np.uint64(21)
-                    elif length == 3:
-                        if prev2 < 0:
-                            break
-                        gram |= np.uint64(prev2 + 1) << np.uint64(42)
-                    if length < lo:
-                        continue
-                    m = _put(buf, m, _bucket(_mix64(gram), n_features, pow2), idf, weights)
-                    if p - length + 1 < lead:
-                        m = _put(buf, m, _bucket(_mix64(gram ^ salt), n_features, pow2), idf, weights)
+                m = _put_ngrams(buf, m, v, prev1, prev2, p, lo, hi, lead, n_features, pow2, idf, weights)
             prev2 = prev1
             prev1 = v
             p += 1
@@ -368,33 +431,11 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
         if m == 0:
             continue
         ordered = tmp if _sort_columns(buf, tmp, m, bits, counts) else buf
-        # Distinct columns and their counts.
-        u = 0
-        a = 0
-        total = 0.0
-        while a < m:
-            col = ordered[a]
-            b = a + 1
-            while b < m and ordered[b] == col:
-                b += 1
-            if b - a > logs.size:
-                return out, COUNT_TOO_LARGE, unseen_h[:0], unseen_s[:0], unseen_e[:0]
-            x = (logs[b - a - 1] + one) * idf[col]
-            columns[u] = col
-            data[u] = x
-            total += np.float64(x * x)
-            u += 1
-            a = b
-        norm = np.sqrt(total)
-        if norm == 0.0:
-            norm = 1.0
-        norm32 = np.float32(norm)
-        acc[:] = 0
-        for e in range(u):
-            x = data[e] / norm32
-            row = weights[columns[e]]
-            for c in range(k):
-                acc[c] += x * row[c]
+        u = _count_columns(ordered, m, logs, idf, columns, data)
+        if u < 0:
+            return out, COUNT_TOO_LARGE, unseen_h[:0], unseen_s[:0], unseen_e[:0]
+        _to_unit(data, 0, u, one)
+        _multiply(data, columns, u, weights, acc)
         out[d] = acc
     return out, DONE, unseen_h[:n_unseen], unseen_s[:n_unseen], unseen_e[:n_unseen]
 
@@ -460,7 +501,9 @@ def score_types(
     tmp = np.empty(longest, np.uint32)
     columns = np.empty(longest, np.int64)
     data = np.empty(longest, np.float32)
-    acc = np.zeros(k + 1, np.float32)
+    acc = np.zeros(k, np.float32)
+    weights = packed[:, :k]
+    idf = packed[:, k]
     counts = np.empty((1 << _DIGIT_BITS) + 1, np.int64)
     n_features = n_word + n_char
     bits = 1
@@ -468,7 +511,6 @@ def score_types(
         bits += 1
     word_pow2 = n_word & (n_word - 1) == 0
     char_pow2 = n_char & (n_char - 1) == 0
-    salt = np.uint64(0x9E3779B97F4A7C15)
     prime = np.uint64(_CHAR_PRIME)
     spans = char_lo <= 3 <= char_hi
     one = np.float32(1.0)
@@ -486,46 +528,17 @@ def score_types(
             # The text's end: its columns counted, weighed and multiplied.
             if m > 0:
                 ordered = tmp if _sort_columns(buf, tmp, m, bits, counts) else buf
-                u = 0
-                a = 0
-                words = 0
-                while a < m:
-                    col = ordered[a]
-                    b = a + 1
-                    while b < m and ordered[b] == col:
-                        b += 1
-                    if b - a > logs.size:
-                        return out, COUNT_TOO_LARGE
-                    columns[u] = col
-                    data[u] = (logs[b - a - 1] + one) * packed[col, k]
-                    if col < n_word:
-                        words += 1
-                    u += 1
-                    a = b
-                for lo, hi, factor in ((0, words, one), (words, u, weight)):
-                    total = 0.0
-                    for e in range(lo, hi):
-                        total += np.float64(data[e] * data[e])
-                    norm = np.sqrt(total)
-                    if norm == 0.0:
-                        norm = 1.0
-                    norm32 = np.float32(norm)
-                    for e in range(lo, hi):
-                        data[e] = (data[e] / norm32) * factor
-                total = 0.0
-                for e in range(u):
-                    total += np.float64(data[e] * data[e])
-                norm = np.sqrt(total)
-                if norm == 0.0:
-                    norm = 1.0
-                norm32 = np.float32(norm)
-                acc[:] = 0
-                for e in range(u):
-                    x = data[e] / norm32
-                    row = packed[columns[e]]
-                    for c in range(k + 1):
-                        acc[c] += x * row[c]
-                out[d] = acc[:k]
+                u = _count_columns(ordered, m, logs, idf, columns, data)
+                if u < 0:
+                    return out, COUNT_TOO_LARGE
+                words = 0  # the word block's entries, then the character block's
+                while words < u and columns[words] < n_word:
+                    words += 1
+                _to_unit(data, 0, words, one)
+                _to_unit(data, words, u, weight)
+                _to_unit(data, 0, u, one)
+                _multiply(data, columns, u, weights, acc)
+                out[d] = acc
             if i == n:
                 break
             d += 1
@@ -537,22 +550,9 @@ def score_types(
         v = vocab[t]
         if v != -2:
             if v >= 0:
-                # The n-grams that end with this syllable, by length; each starts at p - length + 1.
-                gram = np.uint64(v + 1)
-                for length in range(1, word_hi + 1):
-                    if length == 2:
-                        if prev1 < 0:
-                            break
-                        gram |= np.uint64(prev1 + 1) << np.uint64(21)
-                    elif length == 3:
-                        if prev2 < 0:
-                            break
-                        gram |= np.uint64(prev2 + 1) << np.uint64(42)
-                    if length < word_lo:
-                        continue
-                    m = _put_row(buf, m, _bucket(_mix64(gram), n_word, word_pow2), packed)
-                    if p - length + 1 < lead:
-                        m = _put_row(buf, m, _bucket(_mix64(gram ^ salt), n_word, word_pow2), packed)
+                m = _put_ngrams(
+                    buf, m, v, prev1, prev2, p, word_lo, word_hi, lead, n_word, word_pow2, idf, weights
+                )
             prev2 = prev1
             prev1 = v
             p += 1

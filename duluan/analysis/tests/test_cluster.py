@@ -914,8 +914,23 @@ def test_a_time_the_loops_cannot_compare_hands_the_stream_back_to_python(late):
     assert json.dumps(compiled.state(), sort_keys=True) == json.dumps(python.state(), sort_keys=True)
 
 
-def test_a_term_with_a_zero_character_hands_the_stream_back_to_python():
-    docs = [ClusterDoc("a", {"ngập úng": 1, "x\x00y": 1}), ClusterDoc("b", {"ngập úng": 1, "x\x00y": 2})]
+def _docs_with_a_zero_character(given: str) -> list[ClusterDoc]:
+    """Documents one of whose terms holds a zero character: given as strings, or as pairs of
+    syllable rows (one syllable holds it)."""
+    if given == "strings":
+        return [ClusterDoc("a", {"ngập úng": 1, "x\x00y": 1}), ClusterDoc("b", {"ngập úng": 1, "x\x00y": 2})]
+    tokens = [["ngập", "úng", "x\x00y"], ["ngập", "úng"], ["x\x00y", "ngập"]]
+    flat = [t for ts in tokens for t in ts]
+    numbers: dict[str, int] = {}
+    rows = np.array([numbers.setdefault(t, len(numbers)) for t in flat], dtype=np.intp)
+    terms, codes = TermCoder()(flat, np.array([3, 2, 2]), rows, list(numbers), "one")
+    assert type(terms[0].names) is TermNames
+    return [ClusterDoc(str(i), t, codes=c) for i, (t, c) in enumerate(zip(terms, codes, strict=True))]
+
+
+@pytest.mark.parametrize("given", ["strings", "syllables"])
+def test_a_term_with_a_zero_character_hands_the_stream_back_to_python(given):
+    docs = _docs_with_a_zero_character(given)
     python = OnlineClusterer(similarity_threshold=0.3)
     expected = python.assign_many(docs)
     compiled = CompiledClusterer(OnlineClusterer(similarity_threshold=0.3))
@@ -1002,24 +1017,6 @@ def test_terms_given_as_syllable_pairs_are_numbered_as_their_strings(
     if compiled is not None:
         assert json.dumps(compiled.state(), sort_keys=True) == json.dumps(python.state(), sort_keys=True)
         assert compiled._python is None
-
-
-def test_a_syllable_with_a_zero_character_hands_the_stream_back_to_python():
-    # given terms made of syllable rows, one syllable holding a zero character
-    tokens = [["ngập", "úng", "x\x00y"], ["ngập", "úng"], ["x\x00y", "ngập"]]
-    flat = [t for ts in tokens for t in ts]
-    numbers: dict[str, int] = {}
-    rows = np.array([numbers.setdefault(t, len(numbers)) for t in flat], dtype=np.intp)
-    terms, codes = TermCoder()(flat, np.array([3, 2, 2]), rows, list(numbers), "one")
-    assert type(terms[0].names) is TermNames
-    docs = [ClusterDoc(str(i), t, codes=c) for i, (t, c) in enumerate(zip(terms, codes, strict=True))]
-    python = OnlineClusterer(similarity_threshold=0.3)
-    expected = python.assign_many(docs)
-    compiled = CompiledClusterer(OnlineClusterer(similarity_threshold=0.3))
-    # then the Python clusterer clusters the stream
-    assert compiled.assign_many(docs) == expected
-    assert compiled._python is not None
-    assert json.dumps(compiled.state(), sort_keys=True) == json.dumps(python.state(), sort_keys=True)
 
 
 @pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")

@@ -41,12 +41,14 @@ def _weights(featurizer: NgramFeaturizer, classes: int = 3, seed: int = 0) -> np
     return rng.standard_normal((featurizer.n_features_, classes)).astype(np.float32)
 
 
-def _assert_same(featurizer: NgramFeaturizer, texts: list[str], weights: np.ndarray) -> None:
-    got = featurizer.compiled_margins(texts, weights)
-    expected = featurizer.transform(texts) @ weights
+def _assert_bit_for_bit(got: np.ndarray | None, expected: np.ndarray) -> None:
     assert got is not None
     assert got.dtype == np.float32
     np.testing.assert_array_equal(got, expected)
+
+
+def _assert_same(featurizer: NgramFeaturizer, texts: list[str], weights: np.ndarray) -> None:
+    _assert_bit_for_bit(featurizer.compiled_margins(texts, weights), featurizer.transform(texts) @ weights)
 
 
 @settings(max_examples=200, deadline=None)
@@ -190,11 +192,7 @@ def test_real_texts_score_the_same_to_the_last_bit(corpus):
 
 
 def _assert_typed_same(featurizer: NgramFeaturizer, texts, packed: np.ndarray) -> None:
-    got = featurizer.typed_scores(texts, packed)
-    expected = featurizer.transform_scores(texts, packed)[2]
-    assert got is not None
-    assert got.dtype == np.float32
-    np.testing.assert_array_equal(got, expected)
+    _assert_bit_for_bit(featurizer.typed_scores(texts, packed), featurizer.transform_scores(texts, packed)[2])
 
 
 @settings(max_examples=200, deadline=None)

@@ -402,14 +402,40 @@ def test_the_parser_imports_the_named_command_alone_and_every_one_otherwise():
     assert commands(build_parser("--version")) == everything
 
 
+def classify_small_and_large(model, data, tmp_path, monkeypatch, batch_size, after=None) -> dict:
+    """The bytes ``duluan classify`` writes for ``data`` as a small input and as a large one
+    (``COMPILED_MIN_BYTES``), by one worker and by two, by ``(large, workers)``; ``after`` is
+    called with both after each run."""
+    from duluan.commands import classify as classify_command
+
+    outputs = {}
+    for large in (False, True):
+        monkeypatch.setattr(classify_command, "COMPILED_MIN_BYTES", 0 if large else 1 << 62)
+        for workers in (1, 2):
+            out = tmp_path / f"out-{large}-{workers}.jsonl"
+            args = [
+                "classify",
+                "--model",
+                str(model),
+                str(data),
+                "-o",
+                str(out),
+                "--batch-size",
+                str(batch_size),
+            ]
+            assert main([*args, "--workers", str(workers), "--no-progress"]) == 0
+            outputs[large, workers] = out.read_bytes()
+            if after is not None:
+                after(large, workers)
+    return outputs
+
+
 @needs_data
 def test_large_inputs_are_labelled_by_the_compiled_loops_and_write_the_same_bytes(
     news, tmp_path, monkeypatch
 ):
     # given 1,000 real news leads and rows that normalising changes (chat forms, "_", personal
     # data, a text that normalises to nothing, capitals only str.lower reads)
-    from duluan.commands import classify as classify_command
-
     path, _, rows = news
     data = tmp_path / "leads.jsonl"
     odd = [
@@ -422,15 +448,8 @@ def test_large_inputs_are_labelled_by_the_compiled_loops_and_write_the_same_byte
     with open(data, "w", encoding="utf-8") as fh:
         for i, text in enumerate([r["text"] for r in rows] + odd):
             fh.write(json.dumps({"id": str(i), "text": text}, ensure_ascii=False) + "\n")
-    outputs = {}
     # when it is classified as a small input and as a large one, by one worker and by two
-    for large in (False, True):
-        monkeypatch.setattr(classify_command, "COMPILED_MIN_BYTES", 0 if large else 1 << 62)
-        for workers in (1, 2):
-            out = tmp_path / f"out-{large}-{workers}.jsonl"
-            args = ["classify", "--model", str(path), str(data), "-o", str(out), "--batch-size", "256"]
-            assert main([*args, "--workers", str(workers), "--no-progress"]) == 0
-            outputs[large, workers] = out.read_bytes()
+    outputs = classify_small_and_large(path, data, tmp_path, monkeypatch, batch_size=256)
     # then every run wrote the same bytes
     assert len(set(outputs.values())) == 1
     assert len(outputs[True, 1].splitlines()) == len(rows) + len(odd)
@@ -440,7 +459,6 @@ def test_large_inputs_are_labelled_by_the_compiled_loops_and_write_the_same_byte
 def test_a_large_input_gets_the_same_sentiments_by_the_compiled_loops(tmp_path, monkeypatch):
     # given a sentiment model trained on 1,500 UIT-VSFC sentences, and 600 others to classify
     from duluan.analysis.features import NgramFeaturizer
-    from duluan.commands import classify as classify_command
 
     with open(shared_data_dir() / "uit_vsfc" / "train.jsonl", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in itertools.islice(fh, 0, 6300, 3)]
@@ -466,18 +484,14 @@ def test_a_large_input_gets_the_same_sentiments_by_the_compiled_loops(tmp_path, 
         "typed_scores",
         lambda self, *args: scored.append((got := score(self, *args)) is not None) or got,
     )
-    outputs = {}
+
     # when it is classified as a small input and as a large one, by one worker and by two
-    for large in (False, True):
-        monkeypatch.setattr(classify_command, "COMPILED_MIN_BYTES", 0 if large else 1 << 62)
-        for workers in (1, 2):
-            out = tmp_path / f"out-{large}-{workers}.jsonl"
-            args = ["classify", "--model", str(model), str(data), "-o", str(out), "--batch-size", "128"]
-            scored.clear()
-            assert main([*args, "--workers", str(workers), "--no-progress"]) == 0
-            outputs[large, workers] = out.read_bytes()
-            if workers == 1:  # (the batches of two workers are scored in their processes)
-                assert scored and set(scored) == {large}
+    def check(large: bool, workers: int) -> None:
+        if workers == 1:  # (the batches of two workers are scored in their processes)
+            assert scored and set(scored) == {large}
+        scored.clear()
+
+    outputs = classify_small_and_large(model, data, tmp_path, monkeypatch, batch_size=128, after=check)
     # then the large runs loaded the loops, which scored every batch, and every run wrote the
     # same labels, scores and intensities
     assert loaded == [True, True]
