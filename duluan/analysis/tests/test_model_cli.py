@@ -413,16 +413,8 @@ def classify_small_and_large(model, data, tmp_path, monkeypatch, batch_size, aft
         monkeypatch.setattr(classify_command, "COMPILED_MIN_BYTES", 0 if large else 1 << 62)
         for workers in (1, 2):
             out = tmp_path / f"out-{large}-{workers}.jsonl"
-            args = [
-                "classify",
-                "--model",
-                str(model),
-                str(data),
-                "-o",
-                str(out),
-                "--batch-size",
-                str(batch_size),
-            ]
+            args = ["classify", "--model", str(model), str(data), "-o", str(out)]
+            args += ["--batch-size", str(batch_size)]
             assert main([*args, "--workers", str(workers), "--no-progress"]) == 0
             outputs[large, workers] = out.read_bytes()
             if after is not None:
