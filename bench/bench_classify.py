@@ -93,8 +93,8 @@ def _predict_only_child(model: str, data: str, workers: int) -> None:
     rows = [r for r in read_labelled_rows(data, label_field=None) if isinstance(r, LabelledRow)]
     size = classify.DEFAULT_BATCH
     batches = [rows[s : s + size] for s in range(0, len(rows), size)]
-    classify._MODELS[model] = kind, loaded = load_classifier(model)
-    if kind != "sentiment" and classify._large(Path(data)):
+    classify._MODELS[model] = _kind, loaded = load_classifier(model)
+    if classify._large(Path(data)):
         loaded.load_compiled()  # as the command does for a large input, before the workers fork
     pool = forked_pool(workers) if workers > 1 else None
     usage = (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
