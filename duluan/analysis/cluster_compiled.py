@@ -63,31 +63,18 @@ def _encoded(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     Raises:
         _Unsupported: A string holds a zero character.
     """
-    blob, lo, hi, zeroed = _encoded_parts(strings)
-    if zeroed.size:
-        raise _Unsupported("a term with a zero character")
-    return blob, lo, hi
-
-
-def _encoded_parts(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_encoded`, and the positions of the strings that hold a zero character (each
-    encoded as an empty string) instead of an error: the syllable table the terms' rows point
-    into has such a row that no term reads (the featurizers' document separator)."""
     if not strings:
         empty = np.zeros(0, np.int64)
-        return np.zeros(0, np.uint8), empty, empty, empty
-    zeroed = np.zeros(0, np.int64)
-    joined = "\x00".join(strings).encode("utf-8", "surrogatepass")
-    if joined.count(0) != len(strings) - 1:
-        zeroed = np.array([i for i, t in enumerate(strings) if "\x00" in t], np.int64)
-        joined = "\x00".join(["" if "\x00" in t else t for t in strings]).encode("utf-8", "surrogatepass")
-    blob = np.frombuffer(joined, dtype=np.uint8)
+        return np.zeros(0, np.uint8), empty, empty
+    blob = np.frombuffer("\x00".join(strings).encode("utf-8", "surrogatepass"), dtype=np.uint8)
     zeros = np.flatnonzero(blob == 0)
+    if zeros.size != len(strings) - 1:
+        raise _Unsupported("a term with a zero character")
     lo = np.empty(len(strings), np.int64)
     hi = np.empty(len(strings), np.int64)
     lo[0], lo[1:] = 0, zeros + 1
     hi[:-1], hi[-1] = zeros, blob.size
-    return blob, lo, hi, zeroed
+    return blob, lo, hi
 
 
 class _Unsupported(Exception):
@@ -165,7 +152,6 @@ class CompiledClusterer:
         # order of equal weights, and the strings of the state), holders and postings.
         self._table_keys = np.zeros(1 << 16, np.uint64)
         self._table_ids = np.zeros(1 << 16, np.int32)
-        self._syllables: tuple[Sequence[str], int, tuple[np.ndarray, ...]] | None = None
         self._term_hash = np.zeros(0, np.uint64)
         self._free_terms = np.zeros(0, np.int32)
         self._t_refs = np.zeros(0, np.int32)
@@ -235,7 +221,8 @@ class CompiledClusterer:
 
     def _term_rows(self, names: TermNames, keep: np.ndarray) -> np.ndarray:
         """The numbers of the terms of ``names`` at ``keep``, the same as :meth:`_terms` of
-        their strings, numbered from their syllables' bytes: the strings are never made.
+        their strings, numbered from the bytes of the syllables they read: the strings are
+        never made.
 
         The driver of ``duluan analyze`` receives each batch's terms as :class:`TermNames`:
         pairs of the batch's syllables, some 8 new ones a news lead, where the vectors keep ~48
@@ -244,42 +231,26 @@ class CompiledClusterer:
         CPU a lead against 54-63 (``bench_steps.py --compiled-clusterer``, 30,000 leads, three
         alternating runs), and the driver of ``duluan analyze`` on 100,000 leads 8.9-9.2 CPU-s
         against 11.7-13.5, the same output and state (2026-12-02).
+
+        Only the syllables the kept terms read are encoded: the table the rows point into may
+        be a process's whole syllable table, which also holds the featurizers' document
+        separator "\x00" (no term reads it).
         """
         first = names.first[keep]
         second = names.second[keep]
-        blob, lo, hi, zeroed = self._syllable_bytes(names.syllables)
-        if zeroed.size and (np.isin(first, zeroed).any() or np.isin(second, zeroed).any()):
-            raise _Unsupported("a term with a zero character")
+        paired = second >= 0
+        used = np.zeros(len(names.syllables), dtype=bool)
+        used[first] = True
+        used[second[paired]] = True
+        rows = np.flatnonzero(used)
+        syllables = names.syllables
+        blob, lo, hi = _encoded([syllables[r] for r in rows.tolist()])
+        part = np.cumsum(used) - 1  # each used row's part in the blob
+        first = part[first]
+        second = np.where(paired, part[second], -1)
         sizes = hi - lo
-        paired = second[second >= 0]
-        size = int(sizes[first].sum()) + int(sizes[paired].sum()) + paired.size
+        size = int(sizes[first].sum()) + int(sizes[second[paired]].sum()) + int(paired.sum())
         return self._number(blob, lo, hi, first, second, size)
-
-    def _syllable_bytes(self, syllables: Sequence[str]) -> tuple[np.ndarray, ...]:
-        """:func:`_encoded_parts` of ``syllables``, kept: a list that grows by appending (the
-        syllable table of a process that also makes the terms, see :class:`TermNames`) is
-        encoded only where it grew."""
-        cached = self._syllables
-        if cached is not None and cached[0] is syllables and len(syllables) >= cached[1]:
-            done = cached[1]
-            if len(syllables) == done:
-                return cached[2]
-            blob, lo, hi, zeroed = cached[2]
-            more, more_lo, more_hi, more_zeroed = _encoded_parts(syllables[done:])
-            shift = blob.size + 1  # a zero byte between, as one join would put
-            joined = np.concatenate([blob, np.zeros(1, np.uint8), more])
-            # Read-only as _encoded's: numba compiles the loops for each kind of array.
-            joined.flags.writeable = False
-            parts = (
-                joined,
-                np.concatenate([lo, more_lo + shift]),
-                np.concatenate([hi, more_hi + shift]),
-                np.concatenate([zeroed, more_zeroed + done]),
-            )
-        else:
-            parts = _encoded_parts(syllables)
-        self._syllables = (syllables, len(syllables), parts)
-        return parts
 
     def _number(
         self,

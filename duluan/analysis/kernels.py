@@ -1076,6 +1076,9 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
     partials = np.empty(CLUSTER_TERMS + 1, np.float64)
     squares = np.empty(CLUSTER_TERMS, np.float64)
     order = np.empty(CLUSTER_TERMS, np.int64)
+    kept_terms = np.empty(KEEP, np.int32)  # a pruned centroid's, gathered before written back
+    kept_w = np.empty(KEEP, np.float64)
+    kept_node = np.empty(KEEP, np.int32)
     for i in range(first, n_docs):
         when = d_time[i]
         now = sc[S_NOW]
@@ -1220,9 +1223,6 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
                 for k in range(KEEP, n):
                     _unpost(slot, order[k], c_node, postings, sc)
                     _release(c_terms[slot, order[k]], t_refs, freed, sc)
-                kept_terms = np.empty(KEEP, np.int32)
-                kept_w = np.empty(KEEP, np.float64)
-                kept_node = np.empty(KEEP, np.int32)
                 for k in range(KEEP):
                     kept_terms[k] = c_terms[slot, order[k]]
                     kept_w[k] = c_w[slot, order[k]]
