@@ -34,14 +34,14 @@ from duluan.commands._paths import check_paths
 EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_MODEL = 3
-# From this input size the clusterer runs as compiled loops
+# From this input size (the same as ``duluan classify``'s) the clusterer runs as compiled loops
 # (:class:`~duluan.analysis.cluster_compiled.CompiledClusterer`, the same clusters): loading them
 # costs about 1.1 s of CPU once, and they save about 85 µs a news lead (some 13,000 leads, 5 MB
 # of JSONL, to pay; measured 2026-12-02). From this size too the steps that can score by compiled
 # loops load them before the workers fork, which inherit them: the sentiment model's. On 100,000
 # news leads, 4,835-5,799 docs/s against 4,438-5,144, the workers' CPU 21.9-25.0 s against
 # 24.2-28.1, peak PSS 916-924 MiB against 991-1,003 (four alternating pairs, 2026-12-02).
-CLUSTER_COMPILED_MIN_BYTES = 8 << 20
+COMPILED_MIN_BYTES = 8 << 20
 
 
 def _compile_clusterer(cluster_step: Any) -> None:
@@ -292,8 +292,9 @@ def analyze_file(
     except Exception as exc:  # loaders raise many kinds; all mean "unusable model"
         # An unforeseen failure: its kind is the developer's best clue.
         raise ModelError(f"không nạp được mô hình ({type(exc).__name__}: {exc})") from exc
+    large = input_path.stat().st_size >= COMPILED_MIN_BYTES
     if engine != "dask":
-        if input_path.stat().st_size >= CLUSTER_COMPILED_MIN_BYTES:
+        if large:
             # Before the workers fork, so that they inherit the loaded loops.
             for step in checked.steps:
                 load = getattr(step, "load_compiled", None)
@@ -351,7 +352,7 @@ def analyze_file(
             else:
                 batches = runner.map(batched(rows(), batch_size))
             # Loaded once the first batch is back, while the workers go on with the next ones.
-            compile_clusters = input_path.stat().st_size >= CLUSTER_COMPILED_MIN_BYTES
+            compile_clusters = large
             for docs in batches:
                 if compile_clusters:
                     compile_clusters = False

@@ -196,7 +196,7 @@ def test_the_compiled_clusterer_writes_what_the_python_one_writes(tmp_path, monk
     written = {}
     for way, threshold in (("python", 1 << 62), ("compiled", 0)):
         # and by the compiled loops (which large inputs get)
-        monkeypatch.setattr("duluan.commands.analyze.CLUSTER_COMPILED_MIN_BYTES", threshold)
+        monkeypatch.setattr("duluan.commands.analyze.COMPILED_MIN_BYTES", threshold)
         state = tmp_path / f"{way}.state.json"
         for part in ("one", "two"):
             out = tmp_path / f"{way}.{part}.jsonl"
@@ -427,7 +427,7 @@ def test_a_large_input_loads_the_compiled_scoring_before_the_workers_fork_and_wr
     written = {}
     # when analysed by two workers as a small input and as a large one
     for large in (False, True):
-        monkeypatch.setattr("duluan.commands.analyze.CLUSTER_COMPILED_MIN_BYTES", 0 if large else 1 << 62)
+        monkeypatch.setattr("duluan.commands.analyze.COMPILED_MIN_BYTES", 0 if large else 1 << 62)
         out = tmp_path / f"{large}.jsonl"
         args = ["analyze", str(source), "-o", str(out), "--model-dir", str(models), "--workers", "2"]
         assert main([*args, "--no-progress", "--batch-size", "7"]) == 0
