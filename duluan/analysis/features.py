@@ -16,6 +16,7 @@ can name the exact words that weighed most for a document without a reverse map.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import threading
@@ -711,6 +712,13 @@ class _TypeTable(SyllableMemo):
 _LOG_TABLE = 1 << 16
 
 
+@functools.lru_cache(maxsize=1)
+def _count_logs() -> np.ndarray:
+    """``np.log`` of the counts 1 to ``_LOG_TABLE`` (float32), as numpy computes them, for the
+    compiled loops (one table per process)."""
+    return np.log(np.arange(1, _LOG_TABLE + 1, dtype=np.float32))
+
+
 class _CompiledScorer:
     """A featurizer's margins for a linear model, by the compiled loops of
     :mod:`duluan.analysis.kernels` (the same to the last bit as :meth:`NgramFeaturizer.transform`
@@ -730,7 +738,7 @@ class _CompiledScorer:
         self._featurizer = featurizer
         self._lock = threading.Lock()
         self._vocabulary = featurizer.vocabulary_
-        self._logs = np.log(np.arange(1, _LOG_TABLE + 1, dtype=np.float32))
+        self._logs = _count_logs()
         self._reset()
 
     def _reset(self) -> None:
@@ -1155,7 +1163,7 @@ class NgramFeaturizer:
             return False
         from duluan.analysis import kernels  # numba: imported only by those who score this way
 
-        self.__dict__["_typed"] = (kernels, np.log(np.arange(1, _LOG_TABLE + 1, dtype=np.float32)))
+        self.__dict__["_typed"] = (kernels, _count_logs())
         return self.typed_scores(tokenise_batch(["hoà bình _ a"]), packed) is not None
 
     def typed_scores(self, texts: Sequence[str] | TokenBatch, packed: np.ndarray) -> np.ndarray | None:
