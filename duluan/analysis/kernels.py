@@ -10,6 +10,10 @@ and looks the hash up in the vocabulary's open-addressing table, and goes on to 
 buckets, their counts (a radix sort of each text's buckets), the sublinear TF-IDF, its norm and
 the product with the weights, one text at a time, so that a text's arrays stay in the CPU's caches.
 
+:func:`score_types` and :func:`explain_types` start from syllables already split and numbered
+(``_TypeTable``'s ids): the first scores models with character n-grams, the second scores and
+explains models of syllable n-grams (the topic step's).
+
 :func:`syllables_in_table` reads characters the same way to find the syllables of a batch
 that are in a small table (the chat forms, for :func:`duluan.analysis.normalise.normalise_texts`).
 
@@ -571,6 +575,237 @@ def score_types(
                 m = _put_row(buf, m, n_word + _char_bucket(h, n_char, char_pow2), packed)
         before = t
     return out, DONE
+
+
+@nb.njit(cache=True)
+def explain_types(type_ids, vocab, n_docs, params, weights, idf, intercept, logs, top):
+    """A linear model of syllable n-grams on a batch of texts given as syllable types: each text's
+    margins, its best class and the terms that pushed it most towards that class, as
+    ``NgramFeaturizer.transform_batch``, the product and ``NgramFeaturizer.explain_matrix``
+    give them, without their arrays.
+
+    The margins are :func:`score_types`' (a model without character n-grams). The best class is
+    the first largest of ``margins + intercept`` (float32), which is the most probable one of the
+    calibrated softmax: the caller checks that it is. The explanation is ``explain_matrix``'s, in
+    its order (see :func:`_explain_text`).
+
+    Args:
+        type_ids: The batch's tokens as ``_TypeTable`` ids; a text ends at a separator
+            (vocabulary id -2), which begins the next one.
+        vocab: The vocabulary id of each type (-1: unknown, -2: the separator).
+        n_docs: The number of texts.
+        params: ``(word_lo, word_hi, lead, n_word)``.
+        weights: ``(n_word, n_classes)`` float32, each row contiguous.
+        idf: float32, one per column.
+        intercept: float32, one per class.
+        logs: ``np.log`` of the counts 1, 2, ... (float32), as numpy computes them.
+        top: Terms per text.
+
+    Returns:
+        ``(margins, best, starts, lengths, totals, n_terms, status)``: per text its float32
+        margins, best class, and ``n_terms`` terms, best first: the index of each one's first
+        token in the batch, its length in syllables and its contribution (float64); all these
+        when ``status`` is :data:`DONE`, else :data:`COUNT_TOO_LARGE` or :data:`BAD_SEPARATORS`.
+    """
+    word_lo, word_hi, lead, n_word = params
+    k = weights.shape[1]
+    out = np.zeros((n_docs, k), np.float32)
+    best = np.zeros(n_docs, np.int64)
+    starts = np.zeros((n_docs, top), np.int64)
+    lengths = np.zeros((n_docs, top), np.int64)
+    totals = np.zeros((n_docs, top), np.float64)
+    n_terms = np.zeros(n_docs, np.int64)
+    n = type_ids.size
+    per_token = word_hi * (2 if lead > 0 else 1)
+    longest = 1
+    size = 1
+    separators = 0
+    for i in range(n):
+        if vocab[type_ids[i]] == -2:
+            longest = max(longest, size)
+            size = 1
+            separators += 1
+        size += per_token
+    longest = max(longest, size)
+    if separators != n_docs - 1:
+        return out, best, starts, lengths, totals, n_terms, BAD_SEPARATORS
+    buf = np.empty(longest, np.uint32)
+    tmp = np.empty(longest, np.uint32)
+    columns = np.empty(longest, np.int64)
+    data = np.empty(longest, np.float32)
+    acc = np.zeros(k, np.float32)
+    counts = np.empty((1 << _DIGIT_BITS) + 1, np.int64)
+    scratch = _explain_scratch(top)
+    bits = 1
+    while (1 << bits) < n_word:
+        bits += 1
+    pow2 = n_word & (n_word - 1) == 0
+    one = np.float32(1.0)
+    d = 0
+    m = 0
+    p = 0  # syllables of the text so far
+    first = 0  # the text's first token
+    prev1 = -1  # vocabulary ids of the two syllables before (-1: unknown, or none)
+    prev2 = -1
+    for i in range(n + 1):
+        if i == n or vocab[type_ids[i]] == -2:
+            u = 0
+            if m > 0:
+                ordered = tmp if _sort_columns(buf, tmp, m, bits, counts) else buf
+                u = _count_columns(ordered, m, logs, idf, columns, data)
+                if u < 0:
+                    return out, best, starts, lengths, totals, n_terms, COUNT_TOO_LARGE
+                _to_unit(data, 0, u, one)
+                _multiply(data, columns, u, weights, acc)
+                out[d] = acc
+            b = 0
+            for c in range(1, k):
+                if out[d, c] + intercept[c] > out[d, b] + intercept[b]:
+                    b = c
+            best[d] = b
+            if u > 0:
+                n_terms[d] = _explain_text(
+                    data, columns, u, weights, b, type_ids, vocab, first, i, params, pow2, top, scratch,
+                    starts[d], lengths[d], totals[d],
+                )  # fmt: skip
+            if i == n:
+                break
+            d += 1
+            m = 0
+            p = 0
+            first = i + 1
+            prev1 = -1
+            prev2 = -1
+            continue
+        v = vocab[type_ids[i]]
+        if v >= 0:
+            m = _put_ngrams(buf, m, v, prev1, prev2, p, word_lo, word_hi, lead, n_word, pow2, idf, weights)
+        prev2 = prev1
+        prev1 = v
+        p += 1
+    return out, best, starts, lengths, totals, n_terms, DONE
+
+
+@nb.njit(cache=True)
+def _explain_scratch(top):
+    """The candidates' arrays of :func:`_explain_text`, made once a batch: columns, values, first
+    tokens, lengths, plain buckets, then the merged terms' plain buckets, totals and namings."""
+    wide = 2 * top
+    return (
+        np.empty(wide, np.int64),
+        np.empty(wide, np.float32),
+        np.empty(wide, np.int64),
+        np.empty(wide, np.int64),
+        np.empty(wide, np.int64),
+        np.empty(wide, np.int64),
+        np.empty(wide, np.float64),
+        np.empty(wide, np.int64),
+    )
+
+
+@nb.njit(cache=True)
+def _explain_text(
+    data, columns, u, weights, b, type_ids, vocab, first, end, params, pow2, top, scratch,
+    starts, lengths, totals,
+):  # fmt: skip
+    """One text's explaining terms for class ``b``, as ``NgramFeaturizer.explain_matrix`` finds
+    them, into ``starts``/``lengths``/``totals``; return how many.
+
+    1. Each entry's contribution is its weighed value times its weight for ``b`` (float32); the
+       ``2 * top`` largest positive ones are the candidates (ties: the lower column first).
+    2. Each candidate is named by the first n-gram of the text in the featurizer's order (by
+       length, the plain buckets before the lead's, then by position) that falls in its bucket.
+    3. Candidates named by n-grams of one plain bucket (an n-gram's lead and body buckets) are
+       one term: their contributions are added up in float64 in the candidates' order, and the
+       last one names it.
+    4. The ``top`` terms of largest total are kept, ties by plain bucket.
+    """
+    word_lo, word_hi, lead, n_word = params
+    c_col, c_val, c_start, c_len, c_plain, t_plain, t_total, t_name = scratch
+    wide = 2 * top
+    n_cand = 0
+    for e in range(u):
+        value = data[e] * weights[columns[e], b]
+        if not value > 0:
+            continue
+        if n_cand == wide and not value > c_val[n_cand - 1]:
+            continue  # a tie with the last one: the lower column stays
+        at = n_cand if n_cand < wide else wide - 1
+        while at > 0 and c_val[at - 1] < value:
+            if at < wide:
+                c_col[at] = c_col[at - 1]
+                c_val[at] = c_val[at - 1]
+            at -= 1
+        c_col[at] = columns[e]
+        c_val[at] = value
+        if n_cand < wide:
+            n_cand += 1
+    if n_cand == 0:
+        return 0
+    for j in range(n_cand):
+        c_start[j] = -1
+    unnamed = n_cand
+    for length in range(word_lo, word_hi + 1):
+        for salted in range(2 if lead > 0 else 1):
+            stop = end - length + 1
+            if salted and first + lead < stop:
+                stop = first + lead
+            for s in range(first, stop):
+                gram = np.uint64(0)
+                known = True
+                for t in range(s, s + length):
+                    v = vocab[type_ids[t]]
+                    if v < 0:
+                        known = False
+                        break
+                    gram = (gram << np.uint64(21)) | np.uint64(v + 1)
+                if not known:
+                    continue
+                plain = _bucket(_mix64(gram), n_word, pow2)
+                col = _bucket(_mix64(gram ^ _LEAD_SALT), n_word, pow2) if salted else plain
+                for j in range(n_cand):
+                    if c_start[j] < 0 and c_col[j] == col:
+                        c_start[j] = s
+                        c_len[j] = length
+                        c_plain[j] = plain
+                        unnamed -= 1
+                if unnamed == 0:
+                    break
+            if unnamed == 0:
+                break
+        if unnamed == 0:
+            break
+    n_merged = 0
+    for j in range(n_cand):
+        if c_start[j] < 0:
+            continue  # unnamed: cannot happen for the text's own buckets
+        g = 0
+        while g < n_merged and t_plain[g] != c_plain[j]:
+            g += 1
+        if g == n_merged:
+            t_plain[g] = c_plain[j]
+            t_total[g] = 0.0
+            n_merged += 1
+        t_total[g] += np.float64(c_val[j])
+        t_name[g] = j
+    kept = min(top, n_merged)
+    for r in range(kept):
+        pick = -1
+        for g in range(n_merged):
+            if t_name[g] < 0:
+                continue
+            if (
+                pick < 0
+                or t_total[g] > t_total[pick]
+                or (t_total[g] == t_total[pick] and t_plain[g] < t_plain[pick])
+            ):
+                pick = g
+        j = t_name[pick]
+        starts[r] = c_start[j]
+        lengths[r] = c_len[j]
+        totals[r] = t_total[pick]
+        t_name[pick] = -1
+    return kept
 
 
 @nb.njit(cache=True)
@@ -1313,6 +1548,11 @@ def warm() -> None:
 
     featurizer = NgramFeaturizer(min_count=1, lead_tokens=2).fit(["hoà bình", "quận ba"])
     featurizer.compiled_margins(["hoà bình ở quận ba"], np.zeros((featurizer.n_features_, 2), np.float32))
+    featurizer.load_typed_explain(np.zeros((featurizer.n_features_, 2), np.float32))
+    # A loaded model of at most three classes reads its weights and idf from one packed table.
+    packed = featurizer.pack_weights(np.zeros((featurizer.n_features_, 3), np.float32))
+    featurizer.idf_ = packed[:, -1]
+    featurizer.load_typed_explain(packed[:, :-1])
     chars = NgramFeaturizer(min_count=1, char_ngram_range=(1, 3)).fit(["hoà bình", "quận ba"])
     chars.load_typed_scores(chars.pack_weights(np.zeros((chars.n_features_, 3), np.float32)))
     normalise_texts(["ko biết"])

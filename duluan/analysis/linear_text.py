@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar, Self
 import numpy as np
 
 from duluan.analysis.features import NgramFeaturizer, TokenBatch
-from duluan.analysis.model_io import ModelFileError, load_model, save_model
+from duluan.analysis.model_io import ModelFileError, in_own_memory, load_model, save_model
 from duluan.analysis.normalise import fold_many
 
 # scikit-learn and scipy.optimize are imported where training needs them: they were 1.6 of the
@@ -309,7 +309,8 @@ class LinearTextClassifier:
         one batch, whatever its size). With ``words_only``, each text's terms are a list of the
         words alone (see :meth:`~duluan.analysis.features.NgramFeaturizer.explain_matrix`).
         Without ``runner_up`` the fourth item is ``None``. ``compiled``: as in
-        :meth:`predict_labels` (never with explanations).
+        :meth:`predict_labels` (never with explanations, which compiled loops give once
+        :meth:`load_compiled_explain` loaded them).
         """
         if isinstance(texts, TokenBatch):
             chunks: list = [texts]
@@ -323,7 +324,14 @@ class LinearTextClassifier:
         elif compiled is None:
             compiled = self.compiled_loaded() or sum(map(len, clean)) >= _COMPILED_MIN_CHARS
         for chunk in chunks:
+            x = explained = None
             margins = self.featurizer_.compiled_margins(chunk, self.coef_) if compiled else None
+            if explain:  # by compiled loops once loaded, with the terms (else None)
+                explained = self.featurizer_.typed_explain(
+                    chunk, self.coef_, self.intercept_, self.top_terms, words_only=words_only
+                )
+                if explained is not None:
+                    margins = explained[0]
             if margins is None and packed is not None and not explain:
                 margins = self.featurizer_.typed_scores(chunk, packed)  # once loaded
             if margins is None and packed is None:
@@ -340,6 +348,13 @@ class LinearTextClassifier:
                 proba[rows, top] = -1.0  # probabilities are never negative: the best is out
                 seconds.append(proba.argmax(axis=1))
             if explain:
+                # The loops explain the first largest margin: the most probable class unless two
+                # margins round alike through the softmax, which is then explained as before.
+                if explained is not None and np.array_equal(explained[1], top):
+                    terms.extend(explained[2])
+                    continue
+                if x is None:
+                    x, batch = self.featurizer_.transform_batch(chunk)
                 terms.extend(
                     self.featurizer_.explain_matrix(
                         x, batch, self.coef_, top, top=self.top_terms, words_only=words_only
@@ -361,10 +376,24 @@ class LinearTextClassifier:
         character n-grams and packed weights scores its texts' syllables by them when not
         explaining (:meth:`~duluan.analysis.features.NgramFeaturizer.typed_scores`).
         """
+        self._own_weights()
         if self.featurizer_.compiled_margins(["."], self.coef_) is not None:
             return True
         packed = self._packed_weights()
         return packed is not None and self.featurizer_.load_typed_scores(packed)
+
+    def load_compiled_explain(self) -> bool:
+        """Load now the compiled loops that score and explain texts given as their syllables
+        (:meth:`~duluan.analysis.features.NgramFeaturizer.typed_explain`: the topic step's
+        batches, explained); return whether they apply to this model (syllable n-grams only)."""
+        self._own_weights()
+        return self.featurizer_.load_typed_explain(self.coef_)
+
+    def _own_weights(self) -> None:
+        """Move the weights and the idf out of a mapped model file, for the compiled loops that
+        read their rows at random (see :func:`~duluan.analysis.model_io.in_own_memory`)."""
+        self.coef_ = in_own_memory(self.coef_)
+        self.featurizer_.idf_ = in_own_memory(self.featurizer_.idf_)
 
     def compiled_loaded(self) -> bool:
         """Whether this process has loaded the compiled scoring loops for this model."""

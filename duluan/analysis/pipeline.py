@@ -423,6 +423,14 @@ class TopicStep:
     def __init__(self, classifier: Any) -> None:
         self.classifier = classifier
 
+    def load_compiled(self) -> bool:
+        """Load the model's compiled loops for explained batches of syllables now, for long
+        inputs (about a second: see
+        :meth:`~duluan.analysis.linear_text.LinearTextClassifier.load_compiled_explain`); return
+        whether it scores and explains by them (from then on, every batch)."""
+        load = getattr(self.classifier, "load_compiled_explain", None)
+        return bool(load()) if load is not None else False
+
     def __call__(self, batch: list[Document]) -> list[Document]:
         fields = getattr(self.classifier, "predict_fields", None)
         if fields is not None:

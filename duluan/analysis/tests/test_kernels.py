@@ -4,6 +4,7 @@ import gzip
 import itertools
 import json
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -271,6 +272,110 @@ def test_the_sentiment_of_real_feedback_is_the_same_by_the_typed_loops():
     assert got == expected
     packed = clf._packed_weights()
     _assert_typed_same(clf.featurizer_, features.tokenise_batch(texts), packed)
+
+
+def _numpy_explained(featurizer: NgramFeaturizer, texts, weights, intercept, top, words_only):
+    """What typed_explain must give: the product, the first largest margin plus intercept, and
+    explain_matrix's terms for it."""
+    x, batch = featurizer.transform_batch(texts)
+    margins = x @ weights
+    best = (margins + intercept).argmax(axis=1)
+    return margins, best, featurizer.explain_matrix(x, batch, weights, best, top=top, words_only=words_only)
+
+
+def _assert_explained_same(featurizer, texts, weights, intercept, top, words_only) -> None:
+    got = featurizer.typed_explain(texts, weights, intercept, top, words_only=words_only)
+    assert got is not None
+    margins, best, terms = _numpy_explained(featurizer, texts, weights, intercept, top, words_only)
+    _assert_bit_for_bit(got[0], margins)
+    np.testing.assert_array_equal(got[1], best)
+    assert got[2] == terms
+
+
+# Texts of the training syllables (and a few unknown ones), whose n-grams repeat and collide.
+_KNOWN_TEXTS = st.lists(
+    st.sampled_from(["hoà", "bình", "ở", "quận", "ba", "hỏi", "đường", "ngập", "dân", "xa", "lạ", ","]),
+    max_size=40,
+).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.text(alphabet=_ALPHABET, max_size=60) | _KNOWN_TEXTS, min_size=1, max_size=6),
+    st.sampled_from([(1, 1), (1, 2), (2, 2), (1, 3), (2, 3)]),
+    st.sampled_from([0, 1, 3]),
+    st.sampled_from([1 << 12, 1000, 7, 3]),
+    st.sampled_from([1, 2, 5]),
+    st.booleans(),
+    st.booleans(),
+    st.integers(0, 3),
+)
+def test_typed_explain_equals_the_numpy_paths(texts, ngrams, lead, n_features, top, words_only, split, seed):
+    # given a featurizer of syllable n-grams (3 or 7 buckets: n-grams of one text share them), weights
+    # of a few values (contributions tie often) and a batch of awkward texts, split or not
+    featurizer = _featurizer(word_ngram_range=ngrams, lead_tokens=lead, n_word_features=n_features)
+    rng = np.random.default_rng(seed)
+    weights = rng.integers(-2, 3, (featurizer.n_features_, 4)).astype(np.float32)
+    intercept = rng.integers(-1, 2, 4).astype(np.float32)
+    assert featurizer.load_typed_explain(weights)
+    batch = features.tokenise_batch(texts) if split else texts
+    # when the compiled loops score and explain them (twice: the second time the syllables are
+    # known), then margins, best classes and terms are the numpy path's
+    _assert_explained_same(featurizer, batch, weights, intercept, top, words_only)
+    _assert_explained_same(featurizer, batch, weights, intercept, top, words_only)
+
+
+def test_typed_explain_waits_to_be_loaded_and_declines_what_it_cannot_explain():
+    featurizer = _featurizer(word_ngram_range=(1, 2), lead_tokens=2)
+    weights = _weights(featurizer, classes=4)
+    intercept = np.zeros(4, np.float32)
+    # not loaded: nothing
+    assert featurizer.typed_explain(["hoà bình"], weights, intercept, 3) is None
+    # character n-grams, weights not float32 or rows not contiguous: not loaded at all
+    chars = _featurizer(char_ngram_range=(1, 3), n_char_features=1 << 10)
+    assert not chars.load_typed_explain(_weights(chars))
+    assert not featurizer.load_typed_explain(weights.astype(np.float64))
+    assert not featurizer.load_typed_explain(np.asfortranarray(weights))
+    assert "_explaining" not in featurizer.__dict__
+    # a packed table's weights and idf (a loaded model's of at most three classes) are read in place
+    packed = featurizer.pack_weights(weights[:, :3])
+    packed_featurizer = pickle.loads(pickle.dumps(featurizer))  # noqa: S301 - made here
+    packed_featurizer.idf_ = packed[:, -1]
+    assert packed_featurizer.load_typed_explain(packed[:, :-1])
+    _assert_explained_same(packed_featurizer, ["hoà bình ở quận ba"], packed[:, :-1], intercept[:3], 3, True)
+    # loaded: a syllable a text holds 70,000 times is left to numpy (its logarithm is not in the
+    # table); the loops refuse separators that do not part the batch into its texts
+    assert featurizer.load_typed_explain(weights)
+    assert featurizer.typed_explain(["ba " * 70_000], weights, intercept, 3) is None
+    _assert_explained_same(featurizer, ["hoà bình", "", "quận ba hoà bình"], weights, intercept, 3, False)
+    type_ids, types = featurizer._type_table().lookup(features.tokenise_batch(["hoà bình", "quận"]))
+    params = (1, 2, 2, featurizer.n_word_features)
+    logs = np.log(np.arange(1, 100, dtype=np.float32))
+    for n_docs, status in ((2, kernels.DONE), (3, kernels.BAD_SEPARATORS), (1, kernels.BAD_SEPARATORS)):
+        args = (type_ids.astype(np.int64), types.vocab, n_docs, params, weights, featurizer.idf_, intercept)
+        assert kernels.explain_types(*args, logs, 3)[-1] == status
+    # and a pickled featurizer leaves the loaded loops behind
+    assert "_explaining" not in pickle.loads(pickle.dumps(featurizer)).__dict__  # noqa: S301 - made here
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+def test_real_news_get_the_same_topics_and_terms_by_the_typed_loops():
+    # given a topic model with lead features trained on 1,500 VNTC articles
+    with gzip.open(shared_data_dir() / "vntc" / "train.jsonl.gz", "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in itertools.islice(fh, 0, 32000, 16)]
+    clf = TopicClassifier(calibration_fraction=0.1, lead_tokens=10).fit(
+        [r["text"] for r in rows[:1500]], [r["label"] for r in rows[:1500]]
+    )
+    texts = features.tokenise_batch([r["text"] for r in rows[1500:]])
+    fields, predictions = clf.predict_fields(texts), clf.predict(texts)
+    # when its loops for explained syllables are loaded, the other 500 articles (as the topic
+    # step gives them) get the same labels, scores, terms (with and without their weights) and
+    # runner-ups, all from the loops
+    assert clf.load_compiled_explain()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clf.featurizer_, "explain_matrix", _refuse)
+        assert clf.predict_fields(texts) == fields
+        assert clf.predict(texts) == predictions
 
 
 @settings(max_examples=500, deadline=None)

@@ -106,3 +106,22 @@ def test_a_file_of_another_format_says_what_to_do(tmp_path, monkeypatch, version
     # train again for an old one
     with pytest.raises(ModelFileError, match=advice):
         load_model(path, kind="topic")
+
+
+def test_an_array_of_a_mapped_file_moves_to_memory_of_its_own_and_its_neighbours_stay(tmp_path):
+    # given an estimator whose large arrays are saved out of band, loaded read and mapped
+    est = Estimator()
+    path = save_model(est, tmp_path / "m.model", kind="topic")
+    read, mapped = load_model(path), load_model(path, mapped=True)
+    # when the mapped weights move to memory of their own (the mapping's pages under them given back)
+    own = model_io.in_own_memory(mapped.coef_)
+    # then they are an equal C-contiguous copy that does not lie in the mapping, which moves no more
+    assert own is not mapped.coef_ and not np.shares_memory(own, mapped.coef_)
+    assert np.array_equal(own, est.coef_) and own.flags.c_contiguous and own.flags.writeable
+    assert model_io.in_own_memory(own) is own
+    # and the arrays beside them in the file, and the old view itself, still read the file's bytes
+    for name in ("coef_", "idf_", "extra_"):
+        assert np.array_equal(getattr(mapped, name), getattr(est, name)), name
+    # and arrays that are not a mapped file's are left as they are
+    assert model_io.in_own_memory(read.coef_) is read.coef_
+    assert model_io.in_own_memory(read.intercept_) is read.intercept_
