@@ -30,6 +30,7 @@ __all__ = [
     "PRE2025_END",
     "SCHEMES",
     "SCHEME_2025",
+    "SCHEME_2025_DECIDED",
     "SCHEME_2025_START",
     "AdminData",
     "Succession",
@@ -45,6 +46,9 @@ SCHEME_2025 = "2025"
 SCHEMES = (PRE2025, SCHEME_2025)
 SCHEME_2025_START = date(2025, 7, 1)
 PRE2025_END = date(2025, 6, 30)
+# The merger decided (Resolution 60-NQ/TW, 12/4/2025): the 2025 units were named after this, so
+# no text written before it names one of them.
+SCHEME_2025_DECIDED = date(2025, 4, 12)
 
 PROVINCE, DISTRICT, COMMUNE = "province", "district", "commune"
 

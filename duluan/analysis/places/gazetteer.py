@@ -22,6 +22,7 @@ from duluan.adminunits import (
     PRE2025,
     PROVINCE,
     SCHEME_2025,
+    SCHEME_2025_DECIDED,
     SCHEME_2025_START,
     Succession,
     Unit,
@@ -547,7 +548,12 @@ class Gazetteer:
         if not hits:
             return []
         era = self._era(hits, when)
-        resolved = self._resolve(hits, era)
+        if isinstance(when, datetime):  # a datetime does not compare with a date
+            when = when.date()
+        # A text written before the 2025 units were named does not name one bare: their names,
+        # where no earlier unit bore them, are words of another meaning there ("Văn Miếu - Quốc
+        # Tử Giám" the monument, "Hà Nam" the province, not the 2025 commune; see _resolve_all).
+        resolved = self._resolve(hits, era, when is not None and when < SCHEME_2025_DECIDED)
         mentions: list[PlaceMention] = []
         unit_facts = self._mention_facts
         rounded = self._rounded
@@ -923,9 +929,13 @@ class Gazetteer:
             return None
         return PRE2025 if votes[PRE2025] > votes[SCHEME_2025] else SCHEME_2025
 
-    def _resolve(self, hits: list[_Hit], era: str | None) -> list[tuple[_Hit, tuple[Key, float, list[Key]]]]:
+    def _resolve(
+        self, hits: list[_Hit], era: str | None, undecided: bool = False
+    ) -> list[tuple[_Hit, tuple[Key, float, list[Key]]]]:
+        """Each hit's unit, confidence and tied units (see :meth:`_resolve_all`); ``undecided``: the
+        text was written before the 2025 units were named."""
         if len(hits) == 1:
-            found = self._lone(hits[0], era)
+            found = self._lone(hits[0], era, undecided)
             return [] if found is None else [(hits[0], found)]
         # Hits of one name read nothing of each other in _resolve_all (another naming of the same name
         # says nothing about which unit it is) unless one continues an address: each resolves as if
@@ -935,10 +945,12 @@ class Gazetteer:
         name = hits[0].key
         for hit in hits:
             if hit.key != name or hit.address_next:
-                return self._resolve_all(hits, era)
-        return [(hit, found) for hit in hits if (found := self._lone(hit, era)) is not None]
+                return self._resolve_all(hits, era, undecided=undecided)
+        return [(hit, found) for hit in hits if (found := self._lone(hit, era, undecided)) is not None]
 
-    def _lone(self, hit: _Hit, era: str | None) -> tuple[Key, float, list[Key]] | None:
+    def _lone(
+        self, hit: _Hit, era: str | None, undecided: bool = False
+    ) -> tuple[Key, float, list[Key]] | None:
         """``_resolve_all([hit], era)``'s resolution of ``hit``, or ``None`` when it names no unit."""
         # A lone hit has no neighbour: its resolution depends on none of its offsets, only on its other
         # fields, the era and the bare-commune rule, which recur (a third of the texts with a hit name
@@ -957,6 +969,7 @@ class Gazetteer:
             hit.plural,
             hit.weak,
             era,
+            undecided,
             self.bare_communes,
         )
         try:
@@ -964,14 +977,15 @@ class Gazetteer:
         except KeyError:
             if len(self._lone_cache) >= _SPELLING_CACHE_LIMIT:
                 self._lone_cache.clear()
-            resolved = self._resolve_all([hit], era, through_memo=False)
+            resolved = self._resolve_all([hit], era, through_memo=False, undecided=undecided)
             found = self._lone_cache[memo] = resolved[0][1] if resolved else None
             return found
 
     def _resolve_all(
-        self, hits: list[_Hit], era: str | None, *, through_memo: bool = True
+        self, hits: list[_Hit], era: str | None, *, through_memo: bool = True, undecided: bool = False
     ) -> list[tuple[_Hit, tuple[Key, float, list[Key]]]]:
-        """Each hit's unit, confidence and tied units (hits naming none left out), in text order.
+        """Each hit's unit, confidence and tied units (hits naming none left out), in text order;
+        with ``undecided`` (see :meth:`_resolve`), a name without its type is no 2025 unit.
 
         A hit among others that does not read them (``reads_others`` false: its candidates are
         provinces, which have no ancestors here, so neither the support of its neighbours nor the
@@ -997,7 +1011,7 @@ class Gazetteer:
         for i in order:
             hit = hits[i]
             if through_memo and not hit.reads_others and not hit.address_next:
-                found = self._lone(hit, era)
+                found = self._lone(hit, era, undecided)
                 if found is not None:
                     chosen[i] = found[0]
                     results[i] = found
@@ -1032,6 +1046,11 @@ class Gazetteer:
                 and (not nearby_resolved or not hit.locative or bare_communes == "never")
             )
             bare_weak = bare and hit.weak
+            # A name without its type in a text written before the 2025 units were named is no
+            # 2025 unit: where no unit of the time bore it, it is a monument, a river, an airport
+            # ("Văn Miếu - Quốc Tử Giám", "Thu Bồn", "Nội Bài"). With its type ("xã Nam Dương")
+            # it named a unit of the time, whose successor may be all the data has.
+            bare_undecided = bare and undecided
             wanted = PRE2025 if hit.old else era
             former = self._former_of.get(name)
             penalty = _FORMER_PENALTY
@@ -1040,7 +1059,7 @@ class Gazetteer:
                 # unit's ("Yên Dũng, Bắc Giang" of 2018 is the district, not the ward of 2025).
                 penalty = 0.0
             for key, level, scheme, unit_type, home, ancestors, own_scheme_ancestors in hit.facts:
-                if drop_communes and level == COMMUNE:
+                if (drop_communes and level == COMMUNE) or (bare_undecided and scheme == SCHEME_2025):
                     continue
                 supporting = ancestors & nearby_resolved.keys() if nearby_resolved else _NO_KEYS
                 if bare and level == COMMUNE and bare_communes != "always":

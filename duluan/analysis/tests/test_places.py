@@ -312,6 +312,30 @@ def test_units_dissolved_before_the_pre2025_data_are_read_as_the_units_that_took
     )
 
 
+def test_a_text_written_before_the_2025_units_were_named_does_not_name_one_bare(gazetteer):
+    # given names that only 2025 units bear (a monument, a river), and a province that a 2025
+    # commune is also named after, in texts of 2018
+    old = date(2018, 5, 1)
+    monument = "Hội báo Xuân tại Văn Miếu - Quốc Tử Giám, Hà Nội"
+    river = "Thủy điện đầu nguồn sông Vu Gia - Thu Bồn xả lũ"
+    provinces = "Mưa lớn ở Lai Châu, Hà Nam, Bắc Giang"
+    # when read as of 2018, then the monument and the river are no unit, and Hà Nam is the province
+    assert [m.surface for m in gazetteer.find(monument, when=old)] == ["Hà Nội"]
+    assert gazetteer.find(river, when=old) == []
+    assert ("Hà Nam", "pre2025", "35") in _codes(gazetteer.find(provinces, when=old))
+    # and read after the 2025 units were decided (12/4/2025), or with no date, the ward is found
+    for when in (date(2025, 5, 20), date(2026, 1, 5), None):
+        assert "Văn Miếu - Quốc Tử Giám" in [m.surface for m in gazetteer.find(monument, when=when)]
+    # and with its type word an old text still names the unit of the time, or its successor
+    assert (
+        _codes(gazetteer.find("xã Nam Dương, huyện Lục Ngạn, tỉnh Bắc Giang", when=old))[0][0] == "Nam Dương"
+    )
+    assert gazetteer.find_many([monument, river], [old, old]) == [
+        gazetteer.find(monument, when=old),
+        gazetteer.find(river, when=old),
+    ]
+
+
 def test_former_names_give_way_to_the_names_and_words_of_today(gazetteer):
     # given texts where a former name's letters stand for something else: a province (a commune of
     # Thanh Hóa was once "Phú Yên"), common words ("đắt đỏ", huyện Đất Đỏ), a compass bearing
