@@ -1215,12 +1215,10 @@ class NgramFeaturizer:
         Returns:
             ``(len(texts), n_columns)`` float32, or ``None``.
         """
-        loaded = self.__dict__.get("_typed")
-        if loaded is None:
+        typed = self._typed_input("_typed", texts)
+        if typed is None:
             return None
-        kernels, logs = loaded
-        tb = texts if isinstance(texts, TokenBatch) else tokenise_batch(texts)
-        type_ids, types = self._type_table().lookup(tb)
+        kernels, logs, tb, type_ids, types = typed
         if not type_ids.size or types.empty[type_ids].all():
             return None  # the character n-grams of the whole text (_analyse): left to numpy
         lo, hi = self.word_ngram_range
@@ -1290,12 +1288,10 @@ class NgramFeaturizer:
         Returns:
             ``(margins, best, terms)``, or ``None``.
         """
-        loaded = self.__dict__.get("_explaining")
-        if loaded is None:
+        typed = self._typed_input("_explaining", texts)
+        if typed is None:
             return None
-        kernels, logs = loaded
-        tb = texts if isinstance(texts, TokenBatch) else tokenise_batch(texts)
-        type_ids, types = self._type_table().lookup(tb)
+        kernels, logs, tb, type_ids, types = typed
         lo, hi = self.word_ngram_range
         params = (lo, hi, getattr(self, "lead_tokens", 0), self.n_word_features)
         margins, best, starts, lengths, totals, n_terms, status = kernels.explain_types(
@@ -1311,6 +1307,16 @@ class NgramFeaturizer:
             tb.tokens, starts[named], lengths[named], bounds, None if words_only else totals[named]
         )
         return margins, best, terms
+
+    def _typed_input(self, loaded: str, texts: Sequence[str] | TokenBatch) -> tuple | None:
+        """What the compiled loops loaded under ``loaded`` read of ``texts``: ``(kernels, logs, batch,
+        type ids, types)``, or ``None`` when they are not loaded."""
+        if loaded not in self.__dict__:
+            return None
+        kernels, logs = self.__dict__[loaded]
+        tb = texts if isinstance(texts, TokenBatch) else tokenise_batch(texts)
+        type_ids, types = self._type_table().lookup(tb)
+        return kernels, logs, tb, type_ids, types
 
     def transform_scores(
         self, texts: Sequence[str] | TokenBatch, packed: np.ndarray, naming: bool = True

@@ -157,6 +157,22 @@ _DIGIT_BITS = 11
 
 
 @nb.njit(cache=True)
+def _text_buffers(size, k):
+    """The arrays a scoring loop reuses for each text of at most ``size`` n-gram occurrences and
+    ``k`` classes: its buckets and the sort's spare, its columns and their values, the margins,
+    and the sort's digit counts. Made once a batch: an array assigned again inside the loops costs
+    reference counting at every syllable."""
+    return (
+        np.empty(size, np.uint32),
+        np.empty(size, np.uint32),
+        np.empty(size, np.int64),
+        np.empty(size, np.float32),
+        np.zeros(k, np.float32),
+        np.empty((1 << _DIGIT_BITS) + 1, np.int64),
+    )
+
+
+@nb.njit(cache=True)
 def _radix_pass(src, dst, m, shift, width, counts):
     """One pass of a least-significant-digit radix sort: ``src[:m]`` into ``dst`` by the
     ``width`` bits at ``shift``."""
@@ -394,12 +410,7 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
     unseen_e = np.empty(n // 2 + 1, np.int64)
     n_unseen = 0
     cap = (longest // 2 + 1) * hi * 2  # syllables of a text, times the n-grams each ends
-    buf = np.empty(cap, np.uint32)
-    tmp = np.empty(cap, np.uint32)
-    columns = np.empty(cap, np.int64)
-    data = np.empty(cap, np.float32)
-    acc = np.zeros(k, np.float32)
-    counts = np.empty((1 << _DIGIT_BITS) + 1, np.int64)
+    buf, tmp, columns, data, acc, counts = _text_buffers(cap, k)
     pow2 = n_features & (n_features - 1) == 0
     bits = 1
     while (1 << bits) < n_features:
@@ -501,14 +512,9 @@ def score_types(
     longest = max(longest, size)
     if separators != n_docs - 1:
         return out, BAD_SEPARATORS
-    buf = np.empty(longest, np.uint32)
-    tmp = np.empty(longest, np.uint32)
-    columns = np.empty(longest, np.int64)
-    data = np.empty(longest, np.float32)
-    acc = np.zeros(k, np.float32)
+    buf, tmp, columns, data, acc, counts = _text_buffers(longest, k)
     weights = packed[:, :k]
     idf = packed[:, k]
-    counts = np.empty((1 << _DIGIT_BITS) + 1, np.int64)
     n_features = n_word + n_char
     bits = 1
     while (1 << bits) < n_features:
@@ -629,12 +635,7 @@ def explain_types(type_ids, vocab, n_docs, params, weights, idf, intercept, logs
     longest = max(longest, size)
     if separators != n_docs - 1:
         return out, best, starts, lengths, totals, n_terms, BAD_SEPARATORS
-    buf = np.empty(longest, np.uint32)
-    tmp = np.empty(longest, np.uint32)
-    columns = np.empty(longest, np.int64)
-    data = np.empty(longest, np.float32)
-    acc = np.zeros(k, np.float32)
-    counts = np.empty((1 << _DIGIT_BITS) + 1, np.int64)
+    buf, tmp, columns, data, acc, counts = _text_buffers(longest, k)
     scratch = _explain_scratch(top)
     bits = 1
     while (1 << bits) < n_word:
