@@ -339,7 +339,9 @@ def in_own_memory(array: Any) -> Any:
     start = array.__array_interface__["data"][0] - np.frombuffer(mapping, np.uint8).ctypes.data
     page = mmap.PAGESIZE
     first, last = -(-start // page) * page, (start + array.nbytes) // page * page
-    if last > first:  # whole pages of this array only: its neighbours in the file keep theirs
+    # Whole pages of this array only: its neighbours in the file keep theirs. (Python has no
+    # madvise where the system has none: the pages then stay until the mapping closes.)
+    if last > first and hasattr(mapping, "madvise"):
         mapping.madvise(mmap.MADV_DONTNEED, first, last - first)
     return copy
 
