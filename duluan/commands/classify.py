@@ -33,9 +33,9 @@ predictions are written in input order. The output is byte for byte the same for
 When both files are JSONL, the workers get the input's lines undecoded and give back their
 output lines: this process only splits the file into lines and writes what comes back.
 
-An input of ``COMPILED_MIN_BYTES`` or more labelled by a topic model without ``--explain`` goes
-through the compiled scoring loops (:mod:`duluan.analysis.kernels`): the same labels and scores,
-the output byte for byte the same.
+An input of ``COMPILED_MIN_BYTES`` or more labelled by a topic model goes through the compiled
+scoring loops (:mod:`duluan.analysis.kernels`), with ``--explain`` those that explain too: the
+same labels, scores and terms, the output byte for byte the same.
 """
 
 from __future__ import annotations
@@ -260,9 +260,14 @@ def run(args: argparse.Namespace) -> int:
     except ModelFileError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_MODEL
-    if not args.explain and _large(Path(args.input)):
-        # Loaded here, before the workers fork, so that they inherit them.
-        model.load_compiled()
+    if _large(Path(args.input)):
+        # Loaded here, before the workers fork, so that they inherit them: the loops that label,
+        # or those that label and explain (a topic model's; the sentiment model's characters
+        # are left to numpy).
+        if args.explain:
+            model.load_compiled_explain()
+        else:
+            model.load_compiled()
     _MODELS[model_path] = (kind, model)
     del model
     try:

@@ -402,10 +402,10 @@ def test_the_parser_imports_the_named_command_alone_and_every_one_otherwise():
     assert commands(build_parser("--version")) == everything
 
 
-def classify_small_and_large(model, data, tmp_path, monkeypatch, batch_size, after=None) -> dict:
-    """The bytes ``duluan classify`` writes for ``data`` as a small input and as a large one
-    (``COMPILED_MIN_BYTES``), by one worker and by two, by ``(large, workers)``; ``after`` is
-    called with both after each run."""
+def classify_small_and_large(model, data, tmp_path, monkeypatch, batch_size, after=None, extra=()) -> dict:
+    """The bytes ``duluan classify`` writes for ``data`` (with the options ``extra``) as a small
+    input and as a large one (``COMPILED_MIN_BYTES``), by one worker and by two, by ``(large,
+    workers)``; ``after`` is called with both after each run."""
     from duluan.commands import classify as classify_command
 
     outputs = {}
@@ -414,7 +414,7 @@ def classify_small_and_large(model, data, tmp_path, monkeypatch, batch_size, aft
         for workers in (1, 2):
             out = tmp_path / f"out-{large}-{workers}.jsonl"
             args = ["classify", "--model", str(model), str(data), "-o", str(out)]
-            args += ["--batch-size", str(batch_size)]
+            args += ["--batch-size", str(batch_size), *extra]
             assert main([*args, "--workers", str(workers), "--no-progress"]) == 0
             outputs[large, workers] = out.read_bytes()
             if after is not None:
@@ -440,11 +440,14 @@ def test_large_inputs_are_labelled_by_the_compiled_loops_and_write_the_same_byte
     with open(data, "w", encoding="utf-8") as fh:
         for i, text in enumerate([r["text"] for r in rows] + odd):
             fh.write(json.dumps({"id": str(i), "text": text}, ensure_ascii=False) + "\n")
-    # when it is classified as a small input and as a large one, by one worker and by two
-    outputs = classify_small_and_large(path, data, tmp_path, monkeypatch, batch_size=256)
-    # then every run wrote the same bytes
-    assert len(set(outputs.values())) == 1
-    assert len(outputs[True, 1].splitlines()) == len(rows) + len(odd)
+    # when it is classified as a small input and as a large one, by one worker and by two, with
+    # and without the terms that explain each label
+    for extra in ((), ("--explain",)):
+        outputs = classify_small_and_large(path, data, tmp_path, monkeypatch, batch_size=256, extra=extra)
+        # then every run wrote the same bytes
+        assert len(set(outputs.values())) == 1
+        assert len(outputs[True, 1].splitlines()) == len(rows) + len(odd)
+    assert "terms" in json.loads(outputs[True, 2].splitlines()[0])
 
 
 @needs_data
@@ -491,10 +494,8 @@ def test_a_large_input_gets_the_same_sentiments_by_the_compiled_loops(tmp_path, 
     assert len(outputs[True, 2].splitlines()) == 600
 
 
-def test_a_large_input_loads_the_compiled_loops_only_for_labels_without_explanations(
-    model, tmp_path, monkeypatch
-):
-    # given a topic model, an input counted as large, and a record of the models that loaded the loops
+def test_a_large_input_loads_the_loops_that_label_or_those_that_also_explain(model, tmp_path, monkeypatch):
+    # given a topic model, an input counted as large, and a record of the loops loaded
     from duluan.analysis.linear_text import LinearTextClassifier
     from duluan.commands import classify as classify_command
 
@@ -502,10 +503,13 @@ def test_a_large_input_loads_the_compiled_loops_only_for_labels_without_explanat
     data.write_text('{"id": "1", "text": "ko bít dc đường ngập"}\n', encoding="utf-8")
     monkeypatch.setattr(classify_command, "COMPILED_MIN_BYTES", 0)
     loaded = []
-    original = LinearTextClassifier.load_compiled
-    monkeypatch.setattr(
-        LinearTextClassifier, "load_compiled", lambda self: loaded.append(1) or original(self)
-    )
+    for name in ("load_compiled", "load_compiled_explain"):
+        original = getattr(LinearTextClassifier, name)
+        monkeypatch.setattr(
+            LinearTextClassifier,
+            name,
+            lambda self, name=name, original=original: loaded.append(name) or original(self),
+        )
     # when it is classified with and without explanations
     for explain in (["--explain"], []):
         args = [
@@ -519,8 +523,8 @@ def test_a_large_input_loads_the_compiled_loops_only_for_labels_without_explanat
             "1",
         ]
         assert main([*args, "--no-progress", *explain]) == 0
-    # then only the run without explanations loaded them
-    assert loaded == [1]
+    # then the run with explanations loaded the loops that explain, the other those that label
+    assert loaded == ["load_compiled_explain", "load_compiled"]
 
 
 @needs_data
