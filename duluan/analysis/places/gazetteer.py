@@ -375,7 +375,11 @@ class Gazetteer:
                 for abbreviation in _NUMBERED_ABBREVIATIONS.get(p.unit_type, ()):
                     index(abbreviation + number, key, True)
             else:
-                index(_DISAMBIGUATOR_RE.sub("", p.short_name), key, False)
+                name = _DISAMBIGUATOR_RE.sub("", p.short_name)
+                index(name, key, False)
+                variant = _other_i_y(name)
+                if variant != name:
+                    index(variant, key, False)
         for alias, short_name in (aliases if aliases is not None else _read_aliases()).items():
             for key, p in places.items():
                 if p.level == PROVINCE and p.short_name == short_name:
@@ -1377,6 +1381,23 @@ def _ancestors(
 
 def _predecessors(backward: dict[Key, list[tuple[str, str, float]]], key: Key) -> list[tuple[str, float]]:
     return [(code, share) for _, code, share in backward.get(key, ())]
+
+
+# Syllables written with "i" or "y" alike, both ways ("Phú Quí" in the unit data is "Phú Quý" in
+# most texts, "Quy Nhơn" was "Qui Nhơn"; "Lục Sĩ Thành", "Lạc Sỹ"), tone marks kept. Only after
+# "qu" and "s": other letters give everyday words ("kì thi", "lí do").
+_I_Y = {
+    f"{start}{vowel}": f"{start}{other}"
+    for start in ("qu", "Qu", "s", "S")
+    for vowels in ("iíìỉĩị", "yýỳỷỹỵ")
+    for vowel, other in zip(vowels, "yýỳỷỹỵ" if vowels[0] == "i" else "iíìỉĩị", strict=True)
+}
+_I_Y_RE = re.compile(r"(?<!\w)(?:[Qq]u|[Ss])[iíìỉĩịyýỳỷỹỵ](?!\w)")
+
+
+def _other_i_y(name: str) -> str:
+    """``name`` (NFC) with each syllable of :data:`_I_Y` in its other spelling."""
+    return _I_Y_RE.sub(lambda m: _I_Y[m.group()], name)
 
 
 def _read_aliases() -> dict[str, str]:

@@ -336,6 +336,27 @@ def test_a_text_written_before_the_2025_units_were_named_does_not_name_one_bare(
     ]
 
 
+def test_a_name_is_found_whichever_of_i_and_y_spells_it(gazetteer):
+    # given names the unit data spells with "i" (Huyện Phú Quí) or "y" (Quy Nhơn, Phường Tân Quý),
+    # written the other way, as texts often do
+    when = date(2018, 5, 1)
+    texts = [
+        "huyện Phú Quý, tỉnh Bình Thuận",
+        "Mưa lớn ở Qui Nhơn, Bình Định",
+        "phường Tân Quí, quận Tân Phú",
+    ]
+    # when found, then each is the unit, spanned as written
+    assert [_codes(gazetteer.find(text, when=when))[0] for text in texts] == [
+        ("Phú Quý", "pre2025", "602"),
+        ("Qui Nhơn", "pre2025", "540"),
+        ("Tân Quí", "pre2025", "27019"),
+    ]
+    # and only "qu" and "s" change: other syllables give everyday words ("kì thi", "lí do")
+    assert gazetteer_module._other_i_y("Quỳnh Lưu, Kỳ Anh, Lý Nhân, Sĩ, Si Ma Cai") == (
+        "Quỳnh Lưu, Kỳ Anh, Lý Nhân, Sỹ, Sy Ma Cai"
+    )
+
+
 def test_former_names_give_way_to_the_names_and_words_of_today(gazetteer):
     # given texts where a former name's letters stand for something else: a province (a commune of
     # Thanh Hóa was once "Phú Yên"), common words ("đắt đỏ", huyện Đất Đỏ), a compass bearing
