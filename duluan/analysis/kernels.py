@@ -714,14 +714,13 @@ def _explain_text(
 
     1. Each entry's contribution is its weighed value times its weight for ``b`` (float32); the
        ``2 * top`` largest positive ones are the candidates (ties: the lower column first).
-    2. Each candidate is named by the first n-gram of the text in the featurizer's order (by
-       length, the plain buckets before the lead's, then by position) that falls in its bucket.
+    2. Each candidate is named by the first n-gram of the text in the featurizer's order that
+       falls in its bucket (:func:`_name_candidates`).
     3. Candidates named by n-grams of one plain bucket (an n-gram's lead and body buckets) are
        one term: their contributions are added up in float64 in the candidates' order, and the
        last one names it.
     4. The ``top`` terms of largest total are kept, ties by plain bucket.
     """
-    word_lo, word_hi, lead, n_word = params
     c_col, c_val, c_start, c_len, c_plain, t_plain, t_total, t_name = scratch
     wide = 2 * top
     n_cand = 0
@@ -743,39 +742,7 @@ def _explain_text(
             n_cand += 1
     if n_cand == 0:
         return 0
-    for j in range(n_cand):
-        c_start[j] = -1
-    unnamed = n_cand
-    for length in range(word_lo, word_hi + 1):
-        for salted in range(2 if lead > 0 else 1):
-            stop = end - length + 1
-            if salted and first + lead < stop:
-                stop = first + lead
-            for s in range(first, stop):
-                gram = np.uint64(0)
-                known = True
-                for t in range(s, s + length):
-                    v = vocab[type_ids[t]]
-                    if v < 0:
-                        known = False
-                        break
-                    gram = (gram << np.uint64(21)) | np.uint64(v + 1)
-                if not known:
-                    continue
-                plain = _bucket(_mix64(gram), n_word, pow2)
-                col = _bucket(_mix64(gram ^ _LEAD_SALT), n_word, pow2) if salted else plain
-                for j in range(n_cand):
-                    if c_start[j] < 0 and c_col[j] == col:
-                        c_start[j] = s
-                        c_len[j] = length
-                        c_plain[j] = plain
-                        unnamed -= 1
-                if unnamed == 0:
-                    break
-            if unnamed == 0:
-                break
-        if unnamed == 0:
-            break
+    _name_candidates(c_col, c_start, c_len, c_plain, n_cand, type_ids, vocab, first, end, params, pow2)
     n_merged = 0
     for j in range(n_cand):
         if c_start[j] < 0:
@@ -807,6 +774,44 @@ def _explain_text(
         totals[r] = t_total[pick]
         t_name[pick] = -1
     return kept
+
+
+@nb.njit(cache=True)
+def _name_candidates(c_col, c_start, c_len, c_plain, n_cand, type_ids, vocab, first, end, params, pow2):
+    """Name each of the ``n_cand`` candidate columns ``c_col`` by the first n-gram of the text
+    ``type_ids[first:end]`` in the featurizer's order (by length, the plain buckets before the
+    lead's, then by position) that falls in it: its first token, length and plain bucket (first
+    token -1: none). The text's n-grams are hashed again, as :func:`_put_ngrams` hashes them."""
+    word_lo, word_hi, lead, n_word = params
+    for j in range(n_cand):
+        c_start[j] = -1
+    unnamed = n_cand
+    for length in range(word_lo, word_hi + 1):
+        for salted in range(2 if lead > 0 else 1):
+            stop = end - length + 1
+            if salted and first + lead < stop:
+                stop = first + lead
+            for s in range(first, stop):
+                gram = np.uint64(0)
+                known = True
+                for t in range(s, s + length):
+                    v = vocab[type_ids[t]]
+                    if v < 0:
+                        known = False
+                        break
+                    gram = (gram << np.uint64(21)) | np.uint64(v + 1)
+                if not known:
+                    continue
+                plain = _bucket(_mix64(gram), n_word, pow2)
+                col = _bucket(_mix64(gram ^ _LEAD_SALT), n_word, pow2) if salted else plain
+                for j in range(n_cand):
+                    if c_start[j] < 0 and c_col[j] == col:
+                        c_start[j] = s
+                        c_len[j] = length
+                        c_plain[j] = plain
+                        unnamed -= 1
+                if unnamed == 0:
+                    return
 
 
 @nb.njit(cache=True)

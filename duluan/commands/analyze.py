@@ -38,7 +38,8 @@ EXIT_MODEL = 3
 # (:class:`~duluan.analysis.cluster_compiled.CompiledClusterer`, the same clusters): loading them
 # costs about 1.1 s of CPU once, and they save about 85 µs a news lead (some 13,000 leads, 5 MB
 # of JSONL, to pay; measured 2026-12-02). From this size too the steps that can score by compiled
-# loops load them before the workers fork, which inherit them: the sentiment model's. On 100,000
+# loops load them before the workers fork, which inherit them: the sentiment model's, and the
+# topic model's that also explain (since 2026-12-02, see TopicStep.load_compiled). On 100,000
 # news leads, 4,835-5,799 docs/s against 4,438-5,144, the workers' CPU 21.9-25.0 s against
 # 24.2-28.1, peak PSS 916-924 MiB against 991-1,003 (four alternating pairs, 2026-12-02).
 COMPILED_MIN_BYTES = 8 << 20

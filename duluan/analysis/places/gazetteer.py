@@ -551,9 +551,9 @@ class Gazetteer:
         hits = self._hits(nfc, folded, marked)
         if not hits:
             return []
-        era = self._era(hits, when)
         if isinstance(when, datetime):  # a datetime does not compare with a date
             when = when.date()
+        era = self._era(hits, when)
         # A text written before the 2025 units were named does not name one bare: their names,
         # where no earlier unit bore them, are words of another meaning there ("Văn Miếu - Quốc
         # Tử Giám" the monument, "Hà Nam" the province, not the 2025 commune; see _resolve_all).
@@ -907,9 +907,7 @@ class Gazetteer:
         return keys
 
     def _era(self, hits: list[_Hit], when: date | None) -> str | None:
-        if when is not None:
-            if isinstance(when, datetime):  # a datetime does not compare with a date
-                when = when.date()
+        if when is not None:  # a date (_find reads a datetime's)
             if when < SCHEME_2025_START:
                 return PRE2025
             # Districts ended with 2025: a text that names one with its type word, and not as
@@ -1386,18 +1384,13 @@ def _predecessors(backward: dict[Key, list[tuple[str, str, float]]], key: Key) -
 # Syllables written with "i" or "y" alike, both ways ("Phú Quí" in the unit data is "Phú Quý" in
 # most texts, "Quy Nhơn" was "Qui Nhơn"; "Lục Sĩ Thành", "Lạc Sỹ"), tone marks kept. Only after
 # "qu" and "s": other letters give everyday words ("kì thi", "lí do").
-_I_Y = {
-    f"{start}{vowel}": f"{start}{other}"
-    for start in ("qu", "Qu", "s", "S")
-    for vowels in ("iíìỉĩị", "yýỳỷỹỵ")
-    for vowel, other in zip(vowels, "yýỳỷỹỵ" if vowels[0] == "i" else "iíìỉĩị", strict=True)
-}
+_I_Y = str.maketrans("iíìỉĩịyýỳỷỹỵ", "yýỳỷỹỵiíìỉĩị")
 _I_Y_RE = re.compile(r"(?<!\w)(?:[Qq]u|[Ss])[iíìỉĩịyýỳỷỹỵ](?!\w)")
 
 
 def _other_i_y(name: str) -> str:
-    """``name`` (NFC) with each syllable of :data:`_I_Y` in its other spelling."""
-    return _I_Y_RE.sub(lambda m: _I_Y[m.group()], name)
+    """``name`` (NFC) with each syllable of :data:`_I_Y_RE` in its other spelling."""
+    return _I_Y_RE.sub(lambda m: m.group().translate(_I_Y), name)
 
 
 def _read_aliases() -> dict[str, str]:
