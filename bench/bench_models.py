@@ -1,6 +1,6 @@
 """Benchmark the topic and sentiment engines against a plain TF-IDF + LinearSVC baseline.
 
-Run: ``.venv/bin/python bench/bench_models.py [--only vntc,tc201805,uit_vsfc,gold,accent_free]
+Run: ``.venv/bin/python bench/bench_models.py [--only vntc,tc201805,uit_vsfc,gold,accent_free,uit_vsfc_halves]
 [--topic-params JSON]``; e.g. ``--topic-params '{"nb_blend": false, "lead_tokens": 0}'`` measures
 the topic classifier without the naive Bayes blend and the lead features.
 
@@ -11,6 +11,10 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
 - ``vntc_full``: the training time of the topic classifier on the whole VNTC training file, the
   figure the ≤ 60 s target is about.
 - UIT-VSFC: train on ``train``, report on ``dev``.
+- ``uit_vsfc_halves`` (not in the default run: four builds): what learning from the dev split
+  gives the shipped sentiment model, which does (``build_default_sentiment_model``): the dev
+  split is cut in two random halves (seed 0); the shipped recipe without dev and with one half
+  is scored on the other half, both ways round.
 - Gold: the government taxonomy model built by ``duluan models build`` (bootstrap from the
   public corpora, the hand-labelled training examples and the taxonomy's seed terms, gold rows
   excluded) scored on the hand-labelled gold set, which favours the rare topics, and on a
@@ -190,7 +194,9 @@ def bench_accent_free() -> None:
             truth, texts = [g.label for g, _ in rows], [t for _, t in rows]
             for how, given in (("as written", texts), ("folded", fold_many(texts))):
                 print(f"    {label + ', ' + how:<30} {scores(truth, model.predict_labels(given)[0])}")
-        model, wall, cpu = _timed(lambda c=copies: build_default_sentiment_model(accent_free_copies=c))
+        model, wall, cpu = _timed(
+            lambda c=copies: build_default_sentiment_model(accent_free_copies=c, with_dev=False)
+        )
         print(f"  sentiment model {name}: built in {wall:.1f} s ({cpu:.1f} CPU s)", flush=True)
         truth, texts = [r.label for r in dev], [r.text for r in dev]
         for how, given in (("as written", texts), ("folded", fold_many(texts))):
@@ -221,6 +227,30 @@ def bench_accent_free() -> None:
             )
 
 
+def bench_uit_halves() -> None:
+    import random
+
+    from duluan.analysis.sentiment import build_default_sentiment_model
+
+    dev = list(read_corpus("uit_vsfc_dev"))
+    order = list(range(len(dev)))
+    random.Random(0).shuffle(order)
+    halves = {"A": order[: len(order) // 2], "B": order[len(order) // 2 :]}
+    print(
+        f"\nuit_vsfc shipped sentiment recipe, dev in halves of {len(halves['A']):,} and {len(halves['B']):,}"
+    )
+    alone, wall, _ = _timed(lambda: build_default_sentiment_model(with_dev=False))
+    print(f"  built without dev in {wall:.1f} s")
+    for learnt, scored in (("A", "B"), ("B", "A")):
+        rows = [dev[i] for i in halves[scored]]
+        truth, texts = [r.label for r in rows], [r.text for r in rows]
+        with_half = build_default_sentiment_model(with_dev=halves[learnt])
+        print(f"  on half {scored}, without dev       {scores(truth, alone.predict_labels(texts)[0])}")
+        print(
+            f"  on half {scored}, learning half {learnt}  {scores(truth, with_half.predict_labels(texts)[0])}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="vntc,tc201805,uit_vsfc,gold", help="comma-separated parts")
@@ -249,6 +279,8 @@ def main() -> int:
         bench_gold(examples=not args.no_examples)
     if "accent_free" in parts:
         bench_accent_free()
+    if "uit_vsfc_halves" in parts:
+        bench_uit_halves()
     return 0
 
 

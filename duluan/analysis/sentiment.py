@@ -26,7 +26,7 @@ import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain, pairwise, repeat
 from pathlib import Path
@@ -989,16 +989,32 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
 
 
 def build_default_sentiment_model(
-    data_dir: str | Path | None = None, *, aivivn_weight: float = 0.3, progress: bool = False, **params
+    data_dir: str | Path | None = None,
+    *,
+    aivivn_weight: float = 0.3,
+    with_dev: bool | Collection[int] = True,
+    progress: bool = False,
+    **params,
 ) -> SentimentClassifier:
-    """Fit the shipped sentiment model on UIT-VSFC train and AIVIVN 2019 train.
+    """Fit the shipped sentiment model on UIT-VSFC train and dev and AIVIVN 2019 train.
 
     AIVIVN reviews have no neutral class and come from shopping, so they weigh less than the
-    feedback sentences of UIT-VSFC. The UIT-VSFC dev split is never used for training.
+    feedback sentences of UIT-VSFC.
+
+    The recipe (features, weights, the AIVIVN weight) was chosen on the UIT-VSFC dev split; the
+    shipped model then also learns from it, as a model is refitted on all its labelled data once
+    chosen. This model is still learning: fitted on 87.5 % of the training split (three random
+    draws), the recipe scored 90.40, 90.51 and 90.85 weighted-F1 on dev against 91.27 on all of
+    it; with one half of dev added to the training split, 90.82 on the other half against 90.72
+    without, and 92.11 against 91.81 the other way round (2026-12-02). So the shipped model
+    cannot be scored on dev: ``with_dev=False`` builds it without, as ``bench_models.py`` does
+    to score it there; the held-back test split stays unseen either way.
 
     Args:
         data_dir: Shared data folder (default: located automatically).
         aivivn_weight: Sample weight of an AIVIVN row (UIT-VSFC rows weigh 1).
+        with_dev: Also learn from the UIT-VSFC dev split; or from those of its rows (numbered from
+            0 in file order), as ``bench_models.py --only uit_vsfc_halves`` does.
         progress: Unused for now; reading these corpora takes a second.
         **params: Passed to :class:`SentimentClassifier`.
 
@@ -1015,8 +1031,13 @@ def build_default_sentiment_model(
     params.setdefault("accent_free_copies", True)
 
     texts, labels, weights = [], [], []
-    for corpus, weight in (("uit_vsfc", 1.0), ("aivivn2019", aivivn_weight)):
-        for row in read_corpus(corpus, data_dir):
+    corpora = [("uit_vsfc", 1.0), ("aivivn2019", aivivn_weight)]
+    if with_dev is not False:
+        corpora.insert(1, ("uit_vsfc_dev", 1.0))
+    for corpus, weight in corpora:
+        for number, row in enumerate(read_corpus(corpus, data_dir)):
+            if corpus == "uit_vsfc_dev" and with_dev is not True and number not in with_dev:
+                continue
             if row.label:
                 texts.append(row.text)
                 labels.append(row.label)

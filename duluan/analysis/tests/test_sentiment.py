@@ -129,7 +129,34 @@ def test_default_model_learns_accent_free_copies_unless_told_not_to(monkeypatch)
     # then the shipped one learns them and the other does not; both lexicons have an
     # accent-free form, read from the training texts and the news leads
     assert seen == [(True, True), (False, True)]
-    assert read[0] == read[1] > 11426 + 12803
+    assert read[0] == read[1] > 11426 + 1583 + 12803
+
+
+@needs_data
+def test_default_model_learns_the_dev_split_unless_told_not_to(monkeypatch):
+    # given a classifier whose fit records the texts, labels and weights it is given
+    from duluan.analysis.corpora import read_corpus
+
+    fitted = []
+
+    def fit(self, texts, labels, sample_weight=None):
+        fitted.append(list(zip(texts, labels, sample_weight, strict=True)))
+        return self
+
+    monkeypatch.setattr(SentimentClassifier, "fit", fit)
+    dev = [(r.text, r.label, 1.0) for r in read_corpus("uit_vsfc_dev")]
+    train = [(r.text, r.label, 1.0) for r in read_corpus("uit_vsfc")]
+    # when the default model is built as shipped, without dev, and with three rows of dev
+    for with_dev in (True, False, [0, 5, 1582]):
+        build_default_sentiment_model(with_dev=with_dev, accent_free_copies=False)
+    shipped, without, some = fitted
+    # then the shipped one learns train and the whole dev split (weight 1), then AIVIVN (weight
+    # 0.3); the others learn no row of dev but those asked for
+    assert shipped[: len(train)] == train
+    assert shipped[len(train) : len(train) + len(dev)] == dev
+    assert {w for _, _, w in shipped[len(train) + len(dev) :]} == {0.3}
+    assert without == shipped[: len(train)] + shipped[len(train) + len(dev) :]
+    assert some == [*train, dev[0], dev[5], dev[1582], *without[len(train) :]]
 
 
 def test_default_model_reports_missing_data(tmp_path):
