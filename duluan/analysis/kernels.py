@@ -1544,10 +1544,95 @@ def syllables_holding(texts: Sequence[str], table_keys: np.ndarray) -> tuple[dic
     return spans, set((np.searchsorted(first, special, side="right") - 1).tolist())
 
 
+@nb.njit(cache=True)
+def batch_terms(rows, lengths, crc, spaced_crc, spaced_len, shift_tables, shift_limit):
+    """Each text's distinct terms, in the order they first occur, with their counts and codes, as
+    :class:`duluan.analysis.cluster.TermCoder` finds them by sorting (see there).
+
+    A text of two syllables or more has a term at each syllable but its last: the pair of that
+    syllable and the next; a text of one has that syllable alone. A term is its rows (the second
+    -1 alone). Its code is the CRC-32 of its string: a syllable alone's is ``crc[row]``; a pair's
+    is the first syllable's shifted by the bytes of " second" (``shift_tables``, as
+    ``cluster._crc_shift`` reads them) and combined with ``spaced_crc[second]``, or -1 when " second" is
+    ``shift_limit`` bytes or more (the caller computes it).
+
+    Args:
+        rows: The folded syllable number of each token, one text after the other.
+        lengths: The tokens of each text.
+        crc, spaced_crc, spaced_len: Per number, the CRC-32 of the syllable, of a space and the
+            syllable, and the bytes of a space and the syllable.
+        shift_tables: ``cluster._crc_shift``'s tables, flat.
+        shift_limit: The byte counts they cover.
+
+    Returns:
+        ``(left, right, count, code, per_text)``: per term of each text, one text after the
+        other, its rows, count and code; and each text's number of terms.
+    """
+    n_docs = lengths.size
+    total = rows.size
+    left = np.empty(total, np.int64)
+    right = np.empty(total, np.int64)
+    count = np.zeros(total, np.int64)
+    code = np.empty(total, np.int64)
+    per_text = np.zeros(n_docs, np.int64)
+    longest = 1
+    width = 1
+    for d in range(n_docs):
+        longest = max(longest, lengths[d])
+    for i in range(total):
+        width = max(width, rows[i] + 1)
+    size = 16
+    while size < 2 * longest:
+        size *= 2
+    mask = size - 1
+    keys = np.empty(size, np.int64)
+    stamps = np.zeros(size, np.int64)
+    entries = np.empty(size, np.int64)
+    e = 0
+    at = 0
+    for d in range(n_docs):
+        n = lengths[d]
+        if n == 0:
+            continue
+        stamp = d + 1
+        for t in range(n - 1 if n >= 2 else 1):
+            a = rows[at + t]
+            b = rows[at + t + 1] if n >= 2 else -1
+            key = a * width + b if b >= 0 else -(a + 1)
+            slot = np.int64((_mix64(np.uint64(key)) >> np.uint64(1)) & np.uint64(mask))
+            while stamps[slot] == stamp and keys[slot] != key:
+                slot = (slot + 1) & mask
+            if stamps[slot] == stamp:
+                count[entries[slot]] += 1
+                continue
+            stamps[slot] = stamp
+            keys[slot] = key
+            entries[slot] = e
+            left[e] = a
+            right[e] = b
+            count[e] = 1
+            if b < 0:
+                code[e] = np.int64(crc[a])
+            elif spaced_len[b] < shift_limit:
+                v = np.int64(crc[a])
+                base = spaced_len[b] * 1024
+                shifted = shift_tables[base + (v & 0xFF)]
+                shifted ^= shift_tables[base + 256 + ((v >> 8) & 0xFF)]
+                shifted ^= shift_tables[base + 512 + ((v >> 16) & 0xFF)]
+                shifted ^= shift_tables[base + 768 + ((v >> 24) & 0xFF)]
+                code[e] = np.int64(shifted ^ spaced_crc[b])
+            else:
+                code[e] = -1
+            e += 1
+            per_text[d] += 1
+        at += n
+    return left[:e], right[:e], count[:e], code[:e], per_text
+
+
 def warm() -> None:
     """Compile the loops for the argument types the engine gives them, so that numba's cache
     holds them (30 s once; ``make`` runs this after installing, as it byte-compiles)."""
-    from duluan.analysis.cluster import ClusterDoc, OnlineClusterer
+    from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, TermCoder
     from duluan.analysis.cluster_compiled import CompiledClusterer
     from duluan.analysis.features import NgramFeaturizer
     from duluan.analysis.normalise import normalise_texts
@@ -1562,6 +1647,9 @@ def warm() -> None:
     chars = NgramFeaturizer(min_count=1, char_ngram_range=(1, 3)).fit(["hoà bình", "quận ba"])
     chars.load_typed_scores(chars.pack_weights(np.zeros((chars.n_features_, 3), np.float32)))
     normalise_texts(["ko biết"])
+    coder = TermCoder()
+    coder.load_compiled()
+    coder(["ngập", "úng", "x"], np.array([2, 1], np.int64), np.array([0, 1, 2]), ["ngập", "úng", "x"], None)
     # (The clustering loops compile whole: one batch compiles every branch; packing the term
     # pool is a loop of its own.)
     docs = [ClusterDoc(str(i), {"ngập úng": 1, f"x{i}": 1}, places=frozenset("p")) for i in range(3)]

@@ -280,6 +280,11 @@ class DedupeFeaturesStep:
         self.hasher = hasher or MinHasher()
         self._terms = TermCoder()
 
+    def load_compiled(self) -> bool:
+        """Find the terms by a compiled loop from now on, for long inputs (see
+        :meth:`~duluan.analysis.cluster.TermCoder.load_compiled`); return True."""
+        return self._terms.load_compiled()
+
     def __call__(self, batch: list[Document]) -> list[Document]:
         # The batch's syllables are looked up once; shingles and terms (the same as
         # :meth:`MinHasher.shingles_many` and :func:`terms_many`) both start from their rows:

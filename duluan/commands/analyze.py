@@ -41,7 +41,9 @@ EXIT_MODEL = 3
 # loops load them before the workers fork, which inherit them: the sentiment model's, and the
 # topic model's that also explain (since 2026-12-02, see TopicStep.load_compiled). On 100,000
 # news leads, 4,835-5,799 docs/s against 4,438-5,144, the workers' CPU 21.9-25.0 s against
-# 24.2-28.1, peak PSS 916-924 MiB against 991-1,003 (four alternating pairs, 2026-12-02).
+# 24.2-28.1, peak PSS 916-924 MiB against 991-1,003 (four alternating pairs, 2026-12-02). The
+# dedupe-features step's terms too (DedupeFeaturesStep.load_compiled): 17.7-18.1 user CPU-s
+# against 18.3-18.5, the same output (three alternating runs on 100,000 leads, 2026-12-02).
 COMPILED_MIN_BYTES = 8 << 20
 
 

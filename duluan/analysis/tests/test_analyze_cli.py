@@ -404,7 +404,7 @@ def test_a_large_input_loads_the_compiled_scoring_before_the_workers_fork_and_wr
 ):
     # given models trained here (topic on the test rows, sentiment on 1,500 UIT-VSFC sentences),
     # and rows to analyse
-    from duluan.analysis.pipeline import SentimentStep, TopicStep
+    from duluan.analysis.pipeline import DedupeFeaturesStep, SentimentStep, TopicStep
 
     models = tmp_path / "models"
     models.mkdir()
@@ -422,7 +422,7 @@ def test_a_large_input_loads_the_compiled_scoring_before_the_workers_fork_and_wr
         assert main([*args, "-o", str(models / f"{task}.model"), "--no-progress"]) == 0
     source = write_jsonl(tmp_path / "in.jsonl", rows)
     loaded = []
-    for step in (TopicStep, SentimentStep):
+    for step in (TopicStep, SentimentStep, DedupeFeaturesStep):
         load = step.load_compiled
         monkeypatch.setattr(
             step,
@@ -437,9 +437,9 @@ def test_a_large_input_loads_the_compiled_scoring_before_the_workers_fork_and_wr
         args = ["analyze", str(source), "-o", str(out), "--model-dir", str(models), "--workers", "2"]
         assert main([*args, "--no-progress", "--batch-size", "7"]) == 0
         written[large] = out.read_bytes()
-    # then the large one loaded both models' loops here (the workers inherit them), and both
-    # wrote the same bytes
-    assert loaded == [("topic", True), ("sentiment", True)]
+    # then the large one loaded both models' loops and the terms' loop here (the workers
+    # inherit them), and both wrote the same bytes
+    assert loaded == [("topic", True), ("sentiment", True), ("dedupe_features", True)]
     assert written[True] == written[False]
     assert {r["sentiment"]["label"] for r in read_jsonl(tmp_path / "True.jsonl")} <= {
         "negative",

@@ -63,14 +63,19 @@ def test_the_crc_of_a_concatenation_comes_from_the_crcs_of_its_parts(a, b):
     assert int(shifted[0]) ^ zlib.crc32(b) == zlib.crc32(a + b)
 
 
+@pytest.mark.parametrize("compiled", [False, True])
 @given(BATCHES)
 @settings(max_examples=300)
 @example([[["x y", "z", "x", "y z"]]])  # two pairs of syllables, one bigram string
 @example([[["a"], [], ["b", "b", "b"], [LONG, "a", LONG]], [["b", "a", "b", "a"], [LONG]]])
 @example([[["đường", "ngập", "duong", "ngap", "dương", "ngập"], ["ngap"]], [["ngập"], ["duong", "ngập"]]])
-def test_terms_from_rows_equal_the_per_text_terms(batches):
-    # given successive batches of texts whose syllables are numbered in one growing table
+@example([[["a", "b"] * 40 + ["c", "d"] * 40 + [f"t{i}" for i in range(60)]]])  # a table grown past 16
+def test_terms_from_rows_equal_the_per_text_terms(compiled, batches):
+    # given successive batches of texts whose syllables are numbered in one growing table, the
+    # terms found by the sort of the batch's pairs or by the compiled loop
     coder, numbers = TermCoder(), {}
+    if compiled:
+        coder.load_compiled()
     for token_lists in batches:
         flat = [t for tokens in token_lists for t in tokens]
         rows = np.array([numbers.setdefault(t, len(numbers)) for t in flat], dtype=np.intp)
@@ -87,12 +92,15 @@ def test_terms_from_rows_equal_the_per_text_terms(batches):
         assert all(type(t) is TermSlice for t in terms) or any(" " in t for t in flat)
 
 
+@pytest.mark.parametrize("compiled", [False, True])
 @given(BATCHES, st.sampled_from([3, 8, 10_000]), st.booleans())
 @settings(max_examples=300)
 @example([[["a", "b"], ["b", "c", "d"]], [["c", "d", "e", "f", "g"]], [["a", "b", "a", "b"]]], 3, False)
 @example([[["a", "b"], ["b", "c", "d"]], [["c", "d", "e", "f", "g"]], [["a", "b", "a", "b"]]], 3, True)
 @example([[["<url>", "a_b", "c"], ["đường", "<url>"]], [["a_b"], ["x", "y", "x"]]], 8, True)
-def test_the_step_gives_the_definitions_across_batches_and_cache_clears(batches, limit, models_first):
+def test_the_step_gives_the_definitions_across_batches_and_cache_clears(
+    compiled, batches, limit, models_first
+):
     # given a step whose syllable cache, and the models' syllable table, start afresh when they
     # would pass ``limit`` (rows then change meaning between batches, which the terms' per-row
     # values must follow); with ``models_first``, a model step has numbered each batch's
@@ -106,6 +114,8 @@ def test_the_step_gives_the_definitions_across_batches_and_cache_clears(batches,
         shared, numbered = [], pipeline._numbered_tokens
         patch.setattr(pipeline, "_numbered_tokens", lambda *a: shared.append(got := numbered(*a)) or got)
         step = DedupeFeaturesStep(MinHasher(seed=3))
+        if compiled:  # its terms by the compiled loop, as duluan analyze has it on long inputs
+            assert step.load_compiled()
         reference = MinHasher(seed=3)
         for b, token_lists in enumerate(batches):
             docs = []
@@ -176,9 +186,12 @@ def test_shingles_of_any_width_equal_the_definition(docs, k):
     assert all(s.dtype == np.uint64 for s in got)
 
 
-def test_a_coder_follows_the_rows_of_a_new_generation():
-    # given a coder that has seen rows 0 and 1 as "a" and "b"
+@pytest.mark.parametrize("compiled", [False, True])
+def test_a_coder_follows_the_rows_of_a_new_generation(compiled):
+    # given a coder (sorting, or by the compiled loop) that has seen rows 0 and 1 as "a" and "b"
     coder = TermCoder()
+    if compiled:
+        coder.load_compiled()
     first = coder(["a", "b"], np.array([2]), np.array([0, 1]), ["a", "b"], 1)
     # when the same rows stand for other syllables in a new generation
     second = coder(["c", "d"], np.array([2]), np.array([0, 1]), ["c", "d"], 2)
