@@ -150,3 +150,70 @@ def ordered_results(
             yield result(pending.popleft())
     while pending:
         yield result(pending.popleft())
+
+
+class Aside:
+    """A call running in a process forked from this one while this one goes on (see
+    :func:`fork_call`); :meth:`result` gives what it returned."""
+
+    def __init__(self, fn: Callable[..., _R], args: tuple[Any, ...]) -> None:
+        self._fn, self._args = fn, args
+        self._process: Any = None
+        self._conn: Any = None
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods() or default_workers() < 2:
+            return  # run here, when asked for the result
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_run_aside, args=(fn, args, send), daemon=True)
+        gc.freeze()  # the child's collector never walks (so never copies) what it inherited
+        try:
+            process.start()
+        except (OSError, AssertionError):  # no process could be made (or a daemon's): run here
+            receive.close()
+            return
+        finally:
+            gc.unfreeze()
+            send.close()
+        self._process, self._conn = process, receive
+
+    def result(self) -> Any:
+        """What the call returned. A child that failed or died leaves the call to run here, so
+        its error, if any, is raised here and nothing is lost."""
+        if self._process is not None:
+            try:
+                status, value = self._conn.recv()
+            except (EOFError, OSError):
+                status, value = "failed", None
+            finally:
+                self._conn.close()
+                self._process.join()
+                self._process = None
+            if status == "ok":
+                return value
+        return self._fn(*self._args)
+
+
+def _run_aside(fn: Callable[..., Any], args: tuple[Any, ...], send: Any) -> None:
+    try:
+        value = fn(*args)
+    except BaseException:  # the parent runs the call again and raises its error there
+        send.send(("failed", None))
+    else:
+        send.send(("ok", value))
+    finally:
+        send.close()
+
+
+def fork_call(fn: Callable[..., _R], *args: Any) -> Aside:
+    """Start ``fn(*args)`` in a process forked from this one, which goes on meanwhile; the
+    returned :class:`Aside`'s ``result()`` gives its return value (pickled back).
+
+    The child starts from this process's memory, so the arguments are not copied (a training
+    matrix of hundreds of megabytes). On one core, or where the platform cannot fork, the call
+    runs in this process when its result is asked for. For a library whose state is one global
+    of the process (liblinear's random generator), the two calls cannot run side by side in
+    threads without changing each other's result; in two processes each has its own.
+    """
+    return Aside(fn, args)

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from duluan.analysis.runtime import batch_gc
+from duluan.analysis.runtime import batch_gc, fork_call
 
 
 def test_the_threshold_is_raised_inside_and_restored_after_even_on_error():
@@ -70,3 +70,81 @@ def test_memory_a_batch_frees_is_kept_for_the_next_one():
     assert kept == "True"
     assert faults_default > 10_000
     assert faults_kept < faults_default // 10
+
+
+def _pid_and_total(values):
+    import os
+
+    return os.getpid(), sum(values)
+
+
+def _fails_in_a_child(parent):
+    import os
+
+    if os.getpid() != parent:
+        raise RuntimeError("only in the child")
+    return "here"
+
+
+def _dies_in_a_child(parent):
+    import os
+
+    if os.getpid() != parent:
+        os._exit(3)  # as a child killed for its memory would end
+    return "here"
+
+
+def _always_fails():
+    raise ValueError("bad input")
+
+
+@pytest.mark.skipif(platform.system() == "Windows", reason="fork")
+def test_a_call_forked_aside_returns_its_result_from_another_process():
+    import os
+
+    # given a large argument (the child reads it from the memory it was forked with)
+    values = list(range(200_000))
+    # when the call runs aside while this process goes on
+    aside = fork_call(_pid_and_total, values)
+    here = sum(values)
+    pid, total = aside.result()
+    # then its result came back from another process (on two cores or more)
+    assert total == here
+    assert pid != os.getpid() or (os.cpu_count() or 1) < 2
+
+
+@pytest.mark.parametrize("call", [_fails_in_a_child, _dies_in_a_child])
+def test_a_call_whose_child_fails_or_dies_runs_here_instead(call):
+    import os
+
+    # given a call that fails, or ends its process, only in a forked child
+    # when its result is asked for
+    # then it is the result of the call run in this process
+    assert fork_call(call, os.getpid()).result() == "here"
+
+
+def test_a_call_that_fails_everywhere_raises_its_own_error_here():
+    # given a call that fails wherever it runs
+    # when its result is asked for, then its error is raised here
+    with pytest.raises(ValueError, match="bad input"):
+        fork_call(_always_fails).result()
+
+
+def _aside_in(queue):
+    queue.put(fork_call(sum, [1, 2, 3]).result())
+
+
+@pytest.mark.skipif(platform.system() == "Windows", reason="fork")
+def test_a_daemon_process_which_may_not_fork_runs_the_call_itself():
+    import multiprocessing
+
+    # given a daemon process (a pool's worker, say), which may not start children
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    daemon = context.Process(target=_aside_in, args=(queue,), daemon=True)
+    # when it asks for a call aside
+    daemon.start()
+    got = queue.get(timeout=60)
+    daemon.join()
+    # then the call ran there and gave its result
+    assert got == 6
