@@ -1647,9 +1647,7 @@ def warm() -> None:
     chars = NgramFeaturizer(min_count=1, char_ngram_range=(1, 3)).fit(["hoà bình", "quận ba"])
     chars.load_typed_scores(chars.pack_weights(np.zeros((chars.n_features_, 3), np.float32)))
     normalise_texts(["ko biết"])
-    coder = TermCoder()
-    coder.load_compiled()
-    coder(["ngập", "úng", "x"], np.array([2, 1], np.int64), np.array([0, 1, 2]), ["ngập", "úng", "x"], None)
+    TermCoder().load_compiled()  # its one call has the argument types of every later one
     # (The clustering loops compile whole: one batch compiles every branch; packing the term
     # pool is a loop of its own.)
     docs = [ClusterDoc(str(i), {"ngập úng": 1, f"x{i}": 1}, places=frozenset("p")) for i in range(3)]

@@ -211,7 +211,8 @@ def fork_call(fn: Callable[..., _R], *args: Any) -> Aside:
     returned :class:`Aside`'s ``result()`` gives its return value (pickled back).
 
     The child starts from this process's memory, so the arguments are not copied (a training
-    matrix of hundreds of megabytes). On one core, or where the platform cannot fork, the call
+    matrix of hundreds of megabytes): a task of :func:`forked_pool` would pickle them to the
+    worker. On one core, or where the platform cannot fork, the call
     runs in this process when its result is asked for. For a library whose state is one global
     of the process (liblinear's random generator), the two calls cannot run side by side in
     threads without changing each other's result; in two processes each has its own.

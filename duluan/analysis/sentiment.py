@@ -1031,13 +1031,18 @@ def build_default_sentiment_model(
     params.setdefault("accent_free_copies", True)
 
     texts, labels, weights = [], [], []
-    corpora = [("uit_vsfc", 1.0), ("aivivn2019", aivivn_weight)]
-    if with_dev is not False:
-        corpora.insert(1, ("uit_vsfc_dev", 1.0))
-    for corpus, weight in corpora:
-        for number, row in enumerate(read_corpus(corpus, data_dir)):
-            if corpus == "uit_vsfc_dev" and with_dev is not True and number not in with_dev:
-                continue
+    dev: Iterable = ()
+    if with_dev is True:
+        dev = read_corpus("uit_vsfc_dev", data_dir)
+    elif with_dev is not False:
+        wanted = frozenset(with_dev)
+        dev = (row for number, row in enumerate(read_corpus("uit_vsfc_dev", data_dir)) if number in wanted)
+    for rows, weight in (
+        (read_corpus("uit_vsfc", data_dir), 1.0),
+        (dev, 1.0),
+        (read_corpus("aivivn2019", data_dir), aivivn_weight),
+    ):
+        for row in rows:
             if row.label:
                 texts.append(row.text)
                 labels.append(row.label)
