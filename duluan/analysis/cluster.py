@@ -71,16 +71,18 @@ _CENTROID_TERMS = 48
 # analyze` on 100,000 news leads used 20.8-21.9 s of its CPU against 15.2-16.3 with 24 terms and
 # 0.35, and ran at 3,582-3,731 docs/s against 4,137-4,298 (two alternating pairs, 2026-12-01).
 _DOC_TERMS = 48
-# The strongest terms of a document that look clusters up, and those a cluster is found under.
-# 16 rather than 8 gave event-level F1 51.9 against 50.4 on the dev slice, for some 50 µs more
-# of the driver's CPU a news lead (`duluan analyze`, 100,000 leads): not worth it. Looking up by
-# more terms than are posted finds more of one event's reports, at a price in candidates to
-# check (event-level F1 dev / test with the runner-up topic, 2026-12-01; 8 posted): looking up by
-# 8, 50.9 / 42.3; by 16, 52.4 / 43.8; by 24, 52.5 / 46.0; by all 48, 53.8 / 47.7. But by 16 the
-# driver used 29.1-29.7 s of CPU over 100,000 news leads against 24.1-25.9 by 8, and `duluan
-# analyze` ran at 2,855-2,917 docs/s against 3,108-3,290 (alternating runs); by all 48, the
-# driver's main thread used 75 % more CPU over 30,000 leads. Not taken.
+# The strongest terms of a document a cluster is found under (posted), and those that look
+# clusters up. Looking up by more terms than are posted finds more of one event's reports, at a
+# price in candidates to check (event-level pairwise F1 dev / test, cluster_eval, 8 posted):
+# looking up by 8, 50.9 / 42.3 (issue-level 36.2 / 22.5); by 16, 52.4 / 43.8; by 24, 52.5 / 46.0
+# (36.9 / 24.8); by all 48, 53.8 / 47.7 (37.7 / 25.3). The Python clusterer paid too much for
+# more (by 16, `duluan analyze`'s driver used 29.1-29.7 s of CPU over 100,000 leads against
+# 24.1-25.9, 2026-12-01). The compiled one, once it bounds candidates as this one does (see
+# kernels.similarity_bound), clusters by 24 at the cost it had by 8 without the bound:
+# bench_steps.py --compiled, 40,000 leads, cluster step 29.2-30.8 µs a lead against 28.9-30.5
+# (three alternating runs); by 8 with the bound 24.8-25.9, by 48 35.5-37.5 (2026-12-02).
 _PROBE_TERMS = 8
+_LOOKUP_TERMS = 24
 # Bits of the term masks that bound a candidate's similarity before it is computed (see
 # assign): a document's 48 terms set about 47 of them, a cluster's the union of its documents'.
 _MASK_BITS = 2048
@@ -1127,9 +1129,10 @@ class OnlineClusterer:
             vector = self.vectorise(doc.terms, doc.codes)
         if reach is None:
             reach = _reach_of(vector)
-        probe = list(vector)[:_PROBE_TERMS]  # vectors list the strongest first
+        probe = list(vector)[:_LOOKUP_TERMS]  # vectors list the strongest first
         # Clusters are indexed under the strongest terms of their documents (see _add), and
-        # found by the strongest terms of the new one: similar texts share their key words.
+        # found by more of the strongest terms of the new one: similar texts share their key
+        # words, but not always among the strongest of both.
         # The postings are split by topic, and only the tables of compatible topics are looked
         # in: the document's own, its other topic's and None's (clusters without a topic), or
         # all of them for a document without one. A fifth of the candidates had another topic,
@@ -1232,9 +1235,9 @@ class OnlineClusterer:
                     best, best_sim, best_seq = cluster, sim, cluster.seq
                     cut = best_sim * (1.0 - _BOUND_MARGIN)
         if best is None:
-            best = self._open(vector, probe, doc, reach)
+            best = self._open(vector, probe[:_PROBE_TERMS], doc, reach)
         else:
-            self._add(best, vector, probe, doc, reach)
+            self._add(best, vector, probe[:_PROBE_TERMS], doc, reach)
         while len(clusters) > self.max_active:
             self._close_oldest()
         return best.id

@@ -141,6 +141,8 @@ class CompiledClusterer:
         self._free_slots = np.arange(slots - 1, -1, -1, dtype=np.int32)
         self._sc[k.S_FREE_SLOTS] = slots
         self._slot_mark = np.zeros(slots, np.int64)
+        self._c_mask = np.zeros((slots, k.MASK_WORDS), np.uint64)
+        self._c_top = np.zeros(slots, np.float64)
         nodes = slots * k.CLUSTER_TERMS
         self._n_slot = np.zeros(nodes, np.int32)
         self._n_next = np.full(nodes, -1, np.int32)
@@ -354,6 +356,9 @@ class CompiledClusterer:
             self._t_refs[numbers] += 1
             squares = self._c_w[slot, :n] * self._c_w[slot, :n]
             self._c_norm[slot] = np.sqrt(k.fsum(squares, n, np.empty(n + 1)))
+            # Its mask, as the loops make a document's (the sums are not needed).
+            k.document_reach(numbers, self._c_w[slot], 0, n, self._c_mask[slot], np.empty(n + 1))
+            self._c_top[slot] = k.top_weight(self._c_w[slot], n, self._c_norm[slot])
             posted = set(row["posted"])
             for j, name in enumerate(names):
                 if name in posted:
@@ -381,6 +386,8 @@ class CompiledClusterer:
             self._lru_next,
             self._free_slots,
             self._slot_mark,
+            self._c_mask,
+            self._c_top,
         )
 
     def _postings(self) -> tuple[np.ndarray, ...]:

@@ -88,6 +88,18 @@ def _prefetch(typingctx, array, row):
     return sig, codegen
 
 
+@intrinsic
+def _popcount(typingctx, value):
+    """The number of bits set in a uint64: LLVM's ``ctpop`` (one instruction where the CPU has
+    one), which numba does not offer as a call."""
+    sig = types.uint64(types.uint64)
+
+    def codegen(context, builder, signature, args):
+        return builder.ctpop(args[0])
+
+    return sig, codegen
+
+
 # The featurizers' hash, compiled from the same function (so the buckets are the same).
 _mix64 = nb.njit(cache=True)(mix64)
 
@@ -1035,7 +1047,13 @@ PLACES_FULL = 1  # a cluster's places would outgrow their row: widen it and go o
 CLUSTER_TERMS = 144
 _PRUNE_OVER = 96
 KEEP = 48  # terms a pruned centroid keeps
-_PROBE = 8
+_PROBE = 8  # a document's strongest terms its cluster is posted under
+_LOOKUP = 24  # its strongest terms that look clusters up (see OnlineClusterer)
+# Bits of the term masks that bound a candidate's similarity (see assign_documents): a term's
+# bit is its number modulo these.
+MASK_BITS = 2048
+MASK_WORDS = MASK_BITS // 64
+_BOUND_MARGIN = 1e-9  # the Python clusterer's: covers the bound's rounding
 
 
 @nb.njit(cache=True)
@@ -1230,6 +1248,51 @@ def append_cluster(slot, lru_prev, lru_next, sc):
 
 
 @nb.njit(cache=True)
+def document_reach(terms, weights, lo, hi, mask, prefix):
+    """What bounds a document's similarity to the clusters (``OnlineClusterer``'s reach): the bits
+    of its terms ``terms[lo:hi]`` (each its number modulo the mask's bits) into ``mask``, the sums
+    of its first k weights ``weights[lo:hi]`` (strongest first) into ``prefix[k]``; returns how
+    many of its terms share a bit with an earlier one (the surplus)."""
+    mask[:] = 0
+    prefix[0] = 0.0
+    n_bits = np.int64(mask.size * 64)
+    for j in range(lo, hi):
+        bit = np.int64(terms[j]) % n_bits
+        mask[bit >> 6] |= np.uint64(1) << np.uint64(bit & 63)
+        prefix[j - lo + 1] = prefix[j - lo] + weights[j]
+    bits = 0
+    for w in range(mask.size):
+        bits += _popcount(mask[w])
+    return (hi - lo) - np.int64(bits)
+
+
+@nb.njit(cache=True)
+def similarity_bound(mask, surplus, prefix, cluster_mask, top):
+    """An upper bound of a document's similarity to a cluster, from :func:`document_reach`'s
+    ``mask``, ``surplus`` and ``prefix``, the cluster's mask (the bits of every term it holds)
+    and its largest weight over its norm (``top``): they share at most ``k`` terms, the bits
+    both masks set plus the document's surplus; each weighs at most ``top`` in the cluster, and
+    the document's ``k`` strongest weigh ``prefix[k]`` together."""
+    shared = surplus
+    for w in range(mask.size):
+        shared += np.int64(_popcount(mask[w] & cluster_mask[w]))
+    return top * prefix[shared]
+
+
+@nb.njit(cache=True)
+def top_weight(weights, n, norm):
+    """The largest of ``weights[:n]`` over ``norm`` (0 when ``norm`` is not positive), as the
+    Python clusterer's ``Cluster.top``."""
+    if not norm > 0.0:
+        return 0.0
+    top = weights[0]
+    for k in range(1, n):
+        if weights[k] > top:
+            top = weights[k]
+    return top / norm
+
+
+@nb.njit(cache=True)
 def _holds_place(c_places, c_np, slot, place):
     for b in range(c_np[slot]):
         if c_places[slot, b] == place:
@@ -1267,7 +1330,9 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
     document's terms, weights (its unit TF-IDF vector, strongest first) and places are the
     slices ``d_start[i]:d_start[i + 1]`` and ``d_pstart[i]:d_pstart[i + 1]``; its time is in
     microseconds since the epoch (UTC) or NO_TIME, with its UTC offset for the caller to write
-    it back. The similarity bound of the Python clusterer only skips work and is not needed.
+    it back. A candidate is first bounded as the Python clusterer bounds it, by its term mask
+    (``c_mask``: the bits of every term it held, each ``number % MASK_BITS``) and its largest
+    unit weight (``c_top``); the bound skips work and never changes a result.
 
     Args:
         first: The first document to assign.
@@ -1276,7 +1341,7 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
         sc: The int64 scalars (``S_*``).
         clusters: ``(c_seq, c_size, c_topic, c_first, c_first_off, c_last, c_last_off, c_norm,
             c_n, c_terms, c_w, c_node, c_places_count, c_places, lru_prev, lru_next,
-            free_slots, slot_mark)``.
+            free_slots, slot_mark, c_mask, c_top)``.
         postings: ``(n_slot, n_next, n_prev, n_term, t_head, free_nodes)``.
         terms: ``(t_refs, t_mark, t_pos, pool, t_off, t_len, freed)``.
         docs: ``(d_start, d_terms, d_w, d_topic, d_other, d_pstart, d_places, d_time, d_off)``.
@@ -1307,6 +1372,8 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
         lru_next,
         free_slots,
         slot_mark,
+        c_mask,
+        c_top,
     ) = clusters
     n_slot, n_next, t_head = postings[0], postings[1], postings[4]
     t_refs, t_mark, t_pos, pool, t_off, t_len, freed = terms
@@ -1320,6 +1387,8 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
     kept_terms = np.empty(KEEP, np.int32)  # a pruned centroid's, gathered before written back
     kept_w = np.empty(KEEP, np.float64)
     kept_node = np.empty(KEEP, np.int32)
+    d_mask = np.empty(MASK_WORDS, np.uint64)
+    prefix = np.empty(KEEP + 1, np.float64)
     for i in range(first, n_docs):
         when = d_time[i]
         now = sc[S_NOW]
@@ -1340,12 +1409,13 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
         for j in range(lo, hi):
             t_mark[d_terms[j]] = stamp
             t_pos[d_terms[j]] = j
+        surplus = document_reach(d_terms, d_w, lo, hi, d_mask, prefix)
         topic, other = d_topic[i], d_other[i]
         plo, phi = d_pstart[i], d_pstart[i + 1]
         best = -1
         best_sim = threshold
         best_seq = 0
-        for j in range(lo, lo + min(_PROBE, n_terms)):
+        for j in range(lo, lo + min(_LOOKUP, n_terms)):
             node = t_head[d_terms[j]]
             while node >= 0:
                 slot = n_slot[node]
@@ -1367,6 +1437,14 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
                         continue
                 last = c_last[slot]
                 if when != NO_TIME and last != NO_TIME and abs(when - last) > window:
+                    continue
+                # The Python clusterer's bound (see OnlineClusterer.assign): at most ``shared``
+                # terms in common, each weighing at most ``c_top`` in the cluster, and the
+                # document's ``shared`` strongest weights together. Below the best so far, the
+                # candidate cannot win, and its terms are not looked at.
+                if similarity_bound(d_mask, surplus, prefix, c_mask[slot], c_top[slot]) < best_sim * (
+                    1.0 - _BOUND_MARGIN
+                ):
                     continue
                 m = 0
                 for k in range(c_n[slot]):
@@ -1407,6 +1485,8 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
                     post_cluster(slot, k, term, c_node, postings, sc)
             c_n[slot] = n_terms
             c_norm[slot] = _norm(c_w[slot], n_terms, squares, partials)
+            c_mask[slot] = d_mask
+            c_top[slot] = top_weight(c_w[slot], n_terms, c_norm[slot])
             append_cluster(slot, lru_prev, lru_next, sc)
         else:
             slot = best
@@ -1474,6 +1554,11 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
                 n = KEEP
             c_n[slot] = n
             c_norm[slot] = _norm(c_w[slot], n, squares, partials)
+            # The mask keeps the bits of pruned terms: a mask that holds more bits bounds less
+            # closely, never wrongly.
+            for w in range(MASK_WORDS):
+                c_mask[slot, w] |= d_mask[w]
+            c_top[slot] = top_weight(c_w[slot], n, c_norm[slot])
             c_size[slot] += 1
             for a in range(plo, phi):
                 if not _holds_place(c_places, c_np, slot, d_places[a]):

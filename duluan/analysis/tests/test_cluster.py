@@ -587,8 +587,9 @@ def test_two_products_add_up_as_an_exact_sum_does(weights):
 
 def reference_ids(docs: list[ClusterDoc], params: dict) -> list[str]:
     """The clusterer's definition spelt out plainly, for a stream: every open cluster is
-    scanned in creation order (a candidate when one of the document's probe terms is among its
-    posted terms), the window is a subtraction, the similarity an exact sum; no index, bound or
+    scanned in creation order (a candidate when one of the document's 24 strongest terms is
+    among its posted terms: the 8 strongest of each of its documents that it still holds), the
+    window is a subtraction, the similarity an exact sum; no index, bound or
     table. The vectors and their frequency table come from the clusterer itself."""
     threshold, window = params["similarity_threshold"], params["window"]
     same_topic = params.get("require_same_topic", True)
@@ -608,7 +609,7 @@ def reference_ids(docs: list[ClusterDoc], params: dict) -> list[str]:
         best, best_sim = None, threshold
         for seq in sorted(clusters):
             c = clusters[seq]
-            if c["posted"].isdisjoint(probe):
+            if c["posted"].isdisjoint(list(vector)[:24]):
                 continue
             if same_topic and d.topic and c["topic"] and c["topic"] not in (d.topic, d.other_topic):
                 continue
@@ -1076,3 +1077,52 @@ def test_the_term_pool_holds_each_open_terms_bytes_and_stays_as_small_as_they_ar
     # terms, and a batch's), not the 96,000 terms the stream had
     assert live.size <= 60 * 96 + 51 * 48
     assert compiled._pool.size < 2 * 40 * (live.size + 51 * 48)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.data(),
+    words=st.integers(1, 2),
+    doc_terms=st.lists(st.integers(0, 300), min_size=1, max_size=kernels.KEEP, unique=True),
+    uniform=st.booleans(),
+)
+@example(data=None, words=1, doc_terms=[0, 64, 128, 1], uniform=True)
+def test_the_compiled_bound_is_never_below_the_similarity(data, words, doc_terms, uniform):
+    # given a document's terms (numbers that share mask bits: masks of 64 or 128 bits), strongest
+    # first, and a cluster holding some of them and others, with bits of terms it no longer holds
+    if data is None:  # the example: four equal terms, three on one bit, all held by the cluster
+        d_w = np.full(4, 0.5)
+        held = {0: 1.0, 64: 1.0, 128: 1.0, 1: 1.0}
+        extra: list[int] = []
+    else:
+        weights = st.just(1.0) if uniform else st.floats(0.01, 5.0)
+        d_w = np.array(
+            sorted(
+                data.draw(st.lists(weights, min_size=len(doc_terms), max_size=len(doc_terms))), reverse=True
+            )
+        )
+        d_w /= np.sqrt(math.fsum(d_w * d_w))
+        shared = data.draw(st.lists(st.sampled_from(doc_terms), unique=True))
+        others = data.draw(st.lists(st.integers(301, 600), unique=True, max_size=60))
+        held = {t: data.draw(weights) for t in [*shared, *others]}
+        extra = data.draw(st.lists(st.integers(0, 600), max_size=10))
+    terms = np.array(doc_terms, np.int32)
+    mask, prefix = np.zeros(words, np.uint64), np.zeros(kernels.KEEP + 1)
+    surplus = kernels.document_reach(terms, d_w, 0, terms.size, mask, prefix)
+    held_terms = np.array([*held, *extra], np.int32)
+    cluster_mask = np.zeros(words, np.uint64)
+    kernels.document_reach(
+        held_terms, np.zeros(held_terms.size), 0, held_terms.size, cluster_mask, np.zeros(held_terms.size + 1)
+    )
+    c_w = np.array(list(held.values()) or [0.0])
+    norm = math.sqrt(math.fsum(c_w * c_w))
+    top = kernels.top_weight(c_w, c_w.size, norm)
+    # when the document is bounded against the cluster
+    bound = kernels.similarity_bound(mask, surplus, prefix, cluster_mask, top)
+    # then the bound is at least the similarity (as the clusterers compute it), up to rounding
+    similarity = (
+        math.fsum(d_w[j] * held[t] for j, t in enumerate(doc_terms) if t in held) / norm if norm else 0.0
+    )
+    assert bound >= similarity * (1.0 - 1e-12)
+    # and the surplus counts the document's terms that share a bit with another of its terms
+    assert surplus == terms.size - len({t % (64 * words) for t in doc_terms})
