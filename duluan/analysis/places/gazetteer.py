@@ -65,6 +65,9 @@ _SPELLING_CACHE_LIMIT = 50_000
 _LEVEL_RANK = {PROVINCE: 0, DISTRICT: 1, COMMUNE: 2}
 # A bare "Yên Bái" is the province more often than its capital city.
 _BARE_BONUS = {PROVINCE: 0.6, DISTRICT: 0.2, COMMUNE: 0.0}
+# What a bare name listed after a unit of one level gets for its candidates of that level: more
+# than a province named nearby gives its communes (2 and its closeness), less than a district.
+_SIBLING_BONUS = 2.5
 # How sure a bare name of each level is before rivals and accents are weighed.
 _BARE_CONFIDENCE = {PROVINCE: 0.9, DISTRICT: 0.75, COMMUNE: 0.65}
 _NUMBERED_NAME_RE = re.compile(r"^(Phường|Quận|Xã|Huyện)\s+\d+$")
@@ -195,6 +198,7 @@ class _Hit:
     # Whether resolving it reads the other hits at all: a candidate has ancestors or is a commune
     # (see _resolve_all). Memoised with the facts.
     reads_others: bool = True
+    listed: bool = False  # it follows the hit before in a list: "A, B", "A và B"
 
 
 # The order of _Hit's fields, which _plausible_hit passes positionally.
@@ -713,7 +717,9 @@ class Gazetteer:
             hit.candidates = self._candidates(hit, nfc[hit.start : hit.end])
             if hit.candidates:
                 if previous is not None:
-                    previous.address_next = bool(ADDRESS_GAP_RE.match(folded[previous.end : hit.start]))
+                    gap = folded[previous.end : hit.start]
+                    previous.address_next = bool(ADDRESS_GAP_RE.match(gap))
+                    hit.listed = len(gap) < 12 and LIST_GAP_RE.match(gap) is not None
                 kept.append(hit)
                 previous = hit
         return kept
@@ -1053,6 +1059,18 @@ class Gazetteer:
             # ("Văn Miếu - Quốc Tử Giám", "Thu Bồn", "Nội Bài"). With its type ("xã Nam Dương")
             # it named a unit of the time, whose successor may be all the data has.
             bare_undecided = bare and undecided
+            # A bare name listed after a unit of some level, which it cannot be a parent of, is one
+            # more unit of that level ("Quảng Nam, Quảng Ngãi, Bình Định": the province, not the
+            # commune of Quảng Nam that the first name would otherwise support). A name that can be
+            # the parent of the unit before is an address, not a list ("Bình Định, Thăng Bình" once
+            # Bình Định was read as a commune there). Provinces are resolved before districts, so
+            # "Lạng Giang, Bắc Giang" is read as an address before this is asked.
+            sibling_level = None
+            if bare and hit.listed and (i - 1) in chosen:
+                before = chosen[i - 1]
+                parents = self._ancestors.get(before, _NO_KEYS)
+                if parents.isdisjoint(hit.candidates):
+                    sibling_level = level_of[before]
             wanted = PRE2025 if hit.old else era
             former = self._former_of.get(name)
             penalty = _FORMER_PENALTY
@@ -1097,6 +1115,8 @@ class Gazetteer:
                     score += 0.25
                 if bare:
                     score += _BARE_BONUS[level]
+                if level == sibling_level:
+                    score += _SIBLING_BONUS
                 if is_former:
                     score -= penalty
                 scored.append((score, key))

@@ -59,6 +59,34 @@ def test_bac_giang_is_the_ward_after_phuong_and_the_old_province_after_tinh(gaze
     assert _codes(dated) == [("Bắc Giang", "pre2025", "24")]
 
 
+def test_a_bare_name_listed_after_units_of_one_level_is_one_more_of_them(gazetteer):
+    # given provinces listed bare, the last of which also names a commune of the first (xã Bình
+    # Định, Quảng Nam), districts of Hà Nội after a dash, and a district, then its province
+    provinces = gazetteer.find(
+        "Mưa lớn ở Quảng Nam, Quảng Ngãi, Bình Định và Bình Thuận.", when=date(2018, 5, 1)
+    )
+    districts = gazetteer.find("Ở khu vực Cầu Giấy - Thanh Xuân, mưa đá rơi dày.", when=date(2018, 5, 1))
+    address = gazetteer.find("Dự án ở Lạng Giang, Bắc Giang chậm tiến độ.", when=date(2018, 5, 1))
+
+    # when they are resolved
+    # then each listed name is one more unit of the level before it, and a name that can be the
+    # parent of the one before is read as the address it is
+    assert [(m.surface, m.level, m.code) for m in provinces] == [
+        ("Quảng Nam", "province", "49"),
+        ("Quảng Ngãi", "province", "51"),
+        ("Bình Định", "province", "52"),
+        ("Bình Thuận", "province", "60"),
+    ]
+    assert [(m.surface, m.level, m.code) for m in districts] == [
+        ("Cầu Giấy", "district", "005"),
+        ("Thanh Xuân", "district", "009"),
+    ]
+    assert [(m.surface, m.level, m.code) for m in address] == [
+        ("Lạng Giang", "district", "217"),
+        ("Bắc Giang", "province", "24"),
+    ]
+
+
 def test_a_2025_text_marks_old_units_with_cu(gazetteer):
     # given a 2025-era sentence listing communes and the old district they were in
     text = "Tại các xã Tân Dĩnh, Thái Đào (huyện Lạng Giang cũ)"
