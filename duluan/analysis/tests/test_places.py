@@ -87,6 +87,21 @@ def test_a_bare_name_listed_after_units_of_one_level_is_one_more_of_them(gazette
     ]
 
 
+def test_a_one_syllable_name_typed_without_its_diacritics_in_a_text_that_has_them_is_a_word(gazetteer):
+    # given "xã cho biết" (the commune said) and "xót xa cho" in accented text, the town Chờ
+    # named as written, and the same address typed wholly without diacritics
+    said = gazetteer.find("Chủ tịch UBND xã cho biết đường đã được sửa, thật xót xa cho dân.")
+    named = gazetteer.find("Người dân thị trấn Chờ, huyện Yên Phong phản ánh.")
+    plain = gazetteer.find("nguoi dan thi tran cho, huyen yen phong phan anh")
+
+    # when places are found
+    # then "cho" is the word in the accented text, and the town where it is written as a name or
+    # where no word has its diacritics
+    assert said == []
+    assert [(m.surface, m.code) for m in named] == [("Chờ", "09193"), ("Yên Phong", "258")]
+    assert [(m.surface, m.code) for m in plain] == [("cho", "09193"), ("yen phong", "258")]
+
+
 def test_a_2025_text_marks_old_units_with_cu(gazetteer):
     # given a 2025-era sentence listing communes and the old district they were in
     text = "Tại các xã Tân Dĩnh, Thái Đào (huyện Lạng Giang cũ)"
