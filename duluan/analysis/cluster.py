@@ -73,16 +73,20 @@ _CENTROID_TERMS = 48
 _DOC_TERMS = 48
 # The strongest terms of a document a cluster is found under (posted), and those that look
 # clusters up. Looking up by more terms than are posted finds more of one event's reports, at a
-# price in candidates to check (event-level pairwise F1 dev / test, cluster_eval, 8 posted):
-# looking up by 8, 50.9 / 42.3 (issue-level 36.2 / 22.5); by 16, 52.4 / 43.8; by 24, 52.5 / 46.0
-# (36.9 / 24.8); by all 48, 53.8 / 47.7 (37.7 / 25.3). The Python clusterer paid too much for
-# more (by 16, `duluan analyze`'s driver used 29.1-29.7 s of CPU over 100,000 leads against
-# 24.1-25.9, 2026-12-01). The compiled one, once it bounds candidates as this one does (see
-# kernels.similarity_bound), clusters by 24 at the cost it had by 8 without the bound:
-# bench_steps.py --compiled, 40,000 leads, cluster step 29.2-30.8 µs a lead against 28.9-30.5
-# (three alternating runs); by 8 with the bound 24.8-25.9, by 48 35.5-37.5 (2026-12-02).
+# price in candidates to check (event-level pairwise F1 dev / test, cluster_eval, 8 posted;
+# issue-level in brackets, 2026-12-02): looking up by 8, 50.9 / 42.3 (36.2 / 22.5); by 16,
+# 52.4 / 43.8 (36.8 / 23.1); by 24, 52.5 / 46.0 (36.9 / 24.8); by all 48, 53.8 / 47.7 (37.7 /
+# 25.3). Dev chose 16: 24 adds 0.1 there. The Python clusterer paid too much for more (by 16,
+# `duluan analyze`'s driver used 29.1-29.7 s of CPU over 100,000 leads against 24.1-25.9,
+# 2026-12-01); the compiled one, since it bounds candidates as this one does (see
+# kernels.similarity_bound), looks up by 16 at the cost it had by 8 without the bound:
+# bench_steps.py --compiled, 40,000 leads, cluster step 24.4-27.8 µs a lead against 26.4-27.1
+# (three alternating runs); over 1,000,000 leads the driver's CPU was 0.366 of the workers'
+# against 0.362-0.373 (by 24: 0.387, twice; the machine's speed moved too much for seconds to
+# compare). By 8 with the bound, 24.8-25.9 µs; by 48, 35.5-37.5 (2026-12-02). This clusterer
+# (the platform's) costs more by 16: 68-86 µs a lead against 55-61 (bench_steps.py).
 _PROBE_TERMS = 8
-_LOOKUP_TERMS = 24
+_LOOKUP_TERMS = 16
 # Bits of the term masks that bound a candidate's similarity before it is computed (see
 # assign): a document's 48 terms set about 47 of them, a cluster's the union of its documents'.
 _MASK_BITS = 2048

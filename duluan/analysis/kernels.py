@@ -1048,7 +1048,7 @@ CLUSTER_TERMS = 144
 _PRUNE_OVER = 96
 KEEP = 48  # terms a pruned centroid keeps
 _PROBE = 8  # a document's strongest terms its cluster is posted under
-_LOOKUP = 24  # its strongest terms that look clusters up (see OnlineClusterer)
+_LOOKUP = 16  # its strongest terms that look clusters up (see OnlineClusterer)
 # Bits of the term masks that bound a candidate's similarity (see assign_documents): a term's
 # bit is its number modulo these.
 MASK_BITS = 2048

@@ -587,7 +587,7 @@ def test_two_products_add_up_as_an_exact_sum_does(weights):
 
 def reference_ids(docs: list[ClusterDoc], params: dict) -> list[str]:
     """The clusterer's definition spelt out plainly, for a stream: every open cluster is
-    scanned in creation order (a candidate when one of the document's 24 strongest terms is
+    scanned in creation order (a candidate when one of the document's 16 strongest terms is
     among its posted terms: the 8 strongest of each of its documents that it still holds), the
     window is a subtraction, the similarity an exact sum; no index, bound or
     table. The vectors and their frequency table come from the clusterer itself."""
@@ -609,7 +609,7 @@ def reference_ids(docs: list[ClusterDoc], params: dict) -> list[str]:
         best, best_sim = None, threshold
         for seq in sorted(clusters):
             c = clusters[seq]
-            if c["posted"].isdisjoint(list(vector)[:24]):
+            if c["posted"].isdisjoint(list(vector)[:16]):
                 continue
             if same_topic and d.topic and c["topic"] and c["topic"] not in (d.topic, d.other_topic):
                 continue
