@@ -81,10 +81,11 @@ _DOC_TERMS = 48
 # 2026-12-01); the compiled one, since it bounds candidates as this one does (see
 # kernels.similarity_bound), looks up by 16 at the cost it had by 8 without the bound:
 # bench_steps.py --compiled, 40,000 leads, cluster step 24.4-27.8 µs a lead against 26.4-27.1
-# (three alternating runs); over 1,000,000 leads the driver's CPU was 0.366 of the workers'
-# against 0.362-0.373 (by 24: 0.387, twice; the machine's speed moved too much for seconds to
-# compare). By 8 with the bound, 24.8-25.9 µs; by 48, 35.5-37.5 (2026-12-02). This clusterer
-# (the platform's) costs more by 16: 68-86 µs a lead against 55-61 (bench_steps.py).
+# (three alternating runs); over 1,000,000 leads the driver's CPU was 0.366-0.376 of the
+# workers' (three runs) against 0.363-0.373 (five runs; by 24, 0.387 twice: the machine's
+# speed moved too much for seconds to compare). By 8 with the bound, 24.8-25.9 µs a lead; by
+# 48, 35.5-37.5 (2026-12-02). This clusterer (the platform's) costs more by 16: 71.6-73.7 µs a
+# lead against 63.9-65.3 (bench_steps.py, 20,000 leads, two alternating runs).
 _PROBE_TERMS = 8
 _LOOKUP_TERMS = 16
 # Bits of the term masks that bound a candidate's similarity before it is computed (see
