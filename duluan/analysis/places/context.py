@@ -61,6 +61,11 @@ _NOT_A_UNIT_WORDS += [
     "siêu thị", "thương hiệu", "thủ khoa", "hoa hậu", "cửa khẩu", "quốc tế", "nghĩa trang", "liệt sĩ",
     "liệt sỹ", "cao nguyên", "danh thắng", "di tích", "sinh thái", "hội nghị", "giao dịch", "tiểu học",
     "mầm non", "thcs", "thpt", "trung học", "phổ thông", "tổ dân phố", "khu phố", "khu dân cư",
+    # A stadium, a park, a mound, a battle, a statue, a heroine: "sân Thống Nhất", "công viên
+    # Thống Nhất" (Hà Nội's, not huyện Thống Nhất), "gò Đống Đa", "chiến thắng Điện Biên Phủ",
+    # "tượng đài Nữ tướng Lê Chân". Tried and left out: "vua" (a king: but "cúc tiến vua Hưng
+    # Yên" is the province) and "ĐH" (the gold set reads "ĐH Đà Nẵng" as naming Đà Nẵng).
+    "sân", "công viên", "gò", "chiến thắng", "tượng đài", "nữ tướng",
 ]  # fmt: skip
 # A bare commune name stands after punctuation or a word that places it ("ở", "tại", "thuộc"...);
 # after any other lower-case word it is usually part of a facility's or village's name.

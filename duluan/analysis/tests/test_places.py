@@ -102,6 +102,20 @@ def test_a_one_syllable_name_typed_without_its_diacritics_in_a_text_that_has_the
     assert [(m.surface, m.code) for m in plain] == [("cho", "09193"), ("yen phong", "258")]
 
 
+def test_a_name_after_a_stadium_park_or_battle_word_is_not_the_unit(gazetteer):
+    # given names of units used for a stadium, a park and a battle, and the city that park is in
+    text = (
+        "Trận đấu trên sân Thống Nhất và lễ hội ở công viên Thống Nhất (Hà Nội) mừng chiến thắng "
+        "Điện Biên Phủ."
+    )
+
+    # when places are found
+    mentions = gazetteer.find(text, when=date(2018, 5, 1))
+
+    # then only the city is a unit (not huyện Thống Nhất of Đồng Nai or the city of Điện Biên Phủ)
+    assert [(m.surface, m.code) for m in mentions] == [("Hà Nội", "01")]
+
+
 def test_a_2025_text_marks_old_units_with_cu(gazetteer):
     # given a 2025-era sentence listing communes and the old district they were in
     text = "Tại các xã Tân Dĩnh, Thái Đào (huyện Lạng Giang cũ)"
