@@ -67,6 +67,10 @@ _NOT_A_UNIT_WORDS += [
     # Yên" is the province) and "ĐH" (the gold set reads "ĐH Đà Nẵng" as naming Đà Nẵng).
     "sân", "công viên", "gò", "chiến thắng", "tượng đài", "nữ tướng",
 ]  # fmt: skip
+# The same, read only in text with diacritics: without them these are other words ("dinh" of "Ba
+# Đình", "quan" of "quận"). A palace, an army, an era, a dynasty: "dinh Thống Nhất", "quân Tây
+# Sơn", "thời Tây Sơn", "triều Nguyễn".
+_NOT_A_UNIT_WORDS_ACCENTED = [*_NOT_A_UNIT_WORDS, "dinh", "quân", "thời", "triều"]
 # A bare commune name stands after punctuation or a word that places it ("ở", "tại", "thuộc"...);
 # after any other lower-case word it is usually part of a facility's or village's name.
 _LOCATIVE_WORDS = (
@@ -86,7 +90,7 @@ def _words_before_re(words: list[str], *, punctuation: str = "") -> re.Pattern[s
 # Each list is matched on the lower-cased text when it carries diacritics ("chợ" is not "cho") and on
 # the folded text when it does not.
 NOT_A_UNIT_BEFORE = (
-    _words_before_re(_NOT_A_UNIT_WORDS),
+    _words_before_re(_NOT_A_UNIT_WORDS_ACCENTED),
     _words_before_re([fold(w) for w in _NOT_A_UNIT_WORDS]),
 )
 LOCATIVE_BEFORE = (
@@ -101,7 +105,7 @@ FOREIGN_AFTER_RE = re.compile(
 _WORDS_AFTER_RE = re.compile(r"(?: [^\W_]+){1,3}")
 # What a window must end with (trailing spaces aside) for the patterns above to match it: most windows
 # end otherwise, and ``str.endswith`` tells so for a fraction of a search's cost.
-_NOT_A_UNIT_ENDINGS = (tuple(_NOT_A_UNIT_WORDS), tuple(fold(w) for w in _NOT_A_UNIT_WORDS))
+_NOT_A_UNIT_ENDINGS = (tuple(_NOT_A_UNIT_WORDS_ACCENTED), tuple(fold(w) for w in _NOT_A_UNIT_WORDS))
 _LOCATIVE_ENDINGS = tuple(
     (*words, *",;:(-–") for words in (_LOCATIVE_WORDS, [fold(w) for w in _LOCATIVE_WORDS])
 )

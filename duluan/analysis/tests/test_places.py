@@ -116,6 +116,18 @@ def test_a_name_after_a_stadium_park_or_battle_word_is_not_the_unit(gazetteer):
     assert [(m.surface, m.code) for m in mentions] == [("Hà Nội", "01")]
 
 
+def test_a_palace_army_or_era_word_is_read_only_where_the_text_has_diacritics(gazetteer):
+    # given "dinh" (a palace) and "quân" (an army) before names of districts, in text with
+    # diacritics, and the same words folded, where they are the "Đình" of Ba Đình and "quận"
+    accented = gazetteer.find("Lễ hội trước dinh Thống Nhất kể chuyện quân Tây Sơn.", when=date(2018, 5, 1))
+    folded = gazetteer.find("nguoi dan quan Ba Dinh, Ha Noi phan anh", when=date(2018, 5, 1))
+
+    # when places are found
+    # then the palace and the army name no unit, and the folded address still does
+    assert accented == []
+    assert [(m.surface, m.code) for m in folded] == [("Ba Dinh", "001"), ("Ha Noi", "01")]
+
+
 def test_a_2025_text_marks_old_units_with_cu(gazetteer):
     # given a 2025-era sentence listing communes and the old district they were in
     text = "Tại các xã Tân Dĩnh, Thái Đào (huyện Lạng Giang cũ)"
