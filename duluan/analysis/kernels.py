@@ -1050,10 +1050,12 @@ KEEP = 48  # terms a pruned centroid keeps
 _PROBE = 8  # a document's strongest terms its cluster is posted under
 _LOOKUP = 16  # its strongest terms that look clusters up (see OnlineClusterer)
 # Bits of the term masks that bound a candidate's similarity (see assign_documents): a term's
-# bit is its number modulo these.
+# bit is its number modulo these. This and the margin are the Python clusterer's values
+# (cluster._MASK_BITS, cluster._BOUND_MARGIN), written here rather than imported: numba's cache
+# and `make`'s compiled-loops target see changes to this file only.
 MASK_BITS = 2048
 MASK_WORDS = MASK_BITS // 64
-_BOUND_MARGIN = 1e-9  # the Python clusterer's: covers the bound's rounding
+_BOUND_MARGIN = 1e-9  # covers the bound's rounding
 
 
 @nb.njit(cache=True)

@@ -704,23 +704,22 @@ class Gazetteer:
         kept: list[_Hit] = []
         previous: _Hit | None = None
         for hit in taken:
-            if hit.types is None and previous is not None and previous.types is not None:
+            # The gap to the hit before, read once: whether this one continues a list (its type word
+            # is inherited; see also _resolve_all) or an address.
+            gap = listed = None
+            if previous is not None:
                 gap = folded[previous.end : hit.start]
+                listed = len(gap) < 12 and LIST_GAP_RE.match(gap) is not None
+            if hit.types is None and listed and previous.types is not None:
                 listing = previous.plural or previous.inherited or AND_RE.search(gap)
-                if (
-                    listing
-                    and len(gap) < 12
-                    and LIST_GAP_RE.match(gap)
-                    and not self._names_a_parent(hit, previous)
-                ):
+                if listing and not self._names_a_parent(hit, previous):
                     hit.types = previous.types
                     hit.inherited = True
             hit.candidates = self._candidates(hit, nfc[hit.start : hit.end])
             if hit.candidates:
                 if previous is not None:
-                    gap = folded[previous.end : hit.start]
                     previous.address_next = bool(ADDRESS_GAP_RE.match(gap))
-                    hit.listed = len(gap) < 12 and LIST_GAP_RE.match(gap) is not None
+                    hit.listed = listed
                 kept.append(hit)
                 previous = hit
         return kept
