@@ -143,6 +143,7 @@ class CompiledClusterer:
         self._slot_mark = np.zeros(slots, np.int64)
         self._c_mask = np.zeros((slots, k.MASK_WORDS), np.uint64)
         self._c_top = np.zeros(slots, np.float64)
+        self._c_day = np.zeros(slots, np.int32)
         nodes = slots * k.CLUSTER_TERMS
         self._n_slot = np.zeros(nodes, np.int32)
         self._n_next = np.full(nodes, -1, np.int32)
@@ -335,6 +336,7 @@ class CompiledClusterer:
             self._c_seq[slot] = int(row["id"].removeprefix("c"))
             self._c_size[slot] = row["size"]
             self._c_topic[slot] = self._topic(row["topic"])
+            self._c_day[slot] = row.get("series_day", 0)
             places = self._places(row["places"])
             self._widen_places(len(places))
             self._c_places[slot, : len(places)] = places
@@ -388,6 +390,7 @@ class CompiledClusterer:
             self._slot_mark,
             self._c_mask,
             self._c_top,
+            self._c_day,
         )
 
     def _postings(self) -> tuple[np.ndarray, ...]:
@@ -445,6 +448,7 @@ class CompiledClusterer:
                     "posted": sorted(
                         t for t, node in zip(names, self._c_node[slot, :n].tolist(), strict=True) if node >= 0
                     ),
+                    "series_day": int(self._c_day[slot]),
                 }
             )
             slot = int(self._lru_next[slot])
@@ -495,6 +499,7 @@ class CompiledClusterer:
         d_places = np.fromiter((p for ps in place_lists for p in ps), np.int32, int(p_starts[-1]))
         d_time = np.fromiter((t for t, _ in times), np.int64, n_docs)
         d_off = np.fromiter((o for _, o in times), np.int64, n_docs)
+        d_day = np.fromiter((d.series_day for d in docs), np.int32, n_docs)
         out = np.zeros(n_docs, np.int64)
         # Every term a cluster held at the start or takes in this batch may lose its last holder.
         if self._freed.size < self._n_slot.size + terms.size:
@@ -508,7 +513,7 @@ class CompiledClusterer:
                 self._clusters(),
                 self._postings(),
                 (self._t_refs, self._t_mark, self._t_pos, self._pool, self._t_off, self._t_len, self._freed),
-                (starts, terms, weights, d_topic, d_other, p_starts, d_places, d_time, d_off),
+                (starts, terms, weights, d_topic, d_other, p_starts, d_places, d_time, d_off, d_day),
                 out,
             )
             if status == k.ASSIGNED:

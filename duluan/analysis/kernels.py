@@ -1334,7 +1334,9 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
     microseconds since the epoch (UTC) or NO_TIME, with its UTC offset for the caller to write
     it back. A candidate is first bounded as the Python clusterer bounds it, by its term mask
     (``c_mask``: the bits of every term it held, each ``number % MASK_BITS``) and its largest
-    unit weight (``c_top``); the bound skips work and never changes a result.
+    unit weight (``c_top``); the bound skips work and never changes a result. A document with a
+    series day (``d_day``, see :func:`duluan.analysis.cluster.series_day`) does not join a
+    cluster of another (``c_day``; 0: none).
 
     Args:
         first: The first document to assign.
@@ -1343,10 +1345,11 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
         sc: The int64 scalars (``S_*``).
         clusters: ``(c_seq, c_size, c_topic, c_first, c_first_off, c_last, c_last_off, c_norm,
             c_n, c_terms, c_w, c_node, c_places_count, c_places, lru_prev, lru_next,
-            free_slots, slot_mark, c_mask, c_top)``.
+            free_slots, slot_mark, c_mask, c_top, c_day)``.
         postings: ``(n_slot, n_next, n_prev, n_term, t_head, free_nodes)``.
         terms: ``(t_refs, t_mark, t_pos, pool, t_off, t_len, freed)``.
-        docs: ``(d_start, d_terms, d_w, d_topic, d_other, d_pstart, d_places, d_time, d_off)``.
+        docs: ``(d_start, d_terms, d_w, d_topic, d_other, d_pstart, d_places, d_time, d_off,
+            d_day)``.
         out: Each document's cluster sequence number.
 
     Returns:
@@ -1376,10 +1379,11 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
         slot_mark,
         c_mask,
         c_top,
+        c_day,
     ) = clusters
     n_slot, n_next, t_head = postings[0], postings[1], postings[4]
     t_refs, t_mark, t_pos, pool, t_off, t_len, freed = terms
-    d_start, d_terms, d_w, d_topic, d_other, d_pstart, d_places, d_time, d_off = docs
+    d_start, d_terms, d_w, d_topic, d_other, d_pstart, d_places, d_time, d_off, d_day = docs
     n_docs = d_time.size
     place_cap = c_places.shape[1]
     products = np.empty(KEEP, np.float64)
@@ -1412,7 +1416,7 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
             t_mark[d_terms[j]] = stamp
             t_pos[d_terms[j]] = j
         surplus = document_reach(d_terms, d_w, lo, hi, d_mask, prefix)
-        topic, other = d_topic[i], d_other[i]
+        topic, other, day = d_topic[i], d_other[i], d_day[i]
         plo, phi = d_pstart[i], d_pstart[i + 1]
         best = -1
         best_sim = threshold
@@ -1437,6 +1441,8 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
                             break
                     if not shared_place:
                         continue
+                if day != 0 and c_day[slot] != 0 and c_day[slot] != day:
+                    continue
                 last = c_last[slot]
                 if when != NO_TIME and last != NO_TIME and abs(when - last) > window:
                     continue
@@ -1471,6 +1477,7 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
             sc[S_NEXT_ID] += 1
             c_size[slot] = 1
             c_topic[slot] = topic
+            c_day[slot] = day
             c_np[slot] = 0
             for a in range(plo, phi):
                 c_places[slot, c_np[slot]] = d_places[a]
@@ -1522,6 +1529,8 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
                     n += 1
             if c_topic[slot] == 0 and topic != 0:
                 c_topic[slot] = topic
+            if c_day[slot] == 0:
+                c_day[slot] = day
             if n > _PRUNE_OVER:
                 # Keep the strongest, ties in the terms' string order (the Python clusterer sorts
                 # by weight, then term): an insertion sort of positions, for a few times a

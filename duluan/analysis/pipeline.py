@@ -27,7 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, TermCoder
+from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, TermCoder, series_day
 from duluan.analysis.dedupe import (
     ContentHashIndex,
     MinHasher,
@@ -110,6 +110,8 @@ class Document:
         near_duplicate_group: First document of its near-duplicate group (itself if new).
         cluster: Online cluster id.
         error: Why the analysis of this row failed (then the other results are meaningless).
+        series_day: :func:`duluan.analysis.cluster.series_day` of the normalised text, for
+            clustering.
     """
 
     id: str
@@ -135,6 +137,7 @@ class Document:
     near_duplicate_group: str | None = None
     cluster: str | None = None
     error: str | None = None
+    series_day: int = 0
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Document:
@@ -313,6 +316,7 @@ class DedupeFeaturesStep:
         for doc, digest, shingles, signature, doc_terms, doc_codes in zip(
             batch, hashes, shingle_sets, signatures, terms, codes, strict=True
         ):
+            doc.series_day = series_day(doc.normalised or doc.full_text)
             doc.content_hash = digest
             doc.shingles = shingles
             doc.signature = signature
@@ -618,6 +622,7 @@ class ClusterStep:
                 created_at=doc.created_at,
                 codes=doc.term_codes,
                 other_topic=doc.topic.get("runner_up") if doc.topic else None,
+                series_day=doc.series_day,
             )
             for doc in batch
         ]

@@ -27,6 +27,7 @@ from duluan.analysis.cluster import (
     TermSlice,
     _strongest_in_each,
     document_terms,
+    series_day,
     term_code,
     term_codes,
     term_spellings,
@@ -402,9 +403,12 @@ def _busy_stream_cut(rows, data):
 
     Returns ``(docs, whole, its ids, first, its ids, cut)``.
     """
+    days = data.draw(st.lists(st.sampled_from([0, 0, 809, 810]), min_size=len(rows), max_size=len(rows)))
     docs = [
-        doc(f"d{i}", " ".join(words), topic, places, T0 + timedelta(hours=hours))
-        for i, (words, topic, places, hours) in enumerate(rows)
+        dataclasses.replace(
+            doc(f"d{i}", " ".join(words), topic, places, T0 + timedelta(hours=hours)), series_day=day
+        )
+        for i, ((words, topic, places, hours), day) in enumerate(zip(rows, days, strict=True))
     ]
     params = BUSY
     whole = OnlineClusterer(**params)
@@ -615,6 +619,8 @@ def reference_ids(docs: list[ClusterDoc], params: dict) -> list[str]:
                 continue
             if d.places and c["places"] and d.places.isdisjoint(c["places"]):
                 continue
+            if d.series_day and c["day"] and d.series_day != c["day"]:
+                continue
             if when is not None and c["last"] is not None and abs(when - c["last"]) > window:
                 continue
             shared = c["weights"].keys() & vector.keys()
@@ -624,7 +630,9 @@ def reference_ids(docs: list[ClusterDoc], params: dict) -> list[str]:
         at = when or now
         if best is None:
             best, next_id = next_id, next_id + 1
-            c = clusters[best] = dict(weights={}, posted=set(), topic=None, places=set(), first=at, last=at)
+            c = clusters[best] = dict(
+                weights={}, posted=set(), topic=None, places=set(), day=0, first=at, last=at
+            )
         else:
             c = clusters.pop(best)
             clusters[best] = c  # now the most recently updated
@@ -638,6 +646,7 @@ def reference_ids(docs: list[ClusterDoc], params: dict) -> list[str]:
         c["norm"] = math.sqrt(math.fsum(w * w for w in c["weights"].values()))
         c["topic"] = c["topic"] or d.topic or None
         c["places"] |= d.places
+        c["day"] = c["day"] or d.series_day
         if at is not None:
             c["first"] = at if c["first"] is None else min(c["first"], at)
             c["last"] = at if c["last"] is None else max(c["last"], at)
@@ -675,8 +684,8 @@ REPEATING = st.lists(
 
 
 def _stream_docs(rows, form: str, data) -> list[ClusterDoc]:
-    """The documents of a drawn stream, with times of one form and each a runner-up topic or
-    none (the same as its topic, another, or one no cluster has)."""
+    """The documents of a drawn stream, with times of one form, each a runner-up topic or none
+    (the same as its topic, another, or one no cluster has) and a series day or none."""
     to_time = TIME_FORMS[form]
     others = data.draw(
         st.lists(
@@ -685,9 +694,12 @@ def _stream_docs(rows, form: str, data) -> list[ClusterDoc]:
             max_size=len(rows),
         )
     )
+    days = data.draw(st.lists(st.sampled_from([0, 0, 809, 810]), min_size=len(rows), max_size=len(rows)))
     return [
-        dataclasses.replace(doc(f"d{i}", " ".join(words), topic, places, to_time(hours)), other_topic=other)
-        for i, ((words, topic, places, hours), other) in enumerate(zip(rows, others, strict=True))
+        dataclasses.replace(
+            doc(f"d{i}", " ".join(words), topic, places, to_time(hours)), other_topic=other, series_day=day
+        )
+        for i, ((words, topic, places, hours), other, day) in enumerate(zip(rows, others, days, strict=True))
     ]
 
 
@@ -1126,3 +1138,74 @@ def test_the_compiled_bound_is_never_below_the_similarity(data, words, doc_terms
     assert bound >= similarity * (1.0 - 1e-12)
     # and the surplus counts the document's terms that share a bit with another of its terms
     assert surplus == terms.size - len({t % (64 * words) for t in doc_terms})
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Giá vàng hôm nay 9/8: Căng thẳng Triều Tiên đẩy giá vàng tăng\nNhững phát ngôn mới nhất", 809),
+        ("Giá vàng hôm nay (26/12): Ảm đạm trong kỳ nghỉ lễ", 1226),
+        ("Giá vàng hôm nay 28.12: Tiếp tục giữ nhịp tăng giá?", 1228),
+        ("Kết quả Vietlott ngày 29.12: Lần thứ 4 chủ nhân giải Jackpot", 1229),
+        ("Dự báo thời tiết ngày mai 26/12/2017 cho các vùng trên phạm vi cả nước", 0),
+        ("Kết quả xổ số điện toán Vietlott ngày 22/6/2017", 622),
+        ("Thông tin đầu tư ngày 9-11", 1109),
+        ("TIN TỐI (2.1): Chuyên gia Việt đánh giá bất ngờ", 102),
+        ("Nhận định chứng khoán ngày 11/8: 'Phục hồi kỹ thuật về ngưỡng 780'", 811),
+        # a date inside a sentence, opening the heading, or not closing it
+        ("Thủy điện Trị An xả tràn vào ngày mai, 29.8", 0),
+        ("Cách tính lương, phụ cấp của cán bộ công chức từ 1/7/2017", 0),
+        ("Ngày 9.8, triển khai thu kinh phí công đoàn qua Vietinbank", 0),
+        ("Giá vàng hôm nay ngày 28/12 bất ngờ vọt tăng, đứng đỉnh nhiều tuần qua", 0),
+        ("Tối 15/3 đường Nguyễn Văn Cừ lại ngập sâu, xe chết máy hàng loạt", 0),
+        # no day and month: a score, a fraction, a month and year, an impossible date
+        ("Việt Nam thắng Thái Lan 2-1", 0),
+        ("Tạm ứng cổ tức đợt 1/2017:", 0),
+        ("Kết quả Vietlott Mega 6/45:", 0),
+        ("Bảng giá 35/13:", 0),
+        # no heading: a first line longer than a heading, or none at all
+        ("Người dân phản ánh " + "rác thải ùn ứ " * 20 + "ngày 9/8", 0),
+        ("", 0),
+    ],
+)
+def test_series_day_reads_the_day_a_heading_is_stamped_with(text, day):
+    assert series_day(text) == day
+
+
+def test_instalments_of_a_daily_series_stay_apart_and_an_undated_report_joins_either():
+    # given the gold price of two days, both with the same words, and a report with no stamp
+    words = "giá vàng sjc tăng mạnh nhà đầu tư chốt lời giá vàng thế giới"
+    first = dataclasses.replace(doc("v9", words, when=T0), series_day=809)
+    second = dataclasses.replace(doc("v10", words, when=T0 + timedelta(days=1)), series_day=810)
+    undated = doc("v", words, when=T0 + timedelta(days=1, hours=1))
+    for make in (OnlineClusterer, lambda: CompiledClusterer(OnlineClusterer())):
+        clusterer = make()
+        # when they are clustered in turn
+        ids = clusterer.assign_many(
+            [*(doc(f"f{i}", t, when=T0) for i, t in enumerate(FILLER)), first, second, undated]
+        )
+        # then each day opens its own cluster, and the report joins the newest alike cluster
+        assert ids[-3] != ids[-2]
+        assert ids[-1] in (ids[-3], ids[-2])
+        # and a saved state keeps each cluster's day, in either format
+        for compact in (False, True):
+            resumed = OnlineClusterer.from_state(json.loads(json.dumps(clusterer.state(compact))))
+            assert sorted(c.series_day for c in resumed.active() if c.size > 1 or c.series_day) == [809, 810]
+
+
+def test_a_state_saved_before_clusters_had_a_series_day_is_read_as_none():
+    # given states of both formats without the field
+    clusterer = OnlineClusterer(similarity_threshold=0.3)
+    clusterer.assign_many(stream())
+    full = json.loads(json.dumps(clusterer.state()))
+    for row in full["clusters"]:
+        del row["series_day"]
+    compact = json.loads(json.dumps(clusterer.state(compact=True)))
+    del compact["clusters"]["series_day"]
+    for state in (full, compact):
+        # when it is loaded (by the compiled clusterer too)
+        resumed = OnlineClusterer.from_state(state)
+        CompiledClusterer(OnlineClusterer.from_state(state))
+        # then its clusters have no day, and it goes on as the saved one would
+        assert {c.series_day for c in resumed.active()} == {0}
+        assert json.dumps(resumed.state()) == json.dumps(clusterer.state())

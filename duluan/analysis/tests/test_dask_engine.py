@@ -46,6 +46,7 @@ def analysed(doc_id: str, terms: dict[str, int] | None, n_shingles: int = 3) -> 
         places=[{"code": "24", "scheme": "2025", "name": "Bắc Ninh"}],
         place_codes=frozenset({"2025:24"}),
         error=None,
+        series_day=len(doc_id) * 100 + 9,
     )
 
 

@@ -190,6 +190,8 @@ class Analysis:
     # profile as orjson's JSON.
     profile: bytes | None = None
     issue_title: tuple[str, str] | None = None
+    # The day a daily instalment's heading names (see duluan.analysis.cluster.series_day).
+    series_day: int = 0
 
 
 def analyse_rows(rows: list[Mapping[str, Any]], model_dir: str | None = None) -> list[Analysis]:
@@ -269,6 +271,7 @@ def _analyses(
             search_key=key,
             profile=part[0] if part is not None else None,
             issue_title=part[1] if part is not None else None,
+            series_day=d.series_day,
         )
         for d, key, part in zip(docs, keys, parts, strict=True)
     ]

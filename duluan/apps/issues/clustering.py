@@ -41,6 +41,7 @@ from duluan.analysis.cluster import (
     OnlineClusterer,
     document_terms,
     fold_term_weights,
+    series_day,
     term_codes,
     term_spellings,
 )
@@ -138,6 +139,7 @@ def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
             created_at=signal.created_at,
             codes=analysis.term_codes,
             other_topic=other,
+            series_day=analysis.series_day,
         )
     terms = document_terms(tokenise(signal.text_masked or ""))
     places = frozenset(f"{p.get('scheme')}:{p.get('code')}" for p in (signal.places or []))
@@ -148,6 +150,9 @@ def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
         places=places,
         created_at=signal.created_at,
         codes=term_codes(list(terms)),
+        series_day=series_day(
+            f"{signal.title}\n{signal.text_masked or ''}" if signal.title else signal.text_masked or ""
+        ),
     )
 
 

@@ -104,6 +104,24 @@ def test_similar_signals_join_one_issue_and_different_ones_do_not():
     assert issue.signal_count == 2 and issue.first_seen == when and issue.search_key
 
 
+def test_daily_instalments_of_a_news_series_open_one_issue_a_day():
+    # given the gold price of two days, in the same words, and a report of the first day again
+    body = "Giá vàng SJC tăng mạnh, nhà đầu tư chốt lời khi giá vàng thế giới lên đỉnh"
+    items = [
+        item(body, title=title, channel=Channel.NEWS, created_at=datetime(2026, 2, day, 9, tzinfo=VN))
+        for title, day in (
+            ("Giá vàng hôm nay 3/2: Tăng mạnh", 3),
+            ("Giá vàng hôm nay 4/2: Tăng mạnh", 4),
+            ("Giá vàng ngày 3/2: Tăng mạnh", 4),
+        )
+    ]
+    # when they are ingested, one at a time, as a news feed sends them
+    first, second, again = (services.signals_ingest_batch(items=[i]).created[0] for i in items)
+    # then each day has its own issue, which the day's later report joins
+    assert first.issue_id != second.issue_id
+    assert again.issue_id == first.issue_id
+
+
 def test_a_topic_confirmation_is_training_data():
     from duluan.apps.intake.selectors import topic_training_pairs
 
