@@ -862,6 +862,8 @@ class Cluster:
         posted: Terms the cluster is indexed under for candidate search.
         mask: Bits (``term_code % _MASK_BITS``) of every term it has had, or -1 (all bits).
         top: Its largest weight divided by its norm, at least (``inf`` when unknown).
+        other_topic: The runner-up topic of the document that gave it its topic (``None``:
+            none, or no topic yet).
         series_day: The first :func:`series_day` of its documents that has one (0: none yet).
     """
 
@@ -881,6 +883,7 @@ class Cluster:
     mask: int = -1
     top: float = math.inf
     series_day: int = 0
+    other_topic: str | None = None
 
     def centroid(self) -> dict[str, float]:
         """Return the unit-length centroid vector (term → weight)."""
@@ -922,8 +925,14 @@ class OnlineClusterer:
         window: A cluster not updated for this long (relative to the newest document) closes.
         max_active: At most this many clusters stay open; the least recently updated closes.
         buckets: Size of the hashed document-frequency table.
-        require_same_topic: Whether a document may only join a cluster of its own topic (or of
-            its :attr:`ClusterDoc.other_topic`). The runner-up counts because, on the clustering
+        require_same_topic: Whether a document may only join a cluster of a compatible topic:
+            the document's two most probable topics (:attr:`ClusterDoc.topic` and
+            :attr:`ClusterDoc.other_topic`) and the cluster's (those of the document that gave
+            it its topic) have one in common. The runner-ups count on both sides: on the
+            clustering gold set with series days (2026-12-02), event-level pairwise F1 went from
+            53.2 to 53.5 (dev) and 45.0 to 47.2 (test), issue-level from 34.1 to 35.4 and 22.9
+            to 24.0, with the cluster's taken too; no topic test at all gave 53.7 / 48.4 and
+            35.5 / 24.7. Before that, only the document's runner-up counted because, on the clustering
             gold set, event-level pairwise F1 went from 50.4 to 50.9 (dev) and 37.6 to 42.3
             (test), issue-level from 34.7 to 36.2 and 19.9 to 22.5: a report classified under
             its second topic had opened a cluster of its own. Taking it only when its
@@ -1162,9 +1171,10 @@ class OnlineClusterer:
         # Clusters are indexed under the strongest terms of their documents (see _add), and
         # found by more of the strongest terms of the new one: similar texts share their key
         # words, but not always among the strongest of both.
-        # The postings are split by topic, and only the tables of compatible topics are looked
-        # in: the document's own, its other topic's and None's (clusters without a topic), or
-        # all of them for a document without one. A fifth of the candidates had another topic,
+        # The postings are split by topic, a cluster posted in the tables of its topic and of its
+        # other topic, and only the tables of compatible topics are looked in: the document's
+        # own, its other topic's and None's (clusters without a topic), or all of them for a
+        # document without one. A fifth of the candidates had another topic,
         # and the others need no test of it (assign: 41.9 -> 38.8 µs a lead, 100,000 leads in
         # batches of 2,000, best of 3 alternating runs, 2026-11-30). The tables hold the clusters
         # themselves, not their seqs (a look-up in clusters_ less per candidate: 39.0 -> 37.4,
@@ -1305,10 +1315,11 @@ class OnlineClusterer:
             mask,
             prefix[1] / norm if norm > 0 else 0.0,
             doc.series_day,
+            (doc.other_topic or None) if doc.topic else None,
         )
-        postings = self._postings_of(cluster)
-        for term in probe:
-            _post(postings, term, cluster)
+        for postings in self._postings_of(cluster):
+            for term in probe:
+                _post(postings, term, cluster)
         self.clusters_[seq] = cluster
         if when is not None:
             self._widen(when)
@@ -1325,18 +1336,20 @@ class OnlineClusterer:
             weights.update(vector)  # a new cluster (and 0.0 + w is w)
         posted, seq = cluster.posted, cluster.seq
         if cluster.topic is None and doc.topic:
-            # Its postings move to the table of its topic (the same one when topics need not
+            # Its postings move to the tables of its topics (the same one when topics need not
             # agree).
             self._unpost(posted, cluster)
             cluster.topic = doc.topic
-            postings = self._postings_of(cluster)
-            for term in posted:
-                _post(postings, term, cluster)
-        postings = self._postings_of(cluster)
-        for term in probe:
-            if term not in posted:
-                posted.add(term)
-                _post(postings, term, cluster)
+            cluster.other_topic = doc.other_topic or None
+            for postings in self._postings_of(cluster):
+                for term in posted:
+                    _post(postings, term, cluster)
+        new = [term for term in probe if term not in posted]
+        if new:
+            posted.update(new)
+            for postings in self._postings_of(cluster):
+                for term in new:
+                    _post(postings, term, cluster)
         if len(weights) > 2 * _CENTROID_TERMS:
             kept = dict(sorted(weights.items(), key=_strongest_first)[:_CENTROID_TERMS])
             cluster.weights = weights = kept
@@ -1373,31 +1386,41 @@ class OnlineClusterer:
         elif when > self._high:
             self._high = when
 
-    def _postings_of(self, cluster: Cluster) -> dict[str, Cluster | set[Cluster]]:
-        """The postings table of a cluster's topic (made when missing)."""
-        key = cluster.topic if self.require_same_topic else None
-        postings = self._postings.get(key)
-        if postings is None:
-            postings = self._postings[key] = {}
-        return postings
+    def _tables_of(self, cluster: Cluster) -> tuple[str | None, ...]:
+        """The topics whose postings tables hold a cluster: its topic's and its other topic's."""
+        if not self.require_same_topic:
+            return (None,)
+        topic, other = cluster.topic, cluster.other_topic
+        return (topic,) if other is None or other == topic or topic is None else (topic, other)
+
+    def _postings_of(self, cluster: Cluster) -> list[dict[str, Cluster | set[Cluster]]]:
+        """The postings tables of a cluster's topics (made when missing)."""
+        tables = []
+        for key in self._tables_of(cluster):
+            postings = self._postings.get(key)
+            if postings is None:
+                postings = self._postings[key] = {}
+            tables.append(postings)
+        return tables
 
     def _unpost(self, terms: Iterable[str], cluster: Cluster) -> None:
         # The postings only answer membership (assign ranks what it finds), so the order
         # terms are dropped in does not matter.
-        key = cluster.topic if self.require_same_topic else None
-        postings = self._postings.get(key)
-        if postings is None:
-            return
-        for term in terms:
-            found = postings.get(term)
-            if found is cluster:
-                del postings[term]
-            elif found.__class__ is set:
-                found.discard(cluster)  # type: ignore[union-attr]
-                if not found:
+        terms = tuple(terms)
+        for key in self._tables_of(cluster):
+            postings = self._postings.get(key)
+            if postings is None:
+                continue
+            for term in terms:
+                found = postings.get(term)
+                if found is cluster:
                     del postings[term]
-        if not postings:
-            del self._postings[key]
+                elif found.__class__ is set:
+                    found.discard(cluster)  # type: ignore[union-attr]
+                    if not found:
+                        del postings[term]
+            if not postings:
+                del self._postings[key]
 
     def _close_oldest(self) -> None:
         # Clusters are kept in update order: the first is the least recently updated.
@@ -1509,6 +1532,7 @@ class OnlineClusterer:
                     "weights": [[t, w] for t, w in c.weights.items()],
                     "posted": sorted(c.posted),
                     "series_day": c.series_day,
+                    "other_topic": c.other_topic,
                 }
                 for c in self.clusters_.values()
             ],
@@ -1550,6 +1574,7 @@ class OnlineClusterer:
                 "weights": base64.b64encode(weights.tobytes()).decode("ascii"),
                 "posted": [sorted(c.posted) for c in clusters],
                 "series_day": [c.series_day for c in clusters],
+                "other_topic": [c.other_topic for c in clusters],
             },
         }
 
@@ -1607,13 +1632,14 @@ class OnlineClusterer:
                     {t: float(w) for t, w in raw["weights"]},
                     raw["posted"],
                     raw.get("series_day", 0),
+                    raw.get("other_topic"),
                 )
                 for raw in state["clusters"]
             )
         else:
             rows = _compact_rows(state["clusters"])
         clusters = self.clusters_
-        for cid, size, topic, places, first_seen, last_seen, weights, posted, day in rows:
+        for cid, size, topic, places, first_seen, last_seen, weights, posted, day, other in rows:
             if accented:
                 weights, posted = fold_term_weights(weights), fold_many(posted)
             values = weights.values()
@@ -1629,11 +1655,12 @@ class OnlineClusterer:
                 norm=math.sqrt(math.fsum(map(mul, values, values))),
                 posted=set(posted),
                 series_day=int(day),
+                other_topic=(other or None) if topic else None,
             )
             clusters[c.seq] = c
-            postings = self._postings_of(c)
-            for term in c.posted:
-                _post(postings, term, c)
+            for postings in self._postings_of(c):
+                for term in c.posted:
+                    _post(postings, term, c)
         # What bounds each one's similarity (see assign), as the documents it had left it, from
         # the codes of all their terms at once: resuming 10,000 clusters of news leads takes
         # 0.49-0.52 s of CPU against 0.35-0.40 without (0.56-0.59 a cluster at a time,
@@ -1661,8 +1688,9 @@ def _compact_rows(columns: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
     weights = np.frombuffer(base64.b64decode(columns["weights"]), dtype="<f8").tolist()
     ids = columns["id"]
     fields = [columns[k] for k in ("size", "topic", "places", "first_seen", "last_seen", "posted")]
-    # States saved before clusters had a series day have none.
+    # States saved before clusters had a series day or another topic have none.
     fields.append(columns.get("series_day") or [0] * len(ids))
+    fields.append(columns.get("other_topic") or [None] * len(ids))
     if (
         sum(n_weights) != len(terms)
         or len(terms) != len(weights)
@@ -1671,7 +1699,7 @@ def _compact_rows(columns: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
         raise ValueError("clusterer state has columns of different lengths")
     ends = itertools.accumulate(n_weights)
     starts = itertools.chain((0,), itertools.accumulate(n_weights))
-    for cid, size, topic, places, first_seen, last_seen, posted, day, a, b in zip(
+    for cid, size, topic, places, first_seen, last_seen, posted, day, other, a, b in zip(
         ids, *fields, starts, ends, strict=False
     ):
         yield (
@@ -1684,6 +1712,7 @@ def _compact_rows(columns: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
             dict(zip(terms[a:b], weights[a:b])),
             posted,
             day,
+            other,
         )
 
 

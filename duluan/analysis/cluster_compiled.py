@@ -144,6 +144,7 @@ class CompiledClusterer:
         self._c_mask = np.zeros((slots, k.MASK_WORDS), np.uint64)
         self._c_top = np.zeros(slots, np.float64)
         self._c_day = np.zeros(slots, np.int32)
+        self._c_other = np.zeros(slots, np.int32)
         nodes = slots * k.CLUSTER_TERMS
         self._n_slot = np.zeros(nodes, np.int32)
         self._n_next = np.full(nodes, -1, np.int32)
@@ -337,6 +338,7 @@ class CompiledClusterer:
             self._c_size[slot] = row["size"]
             self._c_topic[slot] = self._topic(row["topic"])
             self._c_day[slot] = row.get("series_day", 0)
+            self._c_other[slot] = self._topic(row.get("other_topic") if row["topic"] else None)
             places = self._places(row["places"])
             self._widen_places(len(places))
             self._c_places[slot, : len(places)] = places
@@ -391,6 +393,7 @@ class CompiledClusterer:
             self._c_mask,
             self._c_top,
             self._c_day,
+            self._c_other,
         )
 
     def _postings(self) -> tuple[np.ndarray, ...]:
@@ -449,6 +452,7 @@ class CompiledClusterer:
                         t for t, node in zip(names, self._c_node[slot, :n].tolist(), strict=True) if node >= 0
                     ),
                     "series_day": int(self._c_day[slot]),
+                    "other_topic": self._topic_names[int(self._c_other[slot])],
                 }
             )
             slot = int(self._lru_next[slot])

@@ -1336,7 +1336,8 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
     (``c_mask``: the bits of every term it held, each ``number % MASK_BITS``) and its largest
     unit weight (``c_top``); the bound skips work and never changes a result. A document with a
     series day (``d_day``, see :func:`duluan.analysis.cluster.series_day`) does not join a
-    cluster of another (``c_day``; 0: none).
+    cluster of another (``c_day``; 0: none). Topics agree when the document's two (``d_topic``,
+    ``d_other``) and the cluster's (``c_topic``, ``c_other``) have one in common (0: none).
 
     Args:
         first: The first document to assign.
@@ -1345,7 +1346,7 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
         sc: The int64 scalars (``S_*``).
         clusters: ``(c_seq, c_size, c_topic, c_first, c_first_off, c_last, c_last_off, c_norm,
             c_n, c_terms, c_w, c_node, c_places_count, c_places, lru_prev, lru_next,
-            free_slots, slot_mark, c_mask, c_top, c_day)``.
+            free_slots, slot_mark, c_mask, c_top, c_day, c_other)``.
         postings: ``(n_slot, n_next, n_prev, n_term, t_head, free_nodes)``.
         terms: ``(t_refs, t_mark, t_pos, pool, t_off, t_len, freed)``.
         docs: ``(d_start, d_terms, d_w, d_topic, d_other, d_pstart, d_places, d_time, d_off,
@@ -1380,6 +1381,7 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
         c_mask,
         c_top,
         c_day,
+        c_other,
     ) = clusters
     n_slot, n_next, t_head = postings[0], postings[1], postings[4]
     t_refs, t_mark, t_pos, pool, t_off, t_len, freed = terms
@@ -1432,7 +1434,9 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
                 if same_topic and topic != 0:
                     ct = c_topic[slot]
                     if ct != 0 and ct != topic and (other == 0 or ct != other):
-                        continue
+                        co = c_other[slot]
+                        if co == 0 or (co != topic and co != other):
+                            continue
                 if phi > plo and c_np[slot] > 0:
                     shared_place = False
                     for a in range(plo, phi):
@@ -1477,6 +1481,7 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
             sc[S_NEXT_ID] += 1
             c_size[slot] = 1
             c_topic[slot] = topic
+            c_other[slot] = other if topic != 0 else 0
             c_day[slot] = day
             c_np[slot] = 0
             for a in range(plo, phi):
@@ -1529,6 +1534,7 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
                     n += 1
             if c_topic[slot] == 0 and topic != 0:
                 c_topic[slot] = topic
+                c_other[slot] = other
             if c_day[slot] == 0:
                 c_day[slot] = day
             if n > _PRUNE_OVER:

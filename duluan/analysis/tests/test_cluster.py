@@ -99,6 +99,29 @@ def test_topic_place_and_time_must_be_compatible():
     assert other_topic != flood and other_place != flood and later != flood
 
 
+def test_a_text_may_join_a_cluster_whose_runner_up_topic_is_one_of_its_two():
+    # given the flood cluster, of topic "hạ tầng", opened by a report whose second topic was
+    # "môi trường"
+    clusterer = OnlineClusterer(similarity_threshold=0.3)
+    for d in stream()[:4]:
+        clusterer.assign(d)
+    when = T0 + timedelta(hours=1)
+    first = dataclasses.replace(doc("first", FLOOD[0], "hạ tầng", {"BN-VN"}, when), other_topic="môi trường")
+    flood = clusterer.assign(first)
+    # when the same report comes classified "môi trường" first and "giáo dục" second, then "y tế"
+    # and "giáo dục"
+    both = dataclasses.replace(doc("b", FLOOD[1], "môi trường", {"BN-VN"}, when), other_topic="giáo dục")
+    neither = dataclasses.replace(doc("n", FLOOD[2], "y tế", {"BN-VN"}, when), other_topic="giáo dục")
+    compiled = CompiledClusterer(OnlineClusterer.from_state(clusterer.state()))
+    # then the first joins the flood cluster, which keeps its topics, and the second does not
+    assert clusterer.assign(both) == flood
+    assert clusterer.get(flood).topic == "hạ tầng" and clusterer.get(flood).other_topic == "môi trường"
+    assert clusterer.assign(neither) != flood
+    # and so for the compiled loops
+    joined, apart = compiled.assign_many([both, neither])
+    assert joined == flood != apart
+
+
 def test_a_text_may_join_a_cluster_of_its_runner_up_topic_and_no_other():
     # given the flood cluster, of topic "hạ tầng"
     clusterer = OnlineClusterer(similarity_threshold=0.3)
@@ -615,7 +638,12 @@ def reference_ids(docs: list[ClusterDoc], params: dict) -> list[str]:
             c = clusters[seq]
             if c["posted"].isdisjoint(list(vector)[:16]):
                 continue
-            if same_topic and d.topic and c["topic"] and c["topic"] not in (d.topic, d.other_topic):
+            if (
+                same_topic
+                and d.topic
+                and c["topic"]
+                and not ({d.topic, d.other_topic} & {c["topic"], c["other"]}) - {None}
+            ):
                 continue
             if d.places and c["places"] and d.places.isdisjoint(c["places"]):
                 continue
@@ -631,7 +659,7 @@ def reference_ids(docs: list[ClusterDoc], params: dict) -> list[str]:
         if best is None:
             best, next_id = next_id, next_id + 1
             c = clusters[best] = dict(
-                weights={}, posted=set(), topic=None, places=set(), day=0, first=at, last=at
+                weights={}, posted=set(), topic=None, other=None, places=set(), day=0, first=at, last=at
             )
         else:
             c = clusters.pop(best)
@@ -644,7 +672,8 @@ def reference_ids(docs: list[ClusterDoc], params: dict) -> list[str]:
             kept = dict(sorted(weights.items(), key=lambda tw: (-tw[1], tw[0]))[:48])
             c["weights"], c["posted"] = kept, c["posted"] & kept.keys()
         c["norm"] = math.sqrt(math.fsum(w * w for w in c["weights"].values()))
-        c["topic"] = c["topic"] or d.topic or None
+        if not c["topic"] and d.topic:
+            c["topic"], c["other"] = d.topic, d.other_topic or None
         c["places"] |= d.places
         c["day"] = c["day"] or d.series_day
         if at is not None:
@@ -823,6 +852,7 @@ VOCABULARY = ["ngập úng", "vũ ninh", "đường", "rác thải", "giá đi�
         st.tuples(
             st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=5),
             st.sampled_from([None, "moi_truong", "giao_thong"]),
+            st.sampled_from([None, "moi_truong", "giao_thong", "y_te"]),
         ),
         min_size=1,
         max_size=40,
@@ -831,20 +861,29 @@ VOCABULARY = ["ngập úng", "vũ ninh", "đường", "rác thải", "giá đi�
     st.booleans(),
 )
 def test_the_postings_index_each_open_cluster_under_its_terms_and_nothing_else(docs, max_active, same_topic):
-    # given a clusterer that keeps few clusters open, so they open, grow, change topic and close
+    # given a clusterer that keeps few clusters open, so they open, grow, change topic and close,
+    # of documents with a runner-up topic or none
     clusterer = OnlineClusterer(max_active=max_active, require_same_topic=same_topic)
     start = datetime(2026, 1, 1)
-    for i, (terms, topic) in enumerate(docs):
+    for i, (terms, topic, other) in enumerate(docs):
         clusterer.assign(
-            ClusterDoc(str(i), dict.fromkeys(terms, 1), topic=topic, created_at=start + timedelta(minutes=i))
+            ClusterDoc(
+                str(i),
+                dict.fromkeys(terms, 1),
+                topic=topic,
+                created_at=start + timedelta(minutes=i),
+                other_topic=other,
+            )
         )
         # then each table holds, under each term, exactly the open clusters posted under it: the
-        # cluster itself when it is the only one, a set of them otherwise
+        # cluster itself when it is the only one, a set of them otherwise; a cluster is in the
+        # tables of its topic and of its other topic
         expected: dict[tuple, set] = {}
         for cluster in clusterer.clusters_.values():
-            table = cluster.topic if same_topic else None
-            for term in cluster.posted:
-                expected.setdefault((table, term), set()).add(cluster)
+            tables = {cluster.topic, cluster.other_topic or cluster.topic} if same_topic else {None}
+            for table in tables:
+                for term in cluster.posted:
+                    expected.setdefault((table, term), set()).add(cluster)
         got = {}
         for table, postings in clusterer._postings.items():
             for term, posted in postings.items():
@@ -1193,19 +1232,19 @@ def test_instalments_of_a_daily_series_stay_apart_and_an_undated_report_joins_ei
             assert sorted(c.series_day for c in resumed.active() if c.size > 1 or c.series_day) == [809, 810]
 
 
-def test_a_state_saved_before_clusters_had_a_series_day_is_read_as_none():
-    # given states of both formats without the field
+def test_a_state_saved_before_clusters_had_a_series_day_or_another_topic_is_read_as_none():
+    # given states of both formats without the fields
     clusterer = OnlineClusterer(similarity_threshold=0.3)
     clusterer.assign_many(stream())
     full = json.loads(json.dumps(clusterer.state()))
     for row in full["clusters"]:
-        del row["series_day"]
+        del row["series_day"], row["other_topic"]
     compact = json.loads(json.dumps(clusterer.state(compact=True)))
-    del compact["clusters"]["series_day"]
+    del compact["clusters"]["series_day"], compact["clusters"]["other_topic"]
     for state in (full, compact):
         # when it is loaded (by the compiled clusterer too)
         resumed = OnlineClusterer.from_state(state)
         CompiledClusterer(OnlineClusterer.from_state(state))
-        # then its clusters have no day, and it goes on as the saved one would
-        assert {c.series_day for c in resumed.active()} == {0}
+        # then its clusters have no day and no other topic, and it goes on as the saved one would
+        assert {(c.series_day, c.other_topic) for c in resumed.active()} == {(0, None)}
         assert json.dumps(resumed.state()) == json.dumps(clusterer.state())
