@@ -147,6 +147,39 @@ def not_a_unit_before(context: str, plain: bool, start: int) -> bool:
     return NOT_A_UNIT_BEFORE[plain].search(context, low, start) is not None
 
 
+# A house number right before a bare name makes it a street's: "số 218 Tây Sơn", "(404/3 Điện Biên
+# Phủ, P.11", "ở 340 Tây Sơn", "ngõ 165 Cầu Giấy", ", 38-40 Thống Nhất". The number must open an
+# address: after punctuation, the text's start or a word that introduces one ("tại", "ở", "ngụ",
+# "địa chỉ", "hẻm"…). A number after other words is not a house's: "năm 2017 Hà Nội", "quận 1
+# TP.HCM", "Bệnh viện 115 Nghệ An", "Trường THPT số 1 Tuy Phước", "tuyến số 50 Long Biên"; nor one
+# after a list of numbers ("trại 05, 06 Hà Nội") or a dash ("dịp 30/4 - 1/5 Đà Nẵng", "năm học
+# 2017-2018 Đà Nẵng"), nor a generation ("9X Đà Lạt"). Matched on the folded text.
+HOUSE_NUMBER_BEFORE_RE = re.compile(
+    r"(?:^|[(;:]|(?<!\d),|(?<!\w)(?:tai|o|ngu|tru|dia chi|nha|hem|ngo|ngach|kiet|tru so))\s*"
+    r"(?:so\s+)?\d+(?:[a-wyz]|(?=[/\-\s]))(?:[/-][a-z]?\d+[a-z]?)*\s+$"
+)
+
+
+def house_number_before(folded: str, start: int) -> bool:
+    """``HOUSE_NUMBER_BEFORE_RE`` matches ``folded`` between ``start - 24`` and ``start``: a name
+    right after a house number that opens an address is a street's.
+
+    A match ends with a digit, or a digit and a letter, then spaces: most names follow a word, and
+    their window is rejected on its last characters before the search.
+    """
+    if start < 2 or not folded[start - 1].isspace():
+        return False
+    last = start - 2
+    while last >= 0 and folded[last].isspace():
+        last -= 1
+    if last < 0:
+        return False
+    character = folded[last]
+    if not (character.isdigit() or (last > 0 and character.isalpha() and folded[last - 1].isdigit())):
+        return False
+    return HOUSE_NUMBER_BEFORE_RE.search(folded, max(0, start - 24), start) is not None
+
+
 def locative_before(context: str, plain: bool, start: int) -> bool:
     """``LOCATIVE_BEFORE[plain]`` finds a match in ``context`` between ``start - 12`` and ``start``.
 

@@ -41,6 +41,7 @@ from duluan.analysis.places.context import (
     by_last_character,
     capitalised,
     foreign_after,
+    house_number_before,
     inside_longer_proper_noun,
     locative_before,
     nfc_with_offsets,
@@ -821,6 +822,8 @@ class Gazetteer:
         context, at = (folded, start) if plain else self._lower_before(nfc, start)
         if not_a_unit_before(context, plain, at):
             return None
+        if house_number_before(folded, start):
+            return None  # "số 218 Tây Sơn" is a street
         if cased and inside_longer_proper_noun(nfc, start, end):
             return None
         if foreign_after(folded, end, self._names):

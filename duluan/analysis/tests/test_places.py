@@ -116,6 +116,20 @@ def test_a_name_after_a_stadium_park_or_battle_word_is_not_the_unit(gazetteer):
     assert [(m.surface, m.code) for m in mentions] == [("Hà Nội", "01")]
 
 
+def test_a_name_after_a_house_number_is_a_street(gazetteer):
+    # given addresses on streets named after districts, and the units of those addresses
+    text = (
+        "Tòa soạn tại số 218 Tây Sơn (Q. Đống Đa, Hà Nội). Ông Vĩnh, 404/3 Điện Biên Phủ, quận 10, "
+        "TP.HCM, cho biết năm 2017 Hà Nội có thêm trường mới."
+    )
+
+    # when places are found
+    mentions = gazetteer.find(text, when=date(2018, 5, 1))
+
+    # then the streets are not huyện Tây Sơn or the city of Điện Biên Phủ, and the units are found
+    assert [m.surface for m in mentions] == ["Đống Đa", "Hà Nội", "quận 10", "TP.HCM", "Hà Nội"]
+
+
 def test_a_palace_army_or_era_word_is_read_only_where_the_text_has_diacritics(gazetteer):
     # given "dinh" (a palace) and "quân" (an army) before names of districts, in text with
     # diacritics, and the same words folded, where they are the "Đình" of Ba Đình and "quận"

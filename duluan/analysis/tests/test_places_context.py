@@ -10,6 +10,7 @@ from duluan.analysis.normalise import fold
 from duluan.analysis.places import context
 from duluan.analysis.places.context import (
     FOREIGN_AFTER_RE,
+    HOUSE_NUMBER_BEFORE_RE,
     LOCATIVE_BEFORE,
     NOT_A_UNIT_BEFORE,
     OLD_AFTER_RE,
@@ -19,6 +20,7 @@ from duluan.analysis.places.context import (
     TYPED_WORD_STARTS,
     by_last_character,
     foreign_after,
+    house_number_before,
     inside_longer_proper_noun,
     locative_before,
     not_a_unit_before,
@@ -149,6 +151,11 @@ CONTEXT_TEXT = st.lists(
             "UBND",
             "Tower",
             "1",
+            "so 218",
+            "404/3",
+            "9x",
+            "12a",
+            "ngo",
             "_",
             "a",
             "x",
@@ -179,6 +186,36 @@ def test_context_shortcuts_answer_as_their_patterns(text, offset):
         )
     assert foreign_after(text, at) == bool(FOREIGN_AFTER_RE.match(text, at))
     assert old_after(text, at) == bool(OLD_AFTER_RE.match(text, at))
+    assert house_number_before(text, at) == bool(HOUSE_NUMBER_BEFORE_RE.search(text, max(0, at - 24), at))
+
+
+@pytest.mark.parametrize(
+    ("before", "street"),
+    [
+        ("toa soan tai so 218 ", True),
+        ("(404/3 ", True),
+        ("o 340 ", True),
+        ("khu dan cu thuoc ngo 165 ", True),
+        ("nha hang serenade, 18d ", True),
+        ("tang 2, nha trang tower, 38-40 ", True),
+        ("", False),
+        ("nam 2017 ", False),
+        ("cong an quan 1 ", False),
+        ("benh vien 115 ", False),
+        ("truong thpt so 1 ", False),
+        ("tuyen so 50 ", False),
+        ("trai 05, 06 ", False),
+        ("dip 30/4 -1/5 ", False),
+        ("nam hoc 2017-2018 ", False),
+        ("co gai 9x ", False),
+        ("tai 33", False),  # no space before the name: not a separate word
+    ],
+)
+def test_a_name_after_a_house_number_that_opens_an_address_is_a_street(before, street):
+    # given the folded words before a name
+    # when asked whether they end with a house number
+    # then only a number that opens an address is one
+    assert house_number_before(before + "tay son", len(before)) is street
 
 
 def _inside_longer_proper_noun_by_pattern(nfc: str, start: int, end: int) -> bool:
