@@ -200,7 +200,7 @@ _SCALARS = (
     "id created_at source channel row line content_hash topic sentiment places place_codes "
     "duplicate_of near_duplicate_group cluster error series_day"
 ).split()
-_ARRAYS = ("shingles", "signature", "term_codes")
+_ARRAYS = ("shingles", "signature", "term_codes", "names")
 # attrgetter reads all the fields in C, a generator of getattr calls per document did not.
 _GET_SCALARS = attrgetter(*_SCALARS)
 # Joins a batch's term keys (or normalised texts) into one string. Terms are syllable bigrams
@@ -376,6 +376,7 @@ def unpack_documents(packed: PackedBatch, *, flat_terms: bool = False) -> list[D
             cluster,
             error,
             series_day,
+            arrays["names"],
         )
     )
 

@@ -27,7 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, TermCoder, series_day
+from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, TermCoder, name_flags_many, series_day
 from duluan.analysis.dedupe import (
     ContentHashIndex,
     MinHasher,
@@ -112,6 +112,8 @@ class Document:
         error: Why the analysis of this row failed (then the other results are meaningless).
         series_day: :func:`duluan.analysis.cluster.series_day` of the normalised text, for
             clustering.
+        names: :func:`duluan.analysis.cluster.name_flags` of the normalised text and
+            ``term_codes``: which terms it writes as proper names, for clustering.
     """
 
     id: str
@@ -138,6 +140,7 @@ class Document:
     cluster: str | None = None
     error: str | None = None
     series_day: int = 0
+    names: np.ndarray | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Document:
@@ -313,10 +316,15 @@ class DedupeFeaturesStep:
         # as they are, and the clusterer reads them so.
         terms, codes = self._terms(flat, lengths, rows, syllables, version)
         hashes = content_hashes([doc.normalised or "" for doc in batch])
-        for doc, digest, shingles, signature, doc_terms, doc_codes in zip(
-            batch, hashes, shingle_sets, signatures, terms, codes, strict=True
+        texts = [doc.normalised or doc.full_text for doc in batch]
+        # The pairs' codes from the rows' values the term coder keeps (see TermCoder.pair_codes).
+        coder = self._terms
+        names = name_flags_many(texts, flat, lengths, codes, lambda at: coder.pair_codes(rows, at))
+        for doc, digest, shingles, signature, doc_terms, doc_codes, text, doc_names in zip(
+            batch, hashes, shingle_sets, signatures, terms, codes, texts, names, strict=True
         ):
-            doc.series_day = series_day(doc.normalised or doc.full_text)
+            doc.series_day = series_day(text)
+            doc.names = doc_names
             doc.content_hash = digest
             doc.shingles = shingles
             doc.signature = signature
@@ -623,6 +631,7 @@ class ClusterStep:
                 codes=doc.term_codes,
                 other_topic=doc.topic.get("runner_up") if doc.topic else None,
                 series_day=doc.series_day,
+                names=doc.names,
             )
             for doc in batch
         ]

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from duluan.analysis import dask_engine, kernels
 from duluan.analysis.cluster import (
     _DOC_TERMS,
+    NAME_WEIGHT,
     Cluster,
     ClusterDoc,
     OnlineClusterer,
@@ -27,6 +28,8 @@ from duluan.analysis.cluster import (
     TermSlice,
     _strongest_in_each,
     document_terms,
+    name_flags,
+    name_flags_many,
     series_day,
     term_code,
     term_codes,
@@ -287,13 +290,18 @@ def _accented_terms(doc_id: str) -> list[str]:
     return [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
-def reference_vector(clusterer: OnlineClusterer, terms: dict[str, float]) -> dict[str, float]:
-    """The TF-IDF weighting spelt out in full (the definition), after ``terms`` were counted."""
+def reference_vector(
+    clusterer: OnlineClusterer, terms: dict[str, float], named: np.ndarray | None = None
+) -> dict[str, float]:
+    """The TF-IDF weighting spelt out in full (the definition), after ``terms`` were counted;
+    the terms ``named`` flags weigh NAME_WEIGHT times more."""
     names = list(terms)
     idx = term_codes(names) % clusterer.buckets
     tf = np.array(list(terms.values()), dtype=np.float64)
     idf = np.log((1.0 + clusterer.n_docs_) / (1.0 + clusterer.df_[idx])) + 1.0
     weights = (1.0 + np.log(np.maximum(tf, 1.0))) * idf
+    if named is not None:
+        weights = weights * np.where(named, NAME_WEIGHT, 1.0)
     order = np.argsort(-weights, kind="stable")[:_DOC_TERMS]
     top = weights[order]
     top = top / math.sqrt(math.fsum((top * top).tolist()))
@@ -320,6 +328,107 @@ def test_document_vectors_follow_the_tf_idf_definition(documents):
         # then its weights are exactly the definition's, in the same order
         expected = reference_vector(clusterer, terms) if terms else {}
         assert list(vector.items()) == list(expected.items())
+
+
+@given(st.lists(TERM_DICTS, min_size=1, max_size=6), st.data())
+@settings(max_examples=200, deadline=None)
+def test_terms_written_as_names_weigh_more_as_the_definition_says(documents, data):
+    # given a stream of term counts, each with some of its terms flagged as written as names
+    clusterer = OnlineClusterer(buckets=64)
+    for terms in documents:
+        named = np.array(data.draw(st.lists(st.booleans(), min_size=len(terms), max_size=len(terms))), bool)
+        # when each is weighted in turn
+        [vector] = clusterer.vectorise_many([ClusterDoc("d", terms, names=named)])
+        # then the flagged terms weigh NAME_WEIGHT times their TF-IDF weight, before the vector is
+        # cut to its strongest terms and made unit length
+        expected = reference_vector(clusterer, terms, named) if terms else {}
+        assert list(vector.items()) == list(expected.items())
+
+
+@pytest.mark.parametrize(
+    ("text", "terms", "named"),
+    [
+        (
+            "Tin đồn ông Trần Bắc Hà bị bắt",
+            ["tin don", "tran bac", "bac ha", "ha bi"],
+            [False, True, True, False],
+        ),
+        # the text's first word is capitalised whatever it is
+        (
+            "Hà Nội mưa lớn, Sở GD-ĐT Hà Nội cho nghỉ",
+            ["ha noi", "gd dt", "so gd", "mua lon"],
+            [True, True, True, False],
+        ),
+        ("Hà Nội mưa lớn", ["ha noi", "mua lon"], None),
+        # written as a name once is enough; a text in lower case names nothing
+        ("vn-index giảm, rồi VN-Index tăng", ["vn index", "index giam"], [True, False]),
+        ("tin don ong tran bac ha bi bat", ["tran bac", "bac ha"], None),
+        ("Trần Bắc Hà", [], None),
+    ],
+)
+def test_name_flags_mark_the_terms_a_text_writes_capitalised(text, terms, named):
+    flags = name_flags(text, term_codes(terms))
+    assert (None if flags is None else flags.tolist()) == named
+
+
+NAME_TEXTS = st.lists(
+    st.sampled_from(
+        ["Trần", "Bắc", "Hà", "bị", "bắt", "VN-Index", "Sở", "GD-ĐT", "<url>", "<phone>", "İstanbul", "Ǆ",
+         "𝐀b", "\x00", "_", " ", ", ", ". ", "\n", "Ấp", "ẤP", "Σ", "ß", "a", "Đ", "2", "Q.1"]
+    )
+    | st.text(max_size=3),
+    max_size=30,
+).map("".join)  # fmt: skip
+
+
+@given(st.lists(NAME_TEXTS, max_size=8), st.booleans(), st.data())
+@settings(max_examples=500, deadline=None)
+def test_the_names_of_a_batch_are_those_of_its_texts_one_by_one(texts, coded, data):
+    # given texts, their syllables and their terms' codes (some none, some of other terms)
+    from duluan.analysis.pipeline import tokenise
+
+    token_lists = [tokenise(t) for t in texts]
+    codes = []
+    for tokens in token_lists:
+        kind = data.draw(st.sampled_from(["terms", "terms", "none", "other"]))
+        terms = list(document_terms(tokens))
+        codes.append(
+            None if kind == "none" else term_codes(terms if kind == "terms" else [*terms, "tran bac"])
+        )
+    flat = [t for tokens in token_lists for t in tokens]
+    lengths = np.array([len(tokens) for tokens in token_lists], dtype=np.int64)
+    pair_codes = None
+    if coded and flat:
+        # the pairs' codes from a term coder's rows, as the pipeline gives them
+        coder, table = TermCoder(), {}
+        rows = np.array([table.setdefault(t, len(table)) for t in flat], dtype=np.intp)
+        coder(flat, lengths, rows, list(table), None)
+        pair_codes = lambda at: coder.pair_codes(rows, at)  # noqa: E731
+    # when their names are read at once
+    got = name_flags_many(texts, flat, lengths, codes, pair_codes)
+    # then each text's are what it gives alone
+    expected = [name_flags(t, c) for t, c in zip(texts, codes, strict=True)]
+    assert [None if f is None else f.tolist() for f in got] == [
+        None if f is None else f.tolist() for f in expected
+    ]
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+def test_the_names_of_real_news_leads_are_read_at_once_as_one_by_one():
+    # given 3,000 real news leads, normalised and cut into terms by the pipeline's steps
+    from duluan.analysis.pipeline import DedupeFeaturesStep, Document, NormaliseStep
+
+    with gzip.open(shared_data_dir() / "tc201805" / "train.jsonl.gz", "rt", encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for line in itertools.islice(fh, 3000)]
+    batch = [Document.from_row({"id": str(i), "text": t}) for i, t in enumerate(texts)]
+    batch = DedupeFeaturesStep()(NormaliseStep()(batch))
+    # then each one's names are those the definition gives, and most leads name something
+    flags = [d.names for d in batch]
+    expected = [name_flags(d.normalised, d.term_codes) for d in batch]
+    assert [None if f is None else f.tolist() for f in flags] == [
+        None if f is None else f.tolist() for f in expected
+    ]
+    assert sum(f is not None for f in flags) > 1500
 
 
 @given(st.lists(TERM_DICTS, max_size=12), st.sampled_from([1, 4, 64, 1 << 18]), st.booleans(), st.data())
@@ -724,12 +833,14 @@ def _stream_docs(rows, form: str, data) -> list[ClusterDoc]:
         )
     )
     days = data.draw(st.lists(st.sampled_from([0, 0, 809, 810]), min_size=len(rows), max_size=len(rows)))
-    return [
-        dataclasses.replace(
-            doc(f"d{i}", " ".join(words), topic, places, to_time(hours)), other_topic=other, series_day=day
-        )
-        for i, ((words, topic, places, hours), other, day) in enumerate(zip(rows, others, days, strict=True))
-    ]
+    docs = []
+    for i, ((words, topic, places, hours), other, day) in enumerate(zip(rows, others, days, strict=True)):
+        d = doc(f"d{i}", " ".join(words), topic, places, to_time(hours))
+        # some of its terms written as names, or none
+        named = data.draw(st.none() | st.lists(st.booleans(), min_size=len(d.terms), max_size=len(d.terms)))
+        names = None if named is None else np.array(named, dtype=bool)
+        docs.append(dataclasses.replace(d, other_topic=other, series_day=day, names=names))
+    return docs
 
 
 @given(

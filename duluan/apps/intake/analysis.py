@@ -192,6 +192,8 @@ class Analysis:
     issue_title: tuple[str, str] | None = None
     # The day a daily instalment's heading names (see duluan.analysis.cluster.series_day).
     series_day: int = 0
+    # Which terms the text writes as proper names (duluan.analysis.cluster.name_flags).
+    names: Any = None
 
 
 def analyse_rows(rows: list[Mapping[str, Any]], model_dir: str | None = None) -> list[Analysis]:
@@ -272,6 +274,7 @@ def _analyses(
             profile=part[0] if part is not None else None,
             issue_title=part[1] if part is not None else None,
             series_day=d.series_day,
+            names=d.names,
         )
         for d, key, part in zip(docs, keys, parts, strict=True)
     ]

@@ -41,6 +41,7 @@ from duluan.analysis.cluster import (
     OnlineClusterer,
     document_terms,
     fold_term_weights,
+    name_flags,
     series_day,
     term_codes,
     term_spellings,
@@ -140,8 +141,10 @@ def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
             codes=analysis.term_codes,
             other_topic=other,
             series_day=analysis.series_day,
+            names=analysis.names,
         )
     terms = document_terms(tokenise(signal.text_masked or ""))
+    codes = term_codes(list(terms))
     places = frozenset(f"{p.get('scheme')}:{p.get('code')}" for p in (signal.places or []))
     return ClusterDoc(
         id=str(signal.pk or signal.external_id),
@@ -149,7 +152,8 @@ def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
         topic=signal.topic or None,
         places=places,
         created_at=signal.created_at,
-        codes=term_codes(list(terms)),
+        codes=codes,
+        names=name_flags(signal.text_masked or "", codes),
         series_day=series_day(
             f"{signal.title}\n{signal.text_masked or ''}" if signal.title else signal.text_masked or ""
         ),
