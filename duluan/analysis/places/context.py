@@ -284,17 +284,6 @@ AND_RE = re.compile(r"(?<!\w)va(?!\w)")
 LIST_GAP_RE = re.compile(r"^\s*(?:,|;|va|cung|hoac|-|–)\s*(?:(?:cac|2|3|4|5|hai|ba|bon|nam)\s+)?$")
 
 
-# A letter outside ASCII: in Vietnamese text, one with a diacritic or "đ".
-_MARKED_LETTER_RE = re.compile(r"[^\W\d_a-zA-Z]")
-
-
-def written_with_diacritics(nfc: str) -> bool:
-    """Whether the text is written with diacritics: at least two letters that carry one (a lone
-    "đ" or "ã" may be a slip in text typed without them)."""
-    marked = _MARKED_LETTER_RE.finditer(nfc)
-    return next(marked, None) is not None and next(marked, None) is not None
-
-
 def capitalised(surface: str) -> bool:
     return all(word[:1].isupper() or word[:1].isdigit() or not word[:1].isalpha() for word in surface.split())
 

@@ -28,7 +28,7 @@ from duluan.adminunits import (
     Unit,
     load_admin_data,
 )
-from duluan.analysis.normalise import canonical_tones, fold
+from duluan.analysis.normalise import canonical_tones, fold, written_bare
 from duluan.analysis.places.context import (
     ADDRESS_GAP_RE,
     AND_RE,
@@ -48,7 +48,6 @@ from duluan.analysis.places.context import (
     not_a_unit_before,
     old_after,
     typed_words,
-    written_with_diacritics,
 )
 
 # The data's "Kỳ Anh (Thị xã)" (same-named units of one district told apart); text never writes it.
@@ -773,7 +772,7 @@ class Gazetteer:
         # (0.66 against 1.46 µs a hit, timeit, 2026-11-30).
         if embedded:
             return _Hit(start, end, key, None, True, False, old_after(folded, end), accent_free)
-        if accent_free and " " not in key and surface.islower() and written_with_diacritics(nfc):
+        if accent_free and " " not in key and surface.islower() and not written_bare(nfc):
             # A one-syllable name with diacritics written without them, in lower case, in a text that
             # has them, is another word: "xã cho biết" (the commune said) is not "xã Chờ", nor "xót
             # xa cho" (34 of 48,000 news texts), "con", "du". Longer names keep their reading: an
