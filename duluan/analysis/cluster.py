@@ -30,6 +30,7 @@ import base64
 import itertools
 import math
 import re
+import string
 import zlib
 from collections import OrderedDict, _count_elements  # type: ignore[attr-defined]
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -41,7 +42,7 @@ from typing import Any, overload
 
 import numpy as np
 
-from duluan.analysis.normalise import fold_many
+from duluan.analysis.normalise import SYLLABLE_RE, fold_many
 
 __all__ = [
     "DEFAULT_SIMILARITY_THRESHOLD",
@@ -126,10 +127,10 @@ _HEADING_CHARS = 200
 # 55.9 / 54.5 and 39.1 / 30.1; 1.5, 49.9 / 53.7 and 38.9 / 30.9. Names tell events apart where
 # common words do not: two reports of one event name the same people, firms and places.
 NAME_WEIGHT = 1.2
-_UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
-_UPPER_SET = frozenset(_UPPER.replace("A-Z", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-# The syllables of duluan.analysis.pipeline.tokenise (which this module cannot import).
-_WORD_RE = re.compile(r"<(?:url|email|phone)>|[^\W_]+")
+# The capitals a name's syllables begin with (see name_flags).
+_CAPITALS = frozenset(
+    string.ascii_uppercase + "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+)
 
 
 def _tf_weights(counts: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -656,13 +657,7 @@ class TermCoder:
         term_left[pair_at.size :] = first[alone_at]
         codes = np.empty(term_first.size, dtype=np.int64)
         codes[pair_at.size :] = self._crc[first[alone_at]]
-        spaced_len = self._spaced_len[right]
-        short = spaced_len < _SHIFT_LIMIT
-        codes[: pair_at.size][short] = (
-            _crc_shift(self._crc[left[short]], spaced_len[short]) ^ self._spaced_crc[right[short]]
-        )
-        for t in np.flatnonzero(~short).tolist():
-            codes[t] = zlib.crc32(f"{syllables[left[t]]} {syllables[right[t]]}".encode())
+        codes[: pair_at.size] = self._pair_codes(left, right)
         # Each occurrence's term number, from the first one of its term; the entries in order
         # of first occurrence, as the dictionaries list them.
         run = np.cumsum(new_term) - 1
@@ -684,12 +679,16 @@ class TermCoder:
 
     def pair_codes(self, rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """The term codes of the pairs of syllables that end at ``positions`` of the last batch's
-        ``rows`` (both syllables of the same text), as :meth:`__call__` makes a pair's code:
-        what :func:`name_flags_many` needs of the pairs a text capitalises, without their
-        strings (3 µs a news lead from the strings, 2026-12-02)."""
-        left = self._canon[rows[positions - 1]]
-        right = self._canon[rows[positions]]
-        codes = np.empty(positions.size, dtype=np.int64)
+        ``rows`` (both syllables of the same text): what :func:`name_flags_many` needs of the
+        pairs a text capitalises, without their strings (3 µs a news lead from the strings,
+        2026-12-02)."""
+        return self._pair_codes(self._canon[rows[positions - 1]], self._canon[rows[positions]])
+
+    def _pair_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """The codes of the pairs of folded syllable numbers ``left[i]``, ``right[i]``: the first's
+        CRC shifted over the bytes of " second" and combined with their CRC, or the CRC of the
+        string where " second" is too long for the shift tables."""
+        codes = np.empty(left.size, dtype=np.int64)
         spaced_len = self._spaced_len[right]
         short = spaced_len < _SHIFT_LIMIT
         codes[short] = _crc_shift(self._crc[left[short]], spaced_len[short]) ^ self._spaced_crc[right[short]]
@@ -716,8 +715,9 @@ class TermCoder:
             _SHIFT_LIMIT,
         )
         # The pairs whose second syllable is too long for the tables, as the sort's way does them.
-        for t in np.flatnonzero(codes < 0).tolist():
-            codes[t] = zlib.crc32(f"{syllables[left[t]]} {syllables[right[t]]}".encode())
+        long = np.flatnonzero(codes < 0)
+        if long.size:
+            codes[long] = self._pair_codes(left[long], right[long])
         names = TermNames(syllables, left, right)
         pairs = list(itertools.pairwise([0, *np.cumsum(per_text).tolist()]))
         return (
@@ -1833,12 +1833,12 @@ def name_flags(text: str, codes: np.ndarray | None) -> np.ndarray | None:
     """
     if codes is None or not len(codes):
         return None
-    words = _WORD_RE.findall(text)
-    syllables = _WORD_RE.findall(text.lower())
+    words = SYLLABLE_RE.findall(text)
+    syllables = SYLLABLE_RE.findall(text.lower())
     if len(words) != len(syllables):  # a letter whose lower case is two ("İ"): no names read
         return None
     folded = fold_many(syllables)
-    capital = [w[0] in _UPPER_SET for w in words]
+    capital = [w[0] in _CAPITALS for w in words]
     named = {
         zlib.crc32(f"{folded[k - 1]} {folded[k]}".encode())
         for k in range(2, len(words))
@@ -1857,23 +1857,22 @@ def _flags_of(codes: np.ndarray, named: set[int]) -> np.ndarray | None:
 @lru_cache(maxsize=1)
 def _character_tables() -> tuple[np.ndarray, np.ndarray]:
     """Per code point of the BMP: whether it is a syllable's character (``[^\\W_]``: alphanumeric)
-    and whether it is a capital of :data:`_UPPER_SET`."""
+    and whether it is one of :data:`_CAPITALS`."""
     word = np.fromiter((chr(c).isalnum() for c in range(0x10000)), dtype=bool, count=0x10000)
     upper = np.zeros(0x10000, dtype=bool)
-    upper[[ord(c) for c in _UPPER_SET]] = True
+    upper[[ord(c) for c in _CAPITALS]] = True
     return word, upper
 
 
 def name_flags_many(
     texts: Sequence[str],
-    tokens: Sequence[str],
     lengths: np.ndarray,
     codes: Sequence[np.ndarray | None],
-    pair_codes: Callable[[np.ndarray], np.ndarray] | None = None,
+    pair_codes: Callable[[np.ndarray], np.ndarray],
 ) -> list[np.ndarray | None]:
-    """``[name_flags(text, c) for text, c in zip(texts, codes)]`` for a batch whose texts' syllables
-    (:func:`~duluan.analysis.pipeline.tokenise`) are ``tokens``, one text after the other,
-    ``lengths[i]`` of them for text ``i``.
+    """``[name_flags(text, c) for text, c in zip(texts, codes)]`` for a batch whose texts have
+    ``lengths[i]`` syllables each (:func:`~duluan.analysis.pipeline.tokenise`), numbered one
+    text after the other.
 
     Where each syllable begins, and whether with a capital, is read for the whole batch at once
     from two tables of code points; only the pairs of capitalised syllables are then made into
@@ -1881,10 +1880,9 @@ def name_flags_many(
     another length) is read by :func:`name_flags`.
 
     Args:
-        texts, tokens, lengths, codes: The batch (see above).
-        pair_codes: The term codes of the pairs of syllables that end at positions of ``tokens``
-            (:meth:`TermCoder.pair_codes`, from the values it keeps per syllable); made from
-            the strings when not given.
+        texts, lengths, codes: The batch (see above).
+        pair_codes: The term codes of the pairs of syllables that end at the given numbers
+            (:meth:`TermCoder.pair_codes` of the batch, from the values it keeps per syllable).
     """
     n = len(texts)
     out: list[np.ndarray | None] = [None] * n
@@ -1907,7 +1905,7 @@ def name_flags_many(
     if beyond:  # the texts with a character beyond the BMP are read one by one
         aligned[np.searchsorted(separators, np.flatnonzero(points > 0xFFFF))] = False
     capital = upper_table[clipped[starts]]
-    # Syllable k of the batch is syllable k - first[d] of its text d; tokens[k - first[d] + at[d]].
+    # Syllable k read here is syllable k - first[d] of its text d, numbered k - first[d] + at[d].
     first = np.concatenate(([0], np.cumsum(counts)[:-1]))
     at = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     k = np.arange(2, starts.size) if starts.size > 2 else np.zeros(0, dtype=np.int64)
@@ -1922,17 +1920,7 @@ def name_flags_many(
         return out
     # Each pair's term code, with its text's number above the code's 32 bits; then every term of
     # the texts that have pairs, so keyed, looked up among them at once.
-    where = k - first[docs] + at[docs]
-    if pair_codes is not None:
-        pairs = pair_codes(where)
-    else:
-        fold = _folded_syllable
-        pairs = np.fromiter(
-            (zlib.crc32(f"{fold(tokens[w - 1])} {fold(tokens[w])}".encode()) for w in where.tolist()),
-            dtype=np.int64,
-            count=where.size,
-        )
-    keys = np.unique((docs << 32) | pairs)
+    keys = np.unique((docs << 32) | pair_codes(k - first[docs] + at[docs]))
     holders = [d for d in np.unique(docs).tolist() if codes[d] is not None and len(codes[d])]
     if not holders:
         return out
@@ -1949,19 +1937,6 @@ def name_flags_many(
         if hit:
             out[d] = flags[end - size : end]
     return out
-
-
-_FOLDED: dict[str, str] = {}
-
-
-def _folded_syllable(syllable: str) -> str:
-    """``fold(syllable)`` memoised: a batch folds a few thousand syllables, most of them again."""
-    folded = _FOLDED.get(syllable)
-    if folded is None:
-        if len(_FOLDED) >= 200_000:
-            _FOLDED.clear()
-        folded = _FOLDED[syllable] = fold_many([syllable])[0]
-    return folded
 
 
 def _parse_time(value: str | None) -> datetime | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import inspect
 import os
-import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from duluan.analysis.dedupe import (
     content_hash,
     content_hashes,
 )
+from duluan.analysis.normalise import SYLLABLE_RE
 
 __all__ = [
     "ANALYSIS_ERROR",
@@ -62,7 +62,6 @@ ANALYSIS_ERROR = "analysis_error"
 MODEL_DIR_ENV = "DULUAN_MODEL_DIR"
 # The same token pattern as duluan.analysis.normalise.syllables, applied to text that is already
 # normalised (that function normalises again, which would double the cost of the step).
-_TOKEN_RE = re.compile(r"<(?:url|email|phone)>|[^\W_]+")
 
 
 def tokenise(normalised_text: str) -> list[str]:
@@ -74,7 +73,7 @@ def tokenise(normalised_text: str) -> list[str]:
     Returns:
         Tokens, in order, as :func:`duluan.analysis.normalise.syllables` would give them.
     """
-    return _TOKEN_RE.findall(normalised_text.lower())
+    return SYLLABLE_RE.findall(normalised_text.lower())
 
 
 @dataclass(slots=True)
@@ -319,7 +318,7 @@ class DedupeFeaturesStep:
         texts = [doc.normalised or doc.full_text for doc in batch]
         # The pairs' codes from the rows' values the term coder keeps (see TermCoder.pair_codes).
         coder = self._terms
-        names = name_flags_many(texts, flat, lengths, codes, lambda at: coder.pair_codes(rows, at))
+        names = name_flags_many(texts, lengths, codes, lambda at: coder.pair_codes(rows, at))
         for doc, digest, shingles, signature, doc_terms, doc_codes, text, doc_names in zip(
             batch, hashes, shingle_sets, signatures, terms, codes, texts, names, strict=True
         ):

@@ -381,9 +381,9 @@ NAME_TEXTS = st.lists(
 ).map("".join)  # fmt: skip
 
 
-@given(st.lists(NAME_TEXTS, max_size=8), st.booleans(), st.data())
+@given(st.lists(NAME_TEXTS, max_size=8), st.data())
 @settings(max_examples=500, deadline=None)
-def test_the_names_of_a_batch_are_those_of_its_texts_one_by_one(texts, coded, data):
+def test_the_names_of_a_batch_are_those_of_its_texts_one_by_one(texts, data):
     # given texts, their syllables and their terms' codes (some none, some of other terms)
     from duluan.analysis.pipeline import tokenise
 
@@ -397,15 +397,12 @@ def test_the_names_of_a_batch_are_those_of_its_texts_one_by_one(texts, coded, da
         )
     flat = [t for tokens in token_lists for t in tokens]
     lengths = np.array([len(tokens) for tokens in token_lists], dtype=np.int64)
-    pair_codes = None
-    if coded and flat:
-        # the pairs' codes from a term coder's rows, as the pipeline gives them
-        coder, table = TermCoder(), {}
-        rows = np.array([table.setdefault(t, len(table)) for t in flat], dtype=np.intp)
-        coder(flat, lengths, rows, list(table), None)
-        pair_codes = lambda at: coder.pair_codes(rows, at)  # noqa: E731
+    # the pairs' codes from a term coder's rows, as the pipeline gives them
+    coder, table = TermCoder(), {}
+    rows = np.array([table.setdefault(t, len(table)) for t in flat], dtype=np.intp)
+    coder(flat, lengths, rows, list(table), None)
     # when their names are read at once
-    got = name_flags_many(texts, flat, lengths, codes, pair_codes)
+    got = name_flags_many(texts, lengths, codes, lambda at: coder.pair_codes(rows, at))
     # then each text's are what it gives alone
     expected = [name_flags(t, c) for t, c in zip(texts, codes, strict=True)]
     assert [None if f is None else f.tolist() for f in got] == [
