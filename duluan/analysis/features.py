@@ -739,12 +739,23 @@ class _CompiledScorer:
         self._lock = threading.Lock()
         self._vocabulary = featurizer.vocabulary_
         self._logs = _count_logs()
+        self._packed_rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._reset()
 
     def _reset(self) -> None:
         known = {tok: i for tok, i in self._vocabulary.items() if tok != _DOC_SEP}
         self._keys, self._values = self._k.hash_table(known, known.values(), spare=_MAX_TYPES)
         self._added = 0
+
+    def _packed(self, weights: np.ndarray) -> np.ndarray:
+        """The weights and the idf as the loops read them (:func:`~duluan.analysis.kernels.packed_rows`),
+        made when these weights (the same object) are first given: a model's weights are not
+        changed in place."""
+        cached = self._packed_rows
+        idf = self._featurizer.idf_
+        if cached is None or cached[0] is not weights or cached[1] is not idf:
+            cached = self._packed_rows = (weights, idf, self._k.packed_rows(weights, idf))
+        return cached[2]
 
     def margins(self, texts: Sequence[str], weights: np.ndarray) -> np.ndarray | None:
         """``transform(texts) @ weights`` (float32), or ``None`` for the numpy path to compute."""
@@ -756,11 +767,12 @@ class _CompiledScorer:
         lo, hi = fz.word_ngram_range
         lead = getattr(fz, "lead_tokens", 0)
         with self._lock:
+            packed = self._packed(weights)
             while True:
                 codes = k.code_points(joined)
                 out, status, hashes, starts, ends = k.score_texts(
                     codes, k.folding(lower).for_codes(codes), self._keys, self._values,
-                    lo, hi, lead, fz.n_features_, fz.idf_, weights, self._logs,
+                    lo, hi, lead, fz.n_features_, packed, weights.shape[1], self._logs,
                 )  # fmt: skip
                 if status == k.HAS_SPECIAL:
                     joined, lower = joined.lower(), False

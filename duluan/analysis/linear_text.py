@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar, Self
 import numpy as np
 
 from duluan.analysis.features import NgramFeaturizer, TokenBatch
-from duluan.analysis.model_io import ModelFileError, in_own_memory, load_model, save_model
+from duluan.analysis.model_io import ModelFileError, in_own_memory, load_model, release_pages, save_model
 from duluan.analysis.normalise import fold_many
 from duluan.analysis.runtime import fork_call
 
@@ -383,9 +383,13 @@ class LinearTextClassifier:
         character n-grams and packed weights scores its texts' syllables by them when not
         explaining (:meth:`~duluan.analysis.features.NgramFeaturizer.typed_scores`).
         """
-        self._own_weights()
+        # The raw-text loops read a packed copy of the weights and the idf (made here, before any
+        # fork): the model file's arrays stay mapped, their pages given back until read again.
         if self.featurizer_.compiled_margins(["."], self.coef_) is not None:
+            release_pages(self.coef_)
+            release_pages(self.featurizer_.idf_)
             return True
+        self._own_weights()
         packed = self._packed_weights()
         return packed is not None and self.featurizer_.load_typed_scores(packed)
 

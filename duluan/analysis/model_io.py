@@ -330,12 +330,26 @@ def in_own_memory(array: Any) -> Any:
     """
     import numpy as np  # this module reads any estimator: numpy only for those that have arrays
 
-    mapping = array
-    while mapping is not None and not isinstance(mapping, mmap.mmap):
-        mapping = mapping.obj if isinstance(mapping, memoryview) else getattr(mapping, "base", None)
-    if mapping is None:
+    if _mapping_of(array) is None:
         return array
     copy = np.array(array, order="C")
+    release_pages(array)
+    return copy
+
+
+def release_pages(array: Any) -> None:
+    """Give back the pages of a model file's mapping that hold ``array`` (``MADV_DONTNEED``), when
+    it is a view of one (else nothing): for an array whose values were copied elsewhere. The file
+    stays in the page cache; a later read of the array maps its pages again.
+
+    Args:
+        array: A numpy array.
+    """
+    import numpy as np
+
+    mapping = _mapping_of(array)
+    if mapping is None:
+        return
     start = array.__array_interface__["data"][0] - np.frombuffer(mapping, np.uint8).ctypes.data
     page = mmap.PAGESIZE
     first, last = -(-start // page) * page, (start + array.nbytes) // page * page
@@ -343,7 +357,14 @@ def in_own_memory(array: Any) -> Any:
     # madvise where the system has none: the pages then stay until the mapping closes.)
     if last > first and hasattr(mapping, "madvise"):
         mapping.madvise(mmap.MADV_DONTNEED, first, last - first)
-    return copy
+
+
+def _mapping_of(array: Any) -> mmap.mmap | None:
+    """The mapping of a model file that ``array`` is a view of, or ``None``."""
+    mapping = array
+    while mapping is not None and not isinstance(mapping, mmap.mmap):
+        mapping = mapping.obj if isinstance(mapping, memoryview) else getattr(mapping, "base", None)
+    return mapping
 
 
 def load_model_and_kind(

@@ -58,15 +58,54 @@ def _assert_same(featurizer: NgramFeaturizer, texts: list[str], weights: np.ndar
     st.sampled_from([(1, 1), (1, 2), (2, 2), (1, 3), (2, 3)]),
     st.sampled_from([0, 1, 3]),
     st.sampled_from([1 << 12, 1000]),
+    st.sampled_from([1, 3, 10, 17]),
 )
-def test_compiled_margins_equal_the_numpy_paths_to_the_last_bit(texts, ngrams, lead, n_features):
-    # given a featurizer of syllable n-grams and a batch of awkward texts
+def test_compiled_margins_equal_the_numpy_paths_to_the_last_bit(texts, ngrams, lead, n_features, classes):
+    # given a featurizer of syllable n-grams, a model of some classes and a batch of awkward texts
     featurizer = _featurizer(word_ngram_range=ngrams, lead_tokens=lead, n_word_features=n_features)
-    weights = _weights(featurizer)
+    weights = _weights(featurizer, classes)
     # when the compiled loops score them (twice: the second time unseen syllables are in its table)
     # then the margins are the numpy path's, bit for bit
     _assert_same(featurizer, texts, weights)
     _assert_same(featurizer, texts, weights)
+
+
+@pytest.mark.parametrize("classes", [1, 2, 3, 4, 10, 15, 16, 17, 30, 31, 40])
+def test_packed_rows_hold_weights_then_idf_each_row_in_as_few_cache_lines_as_it_can(classes):
+    # given weights of some classes and an idf
+    rng = np.random.default_rng(classes)
+    weights = rng.standard_normal((37, classes)).astype(np.float32)
+    idf = rng.random(37).astype(np.float32)
+    # when they are packed
+    packed = kernels.packed_rows(weights, idf)
+    # then each row is the weights, the idf, then zeros, from a 64-byte boundary
+    assert packed.flags.c_contiguous and packed.dtype == np.float32
+    assert packed.ctypes.data % 64 == 0
+    width = packed.shape[1]
+    assert width >= classes + 1
+    np.testing.assert_array_equal(packed[:, :classes], weights)
+    np.testing.assert_array_equal(packed[:, classes], idf)
+    assert not packed[:, classes + 1 :].any()
+
+    # and every row touches as few 64-byte lines as a row of its size must (no narrower width does)
+    def lines(w, row):
+        first = (row * w * 4) // 64
+        return (row * w * 4 + w * 4 - 1) // 64 - first + 1
+
+    fewest = -(-width * 4 // 64)
+    assert all(lines(width, row) == fewest for row in range(64))
+    for narrower in range(classes + 1, width):
+        assert any(lines(narrower, row) > -(-narrower * 4 // 64) for row in range(64))
+
+
+def test_other_weights_for_the_same_featurizer_are_packed_anew():
+    # given one featurizer scored with two models' weights, one after the other, and again
+    featurizer = _featurizer()
+    first, second = _weights(featurizer, 3, seed=1), _weights(featurizer, 10, seed=2)
+    texts = ["hoà bình ở quận ba", "dân hỏi đường"]
+    # then each time the margins are those of the weights given
+    for weights in (first, second, first):
+        _assert_same(featurizer, texts, weights)
 
 
 def test_a_spelling_not_seen_in_training_is_known_by_its_canonical_tone_placement():
@@ -156,6 +195,25 @@ def test_predict_labels_by_the_compiled_loops_equals_the_numpy_path(monkeypatch)
     with pytest.raises(AssertionError, match="compiled"):
         clf.predict_labels(texts[:2])
     np.testing.assert_array_equal(clf.predict_labels(texts, compiled=False)[1], expected[1])
+
+
+def test_a_mapped_model_file_scores_alike_by_its_packed_copy_and_keeps_its_weights(tmp_path):
+    # given a topic classifier saved, and loaded with its arrays mapped from the file
+    texts = [t + " " + s for t, s in itertools.product(_TRAINING, ["ngập", "hỏi", "quận"])]
+    clf = TopicClassifier(min_count=1, calibration_fraction=0.0).fit(
+        texts, [str(i % 4) for i in range(len(texts))]
+    )
+    path = clf.save(tmp_path / "t.model")
+    loaded = TopicClassifier.load(path, mapped=True)
+    expected = loaded.predict_labels(texts)
+    # when its compiled loops are loaded (they read a packed copy; the file's pages are given back)
+    assert loaded.load_compiled()
+    # then labels and scores are the numpy path's, and the weights still read the saved values
+    got = loaded.predict_labels(texts, compiled=True)
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])
+    np.testing.assert_array_equal(loaded.coef_, clf.coef_)
+    np.testing.assert_array_equal(loaded.featurizer_.idf_, clf.featurizer_.idf_)
 
 
 def test_many_characters_are_scored_by_the_compiled_loops_by_default(monkeypatch):

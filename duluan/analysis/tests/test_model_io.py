@@ -125,3 +125,17 @@ def test_an_array_of_a_mapped_file_moves_to_memory_of_its_own_and_its_neighbours
     # and arrays that are not a mapped file's are left as they are
     assert model_io.in_own_memory(read.coef_) is read.coef_
     assert model_io.in_own_memory(read.intercept_) is read.intercept_
+
+
+def test_pages_given_back_are_read_from_the_file_again(tmp_path):
+    # given an estimator saved, loaded mapped and read
+    est = Estimator()
+    path = save_model(est, tmp_path / "m.model", kind="topic")
+    read, mapped = load_model(path), load_model(path, mapped=True)
+    # when the pages under the mapped weights are given back (their values copied elsewhere)
+    model_io.release_pages(mapped.coef_)
+    model_io.release_pages(read.coef_)  # not a mapping's: nothing to give back
+    # then both still read the saved values, as do the arrays beside them in the file
+    for name in ("coef_", "idf_", "extra_"):
+        assert np.array_equal(getattr(mapped, name), getattr(est, name)), name
+    assert np.array_equal(read.coef_, est.coef_)
