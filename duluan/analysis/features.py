@@ -739,23 +739,12 @@ class _CompiledScorer:
         self._lock = threading.Lock()
         self._vocabulary = featurizer.vocabulary_
         self._logs = _count_logs()
-        self._packed_rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._reset()
 
     def _reset(self) -> None:
         known = {tok: i for tok, i in self._vocabulary.items() if tok != _DOC_SEP}
         self._keys, self._values = self._k.hash_table(known, known.values(), spare=_MAX_TYPES)
         self._added = 0
-
-    def _packed(self, weights: np.ndarray) -> np.ndarray:
-        """The weights and the idf as the loops read them (:func:`~duluan.analysis.kernels.packed_rows`),
-        made when these weights (the same object) are first given: a model's weights are not
-        changed in place."""
-        cached = self._packed_rows
-        idf = self._featurizer.idf_
-        if cached is None or cached[0] is not weights or cached[1] is not idf:
-            cached = self._packed_rows = (weights, idf, self._k.packed_rows(weights, idf))
-        return cached[2]
 
     def margins(self, texts: Sequence[str], weights: np.ndarray) -> np.ndarray | None:
         """``transform(texts) @ weights`` (float32), or ``None`` for the numpy path to compute."""
@@ -767,7 +756,7 @@ class _CompiledScorer:
         lo, hi = fz.word_ngram_range
         lead = getattr(fz, "lead_tokens", 0)
         with self._lock:
-            packed = self._packed(weights)
+            packed = fz.packed_rows(weights)
             while True:
                 codes = k.code_points(joined)
                 out, status, hashes, starts, ends = k.score_texts(
@@ -1161,6 +1150,29 @@ class NgramFeaturizer:
         packed[:, -1] = self.idf_
         return packed
 
+    def packed_rows(self, weights: np.ndarray) -> np.ndarray:
+        """A linear model's weights and this featurizer's idf as the compiled loops read them
+        (:func:`~duluan.analysis.kernels.packed_rows`), made when these weights (the same
+        object) are first given, and kept (not pickled): a model's weights are not changed in
+        place.
+
+        Args:
+            weights: ``(n_features_, n_columns)`` float32.
+
+        Returns:
+            The packed table.
+        """
+        cached = self.__dict__.get("_packed_rows")
+        if cached is None or cached[0] is not weights or cached[1] is not self.idf_:
+            from duluan.analysis import kernels  # numba: imported only by those who score this way
+
+            cached = self.__dict__["_packed_rows"] = (
+                weights,
+                self.idf_,
+                kernels.packed_rows(weights, self.idf_),
+            )
+        return cached[2]
+
     def compiled_margins(self, texts: Sequence[str], weights: np.ndarray) -> np.ndarray | None:
         """``transform(texts) @ weights`` by compiled loops, or ``None`` where they do not apply.
 
@@ -1307,8 +1319,8 @@ class NgramFeaturizer:
         lo, hi = self.word_ngram_range
         params = (lo, hi, getattr(self, "lead_tokens", 0), self.n_word_features)
         margins, best, starts, lengths, totals, n_terms, status = kernels.explain_types(
-            type_ids.astype(np.int64, copy=False), types.vocab, tb.n_docs, params, weights, self.idf_,
-            np.asarray(intercept, np.float32), logs, top,
+            type_ids.astype(np.int64, copy=False), types.vocab, tb.n_docs, params,
+            self.packed_rows(weights), weights.shape[1], np.asarray(intercept, np.float32), logs, top,
         )  # fmt: skip
         if status != kernels.DONE:
             return None
@@ -1467,6 +1479,7 @@ class NgramFeaturizer:
         state.pop("_compiled", None)
         state.pop("_typed", None)
         state.pop("_explaining", None)
+        state.pop("_packed_rows", None)
         if "idf_" in state:  # a view of a classifier's packed weights when loaded
             state["idf_"] = np.ascontiguousarray(state["idf_"])
         return state

@@ -278,20 +278,9 @@ def _slot_of(table_keys, h):
 
 
 @nb.njit(cache=True)
-def _put(buf, m, col, idf, weights):
-    """Write bucket ``col`` at ``buf[m]`` and ask for its idf and row of weights, which arrive
-    while the text's buckets are sorted; return ``m + 1``. ``idf`` ``None``: the idf is in the
-    row (a table of :func:`packed_rows`), which is asked for once. (numba compiles the test of
-    ``None`` away; a test of an empty ``idf``, which LLVM may speculate past with the prefetch of
-    some address beyond it, made the scoring loop twice as slow.)"""
-    if idf is not None:
-        _prefetch(idf, col)
-    return _put_row(buf, m, col, weights)
-
-
-@nb.njit(cache=True)
 def _put_row(buf, m, col, table):
-    """Write bucket ``col`` at ``buf[m]`` and ask for its row of ``table``; return ``m + 1``."""
+    """Write bucket ``col`` at ``buf[m]`` and ask for its row of ``table`` (which arrives while the
+    text's buckets are sorted); return ``m + 1``."""
     _prefetch(table, col)
     buf[m] = col
     return m + 1
@@ -303,11 +292,12 @@ _LEAD_SALT = np.uint64(0x9E3779B97F4A7C15)
 
 
 @nb.njit(cache=True)
-def _put_ngrams(buf, m, v, prev1, prev2, p, lo, hi, lead, n_features, pow2, idf, weights):
+def _put_ngrams(buf, m, v, prev1, prev2, p, lo, hi, lead, n_features, pow2, rows):
     """Write at ``buf[m:]`` the buckets of the n-grams from ``lo`` to ``hi`` long that end with the
     ``p``-th syllable of a text, of vocabulary id ``v`` (``prev1``, ``prev2``: the ids of the two
     before, -1 for unknown or none), again salted for those that start within the first ``lead``
-    syllables; return the new ``m`` (see :func:`_put`)."""
+    syllables; return the new ``m``. Each bucket's row of ``rows`` (a table of :func:`packed_rows`:
+    its weights and idf) is asked for, to arrive while the text's buckets are sorted."""
     gram = np.uint64(v + 1)
     for length in range(1, hi + 1):
         if length == 2:
@@ -320,9 +310,9 @@ def _put_ngrams(buf, m, v, prev1, prev2, p, lo, hi, lead, n_features, pow2, idf,
             gram |= np.uint64(prev2 + 1) << np.uint64(42)
         if length < lo:
             continue
-        m = _put(buf, m, _bucket(_mix64(gram), n_features, pow2), idf, weights)
+        m = _put_row(buf, m, _bucket(_mix64(gram), n_features, pow2), rows)
         if p - length + 1 < lead:
-            m = _put(buf, m, _bucket(_mix64(gram ^ _LEAD_SALT), n_features, pow2), idf, weights)
+            m = _put_row(buf, m, _bucket(_mix64(gram ^ _LEAD_SALT), n_features, pow2), rows)
     return m
 
 
@@ -455,7 +445,7 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
                 unseen_e[n_unseen] = i
                 n_unseen += 1
             if v >= 0:
-                m = _put_ngrams(buf, m, v, prev1, prev2, p, lo, hi, lead, n_features, pow2, None, packed)
+                m = _put_ngrams(buf, m, v, prev1, prev2, p, lo, hi, lead, n_features, pow2, packed)
             prev2 = prev1
             prev1 = v
             p += 1
@@ -530,7 +520,6 @@ def score_types(
     if separators != n_docs - 1:
         return out, BAD_SEPARATORS
     buf, tmp, columns, data, acc, counts = _text_buffers(longest, k)
-    weights = packed[:, :k]
     idf = packed[:, k]
     n_features = n_word + n_char
     bits = 1
@@ -564,7 +553,7 @@ def score_types(
                 _to_unit(data, 0, words, one)
                 _to_unit(data, words, u, weight)
                 _to_unit(data, 0, u, one)
-                _multiply(data, columns, u, weights, acc)
+                _multiply(data, columns, u, packed, acc)  # the first k of each row: acc has k
                 out[d] = acc
             if i == n:
                 break
@@ -577,9 +566,7 @@ def score_types(
         v = vocab[t]
         if v != -2:
             if v >= 0:
-                m = _put_ngrams(
-                    buf, m, v, prev1, prev2, p, word_lo, word_hi, lead, n_word, word_pow2, idf, weights
-                )
+                m = _put_ngrams(buf, m, v, prev1, prev2, p, word_lo, word_hi, lead, n_word, word_pow2, packed)
             prev2 = prev1
             prev1 = v
             p += 1
@@ -601,7 +588,7 @@ def score_types(
 
 
 @nb.njit(cache=True)
-def explain_types(type_ids, vocab, n_docs, params, weights, idf, intercept, logs, top):
+def explain_types(type_ids, vocab, n_docs, params, packed, k, intercept, logs, top):
     """A linear model of syllable n-grams on a batch of texts given as syllable types: each text's
     margins, its best class and the terms that pushed it most towards that class, as
     ``NgramFeaturizer.transform_batch``, the product and ``NgramFeaturizer.explain_matrix``
@@ -618,8 +605,8 @@ def explain_types(type_ids, vocab, n_docs, params, weights, idf, intercept, logs
         vocab: The vocabulary id of each type (-1: unknown, -2: the separator).
         n_docs: The number of texts.
         params: ``(word_lo, word_hi, lead, n_word)``.
-        weights: ``(n_word, n_classes)`` float32, each row contiguous.
-        idf: float32, one per column.
+        packed: :func:`packed_rows` of the weights and the idf.
+        k: The number of classes.
         intercept: float32, one per class.
         logs: ``np.log`` of the counts 1, 2, ... (float32), as numpy computes them.
         top: Terms per text.
@@ -631,7 +618,7 @@ def explain_types(type_ids, vocab, n_docs, params, weights, idf, intercept, logs
         when ``status`` is :data:`DONE`, else :data:`COUNT_TOO_LARGE` or :data:`BAD_SEPARATORS`.
     """
     word_lo, word_hi, lead, n_word = params
-    k = weights.shape[1]
+    idf = packed[:, k]
     out = np.zeros((n_docs, k), np.float32)
     best = np.zeros(n_docs, np.int64)
     starts = np.zeros((n_docs, top), np.int64)
@@ -674,7 +661,7 @@ def explain_types(type_ids, vocab, n_docs, params, weights, idf, intercept, logs
                 if u < 0:
                     return out, best, starts, lengths, totals, n_terms, COUNT_TOO_LARGE
                 _to_unit(data, 0, u, one)
-                _multiply(data, columns, u, weights, acc)
+                _multiply(data, columns, u, packed, acc)
                 out[d] = acc
             b = 0
             for c in range(1, k):
@@ -683,7 +670,7 @@ def explain_types(type_ids, vocab, n_docs, params, weights, idf, intercept, logs
             best[d] = b
             if u > 0:
                 n_terms[d] = _explain_text(
-                    data, columns, u, weights, b, type_ids, vocab, first, i, params, pow2, top, scratch,
+                    data, columns, u, packed, b, type_ids, vocab, first, i, params, pow2, top, scratch,
                     starts[d], lengths[d], totals[d],
                 )  # fmt: skip
             if i == n:
@@ -697,7 +684,7 @@ def explain_types(type_ids, vocab, n_docs, params, weights, idf, intercept, logs
             continue
         v = vocab[type_ids[i]]
         if v >= 0:
-            m = _put_ngrams(buf, m, v, prev1, prev2, p, word_lo, word_hi, lead, n_word, pow2, idf, weights)
+            m = _put_ngrams(buf, m, v, prev1, prev2, p, word_lo, word_hi, lead, n_word, pow2, packed)
         prev2 = prev1
         prev1 = v
         p += 1

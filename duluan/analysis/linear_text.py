@@ -383,11 +383,8 @@ class LinearTextClassifier:
         character n-grams and packed weights scores its texts' syllables by them when not
         explaining (:meth:`~duluan.analysis.features.NgramFeaturizer.typed_scores`).
         """
-        # The raw-text loops read a packed copy of the weights and the idf (made here, before any
-        # fork): the model file's arrays stay mapped, their pages given back until read again.
         if self.featurizer_.compiled_margins(["."], self.coef_) is not None:
-            release_pages(self.coef_)
-            release_pages(self.featurizer_.idf_)
+            self._release_mapped()
             return True
         self._own_weights()
         packed = self._packed_weights()
@@ -397,8 +394,18 @@ class LinearTextClassifier:
         """Load now the compiled loops that score and explain texts given as their syllables
         (:meth:`~duluan.analysis.features.NgramFeaturizer.typed_explain`: the topic step's
         batches, explained); return whether they apply to this model (syllable n-grams only)."""
-        self._own_weights()
-        return self.featurizer_.load_typed_explain(self.coef_)
+        if not self.featurizer_.load_typed_explain(self.coef_):
+            return False
+        self._release_mapped()
+        return True
+
+    def _release_mapped(self) -> None:
+        """Give back the pages of a mapped model file under the weights and the idf, once the
+        compiled loops have their packed copy (:meth:`~duluan.analysis.features.NgramFeaturizer.packed_rows`,
+        made before any fork, shared by the workers): the arrays stay mapped and are read again
+        only by the numpy paths."""
+        release_pages(self.coef_)
+        release_pages(self.featurizer_.idf_)
 
     def _own_weights(self) -> None:
         """Move the weights and the idf out of a mapped model file, for the compiled loops that

@@ -410,10 +410,12 @@ def test_typed_explain_waits_to_be_loaded_and_declines_what_it_cannot_explain():
     params = (1, 2, 2, featurizer.n_word_features)
     logs = np.log(np.arange(1, 100, dtype=np.float32))
     for n_docs, status in ((2, kernels.DONE), (3, kernels.BAD_SEPARATORS), (1, kernels.BAD_SEPARATORS)):
-        args = (type_ids.astype(np.int64), types.vocab, n_docs, params, weights, featurizer.idf_, intercept)
+        packed = featurizer.packed_rows(weights)
+        args = (type_ids.astype(np.int64), types.vocab, n_docs, params, packed, weights.shape[1], intercept)
         assert kernels.explain_types(*args, logs, 3)[-1] == status
-    # and a pickled featurizer leaves the loaded loops behind
-    assert "_explaining" not in pickle.loads(pickle.dumps(featurizer)).__dict__  # noqa: S301 - made here
+    # and a pickled featurizer leaves the loaded loops and its packed weights behind
+    copy = pickle.loads(pickle.dumps(featurizer))  # noqa: S301 - made here
+    assert "_explaining" not in copy.__dict__ and "_packed_rows" not in copy.__dict__
 
 
 @pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
