@@ -1156,6 +1156,11 @@ class NgramFeaturizer:
         object) are first given, and kept (not pickled): a model's weights are not changed in
         place.
 
+        A second copy beside the weights, for the loops that score raw texts and explain
+        syllables (models of syllable n-grams). :meth:`pack_weights` is the other packing: for
+        models of at most three classes (the sentiment model) the weights and the idf are views
+        of that table, the only copy (its rows are 16 bytes at most).
+
         Args:
             weights: ``(n_features_, n_columns)`` float32.
 
