@@ -1595,12 +1595,14 @@ def folding(lower: bool, underscore: bool = True) -> Folding:
 
 
 def packed_rows(weights: np.ndarray, idf: np.ndarray) -> np.ndarray:
-    """A linear model's weights with each column's idf after them, for :func:`score_texts`.
+    """A linear model's weights with each column's idf after them, for :func:`score_texts` and
+    :func:`explain_types`.
 
     The table is ``(n_columns, width)`` float32, C-contiguous, from a 64-byte boundary: row
     ``c`` is the ``k`` weights of column ``c``, its idf, then zeros. ``width`` is the smallest
     at least ``k + 1`` whose rows each lie in as few of the CPU's 64-byte cache lines as a row
-    of that size can (16 for 4 to 15 classes: one line a row; 18 for 17 classes: two). A text
+    of that size can (8 for 4 to 7 classes and 16 for 8 to 15: one line a row; 18 for 17
+    classes: two). A text
     reads its columns' rows at random from a table far larger than the caches: with the idf
     apart and rows of ``k`` floats (40 bytes for 10 classes, across two lines for half the
     rows), a column cost two or three reads from memory, here one. A model trained on VNTC (10
