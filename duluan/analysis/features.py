@@ -739,6 +739,7 @@ class _CompiledScorer:
         self._lock = threading.Lock()
         self._vocabulary = featurizer.vocabulary_
         self._logs = _count_logs()
+        self._no_marks = np.zeros(16, dtype=np.uint64)  # a table of no syllables
         self._reset()
 
     def _reset(self) -> None:
@@ -746,35 +747,40 @@ class _CompiledScorer:
         self._keys, self._values = self._k.hash_table(known, known.values(), spare=_MAX_TYPES)
         self._added = 0
 
-    def margins(self, texts: Sequence[str], weights: np.ndarray) -> np.ndarray | None:
-        """``transform(texts) @ weights`` (float32), or ``None`` for the numpy path to compute."""
+    def margins(
+        self, texts: Sequence[str], weights: np.ndarray, marks: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """``transform(texts) @ weights`` (float32) and per text whether a syllable of it is in the
+        table ``marks`` (all false without one), or ``None`` for the numpy path to compute (and,
+        with ``marks``, for a batch with a character only ``str.lower`` reads right)."""
         fz, k = self._featurizer, self._k
         if not texts:
-            return np.zeros((0, weights.shape[1]), dtype=np.float32)
+            return np.zeros((0, weights.shape[1]), dtype=np.float32), np.zeros(0, dtype=bool)
         joined = _join_batch(texts, lower=False)
         lower = True
         lo, hi = fz.word_ngram_range
         lead = getattr(fz, "lead_tokens", 0)
         with self._lock:
             packed = fz.packed_rows(weights)
+            table = self._no_marks if marks is None else marks
             while True:
                 codes = k.code_points(joined)
-                out, status, hashes, starts, ends = k.score_texts(
+                out, status, hashes, starts, ends, marked = k.score_texts(
                     codes, k.folding(lower).for_codes(codes), self._keys, self._values,
-                    lo, hi, lead, fz.n_features_, packed, weights.shape[1], self._logs,
+                    lo, hi, lead, fz.n_features_, packed, weights.shape[1], self._logs, table,
                 )  # fmt: skip
-                if status == k.HAS_SPECIAL:
+                if status == k.HAS_SPECIAL and marks is None:
                     joined, lower = joined.lower(), False
                 elif status != k.DONE:
                     return None
                 elif not hashes.size:
-                    return out
+                    return out, marked
                 else:
                     known = self._resolve(joined, hashes, starts, ends)
                     if known is None:
                         return None
                     if not known:
-                        return out  # they counted as unknown, which they are
+                        return out, marked  # they counted as unknown, which they are
 
     def _resolve(self, joined: str, hashes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> bool | None:
         """Look up the syllables the table had no slot for (as ``_TypeTable._add``) and add them.
@@ -1194,6 +1200,21 @@ class NgramFeaturizer:
         Returns:
             ``(len(texts), n_columns)`` float32, or ``None``.
         """
+        found = self.compiled_margins_marked(texts, weights)
+        return None if found is None else found[0]
+
+    def compiled_margins_marked(
+        self, texts: Sequence[str], weights: np.ndarray, marks: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """:meth:`compiled_margins`, and per text whether one of its syllables (a run of word
+        characters, lower-cased) has its hash in ``marks`` (a table of
+        :func:`~duluan.analysis.kernels.hash_table`); all false without a table.
+
+        Returns:
+            ``(margins, marked)``, or ``None`` where the loops do not apply, and (with ``marks``)
+            for a batch with a character whose lower case is not one character or depends on
+            its neighbours ("İ", "Σ").
+        """
         if (
             self.char_ngram_range
             or self.n_features_ >= 1 << 31
@@ -1204,7 +1225,7 @@ class NgramFeaturizer:
         scorer = self.__dict__.get("_compiled")
         if scorer is None:
             scorer = self.__dict__["_compiled"] = _CompiledScorer(self)
-        return scorer.margins(texts, weights)
+        return scorer.margins(texts, weights, marks)
 
     def load_typed_scores(self, packed: np.ndarray) -> bool:
         """Load the compiled loops of :meth:`typed_scores` now (numba's import and its cache,

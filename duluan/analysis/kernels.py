@@ -367,7 +367,7 @@ def _multiply(data, columns, u, weights, acc):
 
 
 @nb.njit(cache=True)
-def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features, packed, k, logs):
+def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features, packed, k, logs, marks):
     """A linear model's margins for a batch of texts, from their characters.
 
     For each text: its syllables (runs of word characters, lower case), their vocabulary ids
@@ -391,12 +391,14 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
             then its idf, in a row that one or two reads from memory bring whole.
         k: The number of classes.
         logs: ``np.log`` of the counts 1, 2, ... (float32), as numpy computes them.
+        marks: A table of syllable hashes (:func:`hash_table`'s keys; all zero: none) to look
+            each syllable up in too.
 
     Returns:
-        ``(margins, status, unseen_hashes, unseen_starts, unseen_ends)``: the margins (float32)
-        when ``status`` is :data:`DONE`, and the syllables the table had no slot for (hash, span
-        in ``codes``), which the caller looks up: if one of them is in the vocabulary, the
-        batch must be scored again.
+        ``(margins, status, unseen_hashes, unseen_starts, unseen_ends, marked)``: the margins
+        (float32) when ``status`` is :data:`DONE`, the syllables the table had no slot for (hash,
+        span in ``codes``), which the caller looks up: if one of them is in the vocabulary, the
+        batch must be scored again; and per text whether a syllable of it is in ``marks``.
     """
     n = codes.size
     idf = packed[:, k]
@@ -412,6 +414,7 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
             last = i
     longest = max(longest, n - last)
     out = np.zeros((n_docs, k), np.float32)
+    marked = np.zeros(n_docs, np.bool_)
     unseen_h = np.empty(n // 2 + 1, np.uint64)
     unseen_s = np.empty(n // 2 + 1, np.int64)
     unseen_e = np.empty(n // 2 + 1, np.int64)
@@ -432,9 +435,11 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
         while True:
             what, start, i, h = _next_syllable(codes, fold, i)
             if what == _SPECIAL_MET:
-                return out, HAS_SPECIAL, unseen_h[:0], unseen_s[:0], unseen_e[:0]
+                return out, HAS_SPECIAL, unseen_h[:0], unseen_s[:0], unseen_e[:0], marked
             if what == _TEXT_END:
                 break
+            if _slot_of(marks, h) >= 0:
+                marked[d] = True
             slot = _slot_of(table_keys, h)
             v = -1
             if slot >= 0:
@@ -455,11 +460,11 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
         ordered = tmp if _sort_columns(buf, tmp, m, bits, counts) else buf
         u = _count_columns(ordered, m, logs, idf, columns, data)
         if u < 0:
-            return out, COUNT_TOO_LARGE, unseen_h[:0], unseen_s[:0], unseen_e[:0]
+            return out, COUNT_TOO_LARGE, unseen_h[:0], unseen_s[:0], unseen_e[:0], marked
         _to_unit(data, 0, u, one)
         _multiply(data, columns, u, packed, acc)  # the first k of each row: acc has k
         out[d] = acc
-    return out, DONE, unseen_h[:n_unseen], unseen_s[:n_unseen], unseen_e[:n_unseen]
+    return out, DONE, unseen_h[:n_unseen], unseen_s[:n_unseen], unseen_e[:n_unseen], marked
 
 
 @nb.njit(cache=True)

@@ -262,7 +262,7 @@ class LinearTextClassifier:
         texts = ["" if t is None else str(t) for t in texts]
         out = np.empty((len(texts), self.classes_.size), dtype=np.float32)
         packed = self._packed_weights()
-        for s, e in self._batch_bounds(texts):
+        for s, e in self.batch_bounds(texts):
             if packed is None:
                 out[s:e] = self.featurizer_.transform(texts[s:e]) @ self.coef_ + self.intercept_
             else:
@@ -323,7 +323,7 @@ class LinearTextClassifier:
             chunks: list = [texts]
         else:
             clean = ["" if t is None else str(t) for t in texts]
-            chunks = [clean[s:e] for s, e in self._batch_bounds(clean)]
+            chunks = [clean[s:e] for s, e in self.batch_bounds(clean)]
         best, scores, terms, seconds = [], [], [], []
         packed = self._packed_weights()
         if explain or isinstance(texts, TokenBatch):
@@ -346,7 +346,7 @@ class LinearTextClassifier:
                 margins = x @ self.coef_
             elif margins is None:
                 x, batch, margins = self.featurizer_.transform_scores(chunk, packed, naming=explain)
-            proba = _softmax((margins + self.intercept_).astype(np.float64) * self.temperature_)
+            proba = self._probabilities(margins)
             top = proba.argmax(axis=1)
             best.append(top)
             rows = np.arange(top.size)
@@ -373,6 +373,18 @@ class LinearTextClassifier:
         if runner_up:
             second_all = self.classes_[np.concatenate(seconds) if seconds else np.zeros(0, dtype=np.int64)]
         return self.classes_[best_all], scores_all, terms if explain else [()] * best_all.size, second_all
+
+    def _probabilities(self, margins: np.ndarray) -> np.ndarray:
+        """The calibrated probabilities of margins (float32, without the intercept)."""
+        return _softmax((margins + self.intercept_).astype(np.float64) * self.temperature_)
+
+    def labels_of_margins(self, margins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`predict_labels` of texts whose margins (``decision_function`` without the
+        intercept, as :meth:`~duluan.analysis.features.NgramFeaturizer.compiled_margins` gives
+        them) are ``margins``: the best label and its calibrated probability."""
+        proba = self._probabilities(margins)
+        top = proba.argmax(axis=1)
+        return self.classes_[top], proba[np.arange(top.size), top]
 
     def load_compiled(self) -> bool:
         """Load the compiled scoring loops of :meth:`predict_labels` now (say, before forking
@@ -473,11 +485,11 @@ class LinearTextClassifier:
         texts = ["" if t is None else str(t) for t in texts]
         columns = np.searchsorted(self.classes_, np.asarray(labels, dtype=self.classes_.dtype))
         out: list[tuple[tuple[str, float], ...]] = []
-        for s, e in self._batch_bounds(texts):
+        for s, e in self.batch_bounds(texts):
             out.extend(self.featurizer_.explain(texts[s:e], self.coef_, columns[s:e], top=self.top_terms))
         return out
 
-    def _batch_bounds(self, texts: Sequence[str]) -> list[tuple[int, int]]:
+    def batch_bounds(self, texts: Sequence[str]) -> list[tuple[int, int]]:
         """Cut texts into the batches prediction featurises at once: ``(start, stop)`` pairs.
 
         A text's row does not depend on the batch (its character n-grams read a space before and

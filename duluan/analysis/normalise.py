@@ -45,7 +45,9 @@ __all__ = [
     "Span",
     "abbreviations",
     "canonical_tones",
+    "chat_form_table",
     "chat_lexicon",
+    "expand_chat_forms",
     "fold",
     "fold_many",
     "normalise",
@@ -603,7 +605,7 @@ def normalise_many(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
     return _normalise_batch(texts, syllables=True)
 
 
-def normalise_texts(texts: Sequence[str]) -> list[str]:
+def normalise_texts(texts: Sequence[str], expand_chat: bool = True) -> list[str]:
     """The display texts of :func:`normalise_many`, without splitting them into syllables.
 
     For readers that split the texts themselves (the compiled scoring loops of
@@ -614,14 +616,42 @@ def normalise_texts(texts: Sequence[str]) -> list[str]:
 
     Args:
         texts: Raw texts (any Unicode normal form).
+        expand_chat: Expand the chat forms, the last step. Without it, the texts are that
+            step's input, for a reader that finds those that hold a chat form itself
+            (:func:`chat_form_table`) and gives them to :func:`expand_chat_forms`.
 
     Returns:
-        ``normalise(text).text`` per text, in order.
+        ``normalise(text).text`` per text, in order (without ``expand_chat``, the same but for
+        the chat forms).
     """
-    return _normalise_batch(texts, syllables=False)
+    return _normalise_batch(texts, syllables=False, expand_chat=expand_chat)
 
 
-def _normalise_batch(texts: Sequence[str], syllables: bool) -> list:
+def expand_chat_forms(texts: Sequence[str]) -> list[str]:
+    """The last step of :func:`normalise_texts` for texts normalised without it:
+    ``normalise_texts(ts) == expand_chat_forms(normalise_texts(ts, expand_chat=False))``.
+
+    Args:
+        texts: Texts of ``normalise_texts(..., expand_chat=False)``.
+
+    Returns:
+        The texts with their chat forms expanded, in order.
+    """
+    return _expand_chat(list(texts), _chat_syllables())
+
+
+def chat_form_table() -> np.ndarray | None:
+    """The hashes of the syllables a chat form can be, lower-cased (the keys of
+    :func:`duluan.analysis.kernels.hash_table`: the compiled loops' syllable hashes), or
+    ``None`` when a text may hold a chat form that is none of its syllables (see
+    :func:`_chat_syllables`). A text of :func:`normalise_texts` without ``expand_chat`` whose
+    runs of letters and digits hash to none of these is left as it is by :func:`expand_chat_forms`.
+    """
+    forms = _chat_syllables()
+    return None if forms is None else _chat_form_table(forms)
+
+
+def _normalise_batch(texts: Sequence[str], syllables: bool, expand_chat: bool = True) -> list:
     """:func:`normalise_many` (``syllables``) or :func:`normalise_texts`."""
     if not texts:
         return []
@@ -646,7 +676,7 @@ def _normalise_batch(texts: Sequence[str], syllables: bool) -> list:
     # classes of _finish_batch went from 0.91 to 0.76 µs of CPU a news lead, normalise_many from
     # 10.37–10.85 to 10.25–10.50 (batches of 1,000, best of 5, three alternating runs, 2026-11-30).
     joined = _patched_classes(texts, scan.starts, scan.index, masked_texts, *_batch_tables()[1:])
-    return _finish_batch(masked_texts, scan.slow, _chat_syllables(), joined, syllables)
+    return _finish_batch(masked_texts, scan.slow, _chat_syllables(), joined, syllables, expand_chat)
 
 
 # --- the batch scan ------------------------------------------------------------------------------
@@ -909,6 +939,7 @@ def _finish_batch(
     forms: frozenset[str] | None,
     joined: tuple[np.ndarray, list[np.ndarray]] | None = None,
     syllables: bool = True,
+    expand_chat: bool = True,
 ) -> list[tuple[str, list[str]]] | list[str]:
     """Place the tones of the NFC texts (but those in ``toned``), split the syllables of all, and
     expand their chat spellings. Without ``syllables``, return the texts alone, unsplit.
@@ -940,7 +971,7 @@ def _finish_batch(
     moves = moves_left | moves_right | _has(bits, _BEYOND_BMP)
     tone_candidates = _text_indices(rare[moves], starts) - toned
     if not syllables:
-        return _finish_texts(list(texts), tone_candidates, forms)
+        return _finish_texts(list(texts), tone_candidates, forms, expand_chat)
     # No surrogate is a letter or digit, so UTF-16 decodes the look-up exactly (and fast).
     mapped = mapped_codes.tobytes().decode("utf-16-le")
     # Each text is done alone, in the order of normalise(): tones, syllables, chat spellings;
@@ -991,15 +1022,23 @@ def _tones_placed(text: str) -> str:
     return placed
 
 
-def _finish_texts(texts: list[str], tone_candidates: set[int], forms: frozenset[str] | None) -> list[str]:
-    """:func:`_finish_batch` without the syllables: the tones placed, the chat spellings expanded.
+def _finish_texts(
+    texts: list[str], tone_candidates: set[int], forms: frozenset[str] | None, expand_chat: bool = True
+) -> list[str]:
+    """:func:`_finish_batch` without the syllables: the tones placed, the chat spellings expanded
+    (unless not ``expand_chat``)."""
+    for k in tone_candidates:
+        texts[k] = _tones_placed(texts[k])
+    return _expand_chat(texts, forms) if expand_chat else texts
+
+
+def _expand_chat(texts: list[str], forms: frozenset[str] | None) -> list[str]:
+    """Expand the chat spellings of ``texts`` (in place; returned).
 
     A text may hold a chat form only if one of its syllables is one, as :func:`_finish_batch`
     checks; here the compiled loops look for them in the characters. They may name a text that
     holds none (two syllables with one hash), which then expands to itself.
     """
-    for k in tone_candidates:
-        texts[k] = _tones_placed(texts[k])
     if forms is None:
         for k, text in enumerate(texts):
             texts[k] = _expand_chat_spellings(text)

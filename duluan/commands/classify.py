@@ -57,7 +57,7 @@ from duluan.commands._labelled_rows import (
     RejectLog,
     load_classifier,
     model_input,
-    model_texts,
+    model_labels,
     read_labelled_rows,
 )
 from duluan.commands._paths import path_problem
@@ -148,7 +148,7 @@ def classify_texts(texts: list[str], model_path: str, explain: bool) -> Columns:
     kind, model = loaded
     if not explain and kind != "sentiment" and model.compiled_loaded():
         # The texts alone, split and scored by the compiled loops: the same labels and scores.
-        labels, scores = model.predict_labels(model_texts(texts), compiled=True)
+        labels, scores = model_labels(model, texts)
         return [str(lab) for lab in labels.tolist()], [round(s, 4) for s in scores.tolist()], None, None
     batch = model_input(texts)
     if kind == "sentiment":

@@ -31,7 +31,7 @@ from duluan.commands._labelled_rows import (
     collect,
     load_classifier,
     model_input,
-    model_texts,
+    model_labels,
     read_labelled_rows,
 )
 from duluan.commands._paths import path_problem
@@ -164,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
     for start in range(0, len(rows), _BATCH):  # a token batch is read whole: bounded memory
         chunk = texts[start : start + _BATCH]
         if compiled:
-            labels, _ = model.predict_labels(model_texts(chunk), compiled=True)
+            labels, _ = model_labels(model, chunk)
         else:
             labels, _ = model.predict_labels(model_input(chunk))
         predicted += labels.tolist()

@@ -346,7 +346,7 @@ def test_topic_predictions_do_not_depend_on_how_the_texts_are_batched(news, monk
     calls = [model.predict_labels(texts[s : s + 7]) for s in range(0, len(texts), 7)]
     # then the batches cover the texts in order within both budgets, and labels and scores are
     # the same to the last bit
-    bounds = model._batch_bounds(texts)
+    bounds = model.batch_bounds(texts)
     assert [s for s, _ in bounds] == [0] + [e for _, e in bounds[:-1]] and bounds[-1][1] == len(texts)
     assert len(bounds) > 10 and all(e - s <= 99 for s, e in bounds)
     assert all(sum(map(len, texts[s:e])) <= 20_000 for s, e in bounds)

@@ -4,13 +4,17 @@ outputs whole or not at all, the rows' checks, and the texts the model is given.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from duluan.cli import main
+from duluan.shared_data import shared_data_dir
 
 FLOOD = ["Nước ngập tới đầu gối", "Ngập úng kéo dài sau mưa"]
 HEALTH = ["Bệnh nhân chờ bác sĩ cả buổi", "Thiếu thuốc ở trạm y tế"]
@@ -340,3 +344,71 @@ def test_train_and_evaluate_give_the_model_the_normalised_texts(tmp_path, monkey
     assert fitted == expected and predicted == expected
     assert all("0912" not in t and "@" not in t for t in fitted)
     assert "<phone>" in fitted[-3] and "<email>" in fitted[-2] and "<url>" in fitted[-2]
+
+
+# -- chat forms found by the scoring loops --------------------------------------------------------
+
+# Chat forms ("ko", "k", "đc"), both tone placements in both cases, a phone number, a long number
+# that is none, an e-mail address, a URL, "_", "İ", "Σ", a zero-width space, a decomposed tone
+# mark, a letter beyond the Basic Multilingual Plane, an emoji and the batch separator.
+_AWKWARD = [
+    "ko", "k", "đc", "Ko", "hoà", "hòa", "HOÀ", "thuý", "khoẻ", "hòang", "quý", "0912345678",
+    "1.500.000", "a@b.vn", "https://vd.vn/x", "www.vd.vn", "a_b", "İ", "Σας", "\u200b", "o\u0300a",
+    "𝐀", "😀", "\x00", "ngập", "dân", " ", ",", "\n",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    # A model of four topics (those of three or fewer keep their weights packed for numpy), saved
+    # and loaded mapped, as classify loads it.
+    from duluan.analysis.topic import TopicClassifier
+
+    texts = [t for t, _ in ROWS] + PERSONAL + _AWKWARD
+    labels = [str(i % 4) for i in range(len(texts))]
+    path = TopicClassifier(min_count=1).fit(texts, labels).save(tmp_path_factory.mktemp("m") / "t.model")
+    clf = TopicClassifier.load(path, mapped=True)
+    assert clf.load_compiled()
+    return clf
+
+
+def _same_labels(clf, texts: list[str]) -> None:
+    from duluan.commands._labelled_rows import model_labels, model_texts
+
+    expected = clf.predict_labels(model_texts(texts), compiled=True)
+    got = model_labels(clf, texts)
+    assert got[0].tolist() == expected[0].tolist()
+    assert got[1].tolist() == expected[1].tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_AWKWARD), max_size=12).map(" ".join), min_size=1, max_size=8))
+def test_chat_forms_expanded_after_the_rest_of_normalising_give_the_normalised_texts(texts):
+    # given texts normalised all but their chat forms
+    from duluan.analysis.normalise import chat_form_table, expand_chat_forms, normalise_texts
+
+    unexpanded = normalise_texts(texts, expand_chat=False)
+    # then expanding them gives the normalised texts, and the loops have a table to mark forms by
+    assert expand_chat_forms(unexpanded) == normalise_texts(texts)
+    assert chat_form_table() is not None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_AWKWARD), max_size=12).map(" ".join), min_size=1, max_size=8))
+def test_labels_of_texts_whose_chat_forms_the_loops_find_are_those_of_the_normalised_texts(loaded, texts):
+    # given texts of chat forms, tones placed either way, personal data and odd characters
+    # when they are labelled with their chat forms found by the scoring loops
+    # then labels and scores are those of the texts all normalised
+    _same_labels(loaded, texts)
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+def test_real_articles_and_news_leads_get_the_same_labels_with_chat_forms_found_by_the_loops(loaded):
+    # given 1,500 VNTC articles and 3,000 TC201805 news leads as they are in the corpora
+    texts = []
+    for corpus, rows in (("vntc", 1500), ("tc201805", 3000)):
+        with gzip.open(shared_data_dir() / corpus / "train.jsonl.gz", "rt", encoding="utf-8") as fh:
+            texts += [json.loads(line)["text"] for line in itertools.islice(fh, rows)]
+    # then every one gets the labels and scores of the texts all normalised
+    for start in range(0, len(texts), 2048):
+        _same_labels(loaded, texts[start : start + 2048])
