@@ -378,6 +378,13 @@ class LinearTextClassifier:
         """The calibrated probabilities of margins (float32, without the intercept)."""
         return _softmax((margins + self.intercept_).astype(np.float64) * self.temperature_)
 
+    def marked_margins(self, texts: Sequence[str], marks: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The margins of raw texts by the compiled loops (without the intercept), and per text
+        whether one of its syllables has its hash in ``marks``
+        (:meth:`~duluan.analysis.features.NgramFeaturizer.compiled_margins_marked`), or ``None``
+        where the loops do not score these texts."""
+        return self.featurizer_.compiled_margins_marked(texts, self.coef_, marks)
+
     def labels_of_margins(self, margins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`predict_labels` of texts whose margins (``decision_function`` without the
         intercept, as :meth:`~duluan.analysis.features.NgramFeaturizer.compiled_margins` gives

@@ -272,9 +272,7 @@ def model_labels(model: Any, texts: list[str]) -> tuple[Any, Any]:
     scores = np.empty(len(texts), dtype=np.float64)
     for start, stop in model.batch_bounds([given[k] for k in first]):
         rows = np.asarray(first[start:stop], dtype=np.int64)
-        found = model.featurizer_.compiled_margins_marked(
-            [given[k] for k in rows.tolist()], model.coef_, marks
-        )
+        found = model.marked_margins([given[k] for k in rows.tolist()], marks)
         if found is None:  # a batch the loops leave to numpy, or with a character only str.lower reads
             again.update(rows.tolist())
             continue
