@@ -942,7 +942,8 @@ def _finish_batch(
     expand_chat: bool = True,
 ) -> list[tuple[str, list[str]]] | list[str]:
     """Place the tones of the NFC texts (but those in ``toned``), split the syllables of all, and
-    expand their chat spellings. Without ``syllables``, return the texts alone, unsplit.
+    expand their chat spellings. Without ``syllables``, return the texts alone, unsplit, and
+    their chat spellings as written unless ``expand_chat`` (read only without ``syllables``).
 
     Tones: ``_TONE_RE`` changes a text only where it matches an unmarked "o" followed by a toned
     "a"/"e" or an unmarked "u" by a toned "y", with no letter after and no "q" before (the tone

@@ -221,12 +221,17 @@ def model_texts(texts: list[str]) -> list[str]:
     Returns:
         The texts the model reads, in order.
     """
+    return [norm or text for text, norm in zip(texts, _normalised(texts), strict=True)]
+
+
+def _normalised(texts: list[str], expand_chat: bool = True) -> list[str]:
+    """:func:`~duluan.analysis.normalise.normalise_texts` of ``texts``, in batches (an empty
+    string for a text that normalises to nothing)."""
     from duluan.analysis.normalise import normalise_texts
 
     out: list[str] = []
     for start in range(0, len(texts), _NORMALISE_BATCH):
-        chunk = texts[start : start + _NORMALISE_BATCH]
-        out.extend(norm or text for text, norm in zip(chunk, normalise_texts(chunk), strict=True))
+        out.extend(normalise_texts(texts[start : start + _NORMALISE_BATCH], expand_chat=expand_chat))
     return out
 
 
@@ -256,14 +261,12 @@ def model_labels(model: Any, texts: list[str]) -> tuple[Any, Any]:
     """
     import numpy as np
 
-    from duluan.analysis.normalise import chat_form_table, expand_chat_forms, normalise_texts
+    from duluan.analysis.normalise import chat_form_table, expand_chat_forms
 
     marks = chat_form_table()
     if marks is None:
         return model.predict_labels(model_texts(texts), compiled=True)
-    unexpanded: list[str] = []
-    for start in range(0, len(texts), _NORMALISE_BATCH):
-        unexpanded.extend(normalise_texts(texts[start : start + _NORMALISE_BATCH], expand_chat=False))
+    unexpanded = _normalised(texts, expand_chat=False)
     # A text that normalises to nothing is given as it is (model_texts): never expanded.
     given = [norm or text for text, norm in zip(texts, unexpanded, strict=True)]
     again = {k for k, norm in enumerate(unexpanded) if "_" in norm}
