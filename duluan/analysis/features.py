@@ -29,7 +29,7 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 
-from duluan.analysis.normalise import canonical_tones
+from duluan.analysis.normalise import canonical_tones, tone_placements
 
 # A private separator between documents of a batch; it can never be a syllable.
 _DOC_SEP = "\x00"
@@ -731,19 +731,38 @@ class _CompiledScorer:
     table starts afresh from the vocabulary, so memory stays bounded.
     """
 
-    def __init__(self, featurizer: NgramFeaturizer) -> None:
+    def __init__(self, featurizer: NgramFeaturizer, placing: bool = False) -> None:
         from duluan.analysis import kernels  # numba: imported only by those who score this way
 
         self._k = kernels
         self._featurizer = featurizer
         self._lock = threading.Lock()
         self._vocabulary = featurizer.vocabulary_
+        # With ``placing``, a syllable is looked up with its tones placed (canonical_tones): the
+        # id the numpy path gives it once the normaliser has placed the tones of its text.
+        self._placing = placing
         self._logs = _count_logs()
         self._no_marks = np.zeros(16, dtype=np.uint64)  # a table of no syllables
         self._reset()
 
     def _reset(self) -> None:
         known = {tok: i for tok, i in self._vocabulary.items() if tok != _DOC_SEP}
+        if self._placing:
+            # Each syllable's id is its placed spelling's. Its spelling with the tone on the other
+            # vowel of the pair is in the table from the start: a batch with a spelling the table
+            # has no slot for but the vocabulary knows is scored again (_resolve), which on VNTC
+            # articles happened in most of a worker's first batches.
+            get = self._vocabulary.get
+            placed: dict[str, int] = {}
+            for tok, i in known.items():
+                if tok.isascii():
+                    placed[tok] = i
+                    continue
+                placed[tok] = get(canonical_tones(tok), -1)
+                for other in tone_placements(tok):
+                    if other not in known:
+                        placed[other] = get(canonical_tones(other), -1)
+            known = placed
         self._keys, self._values = self._k.hash_table(known, known.values(), spare=_MAX_TYPES)
         self._added = 0
 
@@ -753,10 +772,26 @@ class _CompiledScorer:
         """``transform(texts) @ weights`` (float32) and per text whether a syllable of it is in the
         table ``marks`` (all false without one), or ``None`` for the numpy path to compute (and,
         with ``marks``, for a batch with a character only ``str.lower`` reads right)."""
-        fz, k = self._featurizer, self._k
         if not texts:
             return np.zeros((0, weights.shape[1]), dtype=np.float32), np.zeros(0, dtype=bool)
         joined = _join_batch(texts, lower=False)
+        return self._scored(self._k.code_points(joined), joined, weights, marks)
+
+    def code_margins(
+        self, codes: np.ndarray, weights: np.ndarray, marks: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """:meth:`margins` of texts given as their code points (uint32, NFC, apart by a zero), or
+        ``None`` for a batch the loops leave to numpy or with a character only ``str.lower``
+        reads right."""
+        return self._scored(codes, None, weights, marks)
+
+    def _scored(
+        self, codes: np.ndarray, joined: str | None, weights: np.ndarray, marks: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The loop of :meth:`margins` over ``codes``, the code points of ``joined`` (``None``:
+        the code points are all there is, and a batch with a character only ``str.lower`` reads
+        right is left to the caller)."""
+        fz, k = self._featurizer, self._k
         lower = True
         lo, hi = fz.word_ngram_range
         lead = getattr(fz, "lead_tokens", 0)
@@ -764,26 +799,29 @@ class _CompiledScorer:
             packed = fz.packed_rows(weights)
             table = self._no_marks if marks is None else marks
             while True:
-                codes = k.code_points(joined)
                 out, status, hashes, starts, ends, marked = k.score_texts(
                     codes, k.folding(lower).for_codes(codes), self._keys, self._values,
                     lo, hi, lead, fz.n_features_, packed, weights.shape[1], self._logs, table,
                 )  # fmt: skip
-                if status == k.HAS_SPECIAL and marks is None:
+                if status == k.HAS_SPECIAL and marks is None and joined is not None:
                     joined, lower = joined.lower(), False
+                    codes = k.code_points(joined)
                 elif status != k.DONE:
                     return None
                 elif not hashes.size:
                     return out, marked
                 else:
-                    known = self._resolve(joined, hashes, starts, ends)
+                    known = self._resolve(codes, hashes, starts, ends)
                     if known is None:
                         return None
                     if not known:
                         return out, marked  # they counted as unknown, which they are
 
-    def _resolve(self, joined: str, hashes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> bool | None:
-        """Look up the syllables the table had no slot for (as ``_TypeTable._add``) and add them.
+    def _resolve(
+        self, codes: np.ndarray, hashes: np.ndarray, starts: np.ndarray, ends: np.ndarray
+    ) -> bool | None:
+        """Look up the syllables the table had no slot for (as ``_TypeTable._add``; with their
+        tones placed when ``placing``) and add them.
 
         Returns:
             Whether one of them is in the vocabulary (then the batch is scored again), or
@@ -793,7 +831,12 @@ class _CompiledScorer:
         ids: dict[int, int] = {}
         for h, s, e in zip(hashes.tolist(), starts.tolist(), ends.tolist(), strict=True):
             if h not in ids:
-                ids[h] = _vocabulary_id(get, joined[s:e].lower())
+                syllable = codes[s:e].tobytes().decode("utf-32-le", "surrogatepass").lower()
+                if self._placing and not syllable.isascii():
+                    # (a known syllable's other placement has its slot already: this finds
+                    # nothing new, but keeps the table's meaning independent of that)
+                    syllable = canonical_tones(syllable)
+                ids[h] = _vocabulary_id(get, syllable)
         if self._added + len(ids) > _MAX_TYPES:
             self._reset()
         new = np.fromiter(ids, dtype=np.uint64, count=len(ids))
@@ -1052,6 +1095,7 @@ class NgramFeaturizer:
         texts = list(texts)
         self.__dict__.pop("_types", None)  # the memos belong to the previous vocabulary
         self.__dict__.pop("_compiled", None)
+        self.__dict__.pop("_compiled_placing", None)
         lo, hi = self.word_ngram_range
         if not 1 <= lo <= hi <= 3:
             raise ValueError("word_ngram_range must lie within (1, 3)")
@@ -1215,6 +1259,32 @@ class NgramFeaturizer:
             for a batch with a character whose lower case is not one character or depends on
             its neighbours ("İ", "Σ").
         """
+        scorer = self._scorer(weights, "_compiled")
+        return None if scorer is None else scorer.margins(texts, weights, marks)
+
+    def compiled_code_margins(
+        self, codes: np.ndarray, weights: np.ndarray, marks: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """:meth:`compiled_margins_marked` of texts given as their code points, whose tones the
+        normaliser has not placed: each syllable is looked up with its tones placed
+        (:func:`~duluan.analysis.normalise.canonical_tones`), so the margins are those of the
+        texts with their tones placed.
+
+        Args:
+            codes: The texts' code points (uint32), NFC, apart by a zero.
+            weights: As for :meth:`compiled_margins`.
+            marks: As for :meth:`compiled_margins_marked`.
+
+        Returns:
+            ``(margins, marked)``, or ``None`` where the loops do not apply, and for a batch with
+            a character whose lower case is not one character or depends on its neighbours.
+        """
+        scorer = self._scorer(weights, "_compiled_placing")
+        return None if scorer is None else scorer.code_margins(codes, weights, marks)
+
+    def _scorer(self, weights: np.ndarray, name: str) -> _CompiledScorer | None:
+        """The compiled scorer kept under ``name`` (made on first use; ``"_compiled_placing"``
+        places tones), or ``None`` where the loops do not apply to this featurizer and weights."""
         if (
             self.char_ngram_range
             or self.n_features_ >= 1 << 31
@@ -1222,10 +1292,15 @@ class NgramFeaturizer:
             or not weights.flags.c_contiguous
         ):
             return None
-        scorer = self.__dict__.get("_compiled")
+        scorer = self.__dict__.get(name)
         if scorer is None:
-            scorer = self.__dict__["_compiled"] = _CompiledScorer(self)
-        return scorer.margins(texts, weights, marks)
+            scorer = self.__dict__[name] = _CompiledScorer(self, placing=name == "_compiled_placing")
+        return scorer
+
+    def load_compiled_placing(self, weights: np.ndarray) -> bool:
+        """Make now the scorer of :meth:`compiled_code_margins` (say, before forking workers,
+        which then inherit it); return whether it applies to this featurizer and weights."""
+        return self._scorer(weights, "_compiled_placing") is not None
 
     def load_typed_scores(self, packed: np.ndarray) -> bool:
         """Load the compiled loops of :meth:`typed_scores` now (numba's import and its cache,
@@ -1503,6 +1578,7 @@ class NgramFeaturizer:
         state = self.__dict__.copy()
         state.pop("_types", None)
         state.pop("_compiled", None)
+        state.pop("_compiled_placing", None)
         state.pop("_typed", None)
         state.pop("_explaining", None)
         state.pop("_packed_rows", None)

@@ -385,6 +385,12 @@ class LinearTextClassifier:
         where the loops do not score these texts."""
         return self.featurizer_.compiled_margins_marked(texts, self.coef_, marks)
 
+    def margins_of_codes(self, codes: np.ndarray, marks: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """:meth:`marked_margins` of texts given as their code points (uint32, NFC, apart by a
+        zero) whose tones are not placed: they are placed as the syllables are looked up
+        (:meth:`~duluan.analysis.features.NgramFeaturizer.compiled_code_margins`)."""
+        return self.featurizer_.compiled_code_margins(codes, self.coef_, marks)
+
     def labels_of_margins(self, margins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`predict_labels` of texts whose margins (``decision_function`` without the
         intercept, as :meth:`~duluan.analysis.features.NgramFeaturizer.compiled_margins` gives
@@ -393,16 +399,19 @@ class LinearTextClassifier:
         top = proba.argmax(axis=1)
         return self.classes_[top], proba[np.arange(top.size), top]
 
-    def load_compiled(self) -> bool:
+    def load_compiled(self, placing: bool = False) -> bool:
         """Load the compiled scoring loops of :meth:`predict_labels` now (say, before forking
         workers, which then inherit them); return whether this model can use them.
 
         A model of syllable n-grams scores raw texts by them
-        (:meth:`~duluan.analysis.features.NgramFeaturizer.compiled_margins`); one with
-        character n-grams and packed weights scores its texts' syllables by them when not
-        explaining (:meth:`~duluan.analysis.features.NgramFeaturizer.typed_scores`).
+        (:meth:`~duluan.analysis.features.NgramFeaturizer.compiled_margins`), with ``placing``
+        also texts given as code points (:meth:`margins_of_codes`); one with character n-grams
+        and packed weights scores its texts' syllables by them when not explaining
+        (:meth:`~duluan.analysis.features.NgramFeaturizer.typed_scores`).
         """
         if self.featurizer_.compiled_margins(["."], self.coef_) is not None:
+            if placing:
+                self.featurizer_.load_compiled_placing(self.coef_)
             self._release_mapped()
             return True
         self._own_weights()
@@ -512,11 +521,15 @@ class LinearTextClassifier:
         news leads per CPU-second against 21.3–21.7k, and UIT-VSFC sentences 111–116k against
         90–97k (``predict_labels``, best of 3, alternating runs, 2026-11-30).
         """
-        n = len(texts)
+        return self.length_bounds(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+
+    def length_bounds(self, lengths: np.ndarray) -> list[tuple[int, int]]:
+        """:meth:`batch_bounds` of texts of these lengths (in characters)."""
+        n = lengths.size
         if n == 0:
             return []
         limit = max(1, min(_BATCH, (_KEY_LIMIT - 1) // self.featurizer_.n_features_))
-        ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=n))
+        ends = np.cumsum(lengths)
         total = int(ends[-1])
         parts = max(-(-n // limit), -(-total // _CHARS))
         count, chars = -(-n // parts), -(-total // parts)  # each at most its budget

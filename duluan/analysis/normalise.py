@@ -46,6 +46,7 @@ __all__ = [
     "abbreviations",
     "canonical_tones",
     "chat_form_table",
+    "chat_forms_unplaced",
     "chat_lexicon",
     "expand_chat_forms",
     "fold",
@@ -54,6 +55,7 @@ __all__ = [
     "normalise_many",
     "normalise_texts",
     "syllables",
+    "tone_placements",
     "written_bare",
 ]
 
@@ -268,6 +270,18 @@ def _place_tone(match: re.Match[str]) -> str:
     after_qu = start > 0 and string[start - 1] in "qQ"
     closed = end < len(string) and string[end].isalpha()
     return on_second if (after_qu or closed) else on_first
+
+
+def tone_placements(syllable: str) -> list[str]:
+    """The other spellings of ``syllable`` with the tone of an ``oa``/``oe``/``uy`` pair on its
+    other vowel (``hoà`` → ``["hòa"]``; none without such a pair)."""
+    others = []
+    for i in range(len(syllable) - 1):
+        pair = _TONE_PAIRS.get(syllable[i : i + 2])
+        if pair is not None:
+            other = pair[1] if syllable[i : i + 2] == pair[0] else pair[0]
+            others.append(syllable[:i] + other + syllable[i + 2 :])
+    return others
 
 
 def canonical_tones(text: str) -> str:
@@ -649,6 +663,15 @@ def chat_form_table() -> np.ndarray | None:
     """
     forms = _chat_syllables()
     return None if forms is None else _chat_form_table(forms)
+
+
+def chat_forms_unplaced() -> bool:
+    """Whether no chat form holds a vowel pair whose tone may move (``oà``, ``òa``, ...): then
+    a syllable is a chat form exactly when it is one with its tones placed
+    (:func:`canonical_tones` changes only such pairs, into such pairs), and the forms can be
+    looked for in a text whose tones are not placed yet."""
+    forms = _chat_syllables()
+    return forms is not None and not any(pair in form for form in forms for pair in _TONE_PAIRS)
 
 
 def _normalise_batch(texts: Sequence[str], syllables: bool, expand_chat: bool = True) -> list:

@@ -291,6 +291,43 @@ def model_labels(model: Any, texts: list[str]) -> tuple[Any, Any]:
     return labels, scores
 
 
+def plain_labels(model: Any, codes: Any, starts: Any) -> tuple[Any, Any, Any] | None:
+    """:func:`model_labels` of texts that normalising would leave as they are but for their
+    tones and chat forms (:mod:`~duluan.analysis.plain_rows`), given as their code points.
+
+    The loops score them with their tones placed as each syllable is looked up, and mark the
+    texts with a syllable that may be a chat form: for the others, the labels and scores are
+    those of :func:`model_labels`; the marked ones the caller labels by :func:`model_labels`.
+
+    Args:
+        model: A classifier whose compiled loops are loaded.
+        codes: The texts' code points (uint32, NFC), apart by a zero.
+        starts: Where each text starts in ``codes``, and ``codes.size + 1`` (int64); the texts
+            are scored in the batches of :meth:`batch_bounds`.
+
+    Returns:
+        ``(labels, scores, marked)``, or ``None`` when the caller must label every text by
+        :func:`model_labels` (the loops do not score these texts, or a chat form may be read
+        otherwise once its tones are placed).
+    """
+    from duluan.analysis.normalise import chat_form_table, chat_forms_unplaced
+
+    marks = chat_form_table()
+    if marks is None or not chat_forms_unplaced():
+        return None
+    import numpy as np
+
+    parts, flags = [], []
+    for start, stop in model.length_bounds(np.diff(starts) - 1):
+        found = model.margins_of_codes(codes[starts[start] : starts[stop] - 1], marks)
+        if found is None:
+            return None
+        parts.append(found[0])
+        flags.append(found[1])
+    labels, scores = model.labels_of_margins(np.concatenate(parts))
+    return labels, scores, np.concatenate(flags)
+
+
 def model_input(texts: list[str]) -> Any:
     """One batch of :func:`model_texts` with its syllables, as a model's ``predict`` takes it.
 

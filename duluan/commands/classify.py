@@ -31,7 +31,11 @@ the rows, loads the model once and forks N worker processes that inherit it; bat
 go to them in input order (at most ``2 N + 1`` in flight, so memory stays bounded) and their
 predictions are written in input order. The output is byte for byte the same for any N.
 When both files are JSONL, the workers get the input's lines undecoded and give back their
-output lines: this process only splits the file into lines and writes what comes back.
+output lines: this process only splits the file into lines and writes what comes back. A
+topic model's workers then read the lines that are plain JSON of an id and a text that
+normalising would not change but for its tones, from their bytes, without decoding them into
+Python objects (:mod:`~duluan.analysis.plain_rows`); the others, and those with a chat form, the
+usual way: the same output.
 
 An input of ``COMPILED_MIN_BYTES`` or more labelled by a topic model goes through the compiled
 scoring loops (:mod:`duluan.analysis.kernels`), with ``--explain`` those that explain too: the
@@ -142,10 +146,7 @@ def classify_texts(texts: list[str], model_path: str, explain: bool) -> Columns:
         Per text: label, score rounded to 4 places, intensity (sentiment only, else ``None``)
         and terms (with ``explain``, else ``None``).
     """
-    loaded = _MODELS.get(model_path)
-    if loaded is None:
-        loaded = _MODELS[model_path] = load_classifier(model_path)
-    kind, model = loaded
+    kind, model = _model(model_path)
     if not explain and kind != "sentiment" and model.compiled_loaded():
         # The texts alone, split and scored by the compiled loops: the same labels and scores.
         labels, scores = model_labels(model, texts)
@@ -169,6 +170,14 @@ def classify_texts(texts: list[str], model_path: str, explain: bool) -> Columns:
         )
     labels, scores = model.predict_labels(batch)
     return [str(lab) for lab in labels.tolist()], [round(s, 4) for s in scores.tolist()], None, None
+
+
+def _model(model_path: str) -> tuple[str, Any]:
+    """The model of ``model_path``: loaded only where this process does not hold it yet."""
+    loaded = _MODELS.get(model_path)
+    if loaded is None:
+        loaded = _MODELS[model_path] = load_classifier(model_path)
+    return loaded
 
 
 def classify_lines(
@@ -202,10 +211,18 @@ def classify_lines(
         :class:`~duluan.analysis.tabular.Reject` of each unusable line, in order, and
         ``(row, line, id, columns)`` of each row with columns that are not read.
     """
-    from duluan.analysis.tabular import Reject, RowValidator, json_line, jsonl_chunk_records
+    from duluan.analysis.tabular import Reject, RowValidator, json_line, jsonl_chunk_records, jsonl_record
     from duluan.commands._labelled_rows import labelled_rows
 
-    records = jsonl_chunk_records(first_row, lines, line_numbers)
+    plain = _plain_predictions(first_row, lines, model_path, explain, text_field, id_field)
+    if plain:
+        rest = [p for p in range(len(lines)) if p not in plain]
+        records: Any = (
+            (first_row + p, line_numbers[p], jsonl_record(lines[p], first_row + p, line_numbers[p]))
+            for p in rest
+        )
+    else:
+        records = jsonl_chunk_records(first_row, lines, line_numbers)
     validator = RowValidator(whole_file=False, text_field=text_field, id_field=id_field or "id")
     rows: list[LabelledRow] = []
     rejects: list[Any] = []
@@ -222,11 +239,61 @@ def classify_lines(
             rejects.append(item)
         else:
             rows.append(item)
-    if not rows:
-        return b"", [], [], rejects, validator.unknown
-    columns = classify_texts([r.text for r in rows], model_path, explain)
-    output = b"".join([json_line(record) for record in prediction_records(rows, columns)])
-    return output, [r.id for r in rows], [r.row for r in rows], rejects, validator.unknown
+    written: list[tuple[int, str, bytes]] = []  # (row, id, output line)
+    if rows:
+        columns = classify_texts([r.text for r in rows], model_path, explain)
+        records_out = prediction_records(rows, columns)
+        written = [(r.row, r.id, json_line(record)) for r, record in zip(rows, records_out, strict=True)]
+    if plain:
+        for p, (doc_id, label, score) in plain.items():
+            written.append((first_row + p, doc_id, json_line({"id": doc_id, "label": label, "score": score})))
+        written.sort(key=itemgetter(0))
+    output = b"".join([line for _, _, line in written])
+    return (
+        output,
+        [doc_id for _, doc_id, _ in written],
+        [row for row, _, _ in written],
+        rejects,
+        validator.unknown,
+    )
+
+
+def _plain_predictions(
+    first_row: int, lines: list[bytes], model_path: str, explain: bool, text_field: str, id_field: str | None
+) -> dict[int, tuple[str, str, float]]:
+    """The output rows of the chunk's plain lines (:mod:`~duluan.analysis.plain_rows`), labelled
+    from their bytes by the compiled loops: ``{position: (id, label, score)}``, the same rows
+    :func:`classify_lines` writes for them otherwise. Empty where this does not apply (terms
+    asked, a sentiment model, loops not loaded); lines it leaves out are read the usual way.
+
+    :func:`classify_lines` over all 33,709 VNTC articles (89 % of them plain) with a model
+    trained on VNTC, in one process, two alternating runs: 104-108 µs of CPU a line the usual
+    way, 79-86 this way; the shipped topic model on the 93,997 TC201805 leads (95 % plain):
+    16.2-16.3 against 9.6-10.2. The same output in every case (2026-12-02).
+    """
+    if explain or text_field == id_field:
+        return {}
+    kind, model = _model(model_path)
+    if kind == "sentiment" or not model.compiled_loaded():
+        return {}
+    from duluan.analysis.plain_rows import plain_rows
+    from duluan.commands._labelled_rows import plain_labels
+
+    plain = plain_rows(lines, text_field, id_field)
+    if not plain.positions:
+        return {}
+    found = plain_labels(model, plain.codes, plain.starts)
+    if found is None:
+        return {}
+    labels, scores, marked = found
+    ids = plain.ids if id_field is not None else [str(first_row + p) for p in plain.positions]
+    return {
+        p: (doc_id, str(label), round(score, 4))
+        for p, doc_id, label, score, chat in zip(
+            plain.positions, ids, labels.tolist(), scores.tolist(), marked.tolist(), strict=True
+        )
+        if not chat  # a chat form may expand: read the usual way
+    }
 
 
 def prediction_records(rows: list[LabelledRow], columns: Columns) -> list[dict[str, Any]]:
@@ -267,7 +334,8 @@ def run(args: argparse.Namespace) -> int:
         if args.explain:
             model.load_compiled_explain()
         else:
-            model.load_compiled()
+            # With the scorer of plain JSON lines (see _plain_predictions), for the workers
+            model.load_compiled(placing=kind != "sentiment")
     _MODELS[model_path] = (kind, model)
     del model
     try:

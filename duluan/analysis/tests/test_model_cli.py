@@ -508,7 +508,9 @@ def test_a_large_input_loads_the_loops_that_label_or_those_that_also_explain(mod
         monkeypatch.setattr(
             LinearTextClassifier,
             name,
-            lambda self, name=name, original=original: loaded.append(name) or original(self),
+            lambda self, *a, name=name, original=original, **k: (
+                loaded.append(name) or original(self, *a, **k)
+            ),
         )
     # when it is classified with and without explanations
     for explain in (["--explain"], []):

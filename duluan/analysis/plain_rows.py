@@ -1,0 +1,604 @@
+"""JSON lines whose text a model can score as it is written, read by compiled code.
+
+``duluan classify`` of a JSONL file spent most of its time on Python strings: decoding each line
+(orjson), checking the text (:func:`~duluan.analysis.tabular.text_problem`), normalising it
+(:func:`~duluan.analysis.normalise.normalise_texts`) and encoding it again for the compiled
+scoring loops (:mod:`duluan.analysis.kernels`). For a VNTC article (2,900 bytes a line) that was
+about 55 of the 94 µs of CPU a worker gave each line (2026-12-02: decoding 13, the checks 9,
+normalising about 30). Yet for most lines none of it changes what the loops read:
+
+- A line that is a JSON object of the text and id columns alone, its text a string with no
+  escape but ``\\"``, ``\\\\``, ``\\/``, ``\\n``, ``\\r`` and ``\\t`` and no character beyond the
+  Basic Multilingual Plane, its id a string of printable ASCII (no space at either end) or a
+  non-negative integer of at most 18 digits, is the row those bytes spell
+  (:func:`~duluan.analysis.tabular.jsonl_record` reads the same). It passes every check of
+  :class:`~duluan.analysis.tabular.RowValidator` when its text has a word character and
+  :func:`~duluan.analysis.tabular.text_problem` finds nothing (asked here of the few texts
+  with a character it looks further at).
+- Normalising such a text leaves it as it is when it has no invisible character, nothing NFC
+  changes and no personal data (the normaliser's own search, asked here of the texts with a
+  hint of some: the hints of its batch scan, found on the same table of character classes, and
+  no phone hint where the phone pattern cannot match: :func:`_phone_may_match`), but for two
+  steps. The tones of ``oa``, ``oe`` and ``uy``: the scorer places them per syllable as it looks
+  it up (``NgramFeaturizer.compiled_code_margins``). The chat forms: the loops mark the texts
+  with one as they score them, and the caller sends those the usual way.
+
+:func:`plain_rows` finds those lines in a chunk and decodes their texts straight into the code
+points the loops read; the caller sends every other line the usual way. The JSON is read here,
+not by a library, because the point is never to make the Python objects a library gives.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numba as nb
+import numpy as np
+
+from duluan.analysis import kernels
+from duluan.analysis.normalise import (
+    _COLON,
+    _DIGIT,
+    _DOT,
+    _NFC_SUSPECT,
+    _ODD,
+    _PHONE_RUN,
+    _PHONE_WINDOW,
+    _TLDS,
+    _WWW,
+    _batch_tables,
+)
+from duluan.analysis.tabular import MAX_TEXT_BYTES
+
+# What the id of a plain row is (see plain_json_rows).
+NOT_PLAIN = 0
+STRING_ID = 1
+NUMBER_ID = 2
+NO_ID = 3  # the rows are named by their number
+# A longer integer id goes the usual way (orjson reads integers of up to 64 bits).
+_MAX_ID_DIGITS = 18
+
+# Bits of _plain_table() for a code point.
+_WORD = 1  # a word character of the loops (not "_")
+_BAD = 2  # the normaliser would change the text (invisible, NFC, "İ"/"Σ", "_"), or the text is rejected
+_CHECK = 4  # "@" (an e-mail address?), or a mark of mojibake (text_problem looks further)
+_LOOK = 8  # may start a hint of personal data: a digit, ".", ":", "w", "W"
+
+
+@nb.njit(cache=True)
+def _skip_space(buf, i, end):
+    while i < end and (buf[i] == 0x20 or buf[i] == 0x09 or buf[i] == 0x0A or buf[i] == 0x0D):
+        i += 1
+    return i
+
+
+@nb.njit(cache=True)
+def _string_end(buf, i, end):
+    """The closing quote of a JSON string without escapes that opens at ``buf[i]``, or -1."""
+    if i >= end or buf[i] != 0x22:
+        return -1
+    i += 1
+    while i < end:
+        b = buf[i]
+        if b == 0x22:
+            return i
+        if b == 0x5C or b < 0x20:
+            return -1
+        i += 1
+    return -1
+
+
+@nb.njit(cache=True)
+def _same_bytes(buf, lo, hi, key):
+    if hi - lo != key.size:
+        return False
+    for j in range(key.size):
+        if buf[lo + j] != key[j]:
+            return False
+    return True
+
+
+@nb.njit(cache=True)
+def _id_value(buf, i, end):
+    """An id at ``buf[i]``: ``(kind, lo, hi, next)``, kind :data:`NOT_PLAIN` when it is not a
+    string of printable ASCII (no quote, no backslash, no space at either end) or an integer
+    without sign, leading zero, fraction or exponent."""
+    if i < end and buf[i] == 0x22:
+        close = _string_end(buf, i, end)
+        if close <= i + 1:
+            return NOT_PLAIN, 0, 0, 0
+        if buf[i + 1] == 0x20 or buf[close - 1] == 0x20:  # what str.strip() would take off
+            return NOT_PLAIN, 0, 0, 0
+        for j in range(i + 1, close):
+            if buf[j] < 0x20 or buf[j] >= 0x7F:
+                return NOT_PLAIN, 0, 0, 0
+        return STRING_ID, i + 1, close, close + 1
+    j = i
+    while j < end and 0x30 <= buf[j] <= 0x39:
+        j += 1
+    if j == i or j - i > _MAX_ID_DIGITS or (buf[i] == 0x30 and j - i > 1):
+        return NOT_PLAIN, 0, 0, 0
+    if j < end and (buf[j] == 0x2E or buf[j] == 0x65 or buf[j] == 0x45):
+        return NOT_PLAIN, 0, 0, 0
+    return NUMBER_ID, i, j, j
+
+
+@nb.njit(cache=True)
+def _escaped(e):
+    """The character of the escape ``\\e`` that this module reads, or -1."""
+    if e == 0x6E:
+        return 0x0A
+    if e == 0x74:
+        return 0x09
+    if e == 0x72:
+        return 0x0D
+    if e == 0x22 or e == 0x5C or e == 0x2F:
+        return np.int64(e)
+    return -1
+
+
+@nb.njit(cache=True)
+def _decode_run(buf, i, end, codes, w, table):
+    """Decode ``buf[i:]`` into ``codes[w:]`` up to a quote, a backslash, a control character or
+    ``end``: ``(i, w, bits, bad)``, ``bits`` the union of ``table``'s entries for the characters,
+    ``bad`` whether the bytes were not UTF-8 of the Basic Multilingual Plane. ``buf`` has two
+    bytes after the last line, so that reading the two after any byte stays inside it.
+
+    A VNTC article (2,900 bytes) takes about 6 µs. Forms without a branch on each character's
+    length (a table of lengths, or a pass over every byte) took 8-12 µs (2026-12-02): the
+    length of one character decides where the next starts, and a branch lets the processor
+    guess it instead of waiting.
+    """
+    bits = np.uint8(0)
+    while i < end:
+        b0 = np.int64(buf[i])
+        if b0 < 0x80:
+            if b0 == 0x22 or b0 == 0x5C or b0 < 0x20:
+                break
+            c = b0
+            i += 1
+        elif b0 < 0xC2:  # a continuation byte, or the first of an overlong form
+            return i, w, bits, True
+        elif b0 < 0xE0:
+            b1 = np.int64(buf[i + 1])
+            if (b1 & 0xC0) != 0x80:
+                return i, w, bits, True
+            c = ((b0 & 0x1F) << 6) | (b1 & 0x3F)
+            i += 2
+        elif b0 < 0xF0:
+            b1 = np.int64(buf[i + 1])
+            b2 = np.int64(buf[i + 2])
+            c = ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)
+            if (b1 & 0xC0) != 0x80 or (b2 & 0xC0) != 0x80 or c < 0x800 or 0xD800 <= c <= 0xDFFF:
+                return i, w, bits, True
+            i += 3
+        else:  # beyond the BMP, or not UTF-8
+            return i, w, bits, True
+        codes[w] = c
+        bits |= table[c]
+        w += 1
+    return i, w, bits, i > end  # past the end: a character cut by it
+
+
+@nb.njit(cache=True)
+def _decode_text(buf, i, end, codes, w, table):
+    """Decode the JSON string at ``buf[i]`` into ``codes[w:]``: ``(next, new w, bits)``, ``bits``
+    the union of ``table``'s entries for its characters, or next -1 when it is not one this
+    module reads (an escape other than the six, a character beyond the Basic Multilingual Plane,
+    bytes that are not UTF-8). See :func:`_decode_run`."""
+    bits = np.uint8(0)
+    if i >= end or buf[i] != 0x22:
+        return -1, w, bits
+    i += 1
+    while True:
+        i, w, more, bad = _decode_run(buf, i, end, codes, w, table)
+        bits |= more
+        if bad or i >= end:
+            return -1, w, bits
+        b = buf[i]
+        if b == 0x22:
+            return i + 1, w, bits
+        if b != 0x5C or i + 1 >= end:  # a control character
+            return -1, w, bits
+        c = _escaped(buf[i + 1])
+        if c < 0:
+            return -1, w, bits
+        codes[w] = c
+        bits |= table[c]
+        w += 1
+        i += 2
+
+
+@nb.njit(cache=True)
+def _ascii_word(c):
+    """Whether ``c`` is ``\\w``, for a code point of ASCII."""
+    return (0x30 <= c <= 0x39) or (0x41 <= c <= 0x5A) or (0x61 <= c <= 0x7A) or c == 0x5F
+
+
+@nb.njit(cache=True)
+def _phone_may_end(codes, j, hi, classes):
+    """Whether ``(?![\\w]|[.,]\\d)`` may hold at ``codes[j]`` (a character beyond ASCII: taken so)."""
+    if j >= hi:
+        return True
+    c = codes[j]
+    if c >= 0x80:
+        return True
+    if _ascii_word(c):
+        return False
+    return not ((c == 0x2E or c == 0x2C) and j + 1 < hi and classes[codes[j + 1]] & _DIGIT)
+
+
+@nb.njit(cache=True)
+def _separated_digits(codes, j, hi, classes, count):
+    """Where ``(?:[ .-]?\\d){count}`` ends from ``codes[j]``, or -1 (each step has one way)."""
+    for _ in range(count):
+        if j < hi and (codes[j] == 0x20 or codes[j] == 0x2E or codes[j] == 0x2D):
+            j += 1
+        if j < hi and classes[codes[j]] & _DIGIT:
+            j += 1
+        else:
+            return -1
+    return j
+
+
+@nb.njit(cache=True)
+def _phone_number_at(codes, j, hi, classes):
+    """Whether ``_PHONE_NUMBER`` may match at ``codes[j]``. Its optional parts each have one way
+    to go on (a separator or "(0)" that is there must be taken: what follows cannot match it)."""
+    if j < hi and (codes[j] == 0x20 or codes[j] == 0x2E or codes[j] == 0x2D):
+        j += 1
+    if j + 2 < hi and codes[j] == 0x28 and codes[j + 1] == 0x30 and codes[j + 2] == 0x29:
+        j += 3
+    if j >= hi:
+        return False
+    c = codes[j]
+    if c == 0x33 or c == 0x35 or c == 0x37 or c == 0x38 or c == 0x39:
+        j = _separated_digits(codes, j + 1, hi, classes, 8)
+    elif c == 0x32:
+        j = _separated_digits(codes, j + 1, hi, classes, 9)
+    else:
+        return False
+    return j >= 0 and _phone_may_end(codes, j, hi, classes)
+
+
+@nb.njit(cache=True)
+def _starts_with(codes, i, hi, literal):
+    if i + literal.size > hi:
+        return False
+    for k in range(literal.size):
+        if codes[i + k] != literal[k]:
+            return False
+    return True
+
+
+@nb.njit(cache=True)
+def _phone_may_match(codes, lo, hi, classes):
+    """Whether ``_PHONE_RE`` may match somewhere in ``codes[lo:hi]`` (its alternatives tried at
+    every "(", "+" and "0"; only where a character beyond ASCII follows a number is a match
+    taken as possible without being one). ``re.finditer`` finds matches at no more places."""
+    plus84 = np.array([0x2B, 0x38, 0x34], np.uint32)
+    zero084 = np.array([0x30, 0x30, 0x38, 0x34], np.uint32)
+    paren84 = np.array([0x28, 0x2B, 0x38, 0x34, 0x29], np.uint32)
+    for s in range(lo, hi):
+        c = codes[s]
+        if c == 0x30:
+            if _phone_number_at(codes, s + 1, hi, classes):
+                return True
+            if _starts_with(codes, s, hi, zero084) and _phone_number_at(codes, s + 4, hi, classes):
+                return True
+        elif c == 0x2B:
+            if _starts_with(codes, s, hi, plus84) and _phone_number_at(codes, s + 3, hi, classes):
+                return True
+        elif c == 0x28:
+            if _starts_with(codes, s, hi, paren84) and _phone_number_at(codes, s + 5, hi, classes):
+                return True
+            # "\(02\d{1,2}\)[ .-]?\d(?:[ .-]?\d){6,7}" and the end of a number
+            if (
+                s + 3 < hi
+                and codes[s + 1] == 0x30
+                and codes[s + 2] == 0x32
+                and classes[codes[s + 3]] & _DIGIT
+            ):
+                j = s + 4
+                if j < hi and classes[codes[j]] & _DIGIT:
+                    j += 1
+                if j < hi and codes[j] == 0x29:
+                    j += 1
+                    if j < hi and (codes[j] == 0x20 or codes[j] == 0x2E or codes[j] == 0x2D):
+                        j += 1
+                    if j < hi and classes[codes[j]] & _DIGIT:
+                        six = _separated_digits(codes, j + 1, hi, classes, 6)
+                        if six >= 0:
+                            if _phone_may_end(codes, six, hi, classes):
+                                return True
+                            seven = _separated_digits(codes, six, hi, classes, 1)
+                            if seven >= 0 and _phone_may_end(codes, seven, hi, classes):
+                                return True
+    return False
+
+
+# What a text may hold, for plain_rows to check (bits of plain_json_rows' ``checks``).
+EMAIL_HINT = 1  # "@"
+URL_HINT = 2  # "://", "www.", "WWW." or a "." before a top-level domain (_TLD_HINT_RE)
+PHONE_HINT = 4  # a digit and eight digits, spaces, dots or dashes (_PHONE_HINT_RE)
+SUSPECT = 8  # a character text_problem looks further at
+
+
+@nb.njit(cache=True)
+def _ascii_lower(c):
+    return c + 0x20 if 0x41 <= c <= 0x5A else c
+
+
+@nb.njit(cache=True)
+def _tld_at(codes, i, hi, tlds, tld_bounds, fold):
+    """Whether ``_TLD_HINT_RE`` (a "." then a top-level domain in any case, then ``\b``) may
+    match at ``codes[i]``, a "." : the domains are compared in ASCII, a character beyond ASCII
+    taken as a match (so nothing that matches is missed)."""
+    for t in range(tld_bounds.size - 1):
+        a, b = tld_bounds[t], tld_bounds[t + 1]
+        if i + b - a >= hi:  # the domain would run past the text
+            continue
+        match = True
+        for j in range(b - a):
+            c = codes[i + 1 + j]
+            if c < 0x80 and _ascii_lower(c) != tlds[a + j]:
+                match = False
+                break
+        if not match:
+            continue
+        after = i + 1 + b - a
+        if after >= hi:
+            return True
+        c = codes[after]
+        if c >= 0x80 or fold[c] < 0:  # \b: no word character after (beyond ASCII: taken so)
+            return True
+    return False
+
+
+@nb.njit(cache=True)
+def _hints(codes, lo, hi, table, classes, fold, tlds, tld_bounds):
+    """The hints of personal data in ``codes[lo:hi]`` (bits ``EMAIL_HINT`` ...): those of the
+    normaliser's batch scan, a "." before a domain with a character beyond ASCII taken as one;
+    no phone hint where ``_PHONE_RE`` cannot match (most numbers: "1.500.000 đồng")."""
+    found = 0
+    phones = False
+    for i in range(lo, hi):
+        c = codes[i]
+        if not table[c] & (_LOOK | _CHECK):
+            continue
+        if c == 0x40:
+            found |= EMAIL_HINT
+            continue
+        cls = classes[c]
+        if cls & _COLON and i + 2 < hi and codes[i + 1] == 0x2F and codes[i + 2] == 0x2F:
+            found |= URL_HINT
+        elif cls & _WWW and i + 3 < hi and codes[i + 3] == 0x2E:
+            w1, w2 = codes[i + 1], codes[i + 2]
+            if (c == 0x77 and (w1 == 0x77 or w1 == 0x57) and (w2 == 0x77 or w2 == 0x57)) or (
+                c == 0x57 and (w1 == 0x77 or w1 == 0x57) and (w2 == 0x77 or w2 == 0x57)
+            ):
+                # "w" then [wW]{2}".", or "W" then [wW]{2}"." (_URL_MARK_RE's): a superset of "www."
+                # and "WWW."
+                found |= URL_HINT
+        elif cls & _DOT and _tld_at(codes, i, hi, tlds, tld_bounds, fold):
+            found |= URL_HINT
+        elif cls & _DIGIT and i + _PHONE_WINDOW < hi:
+            run = True
+            for j in range(i + 1, i + _PHONE_WINDOW + 1):
+                if not classes[codes[j]] & _PHONE_RUN:
+                    run = False
+                    break
+            if run:
+                found |= PHONE_HINT
+                phones = True
+        if table[c] & _CHECK:
+            found |= SUSPECT
+    if phones and not _phone_may_match(codes, lo, hi, classes):
+        found &= ~PHONE_HINT
+    return found
+
+
+@nb.njit(cache=True)
+def plain_json_rows(buf, bounds, text_key, id_key, table, classes, fold, tlds, tld_bounds, codes):
+    """Read the lines ``buf[bounds[r]:bounds[r + 1]]`` that are plain rows (see the module).
+
+    Args:
+        buf: The lines' bytes, one after the other (uint8).
+        bounds: Where each line starts, and one past the last (int64).
+        text_key, id_key: The names of the text and id columns, UTF-8 (uint8); an empty id key:
+            the rows have no id column (a row is named by its number).
+        table: Per code point of the BMP, its bits of :func:`_plain_table`.
+        classes: The normaliser's classes of each code point (``_batch_tables()[0]``).
+        fold: The compiled loops' word characters (:func:`~duluan.analysis.kernels.folding`).
+        tlds, tld_bounds: The top-level domains of ``_TLD_HINT_RE``, one after the other (ASCII
+            codes), and where each starts (and one past the last).
+        codes: Room for the texts' code points (uint32, at least ``buf.size``).
+
+    Returns:
+        ``(kinds, checks, id_lo, id_hi, text_lo, text_hi)``: per line its id's kind
+        (:data:`NOT_PLAIN` for a line to read the usual way), what its text must be checked for
+        (bits ``EMAIL_HINT`` ...: :func:`plain_rows` does), where its id's bytes are
+        in ``buf`` and where its text's code points are in ``codes``.
+    """
+    n = bounds.size - 1
+    kinds = np.zeros(n, np.int8)
+    checks = np.zeros(n, np.uint8)
+    id_lo = np.zeros(n, np.int64)
+    id_hi = np.zeros(n, np.int64)
+    text_lo = np.zeros(n, np.int64)
+    text_hi = np.zeros(n, np.int64)
+    w = 0
+    for r in range(n):
+        end = bounds[r + 1]
+        if end - bounds[r] > MAX_TEXT_BYTES:
+            continue
+        i = _skip_space(buf, bounds[r], end)
+        if i >= end or buf[i] != 0x7B:
+            continue
+        i += 1
+        kind = NO_ID if id_key.size == 0 else NOT_PLAIN
+        has_text = False
+        bits = np.uint8(0)
+        start = w
+        ok = True
+        while ok:
+            i = _skip_space(buf, i, end)
+            close = _string_end(buf, i, end)
+            if close < 0:
+                ok = False
+                break
+            key_lo = i + 1
+            i = _skip_space(buf, close + 1, end)
+            if i >= end or buf[i] != 0x3A:
+                ok = False
+                break
+            i = _skip_space(buf, i + 1, end)
+            if not has_text and _same_bytes(buf, key_lo, close, text_key):
+                i, w, bits = _decode_text(buf, i, end, codes, w, table)
+                has_text = i >= 0
+                ok = has_text
+            elif kind == NOT_PLAIN and _same_bytes(buf, key_lo, close, id_key):
+                kind, lo, hi, i = _id_value(buf, i, end)
+                id_lo[r] = lo
+                id_hi[r] = hi
+                ok = kind != NOT_PLAIN
+            else:
+                ok = False
+            if not ok:
+                break
+            i = _skip_space(buf, i, end)
+            if i < end and buf[i] == 0x2C:
+                i += 1
+                continue
+            if i < end and buf[i] == 0x7D:
+                i = _skip_space(buf, i + 1, end)
+                ok = i == end and has_text and kind != NOT_PLAIN
+            else:
+                ok = False
+            break
+        if ok and bits & _WORD and not bits & _BAD:
+            kinds[r] = kind
+            if bits & (_CHECK | _LOOK):
+                checks[r] = _hints(codes, start, w, table, classes, fold, tlds, tld_bounds)
+            text_lo[r] = start
+            text_hi[r] = w
+        else:
+            w = start
+    return kinds, checks, id_lo, id_hi, text_lo, text_hi
+
+
+@dataclass(frozen=True, slots=True)
+class PlainRows:
+    """The plain rows of a chunk of lines (see :func:`plain_rows`)."""
+
+    positions: list[int]  # of each plain row among the lines, in order
+    ids: list[str]  # its id as RowValidator gives it (empty: the rows have no id column)
+    codes: np.ndarray  # the texts' code points, apart by a zero (none after the last)
+    starts: np.ndarray  # where each text starts in codes, and codes.size + 1 (int64)
+
+
+@lru_cache(maxsize=1)
+def _plain_table() -> np.ndarray:
+    """Per code point of the BMP, what :func:`plain_json_rows` makes of it (bits ``_WORD`` ...)."""
+    classes = _batch_tables()[0][:0x10000]
+    fold = kernels.folding(True).table[:0x10000]
+    table = np.zeros(0x10000, dtype=np.uint8)
+    table[fold >= 0] |= _WORD
+    table[(classes & (_ODD | _NFC_SUSPECT)) != 0] |= _BAD
+    table[fold == kernels.SPECIAL] |= _BAD
+    table[[ord("_"), 0x7F, 0xFFFD]] |= _BAD
+    table[ord("_")] &= ~np.uint8(_WORD)
+    # text_problem's suspects past the control characters (which only escapes spell): read by it
+    table[[ord(c) for c in "ÂÃÄÅÆº»¼½¾@"]] |= _CHECK
+    table[(classes & (_DIGIT | _DOT | _COLON | _WWW)) != 0] |= _LOOK
+    return table
+
+
+# Each thread reuses one buffer for the texts' code points, grown as chunks need (a fresh one of
+# a chunk's size, about 23 MB for 2,048 VNTC articles, is a page fault every 4 KB).
+_BUFFERS = threading.local()
+
+
+def plain_rows(lines: Sequence[bytes], text_field: str, id_field: str | None) -> PlainRows:
+    """The lines of a chunk that are plain rows, their ids and their texts' code points.
+
+    Texts that may hold personal data or a character :func:`~duluan.analysis.tabular.text_problem`
+    suspects (few) are checked here by the normaliser's and the row checks' own functions, and
+    kept if they find nothing.
+
+    Args:
+        lines: Non-blank lines of a JSONL file, undecoded.
+        text_field: The text column.
+        id_field: The id column, or ``None`` when rows are named by their number.
+    """
+    from duluan.analysis.normalise import _find_personal_data
+    from duluan.analysis.tabular import text_problem
+
+    none = PlainRows([], [], np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64))
+    text_key = _json_key(text_field)
+    id_key = np.zeros(0, dtype=np.uint8) if id_field is None else _json_key(id_field)
+    if text_key is None or id_key is None or not lines:
+        return none
+    raw = b"".join([*lines, b"\0\0"])  # two bytes more: see _decode_text
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    bounds = np.zeros(len(lines) + 1, dtype=np.int64)
+    np.cumsum([len(line) for line in lines], out=bounds[1:])
+    codes = getattr(_BUFFERS, "codes", None)
+    if codes is None or codes.size < buf.size:
+        codes = _BUFFERS.codes = np.empty(buf.size, dtype=np.uint32)
+    fold = kernels.folding(True).table
+    kinds, checks, id_lo, id_hi, text_lo, text_hi = plain_json_rows(
+        buf, bounds, text_key, id_key, _plain_table(), _batch_tables()[0], fold, *_tld_codes(), codes
+    )
+    positions = np.flatnonzero(kinds).tolist()
+    checked = np.flatnonzero(checks).tolist()
+    if checked:
+        dropped = set()
+        for p in checked:
+            found = int(checks[p])
+            text = codes[text_lo[p] : text_hi[p]].tobytes().decode("utf-32-le")
+            if found & SUSPECT and text_problem(text):
+                dropped.add(p)
+                continue
+            hints = (bool(found & EMAIL_HINT), bool(found & URL_HINT), bool(found & PHONE_HINT))
+            if any(hints) and _find_personal_data(text, hints):
+                dropped.add(p)
+        positions = [p for p in positions if p not in dropped]
+    if not positions:
+        return none
+    # The kept texts, each followed by a zero but the last.
+    lo, hi = text_lo[positions], text_hi[positions]
+    starts = np.zeros(len(positions) + 1, dtype=np.int64)
+    np.cumsum(hi - lo + 1, out=starts[1:])
+    joined = np.zeros(int(starts[-1]) - 1, dtype=np.uint32)
+    _gather(codes, lo, hi, joined, starts)
+    ids = [raw[lo:hi].decode("ascii") for lo, hi in zip(id_lo[positions].tolist(), id_hi[positions].tolist())]
+    return PlainRows(positions, ids if id_field is not None else [], joined, starts)
+
+
+@nb.njit(cache=True)
+def _gather(codes, lo, hi, out, starts):
+    """Copy ``codes[lo[k]:hi[k]]`` to ``out[starts[k]:]`` for each k."""
+    for k in range(lo.size):
+        out[starts[k] : starts[k] + hi[k] - lo[k]] = codes[lo[k] : hi[k]]
+
+
+@lru_cache(maxsize=1)
+def _tld_codes() -> tuple[np.ndarray, np.ndarray]:
+    """The top-level domains of the normaliser's URL hint, for :func:`_tld_at`."""
+    tlds = _TLDS.split("|")
+    codes = np.frombuffer("".join(tlds).encode("ascii"), dtype=np.uint8).astype(np.int64)
+    bounds = np.zeros(len(tlds) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in tlds], out=bounds[1:])
+    return codes, bounds
+
+
+def _json_key(name: str) -> np.ndarray | None:
+    """A column's name as a JSON string's bytes without escapes, or ``None`` if it needs one."""
+    raw = name.encode("utf-8")
+    if not raw or any(b < 0x20 or b in b'"\\' for b in raw):
+        return None
+    return np.frombuffer(raw, dtype=np.uint8).copy()

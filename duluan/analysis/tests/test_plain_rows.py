@@ -1,0 +1,299 @@
+"""JSON lines that ``duluan classify`` labels from their bytes (:mod:`duluan.analysis.plain_rows`):
+what is read is what ``json`` reads, no text the normaliser would change is taken, and the
+output is the output of the usual way."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import re
+
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from duluan.analysis import plain_rows as pr
+from duluan.analysis.normalise import _PHONE_RE, _TLD_HINT_RE, _batch_tables, canonical_tones, tone_placements
+from duluan.shared_data import shared_data_dir
+
+# Chat forms, tones placed either way in either case, personal data and numbers that are none,
+# the marks of mojibake, "_", "İ", "Σ", invisible and decomposed characters, a non-breaking
+# space, characters beyond the BMP, quotes and backslashes (escaped in JSON) and line breaks.
+_PIECES = [
+    "ko", "k", "đc", "hoà", "hòa", "HOÀ", "Hoà", "thuý", "khoẻ", "hòang", "quý", "ngập", "dân", "Bắc Giang",
+    "0912345678", "091 234 5678", "(024) 3825 1234", "+84912345678", "1.500.000", "2007 - 2008",
+    "a@b.vn", "https://vd.vn/x", "www.vd.vn", "VnExpress.net", "TP.HCM", "U.S.", "ÂU", "Ã©", "º",
+    "a_b", "ko_a", "_k", "İ", "Σας", "\u200b", "o\u0300a", "\xa0", "𝐀", "😀", '"', "\\", "/", "\n", "\t",
+    "\r", " ", ",", ".", "-", "ÿ", "\x7f", "\ufffd",
+]  # fmt: skip
+_TEXTS = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=10).map(" ".join)
+_IDS = st.one_of(
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=0, max_size=6),
+    st.integers(-5, 10**20),
+    st.sampled_from([None, True, 1.0, 2.5, "ä", "a\tb", " a", ["x"]]),
+)
+
+
+@st.composite
+def json_lines(draw) -> bytes:
+    """A JSON line of an id, a text and sometimes another column, in any order and spacing."""
+    row = {"text": draw(st.one_of(_TEXTS, st.sampled_from([None, 3, "", "  "])))}
+    if draw(st.booleans()):
+        row["id"] = draw(_IDS)
+    if draw(st.integers(0, 5)) == 0:
+        row["nguon"] = "zalo"
+    keys = draw(st.permutations(list(row)))
+    separators = draw(st.sampled_from([(",", ":"), (", ", ": "), (" ,\t", " : ")]))
+    line = json.dumps({k: row[k] for k in keys}, ensure_ascii=draw(st.booleans()), separators=separators)
+    line = draw(st.sampled_from(["", " ", "\t"])) + line + draw(st.sampled_from(["\n", "\r\n", " \n", ""]))
+    return line.encode("utf-8", "surrogatepass")
+
+
+def _code_points(text: str) -> list[int]:
+    return [ord(c) for c in text]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(json_lines(), min_size=1, max_size=6), st.sampled_from([("text", "id"), ("text", None)]))
+@example([b'{"id": "a b", "text": "Ng\xc3\xa0nh d\xe1\xbb\x87t \\"may\\"\\n"}\n'], ("text", "id"))
+@example([b'{"text": "ng\xc3\xa0nh", "id": 7}'], ("text", "id"))
+@example([b'{"id": "a", "text": "ng\xe0nh"}'], ("text", "id"))  # not UTF-8
+@example([b'{"id": "a", "text": "ng\xc3"}'], ("text", "id"))  # a character cut by the line's end
+@example([b'{"id": "a", "text": "\xc3\x83\xc2\xa9 ng\xc3\xa0y"}'], ("text", "id"))  # mojibake
+@example([b'{"id": "a", "text": "ko_a ng\xc3\xa0y"}'], ("text", "id"))  # a chat form glued by "_"
+def test_a_plain_row_is_the_row_json_reads_and_the_text_normalising_keeps(lines, fields):
+    # given JSON lines of every shape
+    text_field, id_field = fields
+    # when the plain rows are read from their bytes
+    plain = pr.plain_rows(lines, text_field, id_field)
+    texts = pr_texts(plain)
+    assert len(texts) == len(plain.positions) and (plain.ids == [] if id_field is None else True)
+    for k, p in enumerate(plain.positions):
+        row = json.loads(lines[p])
+        # then each is an object of the text and id columns alone, as json reads it
+        assert set(row) == {text_field} | ({id_field} if id_field else set())
+        assert _code_points(row[text_field]) == texts[k]
+        if id_field is not None:
+            assert type(row[id_field]) in (str, int) and type(row[id_field]) is not bool
+            assert plain.ids[k] == str(row[id_field]).strip() == str(row[id_field])
+        # whose text normalising leaves as it is, but for its tones and chat forms
+        from duluan.analysis.normalise import normalise_texts
+        from duluan.analysis.tabular import text_problem
+
+        text = row[text_field]
+        assert text_problem(text) is None and text.strip()
+        assert canonical_tones(normalise_texts([text], expand_chat=False)[0]) == canonical_tones(text)
+
+
+def pr_texts(plain: pr.PlainRows) -> list[list[int]]:
+    """The texts of ``plain`` as lists of code points."""
+    if not plain.positions:
+        return []
+    out: list[list[int]] = [[]]
+    for c in plain.codes.tolist():
+        if c == 0:
+            out.append([])
+        else:
+            out[-1].append(c)
+    return out
+
+
+def test_lines_of_plain_texts_are_all_read_from_their_bytes():
+    # given lines as writers write them: string and number ids, escapes, Vietnamese in UTF-8 or
+    # escaped... (the escaped ones are not read this way: \u escapes)
+    rows = [
+        {"id": "XH_NLD_ (3672).txt", "text": 'Ngành dệt "may"\nxuất khẩu 1.500.000 đồng năm 2007 - 2008'},
+        {"id": 12, "text": "Hoà bình, khoẻ mạnh: TP.HCM, U.S. và Bắc Giang"},
+        {"text": "ngập úng kéo dài", "id": "b"},
+    ]
+    lines = [json.dumps(r, ensure_ascii=False).encode("utf-8") + b"\n" for r in rows]
+    lines.append(json.dumps(rows[0], ensure_ascii=True).encode("ascii"))
+    # then the first three are plain rows, the escaped one is read the usual way
+    plain = pr.plain_rows(lines, "text", "id")
+    assert plain.positions == [0, 1, 2] and plain.ids == ["XH_NLD_ (3672).txt", "12", "b"]
+    assert pr_texts(plain) == [_code_points(r["text"]) for r in rows]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("0123456789 .-+()84,x_é"), max_size=40))
+@example("(024) 3825 1234")
+@example("(0241)3825123,4")
+@example("+84 (0) 912 345 678")
+@example("0084912345678é")
+def test_every_text_a_phone_number_may_be_found_in_is_checked(text):
+    # given a text of digits, separators and the characters around phone numbers
+    codes = np.array(_code_points(text), dtype=np.uint32)
+    # then where the phone pattern matches, the kernel says it may
+    if _PHONE_RE.search(text):
+        assert pr._phone_may_match(codes, 0, codes.size, _batch_tables()[0])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(".comvnetCOMVNinfoxyzsiteasia é_1ſK"), max_size=20))
+@example(".vn")
+@example(".COM é")
+@example(".coms")
+def test_every_dot_a_domain_may_follow_is_checked(text):
+    # given a text of dots and letters of top-level domains
+    codes = np.array(_code_points(text), dtype=np.uint32)
+    from duluan.analysis import kernels
+
+    fold = kernels.folding(True).table
+    # then at every dot the hint pattern matches, the kernel says it may
+    for at in [m.start() for m in re.finditer(r"\.", text)]:
+        if _TLD_HINT_RE.match(text, at):
+            assert pr._tld_at(codes, at, codes.size, *pr._tld_codes(), fold)
+
+
+def test_the_other_tone_placements_of_a_syllable():
+    assert tone_placements("hoà") == ["hòa"] and tone_placements("hòa") == ["hoà"]
+    assert tone_placements("Thuý") == ["Thúy"] and tone_placements("ngập") == []
+    assert all(
+        canonical_tones(other) == canonical_tones(s)
+        for s in ("khoẻ", "hòang", "quý")
+        for other in tone_placements(s)
+    )
+
+
+@st.composite
+def plain_texts(draw) -> str:
+    """A text of Vietnamese words with their tones placed either way, in any case."""
+    words = [
+        "hoà",
+        "hòa",
+        "thuý",
+        "thúy",
+        "khoẻ",
+        "khỏe",
+        "hoàng",
+        "quý",
+        "ngập",
+        "dân",
+        "bình",
+        "1.500.000",
+        "ko",
+    ]
+    picked = draw(st.lists(st.sampled_from(words), min_size=1, max_size=12))
+    cased = [w.upper() if draw(st.booleans()) and draw(st.booleans()) else w for w in picked]
+    return draw(st.sampled_from([" ", ", ", "\n"])).join(cased)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(plain_texts(), min_size=1, max_size=6))
+def test_margins_of_texts_whose_tones_are_placed_by_the_look_up_are_those_of_the_normalised_texts(
+    model_path, texts
+):
+    # given a model whose vocabulary holds spellings with the tone on either vowel (one only
+    # with the tone where the normaliser never puts it), and texts
+    # of words spelt either way
+    from duluan.analysis.normalise import chat_form_table
+    from duluan.commands._labelled_rows import load_classifier, model_texts
+
+    _, clf = load_classifier(model_path)
+    assert clf.load_compiled(placing=True)
+    codes = np.array([c for t in texts for c in [*_code_points(t), 0]][:-1], dtype=np.uint32)
+    # when they are scored as written, their tones placed as each syllable is looked up
+    margins, marked = clf.margins_of_codes(codes, chat_form_table())
+    # then the margins of those without a chat form are those of the normalised texts, to the bit
+    expected = clf.featurizer_.compiled_margins(model_texts(texts), clf.coef_)
+    assert margins.tobytes() == expected.tobytes() or np.array_equal(margins[~marked], expected[~marked])
+    assert np.array_equal(margins[~marked], expected[~marked])
+    assert marked.tolist() == [" ko" in f" {t.lower()}".replace("\n", " ").replace(",", " ") for t in texts]
+
+
+# -- the command's output --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory):
+    # A model of four topics, whose vocabulary holds spellings with the tone on either vowel
+    from duluan.analysis.tests.test_model_cli_files import _AWKWARD, PERSONAL, ROWS
+    from duluan.analysis.topic import TopicClassifier
+
+    texts = [t for t, _ in ROWS] + PERSONAL + _AWKWARD + _PIECES + ["hoà thuý khoẻ", "hòa khỏe bình"]
+    labels = [str(i % 4) for i in range(len(texts))]
+    clf = TopicClassifier(min_count=1).fit(texts, labels)
+    # (spellings known both ways, and one known only with the tone on the second vowel, where
+    # the normalised texts never have it: "hòa" is unknown)
+    vocabulary = clf.featurizer_.vocabulary_
+    vocabulary.pop("hòa", None)
+    assert {"hoà", "thuý", "thúy", "khoẻ", "khỏe"} <= set(vocabulary) and "hòa" not in vocabulary
+    return str(clf.save(tmp_path_factory.mktemp("m") / "t.model"))
+
+
+@pytest.fixture(scope="module")
+def classify_both(model_path):
+    """Classify chunks of lines as the workers do, from the lines' bytes where they may and the
+    usual way alone; return both outputs, and the rows labelled from their bytes."""
+    from duluan.commands import classify
+    from duluan.commands._labelled_rows import load_classifier
+
+    kind, clf = load_classifier(model_path)
+    assert clf.load_compiled(placing=True)
+    classify._MODELS[model_path] = (kind, clf)
+    plain = classify._plain_predictions
+
+    def both(lines: list[bytes], text_field: str = "text", id_field: str | None = "id"):
+        outputs = []
+        try:
+            for fast in (True, False):
+                classify._plain_predictions = plain if fast else lambda *a: {}
+                numbers = range(1, len(lines) + 1)
+                out = classify.classify_lines(1, lines, numbers, model_path, False, text_field, id_field)
+                outputs.append((out[0], out[1], out[2], [r.to_record() for r in out[3]], out[4]))
+        finally:
+            classify._plain_predictions = plain
+        return outputs, plain(1, lines, model_path, False, text_field, id_field)
+
+    yield both
+    classify._MODELS.pop(model_path, None)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(json_lines(), min_size=1, max_size=8), st.sampled_from([("text", "id"), ("text", None)]))
+def test_a_chunk_labelled_from_its_bytes_writes_what_the_usual_way_writes(classify_both, lines, fields):
+    # given lines of every shape, with chat forms, tones either way, personal data, odd characters
+    # when a chunk is classified with its plain rows read from their bytes, and the usual way
+    (fast, usual), _ = classify_both(lines, *fields)
+    # then the output lines, ids, rows, rejects and unread columns are the same
+    assert fast == usual
+
+
+def test_plain_rows_are_labelled_from_their_bytes_unless_a_chat_form_may_expand(classify_both):
+    rows = [
+        {"id": f"r{i}", "text": t} for i, t in enumerate(["ngập úng hoà bình", "bệnh viện thuý", "ko ai đc"])
+    ]
+    lines = [json.dumps(r, ensure_ascii=False).encode("utf-8") for r in rows]
+    (fast, usual), plain = classify_both(lines)
+    assert fast == usual and sorted(plain) == [0, 1]  # the third has chat forms
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+def test_real_articles_and_news_leads_labelled_from_their_bytes_are_labelled_as_usual(classify_both):
+    # given 2,000 VNTC articles, 2,000 TC201805 news leads and the 2026 news articles as JSON lines
+    lines = []
+    for corpus, name, rows in (("vntc", "train.jsonl.gz", 2000), ("tc201805", "train.jsonl.gz", 2000)):
+        with gzip.open(shared_data_dir() / corpus / name, "rt", encoding="utf-8") as fh:
+            lines += [
+                json.dumps({"id": r["id"], "text": r["text"]}, ensure_ascii=False).encode("utf-8")
+                for r in map(json.loads, itertools.islice(fh, rows))
+            ]
+    news = shared_data_dir() / "news_2026" / "articles.jsonl"
+    with open(news, encoding="utf-8") as fh:
+        lines += [
+            json.dumps({"id": str(r.get("id", k)), "text": r.get("text") or ""}, ensure_ascii=False).encode(
+                "utf-8"
+            )
+            for k, r in enumerate(map(json.loads, fh))
+        ]
+    # when they are classified in chunks of 2,048 lines both ways
+    plain = 0
+    for start in range(0, len(lines), 2048):
+        (fast, usual), found = classify_both(lines[start : start + 2048])
+        # then both write the same
+        assert fast == usual
+        plain += len(found)
+    # (and most rows are read from their bytes)
+    assert plain > 0.7 * len(lines)
