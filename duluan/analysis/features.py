@@ -29,7 +29,7 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 
-from duluan.analysis.normalise import canonical_tones, tone_placements
+from duluan.analysis.normalise import canonical_tones
 
 # A private separator between documents of a batch; it can never be a syllable.
 _DOC_SEP = "\x00"
@@ -748,21 +748,12 @@ class _CompiledScorer:
     def _reset(self) -> None:
         known = {tok: i for tok, i in self._vocabulary.items() if tok != _DOC_SEP}
         if self._placing:
-            # Each syllable's id is its placed spelling's. Its spelling with the tone on the other
-            # vowel of the pair is in the table from the start: a batch with a spelling the table
-            # has no slot for but the vocabulary knows is scored again (_resolve), which on VNTC
-            # articles happened in most of a worker's first batches.
+            # Each key's id is its placed spelling's; a syllable with no slot is looked up placed
+            # already (_resolve, _vocabulary_id). Adding each key's other placement to the table
+            # first saved 1 batch of 43 scored again (8,192 VNTC articles, a model trained on
+            # VNTC, 2026-12-02): not done.
             get = self._vocabulary.get
-            placed: dict[str, int] = {}
-            for tok, i in known.items():
-                if tok.isascii():
-                    placed[tok] = i
-                    continue
-                placed[tok] = get(canonical_tones(tok), -1)
-                for other in tone_placements(tok):
-                    if other not in known:
-                        placed[other] = get(canonical_tones(other), -1)
-            known = placed
+            known = {tok: (i if tok.isascii() else get(canonical_tones(tok), -1)) for tok, i in known.items()}
         self._keys, self._values = self._k.hash_table(known, known.values(), spare=_MAX_TYPES)
         self._added = 0
 
@@ -811,17 +802,17 @@ class _CompiledScorer:
                 elif not hashes.size:
                     return out, marked
                 else:
-                    known = self._resolve(codes, hashes, starts, ends)
+                    known = self._resolve(codes, joined, hashes, starts, ends)
                     if known is None:
                         return None
                     if not known:
                         return out, marked  # they counted as unknown, which they are
 
     def _resolve(
-        self, codes: np.ndarray, hashes: np.ndarray, starts: np.ndarray, ends: np.ndarray
+        self, codes: np.ndarray, joined: str | None, hashes: np.ndarray, starts: np.ndarray, ends: np.ndarray
     ) -> bool | None:
-        """Look up the syllables the table had no slot for (as ``_TypeTable._add``; with their
-        tones placed when ``placing``) and add them.
+        """Look up the syllables the table had no slot for (as ``_TypeTable._add``) and add them:
+        their spans are in ``codes``, the code points of ``joined`` when that is given.
 
         Returns:
             Whether one of them is in the vocabulary (then the batch is scored again), or
@@ -831,12 +822,10 @@ class _CompiledScorer:
         ids: dict[int, int] = {}
         for h, s, e in zip(hashes.tolist(), starts.tolist(), ends.tolist(), strict=True):
             if h not in ids:
-                syllable = codes[s:e].tobytes().decode("utf-32-le", "surrogatepass").lower()
-                if self._placing and not syllable.isascii():
-                    # (a known syllable's other placement has its slot already: this finds
-                    # nothing new, but keeps the table's meaning independent of that)
-                    syllable = canonical_tones(syllable)
-                ids[h] = _vocabulary_id(get, syllable)
+                # (placed or not, the same: a syllable with no slot is no key of the vocabulary,
+                # so it is looked up placed)
+                text = joined[s:e] if joined is not None else codes[s:e].tobytes().decode("utf-32-le")
+                ids[h] = _vocabulary_id(get, text.lower())
         if self._added + len(ids) > _MAX_TYPES:
             self._reset()
         new = np.fromiter(ids, dtype=np.uint64, count=len(ids))

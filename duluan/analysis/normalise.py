@@ -55,7 +55,6 @@ __all__ = [
     "normalise_many",
     "normalise_texts",
     "syllables",
-    "tone_placements",
     "written_bare",
 ]
 
@@ -270,18 +269,6 @@ def _place_tone(match: re.Match[str]) -> str:
     after_qu = start > 0 and string[start - 1] in "qQ"
     closed = end < len(string) and string[end].isalpha()
     return on_second if (after_qu or closed) else on_first
-
-
-def tone_placements(syllable: str) -> list[str]:
-    """The other spellings of ``syllable`` with the tone of an ``oa``/``oe``/``uy`` pair on its
-    other vowel (``hoà`` → ``["hòa"]``; none without such a pair)."""
-    others = []
-    for i in range(len(syllable) - 1):
-        pair = _TONE_PAIRS.get(syllable[i : i + 2])
-        if pair is not None:
-            other = pair[1] if syllable[i : i + 2] == pair[0] else pair[0]
-            others.append(syllable[:i] + other + syllable[i + 2 :])
-    return others
 
 
 def canonical_tones(text: str) -> str:

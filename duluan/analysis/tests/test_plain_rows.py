@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis import plain_rows as pr
-from duluan.analysis.normalise import _PHONE_RE, _TLD_HINT_RE, _batch_tables, canonical_tones, tone_placements
+from duluan.analysis.normalise import _PHONE_RE, _TLD_HINT_RE, _batch_tables, canonical_tones
 from duluan.shared_data import shared_data_dir
 
 # Chat forms, tones placed either way in either case, personal data and numbers that are none,
@@ -145,16 +145,6 @@ def test_every_dot_a_domain_may_follow_is_checked(text):
     for at in [m.start() for m in re.finditer(r"\.", text)]:
         if _TLD_HINT_RE.match(text, at):
             assert pr._tld_at(codes, at, codes.size, *pr._tld_codes(), fold)
-
-
-def test_the_other_tone_placements_of_a_syllable():
-    assert tone_placements("hoà") == ["hòa"] and tone_placements("hòa") == ["hoà"]
-    assert tone_placements("Thuý") == ["Thúy"] and tone_placements("ngập") == []
-    assert all(
-        canonical_tones(other) == canonical_tones(s)
-        for s in ("khoẻ", "hòang", "quý")
-        for other in tone_placements(s)
-    )
 
 
 @st.composite
