@@ -15,13 +15,14 @@ normalising about 30). Yet for most lines none of it changes what the loops read
   :class:`~duluan.analysis.tabular.RowValidator` when its text has a word character and
   :func:`~duluan.analysis.tabular.text_problem` finds nothing (asked here of the few texts
   with a character it looks further at).
-- Normalising such a text leaves it as it is when it has no invisible character, nothing NFC
-  changes and no personal data (the normaliser's own search, asked here of the texts with a
-  hint of some: the hints of its batch scan, found on the same table of character classes, and
-  no phone hint where the phone pattern cannot match: :func:`_phone_may_match`), but for two
-  steps. The tones of ``oa``, ``oe`` and ``uy``: the scorer places them per syllable as it looks
-  it up (``NgramFeaturizer.compiled_code_margins``). The chat forms: the loops mark the texts
-  with one as they score them, and the caller sends those the usual way.
+- Normalising such a text leaves it as it is when it has no invisible character and nothing
+  NFC changes, but for three steps. Personal data: the normaliser's own search is asked of the
+  texts with a hint of some (the hints of its batch scan, found here exactly on the same
+  tables, but for a phone hint where the phone pattern cannot match: :func:`_phone_may_match`),
+  and what it finds is masked as the normaliser masks it. The tones of ``oa``, ``oe`` and
+  ``uy``: the scorer places them per syllable as it looks it up
+  (``NgramFeaturizer.compiled_code_margins``). The chat forms: the loops mark the texts with one
+  as they score them, and the caller sends those the usual way.
 
 :func:`plain_rows` finds those lines in a chunk and decodes their texts straight into the code
 points the loops read; the caller sends every other line the usual way. The JSON is read here,
@@ -30,7 +31,9 @@ not by a library, because the point is never to make the Python objects a librar
 
 from __future__ import annotations
 
+import re
 import threading
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -328,41 +331,32 @@ SUSPECT = 8  # a character text_problem looks further at
 
 
 @nb.njit(cache=True)
-def _ascii_lower(c):
-    return c + 0x20 if 0x41 <= c <= 0x5A else c
-
-
-@nb.njit(cache=True)
-def _tld_at(codes, i, hi, tlds, tld_bounds, fold):
-    """Whether ``_TLD_HINT_RE`` (a "." then a top-level domain in any case, then ``\b``) may
-    match at ``codes[i]``, a "." : the domains are compared in ASCII, a character beyond ASCII
-    taken as a match (so nothing that matches is missed)."""
+def _tld_at(codes, i, hi, tlds, tld_bounds, letters, word):
+    """Whether ``_TLD_HINT_RE`` (a "." then a top-level domain in any case, then ``\\b``)
+    matches at ``codes[i]``, a ".": ``letters`` says which ASCII letters each character matches
+    when case is ignored (bit 0 for "a"), ``word`` whether it is ``\\w``, both as the
+    expressions read them (:func:`_regex_tables`). Every domain is tried, as the expression
+    tries its alternatives."""
     for t in range(tld_bounds.size - 1):
         a, b = tld_bounds[t], tld_bounds[t + 1]
-        if i + b - a >= hi:  # the domain would run past the text
+        after = i + 1 + b - a
+        if after > hi:  # the domain would run past the text
             continue
         match = True
         for j in range(b - a):
-            c = codes[i + 1 + j]
-            if c < 0x80 and _ascii_lower(c) != tlds[a + j]:
+            if not letters[codes[i + 1 + j]] & (np.uint32(1) << np.uint32(tlds[a + j] - 0x61)):
                 match = False
                 break
-        if not match:
-            continue
-        after = i + 1 + b - a
-        if after >= hi:
-            return True
-        c = codes[after]
-        if c >= 0x80 or fold[c] < 0:  # \b: no word character after (beyond ASCII: taken so)
+        if match and word[codes[after - 1]] != (after < hi and word[codes[after]]):
             return True
     return False
 
 
 @nb.njit(cache=True)
-def _hints(codes, lo, hi, table, classes, fold, tlds, tld_bounds):
+def _hints(codes, lo, hi, table, classes, tlds, tld_bounds, letters, word):
     """The hints of personal data in ``codes[lo:hi]`` (bits ``EMAIL_HINT`` ...): those of the
-    normaliser's batch scan, a "." before a domain with a character beyond ASCII taken as one;
-    no phone hint where ``_PHONE_RE`` cannot match (most numbers: "1.500.000 đồng")."""
+    normaliser's batch scan (``_find_personal_data``'s), but no phone hint where ``_PHONE_RE``
+    cannot match (most numbers: "1.500.000 đồng"), where its search would find nothing."""
     found = 0
     phones = False
     for i in range(lo, hi):
@@ -375,15 +369,9 @@ def _hints(codes, lo, hi, table, classes, fold, tlds, tld_bounds):
         cls = classes[c]
         if cls & _COLON and i + 2 < hi and codes[i + 1] == 0x2F and codes[i + 2] == 0x2F:
             found |= URL_HINT
-        elif cls & _WWW and i + 3 < hi and codes[i + 3] == 0x2E:
-            w1, w2 = codes[i + 1], codes[i + 2]
-            if (c == 0x77 and (w1 == 0x77 or w1 == 0x57) and (w2 == 0x77 or w2 == 0x57)) or (
-                c == 0x57 and (w1 == 0x77 or w1 == 0x57) and (w2 == 0x77 or w2 == 0x57)
-            ):
-                # "w" then [wW]{2}".", or "W" then [wW]{2}"." (_URL_MARK_RE's): a superset of "www."
-                # and "WWW."
-                found |= URL_HINT
-        elif cls & _DOT and _tld_at(codes, i, hi, tlds, tld_bounds, fold):
+        elif cls & _WWW and i + 3 < hi and codes[i + 1] == c and codes[i + 2] == c and codes[i + 3] == 0x2E:
+            found |= URL_HINT  # "www." or "WWW."
+        elif cls & _DOT and _tld_at(codes, i, hi, tlds, tld_bounds, letters, word):
             found |= URL_HINT
         elif cls & _DIGIT and i + _PHONE_WINDOW < hi:
             run = True
@@ -402,7 +390,7 @@ def _hints(codes, lo, hi, table, classes, fold, tlds, tld_bounds):
 
 
 @nb.njit(cache=True)
-def plain_json_rows(buf, bounds, text_key, id_key, table, classes, fold, tlds, tld_bounds, codes):
+def plain_json_rows(buf, bounds, text_key, id_key, table, classes, tlds, tld_bounds, letters, word, codes):
     """Read the lines ``buf[bounds[r]:bounds[r + 1]]`` that are plain rows (see the module).
 
     Args:
@@ -412,9 +400,9 @@ def plain_json_rows(buf, bounds, text_key, id_key, table, classes, fold, tlds, t
             the rows have no id column (a row is named by its number).
         table: Per code point of the BMP, its bits of :func:`_plain_table`.
         classes: The normaliser's classes of each code point (``_batch_tables()[0]``).
-        fold: The compiled loops' word characters (:func:`~duluan.analysis.kernels.folding`).
         tlds, tld_bounds: The top-level domains of ``_TLD_HINT_RE``, one after the other (ASCII
             codes), and where each starts (and one past the last).
+        letters, word: The tables of :func:`_regex_tables`.
         codes: Room for the texts' code points (uint32, at least ``buf.size``).
 
     Returns:
@@ -482,7 +470,7 @@ def plain_json_rows(buf, bounds, text_key, id_key, table, classes, fold, tlds, t
         if ok and bits & _WORD and not bits & _BAD:
             kinds[r] = kind
             if bits & (_CHECK | _LOOK):
-                checks[r] = _hints(codes, start, w, table, classes, fold, tlds, tld_bounds)
+                checks[r] = _hints(codes, start, w, table, classes, tlds, tld_bounds, letters, word)
             text_lo[r] = start
             text_hi[r] = w
         else:
@@ -525,16 +513,16 @@ _BUFFERS = threading.local()
 def plain_rows(lines: Sequence[bytes], text_field: str, id_field: str | None) -> PlainRows:
     """The lines of a chunk that are plain rows, their ids and their texts' code points.
 
-    Texts that may hold personal data or a character :func:`~duluan.analysis.tabular.text_problem`
-    suspects (few) are checked here by the normaliser's and the row checks' own functions, and
-    kept if they find nothing.
+    Texts with a hint of personal data or a character :func:`~duluan.analysis.tabular.text_problem`
+    looks further at are checked here by the normaliser's and the row checks' own functions: a
+    row with a problem is left out, and personal data is masked as the normaliser masks it.
 
     Args:
         lines: Non-blank lines of a JSONL file, undecoded.
         text_field: The text column.
         id_field: The id column, or ``None`` when rows are named by their number.
     """
-    from duluan.analysis.normalise import _find_personal_data
+    from duluan.analysis.normalise import _find_personal_data, _mask
     from duluan.analysis.tabular import text_problem
 
     none = PlainRows([], [], np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64))
@@ -549,41 +537,73 @@ def plain_rows(lines: Sequence[bytes], text_field: str, id_field: str | None) ->
     codes = getattr(_BUFFERS, "codes", None)
     if codes is None or codes.size < buf.size:
         codes = _BUFFERS.codes = np.empty(buf.size, dtype=np.uint32)
-    fold = kernels.folding(True).table
     kinds, checks, id_lo, id_hi, text_lo, text_hi = plain_json_rows(
-        buf, bounds, text_key, id_key, _plain_table(), _batch_tables()[0], fold, *_tld_codes(), codes
+        buf,
+        bounds,
+        text_key,
+        id_key,
+        _plain_table(),
+        _batch_tables()[0],
+        *_tld_codes(),
+        *_regex_tables(),
+        codes,
     )
     positions = np.flatnonzero(kinds).tolist()
-    checked = np.flatnonzero(checks).tolist()
-    if checked:
-        dropped = set()
-        for p in checked:
-            found = int(checks[p])
-            text = codes[text_lo[p] : text_hi[p]].tobytes().decode("utf-32-le")
-            if found & SUSPECT and text_problem(text):
-                dropped.add(p)
-                continue
-            hints = (bool(found & EMAIL_HINT), bool(found & URL_HINT), bool(found & PHONE_HINT))
-            if any(hints) and _find_personal_data(text, hints):
-                dropped.add(p)
+    masked: dict[int, np.ndarray] = {}  # the code points of texts with personal data, masked
+    dropped = set()
+    for p in np.flatnonzero(checks).tolist():
+        found = int(checks[p])
+        text = codes[text_lo[p] : text_hi[p]].tobytes().decode("utf-32-le")
+        if found & SUSPECT and text_problem(text):
+            dropped.add(p)
+            continue
+        hints = (bool(found & EMAIL_HINT), bool(found & URL_HINT), bool(found & PHONE_HINT))
+        personal = _find_personal_data(text, hints) if any(hints) else []
+        if personal:  # masked as _normalise_batch masks it
+            text = unicodedata.normalize("NFC", _mask(text, personal))
+            masked[p] = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if dropped:
         positions = [p for p in positions if p not in dropped]
     if not positions:
         return none
     # The kept texts, each followed by a zero but the last.
     lo, hi = text_lo[positions], text_hi[positions]
+    lengths = hi - lo
+    for k, p in enumerate(positions):
+        if p in masked:
+            lengths[k] = masked[p].size
     starts = np.zeros(len(positions) + 1, dtype=np.int64)
-    np.cumsum(hi - lo + 1, out=starts[1:])
+    np.cumsum(lengths + 1, out=starts[1:])
     joined = np.zeros(int(starts[-1]) - 1, dtype=np.uint32)
-    _gather(codes, lo, hi, joined, starts)
+    _gather(codes, lo, hi, joined, starts)  # the masked ones written over after
+    for k, p in enumerate(positions):
+        if p in masked:
+            joined[starts[k] : starts[k] + lengths[k]] = masked[p]
     ids = [raw[lo:hi].decode("ascii") for lo, hi in zip(id_lo[positions].tolist(), id_hi[positions].tolist())]
     return PlainRows(positions, ids if id_field is not None else [], joined, starts)
 
 
 @nb.njit(cache=True)
 def _gather(codes, lo, hi, out, starts):
-    """Copy ``codes[lo[k]:hi[k]]`` to ``out[starts[k]:]`` for each k."""
+    """Copy ``codes[lo[k]:hi[k]]`` to ``out[starts[k]:]`` for each k, as far as ``starts[k + 1] - 1``."""
     for k in range(lo.size):
-        out[starts[k] : starts[k] + hi[k] - lo[k]] = codes[lo[k] : hi[k]]
+        n = min(hi[k] - lo[k], starts[k + 1] - 1 - starts[k])
+        out[starts[k] : starts[k] + n] = codes[lo[k] : lo[k] + n]
+
+
+@lru_cache(maxsize=1)
+def _regex_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Per code point of the BMP, the ASCII letters it matches when case is ignored (bit 0: "a";
+    "ſ" matches "s", "K" "k") and whether it is ``\\w``, as Python's expressions read them."""
+    bmp = "".join(map(chr, range(0x10000)))
+    letters = np.zeros(0x10000, dtype=np.uint32)
+    for k, letter in enumerate("abcdefghijklmnopqrstuvwxyz"):
+        for m in re.finditer(f"(?i:{letter})+", bmp):
+            letters[m.start() : m.end()] |= np.uint32(1 << k)
+    word = np.zeros(0x10000, dtype=np.bool_)
+    for m in re.finditer(r"\w+", bmp):
+        word[m.start() : m.end()] = True
+    return letters, word
 
 
 @lru_cache(maxsize=1)

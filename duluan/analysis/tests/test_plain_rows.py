@@ -7,7 +7,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
-import re
+import unicodedata
 
 import numpy as np
 import pytest
@@ -15,7 +15,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis import plain_rows as pr
-from duluan.analysis.normalise import _PHONE_RE, _TLD_HINT_RE, _batch_tables, canonical_tones
+from duluan.analysis.normalise import (
+    _PHONE_RE,
+    _batch_tables,
+    _find_personal_data,
+    _mask,
+    canonical_tones,
+    normalise_texts,
+)
+from duluan.analysis.tabular import text_problem
 from duluan.shared_data import shared_data_dir
 
 # Chat forms, tones placed either way in either case, personal data and numbers that are none,
@@ -74,17 +82,17 @@ def test_a_plain_row_is_the_row_json_reads_and_the_text_normalising_keeps(lines,
         row = json.loads(lines[p])
         # then each is an object of the text and id columns alone, as json reads it
         assert set(row) == {text_field} | ({id_field} if id_field else set())
-        assert _code_points(row[text_field]) == texts[k]
         if id_field is not None:
             assert type(row[id_field]) in (str, int) and type(row[id_field]) is not bool
             assert plain.ids[k] == str(row[id_field]).strip() == str(row[id_field])
-        # whose text normalising leaves as it is, but for its tones and chat forms
-        from duluan.analysis.normalise import normalise_texts
-        from duluan.analysis.tabular import text_problem
-
+        # whose text passes the checks, and is given as written, its personal data masked...
         text = row[text_field]
         assert text_problem(text) is None and text.strip()
-        assert canonical_tones(normalise_texts([text], expand_chat=False)[0]) == canonical_tones(text)
+        scored = "".join(map(chr, texts[k]))
+        personal = _find_personal_data(text)
+        assert scored == (unicodedata.normalize("NFC", _mask(text, personal)) if personal else text)
+        # ...which is the text normalised, but for its tones and chat forms
+        assert canonical_tones(normalise_texts([text], expand_chat=False)[0]) == canonical_tones(scored)
 
 
 def pr_texts(plain: pr.PlainRows) -> list[list[int]]:
@@ -116,35 +124,60 @@ def test_lines_of_plain_texts_are_all_read_from_their_bytes():
     assert pr_texts(plain) == [_code_points(r["text"]) for r in rows]
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.text(st.sampled_from("0123456789 .-+()84,x_é"), max_size=40))
+_NEAR_PHONES = st.builds(
+    lambda before, prefix, digits, seps, after: (
+        before + prefix + "".join(d + s for d, s in zip(digits, seps, strict=False)) + after
+    ),
+    st.sampled_from(["", " ", "x", "1", "+", ".", "_"]),
+    st.sampled_from(["0", "+84", "0084", "(+84)", "(02", "0(0)", "+84 (0)", "", "(0"]),
+    st.text(st.sampled_from("0123456789"), min_size=7, max_size=12),
+    st.lists(st.sampled_from(["", "", "", " ", ".", "-", "  ", ")", ") "]), min_size=12, max_size=12),
+    st.sampled_from(["", " ", "x", "1", ".5", ",", ", ", "é", "_"]),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(st.text(st.sampled_from("0123456789 .-+()84,x_é"), max_size=40), _NEAR_PHONES))
 @example("(024) 3825 1234")
+@example("0312345678")
+@example("0212 345 6789")
 @example("(0241)3825123,4")
 @example("+84 (0) 912 345 678")
 @example("0084912345678é")
 def test_every_text_a_phone_number_may_be_found_in_is_checked(text):
-    # given a text of digits, separators and the characters around phone numbers
+    # given a text of digits, separators and the characters around phone numbers, or one made
+    # like a phone number in any of its forms, or nearly
     codes = np.array(_code_points(text), dtype=np.uint32)
     # then where the phone pattern matches, the kernel says it may
     if _PHONE_RE.search(text):
         assert pr._phone_may_match(codes, 0, codes.size, _batch_tables()[0])
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.text(st.sampled_from(".comvnetCOMVNinfoxyzsiteasia é_1ſK"), max_size=20))
+@settings(max_examples=1000, deadline=None)
+@given(st.text(st.sampled_from(".comvnetCOMVNinfoxyzsiteasia é_1ſKİı:/wW@0123456789 -"), max_size=24))
 @example(".vn")
 @example(".COM é")
 @example(".coms")
-def test_every_dot_a_domain_may_follow_is_checked(text):
-    # given a text of dots and letters of top-level domains
-    codes = np.array(_code_points(text), dtype=np.uint32)
-    from duluan.analysis import kernels
+@example("a.ſite b")
+@example("xem www.vd và WWW.X và wWw.y")
+@example("0912 345 678")
+def test_the_hints_of_personal_data_are_those_the_normaliser_searches_by(text):
+    # given a text of dots, letters of domains in any case, "://", "www.", "@" and numbers
+    from duluan.analysis.normalise import _PHONE_HINT_RE, _url_hint
 
-    fold = kernels.folding(True).table
-    # then at every dot the hint pattern matches, the kernel says it may
-    for at in [m.start() for m in re.finditer(r"\.", text)]:
-        if _TLD_HINT_RE.match(text, at):
-            assert pr._tld_at(codes, at, codes.size, *pr._tld_codes(), fold)
+    codes = np.array(_code_points(text), dtype=np.uint32)
+    table = pr._plain_table()
+    found = pr._hints(codes, 0, codes.size, table, _batch_tables()[0], *pr._tld_codes(), *pr._regex_tables())
+    # then the e-mail and URL hints are the normaliser's, and the phone hint its own where the
+    # phone pattern may match (always where it does)
+    assert bool(found & pr.EMAIL_HINT) == ("@" in text)
+    assert bool(found & pr.URL_HINT) == _url_hint(text)
+    hinted = _PHONE_HINT_RE.search(text) is not None
+    assert bool(found & pr.PHONE_HINT) == (
+        hinted and pr._phone_may_match(codes, 0, codes.size, _batch_tables()[0])
+    )
+    if _PHONE_RE.search(text):
+        assert found & pr.PHONE_HINT
 
 
 @st.composite
