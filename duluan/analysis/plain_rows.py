@@ -7,11 +7,13 @@ scoring loops (:mod:`duluan.analysis.kernels`). For a VNTC article (2,900 bytes 
 about 55 of the 94 µs of CPU a worker gave each line (2026-12-02: decoding 13, the checks 9,
 normalising about 30). Yet for most lines none of it changes what the loops read:
 
-- A line that is a JSON object of the text and id columns alone, its text a string with no
-  escape but ``\\"``, ``\\\\``, ``\\/``, ``\\n``, ``\\r`` and ``\\t`` and no character beyond the
-  Basic Multilingual Plane, its id a string of printable ASCII (no space at either end) or a
-  non-negative integer of at most 18 digits, is the row those bytes spell
-  (:func:`~duluan.analysis.tabular.jsonl_record` reads the same). It passes every check of
+- A line that is a JSON object of the text and id columns, its text a string with no escape
+  but ``\\"``, ``\\\\``, ``\\/``, ``\\n``, ``\\r`` and ``\\t`` and no character beyond the Basic
+  Multilingual Plane, its id a string of printable ASCII (no space at either end) or a
+  non-negative integer of at most 18 digits, and at most eight other columns holding such
+  strings, numbers, ``true``, ``false`` or ``null``, is the row those bytes spell
+  (:func:`~duluan.analysis.tabular.jsonl_record` reads the same); the other columns are only
+  named, as the command warns about them. It passes every check of
   :class:`~duluan.analysis.tabular.RowValidator` when its text has a word character and
   :func:`~duluan.analysis.tabular.text_problem` finds nothing (asked here of the few texts
   with a character it looks further at).
@@ -63,6 +65,8 @@ NUMBER_ID = 2
 NO_ID = 3  # the rows are named by their number
 # A longer integer id goes the usual way (orjson reads integers of up to 64 bits).
 _MAX_ID_DIGITS = 18
+# A line with more columns that are not read goes the usual way.
+_MAX_OTHER = 8
 
 # Bits of _plain_table() for a code point.
 _WORD = 1  # a word character of the loops (not "_")
@@ -127,6 +131,48 @@ def _id_value(buf, i, end):
     if j < end and (buf[j] == 0x2E or buf[j] == 0x65 or buf[j] == 0x45):
         return NOT_PLAIN, 0, 0, 0
     return NUMBER_ID, i, j, j
+
+
+@nb.njit(cache=True)
+def _digits_end(buf, i, end):
+    while i < end and 0x30 <= buf[i] <= 0x39:
+        i += 1
+    return i
+
+
+@nb.njit(cache=True)
+def _number_end(buf, i, end):
+    """Where the JSON number at ``buf[i]`` ends, or -1."""
+    if i < end and buf[i] == 0x2D:
+        i += 1
+    if i >= end or not 0x30 <= buf[i] <= 0x39:
+        return -1
+    i = i + 1 if buf[i] == 0x30 else _digits_end(buf, i, end)
+    if i < end and buf[i] == 0x2E:
+        j = _digits_end(buf, i + 1, end)
+        if j == i + 1:
+            return -1
+        i = j
+    if i < end and (buf[i] == 0x65 or buf[i] == 0x45):
+        i += 1
+        if i < end and (buf[i] == 0x2B or buf[i] == 0x2D):
+            i += 1
+        j = _digits_end(buf, i, end)
+        if j == i:
+            return -1
+        i = j
+    return i
+
+
+@nb.njit(cache=True)
+def _literal_end(buf, i, end, word):
+    """Where ``word`` (``true``, ``false``, ``null``) at ``buf[i]`` ends, or -1."""
+    if i + word.size > end:
+        return -1
+    for j in range(word.size):
+        if buf[i + j] != word[j]:
+            return -1
+    return i + word.size
 
 
 @nb.njit(cache=True)
@@ -406,12 +452,20 @@ def plain_json_rows(buf, bounds, text_key, id_key, table, classes, tlds, tld_bou
         codes: Room for the texts' code points (uint32, at least ``buf.size``).
 
     Returns:
-        ``(kinds, checks, id_lo, id_hi, text_lo, text_hi)``: per line its id's kind
-        (:data:`NOT_PLAIN` for a line to read the usual way), what its text must be checked for
-        (bits ``EMAIL_HINT`` ...: :func:`plain_rows` does), where its id's bytes are
-        in ``buf`` and where its text's code points are in ``codes``.
+        ``(kinds, checks, id_lo, id_hi, text_lo, text_hi, other_row, other_lo, other_hi)``: per
+        line its id's kind (:data:`NOT_PLAIN` for a line to read the usual way), what its text
+        must be checked for (bits ``EMAIL_HINT`` ...: :func:`plain_rows` does), where its id's
+        bytes are in ``buf`` and where its text's code points are in ``codes``; and for each
+        column of a plain line that is not read, in order, its line and where its name is.
     """
     n = bounds.size - 1
+    true = np.array([0x74, 0x72, 0x75, 0x65], np.uint8)
+    false = np.array([0x66, 0x61, 0x6C, 0x73, 0x65], np.uint8)
+    null = np.array([0x6E, 0x75, 0x6C, 0x6C], np.uint8)
+    other_row = np.zeros(n * _MAX_OTHER, np.int64)
+    other_lo = np.zeros(n * _MAX_OTHER, np.int64)
+    other_hi = np.zeros(n * _MAX_OTHER, np.int64)
+    n_other = 0
     kinds = np.zeros(n, np.int8)
     checks = np.zeros(n, np.uint8)
     id_lo = np.zeros(n, np.int64)
@@ -431,6 +485,7 @@ def plain_json_rows(buf, bounds, text_key, id_key, table, classes, tlds, tld_bou
         has_text = False
         bits = np.uint8(0)
         start = w
+        others = n_other
         ok = True
         while ok:
             i = _skip_space(buf, i, end)
@@ -453,6 +508,30 @@ def plain_json_rows(buf, bounds, text_key, id_key, table, classes, tlds, tld_bou
                 id_lo[r] = lo
                 id_hi[r] = hi
                 ok = kind != NOT_PLAIN
+            elif (
+                not _same_bytes(buf, key_lo, close, text_key)
+                and not _same_bytes(buf, key_lo, close, id_key)
+                and n_other < other_lo.size
+                and _decode_text(buf, key_lo - 1, close + 1, codes, w, table)[0] >= 0  # UTF-8
+            ):
+                # A column that is not read, holding a string (of the escapes read here), a
+                # number, true, false or null: its name is kept, its value skipped
+                b = buf[i] if i < end else 0
+                if b == 0x22:
+                    i = _decode_text(buf, i, end, codes, w, table)[0]
+                elif b == 0x74:
+                    i = _literal_end(buf, i, end, true)
+                elif b == 0x66:
+                    i = _literal_end(buf, i, end, false)
+                elif b == 0x6E:
+                    i = _literal_end(buf, i, end, null)
+                else:
+                    i = _number_end(buf, i, end)
+                ok = i >= 0
+                other_row[n_other] = r
+                other_lo[n_other] = key_lo
+                other_hi[n_other] = close
+                n_other += 1
             else:
                 ok = False
             if not ok:
@@ -475,7 +554,18 @@ def plain_json_rows(buf, bounds, text_key, id_key, table, classes, tlds, tld_bou
             text_hi[r] = w
         else:
             w = start
-    return kinds, checks, id_lo, id_hi, text_lo, text_hi
+            n_other = others
+    return (
+        kinds,
+        checks,
+        id_lo,
+        id_hi,
+        text_lo,
+        text_hi,
+        other_row[:n_other],
+        other_lo[:n_other],
+        other_hi[:n_other],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,6 +576,7 @@ class PlainRows:
     ids: list[str]  # its id as RowValidator gives it (empty: the rows have no id column)
     codes: np.ndarray  # the texts' code points, apart by a zero (none after the last)
     starts: np.ndarray  # where each text starts in codes, and codes.size + 1 (int64)
+    unknown: dict[int, list[str]]  # the columns not read of the plain rows that have any, by position
 
 
 @lru_cache(maxsize=1)
@@ -525,7 +616,7 @@ def plain_rows(lines: Sequence[bytes], text_field: str, id_field: str | None) ->
     from duluan.analysis.normalise import _find_personal_data, _mask
     from duluan.analysis.tabular import text_problem
 
-    none = PlainRows([], [], np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64))
+    none = PlainRows([], [], np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64), {})
     text_key = _json_key(text_field)
     id_key = np.zeros(0, dtype=np.uint8) if id_field is None else _json_key(id_field)
     if text_key is None or id_key is None or not lines:
@@ -537,7 +628,7 @@ def plain_rows(lines: Sequence[bytes], text_field: str, id_field: str | None) ->
     codes = getattr(_BUFFERS, "codes", None)
     if codes is None or codes.size < buf.size:
         codes = _BUFFERS.codes = np.empty(buf.size, dtype=np.uint32)
-    kinds, checks, id_lo, id_hi, text_lo, text_hi = plain_json_rows(
+    kinds, checks, id_lo, id_hi, text_lo, text_hi, other_row, other_lo, other_hi = plain_json_rows(
         buf,
         bounds,
         text_key,
@@ -580,7 +671,15 @@ def plain_rows(lines: Sequence[bytes], text_field: str, id_field: str | None) ->
         if p in masked:
             joined[starts[k] : starts[k] + lengths[k]] = masked[p]
     ids = [raw[lo:hi].decode("ascii") for lo, hi in zip(id_lo[positions].tolist(), id_hi[positions].tolist())]
-    return PlainRows(positions, ids if id_field is not None else [], joined, starts)
+    unknown: dict[int, list[str]] = {}
+    for p, lo, hi in zip(other_row.tolist(), other_lo.tolist(), other_hi.tolist(), strict=True):
+        names = unknown.setdefault(p, [])
+        name = raw[lo:hi].decode("utf-8")
+        if name not in names:  # a name given twice is one column (json keeps the last value)
+            names.append(name)
+    kept = set(positions)
+    unknown = {p: names for p, names in unknown.items() if p in kept}
+    return PlainRows(positions, ids if id_field is not None else [], joined, starts, unknown)
 
 
 @nb.njit(cache=True)

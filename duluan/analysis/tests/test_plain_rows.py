@@ -44,17 +44,30 @@ _IDS = st.one_of(
 )
 
 
+# Columns that are not read: names (twice "nguon"; the read ones again) and JSON values of
+# every kind, some that json reads and orjson does not (NaN, a lone surrogate).
+_OTHER_NAMES = ["nguon", "created_at", "tiêu đề", "nguon", "text", "id", "ma"]
+_OTHER_VALUES = [
+    '"zalo"', "3", "-1.5e3", "0.5", "true", "null", "false", "[1, 2]", '{"a": 1}', "NaN", "-Infinity",
+    '"a\\u00e9"', '"x\\ny"', '"t\\"s"', "01", '"\\ud800"', "1.", '"\\b"', "tru",
+]  # fmt: skip
+
+
 @st.composite
 def json_lines(draw) -> bytes:
-    """A JSON line of an id, a text and sometimes another column, in any order and spacing."""
+    """A JSON line of an id, a text and sometimes other columns, in any order and spacing."""
     row = {"text": draw(st.one_of(_TEXTS, st.sampled_from([None, 3, "", "  "])))}
     if draw(st.booleans()):
         row["id"] = draw(_IDS)
-    if draw(st.integers(0, 5)) == 0:
-        row["nguon"] = "zalo"
-    keys = draw(st.permutations(list(row)))
-    separators = draw(st.sampled_from([(",", ":"), (", ", ": "), (" ,\t", " : ")]))
-    line = json.dumps({k: row[k] for k in keys}, ensure_ascii=draw(st.booleans()), separators=separators)
+    ascii_only = draw(st.booleans())
+    colon, comma = draw(st.sampled_from([(":", ","), (": ", ", "), (" : ", " ,\t")]))
+    members = [json.dumps(k) + colon + json.dumps(v, ensure_ascii=ascii_only) for k, v in row.items()]
+    if draw(st.integers(0, 2)) == 0:
+        others = st.tuples(st.sampled_from(_OTHER_NAMES), st.sampled_from(_OTHER_VALUES))
+        for name, value in draw(st.lists(others, min_size=1, max_size=3)):
+            members.append(json.dumps(name, ensure_ascii=ascii_only) + colon + value)
+    members = draw(st.permutations(members))
+    line = "{" + comma.join(members) + "}"
     line = draw(st.sampled_from(["", " ", "\t"])) + line + draw(st.sampled_from(["\n", "\r\n", " \n", ""]))
     return line.encode("utf-8", "surrogatepass")
 
@@ -71,6 +84,11 @@ def _code_points(text: str) -> list[int]:
 @example([b'{"id": "a", "text": "ng\xc3"}'], ("text", "id"))  # a character cut by the line's end
 @example([b'{"id": "a", "text": "\xc3\x83\xc2\xa9 ng\xc3\xa0y"}'], ("text", "id"))  # mojibake
 @example([b'{"id": "a", "text": "ko_a ng\xc3\xa0y"}'], ("text", "id"))  # a chat form glued by "_"
+@example([b'{"id": "a", "n": 1., "text": "ng\xc3\xa0y"}'], ("text", "id"))  # not JSON
+@example([b'{"id": "a", "n": 01, "text": "ng\xc3\xa0y"}'], ("text", "id"))
+@example([b'{"id": "a", "n": tru, "text": "ng\xc3\xa0y"}'], ("text", "id"))
+@example([b'{"id": "a", "n": NaN, "text": "ng\xc3\xa0y"}'], ("text", "id"))  # json's, not orjson's
+@example([b'{"id": "a", "n": -0.5e+3, "x": null, "t": "\\"", "text": "ng\xc3\xa0y"}'], ("text", "id"))
 def test_a_plain_row_is_the_row_json_reads_and_the_text_normalising_keeps(lines, fields):
     # given JSON lines of every shape
     text_field, id_field = fields
@@ -80,8 +98,10 @@ def test_a_plain_row_is_the_row_json_reads_and_the_text_normalising_keeps(lines,
     assert len(texts) == len(plain.positions) and (plain.ids == [] if id_field is None else True)
     for k, p in enumerate(plain.positions):
         row = json.loads(lines[p])
-        # then each is an object of the text and id columns alone, as json reads it
-        assert set(row) == {text_field} | ({id_field} if id_field else set())
+        # then each is an object of the text and id columns, as json reads it, whose other columns
+        # are named
+        assert {text_field} | ({id_field} if id_field else set()) <= set(row)
+        assert list(plain.unknown.get(p, [])) == [k for k in row if k not in (text_field, id_field)]
         if id_field is not None:
             assert type(row[id_field]) in (str, int) and type(row[id_field]) is not bool
             assert plain.ids[k] == str(row[id_field]).strip() == str(row[id_field])
@@ -262,13 +282,13 @@ def classify_both(model_path):
         outputs = []
         try:
             for fast in (True, False):
-                classify._plain_predictions = plain if fast else lambda *a: {}
+                classify._plain_predictions = plain if fast else lambda *a: ({}, [])
                 numbers = range(1, len(lines) + 1)
                 out = classify.classify_lines(1, lines, numbers, model_path, False, text_field, id_field)
                 outputs.append((out[0], out[1], out[2], [r.to_record() for r in out[3]], out[4]))
         finally:
             classify._plain_predictions = plain
-        return outputs, plain(1, lines, model_path, False, text_field, id_field)
+        return outputs, plain(1, lines, range(1, len(lines) + 1), model_path, False, text_field, id_field)[0]
 
     yield both
     classify._MODELS.pop(model_path, None)
@@ -285,12 +305,24 @@ def test_a_chunk_labelled_from_its_bytes_writes_what_the_usual_way_writes(classi
 
 
 def test_plain_rows_are_labelled_from_their_bytes_unless_a_chat_form_may_expand(classify_both):
-    rows = [
-        {"id": f"r{i}", "text": t} for i, t in enumerate(["ngập úng hoà bình", "bệnh viện thuý", "ko ai đc"])
-    ]
+    # given rows with other columns than the text and id (strings, a time, numbers, true, null),
+    # and one with chat forms
+    other = {
+        "title": 'Tin "nóng"',
+        "created_at": "2026-01-02T08:00:00+07:00",
+        "n": -1.5e3,
+        "ok": True,
+        "x": None,
+    }
+    texts = ["ngập úng hoà bình", "bệnh viện thuý", "ko ai đc"]
+    rows = [{"id": f"r{i}", **other, "text": t} for i, t in enumerate(texts)]
     lines = [json.dumps(r, ensure_ascii=False).encode("utf-8") for r in rows]
+    # when they are classified
     (fast, usual), plain = classify_both(lines)
-    assert fast == usual and sorted(plain) == [0, 1]  # the third has chat forms
+    # then all but the one with chat forms are labelled from their bytes, and their columns not
+    # read are named, as the usual way names them
+    assert fast == usual and sorted(plain) == [0, 1]
+    assert [entry[3] for entry in fast[4]] == [list(other)] * 3
 
 
 @pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
