@@ -99,13 +99,19 @@ def _string_end(buf, i, end):
 
 
 @nb.njit(cache=True)
-def _same_bytes(buf, lo, hi, key):
-    if hi - lo != key.size:
+def _starts_with(values, i, hi, literal):
+    """Whether ``values[i:hi]`` starts with ``literal``."""
+    if i + literal.size > hi:
         return False
-    for j in range(key.size):
-        if buf[lo + j] != key[j]:
+    for k in range(literal.size):
+        if values[i + k] != literal[k]:
             return False
     return True
+
+
+@nb.njit(cache=True)
+def _same_bytes(buf, lo, hi, key):
+    return hi - lo == key.size and _starts_with(buf, lo, hi, key)
 
 
 @nb.njit(cache=True)
@@ -167,12 +173,7 @@ def _number_end(buf, i, end):
 @nb.njit(cache=True)
 def _literal_end(buf, i, end, word):
     """Where ``word`` (``true``, ``false``, ``null``) at ``buf[i]`` ends, or -1."""
-    if i + word.size > end:
-        return -1
-    for j in range(word.size):
-        if buf[i + j] != word[j]:
-            return -1
-    return i + word.size
+    return i + word.size if _starts_with(buf, i, end, word) else -1
 
 
 @nb.njit(cache=True)
@@ -311,16 +312,6 @@ def _phone_number_at(codes, j, hi, classes):
     else:
         return False
     return j >= 0 and _phone_may_end(codes, j, hi, classes)
-
-
-@nb.njit(cache=True)
-def _starts_with(codes, i, hi, literal):
-    if i + literal.size > hi:
-        return False
-    for k in range(literal.size):
-        if codes[i + k] != literal[k]:
-            return False
-    return True
 
 
 @nb.njit(cache=True)

@@ -288,7 +288,7 @@ def classify_both(model_path):
                 outputs.append((out[0], out[1], out[2], [r.to_record() for r in out[3]], out[4]))
         finally:
             classify._plain_predictions = plain
-        return outputs, plain(1, lines, range(1, len(lines) + 1), model_path, False, text_field, id_field)[0]
+        return outputs, plain(1, lines, range(1, len(lines) + 1), model_path, text_field, id_field)[0]
 
     yield both
     classify._MODELS.pop(model_path, None)
