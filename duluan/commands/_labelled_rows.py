@@ -293,7 +293,8 @@ def model_labels(model: Any, texts: list[str]) -> tuple[Any, Any]:
 
 def plain_labels(model: Any, codes: Any, starts: Any) -> tuple[Any, Any, Any] | None:
     """:func:`model_labels` of texts that normalising would leave as they are but for their
-    tones and chat forms (:mod:`~duluan.analysis.plain_rows`), given as their code points.
+    tones and chat forms, given as their code points (:mod:`~duluan.analysis.plain_rows`: their
+    personal data already masked).
 
     The loops score them with their tones placed as each syllable is looked up, and mark the
     texts with a syllable that may be a chat form: for the others, the labels and scores are
