@@ -31,11 +31,12 @@ the rows, loads the model once and forks N worker processes that inherit it; bat
 go to them in input order (at most ``2 N + 1`` in flight, so memory stays bounded) and their
 predictions are written in input order. The output is byte for byte the same for any N.
 When both files are JSONL, the workers get the input's lines undecoded and give back their
-output lines: this process only splits the file into lines and writes what comes back. A
-topic model's workers then read the lines that are plain JSON of an id and a text that
-normalising would not change but for its tones, from their bytes, without decoding them into
-Python objects (:mod:`~duluan.analysis.plain_rows`); the others, and those with a chat form, the
-usual way: the same output.
+output lines: this process only splits the file into lines and writes what comes back (with
+one worker, it classifies the lines itself the same way). The lines of a topic model's large
+input that are plain JSON of an id and a text (and other columns of plain values), a text
+that normalising would change only in its tones and personal data, are then read from their
+bytes without being decoded into Python objects (:mod:`~duluan.analysis.plain_rows`); the
+others, and those with a chat form, the usual way: the same output.
 
 An input of ``COMPILED_MIN_BYTES`` or more labelled by a topic model goes through the compiled
 scoring loops (:mod:`duluan.analysis.kernels`), with ``--explain`` those that explain too: the
@@ -437,7 +438,7 @@ def _classify_file(
     Returns:
         The number of rows written, and the rejects written.
     """
-    from duluan.analysis.tabular import Reject, RowValidator, input_format
+    from duluan.analysis.tabular import Reject, RowValidator
 
     pool = None
     finished = False
@@ -454,7 +455,7 @@ def _classify_file(
         writer = PredictionWriter(args.output)
         rejects = RejectLog(rejects_path)
         bar = _progress_bar(args.no_progress)
-        lines_to_workers = pool is not None and input_format(source) == "jsonl" and writer.kind == "jsonl"
+        by_lines = _by_lines(source, writer)
 
         def batches() -> Iterator[list[LabelledRow]]:
             batch: list[LabelledRow] = []
@@ -479,8 +480,10 @@ def _classify_file(
                 yield batch
 
         try:
-            if lines_to_workers:
-                _classify_lines(args, source, model_path, id_field, pool, writer, rejects, bar)
+            if by_lines:
+                _classify_lines(
+                    args, source, model_path, id_field, pool or _InlinePool(), writer, rejects, bar
+                )
             else:
                 for batch, columns in _classified(batches(), pool, args.workers, model_path, args.explain):
                     writer.write(prediction_records(batch, columns))
@@ -501,6 +504,15 @@ def _classify_file(
     return writer.count, rejects
 
 
+def _by_lines(source: Path, writer: PredictionWriter) -> bool:
+    """Whether the file is classified by its lines (:func:`_classify_lines`): JSONL into JSONL.
+    One process reads them so too, for the lines it reads from their bytes (see
+    :func:`_plain_predictions`)."""
+    from duluan.analysis.tabular import input_format
+
+    return input_format(source) == "jsonl" and writer.kind == "jsonl"
+
+
 def _classify_lines(
     args: argparse.Namespace,
     source: Path,
@@ -511,7 +523,8 @@ def _classify_lines(
     rejects: RejectLog,
     bar: Any,
 ) -> None:
-    """Classify a JSONL file into a JSONL file with the pool's workers decoding and encoding.
+    """Classify a JSONL file into a JSONL file with the pool's workers (or this process, through
+    an :class:`_InlinePool`) decoding and encoding.
 
     This process was as busy as each of two workers when it parsed the rows and wrote the
     predictions itself (1.2-1.4 CPU-s against 1.9 for both workers, 90,000 TC201805 leads,
@@ -560,6 +573,20 @@ def _classify_lines(
             rejects.write(note)
         writer.write_lines(output, len(ids) - len(repeated))
         bar.update(len(numbers))
+
+
+class _InlinePool:
+    """What :func:`_classify_lines` asks of a pool, for one process: each task run when submitted."""
+
+    def submit(self, fn: Any, *args: Any) -> Any:
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # given back by result(), as a pool's future does
+            future.set_exception(exc)
+        return future
 
 
 class _NoProgress:

@@ -106,7 +106,7 @@ def test_classify_writes_id_label_score_in_every_format(model, tmp_path):
     assert [(r["id"], r["reason"]) for r in rejects] == [("c", "missing_text")]
 
 
-def test_workers_that_decode_the_lines_write_what_one_process_writes(model, tmp_path):
+def test_workers_that_decode_the_lines_write_what_one_process_writes(model, tmp_path, monkeypatch):
     # given JSONL (plain and gzipped) in other fields, with blank lines, rows without an id,
     # bad JSON, bad UTF-8, a JSON list, a row without text, one with empty text, one with an
     # id an earlier row has, and a column that is not read
@@ -130,12 +130,16 @@ def test_workers_that_decode_the_lines_write_what_one_process_writes(model, tmp_
     (tmp_path / "in.jsonl").write_bytes(raw)
     with gzip.open(tmp_path / "in.jsonl.gz", "wb") as fh:
         fh.write(raw)
-    # when it is classified in batches of 3 lines, in this process and by two workers, with and
-    # without terms
+    # when it is classified in batches of 3 lines, in this process (by rows, and by lines as the
+    # workers read them) and by two workers, with and without terms
+    from duluan.commands import classify as classify_command
+
+    by_lines = classify_command._by_lines
     outputs = {}
     for source, workers, explain in itertools.product(
-        ("in.jsonl", "in.jsonl.gz"), (1, 2), ([], ["--explain"])
+        ("in.jsonl", "in.jsonl.gz"), (0, 1, 2), ([], ["--explain"])
     ):
+        monkeypatch.setattr(classify_command, "_by_lines", by_lines if workers else lambda *a: False)
         out = tmp_path / f"o-{source}-{workers}-{len(explain)}.jsonl"
         args = [
             "classify",
@@ -147,15 +151,23 @@ def test_workers_that_decode_the_lines_write_what_one_process_writes(model, tmp_
             "--batch-size",
             "3",
         ]
-        fields = ["--text-field", "noi_dung", "--id-field", "ma", "--workers", str(workers), "--no-progress"]
+        fields = [
+            "--text-field",
+            "noi_dung",
+            "--id-field",
+            "ma",
+            "--workers",
+            str(max(workers, 1)),
+            "--no-progress",
+        ]
         assert main([*args, *fields, *explain]) == 0
         outputs[source, workers, bool(explain)] = (
             out.read_bytes(),
             Path(f"{out}.rejects.jsonl").read_bytes(),
         )
-    # then every run wrote the same bytes and the same rejects as the one process
+    # then every run wrote the same bytes and the same rejects as the one process by rows
     for (source, workers, explain), written in outputs.items():
-        assert written == outputs["in.jsonl", 1, explain], (source, workers, explain)
+        assert written == outputs["in.jsonl", 0, explain], (source, workers, explain)
     rows = [json.loads(line) for line in outputs["in.jsonl", 2, False][0].splitlines()]
     assert all(set(r) == {"id", "label", "score"} for r in rows)
     # (every row with an id once, in order: the rows without one are rejected, as is the later m1)
