@@ -24,7 +24,7 @@ normalising about 30). Yet for most lines none of it changes what the loops read
   and what it finds is masked as the normaliser masks it. The tones of ``oa``, ``oe`` and
   ``uy``: the scorer places them per syllable as it looks it up
   (``NgramFeaturizer.compiled_code_margins``). The chat forms: the loops mark the texts with one
-  as they score them, and the caller sends those the usual way.
+  as they score them, and the caller expands those and scores them again.
 
 :func:`plain_rows` finds those lines in a chunk and decodes their texts straight into the code
 points the loops read; the caller sends every other line the usual way. The JSON is read here,

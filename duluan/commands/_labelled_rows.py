@@ -291,14 +291,15 @@ def model_labels(model: Any, texts: list[str]) -> tuple[Any, Any]:
     return labels, scores
 
 
-def plain_labels(model: Any, codes: Any, starts: Any) -> tuple[Any, Any, Any] | None:
+def plain_labels(model: Any, codes: Any, starts: Any) -> tuple[Any, Any] | None:
     """:func:`model_labels` of texts that normalising would leave as they are but for their
     tones and chat forms, given as their code points (:mod:`~duluan.analysis.plain_rows`: their
     personal data already masked).
 
     The loops score them with their tones placed as each syllable is looked up, and mark the
-    texts with a syllable that may be a chat form: for the others, the labels and scores are
-    those of :func:`model_labels`; the marked ones the caller labels by :func:`model_labels`.
+    texts with a syllable that may be a chat form. Those are normalised here as
+    :func:`model_labels` finishes them (tones placed, chat forms expanded) and scored again:
+    the labels and scores of :func:`model_labels`.
 
     Args:
         model: A classifier whose compiled loops are loaded.
@@ -307,11 +308,16 @@ def plain_labels(model: Any, codes: Any, starts: Any) -> tuple[Any, Any, Any] | 
             are scored in the batches of :meth:`batch_bounds`.
 
     Returns:
-        ``(labels, scores, marked)``, or ``None`` when the caller must label every text by
+        ``(labels, scores)``, or ``None`` when the caller must label every text by
         :func:`model_labels` (the loops do not score these texts, or a chat form may be read
         otherwise once its tones are placed).
     """
-    from duluan.analysis.normalise import chat_form_table, chat_forms_unplaced
+    from duluan.analysis.normalise import (
+        _tones_placed,
+        chat_form_table,
+        chat_forms_unplaced,
+        expand_chat_forms,
+    )
 
     marks = chat_form_table()
     if marks is None or not chat_forms_unplaced():
@@ -326,7 +332,12 @@ def plain_labels(model: Any, codes: Any, starts: Any) -> tuple[Any, Any, Any] | 
         parts.append(found[0])
         flags.append(found[1])
     labels, scores = model.labels_of_margins(np.concatenate(parts))
-    return labels, scores, np.concatenate(flags)
+    marked = np.flatnonzero(np.concatenate(flags)).tolist()
+    if marked:
+        texts = [codes[starts[k] : starts[k + 1] - 1].tobytes().decode("utf-32-le") for k in marked]
+        final = expand_chat_forms([_tones_placed(text) for text in texts])
+        labels[marked], scores[marked] = model.predict_labels(final, compiled=True)
+    return labels, scores
 
 
 def model_input(texts: list[str]) -> Any:

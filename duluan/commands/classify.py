@@ -36,7 +36,7 @@ one worker, it classifies the lines itself the same way). The lines of a topic m
 input that are plain JSON of an id and a text (and other columns of plain values), a text
 that normalising would change only in its tones and personal data, are then read from their
 bytes without being decoded into Python objects (:mod:`~duluan.analysis.plain_rows`); the
-others, and those with a chat form, the usual way: the same output.
+others the usual way: the same output.
 
 An input of ``COMPILED_MIN_BYTES`` or more labelled by a topic model goes through the compiled
 scoring loops (:mod:`duluan.analysis.kernels`), with ``--explain`` those that explain too: the
@@ -300,19 +300,16 @@ def _plain_predictions(
     found = plain_labels(model, plain.codes, plain.starts)
     if found is None:
         return {}, []
-    labels, scores, marked = found
+    labels, scores = found
     ids = plain.ids if id_field is not None else [str(first_row + p) for p in plain.positions]
     predictions = {
         p: (doc_id, str(label), round(score, 4))
-        for p, doc_id, label, score, chat in zip(
-            plain.positions, ids, labels.tolist(), scores.tolist(), marked.tolist(), strict=True
+        for p, doc_id, label, score in zip(
+            plain.positions, ids, labels.tolist(), scores.tolist(), strict=True
         )
-        if not chat  # a chat form may expand: read the usual way
     }
     unknown = [
-        (first_row + p, line_numbers[p], predictions[p][0], names)
-        for p, names in plain.unknown.items()
-        if p in predictions
+        (first_row + p, line_numbers[p], predictions[p][0], names) for p, names in plain.unknown.items()
     ]
     return predictions, unknown
 

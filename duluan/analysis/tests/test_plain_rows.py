@@ -304,7 +304,7 @@ def test_a_chunk_labelled_from_its_bytes_writes_what_the_usual_way_writes(classi
     assert fast == usual
 
 
-def test_plain_rows_are_labelled_from_their_bytes_unless_a_chat_form_may_expand(classify_both):
+def test_plain_rows_are_labelled_from_their_bytes_and_their_chat_forms_expanded(classify_both):
     # given rows with other columns than the text and id (strings, a time, numbers, true, null),
     # and one with chat forms
     other = {
@@ -319,9 +319,9 @@ def test_plain_rows_are_labelled_from_their_bytes_unless_a_chat_form_may_expand(
     lines = [json.dumps(r, ensure_ascii=False).encode("utf-8") for r in rows]
     # when they are classified
     (fast, usual), plain = classify_both(lines)
-    # then all but the one with chat forms are labelled from their bytes, and their columns not
-    # read are named, as the usual way names them
-    assert fast == usual and sorted(plain) == [0, 1]
+    # then all are labelled from their bytes (the one with chat forms expanded) as the usual way
+    # labels them, and their columns not read are named as it names them
+    assert fast == usual and sorted(plain) == [0, 1, 2]
     assert [entry[3] for entry in fast[4]] == [list(other)] * 3
 
 
