@@ -750,7 +750,7 @@ class _CompiledScorer:
         if self._placing:
             # Each key's id is its placed spelling's; a syllable with no slot is looked up placed
             # already (_resolve, _vocabulary_id). Adding each key's other placement to the table
-            # first saved 1 batch of 43 scored again (8,192 VNTC articles, a model trained on
+            # first saved 1 batch of 43 scored again (16,384 VNTC articles, a model trained on
             # VNTC, 2026-12-02): not done.
             get = self._vocabulary.get
             known = {tok: (i if tok.isascii() else get(canonical_tones(tok), -1)) for tok, i in known.items()}
