@@ -115,6 +115,13 @@ def _same_bytes(buf, lo, hi, key):
 
 
 @nb.njit(cache=True)
+def _digits_end(buf, i, end):
+    while i < end and 0x30 <= buf[i] <= 0x39:
+        i += 1
+    return i
+
+
+@nb.njit(cache=True)
 def _id_value(buf, i, end):
     """An id at ``buf[i]``: ``(kind, lo, hi, next)``, kind :data:`NOT_PLAIN` when it is not a
     string of printable ASCII (no quote, no backslash, no space at either end) or an integer
@@ -129,21 +136,12 @@ def _id_value(buf, i, end):
             if buf[j] < 0x20 or buf[j] >= 0x7F:
                 return NOT_PLAIN, 0, 0, 0
         return STRING_ID, i + 1, close, close + 1
-    j = i
-    while j < end and 0x30 <= buf[j] <= 0x39:
-        j += 1
+    j = _digits_end(buf, i, end)
     if j == i or j - i > _MAX_ID_DIGITS or (buf[i] == 0x30 and j - i > 1):
         return NOT_PLAIN, 0, 0, 0
     if j < end and (buf[j] == 0x2E or buf[j] == 0x65 or buf[j] == 0x45):
         return NOT_PLAIN, 0, 0, 0
     return NUMBER_ID, i, j, j
-
-
-@nb.njit(cache=True)
-def _digits_end(buf, i, end):
-    while i < end and 0x30 <= buf[i] <= 0x39:
-        i += 1
-    return i
 
 
 @nb.njit(cache=True)
@@ -263,20 +261,12 @@ def _decode_text(buf, i, end, codes, w, table):
 
 
 @nb.njit(cache=True)
-def _ascii_word(c):
-    """Whether ``c`` is ``\\w``, for a code point of ASCII."""
-    return (0x30 <= c <= 0x39) or (0x41 <= c <= 0x5A) or (0x61 <= c <= 0x7A) or c == 0x5F
-
-
-@nb.njit(cache=True)
-def _phone_may_end(codes, j, hi, classes):
-    """Whether ``(?![\\w]|[.,]\\d)`` may hold at ``codes[j]`` (a character beyond ASCII: taken so)."""
+def _phone_may_end(codes, j, hi, classes, word):
+    """Whether ``(?![\\w]|[.,]\\d)`` holds at ``codes[j]`` (``word``: :func:`_regex_tables`'s)."""
     if j >= hi:
         return True
     c = codes[j]
-    if c >= 0x80:
-        return True
-    if _ascii_word(c):
+    if word[c]:
         return False
     return not ((c == 0x2E or c == 0x2C) and j + 1 < hi and classes[codes[j + 1]] & _DIGIT)
 
@@ -295,7 +285,7 @@ def _separated_digits(codes, j, hi, classes, count):
 
 
 @nb.njit(cache=True)
-def _phone_number_at(codes, j, hi, classes):
+def _phone_number_at(codes, j, hi, classes, word):
     """Whether ``_PHONE_NUMBER`` may match at ``codes[j]``. Its optional parts each have one way
     to go on (a separator or "(0)" that is there must be taken: what follows cannot match it)."""
     if j < hi and (codes[j] == 0x20 or codes[j] == 0x2E or codes[j] == 0x2D):
@@ -311,29 +301,28 @@ def _phone_number_at(codes, j, hi, classes):
         j = _separated_digits(codes, j + 1, hi, classes, 9)
     else:
         return False
-    return j >= 0 and _phone_may_end(codes, j, hi, classes)
+    return j >= 0 and _phone_may_end(codes, j, hi, classes, word)
 
 
 @nb.njit(cache=True)
-def _phone_may_match(codes, lo, hi, classes):
-    """Whether ``_PHONE_RE`` may match somewhere in ``codes[lo:hi]`` (its alternatives tried at
-    every "(", "+" and "0"; only where a character beyond ASCII follows a number is a match
-    taken as possible without being one). ``re.finditer`` finds matches at no more places."""
+def _phone_may_match(codes, lo, hi, classes, word):
+    """Whether ``_PHONE_RE`` matches somewhere in ``codes[lo:hi]``: its alternatives tried at
+    every "(", "+" and "0" (``re.finditer`` finds matches at no more places)."""
     plus84 = np.array([0x2B, 0x38, 0x34], np.uint32)
     zero084 = np.array([0x30, 0x30, 0x38, 0x34], np.uint32)
     paren84 = np.array([0x28, 0x2B, 0x38, 0x34, 0x29], np.uint32)
     for s in range(lo, hi):
         c = codes[s]
         if c == 0x30:
-            if _phone_number_at(codes, s + 1, hi, classes):
+            if _phone_number_at(codes, s + 1, hi, classes, word):
                 return True
-            if _starts_with(codes, s, hi, zero084) and _phone_number_at(codes, s + 4, hi, classes):
+            if _starts_with(codes, s, hi, zero084) and _phone_number_at(codes, s + 4, hi, classes, word):
                 return True
         elif c == 0x2B:
-            if _starts_with(codes, s, hi, plus84) and _phone_number_at(codes, s + 3, hi, classes):
+            if _starts_with(codes, s, hi, plus84) and _phone_number_at(codes, s + 3, hi, classes, word):
                 return True
         elif c == 0x28:
-            if _starts_with(codes, s, hi, paren84) and _phone_number_at(codes, s + 5, hi, classes):
+            if _starts_with(codes, s, hi, paren84) and _phone_number_at(codes, s + 5, hi, classes, word):
                 return True
             # "\(02\d{1,2}\)[ .-]?\d(?:[ .-]?\d){6,7}" and the end of a number
             if (
@@ -352,10 +341,10 @@ def _phone_may_match(codes, lo, hi, classes):
                     if j < hi and classes[codes[j]] & _DIGIT:
                         six = _separated_digits(codes, j + 1, hi, classes, 6)
                         if six >= 0:
-                            if _phone_may_end(codes, six, hi, classes):
+                            if _phone_may_end(codes, six, hi, classes, word):
                                 return True
                             seven = _separated_digits(codes, six, hi, classes, 1)
-                            if seven >= 0 and _phone_may_end(codes, seven, hi, classes):
+                            if seven >= 0 and _phone_may_end(codes, seven, hi, classes, word):
                                 return True
     return False
 
@@ -421,7 +410,7 @@ def _hints(codes, lo, hi, table, classes, tlds, tld_bounds, letters, word):
                 phones = True
         if table[c] & _CHECK:
             found |= SUSPECT
-    if phones and not _phone_may_match(codes, lo, hi, classes):
+    if phones and not _phone_may_match(codes, lo, hi, classes, word):
         found &= ~PHONE_HINT
     return found
 
@@ -610,8 +599,8 @@ def plain_rows(lines: Sequence[bytes], text_field: str, id_field: str | None) ->
     none = PlainRows([], [], np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64), {})
     text_key = _json_key(text_field)
     id_key = np.zeros(0, dtype=np.uint8) if id_field is None else _json_key(id_field)
-    if text_key is None or id_key is None or not lines:
-        return none
+    if text_key is None or id_key is None or text_field == id_field or not lines:
+        return none  # (one column for both: json keeps its last value, this reader the first)
     raw = b"".join([*lines, b"\0\0"])  # two bytes more: see _decode_text
     buf = np.frombuffer(raw, dtype=np.uint8)
     bounds = np.zeros(len(lines) + 1, dtype=np.int64)
@@ -648,37 +637,23 @@ def plain_rows(lines: Sequence[bytes], text_field: str, id_field: str | None) ->
         positions = [p for p in positions if p not in dropped]
     if not positions:
         return none
-    # The kept texts, each followed by a zero but the last.
-    lo, hi = text_lo[positions], text_hi[positions]
-    lengths = hi - lo
-    for k, p in enumerate(positions):
-        if p in masked:
-            lengths[k] = masked[p].size
-    starts = np.zeros(len(positions) + 1, dtype=np.int64)
-    np.cumsum(lengths + 1, out=starts[1:])
-    joined = np.zeros(int(starts[-1]) - 1, dtype=np.uint32)
-    _gather(codes, lo, hi, joined, starts)  # the masked ones written over after
-    for k, p in enumerate(positions):
-        if p in masked:
-            joined[starts[k] : starts[k] + lengths[k]] = masked[p]
+    # The kept texts (masked where masked), each followed by a zero but the last.
+    texts = [masked[p] if p in masked else codes[text_lo[p] : text_hi[p]] for p in positions]
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([t.size + 1 for t in texts], out=starts[1:])
+    separator = np.zeros(1, dtype=np.uint32)
+    joined = np.concatenate([piece for t in texts for piece in (t, separator)][:-1])
     ids = [raw[lo:hi].decode("ascii") for lo, hi in zip(id_lo[positions].tolist(), id_hi[positions].tolist())]
+    kept = set(positions)
     unknown: dict[int, list[str]] = {}
     for p, lo, hi in zip(other_row.tolist(), other_lo.tolist(), other_hi.tolist(), strict=True):
+        if p not in kept:
+            continue
         names = unknown.setdefault(p, [])
         name = raw[lo:hi].decode("utf-8")
         if name not in names:  # a name given twice is one column (json keeps the last value)
             names.append(name)
-    kept = set(positions)
-    unknown = {p: names for p, names in unknown.items() if p in kept}
     return PlainRows(positions, ids if id_field is not None else [], joined, starts, unknown)
-
-
-@nb.njit(cache=True)
-def _gather(codes, lo, hi, out, starts):
-    """Copy ``codes[lo[k]:hi[k]]`` to ``out[starts[k]:]`` for each k, as far as ``starts[k + 1] - 1``."""
-    for k in range(lo.size):
-        n = min(hi[k] - lo[k], starts[k + 1] - 1 - starts[k])
-        out[starts[k] : starts[k] + n] = codes[lo[k] : lo[k] + n]
 
 
 @lru_cache(maxsize=1)

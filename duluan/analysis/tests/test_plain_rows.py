@@ -170,7 +170,7 @@ def test_every_text_a_phone_number_may_be_found_in_is_checked(text):
     codes = np.array(_code_points(text), dtype=np.uint32)
     # then where the phone pattern matches, the kernel says it may
     if _PHONE_RE.search(text):
-        assert pr._phone_may_match(codes, 0, codes.size, _batch_tables()[0])
+        assert pr._phone_may_match(codes, 0, codes.size, _batch_tables()[0], pr._regex_tables()[1])
 
 
 @settings(max_examples=1000, deadline=None)
@@ -194,7 +194,7 @@ def test_the_hints_of_personal_data_are_those_the_normaliser_searches_by(text):
     assert bool(found & pr.URL_HINT) == _url_hint(text)
     hinted = _PHONE_HINT_RE.search(text) is not None
     assert bool(found & pr.PHONE_HINT) == (
-        hinted and pr._phone_may_match(codes, 0, codes.size, _batch_tables()[0])
+        hinted and pr._phone_may_match(codes, 0, codes.size, _batch_tables()[0], pr._regex_tables()[1])
     )
     if _PHONE_RE.search(text):
         assert found & pr.PHONE_HINT
