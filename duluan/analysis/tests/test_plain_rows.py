@@ -174,6 +174,24 @@ def test_every_text_a_phone_number_may_be_found_in_is_checked(text):
 
 
 @settings(max_examples=1000, deadline=None)
+@given(st.text(st.sampled_from("ÂÃÄÅÆâãáàaÁº»¼½¾©‡€™Ÿ\x80\xa0\xbf\xc0 x"), max_size=12))
+@example("Ã©")
+@example("á»‡")
+@example("CÂU HỎI, ÂM THANH")
+@example("á»")
+@example("a»‡")
+@example("Â")
+def test_a_text_is_marked_suspect_exactly_when_the_row_checks_find_mojibake(text):
+    # given a text of mojibake's leads, marks and continuation characters, and of others
+    codes = np.array(_code_points(text), dtype=np.uint32)
+    table = pr._plain_table()
+    found = pr._hints(codes, 0, codes.size, table, _batch_tables()[0], *pr._tld_codes(), *pr._regex_tables())
+    # then the kernel sends it to the row checks exactly when they reject it (none of their other
+    # reasons can be in a plain text)
+    assert bool(found & pr.SUSPECT) == (text_problem(text) is not None)
+
+
+@settings(max_examples=1000, deadline=None)
 @given(st.text(st.sampled_from(".comvnetCOMVNinfoxyzsiteasia é_1ſKİı:/wW@0123456789 -"), max_size=24))
 @example(".vn")
 @example(".COM é")
