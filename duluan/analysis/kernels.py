@@ -398,7 +398,7 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
         ``(margins, status, unseen_hashes, unseen_starts, unseen_ends, marked)``: the margins
         (float32) when ``status`` is :data:`DONE`, the syllables the table had no slot for (hash,
         span in ``codes``), which the caller looks up: if one of them is in the vocabulary, the
-        batch must be scored again; and per text whether a syllable of it is in ``marks``.
+        texts holding it must be scored again; and per text whether a syllable of it is in ``marks``.
     """
     n = codes.size
     idf = packed[:, k]

@@ -120,6 +120,52 @@ def test_a_spelling_not_seen_in_training_is_known_by_its_canonical_tone_placemen
     np.testing.assert_array_equal(got[0], got[1])
 
 
+def test_only_the_texts_with_a_syllable_found_known_later_are_scored_again(monkeypatch):
+    # given a model that knows "khỏe" and a batch whose first, fifth and last texts write it
+    # "khoẻ", which the table has no slot for until it is looked up, and whose other texts know
+    # every syllable or hold none known
+    featurizer = NgramFeaturizer(min_count=1, n_word_features=1 << 12).fit([*_TRAINING, "khỏe mạnh"])
+    weights = _weights(featurizer)
+    assert "khoẻ" not in featurizer.vocabulary_
+    texts = ["khoẻ mạnh", "quận ba", "khách lạ", "a b c", "Dân KHOẺ", "đường ngập", "hỏi khoẻ"]
+    scored: list[int] = []
+    score_texts = kernels.score_texts
+
+    def counting(codes, *args):
+        scored.append(int((codes == 0).sum()) + 1)
+        return score_texts(codes, *args)
+
+    monkeypatch.setattr(kernels, "score_texts", counting)
+    # when the compiled loops score it
+    # then the margins are the numpy path's, bit for bit, and only those three texts were scored
+    # twice (after them, with "khoẻ" in the table, the batch is scored once)
+    _assert_same(featurizer, texts, weights)
+    assert scored == [7, 3]
+    _assert_same(featurizer, texts, weights)
+    assert scored == [7, 3, 7]
+
+
+def test_a_text_scored_again_after_the_table_started_afresh_is_scored_once_more(monkeypatch):
+    # given a table that takes three unseen syllables, and a model that knows "khỏe" and "thủy"
+    monkeypatch.setattr(features, "_MAX_TYPES", 3)
+    featurizer = NgramFeaturizer(min_count=1, n_word_features=1 << 12).fit([*_TRAINING, "khỏe thủy"])
+    weights = _weights(featurizer)
+    scored: list[int] = []
+    score_texts = kernels.score_texts
+
+    def counting(codes, *args):
+        scored.append(int((codes == 0).sum()) + 1)
+        return score_texts(codes, *args)
+
+    monkeypatch.setattr(kernels, "score_texts", counting)
+    # when a first batch puts "khoẻ" in the table, and a second batch's second text writes it
+    # again with "thuỷ" and another unseen syllable, so that the table starts afresh without it
+    _assert_same(featurizer, ["khoẻ", "zz"], weights)
+    _assert_same(featurizer, ["a b", "thuỷ khoẻ qq", "ba"], weights)
+    # then that text alone is scored again, twice, and every margin is the numpy path's
+    assert scored == [2, 1, 3, 1, 1]
+
+
 def test_texts_that_need_str_lower_or_hold_a_syllable_thousands_of_times_take_the_slow_roads():
     # given texts with a dotted capital I, a final sigma, and one syllable repeated 70,000 times
     featurizer = _featurizer()
