@@ -25,11 +25,17 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from duluan.analysis.normalise import canonical_tones
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+# scipy.sparse is imported by the functions that make sparse matrices (training, the numpy path),
+# not here: ``duluan classify`` by the compiled loops never makes one, and importing it took
+# 66-77 ms of the command's start-up, before any row is read (python -X importtime, 2026-12-03).
 
 # A private separator between documents of a batch; it can never be a syllable.
 _DOC_SEP = "\x00"
@@ -300,6 +306,8 @@ def _count_keys(key: np.ndarray, n_rows: int, n_cols: int, split: int | None = N
     :func:`_block_sums`), found by a binary search per row in the sorted keys. ``is_sorted``:
     the keys are sorted already (see :func:`_sorted_keys`).
     """
+    import scipy.sparse as sp  # (not at the top: see there)
+
     width = key.dtype.type(n_cols)
     if not is_sorted:
         key.sort()
@@ -379,6 +387,8 @@ def _block_sums(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     included) against 1.9 ms (measured 2026-11-30). Multiplying by one is exact, so the sums are
     bit for bit the same.
     """
+    import scipy.sparse as sp  # (not at the top: see there)
+
     n_blocks = bounds.size - 1
     index_dtype = np.int32 if values.size < (1 << 31) else np.int64
     ones = sp.csr_matrix(
@@ -1102,6 +1112,8 @@ class NgramFeaturizer:
         return self
 
     def _fit(self, texts: Sequence[str]) -> sp.csr_matrix:
+        import scipy.sparse as sp  # (not at the top: see there)
+
         texts = list(texts)
         self.__dict__.pop("_types", None)  # the memos belong to the previous vocabulary
         self.__dict__.pop("_compiled", None)
@@ -1477,6 +1489,8 @@ class NgramFeaturizer:
         Returns:
             ``(matrix, batch, product)``: the product is ``(len(texts), n_columns)`` float32.
         """
+        import scipy.sparse as sp  # (not at the top: see there)
+
         batch = self._analyse(texts, naming=naming)
         counts, blocks = self._counts_and_blocks(batch)
         gathered = np.take(packed, counts.indices, axis=0)
@@ -1714,6 +1728,8 @@ class NgramFeaturizer:
         with a space before the first and after the last; each syllable's entries assume both
         spaces.
         """
+        import scipy.sparse as sp  # (not at the top: see there)
+
         lo, hi = self.char_ngram_range
         counts = types.count[type_ids]
         # The syllables' entries one after the other: the rows of a sparse matrix with one row per
