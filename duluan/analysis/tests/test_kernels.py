@@ -120,14 +120,8 @@ def test_a_spelling_not_seen_in_training_is_known_by_its_canonical_tone_placemen
     np.testing.assert_array_equal(got[0], got[1])
 
 
-def test_only_the_texts_with_a_syllable_found_known_later_are_scored_again(monkeypatch):
-    # given a model that knows "khỏe" and a batch whose first, fifth and last texts write it
-    # "khoẻ", which the table has no slot for until it is looked up, and whose other texts know
-    # every syllable or hold none known
-    featurizer = NgramFeaturizer(min_count=1, n_word_features=1 << 12).fit([*_TRAINING, "khỏe mạnh"])
-    weights = _weights(featurizer)
-    assert "khoẻ" not in featurizer.vocabulary_
-    texts = ["khoẻ mạnh", "quận ba", "khách lạ", "a b c", "Dân KHOẺ", "đường ngập", "hỏi khoẻ"]
+def _texts_scored(monkeypatch) -> list[int]:
+    """A list that gets the number of texts of each batch the compiled loops score from now on."""
     scored: list[int] = []
     score_texts = kernels.score_texts
 
@@ -136,6 +130,18 @@ def test_only_the_texts_with_a_syllable_found_known_later_are_scored_again(monke
         return score_texts(codes, *args)
 
     monkeypatch.setattr(kernels, "score_texts", counting)
+    return scored
+
+
+def test_only_the_texts_with_a_syllable_found_known_later_are_scored_again(monkeypatch):
+    # given a model that knows "khỏe" and a batch whose first, fifth and last texts write it
+    # "khoẻ", which the table has no slot for until it is looked up, and whose other texts know
+    # every syllable or hold none known
+    featurizer = NgramFeaturizer(min_count=1, n_word_features=1 << 12).fit([*_TRAINING, "khỏe mạnh"])
+    weights = _weights(featurizer)
+    assert "khoẻ" not in featurizer.vocabulary_
+    texts = ["khoẻ mạnh", "quận ba", "khách lạ", "a b c", "Dân KHOẺ", "đường ngập", "hỏi khoẻ"]
+    scored = _texts_scored(monkeypatch)
     # when the compiled loops score it
     # then the margins are the numpy path's, bit for bit, and only those three texts were scored
     # twice (after them, with "khoẻ" in the table, the batch is scored once)
@@ -150,14 +156,7 @@ def test_a_text_scored_again_after_the_table_started_afresh_is_scored_once_more(
     monkeypatch.setattr(features, "_MAX_TYPES", 3)
     featurizer = NgramFeaturizer(min_count=1, n_word_features=1 << 12).fit([*_TRAINING, "khỏe thủy"])
     weights = _weights(featurizer)
-    scored: list[int] = []
-    score_texts = kernels.score_texts
-
-    def counting(codes, *args):
-        scored.append(int((codes == 0).sum()) + 1)
-        return score_texts(codes, *args)
-
-    monkeypatch.setattr(kernels, "score_texts", counting)
+    scored = _texts_scored(monkeypatch)
     # when a first batch puts "khoẻ" in the table, and a second batch's second text writes it
     # again with "thuỷ" and another unseen syllable, so that the table starts afresh without it
     _assert_same(featurizer, ["khoẻ", "zz"], weights)

@@ -173,6 +173,13 @@ def test_every_text_a_phone_number_may_be_found_in_is_checked(text):
         assert pr._phone_may_match(codes, 0, codes.size, _batch_tables()[0], pr._regex_tables()[1])
 
 
+def _hints_of(text: str) -> int:
+    """What the reader finds in ``text`` for :func:`plain_rows` to check (bits ``EMAIL_HINT`` ...)."""
+    codes = np.array(_code_points(text), dtype=np.uint32)
+    tables = (pr._plain_table(), _batch_tables()[0], *pr._tld_codes(), *pr._regex_tables())
+    return pr._hints(codes, 0, codes.size, *tables)
+
+
 @settings(max_examples=1000, deadline=None)
 @given(st.text(st.sampled_from("ÂÃÄÅÆâãáàaÁº»¼½¾©‡€™Ÿ\x80\xa0\xbf\xc0 x"), max_size=12))
 @example("Ã©")
@@ -183,9 +190,7 @@ def test_every_text_a_phone_number_may_be_found_in_is_checked(text):
 @example("Â")
 def test_a_text_is_marked_suspect_exactly_when_the_row_checks_find_mojibake(text):
     # given a text of mojibake's leads, marks and continuation characters, and of others
-    codes = np.array(_code_points(text), dtype=np.uint32)
-    table = pr._plain_table()
-    found = pr._hints(codes, 0, codes.size, table, _batch_tables()[0], *pr._tld_codes(), *pr._regex_tables())
+    found = _hints_of(text)
     # then the kernel sends it to the row checks exactly when they reject it (none of their other
     # reasons can be in a plain text)
     assert bool(found & pr.SUSPECT) == (text_problem(text) is not None)
@@ -204,8 +209,7 @@ def test_the_hints_of_personal_data_are_those_the_normaliser_searches_by(text):
     from duluan.analysis.normalise import _PHONE_HINT_RE, _url_hint
 
     codes = np.array(_code_points(text), dtype=np.uint32)
-    table = pr._plain_table()
-    found = pr._hints(codes, 0, codes.size, table, _batch_tables()[0], *pr._tld_codes(), *pr._regex_tables())
+    found = _hints_of(text)
     # then the e-mail and URL hints are the normaliser's, and the phone hint its own where the
     # phone pattern may match (always where it does)
     assert bool(found & pr.EMAIL_HINT) == ("@" in text)
