@@ -737,8 +737,8 @@ class _CompiledScorer:
     The vocabulary is an open-addressing table of syllable hashes. A syllable the table has no
     slot for is looked up as the numpy path does (its spelling, then its canonical tone
     placement) and added with its id, or as unknown: the next batches find it in the table (and
-    this one's texts that hold one found known are scored again). After ``_MAX_TYPES`` such syllables the
-    table starts afresh from the vocabulary, so memory stays bounded.
+    this one's texts that hold one found known are scored again). After ``_MAX_TYPES`` such
+    syllables the table starts afresh from the vocabulary, so memory stays bounded.
     """
 
     def __init__(self, featurizer: NgramFeaturizer, placing: bool = False) -> None:
