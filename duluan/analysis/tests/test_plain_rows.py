@@ -30,7 +30,8 @@ from duluan.shared_data import shared_data_dir
 # the marks of mojibake, "_", "İ", "Σ", invisible and decomposed characters, a non-breaking
 # space, characters beyond the BMP, quotes and backslashes (escaped in JSON) and line breaks.
 _PIECES = [
-    "ko", "k", "đc", "hoà", "hòa", "HOÀ", "Hoà", "thuý", "khoẻ", "hòang", "quý", "ngập", "dân", "Bắc Giang",
+    "ko", "k", "đc", "ĐT", "K", "Kh", "hoà", "hòa", "HOÀ", "Hoà", "thuý", "khoẻ", "hòang", "quý", "ngập",
+    "dân", "Bắc Giang",
     "0912345678", "091 234 5678", "(024) 3825 1234", "+84912345678", "1.500.000", "2007 - 2008",
     "a@b.vn", "https://vd.vn/x", "www.vd.vn", "VnExpress.net", "TP.HCM", "U.S.", "ÂU", "Ã©", "º",
     "a_b", "ko_a", "_k", "İ", "Σας", "\u200b", "o\u0300a", "\xa0", "𝐀", "😀", '"', "\\", "/", "\n", "\t",
@@ -345,6 +346,33 @@ def test_plain_rows_are_labelled_from_their_bytes_and_their_chat_forms_expanded(
     # labels them, and their columns not read are named as it names them
     assert fast == usual and sorted(plain) == [0, 1, 2]
     assert [entry[3] for entry in fast[4]] == [list(other)] * 3
+
+
+def test_only_texts_whose_chat_forms_are_expanded_are_scored_again(classify_both, monkeypatch):
+    # given a text with a chat form that is expanded, one with a form left as written (capitals:
+    # an abbreviation) and one with none
+    from duluan.commands import classify
+
+    lines = [
+        json.dumps({"id": f"r{i}", "text": t}, ensure_ascii=False).encode("utf-8")
+        for i, t in enumerate(["ko ai đc", "ĐT Việt Nam thắng K", "ngập úng"])
+    ]
+    (fast, usual), plain = classify_both(lines)
+    model_path, (_, model) = next(iter(classify._MODELS.items()))
+    again: list[str] = []
+    predict_labels = model.predict_labels
+
+    def spying(texts, **kwargs):
+        again.extend(texts)
+        return predict_labels(texts, **kwargs)
+
+    monkeypatch.setattr(model, "predict_labels", spying)
+    # when they are classified from their bytes
+    predictions, _ = classify._plain_predictions(1, lines, range(1, 4), model_path, "text", "id")
+    # then they are labelled as the usual way labels them, and the first alone was scored again,
+    # expanded
+    assert fast == usual and sorted(plain) == sorted(predictions) == [0, 1, 2]
+    assert again == ["không ai được"]
 
 
 @pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
