@@ -57,7 +57,7 @@ from duluan.analysis.normalise import (
     _batch_tables,
 )
 from duluan.analysis.tabular import _CONT as _MOJIBAKE_CONT
-from duluan.analysis.tabular import MAX_TEXT_BYTES
+from duluan.analysis.tabular import MAX_TEXT_BYTES, MOJIBAKE_LEADS, MOJIBAKE_MARKED, MOJIBAKE_MARKS
 
 # What the id of a plain row is (see plain_json_rows).
 NOT_PLAIN = 0
@@ -75,6 +75,8 @@ _BAD = 2  # the normaliser would change the text (invisible, NFC, "İ"/"Σ", "_"
 _CHECK = 4  # "@" (an e-mail address?), or what starts or marks mojibake ("Ã" of "Ã©", "»" of "á»‡")
 _LOOK = 8  # may start a hint of personal data: a digit, ".", ":", "w", "W"
 _CONT = 16  # may follow a mojibake's lead: a continuation byte read as Latin-1 or cp1252
+_LEAD = 32  # a mojibake's lead ("Ã" of "Ã©"); a _CHECK character without it is a mark ("»")
+_MARKED = ord(MOJIBAKE_MARKED)  # what a mark follows ("á" of "á»‡")
 
 
 @nb.njit(cache=True)
@@ -382,8 +384,9 @@ def _tld_at(codes, i, hi, tlds, tld_bounds, letters, word):
 
 @nb.njit(cache=True)
 def _mojibake_at(codes, i, lo, hi, table):
-    """Whether ``tabular._MOJIBAKE_RE`` matches around ``codes[i]`` in ``codes[lo:hi]``: a lead
-    ("Â" to "Æ") and a continuation character, or "á", a mark ("º" to "¾") and a continuation.
+    """Whether ``tabular._MOJIBAKE_RE`` matches around ``codes[i]`` (a ``_CHECK`` character
+    other than "@") in ``codes[lo:hi]``: a lead and a continuation character, or "á", a mark and
+    a continuation.
 
     On a plain text this is all of ``text_problem``: its other reasons need a control character,
     U+FFFD or a lone surrogate, none of which such a text holds. Before, every text with one of
@@ -392,10 +395,7 @@ def _mojibake_at(codes, i, lo, hi, table):
     """
     if i + 1 >= hi or not table[codes[i + 1]] & _CONT:
         return False
-    c = codes[i]
-    if 0xC2 <= c <= 0xC6:  # ÂÃÄÅÆ
-        return True
-    return 0xBA <= c <= 0xBE and i > lo and codes[i - 1] == 0xE1  # á then º»¼½¾
+    return bool(table[codes[i]] & _LEAD) or (i > lo and codes[i - 1] == _MARKED)
 
 
 @nb.njit(cache=True)
@@ -591,8 +591,9 @@ def _plain_table() -> np.ndarray:
     table[[ord("_"), 0x7F, 0xFFFD]] |= _BAD
     table[ord("_")] &= ~np.uint8(_WORD)
     # text_problem's suspects past the control characters (which only escapes spell): read by it
-    table[[ord(c) for c in "ÂÃÄÅÆº»¼½¾@"]] |= _CHECK
-    table[[m.start() for m in re.finditer(f"[{_MOJIBAKE_CONT}]", "".join(map(chr, range(0x10000))))]] |= _CONT
+    table[[ord(c) for c in MOJIBAKE_LEADS + MOJIBAKE_MARKS + "@"]] |= _CHECK
+    table[[ord(c) for c in MOJIBAKE_LEADS]] |= _LEAD
+    table[[m.start() for m in re.finditer(f"[{_MOJIBAKE_CONT}]", _bmp())]] |= _CONT
     table[(classes & (_DIGIT | _DOT | _COLON | _WWW)) != 0] |= _LOOK
     return table
 
@@ -678,10 +679,16 @@ def plain_rows(lines: Sequence[bytes], text_field: str, id_field: str | None) ->
 
 
 @lru_cache(maxsize=1)
+def _bmp() -> str:
+    """Every code point of the Basic Multilingual Plane, in order, as one string."""
+    return "".join(map(chr, range(0x10000)))
+
+
+@lru_cache(maxsize=1)
 def _regex_tables() -> tuple[np.ndarray, np.ndarray]:
     """Per code point of the BMP, the ASCII letters it matches when case is ignored (bit 0: "a";
     "ſ" matches "s", "K" "k") and whether it is ``\\w``, as Python's expressions read them."""
-    bmp = "".join(map(chr, range(0x10000)))
+    bmp = _bmp()
     letters = np.zeros(0x10000, dtype=np.uint32)
     for k, letter in enumerate("abcdefghijklmnopqrstuvwxyz"):
         for m in re.finditer(f"(?i:{letter})+", bmp):

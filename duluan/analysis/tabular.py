@@ -98,15 +98,21 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 BAD_CHARS = re.compile("[\ufffd\ud800-\udfff]")
 # UTF-8 bytes decoded as Latin-1/cp1252: a lead letter followed by a continuation-byte
 # character ("Ã©" for "é", "Æ°" for "ư", "á»‡" for "ệ"), which real Vietnamese never writes.
+# (The plain-line reader, duluan.analysis.plain_rows, finds the same pairs from these pieces.)
 _CONT = "\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-_MOJIBAKE_RE = re.compile(f"[ÂÃÄÅÆ][{_CONT}]|á[º»¼½¾][{_CONT}]")
+MOJIBAKE_LEADS = "ÂÃÄÅÆ"
+MOJIBAKE_MARKS = "º»¼½¾"  # after MOJIBAKE_MARKED
+MOJIBAKE_MARKED = "á"
+_MOJIBAKE_RE = re.compile(f"[{MOJIBAKE_LEADS}][{_CONT}]|{MOJIBAKE_MARKED}[{MOJIBAKE_MARKS}][{_CONT}]")
 # Every problem above needs one of these characters, so a text without any (nearly all of
 # them) is clean after one scan for a single character class instead of three patterns. A
 # mojibake pair needs its lead (Â…Æ, or º…¾ after "á"), not merely a continuation character:
 # those are also typographic quotes, dashes and ellipses, which 10.9 % of news leads have and
 # which sent them through all three patterns (text_problem over 100,000 leads: 1.95 → 1.27 µs a
 # text, best of 5, alternating runs, 2026-11-30; 1 % of them are still suspect).
-_SUSPECT_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfffÂÃÄÅÆº»¼½¾]")
+_SUSPECT_RE = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff{MOJIBAKE_LEADS}{MOJIBAKE_MARKS}]"
+)
 
 
 @dataclass(frozen=True, slots=True)
