@@ -53,6 +53,11 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from duluan.analysis.features import _CHAR_PRIME, _WORD_RE, mix64
+from duluan.analysis.runtime import load_blas_alone
+
+# Before numba first compiles or loads a function of this module (or of plain_rows, which
+# imports it), when it looks for a BLAS: without importing the scipy.linalg package.
+load_blas_alone()
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)

@@ -105,6 +105,62 @@ def keep_freed_memory() -> bool:
     return all([mallopt(param, value) == 1 for param, value in _ALLOCATOR_SETTINGS])  # each one set
 
 
+_CYTHON_BLAS = "scipy.linalg.cython_blas"
+
+
+def load_blas_alone() -> bool:
+    """Load scipy's BLAS module for Cython (``scipy.linalg.cython_blas``) without its package,
+    before numba looks for it; return whether it is loaded now.
+
+    numba checks for a BLAS (for ``np.dot`` in compiled code) when it first compiles or loads a
+    function, by importing that module. A plain import runs the ``scipy.linalg`` package first,
+    whose array-API layer (scipy 1.17) reads every attribute of numpy and so imports
+    ``numpy.f2py`` and ``numpy.testing``. In the first use of the engine's compiled loops,
+    which ``duluan classify`` and ``analyze`` make before their workers fork (one core busy,
+    the other idle), that was 0.15-0.18 of 0.27-0.31 s; loaded alone it takes 2 ms (three
+    alternating pairs, 2026-12-03). ``duluan analyze`` of 100,000 news leads loaded the topic
+    step's loops in 558-694 ms before, 385-512 after, and ran in 8.70-10.27 s against
+    8.49-9.38 (four alternating pairs). The loops use no BLAS, but this keeps it for compiled
+    code that would: numba finds the real module.
+
+    The module is an extension module of its own (Cython's functions in a capsule table), which
+    needs nothing of its package. ``scipy.linalg``, imported later by whoever uses it, finds
+    it loaded; only the package's attribute for it is then missing (``scipy.linalg.cython_blas``
+    as an attribute: ``import scipy.linalg.cython_blas`` and ``from scipy.linalg import
+    cython_blas`` both find it, and nothing in scipy or numba reads the attribute).
+
+    Returns:
+        ``True`` when the module is loaded (now or before), ``False`` when scipy does not have it
+        here: numba then imports as it would.
+    """
+    import sys
+
+    if _CYTHON_BLAS in sys.modules or "scipy.linalg" in sys.modules:
+        return _CYTHON_BLAS in sys.modules
+    import importlib.machinery
+    import importlib.util
+
+    try:
+        import scipy
+    except ImportError:
+        return False
+    folder = os.path.join(os.path.dirname(scipy.__file__), "linalg")
+    found = importlib.machinery.PathFinder.find_spec("cython_blas", [folder])
+    if found is None or not isinstance(found.loader, importlib.machinery.ExtensionFileLoader):
+        return False
+    spec = importlib.util.spec_from_file_location(_CYTHON_BLAS, found.origin)
+    if spec is None or spec.loader is None:
+        return False
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[_CYTHON_BLAS] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception:  # a build that needs its package after all: numba imports it the usual way
+        del sys.modules[_CYTHON_BLAS]
+        return False
+    return True
+
+
 def forked_pool(workers: int) -> ProcessPoolExecutor:
     """Start a pool of ``workers`` processes forked from this one, where the platform can fork.
 

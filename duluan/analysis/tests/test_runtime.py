@@ -72,6 +72,43 @@ def test_memory_a_batch_frees_is_kept_for_the_next_one():
     assert faults_kept < faults_default // 10
 
 
+BLAS_ALONE = """
+import sys
+import numba
+import numpy as np
+from duluan.analysis import kernels
+kernels.hash_strings(kernels.code_points("xã"))  # numba's first load, where it looks for a BLAS
+from numba.np import arraymath
+print("linalg-before", "scipy.linalg" in sys.modules, "blas", arraymath._HAVE_BLAS)
+
+@numba.njit
+def product(a, b):
+    return np.dot(a, b)
+
+a = np.arange(12.0).reshape(3, 4)
+print("compiled-dot", np.array_equal(product(a, a.T), a @ a.T))
+import scipy.linalg
+import scipy.linalg.cython_blas as by_name
+from scipy.linalg import cython_blas
+print("same", by_name is cython_blas is sys.modules["scipy.linalg.cython_blas"])
+print("linalg-works", np.allclose(scipy.linalg.inv(a @ a.T + np.eye(3)) @ (a @ a.T + np.eye(3)), np.eye(3)))
+"""
+
+
+def test_the_compiled_loops_start_without_scipy_linalg_and_blas_still_works():
+    # given a fresh process that loads the compiled loops, then compiles a product of matrices
+    # and imports scipy.linalg itself
+    out = subprocess.run([sys.executable, "-c", BLAS_ALONE], capture_output=True, text=True, check=True)
+    seen = dict(line.split(" ", 1) for line in out.stdout.splitlines())
+    # then numba found a BLAS without the scipy.linalg package being imported
+    assert seen["linalg-before"] == "False blas True"
+    # and compiled code can still use it, and the package, imported later, is whole and
+    # gives the same module to each way of importing it
+    assert seen["compiled-dot"] == "True"
+    assert seen["same"] == "True"
+    assert seen["linalg-works"] == "True"
+
+
 def _pid_and_total(values):
     import os
 
