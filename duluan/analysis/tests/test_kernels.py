@@ -70,6 +70,32 @@ def test_compiled_margins_equal_the_numpy_paths_to_the_last_bit(texts, ngrams, l
     _assert_same(featurizer, texts, weights)
 
 
+@pytest.mark.parametrize("lower", [True, False])
+def test_a_folding_without_underscores_copied_from_one_with_reads_every_character_as_one_read_anew(lower):
+    # given a folding of the Basic Multilingual Plane with "_" a word character, which has since
+    # read characters beyond it too
+    with_underscore = kernels.Folding(lower)
+    beyond = kernels.code_points("𝐀😀𝔸")
+    with_underscore.for_codes(beyond)
+    # when its copy without underscores is made, and one is read afresh
+    copied = with_underscore.without_underscore()
+    fresh = kernels.Folding(lower, underscore=False)
+    # then they read every character alike, "_" as no word character, also past the plane
+    assert np.array_equal(copied.table[:0x10000], fresh.table[:0x10000])
+    assert copied.table[ord("_")] == kernels.NOT_WORD != with_underscore.table[ord("_")]
+    assert np.array_equal(copied.for_codes(beyond)[beyond], fresh.for_codes(beyond)[beyond])
+    # and the copy is its own: the table it came from is unchanged
+    assert with_underscore.table[ord("_")] == ord("_")
+    # and the process keeps one folding an option, however the arguments are spelled
+    assert (
+        kernels.folding(lower)
+        is kernels.folding(lower, True)
+        is kernels.folding(lower=lower, underscore=True)
+    )
+    assert kernels.folding(lower, False) is kernels.folding(lower, underscore=False)
+    assert np.array_equal(kernels.folding(lower, False).table[:0x10000], fresh.table[:0x10000])
+
+
 @pytest.mark.parametrize("classes", [1, 2, 3, 4, 10, 15, 16, 17, 30, 31, 40])
 def test_packed_rows_hold_weights_then_idf_each_row_in_as_few_cache_lines_as_it_can(classes):
     # given weights of some classes and an idf
