@@ -834,9 +834,7 @@ class _CompiledScorer:
                 separators = np.flatnonzero(batch == 0)
                 again = np.unique(np.searchsorted(separators, starts[np.isin(hashes, known)]))
                 bounds = np.concatenate(([-1], separators, [batch.size]))
-                zero = np.zeros(1, dtype=batch.dtype)
-                pieces = [p for t in again.tolist() for p in (batch[bounds[t] + 1 : bounds[t + 1]], zero)]
-                batch = np.concatenate(pieces[:-1])
+                batch = k.joined_codes([batch[bounds[t] + 1 : bounds[t + 1]] for t in again.tolist()])
                 texts = again if texts is None else texts[again]
 
     def _resolve(

@@ -229,11 +229,10 @@ def _sort_columns(buf, tmp, m, bits, counts):
                 b -= 1
             buf[b + 1] = v
         return False
-    passes = (bits + _DIGIT_BITS - 1) // _DIGIT_BITS
-    cost = passes * ((1 << _DIGIT_BITS) + 4 * m)
-    for digit in range(4, _DIGIT_BITS):
+    passes = cost = 0
+    for digit in range(_DIGIT_BITS, 3, -1):  # the widest first: it wins a tie
         more = (bits + digit - 1) // digit
-        if more * ((1 << digit) + 4 * m) < cost:
+        if passes == 0 or more * ((1 << digit) + 4 * m) < cost:
             passes, cost = more, more * ((1 << digit) + 4 * m)
     width = (bits + passes - 1) // passes
     in_tmp = False
@@ -902,12 +901,17 @@ class Folding:
 
     _UNREAD = -3
 
-    def __init__(self, lower: bool, underscore: bool = True) -> None:
+    def __init__(self, lower: bool, underscore: bool = True, table: np.ndarray | None = None) -> None:
+        """``table``: this folding's table, read already for the Basic Multilingual Plane (taken,
+        not copied); read here without one."""
         self._lower = lower
         self._underscore = underscore
         self._lock = threading.Lock()
-        self.table = np.full(0x110000, self._UNREAD, dtype=np.int32)
-        self._read(np.arange(0x10000))
+        if table is None:
+            self.table = np.full(0x110000, self._UNREAD, dtype=np.int32)
+            self._read(np.arange(0x10000))
+        else:
+            self.table = table
 
     def _read(self, codes: np.ndarray) -> None:
         chars = [chr(c) for c in codes.tolist()]
@@ -927,14 +931,10 @@ class Folding:
         whose lower case is "_", now :data:`NOT_WORD`. Copied (2 ms) rather than read again (20
         ms, in every worker of ``duluan classify`` and ``analyze``, which fork after this one is
         made)."""
-        other = Folding.__new__(Folding)
-        other._lower = self._lower
-        other._underscore = False
-        other._lock = threading.Lock()
         with self._lock:
-            other.table = self.table.copy()
-        other.table[ord("_")] = NOT_WORD
-        return other
+            table = self.table.copy()
+        table[ord("_")] = NOT_WORD
+        return Folding(self._lower, underscore=False, table=table)
 
     def for_codes(self, codes: np.ndarray) -> np.ndarray:
         """The table, read for every code point of ``codes``."""
@@ -1707,6 +1707,13 @@ def _row_width(floats: int) -> int:
 def code_points(text: str) -> np.ndarray:
     """The code points of ``text`` (uint32; a lone surrogate is its own code)."""
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def joined_codes(texts: Sequence[np.ndarray]) -> np.ndarray:
+    """Texts given as code points, one after the other apart by a zero, as the loops read a batch
+    (none after the last; at least one text)."""
+    zero = np.zeros(1, dtype=texts[0].dtype)
+    return np.concatenate([piece for text in texts for piece in (text, zero)][:-1])
 
 
 def hash_table(strings: Iterable[str], ids: Iterable[int] | None = None, spare: int = 0):

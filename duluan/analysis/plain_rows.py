@@ -663,8 +663,7 @@ def plain_rows(lines: Sequence[bytes], text_field: str, id_field: str | None) ->
     texts = [masked[p] if p in masked else codes[text_lo[p] : text_hi[p]] for p in positions]
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([t.size + 1 for t in texts], out=starts[1:])
-    separator = np.zeros(1, dtype=np.uint32)
-    joined = np.concatenate([piece for t in texts for piece in (t, separator)][:-1])
+    joined = kernels.joined_codes(texts)
     ids = [raw[lo:hi].decode("ascii") for lo, hi in zip(id_lo[positions].tolist(), id_hi[positions].tolist())]
     kept = set(positions)
     unknown: dict[int, list[str]] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -133,8 +134,6 @@ def load_blas_alone() -> bool:
         ``True`` when the module is loaded (now or before), ``False`` when scipy does not have it
         here: numba then imports as it would.
     """
-    import sys
-
     if _CYTHON_BLAS in sys.modules or "scipy.linalg" in sys.modules:
         return _CYTHON_BLAS in sys.modules
     import importlib.machinery
