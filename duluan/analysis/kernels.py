@@ -158,6 +158,41 @@ def insert(keys, values, hashes, ids):
         values[slot] = ids[j]
 
 
+# A vocabulary table that a scoring loop reads (see :func:`id_table`) holds each slot's hash and
+# id side by side, so that a look-up reads one cache line, not one in each of two arrays.
+@nb.njit(cache=True)
+def _pair_slot(table, h):
+    """The slot of hash ``h`` in an :func:`id_table` (linear probing), or the empty slot where it
+    would go."""
+    mask = np.uint64((table.size >> 1) - 1)
+    slot = h & mask
+    while True:
+        key = table[2 * slot]
+        if key == 0 or key == h:
+            return slot
+        slot = (slot + np.uint64(1)) & mask
+
+
+@nb.njit(cache=True)
+def _id_of(table, h):
+    """The id of hash ``h`` in an :func:`id_table` (-1: not in the vocabulary), or :data:`NO_SLOT`."""
+    slot = _pair_slot(table, h)
+    if table[2 * slot] != h:
+        return NO_SLOT
+    return np.int64(table[2 * slot + 1]) - 1
+
+
+@nb.njit(cache=True)
+def insert_ids(table, hashes, ids):
+    """Put ``hashes`` with their ``ids`` (at least -1) in the :func:`id_table` ``table``."""
+    for j in range(hashes.size):
+        slot = _pair_slot(table, hashes[j])
+        table[2 * slot] = hashes[j]
+        table[2 * slot + 1] = np.uint64(ids[j] + 1)
+
+
+# What :func:`_id_of` gives for a hash with no slot in the table.
+NO_SLOT = -2
 # Codes in the folding table (see :func:`score_texts`): not a word character; a character whose
 # lower case is not one character or depends on its neighbours ("İ", "Σ").
 NOT_WORD = -1
@@ -404,7 +439,7 @@ def _multiply(data, columns, u, weights, acc):
 
 
 @nb.njit(cache=True)
-def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features, packed, k, logs, marks):
+def score_texts(codes, fold, table, lo, hi, lead, n_features, packed, k, logs, marks):
     """A linear model's margins for a batch of texts, from their characters.
 
     For each text: its syllables (runs of word characters, lower case), their vocabulary ids
@@ -419,8 +454,7 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
         codes: The batch's code points (uint32, NFC), texts apart by a zero.
         fold: Per code point, its lower case when that is one word character, else
             :data:`NOT_WORD` or :data:`SPECIAL`.
-        table_keys: The vocabulary table's hashes (a power of two of them; zero: empty).
-        table_values: Its vocabulary ids (``-1``: not in the vocabulary).
+        table: The vocabulary's :func:`id_table`.
         lo, hi: The n-gram lengths (``1 <= lo <= hi <= 3``).
         lead: Syllables of a text's opening whose n-grams count twice (0: none).
         n_features: Hash buckets (columns).
@@ -428,7 +462,7 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
             then its idf, in a row that one or two reads from memory bring whole.
         k: The number of classes.
         logs: ``np.log`` of the counts 1, 2, ... (float32), as numpy computes them.
-        marks: A table of syllable hashes (:func:`hash_table`'s keys; all zero: none) to look
+        marks: A table of syllable hashes (:func:`hash_table`; all zero: none) to look
             each syllable up in too.
 
     Returns:
@@ -477,11 +511,9 @@ def score_texts(codes, fold, table_keys, table_values, lo, hi, lead, n_features,
                 break
             if _slot_of(marks, h) >= 0:
                 marked[d] = True
-            slot = _slot_of(table_keys, h)
-            v = -1
-            if slot >= 0:
-                v = table_values[slot]
-            else:
+            v = _id_of(table, h)
+            if v == NO_SLOT:
+                v = -1
                 unseen_h[n_unseen] = h
                 unseen_s[n_unseen] = start
                 unseen_e[n_unseen] = i
@@ -1716,22 +1748,39 @@ def joined_codes(texts: Sequence[np.ndarray]) -> np.ndarray:
     return np.concatenate([piece for text in texts for piece in (text, zero)][:-1])
 
 
-def hash_table(strings: Iterable[str], ids: Iterable[int] | None = None, spare: int = 0):
-    """An open-addressing table of the syllable hashes of ``strings`` (lower-case NFC) and their
-    ``ids`` (0 each if not given), at most half full with ``spare`` more: ``(keys, values)``."""
+def hash_table(strings: Iterable[str]) -> np.ndarray:
+    """An open-addressing table of the syllable hashes of ``strings`` (lower-case NFC), at most
+    half full: the keys :func:`syllables_in_table` and :func:`score_texts` (``marks``) read."""
     strings = list(strings)
-    keys = np.zeros(1 << max(4, (2 * (len(strings) + spare)).bit_length()), dtype=np.uint64)
-    values = np.zeros(keys.size, dtype=np.int32)
+    keys = np.zeros(1 << max(4, (2 * len(strings)).bit_length()), dtype=np.uint64)
     if strings:
         hashes = hash_strings(code_points("\x00".join(strings)))
-        given = np.zeros(len(strings), np.int32) if ids is None else np.fromiter(ids, np.int32, len(strings))
-        insert(keys, values, hashes, given)
-    return keys, values
+        insert(keys, np.zeros(keys.size, np.int32), hashes, np.zeros(len(strings), np.int32))
+    return keys
+
+
+def id_table(hashes: np.ndarray, ids: np.ndarray, room: int) -> np.ndarray:
+    """An open-addressing table of syllable hashes (:func:`hash_strings`) and their ids (at least
+    -1), with room for ``room`` of them in all at most half full: uint64, each slot's hash (zero:
+    empty) then its id plus one."""
+    table = np.zeros(2 << max(4, (2 * room).bit_length()), dtype=np.uint64)
+    insert_ids(table, hashes, ids)
+    return table
+
+
+def id_table_with_room(table: np.ndarray, room: int) -> np.ndarray:
+    """``table`` (an :func:`id_table`), or when it has no room for ``room`` entries in all at
+    most half full, a larger table of the same entries."""
+    if 4 * room <= table.size:
+        return table
+    keys, values = table[0::2], table[1::2]
+    held = keys != 0
+    return id_table(keys[held], values[held].astype(np.int64) - 1, room)
 
 
 def syllables_holding(texts: Sequence[str], table_keys: np.ndarray) -> tuple[dict[int, list], set[int]]:
-    """Where the texts (NFC) have a syllable whose hash is in the table (:func:`hash_table`'s
-    keys): a syllable is a run of letters and digits, lower-cased (``underscore=False``).
+    """Where the texts (NFC) have a syllable whose hash is in the table (a :func:`hash_table`): a
+    syllable is a run of letters and digits, lower-cased (``underscore=False``).
 
     Returns:
         ``(spans, special)``: per text that has such syllables, their ``(start, end)`` in it, in

@@ -642,7 +642,7 @@ def expand_chat_forms(texts: Sequence[str]) -> list[str]:
 
 
 def chat_form_table() -> np.ndarray | None:
-    """The hashes of the syllables a chat form can be, lower-cased (the keys of
+    """The hashes of the syllables a chat form can be, lower-cased (a
     :func:`duluan.analysis.kernels.hash_table`: the compiled loops' syllable hashes), or
     ``None`` when a text may hold a chat form that is none of its syllables (see
     :func:`_chat_syllables`). A text of :func:`normalise_texts` without ``expand_chat`` whose
@@ -1096,7 +1096,7 @@ def _chat_variants() -> dict[str, tuple[str, bool]]:
 def _chat_form_table(forms: frozenset[str]) -> np.ndarray:
     from duluan.analysis import kernels
 
-    return kernels.hash_table(sorted(forms))[0]
+    return kernels.hash_table(sorted(forms))
 
 
 @lru_cache(maxsize=1)

@@ -224,6 +224,39 @@ def test_the_table_starts_afresh_when_full_and_the_margins_stay_the_same(monkeyp
         _assert_same(featurizer, batch, weights)
 
 
+def test_the_table_grows_as_unseen_syllables_are_added_and_the_margins_stay_the_same(monkeypatch):
+    # given a scorer whose table first has room for one unseen syllable
+    monkeypatch.setattr(features, "_ROOM", 1)
+    featurizer = _featurizer()
+    weights = _weights(featurizer)
+    _assert_same(featurizer, ["hoà bình"], weights)
+    scorer = featurizer.__dict__["_compiled"]
+    first = scorer._table.size
+    # when batches bring a hundred unseen syllables, some of them again
+    unseen = [f"xã{n} hoà bình quận{n}" for n in range(50)]
+    # then every margin is the numpy path's, and the table grew, never more than half full
+    for batch in (unseen[:10], unseen, ["hoà", *unseen[::7]]):
+        _assert_same(featurizer, batch, weights)
+        assert 4 * np.count_nonzero(scorer._table[0::2]) <= scorer._table.size
+    assert scorer._table.size > first
+
+
+def test_an_id_table_keeps_its_entries_when_it_grows():
+    # given a table of three syllables, one of them not in the vocabulary
+    hashes = kernels.hash_strings(kernels.code_points("hoà\x00bình\x00zz"))
+    table = kernels.id_table(hashes, np.array([7, 0, -1]), room=3)
+    # when it is asked for room for as many as fill half its slots, then for one more
+    half = table.size // 4
+    same = kernels.id_table_with_room(table, half)
+    grown = kernels.id_table_with_room(table, half + 1)
+    # then the first is the table itself, and the second is larger with the same ids
+    assert same is table
+    assert grown.size >= 4 * (half + 1)
+    for t in (table, grown):
+        assert [kernels._id_of(t, h) for h in hashes] == [7, 0, -1]
+        assert kernels._id_of(t, np.uint64(12345)) == kernels.NO_SLOT
+
+
 def test_models_with_character_ngrams_or_other_weights_are_left_to_numpy():
     # given a featurizer with character n-grams, and weights that are not C-contiguous float32
     chars = _featurizer(char_ngram_range=(1, 3), n_char_features=1 << 10)
