@@ -462,14 +462,15 @@ def score_texts(codes, fold, table, lo, hi, lead, n_features, packed, k, logs, m
             then its idf, in a row that one or two reads from memory bring whole.
         k: The number of classes.
         logs: ``np.log`` of the counts 1, 2, ... (float32), as numpy computes them.
-        marks: A table of syllable hashes (:func:`hash_table`; all zero: none) to look
-            each syllable up in too.
+        marks: An :func:`id_table` of lower-case syllables (all zero: none) to look each
+            syllable up in too, each with the cases it is marked in (bits ``LOWER_CASE`` ...).
 
     Returns:
         ``(margins, status, unseen_hashes, unseen_starts, unseen_ends, marked)``: the margins
         (float32) when ``status`` is :data:`DONE`, the syllables the table had no slot for (hash,
         span in ``codes``), which the caller looks up: if one of them is in the vocabulary, the
-        texts holding it must be scored again; and per text whether a syllable of it is in ``marks``.
+        texts holding it must be scored again; and per text whether a syllable of it is in
+        ``marks``, written in one of its cases there.
     """
     n = codes.size
     idf = packed[:, k]
@@ -509,8 +510,10 @@ def score_texts(codes, fold, table, lo, hi, lead, n_features, packed, k, logs, m
                 return out, HAS_SPECIAL, unseen_h[:0], unseen_s[:0], unseen_e[:0], marked
             if what == _TEXT_END:
                 break
-            if _slot_of(marks, h) >= 0:
-                marked[d] = True
+            if not marked[d]:
+                cases = _id_of(marks, h)
+                if cases > 0 and _written_as(codes, fold, start, i, cases):
+                    marked[d] = True
             v = _id_of(table, h)
             if v == NO_SLOT:
                 v = -1
@@ -534,6 +537,25 @@ def score_texts(codes, fold, table, lo, hi, lead, n_features, packed, k, logs, m
         _multiply(data, columns, u, packed, acc)  # the first k of each row: acc has k
         out[d] = acc
     return out, DONE, unseen_h[:n_unseen], unseen_s[:n_unseen], unseen_e[:n_unseen], marked
+
+
+# The cases a syllable of :func:`score_texts`' ``marks`` is marked in: all lower case; its first
+# character alone upper case; any.
+LOWER_CASE = 1
+CAPITALISED = 2
+ANY_CASE = 4
+
+
+@nb.njit(cache=True)
+def _written_as(codes, fold, lo, hi, cases):
+    """Whether the syllable ``codes[lo:hi]`` is written in one of ``cases`` (bits ``LOWER_CASE``
+    ...): a character is upper case where ``fold`` gives another."""
+    if cases & ANY_CASE:
+        return True
+    for j in range(lo + 1, hi):
+        if fold[codes[j]] != codes[j]:
+            return False
+    return bool(cases & (CAPITALISED if fold[codes[lo]] != codes[lo] else LOWER_CASE))
 
 
 @nb.njit(cache=True)

@@ -642,14 +642,36 @@ def expand_chat_forms(texts: Sequence[str]) -> list[str]:
 
 
 def chat_form_table() -> np.ndarray | None:
-    """The hashes of the syllables a chat form can be, lower-cased (a
-    :func:`duluan.analysis.kernels.hash_table`: the compiled loops' syllable hashes), or
-    ``None`` when a text may hold a chat form that is none of its syllables (see
-    :func:`_chat_syllables`). A text of :func:`normalise_texts` without ``expand_chat`` whose
-    runs of letters and digits hash to none of these is left as it is by :func:`expand_chat_forms`.
+    """The syllables a chat form can be, lower-cased, each with the cases its forms are written
+    in (the ``marks`` of :func:`duluan.analysis.kernels.score_texts`: an ``id_table`` of the
+    compiled loops' syllable hashes), or ``None`` when a text may hold a chat form that is none
+    of its syllables (see :func:`_chat_syllables`). A text of :func:`normalise_texts` without
+    ``expand_chat`` none of whose runs of letters and digits is one of these, written in one of
+    its cases, is left as it is by :func:`expand_chat_forms`.
     """
-    forms = _chat_syllables()
-    return None if forms is None else _chat_form_table(forms)
+    return None if _chat_syllables() is None else _chat_form_cases()
+
+
+@lru_cache(maxsize=1)
+def _chat_form_cases() -> np.ndarray:
+    """:func:`chat_form_table` (the forms are syllables). The forms are written in lower case
+    or with a capital first ("ko", "Ko"), so that the capitals of abbreviations ("K", "ĐT",
+    "KO") mark no text: 1,608 of the 2,050 VNTC articles marked when every case was."""
+    from duluan.analysis import kernels
+
+    cases: dict[str, int] = {}
+    for variant, _ in _chat_automaton().values():
+        lowered = variant.lower()
+        if variant == lowered:
+            case = kernels.LOWER_CASE
+        elif variant[1:] == lowered[1:] and variant[0] != lowered[0]:
+            case = kernels.CAPITALISED
+        else:
+            case = kernels.ANY_CASE
+        cases[lowered] = cases.get(lowered, 0) | case
+    names = sorted(cases)
+    hashes = kernels.hash_strings(kernels.code_points("\x00".join(names)))
+    return kernels.id_table(hashes, np.array([cases[name] for name in names], np.int64), len(names))
 
 
 def chat_forms_unplaced() -> bool:
