@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import FrozenInstanceError, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -476,26 +476,50 @@ _NON_SPACE_RUN_RE = re.compile(r"\S*")
 
 def _url_matches(clean: str) -> list[re.Match[str]]:
     r"""``list(_URL_RE.finditer(clean))``, searched only in the runs of non-white-space that hold
-    a mark of ``_URL_MARK_RE``.
+    a mark of ``_URL_MARK_RE`` (see :func:`_matches_in_runs`).
 
     Every URL match holds a mark and no white space, and the pattern looks at no character outside
     the match but the one after it (``(?![\w-])``), which white space satisfies as the end of the
-    string does; so the matches are those of the marked runs, in order (a mark that overlaps
-    another is in its run). The pattern has no literal prefix and tried every position of a
-    text: 50.0 µs of CPU for each of the 2,404 news leads (of 127,706) with a URL hint, 6.7 when
-    searching the marked runs only (2026-11-30).
+    string does. The pattern has no literal prefix and tried every position of a text: 50.0 µs
+    of CPU for each of the 2,404 news leads (of 127,706) with a URL hint, 6.7 when searching the
+    marked runs only (2026-11-30).
     """
+    return _matches_in_runs(_URL_RE, clean, (mark.start() for mark in _URL_MARK_RE.finditer(clean)))
+
+
+def _email_matches(clean: str) -> list[re.Match[str]]:
+    """``list(_EMAIL_RE.finditer(clean))``, searched only in the runs of non-white-space that hold
+    an "@" (see :func:`_matches_in_runs`): every match holds one and no white space, and the
+    pattern looks at no character outside the match. The pattern tried every letter and digit of
+    a text: 1,003 of the 33,709 VNTC articles have an "@" (an author's address), and the search
+    took 63.8 ms for the 839 of them that have a URL hint too (2026-12-03).
+    """
+    return _matches_in_runs(_EMAIL_RE, clean, _places_of("@", clean))
+
+
+def _places_of(char: str, text: str) -> Iterator[int]:
+    at = text.find(char)
+    while at >= 0:
+        yield at
+        at = text.find(char, at + 1)
+
+
+def _matches_in_runs(pattern: re.Pattern[str], clean: str, marks: Iterable[int]) -> list[re.Match[str]]:
+    """``list(pattern.finditer(clean))`` for a pattern whose every match holds a mark (one of the
+    places ``marks``, in increasing order) and no white space, and that reads no character
+    outside the match but one after it that white space satisfies as the end of the string
+    does: the matches are those of the runs of non-white-space that hold a mark, in order (a
+    mark that overlaps another is in its run)."""
     matches: list[re.Match[str]] = []
     searched = 0
-    for mark in _URL_MARK_RE.finditer(clean):
-        at = mark.start()
+    for at in marks:
         if at < searched:
             continue
         start = at
         while start > searched and not clean[start - 1].isspace():
             start -= 1
         searched = _NON_SPACE_RUN_RE.match(clean, at).end()
-        matches.extend(_URL_RE.finditer(clean, start, searched))
+        matches.extend(pattern.finditer(clean, start, searched))
     return matches
 
 
@@ -518,7 +542,7 @@ def _find_personal_data(
     )
     found: list[tuple[str, int, int]] = []
     if email_hint:
-        for m in _EMAIL_RE.finditer(clean):
+        for m in _email_matches(clean):
             if m.start() == 0 or not (clean[m.start() - 1].isalnum() or clean[m.start() - 1] in ".+-"):
                 found.append((EMAIL, m.start(), m.end()))
     if url_hint:

@@ -171,6 +171,27 @@ def test_urls_are_found_in_the_marked_runs_as_in_the_whole_text(text):
     assert found == [(m.start(), m.end(), m.group()) for m in N._URL_RE.finditer(text)]
 
 
+_EMAIL_PIECES = st.sampled_from(
+    [
+        *"abcXYZ0189-_.%+@<>\"'()[],;",
+        *(" ", "\n", "\t", "\u00a0", "\u2028", "\u3000", "\x1c", "\x85", "đ", "ọ", "K", "ſ"),
+        *("@@", "a@b", "x.y@z.vn", "@gmail.com", "ban.doc@vnexpress.net", ".com", "-@-.-", "a..b@c..d"),
+    ]
+)
+
+
+@given(st.lists(_EMAIL_PIECES, max_size=40).map("".join) | st.text(max_size=40))
+@settings(max_examples=1500, deadline=None)
+@example("Gửi tới ban.doc@vnexpress.net hoặc a@b@c.vn, x@y. Liên hệ: thu-ha@gov.vn.")
+def test_emails_are_found_in_the_runs_with_an_at_sign_as_in_the_whole_text(text):
+    # given any text with address pieces, "@" signs, dots and white space of every kind
+    # when its addresses are searched only in the runs that hold an "@"
+    found = [(m.start(), m.end(), m.group()) for m in N._email_matches(text)]
+
+    # then they are those the pattern finds in the whole text
+    assert found == [(m.start(), m.end(), m.group()) for m in N._EMAIL_RE.finditer(text)]
+
+
 def test_only_w_and_capital_w_match_w_ignoring_case():
     # given every code point (the URL marks spell "www." with w and W only)
     # then only those two match "w" when case is ignored
