@@ -32,7 +32,7 @@ venv: $(STAMP) $(KERNELS)
 
 # The compiled scoring loops, compiled once (10-18 s) into numba's cache, not by the first command
 # or test that uses them; again when their sources change.
-$(KERNELS): $(STAMP) duluan/analysis/kernels.py duluan/analysis/features.py
+$(KERNELS): $(STAMP) duluan/analysis/kernels.py duluan/analysis/features.py duluan/analysis/plain_rows.py
 	$(PY) -m duluan.analysis.kernels
 	touch $(KERNELS)
 

@@ -1929,6 +1929,11 @@ def warm() -> None:
     chars = NgramFeaturizer(min_count=1, char_ngram_range=(1, 3)).fit(["hoà bình", "quận ba"])
     chars.load_typed_scores(chars.pack_weights(np.zeros((chars.n_features_, 3), np.float32)))
     normalise_texts(["ko biết"])
+    from duluan.analysis.plain_rows import plain_rows
+
+    # (the reader of plain JSON lines, with every hint of personal data and a column not read)
+    line = '{"id": "a", "text": "hoà 0912 345 678 a@b.vn www.x.vn Ã©", "n": 1}'
+    plain_rows([line.encode("utf-8")], "text", "id")
     TermCoder().load_compiled()  # its one call has the argument types of every later one
     # (The clustering loops compile whole: one batch compiles every branch; packing the term
     # pool is a loop of its own.)

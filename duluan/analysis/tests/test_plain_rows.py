@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from duluan.analysis import plain_rows as pr
 from duluan.analysis.normalise import (
     _PHONE_RE,
+    _SPACES_TABLE,
     _batch_tables,
     _find_personal_data,
     _mask,
@@ -35,7 +36,8 @@ _PIECES = [
     "dân", "Bắc Giang",
     "0912345678", "091 234 5678", "(024) 3825 1234", "+84912345678", "1.500.000", "2007 - 2008",
     "a@b.vn", "https://vd.vn/x", "www.vd.vn", "VnExpress.net", "TP.HCM", "U.S.", "ÂU", "Ã©", "º",
-    "a_b", "ko_a", "_k", "İ", "Σας", "\u200b", "o\u0300a", "\xa0", "𝐀", "😀", '"', "\\", "/", "\n", "\t",
+    "a_b", "ko_a", "_k", "İ", "Σας", "\u200b", "o\u0300a", "\xa0", "\u2007", "\u2028", "\u2029", "\u202f",
+    "\u2006", "\u2030", "0\xa0912\xa0345\xa0678", "𝐀", "😀", '"', "\\", "/", "\n", "\t",
     "\r", " ", ",", ".", "-", "ÿ", "\x7f", "\ufffd",
 ]  # fmt: skip
 _TEXTS = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=10).map(" ".join)
@@ -107,12 +109,14 @@ def test_a_plain_row_is_the_row_json_reads_and_the_text_normalising_keeps(lines,
         if id_field is not None:
             assert type(row[id_field]) in (str, int) and type(row[id_field]) is not bool
             assert plain.ids[k] == str(row[id_field]).strip() == str(row[id_field])
-        # whose text passes the checks, and is given as written, its personal data masked...
+        # whose text passes the checks, and is given as written but for the spaces the normaliser
+        # writes otherwise, its personal data masked...
         text = row[text_field]
         assert text_problem(text) is None and text.strip()
         scored = "".join(map(chr, texts[k]))
-        personal = _find_personal_data(text)
-        assert scored == (unicodedata.normalize("NFC", _mask(text, personal)) if personal else text)
+        spaced = text.translate(_SPACES_TABLE)
+        personal = _find_personal_data(spaced)
+        assert scored == (unicodedata.normalize("NFC", _mask(spaced, personal)) if personal else spaced)
         # ...which is the text normalised, but for its tones and chat forms
         assert canonical_tones(normalise_texts([text], expand_chat=False)[0]) == canonical_tones(scored)
 
@@ -137,13 +141,18 @@ def test_lines_of_plain_texts_are_all_read_from_their_bytes():
         {"id": "XH_NLD_ (3672).txt", "text": 'Ngành dệt "may"\nxuất khẩu 1.500.000 đồng năm 2007 - 2008'},
         {"id": 12, "text": "Hoà bình, khoẻ mạnh: TP.HCM, U.S. và Bắc Giang"},
         {"text": "ngập úng kéo dài", "id": "b"},
+        {"text": "Hà\xa0Nội,\u202f5\u2007km\u2028Gọi 0912\xa0345\xa0678\u2029hết", "id": "c"},
     ]
     lines = [json.dumps(r, ensure_ascii=False).encode("utf-8") + b"\n" for r in rows]
     lines.append(json.dumps(rows[0], ensure_ascii=True).encode("ascii"))
-    # then the first three are plain rows, the escaped one is read the usual way
+    # then the first four are plain rows, the escaped one is read the usual way
     plain = pr.plain_rows(lines, "text", "id")
-    assert plain.positions == [0, 1, 2] and plain.ids == ["XH_NLD_ (3672).txt", "12", "b"]
-    assert pr_texts(plain) == [_code_points(r["text"]) for r in rows]
+    assert plain.positions == [0, 1, 2, 3] and plain.ids == ["XH_NLD_ (3672).txt", "12", "b", "c"]
+    # and the fourth's spaces and line separators are read as the normaliser writes them (its
+    # phone number, spaced so, masked)
+    assert pr_texts(plain)[:3] == [_code_points(r["text"]) for r in rows[:3]]
+    assert "".join(map(chr, pr_texts(plain)[3])) == normalise_texts([rows[3]["text"]], expand_chat=False)[0]
+    assert "".join(map(chr, pr_texts(plain)[3])) == "Hà Nội, 5 km\nGọi <phone>\nhết"
 
 
 _NEAR_PHONES = st.builds(
