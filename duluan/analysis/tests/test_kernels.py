@@ -5,6 +5,7 @@ import itertools
 import json
 import math
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -94,6 +95,26 @@ def test_a_folding_without_underscores_copied_from_one_with_reads_every_characte
     )
     assert kernels.folding(lower, False) is kernels.folding(lower, underscore=False)
     assert np.array_equal(kernels.folding(lower, False).table[:0x10000], fresh.table[:0x10000])
+
+
+@pytest.mark.parametrize("lower", [True, False])
+@pytest.mark.parametrize("underscore", [True, False])
+def test_a_folding_reads_each_character_as_str_lower_and_the_word_expression_read_it_alone(lower, underscore):
+    # given a folding of the Basic Multilingual Plane, which then reads characters beyond it
+    folding = kernels.Folding(lower, underscore)
+    beyond = kernels.code_points("𝐀😀𝔸\U000e0041\U0010fffd")
+    folding.for_codes(beyond)
+    # then each character is what it reads one character at a time
+    for c in [*range(0x10000), *beyond.tolist()]:
+        ch = chr(c)
+        low = ch.lower() if lower else ch
+        if lower and (len(low) != 1 or ch == "\u03a3"):
+            expected = kernels.SPECIAL
+        elif re.fullmatch(r"\w", low) and (underscore or low != "_"):
+            expected = ord(low)
+        else:
+            expected = kernels.NOT_WORD
+        assert folding.table[c] == expected, hex(c)
 
 
 @pytest.mark.parametrize("classes", [1, 2, 3, 4, 10, 15, 16, 17, 30, 31, 40])

@@ -142,6 +142,19 @@ def test_the_character_tables_agree_with_the_patterns_over_the_whole_bmp():
     assert masked[N._ASTRAL_SLOT] == N._SLOW_SYLLABLES | N._BEYOND_BMP
 
 
+@pytest.mark.parametrize(
+    "text", [N.plane_string(), "ΟΔΟΣ ΑΣ Σ", "İstanbul ΑΣ", "x" * 300 + "İΣ" + "Σ" * 300, ""]
+)
+def test_each_character_is_lower_cased_alone(text):
+    # given a text (a whole plane; final sigmas; "İ", whose lower case is two characters)
+    # when its characters are lower-cased by lower_each
+    lowered, longer = N.lower_each(text, "#")
+    # then each is its lower case alone, or the placeholder where that is longer
+    alone = [ch.lower() for ch in text]
+    assert longer == [k for k, low in enumerate(alone) if len(low) != 1]
+    assert lowered == "".join("#" if len(low) != 1 else low for low in alone)
+
+
 def test_letters_and_digits_are_never_white_space():
     # given every code point (str.split on white space must never cut a run of letters and digits)
     # then none is both

@@ -24,6 +24,7 @@ from duluan.analysis.normalise import (
     _mask,
     canonical_tones,
     normalise_texts,
+    plane_string,
 )
 from duluan.analysis.tabular import text_problem
 from duluan.shared_data import shared_data_dir
@@ -231,6 +232,18 @@ def test_the_hints_of_personal_data_are_those_the_normaliser_searches_by(text):
     )
     if _PHONE_RE.search(text):
         assert found & pr.PHONE_HINT
+
+
+def test_the_letters_table_holds_what_each_letter_matches_ignoring_case():
+    # given the table of the ASCII letters each character of the plane matches ignoring case
+    letters = pr._regex_tables()[0]
+    # then it is what each letter's expression finds over the whole plane
+    expected = np.zeros(0x10000, dtype=np.uint32)
+    for k, letter in enumerate("abcdefghijklmnopqrstuvwxyz"):
+        for m in re.finditer(f"(?i:{letter})+", plane_string()):
+            expected[m.start() : m.end()] |= np.uint32(1 << k)
+    assert np.array_equal(letters, expected)
+    assert letters[ord("ſ")] == 1 << 18 and letters[0x212A] == 1 << 10  # "ſ" is "s", "K" "k"
 
 
 @st.composite
