@@ -161,6 +161,9 @@ def insert(keys, values, hashes, ids):
 
 # A vocabulary table that a scoring loop reads (see :func:`id_table`) holds each slot's hash and
 # id side by side, so that a look-up reads one cache line, not one in each of two arrays.
+NO_SLOT = -2  # what _id_of gives for a hash with no slot in the table
+
+
 @nb.njit(cache=True)
 def _pair_slot(table, h):
     """The slot of hash ``h`` in an :func:`id_table` (linear probing), or the empty slot where it
@@ -192,8 +195,6 @@ def insert_ids(table, hashes, ids):
         table[2 * slot + 1] = np.uint64(ids[j] + 1)
 
 
-# What :func:`_id_of` gives for a hash with no slot in the table.
-NO_SLOT = -2
 # Codes in the folding table (see :func:`score_texts`): not a word character; a character whose
 # lower case is not one character or depends on its neighbours ("İ", "Σ").
 NOT_WORD = -1
@@ -1780,7 +1781,7 @@ def joined_codes(texts: Sequence[np.ndarray]) -> np.ndarray:
 
 def hash_table(strings: Iterable[str]) -> np.ndarray:
     """An open-addressing table of the syllable hashes of ``strings`` (lower-case NFC), at most
-    half full: the keys :func:`syllables_in_table` and :func:`score_texts` (``marks``) read."""
+    half full: its keys, which :func:`syllables_in_table` reads."""
     strings = list(strings)
     keys = np.zeros(1 << max(4, (2 * len(strings)).bit_length()), dtype=np.uint64)
     if strings:

@@ -240,6 +240,10 @@ def _decode_run(buf, i, end, codes, w, table, looks, n_looks):
                 return i, w, bits, True, n_looks
             c = ((b0 & 0x1F) << 6) | (b1 & 0x3F)
             if c == 0xA0:  # a no-break space: the normaliser's space (_SPACES_TABLE)
+                if w > 0 and table[codes[w - 1]] & _CHECK:
+                    # After a mojibake's lead or mark ("Â\xa0" is a no-break space read as
+                    # cp1252) the row checks need it as written: the usual way.
+                    return i, w, bits, True, n_looks
                 c = 0x20
             i += 2
         elif b0 < 0xF0:

@@ -38,7 +38,7 @@ _PIECES = [
     "0912345678", "091 234 5678", "(024) 3825 1234", "+84912345678", "1.500.000", "2007 - 2008",
     "a@b.vn", "https://vd.vn/x", "www.vd.vn", "VnExpress.net", "TP.HCM", "U.S.", "ÂU", "Ã©", "º",
     "a_b", "ko_a", "_k", "İ", "Σας", "\u200b", "o\u0300a", "\xa0", "\u2007", "\u2028", "\u2029", "\u202f",
-    "\u2006", "\u2030", "0\xa0912\xa0345\xa0678", "𝐀", "😀", '"', "\\", "/", "\n", "\t",
+    "\u2006", "\u2030", "0\xa0912\xa0345\xa0678", "Â\xa0", "á»\xa0", "𝐀", "😀", '"', "\\", "/", "\n", "\t",
     "\r", " ", ",", ".", "-", "ÿ", "\x7f", "\ufffd",
 ]  # fmt: skip
 _TEXTS = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=10).map(" ".join)
@@ -89,6 +89,7 @@ def _code_points(text: str) -> list[int]:
 @example([b'{"id": "a", "text": "ng\xc3"}'], ("text", "id"))  # a character cut by the line's end
 @example([b'{"id": "a", "text": "\xc3\x83\xc2\xa9 ng\xc3\xa0y"}'], ("text", "id"))  # mojibake
 @example([b'{"id": "a", "text": "ko_a ng\xc3\xa0y"}'], ("text", "id"))  # a chat form glued by "_"
+@example([b'{"id": "a", "text": "\xc3\x82\xc2\xa0ng\xc3\xa0y"}'], ("text", "id"))  # "Â\xa0": mojibake
 @example([b'{"id": "a", "n": 1., "text": "ng\xc3\xa0y"}'], ("text", "id"))  # not JSON
 @example([b'{"id": "a", "n": 01, "text": "ng\xc3\xa0y"}'], ("text", "id"))
 @example([b'{"id": "a", "n": tru, "text": "ng\xc3\xa0y"}'], ("text", "id"))
