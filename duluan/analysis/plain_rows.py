@@ -9,11 +9,11 @@ normalising about 30). Yet for most lines none of it changes what the loops read
 
 - A line that is a JSON object of the text and id columns, its text a string with no escape
   but ``\\"``, ``\\\\``, ``\\/``, ``\\n``, ``\\r`` and ``\\t`` and no character beyond the Basic
-  Multilingual Plane, its id a string of printable ASCII (no space at either end) or a
-  non-negative integer of at most 18 digits, and at most eight other columns holding such
-  strings, numbers, ``true``, ``false`` or ``null``, is the row those bytes spell
-  (:func:`~duluan.analysis.tabular.jsonl_record` reads the same); the other columns are only
-  named, as the command warns about them. It passes every check of
+  Multilingual Plane but emoji (read as :data:`_SYMBOL`), its id a string of printable ASCII
+  (no space at either end) or a non-negative integer of at most 18 digits, and at most eight
+  other columns holding such strings, numbers, ``true``, ``false`` or ``null``, is the row
+  those bytes spell (:func:`~duluan.analysis.tabular.jsonl_record` reads the same); the other
+  columns are only named, as the command warns about them. It passes every check of
   :class:`~duluan.analysis.tabular.RowValidator` when its text has a word character and
   :func:`~duluan.analysis.tabular.text_problem` finds nothing (asked here of the few texts
   with a character it looks further at).
@@ -81,6 +81,17 @@ _CONT = 16  # may follow a mojibake's lead: a continuation byte read as Latin-1 
 _LEAD = 32  # a mojibake's lead ("Ã" of "Ã©"); a _CHECK character without it is a mark ("»")
 _LOOKED_AT = 64  # _LOOK or _CHECK: what _hints_at looks at
 _LOOKED_AT_SHIFT = 6
+# Beyond the BMP, the emoji and other pictographs that normalising reads as punctuation (no
+# letter or digit, nothing NFC changes) are read too, as _SYMBOL: _plain_table() has their
+# entries after the plane's, from _PICTOGRAPHS_FROM to _PICTOGRAPHS_TO.
+_PICTOGRAPHS_FROM = 0x1F000
+_PICTOGRAPHS_TO = 0x1FB00
+_PICTOGRAPH = 128  # such a character
+# What the texts' code points hold for each: a character of the plane that every look-up here and
+# in the scoring loops reads as they read the pictograph (no word character, no class, no hint),
+# as normalising reads it (see normalise's _SYMBOL_SLOT); a text that has it already goes the
+# usual way (_BAD, as every character NFC may change).
+_SYMBOL = 0xFFFC
 _MARKED = ord(MOJIBAKE_MARKED)  # what a mark follows ("á" of "á»‡")
 
 
@@ -214,8 +225,9 @@ def _decode_run(buf, i, end, codes, w, table, looks, n_looks):
     ``end``: ``(i, w, bits, bad, n_looks)``, ``bits`` the union of ``table``'s entries for the
     characters, ``bad`` whether the bytes were not UTF-8 of the Basic Multilingual Plane; the
     place in ``codes`` of each character that is ``_LOOKED_AT`` is written at
-    ``looks[n_looks]`` (for :func:`_hints_at`), and the count goes up. ``buf`` has two bytes
-    after the last line, so that reading the two after any byte stays inside it. The spaces and
+    ``looks[n_looks]`` (for :func:`_hints_at`), and the count goes up. ``buf`` has three bytes
+    after the last line, so that reading the three after any byte stays inside it. An emoji
+    beyond the plane is written as :data:`_SYMBOL` (see there). The spaces and
     line separators that the normaliser writes otherwise (``_SPACES_TABLE``) are written as it
     writes them: 90 of the 33,709 VNTC articles have a no-break space, and went the usual way.
 
@@ -255,7 +267,22 @@ def _decode_run(buf, i, end, codes, w, table, looks, n_looks):
             if 0x2007 <= c <= 0x202F:
                 c = _spaced(c)
             i += 3
-        else:  # beyond the BMP, or not UTF-8
+        elif b0 < 0xF5:
+            b1 = np.int64(buf[i + 1])
+            b2 = np.int64(buf[i + 2])
+            b3 = np.int64(buf[i + 3])
+            c = ((b0 & 0x07) << 18) | ((b1 & 0x3F) << 12) | ((b2 & 0x3F) << 6) | (b3 & 0x3F)
+            if (b1 & 0xC0) != 0x80 or (b2 & 0xC0) != 0x80 or (b3 & 0xC0) != 0x80 or c < 0x10000:
+                return i, w, bits, True, n_looks
+            if not (_PICTOGRAPHS_FROM <= c < _PICTOGRAPHS_TO) or not (
+                table[0x10000 + c - _PICTOGRAPHS_FROM] & _PICTOGRAPH
+            ):
+                return i, w, bits, True, n_looks  # a letter, digit or mark beyond the BMP
+            codes[w] = _SYMBOL
+            w += 1
+            i += 4
+            continue
+        else:  # not UTF-8
             return i, w, bits, True, n_looks
         codes[w] = c
         t = table[c]
@@ -643,7 +670,9 @@ class PlainRows:
 
 @lru_cache(maxsize=1)
 def _plain_table() -> np.ndarray:
-    """Per code point of the BMP, what :func:`plain_json_rows` makes of it (bits ``_WORD`` ...)."""
+    """Per code point of the BMP, what :func:`plain_json_rows` makes of it (bits ``_WORD`` ...),
+    then per code point from ``_PICTOGRAPHS_FROM`` to ``_PICTOGRAPHS_TO`` whether it is a
+    ``_PICTOGRAPH``."""
     classes = _batch_tables()[0][:0x10000]
     fold = kernels.folding(True).table[:0x10000]
     table = np.zeros(0x10000, dtype=np.uint8)
@@ -658,7 +687,8 @@ def _plain_table() -> np.ndarray:
     table[[m.start() for m in re.finditer(f"[{_MOJIBAKE_CONT}]", plane_string())]] |= _CONT
     table[(classes & (_DIGIT | _DOT | _COLON | _WWW)) != 0] |= _LOOK
     table[(table & (_LOOK | _CHECK)) != 0] |= _LOOKED_AT
-    return table
+    pictographs = [_PICTOGRAPH if _pictograph(c) else 0 for c in range(_PICTOGRAPHS_FROM, _PICTOGRAPHS_TO)]
+    return np.concatenate((table, np.array(pictographs, dtype=np.uint8)))
 
 
 # Each thread reuses one buffer for the texts' code points, grown as chunks need (a fresh one of
@@ -686,7 +716,7 @@ def plain_rows(lines: Sequence[bytes], text_field: str, id_field: str | None) ->
     id_key = np.zeros(0, dtype=np.uint8) if id_field is None else _json_key(id_field)
     if text_key is None or id_key is None or text_field == id_field or not lines:
         return none  # (one column for both: json keeps its last value, this reader the first)
-    raw = b"".join([*lines, b"\0\0"])  # two bytes more: see _decode_text
+    raw = b"".join([*lines, b"\0\0\0"])  # three bytes more: see _decode_run
     buf = np.frombuffer(raw, dtype=np.uint8)
     bounds = np.zeros(len(lines) + 1, dtype=np.int64)
     np.cumsum([len(line) for line in lines], out=bounds[1:])
@@ -738,6 +768,16 @@ def plain_rows(lines: Sequence[bytes], text_field: str, id_field: str | None) ->
         if name not in names:  # a name given twice is one column (json keeps the last value)
             names.append(name)
     return PlainRows(positions, ids if id_field is not None else [], joined, starts, unknown)
+
+
+def _pictograph(code: int) -> bool:
+    """Whether normalising reads the character beyond the plane as punctuation and leaves it as
+    it is, as it reads :data:`_SYMBOL`: no letter or digit (``normalise._plain_astral``), and
+    nothing NFC changes."""
+    char = chr(code)
+    return (
+        not char.isalnum() and unicodedata.normalize("NFC", char) == char and not unicodedata.combining(char)
+    )
 
 
 @lru_cache(maxsize=1)

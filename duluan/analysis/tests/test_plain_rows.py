@@ -38,7 +38,8 @@ _PIECES = [
     "0912345678", "091 234 5678", "(024) 3825 1234", "+84912345678", "1.500.000", "2007 - 2008",
     "a@b.vn", "https://vd.vn/x", "www.vd.vn", "VnExpress.net", "TP.HCM", "U.S.", "ÂU", "Ã©", "º",
     "a_b", "ko_a", "_k", "İ", "Σας", "\u200b", "o\u0300a", "\xa0", "\u2007", "\u2028", "\u2029", "\u202f",
-    "\u2006", "\u2030", "0\xa0912\xa0345\xa0678", "Â\xa0", "á»\xa0", "𝐀", "😀", '"', "\\", "/", "\n", "\t",
+    "\u2006", "\u2030", "0\xa0912\xa0345\xa0678", "Â\xa0", "á»\xa0", "𝐀", "😀", "👍🏻", "🄁", "ko😀",
+    "vd.vn😀x", "0912345678😀", "\ufffc", '"', "\\", "/", "\n", "\t",
     "\r", " ", ",", ".", "-", "ÿ", "\x7f", "\ufffd",
 ]  # fmt: skip
 _TEXTS = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=10).map(" ".join)
@@ -116,11 +117,18 @@ def test_a_plain_row_is_the_row_json_reads_and_the_text_normalising_keeps(lines,
         text = row[text_field]
         assert text_problem(text) is None and text.strip()
         scored = "".join(map(chr, texts[k]))
-        spaced = text.translate(_SPACES_TABLE)
+        spaced = _symbols(text.translate(_SPACES_TABLE))
         personal = _find_personal_data(spaced)
         assert scored == (unicodedata.normalize("NFC", _mask(spaced, personal)) if personal else spaced)
         # ...which is the text normalised, but for its tones and chat forms
-        assert canonical_tones(normalise_texts([text], expand_chat=False)[0]) == canonical_tones(scored)
+        normalised = _symbols(normalise_texts([text], expand_chat=False)[0])
+        assert canonical_tones(normalised) == canonical_tones(scored)
+
+
+def _symbols(text: str) -> str:
+    """``text`` with its characters beyond the plane written as the reader writes emoji (it reads
+    no other such character)."""
+    return "".join(chr(pr._SYMBOL) if ord(ch) > 0xFFFF else ch for ch in text)
 
 
 def pr_texts(plain: pr.PlainRows) -> list[list[int]]:
@@ -155,6 +163,21 @@ def test_lines_of_plain_texts_are_all_read_from_their_bytes():
     assert pr_texts(plain)[:3] == [_code_points(r["text"]) for r in rows[:3]]
     assert "".join(map(chr, pr_texts(plain)[3])) == normalise_texts([rows[3]["text"]], expand_chat=False)[0]
     assert "".join(map(chr, pr_texts(plain)[3])) == "Hà Nội, 5 km\nGọi <phone>\nhết"
+
+
+def test_emoji_beyond_the_plane_are_read_as_a_symbol_and_other_characters_there_the_usual_way():
+    # given texts with emoji (one with a skin tone), a bold letter and an enclosed digit
+    rows = [
+        {"id": "a", "text": "Tuyệt vời 👍🏻😀 ko"},
+        {"id": "b", "text": "chữ 𝐀"},
+        {"id": "c", "text": "số 🄁"},
+    ]
+    lines = [json.dumps(r, ensure_ascii=False).encode("utf-8") for r in rows]
+    # then the first is a plain row, each emoji read as the symbol; the letter and the digit,
+    # which normalising does not read as punctuation, go the usual way
+    plain = pr.plain_rows(lines, "text", "id")
+    assert plain.positions == [0]
+    assert "".join(map(chr, pr_texts(plain)[0])) == "Tuyệt vời \ufffc\ufffc\ufffc ko"
 
 
 _NEAR_PHONES = st.builds(
