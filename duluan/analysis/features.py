@@ -763,14 +763,11 @@ class _CompiledScorer:
             # already (_resolve, _vocabulary_id), and only its texts are scored again (_scored).
             get = self._vocabulary.get
             known = {tok: (i if tok.isascii() else get(canonical_tones(tok), -1)) for tok, i in known.items()}
-        k = self._k
-        hashes = k.hash_strings(k.code_points("\x00".join(known))) if known else np.zeros(0, np.uint64)
-        ids = np.fromiter(known.values(), np.int64, len(known))
         # Room for the vocabulary and a few unseen syllables; it grows as more are added
         # (_resolve). Sized for _MAX_TYPES more at once, in two arrays (hashes, ids), the VNTC
         # model's table took 6 MB, and score_texts 28.2-28.6 µs a VNTC article; this way 2 MB,
         # each hash beside its id, and 25.8-26.0 µs (8,192 articles, best of 7, 2026-12-03).
-        self._table = k.id_table(hashes, ids, len(known) + _ROOM)
+        self._table = self._k.id_table_of(list(known), known.values(), len(known) + _ROOM)
         self._held = len(known)
         self._added = 0
 
@@ -1282,8 +1279,8 @@ class NgramFeaturizer:
         self, texts: Sequence[str], weights: np.ndarray, marks: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray] | None:
         """:meth:`compiled_margins`, and per text whether one of its syllables (a run of word
-        characters, lower-cased) has its hash in ``marks`` (a table of
-        :func:`~duluan.analysis.kernels.hash_table`); all false without a table.
+        characters, lower-cased) is in ``marks``, written in one of the cases the table gives
+        it (:func:`~duluan.analysis.normalise.chat_form_table`); all false without a table.
 
         Returns:
             ``(margins, marked)``, or ``None`` where the loops do not apply, and (with ``marks``)

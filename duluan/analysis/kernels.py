@@ -324,13 +324,6 @@ def _next_syllable(codes, fold, i):
 
 
 @nb.njit(cache=True)
-def _slot_of(table_keys, h):
-    """The slot of hash ``h`` in an open-addressing table, or -1 when it has none."""
-    slot = _probe(table_keys, h)
-    return np.int64(slot) if table_keys[slot] == h else np.int64(-1)
-
-
-@nb.njit(cache=True)
 def _put(buf, m, col):
     """Write bucket ``col`` at ``buf[m]``; return ``m + 1``."""
     buf[m] = col
@@ -917,9 +910,10 @@ def _name_candidates(c_col, c_start, c_len, c_plain, n_cand, type_ids, vocab, fi
 
 
 @nb.njit(cache=True)
-def syllables_in_table(codes, fold, table_keys):
-    """The syllables of ``codes`` (runs of characters ``fold`` reads as word characters) whose
-    hash is in the table: ``(starts, ends, special)``, their spans in ``codes`` in order, and
+def syllables_in_table(codes, fold, table):
+    """The syllables of ``codes`` (runs of characters ``fold`` reads as word characters) that an
+    :func:`id_table` holds, written in one of the cases it gives them (as :func:`score_texts`
+    reads its ``marks``): ``(starts, ends, special)``, their spans in ``codes`` in order, and
     the starts of the :data:`SPECIAL` characters (which only ``str.lower`` reads right)."""
     n = codes.size
     starts = np.empty(n // 2 + 1, np.int64)
@@ -936,10 +930,12 @@ def syllables_in_table(codes, fold, table_keys):
             special[n_special] = i
             n_special += 1
             i += 1
-        elif _slot_of(table_keys, h) >= 0:
-            starts[m] = start
-            ends[m] = i
-            m += 1
+        else:
+            cases = _id_of(table, h)
+            if cases > 0 and _written_as(codes, fold, start, i, cases):
+                starts[m] = start
+                ends[m] = i
+                m += 1
     return starts[:m], ends[:m], special[:n_special]
 
 
@@ -1779,17 +1775,6 @@ def joined_codes(texts: Sequence[np.ndarray]) -> np.ndarray:
     return np.concatenate([piece for text in texts for piece in (text, zero)][:-1])
 
 
-def hash_table(strings: Iterable[str]) -> np.ndarray:
-    """An open-addressing table of the syllable hashes of ``strings`` (lower-case NFC), at most
-    half full: its keys, which :func:`syllables_in_table` reads."""
-    strings = list(strings)
-    keys = np.zeros(1 << max(4, (2 * len(strings)).bit_length()), dtype=np.uint64)
-    if strings:
-        hashes = hash_strings(code_points("\x00".join(strings)))
-        insert(keys, np.zeros(keys.size, np.int32), hashes, np.zeros(len(strings), np.int32))
-    return keys
-
-
 def id_table(hashes: np.ndarray, ids: np.ndarray, room: int) -> np.ndarray:
     """An open-addressing table of syllable hashes (:func:`hash_strings`) and their ids (at least
     -1), with room for ``room`` of them in all at most half full: uint64, each slot's hash (zero:
@@ -1797,6 +1782,15 @@ def id_table(hashes: np.ndarray, ids: np.ndarray, room: int) -> np.ndarray:
     table = np.zeros(2 << max(4, (2 * room).bit_length()), dtype=np.uint64)
     insert_ids(table, hashes, ids)
     return table
+
+
+def id_table_of(strings: Sequence[str], ids: Iterable[int], room: int) -> np.ndarray:
+    """:func:`id_table` of the syllables ``strings`` (lower-case NFC, none holding a zero) and
+    their ``ids``."""
+    if not strings:
+        return id_table(np.zeros(0, np.uint64), np.zeros(0, np.int64), room)
+    hashes = hash_strings(code_points("\x00".join(strings)))
+    return id_table(hashes, np.fromiter(ids, np.int64, len(strings)), room)
 
 
 def id_table_with_room(table: np.ndarray, room: int) -> np.ndarray:
@@ -1809,9 +1803,9 @@ def id_table_with_room(table: np.ndarray, room: int) -> np.ndarray:
     return id_table(keys[held], values[held].astype(np.int64) - 1, room)
 
 
-def syllables_holding(texts: Sequence[str], table_keys: np.ndarray) -> tuple[dict[int, list], set[int]]:
-    """Where the texts (NFC) have a syllable whose hash is in the table (a :func:`hash_table`): a
-    syllable is a run of letters and digits, lower-cased (``underscore=False``).
+def syllables_holding(texts: Sequence[str], table: np.ndarray) -> tuple[dict[int, list], set[int]]:
+    """Where the texts (NFC) have a syllable that the table holds (see :func:`syllables_in_table`):
+    a syllable is a run of letters and digits, lower-cased (``underscore=False``).
 
     Returns:
         ``(spans, special)``: per text that has such syllables, their ``(start, end)`` in it, in
@@ -1821,9 +1815,7 @@ def syllables_holding(texts: Sequence[str], table_keys: np.ndarray) -> tuple[dic
     if not texts:
         return {}, set()
     codes = code_points("\x00".join(t.replace("\x00", " ") for t in texts))
-    starts, ends, special = syllables_in_table(
-        codes, folding(True, underscore=False).for_codes(codes), table_keys
-    )
+    starts, ends, special = syllables_in_table(codes, folding(True, underscore=False).for_codes(codes), table)
     # Each text's first code point; after the last text, one past the batch.
     first = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([len(t) + 1 for t in texts], out=first[1:])

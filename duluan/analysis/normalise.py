@@ -667,11 +667,12 @@ def expand_chat_forms(texts: Sequence[str]) -> list[str]:
 
 def chat_form_table() -> np.ndarray | None:
     """The syllables a chat form can be, lower-cased, each with the cases its forms are written
-    in (the ``marks`` of :func:`duluan.analysis.kernels.score_texts`: an ``id_table`` of the
-    compiled loops' syllable hashes), or ``None`` when a text may hold a chat form that is none
-    of its syllables (see :func:`_chat_syllables`). A text of :func:`normalise_texts` without
-    ``expand_chat`` none of whose runs of letters and digits is one of these, written in one of
-    its cases, is left as it is by :func:`expand_chat_forms`.
+    in (an ``id_table`` of the compiled loops' syllable hashes: the ``marks`` of
+    :func:`duluan.analysis.kernels.score_texts`, and what :func:`expand_chat_forms` looks for
+    by :func:`duluan.analysis.kernels.syllables_holding`), or ``None`` when a text may hold a
+    chat form that is none of its syllables (see :func:`_chat_syllables`). A text of
+    :func:`normalise_texts` without ``expand_chat`` none of whose runs of letters and digits is
+    one of these, written in one of its cases, is left as it is by :func:`expand_chat_forms`.
     """
     return None if _chat_syllables() is None else _chat_form_cases()
 
@@ -693,9 +694,7 @@ def _chat_form_cases() -> np.ndarray:
         else:
             case = kernels.ANY_CASE
         cases[lowered] = cases.get(lowered, 0) | case
-    names = sorted(cases)
-    hashes = kernels.hash_strings(kernels.code_points("\x00".join(names)))
-    return kernels.id_table(hashes, np.array([cases[name] for name in names], np.int64), len(names))
+    return kernels.id_table_of(list(cases), cases.values(), len(cases))
 
 
 def chat_forms_unplaced() -> bool:
@@ -1137,7 +1136,7 @@ def _expand_chat(texts: list[str], forms: frozenset[str] | None) -> list[str]:
         return texts
     from duluan.analysis import kernels  # numba, for the readers that use it anyway
 
-    spans, special = kernels.syllables_holding(texts, _chat_form_table(forms))
+    spans, special = kernels.syllables_holding(texts, _chat_form_cases())
     for k, at in spans.items():
         if k not in special:
             texts[k] = _expand_chat_spellings(texts[k], _hits_at(texts[k], at))
@@ -1171,13 +1170,6 @@ def _hits_at(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, st
 def _chat_variants() -> dict[str, tuple[str, bool]]:
     """The automaton's words: each variant (as written) with ``(variant, accented)``."""
     return {variant: (variant, accented) for variant, accented in _chat_automaton().values()}
-
-
-@lru_cache(maxsize=1)
-def _chat_form_table(forms: frozenset[str]) -> np.ndarray:
-    from duluan.analysis import kernels
-
-    return kernels.hash_table(sorted(forms))
 
 
 @lru_cache(maxsize=1)

@@ -426,7 +426,7 @@ def test_chat_forms_found_at_the_syllables_are_those_the_automaton_finds(text):
     # given any text with chat forms next to letters, digits and the characters that glue them
     from duluan.analysis import kernels
 
-    table = normalise_module._chat_form_table(normalise_module._chat_syllables())
+    table = normalise_module.chat_form_table()
     spans, special = kernels.syllables_holding([text, "ko", text], table)
     # when its forms are looked for only where a syllable may be one
     # then they are the whole-word forms the automaton finds in the whole text (a text with a
