@@ -54,6 +54,7 @@ __all__ = [
     "jsonl_chunk_records",
     "jsonl_line_chunks",
     "jsonl_record",
+    "loads_json",
     "open_writer",
     "output_format",
     "parse_time",
@@ -612,10 +613,29 @@ def jsonl_record(raw_line: bytes, row: int, line: int) -> Any:
     except UnicodeDecodeError:
         return Reject(row, line, None, "bad_encoding", MESSAGES["bad_encoding"])
     try:
-        return json.loads(text)
+        return loads_json(text)
     except json.JSONDecodeError as exc:
         message = f"{MESSAGES['bad_json']} ({exc.msg}, cột {exc.colno})"
         return Reject(row, line, None, "bad_json", message)
+
+
+# The message of JSON nested too deeply to read.
+TOO_DEEP = "giá trị lồng nhau quá sâu"
+
+
+def loads_json(text: str) -> Any:
+    """``json.loads(text)`` for text from outside (a line of input, a state file), where a value
+    nested too deeply for the parser (``[[[[…]]]]`` a thousand deep) is the
+    :class:`json.JSONDecodeError` of any bad JSON, not the ``RecursionError`` that json raises,
+    which stopped a whole run at such a line.
+
+    Raises:
+        json.JSONDecodeError: The text is not JSON, or is nested too deeply (:data:`TOO_DEEP`).
+    """
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError(TOO_DEEP, text, 0) from None
 
 
 def jsonl_line_chunks(path: str | Path, size: int) -> Iterator[tuple[int, list[bytes], Sequence[int]]]:

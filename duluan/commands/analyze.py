@@ -263,6 +263,7 @@ def analyze_file(
         StagedFile,
         UnreadableInput,
         input_format,
+        loads_json,
         open_writer,
         output_format,
         read_rows,
@@ -313,7 +314,7 @@ def analyze_file(
     state_path = Path(cluster_state) if cluster_state else None
     if state_path is not None and state_path.exists():
         try:
-            clusterer = OnlineClusterer.from_state(json.loads(state_path.read_text(encoding="utf-8")))
+            clusterer = OnlineClusterer.from_state(loads_json(state_path.read_text(encoding="utf-8")))
         except (ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"tệp trạng thái phân cụm {state_path} hỏng: {exc}") from exc
     ordered = ordered_pipeline(clusterer=clusterer)

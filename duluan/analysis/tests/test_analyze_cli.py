@@ -80,6 +80,7 @@ def test_bad_rows_are_rejected_with_reasons_and_never_stop_the_run(tmp_path, cap
         json.dumps({"id": "x", "text": "cột lạ", "label": "Xã hội"}).encode(),
         b"{not json",
         json.dumps({"id": "when", "text": "ngày sai", "created_at": "hôm qua"}).encode(),
+        b'{"id": "deep", "text": "x", "title": ' + b"[" * 5000 + b"]" * 5000 + b"}",
     ]
     source = write_jsonl(tmp_path / "in.jsonl", good_rows(10), bad)
     out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
@@ -102,6 +103,7 @@ def test_bad_rows_are_rejected_with_reasons_and_never_stop_the_run(tmp_path, cap
         (18, "x", "unknown_columns", "warning"),
         (19, None, "bad_json", "error"),
         (20, "when", "bad_created_at", "warning"),
+        (21, None, "bad_json", "error"),
     }
     messages = {r["reason"]: r for r in read_jsonl(rejects)}
     assert messages["duplicate_id"]["message"].startswith("Mã định danh (id) trùng")
@@ -111,7 +113,7 @@ def test_bad_rows_are_rejected_with_reasons_and_never_stop_the_run(tmp_path, cap
         " (giá trị 'hôm qua')."
     )
     # and the summary counts the rows warned about as analysed, their notes as warnings
-    assert "Đã phân tích 12 / 20 dòng, loại 8 (2 cảnh báo)" in capsys.readouterr().err
+    assert "Đã phân tích 12 / 21 dòng, loại 9 (2 cảnh báo)" in capsys.readouterr().err
 
 
 def test_output_rows_carry_every_result_field(tmp_path):

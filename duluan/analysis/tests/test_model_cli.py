@@ -33,6 +33,7 @@ def write_training_file(path):
             fh.write(json.dumps({"id": f"r{i}", "noi_dung": text, "nhan": label}, ensure_ascii=False) + "\n")
         fh.write("{not json\n")
         fh.write(json.dumps({"id": "no-label", "noi_dung": "Ngập phố"}, ensure_ascii=False) + "\n")
+        fh.write('{"id": "deep", "noi_dung": ' + "[" * 5000 + "]" * 5000 + "}\n")
         fh.write(json.dumps({"id": "empty", "noi_dung": "  ", "nhan": "flood"}) + "\n")
 
 
@@ -55,9 +56,10 @@ def test_train_skips_bad_rows_and_says_why(model, capsys):
     rejects = [json.loads(line) for line in open(f"{model}.rejects.jsonl", encoding="utf-8")]
     # then the model was written and each bad row is in the rejects file with its reason
     assert model.exists()
-    assert [r["reason"] for r in rejects] == ["bad_json", "missing_label", "empty_text"]
+    assert [r["reason"] for r in rejects] == ["bad_json", "missing_label", "bad_json", "empty_text"]
     assert rejects[1]["id"] == "no-label" and "nhan" in rejects[1]["message"]
-    assert (rejects[2]["id"], rejects[2]["message"]) == ("empty", "Nội dung (noi_dung) trống.")
+    assert "lồng nhau quá sâu" in rejects[2]["message"]
+    assert (rejects[3]["id"], rejects[3]["message"]) == ("empty", "Nội dung (noi_dung) trống.")
 
 
 def test_train_learns_accent_free_copies_when_asked(tmp_path):

@@ -16,6 +16,7 @@ from duluan.analysis import tabular
 from duluan.analysis.tabular import (
     LOCAL_TZ,
     MESSAGES,
+    TOO_DEEP,
     JsonlWriter,
     Reject,
     RejectsWriter,
@@ -23,6 +24,7 @@ from duluan.analysis.tabular import (
     UnreadableInput,
     jsonl_line_chunks,
     jsonl_record,
+    loads_json,
     open_writer,
     output_format,
     read_records,
@@ -418,6 +420,20 @@ def test_a_byte_order_mark_does_not_spoil_the_first_jsonl_row(tmp_path):
     # then the first row is a record like the others
     assert records == [{"id": "a", "text": "x"}, {"id": "b", "text": "y"}]
     assert [jsonl_record(line, 1, 1) for line in lines] == records
+
+
+def test_a_line_nested_too_deeply_for_json_is_a_bad_line_not_a_crash():
+    # given a record whose title is nested deeper than json's recursion goes, and plain text
+    # nested as deep (a bad line either way)
+    deep = b'{"id": "d", "text": "x", "title": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    # when each is read as a line of input
+    reject = jsonl_record(deep, 3, 4)
+    # then it is the reject of a bad JSON line, which says why, and the reader is whole after it
+    assert (reject.row, reject.line, reject.reason) == (3, 4, "bad_json")
+    assert TOO_DEEP in reject.message
+    with pytest.raises(json.JSONDecodeError, match=TOO_DEEP):
+        loads_json("[" * 100_000)
+    assert jsonl_record(b'{"id": "a", "text": "[[["}', 1, 1) == {"id": "a", "text": "[[["}
 
 
 def test_a_damaged_file_is_unreadable_input_not_a_crash(tmp_path):

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from duluan.analysis.tabular import has_bad_chars, parse_time, plain_record
+from duluan.analysis.tabular import has_bad_chars, loads_json, parse_time, plain_record
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -339,7 +339,7 @@ def _jsonl_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowPro
                 )
                 continue
             try:
-                record = json.loads(text)
+                record = loads_json(text)
             except json.JSONDecodeError as exc:
                 yield RowProblem(
                     row, line_no, "bad_json", f"{MESSAGES['bad_json']} ({exc.msg}, cột {exc.colno})", text

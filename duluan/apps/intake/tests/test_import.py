@@ -106,14 +106,17 @@ def test_xlsx_and_jsonl_are_read_and_bad_lines_reported(tmp_path):
     wb.save(tmp_path / "a.xlsx")
     (tmp_path / "b.jsonl").write_text(
         json.dumps({"id": "p1", "text": "Bài đăng phản ánh ô nhiễm"}, ensure_ascii=False)
-        + "\n{không phải json\n[1]\n",
+        + "\n{không phải json\n[1]\n"
+        + "[" * 5000
+        + "]" * 5000
+        + "\n",
         encoding="utf-8",
     )
     xlsx = run(tmp_path / "a.xlsx", channel="other")
     jsonl = run(tmp_path / "b.jsonl", channel="social")
     assert xlsx.created == 1 and Signal.objects.filter(channel="other", external_id="1").exists()
-    assert (jsonl.created, jsonl.rejected) == (1, 2)
-    assert [r["reason"] for r in jsonl.rejects] == ["bad_json", "bad_row"]
+    assert (jsonl.created, jsonl.rejected) == (1, 3)
+    assert [r["reason"] for r in jsonl.rejects] == ["bad_json", "bad_row", "bad_json"]
 
 
 RSS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Báo Bắc Ninh</title>
