@@ -44,6 +44,7 @@ __all__ = [
     "KNOWN_COLUMNS",
     "MAX_TEXT_BYTES",
     "MESSAGES",
+    "RecordLines",
     "Reject",
     "RejectsWriter",
     "ResultWriter",
@@ -72,6 +73,10 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MESSAGES = {
     "bad_json": "Dòng không phải JSON hợp lệ.",
     "bad_row": "Dòng không phải một bản ghi (đối tượng JSON).",
+    "unclosed_quote": (
+        "Dấu ngoặc kép mở ở dòng {line} không được đóng: các dòng {line}–{last} (đến hết tệp) bị đọc"
+        " thành một ô, nên không phân tích dòng nào trong đó. Hãy đóng dấu ngoặc rồi chạy lại."
+    ),
     "bad_encoding": "Văn bản sai mã hoá ký tự (không phải UTF-8 hợp lệ hoặc bị lỗi phông).",
     "bad_value": "Giá trị không phải văn bản (danh sách hoặc đối tượng).",
     "binary": "Nội dung là dữ liệu nhị phân, không phải văn bản.",
@@ -708,6 +713,54 @@ def _jsonl_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
             yield row, line_no, jsonl_record(raw_line, row, line_no)
 
 
+class RecordLines:
+    """A text file's lines for a csv reader, kept by record, so that the last record can be
+    checked for a quote left open (:meth:`unclosed`).
+
+    csv's lenient reader (the default: it reads ``"a"b`` as ``ab``, as spreadsheets do) reads a
+    quote that is never closed as a field running to the end of the file: every row after it
+    became that row's text, and the run reported one row fewer than it lost. csv reads a record
+    a line at a time and no further than its end, so the lines read between two :meth:`take`
+    calls around a record are that record's.
+    """
+
+    def __init__(self, handle: Iterable[str]) -> None:
+        self._lines = iter(handle)
+        self._kept: list[str] = []
+
+    def __iter__(self) -> RecordLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self._kept.append(line)
+        return line
+
+    def take(self) -> list[str]:
+        """The lines read since the last call."""
+        kept, self._kept = self._kept, []
+        return kept
+
+    @staticmethod
+    def unclosed(lines: list[str], dialect: Any = csv.excel, **options: Any) -> bool:
+        """Whether a record's ``lines`` span more than one line and end inside a quoted field (the
+        file ended before its quote was closed): the strict reader, on these lines alone, meets
+        their end inside the quotes."""
+        if len(lines) < 2:
+            return False  # a quote left open on the last line takes no other row
+        try:
+            for _ in csv.reader(lines, dialect, strict=True, **options):
+                pass
+        except csv.Error as exc:
+            return "unexpected end of data" in str(exc)  # csv's message for exactly this
+        return False
+
+    @staticmethod
+    def unclosed_message(line: int, last: int) -> str:
+        """The reject's message for a record of lines ``line`` to ``last`` that :meth:`unclosed` found."""
+        return MESSAGES["unclosed_quote"].format(line=line, last=last)
+
+
 def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     csv.field_size_limit(sys.maxsize)
     delimiter = "\t" if str(path).lower().removesuffix(".gz").endswith(".tsv") else ","
@@ -715,14 +768,28 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
         # surrogateescape keeps undecodable bytes as lone surrogates, so one badly encoded
         # row is rejected instead of the whole file failing to decode.
         handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        reader = csv.DictReader(handle, delimiter=delimiter)
+        lines = RecordLines(handle)
+        reader = csv.DictReader(lines, delimiter=delimiter)
         row = 0
         line = 1
-        for record in reader:
+        held = None  # the record read last, given once another follows (see RecordLines)
+        while True:
+            held_lines = lines.take()  # those of the held record (the header's too, for the first)
+            record = next(reader, None)
+            if record is None:
+                break
+            if held is not None:
+                yield held
             row += 1
             record.pop(None, None)  # cells beyond the header
-            yield row, line + 1, {k: (v if v != "" else None) for k, v in record.items()}
+            held = row, line + 1, {k: (v if v != "" else None) for k, v in record.items()}
             line = reader.line_num
+        if held is not None:
+            if RecordLines.unclosed(held_lines, delimiter=delimiter):
+                row, line = held[0], held[1]
+                message = lines.unclosed_message(line, reader.line_num)
+                held = row, line, Reject(row, line, held[2].get("id"), "unclosed_quote", message)
+            yield held
 
 
 def _parquet_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:

@@ -436,6 +436,41 @@ def test_a_line_nested_too_deeply_for_json_is_a_bad_line_not_a_crash():
     assert jsonl_record(b'{"id": "a", "text": "[[["}', 1, 1) == {"id": "a", "text": "[[["}
 
 
+def test_a_quote_left_open_in_a_csv_file_is_a_reject_that_names_the_lines_it_took(tmp_path):
+    # given a CSV file whose third row opens a quote it never closes, so that csv's lenient reader
+    # reads the rows after it as that row's text; a TSV file the same; and files whose last row
+    # is a closed quote over two lines, or a quote left open on the last line alone
+    (tmp_path / "open.csv").write_text(
+        'id,text\n1,"Ngập ""sâu"""\n2,"Hai\ndòng"\n3,"Không đóng\n4,Ô nhiễm\n5,Tiếng ồn\n', encoding="utf-8"
+    )
+    (tmp_path / "open.tsv").write_text('id\ttext\n1\t"Không đóng\n2\tÔ nhiễm\n', encoding="utf-8")
+    (tmp_path / "closed.csv").write_text('id,text\n1,Ngập\n2,"Hai\ndòng"\n', encoding="utf-8")
+    (tmp_path / "last.csv").write_text('id,text\n1,Ngập\n2,"Mở ở dòng cuối\n', encoding="utf-8")
+    # when they are read
+    read = {
+        name: list(read_records(tmp_path / name))
+        for name in ("open.csv", "open.tsv", "closed.csv", "last.csv")
+    }
+    # then the rows before the open quote are read as written, and that row is a reject that
+    # gives its id and the lines it took to the end of the file, instead of a text with three rows
+    *before, (row, line, reject) = read["open.csv"]
+    assert before == [(1, 2, {"id": "1", "text": 'Ngập "sâu"'}), (2, 3, {"id": "2", "text": "Hai\ndòng"})]
+    assert (row, line, reject.row, reject.line, reject.id, reject.reason) == (
+        3,
+        5,
+        3,
+        5,
+        "3",
+        "unclosed_quote",
+    )
+    assert reject.message.startswith("Dấu ngoặc kép mở ở dòng 5 không được đóng: các dòng 5–7 (đến hết tệp)")
+    [(_, _, tsv_reject)] = read["open.tsv"]
+    assert (tsv_reject.reason, tsv_reject.id) == ("unclosed_quote", "1")
+    # and a closed quote over lines, or one left open on the last line (which takes no row), is a row
+    assert read["closed.csv"][-1] == (2, 3, {"id": "2", "text": "Hai\ndòng"})
+    assert read["last.csv"][-1] == (2, 3, {"id": "2", "text": "Mở ở dòng cuối\n"})
+
+
 def test_a_damaged_file_is_unreadable_input_not_a_crash(tmp_path):
     # given a gzip file cut short and a file named .parquet that is not Parquet
     whole = gzip.compress(b"".join(b'{"id": "%d", "text": "x"}\n' % i for i in range(5000)))

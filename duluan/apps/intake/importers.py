@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from duluan.analysis.tabular import has_bad_chars, loads_json, parse_time, plain_record
+from duluan.analysis.tabular import RecordLines, has_bad_chars, loads_json, parse_time, plain_record
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -262,7 +262,8 @@ def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProbl
             dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        reader = csv.reader(handle, dialect)
+        lines = RecordLines(handle)
+        reader = csv.reader(lines, dialect)
         try:
             header = next(reader)
         except StopIteration:
@@ -270,23 +271,35 @@ def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProbl
         columns = resolve_columns([h.strip() for h in header], mapping)
         names = [h.strip() for h in header]
         row = 0
+        held = None  # the row read last, given once another follows (see RecordLines)
         while True:
             line = reader.line_num + 1
+            held_lines = lines.take()  # those of the record read last: the held row's, at the end
             try:
                 cells = next(reader)
             except StopIteration:
                 break
             except csv.Error as exc:
+                if held is not None:
+                    yield held
+                    held = None
                 row += 1
                 yield RowProblem(row, line, "bad_csv", f"{MESSAGES['bad_csv']}: {exc}.")
                 continue
             if not any(c.strip() for c in cells):
                 continue
+            if held is not None:
+                yield held
             row += 1
             raw = dict(zip(names, cells, strict=False))
             if len(cells) > len(names):
                 raw["_extra_cells"] = cells[len(names) :]
-            yield _mapped(row, line, raw, columns)
+            held = _mapped(row, line, raw, columns)
+        if held is not None:
+            if RecordLines.unclosed(held_lines, dialect):
+                message = RecordLines.unclosed_message(held.line, reader.line_num)
+                held = RowProblem(held.row, held.line, "unclosed_quote", message)
+            yield held
 
 
 def _xlsx_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProblem]:

@@ -119,6 +119,22 @@ def test_xlsx_and_jsonl_are_read_and_bad_lines_reported(tmp_path):
     assert [r["reason"] for r in jsonl.rejects] == ["bad_json", "bad_row", "bad_json"]
 
 
+def test_a_csv_quote_left_open_is_reported_not_read_as_the_rest_of_the_file(tmp_path):
+    # given a semicolon CSV file whose second row opens a quote it never closes
+    (tmp_path / "a.csv").write_text(
+        'id;text\n1;"Đường ""làng"" xuống cấp"\n2;"Không đóng ngoặc\n3;Ô nhiễm\n4;Tiếng ồn\n',
+        encoding="utf-8",
+    )
+    # when imported
+    result = run(tmp_path / "a.csv", channel="other")
+    # then the row before it is stored, and that row is reported with the lines it took
+    assert (result.created, result.rejected) == (1, 1)
+    assert Signal.objects.get(external_id="1").text == 'Đường "làng" xuống cấp'
+    [reject] = result.rejects
+    assert (reject["reason"], reject["line"]) == ("unclosed_quote", 3)
+    assert "các dòng 3–5" in reject["message"]
+
+
 RSS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Báo Bắc Ninh</title>
 <item><title>Người dân phản ánh ô nhiễm</title>
 <description>&lt;p&gt;Khói bụi từ nhà máy gạch&lt;/p&gt;</description>
