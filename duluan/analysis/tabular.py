@@ -259,8 +259,11 @@ class RowValidator:
         notes: list[Reject] = []
         raw_id = raw.get("id")
         doc_id = None if raw_id is None else str(raw_id).strip()
-        if isinstance(raw_id, float) and raw_id.is_integer():
-            doc_id = str(int(raw_id))
+        if isinstance(raw_id, float):
+            if raw_id.is_integer():
+                doc_id = str(int(raw_id))
+            elif raw_id != raw_id:  # NaN: a numeric column's missing value (pandas, Parquet), not "nan"
+                doc_id = None
         # An id is written to the output and the rejects file: one that is a container, holds
         # undecodable bytes or control characters cannot be, and names no row either.
         id_problem = None
@@ -796,11 +799,16 @@ def _parquet_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     import pyarrow.parquet as pq
 
     row = 0
-    parquet = pq.ParquetFile(path)
-    for batch in parquet.iter_batches(batch_size=4096):
-        for record in batch.to_pylist():
-            row += 1
-            yield row, None, record
+    try:
+        parquet = pq.ParquetFile(path)
+        for batch in parquet.iter_batches(batch_size=4096):
+            for record in batch.to_pylist():
+                row += 1
+                yield row, None, record
+    except OSError as exc:
+        # pyarrow's word for a damaged footer or page ("Couldn't deserialize thrift", "Corrupt
+        # snappy compressed data"), which is no ArrowException: it stopped the run with a traceback.
+        raise _unreadable(path, exc) from exc
 
 
 # -- writers ------------------------------------------------------------------------------------

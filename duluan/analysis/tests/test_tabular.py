@@ -176,6 +176,7 @@ _EDGE_ROWS = [
     ({"id": "a", "text": b"\xff\xfe"}, "bad_encoding"),
     ({"id": "a", "text": "x", "source": 5, "channel": True}, {"source": "5", "channel": "True"}),
     ({"id": 3.0, "text": "x"}, {"id": "3"}),
+    ({"id": float("nan"), "text": "x"}, "missing_id"),
     ({"id": " b ", "text": "x"}, {"id": "b"}),
     (types.MappingProxyType({"id": "a", "text": "x"}), {"id": "a"}),
     (["id", "text"], "bad_row"),
@@ -472,17 +473,34 @@ def test_a_quote_left_open_in_a_csv_file_is_a_reject_that_names_the_lines_it_too
 
 
 def test_a_damaged_file_is_unreadable_input_not_a_crash(tmp_path):
-    # given a gzip file cut short and a file named .parquet that is not Parquet
+    # given a gzip file cut short, a file named .parquet that is not Parquet, one with Parquet's
+    # marks around a footer that is not one, and a Parquet file whose pages are damaged
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     whole = gzip.compress(b"".join(b'{"id": "%d", "text": "x"}\n' % i for i in range(5000)))
     cut = tmp_path / "in.jsonl.gz"
     cut.write_bytes(whole[: len(whole) // 2])
     fake = tmp_path / "in.parquet"
     fake.write_bytes(b"PAR1 not really")
-    # then reading either raises UnreadableInput naming the file
+    footer = tmp_path / "in.footer.parquet"
+    footer.write_bytes(b"PAR1" + bytes(100) + b"PAR1")
+    pages = tmp_path / "in.pages.parquet"
+    pq.write_table(
+        pa.table({"id": [str(i) for i in range(5000)], "text": [f"Ngập úng {i}" for i in range(5000)]}),
+        pages,
+    )
+    damaged = bytearray(pages.read_bytes())
+    for at in range(100, len(damaged) // 2, 97):
+        damaged[at] ^= 0xFF
+    pages.write_bytes(bytes(damaged))
+    # then reading any of them raises UnreadableInput naming the file
     for read in (
         lambda: list(read_records(cut)),
         lambda: list(jsonl_line_chunks(cut, 100)),
         lambda: list(read_records(fake)),
+        lambda: list(read_records(footer)),
+        lambda: list(read_records(pages)),
     ):
         with pytest.raises(UnreadableInput, match="in\\."):
             read()
