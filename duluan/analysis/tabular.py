@@ -52,6 +52,7 @@ __all__ = [
     "StagedFile",
     "UnreadableInput",
     "has_bad_chars",
+    "json_array_start",
     "jsonl_chunk_records",
     "jsonl_line_chunks",
     "jsonl_record",
@@ -73,6 +74,10 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MESSAGES = {
     "bad_json": "Dòng không phải JSON hợp lệ.",
     "bad_row": "Dòng không phải một bản ghi (đối tượng JSON).",
+    "json_array": (
+        "tệp {path} là một mảng JSON ([{{…}}, …]), không phải JSONL: mỗi dòng phải là một bản ghi"
+        " {{…}}. Hãy ghi lại mỗi bản ghi trên một dòng, ví dụ: jq -c '.[]' tệp.json > tệp.jsonl"
+    ),
     "unclosed_quote": (
         "Dấu ngoặc kép mở ở dòng {line} không được đóng: các dòng {line}–{last} (đến hết tệp) bị đọc"
         " thành một ô, nên không phân tích dòng nào trong đó. Hãy đóng dấu ngoặc rồi chạy lại."
@@ -549,9 +554,28 @@ def _open_binary(path: str | Path) -> IO[bytes]:
 _BOM = b"\xef\xbb\xbf"
 
 
-def _lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+# The start of a file holding one JSON array of records (``[{…}, …]``, on one line or spread
+# over many), or an empty one, not JSONL: what many tools write to a ``.json`` file.
+_JSON_ARRAY_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*\[\s*(?:[{\]]|\Z)")
+
+
+def json_array_start(handle: IO[bytes]) -> bool:
+    """Whether the file of a binary handle (buffered: it is peeked at, not read) starts as one
+    JSON array of records, which is not JSONL (see :data:`_JSON_ARRAY_START`)."""
+    return _JSON_ARRAY_START.match(handle.peek(4096)[:4096]) is not None  # type: ignore[attr-defined]
+
+
+def _lines(handle: IO[bytes], path: str | Path) -> Iterator[tuple[int, bytes]]:
     """The 1-based numbered lines of a binary handle, the first without a UTF-8 byte-order mark
-    (which editors on Windows write and json refuses)."""
+    (which editors on Windows write and json refuses).
+
+    Raises:
+        UnreadableInput: The file is one JSON array (see :data:`_JSON_ARRAY_START`): read as
+            lines, it was a reject for each line of a spread array, and one line of the whole
+            file, held in memory, for an array on one line.
+    """
+    if json_array_start(handle):
+        raise UnreadableInput(MESSAGES["json_array"].format(path=path))
     lines = enumerate(handle, start=1)
     for line_no, raw_line in lines:
         yield line_no, raw_line.removeprefix(_BOM)
@@ -669,7 +693,7 @@ def _line_chunks(path: str | Path, size: int) -> Iterator[tuple[int, list[bytes]
     lines: list[bytes] = []
     numbers: list[int] = []
     with _open_binary(path) as handle:
-        for line_no, raw_line in _lines(handle):
+        for line_no, raw_line in _lines(handle, path):
             if not raw_line.strip():
                 continue
             lines.append(raw_line)
@@ -709,7 +733,7 @@ def _compact(numbers: list[int]) -> Sequence[int]:
 def _jsonl_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     row = 0
     with _open_binary(path) as handle:
-        for line_no, raw_line in _lines(handle):
+        for line_no, raw_line in _lines(handle, path):
             if not raw_line.strip():
                 continue
             row += 1

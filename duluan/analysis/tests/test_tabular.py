@@ -472,6 +472,36 @@ def test_a_quote_left_open_in_a_csv_file_is_a_reject_that_names_the_lines_it_too
     assert read["last.csv"][-1] == (2, 3, {"id": "2", "text": "Mở ở dòng cuối\n"})
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'[\n  {"id": "a", "text": "x"},\n  {"id": "b", "text": "y"}\n]\n',
+        b'[{"id": "a", "text": "x"}, {"id": "b", "text": "y"}]',
+        b'\xef\xbb\xbf\n  [ {"id": "a", "text": "x"} ]',
+        b"[]\n",
+        b"[",
+    ],
+)
+@pytest.mark.parametrize("name", ["in.json", "in.jsonl.gz"])
+def test_a_json_array_file_is_refused_whole_with_how_to_write_it_as_jsonl(tmp_path, content, name):
+    # given a file holding one JSON array of records (spread over lines, on one line, after a
+    # byte-order mark and blank space, empty, cut short), plain or compressed
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(content) if name.endswith(".gz") else content)
+    # then reading it, whole or in chunks of lines, raises UnreadableInput saying what it is
+    for read in (lambda: list(read_records(path)), lambda: list(jsonl_line_chunks(path, 100))):
+        with pytest.raises(UnreadableInput, match=r"in\.json.* là một mảng JSON .*jq -c"):
+            read()
+
+
+def test_a_jsonl_file_whose_first_row_is_an_array_is_read_row_by_row(tmp_path):
+    # given a JSONL file whose first row is an array of numbers, not of records
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'[1, 2]\n{"id": "a", "text": "x"}\n')
+    # then its rows are read: the array is a row of its own (which validation rejects)
+    assert list(read_records(path)) == [(1, 1, [1, 2]), (2, 2, {"id": "a", "text": "x"})]
+
+
 def test_a_damaged_file_is_unreadable_input_not_a_crash(tmp_path):
     # given a gzip file cut short, a file named .parquet that is not Parquet, one with Parquet's
     # marks around a footer that is not one, and a Parquet file whose pages are damaged

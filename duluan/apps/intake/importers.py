@@ -24,7 +24,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from duluan.analysis.tabular import RecordLines, has_bad_chars, loads_json, parse_time, plain_record
+from duluan.analysis.tabular import MESSAGES as TABLE_MESSAGES
+from duluan.analysis.tabular import (
+    RecordLines,
+    has_bad_chars,
+    json_array_start,
+    loads_json,
+    parse_time,
+    plain_record,
+)
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -334,6 +342,8 @@ def _jsonl_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowPro
     columns: dict[str, str] | None = None
     row = 0
     with open(path, "rb") as handle:
+        if json_array_start(handle):
+            raise ImportFileError(TABLE_MESSAGES["json_array"].format(path=path.name))
         for line_no, raw_line in enumerate(handle, start=1):
             if not raw_line.strip():
                 continue

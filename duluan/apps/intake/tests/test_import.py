@@ -166,6 +166,7 @@ def test_rss_and_atom_feeds_are_read(tmp_path):
         ),
         ("nothing.csv", "cột_khác\nabc\n".encode(), "không có cột nội dung"),
         ("fake.xlsx", b"not a zip", "không phải bảng tính"),
+        ("array.jsonl", '[\n  {"id": "a", "text": "Ngập úng"}\n]\n'.encode(), "là một mảng JSON"),
     ],
 )
 def test_unreadable_files_are_refused_whole_and_store_nothing(tmp_path, name, content, message):
