@@ -51,6 +51,7 @@ __all__ = [
     "RowValidator",
     "StagedFile",
     "UnreadableInput",
+    "encoding_guess",
     "has_bad_chars",
     "json_array_start",
     "jsonl_chunk_records",
@@ -74,6 +75,9 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MESSAGES = {
     "bad_json": "Dòng không phải JSON hợp lệ.",
     "bad_row": "Dòng không phải một bản ghi (đối tượng JSON).",
+    "bad_encoding_file": (
+        "tệp {path} không phải văn bản UTF-8 (có thể là {guess}); hãy lưu lại với mã hoá UTF-8."
+    ),
     "json_array": (
         "tệp {path} là một mảng JSON ([{{…}}, …]), không phải JSONL: mỗi dòng phải là một bản ghi"
         " {{…}}. Hãy ghi lại mỗi bản ghi trên một dòng, ví dụ: jq -c '.[]' tệp.json > tệp.jsonl"
@@ -559,10 +563,54 @@ _BOM = b"\xef\xbb\xbf"
 _JSON_ARRAY_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*\[\s*(?:[{\]]|\Z)")
 
 
+# What encoding_guess calls a file of bytes that is not text.
+BINARY = "tệp nhị phân"
+UTF16 = "UTF-16"
+LEGACY_VIETNAMESE = "Windows-1258 hoặc TCVN3"
+
+
+def encoding_guess(head: bytes) -> str | None:
+    """What a file that starts with ``head`` is when it is plainly not UTF-8 text as a whole:
+    :data:`UTF16` (a byte-order mark, or a quarter of the bytes zero: Windows' "Unicode text"),
+    :data:`BINARY` (zero bytes among many that are no UTF-8), :data:`LEGACY_VIETNAMESE` (many
+    bytes that are no UTF-8, none zero); ``None`` for UTF-8, a few bad rows included (each is
+    a reject of its own).
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) > 16 and head.count(0) * 4 >= len(head)):
+        return UTF16
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4:
+            return None  # a character cut at the end of the head
+        bad = head.decode("utf-8", errors="replace").count("\ufffd") - head.count(b"\xef\xbf\xbd")
+        if bad > 20:
+            return BINARY if b"\x00" in head else LEGACY_VIETNAMESE
+    return None
+
+
+def _head(handle: IO[bytes]) -> bytes:
+    """The first bytes of a buffered binary handle (at most 4 KB), peeked at, not read."""
+    return handle.peek(4096)[:4096]  # type: ignore[attr-defined]
+
+
+def _check_text_file(handle: IO[bytes], path: str | Path) -> None:
+    """Refuse a whole input file that is UTF-16 or not text (see :func:`encoding_guess`): each
+    of its lines was a reject of its own, and a binary file's "lines" may be of any length.
+    A file in a legacy Vietnamese code page is left to its rows' rejects (``bad_encoding``).
+
+    Raises:
+        UnreadableInput: The file is UTF-16 or binary.
+    """
+    guess = encoding_guess(_head(handle))
+    if guess in (UTF16, BINARY):
+        raise UnreadableInput(MESSAGES["bad_encoding_file"].format(path=path, guess=guess))
+
+
 def json_array_start(handle: IO[bytes]) -> bool:
     """Whether the file of a binary handle (buffered: it is peeked at, not read) starts as one
     JSON array of records, which is not JSONL (see :data:`_JSON_ARRAY_START`)."""
-    return _JSON_ARRAY_START.match(handle.peek(4096)[:4096]) is not None  # type: ignore[attr-defined]
+    return _JSON_ARRAY_START.match(_head(handle)) is not None
 
 
 def _lines(handle: IO[bytes], path: str | Path) -> Iterator[tuple[int, bytes]]:
@@ -574,6 +622,7 @@ def _lines(handle: IO[bytes], path: str | Path) -> Iterator[tuple[int, bytes]]:
             lines, it was a reject for each line of a spread array, and one line of the whole
             file, held in memory, for an array on one line.
     """
+    _check_text_file(handle, path)
     if json_array_start(handle):
         raise UnreadableInput(MESSAGES["json_array"].format(path=path))
     lines = enumerate(handle, start=1)
@@ -792,6 +841,7 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     csv.field_size_limit(sys.maxsize)
     delimiter = "\t" if str(path).lower().removesuffix(".gz").endswith(".tsv") else ","
     with _open_binary(path) as raw_handle:
+        _check_text_file(raw_handle, path)
         # surrogateescape keeps undecodable bytes as lone surrogates, so one badly encoded
         # row is rejected instead of the whole file failing to decode.
         handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")

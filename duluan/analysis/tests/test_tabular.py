@@ -494,6 +494,47 @@ def test_a_json_array_file_is_refused_whole_with_how_to_write_it_as_jsonl(tmp_pa
             read()
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "guess"),
+    [
+        ("in.jsonl", '{"id": "a", "text": "Ngập úng"}\n'.encode("utf-16") * 50, "UTF-16"),
+        ("in.csv", "id,text\n1,Ngập úng\n".encode("utf-16-le") * 50, "UTF-16"),
+        ("in.jsonl.gz", gzip.compress(bytes(range(256)) * 40), "tệp nhị phân"),
+        ("in.tsv", bytes(range(256)) * 40, "tệp nhị phân"),
+    ],
+)
+def test_a_utf16_or_binary_file_is_refused_whole(tmp_path, name, content, guess):
+    # given a file in UTF-16 (with a byte-order mark or not) or of bytes that are not text
+    path = tmp_path / name
+    path.write_bytes(content)
+    # then reading it raises UnreadableInput with the guess, not a reject per "line"
+    with pytest.raises(UnreadableInput, match=f"không phải văn bản UTF-8 \\(có thể là {guess}\\)"):
+        list(read_records(path))
+
+
+def test_badly_encoded_rows_of_a_utf8_file_stay_rejects_of_their_own(tmp_path):
+    # given a UTF-8 file with a row in Windows-1258, a row holding a zero byte, and a file all
+    # in Windows-1258 (left to its rows: each says why)
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes(
+        "id,text\n1,Ngập úng\n".encode()
+        + "2,Đường ngập\n".encode("cp1258", errors="ignore")
+        + b"3,a\x00b\n"
+        + b"4,ok\n"
+    )
+    legacy = tmp_path / "legacy.csv"
+    legacy.write_bytes(
+        ("id,text\n" + "".join(f"{i},Đường ngập sâu quá\n" for i in range(300))).encode(
+            "cp1258", errors="ignore"
+        )
+    )
+    # then every row is read, and validation rejects the bad ones
+    validator = RowValidator()
+    reasons = [validator.validate(record, row, line)[1] for row, line, record in read_records(mixed)]
+    assert [[r.reason for r in notes] for notes in reasons] == [[], ["bad_encoding"], ["binary"], []]
+    assert len(list(read_records(legacy))) == 300
+
+
 def test_a_jsonl_file_whose_first_row_is_an_array_is_read_row_by_row(tmp_path):
     # given a JSONL file whose first row is an array of numbers, not of records
     path = tmp_path / "in.jsonl"

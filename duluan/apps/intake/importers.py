@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from duluan.analysis.tabular import MESSAGES as TABLE_MESSAGES
 from duluan.analysis.tabular import (
     RecordLines,
+    encoding_guess,
     has_bad_chars,
     json_array_start,
     loads_json,
@@ -244,19 +245,11 @@ def _mapped(row: int, line: int | None, raw: dict[str, Any], columns: dict[str, 
 
 
 def _check_utf8(path: Path) -> None:
-    head = path.read_bytes()[:65536]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFileError(FILE_MESSAGES["bad_encoding_file"].format(name=path.name, guess="UTF-16"))
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut at the 64 KB boundary
-            bad = head.count(b"\xef\xbf\xbd")
-            sample = head.decode("utf-8", errors="replace")
-            if sample.count("\ufffd") - bad > 20:
-                raise ImportFileError(
-                    FILE_MESSAGES["bad_encoding_file"].format(name=path.name, guess="Windows-1258 hoặc TCVN3")
-                ) from None
+    with open(path, "rb") as handle:
+        head = handle.read(65536)  # not the whole file: imports run to gigabytes
+    guess = encoding_guess(head)
+    if guess is not None:
+        raise ImportFileError(FILE_MESSAGES["bad_encoding_file"].format(name=path.name, guess=guess))
 
 
 def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProblem]:

@@ -166,6 +166,8 @@ def test_rss_and_atom_feeds_are_read(tmp_path):
         ),
         ("nothing.csv", "cột_khác\nabc\n".encode(), "không có cột nội dung"),
         ("fake.xlsx", b"not a zip", "không phải bảng tính"),
+        ("u16.csv", "text\nĐường xấu quá\n".encode("utf-16-le") * 30, "có thể là UTF-16"),
+        ("noise.csv", bytes(range(256)) * 40, "có thể là tệp nhị phân"),
         ("array.jsonl", '[\n  {"id": "a", "text": "Ngập úng"}\n]\n'.encode(), "là một mảng JSON"),
     ],
 )
