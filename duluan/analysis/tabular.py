@@ -558,11 +558,6 @@ def _open_binary(path: str | Path) -> IO[bytes]:
 _BOM = b"\xef\xbb\xbf"
 
 
-# The start of a file holding one JSON array of records (``[{…}, …]``, on one line or spread
-# over many), or an empty one, not JSONL: what many tools write to a ``.json`` file.
-_JSON_ARRAY_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*\[\s*(?:[{\]]|\Z)")
-
-
 # What encoding_guess calls a file of bytes that is not text.
 BINARY = "tệp nhị phân"
 UTF16 = "UTF-16"
@@ -605,6 +600,11 @@ def _check_text_file(handle: IO[bytes], path: str | Path) -> None:
     guess = encoding_guess(_head(handle))
     if guess in (UTF16, BINARY):
         raise UnreadableInput(MESSAGES["bad_encoding_file"].format(path=path, guess=guess))
+
+
+# The start of a file holding one JSON array of records (``[{…}, …]``, on one line or spread
+# over many), or an empty one, not JSONL: what many tools write to a ``.json`` file.
+_JSON_ARRAY_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*\[\s*(?:[{\]]|\Z)")
 
 
 def json_array_start(handle: IO[bytes]) -> bool:
@@ -864,7 +864,7 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
         if held is not None:
             if RecordLines.unclosed(held_lines, delimiter=delimiter):
                 row, line = held[0], held[1]
-                message = lines.unclosed_message(line, reader.line_num)
+                message = RecordLines.unclosed_message(line, reader.line_num)
                 held = row, line, Reject(row, line, held[2].get("id"), "unclosed_quote", message)
             yield held
 

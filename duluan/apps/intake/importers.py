@@ -334,6 +334,7 @@ def _xlsx_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProb
 def _jsonl_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProblem]:
     columns: dict[str, str] | None = None
     row = 0
+    _check_utf8(path)
     with open(path, "rb") as handle:
         if json_array_start(handle):
             raise ImportFileError(TABLE_MESSAGES["json_array"].format(path=path.name))

@@ -168,6 +168,7 @@ def test_rss_and_atom_feeds_are_read(tmp_path):
         ("fake.xlsx", b"not a zip", "không phải bảng tính"),
         ("u16.csv", "text\nĐường xấu quá\n".encode("utf-16-le") * 30, "có thể là UTF-16"),
         ("noise.csv", bytes(range(256)) * 40, "có thể là tệp nhị phân"),
+        ("u16.jsonl", '{"id": "a", "text": "Đường xấu"}\n'.encode("utf-16") * 30, "có thể là UTF-16"),
         ("array.jsonl", '[\n  {"id": "a", "text": "Ngập úng"}\n]\n'.encode(), "là một mảng JSON"),
     ],
 )
