@@ -21,6 +21,7 @@ from duluan.analysis.tabular import (
     Reject,
     RejectsWriter,
     RowValidator,
+    SeenIds,
     UnreadableInput,
     jsonl_line_chunks,
     jsonl_record,
@@ -541,6 +542,30 @@ def test_a_jsonl_file_whose_first_row_is_an_array_is_read_row_by_row(tmp_path):
     path.write_bytes(b'[1, 2]\n{"id": "a", "text": "x"}\n')
     # then its rows are read: the array is a row of its own (which validation rejects)
     assert list(read_records(path)) == [(1, 1, [1, 2]), (2, 2, {"id": "a", "text": "x"})]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab1Đđ😀\udcfa ", max_size=4), max_size=300), st.sampled_from([1, 2, 16]))
+def test_seen_ids_answer_as_a_set_of_the_ids_would(ids, size):
+    # given ids drawn with many repeats, added to a table that starts tiny (it grows as they come)
+    seen, reference = SeenIds(size), set()
+    # then each add says whether the id came before, as a set of the strings says
+    for doc_id in ids:
+        assert seen.add(doc_id) == (doc_id in reference)
+        reference.add(doc_id)
+    assert len(seen) == len(reference)
+
+
+def test_seen_ids_keep_every_id_through_growth_in_a_fraction_of_a_sets_memory():
+    # given 200,000 distinct ids added to tables of one slot each
+    seen = SeenIds(1)
+    ids = [f"phản-ánh-{i}" for i in range(200_000)]
+    assert not any(seen.add(doc_id) for doc_id in ids)
+    # then every one is found again, no other is, and the tables take at most 48 bytes an id
+    # (a set of the strings about 75), at least 24 (each half full at most)
+    assert all(seen.add(doc_id) for doc_id in ids)
+    assert not seen.add("phản-ánh-200000") and len(seen) == 200_001
+    assert 24 * len(seen) <= seen.nbytes <= 48 * len(seen)
 
 
 def test_a_damaged_file_is_unreadable_input_not_a_crash(tmp_path):
