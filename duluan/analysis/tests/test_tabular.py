@@ -545,15 +545,32 @@ def test_a_jsonl_file_whose_first_row_is_an_array_is_read_row_by_row(tmp_path):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet="ab1Đđ😀\udcfa ", max_size=4), max_size=300), st.sampled_from([1, 2, 16]))
-def test_seen_ids_answer_as_a_set_of_the_ids_would(ids, size):
-    # given ids drawn with many repeats, added to a table that starts tiny (it grows as they come)
-    seen, reference = SeenIds(size), set()
+@given(
+    st.lists(st.text(alphabet="ab1Đđ😀\udcfa ", max_size=4), max_size=300),
+    st.sampled_from([1, 2, 16]),
+    st.sampled_from([1, 5, 40, 1 << 21]),
+)
+def test_seen_ids_answer_as_a_set_of_the_ids_would(ids, size, in_memory):
+    # given ids drawn with many repeats, added to tables that start tiny (they grow as the ids
+    # come) and go to disk after 1, 5 or 40 ids, or not at all here
+    seen, reference = SeenIds(size, in_memory=in_memory), set()
     # then each add says whether the id came before, as a set of the strings says
     for doc_id in ids:
         assert seen.add(doc_id) == (doc_id in reference)
         reference.add(doc_id)
     assert len(seen) == len(reference)
+    assert seen.on_disk == (len(reference) >= in_memory)
+
+
+def test_seen_ids_go_to_disk_and_free_their_tables_past_their_share_of_memory():
+    # given 50,000 distinct ids added to tables that hold 20,000
+    seen = SeenIds(in_memory=20_000)
+    ids = [f"{i}-Đống Đa" for i in range(50_000)]
+    assert not any(seen.add(doc_id) for doc_id in ids)
+    # then the ids are on disk, none in memory, each is found again and no other is
+    assert seen.on_disk and seen.nbytes == 0
+    assert all(seen.add(doc_id) for doc_id in reversed(ids))
+    assert not seen.add("50000-Đống Đa") and len(seen) == 50_001
 
 
 def test_seen_ids_keep_every_id_through_growth_in_a_fraction_of_a_sets_memory():
