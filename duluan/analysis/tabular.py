@@ -262,7 +262,9 @@ class SeenIds:
         keys = keys.view(np.int64)  # SQLite's integers are signed
         checks = np.concatenate([table[h] for table, h in zip(self._checks, held, strict=True)])
         order = np.lexsort((checks, keys))
-        disk = sqlite3.connect("")  # "": a private temporary database on disk, deleted on close
+        # "": a private temporary database on disk, deleted on close. One reader adds the ids,
+        # but a pool's feeding thread may be the one that advances it, after another spilled.
+        disk = sqlite3.connect("", check_same_thread=False)
         disk.execute("PRAGMA cache_size = -8192")  # KiB
         disk.execute("PRAGMA journal_mode = OFF")
         disk.execute("PRAGMA synchronous = OFF")

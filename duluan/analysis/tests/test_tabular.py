@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import pickle
+import threading
 import types
 from datetime import UTC, date, datetime
 
@@ -571,6 +572,19 @@ def test_seen_ids_go_to_disk_and_free_their_tables_past_their_share_of_memory():
     assert seen.on_disk and seen.nbytes == 0
     assert all(seen.add(doc_id) for doc_id in reversed(ids))
     assert not seen.add("50000-Đống Đa") and len(seen) == 50_001
+
+
+def test_seen_ids_on_disk_answer_in_another_thread_than_the_one_that_moved_them():
+    # given ids moved to disk in this thread (a reader advanced here first)
+    seen = SeenIds(in_memory=3)
+    assert not any(seen.add(str(i)) for i in range(5))
+    # when the reader is advanced by another thread (a pool's feeder)
+    answers = []
+    worker = threading.Thread(target=lambda: answers.append((seen.add("1"), seen.add("9"))))
+    worker.start()
+    worker.join()
+    # then it answers there too
+    assert answers == [(True, False)]
 
 
 def test_seen_ids_keep_every_id_through_growth_in_a_fraction_of_a_sets_memory():
