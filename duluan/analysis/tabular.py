@@ -254,14 +254,22 @@ class SeenIds:
 
     def _spill(self) -> None:
         """Move the ids to a temporary database on disk, in key order (appending to its tree),
-        and free the tables."""
+        freeing the tables first and inserting a slice at a time: what the move holds at once is
+        the sorted pairs (12 bytes an id) and one slice of Python ints."""
         import sqlite3
 
         held = [table != 0 for table in self._keys]
         keys = np.concatenate([table[h] for table, h in zip(self._keys, held, strict=True)])
-        keys = keys.view(np.int64)  # SQLite's integers are signed
         checks = np.concatenate([table[h] for table, h in zip(self._checks, held, strict=True)])
+        del held
+        empty_keys, empty_checks = np.zeros(0, np.uint64), np.zeros(0, np.uint32)
+        self._keys = [empty_keys] * self._SHARDS
+        self._checks = [empty_checks] * self._SHARDS
+        self._key_at = self._check_at = []
+        keys = keys.view(np.int64)  # SQLite's integers are signed
         order = np.lexsort((checks, keys))
+        keys, checks = keys[order], checks[order]
+        del order
         # "": a private temporary database on disk, deleted on close. One reader adds the ids,
         # but a pool's feeding thread may be the one that advances it, after another spilled.
         disk = sqlite3.connect("", check_same_thread=False)
@@ -272,12 +280,12 @@ class SeenIds:
             "CREATE TABLE ids (key INTEGER NOT NULL, crc INTEGER NOT NULL,"
             " PRIMARY KEY (key, crc)) WITHOUT ROWID"
         )
-        disk.executemany(_INSERT_ID, zip(keys[order].tolist(), checks[order].tolist(), strict=True))
+        for start in range(0, keys.size, _SPILL_SLICE):
+            end = start + _SPILL_SLICE
+            disk.executemany(
+                _INSERT_ID, zip(keys[start:end].tolist(), checks[start:end].tolist(), strict=True)
+            )
         self._disk = disk.cursor()
-        empty_keys, empty_checks = np.zeros(0, np.uint64), np.zeros(0, np.uint32)
-        self._keys = [empty_keys] * self._SHARDS
-        self._checks = [empty_checks] * self._SHARDS
-        self._key_at = self._check_at = []
 
     def _grow(self, shard: int) -> None:
         """Double a table, placing its entries in rounds of numpy: each round puts every entry
@@ -305,6 +313,7 @@ class SeenIds:
 
 _UINT64 = (1 << 64) - 1
 _INSERT_ID = "INSERT OR IGNORE INTO ids VALUES (?, ?)"
+_SPILL_SLICE = 1 << 16
 
 
 class RowValidator:
