@@ -236,16 +236,16 @@ class SeenIds:
             return False
         shard = key >> 56
         mask = self._sizes[shard] - 1
-        key_at = self._key_at[shard]
+        key_at, check_at = self._key_at[shard], self._check_at[shard]
         slot = key & mask
         held = key_at[slot]
         while held:
-            if held == key and self._check_at[shard][slot] == check:
+            if held == key and check_at[slot] == check:
                 return True
             slot = (slot + 1) & mask
             held = key_at[slot]
         key_at[slot] = key
-        self._check_at[shard][slot] = check
+        check_at[slot] = check
         self._count += 1
         self._counts[shard] = count = self._counts[shard] + 1
         if self._count >= self._in_memory:
@@ -748,15 +748,16 @@ def _head(handle: IO[bytes]) -> bytes:
     return handle.peek(4096)[:4096]  # type: ignore[attr-defined]
 
 
-def _check_text_file(handle: IO[bytes], path: str | Path) -> None:
-    """Refuse a whole input file that is UTF-16 or not text (see :func:`encoding_guess`): each
-    of its lines was a reject of its own, and a binary file's "lines" may be of any length.
-    A file in a legacy Vietnamese code page is left to its rows' rejects (``bad_encoding``).
+def _check_text_file(head: bytes, path: str | Path) -> None:
+    """Refuse a whole input file, which starts with ``head``, that is UTF-16 or not text (see
+    :func:`encoding_guess`): each of its lines was a reject of its own, and a binary file's
+    "lines" may be of any length. A file in a legacy Vietnamese code page is left to its rows'
+    rejects (``bad_encoding``).
 
     Raises:
         UnreadableInput: The file is UTF-16 or binary.
     """
-    guess = encoding_guess(_head(handle))
+    guess = encoding_guess(head)
     if guess in (UTF16, BINARY):
         raise UnreadableInput(MESSAGES["bad_encoding_file"].format(path=path, guess=guess))
 
@@ -766,10 +767,10 @@ def _check_text_file(handle: IO[bytes], path: str | Path) -> None:
 _JSON_ARRAY_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*\[\s*(?:[{\]]|\Z)")
 
 
-def json_array_start(handle: IO[bytes]) -> bool:
-    """Whether the file of a binary handle (buffered: it is peeked at, not read) starts as one
-    JSON array of records, which is not JSONL (see :data:`_JSON_ARRAY_START`)."""
-    return _JSON_ARRAY_START.match(_head(handle)) is not None
+def json_array_start(head: bytes) -> bool:
+    """Whether a file that starts with ``head`` (its first few KB) holds one JSON array of
+    records, which is not JSONL (see :data:`_JSON_ARRAY_START`)."""
+    return _JSON_ARRAY_START.match(head) is not None
 
 
 def _lines(handle: IO[bytes], path: str | Path) -> Iterator[tuple[int, bytes]]:
@@ -781,8 +782,9 @@ def _lines(handle: IO[bytes], path: str | Path) -> Iterator[tuple[int, bytes]]:
             lines, it was a reject for each line of a spread array, and one line of the whole
             file, held in memory, for an array on one line.
     """
-    _check_text_file(handle, path)
-    if json_array_start(handle):
+    head = _head(handle)  # peeked at once for both checks
+    _check_text_file(head, path)
+    if json_array_start(head):
         raise UnreadableInput(MESSAGES["json_array"].format(path=path))
     lines = enumerate(handle, start=1)
     for line_no, raw_line in lines:
@@ -1000,7 +1002,7 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     csv.field_size_limit(sys.maxsize)
     delimiter = "\t" if str(path).lower().removesuffix(".gz").endswith(".tsv") else ","
     with _open_binary(path) as raw_handle:
-        _check_text_file(raw_handle, path)
+        _check_text_file(_head(raw_handle), path)
         # surrogateescape keeps undecodable bytes as lone surrogates, so one badly encoded
         # row is rejected instead of the whole file failing to decode.
         handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")

@@ -336,7 +336,7 @@ def _jsonl_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowPro
     row = 0
     _check_utf8(path)
     with open(path, "rb") as handle:
-        if json_array_start(handle):
+        if json_array_start(handle.peek(4096)):
             raise ImportFileError(TABLE_MESSAGES["json_array"].format(path=path.name))
         for line_no, raw_line in enumerate(handle, start=1):
             if not raw_line.strip():
