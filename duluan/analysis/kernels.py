@@ -910,6 +910,58 @@ def _name_candidates(c_col, c_start, c_len, c_plain, n_cand, type_ids, vocab, fi
 
 
 @nb.njit(cache=True)
+def layout_counts(codes, n, marks, capitals, separators, head, n_marks, n_separators):
+    """:func:`duluan.analysis.layout.layout_values` in one pass over the characters: the same
+    values to the last bit (each count a float64 sum of ones, then ``count * 1000.0 / size``).
+
+    ``marks``, ``capitals`` and ``separators`` are :func:`~duluan.analysis.layout.layout_tables`;
+    ``head`` is :data:`~duluan.analysis.layout.HEAD`, ``n_marks`` and ``n_separators`` the
+    lengths of its marks and number separators.
+    """
+    numbers_at = 4 + 2 * n_marks
+    out = np.zeros((n, numbers_at + 2 * n_separators))
+    if n == 0:
+        return out
+    t = 0
+    position = 0
+    out[0, 1] = -1.0
+    for i in range(codes.size + 1):
+        if i == codes.size or codes[i] == 0:
+            size = position + 1.0
+            out[t, 0] = position
+            out[t, 3] = out[t, 3] * 1000.0 / size
+            for k in range(4, 4 + n_marks):
+                out[t, k] = out[t, k] * 1000.0 / size
+            for k in range(numbers_at, numbers_at + n_separators):
+                out[t, k] = out[t, k] * 1000.0 / size
+            t += 1
+            position = 0
+            if t < n:
+                out[t, 1] = -1.0
+            continue
+        c = codes[i]
+        b = c if c < 0x10000 else 0
+        capital = capitals[b]
+        if position == 0:
+            out[t, 2] = capital
+        out[t, 3] += capital
+        m = marks[b]
+        if m:
+            out[t, 3 + m] += 1.0
+            if position < head:
+                out[t, 3 + n_marks + m] += 1.0
+        if b == 10 and out[t, 1] < 0:
+            out[t, 1] = position
+        s = separators[b]
+        if s and 0 < i < codes.size - 1 and 48 <= codes[i - 1] <= 57 and 48 <= codes[i + 1] <= 57:
+            out[t, numbers_at - 1 + s] += 1.0
+            if position < head:
+                out[t, numbers_at - 1 + n_separators + s] += 1.0
+        position += 1
+    return out
+
+
+@nb.njit(cache=True)
 def syllables_in_table(codes, fold, table):
     """The syllables of ``codes`` (runs of characters ``fold`` reads as word characters) that an
     :func:`id_table` holds, written in one of the cases it gives them (as :func:`score_texts`
@@ -1930,6 +1982,11 @@ def warm() -> None:
     chars = NgramFeaturizer(min_count=1, char_ngram_range=(1, 3)).fit(["hoà bình", "quận ba"])
     chars.load_typed_scores(chars.pack_weights(np.zeros((chars.n_features_, 3), np.float32)))
     normalise_texts(["ko biết"])
+    from duluan.analysis.layout import HEAD, MARKS, NUMBER_SEPARATORS, layout_tables, texts_as_codes
+
+    layout_counts(
+        texts_as_codes(["Hà Nội\n26-1"]), 1, *layout_tables(), HEAD, len(MARKS), len(NUMBER_SEPARATORS)
+    )
     from duluan.analysis.plain_rows import plain_rows
 
     # (the reader of plain JSON lines, with every hint of personal data and a column not read)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, ClassVar, Self
 import numpy as np
 
 from duluan.analysis.features import NgramFeaturizer, TokenBatch
+from duluan.analysis.layout import HEAD, MARKS, NUMBER_SEPARATORS, LayoutBins, layout_tables, layout_values_of
 from duluan.analysis.model_io import ModelFileError, in_own_memory, load_model, release_pages, save_model
 from duluan.analysis.normalise import fold_many
 from duluan.analysis.runtime import fork_call
@@ -83,12 +84,21 @@ class LinearTextClassifier:
             (``bench/bench_models.py --only accent_free``, 2026-12-01): government-taxonomy
             gold set folded, macro-F1 3.4 and 78.2 (as written 78.1 and 77.8); UIT-VSFC dev
             folded, weighted-F1 67.2 and 90.5 (as written 90.8 and 91.3).
+        layout_weight: Also read each text's layout (:mod:`duluan.analysis.layout`: line breaks,
+            punctuation, number formats, capitals), as indicator features of this value beside
+            the n-grams (``0``: off). Their weights are kept apart from the n-grams'
+            (``layout_coef_``); the compiled loops score the n-grams as before, and the layout's
+            part is added to their margins.
     """
 
     # Prediction also takes a TokenBatch: steps that split a batch once pass it to every model.
     reads_token_batches: ClassVar[bool] = True
     # Models saved before the parameter existed were trained without copies.
     accent_free_copies: bool = False
+    # Nor did they read the layout.
+    layout_weight: float = 0.0
+    layout_bins_: LayoutBins | None = None
+    layout_coef_: np.ndarray | None = None
 
     def __init__(
         self,
@@ -107,6 +117,7 @@ class LinearTextClassifier:
         nb_alpha: float = 0.01,
         lead_tokens: int = 0,
         accent_free_copies: bool = False,
+        layout_weight: float = 0.0,
     ) -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -123,6 +134,7 @@ class LinearTextClassifier:
         self.nb_alpha = nb_alpha
         self.lead_tokens = lead_tokens
         self.accent_free_copies = accent_free_copies
+        self.layout_weight = layout_weight
 
     def fit(
         self, texts: Sequence[str], labels: Sequence[str], sample_weight: Sequence[float] | None = None
@@ -161,6 +173,13 @@ class LinearTextClassifier:
             lead_tokens=self.lead_tokens,
         )
         x = self.featurizer_.fit_transform(texts)
+        self.layout_bins_ = None
+        if self.layout_weight:
+            import scipy.sparse as sp
+
+            values = layout_values_of(texts)
+            self.layout_bins_ = LayoutBins.fit(values)
+            x = sp.hstack([x, self.layout_bins_.matrix(values, self.layout_weight)], format="csr")
         self.temperature_ = 1.0
         self.nb_weight_ = 0.0
         if self._can_calibrate(originals):
@@ -177,6 +196,12 @@ class LinearTextClassifier:
         self._store(svm)
         if self.nb_weight_:
             self.coef_ += np.float32(self.nb_weight_) * self._fit_nb(x, y, weights)
+        self.layout_coef_ = None
+        if self.layout_bins_ is not None:
+            # An indicator's value is the weight: its part of a margin is its row times it.
+            n = self.featurizer_.n_features_
+            self.layout_coef_ = np.ascontiguousarray(self.coef_[n:] * np.float32(self.layout_weight))
+            self.coef_ = np.ascontiguousarray(self.coef_[:n])
         return self
 
     def _calibrate(self, x, y: np.ndarray, weights, sources: np.ndarray) -> None:
@@ -264,11 +289,11 @@ class LinearTextClassifier:
         packed = self._packed_weights()
         for s, e in self.batch_bounds(texts):
             if packed is None:
-                out[s:e] = self.featurizer_.transform(texts[s:e]) @ self.coef_ + self.intercept_
+                margins = self.featurizer_.transform(texts[s:e]) @ self.coef_
             else:
-                out[s:e] = (
-                    self.featurizer_.transform_scores(texts[s:e], packed, naming=False)[2] + self.intercept_
-                )
+                margins = self.featurizer_.transform_scores(texts[s:e], packed, naming=False)[2]
+            # The layout's part before the intercept, as _predict adds them.
+            out[s:e] = self._with_layout(margins, texts[s:e]) + self.intercept_
         return out
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -346,6 +371,7 @@ class LinearTextClassifier:
                 margins = x @ self.coef_
             elif margins is None:
                 x, batch, margins = self.featurizer_.transform_scores(chunk, packed, naming=explain)
+            margins = self._with_layout(margins, chunk.texts if isinstance(chunk, TokenBatch) else chunk)
             proba = self._probabilities(margins)
             top = proba.argmax(axis=1)
             best.append(top)
@@ -374,6 +400,25 @@ class LinearTextClassifier:
             second_all = self.classes_[np.concatenate(seconds) if seconds else np.zeros(0, dtype=np.int64)]
         return self.classes_[best_all], scores_all, terms if explain else [()] * best_all.size, second_all
 
+    def _with_layout(
+        self, margins: np.ndarray, texts: Sequence[str] | None = None, codes: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``margins`` of the n-grams plus the part of the texts' layout (of ``texts``, or of the
+        texts given as ``codes``: code points apart by a zero), for a model that reads it; float32.
+        """
+        if self.layout_coef_ is None or not margins.shape[0]:
+            return margins
+        if codes is not None:
+            from duluan.analysis import kernels
+
+            values = kernels.layout_counts(
+                codes, margins.shape[0], *layout_tables(), HEAD, len(MARKS), len(NUMBER_SEPARATORS)
+            )
+        else:
+            values = layout_values_of(["" if t is None else str(t) for t in texts])
+        columns = self.layout_bins_.columns(values)
+        return margins + self.layout_coef_[columns].sum(axis=1, dtype=np.float32)
+
     def _probabilities(self, margins: np.ndarray) -> np.ndarray:
         """The calibrated probabilities of margins (float32, without the intercept)."""
         return _softmax((margins + self.intercept_).astype(np.float64) * self.temperature_)
@@ -383,13 +428,15 @@ class LinearTextClassifier:
         whether one of its syllables has its hash in ``marks``
         (:meth:`~duluan.analysis.features.NgramFeaturizer.compiled_margins_marked`), or ``None``
         where the loops do not score these texts."""
-        return self.featurizer_.compiled_margins_marked(texts, self.coef_, marks)
+        found = self.featurizer_.compiled_margins_marked(texts, self.coef_, marks)
+        return None if found is None else (self._with_layout(found[0], texts), found[1])
 
     def margins_of_codes(self, codes: np.ndarray, marks: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """:meth:`marked_margins` of texts given as their code points (uint32, NFC, apart by a
         zero) whose tones are not placed: they are placed as the syllables are looked up
         (:meth:`~duluan.analysis.features.NgramFeaturizer.compiled_code_margins`)."""
-        return self.featurizer_.compiled_code_margins(codes, self.coef_, marks)
+        found = self.featurizer_.compiled_code_margins(codes, self.coef_, marks)
+        return None if found is None else (self._with_layout(found[0], codes=codes), found[1])
 
     def labels_of_margins(self, margins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`predict_labels` of texts whose margins (``decision_function`` without the

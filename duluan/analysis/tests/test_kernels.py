@@ -548,7 +548,9 @@ def test_real_news_get_the_same_topics_and_terms_by_the_typed_loops():
     # given a topic model with lead features trained on 1,500 VNTC articles
     with gzip.open(shared_data_dir() / "vntc" / "train.jsonl.gz", "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in itertools.islice(fh, 0, 32000, 16)]
-    clf = TopicClassifier(calibration_fraction=0.1, lead_tokens=10).fit(
+    # (reading words alone, as the shipped model the topic step uses: the loops explain the label
+    # of the n-grams' margins, which a model's layout may change; test_layout.py covers that)
+    clf = TopicClassifier(calibration_fraction=0.1, lead_tokens=10, layout_weight=0.0).fit(
         [r["text"] for r in rows[:1500]], [r["label"] for r in rows[:1500]]
     )
     texts = features.tokenise_batch([r["text"] for r in rows[1500:]])

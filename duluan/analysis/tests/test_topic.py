@@ -236,6 +236,8 @@ def test_government_model_bootstraps_every_topic_and_learns_confirmations():
     assert preds[1].label in {"corruption", "security_order"}
     # and, having learnt accent-free copies, also when the text has no diacritics
     assert clf.accent_free_copies
+    # (it reads words alone: citizens' messages have no house style; TopicClassifier reads it)
+    assert clf.layout_coef_ is None and TopicClassifier().layout_weight == 0.05
     assert clf.predict(["Benh vien qua tai, benh nhan nam ghep"])[0].label == "health"
     # and, having learnt the seed terms, short messages that say little more than one of them
     short = ["Xóm tôi mất điện cả ngày", "Đường vào thôn nhiều ổ gà", "Duong vao thon nhieu o ga"]
