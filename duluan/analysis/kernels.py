@@ -910,13 +910,14 @@ def _name_candidates(c_col, c_start, c_len, c_plain, n_cand, type_ids, vocab, fi
 
 
 @nb.njit(cache=True)
-def layout_counts(codes, n, marks, capitals, separators, head, n_marks, n_separators):
+def layout_counts(codes, n, table, head, n_marks, n_separators):
     """:func:`duluan.analysis.layout.layout_values` in one pass over the characters: the same
     values to the last bit (each count a float64 sum of ones, then ``count * 1000.0 / size``).
 
-    ``marks``, ``capitals`` and ``separators`` are :func:`~duluan.analysis.layout.layout_tables`;
-    ``head`` is :data:`~duluan.analysis.layout.HEAD`, ``n_marks`` and ``n_separators`` the
-    lengths of its marks and number separators.
+    ``table`` is :func:`~duluan.analysis.layout.layout_code_table` (per code point its mark,
+    whether it is a capital and its number separator, in one look-up: most characters are none
+    of these); ``head`` is :data:`~duluan.analysis.layout.HEAD`, ``n_marks`` and
+    ``n_separators`` the lengths of its marks and number separators.
     """
     numbers_at = 4 + 2 * n_marks
     out = np.zeros((n, numbers_at + 2 * n_separators))
@@ -940,23 +941,24 @@ def layout_counts(codes, n, marks, capitals, separators, head, n_marks, n_separa
                 out[t, 1] = -1.0
             continue
         c = codes[i]
-        b = c if c < 0x10000 else 0
-        capital = capitals[b]
-        if position == 0:
-            out[t, 2] = capital
-        out[t, 3] += capital
-        m = marks[b]
-        if m:
-            out[t, 3 + m] += 1.0
-            if position < head:
-                out[t, 3 + n_marks + m] += 1.0
-        if b == 10 and out[t, 1] < 0:
-            out[t, 1] = position
-        s = separators[b]
-        if s and 0 < i < codes.size - 1 and 48 <= codes[i - 1] <= 57 and 48 <= codes[i + 1] <= 57:
-            out[t, numbers_at - 1 + s] += 1.0
-            if position < head:
-                out[t, numbers_at - 1 + n_separators + s] += 1.0
+        kind = table[c] if c < 0x10000 else 0
+        if kind:
+            if kind & 32:  # a capital
+                if position == 0:
+                    out[t, 2] = 1.0
+                out[t, 3] += 1.0
+            m = kind & 31
+            if m:
+                out[t, 3 + m] += 1.0
+                if position < head:
+                    out[t, 3 + n_marks + m] += 1.0
+                if c == 10 and out[t, 1] < 0:
+                    out[t, 1] = position
+            s = kind >> 6
+            if s and 0 < i < codes.size - 1 and 48 <= codes[i - 1] <= 57 and 48 <= codes[i + 1] <= 57:
+                out[t, numbers_at - 1 + s] += 1.0
+                if position < head:
+                    out[t, numbers_at - 1 + n_separators + s] += 1.0
         position += 1
     return out
 
@@ -1982,11 +1984,9 @@ def warm() -> None:
     chars = NgramFeaturizer(min_count=1, char_ngram_range=(1, 3)).fit(["hoà bình", "quận ba"])
     chars.load_typed_scores(chars.pack_weights(np.zeros((chars.n_features_, 3), np.float32)))
     normalise_texts(["ko biết"])
-    from duluan.analysis.layout import HEAD, MARKS, NUMBER_SEPARATORS, layout_tables, texts_as_codes
+    from duluan.analysis.layout import layout_values_compiled, texts_as_codes
 
-    layout_counts(
-        texts_as_codes(["Hà Nội\n26-1"]), 1, *layout_tables(), HEAD, len(MARKS), len(NUMBER_SEPARATORS)
-    )
+    layout_values_compiled(texts_as_codes(["Hà Nội\n26-1"]), 1)
     from duluan.analysis.plain_rows import plain_rows
 
     # (the reader of plain JSON lines, with every hint of personal data and a column not read)

@@ -32,7 +32,7 @@ seed 1, 92.84 -> 93.45 / 93.36 / 93.32; TC201805 macro-F1, seed 0, 82.27 -> 82.5
 82.59.
 
 The values come from numpy (:func:`layout_values`) or, where the compiled loops are loaded
-anyway, from :func:`duluan.analysis.kernels.layout_counts`: the same values to the last bit
+anyway, from :func:`layout_values_compiled`: the same values to the last bit
 (``test_layout.py`` checks it), one pass over the characters instead of a few dozen numpy
 passes.
 """
@@ -52,8 +52,10 @@ __all__ = [
     "NUMBER_SEPARATORS",
     "N_LAYOUT",
     "LayoutBins",
+    "layout_code_table",
     "layout_tables",
     "layout_values",
+    "layout_values_compiled",
     "layout_values_of",
     "texts_as_codes",
 ]
@@ -87,6 +89,22 @@ def layout_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return marks, capitals, separators
 
 
+@lru_cache(maxsize=1)
+def layout_code_table() -> np.ndarray:
+    """:func:`layout_tables` in one uint16 per code point, for the compiled loop: the mark's
+    number in bits 0-4, 32 for a capital, the number separator's number from bit 6."""
+    marks, capitals, separators = layout_tables()
+    return (marks | (capitals.astype(np.int64) << 5) | (separators << 6)).astype(np.uint16)
+
+
+def layout_values_compiled(codes: np.ndarray, n: int) -> np.ndarray:
+    """:func:`layout_values` by the compiled loop (:func:`duluan.analysis.kernels.layout_counts`:
+    numba, imported here)."""
+    from duluan.analysis import kernels
+
+    return kernels.layout_counts(codes, n, layout_code_table(), HEAD, len(MARKS), len(NUMBER_SEPARATORS))
+
+
 def texts_as_codes(texts: Sequence[str]) -> np.ndarray:
     """The code points of texts (uint32), apart by a zero (a zero in a text is read as a space)."""
     joined = "\0".join(t.replace("\0", " ") for t in texts)
@@ -97,13 +115,8 @@ def layout_values_of(texts: Sequence[str]) -> np.ndarray:
     """:func:`layout_values` of texts: by the compiled loop where this process has loaded the
     compiled loops or the texts are long (the values are the same), else by numpy."""
     codes = texts_as_codes(texts)
-    kernels = sys.modules.get("duluan.analysis.kernels")
-    if kernels is None and codes.size >= _COMPILED_MIN_CODES:
-        from duluan.analysis import kernels  # numba: imported only by those who score this way
-    if kernels is not None:
-        return kernels.layout_counts(
-            codes, len(texts), *layout_tables(), HEAD, len(MARKS), len(NUMBER_SEPARATORS)
-        )
+    if "duluan.analysis.kernels" in sys.modules or codes.size >= _COMPILED_MIN_CODES:
+        return layout_values_compiled(codes, len(texts))
     return layout_values(codes, len(texts))
 
 

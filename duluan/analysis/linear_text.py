@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar, Self
 import numpy as np
 
 from duluan.analysis.features import NgramFeaturizer, TokenBatch
-from duluan.analysis.layout import HEAD, MARKS, NUMBER_SEPARATORS, LayoutBins, layout_tables, layout_values_of
+from duluan.analysis.layout import LayoutBins, layout_values_compiled, layout_values_of
 from duluan.analysis.model_io import ModelFileError, in_own_memory, load_model, release_pages, save_model
 from duluan.analysis.normalise import fold_many
 from duluan.analysis.runtime import fork_call
@@ -408,12 +408,8 @@ class LinearTextClassifier:
         """
         if self.layout_coef_ is None or not margins.shape[0]:
             return margins
-        if codes is not None:
-            from duluan.analysis import kernels
-
-            values = kernels.layout_counts(
-                codes, margins.shape[0], *layout_tables(), HEAD, len(MARKS), len(NUMBER_SEPARATORS)
-            )
+        if codes is not None:  # (given by the compiled loops' callers: numba is loaded)
+            values = layout_values_compiled(codes, margins.shape[0])
         else:
             values = layout_values_of(["" if t is None else str(t) for t in texts])
         columns = self.layout_bins_.columns(values)

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis import kernels
 from duluan.analysis.layout import (
     BINS,
     HEAD,
@@ -18,8 +17,8 @@ from duluan.analysis.layout import (
     N_LAYOUT,
     NUMBER_SEPARATORS,
     LayoutBins,
-    layout_tables,
     layout_values,
+    layout_values_compiled,
     layout_values_of,
     texts_as_codes,
 )
@@ -36,9 +35,7 @@ _ALPHABET = "aAĐđ“”\"'–-…()!?/,.%:\n 0123456789𝐀😀\ud800\x00"
 
 
 def _compiled(texts: list[str]) -> np.ndarray:
-    return kernels.layout_counts(
-        texts_as_codes(texts), len(texts), *layout_tables(), HEAD, len(MARKS), len(NUMBER_SEPARATORS)
-    )
+    return layout_values_compiled(texts_as_codes(texts), len(texts))
 
 
 def test_layout_values_count_what_a_newspaper_leaves_in_a_text():
