@@ -1418,6 +1418,7 @@ class NgramFeaturizer:
         intercept: np.ndarray,
         top: int,
         words_only: bool = False,
+        layout: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, list] | None:
         """A linear model's margins, best classes and explanations by compiled loops, once
         :meth:`load_typed_explain` loaded them (else, or where they do not apply, ``None``).
@@ -1435,6 +1436,8 @@ class NgramFeaturizer:
             texts: Texts, or their :func:`tokenise_batch`.
             weights: ``(n_features_, n_classes)`` float32, each row contiguous.
             intercept: float32, one per class.
+            layout: float32, ``(n_texts, n_classes)``: the part of each text's layout in its
+                margins, added before the intercept to choose its best class (``None``: none).
             top: Terms per text.
             words_only: As in :meth:`explain_matrix`.
 
@@ -1447,9 +1450,12 @@ class NgramFeaturizer:
         kernels, logs, tb, type_ids, types = typed
         lo, hi = self.word_ngram_range
         params = (lo, hi, getattr(self, "lead_tokens", 0), self.n_word_features)
+        if layout is None:
+            layout = np.zeros((tb.n_docs, weights.shape[1]), np.float32)
         margins, best, starts, lengths, totals, n_terms, status = kernels.explain_types(
             type_ids.astype(np.int64, copy=False), types.vocab, tb.n_docs, params,
-            self.packed_rows(weights), weights.shape[1], np.asarray(intercept, np.float32), logs, top,
+            self.packed_rows(weights), weights.shape[1], np.ascontiguousarray(layout, np.float32),
+            np.asarray(intercept, np.float32), logs, top,
         )  # fmt: skip
         if status != kernels.DONE:
             return None

@@ -679,15 +679,16 @@ def score_types(
 
 
 @nb.njit(cache=True)
-def explain_types(type_ids, vocab, n_docs, params, packed, k, intercept, logs, top):
+def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept, logs, top):
     """A linear model of syllable n-grams on a batch of texts given as syllable types: each text's
     margins, its best class and the terms that pushed it most towards that class, as
     ``NgramFeaturizer.transform_batch``, the product and ``NgramFeaturizer.explain_matrix``
     give them, without their arrays.
 
     The margins are :func:`score_types`' (a model without character n-grams). The best class is
-    the first largest of ``margins + intercept`` (float32), which is the most probable one of the
-    calibrated softmax: the caller checks that it is. The explanation is ``explain_matrix``'s, in
+    the first largest of ``margins + layout + intercept`` (float32, added in this order as the
+    caller adds them), which is the most probable one of the calibrated softmax: the caller
+    checks that it is. The explanation is ``explain_matrix``'s, in
     its order (see :func:`_explain_text`).
 
     Args:
@@ -698,6 +699,8 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, intercept, logs, t
         params: ``(word_lo, word_hi, lead, n_word)``.
         packed: :func:`packed_rows` of the weights and the idf.
         k: The number of classes.
+        layout: float32, ``(n_docs, k)``: the part of each text's layout (zeros for a model that
+            does not read it).
         intercept: float32, one per class.
         logs: ``np.log`` of the counts 1, 2, ... (float32), as numpy computes them.
         top: Terms per text.
@@ -756,7 +759,7 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, intercept, logs, t
                 out[d] = acc
             b = 0
             for c in range(1, k):
-                if out[d, c] + intercept[c] > out[d, b] + intercept[b]:
+                if (out[d, c] + layout[d, c]) + intercept[c] > (out[d, b] + layout[d, b]) + intercept[b]:
                     b = c
             best[d] = b
             if u > 0:

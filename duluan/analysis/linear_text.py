@@ -358,9 +358,11 @@ class LinearTextClassifier:
         for chunk in chunks:
             x = explained = None
             margins = self.featurizer_.compiled_margins(chunk, self.coef_) if compiled else None
+            layout = self._layout_part(chunk.texts if isinstance(chunk, TokenBatch) else chunk)
             if explain:  # by compiled loops once loaded, with the terms (else None)
+                # They explain the best class of the margins with the layout's part too.
                 explained = self.featurizer_.typed_explain(
-                    chunk, self.coef_, self.intercept_, self.top_terms, words_only=words_only
+                    chunk, self.coef_, self.intercept_, self.top_terms, words_only=words_only, layout=layout
                 )
                 if explained is not None:
                     margins = explained[0]
@@ -371,7 +373,8 @@ class LinearTextClassifier:
                 margins = x @ self.coef_
             elif margins is None:
                 x, batch, margins = self.featurizer_.transform_scores(chunk, packed, naming=explain)
-            margins = self._with_layout(margins, chunk.texts if isinstance(chunk, TokenBatch) else chunk)
+            if layout is not None:
+                margins = margins + layout
             proba = self._probabilities(margins)
             top = proba.argmax(axis=1)
             best.append(top)
@@ -406,14 +409,22 @@ class LinearTextClassifier:
         """``margins`` of the n-grams plus the part of the texts' layout (of ``texts``, or of the
         texts given as ``codes``: code points apart by a zero), for a model that reads it; float32.
         """
-        if self.layout_coef_ is None or not margins.shape[0]:
-            return margins
+        part = self._layout_part(texts, codes, margins.shape[0])
+        return margins if part is None else margins + part
+
+    def _layout_part(
+        self, texts: Sequence[str] | None, codes: np.ndarray | None = None, n: int | None = None
+    ) -> np.ndarray | None:
+        """The part of the texts' layout in their margins (``(n, n_classes)`` float32), or ``None``
+        for a model that does not read it (or no texts)."""
+        if self.layout_coef_ is None or not (len(texts) if n is None else n):
+            return None
         if codes is not None:  # (given by the compiled loops' callers: numba is loaded)
-            values = layout_values_compiled(codes, margins.shape[0])
+            values = layout_values_compiled(codes, n)
         else:
             values = layout_values_of(["" if t is None else str(t) for t in texts])
         columns = self.layout_bins_.columns(values)
-        return margins + self.layout_coef_[columns].sum(axis=1, dtype=np.float32)
+        return self.layout_coef_[columns].sum(axis=1, dtype=np.float32)
 
     def _probabilities(self, margins: np.ndarray) -> np.ndarray:
         """The calibrated probabilities of margins (float32, without the intercept)."""

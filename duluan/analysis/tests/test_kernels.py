@@ -536,7 +536,17 @@ def test_typed_explain_waits_to_be_loaded_and_declines_what_it_cannot_explain():
     logs = np.log(np.arange(1, 100, dtype=np.float32))
     for n_docs, status in ((2, kernels.DONE), (3, kernels.BAD_SEPARATORS), (1, kernels.BAD_SEPARATORS)):
         packed = featurizer.packed_rows(weights)
-        args = (type_ids.astype(np.int64), types.vocab, n_docs, params, packed, weights.shape[1], intercept)
+        layout = np.zeros((n_docs, weights.shape[1]), np.float32)
+        args = (
+            type_ids.astype(np.int64),
+            types.vocab,
+            n_docs,
+            params,
+            packed,
+            weights.shape[1],
+            layout,
+            intercept,
+        )
         assert kernels.explain_types(*args, logs, 3)[-1] == status
     # and a pickled featurizer leaves the loaded loops and its packed weights behind
     copy = pickle.loads(pickle.dumps(featurizer))  # noqa: S301 - made here
@@ -548,9 +558,7 @@ def test_real_news_get_the_same_topics_and_terms_by_the_typed_loops():
     # given a topic model with lead features trained on 1,500 VNTC articles
     with gzip.open(shared_data_dir() / "vntc" / "train.jsonl.gz", "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in itertools.islice(fh, 0, 32000, 16)]
-    # (reading words alone, as the shipped model the topic step uses: the loops explain the label
-    # of the n-grams' margins, which a model's layout may change; test_layout.py covers that)
-    clf = TopicClassifier(calibration_fraction=0.1, lead_tokens=10, layout_weight=0.0).fit(
+    clf = TopicClassifier(calibration_fraction=0.1, lead_tokens=10).fit(
         [r["text"] for r in rows[:1500]], [r["label"] for r in rows[:1500]]
     )
     texts = features.tokenise_batch([r["text"] for r in rows[1500:]])

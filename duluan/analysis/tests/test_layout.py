@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from duluan.analysis import features
 from duluan.analysis.layout import (
     BINS,
     HEAD,
@@ -161,11 +162,25 @@ def test_every_path_gives_a_layout_model_the_same_labels_and_scores(tmp_path):
     np.testing.assert_array_equal(loaded.predict_labels(texts, compiled=True)[1], expected[1])
 
 
-def test_explanations_of_a_layout_model_name_the_terms_of_the_label_it_gives():
+def test_explanations_of_a_layout_model_name_the_terms_of_the_label_it_gives(monkeypatch):
+    # given a model that reads the layout, whose words alone would give other labels
     texts, labels = _layout_corpus()
     clf = TopicClassifier(min_count=1, layout_weight=0.5, calibration_fraction=0.0).fit(texts, labels)
-    for prediction, text in zip(clf.predict(texts[:6]), texts[:6], strict=True):
+    expected = clf.predict(texts)
+    fields = clf.predict_fields(features.tokenise_batch(texts))
+    assert [p.label for p in expected] == labels
+    for prediction, text in zip(expected[:8], texts[:8], strict=True):
         assert prediction.terms == clf.explain([text], [prediction.label])[0]
+    # when its compiled loops explain them, they choose each text's label with its layout: the
+    # same labels, scores and terms, none left to numpy
+    assert clf.load_compiled_explain()
+    monkeypatch.setattr(clf.featurizer_, "explain_matrix", _refuse)
+    assert clf.predict(texts) == expected
+    assert clf.predict_fields(features.tokenise_batch(texts)) == fields
+
+
+def _refuse(*_args, **_kwargs):
+    raise AssertionError("numpy explained")
 
 
 def test_a_model_saved_before_layout_features_existed_reads_words_alone():
