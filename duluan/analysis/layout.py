@@ -107,7 +107,9 @@ def layout_values_compiled(codes: np.ndarray, n: int) -> np.ndarray:
 
 def texts_as_codes(texts: Sequence[str]) -> np.ndarray:
     """The code points of texts (uint32), apart by a zero (a zero in a text is read as a space)."""
-    joined = "\0".join(t.replace("\0", " ") for t in texts)
+    joined = "\0".join(texts)
+    if joined.count("\0") != len(texts) - 1:  # (one look at the whole batch, not one per text)
+        joined = "\0".join(t.replace("\0", " ") for t in texts)
     return np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
