@@ -65,6 +65,12 @@ def test_only_the_first_characters_count_in_the_head():
     assert values[_MARK["!"]] == 12 * 1000.0 / (len(text) + 1)
 
 
+def test_a_zero_inside_a_text_is_read_as_a_space_not_as_the_end_of_the_text():
+    values = layout_values_of(["a\0B", "c"])
+    assert values.shape == (2, N_LAYOUT) and values[:, 0].tolist() == [3, 1]
+    assert values[0, 3] == 1000.0 / 4  # the capital after the zero is the first text's
+
+
 def test_empty_texts_and_no_texts():
     values = layout_values(texts_as_codes(["", "x", ""]), 3)
     assert values[0, 0] == 0 and values[0, 1] == -1 and values[2, 0] == 0
