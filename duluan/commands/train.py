@@ -77,6 +77,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "gấp đôi). Mặc định: có với --default, không với --data."
         ),
     )
+    parser.add_argument(
+        "--layout",
+        action=argparse.BooleanOptionalAction,
+        help=(
+            "Đọc cả bố cục văn bản (xuống dòng, dấu câu, cách viết số, chữ hoa) bên cạnh n-gram: có ích "
+            "khi nhãn gắn với nguồn, như chuyên mục của từng báo. Mặc định: có với mô hình chủ đề từ "
+            "--data, không với --default và mô hình cảm xúc."
+        ),
+    )
     parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến trình.")
     parser.set_defaults(handler=run)
 
@@ -91,6 +100,9 @@ def _params(args: argparse.Namespace) -> dict:
         params["C"] = args.C
     if args.accent_free_copies is not None:
         params["accent_free_copies"] = args.accent_free_copies
+    if args.layout is not None:
+        # The weight TopicClassifier reads it with (see duluan.analysis.topic), or none.
+        params["layout_weight"] = 0.05 if args.layout else 0.0
     return params
 
 

@@ -80,6 +80,21 @@ def test_train_learns_accent_free_copies_when_asked(tmp_path):
     assert copies.predict(["Pho ngap sau mua, cong tac"])[0].label == "flood"
 
 
+def test_train_reads_the_layout_of_topic_texts_unless_told_not_to(tmp_path):
+    from duluan.analysis.model_io import load_model
+
+    data = tmp_path / "train.jsonl"
+    write_training_file(data)
+    paths = {flag: tmp_path / f"{flag or 'plain'}.model" for flag in ("--no-layout", "--layout", None)}
+    for flag, path in paths.items():
+        args = ["train", "--task", "topic", "--data", str(data), "--text-field", "noi_dung", "--label-field",
+                "nhan", "-o", str(path), "--no-progress", *([flag] if flag else [])]  # fmt: skip
+        assert main(args) == 0
+    without, with_flag, default = (load_model(p) for p in paths.values())
+    assert without.layout_coef_ is None and without.layout_weight == 0.0
+    assert with_flag.layout_coef_ is not None and default.layout_weight == with_flag.layout_weight == 0.05
+
+
 def test_classify_writes_id_label_score_in_every_format(model, tmp_path):
     # given inputs as gzipped JSONL, CSV and Parquet, one row with no text
     rows = [{"id": "a", "text": "Phố lại ngập sau mưa"}, {"id": "b", "text": "Bệnh viện đông bệnh nhân"}]
