@@ -93,6 +93,7 @@ def build_default(
                 "source": source,
                 "seconds": round(seconds, 1),
                 "accent_free_copies": bool(model.accent_free_copies),
+                "layout_weight": float(model.layout_weight),
             },
         )
         print(f"Đã ghi {path} ({len(model.classes_)} nhãn, {seconds:.1f} s).")

@@ -161,7 +161,8 @@ def run(args: argparse.Namespace) -> int:
     texts = model_texts([r.text for r in rows])
     model = cls(**_params(args)).fit(texts, [r.label for r in rows])
     seconds = time.perf_counter() - start
-    model.save(output, metadata={"data": str(data), "rows": len(rows), "seconds": round(seconds, 1)})
+    facts = {"data": str(data), "rows": len(rows), "seconds": round(seconds, 1)}
+    model.save(output, metadata={**facts, "layout_weight": float(model.layout_weight)})
     print(f"Đã ghi mô hình {output} ({len(rows)} dòng, {len(counts)} nhãn, {seconds:.1f} s).")
     print(rejects.summary())
     return EXIT_OK

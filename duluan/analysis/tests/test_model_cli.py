@@ -93,6 +93,9 @@ def test_train_reads_the_layout_of_topic_texts_unless_told_not_to(tmp_path):
     without, with_flag, default = (load_model(p) for p in paths.values())
     assert without.layout_coef_ is None and without.layout_weight == 0.0
     assert with_flag.layout_coef_ is not None and default.layout_weight == with_flag.layout_weight == 0.05
+    from duluan.analysis.model_io import read_model_info
+
+    assert [read_model_info(p).metadata["layout_weight"] for p in paths.values()] == [0.0, 0.05, 0.05]
 
 
 def test_classify_writes_id_label_score_in_every_format(model, tmp_path):
