@@ -48,6 +48,7 @@ import numpy as np
 __all__ = [
     "BINS",
     "HEAD",
+    "LAYOUT_WEIGHT",
     "MARKS",
     "NUMBER_SEPARATORS",
     "N_LAYOUT",
@@ -64,6 +65,9 @@ MARKS = "“”\"'‘’–—-…()[]:;!?/,.%\n"
 NUMBER_SEPARATORS = "-/.,:"
 HEAD = 400
 BINS = 6
+# The value of an indicator beside a text's n-grams in the topic model (its default
+# ``layout_weight``), the middle of the three measured below.
+LAYOUT_WEIGHT = 0.05
 _MARKS_AT = 4
 _NUMBERS_AT = _MARKS_AT + 2 * len(MARKS)
 N_LAYOUT = _NUMBERS_AT + 2 * len(NUMBER_SEPARATORS)

@@ -416,13 +416,14 @@ class LinearTextClassifier:
         self, texts: Sequence[str] | None, codes: np.ndarray | None = None, n: int | None = None
     ) -> np.ndarray | None:
         """The part of the texts' layout in their margins (``(n, n_classes)`` float32), or ``None``
-        for a model that does not read it (or no texts)."""
+        for a model that does not read it (or no texts). ``texts`` are strings: every caller has
+        made them so (a :class:`TokenBatch`'s too)."""
         if self.layout_coef_ is None or not (len(texts) if n is None else n):
             return None
         if codes is not None:  # (given by the compiled loops' callers: numba is loaded)
             values = layout_values_compiled(codes, n)
         else:
-            values = layout_values_of(["" if t is None else str(t) for t in texts])
+            values = layout_values_of(texts)
         columns = self.layout_bins_.columns(values)
         return self.layout_coef_[columns].sum(axis=1, dtype=np.float32)
 

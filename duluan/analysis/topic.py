@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from duluan.analysis.features import TokenBatch
+from duluan.analysis.layout import LAYOUT_WEIGHT
 from duluan.analysis.linear_text import LinearTextClassifier, SavedModel
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class TopicClassifier(SavedModel, LinearTextClassifier):
         params.setdefault("nb_blend", True)
         params.setdefault("lead_tokens", 10)
         params.setdefault("C", 1.0)
-        params.setdefault("layout_weight", 0.05)
+        params.setdefault("layout_weight", LAYOUT_WEIGHT)
         super().__init__(**params)
 
     def predict(self, texts: Sequence[str] | TokenBatch, explain: bool = True) -> list[TopicPrediction]:

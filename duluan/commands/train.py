@@ -101,8 +101,9 @@ def _params(args: argparse.Namespace) -> dict:
     if args.accent_free_copies is not None:
         params["accent_free_copies"] = args.accent_free_copies
     if args.layout is not None:
-        # The weight TopicClassifier reads it with (see duluan.analysis.topic), or none.
-        params["layout_weight"] = 0.05 if args.layout else 0.0
+        from duluan.analysis.layout import LAYOUT_WEIGHT
+
+        params["layout_weight"] = LAYOUT_WEIGHT if args.layout else 0.0
     return params
 
 
@@ -161,8 +162,13 @@ def run(args: argparse.Namespace) -> int:
     texts = model_texts([r.text for r in rows])
     model = cls(**_params(args)).fit(texts, [r.label for r in rows])
     seconds = time.perf_counter() - start
-    facts = {"data": str(data), "rows": len(rows), "seconds": round(seconds, 1)}
-    model.save(output, metadata={**facts, "layout_weight": float(model.layout_weight)})
+    facts = {
+        "data": str(data),
+        "rows": len(rows),
+        "seconds": round(seconds, 1),
+        "layout_weight": model.layout_weight,
+    }
+    model.save(output, metadata=facts)
     print(f"Đã ghi mô hình {output} ({len(rows)} dòng, {len(counts)} nhãn, {seconds:.1f} s).")
     print(rejects.summary())
     return EXIT_OK
