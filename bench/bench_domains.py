@@ -48,21 +48,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from duluan.analysis.corpora import read_corpus
 from duluan.analysis.features import NgramFeaturizer
+from duluan.analysis.layout import layout_values_of
 from duluan.shared_data import shared_data_dir
 
 # "XH_NLD_ (3672).txt", "DS_ VNE_ (12).txt": a section code, then the newspaper.
 _SOURCE_RE = re.compile(r"^[A-Z]+_ ?([A-Z]+)_")
-_MARKS = tuple("“”\"'‘’–—-…()[]:;!?/,.%\n")
+# What a paper's house style leaves beyond duluan.analysis.layout's values (which count the marks,
+# the line break and digit-separator-digit): whole dates, its way of naming the city and the
+# country, spaced dashes, its signature in brackets.
 _PATTERNS = tuple(
     re.compile(p)
     for p in (
-        r"\b\d{1,2}-\d{1,2}\b",  # 26-1
-        r"\b\d{1,2}/\d{1,2}\b",  # 13/3
         r"\b\d{1,2}\.\d{1,2}\.\d{4}\b",  # 14.3.2006
         r"\b\d{1,2}-\d{1,2}-\d{4}\b",
         r"\b\d{1,2}/\d{1,2}/\d{4}\b",
-        r"\d\.\d{3}\b",  # 67.000
-        r"\d,\d",
         r"\bTP\.? ?HCM\b",
         r"\bTPHCM\b",
         r"\bVN\b",
@@ -80,20 +79,17 @@ def source_of(row_id: str) -> str:
     return found.group(1) if found else "?"
 
 
-def style_features(text: str) -> list[float]:
-    """What a newspaper's house style leaves in a text: its length, where the first line ends
-    (a title or none), how often each punctuation mark and number format appears, in the whole
-    text and in its first 400 characters."""
-    first_break = text.find("\n")
-    head = text[:400]
-    size = len(text) + 1
-    out = [len(text), first_break, text.count("\n"), text[:1].isupper(), text.rstrip()[-1:] == "."]
-    out += [text.count(c) * 1000 / size for c in _MARKS]
-    out += [head.count(c) for c in _MARKS]
-    out += [len(p.findall(text)) for p in _PATTERNS]
-    out += [len(p.findall(head)) for p in _PATTERNS[:5]]
-    out.append(sum(1 for w in text.split() if len(w) > 2 and w.isupper()))
-    return out
+def style_features(texts: list[str]) -> np.ndarray:
+    """What a newspaper's house style leaves in texts: their layout
+    (:func:`~duluan.analysis.layout.layout_values_of`: length, where the first line ends, marks,
+    number formats, capitals), whether they end with a full stop, how many words are all
+    capitals, and the counts of :data:`_PATTERNS`."""
+    extra = [
+        [text.rstrip()[-1:] == ".", sum(1 for w in text.split() if len(w) > 2 and w.isupper())]
+        + [len(p.findall(text)) for p in _PATTERNS]
+        for text in texts
+    ]
+    return np.hstack([layout_values_of(texts), np.array(extra, dtype=np.float64)])
 
 
 def _log_proba(model_x, target, x_test, alpha=0.01):
@@ -157,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  syllable n-grams: {time.perf_counter() - start:.1f} s")
 
     start = time.perf_counter()
-    style = np.array([style_features(t) for t in texts], dtype=np.float64)
+    style = style_features(texts)
     nb_source, nb_source_test = _log_proba(x, s, x_test)
     nb_topic, nb_topic_test = _log_proba(x, y, x_test)
     parts, parts_test = [style[train], nb_source, nb_topic], [style[test], nb_source_test, nb_topic_test]
