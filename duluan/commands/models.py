@@ -94,6 +94,7 @@ def build_default(
                 "seconds": round(seconds, 1),
                 "accent_free_copies": bool(model.accent_free_copies),
                 "layout_weight": float(model.layout_weight),
+                "nb_svm_C": float(model.nb_svm_C),
             },
         )
         print(f"Đã ghi {path} ({len(model.classes_)} nhãn, {seconds:.1f} s).")

@@ -96,6 +96,20 @@ def test_train_reads_the_layout_of_topic_texts_unless_told_not_to(tmp_path):
     from duluan.analysis.model_io import read_model_info
 
     assert [read_model_info(p).metadata["layout_weight"] for p in paths.values()] == [0.0, 0.05, 0.05]
+    assert {read_model_info(p).metadata["nb_svm_C"] for p in paths.values()} == {0.0}
+
+
+def test_a_trained_sentiment_model_records_its_nb_svm_part(tmp_path):
+    from duluan.analysis.model_io import read_model_info
+
+    data = tmp_path / "train.jsonl"
+    rows = [("rất hài lòng, cán bộ nhiệt tình", "positive"), ("chờ mãi không ai giải quyết", "negative")] * 6
+    data.write_text(
+        "".join(json.dumps({"text": t, "label": lab}, ensure_ascii=False) + "\n" for t, lab in rows)
+    )
+    path = tmp_path / "sentiment.model"
+    assert main(["train", "--task", "sentiment", "--data", str(data), "-o", str(path), "--no-progress"]) == 0
+    assert read_model_info(path).metadata["nb_svm_C"] == 0.3
 
 
 def test_classify_writes_id_label_score_in_every_format(model, tmp_path):
