@@ -4,7 +4,7 @@ Usage::
 
     duluan train --task topic|sentiment --data FILE [--text-field text] [--label-field label]
                  [--id-field id] [--rejects FILE] [--char-ngrams 2-5] [--word-ngrams 1-2]
-                 [--C 0.5] [--accent-free-copies] -o MODEL
+                 [--C 0.5] [--nb-svm-C 0.3] [--accent-free-copies] [--layout] -o MODEL
     duluan train --task topic|sentiment --default [-o MODEL]
 
 FILE is JSONL (``.gz`` ok), CSV or Parquet. Bad rows (no text, no label, broken JSON, bad
@@ -45,6 +45,16 @@ def _range(value: str) -> tuple[int, int]:
     return pair
 
 
+def _non_negative(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("cần một số, ví dụ 0.3") from None
+    if not number >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError("cần một số không âm")
+    return number
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``train`` sub-command."""
     parser = subparsers.add_parser(
@@ -69,6 +79,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--word-ngrams", type=_range, help="Độ dài n-gram âm tiết, ví dụ 1-2.")
     parser.add_argument("--char-ngrams", type=_range, help="Độ dài n-gram ký tự, ví dụ 2-5.")
     parser.add_argument("--C", type=float, help="Hệ số C của SVM (nghịch đảo chính quy hoá).")
+    parser.add_argument(
+        "--nb-svm-C",
+        type=_non_negative,
+        help=(
+            "Hệ số C của phần NBSVM (SVM trên n-gram nhân tỉ lệ log Bayes của từng nhãn, cộng vào SVM "
+            "chính; 0: tắt). Mặc định: 0.3 với mô hình cảm xúc, 0 với mô hình chủ đề."
+        ),
+    )
     parser.add_argument(
         "--accent-free-copies",
         action=argparse.BooleanOptionalAction,
@@ -98,6 +116,8 @@ def _params(args: argparse.Namespace) -> dict:
         params["char_ngram_range"] = args.char_ngrams
     if args.C is not None:
         params["C"] = args.C
+    if args.nb_svm_C is not None:
+        params["nb_svm_C"] = args.nb_svm_C
     if args.accent_free_copies is not None:
         params["accent_free_copies"] = args.accent_free_copies
     if args.layout is not None:

@@ -99,6 +99,39 @@ def test_train_reads_the_layout_of_topic_texts_unless_told_not_to(tmp_path):
     assert {read_model_info(p).metadata["nb_svm_C"] for p in paths.values()} == {0.0}
 
 
+def test_train_fits_an_nb_svm_part_when_told_and_refuses_a_negative_C(tmp_path, capsys):
+    from duluan.analysis.model_io import load_model, read_model_info
+
+    data = tmp_path / "train.jsonl"
+    write_training_file(data)
+    paths = {value: tmp_path / f"nb-{value}.model" for value in ("0.5", None)}
+    for value, path in paths.items():
+        told = ["--nb-svm-C", value] if value else []
+        args = ["train", "--task", "topic", "--data", str(data), "--text-field", "noi_dung", "--label-field",
+                "nhan", "-o", str(path), "--no-progress", *told]  # fmt: skip
+        assert main(args) == 0
+    told, default = (load_model(p) for p in paths.values())
+    assert (told.nb_svm_C, default.nb_svm_C) == (0.5, 0.0)
+    assert read_model_info(paths["0.5"]).metadata["nb_svm_C"] == 0.5
+    assert not np.allclose(told.coef_, default.coef_)
+    with pytest.raises(SystemExit) as refused:
+        main(
+            [
+                "train",
+                "--task",
+                "topic",
+                "--data",
+                str(data),
+                "-o",
+                str(tmp_path / "x.model"),
+                "--nb-svm-C",
+                "-1",
+            ]
+        )
+    assert refused.value.code == 2 and "không âm" in capsys.readouterr().err
+    assert not (tmp_path / "x.model").exists()
+
+
 def test_a_trained_sentiment_model_records_its_nb_svm_part(tmp_path):
     from duluan.analysis.model_io import read_model_info
 
