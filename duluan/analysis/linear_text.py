@@ -266,26 +266,20 @@ class LinearTextClassifier:
         subset) gets zeros.
         """
         import scipy.sparse as sp
-        from sklearn.svm import LinearSVC
 
-        present = (x != 0).astype(np.float64).tocsr()
+        present = (x != 0).astype(np.float64).T.tocsr()
+        rows = np.ones(y.size) if weights is None else weights
+        everywhere = present @ rows
         coef = np.zeros((x.shape[1], self.classes_.size), dtype=np.float32)
         intercept = np.zeros(self.classes_.size, dtype=np.float32)
         for k, label in enumerate(self.classes_):
             mine = y == label
             if not mine.any() or mine.all():
                 continue
-            rows = np.ones(y.size) if weights is None else weights
-            pos = present.T @ (rows * mine) + 1.0
-            neg = present.T @ (rows * ~mine) + 1.0
+            in_class = present @ (rows * mine)
+            pos, neg = in_class + 1.0, everywhere - in_class + 1.0
             ratio = np.log(pos / pos.sum()) - np.log(neg / neg.sum())
-            svm = LinearSVC(
-                C=self.nb_svm_C,
-                class_weight=self.class_weight,
-                dual=True,
-                max_iter=2000,
-                random_state=self.random_state,
-            ).fit(x @ sp.diags(ratio), mine, sample_weight=weights)
+            svm = self._svm(self.nb_svm_C).fit(x @ sp.diags(ratio), mine, sample_weight=weights)
             coef[:, k] = svm.coef_[0] * ratio
             intercept[k] = svm.intercept_[0]
         return coef, intercept
@@ -298,13 +292,16 @@ class LinearTextClassifier:
         return counts.min() >= 2 and n_held >= self.classes_.size
 
     def _fit_svm(self, x, y, weights) -> LinearSVC:
+        return self._svm(self.C).fit(x, y, sample_weight=weights)
+
+    def _svm(self, C: float) -> LinearSVC:
+        """An unfitted LinearSVC of this model's settings, with this ``C``."""
         from sklearn.svm import LinearSVC
 
         # A fixed seed: liblinear shuffles rows, and the global RNG would make fits differ by run.
-        svm = LinearSVC(
-            C=self.C, class_weight=self.class_weight, dual=True, max_iter=2000, random_state=self.random_state
+        return LinearSVC(
+            C=C, class_weight=self.class_weight, dual=True, max_iter=2000, random_state=self.random_state
         )
-        return svm.fit(x, y, sample_weight=weights)
 
     def _margins(self, svm: LinearSVC, x) -> np.ndarray:
         scores = np.asarray(svm.decision_function(x), dtype=np.float64)

@@ -117,3 +117,18 @@ def positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("phải là số nguyên dương")
     return number
+
+
+def non_negative_float(value: str) -> float:
+    """An ``argparse`` type: a number of at least 0 (a weight, a ``C`` where 0 turns a part off).
+
+    Raises:
+        argparse.ArgumentTypeError: ``value`` is not such a number (``nan`` neither).
+    """
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' không phải số") from None
+    if not number >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError("phải là số không âm")
+    return number

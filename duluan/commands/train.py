@@ -28,6 +28,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from duluan.commands._args import non_negative_float
 from duluan.commands._labelled_rows import RejectLog, collect, model_texts, read_labelled_rows
 from duluan.commands._paths import path_problem
 
@@ -43,16 +44,6 @@ def _range(value: str) -> tuple[int, int]:
     if not 1 <= pair[0] <= pair[1]:
         raise argparse.ArgumentTypeError("cần 1 <= a <= b")
     return pair
-
-
-def _non_negative(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError("cần một số, ví dụ 0.3") from None
-    if not number >= 0:  # also refuses nan
-        raise argparse.ArgumentTypeError("cần một số không âm")
-    return number
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -81,7 +72,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--C", type=float, help="Hệ số C của SVM (nghịch đảo chính quy hoá).")
     parser.add_argument(
         "--nb-svm-C",
-        type=_non_negative,
+        type=non_negative_float,
         help=(
             "Hệ số C của phần NBSVM (SVM trên n-gram nhân tỉ lệ log Bayes của từng nhãn, cộng vào SVM "
             "chính; 0: tắt). Mặc định: 0.3 với mô hình cảm xúc, 0 với mô hình chủ đề."
