@@ -15,6 +15,18 @@ def demo(db):
 
 
 @pytest.fixture
+def midday():
+    """The last local noon: a moment whose local day holds every signal of a test's "day 0".
+
+    Signals of one day are spread over minutes before ``now``; scored just after local midnight,
+    all but the first would fall on the day before, and a test of a surge would then see none.
+    """
+    now = timezone.localtime()
+    noon = now.replace(hour=12, minute=0, second=0, microsecond=0)
+    return noon if noon <= now else noon - timedelta(days=1)
+
+
+@pytest.fixture
 def make_issue(db):
     """Build an issue with signals directly (what the clusterer would have written), then recount it."""
     from duluan.apps.geo.models import AdminUnit

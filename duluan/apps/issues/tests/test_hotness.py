@@ -7,16 +7,16 @@ from duluan.apps.issues.services import hotness_weights_current, issues_refresh_
 
 @pytest.mark.django_db
 def test_a_surging_issue_turns_hot_with_reasons_and_coordinators_get_mail(
-    demo, make_issue, django_capture_on_commit_callbacks
+    demo, make_issue, midday, django_capture_on_commit_callbacks
 ):
     # given a coordinator with an e-mail address, and a quiet issue that surges over the last three days
     demo["dieuphoi"].email = "dieuphoi@example.org"
     demo["dieuphoi"].save(update_fields=["email"])
-    issue = make_issue("ngap ung", days=list(range(3, 30, 5)), per_day=1)
-    surge = make_issue("ngap ung moi", days=(0, 1, 2), per_day=8)
-    # when hotness is refreshed
+    issue = make_issue("ngap ung", days=list(range(3, 30, 5)), per_day=1, now=midday)
+    surge = make_issue("ngap ung moi", days=(0, 1, 2), per_day=8, now=midday)
+    # when hotness is refreshed (at noon: see the fixture)
     with django_capture_on_commit_callbacks(execute=True):
-        result = issues_refresh_hotness()
+        result = issues_refresh_hotness(now=midday)
     # then the surging issue is hot, explained component by component, with a forecast and an alert
     surge.refresh_from_db()
     issue.refresh_from_db()
@@ -37,8 +37,8 @@ def test_a_surging_issue_turns_hot_with_reasons_and_coordinators_get_mail(
     assert any("Đột biến" in r for r in alert.reasons_vi)
     # and neither a full refresh nor a partial one (after an ingest batch) repeats the alert
     with django_capture_on_commit_callbacks(execute=True):
-        issues_refresh_hotness()
-        issues_refresh_hotness(issue_ids=[surge.pk])
+        issues_refresh_hotness(now=midday)
+        issues_refresh_hotness(now=midday, issue_ids=[surge.pk])
     assert Alert.objects.filter(issue=surge, kind="became_hot").count() == 1 and len(mail.outbox) == 1
 
 
