@@ -44,6 +44,13 @@ score ≥ ``hot_threshold`` and ``V ≥ min_hot_volume`` (a few loud but isolate
 ``watch``), ``watch`` when score ≥ ``watch_threshold``, else ``normal``. Leaving ``hot`` uses the
 lower ``hot_exit_threshold`` — that hysteresis is applied in :mod:`duluan.analysis.alerts`.
 
+**A period still being counted** (``elapsed`` = the part of period ``t`` gone by, e.g. today's
+count at 00:05): both windows then end at ``now``. The recent window takes ``1 − elapsed`` of
+period ``t−R`` (of its count, exposure, shares, sources and places), the baseline the rest of it
+and as much of period ``t−R−B``; recency is read from the end of the last period with a signal.
+The recent window is thus always ``R`` periods long and the score runs on across midnight, where
+whole periods would drop a third of a three-day surge at 00:00 and put it back by the evening.
+
 Example:
     >>> import pandas as pd
     >>> idx = pd.date_range("2026-02-01", periods=10, freq="D")
@@ -392,8 +399,38 @@ def _extended_to(series: IssueSeries, now: pd.Timestamp) -> IssueSeries:
     )
 
 
+def _window_weights(
+    upto: int, recent: int, baseline: int, elapsed: float | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """How much of each period ``0 … upto−1`` the recent window and the baseline hold.
+
+    Without ``elapsed`` the recent window is the last ``recent`` periods and the baseline the
+    ``baseline`` before them, each period whole. With it, both windows end where ``now`` is: the
+    period ``elapsed`` into the current one, so the recent window holds ``1 − elapsed`` of the
+    period before its first whole one, and the baseline gives that part up and reaches as much
+    further back.
+    """
+    carry = 0.0 if elapsed is None else 1.0 - elapsed
+    w_recent, w_base = np.zeros(upto), np.zeros(upto)
+    w_recent[max(0, upto - recent) :] = 1.0
+    w_base[max(0, upto - recent - baseline) : max(0, upto - recent)] = 1.0
+    if carry and baseline:
+        if upto - recent - 1 >= 0:
+            w_recent[upto - recent - 1] = carry
+            w_base[upto - recent - 1] = 1.0 - carry
+        if upto - recent - baseline - 1 >= 0:
+            w_base[upto - recent - baseline - 1] = carry
+    elif carry and upto - recent - 1 >= 0:
+        w_recent[upto - recent - 1] = carry
+    return w_recent, w_base
+
+
 def hotness(
-    series: IssueSeries, *, now: pd.Timestamp | str, weights: HotnessWeights | None = None
+    series: IssueSeries,
+    *,
+    now: pd.Timestamp | str,
+    weights: HotnessWeights | None = None,
+    elapsed: float | None = None,
 ) -> Hotness:
     """Score one issue at ``now`` from its series (only periods up to ``now`` are read).
 
@@ -401,61 +438,76 @@ def hotness(
         series: the issue's regular series.
         now: the moment to score; the period holding it is the last one used.
         weights: the weights (default: :meth:`HotnessWeights.load_default`).
+        elapsed: the part (0–1) of the period holding ``now`` that has passed, when that period
+            is still being counted. The recent window is then the ``R`` periods ending at that
+            moment (the 72 hours before it, for days): it keeps ``1 − elapsed`` of the period
+            before its first whole one. Without it a live count would judge an issue on a
+            window that shrinks to ``R − 1`` periods at the start of every period, so a surge
+            read just after midnight would look a third smaller. ``None`` (the default): the
+            period holding ``now`` is complete.
 
     Returns:
         The :class:`Hotness` with its components and facts.
     """
     w = weights or HotnessWeights.load_default()
     w.validate()
+    if elapsed is not None and not 0.0 <= elapsed <= 1.0:
+        raise ValueError(f"Phần kỳ đã qua phải từ 0 đến 1 / elapsed must be within 0–1: {elapsed}")
     now = pd.Timestamp(now)
     unit_vi, unit_en = period_words(series.freq)
     series = _extended_to(series, now)
     upto = int(np.searchsorted(series.index.values, now.to_datetime64(), side="right"))
     counts = series.counts[:upto]
-    recent = slice(max(0, upto - w.recent_periods), upto)
-    base = slice(max(0, upto - w.recent_periods - w.baseline_periods), recent.start)
-    r_counts = counts[recent]
+    w_recent, w_base = _window_weights(upto, w.recent_periods, w.baseline_periods, elapsed)
+    r_counts = w_recent * counts
     n_recent = w.recent_periods
     volume = float(r_counts.sum())
-    n_base = base.stop - base.start
+    n_base = round(float(w_base.sum()), 9)  # whole when the parts add up (φ + … + 1 − φ)
     prior_rate = w.prior_rate if series.prior_rate is None else series.prior_rate
     if series.exposure is None:
         # periods before the series start count as empty in the recent window; in the baseline
         # the prior fills in for them only, so a full baseline is not biased towards the prior
-        base_exposure, recent_exposure = float(n_base), float(n_recent)
+        base_exposure, recent_exposure = n_base, float(n_recent)
         missing = (w.baseline_periods - n_base) / w.baseline_periods if w.baseline_periods else 1.0
         prior_weight = w.prior_strength * missing
     else:
-        base_exposure = float(series.exposure[base].sum())
-        recent_exposure = float(series.exposure[:upto][recent].sum())
+        exposure = series.exposure[:upto]
+        base_exposure = float((w_base * exposure).sum())
+        recent_exposure = float((w_recent * exposure).sum())
         prior_weight = w.prior_strength
-    share = (prior_rate * prior_weight + float(counts[base].sum())) / max(prior_weight + base_exposure, 1e-12)
+    share = (prior_rate * prior_weight + float((w_base * counts).sum())) / max(
+        prior_weight + base_exposure, 1e-12
+    )
     expected = share * recent_exposure
     rate = expected / n_recent  # the usual level per period, at the current exposure
     ratio = volume / expected if expected > 0 else math.inf
     surprise = growth_surprise(volume, expected, n_recent, w.overdispersion) if volume > expected else 0.0
 
     def pick(values: np.ndarray | None) -> np.ndarray | None:
-        return None if values is None else values[:upto][recent]
+        return None if values is None else values[:upto]
 
     neg = _weighted_mean(pick(series.negative_share), r_counts)
     inten = _weighted_mean(pick(series.intensity), r_counts)
     src_arr, plc_arr = pick(series.sources), pick(series.places)
-    n_sources = float(src_arr.max()) if src_arr is not None and len(src_arr) else 0.0
-    n_places = float(plc_arr.max()) if plc_arr is not None and len(plc_arr) else 0.0
+    # a period partly in the window counts for its part of its distinct sources (places)
+    n_sources = float((w_recent * src_arr).max()) if src_arr is not None and upto else 0.0
+    n_places = float((w_recent * plc_arr).max()) if plc_arr is not None and upto else 0.0
     nonzero = np.flatnonzero(counts > 0)
     since = (upto - 1 - int(nonzero[-1])) if len(nonzero) else None
+    # a live count: the age is read from the end of the last period with a signal, which ended
+    # ``elapsed`` periods ago for the one before now's (so midnight does not age the issue a day)
+    age = since if since is None or elapsed is None or since == 0 else since - 1 + elapsed
     sens = float(np.clip(series.sensitivity, 0, 1))
 
     r_txt_vi = f"{w.recent_periods} {unit_vi} qua"
     r_txt_en = f"last {w.recent_periods} {unit_en}s"
     base_vi = (
-        f"mức thường {format_vi(rate, 2)}/{unit_vi} (từ {n_base} {unit_vi} trước đó"
+        f"mức thường {format_vi(rate, 2)}/{unit_vi} (từ {format_vi(n_base)} {unit_vi} trước đó"
         + (", kết hợp mức chung của chủ đề" if n_base < w.baseline_periods else "")
         + ")"
     )
     base_en = (
-        f"usual level {format_en(rate, 2)}/{unit_en} (from the {n_base} preceding {unit_en}s"
+        f"usual level {format_en(rate, 2)}/{unit_en} (from the {format_en(n_base)} preceding {unit_en}s"
         + (", blended with the topic prior" if n_base < w.baseline_periods else "")
         + ")"
     )
@@ -506,7 +558,7 @@ def hotness(
             f"topic sensitivity {format_en(sens, 2)}/1",
         ),
         "recency": (
-            0.0 if since is None else 0.5 ** (since / w.recency_half_life),
+            0.0 if age is None else 0.5 ** (age / w.recency_half_life),
             (
                 "chưa có phản ánh"
                 if since is None
@@ -544,6 +596,7 @@ def hotness(
     facts = {
         "recent_total": volume,
         "recent_periods": w.recent_periods,
+        "elapsed": elapsed,
         "baseline_rate": rate,
         "baseline_share": share,
         "baseline_periods_used": n_base,

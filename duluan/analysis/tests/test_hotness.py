@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -205,3 +206,54 @@ def test_silence_after_the_last_row_counts_as_silence():
     assert later.facts["recent_total"] == 0
     assert later.facts["periods_since_last"] == 5
     assert later.level == "normal"
+
+
+def _comparable(h):
+    # the calendar facts aside: which period now is in, and how far into it
+    return (
+        h.score,
+        h.level,
+        {k: v for k, v in h.facts.items() if k not in ("elapsed", "periods_since_last")},
+    )
+
+
+@pytest.mark.parametrize("exposed", [False, True])
+def test_a_live_window_runs_on_across_a_period_boundary(exposed):
+    # given an issue surging for three days on top of a month of one signal a day (with the day's
+    # total intake as exposure, or without)
+    counts = np.r_[np.ones(30), [8.0, 8.0, 8.0]]
+    exposure = np.r_[np.full(30, 40.0), [45.0, 50.0, 48.0]] if exposed else None
+    series = replace(_series(counts), exposure=exposure)
+    later = replace(_series(np.r_[counts, 0.0]), exposure=None if exposure is None else np.r_[exposure, 0.0])
+    # when scored at the very end of the last day, and at the very start of the next (nothing yet,
+    # neither of the issue nor of the intake)
+    end = hotness(series, now=series.index[-1], weights=HotnessWeights(), elapsed=1.0)
+    start = hotness(later, now=later.index[-1], weights=HotnessWeights(), elapsed=0.0)
+    # then the two read the same 72 hours and agree, as the last-period reading at the end does
+    assert _comparable(start) == _comparable(end)
+    whole = hotness(series, now=series.index[-1], weights=HotnessWeights())
+    assert _comparable(end) == _comparable(whole)
+    assert start.level == "hot" and start.facts["recent_total"] == 24
+    # while a window of whole days loses the oldest surge day at midnight
+    assert hotness(later, now=later.index[-1], weights=HotnessWeights()).facts["recent_total"] == 16
+
+
+def test_a_live_window_counts_the_part_of_the_oldest_day_still_inside_it():
+    # given a quiet baseline, then 4, 6, 10 signals, and 2 so far on the current day
+    series = _series(np.r_[np.ones(30), [4.0, 6.0, 10.0, 2.0]], sources=np.r_[np.ones(30), [9.0, 1, 1, 1]])
+    # when scored a quarter into that day
+    h = hotness(series, now=series.index[-1], weights=HotnessWeights(), elapsed=0.25)
+    # then the window holds three quarters of the day three days back, the baseline the other
+    # quarter (and a quarter of the day it reaches back to), so it stays 28 days long
+    assert h.facts["recent_total"] == pytest.approx(0.75 * 4 + 6 + 10 + 2)
+    growth = next(c for c in h.components if c.name == "growth")
+    assert h.facts["baseline_periods_used"] == 28 and "kết hợp" not in growth.explanation_vi
+    assert h.facts["baseline_rate"] == pytest.approx((0.25 * 4 + 27 + 0.75 * 1) / 28)
+    assert h.facts["sources"] == pytest.approx(0.75 * 9)
+    assert h.facts["elapsed"] == 0.25
+
+
+@pytest.mark.parametrize("elapsed", [-0.1, 1.5, float("nan")])
+def test_an_elapsed_part_outside_the_period_is_refused(elapsed):
+    with pytest.raises(ValueError, match="elapsed"):
+        hotness(_series([1, 2, 3]), now="2026-01-03", weights=HotnessWeights(), elapsed=elapsed)

@@ -76,6 +76,19 @@ def _local_today(now: datetime) -> date:
     return timezone.localtime(now).date()
 
 
+def _live_elapsed(now: datetime) -> float | None:
+    """The part of ``now``'s local day that has passed, while that day is still being counted.
+
+    Today's row grows all day, so the engine reads the 72 hours before ``now`` (see
+    :func:`duluan.analysis.hotness.hotness`); a day that is over is whole in its row.
+    """
+    local = timezone.localtime(now)
+    if local.date() != timezone.localdate():
+        return None
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return (local - midnight).total_seconds() / 86400
+
+
 # -- bursts --------------------------------------------------------------------------------------
 
 
@@ -349,6 +362,7 @@ def issues_refresh_hotness(*, now: datetime | None = None, issue_ids=None, actor
     now = now or timezone.now()
     today = _local_today(now)
     now_ts = pd.Timestamp(today)
+    elapsed = _live_elapsed(now)
     weights = hotness_weights_current()
     taxonomy = load_taxonomy()
     sensitivity = {t.code: t.sensitivity for t in taxonomy.topics}
@@ -375,7 +389,7 @@ def issues_refresh_hotness(*, now: datetime | None = None, issue_ids=None, actor
                 series = issue_series(
                     issue, days.get(issue.pk, []), today=today, sensitivity=sensitivity.get(issue.topic, 0.5)
                 )
-                h = hotness(series, now=now_ts, weights=weights)
+                h = hotness(series, now=now_ts, weights=weights, elapsed=elapsed)
                 related = list(bursts.get((BurstKind.TOPIC, issue.topic), []))
                 for code in sorted(places.get(issue.pk, ())):
                     related += bursts.get((BurstKind.PLACE, code), [])

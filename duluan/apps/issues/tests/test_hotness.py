@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 
 from duluan.apps.issues.models import Alert, Burst, HotnessSettings
 from duluan.apps.issues.services import hotness_weights_current, issues_refresh_hotness
+from duluan.apps.issues.services.hotness import _live_elapsed
 
 
 @pytest.mark.django_db
@@ -40,6 +43,26 @@ def test_a_surging_issue_turns_hot_with_reasons_and_coordinators_get_mail(
         issues_refresh_hotness(now=midday)
         issues_refresh_hotness(now=midday, issue_ids=[surge.pk])
     assert Alert.objects.filter(issue=surge, kind="became_hot").count() == 1 and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_surge_stays_hot_just_after_midnight(make_issue):
+    from django.utils import timezone
+
+    # given a surge over the last three days, scored half a minute into today: most of the
+    # signals of each day fell just before its midnight, only one so far today
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=30, microsecond=0)
+    make_issue("ngap ung", days=list(range(3, 30, 5)), per_day=1, now=midnight)
+    surge = make_issue("ngap ung moi", days=(0, 1, 2), per_day=8, now=midnight)
+    # when hotness is refreshed
+    issues_refresh_hotness(now=midnight)
+    # then the last 72 hours hold the whole surge, as they did a minute before midnight
+    surge.refresh_from_db()
+    volume = next(c for c in surge.hotness_components if c["name"] == "volume")
+    assert surge.hotness_level == "hot" and volume["explanation_vi"].startswith("24 phản ánh")
+    # and only today is read as a day still being counted: a day that is over is whole in its row
+    assert _live_elapsed(midnight + timedelta(hours=6)) == pytest.approx(0.25, abs=1e-3)
+    assert _live_elapsed(midnight - timedelta(hours=12)) is None
 
 
 @pytest.mark.django_db
