@@ -194,6 +194,7 @@ def cusum_path(
     exposure: pd.Series | None = None,
     settings: CusumSettings | None = None,
     prior_rate: float | None = None,
+    elapsed: float | None = None,
 ) -> pd.DataFrame:
     """Run the CUSUM and return, per period, what it saw (for audit, plots and :func:`detect_bursts`).
 
@@ -202,6 +203,10 @@ def cusum_path(
         exposure: optional per-period exposure aligned with ``counts`` (default 1 each).
         settings: CUSUM parameters.
         prior_rate: overrides ``settings.prior_rate`` (the topic-level prior).
+        elapsed: the part (0–1) of the last period gone by, when it is still being counted: its
+            expected count is then that part of a whole period's, so today's first hours neither
+            end a burst nor look quiet. With an exposure counted live (e.g. all signals so far
+            today) leave it out: the exposure already says how much of the period there is.
 
     Returns:
         A frame with columns ``count``, ``expected``, ``statistic`` (S), ``threshold`` (h),
@@ -209,9 +214,14 @@ def cusum_path(
         when S = 0).
     """
     cfg = settings or CusumSettings()
+    if elapsed is not None and not 0.0 <= elapsed <= 1.0:
+        raise ValueError(f"Phần kỳ đã qua phải từ 0 đến 1 / elapsed must be within 0–1: {elapsed}")
     x = counts.to_numpy(float)
     n = len(x)
     e = np.ones(n) if exposure is None else exposure.reindex(counts.index).fillna(0).to_numpy(float)
+    part = np.ones(n)  # how much of each period has happened
+    if elapsed is not None and n:
+        part[-1] = elapsed
     prior = cfg.prior_rate if prior_rate is None else prior_rate
     a = math.log(cfg.shift)
     expected = np.zeros(n)
@@ -242,7 +252,7 @@ def cusum_path(
         else:
             prior_weight = cfg.prior_strength
         rate = (prior * prior_weight + x[lo:t][keep].sum()) / max(prior_weight + e[lo:t][keep].sum(), 1e-12)
-        mu = max(rate * e[t], cfg.min_expected)
+        mu = max(rate * e[t] * part[t], cfg.min_expected)
         h = cusum_threshold(mu, cfg.shift, cfg.arl0, cfg.grid)
         was_zero = s <= 0
         s = max(0.0, s + x[t] * a - mu * (cfg.shift - 1.0))
@@ -280,6 +290,7 @@ def detect_bursts(
     settings: CusumSettings | None = None,
     prior_rate: float | None = None,
     freq: str | None = None,
+    elapsed: float | None = None,
 ) -> list[Burst]:
     """Find the bursts of one count series.
 
@@ -290,13 +301,15 @@ def detect_bursts(
         settings: CUSUM parameters.
         prior_rate: the topic-level prior rate per exposure unit.
         freq: period length for the wording (default: inferred, else days).
+        elapsed: the part of the last period gone by, if it is still being counted (see
+            :func:`cusum_path`).
 
     Returns:
         The bursts in time order, each explained.
     """
     if len(counts) == 0:
         return []
-    path = cusum_path(counts, exposure=exposure, settings=settings, prior_rate=prior_rate)
+    path = cusum_path(counts, exposure=exposure, settings=settings, prior_rate=prior_rate, elapsed=elapsed)
     inferred = (
         freq or counts.index.freqstr or (pd.infer_freq(counts.index) if len(counts) >= 3 else None) or "D"
     )
@@ -370,6 +383,7 @@ def detect_bursts_by_key(
     settings: CusumSettings | None = None,
     prior_rates: dict[str, float] | None = None,
     freq: str | None = None,
+    elapsed: float | None = None,
 ) -> list[Burst]:
     """Run :func:`detect_bursts` on each column (topic or place) of a count matrix.
 
@@ -379,6 +393,7 @@ def detect_bursts_by_key(
         settings: CUSUM parameters.
         prior_rates: optional prior rate per key.
         freq: period length for the wording.
+        elapsed: the part of the last period gone by, if it is still being counted.
 
     Returns:
         All bursts, ordered by flag time then key.
@@ -387,6 +402,12 @@ def detect_bursts_by_key(
     for column in counts.columns:
         prior = (prior_rates or {}).get(column)
         found += detect_bursts(
-            counts[column], key=str(column), exposure=exposure, settings=settings, prior_rate=prior, freq=freq
+            counts[column],
+            key=str(column),
+            exposure=exposure,
+            settings=settings,
+            prior_rate=prior,
+            freq=freq,
+            elapsed=elapsed,
         )
     return sorted(found, key=lambda b: (b.flagged_at, b.key))

@@ -125,3 +125,20 @@ def test_hourly_series_and_empty_series():
     # then the wording is in hours and the empty series yields nothing
     assert bursts and "giờ" in bursts[0].explanation
     assert detect_bursts(_days([]), key="k") == []
+
+
+def test_a_day_still_being_counted_does_not_end_a_burst_at_midnight():
+    # given a steady eight signals a day, a day of 20, and ten minutes of the next day (none yet)
+    idx = pd.date_range("2026-03-01", periods=32, freq="D")
+    x = pd.Series([8.0] * 30 + [20.0, 0.0], index=idx)
+    # when read as a whole last day, as ten minutes of it, and as all of it
+    whole = detect_bursts(x, key="ngập")
+    live = detect_bursts(x, key="ngập", elapsed=10 / 1440)
+    # then only the live reading keeps the burst going (a whole day of nothing would end it); the
+    # first days' burst, before any history, is the same in both
+    assert [b.flagged_at for b in whole] == [b.flagged_at for b in live] == [idx[0], idx[30]]
+    assert live[-1].ongoing and not whole[-1].ongoing
+    assert live[-1].end == idx[31] and live[-1].expected < whole[-1].expected + 0.1
+    assert detect_bursts(x, key="ngập", elapsed=1.0) == whole
+    with pytest.raises(ValueError, match="elapsed"):
+        detect_bursts(x, key="ngập", elapsed=2.0)

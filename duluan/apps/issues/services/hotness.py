@@ -115,8 +115,11 @@ def _commune_2025_of_units(unit_ids: set[int]) -> dict[int, tuple[str, str]]:
     return out
 
 
-def bursts_detect(*, today: date) -> dict[tuple[str, str], list[EngineBurst]]:
+def bursts_detect(*, today: date, elapsed: float | None = None) -> dict[tuple[str, str], list[EngineBurst]]:
     """Find bursts per topic and per 2025 commune over the last :data:`BURST_DAYS` days; store them.
+
+    ``elapsed`` is the part of ``today`` gone by while it is still being counted
+    (:func:`_live_elapsed`).
 
     Returns:
         ``{(kind, code): [engine bursts]}`` for the alerts of the issues of that topic/place.
@@ -179,7 +182,9 @@ def bursts_detect(*, today: date) -> dict[tuple[str, str], list[EngineBurst]]:
         matrix = matrix.loc[:, recent >= 3]
         label_of = {c: f"{names[c]} ({c})" for c in matrix.columns}
         code_of = {v: k for k, v in label_of.items()}
-        for b in detect_bursts_by_key(matrix.rename(columns=label_of), freq="D"):
+        # counted without an exposure, so the detector is told how much of today has passed (the
+        # topics' exposure, all signals so far today, says it already)
+        for b in detect_bursts_by_key(matrix.rename(columns=label_of), freq="D", elapsed=elapsed):
             found.setdefault((BurstKind.PLACE, code_of[b.key]), []).append(b)
 
     keep_from = pd.Timestamp(today - timedelta(days=BURST_KEEP_DAYS))
@@ -367,7 +372,7 @@ def issues_refresh_hotness(*, now: datetime | None = None, issue_ids=None, actor
     taxonomy = load_taxonomy()
     sensitivity = {t.code: t.sensitivity for t in taxonomy.topics}
     result = RefreshResult()
-    bursts = bursts_detect(today=today) if issue_ids is None else bursts_stored(today=today)
+    bursts = bursts_detect(today=today, elapsed=elapsed) if issue_ids is None else bursts_stored(today=today)
     result.bursts = sum(len(v) for v in bursts.values())
     ids = _candidates(now, issue_ids)
     issues_update_mix(ids)

@@ -60,6 +60,8 @@ def test_a_surge_stays_hot_just_after_midnight(make_issue):
     surge.refresh_from_db()
     volume = next(c for c in surge.hotness_components if c["name"] == "volume")
     assert surge.hotness_level == "hot" and volume["explanation_vi"].startswith("24 phản ánh")
+    # and the commune's burst is still going on
+    assert Burst.objects.filter(kind="place", key="07210").order_by("-flagged_at").first().ongoing
     # and only today is read as a day still being counted: a day that is over is whole in its row
     assert _live_elapsed(midnight + timedelta(hours=6)) == pytest.approx(0.25, abs=1e-3)
     assert _live_elapsed(midnight - timedelta(hours=12)) is None
