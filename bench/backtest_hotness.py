@@ -40,6 +40,12 @@ Simulated calibration: long daily series (Poisson, 2 a day, 80 % negative, a sen
 for the production defaults of both detectors — false alarms per 30 days and the delay to flag a
 ×4 jump.
 
+Scored every hour: a daily series is live (today's count grows all day), and the platform scores
+it every hour. Simulated surges (a 1/day baseline, then 4, 6 or 10 a day for a week, arrivals
+busier by day than by night) are scored hourly with the production defaults, reading today as a
+whole day (before 2026-12-03) or the 72 hours before now (``elapsed``); each ideal surge gives one
+``became_hot`` and one ``cooled``, and every extra pair is an alert an official did not need.
+
 Forecasts: (1) real — hourly article counts per section and in total, season 24, horizon 24,
 origins every 6 hours; (2) simulated daily counts with a weekly pattern, overdispersion and a
 drifting level, season 7, horizon 7, origins weekly. MAE, MASE and 80 %/95 % coverage per method.
@@ -327,6 +333,46 @@ def simulated_calibration(seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# Share of a day's signals arriving in each local hour (busier by day), for the hourly scoring.
+_HOURLY_PROFILE = np.array([1, 1, 1, 1, 1, 2, 4, 6, 8, 8, 8, 7, 6, 7, 8, 8, 7, 6, 5, 5, 4, 3, 2, 1], float)
+
+
+def hourly_scoring(seed: int, runs: int = 50) -> pd.DataFrame:
+    """Alerts per simulated surge when a live daily series is scored every hour, two readings."""
+    rng = np.random.default_rng(seed)
+    weights = HotnessWeights.load_default()
+    cdf = np.cumsum(_HOURLY_PROFILE / _HOURLY_PROFILE.sum())
+    rows = []
+    for rate in (4.0, 6.0, 10.0):
+        totals = {"whole day": np.zeros(2), "72 hours": np.zeros(2)}
+        for _ in range(runs):
+            daily = rng.poisson(np.r_[np.full(40, 1.0), np.full(7, rate), np.full(10, 1.0)])
+            hours = [np.searchsorted(cdf, rng.random(n)) for n in daily]
+            idx = pd.date_range("2025-01-01", periods=len(daily), freq="D")
+            for reading, total in totals.items():
+                level = None
+                for t in range(35, len(daily)):
+                    for hour in range(24):
+                        counts = daily[: t + 1].astype(float)
+                        counts[t] = float((hours[t] < hour).sum())  # what has arrived by this hour
+                        elapsed = hour / 24 if reading == "72 hours" else None
+                        h = hotness(
+                            _sim_issue(counts, idx[: t + 1]), now=idx[t], weights=weights, elapsed=elapsed
+                        )
+                        kinds = [al.kind for al in evaluate_alerts(level, h, [])]
+                        total += ("became_hot" in kinds, "cooled" in kinds)
+                        level = level_with_hysteresis(level, h)
+        rows.append(
+            {"surge/day": rate}
+            | {
+                f"{reading}: {kind} per surge": round(total[i] / runs, 2)
+                for reading, total in totals.items()
+                for i, kind in enumerate(("became_hot", "cooled"))
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def _sim_issue(counts: np.ndarray, idx: pd.DatetimeIndex) -> IssueSeries:
     """A simulated issue: 80 % negative, intensity 0.6, up to 3 sources and 2 wards a day, sensitivity 0.7."""
     return IssueSeries(
@@ -433,6 +479,8 @@ def main() -> None:
     print("\n== Simulated calibration of the production defaults (daily, 20 × 365 days per rate) ==")
     print(simulated_calibration(args.seed).to_string(index=False))
 
+    print("\n== Scored every hour: simulated week-long surges over 1/day, 50 runs per rate ==")
+    print(hourly_scoring(args.seed).to_string(index=False))
     print("\n== Forecasts on real data: hourly article counts, season 24, horizon 24 h, origins every 6 h ==")
     print(forecast_real(articles).to_string())
     print("\n== Forecasts on simulated daily counts: season 7, horizon 7 days, 40 series × 12 origins ==")
