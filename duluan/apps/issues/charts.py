@@ -20,9 +20,17 @@ def _fmt(x: float) -> str:
 def timeline_svg(days: list[tuple[date, int, int]], forecast: dict | None) -> str:
     """Daily signals (bars, negative part darker) and the 7-day forecast (line, 80 % and 95 % bands)."""
     fc_days = [date.fromisoformat(d) for d in (forecast or {}).get("days", [])]
-    n = len(days) + len(fc_days)
-    if n == 0:
+    if not days and not fc_days:
         return ""
+    # Placed by date, not after the last bar: a forecast starts today (the bar of today's count
+    # so far, under its first point), or earlier when it was made on an earlier day.
+    first = days[0][0] if days else fc_days[0]
+    if fc_days and fc_days[0] < first:  # made before the days shown: only what falls on them
+        skip = min((first - fc_days[0]).days, len(fc_days))
+        forecast = {k: forecast[k][skip:] for k in ("mean", "lo80", "hi80", "lo95", "hi95")}
+        fc_days = fc_days[skip:]
+    last = max([d for d, _, _ in days[-1:]] + fc_days[-1:])
+    n = (last - first).days + 1
     top = max([c for _, c, _ in days] + list((forecast or {}).get("hi95", [])) + [1])
     iw, ih = W - PAD_L - PAD_R, H - PAD_T - PAD_B
     bw = iw / n
@@ -43,7 +51,8 @@ def timeline_svg(days: list[tuple[date, int, int]], forecast: dict | None) -> st
             f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{_fmt(y(v))}" y2="{_fmt(y(v))}" stroke="#d9dee8"/>'
             f'<text x="{PAD_L - 4}" y="{_fmt(y(v) + 4)}" font-size="10" text-anchor="end">{round(v)}</text>'
         )
-    for i, (d, c, neg) in enumerate(days):
+    for d, c, neg in days:
+        i = (d - first).days
         if c:
             parts.append(
                 f'<rect x="{_fmt(x(i) + 0.5)}" y="{_fmt(y(c))}" width="{_fmt(max(bw - 1, 0.8))}" '
@@ -55,7 +64,7 @@ def timeline_svg(days: list[tuple[date, int, int]], forecast: dict | None) -> st
                     f'height="{_fmt(y(0) - y(neg))}" fill="#b4232a" opacity="0.75"/>'
                 )
     if fc_days:
-        k0 = len(days)
+        k0 = (fc_days[0] - first).days
         for lo_key, hi_key, colour in (("lo95", "hi95", "#f3d9b1"), ("lo80", "hi80", "#e9b872")):
             lo, hi = forecast[lo_key], forecast[hi_key]
             upper = " ".join(f"{_fmt(x(k0 + i + 0.5))},{_fmt(y(v))}" for i, v in enumerate(hi))
@@ -70,7 +79,7 @@ def timeline_svg(days: list[tuple[date, int, int]], forecast: dict | None) -> st
             f'stroke="#5b6475" stroke-dasharray="3 3"/>'
         )
     every = max(1, n // 8)
-    all_days = [d for d, _, _ in days] + fc_days
+    all_days = [first + timedelta(days=i) for i in range(n)]
     for i, d in enumerate(all_days):
         if i % every == 0:
             parts.append(f'<text x="{_fmt(x(i))}" y="{H - 8}" font-size="10">{d:%d/%m}</text>')
