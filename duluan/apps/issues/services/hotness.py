@@ -291,8 +291,17 @@ def issue_series(issue: Issue, days: list[tuple], *, today: date, sensitivity: f
     )
 
 
-def _forecast_dict(series: IssueSeries) -> dict:
-    f = forecast(pd.Series(series.counts, index=series.index), horizon=7)
+def _forecast_dict(series: IssueSeries, *, live: bool = False) -> dict:
+    """The 7-day forecast of an issue's daily counts, as stored on it.
+
+    ``live``: the last day is today, still being counted. It is then left out and the forecast
+    starts today: read as a whole day, this morning's few signals pulled every issue's forecast
+    down all day (and to nothing just after midnight).
+    """
+    counts = pd.Series(series.counts, index=series.index)
+    if live and len(counts) > 1:
+        counts = counts.iloc[:-1]
+    f = forecast(counts, horizon=7)
     frame = f.to_frame()
     return {
         "method": f.method,
@@ -429,7 +438,7 @@ def issues_refresh_hotness(*, now: datetime | None = None, issue_ids=None, actor
                     }
                     for c in h.components
                 ]
-                issue.forecast = _forecast_dict(series)
+                issue.forecast = _forecast_dict(series, live=elapsed is not None)
                 issue.hotness_at = now
                 result.hot += issue.hotness_level == HotnessLevel.HOT
                 result.watch += issue.hotness_level == HotnessLevel.WATCH

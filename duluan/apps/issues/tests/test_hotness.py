@@ -68,6 +68,23 @@ def test_a_surge_stays_hot_just_after_midnight(make_issue):
 
 
 @pytest.mark.django_db
+def test_the_forecast_starts_today_from_the_days_that_are_over(make_issue):
+    from django.utils import timezone
+
+    # given an issue with eight signals around noon every day for five weeks, scored half a
+    # minute into a day that has none yet
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=30, microsecond=0)
+    steady = make_issue("den duong hong", days=range(1, 36), per_day=8, now=midnight + timedelta(hours=12))
+    # when hotness is refreshed
+    issues_refresh_hotness(now=midnight)
+    # then the forecast covers today and the six days after, learnt from the days that are over,
+    # so today's empty half minute does not pull it down
+    steady.refresh_from_db()
+    assert steady.forecast["days"][0] == midnight.date().isoformat()
+    assert len(steady.forecast["days"]) == 7 and min(steady.forecast["mean"]) > 7
+
+
+@pytest.mark.django_db
 def test_weights_from_the_admin_are_validated():
     # given invalid weights
     bad = HotnessSettings(name="x", weights={"hot_threshold": 10, "watch_threshold": 50})
