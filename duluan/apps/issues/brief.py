@@ -3,8 +3,10 @@
 Built with the shared state-format builder (:mod:`duluan.apps.reports.state_document`, Decree
 30/2020/NĐ-CP). The figures come from the issues the user may see: per-day rows
 (:class:`IssueDay`) of the period and of the previous period of equal length, so "changes since
-the last brief" compares like with like. Charts are matplotlib PNGs (Agg backend, DejaVu Sans —
-it has every Vietnamese letter).
+the last brief" compares like with like. A period not over yet is counted up to now, and the one
+before it up to the same point (its signals of that last day up to the same hour), so a brief
+made on a Thursday of the week does not read as a fall against a whole week. Charts are
+matplotlib PNGs (Agg backend, DejaVu Sans — it has every Vietnamese letter).
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django import forms
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from duluan.analysis.hotness import format_vi
+from duluan.apps.intake.models import Signal
 from duluan.apps.reports.state_document import Signer, StateDocument
 
 from .filters import DATE_FORMATS, topic_labels
@@ -59,13 +62,20 @@ class PeriodFigures:
     by_issue: dict[int, int]
 
 
-def _figures(user, start: date, end: date) -> PeriodFigures:
-    days = IssueDay.objects.filter(day__gte=start, day__lte=end, issue__merged_into__isnull=True)
-    if visible_unit_ids(user) is not ALL:
-        days = days.filter(issue__in=issue_list_for_user(user).values("pk"))
+def _figures(user, start: date, end: date, *, until: datetime | None = None) -> PeriodFigures:
+    """The figures of ``start``..``end``, or of its part up to the moment ``until`` when that falls
+    within it: the whole days before from their rows, the day of ``until`` from its signals."""
+    cut = timezone.localtime(until).date() if until is not None else None
+    if cut is not None and cut > end:
+        cut = None
+    whole_end = min(end, cut - timedelta(days=1)) if cut is not None else end
+    scope = None if visible_unit_ids(user) is ALL else issue_list_for_user(user).values("pk")
+    days = IssueDay.objects.filter(day__gte=start, day__lte=whole_end, issue__merged_into__isnull=True)
+    if scope is not None:
+        days = days.filter(issue__in=scope)
     by_day: dict[date, int] = defaultdict(int)
     by_topic: dict[str, int] = defaultdict(int)
-    by_issue: dict[int, int] = {}
+    by_issue: dict[int, int] = defaultdict(int)
     total = negative = 0
     for day, n, neg in days.values_list("day").annotate(n=Sum("count"), neg=Sum("negative")).order_by():
         by_day[day] += n
@@ -74,8 +84,30 @@ def _figures(user, start: date, end: date) -> PeriodFigures:
     for topic, n in days.values_list("issue__topic").annotate(n=Sum("count")).order_by():
         by_topic[topic or "other"] += n
     for issue_id, n in days.values_list("issue_id").annotate(n=Sum("count")).order_by("-n")[:200]:
-        by_issue[issue_id] = n
-    return PeriodFigures(start, end, total, negative, dict(by_day), dict(by_topic), by_issue)
+        by_issue[issue_id] += n
+    if cut is not None and cut >= start:
+        midnight = timezone.make_aware(
+            datetime.combine(cut, datetime.min.time()), timezone.get_current_timezone()
+        )
+        signals = Signal.objects.filter(
+            issue__isnull=False,
+            issue__merged_into__isnull=True,
+            created_at__gte=midnight,
+            created_at__lt=until,
+        )
+        if scope is not None:
+            signals = signals.filter(issue__in=scope)
+        counted = signals.aggregate(n=Count("id"), neg=Count("id", filter=Q(sentiment="negative")))
+        by_day[cut] += counted["n"]
+        total += counted["n"]
+        negative += counted["neg"]
+        for topic, n in signals.values_list("issue__topic").annotate(n=Count("id")).order_by():
+            by_topic[topic or "other"] += n
+        for issue_id, n in signals.values_list("issue_id").annotate(n=Count("id")).order_by("-n")[:200]:
+            by_issue[issue_id] += n
+    # the 200 busiest (of the whole days' 200 and the last day's 200), busiest first
+    top = dict(sorted(by_issue.items(), key=lambda item: -item[1])[:200])
+    return PeriodFigures(start, end, total, negative, dict(by_day), dict(by_topic), top)
 
 
 def _change(now: float, before: float) -> str:
@@ -150,8 +182,11 @@ def brief_docx(*, user, start: date, end: date, signer: Signer | None = None) ->
     length = (end - start).days + 1
     prev_end = start - timedelta(days=1)
     prev_start = prev_end - timedelta(days=length - 1)
-    cur = _figures(user, start, end)
-    prev = _figures(user, prev_start, prev_end)
+    now = timezone.now()
+    # a period not over yet: counted up to now, and the one before up to the same point of it
+    live = timezone.localtime(now).date() <= end
+    cur = _figures(user, start, end, until=now if live else None)
+    prev = _figures(user, prev_start, prev_end, until=now - timedelta(days=length) if live else None)
     labels = topic_labels()
     parent, agency = _issuer(user)
     doc = StateDocument(
@@ -180,6 +215,12 @@ def brief_docx(*, user, start: date, end: date, signer: Signer | None = None) ->
         f"{prev_end:%d/%m/%Y}: {format_vi(prev.total, 0)} phản ánh); "
         f"{format_vi(neg_share, 0)} % mang sắc thái tiêu cực."
     )
+    if live:
+        then = timezone.localtime(now - timedelta(days=length))
+        doc.paragraph(
+            f"Kỳ báo cáo chưa kết thúc: số liệu tính đến {timezone.localtime(now):%H:%M ngày %d/%m/%Y}; "
+            f"kỳ trước được tính đến cùng thời điểm ({then:%H:%M ngày %d/%m/%Y}) để so sánh tương ứng."
+        )
     doc.image(
         _chart_days(cur, prev), width_mm=160, caption="Hình 1. Số phản ánh theo ngày, kỳ này và kỳ trước"
     )
