@@ -32,7 +32,7 @@ def _n(value: float | None, digits: int = 2) -> str:
 
 
 def campaign_docx(campaign: Campaign, *, today: date | None = None) -> bytes:
-    today = today or timezone.localdate()
+    as_of, today = today, today or timezone.localdate()  # no date given: the effect is read live
     lead = campaign.lead_agency
     is_committee = lead.kind == AgencyKind.PEOPLES_COMMITTEE
     doc = StateDocument(
@@ -91,7 +91,7 @@ def campaign_docx(campaign: Campaign, *, today: date | None = None) -> bytes:
     doc.paragraph(f"Có {len(delivered)} sản phẩm đã thực hiện, kèm {evidence} minh chứng (tệp, đường dẫn).")
 
     doc.heading("III. DƯ LUẬN VỀ NỘI DUNG TUYÊN TRUYỀN", 1)
-    view = selectors.campaign_effect(campaign, today=today)
+    view = selectors.campaign_effect(campaign, today=as_of)
     (b0, b1), (d0, d1), (a0, _a1) = view.periods.inclusive
     doc.paragraph(
         f"Tín hiệu dư luận về chủ đề chiến dịch (mã chủ đề: {', '.join(campaign.topic_codes) or '—'}; "

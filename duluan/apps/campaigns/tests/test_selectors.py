@@ -40,6 +40,25 @@ def test_periods_are_as_long_as_the_campaign_and_cut_at_today(campaign):
     assert p.inclusive[0] == (date(2026, 1, 29), date(2026, 2, 28))  # as shown to people
 
 
+def test_periods_read_live_count_today_for_the_part_of_it_gone_by(campaign):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # given a campaign that began three days ago and goes on for five more
+    today = timezone.localdate()
+    campaign.start_on, campaign.end_on = today - timedelta(days=3), today + timedelta(days=5)
+    # when its periods are read live, and as of the end of today
+    live = selectors.campaign_periods(campaign)
+    now = timezone.localtime()
+    over = selectors.campaign_periods(campaign, today=today)
+    # then live, the campaign so far is three days and the part of today gone by; the period
+    # before it is whole, and the one after has not begun
+    gone = (now - now.replace(hour=0, minute=0, second=0, microsecond=0)).total_seconds() / 86400
+    assert abs(live.days[1] - (3 + gone)) < 1e-3 and live.days[0] == 9.0 and live.days[2] == 0.0
+    assert over.days == (9.0, 4.0, 0.0) and live.bounds == over.bounds
+
+
 def test_places_of_either_scheme_become_2025_communes(campaign, unit):
     communes = selectors.home_communes()
     # the fixture targets two 2025 wards
