@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from duluan.analysis.hotness import format_en, format_vi, period_words
+from duluan.analysis.hotness import check_elapsed, format_en, format_vi, period_words
 
 
 @dataclass(frozen=True)
@@ -214,8 +214,7 @@ def cusum_path(
         when S = 0).
     """
     cfg = settings or CusumSettings()
-    if elapsed is not None and not 0.0 <= elapsed <= 1.0:
-        raise ValueError(f"Phần kỳ đã qua phải từ 0 đến 1 / elapsed must be within 0–1: {elapsed}")
+    check_elapsed(elapsed)
     x = counts.to_numpy(float)
     n = len(x)
     e = np.ones(n) if exposure is None else exposure.reindex(counts.index).fillna(0).to_numpy(float)

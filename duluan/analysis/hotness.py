@@ -399,6 +399,12 @@ def _extended_to(series: IssueSeries, now: pd.Timestamp) -> IssueSeries:
     )
 
 
+def check_elapsed(elapsed: float | None) -> None:
+    """Refuse a part of a period gone by that is not within 0–1 (NaN included)."""
+    if elapsed is not None and not 0.0 <= elapsed <= 1.0:
+        raise ValueError(f"Phần kỳ đã qua phải từ 0 đến 1 / elapsed must be within 0–1: {elapsed}")
+
+
 def _window_weights(
     upto: int, recent: int, baseline: int, elapsed: float | None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -414,14 +420,13 @@ def _window_weights(
     w_recent, w_base = np.zeros(upto), np.zeros(upto)
     w_recent[max(0, upto - recent) :] = 1.0
     w_base[max(0, upto - recent - baseline) : max(0, upto - recent)] = 1.0
-    if carry and baseline:
-        if upto - recent - 1 >= 0:
-            w_recent[upto - recent - 1] = carry
-            w_base[upto - recent - 1] = 1.0 - carry
-        if upto - recent - baseline - 1 >= 0:
-            w_base[upto - recent - baseline - 1] = carry
-    elif carry and upto - recent - 1 >= 0:
-        w_recent[upto - recent - 1] = carry
+    oldest = upto - recent - 1  # the period the recent window holds a part of
+    if carry and oldest >= 0:
+        w_recent[oldest] = carry
+        if baseline:
+            w_base[oldest] = 1.0 - carry
+            if oldest - baseline >= 0:
+                w_base[oldest - baseline] = carry
     return w_recent, w_base
 
 
@@ -451,8 +456,7 @@ def hotness(
     """
     w = weights or HotnessWeights.load_default()
     w.validate()
-    if elapsed is not None and not 0.0 <= elapsed <= 1.0:
-        raise ValueError(f"Phần kỳ đã qua phải từ 0 đến 1 / elapsed must be within 0–1: {elapsed}")
+    check_elapsed(elapsed)
     now = pd.Timestamp(now)
     unit_vi, unit_en = period_words(series.freq)
     series = _extended_to(series, now)
