@@ -20,6 +20,7 @@ A file that cannot be read as a whole (a truncated ``.gz``, a file that is not P
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -709,9 +710,57 @@ def _guarded(path: str | Path, records: Iterator[Any]) -> Iterator[Any]:
 
 
 def _open_binary(path: str | Path) -> IO[bytes]:
-    if str(path).lower().endswith(".gz"):
-        return gzip.open(path, "rb")
-    return open(path, "rb")
+    """The file's bytes (``.gz`` unpacked), as UTF-8 when it is UTF-16 with a byte-order mark."""
+    handle: IO[bytes] = gzip.open(path, "rb") if str(path).lower().endswith(".gz") else open(path, "rb")
+    try:
+        marked = handle.peek(2)[:2] in _UTF16_BOMS  # type: ignore[attr-defined]
+    except BaseException:
+        handle.close()
+        raise
+    return io.BufferedReader(_Utf8FromUtf16(handle)) if marked else handle
+
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+class _Utf8FromUtf16(io.RawIOBase):
+    """A UTF-16 file that starts with its byte-order mark, read as UTF-8 bytes, a block at a time.
+
+    What Excel saves as "Unicode Text" (the usual way out of an older Excel, whose CSV turns
+    Vietnamese letters into "?") is UTF-16 with a mark, tab-separated. The readers here take
+    UTF-8 lines, so such a file is transcoded as it is read: its rows and line numbers stay its
+    own. A lone surrogate (no UTF-16 character) becomes bytes no UTF-8 reader takes, so its row
+    is rejected as badly encoded, as a bad byte of a UTF-8 file is. Without a mark the byte order
+    is a guess, and such a file is still refused whole (see :func:`encoding_guess`).
+    """
+
+    def __init__(self, raw: IO[bytes]):
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder("utf-16")(errors="surrogatepass")
+        self._pending = b""
+        self._ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending and not self._ended:
+            block = self._raw.read(1 << 16)
+            self._ended = not block
+            try:
+                text = self._decoder.decode(block, final=self._ended)
+            except UnicodeDecodeError:  # a byte left at the end (an odd length): half a character
+                self._pending = b"\xff"  # no UTF-8 byte: the last row is rejected
+                break
+            self._pending = text.encode("utf-8", "surrogatepass")
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 _BOM = b"\xef\xbb\xbf"

@@ -499,19 +499,71 @@ def test_a_json_array_file_is_refused_whole_with_how_to_write_it_as_jsonl(tmp_pa
 @pytest.mark.parametrize(
     ("name", "content", "guess"),
     [
-        ("in.jsonl", '{"id": "a", "text": "Ngập úng"}\n'.encode("utf-16") * 50, "UTF-16"),
+        ("in.jsonl", '{"id": "a", "text": "Ngập úng"}\n'.encode("utf-16-be") * 50, "UTF-16"),
         ("in.csv", "id,text\n1,Ngập úng\n".encode("utf-16-le") * 50, "UTF-16"),
         ("in.jsonl.gz", gzip.compress(bytes(range(256)) * 40), "tệp nhị phân"),
         ("in.tsv", bytes(range(256)) * 40, "tệp nhị phân"),
     ],
 )
 def test_a_utf16_or_binary_file_is_refused_whole(tmp_path, name, content, guess):
-    # given a file in UTF-16 (with a byte-order mark or not) or of bytes that are not text
+    # given a file in UTF-16 without a byte-order mark (whose byte order is a guess) or of bytes
+    # that are not text
     path = tmp_path / name
     path.write_bytes(content)
     # then reading it raises UnreadableInput with the guess, not a reject per "line"
     with pytest.raises(UnreadableInput, match=f"không phải văn bản UTF-8 \\(có thể là {guess}\\)"):
         list(read_records(path))
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+@pytest.mark.parametrize("name", ["in.jsonl", "in.jsonl.gz", "in.csv", "in.tsv"])
+def test_a_utf16_file_with_its_mark_reads_as_its_utf8_twin(tmp_path, name, codec):
+    # given rows with accents, an emoji (a surrogate pair in UTF-16) and, in CSV, a cell over two
+    # lines, written in UTF-8 and in UTF-16 with a byte-order mark ("Unicode Text" of Excel)
+    texts = ["Đường ngập úng 😡", 'Phường "Bắc Giang"\nmất điện', "Hoà, thuý"]
+    if name.startswith("in.jsonl"):
+        body = "".join(
+            json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)
+        )
+    else:
+        sep = "\t" if name == "in.tsv" else ","
+        quoted = ['"' + t.replace('"', '""') + '"' for t in texts]
+        body = f"id{sep}text\n" + "".join(f"{i}{sep}{q}\n" for i, q in enumerate(quoted))
+    mark = b"\xfe\xff" if codec == "utf-16-be" else b""
+    for path, raw in (
+        (tmp_path / name, body.encode()),
+        (tmp_path / f"u16-{name}", mark + body.encode(codec)),
+    ):
+        path.write_bytes(gzip.compress(raw) if name.endswith(".gz") else raw)
+    # then both read the same records on the same lines, whole and in chunks of lines
+    assert list(read_records(tmp_path / f"u16-{name}")) == list(read_records(tmp_path / name))
+    assert [r[2]["text"] for r in read_records(tmp_path / f"u16-{name}")] == texts
+    if name.startswith("in.jsonl"):
+        assert list(jsonl_line_chunks(tmp_path / f"u16-{name}", 2)) == list(
+            jsonl_line_chunks(tmp_path / name, 2)
+        )
+
+
+def test_a_utf16_file_with_bad_characters_rejects_their_rows(tmp_path):
+    # given a UTF-16 file whose third row holds a lone surrogate and whose end is half a character
+    path = tmp_path / "in.jsonl"
+    good = "".join(
+        json.dumps({"id": str(i), "text": "Ngập úng"}, ensure_ascii=False) + "\n" for i in range(2)
+    )
+    path.write_bytes(
+        good.encode("utf-16")
+        + '{"id": "2", "text": "x'.encode("utf-16-le")
+        + b"\x00\xd8"
+        + '"}\n{"id": "3", "text": "y"}'.encode("utf-16-le")
+        + b"\x41"
+    )
+    # then the good rows are read, and the two others are rejects for their encoding
+    records = [record for _, _, record in read_records(path)]
+    assert [r["text"] for r in records[:2]] == ["Ngập úng", "Ngập úng"]
+    assert [(r.row, r.line, r.reason) for r in records[2:]] == [
+        (3, 3, "bad_encoding"),
+        (4, 4, "bad_encoding"),
+    ]
 
 
 def test_badly_encoded_rows_of_a_utf8_file_stay_rejects_of_their_own(tmp_path):
