@@ -635,11 +635,13 @@ def input_format(path: str | Path) -> str:
         name = name[:-3]
     if name.endswith((".jsonl", ".json", ".ndjson")):
         return "jsonl"
-    if name.endswith((".csv", ".tsv")):
+    if name.endswith((".csv", ".tsv", ".txt")):  # .txt: tab-separated, as Excel saves "Text"
         return "csv"
     if name.endswith((".parquet", ".pq")):
         return "parquet"
-    raise ValueError(f"Không nhận ra định dạng tệp {path} (cần .jsonl, .jsonl.gz, .csv hoặc .parquet).")
+    raise ValueError(
+        f"Không nhận ra định dạng tệp {path} (cần .jsonl, .csv, .tsv, .txt — có thể nén .gz — hoặc .parquet)."
+    )
 
 
 def read_rows(path: str | Path, validator: RowValidator | None = None) -> Iterator[dict[str, Any] | Reject]:
@@ -1049,7 +1051,7 @@ class RecordLines:
 
 def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     csv.field_size_limit(sys.maxsize)
-    delimiter = "\t" if str(path).lower().removesuffix(".gz").endswith(".tsv") else ","
+    delimiter = "\t" if str(path).lower().removesuffix(".gz").endswith((".tsv", ".txt")) else ","
     with _open_binary(path) as raw_handle:
         _check_text_file(_head(raw_handle), path)
         # surrogateescape keeps undecodable bytes as lone surrogates, so one badly encoded

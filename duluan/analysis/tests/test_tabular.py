@@ -516,7 +516,7 @@ def test_a_utf16_or_binary_file_is_refused_whole(tmp_path, name, content, guess)
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
-@pytest.mark.parametrize("name", ["in.jsonl", "in.jsonl.gz", "in.csv", "in.tsv"])
+@pytest.mark.parametrize("name", ["in.jsonl", "in.jsonl.gz", "in.csv", "in.tsv", "in.txt"])
 def test_a_utf16_file_with_its_mark_reads_as_its_utf8_twin(tmp_path, name, codec):
     # given rows with accents, an emoji (a surrogate pair in UTF-16) and, in CSV, a cell over two
     # lines, written in UTF-8 and in UTF-16 with a byte-order mark ("Unicode Text" of Excel)
@@ -526,7 +526,7 @@ def test_a_utf16_file_with_its_mark_reads_as_its_utf8_twin(tmp_path, name, codec
             json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)
         )
     else:
-        sep = "\t" if name == "in.tsv" else ","
+        sep = "," if name == "in.csv" else "\t"  # .txt: tab-separated, as Excel writes it
         quoted = ['"' + t.replace('"', '""') + '"' for t in texts]
         body = f"id{sep}text\n" + "".join(f"{i}{sep}{q}\n" for i, q in enumerate(quoted))
     mark = b"\xfe\xff" if codec == "utf-16-be" else b""
