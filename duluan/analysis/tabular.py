@@ -54,6 +54,7 @@ __all__ = [
     "SeenIds",
     "StagedFile",
     "UnreadableInput",
+    "csv_delimiter",
     "encoding_guess",
     "has_bad_chars",
     "json_array_start",
@@ -644,6 +645,11 @@ def input_format(path: str | Path) -> str:
     )
 
 
+def csv_delimiter(path: str | Path) -> str:
+    """The delimiter of a CSV-kind file: a tab for ``.tsv`` and ``.txt`` (``.gz`` allowed), else a comma."""
+    return "\t" if str(path).lower().removesuffix(".gz").endswith((".tsv", ".txt")) else ","
+
+
 def read_rows(path: str | Path, validator: RowValidator | None = None) -> Iterator[dict[str, Any] | Reject]:
     """Stream the rows of an input file, validated, in file order.
 
@@ -1051,7 +1057,7 @@ class RecordLines:
 
 def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     csv.field_size_limit(sys.maxsize)
-    delimiter = "\t" if str(path).lower().removesuffix(".gz").endswith((".tsv", ".txt")) else ","
+    delimiter = csv_delimiter(path)
     with _open_binary(path) as raw_handle:
         _check_text_file(_head(raw_handle), path)
         # surrogateescape keeps undecodable bytes as lone surrogates, so one badly encoded

@@ -30,6 +30,7 @@ from duluan.analysis.tabular import (
     RejectsWriter,
     RowValidator,
     StagedFile,
+    csv_delimiter,
     input_format,
     json_line,
     read_records,
@@ -428,7 +429,9 @@ class PredictionWriter:
             self._handle.write(b"".join([json_line(r) for r in records]))
         elif self.kind == "csv":
             if self._csv is None:
-                self._csv = csv.DictWriter(self._handle, fieldnames=list(records[0]))
+                self._csv = csv.DictWriter(
+                    self._handle, fieldnames=list(records[0]), delimiter=csv_delimiter(self.path)
+                )
                 self._csv.writeheader()
             self._csv.writerows(
                 {

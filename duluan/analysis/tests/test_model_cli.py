@@ -173,6 +173,22 @@ def test_classify_writes_id_label_score_in_every_format(model, tmp_path):
     assert [(r["id"], r["reason"]) for r in rejects] == [("c", "missing_text")]
 
 
+def test_a_tab_separated_text_file_in_utf16_is_classified_into_a_tab_separated_one(model, tmp_path):
+    # given what Excel saves as "Unicode Text": tab-separated UTF-16 with its byte-order mark, a
+    # comma inside a text
+    rows = [("a", "Phố lại ngập, sau mưa"), ("b", "Bệnh viện đông bệnh nhân")]
+    (tmp_path / "in.txt").write_bytes(
+        ("id\ttext\n" + "".join(f"{i}\t{t}\n" for i, t in rows)).encode("utf-16")
+    )
+    # when it is classified into a .tsv file
+    args = ["classify", "--model", str(model), str(tmp_path / "in.txt"), "-o", str(tmp_path / "o.tsv")]
+    assert main([*args, "--no-progress"]) == 0
+    # then both rows are labelled, and the output is tab-separated too
+    out = pd.read_csv(tmp_path / "o.tsv", sep="\t")
+    assert list(out["id"]) == ["a", "b"] and list(out["label"]) == ["flood", "health"]
+    assert (tmp_path / "o.tsv").read_text(encoding="utf-8").startswith("id\tlabel\tscore")
+
+
 def test_workers_that_decode_the_lines_write_what_one_process_writes(model, tmp_path, monkeypatch):
     # given JSONL (plain and gzipped) in other fields, with blank lines, rows without an id,
     # bad JSON, bad UTF-8, a JSON list, a row without text, one with empty text, one with an
