@@ -62,6 +62,7 @@ __all__ = [
     "jsonl_line_chunks",
     "jsonl_record",
     "loads_json",
+    "open_input_bytes",
     "open_writer",
     "output_format",
     "parse_time",
@@ -717,8 +718,9 @@ def _guarded(path: str | Path, records: Iterator[Any]) -> Iterator[Any]:
         raise _unreadable(path, exc) from exc
 
 
-def _open_binary(path: str | Path) -> IO[bytes]:
-    """The file's bytes (``.gz`` unpacked), as UTF-8 when it is UTF-16 with a byte-order mark."""
+def open_input_bytes(path: str | Path) -> IO[bytes]:
+    """The file's bytes (``.gz`` unpacked), as UTF-8 when it is UTF-16 with a byte-order mark
+    (see :class:`_Utf8FromUtf16`): a buffered handle, whose ``peek`` shows what comes next."""
     handle: IO[bytes] = gzip.open(path, "rb") if str(path).lower().endswith(".gz") else open(path, "rb")
     try:
         marked = handle.peek(2)[:2] in _UTF16_BOMS  # type: ignore[attr-defined]
@@ -959,7 +961,7 @@ def _line_chunks(path: str | Path, size: int) -> Iterator[tuple[int, list[bytes]
     row = 1
     lines: list[bytes] = []
     numbers: list[int] = []
-    with _open_binary(path) as handle:
+    with open_input_bytes(path) as handle:
         for line_no, raw_line in _lines(handle, path):
             if not raw_line.strip():
                 continue
@@ -999,7 +1001,7 @@ def _compact(numbers: list[int]) -> Sequence[int]:
 
 def _jsonl_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     row = 0
-    with _open_binary(path) as handle:
+    with open_input_bytes(path) as handle:
         for line_no, raw_line in _lines(handle, path):
             if not raw_line.strip():
                 continue
@@ -1058,7 +1060,7 @@ class RecordLines:
 def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     csv.field_size_limit(sys.maxsize)
     delimiter = csv_delimiter(path)
-    with _open_binary(path) as raw_handle:
+    with open_input_bytes(path) as raw_handle:
         _check_text_file(_head(raw_handle), path)
         # surrogateescape keeps undecodable bytes as lone surrogates, so one badly encoded
         # row is rejected instead of the whole file failing to decode.

@@ -31,6 +31,7 @@ from duluan.analysis.tabular import (
     has_bad_chars,
     json_array_start,
     loads_json,
+    open_input_bytes,
     parse_time,
     plain_record,
 )
@@ -85,7 +86,9 @@ MESSAGES = {
     "unknown_unit": "Không có đơn vị hành chính mã {value}.",
 }
 FILE_MESSAGES = {
-    "unknown_format": "Không nhận ra định dạng tệp {name} (cần .csv, .xlsx, .jsonl, .rss, .atom hoặc .xml).",
+    "unknown_format": (
+        "Không nhận ra định dạng tệp {name} (cần .csv, .tsv, .txt, .xlsx, .jsonl, .rss, .atom hoặc .xml)."
+    ),
     "not_found": "Không tìm thấy tệp {name}.",
     "bad_xlsx": "Tệp {name} không phải bảng tính XLSX đọc được ({error}).",
     "bad_xml": "Tệp {name} không phải XML hợp lệ: {error}.",
@@ -165,6 +168,7 @@ def file_format(path: Path, forced: str | None = None) -> str:
     for suffix, kind in (
         (".csv", "csv"),
         (".tsv", "csv"),
+        (".txt", "csv"),  # Excel's "Text" and "Unicode Text" exports; the delimiter is sniffed
         (".xlsx", "xlsx"),
         (".jsonl", "jsonl"),
         (".ndjson", "jsonl"),
@@ -245,7 +249,7 @@ def _mapped(row: int, line: int | None, raw: dict[str, Any], columns: dict[str, 
 
 
 def _check_utf8(path: Path) -> None:
-    with open(path, "rb") as handle:
+    with open_input_bytes(path) as handle:  # UTF-16 with its byte-order mark is read as UTF-8
         head = handle.read(65536)  # not the whole file: imports run to gigabytes
     guess = encoding_guess(head)
     if guess is not None:
@@ -255,10 +259,10 @@ def _check_utf8(path: Path) -> None:
 def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProblem]:
     _check_utf8(path)
     csv.field_size_limit(sys.maxsize)
-    with open(path, "rb") as raw_handle:
+    with open_input_bytes(path) as raw_handle:
+        # the sample is peeked at, not read: a transcoded UTF-16 file cannot seek back
+        sample = raw_handle.peek(8192)[:8192].decode("utf-8-sig", errors="surrogateescape")
         handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        sample = handle.read(8192)
-        handle.seek(0)
         try:
             dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
         except csv.Error:
@@ -335,7 +339,7 @@ def _jsonl_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowPro
     columns: dict[str, str] | None = None
     row = 0
     _check_utf8(path)
-    with open(path, "rb") as handle:
+    with open_input_bytes(path) as handle:
         if json_array_start(handle.peek(4096)):
             raise ImportFileError(TABLE_MESSAGES["json_array"].format(path=path.name))
         for line_no, raw_line in enumerate(handle, start=1):

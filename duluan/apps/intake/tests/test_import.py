@@ -43,6 +43,25 @@ def run(path, channel="voter_meeting", **kw):
     return imports.signals_import_file(path=path, channel=channel, **kw)
 
 
+@pytest.mark.parametrize("name", ["kien_nghi.txt", "kien_nghi.csv", "kien_nghi.jsonl"])
+def test_petitions_saved_as_unicode_text_import_as_their_utf8_twin(tmp_path, name):
+    # given the petitions as Excel's "Unicode Text" (UTF-16 with its mark, tab-separated), as a
+    # UTF-16 CSV, and as UTF-16 JSON lines
+    header, *rows = PETITIONS
+    if name.endswith(".jsonl"):
+        body = "".join(json.dumps(dict(zip(header, r, strict=True)), ensure_ascii=False) + "\n" for r in rows)
+    else:
+        sep = "\t" if name.endswith(".txt") else ","
+        body = "".join(sep.join(r) + "\n" for r in PETITIONS)
+    path = tmp_path / name
+    path.write_bytes(body.encode("utf-16"))
+    # when imported
+    report = run(path)
+    # then it is read as the UTF-8 file is: the two good rows stored, the two bad ones reported
+    assert (report.rows, report.created, report.rejected) == (4, 2, 2)
+    assert Signal.objects.get(external_id="KN-1").text == "Cử tri kiến nghị sửa đường bị ngập úng kéo dài"
+
+
 def test_voter_petitions_are_imported_with_their_meeting_and_rejects_reported(tmp_path):
     # given a CSV of petitions with Vietnamese column names, one empty and one with a bad date
     path = write_csv(tmp_path / "kien_nghi.csv", PETITIONS)
@@ -168,7 +187,7 @@ def test_rss_and_atom_feeds_are_read(tmp_path):
         ("fake.xlsx", b"not a zip", "không phải bảng tính"),
         ("u16.csv", "text\nĐường xấu quá\n".encode("utf-16-le") * 30, "có thể là UTF-16"),
         ("noise.csv", bytes(range(256)) * 40, "có thể là tệp nhị phân"),
-        ("u16.jsonl", '{"id": "a", "text": "Đường xấu"}\n'.encode("utf-16") * 30, "có thể là UTF-16"),
+        ("u16.jsonl", '{"id": "a", "text": "Đường xấu"}\n'.encode("utf-16-be") * 30, "có thể là UTF-16"),
         ("array.jsonl", '[\n  {"id": "a", "text": "Ngập úng"}\n]\n'.encode(), "là một mảng JSON"),
     ],
 )
