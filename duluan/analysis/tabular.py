@@ -748,24 +748,26 @@ class _Utf8FromUtf16(io.RawIOBase):
         self._raw = raw
         self._decoder = codecs.getincrementaldecoder("utf-16")(errors="surrogatepass")
         self._pending = b""
+        self._at = 0  # how much of _pending has been given
         self._ended = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        while not self._pending and not self._ended:
+        while self._at == len(self._pending) and not self._ended:
             block = self._raw.read(1 << 16)
             self._ended = not block
+            self._at = 0
             try:
                 text = self._decoder.decode(block, final=self._ended)
             except UnicodeDecodeError:  # a byte left at the end (an odd length): half a character
                 self._pending = b"\xff"  # no UTF-8 byte: the last row is rejected
                 break
             self._pending = text.encode("utf-8", "surrogatepass")
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
+        n = min(len(buffer), len(self._pending) - self._at)
+        buffer[:n] = memoryview(self._pending)[self._at : self._at + n]
+        self._at += n
         return n
 
     def close(self) -> None:
