@@ -30,6 +30,7 @@ import os
 import re
 import sys
 import tempfile
+import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -719,34 +720,60 @@ def _guarded(path: str | Path, records: Iterator[Any]) -> Iterator[Any]:
 
 
 def open_input_bytes(path: str | Path) -> IO[bytes]:
-    """The file's bytes (``.gz`` unpacked), as UTF-8 when it is UTF-16 with a byte-order mark
-    (see :class:`_Utf8FromUtf16`): a buffered handle, whose ``peek`` shows what comes next."""
+    """The file's bytes (``.gz`` unpacked) as UTF-8: a UTF-16 file with its byte-order mark, and
+    a file in Windows-1258 as a whole, are transcoded (see :class:`_Transcoded`). A buffered
+    handle, whose ``peek`` shows what comes next."""
     handle: IO[bytes] = gzip.open(path, "rb") if str(path).lower().endswith(".gz") else open(path, "rb")
     try:
-        marked = handle.peek(2)[:2] in _UTF16_BOMS  # type: ignore[attr-defined]
+        head = handle.peek(4096)[:4096]  # type: ignore[attr-defined]
     except BaseException:
         handle.close()
         raise
-    return io.BufferedReader(_Utf8FromUtf16(handle)) if marked else handle
+    if head[:2] in _UTF16_BOMS:
+        return io.BufferedReader(_Transcoded(handle, "utf-16", "surrogatepass"))
+    if encoding_guess(head) == LEGACY_VIETNAMESE and _reads_as_cp1258(head):
+        return io.BufferedReader(_Transcoded(handle, "cp1258", "surrogateescape", compose=True))
+    return handle
 
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
-class _Utf8FromUtf16(io.RawIOBase):
-    """A UTF-16 file that starts with its byte-order mark, read as UTF-8 bytes, a block at a time.
+def _reads_as_cp1258(head: bytes) -> bool:
+    """Whether bytes that are no UTF-8 read as Vietnamese in Windows-1258, the code page of a CSV
+    saved by Excel on a Vietnamese Windows: nearly every character beyond ASCII a letter once its
+    tone marks are composed. TCVN3, whose bytes stand for letters there, reads as symbols ("§­êng"
+    for "đường") and fails, as do the Western code pages' files, rare here and left to their rows.
+    """
+    text = unicodedata.normalize("NFC", head.decode("cp1258", errors="replace"))
+    beyond = [c for c in text if ord(c) > 127]
+    letters = sum(unicodedata.category(c).startswith("L") for c in beyond)
+    return len(beyond) >= 20 and letters >= 0.97 * len(beyond)
 
-    What Excel saves as "Unicode Text" (the usual way out of an older Excel, whose CSV turns
-    Vietnamese letters into "?") is UTF-16 with a mark, tab-separated. The readers here take
-    UTF-8 lines, so such a file is transcoded as it is read: its rows and line numbers stay its
-    own. A lone surrogate (no UTF-16 character) becomes bytes no UTF-8 reader takes, so its row
-    is rejected as badly encoded, as a bad byte of a UTF-8 file is. Without a mark the byte order
-    is a guess, and such a file is still refused whole (see :func:`encoding_guess`).
+
+class _Transcoded(io.RawIOBase):
+    """A file in another encoding, read as UTF-8 bytes a block at a time.
+
+    - **UTF-16 with its byte-order mark**: what Excel saves as "Unicode Text" (the usual way out
+      of an older Excel, whose CSV turns Vietnamese letters into "?"), tab-separated. Without a
+      mark the byte order is a guess, and such a file is still refused whole (see
+      :func:`encoding_guess`).
+    - **Windows-1258** as a whole (:func:`_reads_as_cp1258`): Excel's CSV on a Vietnamese Windows.
+      Its tone marks are combining characters (the code page has no "ờ"), composed here (NFC,
+      ``compose``) as the text was typed, so offsets into it are those of the Unicode text. A
+      block's last letter waits for the next block, which may hold its marks.
+
+    The readers here take UTF-8 lines, so the file is transcoded as it is read: its rows and line
+    numbers stay its own. A character the encoding has not (a lone surrogate, half a UTF-16
+    character at the end, a byte Windows-1258 leaves undefined) becomes bytes no UTF-8 reader
+    takes, so its row is rejected as badly encoded, as a bad byte of a UTF-8 file is.
     """
 
-    def __init__(self, raw: IO[bytes]):
+    def __init__(self, raw: IO[bytes], encoding: str, errors: str, *, compose: bool = False):
         self._raw = raw
-        self._decoder = codecs.getincrementaldecoder("utf-16")(errors="surrogatepass")
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+        self._compose = compose
+        self._held = ""  # (composing) the decoded text from the last starter on, not given yet
         self._pending = b""
         self._at = 0  # how much of _pending has been given
         self._ended = False
@@ -764,6 +791,15 @@ class _Utf8FromUtf16(io.RawIOBase):
             except UnicodeDecodeError:  # a byte left at the end (an odd length): half a character
                 self._pending = b"\xff"  # no UTF-8 byte: the last row is rejected
                 break
+            if self._compose:
+                text = self._held + text
+                cut = len(text)
+                if not self._ended:  # hold back from the last starter: its marks may follow
+                    while cut and unicodedata.combining(text[cut - 1]):
+                        cut -= 1
+                    cut = max(cut - 1, 0)
+                text, self._held = unicodedata.normalize("NFC", text[:cut]), text[cut:]
+            # (lone surrogates, and the escapes of undefined bytes, stay no UTF-8)
             self._pending = text.encode("utf-8", "surrogatepass")
         n = min(len(buffer), len(self._pending) - self._at)
         buffer[:n] = memoryview(self._pending)[self._at : self._at + n]

@@ -7,6 +7,7 @@ import json
 import pickle
 import threading
 import types
+import unicodedata
 from datetime import UTC, date, datetime
 
 import pytest
@@ -542,6 +543,55 @@ def test_a_utf16_file_with_its_mark_reads_as_its_utf8_twin(tmp_path, name, codec
         assert list(jsonl_line_chunks(tmp_path / f"u16-{name}", 2)) == list(
             jsonl_line_chunks(tmp_path / name, 2)
         )
+
+
+def cp1258_bytes(text: str) -> bytes:
+    """``text`` as Excel on a Vietnamese Windows saves it: Windows-1258, tone marks combining."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out.append(base + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")
+
+
+PETITION_TEXTS = [
+    "Cử tri phường Bắc Giang đề nghị sửa đường ngập úng",
+    "Đề nghị xử lý rác thải tồn đọng ở chợ khiến dân bức xúc",
+    "Mất điện kéo dài ở xã Tân Dĩnh ảnh hưởng sản xuất",
+]
+
+
+def test_a_windows_1258_file_reads_as_the_text_typed(tmp_path):
+    # given a CSV saved by Excel on a Vietnamese Windows (Windows-1258), whose one long row puts a
+    # tone mark first in the reader's second block, away from its letter
+    before = "id,text\n" + "".join(f"{i},{t}\n" for i, t in enumerate(PETITION_TEXTS))
+    filler = 65535 - len(cp1258_bytes(before)) - len("9,")
+    texts = [*PETITION_TEXTS, "a" * filler + "ờ", *PETITION_TEXTS]
+    body = "id,text\n" + "".join(f"{i},{t}\n" for i, t in enumerate(texts))
+    raw = cp1258_bytes(body)
+    assert raw[65535:65537] == b"\xf5\xcc"  # ơ ends the first block, its grave accent opens the second
+    (tmp_path / "a.csv").write_bytes(raw)
+    (tmp_path / "a.csv.gz").write_bytes(gzip.compress(raw))
+    # then every row reads as typed, composed (NFC), on its own line, plain or compressed
+    for name in ("a.csv", "a.csv.gz"):
+        records = list(read_records(tmp_path / name))
+        assert [r[2]["text"] for r in records] == texts
+        assert [r[1] for r in records] == list(range(2, len(texts) + 2))
+
+
+def test_a_tcvn3_file_is_not_read_as_windows_1258(tmp_path):
+    # given a file in TCVN3 ("§­êng" for "đường" when its bytes are read in Windows-1258)
+    line = "§­êng ë x· T©n DÜnh ngËp nÆng, d©n bøc xóc qu¸\n"
+    path = tmp_path / "tcvn3.csv"
+    path.write_bytes(("text\n" + line * 40).encode("latin-1"))
+    # then it is not transcoded: its rows stay rejects for their encoding, as before
+    validator = RowValidator()
+    reasons = {
+        n.reason for row, line_no, r in read_records(path) for n in validator.validate(r, row, line_no)[1]
+    }
+    assert reasons == {"bad_encoding"}
 
 
 def test_a_utf16_file_with_bad_characters_rejects_their_rows(tmp_path):
