@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from duluan.adminunits import PRE2025, SCHEME_2025
+from duluan.apps.core.clock import part_of_day_gone
 from duluan.apps.core.text import search_key
 from duluan.apps.geo.models import AdminUnit, Level, Succession
 
@@ -180,9 +181,8 @@ def campaign_periods(campaign: Campaign, today: date | None = None) -> Periods:
     """
     elapsed, live = 1.0, today is None
     if live:
-        now = timezone.localtime()
-        today = now.date()
-        elapsed = (now - now.replace(hour=0, minute=0, second=0, microsecond=0)).total_seconds() / 86400
+        now = timezone.now()
+        today, elapsed = timezone.localtime(now).date(), part_of_day_gone(now)
     length = timedelta(days=(campaign.end_on - campaign.start_on).days + 1)
     start, stop = campaign.start_on, campaign.end_on + timedelta(days=1)
     horizon = today + timedelta(days=1)

@@ -21,6 +21,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from duluan.analysis.hotness import format_vi
+from duluan.apps.core.clock import local_midnight
 from duluan.apps.intake.models import Signal
 from duluan.apps.reports.state_document import Signer, StateDocument
 
@@ -86,13 +87,10 @@ def _figures(user, start: date, end: date, *, until: datetime | None = None) -> 
     for issue_id, n in days.values_list("issue_id").annotate(n=Sum("count")).order_by("-n")[:200]:
         by_issue[issue_id] += n
     if cut is not None and cut >= start:
-        midnight = timezone.make_aware(
-            datetime.combine(cut, datetime.min.time()), timezone.get_current_timezone()
-        )
         signals = Signal.objects.filter(
             issue__isnull=False,
             issue__merged_into__isnull=True,
-            created_at__gte=midnight,
+            created_at__gte=local_midnight(cut),
             created_at__lt=until,
         )
         if scope is not None:
@@ -280,11 +278,7 @@ def brief_docx(*, user, start: date, end: date, signer: Signer | None = None) ->
 
     doc.heading("III. NHỮNG THAY ĐỔI SO VỚI KỲ TRƯỚC", level=1)
     visible = issue_list_for_user(user).filter(merged_into__isnull=True)
-    tz = timezone.get_current_timezone()
-    from datetime import datetime
-
-    t0 = timezone.make_aware(datetime.combine(start, datetime.min.time()), tz)
-    t1 = timezone.make_aware(datetime.combine(end + timedelta(days=1), datetime.min.time()), tz)
+    t0, t1 = local_midnight(start), local_midnight(end + timedelta(days=1))
     new_issues = list(visible.filter(first_seen__gte=t0, first_seen__lt=t1).order_by("-signal_count")[:5])
     doc.paragraph(
         f"Vấn đề mới xuất hiện trong kỳ: {visible.filter(first_seen__gte=t0, first_seen__lt=t1).count()}"

@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
 from duluan.adminunits import PRE2025, SCHEME_2025
+from duluan.apps.core.clock import local_midnight
 from duluan.apps.core.text import search_key
 from duluan.apps.geo.models import AdminUnit, Level
 from duluan.apps.intake.models import Signal
@@ -364,18 +365,11 @@ def export_signals(*, user, filters: IssueFilters, issue: Issue | None = None) -
         qs = qs.filter(sentiment=filters.sentiment)
     if filters.place is not None:
         qs = qs.filter(unit_id__in=place_unit_ids(filters.place))
-    tz = timezone.get_current_timezone()
     if filters.date_from:
-        qs = qs.filter(created_at__gte=timezone.make_aware(_midnight(filters.date_from), tz))
+        qs = qs.filter(created_at__gte=local_midnight(filters.date_from))
     if filters.date_to:
-        qs = qs.filter(created_at__lt=timezone.make_aware(_midnight(filters.date_to + timedelta(days=1)), tz))
+        qs = qs.filter(created_at__lt=local_midnight(filters.date_to + timedelta(days=1)))
     return qs.order_by("pk").values_list(*[name for name, _ in EXPORT_COLUMNS])
-
-
-def _midnight(day: date):
-    from datetime import datetime
-
-    return datetime(day.year, day.month, day.day)
 
 
 def export_rows(*, user, filters: IssueFilters, issue: Issue | None = None) -> Iterator[list]:

@@ -33,6 +33,7 @@ from duluan.analysis.forecast import forecast
 from duluan.analysis.hotness import HotnessWeights, IssueSeries, hotness
 from duluan.analysis.taxonomy import load_taxonomy
 from duluan.apps.audit.services import audit_record
+from duluan.apps.core.clock import local_midnight, part_of_day_gone
 
 from ..models import Alert, Burst, BurstKind, HotnessLevel, HotnessSettings, Issue, IssueDay
 from .aggregates import issues_update_mix
@@ -82,11 +83,7 @@ def _live_elapsed(now: datetime) -> float | None:
     Today's row grows all day, so the engine reads the 72 hours before ``now`` (see
     :func:`duluan.analysis.hotness.hotness`); a day that is over is whole in its row.
     """
-    local = timezone.localtime(now)
-    if local.date() != timezone.localdate():
-        return None
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return (local - midnight).total_seconds() / 86400
+    return part_of_day_gone(now) if timezone.localtime(now).date() == timezone.localdate() else None
 
 
 # -- bursts --------------------------------------------------------------------------------------
@@ -157,7 +154,7 @@ def bursts_detect(*, today: date, elapsed: float | None = None) -> dict[tuple[st
 
     # Places: signals per day per unit, rolled onto 2025 communes.
     tz = timezone.get_current_timezone()
-    since = timezone.make_aware(datetime.combine(start, datetime.min.time()), tz)
+    since = local_midnight(start)
     place_rows = list(
         Signal.objects.filter(created_at__gte=since, unit__isnull=False, issue__isnull=False)
         .annotate(d=TruncDate("created_at", tzinfo=tz))
