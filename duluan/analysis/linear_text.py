@@ -284,6 +284,15 @@ class LinearTextClassifier:
             intercept[k] = svm.intercept_[0]
         return coef, intercept
 
+    def recipe(self) -> dict[str, bool | float]:
+        """The training settings a model file records with its other facts (``train`` and
+        ``models build`` write the same ones)."""
+        return {
+            "accent_free_copies": bool(self.accent_free_copies),
+            "layout_weight": float(self.layout_weight),
+            "nb_svm_C": float(self.nb_svm_C),
+        }
+
     def _can_calibrate(self, y: np.ndarray) -> bool:
         if self.calibration_fraction <= 0:
             return False

@@ -92,9 +92,7 @@ def build_default(
             metadata={
                 "source": source,
                 "seconds": round(seconds, 1),
-                "accent_free_copies": bool(model.accent_free_copies),
-                "layout_weight": float(model.layout_weight),
-                "nb_svm_C": float(model.nb_svm_C),
+                **model.recipe(),
             },
         )
         print(f"Đã ghi {path} ({len(model.classes_)} nhãn, {seconds:.1f} s).")

@@ -177,8 +177,7 @@ def run(args: argparse.Namespace) -> int:
         "data": str(data),
         "rows": len(rows),
         "seconds": round(seconds, 1),
-        "layout_weight": model.layout_weight,
-        "nb_svm_C": model.nb_svm_C,
+        **model.recipe(),
     }
     model.save(output, metadata=facts)
     print(f"Đã ghi mô hình {output} ({len(rows)} dòng, {len(counts)} nhãn, {seconds:.1f} s).")
