@@ -17,7 +17,8 @@ moves):
 3. **Alarm** when ``Sₜ ≥ h(μₜ)`` and the excursion holds at least ``min_observed`` signals. The
    threshold ``h`` is chosen so that, for a Poisson series that stays at ``μ``, the average
    number of periods between false alarms (in-control ARL) is ``arl0``; it is computed exactly
-   enough by a Markov chain on a grid of ``grid`` states and cached. With the default
+   enough by a Markov chain on a grid of ``grid`` states and cached. A last period still being
+   counted (``elapsed``) keeps the threshold of a whole period's ``μ``. With the default
    ``arl0 = 365`` a steady daily series raises one false alarm a year on average
    (≈ 0.08 per 30 days) — when its rate is known. The rate is *estimated* here, which adds some
    false alarms; the tests and ``bench/backtest_hotness.py`` measure the real figure.
@@ -203,10 +204,14 @@ def cusum_path(
         exposure: optional per-period exposure aligned with ``counts`` (default 1 each).
         settings: CUSUM parameters.
         prior_rate: overrides ``settings.prior_rate`` (the topic-level prior).
-        elapsed: the part (0–1) of the last period gone by, when it is still being counted: its
-            expected count is then that part of a whole period's, so today's first hours neither
-            end a burst nor look quiet. With an exposure counted live (e.g. all signals so far
-            today) leave it out: the exposure already says how much of the period there is.
+        elapsed: the part (0–1) of the last period gone by, when it is still being counted.
+            Without an exposure its expected count is then that part of a whole period's, so
+            today's first hours neither end a burst nor look quiet; with an exposure counted
+            live (e.g. all signals so far today) the exposure already says how much of the
+            period there is. Either way the period keeps a whole period's threshold: ``h``
+            falls with ``μ`` (1.28 at ``μ`` = 0.02 against 3.54 at 0.5), so a threshold taken
+            from a few minutes' expected count flagged every excursion a third of the way up,
+            just after midnight, with nothing new.
 
     Returns:
         A frame with columns ``count``, ``expected``, ``statistic`` (S), ``threshold`` (h),
@@ -251,8 +256,12 @@ def cusum_path(
         else:
             prior_weight = cfg.prior_strength
         rate = (prior * prior_weight + x[lo:t][keep].sum()) / max(prior_weight + e[lo:t][keep].sum(), 1e-12)
-        mu = max(rate * e[t] * part[t], cfg.min_expected)
-        h = cusum_threshold(mu, cfg.shift, cfg.arl0, cfg.grid)
+        whole = e[t]  # a whole period's exposure
+        if part[t] < 1.0 and exposure is not None:
+            # counted live: at least a usual period's (the baseline's mean), and what has come
+            whole = max(e[t], float(e[lo:t][keep].mean()) if keep.any() else 0.0)
+        mu = max(rate * e[t] * (part[t] if exposure is None else 1.0), cfg.min_expected)
+        h = cusum_threshold(max(rate * whole, cfg.min_expected), cfg.shift, cfg.arl0, cfg.grid)
         was_zero = s <= 0
         s = max(0.0, s + x[t] * a - mu * (cfg.shift - 1.0))
         if s > 0:

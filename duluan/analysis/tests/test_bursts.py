@@ -142,3 +142,36 @@ def test_a_day_still_being_counted_does_not_end_a_burst_at_midnight():
     assert detect_bursts(x, key="ngập", elapsed=1.0) == whole
     with pytest.raises(ValueError, match="elapsed"):
         detect_bursts(x, key="ngập", elapsed=2.0)
+
+
+def test_a_quiet_series_does_not_burst_at_midnight_with_nothing_new():
+    # given a commune with a signal every other day, three yesterday, and ten minutes of today (none)
+    idx = pd.date_range("2026-03-01", periods=32, freq="D")
+    x = pd.Series([0.0, 1.0] * 15 + [3.0, 0.0], index=idx)
+    # when read live (10 minutes of the last day gone by) and as a whole last day
+    live = cusum_path(x, elapsed=10 / 1440)
+    whole = cusum_path(x)
+    # then nothing bursts: today keeps a whole day's threshold, not one for ten minutes' expected
+    # count (1.28 instead of 3.5 flagged yesterday's three signals at midnight)
+    assert detect_bursts(x, key="xã", elapsed=10 / 1440) == detect_bursts(x, key="xã") == []
+    assert live["threshold"].iloc[-1] == whole["threshold"].iloc[-1] > 3
+    assert live["expected"].iloc[-1] < whole["expected"].iloc[-1] / 10
+
+
+def test_a_topic_counted_live_keeps_a_usual_days_threshold():
+    # given a topic with a signal every other day out of 20 a day, three yesterday, and today one
+    # signal so far, on another topic
+    idx = pd.date_range("2026-03-01", periods=32, freq="D")
+    x = pd.Series([0.0, 1.0] * 15 + [3.0, 0.0], index=idx)
+    exposure = pd.Series([20.0] * 31 + [1.0], index=idx)
+    # when the last day is read as still being counted, and as a whole day of one signal
+    live = detect_bursts(x, key="đất đai", exposure=exposure, elapsed=10 / 1440)
+    whole = detect_bursts(x, key="đất đai", exposure=exposure)
+    # then only the whole day of one signal (where three would be a real jump in share) bursts;
+    # live, the threshold is that of a usual day of 20 signals
+    assert live == [] and [b.flagged_at for b in whole] == [idx[-1]]
+    path = cusum_path(x, exposure=exposure, elapsed=10 / 1440)
+    steady = cusum_path(x, exposure=pd.Series(20.0, index=idx))
+    assert path["threshold"].iloc[-1] == steady["threshold"].iloc[-1]
+    # and the exposure, counted live, is not scaled again by the part of the day gone by
+    assert path["expected"].iloc[-1] == cusum_path(x, exposure=exposure)["expected"].iloc[-1]
