@@ -115,6 +115,9 @@ def _commune_2025_of_units(unit_ids: set[int]) -> dict[int, tuple[str, str]]:
 def bursts_detect(*, today: date, elapsed: float | None = None) -> dict[tuple[str, str], list[EngineBurst]]:
     """Find bursts per topic and per 2025 commune over the last :data:`BURST_DAYS` days; store them.
 
+    The stored bursts ending in the last :data:`BURST_KEEP_DAYS` days are then this detection's:
+    those it no longer finds are deleted, older ones are kept as they were.
+
     ``elapsed`` is the part of ``today`` gone by while it is still being counted
     (:func:`_live_elapsed`).
 
@@ -149,7 +152,10 @@ def bursts_detect(*, today: date, elapsed: float | None = None) -> dict[tuple[st
         matrix = matrix.loc[:, recent >= 3]
         by_label = matrix.rename(columns=lambda c: labels.get(c, c))
         code_of = {labels.get(c, c): c for c in matrix.columns}
-        for b in detect_bursts_by_key(by_label, exposure=exposure.where(exposure > 0, 1), freq="D"):
+        # the exposure, counted so far today, scales today's expected count; ``elapsed`` keeps a
+        # usual day's threshold for it
+        live = exposure.where(exposure > 0, 1)
+        for b in detect_bursts_by_key(by_label, exposure=live, freq="D", elapsed=elapsed):
             found.setdefault((BurstKind.TOPIC, code_of[b.key]), []).append(b)
 
     # Places: signals per day per unit, rolled onto 2025 communes.
@@ -179,8 +185,7 @@ def bursts_detect(*, today: date, elapsed: float | None = None) -> dict[tuple[st
         matrix = matrix.loc[:, recent >= 3]
         label_of = {c: f"{names[c]} ({c})" for c in matrix.columns}
         code_of = {v: k for k, v in label_of.items()}
-        # counted without an exposure, so the detector is told how much of today has passed (the
-        # topics' exposure, all signals so far today, says it already)
+        # counted without an exposure: today's expected count is the part of a day gone by
         for b in detect_bursts_by_key(matrix.rename(columns=label_of), freq="D", elapsed=elapsed):
             found.setdefault((BurstKind.PLACE, code_of[b.key]), []).append(b)
 
@@ -206,25 +211,38 @@ def bursts_detect(*, today: date, elapsed: float | None = None) -> dict[tuple[st
                     explanation_en=b.explanation_en,
                 )
             )
-    if rows:
-        Burst.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["kind", "key", "start"],
-            update_fields=[
-                "label",
-                "end",
-                "flagged_at",
-                "peak",
-                "observed",
-                "expected",
-                "score",
-                "ongoing",
-                "explanation_vi",
-                "explanation_en",
-                "detected_at",
-            ],
-        )
+    with transaction.atomic():
+        # A stored burst this detection no longer finds is gone (found by an earlier refresh on
+        # fewer signals, or with another start as the window moved): left, it stayed "ongoing"
+        # on the dashboard, and ingest refreshes (:func:`bursts_stored`) judged issues by it.
+        fresh = {(r.kind, r.key, r.start) for r in rows}
+        stale = [
+            pk
+            for pk, *burst in Burst.objects.filter(end__gte=keep_from.date()).values_list(
+                "pk", "kind", "key", "start"
+            )
+            if tuple(burst) not in fresh
+        ]
+        Burst.objects.filter(pk__in=stale).delete()
+        if rows:
+            Burst.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["kind", "key", "start"],
+                update_fields=[
+                    "label",
+                    "end",
+                    "flagged_at",
+                    "peak",
+                    "observed",
+                    "expected",
+                    "score",
+                    "ongoing",
+                    "explanation_vi",
+                    "explanation_en",
+                    "detected_at",
+                ],
+            )
     return found
 
 

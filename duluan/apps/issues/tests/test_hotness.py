@@ -136,3 +136,41 @@ def test_a_refresh_of_given_issues_scores_only_the_candidates_among_them(make_is
     assert (dense.issues, sparse.issues, again.issues) == (1, 0, 1)
     scored = set(Issue.objects.filter(hotness_at__isnull=False).values_list("pk", flat=True))
     assert scored == {active.pk} and unasked.pk not in scored
+
+
+@pytest.mark.django_db
+def test_a_full_refresh_drops_the_stored_bursts_it_no_longer_finds(make_issue, midday):
+    from duluan.apps.issues.services.hotness import BURST_KEEP_DAYS
+
+    # given a surge whose place burst is stored, then a burst an earlier refresh stored that the
+    # signals no longer show (recent), and one that ended long ago
+    make_issue("ngap ung moi", days=(0, 1, 2), per_day=8, now=midday)
+    issues_refresh_hotness(now=midday)
+    found = set(Burst.objects.values_list("kind", "key", "start"))
+    today = midday.date()
+
+    def stored(key, end):
+        return Burst.objects.create(
+            kind="place",
+            key=key,
+            label=key,
+            start=end - timedelta(days=2),
+            end=end,
+            flagged_at=end,
+            peak=end,
+            observed=5,
+            expected=1,
+            score=1.2,
+            ongoing=True,
+            explanation_vi="-",
+            explanation_en="-",
+        )
+
+    stale = stored("09187", today - timedelta(days=1))
+    old = stored("09187", today - timedelta(days=BURST_KEEP_DAYS + 5))
+    # when hotness is refreshed in full, and once for the surge alone (after an ingest batch)
+    issues_refresh_hotness(now=midday)
+    # then the stale burst is gone, the old one is kept as history, and the others are the same
+    assert not Burst.objects.filter(pk=stale.pk).exists() and Burst.objects.filter(pk=old.pk).exists()
+    assert set(Burst.objects.exclude(pk=old.pk).values_list("kind", "key", "start")) == found
+    assert ("place", "07210") in {(k, c) for k, c, _ in found}
