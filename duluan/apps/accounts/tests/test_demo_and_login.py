@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from duluan.adminunits import PRE2025, SCHEME_2025
 from duluan.apps.accounts.demo import DEMO_PASSWORD
@@ -48,13 +49,18 @@ def _row_counts() -> dict[str, int]:
 
 def test_seeding_twice_changes_nothing(db):
     # given a demo installation seeded once (units, agencies, officials and every app's demo data)
+    day = timezone.localdate()
     demo_seed()
     counts = _row_counts()
     creations = AuditEvent.objects.filter(action__endswith="create").count()
     # when it is seeded again
     report = demo_seed()
-    # then no row was added anywhere, and nothing was created again
-    assert _row_counts() == counts
+    # then no row was added anywhere, and nothing was created again; only if local midnight fell
+    # between the two may the second scoring, on a new day, find other bursts and raise alerts
+    if timezone.localdate() != day:
+        for derived in ("issues.Burst", "issues.Alert"):
+            del counts[derived]
+    assert {k: v for k, v in _row_counts().items() if k in counts} == counts
     assert AuditEvent.objects.filter(action__endswith="create").count() == creations
     assert report.units_loaded == 0
 
