@@ -46,6 +46,10 @@ busier by day than by night) are scored hourly with the production defaults, rea
 whole day (before 2026-12-03) or the 72 hours before now (``elapsed``); each ideal surge gives one
 ``became_hot`` and one ``cooled``, and every extra pair is an alert an official did not need.
 
+The same for a commune's burst detector (no exposure): quiet Poisson series and week-long ×4
+surges, scored every 3 hours with today's count so far (``elapsed``, as the platform does) and once
+a day on whole days; false bursts per 30 days, and hours from the surge's start to its flag.
+
 Forecasts: (1) real — hourly article counts per section and in total, season 24, horizon 24,
 origins every 6 hours; (2) simulated daily counts with a weekly pattern, overdispersion and a
 drifting level, season 7, horizon 7, origins weekly. MAE, MASE and 80 %/95 % coverage per method.
@@ -61,7 +65,7 @@ import numpy as np
 import pandas as pd
 
 from duluan.analysis.alerts import evaluate_alerts, level_with_hysteresis
-from duluan.analysis.bursts import CusumSettings, cusum_path
+from duluan.analysis.bursts import CusumSettings, cusum_path, detect_bursts
 from duluan.analysis.forecast import METHODS, rolling_origin_errors
 from duluan.analysis.hotness import HotnessWeights, IssueSeries, hotness
 from duluan.analysis.normalise import fold
@@ -373,6 +377,60 @@ def hourly_scoring(seed: int, runs: int = 50) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def hourly_bursts(
+    seed: int, runs: int = 20, hours: tuple[int, ...] = (0, 3, 6, 9, 12, 15, 18, 21)
+) -> pd.DataFrame:
+    """A commune's burst detector (no exposure, production defaults) on live daily series scored
+    at ``hours`` of each day (today's count so far, ``elapsed`` = hour / 24, as the platform
+    does) against once a day on whole days: false bursts on quiet series, and the delay to flag
+    a week at four times the usual rate."""
+    rng = np.random.default_rng(seed)
+    cdf = np.cumsum(_HOURLY_PROFILE / _HOURLY_PROFILE.sum())
+    warm, days, surge = 60, 150, 120
+    rows = []
+    for rate in (0.3, 1.0, 3.0):
+        false = {"hourly": 0, "daily": 0}
+        delays: dict[str, list[float]] = {"hourly": [], "daily": []}
+        for quiet in (True, False):
+            for _ in range(runs):
+                mean = np.full(days, rate)
+                if not quiet:
+                    mean[surge : surge + 7] *= 4
+                daily = rng.poisson(mean).astype(float)
+                arrivals = [np.searchsorted(cdf, rng.random(int(n))) for n in daily]
+                idx = pd.date_range("2025-01-01", periods=days, freq="D")
+                first = {"hourly": np.inf, "daily": np.inf}
+                found: dict[str, set] = {"hourly": set(), "daily": set()}
+                for t in range(warm, days) if quiet else range(surge, surge + 7):
+                    lo = max(0, t - 119)
+                    moments = [("hourly", h) for h in hours] + [("daily", 24)]
+                    for reading, hour in moments:
+                        counts = daily[lo : t + 1].copy()
+                        counts[-1] = float((arrivals[t] < hour).sum())
+                        series = pd.Series(counts, index=idx[lo : t + 1])
+                        elapsed = hour / 24 if reading == "hourly" else None
+                        for b in detect_bursts(series, key="xã", elapsed=elapsed):
+                            if b.start >= idx[warm] if quiet else b.flagged_at >= idx[surge]:
+                                found[reading].add(b.start)
+                                at = (t - surge) * 24 + hour  # hours after the surge began
+                                first[reading] = min(first[reading], at)
+                for reading in false:
+                    if quiet:
+                        false[reading] += len(found[reading])
+                    else:
+                        delays[reading].append(first[reading])
+        row: dict[str, object] = {"rate/day": rate}
+        for reading in ("hourly", "daily"):
+            row[f"{reading}: false /30d"] = round(false[reading] / (runs * (days - warm)) * 30, 3)
+            flagged = np.array(delays[reading])
+            row[f"{reading}: ×4 flagged"] = f"{np.isfinite(flagged).sum()}/{runs}"
+            row[f"{reading}: median h"] = (
+                np.median(flagged[np.isfinite(flagged)]) if np.isfinite(flagged).any() else np.nan
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def _sim_issue(counts: np.ndarray, idx: pd.DatetimeIndex) -> IssueSeries:
     """A simulated issue: 80 % negative, intensity 0.6, up to 3 sources and 2 wards a day, sensitivity 0.7."""
     return IssueSeries(
@@ -481,6 +539,11 @@ def main() -> None:
 
     print("\n== Scored every hour: simulated week-long surges over 1/day, 50 runs per rate ==")
     print(hourly_scoring(args.seed).to_string(index=False))
+    print(
+        "\n== A commune's bursts scored every 3 hours (today so far, elapsed) and once a day (whole days);"
+        " 20 quiet series × 90 days and 20 week-long ×4 surges per rate =="
+    )
+    print(hourly_bursts(args.seed).to_string(index=False))
     print("\n== Forecasts on real data: hourly article counts, season 24, horizon 24 h, origins every 6 h ==")
     print(forecast_real(articles).to_string())
     print("\n== Forecasts on simulated daily counts: season 7, horizon 7 days, 40 series × 12 origins ==")
