@@ -43,6 +43,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import orjson
 
+from duluan.analysis.legacy_encodings import legacy_encoding
+
 __all__ = [
     "KNOWN_COLUMNS",
     "MAX_TEXT_BYTES",
@@ -721,8 +723,8 @@ def _guarded(path: str | Path, records: Iterator[Any]) -> Iterator[Any]:
 
 def open_input_bytes(path: str | Path) -> IO[bytes]:
     """The file's bytes (``.gz`` unpacked) as UTF-8: a UTF-16 file with its byte-order mark, and
-    a file in Windows-1258 as a whole, are transcoded (see :class:`_Transcoded`). A buffered
-    handle, whose ``peek`` shows what comes next."""
+    a file in Windows-1258 or TCVN3 as a whole, are transcoded (see :class:`_Transcoded`). A
+    buffered handle, whose ``peek`` shows what comes next."""
     handle: IO[bytes] = gzip.open(path, "rb") if str(path).lower().endswith(".gz") else open(path, "rb")
     try:
         head = handle.peek(4096)[:4096]  # type: ignore[attr-defined]
@@ -731,24 +733,13 @@ def open_input_bytes(path: str | Path) -> IO[bytes]:
         raise
     if head[:2] in _UTF16_BOMS:
         return io.BufferedReader(_Transcoded(handle, "utf-16", "surrogatepass"))
-    if encoding_guess(head) == LEGACY_VIETNAMESE and _reads_as_cp1258(head):
-        return io.BufferedReader(_Transcoded(handle, "cp1258", "surrogateescape", compose=True))
+    legacy = legacy_encoding(head) if encoding_guess(head) == LEGACY_VIETNAMESE else None
+    if legacy is not None:
+        return io.BufferedReader(_Transcoded(handle, legacy, "surrogateescape", compose=True))
     return handle
 
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-
-
-def _reads_as_cp1258(head: bytes) -> bool:
-    """Whether bytes that are no UTF-8 read as Vietnamese in Windows-1258, the code page of a CSV
-    saved by Excel on a Vietnamese Windows: nearly every character beyond ASCII a letter once its
-    tone marks are composed. TCVN3, whose bytes stand for letters there, reads as symbols ("§­êng"
-    for "đường") and fails, as do the Western code pages' files, rare here and left to their rows.
-    """
-    text = unicodedata.normalize("NFC", head.decode("cp1258", errors="replace"))
-    beyond = [c for c in text if ord(c) > 127]
-    letters = sum(unicodedata.category(c).startswith("L") for c in beyond)
-    return len(beyond) >= 20 and letters >= 0.97 * len(beyond)
 
 
 class _Transcoded(io.RawIOBase):
@@ -758,10 +749,11 @@ class _Transcoded(io.RawIOBase):
       of an older Excel, whose CSV turns Vietnamese letters into "?"), tab-separated. Without a
       mark the byte order is a guess, and such a file is still refused whole (see
       :func:`encoding_guess`).
-    - **Windows-1258** as a whole (:func:`_reads_as_cp1258`): Excel's CSV on a Vietnamese Windows.
-      Its tone marks are combining characters (the code page has no "ờ"), composed here (NFC,
-      ``compose``) as the text was typed, so offsets into it are those of the Unicode text. A
-      block's last letter waits for the next block, which may hold its marks.
+    - **Windows-1258** or **TCVN3** as a whole (:func:`~duluan.analysis.legacy_encodings.legacy_encoding`):
+      Excel's CSV on a Vietnamese Windows, and text typed in the ".VnTime" fonts. Their tone marks
+      may be combining characters (Windows-1258 has no "ờ"), composed here (NFC, ``compose``) as
+      the text was typed, so offsets into it are those of the Unicode text. A block's last letter
+      waits for the next block, which may hold its marks.
 
     The readers here take UTF-8 lines, so the file is transcoded as it is read: its rows and line
     numbers stay its own. A character the encoding has not (a lone surrogate, half a UTF-16
@@ -817,7 +809,7 @@ _BOM = b"\xef\xbb\xbf"
 # What encoding_guess calls a file of bytes that is not text.
 BINARY = "tệp nhị phân"
 UTF16 = "UTF-16"
-LEGACY_VIETNAMESE = "Windows-1258 hoặc TCVN3"
+LEGACY_VIETNAMESE = "một bảng mã tiếng Việt cũ như VNI"
 
 
 def encoding_guess(head: bytes) -> str | None:

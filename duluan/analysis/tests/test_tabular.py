@@ -581,12 +581,31 @@ def test_a_windows_1258_file_reads_as_the_text_typed(tmp_path):
         assert [r[1] for r in records] == list(range(2, len(texts) + 2))
 
 
-def test_a_tcvn3_file_is_not_read_as_windows_1258(tmp_path):
-    # given a file in TCVN3 ("§­êng" for "đường" when its bytes are read in Windows-1258)
-    line = "§­êng ë x· T©n DÜnh ngËp nÆng, d©n bøc xóc qu¸\n"
-    path = tmp_path / "tcvn3.csv"
-    path.write_bytes(("text\n" + line * 40).encode("latin-1"))
-    # then it is not transcoded: its rows stay rejects for their encoding, as before
+def test_a_tcvn3_file_reads_as_the_text_typed(tmp_path):
+    # given a CSV typed in the ".VnTime" fonts (TCVN3: "§­êng" for "đường" in a Western code page),
+    # whose one long row puts a letter last in the reader's first block and a combining tone mark
+    # (a byte of TCVN 5712) first in the second, and the same compressed
+    before = "id,text\n" + "".join(f"{i},{t}\n" for i, t in enumerate(PETITION_TEXTS))
+    filler = 65535 - len(before.encode("tcvn3")) - len("9,")
+    texts = [*PETITION_TEXTS, "a" * filler + "ỡ", *PETITION_TEXTS]
+    body = "id,text\n" + "".join(f"{i},{t}\n" for i, t in enumerate(texts))
+    raw = body.encode("tcvn3").replace("ỡ".encode("tcvn3"), "ơ".encode("tcvn3") + b"\xb2")
+    assert raw[65535:65537] == b"\xac\xb2" and raw.count(b"\xb2") == 1  # ơ, then its tilde
+    (tmp_path / "a.csv").write_bytes(raw)
+    (tmp_path / "a.csv.gz").write_bytes(gzip.compress(raw))
+    # then every row reads as typed, composed (NFC), on its own line, plain or compressed
+    for name in ("a.csv", "a.csv.gz"):
+        records = list(read_records(tmp_path / name))
+        assert [r[2]["text"] for r in records] == texts
+        assert [r[1] for r in records] == list(range(2, len(texts) + 2))
+
+
+def test_a_vni_file_is_read_neither_as_windows_1258_nor_as_tcvn3(tmp_path):
+    # given a file in VNI ("Ñöôøng" for "Đường"), which reads as letters in both legacy readings
+    line = "Ñöôøng ôû xaõ Taân Dónh ngaäp naëng, daân böùc xuùc quaù\n"
+    path = tmp_path / "vni.csv"
+    path.write_bytes(("text\n" + line * 40).encode("cp1252"))
+    # then it is not transcoded into words that are none: its rows are rejects for their encoding
     validator = RowValidator()
     reasons = {
         n.reason for row, line_no, r in read_records(path) for n in validator.validate(r, row, line_no)[1]

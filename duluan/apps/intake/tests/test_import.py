@@ -44,11 +44,13 @@ def run(path, channel="voter_meeting", **kw):
     return imports.signals_import_file(path=path, channel=channel, **kw)
 
 
-@pytest.mark.parametrize("name", ["kien_nghi.txt", "kien_nghi.csv", "kien_nghi.jsonl", "cp1258.csv"])
+@pytest.mark.parametrize(
+    "name", ["kien_nghi.txt", "kien_nghi.csv", "kien_nghi.jsonl", "cp1258.csv", "tcvn3.csv"]
+)
 def test_petitions_saved_as_unicode_text_import_as_their_utf8_twin(tmp_path, name):
     # given the petitions as Excel's "Unicode Text" (UTF-16 with its mark, tab-separated), as a
-    # UTF-16 CSV, as UTF-16 JSON lines, and as Excel's CSV on a Vietnamese Windows (Windows-1258,
-    # tone marks combining)
+    # UTF-16 CSV, as UTF-16 JSON lines, as Excel's CSV on a Vietnamese Windows (Windows-1258,
+    # tone marks combining), and typed in the ".VnTime" fonts (TCVN3)
     header, *rows = PETITIONS
     if name.endswith(".jsonl"):
         body = "".join(json.dumps(dict(zip(header, r, strict=True)), ensure_ascii=False) + "\n" for r in rows)
@@ -56,7 +58,8 @@ def test_petitions_saved_as_unicode_text_import_as_their_utf8_twin(tmp_path, nam
         sep = "\t" if name.endswith(".txt") else ","
         body = "".join(sep.join(r) + "\n" for r in PETITIONS)
     path = tmp_path / name
-    path.write_bytes(cp1258_bytes(body) if name == "cp1258.csv" else body.encode("utf-16"))
+    encoded = {"cp1258.csv": cp1258_bytes, "tcvn3.csv": lambda text: text.encode("tcvn3")}
+    path.write_bytes(encoded.get(name, lambda text: text.encode("utf-16"))(body))
     # when imported
     report = run(path)
     # then it is read as the UTF-8 file is: the two good rows stored, the two bad ones reported
@@ -181,9 +184,9 @@ def test_rss_and_atom_feeds_are_read(tmp_path):
         ("bad.xml", b"<rss><channel><item>", "không phải XML hợp lệ"),
         ("bomb.xml", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><rss>&a;</rss>', "không phải XML hợp lệ"),
         (
-            "tcvn3.csv",
-            ("text\n" + "§­êng xÊu qu¸ ®Ò nghÞ söa ch÷a ngay\n" * 30).encode("latin-1"),
-            "không phải văn bản UTF-8 \\(có thể là Windows-1258 hoặc TCVN3\\)",
+            "vni.csv",
+            ("text\n" + "Ñöôøng xaáu quaù ñeà nghò söûa chöõa ngay\n" * 30).encode("cp1252"),
+            "không phải văn bản UTF-8 \\(có thể là một bảng mã tiếng Việt cũ như VNI\\)",
         ),
         ("nothing.csv", "cột_khác\nabc\n".encode(), "không có cột nội dung"),
         ("fake.xlsx", b"not a zip", "không phải bảng tính"),

@@ -1,0 +1,144 @@
+"""Vietnamese text saved before UTF-8: which legacy encoding a file is in, and a TCVN3 codec.
+
+Two legacy encodings are still met in a province's files:
+
+- **Windows-1258**, the code page of a Vietnamese Windows, in which Excel saves its "CSV": tone
+  marks are combining characters after their letter (the code page has no "ờ").
+- **TCVN3** (TCVN 5712:1993, the ".VnTime" fonts of the ABC keyboard), in which offices typed
+  their documents for two decades: one byte a letter, "§­êng" for "đường" in Windows' Western
+  code page.
+
+Python has a codec for the first and none for the second, and no maintained package on the
+registries provides one, so this module registers ``tcvn3`` (:func:`codecs.lookup`): its 128
+upper characters are those of GNU libiconv and glibc's ``TCVN5712-1`` (checked against glibc's
+``iconv``, 2026-12-03). The lower half is ASCII, as in the ABC fonts: TCVN 5712's capitals with
+tone marks in the control range (0x01-0x17) would turn a tab or a form feed into a letter. Five
+upper bytes are combining tone marks; a reader composes them (NFC).
+
+:func:`legacy_encoding` tells which of the two a file's first bytes are in, by reading them in
+each and asking whether the words come out as Vietnamese syllables (:func:`vietnamese_share`):
+in the wrong one they come out as symbols ("§­êng") or as letters that make no syllable
+("ẹửụứng", a VNI file read as TCVN3), and the file is left to the caller's refusal.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+# Bytes 0x80-0xFF in TCVN 5712:1993 (VN1, of which TCVN3 is the part the ABC fonts use).
+_UPPER = (
+    # 0x80
+    0x00C0, 0x1EA2, 0x00C3, 0x00C1, 0x1EA0, 0x1EB6, 0x1EAC, 0x00C8,
+    0x1EBA, 0x1EBC, 0x00C9, 0x1EB8, 0x1EC6, 0x00CC, 0x1EC8, 0x0128,
+    # 0x90
+    0x00CD, 0x1ECA, 0x00D2, 0x1ECE, 0x00D5, 0x00D3, 0x1ECC, 0x1ED8,
+    0x1EDC, 0x1EDE, 0x1EE0, 0x1EDA, 0x1EE2, 0x00D9, 0x1EE6, 0x0168,
+    # 0xA0
+    0x00A0, 0x0102, 0x00C2, 0x00CA, 0x00D4, 0x01A0, 0x01AF, 0x0110,
+    0x0103, 0x00E2, 0x00EA, 0x00F4, 0x01A1, 0x01B0, 0x0111, 0x1EB0,
+    # 0xB0
+    0x0300, 0x0309, 0x0303, 0x0301, 0x0323, 0x00E0, 0x1EA3, 0x00E3,
+    0x00E1, 0x1EA1, 0x1EB2, 0x1EB1, 0x1EB3, 0x1EB5, 0x1EAF, 0x1EB4,
+    # 0xC0
+    0x1EAE, 0x1EA6, 0x1EA8, 0x1EAA, 0x1EA4, 0x1EC0, 0x1EB7, 0x1EA7,
+    0x1EA9, 0x1EAB, 0x1EA5, 0x1EAD, 0x00E8, 0x1EC2, 0x1EBB, 0x1EBD,
+    # 0xD0
+    0x00E9, 0x1EB9, 0x1EC1, 0x1EC3, 0x1EC5, 0x1EBF, 0x1EC7, 0x00EC,
+    0x1EC9, 0x1EC4, 0x1EBE, 0x1ED2, 0x0129, 0x00ED, 0x1ECB, 0x00F2,
+    # 0xE0
+    0x1ED4, 0x1ECF, 0x00F5, 0x00F3, 0x1ECD, 0x1ED3, 0x1ED5, 0x1ED7,
+    0x1ED1, 0x1ED9, 0x1EDD, 0x1EDF, 0x1EE1, 0x1EDB, 0x1EE3, 0x00F9,
+    # 0xF0
+    0x1ED6, 0x1EE7, 0x0169, 0x00FA, 0x1EE5, 0x1EEB, 0x1EED, 0x1EEF,
+    0x1EE9, 0x1EF1, 0x1EF3, 0x1EF7, 0x1EF9, 0x00FD, 0x1EF5, 0x1ED0,
+)  # fmt: skip
+_DECODING_TABLE = "".join(map(chr, range(128))) + "".join(map(chr, _UPPER))
+_ENCODING_TABLE = codecs.charmap_build(_DECODING_TABLE)
+TCVN3 = "tcvn3"
+
+
+class _IncrementalDecoder(codecs.IncrementalDecoder):
+    def decode(self, data: bytes, final: bool = False) -> str:
+        return codecs.charmap_decode(data, self.errors, _DECODING_TABLE)[0]
+
+
+class _IncrementalEncoder(codecs.IncrementalEncoder):
+    def encode(self, text: str, final: bool = False) -> bytes:
+        return codecs.charmap_encode(text, self.errors, _ENCODING_TABLE)[0]
+
+
+def _search(name: str) -> codecs.CodecInfo | None:
+    if name.replace("-", "_") not in ("tcvn3", "tcvn", "tcvn5712", "tcvn5712_1"):
+        return None
+    return codecs.CodecInfo(
+        name=TCVN3,
+        encode=lambda text, errors="strict": codecs.charmap_encode(text, errors, _ENCODING_TABLE),
+        decode=lambda data, errors="strict": codecs.charmap_decode(data, errors, _DECODING_TABLE),
+        incrementalencoder=_IncrementalEncoder,
+        incrementaldecoder=_IncrementalDecoder,
+    )
+
+
+codecs.register(_search)
+
+# A Vietnamese syllable without its tone: an initial consonant, a vowel group and a final one.
+_SYLLABLE = re.compile(
+    "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    "(?:uyê|uya|uyu|ươi|ươu|uôi|uây|oai|oay|oeo|iêu|yêu"
+    "|ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|oo|ôi|ơi|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ươ|ưu|yê"
+    "|[aăâeêioôơuưy])"
+    "(?:ch|ng|nh|[cmnpt])?"
+)
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_WORD = re.compile(r"[^\W\d_]+")
+_TYPOGRAPHY = frozenset("\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u2022")
+
+
+def _is_syllable(word: str) -> bool:
+    parts = unicodedata.normalize("NFD", word.lower())
+    if sum(parts.count(t) for t in _TONES) > 1:
+        return False
+    bare = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+    return _SYLLABLE.fullmatch(bare) is not None
+
+
+def vietnamese_share(text: str) -> tuple[float, int]:
+    """The share of the words of ``text`` written with letters beyond ASCII that are Vietnamese
+    syllables ("đường", "Nguyễn"; not "ẹửụứng", "Ñöôøng"), and how many such words there are.
+    Words in capitals are left out: abbreviations ("ĐH", "HĐND") are no syllables.
+
+    >>> vietnamese_share("Đường ở xã Tân Dĩnh ngập nặng, HĐND")
+    (1.0, 7)
+    >>> vietnamese_share("Ñöôøng xaáu")
+    (0.0, 2)
+    """
+    words = [
+        w for w in _WORD.findall(unicodedata.normalize("NFC", text)) if not w.isascii() and not w.isupper()
+    ]
+    if not words:
+        return 0.0, 0
+    return sum(map(_is_syllable, words)) / len(words), len(words)
+
+
+def legacy_encoding(head: bytes) -> str | None:
+    """``"cp1258"`` or ``"tcvn3"``: the legacy encoding in which the first bytes of a file that
+    is no UTF-8 read as Vietnamese, else ``None`` (VNI, a Western code page, another language).
+
+    Read so, nearly every character beyond ASCII but typographic punctuation (curly quotes,
+    dashes, the ellipsis, a no-break space: Word puts them in text pasted into Excel) is a letter
+    (TCVN3 read as Windows-1258 gives symbols: "§­êng"), and nine words in ten that hold such
+    letters are syllables (Windows-1258 or VNI read as TCVN3 gives letters that make none). A head
+    with fewer than ten such words says too little to choose.
+    """
+    for encoding in ("cp1258", TCVN3):
+        text = unicodedata.normalize("NFC", head.decode(encoding, errors="replace"))
+        beyond = [c for c in text if ord(c) > 127 and c not in _TYPOGRAPHY]
+        letters = sum(unicodedata.category(c).startswith("L") for c in beyond)
+        if len(beyond) < 20 or letters < 0.97 * len(beyond):
+            continue
+        share, words = vietnamese_share(text)
+        if words >= 10 and share >= 0.9:
+            return encoding
+    return None
