@@ -122,6 +122,32 @@ def vietnamese_share(text: str) -> tuple[float, int]:
     return sum(map(_is_syllable, words)) / len(words), len(words)
 
 
+# Characters of the Western code page that stand for Vietnamese letters in TCVN3 and that
+# Unicode Vietnamese does not use ("®" for "đ", "­" (a soft hyphen) for "ư", "¬" for "ơ"): what
+# text typed in the ".VnTime" fonts and pasted into a Unicode form or sheet holds. ("Ð", often
+# typed for "Đ", is left out; so are "«»", the degree sign and "±²³", common in Unicode text.)
+TCVN3_TELLS = "¡¢£¤¥¦§¨©ª¬\xad®¯µ¶·¸¹º¼½¾¿ÄÅÆÇËÎÏÑÖ×ØÛÜÞßäåæçëîïñö÷øûüþÿ"
+_TELL_RE = re.compile(f"[{re.escape(TCVN3_TELLS)}]")
+_FROM_LATIN1 = {0x80 + i: c for i, c in enumerate(_UPPER)}
+
+
+def typed_in_tcvn3_fonts(text: str) -> bool:
+    """Whether ``text`` is Vietnamese typed in the ".VnTime" fonts and pasted as Unicode: the
+    letters of the Western code page that TCVN3 draws as Vietnamese ones ("Uû ban nh©n d©n").
+    At least three :data:`TCVN3_TELLS`, and read as TCVN3 (:func:`vietnamese_share`) most words
+    are syllables where as they stand few are.
+
+    >>> typed_in_tcvn3_fonts("Uû ban nh©n d©n tØnh B¾c Giang")
+    True
+    >>> typed_in_tcvn3_fonts("Ủy ban nhân dân tỉnh Bắc Giang © 2026 ®")
+    False
+    """
+    if len(_TELL_RE.findall(text, 0, 4096)) < 3:  # (in C: most texts have none)
+        return False
+    share, words = vietnamese_share(text.translate(_FROM_LATIN1))
+    return words >= 3 and share >= 0.8 and vietnamese_share(text)[0] < 0.5
+
+
 def legacy_encoding(head: bytes) -> str | None:
     """``"cp1258"`` or ``"tcvn3"``: the legacy encoding in which the first bytes of a file that
     is no UTF-8 read as Vietnamese, else ``None`` (VNI, a Western code page, another language).

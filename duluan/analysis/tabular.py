@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import orjson
 
-from duluan.analysis.legacy_encodings import legacy_encoding
+from duluan.analysis.legacy_encodings import TCVN3_TELLS, legacy_encoding, typed_in_tcvn3_fonts
 
 __all__ = [
     "KNOWN_COLUMNS",
@@ -134,7 +134,7 @@ _MOJIBAKE_RE = re.compile(f"[{MOJIBAKE_LEADS}][{_CONT}]|{MOJIBAKE_MARKED}[{MOJIB
 # which sent them through all three patterns (text_problem over 100,000 leads: 1.95 → 1.27 µs a
 # text, best of 5, alternating runs, 2026-11-30; 1 % of them are still suspect).
 _SUSPECT_RE = re.compile(
-    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff{MOJIBAKE_LEADS}{MOJIBAKE_MARKS}]"
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff{MOJIBAKE_LEADS}{MOJIBAKE_MARKS}{TCVN3_TELLS}]"
 )
 
 
@@ -575,7 +575,7 @@ def text_problem(value: str) -> str | None:
         return None
     if "\x00" in value or len(_CONTROL_RE.findall(value[:4096])) > 8:
         return "binary"
-    if has_bad_chars(value) or _MOJIBAKE_RE.search(value):
+    if has_bad_chars(value) or _MOJIBAKE_RE.search(value) or typed_in_tcvn3_fonts(value):
         return "bad_encoding"
     return None
 

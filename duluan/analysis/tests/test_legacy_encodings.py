@@ -6,7 +6,8 @@ import codecs
 
 import pytest
 
-from duluan.analysis.legacy_encodings import legacy_encoding, vietnamese_share
+from duluan.analysis.legacy_encodings import legacy_encoding, typed_in_tcvn3_fonts, vietnamese_share
+from duluan.analysis.tabular import text_problem
 from duluan.analysis.tests.test_tabular import PETITION_TEXTS, cp1258_bytes
 
 # What offices typed in the ".VnTime" fonts, as a Western code page shows it.
@@ -65,3 +66,17 @@ def test_syllables_and_the_words_that_are_none():
     # two tones, or letters from another script or encoding, make no syllable
     assert vietnamese_share("ẹửụứng Ñöôøng cảá") == (0.0, 3)
     assert vietnamese_share("abc 123") == (0.0, 0)
+
+
+def test_text_typed_in_tcvn3_fonts_is_told_from_unicode_text():
+    # given petitions typed in the ".VnTime" fonts and pasted as Unicode ("Uû ban nh©n d©n"), and
+    # Unicode texts with the Western characters that such text is made of
+    typed = [t.encode("tcvn3").decode("latin-1") for t in PETITION_TEXTS]
+    unicode = [
+        *PETITION_TEXTS,
+        "Bản quyền © 2026 Báo Bắc Ninh®, «Tin tức» · nhiệt độ 30°C ± 2, giảm ½",
+        "Ông Müller và bà Schröder đến Hà Nội ngày 3/3, ÐT Việt Nam thắng",
+    ]
+    # then the first are rejects for their encoding, the others are not
+    assert all(map(typed_in_tcvn3_fonts, typed)) and {text_problem(t) for t in typed} == {"bad_encoding"}
+    assert not any(map(typed_in_tcvn3_fonts, unicode)) and {text_problem(t) for t in unicode} == {None}

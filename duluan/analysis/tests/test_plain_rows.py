@@ -30,8 +30,9 @@ from duluan.analysis.tabular import text_problem
 from duluan.shared_data import shared_data_dir
 
 # Chat forms, tones placed either way in either case, personal data and numbers that are none,
-# the marks of mojibake, "_", "İ", "Σ", invisible and decomposed characters, a non-breaking
-# space, characters beyond the BMP, quotes and backslashes (escaped in JSON) and line breaks.
+# text typed in TCVN3 fonts and its characters alone, the marks of mojibake, "_", "İ", "Σ",
+# invisible and decomposed characters, a non-breaking space, characters beyond the BMP, quotes and
+# backslashes (escaped in JSON) and line breaks.
 _PIECES = [
     "ko", "k", "đc", "ĐT", "K", "Kh", "hoà", "hòa", "HOÀ", "Hoà", "thuý", "khoẻ", "hòang", "quý", "ngập",
     "dân", "Bắc Giang",
@@ -40,7 +41,7 @@ _PIECES = [
     "a_b", "ko_a", "_k", "İ", "Σας", "\u200b", "o\u0300a", "\xa0", "\u2007", "\u2028", "\u2029", "\u202f",
     "\u2006", "\u2030", "0\xa0912\xa0345\xa0678", "Â\xa0", "á»\xa0", "𝐀", "😀", "👍🏻", "🄁", "ko😀",
     "vd.vn😀x", "0912345678😀", "\ufffc", '"', "\\", "/", "\n", "\t",
-    "\r", " ", ",", ".", "-", "ÿ", "\x7f", "\ufffd",
+    "\r", " ", ",", ".", "-", "ÿ", "\x7f", "\ufffd", "Uû ban nh©n d©n tØnh", "®\xadêng", "B¾c", "©",
 ]  # fmt: skip
 _TEXTS = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=10).map(" ".join)
 _IDS = st.one_of(
@@ -379,6 +380,21 @@ def test_a_chunk_labelled_from_its_bytes_writes_what_the_usual_way_writes(classi
     (fast, usual), _ = classify_both(lines, *fields)
     # then the output lines, ids, rows, rejects and unread columns are the same
     assert fast == usual
+
+
+def test_a_text_typed_in_tcvn3_fonts_is_a_reject_either_way(classify_both):
+    # given a sentence typed in the ".VnTime" fonts, pasted as Unicode, and a Unicode one with "©"
+    lines = [
+        json.dumps(
+            {"id": "a", "text": "Uû ban nh©n d©n tØnh B¾c Giang ®Ò nghÞ söa ch÷a"}, ensure_ascii=False
+        ).encode(),
+        json.dumps({"id": "b", "text": "Ủy ban nhân dân tỉnh © 2026"}, ensure_ascii=False).encode(),
+    ]
+    # when classified both ways
+    (fast, usual), _ = classify_both(lines, "text", "id")
+    # then the first is a reject for its encoding, the second labelled
+    assert fast == usual
+    assert [r["reason"] for r in fast[3]] == ["bad_encoding"] and fast[1] == ["b"]
 
 
 def test_plain_rows_are_labelled_from_their_bytes_and_their_chat_forms_expanded(classify_both):

@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis import tabular
+from duluan.analysis.legacy_encodings import typed_in_tcvn3_fonts
 from duluan.analysis.tabular import (
     LOCAL_TZ,
     MESSAGES,
@@ -50,6 +51,8 @@ from duluan.analysis.tabular import (
         ("Đường ng\udcffp", "bad_encoding"),
         ("Ã©", "bad_encoding"),
         ("Ã ", None),
+        ("Uû ban nh©n d©n tØnh B¾c Giang", "bad_encoding"),  # typed in TCVN3 fonts
+        ("Bản quyền © 2026 Báo Bắc Ninh®", None),
     ],
 )
 def test_text_problem_finds_binary_and_badly_encoded_text_only(value, reason):
@@ -61,7 +64,7 @@ def _plain_text_problem(value: str) -> str | None:
     """text_problem by its definition: the three checks on every text, no quick scan first."""
     if "\x00" in value or len(tabular._CONTROL_RE.findall(value[:4096])) > 8:
         return "binary"
-    if tabular.BAD_CHARS.search(value) or tabular._MOJIBAKE_RE.search(value):
+    if tabular.BAD_CHARS.search(value) or tabular._MOJIBAKE_RE.search(value) or typed_in_tcvn3_fonts(value):
         return "bad_encoding"
     return None
 
@@ -76,6 +79,8 @@ _PROBLEM_PIECES = st.sampled_from(
         "áº",
         "á»‡",
         "Ä‘",
+        "nh©n d©n",
+        "tØnh B¾c",
     ]
 )
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from duluan.analysis.legacy_encodings import typed_in_tcvn3_fonts
 from duluan.analysis.tabular import MESSAGES as TABLE_MESSAGES
 from duluan.analysis.tabular import (
     RecordLines,
@@ -206,16 +207,18 @@ def read_file(path: str | Path, *, mapping: Mapping[str, str] | None = None, fmt
 
 
 def text_problem(value: str) -> bool:
-    """Whether ``value`` was decoded wrongly: lossy decoding (:func:`has_bad_chars`) or UTF-8
+    """Whether ``value`` was decoded wrongly: lossy decoding (:func:`has_bad_chars`), UTF-8
     read as Latin-1/cp1252 (``_MOJIBAKE``, looked for only when one of its lead letters is
-    there, which plain ``in`` tests tell faster than the pattern)."""
+    there, which plain ``in`` tests tell faster than the pattern), or typed in TCVN3 fonts
+    (:func:`~duluan.analysis.legacy_encodings.typed_in_tcvn3_fonts`)."""
     if has_bad_chars(value):
         return True
     if value.isascii():
         return False
     return (
-        "Â" in value or "Ã" in value or "Ä" in value or "Å" in value or "Æ" in value
-    ) and _MOJIBAKE.search(value) is not None
+        ("Â" in value or "Ã" in value or "Ä" in value or "Å" in value or "Æ" in value)
+        and _MOJIBAKE.search(value) is not None
+    ) or typed_in_tcvn3_fonts(value)
 
 
 def parse_when(value: Any) -> datetime | None:
