@@ -28,6 +28,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from duluan.analysis.dedupe import NearDuplicateIndex
+from duluan.analysis.legacy_encodings import typed_in_tcvn3_fonts
 from duluan.analysis.tabular import has_bad_chars
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import bulk_insert, instance_factory
@@ -43,6 +44,10 @@ TEXT_REQUIRED = "Cần có nội dung phản ánh."
 TEXT_TOO_LONG = "Nội dung quá dài (tối đa {max} ký tự)."
 BAD_CHANNEL = "Kênh tiếp nhận không hợp lệ: {value!r}."
 BAD_ENCODING = "Văn bản sai mã hoá ký tự (không phải UTF-8 hợp lệ hoặc bị lỗi phông)."
+TCVN3_FONTS = (
+    "Văn bản bị lỗi phông: được gõ bằng phông TCVN3 (.VnTime) nên hiện thành ký tự lạ. Hãy chuyển"
+    " sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) rồi gửi lại."
+)
 ANALYSIS_FAILED = "Không phân tích được nội dung này ({error})."
 FUTURE_DATE = "Thời điểm phát sinh ({value}) ở tương lai."
 DUPLICATE_IN_FILE = "Trùng với một dòng trước đó trong cùng tệp."
@@ -267,6 +272,8 @@ def _problem(item: SignalInput, now: datetime) -> tuple[str, str] | None:
         return "too_large", TEXT_TOO_LONG.format(max=MAX_TEXT_CHARS)
     if has_bad_chars(text):  # BAD_CHARS's answer, without walking the text in a pattern
         return "bad_encoding", BAD_ENCODING
+    if typed_in_tcvn3_fonts(text):
+        return "bad_encoding", TCVN3_FONTS
     if item.created_at is not None and item.created_at > now + FUTURE_SLACK:
         return "future", FUTURE_DATE.format(
             value=timezone.localtime(item.created_at).strftime("%d/%m/%Y %H:%M")

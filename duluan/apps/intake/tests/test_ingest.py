@@ -160,3 +160,14 @@ def test_a_text_with_undecodable_characters_is_rejected(text):
     # then it is refused for its encoding and the clean one kept
     assert [(r.row, r.reason) for r in result.rejects] == [(1, "bad_encoding")]
     assert len(result.created) == 1
+
+
+def test_a_text_typed_in_tcvn3_fonts_is_rejected_with_how_to_mend_it():
+    # given a report pasted from a ".VnTime" document, as it showed, and a clean one
+    typed = "Uû ban nh©n d©n x· cÇn söa ®­êng ngËp óng"
+    good = item("Ủy ban nhân dân xã cần sửa đường ngập úng ©", row=2, external_id="t-2")
+    result = services.signals_ingest_batch(items=[item(typed, row=1, external_id="t-1"), good])
+    # then it is refused for its encoding, with a message that says how to mend it
+    assert [(r.row, r.reason) for r in result.rejects] == [(1, "bad_encoding")]
+    assert "TCVN3" in result.rejects[0].message and "Unicode" in result.rejects[0].message
+    assert len(result.created) == 1
