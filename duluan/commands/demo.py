@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 
@@ -71,9 +72,16 @@ def run(args: argparse.Namespace) -> int:
         [sys.executable, "-m", "duluan.cli", "manage", "db_worker"],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "duluan.config.settings.local"},
     )
+    # Stopped by a signal (kill, timeout, a service manager) rather than Ctrl-C, Python would end
+    # without the finally below, and the worker would live on, orphaned.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         call_command("runserver", args.addr, use_reloader=False)
     finally:
         worker.terminate()
         worker.wait(timeout=30)
     return 0
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
+import time
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,3 +109,42 @@ def test_the_bench_command_lists_and_refuses_unknown_benchmarks(capsys):
     assert "survey" in listed and "dedupe" in listed
     assert main(["bench", "no-such-bench"]) == 2
     assert "Không có bài đo: no-such-bench" in capsys.readouterr().err
+
+
+def test_the_demo_stopped_by_a_signal_stops_its_task_worker(tmp_path):
+    psutil = pytest.importorskip("psutil")
+    # given the demo serving on its own embedded database, beside its task worker
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    # (the built models when there are: the demo data take some 25 s with them, 80 without)
+    models = ROOT / "var" / "models"
+    built = (models / "topic.model").is_file() and (models / "sentiment.model").is_file()
+    env |= {"DULUAN_VAR_DIR": str(tmp_path), "DULUAN_MODEL_DIR": str(models if built else tmp_path / "none")}
+    log = tmp_path / "demo.log"
+    with open(log, "wb") as out:
+        demo = subprocess.Popen(
+            [sys.executable, "-m", "duluan.cli", "demo", "--addr", "127.0.0.1:0"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            workers = []
+            for _ in range(600):
+                workers = [
+                    p for p in psutil.Process(demo.pid).children(recursive=True) if "db_worker" in p.cmdline()
+                ]
+                if workers or demo.poll() is not None:
+                    break
+                time.sleep(0.5)
+            assert workers, log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            # when it is stopped by SIGTERM (a kill, a timeout, a service manager)
+            demo.send_signal(signal.SIGTERM)
+            demo.wait(timeout=60)
+        finally:
+            if demo.poll() is None:
+                demo.kill()
+    # then the worker was stopped with it, not left running
+    _, alive = psutil.wait_procs(workers, timeout=30)
+    for orphan in alive:  # (not to leave them running when this fails)
+        orphan.kill()
+    assert alive == [] and demo.returncode == 128 + signal.SIGTERM
