@@ -131,7 +131,7 @@ def test_the_demo_stopped_by_a_signal_stops_its_task_worker(tmp_path):
             workers = []
             for _ in range(600):
                 workers = [
-                    p for p in psutil.Process(demo.pid).children(recursive=True) if "db_worker" in p.cmdline()
+                    p for p in psutil.Process(demo.pid).children(recursive=True) if _runs(p, "db_worker")
                 ]
                 if workers or demo.poll() is not None:
                     break
@@ -148,3 +148,14 @@ def test_the_demo_stopped_by_a_signal_stops_its_task_worker(tmp_path):
     for orphan in alive:  # (not to leave them running when this fails)
         orphan.kill()
     assert alive == [] and demo.returncode == 128 + signal.SIGTERM
+
+
+def _runs(process, word: str) -> bool:
+    """Whether ``process`` runs a command with ``word``; a child that has just ended (a zombie while
+    its parent reaps it, or gone) runs nothing."""
+    import psutil
+
+    try:
+        return word in process.cmdline()
+    except psutil.Error:
+        return False
