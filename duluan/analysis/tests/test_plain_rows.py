@@ -9,6 +9,7 @@ import itertools
 import json
 import re
 import unicodedata
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -16,6 +17,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis import plain_rows as pr
+from duluan.analysis import tabular
+from duluan.analysis.legacy_encodings import typed_in_tcvn3_fonts
 from duluan.analysis.normalise import (
     _PHONE_RE,
     _SPACES_TABLE,
@@ -225,12 +228,19 @@ def _hints_of(text: str) -> int:
 @example("á»")
 @example("a»‡")
 @example("Â")
+@example("© © ©")  # read as TCVN3, "â â â"
 def test_a_text_is_marked_suspect_exactly_when_the_row_checks_find_mojibake(text):
     # given a text of mojibake's leads, marks and continuation characters, and of others
     found = _hints_of(text)
-    # then the kernel sends it to the row checks exactly when they reject it (none of their other
-    # reasons can be in a plain text)
-    assert bool(found & pr.SUSPECT) == (text_problem(text) is not None)
+    # then the kernel sends it to the row checks exactly when they find mojibake in it (none of
+    # their other reasons can be in a plain text)...
+    with mock.patch.object(tabular, "typed_in_tcvn3_fonts", lambda value: False):
+        mojibake = text_problem(text) is not None
+    assert bool(found & pr.SUSPECT) == mojibake
+    # ...and a text they take for one typed in TCVN3 fonts, which the kernel does not weigh, is
+    # never plain: its characters send it the usual way
+    if typed_in_tcvn3_fonts(text):
+        assert any(pr._plain_table()[ord(c)] & pr._BAD for c in text)
 
 
 @settings(max_examples=1000, deadline=None)
