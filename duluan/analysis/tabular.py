@@ -6,8 +6,9 @@ Inputs are JSONL (optionally ``.gz``), CSV or Parquet with ``id``, ``text`` and 
 (:class:`RowValidator`); a bad row becomes a :class:`Reject` with a reason code and a Vietnamese
 message, and never stops the run. Some problems are not an error, and are reported in the
 rejects file with severity ``"warning"``: unknown columns are ignored and named once each
-(corpora often carry labels), and a row whose ``created_at`` cannot be read is analysed without
-a time.
+(corpora often carry labels), a row whose ``created_at`` cannot be read is analysed without
+a time, and a text typed in the TCVN3 ".VnTime" fonts ("Uû ban nh©n d©n") is converted to the
+Unicode it showed (:func:`~duluan.analysis.legacy_encodings.from_tcvn3_fonts`) and analysed.
 
 Outputs are JSONL or Parquet (by extension), written batch by batch so memory does not grow
 with the input. Each output file is written under a temporary name beside its path and moved
@@ -43,9 +44,15 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import orjson
 
-from duluan.analysis.legacy_encodings import TCVN3_TELLS, legacy_encoding, typed_in_tcvn3_fonts
+from duluan.analysis.legacy_encodings import (
+    TCVN3_TELLS,
+    legacy_encoding,
+    mend_tcvn3_fonts,
+    typed_in_tcvn3_fonts,
+)
 
 __all__ = [
+    "KEPT_ROW_WARNINGS",
     "KNOWN_COLUMNS",
     "MAX_TEXT_BYTES",
     "MESSAGES",
@@ -99,9 +106,16 @@ MESSAGES = {
     "binary": "Nội dung là dữ liệu nhị phân, không phải văn bản.",
     "too_large": "Nội dung quá lớn (trên 1 MB).",
     "bad_created_at": "Không hiểu được thời điểm tạo (created_at), dòng được phân tích không có thời điểm.",
+    "tcvn3_fonts": (
+        "Văn bản được gõ bằng phông TCVN3 (.VnTime) nên hiện thành ký tự lạ (như «nh©n d©n»):"
+        " đã chuyển sang Unicode trước khi xử lý."
+    ),
     "unknown_columns": "Có cột không được hỗ trợ, đã bỏ qua",
     "analysis_error": "Lỗi khi phân tích dòng này",
 }
+# The warnings about a row that only a row that is kept gets: a row left out (say, by a later
+# check of its id) was not analysed without a time, nor converted.
+KEPT_ROW_WARNINGS = frozenset({"bad_created_at", "tcvn3_fonts"})
 # The messages that name the text or id column: by the name a command reads it under
 # (RowValidator's text_field and id_field), and in MESSAGES by the names analyze reads.
 _COLUMN_MESSAGES = {
@@ -423,7 +437,8 @@ class RowValidator:
         Returns:
             ``(clean_row, notes)``: the clean row (or ``None`` when rejected) and the rejects or
             warnings it produced: the warning about unknown columns first, then a reject, or the
-            warning about a ``created_at`` that cannot be read (the row kept without a time).
+            warnings about a text converted from TCVN3 fonts and about a ``created_at`` that
+            cannot be read (the row kept without a time).
         """
         # The common case first, each time: a dict, known columns, text values, an ISO time
         # (see parse_time). isinstance of an abstract class, the columns one by one and the
@@ -446,6 +461,8 @@ class RowValidator:
             id_problem = "bad_value"
         elif doc_id:
             id_problem = text_problem(doc_id)
+            if id_problem == "tcvn3_fonts":  # an id names the row as its source wrote it
+                id_problem = None
         if id_problem:
             doc_id = None
         if not raw.keys() <= _KNOWN:
@@ -465,6 +482,7 @@ class RowValidator:
             return reject(id_problem, f"cột {self._id_field}")
 
         fields: dict[str, Any] = {}
+        typed = False  # whether a text was typed in TCVN3 fonts
         for name in _TEXT_COLUMNS:
             value = raw.get(name)
             if value is None:
@@ -483,7 +501,9 @@ class RowValidator:
                     return reject("bad_value", self._column(name))
                 value = str(value)
             problem = text_problem(value)
-            if problem:
+            if problem == "tcvn3_fonts":  # converted once the row is kept
+                typed = True
+            elif problem:
                 return reject(problem, self._column(name))
             fields[name] = value
         if not doc_id:
@@ -498,6 +518,10 @@ class RowValidator:
         if self._whole_file:
             if self._seen_ids().add(doc_id):
                 return reject("duplicate_id")
+        if typed:
+            mended = mend_tcvn3_fonts(fields, _TEXT_COLUMNS)
+            detail = ", ".join(map(self._column, mended))
+            notes.append(self._reject(row, line, doc_id, "tcvn3_fonts", detail, "warning"))
         # The last check, as the row is kept: a time that cannot be read costs the row its time,
         # not its analysis (a row left out for its id was not analysed without a time).
         raw_time = raw.get("created_at")
@@ -570,13 +594,17 @@ def has_bad_chars(value: str) -> bool:
 
 
 def text_problem(value: str) -> str | None:
-    """Return the reason code of an unusable text value, or ``None``."""
+    """Return the reason code of an unusable text value, or ``None``; ``"tcvn3_fonts"`` for text
+    typed in TCVN3 fonts (:func:`~duluan.analysis.legacy_encodings.typed_in_tcvn3_fonts`), which
+    :func:`~duluan.analysis.legacy_encodings.from_tcvn3_fonts` mends."""
     if not _SUSPECT_RE.search(value):
         return None
     if "\x00" in value or len(_CONTROL_RE.findall(value[:4096])) > 8:
         return "binary"
-    if has_bad_chars(value) or _MOJIBAKE_RE.search(value) or typed_in_tcvn3_fonts(value):
+    if has_bad_chars(value) or _MOJIBAKE_RE.search(value):
         return "bad_encoding"
+    if typed_in_tcvn3_fonts(value):
+        return "tcvn3_fonts"
     return None
 
 

@@ -115,7 +115,8 @@ def labelled_rows(
     """Check raw records as :func:`read_labelled_rows` does (it reads them from a file).
 
     Every row's text gets the checks of ``analyze`` (the reasons ``missing_text``,
-    ``empty_text``, ``too_large``, ``bad_encoding``, ``binary``, ``bad_value``), its label, when
+    ``empty_text``, ``too_large``, ``bad_encoding``, ``binary``, ``bad_value``; a text typed in
+    TCVN3 fonts is converted, with a ``tcvn3_fonts`` warning before its row), its label, when
     asked, ``missing_label``.
 
     Rows that need their own ids (``classify``) come with a ``validator``, which checks the ids
@@ -158,7 +159,8 @@ def labelled_rows(
             continue
         raw_id = None if id_field is None else raw.get(id_field)
         given_id = raw_id if own_ids and id_field is not None else str(row)
-        # (no unknown column, no time: a single reject, or none)
+        # (no unknown column, no time: a single reject, or none; or the warning of a text
+        # converted from TCVN3 fonts)
         clean, notes = checker.validate({"id": given_id, "text": raw.get(text_field)}, row, line)
         if own_ids and not raw.keys() <= read:
             names = [str(k) for k in raw if k not in read]
@@ -184,6 +186,8 @@ def labelled_rows(
                 yield _reject(row, line, shown, "missing_label", field=label_field)
                 continue
             label = str(value).strip()
+        if notes:  # warnings of a row that is kept
+            yield from notes if own_ids else (dataclasses.replace(n, id=_shown_id(raw_id)) for n in notes)
         yield LabelledRow(doc_id, clean["text"], label, row)
 
 

@@ -165,7 +165,7 @@ def _checked_lines(
     10.6-11.0, the workers 0.7-0.9 more, all three 1-2 % less wall time (same output and
     rejects; three alternating runs, 2026-12-01).
     """
-    from duluan.analysis.tabular import RowValidator, jsonl_line_chunks
+    from duluan.analysis.tabular import KEPT_ROW_WARNINGS, RowValidator, jsonl_line_chunks
 
     validator = RowValidator()
     for size, docs, bad, unknown in runner.map_lines(jsonl_line_chunks(path, batch_size)):
@@ -175,8 +175,8 @@ def _checked_lines(
             duplicate = validator.duplicate(doc.id, doc.row, doc.line)
             if duplicate is None:
                 kept.append(doc)
-            else:  # left out, so not analysed without a time (as RowValidator.validate has it)
-                notes = [n for n in notes if n[0] != doc.row or n[2].reason != "bad_created_at"]
+            else:  # left out, so neither analysed without a time nor converted (as validate has it)
+                notes = [n for n in notes if n[0] != doc.row or n[2].reason not in KEPT_ROW_WARNINGS]
                 notes.append((doc.row, 1, duplicate))
         notes.sort(key=itemgetter(0, 1))
         for *_, note in notes:

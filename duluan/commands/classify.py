@@ -536,7 +536,7 @@ def _classify_lines(
     read, and writes each chunk's rejects in row order, as reading the rows here writes them.
     """
     from duluan.analysis.runtime import ordered_results
-    from duluan.analysis.tabular import RowValidator, jsonl_line_chunks
+    from duluan.analysis.tabular import KEPT_ROW_WARNINGS, RowValidator, jsonl_line_chunks
 
     validator = RowValidator(text_field=args.text_field, id_field=id_field or "id")
 
@@ -559,6 +559,7 @@ def _classify_lines(
             duplicate = validator.duplicate(doc_id, row, numbers[row - first_row])
             if duplicate is not None:
                 repeated.append(k)
+                notes = [n for n in notes if n[0] != row or n[2].reason not in KEPT_ROW_WARNINGS]
                 notes.append((row, 1, duplicate))
         if repeated:  # rare: json_line writes each row on one line, newlines escaped
             kept = output.split(b"\n")[:-1]

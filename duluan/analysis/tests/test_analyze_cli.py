@@ -116,6 +116,30 @@ def test_bad_rows_are_rejected_with_reasons_and_never_stop_the_run(tmp_path, cap
     assert "Đã phân tích 12 / 21 dòng, loại 9 (2 cảnh báo)" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_row_typed_in_tcvn3_fonts_is_analysed_as_the_text_it_showed(tmp_path, workers):
+    # given a report, the same report and title typed in the ".VnTime" fonts and pasted as they
+    # showed, and a third typed so whose id an earlier row had
+    typed = FLOOD.encode("tcvn3").decode("latin-1")
+    rows = [
+        {"id": "uni", "text": FLOOD, "title": "Đường ngập"},
+        {"id": "typed", "text": typed, "title": "§­êng ngËp"},
+        {"id": "uni", "text": typed},
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    # when analysed (by this process, or by workers that read the lines)
+    assert run(str(source), "-o", str(out), "--rejects", str(rejects), "--workers", workers) == 0
+    # then the typed row is analysed as the Unicode one is: its exact duplicate, in its cluster
+    output = {r["id"]: r for r in read_jsonl(out)}
+    assert output["typed"]["duplicate_of"] == "uni"
+    assert output["typed"]["cluster"] == output["uni"]["cluster"]
+    # and a warning names its converted columns; the row left out for its id gets no warning
+    notes = [(r["id"], r["reason"], r["severity"], r["message"]) for r in read_jsonl(rejects)]
+    assert [n[:3] for n in notes] == [("typed", "tcvn3_fonts", "warning"), ("uni", "duplicate_id", "error")]
+    assert "TCVN3" in notes[0][3] and notes[0][3].endswith("(cột text, cột title).")
+
+
 def test_output_rows_carry_every_result_field(tmp_path):
     # given rows where r0, r5, r10 … repeat the flood report with a different final sentence
     source = write_jsonl(tmp_path / "in.jsonl", good_rows(20))

@@ -6,7 +6,13 @@ import codecs
 
 import pytest
 
-from duluan.analysis.legacy_encodings import legacy_encoding, typed_in_tcvn3_fonts, vietnamese_share
+from duluan.analysis.legacy_encodings import (
+    from_tcvn3_fonts,
+    legacy_encoding,
+    mend_tcvn3_fonts,
+    typed_in_tcvn3_fonts,
+    vietnamese_share,
+)
 from duluan.analysis.tabular import text_problem
 from duluan.analysis.tests.test_tabular import PETITION_TEXTS, cp1258_bytes
 
@@ -77,6 +83,61 @@ def test_text_typed_in_tcvn3_fonts_is_told_from_unicode_text():
         "Bản quyền © 2026 Báo Bắc Ninh®, «Tin tức» · nhiệt độ 30°C ± 2, giảm ½",
         "Ông Müller và bà Schröder đến Hà Nội ngày 3/3, ÐT Việt Nam thắng",
     ]
-    # then the first are rejects for their encoding, the others are not
-    assert all(map(typed_in_tcvn3_fonts, typed)) and {text_problem(t) for t in typed} == {"bad_encoding"}
+    # then the first are told (and the row checks convert them), the others are not
+    assert all(map(typed_in_tcvn3_fonts, typed)) and {text_problem(t) for t in typed} == {"tcvn3_fonts"}
     assert not any(map(typed_in_tcvn3_fonts, unicode)) and {text_problem(t) for t in unicode} == {None}
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        *PETITION_TEXTS,
+        # capitals with tones are TCVN 5712's C1 bytes; a tone typed apart composes (NFC)
+        "Ủy ban: Ở xã Tân Dĩnh, ĐƯỜNG ngập – “nặng”",
+        # words in capitals, beside a capital alone ("TP.Hà"): ".VnTimeH" draws small letters large
+        "UBND TỈNH BẮC GIANG, TP.Hà Nội, HĐND xã, Uỷ ban",
+    ],
+)
+def test_text_typed_in_tcvn3_fonts_converts_to_the_text_it_showed(shown):
+    # given a text typed in the ".VnTime" fonts and pasted as it showed (Windows' punctuation kept)
+    typed = "".join(c if c in "–“”" else c.encode("tcvn3").decode("latin-1") for c in shown)
+    # then it converts back to what the typist saw
+    assert from_tcvn3_fonts(typed) == shown
+
+
+def test_a_tone_typed_apart_is_composed_with_its_letter():
+    # "©´": "â" and TCVN 5712's combining dot below, read as one letter "ậ" (NFC)
+    assert from_tcvn3_fonts("ng©\u00b4p óng") == "ngập úng"
+
+
+def test_capitals_typed_in_the_small_letters_of_the_fonts_are_written_as_capitals():
+    # given a heading typed in ".VnTimeH", whose capitals are TCVN3's small letters drawn large
+    assert from_tcvn3_fonts("TØNH B¾C GIANG, §¹I HéI, TP.Hµ") == "TỈNH BẮC GIANG, ĐẠI HỘI, TP.Hà"
+    # and a capital alone before small letters stays one ("Uû" is "Uỷ", not "UỶ")
+    assert from_tcvn3_fonts("Uû ban nh©n d©n") == "Uỷ ban nhân dân"
+
+
+def test_a_row_typed_in_tcvn3_fonts_is_converted_with_its_short_texts_and_nothing_else():
+    # given a row whose text was typed in the fonts, its title too (two words, too few alone), an
+    # id and a Unicode source with a Western sign
+    row = {
+        "id": "HS-§1",
+        "text": "Uû ban nh©n d©n x· cÇn söa ®­êng ngËp óng",
+        "title": "§­êng ngËp",
+        "source": "Báo Bắc Ninh ©",
+        "channel": None,
+    }
+    # when mended
+    mended = mend_tcvn3_fonts(row, ("text", "title", "source", "channel"))
+    # then the text and title are converted, the source, the empty channel and the id are not
+    assert mended == ["text", "title"]
+    assert row == {
+        "id": "HS-§1",
+        "text": "Uỷ ban nhân dân xã cần sửa đường ngập úng",
+        "title": "Đường ngập",
+        "source": "Báo Bắc Ninh ©",
+        "channel": None,
+    }
+    # and a row none of whose texts is told is left alone, its short title too
+    alone = {"text": "Đường ngập úng ở xã", "title": "§­êng ngËp"}
+    assert mend_tcvn3_fonts(alone, ("text", "title")) == [] and alone["title"] == "§­êng ngËp"

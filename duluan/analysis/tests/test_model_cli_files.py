@@ -159,7 +159,9 @@ def test_a_classify_run_that_fails_half_way_leaves_the_earlier_output(model, tmp
 
 def test_classify_checks_rows_as_analyze_does(model, tmp_path):
     # given rows with an id twice, an empty id, no id, a text over 1 MB, an empty text, a text
-    # that is a list, and a column classify does not read
+    # that is a list, and a column classify does not read; and a text typed in the ".VnTime"
+    # fonts, with its own id and again with the first row's
+    typed = "Phè l¹i ngËp s©u sau m­a, d©n ®Ò nghÞ n¹o vÐt cèng"
     rows = [
         {"id": "a", "text": "Phố lại ngập sau mưa"},
         {"id": "b", "text": "Bệnh viện đông bệnh nhân", "nguon": "zalo"},
@@ -170,6 +172,8 @@ def test_classify_checks_rows_as_analyze_does(model, tmp_path):
         {"id": "empty", "text": "   "},
         {"id": "list", "text": ["ngập", "phố"]},
         {"id": 7.0, "text": "Mã là số"},
+        {"id": "vn3", "text": typed},
+        {"id": "a", "text": typed},
     ]
     source = write_jsonl(tmp_path / "in.jsonl", rows)
     for workers in ("1", "2"):
@@ -177,7 +181,7 @@ def test_classify_checks_rows_as_analyze_does(model, tmp_path):
         # when it is classified, in one process and by workers reading the lines
         assert classify(model, source, out, "--workers", workers, "--batch-size", "2") == 0
         # then the good rows are written once each, and the others rejected with analyze's reasons
-        assert [r["id"] for r in read_jsonl(out)] == ["a", "b", "7"]
+        assert [r["id"] for r in read_jsonl(out)] == ["a", "b", "7", "vn3"]
         rejects = read_jsonl(Path(f"{out}.rejects.jsonl"))
         assert [(r["row"], r["id"], r["reason"], r["severity"]) for r in rejects] == [
             (2, "b", "unknown_columns", "warning"),
@@ -187,6 +191,8 @@ def test_classify_checks_rows_as_analyze_does(model, tmp_path):
             (6, "big", "too_large", "error"),
             (7, "empty", "empty_text", "error"),
             (8, "list", "bad_value", "error"),
+            (10, "vn3", "tcvn3_fonts", "warning"),  # converted, and labelled
+            (11, "a", "duplicate_id", "error"),  # a row left out is not converted
         ]
         assert "nguon" in rejects[0]["message"]
     assert (tmp_path / "out1.jsonl").read_bytes() == (tmp_path / "out2.jsonl").read_bytes()

@@ -392,19 +392,23 @@ def test_a_chunk_labelled_from_its_bytes_writes_what_the_usual_way_writes(classi
     assert fast == usual
 
 
-def test_a_text_typed_in_tcvn3_fonts_is_a_reject_either_way(classify_both):
+def test_a_text_typed_in_tcvn3_fonts_is_converted_either_way(classify_both):
     # given a sentence typed in the ".VnTime" fonts, pasted as Unicode, and a Unicode one with "©"
+    typed = "Uû ban nh©n d©n tØnh B¾c Giang ®Ò nghÞ söa ch÷a ®­êng ngËp óng"
+    shown = "Uỷ ban nhân dân tỉnh Bắc Giang đề nghị sửa chữa đường ngập úng"
     lines = [
-        json.dumps(
-            {"id": "a", "text": "Uû ban nh©n d©n tØnh B¾c Giang ®Ò nghÞ söa ch÷a"}, ensure_ascii=False
-        ).encode(),
+        json.dumps({"id": "a", "text": typed}, ensure_ascii=False).encode(),
         json.dumps({"id": "b", "text": "Ủy ban nhân dân tỉnh © 2026"}, ensure_ascii=False).encode(),
+        json.dumps({"id": "c", "text": shown}, ensure_ascii=False).encode(),
     ]
     # when classified both ways
     (fast, usual), _ = classify_both(lines, "text", "id")
-    # then the first is a reject for its encoding, the second labelled
+    # then all three are labelled, the first as the text it showed, with a warning that says so
     assert fast == usual
-    assert [r["reason"] for r in fast[3]] == ["bad_encoding"] and fast[1] == ["b"]
+    assert fast[1] == ["a", "b", "c"]
+    assert [(r["reason"], r["severity"]) for r in fast[3]] == [("tcvn3_fonts", "warning")]
+    first, _, third = fast[0].splitlines()
+    assert json.loads(first)["label"] == json.loads(third)["label"]
 
 
 def test_plain_rows_are_labelled_from_their_bytes_and_their_chat_forms_expanded(classify_both):

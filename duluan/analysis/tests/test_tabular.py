@@ -51,12 +51,12 @@ from duluan.analysis.tabular import (
         ("Đường ng\udcffp", "bad_encoding"),
         ("Ã©", "bad_encoding"),
         ("Ã ", None),
-        ("Uû ban nh©n d©n tØnh B¾c Giang", "bad_encoding"),  # typed in TCVN3 fonts
+        ("Uû ban nh©n d©n tØnh B¾c Giang", "tcvn3_fonts"),  # typed in TCVN3 fonts: converted
         ("Bản quyền © 2026 Báo Bắc Ninh®", None),
     ],
 )
-def test_text_problem_finds_binary_and_badly_encoded_text_only(value, reason):
-    # given a text value, when checked, then only binary or badly encoded text has a problem
+def test_text_problem_finds_binary_badly_encoded_and_font_typed_text_only(value, reason):
+    # given a text value, when checked, then only binary, badly encoded or font-typed text has one
     assert text_problem(value) == reason
 
 
@@ -64,9 +64,9 @@ def _plain_text_problem(value: str) -> str | None:
     """text_problem by its definition: the three checks on every text, no quick scan first."""
     if "\x00" in value or len(tabular._CONTROL_RE.findall(value[:4096])) > 8:
         return "binary"
-    if tabular.BAD_CHARS.search(value) or tabular._MOJIBAKE_RE.search(value) or typed_in_tcvn3_fonts(value):
+    if tabular.BAD_CHARS.search(value) or tabular._MOJIBAKE_RE.search(value):
         return "bad_encoding"
-    return None
+    return "tcvn3_fonts" if typed_in_tcvn3_fonts(value) else None
 
 
 # The characters every check looks for, their neighbours, Vietnamese letters and punctuation,
