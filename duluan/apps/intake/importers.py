@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from duluan.analysis.legacy_encodings import typed_in_tcvn3_fonts
+from duluan.analysis.legacy_encodings import mend_tcvn3_fonts
 from duluan.analysis.tabular import MESSAGES as TABLE_MESSAGES
 from duluan.analysis.tabular import (
     RecordLines,
@@ -57,6 +57,11 @@ FIELDS = (
     "email",
     "address",
 )
+# The fields people write in words (not codes, times, numbers or contacts' digits): those
+# converted when a row was typed in TCVN3 fonts.
+WRITTEN_FIELDS = (
+    "text", "title", "source", "place", "meeting", "deputy_group", "petitioners_unit", "name", "address",
+)  # fmt: skip
 DEFAULT_ALIASES = {
     "id": ("id", "ma", "ma_so", "stt_goc", "guid"),
     "text": ("text", "noi_dung", "nội dung", "noidung", "content", "description"),
@@ -76,6 +81,9 @@ DEFAULT_ALIASES = {
     "address": ("address", "dia_chi", "địa chỉ"),
 }
 
+# The field of a mapped row, and the key of a signal's ``extra``, that says its texts were
+# converted from an encoding of fonts ("tcvn3").
+CONVERTED_FROM = "converted_from"
 MESSAGES = {
     "bad_json": "Dòng không phải JSON hợp lệ.",
     "bad_row": "Dòng không phải một bản ghi (đối tượng JSON).",
@@ -207,18 +215,17 @@ def read_file(path: str | Path, *, mapping: Mapping[str, str] | None = None, fmt
 
 
 def text_problem(value: str) -> bool:
-    """Whether ``value`` was decoded wrongly: lossy decoding (:func:`has_bad_chars`), UTF-8
+    """Whether ``value`` was decoded wrongly: lossy decoding (:func:`has_bad_chars`) or UTF-8
     read as Latin-1/cp1252 (``_MOJIBAKE``, looked for only when one of its lead letters is
-    there, which plain ``in`` tests tell faster than the pattern), or typed in TCVN3 fonts
-    (:func:`~duluan.analysis.legacy_encodings.typed_in_tcvn3_fonts`)."""
+    there, which plain ``in`` tests tell faster than the pattern). Text typed in TCVN3 fonts is
+    no problem: :func:`_mapped` converts it."""
     if has_bad_chars(value):
         return True
     if value.isascii():
         return False
-    return (
-        ("Â" in value or "Ã" in value or "Ä" in value or "Å" in value or "Æ" in value)
-        and _MOJIBAKE.search(value) is not None
-    ) or typed_in_tcvn3_fonts(value)
+    return ("Â" in value or "Ã" in value or "Ä" in value or "Å" in value or "Æ" in value) and (
+        _MOJIBAKE.search(value) is not None
+    )
 
 
 def parse_when(value: Any) -> datetime | None:
@@ -241,6 +248,10 @@ def _mapped(row: int, line: int | None, raw: dict[str, Any], columns: dict[str, 
                     row, line, "bad_encoding", MESSAGES["bad_encoding"] + f" (cột {column})", raw
                 )
         fields[field] = value
+    # Typed in the ".VnTime" fonts ("Uû ban nh©n d©n"): the text it showed; the raw row keeps
+    # what the file held, and the signal says it was converted.
+    if mend_tcvn3_fonts(fields, WRITTEN_FIELDS):
+        fields[CONVERTED_FROM] = "tcvn3"
     if not fields.get("text") or not str(fields["text"]).strip():
         return RowProblem(
             row, line, "missing_text", MESSAGES["missing_text"].format(column=columns["text"]), raw
@@ -438,4 +449,6 @@ def _feed_rows(path: Path) -> Iterator[Row | RowProblem]:
             )
             continue
         fields = {k: raw[k] for k in ("id", "title", "text", "created_at", "source")}
+        if mend_tcvn3_fonts(fields, ("title", "text", "source")):
+            fields[CONVERTED_FROM] = "tcvn3"
         yield Row(row, None, fields, raw)

@@ -28,7 +28,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from duluan.analysis.dedupe import NearDuplicateIndex
-from duluan.analysis.legacy_encodings import typed_in_tcvn3_fonts
+from duluan.analysis.legacy_encodings import mend_tcvn3_fonts
 from duluan.analysis.tabular import has_bad_chars
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import bulk_insert, instance_factory
@@ -38,16 +38,13 @@ from duluan.apps.issues import services as issue_services
 from duluan.apps.issues.clustering import ClusteringSession
 
 from .analysis import Analysis, analyse_rows
+from .importers import CONVERTED_FROM
 from .models import ApiClient, Attachment, Channel, ImportBatch, Reporter, Signal
 
 TEXT_REQUIRED = "Cần có nội dung phản ánh."
 TEXT_TOO_LONG = "Nội dung quá dài (tối đa {max} ký tự)."
 BAD_CHANNEL = "Kênh tiếp nhận không hợp lệ: {value!r}."
 BAD_ENCODING = "Văn bản sai mã hoá ký tự (không phải UTF-8 hợp lệ hoặc bị lỗi phông)."
-TCVN3_FONTS = (
-    "Văn bản bị lỗi phông: được gõ bằng phông TCVN3 (.VnTime) nên hiện thành ký tự lạ. Hãy chuyển"
-    " sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) rồi gửi lại."
-)
 ANALYSIS_FAILED = "Không phân tích được nội dung này ({error})."
 FUTURE_DATE = "Thời điểm phát sinh ({value}) ở tương lai."
 DUPLICATE_IN_FILE = "Trùng với một dòng trước đó trong cùng tệp."
@@ -272,13 +269,36 @@ def _problem(item: SignalInput, now: datetime) -> tuple[str, str] | None:
         return "too_large", TEXT_TOO_LONG.format(max=MAX_TEXT_CHARS)
     if has_bad_chars(text):  # BAD_CHARS's answer, without walking the text in a pattern
         return "bad_encoding", BAD_ENCODING
-    if typed_in_tcvn3_fonts(text):
-        return "bad_encoding", TCVN3_FONTS
     if item.created_at is not None and item.created_at > now + FUTURE_SLACK:
         return "future", FUTURE_DATE.format(
             value=timezone.localtime(item.created_at).strftime("%d/%m/%Y %H:%M")
         )
     return None
+
+
+def _mend_fonts(item: SignalInput) -> None:
+    """Convert an item typed in the ".VnTime" fonts and pasted as it showed ("Uû ban nh©n d©n")
+    to the Unicode text it showed, its title, source, place and reporter's name and address too,
+    and say so in its ``extra`` (:func:`~duluan.analysis.legacy_encodings.mend_tcvn3_fonts`)."""
+    reporter = item.reporter or {}
+    texts = {
+        "text": item.text,
+        "title": item.title,
+        "source": item.source,
+        "place_text": item.place_text,
+        "name": reporter.get("name"),
+        "address": reporter.get("address"),
+    }
+    mended = mend_tcvn3_fonts(texts, texts)
+    if not mended:
+        return
+    for name in mended:
+        if name in ("name", "address"):
+            item.reporter = {**reporter, name: texts[name]}
+            reporter = item.reporter
+        else:
+            setattr(item, name, texts[name])
+    item.extra = {**item.extra, CONVERTED_FROM: "tcvn3"}
 
 
 def _clean(item: SignalInput) -> SignalInput:
@@ -342,6 +362,8 @@ def signals_ingest_batch(
     good: list[tuple[int, SignalInput, str]] = []
     seen: dict[tuple[str, str], int] = {}
     for i, item in enumerate(items):
+        if item.text:
+            _mend_fonts(item)
         key = item_key(item) if item.channel in CHANNELS else ""
         keys.append(key)
         problem = _problem(item, now)

@@ -69,6 +69,18 @@ def test_analysts_never_see_the_reporter_nor_the_unmasked_text(client, demo):
     assert "Lê Văn C" not in page and "0911222333" not in page and "&lt;phone&gt;" in page
 
 
+def test_a_signal_converted_from_tcvn3_fonts_says_so_and_is_found_without_accents(client, demo):
+    # given a report typed in the ".VnTime" fonts, stored converted
+    signal = ingest("Cèng tho¸t n­íc t¾c ë khu d©n c­ phè Ng« Gia Tù, m­a lµ ngËp")
+    client.force_login(demo["dieuphoi"])
+    # then its page shows the text the sender saw and says it was converted
+    page = client.get(reverse("intake:signal_detail", args=[signal.pk])).content.decode()
+    assert "Cống thoát nước tắc ở khu dân cư phố Ngô Gia Tự" in page and "TCVN3" in page
+    # and the list finds it by its words written without accents
+    found = client.get(reverse("intake:index"), {"q": "cong thoat nuoc ngo gia tu"}).content.decode()
+    assert "Cống thoát nước tắc" in found
+
+
 def test_the_list_searches_without_accents_and_citizens_are_sent_to_log_in(client, demo, signals):
     assert client.get(reverse("intake:index")).status_code == 302
     client.force_login(demo["dieuphoi"])

@@ -67,18 +67,21 @@ def test_petitions_saved_as_unicode_text_import_as_their_utf8_twin(tmp_path, nam
     assert Signal.objects.get(external_id="KN-1").text == "Cử tri kiến nghị sửa đường bị ngập úng kéo dài"
 
 
-def test_a_row_typed_in_tcvn3_fonts_is_a_reject_for_its_encoding(tmp_path):
-    # given a UTF-8 CSV whose second petition was pasted from a ".VnTime" document ("nh©n d©n")
+def test_a_row_typed_in_tcvn3_fonts_is_stored_as_the_text_it_showed(tmp_path):
+    # given a UTF-8 CSV whose second petition, with its voters' unit, was pasted from a ".VnTime"
+    # document as it showed ("nh©n d©n")
     header, first, second, *_ = PETITIONS
-    typed = [*second[:1], second[1].encode("tcvn3").decode("latin-1"), *second[2:]]
+    typed = [second[0], *(c.encode("tcvn3").decode("latin-1") for c in second[1:])]
     path = write_csv(tmp_path / "kien_nghi.csv", [header, first, typed])
     # when imported
     report = run(path)
-    # then the first is stored and the second reported as badly encoded, its raw row kept
-    assert (report.rows, report.created, report.rejected) == (2, 1, 1)
-    with open(report.rejects_path, encoding="utf-8-sig") as handle:
-        (reject,) = csv.DictReader(handle)
-    assert (reject["row"], reject["reason"]) == ("2", "bad_encoding") and "ë chî" in reject["raw"]
+    # then both are stored, the second as the text it showed, placed by its converted unit and
+    # marked as converted
+    assert (report.rows, report.created, report.rejected) == (2, 2, 0)
+    signal = Signal.objects.get(external_id="KN-2")
+    assert (signal.text, signal.extra["petitioners_unit"]) == (second[1], second[5])
+    assert signal.extra["converted_from"] == "tcvn3" and signal.unit.name == "Xã Tân Dĩnh"
+    assert "converted_from" not in Signal.objects.get(external_id="KN-1").extra
 
 
 def test_voter_petitions_are_imported_with_their_meeting_and_rejects_reported(tmp_path):

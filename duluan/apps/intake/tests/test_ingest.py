@@ -162,12 +162,27 @@ def test_a_text_with_undecodable_characters_is_rejected(text):
     assert len(result.created) == 1
 
 
-def test_a_text_typed_in_tcvn3_fonts_is_rejected_with_how_to_mend_it():
-    # given a report pasted from a ".VnTime" document, as it showed, and a clean one
-    typed = "Uû ban nh©n d©n x· cÇn söa ®­êng ngËp óng"
-    good = item("Ủy ban nhân dân xã cần sửa đường ngập úng ©", row=2, external_id="t-2")
-    result = services.signals_ingest_batch(items=[item(typed, row=1, external_id="t-1"), good])
-    # then it is refused for its encoding, with a message that says how to mend it
-    assert [(r.row, r.reason) for r in result.rejects] == [(1, "bad_encoding")]
-    assert "TCVN3" in result.rejects[0].message and "Unicode" in result.rejects[0].message
-    assert len(result.created) == 1
+def test_a_report_typed_in_tcvn3_fonts_is_stored_as_the_text_it_showed():
+    # given a report pasted from a ".VnTime" document as it showed, its title, place and the
+    # reporter's name typed so too, and the same report typed in Unicode, delivered later
+    typed = "Uû ban nh©n d©n x· cÇn söa ®­êng ngËp óng ë phè Kinh D­¬ng V­¬ng"
+    shown = "Uỷ ban nhân dân xã cần sửa đường ngập úng ở phố Kinh Dương Vương"
+    first = item(
+        typed,
+        title="§­êng ngËp",
+        place_text="phè Kinh D­¬ng V­¬ng",
+        reporter={"name": "TrÇn ThÞ B", "phone": "0987654321"},
+    )
+    result = services.signals_ingest_batch(items=[first])
+    # then it is stored converted, said so, and the same report in Unicode is the same signal
+    (signal,) = result.created
+    assert (signal.text, signal.title, signal.place_text) == (shown, "Đường ngập", "phố Kinh Dương Vương")
+    assert Reporter.objects.get(signal=signal).name == "Trần Thị B"
+    assert signal.extra["converted_from"] == "tcvn3" and not result.rejects
+    again = services.signals_ingest_batch(
+        items=[item(shown, title="Đường ngập", place_text="phố Kinh Dương Vương")]
+    )
+    assert again.duplicates == [(None, signal.pk)] and not again.created
+    # and a Unicode report with a Western sign in it is stored as it is, without the mark
+    plain = services.signals_ingest_batch(items=[item("Ủy ban nhân dân xã cần sửa đường ngập úng ©")])
+    assert plain.created[0].text.endswith("úng ©") and "converted_from" not in plain.created[0].extra

@@ -9,7 +9,6 @@ from PIL import Image
 from duluan.apps.geo.models import AdminUnit
 from duluan.apps.intake.forms import CONSENT_REQUIRED, LOCATION_REQUIRED, LOCATION_UNKNOWN
 from duluan.apps.intake.models import Attachment, Reporter, Signal
-from duluan.apps.intake.services import TCVN3_FONTS
 from duluan.apps.intake.uploads import FILE_TYPE_REFUSED
 
 pytestmark = pytest.mark.django_db
@@ -83,15 +82,16 @@ def test_a_disguised_file_is_refused_and_nothing_is_stored(client):
     assert Signal.objects.count() == 0
 
 
-def test_a_report_typed_in_tcvn3_fonts_is_refused_with_how_to_mend_it(client):
+def test_a_report_typed_in_tcvn3_fonts_is_stored_as_the_text_it_showed(client):
     # given a report pasted from a ".VnTime" document, as it showed
     typed = "§­êng Kinh D­¬ng V­¬ng ngËp s©u mçi khi m­a, xe m¸y chÕt m¸y hµng lo¹t."
     # when submitted
     response = client.post(reverse("intake:submit"), form_data(text=typed))
-    # then the form says what is wrong and how to mend it, and stores nothing
-    assert response.status_code == 200
-    assert TCVN3_FONTS in response.content.decode()
-    assert Signal.objects.count() == 0
+    # then it is accepted, and stored as the text the citizen saw, marked as converted
+    assert response.status_code == 302
+    signal = Signal.objects.get()
+    assert signal.text == "Đường Kinh Dương Vương ngập sâu mỗi khi mưa, xe máy chết máy hàng loạt."
+    assert signal.extra["converted_from"] == "tcvn3"
 
 
 def test_location_and_consent_are_required_and_free_text_places_are_resolved(client):
