@@ -1,27 +1,31 @@
-"""Vietnamese text saved before UTF-8: which legacy encoding a file is in, and a TCVN3 codec.
+"""Vietnamese text saved before UTF-8: which legacy encoding a file is in, a TCVN3 codec, and text
+typed in legacy fonts converted to the Unicode it showed.
 
-Two legacy encodings are still met in a province's files:
+Three legacy encodings are still met in a province's files:
 
 - **Windows-1258**, the code page of a Vietnamese Windows, in which Excel saves its "CSV": tone
   marks are combining characters after their letter (the code page has no "ờ").
-- **TCVN3** (TCVN 5712:1993, the ".VnTime" fonts of the ABC keyboard), in which offices typed
-  their documents for two decades: one byte a letter, "§­êng" for "đường" in Windows' Western
-  code page.
+- **TCVN3** (TCVN 5712:1993, the ".VnTime" fonts of the ABC keyboard), in which offices of the
+  North typed their documents for two decades: one byte a letter, "§­êng" for "đường" in
+  Windows' Western code page.
+- **VNI** (the "VNI-Times" fonts of the VNI keyboard, more common in the South): a letter, then
+  its marks as one Western letter, "Ñöôøng" for "Đường" (:func:`from_vni`).
 
-Python has a codec for the first and none for the second, and no maintained package on the
+Python has a codec for the first and none for the others, and no maintained package on the
 registries provides one, so this module registers ``tcvn3`` (:func:`codecs.lookup`): its 128
 upper characters are those of GNU libiconv and glibc's ``TCVN5712-1`` (checked against glibc's
 ``iconv``, 2026-12-03). The lower half is ASCII, as in the ABC fonts: TCVN 5712's capitals with
 tone marks in the control range (0x01-0x17) would turn a tab or a form feed into a letter. Five
-upper bytes are combining tone marks; a reader composes them (NFC).
+upper bytes are combining tone marks; a reader composes them (NFC). VNI is read in Windows'
+Western code page, then converted.
 
-:func:`legacy_encoding` tells which of the two a file's first bytes are in, by reading them in
+:func:`legacy_encoding` tells which of the three a file's first bytes are in, by reading them in
 each and asking whether the words come out as Vietnamese syllables (:func:`vietnamese_share`):
 in the wrong one they come out as symbols ("§­êng") or as letters that make no syllable
-("ẹửụứng", a VNI file read as TCVN3), and the file is left to the caller's refusal.
-:func:`typed_in_tcvn3_fonts` tells the same of one text of a Unicode file, typed in those fonts
-and pasted as it showed ("Uû ban nh©n d©n"), and :func:`from_tcvn3_fonts` gives the Unicode text
-it showed: the row checks and the platform's intake convert it and say so.
+("ẹửụứng", a VNI file read as TCVN3), and a file in none is left to the caller's refusal.
+:func:`typed_in_fonts` tells the same of one text of a Unicode file, typed in those fonts and
+pasted as it showed ("Uû ban nh©n d©n", "Uûy ban nhaân daân"), and :func:`mend_typed_fonts`
+gives the Unicode text it showed: the row checks and the platform's intake convert it and say so.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any
 
 # Bytes 0x80-0xFF in TCVN 5712:1993 (VN1, of which TCVN3 is the part the ABC fonts use).
@@ -153,36 +157,36 @@ def typed_in_tcvn3_fonts(text: str) -> bool:
     >>> typed_in_tcvn3_fonts("Ủy ban nhân dân tỉnh Bắc Giang © 2026 ®")
     False
     """
+    return _tcvn3_reading(text) > 0
+
+
+def _tcvn3_reading(text: str) -> float:
+    """The share of syllables in ``text`` read as typed in TCVN3 fonts, where it is told so
+    (:func:`_reads_better`), else 0."""
     head = text[:4096]  # (enough to tell, for a text of up to 1 MB)
     if len(_TELL_RE.findall(head)) < 3:  # (in C: most texts have none)
-        return False
-    share, words = vietnamese_share(head.translate(_FROM_LATIN1))
-    if words < 3 or share < 0.8:
-        return False
-    # As they stand, pieces of its words may be syllables ("êng" of "§­êng", "Cõ" for "Cừ"): half
-    # of them in "§­êng NguyÔn V¨n Cõ, ph­êng Vò Ninh ngËp s©u". Over the shared corpora's texts
-    # (153,000, title and text, 2026-12-04) typed so, a third more of them being syllables read
-    # as TCVN3 than as they stand tells 99.5 % of the TC201805 leads (96.0 % with "fewer than
-    # half as they stand" alone) and 88 % of UIT-VSFC's short comments (79 %); no text of those
-    # corpora as it is, nor French, German or Spanish text, is told by either.
-    as_is = vietnamese_share(head)[0]
-    return as_is < 0.5 or share - as_is >= 0.3
+        return 0.0
+    return _reads_better(head, head.translate(_FROM_LATIN1))
 
 
-def _typed_alike(text: str) -> bool:
-    """Whether ``text``, of a record another text of which was typed in the ".VnTime" fonts, was
-    typed so too, however short ("§­êng ngËp", a title): it has a word of two characters or more
-    with a :data:`TCVN3_TELLS`, and such words read as TCVN3 are syllables, four in five or more.
+def _typed_alike(text: str, tells: re.Pattern[str], convert: Callable[[str], str]) -> bool:
+    """Whether ``text``, of a record another text of which was typed in legacy fonts, was typed
+    so too, however short ("§­êng ngËp", a title): it has a word of two characters or more with
+    one of the fonts' ``tells``, and such words converted are syllables, four in five or more.
     ("©" alone is no such word: "Báo Bắc Ninh ©" is a Unicode source.)
 
-    >>> _typed_alike("§­êng ngËp"), _typed_alike("phè Kinh D­¬ng V­¬ng"), _typed_alike("Báo Ninh ©")
-    (True, True, False)
+    >>> [_typed_alike(t, _TELL_RE, _from_latin1) for t in ("§­êng ngËp", "Báo Ninh ©")]
+    [True, False]
     """
-    typed = [w for w in text[:4096].split() if len(w) > 1 and _TELL_RE.search(w)]
+    typed = [w for w in text[:4096].split() if len(w) > 1 and tells.search(w)]
     if not typed:
         return False
-    read = [vietnamese_share(w.translate(_FROM_LATIN1)) for w in typed]
+    read = [vietnamese_share(convert(w)) for w in typed]
     return sum(share == 1.0 and words > 0 for share, words in read) >= 0.8 * len(typed)
+
+
+def _from_latin1(text: str) -> str:
+    return text.translate(_FROM_LATIN1)
 
 
 def _capitals(run: re.Match[str]) -> str:
@@ -211,28 +215,161 @@ def from_tcvn3_fonts(text: str) -> str:
     return _WORD.sub(_capitals, unicodedata.normalize("NFC", text.translate(_FROM_LATIN1)))
 
 
-def mend_tcvn3_fonts(values: MutableMapping[str, Any], names: Iterable[str]) -> list[str]:
+# VNI (the "VNI-Times" fonts of the VNI keyboard, more common in the South): a vowel is its
+# letter, then its marks as one Western letter ("aø" for "à", "aá" for "ấ": the circumflex and an
+# acute), and a few letters are one ("ô" for "ơ", "ö" for "ư", "ñ" for "đ", "ó" for "ĩ"). The
+# capitals take the marks' capitals ("AÙ" for "Á"). A file saved in VNI is that text in Windows'
+# Western code page. (From the tables of VNI Software's keyboard, as the open-source keyboards
+# xvnkb and Unikey give them; no package on the registries reads it.)
+VNI = "vni"
+_VNI_TONES = dict(zip("ùøûõï", "\u0301\u0300\u0309\u0303\u0323", strict=True))
+_VNI_HATTED = dict(zip("âáàåãä", ("", *_VNI_TONES.values()), strict=True))  # a circumflex, and a tone
+_VNI_BREVED = dict(zip("êéèúüë", ("", *_VNI_TONES.values()), strict=True))  # a breve, and a tone
+_VNI_LETTERS = {"ô": "ơ", "ö": "ư", "ñ": "đ", "í": "í", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "î": "ỵ"}
+
+
+def _vni_table() -> dict[str, str]:
+    """What each letter, or letter and marks, of VNI text stands for, capitals too."""
+    table: dict[str, str] = {}
+    for typed in ("a", "e", "o", "u", "y", "ô", "ö"):
+        letter = _VNI_LETTERS.get(typed, typed)
+        marked = {mark: letter + tone for mark, tone in _VNI_TONES.items()}
+        if typed in "aeo":
+            marked.update({mark: typed + "\u0302" + tone for mark, tone in _VNI_HATTED.items()})
+        if typed == "a":
+            marked.update({mark: "a\u0306" + tone for mark, tone in _VNI_BREVED.items()})
+        for mark, shown in marked.items():
+            shown = unicodedata.normalize("NFC", shown)
+            table[typed + mark] = shown
+            table[typed.upper() + mark.upper()] = table[typed.upper() + mark] = shown.upper()
+    for typed, letter in _VNI_LETTERS.items():
+        table[typed], table[typed.upper()] = letter, letter.upper()
+    return table
+
+
+_VNI_TABLE = _vni_table()
+# Two characters first: "oâ" is "ô", where "ô" alone is "ơ".
+_VNI_RE = re.compile("|".join(sorted(map(re.escape, _VNI_TABLE), key=len, reverse=True)))
+# The marks and letters of VNI that Unicode Vietnamese does not use (a subset of TCVN3_TELLS),
+# and the letters it follows with a mark that Unicode Vietnamese never writes after them ("aâ",
+# "eá", "où"; not "oá", which is "hoá").
+VNI_TELLS = "äåæëïîñöøûüÄÅÆËÏÎÑÖØÛÜ"
+_VNI_LETTER_RE = re.compile(f"[{VNI_TELLS}]")
+_VNI_TELL_RE = re.compile(f"[{VNI_TELLS}]|[aAeEoO][âÂ]|[aA][êÊéÉèÈúÚ]|[aAeE][áÁàÀãÃ]|[aeiouyAEIOUYôÔ][ùÙõÕ]")
+
+
+def from_vni(text: str) -> str:
+    """The Unicode text (NFC) of ``text`` typed in the VNI fonts and pasted as it showed, or of
+    a VNI file read in Windows' Western code page.
+
+    >>> from_vni("Ñöôøng ôû xaõ Taân Dónh ngaäp naëng, daân böùc xuùc quaù")
+    'Đường ở xã Tân Dĩnh ngập nặng, dân bức xúc quá'
+    >>> from_vni("UÛY BAN NHAÂN DAÂN TÆNH BAÉC GIANG")
+    'ỦY BAN NHÂN DÂN TỈNH BẮC GIANG'
+    """
+    return unicodedata.normalize("NFC", _VNI_RE.sub(lambda m: _VNI_TABLE[m.group()], text))
+
+
+def typed_in_vni_fonts(text: str) -> bool:
+    """:func:`typed_in_tcvn3_fonts` for the VNI fonts ("Uûy ban nhaân daân"): at least three of
+    its marks or letters that Unicode Vietnamese does not write (``_VNI_TELL_RE``), and read as
+    VNI most words are syllables where as they stand fewer than half are, or a third fewer.
+
+    >>> typed_in_vni_fonts("Uûy ban nhaân daân tænh Baéc Giang"), typed_in_vni_fonts("Ủy ban nhân dân")
+    (True, False)
+    """
+    return _vni_reading(text) > 0
+
+
+def _vni_reading(text: str) -> float:
+    """:func:`_tcvn3_reading` for the VNI fonts."""
+    head = text[:4096]
+    # One of the tells at least is a character Unicode Vietnamese never holds, as the row checks'
+    # quick scan and the plain-line reader look for (all but 0.03 % of TC201805 leads typed in
+    # VNI, 1.3 % of UIT-VSFC's short comments).
+    if len(_VNI_TELL_RE.findall(head)) < 3 or not _VNI_LETTER_RE.search(head):
+        return 0.0
+    return _reads_better(head, from_vni(head))
+
+
+def _reads_better(head: str, converted: str) -> float:
+    """The share of syllables in ``converted`` where it is Vietnamese and ``head`` as it stands
+    is not, else 0: three words or more with letters beyond ASCII, four in five of them
+    syllables, and as they stand fewer than half, or a third fewer."""
+    share, words = vietnamese_share(converted)
+    if words < 3 or share < 0.8:
+        return 0.0
+    # As they stand, pieces of the words may be syllables ("êng" of "§­êng", "Cõ" for "Cừ"): half
+    # of them in "§­êng NguyÔn V¨n Cõ, ph­êng Vò Ninh ngËp s©u". Over the shared corpora's texts
+    # (153,000, title and text, 2026-12-04) typed so, a third more of them being syllables read
+    # as TCVN3 than as they stand tells 99.5 % of the TC201805 leads (96.0 % with "fewer than
+    # half as they stand" alone) and 88 % of UIT-VSFC's short comments (79 %); no text of those
+    # corpora as it is, nor French, German or Spanish text, is told by either.
+    as_is = vietnamese_share(head)[0]
+    return share if as_is < 0.5 or share - as_is >= 0.3 else 0.0
+
+
+# The fonts a text may have been typed in: how well a text reads typed so, how to tell its short
+# neighbours, and how to convert it.
+_FONTS: dict[str, tuple[Callable[[str], float], re.Pattern[str], Callable[[str], str]]] = {
+    TCVN3: (_tcvn3_reading, _TELL_RE, from_tcvn3_fonts),
+    VNI: (_vni_reading, _VNI_TELL_RE, from_vni),
+}
+
+
+def typed_in_fonts(text: str) -> str | None:
+    """``"tcvn3"`` or ``"vni"``: the legacy fonts ``text`` was typed in and pasted as it showed
+    (:func:`typed_in_tcvn3_fonts`, :func:`typed_in_vni_fonts`), else ``None``. Where both read it,
+    the one in which more of its words are syllables: a short VNI text ("coâ giaûng raát hay")
+    may read as TCVN3 in shapes of syllables ("coõ giaỷng raỏt hay"), 17 of 7,700 UIT-VSFC and
+    AIVIVN comments typed in VNI (2026-12-04).
+
+    >>> typed_in_fonts("nh©n d©n tØnh"), typed_in_fonts("nhaân daân tænh"), typed_in_fonts("nhân dân")
+    ('tcvn3', 'vni', None)
+    >>> typed_in_fonts("coâ giaûng raát hay, raát nhieät tình khi giaûng daïy")
+    'vni'
+    """
+    best, fonts = 0.0, None
+    for name, (reading, _, _) in _FONTS.items():
+        share = reading(text)
+        if share > best:
+            best, fonts = share, name
+    return fonts
+
+
+def from_fonts(text: str, fonts: str) -> str:
+    """The Unicode text of ``text`` typed in the legacy ``fonts`` (``"tcvn3"`` or ``"vni"``)."""
+    return _FONTS[fonts][2](text)
+
+
+def mend_typed_fonts(values: MutableMapping[str, Any], names: Iterable[str]) -> tuple[str | None, list[str]]:
     """Convert in place the texts of one record (``values[name]`` for ``name`` in ``names``)
-    typed in TCVN3 fonts: those :func:`typed_in_tcvn3_fonts` tells, and once one is, the others
-    typed alike however short (a title, a place); return the names converted, in order.
-    Values that are no text, or ASCII, are left as they are.
+    typed in legacy fonts: those :func:`typed_in_fonts` tells, and once one is, the others typed
+    alike however short (a title, a place). Values that are no text, or ASCII, are left alone.
+
+    Returns:
+        The fonts (``"tcvn3"``, ``"vni"``, or ``None`` where no text was typed so) and the names
+        converted, in order.
 
     >>> row = {"text": "Uû ban nh©n d©n tØnh B¾c Giang ®Ò nghÞ", "title": "§­êng ngËp", "id": 7}
-    >>> mend_tcvn3_fonts(row, ("title", "text", "id")), row["title"]
-    (['title', 'text'], 'Đường ngập')
+    >>> mend_typed_fonts(row, ("title", "text", "id")), row["title"]
+    (('tcvn3', ['title', 'text']), 'Đường ngập')
     """
     names = [n for n in names if isinstance(values.get(n), str) and not values[n].isascii()]
-    if not any(typed_in_tcvn3_fonts(values[n]) for n in names):
-        return []
-    mended = [n for n in names if typed_in_tcvn3_fonts(values[n]) or _typed_alike(values[n])]
+    fonts = next((f for f in map(typed_in_fonts, (values[n] for n in names)) if f is not None), None)
+    if fonts is None:
+        return None, []
+    reading, tells, convert = _FONTS[fonts]
+    mended = [n for n in names if reading(values[n]) or _typed_alike(values[n], tells, convert)]
     for name in mended:
-        values[name] = from_tcvn3_fonts(values[name])
-    return mended
+        values[name] = convert(values[name])
+    return fonts, mended
 
 
 def legacy_encoding(head: bytes) -> str | None:
-    """``"cp1258"`` or ``"tcvn3"``: the legacy encoding in which the first bytes of a file that
-    is no UTF-8 read as Vietnamese, else ``None`` (VNI, a Western code page, another language).
+    """``"cp1258"``, ``"tcvn3"`` or ``"vni"``: the legacy encoding in which the first bytes of a
+    file that is no UTF-8 read as Vietnamese, else ``None`` (a Western code page, another
+    language). A VNI file is read in Windows' Western code page, then as VNI (:func:`from_vni`).
 
     Read so, nearly every character beyond ASCII but typographic punctuation (curly quotes,
     dashes, the ellipsis, a no-break space: Word puts them in text pasted into Excel) is a letter
@@ -240,8 +377,11 @@ def legacy_encoding(head: bytes) -> str | None:
     letters are syllables (Windows-1258 or VNI read as TCVN3 gives letters that make none). A head
     with fewer than ten such words says too little to choose.
     """
-    for encoding in ("cp1258", TCVN3):
-        text = unicodedata.normalize("NFC", head.decode(encoding, errors="replace"))
+    for encoding in ("cp1258", TCVN3, VNI):
+        if encoding == VNI:
+            text = from_vni(head.decode("cp1252", errors="replace"))
+        else:
+            text = unicodedata.normalize("NFC", head.decode(encoding, errors="replace"))
         beyond = [c for c in text if ord(c) > 127 and c not in _TYPOGRAPHY]
         letters = sum(unicodedata.category(c).startswith("L") for c in beyond)
         if len(beyond) < 20 or letters < 0.97 * len(beyond):

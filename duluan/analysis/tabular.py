@@ -7,8 +7,9 @@ Inputs are JSONL (optionally ``.gz``), CSV or Parquet with ``id``, ``text`` and 
 message, and never stops the run. Some problems are not an error, and are reported in the
 rejects file with severity ``"warning"``: unknown columns are ignored and named once each
 (corpora often carry labels), a row whose ``created_at`` cannot be read is analysed without
-a time, and a text typed in the TCVN3 ".VnTime" fonts ("Uû ban nh©n d©n") is converted to the
-Unicode it showed (:func:`~duluan.analysis.legacy_encodings.from_tcvn3_fonts`) and analysed.
+a time, and a text typed in the legacy fonts TCVN3 (".VnTime": "Uû ban nh©n d©n") or VNI
+("Uûy ban nhaân daân") is converted to the Unicode it showed
+(:func:`~duluan.analysis.legacy_encodings.mend_typed_fonts`) and analysed.
 
 Outputs are JSONL or Parquet (by extension), written batch by batch so memory does not grow
 with the input. Each output file is written under a temporary name beside its path and moved
@@ -33,7 +34,7 @@ import sys
 import tempfile
 import unicodedata
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone, tzinfo
 from email.utils import parsedate_to_datetime
@@ -46,9 +47,11 @@ import orjson
 
 from duluan.analysis.legacy_encodings import (
     TCVN3_TELLS,
+    VNI,
+    from_vni,
     legacy_encoding,
-    mend_tcvn3_fonts,
-    typed_in_tcvn3_fonts,
+    mend_typed_fonts,
+    typed_in_fonts,
 )
 
 __all__ = [
@@ -106,16 +109,16 @@ MESSAGES = {
     "binary": "Nội dung là dữ liệu nhị phân, không phải văn bản.",
     "too_large": "Nội dung quá lớn (trên 1 MB).",
     "bad_created_at": "Không hiểu được thời điểm tạo (created_at), dòng được phân tích không có thời điểm.",
-    "tcvn3_fonts": (
-        "Văn bản được gõ bằng phông TCVN3 (.VnTime) nên hiện thành ký tự lạ (như «nh©n d©n»):"
-        " đã chuyển sang Unicode trước khi xử lý."
+    "legacy_fonts": (
+        "Văn bản được gõ bằng phông chữ cũ nên hiện thành ký tự lạ («nh©n d©n» của phông TCVN3"
+        " .VnTime, «nhaân daân» của phông VNI): đã chuyển sang Unicode trước khi xử lý."
     ),
     "unknown_columns": "Có cột không được hỗ trợ, đã bỏ qua",
     "analysis_error": "Lỗi khi phân tích dòng này",
 }
 # The warnings about a row that only a row that is kept gets: a row left out (say, by a later
 # check of its id) was not analysed without a time, nor converted.
-KEPT_ROW_WARNINGS = frozenset({"bad_created_at", "tcvn3_fonts"})
+KEPT_ROW_WARNINGS = frozenset({"bad_created_at", "legacy_fonts"})
 # The messages that name the text or id column: by the name a command reads it under
 # (RowValidator's text_field and id_field), and in MESSAGES by the names analyze reads.
 _COLUMN_MESSAGES = {
@@ -437,7 +440,7 @@ class RowValidator:
         Returns:
             ``(clean_row, notes)``: the clean row (or ``None`` when rejected) and the rejects or
             warnings it produced: the warning about unknown columns first, then a reject, or the
-            warnings about a text converted from TCVN3 fonts and about a ``created_at`` that
+            warnings about a text converted from legacy fonts and about a ``created_at`` that
             cannot be read (the row kept without a time).
         """
         # The common case first, each time: a dict, known columns, text values, an ISO time
@@ -461,7 +464,7 @@ class RowValidator:
             id_problem = "bad_value"
         elif doc_id:
             id_problem = text_problem(doc_id)
-            if id_problem == "tcvn3_fonts":  # an id names the row as its source wrote it
+            if id_problem == "legacy_fonts":  # an id names the row as its source wrote it
                 id_problem = None
         if id_problem:
             doc_id = None
@@ -482,7 +485,7 @@ class RowValidator:
             return reject(id_problem, f"cột {self._id_field}")
 
         fields: dict[str, Any] = {}
-        typed = False  # whether a text was typed in TCVN3 fonts
+        typed = False  # whether a text was typed in legacy fonts
         for name in _TEXT_COLUMNS:
             value = raw.get(name)
             if value is None:
@@ -501,7 +504,7 @@ class RowValidator:
                     return reject("bad_value", self._column(name))
                 value = str(value)
             problem = text_problem(value)
-            if problem == "tcvn3_fonts":  # converted once the row is kept
+            if problem == "legacy_fonts":  # converted once the row is kept
                 typed = True
             elif problem:
                 return reject(problem, self._column(name))
@@ -519,9 +522,9 @@ class RowValidator:
             if self._seen_ids().add(doc_id):
                 return reject("duplicate_id")
         if typed:
-            mended = mend_tcvn3_fonts(fields, _TEXT_COLUMNS)
-            detail = ", ".join(map(self._column, mended))
-            notes.append(self._reject(row, line, doc_id, "tcvn3_fonts", detail, "warning"))
+            fonts, mended = mend_typed_fonts(fields, _TEXT_COLUMNS)
+            detail = f"phông {fonts.upper()}: {', '.join(map(self._column, mended))}"
+            notes.append(self._reject(row, line, doc_id, "legacy_fonts", detail, "warning"))
         # The last check, as the row is kept: a time that cannot be read costs the row its time,
         # not its analysis (a row left out for its id was not analysed without a time).
         raw_time = raw.get("created_at")
@@ -594,17 +597,17 @@ def has_bad_chars(value: str) -> bool:
 
 
 def text_problem(value: str) -> str | None:
-    """Return the reason code of an unusable text value, or ``None``; ``"tcvn3_fonts"`` for text
-    typed in TCVN3 fonts (:func:`~duluan.analysis.legacy_encodings.typed_in_tcvn3_fonts`), which
-    :func:`~duluan.analysis.legacy_encodings.from_tcvn3_fonts` mends."""
+    """Return the reason code of an unusable text value, or ``None``; ``"legacy_fonts"`` for
+    text typed in legacy fonts (:func:`~duluan.analysis.legacy_encodings.typed_in_fonts`), which
+    :func:`~duluan.analysis.legacy_encodings.mend_typed_fonts` converts."""
     if not _SUSPECT_RE.search(value):
         return None
     if "\x00" in value or len(_CONTROL_RE.findall(value[:4096])) > 8:
         return "binary"
     if has_bad_chars(value) or _MOJIBAKE_RE.search(value):
         return "bad_encoding"
-    if typed_in_tcvn3_fonts(value):
-        return "tcvn3_fonts"
+    if typed_in_fonts(value):
+        return "legacy_fonts"
     return None
 
 
@@ -751,7 +754,7 @@ def _guarded(path: str | Path, records: Iterator[Any]) -> Iterator[Any]:
 
 def open_input_bytes(path: str | Path) -> IO[bytes]:
     """The file's bytes (``.gz`` unpacked) as UTF-8: a UTF-16 file with its byte-order mark, and
-    a file in Windows-1258 or TCVN3 as a whole, are transcoded (see :class:`_Transcoded`). A
+    a file in Windows-1258, TCVN3 or VNI as a whole, are transcoded (see :class:`_Transcoded`). A
     buffered handle, whose ``peek`` shows what comes next."""
     handle: IO[bytes] = gzip.open(path, "rb") if str(path).lower().endswith(".gz") else open(path, "rb")
     try:
@@ -762,6 +765,8 @@ def open_input_bytes(path: str | Path) -> IO[bytes]:
     if head[:2] in _UTF16_BOMS:
         return io.BufferedReader(_Transcoded(handle, "utf-16", "surrogatepass"))
     legacy = legacy_encoding(head) if encoding_guess(head) == LEGACY_VIETNAMESE else None
+    if legacy == VNI:  # letters and their marks in the Western code page
+        return io.BufferedReader(_Transcoded(handle, "cp1252", "surrogateescape", convert=from_vni))
     if legacy is not None:
         return io.BufferedReader(_Transcoded(handle, legacy, "surrogateescape", compose=True))
     return handle
@@ -782,6 +787,9 @@ class _Transcoded(io.RawIOBase):
       may be combining characters (Windows-1258 has no "ờ"), composed here (NFC, ``compose``) as
       the text was typed, so offsets into it are those of the Unicode text. A block's last letter
       waits for the next block, which may hold its marks.
+    - **VNI**: the Western code page, each letter then converted with its marks (``convert``,
+      :func:`~duluan.analysis.legacy_encodings.from_vni`); a block's last word waits for the
+      next block, which may hold its last letter's marks.
 
     The readers here take UTF-8 lines, so the file is transcoded as it is read: its rows and line
     numbers stay its own. A character the encoding has not (a lone surrogate, half a UTF-16
@@ -789,10 +797,19 @@ class _Transcoded(io.RawIOBase):
     takes, so its row is rejected as badly encoded, as a bad byte of a UTF-8 file is.
     """
 
-    def __init__(self, raw: IO[bytes], encoding: str, errors: str, *, compose: bool = False):
+    def __init__(
+        self,
+        raw: IO[bytes],
+        encoding: str,
+        errors: str,
+        *,
+        compose: bool = False,
+        convert: Callable[[str], str] | None = None,
+    ):
         self._raw = raw
         self._decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
-        self._compose = compose
+        self._compose = compose or convert is not None
+        self._convert = convert
         self._held = ""  # (composing) the decoded text from the last starter on, not given yet
         self._pending = b""
         self._at = 0  # how much of _pending has been given
@@ -814,11 +831,16 @@ class _Transcoded(io.RawIOBase):
             if self._compose:
                 text = self._held + text
                 cut = len(text)
-                if not self._ended:  # hold back from the last starter: its marks may follow
+                if self._ended:
+                    pass
+                elif self._convert is not None:  # hold back the last word: a letter's marks follow it
+                    cut = max(map(text.rfind, " \t\r\n")) + 1
+                else:  # hold back from the last starter: its marks may follow
                     while cut and unicodedata.combining(text[cut - 1]):
                         cut -= 1
                     cut = max(cut - 1, 0)
-                text, self._held = unicodedata.normalize("NFC", text[:cut]), text[cut:]
+                text, self._held = text[:cut], text[cut:]
+                text = unicodedata.normalize("NFC", text if self._convert is None else self._convert(text))
             # (lone surrogates, and the escapes of undefined bytes, stay no UTF-8)
             self._pending = text.encode("utf-8", "surrogatepass")
         n = min(len(buffer), len(self._pending) - self._at)
@@ -837,7 +859,7 @@ _BOM = b"\xef\xbb\xbf"
 # What encoding_guess calls a file of bytes that is not text.
 BINARY = "tệp nhị phân"
 UTF16 = "UTF-16"
-LEGACY_VIETNAMESE = "một bảng mã tiếng Việt cũ như VNI"
+LEGACY_VIETNAMESE = "một bảng mã cũ, không phải Unicode"
 
 
 def encoding_guess(head: bytes) -> str | None:

@@ -116,7 +116,7 @@ def labelled_rows(
 
     Every row's text gets the checks of ``analyze`` (the reasons ``missing_text``,
     ``empty_text``, ``too_large``, ``bad_encoding``, ``binary``, ``bad_value``; a text typed in
-    TCVN3 fonts is converted, with a ``tcvn3_fonts`` warning before its row), its label, when
+    legacy fonts is converted, with a ``legacy_fonts`` warning before its row), its label, when
     asked, ``missing_label``.
 
     Rows that need their own ids (``classify``) come with a ``validator``, which checks the ids
@@ -160,7 +160,7 @@ def labelled_rows(
         raw_id = None if id_field is None else raw.get(id_field)
         given_id = raw_id if own_ids and id_field is not None else str(row)
         # (no unknown column, no time: a single reject, or none; or the warning of a text
-        # converted from TCVN3 fonts)
+        # converted from legacy fonts)
         clean, notes = checker.validate({"id": given_id, "text": raw.get(text_field)}, row, line)
         if own_ids and not raw.keys() <= read:
             names = [str(k) for k in raw if k not in read]

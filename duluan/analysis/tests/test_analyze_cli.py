@@ -136,8 +136,8 @@ def test_a_row_typed_in_tcvn3_fonts_is_analysed_as_the_text_it_showed(tmp_path, 
     assert output["typed"]["cluster"] == output["uni"]["cluster"]
     # and a warning names its converted columns; the row left out for its id gets no warning
     notes = [(r["id"], r["reason"], r["severity"], r["message"]) for r in read_jsonl(rejects)]
-    assert [n[:3] for n in notes] == [("typed", "tcvn3_fonts", "warning"), ("uni", "duplicate_id", "error")]
-    assert "TCVN3" in notes[0][3] and notes[0][3].endswith("(cột text, cột title).")
+    assert [n[:3] for n in notes] == [("typed", "legacy_fonts", "warning"), ("uni", "duplicate_id", "error")]
+    assert notes[0][3].endswith("(phông TCVN3: cột text, cột title).")
 
 
 def test_output_rows_carry_every_result_field(tmp_path):

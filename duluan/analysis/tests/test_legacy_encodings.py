@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 import pytest
 
 from duluan.analysis.legacy_encodings import (
     from_tcvn3_fonts,
+    from_vni,
     legacy_encoding,
-    mend_tcvn3_fonts,
+    mend_typed_fonts,
+    typed_in_fonts,
     typed_in_tcvn3_fonts,
     vietnamese_share,
 )
@@ -49,8 +52,10 @@ def test_the_ascii_half_stays_ascii_and_tone_bytes_are_combining_marks():
         (cp1258_bytes, "cp1258"),
         (lambda text: text.encode("tcvn3"), "tcvn3"),
         # VNI (a letter, then its marks as Western letters: "Ñöôøng" for "Đường") reads as letters in
-        # both, and as syllables in neither
-        (lambda text: _VNI_SAMPLE.encode("cp1252"), None),
+        # both, and as syllables in neither: read as VNI it does
+        (lambda text: to_vni(text).encode("cp1252"), "vni"),
+        # a Western code page is none of them
+        (lambda text: (_FRENCH * 4).encode("cp1252"), None),
     ],
 )
 def test_the_legacy_encoding_is_the_one_in_which_the_words_are_vietnamese(encode, expected):
@@ -58,7 +63,47 @@ def test_the_legacy_encoding_is_the_one_in_which_the_words_are_vietnamese(encode
     assert legacy_encoding(encode(body)[:4096]) == expected
 
 
-_VNI_SAMPLE = "Ñöôøng ôû xaõ Taân Dónh ngaäp naëng, daân böùc xuùc quaù, ñeà nghò söûa chöõa ngay\n" * 6
+_FRENCH = "Le député a présenté à l'Assemblée un rapport très détaillé sur la sécurité routière.\n" * 6
+
+# Unicode written as the VNI keyboard types it ("Ñöôøng" for "Đường"): its letters and marks, as
+# the keyboard's tables give them (xvnkb's vni.h): a vowel, then its tone ("ù" acute, "ø" grave,
+# "û" hook, "õ" tilde, "ï" dot below), or its circumflex with or without a tone ("â", "á", "à",
+# "å", "ã", "ä"), or its breve ("ê", "é", "è", "ú", "ü", "ë"); "ô" is "ơ", "ö" "ư", "ñ" "đ", and
+# "í", "ì", "æ", "ó", "ò" are "i" with its tones, "î" is "ỵ". Written here, not by inverting
+# the module's table, so the two are checked against each other.
+_VNI_VOWELS = {"a": "a", "ă": "aê", "â": "aâ", "e": "e", "ê": "eâ", "o": "o", "ô": "oâ", "ơ": "ô", "u": "u"}
+_VNI_VOWELS |= {"ư": "ö", "y": "y"}
+_VNI_TONES = {"\u0301": "ù", "\u0300": "ø", "\u0309": "û", "\u0303": "õ", "\u0323": "ï"}
+_VNI_HATS = {"\u0301": "á", "\u0300": "à", "\u0309": "å", "\u0303": "ã", "\u0323": "ä"}
+_VNI_BREVES = {"\u0301": "é", "\u0300": "è", "\u0309": "ú", "\u0303": "ü", "\u0323": "ë"}
+_VNI_I = {"": "i", "\u0301": "í", "\u0300": "ì", "\u0309": "æ", "\u0303": "ó", "\u0323": "ò"}
+
+
+def _vni_letter(letter: str) -> str:
+    small = letter.lower()
+    parts = unicodedata.normalize("NFD", small)
+    tone = "".join(c for c in parts if c in _VNI_TONES)
+    bare = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _VNI_TONES))
+    if small == "đ":
+        typed = "ñ"
+    elif bare == "i":
+        typed = _VNI_I[tone]
+    elif bare == "y" and tone == "\u0323":
+        typed = "î"
+    elif bare in ("â", "ê", "ô") and tone:
+        typed = bare[0].replace("ô", "o").replace("ê", "e").replace("â", "a") + _VNI_HATS[tone]
+    elif bare == "ă" and tone:
+        typed = "a" + _VNI_BREVES[tone]
+    elif bare in _VNI_VOWELS:
+        typed = _VNI_VOWELS[bare] + (_VNI_TONES[tone] if tone else "")
+    else:
+        return letter
+    return typed.upper() if letter != small else typed
+
+
+def to_vni(text: str) -> str:
+    """``text`` as typed on the VNI keyboard in the VNI fonts (for tests)."""
+    return "".join(map(_vni_letter, unicodedata.normalize("NFC", text)))
 
 
 def test_too_little_text_chooses_nothing():
@@ -84,8 +129,33 @@ def test_text_typed_in_tcvn3_fonts_is_told_from_unicode_text():
         "Ông Müller và bà Schröder đến Hà Nội ngày 3/3, ÐT Việt Nam thắng",
     ]
     # then the first are told (and the row checks convert them), the others are not
-    assert all(map(typed_in_tcvn3_fonts, typed)) and {text_problem(t) for t in typed} == {"tcvn3_fonts"}
+    assert all(map(typed_in_tcvn3_fonts, typed)) and {text_problem(t) for t in typed} == {"legacy_fonts"}
     assert not any(map(typed_in_tcvn3_fonts, unicode)) and {text_problem(t) for t in unicode} == {None}
+    assert {typed_in_fonts(t) for t in typed} == {"tcvn3"} and {typed_in_fonts(t) for t in unicode} == {None}
+
+
+def test_text_typed_in_vni_fonts_is_told_from_unicode_and_tcvn3_text_and_converted():
+    # given petitions typed in the VNI fonts and pasted as Unicode ("Uûy ban nhaân daân")
+    typed = [to_vni(t) for t in PETITION_TEXTS]
+    assert typed[0] == "Cöû tri phöôøng Baéc Giang ñeà nghò söûa ñöôøng ngaäp uùng"
+    # then they are told as VNI (not TCVN3, nor Unicode), and convert to what the typist saw
+    assert {typed_in_fonts(t) for t in typed} == {"vni"}
+    assert {text_problem(t) for t in typed} == {"legacy_fonts"}
+    assert [from_vni(t) for t in typed] == PETITION_TEXTS
+    # and a comment in VNI that also reads as TCVN3 in shapes of syllables ("coõ giaỷng") is VNI
+    assert typed_in_fonts(to_vni("cô giảng rất hay, rất nhiệt tình khi giảng dạy")) == "vni"
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "Đường ở xã Tân Dĩnh ngập nặng, dân bức xúc quá, đề nghị sửa chữa ngay",
+        "ỦY BAN NHÂN DÂN TỈNH BẮC NINH: Ấp Ắng, Ỵ, Ĩnh, Ờ, Ừ",
+        "khuỷu tay, nghiêng ngả, thuở ấy, người quyết, xoong nồi, ỉ ôi, hoà, thuý",
+    ],
+)
+def test_vni_text_converts_letter_by_letter_to_what_was_typed(shown):
+    assert from_vni(to_vni(shown)) == shown
 
 
 @pytest.mark.parametrize(
@@ -128,9 +198,9 @@ def test_a_row_typed_in_tcvn3_fonts_is_converted_with_its_short_texts_and_nothin
         "channel": None,
     }
     # when mended
-    mended = mend_tcvn3_fonts(row, ("text", "title", "source", "channel"))
+    mended = mend_typed_fonts(row, ("text", "title", "source", "channel"))
     # then the text and title are converted, the source, the empty channel and the id are not
-    assert mended == ["text", "title"]
+    assert mended == ("tcvn3", ["text", "title"])
     assert row == {
         "id": "HS-§1",
         "text": "Uỷ ban nhân dân xã cần sửa đường ngập úng",
@@ -140,4 +210,17 @@ def test_a_row_typed_in_tcvn3_fonts_is_converted_with_its_short_texts_and_nothin
     }
     # and a row none of whose texts is told is left alone, its short title too
     alone = {"text": "Đường ngập úng ở xã", "title": "§­êng ngËp"}
-    assert mend_tcvn3_fonts(alone, ("text", "title")) == [] and alone["title"] == "§­êng ngËp"
+    assert mend_typed_fonts(alone, ("text", "title")) == (None, []) and alone["title"] == "§­êng ngËp"
+    # and a row typed in VNI is converted from VNI, its short title too
+    vni = {"text": to_vni("Ủy ban nhân dân xã cần sửa đường ngập úng"), "title": to_vni("Đường ngập")}
+    assert mend_typed_fonts(vni, ("text", "title")) == ("vni", ["text", "title"])
+    assert vni == {"text": "Ủy ban nhân dân xã cần sửa đường ngập úng", "title": "Đường ngập"}
+
+
+def test_the_examples_in_the_modules_documentation_hold():
+    import doctest
+
+    from duluan.analysis import legacy_encodings
+
+    result = doctest.testmod(legacy_encodings)
+    assert result.attempted >= 10 and result.failed == 0

@@ -191,7 +191,7 @@ def test_classify_checks_rows_as_analyze_does(model, tmp_path):
             (6, "big", "too_large", "error"),
             (7, "empty", "empty_text", "error"),
             (8, "list", "bad_value", "error"),
-            (10, "vn3", "tcvn3_fonts", "warning"),  # converted, and labelled
+            (10, "vn3", "legacy_fonts", "warning"),  # converted, and labelled
             (11, "a", "duplicate_id", "error"),  # a row left out is not converted
         ]
         assert "nguon" in rejects[0]["message"]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from duluan.analysis import plain_rows as pr
 from duluan.analysis import tabular
-from duluan.analysis.legacy_encodings import typed_in_tcvn3_fonts
+from duluan.analysis.legacy_encodings import typed_in_fonts
 from duluan.analysis.normalise import (
     _PHONE_RE,
     _SPACES_TABLE,
@@ -234,12 +234,12 @@ def test_a_text_is_marked_suspect_exactly_when_the_row_checks_find_mojibake(text
     found = _hints_of(text)
     # then the kernel sends it to the row checks exactly when they find mojibake in it (none of
     # their other reasons can be in a plain text)...
-    with mock.patch.object(tabular, "typed_in_tcvn3_fonts", lambda value: False):
+    with mock.patch.object(tabular, "typed_in_fonts", lambda value: None):
         mojibake = text_problem(text) is not None
     assert bool(found & pr.SUSPECT) == mojibake
     # ...and a text they take for one typed in TCVN3 fonts, which the kernel does not weigh, is
     # never plain: its characters send it the usual way
-    if typed_in_tcvn3_fonts(text):
+    if typed_in_fonts(text):
         assert any(pr._plain_table()[ord(c)] & pr._BAD for c in text)
 
 
@@ -406,7 +406,7 @@ def test_a_text_typed_in_tcvn3_fonts_is_converted_either_way(classify_both):
     # then all three are labelled, the first as the text it showed, with a warning that says so
     assert fast == usual
     assert fast[1] == ["a", "b", "c"]
-    assert [(r["reason"], r["severity"]) for r in fast[3]] == [("tcvn3_fonts", "warning")]
+    assert [(r["reason"], r["severity"]) for r in fast[3]] == [("legacy_fonts", "warning")]
     first, _, third = fast[0].splitlines()
     assert json.loads(first)["label"] == json.loads(third)["label"]
 

@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis import tabular
-from duluan.analysis.legacy_encodings import typed_in_tcvn3_fonts
+from duluan.analysis.legacy_encodings import typed_in_fonts
 from duluan.analysis.tabular import (
     LOCAL_TZ,
     MESSAGES,
@@ -51,7 +51,7 @@ from duluan.analysis.tabular import (
         ("Đường ng\udcffp", "bad_encoding"),
         ("Ã©", "bad_encoding"),
         ("Ã ", None),
-        ("Uû ban nh©n d©n tØnh B¾c Giang", "tcvn3_fonts"),  # typed in TCVN3 fonts: converted
+        ("Uû ban nh©n d©n tØnh B¾c Giang", "legacy_fonts"),  # typed in TCVN3 fonts: converted
         ("Bản quyền © 2026 Báo Bắc Ninh®", None),
     ],
 )
@@ -66,7 +66,7 @@ def _plain_text_problem(value: str) -> str | None:
         return "binary"
     if tabular.BAD_CHARS.search(value) or tabular._MOJIBAKE_RE.search(value):
         return "bad_encoding"
-    return "tcvn3_fonts" if typed_in_tcvn3_fonts(value) else None
+    return "legacy_fonts" if typed_in_fonts(value) else None
 
 
 # The characters every check looks for, their neighbours, Vietnamese letters and punctuation,
@@ -598,17 +598,20 @@ def test_a_legacy_file_reads_as_the_text_typed(tmp_path, encode, letter, split):
         assert [r[1] for r in records] == list(range(2, len(texts) + 2))
 
 
-def test_a_vni_file_is_read_neither_as_windows_1258_nor_as_tcvn3(tmp_path):
-    # given a file in VNI ("Ñöôøng" for "Đường"), which reads as letters in both legacy readings
-    line = "Ñöôøng ôû xaõ Taân Dónh ngaäp naëng, daân böùc xuùc quaù\n"
+def test_a_vni_file_reads_as_the_text_typed_across_blocks(tmp_path):
+    # given a file in VNI ("Ñöôøng" for "Đường": a letter, then its marks as Western letters),
+    # long enough that the reader's blocks end inside words, and a quoted cell over two lines
+    from duluan.analysis.tests.test_legacy_encodings import to_vni
+
+    line = "Đường ở xã Tân Dĩnh ngập nặng, dân bức xúc quá"
+    rows = [f'{i},"{line} ({i})"' for i in range(3000)] + ['3000,"ỦY BAN\nNHÂN DÂN"']
     path = tmp_path / "vni.csv"
-    path.write_bytes(("text\n" + line * 40).encode("cp1252"))
-    # then it is not transcoded into words that are none: its rows are rejects for their encoding
-    validator = RowValidator()
-    reasons = {
-        n.reason for row, line_no, r in read_records(path) for n in validator.validate(r, row, line_no)[1]
-    }
-    assert reasons == {"bad_encoding"}
+    path.write_bytes(to_vni("id,text\n" + "\n".join(rows) + "\n").encode("cp1252"))
+    # when read
+    records = list(read_records(path))
+    # then every row is the text typed, on its own line
+    assert [r[2]["text"] for r in records] == [f"{line} ({i})" for i in range(3000)] + ["ỦY BAN\nNHÂN DÂN"]
+    assert [r[1] for r in records[:3]] == [2, 3, 4]
 
 
 def test_a_utf16_file_with_bad_characters_rejects_their_rows(tmp_path):

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from duluan.analysis.legacy_encodings import mend_tcvn3_fonts
+from duluan.analysis.legacy_encodings import mend_typed_fonts
 from duluan.analysis.tabular import MESSAGES as TABLE_MESSAGES
 from duluan.analysis.tabular import (
     RecordLines,
@@ -58,7 +58,7 @@ FIELDS = (
     "address",
 )
 # The fields people write in words (not codes, times, numbers or contacts' digits): those
-# converted when a row was typed in TCVN3 fonts.
+# converted when a row was typed in legacy fonts.
 WRITTEN_FIELDS = (
     "text", "title", "source", "place", "meeting", "deputy_group", "petitioners_unit", "name", "address",
 )  # fmt: skip
@@ -82,7 +82,7 @@ DEFAULT_ALIASES = {
 }
 
 # The field of a mapped row, and the key of a signal's ``extra``, that says its texts were
-# converted from an encoding of fonts ("tcvn3").
+# converted from legacy fonts, and which ("tcvn3" or "vni").
 CONVERTED_FROM = "converted_from"
 MESSAGES = {
     "bad_json": "Dòng không phải JSON hợp lệ.",
@@ -217,7 +217,7 @@ def read_file(path: str | Path, *, mapping: Mapping[str, str] | None = None, fmt
 def text_problem(value: str) -> bool:
     """Whether ``value`` was decoded wrongly: lossy decoding (:func:`has_bad_chars`) or UTF-8
     read as Latin-1/cp1252 (``_MOJIBAKE``, looked for only when one of its lead letters is
-    there, which plain ``in`` tests tell faster than the pattern). Text typed in TCVN3 fonts is
+    there, which plain ``in`` tests tell faster than the pattern). Text typed in legacy fonts is
     no problem: :func:`_mapped` converts it."""
     if has_bad_chars(value):
         return True
@@ -248,10 +248,11 @@ def _mapped(row: int, line: int | None, raw: dict[str, Any], columns: dict[str, 
                     row, line, "bad_encoding", MESSAGES["bad_encoding"] + f" (cột {column})", raw
                 )
         fields[field] = value
-    # Typed in the ".VnTime" fonts ("Uû ban nh©n d©n"): the text it showed; the raw row keeps
-    # what the file held, and the signal says it was converted.
-    if mend_tcvn3_fonts(fields, WRITTEN_FIELDS):
-        fields[CONVERTED_FROM] = "tcvn3"
+    # Typed in legacy fonts ("Uû ban nh©n d©n", "Uûy ban nhaân daân"): the text it showed; the raw
+    # row keeps what the file held, and the signal says it was converted, from which fonts.
+    fonts, _ = mend_typed_fonts(fields, WRITTEN_FIELDS)
+    if fonts is not None:
+        fields[CONVERTED_FROM] = fonts
     if not fields.get("text") or not str(fields["text"]).strip():
         return RowProblem(
             row, line, "missing_text", MESSAGES["missing_text"].format(column=columns["text"]), raw
@@ -449,6 +450,7 @@ def _feed_rows(path: Path) -> Iterator[Row | RowProblem]:
             )
             continue
         fields = {k: raw[k] for k in ("id", "title", "text", "created_at", "source")}
-        if mend_tcvn3_fonts(fields, ("title", "text", "source")):
-            fields[CONVERTED_FROM] = "tcvn3"
+        fonts, _ = mend_typed_fonts(fields, ("title", "text", "source"))
+        if fonts is not None:
+            fields[CONVERTED_FROM] = fonts
         yield Row(row, None, fields, raw)

@@ -28,7 +28,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from duluan.analysis.dedupe import NearDuplicateIndex
-from duluan.analysis.legacy_encodings import mend_tcvn3_fonts
+from duluan.analysis.legacy_encodings import mend_typed_fonts
 from duluan.analysis.tabular import has_bad_chars
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import bulk_insert, instance_factory
@@ -277,9 +277,10 @@ def _problem(item: SignalInput, now: datetime) -> tuple[str, str] | None:
 
 
 def _mend_fonts(item: SignalInput) -> None:
-    """Convert an item typed in the ".VnTime" fonts and pasted as it showed ("Uû ban nh©n d©n")
-    to the Unicode text it showed, its title, source, place and reporter's name and address too,
-    and say so in its ``extra`` (:func:`~duluan.analysis.legacy_encodings.mend_tcvn3_fonts`)."""
+    """Convert an item typed in legacy fonts and pasted as it showed ("Uû ban nh©n d©n" in
+    TCVN3's ".VnTime", "Uûy ban nhaân daân" in VNI) to the Unicode text it showed, its title,
+    source, place and reporter's name and address too, and say so, and from which fonts, in its
+    ``extra`` (:func:`~duluan.analysis.legacy_encodings.mend_typed_fonts`)."""
     reporter = item.reporter or {}
     texts = {
         "text": item.text,
@@ -289,8 +290,8 @@ def _mend_fonts(item: SignalInput) -> None:
         "name": reporter.get("name"),
         "address": reporter.get("address"),
     }
-    mended = mend_tcvn3_fonts(texts, texts)
-    if not mended:
+    fonts, mended = mend_typed_fonts(texts, texts)
+    if fonts is None:
         return
     for name in mended:
         if name in ("name", "address"):
@@ -298,7 +299,7 @@ def _mend_fonts(item: SignalInput) -> None:
             reporter = item.reporter
         else:
             setattr(item, name, texts[name])
-    item.extra = {**item.extra, CONVERTED_FROM: "tcvn3"}
+    item.extra = {**item.extra, CONVERTED_FROM: fonts}
 
 
 def _clean(item: SignalInput) -> SignalInput:

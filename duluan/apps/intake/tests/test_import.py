@@ -8,6 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from duluan.analysis import tabular
+from duluan.analysis.tests.test_legacy_encodings import to_vni
 from duluan.analysis.tests.test_tabular import cp1258_bytes
 from duluan.apps.audit.models import AuditEvent
 from duluan.apps.intake import importers, imports
@@ -45,12 +46,12 @@ def run(path, channel="voter_meeting", **kw):
 
 
 @pytest.mark.parametrize(
-    "name", ["kien_nghi.txt", "kien_nghi.csv", "kien_nghi.jsonl", "cp1258.csv", "tcvn3.csv"]
+    "name", ["kien_nghi.txt", "kien_nghi.csv", "kien_nghi.jsonl", "cp1258.csv", "tcvn3.csv", "vni.csv"]
 )
 def test_petitions_saved_as_unicode_text_import_as_their_utf8_twin(tmp_path, name):
     # given the petitions as Excel's "Unicode Text" (UTF-16 with its mark, tab-separated), as a
     # UTF-16 CSV, as UTF-16 JSON lines, as Excel's CSV on a Vietnamese Windows (Windows-1258,
-    # tone marks combining), and typed in the ".VnTime" fonts (TCVN3)
+    # tone marks combining), typed in the ".VnTime" fonts (TCVN3) and in the VNI fonts
     header, *rows = PETITIONS
     if name.endswith(".jsonl"):
         body = "".join(json.dumps(dict(zip(header, r, strict=True)), ensure_ascii=False) + "\n" for r in rows)
@@ -58,7 +59,11 @@ def test_petitions_saved_as_unicode_text_import_as_their_utf8_twin(tmp_path, nam
         sep = "\t" if name.endswith(".txt") else ","
         body = "".join(sep.join(r) + "\n" for r in PETITIONS)
     path = tmp_path / name
-    encoded = {"cp1258.csv": cp1258_bytes, "tcvn3.csv": lambda text: text.encode("tcvn3")}
+    encoded = {
+        "cp1258.csv": cp1258_bytes,
+        "tcvn3.csv": lambda text: text.encode("tcvn3"),
+        "vni.csv": lambda text: to_vni(text).encode("cp1252"),
+    }
     path.write_bytes(encoded.get(name, lambda text: text.encode("utf-16"))(body))
     # when imported
     report = run(path)
@@ -201,9 +206,11 @@ def test_rss_and_atom_feeds_are_read(tmp_path):
         ("bad.xml", b"<rss><channel><item>", "không phải XML hợp lệ"),
         ("bomb.xml", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><rss>&a;</rss>', "không phải XML hợp lệ"),
         (
-            "vni.csv",
-            ("text\n" + "Ñöôøng xaáu quaù ñeà nghò söûa chöõa ngay\n" * 30).encode("cp1252"),
-            "không phải văn bản UTF-8 \\(có thể là một bảng mã tiếng Việt cũ như VNI\\)",
+            "western.csv",
+            ("text\n" + "Le député a présenté à l'Assemblée un rapport très détaillé\n" * 30).encode(
+                "cp1252"
+            ),
+            "không phải văn bản UTF-8 \\(có thể là một bảng mã cũ, không phải Unicode\\)",
         ),
         ("nothing.csv", "cột_khác\nabc\n".encode(), "không có cột nội dung"),
         ("fake.xlsx", b"not a zip", "không phải bảng tính"),

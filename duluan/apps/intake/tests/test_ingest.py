@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from duluan.analysis.tests.test_legacy_encodings import to_vni
 from duluan.apps.audit.models import AuditEvent
 from duluan.apps.geo.models import AdminUnit
 from duluan.apps.intake import services
@@ -162,7 +163,7 @@ def test_a_text_with_undecodable_characters_is_rejected(text):
     assert len(result.created) == 1
 
 
-def test_a_report_typed_in_tcvn3_fonts_is_stored_as_the_text_it_showed():
+def test_a_report_typed_in_legacy_fonts_is_stored_as_the_text_it_showed():
     # given a report pasted from a ".VnTime" document as it showed, its title, place and the
     # reporter's name typed so too, and the same report typed in Unicode, delivered later
     typed = "Uû ban nh©n d©n x· cÇn söa ®­êng ngËp óng ë phè Kinh D­¬ng V­¬ng"
@@ -183,6 +184,10 @@ def test_a_report_typed_in_tcvn3_fonts_is_stored_as_the_text_it_showed():
         items=[item(shown, title="Đường ngập", place_text="phố Kinh Dương Vương")]
     )
     assert again.duplicates == [(None, signal.pk)] and not again.created
+    # and one typed in the VNI fonts ("nhaân daân") is stored converted from VNI
+    vni = services.signals_ingest_batch(items=[item(to_vni("Trường học thiếu phòng, dân bức xúc lắm"))])
+    assert vni.created[0].text == "Trường học thiếu phòng, dân bức xúc lắm"
+    assert vni.created[0].extra["converted_from"] == "vni"
     # and a Unicode report with a Western sign in it is stored as it is, without the mark
     plain = services.signals_ingest_batch(items=[item("Ủy ban nhân dân xã cần sửa đường ngập úng ©")])
     assert plain.created[0].text.endswith("úng ©") and "converted_from" not in plain.created[0].extra
