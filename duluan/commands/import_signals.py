@@ -85,6 +85,8 @@ def handle(args: argparse.Namespace) -> int:
     print(f"Đã thêm: {report.created}")
     print(f"Đã có từ trước (bỏ qua): {report.duplicates}")
     print(f"Bị loại: {report.rejected}")
+    if report.converted:
+        print(f"Gõ bằng phông chữ cũ (TCVN3, VNI), đã chuyển sang Unicode: {report.converted}")
     if report.rejects_path:
         print(f"Báo cáo dòng bị loại: {report.rejects_path}")
     if report.analysis_mode == "fallback":

@@ -83,6 +83,7 @@ class ImportReport:
     created: int = 0
     duplicates: int = 0
     rejected: int = 0
+    converted: int = 0  # signals stored from text typed in legacy fonts (see importers._mapped)
     batch_id: int | None = None
     rejects_path: str = ""
     analysis_mode: str = ""
@@ -317,6 +318,7 @@ def signals_import_file(
                     run.remember(result.created, pending)
                     report.created += len(result.created)
                     report.duplicates += len(result.duplicates)
+                    report.converted += sum(CONVERTED_FROM in s.extra for s in result.created)
                     text_of = {it.row: it.text for it in items}
                     for r in result.rejects:
                         rejects.add(
@@ -357,6 +359,7 @@ def signals_import_file(
                     "created": report.created,
                     "duplicates": report.duplicates,
                     "rejected": report.rejected,
+                    "converted": report.converted,
                 },
             )
             run.finish()

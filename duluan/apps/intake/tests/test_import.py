@@ -82,11 +82,13 @@ def test_a_row_typed_in_tcvn3_fonts_is_stored_as_the_text_it_showed(tmp_path):
     report = run(path)
     # then both are stored, the second as the text it showed, placed by its converted unit and
     # marked as converted
-    assert (report.rows, report.created, report.rejected) == (2, 2, 0)
+    assert (report.rows, report.created, report.rejected, report.converted) == (2, 2, 0, 1)
     signal = Signal.objects.get(external_id="KN-2")
     assert (signal.text, signal.extra["petitioners_unit"]) == (second[1], second[5])
     assert signal.extra["converted_from"] == "tcvn3" and signal.unit.name == "Xã Tân Dĩnh"
     assert "converted_from" not in Signal.objects.get(external_id="KN-1").extra
+    event = AuditEvent.objects.get(action="intake.signals_import")
+    assert event.after["converted"] == 1
 
 
 def test_voter_petitions_are_imported_with_their_meeting_and_rejects_reported(tmp_path):
@@ -255,7 +257,15 @@ def test_the_import_command(tmp_path, capsys):
     path = write_csv(tmp_path / "kien_nghi.csv", PETITIONS)
     code = main(["import", str(path), "--channel", "voter_meeting", "--no-progress", "--workers", "1"])
     out = capsys.readouterr().out
-    assert code == 0 and "Đã thêm: 2" in out and "Bị loại: 2" in out
+    assert code == 0 and "Đã thêm: 2" in out and "Bị loại: 2" in out and "phông chữ cũ" not in out
+    # and a file typed in TCVN3 fonts says how many of its signals were converted
+    header, *rows = PETITIONS
+    typed = write_csv(
+        tmp_path / "vn3.csv",
+        [header, *([r[0] + "b", *(c.encode("tcvn3").decode("latin-1") for c in r[1:])] for r in rows)],
+    )
+    assert main(["import", str(typed), "--channel", "voter_meeting", "--no-progress", "--workers", "1"]) == 0
+    assert "đã chuyển sang Unicode: 2" in capsys.readouterr().out
     assert main(["import", str(tmp_path / "none.csv"), "--channel", "news", "--no-progress"]) == 2
     assert "Không tìm thấy tệp" in capsys.readouterr().err
 
