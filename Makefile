@@ -80,6 +80,7 @@ bench: venv sysdeps models
 	$(PY) bench/bench_classify.py
 	$(PY) bench/bench_classify.py --corpus vntc --model vntc --workers 2
 	$(PY) bench/bench_dedupe.py
+	$(PY) bench/bench_encodings.py
 	$(PY) bench/bench_analyze.py --sizes 10000,100000,1000000
 	$(PY) bench/bench_steps.py --batch-gc
 	$(PY) bench/bench_survey.py
