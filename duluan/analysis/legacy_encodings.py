@@ -139,6 +139,7 @@ def vietnamese_share(text: str) -> tuple[float, int]:
 # typed for "Đ", is left out; so are "«»", the degree sign and "±²³", common in Unicode text.)
 TCVN3_TELLS = "¡¢£¤¥¦§¨©ª¬\xad®¯µ¶·¸¹º¼½¾¿ÄÅÆÇËÎÏÑÖ×ØÛÜÞßäåæçëîïñö÷øûüþÿ"
 _TELL_RE = re.compile(f"[{re.escape(TCVN3_TELLS)}]")
+_TELL_IN_WORD_RE = re.compile(f"[A-Za-z][{re.escape(TCVN3_TELLS)}]|[{re.escape(TCVN3_TELLS)}][A-Za-z]")
 # Those characters back to the letters they were drawn as: the Western letters and signs
 # (U+00A0-U+00FF) are the TCVN3 bytes of the same numbers; so are the C1 controls (U+0080-U+009F,
 # TCVN 5712's capitals with tones), which Unicode text never holds. Windows' own characters of
@@ -156,8 +157,8 @@ def typed_in_tcvn3_fonts(text: str) -> bool:
 
     >>> typed_in_tcvn3_fonts("Uû ban nh©n d©n tØnh B¾c Giang")
     True
-    >>> typed_in_tcvn3_fonts("Ủy ban nhân dân tỉnh Bắc Giang © 2026 ®")
-    False
+    >>> typed_in_tcvn3_fonts("Ủy ban nhân dân tỉnh Bắc Giang © 2026 ®"), typed_in_tcvn3_fonts("© © ©")
+    (False, False)
     """
     return _tcvn3_reading(text) > 0
 
@@ -167,6 +168,10 @@ def _tcvn3_reading(text: str) -> float:
     (:func:`_reads_better`), else 0."""
     head = text[:4096]  # (enough to tell, for a text of up to 1 MB)
     if len(_TELL_RE.findall(head)) < 3:  # (in C: most texts have none)
+        return 0.0
+    # Typed words hold their tells beside ASCII letters ("nh©n"); signs alone are no words ("© © ©"
+    # would read "â â â").
+    if not _TELL_IN_WORD_RE.search(head):
         return 0.0
     return _reads_better(head, head.translate(_FROM_LATIN1))
 

@@ -228,7 +228,8 @@ def _hints_of(text: str) -> int:
 @example("á»")
 @example("a»‡")
 @example("Â")
-@example("© © ©")  # read as TCVN3, "â â â"
+@example("© © ©")  # signs alone: not typed in TCVN3 fonts ("â â â")
+@example("nh©n d©n tØnh")  # typed in TCVN3 fonts
 def test_a_text_is_marked_suspect_exactly_when_the_row_checks_find_mojibake(text):
     # given a text of mojibake's leads, marks and continuation characters, and of others
     found = _hints_of(text)
