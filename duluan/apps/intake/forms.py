@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from duluan.adminunits import SCHEME_2025
+from duluan.analysis.legacy_encodings import mend_typed_fonts
 from duluan.apps.geo.models import AdminUnit, Level
 
 from .uploads import MAX_FILES, TOO_MANY_FILES, UploadError, clean_upload
@@ -110,7 +111,11 @@ class SubmissionForm(forms.Form):
             else:
                 from .services import place_resolve
 
-                data["unit"] = place_resolve(place_text)
+                # A place typed in legacy fonts, like the report, is looked up as the text it showed
+                # (the signal stores both converted: services._mend_fonts).
+                typed = {"text": data.get("text") or "", "place": place_text}
+                mend_typed_fonts(typed, ("text", "place"))
+                data["unit"] = place_resolve(typed["place"])
                 if data["unit"] is None:
                     self.add_error("place_text", LOCATION_UNKNOWN)
         if not data.get("anonymous") and not (data.get("phone") or data.get("email")):

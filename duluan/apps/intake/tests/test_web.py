@@ -94,6 +94,18 @@ def test_a_report_typed_in_tcvn3_fonts_is_stored_as_the_text_it_showed(client):
     assert signal.extra["converted_from"] == "tcvn3"
 
 
+def test_a_place_typed_in_tcvn3_fonts_with_its_report_is_found(client):
+    # given a report and its place, without a chosen commune, both pasted from a ".VnTime" document
+    typed = "§­êng Kinh D­¬ng V­¬ng ngËp s©u mçi khi m­a, xe m¸y chÕt m¸y hµng lo¹t."
+    data = form_data(text=typed, unit="", place_text="ph­êng Vò Ninh")
+    # when submitted
+    response = client.post(reverse("intake:submit"), data)
+    # then the place is found as the text it showed, and stored so
+    assert response.status_code == 302
+    signal = Signal.objects.get()
+    assert signal.unit == vu_ninh() and signal.place_text == "phường Vũ Ninh"
+
+
 def test_location_and_consent_are_required_and_free_text_places_are_resolved(client):
     # given no commune and no place, then an unknown place, then a place the gazetteer knows
     no_place = client.post(reverse("intake:submit"), form_data(unit="", consent=""))
