@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import json
 import unicodedata
 
 import pytest
 
 from duluan.analysis.legacy_encodings import (
+    from_fonts,
     from_tcvn3_fonts,
     from_vni,
     legacy_encoding,
@@ -18,6 +20,7 @@ from duluan.analysis.legacy_encodings import (
 )
 from duluan.analysis.tabular import text_problem
 from duluan.analysis.tests.test_tabular import PETITION_TEXTS, cp1258_bytes
+from duluan.shared_data import shared_data_dir
 
 # What offices typed in the ".VnTime" fonts, as a Western code page shows it.
 _TCVN3_SEEN_AS_LATIN1 = "Uû ban nh©n d©n tØnh B¾c Giang ®Ò nghÞ söa ®­êng"
@@ -224,3 +227,31 @@ def test_the_examples_in_the_modules_documentation_hold():
 
     result = doctest.testmod(legacy_encodings)
     assert result.attempted >= 10 and result.failed == 0
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+def test_real_texts_are_never_taken_for_typed_ones_and_their_typed_copies_are():
+    # given real news articles and students' comments, as they are and typed in each legacy font
+    base = shared_data_dir()
+    with open(base / "news_2026" / "articles.jsonl", encoding="utf-8") as fh:
+        news = [unicodedata.normalize("NFC", json.loads(line)["text"]) for line in fh]
+    with open(base / "uit_vsfc" / "train.jsonl", encoding="utf-8") as fh:
+        comments = [
+            unicodedata.normalize("NFC", json.loads(line)["text"]) for _, line in zip(range(1500), fh)
+        ]
+    # then none of them as it is is taken for typed text
+    assert [t[:80] for t in news + comments if typed_in_fonts(t)] == []
+    # and each news lead typed in TCVN3 or VNI (where the fonts hold all its characters) is told as
+    # those fonts and converts back to itself, but for a few foreign names
+    for fonts, typer in (("tcvn3", lambda t: t.encode("tcvn3").decode("latin-1")), ("vni", to_vni)):
+        told = exact = n = 0
+        for text in (t[:600] for t in news):
+            try:
+                typed = typer(text)
+                typed.encode("cp1252" if fonts == "vni" else "latin-1")
+            except UnicodeEncodeError:
+                continue
+            n += 1
+            told += typed_in_fonts(typed) == fonts
+            exact += from_fonts(typed, fonts) == text
+        assert n > 150 and told >= 0.99 * n and exact >= 0.99 * n
