@@ -247,7 +247,7 @@ def _vni_marks() -> dict[int, str]:
 
 
 # (One pass of str.translate and NFC: a pattern of the letters and their marks, each looked up in
-# a table, took three times as long, 2026-12-04.)
+# a table, gave the same text in 29.7 µs a lead typed in VNI against 17.2, 2026-12-04.)
 _VNI_MARKS = _vni_marks()
 # The marks and letters of VNI that Unicode Vietnamese does not use (a subset of TCVN3_TELLS),
 # and the letters it follows with a mark that Unicode Vietnamese never writes after them ("aâ",
