@@ -139,7 +139,13 @@ def vietnamese_share(text: str) -> tuple[float, int]:
 # typed for "Đ", is left out; so are "«»", the degree sign and "±²³", common in Unicode text.)
 TCVN3_TELLS = "¡¢£¤¥¦§¨©ª¬\xad®¯µ¶·¸¹º¼½¾¿ÄÅÆÇËÎÏÑÖ×ØÛÜÞßäåæçëîïñö÷øûüþÿ"
 _TELL_RE = re.compile(f"[{re.escape(TCVN3_TELLS)}]")
-_TELL_IN_WORD_RE = re.compile(f"[A-Za-z][{re.escape(TCVN3_TELLS)}]|[{re.escape(TCVN3_TELLS)}][A-Za-z]")
+# The tells that VNI does not use as well ("©" for "â", "­" for "ư"), beside a letter as in a
+# typed word ("nh©n"; signs alone are no words: "© © ©" would read "â â â"). A text typed in
+# TCVN3 has one ("®" for "đ", "©" for "â", "ª" for "ê", "¬" for "ơ", "­" for "ư" ...), where one
+# typed in VNI, which both readings may take for syllables ("coâ taän tình", "coõ taọn tỡnh" as
+# TCVN3), has none.
+_TCVN3_ONLY = re.escape("".join(c for c in TCVN3_TELLS if c not in "äåæëïîñöøûüÄÅÆËÏÎÑÖØÛÜ"))
+_TELL_IN_WORD_RE = re.compile(f"[^\\W\\d_][{_TCVN3_ONLY}]|[{_TCVN3_ONLY}][^\\W\\d_]")
 # Those characters back to the letters they were drawn as: the Western letters and signs
 # (U+00A0-U+00FF) are the TCVN3 bytes of the same numbers; so are the C1 controls (U+0080-U+009F,
 # TCVN 5712's capitals with tones), which Unicode text never holds. Windows' own characters of
@@ -151,9 +157,10 @@ _FROM_LATIN1 = {0x80 + i: c for i, c in enumerate(_UPPER)}
 def typed_in_tcvn3_fonts(text: str) -> bool:
     """Whether ``text`` is Vietnamese typed in the ".VnTime" fonts and pasted as Unicode: the
     letters of the Western code page that TCVN3 draws as Vietnamese ones ("Uû ban nh©n d©n").
-    At least three :data:`TCVN3_TELLS` and three words with letters beyond ASCII, and read as
-    TCVN3 (:func:`vietnamese_share`) four in five words or more are syllables, where as they
-    stand fewer than half are, or a share at least 0.3 lower.
+    One of the :data:`TCVN3_TELLS` that VNI does not use beside a letter, three words or more
+    with letters beyond ASCII, and read as TCVN3 (:func:`vietnamese_share`) four in five of them
+    or more are syllables, where as they stand fewer than half are, or a share at least 0.3
+    lower.
 
     >>> typed_in_tcvn3_fonts("Uû ban nh©n d©n tØnh B¾c Giang")
     True
@@ -167,11 +174,7 @@ def _tcvn3_reading(text: str) -> float:
     """The share of syllables in ``text`` read as typed in TCVN3 fonts, where it is told so
     (:func:`_reads_better`), else 0."""
     head = text[:4096]  # (enough to tell, for a text of up to 1 MB)
-    if len(_TELL_RE.findall(head)) < 3:  # (in C: most texts have none)
-        return 0.0
-    # Typed words hold their tells beside ASCII letters ("nh©n"); signs alone are no words ("© © ©"
-    # would read "â â â").
-    if not _TELL_IN_WORD_RE.search(head):
+    if not _TELL_IN_WORD_RE.search(head):  # (in C: most texts have none)
         return 0.0
     return _reads_better(head, head.translate(_FROM_LATIN1))
 
@@ -270,10 +273,9 @@ def from_vni(text: str) -> str:
 
 
 def typed_in_vni_fonts(text: str) -> bool:
-    """:func:`typed_in_tcvn3_fonts` for the VNI fonts ("Uûy ban nhaân daân"): at least three of
-    its marks or letters that Unicode Vietnamese does not write (``_VNI_TELL_RE``), one of them a
-    letter, and read as VNI four in five words or more are syllables, where as they stand fewer
-    than half are, or a share at least 0.3 lower.
+    """:func:`typed_in_tcvn3_fonts` for the VNI fonts ("Uûy ban nhaân daân"): one of its letters
+    that Unicode Vietnamese never holds (:data:`VNI_TELLS`), and read as VNI four in five words or
+    more are syllables, where as they stand fewer than half are, or a share at least 0.3 lower.
 
     >>> typed_in_vni_fonts("Uûy ban nhaân daân tænh Baéc Giang"), typed_in_vni_fonts("Ủy ban nhân dân")
     (True, False)
@@ -284,10 +286,10 @@ def typed_in_vni_fonts(text: str) -> bool:
 def _vni_reading(text: str) -> float:
     """:func:`_tcvn3_reading` for the VNI fonts."""
     head = text[:4096]
-    # One of the tells at least is a character Unicode Vietnamese never holds, as the row checks'
-    # quick scan and the plain-line reader look for (all but 0.03 % of TC201805 leads typed in
-    # VNI, 1.3 % of UIT-VSFC's short comments).
-    if len(_VNI_TELL_RE.findall(head)) < 3 or not _VNI_LETTER_RE.search(head):
+    # A character Unicode Vietnamese never holds, as the row checks' quick scan and the plain-line
+    # reader look for: all but 0.03 % of TC201805 leads typed in VNI have one, 1.3 % of UIT-VSFC's
+    # short comments not.
+    if not _VNI_LETTER_RE.search(head):
         return 0.0
     return _reads_better(head, from_vni(head))
 
@@ -301,11 +303,10 @@ def _reads_better(head: str, converted: str) -> float:
         return 0.0
     # As they stand, pieces of the words may be syllables ("êng" of "§­êng", "Cõ" for "Cừ"): half
     # of them in "§­êng NguyÔn V¨n Cõ, ph­êng Vò Ninh ngËp s©u". Over the shared corpora's texts
-    # (153,000, title and text, 2026-12-04) typed so, a share of syllables 0.3 higher read as
-    # TCVN3 than as they stand tells 99.4 % of the TC201805 leads (96.0 % with "fewer than half
-    # as they stand" alone) and 88 % of UIT-VSFC's short comments (79 %); no text of those
-    # corpora as it is, nor French, German or Spanish text, is told by either
-    # (bench/bench_encodings.py).
+    # (153,000, title and text, 2026-12-04) typed in TCVN3, a share of syllables 0.3 higher read
+    # so than as they stand tells 99.6 % of the TC201805 leads (96.0 % with "fewer than half as
+    # they stand" alone) and 95 % of UIT-VSFC's short comments (79 %); no text of those corpora
+    # as it is, nor French, German or Spanish text, is told by either (bench/bench_encodings.py).
     as_is = vietnamese_share(head)[0]
     return share if as_is < 0.5 or share - as_is >= 0.3 else 0.0
 

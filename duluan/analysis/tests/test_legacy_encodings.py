@@ -137,6 +137,14 @@ def test_text_typed_in_tcvn3_fonts_is_told_from_unicode_text():
     assert {typed_in_fonts(t) for t in typed} == {"tcvn3"} and {typed_in_fonts(t) for t in unicode} == {None}
 
 
+@pytest.mark.parametrize("shown", ["Khác so với hình mẫu", "Ghế chắc chắn", "Tất quá xầu", "cô rất tận tình"])
+def test_a_short_comment_typed_in_tcvn3_fonts_with_one_or_two_tells_is_told(shown):
+    # given a comment of three or four words typed in the ".VnTime" fonts ("Kh¸c so víi h×nh mÉu")
+    typed = shown.encode("tcvn3").decode("latin-1")
+    # then it is told and converted back, though it has fewer than three of the fonts' signs
+    assert typed_in_fonts(typed) == "tcvn3" and from_tcvn3_fonts(typed) == shown
+
+
 def test_text_typed_in_vni_fonts_is_told_from_unicode_and_tcvn3_text_and_converted():
     # given petitions typed in the VNI fonts and pasted as Unicode ("Uûy ban nhaân daân")
     typed = [to_vni(t) for t in PETITION_TEXTS]
