@@ -831,16 +831,15 @@ class _Transcoded(io.RawIOBase):
             if self._compose:
                 text = self._held + text
                 cut = len(text)
-                if self._ended:
-                    pass
-                elif self._convert is not None:  # hold back the last word: a letter's marks follow it
-                    cut = max(map(text.rfind, " \t\r\n")) + 1
-                else:  # hold back from the last starter: its marks may follow
+                if not self._ended and self._convert is not None:
+                    cut = max(map(text.rfind, " \t\r\n")) + 1  # the last word: its letters' marks follow them
+                elif not self._ended:  # hold back from the last starter: its marks may follow
                     while cut and unicodedata.combining(text[cut - 1]):
                         cut -= 1
                     cut = max(cut - 1, 0)
                 text, self._held = text[:cut], text[cut:]
-                text = unicodedata.normalize("NFC", text if self._convert is None else self._convert(text))
+                # (the conversion gives NFC text)
+                text = unicodedata.normalize("NFC", text) if self._convert is None else self._convert(text)
             # (lone surrogates, and the escapes of undefined bytes, stay no UTF-8)
             self._pending = text.encode("utf-8", "surrogatepass")
         n = min(len(buffer), len(self._pending) - self._at)
