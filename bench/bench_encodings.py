@@ -11,10 +11,17 @@ corpus (title and text; the first 600 characters of a typed one):
 - **files**: heads of 4 KB of a CSV of consecutive texts written in each encoding, and the
   encoding :func:`~duluan.analysis.legacy_encodings.legacy_encoding` chose for them;
 - **typed**: the share of texts typed in TCVN3 or VNI fonts that
-  :func:`~duluan.analysis.legacy_encodings.typed_in_fonts` tells as those fonts (recall), as the
+  :func:`~duluan.analysis.legacy_encodings.typed_parts` tells as those fonts (recall), as the
   other fonts (a wrong conversion), and the share converted back to exactly the text (where every
-  character of it exists in the fonts);
-- **Unicode**: how many texts as they are it takes for typed ones (false alarms), over all texts;
+  character of it exists in the fonts) by :func:`~duluan.analysis.legacy_encodings.mend_typed_fonts`;
+- **typed in part**: texts of two sentences or more (cut at a sentence's end before 800
+  characters) whose second half is typed in either fonts, as a message typed in Unicode round a
+  paste from an old document is: the share told, and converted back to exactly the text
+  (:func:`~duluan.analysis.legacy_encodings.mend_typed_fonts`), with the halves parted at a
+  sentence's end, and at a word in the middle of the text (where the words next to the paste
+  that read as syllables both ways cannot be told apart);
+- **Unicode**: how many texts as they are it takes for typed ones, whole or in part (false
+  alarms), over all texts;
 - the row checks' CPU per row (:class:`~duluan.analysis.tabular.RowValidator`) for 10,000 texts
   as they are and typed, best of three.
 
@@ -28,6 +35,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import re
 import sys
 import time
 import unicodedata
@@ -36,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from duluan.analysis.legacy_encodings import from_fonts, legacy_encoding, typed_in_fonts
+from duluan.analysis.legacy_encodings import legacy_encoding, mend_typed_fonts, typed_parts
 from duluan.analysis.tabular import LEGACY_VIETNAMESE, RowValidator, encoding_guess
 from duluan.analysis.tests.test_legacy_encodings import to_vni
 from duluan.shared_data import require_shared_data
@@ -79,6 +87,46 @@ def typed_vni(text: str) -> str | None:
     except UnicodeEncodeError:
         return None
     return typed
+
+
+def mended_text(text: str) -> tuple[str | None, str]:
+    """The fonts ``text`` was told typed in (whole or in part) and the text converted, as the row
+    checks and the platform convert it."""
+    row = {"text": text}
+    fonts, _ = mend_typed_fonts(row, ["text"])
+    return fonts, row["text"]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def typed_in_part(sample: list[str], typer, parted: str) -> tuple[int, Counter, int]:
+    """For the texts of ``sample`` of two sentences or more (cut at a sentence's end before 800
+    characters): their second half typed (``typer``), parted from the first at a sentence's end
+    or at the middle word; return how many, the fonts each was told typed in, and how many were
+    converted back exactly."""
+    n = exact = 0
+    found_as: Counter = Counter()
+    for text in sample:
+        ends = [m.end() for m in _SENTENCE_END.finditer(text[:800])]
+        if len(ends) < 2:
+            continue
+        text = text[: ends[-1]].rstrip()
+        if parted == "sentence":
+            sentences = _SENTENCE_END.split(text)
+            half = len(sentences) // 2
+            first, second = " ".join(sentences[:half]), " ".join(sentences[half:])
+        else:
+            words = text.split(" ")
+            first, second = " ".join(words[: len(words) // 2]), " ".join(words[len(words) // 2 :])
+        typed = typer(second)
+        if typed is None:
+            continue
+        n += 1
+        found, mended = mended_text(f"{first} {typed}")
+        found_as[found] += 1
+        exact += found is not None and mended == f"{first} {second}"
+    return n, found_as, exact
 
 
 def cp1258(text: str) -> bytes:
@@ -138,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         every = texts(path)
         sample = every[:: args.every]
-        false_alarms = sum(typed_in_fonts(t) is not None for t in every)
+        false_alarms = sum(typed_parts(t) is not None for t in every)
         line = [f"{corpus}: {len(every):,} texts; as they are, taken for typed ones: {false_alarms}"]
         for fonts, typer in (("tcvn3", typed_tcvn3), ("vni", typed_vni)):
             told: Counter = Counter()
@@ -148,14 +196,23 @@ def main(argv: list[str] | None = None) -> int:
                 if typed is None:
                     continue
                 n += 1
-                found = typed_in_fonts(typed)
+                found, mended = mended_text(typed)
                 told[found] += 1
-                exact += found == fonts and from_fonts(typed, fonts) == text[:600]
+                exact += found == fonts and mended == text[:600]
             other = sum(v for k, v in told.items() if k not in (fonts, None))
             line.append(
                 f"  typed in {fonts} ({n:,}): told {told[fonts] / n:.2%}, as other fonts {other},"
                 f" converted exactly {exact / max(told[fonts], 1):.2%} of those told"
             )
+            for parted in ("sentence", "word"):
+                n, found_as, exact = typed_in_part(sample, typer, parted)
+                if n == 0:  # (short comments of one sentence)
+                    continue
+                told_part = found_as[fonts]
+                line.append(
+                    f"    half typed, parted at a {parted} ({n:,}): told {told_part / max(n, 1):.2%},"
+                    f" converted exactly {exact / max(told_part, 1):.2%} of those told"
+                )
         print("\n".join(line))
     sample = texts(data / CORPORA["tc201805"])[::50]
     print(f"\nfile heads (4 KB CSV, twelve of every 50th TC201805 text each, {len(sample):,} per encoding):")

@@ -31,10 +31,12 @@ gives the Unicode text it showed: the row checks and the platform's intake conve
 from __future__ import annotations
 
 import codecs
+import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 # Bytes 0x80-0xFF in TCVN 5712:1993 (VN1, of which TCVN3 is the part the ABC fonts use).
@@ -108,6 +110,8 @@ _TYPOGRAPHY = frozenset("\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u2022"
 
 @lru_cache(maxsize=1 << 16)  # words repeat: a file typed in legacy fonts reads each several times
 def _is_syllable(word: str) -> bool:
+    if not word[1:].islower() and not word.isupper() and len(word) > 1:
+        return False  # a capital after a small letter, as TCVN3 draws small ones: "rÊt", "ngËp"
     parts = unicodedata.normalize("NFD", word.lower())
     if sum(parts.count(t) for t in _TONES) > 1:
         return False
@@ -347,10 +351,265 @@ def from_fonts(text: str, fonts: str) -> str:
     return _FONTS[fonts][2](text)
 
 
+# A word with a letter that text typed in either fonts and pasted never holds, one past the Western
+# code page (but Windows' own letters of 0x80-0x9F, "Š", "Œ", "Ž", "ƒ" ...): a word typed in Unicode.
+_UNICODE_LETTER = r"[^\W\d_\x00-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192]"
+_UNICODE_LETTER_RE = re.compile(_UNICODE_LETTER)
+_UNICODE_WORD_RE = re.compile(rf"(?<!\S)\S*?{_UNICODE_LETTER}\S*")
+_TOKEN_RE = re.compile(r"\S+")
+# Per fonts, a word typed in them for sure: TCVN3's sign VNI does not use beside a letter, or VNI's
+# letter (as the readings of a whole text ask for).
+_WORD_TELLS = {TCVN3: _TELL_IN_WORD_RE, VNI: _VNI_LETTER_RE}
+
+
+@lru_cache(maxsize=64)  # the row checks ask of a text, then mend_typed_fonts of the same text
+def typed_parts(text: str) -> tuple[str, tuple[tuple[int, int], ...]] | None:
+    """The legacy fonts ``text`` was typed in, whole or in part, and the spans typed so, else
+    ``None``: a text typed whole (``(fonts, ((0, len(text)),))``), or stretches of one typed in
+    Unicode round a paste from an old document ("Kính gửi UBND xã, tôi phản ánh: ®­êng liªn
+    x· ngËp s©u").
+
+    A text with no word typed in Unicode for sure (with a letter past the Western code page:
+    "gửi", "xã") is told as :func:`typed_in_fonts` tells it, and converted from its first word
+    typed in the fonts for sure to its last, and the words beyond as :func:`_edge` takes them:
+    nearly always whole. In a text with such words, each stretch between them with a word typed
+    in the fonts for sure (a sign beside a letter, or no syllable as it stands and syllables
+    converted) is told as a whole text is (:func:`_reads_better`): three words or more beyond
+    ASCII, four in five of them syllables converted, and as they stand fewer than half, or a
+    share at least 0.3 lower. Where both fonts find stretches, those of more syllables win.
+
+    >>> typed_parts("Kính gửi UBND: ®­êng liªn x· ngËp s©u, ng­êi d©n bøc xóc. Xin cảm ơn")
+    ('tcvn3', ((15, 57),))
+    >>> typed_parts("Nhà hàng Mövenpick và ông Jürgen Müller ở Hà Nội"), typed_parts("nhân dân")
+    (None, None)
+    """
+    # Read whole, a text typed in part may be told ("Kính gửi: ®­êng ngËp s©u"), but converted
+    # whole, its words typed in Unicode with letters of the Western code page would not be the
+    # same ("Kớnh"): its stretches are told and converted alone.
+    if not _UNICODE_LETTER_RE.search(text):  # (in C) nearly every typed text: read whole first
+        fonts = typed_in_fonts(text)
+        if fonts is None:
+            return None
+        # Its stretch leaves a sentence at its start or end written as it stands if it reads so
+        # far better ("Phóng sinh hay sát sinh? H«m nay ..."); where no word is typed in the fonts
+        # for sure, as in some short comments, it is converted whole.
+        return fonts, _stretches(text, fonts, told=True)[1] or ((0, len(text)),)
+    best: tuple[int, str, tuple[tuple[int, int], ...]] | None = None
+    for name in _FONTS:
+        syllables, spans = _stretches(text, name)
+        if spans and (best is None or syllables > best[0]):
+            best = syllables, name, spans
+    return None if best is None else best[1:]
+
+
+def _stretches(
+    text: str, fonts: str, alike: bool = False, told: bool = False
+) -> tuple[int, tuple[tuple[int, int], ...]]:
+    """The stretches of ``text`` typed in ``fonts`` (:func:`typed_parts`) and the syllables they
+    hold converted; with ``alike``, however short, in a record another text of which was typed
+    so (:func:`_typed_alike`); ``told``: the text was told typed in them whole, which its one
+    stretch needs not be again."""
+    tells = _FONTS[fonts][1] if alike else _WORD_TELLS[fonts]
+    if not tells.search(text):
+        return 0, ()
+    found, syllables = [], 0
+    start = 0
+    for end, after in [(m.start(), m.end()) for m in _UNICODE_WORD_RE.finditer(text)] + [(len(text), 0)]:
+        if end > start and tells.search(text, start, end):
+            span = _typed_stretch(text, start, end, fonts, alike, told)
+            if span is not None:
+                found.append(span[:2])
+                syllables += span[2]
+        start = after
+    return syllables, tuple(found)
+
+
+def _typed_stretch(
+    text: str, start: int, end: int, fonts: str, alike: bool, told: bool
+) -> tuple[int, int, int] | None:
+    """The stretch of ``text[start:end]`` (words none of which was typed in Unicode) typed in
+    ``fonts``, as ``(start, end, syllables converted)``, else ``None`` (:func:`_stretches`):
+    from its first word typed so for sure (a syllable converted, and none as it stands or with
+    one of the fonts' tells) to its last, and on either side the words :func:`_edge` takes. Only
+    the words from each end to the first typed for sure are read one by one: a text typed whole
+    costs a few.
+    """
+    _, loose, convert = _FONTS[fonts]
+    tells = loose if alike else _WORD_TELLS[fonts]
+
+    def reads(word: str) -> bool:
+        return word.isascii() or _no_other_words(convert(word))
+
+    def typed(word: str) -> bool:
+        if word.isascii():
+            return False
+        if not (tells.search(word) or _SIGN_IN_WORD_RE.search(word) or not _no_other_words(word)):
+            return False
+        words = [w for w in _WORD.findall(unicodedata.normalize("NFC", convert(word))) if not w.isascii()]
+        return bool(words) and all(map(_is_syllable, words))  # (capitals too: "BI£N" is "BIÊN")
+
+    before: list[tuple[int, int]] = []  # the words before the first typed for sure, nearest last
+    for m in _TOKEN_RE.finditer(text, start, end):
+        if typed(m.group()):
+            lo = m.start()
+            break
+        before.append(m.span())
+    else:
+        return None
+    after: list[tuple[int, int]] = []  # the words after the last typed for sure, nearest last
+    for a, z in _words_backwards(text, lo, end):
+        if typed(text[a:z]):
+            hi = z
+            break
+        after.append((a, z))
+    lo = _edge(text, lo, before, convert, reads, 0, start == 0)
+    hi = _edge(text, hi, after, convert, reads, 1, end == len(text))
+    if told:
+        return lo, hi, 0
+    head = text[lo : min(hi, lo + 4096)]
+    if alike:
+        return (lo, hi, 0) if _typed_alike(head, loose, convert) else None
+    share = _reads_better(head, convert(head))
+    if share == 0.0:
+        return None
+    return lo, hi, round(share * vietnamese_share(head)[1])
+
+
+def _edge(
+    text: str,
+    edge: int,
+    words: list[tuple[int, int]],
+    convert: Callable[[str], str],
+    reads: Callable[[str], bool],
+    side: int,
+    open_end: bool,
+) -> int:
+    """Where a stretch typed in legacy fonts ends on one ``side`` (0: its start, 1: its end),
+    from ``edge``, that of its outermost word typed so for sure, and ``words``, those beyond it,
+    nearest last, which it takes while they read as syllables converted.
+
+    Of the words conversion changes, it takes those up to where the odds that they were typed
+    with it add up best. A word's odds are how much more often it is written converted than as
+    it stands (:func:`_written_more_converted`; "là" is written 8,000 times as often as "lổ"),
+    times 4 in the stretch's sentence and a quarter past its end, where a paste begins and ends.
+
+    ``open_end``: no word beyond is typed in Unicode for sure (the text begins or ends there).
+    The stretch's sentence then takes its words at odds 256 times as high, and those that read
+    as no syllable either way, as a text typed whole stays whole ("Nói löa": "nói" is written ten times as
+    often as "núi"). The stretch takes each sentence beyond whole, but one written a thousand
+    times as often as it stands ("Phóng sinh hay sát sinh? H«m nay").
+    """
+    crossed = False  # past the stretch's sentence
+    last = edge
+    total = best = 0.0
+    reach = edge  # open_end: how far the sentence being read would take the stretch
+    for a, z in reversed(words):
+        if _ends_sentence(text, z if side == 0 else last):
+            if crossed and open_end:  # the sentence before this word is read
+                if total < -_OPEN_END_ODDS:
+                    return edge
+                edge, total = reach, 0.0
+            elif not crossed and open_end and edge != reach:
+                return edge  # the stretch's sentence is not taken whole
+            crossed = True
+        last = z
+        word = text[a:z]
+        legible = reads(word)
+        if not legible and (not open_end or _no_other_words(word)):
+            break  # (at an open end, a word that reads neither way, "CafÐ", "§¾k", is taken)
+        converted = convert(word)
+        if converted == word:
+            continue
+        odds = _written_more_converted(word, converted) if legible else 0.0
+        if open_end and crossed:
+            total += odds
+            reach = (a, z)[side]
+            continue
+        total += odds + (_OPEN_SENTENCE_ODDS if open_end else -_SENTENCE_ODDS if crossed else _SENTENCE_ODDS)
+        reach = (a, z)[side]
+        if total >= best:
+            best, edge = total, reach
+    if open_end and crossed and total >= -_OPEN_END_ODDS:
+        edge = reach
+    return edge
+
+
+# The log of the odds that a word next to a stretch typed in legacy fonts was typed with it: in
+# its sentence (and past a sentence's end, the opposite); in its sentence where no word of the
+# text beyond is typed in Unicode for sure; and those a sentence at such a text's start or end
+# needs to stay as it stands.
+_SENTENCE_ODDS = math.log(4)
+_OPEN_SENTENCE_ODDS = math.log(256)
+_OPEN_END_ODDS = math.log(1000)
+
+
+def _written_more_converted(word: str, converted: str) -> float:
+    """How much more often the words beyond ASCII of ``converted`` (``word`` converted) are
+    written than those of ``word``: the log of their counts in news (:func:`syllable_counts`,
+    plus one) summed, converted less as it stands."""
+    counts = syllable_counts()
+
+    def weight(text: str) -> float:
+        words = _WORD.findall(unicodedata.normalize("NFC", text).lower())
+        return sum(math.log1p(counts.get(w, 0)) for w in words if not w.isascii())
+
+    return weight(converted) - weight(word)
+
+
+SYLLABLE_COUNTS_PATH = Path(__file__).parent / "data" / "syllable_counts.tsv"
+
+
+@lru_cache(maxsize=1)
+def syllable_counts() -> dict[str, int]:
+    """How often each syllable with letters beyond ASCII (lower case, NFC) is written in the
+    shared news corpora (``data/syllable_counts.tsv``, written by ``scripts/syllable_counts.py``)."""
+    with open(SYLLABLE_COUNTS_PATH, encoding="utf-8") as handle:
+        rows = (line.rstrip("\n").split("\t") for line in handle if not line.startswith("#"))
+        return {word: int(count) for word, count in rows}
+
+
+def _words_backwards(text: str, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    """The spans of the words (runs of non-white-space) of ``text[lo:hi]``, from the last."""
+    end = hi
+    while end > lo:
+        while end > lo and text[end - 1].isspace():
+            end -= 1
+        start = end
+        while start > lo and not text[start - 1].isspace():
+            start -= 1
+        if start < end:
+            yield start, end
+        end = start
+
+
+# A sign of the Western code page between two letters, "h«n", "r»ng" (TCVN3's "ô", "ằ"), which no
+# word typed in Unicode holds ("«" and "»" are TCVN3 tells only there: French quotes are common),
+# or a C1 control, TCVN3's capitals with a tone ("T\x86P" for "TẬP").
+_SIGN_IN_WORD_RE = re.compile(r"[^\W\d_][\xa1-\xbf\xd7\xf7][^\W\d_]|[\x80-\x9f]")
+
+
+def _no_other_words(text: str) -> bool:
+    """Whether every word of ``text`` with letters beyond ASCII is a syllable, in capitals
+    (:func:`vietnamese_share`) or one letter ("đ", a currency)."""
+    share, words = vietnamese_share(text)
+    return share == 1.0 or words == 0 or all(len(w) == 1 for w in _WORD.findall(text) if not w.isascii())
+
+
+# A sentence's end: its mark (then closing quotes or brackets) at a word's end, or a line break after it.
+_SENTENCE_END_RE = re.compile(r"[.!?:;…][\"')\]\u201d\u2019]*(?=\s|$)|[^\S\r\n]*[\r\n]")
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    """Whether the word of ``text`` that ends at ``end`` ends a sentence or a line."""
+    word_end = _SENTENCE_END_RE.search(text, max(end - 4, 0), end)
+    return (word_end is not None and word_end.end() == end) or _SENTENCE_END_RE.match(text, end) is not None
+
+
 def mend_typed_fonts(values: MutableMapping[str, Any], names: Iterable[str]) -> tuple[str | None, list[str]]:
     """Convert in place the texts of one record (``values[name]`` for ``name`` in ``names``)
-    typed in legacy fonts: those :func:`typed_in_fonts` tells, and once one is, the others typed
-    alike however short (a title, a place). Values that are no text, or ASCII, are left alone.
+    typed in legacy fonts: those :func:`typed_parts` tells, whole or the stretches typed so, and
+    once one is, the others typed alike however short (a title, a place). Values that are no
+    text, or ASCII, are left alone.
 
     Returns:
         The fonts (``"tcvn3"``, ``"vni"``, or ``None`` where no text was typed so) and the names
@@ -359,22 +618,44 @@ def mend_typed_fonts(values: MutableMapping[str, Any], names: Iterable[str]) -> 
     >>> row = {"text": "Uû ban nh©n d©n tØnh B¾c Giang ®Ò nghÞ", "title": "§­êng ngËp", "id": 7}
     >>> mend_typed_fonts(row, ("title", "text", "id")), row["title"]
     (('tcvn3', ['title', 'text']), 'Đường ngập')
+    >>> row = {"text": "Kính gửi UBND xã: ®­êng liªn x· ngËp s©u, cã ng­êi ng·.", "title": "Về ®­êng"}
+    >>> mend_typed_fonts(row, ("title", "text")), row["text"], row["title"]
+    (('tcvn3', ['title', 'text']), 'Kính gửi UBND xã: đường liên xã ngập sâu, có người ngã.', 'Về đường')
     """
     names = [n for n in names if isinstance(values.get(n), str) and not values[n].isascii()]
     # Every text typed in either fonts holds a TCVN3 tell (VNI's letters are among them): one scan
     # in C leaves the others, nearly all, without the readings or their cache (9.2 -> 1.7 µs for
     # a news lead, its title and source, 2026-12-04).
-    told = (typed_in_fonts(values[n]) for n in names if _TELL_RE.search(values[n], 0, 4096))
-    fonts = next((f for f in told if f is not None), None)
+    told = (typed_parts(values[n]) for n in names if _TELL_RE.search(values[n]))
+    fonts = next((parts[0] for parts in told if parts is not None), None)
     if fonts is None:
         return None, []
-    _, tells, convert = _FONTS[fonts]
-    mended = [
-        n for n in names if typed_in_fonts(values[n]) == fonts or _typed_alike(values[n], tells, convert)
-    ]
-    for name in mended:
-        values[name] = convert(values[name])
+    mended = []
+    for name in names:
+        text = values[name]
+        spans = _typed_spans(text, fonts)
+        if not spans:
+            continue
+        pieces, done = [], 0
+        for a, z in spans:
+            pieces += (text[done:a], from_fonts(text[a:z], fonts))
+            done = z
+        values[name] = "".join(pieces) + text[done:]
+        mended.append(name)
     return fonts, mended
+
+
+def _typed_spans(text: str, fonts: str) -> tuple[tuple[int, int], ...]:
+    """The spans of ``text``, a text of a record typed in ``fonts`` (:func:`mend_typed_fonts`),
+    typed so: those :func:`typed_parts` finds, else those typed alike however short
+    (:func:`_typed_alike`), else none."""
+    parts = typed_parts(text) if _TELL_RE.search(text) else None
+    if parts is not None:
+        return parts[1] if parts[0] == fonts else ()
+    if _UNICODE_LETTER_RE.search(text):
+        return _stretches(text, fonts, alike=True)[1]
+    _, tells, convert = _FONTS[fonts]
+    return ((0, len(text)),) if _typed_alike(text, tells, convert) else ()
 
 
 def legacy_encoding(head: bytes) -> str | None:

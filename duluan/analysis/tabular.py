@@ -51,7 +51,7 @@ from duluan.analysis.legacy_encodings import (
     from_vni,
     legacy_encoding,
     mend_typed_fonts,
-    typed_in_fonts,
+    typed_parts,
 )
 
 __all__ = [
@@ -598,15 +598,15 @@ def has_bad_chars(value: str) -> bool:
 
 def text_problem(value: str) -> str | None:
     """Return the reason code of an unusable text value, or ``None``; ``"legacy_fonts"`` for
-    text typed in legacy fonts (:func:`~duluan.analysis.legacy_encodings.typed_in_fonts`), which
-    :func:`~duluan.analysis.legacy_encodings.mend_typed_fonts` converts."""
+    text typed in legacy fonts, whole or in part (:func:`~duluan.analysis.legacy_encodings.typed_parts`),
+    which :func:`~duluan.analysis.legacy_encodings.mend_typed_fonts` converts."""
     if not _SUSPECT_RE.search(value):
         return None
     if "\x00" in value or len(_CONTROL_RE.findall(value[:4096])) > 8:
         return "binary"
     if has_bad_chars(value) or _MOJIBAKE_RE.search(value):
         return "bad_encoding"
-    if typed_in_fonts(value):
+    if typed_parts(value):
         return "legacy_fonts"
     return None
 

@@ -140,6 +140,30 @@ def test_a_row_typed_in_tcvn3_fonts_is_analysed_as_the_text_it_showed(tmp_path, 
     assert notes[0][3].endswith("(phông TCVN3: cột text, cột title).")
 
 
+def test_a_row_typed_in_legacy_fonts_in_part_is_analysed_with_that_part_converted(tmp_path):
+    # given a report typed in Unicode round a paste typed in the ".VnTime" fonts, and the same
+    # report typed in Unicode alone
+    opening = "Kính gửi UBND tỉnh. Tôi xin phản ánh:"
+    paste = "Đường qua phường Vũ Ninh ngập sâu, dân rất bức xúc."
+    rows = [
+        {"id": "uni", "text": f"{opening} {paste}"},
+        {"id": "mixed", "text": f"{opening} " + paste.encode("tcvn3").decode("latin-1")},
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    # when analysed
+    assert run(str(source), "-o", str(out), "--rejects", str(rejects)) == 0
+    # then the paste is read as the text it showed and the Unicode part as it was typed ("Kính",
+    # not "Kớnh"): the row is the Unicode one's exact duplicate, read as it is
+    output = {r["id"]: r for r in read_jsonl(out)}
+    assert output["mixed"]["duplicate_of"] == "uni"
+    for field in ("topic", "sentiment", "places"):
+        assert output["mixed"][field] == output["uni"][field]
+    notes = [(r["id"], r["reason"], r["severity"], r["message"]) for r in read_jsonl(rejects)]
+    assert [n[:3] for n in notes] == [("mixed", "legacy_fonts", "warning")]
+    assert notes[0][3].endswith("(phông TCVN3: cột text).")
+
+
 def test_output_rows_carry_every_result_field(tmp_path):
     # given rows where r0, r5, r10 … repeat the flood report with a different final sentence
     source = write_jsonl(tmp_path / "in.jsonl", good_rows(20))

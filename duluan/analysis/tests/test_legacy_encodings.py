@@ -16,6 +16,7 @@ from duluan.analysis.legacy_encodings import (
     mend_typed_fonts,
     typed_in_fonts,
     typed_in_tcvn3_fonts,
+    typed_parts,
     vietnamese_share,
 )
 from duluan.analysis.tabular import text_problem
@@ -226,6 +227,77 @@ def test_a_row_typed_in_tcvn3_fonts_is_converted_with_its_short_texts_and_nothin
     vni = {"text": to_vni("Ủy ban nhân dân xã cần sửa đường ngập úng"), "title": to_vni("Đường ngập")}
     assert mend_typed_fonts(vni, ("text", "title")) == ("vni", ["text", "title"])
     assert vni == {"text": "Ủy ban nhân dân xã cần sửa đường ngập úng", "title": "Đường ngập"}
+
+
+def _tcvn3(text: str) -> str:
+    return text.encode("tcvn3").decode("latin-1")
+
+
+@pytest.mark.parametrize("typer", [_tcvn3, lambda text: to_vni(text)], ids=["tcvn3", "vni"])
+@pytest.mark.parametrize(
+    ("unicode", "typed", "between"),
+    [
+        # a message typed in Unicode round a paste (the paste's first word reads as a syllable
+        # either way in TCVN3: "cã", "có"), parted at sentences' ends
+        (
+            "Kính gửi UBND xã Tân Dĩnh. Tôi xin phản ánh:",
+            "Có đường liên xã ngập sâu, người dân bức xúc.",
+            " ",
+        ),
+        # parted in a sentence: "là" reads "lổ" in TCVN3, but is written far more often
+        ("Tôi là", "người dân xã Tân Dĩnh, đề nghị sửa đường", " "),
+        # a paste on a line of its own, then a closing in Unicode
+        ("Phản ánh của cử tri:", "Đường liên xã ngập sâu, người dân bức xúc.\nXin cảm ơn quý cơ quan.", "\n"),
+    ],
+)
+def test_a_text_typed_in_legacy_fonts_in_part_is_converted_there_alone(typer, unicode, typed, between):
+    # given a text typed in Unicode, and a paste from an old document typed in legacy fonts
+    paste = typed.split("\nXin")[0]
+    rest = typed[len(paste) :]
+    text = unicode + between + typer(paste) + rest
+    # when its row is mended
+    row = {"text": text}
+    fonts, mended = mend_typed_fonts(row, ("text",))
+    # then the paste alone is converted: the Unicode words of the Western code page ("Kính", "là",
+    # "ánh") are as they were typed
+    assert (fonts, mended) == ("tcvn3" if typer is _tcvn3 else "vni", ["text"])
+    assert row["text"] == unicode + between + typed
+    assert text_problem(text) == "legacy_fonts"
+
+
+def test_a_sentence_that_reads_far_better_as_it_stands_stays_so_and_a_text_typed_whole_stays_whole():
+    # given a title typed in Unicode of no letter past the Western code page, then text typed in
+    # TCVN3 fonts ("Phúng sinh hay sỏt sinh?" read as TCVN3)
+    title, lead = "Phóng sinh hay sát sinh?", "Hôm nay rằm tháng Giêng, người dân hay làm lễ phóng sinh."
+    row = {"text": f"{title} {_tcvn3(lead)}"}
+    assert mend_typed_fonts(row, ("text",)) == ("tcvn3", ["text"]) and row["text"] == f"{title} {lead}"
+    # and a text typed whole whose first word reads as a syllable both ways ("Nói" is written more
+    # often than "Núi") is converted whole
+    whole = "Núi lửa phun trào ở Indonesia, hàng nghìn người phải sơ tán."
+    assert typed_parts(_tcvn3(whole)) == ("tcvn3", ((0, len(whole)),))
+    assert from_tcvn3_fonts(_tcvn3(whole)) == whole
+
+
+def test_unicode_text_with_foreign_letters_or_signs_is_not_taken_for_typed_in_part():
+    # given Unicode text with the fonts' letters in foreign names and signs beside letters
+    texts = [
+        "Nhà hàng Mövenpick ở Hà Nội đón ông Jürgen Müller và bà Peña, nhiệt độ 33ºC, giá 5€.",
+        "Công ty ABC® và XYZ™ ký hợp đồng; « Hội nghị » diễn ra ở Đà Nẵng.",
+        "Cầu thủ Özil và Ibrahimović ghi bàn; đội bóng Bắc Ninh thắng 2–1.",
+    ]
+    # then none is told typed in legacy fonts, whole or in part, nor changed when mended
+    for text in texts:
+        row = {"text": text}
+        assert typed_parts(text) is None and mend_typed_fonts(row, ("text",)) == (None, [])
+        assert row["text"] == text
+
+
+def test_a_title_typed_in_part_is_converted_with_its_typed_text():
+    # given a row typed in TCVN3 but for the title's first word, typed in Unicode
+    row = {"text": _tcvn3("Đường liên xã ngập sâu, người dân bức xúc"), "title": "Về " + _tcvn3("đường ngập")}
+    # when mended, then the title's typed words are converted and its Unicode word kept
+    assert mend_typed_fonts(row, ("text", "title")) == ("tcvn3", ["text", "title"])
+    assert row == {"text": "Đường liên xã ngập sâu, người dân bức xúc", "title": "Về đường ngập"}
 
 
 def test_the_examples_in_the_modules_documentation_hold():

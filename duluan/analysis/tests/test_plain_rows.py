@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from duluan.analysis import plain_rows as pr
 from duluan.analysis import tabular
-from duluan.analysis.legacy_encodings import typed_in_fonts
+from duluan.analysis.legacy_encodings import typed_parts
 from duluan.analysis.normalise import (
     _PHONE_RE,
     _SPACES_TABLE,
@@ -235,12 +235,12 @@ def test_a_text_is_marked_suspect_exactly_when_the_row_checks_find_mojibake(text
     found = _hints_of(text)
     # then the kernel sends it to the row checks exactly when they find mojibake in it (none of
     # their other reasons can be in a plain text)...
-    with mock.patch.object(tabular, "typed_in_fonts", lambda value: None):
+    with mock.patch.object(tabular, "typed_parts", lambda value: None):
         mojibake = text_problem(text) is not None
     assert bool(found & pr.SUSPECT) == mojibake
     # ...and a text they take for one typed in TCVN3 fonts, which the kernel does not weigh, is
     # never plain: its characters send it the usual way
-    if typed_in_fonts(text):
+    if typed_parts(text):
         assert any(pr._plain_table()[ord(c)] & pr._BAD for c in text)
 
 

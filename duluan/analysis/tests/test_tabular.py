@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis import tabular
-from duluan.analysis.legacy_encodings import typed_in_fonts
+from duluan.analysis.legacy_encodings import typed_parts
 from duluan.analysis.tabular import (
     LOCAL_TZ,
     MESSAGES,
@@ -66,7 +66,7 @@ def _plain_text_problem(value: str) -> str | None:
         return "binary"
     if tabular.BAD_CHARS.search(value) or tabular._MOJIBAKE_RE.search(value):
         return "bad_encoding"
-    return "legacy_fonts" if typed_in_fonts(value) else None
+    return "legacy_fonts" if typed_parts(value) else None
 
 
 # The characters every check looks for, their neighbours, Vietnamese letters and punctuation,

@@ -188,6 +188,16 @@ def test_a_report_typed_in_legacy_fonts_is_stored_as_the_text_it_showed():
     vni = services.signals_ingest_batch(items=[item(to_vni("Trường học thiếu phòng, dân bức xúc lắm"))])
     assert vni.created[0].text == "Trường học thiếu phòng, dân bức xúc lắm"
     assert vni.created[0].extra["converted_from"] == "vni"
+    # and a message typed in Unicode round a paste typed so ("Kính gửi ...: ®­êng ...") is stored
+    # with the paste converted and the words typed in Unicode as they were ("Kính", not "Kớnh")
+    mixed = services.signals_ingest_batch(
+        items=[item("Kính gửi UBND xã. Tôi xin phản ánh: §­êng liªn x· ngËp s©u, d©n rÊt bøc xóc.")]
+    )
+    assert (
+        mixed.created[0].text
+        == "Kính gửi UBND xã. Tôi xin phản ánh: Đường liên xã ngập sâu, dân rất bức xúc."
+    )
+    assert mixed.created[0].extra["converted_from"] == "tcvn3"
     # and a Unicode report with a Western sign in it is stored as it is, without the mark
     plain = services.signals_ingest_batch(items=[item("Ủy ban nhân dân xã cần sửa đường ngập úng ©")])
     assert plain.created[0].text.endswith("úng ©") and "converted_from" not in plain.created[0].extra
