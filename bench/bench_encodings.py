@@ -6,7 +6,7 @@ Offices still hold text typed before Unicode: files saved in Windows-1258, TCVN3
 fonts) or VNI, and Unicode text typed in those fonts and pasted as it showed ("Uû ban nh©n d©n",
 "Uûy ban nhaân daân"). :mod:`duluan.analysis.legacy_encodings` tells them apart by whether the
 words come out as Vietnamese syllables. This prints, for every ``--every``-th text of each shared
-corpus (title and text; the first 600 characters of a typed one):
+corpus (title and text; of a typed one, its words in the first 600 characters):
 
 - **files**: heads of 4 KB of a CSV of consecutive texts written in each encoding, and the
   encoding :func:`~duluan.analysis.legacy_encodings.legacy_encoding` chose for them;
@@ -87,6 +87,12 @@ def typed_vni(text: str) -> str | None:
     except UnicodeEncodeError:
         return None
     return typed
+
+
+def head(text: str, size: int = 600) -> str:
+    """The words of ``text`` in its first ``size`` characters (a word cut there would read as
+    another: "cũn" of "cũng" typed in TCVN3 is "còn")."""
+    return text if len(text) <= size else text[: size + 1].rsplit(None, 1)[0]
 
 
 def mended_text(text: str) -> tuple[str | None, str]:
@@ -192,13 +198,13 @@ def main(argv: list[str] | None = None) -> int:
             told: Counter = Counter()
             exact = n = 0
             for text in sample:
-                typed = typer(text[:600])
+                typed = typer(head(text))
                 if typed is None:
                     continue
                 n += 1
                 found, mended = mended_text(typed)
                 told[found] += 1
-                exact += found == fonts and mended == text[:600]
+                exact += found == fonts and mended == head(text)
             other = sum(v for k, v in told.items() if k not in (fonts, None))
             line.append(
                 f"  typed in {fonts} ({n:,}): told {told[fonts] / n:.2%}, as other fonts {other},"

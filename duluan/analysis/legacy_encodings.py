@@ -515,8 +515,8 @@ def _edge(
         last = z
         word = text[a:z]
         legible = reads(word)
-        if not legible and (not open_end or _no_other_words(word)):
-            break  # (at an open end, a word that reads neither way, "CafÐ", "§¾k", is taken)
+        if not legible and (not open_end or _syllables(word)):
+            break  # (at an open end, a word that reads neither way, "CafÐ", "®c", is taken)
         converted = convert(word)
         if converted == word:
             continue
@@ -586,6 +586,12 @@ def _words_backwards(text: str, lo: int, hi: int) -> Iterator[tuple[int, int]]:
 # word typed in Unicode holds ("«" and "»" are TCVN3 tells only there: French quotes are common),
 # or a C1 control, TCVN3's capitals with a tone ("T\x86P" for "TẬP").
 _SIGN_IN_WORD_RE = re.compile(r"[^\W\d_][\xa1-\xbf\xd7\xf7][^\W\d_]|[\x80-\x9f]")
+
+
+def _syllables(text: str) -> bool:
+    """Whether ``text`` has words with letters beyond ASCII, all syllables (:func:`vietnamese_share`)."""
+    share, words = vietnamese_share(text)
+    return words > 0 and share == 1.0
 
 
 def _no_other_words(text: str) -> bool:

@@ -276,6 +276,11 @@ def test_a_sentence_that_reads_far_better_as_it_stands_stays_so_and_a_text_typed
     whole = "Núi lửa phun trào ở Indonesia, hàng nghìn người phải sơ tán."
     assert typed_parts(_tcvn3(whole)) == ("tcvn3", ((0, len(whole)),))
     assert from_tcvn3_fonts(_tcvn3(whole)) == whole
+    # and so are short comments ending or starting with words that read as no syllable either way
+    # ("®c", chat's "được") or as one both ways ("Vá", "Vỏ")
+    for comment in ("Sản phẩm tốt, giao hàng nhanh, dùng đc", "Vỏ khôg chắc lắm nhưng giá rẻ"):
+        row = {"text": _tcvn3(comment)}
+        assert mend_typed_fonts(row, ("text",)) == ("tcvn3", ["text"]) and row["text"] == comment
 
 
 def test_unicode_text_with_foreign_letters_or_signs_is_not_taken_for_typed_in_part():
