@@ -13,7 +13,8 @@ corpus (title and text; of a typed one, its words in the first 600 characters):
 - **typed**: the share of texts typed in TCVN3 or VNI fonts that
   :func:`~duluan.analysis.legacy_encodings.typed_parts` tells as those fonts (recall), as the
   other fonts (a wrong conversion), and the share converted back to exactly the text (where every
-  character of it exists in the fonts) by :func:`~duluan.analysis.legacy_encodings.mend_typed_fonts`;
+  character of it exists in the fonts) by :func:`~duluan.analysis.legacy_encodings.mend_typed_fonts`
+  (texts with no letter beyond ASCII, which typing leaves as they are, are left out);
 - **typed in part**: texts of two sentences or more (cut at a sentence's end before 800
   characters) whose second half is typed in either fonts, as a message typed in Unicode round a
   paste from an old document is: the share told, and converted back to exactly the text
@@ -126,7 +127,7 @@ def typed_in_part(sample: list[str], typer, parted: str) -> tuple[int, Counter, 
             words = text.split(" ")
             first, second = " ".join(words[: len(words) // 2]), " ".join(words[len(words) // 2 :])
         typed = typer(second)
-        if typed is None:
+        if typed is None or typed == second:
             continue
         n += 1
         found, mended = mended_text(f"{first} {typed}")
@@ -199,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             exact = n = 0
             for text in sample:
                 typed = typer(head(text))
-                if typed is None:
+                if typed is None or typed == head(text):  # (nothing beyond ASCII: nothing to tell)
                     continue
                 n += 1
                 found, mended = mended_text(typed)

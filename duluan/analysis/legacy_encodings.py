@@ -24,8 +24,10 @@ each and asking whether the words come out as Vietnamese syllables (:func:`vietn
 in the wrong one they come out as symbols ("§­êng") or as letters that make no syllable
 ("ẹửụứng", a VNI file read as TCVN3), and a file in none is left to the caller's refusal.
 :func:`typed_in_fonts` tells the same of one text of a Unicode file, typed in those fonts and
-pasted as it showed ("Uû ban nh©n d©n", "Uûy ban nhaân daân"), and :func:`mend_typed_fonts`
-gives the Unicode text it showed: the row checks and the platform's intake convert it and say so.
+pasted as it showed ("Uû ban nh©n d©n", "Uûy ban nhaân daân"), :func:`typed_parts` the stretches
+of a text typed so in part (a message typed in Unicode round such a paste), and
+:func:`mend_typed_fonts` gives the Unicode text it showed: the row checks and the platform's
+intake convert it and say so.
 """
 
 from __future__ import annotations
