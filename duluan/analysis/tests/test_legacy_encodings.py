@@ -301,6 +301,15 @@ def test_unicode_text_with_foreign_letters_or_signs_is_not_taken_for_typed_in_pa
         assert row["text"] == text
 
 
+def test_a_foreign_name_in_text_typed_in_vni_keeps_its_letters_where_no_vowel_is_before_them():
+    # given a sentence typed in VNI naming Germans: "ü" is a VNI mark only after a vowel
+    shown = "Ông Jürgen và các cầu thủ của đội bóng Düsseldorf đã đến thăm Hà Nội tuần này để giao lưu."
+    typed = to_vni(shown)
+    assert "Jürgen" in typed and "Düsseldorf" in typed
+    # then it converts back to exactly what was typed
+    assert typed_in_fonts(typed) == "vni" and from_vni(typed) == shown
+
+
 def test_a_title_typed_in_part_is_converted_with_its_typed_text():
     # given a row typed in TCVN3 but for the title's first word, typed in Unicode
     row = {"text": _tcvn3("Đường liên xã ngập sâu, người dân bức xúc"), "title": "Về " + _tcvn3("đường ngập")}
