@@ -512,9 +512,10 @@ def _edge(
 
     ``open_end``: no word beyond is typed in Unicode for sure (the text begins or ends there).
     The stretch's sentence then takes its words at odds 256 times as high, and those that read
-    as no syllable either way, as a text typed whole stays whole ("Nói löa": "nói" is written ten times as
-    often as "núi"). The stretch takes each sentence beyond whole, but one written a thousand
-    times as often as it stands ("Phóng sinh hay sát sinh? H«m nay").
+    as no syllable either way, as a text typed whole stays whole ("Nói löa": "nói" is written
+    ten times as often as "núi"). If it takes that sentence whole, it takes each sentence beyond
+    whole, up to one written a thousand times as often as it stands ("Phóng sinh hay sát sinh?
+    H«m nay").
     """
     crossed = False  # past the stretch's sentence
     last = edge
@@ -522,12 +523,10 @@ def _edge(
     reach = edge  # open_end: how far the sentence being read would take the stretch
     for a, z in reversed(words):
         if _ends_sentence(text, z if side == 0 else last):
-            if crossed and open_end:  # the sentence before this word is read
-                if total < -_OPEN_END_ODDS:
+            if open_end:  # the sentence before this word is read: taken whole, or it ends here
+                if (total < -_OPEN_END_ODDS) if crossed else (edge != reach):
                     return edge
                 edge, total = reach, 0.0
-            elif not crossed and open_end and edge != reach:
-                return edge  # the stretch's sentence is not taken whole
             crossed = True
         last = z
         word = text[a:z]
