@@ -146,6 +146,20 @@ def test_a_short_comment_typed_in_tcvn3_fonts_with_one_or_two_tells_is_told(show
     assert typed_in_fonts(typed) == "tcvn3" and from_tcvn3_fonts(typed) == shown
 
 
+@pytest.mark.parametrize(
+    ("shown", "fonts"),
+    [("hơi khó .", "tcvn3"), ("tốt giỏi chu đáo .", "tcvn3"), ("bức xúc", "vni"), ("đẹp lắm !", "vni")],
+)
+def test_a_comment_of_two_words_or_of_words_of_signs_typed_in_legacy_fonts_is_told(shown, fonts):
+    # given a comment of two words typed in the fonts ("h¬i khã"), or of three whose only word
+    # with a sign of the fonts ("®¸o") has no letter beyond ASCII
+    typed = shown.encode("tcvn3").decode("latin-1") if fonts == "tcvn3" else to_vni(shown)
+    # then it is told and converted back
+    assert typed_in_fonts(typed) == fonts and from_fonts(typed, fonts) == shown
+    # and two Unicode words beside the fonts' signs are not told
+    assert typed_in_fonts("Café ©") is None and typed_in_fonts("Giá 5€, nhiệt độ 33ºC ®") is None
+
+
 def test_text_typed_in_vni_fonts_is_told_from_unicode_and_tcvn3_text_and_converted():
     # given petitions typed in the VNI fonts and pasted as Unicode ("Uûy ban nhaân daân")
     typed = [to_vni(t) for t in PETITION_TEXTS]
@@ -220,9 +234,14 @@ def test_a_row_typed_in_tcvn3_fonts_is_converted_with_its_short_texts_and_nothin
         "source": "Báo Bắc Ninh ©",
         "channel": None,
     }
-    # and a row none of whose texts is told is left alone, its short title too
-    alone = {"text": "Đường ngập úng ở xã", "title": "§­êng ngËp"}
-    assert mend_typed_fonts(alone, ("text", "title")) == (None, []) and alone["title"] == "§­êng ngËp"
+    # and a row none of whose texts is told is left alone, its title of one word too
+    alone = {"text": "Đường ngập úng ở xã", "title": "§­êng"}
+    assert mend_typed_fonts(alone, ("text", "title")) == (None, []) and alone["title"] == "§­êng"
+    # and a title of two words typed so, both no syllables as they stand, is told alone
+    title = {"text": "Đường ngập úng ở xã", "title": "§­êng ngËp"}
+    assert (
+        mend_typed_fonts(title, ("text", "title")) == ("tcvn3", ["title"]) and title["title"] == "Đường ngập"
+    )
     # and a row typed in VNI is converted from VNI, its short title too
     vni = {"text": to_vni("Ủy ban nhân dân xã cần sửa đường ngập úng"), "title": to_vni("Đường ngập")}
     assert mend_typed_fonts(vni, ("text", "title")) == ("vni", ["text", "title"])
