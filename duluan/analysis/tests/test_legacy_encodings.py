@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
 import unicodedata
 
@@ -344,6 +345,22 @@ def test_the_examples_in_the_modules_documentation_hold():
 
     result = doctest.testmod(legacy_encodings)
     assert result.attempted >= 10 and result.failed == 0
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+def test_a_real_article_with_words_typed_in_vni_has_those_words_converted():
+    # given the one VNTC article that holds words typed in VNI amid Unicode ("cuùp FA vaø League
+    # Cup", "bieät danh"), found by bench_encodings as the only text of the corpora told typed
+    with gzip.open(shared_data_dir() / "vntc" / "train.jsonl.gz", "rt", encoding="utf-8") as fh:
+        (text,) = [r["text"] for r in map(json.loads, fh) if r["id"] == "TT_NLD_ (5824).txt"]
+    # when mended, then those words alone are converted, the club's nickname with them ("hoa
+    # hoàng" typed in VNI is "hoa hồng", Blackburn Rovers' rose)
+    row = {"text": text}
+    assert mend_typed_fonts(row, ("text",)) == ("vni", ["text"])
+    assert "(Premiership, cúp FA và League Cup)" in row["text"]
+    assert "“hoa hồng” (biệt danh của Blackburn)" in row["text"]
+    changed = [(a, b) for a, b in zip(text.split(), row["text"].split(), strict=True) if a != b]
+    assert changed == [("cuùp", "cúp"), ("vaø", "và"), ("hoàng”", "hồng”"), ("(bieät", "(biệt")]
 
 
 @pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
