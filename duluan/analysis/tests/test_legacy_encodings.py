@@ -8,8 +8,11 @@ import json
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from duluan.analysis.legacy_encodings import (
+    TCVN3_TELLS,
     from_fonts,
     from_tcvn3_fonts,
     from_vni,
@@ -336,6 +339,34 @@ def test_a_title_typed_in_part_is_converted_with_its_typed_text():
     # when mended, then the title's typed words are converted and its Unicode word kept
     assert mend_typed_fonts(row, ("text", "title")) == ("tcvn3", ["text", "title"])
     assert row == {"text": "Đường liên xã ngập sâu, người dân bức xúc", "title": "Về đường ngập"}
+
+
+_WORDS = ["ng", "nh", "tr", "th", "gi", "qu", "§­êng", "nh©n", "Uû", "nhaân", "Ñöôøng", "Müller", "Kính"]
+_PIECES = st.sampled_from(
+    [
+        *"aeiouyđêôơưâăáàảãạéèẻẽẹíìỉĩịóòỏõọúùủũụýỳỷỹỵ",
+        *TCVN3_TELLS,
+        *" \n.,:;!?\"'()«»-–0123456789",
+        *_WORDS,
+        *["gửi", "là", "cã", "®c", "ABC®", "33ºC", "\x86", "Š"],
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map(lambda parts: unicodedata.normalize("NFC", "".join(parts))))
+def test_any_text_is_mended_to_nfc_text_by_spans_inside_it(text):
+    # given any text of Vietnamese letters, the fonts' signs and letters, typed and Unicode words
+    parts = typed_parts(text)
+    # then its typed spans are in order, apart, and inside it
+    if parts is not None:
+        ends = [0] + [end for _, end in parts[1]]
+        assert all(ends[k] <= a < z <= len(text) for k, (a, z) in enumerate(parts[1]))
+    # and mending it gives NFC text, the same where nothing was typed in the fonts
+    row = {"text": text}
+    fonts, _ = mend_typed_fonts(row, ("text",))
+    assert unicodedata.is_normalized("NFC", row["text"])
+    assert fonts is not None or row["text"] == text
 
 
 def test_the_examples_in_the_modules_documentation_hold():
