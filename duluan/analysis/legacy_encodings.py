@@ -657,11 +657,19 @@ def _ends_sentence(text: str, end: int) -> bool:
     return (word_end is not None and word_end.end() == end) or _SENTENCE_END_RE.match(text, end) is not None
 
 
-def mend_typed_fonts(values: MutableMapping[str, Any], names: Iterable[str]) -> tuple[str | None, list[str]]:
+def mend_typed_fonts(
+    values: MutableMapping[str, Any], names: Iterable[str], in_part: list[str] | None = None
+) -> tuple[str | None, list[str]]:
     """Convert in place the texts of one record (``values[name]`` for ``name`` in ``names``)
     typed in legacy fonts: those :func:`typed_parts` tells, whole or the stretches typed so, and
     once one is, the others typed alike however short (a title, a place). Values that are no
     text, or ASCII, are left alone.
+
+    Args:
+        values: The record.
+        names: The names of its texts.
+        in_part: Where given, the names of the texts converted in part (the rest of each was
+            typed in Unicode) are appended to it.
 
     Returns:
         The fonts (``"tcvn3"``, ``"vni"``, or ``None`` where no text was typed so) and the names
@@ -671,8 +679,11 @@ def mend_typed_fonts(values: MutableMapping[str, Any], names: Iterable[str]) -> 
     >>> mend_typed_fonts(row, ("title", "text", "id")), row["title"]
     (('tcvn3', ['title', 'text']), 'Đường ngập')
     >>> row = {"text": "Kính gửi UBND xã: ®­êng liªn x· ngËp s©u, cã ng­êi ng·.", "title": "Về ®­êng"}
-    >>> mend_typed_fonts(row, ("title", "text")), row["text"], row["title"]
-    (('tcvn3', ['title', 'text']), 'Kính gửi UBND xã: đường liên xã ngập sâu, có người ngã.', 'Về đường')
+    >>> in_part = []
+    >>> mend_typed_fonts(row, ("title", "text"), in_part), in_part, row["title"]
+    (('tcvn3', ['title', 'text']), ['text'], 'Về đường')
+    >>> row["text"]
+    'Kính gửi UBND xã: đường liên xã ngập sâu, có người ngã.'
     """
     names = [n for n in names if isinstance(values.get(n), str) and not values[n].isascii()]
     # Every text typed in either fonts holds a TCVN3 tell (VNI's letters are among them): one scan
@@ -694,6 +705,8 @@ def mend_typed_fonts(values: MutableMapping[str, Any], names: Iterable[str]) -> 
             done = z
         values[name] = "".join(pieces) + text[done:]
         mended.append(name)
+        if in_part is not None and values[name] != from_fonts(text, fonts):
+            in_part.append(name)  # the rest of it was typed in Unicode
     return fonts, mended
 
 

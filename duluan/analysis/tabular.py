@@ -522,8 +522,10 @@ class RowValidator:
             if self._seen_ids().add(doc_id):
                 return reject("duplicate_id")
         if typed:
-            fonts, mended = mend_typed_fonts(fields, _TEXT_COLUMNS)
-            detail = f"phông {fonts.upper()}: {', '.join(map(self._column, mended))}"
+            in_part: list[str] = []
+            fonts, mended = mend_typed_fonts(fields, _TEXT_COLUMNS, in_part)
+            columns = (self._column(n) + (" (một phần)" if n in in_part else "") for n in mended)
+            detail = f"phông {fonts.upper()}: {', '.join(columns)}"
             notes.append(self._reject(row, line, doc_id, "legacy_fonts", detail, "warning"))
         # The last check, as the row is kept: a time that cannot be read costs the row its time,
         # not its analysis (a row left out for its id was not analysed without a time).

@@ -161,7 +161,7 @@ def test_a_row_typed_in_legacy_fonts_in_part_is_analysed_with_that_part_converte
         assert output["mixed"][field] == output["uni"][field]
     notes = [(r["id"], r["reason"], r["severity"], r["message"]) for r in read_jsonl(rejects)]
     assert [n[:3] for n in notes] == [("mixed", "legacy_fonts", "warning")]
-    assert notes[0][3].endswith("(phông TCVN3: cột text).")
+    assert notes[0][3].endswith("(phông TCVN3: cột text (một phần)).")
 
 
 def test_output_rows_carry_every_result_field(tmp_path):
