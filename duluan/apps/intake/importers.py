@@ -17,7 +17,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -82,8 +82,23 @@ DEFAULT_ALIASES = {
 }
 
 # The field of a mapped row, and the key of a signal's ``extra``, that says its texts were
-# converted from legacy fonts, and which ("tcvn3" or "vni").
+# converted from legacy fonts, and which ("tcvn3" or "vni"); and the one that says a text of it
+# was typed so only in part (the rest in Unicode), and so converted there alone.
 CONVERTED_FROM = "converted_from"
+CONVERTED_IN_PART = "converted_in_part"
+
+
+def _mend_fonts(fields: dict[str, Any], names: Sequence[str]) -> None:
+    """Convert the ``names`` of a mapped row typed in legacy fonts to the Unicode text they showed
+    (:func:`~duluan.analysis.legacy_encodings.mend_typed_fonts`), and say so in its fields."""
+    in_part: list[str] = []
+    fonts, _ = mend_typed_fonts(fields, names, in_part)
+    if fonts is not None:
+        fields[CONVERTED_FROM] = fonts
+        if in_part:
+            fields[CONVERTED_IN_PART] = True
+
+
 MESSAGES = {
     "bad_json": "Dòng không phải JSON hợp lệ.",
     "bad_row": "Dòng không phải một bản ghi (đối tượng JSON).",
@@ -250,9 +265,7 @@ def _mapped(row: int, line: int | None, raw: dict[str, Any], columns: dict[str, 
         fields[field] = value
     # Typed in legacy fonts ("Uû ban nh©n d©n", "Uûy ban nhaân daân"): the text it showed; the raw
     # row keeps what the file held, and the signal says it was converted, from which fonts.
-    fonts, _ = mend_typed_fonts(fields, WRITTEN_FIELDS)
-    if fonts is not None:
-        fields[CONVERTED_FROM] = fonts
+    _mend_fonts(fields, WRITTEN_FIELDS)
     if not fields.get("text") or not str(fields["text"]).strip():
         return RowProblem(
             row, line, "missing_text", MESSAGES["missing_text"].format(column=columns["text"]), raw
@@ -450,7 +463,5 @@ def _feed_rows(path: Path) -> Iterator[Row | RowProblem]:
             )
             continue
         fields = {k: raw[k] for k in ("id", "title", "text", "created_at", "source")}
-        fonts, _ = mend_typed_fonts(fields, ("title", "text", "source"))
-        if fonts is not None:
-            fields[CONVERTED_FROM] = fonts
+        _mend_fonts(fields, ("title", "text", "source"))
         yield Row(row, None, fields, raw)

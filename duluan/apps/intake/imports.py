@@ -59,7 +59,7 @@ from duluan.apps.issues.clustering import ClusteringSession
 from duluan.apps.issues.models import ClustererState, Issue, IssueDay
 
 from .analysis import analyse_parallel
-from .importers import CONVERTED_FROM, MESSAGES, Row, RowProblem, parse_when, read_file
+from .importers import CONVERTED_FROM, CONVERTED_IN_PART, MESSAGES, Row, RowProblem, parse_when, read_file
 from .models import Channel, ImportBatch, Signal
 from .services import SignalInput, item_key, place_resolve, signals_ingest_batch, signals_known
 
@@ -180,6 +180,8 @@ class _RowConverter:
             extra["url"] = str(row.raw["url"])[:500]
         if f.get(CONVERTED_FROM):
             extra[CONVERTED_FROM] = f[CONVERTED_FROM]
+        if f.get(CONVERTED_IN_PART):
+            extra[CONVERTED_IN_PART] = True
         place = nfc(str(f.get("place") or ""))
         if unit is None and extra.get("petitioners_unit"):
             unit = self._place(extra["petitioners_unit"], created_at)

@@ -38,7 +38,7 @@ from duluan.apps.issues import services as issue_services
 from duluan.apps.issues.clustering import ClusteringSession
 
 from .analysis import Analysis, analyse_rows
-from .importers import CONVERTED_FROM
+from .importers import CONVERTED_FROM, CONVERTED_IN_PART
 from .models import ApiClient, Attachment, Channel, ImportBatch, Reporter, Signal
 
 TEXT_REQUIRED = "Cần có nội dung phản ánh."
@@ -279,8 +279,8 @@ def _problem(item: SignalInput, now: datetime) -> tuple[str, str] | None:
 def _mend_fonts(item: SignalInput) -> None:
     """Convert an item typed in legacy fonts and pasted as it showed ("Uû ban nh©n d©n" in
     TCVN3's ".VnTime", "Uûy ban nhaân daân" in VNI) to the Unicode text it showed, its title,
-    source, place and reporter's name and address too, and say so, and from which fonts, in its
-    ``extra`` (:func:`~duluan.analysis.legacy_encodings.mend_typed_fonts`)."""
+    source, place and reporter's name and address too, and say so, from which fonts, and whether
+    only in part, in its ``extra`` (:func:`~duluan.analysis.legacy_encodings.mend_typed_fonts`)."""
     reporter = item.reporter or {}
     texts = {
         "text": item.text,
@@ -290,7 +290,8 @@ def _mend_fonts(item: SignalInput) -> None:
         "name": reporter.get("name"),
         "address": reporter.get("address"),
     }
-    fonts, mended = mend_typed_fonts(texts, texts)
+    in_part: list[str] = []
+    fonts, mended = mend_typed_fonts(texts, texts, in_part)
     if fonts is None:
         return
     for name in mended:
@@ -299,7 +300,7 @@ def _mend_fonts(item: SignalInput) -> None:
             reporter = item.reporter
         else:
             setattr(item, name, texts[name])
-    item.extra = {**item.extra, CONVERTED_FROM: fonts}
+    item.extra = {**item.extra, CONVERTED_FROM: fonts, **({CONVERTED_IN_PART: True} if in_part else {})}
 
 
 def _clean(item: SignalInput) -> SignalInput:

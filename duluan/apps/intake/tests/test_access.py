@@ -76,9 +76,15 @@ def test_a_signal_converted_from_tcvn3_fonts_says_so_and_is_found_without_accent
     # then its page shows the text the sender saw and says it was converted
     page = client.get(reverse("intake:signal_detail", args=[signal.pk])).content.decode()
     assert "Cống thoát nước tắc ở khu dân cư phố Ngô Gia Tự" in page and "TCVN3" in page
+    assert "Gửi bằng phông chữ cũ TCVN3" in page
     # and the list finds it by its words written without accents
     found = client.get(reverse("intake:index"), {"q": "cong thoat nuoc ngo gia tu"}).content.decode()
     assert "Cống thoát nước tắc" in found
+    # and the page of a report typed in Unicode round such a paste says it was converted in part
+    mixed = ingest("Kính gửi UBND phường. Tôi phản ánh: Cèng tho¸t n­íc t¾c ë khu d©n c­, m­a lµ ngËp")
+    page = client.get(reverse("intake:signal_detail", args=[mixed.pk])).content.decode()
+    assert "Kính gửi UBND phường. Tôi phản ánh: Cống thoát nước tắc ở khu dân cư" in page
+    assert "Một phần gửi bằng phông chữ cũ TCVN3" in page
 
 
 def test_the_list_searches_without_accents_and_citizens_are_sent_to_log_in(client, demo, signals):

@@ -86,9 +86,26 @@ def test_a_row_typed_in_tcvn3_fonts_is_stored_as_the_text_it_showed(tmp_path):
     signal = Signal.objects.get(external_id="KN-2")
     assert (signal.text, signal.extra["petitioners_unit"]) == (second[1], second[5])
     assert signal.extra["converted_from"] == "tcvn3" and signal.unit.name == "Xã Tân Dĩnh"
+    assert "converted_in_part" not in signal.extra
     assert "converted_from" not in Signal.objects.get(external_id="KN-1").extra
     event = AuditEvent.objects.get(action="intake.signals_import")
     assert event.after["converted"] == 1
+
+
+def test_a_row_typed_in_tcvn3_fonts_in_part_is_stored_with_that_part_converted(tmp_path):
+    # given a UTF-8 CSV whose second petition opens in Unicode and goes on pasted from a ".VnTime"
+    # document as it showed
+    header, first, second, *_ = PETITIONS
+    opening = "Cử tri phản ánh:"
+    paste = "Đường liên xã ngập sâu, người dân rất bức xúc."
+    mixed = [second[0], f"{opening} " + paste.encode("tcvn3").decode("latin-1"), *second[2:]]
+    path = write_csv(tmp_path / "kien_nghi.csv", [header, first, mixed])
+    # when imported, then it is stored with the paste converted, and marked converted in part
+    report = run(path)
+    assert (report.created, report.converted) == (2, 1)
+    signal = Signal.objects.get(external_id="KN-2")
+    assert signal.text == f"{opening} {paste}"
+    assert signal.extra["converted_from"] == "tcvn3" and signal.extra["converted_in_part"] is True
 
 
 def test_voter_petitions_are_imported_with_their_meeting_and_rejects_reported(tmp_path):

@@ -197,7 +197,8 @@ def test_a_report_typed_in_legacy_fonts_is_stored_as_the_text_it_showed():
         mixed.created[0].text
         == "Kính gửi UBND xã. Tôi xin phản ánh: Đường liên xã ngập sâu, dân rất bức xúc."
     )
-    assert mixed.created[0].extra["converted_from"] == "tcvn3"
+    assert mixed.created[0].extra["converted_from"] == "tcvn3" and mixed.created[0].extra["converted_in_part"]
+    assert "converted_in_part" not in signal.extra
     # and a Unicode report with a Western sign in it is stored as it is, without the mark
     plain = services.signals_ingest_batch(items=[item("Ủy ban nhân dân xã cần sửa đường ngập úng ©")])
     assert plain.created[0].text.endswith("úng ©") and "converted_from" not in plain.created[0].extra
