@@ -615,7 +615,10 @@ def syllable_counts() -> dict[str, int]:
 
 
 def _words_backwards(text: str, lo: int, hi: int) -> Iterator[tuple[int, int]]:
-    """The spans of the words (runs of non-white-space) of ``text[lo:hi]``, from the last."""
+    """The spans of the words (runs of non-white-space) of ``text[lo:hi]``, from the last.
+
+    (``re`` cannot search backwards: listing every word of a text typed whole, up to 1 MB, to
+    read the last few would cost its whole length.)"""
     end = hi
     while end > lo:
         while end > lo and text[end - 1].isspace():
@@ -705,7 +708,9 @@ def mend_typed_fonts(
             done = z
         values[name] = "".join(pieces) + text[done:]
         mended.append(name)
-        if in_part is not None and values[name] != from_fonts(text, fonts):
+        # (A text converted whole, as nearly every typed text is, is not converted again to see.)
+        whole = spans == ((0, len(text)),)
+        if in_part is not None and not whole and values[name] != from_fonts(text, fonts):
             in_part.append(name)  # the rest of it was typed in Unicode
     return fonts, mended
 
