@@ -88,15 +88,16 @@ CONVERTED_FROM = "converted_from"
 CONVERTED_IN_PART = "converted_in_part"
 
 
-def _mend_fonts(fields: dict[str, Any], names: Sequence[str]) -> None:
-    """Convert the ``names`` of a mapped row typed in legacy fonts to the Unicode text they showed
-    (:func:`~duluan.analysis.legacy_encodings.mend_typed_fonts`), and say so in its fields."""
+def mend_fonts(values: dict[str, Any], names: Sequence[str]) -> tuple[list[str], dict[str, Any]]:
+    """Convert the texts ``names`` of ``values`` typed in legacy fonts to the Unicode text they
+    showed (:func:`~duluan.analysis.legacy_encodings.mend_typed_fonts`); return the names
+    converted and what a signal's ``extra`` says of it (:data:`CONVERTED_FROM` and
+    :data:`CONVERTED_IN_PART`; nothing where no text was typed so)."""
     in_part: list[str] = []
-    fonts, _ = mend_typed_fonts(fields, names, in_part)
-    if fonts is not None:
-        fields[CONVERTED_FROM] = fonts
-        if in_part:
-            fields[CONVERTED_IN_PART] = True
+    fonts, mended = mend_typed_fonts(values, names, in_part)
+    if fonts is None:
+        return [], {}
+    return mended, {CONVERTED_FROM: fonts, **({CONVERTED_IN_PART: True} if in_part else {})}
 
 
 MESSAGES = {
@@ -265,7 +266,7 @@ def _mapped(row: int, line: int | None, raw: dict[str, Any], columns: dict[str, 
         fields[field] = value
     # Typed in legacy fonts ("Uû ban nh©n d©n", "Uûy ban nhaân daân"): the text it showed; the raw
     # row keeps what the file held, and the signal says it was converted, from which fonts.
-    _mend_fonts(fields, WRITTEN_FIELDS)
+    fields.update(mend_fonts(fields, WRITTEN_FIELDS)[1])
     if not fields.get("text") or not str(fields["text"]).strip():
         return RowProblem(
             row, line, "missing_text", MESSAGES["missing_text"].format(column=columns["text"]), raw
@@ -463,5 +464,5 @@ def _feed_rows(path: Path) -> Iterator[Row | RowProblem]:
             )
             continue
         fields = {k: raw[k] for k in ("id", "title", "text", "created_at", "source")}
-        _mend_fonts(fields, ("title", "text", "source"))
+        fields.update(mend_fonts(fields, ("title", "text", "source"))[1])
         yield Row(row, None, fields, raw)

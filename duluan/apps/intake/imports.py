@@ -178,10 +178,7 @@ class _RowConverter:
                 extra[name] = nfc(str(f[name]))
         if row.raw.get("url"):
             extra["url"] = str(row.raw["url"])[:500]
-        if f.get(CONVERTED_FROM):
-            extra[CONVERTED_FROM] = f[CONVERTED_FROM]
-        if f.get(CONVERTED_IN_PART):
-            extra[CONVERTED_IN_PART] = True
+        extra.update((key, f[key]) for key in (CONVERTED_FROM, CONVERTED_IN_PART) if f.get(key))
         place = nfc(str(f.get("place") or ""))
         if unit is None and extra.get("petitioners_unit"):
             unit = self._place(extra["petitioners_unit"], created_at)

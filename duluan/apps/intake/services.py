@@ -28,7 +28,6 @@ from django.db.models import Min
 from django.utils import timezone
 
 from duluan.analysis.dedupe import NearDuplicateIndex
-from duluan.analysis.legacy_encodings import mend_typed_fonts
 from duluan.analysis.tabular import has_bad_chars
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import bulk_insert, instance_factory
@@ -38,7 +37,7 @@ from duluan.apps.issues import services as issue_services
 from duluan.apps.issues.clustering import ClusteringSession
 
 from .analysis import Analysis, analyse_rows
-from .importers import CONVERTED_FROM, CONVERTED_IN_PART
+from .importers import mend_fonts
 from .models import ApiClient, Attachment, Channel, ImportBatch, Reporter, Signal
 
 TEXT_REQUIRED = "Cần có nội dung phản ánh."
@@ -280,7 +279,7 @@ def _mend_fonts(item: SignalInput) -> None:
     """Convert an item typed in legacy fonts and pasted as it showed ("Uû ban nh©n d©n" in
     TCVN3's ".VnTime", "Uûy ban nhaân daân" in VNI) to the Unicode text it showed, its title,
     source, place and reporter's name and address too, and say so, from which fonts, and whether
-    only in part, in its ``extra`` (:func:`~duluan.analysis.legacy_encodings.mend_typed_fonts`)."""
+    only in part, in its ``extra`` (:func:`~duluan.apps.intake.importers.mend_fonts`)."""
     reporter = item.reporter or {}
     texts = {
         "text": item.text,
@@ -290,17 +289,15 @@ def _mend_fonts(item: SignalInput) -> None:
         "name": reporter.get("name"),
         "address": reporter.get("address"),
     }
-    in_part: list[str] = []
-    fonts, mended = mend_typed_fonts(texts, texts, in_part)
-    if fonts is None:
-        return
+    mended, said = mend_fonts(texts, list(texts))
     for name in mended:
         if name in ("name", "address"):
             item.reporter = {**reporter, name: texts[name]}
             reporter = item.reporter
         else:
             setattr(item, name, texts[name])
-    item.extra = {**item.extra, CONVERTED_FROM: fonts, **({CONVERTED_IN_PART: True} if in_part else {})}
+    if said:
+        item.extra = {**item.extra, **said}
 
 
 def _clean(item: SignalInput) -> SignalInput:
