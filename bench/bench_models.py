@@ -1,7 +1,8 @@
 """Benchmark the topic and sentiment engines against a plain TF-IDF + LinearSVC baseline.
 
 Run: ``.venv/bin/python bench/bench_models.py
-[--only vntc,tc201805,uit_vsfc,gold,accent_free,uit_vsfc_halves,sentiment_cv] [--topic-params JSON]``;
+[--only vntc,tc201805,uit_vsfc,gold,news_sentiment,accent_free,uit_vsfc_halves,sentiment_cv]
+[--topic-params JSON]``;
 e.g. ``--topic-params '{"nb_blend": false, "lead_tokens": 0}'`` measures the topic
 classifier without the naive Bayes blend and the lead features.
 
@@ -25,6 +26,11 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   excluded) scored on the hand-labelled gold set, which favours the rare topics, and on a
   hand-labelled random sample of the same corpora (``data/gold_topics_sample.jsonl``);
   ``--no-examples`` builds it without the examples.
+- ``news_sentiment``: the shipped sentiment recipe (``build_default_sentiment_model``) scored on
+  the hand-labelled news gold set (``data/gold_sentiment.jsonl``, never learnt), built as shipped
+  and without the hand-labelled news examples (``data/sentiment_examples.jsonl``), with its
+  confusion matrix; and the same recipe without UIT-VSFC dev, with and without them, scored on
+  that dev split: what the news texts cost the students' feedback.
 
 - ``accent_free`` (not in the default run: it builds both shipped models twice): the shipped
   government topic model and sentiment model built with and without accent-free copies of their
@@ -176,6 +182,34 @@ def bench_gold(examples: bool = True) -> None:
     print(f"  {'government topic model':<34} {scores(truth, labels)}")
 
 
+def bench_news_sentiment() -> None:
+    from sklearn.metrics import confusion_matrix
+
+    from duluan.analysis.sentiment import SENTIMENT_GOLD_PATH, build_default_sentiment_model
+    from duluan.analysis.taxonomy import load_gold, read_gold_texts
+
+    gold = read_gold_texts(load_gold(SENTIMENT_GOLD_PATH), shared_data_dir())
+    truth, texts = [g.label for g, _ in gold], [t for _, t in gold]
+    dev = list(read_corpus("uit_vsfc_dev"))
+    moods = ["negative", "neutral", "positive"]
+    print(f"\nnews sentiment gold set: {len(gold)} hand-labelled texts; shipped sentiment recipe")
+    for name, examples in (("as shipped", None), ("without the news examples", [])):
+        start = time.perf_counter()
+        model = build_default_sentiment_model(examples=examples)
+        built = time.perf_counter() - start
+        labels = [str(x) for x in model.predict_labels(texts)[0]]
+        matrix = confusion_matrix(truth, labels, labels=moods).tolist()
+        print(f"  {name:<34} {scores(truth, labels)}  built in {built:.1f} s", flush=True)
+        print(f"  {'':<34} rows {moods} as labelled, columns as predicted: {matrix}", flush=True)
+    for name, examples in (("as shipped", None), ("without the news examples", [])):
+        model = build_default_sentiment_model(with_dev=False, examples=examples)
+        labels = model.predict_labels([r.text for r in dev])[0]
+        print(
+            f"  {'uit_vsfc dev, no dev learnt, ' + name:<34} {scores([r.label for r in dev], labels)}",
+            flush=True,
+        )
+
+
 def bench_accent_free() -> None:
     from dataclasses import replace
 
@@ -283,7 +317,9 @@ def bench_sentiment_cv() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="vntc,tc201805,uit_vsfc,gold", help="comma-separated parts")
+    parser.add_argument(
+        "--only", default="vntc,tc201805,uit_vsfc,gold,news_sentiment", help="comma-separated parts"
+    )
     parser.add_argument(
         "--topic-params", default="{}", type=json.loads, help="JSON object of TopicClassifier parameters"
     )
@@ -307,6 +343,8 @@ def main() -> int:
         bench_uit()
     if "gold" in parts:
         bench_gold(examples=not args.no_examples)
+    if "news_sentiment" in parts:
+        bench_news_sentiment()
     if "accent_free" in parts:
         bench_accent_free()
     if "uit_vsfc_halves" in parts:
