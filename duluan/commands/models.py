@@ -82,7 +82,7 @@ def build_default(
                 source = "taxonomy_vi.json + topic_examples.jsonl + VNTC, TC201805, news_2026 (bootstrap)"
             else:
                 model = build_default_sentiment_model(progress=progress, **(params or {}))
-                source = "UIT-VSFC train + AIVIVN 2019 train"
+                source = "UIT-VSFC train + dev, AIVIVN 2019 train, sentiment_examples.jsonl (news)"
         except SharedDataMissing as exc:
             print(f"Không xây được mô hình {task}: {exc}", file=sys.stderr)
             return EXIT_DATA
