@@ -119,11 +119,30 @@ class IntakePipeline:
     note: str = ""
 
 
-_BUILT: dict[tuple[str | None, str], IntakePipeline] = {}
+# (model folder, home province) -> (the model files' stamp, the pipeline built from them)
+_BUILT: dict[tuple[str, str], tuple[tuple, IntakePipeline]] = {}
+
+
+def _model_stamp(folder: Any) -> tuple:
+    """When and how big each model file of ``folder`` is (``None`` where missing): a model built
+    again (``retrain_topic_model``) replaces its file, and a changed stamp builds the pipeline
+    again, in each process at its next analysis, without a restart."""
+    from duluan.analysis.pipeline import _model_file
+
+    stamp = []
+    for stem in ("topic", "sentiment"):
+        try:
+            status = _model_file(folder, stem).stat()
+        except OSError:  # FileNotFoundError included
+            stamp.append(None)
+        else:
+            stamp.append((status.st_mtime_ns, status.st_size))
+    return tuple(stamp)
 
 
 def intake_pipeline(model_dir: str | None = None, home_province: str = "24") -> IntakePipeline:
-    """Return the per-row pipeline (cached per process and model folder).
+    """Return the per-row pipeline (cached per process and model folder, and built again when a
+    model file changes: see :func:`_model_stamp`).
 
     Args:
         model_dir: Folder of the model files; ``DULUAN_MODEL_DIR`` or ``var/models`` by default.
@@ -133,17 +152,17 @@ def intake_pipeline(model_dir: str | None = None, home_province: str = "24") -> 
         The pipeline with the engine's models, or the fallback when a model file is missing or
         unreadable (logged once, with the reason).
     """
-    key = (str(resolve_model_dir(model_dir)), home_province)
-    built = _BUILT.get(key)
-    if built is not None:
-        return built
+    folder = resolve_model_dir(model_dir)
+    key, stamp = (str(folder), home_province), _model_stamp(folder)
+    cached = _BUILT.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     gazetteer = home_gazetteer(home_province)
     try:
         from duluan.analysis.pipeline import _model_file
         from duluan.analysis.sentiment import SentimentClassifier
         from duluan.analysis.topic import TopicClassifier
 
-        folder = resolve_model_dir(model_dir)
         topic = TopicClassifier.load(_model_file(folder, "topic"))
         sentiment = SentimentClassifier.load(_model_file(folder, "sentiment"))
         steps = [TopicStep(topic), SentimentStep(sentiment)]
@@ -158,7 +177,8 @@ def intake_pipeline(model_dir: str | None = None, home_province: str = "24") -> 
         mode, note = MODE_FALLBACK, FALLBACK_NOTE
         log.warning("intake analysis fallback: %s", exc)
     pipeline = Pipeline([NormaliseStep(), PlacesStep(gazetteer), *steps, DedupeFeaturesStep()])
-    built = _BUILT[key] = IntakePipeline(pipeline, mode, note)
+    built = IntakePipeline(pipeline, mode, note)
+    _BUILT[key] = (stamp, built)
     return built
 
 

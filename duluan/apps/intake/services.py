@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -659,6 +660,72 @@ def signal_topic_confirm(*, signal: Signal, topic: str, actor, request=None) -> 
             request=request,
         )
     return signal
+
+
+@dataclass(frozen=True)
+class TopicRetrain:
+    """What :func:`topic_model_retrain` wrote."""
+
+    path: Path
+    confirmations: int
+    topics: int
+    seconds: float
+
+
+def topic_model_retrain(
+    *, model_dir: str | None = None, actor=None, progress: bool = False, **params: Any
+) -> TopicRetrain:
+    """Build the government topic model again, learning officials' confirmed topics.
+
+    The confirmed signals (:func:`~duluan.apps.intake.selectors.topic_training_pairs`: masked
+    texts only, so no personal data reaches the model file) join the bootstrap of the public
+    corpora, each weighing as a hand-labelled example. The file replaces the model folder's
+    ``topic.model`` at once (written aside, then renamed); the platform's processes read the new
+    one at their next analysis (:func:`~duluan.apps.intake.analysis.intake_pipeline`).
+
+    Args:
+        model_dir: Model folder (default ``DULUAN_MODEL_DIR`` or ``var/models``).
+        actor: Who asked (``None``: a scheduled run).
+        progress: Show a progress bar on stderr while reading the corpora.
+        **params: Passed to :func:`~duluan.analysis.topic.build_government_topic_model`.
+
+    Returns:
+        The file, how many confirmations it learnt, its topics and the build's seconds.
+
+    Raises:
+        duluan.shared_data.SharedDataMissing: The shared corpora are absent (nothing is written).
+    """
+    from duluan.analysis.pipeline import resolve_model_dir
+    from duluan.analysis.topic import build_government_topic_model
+
+    from .selectors import topic_training_pairs
+
+    pairs = list(topic_training_pairs())
+    start = time.perf_counter()
+    model = build_government_topic_model(confirmed=pairs, progress=progress, **params)
+    seconds = round(time.perf_counter() - start, 1)
+    folder = resolve_model_dir(model_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "topic.model"
+    facts = {"confirmations": len(pairs), "topics": len(model.classes_), "seconds": seconds}
+    with transaction.atomic():
+        model.save(
+            path,
+            metadata={
+                "source": "taxonomy_vi.json + topic_examples.jsonl + VNTC, TC201805, news_2026 "
+                "(bootstrap) + officials' confirmations",
+                **facts,
+                **model.recipe(),
+            },
+        )
+        audit_record(
+            action="intake.topic_model_retrain",
+            actor=actor,
+            object_type="model",
+            object_id="topic",
+            after=facts,
+        )
+    return TopicRetrain(path, len(pairs), len(model.classes_), seconds)
 
 
 def api_key_hash(key: str) -> str:

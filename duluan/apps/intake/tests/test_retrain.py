@@ -1,0 +1,72 @@
+"""Officials' confirmed topics retrain the topic model, which the platform then reads."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from duluan.analysis.model_io import read_model_info
+from duluan.analysis.sentiment import SentimentClassifier
+from duluan.apps.audit.models import AuditEvent
+from duluan.apps.intake import services
+from duluan.apps.intake.analysis import MODE_FALLBACK, MODE_MODEL, analyse_rows, intake_pipeline
+from duluan.apps.intake.models import Channel
+from duluan.shared_data import shared_data_dir
+
+needs_data = pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
+
+# A word no corpus writes: only the officials' confirmations can teach its topic.
+WORD = "zorblax"
+
+
+@needs_data
+def test_confirmed_topics_retrain_the_model_and_the_next_analysis_reads_it(db, tmp_path, monkeypatch):
+    # given a model folder with a sentiment model and no topic model, where the platform
+    # analyses with the taxonomy's keywords
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    texts = ["cán bộ nhiệt tình, hài lòng", "chờ cả tháng không ai giải quyết", "xin hỏi giờ làm việc"]
+    SentimentClassifier(calibration_fraction=0).fit(texts, ["positive", "negative", "neutral"]).save(
+        tmp_path / "sentiment.model"
+    )
+    assert intake_pipeline().mode == MODE_FALLBACK
+    # and three signals naming that word, whose topic officials confirm (their phone numbers are
+    # masked before anything is learnt)
+    for n in range(3):
+        signal, _ = services.signal_ingest(
+            channel=Channel.HOTLINE, text=f"Gọi 091234567{n}: thôn {n} hỏi về {WORD}"
+        )
+        services.signal_topic_confirm(signal=signal, topic="culture_religion", actor=None)
+    # when the topic model is built again by the command
+    out = StringIO()
+    call_command("retrain_topic_model", "--per-topic", "100", "--no-progress", stdout=out, stderr=StringIO())
+    # then the folder holds it, it says what it learnt, and the change is audited
+    info = read_model_info(tmp_path / "topic.model")
+    assert info.metadata["confirmations"] == 3
+    assert "3 xác nhận" in out.getvalue()
+    event = AuditEvent.objects.get(action="intake.topic_model_retrain")
+    assert event.after["confirmations"] == 3 and event.object_id == "topic"
+    # and the next analysis, in this same process, uses the model and knows the word
+    assert intake_pipeline().mode == MODE_MODEL
+    (analysis,) = analyse_rows([{"key": "k", "text": f"Xin hỏi chuyện {WORD}"}])
+    assert analysis.mode == MODE_MODEL
+    assert analysis.topic["label"] == "culture_religion"
+
+
+def test_retraining_refuses_a_nonsense_sample_size(db):
+    # when the command is asked for no bootstrap rows per topic
+    # then it stops with a clear message before reading anything
+    with pytest.raises(CommandError, match="--per-topic"):
+        call_command("retrain_topic_model", "--per-topic", "0")
+
+
+def test_retraining_without_the_shared_corpora_says_so_and_writes_nothing(db, tmp_path, monkeypatch):
+    # given a model folder and a shared-data folder that is empty
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv("DULUAN_DATA_DIR", str(tmp_path / "empty"))
+    (tmp_path / "empty").mkdir()
+    # when the topic model is built again
+    # then the command fails with the reason, writes no model and records no change
+    with pytest.raises(CommandError, match="Không xây được mô hình chủ đề"):
+        call_command("retrain_topic_model", "--no-progress", stderr=StringIO())
+    assert not (tmp_path / "models" / "topic.model").exists()
+    assert not AuditEvent.objects.filter(action="intake.topic_model_retrain").exists()
