@@ -1014,6 +1014,7 @@ def build_default_sentiment_model(
     with_dev: bool | Collection[int] = True,
     examples: Sequence[GoldLabel] | None = None,
     examples_weight: float = EXAMPLES_WEIGHT,
+    confirmed: Sequence[tuple[str, str]] = (),
     progress: bool = False,
     **params,
 ) -> SentimentClassifier:
@@ -1044,7 +1045,9 @@ def build_default_sentiment_model(
             0 in file order), as ``bench_models.py --only uit_vsfc_halves`` does.
         examples: Hand-labelled rows of the shared corpora to learn (default: the shipped
             ``data/sentiment_examples.jsonl``; rows whose text is not found are left out).
-        examples_weight: Sample weight of such a row.
+        examples_weight: Sample weight of such a row, and of each confirmed text.
+        confirmed: Officials' confirmed ``(text, sentiment)`` pairs, learnt as hand-labelled
+            texts are (the platform's ``retrain_models``).
         progress: Unused for now; reading these corpora takes a second.
         **params: Passed to :class:`SentimentClassifier`.
 
@@ -1055,6 +1058,7 @@ def build_default_sentiment_model(
 
     Raises:
         duluan.shared_data.SharedDataMissing: The shared corpora are absent.
+        ValueError: A confirmed text's label is not a sentiment.
     """
     from duluan.analysis.corpora import CorpusRow, corpus_path, read_corpus
     from duluan.analysis.taxonomy import load_examples, read_gold_texts
@@ -1068,6 +1072,10 @@ def build_default_sentiment_model(
     elif with_dev is not False:
         wanted = frozenset(with_dev)
         dev = (row for number, row in enumerate(read_corpus("uit_vsfc_dev", data_dir)) if number in wanted)
+    moods = {"negative", "neutral", "positive"}
+    for _, label in confirmed:
+        if label not in moods:
+            raise ValueError(f"'{label}' is not a sentiment: one of {', '.join(sorted(moods))}")
     hand = load_examples(SENTIMENT_EXAMPLES_PATH) if examples is None else examples
     hand_rows = (CorpusRow(g.id, text, g.label) for g, text in read_gold_texts(hand, data_dir))
     for rows, weight in (
@@ -1075,6 +1083,7 @@ def build_default_sentiment_model(
         (dev, 1.0),
         (read_corpus("aivivn2019", data_dir), aivivn_weight),
         (hand_rows, examples_weight),
+        ((CorpusRow("", text, label) for text, label in confirmed), examples_weight),
     ):
         for row in rows:
             if row.label:

@@ -207,6 +207,14 @@ def test_default_model_reads_the_mood_of_news_it_never_learnt():
     assert min(f1_score(truth, labels, average=None, labels=["negative", "neutral", "positive"])) > 0.5
 
 
+def test_default_model_refuses_a_confirmation_that_names_no_sentiment(tmp_path):
+    # given an official's confirmation whose label is no sentiment
+    # when the default model is built with it
+    # then it is refused by name, before any corpus is read
+    with pytest.raises(ValueError, match="'furious' is not a sentiment"):
+        build_default_sentiment_model(tmp_path, confirmed=[("Dân rất bức xúc", "furious")])
+
+
 def test_default_model_reports_missing_data(tmp_path):
     # given an empty folder in place of the shared data
     from duluan.shared_data import SharedDataMissing

@@ -19,7 +19,7 @@ from .services import api_client_create
 @admin.register(Signal, site=admin_site)
 class SignalAdmin(admin.ModelAdmin):
     list_display = ("id", "channel", "created_at", "topic", "sentiment", "unit", "issue")
-    list_filter = ("channel", "topic", "sentiment", "topic_confirmed")
+    list_filter = ("channel", "topic", "sentiment", "topic_confirmed", "sentiment_confirmed")
     search_fields = ("search_key", "external_id", "tracking_code")
     exclude = ("text",)
     readonly_fields = [f.name for f in Signal._meta.fields if f.name != "text"]

@@ -125,7 +125,7 @@ _BUILT: dict[tuple[str, str], tuple[tuple, IntakePipeline]] = {}
 
 def _model_stamp(folder: Any) -> tuple:
     """When and how big each model file of ``folder`` is (``None`` where missing): a model built
-    again (``retrain_topic_model``) replaces its file, and a changed stamp builds the pipeline
+    again (``retrain_models``) replaces its file, and a changed stamp builds the pipeline
     again, in each process at its next analysis, without a restart."""
     from duluan.analysis.pipeline import _model_file
 

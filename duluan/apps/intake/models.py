@@ -64,6 +64,7 @@ class Signal(models.Model):
     topic_confirmed = models.BooleanField(_("chủ đề đã được cán bộ xác nhận"), default=False)
     sentiment = models.CharField(_("sắc thái"), max_length=10, choices=Sentiment.choices, blank=True)
     sentiment_score = models.FloatField(null=True, blank=True)
+    sentiment_confirmed = models.BooleanField(_("sắc thái đã được cán bộ xác nhận"), default=False)
     intensity = models.FloatField(_("mức độ bức xúc"), null=True, blank=True)
     places = JSONTextField(_("địa danh nhận diện"), default=list, blank=True)
     duplicate_of = models.ForeignKey(

@@ -70,3 +70,10 @@ def topic_training_pairs() -> Iterator[tuple[str, str]]:
     """
     qs = Signal.objects.filter(topic_confirmed=True).exclude(topic="").order_by("pk")
     yield from qs.values_list("text_masked", "topic").iterator(chunk_size=2000)
+
+
+def sentiment_training_pairs() -> Iterator[tuple[str, str]]:
+    """Officials' confirmed sentiments as ``(text_masked, sentiment)`` pairs, for retraining the
+    sentiment model. Only the masked text leaves: no reporter, no personal data, no ids."""
+    qs = Signal.objects.filter(sentiment_confirmed=True).exclude(sentiment="").order_by("pk")
+    yield from qs.values_list("text_masked", "sentiment").iterator(chunk_size=2000)

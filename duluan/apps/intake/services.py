@@ -39,7 +39,7 @@ from duluan.apps.issues.clustering import ClusteringSession
 
 from .analysis import Analysis, analyse_rows
 from .importers import mend_fonts
-from .models import ApiClient, Attachment, Channel, ImportBatch, Reporter, Signal
+from .models import ApiClient, Attachment, Channel, ImportBatch, Reporter, Sentiment, Signal
 
 TEXT_REQUIRED = "Cần có nội dung phản ánh."
 TEXT_TOO_LONG = "Nội dung quá dài (tối đa {max} ký tự)."
@@ -49,6 +49,7 @@ ANALYSIS_FAILED = "Không phân tích được nội dung này ({error})."
 FUTURE_DATE = "Thời điểm phát sinh ({value}) ở tương lai."
 DUPLICATE_IN_FILE = "Trùng với một dòng trước đó trong cùng tệp."
 TOPIC_NOT_CONFIRMABLE = "Chủ đề không có trong danh mục: {code!r}."
+SENTIMENT_NOT_CONFIRMABLE = "Sắc thái không hợp lệ: {label!r} (chọn tiêu cực, trung lập hoặc tích cực)."
 
 MAX_TEXT_CHARS = 20_000
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
@@ -646,86 +647,118 @@ def signal_topic_confirm(*, signal: Signal, topic: str, actor, request=None) -> 
 
     if topic not in load_taxonomy().codes:
         raise IntakeError(TOPIC_NOT_CONFIRMABLE.format(code=topic))
+    return _signal_label_confirm(signal, "topic", topic, actor, request)
+
+
+def signal_sentiment_confirm(*, signal: Signal, sentiment: str, actor, request=None) -> Signal:
+    """An official confirms (or corrects) a signal's sentiment: training data for the sentiment
+    model (:func:`~duluan.apps.intake.selectors.sentiment_training_pairs`). Its issue's mix of
+    sentiments follows at once."""
+    if sentiment not in Sentiment.values:
+        raise IntakeError(SENTIMENT_NOT_CONFIRMABLE.format(label=sentiment))
+    return _signal_label_confirm(signal, "sentiment", sentiment, actor, request)
+
+
+def _signal_label_confirm(signal: Signal, field: str, value: str, actor, request) -> Signal:
+    """Set a signal's ``topic`` or ``sentiment`` as an official confirmed it, mark it
+    ``<field>_confirmed`` and audit the change, with what it was before."""
+    flag = f"{field}_confirmed"
     with transaction.atomic():
-        before = {"topic": signal.topic, "topic_confirmed": signal.topic_confirmed}
-        signal.topic = topic
-        signal.topic_confirmed = True
-        signal.save(update_fields=["topic", "topic_confirmed"])
+        before = {field: getattr(signal, field), flag: getattr(signal, flag)}
+        setattr(signal, field, value)
+        setattr(signal, flag, True)
+        signal.save(update_fields=[field, flag])
+        if field == "sentiment" and signal.issue_id is not None:
+            issue_services.issues_update_mix([signal.issue_id])
         audit_record(
-            action="intake.signal_topic_confirm",
+            action=f"intake.signal_{field}_confirm",
             actor=actor,
             obj=signal,
             before=before,
-            after={"topic": topic, "topic_confirmed": True},
+            after={field: value, flag: True},
             request=request,
         )
     return signal
 
 
 @dataclass(frozen=True)
-class TopicRetrain:
-    """What :func:`topic_model_retrain` wrote."""
+class ModelRetrain:
+    """What :func:`model_retrain` wrote."""
 
+    task: str
     path: Path
     confirmations: int
-    topics: int
+    labels: int
     seconds: float
 
 
-def topic_model_retrain(
-    *, model_dir: str | None = None, actor=None, progress: bool = False, **params: Any
-) -> TopicRetrain:
-    """Build the government topic model again, learning officials' confirmed topics.
+RETRAIN_TASKS = ("topic", "sentiment")
 
-    The confirmed signals (:func:`~duluan.apps.intake.selectors.topic_training_pairs`: masked
-    texts only, so no personal data reaches the model file) join the bootstrap of the public
-    corpora, each weighing as a hand-labelled example. The file replaces the model folder's
-    ``topic.model`` at once (written aside, then renamed); the platform's processes read the new
-    one at their next analysis (:func:`~duluan.apps.intake.analysis.intake_pipeline`).
+
+def model_retrain(
+    task: str, *, model_dir: str | None = None, actor=None, progress: bool = False, **params: Any
+) -> ModelRetrain:
+    """Build the topic or sentiment model again, learning what officials confirmed or corrected.
+
+    The confirmed signals (:func:`~duluan.apps.intake.selectors.topic_training_pairs`,
+    :func:`~duluan.apps.intake.selectors.sentiment_training_pairs`: masked texts only, so no
+    personal data reaches the model file) join the corpora the shipped model learns, each
+    weighing as a hand-labelled example. The file replaces ``<task>.model`` in the model folder
+    at once (written aside, then renamed); the platform's processes read the new one at their
+    next analysis (:func:`~duluan.apps.intake.analysis.intake_pipeline`).
 
     Args:
+        task: ``topic`` or ``sentiment``.
         model_dir: Model folder (default ``DULUAN_MODEL_DIR`` or ``var/models``).
         actor: Who asked (``None``: a scheduled run).
-        progress: Show a progress bar on stderr while reading the corpora.
-        **params: Passed to :func:`~duluan.analysis.topic.build_government_topic_model`.
+        progress: Show a progress bar on stderr while reading the corpora (topic).
+        **params: Passed to :func:`~duluan.analysis.topic.build_government_topic_model` or
+            :func:`~duluan.analysis.sentiment.build_default_sentiment_model`.
 
     Returns:
-        The file, how many confirmations it learnt, its topics and the build's seconds.
+        The file, how many confirmations it learnt, its labels and the build's seconds.
 
     Raises:
+        ValueError: An unknown task.
         duluan.shared_data.SharedDataMissing: The shared corpora are absent (nothing is written).
     """
     from duluan.analysis.pipeline import resolve_model_dir
-    from duluan.analysis.topic import build_government_topic_model
 
-    from .selectors import topic_training_pairs
+    from .selectors import sentiment_training_pairs, topic_training_pairs
 
-    pairs = list(topic_training_pairs())
     start = time.perf_counter()
-    model = build_government_topic_model(confirmed=pairs, progress=progress, **params)
+    if task == "topic":
+        from duluan.analysis.topic import build_government_topic_model
+
+        pairs = list(topic_training_pairs())
+        model = build_government_topic_model(confirmed=pairs, progress=progress, **params)
+        source = "taxonomy_vi.json + topic_examples.jsonl + VNTC, TC201805, news_2026 (bootstrap)"
+    elif task == "sentiment":
+        from duluan.analysis.sentiment import build_default_sentiment_model
+
+        pairs = list(sentiment_training_pairs())
+        model = build_default_sentiment_model(confirmed=pairs, **params)
+        source = "UIT-VSFC train + dev, AIVIVN 2019 train, sentiment_examples.jsonl (news)"
+    else:
+        raise ValueError(f"unknown model task {task!r}: one of {', '.join(RETRAIN_TASKS)}")
     seconds = round(time.perf_counter() - start, 1)
     folder = resolve_model_dir(model_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "topic.model"
-    facts = {"confirmations": len(pairs), "topics": len(model.classes_), "seconds": seconds}
+    path = folder / f"{task}.model"
+    facts = {"confirmations": len(pairs), "labels": len(model.classes_), "seconds": seconds}
     with transaction.atomic():
         model.save(
             path,
-            metadata={
-                "source": "taxonomy_vi.json + topic_examples.jsonl + VNTC, TC201805, news_2026 "
-                "(bootstrap) + officials' confirmations",
-                **facts,
-                **model.recipe(),
-            },
+            metadata={"source": f"{source} + officials' confirmations", **facts, **model.recipe()},
         )
         audit_record(
-            action="intake.topic_model_retrain",
+            action=f"intake.{task}_model_retrain",
             actor=actor,
             object_type="model",
-            object_id="topic",
+            object_id=task,
             after=facts,
         )
-    return TopicRetrain(path, len(pairs), len(model.classes_), seconds)
+    return ModelRetrain(task, path, len(pairs), len(model.classes_), seconds)
 
 
 def api_key_hash(key: str) -> str:

@@ -11,5 +11,6 @@ urlpatterns = [
     path("signals/", views.signal_list, name="index"),
     path("signals/<int:pk>/", views.signal_detail, name="signal_detail"),
     path("signals/<int:pk>/topic/", views.signal_confirm_topic, name="signal_confirm_topic"),
+    path("signals/<int:pk>/sentiment/", views.signal_confirm_sentiment, name="signal_confirm_sentiment"),
     path("signals/<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -226,28 +228,40 @@ def signal_detail(request, pk: int):
         "show_original": permissions.can_see_reporter(request.user),
         "topic": topic_label(signal.topic),
         "topics": topic_choices(),
+        "sentiments": Sentiment.choices,
         "can_confirm": can_write(request.user),
         "attachments": signal.attachments.all() if permissions.can_see_reporter(request.user) else [],
     }
     return render(request, "intake/signal_detail.html", context)
 
 
-@login_required
-@require_POST
-def signal_confirm_topic(request, pk: int):
+def _signal_confirm(request, pk: int, confirm: Callable[..., Any], field: str, done: str):
+    """An official confirms or corrects one label of a signal, POSTed as ``field``."""
     _officials_only(request)
     if not can_write(request.user):
         raise Http404(NOT_FOUND)
     signal = permissions.signal_get_for_user(request.user, pk=pk)
     try:
-        services.signal_topic_confirm(
-            signal=signal, topic=request.POST.get("topic", ""), actor=request.user, request=request
-        )
+        confirm(signal=signal, actor=request.user, request=request, **{field: request.POST.get(field, "")})
     except services.IntakeError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Đã xác nhận chủ đề."))
+        messages.success(request, done)
     return redirect(reverse("intake:signal_detail", args=[signal.pk]))
+
+
+@login_required
+@require_POST
+def signal_confirm_topic(request, pk: int):
+    return _signal_confirm(request, pk, services.signal_topic_confirm, "topic", _("Đã xác nhận chủ đề."))
+
+
+@login_required
+@require_POST
+def signal_confirm_sentiment(request, pk: int):
+    return _signal_confirm(
+        request, pk, services.signal_sentiment_confirm, "sentiment", _("Đã xác nhận sắc thái.")
+    )
 
 
 @login_required

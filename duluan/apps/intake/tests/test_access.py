@@ -101,3 +101,31 @@ def test_an_officer_confirms_a_topic(client, demo, signals):
     )
     signals["vu_ninh"].refresh_from_db()
     assert signals["vu_ninh"].topic == "environment" and signals["vu_ninh"].topic_confirmed
+
+
+def test_an_officer_corrects_a_sentiment_and_an_analyst_may_not(client, demo, signals):
+    from duluan.apps.audit.models import AuditEvent
+
+    signal = signals["vu_ninh"]
+    url = reverse("intake:signal_confirm_sentiment", args=[signal.pk])
+    # given an analyst, who reads but does not write
+    client.force_login(demo["phantich"])
+    # when they post a sentiment, then nothing is found and nothing changes
+    assert client.post(url, {"sentiment": "positive"}).status_code == 404
+    signal.refresh_from_db()
+    assert not signal.sentiment_confirmed
+    # when an officer posts a label that is no sentiment, then they are told and nothing changes
+    client.force_login(demo["canbo.nnmt"])
+    page = client.post(url, {"sentiment": "furious"}, follow=True).content.decode()
+    assert "Sắc thái không hợp lệ" in page
+    signal.refresh_from_db()
+    assert not signal.sentiment_confirmed
+    # when they correct it to neutral, then the signal says so, its page shows it confirmed, and
+    # the change is audited with what it was before
+    page = client.post(url, {"sentiment": "neutral"}, follow=True).content.decode()
+    signal.refresh_from_db()
+    assert signal.sentiment == "neutral" and signal.sentiment_confirmed
+    assert "Đã xác nhận sắc thái." in page
+    event = AuditEvent.objects.get(action="intake.signal_sentiment_confirm")
+    assert event.after == {"sentiment": "neutral", "sentiment_confirmed": True}
+    assert event.before["sentiment_confirmed"] is False

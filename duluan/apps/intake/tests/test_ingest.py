@@ -135,6 +135,22 @@ def test_a_topic_confirmation_is_training_data():
     assert "0912345678" not in pairs[0][0]
 
 
+def test_a_sentiment_confirmation_is_training_data_and_moves_its_issue_mix():
+    from duluan.apps.intake.selectors import sentiment_training_pairs
+
+    # given a signal in an issue, read with the keyword fallback
+    signal, _ = services.signal_ingest(channel=Channel.HOTLINE, text="Gọi 0912345678: cảm ơn phường sửa đèn")
+    # when an official confirms it positive
+    services.signal_sentiment_confirm(signal=signal, sentiment="positive", actor=None)
+    # then it is exported as (masked text, sentiment), and its issue counts it positive
+    pairs = list(sentiment_training_pairs())
+    assert pairs == [(signal.text_masked, "positive")]
+    assert "0912345678" not in pairs[0][0]
+    issue = Issue.objects.get(pk=signal.issue_id)
+    assert issue.sentiment_counts["positive"] == 1 and issue.dominant_sentiment == "positive"
+    assert issue.sentiment_counts == {"negative": 0, "neutral": 0, "positive": 1}
+
+
 def test_known_keys_and_first_hashes_are_looked_up_by_channel_and_content():
     # given two stored calls, one news item with the same words as the first call, and an item
     # stored without an id of its own (its key is then a hash of its content)

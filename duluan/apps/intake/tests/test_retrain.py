@@ -38,7 +38,16 @@ def test_confirmed_topics_retrain_the_model_and_the_next_analysis_reads_it(db, t
         services.signal_topic_confirm(signal=signal, topic="culture_religion", actor=None)
     # when the topic model is built again by the command
     out = StringIO()
-    call_command("retrain_topic_model", "--per-topic", "100", "--no-progress", stdout=out, stderr=StringIO())
+    call_command(
+        "retrain_models",
+        "--task",
+        "topic",
+        "--per-topic",
+        "100",
+        "--no-progress",
+        stdout=out,
+        stderr=StringIO(),
+    )
     # then the folder holds it, it says what it learnt, and the change is audited
     info = read_model_info(tmp_path / "topic.model")
     assert info.metadata["confirmations"] == 3
@@ -52,11 +61,27 @@ def test_confirmed_topics_retrain_the_model_and_the_next_analysis_reads_it(db, t
     assert analysis.topic["label"] == "culture_religion"
 
 
+@needs_data
+def test_confirmed_sentiments_retrain_the_sentiment_model(db, tmp_path):
+    # given three signals naming the word, which officials confirm positive
+    for n in range(3):
+        signal, _ = services.signal_ingest(channel=Channel.HOTLINE, text=f"Thôn {n} nói về {WORD}")
+        services.signal_sentiment_confirm(signal=signal, sentiment="positive", actor=None)
+    # when the sentiment model is built again (without the news examples and accent-free
+    # copies, to be quick)
+    done = services.model_retrain("sentiment", model_dir=str(tmp_path), examples=[], accent_free_copies=False)
+    # then it learnt them, and reads the word as they did
+    assert done.confirmations == 3 and done.path == tmp_path / "sentiment.model"
+    model = SentimentClassifier.load(done.path)
+    assert model.predict([f"{WORD} {WORD}"])[0].label == "positive"
+    assert AuditEvent.objects.get(action="intake.sentiment_model_retrain").after["confirmations"] == 3
+
+
 def test_retraining_refuses_a_nonsense_sample_size(db):
     # when the command is asked for no bootstrap rows per topic
     # then it stops with a clear message before reading anything
     with pytest.raises(CommandError, match="--per-topic"):
-        call_command("retrain_topic_model", "--per-topic", "0")
+        call_command("retrain_models", "--task", "topic", "--per-topic", "0")
 
 
 def test_retraining_without_the_shared_corpora_says_so_and_writes_nothing(db, tmp_path, monkeypatch):
@@ -67,6 +92,6 @@ def test_retraining_without_the_shared_corpora_says_so_and_writes_nothing(db, tm
     # when the topic model is built again
     # then the command fails with the reason, writes no model and records no change
     with pytest.raises(CommandError, match="Không xây được mô hình chủ đề"):
-        call_command("retrain_topic_model", "--no-progress", stderr=StringIO())
+        call_command("retrain_models", "--task", "topic", "--no-progress", stderr=StringIO())
     assert not (tmp_path / "models" / "topic.model").exists()
     assert not AuditEvent.objects.filter(action="intake.topic_model_retrain").exists()

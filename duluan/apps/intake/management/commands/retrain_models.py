@@ -1,0 +1,46 @@
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = (
+        "Xây lại mô hình chủ đề và sắc thái, học thêm những gì cán bộ đã xác nhận hoặc sửa trên tín "
+        "hiệu và vấn đề (chạy định kỳ, ví dụ mỗi đêm). Các tiến trình của nền tảng dùng mô hình mới từ "
+        "lần phân tích kế tiếp."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--task",
+            action="append",
+            choices=("topic", "sentiment"),
+            help="Chỉ xây lại mô hình này (mặc định: cả hai).",
+        )
+        parser.add_argument("--dir", help="Thư mục mô hình (mặc định $DULUAN_MODEL_DIR hoặc var/models).")
+        parser.add_argument(
+            "--per-topic",
+            type=int,
+            default=3000,
+            help="Số bài tối đa mỗi chủ đề lấy từ kho dữ liệu công khai (mặc định 3000).",
+        )
+        parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến trình.")
+
+    def handle(self, *args, **options):
+        from duluan.apps.intake.services import RETRAIN_TASKS, model_retrain
+        from duluan.shared_data import SharedDataMissing
+
+        if options["per_topic"] < 1:
+            raise CommandError("--per-topic phải là số nguyên dương.")
+        for task in options["task"] or RETRAIN_TASKS:
+            params = {"per_topic": options["per_topic"]} if task == "topic" else {}
+            name = {"topic": "chủ đề", "sentiment": "sắc thái"}[task]
+            self.stderr.write(f"Đang xây lại mô hình {name}…")
+            try:
+                done = model_retrain(
+                    task, model_dir=options["dir"], progress=not options["no_progress"], **params
+                )
+            except SharedDataMissing as exc:
+                raise CommandError(f"Không xây được mô hình {name}: {exc}") from exc
+            self.stdout.write(
+                f"Đã ghi {done.path}: {done.labels} nhãn, học {done.confirmations} xác nhận của cán bộ "
+                f"({done.seconds:.1f} s)."
+            )
