@@ -97,5 +97,9 @@ def test_rename_and_topic_confirmation_are_training_data(make_issue):
     assert set(Signal.objects.filter(issue=a).values_list("topic_confirmed", flat=True)) == {True}
     pairs = list(topic_corrections())
     assert len(pairs) == 3 and {t for _, t in pairs} == {"reorganisation"}
+    # (the same pairs that `retrain_models` learns)
+    from duluan.apps.intake.selectors import topic_training_pairs
+
+    assert sorted(topic_training_pairs()) == sorted(pairs)
     with pytest.raises(IssueError):
         issue_topic_confirm(issue=a, topic="khong-co")
