@@ -140,21 +140,29 @@ def _model_stamp(folder: Any) -> tuple:
     return tuple(stamp)
 
 
-def intake_pipeline(model_dir: str | None = None, home_province: str = "24") -> IntakePipeline:
+def intake_pipeline(
+    model_dir: str | None = None, home_province: str = "24", *, refresh: bool = True
+) -> IntakePipeline:
     """Return the per-row pipeline (cached per process and model folder, and built again when a
     model file changes: see :func:`_model_stamp`).
 
     Args:
         model_dir: Folder of the model files; ``DULUAN_MODEL_DIR`` or ``var/models`` by default.
         home_province: 2025 code of the home province, preferred by the gazetteer.
+        refresh: Look whether a model file changed since the pipeline was built. ``False``: the
+            pipeline this process holds, if any, as a run that must use one model throughout
+            does (:func:`analyse_parallel`), without looking at the files.
 
     Returns:
         The pipeline with the engine's models, or the fallback when a model file is missing or
         unreadable (logged once, with the reason).
     """
     folder = resolve_model_dir(model_dir)
-    key, stamp = (str(folder), home_province), _model_stamp(folder)
+    key = (str(folder), home_province)
     cached = _BUILT.get(key)
+    if cached is not None and not refresh:
+        return cached[1]
+    stamp = _model_stamp(folder)
     if cached is not None and cached[0] == stamp:
         return cached[1]
     gazetteer = home_gazetteer(home_province)
@@ -216,17 +224,22 @@ class Analysis:
     names: Any = None
 
 
-def analyse_rows(rows: list[Mapping[str, Any]], model_dir: str | None = None) -> list[Analysis]:
+def analyse_rows(
+    rows: list[Mapping[str, Any]], model_dir: str | None = None, *, refresh: bool = True
+) -> list[Analysis]:
     """Run the per-row steps over ``rows`` (``key``, ``text``, ``title``, ``created_at``).
 
     A row whose analysis fails comes back with ``error`` set; the batch never fails as a whole.
+    ``refresh``: see :func:`intake_pipeline`.
     """
-    docs, mode = _analyse_documents(rows, model_dir)
+    docs, mode = _analyse_documents(rows, model_dir, refresh)
     return _analyses(docs, mode)
 
 
-def _analyse_documents(rows: list[Mapping[str, Any]], model_dir: str | None) -> tuple[list[Document], str]:
-    built = intake_pipeline(model_dir)
+def _analyse_documents(
+    rows: list[Mapping[str, Any]], model_dir: str | None, refresh: bool = True
+) -> tuple[list[Document], str]:
+    built = intake_pipeline(model_dir, refresh=refresh)
     docs = [
         Document(
             id=str(r["key"]), text=r["text"], title=r.get("title") or None, created_at=r.get("created_at")
@@ -241,8 +254,9 @@ def _analyse_packed(
 ) -> tuple[PackedBatch, str, list[str], list[Any]]:
     """The task of a worker process: the analyses packed for the trip back (see PackedBatch),
     with each row's search key and :func:`_issue_parts` (computed here, in parallel, rather than
-    in the single writer)."""
-    docs, mode = _analyse_documents(rows, model_dir)
+    in the single writer). It uses the pipeline the worker was forked with (see
+    :func:`analyse_parallel`)."""
+    docs, mode = _analyse_documents(rows, model_dir, refresh=False)
     keys = [signal_search_key(r.get("title"), d.normalised) for r, d in zip(rows, docs, strict=True)]
     parts = [_issue_parts(r.get("title"), d) for r, d in zip(rows, docs, strict=True)]
     for doc in docs:
@@ -310,19 +324,26 @@ def analyse_parallel(
     nothing). With several workers the models are loaded here once and the workers are forked
     from this process (:func:`duluan.analysis.runtime.forked_pool`), so they start at once
     and share the models' pages.
+
+    The whole run uses the models as they are at its first batch: a model built again meanwhile
+    (``retrain_models``) is read by the next run, so one import is never analysed by two models,
+    nor do its workers each load their own copy.
     """
     workers = max(1, workers)
     pool: ProcessPoolExecutor | None = None
+    pinned = False  # the pipeline of this run is built
     pending: deque[tuple[list[Mapping[str, Any]], Any]] = deque()
     try:
         for batch in batches:
+            if batch and not pinned:
+                intake_pipeline(model_dir)  # built here, inherited by the forked workers
+                pinned = True
             if not batch:
                 pending.append((batch, None))
             elif workers == 1:
-                pending.append((batch, analyse_rows(batch, model_dir)))
+                pending.append((batch, analyse_rows(batch, model_dir, refresh=False)))
             else:
                 if pool is None:
-                    intake_pipeline(model_dir)  # built here, inherited by the forked workers
                     pool = forked_pool(workers)
                 pending.append((batch, pool.submit(_analyse_packed, batch, model_dir)))
             while pending and (len(pending) > 2 * workers or not hasattr(pending[0][1], "result")):

@@ -95,3 +95,30 @@ def test_retraining_without_the_shared_corpora_says_so_and_writes_nothing(db, tm
         call_command("retrain_models", "--task", "topic", "--no-progress", stderr=StringIO())
     assert not (tmp_path / "models" / "topic.model").exists()
     assert not AuditEvent.objects.filter(action="intake.topic_model_retrain").exists()
+
+
+def test_a_run_of_batches_keeps_the_models_it_began_with_and_the_next_reads_the_new_ones(
+    db, tmp_path, monkeypatch
+):
+    from duluan.analysis.topic import TopicClassifier
+    from duluan.apps.intake.analysis import analyse_parallel
+
+    # given a model folder without models (the keyword fallback) and two batches to analyse
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    batches = [[{"key": "a", "text": "Đường ngập sâu"}], [{"key": "b", "text": "Mất điện cả ngày"}]]
+    run = analyse_parallel(iter(batches), workers=1)
+    _, first = next(run)
+    assert first[0].mode == MODE_FALLBACK
+    # when models appear in the folder while the run is under way
+    texts = ["cán bộ nhiệt tình, hài lòng", "chờ cả tháng không ai giải quyết", "xin hỏi giờ làm việc"]
+    labels = ["positive", "negative", "neutral"]
+    SentimentClassifier(calibration_fraction=0).fit(texts, labels).save(tmp_path / "sentiment.model")
+    TopicClassifier(calibration_fraction=0).fit(texts, ["labour_social", "admin_procedures", "other"]).save(
+        tmp_path / "topic.model"
+    )
+    # then the run's next batch is still read by the models it began with, and a new analysis
+    # reads the new ones
+    _, second = next(run)
+    assert second[0].mode == MODE_FALLBACK
+    (later,) = analyse_rows([{"key": "c", "text": "Mất điện cả ngày"}])
+    assert later.mode == MODE_MODEL
