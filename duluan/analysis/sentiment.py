@@ -71,6 +71,8 @@ SENTIMENT_EXAMPLES_PATH = Path(__file__).parent / "data" / "sentiment_examples.j
 # costs the students' feedback: the recipe without UIT-VSFC dev scores 91.73 weighted-F1 on that
 # dev split without the news texts, 91.21 at weight 1, 91.08 at 3, 90.56 at 10 (2026-12-04).
 EXAMPLES_WEIGHT = 3.0
+# What the model of build_default_sentiment_model learns, as its file says.
+DEFAULT_MODEL_SOURCE = "UIT-VSFC train + dev, AIVIVN 2019 train, sentiment_examples.jsonl (news)"
 # The shipped model also reads each text's layout (duluan.analysis.layout: length, line breaks,
 # punctuation, numbers), which tells a news article from a student's sentence, so each kind of
 # text can have its own share of neutral. Accuracy in the cross-validation above (weight 3):

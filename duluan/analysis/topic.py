@@ -124,6 +124,10 @@ class TopicClassifier(SavedModel, LinearTextClassifier):
         return labels.tolist(), scores.tolist(), terms, seconds.tolist()
 
 
+# What the model of build_government_topic_model learns, as its file says.
+GOVERNMENT_MODEL_SOURCE = "taxonomy_vi.json + topic_examples.jsonl + VNTC, TC201805, news_2026 (bootstrap)"
+
+
 def build_government_topic_model(
     data_dir: str | Path | None = None,
     *,

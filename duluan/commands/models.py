@@ -67,8 +67,8 @@ def build_default(
         0 on success, 4 when the shared data is absent.
     """
     from duluan.analysis.pipeline import resolve_model_dir
-    from duluan.analysis.sentiment import build_default_sentiment_model
-    from duluan.analysis.topic import build_government_topic_model
+    from duluan.analysis.sentiment import DEFAULT_MODEL_SOURCE, build_default_sentiment_model
+    from duluan.analysis.topic import GOVERNMENT_MODEL_SOURCE, build_government_topic_model
     from duluan.shared_data import SharedDataMissing
 
     target = resolve_model_dir(folder)
@@ -79,10 +79,10 @@ def build_default(
         try:
             if task == "topic":
                 model = build_government_topic_model(progress=progress, **(params or {}))
-                source = "taxonomy_vi.json + topic_examples.jsonl + VNTC, TC201805, news_2026 (bootstrap)"
+                source = GOVERNMENT_MODEL_SOURCE
             else:
                 model = build_default_sentiment_model(progress=progress, **(params or {}))
-                source = "UIT-VSFC train + dev, AIVIVN 2019 train, sentiment_examples.jsonl (news)"
+                source = DEFAULT_MODEL_SOURCE
         except SharedDataMissing as exc:
             print(f"Không xây được mô hình {task}: {exc}", file=sys.stderr)
             return EXIT_DATA

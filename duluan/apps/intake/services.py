@@ -728,17 +728,17 @@ def model_retrain(
 
     start = time.perf_counter()
     if task == "topic":
-        from duluan.analysis.topic import build_government_topic_model
+        from duluan.analysis.topic import GOVERNMENT_MODEL_SOURCE, build_government_topic_model
 
+        source = GOVERNMENT_MODEL_SOURCE
         pairs = list(topic_training_pairs())
         model = build_government_topic_model(confirmed=pairs, progress=progress, **params)
-        source = "taxonomy_vi.json + topic_examples.jsonl + VNTC, TC201805, news_2026 (bootstrap)"
     elif task == "sentiment":
-        from duluan.analysis.sentiment import build_default_sentiment_model
+        from duluan.analysis.sentiment import DEFAULT_MODEL_SOURCE, build_default_sentiment_model
 
+        source = DEFAULT_MODEL_SOURCE
         pairs = list(sentiment_training_pairs())
         model = build_default_sentiment_model(confirmed=pairs, **params)
-        source = "UIT-VSFC train + dev, AIVIVN 2019 train, sentiment_examples.jsonl (news)"
     else:
         raise ValueError(f"unknown model task {task!r}: one of {', '.join(RETRAIN_TASKS)}")
     seconds = round(time.perf_counter() - start, 1)
