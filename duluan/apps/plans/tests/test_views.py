@@ -40,6 +40,10 @@ def test_plan_pages_show_tree_progress_and_status(client, demo, small_plan):
     row_12 = html[html.index('data-testid="item-1.2"') :]
     assert '<span class="pct" data-testid="progress">60,0%</span>' in row_12[: row_12.index("</tr>")]
     assert 'data-testid="plan-progress">22,5%' in html
+    # and the bars read the same numbers, written as HTML reads a number (a comma there
+    # made every bar look empty in Vietnamese)
+    assert 'max="100" value="60.0"' in row_12[: row_12.index("</tr>")]
+    assert 'value="22.5" aria-label="Tiến độ">22,5%</progress>' in html
 
 
 def test_uninvolved_officer_and_citizen_get_404(client, demo, small_plan, other_officer):
