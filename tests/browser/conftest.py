@@ -69,6 +69,9 @@ def platform_url(tmp_path_factory):
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "duluan.config.settings.local",
         "DULUAN_VAR_DIR": str(tmp),
+        # What a fresh clone has: no model files (the keyword fallback), and a model rebuilt from
+        # the models page is written here, never over a developer's var/models.
+        "DULUAN_MODEL_DIR": str(tmp / "models"),
         "DEBUG": "true",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

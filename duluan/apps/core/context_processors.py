@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import pgettext_lazy
 
-# (label, url name, who sees it: "public" | "official")
+# (label, url name, who sees it: "public" | "official" | "models" (who manages the analysis models))
 NAV = [
     (pgettext_lazy("nav", "Trang chủ"), "core:home", "public"),
     (pgettext_lazy("nav", "Gửi phản ánh"), "intake:submit", "public"),
@@ -19,17 +19,20 @@ NAV = [
     (pgettext_lazy("nav", "Báo cáo"), "reports:index", "official"),
     (pgettext_lazy("nav", "Đơn vị hành chính"), "geo:search", "public"),
     (pgettext_lazy("nav", "Cơ quan"), "accounts:agencies", "official"),
+    (pgettext_lazy("nav", "Mô hình"), "intake:models", "models"),
 ]
 
 
 def navigation(request):
     from duluan.apps.accounts.permissions import can_use_admin, is_official
+    from duluan.apps.intake.permissions import can_manage_models
 
     user = getattr(request, "user", None)
     official = user is not None and is_official(user)
+    models = user is not None and can_manage_models(user)
     items = []
     for label, name, audience in NAV:
-        if audience == "official" and not official:
+        if (audience == "official" and not official) or (audience == "models" and not models):
             continue
         try:
             items.append((label, reverse(name)))

@@ -270,3 +270,51 @@ class PendingRequest(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class ModelTask(models.TextChoices):
+    TOPIC = "topic", _("Chủ đề")
+    SENTIMENT = "sentiment", _("Sắc thái")
+
+
+class BuildStatus(models.TextChoices):
+    QUEUED = "queued", _("Chờ chạy")
+    RUNNING = "running", _("Đang xây")
+    DONE = "done", _("Xong")
+    FAILED = "failed", _("Lỗi")
+
+
+class ModelBuild(models.Model):
+    """One rebuild of the topic or sentiment model, asked for on the models page and run by the
+    task worker (:mod:`duluan.apps.intake.model_builds`). At most one of each task is queued or
+    running at a time (the constraint below holds even when two officials press at once)."""
+
+    task = models.CharField(_("mô hình"), max_length=20, choices=ModelTask.choices)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=BuildStatus.choices, default=BuildStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("thời điểm yêu cầu"), default=timezone.now)
+    started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    confirmations = models.PositiveIntegerField(_("số xác nhận đã học"), null=True, blank=True)
+    labels = models.PositiveSmallIntegerField(_("số nhãn"), null=True, blank=True)
+    seconds = models.FloatField(_("thời gian xây (giây)"), null=True, blank=True)
+    error = models.CharField(_("lỗi"), max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="intake_one_active_build_per_task",
+            )
+        ]
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("lần xây lại mô hình")
+        verbose_name_plural = _("lần xây lại mô hình")
+
+    def __str__(self) -> str:
+        return f"{self.get_task_display()} · {self.get_status_display()}"

@@ -99,3 +99,12 @@ def reporter_for_user(user, signal: Signal) -> Reporter | None:
     if not can_see_reporter(user):
         return None
     return Reporter.objects.filter(signal=signal).first()
+
+
+MODEL_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
+
+
+def can_manage_models(user) -> bool:
+    """Who sees the models page and asks for a rebuild: the roles that work across agencies and
+    may write (a rebuild changes how every agency's signals are read)."""
+    return role_of(user) in MODEL_ROLES

@@ -15,3 +15,13 @@ def open311_pending_drain_task() -> str:
     from .open311_queue import open311_pending_drain
 
     return open311_pending_drain().summary()
+
+
+@task()
+def model_build_task(build_id: int) -> str:
+    """Run one rebuild of a model asked for on the models page (see
+    :mod:`duluan.apps.intake.model_builds`); returns how it ended."""
+    from .model_builds import model_build_run
+
+    build = model_build_run(build_id)
+    return f"{build.task}: {build.status}"

@@ -12,5 +12,7 @@ urlpatterns = [
     path("signals/<int:pk>/", views.signal_detail, name="signal_detail"),
     path("signals/<int:pk>/topic/", views.signal_confirm_topic, name="signal_confirm_topic"),
     path("signals/<int:pk>/sentiment/", views.signal_confirm_sentiment, name="signal_confirm_sentiment"),
+    path("models/", views.models_page, name="models"),
+    path("models/build/", views.model_build_request, name="model_build"),
     path("signals/<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]

@@ -20,7 +20,7 @@ from duluan.apps.accounts.permissions import NOT_FOUND, can_write, is_official
 from duluan.apps.core.ratelimit import client_id, limit_code_misses, rate_limited
 from duluan.apps.core.text import search_key
 
-from . import permissions, selectors, services
+from . import model_builds, permissions, selectors, services
 from .forms import SubmissionForm, TrackForm, home_communes
 from .models import Attachment, Channel, Sentiment
 
@@ -262,6 +262,37 @@ def signal_confirm_sentiment(request, pk: int):
     return _signal_confirm(
         request, pk, services.signal_sentiment_confirm, "sentiment", _("Đã xác nhận sắc thái.")
     )
+
+
+def _models_only(request):
+    if not permissions.can_manage_models(request.user):
+        raise Http404(NOT_FOUND)
+
+
+@login_required
+def models_page(request):
+    """The analysis models: the files in use, the confirmations waiting, rebuilds and their
+    progress (the part below the heading is polled while a build is queued or running)."""
+    _models_only(request)
+    panels = model_builds.model_panels()
+    context = {"panels": panels, "busy": any(p.active for p in panels)}
+    template = "intake/_model_panels.html" if request.htmx else "intake/models.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def model_build_request(request):
+    _models_only(request)
+    try:
+        model_builds.model_build_request(
+            task=request.POST.get("task", ""), actor=request.user, request=request
+        )
+    except services.IntakeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã đưa vào hàng đợi; trang này cập nhật khi mô hình được xây."))
+    return redirect(reverse("intake:models"))
 
 
 @login_required
