@@ -185,27 +185,46 @@ def bench_gold(examples: bool = True) -> None:
 def bench_news_sentiment() -> None:
     from sklearn.metrics import confusion_matrix
 
-    from duluan.analysis.sentiment import SENTIMENT_GOLD_PATH, build_default_sentiment_model
+    from duluan.analysis.sentiment import (
+        SENTIMENT_GOLD_PATH,
+        SENTIMENT_HEADLINES_PATH,
+        build_default_sentiment_model,
+        headline,
+    )
     from duluan.analysis.taxonomy import load_gold, read_gold_texts
 
     gold = read_gold_texts(load_gold(SENTIMENT_GOLD_PATH), shared_data_dir())
-    truth, texts = [g.label for g, _ in gold], [t for _, t in gold]
+    heads = read_gold_texts(load_gold(SENTIMENT_HEADLINES_PATH), shared_data_dir())
+    sets = (
+        ("news gold set", [g.label for g, _ in gold], [t for _, t in gold]),
+        ("headlines", [g.label for g, _ in heads], [headline(t) for _, t in heads]),
+    )
     dev = list(read_corpus("uit_vsfc_dev"))
     moods = ["negative", "neutral", "positive"]
-    print(f"\nnews sentiment gold set: {len(gold)} hand-labelled texts; shipped sentiment recipe")
-    for name, examples in (("as shipped", None), ("without the news examples", [])):
+    print(
+        f"\nnews sentiment: {len(gold)} hand-labelled news texts and {len(heads)} hand-labelled "
+        "headlines (neither learnt); shipped sentiment recipe"
+    )
+    recipes = (
+        ("as shipped", {}),
+        ("no headlines, AIVIVN 0.3 (before)", {"headlines": False, "aivivn_weight": 0.3}),
+        ("without the news examples", {"examples": [], "aivivn_weight": 0.3}),
+    )
+    for name, params in recipes:
         start = time.perf_counter()
-        model = build_default_sentiment_model(examples=examples)
+        model = build_default_sentiment_model(**params)
         built = time.perf_counter() - start
-        labels = [str(x) for x in model.predict_labels(texts)[0]]
-        matrix = confusion_matrix(truth, labels, labels=moods).tolist()
-        print(f"  {name:<34} {scores(truth, labels)}  built in {built:.1f} s", flush=True)
-        print(f"  {'':<34} rows {moods} as labelled, columns as predicted: {matrix}", flush=True)
-    for name, examples in (("as shipped", None), ("without the news examples", [])):
-        model = build_default_sentiment_model(with_dev=False, examples=examples)
+        for part, truth, texts in sets:
+            labels = [str(x) for x in model.predict_labels(texts)[0]]
+            matrix = confusion_matrix(truth, labels, labels=moods).tolist()
+            print(f"  {name:<34} {part:<13} {scores(truth, labels)}", flush=True)
+            print(f"  {'':<34} {'':<13} rows {moods} as labelled, columns as predicted: {matrix}")
+        print(f"  {'':<34} built in {built:.1f} s", flush=True)
+    for name, params in recipes:
+        model = build_default_sentiment_model(with_dev=False, **params)
         labels = model.predict_labels([r.text for r in dev])[0]
         print(
-            f"  {'uit_vsfc dev, no dev learnt, ' + name:<34} {scores([r.label for r in dev], labels)}",
+            f"  {'uit_vsfc dev, no dev learnt, ' + name:<48} {scores([r.label for r in dev], labels)}",
             flush=True,
         )
 
