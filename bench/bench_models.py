@@ -157,6 +157,7 @@ def bench_uit() -> None:
 
 
 def bench_gold(examples: bool = True) -> None:
+    from duluan.analysis.corpora import headline
     from duluan.analysis.taxonomy import SAMPLE_PATH, load_examples, load_gold, read_gold_texts
     from duluan.analysis.topic import build_government_topic_model
 
@@ -180,16 +181,23 @@ def bench_gold(examples: bool = True) -> None:
     labels, _ = model.predict_labels([t for _, t in sample])
     print(f"\nrandom sample: {len(sample)} hand-labelled texts of the same corpora (gold excluded)")
     print(f"  {'government topic model':<34} {scores(truth, labels)}")
+    # Short texts, as citizens write: each text's headline alone, scored by its text's topic.
+    for name, rows in (("gold set", gold), ("random sample", sample)):
+        heads = [(g.label, headline(t)) for g, t in rows if "\n" in t]
+        labels, _ = model.predict_labels([h for _, h in heads])
+        print(
+            f"  {name + ' headlines (' + str(len(heads)) + ')':<34} {scores([a for a, _ in heads], labels)}"
+        )
 
 
 def bench_news_sentiment() -> None:
     from sklearn.metrics import confusion_matrix
 
+    from duluan.analysis.corpora import headline
     from duluan.analysis.sentiment import (
         SENTIMENT_GOLD_PATH,
         SENTIMENT_HEADLINES_PATH,
         build_default_sentiment_model,
-        headline,
     )
     from duluan.analysis.taxonomy import load_gold, read_gold_texts
 

@@ -1044,11 +1044,6 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         return state
 
 
-def headline(text: str) -> str:
-    """A news text's headline: its first line (both news corpora put the title there)."""
-    return text.split("\n", 1)[0].strip()
-
-
 def build_default_sentiment_model(
     data_dir: str | Path | None = None,
     *,
@@ -1105,7 +1100,7 @@ def build_default_sentiment_model(
         duluan.shared_data.SharedDataMissing: The shared corpora are absent.
         ValueError: A confirmed text's label is not a sentiment.
     """
-    from duluan.analysis.corpora import CorpusRow, corpus_path, read_corpus
+    from duluan.analysis.corpora import CorpusRow, corpus_path, headline, read_corpus
     from duluan.analysis.taxonomy import load_examples, read_gold_texts
 
     params.setdefault("accent_free_copies", True)

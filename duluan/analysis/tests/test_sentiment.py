@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import accuracy_score, f1_score
 
+from duluan.analysis.corpora import headline
 from duluan.analysis.features import tokenise_batch
 from duluan.analysis.model_io import ModelFileError
 from duluan.analysis.sentiment import (
@@ -23,7 +24,6 @@ from duluan.analysis.sentiment import (
     SentimentClassifier,
     SentimentPrediction,
     build_default_sentiment_model,
-    headline,
     phrase_readings,
     written_bare,
 )
