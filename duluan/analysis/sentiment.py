@@ -1118,15 +1118,15 @@ def build_default_sentiment_model(
         if label not in moods:
             raise ValueError(f"'{label}' is not a sentiment: one of {', '.join(sorted(moods))}")
     hand = load_examples(SENTIMENT_EXAMPLES_PATH) if examples is None else examples
-    hand_texts = read_gold_texts(hand, data_dir)
-    hand_rows = [CorpusRow(g.id, text, g.label) for g, text in hand_texts]
+    hand_rows = [CorpusRow(g.id, text, g.label) for g, text in read_gold_texts(hand, data_dir)]
+    # A text with no second line is its own headline, already learnt.
     heads = [CorpusRow(r.id, headline(r.text), r.label) for r in hand_rows if headlines and "\n" in r.text]
     for rows, weight in (
         (read_corpus("uit_vsfc", data_dir), 1.0),
         (dev, 1.0),
         (read_corpus("aivivn2019", data_dir), aivivn_weight),
         (hand_rows, examples_weight),
-        ((row for row in heads if row.text), examples_weight),
+        (heads, examples_weight),
         ((CorpusRow("", text, label) for text, label in confirmed), examples_weight),
     ):
         for row in rows:
