@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from duluan.apps.audit.services import audit_record
 
-from .models import BuildStatus, ModelBuild, ModelTask, Signal
+from .models import BuildStatus, ModelBuild, ModelTask
+from .selectors import confirmed_signals
 from .services import RETRAIN_TASKS, IntakeError, model_retrain
 
 ACTIVE = (BuildStatus.QUEUED, BuildStatus.RUNNING)
@@ -186,10 +187,6 @@ def model_panels(
 
     now = now or timezone.now()
     folder = resolve_model_dir(model_dir)
-    confirmed = {
-        "topic": Signal.objects.filter(topic_confirmed=True).exclude(topic="").count(),
-        "sentiment": Signal.objects.filter(sentiment_confirmed=True).exclude(sentiment="").count(),
-    }
     panels = []
     for task in RETRAIN_TASKS:
         path = folder / f"{task}.model"
@@ -209,7 +206,7 @@ def model_panels(
                 name=ModelTask(task).label,
                 file=file,
                 file_error=file_error,
-                confirmed_now=confirmed[task],
+                confirmed_now=confirmed_signals(task).count(),
                 active=active,
                 progress=None if active is None else _progress(active, now),
                 builds=builds,

@@ -63,17 +63,23 @@ def signal_search(*, user, filters: SignalFilters) -> QuerySet[Signal]:
     return qs.defer("text", "places", "extra")
 
 
+def confirmed_signals(task: str) -> QuerySet[Signal]:
+    """The signals whose ``task`` label (``topic`` or ``sentiment``) an official confirmed or
+    corrected: what rebuilding that model learns, and what the models page counts."""
+    return Signal.objects.filter(**{f"{task}_confirmed": True}).exclude(**{task: ""})
+
+
 def topic_training_pairs() -> Iterator[tuple[str, str]]:
     """Officials' confirmed topics as ``(text_masked, topic)`` pairs, for retraining the topic model.
 
     Only the masked text leaves: no reporter, no personal data, no ids.
     """
-    qs = Signal.objects.filter(topic_confirmed=True).exclude(topic="").order_by("pk")
+    qs = confirmed_signals("topic").order_by("pk")
     yield from qs.values_list("text_masked", "topic").iterator(chunk_size=2000)
 
 
 def sentiment_training_pairs() -> Iterator[tuple[str, str]]:
     """Officials' confirmed sentiments as ``(text_masked, sentiment)`` pairs, for retraining the
     sentiment model. Only the masked text leaves: no reporter, no personal data, no ids."""
-    qs = Signal.objects.filter(sentiment_confirmed=True).exclude(sentiment="").order_by("pk")
+    qs = confirmed_signals("sentiment").order_by("pk")
     yield from qs.values_list("text_masked", "sentiment").iterator(chunk_size=2000)

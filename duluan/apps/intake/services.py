@@ -39,7 +39,7 @@ from duluan.apps.issues.clustering import ClusteringSession
 
 from .analysis import Analysis, analyse_rows
 from .importers import mend_fonts
-from .models import ApiClient, Attachment, Channel, ImportBatch, Reporter, Sentiment, Signal
+from .models import ApiClient, Attachment, Channel, ImportBatch, ModelTask, Reporter, Sentiment, Signal
 
 TEXT_REQUIRED = "Cần có nội dung phản ánh."
 TEXT_TOO_LONG = "Nội dung quá dài (tối đa {max} ký tự)."
@@ -692,7 +692,7 @@ class ModelRetrain:
     seconds: float
 
 
-RETRAIN_TASKS = ("topic", "sentiment")
+RETRAIN_TASKS = tuple(ModelTask.values)  # ("topic", "sentiment")
 
 
 def model_retrain(

@@ -1,5 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from duluan.apps.intake.models import ModelTask
+from duluan.apps.intake.services import RETRAIN_TASKS
+
 
 class Command(BaseCommand):
     help = (
@@ -12,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--task",
             action="append",
-            choices=("topic", "sentiment"),
+            choices=RETRAIN_TASKS,
             help="Chỉ xây lại mô hình này (mặc định: cả hai).",
         )
         parser.add_argument("--dir", help="Thư mục mô hình (mặc định $DULUAN_MODEL_DIR hoặc var/models).")
@@ -25,14 +28,14 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến trình.")
 
     def handle(self, *args, **options):
-        from duluan.apps.intake.services import RETRAIN_TASKS, model_retrain
+        from duluan.apps.intake.services import model_retrain
         from duluan.shared_data import SharedDataMissing
 
         if options["per_topic"] < 1:
             raise CommandError("--per-topic phải là số nguyên dương.")
         for task in options["task"] or RETRAIN_TASKS:
             params = {"per_topic": options["per_topic"]} if task == "topic" else {}
-            name = {"topic": "chủ đề", "sentiment": "sắc thái"}[task]
+            name = ModelTask(task).label.lower()
             self.stderr.write(f"Đang xây lại mô hình {name}…")
             try:
                 done = model_retrain(
