@@ -446,10 +446,16 @@ def _chat_hits(text: str) -> list[tuple[int, int, str, bool]]:
 
 def _whole_word(text: str, start: int, end: int, length: int) -> bool:
     """Whether ``text[start:end]`` (of ``length``) is glued to nothing that makes it part of
-    another word (see ``_GLUED_BEFORE_CHAT``)."""
+    another word (see ``_GLUED_BEFORE_CHAT``), nor to a combining mark: "r" + U+0300 is no
+    chat "r" (expanded, the mark would land on the expansion's last letter, and the text would
+    no longer be NFC: hypothesis found it)."""
     if start and (text[start - 1].isalnum() or text[start - 1] in _GLUED_BEFORE_CHAT):
         return False
-    return not (end < length and (text[end].isalnum() or text[end] in _GLUED_AFTER_CHAT))
+    if end < length and (
+        text[end].isalnum() or text[end] in _GLUED_AFTER_CHAT or unicodedata.category(text[end])[0] == "M"
+    ):
+        return False
+    return True
 
 
 _MARKED_WORD_RE = re.compile(rf"\w*[{re.escape(_VIETNAMESE_MARKED)}]\w*")

@@ -227,6 +227,7 @@ _url = st.sampled_from(["https://x.vn/a?b=1", "www.baomoi.com", "dichvucong.gov.
 @settings(max_examples=300, deadline=None)
 @given(_text)
 @example("oà\u0301")  # moving the tone left "a" + U+0301, which a second pass composed
+@example("r\u0300")  # the chat "r" (rồi) expanded left U+0300 on the "i", which a second pass composed
 def test_normalise_is_idempotent_nfc_and_keeps_folded_aligned(raw):
     # given any text
     # when normalised twice
