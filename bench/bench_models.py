@@ -1,7 +1,8 @@
 """Benchmark the topic and sentiment engines against a plain TF-IDF + LinearSVC baseline.
 
 Run: ``.venv/bin/python bench/bench_models.py
-[--only vntc,tc201805,uit_vsfc,gold,news_sentiment,accent_free,uit_vsfc_halves,sentiment_cv]
+[--only vntc,tc201805,uit_vsfc,gold,news_sentiment,accent_free,uit_vsfc_halves,sentiment_cv,
+place_swaps]
 [--topic-params JSON]``;
 e.g. ``--topic-params '{"nb_blend": false, "lead_tokens": 0}'`` measures the topic
 classifier without the naive Bayes blend and the lead features.
@@ -31,6 +32,14 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   and without the hand-labelled news examples (``data/sentiment_examples.jsonl``), with its
   confusion matrix; and the same recipe without UIT-VSFC dev, with and without them, scored on
   that dev split: what the news texts cost the students' feedback.
+
+- ``place_swaps`` (not in the default run: it builds both shipped models twice): whether a
+  label depends on the place a text names. Each text of the gold sets that names a unit is
+  read again ten times with every unit it names replaced by a random unit of the same scheme
+  and level (seed 0); printed, the share of those texts whose label changes in some copy, and
+  of copies that change it, for the shipped models built with places masked (as shipped) and
+  without (``mask_places``); and the labels of one message about each of the home province's
+  99 communes.
 
 - ``accent_free`` (not in the default run: it builds both shipped models twice): the shipped
   government topic model and sentiment model built with and without accent-free copies of their
@@ -342,6 +351,80 @@ def bench_sentiment_cv() -> None:
             )
 
 
+def bench_place_swaps() -> None:
+    import random
+    from collections import Counter, defaultdict
+
+    from duluan.adminunits import load_admin_data
+    from duluan.analysis.corpora import headline
+    from duluan.analysis.places.masking import default_gazetteer
+    from duluan.analysis.sentiment import (
+        SENTIMENT_GOLD_PATH,
+        SENTIMENT_HEADLINES_PATH,
+        build_default_sentiment_model,
+    )
+    from duluan.analysis.taxonomy import load_gold, read_gold_texts
+    from duluan.analysis.topic import build_government_topic_model
+
+    gazetteer = default_gazetteer()
+    names: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for unit in load_admin_data().units:
+        names[unit.scheme, unit.level].append(unit.short_name)
+    names = {key: sorted(set(values)) for key, values in names.items()}
+    home = sorted(
+        {
+            u.short_name
+            for u in load_admin_data().units
+            if u.scheme == "2025" and u.level == "commune" and u.province_code == "24"
+        }
+    )
+    gold = read_gold_texts(load_gold(), shared_data_dir())
+    mood = read_gold_texts(load_gold(SENTIMENT_GOLD_PATH), shared_data_dir())
+    heads = read_gold_texts(load_gold(SENTIMENT_HEADLINES_PATH), shared_data_dir())
+    tasks = (
+        (
+            "topic",
+            build_government_topic_model,
+            (("gold set", [t for _, t in gold]), ("its headlines", [headline(t) for _, t in gold])),
+            "Cán bộ địa chính xã {} nhận tiền của dân",
+        ),
+        (
+            "sentiment",
+            build_default_sentiment_model,
+            (("news gold set", [t for _, t in mood]), ("headlines", [headline(t) for _, t in heads])),
+            "Cảm ơn cán bộ xã {} đã hỗ trợ làm giấy tờ nhanh chóng",
+        ),
+    )
+    print(f"\nplace swaps: same-level random units, 10 copies a text; {len(home)} home communes")
+    for task, build, sets, message in tasks:
+        for masked in (True, False):
+            model = build(mask_places=masked)
+            recipe = f"{task}, places {'masked' if masked else 'read'}"
+            for part, texts in sets:
+                rng = random.Random(0)
+                named = [(t, m) for t, m in zip(texts, gazetteer.find_many(texts), strict=True) if m]
+                copies = []
+                for text, mentions in named:
+                    for _ in range(10):
+                        copy = text
+                        for m in sorted(mentions, key=lambda m: -m.start):
+                            copy = copy[: m.start] + rng.choice(names[m.scheme, m.level]) + copy[m.end :]
+                        copies.append(copy)
+                base = np.asarray(model.predict_labels([t for t, _ in named])[0])
+                labels = np.asarray(model.predict_labels(copies)[0]).reshape(len(named), 10)
+                changed = labels != base[:, None]
+                print(
+                    f"  {recipe:<26} {part:<14} {len(named):>3} texts name a unit: "
+                    f"{100 * changed.any(axis=1).mean():5.1f} % change label in some copy, "
+                    f"{100 * changed.mean():5.1f} % of copies",
+                    flush=True,
+                )
+            labels = model.predict_labels([message.format(name) for name in home])[0]
+            print(
+                f"  {'':<26} {message!r}: {dict(Counter(str(x) for x in labels).most_common())}", flush=True
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -378,6 +461,8 @@ def main() -> int:
         bench_uit_halves()
     if "sentiment_cv" in parts:
         bench_sentiment_cv()
+    if "place_swaps" in parts:
+        bench_place_swaps()
     return 0
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 
@@ -96,6 +96,11 @@ class LinearTextClassifier:
             the n-grams (``0``: off). Their weights are kept apart from the n-grams'
             (``layout_coef_``); the compiled loops score the n-grams as before, and the layout's
             part is added to their margins.
+        mask_places: Read every administrative unit the gazetteer finds in a text as one
+            placeholder, in training and in prediction of raw texts
+            (:mod:`duluan.analysis.places.masking`), so that a text's label and score do not
+            depend on which commune it names. A :class:`TokenBatch` must come masked already (the
+            pipeline's steps do it with the places they found).
     """
 
     # Prediction also takes a TokenBatch: steps that split a batch once pass it to every model.
@@ -106,6 +111,8 @@ class LinearTextClassifier:
     layout_weight: float = 0.0
     # Nor have an NBSVM part.
     nb_svm_C: float = 0.0
+    # Nor hide place names.
+    mask_places: bool = False
     layout_bins_: LayoutBins | None = None
     layout_coef_: np.ndarray | None = None
 
@@ -128,6 +135,7 @@ class LinearTextClassifier:
         lead_tokens: int = 0,
         accent_free_copies: bool = False,
         layout_weight: float = 0.0,
+        mask_places: bool = False,
     ) -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -146,6 +154,18 @@ class LinearTextClassifier:
         self.lead_tokens = lead_tokens
         self.accent_free_copies = accent_free_copies
         self.layout_weight = layout_weight
+        self.mask_places = mask_places
+
+    def masked(self, texts: Sequence[str]) -> list[str]:
+        """The texts as this model reads them: strings (``None`` as empty), their places masked
+        when it masks them (see ``mask_places``). For callers that split texts into a
+        :class:`TokenBatch` themselves; every method given raw texts does it."""
+        clean = ["" if t is None else str(t) for t in texts]
+        if self.mask_places:
+            from duluan.analysis.places.masking import mask_places
+
+            return mask_places(clean)
+        return clean
 
     def fit(
         self, texts: Sequence[str], labels: Sequence[str], sample_weight: Sequence[float] | None = None
@@ -160,7 +180,7 @@ class LinearTextClassifier:
         Returns:
             ``self``.
         """
-        texts = ["" if t is None else str(t) for t in texts]
+        texts = self.masked(texts)
         y = np.asarray([str(label) for label in labels])
         if len(texts) != y.size:
             raise ValueError("texts and labels differ in length")
@@ -341,7 +361,7 @@ class LinearTextClassifier:
         Returns:
             ``(len(texts), n_classes)`` float32 array.
         """
-        texts = ["" if t is None else str(t) for t in texts]
+        texts = self.masked(texts)
         out = np.empty((len(texts), self.classes_.size), dtype=np.float32)
         packed = self._packed_weights()
         for s, e in self.batch_bounds(texts):
@@ -404,7 +424,7 @@ class LinearTextClassifier:
         if isinstance(texts, TokenBatch):
             chunks: list = [texts]
         else:
-            clean = ["" if t is None else str(t) for t in texts]
+            clean = self.masked(texts)
             chunks = [clean[s:e] for s, e in self.batch_bounds(clean)]
         best, scores, terms, seconds = [], [], [], []
         packed = self._packed_weights()
@@ -458,6 +478,8 @@ class LinearTextClassifier:
         second_all = None
         if runner_up:
             second_all = self.classes_[np.concatenate(seconds) if seconds else np.zeros(0, dtype=np.int64)]
+        if explain and self.mask_places:
+            terms = _without_places(terms)
         return self.classes_[best_all], scores_all, terms if explain else [()] * best_all.size, second_all
 
     def _with_layout(
@@ -493,13 +515,17 @@ class LinearTextClassifier:
         whether one of its syllables has its hash in ``marks``
         (:meth:`~duluan.analysis.features.NgramFeaturizer.compiled_margins_marked`), or ``None``
         where the loops do not score these texts."""
+        texts = self.masked(texts)
         found = self.featurizer_.compiled_margins_marked(texts, self.coef_, marks)
         return None if found is None else (self._with_layout(found[0], texts), found[1])
 
     def margins_of_codes(self, codes: np.ndarray, marks: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """:meth:`marked_margins` of texts given as their code points (uint32, NFC, apart by a
         zero) whose tones are not placed: they are placed as the syllables are looked up
-        (:meth:`~duluan.analysis.features.NgramFeaturizer.compiled_code_margins`)."""
+        (:meth:`~duluan.analysis.features.NgramFeaturizer.compiled_code_margins`); ``None`` for a
+        model that masks places, which reads texts as strings."""
+        if self.mask_places:
+            return None
         found = self.featurizer_.compiled_code_margins(codes, self.coef_, marks)
         return None if found is None else (self._with_layout(found[0], codes=codes), found[1])
 
@@ -610,7 +636,7 @@ class LinearTextClassifier:
         Returns:
             Per text, up to ``top_terms`` ``(term, contribution)`` pairs, largest first.
         """
-        texts = ["" if t is None else str(t) for t in texts]
+        texts = self.masked(texts)
         columns = np.searchsorted(self.classes_, np.asarray(labels, dtype=self.classes_.dtype))
         out: list[tuple[tuple[str, float], ...]] = []
         for s, e in self.batch_bounds(texts):
@@ -654,6 +680,22 @@ class LinearTextClassifier:
             bounds.append((start, stop))
             start = stop
         return bounds
+
+
+def _without_places(terms: list) -> list:
+    """Each text's explaining terms (words, or ``(words, weight)`` pairs) but those holding the
+    masked places' syllable: "tỉnh diadanh" tells an official nothing (the terms also name
+    issues), and which place is named is in the text's places."""
+    from duluan.analysis.places.masking import PLACE_TOKEN
+
+    def names_place(term: Any) -> bool:
+        words = term if isinstance(term, str) else term[0]
+        return PLACE_TOKEN in words.split(" ")
+
+    return [
+        type(row)(t for t in row if not names_place(t)) if any(map(names_place, row)) else row
+        for row in terms
+    ]
 
 
 def _with_accent_free_copies(

@@ -113,6 +113,10 @@ class Document:
             clustering.
         names: :func:`duluan.analysis.cluster.name_flags` of the normalised text and
             ``term_codes``: which terms it writes as proper names, for clustering.
+        masked: What a model that masks places reads (see :func:`masked_views`): the
+            normalised text and its tokens with each place found replaced by
+            :data:`~duluan.analysis.places.masking.PLACE_TOKEN` (``normalised`` and ``tokens``
+            themselves when it names none); ``None`` until a model asks.
     """
 
     id: str
@@ -140,6 +144,7 @@ class Document:
     error: str | None = None
     series_day: int = 0
     names: np.ndarray | None = None
+    masked: tuple[str | None, list[str] | None] | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Document:
@@ -166,6 +171,7 @@ class Document:
         self.title = None
         self.normalised = None
         self.tokens = None
+        self.masked = None
         return self
 
     def to_record(self) -> dict[str, Any]:
@@ -513,13 +519,53 @@ class SentimentStep:
 
 
 def _model_input(classifier: Any, batch: list[Document]) -> Any:
-    """The texts a model reads (normalised when known), or their syllables if it takes them."""
+    """The texts a model reads (normalised when known), or their syllables if it takes them;
+    with their places masked for a model that masks them (see :func:`masked_views`)."""
+    masked = bool(getattr(classifier, "mask_places", False))
     if getattr(classifier, "reads_token_batches", False):
-        return token_batch(batch)
+        return token_batch(batch, masked=masked)
+    if masked:
+        return [text or doc.full_text for doc, (text, _) in zip(batch, masked_views(batch), strict=True)]
     return [doc.normalised or doc.full_text for doc in batch]
 
 
-def token_batch(batch: list[Document]) -> Any:
+def masked_views(batch: list[Document]) -> list[tuple[str | None, list[str] | None]]:
+    """Per document, the normalised text and tokens a model that masks places reads
+    (:mod:`duluan.analysis.places.masking`), kept in :attr:`Document.masked`.
+
+    The places are those the places step found (offsets into :attr:`Document.full_text`); the
+    full text with them masked is normalised again, as the normalise step did (not where it did
+    not run). A document that names none reads as it is:
+    its own ``normalised`` and ``tokens``, so the models' batches (see :func:`token_batch`) and
+    the duplicate features reuse them as before. The places step must come before the models
+    for them to be masked.
+    """
+    from duluan.analysis.places.masking import mask_spans
+
+    again: list[tuple[Document, str]] = []
+    for doc in batch:
+        if doc.masked is not None:
+            continue
+        if not doc.places:
+            doc.masked = (doc.normalised, doc.tokens)
+            continue
+        text = mask_spans(doc.full_text, [(p["start"], p["end"]) for p in doc.places])
+        if doc.normalised is None:
+            doc.masked = (text, None)  # split by the model, as the unmasked text would be
+        else:
+            again.append((doc, text))
+    if again:
+        # Normalised again rather than masked in the normalised text, whose offsets differ
+        # from the full text's where normalising changed a length: splitting a masked text
+        # into syllables alone cost as much (8-9 against 9.2 µs a news lead, 2026-12-04).
+        from duluan.analysis.normalise import normalise_many
+
+        for (doc, _), (text, tokens) in zip(again, normalise_many([t for _, t in again]), strict=True):
+            doc.masked = (text, tokens)
+    return [doc.masked for doc in batch]  # type: ignore[misc]
+
+
+def token_batch(batch: list[Document], masked: bool = False) -> Any:
     """Return the :class:`~duluan.analysis.features.TokenBatch` of the documents' texts.
 
     The texts are the normalised ones (the full text when empty). Their syllables are those the
@@ -533,30 +579,40 @@ def token_batch(batch: list[Document]) -> Any:
 
     Args:
         batch: Documents, normalised or not.
+        masked: Their texts with places masked (:func:`masked_views`), for a model that masks
+            them.
 
     Returns:
         The batch's texts and syllables.
     """
-    inputs = [(doc, doc.normalised, doc.tokens, doc.text, doc.title) for doc in batch]
+    if masked:
+        views = masked_views(batch)
+        inputs = [
+            (doc, text, tokens, doc.text, doc.title) for doc, (text, tokens) in zip(batch, views, strict=True)
+        ]
+    else:
+        inputs = [(doc, doc.normalised, doc.tokens, doc.text, doc.title) for doc in batch]
     last = getattr(_LAST_TOKEN_BATCH, "value", None)
     if last is not None and len(last[0]) == len(inputs):
         if all(
             a is b for old, new in zip(last[0], inputs, strict=True) for a, b in zip(old, new, strict=True)
         ):
             return last[1]
-    _LAST_TOKEN_BATCH.value = (inputs, made := _make_token_batch(batch))
+    _LAST_TOKEN_BATCH.value = (inputs, made := _make_token_batch(inputs))
     return made
 
 
 _LAST_TOKEN_BATCH = threading.local()
 
 
-def _make_token_batch(batch: list[Document]) -> Any:
+def _make_token_batch(inputs: list[tuple[Document, str | None, list[str] | None, str, str | None]]) -> Any:
+    """The :class:`~duluan.analysis.features.TokenBatch` of :func:`token_batch`'s inputs:
+    ``(document, normalised text, its tokens, text, title)``."""
     from duluan.analysis.features import tokenise_normalised
 
     return tokenise_normalised(
-        [doc.normalised or doc.full_text for doc in batch],
-        [doc.tokens if doc.normalised else None for doc in batch],
+        [normalised or doc.full_text for doc, normalised, _, _, _ in inputs],
+        [tokens if normalised else None for _, normalised, tokens, _, _ in inputs],
     )
 
 

@@ -353,7 +353,7 @@ def plain_labels(model: Any, codes: Any, starts: Any) -> tuple[Any, Any] | None:
     return labels, scores
 
 
-def model_input(texts: list[str]) -> Any:
+def model_input(texts: list[str], model: Any = None) -> Any:
     """One batch of :func:`model_texts` with its syllables, as a model's ``predict`` takes it.
 
     What the pipeline's topic and sentiment steps give a model
@@ -368,12 +368,17 @@ def model_input(texts: list[str]) -> Any:
 
     Args:
         texts: Raw texts, one batch (the model reads a token batch whole).
+        model: The model that reads them: their places are masked first if it masks them
+            (:meth:`~duluan.analysis.linear_text.LinearTextClassifier.masked`).
 
     Returns:
         The :class:`~duluan.analysis.features.TokenBatch` of the texts.
     """
     from duluan.analysis.features import tokenise_normalised
     from duluan.analysis.normalise import normalise_many
+
+    if getattr(model, "mask_places", False):
+        texts = model.masked(texts)
 
     normalised = normalise_many(texts)
     return tokenise_normalised(

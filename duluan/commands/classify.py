@@ -154,7 +154,7 @@ def classify_texts(texts: list[str], model_path: str, explain: bool) -> Columns:
         # The texts alone, split and scored by the compiled loops: the same labels and scores.
         labels, scores = model_labels(model, texts)
         return [str(lab) for lab in labels.tolist()], [round(s, 4) for s in scores.tolist()], None, None
-    batch = model_input(texts)
+    batch = model_input(texts, model)
     if kind == "sentiment":
         preds = model.predict(batch, explain=explain)
         return (

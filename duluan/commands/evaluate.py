@@ -166,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
         if compiled:
             labels, _ = model_labels(model, chunk)
         else:
-            labels, _ = model.predict_labels(model_input(chunk))
+            labels, _ = model.predict_labels(model_input(chunk, model))
         predicted += labels.tolist()
     report = evaluation_report([r.label for r in rows], [str(p) for p in predicted])
     unknown = sorted({r.label for r in rows} - {str(c) for c in model.classes_})

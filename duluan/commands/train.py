@@ -95,6 +95,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "--data, không với --default và mô hình cảm xúc."
         ),
     )
+    parser.add_argument(
+        "--mask-places",
+        action=argparse.BooleanOptionalAction,
+        help=(
+            "Đọc mọi tên đơn vị hành chính tìm thấy trong văn bản như một từ chung, khi học và khi đoán, "
+            "để nhãn không đổi theo tên xã được nhắc. Mặc định: có với --default, không với --data."
+        ),
+    )
     parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến trình.")
     parser.set_defaults(handler=run)
 
@@ -115,6 +123,8 @@ def _params(args: argparse.Namespace) -> dict:
         from duluan.analysis.layout import LAYOUT_WEIGHT
 
         params["layout_weight"] = LAYOUT_WEIGHT if args.layout else 0.0
+    if args.mask_places is not None:
+        params["mask_places"] = args.mask_places
     return params
 
 

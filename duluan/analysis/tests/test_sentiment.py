@@ -213,6 +213,19 @@ def test_every_hand_labelled_news_text_is_found_in_the_shared_corpora():
     assert headline("Tiêu đề tin\nĐoạn mở đầu") == "Tiêu đề tin" == headline(" Tiêu đề tin ")
 
 
+def communes_of_home_province() -> list[str]:
+    """The short names of Bắc Ninh's communes and wards (2025 scheme)."""
+    from duluan.adminunits import load_admin_data
+
+    return sorted(
+        {
+            u.short_name
+            for u in load_admin_data().units
+            if u.scheme == "2025" and u.level == "commune" and u.province_code == "24"
+        }
+    )
+
+
 @pytest.mark.slow
 @needs_data
 def test_default_model_reads_the_mood_of_news_and_headlines_it_never_learnt():
@@ -228,7 +241,8 @@ def test_default_model_reads_the_mood_of_news_and_headlines_it_never_learnt():
         # texts negative, 2026-12-04)
         ([(g.label, text) for g, text in gold], 0.65, 0.63),
         # 65.1 % and 64.1, against 51.7 % and 42.2 before it learnt the examples' headlines and
-        # weighed AIVIVN less (it read 5 of the 164 neutral headlines neutral, 2026-12-04)
+        # weighed AIVIVN less (it read 5 of the 164 neutral headlines neutral); 63.9 % and 63.0
+        # with places masked (2026-12-04)
         ([(g.label, headline(text)) for g, text in heads], 0.6, 0.58),
     ):
         truth = [label for label, _ in texts]
@@ -237,6 +251,14 @@ def test_default_model_reads_the_mood_of_news_and_headlines_it_never_learnt():
         assert accuracy_score(truth, labels) > accuracy
         assert f1_score(truth, labels, average="macro") > macro
         assert min(f1_score(truth, labels, average=None, labels=moods)) > 0.5
+    # and it reads a message the same whichever of the province's communes it names (before
+    # places were masked, this one read neutral for 35 of the 99, negative for 35 and positive
+    # for 29: 2026-12-04)
+    assert model.mask_places
+    names = communes_of_home_province()
+    texts = [f"Cảm ơn cán bộ xã {name} đã hỗ trợ làm giấy tờ nhanh chóng" for name in names]
+    labels, scores = model.predict_labels(texts)
+    assert len(names) == 99 and len(set(labels.tolist())) == 1 and len(set(scores.tolist())) == 1
 
 
 def test_default_model_refuses_a_confirmation_that_names_no_sentiment(tmp_path):

@@ -242,6 +242,14 @@ def test_government_model_bootstraps_every_topic_and_learns_confirmations():
     # and, having learnt the seed terms, short messages that say little more than one of them
     short = ["Xóm tôi mất điện cả ngày", "Đường vào thôn nhiều ổ gà", "Duong vao thon nhieu o ga"]
     assert [p.label for p in clf.predict(short)] == ["utilities", "transport", "transport"]
+    # and it routes a complaint the same whichever of the province's communes it names (the
+    # shipped model sent this one to three topics, by the name, before places were masked)
+    from duluan.analysis.tests.test_sentiment import communes_of_home_province
+
+    assert clf.mask_places
+    texts = [f"Cán bộ địa chính xã {name} nhận tiền của dân" for name in communes_of_home_province()]
+    labels, scores = clf.predict_labels(texts)
+    assert len(set(labels.tolist())) == 1 and len(set(scores.tolist())) == 1
 
 
 @needs_data
