@@ -372,11 +372,7 @@ def bench_place_swaps() -> None:
         names[unit.scheme, unit.level].append(unit.short_name)
     names = {key: sorted(set(values)) for key, values in names.items()}
     home = sorted(
-        {
-            u.short_name
-            for u in load_admin_data().units
-            if u.scheme == "2025" and u.level == "commune" and u.province_code == "24"
-        }
+        {u.short_name for u in load_admin_data().units_of("2025", "commune") if u.province_code == "24"}
     )
     gold = read_gold_texts(load_gold(), shared_data_dir())
     mood = read_gold_texts(load_gold(SENTIMENT_GOLD_PATH), shared_data_dir())

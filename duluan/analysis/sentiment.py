@@ -990,7 +990,7 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         Returns:
             One :class:`SentimentPrediction` per text.
         """
-        batches = _token_batches(texts if isinstance(texts, TokenBatch) else self.masked(texts))
+        batches = _token_batches(self.masked(texts))
         lexicon = self._lexicon()
         out: list[SentimentPrediction] = []
         for batch in batches:
@@ -1024,7 +1024,7 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         Returns:
             ``(labels, scores, intensities)``, one entry per text, as :meth:`predict` gives them.
         """
-        batches = _token_batches(texts if isinstance(texts, TokenBatch) else self.masked(texts))
+        batches = _token_batches(self.masked(texts))
         lexicon = self._lexicon()
         labels: list[str] = []
         scores: list[float] = []

@@ -377,9 +377,8 @@ def model_input(texts: list[str], model: Any = None) -> Any:
     from duluan.analysis.features import tokenise_normalised
     from duluan.analysis.normalise import normalise_many
 
-    if getattr(model, "mask_places", False):
+    if model is not None:
         texts = model.masked(texts)
-
     normalised = normalise_many(texts)
     return tokenise_normalised(
         [norm or text for text, (norm, _) in zip(texts, normalised, strict=True)],

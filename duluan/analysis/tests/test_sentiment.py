@@ -218,11 +218,7 @@ def communes_of_home_province() -> list[str]:
     from duluan.adminunits import load_admin_data
 
     return sorted(
-        {
-            u.short_name
-            for u in load_admin_data().units
-            if u.scheme == "2025" and u.level == "commune" and u.province_code == "24"
-        }
+        {u.short_name for u in load_admin_data().units_of("2025", "commune") if u.province_code == "24"}
     )
 
 
