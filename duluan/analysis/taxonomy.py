@@ -227,11 +227,15 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
 
 @dataclass(frozen=True)
 class GoldLabel:
-    """One hand-labelled text of the gold set: a row ``id`` of a shared ``corpus``."""
+    """One hand-labelled text of the gold set: a row ``id`` of a shared ``corpus``, or the
+    passage ``start:end`` of that row's text (offsets of :func:`~duluan.analysis.corpora.read_corpus`'s
+    text) when both are given."""
 
     corpus: str
     id: str
     label: str
+    start: int | None = None
+    end: int | None = None
 
 
 def load_gold(path: str | Path | None = None) -> list[GoldLabel]:
@@ -271,7 +275,11 @@ def _read_labels(path: Path) -> list[GoldLabel]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             item = json.loads(line)
-            rows.append(GoldLabel(str(item["corpus"]), str(item["id"]), str(item["label"])))
+            start, end = item.get("start"), item.get("end")
+            if (start is None) != (end is None):
+                raise ValueError(f"{path}: a passage needs both start and end: {line}")
+            span = () if start is None else (int(start), int(end))
+            rows.append(GoldLabel(str(item["corpus"]), str(item["id"]), str(item["label"]), *span))
     return rows
 
 
@@ -283,7 +291,8 @@ def read_gold_texts(gold: list[GoldLabel], data_dir: str | Path) -> list[tuple[G
         data_dir: The shared data folder.
 
     Returns:
-        ``(gold label, text)`` pairs, in gold order; rows whose text is not found are left out.
+        ``(gold label, text)`` pairs, in gold order, the text being the labelled passage of a row
+        that names one; rows whose text is not found, or is shorter than the passage, are left out.
     """
     from duluan.analysis.corpora import read_corpus
 
@@ -295,4 +304,14 @@ def read_gold_texts(gold: list[GoldLabel], data_dir: str | Path) -> list[tuple[G
         for row in read_corpus(corpus, data_dir):
             if row.id in ids:
                 texts[(corpus, row.id)] = row.text
-    return [(g, texts[(g.corpus, g.id)]) for g in gold if (g.corpus, g.id) in texts]
+    found = []
+    for g in gold:
+        text = texts.get((g.corpus, g.id))
+        if text is None:
+            continue
+        if g.start is not None:
+            if not 0 <= g.start < g.end <= len(text):
+                continue
+            text = text[g.start : g.end]
+        found.append((g, text))
+    return found

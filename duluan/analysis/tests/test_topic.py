@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 
@@ -197,6 +198,42 @@ def test_hand_labels_must_name_topics():
     # then the bootstrap refuses it before reading any corpus
     with pytest.raises(ValueError, match="flood"):
         bootstrap_topic_examples(load_taxonomy(), "/nonexistent", hand_labels={("news_2026", "x"): "flood"})
+
+
+def test_a_hand_label_can_name_a_passage_of_a_row(tmp_path):
+    from duluan.analysis.taxonomy import read_gold_texts
+
+    # given a shared data folder with one news article, and labels of the whole row, of a
+    # passage of it, of a passage past its end and of a row that is not there
+    folder = tmp_path / "news_2026"
+    folder.mkdir()
+    row = {"id": "a1", "title": "Phản ánh", "text": "Tôi gửi đơn ba lần. Xin cảm ơn xã đã sửa đường."}
+    (folder / "articles.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = "Phản ánh.\nTôi gửi đơn ba lần. Xin cảm ơn xã đã sửa đường."  # title, then text
+    start = text.index("Xin")
+    labels = tmp_path / "labels.jsonl"
+    rows = [
+        {"corpus": "news_2026", "id": "a1", "label": "negative"},
+        {"corpus": "news_2026", "id": "a1", "label": "positive", "start": start, "end": len(text)},
+        {"corpus": "news_2026", "id": "a1", "label": "neutral", "start": start, "end": len(text) + 1},
+        {"corpus": "news_2026", "id": "zz", "label": "neutral"},
+    ]
+    labels.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    # when they are read and their texts fetched
+    gold = load_gold(labels)
+    found = read_gold_texts(gold, tmp_path)
+    # then the row reads whole, the passage as cut, and the others are left out
+    assert [(g.label, t) for g, t in found] == [
+        ("negative", text),
+        ("positive", "Xin cảm ơn xã đã sửa đường."),
+    ]
+    assert (gold[1].start, gold[1].end) == (start, len(text)) and gold[0].start is None
+    # and a passage with a start but no end is refused with the line that lacks it
+    labels.write_text(
+        '{"corpus": "news_2026", "id": "a1", "label": "neutral", "start": 3}\n', encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="start and end"):
+        load_gold(labels)
 
 
 needs_data = pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
