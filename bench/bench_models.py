@@ -28,8 +28,10 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   hand-labelled random sample of the same corpora (``data/gold_topics_sample.jsonl``);
   ``--no-examples`` builds it without the examples.
 - ``news_sentiment``: the shipped sentiment recipe (``build_default_sentiment_model``) scored on
-  the hand-labelled news gold set (``data/gold_sentiment.jsonl``, never learnt), built as shipped
-  and without the hand-labelled news examples (``data/sentiment_examples.jsonl``), with its
+  the hand-labelled news gold set (``data/gold_sentiment.jsonl``), the headlines and the passages
+  in a citizen's voice (``data/gold_sentiment_letters.jsonl``), none learnt; built as shipped,
+  without the hand-labelled passages (``data/sentiment_letters.jsonl``) and without any
+  hand-labelled text (``data/sentiment_examples.jsonl`` too), with its
   confusion matrix; and the same recipe without UIT-VSFC dev, with and without them, scored on
   that dev split: what the news texts cost the students' feedback.
 
@@ -206,26 +208,31 @@ def bench_news_sentiment() -> None:
     from duluan.analysis.sentiment import (
         SENTIMENT_GOLD_PATH,
         SENTIMENT_HEADLINES_PATH,
+        SENTIMENT_LETTERS_GOLD_PATH,
         build_default_sentiment_model,
     )
     from duluan.analysis.taxonomy import load_gold, read_gold_texts
 
     gold = read_gold_texts(load_gold(SENTIMENT_GOLD_PATH), shared_data_dir())
     heads = read_gold_texts(load_gold(SENTIMENT_HEADLINES_PATH), shared_data_dir())
+    letters = read_gold_texts(load_gold(SENTIMENT_LETTERS_GOLD_PATH), shared_data_dir())
     sets = (
         ("news gold set", [g.label for g, _ in gold], [t for _, t in gold]),
         ("headlines", [g.label for g, _ in heads], [headline(t) for _, t in heads]),
+        ("letters", [g.label for g, _ in letters], [t for _, t in letters]),
     )
     dev = list(read_corpus("uit_vsfc_dev"))
     moods = ["negative", "neutral", "positive"]
     print(
-        f"\nnews sentiment: {len(gold)} hand-labelled news texts and {len(heads)} hand-labelled "
-        "headlines (neither learnt); shipped sentiment recipe"
+        f"\nnews sentiment: {len(gold)} hand-labelled news texts, {len(heads)} hand-labelled "
+        f"headlines and {len(letters)} passages in a citizen's voice (none learnt); shipped "
+        "sentiment recipe"
     )
     recipes = (
         ("as shipped", {}),
+        ("without the letters", {"letters": []}),
         ("no headlines, AIVIVN 0.3 (before)", {"headlines": False, "aivivn_weight": 0.3}),
-        ("without the news examples", {"examples": [], "aivivn_weight": 0.3}),
+        ("without the news examples", {"examples": [], "letters": [], "aivivn_weight": 0.3}),
     )
     for name, params in recipes:
         start = time.perf_counter()
