@@ -2,18 +2,23 @@
 
 Run: ``PYTHONHASHSEED=0 DULUAN_DATA_DIR=../shared/data .venv/bin/python scripts/letter_passages.py OUT``
 
-Writes ``OUT`` as JSON lines ``{n, corpus, id, start, end, text}``: the 1,779 passages read for
+Writes ``OUT`` as JSON lines ``{n, corpus, id, start, end, text}``: the 1,871 passages read for
 ``duluan/analysis/data/gold_sentiment_letters.jsonl`` and ``sentiment_letters.jsonl`` (how they
 were read and split: ``duluan/analysis/data/labelling_guide.md``). A passage is one sentence, or
 two when the first is short, of an article of a government-related section that no other
 hand-labelled file names, written in the first person ("tôi", "chúng tôi", "cháu"…) with a
 question mark or a word of request, complaint or thanks, 8 to 80 words long, naming no official
-or celebrity. One passage is drawn per article. Rows 0–923 are the first draw (0–399 gold, the
-rest examples); rows 1000–1404 the second, from four VNTC sections only (all gold), as half of
-the first were not a citizen's voice; rows 2000–2449 the third, the first's rules over the
-articles left (all examples). ``PYTHONHASHSEED=0`` makes the draw the one labelled: it
-picks each article's passage with Python's ``hash``. The text is written for the readers only;
-the data files keep offsets, not text.
+or celebrity. One passage is drawn per article.
+
+- Rows 0–923, the first draw: 0–399 gold, the rest examples.
+- Rows 1000–1404, the second, from four VNTC sections only (all gold), as half of the first were
+  not a citizen's voice.
+- Rows 2000–2449, the third: the first's rules over the articles left (all examples).
+- Rows 3000–3091, the fourth: passages with a word of thanks or contentment, as the first three
+  held few, of articles that gave no gold passage (all examples; an article may give a second).
+
+``PYTHONHASHSEED=0`` makes the draw the one labelled: it picks each article's passage with
+Python's ``hash``. The text is written for the readers only; the data files keep offsets, not text.
 """
 
 from __future__ import annotations
@@ -51,13 +56,17 @@ VOICE = re.compile(
     r"phản ánh|hài lòng|vui mừng|phấn khởi|bất bình|than phiền|tố cáo|làm thế nào|có được không|"
     r"phải làm gì)\b)"
 )
+# The fourth draw's: words of thanks and contentment, which the first three drew too rarely.
+THANKS = re.compile(
+    r"(?i)\b(cảm ơn|biết ơn|tri ân|hài lòng|phấn khởi|vui mừng|yên tâm|cảm kích|mãn nguyện|tự hào)\b"
+)
 OFFICIAL = re.compile(
     r"(Chủ tịch|Giám đốc|Bộ trưởng|Thứ trưởng|HLV|huấn luyện viên|Tổng thống|Thủ tướng|phóng viên|PV:|"
     r"Đại sứ|ca sĩ|diễn viên|cầu thủ)"
 )
 
 
-def passages(text: str, second: bool) -> list[tuple[int, int, str]]:
+def passages(text: str, second: bool, voice: re.Pattern[str] = VOICE) -> list[tuple[int, int, str]]:
     """The candidate passages of one article: ``(start, end, text)``."""
     sentences = [
         (m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end())
@@ -67,7 +76,7 @@ def passages(text: str, second: bool) -> list[tuple[int, int, str]]:
     found = []
     for i, (start, end) in enumerate(sentences):
         sentence = text[start:end]
-        if not (FIRST_PERSON.search(sentence) and VOICE.search(sentence)):
+        if not (FIRST_PERSON.search(sentence) and voice.search(sentence)):
             continue
         first = i
         if (
@@ -84,7 +93,7 @@ def passages(text: str, second: bool) -> list[tuple[int, int, str]]:
     return found
 
 
-def draw(used: set[tuple[str, str]], second: bool) -> list[dict]:
+def draw(used: set[tuple[str, str]], second: bool, thanks: bool = False) -> list[dict]:
     rows = []
     for corpus in ("vntc",) if second else ("tc201805", "vntc", "news_2026"):
         for row in read_corpus(corpus):
@@ -94,7 +103,7 @@ def draw(used: set[tuple[str, str]], second: bool) -> list[dict]:
                 continue
             if corpus == "vntc" and row.label not in (VNTC_SECOND if second else VNTC):
                 continue
-            found = passages(row.text, second)
+            found = passages(row.text, second, THANKS if thanks else VOICE)
             if found:
                 start, end, span = random.Random(hash((corpus, row.id)) % 10**9).choice(found)
                 rows.append({"corpus": corpus, "id": row.id, "start": start, "end": end, "text": span})
@@ -123,9 +132,21 @@ def main() -> int:
     rng.shuffle(chosen)
     taken = {(r["corpus"], r["id"]) for r in chosen}
     second = draw(used | taken, second=True)
-    third = draw(used | taken | {(r["corpus"], r["id"]) for r in second}, second=False)
+    taken |= {(r["corpus"], r["id"]) for r in second}
+    third = draw(used | taken, second=False)
+    # Of any article but those of the other files and of the gold passages (rows 0-399, 1000-):
+    # an article whose passage is learnt may give another.
+    gold = {(r["corpus"], r["id"]) for r in [*chosen[:400], *second]}
+    drawn_spans = {(r["corpus"], r["id"], r["start"]) for r in [*chosen, *second, *third]}
+    fourth = [
+        r
+        for r in draw(used | gold, second=False, thanks=True)
+        if (r["corpus"], r["id"], r["start"]) not in drawn_spans
+    ]
+    random.Random(20261208).shuffle(fourth)
+    drawn = [*enumerate(chosen), *enumerate(second, start=1000), *enumerate(third, start=2000)]
     with open(sys.argv[1], "w", encoding="utf-8") as out:
-        for n, row in [*enumerate(chosen), *enumerate(second, start=1000), *enumerate(third, start=2000)]:
+        for n, row in [*drawn, *enumerate(fourth[:450], start=3000)]:
             out.write(json.dumps({"n": n, **row}, ensure_ascii=False) + "\n")
     return 0
 

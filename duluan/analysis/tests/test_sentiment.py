@@ -206,11 +206,13 @@ def test_news_gold_sets_and_examples_are_labelled_texts_of_news_corpora_and_shar
         assert {r.corpus for r in rows} == corpora
     assert not gold_keys & example_keys and not head_keys & (gold_keys | example_keys)
     # and the passages in a citizen's voice are cut from articles of none of these, the gold
-    # passages and the learnt ones from different articles, one passage an article
+    # passages and the learnt ones from different articles, one gold passage an article and no
+    # passage twice
     for path in (SENTIMENT_LETTERS_GOLD_PATH, SENTIMENT_LETTERS_PATH):
         passages = load_gold(path)
         keys = {(g.corpus, g.id) for g in passages}
-        assert len(passages) >= 250 and len(keys) == len(passages)
+        assert len(passages) >= 300 and len({(g.corpus, g.id, g.start) for g in passages}) == len(passages)
+        assert len(keys) == len(passages) or path == SENTIMENT_LETTERS_PATH
         assert {g.label for g in passages} == {"negative", "neutral", "positive"}
         assert {g.corpus for g in passages} <= {"news_2026", "tc201805", "vntc"}
         assert all(0 <= g.start < g.end for g in passages)
@@ -266,7 +268,7 @@ def test_default_model_reads_the_mood_of_news_headlines_and_letters_it_never_lea
         ([(g.label, text) for g, text in gold], 0.65, 0.63),
         # 65.1 % and 64.1, against 51.7 % and 42.2 before it learnt the examples' headlines and
         # weighed AIVIVN less (it read 5 of the 164 neutral headlines neutral); 63.9 % and 63.0
-        # with places masked; 67.6 % and 66.8 once it learnt the passages below (2026-12-04)
+        # with places masked; 67.1 % and 65.8 once it learnt the passages below (2026-12-04)
         ([(g.label, headline(text)) for g, text in heads], 0.6, 0.58),
     ):
         truth = [label for label, _ in texts]
@@ -275,10 +277,10 @@ def test_default_model_reads_the_mood_of_news_headlines_and_letters_it_never_lea
         assert accuracy_score(truth, labels) > accuracy
         assert f1_score(truth, labels, average="macro") > macro
         assert min(f1_score(truth, labels, average=None, labels=moods)) > 0.5
-    # and it reads passages in a citizen's voice it never learnt: 72.1 % accuracy and 60.8
+    # and it reads passages in a citizen's voice it never learnt: 73.4 % accuracy and 64.9
     # macro-F1 were measured, against 46.8 % and 45.2 without the hand-labelled passages (which
     # called 128 of the 165 neutral ones negative), 2026-12-04; of the 28 positive ones it reads
-    # only 7 right, so that mood is not checked here
+    # only 10 right, so that mood is not checked here
     letters = read_gold_texts(load_gold(SENTIMENT_LETTERS_GOLD_PATH), None)
     truth = [g.label for g, _ in letters]
     labels, _ = model.predict_labels([text for _, text in letters])
