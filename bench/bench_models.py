@@ -25,8 +25,9 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
 - Gold: the government taxonomy model built by ``duluan models build`` (bootstrap from the
   public corpora, the hand-labelled training examples and the taxonomy's seed terms, gold rows
   excluded) scored on the hand-labelled gold set, which favours the rare topics, and on a
-  hand-labelled random sample of the same corpora (``data/gold_topics_sample.jsonl``);
-  ``--no-examples`` builds it without the examples.
+  hand-labelled random sample of the same corpora (``data/gold_topics_sample.jsonl``) and on the
+  passages in a citizen's voice (``data/gold_topics_letters.jsonl``); ``--no-examples`` builds it
+  without the examples.
 - ``news_sentiment``: the shipped sentiment recipe (``build_default_sentiment_model``) scored on
   the hand-labelled news gold set (``data/gold_sentiment.jsonl``), the headlines and the passages
   in a citizen's voice (``data/gold_sentiment_letters.jsonl``), none learnt; built as shipped,
@@ -169,7 +170,13 @@ def bench_uit() -> None:
 
 def bench_gold(examples: bool = True) -> None:
     from duluan.analysis.corpora import headline
-    from duluan.analysis.taxonomy import SAMPLE_PATH, load_examples, load_gold, read_gold_texts
+    from duluan.analysis.taxonomy import (
+        LETTERS_GOLD_PATH,
+        SAMPLE_PATH,
+        load_examples,
+        load_gold,
+        read_gold_texts,
+    )
     from duluan.analysis.topic import build_government_topic_model
 
     gold = read_gold_texts(load_gold(), shared_data_dir())
@@ -199,6 +206,11 @@ def bench_gold(examples: bool = True) -> None:
         print(
             f"  {name + ' headlines (' + str(len(heads)) + ')':<34} {scores([a for a, _ in heads], labels)}"
         )
+    # And passages in a citizen's voice (never learnt, nor their articles).
+    letters = read_gold_texts(load_gold(LETTERS_GOLD_PATH), shared_data_dir())
+    labels, _ = model.predict_labels([t for _, t in letters])
+    print(f"\npassages in a citizen's voice: {len(letters)} hand-labelled (their articles excluded)")
+    print(f"  {'government topic model':<34} {scores([g.label for g, _ in letters], labels)}")
 
 
 def bench_news_sentiment() -> None:

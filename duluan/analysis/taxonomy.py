@@ -45,6 +45,9 @@ TAXONOMY_PATH = DATA_DIR / "taxonomy_vi.json"
 GOLD_PATH = DATA_DIR / "gold_topics.jsonl"
 SAMPLE_PATH = DATA_DIR / "gold_topics_sample.jsonl"
 EXAMPLES_PATH = DATA_DIR / "topic_examples.jsonl"
+# The gold passages in a citizen's voice of the sentiment files (data/labelling_guide.md),
+# labelled by topic: never learnt, nor their articles.
+LETTERS_GOLD_PATH = DATA_DIR / "gold_topics_letters.jsonl"
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -251,9 +254,11 @@ def load_gold(path: str | Path | None = None) -> list[GoldLabel]:
 
 
 def evaluation_ids() -> set[tuple[str, str]]:
-    """``(corpus, id)`` of every row the shipped evaluations score (the gold set and the random
-    sample): no model may train on them."""
-    return {(g.corpus, g.id) for path in (GOLD_PATH, SAMPLE_PATH) for g in _read_labels(path)}
+    """``(corpus, id)`` of every row the shipped evaluations score (the gold set, the random
+    sample, and the articles of the gold passages): no model may train on them."""
+    return {
+        (g.corpus, g.id) for path in (GOLD_PATH, SAMPLE_PATH, LETTERS_GOLD_PATH) for g in _read_labels(path)
+    }
 
 
 def load_examples(path: str | Path | None = None) -> list[GoldLabel]:

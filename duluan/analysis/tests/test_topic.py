@@ -11,7 +11,7 @@ import pytest
 
 from duluan.analysis.features import NgramFeaturizer
 from duluan.analysis.model_io import FORMAT_VERSION, ModelFileError, read_model_info
-from duluan.analysis.taxonomy import GoldLabel, load_examples, load_gold, load_taxonomy
+from duluan.analysis.taxonomy import LETTERS_GOLD_PATH, GoldLabel, load_examples, load_gold, load_taxonomy
 from duluan.analysis.topic import TopicClassifier, TopicPrediction, build_government_topic_model
 from duluan.shared_data import shared_data_dir
 
@@ -188,7 +188,24 @@ def test_the_random_sample_is_labelled_like_the_gold_set_and_never_trained_on():
     assert len(sample) >= 200 and len(keys) == len(sample)
     assert {g.label for g in sample} <= set(load_taxonomy().codes)
     assert not keys & gold and not keys & {(e.corpus, e.id) for e in load_examples()}
-    assert evaluation_ids() == keys | gold
+    letters = {(g.corpus, g.id) for g in load_gold(LETTERS_GOLD_PATH)}
+    assert evaluation_ids() == keys | gold | letters
+
+
+def test_the_gold_passages_by_topic_are_gold_passages_by_sentiment_and_never_learnt():
+    # given the passages in a citizen's voice labelled by topic, and by sentiment
+    from duluan.analysis.sentiment import SENTIMENT_LETTERS_GOLD_PATH
+    from duluan.analysis.taxonomy import evaluation_ids
+
+    rows = load_gold(LETTERS_GOLD_PATH)
+    spans = [(g.corpus, g.id, g.start, g.end) for g in rows]
+    ordered = [(g.corpus, g.id, g.start, g.end) for g in load_gold(SENTIMENT_LETTERS_GOLD_PATH)]
+    # then they are some hundreds of the sentiment gold passages, in their order, under topics of
+    # the taxonomy, none twice, and neither their articles nor any other passage of them is learnt
+    assert len(rows) >= 200 and {g.label for g in rows} <= set(load_taxonomy().codes)
+    assert len(set(spans)) == len(rows) and spans == [span for span in ordered if span in set(spans)]
+    articles = {(g.corpus, g.id) for g in rows}
+    assert articles <= evaluation_ids() and not articles & {(e.corpus, e.id) for e in load_examples()}
 
 
 def test_hand_labels_must_name_topics():
