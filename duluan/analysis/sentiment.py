@@ -1158,9 +1158,9 @@ def build_default_sentiment_model(
     voiced = load_examples(SENTIMENT_LETTERS_PATH) if letters is None else letters
     # One pass over the corpora for both (the passages are cut from VNTC articles too).
     found = read_gold_texts([*hand, *voiced], data_dir)
-    passages = {id(g) for g in voiced}  # the very objects: read_gold_texts gives them back
-    hand_rows = [CorpusRow(g.id, text, g.label) for g, text in found if id(g) not in passages]
-    voiced_rows = [CorpusRow(g.id, text, g.label) for g, text in found if id(g) in passages]
+    passages = set(voiced)
+    hand_rows = [CorpusRow(g.id, text, g.label) for g, text in found if g not in passages]
+    voiced_rows = [CorpusRow(g.id, text, g.label) for g, text in found if g in passages]
     # A text with no second line is its own headline, already learnt.
     heads = [CorpusRow(r.id, headline(r.text), r.label) for r in hand_rows if headlines and "\n" in r.text]
     for rows, weight in (

@@ -314,8 +314,8 @@ def read_gold_texts(gold: list[GoldLabel], data_dir: str | Path) -> list[tuple[G
         text = texts.get((g.corpus, g.id))
         if text is None:
             continue
-        if g.start is not None:
-            if not 0 <= g.start < g.end <= len(text):
+        if g.start is not None or g.end is not None:
+            if g.start is None or g.end is None or not 0 <= g.start < g.end <= len(text):
                 continue
             text = text[g.start : g.end]
         found.append((g, text))

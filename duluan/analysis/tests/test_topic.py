@@ -245,6 +245,8 @@ def test_a_hand_label_can_name_a_passage_of_a_row(tmp_path):
         ("positive", "Xin cảm ơn xã đã sửa đường."),
     ]
     assert (gold[1].start, gold[1].end) == (start, len(text)) and gold[0].start is None
+    # and a label made in code with half a span is left out too
+    assert read_gold_texts([GoldLabel("news_2026", "a1", "neutral", start)], tmp_path) == []
     # and a passage with a start but no end is refused with the line that lacks it
     labels.write_text(
         '{"corpus": "news_2026", "id": "a1", "label": "neutral", "start": 3}\n', encoding="utf-8"
