@@ -682,9 +682,25 @@ def input_format(path: str | Path) -> str:
     )
 
 
-def csv_delimiter(path: str | Path) -> str:
-    """The delimiter of a CSV-kind file: a tab for ``.tsv`` and ``.txt`` (``.gz`` allowed), else a comma."""
-    return "\t" if str(path).lower().removesuffix(".gz").endswith((".tsv", ".txt")) else ","
+def csv_delimiter(path: str | Path, head: bytes | None = None) -> str:
+    """The delimiter of a CSV-kind file: a tab for ``.tsv`` and ``.txt`` (``.gz`` allowed), else a
+    comma; unless the header line (the first line of ``head``, the file's first bytes as UTF-8)
+    holds none of that one and holds another of comma, semicolon and tab.
+
+    Excel saves "CSV" with the list separator of Windows' regional settings, which is a semicolon
+    in Vietnamese and other locales that write 1,5 for one and a half: read with commas, such a
+    file was one column named "id;text", and every row a reject. The header decides, not
+    ``csv.Sniffer`` over a sample as the platform's import does: the texts, whose commas and
+    semicolons the sniffer counts too, cannot mislead it, and a file whose header holds the
+    extension's delimiter reads as it always did (one that holds none of it was a single column).
+    """
+    default = "\t" if str(path).lower().removesuffix(".gz").endswith((".tsv", ".txt")) else ","
+    if head is None:
+        return default
+    header = head.split(b"\n", 1)[0]
+    if default.encode() in header:
+        return default
+    return next((d for d in (",", ";", "\t") if d.encode() in header), default)
 
 
 def read_rows(path: str | Path, validator: RowValidator | None = None) -> Iterator[dict[str, Any] | Reject]:
@@ -1140,9 +1156,10 @@ class RecordLines:
 
 def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     csv.field_size_limit(sys.maxsize)
-    delimiter = csv_delimiter(path)
     with open_input_bytes(path) as raw_handle:
-        _check_text_file(_head(raw_handle), path)
+        head = _head(raw_handle)
+        _check_text_file(head, path)
+        delimiter = csv_delimiter(path, head)
         # surrogateescape keeps undecodable bytes as lone surrogates, so one badly encoded
         # row is rejected instead of the whole file failing to decode.
         handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")

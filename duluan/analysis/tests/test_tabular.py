@@ -26,6 +26,7 @@ from duluan.analysis.tabular import (
     RowValidator,
     SeenIds,
     UnreadableInput,
+    csv_delimiter,
     jsonl_line_chunks,
     jsonl_record,
     loads_json,
@@ -478,6 +479,38 @@ def test_a_quote_left_open_in_a_csv_file_is_a_reject_that_names_the_lines_it_too
     # and a closed quote over lines, or one left open on the last line (which takes no row), is a row
     assert read["closed.csv"][-1] == (2, 3, {"id": "2", "text": "Hai\ndòng"})
     assert read["last.csv"][-1] == (2, 3, {"id": "2", "text": "Mở ở dòng cuối\n"})
+
+
+@pytest.mark.parametrize("name", ["in.csv", "in.csv.gz", "in.txt"])
+def test_a_csv_file_saved_with_the_vietnamese_list_separator_reads_as_its_comma_twin(tmp_path, name):
+    # given rows as Excel on a Vietnamese Windows saves "CSV" (semicolons, the locale's list
+    # separator, and a byte-order mark), whose texts hold commas, semicolons and a quoted cell
+    # over two lines; the same rows with commas (tabs for .txt); and comma files whose texts
+    # hold more semicolons than commas
+    rows = [("1", "Đường ngập, dân bức xúc; đề nghị xử lý"), ("2", "Hai\ndòng; một ô"), ("3", "1,5 tỷ")]
+
+    def body(sep: str) -> str:
+        return f"id{sep}text\n" + "".join(f'{i}{sep}"{t}"\n' for i, t in rows)
+
+    own = "\t" if name == "in.txt" else ","
+    for path, text in (
+        (tmp_path / name, body(own)),
+        (tmp_path / f"semi-{name}", "\ufeff" + body(";")),
+        (tmp_path / f"tab-{name}", body("\t")),
+        (tmp_path / f"comma-{name}", body(",")),
+    ):
+        raw = text.encode("utf-8")
+        path.write_bytes(gzip.compress(raw) if name.endswith(".gz") else raw)
+    # then each reads the same records on the same lines, the texts whole
+    expected = list(read_records(tmp_path / name))
+    assert [r[2] for r in expected] == [{"id": i, "text": t} for i, t in rows]
+    for other in ("semi", "tab", "comma"):
+        assert list(read_records(tmp_path / f"{other}-{name}")) == expected
+    # and the delimiter is the extension's wherever the header holds it, whatever the texts hold
+    assert csv_delimiter(name, b'id,text\n1,"a;b;c;d"\n') == ","
+    assert csv_delimiter("in.tsv", b"id\ttext\n1\ta,b;c\n") == "\t"
+    assert csv_delimiter("in.csv", b"text\nmot;hai\n") == ","  # one column: as before
+    assert csv_delimiter("out.csv") == ","  # a file still to be written: by its name
 
 
 @pytest.mark.parametrize(
