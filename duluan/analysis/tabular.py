@@ -105,7 +105,7 @@ MESSAGES = {
         " thành một ô, nên không phân tích dòng nào trong đó. Hãy đóng dấu ngoặc rồi chạy lại."
     ),
     "bad_encoding": "Văn bản sai mã hoá ký tự (không phải UTF-8 hợp lệ hoặc bị lỗi phông).",
-    "bad_value": "Giá trị không phải văn bản (danh sách hoặc đối tượng).",
+    "bad_value": "Giá trị không phải văn bản (danh sách, đối tượng hoặc true/false).",
     "binary": "Nội dung là dữ liệu nhị phân, không phải văn bản.",
     "too_large": "Nội dung quá lớn (trên 1 MB).",
     "bad_created_at": "Không hiểu được thời điểm tạo (created_at), dòng được phân tích không có thời điểm.",
@@ -133,6 +133,9 @@ MESSAGES.update(
 
 # Values no column takes: written out with str() they were analysed as "['a', 'b']".
 _CONTAINERS = (Mapping, list, tuple, set, frozenset)
+# Nor do the id and the text take true or false, which came out as the id or text "True" (numbers
+# are ids and texts: a numeric column of CSV or Parquet; a source or channel may be a flag).
+_NOT_ID_OR_TEXT = (*_CONTAINERS, bool)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # U+FFFD is what a lossy decoder left; lone surrogates are undecodable bytes (surrogateescape).
 BAD_CHARS = re.compile("[\ufffd\ud800-\udfff]")
@@ -460,7 +463,7 @@ class RowValidator:
         # An id is written to the output and the rejects file: one that is a container, holds
         # undecodable bytes or control characters cannot be, and names no row either.
         id_problem = None
-        if raw_id is not None and type(raw_id) is not str and isinstance(raw_id, _CONTAINERS):
+        if raw_id is not None and type(raw_id) is not str and isinstance(raw_id, _NOT_ID_OR_TEXT):
             id_problem = "bad_value"
         elif doc_id:
             id_problem = text_problem(doc_id)
@@ -500,7 +503,7 @@ class RowValidator:
                         value = bytes(value).decode("utf-8")
                     except UnicodeDecodeError:
                         return reject("bad_encoding", self._column(name))
-                elif isinstance(value, _CONTAINERS):
+                elif isinstance(value, _CONTAINERS) or (type(value) is bool and name == "text"):
                     return reject("bad_value", self._column(name))
                 value = str(value)
             problem = text_problem(value)

@@ -220,6 +220,8 @@ _EDGE_ROWS = [
     ({"id": "a", "text": ["a", "b"]}, "bad_value"),
     ({"id": "a", "text": "x", "title": {"k": "v"}}, "bad_value"),
     ({"id": ["a"], "text": "x"}, "bad_value"),
+    ({"id": True, "text": "x"}, "bad_value"),  # not the id "True"
+    ({"id": "a", "text": False}, "bad_value"),
     ({"id": "ab\udcfa", "text": "x"}, "bad_encoding"),
     ({"id": "a\x00b", "text": "x"}, "binary"),
     ({"id": 7, "text": 12345}, {"id": "7", "text": "12345"}),
@@ -350,7 +352,7 @@ def test_messages_name_the_columns_as_the_validator_was_told():
         "Không có nội dung (cột noi_dung thiếu hoặc rỗng).",
         "Nội dung (noi_dung) trống.",
         "Nội dung là dữ liệu nhị phân, không phải văn bản (cột noi_dung).",
-        "Giá trị không phải văn bản (danh sách hoặc đối tượng) (cột ma).",
+        "Giá trị không phải văn bản (danh sách, đối tượng hoặc true/false) (cột ma).",
         "Nội dung là dữ liệu nhị phân, không phải văn bản (cột title).",
         "Mã định danh (ma) trùng với một dòng trước đó.",
     ]
@@ -359,7 +361,7 @@ def test_messages_name_the_columns_as_the_validator_was_told():
         "Không có nội dung (cột text thiếu hoặc rỗng).",
         "Nội dung (text) trống.",
         "Nội dung là dữ liệu nhị phân, không phải văn bản (cột text).",
-        "Giá trị không phải văn bản (danh sách hoặc đối tượng) (cột id).",
+        "Giá trị không phải văn bản (danh sách, đối tượng hoặc true/false) (cột id).",
         "Nội dung là dữ liệu nhị phân, không phải văn bản (cột title).",
         "Mã định danh (id) trùng với một dòng trước đó.",
     ]
