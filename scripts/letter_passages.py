@@ -114,7 +114,9 @@ def main() -> int:
     if len(sys.argv) != 2:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
-    labelled = {"gold_sentiment_letters.jsonl", "sentiment_letters.jsonl"}
+    # The files of labels read from these passages (the topic passages too), whose articles the
+    # draw took: left out, they would be left out of the draw and change it.
+    labelled = {"gold_sentiment_letters.jsonl", "sentiment_letters.jsonl", "gold_topics_letters.jsonl"}
     used: set[tuple[str, str]] = set()
     for path in DATA.glob("*.jsonl"):
         if path.name not in labelled:

@@ -243,6 +243,32 @@ def test_every_hand_labelled_news_text_is_found_in_the_shared_corpora():
     assert headline("Tiêu đề tin\nĐoạn mở đầu") == "Tiêu đề tin" == headline(" Tiêu đề tin ")
 
 
+@pytest.mark.slow
+@needs_data
+def test_the_draw_of_letter_passages_gives_the_passages_that_were_labelled(tmp_path):
+    # given the script that drew the candidate passages in a citizen's voice, run as documented
+    # (its choice of a passage per article hangs on Python's string hash)
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from duluan.analysis.taxonomy import LETTERS_GOLD_PATH
+
+    script = Path(__file__).resolve().parents[3] / "scripts" / "letter_passages.py"
+    out = tmp_path / "passages.jsonl"
+    env = {**os.environ, "PYTHONHASHSEED": "0", "DULUAN_DATA_DIR": str(shared_data_dir())}
+    subprocess.run([sys.executable, str(script), str(out)], env=env, check=True, timeout=600)
+    # when its passages are read
+    drawn = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    spans = {(r["corpus"], r["id"], r["start"], r["end"]) for r in drawn}
+    # then it draws the 1,871 passages read, and every labelled passage (mood and topic) is one of them
+    assert len(drawn) == len(spans) == 1871
+    for path in (SENTIMENT_LETTERS_GOLD_PATH, SENTIMENT_LETTERS_PATH, LETTERS_GOLD_PATH):
+        assert {(g.corpus, g.id, g.start, g.end) for g in load_gold(path)} <= spans
+
+
 def communes_of_home_province() -> list[str]:
     """The short names of Bắc Ninh's communes and wards (2025 scheme)."""
     from duluan.adminunits import load_admin_data
