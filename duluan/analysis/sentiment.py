@@ -43,7 +43,7 @@ from duluan.analysis.features import (
     round_4,
     tokenise_batch,
 )
-from duluan.analysis.linear_text import _BATCH, LinearTextClassifier, SavedModel
+from duluan.analysis.linear_text import _BATCH, LinearTextClassifier, SavedModel, fit_progress_bar
 from duluan.analysis.normalise import canonical_tones, fold, fold_many, written_bare
 
 if TYPE_CHECKING:
@@ -1117,7 +1117,8 @@ def build_default_sentiment_model(
             label and weight (see :data:`AIVIVN_WEIGHT` for why).
         confirmed: Officials' confirmed ``(text, sentiment)`` pairs, learnt as hand-labelled
             texts are (the platform's ``retrain_models``).
-        progress: Unused for now; reading these corpora takes a second.
+        progress: Show the stages of learning as a progress bar on stderr (reading the corpora
+            takes a few seconds).
         **params: Passed to :class:`SentimentClassifier`.
 
     Returns:
@@ -1183,4 +1184,7 @@ def build_default_sentiment_model(
     news = corpus_path("tc201805", data_dir)
     more = (row.text for row in read_corpus("tc201805", data_dir)) if news.is_file() else ()
     lexicon = lexicon.accent_free(phrase_readings(chain(texts, more), lexicon))
-    return SentimentClassifier(lexicon=lexicon, **params).fit(texts, labels, sample_weight=weights)
+    bar = fit_progress_bar("Huấn luyện") if progress else None
+    return SentimentClassifier(lexicon=lexicon, **params).fit(
+        texts, labels, sample_weight=weights, progress=bar
+    )

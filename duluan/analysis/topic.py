@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from duluan.analysis.features import TokenBatch
 from duluan.analysis.layout import LAYOUT_WEIGHT
-from duluan.analysis.linear_text import LinearTextClassifier, SavedModel
+from duluan.analysis.linear_text import LinearTextClassifier, SavedModel, fit_progress_bar
 
 if TYPE_CHECKING:
     from duluan.analysis.taxonomy import GoldLabel
@@ -163,7 +163,7 @@ def build_government_topic_model(
             evaluations score (:func:`~duluan.analysis.taxonomy.evaluation_ids`).
         examples: Hand-labelled rows of the shared corpora to train on; defaults to the shipped
             ``data/topic_examples.jsonl``. Those in ``exclude_ids`` are left out.
-        progress: Show a progress bar on stderr while reading the corpora.
+        progress: Show progress bars on stderr while reading the corpora and while learning.
         **params: Passed to :class:`TopicClassifier`.
 
     Returns:
@@ -218,4 +218,5 @@ def build_government_topic_model(
     # against 70.52 / 68.87; the random sample 84.02 / 59.32 against 84.02 / 59.42, its
     # headlines 68.51 / 43.42 against 66.81 / 42.46 (bench_models.py --only gold, 2026-12-04).
     params.setdefault("mask_places", True)
-    return TopicClassifier(**params).fit(texts, labels, sample_weight=weights)
+    bar = fit_progress_bar("Huấn luyện") if progress else None
+    return TopicClassifier(**params).fit(texts, labels, sample_weight=weights, progress=bar)

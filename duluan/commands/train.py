@@ -139,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.output:
         print("Cần -o MODEL (tệp mô hình ghi ra).", file=sys.stderr)
         return EXIT_INPUT
+    from duluan.analysis.linear_text import fit_progress_bar
     from duluan.analysis.sentiment import SentimentClassifier
     from duluan.analysis.tabular import UnreadableInput
     from duluan.analysis.topic import TopicClassifier
@@ -181,7 +182,8 @@ def run(args: argparse.Namespace) -> int:
     cls = TopicClassifier if args.task == "topic" else SentimentClassifier
     print(f"Huấn luyện mô hình {args.task} trên {len(rows)} dòng, {len(counts)} nhãn…", file=sys.stderr)
     texts = model_texts([r.text for r in rows])
-    model = cls(**_params(args)).fit(texts, [r.label for r in rows])
+    bar = None if args.no_progress else fit_progress_bar("Huấn luyện")
+    model = cls(**_params(args)).fit(texts, [r.label for r in rows], progress=bar)
     seconds = time.perf_counter() - start
     facts = {
         "data": str(data),

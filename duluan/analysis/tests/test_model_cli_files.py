@@ -294,6 +294,28 @@ def test_train_prints_the_labels_it_found_with_their_counts(tmp_path, capsys):
     assert "Nhãn (3): flood 12, health 12, 5 1" in capsys.readouterr().err
 
 
+def test_train_shows_the_stages_of_learning_on_stderr(tmp_path, capsys):
+    import threading
+
+    # given training rows
+    data = write_jsonl(
+        tmp_path / "train.jsonl", [{"id": str(i), "text": t, "label": lab} for i, (t, lab) in enumerate(ROWS)]
+    )
+    # when a model is trained with the progress shown, and another without
+    shown = main(["train", "--task", "topic", "--data", str(data), "-o", str(tmp_path / "a.model")])
+    err = capsys.readouterr().err
+    quiet = main(
+        ["train", "--task", "topic", "--data", str(data), "-o", str(tmp_path / "b.model"), "--no-progress"]
+    )
+    # then the first names each stage as it starts, counted, and ends with all counted; the
+    # second shows none; and no thread of the bar is left running
+    assert shown == quiet == 0
+    assert "Huấn luyện: đếm n-gram  0/2 [" in err and "Huấn luyện: học trọng số  1/2 [" in err
+    assert "Huấn luyện  2/2 [" in err
+    assert "Huấn luyện:" not in capsys.readouterr().err
+    assert not [t for t in threading.enumerate() if t.name == "fit-progress"]
+
+
 # -- what the model reads -----------------------------------------------------------------------
 
 

@@ -123,7 +123,7 @@ def test_default_model_learns_accent_free_copies_unless_told_not_to(monkeypatch)
 
     seen, read = [], []
 
-    def fit(self, texts, labels, sample_weight=None):
+    def fit(self, texts, labels, sample_weight=None, progress=None):
         seen.append((self.accent_free_copies, self.lexicon.bare is not None, self.layout_weight))
         return self
 
@@ -151,7 +151,7 @@ def test_default_model_learns_the_dev_split_unless_told_not_to(monkeypatch):
 
     fitted = []
 
-    def fit(self, texts, labels, sample_weight=None):
+    def fit(self, texts, labels, sample_weight=None, progress=None):
         fitted.append(list(zip(texts, labels, sample_weight, strict=True)))
         return self
 

@@ -317,7 +317,7 @@ def test_hand_labelled_rows_come_first_with_their_label_and_weight(monkeypatch):
     first, second = [row.id for _, row in zip(range(2), read_corpus("news_2026"), strict=False)]
     seen = {}
 
-    def fit(self, texts, labels, sample_weight=None):
+    def fit(self, texts, labels, sample_weight=None, progress=None):
         seen.update(texts=texts, labels=labels, weights=sample_weight)
         return self
 
@@ -509,3 +509,37 @@ def test_the_softmax_of_prediction_gives_the_bits_of_scipys():
             x = rng.standard_normal(shape) * scale
             # then the engine's softmax of each row is scipy's, bit for bit
             assert np.array_equal(_softmax(x), softmax(x, axis=1))
+
+
+def test_fit_tells_its_stages_in_order_and_learns_the_same_model_told_or_not():
+    # given labelled texts, and classifiers that mask places and learn accent-free copies or not
+    texts = [t for t, _ in _STAGE_ROWS]
+    labels = [lab for _, lab in _STAGE_ROWS]
+    for params, stages in (
+        ({}, ["đếm n-gram", "học trọng số"]),
+        (
+            {"mask_places": True, "accent_free_copies": True},
+            ["che địa danh", "thêm bản không dấu", "đếm n-gram", "học trọng số"],
+        ),
+    ):
+        told: list[tuple[int, int, str]] = []
+        # when each is fitted with a listener of its progress, and again without
+        with_progress = TopicClassifier(**params).fit(
+            texts, labels, progress=lambda *a, told=told: told.append(a)
+        )
+        without = TopicClassifier(**params).fit(texts, labels)
+        # then each stage is told as it starts, numbered, then the end, and the model is the same
+        n = len(stages)
+        assert told == [*((i, n, name) for i, name in enumerate(stages)), (n, n, "")]
+        assert np.array_equal(with_progress.coef_, without.coef_)
+        assert with_progress.predict_labels(texts)[0].tolist() == without.predict_labels(texts)[0].tolist()
+
+
+_STAGE_ROWS = [
+    ("Đường ở xã Tân Dĩnh ngập sâu sau mưa lớn", "flood"),
+    ("Mưa lớn làm ngập nhiều tuyến phố ở phường Đa Mai", "flood"),
+    ("Cống thoát nước tắc khiến khu dân cư ngập úng", "flood"),
+    ("Trạm y tế xã thiếu thuốc điều trị cho người bệnh", "health"),
+    ("Bệnh viện huyện quá tải, bệnh nhân nằm ghép", "health"),
+    ("Người bệnh chờ khám cả buổi ở bệnh viện tỉnh", "health"),
+] * 4
