@@ -100,11 +100,15 @@ def mend_fonts(values: dict[str, Any], names: Sequence[str]) -> tuple[list[str],
     return mended, {CONVERTED_FROM: fonts, **({CONVERTED_IN_PART: True} if in_part else {})}
 
 
+# Values a written column (or the id) never takes (see _mapped).
+_NOT_TEXT = (Mapping, list, tuple, set, bool)
+
 MESSAGES = {
     "bad_json": "Dòng không phải JSON hợp lệ.",
     "bad_row": "Dòng không phải một bản ghi (đối tượng JSON).",
     "bad_encoding": "Văn bản sai mã hoá ký tự (không phải UTF-8 hợp lệ hoặc bị lỗi phông).",
     "bad_csv": "Dòng CSV hỏng",
+    "bad_value": "Giá trị không phải văn bản (danh sách, đối tượng hoặc true/false) (cột {column}).",
     "missing_text": "Thiếu nội dung (cột {column}).",
     "bad_created_at": "Thời điểm không hợp lệ: {value} (cần ISO 8601 hoặc dd/mm/yyyy).",
     "bad_coords": "Toạ độ không hợp lệ: {value}.",
@@ -257,6 +261,10 @@ def _mapped(row: int, line: int | None, raw: dict[str, Any], columns: dict[str, 
         value = raw.get(column)
         if isinstance(value, float) and value != value:
             value = None
+        elif isinstance(value, _NOT_TEXT) and (field in WRITTEN_FIELDS or field == "id"):
+            # A JSON list, object or true/false was stored as the text "['a', 'b']" or "True", as
+            # the engine's reader refuses it too (duluan.analysis.tabular.RowValidator).
+            return RowProblem(row, line, "bad_value", MESSAGES["bad_value"].format(column=column), raw)
         if isinstance(value, str):
             value = value.strip()
             if text_problem(value):
@@ -364,8 +372,43 @@ def _xlsx_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProb
         workbook.close()
 
 
+class _RecordColumns:
+    """The columns of each JSON record: records of one file may have different keys (a key left
+    out where it has no value), so each set of keys is resolved (once: memoised, bounded), not
+    only the first record's, which lost a later record's ``created_at`` or ``title``.
+
+    The first record decides, as a CSV file's header does, whether the file has a text column
+    (:func:`resolve_columns` refuses it); a later record without one names the first's, whose
+    absence makes it a ``missing_text`` reject.
+    """
+
+    _LIMIT = 1024
+
+    def __init__(self, mapping: Mapping[str, str]) -> None:
+        self._mapping = mapping
+        self._known: dict[tuple, dict[str, str]] = {}
+        self._text: str | None = None
+
+    def __call__(self, record: dict[str, Any]) -> dict[str, str]:
+        keys = tuple(record)
+        columns = self._known.get(keys)
+        if columns is None:
+            if self._text is None:
+                columns = resolve_columns(list(keys), self._mapping)
+                self._text = columns["text"]
+            else:
+                try:
+                    columns = resolve_columns(list(keys), self._mapping)
+                except ImportFileError:
+                    columns = resolve_columns([*keys, self._text], self._mapping)
+            if len(self._known) >= self._LIMIT:
+                self._known.clear()
+            self._known[keys] = columns
+        return columns
+
+
 def _jsonl_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProblem]:
-    columns: dict[str, str] | None = None
+    columns_of = _RecordColumns(mapping)
     row = 0
     _check_utf8(path)
     with open_input_bytes(path) as handle:
@@ -377,9 +420,7 @@ def _jsonl_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowPro
             row += 1
             record = plain_record(raw_line)
             if record is not None:
-                if columns is None:
-                    columns = resolve_columns(list(record), mapping)
-                yield _mapped(row, line_no, record, columns)
+                yield _mapped(row, line_no, record, columns_of(record))
                 continue
             try:
                 text = raw_line.decode("utf-8")
@@ -398,9 +439,7 @@ def _jsonl_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowPro
             if not isinstance(record, dict):
                 yield RowProblem(row, line_no, "bad_row", MESSAGES["bad_row"], text)
                 continue
-            if columns is None:
-                columns = resolve_columns(list(record), mapping)
-            yield _mapped(row, line_no, record, columns)
+            yield _mapped(row, line_no, record, columns_of(record))
 
 
 def _local(tag: str) -> str:

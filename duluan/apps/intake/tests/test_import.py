@@ -184,6 +184,59 @@ def test_xlsx_and_jsonl_are_read_and_bad_lines_reported(tmp_path):
     assert [r["reason"] for r in jsonl.rejects] == ["bad_json", "bad_row", "bad_json"]
 
 
+def test_a_list_an_object_or_true_in_a_written_column_is_a_reject_not_a_text(tmp_path):
+    # given JSON lines whose text, title or id is a list, an object or true, beside a good one
+    rows = [
+        {"id": "a", "text": ["Đường", "ngập"]},
+        {"id": "b", "text": {"noi_dung": "Đường ngập"}},
+        {"id": "c", "text": True},
+        {"id": True, "text": "Rác thải tồn đọng"},
+        {"id": "e", "text": "Đường ngập", "title": ["Tiêu đề"]},
+        {"id": 7, "text": "Đèn đường hỏng", "source": "zalo"},
+    ]
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    # when they are imported
+    report = run(path, channel="social")
+    # then only the good row (its numeric id read as text) becomes a signal, and each other is a
+    # reject that names its column, none stored as "['Đường', 'ngập']" or "True"
+    assert (report.created, report.rejected) == (1, 5)
+    assert [r["reason"] for r in report.rejects] == ["bad_value"] * 5
+    assert [r["message"].rsplit("(cột ", 1)[1] for r in report.rejects] == ["text)."] * 3 + [
+        "id).",
+        "title).",
+    ]
+    assert list(Signal.objects.values_list("external_id", "text")) == [("7", "Đèn đường hỏng")]
+
+
+def test_json_records_with_different_keys_each_keep_their_own_fields(tmp_path):
+    # given JSON lines whose first record has only an id and a text, a later one a title, a time
+    # and a place too (keys in another order), and one without any text
+    rows = [
+        {"id": "a", "text": "Đường ngập ở xã Tân Dĩnh"},
+        {
+            "created_at": "2025-03-15T08:00:00+07:00",
+            "title": "Rác tồn đọng",
+            "id": "b",
+            "text": "Rác ở chợ",
+            "place": "xã Tân Dĩnh",
+        },
+        {"id": "c", "title": "Không có nội dung"},
+    ]
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    # when they are imported
+    report = run(path, channel="social")
+    # then the second keeps its title, time and place, not only the first record's columns,
+    # and the third is a reject for its missing text
+    assert (report.created, report.rejected) == (2, 1)
+    assert [r["reason"] for r in report.rejects] == ["missing_text"]
+    second = Signal.objects.get(external_id="b")
+    assert second.title == "Rác tồn đọng"
+    assert second.created_at.isoformat() == "2025-03-15T01:00:00+00:00"
+    assert second.unit is not None and second.unit.name.endswith("Tân Dĩnh")
+
+
 def test_a_csv_quote_left_open_is_reported_not_read_as_the_rest_of_the_file(tmp_path):
     # given a semicolon CSV file whose second row opens a quote it never closes
     (tmp_path / "a.csv").write_text(
