@@ -104,6 +104,11 @@ MESSAGES = {
         "Dấu ngoặc kép mở ở dòng {line} không được đóng: các dòng {line}–{last} (đến hết tệp) bị đọc"
         " thành một ô, nên không phân tích dòng nào trong đó. Hãy đóng dấu ngoặc rồi chạy lại."
     ),
+    "extra_cells": (
+        "Dòng có {extra} ô thừa ngoài {columns} cột của dòng tiêu đề, thường vì văn bản có dấu phân cách"
+        " ({delimiter}) mà không đặt trong ngoặc kép: đọc như vậy thì văn bản bị cắt, nên không phân"
+        " tích dòng này. Hãy đặt văn bản trong ngoặc kép rồi chạy lại."
+    ),
     "bad_encoding": "Văn bản sai mã hoá ký tự (không phải UTF-8 hợp lệ hoặc bị lỗi phông).",
     "bad_value": "Giá trị không phải văn bản (danh sách, đối tượng hoặc true/false).",
     "binary": "Nội dung là dữ liệu nhị phân, không phải văn bản.",
@@ -1157,6 +1162,9 @@ class RecordLines:
         return MESSAGES["unclosed_quote"].format(line=line, last=last)
 
 
+_DELIMITER_NAMES = {",": "dấu phẩy", ";": "dấu chấm phẩy", "\t": "dấu tab"}
+
+
 def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     csv.field_size_limit(sys.maxsize)
     with open_input_bytes(path) as raw_handle:
@@ -1179,14 +1187,27 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
             if held is not None:
                 yield held
             row += 1
-            record.pop(None, None)  # cells beyond the header
-            held = row, line + 1, {k: (v if v != "" else None) for k, v in record.items()}
+            extra = record.pop(None, None)  # cells beyond the header
+            cells = {k: (v if v != "" else None) for k, v in record.items()}
+            if extra and any(cell.strip() for cell in extra):
+                # A delimiter inside an unquoted text cut it: its rest went to the next columns
+                # and beyond ("1,Đường ngập, dân bức xúc" under "id,text"). Blank cells beyond
+                # the header (a trailing delimiter) cut nothing.
+                message = MESSAGES["extra_cells"].format(
+                    extra=len(extra),
+                    columns=len(record),
+                    delimiter=_DELIMITER_NAMES.get(delimiter, delimiter),
+                )
+                held = row, line + 1, Reject(row, line + 1, cells.get("id"), "extra_cells", message)
+            else:
+                held = row, line + 1, cells
             line = reader.line_num
         if held is not None:
             if RecordLines.unclosed(held_lines, delimiter=delimiter):
                 row, line = held[0], held[1]
                 message = RecordLines.unclosed_message(line, reader.line_num)
-                held = row, line, Reject(row, line, held[2].get("id"), "unclosed_quote", message)
+                doc_id = held[2].id if isinstance(held[2], Reject) else held[2].get("id")
+                held = row, line, Reject(row, line, doc_id, "unclosed_quote", message)
             yield held
 
 

@@ -483,6 +483,31 @@ def test_a_quote_left_open_in_a_csv_file_is_a_reject_that_names_the_lines_it_too
     assert read["last.csv"][-1] == (2, 3, {"id": "2", "text": "Mở ở dòng cuối\n"})
 
 
+def test_a_csv_row_cut_by_an_unquoted_delimiter_is_a_reject_not_half_its_text(tmp_path):
+    # given CSV files with a row whose text holds the delimiter unquoted (its rest spills past the
+    # header's columns), a row ending in blank cells (a trailing delimiter), and a good row, the
+    # cut row last in one file
+    (tmp_path / "comma.csv").write_text(
+        "id,text\n1,Đường ngập\n2,Đường ngập, dân bức xúc, đề nghị xử lý\n3,Rác thải,,\n", encoding="utf-8"
+    )
+    (tmp_path / "semi.csv").write_text("id;text\n1;Đèn hỏng\n2;Đường ngập; dân bức xúc\n", encoding="utf-8")
+    # when they are read
+    comma = list(read_records(tmp_path / "comma.csv"))
+    semi = list(read_records(tmp_path / "semi.csv"))
+    # then the cut row is a reject saying why and how to mend it, on its line with its id, and
+    # the others are read as written
+    assert [r for r in comma if not isinstance(r[2], Reject)] == [
+        (1, 2, {"id": "1", "text": "Đường ngập"}),
+        (3, 4, {"id": "3", "text": "Rác thải"}),
+    ]
+    (row, line, reject), (_, _, last) = comma[1], semi[1]
+    assert (row, line, reject.row, reject.line, reject.id, reject.reason) == (2, 3, 2, 3, "2", "extra_cells")
+    assert reject.message.startswith("Dòng có 2 ô thừa ngoài 2 cột của dòng tiêu đề")
+    assert "(dấu phẩy)" in reject.message and "ngoặc kép" in reject.message
+    assert (last.reason, last.id, last.line) == ("extra_cells", "2", 3)
+    assert "Dòng có 1 ô thừa" in last.message and "(dấu chấm phẩy)" in last.message
+
+
 @pytest.mark.parametrize("name", ["in.csv", "in.csv.gz", "in.txt"])
 def test_a_csv_file_saved_with_the_vietnamese_list_separator_reads_as_its_comma_twin(tmp_path, name):
     # given rows as Excel on a Vietnamese Windows saves "CSV" (semicolons, the locale's list
