@@ -69,6 +69,7 @@ __all__ = [
     "UnreadableInput",
     "csv_delimiter",
     "encoding_guess",
+    "extra_cells_message",
     "has_bad_chars",
     "json_array_start",
     "jsonl_chunk_records",
@@ -1165,6 +1166,14 @@ class RecordLines:
 _DELIMITER_NAMES = {",": "dấu phẩy", ";": "dấu chấm phẩy", "\t": "dấu tab"}
 
 
+def extra_cells_message(extra: int, columns: int, delimiter: str) -> str:
+    """The message of a CSV row with ``extra`` cells beyond its header's ``columns`` (see
+    ``extra_cells`` in :data:`MESSAGES`), naming the file's ``delimiter``."""
+    return MESSAGES["extra_cells"].format(
+        extra=extra, columns=columns, delimiter=_DELIMITER_NAMES.get(delimiter, repr(delimiter))
+    )
+
+
 def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     csv.field_size_limit(sys.maxsize)
     with open_input_bytes(path) as raw_handle:
@@ -1193,11 +1202,7 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
                 # A delimiter inside an unquoted text cut it: its rest went to the next columns
                 # and beyond ("1,Đường ngập, dân bức xúc" under "id,text"). Blank cells beyond
                 # the header (a trailing delimiter) cut nothing.
-                message = MESSAGES["extra_cells"].format(
-                    extra=len(extra),
-                    columns=len(record),
-                    delimiter=_DELIMITER_NAMES.get(delimiter, delimiter),
-                )
+                message = extra_cells_message(len(extra), len(record), delimiter)
                 held = row, line + 1, Reject(row, line + 1, cells.get("id"), "extra_cells", message)
             else:
                 held = row, line + 1, cells

@@ -29,6 +29,7 @@ from duluan.analysis.tabular import MESSAGES as TABLE_MESSAGES
 from duluan.analysis.tabular import (
     RecordLines,
     encoding_guess,
+    extra_cells_message,
     has_bad_chars,
     json_array_start,
     loads_json,
@@ -334,8 +335,14 @@ def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProbl
                 yield held
             row += 1
             raw = dict(zip(names, cells, strict=False))
-            if len(cells) > len(names):
-                raw["_extra_cells"] = cells[len(names) :]
+            extra = cells[len(names) :]
+            if any(c.strip() for c in extra):
+                # An unquoted delimiter in the text cut it (blank cells past the header cut
+                # nothing): stored, the signal would hold half the text, as duluan analyze rejects it.
+                raw["_extra_cells"] = extra
+                message = extra_cells_message(len(extra), len(names), dialect.delimiter)
+                held = RowProblem(row, line, "extra_cells", message, raw)
+                continue
             held = _mapped(row, line, raw, columns)
         if held is not None:
             if RecordLines.unclosed(held_lines, dialect):

@@ -184,6 +184,25 @@ def test_xlsx_and_jsonl_are_read_and_bad_lines_reported(tmp_path):
     assert [r["reason"] for r in jsonl.rejects] == ["bad_json", "bad_row", "bad_json"]
 
 
+def test_a_csv_row_cut_by_an_unquoted_comma_is_a_reject_not_half_a_text(tmp_path):
+    # given petitions in CSV, one row of which holds an unquoted comma in its text, one ends in a
+    # blank cell (a trailing comma)
+    path = tmp_path / "kien_nghi.csv"
+    path.write_text(
+        "ma,ngay,noi_dung\nKN-1,15/03/2025,Đề nghị sửa đường\n"
+        "KN-2,15/03/2025,Đường ngập, dân bức xúc\nKN-3,15/03/2025,Rác tồn đọng,\n",
+        encoding="utf-8",
+    )
+    # when they are imported
+    report = run(path)
+    # then the cut row is a reject saying why, on its line, not a signal of "Đường ngập" alone
+    assert (report.created, report.rejected) == (2, 1)
+    [reject] = report.rejects
+    assert (reject["reason"], reject["line"]) == ("extra_cells", 3)
+    assert reject["message"].startswith("Dòng có 1 ô thừa ngoài 3 cột") and "(dấu phẩy)" in reject["message"]
+    assert sorted(Signal.objects.values_list("external_id", flat=True)) == ["KN-1", "KN-3"]
+
+
 def test_a_list_an_object_or_true_in_a_written_column_is_a_reject_not_a_text(tmp_path):
     # given JSON lines whose text, title or id is a list, an object or true, beside a good one
     rows = [
