@@ -1185,6 +1185,10 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
         handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
         lines = RecordLines(handle)
         reader = csv.DictReader(lines, delimiter=delimiter)
+        if reader.fieldnames:  # the header, read now (its lines go with the first record's)
+            # "id, text", as people type a header, names the columns "id" and "text", as the
+            # platform's import reads it: " text" was an unknown column, and every row had no text.
+            reader.fieldnames = [name.strip() for name in reader.fieldnames]
         row = 0
         line = 1
         held = None  # the record read last, given once another follows (see RecordLines)

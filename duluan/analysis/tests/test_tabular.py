@@ -33,6 +33,7 @@ from duluan.analysis.tabular import (
     open_writer,
     output_format,
     read_records,
+    read_rows,
     text_problem,
 )
 
@@ -481,6 +482,20 @@ def test_a_quote_left_open_in_a_csv_file_is_a_reject_that_names_the_lines_it_too
     # and a closed quote over lines, or one left open on the last line (which takes no row), is a row
     assert read["closed.csv"][-1] == (2, 3, {"id": "2", "text": "Hai\ndòng"})
     assert read["last.csv"][-1] == (2, 3, {"id": "2", "text": "Mở ở dòng cuối\n"})
+
+
+@pytest.mark.parametrize("header", ["id, text", " id ,text ", "id;  text"])
+def test_a_csv_header_typed_with_spaces_names_its_columns(tmp_path, header):
+    # given a CSV file whose header has spaces around its names, as people type one
+    path = tmp_path / "in.csv"
+    sep = ";" if ";" in header else ","
+    path.write_text(f"{header}\n1{sep}Đèn đường hỏng\n", encoding="utf-8")
+    # then its columns are id and text, not " text", which named no column and left every row
+    # without a text
+    assert list(read_rows(path)) == [
+        {"id": "1", "text": "Đèn đường hỏng", "title": None, "source": None, "channel": None,
+         "created_at": None, "_row": 1, "_line": 2}
+    ]  # fmt: skip
 
 
 def test_a_csv_row_cut_by_an_unquoted_delimiter_is_a_reject_not_half_its_text(tmp_path):
