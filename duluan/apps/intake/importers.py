@@ -28,6 +28,7 @@ from duluan.analysis.legacy_encodings import mend_typed_fonts
 from duluan.analysis.tabular import MESSAGES as TABLE_MESSAGES
 from duluan.analysis.tabular import (
     RecordLines,
+    csv_delimiter,
     encoding_guess,
     extra_cells_message,
     has_bad_chars,
@@ -198,7 +199,7 @@ def file_format(path: Path, forced: str | None = None) -> str:
     for suffix, kind in (
         (".csv", "csv"),
         (".tsv", "csv"),
-        (".txt", "csv"),  # Excel's "Text" and "Unicode Text" exports; the delimiter is sniffed
+        (".txt", "csv"),  # Excel's "Text" and "Unicode Text" exports (tabs; see csv_delimiter)
         (".xlsx", "xlsx"),
         (".jsonl", "jsonl"),
         (".ndjson", "jsonl"),
@@ -298,13 +299,18 @@ def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProbl
     _check_utf8(path)
     csv.field_size_limit(sys.maxsize)
     with open_input_bytes(path) as raw_handle:
-        # the sample is peeked at, not read: a transcoded UTF-16 file cannot seek back
-        sample = raw_handle.peek(8192)[:8192].decode("utf-8-sig", errors="surrogateescape")
+        # The header line decides the delimiter, as duluan analyze reads the file: csv.Sniffer
+        # read a sample's texts too, whose commas and semicolons could mislead it. (Peeked at,
+        # not read: a transcoded UTF-16 file cannot seek back.)
+        head = raw_handle.peek(8192)[:8192]
+        if not any(mark in head.split(b"\n", 1)[0] for mark in (b",", b";", b"\t")):
+            # One column (the texts alone, which is all an import needs): each line is one cell,
+            # its commas the text's. Split at commas, "Đường ngập, cống tắc" was half a text.
+            delimiter = "\x1f"  # the unit separator: a control character, which no text holds
+        else:
+            delimiter = csv_delimiter(path, head)
+        dialect = type("Delimited", (csv.excel,), {"delimiter": delimiter})
         handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
         lines = RecordLines(handle)
         reader = csv.reader(lines, dialect)
         try:

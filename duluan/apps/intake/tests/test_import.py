@@ -203,6 +203,39 @@ def test_a_csv_row_cut_by_an_unquoted_comma_is_a_reject_not_half_a_text(tmp_path
     assert sorted(Signal.objects.values_list("external_id", flat=True)) == ["KN-1", "KN-3"]
 
 
+@pytest.mark.parametrize(
+    ("content", "texts"),
+    [
+        # Excel on a Vietnamese Windows: semicolons; texts with commas, quoted or not
+        (
+            'ma;noi_dung\nKN-1;Đường ngập, cống tắc\nKN-2;"Rác, bụi; khói"\n',
+            ["Đường ngập, cống tắc", "Rác, bụi; khói"],
+        ),
+        # commas, with texts full of semicolons
+        ("ma,noi_dung\nKN-1,Đường ngập; cống tắc; đèn hỏng\n", ["Đường ngập; cống tắc; đèn hỏng"]),
+        # the texts alone: one column, whose commas are the texts'
+        (
+            "noi_dung\nĐường ngập, cống tắc, đèn hỏng\nRác tồn đọng\n",
+            ["Đường ngập, cống tắc, đèn hỏng", "Rác tồn đọng"],
+        ),
+    ],
+)
+def test_a_csv_file_imports_as_analyze_reads_it(tmp_path, content, texts):
+    # given a CSV file as people save it
+    path = tmp_path / "kien_nghi.csv"
+    path.write_text(content, encoding="utf-8")
+    # when it is imported
+    report = run(path)
+    # then each row is a signal with its whole text, and where the file has ids duluan analyze
+    # reads the same texts from it
+    assert (report.created, report.rejected) == (len(texts), 0)
+    assert sorted(Signal.objects.values_list("text", flat=True)) == sorted(texts)
+    if content.startswith("ma"):
+        renamed = tmp_path / "analyze.csv"
+        renamed.write_text(content.replace("ma", "id", 1).replace("noi_dung", "text", 1), encoding="utf-8")
+        assert [r["text"] for r in tabular.read_rows(renamed)] == texts
+
+
 def test_a_list_an_object_or_true_in_a_written_column_is_a_reject_not_a_text(tmp_path):
     # given JSON lines whose text, title or id is a list, an object or true, beside a good one
     rows = [
