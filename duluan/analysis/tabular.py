@@ -59,6 +59,7 @@ __all__ = [
     "KNOWN_COLUMNS",
     "MAX_TEXT_BYTES",
     "MESSAGES",
+    "NOT_TEXT_VALUES",
     "RecordLines",
     "Reject",
     "RejectsWriter",
@@ -140,8 +141,9 @@ MESSAGES.update(
 # Values no column takes: written out with str() they were analysed as "['a', 'b']".
 _CONTAINERS = (Mapping, list, tuple, set, frozenset)
 # Nor do the id and the text take true or false, which came out as the id or text "True" (numbers
-# are ids and texts: a numeric column of CSV or Parquet; a source or channel may be a flag).
-_NOT_ID_OR_TEXT = (*_CONTAINERS, bool)
+# are ids and texts: a numeric column of CSV or Parquet; a source or channel may be a flag). The
+# platform's import refuses them too.
+NOT_TEXT_VALUES = (*_CONTAINERS, bool)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # U+FFFD is what a lossy decoder left; lone surrogates are undecodable bytes (surrogateescape).
 BAD_CHARS = re.compile("[\ufffd\ud800-\udfff]")
@@ -469,7 +471,7 @@ class RowValidator:
         # An id is written to the output and the rejects file: one that is a container, holds
         # undecodable bytes or control characters cannot be, and names no row either.
         id_problem = None
-        if raw_id is not None and type(raw_id) is not str and isinstance(raw_id, _NOT_ID_OR_TEXT):
+        if raw_id is not None and type(raw_id) is not str and isinstance(raw_id, NOT_TEXT_VALUES):
             id_problem = "bad_value"
         elif doc_id:
             id_problem = text_problem(doc_id)
@@ -691,17 +693,20 @@ def input_format(path: str | Path) -> str:
     )
 
 
-def csv_delimiter(path: str | Path, head: bytes | None = None) -> str:
+def csv_delimiter(path: str | Path, head: bytes | None = None, *, one_column: str | None = None) -> str:
     """The delimiter of a CSV-kind file: a tab for ``.tsv`` and ``.txt`` (``.gz`` allowed), else a
     comma; unless the header line (the first line of ``head``, the file's first bytes as UTF-8)
-    holds none of that one and holds another of comma, semicolon and tab.
+    holds none of that one and holds another of comma, semicolon and tab; and ``one_column``
+    (when given) for a header that holds none of the three: a file of one column, whose lines
+    are one cell each, their commas the text's.
 
     Excel saves "CSV" with the list separator of Windows' regional settings, which is a semicolon
     in Vietnamese and other locales that write 1,5 for one and a half: read with commas, such a
     file was one column named "id;text", and every row a reject. The header decides, not
-    ``csv.Sniffer`` over a sample as the platform's import does: the texts, whose commas and
-    semicolons the sniffer counts too, cannot mislead it, and a file whose header holds the
-    extension's delimiter reads as it always did (one that holds none of it was a single column).
+    ``csv.Sniffer`` over a sample: the texts, whose commas and semicolons the sniffer counts too,
+    cannot mislead it, and a file whose header holds the extension's delimiter reads as it always
+    did (one that holds none of it was a single column). The platform's import reads by the same
+    rule, so a file reads alike there and in ``duluan analyze``.
     """
     default = "\t" if str(path).lower().removesuffix(".gz").endswith((".tsv", ".txt")) else ","
     if head is None:
@@ -709,7 +714,10 @@ def csv_delimiter(path: str | Path, head: bytes | None = None) -> str:
     header = head.split(b"\n", 1)[0]
     if default.encode() in header:
         return default
-    return next((d for d in (",", ";", "\t") if d.encode() in header), default)
+    found = next((d for d in (",", ";", "\t") if d.encode() in header), None)
+    if found is None:
+        return one_column or default
+    return found
 
 
 def read_rows(path: str | Path, validator: RowValidator | None = None) -> Iterator[dict[str, Any] | Reject]:

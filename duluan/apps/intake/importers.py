@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from duluan.analysis.legacy_encodings import mend_typed_fonts
 from duluan.analysis.tabular import MESSAGES as TABLE_MESSAGES
 from duluan.analysis.tabular import (
+    NOT_TEXT_VALUES,
     RecordLines,
     csv_delimiter,
     encoding_guess,
@@ -102,15 +103,11 @@ def mend_fonts(values: dict[str, Any], names: Sequence[str]) -> tuple[list[str],
     return mended, {CONVERTED_FROM: fonts, **({CONVERTED_IN_PART: True} if in_part else {})}
 
 
-# Values a written column (or the id) never takes (see _mapped).
-_NOT_TEXT = (Mapping, list, tuple, set, bool)
-
 MESSAGES = {
     "bad_json": "Dòng không phải JSON hợp lệ.",
     "bad_row": "Dòng không phải một bản ghi (đối tượng JSON).",
     "bad_encoding": "Văn bản sai mã hoá ký tự (không phải UTF-8 hợp lệ hoặc bị lỗi phông).",
     "bad_csv": "Dòng CSV hỏng",
-    "bad_value": "Giá trị không phải văn bản (danh sách, đối tượng hoặc true/false) (cột {column}).",
     "missing_text": "Thiếu nội dung (cột {column}).",
     "bad_created_at": "Thời điểm không hợp lệ: {value} (cần ISO 8601 hoặc dd/mm/yyyy).",
     "bad_coords": "Toạ độ không hợp lệ: {value}.",
@@ -263,10 +260,11 @@ def _mapped(row: int, line: int | None, raw: dict[str, Any], columns: dict[str, 
         value = raw.get(column)
         if isinstance(value, float) and value != value:
             value = None
-        elif isinstance(value, _NOT_TEXT) and (field in WRITTEN_FIELDS or field == "id"):
+        elif isinstance(value, NOT_TEXT_VALUES) and (field in WRITTEN_FIELDS or field == "id"):
             # A JSON list, object or true/false was stored as the text "['a', 'b']" or "True", as
             # the engine's reader refuses it too (duluan.analysis.tabular.RowValidator).
-            return RowProblem(row, line, "bad_value", MESSAGES["bad_value"].format(column=column), raw)
+            message = f"{TABLE_MESSAGES['bad_value'].removesuffix('.')} (cột {column})."
+            return RowProblem(row, line, "bad_value", message, raw)
         if isinstance(value, str):
             value = value.strip()
             if text_problem(value):
@@ -302,13 +300,10 @@ def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProbl
         # The header line decides the delimiter, as duluan analyze reads the file: csv.Sniffer
         # read a sample's texts too, whose commas and semicolons could mislead it. (Peeked at,
         # not read: a transcoded UTF-16 file cannot seek back.)
-        head = raw_handle.peek(8192)[:8192]
-        if not any(mark in head.split(b"\n", 1)[0] for mark in (b",", b";", b"\t")):
-            # One column (the texts alone, which is all an import needs): each line is one cell,
-            # its commas the text's. Split at commas, "Đường ngập, cống tắc" was half a text.
-            delimiter = "\x1f"  # the unit separator: a control character, which no text holds
-        else:
-            delimiter = csv_delimiter(path, head)
+        # One column (the texts alone, which is all an import needs): each line is one cell, its
+        # commas the text's (split at them, "Đường ngập, cống tắc" was half a text); the unit
+        # separator is a control character, which no text holds.
+        delimiter = csv_delimiter(path, raw_handle.peek(8192)[:8192], one_column="\x1f")
         dialect = type("Delimited", (csv.excel,), {"delimiter": delimiter})
         handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
         lines = RecordLines(handle)
