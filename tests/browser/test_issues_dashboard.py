@@ -24,14 +24,22 @@ def test_analyst_filters_by_old_commune_and_sees_why_an_issue_is_hot(page, platf
 
     # when they look up the pre-2025 ward Thọ Xương (now part of phường Bắc Giang) without accents
     search = page.get_by_test_id("place-search")
+    # (counts the suggestion requests htmx has finished handling, swap and address included)
+    search.evaluate(
+        "el => { window.suggested = 0; el.addEventListener('htmx:afterRequest', () => window.suggested++); }"
+    )
     search.fill("tho xuong")
     option = page.locator("#place-options option[value*='pre2025:07201']")
     expect(option).to_have_count(1)
+    page.wait_for_function("() => window.suggested === 1")
     search.fill(option.get_attribute("value"))
     search.dispatch_event("change")
 
     # then the list shows the merger issue, located in that ward or its 2025 successor
     expect(page).to_have_url(re.compile(r"place=pre2025%3A07201"))
+    # and the address stays the filtered dashboard's once the suggestions for the chosen value are back
+    page.wait_for_function("() => window.suggested === 2")
+    assert re.search(r"/issues/\?.*place=pre2025%3A07201", page.url), page.url
     issues = page.get_by_test_id("issue-list")
     expect(issues).to_contain_text("sáp nhập")
     expect(issues).not_to_contain_text("Ngập úng")
