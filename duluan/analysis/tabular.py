@@ -70,6 +70,7 @@ __all__ = [
     "UnreadableInput",
     "csv_delimiter",
     "encoding_guess",
+    "excel_separator",
     "extra_cells_message",
     "has_bad_chars",
     "json_array_start",
@@ -82,6 +83,7 @@ __all__ = [
     "output_format",
     "parse_time",
     "read_rows",
+    "skip_separator_line",
     "text_problem",
     "validated_rows",
 ]
@@ -711,6 +713,9 @@ def csv_delimiter(path: str | Path, head: bytes | None = None, *, one_column: st
     default = "\t" if str(path).lower().removesuffix(".gz").endswith((".tsv", ".txt")) else ","
     if head is None:
         return default
+    declared = excel_separator(head)
+    if declared is not None:
+        return declared
     header = head.split(b"\n", 1)[0]
     if default.encode() in header:
         return default
@@ -718,6 +723,31 @@ def csv_delimiter(path: str | Path, head: bytes | None = None, *, one_column: st
     if found is None:
         return one_column or default
     return found
+
+
+_SEPARATOR_LINE = re.compile(rb"(?i)sep=([,;\t|])\r?")
+
+
+def excel_separator(head: bytes) -> str | None:
+    """The delimiter a CSV's first line declares as ``sep=;`` (``head``: the file's first bytes
+    as UTF-8), or ``None`` when it declares none.
+
+    Tools that write CSVs for Excel put this line before the header so that Excel splits the
+    columns whatever Windows' list separator is; Excel reads it and shows it not. Read as the
+    header, it made one column named "sep=;" and every row a reject. The line is no row: the
+    readers skip it with :func:`skip_separator_line`.
+    """
+    match = _SEPARATOR_LINE.fullmatch(head.removeprefix(_BOM).split(b"\n", 1)[0])
+    return match.group(1).decode() if match else None
+
+
+def skip_separator_line(handle: IO[str], head: bytes) -> int:
+    """Read past the ``sep=`` line of a CSV that starts with ``head`` (see :func:`excel_separator`),
+    before its header; return the number of lines skipped (0 or 1), which line numbers add."""
+    if excel_separator(head) is None:
+        return 0
+    handle.readline()
+    return 1
 
 
 def read_rows(path: str | Path, validator: RowValidator | None = None) -> Iterator[dict[str, Any] | Reject]:
@@ -1191,6 +1221,7 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
         # surrogateescape keeps undecodable bytes as lone surrogates, so one badly encoded
         # row is rejected instead of the whole file failing to decode.
         handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        skipped = skip_separator_line(handle, head)
         lines = RecordLines(handle)
         reader = csv.DictReader(lines, delimiter=delimiter)
         if reader.fieldnames:  # the header, read now (its lines go with the first record's)
@@ -1198,7 +1229,7 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
             # platform's import reads it: " text" was an unknown column, and every row had no text.
             reader.fieldnames = [name.strip() for name in reader.fieldnames]
         row = 0
-        line = 1
+        line = 1 + skipped
         held = None  # the record read last, given once another follows (see RecordLines)
         while True:
             held_lines = lines.take()  # those of the held record (the header's too, for the first)
@@ -1218,11 +1249,11 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
                 held = row, line + 1, Reject(row, line + 1, cells.get("id"), "extra_cells", message)
             else:
                 held = row, line + 1, cells
-            line = reader.line_num
+            line = reader.line_num + skipped
         if held is not None:
             if RecordLines.unclosed(held_lines, delimiter=delimiter):
                 row, line = held[0], held[1]
-                message = RecordLines.unclosed_message(line, reader.line_num)
+                message = RecordLines.unclosed_message(line, reader.line_num + skipped)
                 doc_id = held[2].id if isinstance(held[2], Reject) else held[2].get("id")
                 held = row, line, Reject(row, line, doc_id, "unclosed_quote", message)
             yield held

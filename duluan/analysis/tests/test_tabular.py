@@ -27,6 +27,7 @@ from duluan.analysis.tabular import (
     SeenIds,
     UnreadableInput,
     csv_delimiter,
+    excel_separator,
     jsonl_line_chunks,
     jsonl_record,
     loads_json,
@@ -553,6 +554,30 @@ def test_a_csv_file_saved_with_the_vietnamese_list_separator_reads_as_its_comma_
     assert csv_delimiter("in.tsv", b"id\ttext\n1\ta,b;c\n") == "\t"
     assert csv_delimiter("in.csv", b"text\nmot;hai\n") == ","  # one column: as before
     assert csv_delimiter("out.csv") == ","  # a file still to be written: by its name
+
+
+@pytest.mark.parametrize("first", ["sep=;\n", "\ufeffsep=;\r\n", "SEP=;\n"])
+def test_a_csv_file_that_declares_its_separator_for_excel_reads_as_without_the_line(tmp_path, first):
+    # given a semicolon CSV file as tools write it for Excel, with a "sep=;" line before the
+    # header, whose second row an unquoted semicolon cut; and the same file without that line
+    body = 'id;text\n1;"Đường ngập, dân bức xúc"\n2;Rác thải; khói bụi\n3;Đèn hỏng\n'
+    (tmp_path / "sep.csv").write_bytes((first + body).encode("utf-8"))
+    (tmp_path / "plain.csv").write_text(body, encoding="utf-8")
+    # when both are read
+    declared = list(read_rows(tmp_path / "sep.csv"))
+    plain = list(read_rows(tmp_path / "plain.csv"))
+    # then the line is no header and no row: the same rows, each on its line of the file
+    assert [r["text"] for r in declared if isinstance(r, dict)] == ["Đường ngập, dân bức xúc", "Đèn hỏng"]
+    [reject] = [r for r in declared if isinstance(r, Reject)]
+    assert (reject.reason, reject.id, reject.line) == ("extra_cells", "2", 4)
+    one_line_on = [{**r, "_line": r["_line"] + 1} for r in plain if isinstance(r, dict)]
+    assert one_line_on == [r for r in declared if isinstance(r, dict)]
+    assert [r.line for r in plain if isinstance(r, Reject)] == [3]
+    # and the declared separator wins over the header's, a line that only looks like one does not
+    assert (
+        excel_separator(b"sep=\t\nid,text\n") == "\t" and csv_delimiter("a.csv", b"sep=\t\nid,text\n") == "\t"
+    )
+    assert excel_separator(b"sep=;;\nid;text\n") is None and excel_separator(b"id,sep=;\n") is None
 
 
 @pytest.mark.parametrize(

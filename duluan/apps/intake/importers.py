@@ -38,6 +38,7 @@ from duluan.analysis.tabular import (
     open_input_bytes,
     parse_time,
     plain_record,
+    skip_separator_line,
 )
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -303,9 +304,11 @@ def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProbl
         # One column (the texts alone, which is all an import needs): each line is one cell, its
         # commas the text's (split at them, "Đường ngập, cống tắc" was half a text); the unit
         # separator is a control character, which no text holds.
-        delimiter = csv_delimiter(path, raw_handle.peek(8192)[:8192], one_column="\x1f")
+        head = raw_handle.peek(8192)[:8192]
+        delimiter = csv_delimiter(path, head, one_column="\x1f")
         dialect = type("Delimited", (csv.excel,), {"delimiter": delimiter})
         handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        skipped = skip_separator_line(handle, head)  # Excel's "sep=;" line, before the header
         lines = RecordLines(handle)
         reader = csv.reader(lines, dialect)
         try:
@@ -317,7 +320,7 @@ def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProbl
         row = 0
         held = None  # the row read last, given once another follows (see RecordLines)
         while True:
-            line = reader.line_num + 1
+            line = reader.line_num + skipped + 1
             held_lines = lines.take()  # those of the record read last: the held row's, at the end
             try:
                 cells = next(reader)
@@ -347,7 +350,7 @@ def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProbl
             held = _mapped(row, line, raw, columns)
         if held is not None:
             if RecordLines.unclosed(held_lines, dialect):
-                message = RecordLines.unclosed_message(held.line, reader.line_num)
+                message = RecordLines.unclosed_message(held.line, reader.line_num + skipped)
                 held = RowProblem(held.row, held.line, "unclosed_quote", message)
             yield held
 

@@ -236,6 +236,22 @@ def test_a_csv_file_imports_as_analyze_reads_it(tmp_path, content, texts):
         assert [r["text"] for r in tabular.read_rows(renamed)] == texts
 
 
+def test_a_csv_file_with_excels_separator_line_imports_its_rows_on_their_lines(tmp_path):
+    # given a semicolon CSV file with a "sep=;" line before its header, as tools write for
+    # Excel, whose second row an unquoted semicolon cut
+    path = tmp_path / "kien_nghi.csv"
+    path.write_text(
+        "sep=;\nma;noi_dung\nKN-1;Đường ngập, cống tắc\nKN-2;Rác; khói\nKN-3;Đèn hỏng\n", encoding="utf-8"
+    )
+    # when it is imported
+    report = run(path)
+    # then the line is neither the header nor a row, and the reject names the cut row's line
+    assert (report.created, report.rejected) == (2, 1)
+    assert sorted(Signal.objects.values_list("text", flat=True)) == ["Đèn hỏng", "Đường ngập, cống tắc"]
+    [reject] = report.rejects
+    assert (reject["reason"], reject["line"]) == ("extra_cells", 4)
+
+
 def test_a_list_an_object_or_true_in_a_written_column_is_a_reject_not_a_text(tmp_path):
     # given JSON lines whose text, title or id is a list, an object or true, beside a good one
     rows = [
