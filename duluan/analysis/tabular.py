@@ -82,6 +82,7 @@ __all__ = [
     "open_writer",
     "output_format",
     "parse_time",
+    "read_csv_text",
     "read_rows",
     "skip_separator_line",
     "text_problem",
@@ -748,6 +749,28 @@ def skip_separator_line(handle: IO[str], head: bytes) -> int:
         return 0
     handle.readline()
     return 1
+
+
+def read_csv_text(text: str) -> tuple[list[str], list[tuple[int, dict[str | None, Any]]]]:
+    """The header and the records of a whole CSV file read into memory (an upload), each record
+    with the line of the file it starts on (a quoted cell may span lines).
+
+    The delimiter is chosen as the readers of input files choose it (:func:`csv_delimiter`: a
+    semicolon where the header holds semicolons, as Excel on a Vietnamese Windows saves "CSV"),
+    and a ``sep=`` line before the header is skipped (:func:`excel_separator`). Cells beyond
+    the header's are under the key ``None``, as :class:`csv.DictReader` gives them.
+    """
+    head = text[:8192].encode("utf-8", errors="surrogatepass")
+    lines = io.StringIO(text)
+    skipped = skip_separator_line(lines, head)
+    reader = csv.DictReader(lines, delimiter=csv_delimiter("upload.csv", head))
+    header = list(reader.fieldnames or [])
+    records = []
+    start = reader.line_num + skipped + 1
+    for record in reader:
+        records.append((start, record))
+        start = reader.line_num + skipped + 1
+    return header, records
 
 
 def read_rows(path: str | Path, validator: RowValidator | None = None) -> Iterator[dict[str, Any] | Reject]:

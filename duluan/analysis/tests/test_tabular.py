@@ -33,6 +33,7 @@ from duluan.analysis.tabular import (
     loads_json,
     open_writer,
     output_format,
+    read_csv_text,
     read_records,
     read_rows,
     text_problem,
@@ -554,6 +555,26 @@ def test_a_csv_file_saved_with_the_vietnamese_list_separator_reads_as_its_comma_
     assert csv_delimiter("in.tsv", b"id\ttext\n1\ta,b;c\n") == "\t"
     assert csv_delimiter("in.csv", b"text\nmot;hai\n") == ","  # one column: as before
     assert csv_delimiter("out.csv") == ","  # a file still to be written: by its name
+
+
+def test_an_uploaded_csv_text_gives_its_records_with_the_line_each_starts_on():
+    # given uploads of the same records in commas, in semicolons after a "sep=;" line, and in
+    # semicolons alone, the first record's cell quoted over two lines
+    rows = [("T1", "Tổ 1"), ("T2", "Tổ 2\nkhu Đồi, xóm Mới"), ("T3", "Tổ 3")]
+
+    def text(sep: str) -> str:
+        return f"code{sep}name\n" + "".join(f'{c}{sep}"{n}"\n' for c, n in rows)
+
+    # when each is read
+    read = {
+        name: read_csv_text(t)
+        for name, t in (("comma", text(",")), ("sep", "sep=;\n" + text(";")), ("semi", text(";")))
+    }
+    # then each gives the header, the records whole, and the line each starts on in its file
+    expected = [{"code": c, "name": n} for c, n in rows]
+    assert read["comma"] == (["code", "name"], list(zip([2, 3, 5], expected, strict=True)))
+    assert read["semi"] == read["comma"]
+    assert read["sep"] == (["code", "name"], list(zip([3, 4, 6], expected, strict=True)))
 
 
 @pytest.mark.parametrize("first", ["sep=;\n", "\ufeffsep=;\r\n", "SEP=;\n"])

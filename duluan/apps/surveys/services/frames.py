@@ -7,15 +7,14 @@ synthetic list is generated per commune and the frame says so.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import zlib
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
 
+from duluan.analysis.tabular import read_csv_text
 from duluan.apps.audit.services import audit_record
 from duluan.apps.geo.models import AdminUnit, Level
 
@@ -85,8 +84,8 @@ def _read(content: bytes, province: AdminUnit, allow_missing: bool) -> tuple[lis
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FrameImportError([NOT_UTF8]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    fieldnames, read = read_csv_text(text)  # semicolons too, as Excel saves "CSV" in Vietnamese
+    header = [h.strip() for h in fieldnames]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise FrameImportError([MISSING_COLUMNS.format(columns=", ".join(missing))])
@@ -97,9 +96,7 @@ def _read(content: bytes, province: AdminUnit, allow_missing: bool) -> tuple[lis
     has_villages = any(c in header for c in VILLAGE_COLUMNS)
     if has_villages and not all(c in header for c in VILLAGE_COLUMNS):
         raise FrameImportError([PARTIAL_VILLAGE_COLUMNS])
-    records = [
-        (i, {k.strip(): (v or "").strip() for k, v in r.items() if k}) for i, r in enumerate(reader, 2)
-    ]
+    records = [(line, {k.strip(): (v or "").strip() for k, v in r.items() if k}) for line, r in read]
     if not records:
         raise FrameImportError([EMPTY_FILE])
     keys = {(r["scheme"], r["unit_code"]) for _, r in records}

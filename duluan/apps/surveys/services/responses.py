@@ -6,8 +6,6 @@ are idempotent: one response per invitation code, one per instanceID.
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from duluan.analysis.tabular import read_csv_text
 from duluan.apps.audit.services import audit_record
 
 from ..formlogic import FormState, apply_logic
@@ -250,8 +249,8 @@ def responses_import_csv(*, round_: Round, content: bytes, actor=None, request=N
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ResponseImportError([NOT_UTF8]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h for h in (reader.fieldnames or []) if h]
+    fieldnames, records = read_csv_text(text)  # semicolons too, as Excel saves "CSV" in Vietnamese
+    header = [h for h in fieldnames if h]
     mapping, unknown = column_map(instrument, header)
     if unknown:
         raise ResponseImportError(
@@ -272,7 +271,6 @@ def responses_import_csv(*, round_: Round, content: bytes, actor=None, request=N
         column_of.setdefault(name, column)
     for column, (name, _) in mapping.one_hot.items():
         column_of.setdefault(name, column.rsplit("/", 1)[0])
-    records = list(enumerate(reader, start=2))
     if not records:
         raise ResponseImportError([EMPTY])
 

@@ -55,6 +55,22 @@ def test_village_columns_give_the_villages(province):
     ]
 
 
+def test_a_frame_saved_by_excel_in_vietnamese_reads_as_its_comma_twin(province):
+    # given a frame with villages as Excel on a Vietnamese Windows saves "CSV": semicolons, a
+    # byte-order mark, a quoted village name holding a semicolon, and a "sep=;" line first
+    header = "unit_code;scheme;population;households;stratum;village_code;village_name;village_adults"
+    rows = ["07210;2025;40000;;phuong;T1;Tổ 1;900", '07210;2025;40000;;phuong;T2;"Tổ 2; khu Đồi";1200']
+    content = "\ufeffsep=;\r\n".encode() + csv_of(rows, header)
+    # when it is imported
+    frame, _ = frame_import(name="thôn", year=2025, province=province, content=content, allow_missing=True)
+    # then its villages are read, the quoted name whole
+    names = FrameVillage.objects.filter(frame_unit__frame=frame).values_list("name", "size")
+    assert sorted(names) == [("Tổ 1", 900), ("Tổ 2; khu Đồi", 1200)]
+    # and a bad row is named by its line of the file, the "sep=;" line counted
+    found = errors_of(province, b"sep=;\nunit_code;scheme;population\n07210;2025;5\n07210;2025;6\n")
+    assert found[0] == "Dòng 4: đơn vị 07210 đã có ở dòng 3."
+
+
 def test_unknown_and_foreign_units_are_named_with_their_line(province):
     found = errors_of(
         province, csv_of(["07210,2025,40000,,", "99999,2025,100,,", "00004,2025,100,,"]), allow_missing=True

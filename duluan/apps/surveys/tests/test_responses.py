@@ -59,9 +59,9 @@ def test_skip_logic_is_enforced_on_the_server(small_round):
     assert "tc1" not in response.answers and "so_lan" not in response.answers
 
 
-def export(rows: list[dict], header: list[str]) -> bytes:
+def export(rows: list[dict], header: list[str], delimiter: str = ",") -> bytes:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header)
+    writer = csv.DictWriter(out, fieldnames=header, delimiter=delimiter)
     writer.writeheader()
     for row in rows:
         writer.writerow(row)
@@ -128,7 +128,10 @@ def test_an_odk_central_export_with_split_select_multiple_is_understood(small_ro
     assert Response.objects.get(instance_id="uuid:c").answers["ky_vong"] == "thu_tuc thai_do"
 
 
-def test_bad_rows_are_all_reported_and_nothing_is_imported(small_round):
+@pytest.mark.parametrize("layout", ["comma", "semicolon", "excel sep line"])
+def test_bad_rows_are_all_reported_and_nothing_is_imported(small_round, layout):
+    # given an export with bad rows, in commas, in semicolons (Kobo's legacy CSV, Excel's "CSV"
+    # on a Vietnamese Windows) or in semicolons after Excel's "sep=;" line
     a, b, c = (pending(small_round, k) for k in range(3))
     rows = [
         kobo_row(a.code, "uuid:ok"),
@@ -136,12 +139,18 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(small_round):
         kobo_row("ZZZZZZZZ", "uuid:who"),
         kobo_row(c.code, "", **{"chung/ky_vong": "thu_tuc thoi_gian thai_do co_so"}),
     ]
+    content = export(rows, list(rows[0]), delimiter="," if layout == "comma" else ";")
+    first = 3
+    if layout == "excel sep line":
+        content, first = b"sep=;\r\n" + content, 4
+    # when it is imported
     with pytest.raises(ResponseImportError) as err:
-        responses_import_csv(round_=small_round, content=export(rows, list(rows[0])))
+        responses_import_csv(round_=small_round, content=content)
+    # then every bad row is named by its line of the file, and nothing is imported
     assert err.value.errors == [
-        "Dòng 3, cột dich_vu/tc1: “7” không phải lựa chọn của câu hỏi này.",
-        "Dòng 4: mã mời “ZZZZZZZZ” không thuộc mẫu của đợt khảo sát này.",
-        "Dòng 5: thiếu mã phiếu (instanceID).",
+        f"Dòng {first}, cột dich_vu/tc1: “7” không phải lựa chọn của câu hỏi này.",
+        f"Dòng {first + 1}: mã mời “ZZZZZZZZ” không thuộc mẫu của đợt khảo sát này.",
+        f"Dòng {first + 2}: thiếu mã phiếu (instanceID).",
     ]
     assert not Response.objects.filter(round=small_round).exists()
     assert not Invitation.objects.filter(round=small_round, status=InvitationStatus.COMPLETED).exists()
