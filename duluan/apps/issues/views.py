@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from duluan.apps.accounts.decorators import official_required
+from duluan.apps.core import xlsx_stream
 from duluan.apps.intake.models import Sentiment
 
-from . import charts, selectors, xlsx_stream
+from . import charts, selectors
 from .filters import IssueFilterForm, IssueFilters, topic_labels
 from .forms import MergeForm, RenameForm, SplitForm, TopicForm
 from .permissions import can_correct, issue_get_for_user

@@ -6,8 +6,9 @@ import pytest
 from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
 
+from duluan.apps.core import xlsx_stream
 from duluan.apps.intake.models import Reporter, Signal
-from duluan.apps.issues import selectors, xlsx_stream
+from duluan.apps.issues import selectors
 
 ROWS = 1500
 
