@@ -20,4 +20,5 @@ urlpatterns = [
     path("audit/user/<int:user_id>/", views.audit_user, name="audit_user"),
     path("notifications/", views.notifications, name="notifications"),
     path("export.csv", views.export_csv, name="export"),
+    path("export.xlsx", views.export_xlsx, name="export_xlsx"),
 ]

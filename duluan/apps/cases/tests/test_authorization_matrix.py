@@ -53,6 +53,7 @@ MATRIX = {
     "audit_user": (LOGIN, 403, 403, 403, 200, 403, 200),
     "notifications": (LOGIN, 200, 200, 200, 200, 200, 200),
     "export": (LOGIN, 200, 200, 200, 200, 200, 200),
+    "export_xlsx": (LOGIN, 200, 200, 200, 200, 200, 200),
     "api_list": (401, 200, 200, 200, 200, 200, 200),
     "api_detail": (401, 200, 404, 200, 200, 200, 200),
     "api_accept": (401, 200, 404, 200, 403, 403, 403),
@@ -143,6 +144,9 @@ def _request(client: Client, key: str, open_case, demo, tmp_path):
     if key == "export":
         _case(open_case)
         return client.get("/cases/export.csv")
+    if key == "export_xlsx":
+        _case(open_case)
+        return client.get("/cases/export.xlsx")
     if key == "api_list":
         return client.get("/api/cases/")
     if key == "api_detail":
