@@ -69,6 +69,7 @@ __all__ = [
     "StagedFile",
     "UnreadableInput",
     "csv_delimiter",
+    "duplicate_column_message",
     "encoding_guess",
     "excel_separator",
     "extra_cells_message",
@@ -100,6 +101,10 @@ MESSAGES = {
     "bad_row": "Dòng không phải một bản ghi (đối tượng JSON).",
     "bad_encoding_file": (
         "tệp {path} không phải văn bản UTF-8 (có thể là {guess}); hãy lưu lại với mã hoá UTF-8."
+    ),
+    "duplicate_column": (
+        "dòng tiêu đề có hai cột cùng tên “{name}” (cột {first} và {second}), không rõ phải đọc cột"
+        " nào. Hãy đổi tên hoặc xoá một cột."
     ),
     "json_array": (
         "tệp {path} là một mảng JSON ([{{…}}, …]), không phải JSONL: mỗi dòng phải là một bản ghi"
@@ -407,7 +412,7 @@ class RowValidator:
         if not fresh:
             return None
         self._warned.update(fresh)
-        message = f"{MESSAGES['unknown_columns']}: {', '.join(fresh)}."
+        message = f"{MESSAGES['unknown_columns']}: {', '.join(name or '(cột không tên)' for name in fresh)}."
         return Reject(row, line, doc_id, "unknown_columns", message, "warning")
 
     def chunk_notes(
@@ -1227,6 +1232,24 @@ class RecordLines:
 _DELIMITER_NAMES = {",": "dấu phẩy", ";": "dấu chấm phẩy", "\t": "dấu tab"}
 
 
+def duplicate_column_message(names: Sequence[str]) -> str | None:
+    """The message for a header that names a column twice (see ``duplicate_column`` in
+    :data:`MESSAGES`), or ``None`` when its names are distinct (blank ones aside).
+
+    Read by name, each row of such a file kept only the last of the two cells: a second "text"
+    column silently replaced the texts. Which one was meant, only the file's author knows, and a
+    reader does not know which columns its caller reads (``--text-field`` may name any), so the
+    file is refused whichever name it is.
+    """
+    seen: dict[str, int] = {}
+    for number, name in enumerate(names, start=1):
+        if name in seen:
+            return MESSAGES["duplicate_column"].format(name=name, first=seen[name], second=number)
+        if name:
+            seen[name] = number
+    return None
+
+
 def extra_cells_message(extra: int, columns: int, delimiter: str) -> str:
     """The message of a CSV row with ``extra`` cells beyond its header's ``columns`` (see
     ``extra_cells`` in :data:`MESSAGES`), naming the file's ``delimiter``."""
@@ -1251,6 +1274,9 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
             # "id, text", as people type a header, names the columns "id" and "text", as the
             # platform's import reads it: " text" was an unknown column, and every row had no text.
             reader.fieldnames = [name.strip() for name in reader.fieldnames]
+            duplicate = duplicate_column_message(reader.fieldnames)
+            if duplicate is not None:
+                raise UnreadableInput(f"tệp {path}: {duplicate}")
         row = 0
         line = 1 + skipped
         held = None  # the record read last, given once another follows (see RecordLines)
@@ -1263,7 +1289,9 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
                 yield held
             row += 1
             extra = record.pop(None, None)  # cells beyond the header
-            cells = {k: (v if v != "" else None) for k, v in record.items()}
+            # A column with no name and no value (Excel saves "id;text;;" when cells beyond the
+            # table were ever formatted) is none: it warned of an unknown column named "".
+            cells = {k: (v if v != "" else None) for k, v in record.items() if k or (v or "").strip()}
             if extra and any(cell.strip() for cell in extra):
                 # A delimiter inside an unquoted text cut it: its rest went to the next columns
                 # and beyond ("1,Đường ngập, dân bức xúc" under "id,text"). Blank cells beyond

@@ -557,6 +557,31 @@ def test_a_csv_file_saved_with_the_vietnamese_list_separator_reads_as_its_comma_
     assert csv_delimiter("out.csv") == ","  # a file still to be written: by its name
 
 
+@pytest.mark.parametrize(
+    ("header", "name", "first", "second"),
+    [("id,text,text", "text", 2, 3), ("text;id;ghi chú;ghi chú", "ghi chú", 3, 4)],
+)
+def test_a_csv_header_naming_a_column_twice_is_refused_not_read_as_its_last_cell(
+    tmp_path, header, name, first, second
+):
+    # given a CSV file whose header names a column twice (the rows would keep its second cell)
+    sep = ";" if ";" in header else ","
+    path = tmp_path / "dup.csv"
+    path.write_text(
+        header + "\n" + sep.join(["1", "Đường ngập", "Rác", "x"][: header.count(sep) + 1]) + "\n",
+        encoding="utf-8",
+    )
+    # then reading it says which column, and where, instead of reading any row
+    with pytest.raises(UnreadableInput, match=f"hai cột cùng tên “{name}” \\(cột {first} và {second}\\)"):
+        list(read_rows(path))
+    # and blank names (trailing delimiters) are no such column, nor an unknown one while blank
+    path.write_text("id,text,,\n1,Đường ngập,,\n2,Rác,,x\n", encoding="utf-8")
+    first, warning, second = read_rows(path)
+    assert (first["text"], second["text"]) == ("Đường ngập", "Rác")
+    assert (warning.row, warning.reason, warning.severity) == (2, "unknown_columns", "warning")
+    assert warning.message.endswith(": (cột không tên).")
+
+
 def test_an_uploaded_csv_text_gives_its_records_with_the_line_each_starts_on():
     # given uploads of the same records in commas, in semicolons after a "sep=;" line, and in
     # semicolons alone, the first record's cell quoted over two lines

@@ -30,6 +30,7 @@ from duluan.analysis.tabular import (
     NOT_TEXT_VALUES,
     RecordLines,
     csv_delimiter,
+    duplicate_column_message,
     encoding_guess,
     extra_cells_message,
     has_bad_chars,
@@ -294,6 +295,14 @@ def _check_utf8(path: Path) -> None:
         raise ImportFileError(FILE_MESSAGES["bad_encoding_file"].format(name=path.name, guess=guess))
 
 
+def _refuse_duplicate_columns(path: Path, names: list[str]) -> None:
+    """Refuse a table whose header names a column twice, as ``duluan analyze`` does (see
+    :func:`~duluan.analysis.tabular.duplicate_column_message`): each row kept the last cell."""
+    duplicate = duplicate_column_message(names)
+    if duplicate is not None:
+        raise ImportFileError(f"Tệp {path.name}: {duplicate}")
+
+
 def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProblem]:
     _check_utf8(path)
     csv.field_size_limit(sys.maxsize)
@@ -315,8 +324,9 @@ def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProbl
             header = next(reader)
         except StopIteration:
             return
-        columns = resolve_columns([h.strip() for h in header], mapping)
         names = [h.strip() for h in header]
+        _refuse_duplicate_columns(path, names)
+        columns = resolve_columns(names, mapping)
         row = 0
         held = None  # the row read last, given once another follows (see RecordLines)
         while True:
@@ -371,6 +381,7 @@ def _xlsx_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProb
         if header is None:
             return
         names = [str(h).strip() if h is not None else "" for h in header]
+        _refuse_duplicate_columns(path, names)
         columns = resolve_columns(names, mapping)
         row = 0
         for excel_line, cells in enumerate(rows, start=2):

@@ -358,11 +358,24 @@ def test_rss_and_atom_feeds_are_read(tmp_path):
         ("noise.csv", bytes(range(256)) * 40, "có thể là tệp nhị phân"),
         ("u16.jsonl", '{"id": "a", "text": "Đường xấu"}\n'.encode("utf-16-be") * 30, "có thể là UTF-16"),
         ("array.jsonl", '[\n  {"id": "a", "text": "Ngập úng"}\n]\n'.encode(), "là một mảng JSON"),
+        # a header naming a column twice: each row would keep the second cell alone
+        (
+            "dup.csv",
+            "ma;noi_dung;noi_dung\nKN-1;Đường ngập;Rác\n".encode(),
+            "hai cột cùng tên “noi_dung” \\(cột 2 và 3\\)",
+        ),
+        ("dup.xlsx", None, "hai cột cùng tên “text” \\(cột 1 và 3\\)"),
     ],
 )
 def test_unreadable_files_are_refused_whole_and_store_nothing(tmp_path, name, content, message):
     path = tmp_path / name
-    path.write_bytes(content)
+    if content is None:  # a workbook
+        wb = Workbook()
+        wb.active.append(["text", "id", "text"])
+        wb.active.append(["Đường ngập", 1, "Rác"])
+        wb.save(path)
+    else:
+        path.write_bytes(content)
     with pytest.raises(ImportFileError, match=message):
         run(path, channel="news")
     assert not Signal.objects.exists() and not ImportBatch.objects.exists()
