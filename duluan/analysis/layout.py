@@ -47,6 +47,7 @@ import numpy as np
 
 __all__ = [
     "BINS",
+    "CASE_VALUES",
     "HEAD",
     "LAYOUT_WEIGHT",
     "MARKS",
@@ -68,6 +69,10 @@ BINS = 6
 # The value of an indicator beside a text's n-grams in the topic model (its default
 # ``layout_weight``), the middle of the three measured below.
 LAYOUT_WEIGHT = 0.05
+# The values that say how a text is capitalised: whether its first character is a capital, and
+# capitals per 1,000 characters. A mood does not depend on them (see CASE_VALUES' use in
+# duluan.analysis.sentiment), a newspaper's style does.
+CASE_VALUES = (2, 3)
 _MARKS_AT = 4
 _NUMBERS_AT = _MARKS_AT + 2 * len(MARKS)
 N_LAYOUT = _NUMBERS_AT + 2 * len(NUMBER_SEPARATORS)
@@ -188,13 +193,16 @@ class LayoutBins:
         self.edges = edges
 
     @classmethod
-    def fit(cls, values: np.ndarray) -> LayoutBins:
-        """The bins of training texts' layout values (``(n, N_LAYOUT)``)."""
+    def fit(cls, values: np.ndarray, ignore: Sequence[int] = ()) -> LayoutBins:
+        """The bins of training texts' layout values (``(n, N_LAYOUT)``); the values of
+        ``ignore`` (e.g. :data:`CASE_VALUES`) get one bin, which every text is in: they say
+        nothing of a text."""
         quantiles = np.quantile(values, np.arange(1, BINS) / BINS, axis=0)
         edges = np.full((values.shape[1], BINS - 1), np.inf)
         for k in range(values.shape[1]):
-            distinct = np.unique(quantiles[:, k])
-            edges[k, : distinct.size] = distinct
+            if k not in ignore:
+                distinct = np.unique(quantiles[:, k])
+                edges[k, : distinct.size] = distinct
         return cls(edges)
 
     @property

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, overload
 import numpy as np
 
 from duluan.analysis.features import NgramFeaturizer, TokenBatch
-from duluan.analysis.layout import LayoutBins, layout_values_compiled, layout_values_of
+from duluan.analysis.layout import CASE_VALUES, LayoutBins, layout_values_compiled, layout_values_of
 from duluan.analysis.model_io import ModelFileError, in_own_memory, load_model, release_pages, save_model
 from duluan.analysis.normalise import fold_many
 from duluan.analysis.runtime import fork_call
@@ -171,6 +171,9 @@ class LinearTextClassifier:
             the n-grams (``0``: off). Their weights are kept apart from the n-grams'
             (``layout_coef_``); the compiled loops score the n-grams as before, and the layout's
             part is added to their margins.
+        layout_case: Read the layout's capitals too (:data:`~duluan.analysis.layout.CASE_VALUES`);
+            ``False`` leaves them out, so that a text typed all in small letters, as people
+            often type a message, reads as it does capitalised.
         mask_places: Read every administrative unit the gazetteer finds in a text as one
             placeholder, in training and in prediction of raw texts
             (:mod:`duluan.analysis.places.masking`), so that a text's label and score do not
@@ -182,8 +185,9 @@ class LinearTextClassifier:
     reads_token_batches: ClassVar[bool] = True
     # Models saved before the parameter existed were trained without copies.
     accent_free_copies: bool = False
-    # Nor did they read the layout.
+    # Nor did they read the layout; those that did read its capitals.
     layout_weight: float = 0.0
+    layout_case: bool = True
     # Nor have an NBSVM part.
     nb_svm_C: float = 0.0
     # Nor hide place names.
@@ -210,6 +214,7 @@ class LinearTextClassifier:
         lead_tokens: int = 0,
         accent_free_copies: bool = False,
         layout_weight: float = 0.0,
+        layout_case: bool = True,
         mask_places: bool = False,
     ) -> None:
         self.word_ngram_range = word_ngram_range
@@ -229,6 +234,7 @@ class LinearTextClassifier:
         self.lead_tokens = lead_tokens
         self.accent_free_copies = accent_free_copies
         self.layout_weight = layout_weight
+        self.layout_case = layout_case
         self.mask_places = mask_places
 
     @overload
@@ -311,7 +317,7 @@ class LinearTextClassifier:
             import scipy.sparse as sp
 
             values = layout_values_of(texts)
-            self.layout_bins_ = LayoutBins.fit(values)
+            self.layout_bins_ = LayoutBins.fit(values, ignore=() if self.layout_case else CASE_VALUES)
             x = sp.hstack([x, self.layout_bins_.matrix(values, self.layout_weight)], format="csr")
         self.temperature_ = 1.0
         self.nb_weight_ = 0.0
@@ -414,6 +420,7 @@ class LinearTextClassifier:
         return {
             "accent_free_copies": bool(self.accent_free_copies),
             "layout_weight": float(self.layout_weight),
+            "layout_case": bool(self.layout_case),
             "nb_svm_C": float(self.nb_svm_C),
         }
 

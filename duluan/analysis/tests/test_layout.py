@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from duluan.analysis import features
 from duluan.analysis.layout import (
     BINS,
+    CASE_VALUES,
     HEAD,
     MARKS,
     N_LAYOUT,
@@ -141,6 +142,26 @@ def test_a_classifier_reading_the_layout_tells_apart_what_words_cannot():
     assert right == 1.0
     # The words alone are the same under all four labels: the layout is all there is to learn from.
     assert np.mean(words_only.predict_labels(texts)[0] == np.asarray(labels)) < 0.6
+
+
+def test_a_model_that_leaves_out_capitals_reads_a_text_in_small_letters_as_written():
+    # given texts told apart by their layout, one label's by capitals alone (the others have none)
+    texts, labels = _layout_corpus()
+    texts = [text if label != "báo D" else text.lower() for text, label in zip(texts, labels, strict=True)]
+    texts += [text.upper() for text in texts[3::4]]
+    labels += ["báo E"] * len(texts[len(labels) :])
+    with_case = TopicClassifier(min_count=1, layout_weight=0.5, calibration_fraction=0.0).fit(texts, labels)
+    without = TopicClassifier(min_count=1, layout_weight=0.5, layout_case=False, calibration_fraction=0.0)
+    without.fit(texts, labels)
+    # then the capitals' values have one bin, and a text in small or capital letters reads alike
+    assert np.isinf(without.layout_bins_.edges[list(CASE_VALUES)]).all()
+    assert np.isfinite(with_case.layout_bins_.edges[list(CASE_VALUES), 0]).all()
+    capitals = [text.upper() for text in texts[:40]]
+    small = [text.lower() for text in capitals]
+    np.testing.assert_array_equal(without.decision_function(capitals), without.decision_function(small))
+    assert (with_case.decision_function(capitals) != with_case.decision_function(small)).any()
+    # and the model says so, where a model saved before the setting reads capitals
+    assert without.recipe()["layout_case"] is False and TopicClassifier.layout_case is True
 
 
 def test_every_path_gives_a_layout_model_the_same_labels_and_scores(tmp_path):
