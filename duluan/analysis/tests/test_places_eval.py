@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from duluan.analysis import places_eval
@@ -57,6 +59,10 @@ def test_recogniser_keeps_its_measured_quality_on_the_gold_set():
         assert sentence.text[m["start"] - sentence.start : m["end"] - sentence.start].strip()
     assert scores["exact"].precision >= 0.93
     assert scores["exact"].recall >= 0.93
+    # and typed all in small letters, as many people type a message, they read as well
+    lowered = [dataclasses.replace(s, text=s.text.lower()) for s in sentences]
+    small = places_eval.score(sentences, gold, places_eval.predict(Gazetteer.default(), lowered))
+    assert small["exact"].precision >= 0.93 and small["exact"].recall >= 0.93
 
 
 @pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
