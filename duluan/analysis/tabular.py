@@ -739,7 +739,7 @@ def excel_separator(head: bytes) -> str | None:
     as UTF-8), or ``None`` when it declares none.
 
     Tools that write CSVs for Excel put this line before the header so that Excel splits the
-    columns whatever Windows' list separator is; Excel reads it and shows it not. Read as the
+    columns whatever Windows' list separator is; Excel reads it and does not show it. Read as the
     header, it made one column named "sep=;" and every row a reject. The line is no row: the
     readers skip it with :func:`skip_separator_line`.
     """
