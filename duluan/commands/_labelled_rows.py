@@ -548,15 +548,32 @@ class RejectLog:
         if self._writer is not None:
             self._writer.abort()
 
-    def summary(self) -> str:
-        """``"n dòng bị loại (reason: k, …), m cảnh báo (…) — xem FILE"``, for the user."""
+    def summary(self, kept: int | None = None) -> str:
+        """``"n dòng bị loại (reason: k, …), m cảnh báo (…) — xem FILE"``, for the user, and what
+        to try when the rows lacked the column read (see :meth:`_column_hint`); ``kept``: the
+        rows that were read, where the caller knows."""
         if not self.errors and not self.warnings:
             return "0 dòng bị loại."
         parts = [f"{sum(self.errors.values())} dòng bị loại{_detail(self.errors)}"]
         if self.warnings:
             parts.append(f"{sum(self.warnings.values())} cảnh báo{_detail(self.warnings)}")
         where = f" — xem {self.path}" if self.path is not None else ""
-        return f"{', '.join(parts)}{where}"
+        return f"{', '.join(parts)}{where}{self._column_hint(kept)}"
+
+    def _column_hint(self, kept: int | None) -> str:
+        """What to try when rows lacked the column a command reads, and either no row was read
+        or the file has columns the command does not read: most often the column is there
+        under another name (``noi_dung``), and every row was a reject for it."""
+        if kept != 0 and "unknown_columns" not in self.warnings:
+            return ""
+        options = [option for reason, option in _COLUMN_OPTIONS.items() if reason in self.errors]
+        if not options:
+            return ""
+        return f". Cột có tên khác? Hãy chỉ tên cột bằng {' và '.join(options)}."
+
+
+# The option that names the column whose absence a reason reports.
+_COLUMN_OPTIONS = {"missing_text": "--text-field", "missing_label": "--label-field"}
 
 
 def _detail(reasons: Counter[str]) -> str:

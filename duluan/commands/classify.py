@@ -391,7 +391,7 @@ def _run_loaded(args: argparse.Namespace, model_path: str, kind: str) -> int:
         print(f"Lỗi tệp vào: {exc}", file=sys.stderr)
         return EXIT_INPUT
     print(f"Đã phân loại {count} dòng ({kind}) → {args.output}.")
-    print(rejects.summary())
+    print(rejects.summary(kept=count))
     return EXIT_OK
 
 

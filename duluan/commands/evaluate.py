@@ -155,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
             print(NO_LABELS.format(field=args.label_field, path=data), file=sys.stderr)
         else:
             print("Không có dòng hợp lệ để đánh giá.", file=sys.stderr)
-        print(rejects.summary(), file=sys.stderr)
+        print(rejects.summary(kept=0), file=sys.stderr)
         return EXIT_INPUT
     predicted = []
     texts = [r.text for r in rows]

@@ -177,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
     print(label_summary(counts), file=sys.stderr)
     if len(counts) < 2:
         print(f"Cần ít nhất hai nhãn khác nhau để huấn luyện; có {len(counts)}.", file=sys.stderr)
-        print(rejects.summary(), file=sys.stderr)
+        print(rejects.summary(kept=len(rows)), file=sys.stderr)
         return EXIT_INPUT
     cls = TopicClassifier if args.task == "topic" else SentimentClassifier
     print(f"Huấn luyện mô hình {args.task} trên {len(rows)} dòng, {len(counts)} nhãn…", file=sys.stderr)

@@ -281,6 +281,31 @@ def test_evaluate_without_any_label_is_an_input_error(model, tmp_path, capsys):
     assert "accuracy" not in captured.out
 
 
+def test_a_text_column_named_otherwise_gets_a_hint_to_name_it(model, tmp_path, capsys):
+    # given labelled rows whose text is in a column "noi_dung", and rows with a "text" column
+    # whose every third text is null
+    data = write_jsonl(tmp_path / "d.jsonl", [{"noi_dung": t, "label": lab} for t, lab in ROWS[:8]])
+    some = write_jsonl(
+        tmp_path / "s.jsonl",
+        [{"text": t if i % 3 else None, "label": lab} for i, (t, lab) in enumerate(ROWS)],
+    )
+    hint = "Cột có tên khác? Hãy chỉ tên cột bằng --text-field."
+    # when each command reads the first without --text-field
+    runs = {
+        "train": main(["train", "--task", "topic", "--data", str(data), "-o", str(tmp_path / "m.model")]),
+        "evaluate": main(["evaluate", "--model", str(model), "--data", str(data)]),
+        "classify": classify(model, data, tmp_path / "out.jsonl"),
+    }
+    captured = capsys.readouterr()
+    # then each names the option that would read it (train and evaluate fail, as no row is left)
+    assert runs == {"train": 2, "evaluate": 2, "classify": 0}
+    assert (captured.out + captured.err).count(hint) == 3
+    # and where rows were read, a few missing texts get no such hint
+    assert main(["train", "--task", "topic", "--data", str(some), "-o", str(tmp_path / "n.model")]) == 0
+    captured = capsys.readouterr()
+    assert "missing_text" in captured.out and hint not in captured.out + captured.err
+
+
 def test_train_prints_the_labels_it_found_with_their_counts(tmp_path, capsys):
     # given training rows with a stray label "5"
     rows = [{"text": t, "label": lab} for t, lab in ROWS] + [{"text": "Phố ngập nặng", "label": 5}]
