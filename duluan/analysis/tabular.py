@@ -69,6 +69,7 @@ __all__ = [
     "StagedFile",
     "UnreadableInput",
     "csv_delimiter",
+    "csv_start",
     "duplicate_column_message",
     "encoding_guess",
     "excel_separator",
@@ -85,7 +86,6 @@ __all__ = [
     "parse_time",
     "read_csv_text",
     "read_rows",
-    "skip_separator_line",
     "text_problem",
     "validated_rows",
 ]
@@ -716,12 +716,18 @@ def csv_delimiter(path: str | Path, head: bytes | None = None, *, one_column: st
     did (one that holds none of it was a single column). The platform's import reads by the same
     rule, so a file reads alike there and in ``duluan analyze``.
     """
+    if head is not None:
+        declared = excel_separator(head)
+        if declared is not None:
+            return declared
+    return _header_delimiter(path, head, one_column)
+
+
+def _header_delimiter(path: str | Path, head: bytes | None, one_column: str | None) -> str:
+    """:func:`csv_delimiter` of a file that declares no separator."""
     default = "\t" if str(path).lower().removesuffix(".gz").endswith((".tsv", ".txt")) else ","
     if head is None:
         return default
-    declared = excel_separator(head)
-    if declared is not None:
-        return declared
     header = head.split(b"\n", 1)[0]
     if default.encode() in header:
         return default
@@ -741,19 +747,25 @@ def excel_separator(head: bytes) -> str | None:
     Tools that write CSVs for Excel put this line before the header so that Excel splits the
     columns whatever Windows' list separator is; Excel reads it and does not show it. Read as the
     header, it made one column named "sep=;" and every row a reject. The line is no row: the
-    readers skip it with :func:`skip_separator_line`.
+    readers skip it (:func:`csv_start`).
     """
     match = _SEPARATOR_LINE.fullmatch(head.removeprefix(_BOM).split(b"\n", 1)[0])
     return match.group(1).decode() if match else None
 
 
-def skip_separator_line(handle: IO[str], head: bytes) -> int:
-    """Read past the ``sep=`` line of a CSV that starts with ``head`` (see :func:`excel_separator`),
-    before its header; return the number of lines skipped (0 or 1), which line numbers add."""
-    if excel_separator(head) is None:
-        return 0
+def csv_start(
+    handle: IO[str], path: str | Path, head: bytes, *, one_column: str | None = None
+) -> tuple[str, int]:
+    """Ready a CSV-kind file, opened as ``handle`` and starting with ``head``, for a csv reader:
+    its delimiter (:func:`csv_delimiter`) and the lines before its header, which line numbers
+    add: 1 for Excel's ``sep=`` line (:func:`excel_separator`), read past here, else 0. What
+    every reader of CSV files does first: ``analyze`` and the like, the platform's import and its
+    survey uploads."""
+    declared = excel_separator(head)
+    if declared is None:
+        return _header_delimiter(path, head, one_column), 0
     handle.readline()
-    return 1
+    return declared, 1
 
 
 def read_csv_text(text: str) -> tuple[list[str], list[tuple[int, dict[str | None, Any]]]]:
@@ -765,10 +777,9 @@ def read_csv_text(text: str) -> tuple[list[str], list[tuple[int, dict[str | None
     and a ``sep=`` line before the header is skipped (:func:`excel_separator`). Cells beyond
     the header's are under the key ``None``, as :class:`csv.DictReader` gives them.
     """
-    head = text[:8192].encode("utf-8", errors="surrogatepass")
     lines = io.StringIO(text)
-    skipped = skip_separator_line(lines, head)
-    reader = csv.DictReader(lines, delimiter=csv_delimiter("upload.csv", head))
+    delimiter, skipped = csv_start(lines, "upload.csv", text[:8192].encode("utf-8", errors="surrogatepass"))
+    reader = csv.DictReader(lines, delimiter=delimiter)
     header = list(reader.fieldnames or [])
     records = []
     start = reader.line_num + skipped + 1
@@ -1263,11 +1274,10 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     with open_input_bytes(path) as raw_handle:
         head = _head(raw_handle)
         _check_text_file(head, path)
-        delimiter = csv_delimiter(path, head)
         # surrogateescape keeps undecodable bytes as lone surrogates, so one badly encoded
         # row is rejected instead of the whole file failing to decode.
         handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        skipped = skip_separator_line(handle, head)
+        delimiter, skipped = csv_start(handle, path, head)
         lines = RecordLines(handle)
         reader = csv.DictReader(lines, delimiter=delimiter)
         if reader.fieldnames:  # the header, read now (its lines go with the first record's)

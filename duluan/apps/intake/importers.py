@@ -29,7 +29,7 @@ from duluan.analysis.tabular import MESSAGES as TABLE_MESSAGES
 from duluan.analysis.tabular import (
     NOT_TEXT_VALUES,
     RecordLines,
-    csv_delimiter,
+    csv_start,
     duplicate_column_message,
     encoding_guess,
     extra_cells_message,
@@ -39,7 +39,6 @@ from duluan.analysis.tabular import (
     open_input_bytes,
     parse_time,
     plain_record,
-    skip_separator_line,
 )
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -314,10 +313,9 @@ def _csv_rows(path: Path, mapping: Mapping[str, str]) -> Iterator[Row | RowProbl
         # commas the text's (split at them, "Đường ngập, cống tắc" was half a text); the unit
         # separator is a control character, which no text holds.
         head = raw_handle.peek(8192)[:8192]
-        delimiter = csv_delimiter(path, head, one_column="\x1f")
-        dialect = type("Delimited", (csv.excel,), {"delimiter": delimiter})
         handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        skipped = skip_separator_line(handle, head)  # Excel's "sep=;" line, before the header
+        delimiter, skipped = csv_start(handle, path, head, one_column="\x1f")  # past a "sep=;" line
+        dialect = type("Delimited", (csv.excel,), {"delimiter": delimiter})
         lines = RecordLines(handle)
         reader = csv.reader(lines, dialect)
         try:
