@@ -26,8 +26,10 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   public corpora, the hand-labelled training examples and the taxonomy's seed terms, gold rows
   excluded) scored on the hand-labelled gold set, which favours the rare topics, and on a
   hand-labelled random sample of the same corpora (``data/gold_topics_sample.jsonl``) and on the
-  passages in a citizen's voice (``data/gold_topics_letters.jsonl``); ``--no-examples`` builds it
-  without the examples.
+  passages in a citizen's voice (``data/gold_topics_letters.jsonl``) and on news leads naming an
+  official and a word of misconduct (``data/gold_topics_misconduct.jsonl``: how many of the
+  misconduct cases go to corruption, and of the crimes to security_order); ``--no-examples``
+  builds it without the examples.
 - ``news_sentiment``: the shipped sentiment recipe (``build_default_sentiment_model``) scored on
   the hand-labelled news gold set (``data/gold_sentiment.jsonl``), the headlines and the passages
   in a citizen's voice (``data/gold_sentiment_letters.jsonl``), none learnt; built as shipped,
@@ -62,6 +64,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -172,6 +175,7 @@ def bench_gold(examples: bool = True) -> None:
     from duluan.analysis.corpora import headline
     from duluan.analysis.taxonomy import (
         LETTERS_GOLD_PATH,
+        MISCONDUCT_GOLD_PATH,
         SAMPLE_PATH,
         load_examples,
         load_gold,
@@ -211,6 +215,25 @@ def bench_gold(examples: bool = True) -> None:
     labels, _ = model.predict_labels([t for _, t in letters])
     print(f"\npassages in a citizen's voice: {len(letters)} hand-labelled (their articles excluded)")
     print(f"  {'government topic model':<34} {scores([g.label for g, _ in letters], labels)}")
+    # And leads about officials' misconduct: sent to corruption, not to the sector it happened in?
+    leads = read_gold_texts(load_gold(MISCONDUCT_GOLD_PATH), shared_data_dir())
+    truth = [g.label for g, _ in leads]
+    labels = [str(x) for x in model.predict_labels([t for _, t in leads])[0]]
+    print(f"\nleads naming an official and a word of misconduct: {len(leads)} hand-labelled (never learnt)")
+    print(f"  {'government topic model':<34} {scores(truth, labels)}")
+    heads = [(g.label, headline(t)) for g, t in leads if "\n" in t]
+    head_labels = [str(x) for x in model.predict_labels([h for _, h in heads])[0]]
+    print(f"  {'their headlines (' + str(len(heads)) + ')':<34} {scores([a for a, _ in heads], head_labels)}")
+    for name, given, read_as in (("", truth, labels), ("headlines, ", [a for a, _ in heads], head_labels)):
+        for code in ("corruption", "security_order"):
+            pairs = list(zip(given, read_as, strict=True))
+            found = sum(t == p == code for t, p in pairs)
+            wrong = sum(p == code != t for t, p in pairs)
+            read = Counter(p for t, p in pairs if t == code != p)
+            print(
+                f"  {name}{code}: {found} of {given.count(code)} found, {wrong} others read so; "
+                f"the rest read as {dict(read.most_common())}"
+            )
 
 
 def bench_news_sentiment() -> None:

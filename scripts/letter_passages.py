@@ -117,6 +117,8 @@ def main() -> int:
     # The files of labels read from these passages (the topic passages too), whose articles the
     # draw took: left out, they would be left out of the draw and change it.
     labelled = {"gold_sentiment_letters.jsonl", "sentiment_letters.jsonl", "gold_topics_letters.jsonl"}
+    # And the files labelled after the draw: their articles were in it.
+    labelled |= {"gold_topics_misconduct.jsonl", "topic_examples_misconduct.jsonl"}
     used: set[tuple[str, str]] = set()
     for path in DATA.glob("*.jsonl"):
         if path.name not in labelled:

@@ -48,6 +48,13 @@ EXAMPLES_PATH = DATA_DIR / "topic_examples.jsonl"
 # The gold passages in a citizen's voice of the sentiment files (data/labelling_guide.md),
 # labelled by topic: never learnt, nor their articles.
 LETTERS_GOLD_PATH = DATA_DIR / "gold_topics_letters.jsonl"
+# News leads naming an official and a word of misconduct (scripts/misconduct_candidates.py),
+# labelled by topic: whether the model sends officials' misconduct to ``corruption`` (the guide's
+# rule 2), not to the sector it happened in, and crimes reported by the police to
+# ``security_order``. A third of the leads read; the others are training examples, a file of
+# their own (a draw of labelled files made before them reads the files as they were).
+MISCONDUCT_GOLD_PATH = DATA_DIR / "gold_topics_misconduct.jsonl"
+MISCONDUCT_EXAMPLES_PATH = DATA_DIR / "topic_examples_misconduct.jsonl"
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -255,14 +262,15 @@ def load_gold(path: str | Path | None = None) -> list[GoldLabel]:
 
 def evaluation_ids() -> set[tuple[str, str]]:
     """``(corpus, id)`` of every row the shipped evaluations score (the gold set, the random
-    sample, and the articles of the gold passages): no model may train on them."""
-    return {
-        (g.corpus, g.id) for path in (GOLD_PATH, SAMPLE_PATH, LETTERS_GOLD_PATH) for g in _read_labels(path)
-    }
+    sample, the articles of the gold passages and the misconduct leads): no model may train on
+    them."""
+    paths = (GOLD_PATH, SAMPLE_PATH, LETTERS_GOLD_PATH, MISCONDUCT_GOLD_PATH)
+    return {(g.corpus, g.id) for path in paths for g in _read_labels(path)}
 
 
 def load_examples(path: str | Path | None = None) -> list[GoldLabel]:
-    """Read the hand-labelled training examples (default: the shipped ``data/topic_examples.jsonl``).
+    """Read hand-labelled training examples (default: the shipped ``data/topic_examples.jsonl``
+    and ``data/topic_examples_misconduct.jsonl``, in that order).
 
     Args:
         path: A JSONL file of ``{corpus, id, label}`` rows.
@@ -270,7 +278,9 @@ def load_examples(path: str | Path | None = None) -> list[GoldLabel]:
     Returns:
         The examples (empty when the file does not exist).
     """
-    return _read_labels(Path(path or EXAMPLES_PATH))
+    if path is None:
+        return _read_labels(EXAMPLES_PATH) + _read_labels(MISCONDUCT_EXAMPLES_PATH)
+    return _read_labels(Path(path))
 
 
 def _read_labels(path: Path) -> list[GoldLabel]:

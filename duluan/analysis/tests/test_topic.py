@@ -11,7 +11,14 @@ import pytest
 
 from duluan.analysis.features import NgramFeaturizer
 from duluan.analysis.model_io import FORMAT_VERSION, ModelFileError, read_model_info
-from duluan.analysis.taxonomy import LETTERS_GOLD_PATH, GoldLabel, load_examples, load_gold, load_taxonomy
+from duluan.analysis.taxonomy import (
+    LETTERS_GOLD_PATH,
+    MISCONDUCT_GOLD_PATH,
+    GoldLabel,
+    load_examples,
+    load_gold,
+    load_taxonomy,
+)
 from duluan.analysis.topic import TopicClassifier, TopicPrediction, build_government_topic_model
 from duluan.shared_data import shared_data_dir
 
@@ -189,7 +196,25 @@ def test_the_random_sample_is_labelled_like_the_gold_set_and_never_trained_on():
     assert {g.label for g in sample} <= set(load_taxonomy().codes)
     assert not keys & gold and not keys & {(e.corpus, e.id) for e in load_examples()}
     letters = {(g.corpus, g.id) for g in load_gold(LETTERS_GOLD_PATH)}
-    assert evaluation_ids() == keys | gold | letters
+    misconduct = {(g.corpus, g.id) for g in load_gold(MISCONDUCT_GOLD_PATH)}
+    assert evaluation_ids() == keys | gold | letters | misconduct
+
+
+def test_the_misconduct_leads_are_labelled_apart_from_every_other_file_and_never_trained_on():
+    # given the hand-labelled leads about officials' misconduct, and the other labelled files
+    from duluan.analysis.taxonomy import SAMPLE_PATH, evaluation_ids
+
+    rows = load_gold(MISCONDUCT_GOLD_PATH)
+    keys = {(g.corpus, g.id) for g in rows}
+    others = {(g.corpus, g.id) for path in (None, SAMPLE_PATH, LETTERS_GOLD_PATH) for g in load_gold(path)}
+    per_label = Counter(g.label for g in rows)
+    # then they are some hundred and fifty leads, mostly misconduct with crimes the police report
+    # among them, none twice, in no other gold set, none of them learnt, and left out of training
+    assert len(rows) >= 150 and len(keys) == len(rows)
+    assert set(per_label) <= set(load_taxonomy().codes)
+    assert per_label["corruption"] >= 100 and per_label["security_order"] >= 10
+    assert not keys & others and not keys & {(e.corpus, e.id) for e in load_examples()}
+    assert keys <= evaluation_ids()
 
 
 def test_the_gold_passages_by_topic_are_gold_passages_by_sentiment_and_never_learnt():
