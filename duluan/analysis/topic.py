@@ -138,6 +138,7 @@ def build_government_topic_model(
     per_topic: int = 3000,
     exclude_ids: Sequence[tuple[str, str]] | None = None,
     examples: Sequence[GoldLabel] | None = None,
+    headline_weight: float = 1.0,
     progress: bool = False,
     **params,
 ) -> TopicClassifier:
@@ -162,7 +163,17 @@ def build_government_topic_model(
         exclude_ids: ``(corpus, id)`` pairs never to train on; defaults to the rows the shipped
             evaluations score (:func:`~duluan.analysis.taxonomy.evaluation_ids`).
         examples: Hand-labelled rows of the shared corpora to train on; defaults to the shipped
-            ``data/topic_examples.jsonl``. Those in ``exclude_ids`` are left out.
+            ``data/topic_examples.jsonl`` and ``data/topic_examples_misconduct.jsonl``. Those in
+            ``exclude_ids`` are left out.
+        headline_weight: Sample weight of each hand-labelled example's headline (its first line),
+            learnt as a text of its own under the example's topic (``0``: not learnt). Citizens
+            write a line or two; the examples are news whose headline says in a line what the
+            lead says in a paragraph. Mean of bootstrap seeds 0 and 1, accuracy without headlines,
+            at weight 1 and at 5 (2026-12-05): the gold set's headlines 70.8 / 74.0 / 74.3, the
+            random sample's 67.5 / 68.9 / 70.2, the misconduct leads' 63.8 / 76.0 / 79.6; whole
+            texts, the gold set 82.1 / 81.8 / 81.1, the random sample 84.8 / 84.0 / 83.6, the
+            letters 77.3 / 77.8 / 77.8, the misconduct leads 79.4 / 79.1 / 77.7. A headline
+            weighs as a bootstrap row: at 5, as its example, whole texts lost more.
         progress: Show progress bars on stderr while reading the corpora and while learning.
         **params: Passed to :class:`TopicClassifier`.
 
@@ -176,6 +187,7 @@ def build_government_topic_model(
         ValueError: A confirmed or hand-labelled example names a topic the taxonomy lacks.
     """
     from duluan.analysis.bootstrap import bootstrap_topic_examples
+    from duluan.analysis.corpora import headline
     from duluan.analysis.taxonomy import evaluation_ids, load_examples, load_taxonomy
 
     taxonomy = load_taxonomy(taxonomy_path)
@@ -191,8 +203,18 @@ def build_government_topic_model(
         hand_labels={(e.corpus, e.id): e.label for e in examples},
         progress=progress,
     )
-    texts, labels = rows.texts, rows.labels
-    weights = [float(confirmed_weight)] * rows.hand_labelled + [1.0] * (len(texts) - rows.hand_labelled)
+    hand = rows.hand_labelled
+    heads = []
+    if headline_weight > 0:
+        heads = [(headline(t), code) for t, code in zip(rows.texts[:hand], rows.labels[:hand]) if "\n" in t]
+        heads = [(head, code) for head, code in heads if head]
+    texts = [*rows.texts[:hand], *(head for head, _ in heads), *rows.texts[hand:]]
+    labels = [*rows.labels[:hand], *(code for _, code in heads), *rows.labels[hand:]]
+    weights = (
+        [float(confirmed_weight)] * hand
+        + [float(headline_weight)] * len(heads)
+        + [1.0] * (len(rows.texts) - hand)
+    )
     known = set(taxonomy.codes)
     for text, code in confirmed:
         if code not in known:

@@ -350,18 +350,25 @@ def test_hand_labelled_rows_come_first_with_their_label_and_weight(monkeypatch):
     examples = [GoldLabel("news_2026", first, "reorganisation"), GoldLabel("news_2026", second, "health")]
     # when the government model is built with them, the second row excluded
     build_government_topic_model(
-        per_topic=20, examples=examples, exclude_ids=[("news_2026", second)], confirmed_weight=4.0
+        per_topic=20,
+        examples=examples,
+        exclude_ids=[("news_2026", second)],
+        confirmed_weight=4.0,
+        headline_weight=2.0,
     )
     # then the first row leads the training rows with its hand label and the confirmed weight,
-    # appears once, the taxonomy's seed terms close them, each under its topic and weighing as
-    # much, and the excluded row is not trained on
+    # appears once, its headline alone follows under the same label with the headline weight,
+    # the taxonomy's seed terms close them, each under its topic and weighing as much, and the
+    # excluded row is not trained on
     texts, labels, weights = seen["texts"], seen["labels"], seen["weights"]
     lead = next(row.text for row in read_corpus("news_2026") if row.id == first)[:1200]
     assert (texts[0], labels[0], weights[0]) == (lead, "reorganisation", 4.0)
+    title = lead.split("\n", 1)[0].strip()
+    assert 0 < len(title) < len(lead) and (texts[1], labels[1], weights[1]) == (title, "reorganisation", 2.0)
     seeds = [(term, topic.code) for topic in load_taxonomy().topics for term in topic.seed_terms]
     assert list(zip(texts, labels, strict=True))[-len(seeds) :] == seeds
     assert set(weights[-len(seeds) :]) == {4.0}
-    assert texts.count(lead) == 1 and set(weights[1 : -len(seeds)]) == {1.0}
+    assert texts.count(lead) == 1 and set(weights[2 : -len(seeds)]) == {1.0}
     excluded = next(row.text for row in read_corpus("news_2026") if row.id == second)[:1200]
     assert excluded not in texts
 
