@@ -125,7 +125,10 @@ class TopicClassifier(SavedModel, LinearTextClassifier):
 
 
 # What the model of build_government_topic_model learns, as its file says.
-GOVERNMENT_MODEL_SOURCE = "taxonomy_vi.json + topic_examples.jsonl + VNTC, TC201805, news_2026 (bootstrap)"
+GOVERNMENT_MODEL_SOURCE = (
+    "taxonomy_vi.json + topic_examples.jsonl + topic_examples_misconduct.jsonl (and their headlines)"
+    " + VNTC, TC201805, news_2026 (bootstrap)"
+)
 
 
 def build_government_topic_model(
