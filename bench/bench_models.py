@@ -171,8 +171,14 @@ def bench_uit() -> None:
     run_ours("SentimentClassifier (default)", SentimentClassifier(), x_tr, y_tr, x_te, y_te)
 
 
-def bench_gold(examples: bool = True) -> None:
+def _headlines(rows) -> list[tuple[str, str]]:
+    """``(label, headline)`` of the gold rows whose text has one (a first line of its own)."""
     from duluan.analysis.corpora import headline
+
+    return [(g.label, headline(t)) for g, t in rows if "\n" in t]
+
+
+def bench_gold(examples: bool = True) -> None:
     from duluan.analysis.taxonomy import (
         LETTERS_GOLD_PATH,
         MISCONDUCT_GOLD_PATH,
@@ -205,7 +211,7 @@ def bench_gold(examples: bool = True) -> None:
     print(f"  {'government topic model':<34} {scores(truth, labels)}")
     # Short texts, as citizens write: each text's headline alone, scored by its text's topic.
     for name, rows in (("gold set", gold), ("random sample", sample)):
-        heads = [(g.label, headline(t)) for g, t in rows if "\n" in t]
+        heads = _headlines(rows)
         labels, _ = model.predict_labels([h for _, h in heads])
         print(
             f"  {name + ' headlines (' + str(len(heads)) + ')':<34} {scores([a for a, _ in heads], labels)}"
@@ -221,7 +227,7 @@ def bench_gold(examples: bool = True) -> None:
     labels = [str(x) for x in model.predict_labels([t for _, t in leads])[0]]
     print(f"\nleads naming an official and a word of misconduct: {len(leads)} hand-labelled (never learnt)")
     print(f"  {'government topic model':<34} {scores(truth, labels)}")
-    heads = [(g.label, headline(t)) for g, t in leads if "\n" in t]
+    heads = _headlines(leads)
     head_labels = [str(x) for x in model.predict_labels([h for _, h in heads])[0]]
     print(f"  {'their headlines (' + str(len(heads)) + ')':<34} {scores([a for a, _ in heads], head_labels)}")
     for name, given, read_as in (("", truth, labels), ("headlines, ", [a for a, _ in heads], head_labels)):

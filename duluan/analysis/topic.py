@@ -207,10 +207,12 @@ def build_government_topic_model(
         progress=progress,
     )
     hand = rows.hand_labelled
-    heads = []
-    if headline_weight > 0:
-        heads = [(headline(t), code) for t, code in zip(rows.texts[:hand], rows.labels[:hand]) if "\n" in t]
-        heads = [(head, code) for head, code in heads if head]
+    pairs = zip(rows.texts[:hand], rows.labels[:hand], strict=True)
+    heads = (
+        [(head, code) for t, code in pairs if "\n" in t and (head := headline(t))]
+        if headline_weight > 0
+        else []
+    )
     texts = [*rows.texts[:hand], *(head for head, _ in heads), *rows.texts[hand:]]
     labels = [*rows.labels[:hand], *(code for _, code in heads), *rows.labels[hand:]]
     weights = (

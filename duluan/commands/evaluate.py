@@ -176,5 +176,5 @@ def run(args: argparse.Namespace) -> int:
         print(format_report(report))
         if unknown:
             print(f"Nhãn mô hình không biết (luôn tính là sai): {', '.join(unknown)}")
-    print(rejects.summary(), file=sys.stderr)
+    print(rejects.summary(kept=len(rows)), file=sys.stderr)
     return EXIT_OK

@@ -193,7 +193,7 @@ def run(args: argparse.Namespace) -> int:
     }
     model.save(output, metadata=facts)
     print(f"Đã ghi mô hình {output} ({len(rows)} dòng, {len(counts)} nhãn, {seconds:.1f} s).")
-    print(rejects.summary())
+    print(rejects.summary(kept=len(rows)))
     return EXIT_OK
 
 
