@@ -251,6 +251,7 @@ def bench_news_sentiment() -> None:
         SENTIMENT_HEADLINES_PATH,
         SENTIMENT_LETTERS_GOLD_PATH,
         build_default_sentiment_model,
+        without_punctuation,
     )
     from duluan.analysis.taxonomy import load_gold, read_gold_texts
 
@@ -271,6 +272,7 @@ def bench_news_sentiment() -> None:
     )
     recipes = (
         ("as shipped", {}),
+        ("punctuated texts alone (before)", {"unpunctuated_weight": 0}),
         ("reading capitals (before)", {"layout_case": True}),
         ("without the letters", {"letters": []}),
         ("no headlines, AIVIVN 0.3 (before)", {"headlines": False, "aivivn_weight": 0.3}),
@@ -285,10 +287,12 @@ def bench_news_sentiment() -> None:
             matrix = confusion_matrix(truth, labels, labels=moods).tolist()
             print(f"  {name:<34} {part:<13} {scores(truth, labels)}", flush=True)
             print(f"  {'':<34} {'':<13} rows {moods} as labelled, columns as predicted: {matrix}")
-            # As many people type a message: all in small letters.
-            small = [str(x) for x in model.predict_labels([t.lower() for t in texts])[0]]
-            changed = sum(a != b for a, b in zip(labels, small, strict=True))
-            print(f"  {'':<34} {'lower-cased':<13} {scores(truth, small)}; {changed} labels changed")
+            # As many people type a message: all in small letters; or with no punctuation, on
+            # one line.
+            for form, typed in (("lower-cased", str.lower), ("unpunctuated", without_punctuation)):
+                other = [str(x) for x in model.predict_labels([typed(t) for t in texts])[0]]
+                changed = sum(a != b for a, b in zip(labels, other, strict=True))
+                print(f"  {'':<34} {form:<13} {scores(truth, other)}; {changed} labels changed")
         print(f"  {'':<34} built in {built:.1f} s", flush=True)
     for name, params in recipes:
         model = build_default_sentiment_model(with_dev=False, **params)

@@ -23,11 +23,13 @@ from duluan.analysis.sentiment import (
     SENTIMENT_HEADLINES_PATH,
     SENTIMENT_LETTERS_GOLD_PATH,
     SENTIMENT_LETTERS_PATH,
+    UNPUNCTUATED_WEIGHT,
     ComplaintLexicon,
     SentimentClassifier,
     SentimentPrediction,
     build_default_sentiment_model,
     phrase_readings,
+    without_punctuation,
     written_bare,
 )
 from duluan.analysis.taxonomy import load_gold, read_gold_texts
@@ -115,6 +117,14 @@ def test_trained_on_student_feedback_it_scores_the_dev_split():
     assert set(clf.classes_) == {"negative", "neutral", "positive"}
 
 
+def test_a_text_without_punctuation_is_its_words_on_one_line():
+    # given a message with commas, marks, quotes, an emoji, a number and two lines
+    text = "Đường hỏng, dân “rất” bức xúc!!! 😡 Bao giờ sửa?\nXin cảm ơn (2.5 km)."
+    # then typed without punctuation it keeps its words, in order, apart by one space
+    assert without_punctuation(text) == "Đường hỏng dân rất bức xúc Bao giờ sửa Xin cảm ơn 2 5 km"
+    assert without_punctuation("  ") == "" and without_punctuation("dạ vâng") == "dạ vâng"
+
+
 @needs_data
 def test_default_model_learns_accent_free_copies_unless_told_not_to(monkeypatch):
     # given a classifier whose fit records whether it will add accent-free copies and whether its
@@ -172,17 +182,22 @@ def test_default_model_learns_the_dev_split_unless_told_not_to(monkeypatch):
         (t, g.label, LETTERS_WEIGHT) for g, t in read_gold_texts(load_gold(SENTIMENT_LETTERS_PATH), None)
     ]
     assert len(letters) == len(load_gold(SENTIMENT_LETTERS_PATH)) and any("\n" in t for t, _, _ in letters)
+    # and each news text and passage as typed with no punctuation, on one line, with its label
+    # and a weight of its own
+    unpunctuated = [(without_punctuation(t), label, UNPUNCTUATED_WEIGHT) for t, label, _ in news + letters]
+    assert unpunctuated[0][0] != news[0][0] and all("\n" not in t for t, _, _ in unpunctuated)
     news += letters + heads
     # when the default model is built as shipped, without dev, and with three rows of dev
     for with_dev in (True, False, [0, 5, 1582]):
         build_default_sentiment_model(with_dev=with_dev, accent_free_copies=False)
     shipped, without, some = fitted
     # then the shipped one learns train and the whole dev split (weight 1), then AIVIVN (weight
-    # 0.03), then the hand-labelled news texts, the passages and the texts' headlines; the others
-    # learn no row of dev but those asked for
-    assert shipped == train + dev + reviews + news
+    # 0.03), then the hand-labelled news texts, the passages, the texts' headlines and the texts
+    # and passages unpunctuated; the others learn no row of dev but those asked for
+    assert shipped == train + dev + reviews + news + unpunctuated
     assert len(news) - len(letters) == 2 * len(load_gold(SENTIMENT_EXAMPLES_PATH)) - 6 > 2000
     assert without == shipped[: len(train)] + shipped[len(train) + len(dev) :]
+    assert len(unpunctuated) == len(news) - len(heads)
     assert some == [*train, dev[0], dev[5], dev[1582], *without[len(train) :]]
 
 
