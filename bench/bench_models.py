@@ -273,9 +273,12 @@ def bench_news_sentiment() -> None:
     recipes = (
         ("as shipped", {}),
         ("punctuated texts alone (before)", {"unpunctuated_weight": 0}),
-        ("reading capitals (before)", {"layout_case": True}),
+        ("reading capitals (before)", {"layout_case": True, "unpunctuated_weight": 0}),
         ("without the letters", {"letters": []}),
-        ("no headlines, AIVIVN 0.3 (before)", {"headlines": False, "aivivn_weight": 0.3}),
+        (
+            "no headlines, AIVIVN 0.3 (before)",
+            {"headlines": False, "aivivn_weight": 0.3, "unpunctuated_weight": 0},
+        ),
         ("without the news examples", {"examples": [], "letters": [], "aivivn_weight": 0.3}),
     )
     for name, params in recipes:
