@@ -11,8 +11,12 @@ complaint words (our editable ``data/complaint_terms.tsv``) and the negative wor
 VietSentiWordNet, each amplified by intensifiers before or after it ("rất", "quá", "lắm" — the
 VietSentiWordNet intensifier list), negated by negators before it ("không", "chưa" — its
 negator list; "không tốt" then counts as a complaint, "không tệ" does not), plus exclamation
-marks. The total evidence ``e`` maps to ``1 - exp(-e)``, and the words that raised it are
-returned with their share, so the figure is always explainable.
+marks and emoji of anger or disapproval ("😡", "👎": the terms file's lines with no letter). The
+total evidence ``e`` maps to ``1 - exp(-e)``, and the words that raised it are returned with their
+share, so the figure is always explainable. On the 27 AIVIVN reviews that hold one of those emoji
+(25 negative), the mean intensity of the negative ones rose 0.441 -> 0.752 when the emoji came in,
+of the two positive ones 0.256 -> 0.575; the area under the ROC curve of intensity as a sign of a
+negative review, 0.710 -> 0.780 on them, 0.6586 -> 0.6598 on all 12,803 (2026-12-05).
 
 A text typed without diacritics ("dan rat buc xuc") is scored with the lexicon's accent-free
 form (:meth:`ComplaintLexicon.accent_free`, kept in ``bare``): each phrase folded, and kept only
@@ -25,10 +29,11 @@ from __future__ import annotations
 import math
 import re
 import sys
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain, pairwise, repeat
+from itertools import accumulate, chain, pairwise, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -187,6 +192,10 @@ class ComplaintLexicon:
         bare: The lexicon that scores texts typed without diacritics (see :func:`written_bare`),
             folded as they are: :meth:`accent_free`. ``None``: such texts are scored with this one
             (and mostly find nothing).
+        signs: ``(sign, complaint weight)`` pairs of signs that are not words: emoji of anger or
+            disapproval ("😡", "👎"), the lines of ``data/complaint_terms.tsv`` with no letter or
+            digit. Each time a text holds one counts (capped at three), wherever it stands: no
+            negator or intensifier reaches a sign.
     """
 
     negative: dict[str, float] = field(default_factory=dict)
@@ -195,6 +204,8 @@ class ComplaintLexicon:
     intensifiers: dict[str, float] = field(default_factory=lambda: dict(_DEFAULT_INTENSIFIERS))
     exclamation_weight: float = 0.15
     bare: ComplaintLexicon | None = None
+    # (a tuple, so that a lexicon pickled in a model file before signs existed reads as none)
+    signs: tuple[tuple[str, float], ...] = ()
 
     @classmethod
     def load(cls, lexicon_dir: str | Path | None = None) -> ComplaintLexicon:
@@ -224,17 +235,21 @@ class ComplaintLexicon:
                 {k: v for k, v in _read_intensifiers(folder / "vswn_SacThaiDict.txt").items() if v > 1}
             )
         # Our terms are written for citizens' feedback; they win over the general lexicon.
+        signs: dict[str, float] = {}
         for line in COMPLAINT_TERMS_PATH.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 term, weight = line.rsplit("\t", 1)
                 w = float(weight)
+                if not _SYLLABLE_RE.search(term):  # a sign, not a word (see ``signs``)
+                    signs[term.strip()] = abs(w)
+                    continue
                 target, other = (positive, negative) if w < 0 else (negative, positive)
                 target[prepare(term).strip()] = abs(w)
                 other.pop(prepare(term).strip(), None)
         for word in negators | set(intensifiers):
             negative.pop(word, None)
             positive.pop(word, None)
-        return cls(negative, positive, frozenset(negators), intensifiers)
+        return cls(negative, positive, frozenset(negators), intensifiers, signs=tuple(signs.items()))
 
     def score(self, text: str) -> tuple[float, tuple[tuple[str, float], ...]]:
         """Return the intensity of ``text`` and the phrases that raised it.
@@ -284,6 +299,9 @@ class ComplaintLexicon:
             i = end + 1
         if exclamations:
             hits.append(["!", self.exclamation_weight * min(exclamations, 3), -1])
+        for sign, weight in self.signs:
+            if sign in prepared:
+                hits.append([sign, weight * min(prepared.count(sign), 3), -1])
         evidence = sum(h[1] for h in hits)
         intensity = 1.0 - math.exp(-evidence)
         if evidence <= 0:
@@ -335,6 +353,7 @@ class ComplaintLexicon:
                 out, docs.tolist(), found.tolist(), kinds.tolist(), weights.tolist(), sizes.tolist()
             )
             alone.update(shouting)
+        alone.update(self._signed(batch.texts))
         bare = self.bare
         if bare is not None:
             # Texts typed without diacritics are read with the folded lexicon, as score() reads
@@ -400,8 +419,21 @@ class ComplaintLexicon:
             frozenset(words["negator"]),
             words["intensifier"],
             self.exclamation_weight,
+            signs=self.signs,
         )
         return replace(self, bare=folded)
+
+    def _signed(self, texts: Sequence[str]) -> list[int]:
+        """The numbers of the texts that hold one of the lexicon's signs (scored alone by
+        :meth:`intensities`): one search of the whole batch, as most texts hold none."""
+        if not self.signs:
+            return []
+        pattern = self.__dict__.get("_signs_re")
+        if pattern is None:
+            pattern = self.__dict__["_signs_re"] = re.compile("|".join(re.escape(s) for s, _ in self.signs))
+        joined = "\0".join(texts)
+        ends = list(accumulate(len(t) + 1 for t in texts))
+        return sorted({bisect_right(ends, m.start()) for m in pattern.finditer(joined)})
 
     def _exclamation_runs(
         self, batch: TokenBatch, docs: list[int], starts: np.ndarray
@@ -450,6 +482,7 @@ class ComplaintLexicon:
         state = self.__dict__.copy()
         state.pop("_phrases", None)
         state.pop("_index", None)
+        state.pop("_signs_re", None)
         return state
 
     @staticmethod

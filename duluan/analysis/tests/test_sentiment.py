@@ -83,6 +83,38 @@ def test_negators_flip_praise_and_cancel_complaints():
     assert praise == 0.0
 
 
+def test_signs_of_anger_count_as_complaints_wherever_they_stand():
+    # given the complaint lexicon, whose terms file holds emoji of anger and disapproval
+    lex = lexicon()
+    assert dict(lex.signs)["😡"] > 0 and "😭" not in dict(lex.signs)
+    # when it scores a report with none, one, two and five angry faces, and a negated one
+    plain, _ = lex.score("Đường ngập mấy tháng nay")
+    one, terms = lex.score("Đường ngập mấy tháng nay 😡")
+    two, _ = lex.score("Đường ngập mấy tháng nay 😡😡")
+    five, _ = lex.score("😡 Đường ngập 😡 mấy tháng nay 😡😡😡")
+    three, _ = lex.score("Đường ngập mấy tháng nay 😡😡😡")
+    negated, _ = lex.score("Đường ngập mấy tháng nay không 😡")
+    # then each counts, up to three, and is named; no negator reaches it
+    assert plain == 0.0 < one < two < three == five
+    assert terms == (("😡", one),)
+    assert negated == one
+    # and a text typed without diacritics reads its signs too
+    bare = lex.accent_free()
+    assert bare.score("duong ngap may thang nay 👎")[0] == bare.score("Đường ngập mấy tháng nay 👎")[0] > 0
+
+
+def test_a_lexicon_saved_before_signs_existed_reads_none():
+    # given a lexicon as unpickled from a model file saved before it had signs (pickle restores
+    # an object's state into its __dict__)
+    state = lexicon().__getstate__()
+    del state["signs"]
+    old = ComplaintLexicon.__new__(ComplaintLexicon)
+    old.__dict__.update(state)
+    # then it scores a text with an angry face as it did: the face counts for nothing
+    assert old.signs == () and old.score("Đường ngập 😡")[0] == 0.0
+    assert old.intensities(tokenise_batch(["Đường ngập 😡"])) == [0.0]
+
+
 def test_toy_classifier_gives_label_score_intensity_and_terms(tmp_path):
     # given a sentiment classifier fitted on a few toy sentences
     texts, labels = map(list, zip(*TOY, strict=True))
@@ -361,7 +393,7 @@ def test_default_model_reports_missing_data(tmp_path):
 _PIECES = [
     "bức xúc", "Bức Xúc", "không", "chưa", "rất", "quá", "lắm", "nhiệt tình", "hài lòng", "tệ",
     "không ai giải quyết", "hách dịch", "khoẻ", "khỏe", "hoà", "đường", "ngập", "dân", "!", "!!",
-    ", ", ". ", " ", "\n", "_", "İ", "cực kỳ", "vô cùng", "phiền hà",
+    ", ", ". ", " ", "\n", "_", "İ", "cực kỳ", "vô cùng", "phiền hà", "😡", "👎👎", "☹️", "😭",
 ]  # fmt: skip
 
 
@@ -370,7 +402,7 @@ _PIECES = [
 _BARE_PIECES = [
     "buc xuc", "Buc Xuc", "khong", "chua", "rat", "qua", "lam", "nhiet tinh", "hai long", "te",
     "khong ai giai quyet", "hach dich", "kem", "duong", "ngap", "dan", "!", ", ", " ", "không",
-    "bức xúc", "rất",
+    "bức xúc", "rất", "😡", "🤬",
 ]  # fmt: skip
 
 
