@@ -103,6 +103,28 @@ def test_signs_of_anger_count_as_complaints_wherever_they_stand():
     assert bare.score("duong ngap may thang nay 👎")[0] == bare.score("Đường ngập mấy tháng nay 👎")[0] > 0
 
 
+def test_vietsentiwordnet_entries_with_spaces_are_read_whole(tmp_path):
+    # given VietSentiWordNet files whose synsets list entries of several words, some written with
+    # spaces ("giá quá thấp#1"), one with no sense number
+    (tmp_path / "vswn_VietSentiWordnet_Ver1.3.5.txt").write_text(
+        "# POS\tID\tPosScore\tNegScore\tSynsetTerms\tGloss\n"
+        "v\t02350878\t0\t0.5\tgiá quá thấp#1 đổ#3\tbán với giá thấp\n"
+        "a\t01880918\t0.125\t0.75\tkhông thuận_tiện#1 vô_duyên#1\tkhông hợp\n"
+        "a\t02544048\t0\t0.75\tchóng_mặt#1 ham_chơi số 1 choáng#2\tquay cuồng\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "vswn_NegDict.txt").write_text("không\n", encoding="utf-8")
+    (tmp_path / "vswn_SacThaiDict.txt").write_text("rất\t2\n", encoding="utf-8")
+    # when the lexicon is built from them
+    lex = ComplaintLexicon.load(tmp_path)
+    # then each entry is a phrase of its own, whole, and none of its syllables is a word alone
+    assert {"giá quá thấp", "đổ", "vô duyên", "chóng mặt"} <= set(lex.negative)
+    assert not {"giá", "quá", "thấp", "số", "1", "ham chơi", "thuận tiện"} & set(lex.negative)
+    # so a price in the news is no complaint, a price too low is
+    assert lex.score("Giá vàng hôm nay tăng 1 triệu")[0] == 0.0
+    assert lex.score("Thương lái ép giá quá thấp")[0] > 0.0
+
+
 def test_a_lexicon_saved_before_signs_existed_reads_none():
     # given a lexicon as unpickled from a model file saved before it had signs (pickle restores
     # an object's state into its __dict__)
