@@ -117,9 +117,10 @@ def test_vietsentiwordnet_entries_with_spaces_are_read_whole(tmp_path):
     (tmp_path / "vswn_SacThaiDict.txt").write_text("rất\t2\n", encoding="utf-8")
     # when the lexicon is built from them
     lex = ComplaintLexicon.load(tmp_path)
-    # then each entry is a phrase of its own, whole, and none of its syllables is a word alone
-    assert {"giá quá thấp", "đổ", "vô duyên", "chóng mặt"} <= set(lex.negative)
-    assert not {"giá", "quá", "thấp", "số", "1", "ham chơi", "thuận tiện"} & set(lex.negative)
+    # then each entry is a phrase of its own, whole, and none of its syllables is a word alone;
+    # nor is an entry of one syllable ("đổ"), but those of our terms file ("tệ")
+    assert {"giá quá thấp", "vô duyên", "chóng mặt", "tệ"} <= set(lex.negative)
+    assert not {"giá", "quá", "thấp", "số", "1", "ham chơi", "thuận tiện", "đổ"} & set(lex.negative)
     # so a price in the news is no complaint, a price too low is
     assert lex.score("Giá vàng hôm nay tăng 1 triệu")[0] == 0.0
     assert lex.score("Thương lái ép giá quá thấp")[0] > 0.0
