@@ -1185,9 +1185,10 @@ def build_default_sentiment_model(
         letters_weight: Sample weight of such a passage.
         headlines: Also learn each example's headline (its first line) alone, with the same
             label and weight (see :data:`AIVIVN_WEIGHT` for why).
-        unpunctuated_weight: Sample weight of each hand-labelled text and passage as typed with
-            no punctuation, on one line (:func:`without_punctuation`), learnt beside it (``0``:
-            none; see :data:`UNPUNCTUATED_WEIGHT` for why).
+        unpunctuated_weight: Sample weight of each hand-labelled text and passage, and each
+            confirmed text, as typed with no punctuation, on one line
+            (:func:`without_punctuation`), learnt beside it (``0``: none; see
+            :data:`UNPUNCTUATED_WEIGHT` for why).
         confirmed: Officials' confirmed ``(text, sentiment)`` pairs, learnt as hand-labelled
             texts are (the platform's ``retrain_models``).
         progress: Show the stages of learning as a progress bar on stderr (reading the corpora
@@ -1245,9 +1246,10 @@ def build_default_sentiment_model(
     voiced_rows = [CorpusRow(g.id, text, g.label) for g, text in found if g in passages]
     # A text with no second line is its own headline, already learnt.
     heads = [CorpusRow(r.id, headline(r.text), r.label) for r in hand_rows if headlines and "\n" in r.text]
+    mine = [CorpusRow("", text, label) for text, label in confirmed]
     bare = [
         CorpusRow(r.id, without_punctuation(r.text), r.label)
-        for r in chain(hand_rows, voiced_rows)
+        for r in chain(hand_rows, voiced_rows, mine)
         if unpunctuated_weight
     ]
     for rows, weight in (
@@ -1257,8 +1259,8 @@ def build_default_sentiment_model(
         (hand_rows, examples_weight),
         (voiced_rows, letters_weight),
         (heads, examples_weight),
+        (mine, examples_weight),
         (bare, unpunctuated_weight),
-        ((CorpusRow("", text, label) for text, label in confirmed), examples_weight),
     ):
         for row in rows:
             if row.label:

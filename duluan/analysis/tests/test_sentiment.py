@@ -256,6 +256,32 @@ def test_default_model_learns_the_dev_split_unless_told_not_to(monkeypatch):
     assert some == [*train, dev[0], dev[5], dev[1582], *without[len(train) :]]
 
 
+@needs_data
+def test_default_model_learns_officials_confirmations_also_unpunctuated(monkeypatch):
+    # given a classifier whose fit records the texts, labels and weights it is given
+    fitted = []
+
+    def fit(self, texts, labels, sample_weight=None, progress=None):
+        fitted.append(list(zip(texts, labels, sample_weight, strict=True)))
+        return self
+
+    monkeypatch.setattr(SentimentClassifier, "fit", fit)
+    confirmed = [("Cảm ơn phường, đường đã sửa xong!", "positive"), ("Rác ngập... bao giờ dọn?", "negative")]
+    # when the default model is built with two texts officials confirmed, then without copies
+    build_default_sentiment_model(confirmed=confirmed, accent_free_copies=False)
+    build_default_sentiment_model(confirmed=confirmed, accent_free_copies=False, unpunctuated_weight=0)
+    shipped, without = fitted
+    # then it learns each as the hand-labelled texts' weight, and again as typed unpunctuated,
+    # last of all
+    mine = [(text, label, EXAMPLES_WEIGHT) for text, label in confirmed]
+    assert [r for r in shipped if r in mine] == mine and [r for r in without if r in mine] == mine
+    assert shipped[-2:] == [
+        ("Cảm ơn phường đường đã sửa xong", "positive", UNPUNCTUATED_WEIGHT),
+        ("Rác ngập bao giờ dọn", "negative", UNPUNCTUATED_WEIGHT),
+    ]
+    assert without[-2:] == mine
+
+
 def test_news_gold_sets_and_examples_are_labelled_texts_of_news_corpora_and_share_no_row():
     # given the hand-labelled news texts (the gold set and the training examples) and headlines
     gold = load_gold(SENTIMENT_GOLD_PATH)
