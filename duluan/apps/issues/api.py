@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from .filters import IssueFilterForm, IssueFilters
 from .permissions import can_see_issues, issue_get_for_user
@@ -64,7 +64,7 @@ def issues_list(request, params: Query[IssueQuery]):
     form = IssueFilterForm(data)
     if not form.is_valid():
         errors = [{"field": f, "message": str(m)} for f, ms in form.errors.items() for m in ms]
-        return 400, {"detail": "Tham số không hợp lệ.", "errors": errors}
+        return Status(400, {"detail": "Tham số không hợp lệ.", "errors": errors})
     return issue_page(user=request.user, filters=IssueFilters.from_form(form)).issues
 
 

@@ -38,7 +38,10 @@ def test_bad_filters_give_a_clear_message_and_unknown_issue_404(client, data):
     assert response.status_code == 400
     assert "Địa bàn không hợp lệ" in response.content.decode()
     assert client.get("/issues/999999/").status_code == 404
-    assert client.get("/api/issues/", {"place": "2025:00000"}).status_code == 400
+    bad = client.get("/api/issues/", {"place": "2025:00000"})
+    assert bad.status_code == 400
+    assert bad.json()["detail"] == "Tham số không hợp lệ."
+    assert [e["field"] for e in bad.json()["errors"]] == ["place"]
 
 
 @pytest.mark.django_db
