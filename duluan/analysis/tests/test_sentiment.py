@@ -209,18 +209,25 @@ def test_default_model_learns_accent_free_copies_unless_told_not_to(monkeypatch)
     assert read[0] == read[1] > 11426 + 1583 + 12803
 
 
-@needs_data
-def test_default_model_learns_the_dev_split_unless_told_not_to(monkeypatch):
-    # given a classifier whose fit records the texts, labels and weights it is given
-    from duluan.analysis.corpora import read_corpus
-
-    fitted = []
+@pytest.fixture
+def fitted(monkeypatch):
+    """The ``(text, label, weight)`` rows of each call of ``SentimentClassifier.fit``, which then
+    learns nothing."""
+    calls = []
 
     def fit(self, texts, labels, sample_weight=None, progress=None):
-        fitted.append(list(zip(texts, labels, sample_weight, strict=True)))
+        calls.append(list(zip(texts, labels, sample_weight, strict=True)))
         return self
 
     monkeypatch.setattr(SentimentClassifier, "fit", fit)
+    return calls
+
+
+@needs_data
+def test_default_model_learns_the_dev_split_unless_told_not_to(fitted):
+    # given a classifier whose fit records the texts, labels and weights it is given
+    from duluan.analysis.corpora import read_corpus
+
     dev = [(r.text, r.label, 1.0) for r in read_corpus("uit_vsfc_dev")]
     train = [(r.text, r.label, 1.0) for r in read_corpus("uit_vsfc")]
     reviews = [(r.text, r.label, AIVIVN_WEIGHT) for r in read_corpus("aivivn2019")]
@@ -257,15 +264,8 @@ def test_default_model_learns_the_dev_split_unless_told_not_to(monkeypatch):
 
 
 @needs_data
-def test_default_model_learns_officials_confirmations_also_unpunctuated(monkeypatch):
+def test_default_model_learns_officials_confirmations_also_unpunctuated(fitted):
     # given a classifier whose fit records the texts, labels and weights it is given
-    fitted = []
-
-    def fit(self, texts, labels, sample_weight=None, progress=None):
-        fitted.append(list(zip(texts, labels, sample_weight, strict=True)))
-        return self
-
-    monkeypatch.setattr(SentimentClassifier, "fit", fit)
     confirmed = [("Cảm ơn phường, đường đã sửa xong!", "positive"), ("Rác ngập... bao giờ dọn?", "negative")]
     # when the default model is built with two texts officials confirmed, then without copies
     build_default_sentiment_model(confirmed=confirmed, accent_free_copies=False)
