@@ -29,11 +29,11 @@ from __future__ import annotations
 import math
 import re
 import sys
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import accumulate, chain, pairwise, repeat
+from functools import lru_cache
+from itertools import chain, pairwise, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -153,6 +153,12 @@ _DEFAULT_INTENSIFIERS = {"rất": 1.5, "quá": 1.5, "lắm": 1.4, "cực": 2.0, 
 _MAX_PHRASE = 4
 _PUNCTUATION_RE = re.compile(r"[^\w\s]+")
 _WINDOW = 2  # how far (in syllables) a negator or intensifier reaches
+
+
+@lru_cache(maxsize=8)
+def _signs_pattern(signs: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern that finds any of a lexicon's signs (see ``ComplaintLexicon.signs``)."""
+    return re.compile("|".join(map(re.escape, signs)))
 
 
 def without_punctuation(text: str) -> str:
@@ -307,8 +313,8 @@ class ComplaintLexicon:
         if exclamations:
             hits.append(["!", self.exclamation_weight * min(exclamations, 3), -1])
         for sign, weight in self.signs:
-            if sign in prepared:
-                hits.append([sign, weight * min(prepared.count(sign), 3), -1])
+            if times := prepared.count(sign):
+                hits.append([sign, weight * min(times, 3), -1])
         evidence = sum(h[1] for h in hits)
         intensity = 1.0 - math.exp(-evidence)
         if evidence <= 0:
@@ -360,7 +366,9 @@ class ComplaintLexicon:
                 out, docs.tolist(), found.tolist(), kinds.tolist(), weights.tolist(), sizes.tolist()
             )
             alone.update(shouting)
-        alone.update(self._signed(batch.texts))
+        if self.signs:  # (a search of each text costs what one of the joined batch does)
+            signed = _signs_pattern(tuple(sign for sign, _ in self.signs))
+            alone.update(doc for doc, text in enumerate(batch.texts) if signed.search(text))
         bare = self.bare
         if bare is not None:
             # Texts typed without diacritics are read with the folded lexicon, as score() reads
@@ -430,18 +438,6 @@ class ComplaintLexicon:
         )
         return replace(self, bare=folded)
 
-    def _signed(self, texts: Sequence[str]) -> list[int]:
-        """The numbers of the texts that hold one of the lexicon's signs (scored alone by
-        :meth:`intensities`): one search of the whole batch, as most texts hold none."""
-        if not self.signs:
-            return []
-        pattern = self.__dict__.get("_signs_re")
-        if pattern is None:
-            pattern = self.__dict__["_signs_re"] = re.compile("|".join(re.escape(s) for s, _ in self.signs))
-        joined = "\0".join(texts)
-        ends = list(accumulate(len(t) + 1 for t in texts))
-        return sorted({bisect_right(ends, m.start()) for m in pattern.finditer(joined)})
-
     def _exclamation_runs(
         self, batch: TokenBatch, docs: list[int], starts: np.ndarray
     ) -> tuple[np.ndarray, dict[int, float], set[int]]:
@@ -489,7 +485,6 @@ class ComplaintLexicon:
         state = self.__dict__.copy()
         state.pop("_phrases", None)
         state.pop("_index", None)
-        state.pop("_signs_re", None)
         return state
 
     @staticmethod
@@ -1247,11 +1242,11 @@ def build_default_sentiment_model(
     # A text with no second line is its own headline, already learnt.
     heads = [CorpusRow(r.id, headline(r.text), r.label) for r in hand_rows if headlines and "\n" in r.text]
     mine = [CorpusRow("", text, label) for text, label in confirmed]
-    bare = [
-        CorpusRow(r.id, without_punctuation(r.text), r.label)
-        for r in chain(hand_rows, voiced_rows, mine)
+    bare = (
+        [CorpusRow(r.id, without_punctuation(r.text), r.label) for r in chain(hand_rows, voiced_rows, mine)]
         if unpunctuated_weight
-    ]
+        else []
+    )
     for rows, weight in (
         (read_corpus("uit_vsfc", data_dir), 1.0),
         (dev, 1.0),
