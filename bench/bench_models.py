@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/bench_models.py
 [--only vntc,tc201805,uit_vsfc,gold,news_sentiment,accent_free,uit_vsfc_halves,sentiment_cv,
-place_swaps]
+place_swaps,messages]
 [--topic-params JSON]``;
 e.g. ``--topic-params '{"nb_blend": false, "lead_tokens": 0}'`` measures the topic
 classifier without the naive Bayes blend and the lead features.
@@ -45,6 +45,12 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   of copies that change it, for the shipped models built with places masked (as shipped) and
   without (``mask_places``); and the labels of one message about each of the home province's
   99 communes.
+
+- ``messages`` (not in the default run: it builds both shipped models twice): the shipped
+  recipes with and without the messages in a citizen's voice written by the team
+  (``data/citizen_messages.jsonl``, see :mod:`duluan.analysis.messages`), scored on the written
+  gold messages (``data/gold_citizen_messages.jsonl``, other writers, never learnt), as written
+  and unpunctuated, and on every other gold set of both models.
 
 - ``accent_free`` (not in the default run: it builds both shipped models twice): the shipped
   government topic model and sentiment model built with and without accent-free copies of their
@@ -242,27 +248,105 @@ def bench_gold(examples: bool = True) -> None:
             )
 
 
-def bench_news_sentiment() -> None:
+def _topic_gold_sets() -> list[tuple[str, list[str], list[str]]]:
+    """``(name, labels, texts)`` of the topic gold sets, as ``bench_gold`` scores them."""
+    from duluan.analysis.taxonomy import (
+        LETTERS_GOLD_PATH,
+        MISCONDUCT_GOLD_PATH,
+        SAMPLE_PATH,
+        load_gold,
+        read_gold_texts,
+    )
+
+    sets = []
+    for name, path in (
+        ("gold set", None),
+        ("random sample", SAMPLE_PATH),
+        ("letters", LETTERS_GOLD_PATH),
+        ("misconduct leads", MISCONDUCT_GOLD_PATH),
+    ):
+        rows = read_gold_texts(load_gold(path), shared_data_dir())
+        sets.append((name, [g.label for g, _ in rows], [t for _, t in rows]))
+        if name != "letters":
+            heads = _headlines(rows)
+            sets.append((name + " headlines", [a for a, _ in heads], [h for _, h in heads]))
+    return sets
+
+
+def bench_messages() -> None:
+    """The shipped recipes with and without the team's written messages
+    (``data/citizen_messages.jsonl``), scored on the written gold messages
+    (``data/gold_citizen_messages.jsonl``, other writers, never learnt) and on every other gold
+    set."""
     from sklearn.metrics import confusion_matrix
 
+    from duluan.analysis.messages import MESSAGES_GOLD_PATH, labelled, load_messages
+    from duluan.analysis.sentiment import build_default_sentiment_model, without_punctuation
+    from duluan.analysis.topic import build_government_topic_model
+
+    gold = load_messages(MESSAGES_GOLD_PATH)
+    learnt = load_messages()
+    for task, build, others in (
+        ("topic", build_government_topic_model, _topic_gold_sets()),
+        ("sentiment", build_default_sentiment_model, _sentiment_gold_sets()),
+    ):
+        pairs = labelled(gold, task)
+        wanted = sorted({label for _, label in pairs})
+        print(
+            f"\n{task}: {len(pairs)} written messages of the gold file (never learnt); the recipe "
+            f"learns {len(labelled(learnt, task))} other written messages, or none"
+        )
+        for name, messages in (("with the messages (shipped)", None), ("without them (before)", [])):
+            start = time.perf_counter()
+            model = build(messages=messages)
+            built = time.perf_counter() - start
+            truth = [label for _, label in pairs]
+            for form, typed in (("as written", str), ("unpunctuated", without_punctuation)):
+                labels = [str(x) for x in model.predict_labels([typed(t) for t, _ in pairs])[0]]
+                print(f"  {name:<30} {'messages ' + form:<26} {scores(truth, labels)}", flush=True)
+                if task == "sentiment":
+                    matrix = confusion_matrix(truth, labels, labels=wanted).tolist()
+                    print(f"  {'':<30} rows {wanted} as labelled, columns as predicted: {matrix}")
+            for part, truth, texts in others:
+                labels = [str(x) for x in model.predict_labels(texts)[0]]
+                print(f"  {'':<30} {part + ' (' + str(len(texts)) + ')':<26} {scores(truth, labels)}")
+            print(f"  {'':<30} built in {built:.1f} s", flush=True)
+            if task == "sentiment":
+                # What the messages cost the students' feedback: the recipe learnt without dev.
+                dev = list(read_corpus("uit_vsfc_dev"))
+                labels = build(messages=messages, with_dev=False).predict_labels([r.text for r in dev])[0]
+                print(
+                    f"  {'':<30} {'uit_vsfc dev, no dev learnt':<26} {scores([r.label for r in dev], labels)}"
+                )
+
+
+def _sentiment_gold_sets() -> list[tuple[str, list[str], list[str]]]:
+    """``(name, labels, texts)`` of the sentiment gold sets, as ``bench_news_sentiment`` scores them."""
     from duluan.analysis.corpora import headline
     from duluan.analysis.sentiment import (
         SENTIMENT_GOLD_PATH,
         SENTIMENT_HEADLINES_PATH,
         SENTIMENT_LETTERS_GOLD_PATH,
-        build_default_sentiment_model,
-        without_punctuation,
     )
     from duluan.analysis.taxonomy import load_gold, read_gold_texts
 
     gold = read_gold_texts(load_gold(SENTIMENT_GOLD_PATH), shared_data_dir())
     heads = read_gold_texts(load_gold(SENTIMENT_HEADLINES_PATH), shared_data_dir())
     letters = read_gold_texts(load_gold(SENTIMENT_LETTERS_GOLD_PATH), shared_data_dir())
-    sets = (
+    return [
         ("news gold set", [g.label for g, _ in gold], [t for _, t in gold]),
         ("headlines", [g.label for g, _ in heads], [headline(t) for _, t in heads]),
         ("letters", [g.label for g, _ in letters], [t for _, t in letters]),
-    )
+    ]
+
+
+def bench_news_sentiment() -> None:
+    from sklearn.metrics import confusion_matrix
+
+    from duluan.analysis.sentiment import build_default_sentiment_model, without_punctuation
+
+    sets = _sentiment_gold_sets()
+    gold, heads, letters = (texts for _, _, texts in sets)
     dev = list(read_corpus("uit_vsfc_dev"))
     moods = ["negative", "neutral", "positive"]
     print(
@@ -272,14 +356,17 @@ def bench_news_sentiment() -> None:
     )
     recipes = (
         ("as shipped", {}),
-        ("punctuated texts alone (before)", {"unpunctuated_weight": 0}),
-        ("reading capitals (before)", {"layout_case": True, "unpunctuated_weight": 0}),
+        ("punctuated texts alone (before)", {"unpunctuated_weight": 0, "messages": []}),
+        ("reading capitals (before)", {"layout_case": True, "unpunctuated_weight": 0, "messages": []}),
         ("without the letters", {"letters": []}),
         (
             "no headlines, AIVIVN 0.3 (before)",
-            {"headlines": False, "aivivn_weight": 0.3, "unpunctuated_weight": 0},
+            {"headlines": False, "aivivn_weight": 0.3, "unpunctuated_weight": 0, "messages": []},
         ),
-        ("without the news examples", {"examples": [], "letters": [], "aivivn_weight": 0.3}),
+        (
+            "without the news examples",
+            {"examples": [], "letters": [], "messages": [], "aivivn_weight": 0.3},
+        ),
     )
     for name, params in recipes:
         start = time.perf_counter()
@@ -519,6 +606,8 @@ def main() -> int:
         bench_sentiment_cv()
     if "place_swaps" in parts:
         bench_place_swaps()
+    if "messages" in parts:
+        bench_messages()
     return 0
 
 

@@ -96,7 +96,8 @@ LETTERS_WEIGHT = 3.0
 # What the model of build_default_sentiment_model learns, as its file says.
 DEFAULT_MODEL_SOURCE = (
     "UIT-VSFC train + dev, AIVIVN 2019 train, sentiment_examples.jsonl (news, and their headlines), "
-    "sentiment_letters.jsonl (citizens' letters), both also as typed without punctuation"
+    "sentiment_letters.jsonl (citizens' letters), citizen_messages.jsonl (written by the team), "
+    "all also as typed without punctuation"
 )
 # The shipped model also reads each text's layout (duluan.analysis.layout: length, line breaks,
 # punctuation, numbers), which tells a news article from a student's sentence, so each kind of
@@ -143,6 +144,14 @@ AIVIVN_WEIGHT = 0.03
 # headlines 65.29 -> 65.98; UIT-VSFC dev weighted-F1 of the recipe learnt without dev 91.39 ->
 # 91.03. Leaving the layout's punctuation out instead cost the letters as written 72.09 -> 67.11.
 UNPUNCTUATED_WEIGHT = 3.0
+# Sample weight of a message written by the team (duluan.analysis.messages), and of its copy as
+# typed without punctuation: as a student's sentence, not as a text read from the real corpora.
+# On the written gold messages (339, never learnt), accuracy 72.27 without them, 91.74 at 0.3,
+# 95.28 at 1 and 95.58 at 3; the real gold sets lose about as much at each weight: news texts
+# 73.96 -> 72.08 / 72.08 / 71.88, headlines 65.98 -> 65.29 / 65.06 / 65.06, letters 70.76 ->
+# 70.43 / 69.44 / 69.44 (bench_models.py --only messages and a scratch run of the weights,
+# 2026-12-05). Of the news texts that change, most are sport and show business.
+MESSAGES_WEIGHT = 1.0
 _WORD_RE = re.compile(r"\w+|!+")
 _EXCLAMATIONS_RE = re.compile(r"!+")  # the "!+" tokens of _WORD_RE
 _SYLLABLE_RE = re.compile(r"\w+")  # the other tokens of _WORD_RE
@@ -1133,13 +1142,16 @@ def build_default_sentiment_model(
     letters_weight: float = LETTERS_WEIGHT,
     headlines: bool = True,
     unpunctuated_weight: float = UNPUNCTUATED_WEIGHT,
+    messages: Sequence[tuple[str, str]] | None = None,
+    messages_weight: float = MESSAGES_WEIGHT,
     confirmed: Sequence[tuple[str, str]] = (),
     progress: bool = False,
     **params,
 ) -> SentimentClassifier:
     """Fit the shipped sentiment model on UIT-VSFC train and dev, AIVIVN 2019 train, the
-    hand-labelled news texts of ``data/sentiment_examples.jsonl`` and the hand-labelled passages
-    in a citizen's voice of ``data/sentiment_letters.jsonl``.
+    hand-labelled news texts of ``data/sentiment_examples.jsonl``, the hand-labelled passages
+    in a citizen's voice of ``data/sentiment_letters.jsonl`` and the messages written by the team
+    of ``data/citizen_messages.jsonl`` (see :data:`MESSAGES_WEIGHT`).
 
     AIVIVN reviews have no neutral class and come from shopping, so they weigh less than the
     feedback sentences of UIT-VSFC. Neither corpus holds the texts the platform mostly reads:
@@ -1182,8 +1194,13 @@ def build_default_sentiment_model(
             label and weight (see :data:`AIVIVN_WEIGHT` for why).
         unpunctuated_weight: Sample weight of each hand-labelled text and passage, and each
             confirmed text, as typed with no punctuation, on one line
-            (:func:`without_punctuation`), learnt beside it (``0``: none; see
-            :data:`UNPUNCTUATED_WEIGHT` for why).
+            (:func:`without_punctuation`), learnt beside it (``0``: none, nor of the written
+            messages; see :data:`UNPUNCTUATED_WEIGHT` for why).
+        messages: ``(text, sentiment)`` of messages in a citizen's voice written by the team
+            (default: those of the shipped ``data/citizen_messages.jsonl``, see
+            :mod:`duluan.analysis.messages`), learnt before the confirmed texts.
+        messages_weight: Sample weight of such a message, and of its copy as typed without
+            punctuation (``0``: not learnt; see :data:`MESSAGES_WEIGHT`).
         confirmed: Officials' confirmed ``(text, sentiment)`` pairs, learnt as hand-labelled
             texts are (the platform's ``retrain_models``).
         progress: Show the stages of learning as a progress bar on stderr (reading the corpora
@@ -1200,6 +1217,7 @@ def build_default_sentiment_model(
         ValueError: A confirmed text's label is not a sentiment.
     """
     from duluan.analysis.corpora import CorpusRow, corpus_path, headline, read_corpus
+    from duluan.analysis.messages import labelled, load_messages
     from duluan.analysis.taxonomy import load_examples, read_gold_texts
 
     params.setdefault("accent_free_copies", True)
@@ -1229,7 +1247,9 @@ def build_default_sentiment_model(
         wanted = frozenset(with_dev)
         dev = (row for number, row in enumerate(read_corpus("uit_vsfc_dev", data_dir)) if number in wanted)
     moods = {"negative", "neutral", "positive"}
-    for _, label in confirmed:
+    if messages is None:
+        messages = labelled(load_messages(), "sentiment")
+    for _, label in chain(messages, confirmed):
         if label not in moods:
             raise ValueError(f"'{label}' is not a sentiment: one of {', '.join(sorted(moods))}")
     hand = load_examples(SENTIMENT_EXAMPLES_PATH) if examples is None else examples
@@ -1241,12 +1261,17 @@ def build_default_sentiment_model(
     voiced_rows = [CorpusRow(g.id, text, g.label) for g, text in found if g in passages]
     # A text with no second line is its own headline, already learnt.
     heads = [CorpusRow(r.id, headline(r.text), r.label) for r in hand_rows if headlines and "\n" in r.text]
+    written = [CorpusRow("", text, label) for text, label in messages] if messages_weight else []
     mine = [CorpusRow("", text, label) for text, label in confirmed]
-    bare = (
-        [CorpusRow(r.id, without_punctuation(r.text), r.label) for r in chain(hand_rows, voiced_rows, mine)]
-        if unpunctuated_weight
-        else []
-    )
+
+    def unpunctuated(rows: Iterable[CorpusRow]) -> list[CorpusRow]:
+        return (
+            [CorpusRow(r.id, without_punctuation(r.text), r.label) for r in rows]
+            if unpunctuated_weight
+            else []
+        )
+
+    bare, bare_written = unpunctuated(chain(hand_rows, voiced_rows, mine)), unpunctuated(written)
     for rows, weight in (
         (read_corpus("uit_vsfc", data_dir), 1.0),
         (dev, 1.0),
@@ -1254,7 +1279,9 @@ def build_default_sentiment_model(
         (hand_rows, examples_weight),
         (voiced_rows, letters_weight),
         (heads, examples_weight),
+        (written, messages_weight),
         (mine, examples_weight),
+        (bare_written, messages_weight),
         (bare, unpunctuated_weight),
     ):
         for row in rows:

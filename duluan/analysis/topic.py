@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -127,7 +128,7 @@ class TopicClassifier(SavedModel, LinearTextClassifier):
 # What the model of build_government_topic_model learns, as its file says.
 GOVERNMENT_MODEL_SOURCE = (
     "taxonomy_vi.json + topic_examples.jsonl + topic_examples_misconduct.jsonl (and their headlines)"
-    " + VNTC, TC201805, news_2026 (bootstrap)"
+    " + citizen_messages.jsonl (written by the team) + VNTC, TC201805, news_2026 (bootstrap)"
 )
 
 
@@ -142,6 +143,7 @@ def build_government_topic_model(
     exclude_ids: Sequence[tuple[str, str]] | None = None,
     examples: Sequence[GoldLabel] | None = None,
     headline_weight: float = 1.0,
+    messages: Sequence[tuple[str, str]] | None = None,
     progress: bool = False,
     **params,
 ) -> TopicClassifier:
@@ -177,6 +179,9 @@ def build_government_topic_model(
             texts, the gold set 82.1 / 81.8 / 81.1, the random sample 84.8 / 84.0 / 83.6, the
             letters 77.3 / 77.8 / 77.8, the misconduct leads 79.4 / 79.1 / 77.7. A headline
             weighs as a bootstrap row: at 5, as its example, whole texts lost more.
+        messages: ``(text, topic code)`` of messages in a citizen's voice written by the team
+            (default: those of the shipped ``data/citizen_messages.jsonl``, see
+            :mod:`duluan.analysis.messages`), learnt as confirmed examples are.
         progress: Show progress bars on stderr while reading the corpora and while learning.
         **params: Passed to :class:`TopicClassifier`.
 
@@ -191,6 +196,7 @@ def build_government_topic_model(
     """
     from duluan.analysis.bootstrap import bootstrap_topic_examples
     from duluan.analysis.corpora import headline
+    from duluan.analysis.messages import labelled, load_messages
     from duluan.analysis.taxonomy import evaluation_ids, load_examples, load_taxonomy
 
     taxonomy = load_taxonomy(taxonomy_path)
@@ -221,7 +227,9 @@ def build_government_topic_model(
         + [1.0] * (len(rows.texts) - hand)
     )
     known = set(taxonomy.codes)
-    for text, code in confirmed:
+    if messages is None:
+        messages = labelled(load_messages(), "topic")
+    for text, code in chain(messages, confirmed):
         if code not in known:
             raise ValueError(f"'{code}' is not a topic of the taxonomy")
         texts.append(text)

@@ -12,12 +12,14 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from duluan.analysis.corpora import headline
 from duluan.analysis.features import tokenise_batch
+from duluan.analysis.messages import labelled, load_messages
 from duluan.analysis.model_io import ModelFileError
 from duluan.analysis.sentiment import (
     AIVIVN_WEIGHT,
     EXAMPLES_WEIGHT,
     LAYOUT_WEIGHT,
     LETTERS_WEIGHT,
+    MESSAGES_WEIGHT,
     SENTIMENT_EXAMPLES_PATH,
     SENTIMENT_GOLD_PATH,
     SENTIMENT_HEADLINES_PATH,
@@ -244,22 +246,27 @@ def test_default_model_learns_the_dev_split_unless_told_not_to(fitted):
         (t, g.label, LETTERS_WEIGHT) for g, t in read_gold_texts(load_gold(SENTIMENT_LETTERS_PATH), None)
     ]
     assert len(letters) == len(load_gold(SENTIMENT_LETTERS_PATH)) and any("\n" in t for t, _, _ in letters)
-    # and each news text and passage as typed with no punctuation, on one line, with its label
-    # and a weight of its own
+    # and the messages the team wrote in a citizen's voice, with a weight of their own
+    written = [(t, label, MESSAGES_WEIGHT) for t, label in labelled(load_messages(), "sentiment")]
+    assert len(written) >= 600
+    # and each news text, passage and message as typed with no punctuation, on one line, with
+    # its label and a weight of its own
     unpunctuated = [(without_punctuation(t), label, UNPUNCTUATED_WEIGHT) for t, label, _ in news + letters]
+    # (the messages' copies keep the messages' weight, and come first)
+    unpunctuated[:0] = [(without_punctuation(t), label, weight) for t, label, weight in written]
     assert unpunctuated[0][0] != news[0][0] and all("\n" not in t for t, _, _ in unpunctuated)
-    news += letters + heads
+    news += letters + heads + written
     # when the default model is built as shipped, without dev, and with three rows of dev
     for with_dev in (True, False, [0, 5, 1582]):
         build_default_sentiment_model(with_dev=with_dev, accent_free_copies=False)
     shipped, without, some = fitted
     # then the shipped one learns train and the whole dev split (weight 1), then AIVIVN (weight
-    # 0.03), then the hand-labelled news texts, the passages, the texts' headlines and the texts
-    # and passages unpunctuated; the others learn no row of dev but those asked for
+    # 0.03), then the hand-labelled news texts, the passages, the texts' headlines, the written
+    # messages and all of them unpunctuated; the others learn no row of dev but those asked for
     assert shipped == train + dev + reviews + news + unpunctuated
-    assert len(news) - len(letters) == 2 * len(load_gold(SENTIMENT_EXAMPLES_PATH)) - 6 > 2000
+    assert len(news) - len(letters) - len(written) == 2 * len(load_gold(SENTIMENT_EXAMPLES_PATH)) - 6 > 2000
     assert without == shipped[: len(train)] + shipped[len(train) + len(dev) :]
-    assert len(unpunctuated) == len(news) - len(heads)
+    assert len(unpunctuated) == len(news) - len(heads) and MESSAGES_WEIGHT not in (0, UNPUNCTUATED_WEIGHT)
     assert some == [*train, dev[0], dev[5], dev[1582], *without[len(train) :]]
 
 

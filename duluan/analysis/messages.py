@@ -1,0 +1,104 @@
+"""Messages in a citizen's voice, written by the team, labelled by topic and sentiment.
+
+The platform mostly reads short messages that people send their government: a hotline call, the
+public form, a Zalo or Facebook message, a voters' petition. No public corpus holds any, and the
+shipped models learn from news, students' feedback and shop reviews, where "Cảm ơn phường đã xử
+lý kịp thời" is rare and "xuống cấp" is a building's news. So the team writes such messages, as
+the taxonomy's seed terms are written, and labels them under ``data/labelling_guide.md``:
+
+- ``data/citizen_messages.jsonl``: learnt by the shipped topic and sentiment models, weighing as
+  an official's confirmed text does;
+- ``data/gold_citizen_messages.jsonl``: written by other writers, never learnt, each label
+  checked by a second, blind reading (a label the two readings disagree on is left ``null``).
+
+Both are the team's own writing (AI helpers, each told a channel and a kind of writer), not
+messages citizens sent: a figure measured on them says how the models read this register as the
+team imagines it, and officials' confirmations (``retrain_models``) are the real thing. Each row
+is ``{id, text, topic, sentiment, channel}``.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "MESSAGES_GOLD_PATH",
+    "MESSAGES_PATH",
+    "SENTIMENTS",
+    "WrittenMessage",
+    "labelled",
+    "load_messages",
+]
+
+DATA_DIR = Path(__file__).parent / "data"
+MESSAGES_PATH = DATA_DIR / "citizen_messages.jsonl"
+MESSAGES_GOLD_PATH = DATA_DIR / "gold_citizen_messages.jsonl"
+SENTIMENTS = ("negative", "neutral", "positive")
+CHANNELS = ("hotline", "web_form", "zalo", "facebook", "petition", "email", "meeting")
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenMessage:
+    """One written message; a label is ``None`` where the readings did not agree on it."""
+
+    id: str
+    text: str
+    topic: str | None
+    sentiment: str | None
+    channel: str
+
+
+def load_messages(path: str | Path | None = None) -> list[WrittenMessage]:
+    """Read written messages (default: the shipped training file, ``data/citizen_messages.jsonl``).
+
+    Args:
+        path: A JSONL file of ``{id, text, topic, sentiment, channel}`` rows.
+
+    Returns:
+        The messages in file order, their texts NFC-normalised (empty when the file is absent).
+
+    Raises:
+        ValueError: A row lacks a field, repeats an id, or names an unknown sentiment or channel;
+            the message says which line.
+    """
+    path = Path(path or MESSAGES_PATH)
+    if not path.exists():
+        return []
+    messages: list[WrittenMessage] = []
+    seen: set[str] = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            message = WrittenMessage(
+                str(item["id"]),
+                unicodedata.normalize("NFC", item["text"]).strip(),
+                item["topic"],
+                item["sentiment"],
+                item["channel"],
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{number}: not a message row ({exc!r})") from exc
+        if message.id in seen:
+            raise ValueError(f"{path}:{number}: id {message.id!r} repeated")
+        if message.sentiment is not None and message.sentiment not in SENTIMENTS:
+            raise ValueError(f"{path}:{number}: {message.sentiment!r} is not a sentiment")
+        if message.channel not in CHANNELS:
+            raise ValueError(f"{path}:{number}: {message.channel!r} is not a channel")
+        if not message.text:
+            raise ValueError(f"{path}:{number}: empty text")
+        seen.add(message.id)
+        messages.append(message)
+    return messages
+
+
+def labelled(messages: list[WrittenMessage], task: str) -> list[tuple[str, str]]:
+    """``(text, label)`` of the messages with a label for ``task`` (``topic`` or ``sentiment``),
+    the pairs the recipes take as confirmed texts."""
+    if task not in ("topic", "sentiment"):
+        raise ValueError(f"task must be 'topic' or 'sentiment', not {task!r}")
+    return [(m.text, label) for m in messages if (label := getattr(m, task)) is not None]

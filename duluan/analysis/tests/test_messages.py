@@ -1,0 +1,86 @@
+"""The messages in a citizen's voice written by the team: well-formed, labelled in the taxonomy's
+codes, and none of the gold file learnt, even nearly."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections import Counter
+
+import pytest
+
+from duluan.analysis.messages import (
+    MESSAGES_GOLD_PATH,
+    MESSAGES_PATH,
+    SENTIMENTS,
+    WrittenMessage,
+    labelled,
+    load_messages,
+)
+from duluan.analysis.normalise import fold
+from duluan.analysis.taxonomy import load_taxonomy
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = fold(text).lower().split()
+    return {tuple(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+
+
+def test_shipped_messages_are_labelled_in_the_taxonomy_codes_and_every_mood():
+    # given the training file and the gold file
+    codes = set(load_taxonomy().codes)
+    for path, least in ((MESSAGES_PATH, 600), (MESSAGES_GOLD_PATH, 250)):
+        messages = load_messages(path)
+        # then each holds hundreds of NFC texts, every topic and every mood, in known codes
+        assert len(messages) >= least
+        assert all(unicodedata.is_normalized("NFC", m.text) for m in messages)
+        topics = Counter(m.topic for m in messages if m.topic is not None)
+        moods = Counter(m.sentiment for m in messages if m.sentiment is not None)
+        assert set(topics) == codes and set(moods) == set(SENTIMENTS)
+        assert min(topics.values()) >= 5 and min(moods.values()) >= 50
+    # and the training file has both labels on every row
+    assert all(m.topic and m.sentiment for m in load_messages())
+
+
+def test_no_gold_message_is_learnt_nor_nearly():
+    # given the folded three-word shingles of every message of both files
+    learnt = [_shingles(m.text) for m in load_messages()]
+    gold = [_shingles(m.text) for m in load_messages(MESSAGES_GOLD_PATH)]
+    # then no gold message shares 60 % of its shingles with a learnt one (nor is one)
+    for g in gold:
+        assert all(len(g & s) < 0.6 * len(g | s) for s in learnt)
+
+
+def test_labelled_pairs_leave_out_the_labels_the_readings_disagreed_on():
+    # given a message both readings agreed on, and one they agreed on only for its mood
+    messages = [
+        WrittenMessage("a", "Đường thôn ngập", "construction", "negative", "zalo"),
+        WrittenMessage("b", "Cảm ơn xã", None, "positive", "hotline"),
+    ]
+    # then its topic pairs hold the first alone, its sentiment pairs both
+    assert labelled(messages, "topic") == [("Đường thôn ngập", "construction")]
+    assert labelled(messages, "sentiment") == [("Đường thôn ngập", "negative"), ("Cảm ơn xã", "positive")]
+    with pytest.raises(ValueError, match="topic"):
+        labelled(messages, "mood")
+
+
+def test_a_bad_row_is_named_by_its_line(tmp_path):
+    # given files with a row that is not JSON, an unknown mood, an unknown channel, a repeated id
+    good = {"id": "a", "text": "Hoa\u0300 Bình ngập", "topic": "construction", "sentiment": "negative"}
+    rows = {
+        "not a message row": ["{not json"],
+        "'furious' is not a sentiment": [json.dumps({**good, "sentiment": "furious", "channel": "zalo"})],
+        "'fax' is not a channel": [json.dumps({**good, "channel": "fax"})],
+        "id 'a' repeated": [json.dumps({**good, "channel": "zalo"})] * 2,
+        "empty text": [json.dumps({**good, "text": "  ", "channel": "zalo"})],
+    }
+    for reason, lines in rows.items():
+        path = tmp_path / "m.jsonl"
+        path.write_text("\n".join(["", *lines]), encoding="utf-8")
+        # then reading it fails with the reason and the file's line
+        with pytest.raises(ValueError, match=f"m.jsonl:{len(lines) + 1}: {reason}"):
+            load_messages(path)
+    # and a good row is read NFC-normalised; an absent file holds no message
+    path.write_text(json.dumps({**good, "channel": "zalo"}) + "\n", encoding="utf-8")
+    assert load_messages(path)[0].text == "Ho\u00e0 Bình ngập"
+    assert load_messages(tmp_path / "absent.jsonl") == []
