@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,7 +97,7 @@ def load_messages(path: str | Path | None = None) -> list[WrittenMessage]:
     return messages
 
 
-def labelled(messages: list[WrittenMessage], task: str) -> list[tuple[str, str]]:
+def labelled(messages: Sequence[WrittenMessage], task: str) -> list[tuple[str, str]]:
     """``(text, label)`` of the messages with a label for ``task`` (``topic`` or ``sentiment``),
     the pairs the recipes take as confirmed texts."""
     if task not in ("topic", "sentiment"):

@@ -1214,7 +1214,7 @@ def build_default_sentiment_model(
 
     Raises:
         duluan.shared_data.SharedDataMissing: The shared corpora are absent.
-        ValueError: A confirmed text's label is not a sentiment.
+        ValueError: A confirmed text's or written message's label is not a sentiment.
     """
     from duluan.analysis.corpora import CorpusRow, corpus_path, headline, read_corpus
     from duluan.analysis.messages import labelled, load_messages

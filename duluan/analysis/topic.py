@@ -192,7 +192,8 @@ def build_government_topic_model(
 
     Raises:
         duluan.shared_data.SharedDataMissing: The shared corpora are absent.
-        ValueError: A confirmed or hand-labelled example names a topic the taxonomy lacks.
+        ValueError: A confirmed or hand-labelled example, or a written message, names a topic the
+            taxonomy lacks.
     """
     from duluan.analysis.bootstrap import bootstrap_topic_examples
     from duluan.analysis.corpora import headline
