@@ -312,12 +312,30 @@ def bench_messages() -> None:
                 print(f"  {'':<30} {part + ' (' + str(len(texts)) + ')':<26} {scores(truth, labels)}")
             print(f"  {'':<30} built in {built:.1f} s", flush=True)
             if task == "sentiment":
+                _bench_anger(model, [m for m in gold if m.anger is not None])
                 # What the messages cost the students' feedback: the recipe learnt without dev.
                 dev = list(read_corpus("uit_vsfc_dev"))
                 labels = build(messages=messages, with_dev=False).predict_labels([r.text for r in dev])[0]
                 print(
                     f"  {'':<30} {'uit_vsfc dev, no dev learnt':<26} {scores([r.label for r in dev], labels)}"
                 )
+
+
+def _bench_anger(model, rated) -> None:
+    """How the complaint intensity, and the model's probability of negative, rank the gold
+    messages by the anger two readers rated (0-3, their mean)."""
+    from scipy.stats import spearmanr
+    from sklearn.metrics import roc_auc_score
+
+    texts, anger = [m.text for m in rated], np.array([m.anger for m in rated])
+    negative = model.predict_proba(texts)[:, list(model.classes_).index("negative")]
+    for name, values in (("intensity", [v for v, _ in model.intensity(texts)]), ("P(negative)", negative)):
+        rho = spearmanr(values, anger).statistic
+        auc = roc_auc_score(anger >= 2, values)
+        print(
+            f"  {'':<30} {name + ' by anger (' + str(len(rated)) + ')':<26} "
+            f"Spearman {rho:.3f}  AUC anger >= 2 {auc:.3f}"
+        )
 
 
 def _sentiment_gold_sets() -> list[tuple[str, list[str], list[str]]]:

@@ -9,12 +9,14 @@ the taxonomy's seed terms are written, and labels them under ``data/labelling_gu
 - ``data/citizen_messages.jsonl``: learnt by the shipped topic and sentiment models, weighing as
   an official's confirmed text does;
 - ``data/gold_citizen_messages.jsonl``: written by other writers, never learnt, each label
-  checked by a second, blind reading (a label the two readings disagree on is left ``null``).
+  checked by a second, blind reading (a label the two readings disagree on is left ``null``),
+  and rated for anger by two other readers (``anger``: their mean, ``null`` where they differ
+  by more than one step), which measures the complaint intensity.
 
 Both are the team's own writing (AI helpers, each told a channel and a kind of writer), not
 messages citizens sent: a figure measured on them says how the models read this register as the
 team imagines it, and officials' confirmations (``retrain_models``) are the real thing. Each row
-is ``{id, text, topic, sentiment, channel}``.
+is ``{id, text, topic, sentiment, channel}``, and ``anger`` in the gold file.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ DATA_DIR = Path(__file__).parent / "data"
 MESSAGES_PATH = DATA_DIR / "citizen_messages.jsonl"
 MESSAGES_GOLD_PATH = DATA_DIR / "gold_citizen_messages.jsonl"
 SENTIMENTS = ("negative", "neutral", "positive")
+# How angry a gold message reads, from 0 (calm, or thanks) to 3 (outrage): the mean of two
+# readers' ratings (``data/labelling_guide.md``).
+ANGER_MAX = 3
 CHANNELS = ("hotline", "web_form", "zalo", "facebook", "petition", "email", "meeting")
 
 
@@ -50,6 +55,7 @@ class WrittenMessage:
     topic: str | None
     sentiment: str | None
     channel: str
+    anger: float | None = None
 
 
 def load_messages(path: str | Path | None = None) -> list[WrittenMessage]:
@@ -81,6 +87,7 @@ def load_messages(path: str | Path | None = None) -> list[WrittenMessage]:
                 item["topic"],
                 item["sentiment"],
                 item["channel"],
+                None if item.get("anger") is None else float(item["anger"]),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: not a message row ({exc!r})") from exc
@@ -90,6 +97,8 @@ def load_messages(path: str | Path | None = None) -> list[WrittenMessage]:
             raise ValueError(f"{path}:{number}: {message.sentiment!r} is not a sentiment")
         if message.channel not in CHANNELS:
             raise ValueError(f"{path}:{number}: {message.channel!r} is not a channel")
+        if message.anger is not None and not 0 <= message.anger <= ANGER_MAX:
+            raise ValueError(f"{path}:{number}: anger {message.anger} is not from 0 to {ANGER_MAX}")
         if not message.text:
             raise ValueError(f"{path}:{number}: empty text")
         seen.add(message.id)

@@ -38,8 +38,11 @@ def test_shipped_messages_are_labelled_in_the_taxonomy_codes_and_every_mood():
         moods = Counter(m.sentiment for m in messages if m.sentiment is not None)
         assert set(topics) == codes and set(moods) == set(SENTIMENTS)
         assert min(topics.values()) >= 5 and min(moods.values()) >= 50
-    # and the training file has both labels on every row
+    # and the training file has both labels on every row; the gold file an anger on most, calm
+    # and angry ones both
     assert all(m.topic and m.sentiment for m in load_messages())
+    anger = [m.anger for m in load_messages(MESSAGES_GOLD_PATH) if m.anger is not None]
+    assert len(anger) >= 300 and min(anger) == 0 and max(anger) >= 2
 
 
 def test_no_gold_message_is_learnt_nor_nearly():
@@ -65,7 +68,8 @@ def test_labelled_pairs_leave_out_the_labels_the_readings_disagreed_on():
 
 
 def test_a_bad_row_is_named_by_its_line(tmp_path):
-    # given files with a row that is not JSON, an unknown mood, an unknown channel, a repeated id
+    # given files with a row that is not JSON, an unknown mood, an unknown channel, a repeated
+    # id, an empty text, an anger past the scale
     good = {"id": "a", "text": "Hoa\u0300 Bình ngập", "topic": "construction", "sentiment": "negative"}
     rows = {
         "not a message row": ["{not json"],
@@ -73,6 +77,7 @@ def test_a_bad_row_is_named_by_its_line(tmp_path):
         "'fax' is not a channel": [json.dumps({**good, "channel": "fax"})],
         "id 'a' repeated": [json.dumps({**good, "channel": "zalo"})] * 2,
         "empty text": [json.dumps({**good, "text": "  ", "channel": "zalo"})],
+        "anger 5.0 is not from 0 to 3": [json.dumps({**good, "channel": "zalo", "anger": 5})],
     }
     for reason, lines in rows.items():
         path = tmp_path / "m.jsonl"
