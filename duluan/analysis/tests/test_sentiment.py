@@ -72,6 +72,24 @@ def test_intensity_rises_with_complaint_words_and_intensifiers_and_names_them():
     assert sum(w for _, w in hot_terms) == pytest.approx(hot, abs=1e-3)
 
 
+def test_a_writer_fed_up_with_waiting_reads_as_a_complaint_and_a_calm_question_does_not():
+    # given the complaint lexicon
+    lex = lexicon()
+    # when it scores messages of people sent back and forth, promised again and again, or plainly
+    # annoyed, none naming a grave subject, and calm questions about the same things
+    fed_up = [
+        "Hồ sơ nộp từ tháng 3, lên hỏi thì bảo chờ, hẹn tới hẹn lui mãi",
+        "Báo mấy lần rồi mà chưa thấy ai xuống xem, bực thật sự",
+        "Phường đẩy qua đẩy lại, dân biết kêu ai",
+    ]
+    calm = ["Cho tôi hỏi bao giờ khởi công đường thôn?", "Hồ sơ cấp sổ đỏ cần những giấy tờ gì ạ?"]
+    # then each fed-up message has an intensity, named by its words, and no calm question has any
+    for text in fed_up:
+        value, terms = lex.score(text)
+        assert value > 0.3 and terms, text
+    assert [lex.score(text)[0] for text in calm] == [0.0, 0.0]
+
+
 def test_negators_flip_praise_and_cancel_complaints():
     # given the complaint lexicon
     lex = lexicon()
