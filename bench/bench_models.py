@@ -185,58 +185,47 @@ def _headlines(rows) -> list[tuple[str, str]]:
 
 
 def bench_gold(examples: bool = True) -> None:
-    from duluan.analysis.taxonomy import (
-        LETTERS_GOLD_PATH,
-        MISCONDUCT_GOLD_PATH,
-        SAMPLE_PATH,
-        load_examples,
-        load_gold,
-        read_gold_texts,
-    )
+    from duluan.analysis.taxonomy import load_examples
     from duluan.analysis.topic import build_government_topic_model
 
-    gold = read_gold_texts(load_gold(), shared_data_dir())
+    sets = {name: (truth, texts) for name, truth, texts in _topic_gold_sets()}
+    truth, texts = sets["gold set"]
     hand = load_examples() if examples else []
     print(
-        f"\ngold set: {len(gold)} hand-labelled texts, government taxonomy model (bootstrap and "
+        f"\ngold set: {len(texts)} hand-labelled texts, government taxonomy model (bootstrap and "
         f"{len(hand)} hand-labelled training examples, gold excluded)"
     )
     start = time.perf_counter()
     model = build_government_topic_model(examples=hand)
     print(f"  built in {time.perf_counter() - start:.1f} s on {len(model.classes_)} topics")
-    truth = [g.label for g, _ in gold]
-    labels, _ = model.predict_labels([t for _, t in gold])
+    labels, _ = model.predict_labels(texts)
     print(f"  {'government topic model':<34} {scores(truth, labels)}")
     from duluan.commands.evaluate import evaluation_report, format_report
 
     print(format_report(evaluation_report(truth, [str(x) for x in labels])))
-    sample = read_gold_texts(load_gold(SAMPLE_PATH), shared_data_dir())
-    truth = [g.label for g, _ in sample]
-    labels, _ = model.predict_labels([t for _, t in sample])
-    print(f"\nrandom sample: {len(sample)} hand-labelled texts of the same corpora (gold excluded)")
+    truth, texts = sets["random sample"]
+    labels, _ = model.predict_labels(texts)
+    print(f"\nrandom sample: {len(texts)} hand-labelled texts of the same corpora (gold excluded)")
     print(f"  {'government topic model':<34} {scores(truth, labels)}")
     # Short texts, as citizens write: each text's headline alone, scored by its text's topic.
-    for name, rows in (("gold set", gold), ("random sample", sample)):
-        heads = _headlines(rows)
-        labels, _ = model.predict_labels([h for _, h in heads])
-        print(
-            f"  {name + ' headlines (' + str(len(heads)) + ')':<34} {scores([a for a, _ in heads], labels)}"
-        )
+    for name in ("gold set", "random sample"):
+        truth, heads = sets[name + " headlines"]
+        labels, _ = model.predict_labels(heads)
+        print(f"  {name + ' headlines (' + str(len(heads)) + ')':<34} {scores(truth, labels)}")
     # And passages in a citizen's voice (never learnt, nor their articles).
-    letters = read_gold_texts(load_gold(LETTERS_GOLD_PATH), shared_data_dir())
-    labels, _ = model.predict_labels([t for _, t in letters])
-    print(f"\npassages in a citizen's voice: {len(letters)} hand-labelled (their articles excluded)")
-    print(f"  {'government topic model':<34} {scores([g.label for g, _ in letters], labels)}")
-    # And leads about officials' misconduct: sent to corruption, not to the sector it happened in?
-    leads = read_gold_texts(load_gold(MISCONDUCT_GOLD_PATH), shared_data_dir())
-    truth = [g.label for g, _ in leads]
-    labels = [str(x) for x in model.predict_labels([t for _, t in leads])[0]]
-    print(f"\nleads naming an official and a word of misconduct: {len(leads)} hand-labelled (never learnt)")
+    truth, texts = sets["letters"]
+    labels, _ = model.predict_labels(texts)
+    print(f"\npassages in a citizen's voice: {len(texts)} hand-labelled (their articles excluded)")
     print(f"  {'government topic model':<34} {scores(truth, labels)}")
-    heads = _headlines(leads)
-    head_labels = [str(x) for x in model.predict_labels([h for _, h in heads])[0]]
-    print(f"  {'their headlines (' + str(len(heads)) + ')':<34} {scores([a for a, _ in heads], head_labels)}")
-    for name, given, read_as in (("", truth, labels), ("headlines, ", [a for a, _ in heads], head_labels)):
+    # And leads about officials' misconduct: sent to corruption, not to the sector it happened in?
+    truth, texts = sets["misconduct leads"]
+    labels = [str(x) for x in model.predict_labels(texts)[0]]
+    print(f"\nleads naming an official and a word of misconduct: {len(texts)} hand-labelled (never learnt)")
+    print(f"  {'government topic model':<34} {scores(truth, labels)}")
+    head_truth, heads = sets["misconduct leads headlines"]
+    head_labels = [str(x) for x in model.predict_labels(heads)[0]]
+    print(f"  {'their headlines (' + str(len(heads)) + ')':<34} {scores(head_truth, head_labels)}")
+    for name, given, read_as in (("", truth, labels), ("headlines, ", head_truth, head_labels)):
         for code in ("corruption", "security_order"):
             pairs = list(zip(given, read_as, strict=True))
             found = sum(t == p == code for t, p in pairs)
@@ -249,7 +238,9 @@ def bench_gold(examples: bool = True) -> None:
 
 
 def _topic_gold_sets() -> list[tuple[str, list[str], list[str]]]:
-    """``(name, labels, texts)`` of the topic gold sets, as ``bench_gold`` scores them."""
+    """``(name, labels, texts)`` of the topic gold sets (``bench_gold`` and ``bench_messages``
+    score them): the gold set, the random sample and the misconduct leads each with their
+    headlines alone, and the passages in a citizen's voice."""
     from duluan.analysis.taxonomy import (
         LETTERS_GOLD_PATH,
         MISCONDUCT_GOLD_PATH,
