@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, overload
 
 import numpy as np
 
+from duluan.analysis.cues import TopicCue, cue_margins
 from duluan.analysis.features import NgramFeaturizer, TokenBatch
 from duluan.analysis.layout import CASE_VALUES, LayoutBins, layout_values_compiled, layout_values_of
 from duluan.analysis.model_io import ModelFileError, in_own_memory, load_model, release_pages, save_model
@@ -179,6 +180,11 @@ class LinearTextClassifier:
             (:mod:`duluan.analysis.places.masking`), so that a text's label and score do not
             depend on which commune it names. A :class:`TokenBatch` must come masked already (the
             pipeline's steps do it with the places they found).
+        cues: :class:`~duluan.analysis.cues.TopicCue` pairs of phrases whose nearness in a text
+            multiplies the odds of their topic by ``exp(boost)``, on every way of predicting
+            (not learnt: the shipped government model takes its taxonomy's, see
+            :func:`~duluan.analysis.topic.build_government_topic_model`). A model with cues
+            reads texts as strings, never as code points (:meth:`margins_of_codes`).
     """
 
     # Prediction also takes a TokenBatch: steps that split a batch once pass it to every model.
@@ -192,6 +198,8 @@ class LinearTextClassifier:
     nb_svm_C: float = 0.0
     # Nor hide place names.
     mask_places: bool = False
+    # Nor have cues.
+    cues: tuple[TopicCue, ...] = ()
     layout_bins_: LayoutBins | None = None
     layout_coef_: np.ndarray | None = None
 
@@ -216,6 +224,7 @@ class LinearTextClassifier:
         layout_weight: float = 0.0,
         layout_case: bool = True,
         mask_places: bool = False,
+        cues: Sequence[TopicCue] = (),
     ) -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -236,6 +245,7 @@ class LinearTextClassifier:
         self.layout_weight = layout_weight
         self.layout_case = layout_case
         self.mask_places = mask_places
+        self.cues = tuple(cues)
 
     @overload
     def masked(self, texts: TokenBatch) -> TokenBatch: ...
@@ -605,17 +615,22 @@ class LinearTextClassifier:
     def _layout_part(
         self, texts: Sequence[str] | None, codes: np.ndarray | None = None, n: int | None = None
     ) -> np.ndarray | None:
-        """The part of the texts' layout in their margins (``(n, n_classes)`` float32), or ``None``
-        for a model that does not read it (or no texts). ``texts`` are strings: every caller has
-        made them so (a :class:`TokenBatch`'s too)."""
+        """The part of the texts' layout and of their cues in their margins (``(n, n_classes)``
+        float32), or ``None`` for a model that reads neither (or no texts, or none fires).
+        ``texts`` are strings: every caller has made them so (a :class:`TokenBatch`'s too), but
+        for texts given as ``codes``, which a model with cues is never given."""
+        part = None
+        if self.cues and texts is not None and len(texts):
+            part = cue_margins(texts, self.classes_, self.cues, self.temperature_)
         if self.layout_coef_ is None or not (len(texts) if n is None else n):
-            return None
+            return part
         if codes is not None:  # (given by the compiled loops' callers: numba is loaded)
             values = layout_values_compiled(codes, n)
         else:
             values = layout_values_of(texts)
         columns = self.layout_bins_.columns(values)
-        return self.layout_coef_[columns].sum(axis=1, dtype=np.float32)
+        layout = self.layout_coef_[columns].sum(axis=1, dtype=np.float32)
+        return layout if part is None else layout + part
 
     def _probabilities(self, margins: np.ndarray) -> np.ndarray:
         """The calibrated probabilities of margins (float32, without the intercept)."""
@@ -634,8 +649,8 @@ class LinearTextClassifier:
         """:meth:`marked_margins` of texts given as their code points (uint32, NFC, apart by a
         zero) whose tones are not placed: they are placed as the syllables are looked up
         (:meth:`~duluan.analysis.features.NgramFeaturizer.compiled_code_margins`); ``None`` for a
-        model that masks places, which reads texts as strings."""
-        if self.mask_places:
+        model that masks places or has cues, which reads texts as strings."""
+        if self.mask_places or self.cues:
             return None
         found = self.featurizer_.compiled_code_margins(codes, self.coef_, marks)
         return None if found is None else (self._with_layout(found[0], codes=codes), found[1])

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from duluan.analysis.cues import TopicCue
 from duluan.analysis.features import prepare
 from duluan.analysis.normalise import fold, written_bare
 
@@ -70,6 +71,8 @@ class Topic:
         seed_terms: Lower-case phrases typical of the topic (bootstrap and search hints).
         sectors: Corpus name → sector labels of that corpus mapped onto this topic.
         sensitivity: 0–1, how politically sensitive the topic is (used by hotness).
+        cue: Two lists of phrases (an official, an act of misconduct) whose nearness raises the
+            odds of this topic in the shipped model (:mod:`duluan.analysis.cues`), or ``None``.
     """
 
     code: str
@@ -79,6 +82,7 @@ class Topic:
     seed_terms: tuple[str, ...] = ()
     sectors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sensitivity: float = 0.5
+    cue: TopicCue | None = None
 
 
 @dataclass(frozen=True)
@@ -202,7 +206,8 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         The taxonomy.
 
     Raises:
-        ValueError: The file is malformed (duplicate codes, unknown default, bad sensitivity).
+        ValueError: The file is malformed (duplicate codes, unknown default, bad sensitivity, a
+            cue without its lists).
     """
     raw = json.loads(Path(path or TAXONOMY_PATH).read_text(encoding="utf-8"))
     topics = []
@@ -219,6 +224,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
                 seed_terms=tuple(str(t) for t in item.get("seed_terms", ())),
                 sectors={k: tuple(v) for k, v in (item.get("sectors") or {}).items()},
                 sensitivity=sensitivity,
+                cue=TopicCue.from_data(str(item["code"]), item["cue"]) if item.get("cue") else None,
             )
         )
     codes = [t.code for t in topics]

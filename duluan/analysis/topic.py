@@ -14,7 +14,7 @@ Retraining with more confirmations is the same call.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -25,9 +25,10 @@ from duluan.analysis.layout import LAYOUT_WEIGHT
 from duluan.analysis.linear_text import LinearTextClassifier, SavedModel, fit_progress_bar
 
 if TYPE_CHECKING:
-    from duluan.analysis.taxonomy import GoldLabel
+    from duluan.analysis.cues import TopicCue
+    from duluan.analysis.taxonomy import GoldLabel, Taxonomy
 
-__all__ = ["TopicClassifier", "TopicPrediction", "build_government_topic_model"]
+__all__ = ["TopicClassifier", "TopicPrediction", "build_government_topic_model", "taxonomy_cues"]
 
 KIND = "topic"
 
@@ -183,7 +184,9 @@ def build_government_topic_model(
             (default: those of the shipped ``data/citizen_messages.jsonl``, see
             :mod:`duluan.analysis.messages`), learnt as confirmed examples are.
         progress: Show progress bars on stderr while reading the corpora and while learning.
-        **params: Passed to :class:`TopicClassifier`.
+        **params: Passed to :class:`TopicClassifier`. Its ``cues`` are by default the
+            taxonomy's (:func:`taxonomy_cues`): misconduct of an official is ``corruption``
+            whatever its sector (the labelling guide's rule 2).
 
     Returns:
         The fitted classifier; its ``classes_`` are the taxonomy codes that got examples. It
@@ -254,5 +257,30 @@ def build_government_topic_model(
     # against 70.52 / 68.87; the random sample 84.02 / 59.32 against 84.02 / 59.42, its
     # headlines 68.51 / 43.42 against 66.81 / 42.46 (bench_models.py --only gold, 2026-12-04).
     params.setdefault("mask_places", True)
+    if "cues" not in params:
+        params["cues"] = taxonomy_cues(taxonomy, rows.texts)
     bar = fit_progress_bar("Huấn luyện") if progress else None
     return TopicClassifier(**params).fit(texts, labels, sample_weight=weights, progress=bar)
+
+
+def taxonomy_cues(taxonomy: Taxonomy, texts: Iterable[str] = ()) -> tuple[TopicCue, ...]:
+    """The cues of a taxonomy's topics (:mod:`duluan.analysis.cues`), each with the folded
+    spellings that ``texts`` (real text, with diacritics) mostly read as its phrases, for
+    messages typed without diacritics (:func:`~duluan.analysis.cues.accent_free_cue`).
+
+    The shipped taxonomy's one cue, an official and an act of misconduct at most 20 words apart
+    in a sentence, multiplies the odds of ``corruption`` by ``exp(8)``. Its window and boost were
+    chosen by two-fold cross-validation over the hand-labelled examples, their headlines and the
+    written messages (the model built without one fold, scoring it; 3,669 texts, 745 of them
+    ``corruption``), accuracy with no cue / boosts 2, 4, 6, 8, 50: window 6, 70.02 / 70.37 /
+    70.59 / 70.75 / 70.75 / 70.75; window 12, 70.02 / 70.48 / 70.95 / 71.22 / 71.27 / 71.25;
+    window 20, 70.02 / 70.56 / 71.03 / 71.33 / 71.35 / 71.33 (``corruption`` found 504 -> 563,
+    others read so 25 -> 38, at window 20 and boost 8; 2026-12-05).
+    """
+    from duluan.analysis.cues import accent_free_cue, spelling_readings
+
+    cues = [t.cue for t in taxonomy.topics if t.cue is not None]
+    if not cues:
+        return ()
+    readings = spelling_readings(texts, [p for c in cues for p in (*c.actors, *c.acts)])
+    return tuple(accent_free_cue(c, readings) for c in cues)

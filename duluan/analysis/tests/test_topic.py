@@ -332,6 +332,15 @@ def test_government_model_bootstraps_every_topic_and_learns_confirmations():
     texts = [f"Cán bộ địa chính xã {name} nhận tiền của dân" for name in communes_of_home_province()]
     labels, scores = clf.predict_labels(texts)
     assert len(set(labels.tolist())) == 1 and len(set(scores.tolist())) == 1
+    # and it holds the taxonomy's cue (rule 2 of the labelling guide), with the folded spellings
+    # that the corpora read as its phrases: "hoi lo" is "hối lộ", "lam thu" mostly "làm thủ"
+    (cue,) = clf.cues
+    assert cue.actors == load_taxonomy().get("corruption").cue.actors
+    assert {"hoi lo", "nhan tien", "can bo"} <= {*cue.bare_acts, *cue.bare_actors}
+    assert "lam thu" not in cue.bare_acts
+    # so an official taking money goes to corruption, not to the sector it happened in
+    bribes = ["Cảnh sát giao thông nhận tiền của tài xế xe tải", "csgt nhan tien cua tai xe xe tai"]
+    assert [p.label for p in clf.predict(bribes)] == ["corruption", "corruption"]
 
 
 @needs_data

@@ -1,0 +1,281 @@
+"""Cues: two phrases near each other that settle a text's topic where its sector's words do not.
+
+The labelling guide's rule 2 says that misconduct of an official is ``corruption`` whatever the
+sector it happens in: a complaint that a traffic policeman takes money must not be routed to the
+transport office, nor one about a land officer to the land office. A linear model over n-grams
+reads such a text mostly by its sector's many words ("tài xế", "xe tải", "quốc lộ"), and the one
+pair that decides it, an official ("CSGT", "cán bộ địa chính") and an act of misconduct
+("nhận tiền", "vòi tiền", "lạm thu") a few words apart, weighs as little as any two words.
+Learning the pair as a feature of its own did not help (117 of the 151 misconduct leads of
+``data/gold_topics_misconduct.jsonl`` read as ``corruption``, as without it).
+
+A :class:`TopicCue` is such a pair of phrase lists, kept as editable data in the taxonomy (its
+topic's ``cue``, ``data/taxonomy_vi.json``): where a phrase of each list stands in one sentence at
+most ``window`` words apart, the cue *fires* and the text's odds of the cue's topic are multiplied
+by ``exp(boost)`` (:func:`cue_margins`). The model still decides: a text that reads as nothing like
+its topic stays where it was. A text typed without diacritics is read with the phrases folded,
+each kept only where that spelling mostly means the phrase in real text (:func:`accent_free_cue`:
+"hoi lo" is "hối lộ", "lam thu" is far more often "làm thủ" than "lạm thu").
+
+This module is pure Python (no Django), like the rest of :mod:`duluan.analysis`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import ahocorasick
+import numpy as np
+
+from duluan.analysis.features import prepare
+from duluan.analysis.normalise import fold, written_bare
+
+__all__ = ["TopicCue", "accent_free_cue", "cue_margins", "spelling_readings"]
+
+# A cue's window and boost where its data gives none (those of the shipped taxonomy's cue, chosen
+# by cross-validation: see duluan.analysis.topic.taxonomy_cues).
+DEFAULT_WINDOW = 20
+DEFAULT_BOOST = 8.0
+# Fewer readings of a folded spelling than this tell too little to keep it (accent_free_cue).
+MIN_READINGS = 5
+# A sentence ends at these: a cue's two phrases must stand in one.
+_SENTENCE_ENDS = ".!?;\n"
+_WORD = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCue:
+    """A pair of phrase lists whose nearness raises the odds of a topic.
+
+    Attributes:
+        topic: The topic code whose odds rise (``corruption``).
+        actors: Phrases naming who acts ("cán bộ", "csgt", "hiệu trưởng"), lower case, NFC.
+        acts: Phrases naming the act ("nhận tiền", "vòi tiền", "lạm thu").
+        window: At most this many words between the two phrases, in one sentence.
+        boost: The log of the factor the topic's odds are multiplied by where the cue fires.
+        bare_actors: The actors' folded spellings read in a text typed without diacritics
+            (:func:`accent_free_cue`; empty: such texts are not read).
+        bare_acts: The acts' folded spellings, likewise.
+    """
+
+    topic: str
+    actors: tuple[str, ...]
+    acts: tuple[str, ...]
+    window: int = DEFAULT_WINDOW
+    boost: float = DEFAULT_BOOST
+    bare_actors: tuple[str, ...] = ()
+    bare_acts: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.actors or not self.acts:
+            raise ValueError(f"cue of '{self.topic}': needs at least one actor and one act")
+        if self.window < 0:
+            raise ValueError(f"cue of '{self.topic}': window must be 0 or more words")
+        if not math.isfinite(self.boost) or self.boost < 0:
+            raise ValueError(f"cue of '{self.topic}': boost must be a finite number, 0 or more")
+
+    @classmethod
+    def from_data(cls, topic: str, data: Mapping) -> TopicCue:
+        """The cue of a taxonomy topic's ``cue`` object (``actors``, ``acts``, ``window``, ``boost``).
+
+        Raises:
+            ValueError: A list is missing or empty, or a number is out of range.
+        """
+        try:
+            actors, acts = _phrases(data["actors"]), _phrases(data["acts"])
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"cue of '{topic}': needs lists 'actors' and 'acts' ({exc})") from exc
+        except ValueError as exc:
+            raise ValueError(f"cue of '{topic}': {exc}") from exc
+        try:
+            window = int(data.get("window", DEFAULT_WINDOW))
+            boost = float(data.get("boost", DEFAULT_BOOST))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"cue of '{topic}': window and boost must be numbers ({exc})") from exc
+        return cls(topic=topic, actors=actors, acts=acts, window=window, boost=boost)
+
+    def find(self, text: str) -> tuple[str, str] | None:
+        """The first ``(actor, act)`` pair of the cue in ``text``, as the cue spells them, or ``None``.
+
+        The text is read in lower case and NFC, its tones placed as the normaliser places them
+        (every way of predicting gives a model normalised text, and the cue's phrases hold no
+        syllable whose tone mark moves); typed without diacritics
+        (:func:`~duluan.analysis.normalise.written_bare`), folded and with the folded phrases.
+        """
+        if not text:
+            return None
+        bare = written_bare(text)
+        acts, actors = _automata(
+            self.bare_acts if bare else self.acts, self.bare_actors if bare else self.actors
+        )
+        if acts is None:
+            return None
+        low = text.lower()
+        if not low.isascii() and not unicodedata.is_normalized("NFC", low):
+            low = unicodedata.normalize("NFC", low)
+        if bare:
+            low = fold(low)
+        for last, act in acts.iter(low):
+            start, end = last + 1 - len(act), last + 1
+            if not _whole(low, start, end):
+                continue
+            # The sentence around the act, where its actor must stand.
+            first = max(low.rfind(mark, 0, start) for mark in _SENTENCE_ENDS) + 1
+            stops = [i for i in (low.find(mark, end) for mark in _SENTENCE_ENDS) if i >= 0]
+            sentence = low[first : min(stops, default=len(low))]
+            start, end = start - first, end - first
+            for who_last, actor in actors.iter(sentence):
+                who_start, who_end = who_last + 1 - len(actor), who_last + 1
+                if not _whole(sentence, who_start, who_end):
+                    continue
+                lo, hi = (who_end, start) if who_end <= start else (end, who_start)
+                if lo <= hi and len(_WORD.findall(sentence, lo, hi)) <= self.window:
+                    return actor, act
+        return None
+
+
+def _whole(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is whole words: no letter, digit or ``_`` glued to it."""
+    glued_before = start > 0 and _WORD_CHAR.match(text, start - 1) is not None
+    return not glued_before and not (end < len(text) and _WORD_CHAR.match(text, end))
+
+
+def _phrases(values: Iterable) -> tuple[str, ...]:
+    if isinstance(values, str):
+        raise TypeError("a list of phrases, not one string")
+    out = tuple(dict.fromkeys(p for p in (prepare(str(v)).strip() for v in values) if p))
+    if not out:
+        raise ValueError("an empty list of phrases")
+    return out
+
+
+@lru_cache(maxsize=64)
+def _automata(
+    acts: tuple[str, ...], actors: tuple[str, ...]
+) -> tuple[ahocorasick.Automaton | None, ahocorasick.Automaton | None]:
+    """Aho-Corasick automata of two phrase lists (``None`` for none): every phrase found in one
+    pass over a text, in C. A regular expression of the shipped cue's 30 acts took 107 µs a VNTC
+    article (2,127 characters), the automaton 27 (2026-12-05)."""
+    if not acts or not actors:
+        return None, None
+    return _automaton(acts), _automaton(actors)
+
+
+def _automaton(phrases: Iterable[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for phrase in phrases:
+        automaton.add_word(phrase, phrase)
+    automaton.make_automaton()
+    return automaton
+
+
+def _alternation(phrases: Iterable[str]) -> re.Pattern:
+    """A whole-word pattern of phrases, longest first (:func:`spelling_readings`)."""
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
+
+
+def cue_margins(
+    texts: Sequence[str], classes: np.ndarray, cues: Sequence[TopicCue], temperature: float
+) -> np.ndarray | None:
+    """The part of the texts' cues in a linear model's margins, or ``None`` where none fires.
+
+    A model's probabilities are ``softmax((margins + intercept) * temperature)``: adding
+    ``boost / temperature`` to a class's margin multiplies its odds by ``exp(boost)``.
+
+    Args:
+        texts: The texts as the model reads them (strings).
+        classes: The model's classes, in column order; a cue of another topic is ignored.
+        cues: The model's cues.
+        temperature: The model's score temperature.
+
+    Returns:
+        ``(len(texts), len(classes))`` float32, or ``None``.
+    """
+    out = None
+    for cue in cues:
+        column = np.flatnonzero(classes == cue.topic)
+        if column.size == 0 or cue.boost == 0:
+            continue
+        for row, text in enumerate(texts):
+            if cue.find(text) is not None:
+                if out is None:
+                    out = np.zeros((len(texts), classes.size), dtype=np.float32)
+                out[row, column[0]] += cue.boost / temperature
+    return out
+
+
+def spelling_readings(texts: Iterable[str], phrases: Iterable[str]) -> dict[str, Counter[str]]:
+    """How often each folded spelling of ``phrases`` stands for which words in ``texts``.
+
+    Each place where a text, folded, reads as a phrase folded ("hoi lo") is counted under the
+    words it has there as written ("hối lộ"). Texts typed without diacritics are skipped: their
+    words say nothing of what a spelling stands for. A regular expression over the folded text
+    finds them (:func:`~duluan.analysis.normalise.fold` keeps a text one character for one, so
+    the offsets are the written text's): a few phrases over a whole corpus, in seconds.
+
+    Args:
+        texts: Real texts, written with their diacritics.
+        phrases: Phrases, as written.
+
+    Returns:
+        Folded spelling → {words as written, lower case: times seen}, for the spellings seen.
+    """
+    pattern = _alternation({fold(p) for p in phrases})
+    readings: dict[str, Counter[str]] = {}
+    for text in texts:
+        if not text or written_bare(text):
+            continue
+        low = prepare(text)
+        folded = fold(low)
+        if len(folded) != len(low):
+            continue
+        for m in pattern.finditer(folded):
+            readings.setdefault(m.group(), Counter())[low[m.start() : m.end()]] += 1
+    return readings
+
+
+def accent_free_cue(cue: TopicCue, readings: Mapping[str, Mapping[str, int]] | None = None) -> TopicCue:
+    """``cue`` with its folded spellings set, for texts typed without diacritics.
+
+    A folded spelling stands for every phrase that folds to it, in the cue or not. With
+    ``readings`` (:func:`spelling_readings` of real text), a spelling is kept where the cue's
+    phrases that fold to it make at least half of the times it was read, and it was read at
+    least :data:`MIN_READINGS` times; without them (or so few), only a spelling of several words
+    is kept. A phrase without diacritics ("csgt") is its own spelling, always kept. As the
+    complaint lexicon's are
+    (:meth:`~duluan.analysis.sentiment.ComplaintLexicon.accent_free`).
+
+    Args:
+        cue: A cue.
+        readings: Folded spelling → {words as written: times seen}.
+
+    Returns:
+        A copy of the cue with ``bare_actors`` and ``bare_acts`` set.
+    """
+
+    def kept(phrases: tuple[str, ...]) -> tuple[str, ...]:
+        by_form: dict[str, list[str]] = {}
+        for phrase in phrases:
+            by_form.setdefault(fold(phrase), []).append(phrase)
+        out = []
+        for form, own in by_form.items():
+            seen = (readings or {}).get(form) or {}
+            total = sum(seen.values())
+            if form in own:  # written without diacritics already ("csgt"): its own spelling
+                out.append(form)
+            elif total >= MIN_READINGS:
+                if sum(seen.get(p, 0) for p in own) * 2 >= total:
+                    out.append(form)
+            elif " " in form:
+                out.append(form)
+        return tuple(out)
+
+    return replace(cue, bare_actors=kept(cue.actors), bare_acts=kept(cue.acts))

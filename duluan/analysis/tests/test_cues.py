@@ -1,0 +1,158 @@
+"""Cues: an official and an act of misconduct near each other raise the odds of ``corruption``."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from duluan.analysis.cues import TopicCue, accent_free_cue, cue_margins, spelling_readings
+from duluan.analysis.taxonomy import load_taxonomy
+from duluan.analysis.topic import TopicClassifier, taxonomy_cues
+
+CUE = TopicCue(
+    "corruption", ("cán bộ", "csgt", "cảnh sát giao thông"), ("nhận tiền", "lạm thu"), window=4, boost=6.0
+)
+
+# A toy sector model: transport and health news, and a few texts about bribes.
+TRAINING = [
+    ("Tài xế xe tải chạy quá tốc độ trên quốc lộ bị lập biên bản", "transport"),
+    ("Quốc lộ xuống cấp, xe tải cày nát mặt đường", "transport"),
+    ("Tài xế xe khách vượt ẩu trên quốc lộ gây tai nạn", "transport"),
+    ("Xe tải chở quá tải trọng làm hỏng cầu trên quốc lộ", "transport"),
+    ("Bệnh viện quá tải, bệnh nhân nằm ghép", "health"),
+    ("Trạm y tế xã thiếu thuốc cho người bệnh", "health"),
+    ("Bệnh nhân chờ khám cả buổi ở bệnh viện", "health"),
+    ("Khởi tố vụ án tham nhũng, thu hồi tài sản", "corruption"),
+    ("Kỷ luật cán bộ sai phạm, kết luận thanh tra", "corruption"),
+    ("Tham ô tài sản nhà nước, lãng phí ngân sách", "corruption"),
+]
+BRIBE = "CSGT nhận tiền của tài xế xe tải trên quốc lộ"
+
+
+def test_a_cue_fires_where_its_two_phrases_stand_close_in_one_sentence():
+    # given a cue of officials and acts at most 4 words apart
+    # then it fires on the two in either order, whole words, in any case or tone placement
+    assert CUE.find("CSGT đứng đường nhận tiền của tài xế") == ("csgt", "nhận tiền")
+    assert CUE.find("Phụ huynh tố nhà trường lạm thu, cán bộ phòng giáo dục im lặng") == ("cán bộ", "lạm thu")
+    assert CUE.find("CẢNH SÁT GIAO THÔNG NHẬN TIỀN") == ("cảnh sát giao thông", "nhận tiền")
+    # and not across a sentence's end, beyond its window, on part of a word, or on one phrase alone
+    assert CUE.find("Tôi gặp CSGT. Sau đó người bán hàng nhận tiền") is None
+    assert CUE.find("CSGT hướng dẫn người dân ký giấy tờ rồi về nhà nhận tiền bồi thường") is None
+    assert CUE.find("Đội csgtx nhận tiền") is None
+    assert CUE.find("Cán bộ xã nhiệt tình hướng dẫn") is None and CUE.find("") is None
+
+
+def test_text_typed_without_diacritics_is_read_with_the_spellings_real_text_means_so():
+    # given real text where "lam thu" is mostly "làm thủ (tục)" and "nhan tien" is "nhận tiền"
+    texts = ["Người dân đến làm thủ tục cấp sổ, cán bộ nhận tiền lệ phí."] * 5 + ["Trường lạm thu."]
+    readings = spelling_readings(texts, [*CUE.actors, *CUE.acts])
+    assert readings["lam thu"] == {"làm thủ": 5, "lạm thu": 1}
+    assert readings["nhan tien"] == {"nhận tiền": 5} and readings["can bo"] == {"cán bộ": 5}
+    # when the cue's folded spellings are kept by those readings
+    cue = accent_free_cue(CUE, readings)
+    # then a bare message is read by the spellings that mean the cue's phrases
+    assert "nhan tien" in cue.bare_acts and "lam thu" not in cue.bare_acts
+    assert cue.find("csgt dung duong nhan tien cua tai xe") == ("csgt", "nhan tien")
+    assert cue.find("lam thu tuc dang ky, can bo huong dan") is None
+    # while a cue without folded spellings does not read bare text at all
+    assert CUE.find("csgt dung duong nhan tien cua tai xe") is None
+    # and texts typed without diacritics say nothing of what a spelling means
+    assert spelling_readings(["lam thu tuc, can bo nhan tien"], CUE.acts) == {}
+
+
+def test_a_cue_multiplies_its_topics_odds_by_the_exponential_of_its_boost():
+    # given three classes, a temperature and two texts of which one holds the cue
+    classes = np.array(["corruption", "health", "transport"])
+    part = cue_margins([BRIBE, "Bệnh viện quá tải"], classes, [CUE], temperature=2.0)
+    # then the cue's text gets boost / temperature on its topic's margin, nothing else
+    assert part.dtype == np.float32 and part.tolist() == [[3.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    # and where no cue fires, or the model lacks the topic, there is no part at all
+    assert cue_margins(["Bệnh viện quá tải"], classes, [CUE], 2.0) is None
+    assert cue_margins([BRIBE], np.array(["health", "transport"]), [CUE], 2.0) is None
+
+
+def test_a_cue_is_data_of_its_topic_in_the_taxonomy_and_bad_data_is_refused(tmp_path):
+    # given the shipped taxonomy: its corruption topic holds the cue of the labelling guide's rule 2
+    cue = load_taxonomy().get("corruption").cue
+    assert cue is not None and cue.topic == "corruption" and cue.boost > 0 and cue.window > 0
+    assert {"cán bộ", "csgt", "hiệu trưởng"} <= set(cue.actors) and {"nhận tiền", "lạm thu"} <= set(cue.acts)
+    assert cue.find("Cảnh sát giao thông nhận tiền của tài xế xe tải") is not None
+    # and no other topic has one
+    assert [t.code for t in load_taxonomy().topics if t.cue is not None] == ["corruption"]
+    # when a taxonomy file gives a cue without acts, a lone string, or a negative boost
+    raw = json.loads(load_taxonomy.__globals__["TAXONOMY_PATH"].read_text(encoding="utf-8"))
+    topic = next(t for t in raw["topics"] if t["code"] == "corruption")
+    for bad, says in (
+        ({"actors": ["cán bộ"]}, "needs lists"),
+        ({"actors": "cán bộ", "acts": ["nhận tiền"]}, "needs lists"),
+        ({"actors": ["cán bộ"], "acts": [" "]}, "empty list"),
+        ({"actors": ["cán bộ"], "acts": ["nhận tiền"], "boost": -1}, "boost"),
+        ({"actors": ["cán bộ"], "acts": ["nhận tiền"], "window": "x"}, "window and boost must be numbers"),
+    ):
+        topic["cue"] = bad
+        path = tmp_path / "taxonomy.json"
+        path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+        # then it is refused, saying what is wrong
+        with pytest.raises(ValueError, match=says):
+            load_taxonomy(path)
+
+
+def _model(**params) -> TopicClassifier:
+    texts, labels = zip(*TRAINING, strict=True)
+    return TopicClassifier(min_count=1, calibration_fraction=0, **params).fit(list(texts), list(labels))
+
+
+def test_a_model_with_a_cue_routes_an_officials_bribe_to_corruption_on_every_path(tmp_path):
+    # given the same sector model without and with the cue
+    plain, cued = _model(), _model(cues=[CUE])
+    # then without it the bribe reads as its sector; with it, as corruption
+    assert plain.predict([BRIBE])[0].label == "transport"
+    texts = [BRIBE, "Xe tải cày nát quốc lộ", "Bệnh nhân nằm ghép ở bệnh viện"]
+    preds = cued.predict(texts)
+    assert [p.label for p in preds] == ["corruption", "transport", "health"]
+    # and its odds of corruption are those of the model without the cue times exp(boost)
+    before, after = plain.predict_proba([BRIBE])[0], cued.predict_proba([BRIBE])[0]
+    column = list(cued.classes_).index("corruption")
+    odds = after[column] / (1 - after[column]) / (before[column] / (1 - before[column]))
+    assert odds == pytest.approx(np.exp(CUE.boost), rel=1e-3)
+    assert preds[0].score == pytest.approx(after[column], abs=1e-6)
+    # and every way of predicting agrees: labels alone, by the compiled loops, as fields, from a file
+    labels, scores = cued.predict_labels(texts)
+    assert scores.tolist() == pytest.approx([p.score for p in preds], abs=1e-6)
+    assert labels.tolist() == [p.label for p in preds]
+    assert cued.load_compiled()
+    assert cued.predict_labels(texts, compiled=True)[0].tolist() == labels.tolist()
+    assert cued.predict_fields(texts)[0] == labels.tolist()
+    cued.save(tmp_path / "cued.model")
+    loaded = TopicClassifier.load(tmp_path / "cued.model")
+    assert loaded.cues == (CUE,) and loaded.predict_labels(texts)[0].tolist() == labels.tolist()
+    # and the terms that explain the bribe are those that weigh for corruption
+    assert preds[0].terms and all(weight > 0 for _, weight in preds[0].terms)
+    # while a model trained before cues existed has none
+    assert TopicClassifier.cues == ()
+
+
+def test_classify_reads_a_cue_in_a_file_of_plain_lines(tmp_path):
+    # given a model with the cue and a JSONL file of plain lines, large enough for the compiled loops
+    from duluan.commands._labelled_rows import model_labels
+
+    cued = _model(cues=[CUE])
+    assert cued.load_compiled(placing=True)
+    texts = [BRIBE, "Xe tải cày nát quốc lộ"] * 50
+    # when they are labelled the way `duluan classify` labels raw texts
+    labels, _ = model_labels(cued, texts)
+    # then the bribe is corruption there too, and the code-point path leaves such a model alone
+    assert labels.tolist() == ["corruption", "transport"] * 50
+    assert cued.margins_of_codes(np.zeros(3, dtype=np.uint32), np.zeros(1, dtype=np.uint64)) is None
+
+
+def test_taxonomy_cues_keep_the_folded_spellings_the_given_text_reads_as_theirs():
+    # given real sentences where "voi tien" is "với tiền" and "hoi lo" is "hối lộ"
+    texts = ["Anh ấy đến với tiền mặt, không nhận hối lộ."] * 6
+    cue = taxonomy_cues(load_taxonomy(), texts)[0]
+    # then the folded cue reads "hoi lo" but not "voi tien" in a bare message
+    assert "hoi lo" in cue.bare_acts and "voi tien" not in cue.bare_acts
+    assert cue.find("can bo dia chinh nhan hoi lo") is not None
+    assert cue.find("can bo den voi tien mat") is None
