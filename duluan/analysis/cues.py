@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -36,7 +37,7 @@ import numpy as np
 from duluan.analysis.features import prepare
 from duluan.analysis.normalise import fold, written_bare
 
-__all__ = ["TopicCue", "accent_free_cue", "cue_margins", "spelling_readings"]
+__all__ = ["TopicCue", "accent_free_cue", "cue_margins", "cue_terms", "spelling_readings"]
 
 # A cue's window and boost where its data gives none (those of the shipped taxonomy's cue, chosen
 # by cross-validation: see duluan.analysis.topic.taxonomy_cues).
@@ -44,9 +45,11 @@ DEFAULT_WINDOW = 20
 DEFAULT_BOOST = 8.0
 # Fewer readings of a folded spelling than this tell too little to keep it (accent_free_cue).
 MIN_READINGS = 5
-# A sentence ends at these: a cue's two phrases must stand in one.
-_SENTENCE_ENDS = ".!?;\n"
-_WORD = re.compile(r"\w+")
+# A sentence ends at a stop, a question or exclamation mark or a semicolon before a space (not in
+# "1.500.000 đồng"), or at a line break: a cue's two phrases must stand in one.
+_SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
+# A word, for a cue's window: a number written "1.500.000" is one.
+_WORD = re.compile(r"\w+(?:[.,]\w+)*")
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -104,10 +107,11 @@ class TopicCue:
     def find(self, text: str) -> tuple[str, str] | None:
         """The first ``(actor, act)`` pair of the cue in ``text``, as the cue spells them, or ``None``.
 
-        The text is read in lower case and NFC, its tones placed as the normaliser places them
-        (every way of predicting gives a model normalised text, and the cue's phrases hold no
-        syllable whose tone mark moves); typed without diacritics
-        (:func:`~duluan.analysis.normalise.written_bare`), folded and with the folded phrases.
+        The text is read in lower case and NFC; its tone marks as given (the platform, ``analyze``
+        and ``classify`` give a model normalised text, whose tones sit where the cue's phrases
+        have theirs: :func:`~duluan.analysis.features.prepare`). A text typed without diacritics
+        (:func:`~duluan.analysis.normalise.written_bare`) is folded and read with the folded
+        phrases.
         """
         if not text:
             return None
@@ -122,14 +126,17 @@ class TopicCue:
             low = unicodedata.normalize("NFC", low)
         if bare:
             low = fold(low)
+        ends: list[int] | None = None  # where the text's sentences end, once an act is found
         for last, act in acts.iter(low):
             start, end = last + 1 - len(act), last + 1
             if not _whole(low, start, end):
                 continue
             # The sentence around the act, where its actor must stand.
-            first = max(low.rfind(mark, 0, start) for mark in _SENTENCE_ENDS) + 1
-            stops = [i for i in (low.find(mark, end) for mark in _SENTENCE_ENDS) if i >= 0]
-            sentence = low[first : min(stops, default=len(low))]
+            if ends is None:
+                ends = [m.end() for m in _SENTENCE_END.finditer(low)]
+            k = bisect_right(ends, start)
+            first = ends[k - 1] if k else 0
+            sentence = low[first : ends[k] if k < len(ends) else len(low)]
             start, end = start - first, end - first
             for who_last, actor in actors.iter(sentence):
                 who_start, who_end = who_last + 1 - len(actor), who_last + 1
@@ -209,6 +216,49 @@ def cue_margins(
                 if out is None:
                     out = np.zeros((len(texts), classes.size), dtype=np.float32)
                 out[row, column[0]] += cue.boost / temperature
+    return out
+
+
+def cue_terms(
+    texts: Sequence[str],
+    labels: np.ndarray,
+    terms: list,
+    cues: Sequence[TopicCue],
+    temperature: float,
+    top: int,
+    words_only: bool = False,
+) -> list:
+    """Each text's explaining terms, led by the pair of the cue that raised its label, if any.
+
+    An official reads why a text went to a topic: where a cue of the text's label fired, its two
+    phrases ("csgt … nhận tiền") come first, weighing what the cue added to the margin, before
+    the n-grams (at most ``top`` terms in all).
+
+    Args:
+        texts: The texts as the model read them.
+        labels: Their labels.
+        terms: Their terms: sequences of ``(term, weight)`` pairs, or with ``words_only`` of
+            words alone.
+        cues: The model's cues.
+        temperature: The model's score temperature.
+        top: The most terms a text has.
+        words_only: The terms are words alone.
+
+    Returns:
+        The terms, each text's of the same type as given.
+    """
+    out = terms
+    for cue in cues:
+        weight = round(cue.boost / temperature, 4)
+        for row in np.flatnonzero(labels == cue.topic).tolist():
+            pair = cue.find(texts[row])
+            if pair is None:
+                continue
+            if out is terms:
+                out = list(terms)
+            given = out[row]
+            term = f"{pair[0]} … {pair[1]}"
+            out[row] = type(given)([term if words_only else (term, weight), *list(given)[: max(top - 1, 0)]])
     return out
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, overload
 
 import numpy as np
 
-from duluan.analysis.cues import TopicCue, cue_margins
+from duluan.analysis.cues import TopicCue, cue_margins, cue_terms
 from duluan.analysis.features import NgramFeaturizer, TokenBatch
 from duluan.analysis.layout import CASE_VALUES, LayoutBins, layout_values_compiled, layout_values_of
 from duluan.analysis.model_io import ModelFileError, in_own_memory, load_model, release_pages, save_model
@@ -601,7 +601,13 @@ class LinearTextClassifier:
             second_all = self.classes_[np.concatenate(seconds) if seconds else np.zeros(0, dtype=np.int64)]
         if explain and self.mask_places:
             terms = _without_places(terms)
-        return self.classes_[best_all], scores_all, terms if explain else [()] * best_all.size, second_all
+        labels = self.classes_[best_all]
+        if explain and self.cues:
+            strings = texts.texts if isinstance(texts, TokenBatch) else clean
+            terms = cue_terms(
+                strings, labels, terms, self.cues, self.temperature_, self.top_terms, words_only
+            )
+        return labels, scores_all, terms if explain else [()] * best_all.size, second_all
 
     def _with_layout(
         self, margins: np.ndarray, texts: Sequence[str] | None = None, codes: np.ndarray | None = None

@@ -37,8 +37,13 @@ def test_a_cue_fires_where_its_two_phrases_stand_close_in_one_sentence():
     assert CUE.find("CSGT đứng đường nhận tiền của tài xế") == ("csgt", "nhận tiền")
     assert CUE.find("Phụ huynh tố nhà trường lạm thu, cán bộ phòng giáo dục im lặng") == ("cán bộ", "lạm thu")
     assert CUE.find("CẢNH SÁT GIAO THÔNG NHẬN TIỀN") == ("cảnh sát giao thông", "nhận tiền")
+    assert CUE.find("Cán bộ xã thu 1.500.000 đồng, nhận tiền xong") == ("cán bộ", "nhận tiền")
     # and not across a sentence's end, beyond its window, on part of a word, or on one phrase alone
     assert CUE.find("Tôi gặp CSGT. Sau đó người bán hàng nhận tiền") is None
+    assert (
+        CUE.find("Tôi gặp CSGT\nngười bán nhận tiền") is None
+        and CUE.find("Hỏi CSGT? Người bán nhận tiền") is None
+    )
     assert CUE.find("CSGT hướng dẫn người dân ký giấy tờ rồi về nhà nhận tiền bồi thường") is None
     assert CUE.find("Đội csgtx nhận tiền") is None
     assert CUE.find("Cán bộ xã nhiệt tình hướng dẫn") is None and CUE.find("") is None
@@ -128,8 +133,12 @@ def test_a_model_with_a_cue_routes_an_officials_bribe_to_corruption_on_every_pat
     cued.save(tmp_path / "cued.model")
     loaded = TopicClassifier.load(tmp_path / "cued.model")
     assert loaded.cues == (CUE,) and loaded.predict_labels(texts)[0].tolist() == labels.tolist()
-    # and the terms that explain the bribe are those that weigh for corruption
-    assert preds[0].terms and all(weight > 0 for _, weight in preds[0].terms)
+    # and the bribe's explanation names the cue first, weighing what it added to the margin,
+    # then the n-grams that weigh for corruption; a text the cue did not raise names none
+    assert preds[0].terms[0] == ("csgt … nhận tiền", round(CUE.boost / cued.temperature_, 4))
+    assert len(preds[0].terms) <= cued.top_terms and all(weight > 0 for _, weight in preds[0].terms)
+    assert not any("…" in term for p in preds[1:] for term, _ in p.terms)
+    assert cued.predict_fields(texts)[2][0][0] == "csgt … nhận tiền"
     # while a model trained before cues existed has none
     assert TopicClassifier.cues == ()
 
