@@ -15,7 +15,7 @@ clear, explainable fallback and says so (:data:`FALLBACK_NOTE`, ``Signal.extra["
 from __future__ import annotations
 
 import logging
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -52,7 +52,13 @@ NEGATIVE_FROM = 0.3
 
 
 class KeywordTopicStep:
-    """Topic from the taxonomy's seed terms: the fallback when no topic model is built."""
+    """Topic from the taxonomy's seed terms: the fallback when no topic model is built.
+
+    A taxonomy's cue (:mod:`duluan.analysis.cues`: an official and an act of misconduct in one
+    sentence) decides, as the labelling guide's rule 2 does: its topic wins, its two phrases
+    counted as two matches of it, and named first among the terms. Without the corpora there are
+    no folded spellings to trust, so a text typed without diacritics is read by its seed terms.
+    """
 
     name = "topic"
     ordered = False
@@ -64,17 +70,26 @@ class KeywordTopicStep:
             taxonomy = load_taxonomy()
         self.taxonomy = taxonomy
         self.order = {code: i for i, code in enumerate(taxonomy.codes)}
+        self.cues = [t.cue for t in taxonomy.topics if t.cue is not None]
 
     def __call__(self, batch: list[Document]) -> list[Document]:
         for doc in batch:
-            matches = self.taxonomy.seed_matches(doc.normalised or doc.full_text)
-            if not matches:
+            text = doc.normalised or doc.full_text
+            matches = self.taxonomy.seed_matches(text)
+            fired = next(((cue.topic, pair) for cue in self.cues if (pair := cue.find(text))), None)
+            if not matches and fired is None:
                 doc.topic = {"label": self.taxonomy.default, "score": 0.0, "terms": []}
                 continue
             totals = {code: sum(c.values()) for code, c in matches.items()}
-            best = min(totals, key=lambda code: (-totals[code], self.order.get(code, 99)))
+            if fired is None:
+                best = min(totals, key=lambda code: (-totals[code], self.order.get(code, 99)))
+                terms = [t for t, _ in matches[best].most_common(5)]
+            else:
+                best, (actor, act) = fired
+                totals[best] = totals.get(best, 0) + 2
+                seeds = matches.get(best, {})
+                terms = [f"{actor} … {act}", *(t for t, _ in Counter(seeds).most_common(4))]
             share = totals[best] / sum(totals.values())
-            terms = [t for t, _ in matches[best].most_common(5)]
             doc.topic = {"label": best, "score": round(share, 4), "terms": terms}
         return batch
 
