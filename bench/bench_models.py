@@ -58,6 +58,14 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   topic gold set and on the written gold messages as written, folded and unpunctuated: accuracy,
   macro-F1, ``corruption`` found and others read so; and what reading the cue costs a text.
 
+- ``cues_cv`` (not in the default run: it builds the shipped topic model twice): how the cue's
+  window and boost were chosen. Two-fold cross-validation over the labelled training rows (the
+  hand-labelled examples, their headlines and the written training messages, split by a hash of
+  each): each fold's model is built without that fold's rows and scores them with the cue off;
+  then, for each window and boost, the cue is applied to those probabilities (a boost multiplies
+  the odds of its topic by ``exp(boost)``), and accuracy, ``corruption`` found and others read so
+  are printed. No gold set is read.
+
 - ``accent_free`` (not in the default run: it builds both shipped models twice): the shipped
   government topic model and sentiment model built with and without accent-free copies of their
   training texts (``accent_free_copies``), each scored on its evaluation texts as they are and
@@ -289,6 +297,59 @@ def bench_cues() -> None:
         print(
             f"  reading the cues: {best / len(texts) * 1e6:.1f} µs of CPU a text, {corpus} ({size:,.0f} ch.)"
         )
+
+
+def bench_cues_cv() -> None:
+    """Two-fold cross-validation of the cue's window and boost over the labelled training rows."""
+    import hashlib
+    from dataclasses import replace
+
+    from duluan.analysis.corpora import headline
+    from duluan.analysis.cues import cue_margins
+    from duluan.analysis.messages import labelled, load_messages
+    from duluan.analysis.taxonomy import evaluation_ids, load_examples, read_gold_texts
+    from duluan.analysis.topic import build_government_topic_model
+
+    def fold_of(key: str) -> int:
+        return int(hashlib.sha256(key.encode()).hexdigest(), 16) % 2
+
+    examples, messages = load_examples(), labelled(load_messages(), "topic")
+    folds = []
+    for k in (0, 1):
+        held = [e for e in examples if fold_of(f"{e.corpus}/{e.id}") == k]
+        start = time.perf_counter()
+        model = build_government_topic_model(
+            examples=[e for e in examples if fold_of(f"{e.corpus}/{e.id}") != k],
+            messages=[m for m in messages if fold_of(m[0]) != k],
+            exclude_ids=list(evaluation_ids() | {(e.corpus, e.id) for e in held}),
+        )
+        rows = [(t, g.label) for g, t in read_gold_texts(held, shared_data_dir())]
+        rows += [(head, label) for t, label in list(rows) if "\n" in t and (head := headline(t))]
+        rows += [m for m in messages if fold_of(m[0]) == k]
+        (cue,) = model.cues
+        model.cues = ()
+        texts = [t for t, _ in rows]
+        logp = np.log(model.predict_proba(texts) + 1e-12)
+        folds.append((model.classes_, texts, np.array([label for _, label in rows]), logp, cue))
+        print(
+            f"  fold {k}: built in {time.perf_counter() - start:.1f} s, {len(rows)} rows held out", flush=True
+        )
+    total = sum(len(f[1]) for f in folds)
+    wanted = sum(int((f[2] == "corruption").sum()) for f in folds)
+    print(f"\ncue cross-validated: {total} held-out rows, {wanted} of them corruption")
+    for window in (6, 12, 20, 30):
+        cells = []
+        for boost in (0.0, 2.0, 4.0, 6.0, 8.0, 50.0):
+            right = found = others = 0
+            for classes, texts, truth, logp, cue in folds:
+                part = cue_margins(texts, classes, [replace(cue, window=window, boost=boost)], 1.0)
+                labels = classes[(logp if part is None else logp + part).argmax(axis=1)]
+                right += int((labels == truth).sum())
+                found += int(((labels == "corruption") & (truth == "corruption")).sum())
+                others += int(((labels == "corruption") & (truth != "corruption")).sum())
+            cells.append(f"{boost:g}: {right / total * 100:.2f} % ({found}, {others})")
+        print(f"  window {window:2}  " + "  ".join(cells))
+    print("  (boost: accuracy (corruption found, others read as corruption))")
 
 
 def _topic_gold_sets() -> list[tuple[str, list[str], list[str]]]:
@@ -673,6 +734,8 @@ def main() -> int:
         bench_messages()
     if "cues" in parts:
         bench_cues()
+    if "cues_cv" in parts:
+        bench_cues_cv()
     return 0
 
 

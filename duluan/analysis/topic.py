@@ -271,11 +271,13 @@ def taxonomy_cues(taxonomy: Taxonomy, texts: Iterable[str] = ()) -> tuple[TopicC
     The shipped taxonomy's one cue, an official and an act of misconduct at most 20 words apart
     in a sentence, multiplies the odds of ``corruption`` by ``exp(8)``. Its window and boost were
     chosen by two-fold cross-validation over the hand-labelled examples, their headlines and the
-    written messages (the model built without one fold, scoring it; 3,669 texts, 745 of them
-    ``corruption``), accuracy with no cue / boosts 2, 4, 6, 8, 50: window 6, 70.02 / 70.37 /
-    70.59 / 70.75 / 70.75 / 70.75; window 12, 70.02 / 70.48 / 70.95 / 71.22 / 71.27 / 71.25;
-    window 20, 70.02 / 70.56 / 71.03 / 71.33 / 71.35 / 71.33 (``corruption`` found 504 -> 563,
-    others read so 25 -> 38, at window 20 and boost 8; 2026-12-05).
+    written messages (``bench/bench_models.py --only cues_cv``: the model built without one
+    fold, scoring it; 3,669 texts, 745 of them ``corruption``; no gold set), accuracy with no cue
+    / boosts 2, 4, 6, 8, 50: window 6, 70.02 / 70.35 / 70.56 / 70.70 / 70.70 / 70.70; window 12,
+    70.02 / 70.46 / 70.92 / 71.16 / 71.19 / 71.16; window 20, 70.02 / 70.56 / 71.03 / 71.30 /
+    71.33 / 71.30 (``corruption`` found 504 -> 562, others read so 25 -> 38, at boost 8); window
+    30, 71.38 at boost 8: two texts of 3,669 more, and the shorter window fires on fewer long
+    texts, so 20 was kept (2026-12-05).
     """
     from duluan.analysis.cues import accent_free_cue, spelling_readings
 
