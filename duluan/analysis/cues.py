@@ -11,9 +11,10 @@ Learning the pair as a feature of its own did not help (117 of the 151 misconduc
 
 A :class:`TopicCue` is such a pair of phrase lists, kept as editable data in the taxonomy (its
 topic's ``cue``, ``data/taxonomy_vi.json``): where a phrase of each list stands in one sentence at
-most ``window`` words apart, the cue *fires* and the text's odds of the cue's topic are multiplied
-by ``exp(boost)`` (:func:`cue_margins`). The model still decides: a text that reads as nothing like
-its topic stays where it was. A text typed without diacritics is read with the phrases folded,
+most ``window`` words apart, and no phrase of its ``unless`` list (posing as an official: "giả
+danh", "tự xưng") stands in that sentence, the cue *fires* and the text's odds of the cue's topic
+are multiplied by ``exp(boost)`` (:func:`cue_margins`). The model still decides: a text that reads
+as nothing like its topic stays where it was. A text typed without diacritics is read with the phrases folded,
 each kept only where that spelling mostly means the phrase in real text (:func:`accent_free_cue`:
 "hoi lo" is "hối lộ", "lam thu" is far more often "làm thủ" than "lạm thu").
 
@@ -63,9 +64,13 @@ class TopicCue:
         acts: Phrases naming the act ("nhận tiền", "vòi tiền", "lạm thu").
         window: At most this many words between the two phrases, in one sentence.
         boost: The log of the factor the topic's odds are multiplied by where the cue fires.
+        unless: Phrases that keep the cue from firing in their sentence: the actor is not what
+            it names ("giả danh", "tự xưng": a fraudster posing as an official).
         bare_actors: The actors' folded spellings read in a text typed without diacritics
             (:func:`accent_free_cue`; empty: such texts are not read).
         bare_acts: The acts' folded spellings, likewise.
+        bare_unless: The folded spellings of ``unless``: all of them (one read otherwise only
+            keeps a cue from firing).
     """
 
     topic: str
@@ -73,8 +78,10 @@ class TopicCue:
     acts: tuple[str, ...]
     window: int = DEFAULT_WINDOW
     boost: float = DEFAULT_BOOST
+    unless: tuple[str, ...] = ()
     bare_actors: tuple[str, ...] = ()
     bare_acts: tuple[str, ...] = ()
+    bare_unless: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.actors or not self.acts:
@@ -86,13 +93,15 @@ class TopicCue:
 
     @classmethod
     def from_data(cls, topic: str, data: Mapping) -> TopicCue:
-        """The cue of a taxonomy topic's ``cue`` object (``actors``, ``acts``, ``window``, ``boost``).
+        """The cue of a taxonomy topic's ``cue`` object (``actors``, ``acts``, optional ``unless``,
+        ``window``, ``boost``).
 
         Raises:
             ValueError: A list is missing or empty, or a number is out of range.
         """
         try:
             actors, acts = _phrases(data["actors"]), _phrases(data["acts"])
+            unless = _phrases(data["unless"]) if "unless" in data else ()
         except (KeyError, TypeError) as exc:
             raise ValueError(f"cue of '{topic}': needs lists 'actors' and 'acts' ({exc})") from exc
         except ValueError as exc:
@@ -102,7 +111,7 @@ class TopicCue:
             boost = float(data.get("boost", DEFAULT_BOOST))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"cue of '{topic}': window and boost must be numbers ({exc})") from exc
-        return cls(topic=topic, actors=actors, acts=acts, window=window, boost=boost)
+        return cls(topic=topic, actors=actors, acts=acts, window=window, boost=boost, unless=unless)
 
     def find(self, text: str) -> tuple[str, str] | None:
         """The first ``(actor, act)`` pair of the cue in ``text``, as the cue spells them, or ``None``.
@@ -116,8 +125,10 @@ class TopicCue:
         if not text:
             return None
         bare = written_bare(text)
-        acts, actors = _automata(
-            self.bare_acts if bare else self.acts, self.bare_actors if bare else self.actors
+        acts, actors, unless = _automata(
+            self.bare_acts if bare else self.acts,
+            self.bare_actors if bare else self.actors,
+            self.bare_unless if bare else self.unless,
         )
         if acts is None:
             return None
@@ -138,6 +149,10 @@ class TopicCue:
             first = ends[k - 1] if k else 0
             sentence = low[first : ends[k] if k < len(ends) else len(low)]
             start, end = start - first, end - first
+            if unless is not None and any(
+                _whole(sentence, i + 1 - len(p), i + 1) for i, p in unless.iter(sentence)
+            ):
+                continue
             for who_last, actor in actors.iter(sentence):
                 who_start, who_end = who_last + 1 - len(actor), who_last + 1
                 if not _whole(sentence, who_start, who_end):
@@ -165,14 +180,15 @@ def _phrases(values: Iterable) -> tuple[str, ...]:
 
 @lru_cache(maxsize=64)
 def _automata(
-    acts: tuple[str, ...], actors: tuple[str, ...]
-) -> tuple[ahocorasick.Automaton | None, ahocorasick.Automaton | None]:
-    """Aho-Corasick automata of two phrase lists (``None`` for none): every phrase found in one
-    pass over a text, in C. A regular expression of the shipped cue's 30 acts took 107 µs a VNTC
-    article (2,127 characters), the automaton 27 (2026-12-05)."""
+    acts: tuple[str, ...], actors: tuple[str, ...], unless: tuple[str, ...]
+) -> tuple[ahocorasick.Automaton | None, ahocorasick.Automaton | None, ahocorasick.Automaton | None]:
+    """Aho-Corasick automata of a cue's phrase lists (``None`` for none; acts and actors both, or
+    neither): every phrase found in one pass over a text, in C. A regular expression of the
+    shipped cue's 30 acts took 107 µs a VNTC article (2,127 characters), the automaton 27
+    (2026-12-05)."""
     if not acts or not actors:
-        return None, None
-    return _automaton(acts), _automaton(actors)
+        return None, None, None
+    return _automaton(acts), _automaton(actors), _automaton(unless) if unless else None
 
 
 def _automaton(phrases: Iterable[str]) -> ahocorasick.Automaton:
@@ -308,7 +324,7 @@ def accent_free_cue(cue: TopicCue, readings: Mapping[str, Mapping[str, int]] | N
         readings: Folded spelling → {words as written: times seen}.
 
     Returns:
-        A copy of the cue with ``bare_actors`` and ``bare_acts`` set.
+        A copy of the cue with ``bare_actors``, ``bare_acts`` and ``bare_unless`` set.
     """
 
     def kept(phrases: tuple[str, ...]) -> tuple[str, ...]:
@@ -328,4 +344,9 @@ def accent_free_cue(cue: TopicCue, readings: Mapping[str, Mapping[str, int]] | N
                 out.append(form)
         return tuple(out)
 
-    return replace(cue, bare_actors=kept(cue.actors), bare_acts=kept(cue.acts))
+    return replace(
+        cue,
+        bare_actors=kept(cue.actors),
+        bare_acts=kept(cue.acts),
+        bare_unless=tuple(dict.fromkeys(map(fold, cue.unless))),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -49,6 +50,21 @@ def test_a_cue_fires_where_its_two_phrases_stand_close_in_one_sentence():
     assert CUE.find("Cán bộ xã nhiệt tình hướng dẫn") is None and CUE.find("") is None
 
 
+def test_a_fraudster_posing_as_an_official_keeps_the_cue_from_firing_in_that_sentence():
+    # given the cue with phrases of posing as an official
+    cue = replace(CUE, unless=("giả danh", "tự xưng"))
+    # then a fraudster posing as one is no official's misconduct, in that sentence alone
+    assert cue.find("Kẻ giả danh cán bộ nhận tiền của dân") is None
+    assert cue.find("Một người tự xưng là CSGT nhận tiền của tài xế") is None
+    assert cue.find("Ông ấy bị kẻ giả danh lừa. Sau đó cán bộ xã nhận tiền") == ("cán bộ", "nhận tiền")
+    assert CUE.find("Kẻ giả danh cán bộ nhận tiền của dân") == ("cán bộ", "nhận tiền")
+    # and typed without diacritics too, every folded spelling of them kept
+    bare = accent_free_cue(cue, {"nhan tien": {"nhận tiền": 9}, "can bo": {"cán bộ": 9}})
+    assert bare.bare_unless == ("gia danh", "tu xung")
+    assert bare.find("ke gia danh can bo nhan tien cua dan") is None
+    assert bare.find("can bo nhan tien cua dan") == ("can bo", "nhan tien")
+
+
 def test_text_typed_without_diacritics_is_read_with_the_spellings_real_text_means_so():
     # given real text where "lam thu" is mostly "làm thủ (tục)" and "nhan tien" is "nhận tiền"
     texts = ["Người dân đến làm thủ tục cấp sổ, cán bộ nhận tiền lệ phí."] * 5 + ["Trường lạm thu."]
@@ -84,6 +100,7 @@ def test_a_cue_is_data_of_its_topic_in_the_taxonomy_and_bad_data_is_refused(tmp_
     assert cue is not None and cue.topic == "corruption" and cue.boost > 0 and cue.window > 0
     assert {"cán bộ", "csgt", "hiệu trưởng"} <= set(cue.actors) and {"nhận tiền", "lạm thu"} <= set(cue.acts)
     assert cue.find("Cảnh sát giao thông nhận tiền của tài xế xe tải") is not None
+    assert cue.find("Đối tượng giả danh cảnh sát giao thông nhận tiền của tài xế") is None
     # and no other topic has one
     assert [t.code for t in load_taxonomy().topics if t.cue is not None] == ["corruption"]
     # when a taxonomy file gives a cue without acts, a lone string, or a negative boost
@@ -93,6 +110,7 @@ def test_a_cue_is_data_of_its_topic_in_the_taxonomy_and_bad_data_is_refused(tmp_
         ({"actors": ["cán bộ"]}, "needs lists"),
         ({"actors": "cán bộ", "acts": ["nhận tiền"]}, "needs lists"),
         ({"actors": ["cán bộ"], "acts": [" "]}, "empty list"),
+        ({"actors": ["cán bộ"], "acts": ["nhận tiền"], "unless": []}, "empty list"),
         ({"actors": ["cán bộ"], "acts": ["nhận tiền"], "boost": -1}, "boost"),
         ({"actors": ["cán bộ"], "acts": ["nhận tiền"], "window": "x"}, "window and boost must be numbers"),
     ):
