@@ -54,9 +54,13 @@ _WORD = re.compile(r"\w+(?:[.,]\w+)*")
 _WORD_CHAR = re.compile(r"\w")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TopicCue:
     """A pair of phrase lists whose nearness raises the odds of a topic.
+
+    Pickled in model files by its fields' names (no ``slots``: a frozen dataclass with slots
+    pickles its fields by position), so a file written before a field was added loads with that
+    field's default, as :class:`~duluan.analysis.linear_text.LinearTextClassifier`'s do.
 
     Attributes:
         topic: The topic code whose odds rise (``corruption``).
@@ -286,6 +290,13 @@ def spelling_readings(texts: Iterable[str], phrases: Iterable[str]) -> dict[str,
     words say nothing of what a spelling stands for. A regular expression over the folded text
     finds them (:func:`~duluan.analysis.normalise.fold` keeps a text one character for one, so
     the offsets are the written text's): a few phrases over a whole corpus, in seconds.
+
+    The complaint lexicon counts its spellings with
+    :func:`~duluan.analysis.sentiment.phrase_readings`, which reads a text's words apart from its
+    punctuation, so "phòng, bị" is a reading of "phong bi" there and not here. Counted that way,
+    the cue's "phong bì" makes 24 of the 51 readings of "phong bi" in the bootstrap news and would
+    be dropped; counted here, 24 of 46, and it is kept. Counted this way, the lexicon's folded form
+    would change. Each keeps its own count (2026-12-05).
 
     Args:
         texts: Real texts, written with their diacritics.

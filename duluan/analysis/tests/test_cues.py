@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from dataclasses import replace
 
 import numpy as np
@@ -120,6 +121,16 @@ def test_a_cue_is_data_of_its_topic_in_the_taxonomy_and_bad_data_is_refused(tmp_
         # then it is refused, saying what is wrong
         with pytest.raises(ValueError, match=says):
             load_taxonomy(path)
+
+
+def test_a_cue_pickled_before_a_field_existed_loads_with_that_fields_default():
+    # given a cue as a model file keeps it, and the same state without a field added later
+    cue = replace(CUE, unless=("giả danh",))
+    restored = pickle.loads(pickle.dumps(cue))  # noqa: S301 - our own bytes
+    assert restored == cue
+    del restored.__dict__["unless"]
+    # then the cue reads as one that never had the field, not as one with its fields shifted
+    assert restored.unless == () and restored.acts == CUE.acts and restored.boost == CUE.boost
 
 
 def _model(**params) -> TopicClassifier:
