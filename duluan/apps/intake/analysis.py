@@ -87,8 +87,8 @@ class KeywordTopicStep:
             else:
                 best, (actor, act) = fired
                 totals[best] = totals.get(best, 0) + 2
-                seeds = matches.get(best, {})
-                terms = [f"{actor} … {act}", *(t for t, _ in Counter(seeds).most_common(4))]
+                seeds = matches.get(best, Counter())
+                terms = [f"{actor} … {act}", *(t for t, _ in seeds.most_common(4))]
             share = totals[best] / sum(totals.values())
             doc.topic = {"label": best, "score": round(share, 4), "terms": terms}
         return batch
