@@ -454,24 +454,31 @@ def test_training_twice_gives_the_same_model():
     assert (a.temperature_, a.nb_weight_) == (b.temperature_, b.nb_weight_)
 
 
-def test_the_final_svm_trained_in_a_forked_process_is_the_one_trained_here(monkeypatch):
-    # given toy texts with a calibration split, and the number of SVMs each process trains
+@pytest.mark.parametrize("nb_svm_C", [0.0, 0.3])
+def test_the_final_fits_trained_in_a_forked_process_are_the_ones_trained_here(monkeypatch, nb_svm_C):
+    # given toy texts with a calibration split, and the fits (SVMs, NBSVM parts) each process
+    # makes, for a classifier without and with an NBSVM part
     import os
 
     import duluan.analysis.linear_text as linear_text
 
     texts, labels = map(list, zip(*(TOY * 5), strict=True))
     fitted = []
-    fit_svm = linear_text.LinearTextClassifier._fit_svm
 
-    def counted(self, x, y, weights):
-        fitted.append(os.getpid())
-        return fit_svm(self, x, y, weights)
+    def counting(fit):
+        def counted(self, x, y, weights):
+            fitted.append(os.getpid())
+            return fit(self, x, y, weights)
 
-    monkeypatch.setattr(linear_text.LinearTextClassifier, "_fit_svm", counted)
-    # when the classifier is trained as it is (the final SVM in a forked process, while this
-    # one calibrates), then with both SVMs trained here one after the other
-    forked = TopicClassifier(min_count=1, calibration_fraction=0.3).fit(texts, labels)
+        return counted
+
+    for name in ("_fit_svm", "_fit_nb_svm"):
+        fit = getattr(linear_text.LinearTextClassifier, name)
+        monkeypatch.setattr(linear_text.LinearTextClassifier, name, counting(fit))
+    params = {"min_count": 1, "calibration_fraction": 0.3, "nb_svm_C": nb_svm_C}
+    # when the classifier is trained as it is (the final fits in a forked process, while this
+    # one calibrates), then with every fit made here one after the other
+    forked = TopicClassifier(**params).fit(texts, labels)
     here = len(fitted)
 
     class InThisProcess:
@@ -482,15 +489,17 @@ def test_the_final_svm_trained_in_a_forked_process_is_the_one_trained_here(monke
             return self.fn(*self.args)
 
     monkeypatch.setattr(linear_text, "fork_call", InThisProcess)
-    alone = TopicClassifier(min_count=1, calibration_fraction=0.3).fit(texts, labels)
-    # then only the calibration's SVM was trained in this process the first time (on two
-    # cores), and the two models are the same to the last bit
+    alone = TopicClassifier(**params).fit(texts, labels)
+    # then only the calibration's fits were made in this process the first time (on two cores),
+    # and the two models are the same to the last bit
+    per_fit = 2 if nb_svm_C else 1
     if os.cpu_count() and os.cpu_count() >= 2:
-        assert here == 1
-    assert fitted[here:] == [os.getpid(), os.getpid()]
+        assert here == per_fit
+    assert fitted[here:] == [os.getpid()] * 2 * per_fit
     assert np.array_equal(forked.coef_, alone.coef_)
     assert np.array_equal(forked.intercept_, alone.intercept_)
     assert (forked.temperature_, forked.nb_weight_) == (alone.temperature_, alone.nb_weight_)
+    assert (forked.nb_svm_C, alone.nb_svm_C) == (nb_svm_C, nb_svm_C)
 
 
 def test_lead_features_make_the_opening_weigh_more_and_still_explain():
