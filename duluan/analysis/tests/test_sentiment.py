@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import random
+from collections import Counter
 
 import pytest
 from hypothesis import given, settings
@@ -565,6 +566,49 @@ def test_phrase_readings_count_what_each_spelling_stands_for_in_accented_text():
     readings = phrase_readings(texts, lex)
     # then each spelling counts the words it was written as, and the bare text counts nothing
     assert readings == {"kem": {"kém": 1, "kèm": 1, "kem": 1}, "buc xuc": {"bức xúc": 1}}
+
+
+@needs_data
+def test_phrase_readings_of_real_texts_are_those_of_each_run_of_words():
+    # given the lexicon, real students' feedback and news leads, some texts typed bare, and a
+    # phrase of five words (longer than the lexicon reads)
+    import re
+    from itertools import islice
+
+    from duluan.analysis.corpora import read_corpus
+    from duluan.analysis.features import prepare
+    from duluan.analysis.normalise import fold
+
+    lex = lexicon()
+    lex = ComplaintLexicon(
+        negative={**lex.negative, "không ai thèm giải quyết": 0.9},
+        positive=lex.positive,
+        negators=lex.negators,
+        intensifiers=lex.intensifiers,
+    )
+    texts = [r.text for r in read_corpus("uit_vsfc_dev")]
+    texts += [r.text for r in islice(read_corpus("tc201805"), 3000)]
+    texts += ["Dan rat buc xuc vi khong ai giai quyet", "", "Dân KHÔNG AI thèm giải quyết, rất bức xúc!"]
+    # when the readings are counted, and counted by their definition: every run of one to four
+    # words whose fold is a phrase's fold, under the words as written
+    readings = phrase_readings(texts, lex)
+    forms = {fold(p) for p in lex._table()[0] if len(p.split()) <= 4}
+    expected: dict[str, Counter] = {}
+    for text in texts:
+        if not text or written_bare(text):
+            continue
+        words = re.findall(r"\w+", prepare(text))
+        bare = [fold(w) for w in words]
+        for i in range(len(words)):
+            for k in range(1, 5):
+                if i + k <= len(words) and " ".join(bare[i : i + k]) in forms:
+                    expected.setdefault(" ".join(bare[i : i + k]), Counter())[" ".join(words[i : i + k])] += 1
+    # then they are the same, many spellings read many ways, the bare text counts nothing, the
+    # last one counts "bức xúc" once, and the five words are not read
+    assert readings == expected
+    assert len(readings) > 300 and sum(len(c) > 1 for c in readings.values()) > 50
+    before = phrase_readings(texts[:-3], lex)["buc xuc"]["bức xúc"]
+    assert readings["buc xuc"]["bức xúc"] == before + 1 and "khong ai them giai quyet" not in readings
 
 
 def test_written_bare_tells_text_typed_without_diacritics():
