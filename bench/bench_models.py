@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/bench_models.py
 [--only vntc,tc201805,uit_vsfc,gold,news_sentiment,accent_free,uit_vsfc_halves,sentiment_cv,
-place_swaps,messages]
+place_swaps,messages,cues,cues_cv,vntc_noise]
 [--topic-params JSON]``;
 e.g. ``--topic-params '{"nb_blend": false, "lead_tokens": 0}'`` measures the topic
 classifier without the naive Bayes blend and the lead features.
@@ -51,6 +51,11 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   (``data/citizen_messages.jsonl``, see :mod:`duluan.analysis.messages`), scored on the written
   gold messages (``data/gold_citizen_messages.jsonl``, other writers, never learnt), as written
   and unpunctuated, and on every other gold set of both models.
+
+- ``vntc_noise`` (not in the default run): whether VNTC's labels disagree on copies of one
+  article, which would cap any classifier's accuracy: its articles that repeat an earlier one
+  (Jaccard of syllable shingles at least 0.9, 0.8, 0.5) under another label, and the held-out
+  articles whose copy in the other 85 % bears another label.
 
 - ``cues`` (not in the default run: it builds the shipped topic model once): the model with its
   taxonomy's cues (:mod:`duluan.analysis.cues`: an official and an act of misconduct near each
@@ -296,6 +301,57 @@ def bench_cues() -> None:
         size = sum(map(len, texts)) / len(texts)
         print(
             f"  reading the cues: {best / len(texts) * 1e6:.1f} µs of CPU a text, {corpus} ({size:,.0f} ch.)"
+        )
+
+
+def bench_vntc_noise() -> None:
+    """How far VNTC's labels agree with themselves: articles of its training file that repeat an
+    earlier one (near-duplicates by the Jaccard similarity of their syllable shingles, found by
+    :class:`~duluan.analysis.dedupe.NearDuplicateIndex`) under another label, and the articles of
+    the held-out 15 % whose copy in the other 85 % bears another label."""
+    import re
+
+    from duluan.analysis.dedupe import NearDuplicateIndex
+    from duluan.analysis.features import prepare
+
+    rows = list(read_corpus("vntc"))
+    labels = [r.label for r in rows]
+    words = [re.findall(r"\w+", prepare(r.text)) for r in rows]
+    # The split of held_out (train_test_split draws it from the number of rows and the labels).
+    train, test = train_test_split(np.arange(len(rows)), test_size=0.15, random_state=0, stratify=labels)
+    print(f"\nvntc label agreement: {len(rows):,} articles of the training file")
+    for threshold in (0.9, 0.8, 0.5):
+        index = NearDuplicateIndex(threshold=threshold, capacity=len(rows))
+        repeats, other = 0, Counter()
+        for number, syllables in enumerate(words):
+            match = index.add(str(number), syllables)
+            if match.duplicate_of is not None:
+                repeats += 1
+                first = labels[int(match.duplicate_of)]
+                if first != labels[number]:
+                    other[" / ".join(sorted((first, labels[number])))] += 1
+        index = NearDuplicateIndex(threshold=threshold, capacity=len(train))
+        index.add_many(
+            [str(i) for i in train],
+            shingles := [index.hasher.shingles(words[i]) for i in train],
+            index.hasher.signatures_from_shingles(shingles),
+        )
+        copied = crossed = 0
+        for i in test:
+            shingles = index.hasher.shingles(words[i])
+            found = index.query(
+                shingles, index.band_keys(index.hasher.signatures_from_shingles([shingles]))[0]
+            )
+            if found:
+                copied += 1
+                best = max(found, key=lambda pair: pair[1])[0]
+                crossed += labels[int(best)] != labels[i]
+        print(
+            f"  Jaccard >= {threshold}: {repeats:,} articles repeat an earlier one, "
+            f"{sum(other.values()):,} of them under another label ({other.most_common(3)}); "
+            f"of the {len(test):,} held out, {copied:,} have a copy in the other 85 %, {crossed:,} "
+            f"under another label ({100 * crossed / len(test):.2f} % of the held-out split)",
+            flush=True,
         )
 
 
@@ -736,6 +792,8 @@ def main() -> int:
         bench_cues()
     if "cues_cv" in parts:
         bench_cues_cv()
+    if "vntc_noise" in parts:
+        bench_vntc_noise()
     return 0
 
 
