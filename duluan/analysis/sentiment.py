@@ -947,21 +947,6 @@ def phrase_readings(texts: Iterable[str], lexicon: ComplaintLexicon) -> dict[str
                 counts = readings[form] = Counter()
             counts[said[end - size - 1 : end - 1]] += 1
     return readings
-    automaton.make_automaton()
-    # The words as written of every hit, counted at the end (a hit's spelling is their fold).
-    found: list[str] = []
-    for text in texts:
-        if not text or written_bare(text):
-            continue
-        said = " ".join(_SYLLABLE_RE.findall(prepare(text)))
-        bare = fold(said)
-        if len(bare) != len(said):  # fold keeps NFC text one character for one; not this one
-            continue
-        # A hit ending at ``end`` in the padded text is said[end - size - 1 : end - 1].
-        found += [said[end - size - 1 : end - 1] for end, size in automaton.iter(f" {bare} ")]
-    for words, times in Counter(found).items():
-        readings.setdefault(fold(words), Counter())[words] = times
-    return readings
 
 
 def _read_vswn(path: Path) -> tuple[dict[str, float], dict[str, float]]:
