@@ -484,20 +484,20 @@ def bench_messages() -> None:
 
 
 def _bench_anger(model, rated) -> None:
-    """How the complaint intensity, the model's probability of negative and their product rank
-    the gold messages by the anger two readers rated (0-3, their mean)."""
+    """How the complaint lexicon, the model's probability of negative and the intensity a
+    prediction carries (the two together) rank the gold messages by the anger two readers rated
+    (0-3, their mean)."""
     from scipy.stats import spearmanr
     from sklearn.metrics import roc_auc_score
 
     texts, anger = [m.text for m in rated], np.array([m.anger for m in rated])
     negative = model.predict_proba(texts)[:, list(model.classes_).index("negative")]
-    intensity = np.array([v for v, _ in model.intensity(texts)])
-    # And the two together, as one candidate (not shipped): the intensity raises a negative
-    # text's probability by up to half again, and a text that is not negative stays calm.
+    # The lexicon's part alone, the probability alone, and the intensity a prediction carries
+    # (duluan.analysis.sentiment.anger: the two together).
     for name, values in (
-        ("intensity", intensity),
+        ("lexicon", [v for v, _ in model.intensity(texts)]),
         ("P(negative)", negative),
-        ("P(neg) (1 + intensity) / 2", negative * (1 + intensity) / 2),
+        ("intensity", model.predict_fields(texts)[2]),
     ):
         rho = spearmanr(values, anger).statistic
         auc = roc_auc_score(anger >= 2, values)

@@ -530,7 +530,7 @@ class LinearTextClassifier:
         Returns:
             ``(labels, scores)`` arrays of length ``len(texts)``.
         """
-        labels, scores, _, _ = self._predict(texts, explain=False, compiled=compiled)
+        labels, scores, _, _, _ = self._predict(texts, explain=False, compiled=compiled)
         return labels, scores
 
     def _predict(
@@ -540,23 +540,29 @@ class LinearTextClassifier:
         words_only: bool = False,
         runner_up: bool = False,
         compiled: bool | None = False,
-    ) -> tuple[np.ndarray, np.ndarray, list, np.ndarray | None]:
-        """Labels, calibrated scores, (optionally) explaining terms and (optionally) each text's
-        second most probable label, one feature pass per batch.
+        probability_of: str | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, list, np.ndarray | None, np.ndarray | None]:
+        """Labels, calibrated scores, (optionally) explaining terms, (optionally) each text's
+        second most probable label and (optionally) its probability of one class, one feature
+        pass per batch.
 
         ``texts`` may be a :class:`~duluan.analysis.features.TokenBatch`, already split (then it is
         one batch, whatever its size). With ``words_only``, each text's terms are a list of the
         words alone (see :meth:`~duluan.analysis.features.NgramFeaturizer.explain_matrix`).
-        Without ``runner_up`` the fourth item is ``None``. ``compiled``: as in
-        :meth:`predict_labels` (never with explanations, which compiled loops give once
-        :meth:`load_compiled_explain` loaded them).
+        Without ``runner_up`` the fourth item is ``None``; the fifth is each text's probability of
+        the class ``probability_of``, ``None`` when none is asked or the model has no such class.
+        ``compiled``: as in :meth:`predict_labels` (never with explanations, which compiled loops
+        give once :meth:`load_compiled_explain` loaded them).
         """
         if isinstance(texts, TokenBatch):
             chunks: list = [texts]
         else:
             clean = self.masked(texts)
             chunks = [clean[s:e] for s, e in self.batch_bounds(clean)]
-        best, scores, terms, seconds = [], [], [], []
+        best, scores, terms, seconds, asked = [], [], [], [], []
+        asked_column = None
+        if probability_of is not None and probability_of in self.classes_:
+            asked_column = int(np.searchsorted(self.classes_, probability_of))
         packed = self._packed_weights()
         if explain or isinstance(texts, TokenBatch):
             compiled = False
@@ -587,6 +593,8 @@ class LinearTextClassifier:
             best.append(top)
             rows = np.arange(top.size)
             scores.append(proba[rows, top])
+            if asked_column is not None:
+                asked.append(proba[:, asked_column].copy())  # before the runner-up's mark below
             if runner_up:
                 proba[rows, top] = -1.0  # probabilities are never negative: the best is out
                 seconds.append(proba.argmax(axis=1))
@@ -616,7 +624,10 @@ class LinearTextClassifier:
             terms = cue_terms(
                 strings, labels, terms, self.cues, self.temperature_, self.top_terms, words_only
             )
-        return labels, scores_all, terms if explain else [()] * best_all.size, second_all
+        asked_all = None
+        if asked_column is not None:
+            asked_all = np.concatenate(asked) if asked else np.zeros(0, dtype=np.float64)
+        return labels, scores_all, terms if explain else [()] * best_all.size, second_all, asked_all
 
     def _with_layout(
         self, margins: np.ndarray, texts: Sequence[str] | None = None, codes: np.ndarray | None = None

@@ -5,18 +5,20 @@
 :func:`build_default_sentiment_model` on the shared UIT-VSFC (students' feedback, three classes)
 and AIVIVN 2019 (product reviews, two classes) corpora.
 
-Officials also ask *how angry* the public is, which a three-way label does not say. Each
-prediction therefore carries an ``intensity`` in [0, 1] from :class:`ComplaintLexicon`: weighted
-complaint words (our editable ``data/complaint_terms.tsv``) and the negative words of
-VietSentiWordNet, each amplified by intensifiers before or after it ("rất", "quá", "lắm" — the
-VietSentiWordNet intensifier list), negated by negators before it ("không", "chưa" — its
-negator list; "không tốt" then counts as a complaint, "không tệ" does not), plus exclamation
-marks and emoji of anger or disapproval ("😡", "👎": the terms file's lines with no letter). The
-total evidence ``e`` maps to ``1 - exp(-e)``, and the words that raised it are returned with their
-share, so the figure is always explainable. On the 27 AIVIVN reviews that hold one of those emoji
-(25 negative), the mean intensity of the negative ones rose 0.242 -> 0.652 when the emoji came in,
-of the two positive ones 0 -> 0.426; the area under the ROC curve of intensity as a sign of a
-negative review, 0.740 -> 0.750 on them, 0.7088 -> 0.7100 on all 12,803 (2026-12-05).
+Officials also ask *how angry* the public is, which a three-way label does not say. Each prediction
+therefore carries an ``intensity`` in [0, 1]: its probability of being negative, raised by up to
+half again by the intensity of :class:`ComplaintLexicon` (:func:`anger`, which says why). The
+lexicon's intensity is made of weighted complaint words (our editable ``data/complaint_terms.tsv``)
+and the negative words of VietSentiWordNet, each amplified by intensifiers before or after it
+("rất", "quá", "lắm" — the VietSentiWordNet intensifier list), negated by negators before it
+("không", "chưa" — its negator list; "không tốt" then counts as a complaint, "không tệ" does not),
+plus exclamation marks and emoji of anger or disapproval ("😡", "👎": the terms file's lines with no
+letter). The total evidence ``e`` maps to ``1 - exp(-e)``, and the words that raised it are
+returned with their share (and with the negative tone's share in a prediction), so the figure is
+always explainable. On the 27 AIVIVN reviews that hold one of those emoji (25 negative), the mean
+intensity of the negative ones rose 0.242 -> 0.652 when the emoji came in, of the two positive ones
+0 -> 0.426; the area under the ROC curve of intensity as a sign of a negative review, 0.740 ->
+0.750 on them, 0.7088 -> 0.7100 on all 12,803 (2026-12-05).
 
 A text typed without diacritics ("dan rat buc xuc") is scored with the lexicon's accent-free
 form (:meth:`ComplaintLexicon.accent_free`, kept in ``bare``): each phrase folded, and kept only
@@ -59,6 +61,7 @@ __all__ = [
     "ComplaintLexicon",
     "SentimentClassifier",
     "SentimentPrediction",
+    "anger",
     "build_default_sentiment_model",
     "phrase_readings",
     "without_punctuation",
@@ -185,6 +188,51 @@ def without_punctuation(text: str) -> str:
     return " ".join(_PUNCTUATION_RE.sub(" ", text).split())
 
 
+# The label whose probability a text's anger scales (see anger), and the name of its share in an
+# intensity's terms.
+NEGATIVE = "negative"
+NEGATIVE_TONE = "sắc thái tiêu cực"
+
+
+def anger(negative: float, intensity: float) -> float:
+    """The anger of a text: its probability of being negative, raised by up to half again by the
+    complaint lexicon's intensity, ``P(negative) (1 + intensity) / 2``, rounded to 4 places.
+
+    The lexicon alone counts words, not the writer's mood: it ranked 340 written gold messages
+    by the anger two readers rated (``data/gold_citizen_messages.jsonl``, never learnt) with a
+    Spearman correlation of 0.41 (area under the ROC curve for an anger of 2 or more: 0.70);
+    three in four of the angry ones scored 0, and words of grave subjects in calm questions
+    ("tham nhũng", "lừa đảo") scored high. The sentiment model's probability of negative ranked
+    them better (0.80, 0.75), and this product of the two best (0.81, 0.82; it was the form
+    written down first, and the one other tried, ``1 - (1 - P(negative)) (1 - intensity)``, gave
+    0.80 and 0.77): a calm question or a thanks stays low whatever its words, and among complaints the
+    lexicon's register ("hẹn tới hẹn lui", "bực", "!!!") tells the heated from the plain
+    (``bench_models.py --only messages``, 2026-12-05). The messages are the team's idea of how
+    people write, and the model learnt others of their kind, so real messages will show less.
+
+    Args:
+        negative: The text's probability of being negative.
+        intensity: The lexicon's intensity of the text (:meth:`ComplaintLexicon.score`).
+    """
+    return round(negative * (1.0 + intensity) / 2.0, 4)
+
+
+def angered(
+    negative: float, measured: tuple[float, tuple[tuple[str, float], ...]]
+) -> tuple[float, tuple[tuple[str, float], ...]]:
+    """:func:`anger` with its terms: the negative tone's share (:data:`NEGATIVE_TONE`,
+    ``P(negative) / 2``) and the lexicon's phrases' shares scaled alike, largest first.
+
+    Args:
+        negative: The text's probability of being negative.
+        measured: The lexicon's ``(intensity, terms)`` of the text (:meth:`ComplaintLexicon.score`).
+    """
+    intensity, terms = measured
+    half = negative / 2.0
+    shares = [(NEGATIVE_TONE, round(half, 4)), *((term, round(half * share, 4)) for term, share in terms)]
+    return anger(negative, intensity), tuple(sorted(shares, key=lambda kv: -kv[1]))
+
+
 @dataclass(frozen=True, slots=True)
 class SentimentPrediction:
     """One text's sentiment.
@@ -192,8 +240,9 @@ class SentimentPrediction:
     Attributes:
         label: ``negative``, ``neutral`` or ``positive`` (or the training labels).
         score: Calibrated probability of ``label``.
-        intensity: Anger / complaint intensity in [0, 1].
-        intensity_terms: ``(phrase, share of the intensity)`` pairs, largest first.
+        intensity: Anger / complaint intensity in [0, 1] (:func:`anger`).
+        intensity_terms: ``(phrase, share of the intensity)`` pairs, largest first: the negative
+            tone's (:data:`NEGATIVE_TONE`) and the complaint lexicon's phrases'.
         terms: N-grams that pushed most towards ``label``.
     """
 
@@ -1057,7 +1106,8 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         return {"lexicon": self.lexicon, **{n: getattr(self, n) for n in names}}
 
     def intensity(self, texts: Sequence[str]) -> list[tuple[float, tuple[tuple[str, float], ...]]]:
-        """Return ``(intensity, terms)`` per text (see :meth:`ComplaintLexicon.score`).
+        """Return the complaint lexicon's ``(intensity, terms)`` per text (see
+        :meth:`ComplaintLexicon.score`): its part alone of a prediction's intensity (:func:`anger`).
 
         Args:
             texts: Texts.
@@ -1095,22 +1145,34 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         lexicon = self._lexicon()
         out: list[SentimentPrediction] = []
         for batch in batches:
-            labels, scores, terms, _ = self._predict(batch, explain)
+            labels, scores, terms, _, negative = self._predict(batch, explain, probability_of=NEGATIVE)
             labels, scores = labels.tolist(), scores.tolist()  # str and float, like the fields
             if intensity_terms:
+                measured = map(lexicon.score, batch.texts)
+                if negative is not None:
+                    measured = map(angered, negative.tolist(), measured)
                 out.extend(
                     SentimentPrediction(lab, sc, h, h_terms, t)
-                    for lab, sc, (h, h_terms), t in zip(
-                        labels, scores, map(lexicon.score, batch.texts), terms, strict=True
-                    )
+                    for lab, sc, (h, h_terms), t in zip(labels, scores, measured, terms, strict=True)
                 )
             else:
-                # One C-level map over the columns (5 % less than a generator of calls).
-                intensities = lexicon.intensities(batch)
+                intensities = self._intensities(batch, lexicon, negative)
                 if not len(labels) == len(scores) == len(intensities) == len(terms):
                     raise ValueError("a prediction column differs in length")
+                # One C-level map over the columns (5 % less than a generator of calls).
                 out.extend(map(SentimentPrediction, labels, scores, intensities, repeat(()), terms))
         return out
+
+    @staticmethod
+    def _intensities(
+        batch: TokenBatch, lexicon: ComplaintLexicon, negative: np.ndarray | None
+    ) -> list[float]:
+        """The intensity of each text of ``batch``: its :func:`anger` given its probability of
+        ``negative``, or the lexicon's intensity alone for a model without that class."""
+        intensities = lexicon.intensities(batch)
+        if negative is None:
+            return intensities
+        return list(map(anger, negative.tolist(), intensities))
 
     def predict_fields(self, texts: Sequence[str] | TokenBatch) -> tuple[list[str], list[float], list[float]]:
         """:meth:`predict` without explanations or intensity terms, as three columns.
@@ -1131,10 +1193,10 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         scores: list[float] = []
         intensities: list[float] = []
         for batch in batches:
-            got, probability, _, _ = self._predict(batch, explain=False)
+            got, probability, _, _, negative = self._predict(batch, explain=False, probability_of=NEGATIVE)
             labels.extend(got.tolist())
             scores.extend(probability.tolist())
-            intensities.extend(lexicon.intensities(batch))
+            intensities.extend(self._intensities(batch, lexicon, negative))
         if not len(labels) == len(scores) == len(intensities):
             raise ValueError("a prediction column differs in length")
         return labels, scores, intensities

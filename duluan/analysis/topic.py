@@ -100,7 +100,7 @@ class TopicClassifier(SavedModel, LinearTextClassifier):
         Returns:
             One :class:`TopicPrediction` per text, in order.
         """
-        labels, scores, terms, seconds = self._predict(texts, explain, runner_up=True)
+        labels, scores, terms, seconds, _ = self._predict(texts, explain, runner_up=True)
         # Plain str and float, like the fields (numpy scalars are slower to make and to read).
         return list(map(TopicPrediction, labels.tolist(), scores.tolist(), terms, seconds.tolist()))
 
@@ -122,7 +122,9 @@ class TopicClassifier(SavedModel, LinearTextClassifier):
             the words of its :attr:`TopicPrediction.terms` and its second most probable label,
             in order.
         """
-        labels, scores, terms, seconds = self._predict(texts, explain=True, words_only=True, runner_up=True)
+        labels, scores, terms, seconds, _ = self._predict(
+            texts, explain=True, words_only=True, runner_up=True
+        )
         return labels.tolist(), scores.tolist(), terms, seconds.tolist()
 
 

@@ -21,6 +21,7 @@ from duluan.analysis.sentiment import (
     LAYOUT_WEIGHT,
     LETTERS_WEIGHT,
     MESSAGES_WEIGHT,
+    NEGATIVE_TONE,
     SENTIMENT_EXAMPLES_PATH,
     SENTIMENT_GOLD_PATH,
     SENTIMENT_HEADLINES_PATH,
@@ -30,6 +31,7 @@ from duluan.analysis.sentiment import (
     ComplaintLexicon,
     SentimentClassifier,
     SentimentPrediction,
+    anger,
     build_default_sentiment_model,
     phrase_readings,
     without_punctuation,
@@ -175,6 +177,50 @@ def test_toy_classifier_gives_label_score_intensity_and_terms(tmp_path):
     assert SentimentClassifier.load(path).predict(["rất hài lòng"]) == clf.predict(["rất hài lòng"])
     with pytest.raises(ModelFileError, match="cần loại 'topic'"):
         TopicClassifier.load(path)
+
+
+def test_intensity_is_the_probability_of_negative_raised_by_the_lexicon():
+    # given a toy sentiment model with the complaint lexicon, and an angry complaint, a calm
+    # one, and thanks with exclamation marks
+    texts, labels = map(list, zip(*TOY, strict=True))
+    lex = lexicon()
+    model = SentimentClassifier(lexicon=lex, min_count=1, calibration_fraction=0).fit(texts, labels)
+    said = ["chờ mãi không ai giải quyết, dân rất bức xúc!!!", "đường hỏng lâu ngày", "cảm ơn cán bộ!!!"]
+    negative = model.predict_proba(said)[:, list(model.classes_).index("negative")]
+    measured = [lex.score(text) for text in said]
+    # when it predicts them with the intensity's terms, without them, and as columns
+    full = model.predict(said)
+    fast = model.predict(said, intensity_terms=False)
+    _, _, columns = model.predict_fields(said)
+    # then each intensity is P(negative) (1 + the lexicon's intensity) / 2, every way alike
+    expected = [round(p * (1 + i) / 2, 4) for p, (i, _) in zip(negative, measured, strict=True)]
+    assert [p.intensity for p in full] == [p.intensity for p in fast] == columns == expected
+    assert [anger(p, i) for p, (i, _) in zip(negative, measured, strict=True)] == expected
+    # and its terms are the negative tone's half of P(negative) and the lexicon's phrases, their
+    # shares scaled alike, adding up to it
+    for prediction, p, (_, phrases) in zip(full, negative, measured, strict=True):
+        shares = dict(prediction.intensity_terms)
+        assert shares[NEGATIVE_TONE] == round(p / 2, 4)
+        assert set(shares) == {NEGATIVE_TONE} | {term for term, _ in phrases}
+        assert sum(shares.values()) == pytest.approx(prediction.intensity, abs=2e-3)
+    # and the angry complaint is angrier than the calm one, which is angrier than the thanks,
+    # though the lexicon counts the thanks' exclamation marks
+    assert full[0].intensity > full[1].intensity > full[2].intensity and measured[2][0] > 0
+
+
+def test_a_model_without_a_negative_label_measures_the_lexicon_alone():
+    # given a sentiment model trained on labels of its own
+    texts = [text for text, _ in TOY]
+    own = ["good" if label == "positive" else "bad" for _, label in TOY]
+    lex = lexicon()
+    model = SentimentClassifier(lexicon=lex, min_count=1, calibration_fraction=0).fit(texts, own)
+    # when it predicts a complaint
+    said = ["chờ mãi không ai giải quyết, dân rất bức xúc!!!"]
+    [prediction] = model.predict(said)
+    # then its intensity and terms are the lexicon's, every way alike
+    assert (prediction.intensity, prediction.intensity_terms) == lex.score(said[0])
+    assert model.predict(said, intensity_terms=False)[0].intensity == prediction.intensity
+    assert model.predict_fields(said)[2] == [prediction.intensity]
 
 
 @needs_data
