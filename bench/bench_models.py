@@ -331,10 +331,9 @@ def bench_vntc_noise() -> None:
                 if first != labels[number]:
                     other[" / ".join(sorted((first, labels[number])))] += 1
         index = NearDuplicateIndex(threshold=threshold, capacity=len(train))
+        shingle_sets = [index.hasher.shingles(words[i]) for i in train]
         index.add_many(
-            [str(i) for i in train],
-            shingles := [index.hasher.shingles(words[i]) for i in train],
-            index.hasher.signatures_from_shingles(shingles),
+            [str(i) for i in train], shingle_sets, index.hasher.signatures_from_shingles(shingle_sets)
         )
         copied = crossed = 0
         for i in test:
