@@ -658,6 +658,7 @@ def test_phrase_readings_of_real_texts_are_those_of_each_run_of_words():
     assert len(readings) > 300 and sum(len(c) > 1 for c in readings.values()) > 50
     before = phrase_readings(texts[:-3], lex)["buc xuc"]["bức xúc"]
     assert readings["buc xuc"]["bức xúc"] == before + 1 and "khong ai them giai quyet" not in readings
+    assert phrase_readings(texts[-3:-1], lex) == {}
 
 
 def test_written_bare_tells_text_typed_without_diacritics():
