@@ -14,9 +14,10 @@ topic's ``cue``, ``data/taxonomy_vi.json``): where a phrase of each list stands 
 most ``window`` words apart, and no phrase of its ``unless`` list (posing as an official: "giả
 danh", "tự xưng") stands in that sentence, the cue *fires* and the text's odds of the cue's topic
 are multiplied by ``exp(boost)`` (:func:`cue_margins`). The model still decides: a text that reads
-as nothing like its topic stays where it was. A text typed without diacritics is read with the phrases folded,
-each kept only where that spelling mostly means the phrase in real text (:func:`accent_free_cue`:
-"hoi lo" is "hối lộ", "lam thu" is far more often "làm thủ" than "lạm thu").
+as nothing like its topic stays where it was. A text typed without diacritics is read with the
+phrases folded, each kept only where that spelling mostly means the phrase in real text
+(:func:`accent_free_cue`: "hoi lo" is "hối lộ", "lam thu" is far more often "làm thủ" than "lạm
+thu").
 
 This module is pure Python (no Django), like the rest of :mod:`duluan.analysis`.
 """
