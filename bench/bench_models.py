@@ -163,7 +163,13 @@ def held_out(corpus: str):
     rows = list(read_corpus(corpus))
     texts = [r.text for r in rows]
     labels = [r.label for r in rows]
-    return train_test_split(texts, labels, test_size=0.15, random_state=0, stratify=labels)
+    return _held_out_split(texts, labels)
+
+
+def _held_out_split(items, labels: list[str]):
+    """``items`` split as :func:`held_out` splits a corpus: 15 % held out, stratified, seed 0
+    (the split depends on the number of items and their labels alone)."""
+    return train_test_split(items, labels, test_size=0.15, random_state=0, stratify=labels)
 
 
 def bench_news(corpus: str, **params) -> None:
@@ -317,8 +323,7 @@ def bench_vntc_noise() -> None:
     rows = list(read_corpus("vntc"))
     labels = [r.label for r in rows]
     words = [re.findall(r"\w+", prepare(r.text)) for r in rows]
-    # The split of held_out (train_test_split draws it from the number of rows and the labels).
-    train, test = train_test_split(np.arange(len(rows)), test_size=0.15, random_state=0, stratify=labels)
+    train, test, _, _ = _held_out_split(np.arange(len(rows)), labels)
     print(f"\nvntc label agreement: {len(rows):,} articles of the training file")
     for threshold in (0.9, 0.8, 0.5):
         index = NearDuplicateIndex(threshold=threshold, capacity=len(rows))
