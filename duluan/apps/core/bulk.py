@@ -37,7 +37,7 @@ from operator import attrgetter
 from typing import Any
 
 import orjson
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 from psycopg import postgres
@@ -84,6 +84,38 @@ def db_value(field: models.Field, value: Any, connection) -> Any:
         except TypeError:
             pass
     return field.get_db_prep_save(value, connection)
+
+
+def bulk_update_by_pk(
+    instances: Sequence[models.Model], names: Sequence[str], *, sets: dict[str, str] | None = None
+) -> None:
+    """Write ``names`` of each instance to its row: one prepared ``UPDATE … WHERE pk = %s`` run
+    for all rows (``executemany``), in the current transaction's connection.
+
+    Django's ``bulk_update`` builds a CASE per field and row, which costs seconds for a few
+    thousand rows (907 signals' seven reading fields: 2.0 s, 2026-12-05); ``executemany`` of one
+    statement costs milliseconds. JSON is encoded as :func:`db_value` does.
+
+    Args:
+        instances: Rows of one model, saved (with a primary key).
+        names: The fields to write.
+        sets: A field's SET expression other than ``%s`` (its new value), e.g. ``CASE WHEN
+            "title_confirmed" THEN "title" ELSE %s END``; it still takes the value once.
+    """
+    if not instances:
+        return
+    meta = instances[0]._meta
+    fields = [meta.get_field(name) for name in names]
+    connection = transaction.get_connection(router.db_for_write(type(instances[0])))
+    qn = connection.ops.quote_name
+    sets = sets or {}
+    assignments = ", ".join(f"{qn(f.column)} = {sets.get(f.name, '%s')}" for f in fields)
+    sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608 - model names
+    params = [
+        [db_value(f, getattr(row, f.attname), connection) for f in fields] + [row.pk] for row in instances
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def json_as_written(field: models.Field, encoded: bytes, connection) -> Any:

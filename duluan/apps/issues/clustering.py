@@ -51,8 +51,8 @@ from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import (
     bulk_add,
     bulk_insert,
+    bulk_update_by_pk,
     bulk_upsert,
-    db_value,
     instance_factory,
     json_as_written,
 )
@@ -681,30 +681,15 @@ def _dot(vector: dict[str, float], weights: dict[str, float]) -> float:
 
 
 def _update_issues(issues: list[Issue]) -> None:
-    """Write the aggregates of existing issues with one prepared UPDATE run for all rows.
-
-    Django's ``bulk_update`` builds a CASE per field and row, which costs seconds for a few
-    thousand issues; ``executemany`` of one statement costs milliseconds.
-    """
-    meta = Issue._meta
-    fields = [meta.get_field(name) for name in _UPDATED_FIELDS]
-    connection = transaction.get_connection()
-    qn = connection.ops.quote_name
+    """Write the aggregates of existing issues (see :func:`~duluan.apps.core.bulk.bulk_update_by_pk`)."""
+    qn = transaction.get_connection().ops.quote_name
     # An official's rename committed since the issue was read wins: its title is kept.
-    keep = {"title", "title_vector"}
-    confirmed = qn(meta.get_field("title_confirmed").column)
-    sets = ", ".join(
-        f"{qn(f.column)} = CASE WHEN {confirmed} THEN {qn(f.column)} ELSE %s END"
-        if f.name in keep
-        else f"{qn(f.column)} = %s"
-        for f in fields
-    )
-    sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608 - model names
-    params = [
-        [db_value(f, getattr(issue, f.attname), connection) for f in fields] + [issue.pk] for issue in issues
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    confirmed = qn(Issue._meta.get_field("title_confirmed").column)
+    sets = {
+        name: f"CASE WHEN {confirmed} THEN {qn(Issue._meta.get_field(name).column)} ELSE %s END"
+        for name in ("title", "title_vector")
+    }
+    bulk_update_by_pk(issues, _UPDATED_FIELDS, sets=sets)
 
 
 def signals_assign_to_issues(signals: Sequence[Any], *, scope: str = DEFAULT_SCOPE) -> list[Issue]:

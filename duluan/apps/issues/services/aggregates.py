@@ -15,6 +15,7 @@ from datetime import date
 from django.db.models import Count
 from django.utils import timezone
 
+from duluan.apps.core.bulk import bulk_update_by_pk
 from duluan.apps.core.text import search_key
 from duluan.apps.intake.models import Signal
 
@@ -112,7 +113,7 @@ def issues_rebuild_aggregates(issue_ids: Iterable[int]) -> None:
         issue.sentiment_counts = {k: s["sentiments"].get(k, 0) for k in SENTIMENTS}
         issue.dominant_sentiment = dominant(issue.sentiment_counts)
         issue.search_key = search_key(f"{issue.title} {' '.join(issue.summary_terms or [])}")
-    Issue.objects.bulk_update(
+    bulk_update_by_pk(
         list(issues.values()),
         [
             "signal_count",
@@ -129,7 +130,6 @@ def issues_rebuild_aggregates(issue_ids: Iterable[int]) -> None:
             "dominant_sentiment",
             "search_key",
         ],
-        batch_size=250,
     )
     through = Issue.units.through
     through.objects.filter(issue_id__in=ids).delete()
