@@ -639,14 +639,15 @@ def _to_analyse(items: list[SignalInput], pending: deque, run: _ImportRun) -> li
     ]
 
 
-def print_progress_bar():  # pragma: no cover - thin tqdm adapter for the command
+def print_progress_bar(unit: str = " dòng"):  # pragma: no cover - thin tqdm adapter for commands
+    """A bar on stderr and its update: ``update(done)``, or ``update(done, total)`` once known."""
     from tqdm import tqdm
 
-    bar = tqdm(total=None, unit=" dòng", file=sys.stderr, mininterval=0.5)
-    state = {"n": 0}
+    bar = tqdm(total=None, unit=unit, file=sys.stderr, mininterval=0.5)
 
-    def update(n: int) -> None:
-        bar.update(n - state["n"])
-        state["n"] = n
+    def update(n: int, total: int | None = None) -> None:
+        if total is not None:
+            bar.total = total
+        bar.update(n - bar.n)
 
     return bar, update

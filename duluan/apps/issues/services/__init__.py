@@ -10,6 +10,7 @@ from .corrections import (
     issue_split,
     issue_topic_confirm,
     issues_after_ingest,
+    issues_follow_signal_topics,
 )
 from .hotness import (
     RefreshResult,
@@ -32,6 +33,7 @@ __all__ = [
     "issue_split",
     "issue_topic_confirm",
     "issues_after_ingest",
+    "issues_follow_signal_topics",
     "issues_rebuild_aggregates",
     "issues_refresh_hotness",
     "issues_update_mix",

@@ -12,10 +12,12 @@ from scratch (new ids).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
+from django.db.models import Min
 
+from duluan.analysis.pipeline import batched
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.text import nfc, search_key
 from duluan.apps.intake.models import Signal
@@ -232,6 +234,52 @@ def issue_topic_confirm(*, issue: Issue, topic: str, actor=None, reason: str = "
             request=request,
         )
     return issue
+
+
+def issues_follow_signal_topics(changed: Mapping[int, tuple[str, str]]) -> int:
+    """Issues named from a signal whose topic the engine now reads differently take its new topic.
+
+    An issue takes the topic of the signal that opened it (its first, by id: see
+    :mod:`duluan.apps.issues.clustering`). When intake reads its signals again with a newer model
+    (:func:`~duluan.apps.intake.reanalysis.signals_reanalyse`), an issue whose topic is still
+    that signal's old one follows it; an issue whose topic an official confirmed keeps it.
+
+    Args:
+        changed: signal id -> (old topic, new topic), for the signals whose topic changed.
+
+    Returns:
+        The number of issues whose topic changed. Call it inside the caller's transaction.
+    """
+    if not changed:
+        return 0
+    issue_ids: set[int] = set()
+    for chunk in batched(list(changed), 2000):
+        rows = Signal.objects.filter(pk__in=chunk, issue__isnull=False).values_list("issue_id", flat=True)
+        issue_ids.update(rows)
+    followed = 0
+    for chunk in batched(sorted(issue_ids), 2000):
+        confirmed = set(
+            Correction.objects.filter(kind=CorrectionKind.TOPIC, issue_id__in=chunk).values_list(
+                "issue_id", flat=True
+            )
+        )
+        openers = (
+            Signal.objects.filter(issue_id__in=[pk for pk in chunk if pk not in confirmed])
+            .values("issue_id")
+            .annotate(first=Min("pk"))
+            .values_list("issue_id", "first")
+        )
+        follow = {issue_id: changed[first] for issue_id, first in openers if first in changed}
+        issues = [
+            issue
+            for issue in Issue.objects.filter(pk__in=list(follow)).only("pk", "topic")
+            if issue.topic == follow[issue.pk][0]
+        ]
+        for issue in issues:
+            issue.topic = follow[issue.pk][1]
+        Issue.objects.bulk_update(issues, ["topic"], batch_size=250)
+        followed += len(issues)
+    return followed
 
 
 def issues_after_ingest(*, issue_ids: Iterable[int], now=None, refresh: bool = True) -> list[int]:

@@ -1,0 +1,251 @@
+"""Reading stored signals again with the models as they are now.
+
+Intake reads each signal once, as it arrives (:mod:`duluan.apps.intake.analysis`). A model built
+again (``retrain_models``, the models page), models built after the platform had run on the
+taxonomy's keywords, or a changed engine (the intensity of 2026-12-05) read new signals
+differently from the stored ones, so issues mix two readings. :func:`signals_reanalyse` reads the
+stored ones again, in batches, and brings them in line.
+
+What changes is the engine's reading: a signal's topic with its score and terms, its sentiment
+with its score, its intensity, and ``extra["analysis"]`` (model or fallback). What an official
+decided stays: a topic or sentiment confirmed (``*_confirmed``), and a topic the sender chose (an
+Open311 service), whose engine reading goes to ``extra["engine_topic"]`` as at intake. What the
+signal is stays too: its masked text, places and unit, duplicates and issue, on which cases,
+routing and officials' merges rest.
+
+Then its issues follow: their sentiment mix and intensity are recounted, an issue named from a
+signal whose topic changed takes the new topic unless an official confirmed it
+(:func:`~duluan.apps.issues.services.issues_follow_signal_topics`), and hotness, forecasts,
+bursts and alerts are computed again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from duluan.analysis.pipeline import batched
+from duluan.apps.audit.services import audit_record
+from duluan.apps.core.bulk import bulk_update_by_pk
+from duluan.apps.issues import services as issue_services
+
+from .analysis import MODE_FALLBACK, Analysis, analyse_parallel, intake_pipeline
+from .models import Signal
+from .services import IntakeError
+
+FALLBACK_REFUSED = (
+    "Chưa có mô hình chủ đề/sắc thái (chạy `duluan models build`): đọc lại bằng từ khoá sẽ thay "
+    "kết quả của mô hình trên các tín hiệu đã lưu. Dùng --allow-fallback nếu đó là điều muốn làm."
+)
+NOTHING_SELECTED = "Không có tín hiệu nào khớp điều kiện đã chọn."
+
+# What a signal's reading is stored in, and so what a batch writes back.
+READING_FIELDS = ("topic", "topic_score", "topic_terms", "sentiment", "sentiment_score", "intensity", "extra")
+LOADED_FIELDS = ("pk", "title", "text", "created_at", "topic_confirmed", "sentiment_confirmed", "issue_id")
+# Counted as changed when the new reading differs by more than the stored rounding (4 places).
+TOLERANCE = 5e-5
+
+
+@dataclass
+class ReanalyseResult:
+    """What :func:`signals_reanalyse` did."""
+
+    signals: int = 0
+    changed: Counter = field(default_factory=Counter)  # topic, sentiment, intensity: signals changed
+    updated: int = 0  # signals written back (any part of their reading differed)
+    failed: int = 0  # signals the engine could not read: left as they were
+    issues: int = 0  # issues recounted
+    issue_topics: int = 0  # issues that took their opening signal's new topic
+    mode: str = ""
+    seconds: float = 0.0
+    refresh: Any = None  # the hotness refresh's RefreshResult, when anything changed
+
+    def summary(self) -> str:
+        text = (
+            f"Đã đọc lại {self.signals} tín hiệu ({self.mode}, {self.seconds:.1f} s): "
+            f"{self.changed['topic']} đổi chủ đề, {self.changed['sentiment']} đổi sắc thái, "
+            f"{self.changed['intensity']} đổi mức độ bức xúc; {self.failed} không đọc được. "
+            f"Đã đếm lại {self.issues} vấn đề, {self.issue_topics} vấn đề đổi chủ đề."
+        )
+        return f"{text} {self.refresh.summary()}" if self.refresh is not None else text
+
+    def facts(self) -> dict[str, Any]:
+        """The audit event's ``after``."""
+        return {
+            "signals": self.signals,
+            "updated": self.updated,
+            "changed": dict(self.changed),
+            "failed": self.failed,
+            "issues": self.issues,
+            "issue_topics": self.issue_topics,
+            "mode": self.mode,
+        }
+
+
+def _batches(query, batch_size: int, held: dict[int, Signal]) -> Iterator[list[dict[str, Any]]]:
+    """The selected signals in batches, by id; each batch is read by a query of its own (no
+    cursor held open while earlier batches are written). ``held`` keeps each signal until its
+    analysis is back."""
+    last = 0
+    while True:
+        signals = list(
+            query.filter(pk__gt=last).order_by("pk").only(*LOADED_FIELDS, *READING_FIELDS)[:batch_size]
+        )
+        if not signals:
+            return
+        last = signals[-1].pk
+        rows = []
+        for signal in signals:
+            held[signal.pk] = signal
+            rows.append(
+                {
+                    "key": str(signal.pk),
+                    "text": signal.text,
+                    "title": signal.title,
+                    "created_at": signal.created_at,
+                }
+            )
+        yield rows
+
+
+def _differs(old: float | None, new: float | None) -> bool:
+    if old is None or new is None:
+        return (old is None) != (new is None)
+    return abs(old - new) > TOLERANCE
+
+
+def _reread(
+    signal: Signal, analysis: Analysis, result: ReanalyseResult, topics: dict[int, tuple[str, str]]
+) -> bool:
+    """Put ``analysis`` into ``signal`` where the engine owns the field; whether anything changed."""
+    before = {name: getattr(signal, name) for name in READING_FIELDS}
+    topic = analysis.topic or {}
+    sentiment = analysis.sentiment or {}
+    extra = dict(signal.extra or {})
+    extra["analysis"] = analysis.mode
+    sender_chose = bool(signal.topic) and signal.topic_score is None and not signal.topic_confirmed
+    if sender_chose:
+        # As at intake (services._build): the sender's topic stays, the engine's is noted.
+        if topic.get("label") and topic["label"] != signal.topic:
+            extra["engine_topic"] = topic["label"]
+        else:
+            extra.pop("engine_topic", None)
+    elif not signal.topic_confirmed:
+        signal.topic = topic.get("label") or ""
+        signal.topic_score = topic.get("score")
+        signal.topic_terms = list(topic.get("terms") or [])[:10]
+    if not signal.sentiment_confirmed:
+        signal.sentiment = sentiment.get("label") or ""
+        signal.sentiment_score = sentiment.get("score")
+    signal.intensity = sentiment.get("intensity")
+    signal.extra = extra
+    if signal.topic != before["topic"]:
+        result.changed["topic"] += 1
+        topics[signal.pk] = (before["topic"], signal.topic)
+    if signal.sentiment != before["sentiment"]:
+        result.changed["sentiment"] += 1
+    if _differs(before["intensity"], signal.intensity):
+        result.changed["intensity"] += 1
+    return any(
+        _differs(before[name], getattr(signal, name))
+        if name in ("topic_score", "sentiment_score", "intensity")
+        else before[name] != getattr(signal, name)
+        for name in READING_FIELDS
+    )
+
+
+def signals_reanalyse(
+    *,
+    since: datetime | None = None,
+    channels: Sequence[str] = (),
+    fallback_only: bool = False,
+    allow_fallback: bool = False,
+    workers: int = 1,
+    batch_size: int = 500,
+    model_dir: str | None = None,
+    actor=None,
+    progress: Callable[[int, int], None] | None = None,
+    now: datetime | None = None,
+) -> ReanalyseResult:
+    """Read the stored signals again with the current models (see the module's docstring).
+
+    Each batch's signals are written in a transaction of their own, so a long run holds no lock
+    for long, and a run stopped midway leaves every signal with one reading or the other: running
+    it again finishes the work (a signal already read again is read the same). The issues are
+    recounted, and hotness computed again, at the end, with one audit event for the run.
+
+    Args:
+        since: Only signals that arose from this moment (``created_at``).
+        channels: Only signals of these channels (all when empty).
+        fallback_only: Only signals read by the taxonomy's keywords (models built after them).
+        allow_fallback: Read again even when no model is built (the keywords then replace the
+            models' readings); refused otherwise.
+        workers: Processes that analyse (see :func:`~duluan.apps.intake.analysis.analyse_parallel`).
+        batch_size: Signals per batch (and per transaction).
+        model_dir: Model folder (default ``DULUAN_MODEL_DIR`` or ``var/models``).
+        actor: Who asked (``None``: a scheduled run).
+        progress: Called with (signals read so far, signals selected) after each batch.
+        now: The moment hotness is computed for (default: now).
+
+    Raises:
+        IntakeError: No model is built and ``allow_fallback`` is false, or no signal is selected.
+    """
+    start = time.perf_counter()
+    built = intake_pipeline(model_dir)
+    if built.mode == MODE_FALLBACK and not allow_fallback:
+        raise IntakeError(FALLBACK_REFUSED)
+    query = Signal.objects.all()
+    if since is not None:
+        query = query.filter(created_at__gte=since)
+    if channels:
+        query = query.filter(channel__in=list(channels))
+    if fallback_only:
+        query = query.filter(extra__analysis=MODE_FALLBACK)
+    total = query.count()
+    if not total:
+        raise IntakeError(NOTHING_SELECTED)
+    result = ReanalyseResult(mode=built.mode)
+    held: dict[int, Signal] = {}
+    topics: dict[int, tuple[str, str]] = {}
+    recount: set[int] = set()
+    for rows, analyses in analyse_parallel(
+        _batches(query, batch_size, held), workers=workers, model_dir=model_dir
+    ):
+        changed = []
+        for row, analysis in zip(rows, analyses, strict=True):
+            signal = held.pop(int(row["key"]))
+            result.signals += 1
+            if analysis.error is not None:
+                result.failed += 1
+                continue
+            mix = (signal.sentiment, signal.intensity)
+            if _reread(signal, analysis, result, topics):
+                changed.append(signal)
+                if signal.issue_id is not None and (signal.sentiment, signal.intensity) != mix:
+                    recount.add(signal.issue_id)
+        with transaction.atomic():
+            bulk_update_by_pk(changed, READING_FIELDS)
+        result.updated += len(changed)
+        if progress is not None:
+            progress(result.signals, total)
+    with transaction.atomic():
+        for chunk in batched(sorted(recount), 500):
+            issue_services.issues_rebuild_aggregates(chunk)
+        result.issues = len(recount)
+        result.issue_topics = issue_services.issues_follow_signal_topics(topics)
+        result.seconds = round(time.perf_counter() - start, 1)
+        audit_record(
+            action="intake.signals_reanalyse",
+            actor=actor,
+            object_type="intake.signal",
+            after=result.facts(),
+        )
+    if sum(result.changed.values()) or result.issue_topics:
+        result.refresh = issue_services.issues_refresh_hotness(now=now, actor=actor)
+    return result

@@ -1,0 +1,169 @@
+"""Stored signals are read again by the models built since, keeping what officials decided."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from duluan.analysis.sentiment import SentimentClassifier
+from duluan.analysis.topic import TopicClassifier
+from duluan.apps.audit.models import AuditEvent
+from duluan.apps.intake import services
+from duluan.apps.intake.analysis import MODE_FALLBACK, MODE_MODEL, analyse_rows
+from duluan.apps.intake.models import Channel, Signal
+from duluan.apps.intake.reanalysis import FALLBACK_REFUSED, signals_reanalyse
+from duluan.apps.issues.models import Correction, CorrectionKind, Issue
+from duluan.apps.issues.services import issues_follow_signal_topics
+
+# A word no keyword of the taxonomy knows: only the models built in the test read it.
+WORD = "zorblax"
+
+
+def _build_models(folder):
+    texts = [f"{WORD} {WORD} bức xúc quá", "xin hỏi giờ làm việc", "học phí năm nay thế nào"]
+    TopicClassifier(calibration_fraction=0).fit(
+        texts, ["culture_religion", "admin_procedures", "education"]
+    ).save(folder / "topic.model")
+    SentimentClassifier(calibration_fraction=0).fit(texts, ["negative", "neutral", "positive"]).save(
+        folder / "sentiment.model"
+    )
+
+
+def _ingest(text, **kwargs):
+    signal, _ = services.signal_ingest(channel=kwargs.pop("channel", Channel.HOTLINE), text=text, **kwargs)
+    return signal
+
+
+READING = ("topic", "topic_score", "topic_terms", "sentiment", "sentiment_score", "intensity")
+
+
+def test_stored_signals_are_read_by_the_new_models_and_officials_decisions_stay(db, tmp_path, monkeypatch):
+    # given four signals read by the taxonomy's keywords (no model built yet): a plain one, one
+    # whose topic an official confirmed, one whose sentiment an official confirmed, and one whose
+    # topic its sender chose
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    plain = _ingest(f"Thôn 3 mất điện cả ngày, {WORD}")
+    topic_set = _ingest(f"Trạm y tế xã đóng cửa sớm, {WORD}")
+    services.signal_topic_confirm(signal=topic_set, topic="health", actor=None)
+    mood_set = _ingest(f"Đường làng đã được sửa xong, {WORD}")
+    services.signal_sentiment_confirm(signal=mood_set, sentiment="positive", actor=None)
+    chosen = _ingest(f"Ổ gà trên quốc lộ, {WORD}", channel=Channel.OPEN311, topic="transport")
+    before = {s.pk: s for s in Signal.objects.all()}
+    assert {s.extra["analysis"] for s in before.values()} == {MODE_FALLBACK}
+    assert before[plain.pk].topic == "utilities"  # the keywords read "mất điện"
+    opened = Issue.objects.get(pk=before[plain.pk].issue_id)
+    assert opened.topic == "utilities"
+    # when models are built, and the stored signals are read again
+    _build_models(tmp_path)
+    result = signals_reanalyse()
+    # then each signal reads as a new one with the same text would, where the engine owns the field
+    after = {s.pk: s for s in Signal.objects.all()}
+    fresh = {
+        pk: analyse_rows([{"key": str(pk), "text": s.text, "title": s.title}])[0] for pk, s in after.items()
+    }
+    assert {s.extra["analysis"] for s in after.values()} == {MODE_MODEL}
+    assert result.mode == MODE_MODEL and result.signals == 4 and result.failed == 0
+    reread = after[plain.pk]
+    assert reread.topic == fresh[plain.pk].topic["label"] == "culture_religion"
+    assert reread.topic_score == fresh[plain.pk].topic["score"]
+    assert reread.topic_terms == fresh[plain.pk].topic["terms"][:10]
+    assert reread.sentiment == fresh[plain.pk].sentiment["label"]
+    assert reread.intensity == fresh[plain.pk].sentiment["intensity"]
+    assert reread.intensity != before[plain.pk].intensity
+    # an official's topic and sentiment stay, and the rest of those signals is read again
+    assert after[topic_set.pk].topic == "health"
+    assert after[topic_set.pk].sentiment == fresh[topic_set.pk].sentiment["label"]
+    assert after[mood_set.pk].sentiment == "positive"
+    assert after[mood_set.pk].topic == fresh[mood_set.pk].topic["label"]
+    assert after[mood_set.pk].intensity == fresh[mood_set.pk].sentiment["intensity"]
+    # the sender's topic stays, and what the engine thought is noted beside it, as at intake
+    assert after[chosen.pk].topic == "transport" and after[chosen.pk].topic_score is None
+    assert after[chosen.pk].extra["engine_topic"] == fresh[chosen.pk].topic["label"]
+    # the counts say what changed
+    changed_topics = sum(after[pk].topic != before[pk].topic for pk in after)
+    assert result.changed["topic"] == changed_topics > 0
+    assert result.changed["intensity"] == sum(after[pk].intensity != before[pk].intensity for pk in after)
+    # the issue the plain signal opened takes its new topic, and every issue its signals' intensity
+    assert Issue.objects.get(pk=opened.pk).topic == "culture_religion"
+    assert result.issue_topics >= 1
+    for issue in Issue.objects.filter(signals__isnull=False).distinct():
+        mine = [s.intensity for s in after.values() if s.issue_id == issue.pk]
+        assert issue.intensity == pytest.approx(sum(mine) / len(mine))
+    # and the run is audited once, with its counts
+    event = AuditEvent.objects.get(action="intake.signals_reanalyse")
+    assert event.after["signals"] == 4 and event.after["changed"]["topic"] == changed_topics
+    # when it runs again, nothing is read differently
+    again = signals_reanalyse()
+    assert again.updated == 0 and sum(again.changed.values()) == 0 and again.refresh is None
+    assert [{name: getattr(s, name) for name in READING} for s in Signal.objects.order_by("pk")] == [
+        {name: getattr(after[pk], name) for name in READING} for pk in sorted(after)
+    ]
+
+
+def test_without_models_reading_again_is_refused_unless_asked(db, tmp_path, monkeypatch):
+    # given a signal and no model
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    signal = _ingest("Mất điện cả ngày ở thôn 2")
+    # when it is read again: refused, nothing written, nothing audited
+    with pytest.raises(CommandError, match="Chưa có mô hình"):
+        call_command("reanalyse_signals", "--no-progress", stdout=StringIO(), stderr=StringIO())
+    assert FALLBACK_REFUSED.startswith("Chưa có mô hình")
+    assert not AuditEvent.objects.filter(action="intake.signals_reanalyse").exists()
+    # unless asked: the keywords read it as before
+    out = StringIO()
+    call_command("reanalyse_signals", "--no-progress", "--allow-fallback", stdout=out, stderr=StringIO())
+    assert "Đã đọc lại 1 tín hiệu" in out.getvalue()
+    assert Signal.objects.get(pk=signal.pk).topic == signal.topic
+
+
+def test_the_command_reads_only_the_signals_selected(db, tmp_path, monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    # given signals of two channels and two years, read by the keywords
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    old = _ingest(f"Mất điện ở thôn 1, {WORD}", created_at=datetime(2024, 5, 1, 9, tzinfo=hanoi))
+    new = _ingest(f"Mất điện ở thôn 2, {WORD}", created_at=datetime(2025, 8, 1, 9, tzinfo=hanoi))
+    web = _ingest(
+        f"Mất điện ở thôn 3, {WORD}", channel=Channel.WEB, created_at=datetime(2025, 8, 2, tzinfo=hanoi)
+    )
+    _build_models(tmp_path)
+    # when the hotline's signals since 1/7/2025 are read again
+    out = StringIO()
+    call_command(
+        "reanalyse_signals", "--since", "2025-07-01", "--channel", "hotline", "--no-progress", stdout=out
+    )
+    # then only that one is
+    modes = dict(Signal.objects.values_list("pk", "extra__analysis"))
+    assert modes == {old.pk: MODE_FALLBACK, new.pk: MODE_MODEL, web.pk: MODE_FALLBACK}
+    assert "Đã đọc lại 1 tín hiệu" in out.getvalue()
+    # and those the keywords read, the rest of them, by --fallback-only
+    call_command("reanalyse_signals", "--fallback-only", "--no-progress", stdout=out)
+    assert set(Signal.objects.values_list("extra__analysis", flat=True)) == {MODE_MODEL}
+    # none left: a clear message; a bad date too
+    with pytest.raises(CommandError, match="Không có tín hiệu nào"):
+        call_command("reanalyse_signals", "--fallback-only", "--no-progress", stdout=out)
+    with pytest.raises(CommandError, match="Thời điểm không hợp lệ"):
+        call_command("reanalyse_signals", "--since", "2025-02-30", "--no-progress", stdout=out)
+
+
+def test_an_issue_whose_topic_an_official_confirmed_keeps_it(db, tmp_path, monkeypatch):
+    # given two issues opened by signals the engine now reads as another topic, the second's
+    # topic confirmed by an official
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    first = _ingest("Mất điện cả ngày ở thôn 5")
+    second = _ingest("Xã Tân Yên mất nước sạch ba hôm liền")
+    assert first.issue_id != second.issue_id
+    Correction.objects.create(
+        kind=CorrectionKind.TOPIC, issue_id=second.issue_id, after={"topic": "utilities"}
+    )
+    old = {s.pk: Issue.objects.get(pk=s.issue_id).topic for s in (first, second)}
+    # when the issues follow their signals' new topics
+    followed = issues_follow_signal_topics(
+        {first.pk: (old[first.pk], "health"), second.pk: (old[second.pk], "health")}
+    )
+    # then only the first does
+    assert followed == 1
+    assert Issue.objects.get(pk=first.issue_id).topic == "health"
+    assert Issue.objects.get(pk=second.issue_id).topic == old[second.pk]
