@@ -61,7 +61,14 @@ from duluan.apps.issues.models import ClustererState, Issue, IssueDay
 from .analysis import analyse_parallel
 from .importers import CONVERTED_FROM, CONVERTED_IN_PART, MESSAGES, Row, RowProblem, parse_when, read_file
 from .models import Channel, ImportBatch, Signal
-from .services import SignalInput, item_key, place_resolve, signals_ingest_batch, signals_known
+from .services import (
+    SignalInput,
+    analysis_row,
+    item_key,
+    place_resolve,
+    signals_ingest_batch,
+    signals_known,
+)
 
 IMPORT_CHANNELS = (
     Channel.HOTLINE,
@@ -632,11 +639,7 @@ def _to_analyse(items: list[SignalInput], pending: deque, run: _ImportRun) -> li
     keys = [item_key(it) for it in items]
     known = signals_known(channel=items[0].channel, keys=keys)
     pending.append(_Queued(items, known, run.stamp()))
-    return [
-        {"key": key, "text": it.text, "title": it.title, "created_at": it.created_at}
-        for it, key in zip(items, keys, strict=True)
-        if key not in known
-    ]
+    return [analysis_row(it, key) for it, key in zip(items, keys, strict=True) if key not in known]
 
 
 def print_progress_bar(unit: str = " dòng"):  # pragma: no cover - thin tqdm adapter for commands

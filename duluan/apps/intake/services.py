@@ -52,6 +52,7 @@ TOPIC_NOT_CONFIRMABLE = "Chủ đề không có trong danh mục: {code!r}."
 SENTIMENT_NOT_CONFIRMABLE = "Sắc thái không hợp lệ: {label!r} (chọn tiêu cực, trung lập hoặc tích cực)."
 
 MAX_TEXT_CHARS = 20_000
+TITLE_MAX = 500  # Signal.title's length
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ: a moment this far ahead is still accepted
@@ -302,9 +303,22 @@ def _mend_fonts(item: SignalInput) -> None:
         item.extra = {**item.extra, **said}
 
 
+def stored_text(item: SignalInput) -> tuple[str, str]:
+    """The text and title ``item`` is stored with: NFC, the text stripped, the title cut to
+    :data:`TITLE_MAX`. Intake analyses these, not what arrived, so the places' offsets point into
+    the stored text and a signal read again (:mod:`~duluan.apps.intake.reanalysis`) reads the same;
+    keys are made from what arrived (:func:`item_key`), as they always were."""
+    return unicodedata.normalize("NFC", item.text).strip(), nfc(item.title)[:TITLE_MAX]
+
+
+def analysis_row(item: SignalInput, key: str) -> dict[str, Any]:
+    """The row the per-row analysis reads for ``item`` (:func:`~.analysis.analyse_rows`)."""
+    text, title = stored_text(item)
+    return {"key": key, "text": text, "title": title, "created_at": item.created_at}
+
+
 def _clean(item: SignalInput) -> SignalInput:
-    item.text = unicodedata.normalize("NFC", item.text).strip()
-    item.title = nfc(item.title)[:500]
+    item.text, item.title = stored_text(item)
     item.source = nfc(item.source)[:200]
     item.place_text = nfc(item.place_text)[:300]
     return item
@@ -402,10 +416,7 @@ def signals_ingest_batch(
         given = analyses or {}
         missing = [(it, key) for _, it, key in fresh if key not in given]
         if missing:
-            rows = [
-                {"key": key, "text": it.text, "title": it.title, "created_at": it.created_at}
-                for it, key in missing
-            ]
+            rows = [analysis_row(it, key) for it, key in missing]
             given = {**given, **{a.key: a for a in analyse_rows(rows)}}
         done = [given[key] for _, _, key in fresh]
         ready = []

@@ -147,6 +147,31 @@ def test_a_reimport_adds_nothing(tmp_path):
     assert list(IssueDay.objects.values_list("count", flat=True)) == days
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_title_longer_than_is_stored_is_read_as_stored(tmp_path, workers):
+    # given a row without an id whose title is longer than a signal keeps, naming a ward in its text
+    title = "Phản ánh " + "rất dài " * 80
+    text = "Đường ở phường Vũ Ninh ngập sâu sau mưa"
+    path = write_csv(tmp_path / "dai.csv", [["title", "text", "created_at"], [title, text, "2025-09-01"]])
+    # when it is imported (and again)
+    first = run(path, channel="hotline", workers=workers)
+    again = run(path, channel="hotline", workers=workers)
+    # then the stored title is cut, and the places' offsets point into the stored title and text
+    signal = Signal.objects.get()
+    assert (first.created, again.created, again.duplicates) == (1, 0, 1)
+    assert len(signal.title) == 500
+    full = f"{signal.title}\n{signal.text}"
+    assert [full[p["start"] : p["end"]].lower() for p in signal.places] == ["vũ ninh"]
+    # and a reading of the stored signal is the one it was stored with
+    from duluan.apps.intake.analysis import analyse_rows
+
+    (now,) = analyse_rows(
+        [{"key": "k", "text": signal.text, "title": signal.title, "created_at": signal.created_at}]
+    )
+    assert (now.topic["score"], now.sentiment["intensity"]) == (signal.topic_score, signal.intensity)
+    assert now.places == signal.places
+
+
 def test_a_mapping_names_the_columns_and_rows_without_ids_are_keyed_by_content(tmp_path):
     path = write_csv(
         tmp_path / "hotline.csv",
