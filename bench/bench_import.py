@@ -13,7 +13,8 @@ row so the clusterer's time window closes issues as on a live stream. The file i
 Without ``--database-url`` (or ``DATABASE_URL``) a throw-away PostgreSQL server is started with
 ``scripts/pg-throwaway.sh`` (in ``$TMPDIR/pg-bench-import-PORT``) and stopped at the end. The
 database is migrated and the administrative units loaded, then ``duluan import FILE --channel
-news`` runs twice as a child process: the import, then the re-import of the same file.
+news`` runs twice as a child process: the import, then the re-import of the same file; then
+``duluan manage reanalyse_signals`` reads the stored signals again (``--no-reanalyse``: not).
 
 The benchmark samples every 0.2 s the proportional set size (PSS) of the child and all its
 descendants (the analysis workers), summed; "peak memory" is the maximum of that sum.
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model-dir", default=models)
     parser.add_argument("--port", type=int, default=55491)
     parser.add_argument("--keep", action="store_true", help="keep the input file")
+    parser.add_argument("--no-reanalyse", action="store_true", help="skip reading the signals again")
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-import-"))
@@ -203,6 +205,23 @@ def main(argv: list[str] | None = None) -> int:
             f"({cpu / re_cpu:.1f}× less); peak memory (PSS) {re_peak:,.0f} MB; signals added {added}",
             flush=True,
         )
+        if not args.no_reanalyse:
+            # The stored signals read again (`reanalyse_signals`, as after a model is rebuilt):
+            # the same models, so only the reading is timed, not what changes.
+            reread = [*duluan, "manage", "reanalyse_signals", "--workers", str(args.workers), "--no-progress"]
+            if "Lưu ý" in out:
+                reread.append("--allow-fallback")
+            ra_seconds, ra_cpu, ra_peak, ra_out, code = run_measured(reread, env)
+            print(ra_out.strip())
+            if code != 0:
+                print(f"reanalyse_signals failed with exit code {code}")
+                return code
+            print(
+                f"reanalyse_signals: {signals:,} signals in {ra_seconds:.1f} s wall = "
+                f"{signals / ra_seconds:,.0f} signals/s; CPU {ra_cpu:.1f} s = {signals / ra_cpu:,.0f} "
+                f"signals per CPU-second; peak memory (PSS) {ra_peak:,.0f} MB",
+                flush=True,
+            )
         mode = "fallback (no model files)" if "Lưu ý" in out else "models"
         print(
             f"analysis: {mode}; workers {args.workers}; batch size {args.batch_size}; "
