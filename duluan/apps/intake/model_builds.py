@@ -7,6 +7,11 @@ task worker, which calls :func:`model_build_run`: that builds the model with
 retrain_models``) outside any database transaction, so nobody waits on the minute it takes.
 Every change of a build's state is audited. A build left "running" by a worker that died is
 closed as interrupted when the next one is asked for, after :data:`STALE_AFTER`.
+
+A model built again reads new signals only; "Đọc lại" on the same page queues a
+:class:`~duluan.apps.intake.models.Reanalysis` (:func:`reanalysis_request`), which the worker runs
+with :func:`reanalysis_run`: the stored signals read again as ``duluan manage reanalyse_signals``
+does, its progress counted in signals, each change of state audited.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from django.utils import timezone
 
 from duluan.apps.audit.services import audit_record
 
-from .models import BuildStatus, ModelBuild, ModelTask
+from .models import BuildStatus, ModelBuild, ModelTask, Reanalysis
 from .selectors import confirmed_signals
 from .services import RETRAIN_TASKS, IntakeError, model_retrain
 
@@ -30,6 +35,9 @@ ACTIVE = (BuildStatus.QUEUED, BuildStatus.RUNNING)
 STALE_AFTER = timedelta(minutes=30)
 # What the progress bar expects of a model never built on this page.
 EXPECTED_SECONDS = {"topic": 45.0, "sentiment": 60.0}
+
+# The audit actions' stem of each kind of background job on the models page.
+_KIND = {ModelBuild: "model_build", Reanalysis: "reanalysis"}
 
 UNKNOWN_TASK = "Không có mô hình “{task}” để xây lại."
 BUSY = "Mô hình {name} đang được xây lại; xin chờ lần này xong."
@@ -77,21 +85,43 @@ def _close_stale(task: str, now: datetime) -> None:
         _finish(build, BuildStatus.FAILED, now, error=INTERRUPTED)
 
 
-def _finish(build: ModelBuild, status: str, now: datetime, **fields) -> None:
-    """Close ``build`` with ``status`` (and the facts in ``fields``); audited."""
-    before = build.status
-    build.status = status
-    build.finished_at = now
+def _finish(row: ModelBuild | Reanalysis, status: str, now: datetime, **fields) -> None:
+    """Close a build or a reanalysis with ``status`` (and the facts in ``fields``); audited."""
+    before = row.status
+    row.status = status
+    row.finished_at = now
     for name, value in fields.items():
-        setattr(build, name, value)
-    build.save(update_fields=["status", "finished_at", *fields])
+        setattr(row, name, value)
+    saved = ["status", "finished_at", *fields]
+    if isinstance(row, Reanalysis):
+        row.active = None  # another may be asked for (see the model's constraint)
+        saved.append("active")
+    row.save(update_fields=saved)
     audit_record(
-        action="intake.model_build_finish",
+        action=f"intake.{_KIND[type(row)]}_finish",
         actor=None,
-        obj=build,
+        obj=row,
         before={"status": before},
         after={"status": status, **fields},
     )
+
+
+def _start(row: ModelBuild | Reanalysis) -> bool:
+    """Mark a queued build or reanalysis running (audited); ``False`` when it is no longer queued
+    (a task delivered twice), and it is left as it is. Call it in a transaction holding the row."""
+    if row.status != BuildStatus.QUEUED:
+        return False
+    row.status = BuildStatus.RUNNING
+    row.started_at = timezone.now()
+    row.save(update_fields=["status", "started_at"])
+    audit_record(
+        action=f"intake.{_KIND[type(row)]}_start",
+        actor=None,
+        obj=row,
+        before={"status": BuildStatus.QUEUED},
+        after={"status": row.status},
+    )
+    return True
 
 
 def model_build_run(build_id: int, **params) -> ModelBuild:
@@ -109,18 +139,8 @@ def model_build_run(build_id: int, **params) -> ModelBuild:
 
     with transaction.atomic():
         build = ModelBuild.objects.select_for_update().get(pk=build_id)
-        if build.status != BuildStatus.QUEUED:
+        if not _start(build):
             return build
-        build.status = BuildStatus.RUNNING
-        build.started_at = timezone.now()
-        build.save(update_fields=["status", "started_at"])
-        audit_record(
-            action="intake.model_build_start",
-            actor=None,
-            obj=build,
-            before={"status": BuildStatus.QUEUED},
-            after={"status": build.status},
-        )
     try:
         done = model_retrain(build.task, actor=build.requested_by, **params)
     except SharedDataMissing as exc:
@@ -246,3 +266,119 @@ def _progress(build: ModelBuild, now: datetime) -> float:
     expected = last or EXPECTED_SECONDS[build.task]
     elapsed = (now - build.started_at).total_seconds()
     return round(min(99.0, max(0.0, 100.0 * elapsed / expected)), 1)
+
+
+# -- reading the stored signals again ---------------------------------------------------------------
+
+# A run writes its progress after every batch (seconds apart); one silent this long was left by a
+# worker that stopped.
+REANALYSIS_STALE_AFTER = timedelta(minutes=10)
+REANALYSIS_INTERRUPTED = "Bị gián đoạn: tiến trình nền dừng khi đang đọc lại."
+REANALYSIS_BUSY = "Các tín hiệu đang được đọc lại; xin chờ lần này xong."
+REANALYSIS_NO_MODEL = "Chưa có tệp mô hình {name}: hãy xây mô hình trước khi đọc lại các tín hiệu."
+REANALYSIS_BUILDING = "Mô hình {name} đang được xây lại; hãy đọc lại các tín hiệu khi xong, bằng mô hình mới."
+
+
+def reanalysis_request(*, actor, request=None, model_dir: str | None = None) -> Reanalysis:
+    """Queue a reading again of every stored signal for the task worker.
+
+    Raises:
+        IntakeError: A model file is missing (the keywords would replace the models' readings), a
+            model is being built (the run would read with the old one), or a run is active.
+    """
+    from duluan.analysis.pipeline import resolve_model_dir
+
+    from .tasks import reanalysis_task
+
+    folder = resolve_model_dir(model_dir)
+    for task in RETRAIN_TASKS:
+        if not (folder / f"{task}.model").exists():
+            raise IntakeError(REANALYSIS_NO_MODEL.format(name=ModelTask(task).label.lower()))
+    building = ModelBuild.objects.filter(status__in=ACTIVE).values_list("task", flat=True).first()
+    if building is not None:
+        raise IntakeError(REANALYSIS_BUILDING.format(name=ModelTask(building).label.lower()))
+    with transaction.atomic():
+        now = timezone.now()
+        for run in Reanalysis.objects.select_for_update().filter(status=BuildStatus.RUNNING):
+            if (run.heartbeat_at or run.started_at or now) < now - REANALYSIS_STALE_AFTER:
+                _finish(run, BuildStatus.FAILED, now, error=REANALYSIS_INTERRUPTED)
+        try:
+            with transaction.atomic():
+                run = Reanalysis.objects.create(requested_by=actor)
+        except IntegrityError:  # one is queued or running, or another official asked at once
+            raise IntakeError(REANALYSIS_BUSY) from None
+        audit_record(
+            action="intake.reanalysis_request",
+            actor=actor,
+            obj=run,
+            after={"status": run.status},
+            request=request,
+        )
+        transaction.on_commit(lambda: reanalysis_task.enqueue(run.pk))
+    return run
+
+
+def reanalysis_run(run_id: int, **params) -> Reanalysis:
+    """Run a queued reanalysis: mark it running, read the signals again
+    (:func:`~duluan.apps.intake.reanalysis.signals_reanalyse`, its progress written after each
+    batch), record how it ended. A run no longer queued is left as it is; a refusal of the
+    reader (no model any more, no signal) fails the run with its reason; any other error fails it
+    too and is raised again for the worker's log.
+
+    Args:
+        run_id: The :class:`~duluan.apps.intake.models.Reanalysis`.
+        **params: Passed to :func:`~duluan.apps.intake.reanalysis.signals_reanalyse`.
+    """
+    from .reanalysis import signals_reanalyse
+
+    with transaction.atomic():
+        run = Reanalysis.objects.select_for_update().get(pk=run_id)
+        if not _start(run):
+            return run
+
+    def progress(done: int, total: int) -> None:
+        Reanalysis.objects.filter(pk=run.pk).update(done=done, total=total, heartbeat_at=timezone.now())
+
+    try:
+        result = signals_reanalyse(actor=run.requested_by, progress=progress, **params)
+    except IntakeError as exc:
+        with transaction.atomic():
+            _finish(run, BuildStatus.FAILED, timezone.now(), error=str(exc)[:500])
+        return run
+    except Exception as exc:
+        with transaction.atomic():
+            _finish(run, BuildStatus.FAILED, timezone.now(), error=UNEXPECTED.format(kind=type(exc).__name__))
+        raise
+    with transaction.atomic():
+        run.refresh_from_db(fields=["done", "total"])
+        _finish(run, BuildStatus.DONE, timezone.now(), result=result.facts() | {"seconds": result.seconds})
+    return run
+
+
+@dataclass(frozen=True)
+class ReanalysisPanel:
+    """The stored signals on the models page: the last runs, the active one, and whether a model
+    file is newer than the last run that finished (its readings are then not yet on them)."""
+
+    runs: list[Reanalysis]
+    active: Reanalysis | None
+    stale_readings: bool
+
+    @property
+    def progress(self) -> float | None:
+        """Per cent of the selected signals read, of the active run (``None``: none is running
+        or it has not counted them yet)."""
+        run = self.active
+        if run is None or not run.total:
+            return None
+        return round(min(100.0, 100.0 * run.done / run.total), 1)
+
+
+def reanalysis_panel(panels: list[ModelPanel], *, recent: int = 5) -> ReanalysisPanel:
+    """The stored signals' card, given the models' panels (for their files' dates)."""
+    runs = list(Reanalysis.objects.select_related("requested_by")[:recent])
+    active = next((r for r in runs if r.status in ACTIVE), None)
+    last = next((r for r in runs if r.status == BuildStatus.DONE), None)
+    built = [p.file.built_at for p in panels if p.file is not None]
+    stale = bool(built) and (last is None or max(built) > (last.started_at or last.requested_at))
+    return ReanalysisPanel(runs=runs, active=active, stale_readings=stale)

@@ -318,3 +318,42 @@ class ModelBuild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_task_display()} · {self.get_status_display()}"
+
+
+class Reanalysis(models.Model):
+    """One reading again of the stored signals with the current models, asked for on the models
+    page and run by the task worker (:mod:`duluan.apps.intake.model_builds`,
+    :func:`~duluan.apps.intake.reanalysis.signals_reanalyse`). ``active`` is true while it is
+    queued or running, and null after: the constraint lets one run be active at a time (nulls are
+    distinct), even when two officials press at once."""
+
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=BuildStatus.choices, default=BuildStatus.QUEUED
+    )
+    active = models.BooleanField(null=True, default=True, editable=False)
+    requested_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("thời điểm yêu cầu"), default=timezone.now)
+    started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    # How far it is: signals read so far of those selected, and when that was last written.
+    done = models.PositiveIntegerField(_("đã đọc"), default=0)
+    total = models.PositiveIntegerField(_("cần đọc"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(_("kết quả"), default=dict, blank=True)
+    error = models.CharField(_("lỗi"), max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["active"], name="intake_one_active_reanalysis")]
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("lần đọc lại tín hiệu")
+        verbose_name_plural = _("lần đọc lại tín hiệu")
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M} · {self.status_label}"
+
+    @property
+    def status_label(self) -> str:
+        """The status as the page words it (a run reads, it does not build)."""
+        return _("Đang đọc lại") if self.status == BuildStatus.RUNNING else self.get_status_display()

@@ -15,7 +15,7 @@ routing and officials' merges rest.
 
 Then its issues follow: their sentiment mix and intensity are recounted, an issue named from a
 signal whose topic changed takes the new topic unless an official confirmed it
-(:func:`~duluan.apps.issues.services.issues_follow_signal_topics`), and hotness, forecasts,
+(:func:`~duluan.apps.issues.services.issues_after_reanalysis`), and hotness, forecasts,
 bursts and alerts are computed again.
 """
 
@@ -30,7 +30,6 @@ from typing import Any
 
 from django.db import transaction
 
-from duluan.analysis.pipeline import batched
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import bulk_update_by_pk
 from duluan.apps.issues import services as issue_services
@@ -235,10 +234,9 @@ def signals_reanalyse(
         if progress is not None:
             progress(result.signals, total)
     with transaction.atomic():
-        for chunk in batched(sorted(recount), 500):
-            issue_services.issues_rebuild_aggregates(chunk)
-        result.issues = len(recount)
-        result.issue_topics = issue_services.issues_follow_signal_topics(topics)
+        result.issues, result.issue_topics = issue_services.issues_after_reanalysis(
+            recount=recount, topics=topics
+        )
         result.seconds = round(time.perf_counter() - start, 1)
         audit_record(
             action="intake.signals_reanalyse",

@@ -25,3 +25,12 @@ def model_build_task(build_id: int) -> str:
 
     build = model_build_run(build_id)
     return f"{build.task}: {build.status}"
+
+
+@task()
+def reanalysis_task(run_id: int) -> str:
+    """Read the stored signals again, as asked on the models page (see
+    :func:`~duluan.apps.intake.model_builds.reanalysis_run`); returns how it ended."""
+    from .model_builds import reanalysis_run
+
+    return f"reanalysis: {reanalysis_run(run_id).status}"

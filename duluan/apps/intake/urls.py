@@ -14,5 +14,6 @@ urlpatterns = [
     path("signals/<int:pk>/sentiment/", views.signal_confirm_sentiment, name="signal_confirm_sentiment"),
     path("models/", views.models_page, name="models"),
     path("models/build/", views.model_build_request, name="model_build"),
+    path("models/reanalyse/", views.reanalysis_request, name="reanalyse"),
     path("signals/<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]

@@ -275,7 +275,8 @@ def models_page(request):
     progress (the part below the heading is polled while a build is queued or running)."""
     _models_only(request)
     panels = model_builds.model_panels()
-    context = {"panels": panels, "busy": any(p.active for p in panels)}
+    signals = model_builds.reanalysis_panel(panels)
+    context = {"panels": panels, "signals": signals, "busy": any(p.active for p in panels) or signals.active}
     template = "intake/_model_panels.html" if request.htmx else "intake/models.html"
     return render(request, template, context)
 
@@ -292,6 +293,19 @@ def model_build_request(request):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Đã đưa vào hàng đợi; trang này cập nhật khi mô hình được xây."))
+    return redirect(reverse("intake:models"))
+
+
+@login_required
+@require_POST
+def reanalysis_request(request):
+    _models_only(request)
+    try:
+        model_builds.reanalysis_request(actor=request.user, request=request)
+    except services.IntakeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã đưa vào hàng đợi; trang này cập nhật khi các tín hiệu được đọc lại."))
     return redirect(reverse("intake:models"))
 
 

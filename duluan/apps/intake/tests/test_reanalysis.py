@@ -1,19 +1,25 @@
 """Stored signals are read again by the models built since, keeping what officials decided."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import default_task_backend
 
 from duluan.analysis.sentiment import SentimentClassifier
 from duluan.analysis.topic import TopicClassifier
 from duluan.apps.audit.models import AuditEvent
-from duluan.apps.intake import services
+from duluan.apps.intake import model_builds, services
 from duluan.apps.intake.analysis import MODE_FALLBACK, MODE_MODEL, analyse_rows
-from duluan.apps.intake.models import Channel, Signal
+from duluan.apps.intake.models import BuildStatus, Channel, ModelBuild, Reanalysis, Signal
 from duluan.apps.intake.reanalysis import FALLBACK_REFUSED, signals_reanalyse
+from duluan.apps.intake.services import IntakeError
 from duluan.apps.issues.models import Correction, CorrectionKind, Issue
-from duluan.apps.issues.services import issues_follow_signal_topics
+from duluan.apps.issues.services import issues_after_reanalysis
 
 # A word no keyword of the taxonomy knows: only the models built in the test read it.
 WORD = "zorblax"
@@ -160,10 +166,146 @@ def test_an_issue_whose_topic_an_official_confirmed_keeps_it(db, tmp_path, monke
     )
     old = {s.pk: Issue.objects.get(pk=s.issue_id).topic for s in (first, second)}
     # when the issues follow their signals' new topics
-    followed = issues_follow_signal_topics(
-        {first.pk: (old[first.pk], "health"), second.pk: (old[second.pk], "health")}
+    _, followed = issues_after_reanalysis(
+        recount=(), topics={first.pk: (old[first.pk], "health"), second.pk: (old[second.pk], "health")}
     )
     # then only the first does
     assert followed == 1
     assert Issue.objects.get(pk=first.issue_id).topic == "health"
     assert Issue.objects.get(pk=second.issue_id).topic == old[second.pk]
+
+
+# -- from the models page -----------------------------------------------------------------------------
+
+KEEP_TASKS = override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
+
+
+@pytest.fixture
+def kept_tasks():
+    with KEEP_TASKS:
+        default_task_backend.clear()
+        yield default_task_backend
+        default_task_backend.clear()
+
+
+@pytest.mark.parametrize("username", ["canbo.bacgiang", "lanhdao.nnmt", "phantich"])
+def test_only_coordinators_and_administrators_may_ask_for_a_reading_again(client, demo, username, kept_tasks):
+    client.force_login(demo[username])
+    assert client.post(reverse("intake:reanalyse")).status_code == 404
+    assert not Reanalysis.objects.exists() and not kept_tasks.results
+
+
+def test_a_coordinator_has_the_signals_read_again_and_sees_it_go(
+    client, demo, kept_tasks, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given signals read by the keywords, then models built: the page says their readings are old
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    for n in range(3):
+        _ingest(f"Thôn {n} mất điện cả ngày, {WORD}")
+    _build_models(tmp_path)
+    client.force_login(demo["dieuphoi"])
+    page = client.get(reverse("intake:models")).content.decode()
+    assert 'data-testid="stale-readings"' in page and 'data-testid="reanalyse"' in page
+    # when the coordinator asks for them to be read again
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(reverse("intake:reanalyse"), follow=True).content.decode()
+    # then one run waits for the worker, which has its task; the page polls and asking again is refused
+    run = Reanalysis.objects.get()
+    assert (run.status, run.requested_by, run.active) == (BuildStatus.QUEUED, demo["dieuphoi"], True)
+    assert [r.args for r in kept_tasks.results] == [[run.pk]]
+    assert "Đã đưa vào hàng đợi" in page and 'data-testid="active-reanalysis"' in page
+    assert 'hx-trigger="every 2s"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(reverse("intake:reanalyse"), follow=True).content.decode()
+    assert "đang được đọc lại" in page and Reanalysis.objects.count() == 1
+    # when the worker runs it, in batches of two
+    model_builds.reanalysis_run(run.pk, batch_size=2)
+    # then its progress was written after each batch, and it ended done with what changed
+    run.refresh_from_db()
+    assert (run.status, run.active, run.done, run.total) == (BuildStatus.DONE, None, 3, 3)
+    assert run.started_at <= run.heartbeat_at <= run.finished_at
+    assert run.result["signals"] == 3 and run.result["changed"]["topic"] == 3
+    assert set(Signal.objects.values_list("extra__analysis", flat=True)) == {MODE_MODEL}
+    # and each state it went through is audited, beside the reading's own event
+    actions = list(
+        AuditEvent.objects.filter(object_type="intake.reanalysis", object_id=str(run.pk))
+        .order_by("pk")
+        .values_list("action", "after__status")
+    )
+    assert actions == [
+        ("intake.reanalysis_request", "queued"),
+        ("intake.reanalysis_start", "running"),
+        ("intake.reanalysis_finish", "done"),
+    ]
+    assert AuditEvent.objects.get(action="intake.signals_reanalyse").actor == demo["dieuphoi"]
+    # and the page shows the result, no longer polls or warns, and offers the button again
+    page = client.get(reverse("intake:models")).content.decode()
+    assert "3 tín hiệu: 3 đổi chủ đề" in page and 'data-testid="reanalyse"' in page
+    assert 'hx-trigger="every 2s"' not in page and 'data-testid="stale-readings"' not in page
+    # and a task delivered twice does not read them again
+    assert model_builds.reanalysis_run(run.pk).finished_at == run.finished_at
+
+
+def test_reading_again_is_refused_without_models_or_while_one_is_built(
+    demo, kept_tasks, tmp_path, monkeypatch
+):
+    # given no model file: refused, with the reason
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    with pytest.raises(IntakeError, match="Chưa có tệp mô hình"):
+        model_builds.reanalysis_request(actor=demo["quantri"])
+    # given the models, and the topic model being built again: refused too
+    _build_models(tmp_path)
+    build = ModelBuild.objects.create(task="topic", status=BuildStatus.RUNNING, started_at=timezone.now())
+    with pytest.raises(IntakeError, match="đang được xây lại"):
+        model_builds.reanalysis_request(actor=demo["quantri"])
+    assert not Reanalysis.objects.exists() and not kept_tasks.results
+    # once it is built, it may be asked for
+    build.status = BuildStatus.DONE
+    build.save()
+    assert model_builds.reanalysis_request(actor=demo["quantri"]).status == BuildStatus.QUEUED
+
+
+def test_a_run_the_reader_refuses_fails_with_the_reason(demo, kept_tasks, tmp_path, monkeypatch):
+    # given a queued run, and the models gone before the worker runs it
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    _ingest("Mất điện cả ngày ở thôn 2")
+    _build_models(tmp_path)
+    run = model_builds.reanalysis_request(actor=demo["quantri"])
+    for path in tmp_path.glob("*.model"):
+        path.unlink()
+    # when it runs: it failed, says why, and another may be asked for
+    model_builds.reanalysis_run(run.pk)
+    run.refresh_from_db()
+    assert run.status == BuildStatus.FAILED and run.error == FALLBACK_REFUSED[:500] and run.active is None
+
+
+def test_a_run_left_running_by_a_dead_worker_is_closed_when_another_is_asked(
+    demo, kept_tasks, tmp_path, monkeypatch
+):
+    # given a run silent for 11 minutes
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    _build_models(tmp_path)
+    now = timezone.now()
+    stale = Reanalysis.objects.create(
+        status=BuildStatus.RUNNING,
+        started_at=now - timedelta(hours=1),
+        heartbeat_at=now - timedelta(minutes=11),
+    )
+    # when another is asked for: the stale one is closed as interrupted, and the new one waits
+    fresh = model_builds.reanalysis_request(actor=demo["dieuphoi"])
+    stale.refresh_from_db()
+    assert stale.status == BuildStatus.FAILED and "gián đoạn" in stale.error and stale.active is None
+    assert fresh.status == BuildStatus.QUEUED
+    # and one that wrote its progress a minute ago is not: the next is refused
+    Reanalysis.objects.filter(pk=fresh.pk).update(
+        status=BuildStatus.RUNNING, started_at=now, heartbeat_at=now - timedelta(minutes=1)
+    )
+    with pytest.raises(IntakeError, match="đang được đọc lại"):
+        model_builds.reanalysis_request(actor=demo["dieuphoi"])
+
+
+def test_progress_counts_the_signals_read():
+    run = Reanalysis(status=BuildStatus.RUNNING, done=250, total=1000)
+    assert model_builds.ReanalysisPanel(runs=[run], active=run, stale_readings=False).progress == 25.0
+    waiting = Reanalysis(status=BuildStatus.QUEUED)
+    assert model_builds.ReanalysisPanel(runs=[waiting], active=waiting, stale_readings=False).progress is None

@@ -10,7 +10,7 @@ from .corrections import (
     issue_split,
     issue_topic_confirm,
     issues_after_ingest,
-    issues_follow_signal_topics,
+    issues_after_reanalysis,
 )
 from .hotness import (
     RefreshResult,
@@ -33,7 +33,7 @@ __all__ = [
     "issue_split",
     "issue_topic_confirm",
     "issues_after_ingest",
-    "issues_follow_signal_topics",
+    "issues_after_reanalysis",
     "issues_rebuild_aggregates",
     "issues_refresh_hotness",
     "issues_update_mix",

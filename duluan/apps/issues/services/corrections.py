@@ -22,7 +22,7 @@ from duluan.apps.audit.services import audit_record
 from duluan.apps.core.text import nfc, search_key
 from duluan.apps.intake.models import Signal
 
-from ..models import Correction, CorrectionKind, Issue
+from ..models import ClustererState, Correction, CorrectionKind, Issue
 from ..titles import ISSUE_TITLE_MAX
 from .aggregates import issues_rebuild_aggregates
 
@@ -236,22 +236,36 @@ def issue_topic_confirm(*, issue: Issue, topic: str, actor=None, reason: str = "
     return issue
 
 
-def issues_follow_signal_topics(changed: Mapping[int, tuple[str, str]]) -> int:
-    """Issues named from a signal whose topic the engine now reads differently take its new topic.
+def issues_after_reanalysis(
+    *, recount: Iterable[int], topics: Mapping[int, tuple[str, str]]
+) -> tuple[int, int]:
+    """Bring issues in line with their signals read again by intake
+    (:func:`~duluan.apps.intake.reanalysis.signals_reanalyse`), in the caller's transaction.
 
-    An issue takes the topic of the signal that opened it (its first, by id: see
-    :mod:`duluan.apps.issues.clustering`). When intake reads its signals again with a newer model
-    (:func:`~duluan.apps.intake.reanalysis.signals_reanalyse`), an issue whose topic is still
-    that signal's old one follows it; an issue whose topic an official confirmed keeps it.
+    1. The issues in ``recount`` (their signals' sentiment or intensity changed) are recounted.
+    2. An issue takes the topic of the signal that opened it (its first, by id: see
+       :mod:`duluan.apps.issues.clustering`); one whose topic is still that signal's old one
+       follows it, unless an official confirmed the issue's topic.
+
+    The clusterer's states are locked first: a clustering session that read an issue's counters
+    before the recount would otherwise write them back over it.
 
     Args:
-        changed: signal id -> (old topic, new topic), for the signals whose topic changed.
+        recount: Ids of the issues to recount.
+        topics: Signal id -> (old topic, new topic), for the signals whose topic changed.
 
     Returns:
-        The number of issues whose topic changed. Call it inside the caller's transaction.
+        (issues recounted, issues whose topic changed).
     """
-    if not changed:
-        return 0
+    list(ClustererState.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    ids = sorted(set(recount))
+    for chunk in batched(ids, 500):
+        issues_rebuild_aggregates(chunk)
+    return len(ids), _follow_signal_topics(topics)
+
+
+def _follow_signal_topics(changed: Mapping[int, tuple[str, str]]) -> int:
+    """Step 2 of :func:`issues_after_reanalysis`; the number of issues whose topic changed."""
     issue_ids: set[int] = set()
     for chunk in batched(list(changed), 2000):
         rows = Signal.objects.filter(pk__in=chunk, issue__isnull=False).values_list("issue_id", flat=True)
