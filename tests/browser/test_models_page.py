@@ -1,4 +1,5 @@
-"""A coordinator rebuilds the sentiment model from the web and watches it finish, without reloading."""
+"""A coordinator rebuilds the sentiment model from the web and watches it finish, without reloading;
+the stored signals wait for both models to be read again."""
 
 from __future__ import annotations
 
@@ -34,3 +35,7 @@ def test_coordinator_rebuilds_the_sentiment_model_and_watches_it_finish(page, pl
     expect(panel.get_by_test_id("build-sentiment")).to_be_visible()
     # and the topic model's panel was left alone
     expect(page.get_by_test_id("model-topic").get_by_test_id("build-topic")).to_be_visible()
+    # and the stored signals cannot be read again until the topic model is built too: the page says so
+    page.get_by_test_id("reanalysis").get_by_test_id("reanalyse").click()
+    expect(page.locator(".messages")).to_contain_text("Chưa có tệp mô hình chủ đề")
+    expect(page.get_by_test_id("reanalysis").get_by_test_id("reanalyse")).to_be_visible()
