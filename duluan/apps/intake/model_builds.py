@@ -106,22 +106,42 @@ def _finish(row: ModelBuild | Reanalysis, status: str, now: datetime, **fields) 
     )
 
 
-def _start(row: ModelBuild | Reanalysis) -> bool:
-    """Mark a queued build or reanalysis running (audited); ``False`` when it is no longer queued
-    (a task delivered twice), and it is left as it is. Call it in a transaction holding the row."""
-    if row.status != BuildStatus.QUEUED:
-        return False
-    row.status = BuildStatus.RUNNING
-    row.started_at = timezone.now()
-    row.save(update_fields=["status", "started_at"])
-    audit_record(
-        action=f"intake.{_KIND[type(row)]}_start",
-        actor=None,
-        obj=row,
-        before={"status": BuildStatus.QUEUED},
-        after={"status": row.status},
-    )
-    return True
+def _run_job(model: type[ModelBuild] | type[Reanalysis], pk: int, work, expected: type[Exception]):
+    """Run a queued build or reanalysis: mark it running, do ``work(row)`` outside any
+    transaction, and record how it ended, each change of state audited.
+
+    The facts ``work`` returns go on the row, done. An ``expected`` error fails it with its
+    message, which the page shows; any other fails it naming only the kind of error (the message
+    may quote data) and is raised again for the worker's log. A row no longer queued (a task
+    delivered twice) is left as it is.
+    """
+    with transaction.atomic():
+        row = model.objects.select_for_update().get(pk=pk)
+        if row.status != BuildStatus.QUEUED:
+            return row
+        row.status = BuildStatus.RUNNING
+        row.started_at = timezone.now()
+        row.save(update_fields=["status", "started_at"])
+        audit_record(
+            action=f"intake.{_KIND[model]}_start",
+            actor=None,
+            obj=row,
+            before={"status": BuildStatus.QUEUED},
+            after={"status": row.status},
+        )
+    try:
+        facts = work(row)
+    except expected as exc:
+        with transaction.atomic():
+            _finish(row, BuildStatus.FAILED, timezone.now(), error=str(exc)[:500])
+        return row
+    except Exception as exc:
+        with transaction.atomic():
+            _finish(row, BuildStatus.FAILED, timezone.now(), error=UNEXPECTED.format(kind=type(exc).__name__))
+        raise
+    with transaction.atomic():
+        _finish(row, BuildStatus.DONE, timezone.now(), **facts)
+    return row
 
 
 def model_build_run(build_id: int, **params) -> ModelBuild:
@@ -137,33 +157,11 @@ def model_build_run(build_id: int, **params) -> ModelBuild:
     """
     from duluan.shared_data import SharedDataMissing
 
-    with transaction.atomic():
-        build = ModelBuild.objects.select_for_update().get(pk=build_id)
-        if not _start(build):
-            return build
-    try:
-        done = model_retrain(build.task, actor=build.requested_by, **params)
-    except SharedDataMissing as exc:
-        with transaction.atomic():
-            _finish(build, BuildStatus.FAILED, timezone.now(), error=str(exc)[:500])
-        return build
-    except Exception as exc:
-        # The message may quote data; the page gets the kind of error, the worker's log the rest.
-        with transaction.atomic():
-            _finish(
-                build, BuildStatus.FAILED, timezone.now(), error=UNEXPECTED.format(kind=type(exc).__name__)
-            )
-        raise
-    with transaction.atomic():
-        _finish(
-            build,
-            BuildStatus.DONE,
-            timezone.now(),
-            confirmations=done.confirmations,
-            labels=done.labels,
-            seconds=done.seconds,
-        )
-    return build
+    def build(row: ModelBuild) -> dict:
+        done = model_retrain(row.task, actor=row.requested_by, **params)
+        return {"confirmations": done.confirmations, "labels": done.labels, "seconds": done.seconds}
+
+    return _run_job(ModelBuild, build_id, build, SharedDataMissing)
 
 
 @dataclass(frozen=True)
@@ -331,28 +329,15 @@ def reanalysis_run(run_id: int, **params) -> Reanalysis:
     """
     from .reanalysis import signals_reanalyse
 
-    with transaction.atomic():
-        run = Reanalysis.objects.select_for_update().get(pk=run_id)
-        if not _start(run):
-            return run
+    def read_again(run: Reanalysis) -> dict:
+        def progress(done: int, total: int) -> None:
+            Reanalysis.objects.filter(pk=run.pk).update(done=done, total=total, heartbeat_at=timezone.now())
 
-    def progress(done: int, total: int) -> None:
-        Reanalysis.objects.filter(pk=run.pk).update(done=done, total=total, heartbeat_at=timezone.now())
-
-    try:
         result = signals_reanalyse(actor=run.requested_by, progress=progress, **params)
-    except IntakeError as exc:
-        with transaction.atomic():
-            _finish(run, BuildStatus.FAILED, timezone.now(), error=str(exc)[:500])
-        return run
-    except Exception as exc:
-        with transaction.atomic():
-            _finish(run, BuildStatus.FAILED, timezone.now(), error=UNEXPECTED.format(kind=type(exc).__name__))
-        raise
-    with transaction.atomic():
-        run.refresh_from_db(fields=["done", "total"])
-        _finish(run, BuildStatus.DONE, timezone.now(), result=result.facts() | {"seconds": result.seconds})
-    return run
+        run.refresh_from_db(fields=["done", "total", "heartbeat_at"])
+        return {"result": result.facts() | {"seconds": result.seconds}}
+
+    return _run_job(Reanalysis, run_id, read_again, IntakeError)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
 import pytest
+from django.test import override_settings
+from django_tasks import default_task_backend
 
 from duluan.apps.accounts.demo import demo_agencies_seed, demo_users_seed
 from duluan.apps.accounts.models import User
@@ -22,3 +24,13 @@ def _fresh_process_state():
     services._KEYS.clear()
     cache.clear()
     yield
+
+
+@pytest.fixture
+def kept_tasks():
+    """Tasks are kept, not run, so a test decides when the worker runs one."""
+    backend = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with override_settings(TASKS=backend):
+        default_task_backend.clear()
+        yield default_task_backend
+        default_task_backend.clear()

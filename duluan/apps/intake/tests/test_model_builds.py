@@ -4,10 +4,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import default_task_backend
 
 from duluan.analysis.model_io import read_model_info
 from duluan.analysis.sentiment import SentimentClassifier
@@ -19,17 +17,7 @@ from duluan.shared_data import shared_data_dir
 
 pytestmark = pytest.mark.django_db
 needs_data = pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
-# Tasks are kept, not run, so a test decides when the worker runs one.
-KEEP_TASKS = override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
 WORD = "zorblax"  # no corpus writes it: only officials' confirmations can teach it
-
-
-@pytest.fixture
-def kept_tasks():
-    with KEEP_TASKS:
-        default_task_backend.clear()
-        yield default_task_backend
-        default_task_backend.clear()
 
 
 def confirm_positive(n: int, word: str = WORD) -> None:

@@ -5,10 +5,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import default_task_backend
 
 from duluan.analysis.sentiment import SentimentClassifier
 from duluan.analysis.topic import TopicClassifier
@@ -138,7 +136,7 @@ def test_the_command_reads_only_the_signals_selected(db, tmp_path, monkeypatch):
     # when the hotline's signals since 1/7/2025 are read again
     out = StringIO()
     call_command(
-        "reanalyse_signals", "--since", "2025-07-01", "--channel", "hotline", "--no-progress", stdout=out
+        "reanalyse_signals", "--since", "01/07/2025", "--channel", "hotline", "--no-progress", stdout=out
     )
     # then only that one is
     modes = dict(Signal.objects.values_list("pk", "extra__analysis"))
@@ -176,16 +174,6 @@ def test_an_issue_whose_topic_an_official_confirmed_keeps_it(db, tmp_path, monke
 
 
 # -- from the models page -----------------------------------------------------------------------------
-
-KEEP_TASKS = override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
-
-
-@pytest.fixture
-def kept_tasks():
-    with KEEP_TASKS:
-        default_task_backend.clear()
-        yield default_task_backend
-        default_task_backend.clear()
 
 
 @pytest.mark.parametrize("username", ["canbo.bacgiang", "lanhdao.nnmt", "phantich"])

@@ -1,8 +1,6 @@
 from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from duluan.apps.intake.models import Channel
 
@@ -15,7 +13,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--since", help="Chỉ các tín hiệu phát sinh từ ngày/thời điểm này (ISO 8601).")
+        parser.add_argument(
+            "--since",
+            help="Chỉ các tín hiệu phát sinh từ ngày/thời điểm này (01/07/2025, 2025-07-01T08:00…).",
+        )
         parser.add_argument(
             "--channel", action="append", choices=Channel.values, help="Chỉ kênh này (có thể lặp lại)."
         )
@@ -61,13 +62,13 @@ class Command(BaseCommand):
 
 
 def _moment(value: str) -> datetime:
-    """A day (its start) or a moment; local time when no offset is given."""
+    """As an import reads a moment (``dd/mm/yyyy``, ISO 8601…; Vietnam time when none is given)."""
+    from duluan.apps.intake.importers import parse_when
+
     try:
-        moment = parse_datetime(value)
-        day = parse_date(value) if moment is None else None
-    except ValueError:  # well formed, but no such day or time (2025-02-30)
-        moment = day = None
-    if moment is None and day is None:
-        raise CommandError(f"Thời điểm không hợp lệ: {value!r} (ví dụ 2025-07-01 hoặc 2025-07-01T08:00).")
-    moment = moment or datetime(day.year, day.month, day.day)
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+        moment = parse_when(value)
+    except (TypeError, ValueError, IndexError):  # as the import's converter: no such day or time
+        moment = None
+    if moment is None:
+        raise CommandError(f"Thời điểm không hợp lệ: {value!r} (ví dụ 01/07/2025 hoặc 2025-07-01T08:00).")
+    return moment
