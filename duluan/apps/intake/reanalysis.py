@@ -34,7 +34,7 @@ from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import bulk_update_by_pk
 from duluan.apps.issues import services as issue_services
 
-from .analysis import MODE_FALLBACK, Analysis, analyse_parallel, intake_pipeline
+from .analysis import MODE_FALLBACK, MODE_MODEL, Analysis, analyse_parallel, intake_pipeline
 from .models import Signal
 from .services import IntakeError
 
@@ -42,11 +42,17 @@ FALLBACK_REFUSED = (
     "Chưa có mô hình chủ đề/sắc thái (chạy `duluan models build`): đọc lại bằng từ khoá sẽ thay "
     "kết quả của mô hình trên các tín hiệu đã lưu. Dùng --allow-fallback nếu đó là điều muốn làm."
 )
+MODE_NAMES = {MODE_MODEL: "bằng mô hình", MODE_FALLBACK: "bằng từ khoá"}
 NOTHING_SELECTED = "Không có tín hiệu nào khớp điều kiện đã chọn."
 
 # What a signal's reading is stored in, and so what a batch writes back.
 READING_FIELDS = ("topic", "topic_score", "topic_terms", "sentiment", "sentiment_score", "intensity", "extra")
 LOADED_FIELDS = ("pk", "title", "text", "created_at", "topic_confirmed", "sentiment_confirmed", "issue_id")
+# The fields an official's confirmation owns, by the flag that says so.
+_OWNED = {
+    "topic_confirmed": ("topic", "topic_score", "topic_terms"),
+    "sentiment_confirmed": ("sentiment", "sentiment_score"),
+}
 # Counted as changed when the new reading differs by more than the stored rounding (4 places).
 TOLERANCE = 5e-5
 
@@ -66,8 +72,9 @@ class ReanalyseResult:
     refresh: Any = None  # the hotness refresh's RefreshResult, when anything changed
 
     def summary(self) -> str:
+        how = MODE_NAMES.get(self.mode, self.mode)
         text = (
-            f"Đã đọc lại {self.signals} tín hiệu ({self.mode}, {self.seconds:.1f} s): "
+            f"Đã đọc lại {self.signals} tín hiệu ({how}, {self.seconds:.1f} s): "
             f"{self.changed['topic']} đổi chủ đề, {self.changed['sentiment']} đổi sắc thái, "
             f"{self.changed['intensity']} đổi mức độ bức xúc; {self.failed} không đọc được. "
             f"Đã đếm lại {self.issues} vấn đề, {self.issue_topics} vấn đề đổi chủ đề."
@@ -159,6 +166,23 @@ def _reread(
     )
 
 
+def _write(signals: list[Signal]) -> None:
+    """Write the signals' readings back, in a transaction. An official may confirm a signal's
+    topic or sentiment between its batch being read and written: what the row then says, confirmed,
+    wins over the engine's reading (as an official's title wins over the clusterer's)."""
+    if not signals:
+        return
+    qn = transaction.get_connection().ops.quote_name
+    column = {name: qn(Signal._meta.get_field(name).column) for name in (*READING_FIELDS, *_OWNED)}
+    sets = {
+        name: f"CASE WHEN {column[flag]} THEN {column[name]} ELSE %s END"
+        for flag, names in _OWNED.items()
+        for name in names
+    }
+    with transaction.atomic():
+        bulk_update_by_pk(signals, READING_FIELDS, sets=sets)
+
+
 def signals_reanalyse(
     *,
     since: datetime | None = None,
@@ -228,8 +252,7 @@ def signals_reanalyse(
                 changed.append(signal)
                 if signal.issue_id is not None and (signal.sentiment, signal.intensity) != mix:
                     recount.add(signal.issue_id)
-        with transaction.atomic():
-            bulk_update_by_pk(changed, READING_FIELDS)
+        _write(changed)
         result.updated += len(changed)
         if progress is not None:
             progress(result.signals, total)

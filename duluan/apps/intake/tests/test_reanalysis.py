@@ -104,6 +104,33 @@ def test_stored_signals_are_read_by_the_new_models_and_officials_decisions_stay(
     ]
 
 
+def test_an_officials_confirmation_made_while_its_batch_is_read_wins(db, tmp_path, monkeypatch):
+    from duluan.apps.intake import reanalysis
+
+    # given a signal read by the keywords, then models built
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    signal = _ingest(f"Thôn 4 mất điện cả ngày, {WORD}")
+    _build_models(tmp_path)
+    # when an official confirms its topic and sentiment after its batch was read, before it is written
+    write = reanalysis._write
+
+    def confirm_then_write(signals):
+        services.signal_topic_confirm(signal=Signal.objects.get(pk=signal.pk), topic="health", actor=None)
+        services.signal_sentiment_confirm(
+            signal=Signal.objects.get(pk=signal.pk), sentiment="positive", actor=None
+        )
+        write(signals)
+
+    monkeypatch.setattr(reanalysis, "_write", confirm_then_write)
+    signals_reanalyse()
+    # then the official's topic and sentiment stay, and the engine's own fields are written
+    stored = Signal.objects.get(pk=signal.pk)
+    (fresh,) = analyse_rows([{"key": "k", "text": stored.text, "created_at": stored.created_at}])
+    assert (stored.topic, stored.sentiment) == ("health", "positive")
+    assert stored.topic_confirmed and stored.sentiment_confirmed
+    assert stored.intensity == fresh.sentiment["intensity"] and stored.extra["analysis"] == MODE_MODEL
+
+
 def test_without_models_reading_again_is_refused_unless_asked(db, tmp_path, monkeypatch):
     # given a signal and no model
     monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
