@@ -7,10 +7,11 @@ differently from the stored ones, so issues mix two readings. :func:`signals_rea
 stored ones again, in batches, and brings them in line.
 
 What changes is the engine's reading: a signal's topic with its score and terms, its sentiment
-with its score, its intensity, and ``extra["analysis"]`` (model or fallback). What an official
-decided stays: a topic or sentiment confirmed (``*_confirmed``), and a topic the sender chose (an
-Open311 service), whose engine reading goes to ``extra["engine_topic"]`` as at intake. What the
-signal is stays too: its masked text, places and unit, duplicates and issue, on which cases,
+with its score, its intensity, and ``extra["analysis"]`` (model or fallback); and its masked text
+with its search key, so personal data a newer normaliser masks is masked in the stored signals too.
+What an official decided stays: a topic or sentiment confirmed (``*_confirmed``), and a topic the
+sender chose (an Open311 service), whose engine reading goes to ``extra["engine_topic"]`` as at
+intake. What the signal is stays too: its places and unit, duplicates and issue, on which cases,
 routing and officials' merges rest.
 
 Then its issues follow: their sentiment mix and intensity are recounted, an issue named from a
@@ -32,6 +33,7 @@ from django.db import transaction
 
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import bulk_update_by_pk
+from duluan.apps.core.text import signal_search_key
 from duluan.apps.issues import services as issue_services
 
 from .analysis import MODE_FALLBACK, MODE_MODEL, Analysis, analyse_parallel, intake_pipeline
@@ -46,7 +48,17 @@ MODE_NAMES = {MODE_MODEL: "bằng mô hình", MODE_FALLBACK: "bằng từ khoá"
 NOTHING_SELECTED = "Không có tín hiệu nào khớp điều kiện đã chọn."
 
 # What a signal's reading is stored in, and so what a batch writes back.
-READING_FIELDS = ("topic", "topic_score", "topic_terms", "sentiment", "sentiment_score", "intensity", "extra")
+READING_FIELDS = (
+    "topic",
+    "topic_score",
+    "topic_terms",
+    "sentiment",
+    "sentiment_score",
+    "intensity",
+    "extra",
+    "text_masked",
+    "search_key",
+)
 LOADED_FIELDS = ("pk", "title", "text", "created_at", "topic_confirmed", "sentiment_confirmed", "issue_id")
 # The fields an official's confirmation owns, by the flag that says so.
 _OWNED = {
@@ -62,7 +74,8 @@ class ReanalyseResult:
     """What :func:`signals_reanalyse` did."""
 
     signals: int = 0
-    changed: Counter = field(default_factory=Counter)  # topic, sentiment, intensity: signals changed
+    # Signals whose topic, sentiment, intensity or masked text changed, by that name.
+    changed: Counter = field(default_factory=Counter)
     updated: int = 0  # signals written back (any part of their reading differed)
     failed: int = 0  # signals the engine could not read: left as they were
     issues: int = 0  # issues recounted
@@ -76,7 +89,8 @@ class ReanalyseResult:
         text = (
             f"Đã đọc lại {self.signals} tín hiệu ({how}, {self.seconds:.1f} s): "
             f"{self.changed['topic']} đổi chủ đề, {self.changed['sentiment']} đổi sắc thái, "
-            f"{self.changed['intensity']} đổi mức độ bức xúc; {self.failed} không đọc được. "
+            f"{self.changed['intensity']} đổi mức độ bức xúc, {self.changed['text_masked']} đổi nội dung "
+            f"đã che; {self.failed} không đọc được. "
             f"Đã đếm lại {self.issues} vấn đề, {self.issue_topics} vấn đề đổi chủ đề."
         )
         return f"{text} {self.refresh.summary()}" if self.refresh is not None else text
@@ -151,6 +165,8 @@ def _reread(
         signal.sentiment_score = sentiment.get("score")
     signal.intensity = sentiment.get("intensity")
     signal.extra = extra
+    signal.text_masked = analysis.normalised
+    signal.search_key = analysis.search_key or signal_search_key(signal.title, analysis.normalised)
     if signal.topic != before["topic"]:
         result.changed["topic"] += 1
         topics[signal.pk] = (before["topic"], signal.topic)
@@ -158,6 +174,8 @@ def _reread(
         result.changed["sentiment"] += 1
     if _differs(before["intensity"], signal.intensity):
         result.changed["intensity"] += 1
+    if signal.text_masked != before["text_masked"]:
+        result.changed["text_masked"] += 1
     return any(
         _differs(before[name], getattr(signal, name))
         if name in ("topic_score", "sentiment_score", "intensity")

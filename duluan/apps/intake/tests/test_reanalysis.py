@@ -11,6 +11,7 @@ from django.utils import timezone
 from duluan.analysis.sentiment import SentimentClassifier
 from duluan.analysis.topic import TopicClassifier
 from duluan.apps.audit.models import AuditEvent
+from duluan.apps.core.text import search_key
 from duluan.apps.intake import model_builds, services
 from duluan.apps.intake.analysis import MODE_FALLBACK, MODE_MODEL, analyse_rows
 from duluan.apps.intake.models import BuildStatus, Channel, ModelBuild, Reanalysis, Signal
@@ -129,6 +130,20 @@ def test_an_officials_confirmation_made_while_its_batch_is_read_wins(db, tmp_pat
     assert (stored.topic, stored.sentiment) == ("health", "positive")
     assert stored.topic_confirmed and stored.sentiment_confirmed
     assert stored.intensity == fresh.sentiment["intensity"] and stored.extra["analysis"] == MODE_MODEL
+
+
+def test_personal_data_a_newer_normaliser_masks_is_masked_in_the_stored_signals(db, tmp_path, monkeypatch):
+    # given a signal stored by an older normaliser that left a phone number in its masked text
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    signal = _ingest("Gọi 0912 345 678 báo mất điện cả ngày ở thôn 6")
+    assert "0912" not in signal.text_masked and "0912" not in signal.search_key
+    Signal.objects.filter(pk=signal.pk).update(text_masked=signal.text, search_key=search_key(signal.text))
+    # when the stored signals are read again (here by the keywords)
+    result = signals_reanalyse(allow_fallback=True)
+    # then its masked text and search key are the ones intake gives now, and the count says so
+    stored = Signal.objects.get(pk=signal.pk)
+    assert (stored.text_masked, stored.search_key) == (signal.text_masked, signal.search_key)
+    assert result.changed["text_masked"] == 1 and "1 đổi nội dung đã che" in result.summary()
 
 
 def test_without_models_reading_again_is_refused_unless_asked(db, tmp_path, monkeypatch):
