@@ -517,6 +517,14 @@ class SentimentStep:
                 doc.sentiment["intensity"] = float(intensity)
         return batch
 
+    def explain(self, batch: list[Document]) -> list[Any]:
+        """The model's predictions of ``batch`` (run through the steps before this one) with their
+        explanations: the n-grams behind each label and the phrases behind each intensity, which
+        :meth:`__call__` leaves out for speed (a signal's page shows them)."""
+        return self.classifier.predict(
+            _model_input(self.classifier, batch), explain=True, intensity_terms=True
+        )
+
 
 def _model_input(classifier: Any, batch: list[Document]) -> Any:
     """The texts a model reads (normalised when known), or their syllables if it takes them;

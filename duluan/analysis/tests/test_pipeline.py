@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -193,6 +194,30 @@ def test_sentiment_step_asks_the_model_not_to_explain():
     # then explanations were not computed and the output keeps label and score
     assert model.calls == [False]
     assert batch[0].sentiment == {"label": "negative", "score": 0.7}
+
+
+def test_the_sentiment_steps_explanation_is_of_the_reading_it_stores():
+    from duluan.analysis.sentiment import SentimentClassifier
+
+    # given a sentiment model and texts run through the normalise step
+    texts = [
+        "chờ mãi không ai giải quyết, bức xúc quá",
+        "cảm ơn cán bộ xã nhiệt tình",
+        "xin hỏi giờ làm việc",
+    ]
+    # (each twice: the featurizer keeps the syllables it saw more than once)
+    model = SentimentClassifier(calibration_fraction=0).fit(
+        texts * 2, ["negative", "positive", "neutral"] * 2
+    )
+    step = SentimentStep(model)
+    docs = basic_per_row_pipeline().run([Document(str(i), t) for i, t in enumerate(texts)])
+    # when the step reads them, and explains them
+    read = [dict(d.sentiment) for d in step(docs)]
+    explained = step.explain(docs)
+    # then the explanations are of the same readings, with the phrases behind each intensity
+    assert [(p.label, p.intensity) for p in explained] == [(r["label"], r["intensity"]) for r in read]
+    assert [p.score for p in explained] == pytest.approx([r["score"] for r in read])
+    assert all(p.intensity_terms and p.terms for p in explained)
 
 
 def test_packed_batch_gives_back_what_the_ordered_steps_and_output_need():

@@ -110,11 +110,48 @@ class LexiconSentimentStep:
         self.lexicon = lexicon
 
     def __call__(self, batch: list[Document]) -> list[Document]:
-        for doc in batch:
-            intensity, _terms = self.lexicon.score(doc.normalised or doc.full_text)
-            label = "negative" if intensity >= NEGATIVE_FROM else "neutral"
-            doc.sentiment = {"label": label, "score": None, "intensity": float(intensity)}
+        for doc, reasons in zip(batch, self.explain(batch), strict=True):
+            doc.sentiment = {"label": reasons.label, "score": None, "intensity": reasons.intensity}
         return batch
+
+    def explain(self, batch: list[Document]) -> list[Reasons]:
+        """Each document's reading with the lexicon's phrases behind its intensity."""
+        out = []
+        for doc in batch:
+            intensity, terms = self.lexicon.score(doc.normalised or doc.full_text)
+            label = "negative" if intensity >= NEGATIVE_FROM else "neutral"
+            out.append(Reasons(label, float(intensity), tuple(terms)))
+        return out
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """Why a text reads as it does: its sentiment label, its intensity, the phrases behind the
+    intensity (``(phrase, share)``, the shares adding up to it) and the n-grams behind the label
+    (``(n-gram, weight)``; none by the keywords)."""
+
+    label: str
+    intensity: float
+    intensity_terms: tuple[tuple[str, float], ...]
+    terms: tuple[tuple[str, float], ...] = ()
+
+
+def reading_reasons(
+    *, text: str, title: str = "", created_at: Any = None, model_dir: str | None = None
+) -> Reasons:
+    """Why a stored signal reads as it does now: its text run through the steps intake runs
+    before sentiment (places found, and masked for a model that masks them), then the sentiment
+    step asked to explain. Intake leaves explanations out (several times slower); a signal's page
+    asks for one signal's."""
+    built = intake_pipeline(model_dir)
+    steps = {step.name: step for step in built.pipeline.steps}
+    docs = [Document(id="", text=text, title=title or None, created_at=created_at)]
+    Pipeline([steps["normalise"], steps["places"]]).run(docs)
+    sentiment = steps["sentiment"]
+    (reading,) = sentiment.explain(docs)
+    if isinstance(reading, Reasons):
+        return reading
+    return Reasons(reading.label, float(reading.intensity), reading.intensity_terms, reading.terms)
 
 
 @lru_cache(maxsize=2)

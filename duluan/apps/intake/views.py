@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -23,6 +24,8 @@ from duluan.apps.core.text import search_key
 from . import model_builds, permissions, selectors, services
 from .forms import SubmissionForm, TrackForm, home_communes
 from .models import Attachment, Channel, Sentiment
+
+log = logging.getLogger(__name__)
 
 RATE_LIMITED = "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau ít phút."
 CASE_KINDS = {"complaint": "complaint1", "denunciation": "denunciation", "feedback": "feedback"}
@@ -231,8 +234,27 @@ def signal_detail(request, pk: int):
         "sentiments": Sentiment.choices,
         "can_confirm": can_write(request.user),
         "attachments": signal.attachments.all() if permissions.can_see_reporter(request.user) else [],
+        "reasons": _reasons(signal),
     }
     return render(request, "intake/signal_detail.html", context)
+
+
+def _reasons(signal) -> dict | None:
+    """Why the signal reads as it does, by the models in use now; whether that is the stored
+    reading (after a model is built, until the signals are read again, it may not be)."""
+    from .analysis import reading_reasons
+
+    try:
+        reasons = reading_reasons(text=signal.text, title=signal.title, created_at=signal.created_at)
+    except Exception as exc:  # the page shows the signal all the same; the log names no content
+        log.warning("no reasons for signal %s: %s", signal.pk, type(exc).__name__)
+        return None
+    stored = signal.intensity
+    return {
+        "reasons": reasons,
+        "label": dict(Sentiment.choices).get(reasons.label, reasons.label),
+        "current": stored is not None and abs(stored - reasons.intensity) <= 5e-5,
+    }
 
 
 def _signal_confirm(request, pk: int, confirm: Callable[..., Any], field: str, done: str):

@@ -8,8 +8,6 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from duluan.analysis.sentiment import SentimentClassifier
-from duluan.analysis.topic import TopicClassifier
 from duluan.apps.audit.models import AuditEvent
 from duluan.apps.core.text import search_key
 from duluan.apps.intake import model_builds, services
@@ -20,18 +18,7 @@ from duluan.apps.intake.services import IntakeError
 from duluan.apps.issues.models import Correction, CorrectionKind, Issue
 from duluan.apps.issues.services import issues_after_reanalysis
 
-# A word no keyword of the taxonomy knows: only the models built in the test read it.
-WORD = "zorblax"
-
-
-def _build_models(folder):
-    texts = [f"{WORD} {WORD} bức xúc quá", "xin hỏi giờ làm việc", "học phí năm nay thế nào"]
-    TopicClassifier(calibration_fraction=0).fit(
-        texts, ["culture_religion", "admin_procedures", "education"]
-    ).save(folder / "topic.model")
-    SentimentClassifier(calibration_fraction=0).fit(texts, ["negative", "neutral", "positive"]).save(
-        folder / "sentiment.model"
-    )
+from .tiny_models import WORD, build_tiny_models
 
 
 def _ingest(text, **kwargs):
@@ -59,7 +46,7 @@ def test_stored_signals_are_read_by_the_new_models_and_officials_decisions_stay(
     opened = Issue.objects.get(pk=before[plain.pk].issue_id)
     assert opened.topic == "utilities"
     # when models are built, and the stored signals are read again
-    _build_models(tmp_path)
+    build_tiny_models(tmp_path)
     result = signals_reanalyse()
     # then each signal reads as a new one with the same text would, where the engine owns the field
     after = {s.pk: s for s in Signal.objects.all()}
@@ -111,7 +98,7 @@ def test_an_officials_confirmation_made_while_its_batch_is_read_wins(db, tmp_pat
     # given a signal read by the keywords, then models built
     monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
     signal = _ingest(f"Thôn 4 mất điện cả ngày, {WORD}")
-    _build_models(tmp_path)
+    build_tiny_models(tmp_path)
     # when an official confirms its topic and sentiment after its batch was read, before it is written
     write = reanalysis._write
 
@@ -174,7 +161,7 @@ def test_the_command_reads_only_the_signals_selected(db, tmp_path, monkeypatch):
     web = _ingest(
         f"Mất điện ở thôn 3, {WORD}", channel=Channel.WEB, created_at=datetime(2025, 8, 2, tzinfo=hanoi)
     )
-    _build_models(tmp_path)
+    build_tiny_models(tmp_path)
     # when the hotline's signals since 1/7/2025 are read again
     out = StringIO()
     call_command(
@@ -232,7 +219,7 @@ def test_a_coordinator_has_the_signals_read_again_and_sees_it_go(
     monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
     for n in range(3):
         _ingest(f"Thôn {n} mất điện cả ngày, {WORD}")
-    _build_models(tmp_path)
+    build_tiny_models(tmp_path)
     client.force_login(demo["dieuphoi"])
     page = client.get(reverse("intake:models")).content.decode()
     assert 'data-testid="stale-readings"' in page and 'data-testid="reanalyse"' in page
@@ -284,7 +271,7 @@ def test_reading_again_is_refused_without_models_or_while_one_is_built(
     with pytest.raises(IntakeError, match="Chưa có tệp mô hình"):
         model_builds.reanalysis_request(actor=demo["quantri"])
     # given the models, and the topic model being built again: refused too
-    _build_models(tmp_path)
+    build_tiny_models(tmp_path)
     build = ModelBuild.objects.create(task="topic", status=BuildStatus.RUNNING, started_at=timezone.now())
     with pytest.raises(IntakeError, match="đang được xây lại"):
         model_builds.reanalysis_request(actor=demo["quantri"])
@@ -299,7 +286,7 @@ def test_a_run_the_reader_refuses_fails_with_the_reason(demo, kept_tasks, tmp_pa
     # given a queued run, and the models gone before the worker runs it
     monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
     _ingest("Mất điện cả ngày ở thôn 2")
-    _build_models(tmp_path)
+    build_tiny_models(tmp_path)
     run = model_builds.reanalysis_request(actor=demo["quantri"])
     for path in tmp_path.glob("*.model"):
         path.unlink()
@@ -314,7 +301,7 @@ def test_a_run_left_running_by_a_dead_worker_is_closed_when_another_is_asked(
 ):
     # given a run silent for 11 minutes
     monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
-    _build_models(tmp_path)
+    build_tiny_models(tmp_path)
     now = timezone.now()
     stale = Reanalysis.objects.create(
         status=BuildStatus.RUNNING,
