@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from duluan.apps.audit.services import audit_record
 
-from .models import BuildStatus, ModelBuild, ModelTask, Reanalysis
+from .models import BuildStatus, ModelBuild, ModelTask, Reanalysis, Signal
 from .selectors import confirmed_signals
 from .services import RETRAIN_TASKS, IntakeError, model_retrain
 
@@ -342,8 +342,8 @@ def reanalysis_run(run_id: int, **params) -> Reanalysis:
 
 @dataclass(frozen=True)
 class ReanalysisPanel:
-    """The stored signals on the models page: the last runs, the active one, and whether a model
-    file is newer than the last run that finished (its readings are then not yet on them)."""
+    """The stored signals on the models page: the last runs, the active one, and whether some were
+    read before the newest model file was built and not read again since."""
 
     runs: list[Reanalysis]
     active: Reanalysis | None
@@ -365,5 +365,12 @@ def reanalysis_panel(panels: list[ModelPanel], *, recent: int = 5) -> Reanalysis
     active = next((r for r in runs if r.status in ACTIVE), None)
     last = next((r for r in runs if r.status == BuildStatus.DONE), None)
     built = [p.file.built_at for p in panels if p.file is not None]
-    stale = bool(built) and (last is None or max(built) > (last.started_at or last.requested_at))
+    newest = max(built, default=None)
+    # Signals that arrived before the newest model file were read by an older one (or by the
+    # keywords), unless a run read them all again since.
+    stale = (
+        newest is not None
+        and (last is None or newest > (last.started_at or last.requested_at))
+        and Signal.objects.filter(received_at__lt=newest).exists()
+    )
     return ReanalysisPanel(runs=runs, active=active, stale_readings=stale)

@@ -263,6 +263,19 @@ def test_a_coordinator_has_the_signals_read_again_and_sees_it_go(
     assert model_builds.reanalysis_run(run.pk).finished_at == run.finished_at
 
 
+def test_signals_that_arrived_after_the_models_were_built_are_not_called_old(
+    client, demo, tmp_path, monkeypatch
+):
+    # given models built, then a signal read by them
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    build_tiny_models(tmp_path)
+    _ingest(f"Thôn 8 mất điện, {WORD}")
+    # then the page does not ask for the stored signals to be read again
+    client.force_login(demo["dieuphoi"])
+    page = client.get(reverse("intake:models")).content.decode()
+    assert 'data-testid="reanalyse"' in page and 'data-testid="stale-readings"' not in page
+
+
 def test_reading_again_is_refused_without_models_or_while_one_is_built(
     demo, kept_tasks, tmp_path, monkeypatch
 ):
