@@ -230,6 +230,7 @@ def signal_detail(request, pk: int):
         # The text as received may carry personal data: only the handling roles read it.
         "show_original": permissions.can_see_reporter(request.user),
         "topic": topic_label(signal.topic),
+        "topic_terms": distinct_terms(list(signal.topic_terms or [])),
         "topics": topic_choices(),
         "sentiments": Sentiment.choices,
         "can_confirm": can_write(request.user),
@@ -253,8 +254,22 @@ def _reasons(signal) -> dict | None:
     return {
         "reasons": reasons,
         "label": dict(Sentiment.choices).get(reasons.label, reasons.label),
+        "terms": distinct_terms([ngram for ngram, _ in reasons.terms]),
         "current": stored is not None and abs(stored - reasons.intensity) <= 5e-5,
     }
+
+
+def distinct_terms(terms: list[str], limit: int = 5) -> list[str]:
+    """The first ``limit`` of ``terms`` (most telling first) that repeat none shown before: a term
+    inside an earlier one or holding one ("khói bụi" after "khói") says nothing new."""
+    shown: list[str] = []
+    for term in terms:
+        padded = f" {term} "
+        if not any(f" {s} " in padded or padded in f" {s} " for s in shown):
+            shown.append(term)
+            if len(shown) == limit:
+                break
+    return shown
 
 
 def _signal_confirm(request, pk: int, confirm: Callable[..., Any], field: str, done: str):

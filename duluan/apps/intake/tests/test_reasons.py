@@ -73,3 +73,13 @@ def test_a_failing_explanation_leaves_the_page_whole_and_the_log_without_the_tex
     assert "Ông Nguyễn Văn An" in page or "mất điện" in page  # the page is there
     assert 'data-testid="reasons"' not in page
     assert "RuntimeError" in caplog.text and "Nguyễn" not in caplog.text
+
+
+def test_the_terms_shown_repeat_none_shown_before():
+    from duluan.apps.intake.views import distinct_terms
+
+    terms = ["bức xúc", "khó", "rất bức xúc", "rất bức", "bức", "khói bụi", "khói", "lò", "người dân"]
+    assert distinct_terms(terms) == ["bức xúc", "khó", "rất bức", "khói bụi", "lò"]
+    assert distinct_terms(terms, limit=2) == ["bức xúc", "khó"]
+    # whole syllables only: "lò" is not in "lòng"
+    assert distinct_terms(["lòng dân", "lò"]) == ["lòng dân", "lò"]
