@@ -185,7 +185,7 @@ def _reread(
 
 
 def _write(signals: list[Signal]) -> None:
-    """Write the signals' readings back, in a transaction. An official may confirm a signal's
+    """Write the signals' readings back. An official may confirm a signal's
     topic or sentiment between its batch being read and written: what the row then says, confirmed,
     wins over the engine's reading (as an official's title wins over the clusterer's)."""
     if not signals:
@@ -197,8 +197,7 @@ def _write(signals: list[Signal]) -> None:
         for flag, names in _OWNED.items()
         for name in names
     }
-    with transaction.atomic():
-        bulk_update_by_pk(signals, READING_FIELDS, sets=sets)
+    bulk_update_by_pk(signals, READING_FIELDS, sets=sets)
 
 
 def signals_reanalyse(
@@ -216,10 +215,11 @@ def signals_reanalyse(
 ) -> ReanalyseResult:
     """Read the stored signals again with the current models (see the module's docstring).
 
-    Each batch's signals are written in a transaction of their own, so a long run holds no lock
-    for long, and a run stopped midway leaves every signal with one reading or the other: running
-    it again finishes the work (a signal already read again is read the same). The issues are
-    recounted, and hotness computed again, at the end, with one audit event for the run.
+    Each batch's signals are written, and their issues recounted, in a transaction of their own,
+    so a long run holds no lock for long, and a run stopped midway leaves every signal with one
+    reading or the other and every issue counting what its signals say: running it again finishes
+    the work (a signal already read again is read the same). Hotness is computed again at the
+    end, with one audit event for the run.
 
     Args:
         since: Only signals that arose from this moment (``created_at``).
@@ -253,12 +253,13 @@ def signals_reanalyse(
         raise IntakeError(NOTHING_SELECTED)
     result = ReanalyseResult(mode=built.mode)
     held: dict[int, Signal] = {}
-    topics: dict[int, tuple[str, str]] = {}
-    recount: set[int] = set()
+    recounted: set[int] = set()
     for rows, analyses in analyse_parallel(
         _batches(query, batch_size, held), workers=workers, model_dir=model_dir
     ):
         changed = []
+        topics: dict[int, tuple[str, str]] = {}
+        recount: set[int] = set()
         for row, analysis in zip(rows, analyses, strict=True):
             signal = held.pop(int(row["key"]))
             result.signals += 1
@@ -270,14 +271,18 @@ def signals_reanalyse(
                 changed.append(signal)
                 if signal.issue_id is not None and (signal.sentiment, signal.intensity) != mix:
                     recount.add(signal.issue_id)
-        _write(changed)
+        # The batch's issues follow in its transaction: a run stopped midway leaves no issue
+        # counting readings its signals no longer have (a run again reads those the same).
+        with transaction.atomic():
+            _write(changed)
+            _, followed = issue_services.issues_after_reanalysis(recount=recount, topics=topics)
         result.updated += len(changed)
+        result.issue_topics += followed
+        recounted |= recount
         if progress is not None:
             progress(result.signals, total)
+    result.issues = len(recounted)
     with transaction.atomic():
-        result.issues, result.issue_topics = issue_services.issues_after_reanalysis(
-            recount=recount, topics=topics
-        )
         result.seconds = round(time.perf_counter() - start, 1)
         audit_record(
             action="intake.signals_reanalyse",

@@ -133,6 +133,36 @@ def test_personal_data_a_newer_normaliser_masks_is_masked_in_the_stored_signals(
     assert result.changed["text_masked"] == 1 and "1 đổi nội dung đã che" in result.summary()
 
 
+def test_a_run_stopped_midway_leaves_issues_counting_what_their_signals_say(db, tmp_path, monkeypatch):
+    # given three signals read by the keywords, then models built
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    signals = [_ingest(f"Thôn {n} mất điện cả ngày, {WORD}") for n in range(3)]
+    build_tiny_models(tmp_path)
+
+    # when a run reading one signal a batch stops after the first batch
+    class Stopped(Exception):
+        pass
+
+    def stop(done, total):
+        raise Stopped
+
+    with pytest.raises(Stopped):
+        signals_reanalyse(batch_size=1, progress=stop)
+    # then the first signal has its new reading, the others their old one, and every issue counts
+    # the intensities its signals have now
+    stored = {s.pk: s for s in Signal.objects.all()}
+    assert [stored[s.pk].extra["analysis"] for s in signals] == [MODE_MODEL, MODE_FALLBACK, MODE_FALLBACK]
+    for issue in Issue.objects.filter(signals__isnull=False).distinct():
+        mine = [s.intensity for s in stored.values() if s.issue_id == issue.pk]
+        assert issue.intensity == pytest.approx(sum(mine) / len(mine))
+    assert Issue.objects.get(pk=stored[signals[0].pk].issue_id).topic == stored[signals[0].pk].topic
+    # and a run again reads the rest
+    again = signals_reanalyse()
+    assert again.updated == 2 and set(Signal.objects.values_list("extra__analysis", flat=True)) == {
+        MODE_MODEL
+    }
+
+
 def test_without_models_reading_again_is_refused_unless_asked(db, tmp_path, monkeypatch):
     # given a signal and no model
     monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))

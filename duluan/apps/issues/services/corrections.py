@@ -257,8 +257,10 @@ def issues_after_reanalysis(
     Returns:
         (issues recounted, issues whose topic changed).
     """
-    list(ClustererState.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
     ids = sorted(set(recount))
+    if not ids and not topics:
+        return 0, 0
+    list(ClustererState.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
     for chunk in batched(ids, 500):
         issues_rebuild_aggregates(chunk)
     return len(ids), _follow_signal_topics(topics)
