@@ -16,9 +16,11 @@ does, its progress counted in signals, each change of state audited.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -106,7 +108,12 @@ def _finish(row: ModelBuild | Reanalysis, status: str, now: datetime, **fields) 
     )
 
 
-def _run_job(model: type[ModelBuild] | type[Reanalysis], pk: int, work, expected: type[Exception]):
+def _run_job(
+    model: type[ModelBuild] | type[Reanalysis],
+    pk: int,
+    work: Callable[[Any], dict[str, Any]],
+    expected: type[Exception],
+) -> Any:
     """Run a queued build or reanalysis: mark it running, do ``work(row)`` outside any
     transaction, and record how it ended, each change of state audited.
 
