@@ -67,19 +67,26 @@ def run(args: argparse.Namespace) -> int:
     print()
     if args.no_serve:
         return 0
-    # The task worker beside the web server: it refreshes hotness and alerts after each report.
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "duluan.cli", "manage", "db_worker"],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "duluan.config.settings.local"},
-    )
     # Stopped by a signal (kill, timeout, a service manager) rather than Ctrl-C, Python would end
-    # without the finally below, and the worker would live on, orphaned.
+    # without the finally below, and the worker would live on, orphaned: so the handler is in
+    # place before the worker starts, and the worker starts inside the try.
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    worker = None
     try:
+        # The task worker beside the web server: it refreshes hotness and alerts after each report.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "duluan.cli", "manage", "db_worker"],
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "duluan.config.settings.local"},
+        )
         call_command("runserver", args.addr, use_reloader=False)
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # busy with a long task: stopped all the same
+                worker.kill()
+                worker.wait()
     return 0
 
 

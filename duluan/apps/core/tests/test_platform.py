@@ -149,9 +149,11 @@ def test_the_demo_stopped_by_a_signal_stops_its_task_worker(tmp_path):
                 demo.kill()
     # then the worker was stopped with it, not left running
     _, alive = psutil.wait_procs(workers, timeout=30)
+    running = [p.pid for p in alive if _runs(p, "db_worker")]
     for orphan in alive:  # (not to leave them running when this fails)
         orphan.kill()
-    assert alive == [] and demo.returncode == 128 + signal.SIGTERM
+    assert running == [], log.read_text(encoding="utf-8", errors="replace")[-2000:]
+    assert demo.returncode == 128 + signal.SIGTERM
 
 
 def _runs(process, word: str) -> bool:
