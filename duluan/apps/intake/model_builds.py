@@ -374,10 +374,14 @@ def reanalysis_panel(panels: list[ModelPanel], *, recent: int = 5) -> Reanalysis
     built = [p.file.built_at for p in panels if p.file is not None]
     newest = max(built, default=None)
     # Signals that arrived before the newest model file were read by an older one (or by the
-    # keywords), unless a run read them all again since.
+    # keywords), unless a run read them all again since. The first stored signal arrived first
+    # (ids grow with time), and the primary key finds it at once: a filter on the unindexed
+    # ``received_at`` would read the whole table when none did, on every poll of the page.
+    first = Signal.objects.order_by("pk").values_list("received_at", flat=True).first()
     stale = (
         newest is not None
         and (last is None or newest > (last.started_at or last.requested_at))
-        and Signal.objects.filter(received_at__lt=newest).exists()
+        and first is not None
+        and first < newest
     )
     return ReanalysisPanel(runs=runs, active=active, stale_readings=stale)
