@@ -274,6 +274,8 @@ def signals_reanalyse(
         # The batch's issues follow in its transaction: a run stopped midway leaves no issue
         # counting readings its signals no longer have (a run again reads those the same).
         with transaction.atomic():
+            if changed:  # before the signals' rows, as a clustering session takes it
+                issue_services.clusterer_states_lock()
             _write(changed)
             _, followed = issue_services.issues_after_reanalysis(recount=recount, topics=topics)
         result.updated += len(changed)

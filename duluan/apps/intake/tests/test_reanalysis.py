@@ -1,10 +1,13 @@
 """Stored signals are read again by the models built since, keeping what officials decided."""
 
+import threading
+import time
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -369,3 +372,51 @@ def test_progress_counts_the_signals_read():
     assert model_builds.ReanalysisPanel(runs=[run], active=run, stale_readings=False).progress == 25.0
     waiting = Reanalysis(status=BuildStatus.QUEUED)
     assert model_builds.ReanalysisPanel(runs=[waiting], active=waiting, stale_readings=False).progress is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs two independent connections (PostgreSQL); SQLite serialises writers",
+)
+def test_reading_again_waits_for_a_clustering_writer_before_taking_any_signals_row(tmp_path, monkeypatch):
+    from duluan.apps.intake.imports import _someone_waits
+    from duluan.apps.issues.models import ClustererState
+
+    # given signals read by the keywords, then models built
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    signal = _ingest(f"Thôn 9 mất điện cả ngày, {WORD}")
+    build_tiny_models(tmp_path)
+    locked, outcome = threading.Event(), {}
+
+    def writer():
+        # a writer that, as a clustering session does, holds the clusterer's state and then
+        # changes a signal's row: once the reading waits for it
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '20s'")
+            with transaction.atomic():
+                list(ClustererState.objects.select_for_update())
+                locked.set()
+                deadline = time.monotonic() + 20
+                while not _someone_waits() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                outcome["waited"] = _someone_waits()
+                Signal.objects.filter(pk=signal.pk).update(place_text="thôn 9")
+        except Exception as error:  # asserted on below
+            outcome["error"] = error
+        finally:
+            locked.set()
+            connections.close_all()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    locked.wait(20)
+    # when the stored signals are read again meanwhile
+    result = signals_reanalyse()
+    thread.join()
+    # then the reading waited for the writer, which changed the row it wanted, and neither failed
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["waited"] and result.updated == 1
+    stored = Signal.objects.get(pk=signal.pk)
+    assert stored.place_text == "thôn 9" and stored.extra["analysis"] == MODE_MODEL

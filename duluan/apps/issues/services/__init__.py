@@ -3,6 +3,7 @@
 from .aggregates import issues_rebuild_aggregates, issues_update_mix
 from .corrections import (
     IssueError,
+    clusterer_states_lock,
     corrections_replay,
     issue_canonical,
     issue_merge,
@@ -25,6 +26,7 @@ __all__ = [
     "RefreshResult",
     "alerts_email",
     "bursts_detect",
+    "clusterer_states_lock",
     "corrections_replay",
     "hotness_weights_current",
     "issue_canonical",

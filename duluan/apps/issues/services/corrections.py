@@ -236,6 +236,14 @@ def issue_topic_confirm(*, issue: Issue, topic: str, actor=None, reason: str = "
     return issue
 
 
+def clusterer_states_lock() -> None:
+    """Hold the clusterer's states for the rest of the transaction, as a clustering session does
+    (:class:`~duluan.apps.issues.clustering.ClusteringSession`): no other writer then assigns
+    signals to issues or counts them until it ends. A writer that also changes signals takes this
+    first, as sessions do, so the two never wait on each other's rows."""
+    list(ClustererState.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+
+
 def issues_after_reanalysis(
     *, recount: Iterable[int], topics: Mapping[int, tuple[str, str]]
 ) -> tuple[int, int]:
@@ -247,8 +255,8 @@ def issues_after_reanalysis(
        :mod:`duluan.apps.issues.clustering`); one whose topic is still that signal's old one
        follows it, unless an official confirmed the issue's topic.
 
-    The clusterer's states are locked first: a clustering session that read an issue's counters
-    before the recount would otherwise write them back over it.
+    The clusterer's states are locked first (:func:`clusterer_states_lock`): a clustering session
+    that read an issue's counters before the recount would otherwise write them back over it.
 
     Args:
         recount: Ids of the issues to recount.
@@ -260,7 +268,7 @@ def issues_after_reanalysis(
     ids = sorted(set(recount))
     if not ids and not topics:
         return 0, 0
-    list(ClustererState.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    clusterer_states_lock()
     for chunk in batched(ids, 500):
         issues_rebuild_aggregates(chunk)
     return len(ids), _follow_signal_topics(topics)
