@@ -251,8 +251,15 @@ def _reasons(signal) -> dict | None:
         log.warning("no reasons for signal %s: %s", signal.pk, type(exc).__name__)
         return None
     stored = signal.intensity
+    from duluan.analysis.sentiment import NEGATIVE_TONE
+
     return {
         "reasons": reasons,
+        # The text's own phrases as written; the model's tone in the page's language.
+        "intensity_terms": [
+            (_("sắc thái tiêu cực") if phrase == NEGATIVE_TONE else phrase, share)
+            for phrase, share in reasons.intensity_terms[:6]
+        ],
         "label": dict(Sentiment.choices).get(reasons.label, reasons.label),
         "terms": distinct_terms([ngram for ngram, _ in reasons.terms]),
         "current": stored is not None and abs(stored - reasons.intensity) <= 5e-5,

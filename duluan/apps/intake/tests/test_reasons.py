@@ -55,6 +55,10 @@ def test_after_a_model_is_built_the_page_says_the_stored_reading_is_old_until_re
     signals_reanalyse()
     page = _page(client, demo["dieuphoi"], signal)
     assert "Mô hình hiện có đọc" not in page and "sắc thái tiêu cực" in page
+    # and in English the model's tone is named in English, the text's phrases as written
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("intake:signal_detail", args=[signal.pk])).content.decode()
+    assert "Why:" in page and "negative tone" in page and "sắc thái tiêu cực" not in page
 
 
 def test_a_failing_explanation_leaves_the_page_whole_and_the_log_without_the_text(
