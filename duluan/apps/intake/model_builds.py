@@ -342,7 +342,7 @@ def reanalysis_run(run_id: int, **params) -> Reanalysis:
 
         result = signals_reanalyse(actor=run.requested_by, progress=progress, **params)
         run.refresh_from_db(fields=["done", "total", "heartbeat_at"])
-        return {"result": result.facts() | {"seconds": result.seconds}}
+        return {"result": result.facts()}
 
     return _run_job(Reanalysis, run_id, read_again, IntakeError)
 

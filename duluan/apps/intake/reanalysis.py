@@ -96,7 +96,7 @@ class ReanalyseResult:
         return f"{text} {self.refresh.summary()}" if self.refresh is not None else text
 
     def facts(self) -> dict[str, Any]:
-        """The audit event's ``after``."""
+        """The audit event's ``after``, and a run's result on the models page."""
         return {
             "signals": self.signals,
             "updated": self.updated,
@@ -105,6 +105,7 @@ class ReanalyseResult:
             "issues": self.issues,
             "issue_topics": self.issue_topics,
             "mode": self.mode,
+            "seconds": self.seconds,
         }
 
 
@@ -134,7 +135,8 @@ def _batches(query, batch_size: int, held: dict[int, Signal]) -> Iterator[list[d
         yield rows
 
 
-def _differs(old: float | None, new: float | None) -> bool:
+def differs(old: float | None, new: float | None) -> bool:
+    """Whether a stored figure and a new reading of it differ by more than the stored rounding."""
     if old is None or new is None:
         return (old is None) != (new is None)
     return abs(old - new) > TOLERANCE
@@ -172,12 +174,12 @@ def _reread(
         topics[signal.pk] = (before["topic"], signal.topic)
     if signal.sentiment != before["sentiment"]:
         result.changed["sentiment"] += 1
-    if _differs(before["intensity"], signal.intensity):
+    if differs(before["intensity"], signal.intensity):
         result.changed["intensity"] += 1
     if signal.text_masked != before["text_masked"]:
         result.changed["text_masked"] += 1
     return any(
-        _differs(before[name], getattr(signal, name))
+        differs(before[name], getattr(signal, name))
         if name in ("topic_score", "sentiment_score", "intensity")
         else before[name] != getattr(signal, name)
         for name in READING_FIELDS

@@ -253,6 +253,8 @@ def _reasons(signal) -> dict | None:
     stored = signal.intensity
     from duluan.analysis.sentiment import NEGATIVE_TONE
 
+    from .reanalysis import differs
+
     return {
         "reasons": reasons,
         # The text's own phrases as written; the model's tone in the page's language.
@@ -262,7 +264,7 @@ def _reasons(signal) -> dict | None:
         ],
         "label": dict(Sentiment.choices).get(reasons.label, reasons.label),
         "terms": distinct_terms([ngram for ngram, _ in reasons.terms]),
-        "current": stored is not None and abs(stored - reasons.intensity) <= 5e-5,
+        "current": stored is not None and not differs(stored, reasons.intensity),
     }
 
 
