@@ -19,6 +19,7 @@ from django.db.models import Min
 
 from duluan.analysis.pipeline import batched
 from duluan.apps.audit.services import audit_record
+from duluan.apps.core.bulk import bulk_update_by_pk
 from duluan.apps.core.text import nfc, search_key
 from duluan.apps.intake.models import Signal
 
@@ -301,7 +302,7 @@ def _follow_signal_topics(changed: Mapping[int, tuple[str, str]]) -> int:
         ]
         for issue in issues:
             issue.topic = follow[issue.pk][1]
-        Issue.objects.bulk_update(issues, ["topic"], batch_size=250)
+        bulk_update_by_pk(issues, ["topic"])
         followed += len(issues)
     return followed
 
