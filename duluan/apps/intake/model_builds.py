@@ -59,7 +59,8 @@ def model_build_request(*, task: str, actor, request=None) -> ModelBuild:
         raise IntakeError(UNKNOWN_TASK.format(task=str(task)[:40]))
     name = ModelTask(task).label.lower()
     with transaction.atomic():
-        _close_stale(task, timezone.now())
+        running = ModelBuild.objects.filter(task=task, status=BuildStatus.RUNNING)
+        _close_stale(running, timezone.now(), STALE_AFTER, INTERRUPTED)
         if ModelBuild.objects.filter(task=task, status__in=ACTIVE).exists():
             raise IntakeError(BUSY.format(name=name))
         try:
@@ -78,13 +79,14 @@ def model_build_request(*, task: str, actor, request=None) -> ModelBuild:
     return build
 
 
-def _close_stale(task: str, now: datetime) -> None:
-    """Mark failed the builds of ``task`` left running since before :data:`STALE_AFTER`."""
-    stale = ModelBuild.objects.select_for_update().filter(
-        task=task, status=BuildStatus.RUNNING, started_at__lt=now - STALE_AFTER
-    )
-    for build in stale:
-        _finish(build, BuildStatus.FAILED, now, error=INTERRUPTED)
+def _close_stale(running, now: datetime, after: timedelta, error: str) -> None:
+    """Close as failed, with ``error``, the rows of ``running`` (a query of running builds or
+    reanalyses, locked here) that gave no sign of life for ``after``: since their last progress
+    where they report one (a reanalysis), else since they started."""
+    for row in running.select_for_update():
+        seen = getattr(row, "heartbeat_at", None) or row.started_at
+        if seen is not None and seen < now - after:
+            _finish(row, BuildStatus.FAILED, now, error=error)
 
 
 def _finish(row: ModelBuild | Reanalysis, status: str, now: datetime, **fields) -> None:
@@ -303,10 +305,8 @@ def reanalysis_request(*, actor, request=None, model_dir: str | None = None) -> 
     if building is not None:
         raise IntakeError(REANALYSIS_BUILDING.format(name=ModelTask(building).label.lower()))
     with transaction.atomic():
-        now = timezone.now()
-        for run in Reanalysis.objects.select_for_update().filter(status=BuildStatus.RUNNING):
-            if (run.heartbeat_at or run.started_at or now) < now - REANALYSIS_STALE_AFTER:
-                _finish(run, BuildStatus.FAILED, now, error=REANALYSIS_INTERRUPTED)
+        running = Reanalysis.objects.filter(status=BuildStatus.RUNNING)
+        _close_stale(running, timezone.now(), REANALYSIS_STALE_AFTER, REANALYSIS_INTERRUPTED)
         try:
             with transaction.atomic():
                 run = Reanalysis.objects.create(requested_by=actor)
