@@ -170,6 +170,13 @@ class IntakePipeline:
     mode: str
     note: str = ""
 
+    @property
+    def reading(self) -> Pipeline:
+        """The steps that read a text (normalise, places, topic, sentiment) without the
+        duplicate features, which only the clusterer uses: what reading stored signals again
+        needs (:func:`~duluan.apps.intake.reanalysis.signals_reanalyse`)."""
+        return Pipeline([step for step in self.pipeline.steps if not isinstance(step, DedupeFeaturesStep)])
+
 
 # (model folder, home province) -> (the model files' stamp, the pipeline built from them)
 _BUILT: dict[tuple[str, str], tuple[tuple, IntakePipeline]] = {}
@@ -277,19 +284,23 @@ class Analysis:
 
 
 def analyse_rows(
-    rows: list[Mapping[str, Any]], model_dir: str | None = None, *, refresh: bool = True
+    rows: list[Mapping[str, Any]],
+    model_dir: str | None = None,
+    *,
+    refresh: bool = True,
+    reading_only: bool = False,
 ) -> list[Analysis]:
     """Run the per-row steps over ``rows`` (``key``, ``text``, ``title``, ``created_at``).
 
     A row whose analysis fails comes back with ``error`` set; the batch never fails as a whole.
-    ``refresh``: see :func:`intake_pipeline`.
+    ``refresh``: see :func:`intake_pipeline`; ``reading_only``: see :func:`analyse_parallel`.
     """
-    docs, mode = _analyse_documents(rows, model_dir, refresh)
+    docs, mode = _analyse_documents(rows, model_dir, refresh, reading_only)
     return _analyses(docs, mode)
 
 
 def _analyse_documents(
-    rows: list[Mapping[str, Any]], model_dir: str | None, refresh: bool = True
+    rows: list[Mapping[str, Any]], model_dir: str | None, refresh: bool = True, reading_only: bool = False
 ) -> tuple[list[Document], str]:
     built = intake_pipeline(model_dir, refresh=refresh)
     docs = [
@@ -298,19 +309,22 @@ def _analyse_documents(
         )
         for r in rows
     ]
-    return run_guarded(built.pipeline, docs), built.mode
+    return run_guarded(built.reading if reading_only else built.pipeline, docs), built.mode
 
 
 def _analyse_packed(
-    rows: list[Mapping[str, Any]], model_dir: str | None
+    rows: list[Mapping[str, Any]], model_dir: str | None, reading_only: bool = False
 ) -> tuple[PackedBatch, str, list[str], list[Any]]:
     """The task of a worker process: the analyses packed for the trip back (see PackedBatch),
     with each row's search key and :func:`_issue_parts` (computed here, in parallel, rather than
-    in the single writer). It uses the pipeline the worker was forked with (see
-    :func:`analyse_parallel`)."""
-    docs, mode = _analyse_documents(rows, model_dir, refresh=False)
+    in the single writer; none for ``reading_only``, see :func:`analyse_parallel`). It uses the
+    pipeline the worker was forked with (see :func:`analyse_parallel`)."""
+    docs, mode = _analyse_documents(rows, model_dir, refresh=False, reading_only=reading_only)
     keys = [signal_search_key(r.get("title"), d.normalised) for r, d in zip(rows, docs, strict=True)]
-    parts = [_issue_parts(r.get("title"), d) for r, d in zip(rows, docs, strict=True)]
+    if reading_only:
+        parts: list[Any] = [None] * len(docs)
+    else:
+        parts = [_issue_parts(r.get("title"), d) for r, d in zip(rows, docs, strict=True)]
     for doc in docs:
         # The writer takes each signal's moment from its own row (an Analysis has none): an aware
         # datetime less to pickle here and unpickle there, 1.0 of the writer's 4.1 µs a row for
@@ -367,9 +381,17 @@ def _analyses(
 
 
 def analyse_parallel(
-    batches: Iterable[list[Mapping[str, Any]]], *, workers: int = 1, model_dir: str | None = None
+    batches: Iterable[list[Mapping[str, Any]]],
+    *,
+    workers: int = 1,
+    model_dir: str | None = None,
+    reading_only: bool = False,
 ) -> Iterator[tuple[list[Mapping[str, Any]], list[Analysis]]]:
     """Yield ``(rows, analyses)`` per batch, in input order, using ``workers`` processes.
+
+    ``reading_only`` leaves out what only clustering uses (the duplicate features and the parts
+    of an issue: their analyses have no ``shingles``, ``signature``, ``terms`` or ``profile``),
+    for signals that keep their duplicates and issue and are only read again.
 
     At most ``2 * workers + 1`` batches are in flight, so memory stays bounded. Nothing is
     loaded and no process started until a batch has rows (a re-import of known rows analyses
@@ -393,11 +415,13 @@ def analyse_parallel(
             if not batch:
                 pending.append((batch, None))
             elif workers == 1:
-                pending.append((batch, analyse_rows(batch, model_dir, refresh=False)))
+                pending.append(
+                    (batch, analyse_rows(batch, model_dir, refresh=False, reading_only=reading_only))
+                )
             else:
                 if pool is None:
                     pool = forked_pool(workers)
-                pending.append((batch, pool.submit(_analyse_packed, batch, model_dir)))
+                pending.append((batch, pool.submit(_analyse_packed, batch, model_dir, reading_only)))
             while pending and (len(pending) > 2 * workers or not hasattr(pending[0][1], "result")):
                 rows, out = pending.popleft()
                 yield rows, _result(out)

@@ -257,7 +257,7 @@ def signals_reanalyse(
     held: dict[int, Signal] = {}
     recounted: set[int] = set()
     for rows, analyses in analyse_parallel(
-        _batches(query, batch_size, held), workers=workers, model_dir=model_dir
+        _batches(query, batch_size, held), workers=workers, model_dir=model_dir, reading_only=True
     ):
         changed = []
         topics: dict[int, tuple[str, str]] = {}

@@ -95,6 +95,38 @@ def test_stored_signals_are_read_by_the_new_models_and_officials_decisions_stay(
     ]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_reading_again_reads_the_texts_without_the_clusterers_features(db, tmp_path, monkeypatch, workers):
+    from duluan.analysis.pipeline import DedupeFeaturesStep
+    from duluan.apps.intake import analysis
+
+    # given signals read by the keywords, then models built
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    signals = [_ingest(f"Thôn {n} mất điện cả ngày, {WORD}") for n in (7, 8, 9)]
+    build_tiny_models(tmp_path)
+    expected = {
+        s.pk: analyse_rows([{"key": "k", "text": s.text, "created_at": s.created_at}])[0].sentiment
+        for s in signals
+    }
+
+    # when they are read again, in this process or by forked workers, where the duplicate
+    # features and an issue's parts (which only clustering uses) would fail if computed
+    def fail(*args, **kwargs):
+        raise AssertionError("computed for the clusterer")
+
+    monkeypatch.setattr(DedupeFeaturesStep, "__call__", fail)
+    monkeypatch.setattr(analysis, "_issue_parts", fail)
+    result = signals_reanalyse(workers=workers)
+    # then every signal is read, none fails, and each reads as a fresh analysis does
+    assert (result.signals, result.failed, result.updated) == (3, 0, 3)
+    for stored in Signal.objects.filter(pk__in=expected):
+        assert stored.extra["analysis"] == MODE_MODEL
+        assert (stored.sentiment, stored.intensity) == (
+            expected[stored.pk]["label"],
+            expected[stored.pk]["intensity"],
+        )
+
+
 def test_an_officials_confirmation_made_while_its_batch_is_read_wins(db, tmp_path, monkeypatch):
     from duluan.apps.intake import reanalysis
 
