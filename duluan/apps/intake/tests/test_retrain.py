@@ -10,7 +10,7 @@ from duluan.analysis.sentiment import SentimentClassifier
 from duluan.apps.audit.models import AuditEvent
 from duluan.apps.intake import services
 from duluan.apps.intake.analysis import MODE_FALLBACK, MODE_MODEL, analyse_rows, intake_pipeline
-from duluan.apps.intake.models import Channel
+from duluan.apps.intake.models import Channel, Signal
 from duluan.shared_data import shared_data_dir
 
 needs_data = pytest.mark.skipif(shared_data_dir() is None, reason="shared corpora absent")
@@ -36,7 +36,7 @@ def test_confirmed_topics_retrain_the_model_and_the_next_analysis_reads_it(db, t
             channel=Channel.HOTLINE, text=f"Gọi 091234567{n}: thôn {n} hỏi về {WORD}"
         )
         services.signal_topic_confirm(signal=signal, topic="culture_religion", actor=None)
-    # when the topic model is built again by the command
+    # when the topic model is built again by the command, asked to read the stored signals again
     out = StringIO()
     call_command(
         "retrain_models",
@@ -44,6 +44,7 @@ def test_confirmed_topics_retrain_the_model_and_the_next_analysis_reads_it(db, t
         "topic",
         "--per-topic",
         "100",
+        "--reanalyse",
         "--no-progress",
         stdout=out,
         stderr=StringIO(),
@@ -54,6 +55,10 @@ def test_confirmed_topics_retrain_the_model_and_the_next_analysis_reads_it(db, t
     assert "3 xác nhận" in out.getvalue()
     event = AuditEvent.objects.get(action="intake.topic_model_retrain")
     assert event.after["confirmations"] == 3 and event.object_id == "topic"
+    # and the stored signals, read by the keywords until then, are read by the models
+    assert "Đã đọc lại 3 tín hiệu (bằng mô hình" in out.getvalue()
+    assert set(Signal.objects.values_list("extra__analysis", flat=True)) == {MODE_MODEL}
+    assert AuditEvent.objects.filter(action="intake.signals_reanalyse").count() == 1
     # and the next analysis, in this same process, uses the model and knows the word
     assert intake_pipeline().mode == MODE_MODEL
     (analysis,) = analyse_rows([{"key": "k", "text": f"Xin hỏi chuyện {WORD}"}])
@@ -82,6 +87,8 @@ def test_retraining_refuses_a_nonsense_sample_size(db):
     # then it stops with a clear message before reading anything
     with pytest.raises(CommandError, match="--per-topic"):
         call_command("retrain_models", "--task", "topic", "--per-topic", "0")
+    with pytest.raises(CommandError, match="--workers phải là số nguyên dương"):
+        call_command("retrain_models", "--task", "topic", "--reanalyse", "--workers", "0")
 
 
 def test_retraining_without_the_shared_corpora_says_so_and_writes_nothing(db, tmp_path, monkeypatch):

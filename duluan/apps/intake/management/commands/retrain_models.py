@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from duluan.apps.intake.models import ModelTask
@@ -25,6 +26,14 @@ class Command(BaseCommand):
             default=3000,
             help="Số bài tối đa mỗi chủ đề lấy từ kho dữ liệu công khai (mặc định 3000).",
         )
+        parser.add_argument(
+            "--reanalyse",
+            action="store_true",
+            help="Xây xong thì đọc lại mọi tín hiệu đã lưu bằng mô hình mới (như lệnh reanalyse_signals).",
+        )
+        parser.add_argument(
+            "--workers", type=int, default=1, help="Số tiến trình đọc lại, với --reanalyse (mặc định 1)."
+        )
         parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến trình.")
 
     def handle(self, *args, **options):
@@ -33,6 +42,8 @@ class Command(BaseCommand):
 
         if options["per_topic"] < 1:
             raise CommandError("--per-topic phải là số nguyên dương.")
+        if options["workers"] < 1:
+            raise CommandError("--workers phải là số nguyên dương.")
         for task in options["task"] or RETRAIN_TASKS:
             params = {"per_topic": options["per_topic"]} if task == "topic" else {}
             name = ModelTask(task).label.lower()
@@ -47,3 +58,10 @@ class Command(BaseCommand):
                 f"Đã ghi {done.path}: {done.labels} nhãn, học {done.confirmations} xác nhận của cán bộ "
                 f"({done.seconds:.1f} s)."
             )
+        if options["reanalyse"]:
+            # The stored signals' readings follow the new models (a built model reads new ones only).
+            self.stderr.write("Đang đọc lại các tín hiệu đã lưu…")
+            flags = ["--workers", str(options["workers"])]
+            flags += ["--dir", options["dir"]] if options["dir"] else []
+            flags += ["--no-progress"] if options["no_progress"] else []
+            call_command("reanalyse_signals", *flags, stdout=self.stdout, stderr=self.stderr)
