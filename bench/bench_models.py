@@ -35,8 +35,10 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   in a citizen's voice (``data/gold_sentiment_letters.jsonl``), none learnt; built as shipped,
   without the hand-labelled passages (``data/sentiment_letters.jsonl``) and without any
   hand-labelled text (``data/sentiment_examples.jsonl`` too), with its
-  confusion matrix; and the same recipe without UIT-VSFC dev, with and without them, scored on
-  that dev split: what the news texts cost the students' feedback.
+  confusion matrix; how each ranks the passages by the anger two readers rated (the lexicon,
+  P(negative) and the intensity, by Spearman and AUC); and the same recipe without UIT-VSFC
+  dev, with and without them, scored on that dev split: what the news texts cost the students'
+  feedback.
 
 - ``place_swaps`` (not in the default run: it builds both shipped models twice): whether a
   label depends on the place a text names. Each text of the gold sets that names a unit is
@@ -91,7 +93,7 @@ import os
 import sys
 import time
 from collections import Counter
-from functools import partial
+from functools import cache, partial
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -478,7 +480,9 @@ def bench_messages() -> None:
                 print(f"  {'':<30} {part + ' (' + str(len(texts)) + ')':<26} {scores(truth, labels)}")
             print(f"  {'':<30} built in {built:.1f} s", flush=True)
             if task == "sentiment":
-                _bench_anger(model, [m for m in gold if m.anger is not None])
+                rated = [m for m in gold if m.anger is not None]
+                _bench_anger(model, [m.text for m in rated], [m.anger for m in rated])
+                _bench_letters_anger(model)
                 # What the messages cost the students' feedback: the recipe learnt without dev.
                 dev = list(read_corpus("uit_vsfc_dev"))
                 labels = build(messages=messages, with_dev=False).predict_labels([r.text for r in dev])[0]
@@ -487,18 +491,19 @@ def bench_messages() -> None:
                 )
 
 
-def _bench_anger(model, rated) -> None:
+def _bench_anger(model, texts, anger, name: str = "") -> None:
     """How the complaint lexicon, the model's probability of negative and the intensity a
-    prediction carries (the two together) rank the gold messages by the anger two readers rated
-    (0-3, their mean)."""
+    prediction carries (the two together) rank ``texts`` by the anger two readers rated (0-3,
+    their mean), as a Spearman correlation and as the area under the ROC curve of telling the
+    clearly annoyed (2 and up) from the rest."""
     from scipy.stats import spearmanr
     from sklearn.metrics import roc_auc_score
 
-    texts, anger = [m.text for m in rated], np.array([m.anger for m in rated])
+    anger = np.array(anger)
     negative = model.predict_proba(texts)[:, list(model.classes_).index("negative")]
     # The lexicon's part alone, the probability alone, and the intensity a prediction carries
     # (duluan.analysis.sentiment.anger: the two together).
-    for name, values in (
+    for reading, values in (
         ("lexicon", [v for v, _ in model.intensity(texts)]),
         ("P(negative)", negative),
         ("intensity", model.predict_fields(texts)[2]),
@@ -506,24 +511,36 @@ def _bench_anger(model, rated) -> None:
         rho = spearmanr(values, anger).statistic
         auc = roc_auc_score(anger >= 2, values)
         print(
-            f"  {'':<30} {name + ' by anger (' + str(len(rated)) + ')':<26} "
+            f"  {name:<30} {reading + ' by anger (' + str(len(texts)) + ')':<26} "
             f"Spearman {rho:.3f}  AUC anger >= 2 {auc:.3f}"
         )
+
+
+@cache
+def _sentiment_letters() -> list[tuple[object, str]]:
+    """``(gold label, passage)`` of the passages in a citizen's voice, with their mood and anger."""
+    from duluan.analysis.sentiment import SENTIMENT_LETTERS_GOLD_PATH
+    from duluan.analysis.taxonomy import load_gold, read_gold_texts
+
+    return read_gold_texts(load_gold(SENTIMENT_LETTERS_GOLD_PATH), shared_data_dir())
+
+
+def _bench_letters_anger(model, name: str = "") -> None:
+    """:func:`_bench_anger` on the passages in a citizen's voice: real writers, unlike the
+    written gold messages."""
+    rated = [(text, g.anger) for g, text in _sentiment_letters() if g.anger is not None]
+    _bench_anger(model, [t for t, _ in rated], [a for _, a in rated], name + " (letters)")
 
 
 def _sentiment_gold_sets() -> list[tuple[str, list[str], list[str]]]:
     """``(name, labels, texts)`` of the sentiment gold sets, as ``bench_news_sentiment`` scores them."""
     from duluan.analysis.corpora import headline
-    from duluan.analysis.sentiment import (
-        SENTIMENT_GOLD_PATH,
-        SENTIMENT_HEADLINES_PATH,
-        SENTIMENT_LETTERS_GOLD_PATH,
-    )
+    from duluan.analysis.sentiment import SENTIMENT_GOLD_PATH, SENTIMENT_HEADLINES_PATH
     from duluan.analysis.taxonomy import load_gold, read_gold_texts
 
     gold = read_gold_texts(load_gold(SENTIMENT_GOLD_PATH), shared_data_dir())
     heads = read_gold_texts(load_gold(SENTIMENT_HEADLINES_PATH), shared_data_dir())
-    letters = read_gold_texts(load_gold(SENTIMENT_LETTERS_GOLD_PATH), shared_data_dir())
+    letters = _sentiment_letters()
     return [
         ("news gold set", [g.label for g, _ in gold], [t for _, t in gold]),
         ("headlines", [g.label for g, _ in heads], [headline(t) for _, t in heads]),
@@ -574,6 +591,7 @@ def bench_news_sentiment() -> None:
                 other = [str(x) for x in model.predict_labels([typed(t) for t in texts])[0]]
                 changed = sum(a != b for a, b in zip(labels, other, strict=True))
                 print(f"  {'':<34} {form:<13} {scores(truth, other)}; {changed} labels changed")
+        _bench_letters_anger(model, name)
         print(f"  {'':<34} built in {built:.1f} s", flush=True)
     for name, params in recipes:
         model = build_default_sentiment_model(with_dev=False, **params)

@@ -28,6 +28,7 @@ import ahocorasick
 
 from duluan.analysis.cues import TopicCue
 from duluan.analysis.features import prepare
+from duluan.analysis.messages import ANGER_MAX
 from duluan.analysis.normalise import fold, written_bare
 
 __all__ = [
@@ -245,13 +246,15 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
 class GoldLabel:
     """One hand-labelled text of the gold set: a row ``id`` of a shared ``corpus``, or the
     passage ``start:end`` of that row's text (offsets of :func:`~duluan.analysis.corpora.read_corpus`'s
-    text) when both are given."""
+    text) when both are given; ``anger``, where rated, is the anger its writer shows, from 0 to
+    :data:`ANGER_MAX` (the mean of two readers: ``data/labelling_guide.md``)."""
 
     corpus: str
     id: str
     label: str
     start: int | None = None
     end: int | None = None
+    anger: float | None = None
 
 
 def load_gold(path: str | Path | None = None) -> list[GoldLabel]:
@@ -299,8 +302,19 @@ def _read_labels(path: Path) -> list[GoldLabel]:
             start, end = item.get("start"), item.get("end")
             if (start is None) != (end is None):
                 raise ValueError(f"{path}: a passage needs both start and end: {line}")
-            span = () if start is None else (int(start), int(end))
-            rows.append(GoldLabel(str(item["corpus"]), str(item["id"]), str(item["label"]), *span))
+            anger = None if item.get("anger") is None else float(item["anger"])
+            if anger is not None and not 0 <= anger <= ANGER_MAX:
+                raise ValueError(f"{path}: anger {anger} is not from 0 to {ANGER_MAX}: {line}")
+            rows.append(
+                GoldLabel(
+                    str(item["corpus"]),
+                    str(item["id"]),
+                    str(item["label"]),
+                    None if start is None else int(start),
+                    None if end is None else int(end),
+                    anger,
+                )
+            )
     return rows
 
 

@@ -9,7 +9,8 @@ from collections import Counter
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.metrics import accuracy_score, f1_score
+from scipy.stats import spearmanr
+from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 
 from duluan.analysis.corpora import headline
 from duluan.analysis.features import tokenise_batch
@@ -393,6 +394,24 @@ def test_news_gold_sets_and_examples_are_labelled_texts_of_news_corpora_and_shar
     }
 
 
+def test_every_gold_passage_in_a_citizens_voice_is_rated_for_anger_and_a_rating_past_the_scale_is_refused(
+    tmp_path,
+):
+    # given the gold passages in a citizen's voice
+    passages = load_gold(SENTIMENT_LETTERS_GOLD_PATH)
+    # then each carries the mean of two readers' ratings from 0 to 3 (half steps), the calm ones
+    # far more than the angry, and anger is rated on the negative ones almost alone
+    anger = [g.anger for g in passages]
+    assert None not in anger and all(0 <= a <= 3 and (2 * a).is_integer() for a in anger)
+    assert sum(a == 0 for a in anger) > len(anger) / 2 and sum(a >= 2 for a in anger) >= 30
+    assert sum(g.anger > 0 for g in passages if g.label != "negative") <= 2
+    # and a gold file whose anger is past the scale is refused, naming the file
+    bad = tmp_path / "gold.jsonl"
+    bad.write_text('{"corpus": "vntc", "id": "a", "label": "negative", "anger": 4}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"anger 4\.0 is not from 0 to 3"):
+        load_gold(bad)
+
+
 @needs_data
 def test_every_hand_labelled_news_text_is_found_in_the_shared_corpora():
     # given the hand-labelled news texts
@@ -484,6 +503,15 @@ def test_default_model_reads_the_mood_of_news_headlines_and_letters_it_never_lea
     assert accuracy_score(truth, labels) > 0.65
     assert f1_score(truth, labels, average="macro") > 0.55
     assert min(f1_score(truth, labels, average=None, labels=["negative", "neutral"])) > 0.6
+    # and its intensity ranks them by the anger two readers rated, better than the complaint
+    # lexicon alone: Spearman 0.555 against 0.392, the clearly annoyed (2 and up) told from the
+    # rest with an area under the ROC curve of 0.868 (2026-12-05)
+    anger = [g.anger for g, _ in letters]
+    texts = [text for _, text in letters]
+    intensity = model.predict_fields(texts)[2]
+    lexicon = [value for value, _ in model.intensity(texts)]
+    assert spearmanr(intensity, anger).statistic > max(0.45, spearmanr(lexicon, anger).statistic)
+    assert roc_auc_score([a >= 2 for a in anger], intensity) > 0.8
     # and it reads a message the same whichever of the province's communes it names (before
     # places were masked, this one read neutral for 35 of the 99, negative for 35 and positive
     # for 29: 2026-12-04)
