@@ -69,6 +69,7 @@ def places(request):
 @official_required
 @require_GET
 def detail(request, pk: int):
+    from duluan.apps.campaigns.permissions import can_draft_notes
     from duluan.apps.campaigns.selectors import orientation_notes_for_issue
 
     issue = issue_get_for_user(request.user, pk=pk)
@@ -101,6 +102,8 @@ def detail(request, pk: int):
         "merged_from": selectors.issue_merged_from(issue),
         "can_correct": can_correct(request.user),
         "orientation_notes": orientation_notes_for_issue(issue, user=request.user),
+        # The note's own gatekeeper: only those who may draft one see the way to it.
+        "can_draft_note": can_draft_notes(request.user),
     }
     if context["can_correct"]:
         context["split_signals"] = selectors.issue_signals_for_split(issue, user=request.user)

@@ -105,3 +105,18 @@ def test_the_issue_page_links_its_orientation_notes(client, data):
     assert f"/campaigns/notes/new/?issue={data['merger'].pk}" in html
     # while the other issue has none
     assert "Chưa có thông tin định hướng." in client.get(f"/issues/{data['other'].pk}/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["quantri", "dieuphoi", "lanhdao.nnmt", "canbo.nnmt", "canbo.bacgiang"])
+def test_the_way_to_draft_an_orientation_note_is_shown_to_those_who_may_draft_one(client, data, username):
+    from duluan.apps.campaigns.permissions import can_draft_notes
+
+    # given an official who handles issues (or the administrator), on an issue's page
+    client.force_login(data[username])
+    html = client.get(f"/issues/{data['merger'].pk}/").content.decode()
+    link = f"/campaigns/notes/new/?issue={data['merger'].pk}"
+    # then the way to draft a note is shown exactly when its page opens for them
+    opened = client.get(link).status_code
+    assert (link in html) == can_draft_notes(data[username]) == (opened == 200)
+    assert opened in (200, 403)
