@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -217,17 +218,21 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Content Security Policy: everything is served from this host; no CDN, no inline script
 # except with the per-request nonce.
+# django-csp's constants, not their strings: NONCE is a placeholder it replaces with the request's
+# nonce ('nonce-…') when a template used it; the string "'nonce'" went out as written, a source
+# browsers reject on every page. No inline style is allowed: htmx's own (its indicator rules, off
+# in base.html) and pages' style attributes live in the stylesheets.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "connect-src": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
     }
 }
 

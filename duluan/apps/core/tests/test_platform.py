@@ -35,6 +35,26 @@ def test_ui_is_vietnamese_by_default_and_english_on_request(client):
     assert "Administrative units" in html
 
 
+@pytest.mark.django_db
+def test_pages_send_a_content_security_policy_browsers_accept(client):
+    from duluan.apps.accounts.demo import demo_agencies_seed, demo_users_seed
+    from duluan.apps.accounts.models import User
+
+    # given an official on the issues page, whose script carries the request's nonce
+    demo_agencies_seed()
+    demo_users_seed()
+    client.force_login(User.objects.get(username="phantich"))
+    response = client.get("/issues/")
+    policy = dict(
+        part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";")
+    )
+    nonce = policy["script-src"].split("'nonce-", 1)[1].split("'", 1)[0]
+    # then scripts come from the site or carry that nonce, never the bare word 'nonce' (a source
+    # browsers reject), and no inline style is allowed
+    assert "'nonce'" not in policy["script-src"] and f'nonce="{nonce}"' in response.content.decode()
+    assert policy["style-src"] == "'self'" and policy["object-src"] == "'none'"
+
+
 def test_dates_are_day_first_in_ho_chi_minh_time(settings):
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     moment = datetime(2026, 2, 10, 20, 30, tzinfo=UTC)
