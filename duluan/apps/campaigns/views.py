@@ -540,9 +540,18 @@ def note_edit(request, pk: int):
 @official_required
 def note_detail(request, pk: int):
     from duluan.apps.audit.models import AuditEvent
+    from duluan.apps.issues.permissions import issue_list_for_user
 
     user = request.user
     note = permissions.note_get_for_user(user, pk=pk)
+    # A note goes to agencies that may not see its issue or campaign: those are named, and linked
+    # only for a reader whose gatekeeper lets them open them (a commune met a 404).
+    links = {
+        "issue_link": note.issue_id is not None
+        and issue_list_for_user(user).filter(pk=note.issue_id).exists(),
+        "campaign_link": note.campaign_id is not None
+        and permissions.campaign_queryset_for_user(user).filter(pk=note.campaign_id).exists(),
+    }
     history = AuditEvent.objects.filter(
         object_type="campaigns.orientationnote", object_id=str(note.pk)
     ).order_by("pk")
@@ -561,6 +570,7 @@ def note_detail(request, pk: int):
             "acked": note.acknowledgements.filter(user=user).first(),
             "return_form": ReturnForm(),
             "sees_all": sees_all_agencies(user),
+            **links,
         },
     )
 

@@ -213,3 +213,39 @@ def test_the_command_prints_the_effect_or_why_there_is_none(campaign):
     assert campaign.title in text
     assert "Trong: 01/03/2026 – 31/03/2026 (31 ngày)" in text
     assert "DiD share_negative (trong − trước): chưa đủ dữ liệu" in text
+
+
+@pytest.mark.django_db
+def test_a_delivered_note_links_its_issue_and_campaign_only_for_readers_who_may_open_them(
+    demo, as_user, agency, campaign
+):
+    from duluan.apps.issues.models import Issue
+
+    # given a note about an issue and a campaign of the propaganda board, delivered to a commune
+    # that takes no part in the campaign and whose units the issue does not touch
+    issue = Issue.objects.create(
+        title="Thủ tục giấy tờ sau sáp nhập", topic="reorganisation", first_seen=timezone.now()
+    )
+    note = services.note_create(
+        actor=demo["dieuphoi"],
+        title="Định hướng về giấy tờ",
+        issue=issue,
+        campaign=campaign,
+        facts="Phản ánh tăng.",
+        position="Giấy tờ cũ vẫn có giá trị.",
+        talking_points="Không phải đổi ngay.",
+        recipients=[agency("bn-xa-07210")],
+    )
+    note = services.note_submit(note=note, actor=demo["dieuphoi"])
+    note = services.note_approve(note=note, actor=demo["lanhdao.vpubnd"])
+    services.note_deliver(note=note, actor=demo["dieuphoi"])
+    issue_url, campaign_url = f"/issues/{issue.pk}/", f"/campaigns/{campaign.pk}/"
+    for username, opens in (("canbo.bacgiang", False), ("dieuphoi", True)):
+        client = as_user(username)
+        # when each reads the note
+        html = client.get(f"/campaigns/notes/{note.pk}/").content.decode()
+        # then both are named, and linked exactly where the reader may open them
+        assert issue.title in html and campaign.title in html
+        for url in (issue_url, campaign_url):
+            assert (f'href="{url}"' in html) is opens
+            assert client.get(url).status_code == (200 if opens else 404)
