@@ -47,6 +47,13 @@ def index(request):
 def plan_detail(request, pk: int):
     plan = permissions.plan_get_for_user(request.user, pk=pk)
     view = selectors.plan_tree(plan)
+    continuations = list(plan.continuations.all())
+    # The plan it continues and those continuing it are named; linked only where the reader's
+    # gatekeeper opens them (a department that shares only the 2025 plan met a 404).
+    related = [c.pk for c in continuations] + ([plan.previous_id] if plan.previous_id else [])
+    linked = set(
+        permissions.plan_queryset_for_user(request.user).filter(pk__in=related).values_list("pk", flat=True)
+    )
     return render(
         request,
         "plans/plan_detail.html",
@@ -56,7 +63,8 @@ def plan_detail(request, pk: int):
             "signers": list(plan.signing_agencies.all()),
             "attachments": list(plan.attachments.all()),
             "reviews": list(plan.reviews.all()),
-            "continuations": list(plan.continuations.all()),
+            "continuations": continuations,
+            "linked_plans": linked,
             "can_manage": permissions.can_manage_plans(request.user),
             "can_attach": permissions.can_attach_to_plan(request.user, plan),
             "attachment_form": AttachmentForm(),

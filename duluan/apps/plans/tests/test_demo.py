@@ -44,3 +44,22 @@ def test_demo_plans_show_every_kind_of_status(full_demo):
         view = selectors.plan_tree(plan, as_of=date(2026, 11, 29))
         statuses |= {row.progress.status for row in view.rows}
     assert statuses >= {"done", "overdue", "at_risk", "not_started"}
+
+
+def test_the_plan_a_plan_continues_is_linked_only_for_those_who_may_open_it(full_demo, client):
+    # given the demo's 2025 plan, which continues Bắc Giang's 2024 plan
+    plans_demo.seed(progress=lambda *_: None)
+    old = Plan.objects.get(number=plans_demo.PLAN_2024)
+    new = Plan.objects.get(number=plans_demo.PLAN_2025)
+    for username in ("canbo.nnmt", "dieuphoi"):
+        client.force_login(full_demo[username])
+        # when each opens the 2025 plan, and the 2024 one
+        html = client.get(f"/plans/{new.pk}/").content.decode()
+        opened = client.get(f"/plans/{old.pk}/").status_code
+        # then the plan it continues is named for both, and linked exactly for whom it opens
+        assert old.number in html
+        assert (f'href="/plans/{old.pk}/"' in html) is (opened == 200)
+        # and the coordinator, who sees both, follows the link back to the 2025 plan too
+        if opened == 200:
+            assert f'href="/plans/{new.pk}/"' in client.get(f"/plans/{old.pk}/").content.decode()
+    assert opened == 200  # the coordinator's (the officer of a department met a 404 before)
