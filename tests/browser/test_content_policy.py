@@ -25,6 +25,8 @@ PAGES = [
     "/plans/",
     "/surveys/",
     "/campaigns/",
+    "/intake/",  # the public form
+    "/api/docs",  # Swagger UI, from django-ninja's static files
 ]
 # One detail page of each kind, found from the pages above.
 DETAIL = re.compile(r"^/(intake/signals|issues|cases|plans|surveys/dot/[\w-]+/xep-hang|campaigns)/(\d+/)?$")

@@ -99,7 +99,9 @@ def _official(request) -> None:
         raise Http404(NOT_FOUND)
 
 
-@router.get("/", response=list[CaseOut], auth=django_auth)
+@router.get(
+    "/", response=list[CaseOut], auth=django_auth, summary="Hồ sơ người dùng được xem (quá hạn trước)"
+)
 def list_cases(request, status: str | None = None, overdue: bool = False):
     """The cases the signed-in official may see (overdue first)."""
     _official(request)
@@ -119,7 +121,9 @@ def _detail(request, pk: int) -> dict:
     }
 
 
-@router.get("/{int:pk}", response=CaseDetailOut, auth=django_auth)
+@router.get(
+    "/{int:pk}", response=CaseDetailOut, auth=django_auth, summary="Một hồ sơ (không có thông tin người gửi)"
+)
 def get_case(request, pk: int):
     """One case (never the complainant's identity: the API is for workflow, not for personal data)."""
     _official(request)
@@ -130,6 +134,7 @@ def get_case(request, pk: int):
     "/{int:pk}/actions/{action}",
     response={200: CaseDetailOut, 400: Error, 403: Error, 404: Error, 409: Error},
     auth=django_auth,
+    summary="Chuyển một hồ sơ sang bước xử lý kế tiếp",
 )
 def act(request, pk: int, action: str, payload: ActionIn):
     """Perform a transition; ``version`` is the version the caller last saw (optimistic lock)."""
@@ -170,7 +175,7 @@ def act(request, pk: int, action: str, payload: ActionIn):
     return Status(200, _detail(request, pk))
 
 
-@router.get("/track/{code}", response=PublicCaseOut)
+@router.get("/track/{code}", response=PublicCaseOut, summary="Tra cứu phản ánh bằng mã (công khai)")
 def track(request, code: str):
     """What a citizen sees with the tracking code: status, deadlines, public updates; no personal data."""
     case = perms.case_get_by_code(code)

@@ -53,7 +53,11 @@ def _official(request):
         raise Http404("Không tìm thấy.")
 
 
-@router.get("/", response={200: list[IssueOut], 400: ErrorOut})
+@router.get(
+    "/",
+    response={200: list[IssueOut], 400: ErrorOut},
+    summary="Vấn đề dư luận người dùng được xem, nóng nhất trước",
+)
 def issues_list(request, params: Query[IssueQuery]):
     _official(request)
     data = {
@@ -68,7 +72,7 @@ def issues_list(request, params: Query[IssueQuery]):
     return issue_page(user=request.user, filters=IssueFilters.from_form(form)).issues
 
 
-@router.get("/{issue_id}", response=IssueDetailOut)
+@router.get("/{issue_id}", response=IssueDetailOut, summary="Một vấn đề với các thành phần độ nóng và dự báo")
 def issue_detail(request, issue_id: int):
     _official(request)
     return issue_get_for_user(request.user, pk=issue_id)

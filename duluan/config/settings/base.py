@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # The API's docs page (/api/docs) then serves Swagger UI from django-ninja's own static files,
+    # not from a CDN: the CSP allows no other origin, and an installation may have no internet.
+    "ninja",
     "axes",
     "django_tasks",
     "django_tasks_db",
