@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from duluan.apps.accounts.models import Agency
+from duluan.apps.core.topics import topic_choices
 from duluan.apps.geo.models import AdminUnit, Level
 
 from .models import Channel, OutputKind
@@ -32,12 +33,6 @@ def _count(label):
     return forms.IntegerField(label=label, required=False)
 
 
-def _topic_choices():
-    from duluan.analysis.taxonomy import load_taxonomy
-
-    return [(t.code, t.label_vi) for t in load_taxonomy().topics]
-
-
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("Tên chiến dịch"), max_length=300)
     theme = forms.CharField(label=_("Chủ đề tuyên truyền"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -53,7 +48,7 @@ class CampaignForm(forms.Form):
         label=_("Đối tượng (mỗi dòng một nhóm)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     topic_codes = forms.MultipleChoiceField(
-        label=_("Mã chủ đề dư luận"), required=False, choices=_topic_choices
+        label=_("Mã chủ đề dư luận"), required=False, choices=topic_choices
     )
     keywords = forms.CharField(
         label=_("Từ khóa (cách nhau bởi dấu phẩy, không phân biệt dấu)"), required=False, max_length=500

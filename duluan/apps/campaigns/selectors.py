@@ -15,6 +15,7 @@ from django.utils import timezone
 from duluan.adminunits import PRE2025, SCHEME_2025
 from duluan.apps.core.clock import part_of_day_gone
 from duluan.apps.core.text import search_key
+from duluan.apps.core.topics import topic_labels
 from duluan.apps.geo.models import AdminUnit, Level, Succession
 
 from . import effect as effect_engine
@@ -278,7 +279,6 @@ def campaign_effect(
     """The campaign's theme signals before/during/after, targeted vs matched communes among the
     province's others, and the DiD estimates (see :mod:`duluan.apps.campaigns.effect`); the plain
     DiD against every other commune is kept beside it, as a check."""
-    from duluan.analysis.taxonomy import load_taxonomy
     from duluan.apps.intake.models import Sentiment, Signal
 
     periods = campaign_periods(campaign, today)
@@ -335,7 +335,7 @@ def campaign_effect(
         wk = d - timedelta(days=d.weekday())
         weekly_counts.setdefault(wk, [0, 0])[0 if k in targeted else 1] += 1
     weekly = [(d, a, b) for d, (a, b) in sorted(weekly_counts.items())]
-    labels = {t.code: t.label_vi for t in load_taxonomy().topics}
+    labels = topic_labels()  # the page's language
     totals: dict[str, list[int]] = {}
     order = [(g, p) for g in (effect_engine.TARGETED, effect_engine.COMPARISON) for p in range(3)]
     for i, cell in enumerate(order):

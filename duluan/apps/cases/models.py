@@ -299,7 +299,9 @@ class RoutingRule(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from .topics import TOPIC_UNKNOWN, topic_is_known
+        from duluan.apps.core.topics import topic_is_known
+
+        from .topics import TOPIC_UNKNOWN
 
         errors = {}
         if self.topic and not topic_is_known(self.topic):

@@ -18,6 +18,7 @@ from duluan.apps.accounts.permissions import NOT_FOUND, is_official
 from duluan.apps.core import xlsx_stream
 from duluan.apps.core.logging import redact
 from duluan.apps.core.ratelimit import limit_code_misses
+from duluan.apps.core.topics import topic_label
 
 from . import permissions as perms
 from . import selectors
@@ -40,7 +41,6 @@ from .services import (
     case_note_add,
     case_reveal_denouncer,
 )
-from .topics import topic_label
 
 FORBIDDEN_PAGE = "Trang này chỉ dành cho điều phối viên và quản trị viên."
 

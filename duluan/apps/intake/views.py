@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from duluan.apps.accounts.permissions import NOT_FOUND, can_write, is_official
 from duluan.apps.core.ratelimit import client_id, limit_code_misses, rate_limited
 from duluan.apps.core.text import search_key
+from duluan.apps.core.topics import topic_choices, topic_label, topic_labels
 
 from . import model_builds, permissions, selectors, services
 from .forms import SubmissionForm, TrackForm, home_communes
@@ -29,17 +29,6 @@ log = logging.getLogger(__name__)
 
 RATE_LIMITED = "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau ít phút."
 CASE_KINDS = {"complaint": "complaint1", "denunciation": "denunciation", "feedback": "feedback"}
-
-
-@lru_cache(maxsize=1)
-def topic_choices() -> tuple[tuple[str, str], ...]:
-    from duluan.analysis.taxonomy import load_taxonomy
-
-    return tuple((t.code, t.label_vi) for t in load_taxonomy().topics)
-
-
-def topic_label(code: str) -> str:
-    return dict(topic_choices()).get(code, code)
 
 
 # -- citizens --------------------------------------------------------------------------------------
@@ -202,7 +191,7 @@ def signal_list(request):
         date_to=parse_date(g.get("to") or "") if g.get("to") else None,
     )
     page = Paginator(selectors.signal_search(user=request.user, filters=filters), 50).get_page(g.get("page"))
-    labels = dict(topic_choices())
+    labels = topic_labels()
     page.object_list = list(page.object_list)
     for s in page.object_list:
         s.topic_label = labels.get(s.topic, s.topic)
@@ -212,7 +201,7 @@ def signal_list(request):
         "channels": Channel.choices,
         "sentiments": Sentiment.choices,
         "topics": topic_choices(),
-        "topic_labels": dict(topic_choices()),
+        "topic_labels": labels,
         "querystring": "&".join(f"{k}={v}" for k, v in g.items() if k != "page"),
     }
     template = "intake/_signal_rows.html" if request.htmx else "intake/signal_list.html"

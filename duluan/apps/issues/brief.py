@@ -22,10 +22,11 @@ from django.utils import timezone
 
 from duluan.analysis.hotness import format_vi
 from duluan.apps.core.clock import local_midnight
+from duluan.apps.core.topics import topic_labels
 from duluan.apps.intake.models import Signal
 from duluan.apps.reports.state_document import Signer, StateDocument
 
-from .filters import DATE_FORMATS, topic_labels
+from .filters import DATE_FORMATS
 from .models import Alert, HotnessLevel, Issue, IssueDay
 from .permissions import ALL, issue_list_for_user, visible_unit_ids
 
@@ -185,7 +186,7 @@ def brief_docx(*, user, start: date, end: date, signer: Signer | None = None) ->
     live = timezone.localtime(now).date() <= end
     cur = _figures(user, start, end, until=now if live else None)
     prev = _figures(user, prev_start, prev_end, until=now - timedelta(days=length) if live else None)
-    labels = topic_labels()
+    labels = topic_labels(language="vi")  # a report in the state's format is in Vietnamese
     parent, agency = _issuer(user)
     doc = StateDocument(
         agency_parent=parent,

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from duluan.adminunits import PRE2025, SCHEME_2025, SCHEMES
-from duluan.analysis.taxonomy import load_taxonomy
+from duluan.apps.core.topics import topic_choices as core_topic_choices
 from duluan.apps.geo.models import AdminUnit, Level, Succession
 from duluan.apps.intake.models import Channel, Sentiment
 
@@ -35,18 +34,9 @@ PERIODS = [
 ]
 
 
-@lru_cache(maxsize=1)
-def _topics() -> tuple[tuple[str, str], ...]:
-    # The taxonomy file is read once per process (officials' edits take effect on restart).
-    return tuple((t.code, t.label_vi) for t in load_taxonomy().topics)
-
-
 def topic_choices() -> list[tuple[str, str]]:
-    return [("", _("Mọi chủ đề")), *_topics()]
-
-
-def topic_labels() -> dict[str, str]:
-    return dict(_topics())
+    """The topics in the page's language (:mod:`duluan.apps.core.topics`), after "any topic"."""
+    return [("", _("Mọi chủ đề")), *core_topic_choices()]
 
 
 class IssueFilterForm(forms.Form):

@@ -90,7 +90,7 @@ def issue_page(*, user, filters: IssueFilters) -> IssuePage:
         if filters.date_to:
             days = days.filter(day__lte=filters.date_to)
         counts = dict(days.values_list("issue_id").annotate(n=Sum("count")).order_by())
-    from .filters import topic_labels
+    from duluan.apps.core.topics import topic_labels
 
     labels = topic_labels()
     for issue in issues:

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from duluan.apps.accounts.decorators import official_required
 from duluan.apps.core import xlsx_stream
+from duluan.apps.core.topics import topic_labels
 from duluan.apps.intake.models import Sentiment
 
 from . import charts, selectors
-from .filters import IssueFilterForm, IssueFilters, topic_labels
+from .filters import IssueFilterForm, IssueFilters
 from .forms import MergeForm, RenameForm, SplitForm, TopicForm
 from .permissions import can_correct, issue_get_for_user
 from .services import IssueError, issue_canonical, issue_merge, issue_rename, issue_split, issue_topic_confirm

@@ -11,11 +11,12 @@ from django.utils import timezone
 from duluan.apps.accounts.models import Role, User
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.text import nfc
+from duluan.apps.core.topics import topic_is_known
 from duluan.apps.geo.models import AdminUnit
 from duluan.calendar import CalendarError, parse_date
 
 from ..models import Case, Channel, Complainant, CountsFrom, Kind, LegalLimit, Status
-from ..topics import DEFAULT_TOPIC, TOPIC_UNKNOWN, topic_is_known
+from ..topics import DEFAULT_TOPIC, TOPIC_UNKNOWN
 from .deadlines import DeadlineError, deadline_compute, local_day
 from .notifications import notify
 from .routing import RoutingError, route_for

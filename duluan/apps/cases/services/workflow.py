@@ -473,7 +473,9 @@ class Reroute(CaseAction):
     def apply(self, case, *, actor, now, reason, topic: str | None = None, unit=None, **params):
         if not reason:
             raise CaseError(REASON_REQUIRED)
-        from ..topics import TOPIC_UNKNOWN, topic_is_known
+        from duluan.apps.core.topics import topic_is_known
+
+        from ..topics import TOPIC_UNKNOWN
 
         if topic:
             if not topic_is_known(topic):

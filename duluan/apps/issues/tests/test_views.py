@@ -120,3 +120,32 @@ def test_the_way_to_draft_an_orientation_note_is_shown_to_those_who_may_draft_on
     opened = client.get(link).status_code
     assert (link in html) == can_draft_notes(data[username]) == (opened == 200)
     assert opened in (200, 403)
+
+
+@pytest.mark.django_db
+def test_topics_are_named_in_the_pages_language_and_in_vietnamese_in_the_state_format_brief(client, data):
+    # given an official who reads the platform in English, and the merger issue's topic
+    vi, en = (
+        "Sắp xếp đơn vị hành chính, tổ chức bộ máy",
+        "Reorganisation of administrative units and the apparatus",
+    )
+    client.force_login(data["dieuphoi"])
+    issue = f"/issues/{data['merger'].pk}/"
+    assert vi in client.get(issue).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    # when they open the issue, the issues' list and the signals' list
+    page, *lists = [client.get(path).content.decode() for path in (issue, "/issues/", "/intake/signals/")]
+    # then each names the topic in English (the issue's stored alerts keep the words they were
+    # raised with)
+    assert f"<dd>{en}</dd>" in page and f"<dd>{vi}</dd>" not in page
+    for html in lists:
+        assert f">{en}</option>" in html and f">{vi}</option>" not in html
+    assert f'<td class="hide-sm">{en}</td>' in lists[0]  # the issue's row
+    # while the weekly brief, a report in the state's format, names it in Vietnamese
+    brief = Document(
+        io.BytesIO(client.get("/issues/brief/", {"from": "2026-01-01", "to": "2026-12-31"}).content)
+    )
+    text = "\n".join(p.text for p in brief.paragraphs) + "\n".join(
+        c.text for t in brief.tables for r in t.rows for c in r.cells
+    )
+    assert vi in text and en not in text
