@@ -124,16 +124,32 @@ FORMS: dict[str, type[ActionForm]] = {
 }
 
 
-def form_for(action: str) -> type[ActionForm]:
-    return FORMS.get(action, ActionForm)
+def form_for(action: str, *args, **kwargs) -> ActionForm:
+    """The form of ``action``. Its fields' ids name the action: a case's page holds a form for each
+    action, and their "reason" fields shared one id, so a label named the first one only."""
+    return FORMS.get(action, ActionForm)(*args, auto_id=f"id_{action}_%s", **kwargs)
 
 
-class NoteForm(forms.Form):
+class _OwnIds:
+    """Field ids that name their form (``id_<ids>_<field>``): a case's page holds several forms
+    whose fields share names ("public", "reason"), and one id each is what lets a label name its
+    own field."""
+
+    ids = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.ids}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class NoteForm(_OwnIds, forms.Form):
+    ids = "note"
     text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
     public = forms.BooleanField(label=_("Công khai cho người dân"), required=False)
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(_OwnIds, forms.Form):
+    ids = "attachment"
     file = forms.FileField(label=_("Tệp"))
     kind = forms.ChoiceField(label=_("Loại"), choices=AttachmentKind.choices)
     description = forms.CharField(label=_("Mô tả"), required=False, max_length=250)

@@ -97,7 +97,7 @@ def _detail_context(request, case, *, forms=None, revealed=None):
     actions = actions_for(user, case)
     forms = forms or {}
     action_forms = [
-        (a, forms.get(a.name) or form_for(a.name)(case=case, user=user, initial={"version": case.version}))
+        (a, forms.get(a.name) or form_for(a.name, case=case, user=user, initial={"version": case.version}))
         for a in actions
     ]
     return {
@@ -137,7 +137,7 @@ def act(request, pk: int, action: str):
     transition = ACTIONS.get(action)
     if transition is None or transition.public:
         raise Http404(NOT_FOUND)
-    form = form_for(action)(request.POST, case=case, user=request.user)
+    form = form_for(action, request.POST, case=case, user=request.user)
     if not form.is_valid():
         messages.error(request, "Thông tin chưa hợp lệ; xem các ô được đánh dấu.")
         return render(

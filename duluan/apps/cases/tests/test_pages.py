@@ -8,6 +8,7 @@ from django.test import Client
 
 from duluan.apps.cases.models import Case, Status
 from duluan.apps.cases.services import ACTIONS, case_note_add
+from duluan.apps.core.html_checks import form_problems
 
 from .conftest import moment
 
@@ -104,3 +105,13 @@ def test_the_api_runs_the_same_actions_with_the_same_refusals(demo, open_case):
     public = Client().get(f"/api/cases/track/{case.code}").json()
     assert public["status"] == "accepted" and "complainant" not in json.dumps(public)
     assert Case.objects.get(pk=case.pk).version == 2
+
+
+def test_the_case_page_names_every_field_of_its_forms_once(demo, open_case):
+    # given an accepted case, whose page holds a form for each action the head may take
+    case = ACTIONS["accept"].execute(case=open_case(), actor=demo["canbo.nnmt"], now=moment("2026-02-12"))
+    # when the head opens it
+    html = login(demo["lanhdao.nnmt"]).get(f"/cases/{case.pk}/").content.decode()
+    # then its forms are several, and no id is used twice nor any field left without a label
+    assert html.count('data-testid="action-') >= 2
+    assert form_problems(html) == []

@@ -149,3 +149,15 @@ def test_topics_are_named_in_the_pages_language_and_in_vietnamese_in_the_state_f
         c.text for t in brief.tables for r in t.rows for c in r.cells
     )
     assert vi in text and en not in text
+
+
+@pytest.mark.django_db
+def test_the_issue_pages_correction_forms_label_every_field(client, data):
+    from duluan.apps.core.html_checks import form_problems
+
+    # when the coordinator opens an issue, whose page holds the rename, topic, merge and split forms
+    client.force_login(data["dieuphoi"])
+    html = client.get(f"/issues/{data['merger'].pk}/").content.decode()
+    # then every field has a label (a placeholder alone is not one) and no id is used twice
+    assert 'name="reason"' in html and 'name="topic"' in html
+    assert form_problems(html) == []
