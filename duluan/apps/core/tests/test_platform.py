@@ -69,6 +69,31 @@ def test_the_api_docs_page_works_offline_under_the_policy_and_names_every_operat
     assert all(any(ord(ch) > 127 for ch in summary) for summary in summaries), summaries
 
 
+@pytest.mark.django_db
+def test_error_pages_speak_vietnamese_in_the_sites_layout(client):
+    from django.template import loader
+
+    from duluan.apps.accounts.demo import demo_agencies_seed, demo_users_seed
+    from duluan.apps.accounts.models import User
+    from duluan.apps.campaigns.services import ERROR_NOT_AUTHOR
+
+    # when a page does not exist
+    missing = client.get("/khong-co-trang-nay/")
+    # then the site says so in Vietnamese, with its header to go on from
+    assert missing.status_code == 404
+    html = missing.content.decode()
+    assert "Không tìm thấy trang" in html and 'class="topbar"' in html
+    # and an official refused an action is told why, in the same layout
+    demo_agencies_seed()
+    demo_users_seed()
+    client.force_login(User.objects.get(username="canbo.nnmt"))
+    refused = client.get("/campaigns/notes/new/")
+    assert refused.status_code == 403
+    assert ERROR_NOT_AUTHOR in refused.content.decode() and 'class="topbar"' in refused.content.decode()
+    # and the server-error page renders with no request and no database, as Django renders it
+    assert "Lỗi hệ thống" in loader.get_template("500.html").render()
+
+
 def test_dates_are_day_first_in_ho_chi_minh_time(settings):
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     moment = datetime(2026, 2, 10, 20, 30, tzinfo=UTC)
