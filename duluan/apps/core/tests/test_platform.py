@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[4]
 def test_ui_is_vietnamese_by_default_and_english_on_request(client):
     assert 'lang="vi"' in client.get("/").content.decode()
     assert "Đơn vị hành chính" in client.get("/").content.decode()
+    # an English browser still gets Vietnamese until its reader asks for English
+    assert 'lang="vi"' in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
     html = response.content.decode()
     assert 'lang="en"' in html
