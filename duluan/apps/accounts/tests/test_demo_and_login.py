@@ -98,3 +98,19 @@ def test_wrong_passwords_lock_the_account_for_that_address(client, demo):
         client.post("/accounts/login/", {"username": "dieuphoi", "password": "sai"})
     response = client.post("/accounts/login/", {"username": "dieuphoi", "password": DEMO_PASSWORD})
     assert response.status_code == 429
+    # and the official is told why and for how long, in Vietnamese, in the site's layout
+    html = response.content.decode()
+    assert "Đăng nhập sai 5 lần liên tiếp" in html and "thử lại sau 30 phút" in html
+    assert 'class="topbar"' in html
+
+
+@pytest.mark.django_db
+def test_a_form_sent_from_a_stale_page_is_refused_with_a_page_that_says_what_to_do():
+    from django.test import Client
+
+    # when a form is sent without a valid CSRF token (a page left open past its session)
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x", "password": "y"})
+    # then it is refused, in Vietnamese, in the site's layout, saying what was not saved
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Phiên làm việc đã hết hạn" in html and "chưa được lưu" in html and 'class="topbar"' in html
