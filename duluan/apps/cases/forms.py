@@ -11,7 +11,19 @@ from .models import AttachmentKind, Case, DeclineReason
 from .permissions import case_list_for_user
 
 
-class ActionForm(forms.Form):
+class _OwnIds:
+    """Field ids that name their form (``id_<ids>_<field>``, ``ids`` given or the class's): a
+    case's page holds several forms whose fields share names (each action's "reason", the note's
+    and the attachment's "public"), and one id each is what lets a label name its own field."""
+
+    ids = ""
+
+    def __init__(self, *args, ids: str | None = None, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{ids or self.ids}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ActionForm(_OwnIds, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Lý do / ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -125,21 +137,8 @@ FORMS: dict[str, type[ActionForm]] = {
 
 
 def form_for(action: str, *args, **kwargs) -> ActionForm:
-    """The form of ``action``. Its fields' ids name the action: a case's page holds a form for each
-    action, and their "reason" fields shared one id, so a label named the first one only."""
-    return FORMS.get(action, ActionForm)(*args, auto_id=f"id_{action}_%s", **kwargs)
-
-
-class _OwnIds:
-    """Field ids that name their form (``id_<ids>_<field>``): a case's page holds several forms
-    whose fields share names ("public", "reason"), and one id each is what lets a label name its
-    own field."""
-
-    ids = ""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", f"id_{self.ids}_%s")
-        super().__init__(*args, **kwargs)
+    """The form of ``action``, its fields' ids named by the action (see :class:`_OwnIds`)."""
+    return FORMS.get(action, ActionForm)(*args, ids=action, **kwargs)
 
 
 class NoteForm(_OwnIds, forms.Form):
