@@ -571,7 +571,7 @@ class LinearTextClassifier:
         for chunk in chunks:
             x = explained = None
             margins = self.featurizer_.compiled_margins(chunk, self.coef_) if compiled else None
-            layout = self._layout_part(chunk.texts if isinstance(chunk, TokenBatch) else chunk)
+            layout = self._layout_part(chunk)
             if explain:  # by compiled loops once loaded, with the terms (else None)
                 # They explain the best class of the margins with the layout's part too.
                 explained = self.featurizer_.typed_explain(
@@ -639,15 +639,23 @@ class LinearTextClassifier:
         return margins if part is None else margins + part
 
     def _layout_part(
-        self, texts: Sequence[str] | None, codes: np.ndarray | None = None, n: int | None = None
+        self,
+        texts: Sequence[str] | TokenBatch | None,
+        codes: np.ndarray | None = None,
+        n: int | None = None,
     ) -> np.ndarray | None:
         """The part of the texts' layout and of their cues in their margins (``(n, n_classes)``
         float32), or ``None`` for a model that reads neither (or no texts, or none fires).
-        ``texts`` are strings: every caller has made them so (a :class:`TokenBatch`'s too), but
-        for texts given as ``codes``, which a model with cues is never given."""
+        ``texts`` are strings or a :class:`TokenBatch` (whose syllables tell the cues which
+        texts to read), but for texts given as ``codes``, which a model with cues is never given."""
         part = None
+        batch = texts if isinstance(texts, TokenBatch) else None
+        if batch is not None:
+            texts = batch.texts
         if self.cues and texts is not None and len(texts):
-            part = cue_margins(texts, self.classes_, self.cues, self.temperature_)
+            part = cue_margins(
+                batch if batch is not None else texts, self.classes_, self.cues, self.temperature_
+            )
         if self.layout_coef_ is None or not (len(texts) if n is None else n):
             return part
         if codes is not None:  # (given by the compiled loops' callers: numba is loaded)

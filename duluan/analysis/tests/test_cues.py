@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from duluan.analysis.cues import TopicCue, accent_free_cue, cue_margins, spelling_readings
+from duluan.analysis.features import tokenise_batch
 from duluan.analysis.taxonomy import load_taxonomy
 from duluan.analysis.topic import TopicClassifier, taxonomy_cues
 
@@ -93,6 +94,30 @@ def test_a_cue_multiplies_its_topics_odds_by_the_exponential_of_its_boost():
     # and where no cue fires, or the model lacks the topic, there is no part at all
     assert cue_margins(["Bệnh viện quá tải"], classes, [CUE], 2.0) is None
     assert cue_margins([BRIBE], np.array(["health", "transport"]), [CUE], 2.0) is None
+
+
+def test_a_batch_reads_with_the_cue_only_the_texts_holding_a_word_of_an_act_and_of_an_actor():
+    # given a cue that reads bare text too, and a batch: its pair, an act alone, an actor alone,
+    # nothing of it, the pair typed without diacritics, and the pair in capitals
+    cue = accent_free_cue(CUE, {"nhan tien": {"nhận tiền": 9}, "can bo": {"cán bộ": 9}})
+    texts = [
+        BRIBE,
+        "Người bán hàng nhận tiền",
+        "CSGT hướng dẫn người dân",
+        "Bệnh viện quá tải",
+        "can bo xa nhan tien cua dan",
+        "CÁN BỘ XÃ LẠM THU",
+    ]
+    batch = tokenise_batch(texts)
+    # then the candidates are the texts holding a word of each list, and the bare one
+    assert cue.candidates(batch) == [0, 4, 5]
+    assert CUE.candidates(batch) == [0, 5]  # a cue without folded spellings reads no bare text
+    # and the margins read from the batch are those read from every text
+    classes = np.array(["corruption", "health", "transport"])
+    for one in (cue, CUE):
+        from_batch = cue_margins(batch, classes, [one], temperature=2.0)
+        assert from_batch.tolist() == cue_margins(texts, classes, [one], temperature=2.0).tolist()
+    assert from_batch[:, 0].tolist() == [3.0, 0.0, 0.0, 0.0, 0.0, 3.0]
 
 
 def test_a_cue_is_data_of_its_topic_in_the_taxonomy_and_bad_data_is_refused(tmp_path):
