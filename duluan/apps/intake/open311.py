@@ -9,7 +9,10 @@ Access, following the platform's rule that citizens see only their own submissio
 ``service_request_id`` is the request's tracking code (40 random bits, not guessable), so
 ``requests/<id>`` and ``requests?service_request_id=…`` answer whoever holds the id; a search
 without ids needs an ``api_key`` and lists only that client's own requests. Personal data sent
-with a request (name, e-mail, phone) is stored apart as the reporter and never returned.
+with a request (name, e-mail, phone) is stored apart as the reporter and never returned. An
+e-mail address must be one (the reporter is told of the answer there), and ``media_url`` an
+http(s) address of at most 500 characters: the request is refused otherwise, rather than stored
+with an address no one can write to, or with a link (``javascript:``) that clients would show.
 
 A POST is answered at once with a ``token`` (GeoReport v2's asynchronous answer): the request is
 checked here and stored for the task worker (:mod:`duluan.apps.intake.open311_queue`), which
@@ -25,6 +28,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -45,6 +50,8 @@ ERR_LOCATION = "Cần vị trí: lat và long, hoặc address_string, hoặc add
 ERR_BAD_COORDS = "lat/long không hợp lệ."
 ERR_DESCRIPTION = "Thiếu description (nội dung phản ánh)."
 ERR_DESCRIPTION_LONG = "description quá dài (tối đa 4000 ký tự)."
+ERR_MEDIA_URL = "media_url phải là một địa chỉ http:// hoặc https:// (tối đa 500 ký tự)."
+ERR_EMAIL = "email không hợp lệ."
 ERR_API_KEY = "api_key không hợp lệ hoặc bị thiếu."
 ERR_SEARCH_KEY = (
     "Tìm kiếm không theo service_request_id cần api_key; chỉ liệt kê các yêu cầu của ứng dụng đó."
@@ -60,6 +67,8 @@ NOTICE = "Đã tiếp nhận. Yêu cầu đang được xử lý: đọc tokens/
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-29T00:00:00+07:00"
 MAX_DESCRIPTION = 4000
+MAX_MEDIA_URL = 500
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 SEARCH_LIMIT = 1000
 
 
@@ -240,8 +249,21 @@ def _request_row(signal: Signal) -> dict:
         "zipcode": "",
         "lat": signal.lat,
         "long": signal.lon,
-        "media_url": extra.get("media_url", ""),
+        # (A request stored before media_url was checked may hold another scheme: not given out.)
+        "media_url": media_url if _web_address(media_url := extra.get("media_url", "")) else "",
     }
+
+
+def _web_address(value: str) -> bool:
+    """Whether ``value`` is an http(s) address of at most ``MAX_MEDIA_URL`` characters: what a
+    client may show as a link or an image (never a ``javascript:`` or ``data:`` one)."""
+    if not value or len(value) > MAX_MEDIA_URL:
+        return False
+    try:
+        _WEB_ADDRESS(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def _parse_when(params, name: str) -> datetime | None:
@@ -280,6 +302,17 @@ def _create(request, fmt):
             raise Open311Error(400, ERR_BAD_COORDS) from None
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise Open311Error(400, ERR_BAD_COORDS)
+    media_url = (p.get("media_url") or "").strip()
+    if media_url and not _web_address(media_url):
+        raise Open311Error(400, ERR_MEDIA_URL)
+    email = nfc(p.get("email", "")).strip()
+    if email:
+        try:
+            if len(email) > 254:  # (the reporter's column; the validator allows up to 320)
+                raise ValidationError(ERR_EMAIL)
+            validate_email(email)
+        except ValidationError:
+            raise Open311Error(400, ERR_EMAIL) from None
     address = nfc((p.get("address_string") or "").strip())[:300]
     address_id = (p.get("address_id") or "").strip()[:100]
     if lat is None and not address and not address_id:
@@ -298,13 +331,13 @@ def _create(request, fmt):
             "lon": lon,
             "address": address,
             "address_id": address_id,
-            "media_url": (p.get("media_url") or "")[:500],
+            "media_url": media_url,
             "device_id": (p.get("device_id") or "")[:100],
             "account_id": (p.get("account_id") or "")[:100],
         },
         reporter={
             "name": nfc(" ".join(x for x in (p.get("first_name", ""), p.get("last_name", "")) if x))[:200],
-            "email": nfc(p.get("email", ""))[:254],
+            "email": email,
             "phone": nfc(p.get("phone", ""))[:30],
         },
         request=request,

@@ -200,10 +200,32 @@ def test_unknown_and_rejected_tokens_get_the_specs_errors(client, api_key):
             400,
             services.BAD_ENCODING,
         ),
+        *(
+            (
+                {"service_code": "land", "description": "x", "lat": "21", "long": "106", "media_url": url},
+                400,
+                open311.ERR_MEDIA_URL,
+            )
+            for url in (
+                "javascript:alert(1)",
+                "data:text/html,<b>x</b>",
+                "ảnh.jpg",
+                "https://a.vn/" + "x" * 500,
+            )
+        ),
+        *(
+            (
+                {"service_code": "land", "description": "x", "lat": "21", "long": "106", "email": email},
+                400,
+                open311.ERR_EMAIL,
+            )
+            for email in ("dan", "dan@", "dan@example.vn<script>", "d" * 250 + "@example.vn")
+        ),
     ],
 )
 def test_bad_requests_get_the_specs_errors(client, api_key, data, status, message):
-    # given a bad request (no key, unknown service, no place, no text, bad coordinates)
+    # given a bad request (no key, unknown service, no place, no text, bad coordinates, a link
+    # that is no web address, an e-mail that is none)
     if status != 403:
         data = {**data, "api_key": api_key}
     # when posted as XML and JSON
@@ -216,6 +238,32 @@ def test_bad_requests_get_the_specs_errors(client, api_key, data, status, messag
     assert message is None or error["description"] == message
     assert etree.fromstring(as_xml.content).findtext("error/description") == error["description"]
     assert not PendingRequest.objects.exists() and not Signal.objects.exists()
+
+
+def test_a_media_url_is_kept_as_sent_and_one_stored_unchecked_is_not_given_out(client, api_key):
+    # given a request with a photo's address, and an older one whose stored link is a script
+    created = post(
+        client,
+        api_key=api_key,
+        service_code="environment",
+        lat="21.1935",
+        long="106.0772",
+        description="Rác đổ trộm ven đường",
+        media_url=" https://anh.example.vn/rac.jpg ",
+        email=" dan@example.vn ",
+    )
+    assert created.status_code == 201
+    open311_queue.open311_pending_drain()
+    signal = Signal.objects.get()
+    assert Reporter.objects.get(signal=signal).email == "dan@example.vn"
+    detail = client.get(f"{BASE}/requests/{signal.tracking_code}.json").json()[0]
+    assert detail["media_url"] == "https://anh.example.vn/rac.jpg"
+    signal.extra = {**signal.extra, "media_url": "javascript:alert(1)"}
+    signal.save(update_fields=["extra"])
+    # then the stored script is not given out, in either format
+    assert client.get(f"{BASE}/requests/{signal.tracking_code}.json").json()[0]["media_url"] == ""
+    xml = etree.fromstring(client.get(f"{BASE}/requests/{signal.tracking_code}.xml").content)
+    assert xml.findtext("request/media_url") == ""
 
 
 def test_unknown_jurisdiction_service_and_request_are_404(client):
