@@ -13,6 +13,7 @@ from duluan.analysis.legacy_encodings import mend_typed_fonts
 from duluan.apps.geo.models import AdminUnit, Level
 
 from .uploads import MAX_FILES, TOO_MANY_FILES, UploadError, clean_upload
+from .validators import validate_phone
 
 LOCATION_REQUIRED = _("Hãy chọn xã/phường hoặc ghi rõ địa điểm.")
 LOCATION_UNKNOWN = _(
@@ -74,7 +75,9 @@ class SubmissionForm(forms.Form):
     files = MultipleFileField(label=_("Ảnh hoặc tệp PDF (tối đa 3 tệp, mỗi tệp 5 MB)"), required=False)
     anonymous = forms.BooleanField(label=_("Gửi ẩn danh"), required=False)
     name = forms.CharField(label=_("Họ và tên"), max_length=200, required=False)
-    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=_("Số điện thoại"), max_length=20, required=False, validators=[validate_phone]
+    )
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     address = forms.CharField(label=_("Địa chỉ liên hệ"), max_length=300, required=False)
     consent = forms.BooleanField(

@@ -10,7 +10,8 @@ Access, following the platform's rule that citizens see only their own submissio
 ``requests/<id>`` and ``requests?service_request_id=…`` answer whoever holds the id; a search
 without ids needs an ``api_key`` and lists only that client's own requests. Personal data sent
 with a request (name, e-mail, phone) is stored apart as the reporter and never returned. An
-e-mail address must be one (the reporter is told of the answer there), and ``media_url`` an
+e-mail address must be one (the reporter is told of the answer there), a phone number one that
+can be dialled (:func:`~duluan.apps.intake.validators.validate_phone`), and ``media_url`` an
 http(s) address of at most 500 characters: the request is refused otherwise, rather than stored
 with an address no one can write to, or with a link (``javascript:``) that clients would show.
 
@@ -41,6 +42,7 @@ from duluan.apps.core.text import nfc
 
 from . import open311_queue, services
 from .models import Channel, PendingStatus, Signal
+from .validators import validate_phone
 
 ERR_FORMAT = "Định dạng không được hỗ trợ (chỉ .xml hoặc .json)."
 ERR_JURISDICTION = "jurisdiction_id {value!r} không tồn tại; dùng mã tỉnh {home!r}."
@@ -52,6 +54,7 @@ ERR_DESCRIPTION = "Thiếu description (nội dung phản ánh)."
 ERR_DESCRIPTION_LONG = "description quá dài (tối đa 4000 ký tự)."
 ERR_MEDIA_URL = "media_url phải là một địa chỉ http:// hoặc https:// (tối đa 500 ký tự)."
 ERR_EMAIL = "email không hợp lệ."
+ERR_PHONE = "phone không hợp lệ (chỉ chữ số, có thể có dấu cách, dấu chấm, gạch ngang, ngoặc và dấu + ở đầu)."
 ERR_API_KEY = "api_key không hợp lệ hoặc bị thiếu."
 ERR_SEARCH_KEY = (
     "Tìm kiếm không theo service_request_id cần api_key; chỉ liệt kê các yêu cầu của ứng dụng đó."
@@ -313,6 +316,12 @@ def _create(request, fmt):
             validate_email(email)
         except ValidationError:
             raise Open311Error(400, ERR_EMAIL) from None
+    phone = nfc(p.get("phone", "")).strip()
+    if phone:
+        try:
+            validate_phone(phone)
+        except ValidationError:
+            raise Open311Error(400, ERR_PHONE) from None
     address = nfc((p.get("address_string") or "").strip())[:300]
     address_id = (p.get("address_id") or "").strip()[:100]
     if lat is None and not address and not address_id:
@@ -338,7 +347,7 @@ def _create(request, fmt):
         reporter={
             "name": nfc(" ".join(x for x in (p.get("first_name", ""), p.get("last_name", "")) if x))[:200],
             "email": email,
-            "phone": nfc(p.get("phone", ""))[:30],
+            "phone": phone[:30],
         },
         request=request,
     )

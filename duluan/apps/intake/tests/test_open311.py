@@ -221,6 +221,14 @@ def test_unknown_and_rejected_tokens_get_the_specs_errors(client, api_key):
             )
             for email in ("dan", "dan@", "dan@example.vn<script>", "d" * 250 + "@example.vn")
         ),
+        *(
+            (
+                {"service_code": "land", "description": "x", "lat": "21", "long": "106", "phone": phone},
+                400,
+                open311.ERR_PHONE,
+            )
+            for phone in ("abc", "0912abc678", "113")
+        ),
     ],
 )
 def test_bad_requests_get_the_specs_errors(client, api_key, data, status, message):
@@ -251,11 +259,13 @@ def test_a_media_url_is_kept_as_sent_and_one_stored_unchecked_is_not_given_out(c
         description="Rác đổ trộm ven đường",
         media_url=" https://anh.example.vn/rac.jpg ",
         email=" dan@example.vn ",
+        phone=" 0912 345 678 ",
     )
     assert created.status_code == 201
     open311_queue.open311_pending_drain()
     signal = Signal.objects.get()
-    assert Reporter.objects.get(signal=signal).email == "dan@example.vn"
+    reporter = Reporter.objects.get(signal=signal)
+    assert (reporter.email, reporter.phone) == ("dan@example.vn", "0912 345 678")
     detail = client.get(f"{BASE}/requests/{signal.tracking_code}.json").json()[0]
     assert detail["media_url"] == "https://anh.example.vn/rac.jpg"
     signal.extra = {**signal.extra, "media_url": "javascript:alert(1)"}

@@ -10,6 +10,7 @@ from duluan.apps.geo.models import AdminUnit
 from duluan.apps.intake.forms import CONSENT_REQUIRED, LOCATION_REQUIRED, LOCATION_UNKNOWN
 from duluan.apps.intake.models import Attachment, Reporter, Signal
 from duluan.apps.intake.uploads import FILE_TYPE_REFUSED
+from duluan.apps.intake.validators import PHONE_INVALID
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +129,14 @@ def test_too_many_submissions_get_a_clear_429(client):
     # then it is refused with a page that says so
     assert response.status_code == 429
     assert "quá nhiều" in response.content.decode()
+
+
+def test_a_phone_number_that_cannot_be_dialled_is_refused_with_the_reason(client):
+    # given a form whose phone field holds no number
+    response = client.post(reverse("intake:submit"), form_data(phone="abc<script>"))
+    # then it comes back with the reason, and nothing is stored
+    assert response.status_code == 200 and str(PHONE_INVALID) in response.content.decode()
+    assert not Signal.objects.exists()
 
 
 def test_an_unknown_tracking_code_is_not_found(client):
