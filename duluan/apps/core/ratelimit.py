@@ -1,8 +1,10 @@
 """Fixed-window rate limits per client on the shared cache (the database cache in production).
 
-One module for every public endpoint: the web form (``"web"``), and the lookups of tracking and
-invitation codes (``"code_miss"``), where only failed lookups count, so a citizen re-opening their
-own page is never blocked while someone guessing codes is. Limits are ``settings.RATE_LIMITS``
+One module for every public endpoint: the web form, whose accepted submissions count in ``"web"``
+(a citizen mending the form's errors is never blocked) and every post in ``"web_attempts"`` (its
+files are read and checked, so that is bounded too), and the lookups of tracking and invitation
+codes (``"code_miss"``), where only failed lookups count, so a citizen re-opening their own page
+is never blocked while someone guessing codes is. Limits are ``settings.RATE_LIMITS``
 ``{scope: (hits, seconds)}``.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,7 +20,7 @@ from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-DEFAULT_LIMITS = {"web": (5, 600), "code_miss": (20, 600)}
+DEFAULT_LIMITS = {"web": (5, 600), "web_attempts": (30, 600), "code_miss": (20, 600)}
 TOO_MANY_CODE_MISSES = "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau ít phút."
 
 
@@ -32,6 +35,11 @@ def _limit(scope: str) -> tuple[int, int]:
     if scope == "web" and hasattr(settings, "INTAKE_RATE_LIMIT"):
         return settings.INTAKE_RATE_LIMIT
     return limits[scope]
+
+
+def window_minutes(scope: str) -> int:
+    """The length of ``scope``'s window in whole minutes (at most this long until it opens again)."""
+    return max(1, math.ceil(_limit(scope)[1] / 60))
 
 
 def _key(scope: str, request) -> str:

@@ -14,10 +14,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from duluan.apps.accounts.permissions import NOT_FOUND, can_write, is_official
-from duluan.apps.core.ratelimit import client_id, limit_code_misses, rate_limited
+from duluan.apps.core.ratelimit import client_id, limit_code_misses, rate_limited, window_minutes
 from duluan.apps.core.text import search_key
 from duluan.apps.core.topics import topic_choices, topic_label, topic_labels
 
@@ -27,7 +28,10 @@ from .models import Attachment, Channel, Sentiment
 
 log = logging.getLogger(__name__)
 
-RATE_LIMITED = "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau ít phút."
+RATE_LIMITED = gettext_lazy(
+    "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Nội dung bạn đã nhập vẫn ở dưới đây: hãy gửi "
+    "lại sau tối đa %(minutes)d phút (tệp đính kèm cần chọn lại)."
+)
 CASE_KINDS = {"complaint": "complaint1", "denunciation": "denunciation", "feedback": "feedback"}
 
 
@@ -38,10 +42,12 @@ def submit(request):
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     if request.method == "POST":
-        if rate_limited(request, scope="web"):
-            return render(request, "intake/rate_limited.html", {"message": RATE_LIMITED}, status=429)
+        if rate_limited(request, scope="web_attempts"):
+            return _limited(request, SubmissionForm(request.POST), "web_attempts")  # files not read
         form = SubmissionForm(request.POST, request.FILES)
         if form.is_valid():
+            if rate_limited(request, scope="web"):
+                return _limited(request, form, "web")
             d = form.cleaned_data
             try:
                 signal, created = services.signal_ingest(
@@ -70,6 +76,13 @@ def submit(request):
     else:
         form = SubmissionForm()
     return render(request, "intake/submit.html", {"form": form})
+
+
+def _limited(request, form: SubmissionForm, scope: str):
+    """The form again, as the citizen filled it, saying when to send it (429): nothing typed is
+    lost (files must be chosen again: a browser never fills a file field)."""
+    form.add_error(None, RATE_LIMITED % {"minutes": window_minutes(scope)})
+    return render(request, "intake/submit.html", {"form": form}, status=429)
 
 
 def submission_key(token: str, text: str, client: str) -> str:

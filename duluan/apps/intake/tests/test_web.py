@@ -120,15 +120,40 @@ def test_location_and_consent_are_required_and_free_text_places_are_resolved(cli
 
 
 @override_settings(INTAKE_RATE_LIMIT=(2, 600))
-def test_too_many_submissions_get_a_clear_429(client):
-    # given a client that already submitted twice
+def test_too_many_submissions_get_the_form_back_with_what_was_typed_and_when_to_send_it(client):
+    # given a citizen who mended a refused form three times, then submitted twice
+    for _ in range(3):
+        assert client.post(reverse("intake:submit"), form_data(unit="", consent="")).status_code == 200
     for token in ("a", "b"):
-        client.post(reverse("intake:submit"), form_data(token=token, text=f"Phản ánh số {token} về rác thải"))
-    # when it submits again
-    response = client.post(reverse("intake:submit"), form_data(token="c", text="Phản ánh thứ ba"))
-    # then it is refused with a page that says so
+        sent = client.post(
+            reverse("intake:submit"), form_data(token=token, text=f"Phản ánh số {token} về rác thải")
+        )
+        assert sent.status_code == 302
+    # when they submit again
+    response = client.post(reverse("intake:submit"), form_data(token="c", text="Phản ánh thứ ba về khói bụi"))
+    # then it is refused (429) with the form as they filled it, saying how long to wait
     assert response.status_code == 429
-    assert "quá nhiều" in response.content.decode()
+    page = response.content.decode()
+    assert "Phản ánh thứ ba về khói bụi" in page and "Trần Thị B" in page and 'value="c"' in page
+    assert "quá nhiều" in page and "10 phút" in page
+    assert Signal.objects.count() == 2
+
+
+@override_settings(RATE_LIMITS={"web_attempts": (3, 60)})
+def test_posting_the_form_without_end_is_refused_before_its_files_are_read(client):
+    # given a client that posted the form three times in a minute
+    for _ in range(3):
+        client.post(reverse("intake:submit"), form_data(unit="", consent=""))
+    # when it posts a fourth time, a right form with a file
+    data = form_data(files=SimpleUploadedFile("a.jpg", photo_with_gps(), content_type="image/jpeg"))
+    response = client.post(reverse("intake:submit"), data)
+    # then it is refused, the words kept, and nothing is stored
+    assert response.status_code == 429
+    assert (
+        "Đường Kinh Dương Vương ngập sâu" in response.content.decode()
+        and "1 phút" in response.content.decode()
+    )
+    assert not Signal.objects.exists() and not Attachment.objects.exists()
 
 
 def test_a_phone_number_that_cannot_be_dialled_is_refused_with_the_reason(client):
