@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/bench_models.py
 [--only vntc,tc201805,uit_vsfc,gold,news_sentiment,accent_free,uit_vsfc_halves,sentiment_cv,
-place_swaps,messages,cues,cues_cv,vntc_noise]
+place_swaps,messages,contact,cues,cues_cv,vntc_noise]
 [--topic-params JSON]``;
 e.g. ``--topic-params '{"nb_blend": false, "lead_tokens": 0}'`` measures the topic
 classifier without the naive Bayes blend and the lead features.
@@ -53,6 +53,13 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   (``data/citizen_messages.jsonl``, see :mod:`duluan.analysis.messages`), scored on the written
   gold messages (``data/gold_citizen_messages.jsonl``, other writers, never learnt), as written
   and unpunctuated, and on every other gold set of both models.
+
+- ``contact`` (not in the default run: it builds both shipped models twice): who sends a message
+  must not move its topic or mood. The shipped recipes with and without the framed copies of the written
+  messages (:func:`duluan.analysis.messages.with_contact_details`), scored on the written gold
+  messages as written and inside contact details of frames, names and numbers the copies never
+  use (a hotline officer's "Công dân …, SĐT …, phản ánh:", a signature), with the labels each
+  frame moves; and on every other gold set.
 
 - ``vntc_noise`` (not in the default run): whether VNTC's labels disagree on copies of one
   article, which would cap any classifier's accuracy: its articles that repeat an earlier one
@@ -491,6 +498,50 @@ def bench_messages() -> None:
                 )
 
 
+# Contact details around a message, in frames, names and numbers that the framed copies the
+# shipped topic recipe learns never use (duluan.analysis.messages.with_contact_details).
+HELD_OUT_CONTACTS = (
+    ("hotline note", lambda t: "Công dân Lê Văn Hùng, SĐT 0987654321, phản ánh: " + t),
+    ("caller in brackets", lambda t: "Bà Phạm Thị Hoa (SĐT 0912000111) phản ánh: " + t),
+    ("introduced first", lambda t: "Tôi là Trần Thị Bình ở thôn Đông. " + t),
+    ("signed", lambda t: t.rstrip() + " Tôi là Nguyễn Văn An, số điện thoại 0912345678."),
+    ("name signed", lambda t: t.rstrip() + " Tôi là Nguyễn Văn An."),
+    ("number signed", lambda t: t.rstrip() + " Số điện thoại của tôi: 0912345678."),
+)
+
+
+def bench_contact_details() -> None:
+    """The shipped topic and sentiment recipes with and without the written messages' framed
+    copies, scored on the written gold messages as written and inside held-out contact details
+    (see ``contact`` above), and on every other gold set of the task."""
+    from duluan.analysis.messages import MESSAGES_GOLD_PATH, labelled, load_messages
+    from duluan.analysis.sentiment import build_default_sentiment_model
+    from duluan.analysis.topic import build_government_topic_model
+
+    gold = load_messages(MESSAGES_GOLD_PATH)
+    for task, build, others in (
+        ("topic", build_government_topic_model, _topic_gold_sets()),
+        ("sentiment", build_default_sentiment_model, _sentiment_gold_sets()),
+    ):
+        pairs = labelled(gold, task)
+        truth = [label for _, label in pairs]
+        print(f"\n{task}: {len(pairs)} written gold messages (never learnt), inside contact details or not")
+        for name, copies in (("with framed copies (shipped)", True), ("without them (before)", False)):
+            start = time.perf_counter()
+            model = build(contact_details=copies)
+            built = time.perf_counter() - start
+            plain = [str(x) for x in model.predict_labels([t for t, _ in pairs])[0]]
+            print(f"  {name:<30} {'as written':<26} {scores(truth, plain)}", flush=True)
+            for frame, wrap in HELD_OUT_CONTACTS:
+                labels = [str(x) for x in model.predict_labels([wrap(t) for t, _ in pairs])[0]]
+                moved = sum(a != b for a, b in zip(plain, labels, strict=True))
+                print(f"  {'':<30} {frame:<26} {scores(truth, labels)}  labels moved {moved}", flush=True)
+            for part, gold_labels, texts in others:
+                labels = [str(x) for x in model.predict_labels(texts)[0]]
+                print(f"  {'':<30} {part + ' (' + str(len(texts)) + ')':<26} {scores(gold_labels, labels)}")
+            print(f"  {'':<30} built in {built:.1f} s", flush=True)
+
+
 def _bench_anger(model, texts, anger, name: str = "") -> None:
     """How the complaint lexicon, the model's probability of negative and the intensity a
     prediction carries (the two together) rank ``texts`` by the anger two readers rated (0-3,
@@ -817,6 +868,8 @@ def main() -> int:
         bench_place_swaps()
     if "messages" in parts:
         bench_messages()
+    if "contact" in parts:
+        bench_contact_details()
     if "cues" in parts:
         bench_cues()
     if "cues_cv" in parts:

@@ -22,8 +22,9 @@ is ``{id, text, topic, sentiment, channel}``, and ``anger`` in the gold file.
 from __future__ import annotations
 
 import json
+import random
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ __all__ = [
     "WrittenMessage",
     "labelled",
     "load_messages",
+    "with_contact_details",
 ]
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -112,3 +114,54 @@ def labelled(messages: Sequence[WrittenMessage], task: str) -> list[tuple[str, s
     if task not in ("topic", "sentiment"):
         raise ValueError(f"task must be 'topic' or 'sentiment', not {task!r}")
     return [(m.text, label) for m in messages if (label := getattr(m, task)) is not None]
+
+
+# Who writes or calls, as a hotline officer notes it or a citizen signs: common family names,
+# middle names and given names, and the frames around a message (``with_contact_details``).
+_FAMILY = (
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Trịnh Trương"
+).split()
+_MIDDLE = ("Văn", "Thị", "Đức", "Minh", "Ngọc", "Thanh", "Quang", "Hữu", "Xuân", "Thu", "")
+# (Not "An", "Bình", "Hùng" nor "Hoa": the names of bench_models.py's held-out contact details.)
+_GIVEN = (
+    "Cường Dũng Giang Hà Hải Hạnh Hòa Hương Khánh Lan Linh Long Mai Nam Nga Phong Phúc Quân Sơn "
+    "Tâm Thảo Thắng Trang Tuấn Vinh Yến"
+).split()
+_FRAMES: tuple[Callable[[str, str, str], str], ...] = (
+    lambda text, name, phone: f"Người gọi: {name}, {phone}. Nội dung: {text}",
+    lambda text, name, phone: f"Người dân {name}, trú tại tổ 4, số điện thoại {phone}, kiến nghị: {text}",
+    lambda text, name, phone: f"Hộ dân {name} (xóm Chùa), số điện thoại {phone}, đề nghị: {text}",
+    lambda text, name, phone: f"Xin chào, tôi tên là {name}. {text}",
+    lambda text, name, phone: f"{text} Liên hệ: {name} - {phone}",
+    lambda text, name, phone: f"{text} ({name}, ĐT {phone})",
+    lambda text, name, phone: f"Công dân {name} gọi đường dây nóng phản ánh: {text}",
+    lambda text, name, phone: f"{text} Người phản ánh: {name}, SĐT: {phone}.",
+)
+
+
+def with_contact_details(pairs: Sequence[tuple[str, str]], seed: int = 0) -> list[tuple[str, str]]:
+    """Each ``(text, label)`` once more, inside the contact details people write around a
+    message: a name, a phone number, a hamlet, "phản ánh:", "Liên hệ:" (one of eight frames,
+    an invented name and number, drawn by ``seed``), under the same label.
+
+    A hotline officer's note starts "Công dân …, SĐT …, phản ánh:", and citizens sign their
+    messages; none of it says what the message is about, but the news the models learn from
+    ties such words and names to topics. Learnt from the framed copies too, the model reads them
+    as what they are. The frames, names and numbers of the copies are not those of the check in
+    ``bench/bench_models.py --only messages`` (held out, so it measures the words' effect, not the
+    frames learnt).
+
+    Args:
+        pairs: Labelled texts (e.g. :func:`labelled` of the written messages).
+        seed: The draw of frames, names and numbers (the same for the same seed).
+
+    Returns:
+        The framed copies, in the order of ``pairs``.
+    """
+    draw = random.Random(seed)
+    out = []
+    for text, label in pairs:
+        name = " ".join(p for p in (draw.choice(_FAMILY), draw.choice(_MIDDLE), draw.choice(_GIVEN)) if p)
+        phone = "0" + draw.choice("35789") + "".join(draw.choice("0123456789") for _ in range(8))
+        out.append((draw.choice(_FRAMES)(text, name, phone), label))
+    return out

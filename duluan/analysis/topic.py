@@ -147,6 +147,7 @@ def build_government_topic_model(
     examples: Sequence[GoldLabel] | None = None,
     headline_weight: float = 1.0,
     messages: Sequence[tuple[str, str]] | None = None,
+    contact_details: bool = True,
     progress: bool = False,
     **params,
 ) -> TopicClassifier:
@@ -185,6 +186,18 @@ def build_government_topic_model(
         messages: ``(text, topic code)`` of messages in a citizen's voice written by the team
             (default: those of the shipped ``data/citizen_messages.jsonl``, see
             :mod:`duluan.analysis.messages`), learnt as confirmed examples are.
+        contact_details: Learn each message once more inside a caller's or writer's contact
+            details (:func:`~duluan.analysis.messages.with_contact_details`): who sends a
+            message must not move its topic. Accuracy on the 336 written gold messages (never
+            learnt) without the copies / with them, as written and inside contact details of
+            frames and names the copies never use (``bench_models.py --only contact``,
+            2026-12-05): as written 91.96 / 91.67; after "Công dân Lê Văn Hùng, SĐT 0987654321,
+            phản ánh: " 83.63 / 88.99; "Bà Phạm Thị Hoa (SĐT 0912000111) phản ánh: " 86.61 /
+            90.18; "Tôi là Trần Thị Bình ở thôn Đông. " 85.71 / 87.80; signed "Tôi là Nguyễn Văn
+            An, số điện thoại 0912345678." 90.48 / 91.07, a name or a number alone 91.37 /
+            91.07. The news: the gold set 80.91 / 82.12 (macro-F1 78.16 / 79.20), the random
+            sample 84.02 / 84.02, the letters 78.67 / 80.00, the misconduct leads 86.96 / 87.50;
+            headlines alone 74.47 / 73.86, 68.94 / 70.21 and 77.90 / 76.80.
         progress: Show progress bars on stderr while reading the corpora and while learning.
         **params: Passed to :class:`TopicClassifier`. Its ``cues`` are by default the
             taxonomy's (:func:`taxonomy_cues`): misconduct of an official is ``corruption``
@@ -202,7 +215,7 @@ def build_government_topic_model(
     """
     from duluan.analysis.bootstrap import bootstrap_topic_examples
     from duluan.analysis.corpora import headline
-    from duluan.analysis.messages import labelled, load_messages
+    from duluan.analysis.messages import labelled, load_messages, with_contact_details
     from duluan.analysis.taxonomy import evaluation_ids, load_examples, load_taxonomy
 
     taxonomy = load_taxonomy(taxonomy_path)
@@ -235,6 +248,8 @@ def build_government_topic_model(
     known = set(taxonomy.codes)
     if messages is None:
         messages = labelled(load_messages(), "topic")
+    if contact_details:
+        messages = [*messages, *with_contact_details(messages)]
     for text, code in chain(messages, confirmed):
         if code not in known:
             raise ValueError(f"'{code}' is not a topic of the taxonomy")

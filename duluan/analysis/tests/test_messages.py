@@ -18,6 +18,7 @@ from duluan.analysis.messages import (
     WrittenMessage,
     labelled,
     load_messages,
+    with_contact_details,
 )
 from duluan.analysis.normalise import fold
 from duluan.analysis.taxonomy import load_taxonomy
@@ -93,3 +94,26 @@ def test_a_bad_row_is_named_by_its_line(tmp_path):
     path.write_text(json.dumps({**good, "channel": "zalo"}) + "\n", encoding="utf-8")
     assert load_messages(path)[0].text == "Ho\u00e0 Bình ngập"
     assert load_messages(tmp_path / "absent.jsonl") == []
+
+
+def test_each_message_is_framed_once_in_contact_details_under_its_label():
+    # given two labelled messages
+    pairs = [("Đường ngập sâu mỗi khi mưa", "construction"), ("Trường thu thêm tiền học", "education")]
+    # when framed twice with one seed and once with another
+    framed, again, other = (
+        with_contact_details(pairs),
+        with_contact_details(pairs),
+        with_contact_details(pairs, 1),
+    )
+    # then each is itself inside a frame that names a person and gives a number, same label
+    assert [label for _, label in framed] == ["construction", "education"]
+    for (text, _), (copy, _) in zip(pairs, framed, strict=True):
+        assert text in copy and copy != text
+        assert re.search(r"\b0[35789]\d{8}\b", copy) or re.search(r"tên là|Công dân", copy)
+    # and the draw is the seed's
+    assert framed == again and framed != other
+    # and no copy of the shipped messages names a person of the benchmark's held-out contact
+    # details (bench_models.py --only contact), which measure the words' effect, not the frames'
+    copies = " ".join(copy for copy, _ in with_contact_details(labelled(load_messages(), "topic")))
+    for held_out in ("Lê Văn Hùng", "Phạm Thị Hoa", "Trần Thị Bình", "Nguyễn Văn An", "SĐT 09"):
+        assert held_out not in copies

@@ -14,7 +14,7 @@ from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 
 from duluan.analysis.corpora import headline
 from duluan.analysis.features import tokenise_batch
-from duluan.analysis.messages import labelled, load_messages
+from duluan.analysis.messages import labelled, load_messages, with_contact_details
 from duluan.analysis.model_io import ModelFileError
 from duluan.analysis.sentiment import (
     AIVIVN_WEIGHT,
@@ -343,9 +343,11 @@ def test_default_model_learns_the_dev_split_unless_told_not_to(fitted):
         (t, g.label, LETTERS_WEIGHT) for g, t in read_gold_texts(load_gold(SENTIMENT_LETTERS_PATH), None)
     ]
     assert len(letters) == len(load_gold(SENTIMENT_LETTERS_PATH)) and any("\n" in t for t, _, _ in letters)
-    # and the messages the team wrote in a citizen's voice, with a weight of their own
-    written = [(t, label, MESSAGES_WEIGHT) for t, label in labelled(load_messages(), "sentiment")]
-    assert len(written) >= 600
+    # and the messages the team wrote in a citizen's voice, then each once more inside a
+    # caller's contact details, with a weight of their own
+    pairs = labelled(load_messages(), "sentiment")
+    written = [(t, label, MESSAGES_WEIGHT) for t, label in pairs + with_contact_details(pairs)]
+    assert len(written) >= 1200
     # and each news text, passage and message as typed with no punctuation, on one line, with
     # its label and a weight of its own
     unpunctuated = [(without_punctuation(t), label, UNPUNCTUATED_WEIGHT) for t, label, _ in news + letters]

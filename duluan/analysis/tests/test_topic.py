@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from duluan.analysis.features import NgramFeaturizer
-from duluan.analysis.messages import labelled, load_messages
+from duluan.analysis.messages import labelled, load_messages, with_contact_details
 from duluan.analysis.model_io import FORMAT_VERSION, ModelFileError, read_model_info
 from duluan.analysis.taxonomy import (
     LETTERS_GOLD_PATH,
@@ -378,8 +378,10 @@ def test_hand_labelled_rows_come_first_with_their_label_and_weight(monkeypatch):
     seeds = [(term, topic.code) for topic in load_taxonomy().topics for term in topic.seed_terms]
     assert list(zip(texts, labels, strict=True))[-len(seeds) :] == seeds
     assert set(weights[-len(seeds) :]) == {4.0}
-    # and just before them the messages the team wrote in a citizen's voice, weighing as much
+    # and just before them the messages the team wrote in a citizen's voice, then each once more
+    # inside a caller's contact details, weighing as much
     written = labelled(load_messages(), "topic")
+    written += with_contact_details(written)
     rest = -len(seeds) - len(written)
     assert len(written) >= 600 and list(zip(texts, labels, strict=True))[rest : -len(seeds)] == written
     assert set(weights[rest:]) == {4.0}
