@@ -181,8 +181,10 @@ class TopicCue:
         read with the folded phrases, and are always candidates where the cue has them.
 
         The check is one look-up of the batch's syllable numbers, against the automaton's pass
-        over every text: the topic step's cue took 8.3 µs a news lead, most in that pass and in
-        :func:`~duluan.analysis.normalise.written_bare`; 18 % of the leads hold both words.
+        over every text: the cue took 6.7-6.9 µs a news lead that way, 2.9-3.5 this way, of which
+        1.1 is :func:`~duluan.analysis.normalise.written_bare`; 15 % of the leads are read (30,000
+        leads, three runs, 2026-12-05). The same texts fire as when every text is read (385,412
+        texts of the shared corpora, and folded copies).
         """
         ids, flags = _key_memo(self.acts, self.actors).lookup(batch)
         starts = batch.starts()

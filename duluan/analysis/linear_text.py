@@ -649,19 +649,15 @@ class LinearTextClassifier:
         ``texts`` are strings or a :class:`TokenBatch` (whose syllables tell the cues which
         texts to read), but for texts given as ``codes``, which a model with cues is never given."""
         part = None
-        batch = texts if isinstance(texts, TokenBatch) else None
-        if batch is not None:
-            texts = batch.texts
-        if self.cues and texts is not None and len(texts):
-            part = cue_margins(
-                batch if batch is not None else texts, self.classes_, self.cues, self.temperature_
-            )
-        if self.layout_coef_ is None or not (len(texts) if n is None else n):
+        strings = texts.texts if isinstance(texts, TokenBatch) else texts
+        if self.cues and strings is not None and len(strings):
+            part = cue_margins(texts, self.classes_, self.cues, self.temperature_)
+        if self.layout_coef_ is None or not (len(strings) if n is None else n):
             return part
         if codes is not None:  # (given by the compiled loops' callers: numba is loaded)
             values = layout_values_compiled(codes, n)
         else:
-            values = layout_values_of(texts)
+            values = layout_values_of(strings)
         columns = self.layout_bins_.columns(values)
         layout = self.layout_coef_[columns].sum(axis=1, dtype=np.float32)
         return layout if part is None else layout + part

@@ -148,7 +148,7 @@ def with_contact_details(pairs: Sequence[tuple[str, str]], seed: int = 0) -> lis
     messages; none of it says what the message is about, but the news the models learn from
     ties such words and names to topics. Learnt from the framed copies too, the model reads them
     as what they are. The frames, names and numbers of the copies are not those of the check in
-    ``bench/bench_models.py --only messages`` (held out, so it measures the words' effect, not the
+    ``bench/bench_models.py --only contact`` (held out, so it measures the words' effect, not the
     frames learnt).
 
     Args:

@@ -269,6 +269,35 @@ def _web_address(value: str) -> bool:
     return True
 
 
+def _checked_contacts(p) -> tuple[str, str, str]:
+    """The request's ``media_url``, ``email`` and ``phone`` (stripped; each may be empty).
+
+    Raises:
+        Open311Error: 400, one is given but is no http(s) address, e-mail address or phone
+            number that can be dialled.
+    """
+    media_url = (p.get("media_url") or "").strip()
+    if media_url and not _web_address(media_url):
+        raise Open311Error(400, ERR_MEDIA_URL)
+    email = nfc(p.get("email", "")).strip()
+    phone = nfc(p.get("phone", "")).strip()
+    for value, check, error in ((email, _email_address, ERR_EMAIL), (phone, validate_phone, ERR_PHONE)):
+        if value:
+            try:
+                check(value)
+            except ValidationError:
+                raise Open311Error(400, error) from None
+    return media_url, email, phone
+
+
+def _email_address(value: str) -> None:
+    """Django's check of an e-mail address, within the 254 characters the reporter's column holds
+    (the validator allows 320)."""
+    if len(value) > 254:
+        raise ValidationError(ERR_EMAIL)
+    validate_email(value)
+
+
 def _parse_when(params, name: str) -> datetime | None:
     raw = params.get(name)
     if not raw:
@@ -305,23 +334,7 @@ def _create(request, fmt):
             raise Open311Error(400, ERR_BAD_COORDS) from None
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise Open311Error(400, ERR_BAD_COORDS)
-    media_url = (p.get("media_url") or "").strip()
-    if media_url and not _web_address(media_url):
-        raise Open311Error(400, ERR_MEDIA_URL)
-    email = nfc(p.get("email", "")).strip()
-    if email:
-        try:
-            if len(email) > 254:  # (the reporter's column; the validator allows up to 320)
-                raise ValidationError(ERR_EMAIL)
-            validate_email(email)
-        except ValidationError:
-            raise Open311Error(400, ERR_EMAIL) from None
-    phone = nfc(p.get("phone", "")).strip()
-    if phone:
-        try:
-            validate_phone(phone)
-        except ValidationError:
-            raise Open311Error(400, ERR_PHONE) from None
+    media_url, email, phone = _checked_contacts(p)
     address = nfc((p.get("address_string") or "").strip())[:300]
     address_id = (p.get("address_id") or "").strip()[:100]
     if lat is None and not address and not address_id:
