@@ -43,7 +43,9 @@ def submit(request):
         return HttpResponseNotAllowed(["GET", "POST"])
     if request.method == "POST":
         if rate_limited(request, scope="web_attempts"):
-            return _limited(request, SubmissionForm(request.POST), "web_attempts")  # files not read
+            # Shown as typed, not checked: neither its files nor its place are read for a client
+            # over the limit.
+            return _limited(request, SubmissionForm(initial=request.POST.dict()), "web_attempts")
         form = SubmissionForm(request.POST, request.FILES)
         if form.is_valid():
             if rate_limited(request, scope="web"):
@@ -81,8 +83,8 @@ def submit(request):
 def _limited(request, form: SubmissionForm, scope: str):
     """The form again, as the citizen filled it, saying when to send it (429): nothing typed is
     lost (files must be chosen again: a browser never fills a file field)."""
-    form.add_error(None, RATE_LIMITED % {"minutes": window_minutes(scope)})
-    return render(request, "intake/submit.html", {"form": form}, status=429)
+    limited = RATE_LIMITED % {"minutes": window_minutes(scope)}
+    return render(request, "intake/submit.html", {"form": form, "limited": limited}, status=429)
 
 
 def submission_key(token: str, text: str, client: str) -> str:
