@@ -38,6 +38,20 @@ def test_ui_is_vietnamese_by_default_and_english_on_request(client):
 
 
 @pytest.mark.django_db
+def test_pages_tell_caches_that_their_language_follows_the_cookie_not_the_browser(client):
+    # given the home page in Vietnamese, then in English for a reader who chose it
+    vietnamese = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/")
+    # then each names its language, and a cache keeps them apart by the cookie: the browser's
+    # Accept-Language does not choose the page's language, so it is not named as if it did
+    for response, language in ((vietnamese, "vi"), (english, "en")):
+        assert response.headers["Content-Language"] == language
+        vary = {v.strip().lower() for v in response.headers["Vary"].split(",")}
+        assert "cookie" in vary and "accept-language" not in vary
+
+
+@pytest.mark.django_db
 def test_pages_send_a_content_security_policy_browsers_accept(client):
     from duluan.apps.accounts.demo import demo_agencies_seed, demo_users_seed
     from duluan.apps.accounts.models import User
