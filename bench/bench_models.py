@@ -54,12 +54,14 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   gold messages (``data/gold_citizen_messages.jsonl``, other writers, never learnt), as written
   and unpunctuated, and on every other gold set of both models.
 
-- ``contact`` (not in the default run: it builds both shipped models twice): who sends a message
-  must not move its topic or mood. The shipped recipes with and without the framed copies of the written
-  messages (:func:`duluan.analysis.messages.with_contact_details`), scored on the written gold
-  messages as written and inside contact details of frames, names and numbers the copies never
-  use (a hotline officer's "Công dân …, SĐT …, phản ánh:", a signature), with the labels each
-  frame moves; and on every other gold set.
+- ``contact`` (not in the default run: it builds both shipped models three times): who sends a
+  message, and from which street, must not move its topic or mood. The shipped recipes with the
+  framed copies of the written messages (:func:`duluan.analysis.messages.with_contact_details`,
+  :func:`duluan.analysis.messages.with_addresses`), without those beside addresses, and without
+  any, scored on the written gold messages as written, inside contact details of frames, names
+  and numbers the copies never use (a hotline officer's "Công dân …, SĐT …, phản ánh:", a
+  signature) and beside streets and frames they never use, with the labels each frame moves;
+  and on every other gold set.
 
 - ``vntc_noise`` (not in the default run): whether VNTC's labels disagree on copies of one
   article, which would cap any classifier's accuracy: its articles that repeat an earlier one
@@ -508,12 +510,22 @@ HELD_OUT_CONTACTS = (
     ("name signed", lambda t: t.rstrip() + " Tôi là Nguyễn Văn An."),
     ("number signed", lambda t: t.rstrip() + " Số điện thoại của tôi: 0912345678."),
 )
+# Street addresses beside a message, in frames and streets that the copies never use
+# (duluan.analysis.messages.with_addresses).
+HELD_OUT_ADDRESSES = (
+    ("street before", lambda t: "Ở đường Lý Thái Tổ: " + t),
+    ("lane and street before", lambda t: "Ngõ 12 phố Huế: " + t),
+    ("on a street, before", lambda t: "Trên đường Kinh Dương Vương, " + t),
+    ("address signed", lambda t: t.rstrip() + " Địa chỉ: số 45 đường Đinh Tiên Hoàng."),
+    ("street in brackets", lambda t: t.rstrip() + " (đường Nguyễn Gia Thiều)"),
+)
 
 
 def bench_contact_details() -> None:
-    """The shipped topic and sentiment recipes with and without the written messages' framed
-    copies, scored on the written gold messages as written and inside held-out contact details
-    (see ``contact`` above), and on every other gold set of the task."""
+    """The shipped topic and sentiment recipes with the written messages' framed copies, without
+    the copies beside addresses, and without any, scored on the written gold messages as written,
+    inside held-out contact details and beside held-out addresses (see ``contact`` above), and
+    on every other gold set of the task."""
     from duluan.analysis.messages import MESSAGES_GOLD_PATH, labelled, load_messages
     from duluan.analysis.sentiment import build_default_sentiment_model
     from duluan.analysis.topic import build_government_topic_model
@@ -525,14 +537,18 @@ def bench_contact_details() -> None:
     ):
         pairs = labelled(gold, task)
         truth = [label for _, label in pairs]
-        print(f"\n{task}: {len(pairs)} written gold messages (never learnt), inside contact details or not")
-        for name, copies in (("with framed copies (shipped)", True), ("without them (before)", False)):
+        print(f"\n{task}: {len(pairs)} written gold messages (never learnt), framed or not")
+        for name, copies in (
+            ("with framed copies (shipped)", {}),
+            ("without those by addresses", {"addresses": False}),
+            ("without any", {"addresses": False, "contact_details": False}),
+        ):
             start = time.perf_counter()
-            model = build(contact_details=copies)
+            model = build(**copies)
             built = time.perf_counter() - start
             plain = [str(x) for x in model.predict_labels([t for t, _ in pairs])[0]]
             print(f"  {name:<30} {'as written':<26} {scores(truth, plain)}", flush=True)
-            for frame, wrap in HELD_OUT_CONTACTS:
+            for frame, wrap in HELD_OUT_CONTACTS + HELD_OUT_ADDRESSES:
                 labels = [str(x) for x in model.predict_labels([wrap(t) for t, _ in pairs])[0]]
                 moved = sum(a != b for a, b in zip(plain, labels, strict=True))
                 print(f"  {'':<30} {frame:<26} {scores(truth, labels)}  labels moved {moved}", flush=True)

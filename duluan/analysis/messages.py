@@ -35,7 +35,9 @@ __all__ = [
     "WrittenMessage",
     "labelled",
     "load_messages",
+    "with_addresses",
     "with_contact_details",
+    "with_framed_copies",
 ]
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -158,10 +160,122 @@ def with_contact_details(pairs: Sequence[tuple[str, str]], seed: int = 0) -> lis
     Returns:
         The framed copies, in the order of ``pairs``.
     """
+
+    def details(draw: random.Random) -> tuple[str, str]:
+        name = " ".join(p for p in (draw.choice(_FAMILY), draw.choice(_MIDDLE), draw.choice(_GIVEN)) if p)
+        return name, "0" + draw.choice("35789") + "".join(draw.choice("0123456789") for _ in range(8))
+
+    return _framed(pairs, seed, _FRAMES, details)
+
+
+# Where people say they live or the trouble is: streets named, as most are, after people and
+# events of the country's history, and the frames around a message (``with_addresses``).
+# (Not Lý Thái Tổ, Huế, Kinh Dương Vương, Đinh Tiên Hoàng nor Nguyễn Gia Thiều: the streets of
+# bench_models.py's held-out addresses.)
+_STREETS = (
+    "Trần Hưng Đạo",
+    "Lê Lợi",
+    "Nguyễn Trãi",
+    "Hai Bà Trưng",
+    "Quang Trung",
+    "Lê Duẩn",
+    "Nguyễn Du",
+    "Hùng Vương",
+    "Ngô Quyền",
+    "Lý Thường Kiệt",
+    "Phan Đình Phùng",
+    "Hoàng Văn Thụ",
+    "Nguyễn Văn Cừ",
+    "Trần Phú",
+    "Điện Biên Phủ",
+    "Võ Thị Sáu",
+    "Bà Triệu",
+    "Trường Chinh",
+    "Giải Phóng",
+    "Cách Mạng Tháng Tám",
+    "Nguyễn Thị Minh Khai",
+    "Hoàng Hoa Thám",
+    "Lạc Long Quân",
+    "Âu Cơ",
+    "Ngô Gia Tự",
+    "Nguyễn Huệ",
+    "Lý Chiêu Hoàng",
+    "Trần Nhân Tông",
+    "Nguyễn Đăng Đạo",
+    "Xương Giang",
+    "Hoàng Quốc Việt",
+    "Phạm Văn Đồng",
+    "Tô Hiến Thành",
+    "Lê Thánh Tông",
+    "Nguyễn Văn Linh",
+    "Võ Nguyên Giáp",
+    "Nguyễn Chí Thanh",
+    "Chu Văn An",
+    "Lê Quý Đôn",
+    "Yết Kiêu",
+)
+_ADDRESS_FRAMES: tuple[Callable[[str, str, str], str], ...] = (
+    lambda text, street, number: f"Tại đường {street}: {text}",
+    lambda text, street, number: f"Khu vực phố {street}, {text}",
+    lambda text, street, number: f"{text} Địa điểm: ngõ {number} đường {street}.",
+    lambda text, street, number: f"Người dân sống ở số {number} phố {street} phản ánh: {text}",
+    lambda text, street, number: f"{text} (gần số nhà {number} đường {street})",
+    lambda text, street, number: f"Đoạn đường {street} trước số nhà {number}: {text}",
+    lambda text, street, number: f"{text} Nhà tôi ở hẻm {number} đường {street}.",
+    lambda text, street, number: f"Tổ dân phố số {number}, đường {street}: {text}",
+)
+
+
+def with_addresses(pairs: Sequence[tuple[str, str]], seed: int = 1) -> list[tuple[str, str]]:
+    """Each ``(text, label)`` once more, beside the street and house number where its writer lives
+    or the trouble is (one of eight frames, most with a house, lane or group number; a street
+    among forty; drawn by ``seed``), under the same label.
+
+    Streets are named after kings, generals and battles, whom the news the models learn from
+    ties to history, culture and defence: before these copies, "Ở đường Lý Thái Tổ: " before
+    each written gold message moved 29 of its 336 topics and 11 of its 339 moods (the shipped
+    models, 2026-12-06). Learnt beside every label, the street words weigh as what they are. The
+    frames and streets of the copies are not those of ``bench/bench_models.py --only contact``.
+
+    Args:
+        pairs: Labelled texts (e.g. :func:`labelled` of the written messages).
+        seed: The draw of frames, streets and numbers (the same for the same seed).
+
+    Returns:
+        The copies, in the order of ``pairs``.
+    """
+
+    def details(draw: random.Random) -> tuple[str, str]:
+        return draw.choice(_STREETS), str(draw.randint(2, 180))
+
+    return _framed(pairs, seed, _ADDRESS_FRAMES, details)
+
+
+def with_framed_copies(
+    pairs: Sequence[tuple[str, str]], *, contact_details: bool = True, addresses: bool = True
+) -> list[tuple[str, str]]:
+    """``pairs``, then (as asked) their copies inside contact details (:func:`with_contact_details`)
+    and beside addresses (:func:`with_addresses`): the written messages as the shipped recipes
+    learn them."""
+    out = list(pairs)
+    if contact_details:
+        out += with_contact_details(pairs)
+    if addresses:
+        out += with_addresses(pairs)
+    return out
+
+
+def _framed(
+    pairs: Sequence[tuple[str, str]],
+    seed: int,
+    frames: Sequence[Callable[[str, str, str], str]],
+    details: Callable[[random.Random], tuple[str, str]],
+) -> list[tuple[str, str]]:
+    """Each text inside one of ``frames`` with the two ``details`` drawn for it (then the frame,
+    from the same draw of ``seed``), under its label."""
     draw = random.Random(seed)
     out = []
     for text, label in pairs:
-        name = " ".join(p for p in (draw.choice(_FAMILY), draw.choice(_MIDDLE), draw.choice(_GIVEN)) if p)
-        phone = "0" + draw.choice("35789") + "".join(draw.choice("0123456789") for _ in range(8))
-        out.append((draw.choice(_FRAMES)(text, name, phone), label))
+        first, second = details(draw)
+        out.append((draw.choice(frames)(text, first, second), label))
     return out

@@ -18,7 +18,9 @@ from duluan.analysis.messages import (
     WrittenMessage,
     labelled,
     load_messages,
+    with_addresses,
     with_contact_details,
+    with_framed_copies,
 )
 from duluan.analysis.normalise import fold
 from duluan.analysis.taxonomy import load_taxonomy
@@ -117,3 +119,29 @@ def test_each_message_is_framed_once_in_contact_details_under_its_label():
     copies = " ".join(copy for copy, _ in with_contact_details(labelled(load_messages(), "topic")))
     for held_out in ("Lê Văn Hùng", "Phạm Thị Hoa", "Trần Thị Bình", "Nguyễn Văn An", "SĐT 09"):
         assert held_out not in copies
+
+
+def test_each_message_is_copied_once_beside_a_street_address_under_its_label():
+    # given two labelled messages
+    pairs = [("Đường ngập sâu mỗi khi mưa", "construction"), ("Trường thu thêm tiền học", "education")]
+    # when copied beside addresses twice with one seed and once with another
+    copied, again, other = with_addresses(pairs), with_addresses(pairs), with_addresses(pairs, 7)
+    # then each is itself beside a street (a name after "đường" or "phố"), under its label
+    assert [label for _, label in copied] == ["construction", "education"]
+    for (text, _), (copy, _) in zip(pairs, copied, strict=True):
+        assert text in copy and copy != text
+        assert re.search(r"(đường|phố) [A-ZÂĐ]", copy)
+    # and the draw is the seed's
+    assert copied == again and copied != other
+    # and the shipped recipes learn the messages, then their copies inside contact details, then
+    # those beside addresses (either left out when asked)
+    assert with_framed_copies(pairs) == pairs + with_contact_details(pairs) + copied
+    assert with_framed_copies(pairs, contact_details=False) == pairs + copied
+    assert with_framed_copies(pairs, addresses=False, contact_details=False) == pairs
+    # and no copy of the shipped messages adds a street of the benchmark's held-out addresses
+    shipped = labelled(load_messages(), "topic")
+    added = " ".join(
+        copy.replace(text, "|") for (text, _), (copy, _) in zip(shipped, with_addresses(shipped))
+    )
+    for held_out in ("Lý Thái Tổ", "phố Huế", "Kinh Dương Vương", "Đinh Tiên Hoàng", "Nguyễn Gia Thiều"):
+        assert held_out not in added

@@ -14,7 +14,7 @@ from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 
 from duluan.analysis.corpora import headline
 from duluan.analysis.features import tokenise_batch
-from duluan.analysis.messages import labelled, load_messages, with_contact_details
+from duluan.analysis.messages import labelled, load_messages, with_addresses, with_contact_details
 from duluan.analysis.model_io import ModelFileError
 from duluan.analysis.sentiment import (
     AIVIVN_WEIGHT,
@@ -344,10 +344,11 @@ def test_default_model_learns_the_dev_split_unless_told_not_to(fitted):
     ]
     assert len(letters) == len(load_gold(SENTIMENT_LETTERS_PATH)) and any("\n" in t for t, _, _ in letters)
     # and the messages the team wrote in a citizen's voice, then each once more inside a
-    # caller's contact details, with a weight of their own
+    # caller's contact details and once beside a street address, with a weight of their own
     pairs = labelled(load_messages(), "sentiment")
-    written = [(t, label, MESSAGES_WEIGHT) for t, label in pairs + with_contact_details(pairs)]
-    assert len(written) >= 1200
+    framed = pairs + with_contact_details(pairs) + with_addresses(pairs)
+    written = [(t, label, MESSAGES_WEIGHT) for t, label in framed]
+    assert len(written) >= 1800
     # and each news text, passage and message as typed with no punctuation, on one line, with
     # its label and a weight of its own
     unpunctuated = [(without_punctuation(t), label, UNPUNCTUATED_WEIGHT) for t, label, _ in news + letters]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from duluan.analysis.features import NgramFeaturizer
-from duluan.analysis.messages import labelled, load_messages, with_contact_details
+from duluan.analysis.messages import labelled, load_messages, with_addresses, with_contact_details
 from duluan.analysis.model_io import FORMAT_VERSION, ModelFileError, read_model_info
 from duluan.analysis.taxonomy import (
     LETTERS_GOLD_PATH,
@@ -379,11 +379,11 @@ def test_hand_labelled_rows_come_first_with_their_label_and_weight(monkeypatch):
     assert list(zip(texts, labels, strict=True))[-len(seeds) :] == seeds
     assert set(weights[-len(seeds) :]) == {4.0}
     # and just before them the messages the team wrote in a citizen's voice, then each once more
-    # inside a caller's contact details, weighing as much
+    # inside a caller's contact details and once beside a street address, weighing as much
     written = labelled(load_messages(), "topic")
-    written += with_contact_details(written)
+    written += with_contact_details(written) + with_addresses(written)
     rest = -len(seeds) - len(written)
-    assert len(written) >= 600 and list(zip(texts, labels, strict=True))[rest : -len(seeds)] == written
+    assert len(written) >= 900 and list(zip(texts, labels, strict=True))[rest : -len(seeds)] == written
     assert set(weights[rest:]) == {4.0}
     assert texts.count(lead) == 1 and set(weights[2:rest]) == {1.0}
     excluded = next(row.text for row in read_corpus("news_2026") if row.id == second)[:1200]
