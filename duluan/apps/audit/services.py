@@ -6,13 +6,13 @@ from typing import Any
 
 from django.db import models
 
+from duluan.apps.core.clients import client_address
+
 from .models import AuditEvent
 
 
 def _client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    return None if request is None else client_address(request)
 
 
 def audit_record(

@@ -20,13 +20,16 @@ from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from duluan.apps.core.clients import client_address
+
 DEFAULT_LIMITS = {"web": (5, 600), "web_attempts": (30, 600), "code_miss": (20, 600)}
 TOO_MANY_CODE_MISSES = "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau ít phút."
 
 
 def client_id(request) -> str:
-    """The client's address (hashed: the cache never holds an IP address in clear)."""
-    ip = request.META.get("REMOTE_ADDR") or "unknown"
+    """The client's address (:func:`~duluan.apps.core.clients.client_address`), hashed: the cache
+    never holds an IP address in clear."""
+    ip = client_address(request) or "unknown"
     return hashlib.sha256(ip.encode()).hexdigest()[:24]
 
 

@@ -33,6 +33,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_count(name: str, default: int = 0) -> int:
+    """A whole number of at least 0 from the environment; anything else stops start-up."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 0, not {value!r}")
+    return int(value)
+
+
 def env_fraction(name: str) -> float | None:
     """A number in (0, 1] from the environment, ``None`` when unset; anything else stops start-up."""
     value = os.environ.get(name, "").strip()
@@ -177,7 +187,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "issues:index"
 LOGOUT_REDIRECT_URL = "core:home"
 
+# The reverse proxies in front of the site, each appending to X-Forwarded-For: the client's
+# address is the one the outermost saw (duluan.apps.core.clients; 0: REMOTE_ADDR is the client's).
+TRUSTED_PROXIES = env_count("DULUAN_TRUSTED_PROXIES")
+
 # Brute-force protection: lock a username+address pair after 5 failures for 30 minutes.
+AXES_CLIENT_IP_CALLABLE = "duluan.apps.core.clients.client_address"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
