@@ -36,7 +36,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any
@@ -642,7 +642,11 @@ def parse_time(value: Any) -> datetime | None:
     ISO 8601 first (the common case, without the other checks), then ``dd/mm/yyyy[ HH:MM[:SS]]``
     (how Vietnamese write dates, and what spreadsheets exported here hold; ``-`` and ``.`` also
     part the day, month and year), then RFC 822 (RSS feeds). A datetime, a date or a pandas
-    Timestamp is taken as it is. The one parser of the analysis command and the platform's import.
+    Timestamp is taken as it is. A number, or a text of 10 or 13 digits, is a Unix time in
+    seconds or in milliseconds (social platforms' exports and chat logs give such: Zalo's
+    ``timestamp``, TikTok's ``create_time``), when it falls from 2000 to 2100: a number beyond
+    is no such time (the number ``20260305`` is not read as one; the text is ISO 8601's
+    5 March 2026). The one parser of the analysis command and the platform's import.
 
     Raises:
         ValueError: A text that is none of these.
@@ -655,10 +659,14 @@ def parse_time(value: Any) -> datetime | None:
         try:
             value = datetime.fromisoformat(text)
         except ValueError:
+            if text.isascii() and text.isdigit() and len(text) in (10, 13):
+                return _unix_time(int(text))
             value = _written_time(text)
     else:
         if value is None or (isinstance(value, float) and value != value):
             return None
+        if type(value) in (int, float) or isinstance(value, np.integer | np.floating):
+            return _unix_time(value)
         if hasattr(value, "to_pydatetime"):
             value = value.to_pydatetime()
         elif type(value) is date:
@@ -668,6 +676,19 @@ def parse_time(value: Any) -> datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=LOCAL_TZ)
     return value
+
+
+# Unix times in seconds from 2000 to 2100 (in milliseconds, a thousand times more).
+_UNIX_FROM, _UNIX_TO = 946_684_800, 4_102_444_800
+
+
+def _unix_time(number: float) -> datetime:
+    """A Unix time in seconds or milliseconds from 2000 to 2100 (UTC); ValueError for any other."""
+    if _UNIX_FROM * 1000 <= number < _UNIX_TO * 1000:
+        number = number / 1000
+    if not _UNIX_FROM <= number < _UNIX_TO:
+        raise ValueError(f"not a time: {number!r}")
+    return datetime.fromtimestamp(number, tz=UTC)
 
 
 def _written_time(text: str) -> datetime:

@@ -10,6 +10,7 @@ import types
 import unicodedata
 from datetime import UTC, date, datetime
 
+import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -218,6 +219,24 @@ _EDGE_ROWS = [
         {"id": "a", "text": "x", "created_at": "Sun, 15 Mar 2026 01:30:00 +0000"},
         {"created_at": datetime(2026, 3, 15, 8, 30, tzinfo=LOCAL_TZ)},
     ),
+    # Unix times, as social platforms and chat logs export them: seconds or milliseconds, as
+    # numbers or as the digits of a CSV cell
+    (
+        {"id": "a", "text": "x", "created_at": 1773538200},
+        {"created_at": datetime(2026, 3, 15, 8, 30, tzinfo=LOCAL_TZ)},
+    ),
+    (
+        {"id": "a", "text": "x", "created_at": "1773538200500"},
+        {"created_at": datetime(2026, 3, 15, 8, 30, 0, 500000, tzinfo=LOCAL_TZ)},
+    ),
+    (
+        {"id": "a", "text": "x", "created_at": np.int64(1773538200)},
+        {"created_at": datetime(2026, 3, 15, 8, 30, tzinfo=LOCAL_TZ)},
+    ),
+    (
+        {"id": "a", "text": "x", "created_at": 1773538200.0},
+        {"created_at": datetime(2026, 3, 15, 1, 30, tzinfo=UTC)},
+    ),
     ({"id": "a", "text": None}, "missing_text"),
     ({"text": "x", "title": "\x00bin"}, "binary"),
     ({"id": "a", "text": ["a", "b"]}, "bad_value"),
@@ -267,7 +286,9 @@ def test_unknown_columns_are_named_in_their_order_once_a_run():
     ]
 
 
-@pytest.mark.parametrize("value", ["  ", 5, "31/02/2026", "hôm qua", ["2026-03-01"]])
+@pytest.mark.parametrize(
+    "value", ["  ", 5, "31/02/2026", "hôm qua", ["2026-03-01"], 20260305, 99999999999999, True]
+)
 def test_a_time_that_cannot_be_read_leaves_the_row_without_a_time(value):
     # given a row whose created_at is no time
     raw = {"id": "a", "text": "Đường ngập", "created_at": value}
