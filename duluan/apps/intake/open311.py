@@ -3,7 +3,8 @@
 Services are the topic taxonomy (``service_code`` = topic code). ``jurisdiction_id`` is the home
 province's code (optional: this endpoint serves one jurisdiction). Every response exists in XML
 and JSON (``.xml`` / ``.json``); errors are the spec's list of ``{code, description}`` with HTTP
-400, 403 or 404.
+400, 403 or 404. Answers are in Vietnamese, or in English for ``locale=en`` (service names, notes,
+errors; the taxonomy's descriptions and keywords are written in Vietnamese only).
 
 Access, following the platform's rule that citizens see only their own submission:
 ``service_request_id`` is the request's tracking code (40 random bits, not guessable), so
@@ -32,8 +33,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
@@ -44,28 +47,34 @@ from . import open311_queue, services
 from .models import Channel, PendingStatus, Signal
 from .validators import validate_phone
 
-ERR_FORMAT = "Định dạng không được hỗ trợ (chỉ .xml hoặc .json)."
-ERR_JURISDICTION = "jurisdiction_id {value!r} không tồn tại; dùng mã tỉnh {home!r}."
-ERR_SERVICE = "service_code {value!r} không tồn tại."
-ERR_SERVICE_REQUIRED = "Thiếu service_code."
-ERR_LOCATION = "Cần vị trí: lat và long, hoặc address_string, hoặc address_id."
-ERR_BAD_COORDS = "lat/long không hợp lệ."
-ERR_DESCRIPTION = "Thiếu description (nội dung phản ánh)."
-ERR_DESCRIPTION_LONG = "description quá dài (tối đa 4000 ký tự)."
-ERR_MEDIA_URL = "media_url phải là một địa chỉ http:// hoặc https:// (tối đa 500 ký tự)."
-ERR_EMAIL = "email không hợp lệ."
-ERR_PHONE = "phone không hợp lệ (chỉ chữ số, có thể có dấu cách, dấu chấm, gạch ngang, ngoặc và dấu + ở đầu)."
-ERR_API_KEY = "api_key không hợp lệ hoặc bị thiếu."
-ERR_SEARCH_KEY = (
+ERR_FORMAT = _l("Định dạng không được hỗ trợ (chỉ .xml hoặc .json).")
+ERR_JURISDICTION = _l("jurisdiction_id {value!r} không tồn tại; dùng mã tỉnh {home!r}.")
+ERR_SERVICE = _l("service_code {value!r} không tồn tại.")
+ERR_SERVICE_REQUIRED = _l("Thiếu service_code.")
+ERR_LOCATION = _l("Cần vị trí: lat và long, hoặc address_string, hoặc address_id.")
+ERR_BAD_COORDS = _l("lat/long không hợp lệ.")
+ERR_DESCRIPTION = _l("Thiếu description (nội dung phản ánh).")
+ERR_DESCRIPTION_LONG = _l("description quá dài (tối đa 4000 ký tự).")
+ERR_MEDIA_URL = _l("media_url phải là một địa chỉ http:// hoặc https:// (tối đa 500 ký tự).")
+ERR_EMAIL = _l("email không hợp lệ.")
+ERR_PHONE = _l(
+    "phone không hợp lệ (chỉ chữ số, có thể có dấu cách, dấu chấm, gạch ngang, ngoặc và dấu + ở đầu)."
+)
+ERR_API_KEY = _l("api_key không hợp lệ hoặc bị thiếu.")
+ERR_SEARCH_KEY = _l(
     "Tìm kiếm không theo service_request_id cần api_key; chỉ liệt kê các yêu cầu của ứng dụng đó."
 )
-ERR_REQUEST = "Không tìm thấy yêu cầu {value!r}."
-ERR_TOKEN = "Không tìm thấy token {value!r}."  # noqa: S105 - a message, not a secret
-ERR_DATE = "{name} không hợp lệ (cần ISO 8601, ví dụ 2026-01-01T00:00:00+07:00)."
-ERR_STATUS = "status chỉ nhận open hoặc closed."
-ERR_METHOD = "Phương thức không được hỗ trợ."
+ERR_REQUEST = _l("Không tìm thấy yêu cầu {value!r}.")
+ERR_TOKEN = _l("Không tìm thấy token {value!r}.")
+ERR_DATE = _l("{name} không hợp lệ (cần ISO 8601, ví dụ 2026-01-01T00:00:00+07:00).")
+ERR_STATUS = _l("status chỉ nhận open hoặc closed.")
+ERR_METHOD = _l("Phương thức không được hỗ trợ.")
 
-NOTICE = "Đã tiếp nhận. Yêu cầu đang được xử lý: đọc tokens/<token> để lấy service_request_id (mã theo dõi)."
+NOTICE = _l(
+    "Đã tiếp nhận. Yêu cầu đang được xử lý: đọc tokens/<token> để lấy service_request_id (mã theo dõi)."
+)
+RECEIVED = _l("Đã tiếp nhận")
+SERVICE_GROUP = _l("Dư luận xã hội")
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-29T00:00:00+07:00"
@@ -128,26 +137,35 @@ def render(data, fmt: str, *, root: str, item: str | None = None, status: int = 
 
 def error(fmt: str, status: int, description: str) -> HttpResponse:
     return render(
-        [{"code": status, "description": description}], fmt, root="errors", item="error", status=status
+        [{"code": status, "description": str(description)}], fmt, root="errors", item="error", status=status
     )
 
 
+def answer_language(params) -> str:
+    """The language of an answer: English when ``locale`` asks for it (``en``, ``en_US``, ``en-GB``),
+    else Vietnamese. GeoReport v2 names no such parameter; several of its servers read ``locale``
+    so, and the site's own pages follow the reader's choice, never the client's headers."""
+    return "en" if params.get("locale", "").strip().lower()[:2] == "en" else "vi"
+
+
 def endpoint(view):
-    """Parse the format, check the jurisdiction, turn :class:`Open311Error` into the spec's errors."""
+    """Parse the format, check the jurisdiction, answer in the ``locale`` asked for
+    (:func:`answer_language`), turn :class:`Open311Error` into the spec's errors."""
 
     def wrapped(request, fmt: str = "xml", **kwargs):
-        fmt = (fmt or "xml").lower()
-        if fmt not in ("xml", "json"):
-            return error("xml", 400, ERR_FORMAT)
         params = request.POST if request.method == "POST" else request.GET
-        jurisdiction = params.get("jurisdiction_id")
-        home = settings.DULUAN_HOME_PROVINCE
-        if jurisdiction and jurisdiction != home:
-            return error(fmt, 404, ERR_JURISDICTION.format(value=jurisdiction, home=home))
-        try:
-            return view(request, fmt, **kwargs)
-        except Open311Error as exc:
-            return error(fmt, exc.status, exc.description)
+        with translation.override(answer_language(params)):
+            fmt = (fmt or "xml").lower()
+            if fmt not in ("xml", "json"):
+                return error("xml", 400, ERR_FORMAT)
+            jurisdiction = params.get("jurisdiction_id")
+            home = settings.DULUAN_HOME_PROVINCE
+            if jurisdiction and jurisdiction != home:
+                return error(fmt, 404, ERR_JURISDICTION.format(value=jurisdiction, home=home))
+            try:
+                return view(request, fmt, **kwargs)
+            except Open311Error as exc:
+                return error(fmt, exc.status, exc.description)
 
     wrapped.__name__ = view.__name__
     return csrf_exempt(wrapped)
@@ -164,15 +182,21 @@ def _taxonomy():
     return load_taxonomy()
 
 
+def _service_name(topic) -> str:
+    """The topic's name in the answer's language (its Vietnamese one where it has no English)."""
+    return (topic.label_en or topic.label_vi) if translation.get_language() == "en" else topic.label_vi
+
+
 def _service(topic) -> dict:
+    # (The description and keywords are the taxonomy's, which officials write in Vietnamese.)
     return {
         "service_code": topic.code,
-        "service_name": topic.label_vi,
+        "service_name": _service_name(topic),
         "description": topic.description,
         "metadata": False,
         "type": "realtime",
         "keywords": ", ".join(topic.seed_terms[:8]),
-        "group": "Dư luận xã hội",
+        "group": str(SERVICE_GROUP),
     }
 
 
@@ -225,10 +249,10 @@ def _status(signal: Signal) -> tuple[str, str]:
             if case is not None:
                 closed = getattr(case, "is_closed", None)
                 closed = closed() if callable(closed) else closed
-                return ("closed" if closed else "open"), case.get_status_display()
+                return ("closed" if closed else "open"), str(case.get_status_display())
         except ImportError:
             pass
-    return "open", "Đã tiếp nhận"
+    return "open", str(RECEIVED)
 
 
 def _request_row(signal: Signal) -> dict:
@@ -239,7 +263,7 @@ def _request_row(signal: Signal) -> dict:
         "service_request_id": signal.tracking_code,
         "status": status,
         "status_notes": notes,
-        "service_name": service.label_vi if service else "",
+        "service_name": _service_name(service) if service else "",
         "service_code": signal.topic,
         "description": signal.text_masked,
         "agency_responsible": "",
@@ -364,7 +388,11 @@ def _create(request, fmt):
         },
         request=request,
     )
-    answer = {"token": row.token, "service_notice": NOTICE, "account_id": row.fields.get("account_id", "")}
+    answer = {
+        "token": row.token,
+        "service_notice": str(NOTICE),
+        "account_id": row.fields.get("account_id", ""),
+    }
     if row.signal_id:  # a retry of a request already processed: its id is known
         answer = {"service_request_id": row.signal.tracking_code, **answer}
     return render([answer], fmt, root="service_requests", item="request", status=201 if created else 200)
@@ -435,7 +463,7 @@ def token_detail(request, fmt, token: str):
     if row is None:
         raise Open311Error(404, ERR_TOKEN.format(value=token))
     if row.status == PendingStatus.REJECTED:
-        raise Open311Error(400, row.error)
+        raise Open311Error(400, _(row.error))  # (a message of this module's, stored in Vietnamese)
     request_id = row.signal.tracking_code if row.signal_id else ""
     return render(
         [{"service_request_id": request_id, "token": row.token}], fmt, root="service_requests", item="request"

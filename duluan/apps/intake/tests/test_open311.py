@@ -329,3 +329,48 @@ def test_a_post_is_cheap_and_a_deactivated_key_stops_working_within_the_cache_ti
     assert within.status_code == 201
     assert after.status_code == 403 and after.json()[0]["description"] == open311.ERR_API_KEY
     assert PendingRequest.objects.count() == 3
+
+
+def test_a_client_that_asks_for_english_gets_its_answers_in_english(client, api_key):
+    # given the services listed as a client asks by default and with locale=en
+    default = {s["service_code"]: s for s in client.get(f"{BASE}/services.json").json()}
+    english = {s["service_code"]: s for s in client.get(f"{BASE}/services.json", {"locale": "en"}).json()}
+    # then names and groups are Vietnamese unless English is asked for, in XML too
+    assert (default["land"]["service_name"], default["land"]["group"]) == (
+        "Đất đai, bồi thường, giải phóng mặt bằng",
+        "Dư luận xã hội",
+    )
+    assert (english["land"]["service_name"], english["land"]["group"]) == (
+        "Land, compensation and site clearance",
+        "Public opinion",
+    )
+    as_xml = etree.fromstring(client.get(f"{BASE}/services.xml", {"locale": "en_US"}).content)
+    assert "Land, compensation and site clearance" in [e.text for e in as_xml.iter("service_name")]
+    # and so are the errors, and the notice of a request posted
+    refused = post(client, api_key=api_key, service_code="land", description="x", locale="en")
+    assert refused.json() == [
+        {"code": 400, "description": "A location is needed: lat and long, or address_string, or address_id."}
+    ]
+    assert post(client, api_key=api_key, service_code="land", description="x").json()[0]["description"] == (
+        "Cần vị trí: lat và long, hoặc address_string, hoặc address_id."
+    )
+    posted = post(
+        client,
+        api_key=api_key,
+        service_code="land",
+        description="Lấn chiếm đất công",
+        lat="21.19",
+        long="106.07",
+        locale="en",
+    )
+    assert posted.json()[0]["service_notice"].startswith("Received. The request is being processed")
+    # and the request itself, once processed
+    open311_queue.open311_pending_drain()
+    request_id = Signal.objects.get().tracking_code
+    row = client.get(f"{BASE}/requests/{request_id}.json", {"locale": "en"}).json()[0]
+    assert (row["service_name"], row["status_notes"]) == ("Land, compensation and site clearance", "Received")
+    row = client.get(f"{BASE}/requests/{request_id}.json").json()[0]
+    assert (row["service_name"], row["status_notes"]) == (
+        "Đất đai, bồi thường, giải phóng mặt bằng",
+        "Đã tiếp nhận",
+    )
