@@ -255,13 +255,19 @@ def with_framed_copies(
     pairs: Sequence[tuple[str, str]], *, contact_details: bool = True, addresses: bool = True
 ) -> list[tuple[str, str]]:
     """``pairs``, then (as asked) their copies inside contact details (:func:`with_contact_details`)
-    and beside addresses (:func:`with_addresses`): the written messages as the shipped recipes
-    learn them."""
+    and, twice, beside addresses (:func:`with_addresses` of two draws): the written messages as
+    the shipped recipes learn them.
+
+    Twice, because a street pulls harder than a caller: with one copy beside an address, "Ở
+    đường Lý Thái Tổ: " before each written gold message still moved 21 of its 336 topics, and
+    the messages as written read worse than without such copies (90.77 % against 91.67 %); with
+    two, 14 moved and 92.26 % (``bench_models.py --only contact``, 2026-12-06).
+    """
     out = list(pairs)
     if contact_details:
         out += with_contact_details(pairs)
     if addresses:
-        out += with_addresses(pairs)
+        out += with_addresses(pairs) + with_addresses(pairs, seed=2)
     return out
 
 

@@ -1329,16 +1329,16 @@ def build_default_sentiment_model(
             "Tôi là Trần Thị Bình ở thôn Đông. " 87.02 / 87.61; a number signed 92.33 / 94.40, a
             name 94.10 / 93.51. The news gold set 72.08 / 74.38, headlines 65.06 / 64.37,
             letters 69.44 / 71.10.
-        addresses: Learn each message once more beside a street address
+        addresses: Learn each message twice more beside a street address
             (:func:`~duluan.analysis.messages.with_addresses`), as the topic model does.
             Accuracy on the written gold messages with the copies inside contact details alone
             / with these too (``bench_models.py --only contact``, 2026-12-06): as written 94.99
-            / 95.28; after "Ở đường Lý Thái Tổ: " 91.74 / 92.33 (labels moved 11 / 11); "Ngõ 12
-            phố Huế: " 92.63 / 93.81 (10 / 6); before "(đường Nguyễn Gia Thiều)" 91.74 / 91.15 (11
-            / 17); after "Tôi là Trần Thị Bình ở thôn Đông. " 87.61 / 91.15. Labels moved by the
-            eleven held-out frames: 98 / 83 (184 without any copies). The news gold set 74.38 /
-            73.96, headlines 64.37 / 64.83, letters 71.10 / 70.76; anger on the letters, Spearman
-            0.550 / 0.550, AUC 0.864 / 0.865.
+            / 95.87; after "Ở đường Lý Thái Tổ: " 91.74 / 93.22 (labels moved 11 / 12); "Ngõ 12
+            phố Huế: " 92.63 / 93.51 (10 / 11); with "Địa chỉ: số 45 đường Đinh Tiên Hoàng."
+            after 93.81 / 95.58 (10 / 1); before "(đường Nguyễn Gia Thiều)" 91.74 / 92.63 (11 /
+            14); after "Tôi là Trần Thị Bình ở thôn Đông. " 87.61 / 91.45. Labels moved by the
+            eleven held-out frames: 98 / 77 (184 without any copies). The news gold set 74.38 /
+            74.38, headlines 64.37 / 63.68, letters 71.10 / 72.09.
         confirmed: Officials' confirmed ``(text, sentiment)`` pairs, learnt as hand-labelled
             texts are (the platform's ``retrain_models``).
         progress: Show the stages of learning as a progress bar on stderr (reading the corpora

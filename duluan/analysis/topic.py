@@ -199,20 +199,21 @@ def build_government_topic_model(
             91.07. The news: the gold set 80.91 / 82.12 (macro-F1 78.16 / 79.20), the random
             sample 84.02 / 84.02, the letters 78.67 / 80.00, the misconduct leads 86.96 / 87.50;
             headlines alone 74.47 / 73.86, 68.94 / 70.21 and 77.90 / 76.80.
-        addresses: Learn each message once more beside a street address
+        addresses: Learn each message twice more beside a street address
             (:func:`~duluan.analysis.messages.with_addresses`): where the trouble is must not
             move its topic either. Accuracy on the written gold messages with the copies inside
             contact details alone / with these too, beside streets and in frames they never use
-            (``bench_models.py --only contact``, 2026-12-06): as written 91.67 / 90.77; after "Ở
-            đường Lý Thái Tổ: " 88.99 / 90.77 (labels moved 29 / 21); "Ngõ 12 phố Huế: " 91.37 /
-            91.37 (11 / 11); "Trên đường Kinh Dương Vương, " 91.07 / 91.67 (11 / 10); before "(đường
-            Nguyễn Gia Thiều)" 91.37 / 91.07 (15 / 8); in the hotline note above 88.99 / 89.88.
-            Labels moved by the eleven held-out frames of contact details and addresses: 165 /
-            141 (208 without any copies). The news: the gold set 82.12 / 81.21, its headlines
-            73.86 / 75.08; the random sample 84.02 / 85.25, its headlines 70.21 / 72.77; the
-            letters 80.00 / 77.78; the misconduct leads 87.50 / 88.59, their headlines 76.80 /
-            78.45. "Đường" and "phố" still pull a short message towards ``construction``: of the
-            21 labels "Ở đường Lý Thái Tổ: " moves, 12 go there.
+            (``bench_models.py --only contact``, 2026-12-06): as written 91.67 / 92.26; after "Ở
+            đường Lý Thái Tổ: " 88.99 / 91.96 (labels moved 29 / 14); "Ngõ 12 phố Huế: " 91.37 /
+            92.56 (11 / 7); "Trên đường Kinh Dương Vương, " 91.07 / 91.96 (11 / 14); before
+            "(đường Nguyễn Gia Thiều)" 91.37 / 91.67 (15 / 7); in the hotline note above 88.99 /
+            90.77. Labels moved by the eleven held-out frames of contact details and addresses:
+            165 / 126 (208 without any copies). The news: the gold set 82.12 / 81.52, its
+            headlines 73.86 / 74.16; the random sample 84.02 / 85.25, its headlines 70.21 /
+            72.77; the letters 80.00 / 78.67; the misconduct leads 87.50 / 87.50, their
+            headlines 76.80 / 79.56. With one copy each (not kept): as written 90.77, "Ở đường
+            Lý Thái Tổ: " 90.77 (21 moved, 12 of them to ``construction``: "đường" and "phố"
+            pull a short message towards urban order), 141 moved in all.
         progress: Show progress bars on stderr while reading the corpora and while learning.
         **params: Passed to :class:`TopicClassifier`. Its ``cues`` are by default the
             taxonomy's (:func:`taxonomy_cues`): misconduct of an official is ``corruption``

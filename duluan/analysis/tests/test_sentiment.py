@@ -344,11 +344,11 @@ def test_default_model_learns_the_dev_split_unless_told_not_to(fitted):
     ]
     assert len(letters) == len(load_gold(SENTIMENT_LETTERS_PATH)) and any("\n" in t for t, _, _ in letters)
     # and the messages the team wrote in a citizen's voice, then each once more inside a
-    # caller's contact details and once beside a street address, with a weight of their own
+    # caller's contact details and twice beside a street address, with a weight of their own
     pairs = labelled(load_messages(), "sentiment")
-    framed = pairs + with_contact_details(pairs) + with_addresses(pairs)
+    framed = pairs + with_contact_details(pairs) + with_addresses(pairs) + with_addresses(pairs, 2)
     written = [(t, label, MESSAGES_WEIGHT) for t, label in framed]
-    assert len(written) >= 1800
+    assert len(written) >= 2400
     # and each news text, passage and message as typed with no punctuation, on one line, with
     # its label and a weight of its own
     unpunctuated = [(without_punctuation(t), label, UNPUNCTUATED_WEIGHT) for t, label, _ in news + letters]
