@@ -728,7 +728,7 @@ def _typed_spans(text: str, fonts: str) -> tuple[tuple[int, int], ...]:
     return ((0, len(text)),) if _typed_alike(text, tells, convert) else ()
 
 
-def legacy_encoding(head: bytes) -> str | None:
+def legacy_encoding(head: bytes, whole: bool = False) -> str | None:
     """``"cp1258"``, ``"tcvn3"`` or ``"vni"``: the legacy encoding in which the first bytes of a
     file that is no UTF-8 read as Vietnamese, else ``None`` (a Western code page, another
     language). A VNI file is read in Windows' Western code page, then as VNI (:func:`from_vni`).
@@ -737,7 +737,9 @@ def legacy_encoding(head: bytes) -> str | None:
     dashes, the ellipsis, a no-break space: Word puts them in text pasted into Excel) is a letter
     (TCVN3 read as Windows-1258 gives symbols: "§­êng"), and nine words in ten that hold such
     letters are syllables (Windows-1258 or VNI read as TCVN3 gives letters that make none). A head
-    with fewer than ten such words says too little to choose.
+    with fewer than ten such words says too little to choose; unless it is the ``whole`` file,
+    where three words suffice when every character beyond ASCII is a letter and every such word
+    a syllable (a file of one short row).
     """
     for encoding in ("cp1258", TCVN3, VNI):
         if encoding == VNI:
@@ -746,9 +748,11 @@ def legacy_encoding(head: bytes) -> str | None:
             text = unicodedata.normalize("NFC", head.decode(encoding, errors="replace"))
         beyond = [c for c in text if ord(c) > 127 and c not in _TYPOGRAPHY]
         letters = sum(unicodedata.category(c).startswith("L") for c in beyond)
-        if len(beyond) < 20 or letters < 0.97 * len(beyond):
+        if not beyond or letters < 0.97 * len(beyond) or (len(beyond) < 20 and not whole):
             continue
         share, words = vietnamese_share(text)
-        if words >= 10 and share >= 0.9:
+        if (len(beyond) >= 20 and words >= 10 and share >= 0.9) or (
+            whole and words >= 3 and share == 1.0 and letters == len(beyond)
+        ):
             return encoding
     return None

@@ -889,7 +889,9 @@ def open_input_bytes(path: str | Path) -> IO[bytes]:
         raise
     if head[:2] in _UTF16_BOMS:
         return io.BufferedReader(_Transcoded(handle, "utf-16", "surrogatepass"))
-    legacy = legacy_encoding(head) if encoding_guess(head) == LEGACY_VIETNAMESE else None
+    # A file whose first bytes are all of it (not compressed): a few rows say enough.
+    whole = handle.__class__ is not gzip.GzipFile and os.fstat(handle.fileno()).st_size == len(head)
+    legacy = legacy_encoding(head, whole) if encoding_guess(head, whole) == LEGACY_VIETNAMESE else None
     if legacy == VNI:  # letters and their marks in the Western code page
         return io.BufferedReader(_Transcoded(handle, "cp1252", "surrogateescape", convert=from_vni))
     if legacy is not None:
@@ -986,12 +988,16 @@ UTF16 = "UTF-16"
 LEGACY_VIETNAMESE = "một bảng mã cũ, không phải Unicode"
 
 
-def encoding_guess(head: bytes) -> str | None:
+def encoding_guess(head: bytes, whole: bool = False) -> str | None:
     """What a file that starts with ``head`` is when it is plainly not UTF-8 text as a whole:
     :data:`UTF16` (a byte-order mark, or a quarter of the bytes zero: Windows' "Unicode text"),
     :data:`BINARY` (zero bytes among many that are no UTF-8), :data:`LEGACY_VIETNAMESE` (many
     bytes that are no UTF-8, none zero); ``None`` for UTF-8, a few bad rows included (each is
     a reject of its own).
+
+    When ``head`` is the ``whole`` file, a few bytes that are no UTF-8 (three or more) in a file
+    where no character beyond ASCII is UTF-8 are :data:`LEGACY_VIETNAMESE` too: a spreadsheet
+    of one or two rows saved in Windows-1258 (its rows were each rejected for their encoding).
     """
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) > 16 and head.count(0) * 4 >= len(head)):
         return UTF16
@@ -1000,8 +1006,9 @@ def encoding_guess(head: bytes) -> str | None:
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 4:
             return None  # a character cut at the end of the head
-        bad = head.decode("utf-8", errors="replace").count("\ufffd") - head.count(b"\xef\xbf\xbd")
-        if bad > 20:
+        decoded = head.decode("utf-8", errors="replace")
+        bad = decoded.count("\ufffd") - head.count(b"\xef\xbf\xbd")
+        if bad > 20 or (whole and bad >= 3 and all(c == "\ufffd" for c in decoded if c > "\x7f")):
             return BINARY if b"\x00" in head else LEGACY_VIETNAMESE
     return None
 

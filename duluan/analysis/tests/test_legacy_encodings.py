@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis.legacy_encodings import (
+    TCVN3,
     TCVN3_TELLS,
     from_fonts,
     from_tcvn3_fonts,
@@ -117,6 +118,22 @@ def to_vni(text: str) -> str:
 def test_too_little_text_chooses_nothing():
     assert legacy_encoding("Đường ngập".encode("tcvn3")) is None
     assert legacy_encoding(b"id,text\n1,abc\n" * 100) is None
+    # not even in a whole file: two words
+    assert legacy_encoding("Đường ngập".encode("tcvn3"), whole=True) is None
+
+
+def test_a_whole_file_of_one_short_row_is_enough():
+    row = "id,text\n1,Cử tri phường Bắc Giang đề nghị sửa đường\n"
+    # given the whole of a file of one row in each legacy encoding
+    for encode, expected in ((cp1258_bytes, "cp1258"), (lambda t: t.encode("tcvn3"), TCVN3)):
+        # then it is known as a whole file, not as the head of a longer one
+        assert legacy_encoding(encode(row), whole=True) == expected
+        assert legacy_encoding(encode(row)) is None
+    # and a short file in a Western code page is none of them
+    assert (
+        legacy_encoding("id,text\n1,Café crème brûlée, s'il vous plaît\n".encode("cp1252"), whole=True)
+        is None
+    )
 
 
 def test_syllables_and_the_words_that_are_none():

@@ -765,6 +765,18 @@ def test_a_legacy_file_reads_as_the_text_typed(tmp_path, encode, letter, split):
         assert [r[1] for r in records] == list(range(2, len(texts) + 2))
 
 
+def test_a_file_of_one_row_saved_in_windows_1258_reads_as_typed(tmp_path):
+    # given a one-row CSV as Excel on a Vietnamese Windows saves it, and a file whose one row
+    # in Windows-1258 follows rows typed in ASCII
+    text = "Cử tri phường Bắc Giang đề nghị sửa đường ngập úng"
+    (tmp_path / "one.csv").write_bytes(cp1258_bytes(f"id,text\n1,{text}\n"))
+    (tmp_path / "ascii.csv").write_bytes(cp1258_bytes(f"id,text\n1,Duong ngap\n2,{text}\n"))
+    # then its row reads as typed, not as a reject for its encoding
+    assert [r[2]["text"] for r in read_records(tmp_path / "one.csv")] == [text]
+    assert [r[2]["text"] for r in read_records(tmp_path / "ascii.csv")] == ["Duong ngap", text]
+    # while a UTF-8 file with such a row keeps it a reject of its own (the test below)
+
+
 def test_a_vni_file_reads_as_the_text_typed_across_blocks(tmp_path):
     # given a file in VNI ("Ñöôøng" for "Đường": a letter, then its marks as Western letters),
     # long enough that the reader's blocks end inside words, and a quoted cell over two lines
