@@ -6,6 +6,13 @@ files are read and checked, so that is bounded too), and the lookups of tracking
 codes (``"code_miss"``), where only failed lookups count, so a citizen re-opening their own page
 is never blocked while someone guessing codes is. Limits are ``settings.RATE_LIMITS``
 ``{scope: (hits, seconds)}``.
+
+The form's two scopes count per browser, with a wider ceiling per address (``"web_address"``,
+``"web_attempts_address"``): Vietnamese mobile carriers put thousands of subscribers behind one
+public address (carrier-grade NAT), and counted per address alone the sixth report of a flooded
+ward in ten minutes was refused whoever sent it. A browser is a random number in a cookie of its
+own (:data:`BROWSER_COOKIE`, set by :func:`remember_browser`), nothing else: a client that sends
+none, or makes up new ones, is still held by its address's ceiling.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import re
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,7 +31,15 @@ from django.utils.translation import gettext as _
 
 from duluan.apps.core.clients import client_address
 
-DEFAULT_LIMITS = {"web": (5, 600), "web_attempts": (30, 600), "code_miss": (20, 600)}
+DEFAULT_LIMITS = {
+    "web": (5, 600),
+    "web_address": (60, 600),
+    "web_attempts": (30, 600),
+    "web_attempts_address": (300, 600),
+    "code_miss": (20, 600),
+}
+BROWSER_COOKIE = "duluan_client"
+_BROWSER_ID = re.compile(r"[0-9a-f]{32}")
 TOO_MANY_CODE_MISSES = "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau ít phút."
 
 
@@ -45,14 +62,46 @@ def window_minutes(scope: str) -> int:
     return max(1, math.ceil(_limit(scope)[1] / 60))
 
 
-def _key(scope: str, request) -> str:
-    return f"rl:{scope}:{client_id(request)}"
+def browser_id(request) -> str:
+    """The browser's number from its :data:`BROWSER_COOKIE` (empty when it sends none, or one
+    that is not such a number)."""
+    value = request.COOKIES.get(BROWSER_COOKIE, "")
+    return value if _BROWSER_ID.fullmatch(value) else ""
 
 
-def hit(request, *, scope: str) -> int:
-    """Count one hit for this client in ``scope``; return the count in the current window."""
+def remember_browser(request, response):
+    """``response``, giving the browser a number of its own when it has none (see the module's doc)."""
+    if not browser_id(request):
+        response.set_cookie(
+            BROWSER_COOKIE,
+            secrets.token_hex(16),
+            max_age=365 * 24 * 3600,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def _key(scope: str, request, per_browser: bool = False) -> str:
+    key = f"rl:{scope}:{client_id(request)}"
+    return f"{key}:{browser_id(request)}" if per_browser else key
+
+
+def browser_limited(request, *, scope: str) -> bool:
+    """Count one hit for this browser in ``scope`` and, unless that is over its limit, one for its
+    address in ``scope`` + ``"_address"``; ``True`` when either is over."""
+    if hit(request, scope=scope, per_browser=True) > _limit(scope)[0]:
+        return True  # (not counted against the others behind its address)
+    address = scope + "_address"
+    return hit(request, scope=address) > _limit(address)[0]
+
+
+def hit(request, *, scope: str, per_browser: bool = False) -> int:
+    """Count one hit for this client (or this browser of it) in ``scope``; return the count in the
+    current window."""
     _, window = _limit(scope)
-    key = _key(scope, request)
+    key = _key(scope, request, per_browser)
     if cache.add(key, 1, timeout=window):
         return 1
     try:
@@ -60,11 +109,6 @@ def hit(request, *, scope: str) -> int:
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=window)
         return 1
-
-
-def rate_limited(request, *, scope: str) -> bool:
-    """Count one hit for this client in ``scope``; ``True`` when it is over the limit."""
-    return hit(request, scope=scope) > _limit(scope)[0]
 
 
 def over_limit(request, *, scope: str) -> bool:

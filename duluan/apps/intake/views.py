@@ -18,7 +18,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from duluan.apps.accounts.permissions import NOT_FOUND, can_write, is_official
-from duluan.apps.core.ratelimit import client_id, limit_code_misses, rate_limited, window_minutes
+from duluan.apps.core.ratelimit import (
+    browser_limited,
+    client_id,
+    limit_code_misses,
+    remember_browser,
+    window_minutes,
+)
 from duluan.apps.core.text import search_key
 from duluan.apps.core.topics import topic_choices, topic_label, topic_labels
 
@@ -41,14 +47,18 @@ CASE_KINDS = {"complaint": "complaint1", "denunciation": "denunciation", "feedba
 def submit(request):
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
+    return remember_browser(request, _submit(request))
+
+
+def _submit(request):
     if request.method == "POST":
-        if rate_limited(request, scope="web_attempts"):
+        if browser_limited(request, scope="web_attempts"):
             # Shown as typed, not checked: neither its files nor its place are read for a client
             # over the limit.
             return _limited(request, SubmissionForm(initial=request.POST.dict()), "web_attempts")
         form = SubmissionForm(request.POST, request.FILES)
         if form.is_valid():
-            if rate_limited(request, scope="web"):
+            if browser_limited(request, scope="web"):
                 return _limited(request, form, "web")
             d = form.cleaned_data
             try:

@@ -121,7 +121,8 @@ def test_location_and_consent_are_required_and_free_text_places_are_resolved(cli
 
 @override_settings(INTAKE_RATE_LIMIT=(2, 600))
 def test_too_many_submissions_get_the_form_back_with_what_was_typed_and_when_to_send_it(client):
-    # given a citizen who mended a refused form three times, then submitted twice
+    # given a citizen who opened the form, mended a refused form three times, then submitted twice
+    client.get(reverse("intake:submit"))
     for _ in range(3):
         assert client.post(reverse("intake:submit"), form_data(unit="", consent="")).status_code == 200
     for token in ("a", "b"):
@@ -141,7 +142,8 @@ def test_too_many_submissions_get_the_form_back_with_what_was_typed_and_when_to_
 
 @override_settings(RATE_LIMITS={"web_attempts": (3, 60)})
 def test_posting_the_form_without_end_is_refused_before_its_files_are_read(client):
-    # given a client that posted the form three times in a minute
+    # given a client that opened the form and posted it three times in a minute
+    client.get(reverse("intake:submit"))
     for _ in range(3):
         client.post(reverse("intake:submit"), form_data(unit="", consent=""))
     # when it posts a fourth time, a right form with a file
@@ -162,6 +164,40 @@ def test_a_phone_number_that_cannot_be_dialled_is_refused_with_the_reason(client
     # then it comes back with the reason, and nothing is stored
     assert response.status_code == 200 and str(PHONE_INVALID) in response.content.decode()
     assert not Signal.objects.exists()
+
+
+@override_settings(INTAKE_RATE_LIMIT=(2, 600), RATE_LIMITS={"web_address": (5, 600)})
+def test_citizens_behind_one_carrier_address_each_have_their_own_limit_under_the_addresss_ceiling():
+    from django.test import Client
+
+    from duluan.apps.core.ratelimit import BROWSER_COOKIE
+
+    def browser() -> Client:
+        # a phone behind the carrier's one public address, which opens the form first
+        phone = Client(REMOTE_ADDR="100.64.0.1")
+        opened = phone.get(reverse("intake:submit"))
+        cookie = opened.cookies[BROWSER_COOKIE]
+        assert len(cookie.value) == 32 and cookie["httponly"] and cookie["samesite"] == "Lax"
+        return phone
+
+    def send(phone: Client, token: str) -> int:
+        data = form_data(token=token, text=f"Phản ánh {token} về ngập úng")
+        return phone.post(reverse("intake:submit"), data).status_code
+
+    # given a citizen who sent two reports, her limit
+    first = browser()
+    assert [send(first, "a"), send(first, "b"), send(first, "c")] == [302, 302, 429]
+    # then another citizen behind the same address still can, until the address's ceiling
+    second, third = browser(), browser()
+    assert [send(second, "d"), send(second, "e"), send(third, "f")] == [302, 302, 302]
+    assert send(third, "g") == 429 and Signal.objects.count() == 5
+    # and a client that keeps no cookie counts as one browser
+    bare = Client(REMOTE_ADDR="100.64.0.2")
+    sent = []
+    for token in "hij":
+        sent.append(send(bare, token))
+        bare.cookies.clear()
+    assert sent == [302, 302, 429]
 
 
 def test_an_unknown_tracking_code_is_not_found(client):
