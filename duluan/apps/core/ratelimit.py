@@ -72,10 +72,11 @@ def browser_id(request) -> str:
 def remember_browser(request, response):
     """``response``, giving the browser a number of its own when it has none (see the module's doc)."""
     if not browser_id(request):
+        # Kept until the browser closes (the limits' windows are minutes long): no longer-lived
+        # mark of a citizen's browser than the limits need.
         response.set_cookie(
             BROWSER_COOKIE,
             secrets.token_hex(16),
-            max_age=365 * 24 * 3600,
             secure=settings.SESSION_COOKIE_SECURE,
             httponly=True,
             samesite="Lax",

@@ -178,6 +178,7 @@ def test_citizens_behind_one_carrier_address_each_have_their_own_limit_under_the
         opened = phone.get(reverse("intake:submit"))
         cookie = opened.cookies[BROWSER_COOKIE]
         assert len(cookie.value) == 32 and cookie["httponly"] and cookie["samesite"] == "Lax"
+        assert not cookie["max-age"] and not cookie["expires"]  # gone when the browser closes
         return phone
 
     def send(phone: Client, token: str) -> int:
