@@ -141,11 +141,13 @@ def error(fmt: str, status: int, description: str) -> HttpResponse:
     )
 
 
-def answer_language(params) -> str:
-    """The language of an answer: English when ``locale`` asks for it (``en``, ``en_US``, ``en-GB``),
-    else Vietnamese. GeoReport v2 names no such parameter; several of its servers read ``locale``
-    so, and the site's own pages follow the reader's choice, never the client's headers."""
-    return "en" if params.get("locale", "").strip().lower()[:2] == "en" else "vi"
+def answer_language(request) -> str:
+    """The language of an answer: English when ``locale`` (in the form or the query, as ``api_key``
+    may be) asks for it (``en``, ``en_US``, ``en-GB``), else Vietnamese. GeoReport v2 names no such
+    parameter; several of its servers read ``locale`` so, and the site's own pages follow the
+    reader's choice, never the client's headers."""
+    locale = request.POST.get("locale") or request.GET.get("locale") or ""
+    return "en" if locale.strip().lower()[:2] == "en" else "vi"
 
 
 def endpoint(view):
@@ -154,7 +156,7 @@ def endpoint(view):
 
     def wrapped(request, fmt: str = "xml", **kwargs):
         params = request.POST if request.method == "POST" else request.GET
-        with translation.override(answer_language(params)):
+        with translation.override(answer_language(request)):
             fmt = (fmt or "xml").lower()
             if fmt not in ("xml", "json"):
                 return error("xml", 400, ERR_FORMAT)

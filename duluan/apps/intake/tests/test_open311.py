@@ -354,6 +354,9 @@ def test_a_client_that_asks_for_english_gets_its_answers_in_english(client, api_
     assert post(client, api_key=api_key, service_code="land", description="x").json()[0]["description"] == (
         "Cần vị trí: lat và long, hoặc address_string, hoặc address_id."
     )
+    # (asked in the query of a POST, as api_key may be, too)
+    queried = client.post(f"{BASE}/requests.json?locale=en", {"api_key": api_key, "service_code": "nope"})
+    assert queried.json()[0]["description"] == "service_code 'nope' does not exist."
     posted = post(
         client,
         api_key=api_key,
