@@ -665,7 +665,7 @@ def parse_time(value: Any) -> datetime | None:
     else:
         if value is None or (isinstance(value, float) and value != value):
             return None
-        if type(value) in (int, float) or isinstance(value, np.integer | np.floating):
+        if isinstance(value, _NUMBERS) and type(value) is not bool:
             return _unix_time(value)
         if hasattr(value, "to_pydatetime"):
             value = value.to_pydatetime()
@@ -678,8 +678,10 @@ def parse_time(value: Any) -> datetime | None:
     return value
 
 
-# Unix times in seconds from 2000 to 2100 (in milliseconds, a thousand times more).
+# Unix times in seconds from 2000 to 2100 (in milliseconds, a thousand times more), and the
+# values read as such (numpy's, as Parquet columns give them, too; not bool, an int).
 _UNIX_FROM, _UNIX_TO = 946_684_800, 4_102_444_800
+_NUMBERS = (int, float, np.integer, np.floating)
 
 
 def _unix_time(number: float) -> datetime:
