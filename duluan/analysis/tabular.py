@@ -883,16 +883,15 @@ def open_input_bytes(path: str | Path) -> IO[bytes]:
     """The file's bytes (``.gz`` unpacked) as UTF-8: a UTF-16 file with its byte-order mark, and
     a file in Windows-1258, TCVN3 or VNI as a whole, are transcoded (see :class:`_Transcoded`). A
     buffered handle, whose ``peek`` shows what comes next."""
-    handle: IO[bytes] = gzip.open(path, "rb") if str(path).lower().endswith(".gz") else open(path, "rb")
+    packed = str(path).lower().endswith(".gz")
+    handle: IO[bytes] = gzip.open(path, "rb") if packed else open(path, "rb")
     try:
-        head = handle.peek(4096)[:4096]  # type: ignore[attr-defined]
+        head, whole = _first_bytes(path, handle, packed)
     except BaseException:
         handle.close()
         raise
     if head[:2] in _UTF16_BOMS:
         return io.BufferedReader(_Transcoded(handle, "utf-16", "surrogatepass"))
-    # A file whose first bytes are all of it (not compressed): a few rows say enough.
-    whole = handle.__class__ is not gzip.GzipFile and os.fstat(handle.fileno()).st_size == len(head)
     legacy = legacy_encoding(head, whole) if encoding_guess(head, whole) == LEGACY_VIETNAMESE else None
     if legacy == VNI:  # letters and their marks in the Western code page
         return io.BufferedReader(_Transcoded(handle, "cp1252", "surrogateescape", convert=from_vni))
@@ -902,6 +901,18 @@ def open_input_bytes(path: str | Path) -> IO[bytes]:
 
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _first_bytes(path: str | Path, handle: IO[bytes], packed: bool) -> tuple[bytes, bool]:
+    """The first 4 KB of the file's bytes, and whether they are all of it (then a few rows say
+    enough of its encoding). A ``.gz`` tells its size only at its end, and ``peek`` on it may
+    stop short of 4 KB, so its head is unpacked once more from the start: one more 4 KB."""
+    if not packed:
+        head = _head(handle)
+        return head, os.fstat(handle.fileno()).st_size == len(head)
+    with gzip.open(path, "rb") as probe:
+        head = probe.read(_HEAD + 1)
+    return head[:_HEAD], len(head) <= _HEAD
 
 
 class _Transcoded(io.RawIOBase):
@@ -1015,9 +1026,12 @@ def encoding_guess(head: bytes, whole: bool = False) -> str | None:
     return None
 
 
+_HEAD = 4096
+
+
 def _head(handle: IO[bytes]) -> bytes:
     """The first bytes of a buffered binary handle (at most 4 KB), peeked at, not read."""
-    return handle.peek(4096)[:4096]  # type: ignore[attr-defined]
+    return handle.peek(_HEAD)[:_HEAD]  # type: ignore[attr-defined]
 
 
 def _check_text_file(head: bytes, path: str | Path) -> None:

@@ -771,8 +771,10 @@ def test_a_file_of_one_row_saved_in_windows_1258_reads_as_typed(tmp_path):
     text = "Cử tri phường Bắc Giang đề nghị sửa đường ngập úng"
     (tmp_path / "one.csv").write_bytes(cp1258_bytes(f"id,text\n1,{text}\n"))
     (tmp_path / "ascii.csv").write_bytes(cp1258_bytes(f"id,text\n1,Duong ngap\n2,{text}\n"))
-    # then its row reads as typed, not as a reject for its encoding
+    (tmp_path / "one.csv.gz").write_bytes(gzip.compress(cp1258_bytes(f"id,text\n1,{text}\n")))
+    # then its row reads as typed, not as a reject for its encoding, compressed or not
     assert [r[2]["text"] for r in read_records(tmp_path / "one.csv")] == [text]
+    assert [r[2]["text"] for r in read_records(tmp_path / "one.csv.gz")] == [text]
     assert [r[2]["text"] for r in read_records(tmp_path / "ascii.csv")] == ["Duong ngap", text]
     # while a UTF-8 file with such a row keeps it a reject of its own (the test below)
 
