@@ -127,6 +127,28 @@ def test_a_negator_reaches_past_a_hedge_after_it():
     assert lex.intensities(tokenise_batch(texts)) == [value for value, _ in scored]
 
 
+def test_an_angry_question_reads_as_a_complaint_and_not_understanding_a_lesson_does_not():
+    # given the complaint lexicon
+    lex = lexicon()
+    # when it scores rhetorical questions of annoyed writers, one opening with "không hiểu sao"
+    # (whose "không" read as a negator cancelled the question after it), and a plain sentence
+    # with "không hiểu"
+    angry = [
+        "Tôi không hiểu sao lại như vậy",
+        "Không hiểu vì sao hồ sơ bị trả lại lần thứ ba",
+        "Chẳng lẽ dân phải tự bỏ tiền ra sửa đường hay sao?",
+    ]
+    plain = "Cháu không hiểu bài toán này"
+    scored = [lex.score(text) for text in angry]
+    # then each question raises the intensity, named by its form, and the plain sentence does not
+    assert [terms[0][0] for _, terms in scored[:2]] == ["không hiểu sao", "không hiểu vì sao"]
+    assert all(value > 0.3 for value, _ in scored)
+    assert lex.score(plain) == (0.0, ())
+    # and the batch reads them as one text at a time does
+    texts = [*angry, plain]
+    assert lex.intensities(tokenise_batch(texts)) == [lex.score(text)[0] for text in texts]
+
+
 def test_signs_of_anger_count_as_complaints_wherever_they_stand():
     # given the complaint lexicon, whose terms file holds emoji of anger and disapproval
     lex = lexicon()
