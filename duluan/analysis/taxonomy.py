@@ -69,6 +69,7 @@ class Topic:
         label_vi: Vietnamese name shown to officials.
         label_en: English name.
         description: What belongs here (the labelling definition).
+        description_en: The same in English (empty: none written).
         seed_terms: Lower-case phrases typical of the topic (bootstrap and search hints).
         sectors: Corpus name → sector labels of that corpus mapped onto this topic.
         sensitivity: 0–1, how politically sensitive the topic is (used by hotness).
@@ -80,6 +81,7 @@ class Topic:
     label_vi: str
     label_en: str
     description: str = ""
+    description_en: str = ""
     seed_terms: tuple[str, ...] = ()
     sectors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sensitivity: float = 0.5
@@ -222,6 +224,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
                 label_vi=str(item["label_vi"]),
                 label_en=str(item.get("label_en", "")),
                 description=str(item.get("description", "")),
+                description_en=str(item.get("description_en", "")),
                 seed_terms=tuple(str(t) for t in item.get("seed_terms", ())),
                 sectors={k: tuple(v) for k, v in (item.get("sectors") or {}).items()},
                 sensitivity=sensitivity,

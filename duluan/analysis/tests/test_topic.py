@@ -133,6 +133,8 @@ def test_default_taxonomy_has_the_government_topics():
     assert all(0 <= t.sensitivity <= 1 for t in taxonomy.topics)
     assert taxonomy.get("corruption").sensitivity > taxonomy.get("other").sensitivity
     assert taxonomy.sector_map("vntc")["Suc khoe"] == "health"
+    # and every topic is named and described in Vietnamese and in English
+    assert all(t.label_vi and t.label_en and t.description and t.description_en for t in taxonomy.topics)
 
 
 def test_seed_terms_match_whole_words_only():

@@ -3,8 +3,9 @@
 Services are the topic taxonomy (``service_code`` = topic code). ``jurisdiction_id`` is the home
 province's code (optional: this endpoint serves one jurisdiction). Every response exists in XML
 and JSON (``.xml`` / ``.json``); errors are the spec's list of ``{code, description}`` with HTTP
-400, 403 or 404. Answers are in Vietnamese, or in English for ``locale=en`` (service names, notes,
-errors; the taxonomy's descriptions and keywords are written in Vietnamese only).
+400, 403 or 404. Answers are in Vietnamese, or in English for ``locale=en`` (service names and
+descriptions, notes, errors; the keywords stay the taxonomy's Vietnamese seed terms, the words
+reports are written in).
 
 Access, following the platform's rule that citizens see only their own submission:
 ``service_request_id`` is the request's tracking code (40 random bits, not guessable), so
@@ -189,12 +190,18 @@ def _service_name(topic) -> str:
     return (topic.label_en or topic.label_vi) if translation.get_language() == "en" else topic.label_vi
 
 
+def _service_description(topic) -> str:
+    """What the topic covers in the answer's language (in Vietnamese where none is written)."""
+    english = translation.get_language() == "en" and topic.description_en
+    return english or topic.description
+
+
 def _service(topic) -> dict:
-    # (The description and keywords are the taxonomy's, which officials write in Vietnamese.)
+    # The keywords stay the seed terms in Vietnamese: the words a report is written in.
     return {
         "service_code": topic.code,
         "service_name": _service_name(topic),
-        "description": topic.description,
+        "description": _service_description(topic),
         "metadata": False,
         "type": "realtime",
         "keywords": ", ".join(topic.seed_terms[:8]),

@@ -346,6 +346,12 @@ def test_a_client_that_asks_for_english_gets_its_answers_in_english(client, api_
     )
     as_xml = etree.fromstring(client.get(f"{BASE}/services.xml", {"locale": "en_US"}).content)
     assert "Land, compensation and site clearance" in [e.text for e in as_xml.iter("service_name")]
+    # and so are the descriptions of every service, while the keywords stay the words reports
+    # are written in
+    assert default["land"]["description"].startswith("Giao đất, thu hồi đất")
+    assert english["land"]["description"].startswith("Land allocation and recovery")
+    assert all(s["description"] != default[code]["description"] for code, s in english.items())
+    assert english["land"]["keywords"] == default["land"]["keywords"]
     # and so are the errors, and the notice of a request posted
     refused = post(client, api_key=api_key, service_code="land", description="x", locale="en")
     assert refused.json() == [
