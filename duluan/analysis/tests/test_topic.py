@@ -326,6 +326,9 @@ def test_government_model_bootstraps_every_topic_and_learns_confirmations():
     # and, having learnt the seed terms, short messages that say little more than one of them
     short = ["Xóm tôi mất điện cả ngày", "Đường vào thôn nhiều ổ gà", "Duong vao thon nhieu o ga"]
     assert [p.label for p in clf.predict(short)] == ["utilities", "transport", "transport"]
+    # and a message with nothing to act on is no topic's, not even a message that begins so
+    chatter = ["Cảm ơn", "Xin chào", "ok", "Xin chào, nhà tôi bị mất điện từ sáng"]
+    assert [p.label for p in clf.predict(chatter)] == ["other", "other", "other", "utilities"]
     # and it routes a complaint the same whichever of the province's communes it names (the
     # shipped model sent this one to three topics, by the name, before places were masked)
     from duluan.analysis.tests.test_sentiment import communes_of_home_province
