@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/bench_models.py
 [--only vntc,tc201805,uit_vsfc,gold,news_sentiment,accent_free,uit_vsfc_halves,sentiment_cv,
-place_swaps,messages,contact,chatter,cues,cues_cv,vntc_noise]
+place_swaps,messages,contact,chatter,streets,cues,cues_cv,vntc_noise]
 [--topic-params JSON]``;
 e.g. ``--topic-params '{"nb_blend": false, "lead_tokens": 0}'`` measures the topic
 classifier without the naive Bayes blend and the lead features.
@@ -67,6 +67,10 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   with and without the written messages that say nothing to act on (thanks, greetings, "ok"),
   scored on 15 such messages written apart (how many read as ``other``), on the written gold
   messages and on every other gold set.
+
+- ``streets`` (not in the default run: it builds both shipped models twice): the shipped
+  recipes with streets' names masked and without, scored as ``contact`` scores them, and beside
+  streets written in small letters, which the mask cannot see.
 
 - ``vntc_noise`` (not in the default run): whether VNTC's labels disagree on copies of one
   article, which would cap any classifier's accuracy: its articles that repeat an earlier one
@@ -526,6 +530,56 @@ HELD_OUT_ADDRESSES = (
 )
 
 
+# Streets written as people write them where the mask cannot see them: in small letters, and
+# without diacritics in small letters (duluan.analysis.places.masking.street_spans).
+STREETS_UNSEEN = (
+    ("street before, small letters", lambda t: "Ở đường lý thái tổ: " + t),
+    ("street after, no diacritics", lambda t: t.rstrip() + " (duong tran hung dao)"),
+)
+
+
+def bench_streets() -> None:
+    """The shipped topic and sentiment recipes with streets' names masked (as shipped) and
+    without (``street_spans`` finding none, in learning and reading alike), scored on the written
+    gold messages as written, in the held-out frames of ``contact`` and beside streets in small
+    letters, and on every other gold set of the task."""
+    from unittest import mock
+
+    from duluan.analysis.messages import MESSAGES_GOLD_PATH, labelled, load_messages
+    from duluan.analysis.places import masking
+    from duluan.analysis.sentiment import build_default_sentiment_model
+    from duluan.analysis.topic import build_government_topic_model
+
+    gold = load_messages(MESSAGES_GOLD_PATH)
+    for task, build, others in (
+        ("topic", build_government_topic_model, _topic_gold_sets()),
+        ("sentiment", build_default_sentiment_model, _sentiment_gold_sets()),
+    ):
+        pairs = labelled(gold, task)
+        truth = [label for _, label in pairs]
+        print(f"\n{task}: {len(pairs)} written gold messages (never learnt), beside streets or not")
+        for name, finder in (
+            ("streets masked (shipped)", masking.street_spans),
+            ("streets read", lambda _: []),
+        ):
+            with mock.patch.object(masking, "street_spans", finder):
+                model = build()
+                plain = [str(x) for x in model.predict_labels([t for t, _ in pairs])[0]]
+                print(f"  {name:<30} {'as written':<26} {scores(truth, plain)}", flush=True)
+                moved_in_all = 0
+                for frame, wrap in HELD_OUT_CONTACTS + HELD_OUT_ADDRESSES + STREETS_UNSEEN:
+                    labels = [str(x) for x in model.predict_labels([wrap(t) for t, _ in pairs])[0]]
+                    moved = sum(a != b for a, b in zip(plain, labels, strict=True))
+                    moved_in_all += moved
+                    print(f"  {'':<30} {frame:<26} {scores(truth, labels)}  labels moved {moved}", flush=True)
+                print(f"  {'':<30} {'labels moved in all':<26} {moved_in_all}")
+                for part, gold_labels, texts in others:
+                    labels = [str(x) for x in model.predict_labels(texts)[0]]
+                    print(
+                        f"  {'':<30} {part + ' (' + str(len(texts)) + ')':<26} {scores(gold_labels, labels)}"
+                    )
+
+
 def bench_contact_details() -> None:
     """The shipped topic and sentiment recipes with the written messages' framed copies, without
     the copies beside addresses, and without any, scored on the written gold messages as written,
@@ -941,6 +995,8 @@ def main() -> int:
         bench_contact_details()
     if "chatter" in parts:
         bench_chatter()
+    if "streets" in parts:
+        bench_streets()
     if "cues" in parts:
         bench_cues()
     if "cues_cv" in parts:

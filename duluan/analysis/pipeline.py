@@ -541,23 +541,25 @@ def masked_views(batch: list[Document]) -> list[tuple[str | None, list[str] | No
     """Per document, the normalised text and tokens a model that masks places reads
     (:mod:`duluan.analysis.places.masking`), kept in :attr:`Document.masked`.
 
-    The places are those the places step found (offsets into :attr:`Document.full_text`); the
-    full text with them masked is normalised again, as the normalise step did (not where it did
-    not run). A document that names none reads as it is:
+    The places are those the places step found (offsets into :attr:`Document.full_text`) and
+    the streets' names (:func:`~duluan.analysis.places.masking.street_spans`); the full text
+    with them masked is normalised again, as the normalise step did (not where it did not run).
+    A document that names none reads as it is:
     its own ``normalised`` and ``tokens``, so the models' batches (see :func:`token_batch`) and
     the duplicate features reuse them as before. The places step must come before the models
     for them to be masked.
     """
-    from duluan.analysis.places.masking import mask_spans
+    from duluan.analysis.places.masking import mask_spans, street_spans
 
     again: list[tuple[Document, str]] = []
     for doc in batch:
         if doc.masked is not None:
             continue
-        if not doc.places:
+        spans = [(p["start"], p["end"]) for p in doc.places] + street_spans(doc.full_text, doc.tokens)
+        if not spans:
             doc.masked = (doc.normalised, doc.tokens)
             continue
-        text = mask_spans(doc.full_text, [(p["start"], p["end"]) for p in doc.places])
+        text = mask_spans(doc.full_text, spans)
         if doc.normalised is None:
             doc.masked = (text, None)  # split by the model, as the unmasked text would be
         else:

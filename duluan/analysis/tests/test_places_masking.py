@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from duluan.analysis.places.masking import PLACE_TOKEN, mask_places, mask_spans
+from duluan.analysis.places.masking import PLACE_TOKEN, mask_places, mask_spans, street_spans
 from duluan.analysis.sentiment import SentimentClassifier
 from duluan.analysis.tests.test_sentiment import communes_of_home_province as communes
 from duluan.analysis.topic import TopicClassifier
@@ -54,6 +54,35 @@ def test_spans_are_replaced_by_the_placeholder_and_the_type_word_stays():
     assert mask_spans("abc", []) == "abc"
     # and the placeholder never joins a letter or digit the name was glued to
     assert mask_spans("xãTân Dĩnh9", [(2, 10)]) == f"xã {PLACE_TOKEN} 9"
+
+
+def test_a_streets_name_is_masked_and_the_words_after_a_street_word_are_not():
+    # given texts naming streets after their type word, as citizens and hotline officers write
+    # them, and texts where such a word is followed by no name
+    named = {
+        "Khiếu nại: đường Kinh Dương Vương ngập sâu": "Kinh Dương Vương",
+        "Ngõ 12 phố Huế: cống tắc": "Huế",
+        "Rác ùn ứ (đường Nguyễn Gia Thiều)": "Nguyễn Gia Thiều",
+        "Đường Trần Hưng Đạo, phường Kinh Bắc mất điện": "Trần Hưng Đạo",
+        "nha o hem Le Loi bi ngap": "Le Loi",
+    }
+    unnamed = [
+        "thành phố Thông minh",  # a city, the gazetteer's
+        "hội kiến tại Đại lễ đường Nhân dân",  # a hall
+        "đường sắt Cát Linh - Hà Đông",  # a railway
+        "Đường dây nóng của tỉnh",
+        "tuyến đường này. Người dân phản ánh",  # a sentence after
+        "đường ĐT295 hỏng nặng",  # a road's number
+        "ở đường lý thái tổ",  # small letters: where the name ends is unknown
+        "giá đường tăng",
+    ]
+    # then each name, and nothing else, is a span; and masked, it is the placeholder
+    for text, name in named.items():
+        assert [text[a:b] for a, b in street_spans(text)] == [name], text
+    assert [street_spans(text) for text in unnamed] == [[]] * len(unnamed)
+    masked = mask_places(list(named))
+    assert masked[0] == f"Khiếu nại: đường {PLACE_TOKEN} ngập sâu"
+    assert masked[3] == f"Đường {PLACE_TOKEN}, phường {PLACE_TOKEN} mất điện"
 
 
 def test_a_model_that_masks_places_reads_every_commune_alike():
@@ -113,10 +142,12 @@ def test_the_pipeline_masks_the_places_it_found_for_such_models_only():
     )
     docs = [Document(id=name, text=PROBE.format(name)) for name in ("Tân Yên", "An Lạc")]
     docs.append(Document(id="none", text="Đường ngập sau mưa"))
+    docs.append(Document(id="street", text="Đường Kinh Dương Vương ngập sau mưa"))
     # when they are analysed
     out = steps.run(docs)
     # then both read alike, as the model reads the masked texts, which it is given as raw texts
-    first, second, plain = out
+    first, second, plain, street = out
+    assert street.masked[0] == f"Đường {PLACE_TOKEN} ngập sau mưa" and not street.places
     assert first.sentiment == second.sentiment
     labels, scores = masking.predict_labels([PROBE.format("Tân Yên"), "Đường ngập sau mưa"])
     assert first.sentiment["label"] == labels[0] and first.sentiment["score"] == pytest.approx(scores[0])
