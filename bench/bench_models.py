@@ -518,6 +518,9 @@ HELD_OUT_CONTACTS = (
     ("signed", lambda t: t.rstrip() + " Tôi là Nguyễn Văn An, số điện thoại 0912345678."),
     ("name signed", lambda t: t.rstrip() + " Tôi là Nguyễn Văn An."),
     ("number signed", lambda t: t.rstrip() + " Số điện thoại của tôi: 0912345678."),
+    # A complaint that says it is one (duluan.analysis.messages' frames say so in other words).
+    ("called a complaint, before", lambda t: "Khiếu nại: " + t),
+    ("called a complaint, after", lambda t: t.rstrip() + " Đề nghị giải quyết khiếu nại."),
 )
 # Street addresses beside a message, in frames and streets that the copies never use
 # (duluan.analysis.messages.with_addresses).

@@ -139,12 +139,24 @@ _FRAMES: tuple[Callable[[str, str, str], str], ...] = (
     lambda text, name, phone: f"Công dân {name} gọi đường dây nóng phản ánh: {text}",
     lambda text, name, phone: f"{text} Người phản ánh: {name}, SĐT: {phone}.",
 )
+# A complaint says it is one ("khiếu nại"), whatever it is about, and the news ties the word to
+# courts (``security_order``): "Khiếu nại: " before each written gold message moved 10 of its
+# topics, 6 of them there (2026-12-06). Framed so, a thanks or a question would no longer be
+# what it says, so only the topic recipe learns these (``complaints``).
+_COMPLAINT_FRAMES: tuple[Callable[[str, str, str], str], ...] = (
+    lambda text, name, phone: f"Đơn khiếu nại của {name} (điện thoại {phone}): {text}",
+    lambda text, name, phone: f"Công dân {name} ({phone}) khiếu nại: {text}",
+    lambda text, name, phone: f"{text} Người khiếu nại: {name}, ĐT {phone}.",
+)
 
 
-def with_contact_details(pairs: Sequence[tuple[str, str]], seed: int = 0) -> list[tuple[str, str]]:
+def with_contact_details(
+    pairs: Sequence[tuple[str, str]], seed: int = 0, complaints: bool = False
+) -> list[tuple[str, str]]:
     """Each ``(text, label)`` once more, inside the contact details people write around a
-    message: a name, a phone number, a hamlet, "phản ánh:", "Liên hệ:" (one of eight frames,
-    an invented name and number, drawn by ``seed``), under the same label.
+    message: a name, a phone number, a hamlet, "phản ánh:", "Liên hệ:" (one of eight frames, or
+    with ``complaints`` one of eleven, three of which call the message a complaint, "khiếu
+    nại"; an invented name and number, drawn by ``seed``), under the same label.
 
     A hotline officer's note starts "Công dân …, SĐT …, phản ánh:", and citizens sign their
     messages; none of it says what the message is about, but the news the models learn from
@@ -156,6 +168,8 @@ def with_contact_details(pairs: Sequence[tuple[str, str]], seed: int = 0) -> lis
     Args:
         pairs: Labelled texts (e.g. :func:`labelled` of the written messages).
         seed: The draw of frames, names and numbers (the same for the same seed).
+        complaints: Draw from the frames that call a message a complaint too (for topics: see
+            _COMPLAINT_FRAMES).
 
     Returns:
         The framed copies, in the order of ``pairs``.
@@ -165,7 +179,7 @@ def with_contact_details(pairs: Sequence[tuple[str, str]], seed: int = 0) -> lis
         name = " ".join(p for p in (draw.choice(_FAMILY), draw.choice(_MIDDLE), draw.choice(_GIVEN)) if p)
         return name, "0" + draw.choice("35789") + "".join(draw.choice("0123456789") for _ in range(8))
 
-    return _framed(pairs, seed, _FRAMES, details)
+    return _framed(pairs, seed, _FRAMES + _COMPLAINT_FRAMES if complaints else _FRAMES, details)
 
 
 # Where people say they live or the trouble is: streets named, as most are, after people and
@@ -252,11 +266,15 @@ def with_addresses(pairs: Sequence[tuple[str, str]], seed: int = 1) -> list[tupl
 
 
 def with_framed_copies(
-    pairs: Sequence[tuple[str, str]], *, contact_details: bool = True, addresses: bool = True
+    pairs: Sequence[tuple[str, str]],
+    *,
+    contact_details: bool = True,
+    addresses: bool = True,
+    complaints: bool = False,
 ) -> list[tuple[str, str]]:
-    """``pairs``, then (as asked) their copies inside contact details (:func:`with_contact_details`)
-    and, twice, beside addresses (:func:`with_addresses` of two draws): the written messages as
-    the shipped recipes learn them.
+    """``pairs``, then (as asked) their copies inside contact details (:func:`with_contact_details`,
+    with its ``complaints``) and, twice, beside addresses (:func:`with_addresses` of two draws):
+    the written messages as the shipped recipes learn them (the topic recipe with complaints).
 
     Twice, because a street pulls harder than a caller: with one copy beside an address, "Ở
     đường Lý Thái Tổ: " before each written gold message still moved 21 of its 336 topics, and
@@ -265,7 +283,7 @@ def with_framed_copies(
     """
     out = list(pairs)
     if contact_details:
-        out += with_contact_details(pairs)
+        out += with_contact_details(pairs, complaints=complaints)
     if addresses:
         out += with_addresses(pairs) + with_addresses(pairs, seed=2)
     return out

@@ -264,7 +264,9 @@ def build_government_topic_model(
     known = set(taxonomy.codes)
     if messages is None:
         messages = labelled(load_messages(), "topic")
-    messages = with_framed_copies(messages, contact_details=contact_details, addresses=addresses)
+    messages = with_framed_copies(
+        messages, contact_details=contact_details, addresses=addresses, complaints=True
+    )
     for text, code in chain(messages, confirmed):
         if code not in known:
             raise ValueError(f"'{code}' is not a topic of the taxonomy")

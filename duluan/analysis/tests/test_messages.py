@@ -120,9 +120,17 @@ def test_each_message_is_framed_once_in_contact_details_under_its_label():
     assert framed == again and framed != other
     # and no copy of the shipped messages names a person of the benchmark's held-out contact
     # details (bench_models.py --only contact), which measure the words' effect, not the frames'
-    copies = " ".join(copy for copy, _ in with_contact_details(labelled(load_messages(), "topic")))
+    shipped = labelled(load_messages(), "topic")
+    framed_shipped = [copy for copy, _ in with_contact_details(shipped, complaints=True)]
+    copies = " ".join(framed_shipped)
     for held_out in ("Lê Văn Hùng", "Phạm Thị Hoa", "Trần Thị Bình", "Nguyễn Văn An", "SĐT 09"):
         assert held_out not in copies
+    # and, for topics, some copies call their message a complaint, in other words than the
+    # held-out frames'; none does unless asked (a thanks so framed is no longer one)
+    assert sum("khiếu nại" in copy for copy in framed_shipped) >= 100
+    assert not any(copy.startswith("Khiếu nại: ") for copy in framed_shipped)
+    assert "giải quyết khiếu nại" not in copies
+    assert not any("khiếu nại" in copy for copy, _ in with_contact_details(shipped))
 
 
 def test_each_message_is_copied_once_beside_a_street_address_under_its_label():
@@ -141,6 +149,8 @@ def test_each_message_is_copied_once_beside_a_street_address_under_its_label():
     # those beside addresses of two draws (either kind left out when asked)
     twice = copied + with_addresses(pairs, 2)
     assert with_framed_copies(pairs) == pairs + with_contact_details(pairs) + twice
+    framed = with_contact_details(pairs, complaints=True)
+    assert with_framed_copies(pairs, complaints=True) == pairs + framed + twice
     assert with_framed_copies(pairs, contact_details=False) == pairs + twice
     assert with_framed_copies(pairs, addresses=False, contact_details=False) == pairs
     # and no copy of the shipped messages adds a street of the benchmark's held-out addresses

@@ -384,9 +384,11 @@ def test_hand_labelled_rows_come_first_with_their_label_and_weight(monkeypatch):
     assert list(zip(texts, labels, strict=True))[-len(seeds) :] == seeds
     assert set(weights[-len(seeds) :]) == {4.0}
     # and just before them the messages the team wrote in a citizen's voice, then each once more
-    # inside a caller's contact details and twice beside a street address, weighing as much
+    # inside a caller's contact details (some calling it a complaint) and twice beside a street
+    # address, weighing as much
     written = labelled(load_messages(), "topic")
-    written += with_contact_details(written) + with_addresses(written) + with_addresses(written, 2)
+    framed = with_contact_details(written, complaints=True)
+    written += framed + with_addresses(written) + with_addresses(written, 2)
     rest = -len(seeds) - len(written)
     assert len(written) >= 1200 and list(zip(texts, labels, strict=True))[rest : -len(seeds)] == written
     assert set(weights[rest:]) == {4.0}
