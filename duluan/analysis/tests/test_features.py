@@ -307,3 +307,20 @@ def test_the_split_table_keeps_word_characters_and_white_space_and_blanks_the_re
     assert (table[blanked] == 0x20).all()
     # and no character is both part of a word and a place where str.split cuts
     assert not [c for c in expected if chr(c).isspace() and re.match(r"\w", chr(c))]
+
+
+def test_a_syllables_id_does_not_hang_on_the_other_texts_learnt():
+    # given texts, the same in another order, and more texts learnt with them, whose syllables
+    # are new or change how often the first ones' come
+    texts = ["Đường ngập sâu sau mưa", "Mất điện cả ngày", "Rác thải bốc mùi ở chợ"]
+    more = ["Cảm ơn", "Xin chào tổng đài", "mưa mưa mưa ngập ngập điện điện điện điện"]
+    first = NgramFeaturizer(min_count=1).fit(texts).vocabulary_
+    shuffled = NgramFeaturizer(min_count=1).fit(texts[::-1]).vocabulary_
+    grown = NgramFeaturizer(min_count=1).fit(texts + more).vocabulary_
+    # then each syllable keeps its id (so the n-grams of the first texts keep their buckets),
+    # whatever the order, and a new syllable takes an id of its own
+    assert first == shuffled
+    assert all(grown[tok] == i for tok, i in first.items())
+    assert len(set(grown.values())) == len(grown)
+    # and every id fits the keys' 21 bits
+    assert max(grown.values()) < (1 << 21) - 2
