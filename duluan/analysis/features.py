@@ -22,6 +22,7 @@ import itertools
 import re
 import threading
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -63,8 +64,6 @@ def _slot_ids(syllables: Sequence[str]) -> dict[str, int]:
     A slot moves only when another syllable comes to take it first (~100,000 syllables in two
     million slots). A model learnt before keeps its ids: they are only numbers.
     """
-    import zlib
-
     homes = sorted((zlib.crc32(tok.encode("utf-8", "surrogatepass")) % _MAX_VOCAB, tok) for tok in syllables)
     ids: dict[str, int] = {}
     taken: set[int] = set()

@@ -901,6 +901,7 @@ def open_input_bytes(path: str | Path) -> IO[bytes]:
 
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_HEAD = 4096  # the bytes a file's encoding is told from
 
 
 def _first_bytes(path: str | Path, handle: IO[bytes], packed: bool) -> tuple[bytes, bool]:
@@ -1024,9 +1025,6 @@ def encoding_guess(head: bytes, whole: bool = False) -> str | None:
         if bad > 20 or (whole and bad >= 3 and all(c == "\ufffd" for c in decoded if c > "\x7f")):
             return BINARY if b"\x00" in head else LEGACY_VIETNAMESE
     return None
-
-
-_HEAD = 4096
 
 
 def _head(handle: IO[bytes]) -> bytes:
