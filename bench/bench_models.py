@@ -548,39 +548,47 @@ def bench_streets() -> None:
     letters, and on every other gold set of the task."""
     from unittest import mock
 
-    from duluan.analysis.messages import MESSAGES_GOLD_PATH, labelled, load_messages
     from duluan.analysis.places import masking
-    from duluan.analysis.sentiment import build_default_sentiment_model
-    from duluan.analysis.topic import build_government_topic_model
 
-    gold = load_messages(MESSAGES_GOLD_PATH)
-    for task, build, others in (
-        ("topic", build_government_topic_model, _topic_gold_sets()),
-        ("sentiment", build_default_sentiment_model, _sentiment_gold_sets()),
-    ):
-        pairs = labelled(gold, task)
-        truth = [label for _, label in pairs]
+    for task, build, others, pairs in _both_tasks():
         print(f"\n{task}: {len(pairs)} written gold messages (never learnt), beside streets or not")
         for name, finder in (
             ("streets masked (shipped)", masking.street_spans),
             ("streets read", lambda _: []),
         ):
             with mock.patch.object(masking, "street_spans", finder):
-                model = build()
-                plain = [str(x) for x in model.predict_labels([t for t, _ in pairs])[0]]
-                print(f"  {name:<30} {'as written':<26} {scores(truth, plain)}", flush=True)
-                moved_in_all = 0
-                for frame, wrap in HELD_OUT_CONTACTS + HELD_OUT_ADDRESSES + STREETS_UNSEEN:
-                    labels = [str(x) for x in model.predict_labels([wrap(t) for t, _ in pairs])[0]]
-                    moved = sum(a != b for a, b in zip(plain, labels, strict=True))
-                    moved_in_all += moved
-                    print(f"  {'':<30} {frame:<26} {scores(truth, labels)}  labels moved {moved}", flush=True)
-                print(f"  {'':<30} {'labels moved in all':<26} {moved_in_all}")
-                for part, gold_labels, texts in others:
-                    labels = [str(x) for x in model.predict_labels(texts)[0]]
-                    print(
-                        f"  {'':<30} {part + ' (' + str(len(texts)) + ')':<26} {scores(gold_labels, labels)}"
-                    )
+                frames = HELD_OUT_CONTACTS + HELD_OUT_ADDRESSES + STREETS_UNSEEN
+                _print_framed(name, build(), pairs, frames, others)
+
+
+def _both_tasks():
+    """``(task, shipped recipe, its other gold sets, its written gold messages)`` for topic and
+    sentiment."""
+    from duluan.analysis.messages import MESSAGES_GOLD_PATH, labelled, load_messages
+    from duluan.analysis.sentiment import build_default_sentiment_model
+    from duluan.analysis.topic import build_government_topic_model
+
+    gold = load_messages(MESSAGES_GOLD_PATH)
+    yield "topic", build_government_topic_model, _topic_gold_sets(), labelled(gold, "topic")
+    yield "sentiment", build_default_sentiment_model, _sentiment_gold_sets(), labelled(gold, "sentiment")
+
+
+def _print_framed(name: str, model, pairs, frames, others) -> None:
+    """Print ``model``'s scores on the written gold ``pairs`` as written and inside each of
+    ``frames`` (with the labels each moves, and all of them), then on the ``others`` gold sets."""
+    truth = [label for _, label in pairs]
+    plain = [str(x) for x in model.predict_labels([t for t, _ in pairs])[0]]
+    print(f"  {name:<30} {'as written':<26} {scores(truth, plain)}", flush=True)
+    moved_in_all = 0
+    for frame, wrap in frames:
+        labels = [str(x) for x in model.predict_labels([wrap(t) for t, _ in pairs])[0]]
+        moved = sum(a != b for a, b in zip(plain, labels, strict=True))
+        moved_in_all += moved
+        print(f"  {'':<30} {frame:<26} {scores(truth, labels)}  labels moved {moved}", flush=True)
+    print(f"  {'':<30} {'labels moved in all':<26} {moved_in_all}")
+    for part, gold_labels, texts in others:
+        labels = [str(x) for x in model.predict_labels(texts)[0]]
+        print(f"  {'':<30} {part + ' (' + str(len(texts)) + ')':<26} {scores(gold_labels, labels)}")
 
 
 def bench_contact_details() -> None:
@@ -588,17 +596,7 @@ def bench_contact_details() -> None:
     the copies beside addresses, and without any, scored on the written gold messages as written,
     inside held-out contact details and beside held-out addresses (see ``contact`` above), and
     on every other gold set of the task."""
-    from duluan.analysis.messages import MESSAGES_GOLD_PATH, labelled, load_messages
-    from duluan.analysis.sentiment import build_default_sentiment_model
-    from duluan.analysis.topic import build_government_topic_model
-
-    gold = load_messages(MESSAGES_GOLD_PATH)
-    for task, build, others in (
-        ("topic", build_government_topic_model, _topic_gold_sets()),
-        ("sentiment", build_default_sentiment_model, _sentiment_gold_sets()),
-    ):
-        pairs = labelled(gold, task)
-        truth = [label for _, label in pairs]
+    for task, build, others, pairs in _both_tasks():
         print(f"\n{task}: {len(pairs)} written gold messages (never learnt), framed or not")
         for name, copies in (
             ("with framed copies (shipped)", {}),
@@ -608,15 +606,7 @@ def bench_contact_details() -> None:
             start = time.perf_counter()
             model = build(**copies)
             built = time.perf_counter() - start
-            plain = [str(x) for x in model.predict_labels([t for t, _ in pairs])[0]]
-            print(f"  {name:<30} {'as written':<26} {scores(truth, plain)}", flush=True)
-            for frame, wrap in HELD_OUT_CONTACTS + HELD_OUT_ADDRESSES:
-                labels = [str(x) for x in model.predict_labels([wrap(t) for t, _ in pairs])[0]]
-                moved = sum(a != b for a, b in zip(plain, labels, strict=True))
-                print(f"  {'':<30} {frame:<26} {scores(truth, labels)}  labels moved {moved}", flush=True)
-            for part, gold_labels, texts in others:
-                labels = [str(x) for x in model.predict_labels(texts)[0]]
-                print(f"  {'':<30} {part + ' (' + str(len(texts)) + ')':<26} {scores(gold_labels, labels)}")
+            _print_framed(name, model, pairs, HELD_OUT_CONTACTS + HELD_OUT_ADDRESSES, others)
             print(f"  {'':<30} built in {built:.1f} s", flush=True)
 
 
