@@ -40,7 +40,7 @@ _STREET_WORDS = ("đường", "phố", "ngõ", "ngách", "hẻm", "kiệt", "đ�
 _STREET_WORDS_BARE = ("duong", "pho", "ngo", "ngach", "hem", "kiet", "dai lo")
 # A street's type word as a syllable of the normaliser's (the last of "đại lộ"): a text whose
 # syllables hold none is not looked at.
-STREET_SYLLABLES = frozenset(w.split()[-1] for w in _STREET_WORDS + _STREET_WORDS_BARE)
+_STREET_SYLLABLES = frozenset(w.split()[-1] for w in _STREET_WORDS + _STREET_WORDS_BARE)
 _NOT_A_STREET_BEFORE = ("thành ", "thanh ", "lễ ", "le ")
 _NAME_WORD_RE = re.compile(r"[^\W\d_]+(?!\w)")
 _NAME_WORDS = 5
@@ -59,7 +59,7 @@ def street_spans(text: str, syllables: Iterable[str] | None = None) -> list[tupl
     """
     words = _STREET_WORDS + _STREET_WORDS_BARE
     if syllables is not None:
-        present = STREET_SYLLABLES.intersection(syllables)
+        present = _STREET_SYLLABLES.intersection(syllables)
         if not present:
             return []
         words = tuple(w for w in words if w.rsplit(" ", 1)[-1] in present)

@@ -142,13 +142,17 @@ def error(fmt: str, status: int, description: str) -> HttpResponse:
     )
 
 
+def _form_or_query(request, name: str) -> str:
+    """A parameter a client may send in a POST's form or in its query (``api_key``, ``locale``)."""
+    return request.POST.get(name) or request.GET.get(name) or ""
+
+
 def answer_language(request) -> str:
     """The language of an answer: English when ``locale`` (in the form or the query, as ``api_key``
     may be) asks for it (``en``, ``en_US``, ``en-GB``), else Vietnamese. GeoReport v2 names no such
     parameter; several of its servers read ``locale`` so, and the site's own pages follow the
     reader's choice, never the client's headers."""
-    locale = request.POST.get("locale") or request.GET.get("locale") or ""
-    return "en" if locale.strip().lower()[:2] == "en" else "vi"
+    return "en" if _form_or_query(request, "locale").strip().lower()[:2] == "en" else "vi"
 
 
 def endpoint(view):
@@ -344,7 +348,7 @@ def _parse_when(params, name: str) -> datetime | None:
 def _create(request, fmt):
     """Validate the POST, store it for the task worker, answer with a token (GeoReport v2)."""
     p = request.POST
-    client = services.api_client_for_key(p.get("api_key") or request.GET.get("api_key"))
+    client = services.api_client_for_key(_form_or_query(request, "api_key"))
     if client is None:
         raise Open311Error(403, ERR_API_KEY)
     code = (p.get("service_code") or "").strip()
