@@ -149,6 +149,24 @@ def test_an_angry_question_reads_as_a_complaint_and_not_understanding_a_lesson_d
     assert lex.intensities(tokenise_batch(texts)) == [lex.score(text)[0] for text in texts]
 
 
+def test_a_procedure_called_cumbersome_or_careless_work_reads_as_a_complaint():
+    # given the complaint lexicon
+    lex = lexicon()
+    # when it scores complaints about a procedure, a merger and a job done badly, whose words
+    # of complaint it did not hold before 2026-12-06, and a market called unsteady in the news
+    complaints = ["Thủ tục rườm rà, bất cập", "Sáp nhập xã bất tiện cho dân", "Xã làm qua loa, cẩu thả"]
+    scored = [lex.score(text) for text in complaints]
+    # then each complaint raises the intensity, named by its words
+    assert [sorted(term for term, _ in terms) for _, terms in scored] == [
+        ["bất cập", "rườm rà"],
+        ["bất tiện"],
+        ["cẩu thả", "qua loa"],
+    ]
+    assert all(value > 0.3 for value, _ in scored)
+    # and "bất ổn", which the news writes of markets, is not a complaint
+    assert lex.score("Thị trường chứng khoán bất ổn") == (0.0, ())
+
+
 def test_signs_of_anger_count_as_complaints_wherever_they_stand():
     # given the complaint lexicon, whose terms file holds emoji of anger and disapproval
     lex = lexicon()
