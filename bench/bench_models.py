@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/bench_models.py
 [--only vntc,tc201805,uit_vsfc,gold,news_sentiment,accent_free,uit_vsfc_halves,sentiment_cv,
-place_swaps,messages,contact,chatter,short,streets,cues,cues_cv,vntc_noise]
+place_swaps,messages,contact,chatter,short,terms,streets,cues,cues_cv,vntc_noise]
 [--topic-params JSON]``;
 e.g. ``--topic-params '{"nb_blend": false, "lead_tokens": 0}'`` measures the topic
 classifier without the naive Bayes blend and the lead features.
@@ -679,6 +679,58 @@ def bench_short() -> None:
     )
 
 
+# Short messages of either mood, written on 2026-12-06 before the term rows were first scored on
+# them (two hold a phrase of the terms file: "hỏng", "chu đáo"): whether learning the terms alone
+# turns everything negative, and whether it helps messages it does not name.
+HELD_OUT_MOODS = (
+    ("Đèn đường hỏng cả tháng nay", "negative"),
+    ("Nước máy có mùi lạ", "negative"),
+    ("Xe tải chạy ầm ầm cả đêm", "negative"),
+    ("Chợ tạm lấn hết lòng đường", "negative"),
+    ("Nhà máy xả khói đen", "negative"),
+    ("Hồ sơ nộp ba tháng chưa có kết quả", "negative"),
+    ("Trường học thiếu giáo viên", "negative"),
+    ("Giá phân bón tăng vọt", "negative"),
+    ("Điện mất liên tục", "negative"),
+    ("Phí gửi xe thu quá cao", "negative"),
+    ("Chó thả rông cắn người", "negative"),
+    ("Cầu tạm rung lắc rất sợ", "negative"),
+    ("Đường làng lầy lội", "negative"),
+    ("Đường mới làm rất đẹp", "positive"),
+    ("Cán bộ một cửa hướng dẫn tận tình", "positive"),
+    ("Cảm ơn công an xã đã giúp đỡ", "positive"),
+    ("Thủ tục giờ nhanh gọn hơn nhiều", "positive"),
+    ("Trạm y tế phục vụ chu đáo", "positive"),
+    ("Khu phố sạch đẹp hơn hẳn", "positive"),
+    ("Cho hỏi thủ tục cấp lại sổ đỏ", "neutral"),
+    ("Khi nào xã tổ chức tiêm phòng", "neutral"),
+    ("Xin hỏi lịch tiếp công dân tuần này", "neutral"),
+    ("Hồ sơ đăng ký kết hôn cần những gì", "neutral"),
+    ("Bao giờ có lịch cắt điện", "neutral"),
+)
+
+
+def bench_terms() -> None:
+    """The shipped sentiment recipe learning each word of the terms file alone (as shipped,
+    ``terms_weight``) and not: the held-out short complaints, the held-out short messages of
+    either mood (``HELD_OUT_MOODS``), the gold sets, and UIT-VSFC dev learnt without dev."""
+    from duluan.analysis.sentiment import TERMS_WEIGHT
+
+    dev = list(read_corpus("uit_vsfc_dev"))
+    short = [(t, "negative") for t, _ in HELD_OUT_SHORT]
+    _, build, others, pairs = list(_both_tasks())[1]
+    print("\nsentiment: the recipe learning the words of the terms file alone, and not")
+    for name, weight in (("with the terms (shipped)", TERMS_WEIGHT), ("without them", 0.0)):
+        model = build(terms_weight=weight)
+        for part, held in (("held-out short complaints", short), ("held-out moods", HELD_OUT_MOODS)):
+            labels = [str(x) for x in model.predict_labels([t for t, _ in held])[0]]
+            right = sum(a == b for a, (_, b) in zip(labels, held, strict=True))
+            print(f"  {name:<30} {part:<26} {right} of {len(held)}  {labels}", flush=True)
+        _print_framed("", model, pairs, (), others)
+        labels = build(terms_weight=weight, with_dev=False).predict_labels([r.text for r in dev])[0]
+        print(f"  {'':<30} {'UIT-VSFC dev, no dev learnt':<26} {scores([r.label for r in dev], labels)}")
+
+
 def _bench_messages_added(ids: frozenset[str], held_out: dict[str, list[tuple[str, str]]]) -> None:
     """The shipped recipes of the tasks of ``held_out`` learnt with the written messages ``ids``
     and without them, scored on ``held_out`` (``(text, label)`` pairs, never learnt), on the
@@ -1034,6 +1086,8 @@ def main() -> int:
         bench_chatter()
     if "short" in parts:
         bench_short()
+    if "terms" in parts:
+        bench_terms()
     if "streets" in parts:
         bench_streets()
     if "cues" in parts:

@@ -62,6 +62,7 @@ __all__ = [
     "SentimentPrediction",
     "anger",
     "build_default_sentiment_model",
+    "complaint_term_rows",
     "phrase_readings",
     "without_punctuation",
     "written_bare",
@@ -163,6 +164,18 @@ UNPUNCTUATED_WEIGHT = 3.0
 # messages 73.16 -> 95.28 and 72.27 -> 94.99): on average over 2**20-2**22, news -0.4, letters
 # +0.3, headlines -1.1. random_state 0, 1 and 2 give the same labels (2026-12-05).
 MESSAGES_WEIGHT = 1.0
+# Sample weight of each word of complaint (and of praise) of our terms file learnt alone, with
+# its mood (complaint_term_rows), and the least weight a term needs to be learnt so. The corpora
+# hold few of the words citizens complain with, and a short message has little else: "Rất bất
+# tiện" read positive (0.755: "rất" and "tiện" are praise in reviews, "bất tiện" is in 11 of them)
+# and "Thủ tục rườm rà" neutral. Without the terms / with them at 1 (at 3; terms of 0.5 and up at
+# 1), bench_models.py --only terms, 2026-12-06: held-out short complaints read negative 12 / 15
+# (15; 15) of 17, short messages of either mood written before this was tried 21 / 22 of 24 (none
+# turned negative); written gold messages 95.58 / 95.58, news 74.79 / 74.79, headlines 64.37 /
+# 64.83 (65.29; 65.06), letters 70.76 / 70.76 (70.43; 70.43); UIT-VSFC dev, the recipe learnt
+# without dev, weighted-F1 90.78 / 90.49 (90.33; 90.50): students' words are not the platform's.
+TERMS_WEIGHT = 1.0
+TERMS_MIN_WEIGHT = 0.4
 _WORD_RE = re.compile(r"\w+|!+")
 _EXCLAMATIONS_RE = re.compile(r"!+")  # the "!+" tokens of _WORD_RE
 _SYLLABLE_RE = re.compile(r"\w+")  # the other tokens of _WORD_RE
@@ -1039,6 +1052,24 @@ def phrase_readings(texts: Iterable[str], lexicon: ComplaintLexicon) -> dict[str
     return readings
 
 
+def complaint_term_rows(
+    path: Path = COMPLAINT_TERMS_PATH, least: float = TERMS_MIN_WEIGHT
+) -> list[tuple[str, str]]:
+    """``(phrase, sentiment)`` of the words of our terms file whose weight is at least ``least``
+    either way: a word of complaint ``negative``, one of praise (a negative weight) ``positive``.
+
+    The recipe learns each alone, as a text (``terms_weight``).
+    """
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            term, weight = line.rsplit("\t", 1)
+            w = float(weight)
+            if _SYLLABLE_RE.search(term) and abs(w) >= least:
+                rows.append((term.strip(), "negative" if w > 0 else "positive"))
+    return rows
+
+
 def _read_vswn(path: Path) -> tuple[dict[str, float], dict[str, float]]:
     """Average positive and negative scores per word over its VietSentiWordNet senses."""
     sums: dict[str, list[float]] = {}
@@ -1261,6 +1292,7 @@ def build_default_sentiment_model(
     unpunctuated_weight: float = UNPUNCTUATED_WEIGHT,
     messages: Sequence[tuple[str, str]] | None = None,
     messages_weight: float = MESSAGES_WEIGHT,
+    terms_weight: float = TERMS_WEIGHT,
     contact_details: bool = True,
     addresses: bool = True,
     confirmed: Sequence[tuple[str, str]] = (),
@@ -1269,8 +1301,9 @@ def build_default_sentiment_model(
 ) -> SentimentClassifier:
     """Fit the shipped sentiment model on UIT-VSFC train and dev, AIVIVN 2019 train, the
     hand-labelled news texts of ``data/sentiment_examples.jsonl``, the hand-labelled passages
-    in a citizen's voice of ``data/sentiment_letters.jsonl`` and the messages written by the team
-    of ``data/citizen_messages.jsonl`` (see :data:`MESSAGES_WEIGHT`).
+    in a citizen's voice of ``data/sentiment_letters.jsonl``, the messages written by the team
+    of ``data/citizen_messages.jsonl`` (see :data:`MESSAGES_WEIGHT`) and the words of our
+    complaint terms file, each alone (see :data:`TERMS_WEIGHT`).
 
     AIVIVN reviews have no neutral class and come from shopping, so they weigh less than the
     feedback sentences of UIT-VSFC. Neither corpus holds the texts the platform mostly reads:
@@ -1339,6 +1372,9 @@ def build_default_sentiment_model(
             14); after "Tôi là Trần Thị Bình ở thôn Đông. " 87.61 / 91.45. Labels moved by the
             eleven held-out frames: 98 / 77 (184 without any copies). The news gold set 74.38 /
             74.38, headlines 64.37 / 63.68, letters 71.10 / 72.09.
+        terms_weight: Sample weight of each word of complaint or praise of the terms file
+            learnt alone (:func:`complaint_term_rows`; ``0``: not learnt; see
+            :data:`TERMS_WEIGHT`).
         confirmed: Officials' confirmed ``(text, sentiment)`` pairs, learnt as hand-labelled
             texts are (the platform's ``retrain_models``).
         progress: Show the stages of learning as a progress bar on stderr (reading the corpora
@@ -1403,6 +1439,7 @@ def build_default_sentiment_model(
     heads = [CorpusRow(r.id, headline(r.text), r.label) for r in hand_rows if headlines and "\n" in r.text]
     written = [CorpusRow("", text, label) for text, label in messages] if messages_weight else []
     mine = [CorpusRow("", text, label) for text, label in confirmed]
+    terms = [CorpusRow("", text, label) for text, label in complaint_term_rows()] if terms_weight else []
 
     def unpunctuated(rows: Iterable[CorpusRow]) -> list[CorpusRow]:
         return (
@@ -1420,6 +1457,7 @@ def build_default_sentiment_model(
         (voiced_rows, letters_weight),
         (heads, examples_weight),
         (written, messages_weight),
+        (terms, terms_weight),
         (mine, examples_weight),
         (bare_written, messages_weight),
         (bare, unpunctuated_weight),

@@ -28,12 +28,15 @@ from duluan.analysis.sentiment import (
     SENTIMENT_HEADLINES_PATH,
     SENTIMENT_LETTERS_GOLD_PATH,
     SENTIMENT_LETTERS_PATH,
+    TERMS_MIN_WEIGHT,
+    TERMS_WEIGHT,
     UNPUNCTUATED_WEIGHT,
     ComplaintLexicon,
     SentimentClassifier,
     SentimentPrediction,
     anger,
     build_default_sentiment_model,
+    complaint_term_rows,
     phrase_readings,
     without_punctuation,
     written_bare,
@@ -395,7 +398,10 @@ def test_default_model_learns_the_dev_split_unless_told_not_to(fitted):
     # (the messages' copies keep the messages' weight, and come first)
     unpunctuated[:0] = [(without_punctuation(t), label, weight) for t, label, weight in written]
     assert unpunctuated[0][0] != news[0][0] and all("\n" not in t for t, _, _ in unpunctuated)
-    news += letters + heads + written
+    # and each word of complaint or praise of the terms file, alone, with its mood and a weight of
+    # its own (a phrase has no punctuation to take out)
+    terms = [(t, label, TERMS_WEIGHT) for t, label in complaint_term_rows()]
+    news += letters + heads + written + terms
     # when the default model is built as shipped, without dev, and with three rows of dev
     for with_dev in (True, False, [0, 5, 1582]):
         build_default_sentiment_model(with_dev=with_dev, accent_free_copies=False)
@@ -404,10 +410,38 @@ def test_default_model_learns_the_dev_split_unless_told_not_to(fitted):
     # 0.03), then the hand-labelled news texts, the passages, the texts' headlines, the written
     # messages and all of them unpunctuated; the others learn no row of dev but those asked for
     assert shipped == train + dev + reviews + news + unpunctuated
-    assert len(news) - len(letters) - len(written) == 2 * len(load_gold(SENTIMENT_EXAMPLES_PATH)) - 6 > 2000
+    assert (
+        len(news) - len(letters) - len(written) - len(terms)
+        == 2 * len(load_gold(SENTIMENT_EXAMPLES_PATH)) - 6
+        > 2000
+    )
     assert without == shipped[: len(train)] + shipped[len(train) + len(dev) :]
-    assert len(unpunctuated) == len(news) - len(heads) and MESSAGES_WEIGHT not in (0, UNPUNCTUATED_WEIGHT)
+    assert len(unpunctuated) == len(news) - len(heads) - len(terms) and MESSAGES_WEIGHT not in (
+        0,
+        UNPUNCTUATED_WEIGHT,
+    )
     assert some == [*train, dev[0], dev[5], dev[1582], *without[len(train) :]]
+
+
+def test_the_terms_files_words_are_learnt_alone_with_their_mood(tmp_path):
+    # given a terms file with words of complaint and of praise of several weights, a comment and a
+    # sign that is not a word
+    path = tmp_path / "terms.tsv"
+    path.write_text(
+        "# một dòng chú thích\nbất tiện\t0.4\nrườm rà\t0.6\nnhiều năm\t0.2\n"
+        "chu đáo\t-0.6\nđảm bảo\t-0.3\n😡\t0.9\n",
+        encoding="utf-8",
+    )
+    # when its rows to learn are read with the shipped least weight, and with a higher one
+    rows = complaint_term_rows(path)
+    higher = complaint_term_rows(path, least=0.5)
+    # then each word weighed at least that much either way is one row with its mood; the light
+    # words, the comment and the sign are not
+    assert rows == [("bất tiện", "negative"), ("rườm rà", "negative"), ("chu đáo", "positive")]
+    assert higher == [("rườm rà", "negative"), ("chu đáo", "positive")] and TERMS_MIN_WEIGHT == 0.4
+    # and the shipped file gives words of both moods
+    shipped = dict(complaint_term_rows())
+    assert shipped["bất cập"] == shipped["rườm rà"] == "negative" and shipped["chu đáo"] == "positive"
 
 
 @needs_data
@@ -591,6 +625,14 @@ def test_default_model_reads_the_mood_of_news_headlines_and_letters_it_never_lea
     texts = [f"Cảm ơn cán bộ xã {name} đã hỗ trợ làm giấy tờ nhanh chóng" for name in names]
     labels, scores = model.predict_labels(texts)
     assert len(names) == 99 and len(set(labels.tolist())) == 1 and len(set(scores.tolist())) == 1
+    # and a short complaint whose one word of complaint is a compound of a word of praise ("bất
+    # tiện", "tiện"), or that it met only in its terms file, reads negative (before the terms
+    # were learnt alone, "Rất bất tiện" read positive, 0.755, and "Thủ tục rườm rà" neutral:
+    # 2026-12-06), while the same words of praise still read positive
+    labels, _ = model.predict_labels(
+        ["Rất bất tiện", "Thủ tục rườm rà", "Đi lại rất tiện", "Cán bộ rất nhiệt tình"]
+    )
+    assert labels.tolist() == ["negative", "negative", "positive", "positive"]
 
 
 def test_default_model_refuses_a_confirmation_that_names_no_sentiment(tmp_path):
