@@ -127,6 +127,16 @@ def test_a_cue_is_data_of_its_topic_in_the_taxonomy_and_bad_data_is_refused(tmp_
     assert {"cán bộ", "csgt", "hiệu trưởng"} <= set(cue.actors) and {"nhận tiền", "lạm thu"} <= set(cue.acts)
     assert cue.find("Cảnh sát giao thông nhận tiền của tài xế xe tải") is not None
     assert cue.find("Đối tượng giả danh cảnh sát giao thông nhận tiền của tài xế") is None
+    # and it knows the slang of a bribe, covering up and an official car put to private use
+    # (before 2026-12-06 these read as social affairs, security, culture and administrative
+    # procedures)
+    for text in (
+        "Cán bộ tư pháp bảo phải có tiền trà nước mới làm nhanh được",
+        "Cán bộ một cửa đòi chung chi mới trả hồ sơ",
+        "Trưởng công an xã bao che cho quán karaoke hoạt động trái phép",
+        "Phó chủ tịch xã dùng xe công chở gia đình đi du lịch",
+    ):
+        assert cue.find(text) is not None, text
     # and no other topic has one
     assert [t.code for t in load_taxonomy().topics if t.cue is not None] == ["corruption"]
     # when a taxonomy file gives a cue without acts, a lone string, or a negative boost
