@@ -326,7 +326,10 @@ def test_government_model_bootstraps_every_topic_and_learns_confirmations():
     # and, having learnt the seed terms, short messages that say little more than one of them
     short = ["Xóm tôi mất điện cả ngày", "Đường vào thôn nhiều ổ gà", "Duong vao thon nhieu o ga"]
     short += ["Đường hỏng", "Cảm ơn xã đã sửa đường"]  # (a street's name masked, "đường" says little)
-    assert [p.label for p in clf.predict(short)] == ["utilities"] + ["transport"] * 4
+    # (a village road's cracks and a broken street lamp: before their seeds, the first read as
+    # construction here and as culture in the shipped model)
+    short += ["Con đường bê tông mới làm đã nứt toác", "Đèn đường hỏng cả tháng nay"]
+    assert [p.label for p in clf.predict(short)] == ["utilities"] + ["transport"] * 6
     # and a message with nothing to act on is no topic's, not even a message that begins so
     chatter = ["Cảm ơn", "Xin chào", "ok", "Xin chào, nhà tôi bị mất điện từ sáng"]
     assert [p.label for p in clf.predict(chatter)] == ["other", "other", "other", "utilities"]
