@@ -543,25 +543,33 @@ HELD_OUT_ADDRESSES = (
 STREETS_UNSEEN = (
     ("street before, small letters", lambda t: "Ở đường lý thái tổ: " + t),
     ("street after, no diacritics", lambda t: t.rstrip() + " (duong tran hung dao)"),
+    # (added 2026-12-06 with the names known in small letters: one of them, one not)
+    ("address after, small letters", lambda t: t.rstrip() + " Nhà tôi ở số 8 đường hoàng quốc việt."),
+    ("unknown street, small letters", lambda t: "Ở đường nguyễn gia thiều: " + t),
 )
 
 
 def bench_streets() -> None:
-    """The shipped topic and sentiment recipes with streets' names masked (as shipped) and
-    without (``street_spans`` finding none, in learning and reading alike), scored on the written
-    gold messages as written, in the held-out frames of ``contact`` and beside streets in small
-    letters, and on every other gold set of the task."""
+    """The shipped topic and sentiment recipes with streets' names masked (as shipped), masked
+    only where capitalised (no names known in small letters), and not at all (``street_spans``
+    finding none, in learning and reading alike), scored on the written gold messages as
+    written, in the held-out frames of ``contact`` and beside streets in small letters, and on
+    every other gold set of the task."""
     from unittest import mock
 
     from duluan.analysis.places import masking
 
     for task, build, others, pairs in _both_tasks():
         print(f"\n{task}: {len(pairs)} written gold messages (never learnt), beside streets or not")
-        for name, finder in (
-            ("streets masked (shipped)", masking.street_spans),
-            ("streets read", lambda _: []),
+        for name, finder, known in (
+            ("streets masked (shipped)", masking.street_spans, masking.known_street_names),
+            ("capitalised names alone", masking.street_spans, frozenset),
+            ("streets read", lambda *_: [], masking.known_street_names),
         ):
-            with mock.patch.object(masking, "street_spans", finder):
+            with (
+                mock.patch.object(masking, "street_spans", finder),
+                mock.patch.object(masking, "known_street_names", known),
+            ):
                 frames = HELD_OUT_CONTACTS + HELD_OUT_ADDRESSES + STREETS_UNSEEN
                 _print_framed(name, build(), pairs, frames, others)
 

@@ -25,7 +25,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+from duluan.analysis.normalise import canonical_tones
 
 PLACE_TOKEN = "diadanh"  # noqa: S105 (a placeholder, not a password)
 
@@ -34,8 +37,16 @@ PLACE_TOKEN = "diadanh"  # noqa: S105 (a placeholder, not a password)
 # flooding on one read as `environment` and positive, on another as `construction`. The
 # gazetteer knows no streets, so the name after a street's type word is masked too: each of its
 # syllables capitalised ("Huế", "Trần Hưng Đạo"), at most five. "Thành phố" names a city (the
-# gazetteer's), "lễ đường" a hall ("Đại lễ đường Nhân dân"), and a name written in small
-# letters ("đường kinh dương vương") cannot be told from the words after it, so it stays.
+# gazetteer's), "lễ đường" a hall ("Đại lễ đường Nhân dân"). A name written in small letters
+# ("đường kinh dương vương ngập sâu") cannot be told from the words after it by its letters: it
+# is masked when it is one of the names the news writes with capitals after a type word
+# (data/street_names.tsv, scripts/street_names.py; of two syllables or more, and written in
+# small letters less often than as a name), the longest such. A name typed without diacritics
+# is not looked up: "duong" is also "dương", "đương", "dưỡng". Each written gold message after
+# "Ở đường X: " for 20 of those names in small letters, the shipped models (2026-12-06): with
+# capitalised names alone 28 of the 336 messages changed topic with the street (12 of 339 their
+# mood), with the known names none; right on average 308.8 -> 312.0 topics, 323.2 -> 322.0
+# moods. The cost was within the noise of bench_steps (TopicStep 28.4-30.1 µs a lead either way).
 _STREET_WORDS = ("đường", "phố", "ngõ", "ngách", "hẻm", "kiệt", "đại lộ")
 _STREET_WORDS_BARE = ("duong", "pho", "ngo", "ngach", "hem", "kiet", "dai lo")
 # A street's type word as a syllable of the normaliser's (the last of "đại lộ"): a text whose
@@ -44,6 +55,15 @@ _STREET_SYLLABLES = frozenset(w.split()[-1] for w in _STREET_WORDS + _STREET_WOR
 _NOT_A_STREET_BEFORE = ("thành ", "thanh ", "lễ ", "le ")
 _NAME_WORD_RE = re.compile(r"[^\W\d_]+(?!\w)")
 _NAME_WORDS = 5
+STREET_NAMES_PATH = Path(__file__).resolve().parent.parent / "data" / "street_names.tsv"
+
+
+@lru_cache(maxsize=1)
+def known_street_names() -> frozenset[str]:
+    """The names of ``data/street_names.tsv`` (small letters, NFC, tones placed as
+    :func:`~duluan.analysis.normalise.canonical_tones` places them)."""
+    lines = STREET_NAMES_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.split("\t", 1)[0] for line in lines if line and not line.startswith("#"))
 
 
 def street_spans(text: str, syllables: Iterable[str] | None = None) -> list[tuple[int, int]]:
@@ -91,9 +111,36 @@ def street_spans(text: str, syllables: Iterable[str] | None = None) -> list[tupl
             if text[end : end + 1] != " ":
                 break
             at = end + 1
+        if end == first:
+            end = _known_name_end(lowered, first)
         if end > first:
             spans.append((first, end))
     return spans
+
+
+def _known_name_end(lowered: str, first: int) -> int:
+    """Where the longest known street's name (:func:`known_street_names`) that starts at
+    ``first`` in ``lowered`` ends, or ``first`` when none does."""
+    ends: list[int] = []
+    at = first
+    for _ in range(_NAME_WORDS):
+        word = _NAME_WORD_RE.match(lowered, at)
+        if word is None:
+            break
+        ends.append(word.end())
+        if lowered[word.end() : word.end() + 1] != " ":
+            break
+        at = word.end() + 1
+    if len(ends) < 2:
+        return first
+    names = known_street_names()
+    window = canonical_tones(lowered[first : ends[-1]])
+    if len(window) != ends[-1] - first:  # not NFC: offsets would move
+        return first
+    for end in reversed(ends[1:]):
+        if window[: end - first] in names:
+            return end
+    return first
 
 
 def mask_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:

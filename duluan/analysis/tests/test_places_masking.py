@@ -8,7 +8,13 @@ import json
 import numpy as np
 import pytest
 
-from duluan.analysis.places.masking import PLACE_TOKEN, mask_places, mask_spans, street_spans
+from duluan.analysis.places.masking import (
+    PLACE_TOKEN,
+    known_street_names,
+    mask_places,
+    mask_spans,
+    street_spans,
+)
 from duluan.analysis.sentiment import SentimentClassifier
 from duluan.analysis.tests.test_sentiment import communes_of_home_province as communes
 from duluan.analysis.topic import TopicClassifier
@@ -73,8 +79,10 @@ def test_a_streets_name_is_masked_and_the_words_after_a_street_word_are_not():
         "Đường dây nóng của tỉnh",
         "tuyến đường này. Người dân phản ánh",  # a sentence after
         "đường ĐT295 hỏng nặng",  # a road's number
-        "ở đường lý thái tổ",  # small letters: where the name ends is unknown
+        "ở đường nguyễn gia thiều",  # small letters, a name the news never writes so
         "giá đường tăng",
+        "đường mới làm đã hỏng",  # small letters, no name
+        "đường lý thái",  # small letters, the start of a known name alone
     ]
     # then each name, and nothing else, is a span; and masked, it is the placeholder
     for text, name in named.items():
@@ -83,6 +91,33 @@ def test_a_streets_name_is_masked_and_the_words_after_a_street_word_are_not():
     masked = mask_places(list(named))
     assert masked[0] == f"Khiếu nại: đường {PLACE_TOKEN} ngập sâu"
     assert masked[3] == f"Đường {PLACE_TOKEN}, phường {PLACE_TOKEN} mất điện"
+
+
+def test_a_known_streets_name_is_masked_in_small_letters_the_longest_that_fits():
+    # given the names the news writes with capitals after a street's type word, and messages
+    # typed in small letters naming some of them
+    names = known_street_names()
+    assert {"lý thái tổ", "nguyễn trãi", "hàng mã", "biên hòa"} <= names
+    assert all(" " in name and name == name.lower() for name in names)
+    named = {
+        "ở đường lý thái tổ: rác ùn ứ": "lý thái tổ",
+        "nhà tôi ở đường nguyễn trãi bị ngập sâu": "nguyễn trãi",
+        "phố hàng mã đông quá": "hàng mã",
+        "ngõ 5 đường kinh dương vương ngập": "kinh dương vương",
+        "đường biên hoà tắc": "biên hoà",  # the tone placed otherwise than in the table
+        "đường trường sơn đông mất điện": "trường sơn đông",  # not "trường sơn", also known
+    }
+    # then each name is a span, the longest known one, and masked it is the placeholder
+    for text, name in named.items():
+        assert [text[a:b] for a, b in street_spans(text)] == [name], text
+    assert mask_places(["nhà tôi ở đường nguyễn trãi bị ngập sâu"]) == [
+        f"nhà tôi ở đường {PLACE_TOKEN} bị ngập sâu"
+    ]
+    # and a name with capitals is still read by its capitals, whether known or not
+    assert [street_spans(t) for t in ("đường Nguyễn Trãi ngập", "đường Nguyễn Gia Thiều ngập")] == [
+        [(6, 17)],
+        [(6, 22)],
+    ]
 
 
 def test_a_model_that_masks_places_reads_every_commune_alike():
