@@ -371,16 +371,13 @@ class ComplaintLexicon:
             )
         # Our terms are written for citizens' feedback; they win over the general lexicon.
         signs: dict[str, float] = {}
-        for line in COMPLAINT_TERMS_PATH.read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                term, weight = line.rsplit("\t", 1)
-                w = float(weight)
-                if not _SYLLABLE_RE.search(term):  # a sign, not a word (see ``signs``)
-                    signs[term.strip()] = abs(w)
-                    continue
-                target, other = (positive, negative) if w < 0 else (negative, positive)
-                target[prepare(term).strip()] = abs(w)
-                other.pop(prepare(term).strip(), None)
+        for term, w in _terms_file(COMPLAINT_TERMS_PATH):
+            if not _SYLLABLE_RE.search(term):  # a sign, not a word (see ``signs``)
+                signs[term.strip()] = abs(w)
+                continue
+            target, other = (positive, negative) if w < 0 else (negative, positive)
+            target[prepare(term).strip()] = abs(w)
+            other.pop(prepare(term).strip(), None)
         for word in negators | set(intensifiers):
             negative.pop(word, None)
             positive.pop(word, None)
@@ -1060,14 +1057,21 @@ def complaint_term_rows(
 
     The recipe learns each alone, as a text (``terms_weight``).
     """
-    rows = []
+    return [
+        (term.strip(), "negative" if w > 0 else "positive")
+        for term, w in _terms_file(path)
+        if _SYLLABLE_RE.search(term) and abs(w) >= least
+    ]
+
+
+def _terms_file(path: Path) -> list[tuple[str, float]]:
+    """``(term as written, weight)`` of each line of a terms file but its comments and blanks."""
+    entries = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             term, weight = line.rsplit("\t", 1)
-            w = float(weight)
-            if _SYLLABLE_RE.search(term) and abs(w) >= least:
-                rows.append((term.strip(), "negative" if w > 0 else "positive"))
-    return rows
+            entries.append((term, float(weight)))
+    return entries
 
 
 def _read_vswn(path: Path) -> tuple[dict[str, float], dict[str, float]]:

@@ -315,7 +315,8 @@ def taxonomy_cues(taxonomy: Taxonomy, texts: Iterable[str] = ()) -> tuple[TopicC
     ("chung chi", "tiền trà nước", "ăn hoa hồng"), "trục lợi", "móc ngoặc", "bao che" and "xe
     công". Every gold set read as before, the written gold messages 92.86 -> 93.15 %, and 12
     misconduct messages written for the check (partly the words added) 3 -> 8 read as
-    ``corruption``; the same words as seed terms instead moved the gold sets by up to 4 texts
+    ``corruption``. Fifteen such words as seed terms instead (which also choose the news the
+    bootstrap labels, see :mod:`duluan.analysis.bootstrap`) moved the gold sets by up to 4 texts
     either way (net -4).
     """
     from duluan.analysis.cues import accent_free_cue, spelling_readings

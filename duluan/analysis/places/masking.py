@@ -46,7 +46,8 @@ PLACE_TOKEN = "diadanh"  # noqa: S105 (a placeholder, not a password)
 # "Ở đường X: " for 20 of those names in small letters, the shipped models (2026-12-06): with
 # capitalised names alone 28 of the 336 messages changed topic with the street (12 of 339 their
 # mood), with the known names none; right on average 308.8 -> 312.0 topics, 323.2 -> 322.0
-# moods. The cost was within the noise of bench_steps (TopicStep 28.4-30.1 µs a lead either way).
+# moods. The cost is within the noise of bench_steps (TopicStep 29.3-29.5 µs a lead with the
+# names, 28.4-30.1 without).
 _STREET_WORDS = ("đường", "phố", "ngõ", "ngách", "hẻm", "kiệt", "đại lộ")
 _STREET_WORDS_BARE = ("duong", "pho", "ngo", "ngach", "hem", "kiet", "dai lo")
 # A street's type word as a syllable of the normaliser's (the last of "đại lộ"): a text whose
