@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/bench_models.py
 [--only vntc,tc201805,uit_vsfc,gold,news_sentiment,accent_free,uit_vsfc_halves,sentiment_cv,
-place_swaps,messages,contact,chatter,short,terms,streets,cues,cues_cv,vntc_noise]
+place_swaps,messages,contact,chatter,short,far,terms,streets,cues,cues_cv,vntc_noise]
 [--topic-params JSON]``;
 e.g. ``--topic-params '{"nb_blend": false, "lead_tokens": 0}'`` measures the topic
 classifier without the naive Bayes blend and the lead features.
@@ -672,6 +672,31 @@ HELD_OUT_SHORT = (
 )
 
 
+# Written messages about having to go far (to the merged commune's seat, a clinic, a school),
+# appended to data/citizen_messages.jsonl on 2026-12-06 after "Sau sáp nhập, người dân phải đi
+# xa hơn 20 km để làm thủ tục hành chính" read positive: the written messages had said "phải đi
+# xa" only after "không" or "đỡ", in thanks. HELD_OUT_FAR are such messages written apart. They
+# have a mood and no topic: learnt by the topic recipe too (under the topics they name), they
+# cost it 2 written gold messages (92.86 -> 92.26 %) and 1 held-out topic of 6 (5 -> 4), the
+# gold set's headlines 75.08 -> 74.77 %, and "phải đi xa" then pulled towards
+# `admin_procedures` (bench_far with the topics in the file, 2026-12-06).
+FAR_IDS = frozenset(f"m{i:04d}" for i in range(820, 826))
+HELD_OUT_FAR = (
+    ("Sau sáp nhập, người dân phải đi xa hơn 20 km để làm thủ tục hành chính", "negative"),
+    ("Dân phải đi xa cả chục cây số mới tới được trụ sở xã mới", "negative"),
+    ("Người bệnh phải đi xa lên tuyến tỉnh vì bệnh viện huyện không còn khoa sản", "negative"),
+    ("Học sinh phải đi xa đến trường mới sau khi sáp nhập điểm trường", "negative"),
+    ("Nhờ có điểm giao dịch bưu điện ở xã, bà con không phải đi xa nữa", "positive"),
+    ("Cảm ơn tỉnh đã xây trường gần nhà, con tôi không phải đi xa", "positive"),
+)
+
+
+def bench_far() -> None:
+    """The shipped sentiment recipe with and without the written messages about having to go
+    far (``FAR_IDS``): the held-out ones' moods."""
+    _bench_messages_added(FAR_IDS, {"sentiment": list(HELD_OUT_FAR)})
+
+
 def bench_chatter() -> None:
     """The shipped topic recipe with and without the written messages that say nothing to act
     on (``CHATTER_IDS``): how many held-out ones read as ``other``."""
@@ -1094,6 +1119,8 @@ def main() -> int:
         bench_chatter()
     if "short" in parts:
         bench_short()
+    if "far" in parts:
+        bench_far()
     if "terms" in parts:
         bench_terms()
     if "streets" in parts:

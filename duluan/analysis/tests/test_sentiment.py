@@ -633,6 +633,11 @@ def test_default_model_reads_the_mood_of_news_headlines_and_letters_it_never_lea
         ["Rất bất tiện", "Thủ tục rườm rà", "Đi lại rất tiện", "Cán bộ rất nhiệt tình"]
     )
     assert labels.tolist() == ["negative", "negative", "positive", "positive"]
+    # and having to go far after the merger is a complaint, not having to a relief (before the
+    # written messages said it in a complaint, the first read positive: 2026-12-06)
+    far = ["Sau sáp nhập, người dân phải đi xa hơn 20 km để làm thủ tục hành chính"]
+    far += ["Cảm ơn tỉnh đã xây trường gần nhà, con tôi không phải đi xa"]
+    assert model.predict_labels(far)[0].tolist() == ["negative", "positive"]
 
 
 def test_default_model_refuses_a_confirmation_that_names_no_sentiment(tmp_path):
