@@ -73,9 +73,19 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   such complaints written apart (their topics, and how many read as negative), on the written
   gold messages and on every other gold set.
 
-- ``streets`` (not in the default run: it builds both shipped models twice): the shipped
-  recipes with streets' names masked and without, scored as ``contact`` scores them, and beside
-  streets written in small letters, which the mask cannot see.
+- ``far`` (not in the default run: it builds the shipped sentiment model twice): the recipe with
+  and without the written messages about having to go far after the merger, scored on 6 such
+  messages written apart, on the written gold messages and on every other gold set.
+
+- ``terms`` (not in the default run: it builds the shipped sentiment model four times): the
+  recipe learning each word of the complaint terms file alone and not, scored on the held-out
+  short complaints, on 24 short messages of either mood, on the gold sets and on UIT-VSFC dev
+  (learnt without dev).
+
+- ``streets`` (not in the default run: it builds both shipped models three times): the shipped
+  recipes with streets' names masked, masked only where capitalised (no names known in small
+  letters) and not at all, scored as ``contact`` scores them, and beside streets written in
+  small letters.
 
 - ``vntc_noise`` (not in the default run): whether VNTC's labels disagree on copies of one
   article, which would cap any classifier's accuracy: its articles that repeat an earlier one
@@ -116,6 +126,7 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from functools import cache, partial
 
 import numpy as np
@@ -756,9 +767,7 @@ def bench_terms() -> None:
     for name, weight in (("with the terms (shipped)", TERMS_WEIGHT), ("without them", 0.0)):
         model = build(terms_weight=weight)
         for part, held in (("held-out short complaints", short), ("held-out moods", HELD_OUT_MOODS)):
-            labels = [str(x) for x in model.predict_labels([t for t, _ in held])[0]]
-            right = sum(a == b for a, (_, b) in zip(labels, held, strict=True))
-            print(f"  {name:<30} {part:<26} {right} of {len(held)}  {labels}", flush=True)
+            _print_held_out(model, name, part, held)
         _print_framed("", model, pairs, (), others)
         labels = build(terms_weight=weight, with_dev=False).predict_labels([r.text for r in dev])[0]
         print(f"  {'':<30} {'UIT-VSFC dev, no dev learnt':<26} {scores([r.label for r in dev], labels)}")
@@ -775,16 +784,22 @@ def _bench_messages_added(ids: frozenset[str], held_out: dict[str, list[tuple[st
     for task, build, others, pairs in _both_tasks():
         if task not in held_out:
             continue
-        texts, truth = [t for t, _ in held_out[task]], [label for _, label in held_out[task]]
         print(
-            f"\n{task}: {len(texts)} held-out messages, the recipe with {len(ids)} written ones and without"
+            f"\n{task}: {len(held_out[task])} held-out messages, the recipe with {len(ids)} written ones "
+            "and without"
         )
         for name, messages in (("with them (shipped)", learnt), ("without them", kept)):
             model = build(messages=labelled(messages, task))
-            labels = [str(x) for x in model.predict_labels(texts)[0]]
-            right = sum(a == b for a, b in zip(labels, truth, strict=True))
-            print(f"  {name:<30} {'held out, right':<26} {right} of {len(texts)}  {labels}", flush=True)
+            _print_held_out(model, name, "held out, right", held_out[task])
             _print_framed("", model, pairs, (), others)
+
+
+def _print_held_out(model, name: str, part: str, held: Sequence[tuple[str, str]]) -> None:
+    """Print how many of the ``(text, label)`` pairs ``held`` (never learnt) ``model`` reads
+    right, and the labels it gives them."""
+    labels = [str(x) for x in model.predict_labels([t for t, _ in held])[0]]
+    right = sum(a == b for a, (_, b) in zip(labels, held, strict=True))
+    print(f"  {name:<30} {part:<26} {right} of {len(held)}  {labels}", flush=True)
 
 
 def _bench_anger(model, texts, anger, name: str = "") -> None:

@@ -5,20 +5,19 @@ Run: ``DULUAN_DATA_DIR=../shared/data .venv/bin/python scripts/street_names.py [
 
 :func:`duluan.analysis.places.masking.street_spans` finds a street's name by its capitals ("đường
 Nguyễn Trãi"); in "đường nguyễn trãi bị ngập" it cannot tell where the name ends. This script
-runs it over the training files of VNTC and TC201805 and over news_2026, and keeps each name of
-two to five syllables (in small letters, NFC, tones placed as the normaliser places them) that
-it finds at least ``--min-count`` times and that those texts write in small letters, anywhere,
-less often than as a street's name: "Nguyễn Trãi" is a name, while "Mới" in "đường Mới" and
-"Sắt Việt Nam" in a sentence that opens "Đường Sắt Việt Nam" are words too. A name of one
-syllable is never kept ("phố Huế" may be "phố huế", but "đường Láng" is also "đường láng",
-smooth). The table holds names and counts, no text.
+runs it, for capitalised names alone (``known_names=False``: never this list's own finds), over
+the training files of VNTC and TC201805 and over news_2026, and keeps each name of two to five
+syllables (in small letters, NFC, tones placed as the normaliser places them) that it finds at
+least ``--min-count`` times and that those texts write in small letters, anywhere, less often
+than as a street's name: "Nguyễn Trãi" is a name, while "Mới" in "đường Mới" and "Sắt Việt Nam"
+in a sentence that opens "Đường Sắt Việt Nam" are words too. A name of one syllable is never
+kept ("phố Huế" may be "phố huế", but "đường Láng" is also "đường láng", smooth).
+The table holds names and counts, no text.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import sys
 import unicodedata
 from collections import Counter
@@ -28,21 +27,19 @@ import ahocorasick
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from duluan.analysis.corpora import read_corpus
 from duluan.analysis.normalise import canonical_tones
 from duluan.analysis.places.masking import street_spans
 from duluan.shared_data import require_shared_data
 
 OUT = Path(__file__).resolve().parent.parent / "duluan" / "analysis" / "data" / "street_names.tsv"
-CORPORA = ("vntc/train.jsonl.gz", "tc201805/train.jsonl.gz", "news_2026/articles.jsonl")
+CORPORA = ("vntc", "tc201805", "news_2026")
 
 
 def _texts(data: Path):
     for name in CORPORA:
-        opener = gzip.open if name.endswith(".gz") else open
-        with opener(data / name, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                row = json.loads(line)
-                yield unicodedata.normalize("NFC", f"{row.get('title') or ''}\n{row['text']}")
+        for row in read_corpus(name, data):
+            yield unicodedata.normalize("NFC", row.text)
 
 
 def main() -> int:
@@ -52,7 +49,7 @@ def main() -> int:
     data = require_shared_data()
     named: Counter = Counter()
     for text in _texts(data):
-        for start, end in street_spans(text):
+        for start, end in street_spans(text, known_names=False):
             name = canonical_tones(text[start:end].lower())
             if " " in name:
                 named[name] += 1

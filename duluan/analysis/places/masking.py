@@ -23,7 +23,7 @@ two alternating runs, 8,124 TC201805 leads, 2026-12-04).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -67,7 +67,9 @@ def known_street_names() -> frozenset[str]:
     return frozenset(line.split("\t", 1)[0] for line in lines if line and not line.startswith("#"))
 
 
-def street_spans(text: str, syllables: Iterable[str] | None = None) -> list[tuple[int, int]]:
+def street_spans(
+    text: str, syllables: Iterable[str] | None = None, known_names: bool = True
+) -> list[tuple[int, int]]:
     """The ``(start, end)`` of each street's name in ``text`` (NFC): the capitalised syllables
     after a street's type word (see above), in order.
 
@@ -77,6 +79,9 @@ def street_spans(text: str, syllables: Iterable[str] | None = None) -> list[tupl
             without a street's type word among them is not looked at. The type words are looked
             for with ``str.find``: a regular expression of them took 10-21 µs of CPU a news
             lead, as many as the topic model (2026-12-06).
+        known_names: Also find the names of :func:`known_street_names` written in small
+            letters (``scripts/street_names.py`` makes that list from the capitalised ones
+            alone, so that it does not count its own finds).
     """
     words = _STREET_WORDS + _STREET_WORDS_BARE
     if syllables is not None:
@@ -100,38 +105,37 @@ def street_spans(text: str, syllables: Iterable[str] | None = None) -> list[tupl
             at = lowered.find(typed, at + 1)
     spans: list[tuple[int, int]] = []
     for first in sorted(found):
-        at = end = first
-        for _ in range(_NAME_WORDS):
-            word = _NAME_WORD_RE.match(text, at)
-            if word is None:
-                break
+        end = first
+        for word in _words_after(text, first):
             syllable = word.group()
             if not (syllable[0].isupper() and (len(syllable) == 1 or syllable[1:].islower())):
                 break
             end = word.end()
-            if text[end : end + 1] != " ":
-                break
-            at = end + 1
-        if end == first:
+        if end == first and known_names:
             end = _known_name_end(lowered, first)
         if end > first:
             spans.append((first, end))
     return spans
 
 
+def _words_after(text: str, first: int) -> Iterator[re.Match[str]]:
+    """The words that may make a street's name starting at ``first``: at most five, each but
+    the last followed by one space."""
+    at = first
+    for _ in range(_NAME_WORDS):
+        word = _NAME_WORD_RE.match(text, at)
+        if word is None:
+            return
+        yield word
+        if text[word.end() : word.end() + 1] != " ":
+            return
+        at = word.end() + 1
+
+
 def _known_name_end(lowered: str, first: int) -> int:
     """Where the longest known street's name (:func:`known_street_names`) that starts at
     ``first`` in ``lowered`` ends, or ``first`` when none does."""
-    ends: list[int] = []
-    at = first
-    for _ in range(_NAME_WORDS):
-        word = _NAME_WORD_RE.match(lowered, at)
-        if word is None:
-            break
-        ends.append(word.end())
-        if lowered[word.end() : word.end() + 1] != " ":
-            break
-        at = word.end() + 1
+    ends = [word.end() for word in _words_after(lowered, first)]
     if len(ends) < 2:
         return first
     names = known_street_names()
