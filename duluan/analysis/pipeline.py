@@ -103,7 +103,11 @@ class Document:
         topic: ``{"label", "score", "terms", "runner_up"}`` (``runner_up``, the second most
             probable label, when the model gives it).
         sentiment: ``{"label", "score", "intensity"}`` (intensity when the model measures it).
-        places: ``[{"code", "scheme", "level", "name", "start", "end", "confidence"}]``.
+        places: ``[{"code", "scheme", "level", "name", "start", "end", "confidence",
+            "equivalents", "candidates"}]``: ``equivalents`` the units of the other scheme the unit
+            became or came from (``{"scheme", "code", "level", "name", "within", "share"}``),
+            ``candidates`` the units a name shared by many could be when the text did not tell
+            them apart (``{"scheme", "code", "level", "name", "within"}``; empty when resolved).
         place_codes: Codes (with cross-scheme equivalents) used to keep clusters local.
         duplicate_of: Earlier document with the same normalised text.
         near_duplicate_group: First document of its near-duplicate group (itself if new).
@@ -391,6 +395,10 @@ class PlacesStep:
     ``start``/``end`` are offsets into ``full_text`` — the title, a newline, then the text — as
     received, which is what a reviewer highlights.
 
+    Each place names its unit in both schemes (``equivalents``: a pre-2025 commune's 2025 commune,
+    a 2025 commune's pre-2025 ones) and, when the text could not tell which of the units sharing a
+    name it meant, all of them (``candidates``, each with the parents it lies ``within``).
+
     Args:
         gazetteer: E.g. :meth:`duluan.analysis.places.Gazetteer.default`.
     """
@@ -400,6 +408,42 @@ class PlacesStep:
 
     def __init__(self, gazetteer: Any) -> None:
         self.gazetteer = gazetteer
+        # A unit's counterparts, and a name's candidates, as the output lists them: units recur, so
+        # each list is made once and shared by the rows that name it (output rows are not changed).
+        self._equivalents: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._candidates: dict[tuple[tuple[str, str], ...], list[dict[str, Any]]] = {}
+
+    def __getstate__(self) -> dict:
+        return {"gazetteer": self.gazetteer}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["gazetteer"])
+
+    def _listed_equivalents(self, mention: Any) -> list[dict[str, Any]]:
+        """The units of the other scheme that ``mention``'s unit became or came from, with the share."""
+        key = (mention.scheme, mention.code)
+        listed = self._equivalents.get(key)
+        if listed is None:
+            describe = getattr(self.gazetteer, "describe", None)
+            listed = self._equivalents[key] = [
+                {**(describe(scheme, code) if describe else {"scheme": scheme, "code": code}), "share": share}
+                for scheme, code, share in (getattr(mention, "equivalents", None) or ())
+            ]
+        return listed
+
+    def _listed_candidates(self, mention: Any) -> list[dict[str, Any]]:
+        """The units an unresolved name could be (none when the text told them apart)."""
+        candidates = getattr(mention, "candidates", None)
+        if not candidates:
+            return []
+        listed = self._candidates.get(candidates)
+        if listed is None:
+            describe = getattr(self.gazetteer, "describe", None)
+            listed = self._candidates[candidates] = [
+                describe(scheme, code) if describe else {"scheme": scheme, "code": code}
+                for scheme, code in candidates
+            ]
+        return listed
 
     def __call__(self, batch: list[Document]) -> list[Document]:
         texts = [doc.full_text for doc in batch]
@@ -419,6 +463,8 @@ class PlacesStep:
                     "start": m.start,
                     "end": m.end,
                     "confidence": float(m.confidence),
+                    "equivalents": self._listed_equivalents(m),
+                    "candidates": self._listed_candidates(m),
                 }
                 for m in mentions
             ]
@@ -469,7 +515,12 @@ class TopicStep:
         for doc, p in zip(batch, predictions, strict=True):
             # Terms may come as (term, weight) pairs; the output keeps the words.
             terms = [t[0] if isinstance(t, tuple | list) else str(t) for t in p.terms]
-            doc.topic = {"label": p.label, "score": float(p.score), "terms": terms}
+            doc.topic = {
+                "label": p.label,
+                "score": float(p.score),
+                "terms": terms,
+                "runner_up": getattr(p, "runner_up", None),
+            }
         return batch
 
 

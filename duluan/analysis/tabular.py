@@ -1521,8 +1521,11 @@ def json_line(record: dict[str, Any]) -> bytes:
 
 
 def output_schema() -> Any:
-    """Return the Arrow schema of the output rows."""
+    """Return the Arrow schema of the output rows (the fields of a JSON line, all of them)."""
     import pyarrow as pa
+
+    # A unit a place is listed with: its counterpart in the other scheme, or a candidate.
+    unit = [(name, pa.string()) for name in ("scheme", "code", "level", "name", "within")]
 
     return pa.schema(
         [
@@ -1530,7 +1533,12 @@ def output_schema() -> Any:
             (
                 "topic",
                 pa.struct(
-                    [("label", pa.string()), ("score", pa.float64()), ("terms", pa.list_(pa.string()))]
+                    [
+                        ("label", pa.string()),
+                        ("score", pa.float64()),
+                        ("terms", pa.list_(pa.string())),
+                        ("runner_up", pa.string()),
+                    ]
                 ),
             ),
             (
@@ -1549,6 +1557,8 @@ def output_schema() -> Any:
                             ("start", pa.int32()),
                             ("end", pa.int32()),
                             ("confidence", pa.float64()),
+                            ("equivalents", pa.list_(pa.struct([*unit, ("share", pa.float64())]))),
+                            ("candidates", pa.list_(pa.struct(unit))),
                         ]
                     )
                 ),

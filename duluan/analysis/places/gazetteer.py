@@ -308,6 +308,7 @@ class Gazetteer:
         self._twins = {
             k: frozenset({k, *((scheme, code) for scheme, code, _ in equivalents.get(k, ()))}) for k in places
         }
+        self._described: dict[Key, dict[str, str]] = {}
 
     # --- construction ----------------------------------------------------------------------------
 
@@ -461,6 +462,32 @@ class Gazetteer:
     def unit(self, scheme: str, code: str) -> _Place | None:
         """Return the indexed unit ``(scheme, code)`` or ``None``."""
         return self._places.get((scheme, code))
+
+    def describe(self, scheme: str, code: str) -> dict[str, str] | None:
+        """What an output names of the unit ``(scheme, code)``: ``{"scheme", "code", "level",
+        "name", "within"}``, ``within`` its parents in its own scheme, nearest first ("Quận 3,
+        Thành phố Hồ Chí Minh"; empty for a province). ``None`` for a unit not indexed.
+
+        The same dictionary is returned for a unit each time (units recur: it is built once):
+        do not change it.
+        """
+        key = (scheme, code)
+        described = self._described.get(key)
+        if described is None:
+            place = self._places.get(key)
+            if place is None:
+                return None
+            parents = sorted(
+                self._same_scheme_ancestors.get(key, ()), key=self._rank.__getitem__, reverse=True
+            )
+            described = self._described[key] = {
+                "scheme": scheme,
+                "code": code,
+                "level": place.level,
+                "name": place.name,
+                "within": ", ".join(self._places[p].name for p in parents),
+            }
+        return described
 
     def names_for(self, name: str) -> list[tuple[str, str]]:
         """Return every ``(scheme, code)`` whose name folds to ``fold(name)`` (for labelling and tests)."""

@@ -111,7 +111,7 @@ def test_stream_marks_duplicates_near_duplicates_and_clusters_in_order():
     assert by_id["1"].duplicate_of is None and by_id["4"].duplicate_of is None
     assert by_id["4"].near_duplicate_group == "1" and by_id["2"].near_duplicate_group == "2"
     assert by_id["1"].cluster == by_id["3"].cluster == by_id["4"].cluster != by_id["2"].cluster
-    assert by_id["1"].topic == {"label": "hạ tầng", "score": 0.9, "terms": ["đường"]}
+    assert by_id["1"].topic == {"label": "hạ tầng", "score": 0.9, "terms": ["đường"], "runner_up": None}
     assert by_id["2"].sentiment == {"label": "kinh tế", "score": 0.9}
     record = by_id["4"].to_record()
     assert set(record) == {
@@ -172,11 +172,48 @@ def test_places_step_reports_units_with_offsets_into_the_original_text():
     names = {p["name"] for p in doc.places}
     assert any("Tân Dĩnh" in n for n in names)
     for place in doc.places:
-        assert set(place) == {"code", "scheme", "level", "name", "start", "end", "confidence"}
+        assert set(place) == {
+            "code", "scheme", "level", "name", "start", "end", "confidence", "equivalents", "candidates"
+        }  # fmt: skip
         assert place["scheme"] == "pre2025"
         assert doc.full_text[place["start"] : place["end"]] in place["name"]
+        assert place["candidates"] == []
     assert any(code.startswith("pre2025:") for code in doc.place_codes)
     assert any(code.startswith("2025:") for code in doc.place_codes)
+    # and each names its unit in the 2025 scheme: the commune kept its name, the district's
+    # land is now in the province of Bắc Ninh
+    by_name = {p["name"]: p for p in doc.places}
+    assert by_name["Xã Tân Dĩnh"]["equivalents"] == [
+        {"scheme": "2025", "code": "07432", "level": "commune", "name": "Xã Tân Dĩnh",
+         "within": "Tỉnh Bắc Ninh", "share": 1.0}
+    ]  # fmt: skip
+    assert [(e["code"], e["level"], e["name"]) for e in by_name["Huyện Lạng Giang"]["equivalents"]] == [
+        ("24", "province", "Tỉnh Bắc Ninh")
+    ]
+
+
+def test_a_name_many_units_share_lists_them_all_when_the_text_does_not_tell():
+    # given the real gazetteer and texts naming a district that ten provinces have, then one of
+    # them with its province
+    from duluan.analysis.pipeline import PlacesStep
+    from duluan.analysis.places import Gazetteer
+
+    step = PlacesStep(Gazetteer.default())
+    alone = Document("a", "Huyện Châu Thành ngập sâu sau mưa lớn.")
+    placed = Document("b", "Huyện Châu Thành, tỉnh Tiền Giang ngập sâu sau mưa lớn.")
+    # when the step runs
+    step([alone, placed])
+    # then the lone name lists every district it could be, each with its province
+    (district,) = alone.places
+    candidates = district["candidates"]
+    assert len(candidates) == 10
+    assert {c["name"] for c in candidates} == {"Huyện Châu Thành"}
+    assert {"Tỉnh Tiền Giang", "Tỉnh Long An", "Tỉnh An Giang"} <= {c["within"] for c in candidates}
+    assert (district["scheme"], district["code"]) in {(c["scheme"], c["code"]) for c in candidates}
+    # and the one the text places is resolved: no candidates
+    resolved = next(p for p in placed.places if p["level"] == "district")
+    assert resolved["candidates"] == []
+    assert "Tiền Giang" in next(c["within"] for c in candidates if c["code"] == resolved["code"])
 
 
 def test_sentiment_step_asks_the_model_not_to_explain():

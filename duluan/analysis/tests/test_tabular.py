@@ -395,16 +395,32 @@ def test_messages_name_the_columns_as_the_validator_was_told():
 
 
 def test_parquet_output_keeps_every_field_of_a_row(tmp_path):
-    # given an output row as the pipeline makes it, sentiment intensity included
+    # given an output row as the pipeline makes it: the topic's runner-up, the sentiment's
+    # intensity, a place's units in the other scheme and an unresolved name's candidates
     import pyarrow.parquet as pq
 
     record = {
         "id": "a",
-        "topic": {"label": "land", "score": 0.9, "terms": ["đất"]},
+        "topic": {"label": "land", "score": 0.9, "terms": ["đất"], "runner_up": "construction"},
         "sentiment": {"label": "negative", "score": 0.8, "intensity": 0.75},
         "places": [
             {"code": "24", "scheme": "2025", "level": "province", "name": "Tỉnh Bắc Ninh",
-             "start": 0, "end": 7, "confidence": 0.9}
+             "start": 0, "end": 7, "confidence": 0.9,
+             "equivalents": [
+                 {"scheme": "pre2025", "code": "24", "level": "province", "name": "Tỉnh Bắc Giang",
+                  "within": "", "share": 1.0},
+                 {"scheme": "pre2025", "code": "27", "level": "province", "name": "Tỉnh Bắc Ninh",
+                  "within": "", "share": 1.0},
+             ],
+             "candidates": []},
+            {"code": "708", "scheme": "pre2025", "level": "district", "name": "Huyện Châu Thành",
+             "start": 9, "end": 19, "confidence": 0.09, "equivalents": [],
+             "candidates": [
+                 {"scheme": "pre2025", "code": "708", "level": "district", "name": "Huyện Châu Thành",
+                  "within": "Tỉnh Long An"},
+                 {"scheme": "pre2025", "code": "808", "level": "district", "name": "Huyện Châu Thành",
+                  "within": "Tỉnh Tiền Giang"},
+             ]},
         ],
         "duplicate_of": None,
         "near_duplicate_group": "a",
