@@ -57,6 +57,9 @@ TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read alou
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ: a moment this far ahead is still accepted
 LEVEL_RANK = {"commune": 3, "district": 2, "province": 1}
+# What a signal keeps of each place the engine found: its counterparts in the other scheme are
+# the geo app's to look up, but the units an unresolved name could be are not.
+SIGNAL_PLACE_FIELDS = ("code", "scheme", "level", "name", "start", "end", "confidence", "candidates")
 
 
 class IntakeError(ValueError):
@@ -144,10 +147,22 @@ def _unit_ids() -> dict[tuple[str, str], int]:
     return _UNITS["ids"]
 
 
+def places_kept(places: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a signal stores of the places the engine found (:data:`SIGNAL_PLACE_FIELDS`)."""
+    return [{k: p[k] for k in SIGNAL_PLACE_FIELDS if k in p} for p in places]
+
+
 def unit_from_places(places: Sequence[dict[str, Any]], ids: dict[tuple[str, str], int]) -> int | None:
-    """The most specific place the text names (commune over district over province)."""
+    """The most specific place the text names (commune over district over province).
+
+    A name the text did not tell apart from its namesakes (it lists ``candidates``: "phường 1"
+    is one of dozens) places nothing: filed under one of them at a guess, the signal would go
+    to another province's unit.
+    """
     best = None
     for i, p in enumerate(places):
+        if p.get("candidates"):
+            continue
         rank = (LEVEL_RANK.get(p.get("level"), 0), float(p.get("confidence") or 0.0), -i)
         if (p.get("scheme"), p.get("code")) in ids and (best is None or rank > best[0]):
             best = (rank, ids[(p["scheme"], p["code"])])
@@ -169,7 +184,14 @@ def place_resolve(text: str, *, home_province: str | None = None, when=None) -> 
     mentions = home_gazetteer(home).find(text, when=when)
     ids = _unit_ids()
     places = [
-        {"scheme": m.scheme, "code": m.code, "level": m.level, "confidence": m.confidence} for m in mentions
+        {
+            "scheme": m.scheme,
+            "code": m.code,
+            "level": m.level,
+            "confidence": m.confidence,
+            "candidates": m.candidates,
+        }
+        for m in mentions
     ]
     pk = unit_from_places(places, ids)
     if pk is None:
@@ -506,10 +528,7 @@ def _build(ready, now, import_batch, near_index):
             sentiment=sentiment.get("label") or "",
             sentiment_score=sentiment.get("score"),
             intensity=sentiment.get("intensity"),
-            places=[
-                {k: p[k] for k in ("code", "scheme", "level", "name", "start", "end", "confidence")}
-                for p in a.places
-            ],
+            places=places_kept(a.places),
             near_duplicate_group=group if group != ids[index] else "",
             tracking_code=tracking_code_new() if item.tracking else "",
             extra=extra,

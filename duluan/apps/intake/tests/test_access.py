@@ -129,3 +129,25 @@ def test_an_officer_corrects_a_sentiment_and_an_analyst_may_not(client, demo, si
     event = AuditEvent.objects.get(action="intake.signal_sentiment_confirm")
     assert event.after == {"sentiment": "neutral", "sentiment_confirmed": True}
     assert event.before["sentiment_confirmed"] is False
+
+
+def test_a_place_name_many_units_share_is_shown_as_unresolved(client, demo):
+    # given a signal naming only "phường 1", which dozens of wards are called
+    signal = ingest("Nước ngập sâu ở phường 1 sau mưa lớn.")
+    (place,) = signal.places
+    client.force_login(demo["dieuphoi"])
+    # when the coordinator opens it
+    page = client.get(reverse("intake:signal_detail", args=[signal.pk])).content.decode()
+    # then the page says the place is not known for sure, and among how many
+    assert f"chưa rõ đơn vị nào: {len(place['candidates'])} đơn vị cùng tên" in page
+    # and in English for an official who chose it
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(reverse("intake:signal_detail", args=[signal.pk])).content.decode()
+    assert f"unresolved: {len(place['candidates'])} units share this name" in english
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    # and a placed signal's page says nothing of the kind
+    placed = ingest("Ngập ở phường Vũ Ninh, tỉnh Bắc Ninh")
+    assert (
+        "chưa rõ đơn vị nào"
+        not in client.get(reverse("intake:signal_detail", args=[placed.pk])).content.decode()
+    )

@@ -218,3 +218,21 @@ def test_a_report_typed_in_legacy_fonts_is_stored_as_the_text_it_showed():
     # and a Unicode report with a Western sign in it is stored as it is, without the mark
     plain = services.signals_ingest_batch(items=[item("Ủy ban nhân dân xã cần sửa đường ngập úng ©")])
     assert plain.created[0].text.endswith("úng ©") and "converted_from" not in plain.created[0].extra
+
+
+def test_a_place_name_many_units_share_does_not_place_the_signal():
+    # given messages naming only a ward number and a district that many provinces have
+    texts = ["Nước ngập sâu ở phường 1 sau mưa lớn.", "Huyện Châu Thành có nhiều điểm sạt lở."]
+    # when they are ingested
+    signals = [services.signal_ingest(channel=Channel.HOTLINE, text=t)[0] for t in texts]
+    # then neither is filed under one of the units at a guess, and each keeps what it could be
+    for signal in signals:
+        assert signal.unit is None
+        (place,) = signal.places
+        assert len(place["candidates"]) > 5
+        assert {c["code"] for c in place["candidates"]} >= {place["code"]}
+    # and a name the text places still places it
+    placed, _ = services.signal_ingest(
+        channel=Channel.HOTLINE, text="Huyện Châu Thành, tỉnh Tiền Giang có nhiều điểm sạt lở."
+    )
+    assert placed.unit is not None and placed.unit.name == "Huyện Châu Thành"
