@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 __all__ = [
+    "DEFAULT_HOME_PROVINCE",
     "PRE2025",
     "PRE2025_END",
     "SCHEMES",
@@ -51,6 +52,9 @@ PRE2025_END = date(2025, 6, 30)
 SCHEME_2025_DECIDED = date(2025, 4, 12)
 
 PROVINCE, DISTRICT, COMMUNE = "province", "district", "commune"
+# The province whose units a name others share is read as, unless told otherwise (2025 code):
+# Bắc Ninh, which Bắc Giang joined. The platform's setting DULUAN_HOME_PROVINCE defaults to it.
+DEFAULT_HOME_PROVINCE = "24"
 
 BASIS_WHOLE = "whole"
 BASIS_EQUAL_SPLIT = "equal_split"

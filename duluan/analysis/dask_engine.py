@@ -17,6 +17,7 @@ are loaded in the worker, never pickled per task).
 from __future__ import annotations
 
 import importlib
+import inspect
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from duluan.adminunits import DEFAULT_HOME_PROVINCE
 from duluan.analysis.cluster import TermNames, TermSlice, flat_term_arrays
 from duluan.analysis.pipeline import Document, Pipeline, run_guarded
 from duluan.analysis.runtime import default_workers, forked_pool, ordered_results
@@ -54,18 +56,24 @@ class PipelineFactory:
     """A picklable recipe for the per-row pipeline.
 
     Attributes:
-        target: ``"module:function"``; the function takes ``model_dir`` and returns a
-            :class:`Pipeline` of per-row steps.
+        target: ``"module:function"``; the function takes ``model_dir`` (and ``home_province``,
+            if it names it) and returns a :class:`Pipeline` of per-row steps.
         model_dir: Folder of the model files, passed to the function.
+        home_province: 2025 code of the province whose units shared names are read as, or
+            ``None`` (see :func:`~duluan.analysis.pipeline.per_row_pipeline`); passed to a
+            function that takes it.
     """
 
     target: str = DEFAULT_FACTORY
     model_dir: str | None = None
+    home_province: str | None = DEFAULT_HOME_PROVINCE
 
     def build(self) -> Pipeline:
         """Import the function and build the pipeline."""
         module_name, _, func_name = self.target.partition(":")
         func: Callable[..., Pipeline] = getattr(importlib.import_module(module_name), func_name)
+        if "home_province" in inspect.signature(func).parameters:
+            return func(model_dir=self.model_dir, home_province=self.home_province)
         return func(model_dir=self.model_dir)
 
 

@@ -26,6 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from duluan.adminunits import DEFAULT_HOME_PROVINCE
 from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, TermCoder, name_flags_many, series_day
 from duluan.analysis.dedupe import (
     ContentHashIndex,
@@ -766,12 +767,19 @@ def resolve_model_dir(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(os.environ.get(MODEL_DIR_ENV) or Path("var") / "models")
 
 
-def per_row_pipeline(model_dir: str | os.PathLike[str] | None = None, gazetteer: Any = None) -> Pipeline:
+def per_row_pipeline(
+    model_dir: str | os.PathLike[str] | None = None,
+    gazetteer: Any = None,
+    home_province: str | None = DEFAULT_HOME_PROVINCE,
+) -> Pipeline:
     """Return the default per-row steps (normalise, places, topic, sentiment, dedupe features).
 
     Args:
         model_dir: Folder holding ``topic`` and ``sentiment`` model files (see :func:`model_dir`).
-        gazetteer: A gazetteer; defaults to ``Gazetteer.default()``.
+        gazetteer: A gazetteer; defaults to ``Gazetteer.default(home_province=home_province)``.
+        home_province: 2025 code of the province whose units a shared name is read as, ``None``
+            for none (a name several provinces have is then left unresolved, its candidates
+            listed); Bắc Ninh (:data:`~duluan.adminunits.DEFAULT_HOME_PROVINCE`) by default.
 
     Returns:
         A pipeline with no ordered step, safe to build in each worker process.
@@ -783,6 +791,8 @@ def per_row_pipeline(model_dir: str | os.PathLike[str] | None = None, gazetteer:
     from duluan.analysis.sentiment import SentimentClassifier
     from duluan.analysis.topic import TopicClassifier
 
+    if gazetteer is None:
+        gazetteer = Gazetteer.default(home_province=home_province)
     folder = resolve_model_dir(model_dir)
     # Mapped, not read: the two models loaded in 0.07 s of CPU against 0.17-0.22 (0.09-0.10 s
     # wall against 0.23-0.43, 2026-11-30), and forked workers share the file's pages. Model
@@ -791,7 +801,7 @@ def per_row_pipeline(model_dir: str | os.PathLike[str] | None = None, gazetteer:
     return Pipeline(
         [
             NormaliseStep(),
-            PlacesStep(gazetteer if gazetteer is not None else Gazetteer.default()),
+            PlacesStep(gazetteer),
             TopicStep(TopicClassifier.load(_model_file(folder, "topic"), mapped=True)),
             SentimentStep(SentimentClassifier.load(_model_file(folder, "sentiment"), mapped=True)),
             DedupeFeaturesStep(),

@@ -132,3 +132,34 @@ def non_negative_float(value: str) -> float:
     if not number >= 0:  # also refuses nan
         raise argparse.ArgumentTypeError("phải là số không âm")
     return number
+
+
+# What ``--home-province`` takes to mean no home province.
+NO_HOME = ("none", "khong", "không")
+
+
+def home_province(value: str) -> str | None:
+    """An ``argparse`` type: a province of the 2025 scheme by its code ("24", "1") or its name
+    with or without accents ("Bắc Ninh", "bac ninh"), or ``none`` for no home province; returns
+    the 2025 code, or ``None``.
+
+    Raises:
+        argparse.ArgumentTypeError: No 2025 province is called or numbered so; the message names
+            a few that are.
+    """
+    from duluan.adminunits import PROVINCE, SCHEME_2025, fold_key, load_admin_data
+
+    key = fold_key(value)
+    if key in {fold_key(word) for word in NO_HOME}:
+        return None
+    provinces = [u for u in load_admin_data().units if u.scheme == SCHEME_2025 and u.level == PROVINCE]
+    for unit in provinces:
+        if key.isdigit() and key.zfill(2) == unit.code:
+            return unit.code
+        if key and key in (fold_key(unit.name), fold_key(unit.short_name or "")):
+            return unit.code
+    examples = ", ".join(f"{u.code} = {u.name}" for u in sorted(provinces, key=lambda u: u.code)[:3])
+    raise argparse.ArgumentTypeError(
+        f"không có tỉnh, thành phố nào (từ 01/07/2025) mã hay tên '{value}' (ví dụ {examples}; "
+        "hoặc 'none' để không ưu tiên tỉnh nào)"
+    )

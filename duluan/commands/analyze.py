@@ -4,21 +4,25 @@ Usage::
 
     duluan analyze INPUT -o OUTPUT [--rejects FILE] [--engine local|dask]
                    [--scheduler ADDRESS] [--workers N] [--model-dir DIR]
-                   [--cluster-state FILE] [--batch-size N] [--no-progress]
+                   [--home-province CODE|NAME|none] [--cluster-state FILE]
+                   [--batch-size N] [--no-progress]
 
 INPUT is JSONL (``.gz`` ok), CSV or Parquet; OUTPUT is Parquet for ``.parquet``, JSONL for
 ``.jsonl`` (``.gz`` ok). Bad rows go to the rejects file (default ``OUTPUT.rejects.jsonl``) with
 a reason and never stop the run. The output and rejects files appear when the run ends well:
 a failed or interrupted run leaves what was at their paths before (see
 :class:`~duluan.analysis.tabular.StagedFile`), and no path may be another's.
-``--cluster-state`` resumes the online clusterer from a saved state and saves it back at the
-end, so successive runs keep growing the same issues.
+``--home-province`` names the province whose units a name several provinces share is read
+as (Bắc Ninh by default, or ``DULUAN_HOME_PROVINCE``); ``none`` leaves such names unresolved,
+each with its candidates. ``--cluster-state`` resumes the online clusterer from a saved state
+and saves it back at the end, so successive runs keep growing the same issues.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -27,10 +31,13 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from duluan.adminunits import DEFAULT_HOME_PROVINCE
 from duluan.analysis.runtime import default_workers
-from duluan.commands._args import positive_int
+from duluan.commands._args import home_province, positive_int
 from duluan.commands._paths import check_paths
 
+# The environment variable the platform reads its home province from: the command reads it too.
+HOME_PROVINCE_ENV = "DULUAN_HOME_PROVINCE"
 EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_MODEL = 3
@@ -101,6 +108,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Số tiến trình xử lý (mặc định: 2, hoặc 1 nếu máy chỉ có một lõi).",
     )
     parser.add_argument("--model-dir", help="Thư mục mô hình (mặc định DULUAN_MODEL_DIR hoặc var/models).")
+    parser.add_argument(
+        "--home-province",
+        type=home_province,
+        default=os.environ.get(HOME_PROVINCE_ENV) or DEFAULT_HOME_PROVINCE,
+        help=(
+            "Tỉnh, thành phố mà một địa danh trùng tên ở nhiều tỉnh được hiểu là thuộc về: mã hoặc tên "
+            f"(từ 01/07/2025), hoặc 'none' để liệt kê mọi đơn vị có thể (mặc định {HOME_PROVINCE_ENV} "
+            f"hoặc {DEFAULT_HOME_PROVINCE}, Bắc Ninh)."
+        ),
+    )
     parser.add_argument("--cluster-state", help="Tệp JSON trạng thái phân cụm: đọc nếu có, ghi lại khi xong.")
     parser.add_argument("--batch-size", type=positive_int, default=2000, help="Số dòng mỗi lô.")
     parser.add_argument(
@@ -119,7 +136,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.scheduler and args.engine != "dask":
         print("Lỗi tham số: --scheduler chỉ dùng với --engine dask.", file=sys.stderr)
         return EXIT_INPUT
-    factory = PipelineFactory(args.steps or DEFAULT_FACTORY, args.model_dir)
+    factory = PipelineFactory(args.steps or DEFAULT_FACTORY, args.model_dir, args.home_province)
     try:
         report = analyze_file(
             args.input,

@@ -18,6 +18,7 @@ import numpy as np
 
 from duluan.adminunits import (
     COMMUNE,
+    DEFAULT_HOME_PROVINCE,
     DISTRICT,
     PRE2025,
     PROVINCE,
@@ -426,7 +427,7 @@ class Gazetteer:
         )
 
     @classmethod
-    def default(cls, *, home_province: str | None = "24") -> Gazetteer:
+    def default(cls, *, home_province: str | None = DEFAULT_HOME_PROVINCE) -> Gazetteer:
         """Build from the installed unit data (:func:`duluan.adminunits.load_admin_data`).
 
         What :meth:`from_units` makes of the data is kept in a cache file (see

@@ -610,3 +610,55 @@ def test_outputs_appear_whole_with_the_mode_of_new_files(tmp_path):
     assert [r["id"] for r in read_jsonl(out)] == [f"r{i}" for i in range(6)]
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def places_pipeline(model_dir=None, home_province=None):
+    """The per-row steps with the real gazetteer and no models (``--steps`` of the test below)."""
+    from duluan.analysis.pipeline import DedupeFeaturesStep, NormaliseStep, Pipeline, PlacesStep
+    from duluan.analysis.places import Gazetteer
+
+    return Pipeline(
+        [NormaliseStep(), PlacesStep(Gazetteer.default(home_province=home_province)), DedupeFeaturesStep()]
+    )
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_the_home_province_decides_a_name_two_provinces_share(tmp_path, capsys, monkeypatch, engine):
+    # given a report naming "xã Tân Sơn", a commune of Bắc Ninh and one of Phú Thọ since 2025
+    source = write_jsonl(
+        tmp_path / "in.jsonl",
+        [{"id": "1", "text": "Người dân xã Tân Sơn phản ánh đường ngập", "created_at": "2026-01-05"}],
+    )
+    steps = f"{__name__}:places_pipeline"
+    monkeypatch.delenv("DULUAN_HOME_PROVINCE", raising=False)
+
+    def place(*options: str) -> dict:
+        out = tmp_path / "out.jsonl"
+        args = ["analyze", str(source), "-o", str(out), "--steps", steps, "--engine", engine, "--no-progress"]
+        assert main([*args, *options]) == 0
+        (found,) = read_jsonl(out)[0]["places"]
+        return found
+
+    # when it is analysed as the platform's province (by default), then as Phú Thọ's (by name
+    # without accents, and by the environment), then for no province in particular
+    home, phu_tho, none = place(), place("--home-province", "phu tho"), place("--home-province", "none")
+    monkeypatch.setenv("DULUAN_HOME_PROVINCE", "25")
+    by_env = place()
+    # then each home province reads it as its own commune (a 2025 one, as the report is of 2026,
+    # made of communes of Lục Ngạn before)
+    assert (home["scheme"], home["code"], home["candidates"]) == ("2025", "07531", [])
+    assert {e["within"] for e in home["equivalents"]} == {"Huyện Lục Ngạn, Tỉnh Bắc Giang"}
+    assert (phu_tho["code"], phu_tho["candidates"]) == ("08566", [])
+    assert by_env["code"] == "08566"
+    # and with none it stays unresolved, both communes listed with their provinces
+    assert {(c["code"], c["within"]) for c in none["candidates"]} == {
+        ("07531", "Tỉnh Bắc Ninh"), ("08566", "Tỉnh Phú Thọ")
+    }  # fmt: skip
+    assert none["confidence"] < home["confidence"]
+    # and a province that does not exist is a usage error that names some that do
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["analyze", str(source), "-o", str(tmp_path / "x.jsonl"), "--home-province", "99"])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "--home-province" in error and "'99'" in error and "01 = Thành phố Hà Nội" in error
