@@ -82,6 +82,12 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   short complaints, on 24 short messages of either mood, on the gold sets and on UIT-VSFC dev
   (learnt without dev).
 
+- ``signs`` (not in the default run: it builds the shipped sentiment model six times): the
+  recipe reading emoji (:mod:`duluan.analysis.signs`) at two weights and not, scored on 14 short messages and
+  comments written apart that are, or end in, emoji, on the gold sets and on UIT-VSFC dev (learnt
+  without dev); and the default classifier with and without, five-fold cross-validated on
+  AIVIVN: all reviews, those holding a sign, and those with their signs alone.
+
 - ``streets`` (not in the default run: it builds both shipped models three times): the shipped
   recipes with streets' names masked, masked only where capitalised (no names known in small
   letters) and not at all, scored as ``contact`` scores them, and beside streets written in
@@ -773,6 +779,80 @@ def bench_terms() -> None:
         print(f"  {'':<30} {'UIT-VSFC dev, no dev learnt':<26} {scores([r.label for r in dev], labels)}")
 
 
+# Comments of emoji alone, or words and emoji, written on 2026-12-06 before the recipe reading
+# emoji was first scored on them ("😡😡😡" and "👍👍" read neutral, 0.97).
+HELD_OUT_SIGNS = (
+    ("😡😡😡", "negative"),
+    ("👎👎", "negative"),
+    ("😠", "negative"),
+    ("🤬🤬🤬", "negative"),
+    ("Lại thế nữa 😡", "negative"),
+    ("Bao giờ mới sửa 😤😤", "negative"),
+    ("👍👍", "positive"),
+    ("❤️❤️❤️", "positive"),
+    ("👏👏👏", "positive"),
+    ("😍", "positive"),
+    ("Ok 👍", "positive"),
+    ("Xã làm nhanh quá 👏👏", "positive"),
+    ("Đường đẹp rồi ❤️", "positive"),
+    ("Cảm ơn các anh 👍", "positive"),
+)
+
+
+def bench_signs() -> None:
+    """The shipped sentiment recipe reading emoji (as shipped, ``RECIPE_SIGN_WEIGHT``; at the
+    default classifier's ``SIGN_WEIGHT``) and not: the held-out messages of ``HELD_OUT_SIGNS``,
+    the gold sets and UIT-VSFC dev learnt without dev; then the default classifier with and
+    without, cross-validated on AIVIVN."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from duluan.analysis.layout import texts_as_codes
+    from duluan.analysis.sentiment import RECIPE_SIGN_WEIGHT, SIGN_WEIGHT
+    from duluan.analysis.signs import signs_in_codes
+
+    dev = list(read_corpus("uit_vsfc_dev"))
+    _, build, others, pairs = list(_both_tasks())[1]
+    print("\nsentiment: the recipe reading emoji, and not")
+    variants = (
+        (f"emoji at {RECIPE_SIGN_WEIGHT} (shipped)", RECIPE_SIGN_WEIGHT),
+        (f"emoji at {SIGN_WEIGHT}", SIGN_WEIGHT),
+        ("without them", 0.0),
+    )
+    for name, weight in variants:
+        model = build(sign_weight=weight)
+        _print_held_out(model, name, "held-out messages", HELD_OUT_SIGNS)
+        _print_framed("", model, pairs, (), others)
+        labels = build(sign_weight=weight, with_dev=False).predict_labels([r.text for r in dev])[0]
+        print(f"  {'':<30} {'UIT-VSFC dev, no dev learnt':<26} {scores([r.label for r in dev], labels)}")
+    rows = list(read_corpus("aivivn2019"))
+    texts, labels = np.array([r.text for r in rows], dtype=object), np.array([r.label for r in rows])
+    held = signs_in_codes(texts_as_codes(list(texts)))
+    has = np.zeros(len(rows), dtype=bool)
+    has[list(held)] = True
+    alone = np.array(["".join(map(chr, held.get(i, ()))) for i in range(len(rows))], dtype=object)
+    print(
+        f"\naivivn2019: {len(rows):,} reviews, {has.sum()} holding a sign; five-fold cross-validation, seed 0"
+    )
+    for name, weight in (("with emoji (default)", SIGN_WEIGHT), ("without them", 0.0)):
+        found = []
+        for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, labels):
+            model = SentimentClassifier(sign_weight=weight).fit(list(texts[train]), list(labels[train]))
+            signed = test[has[test]]
+            found.append(
+                (
+                    f1_score(labels[test], model.predict_labels(list(texts[test]))[0], average="weighted"),
+                    np.mean(model.predict_labels(list(texts[signed]))[0] == labels[signed]),
+                    np.mean(model.predict_labels(list(alone[signed]))[0] == labels[signed]),
+                )
+            )
+        mean = np.mean(found, axis=0) * 100
+        print(
+            f"  {name:<22} weighted-F1 {mean[0]:6.2f}; holding a sign, accuracy {mean[1]:6.2f},"
+            f" their signs alone {mean[2]:6.2f}",
+            flush=True,
+        )
+
+
 def _bench_messages_added(ids: frozenset[str], held_out: dict[str, list[tuple[str, str]]]) -> None:
     """The shipped recipes of the tasks of ``held_out`` learnt with the written messages ``ids``
     and without them, scored on ``held_out`` (``(text, label)`` pairs, never learnt), on the
@@ -1138,6 +1218,8 @@ def main() -> int:
         bench_far()
     if "terms" in parts:
         bench_terms()
+    if "signs" in parts:
+        bench_signs()
     if "streets" in parts:
         bench_streets()
     if "cues" in parts:

@@ -58,6 +58,7 @@ __all__ = [
     "layout_tables",
     "layout_values",
     "layout_values_compiled",
+    "layout_values_from_codes",
     "layout_values_of",
     "texts_as_codes",
 ]
@@ -125,10 +126,15 @@ def texts_as_codes(texts: Sequence[str]) -> np.ndarray:
 def layout_values_of(texts: Sequence[str]) -> np.ndarray:
     """:func:`layout_values` of texts: by the compiled loop where this process has loaded the
     compiled loops or the texts are long (the values are the same), else by numpy."""
-    codes = texts_as_codes(texts)
+    return layout_values_from_codes(texts_as_codes(texts), len(texts))
+
+
+def layout_values_from_codes(codes: np.ndarray, n: int) -> np.ndarray:
+    """:func:`layout_values` of ``n`` texts given as :func:`texts_as_codes`: by the compiled loop
+    where this process has loaded the compiled loops or the texts are long, else by numpy."""
     if "duluan.analysis.kernels" in sys.modules or codes.size >= _COMPILED_MIN_CODES:
-        return layout_values_compiled(codes, len(texts))
-    return layout_values(codes, len(texts))
+        return layout_values_compiled(codes, n)
+    return layout_values(codes, n)
 
 
 def layout_values(codes: np.ndarray, n: int) -> np.ndarray:

@@ -24,10 +24,18 @@ import numpy as np
 
 from duluan.analysis.cues import TopicCue, cue_margins, cue_terms
 from duluan.analysis.features import NgramFeaturizer, TokenBatch
-from duluan.analysis.layout import CASE_VALUES, LayoutBins, layout_values_compiled, layout_values_of
+from duluan.analysis.layout import (
+    CASE_VALUES,
+    LayoutBins,
+    layout_values_compiled,
+    layout_values_from_codes,
+    layout_values_of,
+    texts_as_codes,
+)
 from duluan.analysis.model_io import ModelFileError, in_own_memory, load_model, release_pages, save_model
 from duluan.analysis.normalise import fold_many
 from duluan.analysis.runtime import fork_call
+from duluan.analysis.signs import SignColumns, signs_in_codes
 
 # scikit-learn and scipy.optimize are imported where training needs them: they were 1.6 of the
 # 1.9 s this module took to import (python -X importtime), paid by every ``duluan classify``.
@@ -175,6 +183,12 @@ class LinearTextClassifier:
         layout_case: Read the layout's capitals too (:data:`~duluan.analysis.layout.CASE_VALUES`);
             ``False`` leaves them out, so that a text typed all in small letters, as people
             often type a message, reads as it does capitalised.
+        sign_weight: Also read the emoji each text holds (:mod:`duluan.analysis.signs`), each
+            seen in at least ``min_count`` training texts as an indicator feature of this value
+            (``0``: off); like the layout's, their weights are kept apart (``sign_coef_``) and
+            their part is added to the margins.
+        unread_signs: Emoji (code points) never read, however often the training texts hold
+            them: those whose sense the training texts do not give the platform's readers.
         mask_places: Read every administrative unit the gazetteer finds in a text as one
             placeholder, in training and in prediction of raw texts
             (:mod:`duluan.analysis.places.masking`), so that a text's label and score do not
@@ -202,6 +216,11 @@ class LinearTextClassifier:
     cues: tuple[TopicCue, ...] = ()
     layout_bins_: LayoutBins | None = None
     layout_coef_: np.ndarray | None = None
+    # Nor read emoji.
+    sign_weight: float = 0.0
+    unread_signs: tuple[int, ...] = ()
+    signs_: SignColumns | None = None
+    sign_coef_: np.ndarray | None = None
 
     def __init__(
         self,
@@ -223,6 +242,8 @@ class LinearTextClassifier:
         accent_free_copies: bool = False,
         layout_weight: float = 0.0,
         layout_case: bool = True,
+        sign_weight: float = 0.0,
+        unread_signs: Sequence[int] = (),
         mask_places: bool = False,
         cues: Sequence[TopicCue] = (),
     ) -> None:
@@ -244,6 +265,8 @@ class LinearTextClassifier:
         self.accent_free_copies = accent_free_copies
         self.layout_weight = layout_weight
         self.layout_case = layout_case
+        self.sign_weight = sign_weight
+        self.unread_signs = tuple(unread_signs)
         self.mask_places = mask_places
         self.cues = tuple(cues)
 
@@ -329,6 +352,13 @@ class LinearTextClassifier:
             values = layout_values_of(texts)
             self.layout_bins_ = LayoutBins.fit(values, ignore=() if self.layout_case else CASE_VALUES)
             x = sp.hstack([x, self.layout_bins_.matrix(values, self.layout_weight)], format="csr")
+        self.signs_ = None
+        if self.sign_weight:
+            import scipy.sparse as sp
+
+            signs = signs_in_codes(texts_as_codes(texts))
+            self.signs_ = SignColumns.fit(signs, self.min_count, self.unread_signs)
+            x = sp.hstack([x, self.signs_.matrix(signs, len(texts), self.sign_weight)], format="csr")
         self.temperature_ = 1.0
         self.nb_weight_ = 0.0
         stage("weights")
@@ -354,12 +384,17 @@ class LinearTextClassifier:
             self.intercept_ += intercept
         if self.nb_weight_:
             self.coef_ += np.float32(self.nb_weight_) * self._fit_nb(x, y, weights)
-        self.layout_coef_ = None
+        # The layout's columns, then the signs', follow the n-grams': their weights are kept
+        # apart. An indicator's value is the weight: its part of a margin is its row times it.
+        n = self.featurizer_.n_features_
+        self.layout_coef_ = self.sign_coef_ = None
         if self.layout_bins_ is not None:
-            # An indicator's value is the weight: its part of a margin is its row times it.
-            n = self.featurizer_.n_features_
-            self.layout_coef_ = np.ascontiguousarray(self.coef_[n:] * np.float32(self.layout_weight))
-            self.coef_ = np.ascontiguousarray(self.coef_[:n])
+            end = n + self.layout_bins_.n_columns
+            self.layout_coef_ = np.ascontiguousarray(self.coef_[n:end] * np.float32(self.layout_weight))
+            n = end
+        if self.signs_ is not None:
+            self.sign_coef_ = np.ascontiguousarray(self.coef_[n:] * np.float32(self.sign_weight))
+        self.coef_ = np.ascontiguousarray(self.coef_[: self.featurizer_.n_features_])
         stage(None)
         return self
 
@@ -435,6 +470,7 @@ class LinearTextClassifier:
             "accent_free_copies": bool(self.accent_free_copies),
             "layout_weight": float(self.layout_weight),
             "layout_case": bool(self.layout_case),
+            "sign_weight": float(self.sign_weight),
             "nb_svm_C": float(self.nb_svm_C),
         }
 
@@ -652,15 +688,21 @@ class LinearTextClassifier:
         strings = texts.texts if isinstance(texts, TokenBatch) else texts
         if self.cues and strings is not None and len(strings):
             part = cue_margins(texts, self.classes_, self.cues, self.temperature_)
-        if self.layout_coef_ is None or not (len(strings) if n is None else n):
+        n = len(strings) if n is None else n
+        if (self.layout_coef_ is None and self.sign_coef_ is None) or not n:
             return part
-        if codes is not None:  # (given by the compiled loops' callers: numba is loaded)
-            values = layout_values_compiled(codes, n)
-        else:
-            values = layout_values_of(strings)
-        columns = self.layout_bins_.columns(values)
-        layout = self.layout_coef_[columns].sum(axis=1, dtype=np.float32)
-        return layout if part is None else layout + part
+        compiled = codes is not None  # (given by the compiled loops' callers: numba is loaded)
+        if codes is None:
+            codes = texts_as_codes(strings)
+        if self.layout_coef_ is not None:
+            values = layout_values_compiled(codes, n) if compiled else layout_values_from_codes(codes, n)
+            layout = self.layout_coef_[self.layout_bins_.columns(values)].sum(axis=1, dtype=np.float32)
+            part = layout if part is None else layout + part
+        if self.sign_coef_ is not None:
+            signed = self.signs_.part(signs_in_codes(codes), n, self.sign_coef_)
+            if signed is not None:
+                part = signed if part is None else part + signed
+        return part
 
     def _probabilities(self, margins: np.ndarray) -> np.ndarray:
         """The calibrated probabilities of margins (float32, without the intercept)."""

@@ -399,8 +399,13 @@ def test_default_model_learns_the_dev_split_unless_told_not_to(fitted):
     unpunctuated[:0] = [(without_punctuation(t), label, weight) for t, label, weight in written]
     assert unpunctuated[0][0] != news[0][0] and all("\n" not in t for t, _, _ in unpunctuated)
     # and each word of complaint or praise of the terms file, alone, with its mood and a weight of
-    # its own (a phrase has no punctuation to take out)
-    terms = [(t, label, TERMS_WEIGHT) for t, label in complaint_term_rows()]
+    # its own (a phrase has no punctuation to take out), and its emoji, which the model reads
+    terms = [(t, label, TERMS_WEIGHT) for t, label in complaint_term_rows(signs=True)]
+    assert {("😡", "negative"), ("👍", "positive")} <= {(t, label) for t, label, _ in terms}
+    signs = len(terms) - len(complaint_term_rows())
+    assert "😡" not in {t for t, _ in complaint_term_rows()} and signs >= 20
+    # (each emoji beside a text of nothing read as neutral)
+    terms += [("", "neutral", TERMS_WEIGHT)] * signs
     news += letters + heads + written + terms
     # when the default model is built as shipped, without dev, and with three rows of dev
     for with_dev in (True, False, [0, 5, 1582]):
@@ -638,6 +643,13 @@ def test_default_model_reads_the_mood_of_news_headlines_and_letters_it_never_lea
     far = ["Sau sáp nhập, người dân phải đi xa hơn 20 km để làm thủ tục hành chính"]
     far += ["Cảm ơn tỉnh đã xây trường gần nhà, con tôi không phải đi xa"]
     assert model.predict_labels(far)[0].tolist() == ["negative", "positive"]
+    # and a comment of emoji alone reads as its signs say, one whose sense the reviews would
+    # mislead about reads neutral, as do texts of nothing (before emoji were read, the first
+    # two read neutral, 0.97; with the signs learnt alone but without texts of nothing beside
+    # them, "", "..." and "?" read negative: 2026-12-06)
+    comments = ["😡😡😡", "👍👍", "❤️", "😂😂😂", "", "...", "?"]
+    labels = ["negative", "positive", "positive", "neutral", "neutral", "neutral", "neutral"]
+    assert model.predict_labels(comments)[0].tolist() == labels
 
 
 def test_default_model_refuses_a_confirmation_that_names_no_sentiment(tmp_path):
