@@ -420,14 +420,19 @@ class PlacesStep:
     def __setstate__(self, state: dict) -> None:
         self.__init__(state["gazetteer"])
 
+    def _unit(self, scheme: str, code: str) -> dict[str, Any]:
+        """A unit as the output lists it (:meth:`~duluan.analysis.places.Gazetteer.describe`;
+        its scheme and code alone from a gazetteer that does not describe units)."""
+        describe = getattr(self.gazetteer, "describe", None)
+        return (describe(scheme, code) if describe else None) or {"scheme": scheme, "code": code}
+
     def _listed_equivalents(self, mention: Any) -> list[dict[str, Any]]:
         """The units of the other scheme that ``mention``'s unit became or came from, with the share."""
         key = (mention.scheme, mention.code)
         listed = self._equivalents.get(key)
         if listed is None:
-            describe = getattr(self.gazetteer, "describe", None)
             listed = self._equivalents[key] = [
-                {**(describe(scheme, code) if describe else {"scheme": scheme, "code": code}), "share": share}
+                {**self._unit(scheme, code), "share": share}
                 for scheme, code, share in (getattr(mention, "equivalents", None) or ())
             ]
         return listed
@@ -439,11 +444,7 @@ class PlacesStep:
             return []
         listed = self._candidates.get(candidates)
         if listed is None:
-            describe = getattr(self.gazetteer, "describe", None)
-            listed = self._candidates[candidates] = [
-                describe(scheme, code) if describe else {"scheme": scheme, "code": code}
-                for scheme, code in candidates
-            ]
+            listed = self._candidates[candidates] = [self._unit(scheme, code) for scheme, code in candidates]
         return listed
 
     def __call__(self, batch: list[Document]) -> list[Document]:
