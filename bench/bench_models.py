@@ -77,6 +77,10 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   and without the written messages about having to go far after the merger, scored on 6 such
   messages written apart, on the written gold messages and on every other gold set.
 
+- ``pipes`` (not in the default run: it builds the shipped topic model twice): the recipe with
+  and without the written messages about burst and leaking water pipes, scored on 6 such
+  messages written apart, on the written gold messages and on every other gold set.
+
 - ``terms`` (not in the default run: it builds the shipped sentiment model four times): the
   recipe learning each word of the complaint terms file alone and not, scored on the held-out
   short complaints, on 24 short messages of either mood, on the gold sets and on UIT-VSFC dev
@@ -708,6 +712,30 @@ HELD_OUT_FAR = (
 )
 
 
+# Written messages about burst and leaking water pipes, appended to data/citizen_messages.jsonl on
+# 2026-12-06 after "Ống nước vỡ" read `environment` (0.70): the news files water under the
+# environment, and the written messages named pipes only once. HELD_OUT_PIPES were written apart,
+# before the messages were first learnt (3 of 6 read `environment` then). They have a topic and
+# no mood: learnt by the sentiment recipe too (five as negative, one positive), they cost it a
+# written gold message and a news text (95.87 -> 95.58 %, 74.79 -> 74.58 %), and it read the six
+# held-out ones negative without them (bench_pipes with the moods in the file, 2026-12-06).
+PIPE_IDS = frozenset(f"m{i:04d}" for i in range(826, 832))
+HELD_OUT_PIPES = (
+    ("Ống nước vỡ", "utilities"),
+    ("Vỡ ống nước trước cổng chợ", "utilities"),
+    ("Ống dẫn nước bị bục, nước chảy tràn ra đường", "utilities"),
+    ("Đường ống nước sinh hoạt rò rỉ lâu ngày", "utilities"),
+    ("Nước máy yếu, tầng hai không có nước", "utilities"),
+    ("Công tơ nước chạy nhanh bất thường", "utilities"),
+)
+
+
+def bench_pipes() -> None:
+    """The shipped topic recipe with and without the written messages about water pipes
+    (``PIPE_IDS``): the held-out ones' topics."""
+    _bench_messages_added(PIPE_IDS, {"topic": list(HELD_OUT_PIPES)})
+
+
 def bench_far() -> None:
     """The shipped sentiment recipe with and without the written messages about having to go
     far (``FAR_IDS``): the held-out ones' moods."""
@@ -1216,6 +1244,8 @@ def main() -> int:
         bench_short()
     if "far" in parts:
         bench_far()
+    if "pipes" in parts:
+        bench_pipes()
     if "terms" in parts:
         bench_terms()
     if "signs" in parts:
