@@ -81,6 +81,11 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   and without the written messages about burst and leaking water pipes, scored on 6 such
   messages written apart, on the written gold messages and on every other gold set.
 
+- ``newly`` (not in the default run: it builds both shipped models twice): the recipes with
+  and without the written messages about public works broken soon after they were built, scored
+  on 8 such messages written apart (the topics of the six about roads and bridges, and how many
+  read as negative), on the written gold messages and on every other gold set.
+
 - ``terms`` (not in the default run: it builds the shipped sentiment model four times): the
   recipe learning each word of the complaint terms file alone and not, scored on the held-out
   short complaints, on 24 short messages of either mood, on the gold sets and on UIT-VSFC dev
@@ -730,6 +735,37 @@ HELD_OUT_PIPES = (
 )
 
 
+# Written messages about public works that broke soon after they were built ("mới làm đã
+# hỏng"), appended to data/citizen_messages.jsonl on 2026-12-06 after "Con đường mới làm đã hỏng"
+# read `other` and "Vỉa hè mới lát đã bong gạch" positive: the news calls what is newly built
+# good. HELD_OUT_NEWLY were written apart, before the messages were first learnt; the first six
+# are about roads and bridges (`transport`), all eight complain.
+NEWLY_IDS = frozenset(f"m{i:04d}" for i in range(832, 840))
+HELD_OUT_NEWLY = (
+    "Con đường mới làm đã hỏng",
+    "Đường mới làm được ba tháng đã bong tróc",
+    "Mặt đường vừa trải nhựa đã lún",
+    "Đường liên thôn mới đổ bê tông đã vỡ từng mảng",
+    "Cầu mới xây đã nứt",
+    "Đường vừa sửa xong lại hỏng",
+    "Rãnh thoát nước ven đường mới làm đã sụt",
+    "Vỉa hè mới lát đã bong gạch",
+)
+
+
+def bench_newly() -> None:
+    """The shipped recipes with and without the written messages about public works broken soon
+    after they were built (``NEWLY_IDS``): the held-out ones' topics (of roads and bridges) and
+    moods."""
+    _bench_messages_added(
+        NEWLY_IDS,
+        {
+            "topic": [(text, "transport") for text in HELD_OUT_NEWLY[:6]],
+            "sentiment": [(text, "negative") for text in HELD_OUT_NEWLY],
+        },
+    )
+
+
 def bench_pipes() -> None:
     """The shipped topic recipe with and without the written messages about water pipes
     (``PIPE_IDS``): the held-out ones' topics."""
@@ -1246,6 +1282,8 @@ def main() -> int:
         bench_far()
     if "pipes" in parts:
         bench_pipes()
+    if "newly" in parts:
+        bench_newly()
     if "terms" in parts:
         bench_terms()
     if "signs" in parts:

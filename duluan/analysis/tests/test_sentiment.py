@@ -643,6 +643,10 @@ def test_default_model_reads_the_mood_of_news_headlines_and_letters_it_never_lea
     far = ["Sau sáp nhập, người dân phải đi xa hơn 20 km để làm thủ tục hành chính"]
     far += ["Cảm ơn tỉnh đã xây trường gần nhà, con tôi không phải đi xa"]
     assert model.predict_labels(far)[0].tolist() == ["negative", "positive"]
+    # and a public work that broke soon after it was built is a complaint, though the news calls
+    # what is newly built good (before the written messages about such works, this read
+    # positive: 2026-12-06)
+    assert model.predict_labels(["Vỉa hè mới lát đã bong gạch"])[0].tolist() == ["negative"]
     # and a comment of emoji alone reads as its signs say, one whose sense the reviews would
     # mislead about reads neutral, as do texts of nothing (before emoji were read, the first
     # two read neutral, 0.97; with the signs learnt alone but without texts of nothing beside

@@ -616,7 +616,7 @@ _STAGE_ROWS = [
 
 @pytest.mark.slow
 @needs_data
-def test_shipped_model_routes_written_messages_and_a_burst_water_pipe():
+def test_shipped_model_routes_written_messages_a_burst_water_pipe_and_a_newly_broken_road():
     # given the government model built as shipped
     from duluan.analysis.messages import MESSAGES_GOLD_PATH
 
@@ -630,3 +630,7 @@ def test_shipped_model_routes_written_messages_and_a_burst_water_pipe():
     # messages about pipes, both read as environment: 0.70 and 0.24, 2026-12-06)
     pipes = clf.predict_labels(["Ống nước vỡ", "Vỡ ống nước trước cổng chợ"])[0]
     assert pipes.tolist() == ["utilities"] * 2
+    # and a road that broke soon after it was built is a road (before the written messages
+    # about such works, these read as other: 2026-12-06)
+    roads = clf.predict_labels(["Con đường mới làm đã hỏng", "Đường mới làm được ba tháng đã bong tróc"])[0]
+    assert roads.tolist() == ["transport"] * 2
