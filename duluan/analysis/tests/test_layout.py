@@ -210,13 +210,19 @@ def _refuse(*_args, **_kwargs):
     raise AssertionError("numpy explained")
 
 
+def saved_without(model, names: tuple[str, ...]):
+    """``model`` as a file saved before its attributes ``names`` existed reads back."""
+    state = model.__getstate__()
+    for name in names:
+        state.pop(name)
+    old = type(model).__new__(type(model))
+    old.__setstate__(state)
+    return old
+
+
 def test_a_model_saved_before_layout_features_existed_reads_words_alone():
     texts, labels = _layout_corpus()
     clf = TopicClassifier(min_count=1, layout_weight=0.0, calibration_fraction=0.0).fit(texts, labels)
-    state = clf.__getstate__()
-    for name in ("layout_weight", "layout_bins_", "layout_coef_"):
-        state.pop(name)
-    old = TopicClassifier.__new__(TopicClassifier)
-    old.__setstate__(state)
+    old = saved_without(clf, ("layout_weight", "layout_bins_", "layout_coef_"))
     assert old.layout_coef_ is None and old.layout_weight == 0.0
     np.testing.assert_array_equal(old.predict_labels(texts)[1], clf.predict_labels(texts)[1])

@@ -8,6 +8,7 @@ from duluan.analysis import features
 from duluan.analysis.layout import texts_as_codes
 from duluan.analysis.sentiment import SentimentClassifier
 from duluan.analysis.signs import SignColumns, signs_in_codes
+from duluan.analysis.tests.test_layout import saved_without
 
 
 def test_signs_are_emoji_and_symbols_not_letters_modifiers_or_selectors():
@@ -108,11 +109,7 @@ def test_a_model_saved_before_signs_existed_reads_no_sign():
     # given a model saved before the setting existed
     texts, labels = _reviews()
     clf = SentimentClassifier(min_count=2, calibration_fraction=0.0, sign_weight=0.0).fit(texts, labels)
-    state = clf.__getstate__()
-    for name in ("sign_weight", "signs_", "sign_coef_"):
-        state.pop(name)
-    old = SentimentClassifier.__new__(SentimentClassifier)
-    old.__setstate__(state)
+    old = saved_without(clf, ("sign_weight", "unread_signs", "signs_", "sign_coef_"))
     # then it reads as it did
     assert old.sign_coef_ is None and old.sign_weight == 0.0
     np.testing.assert_array_equal(old.predict_labels(texts)[1], clf.predict_labels(texts)[1])
