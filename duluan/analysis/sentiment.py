@@ -1441,8 +1441,8 @@ def build_default_sentiment_model(
     params.setdefault("mask_places", True)
     # Emoji (see SIGN_WEIGHT), read here at 1.0, with the terms file's signs learnt alone: the
     # reviews that teach them weigh 0.03 in this recipe. At 1.0 / at 0.3 / not read
-    # (bench_models.py --only signs, 2026-12-06): held-out comments that are or end in emoji, 13
-    # / 9 / 5 of 14 right; news gold set 74.79 / 74.58 / 74.58 %, letters 70.76 / 70.76 / 70.43;
+    # (bench_models.py --only signs, 2026-12-06): held-out comments that are or end in emoji, 14
+    # / 9 / 5 of 14 right; news gold set 74.79 / 74.58 / 74.58 %, letters 70.43 / 70.76 / 70.43;
     # headlines (64.83), written gold messages (95.87) and UIT-VSFC dev learnt without dev
     # (weighted-F1 90.49) the same in all three. The terms file's unread signs (weight 0: "😂",
     # "😭") are left out: the reviews read "😂" as praise, a comment under a post often mocks.
@@ -1476,12 +1476,15 @@ def build_default_sentiment_model(
     written = [CorpusRow("", text, label) for text, label in messages] if messages_weight else []
     mine = [CorpusRow("", text, label) for text, label in confirmed]
     # A sign is learnt alone by a model that reads signs (to another it is a text of nothing),
-    # each beside a text of nothing read as neutral: what moves the mood is the sign, not the
-    # want of words (learnt alone, they made "", "..." and "?" read negative, 0.48-0.54).
+    # once and thrice over, as comments write them ("😡😡😡"; so each is in two texts, which a
+    # sign needs for a column: "🤬", in no review, read neutral), each beside a text of nothing
+    # read as neutral: what moves the mood is the sign, not the want of words (learnt alone,
+    # they made "", "..." and "?" read negative, 0.48-0.54).
     reads_signs = bool(params.get("sign_weight", SIGN_WEIGHT))
     term_rows = complaint_term_rows(signs=reads_signs) if terms_weight else []
-    nothing = [("", "neutral") for text, _ in term_rows if not _SYLLABLE_RE.search(text)]
-    terms = [CorpusRow("", text, label) for text, label in term_rows + nothing]
+    signs = [(text * 3, label) for text, label in term_rows if not _SYLLABLE_RE.search(text)]
+    nothing = [("", "neutral")] * (2 * len(signs))
+    terms = [CorpusRow("", text, label) for text, label in term_rows + signs + nothing]
 
     def unpunctuated(rows: Iterable[CorpusRow]) -> list[CorpusRow]:
         return (

@@ -402,10 +402,11 @@ def test_default_model_learns_the_dev_split_unless_told_not_to(fitted):
     # its own (a phrase has no punctuation to take out), and its emoji, which the model reads
     terms = [(t, label, TERMS_WEIGHT) for t, label in complaint_term_rows(signs=True)]
     assert {("😡", "negative"), ("👍", "positive")} <= {(t, label) for t, label, _ in terms}
-    signs = len(terms) - len(complaint_term_rows())
-    assert "😡" not in {t for t, _ in complaint_term_rows()} and signs >= 20
-    # (each emoji beside a text of nothing read as neutral)
-    terms += [("", "neutral", TERMS_WEIGHT)] * signs
+    signs = terms[len(complaint_term_rows()) :]
+    assert "😡" not in {t for t, _ in complaint_term_rows()} and len(signs) >= 20
+    # (each emoji thrice over too, and each of those beside a text of nothing read as neutral)
+    terms += [(t * 3, label, weight) for t, label, weight in signs]
+    terms += [("", "neutral", TERMS_WEIGHT)] * (2 * len(signs))
     news += letters + heads + written + terms
     # when the default model is built as shipped, without dev, and with three rows of dev
     for with_dev in (True, False, [0, 5, 1582]):
@@ -650,9 +651,10 @@ def test_default_model_reads_the_mood_of_news_headlines_and_letters_it_never_lea
     # and a comment of emoji alone reads as its signs say, one whose sense the reviews would
     # mislead about reads neutral, as do texts of nothing (before emoji were read, the first
     # two read neutral, 0.97; with the signs learnt alone but without texts of nothing beside
-    # them, "", "..." and "?" read negative: 2026-12-06)
-    comments = ["😡😡😡", "👍👍", "❤️", "😂😂😂", "", "...", "?"]
-    labels = ["negative", "positive", "positive", "neutral", "neutral", "neutral", "neutral"]
+    # them, "", "..." and "?" read negative; learnt once only, "🤬", in no review, neutral:
+    # 2026-12-06)
+    comments = ["😡😡😡", "👍👍", "❤️", "🤬", "😂😂😂", "", "...", "?"]
+    labels = ["negative", "positive", "positive", "negative", "neutral", "neutral", "neutral", "neutral"]
     assert model.predict_labels(comments)[0].tolist() == labels
 
 
