@@ -414,12 +414,6 @@ class PlacesStep:
         self._equivalents: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._candidates: dict[tuple[tuple[str, str], ...], list[dict[str, Any]]] = {}
 
-    def __getstate__(self) -> dict:
-        return {"gazetteer": self.gazetteer}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__init__(state["gazetteer"])
-
     def _unit(self, scheme: str, code: str) -> dict[str, Any]:
         """A unit as the output lists it (:meth:`~duluan.analysis.places.Gazetteer.describe`;
         its scheme and code alone from a gazetteer that does not describe units)."""

@@ -134,8 +134,8 @@ def non_negative_float(value: str) -> float:
     return number
 
 
-# What ``--home-province`` takes to mean no home province.
-NO_HOME = ("none", "khong", "không")
+# What ``--home-province`` takes to mean no home province (with or without accents).
+NO_HOME = ("none", "không")
 
 
 def home_province(value: str) -> str | None:
