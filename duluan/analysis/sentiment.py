@@ -1480,8 +1480,7 @@ def build_default_sentiment_model(
     # sign needs for a column: "🤬", in no review, read neutral), each beside a text of nothing
     # read as neutral: what moves the mood is the sign, not the want of words (learnt alone,
     # they made "", "..." and "?" read negative, 0.48-0.54).
-    reads_signs = bool(params.get("sign_weight", SIGN_WEIGHT))
-    term_rows = complaint_term_rows(signs=reads_signs) if terms_weight else []
+    term_rows = complaint_term_rows(signs=bool(params["sign_weight"])) if terms_weight else []
     signs = [(text * 3, label) for text, label in term_rows if not _SYLLABLE_RE.search(text)]
     nothing = [("", "neutral")] * (2 * len(signs))
     terms = [CorpusRow("", text, label) for text, label in term_rows + signs + nothing]
