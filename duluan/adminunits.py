@@ -278,6 +278,23 @@ def load_admin_data(data_dir: str | None = None) -> AdminData:
     return AdminData(units=units, successions=successions)
 
 
+@lru_cache(maxsize=1)
+def provinces_2025(data_dir: str | None = None) -> tuple[tuple[str, str, str], ...]:
+    """The provinces of the 2025 scheme as ``(code, name, short name)``, by code: those of
+    :func:`load_admin_data`, read alone.
+
+    What ``duluan analyze --home-province`` checks its value against. Reading every unit and the
+    successions for it took 0.41 of the 0.96 s a one-row ``analyze`` took (cProfile, 2026-12-06);
+    this query takes milliseconds.
+    """
+    folder = Path(data_dir) if data_dir else package_data_dir()
+    with sqlite3.connect(f"file:{folder / 'dataset.db'}?mode=ro", uri=True) as conn:
+        rows = conn.execute(
+            "SELECT DISTINCT provinceCode, province, provinceShort FROM admin_units ORDER BY provinceCode"
+        ).fetchall()
+    return tuple((code, _nfc(name), _nfc(short)) for code, name, short in rows)
+
+
 def _type_of(province_name: str) -> str:
     return "Thành phố" if _nfc(province_name).startswith("Thành phố") else "Tỉnh"
 

@@ -147,18 +147,18 @@ def home_province(value: str) -> str | None:
         argparse.ArgumentTypeError: No 2025 province is called or numbered so; the message names
             a few that are.
     """
-    from duluan.adminunits import PROVINCE, SCHEME_2025, fold_key, load_admin_data
+    from duluan.adminunits import fold_key, provinces_2025
 
     key = fold_key(value)
     if key in {fold_key(word) for word in NO_HOME}:
         return None
-    provinces = [u for u in load_admin_data().units if u.scheme == SCHEME_2025 and u.level == PROVINCE]
-    for unit in provinces:
-        if key.isdigit() and key.zfill(2) == unit.code:
-            return unit.code
-        if key and key in (fold_key(unit.name), fold_key(unit.short_name or "")):
-            return unit.code
-    examples = ", ".join(f"{u.code} = {u.name}" for u in sorted(provinces, key=lambda u: u.code)[:3])
+    provinces = provinces_2025()
+    for code, name, short_name in provinces:
+        if key.isdigit() and key.zfill(2) == code:
+            return code
+        if key and key in (fold_key(name), fold_key(short_name or "")):
+            return code
+    examples = ", ".join(f"{code} = {name}" for code, name, _ in provinces[:3])
     raise argparse.ArgumentTypeError(
         f"không có tỉnh, thành phố nào (từ 01/07/2025) mã hay tên '{value}' (ví dụ {examples}; "
         "hoặc 'none' để không ưu tiên tỉnh nào)"

@@ -662,3 +662,18 @@ def test_the_home_province_decides_a_name_two_provinces_share(tmp_path, capsys, 
     assert exit_info.value.code == 2
     error = capsys.readouterr().err
     assert "--home-province" in error and "'99'" in error and "01 = Thành phố Hà Nội" in error
+
+
+def test_the_home_province_is_one_of_the_2025_provinces_the_units_name():
+    # given the 2025 provinces among every unit of the package's data
+    from duluan.adminunits import PROVINCE, SCHEME_2025, load_admin_data, provinces_2025
+
+    units = load_admin_data().units
+    expected = {
+        (u.code, u.name, u.short_name) for u in units if u.scheme == SCHEME_2025 and u.level == PROVINCE
+    }
+    # when --home-province reads the provinces alone
+    provinces = provinces_2025()
+    # then they are the same 34, by code
+    assert len(provinces) == 34 and set(provinces) == expected
+    assert [code for code, _, _ in provinces] == sorted(code for code, _, _ in expected)
