@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/bench_models.py
 [--only vntc,tc201805,uit_vsfc,gold,news_sentiment,accent_free,uit_vsfc_halves,sentiment_cv,
-place_swaps,messages,contact,chatter,short,far,terms,streets,cues,cues_cv,vntc_noise]
+place_swaps,messages,contact,chatter,short,far,terms,streets,cues,cues_cv,vntc_noise,negation]
 [--topic-params JSON]``;
 e.g. ``--topic-params '{"nb_blend": false, "lead_tokens": 0}'`` measures the topic
 classifier without the naive Bayes blend and the lead features.
@@ -96,6 +96,12 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   comments written apart that are, or end in, emoji, on the gold sets and on UIT-VSFC dev (learnt
   without dev); and the default classifier with and without, five-fold cross-validated on
   AIVIVN: all reviews, those holding a sign, and those with their signs alone.
+
+- ``negation`` (not in the default run: it builds the shipped sentiment model four times and
+  fits twenty classifiers): the recipe reading the syllables a negator governs apart
+  (:mod:`duluan.analysis.negation`) and as written, scored on the held-out emoji comments, the
+  gold sets and UIT-VSFC dev (learnt without dev); and the default classifier with and without,
+  five-fold cross-validated on UIT-VSFC train + dev and on AIVIVN.
 
 - ``streets`` (not in the default run: it builds both shipped models three times): the shipped
   recipes with streets' names masked, masked only where capitalised (no names known in small
@@ -917,6 +923,43 @@ def bench_signs() -> None:
         )
 
 
+def bench_negation() -> None:
+    """The shipped sentiment recipe reading negated syllables apart (as shipped,
+    ``NEGATION_SCOPE``) and not: the gold sets, the held-out emoji comments and UIT-VSFC dev
+    learnt without dev; then the default classifier with and without, cross-validated on
+    UIT-VSFC train + dev and on AIVIVN (five folds, stratified, seed 0)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from duluan.analysis.negation import NEGATION_SCOPE
+
+    dev = list(read_corpus("uit_vsfc_dev"))
+    _, build, others, pairs = list(_both_tasks())[1]
+    print("\nsentiment: the recipe reading negated syllables apart, and not")
+    for name, scope in ((f"{NEGATION_SCOPE} syllables (shipped)", NEGATION_SCOPE), ("as written", 0)):
+        model = build(negation_scope=scope)
+        _print_held_out(model, name, "held-out emoji comments", HELD_OUT_SIGNS)
+        _print_framed("", model, pairs, (), others)
+        labels = build(negation_scope=scope, with_dev=False).predict_labels([r.text for r in dev])[0]
+        print(f"  {'':<30} {'UIT-VSFC dev, no dev learnt':<26} {scores([r.label for r in dev], labels)}")
+    corpora = {
+        "UIT-VSFC train + dev": [*read_corpus("uit_vsfc"), *dev],
+        "aivivn2019": list(read_corpus("aivivn2019")),
+    }
+    for corpus, rows in corpora.items():
+        texts, labels = np.array([r.text for r in rows], dtype=object), np.array([r.label for r in rows])
+        print(f"\n{corpus}: {len(rows):,} texts; the default classifier, five-fold cross-validation, seed 0")
+        for name, scope in ((f"{NEGATION_SCOPE} syllables (default)", NEGATION_SCOPE), ("as written", 0)):
+            folds = []
+            for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, labels):
+                model = SentimentClassifier(negation_scope=scope).fit(list(texts[train]), list(labels[train]))
+                found = model.predict_labels(list(texts[test]))[0]
+                folds.append(f1_score(labels[test], found, average="weighted") * 100)
+            print(
+                f"  {name:<30} weighted-F1 {np.mean(folds):6.2f}  folds {[round(f, 2) for f in folds]}",
+                flush=True,
+            )
+
+
 def _bench_messages_added(ids: frozenset[str], held_out: dict[str, list[tuple[str, str]]]) -> None:
     """The shipped recipes of the tasks of ``held_out`` learnt with the written messages ``ids``
     and without them, scored on ``held_out`` (``(text, label)`` pairs, never learnt), on the
@@ -1288,6 +1331,8 @@ def main() -> int:
         bench_terms()
     if "signs" in parts:
         bench_signs()
+    if "negation" in parts:
+        bench_negation()
     if "streets" in parts:
         bench_streets()
     if "cues" in parts:

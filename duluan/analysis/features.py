@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from duluan.analysis import negation
 from duluan.analysis.normalise import canonical_tones
 
 if TYPE_CHECKING:
@@ -205,6 +206,50 @@ def tokenise_batch(
         token_lists.append(toks)
         lengths[i] = len(toks)
     return TokenBatch(clean, tokens, lengths, token_lists)
+
+
+def negated_batch(batch: TokenBatch, scope: int) -> TokenBatch:
+    """``batch`` with the syllables its negators govern marked (:mod:`duluan.analysis.negation`),
+    or the same batch when none is; its texts as they are, for what reads them (the layout, the
+    emoji).
+
+    The negators are found among the batch's syllable numbers, which the other readers of the
+    batch made already, and only the marked syllables are numbered again: walking every token
+    in Python cost the sentiment step of ``bench_steps.py`` about 4 µs a news lead.
+    """
+    if scope <= 0:
+        return batch
+    numbers = None
+    while numbers is None:  # the table may start afresh between the two (another thread's batch)
+        ids, _, generation = batch.numbered()
+        numbers = _SYLLABLES.numbers_of(negation.NEGATORS, generation)
+    if not numbers.size:
+        return batch
+    hits = np.flatnonzero(np.isin(ids, numbers))
+    if not hits.size:
+        return batch
+    # The syllables after punctuation, in the texts that hold a negator (a scope ends there).
+    starts = batch.starts()
+    held = np.unique(np.searchsorted(starts, hits, side="right") - 1).tolist()
+    found = negation.clause_starts_many(
+        [_lower_nfc(batch.texts[t]) for t in held], batch.lengths[held].tolist()
+    )
+    breaks = {int(starts[t]) + i for t, at in zip(held, found, strict=True) for i in at or ()}
+    tokens = batch.tokens
+    at = negation.governed(tokens, hits.tolist(), scope, _DOC_SEP, breaks)
+    if not at:
+        return batch
+    marked_tokens = list(tokens)
+    for position in at:
+        marked_tokens[position] = negation.MARK + tokens[position]
+    # token_lists: each text's own list is not what the featurizers read (they read tokens).
+    marked = TokenBatch(batch.texts, marked_tokens, batch.lengths)
+    new, strings, now = _SYLLABLES.number([marked_tokens[p] for p in at])
+    if now == generation:  # else the table started afresh: the whole batch is numbered when read
+        marked_ids = ids.copy()
+        marked_ids[at] = new
+        marked._numbered[:] = (marked_ids, strings, now)
+    return marked
 
 
 def tokenise_normalised(texts: Sequence[str], tokens: Sequence[list[str] | None]) -> TokenBatch:
@@ -560,6 +605,15 @@ class _SyllableTable:
         self._index: dict[str, int] = _Numbers()
         self._strings: list[str] = []  # only ever appended to within a generation
         self.generation += 1
+
+    def numbers_of(self, words: Iterable[str], generation: int) -> np.ndarray | None:
+        """The numbers of those of ``words`` the table holds, or ``None`` if it is no longer of
+        ``generation``."""
+        with self._lock:
+            if generation != self.generation:
+                return None
+            found = [self._index[word] for word in words]
+        return np.array([n for n in found if n >= 0], np.int64)
 
     def number(self, tokens: list[str]) -> tuple[np.ndarray, list[str], int]:
         """Return each token's number, the strings numbered so far, and the generation."""
@@ -1123,6 +1177,7 @@ class NgramFeaturizer:
         min_count: int = 2,
         char_weight: float = 1.0,
         lead_tokens: int = 0,
+        negation_scope: int = 0,
     ) -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -1131,6 +1186,7 @@ class NgramFeaturizer:
         self.min_count = min_count
         self.char_weight = char_weight
         self.lead_tokens = lead_tokens
+        self.negation_scope = negation_scope
 
     # -- learning -------------------------------------------------------------------------------
 
@@ -1158,7 +1214,10 @@ class NgramFeaturizer:
             raise ValueError("word_ngram_range must lie within (1, 3)")
         freq: Counter[str] = Counter()
         for start in range(0, len(texts), 4096):
-            freq.update(_word_runs(_join_batch(texts[start : start + 4096])))
+            chunk = texts[start : start + 4096]
+            freq.update(
+                self._batch(chunk).tokens if self._negation_scope() else _word_runs(_join_batch(chunk))
+            )
         freq.pop(_DOC_SEP, None)
         # Spellings that differ only in tone placement ("hoà", "hòa") share one id.
         canonical = {tok: canonical_tones(tok) for tok in freq}
@@ -1344,6 +1403,7 @@ class NgramFeaturizer:
         places tones), or ``None`` where the loops do not apply to this featurizer and weights."""
         if (
             self.char_ngram_range
+            or self._negation_scope()  # the loops read characters, not the marked syllables
             or self.n_features_ >= 1 << 31
             or weights.dtype != np.float32
             or not weights.flags.c_contiguous
@@ -1496,13 +1556,25 @@ class NgramFeaturizer:
         )
         return margins, best, terms
 
+    def _negation_scope(self) -> int:
+        """How many syllables after a negator are read as negated (0: none; files written before
+        ``negation_scope`` existed have no such attribute)."""
+        return getattr(self, "negation_scope", 0)
+
+    def _batch(self, texts: Sequence[str] | TokenBatch) -> TokenBatch:
+        """The syllables this featurizer reads of ``texts``: split (unless given split), with the
+        syllables its negators govern marked when it marks them (:mod:`duluan.analysis.negation`)."""
+        tb = texts if isinstance(texts, TokenBatch) else tokenise_batch(texts)
+        scope = self._negation_scope()
+        return negated_batch(tb, scope) if scope else tb
+
     def _typed_input(self, loaded: str, texts: Sequence[str] | TokenBatch) -> tuple | None:
         """What the compiled loops loaded under ``loaded`` read of ``texts``: ``(kernels, logs, batch,
         type ids, types)``, or ``None`` when they are not loaded."""
         if loaded not in self.__dict__:
             return None
         kernels, logs = self.__dict__[loaded]
-        tb = texts if isinstance(texts, TokenBatch) else tokenise_batch(texts)
+        tb = self._batch(texts)
         type_ids, types = self._type_table().lookup(tb)
         return kernels, logs, tb, type_ids, types
 
@@ -1659,7 +1731,7 @@ class NgramFeaturizer:
         here at once (the sentiment model featurised 1,000 news leads in 16.9 ms, not 17.6, and
         the topic model in 4.0, not 4.5; 2026-11-30).
         """
-        tb = texts if isinstance(texts, TokenBatch) else tokenise_batch(texts)
+        tb = self._batch(texts)
         tokens = tb.tokens
         type_ids, types = self._type_table().lookup(tb)
         # -1: unknown syllable; -2: document separator (in the vocabulary). Both break n-grams.

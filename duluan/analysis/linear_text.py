@@ -166,6 +166,10 @@ class LinearTextClassifier:
             as much. The two views of the same n-grams err on different texts; the figures are
             printed by ``bench/bench_models.py --only sentiment_cv``.
         lead_tokens: See :class:`~duluan.analysis.features.NgramFeaturizer` (``0``: off).
+        negation_scope: Read the syllables a negator governs ("không", "chưa", …; this many
+            after it, within its clause) apart from the same syllables unnegated
+            (:mod:`duluan.analysis.negation`; ``0``: off). The compiled loops that read a text's
+            characters do not apply to such a model: those that read its syllables do.
         accent_free_copies: Also train on each training text's accent-free form
             (:func:`~duluan.analysis.normalise.fold`: no diacritics, ``đ`` as ``d``), with its
             label and weight, where it differs. People often type without diacritics (SMS, chat,
@@ -212,6 +216,8 @@ class LinearTextClassifier:
     nb_svm_C: float = 0.0
     # Nor hide place names.
     mask_places: bool = False
+    # Nor read negated syllables apart.
+    negation_scope: int = 0
     # Nor have cues.
     cues: tuple[TopicCue, ...] = ()
     layout_bins_: LayoutBins | None = None
@@ -239,6 +245,7 @@ class LinearTextClassifier:
         nb_alpha: float = 0.01,
         nb_svm_C: float = 0.0,
         lead_tokens: int = 0,
+        negation_scope: int = 0,
         accent_free_copies: bool = False,
         layout_weight: float = 0.0,
         layout_case: bool = True,
@@ -262,6 +269,7 @@ class LinearTextClassifier:
         self.nb_alpha = nb_alpha
         self.nb_svm_C = nb_svm_C
         self.lead_tokens = lead_tokens
+        self.negation_scope = negation_scope
         self.accent_free_copies = accent_free_copies
         self.layout_weight = layout_weight
         self.layout_case = layout_case
@@ -343,6 +351,7 @@ class LinearTextClassifier:
             min_count=self.min_count,
             char_weight=self.char_weight,
             lead_tokens=self.lead_tokens,
+            negation_scope=self.negation_scope,
         )
         x = self.featurizer_.fit_transform(texts)
         self.layout_bins_ = None
@@ -472,6 +481,7 @@ class LinearTextClassifier:
             "layout_case": bool(self.layout_case),
             "sign_weight": float(self.sign_weight),
             "nb_svm_C": float(self.nb_svm_C),
+            "negation_scope": int(self.negation_scope),
         }
 
     def _can_calibrate(self, y: np.ndarray) -> bool:
@@ -654,6 +664,8 @@ class LinearTextClassifier:
             second_all = self.classes_[np.concatenate(seconds) if seconds else np.zeros(0, dtype=np.int64)]
         if explain and self.mask_places:
             terms = _without_places(terms)
+        if explain and self.negation_scope:
+            terms = _negations_readable(terms)
         labels = self.classes_[best_all]
         if explain and self.cues:
             strings = texts.texts if isinstance(texts, TokenBatch) else clean
@@ -721,7 +733,8 @@ class LinearTextClassifier:
         """:meth:`marked_margins` of texts given as their code points (uint32, NFC, apart by a
         zero) whose tones are not placed: they are placed as the syllables are looked up
         (:meth:`~duluan.analysis.features.NgramFeaturizer.compiled_code_margins`); ``None`` for a
-        model that masks places or has cues, which reads texts as strings."""
+        model that masks places or has cues, which reads texts as strings, or that reads negated
+        syllables apart (``negation_scope``), which reads them split."""
         if self.mask_places or self.cues:
             return None
         found = self.featurizer_.compiled_code_margins(codes, self.coef_, marks)
@@ -839,7 +852,7 @@ class LinearTextClassifier:
         out: list[tuple[tuple[str, float], ...]] = []
         for s, e in self.batch_bounds(texts):
             out.extend(self.featurizer_.explain(texts[s:e], self.coef_, columns[s:e], top=self.top_terms))
-        return out
+        return _negations_readable(out) if self.negation_scope else out
 
     def batch_bounds(self, texts: Sequence[str]) -> list[tuple[int, int]]:
         """Cut texts into the batches prediction featurises at once: ``(start, stop)`` pairs.
@@ -901,6 +914,22 @@ def _without_places(terms: list) -> list:
 
     return [
         type(row)(t for t in row if not names_place(t)) if any(map(names_place, row)) else row
+        for row in terms
+    ]
+
+
+def _negations_readable(terms: list) -> list:
+    """Each text's explaining terms (words, or ``(words, weight)`` pairs) with their negated
+    syllables shown as the words they are (:func:`~duluan.analysis.negation.readable_term`)."""
+    from duluan.analysis.negation import MARK, readable_term
+
+    def shown(term: Any) -> Any:
+        if isinstance(term, str):
+            return readable_term(term)
+        return (readable_term(term[0]), *term[1:])
+
+    return [
+        type(row)(map(shown, row)) if any(MARK in (t if isinstance(t, str) else t[0]) for t in row) else row
         for row in terms
     ]
 

@@ -51,6 +51,7 @@ from duluan.analysis.features import (
     tokenise_batch,
 )
 from duluan.analysis.linear_text import _BATCH, LinearTextClassifier, SavedModel, fit_progress_bar
+from duluan.analysis.negation import NEGATION_SCOPE
 from duluan.analysis.normalise import canonical_tones, fold, fold_many, written_bare
 
 if TYPE_CHECKING:
@@ -1192,6 +1193,7 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         # sentiment_cv. Prediction costs the same: it is folded into the one weight matrix.
         params.setdefault("nb_svm_C", 0.3)
         params.setdefault("sign_weight", SIGN_WEIGHT)
+        params.setdefault("negation_scope", NEGATION_SCOPE)
         super().__init__(**params)
         self.lexicon = lexicon
 
@@ -1200,7 +1202,7 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         names = (
             "word_ngram_range char_ngram_range n_word_features n_char_features min_count char_weight C "
             "class_weight calibration_fraction random_state top_terms accent_free_copies nb_svm_C "
-            "sign_weight unread_signs"
+            "sign_weight unread_signs negation_scope"
         ).split()
         return {"lexicon": self.lexicon, **{n: getattr(self, n) for n in names}}
 

@@ -119,6 +119,21 @@ def positive_int(value: str) -> int:
     return number
 
 
+def non_negative_int(value: str) -> int:
+    """An ``argparse`` type: a whole number of at least 0 (a count where 0 turns a part off).
+
+    Raises:
+        argparse.ArgumentTypeError: ``value`` is not such a number.
+    """
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' không phải số nguyên") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError("phải là số nguyên không âm")
+    return number
+
+
 def non_negative_float(value: str) -> float:
     """An ``argparse`` type: a number of at least 0 (a weight, a ``C`` where 0 turns a part off).
 

@@ -28,7 +28,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from duluan.commands._args import non_negative_float
+from duluan.analysis.negation import NEGATION_SCOPE
+from duluan.commands._args import non_negative_float, non_negative_int
 from duluan.commands._labelled_rows import RejectLog, collect, model_texts, read_labelled_rows
 from duluan.commands._paths import path_problem
 
@@ -79,6 +80,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
+        "--negation-scope",
+        type=non_negative_int,
+        help=(
+            "Số âm tiết sau một từ phủ định (không, chưa, chẳng…) được đọc là bị phủ định, trong cùng "
+            f"vế câu (0: tắt). Mặc định: {NEGATION_SCOPE} với mô hình cảm xúc, 0 với mô hình chủ đề."
+        ),
+    )
+    parser.add_argument(
         "--accent-free-copies",
         action=argparse.BooleanOptionalAction,
         help=(
@@ -117,6 +126,8 @@ def _params(args: argparse.Namespace) -> dict:
         params["C"] = args.C
     if args.nb_svm_C is not None:
         params["nb_svm_C"] = args.nb_svm_C
+    if args.negation_scope is not None:
+        params["negation_scope"] = args.negation_scope
     if args.accent_free_copies is not None:
         params["accent_free_copies"] = args.accent_free_copies
     if args.layout is not None:

@@ -145,6 +145,33 @@ def test_a_trained_sentiment_model_records_its_nb_svm_part(tmp_path):
     assert read_model_info(path).metadata["nb_svm_C"] == 0.3
 
 
+def test_a_sentiment_model_reads_negated_words_apart_unless_told_not_to(tmp_path, capsys):
+    from duluan.analysis.model_io import load_model, read_model_info
+
+    # given labelled feedback where praise is negated
+    data = tmp_path / "train.jsonl"
+    rows = [("cán bộ nhiệt tình", "positive"), ("cán bộ không nhiệt tình", "negative")] * 6
+    data.write_text(
+        "".join(json.dumps({"text": t, "label": lab}, ensure_ascii=False) + "\n" for t, lab in rows)
+    )
+    # when a sentiment model is trained by default, and with --negation-scope 0
+    paths = {told: tmp_path / f"negation-{told}.model" for told in (None, "0")}
+    for told, path in paths.items():
+        extra = ["--negation-scope", told] if told else []
+        args = ["train", "--task", "sentiment", "--data", str(data), "-o", str(path), "--no-progress"]
+        assert main([*args, *extra]) == 0
+    # then the first reads the three syllables after a negator apart, the second does not, and
+    # each file says so
+    assert [load_model(p).negation_scope for p in paths.values()] == [3, 0]
+    assert [read_model_info(p).metadata["negation_scope"] for p in paths.values()] == [3, 0]
+    # and a negative scope is a usage error that writes no model
+    with pytest.raises(SystemExit) as refused:
+        main(["train", "--task", "sentiment", "--data", str(data), "-o", str(tmp_path / "x.model"),
+              "--negation-scope", "-1"])  # fmt: skip
+    assert refused.value.code == 2 and "không âm" in capsys.readouterr().err
+    assert not (tmp_path / "x.model").exists()
+
+
 def test_classify_writes_id_label_score_in_every_format(model, tmp_path):
     # given inputs as gzipped JSONL, CSV and Parquet, one row with no text
     rows = [{"id": "a", "text": "Phố lại ngập sau mưa"}, {"id": "b", "text": "Bệnh viện đông bệnh nhân"}]
