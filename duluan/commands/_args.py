@@ -110,13 +110,7 @@ def positive_int(value: str) -> int:
         argparse.ArgumentTypeError: ``value`` is not such a number; argparse turns it into a
             usage error that names the option.
     """
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' không phải số nguyên") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("phải là số nguyên dương")
-    return number
+    return _whole_number(value, 1, "phải là số nguyên dương")
 
 
 def non_negative_int(value: str) -> int:
@@ -125,12 +119,17 @@ def non_negative_int(value: str) -> int:
     Raises:
         argparse.ArgumentTypeError: ``value`` is not such a number.
     """
+    return _whole_number(value, 0, "phải là số nguyên không âm")
+
+
+def _whole_number(value: str, least: int, refusal: str) -> int:
+    """``value`` as a whole number of at least ``least``; else the usage error ``refusal``."""
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' không phải số nguyên") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError("phải là số nguyên không âm")
+    if number < least:
+        raise argparse.ArgumentTypeError(refusal)
     return number
 
 
