@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/bench_models.py
 [--only vntc,tc201805,uit_vsfc,gold,news_sentiment,accent_free,uit_vsfc_halves,sentiment_cv,
-place_swaps,messages,contact,chatter,short,far,terms,streets,cues,cues_cv,vntc_noise,negation]
+place_swaps,messages,contact,chatter,short,far,terms,streets,cues,cues_cv,vntc_noise,negation,questions]
 [--topic-params JSON]``;
 e.g. ``--topic-params '{"nb_blend": false, "lead_tokens": 0}'`` measures the topic
 classifier without the naive Bayes blend and the lead features.
@@ -102,6 +102,10 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   (:mod:`duluan.analysis.negation`) and as written, scored on the held-out emoji comments, the
   gold sets and UIT-VSFC dev (learnt without dev); and the default classifier with and without,
   five-fold cross-validated on UIT-VSFC train + dev and on AIVIVN.
+
+- ``questions`` (not in the default run: it builds the shipped sentiment model twice): the recipe
+  with and without the written calm questions about a misfortune (``QUESTION_IDS``), scored on 12
+  such messages written apart (``HELD_OUT_QUESTIONS``), the written gold messages and the gold sets.
 
 - ``streets`` (not in the default run: it builds both shipped models three times): the shipped
   recipes with streets' names masked, masked only where capitalised (no names known in small
@@ -759,6 +763,34 @@ HELD_OUT_NEWLY = (
 )
 
 
+# Written calm questions about a misfortune (a roof blown off, a motorbike stolen, a pond's fish
+# dead), appended to data/citizen_messages.jsonl on 2026-12-06 with their mood alone, and two
+# complaints put as questions: the model read such questions as complaints, from the misfortune's
+# words. HELD_OUT_QUESTIONS were written apart, before the messages were first learnt (5 of 12
+# read right then: 3 of the 10 calm ones, both complaints).
+QUESTION_IDS = frozenset(f"m{i:04d}" for i in range(840, 854))
+HELD_OUT_QUESTIONS = (
+    ("Nhà tôi bị tốc mái do bão, xin hỏi có được hỗ trợ gì không?", "neutral"),
+    ("Xe máy bị mất trộm thì cần làm thủ tục gì để trình báo?", "neutral"),
+    ("Gia đình có người mất thì làm giấy chứng tử ở đâu ạ?", "neutral"),
+    ("Ruộng lúa bị ngập úng mất trắng thì xã có hỗ trợ giống không?", "neutral"),
+    ("Bố tôi bị tai nạn lao động, xin hỏi chế độ bảo hiểm được hưởng thế nào?", "neutral"),
+    ("Con tôi bị sốt xuất huyết, trạm y tế xã có khám được không?", "neutral"),
+    ("Nhà bị sạt lở đất sau mưa lớn thì đăng ký tái định cư như thế nào?", "neutral"),
+    ("Bị mất căn cước thì làm lại ở đâu, mất bao lâu?", "neutral"),
+    ("Lợn bị dịch phải tiêu hủy thì được hỗ trợ bao nhiêu một con?", "neutral"),
+    ("Người bị khuyết tật sau tai nạn có được trợ cấp hằng tháng không?", "neutral"),
+    ("Nhà tôi bị tốc mái từ tuần trước, sao đến giờ xã vẫn chưa ai xuống?", "negative"),
+    ("Làm hồ sơ hỗ trợ thiệt hại do bão ba lần rồi mà vẫn bị trả lại, tôi phải làm sao?", "negative"),
+)
+
+
+def bench_questions() -> None:
+    """The shipped sentiment recipe with and without the written calm questions about a
+    misfortune (``QUESTION_IDS``): the held-out ones' moods."""
+    _bench_messages_added(QUESTION_IDS, {"sentiment": list(HELD_OUT_QUESTIONS)})
+
+
 def bench_newly() -> None:
     """The shipped recipes with and without the written messages about public works broken soon
     after they were built (``NEWLY_IDS``): the held-out ones' topics (of roads and bridges) and
@@ -1327,6 +1359,8 @@ def main() -> int:
         bench_pipes()
     if "newly" in parts:
         bench_newly()
+    if "questions" in parts:
+        bench_questions()
     if "terms" in parts:
         bench_terms()
     if "signs" in parts:

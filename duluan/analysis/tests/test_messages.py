@@ -47,12 +47,12 @@ def test_shipped_messages_are_labelled_in_the_taxonomy_codes_and_every_mood():
         assert min(topics.values()) >= 5 and min(moods.values()) >= 50
     # and the training file has a mood on every row but the few that say nothing to act on
     # (thanks, greetings) and those about water pipes, learnt for their topic alone, and a topic
-    # on every row but the few about having to go far, learnt for their mood alone; the gold
-    # file an anger on most, calm and angry ones both
+    # on every row but the few about having to go far and the calm questions about a misfortune,
+    # learnt for their mood alone; the gold file an anger on most, calm and angry ones both
     learnt = load_messages()
     assert all(m.topic or m.sentiment for m in learnt)
     assert Counter(m.topic for m in learnt if m.sentiment is None) == {"other": 20, "utilities": 6}
-    assert sum(m.topic is None for m in learnt) <= 6
+    assert sum(m.topic is None for m in learnt) <= 20
     anger = [m.anger for m in load_messages(MESSAGES_GOLD_PATH) if m.anger is not None]
     assert len(anger) >= 300 and min(anger) == 0 and max(anger) >= 2
 
