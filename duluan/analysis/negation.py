@@ -6,10 +6,9 @@ speaks against it. Marking the syllables a negator governs (Das & Chen 2001, Pan
 gives the negated words weights of their own: "không nhiệt tình" is read as the syllables
 "không", "ngxnhiệt", "ngxtình", and "nhiệt tình" keeps the weight of the praise it is elsewhere.
 
-A negator (:data:`NEGATORS`; the chat forms "ko", "k", "hok" are "không" once normalised)
-governs the syllables after it, :data:`NEGATION_SCOPE` by default, up to a word that opens
-another clause (:data:`CLAUSE_WORDS`), a mark that ends a clause or a sentence, or the end of
-the text. UIT-VSFC's sentences gave the same with the marks or without (five-fold
+A negator (:data:`NEGATORS`) governs the syllables after it, :data:`NEGATION_SCOPE` by default,
+up to a word that opens another clause (:data:`CLAUSE_WORDS`), a mark that ends a clause or a
+sentence, or the end of the text. UIT-VSFC's sentences gave the same with the marks or without (five-fold
 cross-validation, train + dev, weighted-F1 91.96 against 91.97; without the clause words too,
 91.95), but a citizen's letter is several sentences: "… bị thủy đậu hay chưa. Xin hỏi tôi …"
 read "chưa" as governing "xin hỏi tôi".
@@ -19,6 +18,11 @@ splits (stratified, seed 0; 2026-12-06; ``bench/bench_models.py --only negation`
 91.39 as the texts are written, 91.96 with three syllables marked, better in every fold (by 0.35
 to 0.91); AIVIVN's reviews 90.71 -> 90.84 (better in four folds of five). Marking by adding the
 negated copy beside each syllable instead of replacing it gave 91.80 on UIT-VSFC.
+
+The chat forms "ko", "k", "kh", "khg", "hok" are "không" once normalised, as the platform's texts
+are, and are no negators here. Read as negators in raw text too, they lifted the default
+classifier's five-fold weighted-F1 on AIVIVN's raw reviews 90.84 -> 91.16 (UIT-VSFC the same), but
+cost the shipped model 4 texts of its gold sets and gained none (2026-12-06).
 
 The mark is a prefix no text of the shared corpora starts a syllable with (VNTC, TC201805,
 UIT-VSFC, AIVIVN and the 2026 news, checked 2026-12-06), so every splitter reads a marked
