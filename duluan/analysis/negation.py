@@ -154,36 +154,13 @@ def _clause_classes() -> np.ndarray:
     """Per code point of the BMP: :data:`_WORD` where :data:`_CLAUSE_RE` reads it as part of a
     syllable, :data:`_MARK_CLASS` where it reads it as a mark, 0 otherwise (built from the
     expression itself, so that both read every character alike)."""
-    bmp = "".join(map(chr, range(0x10000)))
-    table = np.zeros(0x10000, dtype=np.uint8)
-    for m in _CLAUSE_RE.finditer(bmp.replace("\x00", " ")):
+    from duluan.analysis.normalise import plane_string
+
+    bmp = plane_string()
+    table = np.zeros(len(bmp), dtype=np.uint8)
+    for m in _CLAUSE_RE.finditer(bmp):
         table[m.start() : m.end()] = _WORD if m.group(1) else _MARK_CLASS
     return table
-
-
-def negated_tokens(
-    tokens: list[str], scope: int, separator: str, breaks: Collection[int] | None = None
-) -> list[str] | None:
-    """``tokens`` with the syllables each negator governs marked, or ``None`` when none is.
-
-    Args:
-        tokens: A batch's syllables, texts apart by ``separator`` (which ends every scope).
-        scope: How many syllables after a negator it governs.
-        separator: The batch's separator between texts.
-        breaks: As for :func:`governed`.
-
-    Returns:
-        A new list of the same length, or ``None`` when no syllable is marked.
-    """
-    positions = governed(
-        tokens, [i for i, t in enumerate(tokens) if t in NEGATORS], scope, separator, breaks or ()
-    )
-    if not positions:
-        return None
-    marked = list(tokens)
-    for at in positions:
-        marked[at] = MARK + tokens[at]
-    return marked
 
 
 def readable_term(term: str) -> str:

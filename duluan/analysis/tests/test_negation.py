@@ -11,7 +11,7 @@ from sklearn.metrics import f1_score
 
 from duluan.analysis import features
 from duluan.analysis.features import negated_batch
-from duluan.analysis.negation import MARK, clause_starts, clause_starts_many, negated_tokens, readable_term
+from duluan.analysis.negation import MARK, clause_starts, clause_starts_many, readable_term
 from duluan.analysis.sentiment import SentimentClassifier
 from duluan.analysis.tests.test_layout import saved_without
 from duluan.shared_data import shared_data_dir
@@ -19,22 +19,27 @@ from duluan.shared_data import shared_data_dir
 SEP = "\x00"
 
 
+def read_as(*texts: str) -> list[str]:
+    """The syllables a batch of ``texts`` is read as, its negations marked (three syllables)."""
+    return negated_batch(features.tokenise_batch(list(texts)), 3).tokens
+
+
 def test_a_negator_marks_the_syllables_of_its_clause_after_it():
     # given syllables with negators, a word that opens another clause and two texts
-    tokens = "thầy không nhiệt tình nhưng dạy hay".split()
     # when the syllables each negator governs are marked, three after it
-    marked = negated_tokens(tokens, 3, SEP)
     # then those of its clause are, and the clause after "nhưng" is not
-    assert marked == ["thầy", "không", f"{MARK}nhiệt", f"{MARK}tình", "nhưng", "dạy", "hay"]
+    assert read_as("thầy không nhiệt tình nhưng dạy hay") == [
+        "thầy", "không", f"{MARK}nhiệt", f"{MARK}tình", "nhưng", "dạy", "hay"
+    ]  # fmt: skip
     # and a scope ends three syllables on, or at the end of a text; a negator within it governs anew
-    two = ["chưa", "có", "ai", "đến", "sửa", SEP, "rất", "tốt", "chẳng", "không", "đẹp"]
-    assert negated_tokens(two, 3, SEP) == [
+    assert read_as("chưa có ai đến sửa", "rất tốt chẳng không đẹp") == [
         "chưa", f"{MARK}có", f"{MARK}ai", f"{MARK}đến", "sửa", SEP,
         "rất", "tốt", "chẳng", f"{MARK}không", f"{MARK}đẹp",
     ]  # fmt: skip
-    # and syllables with no negator before them are left as they are (no copy made)
-    assert negated_tokens("rất nhiệt tình".split(), 3, SEP) is None
-    assert negated_tokens(["học", "không"], 3, SEP) is None  # "… không?" asks, it governs nothing
+    # and syllables with no negator before them are left as they are (the batch itself)
+    for text in ("rất nhiệt tình", "học không"):  # "… không?" asks, it governs nothing
+        batch = features.tokenise_batch([text])
+        assert negated_batch(batch, 3) is batch
 
 
 def test_a_batch_keeps_its_texts_and_lengths_when_its_syllables_are_marked():
@@ -45,8 +50,7 @@ def test_a_batch_keeps_its_texts_and_lengths_when_its_syllables_are_marked():
     # then only the tokens change: the texts (which the layout and the emoji read) stay
     assert marked.tokens == ["giảng", "viên", "không", f"{MARK}nhiệt", f"{MARK}tình", SEP, "rất", "hay"]
     assert marked.texts == batch.texts and marked.lengths.tolist() == batch.lengths.tolist()
-    # and they are those of the tokens marked one by one, numbered as any batch numbers them
-    assert marked.tokens == negated_tokens(batch.tokens, 3, SEP)
+    # and they are numbered as any batch numbers them
     ids, strings, _ = marked.numbered()
     assert [strings[i] for i in ids] == marked.tokens
     # and a batch with no negator, or a scope of 0, is the same batch
