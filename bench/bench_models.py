@@ -868,16 +868,36 @@ def bench_terms() -> None:
     either mood (``HELD_OUT_MOODS``), the gold sets, and UIT-VSFC dev learnt without dev."""
     from duluan.analysis.sentiment import TERMS_WEIGHT
 
+    _sentiment_recipes(
+        "the recipe learning the words of the terms file alone, and not",
+        (
+            ("with the terms (shipped)", {"terms_weight": TERMS_WEIGHT}),
+            ("without them", {"terms_weight": 0.0}),
+        ),
+        (
+            ("held-out short complaints", [(t, "negative") for t, _ in HELD_OUT_SHORT]),
+            ("held-out moods", HELD_OUT_MOODS),
+        ),
+    )
+
+
+def _sentiment_recipes(
+    title: str,
+    variants: Sequence[tuple[str, dict]],
+    held: Sequence[tuple[str, Sequence[tuple[str, str]]]],
+) -> None:
+    """The shipped sentiment recipe built with each variant's parameters, scored on each held-out
+    set of ``held`` (``(part, (text, label) pairs)``, never learnt), on the written gold messages
+    and the gold sets, and built again without UIT-VSFC dev to be scored on that split."""
     dev = list(read_corpus("uit_vsfc_dev"))
-    short = [(t, "negative") for t, _ in HELD_OUT_SHORT]
     _, build, others, pairs = list(_both_tasks())[1]
-    print("\nsentiment: the recipe learning the words of the terms file alone, and not")
-    for name, weight in (("with the terms (shipped)", TERMS_WEIGHT), ("without them", 0.0)):
-        model = build(terms_weight=weight)
-        for part, held in (("held-out short complaints", short), ("held-out moods", HELD_OUT_MOODS)):
-            _print_held_out(model, name, part, held)
+    print(f"\nsentiment: {title}")
+    for name, params in variants:
+        model = build(**params)
+        for part, held_out in held:
+            _print_held_out(model, name, part, held_out)
         _print_framed("", model, pairs, (), others)
-        labels = build(terms_weight=weight, with_dev=False).predict_labels([r.text for r in dev])[0]
+        labels = build(**params, with_dev=False).predict_labels([r.text for r in dev])[0]
         print(f"  {'':<30} {'UIT-VSFC dev, no dev learnt':<26} {scores([r.label for r in dev], labels)}")
 
 
@@ -912,20 +932,15 @@ def bench_signs() -> None:
     from duluan.analysis.sentiment import RECIPE_SIGN_WEIGHT, SIGN_WEIGHT
     from duluan.analysis.signs import signs_in_codes
 
-    dev = list(read_corpus("uit_vsfc_dev"))
-    _, build, others, pairs = list(_both_tasks())[1]
-    print("\nsentiment: the recipe reading emoji, and not")
-    variants = (
-        (f"emoji at {RECIPE_SIGN_WEIGHT} (shipped)", RECIPE_SIGN_WEIGHT),
-        (f"emoji at {SIGN_WEIGHT}", SIGN_WEIGHT),
-        ("without them", 0.0),
+    _sentiment_recipes(
+        "the recipe reading emoji, and not",
+        (
+            (f"emoji at {RECIPE_SIGN_WEIGHT} (shipped)", {"sign_weight": RECIPE_SIGN_WEIGHT}),
+            (f"emoji at {SIGN_WEIGHT}", {"sign_weight": SIGN_WEIGHT}),
+            ("without them", {"sign_weight": 0.0}),
+        ),
+        (("held-out messages", HELD_OUT_SIGNS),),
     )
-    for name, weight in variants:
-        model = build(sign_weight=weight)
-        _print_held_out(model, name, "held-out messages", HELD_OUT_SIGNS)
-        _print_framed("", model, pairs, (), others)
-        labels = build(sign_weight=weight, with_dev=False).predict_labels([r.text for r in dev])[0]
-        print(f"  {'':<30} {'UIT-VSFC dev, no dev learnt':<26} {scores([r.label for r in dev], labels)}")
     rows = list(read_corpus("aivivn2019"))
     texts, labels = np.array([r.text for r in rows], dtype=object), np.array([r.label for r in rows])
     held = signs_in_codes(texts_as_codes(list(texts)))
@@ -960,36 +975,19 @@ def bench_negation() -> None:
     ``NEGATION_SCOPE``) and not: the gold sets, the held-out emoji comments and UIT-VSFC dev
     learnt without dev; then the default classifier with and without, cross-validated on
     UIT-VSFC train + dev and on AIVIVN (five folds, stratified, seed 0)."""
-    from sklearn.model_selection import StratifiedKFold
-
     from duluan.analysis.negation import NEGATION_SCOPE
 
-    dev = list(read_corpus("uit_vsfc_dev"))
-    _, build, others, pairs = list(_both_tasks())[1]
-    print("\nsentiment: the recipe reading negated syllables apart, and not")
-    for name, scope in ((f"{NEGATION_SCOPE} syllables (shipped)", NEGATION_SCOPE), ("as written", 0)):
-        model = build(negation_scope=scope)
-        _print_held_out(model, name, "held-out emoji comments", HELD_OUT_SIGNS)
-        _print_framed("", model, pairs, (), others)
-        labels = build(negation_scope=scope, with_dev=False).predict_labels([r.text for r in dev])[0]
-        print(f"  {'':<30} {'UIT-VSFC dev, no dev learnt':<26} {scores([r.label for r in dev], labels)}")
-    corpora = {
-        "UIT-VSFC train + dev": [*read_corpus("uit_vsfc"), *dev],
-        "aivivn2019": list(read_corpus("aivivn2019")),
-    }
-    for corpus, rows in corpora.items():
-        texts, labels = np.array([r.text for r in rows], dtype=object), np.array([r.label for r in rows])
-        print(f"\n{corpus}: {len(rows):,} texts; the default classifier, five-fold cross-validation, seed 0")
-        for name, scope in ((f"{NEGATION_SCOPE} syllables (default)", NEGATION_SCOPE), ("as written", 0)):
-            folds = []
-            for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, labels):
-                model = SentimentClassifier(negation_scope=scope).fit(list(texts[train]), list(labels[train]))
-                found = model.predict_labels(list(texts[test]))[0]
-                folds.append(f1_score(labels[test], found, average="weighted") * 100)
-            print(
-                f"  {name:<30} weighted-F1 {np.mean(folds):6.2f}  folds {[round(f, 2) for f in folds]}",
-                flush=True,
-            )
+    _sentiment_recipes(
+        "the recipe reading negated syllables apart, and not",
+        (
+            (f"{NEGATION_SCOPE} syllables (shipped)", {"negation_scope": NEGATION_SCOPE}),
+            ("as written", {"negation_scope": 0}),
+        ),
+        (("held-out emoji comments", HELD_OUT_SIGNS),),
+    )
+    _sentiment_cross_validated(
+        {f"{NEGATION_SCOPE} syllables (default)": {}, "as written": {"negation_scope": 0}}, seeds=(0,)
+    )
 
 
 def _bench_messages_added(ids: frozenset[str], held_out: dict[str, list[tuple[str, str]]]) -> None:
@@ -1213,18 +1211,25 @@ def bench_uit_halves() -> None:
 
 
 def bench_sentiment_cv() -> None:
+    _sentiment_cross_validated({"without NBSVM": {"nb_svm_C": 0.0}, "with NBSVM (default)": {}}, seeds=(0, 1))
+
+
+def _sentiment_cross_validated(variants: dict[str, dict], seeds: Sequence[int]) -> None:
+    """Five-fold cross-validation (stratified, each of ``seeds``) of the default sentiment
+    classifier with each variant's parameters, on UIT-VSFC train + dev and on AIVIVN: the mean
+    weighted-F1 and the range of the folds."""
     from sklearn.model_selection import StratifiedKFold
 
     corpora = {
         "uit_vsfc train + dev": list(read_corpus("uit_vsfc")) + list(read_corpus("uit_vsfc_dev")),
         "aivivn2019": list(read_corpus("aivivn2019")),
     }
-    variants = {"without NBSVM": {"nb_svm_C": 0.0}, "with NBSVM (default)": {}}
     for name, rows in corpora.items():
         texts, labels = np.array([r.text for r in rows], dtype=object), np.array([r.label for r in rows])
-        print(f"\n{name}: {len(rows):,} rows, five-fold cross-validation, seeds 0 and 1 (weighted-F1)")
+        named = " and ".join(map(str, seeds))
+        print(f"\n{name}: {len(rows):,} rows, five-fold cross-validation, seeds {named} (weighted-F1)")
         found: dict[str, list[float]] = {v: [] for v in variants}
-        for seed in (0, 1):
+        for seed in seeds:
             for train, test in StratifiedKFold(5, shuffle=True, random_state=seed).split(texts, labels):
                 for variant, params in variants.items():
                     model = SentimentClassifier(**params).fit(list(texts[train]), list(labels[train]))
