@@ -155,7 +155,7 @@ def load_admin_data(data_dir: str | None = None) -> AdminData:
         :class:`AdminData` with ~14,000 units and ~10,600 succession links.
     """
     folder = Path(data_dir) if data_dir else package_data_dir()
-    with sqlite3.connect(f"file:{folder / 'dataset.db'}?mode=ro", uri=True) as conn:
+    with _dataset(folder) as conn:
         conn.row_factory = sqlite3.Row
         legacy = conn.execute("SELECT * FROM admin_units_legacy").fetchall()
         current = conn.execute("SELECT * FROM admin_units").fetchall()
@@ -287,12 +287,16 @@ def provinces_2025(data_dir: str | None = None) -> tuple[tuple[str, str, str], .
     successions for it took 0.41 of the 0.96 s a one-row ``analyze`` took (cProfile, 2026-12-06);
     this query takes milliseconds.
     """
-    folder = Path(data_dir) if data_dir else package_data_dir()
-    with sqlite3.connect(f"file:{folder / 'dataset.db'}?mode=ro", uri=True) as conn:
+    with _dataset(Path(data_dir) if data_dir else package_data_dir()) as conn:
         rows = conn.execute(
             "SELECT DISTINCT provinceCode, province, provinceShort FROM admin_units ORDER BY provinceCode"
         ).fetchall()
     return tuple((code, _nfc(name), _nfc(short)) for code, name, short in rows)
+
+
+def _dataset(folder: Path) -> sqlite3.Connection:
+    """The package's ``dataset.db`` in ``folder``, read-only."""
+    return sqlite3.connect(f"file:{folder / 'dataset.db'}?mode=ro", uri=True)
 
 
 def _type_of(province_name: str) -> str:
