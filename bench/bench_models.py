@@ -2,7 +2,8 @@
 
 Run: ``.venv/bin/python bench/bench_models.py
 [--only vntc,tc201805,uit_vsfc,gold,news_sentiment,accent_free,uit_vsfc_halves,sentiment_cv,
-place_swaps,messages,contact,chatter,short,far,terms,streets,cues,cues_cv,vntc_noise,negation,questions]
+place_swaps,messages,contact,chatter,short,far,terms,streets,cues,cues_cv,vntc_noise,negation,questions,
+phrases]
 [--topic-params JSON]``;
 e.g. ``--topic-params '{"nb_blend": false, "lead_tokens": 0}'`` measures the topic
 classifier without the naive Bayes blend and the lead features.
@@ -130,6 +131,14 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   then, for each window and boost, the cue is applied to those probabilities (a boost multiplies
   the odds of its topic by ``exp(boost)``), and accuracy, ``corruption`` found and others read so
   are printed. No gold set is read.
+
+- ``phrases`` (not in the default run: it builds both shipped models): how the terms that
+  explain each label read, on the written gold messages and every other gold set of each model:
+  as the best n-grams alone (as before 2026-12-06) and as phrases (``features._phrases``, as
+  shipped). Printed: terms per text, syllables per term, the share of texts with a term within
+  another ("sổ" beside "sổ đỏ"), and the share of terms that cut a word as underthesea's
+  ``word_tokenize`` segments the text ("đình tôi" of "gia đình tôi"; terms not found in the text
+  as written, a masked place, are not counted).
 
 - ``accent_free`` (not in the default run: it builds both shipped models twice): the shipped
   government topic model and sentiment model built with and without accent-free copies of their
@@ -1060,6 +1069,80 @@ def _bench_letters_anger(model, name: str = "") -> None:
     _bench_anger(model, [t for t, _ in rated], [a for _, a in rated], name + " (letters)")
 
 
+def bench_phrases() -> None:
+    """The shipped models' explaining terms as n-grams and as phrases (see ``phrases`` above)."""
+    import unicodedata
+    from unittest import mock
+
+    from underthesea import word_tokenize
+
+    from duluan.analysis import features
+
+    def best_ngrams(tokens, starts, lengths, bounds, totals, top, hidden=None):
+        # The best ``top`` n-grams of each row as they come (best first), those holding the
+        # hidden syllable left out after, as the terms were chosen before phrases.
+        rank = np.arange(starts.size) - np.repeat(bounds[:-1], np.diff(bounds))
+        keep = (rank < top) & np.array(
+            [hidden is None or hidden not in tokens[s : s + n] for s, n in zip(starts, lengths, strict=True)],
+            dtype=bool,
+        )
+        rows = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))[keep]
+        cut = np.searchsorted(rows, np.arange(bounds.size))
+        return starts[keep], lengths[keep], cut, totals[keep]
+
+    for task, build, others, pairs in _both_tasks():
+        model = build()
+        texts = [t for t, _ in pairs] + [t for _, _, part in others for t in part]
+        labels = model.predict_labels(texts)[0]
+        print(f"\n{task}: the terms of {len(texts):,} texts (written gold messages and the gold sets)")
+        words = [_syllables_and_words(unicodedata.normalize("NFC", t).lower(), word_tokenize) for t in texts]
+        with mock.patch.object(features, "_phrases", best_ngrams):
+            ngrams = model.explain(texts, labels)
+        for name, explained in (
+            ("best n-grams (before)", ngrams),
+            ("phrases (shipped)", model.explain(texts, labels)),
+        ):
+            print(f"  {name:<24} {_term_readings(explained, words)}")
+
+
+def _syllables_and_words(text: str, segment) -> tuple[list[str], list[int]]:
+    """A text's syllables and, for each, the number of the word ``segment`` puts it in."""
+    syllables, word_of = [], []
+    for k, word in enumerate(segment(text)):
+        for syllable in word.split():
+            syllables.append(syllable)
+            word_of.append(k)
+    return syllables, word_of
+
+
+def _term_readings(explained, words) -> str:
+    """Terms per text, syllables per term, the share of texts with a term within another, and of
+    terms found in their text (as written) that cut one of its words."""
+    n_terms = found = cuts = nested = 0
+    syllables = 0
+    for row, (text, word_of) in zip(explained, words, strict=True):
+        terms = [term.replace("(không) ", "") for term, _ in row]
+        n_terms += len(terms)
+        syllables += sum(len(t.split()) for t in terms)
+        nested += any(a is not b and f" {a} " in f" {b} " for a in terms for b in terms)
+        for term in terms:
+            run = term.split()
+            at = next((p for p in range(len(text) - len(run) + 1) if text[p : p + len(run)] == run), None)
+            if at is None:
+                continue
+            found += 1
+            end = at + len(run)
+            cuts += (at > 0 and word_of[at - 1] == word_of[at]) or (
+                end < len(text) and word_of[end] == word_of[end - 1]
+            )
+    rows = max(len(explained), 1)
+    return (
+        f"terms/text {n_terms / rows:.2f}  syllables/term {syllables / max(n_terms, 1):.2f}  "
+        f"texts with a term within another {nested / rows:6.1%}  "
+        f"terms cutting a word {cuts / max(found, 1):6.1%} (of {found:,} found)"
+    )
+
+
 def _sentiment_gold_sets() -> list[tuple[str, list[str], list[str]]]:
     """``(name, labels, texts)`` of the sentiment gold sets, as ``bench_news_sentiment`` scores them."""
     from duluan.analysis.corpora import headline
@@ -1380,6 +1463,8 @@ def main() -> int:
         bench_cues_cv()
     if "vntc_noise" in parts:
         bench_vntc_noise()
+    if "phrases" in parts:
+        bench_phrases()
     return 0
 
 

@@ -679,9 +679,9 @@ def score_types(
 
 
 @nb.njit(cache=True)
-def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept, logs, top):
+def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept, logs, top, phrasing):
     """A linear model of syllable n-grams on a batch of texts given as syllable types: each text's
-    margins, its best class and the terms that pushed it most towards that class, as
+    margins, its best class and the phrases that pushed it most towards that class, as
     ``NgramFeaturizer.transform_batch``, the product and ``NgramFeaturizer.explain_matrix``
     give them, without their arrays.
 
@@ -689,7 +689,8 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
     the first largest of ``margins + layout + intercept`` (float32, added in this order as the
     caller adds them), which is the most probable one of the calibrated softmax: the caller
     checks that it is. The explanation is ``explain_matrix``'s, in
-    its order (see :func:`_explain_text`).
+    its order: its best n-grams (see :func:`_explain_text`) read as phrases (see
+    :func:`_phrase_text`).
 
     Args:
         type_ids: The batch's tokens as ``_TypeTable`` ids; a text ends at a separator
@@ -703,7 +704,10 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
             does not read it).
         intercept: float32, one per class.
         logs: ``np.log`` of the counts 1, 2, ... (float32), as numpy computes them.
-        top: Terms per text.
+        top: Terms (phrases) per text.
+        phrasing: ``(pieces, hidden, longest)``: how many of a text's best n-grams are read for
+            its phrases, the vocabulary id of the syllable no term holds (-3: none) and the
+            longest phrase in syllables (see :func:`_phrase_text`).
 
     Returns:
         ``(margins, best, starts, lengths, totals, n_terms, status)``: per text its float32
@@ -712,6 +716,7 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
         when ``status`` is :data:`DONE`, else :data:`COUNT_TOO_LARGE` or :data:`BAD_SEPARATORS`.
     """
     word_lo, word_hi, lead, n_word = params
+    pieces, hidden, longest_phrase = phrasing
     idf = packed[:, k]
     out = np.zeros((n_docs, k), np.float32)
     best = np.zeros(n_docs, np.int64)
@@ -734,7 +739,11 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
     if separators != n_docs - 1:
         return out, best, starts, lengths, totals, n_terms, BAD_SEPARATORS
     buf, tmp, columns, data, acc, counts = _text_buffers(longest, k)
-    scratch = _explain_scratch(top)
+    scratch = _explain_scratch(pieces)
+    p_starts = np.empty(pieces, np.int64)  # one text's best n-grams, before they are phrases
+    p_lengths = np.empty(pieces, np.int64)
+    p_totals = np.empty(pieces, np.float64)
+    p_scratch = _phrase_scratch(pieces)
     bits = 1
     while (1 << bits) < n_word:
         bits += 1
@@ -763,9 +772,13 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
                     b = c
             best[d] = b
             if u > 0:
-                n_terms[d] = _explain_text(
-                    data, columns, u, packed, b, type_ids, vocab, first, i, params, pow2, top, scratch,
-                    starts[d], lengths[d], totals[d],
+                n_pieces = _explain_text(
+                    data, columns, u, packed, b, type_ids, vocab, first, i, params, pow2, pieces, scratch,
+                    p_starts, p_lengths, p_totals,
+                )  # fmt: skip
+                n_terms[d] = _phrase_text(
+                    p_starts, p_lengths, p_totals, n_pieces, type_ids, vocab, hidden, longest_phrase, top,
+                    p_scratch, starts[d], lengths[d], totals[d],
                 )  # fmt: skip
             if i == n:
                 break
@@ -872,6 +885,130 @@ def _explain_text(
         totals[r] = t_total[pick]
         t_name[pick] = -1
     return kept
+
+
+@nb.njit(cache=True)
+def _phrase_scratch(pieces):
+    """The groups' arrays of :func:`_phrase_text`, made once a batch: the pieces' order, then
+    each group's start, end, total, strongest piece and whether it is still a term."""
+    return (
+        np.empty(pieces, np.int64),
+        np.empty(pieces, np.int64),
+        np.empty(pieces, np.int64),
+        np.empty(pieces, np.float64),
+        np.empty(pieces, np.float64),
+        np.empty(pieces, np.bool_),
+    )
+
+
+@nb.njit(cache=True)
+def _phrase_text(
+    c_start, c_len, c_total, n, type_ids, vocab, hidden, longest, top, scratch, starts, lengths, totals
+):  # fmt: skip
+    """One text's ``n`` best n-grams (first token, length, contribution) read as phrases, as
+    ``features._phrases`` reads them, into ``starts``/``lengths``/``totals``; return how many.
+
+    The same steps on token types where ``_phrases`` compares the tokens' strings (one type per
+    string): the pieces holding the ``hidden`` syllable left out, the others in the order of
+    their first token; overlapping ones joined while at most ``longest`` syllables long (else the
+    weaker folded into the stronger); a group whose syllables run within another's folded into
+    the longest such (ties: the first), the shorter groups first; the ``top`` largest totals
+    kept, ties by first token. Totals are added in the same order, in float64.
+    """
+    order, g_s, g_e, g_t, g_best, alive = scratch
+    m = 0
+    for j in range(n):
+        held = False
+        for t in range(c_start[j], c_start[j] + c_len[j]):
+            if vocab[type_ids[t]] == hidden:
+                held = True
+        if held:
+            continue
+        at = m  # insertion by first token (pieces of one text never share one with a length)
+        while at > 0 and (
+            c_start[order[at - 1]] > c_start[j]
+            or (c_start[order[at - 1]] == c_start[j] and c_len[order[at - 1]] > c_len[j])
+        ):
+            order[at] = order[at - 1]
+            at -= 1
+        order[at] = j
+        m += 1
+    n_groups = 0
+    for q in range(m):
+        j = order[q]
+        s = c_start[j]
+        e = s + c_len[j]
+        t = c_total[j]
+        g = n_groups - 1
+        if n_groups == 0 or s >= g_e[g]:
+            g_s[n_groups] = s
+            g_e[n_groups] = e
+            g_t[n_groups] = t
+            g_best[n_groups] = t
+            n_groups += 1
+        elif max(e, g_e[g]) - g_s[g] <= longest:
+            g_e[g] = max(e, g_e[g])
+            g_t[g] += t
+            g_best[g] = max(g_best[g], t)
+        elif t > g_best[g]:
+            g_t[g] = t + g_t[g]
+            g_s[g] = s
+            g_e[g] = e
+            g_best[g] = t
+        else:
+            g_t[g] += t
+    for g in range(n_groups):
+        alive[g] = True
+    if n_groups > 1:
+        for q in range(n_groups):  # the groups by length, shorter first, then in order
+            at = q
+            while at > 0 and g_e[order[at - 1]] - g_s[order[at - 1]] > g_e[q] - g_s[q]:
+                order[at] = order[at - 1]
+                at -= 1
+            order[at] = q
+        for q in range(n_groups):
+            i = order[q]
+            size_i = g_e[i] - g_s[i]
+            pick = -1
+            for j in range(n_groups):
+                size_j = g_e[j] - g_s[j]
+                if j == i or not alive[j] or not (size_j > size_i or j < i):
+                    continue
+                if not _runs_within(type_ids, g_s[i], size_i, g_s[j], size_j):
+                    continue
+                if pick < 0 or size_j > g_e[pick] - g_s[pick]:
+                    pick = j
+            if pick >= 0:
+                g_t[pick] += g_t[i]
+                alive[i] = False
+    kept = 0
+    while kept < top:
+        pick = -1
+        for g in range(n_groups):
+            if alive[g] and (pick < 0 or g_t[g] > g_t[pick] or (g_t[g] == g_t[pick] and g_s[g] < g_s[pick])):
+                pick = g
+        if pick < 0:
+            break
+        starts[kept] = g_s[pick]
+        lengths[kept] = g_e[pick] - g_s[pick]
+        totals[kept] = g_t[pick]
+        alive[pick] = False
+        kept += 1
+    return kept
+
+
+@nb.njit(cache=True)
+def _runs_within(type_ids, a, size_a, b, size_b):
+    """Whether the ``size_a`` tokens from ``a`` are, in order, some run of the ``size_b`` from ``b``."""
+    for o in range(size_b - size_a + 1):
+        same = True
+        for t in range(size_a):
+            if type_ids[a + t] != type_ids[b + o + t]:
+                same = False
+                break
+        if same:
+            return True
+    return False
 
 
 @nb.njit(cache=True)

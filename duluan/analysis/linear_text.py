@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self, overload
 
@@ -621,7 +619,13 @@ class LinearTextClassifier:
             if explain:  # by compiled loops once loaded, with the terms (else None)
                 # They explain the best class of the margins with the layout's part too.
                 explained = self.featurizer_.typed_explain(
-                    chunk, self.coef_, self.intercept_, self.top_terms, words_only=words_only, layout=layout
+                    chunk,
+                    self.coef_,
+                    self.intercept_,
+                    self.top_terms,
+                    words_only=words_only,
+                    layout=layout,
+                    hidden=self._hidden_syllable(),
                 )
                 if explained is not None:
                     margins = explained[0]
@@ -654,7 +658,13 @@ class LinearTextClassifier:
                     x, batch = self.featurizer_.transform_batch(chunk)
                 terms.extend(
                     self.featurizer_.explain_matrix(
-                        x, batch, self.coef_, top, top=self.top_terms, words_only=words_only
+                        x,
+                        batch,
+                        self.coef_,
+                        top,
+                        top=self.top_terms,
+                        words_only=words_only,
+                        hidden=self._hidden_syllable(),
                     )
                 )
         best_all = np.concatenate(best) if best else np.zeros(0, dtype=np.int64)
@@ -662,8 +672,6 @@ class LinearTextClassifier:
         second_all = None
         if runner_up:
             second_all = self.classes_[np.concatenate(seconds) if seconds else np.zeros(0, dtype=np.int64)]
-        if explain and self.mask_places:
-            terms = _without_places(terms)
         if explain and self.negation_scope:
             terms = _negations_readable(terms)
         labels = self.classes_[best_all]
@@ -851,8 +859,21 @@ class LinearTextClassifier:
         columns = np.searchsorted(self.classes_, np.asarray(labels, dtype=self.classes_.dtype))
         out: list[tuple[tuple[str, float], ...]] = []
         for s, e in self.batch_bounds(texts):
-            out.extend(self.featurizer_.explain(texts[s:e], self.coef_, columns[s:e], top=self.top_terms))
+            out.extend(
+                self.featurizer_.explain(
+                    texts[s:e], self.coef_, columns[s:e], top=self.top_terms, hidden=self._hidden_syllable()
+                )
+            )
         return _negations_readable(out) if self.negation_scope else out
+
+    def _hidden_syllable(self) -> str | None:
+        """The syllable no explaining term holds: the masked places' when this model masks them
+        (an official reads which places a text names in its places, not in its terms)."""
+        if not self.mask_places:
+            return None
+        from duluan.analysis.places.masking import PLACE_TOKEN
+
+        return PLACE_TOKEN
 
     def batch_bounds(self, texts: Sequence[str]) -> list[tuple[int, int]]:
         """Cut texts into the batches prediction featurises at once: ``(start, stop)`` pairs.
@@ -891,31 +912,6 @@ class LinearTextClassifier:
             bounds.append((start, stop))
             start = stop
         return bounds
-
-
-def _without_places(terms: list) -> list:
-    """Each text's explaining terms (words, or ``(words, weight)`` pairs) but those holding the
-    masked places' syllable: "tỉnh diadanh" tells an official nothing (the terms also name
-    issues), and which place is named is in the text's places.
-
-    The topic step explains every document: the batch is looked at in one string first, and
-    only the rows holding the syllable are filtered (0.4 against 1.2 µs a text of five terms
-    that hold none, 2026-12-04).
-    """
-    from duluan.analysis.places.masking import PLACE_TOKEN
-
-    flat = list(chain.from_iterable(terms))
-    words = flat if not flat or isinstance(flat[0], str) else list(map(itemgetter(0), flat))
-    if PLACE_TOKEN not in "\n".join(words):
-        return terms
-
-    def names_place(term: Any) -> bool:
-        return PLACE_TOKEN in (term if isinstance(term, str) else term[0]).split(" ")
-
-    return [
-        type(row)(t for t in row if not names_place(t)) if any(map(names_place, row)) else row
-        for row in terms
-    ]
 
 
 def _negations_readable(terms: list) -> list:

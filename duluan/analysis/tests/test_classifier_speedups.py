@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -57,9 +59,11 @@ def test_top_within_short_rows_equals_the_stable_two_key_sort(pairs, k):
 
 
 def _explain_by_definition(featurizer, x, batch, weights, columns, top):
-    """:meth:`NgramFeaturizer.explain_matrix` row by row, in Python."""
+    """:meth:`NgramFeaturizer.explain_matrix` row by row, in Python: each row's best
+    ``features._PIECES * top`` n-grams, read as phrases by ``features._phrases``."""
+    pieces = features._PIECES * top
     word_key = batch.word_doc * featurizer.n_features_ + batch.word_feat
-    out = []
+    firsts, sizes, totals, bounds = [], [], [], [0]
     for r in range(x.shape[0]):
         lo, hi = x.indptr[r], x.indptr[r + 1]
         cands = []
@@ -70,24 +74,37 @@ def _explain_by_definition(featurizer, x, batch, weights, columns, top):
                 cands.append((-c, j - lo, feat, c))
         cands.sort()
         named = []
-        for _, _, feat, c in cands[: 2 * top]:
+        for _, _, feat, c in cands[: 2 * pieces]:
             hits = np.flatnonzero(word_key == r * featurizer.n_features_ + feat)
             if hits.size:
                 occ = int(hits[0])
                 plain = feat if batch.word_plain is None else int(batch.word_plain[occ])
                 named.append((plain, occ, c))
-        totals: dict[int, float] = {}
+        row_totals: dict[int, float] = {}
         name: dict[int, int] = {}
         for plain, occ, c in named:  # summed in float64 in candidate order, named by the last
-            totals[plain] = totals.get(plain, 0.0) + float(c)
+            row_totals[plain] = row_totals.get(plain, 0.0) + float(c)
             name[plain] = occ
-        ranked = sorted(totals, key=lambda p: (-totals[p], p))[:top]
-        terms = []
-        for plain in ranked:
-            s, n = int(batch.word_start[name[plain]]), int(batch.word_n[name[plain]])
-            terms.append((" ".join(batch.tokens[s : s + n]), round(totals[plain], 4)))
-        out.append(tuple(terms))
-    return out
+        for plain in sorted(row_totals, key=lambda p: (-row_totals[p], p))[:pieces]:
+            firsts.append(int(batch.word_start[name[plain]]))
+            sizes.append(int(batch.word_n[name[plain]]))
+            totals.append(row_totals[plain])
+        bounds.append(len(firsts))
+    starts, lengths, cut, sums = features._phrases(
+        batch.tokens,
+        np.array(firsts, np.int64),
+        np.array(sizes, np.int64),
+        np.array(bounds),
+        np.array(totals),
+        top,
+    )
+    return [
+        tuple(
+            (" ".join(batch.tokens[s : s + n]), round(t, 4))
+            for s, n, t in zip(starts[a:b], lengths[a:b], sums[a:b], strict=True)
+        )
+        for a, b in itertools.pairwise(cut)
+    ]
 
 
 _WORDS = ["ngập", "sâu", "bệnh", "viện", "đường", "hoà", "hòa", "bình", "dân", "xã", "a", "ô", "tắc"]

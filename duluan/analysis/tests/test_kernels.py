@@ -457,19 +457,20 @@ def test_the_sentiment_of_real_feedback_is_the_same_by_the_typed_loops():
     _assert_typed_same(clf.featurizer_, features.tokenise_batch(texts), packed)
 
 
-def _numpy_explained(featurizer: NgramFeaturizer, texts, weights, intercept, top, words_only):
+def _numpy_explained(featurizer: NgramFeaturizer, texts, weights, intercept, top, words_only, hidden=None):
     """What typed_explain must give: the product, the first largest margin plus intercept, and
     explain_matrix's terms for it."""
     x, batch = featurizer.transform_batch(texts)
     margins = x @ weights
     best = (margins + intercept).argmax(axis=1)
-    return margins, best, featurizer.explain_matrix(x, batch, weights, best, top=top, words_only=words_only)
+    terms = featurizer.explain_matrix(x, batch, weights, best, top=top, words_only=words_only, hidden=hidden)
+    return margins, best, terms
 
 
-def _assert_explained_same(featurizer, texts, weights, intercept, top, words_only) -> None:
-    got = featurizer.typed_explain(texts, weights, intercept, top, words_only=words_only)
+def _assert_explained_same(featurizer, texts, weights, intercept, top, words_only, hidden=None) -> None:
+    got = featurizer.typed_explain(texts, weights, intercept, top, words_only=words_only, hidden=hidden)
     assert got is not None
-    margins, best, terms = _numpy_explained(featurizer, texts, weights, intercept, top, words_only)
+    margins, best, terms = _numpy_explained(featurizer, texts, weights, intercept, top, words_only, hidden)
     _assert_bit_for_bit(got[0], margins)
     np.testing.assert_array_equal(got[1], best)
     assert got[2] == terms
@@ -492,10 +493,14 @@ _KNOWN_TEXTS = st.lists(
     st.booleans(),
     st.booleans(),
     st.integers(0, 3),
+    st.sampled_from([None, "quận", "lạ"]),
 )
-def test_typed_explain_equals_the_numpy_paths(texts, ngrams, lead, n_features, top, words_only, split, seed):
+def test_typed_explain_equals_the_numpy_paths(
+    texts, ngrams, lead, n_features, top, words_only, split, seed, hidden
+):
     # given a featurizer of syllable n-grams (3 or 7 buckets: n-grams of one text share them), weights
-    # of a few values (contributions tie often) and a batch of awkward texts, split or not
+    # of a few values (contributions tie often) and a batch of awkward texts, split or not, and
+    # maybe a syllable no term may hold (known, or unknown to the vocabulary)
     featurizer = _featurizer(word_ngram_range=ngrams, lead_tokens=lead, n_word_features=n_features)
     rng = np.random.default_rng(seed)
     weights = rng.integers(-2, 3, (featurizer.n_features_, 4)).astype(np.float32)
@@ -503,9 +508,9 @@ def test_typed_explain_equals_the_numpy_paths(texts, ngrams, lead, n_features, t
     assert featurizer.load_typed_explain(weights)
     batch = features.tokenise_batch(texts) if split else texts
     # when the compiled loops score and explain them (twice: the second time the syllables are
-    # known), then margins, best classes and terms are the numpy path's
-    _assert_explained_same(featurizer, batch, weights, intercept, top, words_only)
-    _assert_explained_same(featurizer, batch, weights, intercept, top, words_only)
+    # known), then margins, best classes and phrases are the numpy path's
+    _assert_explained_same(featurizer, batch, weights, intercept, top, words_only, hidden)
+    _assert_explained_same(featurizer, batch, weights, intercept, top, words_only, hidden)
 
 
 def test_typed_explain_waits_to_be_loaded_and_declines_what_it_cannot_explain():
@@ -547,7 +552,7 @@ def test_typed_explain_waits_to_be_loaded_and_declines_what_it_cannot_explain():
             layout,
             intercept,
         )
-        assert kernels.explain_types(*args, logs, 3)[-1] == status
+        assert kernels.explain_types(*args, logs, 3, (6, -3, 4))[-1] == status
     # and a pickled featurizer leaves the loaded loops and its packed weights behind
     copy = pickle.loads(pickle.dumps(featurizer))  # noqa: S301 - made here
     assert "_explaining" not in copy.__dict__ and "_packed_rows" not in copy.__dict__

@@ -1,0 +1,144 @@
+"""Explaining n-grams read as phrases (features._phrases)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from duluan.analysis.features import PHRASE_SYLLABLES, NgramFeaturizer, _phrases
+
+_TEXT = "hồ sơ cấp sổ đỏ của gia đình tôi chưa được giải quyết , sổ".replace(" ,", "").split()
+
+
+def _read(pieces: list[tuple[str, float]], top: int = 5, hidden: str | None = None, tokens=_TEXT):
+    """The phrases of one text's pieces, each given by its words (found at their first place)."""
+    starts, lengths = [], []
+    for words, _ in pieces:
+        w = words.split()
+        starts.append(next(s for s in range(len(tokens)) if tokens[s : s + len(w)] == w))
+        lengths.append(len(w))
+    got = _phrases(
+        tokens,
+        np.array(starts, np.int64),
+        np.array(lengths, np.int64),
+        np.array([0, len(pieces)], np.int64),
+        np.array([t for _, t in pieces], np.float64),
+        top,
+        hidden,
+    )
+    s, n, bounds, totals = got
+    assert bounds.tolist() == [0, s.size]
+    return [
+        (" ".join(tokens[a : a + b]), t)
+        for a, b, t in zip(s.tolist(), n.tolist(), totals.tolist(), strict=True)
+    ]
+
+
+def test_overlapping_ngrams_read_as_one_phrase_with_their_contributions_added():
+    # given the pieces of one phrase and another word
+    pieces = [("sổ đỏ", 0.5), ("cấp sổ", 0.25), ("sổ", 0.125), ("đỏ", 0.0625), ("giải quyết", 0.2)]
+    # then they read as "cấp sổ đỏ", worth them all, and the other word after it
+    assert _read(pieces) == [("cấp sổ đỏ", 0.9375), ("giải quyết", 0.2)]
+
+
+def test_a_word_named_elsewhere_in_the_text_is_folded_into_the_phrase_that_holds_it():
+    # given "sổ" named by its last place in the text (as an n-gram is named by the first place it
+    # falls in its bucket), apart from "sổ đỏ"
+    tokens = ["nộp", "sổ", "hồng", "hay", "sổ", "đỏ"]
+    got = _phrases(
+        tokens,
+        np.array([4, 1], np.int64),
+        np.array([2, 1], np.int64),
+        np.array([0, 2], np.int64),
+        np.array([0.5, 0.25]),
+        5,
+    )
+    # then it is not a term of its own: "sổ đỏ" is, worth both
+    assert got[0].tolist() == [4] and got[1].tolist() == [2] and got[3].tolist() == [0.75]
+
+
+def test_a_phrase_is_at_most_four_syllables_and_the_stronger_piece_keeps_its_words():
+    # given overlapping pieces that would make a phrase of five syllables
+    pieces = [("gia đình", 0.1), ("đình tôi", 0.1), ("tôi chưa", 0.3), ("chưa được", 0.1)]
+    # then the first three read as one (four syllables), and the last, weaker, is folded into it
+    assert PHRASE_SYLLABLES == 4
+    assert _read(pieces) == [("gia đình tôi chưa", 0.1 + 0.1 + 0.3 + 0.1)]
+    # and a stronger piece that cannot join keeps its words, worth the phrase it replaces
+    assert _read([("gia đình", 0.1), ("đình tôi", 0.1), ("tôi chưa", 0.1), ("chưa được", 0.5)]) == [
+        ("chưa được", 0.5 + (0.1 + 0.1 + 0.1))
+    ]
+
+
+def test_the_hidden_syllable_is_in_no_phrase_and_joins_nothing():
+    tokens = ["đường", "ở", "phường", "diadanh", "ngập", "sâu"]
+    got = _read(
+        [("phường diadanh", 0.9), ("ở phường", 0.2), ("diadanh ngập", 0.5), ("ngập sâu", 0.4)],
+        hidden="diadanh",
+        tokens=tokens,
+    )
+    assert got == [("ngập sâu", 0.4), ("ở phường", 0.2)]
+
+
+def test_the_best_phrases_are_kept_largest_first_ties_by_place():
+    pieces = [("giải quyết", 0.25), ("hồ sơ", 0.25), ("gia đình", 0.5), ("sổ đỏ", 0.125)]
+    assert _read(pieces, top=3) == [("gia đình", 0.5), ("hồ sơ", 0.25), ("giải quyết", 0.25)]
+
+
+_SYLLABLES = ["a", "b", "c", "d", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=14),
+    st.data(),
+    st.integers(1, 5),
+    st.sampled_from([None, "x"]),
+)
+def test_phrases_never_overlap_nor_run_within_one_another_and_lose_no_contribution(tokens, data, top, hidden):
+    # given up to 10 distinct n-grams of a text (1 to 3 syllables), each worth a power of two
+    spans = sorted({(s, n) for s in range(len(tokens)) for n in (1, 2, 3) if s + n <= len(tokens)})
+    chosen = data.draw(st.lists(st.sampled_from(spans), unique=True, max_size=10))
+    totals = [2.0**-k for k in range(len(chosen))]
+    starts, lengths, _bounds, sums = _phrases(
+        tokens,
+        np.array([s for s, _ in chosen], np.int64),
+        np.array([n for _, n in chosen], np.int64),
+        np.array([0, len(chosen)], np.int64),
+        np.array(totals),
+        top,
+        hidden,
+    )
+    phrases = [tuple(tokens[s : s + n]) for s, n in zip(starts.tolist(), lengths.tolist(), strict=True)]
+    # then at most ``top`` phrases, largest first, none holding the hidden syllable
+    assert len(phrases) <= top
+    assert sums.tolist() == sorted(sums.tolist(), reverse=True)
+    assert all(hidden not in p for p in phrases)
+    # none longer than the longest phrase (an n-gram is at most three syllables)
+    assert all(len(p) <= PHRASE_SYLLABLES for p in phrases)
+    # no two overlap in the text, and none runs within another
+    ends = sorted(zip(starts.tolist(), (starts + lengths).tolist(), strict=True))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(ends))
+    for p in phrases:
+        for q in phrases:
+            if p is not q:
+                assert not any(q[o : o + len(p)] == p for o in range(len(q) - len(p) + 1))
+    # and every piece's contribution is in some phrase: all of it when no phrase was cut off
+    kept = sum(t for (s, n), t in zip(chosen, totals, strict=True) if hidden not in tokens[s : s + n])
+    if len(phrases) < top:
+        assert abs(sums.sum() - kept) < 1e-12
+
+
+def test_a_model_explains_a_certificate_message_by_whole_phrases():
+    # given a featurizer of syllable 1-2-grams and weights that favour a message's words
+    featurizer = NgramFeaturizer(word_ngram_range=(1, 2), min_count=1, n_word_features=1 << 12).fit(
+        [" ".join(_TEXT), "đường ngập nước"]
+    )
+    weights = np.ones((featurizer.n_features_, 2), np.float32)
+    # when the message is explained, then no term runs within another: its n-grams join into phrases
+    (terms,) = featurizer.explain(["Hồ sơ cấp sổ đỏ chưa được giải quyết"], weights, np.zeros(1, np.int64))
+    words = [t for t, _ in terms]
+    assert words and all(f" {a} " not in f" {b} " for a in words for b in words if a is not b), words
+    assert all(len(w.split()) <= PHRASE_SYLLABLES for w in words)
