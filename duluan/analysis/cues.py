@@ -344,7 +344,7 @@ def cue_terms(
 
     An official reads why a text went to a topic: where a cue of the text's label fired, its two
     phrases ("csgt … nhận tiền") come first, weighing what the cue added to the margin, before
-    the n-grams (at most ``top`` terms in all).
+    the phrases of its words (at most ``top`` terms in all), but those the pair already says.
 
     Args:
         texts: The texts as the model read them.
@@ -370,7 +370,10 @@ def cue_terms(
                 out = list(terms)
             given = out[row]
             term = f"{pair[0]} … {pair[1]}"
-            out[row] = type(given)([term if words_only else (term, weight), *list(given)[: max(top - 1, 0)]])
+            # A term that is one of the pair's phrases, or within one, says it twice.
+            said = [f" {phrase.lower()} " for phrase in pair]
+            rest = [t for t in given if not any(f" {t if words_only else t[0]} " in p for p in said)]
+            out[row] = type(given)([term if words_only else (term, weight), *rest[: max(top - 1, 0)]])
     return out
 
 

@@ -229,3 +229,17 @@ def test_taxonomy_cues_keep_the_folded_spellings_the_given_text_reads_as_theirs(
     assert "hoi lo" in cue.bare_acts and "voi tien" not in cue.bare_acts
     assert cue.find("can bo dia chinh nhan hoi lo") is not None
     assert cue.find("can bo den voi tien mat") is None
+
+
+def test_the_cue_leads_the_terms_and_no_term_after_it_says_one_of_its_phrases_again():
+    # given a bribe labelled corruption, explained by terms two of which the cue's pair says
+    from duluan.analysis.cues import cue_terms
+
+    terms = [(("nhận tiền", 0.5), ("tài xế", 0.3), ("csgt", 0.2), ("tiền", 0.1))]
+    labels = np.array(["corruption"])
+    # when the cue's pair leads them
+    (got,) = cue_terms([BRIBE], labels, terms, [CUE], 1.0, 5)
+    (words,) = cue_terms([BRIBE], labels, [["nhận tiền", "tài xế", "csgt", "tiền"]], [CUE], 1.0, 5, True)
+    # then the pair comes first, and the terms that are one of its phrases, or within one, go
+    assert got == (("csgt … nhận tiền", 6.0), ("tài xế", 0.3))
+    assert words == ["csgt … nhận tiền", "tài xế"]
