@@ -1070,6 +1070,10 @@ def _stable_sort(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 PHRASE_SYLLABLES = 4
 # How many of a text's best n-grams are read for each phrase it is explained by.
 _PIECES = 2
+# How much two syllables must stick together (the log of the share of the documents holding the
+# rarer one that hold both side by side; see NgramFeaturizer._edges) for an n-gram's edge to be
+# read as cutting their word.
+_STICK = float(np.log(0.15))
 
 
 def _phrases(
@@ -1080,46 +1084,63 @@ def _phrases(
     totals: np.ndarray,
     top: int,
     hidden: str | None = None,
+    edges: tuple[np.ndarray, ...] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each row's explaining n-grams (best first, ``bounds`` as in :func:`_name_terms`) read as
     the phrases an official reads: the best ``top`` of them, as ``(starts, lengths, bounds,
     totals)`` again.
 
     N-grams are named by where they stand in the text, so the best ones of a text are often
-    pieces of one phrase: "sổ đỏ", "cấp sổ", "sổ" and "đỏ" explained a message about a land-use
-    certificate by four terms, where "cấp sổ đỏ" says it. So:
+    pieces of one phrase, and cut its words: "sổ đỏ", "cấp sổ", "sổ" and "đỏ" explained a message
+    about a land-use certificate by four terms, where "cấp sổ đỏ" says it, and "ơn công an"
+    a thanks to the police ("cảm ơn công an"). So:
 
-    1. a term holding the ``hidden`` syllable (the masked place) is left out, as no official
+    1. an n-gram holding the ``hidden`` syllable (the masked place) is left out, as no official
        reads it, before it could join another;
-    2. terms that overlap in the text join into one, their contributions added up, while the
-       phrase is at most :data:`PHRASE_SYLLABLES` long (else the weaker is folded into the
-       stronger, whose words stay);
-    3. a term whose words are within another's (an n-gram named elsewhere in the text) is
-       folded into the longest such, its contribution added;
-    4. the ``top`` phrases of largest total are kept, ties by position.
+    2. with ``edges`` (see :meth:`NgramFeaturizer._edges`), an n-gram whose edge syllable sticks
+       to the one beside it, outside, more than to its neighbour inside (and at least
+       :data:`_STICK`) takes it in while at most :data:`PHRASE_SYLLABLES` long, else gives the
+       edge syllable up; a single syllable takes in the side it sticks to more (the left on a tie);
+    3. n-grams that overlap in the text join into one, in the order of their first token (then
+       of their length, then as given), their contributions added up, while the phrase is at
+       most :data:`PHRASE_SYLLABLES` long (else the weaker is folded into the stronger, whose
+       words stay);
+    4. a phrase whose words are within another's (an n-gram named elsewhere in the text) is
+       folded into the longest such (the first of those), the shorter phrases first;
+    5. the ``top`` phrases of largest total are kept, ties by position.
+
+    ``kernels._phrase_text`` does the same in the compiled loops.
 
     On its written gold messages and gold sets (2,064 texts), the shipped topic model's five
     best n-grams had one within another in 80.3 % of the texts, and 37.6 % of them cut a word
-    as underthesea segments the text; its phrases 0.0 % and 23.5 %. The sentiment model's
-    (1,555 texts): 69.3 % and 32.1 %, then 0.1 % and 26.4 % (``bench/bench_models.py --only
-    phrases``, 2026-12-06). Read in the compiled loops as well (``kernels._phrase_text``), the
-    topic step took no longer: 27.4-30.4 µs a lead against 27.1-31.9 (``bench_steps``, three
-    alternating pairs).
+    as underthesea segments the text; its phrases 0.0 %, and 23.5 % with their edges unmoved,
+    11.8 % moved. The sentiment model's (1,555 texts): 69.3 % and 32.1 %, then 0.1 % and 26.4 %,
+    15.1 % (``bench/bench_models.py --only phrases``, 2026-12-06). An edge moved takes in a
+    syllable underthesea puts in the same word about 60 % of the time (the topic model's, on the
+    written gold messages and 891 news leads; 52 % the sentiment model's): the others add a word
+    beside the phrase ("được nạo vét"), which cuts nothing. Read in the compiled loops as well,
+    the topic step took no longer: 27.4-30.4 µs a lead against 27.1-31.9 without phrases, and
+    24.7-27.9 against 24.7-27.2 without moving edges (``bench_steps``, three alternating pairs).
     """
     cut = bounds.tolist()
     firsts, sizes, weights = starts.tolist(), lengths.tolist(), totals.tolist()
+    sides = [e.tolist() for e in edges] if edges is not None else None
     out_starts: list[int] = []
     out_lengths: list[int] = []
     out_totals: list[float] = []
     out_bounds = [0]
     for a, b in itertools.pairwise(cut):
-        spans = sorted(
-            (firsts[i], firsts[i] + sizes[i], weights[i])
-            for i in range(a, b)
-            if hidden is None or hidden not in tokens[firsts[i] : firsts[i] + sizes[i]]
-        )
+        pieces = []
+        for i in range(a, b):
+            s, e = firsts[i], firsts[i] + sizes[i]
+            if hidden is not None and hidden in tokens[s:e]:
+                continue
+            if sides is not None:
+                s, e = _snapped(s, e, sides[0][i], sides[1][i], sides[2][i], sides[3][i])
+            pieces.append((s, e, weights[i]))
+        pieces.sort(key=lambda p: (p[0], p[1]))  # stable: as given on a tie
         groups: list[list] = []  # [start, end, total, total of the strongest piece]
-        for s, e, t in spans:
+        for s, e, t in pieces:
             last = groups[-1] if groups else None
             if last is None or s >= last[1]:
                 groups.append([s, e, t, t])
@@ -1159,6 +1180,24 @@ def _phrases(
         np.asarray(out_bounds, dtype=np.int64),
         np.asarray(out_totals, dtype=np.float64),
     )
+
+
+def _snapped(
+    s: int, e: int, left_out: float, left_in: float, right_out: float, right_in: float
+) -> tuple[int, int]:
+    """The span ``[s, e)`` of an n-gram with its edges moved to the words they cut (step 2 of
+    :func:`_phrases`): ``left_out`` is how much its first syllable sticks to the one before,
+    ``left_in`` to the one after it within the n-gram (``-inf`` for none), and the same for the
+    right edge."""
+    if e - s == 1:
+        if max(left_out, right_out) >= _STICK:
+            return (s - 1, e) if left_out >= right_out else (s, e + 1)
+        return s, e
+    if left_out >= _STICK and left_out > left_in:
+        s = s - 1 if e - s < PHRASE_SYLLABLES else s + 1
+    if right_out >= _STICK and right_out > right_in:
+        e = e + 1 if e - s < PHRASE_SYLLABLES else e - 1
+    return s, e
 
 
 def _name_terms(
@@ -1213,6 +1252,9 @@ class _Batch:
     # Each word occurrence's bucket without the lead salt, so that the lead and body buckets of
     # one n-gram can be told to be the same words (naming only).
     word_plain: np.ndarray | None = None
+    # Each token's vocabulary id (-1 unknown, -2 the separator), for the edges of the phrases
+    # that name n-grams (naming only; see NgramFeaturizer._edges).
+    token_ids: np.ndarray | None = None
 
     @property
     def char_keys(self) -> np.ndarray:
@@ -1652,7 +1694,7 @@ class NgramFeaturizer:
             type_ids.astype(np.int64, copy=False), types.vocab, tb.n_docs, params,
             self.packed_rows(weights), weights.shape[1], np.ascontiguousarray(layout, np.float32),
             np.asarray(intercept, np.float32), logs, top,
-            (_PIECES * top, self.vocabulary_.get(hidden, -3) if hidden else -3, PHRASE_SYLLABLES),
+            (_PIECES * top, self.vocabulary_.get(hidden, -3) if hidden else -3, PHRASE_SYLLABLES, _STICK),
         )  # fmt: skip
         if status != kernels.DONE:
             return None
@@ -1803,18 +1845,65 @@ class NgramFeaturizer:
         # entries, where the sort and ranking took 1.0).
         chosen, row_bounds = _top_within_short_rows(m_rows, total, n_rows, pieces)
         named_by = np.take(named_by, chosen)
+        firsts = np.take(batch.word_start, named_by).astype(np.int64)
+        sizes = np.take(batch.word_n, named_by).astype(np.int64)
+        edges = self._edges(batch.token_ids, firsts, sizes, hidden)
         firsts, sizes, row_bounds, weights = _phrases(
-            batch.tokens,
-            np.take(batch.word_start, named_by),
-            np.take(batch.word_n, named_by),
-            row_bounds,
-            np.take(total, chosen),
-            top,
-            hidden,
+            batch.tokens, firsts, sizes, row_bounds, np.take(total, chosen), top, hidden, edges
         )
         return _name_terms(batch.tokens, firsts, sizes, row_bounds, None if words_only else weights)
 
     # -- internals ------------------------------------------------------------------------------
+
+    def _edges(
+        self, ids: np.ndarray | None, starts: np.ndarray, lengths: np.ndarray, hidden: str | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """How much each n-gram's edge syllables stick to their neighbours, for :func:`_phrases`
+        (step 2): ``(left_out, left_in, right_out, right_in)``, float64, ``-inf`` where there is no
+        such neighbour (the text's edge, an unknown syllable, the ``hidden`` one, or an n-gram of
+        one syllable inside); ``None`` for a featurizer without syllable unigrams and bigrams.
+
+        Two syllables stick by ``max(idf(a), idf(b)) - idf(ab)`` of this featurizer's own buckets,
+        about the log of the share of the documents holding the rarer syllable that hold both side
+        by side. As shares, in the shipped topic model: "cảm ơn" 0.89, "ơn công" 0.04; "đề nghị"
+        0.49, "nghị kiểm" 0.04; "gia đình" 0.62, "đình tôi" 0.04. Buckets that other n-grams share
+        blur it, so an edge moves only where the outside pair sticks more than the inside one (on
+        24 such pairs written out, the right one stuck more in 20 for both shipped models). No
+        word list is needed: the featurizer learnt these counts from its corpus (the word lists
+        that segmenters use hold some 74,000 entries, to ship and keep up to date).
+        """
+        lo, hi = self.word_ngram_range
+        if ids is None or lo != 1 or hi < 2:
+            return None
+        hidden_id = self.vocabulary_.get(hidden, -3) if hidden else -3
+        n = ids.size
+        idf = self.idf_
+        ends = starts + lengths
+
+        def stick(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+            ok = (left >= 0) & (right < n)
+            a = np.take(ids, np.clip(left, 0, max(n - 1, 0)))
+            b = np.take(ids, np.clip(right, 0, max(n - 1, 0)))
+            ok &= (a >= 0) & (b >= 0) & (a != hidden_id) & (b != hidden_id)
+            a64 = np.where(ok, a + 1, 1).astype(np.uint64)
+            b64 = np.where(ok, b + 1, 1).astype(np.uint64)
+            n_word = self.n_word_features
+            pair = _bucket(_mix64((a64 << np.uint64(_BITS)) | b64), n_word)
+            alone = np.maximum(
+                np.take(idf, _bucket(_mix64(a64), n_word)), np.take(idf, _bucket(_mix64(b64), n_word))
+            )
+            return np.where(ok, alone.astype(np.float64) - np.take(idf, pair).astype(np.float64), -np.inf)
+
+        if n == 0 or starts.size == 0:
+            empty = np.zeros(starts.size, np.float64)
+            return empty, empty, empty, empty
+        single = lengths == 1
+        return (
+            stick(starts - 1, starts),
+            np.where(single, -np.inf, stick(starts, starts + 1)),
+            stick(ends - 1, ends),
+            np.where(single, -np.inf, stick(ends - 2, ends - 1)),
+        )
 
     def _type_table(self) -> _TypeTable:
         """The memo of syllable types, built on first use (never pickled with the model)."""
@@ -1920,6 +2009,7 @@ class NgramFeaturizer:
             word_start,
             word_n,
             word_plain,
+            ids if naming else None,
         )
 
     def _key_dtype(self, n_docs: int) -> type:

@@ -705,9 +705,11 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
         intercept: float32, one per class.
         logs: ``np.log`` of the counts 1, 2, ... (float32), as numpy computes them.
         top: Terms (phrases) per text.
-        phrasing: ``(pieces, hidden, longest)``: how many of a text's best n-grams are read for
-            its phrases, the vocabulary id of the syllable no term holds (-3: none) and the
-            longest phrase in syllables (see :func:`_phrase_text`).
+        phrasing: ``(pieces, hidden, longest, stick)``: how many of a text's best n-grams are
+            read for its phrases, the vocabulary id of the syllable no term holds (-3: none), the
+            longest phrase in syllables and how much an edge syllable must stick to its
+            neighbour for an n-gram's edge to move (see :func:`_phrase_text`; edges move only
+            in models of syllable unigrams and bigrams, as ``NgramFeaturizer._edges`` says).
 
     Returns:
         ``(margins, best, starts, lengths, totals, n_terms, status)``: per text its float32
@@ -716,7 +718,8 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
         when ``status`` is :data:`DONE`, else :data:`COUNT_TOO_LARGE` or :data:`BAD_SEPARATORS`.
     """
     word_lo, word_hi, lead, n_word = params
-    pieces, hidden, longest_phrase = phrasing
+    pieces, hidden, longest_phrase, stick = phrasing
+    snap = word_lo == 1 and word_hi >= 2
     idf = packed[:, k]
     out = np.zeros((n_docs, k), np.float32)
     best = np.zeros(n_docs, np.int64)
@@ -776,9 +779,10 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
                     data, columns, u, packed, b, type_ids, vocab, first, i, params, pow2, pieces, scratch,
                     p_starts, p_lengths, p_totals,
                 )  # fmt: skip
+                edges = (snap, stick, idf, n_word, pow2, first, i)
                 n_terms[d] = _phrase_text(
                     p_starts, p_lengths, p_totals, n_pieces, type_ids, vocab, hidden, longest_phrase, top,
-                    p_scratch, starts[d], lengths[d], totals[d],
+                    edges, p_scratch, starts[d], lengths[d], totals[d],
                 )  # fmt: skip
             if i == n:
                 break
@@ -889,9 +893,11 @@ def _explain_text(
 
 @nb.njit(cache=True)
 def _phrase_scratch(pieces):
-    """The groups' arrays of :func:`_phrase_text`, made once a batch: the pieces' order, then
-    each group's start, end, total, strongest piece and whether it is still a term."""
+    """The arrays of :func:`_phrase_text`, made once a batch: the pieces' order, start and end,
+    then each group's start, end, total, strongest piece and whether it is still a term."""
     return (
+        np.empty(pieces, np.int64),
+        np.empty(pieces, np.int64),
         np.empty(pieces, np.int64),
         np.empty(pieces, np.int64),
         np.empty(pieces, np.int64),
@@ -903,19 +909,25 @@ def _phrase_scratch(pieces):
 
 @nb.njit(cache=True)
 def _phrase_text(
-    c_start, c_len, c_total, n, type_ids, vocab, hidden, longest, top, scratch, starts, lengths, totals
+    c_start, c_len, c_total, n, type_ids, vocab, hidden, longest, top, edges, scratch, starts, lengths, totals
 ):  # fmt: skip
     """One text's ``n`` best n-grams (first token, length, contribution) read as phrases, as
     ``features._phrases`` reads them, into ``starts``/``lengths``/``totals``; return how many.
 
     The same steps on token types where ``_phrases`` compares the tokens' strings (one type per
-    string): the pieces holding the ``hidden`` syllable left out, the others in the order of
-    their first token; overlapping ones joined while at most ``longest`` syllables long (else the
-    weaker folded into the stronger); a group whose syllables run within another's folded into
-    the longest such (ties: the first), the shorter groups first; the ``top`` largest totals
-    kept, ties by first token. Totals are added in the same order, in float64.
+    string): the pieces holding the ``hidden`` syllable left out; with ``edges`` saying so, each
+    piece's edges moved as ``features._snapped`` moves them (see :func:`_stick`); the pieces in
+    the order of their first token, then length, then as given; overlapping ones joined while at
+    most ``longest`` syllables long (else the weaker folded into the stronger); a group whose
+    syllables run within another's folded into the longest such (ties: the first), the shorter
+    groups first; the ``top`` largest totals kept, ties by first token. Totals are added in the
+    same order, in float64.
+
+    ``edges`` is ``(snap, stick, idf, n_word, pow2, first, end)``: whether edges move, the least
+    stickiness that moves one, the featurizer's idf and word buckets, and the text's tokens.
     """
-    order, g_s, g_e, g_t, g_best, alive = scratch
+    snap, least, idf, n_word, pow2, first, end = edges
+    order, p_s, p_e, g_s, g_e, g_t, g_best, alive = scratch
     m = 0
     for j in range(n):
         held = False
@@ -924,11 +936,28 @@ def _phrase_text(
                 held = True
         if held:
             continue
-        at = m  # insertion by first token (pieces of one text never share one with a length)
-        while at > 0 and (
-            c_start[order[at - 1]] > c_start[j]
-            or (c_start[order[at - 1]] == c_start[j] and c_len[order[at - 1]] > c_len[j])
-        ):
+        s = c_start[j]
+        e = s + c_len[j]
+        if snap:
+            left_out = _stick(type_ids, vocab, s - 1, s, first, end, hidden, idf, n_word, pow2)
+            right_out = _stick(type_ids, vocab, e - 1, e, first, end, hidden, idf, n_word, pow2)
+            if e - s == 1:
+                if max(left_out, right_out) >= least:
+                    if left_out >= right_out:
+                        s -= 1
+                    else:
+                        e += 1
+            else:
+                left_in = _stick(type_ids, vocab, s, s + 1, first, end, hidden, idf, n_word, pow2)
+                right_in = _stick(type_ids, vocab, e - 2, e - 1, first, end, hidden, idf, n_word, pow2)
+                if left_out >= least and left_out > left_in:
+                    s = s - 1 if e - s < longest else s + 1
+                if right_out >= least and right_out > right_in:
+                    e = e + 1 if e - s < longest else e - 1
+        p_s[j] = s
+        p_e[j] = e
+        at = m  # insertion by first token, then length (stable: as given on a tie)
+        while at > 0 and (p_s[order[at - 1]] > s or (p_s[order[at - 1]] == s and p_e[order[at - 1]] > e)):
             order[at] = order[at - 1]
             at -= 1
         order[at] = j
@@ -936,8 +965,8 @@ def _phrase_text(
     n_groups = 0
     for q in range(m):
         j = order[q]
-        s = c_start[j]
-        e = s + c_len[j]
+        s = p_s[j]
+        e = p_e[j]
         t = c_total[j]
         g = n_groups - 1
         if n_groups == 0 or s >= g_e[g]:
@@ -995,6 +1024,26 @@ def _phrase_text(
         alive[pick] = False
         kept += 1
     return kept
+
+
+@nb.njit(cache=True)
+def _stick(type_ids, vocab, x, y, first, end, hidden, idf, n_word, pow2):
+    """How much the syllables at tokens ``x`` and ``y`` stick together, as
+    ``NgramFeaturizer._edges`` measures it: ``max(idf(a), idf(b)) - idf(ab)`` in float64 from the
+    float32 idf of their plain buckets, ``-inf`` outside the text ``[first, end)`` or for an
+    unknown, separating or ``hidden`` syllable."""
+    if x < first or y >= end:
+        return -np.inf
+    a = vocab[type_ids[x]]
+    b = vocab[type_ids[y]]
+    if a < 0 or b < 0 or a == hidden or b == hidden:
+        return -np.inf
+    ua = np.uint64(a + 1)
+    ub = np.uint64(b + 1)
+    alone = max(
+        np.float64(idf[_bucket(_mix64(ua), n_word, pow2)]), np.float64(idf[_bucket(_mix64(ub), n_word, pow2)])
+    )
+    return alone - np.float64(idf[_bucket(_mix64((ua << np.uint64(21)) | ub), n_word, pow2)])
 
 
 @nb.njit(cache=True)

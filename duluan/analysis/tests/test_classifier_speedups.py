@@ -90,14 +90,12 @@ def _explain_by_definition(featurizer, x, batch, weights, columns, top):
             sizes.append(int(batch.word_n[name[plain]]))
             totals.append(row_totals[plain])
         bounds.append(len(firsts))
+    firsts, sizes = np.array(firsts, np.int64), np.array(sizes, np.int64)
+    edges = featurizer._edges(batch.token_ids, firsts, sizes, None)
     starts, lengths, cut, sums = features._phrases(
-        batch.tokens,
-        np.array(firsts, np.int64),
-        np.array(sizes, np.int64),
-        np.array(bounds),
-        np.array(totals),
-        top,
+        batch.tokens, firsts, sizes, np.array(bounds), np.array(totals), top, None, edges
     )
+    starts, lengths, cut, sums = starts.tolist(), lengths.tolist(), cut.tolist(), sums.tolist()
     return [
         tuple(
             (" ".join(batch.tokens[s : s + n]), round(t, 4))

@@ -552,7 +552,7 @@ def test_typed_explain_waits_to_be_loaded_and_declines_what_it_cannot_explain():
             layout,
             intercept,
         )
-        assert kernels.explain_types(*args, logs, 3, (6, -3, 4))[-1] == status
+        assert kernels.explain_types(*args, logs, 3, (6, -3, 4, -1.9))[-1] == status
     # and a pickled featurizer leaves the loaded loops and its packed weights behind
     copy = pickle.loads(pickle.dumps(featurizer))  # noqa: S301 - made here
     assert "_explaining" not in copy.__dict__ and "_packed_rows" not in copy.__dict__

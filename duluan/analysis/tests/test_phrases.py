@@ -8,7 +8,16 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis.features import PHRASE_SYLLABLES, NgramFeaturizer, _phrases
+from duluan.analysis.features import (
+    _BITS,
+    _STICK,
+    PHRASE_SYLLABLES,
+    NgramFeaturizer,
+    _bucket,
+    _mix64,
+    _phrases,
+    _snapped,
+)
 
 _TEXT = "hồ sơ cấp sổ đỏ của gia đình tôi chưa được giải quyết , sổ".replace(" ,", "").split()
 
@@ -142,3 +151,39 @@ def test_a_model_explains_a_certificate_message_by_whole_phrases():
     words = [t for t, _ in terms]
     assert words and all(f" {a} " not in f" {b} " for a in words for b in words if a is not b), words
     assert all(len(w.split()) <= PHRASE_SYLLABLES for w in words)
+
+
+def test_an_edge_moves_to_the_syllable_it_sticks_to_more():
+    stick, loose, none = _STICK + 1.0, _STICK - 1.0, float("-inf")
+    # a single syllable takes in the side it sticks to more, the left on a tie, if either sticks
+    assert _snapped(5, 6, stick, none, loose, none) == (4, 6)
+    assert _snapped(5, 6, loose, none, stick, none) == (5, 7)
+    assert _snapped(5, 6, stick, none, stick, none) == (4, 6)
+    assert _snapped(5, 6, loose, none, loose, none) == (5, 6)
+    # a longer n-gram takes in a neighbour its edge sticks to more than to the syllable within
+    assert _snapped(5, 7, stick, loose, none, loose) == (4, 7)
+    assert _snapped(5, 7, stick, stick + 1.0, none, loose) == (5, 7)
+    assert _snapped(5, 7, stick, loose, stick, loose) == (4, 8)
+    # and at the longest phrase, gives up the edge syllable instead
+    assert PHRASE_SYLLABLES == 4
+    assert _snapped(5, 8, stick, loose, stick, loose) == (4, 7)
+
+
+def test_a_thanks_to_the_police_reads_as_its_words_not_across_them():
+    # given a featurizer that learnt "cảm ơn" and "công an" as words (each syllable mostly beside
+    # the other), and weights that favour the n-gram across them, "ơn công", alone
+    corpus = ["cảm ơn anh", "cảm ơn chị", "xin cảm ơn", "công an xã", "công an tỉnh", "gọi công an"] * 5
+    corpus += ["ơn công lao", "phường mới"]
+    featurizer = NgramFeaturizer(word_ngram_range=(1, 2), min_count=1, n_word_features=1 << 16).fit(corpus)
+    v = featurizer.vocabulary_
+    key = np.array([((v["ơn"] + 1) << _BITS) | (v["công"] + 1)], dtype=np.uint64)
+    weights = np.zeros((featurizer.n_features_, 1), np.float32)
+    weights[int(_bucket(_mix64(key), featurizer.n_word_features)[0]), 0] = 1.0
+    # when a thanks to the police is explained, by the numpy path and by the compiled loops
+    text = ["Cảm ơn công an phường"]
+    (terms,) = featurizer.explain(text, weights, np.zeros(1, np.int64))
+    assert featurizer.load_typed_explain(weights)
+    typed = featurizer.typed_explain(text, weights, np.zeros(1, np.float32), 5)
+    # then the n-gram reads as the two words it cuts, "cảm ơn công an", on both
+    assert [t for t, _ in terms] == ["cảm ơn công an"]
+    assert typed is not None and typed[2] == [terms]
