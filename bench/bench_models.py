@@ -135,7 +135,8 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
 - ``phrases`` (not in the default run: it builds both shipped models): how the terms that
   explain each label read, on the written gold messages and every other gold set of each model:
   as the best n-grams alone (as before 2026-12-06), as phrases without moving their edges to the
-  words they cut, and as phrases (``features._phrases``, as shipped). Printed: terms per text,
+  words they cut, and as phrases (``features._phrases``, cut at the text's marks by
+  ``linear_text._written_runs``, as shipped). Printed: terms per text,
   syllables per term, the share of texts with a term within another ("sổ" beside "sổ đỏ"), and
   the share of terms that cut a word as underthesea's ``word_tokenize`` segments the text ("đình
   tôi" of "gia đình tôi"; terms not found in the text as written, a masked place, are not
@@ -1077,7 +1078,7 @@ def bench_phrases() -> None:
 
     from underthesea import word_tokenize
 
-    from duluan.analysis import features
+    from duluan.analysis import features, linear_text
 
     def best_ngrams(tokens, starts, lengths, bounds, totals, top, hidden=None, _edges=None):
         # The best ``top`` n-grams of each row as they come (best first), those holding the
@@ -1097,7 +1098,10 @@ def bench_phrases() -> None:
         labels = model.predict_labels(texts)[0]
         print(f"\n{task}: the terms of {len(texts):,} texts (written gold messages and the gold sets)")
         words = [_syllables_and_words(unicodedata.normalize("NFC", t).lower(), word_tokenize) for t in texts]
-        with mock.patch.object(features, "_phrases", best_ngrams):
+        with (
+            mock.patch.object(features, "_phrases", best_ngrams),
+            mock.patch.object(linear_text, "_written_runs", lambda terms, _: terms),
+        ):
             ngrams = model.explain(texts, labels)
         with mock.patch.object(features.NgramFeaturizer, "_edges", lambda *_: None):
             unmoved = model.explain(texts, labels)

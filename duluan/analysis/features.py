@@ -1113,9 +1113,10 @@ def _phrases(
 
     On its written gold messages and gold sets (2,064 texts), the shipped topic model's five
     best n-grams had one within another in 80.3 % of the texts, and 37.6 % of them cut a word
-    as underthesea segments the text; its phrases 0.0 %, and 23.5 % with their edges unmoved,
-    11.8 % moved. The sentiment model's (1,555 texts): 69.3 % and 32.1 %, then 0.1 % and 26.4 %,
-    15.1 % (``bench/bench_models.py --only phrases``, 2026-12-06). An edge moved takes in a
+    as underthesea segments the text; its phrases 0.0 %, and 23.4 % with their edges unmoved,
+    11.8 % moved. The sentiment model's (1,555 texts): 69.3 % and 32.1 %, then 0.1 % and 26.2 %,
+    14.9 % (``bench/bench_models.py --only phrases``, 2026-12-06, the phrases also cut at the
+    text's marks by ``linear_text._written_runs``). An edge moved takes in a
     syllable underthesea puts in the same word about 60 % of the time (the topic model's, on the
     written gold messages and 891 news leads; 52 % the sentiment model's): the others add a word
     beside the phrase ("được nạo vét"), which cuts nothing. Read in the compiled loops as well,
@@ -1811,8 +1812,8 @@ class NgramFeaturizer:
         rows = np.take(np.repeat(np.arange(n_rows), sizes), kept)
         # The best candidates of every row at once (row ascending, contribution descending):
         # a per-row argpartition and lookup in Python cost more than the whole prediction. With
-        # lead features an n-gram can fill two buckets, so twice ``top`` candidates are taken and
-        # the contributions of the same words added up below.
+        # lead features an n-gram can fill two buckets, so twice ``pieces`` candidates are taken
+        # and the contributions of the same words added up below.
         pieces = _PIECES * top  # n-grams read for the ``top`` phrases (see _phrases)
         best = _best_within_rows(rows, np.take(contrib, kept), n_rows, 2 * pieces)
         rows, kept = np.take(rows, best), np.take(kept, best)
@@ -1840,8 +1841,8 @@ class NgramFeaturizer:
         named_by = np.empty(merged.size, dtype=np.int64)
         named_by[inverse] = occ
         m_rows = merged // self.n_word_features
-        # Each row's best ``top``, in the order of ``np.lexsort((-total, m_rows))``: a row has at
-        # most ``2 * top`` entries here, so ranks are counted in a small grid (0.6 ms for 7,600
+        # Each row's best ``pieces``, in the order of ``np.lexsort((-total, m_rows))``: a row has
+        # at most ``2 * pieces`` entries here, so ranks are counted in a small grid (0.6 ms for 7,600
         # entries, where the sort and ranking took 1.0).
         chosen, row_bounds = _top_within_short_rows(m_rows, total, n_rows, pieces)
         named_by = np.take(named_by, chosen)
@@ -1894,9 +1895,8 @@ class NgramFeaturizer:
             )
             return np.where(ok, alone.astype(np.float64) - np.take(idf, pair).astype(np.float64), -np.inf)
 
-        if n == 0 or starts.size == 0:
-            empty = np.zeros(starts.size, np.float64)
-            return empty, empty, empty, empty
+        if starts.size == 0:  # nothing to explain (and maybe no token at all)
+            return None
         single = lengths == 1
         return (
             stick(starts - 1, starts),

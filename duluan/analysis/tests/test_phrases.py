@@ -187,3 +187,21 @@ def test_a_thanks_to_the_police_reads_as_its_words_not_across_them():
     # then the n-gram reads as the two words it cuts, "cảm ơn công an", on both
     assert [t for t, _ in terms] == ["cảm ơn công an"]
     assert typed is not None and typed[2] == [terms]
+
+
+def test_a_term_across_a_mark_is_cut_to_the_words_written_side_by_side():
+    from duluan.analysis.linear_text import _written_runs
+
+    text = "Ca sĩ ngã quỵ, cấp cứu trong hôn mê. Lưu bài viết"
+    terms = [(("hôn mê lưu", 0.5), ("ca sĩ", 0.3), ("trong hôn mê", 0.2), ("quỵ cấp cứu", 0.1))]
+    # then "hôn mê lưu" reads "hôn mê", within "trong hôn mê", which stays; "quỵ cấp cứu" reads
+    # "cấp cứu"; the rest is as it was, weights too
+    assert _written_runs(terms, [text]) == [(("ca sĩ", 0.3), ("trong hôn mê", 0.2), ("cấp cứu", 0.1))]
+    # and words alone, a negated run, a single word and a cue's pair are read the same way
+    words = [["(không) nhiệt tình với", "dân", "csgt … nhận tiền"]]
+    assert _written_runs(words, ["Cán bộ không nhiệt tình, với dân thì"]) == [
+        ["(không) nhiệt tình", "dân", "csgt … nhận tiền"]
+    ]
+    # and a row with nothing to cut is the same object
+    same = [("hôn mê",)]
+    assert _written_runs(same, [text])[0] is same[0]
