@@ -746,7 +746,13 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
     p_starts = np.empty(pieces, np.int64)  # one text's best n-grams, before they are phrases
     p_lengths = np.empty(pieces, np.int64)
     p_totals = np.empty(pieces, np.float64)
-    p_scratch = _phrase_scratch(pieces)
+    # _phrase_text's: the pieces' order, starts and ends, then each group's start and end; each
+    # group's total and strongest piece; whether it is still a term.
+    p_scratch = (
+        np.empty((5, pieces), np.int64),
+        np.empty((2, pieces), np.float64),
+        np.empty(pieces, np.bool_),
+    )
     bits = 1
     while (1 << bits) < n_word:
         bits += 1
@@ -892,22 +898,6 @@ def _explain_text(
 
 
 @nb.njit(cache=True)
-def _phrase_scratch(pieces):
-    """The arrays of :func:`_phrase_text`, made once a batch: the pieces' order, start and end,
-    then each group's start, end, total, strongest piece and whether it is still a term."""
-    return (
-        np.empty(pieces, np.int64),
-        np.empty(pieces, np.int64),
-        np.empty(pieces, np.int64),
-        np.empty(pieces, np.int64),
-        np.empty(pieces, np.int64),
-        np.empty(pieces, np.float64),
-        np.empty(pieces, np.float64),
-        np.empty(pieces, np.bool_),
-    )
-
-
-@nb.njit(cache=True)
 def _phrase_text(
     c_start, c_len, c_total, n, type_ids, vocab, hidden, longest, top, edges, scratch, starts, lengths, totals
 ):  # fmt: skip
@@ -927,7 +917,9 @@ def _phrase_text(
     stickiness that moves one, the featurizer's idf and word buckets, and the text's tokens.
     """
     snap, least, idf, n_word, pow2, first, end = edges
-    order, p_s, p_e, g_s, g_e, g_t, g_best, alive = scratch
+    ints, floats, alive = scratch
+    order, p_s, p_e, g_s, g_e = ints[0], ints[1], ints[2], ints[3], ints[4]
+    g_t, g_best = floats[0], floats[1]
     m = 0
     for j in range(n):
         held = False

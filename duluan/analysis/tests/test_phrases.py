@@ -19,7 +19,7 @@ from duluan.analysis.features import (
     _snapped,
 )
 
-_TEXT = "hồ sơ cấp sổ đỏ của gia đình tôi chưa được giải quyết , sổ".replace(" ,", "").split()
+_TEXT = "hồ sơ cấp sổ đỏ của gia đình tôi chưa được giải quyết sổ".split()
 
 
 def _read(pieces: list[tuple[str, float]], top: int = 5, hidden: str | None = None, tokens=_TEXT):
