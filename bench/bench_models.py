@@ -1080,7 +1080,9 @@ def bench_phrases() -> None:
 
     from duluan.analysis import features, linear_text
 
-    def best_ngrams(tokens, starts, lengths, bounds, totals, top, hidden=None, _edges=None):
+    def best_ngrams(
+        tokens, starts, lengths, bounds, totals, top, hidden=None, edges=None
+    ):  # edges: never moved
         # The best ``top`` n-grams of each row as they come (best first), those holding the
         # hidden syllable left out after, as the terms were chosen before phrases.
         rank = np.arange(starts.size) - np.repeat(bounds[:-1], np.diff(bounds))

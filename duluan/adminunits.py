@@ -20,6 +20,7 @@ import json
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -294,9 +295,10 @@ def provinces_2025(data_dir: str | None = None) -> tuple[tuple[str, str, str], .
     return tuple((code, _nfc(name), _nfc(short)) for code, name, short in rows)
 
 
-def _dataset(folder: Path) -> sqlite3.Connection:
-    """The package's ``dataset.db`` in ``folder``, read-only."""
-    return sqlite3.connect(f"file:{folder / 'dataset.db'}?mode=ro", uri=True)
+def _dataset(folder: Path) -> closing[sqlite3.Connection]:
+    """The package's ``dataset.db`` in ``folder``, read-only, closed when the ``with`` ends (a
+    connection's own ``with`` only ends a transaction, and leaves the file open)."""
+    return closing(sqlite3.connect(f"file:{folder / 'dataset.db'}?mode=ro", uri=True))
 
 
 def _type_of(province_name: str) -> str:
