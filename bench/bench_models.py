@@ -135,12 +135,12 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
 - ``phrases`` (not in the default run: it builds both shipped models): how the terms that
   explain each label read, on the written gold messages and every other gold set of each model:
   as the best n-grams alone (as before 2026-12-06), as phrases without moving their edges to the
-  words they cut, and as phrases (``features._phrases``, cut at the text's marks by
-  ``linear_text._written_runs``, as shipped). Printed: terms per text,
-  syllables per term, the share of texts with a term within another ("sổ" beside "sổ đỏ"), and
-  the share of terms that cut a word as underthesea's ``word_tokenize`` segments the text ("đình
-  tôi" of "gia đình tôi"; terms not found in the text as written, a masked place, are not
-  counted).
+  words they cut, as phrases with the text's marks unread, and as phrases (``features._phrases``,
+  as shipped). Printed: terms per text, syllables per term, the share of texts with a term
+  within another ("sổ" beside "sổ đỏ"), the share of terms that cut a word as underthesea's
+  ``word_tokenize`` segments the text ("đình tôi" of "gia đình tôi"), and the share that run
+  across a mark that ends a clause or a sentence ("hôn mê. Lưu": ``negation.clause_starts``);
+  terms not found in the text as written, a masked place, are not counted.
 
 - ``accent_free`` (not in the default run: it builds both shipped models twice): the shipped
   government topic model and sentiment model built with and without accent-free copies of their
@@ -1078,11 +1078,11 @@ def bench_phrases() -> None:
 
     from underthesea import word_tokenize
 
-    from duluan.analysis import features, linear_text
+    from duluan.analysis import features
 
     def best_ngrams(
-        tokens, starts, lengths, bounds, totals, top, hidden=None, edges=None
-    ):  # edges: never moved
+        tokens, starts, lengths, bounds, totals, top, hidden=None, edges=None, breaks=None
+    ):  # edges: never moved; marks: never read
         # The best ``top`` n-grams of each row as they come (best first), those holding the
         # hidden syllable left out after, as the terms were chosen before phrases.
         rank = np.arange(starts.size) - np.repeat(bounds[:-1], np.diff(bounds))
@@ -1099,17 +1099,18 @@ def bench_phrases() -> None:
         texts = [t for t, _ in pairs] + [t for _, _, part in others for t in part]
         labels = model.predict_labels(texts)[0]
         print(f"\n{task}: the terms of {len(texts):,} texts (written gold messages and the gold sets)")
-        words = [_syllables_and_words(unicodedata.normalize("NFC", t).lower(), word_tokenize) for t in texts]
-        with (
-            mock.patch.object(features, "_phrases", best_ngrams),
-            mock.patch.object(linear_text, "_written_runs", lambda terms, _: terms),
-        ):
+        lowered = [unicodedata.normalize("NFC", t).lower() for t in texts]
+        words = [(*_syllables_and_words(t, word_tokenize), _clause_starts(t)) for t in lowered]
+        with mock.patch.object(features, "_phrases", best_ngrams):
             ngrams = model.explain(texts, labels)
         with mock.patch.object(features.NgramFeaturizer, "_edges", lambda *_: None):
             unmoved = model.explain(texts, labels)
+        with mock.patch.object(features, "token_breaks", lambda batch: np.zeros(len(batch.tokens), bool)):
+            unmarked = model.explain(texts, labels)
         for name, explained in (
             ("best n-grams (before)", ngrams),
             ("phrases, edges unmoved", unmoved),
+            ("phrases, marks unread", unmarked),
             ("phrases (shipped)", model.explain(texts, labels)),
         ):
             print(f"  {name:<24} {_term_readings(explained, words)}")
@@ -1125,12 +1126,21 @@ def _syllables_and_words(text: str, segment) -> tuple[list[str], list[int]]:
     return syllables, word_of
 
 
+def _clause_starts(text: str) -> tuple[list[str], set[int]]:
+    """A text's syllables as the models read them, and those a mark stands before."""
+    from duluan.analysis.features import _WORD_RE
+    from duluan.analysis.negation import clause_starts
+
+    syllables = _WORD_RE.findall(text)
+    return syllables, set(clause_starts(text, len(syllables)) or ())
+
+
 def _term_readings(explained, words) -> str:
     """Terms per text, syllables per term, the share of texts with a term within another, and of
-    terms found in their text (as written) that cut one of its words."""
-    n_terms = found = cuts = nested = 0
+    terms found in their text (as written) that cut one of its words or run across a mark."""
+    n_terms = found = cuts = nested = across = 0
     syllables = 0
-    for row, (text, word_of) in zip(explained, words, strict=True):
+    for row, (text, word_of, (read, starts)) in zip(explained, words, strict=True):
         terms = [term.replace("(không) ", "") for term, _ in row]
         n_terms += len(terms)
         syllables += sum(len(t.split()) for t in terms)
@@ -1145,11 +1155,16 @@ def _term_readings(explained, words) -> str:
             cuts += (at > 0 and word_of[at - 1] == word_of[at]) or (
                 end < len(text) and word_of[end] == word_of[end - 1]
             )
+        for term in terms:
+            run = term.split()
+            at = next((p for p in range(len(read) - len(run) + 1) if read[p : p + len(run)] == run), None)
+            across += at is not None and any(at < c < at + len(run) for c in starts)
     rows = max(len(explained), 1)
     return (
         f"terms/text {n_terms / rows:.2f}  syllables/term {syllables / max(n_terms, 1):.2f}  "
         f"texts with a term within another {nested / rows:6.1%}  "
-        f"terms cutting a word {cuts / max(found, 1):6.1%} (of {found:,} found)"
+        f"terms cutting a word {cuts / max(found, 1):6.1%} (of {found:,} found)  "
+        f"across a mark {across / max(n_terms, 1):5.1%}"
     )
 
 

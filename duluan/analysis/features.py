@@ -208,6 +208,36 @@ def tokenise_batch(
     return TokenBatch(clean, tokens, lengths, token_lists)
 
 
+def token_breaks(batch: TokenBatch) -> np.ndarray:
+    """Per token of ``batch``, whether a mark that ends a clause or a sentence, or a line break,
+    stands before it in its text (:func:`~duluan.analysis.negation.clause_starts_many`): bool.
+
+    Syllables are read without the marks between them, so an n-gram can join the end of one
+    sentence to the next one's start ("hôn mê. Lưu bài viết" gave "mê lưu"): such an n-gram
+    explains no label (:func:`_phrases`), and an edge never moves across a mark
+    (:meth:`NgramFeaturizer._edges`). A text whose runs are not its tokens (they were given
+    otherwise split) has none.
+    """
+    out = np.zeros(len(batch.tokens), dtype=np.bool_)
+    texts = batch.texts
+    if not texts:
+        return out
+    # The texts as they are: their runs are their tokens but where lower case or NFC changes
+    # them (found apart, then read as the tokens were), 3.2 -> 1.9 µs a news lead.
+    broken, text_of, found, astral = negation.clause_marks(texts)
+    counts = batch.lengths
+    starts = batch.starts()
+    ok = (found == counts) & ~astral
+    first_index = np.cumsum(found) - found
+    at = np.flatnonzero(broken & ok[text_of])
+    owner = text_of[at]
+    out[starts[owner] + at - first_index[owner]] = True
+    for t in np.flatnonzero(~ok).tolist():
+        some = negation.clause_starts(_lower_nfc(texts[t]), int(counts[t]))
+        out[[int(starts[t]) + i for i in some or ()]] = True
+    return out
+
+
 def negated_batch(batch: TokenBatch, scope: int) -> TokenBatch:
     """``batch`` with the syllables its negators govern marked (:mod:`duluan.analysis.negation`),
     or the same batch when none is; its texts as they are, for what reads them (the layout, the
@@ -1085,6 +1115,7 @@ def _phrases(
     top: int,
     hidden: str | None = None,
     edges: tuple[np.ndarray, ...] | None = None,
+    breaks: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each row's explaining n-grams (best first, ``bounds`` as in :func:`_name_terms`) read as
     the phrases an official reads: the best ``top`` of them, as ``(starts, lengths, bounds,
@@ -1096,11 +1127,14 @@ def _phrases(
     a thanks to the police ("cảm ơn công an"). So:
 
     1. an n-gram holding the ``hidden`` syllable (the masked place) is left out, as no official
-       reads it, before it could join another;
+       reads it, before it could join another; so is one that runs across a mark of its text
+       (``breaks``, see :func:`token_breaks`: syllables are read without their marks, so "hôn
+       mê. Lưu bài viết" has the bigram "mê lưu"), which is no phrase of it;
     2. with ``edges`` (see :meth:`NgramFeaturizer._edges`), an n-gram whose edge syllable sticks
        to the one beside it, outside, more than to its neighbour inside (and at least
-       :data:`_STICK`) takes it in while at most :data:`PHRASE_SYLLABLES` long, else gives the
-       edge syllable up; a single syllable takes in the side it sticks to more (the left on a tie);
+       :data:`_STICK`), and no mark stands between them, takes it in while at most
+       :data:`PHRASE_SYLLABLES` long, else gives the edge syllable up; a single syllable takes in
+       the side it sticks to more (the left on a tie);
     3. n-grams that overlap in the text join into one, in the order of their first token (then
        of their length, then as given), their contributions added up, while the phrase is at
        most :data:`PHRASE_SYLLABLES` long (else the weaker is folded into the stronger, whose
@@ -1113,10 +1147,13 @@ def _phrases(
 
     On its written gold messages and gold sets (2,064 texts), the shipped topic model's five
     best n-grams had one within another in 80.3 % of the texts, and 37.6 % of them cut a word
-    as underthesea segments the text; its phrases 0.0 %, and 23.4 % with their edges unmoved,
-    11.8 % moved. The sentiment model's (1,555 texts): 69.3 % and 32.1 %, then 0.1 % and 26.2 %,
-    14.9 % (``bench/bench_models.py --only phrases``, 2026-12-06, the phrases also cut at the
-    text's marks by ``linear_text._written_runs``). An edge moved takes in a
+    as underthesea segments the text; its phrases 0.0 %, and 23.5 % with their edges unmoved,
+    11.7 % moved. The sentiment model's (1,555 texts): 69.3 % and 32.1 %, then 0.1 % and 26.4 %,
+    15.1 % (``bench/bench_models.py --only phrases``, 2026-12-06). With the marks unread, 2.4 %
+    of the topic model's phrases ran across one (4.9 % of the sentiment model's); none do. (The
+    phrases were once cut at marks after they were read, by looking each one up in its text: the
+    same words but in 213 of the 2,064 texts and 353 of the 1,555, where a piece across a mark
+    had joined a phrase or lent it weight.) An edge moved takes in a
     syllable underthesea puts in the same word about 60 % of the time (the topic model's, on the
     written gold messages and 891 news leads; 52 % the sentiment model's): the others add a word
     beside the phrase ("được nạo vét"), which cuts nothing. Read in the compiled loops as well,
@@ -1135,6 +1172,8 @@ def _phrases(
         for i in range(a, b):
             s, e = firsts[i], firsts[i] + sizes[i]
             if hidden is not None and hidden in tokens[s:e]:
+                continue
+            if breaks is not None and e - s > 1 and breaks[s + 1 : e].any():
                 continue
             if sides is not None:
                 s, e = _snapped(s, e, sides[0][i], sides[1][i], sides[2][i], sides[3][i])
@@ -1256,6 +1295,8 @@ class _Batch:
     # Each token's vocabulary id (-1 unknown, -2 the separator), for the edges of the phrases
     # that name n-grams (naming only; see NgramFeaturizer._edges).
     token_ids: np.ndarray | None = None
+    # Whether a mark stands before each token in its text (naming only; see token_breaks).
+    token_breaks: np.ndarray | None = None
 
     @property
     def char_keys(self) -> np.ndarray:
@@ -1695,7 +1736,10 @@ class NgramFeaturizer:
             type_ids.astype(np.int64, copy=False), types.vocab, tb.n_docs, params,
             self.packed_rows(weights), weights.shape[1], np.ascontiguousarray(layout, np.float32),
             np.asarray(intercept, np.float32), logs, top,
-            (_PIECES * top, self.vocabulary_.get(hidden, -3) if hidden else -3, PHRASE_SYLLABLES, _STICK),
+            (
+                _PIECES * top, self.vocabulary_.get(hidden, -3) if hidden else -3, PHRASE_SYLLABLES, _STICK,
+                token_breaks(tb),
+            ),
         )  # fmt: skip
         if status != kernels.DONE:
             return None
@@ -1848,21 +1892,35 @@ class NgramFeaturizer:
         named_by = np.take(named_by, chosen)
         firsts = np.take(batch.word_start, named_by).astype(np.int64)
         sizes = np.take(batch.word_n, named_by).astype(np.int64)
-        edges = self._edges(batch.token_ids, firsts, sizes, hidden)
+        edges = self._edges(batch.token_ids, firsts, sizes, hidden, batch.token_breaks)
         firsts, sizes, row_bounds, weights = _phrases(
-            batch.tokens, firsts, sizes, row_bounds, np.take(total, chosen), top, hidden, edges
+            batch.tokens,
+            firsts,
+            sizes,
+            row_bounds,
+            np.take(total, chosen),
+            top,
+            hidden,
+            edges,
+            batch.token_breaks,
         )
         return _name_terms(batch.tokens, firsts, sizes, row_bounds, None if words_only else weights)
 
     # -- internals ------------------------------------------------------------------------------
 
     def _edges(
-        self, ids: np.ndarray | None, starts: np.ndarray, lengths: np.ndarray, hidden: str | None
+        self,
+        ids: np.ndarray | None,
+        starts: np.ndarray,
+        lengths: np.ndarray,
+        hidden: str | None,
+        breaks: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
         """How much each n-gram's edge syllables stick to their neighbours, for :func:`_phrases`
         (step 2): ``(left_out, left_in, right_out, right_in)``, float64, ``-inf`` where there is no
-        such neighbour (the text's edge, an unknown syllable, the ``hidden`` one, or an n-gram of
-        one syllable inside); ``None`` for a featurizer without syllable unigrams and bigrams.
+        such neighbour (the text's edge, an unknown syllable, the ``hidden`` one, one a mark stands
+        before or after, as ``breaks`` says, or an n-gram of one syllable inside); ``None`` for a
+        featurizer without syllable unigrams and bigrams.
 
         Two syllables stick by ``max(idf(a), idf(b)) - idf(ab)`` of this featurizer's own buckets,
         about the log of the share of the documents holding the rarer syllable that hold both side
@@ -1886,6 +1944,8 @@ class NgramFeaturizer:
             a = np.take(ids, np.clip(left, 0, max(n - 1, 0)))
             b = np.take(ids, np.clip(right, 0, max(n - 1, 0)))
             ok &= (a >= 0) & (b >= 0) & (a != hidden_id) & (b != hidden_id)
+            if breaks is not None:
+                ok &= ~np.take(breaks, np.clip(right, 0, max(n - 1, 0)))
             a64 = np.where(ok, a + 1, 1).astype(np.uint64)
             b64 = np.where(ok, b + 1, 1).astype(np.uint64)
             n_word = self.n_word_features
@@ -2010,6 +2070,7 @@ class NgramFeaturizer:
             word_n,
             word_plain,
             ids if naming else None,
+            token_breaks(tb) if naming else None,
         )
 
     def _key_dtype(self, n_docs: int) -> type:

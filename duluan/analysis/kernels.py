@@ -705,11 +705,12 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
         intercept: float32, one per class.
         logs: ``np.log`` of the counts 1, 2, ... (float32), as numpy computes them.
         top: Terms (phrases) per text.
-        phrasing: ``(pieces, hidden, longest, stick)``: how many of a text's best n-grams are
-            read for its phrases, the vocabulary id of the syllable no term holds (-3: none), the
-            longest phrase in syllables and how much an edge syllable must stick to its
-            neighbour for an n-gram's edge to move (see :func:`_phrase_text`; edges move only
-            in models of syllable unigrams and bigrams, as ``NgramFeaturizer._edges`` says).
+        phrasing: ``(pieces, hidden, longest, stick, breaks)``: how many of a text's best
+            n-grams are read for its phrases, the vocabulary id of the syllable no term holds
+            (-3: none), the longest phrase in syllables, how much an edge syllable must stick to
+            its neighbour for an n-gram's edge to move (see :func:`_phrase_text`; edges move
+            only in models of syllable unigrams and bigrams, as ``NgramFeaturizer._edges``
+            says), and per token whether a mark stands before it (``features.token_breaks``).
 
     Returns:
         ``(margins, best, starts, lengths, totals, n_terms, status)``: per text its float32
@@ -718,7 +719,7 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
         when ``status`` is :data:`DONE`, else :data:`COUNT_TOO_LARGE` or :data:`BAD_SEPARATORS`.
     """
     word_lo, word_hi, lead, n_word = params
-    pieces, hidden, longest_phrase, stick = phrasing
+    pieces, hidden, longest_phrase, stick, breaks = phrasing
     snap = word_lo == 1 and word_hi >= 2
     idf = packed[:, k]
     out = np.zeros((n_docs, k), np.float32)
@@ -785,7 +786,7 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
                     data, columns, u, packed, b, type_ids, vocab, first, i, params, pow2, pieces, scratch,
                     p_starts, p_lengths, p_totals,
                 )  # fmt: skip
-                edges = (snap, stick, idf, n_word, pow2, first, i)
+                edges = (snap, stick, idf, n_word, pow2, first, i, breaks)
                 n_terms[d] = _phrase_text(
                     p_starts, p_lengths, p_totals, n_pieces, type_ids, vocab, hidden, longest_phrase, top,
                     edges, p_scratch, starts[d], lengths[d], totals[d],
@@ -905,34 +906,36 @@ def _phrase_text(
     ``features._phrases`` reads them, into ``starts``/``lengths``/``totals``; return how many.
 
     The same steps on token types where ``_phrases`` compares the tokens' strings (one type per
-    string): the pieces holding the ``hidden`` syllable left out; with ``edges`` saying so, each
-    piece's edges moved as ``features._snapped`` moves them (see :func:`_stick`); the pieces in
-    the order of their first token, then length, then as given; overlapping ones joined while at
+    string): the pieces holding the ``hidden`` syllable or running across a mark (``breaks``)
+    left out; with ``edges`` saying so, each piece's edges moved as ``features._snapped`` moves
+    them (see :func:`_stick`); the pieces in the order of their first token, then length, then
+    as given; overlapping ones joined while at
     most ``longest`` syllables long (else the weaker folded into the stronger); a group whose
     syllables run within another's folded into the longest such (ties: the first), the shorter
     groups first; the ``top`` largest totals kept, ties by first token. Totals are added in the
     same order, in float64.
 
-    ``edges`` is ``(snap, stick, idf, n_word, pow2, first, end)``: whether edges move, the least
-    stickiness that moves one, the featurizer's idf and word buckets, and the text's tokens.
+    ``edges`` is ``(snap, stick, idf, n_word, pow2, first, end, breaks)``: whether edges move,
+    the least stickiness that moves one, the featurizer's idf and word buckets, the text's
+    tokens, and the batch's breaks (a mark before a token).
     """
-    snap, least, idf, n_word, pow2, first, end = edges
+    snap, least, idf, n_word, pow2, first, end, breaks = edges
     ints, floats, alive = scratch
     order, p_s, p_e, g_s, g_e = ints[0], ints[1], ints[2], ints[3], ints[4]
     g_t, g_best = floats[0], floats[1]
     m = 0
     for j in range(n):
+        s = c_start[j]
+        e = s + c_len[j]
         held = False
-        for t in range(c_start[j], c_start[j] + c_len[j]):
-            if vocab[type_ids[t]] == hidden:
+        for t in range(s, e):
+            if vocab[type_ids[t]] == hidden or (t > s and breaks[t]):
                 held = True
         if held:
             continue
-        s = c_start[j]
-        e = s + c_len[j]
         if snap:
-            left_out = _stick(type_ids, vocab, s - 1, s, first, end, hidden, idf, n_word, pow2)
-            right_out = _stick(type_ids, vocab, e - 1, e, first, end, hidden, idf, n_word, pow2)
+            left_out = _stick(type_ids, vocab, s - 1, s, first, end, hidden, idf, n_word, pow2, breaks)
+            right_out = _stick(type_ids, vocab, e - 1, e, first, end, hidden, idf, n_word, pow2, breaks)
             if e - s == 1:
                 if max(left_out, right_out) >= least:
                     if left_out >= right_out:
@@ -940,8 +943,10 @@ def _phrase_text(
                     else:
                         e += 1
             else:
-                left_in = _stick(type_ids, vocab, s, s + 1, first, end, hidden, idf, n_word, pow2)
-                right_in = _stick(type_ids, vocab, e - 2, e - 1, first, end, hidden, idf, n_word, pow2)
+                left_in = _stick(type_ids, vocab, s, s + 1, first, end, hidden, idf, n_word, pow2, breaks)
+                right_in = _stick(
+                    type_ids, vocab, e - 2, e - 1, first, end, hidden, idf, n_word, pow2, breaks
+                )
                 if left_out >= least and left_out > left_in:
                     s = s - 1 if e - s < longest else s + 1
                 if right_out >= least and right_out > right_in:
@@ -1019,12 +1024,12 @@ def _phrase_text(
 
 
 @nb.njit(cache=True)
-def _stick(type_ids, vocab, x, y, first, end, hidden, idf, n_word, pow2):
-    """How much the syllables at tokens ``x`` and ``y`` stick together, as
+def _stick(type_ids, vocab, x, y, first, end, hidden, idf, n_word, pow2, breaks):
+    """How much the syllables at tokens ``x`` and ``y = x + 1`` stick together, as
     ``NgramFeaturizer._edges`` measures it: ``max(idf(a), idf(b)) - idf(ab)`` in float64 from the
-    float32 idf of their plain buckets, ``-inf`` outside the text ``[first, end)`` or for an
-    unknown, separating or ``hidden`` syllable."""
-    if x < first or y >= end:
+    float32 idf of their plain buckets, ``-inf`` outside the text ``[first, end)``, for an
+    unknown, separating or ``hidden`` syllable, or with a mark between them (``breaks[y]``)."""
+    if x < first or y >= end or breaks[y]:
         return -np.inf
     a = vocab[type_ids[x]]
     b = vocab[type_ids[y]]

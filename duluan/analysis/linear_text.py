@@ -677,7 +677,6 @@ class LinearTextClassifier:
         labels = self.classes_[best_all]
         if explain:
             strings = texts.texts if isinstance(texts, TokenBatch) else clean
-            terms = _written_runs(terms, strings)
             if self.cues:
                 terms = cue_terms(
                     strings, labels, terms, self.cues, self.temperature_, self.top_terms, words_only
@@ -866,7 +865,7 @@ class LinearTextClassifier:
                     texts[s:e], self.coef_, columns[s:e], top=self.top_terms, hidden=self._hidden_syllable()
                 )
             )
-        return _written_runs(_negations_readable(out) if self.negation_scope else out, texts)
+        return _negations_readable(out) if self.negation_scope else out
 
     def _hidden_syllable(self) -> str | None:
         """The syllable no explaining term holds: the masked places' when this model masks them
@@ -914,69 +913,6 @@ class LinearTextClassifier:
             bounds.append((start, stop))
             start = stop
         return bounds
-
-
-def _written_runs(terms: list, strings: Sequence[str]) -> list:
-    """Each text's explaining terms (words, or ``(words, weight)`` pairs) with a term that runs
-    across a mark of the text cut to its longest run of words written side by side there, and
-    left out if that run is within another term (the first of equal ones stays).
-
-    N-grams are read across marks (a text's syllables are read without them), so a phrase
-    can join the end of one sentence to the next one's start: "hôn mê. Lưu bài viết" gave "hôn
-    mê lưu". On the written gold messages and 891 news leads, 3.1 % of the shipped topic model's
-    terms and 9.6 % of the sentiment model's ran across a mark ("nữa cảm ơn phường", "tháng đề
-    nghị tỉnh"); of 20,000 TC201805 leads (a title, a line break, a lead), the topic model's terms
-    of 4,042 did (2026-12-06). A term is looked for in its text in lower case, as its syllables
-    are read; a term of one word, or a cue's pair ("csgt … nhận tiền"), is never cut. Where
-    every word stands alone, the first stays. Cost: 2.7 µs a TC201805 lead (lowering all the
-    texts at once and looking each term up between its text's bounds took 3.5).
-    """
-    from duluan.analysis.negation import SHOWN_NEGATOR
-
-    negated = SHOWN_NEGATOR + " "
-    out = terms
-    for r, (row, text) in enumerate(zip(terms, strings, strict=True)):
-        lowered = None
-        cut = False
-        kept: list = []
-        for term in row:
-            words = term if isinstance(term, str) else term[0]
-            if " " in words and "…" not in words:
-                plain = words.removeprefix(negated)
-                if lowered is None:
-                    lowered = text.lower()
-                if plain not in lowered:
-                    run, first = _longest_written(plain.split(" "), lowered)
-                    words = negated + run if first and words.startswith(negated) else run
-                    term = words if isinstance(term, str) else (words, *term[1:])
-                    cut = True
-            kept.append(term)
-        if not cut:
-            continue
-        padded = [" " + (t if isinstance(t, str) else t[0]).removeprefix(negated) + " " for t in kept]
-        rest = [
-            term
-            for k, term in enumerate(kept)
-            if not any(
-                j != k and padded[k] in other and (other != padded[k] or j < k)
-                for j, other in enumerate(padded)
-            )
-        ]
-        if out is terms:
-            out = list(terms)
-        out[r] = type(row)(rest)
-    return out
-
-
-def _longest_written(words: list[str], lowered: str) -> tuple[str, bool]:
-    """The longest run of ``words`` written side by side in ``lowered`` (the first of the
-    longest), and whether it starts at the first word; the first word where none is."""
-    for size in range(len(words) - 1, 1, -1):
-        for start in range(len(words) - size + 1):
-            run = " ".join(words[start : start + size])
-            if run in lowered:
-                return run, start == 0
-    return words[0], True
 
 
 def _negations_readable(terms: list) -> list:

@@ -114,6 +114,30 @@ def clause_starts_many(texts: Sequence[str], counts: Sequence[int]) -> list[list
     out: list[list[int] | None] = [None] * len(texts)
     if not texts:
         return out
+    broken, text_of, found, astral = clause_marks(texts)
+    first_index = np.concatenate(([0], np.cumsum(found)[:-1]))
+    where = np.flatnonzero(broken)
+    per_text = np.split(
+        where - first_index[text_of[where]], np.searchsorted(text_of[where], np.arange(1, len(texts)))
+    )
+    for i, (text, count) in enumerate(zip(texts, counts, strict=True)):
+        if astral[i]:
+            out[i] = clause_starts(text, count)
+        elif found[i] == count:
+            out[i] = per_text[i].tolist()
+    return out
+
+
+def clause_marks(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The syllables of a batch of texts (at least one) and the marks before them, in arrays
+    (see :func:`clause_starts_many`).
+
+    Returns:
+        ``(broken, text_of, found, astral)``: per syllable, the texts' one after the other,
+        whether a mark stands before it in its text (after its text's start for the first) and
+        which text it is in; per text, how many syllables it has and whether it has a character
+        beyond the BMP (then read it by :func:`clause_starts`: its syllables here may be wrong).
+    """
     joined = "\x00".join(t.replace("\x00", " ") for t in texts)  # (a zero is no word, nor a mark)
     codes = np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype="<u2")
     classes = _clause_classes()[codes]
@@ -132,21 +156,11 @@ def clause_starts_many(texts: Sequence[str], counts: Sequence[int]) -> list[list
     before = np.where(opens, text_start[text_of], np.concatenate(([0], tokens[:-1])))
     broken = marks[tokens] > marks[before]
     found = np.bincount(text_of, minlength=len(texts))
-    first_index = np.concatenate(([0], np.cumsum(found)[:-1]))
     astral = np.zeros(len(texts), dtype=bool)
     halves = np.flatnonzero((codes >= 0xD800) & (codes <= 0xDFFF))
     if halves.size:
         astral[np.searchsorted(bounds, halves)] = True
-    where = np.flatnonzero(broken)
-    per_text = np.split(
-        where - first_index[text_of[where]], np.searchsorted(text_of[where], np.arange(1, len(texts)))
-    )
-    for i, (text, count) in enumerate(zip(texts, counts, strict=True)):
-        if astral[i]:
-            out[i] = clause_starts(text, count)
-        elif found[i] == count:
-            out[i] = per_text[i].tolist()
-    return out
+    return broken, text_of, found, astral
 
 
 @lru_cache(maxsize=1)

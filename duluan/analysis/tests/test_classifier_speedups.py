@@ -60,7 +60,8 @@ def test_top_within_short_rows_equals_the_stable_two_key_sort(pairs, k):
 
 def _explain_by_definition(featurizer, x, batch, weights, columns, top):
     """:meth:`NgramFeaturizer.explain_matrix` row by row, in Python: each row's best
-    ``features._PIECES * top`` n-grams, read as phrases by ``features._phrases``."""
+    ``features._PIECES * top`` n-grams, read as phrases by ``features._phrases`` (none across
+    a mark of its text)."""
     pieces = features._PIECES * top
     word_key = batch.word_doc * featurizer.n_features_ + batch.word_feat
     firsts, sizes, totals, bounds = [], [], [], [0]
@@ -91,9 +92,9 @@ def _explain_by_definition(featurizer, x, batch, weights, columns, top):
             totals.append(row_totals[plain])
         bounds.append(len(firsts))
     firsts, sizes = np.array(firsts, np.int64), np.array(sizes, np.int64)
-    edges = featurizer._edges(batch.token_ids, firsts, sizes, None)
+    edges = featurizer._edges(batch.token_ids, firsts, sizes, None, batch.token_breaks)
     starts, lengths, cut, sums = features._phrases(
-        batch.tokens, firsts, sizes, np.array(bounds), np.array(totals), top, None, edges
+        batch.tokens, firsts, sizes, np.array(bounds), np.array(totals), top, None, edges, batch.token_breaks
     )
     starts, lengths, cut, sums = starts.tolist(), lengths.tolist(), cut.tolist(), sums.tolist()
     return [

@@ -478,7 +478,9 @@ def _assert_explained_same(featurizer, texts, weights, intercept, top, words_onl
 
 # Texts of the training syllables (and a few unknown ones), whose n-grams repeat and collide.
 _KNOWN_TEXTS = st.lists(
-    st.sampled_from(["hoà", "bình", "ở", "quận", "ba", "hỏi", "đường", "ngập", "dân", "xa", "lạ", ","]),
+    st.sampled_from(
+        ["hoà", "bình", "ở", "quận", "ba", "hỏi", "đường", "ngập", "dân", "xa", "lạ", ",", ".\n"]
+    ),
     max_size=40,
 ).map(" ".join)
 
@@ -552,7 +554,8 @@ def test_typed_explain_waits_to_be_loaded_and_declines_what_it_cannot_explain():
             layout,
             intercept,
         )
-        assert kernels.explain_types(*args, logs, 3, (6, -3, 4, -1.9))[-1] == status
+        phrasing = (6, -3, 4, -1.9, np.zeros(type_ids.size, np.bool_))
+        assert kernels.explain_types(*args, logs, 3, phrasing)[-1] == status
     # and a pickled featurizer leaves the loaded loops and its packed weights behind
     copy = pickle.loads(pickle.dumps(featurizer))  # noqa: S301 - made here
     assert "_explaining" not in copy.__dict__ and "_packed_rows" not in copy.__dict__

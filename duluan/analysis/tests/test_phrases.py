@@ -107,10 +107,12 @@ _SYLLABLES = ["a", "b", "c", "d", "x"]
     st.sampled_from([None, "x"]),
 )
 def test_phrases_never_overlap_nor_run_within_one_another_and_lose_no_contribution(tokens, data, top, hidden):
-    # given up to 10 distinct n-grams of a text (1 to 3 syllables), each worth a power of two
+    # given up to 10 distinct n-grams of a text (1 to 3 syllables), each worth a power of two,
+    # and marks before some of its syllables
     spans = sorted({(s, n) for s in range(len(tokens)) for n in (1, 2, 3) if s + n <= len(tokens)})
     chosen = data.draw(st.lists(st.sampled_from(spans), unique=True, max_size=10))
     totals = [2.0**-k for k in range(len(chosen))]
+    breaks = np.array(data.draw(st.lists(st.booleans(), min_size=len(tokens), max_size=len(tokens))))
     starts, lengths, _bounds, sums = _phrases(
         tokens,
         np.array([s for s, _ in chosen], np.int64),
@@ -119,12 +121,16 @@ def test_phrases_never_overlap_nor_run_within_one_another_and_lose_no_contributi
         np.array(totals),
         top,
         hidden,
+        breaks=breaks,
     )
     phrases = [tuple(tokens[s : s + n]) for s, n in zip(starts.tolist(), lengths.tolist(), strict=True)]
-    # then at most ``top`` phrases, largest first, none holding the hidden syllable
+    # then at most ``top`` phrases, largest first, none holding the hidden syllable nor a mark
     assert len(phrases) <= top
     assert sums.tolist() == sorted(sums.tolist(), reverse=True)
     assert all(hidden not in p for p in phrases)
+    assert not any(
+        breaks[s + 1 : s + n].any() for s, n in zip(starts.tolist(), lengths.tolist(), strict=True)
+    )
     # none longer than the longest phrase (an n-gram is at most three syllables)
     assert all(len(p) <= PHRASE_SYLLABLES for p in phrases)
     # no two overlap in the text, and none runs within another
@@ -134,8 +140,13 @@ def test_phrases_never_overlap_nor_run_within_one_another_and_lose_no_contributi
         for q in phrases:
             if p is not q:
                 assert not any(q[o : o + len(p)] == p for o in range(len(q) - len(p) + 1))
-    # and every piece's contribution is in some phrase: all of it when no phrase was cut off
-    kept = sum(t for (s, n), t in zip(chosen, totals, strict=True) if hidden not in tokens[s : s + n])
+    # and every piece's contribution is in some phrase (but a piece's across a mark, which is
+    # none of the text's): all of it when no phrase was cut off
+    kept = sum(
+        t
+        for (s, n), t in zip(chosen, totals, strict=True)
+        if hidden not in tokens[s : s + n] and not breaks[s + 1 : s + n].any()
+    )
     if len(phrases) < top:
         assert abs(sums.sum() - kept) < 1e-12
 
@@ -189,19 +200,51 @@ def test_a_thanks_to_the_police_reads_as_its_words_not_across_them():
     assert typed is not None and typed[2] == [terms]
 
 
-def test_a_term_across_a_mark_is_cut_to_the_words_written_side_by_side():
-    from duluan.analysis.linear_text import _written_runs
+def test_no_phrase_runs_across_a_mark_of_its_text_nor_moves_an_edge_across_one():
+    # given a featurizer that learnt "mê lưu" as one word (its syllables always side by side) and
+    # "hôn mê" as another, and weights that favour "mê lưu" most, then "mê", then "cấp cứu"
+    corpus = ["mê lưu bài", "lưu mê lưu", "hôn mê sâu", "bệnh hôn mê", "cấp cứu ngay"] * 5
+    featurizer = NgramFeaturizer(word_ngram_range=(1, 2), min_count=1, n_word_features=1 << 16).fit(corpus)
+    v = featurizer.vocabulary_
+    weights = np.zeros((featurizer.n_features_, 1), np.float32)
+    for words, weight in (("mê lưu", 4.0), ("mê", 2.0), ("cấp cứu", 1.0)):
+        ids = [v[w] + 1 for w in words.split()]
+        key = ids[0] if len(ids) == 1 else (ids[0] << _BITS) | ids[1]
+        weights[int(_bucket(_mix64(np.array([key], np.uint64)), featurizer.n_word_features)[0]), 0] = weight
+    # when a text with "mê. Lưu" across a sentence's end is explained, by both paths
+    text = ["Cấp cứu trong hôn mê. Lưu bài viết"]
+    (terms,) = featurizer.explain(text, weights, np.zeros(1, np.int64))
+    assert featurizer.load_typed_explain(weights)
+    typed = featurizer.typed_explain(text, weights, np.zeros(1, np.float32), 5)
+    # then "mê lưu" is no term, "mê" takes in "hôn" (it would stick to "lưu" more, but a mark
+    # stands between them), and "cấp cứu" is the other term, on both paths
+    assert sorted(t for t, _ in terms) == ["cấp cứu", "hôn mê"]
+    assert typed is not None and typed[2] == [terms]
+    # and without the mark, a phrase holds "mê lưu"
+    (joined,) = featurizer.explain(["Cấp cứu trong hôn mê lưu bài viết"], weights, np.zeros(1, np.int64))
+    assert any("mê lưu" in t for t, _ in joined), joined
 
-    text = "Ca sĩ ngã quỵ, cấp cứu trong hôn mê. Lưu bài viết"
-    terms = [(("hôn mê lưu", 0.5), ("ca sĩ", 0.3), ("trong hôn mê", 0.2), ("quỵ cấp cứu", 0.1))]
-    # then "hôn mê lưu" reads "hôn mê", within "trong hôn mê", which stays; "quỵ cấp cứu" reads
-    # "cấp cứu"; the rest is as it was, weights too
-    assert _written_runs(terms, [text]) == [(("ca sĩ", 0.3), ("trong hôn mê", 0.2), ("cấp cứu", 0.1))]
-    # and words alone, a negated run, a single word and a cue's pair are read the same way
-    words = [["(không) nhiệt tình với", "dân", "csgt … nhận tiền"]]
-    assert _written_runs(words, ["Cán bộ không nhiệt tình, với dân thì"]) == [
-        ["(không) nhiệt tình", "dân", "csgt … nhận tiền"]
+
+def test_the_marks_before_a_batch_s_tokens_are_those_of_each_text_alone():
+    from duluan.analysis.features import _lower_nfc, token_breaks, tokenise_batch
+    from duluan.analysis.negation import clause_starts
+
+    # given texts with marks, and texts whose runs change in lower case or NFC, or hold an emoji
+    texts = [
+        "Ca sĩ ngã quỵ, cấp cứu. Lưu bài",
+        "ho\u0300a. bi\u0300nh an",
+        "İSTANBUL. Hòa",
+        "😀 x. y",
+        "",
+        "...",
+        "a\nb",
     ]
-    # and a row with nothing to cut is the same object
-    same = [("hôn mê",)]
-    assert _written_runs(same, [text])[0] is same[0]
+    batch = tokenise_batch(texts)
+    # when the batch's breaks are read at once, then they are each text's clause starts, as its
+    # tokens were split (lower case, NFC)
+    expected = np.zeros(len(batch.tokens), bool)
+    for start, text, count in zip(batch.starts().tolist(), texts, batch.lengths.tolist(), strict=True):
+        for i in clause_starts(_lower_nfc(text), count) or ():
+            expected[start + i] = True
+    assert expected.sum() == 6
+    assert token_breaks(batch).tolist() == expected.tolist()
