@@ -142,6 +142,14 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   across a mark that ends a clause or a sentence ("hôn mê. Lưu": ``negation.clause_starts``);
   terms not found in the text as written, a masked place, are not counted.
 
+- ``keywords`` (not in the default run): how an issue's key words read. The clustering gold set's
+  dev slice is clustered as ``cluster_eval`` clusters it (the per-row pipeline of the shipped
+  models, one window for the whole slice); each cluster of two texts or more is named by its
+  eight strongest terms, as bigrams (as before 2026-12-06) and as the phrases its first text
+  writes them in (``cluster.summary_phrases``, with the clusterer's counts). Printed: terms, their
+  syllables, and the share of those found in the first text that cut a word as underthesea
+  segments it; and with other dips and ways of cutting long runs.
+
 - ``accent_free`` (not in the default run: it builds both shipped models twice): the shipped
   government topic model and sentiment model built with and without accent-free copies of their
   training texts (``accent_free_copies``), each scored on its evaluation texts as they are and
@@ -1116,6 +1124,74 @@ def bench_phrases() -> None:
             print(f"  {name:<24} {_term_readings(explained, words)}")
 
 
+def bench_keywords() -> None:
+    """Issues' key words as bigrams and as phrases (see ``keywords`` above)."""
+    from collections import defaultdict
+    from datetime import timedelta
+    from unittest import mock
+
+    from underthesea import word_tokenize
+
+    from duluan.analysis import cluster, cluster_eval
+    from duluan.analysis.pipeline import Document, ordered_pipeline, per_row_pipeline, tokenise
+
+    gold = cluster_eval.load_gold()[0]
+    texts = cluster_eval.read_texts(gold.ids)
+    clusterer = cluster.OnlineClusterer(window=timedelta(days=3650), max_active=len(gold.ids))
+    ordered, per_row = ordered_pipeline(clusterer), per_row_pipeline()
+    members: dict[str, list[str]] = defaultdict(list)
+    start = cluster_eval.STARTS["dev"]
+    for at in range(0, len(gold.ids), 500):
+        batch = [
+            Document.from_row(
+                {"id": i, "text": texts[i], "created_at": start + cluster_eval.SPACING * (at + k)}
+            )
+            for k, i in enumerate(gold.ids[at : at + 500])
+        ]
+        for doc in ordered.run(per_row.run(batch)):
+            members[doc.cluster].append(doc.id)
+    named = [
+        (texts[ids[0]], clusterer.get(cid).summary_terms(8))
+        for cid, ids in members.items()
+        if len(ids) > 1 and clusterer.get(cid) is not None
+    ]
+    print(
+        f"\nkey words of the {len(named)} clusters of two texts or more ({gold.name} slice), "
+        "along each one's first text"
+    )
+    words = {text: _syllables_and_words(" ".join(tokenise(text)), word_tokenize) for text, _ in named}
+
+    def readings(name: str, read) -> None:
+        shown, found, cuts, syllables = 0, 0, 0, 0
+        for text, terms in named:
+            spellings = cluster.term_spellings(tokenise(text))
+            phrases = [spellings.get(t, t) for t in read(terms, text)]
+            shown += len(phrases)
+            syllables += sum(len(p.split()) for p in phrases)
+            held, word_of = words[text]
+            for phrase in phrases:
+                run = phrase.split()
+                at = next((p for p in range(len(held) - len(run) + 1) if held[p : p + len(run)] == run), None)
+                if at is None:
+                    continue
+                found += 1
+                end = at + len(run)
+                cuts += (at > 0 and word_of[at - 1] == word_of[at]) or (
+                    end < len(held) and word_of[end] == word_of[end - 1]
+                )
+        print(
+            f"  {name:<34} terms {shown:4}  syllables/term {syllables / max(shown, 1):.2f}  "
+            f"cutting a word {cuts / max(found, 1):6.1%} (of {found} found)"
+        )
+
+    readings("bigrams (before)", lambda terms, _: terms)
+    counts = clusterer.document_frequencies
+    readings("phrases (shipped)", lambda terms, text: cluster.summary_phrases(terms, text, counts))
+    for dip in (0.25, 1.0):
+        with mock.patch.object(cluster, "SUMMARY_DIP", dip):
+            readings(f"phrases, dip {dip}", lambda terms, text: cluster.summary_phrases(terms, text, counts))
+
+
 def _syllables_and_words(text: str, segment) -> tuple[list[str], list[int]]:
     """A text's syllables and, for each, the number of the word ``segment`` puts it in."""
     syllables, word_of = [], []
@@ -1490,6 +1566,8 @@ def main() -> int:
         bench_vntc_noise()
     if "phrases" in parts:
         bench_phrases()
+    if "keywords" in parts:
+        bench_keywords()
     return 0
 
 

@@ -48,7 +48,9 @@ CLAUSE_WORDS = frozenset({"nhưng", "mà", "và", "tuy", "còn"})
 # A text's syllables, and the marks that end a clause or a sentence between them ("hay chưa.
 # Xin hỏi": the question's "chưa" governs nothing of the next sentence). Hyphens and slashes do
 # not ("Covid-19", "2/9").
-_CLAUSE_RE = re.compile(r"(\w+)|[.,;:!?…()\[\]{}\"“”«»–—\n]")
+CLAUSE_MARK_CHARS = '.,;:!?…()[]{}"“”«»–—\n'
+CLAUSE_MARKS = f"[{re.escape(CLAUSE_MARK_CHARS)}]"
+_CLAUSE_RE = re.compile(r"(\w+)|" + CLAUSE_MARKS)
 _WORD, _MARK_CLASS = 1, 2  # classes of _clause_classes()
 # What an explanation shows for a run of marked syllables.
 SHOWN_NEGATOR = "(không)"

@@ -7,6 +7,7 @@ import gzip
 import itertools
 import json
 import math
+import re
 import zlib
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ from duluan.analysis.cluster import (
     name_flags,
     name_flags_many,
     series_day,
+    summary_phrases,
     term_code,
     term_codes,
     term_spellings,
@@ -666,6 +668,76 @@ def test_summary_terms_are_the_strongest_with_ties_alphabetical(weights, k):
     # then they are those of the full (weight, term) order
     expected = [t for t, _ in sorted(weights.items(), key=lambda tw: (-tw[1], tw[0]))[:k]]
     assert cluster.summary_terms(k) == expected
+
+
+def _counts(table):
+    return lambda terms: [table.get(t, 1) for t in terms]
+
+
+def test_a_cluster_s_terms_read_as_the_phrases_its_text_writes_them_in():
+    # given the bigrams of the Winter Olympics, "hội mùa" in far fewer documents than its
+    # neighbours, and a term the text does not write
+    terms = ["the van", "van hoi", "hoi mua", "mua dong", "khai mac", "dang cai"]
+    counts = _counts({"the van": 50, "van hoi": 60, "hoi mua": 5, "mua dong": 40, "khai mac": 30})
+    text = "Thế vận hội Mùa đông 2026: lễ khai mạc ở San Siro"
+    # when they are read along the text, then the run is cut where it dips, the phrases as the
+    # text writes them (lower case), the other term as it is, strongest first
+    assert summary_phrases(terms, text, counts) == ["thế vận hội", "mùa đông", "khai mạc", "dang cai"]
+
+    # and with no dip, a run longer than four syllables is cut at its rarest bigram within, never
+    # leaving one syllable alone (not at "ngập úng", its last)
+    flood = ["vu ninh", "ngap ung", "phuong vu", "ninh ngap"]
+    counts = _counts({"phuong vu": 20, "vu ninh": 20, "ninh ngap": 15, "ngap ung": 12})
+    got = summary_phrases(flood, "Phường Vũ Ninh ngập úng sâu", counts)
+    assert got == ["phường vũ ninh", "ngập úng"]
+    # and a bigram at a run's end, in far fewer documents than its neighbour, is cut off
+    land = ["thu hoi", "hoi dat", "dat lam"]
+    counts = _counts({"thu hoi": 50, "hoi dat": 40, "dat lam": 3})
+    assert summary_phrases(land, "Dân phản đối thu hồi đất làm dự án", counts) == ["thu hồi đất"]
+
+
+def test_a_summary_phrase_stays_within_a_clause_and_is_named_once():
+    # given terms of street food, one of them only across a comma, and one the text writes twice
+    # (once without diacritics)
+    terms = ["am thuc", "thuc duong", "duong pho", "thuat am", "nghe thuat", "pho di"]
+    text = "Nghệ thuật, ẩm thực đường phố. Ẩm thực đường phố và nghe thuat"
+    # when read along it, then the term across the comma is none, the phrase written twice is
+    # named once, and a phrase within another is left out
+    got = summary_phrases(terms, text, _counts({}))
+    assert got == ["ẩm thực đường phố", "nghệ thuật", "pho di"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), min_size=0, max_size=14),
+    st.lists(st.sampled_from(["", " ", ", ", ". ", "\n"]), min_size=14, max_size=14),
+    st.lists(st.sampled_from([f"{x} {y}" for x in "abcdef" for y in "abcdef"]), unique=True, max_size=10),
+    st.dictionaries(st.sampled_from([f"{x} {y}" for x in "abcde" for y in "abcde"]), st.integers(0, 9)),
+)
+def test_summary_phrases_are_runs_of_the_text_within_clauses_or_its_terms(syllables, gaps, terms, table):
+    # given a text of few syllables, marks between some, and terms of its bigrams and others
+    text = "".join(s + (g or " ") for s, g in zip(syllables, gaps, strict=False))
+    got = summary_phrases(terms, text, _counts(table))
+    clauses = [c.split() for c in re.split(r"[,.\n]", text)]
+    written = {" ".join(c[i:j]) for c in clauses for i in range(len(c)) for j in range(i + 2, i + 5)}
+    for phrase in got:
+        # then each is a term the text does not write, or a run of 2 to 4 syllables of a clause
+        assert phrase in terms or phrase in written
+        # and none is within another, nor named twice
+        assert sum(f" {phrase} " in f" {other} " for other in got) == 1
+    # and every term the text does not write is named as it is
+    words = re.sub(r"[,.\n]", " ", text).split()
+    bigrams = {f"{a} {b}" for a, b in itertools.pairwise(words)}
+    assert [t for t in terms if t not in bigrams] == [t for t in got if t not in written]
+
+
+def test_the_clusterer_counts_the_documents_holding_each_term():
+    # given a clusterer that has seen three documents, two holding "ngap ung"
+    clusterer = OnlineClusterer()
+    for number, text in enumerate(["ngập úng ở vũ ninh", "vũ ninh ngập úng", "giá điện tăng"]):
+        clusterer.assign(ClusterDoc(str(number), document_terms(text.split())))
+    # then it counts them (and no document for a term never seen)
+    assert clusterer.document_frequencies(["ngap ung", "gia dien", "mua lon"]) == [2, 1, 0]
 
 
 @given(STREAMS, st.data())

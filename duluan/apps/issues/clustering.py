@@ -43,6 +43,7 @@ from duluan.analysis.cluster import (
     fold_term_weights,
     name_flags,
     series_day,
+    summary_phrases,
     term_codes,
     term_spellings,
 )
@@ -89,6 +90,9 @@ class _IssueAgg:
     # diacritics (term_spellings), and the text of a representative not read for that yet.
     spellings: dict[str, str] = field(default_factory=dict)
     unread_text: str | None = None
+    # The representative's text (the title of an issue read from the database), along which the
+    # issue's terms are read as phrases (summary_phrases).
+    phrase_text: str | None = None
 
 
 @dataclass
@@ -397,6 +401,7 @@ class ClusteringSession:
                     representative=_folded_profile(issue.title_vector or {}),
                     spellings=spellings,
                     unread_text=issue.title,
+                    phrase_text=issue.title,
                 )
 
     def _represent(self, signals, cluster_ids, moments, lent=None) -> None:
@@ -425,7 +430,7 @@ class ClusteringSession:
                 if not _dot(vector, centroid) > _dot(held, centroid):
                     continue
             agg.representative = vector
-            agg.unread_text = signal.text_masked
+            agg.unread_text = agg.phrase_text = signal.text_masked
             issue.title_vector = self._stored_profile(vector)
             if given is None:
                 title = title_from_signal(signal)[:TITLE_MAX]
@@ -445,8 +450,9 @@ class ClusteringSession:
             return profile
         return json_as_written(_TITLE_VECTOR, profile, transaction.get_connection())
 
-    @staticmethod
-    def _describe(agg: _IssueAgg, cluster) -> None:
+    def _describe(self, agg: _IssueAgg, cluster) -> None:
+        """Name the issue by its cluster's strongest terms, read as the phrases its representative
+        writes them in (and titled by them when nothing else titles it)."""
         issue = agg.issue
         if cluster is not None:
             terms = cluster.summary_terms(SUMMARY_TERMS)
@@ -455,6 +461,8 @@ class ClusteringSession:
                 # Read once per representative, and only when a term needs it.
                 term_spellings(tokenise(agg.unread_text), spellings)
                 agg.unread_text = None
+            if agg.phrase_text:
+                terms = summary_phrases(terms, agg.phrase_text, self.clusterer.document_frequencies)
             issue.summary_terms = [spellings.get(t, t) for t in terms]
             if cluster.topic and not issue.topic:
                 issue.topic = cluster.topic
