@@ -1170,15 +1170,9 @@ def bench_keywords() -> None:
             syllables += sum(len(p.split()) for p in phrases)
             held, word_of = words[text]
             for phrase in phrases:
-                run = phrase.split()
-                at = next((p for p in range(len(held) - len(run) + 1) if held[p : p + len(run)] == run), None)
-                if at is None:
-                    continue
-                found += 1
-                end = at + len(run)
-                cuts += (at > 0 and word_of[at - 1] == word_of[at]) or (
-                    end < len(held) and word_of[end] == word_of[end - 1]
-                )
+                cut = _cuts_a_word(phrase.split(), held, word_of)
+                found += cut is not None
+                cuts += bool(cut)
         print(
             f"  {name:<34} terms {shown:4}  syllables/term {syllables / max(shown, 1):.2f}  "
             f"cutting a word {cuts / max(found, 1):6.1%} (of {found} found)"
@@ -1202,6 +1196,23 @@ def _syllables_and_words(text: str, segment) -> tuple[list[str], list[int]]:
     return syllables, word_of
 
 
+def _run_at(run: list[str], syllables: list[str]) -> int | None:
+    """Where ``run`` first stands in ``syllables`` (``None``: nowhere)."""
+    return next((p for p in range(len(syllables) - len(run) + 1) if syllables[p : p + len(run)] == run), None)
+
+
+def _cuts_a_word(run: list[str], syllables: list[str], word_of: list[int]) -> bool | None:
+    """Whether ``run``, where it first stands in ``syllables``, cuts one of their words (each
+    syllable's word number in ``word_of``); ``None`` when it is not there."""
+    at = _run_at(run, syllables)
+    if at is None:
+        return None
+    end = at + len(run)
+    return (at > 0 and word_of[at - 1] == word_of[at]) or (
+        end < len(syllables) and word_of[end] == word_of[end - 1]
+    )
+
+
 def _clause_starts(text: str) -> tuple[list[str], set[int]]:
     """A text's syllables as the models read them, and those a mark stands before."""
     from duluan.analysis.features import _WORD_RE
@@ -1223,17 +1234,10 @@ def _term_readings(explained, words) -> str:
         nested += any(a is not b and f" {a} " in f" {b} " for a in terms for b in terms)
         for term in terms:
             run = term.split()
-            at = next((p for p in range(len(text) - len(run) + 1) if text[p : p + len(run)] == run), None)
-            if at is None:
-                continue
-            found += 1
-            end = at + len(run)
-            cuts += (at > 0 and word_of[at - 1] == word_of[at]) or (
-                end < len(text) and word_of[end] == word_of[end - 1]
-            )
-        for term in terms:
-            run = term.split()
-            at = next((p for p in range(len(read) - len(run) + 1) if read[p : p + len(run)] == run), None)
+            cut = _cuts_a_word(run, text, word_of)
+            found += cut is not None
+            cuts += bool(cut)
+            at = _run_at(run, read)
             across += at is not None and any(at < c < at + len(run) for c in starts)
     rows = max(len(explained), 1)
     return (

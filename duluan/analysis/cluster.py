@@ -391,8 +391,8 @@ def term_spellings(tokens: Sequence[str], spellings: dict[str, str] | None = Non
 
 
 # The longest phrase, in syllables, that :func:`summary_phrases` joins a cluster's terms into, and
-# how far the documents holding a bigram must dip below both its neighbours' for a phrase to be
-# cut there.
+# how far the documents holding a bigram must dip below its neighbours' for a phrase to be cut
+# there.
 SUMMARY_PHRASE_SYLLABLES = 4
 SUMMARY_DIP = 0.5
 
