@@ -142,13 +142,13 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   across a mark that ends a clause or a sentence ("hôn mê. Lưu": ``negation.clause_starts``);
   terms not found in the text as written, a masked place, are not counted.
 
-- ``keywords`` (not in the default run): how an issue's key words read. The clustering gold set's
-  dev slice is clustered as ``cluster_eval`` clusters it (the per-row pipeline of the shipped
-  models, one window for the whole slice); each cluster of two texts or more is named by its
-  eight strongest terms, as bigrams (as before 2026-12-06) and as the phrases its first text
-  writes them in (``cluster.summary_phrases``, with the clusterer's counts). Printed: terms, their
-  syllables, and the share of those found in the first text that cut a word as underthesea
-  segments it; and with other dips and ways of cutting long runs.
+- ``keywords`` (not in the default run): how an issue's key words read. Each slice of the
+  clustering gold set (dev, then test) is clustered as ``cluster_eval`` clusters it (the per-row
+  pipeline of the shipped models, one window for the whole slice); each cluster of two texts or
+  more is named by its eight strongest terms, as bigrams (as before 2026-12-06) and as the
+  phrases its first text writes them in (``cluster.summary_phrases``, with the clusterer's
+  counts). Printed: terms, their syllables, and the share of those found in the first text that
+  cut a word as underthesea segments it; and with other dips.
 
 - ``accent_free`` (not in the default run: it builds both shipped models twice): the shipped
   government topic model and sentiment model built with and without accent-free copies of their
@@ -1125,7 +1125,15 @@ def bench_phrases() -> None:
 
 
 def bench_keywords() -> None:
-    """Issues' key words as bigrams and as phrases (see ``keywords`` above)."""
+    """Issues' key words as bigrams and as phrases (see ``keywords`` above), on each slice."""
+    from duluan.analysis import cluster_eval
+
+    for gold in cluster_eval.load_gold():
+        _keywords_of_slice(gold)
+
+
+def _keywords_of_slice(gold) -> None:
+    """:func:`bench_keywords` of one slice of the clustering gold set."""
     from collections import defaultdict
     from datetime import timedelta
     from unittest import mock
@@ -1135,12 +1143,11 @@ def bench_keywords() -> None:
     from duluan.analysis import cluster, cluster_eval
     from duluan.analysis.pipeline import Document, ordered_pipeline, per_row_pipeline, tokenise
 
-    gold = cluster_eval.load_gold()[0]
     texts = cluster_eval.read_texts(gold.ids)
     clusterer = cluster.OnlineClusterer(window=timedelta(days=3650), max_active=len(gold.ids))
     ordered, per_row = ordered_pipeline(clusterer), per_row_pipeline()
     members: dict[str, list[str]] = defaultdict(list)
-    start = cluster_eval.STARTS["dev"]
+    start = cluster_eval.STARTS.get(gold.name, cluster_eval.STARTS["dev"])
     for at in range(0, len(gold.ids), 500):
         batch = [
             Document.from_row(
