@@ -47,6 +47,7 @@ from duluan.analysis.cluster import (
     term_codes,
     term_spellings,
 )
+from duluan.analysis.normalise import fold
 from duluan.analysis.pipeline import tokenise
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import (
@@ -93,6 +94,9 @@ class _IssueAgg:
     # The representative's text (the title of an issue read from the database), along which the
     # issue's terms are read as phrases (summary_phrases).
     phrase_text: str | None = None
+    # The texts of the issue's other signals of this batch, not read for spellings yet: read,
+    # in stream order, only while a term has none.
+    unread_others: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,6 +107,37 @@ class _DayAgg:
     sources: set[str] = field(default_factory=set)
     units: set[int] = field(default_factory=set)
     exists: bool = False
+
+
+def _unspelled(term: str, spellings: dict[str, str]) -> bool:
+    """Whether ``term`` (a folded term, or a phrase as a text writes it) has letters without
+    diacritics and no spelling yet (see :func:`_spelled`)."""
+    return term == fold(term) and not term.replace(" ", "").isdigit() and term == _spelled(term, spellings)
+
+
+def _spelled(term: str, spellings: dict[str, str]) -> str:
+    """``term`` as the issue's texts write it (:func:`~duluan.analysis.cluster.term_spellings`):
+    a term by its spelling; a longer phrase written without diacritics syllable by syllable,
+    each by the first of its two bigrams that has a spelling (a bigram tells "cống thoát" from
+    "công thoát", a syllable alone does not), else as it is."""
+    spelled = spellings.get(term)
+    if spelled is not None:
+        return spelled
+    words = term.split(" ")
+    if len(words) < 3 or term != fold(term):
+        return term
+    shown = list(words)
+    done = [False] * len(words)
+    for i in range(len(words) - 1):
+        pair = spellings.get(f"{words[i]} {words[i + 1]}")
+        if pair is None:
+            continue
+        first, _, second = pair.partition(" ")
+        if not done[i]:
+            shown[i], done[i] = first, True
+        if not done[i + 1]:
+            shown[i + 1], done[i + 1] = second, True
+    return " ".join(shown)
 
 
 def configured_threshold() -> float:
@@ -421,6 +456,7 @@ class ClusteringSession:
         for signal, cid, (vector, centroid), given in zip(signals, cluster_ids, moments, lent, strict=True):
             agg = self._issues[cid]
             issue = agg.issue
+            agg.unread_others.append(signal.text_masked)
             if issue.title_confirmed:
                 continue
             held = agg.representative
@@ -463,9 +499,20 @@ class ClusteringSession:
                 agg.unread_text = None
             if agg.phrase_text:
                 terms = summary_phrases(terms, agg.phrase_text, self.clusterer.document_frequencies)
-            issue.summary_terms = [spellings.get(t, t) for t in terms]
+            # A representative typed without diacritics writes its phrases so: the issue's other
+            # signals of the batch may spell them (each read once, only while one has no spelling).
+            # (Not the representative's: its phrases are already written as it writes them.)
+            others = [text for text in agg.unread_others if text != agg.phrase_text]
+            missing = [t for t in terms if _unspelled(t, spellings)] if others else ()
+            for text in others:
+                if not missing:
+                    break
+                term_spellings(tokenise(text), spellings)
+                missing = [t for t in missing if _unspelled(t, spellings)]
+            issue.summary_terms = [_spelled(t, spellings) for t in terms]
             if cluster.topic and not issue.topic:
                 issue.topic = cluster.topic
+        agg.unread_others.clear()  # (a long import's session keeps its issues between batches)
         if not issue.title and issue.summary_terms:  # a signal with no words of its own to lend
             issue.title = " · ".join(issue.summary_terms[:4])[:TITLE_MAX]
         issue.search_key = _issue_search_key(agg, issue.title, issue.summary_terms)

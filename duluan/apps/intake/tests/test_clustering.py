@@ -113,6 +113,30 @@ def test_a_signal_typed_without_diacritics_joins_the_issue_and_its_terms_keep_th
     assert [term for term, spelled in _pairs(flood) if term != spelled] == []
 
 
+DRAIN = [
+    "Ngập úng kéo dài ở phường Vũ Ninh sau mưa lớn, nước tràn vào nhà dân",
+    "Phường Vũ Ninh ngập úng kéo dài, nước tràn vào nhà dân sau mưa lớn",
+    "pho vu ninh ngap ung vi cong thoat nuoc bi tac, de nghi nao vet cong thoat",
+    "Ngập úng ở phường Vũ Ninh vì cống thoát nước bị tắc",
+    "vu ninh ngap ung keo dai, cong thoat nuoc tac, nuoc tran vao nha",
+]
+
+
+def test_key_words_are_spelt_by_another_signal_when_the_representative_has_no_diacritics():
+    # given reports of a blocked drain, the first typed without diacritics (and staying the
+    # issue's representative), the next written with them, in one batch
+    late = [
+        services.SignalInput(channel=Channel.HOTLINE, text=t, created_at=T0 + timedelta(hours=i))
+        for i, t in enumerate(DRAIN)
+    ]
+    services.signals_ingest_batch(items=late)
+    issue = Issue.objects.get(signals__text=DRAIN[2])
+    assert issue.signals.filter(text=DRAIN[3]).exists() and issue.title.startswith("Pho vu ninh")
+    # then its key words are read as the representative's phrases, spelt as the other writes them
+    assert "vì cống thoát nước" in issue.summary_terms and "vũ ninh" in issue.summary_terms
+    assert not any(term == fold(term) for term in issue.summary_terms), issue.summary_terms
+
+
 def _pairs(issue):
     """Each summary term and what the issue's texts spell it as (the term when none has marks)."""
     spellings = {}
