@@ -675,12 +675,11 @@ class LinearTextClassifier:
         if explain and self.negation_scope:
             terms = _negations_readable(terms)
         labels = self.classes_[best_all]
-        if explain:
+        if explain and self.cues:
             strings = texts.texts if isinstance(texts, TokenBatch) else clean
-            if self.cues:
-                terms = cue_terms(
-                    strings, labels, terms, self.cues, self.temperature_, self.top_terms, words_only
-                )
+            terms = cue_terms(
+                strings, labels, terms, self.cues, self.temperature_, self.top_terms, words_only
+            )
         asked_all = None
         if asked_column is not None:
             asked_all = np.concatenate(asked) if asked else np.zeros(0, dtype=np.float64)
