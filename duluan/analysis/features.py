@@ -1177,7 +1177,7 @@ def _phrases(
             if breaks is not None and e - s > 1 and breaks[s + 1 : e].any():
                 continue
             if sides is not None:
-                s, e = _snapped(s, e, sides[0][i], sides[1][i], sides[2][i], sides[3][i])
+                s, e = snapped(s, e, sides[0][i], sides[1][i], sides[2][i], sides[3][i])
             pieces.append((s, e, weights[i]))
         pieces.sort(key=lambda p: (p[0], p[1]))  # stable: as given on a tie
         groups: list[list] = []  # [start, end, total, total of the strongest piece]
@@ -1223,21 +1223,29 @@ def _phrases(
     )
 
 
-def _snapped(
-    s: int, e: int, left_out: float, left_in: float, right_out: float, right_in: float
+def snapped(
+    s: int,
+    e: int,
+    left_out: float,
+    left_in: float,
+    right_out: float,
+    right_in: float,
+    longest: int = PHRASE_SYLLABLES,
 ) -> tuple[int, int]:
     """The span ``[s, e)`` of an n-gram with its edges moved to the words they cut (step 2 of
-    :func:`_phrases`): ``left_out`` is how much its first syllable sticks to the one before,
-    ``left_in`` to the one after it within the n-gram (``-inf`` for none), and the same for the
-    right edge."""
+    :func:`_phrases`; an issue's key words, :func:`~duluan.analysis.cluster.summary_phrases`):
+    ``left_out`` is how much its first syllable sticks to the one before, ``left_in`` to the one
+    after it within the n-gram (``-inf`` for none), and the same for the right edge (see
+    :meth:`NgramFeaturizer.stickiness`); an edge that takes in a syllable gives one up instead
+    where the span would pass ``longest`` syllables."""
     if e - s == 1:
         if max(left_out, right_out) >= _STICK:
             return (s - 1, e) if left_out >= right_out else (s, e + 1)
         return s, e
     if left_out >= _STICK and left_out > left_in:
-        s = s - 1 if e - s < PHRASE_SYLLABLES else s + 1
+        s = s - 1 if e - s < longest else s + 1
     if right_out >= _STICK and right_out > right_in:
-        e = e + 1 if e - s < PHRASE_SYLLABLES else e - 1
+        e = e + 1 if e - s < longest else e - 1
     return s, e
 
 
@@ -1907,6 +1915,22 @@ class NgramFeaturizer:
         )
         return _name_terms(batch.tokens, firsts, sizes, row_bounds, None if words_only else weights)
 
+    def stickiness(self, left: Sequence[str], right: Sequence[str]) -> np.ndarray | None:
+        """How much each syllable of ``left`` sticks to the one of ``right`` written after it, as
+        :meth:`_edges` reads it (about the log of the share of the documents holding the rarer
+        one that hold both side by side): float64, ``-inf`` for a syllable this featurizer does
+        not know; ``None`` for a featurizer without syllable unigrams and bigrams.
+
+        Syllables are given in lower case, as normalised text writes them. What an issue's key
+        words are moved by (:func:`~duluan.analysis.cluster.summary_phrases`).
+        """
+        if not self._reads_pairs():
+            return None
+        get, unknown = self.vocabulary_.get, itertools.repeat(-1)
+        ids = np.array([*map(get, left, unknown), *map(get, right, unknown)], dtype=np.int64)
+        n = len(left)
+        return self._stick_ids(ids[:n], ids[n:], np.ones(n, dtype=bool))
+
     # -- internals ------------------------------------------------------------------------------
 
     def _edges(
@@ -1932,29 +1956,20 @@ class NgramFeaturizer:
         word list is needed: the featurizer learnt these counts from its corpus (the word lists
         that segmenters use hold some 74,000 entries, to ship and keep up to date).
         """
-        lo, hi = self.word_ngram_range
-        if ids is None or lo != 1 or hi < 2:
+        if ids is None or not self._reads_pairs():
             return None
         hidden_id = self.vocabulary_.get(hidden, -3) if hidden else -3
         n = ids.size
-        idf = self.idf_
         ends = starts + lengths
 
         def stick(left: np.ndarray, right: np.ndarray) -> np.ndarray:
             ok = (left >= 0) & (right < n)
             a = np.take(ids, np.clip(left, 0, max(n - 1, 0)))
             b = np.take(ids, np.clip(right, 0, max(n - 1, 0)))
-            ok &= (a >= 0) & (b >= 0) & (a != hidden_id) & (b != hidden_id)
+            ok &= (a != hidden_id) & (b != hidden_id)
             if breaks is not None:
                 ok &= ~np.take(breaks, np.clip(right, 0, max(n - 1, 0)))
-            a64 = np.where(ok, a + 1, 1).astype(np.uint64)
-            b64 = np.where(ok, b + 1, 1).astype(np.uint64)
-            n_word = self.n_word_features
-            pair = _bucket(_mix64((a64 << np.uint64(_BITS)) | b64), n_word)
-            alone = np.maximum(
-                np.take(idf, _bucket(_mix64(a64), n_word)), np.take(idf, _bucket(_mix64(b64), n_word))
-            )
-            return np.where(ok, alone.astype(np.float64) - np.take(idf, pair).astype(np.float64), -np.inf)
+            return self._stick_ids(a, b, ok)
 
         if starts.size == 0:  # nothing to explain (and maybe no token at all)
             return None
@@ -1965,6 +1980,27 @@ class NgramFeaturizer:
             stick(ends - 1, ends),
             np.where(single, -np.inf, stick(ends - 2, ends - 1)),
         )
+
+    def _reads_pairs(self) -> bool:
+        """Whether this featurizer counts syllables and syllable pairs, which stickiness reads."""
+        lo, hi = self.word_ngram_range
+        return lo == 1 and hi >= 2
+
+    def _stick_ids(self, a: np.ndarray, b: np.ndarray, ok: np.ndarray) -> np.ndarray:
+        """How much syllables of ids ``a`` stick to those of ids ``b`` after them, where ``ok``
+        and both are known (ids ``>= 0``), else ``-inf``: ``max(idf(a), idf(b)) - idf(ab)`` of
+        this featurizer's own buckets."""
+        ok = ok & (a >= 0) & (b >= 0)
+        n = ok.size
+        # The keys of a, b and the pair hashed and looked up in one go (an issue's key words ask
+        # for a few pairs at a time, where each numpy call costs more than its work).
+        keys = np.ones(3 * n, dtype=np.uint64)
+        np.add(a, 1, out=keys[:n], where=ok, casting="unsafe")
+        np.add(b, 1, out=keys[n : 2 * n], where=ok, casting="unsafe")
+        np.bitwise_or(keys[:n] << np.uint64(_BITS), keys[n : 2 * n], out=keys[2 * n :])
+        idf = np.take(self.idf_, _bucket(mix64(keys), self.n_word_features)).astype(np.float64)
+        alone = np.maximum(idf[:n], idf[n : 2 * n])
+        return np.where(ok, alone - idf[2 * n :], -np.inf)
 
     def _type_table(self) -> _TypeTable:
         """The memo of syllable types, built on first use (never pickled with the model)."""

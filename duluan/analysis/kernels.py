@@ -907,7 +907,7 @@ def _phrase_text(
 
     The same steps on token types where ``_phrases`` compares the tokens' strings (one type per
     string): the pieces holding the ``hidden`` syllable or running across a mark (``breaks``)
-    left out; with ``edges`` saying so, each piece's edges moved as ``features._snapped`` moves
+    left out; with ``edges`` saying so, each piece's edges moved as ``features.snapped`` moves
     them (see :func:`_stick`); the pieces in the order of their first token, then length, then
     as given; overlapping ones joined while at
     most ``longest`` syllables long (else the weaker folded into the stronger); a group whose

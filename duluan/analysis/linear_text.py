@@ -866,6 +866,13 @@ class LinearTextClassifier:
             )
         return _negations_readable(out) if self.negation_scope else out
 
+    def stickiness(self, left: Sequence[str], right: Sequence[str]) -> np.ndarray | None:
+        """How much each syllable of ``left`` sticks to the one of ``right`` after it, by the
+        counts this model's features learnt from its corpus
+        (:meth:`~duluan.analysis.features.NgramFeaturizer.stickiness`; ``None`` when its
+        features read no syllable pairs)."""
+        return self.featurizer_.stickiness(left, right)
+
     def _hidden_syllable(self) -> str | None:
         """The syllable no explaining term holds: the masked places' when this model masks them
         (an official reads which places a text names in its places, not in its terms)."""

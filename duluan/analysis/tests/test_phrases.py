@@ -16,7 +16,7 @@ from duluan.analysis.features import (
     _bucket,
     _mix64,
     _phrases,
-    _snapped,
+    snapped,
 )
 
 _TEXT = "hồ sơ cấp sổ đỏ của gia đình tôi chưa được giải quyết sổ".split()
@@ -167,17 +167,17 @@ def test_a_model_explains_a_certificate_message_by_whole_phrases():
 def test_an_edge_moves_to_the_syllable_it_sticks_to_more():
     stick, loose, none = _STICK + 1.0, _STICK - 1.0, float("-inf")
     # a single syllable takes in the side it sticks to more, the left on a tie, if either sticks
-    assert _snapped(5, 6, stick, none, loose, none) == (4, 6)
-    assert _snapped(5, 6, loose, none, stick, none) == (5, 7)
-    assert _snapped(5, 6, stick, none, stick, none) == (4, 6)
-    assert _snapped(5, 6, loose, none, loose, none) == (5, 6)
+    assert snapped(5, 6, stick, none, loose, none) == (4, 6)
+    assert snapped(5, 6, loose, none, stick, none) == (5, 7)
+    assert snapped(5, 6, stick, none, stick, none) == (4, 6)
+    assert snapped(5, 6, loose, none, loose, none) == (5, 6)
     # a longer n-gram takes in a neighbour its edge sticks to more than to the syllable within
-    assert _snapped(5, 7, stick, loose, none, loose) == (4, 7)
-    assert _snapped(5, 7, stick, stick + 1.0, none, loose) == (5, 7)
-    assert _snapped(5, 7, stick, loose, stick, loose) == (4, 8)
+    assert snapped(5, 7, stick, loose, none, loose) == (4, 7)
+    assert snapped(5, 7, stick, stick + 1.0, none, loose) == (5, 7)
+    assert snapped(5, 7, stick, loose, stick, loose) == (4, 8)
     # and at the longest phrase, gives up the edge syllable instead
     assert PHRASE_SYLLABLES == 4
-    assert _snapped(5, 8, stick, loose, stick, loose) == (4, 7)
+    assert snapped(5, 8, stick, loose, stick, loose) == (4, 7)
 
 
 def test_a_thanks_to_the_police_reads_as_its_words_not_across_them():
@@ -198,6 +198,28 @@ def test_a_thanks_to_the_police_reads_as_its_words_not_across_them():
     # then the n-gram reads as the two words it cuts, "cảm ơn công an", on both
     assert [t for t, _ in terms] == ["cảm ơn công an"]
     assert typed is not None and typed[2] == [terms]
+
+
+def test_stickiness_of_syllables_given_as_words_is_the_edges_explanations_read():
+    # given the featurizer that learnt "cảm ơn" and "công an" as words
+    corpus = ["cảm ơn anh", "cảm ơn chị", "xin cảm ơn", "công an xã", "công an tỉnh", "gọi công an"] * 5
+    corpus += ["ơn công lao", "phường mới"]
+    featurizer = NgramFeaturizer(word_ngram_range=(1, 2), min_count=1, n_word_features=1 << 16).fit(corpus)
+    # when the syllables of a text are asked how they stick, each to the next, given as words
+    tokens = "cảm ơn công an phường".split()
+    got = featurizer.stickiness(tokens[:-1], tokens[1:])
+    # then the words stick (every "ơn" is after "cảm") and the pair across them does not
+    assert got[0] == got[2] == 0.0 and got[1] < _STICK
+    # and each pair sticks as much as the edges of an explanation read it from the text's ids
+    ids = np.array([featurizer.vocabulary_[t] for t in tokens], np.int64)
+    starts = np.arange(1, 5, dtype=np.int64)
+    left_out = featurizer._edges(ids, starts, np.ones(4, np.int64), None)[0]
+    assert got.tolist() == left_out.tolist()
+    # and a syllable never seen, or none, sticks to nothing
+    assert featurizer.stickiness(["cảm", "", "xyz"], ["xyz", "ơn", "ơn"]).tolist() == [float("-inf")] * 3
+    # and a featurizer that reads no syllable pairs says nothing
+    unigrams = NgramFeaturizer(word_ngram_range=(1, 1), min_count=1).fit(corpus)
+    assert unigrams.stickiness(["cảm"], ["ơn"]) is None
 
 
 def test_no_phrase_runs_across_a_mark_of_its_text_nor_moves_an_edge_across_one():
