@@ -147,8 +147,10 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   pipeline of the shipped models, one window for the whole slice); each cluster of two texts or
   more is named by its eight strongest terms, as bigrams (as before 2026-12-06) and as the
   phrases its first text writes them in (``cluster.summary_phrases``, with the clusterer's
-  counts). Printed: terms, their syllables, and the share of those found in the first text that
-  cut a word as underthesea segments it; and with other dips.
+  counts): with their edges where the terms put them (and with other dips), and moved to the
+  words they cut by the stickiness of syllables the topic model in ``var/models`` learnt, as
+  the platform names its issues. Printed: terms, their syllables, and the share of those found
+  in the first text that cut a word as underthesea segments it.
 
 - ``accent_free`` (not in the default run: it builds both shipped models twice): the shipped
   government topic model and sentiment model built with and without accent-free copies of their
@@ -1187,10 +1189,29 @@ def _keywords_of_slice(gold) -> None:
 
     readings("bigrams (before)", lambda terms, _: terms)
     counts = clusterer.document_frequencies
-    readings("phrases (shipped)", lambda terms, text: cluster.summary_phrases(terms, text, counts))
+    readings("phrases, edges unmoved", lambda terms, text: cluster.summary_phrases(terms, text, counts))
     for dip in (0.25, 1.0):
         with mock.patch.object(cluster, "SUMMARY_DIP", dip):
-            readings(f"phrases, dip {dip}", lambda terms, text: cluster.summary_phrases(terms, text, counts))
+            readings(f"  dip {dip}", lambda terms, text: cluster.summary_phrases(terms, text, counts))
+    model = _shipped_topic_model()
+    if model is None:
+        print("  (no topic model built in var/models: the edges the platform moves are not read)")
+        return
+    sticks = model.stickiness
+    readings(
+        "phrases, edges moved (shipped)",
+        lambda terms, text: cluster.summary_phrases(terms, text, counts, sticks),
+    )
+
+
+def _shipped_topic_model():
+    """The topic model the platform uses (``DULUAN_MODEL_DIR`` or ``var/models``), or ``None``."""
+    from duluan.analysis.pipeline import _model_file, resolve_model_dir
+
+    try:
+        return TopicClassifier.load(_model_file(resolve_model_dir(None), "topic"))
+    except (FileNotFoundError, ValueError, OSError):
+        return None
 
 
 def _syllables_and_words(text: str, segment) -> tuple[list[str], list[int]]:

@@ -62,6 +62,7 @@ __all__ = [
     "name_flags_many",
     "series_day",
     "summary_phrases",
+    "summary_phrases_many",
     "term_code",
     "term_codes",
     "term_spellings",
@@ -398,7 +399,10 @@ SUMMARY_DIP = 0.5
 
 
 def summary_phrases(
-    terms: Sequence[str], text: str, frequencies: Callable[[list[str]], Sequence[int]]
+    terms: Sequence[str],
+    text: str,
+    frequencies: Callable[[list[str]], Sequence[int]],
+    stickiness: Callable[[list[str], list[str]], Sequence[float] | None] | None = None,
 ) -> list[str]:
     """A cluster's strongest terms (:meth:`Cluster.summary_terms`: folded bigrams, strongest
     first) read as the phrases a text of the cluster writes them in.
@@ -413,9 +417,12 @@ def summary_phrases(
     :data:`SUMMARY_PHRASE_SYLLABLES`, at its rarest bigram within (see :func:`_phrase_runs`); a
     cut never leaves a single syllable, and the bigram cut is no term of its own, nor is one
     the text writes only across a mark ("nghệ thuật, ẩm thực" gives no "thuật ẩm"). A phrase's
-    rank is its strongest term's; a phrase the text writes twice (or spelt twice alike once
-    folded) counts once, and a phrase within another is left out. Terms the text does not write
-    stay as they are.
+    rank is its strongest term's. With ``stickiness``, a phrase's edge that cuts a word moves to
+    it as an explanation's does (:func:`~duluan.analysis.features.snapped`): "giá dầu thế" takes
+    in "giới", "ban quản" "lý", and a phrase of four syllables gives its edge up instead
+    ("niêm yết trên sàn" before "chứng khoán"). A phrase the text writes twice (or spelt twice
+    alike once folded) counts once, and a phrase within another is left out. Terms the text
+    does not write stay as they are.
 
     On the 95 clusters of two texts or more of the clustering gold set's dev slice (their eight
     strongest terms each, read along the cluster's first text), the terms found in that text
@@ -423,72 +430,170 @@ def summary_phrases(
     (2.0 syllables a term to 2.3; 760 terms to 475): "trận động đất", "thu hồi đất", "chất độc
     da cam", "giá vàng" (not "đẩy giá", "giá vàng"). A dip of 0.25 or 1.0 gave 19.8 %. On the
     test slice, never looked at while this was made (121 clusters), 37.6 % of 897 went to 19.3 %
-    of 507 (``bench/bench_models.py --only keywords``, 2026-12-06).
+    of 507 (``bench/bench_models.py --only keywords``, 2026-12-06). Edges moved by the shipped
+    topic model's stickiness (counted in its 71,514 training texts; no word list): 12.1 % of 414 on
+    the dev slice, 13.9 % of 512 on the test slice (2.5 and 2.6 syllables a phrase; the rule and
+    its threshold are the explanations', and the test slice was read once, after the dev one).
 
     Args:
         terms: The cluster's terms, strongest first.
         text: A text of the cluster (its representative's), as written.
         frequencies: The documents holding each of some folded bigrams, in order.
+        stickiness: How much each syllable of a list sticks to the one of another list written
+            after it, as a topic model learnt it from its corpus
+            (:meth:`~duluan.analysis.linear_text.LinearTextClassifier.stickiness`): a phrase's
+            edge then moves to the word it cuts, as an explanation's does
+            (:func:`~duluan.analysis.features.snapped`). ``None``: edges stay.
 
     Returns:
         Phrases as the text writes them (lower case), and the other terms, strongest first.
     """
-    # The text's syllables and marks, folded one character for one (a zero is in no piece), and
-    # looked up as a string: each term's places are found by str.find, not by a loop in Python
-    # over the syllables (13 against 41 µs a news lead, 2026-12-06).
-    pieces = _SYLLABLE_OR_MARK_RE.findall(text.lower())
-    joined = fold("\x00".join(pieces))
-    bare = joined.split("\x00")
-    if len(bare) != len(pieces):
-        bare = fold_many(pieces)
-        joined = "\x00".join(bare)
-    padded = f"\x00{joined}\x00"
-    rank = {term: r for r, term in enumerate(terms)}
-    pairs: dict[int, str] = {}  # the bigrams of the text that are terms, by their first piece
-    covered: set[str] = set()  # the terms the text writes: in a phrase, or across a mark
-    unmarked = None
-    for term in terms:
-        first, space, second = term.partition(" ")
-        if not space:
-            continue
-        needle = f"\x00{first}\x00{second}\x00"
-        at = padded.find(needle)
-        if at < 0:
-            if unmarked is None:
-                unmarked = _MARK_PIECE_RE.sub("", padded)
-            if needle in unmarked:
-                covered.add(term)  # written only across a mark
-            continue
-        covered.add(term)
-        while at >= 0:
-            pairs[padded.count("\x00", 0, at)] = term
-            at = padded.find(needle, at + 1)
-    chains: list[list[int]] = []  # runs of such bigrams, each sharing a syllable with the next
-    for i in sorted(pairs):
-        if chains and chains[-1][-1] == i - 1:
-            chains[-1].append(i)
-        else:
-            chains.append([i])
-    tokens, folded = pieces, bare  # (a phrase holds no mark)
+    return summary_phrases_many([(terms, text)], frequencies, stickiness)[0]
+
+
+def summary_phrases_many(
+    items: Sequence[tuple[Sequence[str], str]],
+    frequencies: Callable[[list[str]], Sequence[int]],
+    stickiness: Callable[[list[str], list[str]], Sequence[float] | None] | None = None,
+) -> list[list[str]]:
+    """:func:`summary_phrases` of many clusters, each ``(terms, text)``: the same phrases, with
+    one call of ``frequencies`` and one of ``stickiness`` for them all (a call costs numpy more
+    than its work: a model's stickiness of 32 pairs took 16 µs, 2026-12-06), as the platform
+    names the issues a batch of signals touched."""
+    layouts = [_PhraseLayout.of(terms, text) for terms, text in items]
     # Counts matter only where a run may be cut (see _phrase_runs).
-    wanted = sorted({pairs[i] for chain in chains if not _whole(chain) for i in chain})
+    wanted = sorted({term for layout in layouts for term in layout.cuttable()})
     counts = dict(zip(wanted, frequencies(wanted), strict=True)) if wanted else {}
-    found: dict[str, tuple[int, str]] = {}  # folded phrase -> (rank, as written)
-    for chain in chains:
-        for run in _phrase_runs(chain, [counts.get(pairs[i], 0) for i in chain]):
-            key = " ".join(folded[run[0] : run[-1] + 2])
-            best = (min(rank[pairs[i]] for i in run), " ".join(tokens[run[0] : run[-1] + 2]))
-            if key not in found or best[0] < found[key][0]:
-                found[key] = best
-    padded = [f" {key} " for key in found]
-    shown = [
-        value
-        for key, value in zip(padded, found.values(), strict=True)
-        if not any(key in other and key != other for other in padded)
-    ]
-    shown += [(rank[term], term) for term in terms if term not in covered]
-    shown.sort(key=itemgetter(0))
-    return [words for _, words in shown]
+    spans = [layout.spans(counts) for layout in layouts]
+    if stickiness is not None:
+        spans = _snapped_spans(spans, [layout.tokens for layout in layouts], stickiness)
+    return [layout.phrases(found) for layout, found in zip(layouts, spans, strict=True)]
+
+
+@dataclass(slots=True)
+class _PhraseLayout:
+    """Where a cluster's terms stand in one of its texts, for :func:`summary_phrases_many`."""
+
+    terms: Sequence[str]
+    tokens: list[str]  # the text's syllables and marks, lower case
+    folded: list[str]  # the same, folded
+    rank: dict[str, int]
+    pairs: dict[int, str]  # the bigrams of the text that are terms, by their first piece
+    covered: set[str]  # the terms the text writes: in a phrase, or across a mark
+    chains: list[list[int]]  # runs of such bigrams, each sharing a syllable with the next
+
+    @classmethod
+    def of(cls, terms: Sequence[str], text: str) -> _PhraseLayout:
+        # The text's syllables and marks, folded one character for one (a zero is in no piece),
+        # and looked up as a string: each term's places are found by str.find, not by a loop in
+        # Python over the syllables (13 against 41 µs a news lead, 2026-12-06).
+        pieces = _SYLLABLE_OR_MARK_RE.findall(text.lower())
+        joined = fold("\x00".join(pieces))
+        bare = joined.split("\x00")
+        if len(bare) != len(pieces):
+            bare = fold_many(pieces)
+            joined = "\x00".join(bare)
+        padded = f"\x00{joined}\x00"
+        pairs: dict[int, str] = {}
+        covered: set[str] = set()
+        unmarked = None
+        for term in terms:
+            first, space, second = term.partition(" ")
+            if not space:
+                continue
+            needle = f"\x00{first}\x00{second}\x00"
+            at = padded.find(needle)
+            if at < 0:
+                if unmarked is None:
+                    unmarked = _MARK_PIECE_RE.sub("", padded)
+                if needle in unmarked:
+                    covered.add(term)  # written only across a mark
+                continue
+            covered.add(term)
+            while at >= 0:
+                pairs[padded.count("\x00", 0, at)] = term
+                at = padded.find(needle, at + 1)
+        chains: list[list[int]] = []
+        for i in sorted(pairs):
+            if chains and chains[-1][-1] == i - 1:
+                chains[-1].append(i)
+            else:
+                chains.append([i])
+        rank = {term: r for r, term in enumerate(terms)}
+        return cls(terms, pieces, bare, rank, pairs, covered, chains)
+
+    def cuttable(self) -> Iterator[str]:
+        """The terms of runs that counts may cut."""
+        pairs = self.pairs
+        return (pairs[i] for chain in self.chains if not _whole(chain) for i in chain)
+
+    def spans(self, counts: Mapping[str, int]) -> list[tuple[int, int, int]]:
+        """The phrases as ``(first piece, piece after the last, rank)``, cut by ``counts``."""
+        pairs, rank = self.pairs, self.rank
+        return [
+            (run[0], run[-1] + 2, min(rank[pairs[i]] for i in run))
+            for chain in self.chains
+            for run in _phrase_runs(chain, [counts.get(pairs[i], 0) for i in chain])
+        ]
+
+    def phrases(self, spans: list[tuple[int, int, int]]) -> list[str]:
+        """The phrases of ``spans`` as the text writes them (a phrase holds no mark), named once
+        and none within another, and the terms the text does not write, strongest first."""
+        tokens, folded = self.tokens, self.folded
+        found: dict[str, tuple[int, str]] = {}  # folded phrase -> (rank, as written)
+        for s, e, best in spans:
+            key = " ".join(folded[s:e])
+            if key not in found or best < found[key][0]:
+                found[key] = (best, " ".join(tokens[s:e]))
+        padded = [f" {key} " for key in found]
+        shown = [
+            value
+            for key, value in zip(padded, found.values(), strict=True)
+            if not any(key in other and key != other for other in padded)
+        ]
+        shown += [(self.rank[term], term) for term in self.terms if term not in self.covered]
+        shown.sort(key=itemgetter(0))
+        return [words for _, words in shown]
+
+
+def _snapped_spans(
+    spans: list[list[tuple[int, int, int]]],
+    texts: list[list[str]],
+    stickiness: Callable[[list[str], list[str]], Sequence[float] | None],
+) -> list[list[tuple[int, int, int]]]:
+    """:func:`summary_phrases_many`' spans of each text's pieces (its syllables and marks,
+    ``texts``) with their edges moved to the words they cut, by one call of ``stickiness``.
+    Nothing is taken in across a text's edge, a mark or a placeholder ("<phone>")."""
+    from duluan.analysis.features import snapped
+
+    left: list[str] = []
+    right: list[str] = []
+    walled: list[bool] = []  # no syllable outside this edge
+    for found, tokens in zip(spans, texts, strict=True):
+        last = len(tokens) - 1
+        for s, e, _ in found:  # (two syllables of one clause at least)
+            before = tokens[s - 1] if s and tokens[s - 1][:1].isalnum() else ""
+            after = tokens[e] if e <= last and tokens[e][:1].isalnum() else ""
+            first, end = tokens[s], tokens[e - 1]
+            left.extend((before, first, end, tokens[e - 2]))
+            right.extend((first, tokens[s + 1], after, end))
+            walled.extend((not before, False, not after, False))
+    if not left:
+        return spans
+    sticks = stickiness(left, right)
+    if sticks is None:
+        return spans
+    if isinstance(sticks, np.ndarray):
+        sticks = sticks.tolist()
+    sticks = [-math.inf if wall else x for x, wall in zip(sticks, walled, strict=True)]
+    moved: list[list[tuple[int, int, int]]] = []
+    k = 0  # each span's four edges, in the order they were asked
+    for found in spans:
+        moved.append([])
+        for s, e, best in found:
+            moved[-1].append((*snapped(s, e, *sticks[k : k + 4], longest=SUMMARY_PHRASE_SYLLABLES), best))
+            k += 4
+    return moved
 
 
 def _whole(run: list[int]) -> bool:

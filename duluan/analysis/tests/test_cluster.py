@@ -9,6 +9,7 @@ import json
 import math
 import re
 import zlib
+from collections import Counter
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,7 @@ from duluan.analysis.cluster import (
     name_flags_many,
     series_day,
     summary_phrases,
+    summary_phrases_many,
     term_code,
     term_codes,
     term_spellings,
@@ -707,17 +709,65 @@ def test_a_summary_phrase_stays_within_a_clause_and_is_named_once():
     assert got == ["ẩm thực đường phố", "nghệ thuật", "pho di"]
 
 
+def _sticks(table, otherwise=-math.inf):
+    """A model's stickiness of syllable pairs, from a table of "a b" -> log share."""
+    return lambda left, right: [table.get(f"{a} {b}", otherwise) for a, b in zip(left, right, strict=True)]
+
+
+def test_a_summary_phrase_s_edge_moves_to_the_word_it_cuts_as_the_model_says():
+    # given an oil price report whose terms read "giá dầu thế" (the text goes on with "giới"),
+    # and a model by which "thế giới" sticks more than "dầu thế" does
+    terms = ["gia dau", "dau the", "tang do"]
+    text = "Giá dầu thế giới tăng do dự trữ giảm"
+    assert summary_phrases(terms, text, _counts({})) == ["giá dầu thế", "tăng do"]
+    sticks = _sticks({"thế giới": math.log(0.9), "dầu thế": math.log(0.05), "giới tăng": math.log(0.01)})
+    # when they are read with it, then the phrase takes in "giới"; "tăng do" sticks to nothing
+    assert summary_phrases(terms, text, _counts({}), sticks) == ["giá dầu thế giới", "tăng do"]
+    # and a phrase of four syllables gives its edge syllable up rather than grow past four
+    terms = ["niem yet", "yet tren", "tren san"]
+    text = "Cổ phiếu niêm yết trên sàn chứng khoán"
+    sticks = _sticks({"sàn chứng": math.log(0.6), "trên sàn": math.log(0.1), "yết trên": math.log(0.1)})
+    assert summary_phrases(terms, text, _counts({}), sticks) == ["niêm yết trên"]
+    # and with no model, or one that knows none of the syllables, the edges stay
+    assert summary_phrases(terms, text, _counts({}), lambda left, right: None) == ["niêm yết trên sàn"]
+    assert summary_phrases(terms, text, _counts({}), _sticks({})) == ["niêm yết trên sàn"]
+
+
+def test_a_summary_phrase_takes_in_nothing_across_a_mark_a_placeholder_or_the_text_s_edge():
+    # given a model by which the words of each phrase stick to nothing, and whatever stands
+    # outside them (a mark, a placeholder, nothing) sticks
+    inner = {("nước", "tràn"), ("tràn", "vào"), ("gọi", "số")}
+
+    def outside_first(left, right):
+        return [-math.inf if pair in inner else 0.0 for pair in zip(left, right, strict=True)]
+
+    # when a text's phrases stand beside a comma, a masked phone number and its edges
+    text = "Nước tràn, gọi số <phone> nước tràn vào"
+    got = summary_phrases(["nuoc tran", "goi so", "tran vao"], text, _counts({}), outside_first)
+    # then none takes in a mark, the placeholder or anything beyond the text
+    assert got == ["nước tràn vào", "gọi số"]
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), min_size=0, max_size=14),
     st.lists(st.sampled_from(["", " ", ", ", ". ", "\n"]), min_size=14, max_size=14),
     st.lists(st.sampled_from([f"{x} {y}" for x in "abcdef" for y in "abcdef"]), unique=True, max_size=10),
     st.dictionaries(st.sampled_from([f"{x} {y}" for x in "abcde" for y in "abcde"]), st.integers(0, 9)),
+    st.none()
+    | st.tuples(
+        st.dictionaries(st.sampled_from([f"{x} {y}" for x in "abcde" for y in "abcde"]), st.floats(-4, 0)),
+        st.sampled_from([-math.inf, -1.0, 0.0]),
+    ).map(lambda drawn: _sticks(*drawn)),
 )
-def test_summary_phrases_are_runs_of_the_text_within_clauses_or_its_terms(syllables, gaps, terms, table):
-    # given a text of few syllables, marks between some, and terms of its bigrams and others
+def test_summary_phrases_are_runs_of_the_text_within_clauses_or_its_terms(
+    syllables, gaps, terms, table, sticks
+):
+    # given a text of few syllables, marks between some, terms of its bigrams and others, and
+    # a model's stickiness of its syllables (or none; some models say what stands outside a
+    # phrase sticks, whatever it is)
     text = "".join(s + (g or " ") for s, g in zip(syllables, gaps, strict=False))
-    got = summary_phrases(terms, text, _counts(table))
+    got = summary_phrases(terms, text, _counts(table), sticks)
     clauses = [c.split() for c in re.split(r"[,.\n]", text)]
     written = {" ".join(c[i:j]) for c in clauses for i in range(len(c)) for j in range(i + 2, i + 5)}
     for phrase in got:
@@ -729,6 +779,40 @@ def test_summary_phrases_are_runs_of_the_text_within_clauses_or_its_terms(syllab
     words = re.sub(r"[,.\n]", " ", text).split()
     bigrams = {f"{a} {b}" for a, b in itertools.pairwise(words)}
     assert [t for t in terms if t not in bigrams] == [t for t in got if t not in written]
+
+
+_LETTER_TEXTS = st.lists(
+    st.sampled_from(["a b", "b c", "c d", "d e", "e a", ", ", ". ", " "]), max_size=12
+).map(" ".join)
+_LETTER_TERMS = st.lists(
+    st.sampled_from([f"{x} {y}" for x in "abcdef" for y in "abcdef"]), unique=True, max_size=8
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(_LETTER_TERMS, _LETTER_TEXTS), max_size=6),
+    st.dictionaries(st.sampled_from([f"{x} {y}" for x in "abcde" for y in "abcde"]), st.integers(0, 9)),
+    st.dictionaries(st.sampled_from([f"{x} {y}" for x in "abcde" for y in "abcde"]), st.floats(-4, 0)),
+)
+def test_the_phrases_of_many_clusters_are_each_one_s_alone_by_one_call_each(items, table, sticks):
+    # given clusters' terms and texts, the clusterer's counts and a model's stickiness, each
+    # counting the calls made of it
+    calls = Counter()
+
+    def counted(name, function):
+        def call(*args):
+            calls[name] += 1
+            return function(*args)
+
+        return call
+
+    counts, stickiness = counted("counts", _counts(table)), counted("sticks", _sticks(sticks))
+    # when their phrases are read at once
+    got = summary_phrases_many(items, counts, stickiness)
+    # then they are each cluster's alone, by one call of each at most
+    assert calls["counts"] <= 1 and calls["sticks"] <= 1
+    assert got == [summary_phrases(terms, text, _counts(table), _sticks(sticks)) for terms, text in items]
 
 
 def test_the_clusterer_counts_the_documents_holding_each_term():

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -176,6 +176,16 @@ class IntakePipeline:
         duplicate features, which only the clusterer uses: what reading stored signals again
         needs (:func:`~duluan.apps.intake.reanalysis.signals_reanalyse`)."""
         return Pipeline([step for step in self.pipeline.steps if not isinstance(step, DedupeFeaturesStep)])
+
+    @property
+    def stickiness(self) -> Callable[[list[str], list[str]], Any] | None:
+        """How much two syllables stick together by the topic model's counts, which moves the
+        edges of issues' key words to the words they cut
+        (:func:`~duluan.analysis.cluster.summary_phrases`); ``None`` without a model."""
+        for step in self.pipeline.steps:
+            if isinstance(step, TopicStep):
+                return step.classifier.stickiness
+        return None
 
 
 # (model folder, home province) -> (the model files' stamp, the pipeline built from them)

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -43,7 +44,7 @@ from duluan.analysis.cluster import (
     fold_term_weights,
     name_flags,
     series_day,
-    summary_phrases,
+    summary_phrases_many,
     term_codes,
     term_spellings,
 )
@@ -486,19 +487,40 @@ class ClusteringSession:
             return profile
         return json_as_written(_TITLE_VECTOR, profile, transaction.get_connection())
 
-    def _describe(self, agg: _IssueAgg, cluster) -> None:
-        """Name the issue by its cluster's strongest terms, read as the phrases its representative
-        writes them in (and titled by them when nothing else titles it)."""
+    @cached_property
+    def _stickiness(self) -> Callable[[list[str], list[str]], Any] | None:
+        """The topic model's stickiness of syllables (:attr:`~duluan.apps.intake.analysis.
+        IntakePipeline.stickiness`), of the pipeline this process analyses with."""
+        from duluan.apps.intake.analysis import intake_pipeline
+
+        return intake_pipeline(refresh=False).stickiness
+
+    def _describe_many(self, aggs: list[_IssueAgg], clusters: list) -> None:
+        """:meth:`_describe` each issue by its cluster (``None``: closed), the key words of them
+        all read as phrases by one call of the engine (:func:`summary_phrases_many`)."""
+        terms = [None if cluster is None else cluster.summary_terms(SUMMARY_TERMS) for cluster in clusters]
+        asked = [k for k, agg in enumerate(aggs) if terms[k] is not None and agg.phrase_text]
+        phrases = dict.fromkeys(range(len(aggs)))
+        if asked:
+            items = [(terms[k], aggs[k].phrase_text) for k in asked]
+            read = summary_phrases_many(items, self.clusterer.document_frequencies, self._stickiness)
+            phrases.update(zip(asked, read, strict=True))
+        for k, (agg, cluster) in enumerate(zip(aggs, clusters, strict=True)):
+            self._describe(agg, cluster, terms[k], phrases[k])
+
+    def _describe(self, agg: _IssueAgg, cluster, terms: list[str] | None, phrases: list[str] | None) -> None:
+        """Name the issue by its cluster's strongest ``terms`` (``None`` for a closed cluster),
+        read as the ``phrases`` its representative writes them in (``None``: it has no text to
+        read them along), and title it by them when nothing else titles it."""
         issue = agg.issue
         if cluster is not None:
-            terms = cluster.summary_terms(SUMMARY_TERMS)
             spellings = agg.spellings
             if agg.unread_text and any(t not in spellings for t in terms):
                 # Read once per representative, and only when a term needs it.
                 term_spellings(tokenise(agg.unread_text), spellings)
                 agg.unread_text = None
-            if agg.phrase_text:
-                terms = summary_phrases(terms, agg.phrase_text, self.clusterer.document_frequencies)
+            if phrases is not None:
+                terms = phrases
             # A representative typed without diacritics writes its phrases so: the issue's other
             # signals of the batch may spell them (each read once, only while one has no spelling).
             # (Not the representative's: its phrases are already written as it writes them.)
@@ -553,7 +575,7 @@ class ClusteringSession:
             if s.unit_id:
                 day.units.add(s.unit_id)
         now = timezone.now()
-        created, updated = [], []
+        created, updated, aggs = [], [], []
         for cid in touched:
             agg = self._issues[cid]
             issue = agg.issue
@@ -562,8 +584,10 @@ class ClusteringSession:
             issue.source_count = len(agg.sources)
             issue.place_count = len(agg.units)
             issue.updated_at = now
-            self._describe(agg, self.clusterer.get(cid))
-            (updated if issue.pk else created).append(issue)
+            aggs.append(agg)
+        self._describe_many(aggs, [self.clusterer.get(cid) for cid in touched])
+        for agg in aggs:
+            (updated if agg.issue.pk else created).append(agg.issue)
         if created:
             bulk_insert(Issue, created)
             self.created_in_transaction.update(issue.pk for issue in created)

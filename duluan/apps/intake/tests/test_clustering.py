@@ -113,6 +113,33 @@ def test_a_signal_typed_without_diacritics_joins_the_issue_and_its_terms_keep_th
     assert [term for term, spelled in _pairs(flood) if term != spelled] == []
 
 
+def test_key_words_take_in_the_syllable_their_edge_cuts_as_the_topic_model_says(tmp_path, monkeypatch):
+    from duluan.analysis.topic import TopicClassifier
+
+    from .tiny_models import build_tiny_models
+
+    # given the stream ingested without models: the power bill issue reads "cao bất thường"
+    services.signals_ingest_batch(items=items())
+    power = Issue.objects.get(signals__text=TEXTS[2])
+    assert "cao bất thường" in power.summary_terms, power.summary_terms
+    # and models built, by whose topic model "tăng cao" is a word and "cao bất" none
+    Signal.objects.all().delete()
+    Issue.objects.all().delete()
+    ClustererState.objects.all().delete()
+    clustering._CACHE.clear()
+    monkeypatch.setenv("DULUAN_MODEL_DIR", str(tmp_path))
+    build_tiny_models(tmp_path)
+    texts = ["giá xăng tăng cao", "học phí tăng cao", "thời tiết bất thường", "cao ốc mới xây"]
+    labels = ["economy", "education", "environment", "construction"]
+    TopicClassifier(calibration_fraction=0).fit(texts, labels).save(tmp_path / "topic.model")
+    # when the stream is ingested again
+    services.signals_ingest_batch(items=items())
+    # then that key word takes in the syllable its edge cut
+    power = Issue.objects.get(signals__text=TEXTS[2])
+    assert "tăng cao bất thường" in power.summary_terms, power.summary_terms
+    assert "cao bất thường" not in power.summary_terms
+
+
 DRAIN = [
     "Ngập úng kéo dài ở phường Vũ Ninh sau mưa lớn, nước tràn vào nhà dân",
     "Phường Vũ Ninh ngập úng kéo dài, nước tràn vào nhà dân sau mưa lớn",
