@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from duluan.analysis.cluster import (
     DEFAULT_SIMILARITY_THRESHOLD,
+    Cluster,
     ClusterDoc,
     OnlineClusterer,
     document_terms,
@@ -329,11 +330,14 @@ class ClusteringSession:
         # Per signal: its vector and the centroid it joined, as they were right after it joined,
         # so the representative is chosen signal by signal whatever the batches (_represent).
         moments: list[tuple[dict[str, float] | bytes, dict[str, float]]] = []
+        # Each cluster as it stood after its last signal of the batch: one that closes before the
+        # batch is counted (a later signal past its window) is still described by it.
+        clusters: dict[str, Cluster | None] = {}
         docs = [_cluster_doc(s, a) for s, a in zip(signals, analyses, strict=True)]
         for doc, vector, a in zip(docs, clusterer.vectorise_many(docs), analyses, strict=True):
             cid = clusterer.assign(doc, vector)
             cluster_ids.append(cid)
-            cluster = clusterer.get(cid)
+            cluster = clusters[cid] = clusterer.get(cid)
             # The profile an import's worker made from the same terms, when it did (as JSON).
             profile = getattr(a, "profile", None)
             if profile is None:
@@ -346,7 +350,7 @@ class ClusteringSession:
             self._drop_changed(cluster_ids)
         self._ensure_issues(cluster_ids, signals, opened_from)
         self._represent(signals, cluster_ids, moments, [getattr(a, "issue_title", None) for a in analyses])
-        self._count(signals, cluster_ids)
+        self._count(signals, cluster_ids, clusters)
         out = []
         for signal, cid in zip(signals, cluster_ids, strict=True):
             signal.issue = self._issues[cid].issue
@@ -495,9 +499,10 @@ class ClusteringSession:
 
         return intake_pipeline(refresh=False).stickiness
 
-    def _describe_many(self, aggs: list[_IssueAgg], clusters: list) -> None:
-        """:meth:`_describe` each issue by its cluster (``None``: closed), the key words of them
-        all read as phrases by one call of the engine (:func:`summary_phrases_many`)."""
+    def _describe_many(self, aggs: list[_IssueAgg], clusters: list[Cluster | None]) -> None:
+        """:meth:`_describe` each issue by its cluster (closed since, maybe; ``None``: none), the
+        key words of them all read as phrases by one call of the engine
+        (:func:`summary_phrases_many`)."""
         terms = [None if cluster is None else cluster.summary_terms(SUMMARY_TERMS) for cluster in clusters]
         asked = [k for k, agg in enumerate(aggs) if terms[k] is not None and agg.phrase_text]
         phrases = dict.fromkeys(range(len(aggs)))
@@ -508,8 +513,10 @@ class ClusteringSession:
         for k, (agg, cluster) in enumerate(zip(aggs, clusters, strict=True)):
             self._describe(agg, cluster, terms[k], phrases[k])
 
-    def _describe(self, agg: _IssueAgg, cluster, terms: list[str] | None, phrases: list[str] | None) -> None:
-        """Name the issue by its cluster's strongest ``terms`` (``None`` for a closed cluster),
+    def _describe(
+        self, agg: _IssueAgg, cluster: Cluster | None, terms: list[str] | None, phrases: list[str] | None
+    ) -> None:
+        """Name the issue by its cluster's strongest ``terms`` (``None`` without a cluster),
         read as the ``phrases`` its representative writes them in (``None``: it has no text to
         read them along), and title it by them when nothing else titles it."""
         issue = agg.issue
@@ -541,8 +548,11 @@ class ClusteringSession:
 
     # -- aggregates ---------------------------------------------------------------------------
 
-    def _count(self, signals: Sequence[Any], cluster_ids: list[str]) -> None:
-        """Count signals into their issues and issue-days, then write both."""
+    def _count(
+        self, signals: Sequence[Any], cluster_ids: list[str], clusters: Mapping[str, Cluster | None]
+    ) -> None:
+        """Count signals into their issues and issue-days, then write both (each issue described
+        by its cluster in ``clusters``, as it stood after the batch's signals joined it)."""
         days = [_local_day(s.created_at) for s in signals]
         self._load_days(cluster_ids, days)
         touched: dict[str, None] = {}
@@ -585,7 +595,7 @@ class ClusteringSession:
             issue.place_count = len(agg.units)
             issue.updated_at = now
             aggs.append(agg)
-        self._describe_many(aggs, [self.clusterer.get(cid) for cid in touched])
+        self._describe_many(aggs, [clusters[cid] for cid in touched])
         for agg in aggs:
             (updated if agg.issue.pk else created).append(agg.issue)
         if created:

@@ -140,6 +140,26 @@ def test_key_words_take_in_the_syllable_their_edge_cuts_as_the_topic_model_says(
     assert "cao bất thường" not in power.summary_terms
 
 
+def test_issues_whose_cluster_closes_within_the_batch_still_get_their_key_words():
+    # given a year of reports imported in one batch: the flood reports in March, the power bill
+    # reports months later, past the clusterer's window (seven days), so the flood's cluster
+    # closes before the batch is counted
+    late = [
+        services.SignalInput(
+            channel=Channel.HOTLINE,
+            text=TEXTS[i],
+            created_at=T0 + timedelta(hours=i, days=60 if i in (2, 3) else 0),
+        )
+        for i in (0, 1, 4, 2, 3)
+    ]
+    # when the batch is ingested
+    services.signals_ingest_batch(items=late)
+    # then every issue is named by its key words, the closed one too
+    flood = Issue.objects.get(signals__text=TEXTS[0])
+    assert flood.signal_count == 3 and "phường vũ ninh" in flood.summary_terms, flood.summary_terms
+    assert all(issue.summary_terms for issue in Issue.objects.all())
+
+
 DRAIN = [
     "Ngập úng kéo dài ở phường Vũ Ninh sau mưa lớn, nước tràn vào nhà dân",
     "Phường Vũ Ninh ngập úng kéo dài, nước tràn vào nhà dân sau mưa lớn",
