@@ -149,8 +149,10 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   phrases its first text writes them in (``cluster.summary_phrases``, with the clusterer's
   counts): with their edges where the terms put them (and with other dips), and moved to the
   words they cut by the stickiness of syllables the topic model in ``var/models`` learnt, as
-  the platform names its issues. Printed: terms, their syllables, and the share of those found
-  in the first text that cut a word as underthesea segments it.
+  the platform names its issues; and with the prepositions and conjunctions they begin or end
+  with kept (``cluster.SUMMARY_EDGE_WORDS``). Printed: terms, their syllables, the share of
+  those found in the first text that cut a word as underthesea segments it, and the share that
+  begin or end with a word underthesea tags a preposition or a conjunction.
 
 - ``accent_free`` (not in the default run: it builds both shipped models twice): the shipped
   government topic model and sentiment model built with and without accent-free copies of their
@@ -1140,7 +1142,7 @@ def _keywords_of_slice(gold) -> None:
     from datetime import timedelta
     from unittest import mock
 
-    from underthesea import word_tokenize
+    from underthesea import pos_tag, word_tokenize
 
     from duluan.analysis import cluster, cluster_eval
     from duluan.analysis.pipeline import Document, ordered_pipeline, per_row_pipeline, tokenise
@@ -1169,9 +1171,10 @@ def _keywords_of_slice(gold) -> None:
         "along each one's first text"
     )
     words = {text: _syllables_and_words(" ".join(tokenise(text)), word_tokenize) for text, _ in named}
+    tags = {text: _syllable_tags(" ".join(tokenise(text)), pos_tag) for text, _ in named}
 
     def readings(name: str, read) -> None:
-        shown, found, cuts, syllables = 0, 0, 0, 0
+        shown, found, cuts, syllables, edged = 0, 0, 0, 0, 0
         for text, terms in named:
             spellings = cluster.term_spellings(tokenise(text))
             phrases = [spellings.get(t, t) for t in read(terms, text)]
@@ -1182,9 +1185,11 @@ def _keywords_of_slice(gold) -> None:
                 cut = _cuts_a_word(phrase.split(), held, word_of)
                 found += cut is not None
                 cuts += bool(cut)
+                edged += _edge_tagged(phrase.split(), *tags[text])
         print(
             f"  {name:<34} terms {shown:4}  syllables/term {syllables / max(shown, 1):.2f}  "
-            f"cutting a word {cuts / max(found, 1):6.1%} (of {found} found)"
+            f"cutting a word {cuts / max(found, 1):6.1%} (of {found} found)  "
+            f"a preposition or conjunction at an edge {edged / max(found, 1):5.1%}"
         )
 
     readings("bigrams (before)", lambda terms, _: terms)
@@ -1198,6 +1203,10 @@ def _keywords_of_slice(gold) -> None:
         print("  (no topic model built in var/models: the edges the platform moves are not read)")
         return
     sticks = model.stickiness
+    with mock.patch.object(cluster, "SUMMARY_EDGE_WORDS", frozenset()):
+        readings(
+            "  edge words kept", lambda terms, text: cluster.summary_phrases(terms, text, counts, sticks)
+        )
     readings(
         "phrases, edges moved (shipped)",
         lambda terms, text: cluster.summary_phrases(terms, text, counts, sticks),
@@ -1222,6 +1231,23 @@ def _syllables_and_words(text: str, segment) -> tuple[list[str], list[int]]:
             syllables.append(syllable)
             word_of.append(k)
     return syllables, word_of
+
+
+def _syllable_tags(text: str, tagger) -> tuple[list[str], list[str]]:
+    """A text's syllables and, for each, the part of speech ``tagger`` gives its word."""
+    syllables, tags = [], []
+    for word, tag in tagger(text):
+        for syllable in word.lower().split():
+            syllables.append(syllable)
+            tags.append(tag)
+    return syllables, tags
+
+
+def _edge_tagged(run: list[str], syllables: list[str], tags: list[str]) -> bool:
+    """Whether ``run``, where it first stands in ``syllables``, begins or ends with a word tagged
+    a preposition or a conjunction (underthesea's ``E``, ``C``, ``CC``)."""
+    at = _run_at(run, syllables)
+    return at is not None and bool({tags[at], tags[at + len(run) - 1]} & {"E", "C", "CC"})
 
 
 def _run_at(run: list[str], syllables: list[str]) -> int | None:
