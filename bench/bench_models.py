@@ -1225,19 +1225,15 @@ def _shipped_topic_model():
 
 def _syllables_and_words(text: str, segment) -> tuple[list[str], list[int]]:
     """A text's syllables and, for each, the number of the word ``segment`` puts it in."""
-    syllables, word_of = [], []
-    for k, word in enumerate(segment(text)):
-        for syllable in word.split():
-            syllables.append(syllable)
-            word_of.append(k)
-    return syllables, word_of
+    return _syllable_tags(text, lambda words: [(word, k) for k, word in enumerate(segment(words))])
 
 
-def _syllable_tags(text: str, tagger) -> tuple[list[str], list[str]]:
-    """A text's syllables and, for each, the part of speech ``tagger`` gives its word."""
+def _syllable_tags(text: str, tagger) -> tuple[list, list]:
+    """A text's syllables and, for each, what ``tagger`` (pairs of a word and its tag) says of
+    its word: its part of speech, for underthesea's ``pos_tag``."""
     syllables, tags = [], []
     for word, tag in tagger(text):
-        for syllable in word.lower().split():
+        for syllable in word.split():
             syllables.append(syllable)
             tags.append(tag)
     return syllables, tags
