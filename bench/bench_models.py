@@ -150,9 +150,13 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   counts): with their edges where the terms put them (and with other dips), and moved to the
   words they cut by the stickiness of syllables the topic model in ``var/models`` learnt, as
   the platform names its issues; and with the prepositions and conjunctions they begin or end
-  with kept (``cluster.SUMMARY_EDGE_WORDS``). Printed: terms, their syllables, the share of
-  those found in the first text that cut a word as underthesea segments it, and the share that
-  begin or end with a word underthesea tags a preposition or a conjunction.
+  with kept (``cluster.SUMMARY_EDGE_WORDS``); last, as the platform reads them, with the terms
+  the first text does not write read along the cluster's other texts
+  (``cluster.summary_phrases_many``). Printed: terms, the share of them left as the bigrams
+  they were (no text read for them), their syllables, and of those a text of the cluster
+  writes (judged in the first that does), the share that cut a word as underthesea segments
+  it and the share that begin or end with a word underthesea tags a preposition or a
+  conjunction.
 
 - ``accent_free`` (not in the default run: it builds both shipped models twice): the shipped
   government topic model and sentiment model built with and without accent-free copies of their
@@ -1162,42 +1166,50 @@ def _keywords_of_slice(gold) -> None:
         for doc in ordered.run(per_row.run(batch)):
             members[doc.cluster].append(doc.id)
     named = [
-        (texts[ids[0]], clusterer.get(cid).summary_terms(8))
+        ([texts[i] for i in ids], clusterer.get(cid).summary_terms(8))
         for cid, ids in members.items()
         if len(ids) > 1 and clusterer.get(cid) is not None
     ]
     print(
         f"\nkey words of the {len(named)} clusters of two texts or more ({gold.name} slice), "
-        "along each one's first text"
+        "each found in the first of its texts that writes it"
     )
-    words = {text: _syllables_and_words(" ".join(tokenise(text)), word_tokenize) for text, _ in named}
-    tags = {text: _syllable_tags(" ".join(tokenise(text)), pos_tag) for text, _ in named}
+    read_texts = {text for group, _ in named for text in group}
+    words = {text: _syllables_and_words(" ".join(tokenise(text)), word_tokenize) for text in read_texts}
+    tags = {text: _syllable_tags(" ".join(tokenise(text)), pos_tag) for text in read_texts}
 
     def readings(name: str, read) -> None:
-        shown, found, cuts, syllables, edged = 0, 0, 0, 0, 0
-        for text, terms in named:
-            spellings = cluster.term_spellings(tokenise(text))
-            phrases = [spellings.get(t, t) for t in read(terms, text)]
+        shown, found, cuts, syllables, edged, terms_left = 0, 0, 0, 0, 0, 0
+        for group, terms in named:
+            spellings: dict[str, str] = {}
+            for text in group:
+                cluster.term_spellings(tokenise(text), spellings)
+            phrases = read(terms, group)
+            terms_left += sum(phrase in terms for phrase in phrases)
+            phrases = [spellings.get(t, t) for t in phrases]
             shown += len(phrases)
             syllables += sum(len(p.split()) for p in phrases)
-            held, word_of = words[text]
             for phrase in phrases:
-                cut = _cuts_a_word(phrase.split(), held, word_of)
-                found += cut is not None
-                cuts += bool(cut)
-                edged += _edge_tagged(phrase.split(), *tags[text])
+                run = phrase.split()
+                text = next((t for t in group if _run_at(run, words[t][0]) is not None), None)
+                if text is None:
+                    continue
+                found += 1
+                cuts += bool(_cuts_a_word(run, *words[text]))
+                edged += _edge_tagged(run, *tags[text])
         print(
-            f"  {name:<34} terms {shown:4}  syllables/term {syllables / max(shown, 1):.2f}  "
+            f"  {name:<34} terms {shown:4} ({terms_left / max(shown, 1):5.1%} left as bigrams)  "
+            f"syllables/term {syllables / max(shown, 1):.2f}  "
             f"cutting a word {cuts / max(found, 1):6.1%} (of {found} found)  "
             f"a preposition or conjunction at an edge {edged / max(found, 1):5.1%}"
         )
 
     readings("bigrams (before)", lambda terms, _: terms)
     counts = clusterer.document_frequencies
-    readings("phrases, edges unmoved", lambda terms, text: cluster.summary_phrases(terms, text, counts))
+    readings("phrases, edges unmoved", lambda terms, group: cluster.summary_phrases(terms, group[0], counts))
     for dip in (0.25, 1.0):
         with mock.patch.object(cluster, "SUMMARY_DIP", dip):
-            readings(f"  dip {dip}", lambda terms, text: cluster.summary_phrases(terms, text, counts))
+            readings(f"  dip {dip}", lambda terms, group: cluster.summary_phrases(terms, group[0], counts))
     model = _shipped_topic_model()
     if model is None:
         print("  (no topic model built in var/models: the edges the platform moves are not read)")
@@ -1205,11 +1217,16 @@ def _keywords_of_slice(gold) -> None:
     sticks = model.stickiness
     with mock.patch.object(cluster, "SUMMARY_EDGE_WORDS", frozenset()):
         readings(
-            "  edge words kept", lambda terms, text: cluster.summary_phrases(terms, text, counts, sticks)
+            "  edge words kept",
+            lambda terms, group: cluster.summary_phrases(terms, group[0], counts, sticks),
         )
     readings(
-        "phrases, edges moved (shipped)",
-        lambda terms, text: cluster.summary_phrases(terms, text, counts, sticks),
+        "phrases, edges moved",
+        lambda terms, group: cluster.summary_phrases(terms, group[0], counts, sticks),
+    )
+    readings(
+        "  along its texts (shipped)",
+        lambda terms, group: cluster.summary_phrases_many([(terms, group)], counts, sticks)[0],
     )
 
 

@@ -794,6 +794,24 @@ def test_summary_phrases_are_runs_of_the_text_within_clauses_or_its_terms(
     assert [t for t in terms if t not in bigrams] == [t for t in got if t not in written]
 
 
+def test_terms_a_cluster_s_first_text_does_not_write_are_read_along_its_other_texts():
+    # given a flood cluster whose first text writes "ngập úng sâu", and the others "ngập úng kéo
+    # dài" (a term no text writes too)
+    terms = ["ngap ung", "ung keo", "vu ninh", "keo dai", "mua lon"]
+    texts = ["Vũ Ninh ngập úng sâu", "Dân kêu: ngập úng kéo dài", "Ngập úng kéo dài ở Vũ Ninh"]
+    # when they are read along the first text alone, then "úng kéo" and "kéo dài" stay terms
+    assert summary_phrases_many([(terms, texts[0])], _counts({})) == [
+        ["ngập úng", "ung keo", "vũ ninh", "keo dai", "mua lon"]
+    ]
+    # and along all of them, they are named as the second text writes them, with "ngập úng"
+    # beside them; the third, which writes none of the terms left ("mua lon"), names nothing
+    got = summary_phrases_many([(terms, texts)], _counts({}))
+    assert got == [["ngập úng kéo dài", "vũ ninh", "mua lon"]]
+    assert summary_phrases_many([(terms, texts[:2])], _counts({})) == got
+    # and with no text, the terms are as they are
+    assert summary_phrases_many([(terms, [])], _counts({})) == [terms]
+
+
 _LETTER_TEXTS = st.lists(
     st.sampled_from(["a b", "b c", "c d", "d e", "e a", ", ", ". ", " "]), max_size=12
 ).map(" ".join)

@@ -96,9 +96,14 @@ class _IssueAgg:
     # The representative's text (the title of an issue read from the database), along which the
     # issue's terms are read as phrases (summary_phrases).
     phrase_text: str | None = None
-    # The texts of the issue's other signals of this batch, not read for spellings yet: read,
-    # in stream order, only while a term has none.
+    # The texts of the issue's signals of this batch: along which the terms its representative
+    # does not write are read as phrases, and read for spellings, in stream order, only while a
+    # term has none.
     unread_others: list[str] = field(default_factory=list)
+
+    def other_texts(self) -> list[str]:
+        """The texts of the issue's signals of this batch but its representative's."""
+        return [text for text in self.unread_others if text != self.phrase_text]
 
 
 @dataclass
@@ -507,7 +512,8 @@ class ClusteringSession:
         asked = [k for k, agg in enumerate(aggs) if terms[k] is not None and agg.phrase_text]
         phrases = dict.fromkeys(range(len(aggs)))
         if asked:
-            items = [(terms[k], aggs[k].phrase_text) for k in asked]
+            # Along the representative's text, then the issue's other signals of the batch.
+            items = [(terms[k], [aggs[k].phrase_text, *aggs[k].other_texts()]) for k in asked]
             read = summary_phrases_many(items, self.clusterer.document_frequencies, self._stickiness)
             phrases.update(zip(asked, read, strict=True))
         for k, (agg, cluster) in enumerate(zip(aggs, clusters, strict=True)):
@@ -531,7 +537,7 @@ class ClusteringSession:
             # A representative typed without diacritics writes its phrases so: the issue's other
             # signals of the batch may spell them (each read once, only while one has no spelling).
             # (Not the representative's: its phrases are already written as it writes them.)
-            others = [text for text in agg.unread_others if text != agg.phrase_text]
+            others = agg.other_texts()
             missing = [t for t in terms if _unspelled(t, spellings)] if others else ()
             for text in others:
                 if not missing:

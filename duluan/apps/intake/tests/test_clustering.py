@@ -160,6 +160,31 @@ def test_issues_whose_cluster_closes_within_the_batch_still_get_their_key_words(
     assert all(issue.summary_terms for issue in Issue.objects.all())
 
 
+FLOOD = [
+    "Ngập úng ở phường Vũ Ninh, nước tràn vào nhà dân",
+    "Phường Vũ Ninh ngập úng, nước tràn vào nhà dân",
+    "Ngập úng kéo dài ở phường Vũ Ninh",
+    "Vũ Ninh ngập úng kéo dài, nước tràn vào nhà",
+    "Ngập úng kéo dài, khổ quá",
+]
+
+
+def test_key_words_the_representative_does_not_write_are_read_along_the_issue_s_other_signals():
+    # given flood reports in one batch, whose representative writes "Vũ Ninh" without "phường"
+    # (ward), as others write it
+    services.signals_ingest_batch(
+        items=[
+            services.SignalInput(channel=Channel.HOTLINE, text=t, created_at=T0 + timedelta(hours=i))
+            for i, t in enumerate(FLOOD)
+        ]
+    )
+    issue = Issue.objects.get()
+    assert issue.signal_count == 5 and issue.title.startswith("Vũ Ninh ngập úng kéo dài")
+    # then its key words read "phường vũ ninh" as the others write it, not the piece "phường vũ"
+    assert "phường vũ ninh" in issue.summary_terms and "phường vũ" not in issue.summary_terms
+    assert issue.summary_terms[0] == "ngập úng kéo dài", issue.summary_terms
+
+
 DRAIN = [
     "Ngập úng kéo dài ở phường Vũ Ninh sau mưa lớn, nước tràn vào nhà dân",
     "Phường Vũ Ninh ngập úng kéo dài, nước tràn vào nhà dân sau mưa lớn",
