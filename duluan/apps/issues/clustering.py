@@ -99,11 +99,11 @@ class _IssueAgg:
     # The texts of the issue's signals of this batch: along which the terms its representative
     # does not write are read as phrases, and read for spellings, in stream order, only while a
     # term has none.
-    unread_others: list[str] = field(default_factory=list)
+    batch_texts: list[str] = field(default_factory=list)
 
     def other_texts(self) -> list[str]:
         """The texts of the issue's signals of this batch but its representative's."""
-        return [text for text in self.unread_others if text != self.phrase_text]
+        return [text for text in self.batch_texts if text != self.phrase_text]
 
 
 @dataclass
@@ -466,7 +466,7 @@ class ClusteringSession:
         for signal, cid, (vector, centroid), given in zip(signals, cluster_ids, moments, lent, strict=True):
             agg = self._issues[cid]
             issue = agg.issue
-            agg.unread_others.append(signal.text_masked)
+            agg.batch_texts.append(signal.text_masked)
             if issue.title_confirmed:
                 continue
             held = agg.representative
@@ -510,12 +510,13 @@ class ClusteringSession:
         (:func:`summary_phrases_many`)."""
         terms = [None if cluster is None else cluster.summary_terms(SUMMARY_TERMS) for cluster in clusters]
         asked = [k for k, agg in enumerate(aggs) if terms[k] is not None and agg.phrase_text]
-        phrases = dict.fromkeys(range(len(aggs)))
+        phrases: list[list[str] | None] = [None] * len(aggs)
         if asked:
             # Along the representative's text, then the issue's other signals of the batch.
             items = [(terms[k], [aggs[k].phrase_text, *aggs[k].other_texts()]) for k in asked]
             read = summary_phrases_many(items, self.clusterer.document_frequencies, self._stickiness)
-            phrases.update(zip(asked, read, strict=True))
+            for k, found in zip(asked, read, strict=True):
+                phrases[k] = found
         for k, (agg, cluster) in enumerate(zip(aggs, clusters, strict=True)):
             self._describe(agg, cluster, terms[k], phrases[k])
 
@@ -547,7 +548,7 @@ class ClusteringSession:
             issue.summary_terms = [_spelled(t, spellings) for t in terms]
             if cluster.topic and not issue.topic:
                 issue.topic = cluster.topic
-        agg.unread_others.clear()  # (a long import's session keeps its issues between batches)
+        agg.batch_texts.clear()  # (a long import's session keeps its issues between batches)
         if not issue.title and issue.summary_terms:  # a signal with no words of its own to lend
             issue.title = " · ".join(issue.summary_terms[:4])[:TITLE_MAX]
         issue.search_key = _issue_search_key(agg, issue.title, issue.summary_terms)
