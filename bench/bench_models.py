@@ -150,7 +150,7 @@ Every figure is measured here, on the shared corpora (``../shared/data``):
   counts): with their edges where the terms put them (and with other dips), and moved to the
   words they cut by the stickiness of syllables the topic model in ``var/models`` learnt, as
   the platform names its issues; and with the prepositions and conjunctions they begin or end
-  with kept (``cluster.SUMMARY_EDGE_WORDS``); last, as the platform reads them, with the terms
+  with kept (``cluster.EDGE_WORDS``); last, as the platform reads them, with the terms
   the first text does not write read along the cluster's other texts
   (``cluster.summary_phrases_many``). Printed: terms, the share of them left as the bigrams
   they were (no text read for them), their syllables, and of those a text of the cluster
@@ -1092,13 +1092,13 @@ def bench_phrases() -> None:
     import unicodedata
     from unittest import mock
 
-    from underthesea import word_tokenize
+    from underthesea import pos_tag, word_tokenize
 
     from duluan.analysis import features
 
     def best_ngrams(
-        tokens, starts, lengths, bounds, totals, top, hidden=None, edges=None, breaks=None
-    ):  # edges: never moved; marks: never read
+        tokens, starts, lengths, bounds, totals, top, hidden=None, edges=None, breaks=None, edge_words=None
+    ):  # edges: never moved; marks: never read; edge words: kept
         # The best ``top`` n-grams of each row as they come (best first), those holding the
         # hidden syllable left out after, as the terms were chosen before phrases.
         rank = np.arange(starts.size) - np.repeat(bounds[:-1], np.diff(bounds))
@@ -1117,19 +1117,23 @@ def bench_phrases() -> None:
         print(f"\n{task}: the terms of {len(texts):,} texts (written gold messages and the gold sets)")
         lowered = [unicodedata.normalize("NFC", t).lower() for t in texts]
         words = [(*_syllables_and_words(t, word_tokenize), _clause_starts(t)) for t in lowered]
+        tags = [_syllable_tags(t, pos_tag) for t in lowered]
         with mock.patch.object(features, "_phrases", best_ngrams):
             ngrams = model.explain(texts, labels)
         with mock.patch.object(features.NgramFeaturizer, "_edges", lambda *_: None):
             unmoved = model.explain(texts, labels)
         with mock.patch.object(features, "token_breaks", lambda batch: np.zeros(len(batch.tokens), bool)):
             unmarked = model.explain(texts, labels)
+        with mock.patch.object(features, "EDGE_WORDS", frozenset()):
+            edged = model.explain(texts, labels)
         for name, explained in (
             ("best n-grams (before)", ngrams),
             ("phrases, edges unmoved", unmoved),
             ("phrases, marks unread", unmarked),
+            ("phrases, edge words kept", edged),
             ("phrases (shipped)", model.explain(texts, labels)),
         ):
-            print(f"  {name:<24} {_term_readings(explained, words)}")
+            print(f"  {name:<24} {_term_readings(explained, words, tags)}")
 
 
 def bench_keywords() -> None:
@@ -1215,7 +1219,7 @@ def _keywords_of_slice(gold) -> None:
         print("  (no topic model built in var/models: the edges the platform moves are not read)")
         return
     sticks = model.stickiness
-    with mock.patch.object(cluster, "SUMMARY_EDGE_WORDS", frozenset()):
+    with mock.patch.object(cluster, "EDGE_WORDS", frozenset()):
         readings(
             "  edge words kept",
             lambda terms, group: cluster.summary_phrases(terms, group[0], counts, sticks),
@@ -1289,12 +1293,13 @@ def _clause_starts(text: str) -> tuple[list[str], set[int]]:
     return syllables, set(clause_starts(text, len(syllables)) or ())
 
 
-def _term_readings(explained, words) -> str:
+def _term_readings(explained, words, tags) -> str:
     """Terms per text, syllables per term, the share of texts with a term within another, and of
-    terms found in their text (as written) that cut one of its words or run across a mark."""
-    n_terms = found = cuts = nested = across = 0
+    terms found in their text (as written) that cut one of its words, run across a mark, or begin
+    or end with a preposition or a conjunction (``tags``: per text, :func:`_syllable_tags`)."""
+    n_terms = found = cuts = nested = across = edged = 0
     syllables = 0
-    for row, (text, word_of, (read, starts)) in zip(explained, words, strict=True):
+    for row, (text, word_of, (read, starts)), tagged in zip(explained, words, tags, strict=True):
         terms = [term.replace("(không) ", "") for term, _ in row]
         n_terms += len(terms)
         syllables += sum(len(t.split()) for t in terms)
@@ -1304,6 +1309,7 @@ def _term_readings(explained, words) -> str:
             cut = _cuts_a_word(run, text, word_of)
             found += cut is not None
             cuts += bool(cut)
+            edged += _edge_tagged(run, *tagged)
             at = _run_at(run, read)
             across += at is not None and any(at < c < at + len(run) for c in starts)
     rows = max(len(explained), 1)
@@ -1311,7 +1317,8 @@ def _term_readings(explained, words) -> str:
         f"terms/text {n_terms / rows:.2f}  syllables/term {syllables / max(n_terms, 1):.2f}  "
         f"texts with a term within another {nested / rows:6.1%}  "
         f"terms cutting a word {cuts / max(found, 1):6.1%} (of {found:,} found)  "
-        f"across a mark {across / max(n_terms, 1):5.1%}"
+        f"across a mark {across / max(n_terms, 1):5.1%}  "
+        f"a preposition or conjunction at an edge {edged / max(found, 1):5.1%}"
     )
 
 

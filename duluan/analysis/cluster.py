@@ -42,6 +42,7 @@ from typing import Any, overload
 
 import numpy as np
 
+from duluan.analysis.features import EDGE_WORDS
 from duluan.analysis.negation import CLAUSE_MARKS
 from duluan.analysis.normalise import SYLLABLE_RE, fold, fold_many
 
@@ -396,13 +397,6 @@ def term_spellings(tokens: Sequence[str], spellings: dict[str, str] | None = Non
 # there.
 SUMMARY_PHRASE_SYLLABLES = 4
 SUMMARY_DIP = 0.5
-# Prepositions and conjunctions (closed classes of Vietnamese grammar, written out here: the
-# models' counts cannot tell "ở" from "nhà", both one-syllable words in 12-14 % of texts), which
-# begin or end no key word: "kênh ở", "buổi tuyên truyền ở", "al hilal và" (summary_phrases).
-SUMMARY_EDGE_WORDS = frozenset(
-    "ở tại từ vào với cho của về bằng theo giữa gần cùng để do bởi vì trong trên dưới đến tới qua "
-    "sau trước ngoài và hay hoặc nhưng mà thì nếu khi rằng nên còn lẫn".split()
-)
 # The most texts of a cluster that summary_phrases_many reads its terms along.
 SUMMARY_TEXTS = 10
 
@@ -430,10 +424,10 @@ def summary_phrases(
     it as an explanation's does (:func:`~duluan.analysis.features.snapped`): "giá dầu thế" takes
     in "giới", "ban quản" "lý", and a phrase of four syllables gives its edge up instead
     ("tăng lãi suất tiền" before "gửi"). No phrase begins or ends with a preposition or a
-    conjunction (:data:`SUMMARY_EDGE_WORDS`): "buổi tuyên truyền ở" reads "buổi tuyên truyền",
-    and "kênh ở", left with one syllable, is none. A phrase the text writes twice (or spelt
-    twice alike once folded) counts once, and a phrase within another is left out. Terms the
-    text does not write stay as they are.
+    conjunction (:data:`~duluan.analysis.features.EDGE_WORDS`): "buổi tuyên truyền ở" reads
+    "buổi tuyên truyền", and "kênh ở", left with one syllable, is none. A phrase the text writes
+    twice (or spelt twice alike once folded) counts once, and a phrase within another is left
+    out. Terms the text does not write stay as they are.
 
     On the 95 clusters of two texts or more of the clustering gold set's dev slice (their eight
     strongest terms each, read along the cluster's first text), the terms found in that text
@@ -615,9 +609,9 @@ class _PhraseLayout:
         ]
 
     def trimmed(self, spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-        """``spans`` without the edge words (:data:`SUMMARY_EDGE_WORDS`) they begin or end with,
-        those left with fewer than two syllables left out."""
-        tokens, edge = self.tokens, SUMMARY_EDGE_WORDS
+        """``spans`` without the edge words (:data:`~duluan.analysis.features.EDGE_WORDS`) they
+        begin or end with, those left with fewer than two syllables left out."""
+        tokens, edge = self.tokens, EDGE_WORDS
         kept = []
         for s, e, best in spans:
             while e - s > 1 and tokens[s] in edge:

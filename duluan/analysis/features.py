@@ -1101,6 +1101,14 @@ def _stable_sort(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 PHRASE_SYLLABLES = 4
 # How many of a text's best n-grams are read for each phrase it is explained by.
 _PIECES = 2
+# Prepositions and conjunctions (closed classes of Vietnamese grammar, written out here: the
+# models' counts cannot tell "ở" from "nhà", both one-syllable words in 12-14 % of texts), which
+# begin or end no phrase read off a text: neither an explanation's ("bộ nông nghiệp và", _phrases)
+# nor an issue's key word ("buổi tuyên truyền ở", cluster.summary_phrases).
+EDGE_WORDS = frozenset(
+    "ở tại từ vào với cho của về bằng theo giữa gần cùng để do bởi vì trong trên dưới đến tới qua "
+    "sau trước ngoài và hay hoặc nhưng mà thì nếu khi rằng nên còn lẫn".split()
+)
 # How much two syllables must stick together (the log of the share of the documents holding the
 # rarer one that hold both side by side; see NgramFeaturizer._edges) for an n-gram's edge to be
 # read as cutting their word.
@@ -1117,6 +1125,7 @@ def _phrases(
     hidden: str | None = None,
     edges: tuple[np.ndarray, ...] | None = None,
     breaks: np.ndarray | None = None,
+    edge_words: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each row's explaining n-grams (best first, ``bounds`` as in :func:`_name_terms`) read as
     the phrases an official reads: the best ``top`` of them, as ``(starts, lengths, bounds,
@@ -1139,7 +1148,9 @@ def _phrases(
     3. n-grams that overlap in the text join into one, in the order of their first token (then
        of their length, then as given), their contributions added up, while the phrase is at
        most :data:`PHRASE_SYLLABLES` long (else the weaker is folded into the stronger, whose
-       words stay);
+       words stay); a phrase then loses the prepositions and conjunctions at its edges
+       (``edge_words``: per token, whether it is one of :data:`EDGE_WORDS`) but its last
+       syllable: "bộ nông nghiệp và" reads "bộ nông nghiệp", "đưa và" "đưa";
     4. a phrase whose words are within another's (an n-gram named elsewhere in the text) is
        folded into the longest such (the first of those), the shorter phrases first;
     5. the ``top`` phrases of largest total are kept, ties by position.
@@ -1150,7 +1161,10 @@ def _phrases(
     best n-grams had one within another in 80.3 % of the texts, and 37.6 % of them cut a word
     as underthesea segments the text; its phrases 0.0 %, and 23.5 % with their edges unmoved,
     11.7 % moved. The sentiment model's (1,555 texts): 69.3 % and 32.1 %, then 0.1 % and 26.4 %,
-    15.1 % (``bench/bench_models.py --only phrases``, 2026-12-06). With the marks unread, 2.4 %
+    15.1 % (``bench/bench_models.py --only phrases``, 2026-12-06). Phrases beginning or ending with
+    a preposition or a conjunction (underthesea's tags): topic 6.4 → 1.0 %, sentiment 11.7 → 2.6 %
+    once edge words are given up (those left are such a word alone, "nhưng"), while those cutting
+    a word went 11.7 → 11.9 % and 15.1 → 15.4 % ("cho vay" reads "vay"). With the marks unread, 2.4 %
     of the topic model's phrases ran across one (4.9 % of the sentiment model's); none do. (The
     phrases were once cut at marks after they were read, by looking each one up in its text: the
     same words but in 213 of the 2,064 texts and 353 of the 1,555, where a piece across a mark
@@ -1164,6 +1178,7 @@ def _phrases(
     cut = bounds.tolist()
     firsts, sizes, weights = starts.tolist(), lengths.tolist(), totals.tolist()
     sides = [e.tolist() for e in edges] if edges is not None else None
+    edge = edge_words.tolist() if edge_words is not None else None
     out_starts: list[int] = []
     out_lengths: list[int] = []
     out_totals: list[float] = []
@@ -1193,6 +1208,12 @@ def _phrases(
                 groups[-1] = [s, e, t + last[2], t]
             else:
                 last[2] += t
+        if edge is not None:
+            for g in groups:
+                while g[1] - g[0] > 1 and edge[g[0]]:
+                    g[0] += 1
+                while g[1] - g[0] > 1 and edge[g[1] - 1]:
+                    g[1] -= 1
         if len(groups) > 1:
             # Words padded with spaces: one is within another as a run of its syllables.
             words = [" " + " ".join(tokens[g[0] : g[1]]) + " " for g in groups]
@@ -1747,7 +1768,7 @@ class NgramFeaturizer:
             np.asarray(intercept, np.float32), logs, top,
             (
                 _PIECES * top, self.vocabulary_.get(hidden, -3) if hidden else -3, PHRASE_SYLLABLES, _STICK,
-                token_breaks(tb),
+                token_breaks(tb), self._edge_word_ids(),
             ),
         )  # fmt: skip
         if status != kernels.DONE:
@@ -1912,6 +1933,7 @@ class NgramFeaturizer:
             hidden,
             edges,
             batch.token_breaks,
+            None if batch.token_ids is None else np.isin(batch.token_ids, self._edge_word_ids()),
         )
         return _name_terms(batch.tokens, firsts, sizes, row_bounds, None if words_only else weights)
 
@@ -1980,6 +2002,12 @@ class NgramFeaturizer:
             stick(ends - 1, ends),
             np.where(single, -np.inf, stick(ends - 2, ends - 1)),
         )
+
+    def _edge_word_ids(self) -> np.ndarray:
+        """The vocabulary ids of the :data:`EDGE_WORDS` this featurizer knows (int64, sorted): a
+        phrase's edge syllable is always a known one, so its id says whether it is one."""
+        get = self.vocabulary_.get
+        return np.array(sorted({get(w, -1) for w in EDGE_WORDS} - {-1}), dtype=np.int64)
 
     def _reads_pairs(self) -> bool:
         """Whether this featurizer counts syllables and syllable pairs, which stickiness reads."""

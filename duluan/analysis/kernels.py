@@ -705,12 +705,14 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
         intercept: float32, one per class.
         logs: ``np.log`` of the counts 1, 2, ... (float32), as numpy computes them.
         top: Terms (phrases) per text.
-        phrasing: ``(pieces, hidden, longest, stick, breaks)``: how many of a text's best
-            n-grams are read for its phrases, the vocabulary id of the syllable no term holds
-            (-3: none), the longest phrase in syllables, how much an edge syllable must stick to
-            its neighbour for an n-gram's edge to move (see :func:`_phrase_text`; edges move
-            only in models of syllable unigrams and bigrams, as ``NgramFeaturizer._edges``
-            says), and per token whether a mark stands before it (``features.token_breaks``).
+        phrasing: ``(pieces, hidden, longest, stick, breaks, edge_words)``: how many of a
+            text's best n-grams are read for its phrases, the vocabulary id of the syllable no
+            term holds (-3: none), the longest phrase in syllables, how much an edge syllable
+            must stick to its neighbour for an n-gram's edge to move (see :func:`_phrase_text`;
+            edges move only in models of syllable unigrams and bigrams, as
+            ``NgramFeaturizer._edges`` says), per token whether a mark stands before it
+            (``features.token_breaks``), and the vocabulary ids of the words a phrase does not
+            begin or end with (``features.EDGE_WORDS``).
 
     Returns:
         ``(margins, best, starts, lengths, totals, n_terms, status)``: per text its float32
@@ -719,7 +721,7 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
         when ``status`` is :data:`DONE`, else :data:`COUNT_TOO_LARGE` or :data:`BAD_SEPARATORS`.
     """
     word_lo, word_hi, lead, n_word = params
-    pieces, hidden, longest_phrase, stick, breaks = phrasing
+    pieces, hidden, longest_phrase, stick, breaks, edge_words = phrasing
     snap = word_lo == 1 and word_hi >= 2
     idf = packed[:, k]
     out = np.zeros((n_docs, k), np.float32)
@@ -786,7 +788,7 @@ def explain_types(type_ids, vocab, n_docs, params, packed, k, layout, intercept,
                     data, columns, u, packed, b, type_ids, vocab, first, i, params, pow2, pieces, scratch,
                     p_starts, p_lengths, p_totals,
                 )  # fmt: skip
-                edges = (snap, stick, idf, n_word, pow2, first, i, breaks)
+                edges = (snap, stick, idf, n_word, pow2, first, i, breaks, edge_words)
                 n_terms[d] = _phrase_text(
                     p_starts, p_lengths, p_totals, n_pieces, type_ids, vocab, hidden, longest_phrase, top,
                     edges, p_scratch, starts[d], lengths[d], totals[d],
@@ -910,16 +912,18 @@ def _phrase_text(
     left out; with ``edges`` saying so, each piece's edges moved as ``features.snapped`` moves
     them (see :func:`_stick`); the pieces in the order of their first token, then length, then
     as given; overlapping ones joined while at
-    most ``longest`` syllables long (else the weaker folded into the stronger); a group whose
+    most ``longest`` syllables long (else the weaker folded into the stronger); each group's
+    edge syllables of ``edge_words`` given up but its last (see :func:`_edge_word`); a group whose
     syllables run within another's folded into the longest such (ties: the first), the shorter
     groups first; the ``top`` largest totals kept, ties by first token. Totals are added in the
     same order, in float64.
 
-    ``edges`` is ``(snap, stick, idf, n_word, pow2, first, end, breaks)``: whether edges move,
-    the least stickiness that moves one, the featurizer's idf and word buckets, the text's
-    tokens, and the batch's breaks (a mark before a token).
+    ``edges`` is ``(snap, stick, idf, n_word, pow2, first, end, breaks, edge_words)``: whether
+    edges move, the least stickiness that moves one, the featurizer's idf and word buckets, the
+    text's tokens, the batch's breaks (a mark before a token), and the vocabulary ids of the
+    words no phrase begins or ends with.
     """
-    snap, least, idf, n_word, pow2, first, end, breaks = edges
+    snap, least, idf, n_word, pow2, first, end, breaks, edge_words = edges
     ints, floats, alive = scratch
     order, p_s, p_e, g_s, g_e = ints[0], ints[1], ints[2], ints[3], ints[4]
     g_t, g_best = floats[0], floats[1]
@@ -984,6 +988,11 @@ def _phrase_text(
         else:
             g_t[g] += t
     for g in range(n_groups):
+        while g_e[g] - g_s[g] > 1 and _edge_word(type_ids, vocab, g_s[g], edge_words):
+            g_s[g] += 1
+        while g_e[g] - g_s[g] > 1 and _edge_word(type_ids, vocab, g_e[g] - 1, edge_words):
+            g_e[g] -= 1
+    for g in range(n_groups):
         alive[g] = True
     if n_groups > 1:
         for q in range(n_groups):  # the groups by length, shorter first, then in order
@@ -1021,6 +1030,16 @@ def _phrase_text(
         alive[pick] = False
         kept += 1
     return kept
+
+
+@nb.njit(cache=True)
+def _edge_word(type_ids, vocab, t, edge_words):
+    """Whether token ``t`` is one of ``edge_words`` (vocabulary ids, a few dozen: a scan)."""
+    v = vocab[type_ids[t]]
+    for w in edge_words:
+        if w == v:
+            return True
+    return False
 
 
 @nb.njit(cache=True)

@@ -554,7 +554,7 @@ def test_typed_explain_waits_to_be_loaded_and_declines_what_it_cannot_explain():
             layout,
             intercept,
         )
-        phrasing = (6, -3, 4, -1.9, np.zeros(type_ids.size, np.bool_))
+        phrasing = (6, -3, 4, -1.9, np.zeros(type_ids.size, np.bool_), np.zeros(0, np.int64))
         assert kernels.explain_types(*args, logs, 3, phrasing)[-1] == status
     # and a pickled featurizer leaves the loaded loops and its packed weights behind
     copy = pickle.loads(pickle.dumps(featurizer))  # noqa: S301 - made here

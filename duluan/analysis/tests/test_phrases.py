@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from duluan.analysis.features import (
     _BITS,
     _STICK,
+    EDGE_WORDS,
     PHRASE_SYLLABLES,
     NgramFeaturizer,
     _bucket,
@@ -22,7 +23,9 @@ from duluan.analysis.features import (
 _TEXT = "hồ sơ cấp sổ đỏ của gia đình tôi chưa được giải quyết sổ".split()
 
 
-def _read(pieces: list[tuple[str, float]], top: int = 5, hidden: str | None = None, tokens=_TEXT):
+def _read(
+    pieces: list[tuple[str, float]], top: int = 5, hidden: str | None = None, tokens=_TEXT, edge_words=None
+):
     """The phrases of one text's pieces, each given by its words (found at their first place)."""
     starts, lengths = [], []
     for words, _ in pieces:
@@ -37,6 +40,7 @@ def _read(pieces: list[tuple[str, float]], top: int = 5, hidden: str | None = No
         np.array([t for _, t in pieces], np.float64),
         top,
         hidden,
+        edge_words=None if edge_words is None else np.array([t in edge_words for t in tokens]),
     )
     s, n, bounds, totals = got
     assert bounds.tolist() == [0, s.size]
@@ -96,6 +100,18 @@ def test_the_best_phrases_are_kept_largest_first_ties_by_place():
     assert _read(pieces, top=3) == [("gia đình", 0.5), ("hồ sơ", 0.25), ("giải quyết", 0.25)]
 
 
+def test_a_phrase_neither_begins_nor_ends_with_a_preposition_or_a_conjunction():
+    # given the pieces of "bộ nông nghiệp và", of "đưa và", and "và" alone in another text
+    tokens = "bộ nông nghiệp và đưa và nhận".split()
+    pieces = [("nông nghiệp", 0.5), ("nghiệp và", 0.25), ("bộ nông", 0.125), ("đưa và", 0.1)]
+    # then the phrases lose their edge words, not their contributions
+    assert _read(pieces, tokens=tokens, edge_words=EDGE_WORDS) == [("bộ nông nghiệp", 0.875), ("đưa", 0.1)]
+    # while a text explained by an edge word alone still names it (it is what weighed)
+    assert _read([("và", 0.3)], tokens=tokens, edge_words=EDGE_WORDS) == [("và", 0.3)]
+    # and without edge words the phrases keep them
+    assert _read(pieces, tokens=tokens) == [("bộ nông nghiệp và", 0.875), ("đưa và", 0.1)]
+
+
 _SYLLABLES = ["a", "b", "c", "d", "x"]
 
 
@@ -113,6 +129,7 @@ def test_phrases_never_overlap_nor_run_within_one_another_and_lose_no_contributi
     chosen = data.draw(st.lists(st.sampled_from(spans), unique=True, max_size=10))
     totals = [2.0**-k for k in range(len(chosen))]
     breaks = np.array(data.draw(st.lists(st.booleans(), min_size=len(tokens), max_size=len(tokens))))
+    edge = data.draw(st.sampled_from([None, "b", "c"]))  # a syllable read as a preposition
     starts, lengths, _bounds, sums = _phrases(
         tokens,
         np.array([s for s, _ in chosen], np.int64),
@@ -122,8 +139,11 @@ def test_phrases_never_overlap_nor_run_within_one_another_and_lose_no_contributi
         top,
         hidden,
         breaks=breaks,
+        edge_words=None if edge is None else np.array([t == edge for t in tokens]),
     )
     phrases = [tuple(tokens[s : s + n]) for s, n in zip(starts.tolist(), lengths.tolist(), strict=True)]
+    # none of two syllables or more begins or ends with the edge word
+    assert not any(len(p) > 1 and edge in (p[0], p[-1]) for p in phrases)
     # then at most ``top`` phrases, largest first, none holding the hidden syllable nor a mark
     assert len(phrases) <= top
     assert sums.tolist() == sorted(sums.tolist(), reverse=True)
