@@ -289,13 +289,25 @@ def canonical_tones(text: str) -> str:
 
 # --- invisible characters ------------------------------------------------------------------------
 
+# Format characters that write nothing (the soft hyphen, zero-width spaces and joiners, direction
+# marks, the byte-order mark), which may stand inside a word ("Th\u200bế"); places read text
+# without them too (places.context.nfc_with_offsets).
+ZERO_WIDTH = frozenset(
+    map(
+        chr,
+        [
+            *(0xAD, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F),
+            *(0x2060, 0x2061, 0x2062, 0x2063, 0x2064),
+            *range(0x202A, 0x202F),
+            *range(0x2066, 0x206A),
+            0xFEFF,
+        ],
+    )
+)
 _INVISIBLE = (
     [c for c in range(0x00, 0x20) if chr(c) not in "\t\n"]
     + list(range(0x7F, 0xA0))
-    + [0xAD, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064]
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2066, 0x206A))
-    + [0xFEFF]
+    + sorted(map(ord, ZERO_WIDTH))
 )
 _INVISIBLE_TABLE = dict.fromkeys(_INVISIBLE)
 _INVISIBLE_SET = frozenset(chr(c) for c in _INVISIBLE)

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Container
 
 from duluan.adminunits import COMMUNE, DISTRICT, PROVINCE
-from duluan.analysis.normalise import fold
+from duluan.analysis.normalise import ZERO_WIDTH, fold
 
 # Type words before a name → the (level, unit type) pairs they allow; keys are folded.
 TYPE_WORDS: dict[str, frozenset[tuple[str, str]]] = {
@@ -354,7 +354,22 @@ def _proper_word(word: str) -> bool:
     return proper
 
 
+_ZERO_WIDTH_RE = re.compile("[" + "".join(sorted(ZERO_WIDTH)) + "]")
+
+
 def nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """NFC form of ``text`` without its zero-width characters (:data:`~duluan.analysis.normalise.
+    ZERO_WIDTH`, as normalising drops them: "xã Yên Th\u200bế" names Yên Thế) and, when it differs
+    in length, the original offset of each position (then ``len(text)``)."""
+    if _ZERO_WIDTH_RE.search(text):
+        kept = [i for i, char in enumerate(text) if char not in ZERO_WIDTH]
+        nfc, offsets = _nfc_with_offsets("".join(map(text.__getitem__, kept)))
+        kept.append(len(text))
+        return nfc, kept if offsets is None else [kept[i] for i in offsets]
+    return _nfc_with_offsets(text)
+
+
+def _nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
     """NFC form of ``text`` and, when it differs in length, the original offset of each position."""
     if unicodedata.is_normalized("NFC", text):
         return text, None

@@ -29,7 +29,7 @@ from duluan.adminunits import (
     Unit,
     load_admin_data,
 )
-from duluan.analysis.normalise import canonical_tones, fold, written_bare
+from duluan.analysis.normalise import ZERO_WIDTH, canonical_tones, fold, written_bare
 from duluan.analysis.places.context import (
     ADDRESS_GAP_RE,
     AND_RE,
@@ -602,8 +602,9 @@ class Gazetteer:
                 if len(rounded) >= _SPELLING_CACHE_LIMIT:
                     rounded.clear()
                 three_places = rounded[confidence] = round(confidence, 3)
-            start = offsets[hit.start] if offsets else hit.start
-            end = offsets[hit.end] if offsets else hit.end
+            start, end = (offsets[hit.start], offsets[hit.end]) if offsets else (hit.start, hit.end)
+            while offsets and text[end - 1] in ZERO_WIDTH:  # dropped after the name (a name ends in a letter)
+                end -= 1
             mentions.append(
                 _new_mention(
                     start,
@@ -1274,8 +1275,8 @@ def _mark_boundaries(text: str) -> str:
 
 
 # A BMP code point that _prepare leaves to nfc_with_offsets(), fold() and _marked(): beyond the
-# BMP, the surrogates, "Σ" (lower-cased by context) and the characters that may not stand as they
-# are in NFC text (see _fold_tables), all looked up at this slot.
+# BMP, the surrogates, "Σ" (lower-cased by context), the characters that may not stand as they
+# are in NFC text (see _fold_tables) and the zero-width ones, all looked up at this slot.
 _SLOW_SLOT = 0x10000
 _SLOW = 0xFFFF  # their entry in both tables (U+FFFF itself, harmlessly, also goes the slow way)
 
@@ -1306,7 +1307,7 @@ def _fold_tables() -> tuple[np.ndarray, np.ndarray]:
     for decomposition in map(unicodedata.decomposition, chars):
         if decomposition and not decomposition.startswith("<"):
             seconds.update(int(code, 16) for code in decomposition.split()[1:])
-    slow = [0x3A3, *range(0xD800, 0xE000), *range(0x1100, 0x1200), *seconds]
+    slow = [0x3A3, *range(0xD800, 0xE000), *range(0x1100, 0x1200), *seconds, *map(ord, ZERO_WIDTH)]
     slow += [
         code
         for code, char in enumerate(chars)

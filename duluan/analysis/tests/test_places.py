@@ -287,6 +287,29 @@ def test_offsets_refer_to_decomposed_input(gazetteer):
     assert [text[m.start : m.end] for m in mentions] == [m.surface for m in mentions]
 
 
+def test_a_zero_width_character_inside_a_name_is_read_as_absent(gazetteer):
+    # given names and their type word with a zero-width space, a soft hyphen or a joiner inside
+    # (as pasted from the web), and the same text without them
+    texts = [
+        "Rác thải bốc mùi ở xã Yên Th\u200bế, người dân bức xúc.",
+        "Rác thải bốc mùi ở x\u200bã Yên Thế, người dân bức xúc.",
+        "Rác thải bốc mùi ở xã Yên\u00ad Thế, người dân bức xúc.",
+        "Rác thải bốc mùi ở \ufeffxã Yên Thế\u200d, người dân bức xúc.",
+    ]
+    plain = gazetteer.find("Rác thải bốc mùi ở xã Yên Thế, người dân bức xúc.")
+    assert [(m.level, m.scheme, m.code) for m in plain] == [("commune", "2025", "07288")]
+    # when places are found, one text at a time or in a batch
+    for found in ([gazetteer.find(text) for text in texts], gazetteer.find_many(texts)):
+        # then each names the commune the plain text names (not the district of that name),
+        # its span cutting the text as given
+        for text, mentions in zip(texts, found, strict=True):
+            assert [(m.level, m.scheme, m.code) for m in mentions] == [
+                (m.level, m.scheme, m.code) for m in plain
+            ]
+            assert [text[m.start : m.end] for m in mentions] == [m.surface for m in mentions]
+            assert mentions[0].surface.replace("\u200b", "").replace("\u00ad", "") == "Yên Thế"
+
+
 def test_gazetteer_builds_from_plain_data_and_pickles():
     # given two schemes of a toy province: two old communes merged into one new one
     units = [

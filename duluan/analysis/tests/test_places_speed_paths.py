@@ -32,12 +32,13 @@ def gazetteer() -> Gazetteer:
 
 # Vietnamese in both cases and decomposed, the characters the tables leave to the slow way ("Σ",
 # surrogates, beyond the BMP, U+FFFF, combining marks, Hangul jamo, a Tamil vowel sign that composes,
-# the Ångström sign that NFC replaces), one that lower-cases to two ("İ"), and any other text.
+# the Ångström sign that NFC replaces, zero-width ones, one between a letter and its mark), one
+# that lower-cases to two ("İ"), and any other text.
 ODD_PIECES = [
     "Hà Nội", "ĐỒNG NAI", "tp.HCM", "Thừa Thiên-Huế", "Ha\u0300 Nô\u0323i", "e\u0301", "\u0301", "\u0323a",
     "ΣΑΣ", "Σ", "İ", "\ud800", "\udfff", "😀", "𝐀", "\uffff", "\x01", "\n", " ", "ǅ", "ß", "ﬁ",
     "\u1100\u1161", "가\u11a8", "\u0b92\u0bd7", "\u212b", "\u0344", "Thừa Thiên – Huế", "\u2014",
-    "  ", "\xa0", " \t", "Đống  Đa",
+    "  ", "\xa0", " \t", "Đống  Đa", "\u200b", "Th\u200bế", "\ufeff", "e\u00ad\u0301",
 ]  # fmt: skip
 ODD_TEXT = st.lists(st.sampled_from(ODD_PIECES) | st.text(max_size=4), max_size=8).map("".join)
 TEXTS = st.lists(ODD_TEXT, max_size=6)
