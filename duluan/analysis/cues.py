@@ -37,6 +37,7 @@ import ahocorasick
 import numpy as np
 
 from duluan.analysis.features import SyllableMemo, TokenBatch, _Growing, prepare
+from duluan.analysis.model_io import model_part
 from duluan.analysis.normalise import fold, written_bare
 
 __all__ = ["TopicCue", "accent_free_cue", "cue_margins", "cue_terms", "spelling_readings"]
@@ -57,6 +58,7 @@ _WORD_CHAR = re.compile(r"\w")
 _TOKEN = re.compile(r"\w+")
 
 
+@model_part
 @dataclass(frozen=True)
 class TopicCue:
     """A pair of phrase lists whose nearness raises the odds of a topic.

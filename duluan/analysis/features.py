@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from duluan.analysis import negation
+from duluan.analysis.model_io import model_part
 from duluan.analysis.normalise import canonical_tones
 
 if TYPE_CHECKING:
@@ -1364,6 +1365,7 @@ def _naming_hash(keys: np.ndarray) -> np.ndarray:
     return hashed
 
 
+@model_part
 class NgramFeaturizer:
     """Sublinear TF-IDF over hashed syllable n-grams and character n-grams.
 

@@ -45,6 +45,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from duluan.analysis.model_io import model_part
+
 __all__ = [
     "BINS",
     "CASE_VALUES",
@@ -186,6 +188,7 @@ def layout_values(codes: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
+@model_part
 class LayoutBins:
     """Each layout value cut into at most :data:`BINS` bins at quantiles of the training texts,
     read as one indicator column per value.

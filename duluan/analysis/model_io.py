@@ -24,14 +24,20 @@ as format 2 (read 34 ms, unpickle the envelope, then the estimator, copying the 
 79 ms, SHA-256: 65 ms); 60 ms as format 3 read into memory and 20 ms mapped. Over 75 MB,
 ``zlib.crc32`` took 34 ms, ``adler32`` 45, SHA-256 64, SHA-1 67, BLAKE2b 72, MD5 99.
 
-Pickle runs code when it loads: model files are artefacts this project builds itself (``duluan
-models build``, ``duluan train``); never load one from an untrusted source.
+Pickle calls whatever a file names as it loads, so a crafted file could run any code (a file
+handed to an official, a model folder others can write to). Loading names nothing in the envelope
+and, in the estimator, only the classes registered as model parts (:func:`model_part`) and
+numpy's arrays, scalars and dtypes: any other name is refused before anything is called, and the
+file with it (``UnpicklingError``, as Python's documentation advises under "Restricting
+Globals"). Model files are still artefacts this project builds itself (``duluan models build``,
+``duluan train``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import mmap
 import os
 import pickle
@@ -70,6 +76,87 @@ CHECK_THREADS = 2
 
 class ModelFileError(ValueError):
     """A model file is missing, corrupt, or incompatible with this version."""
+
+
+# The classes a model file's estimator may be made of, by module and name (see model_part).
+_PARTS: dict[tuple[str, str], type] = {}
+# What numpy's arrays, scalars and dtypes pickle as (numpy 2 and numpy 1 spell its core module
+# apart): they build arrays from bytes and call nothing else.
+_NUMPY_NAMES = frozenset(
+    (f"numpy{core}.{module}" if module else "numpy", name)
+    for core in ("._core", ".core")
+    for module, name in (
+        ("multiarray", "_reconstruct"),
+        ("multiarray", "scalar"),
+        ("numeric", "_frombuffer"),
+        ("", "dtype"),
+        ("", "ndarray"),
+    )
+)
+# Only modules of this package are imported to find a part that is not registered yet.
+_PARTS_PACKAGE = "duluan.analysis."
+
+
+def model_part(cls: type) -> type:
+    """Register ``cls`` as a class that model files may hold (a class decorator; see the
+    module's doc): an estimator saved by :func:`save_model` loads only if every object it holds
+    is one of these, a builtin container or a numpy array."""
+    _PARTS[(cls.__module__, cls.__qualname__)] = cls
+    return cls
+
+
+class _PartsUnpickler(pickle.Unpickler):
+    """An unpickler that finds only registered model parts and numpy's names (none at all
+    with ``parts=False``: the envelope holds plain values)."""
+
+    def __init__(self, data: Any, *, parts: bool, buffers: Any = None) -> None:
+        super().__init__(_Reader(data), buffers=buffers)
+        self._parts = parts
+
+    def find_class(self, module: str, name: str) -> Any:
+        if self._parts:
+            if (module, name) in _NUMPY_NAMES:
+                return super().find_class(module, name)
+            if (module, name) not in _PARTS and module.startswith(_PARTS_PACKAGE):
+                importlib.import_module(module)  # its parts register as it is imported
+            part = _PARTS.get((module, name))
+            if part is not None:
+                return part
+        raise pickle.UnpicklingError(f"{module}.{name} không phải thành phần của mô hình")
+
+
+class _Reader:
+    """A file over bytes (or a view of a mapped file) that copies only what is read: an
+    unpickler needs a file to find classes its own way, and ``io.BytesIO`` would copy a whole
+    mapped model before the envelope at its head is read."""
+
+    def __init__(self, data: Any) -> None:
+        self._view = memoryview(data).cast("B")
+        self._at = 0
+
+    def read(self, size: int = -1) -> bytes:
+        start = self._at
+        self._at = len(self._view) if size < 0 else min(start + size, len(self._view))
+        return bytes(self._view[start : self._at])
+
+    def readinto(self, buffer: Any) -> int:
+        out = memoryview(buffer).cast("B")
+        chunk = self._view[self._at : self._at + len(out)]
+        out[: len(chunk)] = chunk
+        self._at += len(chunk)
+        return len(chunk)
+
+    def readline(self) -> bytes:  # the text opcodes of protocols 0 and 1 (names of GLOBAL)
+        start = end = self._at
+        while end < len(self._view) and self._view[end] != 0x0A:
+            end += 1
+        self._at = min(end + 1, len(self._view))
+        return bytes(self._view[start : self._at])
+
+
+def _loads(data: Any, *, parts: bool, buffers: Any = None) -> Any:
+    """``pickle.loads(data, buffers=buffers)``, finding only what :class:`_PartsUnpickler` finds."""
+    return _PartsUnpickler(data, parts=parts, buffers=buffers).load()
 
 
 @dataclass(frozen=True)
@@ -212,7 +299,7 @@ def _read_envelope(path: Path, mapped: bool = False) -> tuple[dict, Callable[[],
         # A pickle (protocol 2 and up) starts with PROTO (0x80), a zlib stream never does.
         # pickle.loads stops at the envelope's end: a format 3 file's data block follows it.
         data = view if raw[:1] == pickle.PROTO else zlib.decompress(view)
-        envelope = pickle.loads(data)  # noqa: S301 - our own artefact, see module doc
+        envelope = _loads(data, parts=False)
     except Exception:
         raise fail("không phải tệp mô hình Dư Luận hoặc tệp bị cắt cụt") from None
     if not isinstance(envelope, dict) or envelope.get("magic") != MAGIC:
@@ -256,8 +343,8 @@ def _read_envelope(path: Path, mapped: bool = False) -> tuple[dict, Callable[[],
 def _unpickle(envelope: dict) -> Any:
     """The estimator of a checked envelope (format 3: on the views of its data block)."""
     if envelope["format_version"] < 3:
-        return pickle.loads(envelope["payload"])  # noqa: S301 - checksummed artefact of this project
-    return pickle.loads(envelope["payload"], buffers=envelope["buffers"])  # noqa: S301 - likewise
+        return _loads(envelope["payload"], parts=True)
+    return _loads(envelope["payload"], parts=True, buffers=envelope["buffers"])
 
 
 def read_model_info(path: str | Path) -> ModelInfo:
@@ -397,6 +484,8 @@ def load_model_and_kind(
         else:
             try:
                 estimator = _unpickle(env)
+            except pickle.UnpicklingError as exc:  # a name no model part has (see the module's doc)
+                error = CORRUPT.format(path=path, reason=f"không nạp được: {exc}")
             except Exception as exc:
                 # A class renamed or removed since the file was written.
                 error = CORRUPT.format(path=path, reason=f"không nạp được ({type(exc).__name__})")

@@ -51,6 +51,7 @@ from duluan.analysis.features import (
     tokenise_batch,
 )
 from duluan.analysis.linear_text import _BATCH, LinearTextClassifier, SavedModel, fit_progress_bar
+from duluan.analysis.model_io import model_part
 from duluan.analysis.negation import NEGATION_SCOPE
 from duluan.analysis.normalise import canonical_tones, fold, fold_many, written_bare
 
@@ -319,6 +320,7 @@ class SentimentPrediction:
     terms: tuple[tuple[str, float], ...] = ()
 
 
+@model_part
 @dataclass
 class ComplaintLexicon:
     """Explainable anger/complaint intensity from weighted words, negators and intensifiers.
@@ -1167,6 +1169,7 @@ def _token_batches(texts: Sequence[str] | TokenBatch) -> list[TokenBatch]:
     return [tokenise_batch(clean[s : s + _BATCH]) for s in range(0, len(clean), _BATCH)]
 
 
+@model_part
 class SentimentClassifier(SavedModel, LinearTextClassifier):
     """Calibrated sentiment classifier with anger/complaint intensity.
 

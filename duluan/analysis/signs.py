@@ -22,6 +22,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from duluan.analysis.model_io import model_part
+
 __all__ = ["SIGN_RANGES", "SignColumns", "signs_in_codes"]
 
 # [start, end) of the code points that are signs; skin-tone modifiers are taken out below.
@@ -51,6 +53,7 @@ def signs_in_codes(codes: np.ndarray) -> dict[int, tuple[int, ...]]:
     return {text: tuple(sorted(signs)) for text, signs in per_text.items()}
 
 
+@model_part
 class SignColumns:
     """The signs a model reads, each its own indicator column.
 

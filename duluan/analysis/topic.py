@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from duluan.analysis.features import TokenBatch
 from duluan.analysis.layout import LAYOUT_WEIGHT
 from duluan.analysis.linear_text import LinearTextClassifier, SavedModel, fit_progress_bar
+from duluan.analysis.model_io import model_part
 
 if TYPE_CHECKING:
     from duluan.analysis.cues import TopicCue
@@ -50,6 +51,7 @@ class TopicPrediction:
     runner_up: str | None = None
 
 
+@model_part
 class TopicClassifier(SavedModel, LinearTextClassifier):
     """Trainable topic classifier with calibrated scores and explanations.
 

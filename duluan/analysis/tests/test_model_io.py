@@ -13,11 +13,13 @@ from duluan.analysis.model_io import (
     FORMAT_VERSION,
     ModelFileError,
     load_model,
+    model_part,
     read_model_info,
     save_model,
 )
 
 
+@model_part
 class Estimator:
     """A picklable stand-in with the arrays a linear model keeps."""
 
@@ -139,3 +141,67 @@ def test_pages_given_back_are_read_from_the_file_again(tmp_path):
     for name in ("coef_", "idf_", "extra_"):
         assert np.array_equal(getattr(mapped, name), getattr(est, name)), name
     assert np.array_equal(read.coef_, est.coef_)
+
+
+class _Runs:
+    """What a crafted file would hold: unpickling it calls ``os.system``."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __reduce__(self):
+        import os
+
+        return os.system, (self.command,)
+
+
+@model_part
+class _Holder:
+    """A registered part that holds anything."""
+
+    def __init__(self, inside) -> None:
+        self.classes_ = np.array(["a"])
+        self.inside = inside
+
+
+def test_a_file_that_names_anything_but_model_parts_and_numpy_is_refused_before_it_runs(tmp_path):
+    marker = tmp_path / "ran"
+    # given files whose estimator, or an object deep inside a registered one, would run a command
+    # as it loads, and one whose envelope names a function
+    crafted = [
+        save_model(_Runs(f"touch {marker}"), tmp_path / "a.model", kind="topic"),
+        save_model(_Holder({"x": [_Runs(f"touch {marker}")]}), tmp_path / "b.model", kind="topic"),
+        save_model(_Holder(pickle.PickleBuffer), tmp_path / "c.model", kind="topic"),
+    ]
+    envelope = tmp_path / "d.model"
+    envelope.write_bytes(pickle.dumps(_Runs(f"touch {marker}")))
+    refused = r"không nạp được: \S+ không phải thành phần của mô hình"
+    # when each is loaded, read or mapped, or its facts are read
+    for path in crafted:
+        for mapped in (False, True):
+            # then it is refused with the name it holds, and nothing ran
+            with pytest.raises(ModelFileError, match=refused):
+                load_model(path, mapped=mapped)
+    with pytest.raises(ModelFileError, match="không phải tệp mô hình Dư Luận"):
+        load_model(envelope)
+    with pytest.raises(ModelFileError, match="không phải tệp mô hình Dư Luận"):
+        read_model_info(envelope)
+    assert not marker.exists()
+    # while registered parts load with what they hold (builtin containers, numpy arrays)
+    held = load_model(
+        save_model(_Holder({"x": [np.arange(3), (1.5, "b")]}), tmp_path / "e.model", kind="topic")
+    )
+    assert np.array_equal(held.inside["x"][0], np.arange(3)) and held.inside["x"][1] == (1.5, "b")
+
+
+def test_the_shipped_estimators_parts_are_all_registered():
+    # given the classes the topic and sentiment models are made of
+    from duluan.analysis import cues, features, layout, sentiment, signs, topic
+
+    parts = [
+        topic.TopicClassifier, sentiment.SentimentClassifier, sentiment.ComplaintLexicon,
+        features.NgramFeaturizer, layout.LayoutBins, signs.SignColumns, cues.TopicCue,
+    ]  # fmt: skip
+    # then each is found by the name pickle writes it under
+    for cls in parts:
+        assert model_io._PARTS[(cls.__module__, cls.__qualname__)] is cls
