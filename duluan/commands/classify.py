@@ -102,7 +102,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Như duluan analyze: mô hình đọc văn bản đã chuẩn hoá (che URL, e-mail, số điện thoại); "
             "dòng thiếu mã hoặc trùng mã với dòng trước, nội dung trống, quá 1 MB hoặc sai mã hoá "
             "được ghi vào tệp loại bỏ kèm lý do; mỗi cột không dùng đến được cảnh báo một lần. Tệp không có "
-            "cột id ở dòng đầu (và không có --id-field) lấy số thứ tự dòng làm mã. Tệp kết quả chỉ "
+            "cột id ở 1000 dòng đầu (và không có --id-field) lấy số thứ tự dòng làm mã. Tệp kết quả chỉ "
             "xuất hiện khi chạy xong; không được trùng tệp vào."
         ),
     )
@@ -404,9 +404,16 @@ def _large(source: Path) -> bool:
         return False  # the checks of the input say why
 
 
+# The rows read to tell whether a file has ids (see _default_id_field).
+ID_PEEK_ROWS = 1000
+
+
 def _default_id_field(source: Path) -> str | None:
-    """``"id"`` when the file's first row (the first record that is one) has an ``id`` column,
-    else ``None``: the rows are then named by their number.
+    """``"id"`` when one of the file's first :data:`ID_PEEK_ROWS` rows (records that are one) has
+    an ``id`` column, else ``None``: the rows are then named by their number. A CSV or Parquet
+    file's rows all have its header's columns; a JSON line whose id was left out is rejected
+    (``missing_id``) where its neighbours have theirs, as in a CSV file, instead of every row
+    being named by its number for it.
 
     Raises:
         duluan.analysis.tabular.UnreadableInput: The file is damaged.
@@ -416,13 +423,18 @@ def _default_id_field(source: Path) -> str | None:
     from duluan.analysis.tabular import read_records
 
     records = read_records(source)
+    seen = 0
     try:
         for _, _, record in records:
             if isinstance(record, Mapping):
-                return "id" if "id" in record else None
+                if "id" in record:
+                    return "id"
+                seen += 1
+                if seen == ID_PEEK_ROWS:
+                    break
     finally:
         records.close()
-    return "id"
+    return None if seen else "id"
 
 
 def _classify_file(

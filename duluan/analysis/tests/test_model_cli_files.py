@@ -224,6 +224,21 @@ def test_classify_names_rows_by_number_only_in_a_file_without_ids(model, tmp_pat
     assert "5 dòng bị loại (missing_id: 5), 1 cảnh báo (unknown_columns: 1)" in capsys.readouterr().out
 
 
+def test_classify_rejects_a_json_line_without_its_id_where_the_others_have_theirs(model, tmp_path):
+    # given JSON lines with ids but the first, and the same rows as CSV with its id left empty
+    texts = [t for t, _ in ROWS[:4]]
+    rows = [{"text": texts[0]}, *({"id": f"x{i}", "text": t} for i, t in enumerate(texts) if i)]
+    write_jsonl(tmp_path / "first.jsonl", rows)
+    pd.DataFrame({"id": ["", "x1", "x2", "x3"], "text": texts}).to_csv(tmp_path / "first.csv", index=False)
+    # when they are classified without --id-field
+    for name in ("first.jsonl", "first.csv"):
+        assert classify(model, tmp_path / name, tmp_path / f"{name}.out.jsonl") == 0
+        # then the other rows keep their ids, and the first is rejected for its missing id
+        assert [r["id"] for r in read_jsonl(tmp_path / f"{name}.out.jsonl")] == ["x1", "x2", "x3"]
+        rejects = read_jsonl(tmp_path / f"{name}.out.jsonl.rejects.jsonl")
+        assert [(r["row"], r["reason"]) for r in rejects] == [(1, "missing_id")]
+
+
 def test_train_and_evaluate_reject_texts_over_a_megabyte(model, tmp_path, capsys):
     # given labelled rows, one of them with a text over 1 MB
     rows = [{"text": t, "label": lab} for t, lab in ROWS]
