@@ -50,7 +50,14 @@ __all__ = [
     "read_labelled_rows",
 ]
 
-_MESSAGES = {**MESSAGES, "missing_label": "Thiếu nhãn (cột {field})."}
+_MESSAGES = {
+    **MESSAGES,
+    "missing_label": "Thiếu nhãn (cột {field}).",
+    "bad_label": (
+        "Nhãn phải là chữ hoặc số nguyên, không phải true/false, danh sách, đối tượng hay số lẻ"
+        " (cột {field})."
+    ),
+}
 # Texts given to the normaliser at once (train and evaluate hold the whole file anyway; this
 # bounds the batch's numpy tables).
 _NORMALISE_BATCH = 2048
@@ -117,7 +124,7 @@ def labelled_rows(
     Every row's text gets the checks of ``analyze`` (the reasons ``missing_text``,
     ``empty_text``, ``too_large``, ``bad_encoding``, ``binary``, ``bad_value``; a text typed in
     legacy fonts is converted, with a ``legacy_fonts`` warning before its row), its label, when
-    asked, ``missing_label``.
+    asked, ``missing_label`` and ``bad_label`` (see :func:`_label_of`).
 
     Rows that need their own ids (``classify``) come with a ``validator``, which checks the ids
     as ``analyze`` does: a row without one is rejected (``missing_id``); and, when it sees the
@@ -180,15 +187,30 @@ def labelled_rows(
         doc_id = clean["id"]
         label = None
         if label_field is not None:
-            value = raw.get(label_field)
-            if value is None or str(value).strip() == "":
+            label, problem = _label_of(raw.get(label_field))
+            if problem is not None:
                 shown = doc_id if own_ids else _shown_id(raw_id)
-                yield _reject(row, line, shown, "missing_label", field=label_field)
+                yield _reject(row, line, shown, problem, field=label_field)
                 continue
-            label = str(value).strip()
         if notes:  # warnings of a row that is kept
             yield from notes if own_ids else (dataclasses.replace(n, id=_shown_id(raw_id)) for n in notes)
         yield LabelledRow(doc_id, clean["text"], label, row)
+
+
+def _label_of(value: Any) -> tuple[str | None, str | None]:
+    """A row's label as text, or the reason it has none: ``missing_label`` (nothing, blank, or a
+    number a table left empty: NaN), ``bad_label`` (true/false, a list, an object, a fraction:
+    no class a model learns; as text, "1.5" or "True", it would be one silently)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None, "missing_label"
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None, "bad_label"
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None, "bad_label"
+        value = int(value)  # 2.0 from a column of numbers with a gap: the class 2
+    label = str(value).strip()
+    return (label, None) if label else (None, "missing_label")
 
 
 def _shown_id(raw_id: Any) -> str | None:

@@ -334,6 +334,28 @@ def test_train_prints_the_labels_it_found_with_their_counts(tmp_path, capsys):
     assert "Nhãn (3): flood 12, health 12, 5 1" in capsys.readouterr().err
 
 
+def test_train_and_evaluate_reject_labels_no_class_is_named_by(model, tmp_path, capsys):
+    # given training rows, and rows whose label is true, a list, an object, a fraction or NaN,
+    # and one whose label 2.0 is a whole number from a column of numbers
+    odd = [True, ["flood"], {"x": "flood"}, 1.5, float("nan")]
+    rows = [{"text": t, "label": lab} for t, lab in ROWS]
+    rows += [{"text": "Phố ngập nặng", "label": lab} for lab in odd] + [{"text": "Phố ngập", "label": 2.0}]
+    data = write_jsonl(tmp_path / "train.jsonl", rows)
+    rejects = tmp_path / "rejects.jsonl"
+    # when a model is trained on them, and evaluated on them
+    train = ["train", "--task", "topic", "--data", str(data), "-o", str(tmp_path / "m.model")]
+    assert main([*train, "--rejects", str(rejects), "--no-progress"]) == 0
+    trained = read_jsonl(rejects)
+    assert main(["evaluate", "--model", str(model), "--data", str(data), "--rejects", str(rejects)]) == 0
+    evaluated = read_jsonl(rejects)
+    # then each odd label is rejected with its reason (NaN: a missing one), and none is a class
+    expected = [(len(ROWS) + 1 + k, r) for k, r in enumerate(["bad_label"] * 4 + ["missing_label"])]
+    assert [(r["row"], r["reason"]) for r in trained] == expected
+    assert [(r["row"], r["reason"]) for r in evaluated] == expected
+    assert "cột label" in trained[0]["message"]
+    assert "Nhãn (3): flood 12, health 12, 2 1" in capsys.readouterr().err
+
+
 def test_train_shows_the_stages_of_learning_on_stderr(tmp_path, capsys):
     import threading
 
