@@ -80,6 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
         return 130
+    except OSError as exc:
+        # What the commands' own checks of their paths do not foresee (a disk full, a file
+        # system that refuses a file): said in one line, not a traceback. Their staged outputs
+        # are dropped on the way out (StagedFile.abort), so nothing half-written is left.
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"Lỗi hệ thống tệp: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
     finally:
         if argv is None and getattr(args, "exit_without_collecting", False):
             # The process ends with the command (argv None: the console script): what it holds

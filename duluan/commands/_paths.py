@@ -3,11 +3,13 @@
 Every command that reads a table and writes files (``analyze``, ``classify``, ``train``,
 ``evaluate``) refuses, before any work, an output path that is the input's or another output's
 (writing the output over the input emptied it before a row was read, and the run then reported
-0 rows and succeeded), and an output whose folder does not exist.
+0 rows and succeeded), an input it may not read, and an output that is a folder or whose folder
+does not exist or may not be written (these failed with a traceback, some after the whole run).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 __all__ = ["PathError", "check_paths", "path_problem"]
@@ -37,8 +39,8 @@ def check_paths(
         error: The exception raised (a command's own input error).
 
     Raises:
-        error: Two paths are the same file, or the output's or rejects file's folder does not
-            exist.
+        error: Two paths are the same file, the input may not be read, a written path is a
+            folder, or the output's or rejects file's folder does not exist or may not be written.
     """
     named = [("tệp vào", input_path)]
     written = []
@@ -54,9 +56,17 @@ def check_paths(
         if key in seen:
             raise error(f"{what} {path} trùng với {seen[key]}: hãy chọn đường dẫn khác")
         seen[key] = what
+    if input_path.is_file() and not os.access(input_path, os.R_OK):
+        raise error(f"không đọc được tệp vào {input_path}: không có quyền đọc tệp")
+    for what, path in written + ([("tệp trạng thái phân cụm", state)] if state is not None else []):
+        if path.is_dir():
+            raise error(f"không ghi được {what} {path}: đó là một thư mục, hãy chỉ một tệp")
     for what, path in written:
-        if not path.resolve().parent.is_dir():
+        folder = path.resolve().parent
+        if not folder.is_dir():
             raise error(f"không ghi được {what} {path}: thư mục {path.parent} không tồn tại")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise error(f"không ghi được {what} {path}: không có quyền ghi vào thư mục {path.parent}")
 
 
 def path_problem(
@@ -89,7 +99,7 @@ def path_problem(
             input_format(output)
         check_paths(input_path, output, rejects, output_name=output_name)
     except PathError as exc:
-        return f"Lỗi tệp vào: {exc}"
+        return f"Lỗi đường dẫn: {exc}"
     except ValueError as exc:  # an extension that names no format: the message says which
         return str(exc)
     return None

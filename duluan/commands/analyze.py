@@ -34,7 +34,7 @@ from typing import Any
 from duluan.adminunits import DEFAULT_HOME_PROVINCE
 from duluan.analysis.runtime import default_workers
 from duluan.commands._args import home_province, positive_int
-from duluan.commands._paths import check_paths
+from duluan.commands._paths import PathError, check_paths
 
 # The environment variable the platform reads its home province from: the command reads it too.
 HOME_PROVINCE_ENV = "DULUAN_HOME_PROVINCE"
@@ -156,7 +156,10 @@ def handle(args: argparse.Namespace) -> int:
         print(f"Lỗi mô hình: {exc}", file=sys.stderr)
         return EXIT_MODEL
     except InputError as exc:
-        print(f"Lỗi tệp vào: {exc}", file=sys.stderr)
+        print(f"{exc.label}: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except PathError as exc:
+        print(f"Lỗi đường dẫn: {exc}", file=sys.stderr)
         return EXIT_INPUT
     print(
         f"Đã phân tích {report.analysed:,} / {report.read:,} dòng, loại {report.rejected:,}"
@@ -204,7 +207,7 @@ def _checked_lines(
 
 
 class _entered:
-    """Enter a runner, turning a Dask scheduler that cannot be reached into an :class:`InputError`."""
+    """Enter a runner, turning a Dask scheduler that cannot be reached into a :class:`SchedulerError`."""
 
     def __init__(self, runner: Any, scheduler: str | None) -> None:
         self.runner, self.scheduler = runner, scheduler
@@ -212,10 +215,10 @@ class _entered:
     def __enter__(self) -> Any:
         try:
             return self.runner.__enter__()
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: an address Dask cannot parse
             if self.scheduler is None:
                 raise
-            raise InputError(f"không kết nối được Dask scheduler {self.scheduler} ({exc})") from exc
+            raise SchedulerError(f"không kết nối được Dask scheduler {self.scheduler} ({exc})") from exc
 
     def __exit__(self, *exc_info: Any) -> Any:
         return self.runner.__exit__(*exc_info)
@@ -226,7 +229,21 @@ class ModelError(RuntimeError):
 
 
 class InputError(RuntimeError):
-    """The input file cannot be read at all."""
+    """The input file cannot be read at all (``label``: what the message is about)."""
+
+    label = "Lỗi tệp vào"
+
+
+class SchedulerError(InputError):
+    """The Dask scheduler given cannot be reached."""
+
+    label = "Lỗi Dask"
+
+
+class StateError(InputError):
+    """The clusterer's state file cannot be read."""
+
+    label = "Lỗi tệp trạng thái phân cụm"
 
 
 def analyze_file(
@@ -262,9 +279,13 @@ def analyze_file(
 
     Raises:
         ModelError: A model cannot be loaded.
-        InputError: The input file is missing, unreadable or of an unknown format; an output
-            path is the input's or another output's, has an unknown extension or no folder; the
-            Dask scheduler cannot be reached. Nothing is written then.
+        InputError: The input file is missing, unreadable or of an unknown format, or an output
+            has an unknown extension; the Dask scheduler cannot be reached
+            (:class:`SchedulerError`), or the clusterer's state cannot be read
+            (:class:`StateError`). Nothing is written then.
+        PathError: A path is the input's or another output's, the input may not be read, or an
+            output is a folder or lies in none, or in one that may not be written
+            (:func:`~duluan.commands._paths.check_paths`). Nothing is written then.
     """
     from tqdm import tqdm
 
@@ -300,7 +321,7 @@ def analyze_file(
     except ValueError as exc:
         raise InputError(str(exc)) from exc
     state_file = Path(cluster_state) if cluster_state else None
-    check_paths(input_path, Path(output_path), rejects_path, state_file, error=InputError)
+    check_paths(input_path, Path(output_path), rejects_path, state_file)
     keep_freed_memory()  # before the workers fork, so they keep theirs too
     try:
         # Load the models here first: a corrupt model is one clear error, not one per worker.
@@ -332,8 +353,10 @@ def analyze_file(
     if state_path is not None and state_path.exists():
         try:
             clusterer = OnlineClusterer.from_state(loads_json(state_path.read_text(encoding="utf-8")))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ModelError(f"tệp trạng thái phân cụm {state_path} hỏng: {exc}") from exc
+        except OSError as exc:
+            raise StateError(f"không đọc được {state_path}: {exc.strerror or exc}") from exc
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # AttributeError: not an object
+            raise StateError(f"tệp {state_path} hỏng ({type(exc).__name__}: {exc})") from exc
     ordered = ordered_pipeline(clusterer=clusterer)
     cluster_step = ordered.steps[-1]
 

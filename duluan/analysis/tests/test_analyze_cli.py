@@ -300,6 +300,50 @@ def test_a_scheduler_without_the_dask_engine_is_a_usage_error(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
+def test_a_damaged_cluster_state_or_a_scheduler_address_dask_cannot_read_is_said_plainly(tmp_path, capsys):
+    # given an input, clusterer states that are not one (a JSON list, bytes that are no text, a
+    # folder), and an address with no port
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(3))
+    (tmp_path / "list.json").write_text("[1, 2]", encoding="utf-8")
+    (tmp_path / "bytes.json").write_bytes(b"\xff\xfe{")
+    (tmp_path / "folder").mkdir()
+    out = str(tmp_path / "out.jsonl")
+    # when analysed with each
+    codes = [
+        run(str(source), "-o", out, "--cluster-state", str(tmp_path / name))
+        for name in ("list.json", "bytes.json")
+    ]
+    folder = run(str(source), "-o", out, "--cluster-state", str(tmp_path / "folder"))
+    dask = run(str(source), "-o", out, "--engine", "dask", "--scheduler", "notanaddress")
+    # then each is an input error that says what is wrong with what, without a traceback, and
+    # nothing is written
+    err = capsys.readouterr().err
+    assert codes == [2, 2] and err.count("Lỗi tệp trạng thái phân cụm") == 2
+    assert folder == 2 and "tệp trạng thái phân cụm" in err and "đó là một thư mục" in err
+    assert dask == 2 and "Lỗi Dask: không kết nối được Dask scheduler notanaddress" in err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bytes.json", "folder", "in.jsonl", "list.json"]
+
+
+def test_a_file_system_that_refuses_the_output_is_said_in_one_line(tmp_path, capsys, monkeypatch):
+    import errno
+    import tempfile
+
+    # given a file system that refuses every new file (a full disk)
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(3))
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / ".out.part"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", full)
+    # when a command is to write there, then it fails with a usage error naming the file, and no
+    # traceback
+    assert run(str(source), "-o", str(tmp_path / "out.jsonl")) == 2
+    err = capsys.readouterr().err
+    assert "Lỗi hệ thống tệp: No space left on device" in err and ".out.part" in err
+    assert "Traceback" not in err
+
+
 GC_PROBE = """
 import gc
 

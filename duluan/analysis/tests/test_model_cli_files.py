@@ -88,8 +88,70 @@ def test_no_command_writes_over_its_input_or_into_no_folder(model, tmp_path, cap
     # (with analyze's messages, and nothing written)
     err = capsys.readouterr().err
     assert err.count("trùng với") == 6 and err.count("không tồn tại") == 4
-    assert "Lỗi tệp vào: tệp ra" in err and "tệp mô hình" in err and "Traceback" not in err
+    assert "Lỗi đường dẫn: tệp ra" in err and "tệp mô hình" in err and "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_no_command_reads_what_it_may_not_nor_writes_into_a_folder_s_place(
+    model, tmp_path, capsys, monkeypatch
+):
+    import os
+
+    # given an input, an output path that is a folder, and a folder this user may not write into
+    # (nor read the input: as the tests may run as root, os.access says so for them)
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"r{i}", "text": t} for i, (t, _) in enumerate(ROWS)])
+    (tmp_path / "out.jsonl").mkdir()
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    unreadable = write_jsonl(tmp_path / "secret.jsonl", [{"id": "1", "text": "Phố ngập", "label": "flood"}])
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: Path(p) not in (locked, unreadable) and real_access(p, mode)
+    )
+    train = ["train", "--task", "topic", "--no-progress"]
+    cases = {
+        "a folder": [
+            ["classify", "--model", str(model), str(source), "-o", str(tmp_path / "out.jsonl")],
+            [*train, "--data", str(source), "-o", str(tmp_path / "out.jsonl")],
+            [
+                "evaluate",
+                "--model",
+                str(model),
+                "--data",
+                str(source),
+                "--rejects",
+                str(tmp_path / "out.jsonl"),
+            ],
+        ],
+        "không có quyền ghi vào thư mục": [
+            ["classify", "--model", str(model), str(source), "-o", str(locked / "o.jsonl")],
+            [*train, "--data", str(source), "-o", str(locked / "m.model")],
+        ],
+        "không có quyền đọc tệp": [
+            ["classify", "--model", str(model), str(unreadable), "-o", str(tmp_path / "o.jsonl")],
+            [*train, "--data", str(unreadable), "-o", str(tmp_path / "m.model")],
+            ["evaluate", "--model", str(model), "--data", str(unreadable)],
+        ],
+    }
+    for why, runs in cases.items():
+        for args in runs:
+            # when a command is run so, then it refuses at once with a usage error saying why
+            assert main(args) == 2, args
+            err = capsys.readouterr().err
+            said = "đó là một thư mục" if why == "a folder" else why
+            assert said in err and "Lỗi đường dẫn" in err and "Traceback" not in err, (args, err)
+    # and analyze does too (before it loads a model)
+    for data, output in (
+        (source, tmp_path / "out.jsonl"),
+        (source, locked / "o.jsonl"),
+        (unreadable, tmp_path / "o.jsonl"),
+    ):
+        assert main(["analyze", str(data), "-o", str(output), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("Lỗi đường dẫn") == 3 and "Traceback" not in err
+    # and nothing was written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "locked", "out.jsonl", "secret.jsonl"]
+    assert not any((tmp_path / "out.jsonl").iterdir()) and not any(locked.iterdir())
 
 
 def test_a_damaged_input_is_an_input_error_and_leaves_earlier_outputs(model, tmp_path, capsys):
