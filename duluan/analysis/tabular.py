@@ -535,8 +535,17 @@ class RowValidator:
             return reject("missing_text")
         if not text.strip():
             return reject("empty_text")
-        if len(text) * 4 > MAX_TEXT_BYTES and len(text.encode("utf-8")) > MAX_TEXT_BYTES:
-            return reject("too_large")
+        # The title is read with the text (the limit holds for both together), and the other
+        # columns are written out as they are: none is read past the limit either.
+        title = fields["title"]
+        if _too_large(text, title):
+            return reject("too_large", "" if not title else f"{self._column('text')} và cột title")
+        for name in ("source", "channel"):
+            if _too_large(fields[name]):
+                return reject("too_large", self._column(name))
+        if _too_large(doc_id):
+            doc_id = None  # nor written to the rejects file
+            return reject("too_large", f"cột {self._id_field}")
         if self._whole_file:
             if self._seen_ids().add(doc_id):
                 return reject("duplicate_id")
@@ -615,6 +624,13 @@ def has_bad_chars(value: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+def _too_large(*values: str | None) -> bool:
+    """Whether ``values`` (``None``: none) take more than :data:`MAX_TEXT_BYTES` in UTF-8 together."""
+    if sum(len(v) for v in values if v) * 4 <= MAX_TEXT_BYTES:  # (a character is at most 4 bytes)
+        return False
+    return sum(len(v.encode("utf-8", "surrogatepass")) for v in values if v) > MAX_TEXT_BYTES
 
 
 def text_problem(value: str) -> str | None:

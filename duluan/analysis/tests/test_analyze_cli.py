@@ -300,6 +300,32 @@ def test_a_scheduler_without_the_dask_engine_is_a_usage_error(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
+def test_a_title_read_with_its_text_and_every_other_column_hold_to_the_megabyte_too(tmp_path):
+    # given rows of a short text with a title, a source or an id of over a megabyte, and one
+    # whose text and title are each under it and together over
+    half = "ngập " * 120_000  # 600,000 bytes
+    bad = [
+        json.dumps({"id": "t", "text": "Phố ngập", "title": "ngập " * 250_000}).encode(),
+        json.dumps({"id": "s", "text": "Phố ngập", "source": "x" * 1_000_001}).encode(),
+        json.dumps({"id": "i" * 1_000_001, "text": "Phố ngập"}).encode(),
+        json.dumps({"id": "both", "text": half, "title": half}).encode(),
+        json.dumps({"id": "ok", "text": half, "title": "Phố ngập"}).encode(),
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(2), bad)
+    # when analysed
+    assert run(str(source), "-o", str(tmp_path / "out.jsonl"), "--rejects", str(tmp_path / "r.jsonl")) == 0
+    # then each is rejected as too large, naming its column (and no megabyte of id written out),
+    # and a long text with a short title is analysed
+    assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == ["r0", "r1", "ok"]
+    rejects = read_jsonl(tmp_path / "r.jsonl")
+    assert [(r["id"], r["reason"]) for r in rejects] == [
+        ("t", "too_large"), ("s", "too_large"), (None, "too_large"), ("both", "too_large")
+    ]  # fmt: skip
+    assert [r["message"].split("(")[-1] for r in rejects] == [
+        "cột text và cột title).", "cột source).", "cột id).", "cột text và cột title)."
+    ]  # fmt: skip
+
+
 def test_a_damaged_cluster_state_or_a_scheduler_address_dask_cannot_read_is_said_plainly(tmp_path, capsys):
     # given an input, clusterer states that are not one (a JSON list, bytes that are no text, a
     # folder), and an address with no port
