@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["PathError", "check_paths", "path_problem"]
+__all__ = ["PathError", "check_paths", "missing_input", "path_problem"]
 
 
 class PathError(ValueError):
@@ -67,6 +67,18 @@ def check_paths(
             raise error(f"không ghi được {what} {path}: thư mục {path.parent} không tồn tại")
         if not os.access(folder, os.W_OK | os.X_OK):
             raise error(f"không ghi được {what} {path}: không có quyền ghi vào thư mục {path.parent}")
+
+
+def missing_input(path: Path, what: str = "tệp vào") -> str | None:
+    """Why ``path`` is not a file to read, in words (``None``: it is one): a folder, something
+    that is no regular file (a pipe, a device), or nothing at all."""
+    if path.is_file():
+        return None
+    if path.is_dir():
+        return f"{path} là một thư mục, không phải {what}"
+    if path.exists():
+        return f"{path} không phải tệp thường (ống dẫn hay thiết bị), không dùng làm {what} được"
+    return f"không tìm thấy {what} {path}"
 
 
 def path_problem(

@@ -34,7 +34,7 @@ from typing import Any
 from duluan.adminunits import DEFAULT_HOME_PROVINCE
 from duluan.analysis.runtime import default_workers
 from duluan.commands._args import home_province, positive_int
-from duluan.commands._paths import PathError, check_paths
+from duluan.commands._paths import PathError, check_paths, missing_input
 
 # The environment variable the platform reads its home province from: the command reads it too.
 HOME_PROVINCE_ENV = "DULUAN_HOME_PROVINCE"
@@ -310,10 +310,9 @@ def analyze_file(
     started = time.perf_counter()
     factory = factory or PipelineFactory()
     input_path = Path(input_path)
-    if input_path.is_dir():
-        raise InputError(f"{input_path} là một thư mục, không phải tệp")
-    if not input_path.is_file():
-        raise InputError(f"không tìm thấy tệp {input_path}")
+    missing = missing_input(input_path, "tệp")
+    if missing:
+        raise InputError(missing)
     rejects_path = Path(rejects or f"{output_path}.rejects.jsonl")
     try:
         input_format(input_path)

@@ -67,7 +67,7 @@ from duluan.commands._labelled_rows import (
     model_labels,
     read_labelled_rows,
 )
-from duluan.commands._paths import path_problem
+from duluan.commands._paths import missing_input, path_problem
 
 EXIT_OK, EXIT_INPUT, EXIT_MODEL = 0, 2, 3
 # Rows a batch. With two workers, the last batches leave one worker idle while the other ends
@@ -369,8 +369,9 @@ def _run_loaded(args: argparse.Namespace, model_path: str, kind: str) -> int:
     from duluan.analysis.tabular import UnreadableInput
 
     source = Path(args.input)
-    if not source.is_file():
-        print(f"Không tìm thấy tệp vào: {source}", file=sys.stderr)
+    missing = missing_input(source, "tệp vào")
+    if missing:
+        print(f"Lỗi tệp vào: {missing}", file=sys.stderr)
         return EXIT_INPUT
     output = Path(args.output)
     rejects_path = Path(args.rejects or f"{args.output}.rejects.jsonl")

@@ -34,7 +34,7 @@ from duluan.commands._labelled_rows import (
     model_labels,
     read_labelled_rows,
 )
-from duluan.commands._paths import path_problem
+from duluan.commands._paths import missing_input, path_problem
 
 EXIT_OK, EXIT_INPUT, EXIT_MODEL = 0, 2, 3
 _BATCH = 2048  # texts predicted at once
@@ -126,8 +126,9 @@ def run(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_MODEL
     data = Path(args.data)
-    if not data.is_file():
-        print(f"Không tìm thấy tệp dữ liệu: {data}", file=sys.stderr)
+    missing = missing_input(data, "tệp dữ liệu")
+    if missing:
+        print(f"Lỗi tệp vào: {missing}", file=sys.stderr)
         return EXIT_INPUT
     rejects_path = Path(args.rejects) if args.rejects else None
     problem = path_problem(data, None, rejects_path)
@@ -171,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
     report = evaluation_report([r.label for r in rows], [str(p) for p in predicted])
     unknown = sorted({r.label for r in rows} - {str(c) for c in model.classes_})
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json.dumps({**report, "unknown_labels": unknown}, ensure_ascii=False, indent=2))
     else:
         print(format_report(report))
         if unknown:

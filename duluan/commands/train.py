@@ -31,7 +31,7 @@ from pathlib import Path
 from duluan.analysis.negation import NEGATION_SCOPE
 from duluan.commands._args import non_negative_float, non_negative_int
 from duluan.commands._labelled_rows import RejectLog, collect, model_texts, read_labelled_rows
-from duluan.commands._paths import path_problem
+from duluan.commands._paths import missing_input, path_problem
 
 EXIT_OK, EXIT_INPUT, EXIT_DATA = 0, 2, 4
 
@@ -156,8 +156,9 @@ def run(args: argparse.Namespace) -> int:
     from duluan.analysis.topic import TopicClassifier
 
     data = Path(args.data)
-    if not data.is_file():
-        print(f"Không tìm thấy tệp dữ liệu: {data}", file=sys.stderr)
+    missing = missing_input(data, "tệp dữ liệu")
+    if missing:
+        print(f"Lỗi tệp vào: {missing}", file=sys.stderr)
         return EXIT_INPUT
     output = Path(args.output)
     rejects_path = Path(args.rejects or f"{output}.rejects.jsonl")

@@ -324,6 +324,21 @@ def test_evaluate_prints_accuracy_f1_and_per_class_table(model, tmp_path, capsys
     assert "flood" in out and "health" in out and "support" in out
 
 
+def test_evaluate_names_the_labels_the_model_does_not_know_in_text_and_in_json(model, tmp_path, capsys):
+    # given a labelled file with a label the model never learnt
+    data = tmp_path / "eval.jsonl"
+    rows = [{"text": t, "label": lab} for t, lab in ROWS[:4]] + [{"text": "Cháy chợ", "label": "fire"}]
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    # when the model is evaluated on it, as text and as JSON
+    assert main(["evaluate", "--model", str(model), "--data", str(data), "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert main(["evaluate", "--model", str(model), "--data", str(data), "--no-progress", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    # then both say which (its rows always count as wrong)
+    assert "Nhãn mô hình không biết (luôn tính là sai): fire" in text
+    assert report["unknown_labels"] == ["fire"] and "accuracy" in report
+
+
 def test_corrupt_model_gives_a_clear_error_not_a_traceback(tmp_path, capsys):
     # given a model file that is not one
     bad = tmp_path / "topic.model"

@@ -140,6 +140,20 @@ def test_no_command_reads_what_it_may_not_nor_writes_into_a_folder_s_place(
             err = capsys.readouterr().err
             said = "đó là một thư mục" if why == "a folder" else why
             assert said in err and "Lỗi đường dẫn" in err and "Traceback" not in err, (args, err)
+    # nor does one read a folder, or a pipe (it would wait on it), as its input
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)
+    for odd, said in ((locked, "là một thư mục"), (pipe, "không phải tệp thường")):
+        for args in (
+            ["classify", "--model", str(model), str(odd), "-o", str(tmp_path / "o.jsonl")],
+            [*train, "--data", str(odd), "-o", str(tmp_path / "m.model")],
+            ["evaluate", "--model", str(model), "--data", str(odd)],
+            ["analyze", str(odd), "-o", str(tmp_path / "o.jsonl"), "--no-progress"],
+        ):
+            assert main(args) == 2, args
+            err = capsys.readouterr().err
+            assert said in err and "Lỗi tệp vào" in err and "Traceback" not in err, (args, err)
+    pipe.unlink()
     # and analyze does too (before it loads a model)
     for data, output in (
         (source, tmp_path / "out.jsonl"),
