@@ -253,6 +253,8 @@ RECIPE_SIGN_WEIGHT = 1.0
 # intensity's terms.
 NEGATIVE = "negative"
 NEGATIVE_TONE = "sắc thái tiêu cực"
+# The labels a sentiment model learns (the platform, its charts and the intensity read them).
+SENTIMENTS = ("negative", "neutral", "positive")
 
 
 def anger(negative: float, intensity: float) -> float:
@@ -1461,7 +1463,7 @@ def build_default_sentiment_model(
     elif with_dev is not False:
         wanted = frozenset(with_dev)
         dev = (row for number, row in enumerate(read_corpus("uit_vsfc_dev", data_dir)) if number in wanted)
-    moods = {"negative", "neutral", "positive"}
+    moods = set(SENTIMENTS)
     if messages is None:
         messages = labelled(load_messages(), "sentiment")
     # (see build_government_topic_model)

@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         print("Cần -o MODEL (tệp mô hình ghi ra).", file=sys.stderr)
         return EXIT_INPUT
     from duluan.analysis.linear_text import fit_progress_bar
-    from duluan.analysis.sentiment import SentimentClassifier
+    from duluan.analysis.sentiment import NEGATIVE, SENTIMENTS, SentimentClassifier
     from duluan.analysis.tabular import UnreadableInput
     from duluan.analysis.topic import TopicClassifier
 
@@ -189,6 +189,19 @@ def run(args: argparse.Namespace) -> int:
     print(label_summary(counts), file=sys.stderr)
     if len(counts) < 2:
         print(f"Cần ít nhất hai nhãn khác nhau để huấn luyện; có {len(counts)}.", file=sys.stderr)
+        print(rejects.summary(kept=len(rows)), file=sys.stderr)
+        return EXIT_INPUT
+    odd = sorted(set(counts) - set(SENTIMENTS))
+    if args.task == "sentiment" and (odd or NEGATIVE not in counts):
+        # The intensity of a text is read off its probability of "negative" (sentiment.anger),
+        # and the platform counts negative signals by that label: "0", "1", "2" would train a
+        # model whose every intensity is meaningless.
+        found = f"nhãn khác: {', '.join(odd)}" if odd else f"không nhãn {NEGATIVE}"
+        print(
+            f"Mô hình sắc thái học các nhãn {', '.join(SENTIMENTS)} (có {NEGATIVE}: mức độ bức xúc đọc"
+            f" xác suất {NEGATIVE}); tệp có {found}. Hãy đổi nhãn, hoặc học một mô hình --task topic.",
+            file=sys.stderr,
+        )
         print(rejects.summary(kept=len(rows)), file=sys.stderr)
         return EXIT_INPUT
     cls = TopicClassifier if args.task == "topic" else SentimentClassifier

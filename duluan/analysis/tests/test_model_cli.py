@@ -145,6 +145,31 @@ def test_a_trained_sentiment_model_records_its_nb_svm_part(tmp_path):
     assert read_model_info(path).metadata["nb_svm_C"] == 0.3
 
 
+def test_a_sentiment_model_learns_only_moods_with_negative_among_them(tmp_path, capsys):
+    # given feedback labelled 0/1/2, and labelled positive/neutral only
+    rows = [
+        ("rất hài lòng, cán bộ nhiệt tình", "2"),
+        ("chờ mãi không ai giải quyết", "0"),
+        ("bình thường", "1"),
+    ]
+    numbered = tmp_path / "numbered.jsonl"
+    numbered.write_text("".join(json.dumps({"text": t, "label": lab}) + "\n" for t, lab in rows * 4))
+    calm = tmp_path / "calm.jsonl"
+    calm.write_text("".join(json.dumps({"text": t, "label": lab}) + "\n" for t, lab in
+                            [("rất hài lòng", "positive"), ("bình thường", "neutral")] * 4))  # fmt: skip
+    # when a sentiment model is trained on each
+    for data, said in ((numbered, "nhãn khác: 0, 1, 2"), (calm, "không nhãn negative")):
+        path = tmp_path / f"{data.stem}.model"
+        code = main(["train", "--task", "sentiment", "--data", str(data), "-o", str(path), "--no-progress"])
+        # then it is refused, saying what the file has and which labels it needs, and no model is written
+        err = capsys.readouterr().err
+        assert code == 2 and said in err and "negative, neutral, positive" in err
+        assert not path.exists()
+    # while a topic model learns any labels
+    path = tmp_path / "numbered-topic.model"
+    assert main(["train", "--task", "topic", "--data", str(numbered), "-o", str(path), "--no-progress"]) == 0
+
+
 def test_a_sentiment_model_reads_negated_words_apart_unless_told_not_to(tmp_path, capsys):
     from duluan.analysis.model_io import load_model, read_model_info
 

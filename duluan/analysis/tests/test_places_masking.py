@@ -213,16 +213,17 @@ def test_classify_and_train_commands_mask_places_for_such_models(tmp_path, capsy
 
     monkeypatch.setattr(classify_command, "COMPILED_MIN_BYTES", 0 if large else 1 << 62)
 
-    # (four labels: the loops read code points for models of more than three classes)
+    # (four labels for the topic model: the loops read code points for models of more than three
+    # classes; a sentiment model learns the three moods alone)
     health = [("Bệnh viện quá tải, bệnh nhân nằm ghép", "health"), ("Trạm y tế thiếu thuốc", "health")]
-    data = tmp_path / "train.jsonl"
-    data.write_text(
-        "".join(
-            json.dumps({"text": t, "label": label}, ensure_ascii=False) + "\n"
-            for t, label in (TRAINING + health) * 3
-        ),
-        encoding="utf-8",
-    )
+    datas = {"topic": tmp_path / "topic.train.jsonl", "sentiment": tmp_path / "sentiment.train.jsonl"}
+    for task, rows_of in (("topic", TRAINING + health), ("sentiment", TRAINING)):
+        datas[task].write_text(
+            "".join(
+                json.dumps({"text": t, "label": label}, ensure_ascii=False) + "\n" for t, label in rows_of * 3
+            ),
+            encoding="utf-8",
+        )
     names = communes()
     rows = [{"id": f"{i}-{k}", "text": PROBE.format(name)} for i in range(3) for k, name in enumerate(names)]
     source = tmp_path / "in.jsonl"
@@ -231,7 +232,17 @@ def test_classify_and_train_commands_mask_places_for_such_models(tmp_path, capsy
         model = tmp_path / f"{task}.model"
         # when a model is trained with --mask-places and labels the file
         code = main(
-            ["train", "--task", task, "--data", str(data), "--mask-places", "-o", str(model), "--no-progress"]
+            [
+                "train",
+                "--task",
+                task,
+                "--data",
+                str(datas[task]),
+                "--mask-places",
+                "-o",
+                str(model),
+                "--no-progress",
+            ]
         )
         assert code == 0
         out = tmp_path / f"{task}.jsonl"
