@@ -319,14 +319,22 @@ _ODD_CHAR_RE = re.compile(
 
 # --- personal data -------------------------------------------------------------------------------
 
-_TLDS = "com|vn|net|org|gov|edu|info|io|me|biz|asia|xyz|online|site"
+# The top-level domains a bare domain is read as a URL by ("vnexpress.net/abc"), and those of the
+# short links and pages shared in messages ("youtu.be", "bit.ly", "goo.gl", "t.co"); not those
+# that read as something else after a dot ("A.I", "U.S").
+_TLDS = (
+    "com|vn|net|org|gov|edu|info|io|me|biz|asia|xyz|online|site"
+    "|be|ly|gl|co|tv|app|dev|link|news|top|club|shop|store|live"
+)
 # Three separate patterns, each run only when a cheap test says it can match: a combined pattern with
 # leading look-behinds is tried at every position and was 10x slower on news leads.
-_EMAIL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# A local part of any letters ("văn.a@x.vn"), and of the marks an address may begin with
+# ("-abc@gmail.com"): the whole run before the "@" is masked.
+_EMAIL_RE = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 _TLD_HINT_RE = re.compile(rf"\.(?i:{_TLDS})\b")  # starts with a literal: the engine skips to dots
 _URL_RE = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"']+"
-    rf"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLDS})(?:\.vn)?(?![\w-])(?:/[^\s<>\"']*)?",
+    r"(?:(?:https?|ftps?)://|www\.)[^\s<>\"']+"
+    rf"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLDS})(?:\.vn)?(?![\w-])(?:[/?#:][^\s<>\"']*)?",
     re.IGNORECASE,
 )
 # Mobile: 0 + 3/5/7/8/9 + 8 digits; landline: 0 + 2 + 9 digits; "+84"/"0084" for the 0; single spaces,
@@ -336,13 +344,21 @@ _URL_RE = re.compile(
 # with a literal, and the engine skips to "(", "+" and "0" instead of trying every position. The
 # 3,167 news leads (of 127,706) with a phone hint went from 7.9–8.2 to 3.6 µs of CPU each for
 # finditer (2026-11-30).
-_PHONE_NUMBER = r"[ .-]?(?:\(0\))?(?:[35789](?:[ .-]?\d){8}|2(?:[ .-]?\d){9})(?![\w]|[.,]\d)"
+# A number may be followed by a mark and another number ("0912345678,0987654321"), not by a
+# decimal or a group of digits ("1,5", ".000").
+_PHONE_END = r"(?!\w|[.,](?!0[235789])\d)"
+# After the country code, the trunk "0" may be written, bare or in brackets ("+84 (0) 912 345 678",
+# "+840912345678").
+_PHONE_NUMBER = rf"[ .-]?(?:\(0\)[ .-]?|0)?(?:[35789](?:[ .-]?\d){{8}}|2(?:[ .-]?\d){{9}}){_PHONE_END}"
 _PHONE_RE = re.compile(
-    "|".join(prefix + _PHONE_NUMBER for prefix in (r"\(\+84\)", r"\+84", "0084", "0"))
-    + r"|\(02\d{1,2}\)[ .-]?\d(?:[ .-]?\d){6,7}(?![\w]|[.,]\d)"
+    "|".join(prefix + _PHONE_NUMBER for prefix in (r"\(\+84\)", r"\(84\)", r"\+84", "0084", "0"))
+    + rf"|\(02\d{{1,2}}\)[ .-]?\d(?:[ .-]?\d){{6,7}}{_PHONE_END}"
 )
-_PHONE_HINT_RE = re.compile(r"\d[\d .-]{8}")
-_GLUED_BEFORE = frozenset("+.,@_")  # a number glued to these is part of something else
+_PHONE_WINDOW = 6  # characters after the digit in _PHONE_HINT_RE: a landline's 7 digits
+_PHONE_HINT_RE = re.compile(rf"\d[\d .-]{{{_PHONE_WINDOW}}}")
+# A number glued to these is part of something else ("+" of a country code that is not Vietnam's,
+# an address, a name); after a digit and "." or ",", of a larger number ("3,0912345678").
+_GLUED_BEFORE = frozenset("+@_")
 _URL_TRAILING = ".,;:!?)]}»\"'"
 
 
@@ -560,21 +576,30 @@ def _find_personal_data(
     )
     found: list[tuple[str, int, int]] = []
     if email_hint:
-        for m in _email_matches(clean):
-            if m.start() == 0 or not (clean[m.start() - 1].isalnum() or clean[m.start() - 1] in ".+-"):
-                found.append((EMAIL, m.start(), m.end()))
+        found.extend((EMAIL, m.start(), m.end()) for m in _email_matches(clean))
     if url_hint:
         for m in _url_matches(clean):
             start = m.start()
-            if start and (clean[start - 1].isalnum() or clean[start - 1] in "@.-"):
+            # A domain within a word or an address is none; a scheme glued to a word
+            # ("Linkhttps://…") still starts a URL.
+            if start and (clean[start - 1].isalnum() or clean[start - 1] in "@.-") and "://" not in m.group():
                 continue
             end = start + len(m.group().rstrip(_URL_TRAILING))
             found.append((URL, start, end))
+    after = -1  # where the last phone number ended
     for m in _PHONE_RE.finditer(clean) if phone_hint else ():
         start = m.start()
-        if start and (clean[start - 1].isalnum() or clean[start - 1] in _GLUED_BEFORE):
-            continue
+        if start:
+            before = clean[start - 1]
+            # A number glued to a digit, or to a mark after one, is part of a larger number,
+            # unless that was a phone number ("0912345678,0987654321"); glued to a word it is
+            # not ("SĐT0912345678", "anh Nam,0912345678").
+            if before.isdigit() or before in _GLUED_BEFORE:
+                continue
+            if before in ".," and start > 1 and clean[start - 2].isdigit() and start - 1 != after:
+                continue
         found.append((PHONE, start, m.end()))
+        after = m.end()
     if len(found) > 1:
         found.sort(key=lambda f: (f[1], -f[2]))
         kept: list[tuple[str, int, int]] = []
@@ -788,7 +813,6 @@ _SLOW_SYLLABLES = 1024  # "İ" (two characters lower-cased), "Σ" (lower case by
 _BEYOND_BMP = 2048  # the astral slot (a letter or digit): such a text has its tones placed by _TONE_RE
 _ANGLE = 4096  # "<" or ">", kept as they are in the lower-cased batch (placeholders)
 _BATCH_SEPARATOR = "\n"  # no class bit, a space once lower-cased, not a word character, not in a needle
-_PHONE_WINDOW = 8  # characters after the digit in _PHONE_HINT_RE
 
 
 @lru_cache(maxsize=1)
@@ -1010,8 +1034,8 @@ def _batch_scan(texts: Sequence[str]) -> _Scan:
     For the others ``clean`` is the text itself, and the hints of :func:`_find_personal_data` are
     exact: "@", "://", "www." and "WWW." from the characters that start them, the TLD pattern
     tried at each "." followed by the first letter of a domain (it ends with ``\b``, which the
-    separator satisfies as the end of a text does), and the phone pattern ``\d[\d .-]{8}`` as a
-    digit followed by eight characters of that class, which the separator is not. (One
+    separator satisfies as the end of a text does), and the phone pattern (``_PHONE_HINT_RE``) as
+    a digit followed by ``_PHONE_WINDOW`` characters of that class, which the separator is not. (One
     ``finditer`` of the TLD pattern over the batch cost 0.35 µs of CPU a news lead: it looks at
     every character; 0.04 dots a lead are followed by such a letter, 2026-11-30.)
     """

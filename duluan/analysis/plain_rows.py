@@ -332,13 +332,20 @@ def _decode_text(buf, i, end, codes, w, table, looks):
 
 @nb.njit(cache=True)
 def _phone_may_end(codes, j, hi, classes, word):
-    """Whether ``(?![\\w]|[.,]\\d)`` holds at ``codes[j]`` (``word``: :func:`_regex_tables`'s)."""
+    """Whether ``_PHONE_END``, ``(?!\\w|[.,](?!0[235789])\\d)``, holds at ``codes[j]``
+    (``word``: :func:`_regex_tables`'s)."""
     if j >= hi:
         return True
     c = codes[j]
     if word[c]:
         return False
-    return not ((c == 0x2E or c == 0x2C) and j + 1 < hi and classes[codes[j + 1]] & _DIGIT)
+    if not ((c == 0x2E or c == 0x2C) and j + 1 < hi and classes[codes[j + 1]] & _DIGIT):
+        return True
+    # a mark then a digit: the start of another number ("0" then 2, 3, 5, 7, 8 or 9) only
+    if codes[j + 1] != 0x30 or j + 2 >= hi:
+        return False
+    d = codes[j + 2]
+    return d == 0x32 or d == 0x33 or d == 0x35 or d == 0x37 or d == 0x38 or d == 0x39
 
 
 @nb.njit(cache=True)
@@ -357,11 +364,15 @@ def _separated_digits(codes, j, hi, classes, count):
 @nb.njit(cache=True)
 def _phone_number_at(codes, j, hi, classes, word):
     """Whether ``_PHONE_NUMBER`` may match at ``codes[j]``. Its optional parts each have one way
-    to go on (a separator or "(0)" that is there must be taken: what follows cannot match it)."""
+    to go on (a separator, "(0)" or "0" that is there must be taken: what follows cannot match it)."""
     if j < hi and (codes[j] == 0x20 or codes[j] == 0x2E or codes[j] == 0x2D):
         j += 1
     if j + 2 < hi and codes[j] == 0x28 and codes[j + 1] == 0x30 and codes[j + 2] == 0x29:
         j += 3
+        if j < hi and (codes[j] == 0x20 or codes[j] == 0x2E or codes[j] == 0x2D):
+            j += 1
+    elif j < hi and codes[j] == 0x30:
+        j += 1
     if j >= hi:
         return False
     c = codes[j]
@@ -381,6 +392,7 @@ def _phone_may_match(codes, lo, hi, classes, word):
     plus84 = np.array([0x2B, 0x38, 0x34], np.uint32)
     zero084 = np.array([0x30, 0x30, 0x38, 0x34], np.uint32)
     paren84 = np.array([0x28, 0x2B, 0x38, 0x34, 0x29], np.uint32)
+    bare84 = np.array([0x28, 0x38, 0x34, 0x29], np.uint32)  # "(84)"
     for s in range(lo, hi):
         c = codes[s]
         if c == 0x30:
@@ -393,6 +405,8 @@ def _phone_may_match(codes, lo, hi, classes, word):
                 return True
         elif c == 0x28:
             if _starts_with(codes, s, hi, paren84) and _phone_number_at(codes, s + 5, hi, classes, word):
+                return True
+            if _starts_with(codes, s, hi, bare84) and _phone_number_at(codes, s + 4, hi, classes, word):
                 return True
             # "\(02\d{1,2}\)[ .-]?\d(?:[ .-]?\d){6,7}" and the end of a number
             if (
@@ -422,7 +436,7 @@ def _phone_may_match(codes, lo, hi, classes, word):
 # What a text may hold, for plain_rows to check (bits of plain_json_rows' ``checks``).
 EMAIL_HINT = 1  # "@"
 URL_HINT = 2  # "://", "www.", "WWW." or a "." before a top-level domain (_TLD_HINT_RE)
-PHONE_HINT = 4  # a digit and eight digits, spaces, dots or dashes (_PHONE_HINT_RE)
+PHONE_HINT = 4  # a digit and _PHONE_WINDOW digits, spaces, dots or dashes (_PHONE_HINT_RE)
 SUSPECT = 8  # mojibake: text_problem rejects the text (see _mojibake_at)
 
 

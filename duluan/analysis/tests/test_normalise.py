@@ -105,9 +105,37 @@ def test_vietnamese_phone_formats_are_masked():
         assert [raw[s.start : s.end] for s in result.spans] == [number]
 
 
+def test_phone_numbers_glued_to_words_or_listed_and_in_other_forms_are_masked():
+    # given numbers glued to the word before, listed without a space, with the trunk "0" after
+    # the country code, "(84)", and landlines whose digits after the area code are few
+    written = [
+        ("SĐT0912345678 nhé", "SĐT<phone> nhé", ["0912345678"]),
+        ("LH0912345678", "LH<phone>", ["0912345678"]),
+        ("ĐT.0912345678", "ĐT.<phone>", ["0912345678"]),
+        ("anh Nam,0912345678", "anh Nam,<phone>", ["0912345678"]),
+        ("gọi 0912345678,0987654321.", "gọi <phone>,<phone>.", ["0912345678", "0987654321"]),
+        ("+84 (0) 912 345 678", "<phone>", ["+84 (0) 912 345 678"]),
+        ("+840912345678", "<phone>", ["+840912345678"]),
+        ("(84) 912 345 678", "<phone>", ["(84) 912 345 678"]),
+        ("(024)38251234,", "<phone>,", ["(024)38251234"]),
+        ("ĐT (0222)3821234.", "ĐT <phone>.", ["(0222)3821234"]),
+        ("hoặc (0222) 3821 234", "hoặc <phone>", ["(0222) 3821 234"]),
+    ]
+    for raw, text, numbers in written:
+        # when normalised, alone and in a batch
+        result = normalise(raw)
+        # then each number is masked, its span the number as written
+        assert result.text == text, raw
+        assert [raw[s.start : s.end] for s in result.spans] == numbers, raw
+        assert normalise_many([raw])[0][0] == text
+
+
 def test_numbers_that_are_not_phones_are_kept():
     # given amounts, years, codes and too-short or too-long digit runs
-    raw = "Năm 2024-2025 chi 035.000.000 đồng, mã 0123456789, số 091234567, 09123456789, 1,0912345678"
+    raw = (
+        "Năm 2024-2025 chi 035.000.000 đồng, mã 0123456789, số 091234567, 09123456789, 1,0912345678, "
+        "giá 1,5 triệu, 150.000 đồng, ngày 12/03/2026 lúc 10:30, tổng đài 1900 1234, gọi 113, 0912345678,5"
+    )
 
     # when normalised
     result = normalise(raw)
@@ -135,6 +163,26 @@ def test_urls_and_emails_are_masked_with_their_spans():
         ("url", "www.baomoi.com"),
         ("url", "vnexpress.net"),
     ]
+
+
+def test_addresses_of_any_letters_short_links_and_glued_urls_are_masked():
+    # given e-mail addresses with Vietnamese letters or a leading mark, short links, a URL glued
+    # to the word before, and bare domains followed by a query or a port; and words with dots
+    raw = (
+        "Gửi Nguyen.Văn@gmail.com, -abc@gmail.com; xem youtu.be/abcd, bit.ly/abc, "
+        "Linkhttps://facebook.com/nguyenvana abc.vn?x=1 abc.vn:8080/x. Công nghệ A.I, U.S, Co.op"
+    )
+    # when normalised
+    result = normalise(raw)
+    # then each address and link is masked, whole, and the words are kept
+    assert result.text == (
+        "Gửi <email>, <email>; xem <url>, <url>, Link<url> <url> <url>. Công nghệ A.I, U.S, Co.op"
+    )
+    assert [raw[s.start : s.end] for s in result.spans] == [
+        "Nguyen.Văn@gmail.com", "-abc@gmail.com", "youtu.be/abcd", "bit.ly/abc",
+        "https://facebook.com/nguyenvana", "abc.vn?x=1", "abc.vn:8080/x",
+    ]  # fmt: skip
+    assert normalise_many([raw])[0][0] == result.text
 
 
 def test_chat_spellings_are_expanded_and_capitalisation_kept():

@@ -85,13 +85,25 @@ def test_a_text_the_scan_sends_past_nfc_is_already_nfc(text):
         assert unicodedata.normalize("NFC", text) == text
 
 
-# The phone pattern as first written, with the prefixes as one group.
+# The phone pattern as it reads, with the prefixes as one group.
 _PHONE_AS_WRITTEN = re.compile(
-    r"(?:\(\+84\)|\+84|0084|0)[ .-]?(?:\(0\))?(?:[35789](?:[ .-]?\d){8}|2(?:[ .-]?\d){9})(?![\w]|[.,]\d)"
-    r"|\(02\d{1,2}\)[ .-]?\d(?:[ .-]?\d){6,7}(?![\w]|[.,]\d)"
+    r"(?:\(\+84\)|\(84\)|\+84|0084|0)[ .-]?(?:\(0\)[ .-]?|0)?(?:[35789](?:[ .-]?\d){8}|2(?:[ .-]?\d){9})"
+    r"(?!\w|[.,](?!0[235789])\d)"
+    r"|\(02\d{1,2}\)[ .-]?\d(?:[ .-]?\d){6,7}(?!\w|[.,](?!0[235789])\d)"
 )
 _PHONE_PIECES = st.sampled_from(
-    [*"0123456789 .-()+,x_a٣", "0084", "+84", "(+84)", "(0)", "(024)", "(0236)", "0912345678", "02438251234"]
+    [
+        *"0123456789 .-()+,x_a٣",
+        "0084",
+        "+84",
+        "(+84)",
+        "(84)",
+        "(0)",
+        "(024)",
+        "(0236)",
+        "0912345678",
+        "02438251234",
+    ]
 )
 
 
