@@ -1163,7 +1163,25 @@ class Gazetteer:
                 _order_by_score(scored)
             best_score, best = scored[0]
             if hit.address_next and self._contradicted(hits, i, best, chosen):
-                continue
+                # The parent named right after may be meant in the other scheme: "xã Đức Giang,
+                # tỉnh Bắc Ninh", an old commune and the province its land lies in since 2025,
+                # read the province as the old Bắc Ninh and lost the commune. The parent is then
+                # that unit of the other scheme.
+                parent = chosen[i + 1]
+                above = self._ancestors.get(best, _NO_KEYS)
+                level = level_of[parent]
+                twin = next(
+                    (
+                        t
+                        for t in sorted(self._twins[parent])
+                        if t in above and level_of[t] == level and t != parent
+                    ),
+                    None,
+                )
+                if twin is None:
+                    continue
+                chosen[i + 1] = twin
+                results[i + 1] = (twin, results[i + 1][1], [])
             twins = self._twins[best]
             rivals = [(s, k) for s, k in scored if k not in twins]
             tied = [k for s, k in rivals if s == best_score]

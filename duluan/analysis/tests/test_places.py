@@ -382,6 +382,23 @@ def test_unit_missing_from_the_data_is_not_replaced_by_a_namesake(gazetteer):
     assert _codes(mentions) == [("Đà Lạt", "pre2025", "672")]
 
 
+def test_an_old_commune_named_with_the_province_its_land_lies_in_since_2025_keeps_both(gazetteer):
+    # given addresses written since the merger: a pre-2025 commune of Bắc Giang, then the
+    # province it lies in now, with and without the type words, undated and dated
+    texts = ["xã Đức Giang, tỉnh Bắc Ninh", "Đức Giang, Bắc Ninh", "Đức Giang, tỉnh Bắc Ninh"]
+    for text in texts:
+        for when in (None, date(2025, 9, 1)):
+            # when places are found, then the commune is the old one and the province the new one
+            # (the commune was lost, the province read as the old Bắc Ninh it never lay in)
+            assert _codes(gazetteer.find(text, when=when)) == [
+                ("Đức Giang", "pre2025", "07735"),
+                ("Bắc Ninh", "2025", "24"),
+            ], (text, when)
+    # while a ward named in a city that has no such ward, nor had one, is still left out
+    text = "trưởng công an phường Phú Hòa, thành phố Đà Lạt, đã lập biên bản"
+    assert _codes(gazetteer.find(text)) == [("Đà Lạt", "pre2025", "672")]
+
+
 def test_units_dissolved_before_the_pre2025_data_are_read_as_the_units_that_took_them_in(gazetteer):
     # given texts of 2007-2018 naming a ward, a district and two numbered districts since merged
     # into others (phường Phú Hòa into Đông Ba in 2021, huyện Yên Dũng into TP Bắc Giang in 2025,
