@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Container
+from functools import lru_cache
+from pathlib import Path
 
 from duluan.adminunits import COMMUNE, DISTRICT, PROVINCE
-from duluan.analysis.normalise import ZERO_WIDTH, fold
+from duluan.analysis.normalise import ZERO_WIDTH, canonical_tones, fold
 
 # Type words before a name → the (level, unit type) pairs they allow; keys are folded.
 TYPE_WORDS: dict[str, frozenset[tuple[str, str]]] = {
@@ -282,6 +284,27 @@ def typed_words(folded: str, starts: list[int]) -> list[re.Match[str]]:
 PLURAL_BEFORE_RE = re.compile(r"(?<!\w)(?:cac|nhung|\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi|may)\s+$")
 AND_RE = re.compile(r"(?<!\w)va(?!\w)")
 LIST_GAP_RE = re.compile(r"^\s*(?:,|;|va|cung|hoac|-|–)\s*(?:(?:cac|2|3|4|5|hai|ba|bon|nam)\s+)?$")
+
+
+PLACE_WORDS_PATH = Path(__file__).resolve().parent.parent / "data" / "place_words.tsv"
+
+
+@lru_cache(maxsize=1)
+def place_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The unit names the news writes in small letters as often as with capitals, as words
+    ("hòa bình", "thống nhất", "độc lập": ``data/place_words.tsv``, made by
+    ``scripts/place_words.py``), in small letters with tones placed as normalising places them,
+    and folded (for a text typed without diacritics)."""
+    lines = PLACE_WORDS_PATH.read_text(encoding="utf-8").splitlines()
+    names = frozenset(line.split("\t", 1)[0] for line in lines if line and not line.startswith("#"))
+    return names, frozenset(map(fold, names))
+
+
+def a_word_in_small_letters(surface: str) -> bool:
+    """Whether ``surface`` (a name as a text writes it, in small letters) is one of
+    :func:`place_words`: in a text typed all in small letters it may be the word, not the unit."""
+    accented, folded = place_words()
+    return surface in folded if surface.isascii() else canonical_tones(surface) in accented
 
 
 def capitalised(surface: str) -> bool:

@@ -39,6 +39,7 @@ from duluan.analysis.places.context import (
     TYPE_BEFORE_RE,
     TYPE_WORDS,
     TYPED_WORD_STARTS,
+    a_word_in_small_letters,
     by_last_character,
     capitalised,
     foreign_after,
@@ -857,6 +858,10 @@ class Gazetteer:
         if foreign_after(folded, end, self._names):
             return None  # "Sơn Tây (Trung Quốc)" is a Chinese province
         locative = locative_before(context, plain, at)
+        if not cased and not locative and a_word_in_small_letters(surface):
+            # In a text all in small letters, "ai cũng muốn hòa bình" is peace, not the province:
+            # a name the news mostly writes as a word counts only after "ở", "tại", a mark...
+            return None
         return _Hit(
             start, end, key, None, False, False, old_after(folded, end), accent_free, locative, False, False,
             weak,

@@ -382,6 +382,29 @@ def test_unit_missing_from_the_data_is_not_replaced_by_a_namesake(gazetteer):
     assert _codes(mentions) == [("Đà Lạt", "pre2025", "672")]
 
 
+def test_in_small_letters_a_name_that_is_mostly_a_word_needs_a_locative_before_it(gazetteer):
+    # given texts typed all in small letters (a chat), with and without diacritics, where unit
+    # names the news mostly writes as words are words, and where they follow "ở" or a mark
+    words = [
+        "ai cũng muốn hòa bình",
+        "chúng ta cần thống nhất ý kiến",
+        "sống yên bình, ai cũng vui",
+        "ai cung muon hoa binh",
+    ]
+    places = {
+        "đường ở hòa bình ngập sâu": [("hòa bình", "province")],
+        "tôi ở thống nhất, đồng nai": [("thống nhất", "district"), ("đồng nai", "province")],
+        "toi o hoa binh": [("hoa binh", "province")],
+    }
+    # when places are found, then the words name none, and the names after a locative do
+    for text in words:
+        assert gazetteer.find(text) == [], text
+    for text, expected in places.items():
+        assert [(m.surface, m.level) for m in gazetteer.find(text)] == expected, text
+    # and in a text with capitals, the capitalised name is the unit, the word in small letters not
+    assert [m.surface for m in gazetteer.find("Lũ ở Hòa Bình, ai cũng mong hòa bình")] == ["Hòa Bình"]
+
+
 def test_an_old_commune_named_with_the_province_its_land_lies_in_since_2025_keeps_both(gazetteer):
     # given addresses written since the merger: a pre-2025 commune of Bắc Giang, then the
     # province it lies in now, with and without the type words, undated and dated
