@@ -405,6 +405,7 @@ def _read_tsv_lexicon(path: Path) -> dict[str, tuple[str, str]]:
 # A chat form is a whole word: not glued to letters, digits or these (e-mails, paths, "a.ko").
 _GLUED_BEFORE_CHAT = frozenset("@#&./<-_")
 _GLUED_AFTER_CHAT = frozenset("@&/-_")
+_APOSTROPHES = frozenset("'’")
 
 
 @lru_cache(maxsize=1)
@@ -483,7 +484,11 @@ def _whole_word(text: str, start: int, end: int, length: int) -> bool:
         text[end].isalnum() or text[end] in _GLUED_AFTER_CHAT or unicodedata.category(text[end])[0] == "M"
     ):
         return False
-    return True
+    # An apostrophe between letters joins a word of another language ("j'aime", "k's"), which
+    # Vietnamese does not write.
+    if end + 1 < length and text[end] in _APOSTROPHES and text[end + 1].isalpha():
+        return False
+    return not (start > 1 and text[start - 1] in _APOSTROPHES and text[start - 2].isalpha())
 
 
 _MARKED_WORD_RE = re.compile(rf"\w*[{re.escape(_VIETNAMESE_MARKED)}]\w*")

@@ -185,6 +185,14 @@ def test_addresses_of_any_letters_short_links_and_glued_urls_are_masked():
     assert normalise_many([raw])[0][0] == result.text
 
 
+def test_a_chat_form_joined_by_an_apostrophe_to_letters_or_an_ambiguous_one_is_left_alone():
+    # given a chat form within a word of another language, and "ck" (chồng, or chuyển khoản)
+    raw = "j'aime, it's k's, chuyển khoản ck rồi, ko biết j"
+    # when normalised, then those are kept and the others expanded
+    assert normalise(raw).text == "j'aime, it's k's, chuyển khoản ck rồi, không biết gì"
+    assert normalise_texts([raw]) == [normalise(raw).text]
+
+
 def test_chat_spellings_are_expanded_and_capitalisation_kept():
     # given a chat message
     raw = "Ko hiểu sao đường ko dc sửa, ng dân hỏi mãi ntn vs j thì cx bít."
