@@ -102,8 +102,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Như duluan analyze: mô hình đọc văn bản đã chuẩn hoá (che URL, e-mail, số điện thoại); "
             "dòng thiếu mã hoặc trùng mã với dòng trước, nội dung trống, quá 1 MB hoặc sai mã hoá "
             "được ghi vào tệp loại bỏ kèm lý do; mỗi cột không dùng đến được cảnh báo một lần. Tệp không có "
-            "cột id ở 1000 dòng đầu (và không có --id-field) lấy số thứ tự dòng làm mã. Tệp kết quả chỉ "
-            "xuất hiện khi chạy xong; không được trùng tệp vào."
+            f"cột id ở {ID_PEEK_ROWS} dòng đầu (và không có --id-field) lấy số thứ tự dòng làm mã. "
+            "Tệp kết quả chỉ xuất hiện khi chạy xong; không được trùng tệp vào."
         ),
     )
     parser.add_argument("input", help="Tệp vào: .jsonl(.gz), .csv hoặc .parquet.")
