@@ -3,8 +3,9 @@
 ``normalise(text)`` returns a :class:`Normalised` record holding
 
 - ``text``: the display form — Unicode NFC, one canonical tone-mark placement, zero-width and control
-  characters removed, personal data (URLs, e-mail addresses, phone numbers) replaced by the placeholders
-  ``<url>``, ``<email>``, ``<phone>``, common chat spellings expanded (``ko`` → ``không``), case kept
+  characters removed, personal data (URLs, e-mail addresses, phone numbers, citizen identity card
+  numbers) replaced by the placeholders ``<url>``, ``<email>``, ``<phone>``, ``<id>``, common chat
+  spellings expanded (``ko`` → ``không``), case kept
   (administrative abbreviations such as ``UBND``, ``HĐND``, ``KT-XH`` are never touched);
 - ``folded``: ``text`` lower-cased and accent-free (``đ`` → ``d``), *character for character the same
   length as* ``text`` so an offset found in one is valid in the other;
@@ -62,8 +63,8 @@ DATA_DIR = Path(__file__).parent / "data"
 CHAT_LEXICON_PATH = DATA_DIR / "chat_lexicon.tsv"
 ABBREVIATIONS_PATH = DATA_DIR / "abbreviations.tsv"
 
-URL, EMAIL, PHONE = "url", "email", "phone"
-PLACEHOLDERS = {URL: "<url>", EMAIL: "<email>", PHONE: "<phone>"}
+URL, EMAIL, PHONE, ID_NUMBER = "url", "email", "phone", "id"
+PLACEHOLDERS = {URL: "<url>", EMAIL: "<email>", PHONE: "<phone>", ID_NUMBER: "<id>"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,21 +340,28 @@ _URL_RE = re.compile(
 )
 # Mobile: 0 + 3/5/7/8/9 + 8 digits; landline: 0 + 2 + 9 digits; "+84"/"0084" for the 0; single spaces,
 # dots or dashes anywhere between digits; "(024) 3825 1234".
-# That is r"(?:\(\+84\)|\+84|0084|0)" + _PHONE_NUMBER | r"\(02..." with the first group spelt out in
-# each alternative (tried in the same order, so the same matches): every alternative then starts
-# with a literal, and the engine skips to "(", "+" and "0" instead of trying every position. The
-# 3,167 news leads (of 127,706) with a phone hint went from 7.9–8.2 to 3.6 µs of CPU each for
-# finditer (2026-11-30).
+# That is r"(?:\(\+84\)|\(84\)|\+84|0084)" + _COUNTRY_NUMBER | "0" ... | r"\(02..." with the first
+# group spelt out in each alternative (tried in the same order, so the same matches): every
+# alternative then starts with a literal, and the engine skips to "(", "+" and "0" instead of
+# trying every position. The 3,167 news leads (of 127,706) with a phone hint went from 7.9–8.2 to
+# 3.6 µs of CPU each for finditer (2026-11-30).
 # A number may be followed by a mark and another number ("0912345678,0987654321"), not by a
 # decimal or a group of digits ("1,5", ".000").
 _PHONE_END = r"(?!\w|[.,](?!0[235789])\d)"
+_PHONE_DIGITS = rf"(?:[35789](?:[ .-]?\d){{8}}|2(?:[ .-]?\d){{9}}){_PHONE_END}"
 # After the country code, the trunk "0" may be written, bare or in brackets ("+84 (0) 912 345 678",
-# "+840912345678").
-_PHONE_NUMBER = rf"[ .-]?(?:\(0\)[ .-]?|0)?(?:[35789](?:[ .-]?\d){{8}}|2(?:[ .-]?\d){{9}}){_PHONE_END}"
+# "+840912345678"); after "0", that is the trunk.
+_COUNTRY_NUMBER = rf"[ .-]?(?:\(0\)[ .-]?|0)?{_PHONE_DIGITS}"
 _PHONE_RE = re.compile(
-    "|".join(prefix + _PHONE_NUMBER for prefix in (r"\(\+84\)", r"\(84\)", r"\+84", "0084", "0"))
+    "|".join(prefix + _COUNTRY_NUMBER for prefix in (r"\(\+84\)", r"\(84\)", r"\+84", "0084"))
+    + rf"|0[ .-]?(?:\(0\))?{_PHONE_DIGITS}"
     + rf"|\(02\d{{1,2}}\)[ .-]?\d(?:[ .-]?\d){{6,7}}{_PHONE_END}"
 )
+# A citizen identity card's number (căn cước công dân: 12 digits, the province of birth's code
+# 001-096, then the century and sex 0-3, the year, six more), written whole: a phone hint holds
+# it. The old identity card's 9 digits and bank accounts' are left: numbers of any other kind
+# share their form.
+_ID_NUMBER_RE = re.compile(r"(?<![\d.,])0\d\d[0-3]\d{8}(?!\d|[.,]\d)")
 _PHONE_WINDOW = 6  # characters after the digit in _PHONE_HINT_RE: a landline's 7 digits
 _PHONE_HINT_RE = re.compile(rf"\d[\d .-]{{{_PHONE_WINDOW}}}")
 # A number glued to these is part of something else ("+" of a country code that is not Vietnam's,
@@ -605,6 +613,7 @@ def _find_personal_data(
                 continue
         found.append((PHONE, start, m.end()))
         after = m.end()
+    found.extend((ID_NUMBER, m.start(), m.end()) for m in _ID_NUMBER_RE.finditer(clean) if phone_hint)
     if len(found) > 1:
         found.sort(key=lambda f: (f[1], -f[2]))
         kept: list[tuple[str, int, int]] = []
@@ -1233,7 +1242,7 @@ def _chat_syllables() -> frozenset[str] | None:
         lowered = variant.lower()
         if not (variant.isalnum() and lowered.isalnum() and len(lowered) == len(variant)):
             return None
-        if lowered in ("url", "email", "phone"):  # part of a placeholder token
+        if lowered in PLACEHOLDERS:  # part of a placeholder token
             return None
         syllables.add(lowered)
     return frozenset(syllables)
@@ -1264,7 +1273,7 @@ def _clean_and_mask(text: str) -> tuple[str, list[tuple[str, int, int]]]:
 
 
 # A syllable or a placeholder of masked personal data (see syllables).
-SYLLABLE_RE = re.compile(r"<(?:url|email|phone)>|[^\W_]+")
+SYLLABLE_RE = re.compile(r"<(?:url|email|phone|id)>|[^\W_]+")
 # Without "<" (no placeholder) and "_", the syllables are the runs of word characters, which the
 # regular-expression engine finds a fifth faster: the normalise step went from 28.9 to 27.0 µs
 # of CPU a news lead (bench_steps.py leads, two runs each, 2026-11-30).

@@ -362,16 +362,18 @@ def _separated_digits(codes, j, hi, classes, count):
 
 
 @nb.njit(cache=True)
-def _phone_number_at(codes, j, hi, classes, word):
-    """Whether ``_PHONE_NUMBER`` may match at ``codes[j]``. Its optional parts each have one way
-    to go on (a separator, "(0)" or "0" that is there must be taken: what follows cannot match it)."""
+def _phone_number_at(codes, j, hi, classes, word, country):
+    """Whether ``_PHONE_RE``'s number may match at ``codes[j]``, after a country code
+    (``_COUNTRY_NUMBER``) or after "0". Its optional parts each have one way to go on (a
+    separator, "(0)" or, after a country code, "0" that is there must be taken: what follows
+    cannot match it)."""
     if j < hi and (codes[j] == 0x20 or codes[j] == 0x2E or codes[j] == 0x2D):
         j += 1
     if j + 2 < hi and codes[j] == 0x28 and codes[j + 1] == 0x30 and codes[j + 2] == 0x29:
         j += 3
-        if j < hi and (codes[j] == 0x20 or codes[j] == 0x2E or codes[j] == 0x2D):
+        if country and j < hi and (codes[j] == 0x20 or codes[j] == 0x2E or codes[j] == 0x2D):
             j += 1
-    elif j < hi and codes[j] == 0x30:
+    elif country and j < hi and codes[j] == 0x30:
         j += 1
     if j >= hi:
         return False
@@ -386,9 +388,32 @@ def _phone_number_at(codes, j, hi, classes, word):
 
 
 @nb.njit(cache=True)
+def _id_number_at(codes, s, lo, hi, classes, word):
+    """Whether ``_ID_NUMBER_RE`` matches at ``codes[s]`` (a "0"): no digit, "." or "," before,
+    twelve digits, the fourth 0-3, then neither a digit nor "." or "," before one."""
+    if s > lo and (classes[codes[s - 1]] & _DIGIT or codes[s - 1] == 0x2E or codes[s - 1] == 0x2C):
+        return False
+    if s + 12 > hi:
+        return False
+    for j in range(s + 1, s + 12):
+        if not classes[codes[j]] & _DIGIT:
+            return False
+    if codes[s + 3] > 0x33:  # a digit above "3"
+        return False
+    end = s + 12
+    if end < hi and classes[codes[end]] & _DIGIT:
+        return False
+    return not (
+        (end < hi and (codes[end] == 0x2E or codes[end] == 0x2C))
+        and end + 1 < hi
+        and classes[codes[end + 1]] & _DIGIT
+    )
+
+
+@nb.njit(cache=True)
 def _phone_may_match(codes, lo, hi, classes, word):
-    """Whether ``_PHONE_RE`` matches somewhere in ``codes[lo:hi]``: its alternatives tried at
-    every "(", "+" and "0" (``re.finditer`` finds matches at no more places)."""
+    """Whether ``_PHONE_RE`` or ``_ID_NUMBER_RE`` matches somewhere in ``codes[lo:hi]``: their
+    alternatives tried at every "(", "+" and "0" (``re.finditer`` finds matches at no more places)."""
     plus84 = np.array([0x2B, 0x38, 0x34], np.uint32)
     zero084 = np.array([0x30, 0x30, 0x38, 0x34], np.uint32)
     paren84 = np.array([0x28, 0x2B, 0x38, 0x34, 0x29], np.uint32)
@@ -396,17 +421,23 @@ def _phone_may_match(codes, lo, hi, classes, word):
     for s in range(lo, hi):
         c = codes[s]
         if c == 0x30:
-            if _phone_number_at(codes, s + 1, hi, classes, word):
+            if _phone_number_at(codes, s + 1, hi, classes, word, False):
                 return True
-            if _starts_with(codes, s, hi, zero084) and _phone_number_at(codes, s + 4, hi, classes, word):
+            if _id_number_at(codes, s, lo, hi, classes, word):
+                return True
+            if _starts_with(codes, s, hi, zero084) and _phone_number_at(
+                codes, s + 4, hi, classes, word, True
+            ):
                 return True
         elif c == 0x2B:
-            if _starts_with(codes, s, hi, plus84) and _phone_number_at(codes, s + 3, hi, classes, word):
+            if _starts_with(codes, s, hi, plus84) and _phone_number_at(codes, s + 3, hi, classes, word, True):
                 return True
         elif c == 0x28:
-            if _starts_with(codes, s, hi, paren84) and _phone_number_at(codes, s + 5, hi, classes, word):
+            if _starts_with(codes, s, hi, paren84) and _phone_number_at(
+                codes, s + 5, hi, classes, word, True
+            ):
                 return True
-            if _starts_with(codes, s, hi, bare84) and _phone_number_at(codes, s + 4, hi, classes, word):
+            if _starts_with(codes, s, hi, bare84) and _phone_number_at(codes, s + 4, hi, classes, word, True):
                 return True
             # "\(02\d{1,2}\)[ .-]?\d(?:[ .-]?\d){6,7}" and the end of a number
             if (

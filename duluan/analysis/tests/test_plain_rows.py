@@ -20,6 +20,7 @@ from duluan.analysis import plain_rows as pr
 from duluan.analysis import tabular
 from duluan.analysis.legacy_encodings import typed_parts
 from duluan.analysis.normalise import (
+    _ID_NUMBER_RE,
     _PHONE_RE,
     _SPACES_TABLE,
     _batch_tables,
@@ -204,12 +205,13 @@ _NEAR_PHONES = st.builds(
 @example("(0241)3825123,4")
 @example("+84 (0) 912 345 678")
 @example("0084912345678é")
+@example("CCCD 001203012345, 0012030123456 0.001203012345 001203012345,5 001403012345")
 def test_every_text_a_phone_number_may_be_found_in_is_checked(text):
     # given a text of digits, separators and the characters around phone numbers, or one made
     # like a phone number in any of its forms, or nearly
     codes = np.array(_code_points(text), dtype=np.uint32)
-    # then where the phone pattern matches, the kernel says it may
-    if _PHONE_RE.search(text):
+    # then where the phone pattern or the identity card's matches, the kernel says one may
+    if _PHONE_RE.search(text) or _ID_NUMBER_RE.search(text):
         assert pr._phone_may_match(codes, 0, codes.size, _batch_tables()[0], pr._regex_tables()[1])
 
 
