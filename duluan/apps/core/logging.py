@@ -1,4 +1,5 @@
-"""A logging filter that keeps personal data (phone numbers, e-mails) out of every log line."""
+"""A logging filter that keeps personal data (phone numbers, e-mails, citizen identity card
+numbers) out of every log line."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import re
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.-]?\d){8,10}(?!\d)")
+_ID_NUMBER = re.compile(r"(?<!\d)0\d{11}(?!\d)")  # a citizen identity card's 12 digits (CCCD)
 
 
 def redact(text: str) -> str:
-    return _PHONE.sub("<phone>", _EMAIL.sub("<email>", text))
+    return _PHONE.sub("<phone>", _ID_NUMBER.sub("<id>", _EMAIL.sub("<email>", text)))
 
 
 class RedactPersonalData(logging.Filter):

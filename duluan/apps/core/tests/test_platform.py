@@ -135,7 +135,8 @@ def test_phone_numbers_and_emails_never_reach_the_logs(caplog):
     logger.addFilter(RedactPersonalData())
     with caplog.at_level(logging.INFO, logger="duluan.test"):
         logger.info("Phản ánh từ %s, sđt %s", "an.nguyen@example.vn", "0912 345 678")
-    assert caplog.messages == ["Phản ánh từ <email>, sđt <phone>"]
+        logger.info("CCCD %s, SĐT%s", "001203012345", "0912345678")
+    assert caplog.messages == ["Phản ánh từ <email>, sđt <phone>", "CCCD <id>, SĐT<phone>"]
 
 
 def test_production_settings_pass_the_deploy_check():
