@@ -36,7 +36,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any
@@ -664,8 +664,13 @@ def parse_time(value: Any) -> datetime | None:
     is no such time (the number ``20260305`` is not read as one; the text is ISO 8601's
     5 March 2026). The one parser of the analysis command and the platform's import.
 
+    A time before 1900 or more than a day after now is no report's: "0001-01-01" and
+    "9999-12-31" are what exports write for "none", and a time in 2099 read as such made the
+    clusterer's clock jump (every open cluster closed, and a saved state kept the clock there)
+    or stopped the run (year 1, a window before it). Such a value is refused as unreadable.
+
     Raises:
-        ValueError: A text that is none of these.
+        ValueError: A text that is none of these, or a time out of that range.
         TypeError: A value that is no text and no time.
     """
     if isinstance(value, str):  # the common case first, without the other types' checks
@@ -676,13 +681,13 @@ def parse_time(value: Any) -> datetime | None:
             value = datetime.fromisoformat(text)
         except ValueError:
             if text.isascii() and text.isdigit() and len(text) in (10, 13):
-                return _unix_time(int(text))
+                return _plausible(_unix_time(int(text)))
             value = _written_time(text)
     else:
         if value is None or (isinstance(value, float) and value != value):
             return None
         if isinstance(value, _NUMBERS) and type(value) is not bool:
-            return _unix_time(value)
+            return _plausible(_unix_time(value))
         if hasattr(value, "to_pydatetime"):
             value = value.to_pydatetime()
         elif type(value) is date:
@@ -691,6 +696,23 @@ def parse_time(value: Any) -> datetime | None:
             raise TypeError(f"not a time: {value!r}")
     if value.tzinfo is None:
         value = value.replace(tzinfo=LOCAL_TZ)
+    return _plausible(value)
+
+
+_EARLIEST_YEAR = 1900
+_AHEAD = timedelta(days=1)  # clocks and time zones: a report dated a little ahead of this one
+
+
+def _plausible(value: datetime) -> datetime:
+    """``value``, or a ValueError when it is before 1900 or more than a day after now (its year
+    is looked at first: near year 1 or 9999 a time cannot be moved to UTC to be compared)."""
+    latest = datetime.now(UTC) + _AHEAD
+    if (
+        value.year < _EARLIEST_YEAR
+        or value.year > latest.year
+        or (value.year == latest.year and value > latest)
+    ):
+        raise ValueError(f"not a time of a report: {value.isoformat()}")
     return value
 
 

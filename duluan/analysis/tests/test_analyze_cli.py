@@ -326,6 +326,43 @@ def test_a_title_read_with_its_text_and_every_other_column_hold_to_the_megabyte_
     ]  # fmt: skip
 
 
+def test_a_time_of_year_1_or_decades_ahead_neither_stops_the_run_nor_closes_the_clusters(tmp_path):
+    # given reports of one flood, the first dated year 1 (an export's "no time"), and a row dated
+    # 2099 between the others, all of one day
+    rows = [
+        {"id": "zero", "text": "Phố Nguyễn Trãi ngập sâu sau mưa lớn", "created_at": "0001-01-01T00:00:00Z"},
+        {
+            "id": "a",
+            "text": "Phố Nguyễn Trãi ngập sâu sau mưa lớn tối qua",
+            "created_at": "2026-03-01T07:00:00",
+        },
+        {"id": "ahead", "text": "Thời tiết hôm nay đẹp trời, nắng nhẹ", "created_at": "2099-01-01T00:00:00"},
+        {
+            "id": "b",
+            "text": "Phố Nguyễn Trãi lại ngập sâu sau mưa lớn tối qua",
+            "created_at": "2026-03-01T09:00:00",
+        },
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    state = tmp_path / "state.json"
+    # when analysed, keeping the clusterer's state
+    out = tmp_path / "out.jsonl"
+    assert (
+        run(
+            str(source), "-o", str(out), "--cluster-state", str(state), "--rejects", str(tmp_path / "r.jsonl")
+        )
+        == 0
+    )
+    # then every row is analysed, the two times warned about, and the later report joins the
+    # earlier one's cluster; the saved clock is the reports' own
+    got = {r["id"]: r for r in read_jsonl(out)}
+    assert sorted(got) == ["a", "ahead", "b", "zero"]
+    warned = [(r["id"], r["reason"]) for r in read_jsonl(tmp_path / "r.jsonl")]
+    assert warned == [("zero", "bad_created_at"), ("ahead", "bad_created_at")]
+    assert got["b"]["cluster"] == got["a"]["cluster"]
+    assert json.loads(state.read_text(encoding="utf-8"))["now"].startswith("2026-03-01")
+
+
 def test_a_damaged_cluster_state_or_a_scheduler_address_dask_cannot_read_is_said_plainly(tmp_path, capsys):
     # given an input, clusterer states that are not one (a JSON list, bytes that are no text, a
     # folder), and an address with no port

@@ -287,8 +287,13 @@ def test_unknown_columns_are_named_in_their_order_once_a_run():
 
 
 @pytest.mark.parametrize(
-    "value", ["  ", 5, "31/02/2026", "hôm qua", ["2026-03-01"], 20260305, 99999999999999, True]
-)
+    "value",
+    [
+        "  ", 5, "31/02/2026", "hôm qua", ["2026-03-01"], 20260305, 99999999999999, True,
+        # what exports write for "no time", and a time decades ahead (4102444800: 2100 in seconds)
+        "0001-01-01T00:00:00Z", "9999-12-31", "31/12/9999", "2099-01-01T00:00:00+07:00", 4102444799,
+    ],
+)  # fmt: skip
 def test_a_time_that_cannot_be_read_leaves_the_row_without_a_time(value):
     # given a row whose created_at is no time
     raw = {"id": "a", "text": "Đường ngập", "created_at": value}
