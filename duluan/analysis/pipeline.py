@@ -695,8 +695,28 @@ class ExactDuplicateStep:
         return batch
 
 
+class _Recent(dict):
+    """A dict that forgets its oldest entries beyond ``capacity`` (insertion order)."""
+
+    def __init__(self, capacity: int) -> None:
+        super().__init__()
+        self.capacity = capacity
+
+    def remember(self, key: str, value: str) -> None:
+        self[key] = value
+        if len(self) > self.capacity:
+            del self[next(iter(self))]
+
+
+# Texts without a syllable (emoji, marks) remembered for their exact copies, most recent first out.
+_WORDLESS_KEPT = 100_000
+
+
 class NearDuplicateStep:
     """Group near-duplicates (Jaccard of syllable shingles ≥ threshold) in stream order.
+
+    A text without a syllable ("😀😀😀", "!!!") resembles nothing, but its exact copies
+    (``duplicate_of``, set before this step) are in its group, as copies of other texts are.
 
     Args:
         index: The near-duplicate index (bounded to its most recent documents).
@@ -707,6 +727,7 @@ class NearDuplicateStep:
 
     def __init__(self, index: NearDuplicateIndex | None = None) -> None:
         self.index = index or NearDuplicateIndex()
+        self._wordless = _Recent(_WORDLESS_KEPT)  # such a text's id -> its group
 
     def __call__(self, batch: list[Document]) -> list[Document]:
         if not batch:
@@ -714,13 +735,22 @@ class NearDuplicateStep:
         sets = [doc.shingles if doc.shingles is not None else np.zeros(0, np.uint64) for doc in batch]
         signatures = np.stack([doc.signature for doc in batch])
         matches = self.index.add_many([doc.id for doc in batch], sets, signatures)
-        for doc, match in zip(batch, matches):
-            doc.near_duplicate_group = match.group
+        for doc, match, shingles in zip(batch, matches, sets, strict=True):
+            group = match.group
+            if not shingles.size:
+                group = self._wordless.get(doc.duplicate_of or "", group)
+                if doc.duplicate_of is None:
+                    self._wordless.remember(doc.id, group)
+            doc.near_duplicate_group = group
         return batch
 
 
 class ClusterStep:
     """Assign each document to an online cluster (an issue) in stream order.
+
+    A text without terms (emoji, marks) opens a cluster of its own, as it resembles nothing; its
+    exact copies (``duplicate_of``) join it rather than open one each ("😀😀😀" sent a hundred
+    times made a hundred clusters).
 
     Args:
         clusterer: The clusterer; pass one rebuilt with ``OnlineClusterer.from_state`` to resume.
@@ -731,8 +761,21 @@ class ClusterStep:
 
     def __init__(self, clusterer: OnlineClusterer | None = None) -> None:
         self.clusterer = clusterer or OnlineClusterer()
+        self._wordless = _Recent(_WORDLESS_KEPT)  # such a text's id -> its cluster
 
     def __call__(self, batch: list[Document]) -> list[Document]:
+        wordless = self._wordless
+        # (an earlier one of this batch is remembered once the clusterer has assigned it)
+        firsts = {doc.id for doc in batch if not doc.terms and doc.duplicate_of is None}
+        copies = [
+            k
+            for k, doc in enumerate(batch)
+            if not doc.terms
+            and doc.duplicate_of is not None
+            and (doc.duplicate_of in wordless or doc.duplicate_of in firsts)
+        ]
+        skipped = set(copies)
+        assigned = [doc for k, doc in enumerate(batch) if k not in skipped]
         docs = [
             ClusterDoc(
                 id=doc.id,
@@ -745,10 +788,14 @@ class ClusterStep:
                 series_day=doc.series_day,
                 names=doc.names,
             )
-            for doc in batch
+            for doc in assigned
         ]
-        for doc, cluster in zip(batch, self.clusterer.assign_many(docs), strict=True):
+        for doc, cluster in zip(assigned, self.clusterer.assign_many(docs), strict=True):
             doc.cluster = cluster
+            if not doc.terms and doc.duplicate_of is None:
+                wordless.remember(doc.id, cluster)
+        for k in copies:
+            batch[k].cluster = wordless[batch[k].duplicate_of]
         return batch
 
 

@@ -15,7 +15,8 @@ a failed or interrupted run leaves what was at their paths before (see
 ``--home-province`` names the province whose units a name several provinces share is read
 as (Bắc Ninh by default, or ``DULUAN_HOME_PROVINCE``); ``none`` leaves such names unresolved,
 each with its candidates. ``--cluster-state`` resumes the online clusterer from a saved state
-and saves it back at the end, so successive runs keep growing the same issues.
+and saves it back at the end, so successive runs keep growing the same issues (the clusters
+only: exact and near duplicates are found within a run, among its rows).
 """
 
 from __future__ import annotations
@@ -118,7 +119,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             f"hoặc {DEFAULT_HOME_PROVINCE}, Bắc Ninh)."
         ),
     )
-    parser.add_argument("--cluster-state", help="Tệp JSON trạng thái phân cụm: đọc nếu có, ghi lại khi xong.")
+    parser.add_argument(
+        "--cluster-state",
+        help=(
+            "Tệp JSON trạng thái phân cụm: đọc nếu có, ghi lại khi xong (chỉ các cụm: bản trùng và gần trùng"
+            " được tìm trong các dòng của một lần chạy)."
+        ),
+    )
     parser.add_argument("--batch-size", type=positive_int, default=2000, help="Số dòng mỗi lô.")
     parser.add_argument(
         "--steps",

@@ -125,6 +125,23 @@ def test_stream_marks_duplicates_near_duplicates_and_clusters_in_order():
     }
 
 
+def test_copies_of_a_text_without_words_share_its_group_and_cluster_whatever_the_batches():
+    # given texts of emoji or marks alone, sent again, with a report and another emoji between
+    texts = ["😀😀😀", "😀😀😀", "Phố Nguyễn Trãi ngập sâu sau mưa lớn", "!!!", "😀😀😀", "!!!", "😡"]
+    given = [{"id": f"r{i}", "text": t} for i, t in enumerate(texts)]
+    for size in (1, 2, 100):
+        # when analysed as a stream in batches of any size
+        docs = {d.id: d for d in analyze_stream(given, full(), batch_size=size)}
+        # then each copy is in its first text's near-duplicate group and cluster, not one of its own
+        assert [docs[i].duplicate_of for i in ("r1", "r4", "r5")] == ["r0", "r0", "r3"]
+        assert docs["r1"].near_duplicate_group == docs["r4"].near_duplicate_group == "r0"
+        assert docs["r5"].near_duplicate_group == "r3"
+        assert docs["r0"].cluster == docs["r1"].cluster == docs["r4"].cluster
+        assert docs["r3"].cluster == docs["r5"].cluster != docs["r0"].cluster
+        # and different texts without words stay apart
+        assert len({docs[i].cluster for i in ("r0", "r2", "r3", "r6")}) == 4
+
+
 def test_results_do_not_depend_on_the_batch_size():
     # given the same rows
     # when analysed with batches of 1, 3 and 100
