@@ -235,6 +235,9 @@ class ClusteringSession:
         # Issues this session inserted in the current transaction: nobody else can see them yet,
         # so nobody can have merged them (see the import's after_batch).
         self.created_in_transaction: set[int] = set()
+        # The cluster of each text without words (emoji, marks) met, by its content hash: its
+        # exact copies join it (see _wordless_cluster).
+        self._wordless: dict[str, str] = {}
 
     def _lock(self, pk: int) -> None:
         if not transaction.get_connection().in_atomic_block:
@@ -339,8 +342,15 @@ class ClusteringSession:
         # batch is counted (a later signal past its window) is still described by it.
         clusters: dict[str, Cluster | None] = {}
         docs = [_cluster_doc(s, a) for s, a in zip(signals, analyses, strict=True)]
-        for doc, vector, a in zip(docs, clusterer.vectorise_many(docs), analyses, strict=True):
-            cid = clusterer.assign(doc, vector)
+        for signal, doc, vector, a in zip(
+            signals, docs, clusterer.vectorise_many(docs), analyses, strict=True
+        ):
+            content = getattr(a, "content_hash", None)
+            cid = self._wordless_cluster(signal, content) if not doc.terms else None
+            if cid is None:
+                cid = clusterer.assign(doc, vector)
+                if not doc.terms and content:
+                    self._wordless[content] = cid
             cluster_ids.append(cid)
             cluster = clusters[cid] = clusterer.get(cid)
             # The profile an import's worker made from the same terms, when it did (as JSON).
@@ -362,6 +372,24 @@ class ClusteringSession:
             out.append(signal.issue)
         self._forget_closed()
         return out
+
+    def _wordless_cluster(self, signal: Any, content: str | None) -> str | None:
+        """The open cluster a signal without words joins, as an exact copy of an earlier one
+        (of this session, by ``content``, its content hash; or stored, by its ``duplicate_of``),
+        or ``None``: "😀😀😀" sent a hundred times opened a hundred issues, as a text without
+        words resembles nothing and opens a cluster of its own."""
+        cid = self._wordless.get(content) if content else None
+        if cid is None and getattr(signal, "duplicate_of_id", None):
+            from duluan.apps.intake.models import Signal
+
+            key = (
+                Signal.objects.filter(pk=signal.duplicate_of_id)
+                .values_list("issue__cluster_key", flat=True)
+                .first()
+            )
+            if key and key.startswith(self.prefix):
+                cid = key[len(self.prefix) :]
+        return cid if cid is not None and self.clusterer.get(cid) is not None else None
 
     def _drop_changed(self, cluster_ids: list[str]) -> None:
         """Forget the running aggregates of issues someone else changed since this session wrote

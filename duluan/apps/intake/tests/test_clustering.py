@@ -324,3 +324,26 @@ def test_the_clusterer_may_also_look_in_the_issues_of_the_models_other_guess():
     # and the seed-term fallback, which names no runner-up, leaves nothing else when it agrees
     analysis.topic = {"label": "health", "score": 0.5, "terms": []}
     assert _cluster_doc(signal, analysis).other_topic is None
+
+
+def test_copies_of_a_signal_without_words_join_its_issue_in_a_batch_and_in_later_ones():
+    # given signals of emoji alone and of marks alone, sent again and again: in one batch, then in
+    # later batches (each a session of its own, as the web form's)
+    def sent(text, n, start):
+        return [
+            services.SignalInput(
+                channel=Channel.SOCIAL, text=text, created_at=T0 + timedelta(minutes=start + i)
+            )
+            for i in range(n)
+        ]
+
+    services.signals_ingest_batch(items=sent("😀😀😀", 4, 0) + sent("!!!", 3, 10))
+    services.signals_ingest_batch(items=sent("😀😀😀", 2, 20))
+    services.signals_ingest_batch(items=sent("😡", 1, 30))
+    # then each text's copies are in one issue, not one issue each, and different texts apart
+    by_text = {}
+    for s in Signal.objects.all():
+        by_text.setdefault(s.text, set()).add(s.issue_id)
+    assert {text: len(issues) for text, issues in by_text.items()} == {"😀😀😀": 1, "!!!": 1, "😡": 1}
+    assert len(set().union(*by_text.values())) == 3
+    assert Issue.objects.get(pk=next(iter(by_text["😀😀😀"]))).signal_count == 6
