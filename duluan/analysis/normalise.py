@@ -361,7 +361,9 @@ _PHONE_RE = re.compile(
 # 001-096, then the century and sex 0-3, the year, six more), written whole: a phone hint holds
 # it. The old identity card's 9 digits and bank accounts' are left: numbers of any other kind
 # share their form.
-_ID_NUMBER_RE = re.compile(r"(?<![\d.,])0\d\d[0-3]\d{8}(?!\d|[.,]\d)")
+# (The "0" first, then the look back at what stands before it: with the look-behind first the
+# engine tried every position, 31 µs an article with a phone hint against 1.9.)
+_ID_NUMBER_RE = re.compile(r"0(?<![\d.,]0)\d\d[0-3]\d{8}(?!\d|[.,]\d)")
 _PHONE_WINDOW = 6  # characters after the digit in _PHONE_HINT_RE: a landline's 7 digits
 _PHONE_HINT_RE = re.compile(rf"\d[\d .-]{{{_PHONE_WINDOW}}}")
 # A number glued to these is part of something else ("+" of a country code that is not Vietnam's,
