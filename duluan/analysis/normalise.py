@@ -331,11 +331,11 @@ _TLDS = (
 # leading look-behinds is tried at every position and was 10x slower on news leads.
 # A local part of any letters ("văn.a@x.vn"), and of the marks an address may begin with
 # ("-abc@gmail.com"): the whole run before the "@" is masked.
-_EMAIL_RE = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL_RE = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 _TLD_HINT_RE = re.compile(rf"\.(?i:{_TLDS})\b")  # starts with a literal: the engine skips to dots
 _URL_RE = re.compile(
     r"(?:(?:https?|ftps?)://|www\.)[^\s<>\"']+"
-    rf"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLDS})(?:\.vn)?(?![\w-])(?:[/?#:][^\s<>\"']*)?",
+    rf"|(?<![A-Za-z0-9.@-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLDS})(?:\.vn)?(?![\w-])(?:[/?#:][^\s<>\"']*)?",
     re.IGNORECASE,
 )
 # Mobile: 0 + 3/5/7/8/9 + 8 digits; landline: 0 + 2 + 9 digits; "+84"/"0084" for the 0; single spaces,
