@@ -663,6 +663,11 @@ def _snapped_spans(
     return moved
 
 
+# The most bigrams of a run _phrase_runs cuts as one (a phrase is at most four syllables: a text's
+# runs are far shorter but where it repeats itself).
+_LONGEST_RUN = 64
+
+
 def _whole(run: list[int]) -> bool:
     """Whether a run of bigrams is one phrase whatever their counts: a single bigram."""
     return len(run) < 2
@@ -676,24 +681,42 @@ def _phrase_runs(run: list[int], counts: list[int]) -> list[list[int]]:
     of both its neighbours (of its one neighbour, at either end: "thu hồi đất làm" loses "đất
     làm"), by the least ratio; then, while longer than :data:`SUMMARY_PHRASE_SYLLABLES`, the
     rarest bigram within, the nearest the middle of equal ones (with no counts to tell, two
-    phrases of like length read better than a syllable pair and the rest)."""
-    if _whole(run):
-        return [run]
-    cut = None
-    last = len(run) - 1
-    for k in range(len(run)):
-        near = min(counts[j] for j in (k - 1, k + 1) if 0 <= j <= last)
-        if counts[k] < SUMMARY_DIP * near and (cut is None or counts[k] * cut[2] < cut[1] * near):
-            cut = (k, counts[k], near)
-    if cut is not None:
-        k = cut[0]
-    elif len(run) + 1 > SUMMARY_PHRASE_SYLLABLES:
-        k = min(range(1, last), key=lambda j: (counts[j], abs(2 * j - last), j))
-    else:
-        return [run]
-    pieces = _phrase_runs(run[:k], counts[:k]) if k else []
-    if k < last:
-        pieces += _phrase_runs(run[k + 1 :], counts[k + 1 :])
+    phrases of like length read better than a syllable pair and the rest).
+
+    A run longer than :data:`_LONGEST_RUN` bigrams (a text that repeats its words, "xã Tân xã Tân
+    …") is read in pieces of that length first, and the cuts are made from a stack rather than
+    by recursion: such a run of 5,600 bigrams exceeded Python's recursion limit, and cutting it
+    one bigram at a time was quadratic.
+    """
+    pieces: list[list[int]] = []
+    stack = [
+        (run[at : at + _LONGEST_RUN], counts[at : at + _LONGEST_RUN])
+        for at in range(0, len(run), _LONGEST_RUN)
+    ]
+    stack.reverse()
+    while stack:
+        run, counts = stack.pop()
+        if _whole(run):
+            pieces.append(run)
+            continue
+        cut = None
+        last = len(run) - 1
+        for k in range(len(run)):
+            near = min(counts[j] for j in (k - 1, k + 1) if 0 <= j <= last)
+            if counts[k] < SUMMARY_DIP * near and (cut is None or counts[k] * cut[2] < cut[1] * near):
+                cut = (k, counts[k], near)
+        if cut is not None:
+            k = cut[0]
+        elif len(run) + 1 > SUMMARY_PHRASE_SYLLABLES:
+            k = min(range(1, last), key=lambda j: (counts[j], abs(2 * j - last), j))
+        else:
+            pieces.append(run)
+            continue
+        # (the left piece is read first, as the recursion read it)
+        if k < last:
+            stack.append((run[k + 1 :], counts[k + 1 :]))
+        if k:
+            stack.append((run[:k], counts[:k]))
     return pieces
 
 

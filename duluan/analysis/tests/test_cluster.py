@@ -698,6 +698,17 @@ def test_a_cluster_s_terms_read_as_the_phrases_its_text_writes_them_in():
     assert summary_phrases(land, "Dân phản đối thu hồi đất làm dự án", counts) == ["thu hồi đất"]
 
 
+def test_a_text_that_repeats_its_words_thousands_of_times_still_reads_its_phrases():
+    # given a text of one name written 3,000 times on end (a run of 6,000 bigrams), whose two
+    # bigrams are the cluster's terms, the first in fewer documents than the second
+    terms = ["xa tan", "tan xa"]
+    counts = _counts({"xa tan": 10, "tan xa": 40})
+    # when they are read along it (the cuts went one bigram deep at a time, past Python's
+    # recursion limit), then the run reads as phrases of the text
+    got = summary_phrases(terms, "xã Tân " * 3000, counts)
+    assert got and all(phrase in "xã tân " * 3 for phrase in got)
+
+
 def test_a_summary_phrase_stays_within_a_clause_and_is_named_once():
     # given terms of street food, one of them only across a comma, and one the text writes twice
     # (once without diacritics)
