@@ -91,12 +91,47 @@ def signal_get_by_tracking_code(code: str) -> Signal:
 
 
 def can_see_reporter(user) -> bool:
+    """Whether the user's role handles cases at all (the first of :func:`may_see_reporter`'s tests)."""
     return role_of(user) in HANDLING_ROLES
 
 
-def reporter_for_user(user, signal: Signal) -> Reporter | None:
-    """The reporter of a signal the user already may see, if their role handles cases."""
+# Who routes signals that no case holds yet, and so may need to reach their senders.
+ROUTING_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
+
+
+def may_see_reporter(user, signal: Signal) -> bool:
+    """Whether ``user`` (who may see ``signal``) sees who sent it, its text as received and its
+    attachments: those the case opened from it lets see the complainant's identity
+    (:func:`~duluan.apps.cases.permissions.can_see_identity`: its handling officers and lead
+    head, never a denouncer's, which only the audited reveal opens), or, while no case holds
+    the signal, those who route signals and the officials of the place's own government (a
+    commune's). Any official of a department that sees the province's signals saw every
+    sender, a denouncer's included."""
     if not can_see_reporter(user):
+        return False
+    from duluan.apps.cases.models import Case
+    from duluan.apps.cases.permissions import can_see_identity
+
+    case = Case.objects.filter(source_ref=f"signal:{signal.pk}").first()
+    if case is not None:
+        return can_see_identity(user, case)
+    if role_of(user) in ROUTING_ROLES:
+        return True
+    # The government of the place the signal is in (a commune's), not a province department
+    # that sees every signal of the province.
+    ids = visible_agency_ids(user)
+    local = AdminUnit.objects.filter(
+        pk__in=Agency.objects.filter(pk__in=ids or (), unit__isnull=False).values("unit_id")
+    ).exclude(level=Level.PROVINCE)
+    scope = Q(pk__in=[])
+    for unit in local:
+        scope |= _unit_scope(unit)
+    return Signal.objects.filter(scope, pk=signal.pk).exists()
+
+
+def reporter_for_user(user, signal: Signal) -> Reporter | None:
+    """The reporter of a signal the user already may see, if :func:`may_see_reporter`."""
+    if not may_see_reporter(user, signal):
         return None
     return Reporter.objects.filter(signal=signal).first()
 

@@ -237,18 +237,19 @@ def signal_list(request):
 def signal_detail(request, pk: int):
     _officials_only(request)
     signal = permissions.signal_get_for_user(request.user, pk=pk)
-    reporter = permissions.reporter_for_user(request.user, signal)
+    sees_sender = permissions.may_see_reporter(request.user, signal)
+    reporter = permissions.reporter_for_user(request.user, signal) if sees_sender else None
     context = {
         "signal": signal,
         "reporter": reporter,
-        # The text as received may carry personal data: only the handling roles read it.
-        "show_original": permissions.can_see_reporter(request.user),
+        # The text as received may carry personal data: only those who may see the sender read it.
+        "show_original": sees_sender,
         "topic": topic_label(signal.topic),
         "topic_terms": distinct_terms(list(signal.topic_terms or [])),
         "topics": topic_choices(),
         "sentiments": Sentiment.choices,
         "can_confirm": can_write(request.user),
-        "attachments": signal.attachments.all() if permissions.can_see_reporter(request.user) else [],
+        "attachments": signal.attachments.all() if sees_sender else [],
         "reasons": _reasons(signal),
     }
     return render(request, "intake/signal_detail.html", context)
@@ -373,7 +374,7 @@ def reanalysis_request(request):
 def attachment_download(request, pk: int, attachment_id: int):
     _officials_only(request)
     signal = permissions.signal_get_for_user(request.user, pk=pk)
-    if not permissions.can_see_reporter(request.user):
+    if not permissions.may_see_reporter(request.user, signal):
         raise Http404(NOT_FOUND)
     try:
         attachment = signal.attachments.get(pk=attachment_id)

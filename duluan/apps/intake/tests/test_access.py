@@ -151,3 +151,33 @@ def test_a_place_name_many_units_share_is_shown_as_unresolved(client, demo):
         "chưa rõ đơn vị nào"
         not in client.get(reverse("intake:signal_detail", args=[placed.pk])).content.decode()
     )
+
+
+def test_a_sender_is_seen_only_by_those_the_case_lets_see_them_never_a_denouncer_on_the_signal(client, demo):
+    from duluan.apps.cases.demo import rules_seed
+    from duluan.apps.cases.services.intake import case_open_from_submission
+
+    rules_seed()
+    # given a report in phường Bắc Giang that no case holds, and a denunciation there with its case
+    bac_giang = AdminUnit.objects.get(scheme="2025", code="07210")
+    report = ingest("Vỉa hè bị lấn chiếm ở phường Bắc Giang", unit=bac_giang)
+    denounced = ingest("Tôi tố cáo cán bộ địa chính phường nhận hối lộ", unit=bac_giang)
+    case_open_from_submission(
+        title="Tố cáo", description=denounced.text, kind="denunciation", topic="corruption", unit=bac_giang,
+        channel="web", complainant={"name": "Lê Văn C", "phone": "0911222333"},
+        received_at=denounced.received_at, source_ref=f"signal:{denounced.pk}",
+    )  # fmt: skip
+
+    def sees_sender(user, signal):
+        client.force_login(demo[user])
+        page = client.get(reverse("intake:signal_detail", args=[signal.pk]))
+        assert page.status_code == 200, user  # each of them sees the signal itself
+        return "Lê Văn C" in page.content.decode()
+
+    # then a province department's officer, who sees every signal of the province, sees no sender;
+    # the commune's own officer and the coordinator see the report's sender
+    assert not sees_sender("canbo.nnmt", report)
+    assert sees_sender("canbo.bacgiang", report) and sees_sender("dieuphoi", report)
+    # and nobody sees the denouncer on the signal's page (only the case's audited reveal shows it)
+    for user in ("canbo.nnmt", "canbo.bacgiang", "dieuphoi", "quantri"):
+        assert not sees_sender(user, denounced), user
