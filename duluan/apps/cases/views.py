@@ -18,6 +18,7 @@ from duluan.apps.accounts.permissions import NOT_FOUND, is_official
 from duluan.apps.core import xlsx_stream
 from duluan.apps.core.logging import redact
 from duluan.apps.core.ratelimit import limit_code_misses
+from duluan.apps.core.text import spreadsheet_safe
 from duluan.apps.core.topics import topic_label
 
 from . import permissions as perms
@@ -394,7 +395,7 @@ def export_csv(request):
     writer = csv.writer(response)
     writer.writerow([label for _, label in EXPORT_FIELDS])
     for row in _export_rows(request.user):
-        writer.writerow([*row[:-1], _cell(row[-1])])
+        writer.writerow([*row[:-1], spreadsheet_safe(row[-1])])
     return response
 
 
@@ -413,8 +414,3 @@ def export_xlsx(request):
     response = StreamingHttpResponse(rows, content_type=xlsx_stream.CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="ho-so.xlsx"'
     return response
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -33,3 +33,9 @@ def signal_search_key(title: str | None, normalised: str | None) -> str:
     parallel so the single writing process does not have to.
     """
     return search_key(f"{nfc(title)[:500]} {normalised or ''}")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection): one that opens with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

