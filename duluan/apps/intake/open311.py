@@ -339,8 +339,12 @@ def _parse_when(params, name: str) -> datetime | None:
     raw = params.get(name)
     if not raw:
         return None
-    value = parse_datetime(raw.replace(" ", "+"))
-    if value is None:
+    try:
+        value = parse_datetime(raw.replace(" ", "+"))
+    except ValueError:  # the form of a time, but none ("2026-13-45T00:00:00")
+        value = None
+    # (a time near year 1 or 9999 cannot be moved to another zone to be compared)
+    if value is None or not 1900 <= value.year <= 2100:
         raise Open311Error(400, ERR_DATE.format(name=name))
     return value if timezone.is_aware(value) else timezone.make_aware(value)
 

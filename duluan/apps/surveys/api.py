@@ -43,7 +43,8 @@ class ResultsOut(Schema):
 
 
 class SampleSizeParams(Schema):
-    moe: float = Field(..., gt=0, lt=1, description="sai số biên, tỷ lệ (0.05 = ±5 điểm)")
+    # (from 0.0001: a margin of 1e-300 asked for an infinite sample, a 500 error)
+    moe: float = Field(..., ge=0.0001, lt=1, description="sai số biên, tỷ lệ (0.05 = ±5 điểm)")
     p: float = Field(0.5, gt=0, lt=1)
     deff: float = Field(1.0, gt=0, le=20)
     population: int | None = Field(None, ge=1)

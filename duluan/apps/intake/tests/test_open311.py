@@ -307,6 +307,14 @@ def test_search_lists_only_the_clients_own_requests(client, api_key):
     assert [r["description"] for r in mine] == ["Khói bụi"]
 
 
+def test_a_search_by_a_date_that_is_none_is_a_bad_request_not_an_error(client, api_key):
+    # given dates of the form of a time that name none, or lie where no zone can move them
+    for value in ("2026-13-45T00:00:00", "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59"):
+        # when requests are searched from them, then each is refused as a bad date (it was a 500)
+        got = client.get(f"{BASE}/requests.json", {"api_key": api_key, "start_date": value})
+        assert got.status_code == 400, value
+
+
 def test_a_post_is_cheap_and_a_deactivated_key_stops_working_within_the_cache_time(
     client, api_key, monkeypatch, django_assert_num_queries
 ):

@@ -220,6 +220,8 @@ def test_downloads_and_api(analyst):
     data = analyst.get("/api/surveys/rounds/hl-xa-2026/results").json()
     assert len([r for r in data["communes"] if r["component"] == data["index"]]) == 30
     assert analyst.get("/api/surveys/sample-size?moe=2").status_code == 400
+    # (a margin so small the sample is infinite was a 500 error)
+    assert analyst.get("/api/surveys/sample-size?moe=1e-300&p=0.5").status_code == 400
 
 
 def test_sample_size_calculator(analyst):
