@@ -52,6 +52,7 @@ __all__ = [
     "expand_chat_forms",
     "fold",
     "fold_many",
+    "mask_personal_data",
     "normalise",
     "normalise_many",
     "normalise_texts",
@@ -624,6 +625,14 @@ def _find_personal_data(
                 kept.append(item)
         found = kept
     return found
+
+
+def mask_personal_data(text: str) -> str:
+    """``text`` with its URLs, e-mail addresses, phone numbers and identity card numbers replaced
+    by their placeholders, and nothing else changed: for a text shown as it was written (a
+    signal's title), where :func:`normalise` would also expand its chat forms."""
+    found = _find_personal_data(text)
+    return _mask(text, found) if found else text
 
 
 def _mask(clean: str, found: list[tuple[str, int, int]]) -> str:

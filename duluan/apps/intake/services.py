@@ -29,6 +29,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from duluan.analysis.dedupe import NearDuplicateIndex
+from duluan.analysis.normalise import mask_personal_data
 from duluan.analysis.tabular import has_bad_chars
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import bulk_insert, instance_factory
@@ -327,10 +328,12 @@ def _mend_fonts(item: SignalInput) -> None:
 
 def stored_text(item: SignalInput) -> tuple[str, str]:
     """The text and title ``item`` is stored with: NFC, the text stripped, the title cut to
-    :data:`TITLE_MAX`. Intake analyses these, not what arrived, so the places' offsets point into
-    the stored text and a signal read again (:mod:`~duluan.apps.intake.reanalysis`) reads the same;
-    keys are made from what arrived (:func:`item_key`), as they always were."""
-    return unicodedata.normalize("NFC", item.text).strip(), nfc(item.title)[:TITLE_MAX]
+    :data:`TITLE_MAX` with its personal data masked (the title is shown wherever the signal is,
+    to analysts and in exports, unlike the text as received). Intake analyses these, not what
+    arrived, so the places' offsets point into the stored text and a signal read again
+    (:mod:`~duluan.apps.intake.reanalysis`) reads the same; keys are made from what arrived
+    (:func:`item_key`), as they always were."""
+    return unicodedata.normalize("NFC", item.text).strip(), mask_personal_data(nfc(item.title))[:TITLE_MAX]
 
 
 def analysis_row(item: SignalInput, key: str) -> dict[str, Any]:

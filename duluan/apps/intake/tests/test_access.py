@@ -181,3 +181,18 @@ def test_a_sender_is_seen_only_by_those_the_case_lets_see_them_never_a_denouncer
     # and nobody sees the denouncer on the signal's page (only the case's audited reveal shows it)
     for user in ("canbo.nnmt", "canbo.bacgiang", "dieuphoi", "quantri"):
         assert not sees_sender(user, denounced), user
+
+
+def test_a_title_is_stored_and_shown_without_its_personal_data(client, demo):
+    # given a report whose title carries a phone number and an e-mail address
+    signal = ingest(
+        "Chợ tạm lấn chiếm lòng đường", title="Chợ tạm lấn đường, gọi 0987111222 hoặc a.b@mail.vn"
+    )
+    # then the title is stored masked, and neither an analyst's page nor the export shows them
+    signal.refresh_from_db()
+    assert signal.title == "Chợ tạm lấn đường, gọi <phone> hoặc <email>"
+    client.force_login(demo["phantich"])
+    page = client.get(reverse("intake:signal_detail", args=[signal.pk])).content.decode()
+    export = b"".join(client.get("/issues/export.csv").streaming_content).decode("utf-8-sig")
+    for shown in (page, export):
+        assert "0987111222" not in shown and "a.b@mail.vn" not in shown
