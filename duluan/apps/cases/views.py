@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from duluan.analysis.normalise import mask_personal_data
 from duluan.apps.accounts.models import User
 from duluan.apps.accounts.permissions import NOT_FOUND, is_official
 from duluan.apps.core import xlsx_stream
@@ -93,7 +94,8 @@ def index(request):
 def _detail_context(request, case, *, forms=None, revealed=None):
     user = request.user
     identity = None
-    if perms.can_see_identity(user, case):
+    sees_identity = perms.can_see_identity(user, case)
+    if sees_identity:
         identity = Complainant.objects.filter(case=case).first()
     actions = actions_for(user, case)
     forms = forms or {}
@@ -103,6 +105,9 @@ def _detail_context(request, case, *, forms=None, revealed=None):
     ]
     return {
         "case": case,
+        # what the citizen wrote, its phone numbers and addresses masked for those who do not
+        # see who wrote it (analysts, officials of other agencies, a denunciation's handlers)
+        "description": case.description if sees_identity else mask_personal_data(case.description),
         "topic_label": topic_label(case.topic),
         "is_overdue": case.is_open
         and case.current_due is not None

@@ -69,6 +69,19 @@ def test_a_partner_agency_sees_the_case_but_not_the_identity(demo, open_case):
     assert case not in case_list_for_user(demo["canbo.bacgiang"])
 
 
+def test_the_description_s_contact_details_are_masked_for_those_who_do_not_see_the_identity(demo, open_case):
+    # given a complaint whose description carries the sender's phone number and e-mail address
+    described = "Khói bụi từ lò đốt rác gây khó thở, gọi tôi 0987654321 hoặc an.nguyen@mail.vn"
+    case = open_case(description=described)
+    case.partner_agencies.add(demo["canbo.yte"].agency)
+    # then a partner agency's officer and an analyst read it masked
+    for user in (demo["canbo.yte"], demo["phantich"]):
+        html = page_for(user, case)
+        assert "0987654321" not in html and "an.nguyen@mail.vn" not in html and "&lt;phone&gt;" in html
+    # while the handling officer, who sees the identity, reads it as written
+    assert "0987654321" in page_for(demo["canbo.nnmt"], case)
+
+
 def test_a_denouncers_identity_is_sealed_even_from_the_head(demo, open_case):
     case = open_case(kind="denunciation", topic="corruption", title="Tố cáo cán bộ nhận tiền")
     for username in ("canbo.thanhtra", "lanhdao.thanhtra", "dieuphoi"):
