@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from duluan.apps.accounts.permissions import NOT_FOUND, is_official
+from duluan.apps.core.ratelimit import limit_code_misses
 
 from . import permissions as perms
 from . import selectors
@@ -176,6 +177,7 @@ def act(request, pk: int, action: str, payload: ActionIn):
 
 
 @router.get("/track/{code}", response=PublicCaseOut, summary="Tra cứu phản ánh bằng mã (công khai)")
+@limit_code_misses  # as the tracking pages: a miss counts, a guesser is refused (429)
 def track(request, code: str):
     """What a citizen sees with the tracking code: status, deadlines, public updates; no personal data."""
     case = perms.case_get_by_code(code)

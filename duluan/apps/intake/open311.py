@@ -42,6 +42,7 @@ from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
 from duluan.analysis.tabular import has_bad_chars
+from duluan.apps.core.ratelimit import TOO_MANY_CODE_MISSES, hit, over_limit
 from duluan.apps.core.text import nfc
 
 from . import open311_queue, services
@@ -421,7 +422,11 @@ def _search(request, fmt):
     qs = qs.select_related("unit")
     ids = [i.strip().upper() for i in (g.get("service_request_id") or "").split(",") if i.strip()]
     if ids:
-        rows = [_request_row(s) for s in qs.filter(tracking_code__in=ids[:100])]
+        _refuse_guessers(request)
+        ids = ids[:100]
+        rows = [_request_row(s) for s in qs.filter(tracking_code__in=ids)]
+        for _ in range(len(set(ids)) - len(rows)):  # each id that names no request is a miss
+            hit(request, scope="code_miss")
         return render(rows, fmt, root="service_requests", item="request")
     client = services.api_client_for_key(g.get("api_key"))
     if client is None:
@@ -458,8 +463,17 @@ def requests_view(request, fmt):
     raise Open311Error(400, ERR_METHOD)
 
 
+def _refuse_guessers(request) -> None:
+    """Refuse, as the tracking pages do, a client that looked up too many codes naming nothing:
+    ids are tracking codes, and looking many up at once made guessing them 7,800 tries a second
+    from one client while the pages refused it (``core.ratelimit``, scope ``code_miss``)."""
+    if over_limit(request, scope="code_miss"):
+        raise Open311Error(429, str(TOO_MANY_CODE_MISSES))
+
+
 @endpoint
 def request_detail(request, fmt, request_id: str):
+    _refuse_guessers(request)
     signal = (
         Signal.objects.filter(
             channel__in=[Channel.OPEN311, Channel.WEB], tracking_code=request_id.strip().upper()
@@ -469,6 +483,7 @@ def request_detail(request, fmt, request_id: str):
         .first()
     )
     if signal is None:
+        hit(request, scope="code_miss")
         raise Open311Error(404, ERR_REQUEST.format(value=request_id))
     return render([_request_row(signal)], fmt, root="service_requests", item="request")
 

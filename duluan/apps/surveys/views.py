@@ -496,6 +496,7 @@ def respond(request, code: str):
     )
 
 
+@limit_code_misses  # a code that names no invitation counts as a miss, as on the answer page
 def respond_done(request, code: str):
     invitation = invitation_for_code(code)
     if invitation.status != InvitationStatus.COMPLETED:

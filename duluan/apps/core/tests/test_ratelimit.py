@@ -19,7 +19,15 @@ def empty_cache():
 @override_settings(RATE_LIMITS={"code_miss": (3, 600)})
 @pytest.mark.parametrize(
     "url",
-    ["/intake/track/{code}/", "/cases/track/{code}/", "/surveys/tra-loi/{code}/"],
+    [
+        "/intake/track/{code}/",
+        "/cases/track/{code}/",
+        "/surveys/tra-loi/{code}/",
+        # and every other lookup by a code: they share the count
+        "/api/cases/track/{code}",
+        "/surveys/tra-loi/{code}/cam-on/",
+        "/open311/v2/requests/{code}.json",
+    ],
 )
 def test_guessing_codes_is_refused_after_a_few_misses(client, url):
     # given a client that tries codes that do not exist
@@ -39,3 +47,17 @@ def test_the_invitation_code_form_counts_misses_too(client):
         response = client.post("/surveys/tra-loi/", {"code": "ZZZZZZZZ"})
         assert response.status_code == 200
     assert client.post("/surveys/tra-loi/", {"code": "ZZZZZZZZ"}).status_code == 429
+
+
+@override_settings(RATE_LIMITS={"code_miss": (3, 600)})
+def test_looking_up_many_open311_ids_at_once_counts_each_that_names_nothing(client):
+    # given a client that asks for five ids at once, none of which names a request
+    ids = ",".join(f"DL-NOPE-{n:04d}" for n in range(5))
+    first = client.get("/open311/v2/requests.json", {"service_request_id": ids}, REMOTE_ADDR="10.0.0.7")
+    assert first.status_code == 200 and first.json() == []
+    # then it has used up its misses: the next lookup, of any kind, is refused
+    again = client.get(
+        "/open311/v2/requests.json", {"service_request_id": "DL-NOPE-9999"}, REMOTE_ADDR="10.0.0.7"
+    )
+    assert again.status_code == 429
+    assert client.get("/intake/track/DL-NOPE-9999/", REMOTE_ADDR="10.0.0.7").status_code == 429
