@@ -639,13 +639,15 @@ def signal_ingest(
 
             digest = content_hash(normalise(nfc(title) + "\n" + nfc(text) if nfc(title) else nfc(text)).text)
             # Only the same client's submission counts as a double submit, so nobody learns
-            # another citizen's tracking code by sending the same words.
+            # another citizen's tracking code by sending the same words: the same browser
+            # ("address:browser"), or the same address where the first had no browser cookie yet.
+            client = (extra or {}).get("client", "")
             again = (
                 Signal.objects.filter(
                     channel=channel,
                     content_hash=digest,
                     received_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
-                    extra__client=(extra or {}).get("client", ""),
+                    extra__client__in=sorted({client, client.split(":")[0]}),
                 )
                 .order_by("pk")
                 .first()

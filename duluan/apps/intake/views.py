@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from duluan.apps.accounts.permissions import NOT_FOUND, can_write, is_official
 from duluan.apps.core.ratelimit import (
+    browser_id,
     browser_limited,
     client_id,
     limit_code_misses,
@@ -72,7 +73,13 @@ def _submit(request):
                     source="cong-thong-tin",
                     unit=d.get("unit"),
                     place_text=d.get("place_text") or "",
-                    extra={"kind": d["kind"], "client": client_id(request)},
+                    # A double submit is this browser's, not its address's: behind one carrier
+                    # address, another citizen's same words were taken for this one's, and their
+                    # report and contact details dropped.
+                    extra={
+                        "kind": d["kind"],
+                        "client": ":".join(filter(None, (client_id(request), browser_id(request)))),
+                    },
                     reporter=form.reporter(),
                     tracking=True,
                     attachments=d.get("files") or [],

@@ -220,3 +220,19 @@ def test_another_clients_identical_text_is_not_taken_for_a_double_submit(client)
     # then they get their own submission and tracking code, not the first citizen's
     assert Signal.objects.count() == 2
     assert first["Location"] != other["Location"]
+
+
+def test_two_browsers_behind_one_address_sending_the_same_words_each_get_their_own(client):
+    from django.test import Client
+
+    from duluan.apps.core.ratelimit import BROWSER_COOKIE
+
+    # given two citizens behind one carrier address, each in their own browser
+    first, second = Client(REMOTE_ADDR="10.0.0.5"), Client(REMOTE_ADDR="10.0.0.5")
+    first.cookies[BROWSER_COOKIE] = "1" * 32
+    second.cookies[BROWSER_COOKIE] = "2" * 32
+    # when both send the very same words within minutes, each from their own form
+    a = first.post(reverse("intake:submit"), form_data(token="t-a"))
+    b = second.post(reverse("intake:submit"), form_data(token="t-b"))
+    # then each gets their own submission and tracking code (the second was dropped as a double)
+    assert Signal.objects.count() == 2 and a["Location"] != b["Location"]
