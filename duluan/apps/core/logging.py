@@ -1,5 +1,5 @@
 """A logging filter that keeps personal data (phone numbers, e-mails, citizen identity card
-numbers) out of every log line."""
+numbers) and API keys (Open311 clients send theirs in the query string) out of every log line."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ _PHONE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.-]?\d){8,10}(?!\d)")
 _ID_NUMBER = re.compile(r"(?<!\d)0\d{11}(?!\d)")  # a citizen identity card's 12 digits (CCCD)
 
 
+_API_KEY = re.compile(r"(api_key=)[^&\s\"']+")  # an access log line's "GET …?api_key=…"
+
+
 def redact(text: str) -> str:
+    text = _API_KEY.sub(r"\1<key>", text)
     return _PHONE.sub("<phone>", _ID_NUMBER.sub("<id>", _EMAIL.sub("<email>", text)))
 
 

@@ -276,6 +276,11 @@ LOGGING = {
     "filters": {"redact": {"()": "duluan.apps.core.logging.RedactPersonalData"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The development server's access log has a handler of its own in Django's defaults,
+        # which let an Open311 client's api_key (and any phone number in a query) through.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 AXES_VERBOSE = False

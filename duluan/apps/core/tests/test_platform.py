@@ -136,7 +136,20 @@ def test_phone_numbers_and_emails_never_reach_the_logs(caplog):
     with caplog.at_level(logging.INFO, logger="duluan.test"):
         logger.info("Phản ánh từ %s, sđt %s", "an.nguyen@example.vn", "0912 345 678")
         logger.info("CCCD %s, SĐT%s", "001203012345", "0912345678")
-    assert caplog.messages == ["Phản ánh từ <email>, sđt <phone>", "CCCD <id>, SĐT<phone>"]
+        logger.info('"GET /open311/v2/requests.json?api_key=%s&start_date=x HTTP/1.1" 200', "duluan-key-2026")
+    assert caplog.messages == [
+        "Phản ánh từ <email>, sđt <phone>",
+        "CCCD <id>, SĐT<phone>",
+        '"GET /open311/v2/requests.json?api_key=<key>&start_date=x HTTP/1.1" 200',
+    ]
+
+
+def test_the_access_log_goes_through_the_filter_too():
+    # given the development server's access log (Django gives it a handler of its own)
+    # (pytest adds handlers of its own to capture logs: the settings' are plain stream handlers)
+    handlers = [h for h in logging.getLogger("django.server").handlers if type(h) is logging.StreamHandler]
+    # then every handler it writes through keeps personal data and API keys out
+    assert handlers and all(any(isinstance(f, RedactPersonalData) for f in h.filters) for h in handlers)
 
 
 def test_production_settings_pass_the_deploy_check():
