@@ -51,14 +51,18 @@ def signal_scope(user) -> Q | None:
     ids = visible_agency_ids(user)
     if ids is None:
         return None
-    units = list(
-        AdminUnit.objects.filter(
-            pk__in=Agency.objects.filter(pk__in=ids, unit__isnull=False).values("unit_id")
-        )
+    return _agencies_scope(ids)
+
+
+def _agencies_scope(ids, *, local: bool = False) -> Q:
+    """The signals placed where the agencies ``ids`` govern (``Q(pk__in=[])``: nowhere); with
+    ``local``, only those of a government below the province (a commune's)."""
+    units = AdminUnit.objects.filter(
+        pk__in=Agency.objects.filter(pk__in=ids, unit__isnull=False).values("unit_id")
     )
-    if not units:
-        return Q(pk__in=[])
-    q = Q()
+    if local:
+        units = units.exclude(level=Level.PROVINCE)
+    q = Q(pk__in=[])
     for unit in units:
         q |= _unit_scope(unit)
     return q
@@ -119,21 +123,16 @@ def may_see_reporter(user, signal: Signal) -> bool:
         return True
     # The government of the place the signal is in (a commune's), not a province department
     # that sees every signal of the province.
-    ids = visible_agency_ids(user)
-    local = AdminUnit.objects.filter(
-        pk__in=Agency.objects.filter(pk__in=ids or (), unit__isnull=False).values("unit_id")
-    ).exclude(level=Level.PROVINCE)
-    scope = Q(pk__in=[])
-    for unit in local:
-        scope |= _unit_scope(unit)
+    scope = _agencies_scope(visible_agency_ids(user) or (), local=True)
     return Signal.objects.filter(scope, pk=signal.pk).exists()
 
 
-def reporter_for_user(user, signal: Signal) -> Reporter | None:
-    """The reporter of a signal the user already may see, if :func:`may_see_reporter`."""
+def sender_for_user(user, signal: Signal) -> tuple[bool, Reporter | None]:
+    """Whether ``user`` (who may see ``signal``) sees its sender (:func:`may_see_reporter`), and
+    then its reporter (``None`` too for a signal without one)."""
     if not may_see_reporter(user, signal):
-        return None
-    return Reporter.objects.filter(signal=signal).first()
+        return False, None
+    return True, Reporter.objects.filter(signal=signal).first()
 
 
 MODEL_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})

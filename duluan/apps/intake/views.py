@@ -244,8 +244,7 @@ def signal_list(request):
 def signal_detail(request, pk: int):
     _officials_only(request)
     signal = permissions.signal_get_for_user(request.user, pk=pk)
-    sees_sender = permissions.may_see_reporter(request.user, signal)
-    reporter = permissions.reporter_for_user(request.user, signal) if sees_sender else None
+    sees_sender, reporter = permissions.sender_for_user(request.user, signal)
     context = {
         "signal": signal,
         "reporter": reporter,
