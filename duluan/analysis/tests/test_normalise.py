@@ -426,7 +426,7 @@ CHAT_TEXT = st.lists(
     | st.text(max_size=3),
     max_size=14,
 ).map("".join)
-TOKEN_RE = re.compile(r"<(?:url|email|phone)>|[^\W_]+")
+TOKEN_RE = re.compile(r"<(?:url|email|phone|id)>|[^\W_]+")
 
 
 @given(st.lists(CHAT_TEXT, max_size=5))

@@ -13,7 +13,7 @@ from duluan.analysis import normalise as normalise_module
 from duluan.analysis.normalise import canonical_tones, normalise, normalise_many
 
 N = normalise_module
-TOKEN_RE = re.compile(r"<(?:url|email|phone)>|[^\W_]+")
+TOKEN_RE = re.compile(r"<(?:url|email|phone|id)>|[^\W_]+")
 
 _LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
 _PIECES = st.sampled_from(
