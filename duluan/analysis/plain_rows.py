@@ -388,7 +388,7 @@ def _phone_number_at(codes, j, hi, classes, word, country):
 
 
 @nb.njit(cache=True)
-def _id_number_at(codes, s, lo, hi, classes, word):
+def _id_number_at(codes, s, lo, hi, classes):
     """Whether ``_ID_NUMBER_RE`` matches at ``codes[s]`` (a "0"): no digit, "." or "," before,
     twelve digits, the fourth 0-3, then neither a digit nor "." or "," before one."""
     if s > lo and (classes[codes[s - 1]] & _DIGIT or codes[s - 1] == 0x2E or codes[s - 1] == 0x2C):
@@ -423,7 +423,7 @@ def _phone_may_match(codes, lo, hi, classes, word):
         if c == 0x30:
             if _phone_number_at(codes, s + 1, hi, classes, word, False):
                 return True
-            if _id_number_at(codes, s, lo, hi, classes, word):
+            if _id_number_at(codes, s, lo, hi, classes):
                 return True
             if _starts_with(codes, s, hi, zero084) and _phone_number_at(
                 codes, s + 4, hi, classes, word, True

@@ -214,10 +214,6 @@ _HIT_FIELDS = (
 )  # fmt: skip
 
 
-# Up to this many hits, each is compared with those taken before it (see Gazetteer._hits).
-_FEW_HITS = 32
-
-
 def _precedence(hit: _Hit) -> tuple[bool, int, int]:
     """Sort key of competing hits: typed names first, then longest, then leftmost."""
     return (hit.types is None and not hit.embedded_type, -(hit.end - hit.start), hit.start)
@@ -730,21 +726,13 @@ class Gazetteer:
         if len(plausible) > 1:
             plausible.sort(key=_precedence)
             taken = []
-            if len(plausible) <= _FEW_HITS:
-                for hit in plausible:
-                    for other in taken:
-                        if hit.start < other.end and other.start < hit.end:
-                            break
-                    else:
-                        taken.append(hit)
-            else:
-                # The characters the hits taken cover: comparing each hit with every one taken made
-                # a text of many names quadratic ("xã Tân " 16,000 times: 1.5 s, 25,000: 28 s).
-                covered = bytearray(length)
-                for hit in plausible:
-                    if covered.find(1, hit.start, hit.end) < 0:
-                        taken.append(hit)
-                        covered[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
+            # The characters the hits taken cover: comparing each hit with every one taken made a
+            # text of many names quadratic ("xã Tân " 16,000 times: 1.5 s, 25,000: 28 s).
+            covered = bytearray(length)
+            for hit in plausible:
+                if covered.find(1, hit.start, hit.end) < 0:
+                    taken.append(hit)
+                    covered[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
             taken.sort(key=_start)
 
         kept: list[_Hit] = []
