@@ -173,6 +173,9 @@ def track_detail(request, code: str):
         "topic": topic_label(signal.topic),
         "status": _public_status(signal),
         "attachments": signal.attachments.count(),
+        # The case opened from the report: its page has the agency's answer and the citizen's
+        # rating of it, which only the holder of this code is shown the way to.
+        "case_code": (signal.extra or {}).get("case_code", ""),
     }
     return render(request, "intake/track_detail.html", context)
 

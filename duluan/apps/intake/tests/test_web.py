@@ -62,6 +62,31 @@ def test_a_citizen_submits_with_a_photo_and_follows_it_by_tracking_code(client, 
     assert signal.tracking_code in page and "Trần Thị B" not in page and "0987654321" not in page
 
 
+def test_the_tracking_page_leads_to_the_case_opened_from_the_report(client, demo):
+    from duluan.apps.cases.demo import rules_seed
+    from duluan.apps.cases.models import Case
+
+    rules_seed()
+    # given a citizen's feedback sent by the web form, from which a case is opened
+    response = client.post(reverse("intake:submit"), form_data())
+    signal = Signal.objects.get()
+    case = Case.objects.get(pk=signal.extra["case_id"])
+    # when they open the tracking page they were sent to
+    page = client.get(response["Location"]).content.decode()
+    # then it names the case and links to its page, where the answer and the rating are
+    assert reverse("cases:track", args=[case.code]) in page and case.code in page
+    assert client.get(reverse("cases:track", args=[case.code])).status_code == 200
+
+
+def test_a_report_without_a_case_names_none_on_its_tracking_page(client):
+    # given a report of a kind that opens no case
+    response = client.post(reverse("intake:submit"), form_data(kind="opinion"))
+    signal = Signal.objects.get()
+    assert "case_id" not in signal.extra
+    # then its tracking page has no case code
+    assert 'data-testid="case-code"' not in client.get(response["Location"]).content.decode()
+
+
 def test_a_double_submit_creates_one_signal(client):
     # given the same form posted twice (same idempotency token), then once more from a new tab
     client.post(reverse("intake:submit"), form_data())
