@@ -18,7 +18,7 @@ from duluan.apps.accounts.models import User
 from duluan.apps.accounts.permissions import NOT_FOUND, is_official
 from duluan.apps.core import xlsx_stream
 from duluan.apps.core.logging import redact
-from duluan.apps.core.ratelimit import limit_code_misses
+from duluan.apps.core.ratelimit import gives_browser_number, limit_code_misses
 from duluan.apps.core.text import spreadsheet_safe
 from duluan.apps.core.topics import topic_label
 
@@ -233,6 +233,7 @@ def reveal(request, pk: int):
 # -- the citizen's side ------------------------------------------------------------------------------
 
 
+@gives_browser_number
 def track_lookup(request):
     form = TrackLookupForm(request.GET or None)
     if form.is_valid():

@@ -13,6 +13,12 @@ public address (carrier-grade NAT), and counted per address alone the sixth repo
 ward in ten minutes was refused whoever sent it. A browser is a random number in a cookie of its
 own (:data:`BROWSER_COOKIE`, set by :func:`remember_browser`), nothing else: a client that sends
 none, or makes up new ones, is still held by its address's ceiling.
+
+Code misses count the same way (``"code_miss"`` per browser, ``"code_miss_address"`` per
+address; :func:`code_misses_over`, :func:`count_code_miss`): counted per address alone, one
+guesser behind a carrier's address locked everyone behind it out of their tracking pages for ten
+minutes. Clients that send no cookie (API clients, a browser's first visit) share one count per
+address; the pages looked up by a code give a browser its number (:func:`limit_code_misses`).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import secrets
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -37,6 +44,8 @@ DEFAULT_LIMITS = {
     "web_attempts": (30, 600),
     "web_attempts_address": (300, 600),
     "code_miss": (20, 600),
+    # A tracking code has 32^8 values: 300 guesses in ten minutes from one address find none.
+    "code_miss_address": (300, 600),
 }
 BROWSER_COOKIE = "duluan_client"
 _BROWSER_ID = re.compile(r"[0-9a-f]{32}")
@@ -70,8 +79,9 @@ def browser_id(request) -> str:
 
 
 def remember_browser(request, response):
-    """``response``, giving the browser a number of its own when it has none (see the module's doc)."""
-    if not browser_id(request):
+    """``response``, giving the browser a number of its own when it has none (see the module's doc);
+    what is not an HTTP response (an API view's data, rendered later) is given back as it is."""
+    if isinstance(response, HttpResponseBase) and not browser_id(request):
         # Kept until the browser closes (the limits' windows are minutes long): no longer-lived
         # mark of a citizen's browser than the limits need.
         response.set_cookie(
@@ -82,6 +92,17 @@ def remember_browser(request, response):
             samesite="Lax",
         )
     return response
+
+
+def gives_browser_number(view):
+    """Give the browser that opens ``view`` its number (:func:`remember_browser`): the forms where a
+    code is typed, so that the page the code opens counts the browser's misses apart."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return remember_browser(request, view(request, *args, **kwargs))
+
+    return wrapped
 
 
 def _key(scope: str, request, per_browser: bool = False) -> str:
@@ -112,9 +133,22 @@ def hit(request, *, scope: str, per_browser: bool = False) -> int:
         return 1
 
 
-def over_limit(request, *, scope: str) -> bool:
-    """Whether the client is already over the limit, without counting a hit."""
-    return (cache.get(_key(scope, request)) or 0) >= _limit(scope)[0]
+def over_limit(request, *, scope: str, per_browser: bool = False) -> bool:
+    """Whether the client (or this browser of it) is already over the limit, without counting a hit."""
+    return (cache.get(_key(scope, request, per_browser)) or 0) >= _limit(scope)[0]
+
+
+def code_misses_over(request) -> bool:
+    """Whether this browser, or its address, has missed too many codes (nothing counted)."""
+    return over_limit(request, scope="code_miss", per_browser=True) or over_limit(
+        request, scope="code_miss_address"
+    )
+
+
+def count_code_miss(request) -> None:
+    """Count one lookup of a code that names nothing, for the browser and its address
+    (:func:`browser_limited`'s counts)."""
+    browser_limited(request, scope="code_miss")
 
 
 def too_many(request, message: str = TOO_MANY_CODE_MISSES) -> HttpResponse:
@@ -127,12 +161,12 @@ def limit_code_misses(view):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if over_limit(request, scope="code_miss"):
-            return too_many(request)
+        if code_misses_over(request):
+            return remember_browser(request, too_many(request))
         try:
-            return view(request, *args, **kwargs)
+            return remember_browser(request, view(request, *args, **kwargs))
         except Http404:
-            hit(request, scope="code_miss")
+            count_code_miss(request)
             raise
 
     return wrapped

@@ -42,7 +42,7 @@ from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
 from duluan.analysis.tabular import has_bad_chars
-from duluan.apps.core.ratelimit import TOO_MANY_CODE_MISSES, hit, over_limit
+from duluan.apps.core.ratelimit import TOO_MANY_CODE_MISSES, code_misses_over, count_code_miss
 from duluan.apps.core.text import nfc
 
 from . import open311_queue, services
@@ -426,7 +426,7 @@ def _search(request, fmt):
         ids = ids[:100]
         rows = [_request_row(s) for s in qs.filter(tracking_code__in=ids)]
         for _ in range(len(set(ids)) - len(rows)):  # each id that names no request is a miss
-            hit(request, scope="code_miss")
+            count_code_miss(request)
         return render(rows, fmt, root="service_requests", item="request")
     client = services.api_client_for_key(g.get("api_key"))
     if client is None:
@@ -467,7 +467,7 @@ def _refuse_guessers(request) -> None:
     """Refuse, as the tracking pages do, a client that looked up too many codes naming nothing:
     ids are tracking codes, and looking many up at once made guessing them 7,800 tries a second
     from one client while the pages refused it (``core.ratelimit``, scope ``code_miss``)."""
-    if over_limit(request, scope="code_miss"):
+    if code_misses_over(request):
         raise Open311Error(429, str(TOO_MANY_CODE_MISSES))
 
 
@@ -483,7 +483,7 @@ def request_detail(request, fmt, request_id: str):
         .first()
     )
     if signal is None:
-        hit(request, scope="code_miss")
+        count_code_miss(request)
         raise Open311Error(404, ERR_REQUEST.format(value=request_id))
     return render([_request_row(signal)], fmt, root="service_requests", item="request")
 

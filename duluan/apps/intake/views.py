@@ -22,6 +22,7 @@ from duluan.apps.core.ratelimit import (
     browser_id,
     browser_limited,
     client_id,
+    gives_browser_number,
     limit_code_misses,
     remember_browser,
     window_minutes,
@@ -158,6 +159,7 @@ def communes(request):
     return render(request, "intake/_commune_options.html", {"units": units[:200]})
 
 
+@gives_browser_number
 def track(request):
     form = TrackForm(request.GET or None)
     if form.is_valid():

@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duluan.apps.accounts.permissions import NOT_FOUND, is_official
-from duluan.apps.core.ratelimit import hit, limit_code_misses, over_limit, too_many
+from duluan.apps.core.ratelimit import (
+    code_misses_over,
+    count_code_miss,
+    gives_browser_number,
+    limit_code_misses,
+    too_many,
+)
 from duluan.apps.geo.models import AdminUnit
 from duluan.stats import sample_size_proportion
 
@@ -434,15 +440,16 @@ def round_docx(request, code: str):
 
 
 # ---------------------------------------------------------------------- respondents (public)
+@gives_browser_number
 def respond_start(request):
     form = forms.CodeForm(request.POST or request.GET or None)
     if form.is_bound and form.is_valid():
-        if over_limit(request, scope="code_miss"):
+        if code_misses_over(request):
             return too_many(request)
         try:
             invitation = invitation_for_code(form.cleaned_data["code"])
         except Http404:
-            hit(request, scope="code_miss")
+            count_code_miss(request)
             form.add_error("code", _("Không tìm thấy mã mời này. Xin kiểm tra lại giấy mời."))
         else:
             return redirect("surveys:respond", code=invitation.code)
