@@ -631,8 +631,34 @@ def mask_personal_data(text: str) -> str:
     """``text`` with its URLs, e-mail addresses, phone numbers and identity card numbers replaced
     by their placeholders, and nothing else changed: for a text shown as it was written (a
     signal's title), where :func:`normalise` would also expand its chat forms."""
-    found = _find_personal_data(text)
-    return _mask(text, found) if found else text
+    clean, offsets = _visible(text)
+    found = _find_personal_data(clean)
+    if not found:
+        return text
+    # Searched in the text as normalising reads it: a phone number pasted with no-break spaces or a
+    # zero-width character in it ("0912\u00a0345\u00a0678") is one there, and was not in ``text``.
+    return _mask(text, _original_spans(found, offsets))
+
+
+def _visible(text: str) -> tuple[str, list[int] | None]:
+    """``text`` without its invisible characters and with its other spaces as normalising writes
+    them, and where each of its characters was in ``text`` (``None``: where it is)."""
+    if not _ODD_CHAR_RE.search(text):
+        return text, None
+    clean = text.translate(_INVISIBLE_TABLE)
+    offsets = (
+        [i for i, ch in enumerate(text) if ch not in _INVISIBLE_SET] if len(clean) != len(text) else None
+    )
+    return clean.translate(_SPACES_TABLE), offsets
+
+
+def _original_spans(
+    found: list[tuple[str, int, int]], offsets: list[int] | None
+) -> list[tuple[str, int, int]]:
+    """Spans found in :func:`_visible`'s text, as offsets into the text it was given."""
+    if offsets is None:
+        return found
+    return [(kind, offsets[start], offsets[end - 1] + 1) for kind, start, end in found]
 
 
 def _mask(clean: str, found: list[tuple[str, int, int]]) -> str:
@@ -1262,17 +1288,10 @@ def _chat_syllables() -> frozenset[str] | None:
 def _clean_and_mask(text: str) -> tuple[str, list[tuple[str, int, int]]]:
     """Every step of :func:`normalise` but the chat spellings: invisible characters, personal data,
     NFC and tone placement. Returns the text and the personal data found (offsets into ``text``)."""
-    clean = text
-    offsets: list[int] | None = None
-    if _ODD_CHAR_RE.search(text):
-        clean = text.translate(_INVISIBLE_TABLE)
-        if len(clean) != len(text):
-            offsets = [i for i, ch in enumerate(text) if ch not in _INVISIBLE_SET]
-        clean = clean.translate(_SPACES_TABLE)
+    clean, offsets = _visible(text)
     found = _find_personal_data(clean)
     masked = _mask(clean, found) if found else clean
-    if offsets is not None:
-        found = [(kind, offsets[start], offsets[end - 1] + 1) for kind, start, end in found]
+    found = _original_spans(found, offsets)
     if not masked.isascii():
         masked = unicodedata.normalize("NFC", masked)
         masked = _TONE_RE.sub(_place_tone, masked)

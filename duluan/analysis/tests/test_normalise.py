@@ -22,6 +22,7 @@ from duluan.analysis.normalise import (
     chat_lexicon,
     fold,
     fold_many,
+    mask_personal_data,
     normalise,
     normalise_many,
     normalise_texts,
@@ -74,6 +75,19 @@ def test_invisible_characters_are_removed_and_spans_still_point_into_the_origina
     assert result.text == "Gọi <phone> ngay!"
     assert result.spans == (Span("phone", 5, 17),)
     assert raw[5:17] == "0912\u200b345 678"
+
+
+def test_masking_a_text_as_written_finds_what_invisible_characters_split():
+    # given a title pasted from a web page: no-break spaces and a zero-width space inside numbers
+    raw = "Gọi 0912\u00a0345\u00a0678 hoặc 0987\u200b654321, e-mail a@b.vn\u00a0nhé"
+
+    # when its personal data is masked, the rest kept as written
+    masked = mask_personal_data(raw)
+
+    # then both numbers are masked, as normalising masks them, and the no-break space after is kept
+    assert masked == "Gọi <phone> hoặc <phone>, e-mail <email>\u00a0nhé"
+    assert normalise(raw).text == "Gọi <phone> hoặc <phone>, e-mail <email> nhé"
+    assert mask_personal_data("Không có gì\u00a0cả") == "Không có gì\u00a0cả"
 
 
 def test_vietnamese_phone_formats_are_masked():

@@ -105,8 +105,9 @@ def _detail_context(request, case, *, forms=None, revealed=None):
     ]
     return {
         "case": case,
-        # what the citizen wrote, its phone numbers and addresses masked for those who do not
-        # see who wrote it (analysts, officials of other agencies, a denunciation's handlers)
+        # what the citizen wrote, its phone numbers, e-mail and web addresses and identity card
+        # numbers masked for those who do not see who wrote it (analysts, officials of other
+        # agencies, a denunciation's handlers); a street address is not masked
         "description": case.description if sees_identity else mask_personal_data(case.description),
         "topic_label": topic_label(case.topic),
         "is_overdue": case.is_open
