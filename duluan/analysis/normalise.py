@@ -381,8 +381,8 @@ def chat_lexicon() -> dict[str, tuple[str, str]]:
     """Read the editable chat lexicon (``data/chat_lexicon.tsv``).
 
     Returns:
-        ``{form: (expansion, scope)}`` with lower-case NFC forms; scope is ``any``, ``lower`` or
-        ``accented`` (see the file header).
+        ``{form: (expansion, scope)}`` with lower-case NFC forms; scope is ``any``, ``lower``,
+        ``accented`` or ``sentence`` (see the file header).
     """
     return _read_tsv_lexicon(CHAT_LEXICON_PATH)
 
@@ -403,13 +403,38 @@ def abbreviations() -> dict[str, str]:
 
 
 def _read_tsv_lexicon(path: Path) -> dict[str, tuple[str, str]]:
-    entries: dict[str, tuple[str, str]] = {}
+    return {form: (expansion, scope) for form, (expansion, scope, _) in _lexicon_rows(path).items()}
+
+
+@lru_cache(maxsize=1)
+def chat_contexts() -> dict[str, tuple[bool, frozenset[str]]]:
+    """The chat forms expanded only in a context (the lexicon's fourth column):
+    ``{form: (only_after, words)}``, lower-case NFC: the form is expanded right after one of
+    ``words`` only (``only_after``) or never right after one of them."""
+    contexts = {}
+    for form, (_, _, context) in _lexicon_rows(CHAT_LEXICON_PATH).items():
+        kind, _, words = context.partition(":")
+        if kind.strip() in ("after", "not-after"):
+            contexts[form] = (
+                kind.strip() == "after",
+                frozenset(unicodedata.normalize("NFC", words).lower().split()),
+            )
+        elif context.strip():
+            raise ValueError(
+                f"{CHAT_LEXICON_PATH.name}: {form}: context {context!r} is not after:… or not-after:…"
+            )
+    return contexts
+
+
+def _lexicon_rows(path: Path) -> dict[str, tuple[str, str, str]]:
+    entries: dict[str, tuple[str, str, str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        form, expansion, scope = [*line.split("\t"), "any"][:3]
+        columns = line.split("\t")
+        form, expansion, scope, context = [*columns, *("any", "")[len(columns) - 2 :]][:4]
         form = unicodedata.normalize("NFC", form.strip().lower())
-        entries[form] = (unicodedata.normalize("NFC", expansion.strip()), scope.strip() or "any")
+        entries[form] = (unicodedata.normalize("NFC", expansion.strip()), scope.strip() or "any", context)
     return entries
 
 
@@ -417,6 +442,13 @@ def _read_tsv_lexicon(path: Path) -> dict[str, tuple[str, str]]:
 _GLUED_BEFORE_CHAT = frozenset("@#&./<-_")
 _GLUED_AFTER_CHAT = frozenset("@&/-_")
 _APOSTROPHES = frozenset("'’")
+_VIQR_MARKS = frozenset("`^+~")
+
+
+def _after_a_sentence_glued(text: str, start: int) -> bool:
+    """Whether a full stop without its space ends a sentence of lower-case letters before the form
+    at ``start``: "lỗi.ko nên mua" (its addresses and links are already masked)."""
+    return start > 1 and text[start - 1] == "." and text[start - 2].islower() and text[start].islower()
 
 
 @lru_cache(maxsize=1)
@@ -438,13 +470,64 @@ def _chat_automaton() -> ahocorasick.Automaton:
 def _expansion(token: str, text: str, start: int) -> str:
     if token in abbreviations():
         return token
-    # "50 k" is fifty thousand, not "50 không".
-    if start > 1 and text[start - 2].isdigit() and text[start - 1] == " ":
+    # "50 k" is fifty thousand, not "50 không", and "730 lm" lumens (but "lần 2 ko dùng được").
+    if token in _UNITS and start > 1 and text[start - 2].isdigit() and text[start - 1] == " ":
         return token
-    expansion = chat_lexicon()[token.lower()][0]
+    # A list's label: "k) ...", "j) ...".
+    if len(token) == 1 and text[start + 1 : start + 2] == ")":
+        return token
+    lowered = token.lower()
+    expansion, scope = chat_lexicon()[lowered]
+    context = chat_contexts().get(lowered)
+    if context is not None:
+        only_after, words = context
+        if (_word_before(text, start).lower() in words) != only_after:
+            return token
     if token[0].isupper():
+        # A capital beside another starts a name: "Lydia Ko", "Hok Sochetra", "Y - Duoc", "Nậm Khum".
+        if scope in _NAMES_TOO and _beside_a_capital(text, start, start + len(token)):
+            return token
         return expansion[0].upper() + expansion[1:]
     return expansion
+
+
+# Forms that are also units after a number, and the scopes whose Capitalised forms may be names.
+_UNITS = frozenset(("k", "j", "lm"))
+_NAMES_TOO = frozenset(("sentence", "accented"))
+
+
+# What may stand between two words of a name ("Y - Duoc").
+_WITHIN_NAME = frozenset(" -–")
+_SPACES_ONLY = frozenset(" \t")
+
+
+def _beside_a_capital(text: str, start: int, end: int) -> bool:
+    """Whether the word at ``text[start:end]`` has a word starting with a capital right before or
+    after it, within its sentence (only spaces and dashes between)."""
+    i = start - 1
+    while i >= 0 and text[i] in _WITHIN_NAME:
+        i -= 1
+    if i >= 0 and i < start - 1 and text[i].isalnum():
+        j = i
+        while j > 0 and text[j - 1].isalnum():
+            j -= 1
+        if text[j].isupper():
+            return True
+    k = end
+    while k < len(text) and text[k] in _WITHIN_NAME:
+        k += 1
+    return k > end and k < len(text) and text[k].isupper()
+
+
+def _word_before(text: str, start: int) -> str:
+    """The word right before ``text[start]``, only spaces between ("" when there is none)."""
+    i = start - 1
+    while i >= 0 and text[i] in _SPACES_ONLY:
+        i -= 1
+    j = i + 1
+    while i >= 0 and text[i].isalnum():
+        i -= 1
+    return text[i + 1 : j] if j < start else ""
 
 
 def _expand_chat_spellings(text: str, hits: list[tuple[int, int, str, bool]] | None = None) -> str:
@@ -489,10 +572,20 @@ def _whole_word(text: str, start: int, end: int, length: int) -> bool:
     another word (see ``_GLUED_BEFORE_CHAT``), nor to a combining mark: "r" + U+0300 is no
     chat "r" (expanded, the mark would land on the expansion's last letter, and the text would
     no longer be NFC: hypothesis found it)."""
-    if start and (text[start - 1].isalnum() or text[start - 1] in _GLUED_BEFORE_CHAT):
-        return False
+    if start:
+        before = text[start - 1]
+        if before.isalnum() or unicodedata.category(before)[0] == "M" or before == "\ufffd":
+            return False
+        if before in _GLUED_BEFORE_CHAT and not _after_a_sentence_glued(text, start):
+            return False
+        # A VIQR tone or vowel mark after a letter: "cu`ng" is "cùng".
+        if before in _VIQR_MARKS and start > 1 and text[start - 2].isalpha():
+            return False
     if end < length and (
-        text[end].isalnum() or text[end] in _GLUED_AFTER_CHAT or unicodedata.category(text[end])[0] == "M"
+        text[end].isalnum()
+        or text[end] in _GLUED_AFTER_CHAT
+        or unicodedata.category(text[end])[0] == "M"
+        or text[end] == "\ufffd"
     ):
         return False
     # An apostrophe between letters joins a word of another language ("j'aime", "k's"), which

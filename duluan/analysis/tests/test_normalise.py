@@ -235,6 +235,43 @@ def test_a_chat_form_joined_by_an_apostrophe_to_letters_or_an_ambiguous_one_is_l
     assert normalise_texts([raw]) == [normalise(raw).text]
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # a form that is also a word, or another abbreviation, where it means that
+        (
+            "Shop chăm sóc kh quá chu đáo, giao hàng kh đúng màu",
+            "Shop chăm sóc kh quá chu đáo, giao hàng không đúng màu",
+        ),
+        (
+            "Nhà trường bưng bít thông tin, dép bít mũi, ai cũng ko bít",
+            "Nhà trường bưng bít thông tin, dép bít mũi, ai cũng không biết",
+        ),
+        ("phân định rạch ròi, xong ròi", "phân định rạch ròi, xong rồi"),
+        # a capital beside another is a name's
+        (
+            "Lydia Ko thắng, Hok Sochetra ghi bàn ở Ko Samui, vỏ Ko bóp được",
+            "Lydia Ko thắng, Hok Sochetra ghi bàn ở Ko Samui, vỏ Không bóp được",
+        ),
+        ("hang Nậm Khum, trường Y - Duoc thi", "hang Nậm Khum, trường Y - Duoc thi"),
+        # after a number only units are kept; a list's label is kept
+        ("lần 2 ko dùng được, giá 50 k, đèn 730 lm", "lần 2 không dùng được, giá 50 k, đèn 730 lm"),
+        ("k) điều khoản chung", "k) điều khoản chung"),
+        # a full stop without its space ends a sentence
+        ("hàng lỗi.ko nên mua", "hàng lỗi.không nên mua"),
+        # beside a replacement character or a VIQR mark the letters are part of a broken word
+        ("tr\ufffdng m\ufffdi, cu`ng ng", "tr\ufffdng m\ufffdi, cu`ng người"),
+    ],
+)
+def test_chat_forms_are_left_where_they_mean_something_else(raw, expected):
+    # when normalised, one at a time and in a batch, and again
+    result = normalise(raw).text
+    # then only the chat forms are expanded
+    assert result == expected
+    assert normalise_texts([raw]) == [expected]
+    assert normalise(result).text == result
+
+
 def test_chat_spellings_are_expanded_and_capitalisation_kept():
     # given a chat message
     raw = "Ko hiểu sao đường ko dc sửa, ng dân hỏi mãi ntn vs j thì cx bít."
