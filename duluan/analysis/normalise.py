@@ -336,7 +336,9 @@ _EMAIL_RE = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 _TLD_HINT_RE = re.compile(rf"\.(?i:{_TLDS})\b")  # starts with a literal: the engine skips to dots
 _URL_RE = re.compile(
     r"(?:(?:https?|ftps?)://|www\.)[^\s<>\"']+"
-    rf"|(?<![A-Za-z0-9.@-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLDS})(?:\.vn)?(?![\w-])(?:[/?#:][^\s<>\"']*)?",
+    rf"|(?<![A-Za-z0-9.@-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLDS})(?:\.(?-i:[a-z]{{2}}))?"
+    # (a link glued after it is another: "Petcity.vnhttps://…" is two, or masking it were not idempotent)
+    r"(?:(?=(?:https?|ftps?)://)|(?![\w-]))(?:[/?#:][^\s<>\"']*)?",
     re.IGNORECASE,
 )
 # Mobile: 0 + 3/5/7/8/9 + 8 digits; landline: 0 + 2 + 9 digits; "+84"/"0084" for the 0; single spaces,
@@ -371,6 +373,12 @@ _PHONE_HINT_RE = re.compile(rf"\d[\d .-]{{{_PHONE_WINDOW}}}")
 # an address, a name); after a digit and "." or ",", of a larger number ("3,0912345678").
 _GLUED_BEFORE = frozenset("+@_")
 _URL_TRAILING = ".,;:!?)]}»\"'"
+# Domains that are also words after a full stop without its space ("nhanh.shop nhiệt tình",
+# "Hang dep.be", "HA.GL" the football club): alone (one name, a dot, the domain, nothing after)
+# these are no link; with a path ("youtu.be/abc", "zalo.me/0912345678") they are.
+_WORDLIKE_TLDS = frozenset(
+    ("be", "ly", "gl", "co", "tv", "app", "dev", "link", "news", "top", "club", "shop", "store", "live", "me")
+)
 
 
 # --- chat spellings ------------------------------------------------------------------------------
@@ -666,6 +674,12 @@ def _matches_in_runs(pattern: re.Pattern[str], clean: str, marks: Iterable[int])
     return matches
 
 
+def _two_words(found: str) -> bool:
+    """Whether a domain found alone is two words a full stop joins (see ``_WORDLIKE_TLDS``)."""
+    name, _, tld = found.rstrip(_URL_TRAILING).partition(".")
+    return tld.lower() in _WORDLIKE_TLDS and name.replace("-", "").isalnum() and name.lower() != "www"
+
+
 def _url_hint(clean: str) -> bool:
     return "://" in clean or "www." in clean or "WWW." in clean or _TLD_HINT_RE.search(clean) is not None
 
@@ -692,6 +706,8 @@ def _find_personal_data(
             # A domain within a word or an address is none; a scheme glued to a word
             # ("Linkhttps://…") still starts a URL.
             if start and (clean[start - 1].isalnum() or clean[start - 1] in "@.-") and "://" not in m.group():
+                continue
+            if _two_words(m.group()):
                 continue
             end = start + len(m.group().rstrip(_URL_TRAILING))
             found.append((URL, start, end))

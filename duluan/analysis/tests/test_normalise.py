@@ -227,6 +227,21 @@ def test_addresses_of_any_letters_short_links_and_glued_urls_are_masked():
     assert normalise_many([raw])[0][0] == result.text
 
 
+def test_words_a_full_stop_joins_are_no_link_and_a_link_glued_after_a_domain_is_another():
+    # given reviews whose full stops lack their space before a word that is also a domain, a club's
+    # initials, and a domain with a link glued after it
+    raw = "Giao rất nhanh.shop nhiệt tình. Hang dep.be, ngon.Shop. HA.GL thắng. Tại Petcity.vnhttps://petcity.vn/x"
+    # when normalised, then only the real links are masked, and normalising again changes nothing
+    result = normalise(raw)
+    assert (
+        result.text == "Giao rất nhanh.shop nhiệt tình. Hang dep.be, ngon.Shop. HA.GL thắng. Tại <url><url>"
+    )
+    assert normalise(result.text).text == result.text and normalise_texts([raw]) == [result.text]
+    # while such domains with a path, a scheme or more names are links
+    links = "youtu.be/abc zalo.me/0912345678 http://abc.shop a.b.shop fb.me/x Thesun.co.uk"
+    assert normalise(links).text == "<url> <url> <url> <url> <url> <url>"
+
+
 def test_a_chat_form_joined_by_an_apostrophe_to_letters_or_an_ambiguous_one_is_left_alone():
     # given a chat form within a word of another language, and "ck" (chồng, or chuyển khoản)
     raw = "j'aime, it's k's, chuyển khoản ck rồi, ko biết j"
