@@ -90,6 +90,16 @@ def test_masking_a_text_as_written_finds_what_invisible_characters_split():
     assert mask_personal_data("Không có gì\u00a0cả") == "Không có gì\u00a0cả"
 
 
+def test_the_eth_typed_for_d_with_a_stroke_reads_as_it():
+    # given "Đ" and "đ" typed as the Icelandic eth, as 101 articles of the shared news corpora have it
+    raw = "Ðảng bộ tỉnh, Ðà Nẵng, ðường"
+    # when normalised and folded, one at a time and in a batch
+    result = normalise(raw)
+    # then they read as "Đ" and "đ", and fold to "d" whether normalised first or not
+    assert result.text == "Đảng bộ tỉnh, Đà Nẵng, đường" and normalise_texts([raw]) == [result.text]
+    assert result.folded == fold(raw) == fold_many([raw])[0] == "dang bo tinh, da nang, duong"
+
+
 def test_vietnamese_phone_formats_are_masked():
     # given mobile and landline numbers in the formats people write
     numbers = [
