@@ -262,6 +262,33 @@ _TONE_PAIRS, _TONE_ALTERNATIVES = _build_tone_pairs()
 _TONE_RE = re.compile(_TONE_ALTERNATIVES)
 
 
+def _build_onset_tones() -> dict[str, str]:
+    """Map every spelling that puts the tone on the "u" of "qu" or the "i" of "gi" before a vowel
+    ("qúa", "gía", "gíup") to the canonical one ("quá", "giá", "giúp"): those letters are the
+    syllable's onset, and its tone belongs on its vowel."""
+    moves: dict[str, str] = {}
+    untoned = "aăâeêioôơuưy"
+    for onset, toned_letter, followers in (("q", "u", untoned), ("g", "i", untoned.replace("i", ""))):
+        for o in (onset, onset.upper()):
+            for t in (toned_letter, toned_letter.upper()):
+                for v in followers + followers.upper():
+                    for mark in _TONE_MARKS:
+                        moves[o + _with_tone(t, mark) + v] = o + t + _with_tone(v, mark)
+    return moves
+
+
+_ONSET_TONES = _build_onset_tones()
+_ONSET_TONE_RE = re.compile("(?<!\\w)(?:" + "|".join(sorted(_ONSET_TONES, key=len, reverse=True)) + ")")
+
+
+def _place_tones(text: str) -> str:
+    """:func:`canonical_tones`, but for its NFC-ness (see :func:`_tones_placed`)."""
+    placed = _TONE_RE.sub(_place_tone, text)
+    if _ONSET_TONE_RE.search(placed) is not None:
+        placed = _ONSET_TONE_RE.sub(lambda m: _ONSET_TONES[m.group()], placed)
+    return placed
+
+
 def _place_tone(match: re.Match[str]) -> str:
     pair = _TONE_PAIRS.get(match.group())
     if pair is None:  # e.g. "quá", "uế": not an oa/oe/uy syllable
@@ -274,11 +301,13 @@ def _place_tone(match: re.Match[str]) -> str:
 
 
 def canonical_tones(text: str) -> str:
-    """Put tone marks of ``oa``/``oe``/``uy`` syllables in one canonical place.
+    """Put tone marks of ``oa``/``oe``/``uy`` syllables in one canonical place, and off the
+    onsets ``qu`` and ``gi``.
 
     Open syllables carry the tone on the first vowel (``hoà`` → ``hòa``, ``thuý`` → ``thúy``,
     ``khoẻ`` → ``khỏe``); closed ones and ``qu`` syllables on the second (``hòang`` → ``hoàng``,
-    ``qúy`` → ``quý``).
+    ``qúy`` → ``quý``). The "u" of "qu" and the "i" of "gi" before a vowel are the onset's, so
+    the tone goes on the vowel (``qúa`` → ``quá``, ``gía`` → ``giá``, ``gíup`` → ``giúp``).
 
     Args:
         text: NFC text.
@@ -286,7 +315,7 @@ def canonical_tones(text: str) -> str:
     Returns:
         The text with canonical tone placement; every other character unchanged.
     """
-    return _TONE_RE.sub(_place_tone, text)
+    return _place_tones(text)
 
 
 # --- invisible characters ------------------------------------------------------------------------
@@ -909,7 +938,11 @@ def chat_forms_unplaced() -> bool:
     (:func:`canonical_tones` changes only such pairs, into such pairs), and the forms can be
     looked for in a text whose tones are not placed yet."""
     forms = _chat_syllables()
-    return forms is not None and not any(pair in form for form in forms for pair in _TONE_PAIRS)
+    return (
+        forms is not None
+        and not any(pair in form for form in forms for pair in _TONE_PAIRS)
+        and not any(_ONSET_TONE_RE.search(form) for form in forms)
+    )
 
 
 def _normalise_batch(texts: Sequence[str], syllables: bool, expand_chat: bool = True) -> list:
@@ -975,6 +1008,8 @@ _SLOW_SYLLABLES = 1024  # "İ" (two characters lower-cased), "Σ" (lower case by
 # astral slot: such a text is split by the syllable pattern
 _BEYOND_BMP = 2048  # the astral slot (a letter or digit): such a text has its tones placed by _TONE_RE
 _ANGLE = 4096  # "<" or ">", kept as they are in the lower-cased batch (placeholders)
+_TONED_I = 8192  # ì í ỉ ĩ ị and capitals (the "i" of "gi" with the tone: _ONSET_TONE_RE)
+_ONSET_LETTERS = np.array([ord("g"), ord("q")], dtype="<u2")
 _BATCH_SEPARATOR = "\n"  # no class bit, a space once lower-cased, not a word character, not in a needle
 
 
@@ -1053,6 +1088,7 @@ def _batch_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         (firsts & set("ùúủũụÙÚỦŨỤ"), _TONED_U),
         ("\u03a3", _SLOW_SYLLABLES),
         ("<>", _ANGLE),
+        ("ìíỉĩịÌÍỈĨỊ", _TONED_I),
     ):
         masked[[ord(c) for c in chars]] |= bit
     # Character by character, but through map() and whole strings: a Python loop over the BMP
@@ -1264,7 +1300,11 @@ def _finish_batch(
     moves_left = pairs & ~_has(after, _ALPHA) & ~_has(before, _QQ)
     pairs = (_has(bits, _TONED_O) & _has(second, _PLAIN_AE)) | (_has(bits, _TONED_U) & _has(second, _PLAIN_Y))
     moves_right = pairs & (_has(after, _ALPHA) | _has(before, _QQ))
-    moves = moves_left | moves_right | _has(bits, _BEYOND_BMP)
+    # A toned "u" or "i" after "q" or "g", before a letter: the tone may leave the onset. ("g" has
+    # no class bit, or every "g" would be a rare character: its lower case says it.)
+    onset = _has(bits, _TONED_U | _TONED_I) & _has(second, _ALPHA)
+    onset[onset] = np.isin(mapped_codes[rare[onset] - 1], _ONSET_LETTERS)
+    moves = moves_left | moves_right | onset | _has(bits, _BEYOND_BMP)
     tone_candidates = _text_indices(rare[moves], starts) - toned
     if not syllables:
         return _finish_texts(list(texts), tone_candidates, forms, expand_chat)
@@ -1312,7 +1352,7 @@ def _finish_batch(
 
 def _tones_placed(text: str) -> str:
     """``text`` (NFC) with its tones placed, NFC again (see :func:`_finish_batch`)."""
-    placed = _TONE_RE.sub(_place_tone, text)
+    placed = _place_tones(text)
     if not unicodedata.is_normalized("NFC", placed):
         placed = unicodedata.normalize("NFC", placed)
     return placed
@@ -1406,7 +1446,7 @@ def _clean_and_mask(text: str) -> tuple[str, list[tuple[str, int, int]]]:
     found = _original_spans(found, offsets)
     if not masked.isascii():
         masked = unicodedata.normalize("NFC", masked)
-        masked = _TONE_RE.sub(_place_tone, masked)
+        masked = _place_tones(masked)
         # Moving a tone mark can leave a base letter next to a mark it composes with ("oà́" becomes
         # "ò" + "a" + U+0301): compose again, or a second pass would (normalising must be idempotent).
         if not unicodedata.is_normalized("NFC", masked):

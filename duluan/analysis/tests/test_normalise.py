@@ -56,6 +56,17 @@ def test_tone_stays_on_the_second_vowel_where_a_letter_follows_or_after_qu():
     assert result == "hoàng ngoài khuỷu quý hoàng quý"
 
 
+def test_a_tone_typed_on_the_onset_of_qu_or_gi_goes_on_the_vowel():
+    # given tones typed on the "u" of "qu" and the "i" of "gi", where the vowel after bears it
+    raw = "Qùa tặng qúa đẹp, gía rẻ, gíup đỡ, qùân áo, GÍA, gíây tờ; gìn giữ, cái gì, quý"
+    # when normalised, one at a time and in a batch, with its syllables
+    result = normalise(raw)
+    # then the vowel bears them, and "gìn", "gì" (whose "i" is the vowel) are kept
+    assert result.text == "Quà tặng quá đẹp, giá rẻ, giúp đỡ, quần áo, GIÁ, giấy tờ; gìn giữ, cái gì, quý"
+    assert normalise_texts([raw]) == [result.text] and normalise_many([raw])[0][0] == result.text
+    assert canonical_tones(raw) == result.text and fold(raw) == result.folded
+
+
 def test_old_and_new_tone_styles_fold_and_normalise_alike():
     # given the two spellings of the same word
     # when both are normalised

@@ -107,6 +107,7 @@ def test_the_character_tables_agree_with_the_patterns_over_the_whole_bmp():
     # given every BMP character, and the slot for all the others
     raw, masked, lowered = N._batch_tables()
     pairs = "".join(N._TONE_PAIRS)
+    onset_toned = {key[1] for key in N._ONSET_TONES}
     tlds = N._TLDS.split("|")
 
     # then its class bits are those of the patterns and string methods normalise uses
@@ -125,7 +126,9 @@ def test_the_character_tables_agree_with_the_patterns_over_the_whole_bmp():
         assert bool(masked_bits & N._ALPHA) == ch.isalpha(), hex(code)
         assert bool(masked_bits & N._QQ) == (ch in "qQ")
         assert not masked_bits & N._BEYOND_BMP
-        vowel_bits = masked_bits & ~(N._ALPHA | N._QQ | N._SLOW_SYLLABLES | N._ANGLE)
+        # the toned "u" and "i" an onset may carry (_ONSET_TONE_RE)
+        assert bool(masked_bits & (N._TONED_U | N._TONED_I)) == (ch in onset_toned), hex(code)
+        vowel_bits = masked_bits & ~(N._ALPHA | N._QQ | N._SLOW_SYLLABLES | N._ANGLE | N._TONED_I)
         assert bool(vowel_bits) == (ch in pairs), hex(code)
         mapped = chr(int(lowered[code]))
         if masked_bits & N._ANGLE:
