@@ -375,7 +375,7 @@ def _run_loaded(args: argparse.Namespace, model_path: str, kind: str) -> int:
         return EXIT_INPUT
     output = Path(args.output)
     rejects_path = Path(args.rejects or f"{args.output}.rejects.jsonl")
-    problem = path_problem(source, output, rejects_path)
+    problem = path_problem(source, output, rejects_path, model=Path(model_path))
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_INPUT

@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"Lỗi tệp vào: {missing}", file=sys.stderr)
         return EXIT_INPUT
     rejects_path = Path(args.rejects) if args.rejects else None
-    problem = path_problem(data, None, rejects_path)
+    problem = path_problem(data, None, rejects_path, model=Path(args.model))
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_INPUT

@@ -17,7 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-EXIT_OK, EXIT_MODEL, EXIT_DATA = 0, 3, 4
+from duluan.commands._paths import unwritable
+
+EXIT_OK, EXIT_PATH, EXIT_MODEL, EXIT_DATA = 0, 2, 3, 4
 MODEL_DIR_ENV = "DULUAN_MODEL_DIR"  # read by duluan.analysis.pipeline.resolve_model_dir
 
 
@@ -64,7 +66,7 @@ def build_default(
         params: Classifier parameters to override.
 
     Returns:
-        0 on success, 4 when the shared data is absent.
+        0 on success, 2 when ``output`` cannot be written, 4 when the shared data is absent.
     """
     from duluan.analysis.pipeline import resolve_model_dir
     from duluan.analysis.sentiment import DEFAULT_MODEL_SOURCE, build_default_sentiment_model
@@ -72,6 +74,12 @@ def build_default(
     from duluan.shared_data import SharedDataMissing
 
     target = resolve_model_dir(folder)
+    if output and len(tasks) == 1:
+        # Before the minutes of training, not after (a folder there failed once the model was built).
+        problem = unwritable(Path(output), "tệp mô hình")
+        if problem:
+            print(f"Lỗi đường dẫn: {problem}", file=sys.stderr)
+            return EXIT_PATH
     for task in tasks:
         path = Path(output) if output and len(tasks) == 1 else target / f"{task}.model"
         start = time.perf_counter()

@@ -65,6 +65,8 @@ def test_no_command_writes_over_its_input_or_into_no_folder(model, tmp_path, cap
     before = source.read_bytes()
     out = str(tmp_path / "out.jsonl")
     nowhere = str(tmp_path / "nowhere" / "x.jsonl")
+    named_as_table = model.parent / "model.jsonl"
+    named_as_table.write_bytes(model.read_bytes())
     train = ["train", "--task", "topic", "--data", str(source), "--no-progress"]
     evaluate = ["evaluate", "--model", str(model), "--data", str(source), "--no-progress"]
     cases = [
@@ -78,18 +80,40 @@ def test_no_command_writes_over_its_input_or_into_no_folder(model, tmp_path, cap
         [*train, "-o", str(tmp_path / "nowhere" / "m.model")],
         [*evaluate, "--rejects", str(source)],
         [*evaluate, "--rejects", nowhere],
+        # nor over the model it reads (here a model named as a table: its extension says nothing)
+        ["classify", "--model", str(named_as_table), str(source), "-o", str(named_as_table)],
+        ["classify", "--model", str(model), str(source), "-o", out, "--rejects", str(model)],
+        [*evaluate, "--rejects", str(model)],
     ]
+    model_before = model.read_bytes()
     for args in cases:
         # when a command is asked to write over its input, over its other output, or into no folder
         code = main(args)
         # then it refuses with a usage error, and the input is untouched
         assert code == 2, args
         assert source.read_bytes() == before
+        assert model.read_bytes() == named_as_table.read_bytes() == model_before
     # (with analyze's messages, and nothing written)
     err = capsys.readouterr().err
-    assert err.count("trùng với") == 6 and err.count("không tồn tại") == 4
+    assert err.count("trùng với") == 9 and err.count("không tồn tại") == 4
+    assert err.count("trùng với tệp mô hình") == 3
     assert "Lỗi đường dẫn: tệp ra" in err and "tệp mô hình" in err and "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_building_a_default_model_into_a_folder_s_place_is_refused_before_training(tmp_path, capsys, monkeypatch):
+    from duluan.analysis import topic
+
+    # given a folder where the model file should go, and training that must not start
+    monkeypatch.setattr(topic, "build_government_topic_model", lambda **_: pytest.fail("trained"))
+    for output in (tmp_path, tmp_path / "nowhere" / "topic.model"):
+        # when the default model is asked for there
+        code = main(["train", "--task", "topic", "--default", "-o", str(output), "--no-progress"])
+        # then it is refused at once, saying why, and nothing is written
+        assert code == 2
+    err = capsys.readouterr().err
+    assert "đó là một thư mục" in err and "không tồn tại" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_no_command_reads_what_it_may_not_nor_writes_into_a_folder_s_place(
