@@ -16,9 +16,12 @@ are loaded in the worker, never pickled per task).
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import itertools
+import socket
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -62,14 +65,45 @@ class PipelineFactory:
         home_province: 2025 code of the province whose units shared names are read as, or
             ``None`` (see :func:`~duluan.analysis.pipeline.per_row_pipeline`); passed to a
             function that takes it.
+        models: The fingerprint of the model files the pipeline must load
+            (:func:`~duluan.analysis.pipeline.model_fingerprint`), or ``None``: a worker whose
+            files in ``model_dir`` have another refuses to build it, and replaced files give
+            another factory, so a long-lived worker loads them again.
     """
 
     target: str = DEFAULT_FACTORY
     model_dir: str | None = None
     home_province: str | None = DEFAULT_HOME_PROVINCE
+    models: str | None = None
+
+    def pinned(self) -> PipelineFactory:
+        """This recipe for workers that do not share this process's files or working folder (a
+        Dask cluster): the model folder as an absolute path, and the fingerprint of its models
+        (the default pipeline's; another target is given as it is)."""
+        from duluan.analysis.pipeline import model_fingerprint, resolve_model_dir
+
+        if self.target != DEFAULT_FACTORY:
+            return self
+        folder = resolve_model_dir(self.model_dir).resolve()
+        return dataclasses.replace(self, model_dir=str(folder), models=model_fingerprint(folder))
 
     def build(self) -> Pipeline:
-        """Import the function and build the pipeline."""
+        """Import the function and build the pipeline.
+
+        Raises:
+            ModelFileError: The models in ``model_dir`` are not those of ``models``.
+        """
+        if self.models is not None:
+            from duluan.analysis.model_io import ModelFileError
+            from duluan.analysis.pipeline import model_fingerprint
+
+            here = model_fingerprint(self.model_dir)
+            if here != self.models:
+                raise ModelFileError(
+                    f"mô hình trong {self.model_dir} trên máy xử lý {socket.gethostname()} khác mô hình của "
+                    "lần chạy (đã được thay, hoặc máy này có bản khác): hãy chép cùng các tệp mô hình "
+                    "sang mọi máy xử lý rồi chạy lại"
+                )
         module_name, _, func_name = self.target.partition(":")
         func: Callable[..., Pipeline] = getattr(importlib.import_module(module_name), func_name)
         if "home_province" in inspect.signature(func).parameters:
@@ -194,11 +228,21 @@ def _unpack_rows(packed: PackedRows) -> list[dict[str, Any]]:
     ]
 
 
+# A pipeline's steps keep caches and scratch arrays (the MinHash matrix, syllable tables), so
+# one runs a batch at a time: a `dask worker` runs a task on each of its threads (one per core by
+# default), and two batches at once in one process corrupted each other's signatures.
+_PIPELINE_LOCK = threading.Lock()
+
+
 def _analyze_here(rows: list[Mapping[str, Any]], factory: PipelineFactory) -> list[Document]:
-    pipeline = _PIPELINES.get(factory)
-    if pipeline is None:
-        pipeline = _PIPELINES[factory] = factory.build()
-    return run_guarded(pipeline, [Document.from_row(r) for r in rows])
+    with _PIPELINE_LOCK:
+        pipeline = _PIPELINES.get(factory)
+        if pipeline is None:
+            # Replaced models make another factory: the pipelines of the old ones are dropped.
+            for other in [f for f in _PIPELINES if f.target == factory.target and f.models != factory.models]:
+                del _PIPELINES[other]
+            pipeline = _PIPELINES[factory] = factory.build()
+        return run_guarded(pipeline, [Document.from_row(r) for r in rows])
 
 
 # -- the trip back from a worker ----------------------------------------------------------------

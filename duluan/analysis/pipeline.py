@@ -891,6 +891,21 @@ def default_pipeline(
     return Pipeline(per_row_pipeline(model_dir, gazetteer).steps + ordered_pipeline(clusterer).steps)
 
 
+def model_fingerprint(folder: str | os.PathLike[str] | None) -> str:
+    """The fingerprint of the topic and sentiment models in ``folder`` (the SHA-256 each file
+    keeps of itself, :class:`~duluan.analysis.model_io.ModelInfo`): equal on two machines when
+    their files are copies, whatever their times and paths.
+
+    Raises:
+        FileNotFoundError: A model is missing (:func:`_model_file`).
+        ModelFileError: A model file is corrupt or incompatible.
+    """
+    from duluan.analysis.model_io import read_model_info
+
+    found = resolve_model_dir(folder)
+    return " ".join(read_model_info(_model_file(found, stem)).sha256 for stem in ("topic", "sentiment"))
+
+
 def _model_file(folder: Path, stem: str) -> Path:
     """Find ``<stem>.*`` in the model folder (the model builder picks the extension)."""
     matches = sorted(folder.glob(f"{stem}*"))

@@ -36,7 +36,7 @@ def check_paths(
         input_path: The file read.
         output: The output file (``None`` when the command writes none).
         rejects: The rejects file (``None`` when none is written).
-        state: Another file written, the clusterer's state (its folder is not checked).
+        state: Another file written, the clusterer's state.
         model: The model file read (``classify``, ``evaluate``): no file may be written over it.
         output_name: What the messages call the output (``"tệp mô hình"`` for a model).
         error: The exception raised (a command's own input error).
@@ -61,8 +61,8 @@ def check_paths(
         seen[key] = what
     if input_path.is_file() and not os.access(input_path, os.R_OK):
         raise error(f"không đọc được tệp vào {input_path}: không có quyền đọc tệp")
-    if state is not None and state.is_dir():
-        raise error(_folder_given("tệp trạng thái phân cụm", state))
+    if state is not None:
+        written.append(("tệp trạng thái phân cụm", state))
     for what, path in written:
         problem = unwritable(path, what)
         if problem:

@@ -16,7 +16,15 @@ a failed or interrupted run leaves what was at their paths before (see
 as (Bắc Ninh by default, or ``DULUAN_HOME_PROVINCE``); ``none`` leaves such names unresolved,
 each with its candidates. ``--cluster-state`` resumes the online clusterer from a saved state
 and saves it back at the end, so successive runs keep growing the same issues (the clusters
-only: exact and near duplicates are found within a run, among its rows).
+only: exact and near duplicates are found within a run, among its rows); its folder is checked
+before any work, and the state is written before the output is committed.
+
+With ``--engine dask`` the workers are given the model folder as an absolute path and the
+fingerprint of its models (:meth:`~duluan.analysis.dask_engine.PipelineFactory.pinned`): a worker
+whose files there are others (another machine's copy, or replaced since it loaded them) refuses
+the run with a model error rather than label rows otherwise than this machine would, and a
+worker that loaded replaced models loads them again. A worker runs one batch at a time whatever
+its threads (a `dask worker` has one per core).
 """
 
 from __future__ import annotations
@@ -387,12 +395,15 @@ def analyze_file(
                 yield item
 
     if engine == "dask":
-        runner: Any = DaskEngine(factory, scheduler=scheduler, workers=workers)
+        # Its workers may run elsewhere, or in another folder: they are told where the models
+        # are and which they must be.
+        runner: Any = DaskEngine(factory.pinned(), scheduler=scheduler, workers=workers)
     else:
         runner = LocalEngine(factory, workers=workers or 1)
     # A JSONL file read by a pool: its workers decode and check the lines (see _checked_lines).
     by_lines = engine != "dask" and runner.workers > 1 and input_format(input_path) == "jsonl"
     finished = False
+    staged: StagedFile | None = None
     try:
         # batch_gc first: local workers are forked on entering the runner and keep the
         # threshold they are born with (CPython's default cost them ~8 µs a document).
@@ -425,9 +436,18 @@ def analyze_file(
                 writer.write(good)
                 report.analysed += len(good)
                 bar.update(len(docs))
+        if state_path is not None:
+            # Written before the output is committed: a state that cannot be written leaves the
+            # output as it was too, not clusters that no state records.
+            staged = StagedFile(state_path)
+            staged.temp.write_text(
+                json.dumps(cluster_step.clusterer.state(), ensure_ascii=False), encoding="utf-8"
+            )
         finished = True
     except UnreadableInput as exc:
         raise InputError(str(exc)) from exc
+    except ModelFileError as exc:  # a Dask worker's models are not this run's
+        raise ModelError(str(exc)) from exc
     finally:
         bar.close()
         if finished:
@@ -436,16 +456,11 @@ def analyze_file(
         else:  # an error or an interruption: the paths keep what they had
             writer.abort()
             rejects_writer.abort()
+            if staged is not None:
+                staged.discard()
     report.rejected = rejects_writer.count
     report.warnings = rejects_writer.warnings
-    if state_path is not None:
-        staged = StagedFile(state_path)
-        try:
-            state = json.dumps(cluster_step.clusterer.state(), ensure_ascii=False)
-            staged.temp.write_text(state, encoding="utf-8")
-        except BaseException:
-            staged.discard()
-            raise
+    if staged is not None:
         staged.commit()
     report.seconds = time.perf_counter() - started
     return report

@@ -377,12 +377,15 @@ def test_a_damaged_cluster_state_or_a_scheduler_address_dask_cannot_read_is_said
         for name in ("list.json", "bytes.json")
     ]
     folder = run(str(source), "-o", out, "--cluster-state", str(tmp_path / "folder"))
+    # (a state in no folder was found only once the output was written: its clusters were lost)
+    nowhere = run(str(source), "-o", out, "--cluster-state", str(tmp_path / "nowhere" / "state.json"))
     dask = run(str(source), "-o", out, "--engine", "dask", "--scheduler", "notanaddress")
     # then each is an input error that says what is wrong with what, without a traceback, and
     # nothing is written
     err = capsys.readouterr().err
     assert codes == [2, 2] and err.count("Lỗi tệp trạng thái phân cụm") == 2
     assert folder == 2 and "tệp trạng thái phân cụm" in err and "đó là một thư mục" in err
+    assert nowhere == 2 and "thư mục" in err and "nowhere không tồn tại" in err
     assert dask == 2 and "Lỗi Dask: không kết nối được Dask scheduler notanaddress" in err
     assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bytes.json", "folder", "in.jsonl", "list.json"]

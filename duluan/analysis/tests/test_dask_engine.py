@@ -233,3 +233,53 @@ def test_a_batch_of_plain_texts_crosses_as_one_utf16_blob():
     packed = pack_rows(rows)
     # then the texts are one UTF-16 blob
     assert packed.texts == "\x1f".join(r["text"] for r in rows).encode("utf-16-le")
+
+
+def test_batches_run_on_the_threads_of_one_worker_give_what_they_give_one_at_a_time():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from duluan.analysis.dask_engine import PipelineFactory, analyze_batch
+
+    # given batches of long texts and their near copies, and the recipe a worker builds once
+    factory = PipelineFactory("duluan.analysis.pipeline:basic_per_row_pipeline")
+    words = [f"từ{k} ngữ{k % 7} câu{k % 11}" for k in range(400)]
+    rows = [
+        {"id": f"r{i}", "text": " ".join(words[(i * 13 + j) % 400] for j in range(300))} for i in range(400)
+    ]
+    batches = [rows[k : k + 8] for k in range(0, len(rows), 8)]
+    alone = [unpack_documents(analyze_batch(batch, factory)) for batch in batches]
+    # when a `dask worker` runs them on several threads at once (one per core by default)
+    with ThreadPoolExecutor(4) as pool:
+        together = [
+            unpack_documents(packed) for packed in pool.map(analyze_batch, batches, [factory] * len(batches))
+        ]
+    # then every signature is the one the batch gives alone
+    for one, other in zip(alone, together, strict=True):
+        for a, b in zip(one, other, strict=True):
+            assert np.array_equal(a.signature, b.signature) and np.array_equal(a.shingles, b.shingles), a.id
+
+
+def test_dask_workers_are_told_where_the_models_are_and_refuse_other_ones(tmp_path, monkeypatch):
+    from duluan.analysis.dask_engine import PipelineFactory
+    from duluan.analysis.model_io import ModelFileError
+    from duluan.analysis.sentiment import SentimentClassifier
+    from duluan.analysis.topic import TopicClassifier
+
+    # given a model folder named relative to this process's working folder
+    texts = ["đường ngập sâu", "trường học mới", "ngập nước khắp nơi", "học sinh đến trường"] * 3
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "models").mkdir()
+    TopicClassifier().fit(texts, ["flood", "school"] * 6).save(tmp_path / "models" / "topic.model")
+    moods = ["negative", "positive", "negative", "neutral"] * 3
+    SentimentClassifier().fit(texts, moods).save(tmp_path / "models" / "sentiment.model")
+    # when the recipe is pinned for a Dask cluster
+    pinned = PipelineFactory(model_dir="models").pinned()
+    # then the workers get the folder's absolute path and the models' fingerprint, and build it
+    assert pinned.model_dir == str(tmp_path / "models") and len(pinned.models.split()) == 2
+    assert pinned.build().steps
+    # and once a model is replaced, a worker holding the old recipe's fingerprint refuses to build
+    TopicClassifier().fit(texts, ["a", "b"] * 6).save(tmp_path / "models" / "topic.model")
+    with pytest.raises(ModelFileError, match="khác mô hình của lần chạy"):
+        pinned.build()
+    # while the run that reads them now pins another recipe, which workers build anew
+    assert PipelineFactory(model_dir="models").pinned() != pinned

@@ -101,7 +101,9 @@ def test_no_command_writes_over_its_input_or_into_no_folder(model, tmp_path, cap
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
-def test_building_a_default_model_into_a_folder_s_place_is_refused_before_training(tmp_path, capsys, monkeypatch):
+def test_building_a_default_model_into_a_folder_s_place_is_refused_before_training(
+    tmp_path, capsys, monkeypatch
+):
     from duluan.analysis import topic
 
     # given a folder where the model file should go, and training that must not start
