@@ -374,7 +374,11 @@ _URL_RE = re.compile(
     re.IGNORECASE,
 )
 # Mobile: 0 + 3/5/7/8/9 + 8 digits; landline: 0 + 2 + 9 digits; "+84"/"0084" for the 0; single spaces,
-# dots or dashes anywhere between digits; "(024) 3825 1234".
+# dots or dashes anywhere between digits; "(024) 3825 1234". And the numbers of before 2017-2018,
+# which the news of those years prints (724 left in VNTC and TC201805, 585 after "Tel", "ĐT"…):
+# 11-digit mobiles ("0166 312 3456"), Hà Nội's "04" + 8 digits, and the other provinces' area code
+# of 2-3 digits + 7 ("061 3822 123", "0511 3646 727": 0 + 2-9 + 8 digits, or 1-8 + 9), also in
+# brackets ("(08) 930 5593").
 # That is r"(?:\(\+84\)|\(84\)|\+84|0084)" + _COUNTRY_NUMBER | "0" ... | r"\(02..." with the first
 # group spelt out in each alternative (tried in the same order, so the same matches): every
 # alternative then starts with a literal, and the engine skips to "(", "+" and "0" instead of
@@ -383,22 +387,26 @@ _URL_RE = re.compile(
 # A number may be followed by a mark and another number ("0912345678,0987654321"), not by a
 # decimal or a group of digits ("1,5", ".000").
 _PHONE_END = r"(?!\w|[.,](?!0[235789])\d)"
-_PHONE_DIGITS = rf"(?:[35789](?:[ .-]?\d){{8}}|2(?:[ .-]?\d){{9}}){_PHONE_END}"
+_PHONE_DIGITS = rf"(?:[2-9](?:[ .-]?\d){{8}}|[1-8](?:[ .-]?\d){{9}}){_PHONE_END}"
 # After the country code, the trunk "0" may be written, bare or in brackets ("+84 (0) 912 345 678",
 # "+840912345678"); after "0", that is the trunk.
 _COUNTRY_NUMBER = rf"[ .-]?(?:\(0\)[ .-]?|0)?{_PHONE_DIGITS}"
 _PHONE_RE = re.compile(
     "|".join(prefix + _COUNTRY_NUMBER for prefix in (r"\(\+84\)", r"\(84\)", r"\+84", "0084"))
     + rf"|0[ .-]?(?:\(0\))?{_PHONE_DIGITS}"
-    + rf"|\(02\d{{1,2}}\)[ .-]?\d(?:[ .-]?\d){{6,7}}{_PHONE_END}"
+    + rf"|\(0[2-8]\d{{0,2}}\)[ .-]?\d(?:[ .-]?\d){{6,7}}{_PHONE_END}"
 )
 # A citizen identity card's number (căn cước công dân: 12 digits, the province of birth's code
-# 001-096, then the century and sex 0-3, the year, six more), written whole: a phone hint holds
-# it. The old identity card's 9 digits and bank accounts' are left: numbers of any other kind
-# share their form.
+# 001-096, then the century and sex 0-3, the year, six more), written whole or in groups of three
+# or four apart by a space, a dot or a dash ("079 201 000 123"; not in twos, as lottery draws
+# are written): a phone hint holds it. The old identity card's
+# 9 digits and bank accounts' are left: numbers of any other kind share their form.
 # (The "0" first, then the look back at what stands before it: with the look-behind first the
 # engine tried every position, 31 µs an article with a phone hint against 1.9.)
-_ID_NUMBER_RE = re.compile(r"0(?<![\d.,]0)\d\d[0-3]\d{8}(?!\d|[.,]\d)")
+_ID_NUMBER_RE = re.compile(
+    r"0(?<![\d.,]0)\d\d(?:[0-3]\d{8}|[ .-][0-3]\d\d[ .-]\d{3}[ .-]\d{3}|[0-3][ .-]\d{4}[ .-]\d{4})"
+    r"(?!\d|[.,]\d)"
+)
 _PHONE_WINDOW = 6  # characters after the digit in _PHONE_HINT_RE: a landline's 7 digits
 _PHONE_HINT_RE = re.compile(rf"\d[\d .-]{{{_PHONE_WINDOW}}}")
 # A number glued to these is part of something else ("+" of a country code that is not Vietnam's,

@@ -378,29 +378,57 @@ def _phone_number_at(codes, j, hi, classes, word, country):
     if j >= hi:
         return False
     c = codes[j]
-    if c == 0x33 or c == 0x35 or c == 0x37 or c == 0x38 or c == 0x39:
-        j = _separated_digits(codes, j + 1, hi, classes, 8)
-    elif c == 0x32:
-        j = _separated_digits(codes, j + 1, hi, classes, 9)
-    else:
-        return False
-    return j >= 0 and _phone_may_end(codes, j, hi, classes, word)
+    # "[2-9](?:[ .-]?\d){8}|[1-8](?:[ .-]?\d){9}", each then the end
+    if 0x32 <= c <= 0x39:
+        eight = _separated_digits(codes, j + 1, hi, classes, 8)
+        if eight >= 0 and _phone_may_end(codes, eight, hi, classes, word):
+            return True
+    if 0x31 <= c <= 0x38:
+        nine = _separated_digits(codes, j + 1, hi, classes, 9)
+        return nine >= 0 and _phone_may_end(codes, nine, hi, classes, word)
+    return False
+
+
+# The groups of digits an identity card's number is written in (see _ID_NUMBER_RE).
+_ID_WHOLE = np.array([12], np.int64)
+_ID_THREES = np.array([3, 3, 3, 3], np.int64)
+_ID_FOURS = np.array([4, 4, 4], np.int64)
+
+
+@nb.njit(cache=True)
+def _grouped_digits(codes, s, hi, classes, groups):
+    """Where twelve digits from ``codes[s]`` end when written in ``groups`` apart by a space, "."
+    or "-", the fourth a digit 0-3, or -1."""
+    j = s
+    n = 0
+    for g in range(groups.size):
+        if g > 0:
+            if j < hi and (codes[j] == 0x20 or codes[j] == 0x2E or codes[j] == 0x2D):
+                j += 1
+            else:
+                return -1
+        for _ in range(groups[g]):
+            if j >= hi or not classes[codes[j]] & _DIGIT or (n == 3 and codes[j] > 0x33):
+                return -1
+            j += 1
+            n += 1
+    return j
 
 
 @nb.njit(cache=True)
 def _id_number_at(codes, s, lo, hi, classes):
     """Whether ``_ID_NUMBER_RE`` matches at ``codes[s]`` (a "0"): no digit, "." or "," before,
-    twelve digits, the fourth 0-3, then neither a digit nor "." or "," before one."""
+    twelve digits whole or in groups of 3-3-3-3 or 4-4-4 apart by a space, "." or "-", the fourth
+    0-3, then neither a digit nor "." or "," before one."""
     if s > lo and (classes[codes[s - 1]] & _DIGIT or codes[s - 1] == 0x2E or codes[s - 1] == 0x2C):
         return False
-    if s + 12 > hi:
+    end = -1
+    for groups in (_ID_WHOLE, _ID_THREES, _ID_FOURS):
+        end = _grouped_digits(codes, s, hi, classes, groups)
+        if end >= 0:
+            break
+    if end < 0:
         return False
-    for j in range(s + 1, s + 12):
-        if not classes[codes[j]] & _DIGIT:
-            return False
-    if codes[s + 3] > 0x33:  # a digit above "3"
-        return False
-    end = s + 12
     if end < hi and classes[codes[end]] & _DIGIT:
         return False
     return not (
@@ -439,16 +467,12 @@ def _phone_may_match(codes, lo, hi, classes, word):
                 return True
             if _starts_with(codes, s, hi, bare84) and _phone_number_at(codes, s + 4, hi, classes, word, True):
                 return True
-            # "\(02\d{1,2}\)[ .-]?\d(?:[ .-]?\d){6,7}" and the end of a number
-            if (
-                s + 3 < hi
-                and codes[s + 1] == 0x30
-                and codes[s + 2] == 0x32
-                and classes[codes[s + 3]] & _DIGIT
-            ):
-                j = s + 4
-                if j < hi and classes[codes[j]] & _DIGIT:
-                    j += 1
+            # "\(0[2-8]\d{0,2}\)[ .-]?\d(?:[ .-]?\d){6,7}" and the end of a number
+            if s + 2 < hi and codes[s + 1] == 0x30 and 0x32 <= codes[s + 2] <= 0x38:
+                j = s + 3
+                for _ in range(2):
+                    if j < hi and classes[codes[j]] & _DIGIT:
+                        j += 1
                 if j < hi and codes[j] == 0x29:
                     j += 1
                     if j < hi and (codes[j] == 0x20 or codes[j] == 0x2E or codes[j] == 0x2D):

@@ -193,6 +193,23 @@ def test_long_runs_of_what_starts_a_url_or_an_address_are_read_in_one_pass():
         assert result.spans == () and result.text == raw
 
 
+def test_numbers_of_the_old_plan_and_grouped_identity_card_numbers_are_masked():
+    # given the phone numbers of before 2018 that the news of those years prints, and identity card
+    # numbers written in groups, beside a lottery draw written in twos
+    raw = (
+        "Tel: 04 36522727, ĐT: 0439332727, (08) 930 5593, 0511 3646 727, 061 3822 123; "
+        "di động 0166 312 3456. CCCD 079 201 000 123, 079.201.000.123, 0792 0100 0123"
+    )
+    # when normalised, then each is masked
+    result = normalise(raw)
+    assert result.text == (
+        "Tel: <phone>, ĐT: <phone>, <phone>, <phone>, <phone>; di động <phone>. CCCD <id>, <id>, <id>"
+    )
+    assert normalise_texts([raw]) == [result.text]
+    # and a draw written in twos is not read as a card
+    assert "<id>" not in normalise("dãy số trúng thưởng 05 12 19 28 30 32").text
+
+
 def test_numbers_that_are_not_phones_are_kept():
     # given amounts, years, codes and too-short or too-long digit runs
     raw = (

@@ -88,8 +88,8 @@ def test_a_text_the_scan_sends_past_nfc_is_already_nfc(text):
 # The phone pattern as it reads, with the prefixes as one group.
 _PHONE_AS_WRITTEN = re.compile(
     r"(?:(?:\(\+84\)|\(84\)|\+84|0084)[ .-]?(?:\(0\)[ .-]?|0)?|0[ .-]?(?:\(0\))?)"
-    r"(?:[35789](?:[ .-]?\d){8}|2(?:[ .-]?\d){9})(?!\w|[.,](?!0[235789])\d)"
-    r"|\(02\d{1,2}\)[ .-]?\d(?:[ .-]?\d){6,7}(?!\w|[.,](?!0[235789])\d)"
+    r"(?:[2-9](?:[ .-]?\d){8}|[1-8](?:[ .-]?\d){9})(?!\w|[.,](?!0[235789])\d)"
+    r"|\(0[2-8]\d{0,2}\)[ .-]?\d(?:[ .-]?\d){6,7}(?!\w|[.,](?!0[235789])\d)"
 )
 _PHONE_PIECES = st.sampled_from(
     [

@@ -206,6 +206,8 @@ _NEAR_PHONES = st.builds(
 @example("+84 (0) 912 345 678")
 @example("0084912345678é")
 @example("CCCD 001203012345, 0012030123456 0.001203012345 001203012345,5 001403012345")
+@example("(08) 930 5593, 04 3933 2727, 0166 312 3456, 0511 3646 727, 061 3822 123")
+@example("079 201 000 123, 079.201.000.123, 0792 0100 0123, 079 401 000 123")
 def test_every_text_a_phone_number_may_be_found_in_is_checked(text):
     # given a text of digits, separators and the characters around phone numbers, or one made
     # like a phone number in any of its forms, or nearly

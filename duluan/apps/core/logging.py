@@ -15,7 +15,12 @@ _API_KEY = re.compile(r"(api_key=)[^&\s\"']+")  # an access log line's "GET …?
 
 
 def redact(text: str) -> str:
-    text = _API_KEY.sub(r"\1<key>", text)
+    """``text`` with its API keys and personal data masked: as the normaliser masks a text (every
+    form of phone number, identity card number, e-mail and link it knows), then by this module's
+    wider patterns, for what a log line holds that no text does."""
+    from duluan.analysis.normalise import mask_personal_data
+
+    text = mask_personal_data(_API_KEY.sub(r"\1<key>", text))
     return _PHONE.sub("<phone>", _ID_NUMBER.sub("<id>", _EMAIL.sub("<email>", text)))
 
 

@@ -136,10 +136,12 @@ def test_phone_numbers_and_emails_never_reach_the_logs(caplog):
     with caplog.at_level(logging.INFO, logger="duluan.test"):
         logger.info("Phản ánh từ %s, sđt %s", "an.nguyen@example.vn", "0912 345 678")
         logger.info("CCCD %s, SĐT%s", "001203012345", "0912345678")
+        logger.info("CCCD %s, ĐT %s", "079 201 000 123", "(08) 930 5593")
         logger.info('"GET /open311/v2/requests.json?api_key=%s&start_date=x HTTP/1.1" 200', "duluan-key-2026")
     assert caplog.messages == [
         "Phản ánh từ <email>, sđt <phone>",
         "CCCD <id>, SĐT<phone>",
+        "CCCD <id>, ĐT <phone>",
         '"GET /open311/v2/requests.json?api_key=<key>&start_date=x HTTP/1.1" 200',
     ]
 
