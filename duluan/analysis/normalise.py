@@ -335,9 +335,13 @@ ZERO_WIDTH = frozenset(
         ],
     )
 )
+# Control characters that break a line or part fields are written as a line break or a space
+# (_SPACES_TABLE): deleted, "ngập\rsâu" read as one word "ngậpsâu". A carriage return before a line
+# feed writes nothing (see _visible).
+_BREAKS = {0x0B: "\n", 0x0C: "\n", 0x0D: "\n", 0x85: "\n", 0x1C: " ", 0x1D: " ", 0x1E: " ", 0x1F: " "}
 _INVISIBLE = (
-    [c for c in range(0x00, 0x20) if chr(c) not in "\t\n"]
-    + list(range(0x7F, 0xA0))
+    [c for c in range(0x00, 0x20) if chr(c) not in "\t\n" and c not in _BREAKS]
+    + [c for c in range(0x7F, 0xA0) if c not in _BREAKS]
     + sorted(map(ord, ZERO_WIDTH))
 )
 _INVISIBLE_TABLE = dict.fromkeys(_INVISIBLE)
@@ -345,7 +349,16 @@ _INVISIBLE_SET = frozenset(chr(c) for c in _INVISIBLE)
 # Characters written one for one as others: spaces and line separators, and the Icelandic eth
 # "Ð"/"ð" typed for "Đ"/"đ" (315 times in 101 articles of VNTC and TC201805: "Ðảng", "Ðà Nẵng"),
 # which no search for "Đảng" or "da nang" found.
-_SPACES_TABLE = {0xA0: " ", 0x2028: "\n", 0x2029: "\n", 0x202F: " ", 0x2007: " ", 0xD0: "Đ", 0xF0: "đ"}
+_SPACES_TABLE = {
+    0xA0: " ",
+    0x2028: "\n",
+    0x2029: "\n",
+    0x202F: " ",
+    0x2007: " ",
+    0xD0: "Đ",
+    0xF0: "đ",
+    **_BREAKS,
+}
 _ODD_CHAR_RE = re.compile(
     "[" + "".join(re.escape(chr(c)) for c in sorted(set(_INVISIBLE) | set(_SPACES_TABLE))) + "]"
 )
@@ -794,6 +807,15 @@ def _visible(text: str) -> tuple[str, list[int] | None]:
     them, and where each of its characters was in ``text`` (``None``: where it is)."""
     if not _ODD_CHAR_RE.search(text):
         return text, None
+    if "\r\n" in text:  # a Windows line end: one break
+        clean = text.replace("\r\n", "\n").translate(_INVISIBLE_TABLE)
+        n = len(text)
+        offsets = [
+            i
+            for i, ch in enumerate(text)
+            if ch not in _INVISIBLE_SET and not (ch == "\r" and i + 1 < n and text[i + 1] == "\n")
+        ]
+        return clean.translate(_SPACES_TABLE), offsets
     clean = text.translate(_INVISIBLE_TABLE)
     offsets = (
         [i for i, ch in enumerate(text) if ch not in _INVISIBLE_SET] if len(clean) != len(text) else None

@@ -88,6 +88,18 @@ def test_invisible_characters_are_removed_and_spans_still_point_into_the_origina
     assert raw[5:17] == "0912\u200b345 678"
 
 
+def test_control_characters_that_break_lines_or_part_fields_keep_the_words_apart():
+    # given words apart by a lone carriage return (old Mac files), Windows line ends, a form feed,
+    # the next-line character and a unit separator
+    raw = "ngập\rsâu\r\ntrên\x0cđường\x85Kinh\x1fDương Vương 0912\r\n345678"
+    # when normalised, one at a time and in a batch
+    result = normalise(raw)
+    # then the words stay apart, a Windows line end is one break, and spans point into the text
+    assert result.text == "ngập\nsâu\ntrên\nđường\nKinh Dương Vương 0912\n345678"
+    assert normalise_texts([raw]) == [result.text]
+    assert normalise_many([raw])[0][1][:4] == ["ngập", "sâu", "trên", "đường"]
+
+
 def test_masking_a_text_as_written_finds_what_invisible_characters_split():
     # given a title pasted from a web page: no-break spaces and a zero-width space inside numbers
     raw = "Gọi 0912\u00a0345\u00a0678 hoặc 0987\u200b654321, e-mail a@b.vn\u00a0nhé"
