@@ -18,9 +18,11 @@ import dataclasses
 import gzip
 import json
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +56,8 @@ _MESSAGES = {
     **MESSAGES,
     "missing_label": "Thiếu nhãn (cột {field}).",
     "bad_label": (
-        "Nhãn phải là chữ hoặc số nguyên, không phải true/false, danh sách, đối tượng hay số lẻ"
-        " (cột {field})."
+        "Nhãn phải là chữ hoặc số nguyên, không phải true/false, danh sách, đối tượng hay số lẻ,"
+        " không có ký tự điều khiển và không dài quá 200 ký tự (cột {field})."
     ),
 }
 # Texts given to the normaliser at once (train and evaluate hold the whole file anyway; this
@@ -209,8 +211,25 @@ def _label_of(value: Any) -> tuple[str | None, str | None]:
         if not value.is_integer():
             return None, "bad_label"
         value = int(value)  # 2.0 from a column of numbers with a gap: the class 2
-    label = str(value).strip()
-    return (label, None) if label else (None, "missing_label")
+    # One spelling per label: "Thể thao" typed decomposed, with a no-break or a double space or a
+    # zero-width character in it, made classes of their own that printed alike.
+    label = " ".join(unicodedata.normalize("NFC", str(value)).translate(_no_zero_width()).split())
+    if not label:
+        return None, "missing_label"
+    if len(label) > MAX_LABEL_CHARS or any(unicodedata.category(c) == "Cc" for c in label):
+        return None, "bad_label"
+    return label, None
+
+
+# A label is a class's name: one longer is some other column (a text) given as the labels.
+MAX_LABEL_CHARS = 200
+
+
+@lru_cache(maxsize=1)
+def _no_zero_width() -> dict[int, None]:
+    from duluan.analysis.normalise import ZERO_WIDTH  # (not imported at start-up: see classify)
+
+    return dict.fromkeys(map(ord, ZERO_WIDTH))
 
 
 def _shown_id(raw_id: Any) -> str | None:

@@ -458,6 +458,30 @@ def test_train_and_evaluate_reject_labels_no_class_is_named_by(model, tmp_path, 
     assert "Nhãn (3): flood 12, health 12, 2 1" in capsys.readouterr().err
 
 
+def test_a_label_spelt_in_several_ways_is_one_class_and_one_that_is_no_name_is_refused(
+    model, tmp_path, capsys
+):
+    import unicodedata
+
+    # given training rows whose label "flood" comes decomposed, with a no-break or a double space
+    # or a zero-width character, one broken over two lines, and labels that hold a NUL or are too
+    # long to be a name
+    spellings = ["Lũ lụt", unicodedata.normalize("NFD", "Lũ lụt"), "Lũ\u00a0lụt", "Lũ  lụt", "\u200bLũ lụt "]
+    rows = [
+        {"text": t, "label": spellings[i % 5] if lab == "flood" else lab} for i, (t, lab) in enumerate(ROWS)
+    ]
+    rows += [{"text": "Phố ngập", "label": "Lũ\nlụt"}, {"text": "Phố ngập", "label": "Lũ\x00lụt"}]
+    rows += [{"text": "Phố ngập", "label": "x" * 201}]
+    data = write_jsonl(tmp_path / "train.jsonl", rows)
+    rejects = tmp_path / "rejects.jsonl"
+    # when a model is trained on them
+    assert main(["train", "--task", "topic", "--data", str(data), "-o", str(tmp_path / "m.model"),
+                 "--rejects", str(rejects), "--no-progress"]) == 0  # fmt: skip
+    # then the spellings are one class, and the two others are refused as no label
+    assert "Nhãn (2): Lũ lụt 13, health 12" in capsys.readouterr().err
+    assert [r["reason"] for r in read_jsonl(rejects)] == ["bad_label", "bad_label"]
+
+
 def test_train_shows_the_stages_of_learning_on_stderr(tmp_path, capsys):
     import threading
 
