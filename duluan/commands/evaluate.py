@@ -7,6 +7,8 @@ Usage::
 
 Prints accuracy, macro-F1 and weighted-F1 and a per-class table (precision, recall, F1,
 support). Rows whose label the model does not know count as errors (they are in the table).
+Macro-F1 is the mean of the table's F1 column, over every label of the file or the predictions
+(scikit-learn's ``f1_score(average="macro")``).
 The model reads the texts as ``duluan analyze`` gives them to it (normalised, personal data
 masked: see :func:`~duluan.commands._labelled_rows.model_input`), so the figures are those of
 the model in ``analyze``.
@@ -85,9 +87,10 @@ def evaluation_report(truth: list[str], predicted: list[str]) -> dict:
     return {
         "rows": len(truth),
         "accuracy": float(accuracy_score(truth, predicted)),
-        "macro_f1": float(
-            f1_score(truth, predicted, average="macro", labels=sorted(set(truth)), zero_division=0)
-        ),
+        # The mean of the table's F1 column: every label of the file or of the predictions, as
+        # scikit-learn's f1_score averages by default (over the file's labels alone, a model that
+        # gave a label the file has not scored above its accuracy: 86.6 against 76.2).
+        "macro_f1": float(f1_score(truth, predicted, average="macro", labels=labels, zero_division=0)),
         "weighted_f1": float(f1_score(truth, predicted, average="weighted", zero_division=0)),
         "classes": {
             lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}

@@ -628,3 +628,24 @@ def test_real_articles_and_news_leads_get_the_same_labels_with_chat_forms_found_
     # then every one gets the labels and scores of the texts all normalised
     for start in range(0, len(texts), 2048):
         _same_labels(loaded, texts[start : start + 2048])
+
+
+def test_evaluate_s_macro_f1_is_the_mean_of_its_table_s_f1_column():
+    from sklearn.metrics import f1_score
+
+    from duluan.commands.evaluate import evaluation_report
+
+    # given a file of two labels and a model that also gives a third
+    truth = ["flood"] * 6 + ["health"] * 4
+    predicted = ["flood"] * 4 + ["roads"] * 2 + ["health"] * 3 + ["flood"]
+    # when scored
+    report = evaluation_report(truth, predicted)
+    # then macro-F1 is the mean of the per-class F1 it prints, as scikit-learn's default averages
+    column = [c["f1"] for c in report["classes"].values()]
+    assert sorted(report["classes"]) == ["flood", "health", "roads"]
+    assert (
+        report["macro_f1"]
+        == pytest.approx(sum(column) / 3)
+        == pytest.approx(f1_score(truth, predicted, average="macro"))
+    )
+    assert report["macro_f1"] < report["accuracy"]
