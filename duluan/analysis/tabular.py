@@ -147,7 +147,20 @@ MESSAGES.update(
 )
 
 # Values no column takes: written out with str() they were analysed as "['a', 'b']".
-_CONTAINERS = (Mapping, list, tuple, set, frozenset)
+class Unconvertible:
+    """A Parquet cell Python has no value for (a timestamp past year 9999, a duration beyond an
+    int64 of microseconds): no text, id or time, as a list is none (see :func:`_parquet_records`)."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return f"<{self.kind} ngoài phạm vi>"
+
+
+_CONTAINERS = (Mapping, list, tuple, set, frozenset, Unconvertible)
 # Nor do the id and the text take true or false, which came out as the id or text "True" (numbers
 # are ids and texts: a numeric column of CSV or Parquet; a source or channel may be a flag). The
 # platform's import refuses them too.
@@ -470,6 +483,11 @@ class RowValidator:
             return None, [self._reject(row, line, None, "bad_row")]
         notes: list[Reject] = []
         raw_id = raw.get("id")
+        if isinstance(raw_id, bytes | bytearray):  # a Parquet binary column: its text, not "b'…'"
+            try:
+                raw_id = bytes(raw_id).decode("utf-8")
+            except UnicodeDecodeError:
+                return None, [self._reject(row, line, None, "bad_encoding", f"cột {self._id_field}")]
         doc_id = None if raw_id is None else str(raw_id).strip()
         if isinstance(raw_id, float):
             if raw_id.is_integer():
@@ -1406,14 +1424,42 @@ def _parquet_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     row = 0
     try:
         parquet = pq.ParquetFile(path)
+        duplicate = duplicate_column_message(parquet.schema_arrow.names)
+        if duplicate is not None:  # read by name, a row kept only the last cell, as CSV's did
+            raise UnreadableInput(f"tệp {path}: {duplicate}")
         for batch in parquet.iter_batches(batch_size=4096):
-            for record in batch.to_pylist():
+            try:
+                records = batch.to_pylist()
+            except (OverflowError, ValueError, ArithmeticError):
+                # One cell Python has no value for stopped the whole run (a timestamp past year 9999,
+                # even in a column not read): the batch is read cell by cell, that one unconvertible.
+                records = _cell_by_cell(batch)
+            for record in records:
                 row += 1
                 yield row, None, record
     except OSError as exc:
         # pyarrow's word for a damaged footer or page ("Couldn't deserialize thrift", "Corrupt
         # snappy compressed data"), which is no ArrowException: it stopped the run with a traceback.
         raise _unreadable(path, exc) from exc
+
+
+def _cell_by_cell(batch: Any) -> list[dict[str, Any]]:
+    """``batch.to_pylist()``, a column whose values Python cannot all hold read a cell at a time,
+    the cells it cannot hold as :class:`Unconvertible`."""
+    columns = []
+    for column in batch.columns:
+        try:
+            values = column.to_pylist()
+        except (OverflowError, ValueError, ArithmeticError):
+            values = []
+            for k in range(len(column)):
+                try:
+                    values.append(column[k].as_py())
+                except (OverflowError, ValueError, ArithmeticError):
+                    values.append(Unconvertible(str(column.type)))
+        columns.append(values)
+    names = batch.schema.names
+    return [dict(zip(names, cells, strict=True)) for cells in zip(*columns, strict=True)]
 
 
 # -- writers ------------------------------------------------------------------------------------

@@ -973,3 +973,50 @@ def test_a_reject_names_its_column_or_value_inside_the_sentence():
     # then each message says which column or value, before its full stop
     assert binary.message == MESSAGES["binary"].removesuffix(".") + " (cột title)."
     assert when.message == MESSAGES["bad_created_at"].removesuffix(".") + " (giá trị 'hôm qua')."
+
+
+def test_a_parquet_cell_python_cannot_hold_costs_its_row_a_value_not_the_run(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # given a Parquet file with a time past year 9999 in created_at and in a column not read, and
+    # ids in a binary column, one of them no UTF-8
+    path = tmp_path / "in.parquet"
+    times = pa.array([1772323200, 10**12, 1772323200], pa.timestamp("s"))
+    pq.write_table(
+        pa.table(
+            {
+                "id": pa.array([b"a1", b"b2", b"\xff\xfe"], pa.binary()),
+                "text": ["Người dân phản ánh", "Giá xăng tăng", "Đường ngập"],
+                "created_at": times,
+                "extra": times,
+            }
+        ),
+        path,
+    )
+    # when its rows are read and checked
+    validator = RowValidator()
+    kept, notes = [], []
+    for row, line, raw in read_records(path):
+        record, found = validator.validate(raw, row, line)
+        notes += [(n.row, n.reason) for n in found]
+        if record is not None:
+            kept.append(record)
+    # then the row with that time is kept without one, with a warning, and the ids are their text
+    assert [(r["id"], r["created_at"] is None) for r in kept] == [("a1", False), ("b2", True)]
+    assert (2, "bad_created_at") in notes and (3, "bad_encoding") in notes
+
+
+def test_a_parquet_file_naming_a_column_twice_is_refused(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # given a Parquet file with two columns named "text" (read by name, the last one was analysed)
+    path = tmp_path / "in.parquet"
+    table = pa.Table.from_arrays(
+        [pa.array(["a"]), pa.array(["x"]), pa.array(["WRONG"])], names=["id", "text", "text"]
+    )
+    pq.write_table(table, path)
+    # then reading it is refused, naming the column
+    with pytest.raises(UnreadableInput, match="hai cột cùng tên “text”"):
+        list(read_records(path))
