@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
+import signal
 import sys
 
 from duluan import __version__, commands
@@ -67,6 +69,22 @@ def _command_modules() -> list:
     return [importlib.import_module(f"{commands.__name__}.{n}") for n in names]
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, ``timeout``, ``docker stop``), raised where the command is, as Ctrl-C is:
+    by default it ended the process at once, leaving its workers running and its staged
+    ``.part`` files on disk."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _default_termination_in_children() -> None:
+    """Forked workers end on SIGTERM as processes do (their pool's way to stop them)."""
+    if signal.getsignal(signal.SIGTERM) is _terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def main(argv: list[str] | None = None) -> int:
     args_in = sys.argv[1:] if argv is None else argv
     parser = build_parser(args_in[0] if args_in else None)
@@ -75,8 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None:  # a bare ``duluan``: a usage error, as in most commands
         parser.print_help(sys.stderr)
         return 2
+    if argv is None:  # the console script: the process is the command's
+        signal.signal(signal.SIGTERM, _terminated)
+        os.register_at_fork(after_in_child=_default_termination_in_children)
     try:
         return int(handler(args) or 0)
+    except Terminated:  # what Ctrl-C leaves is cleaned up the same way
+        print("Đã dừng (SIGTERM).", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
         return 130

@@ -33,7 +33,7 @@ import numpy as np
 from duluan.adminunits import DEFAULT_HOME_PROVINCE
 from duluan.analysis.cluster import TermNames, TermSlice, flat_term_arrays
 from duluan.analysis.pipeline import Document, Pipeline, run_guarded
-from duluan.analysis.runtime import default_workers, forked_pool, ordered_results
+from duluan.analysis.runtime import close_pool, default_workers, forked_pool, ordered_results
 
 __all__ = [
     "DEFAULT_FACTORY",
@@ -552,9 +552,9 @@ class LocalEngine:
             self._pool = forked_pool(self.workers)
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            close_pool(self._pool, abandoned=exc_type is not None)
             self._pool = None
 
     def map(self, batches: Iterable[list[Mapping[str, Any]]]) -> Iterator[list[Document]]:

@@ -55,7 +55,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from duluan.analysis.runtime import default_workers
+from duluan.analysis.runtime import close_pool, default_workers
 from duluan.commands._args import positive_int
 from duluan.commands._labelled_rows import (
     COMPILED_MIN_SIZE,
@@ -503,7 +503,7 @@ def _classify_file(
             bar.close()
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            close_pool(pool, abandoned=not finished)
         if finished:
             writer.close()
             rejects.close()

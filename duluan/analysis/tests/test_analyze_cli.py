@@ -787,3 +787,63 @@ def test_the_home_province_is_one_of_the_2025_provinces_the_units_name():
     # then they are the same 34, by code
     assert len(provinces) == 34 and set(provinces) == expected
     assert [code for code, _, _ in provinces] == sorted(code for code, _, _ in expected)
+
+
+SLOW_STEPS = """
+import os
+import pathlib
+import time
+
+from duluan.analysis.pipeline import Pipeline, basic_per_row_pipeline
+
+
+class Slow:
+    name = "slow"
+    ordered = False
+
+    def __call__(self, batch):
+        pathlib.Path(__file__).with_name(f"worker-{os.getpid()}").touch()
+        time.sleep(0.5)
+        return batch
+
+
+def pipeline(model_dir=None):
+    return Pipeline([*basic_per_row_pipeline(model_dir).steps, Slow()])
+"""
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigterm_stops_a_run_as_ctrl_c_does_leaving_no_worker_and_no_part_file(tmp_path, workers):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    # given a run of the console script whose batches take a while
+    (tmp_path / "slow_steps.py").write_text(SLOW_STEPS, encoding="utf-8")
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(400))
+    (tmp_path / "out.jsonl").write_text("earlier\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    command = [sys.executable, "-c", "import sys; from duluan.cli import main; sys.exit(main())"]
+    args = ["analyze", str(source), "-o", str(tmp_path / "out.jsonl"), "--steps", "slow_steps:pipeline"]
+    run = subprocess.Popen(
+        [*command, *args, "--workers", workers, "--batch-size", "10", "--no-progress"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("worker-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # when it is sent SIGTERM mid-run (kill, timeout, docker stop)
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=60)
+    # then it stops saying so, its workers are gone, and its output is what was there before
+    assert run.returncode == 143 and "Đã dừng" in err and "Traceback" not in err
+    for worker in tmp_path.glob("worker-*"):
+        pid = int(worker.name.split("-")[1])
+        if pid != run.pid:
+            with pytest.raises(ProcessLookupError):
+                os.kill(pid, 0)
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "earlier\n"
+    assert not list(tmp_path.glob(".*.part"))
