@@ -123,6 +123,10 @@ MESSAGES = {
     "bad_value": "Giá trị không phải văn bản (danh sách, đối tượng hoặc true/false).",
     "binary": "Nội dung là dữ liệu nhị phân, không phải văn bản.",
     "too_large": "Nội dung quá lớn (trên 1 MB).",
+    "cell_too_large": (
+        "Nội dung quá lớn: một ô từ dòng {line} dài hơn {limit} MB, thường vì một dấu ngoặc kép không"
+        " được đóng; phần còn lại của tệp không được đọc. Hãy sửa ô đó rồi chạy lại."
+    ),
     "bad_created_at": "Không hiểu được thời điểm tạo (created_at), dòng được phân tích không có thời điểm.",
     "legacy_fonts": (
         "Văn bản được gõ bằng phông chữ cũ nên hiện thành ký tự lạ («nh©n d©n» của phông TCVN3"
@@ -1126,11 +1130,59 @@ def _lines(handle: IO[bytes], path: str | Path) -> Iterator[tuple[int, bytes]]:
     _check_text_file(head, path)
     if json_array_start(head):
         raise UnreadableInput(MESSAGES["json_array"].format(path=path))
-    lines = enumerate(handle, start=1)
+    # A file whose lines end with a carriage return alone (old Mac editors) read as one line:
+    # "0 of 1 rows", one bad_json reject for all its records.
+    separator = b"\r" if b"\r" in head and b"\n" not in head else b"\n"
+    lines = enumerate(_bounded_lines(handle, separator), start=1)
     for line_no, raw_line in lines:
-        yield line_no, raw_line.removeprefix(_BOM)
+        yield line_no, raw_line if isinstance(raw_line, TooLongLine) else raw_line.removeprefix(_BOM)
         break
     yield from lines
+
+
+class TooLongLine(bytes):
+    """The start of a line longer than :data:`MAX_LINE_BYTES`, the rest of which was skipped
+    unread: its row is ``too_large`` (:func:`jsonl_record`)."""
+
+
+# A line longer than this holds a row over the size limits, whatever its JSON escapes (a text of
+# 1 MB written as \uXXXX is 6 MB; the other columns have a limit each): it is not held whole. A
+# line of 700 MB (a gzip file of 714 KB) took 3.2 GB to be refused.
+MAX_LINE_BYTES = 32 * MAX_TEXT_BYTES
+
+
+def _bounded_lines(handle: IO[bytes], separator: bytes = b"\n") -> Iterator[bytes]:
+    """The lines of ``handle`` ending with ``separator``, those longer than :data:`MAX_LINE_BYTES`
+    as :class:`TooLongLine` of their start (the rest read in pieces and dropped)."""
+    if separator == b"\n":
+        while True:
+            line = handle.readline(MAX_LINE_BYTES + 1)
+            if not line:
+                return
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                while True:  # the rest of the line, not kept
+                    rest = handle.readline(1 << 16)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                yield TooLongLine(line[:_HEAD])
+            else:
+                yield line
+    else:
+        pending = b""
+        long_line = False
+        while True:
+            piece = handle.read(1 << 20)
+            if not piece:
+                break
+            parts = (pending + piece).split(separator)
+            pending = parts.pop()
+            for part in parts:
+                yield TooLongLine(part[:_HEAD]) if long_line else part + separator
+                long_line = False
+            if len(pending) > MAX_LINE_BYTES:
+                long_line, pending = True, pending[:_HEAD]
+        if pending:
+            yield TooLongLine(pending[:_HEAD]) if long_line else pending
 
 
 def read_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
@@ -1187,6 +1239,8 @@ def jsonl_record(raw_line: bytes, row: int, line: int) -> Any:
         row: Its row number (non-blank lines from 1), for the reject.
         line: Its 1-based line number, for the reject.
     """
+    if isinstance(raw_line, TooLongLine):
+        return Reject(row, line, None, "too_large", MESSAGES["too_large"])
     record = plain_record(raw_line)
     if record is not None:
         return record
@@ -1368,7 +1422,9 @@ def extra_cells_message(extra: int, columns: int, delimiter: str) -> str:
 
 
 def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
-    csv.field_size_limit(sys.maxsize)
+    # A cell over this holds a row over the size limits; a quote left open made the rest of a
+    # 288 MB file one cell, held whole twice (3.4 GB).
+    csv.field_size_limit(MAX_LINE_BYTES)
     with open_input_bytes(path) as raw_handle:
         head = _head(raw_handle)
         _check_text_file(head, path)
@@ -1390,7 +1446,19 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
         held = None  # the record read last, given once another follows (see RecordLines)
         while True:
             held_lines = lines.take()  # those of the held record (the header's too, for the first)
-            record = next(reader, None)
+            try:
+                record = next(reader, None)
+            except csv.Error as exc:
+                if "field larger than field limit" not in str(exc):
+                    raise
+                # Where that cell ends, the reader cannot tell (most often it never does: a quote
+                # left open): the file is read no further, and the reject says so.
+                if held is not None:
+                    yield held
+                row += 1
+                message = MESSAGES["cell_too_large"].format(line=line + 1, limit=MAX_LINE_BYTES // 1_000_000)
+                yield row, line + 1, Reject(row, line + 1, None, "too_large", message)
+                return
             if record is None:
                 break
             if held is not None:

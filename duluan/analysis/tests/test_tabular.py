@@ -29,6 +29,7 @@ from duluan.analysis.tabular import (
     UnreadableInput,
     csv_delimiter,
     excel_separator,
+    jsonl_chunk_records,
     jsonl_line_chunks,
     jsonl_record,
     loads_json,
@@ -1020,3 +1021,62 @@ def test_a_parquet_file_naming_a_column_twice_is_refused(tmp_path):
     # then reading it is refused, naming the column
     with pytest.raises(UnreadableInput, match="hai cột cùng tên “text”"):
         list(read_records(path))
+
+
+def test_a_line_too_long_for_any_row_is_refused_without_being_held(tmp_path, monkeypatch):
+    import tracemalloc
+
+    # given a gzip JSONL file with a 5 MB line between two rows, and lines held up to 1,000 bytes
+    monkeypatch.setattr(tabular, "MAX_LINE_BYTES", 1000)
+    path = tmp_path / "in.jsonl.gz"
+    with gzip.open(path, "wb") as out:
+        out.write('{"id": "a", "text": "Đường ngập"}\n'.encode())
+        out.write(b'{"id": "big", "text": "' + b"a" * 5_000_000 + b'"}\n')
+        out.write('{"id": "c", "text": "Giá xăng"}\n'.encode())
+    # when its records are read
+    tracemalloc.start()
+    records = [(row, line, raw) for row, line, raw in read_records(path)]
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # then the long line is a too_large row, the others are read, and it was never held whole
+    assert [r[2]["id"] for r in records if isinstance(r[2], dict)] == ["a", "c"]
+    (reject,) = [r[2] for r in records if not isinstance(r[2], dict)]
+    assert (reject.row, reject.line, reject.reason) == (2, 2, "too_large")
+    assert peak < 3_000_000
+    # and the worker processes' chunks say the same
+    (chunk,) = list(jsonl_line_chunks(path, 10))
+    assert [r.reason for _, _, r in jsonl_chunk_records(*chunk) if not isinstance(r, dict)] == ["too_large"]
+
+
+def test_a_jsonl_file_whose_lines_end_with_a_carriage_return_alone_is_read_by_its_lines(tmp_path):
+    # given a JSONL file written by an old Mac editor
+    path = tmp_path / "in.jsonl"
+    records = [
+        '{"id":"1","text":"Người dân"}',
+        '{"id":"2","text":"Giá xăng"}',
+        "",
+        '{"id":"3","text":"Đường"}',
+    ]
+    path.write_bytes(("\r".join(records) + "\r").encode())
+    # when read, then each record is a row, numbered by its line
+    read = [(row, line, raw["id"]) for row, line, raw in read_records(path)]
+    assert read == [(1, 1, "1"), (2, 2, "2"), (3, 4, "3")]
+
+
+def test_a_csv_cell_too_long_for_any_row_stops_the_reading_with_a_reason(tmp_path, monkeypatch):
+    import tracemalloc
+
+    # given a CSV file whose second row opens a quote never closed, before 5 MB of lines
+    monkeypatch.setattr(tabular, "MAX_LINE_BYTES", 100_000)
+    path = tmp_path / "in.csv"
+    path.write_text('id,text\n1,Đường ngập\n2,"Giá xăng\n' + "một dòng nữa\n" * 400_000, encoding="utf-8")
+    # when its records are read
+    tracemalloc.start()
+    records = list(read_records(path))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # then the first row is read, the second is refused saying where and why, and the rest was not held
+    assert records[0][2]["text"] == "Đường ngập"
+    (row, line, reject) = records[1]
+    assert (row, line, reject.reason) == (2, 3, "too_large") and "ngoặc kép" in reject.message
+    assert len(records) == 2 and peak < 2_000_000
