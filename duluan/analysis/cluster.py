@@ -1999,6 +1999,15 @@ class OnlineClusterer:
         if version not in (STATE_VERSION, COMPACT_STATE_VERSION):
             raise ValueError(f"unsupported clusterer state version: {version!r}")
         p = state["params"]
+        # A state is a file others may have edited: values the clusterer would fail on later (a
+        # window of 1e30 s, no active cluster, times with and without a zone) are refused here,
+        # as ValueError.
+        _check_number(p["similarity_threshold"], "similarity_threshold", 0.0, 1.0, low_open=True)
+        _check_number(p["window_seconds"], "window_seconds", 0.0, _MAX_WINDOW_SECONDS, low_open=True)
+        _check_number(p["max_active"], "max_active", 1, 1 << 40, whole=True)
+        _check_number(p["buckets"], "buckets", 1, 1 << 30, whole=True)
+        _check_number(state["n_docs"], "n_docs", 0, 1 << 62, whole=True)
+        _check_number(state["next_id"], "next_id", 0, 1 << 62, whole=True)
         self = cls(
             similarity_threshold=p["similarity_threshold"],
             window=timedelta(seconds=p["window_seconds"]),
@@ -2013,6 +2022,7 @@ class OnlineClusterer:
         self.n_docs_ = 0 if accented else int(state["n_docs"])
         self.next_id_ = int(state["next_id"])
         self.now_ = _parse_time(state["now"])
+        zones = {self.now_.tzinfo is not None} if self.now_ is not None else set()
         if version == STATE_VERSION:
             rows = (
                 (
@@ -2036,6 +2046,7 @@ class OnlineClusterer:
             if accented:
                 weights, posted = fold_term_weights(weights), fold_many(posted)
             values = weights.values()
+            _check_number(size, "size", 1, 1 << 62, whole=True)
             c = Cluster(
                 id=cid,
                 seq=int(cid.removeprefix("c")),
@@ -2050,6 +2061,13 @@ class OnlineClusterer:
                 series_day=int(day),
                 other_topic=(other or None) if topic else None,
             )
+            if c.seq in clusters or c.seq >= self.next_id_:
+                raise ValueError(f"clusterer state: cluster {cid} twice, or not below next_id")
+            if weights and not c.norm > 0:
+                raise ValueError(f"clusterer state: cluster {cid} has weights of no length")
+            zones.update(t.tzinfo is not None for t in (c.first_seen, c.last_seen) if t is not None)
+            if len(zones) > 1:  # a clusterer's times are all naive or all aware: it compares them
+                raise ValueError(f"clusterer state: times with and without a time zone (cluster {cid})")
             clusters[c.seq] = c
             for postings in self._postings_of(c):
                 for term in c.posted:
@@ -2285,3 +2303,17 @@ def name_flags_many(
 
 def _parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+# Ten years: a longer window is no window (and timedelta overflows past 999,999,999 days).
+_MAX_WINDOW_SECONDS = 10 * 366 * 86400
+
+
+def _check_number(
+    value: Any, name: str, low: float, high: float, *, whole: bool = False, low_open: bool = False
+) -> None:
+    """Refuse a state's ``value`` that is no number (of a whole one for ``whole``) from ``low``
+    (excluded for ``low_open``) to ``high``."""
+    kinds = (int,) if whole else (int, float)
+    if type(value) not in kinds or not (low < value if low_open else low <= value) or not value <= high:
+        raise ValueError(f"clusterer state: {name} {value!r} is not a number from {low} to {high}")

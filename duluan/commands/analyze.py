@@ -34,6 +34,7 @@ import json
 import os
 import sys
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
@@ -369,7 +370,8 @@ def analyze_file(
             clusterer = OnlineClusterer.from_state(loads_json(state_path.read_text(encoding="utf-8")))
         except OSError as exc:
             raise StateError(f"không đọc được {state_path}: {exc.strerror or exc}") from exc
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # AttributeError: not an object
+        # AttributeError: not an object; zlib.error: a document-frequency table that is no zlib data
+        except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError, zlib.error) as exc:
             raise StateError(f"tệp {state_path} hỏng ({type(exc).__name__}: {exc})") from exc
     ordered = ordered_pipeline(clusterer=clusterer)
     cluster_step = ordered.steps[-1]

@@ -847,3 +847,32 @@ def test_sigterm_stops_a_run_as_ctrl_c_does_leaving_no_worker_and_no_part_file(t
                 os.kill(pid, 0)
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "earlier\n"
     assert not list(tmp_path.glob(".*.part"))
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda s: s.update(df="!!!!"),
+        lambda s: s.update(now=s["now"][:19]),  # a time without its zone, beside zoned ones
+        lambda s: s["params"].update(similarity_threshold="0.3"),
+        lambda s: s["params"].update(window_seconds=1e30),
+        lambda s: s["params"].update(max_active=-5),
+        lambda s: s.update(next_id=0),  # new clusters would take the ids of kept ones
+        lambda s: s.update(n_docs="many"),
+    ],
+)
+def test_a_cluster_state_edited_into_values_no_clusterer_has_is_refused_plainly(tmp_path, capsys, edit):
+    # given a state saved by a run, then edited by hand
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(6))
+    state = tmp_path / "state.json"
+    assert run(str(source), "-o", str(tmp_path / "one.jsonl"), "--cluster-state", str(state)) == 0
+    saved = json.loads(state.read_text(encoding="utf-8"))
+    edit(saved)
+    state.write_text(json.dumps(saved), encoding="utf-8")
+    capsys.readouterr()
+    # when a run resumes from it
+    code = run(str(source), "-o", str(tmp_path / "two.jsonl"), "--cluster-state", str(state))
+    # then it is refused as a damaged state, before any work, without a traceback
+    err = capsys.readouterr().err
+    assert code == 2 and "Lỗi tệp trạng thái phân cụm" in err and "Traceback" not in err
+    assert not (tmp_path / "two.jsonl").exists()
