@@ -51,6 +51,9 @@ __all__ = [
 ]
 
 DEFAULT_FACTORY = "duluan.analysis.pipeline:per_row_pipeline"
+# How long a run waits for a scheduler given by its address to answer, then for it to have a worker.
+CONNECT_SECONDS = 20
+WORKERS_SECONDS = 60
 TORN_BATCH = "A packed batch whose columns differ in length."
 
 
@@ -624,7 +627,14 @@ class DaskEngine:
         from dask.distributed import Client, LocalCluster
 
         if self.scheduler:
-            self._client = Client(self.scheduler)
+            self._client = Client(self.scheduler, timeout=CONNECT_SECONDS)
+            try:
+                # A scheduler without workers took the run and never answered.
+                self._client.wait_for_workers(1, timeout=WORKERS_SECONDS)
+            except BaseException:
+                self._client.close()
+                self._client = None
+                raise
         else:
             self._cluster = LocalCluster(
                 n_workers=self.workers,

@@ -231,10 +231,15 @@ class _entered:
     def __enter__(self) -> Any:
         try:
             return self.runner.__enter__()
-        except (OSError, ValueError) as exc:  # ValueError: an address Dask cannot parse
+        # ValueError: an address Dask cannot parse; MemoryError: something else answered there (an
+        # HTTP server's "HTTP/1.1" read as the length of a message: 3 EiB); TimeoutError (an
+        # OSError): no answer, or no worker.
+        except (OSError, ValueError, MemoryError) as exc:
             if self.scheduler is None:
                 raise
-            raise SchedulerError(f"không kết nối được Dask scheduler {self.scheduler} ({exc})") from exc
+            if isinstance(exc, MemoryError):
+                exc = "không phải Dask scheduler"  # type: ignore[assignment]
+            raise SchedulerError(f"không kết nối được Dask scheduler {self.scheduler} ({exc})") from None
 
     def __exit__(self, *exc_info: Any) -> Any:
         return self.runner.__exit__(*exc_info)

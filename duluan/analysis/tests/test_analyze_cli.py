@@ -876,3 +876,49 @@ def test_a_cluster_state_edited_into_values_no_clusterer_has_is_refused_plainly(
     err = capsys.readouterr().err
     assert code == 2 and "Lỗi tệp trạng thái phân cụm" in err and "Traceback" not in err
     assert not (tmp_path / "two.jsonl").exists()
+
+
+def test_a_scheduler_address_where_no_dask_answers_or_no_worker_waits_is_said_plainly(
+    tmp_path, capsys, monkeypatch
+):
+    import socket
+    import threading
+
+    from distributed import LocalCluster
+
+    from duluan.analysis import dask_engine
+
+    # given an address where a web server answers, and a Dask scheduler without workers
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+
+    def answer():
+        while True:
+            conn, _ = server.accept()
+            conn.recv(100)
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            conn.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    monkeypatch.setattr(dask_engine, "WORKERS_SECONDS", 2)
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(3))
+    out = str(tmp_path / "out.jsonl")
+    with LocalCluster(n_workers=0, dashboard_address=None, processes=False) as idle:
+        # when a run is sent to each
+        web = run(
+            source.as_posix(),
+            "-o",
+            out,
+            "--engine",
+            "dask",
+            "--scheduler",
+            f"tcp://127.0.0.1:{server.getsockname()[1]}",
+        )
+        empty = run(source.as_posix(), "-o", out, "--engine", "dask", "--scheduler", idle.scheduler_address)
+    server.close()
+    # then each is refused with a usage error that says why, at once, and nothing is written
+    err = capsys.readouterr().err
+    assert web == 2 and "không phải Dask scheduler" in err
+    assert empty == 2 and err.count("Lỗi Dask: không kết nối được Dask scheduler") == 2
+    assert "Traceback" not in err and not (tmp_path / "out.jsonl").exists()
