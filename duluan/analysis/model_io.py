@@ -313,6 +313,16 @@ def _read_envelope(path: Path, mapped: bool = False) -> tuple[dict, Callable[[],
             else "hãy huấn luyện lại mô hình"
         )
         raise fail(f"định dạng phiên bản {version}, phần mềm này đọc phiên bản {FORMAT_VERSION}; {advice}")
+    # What every reader takes from the envelope (a file edited by hand lost its "kind" and gave a
+    # KeyError traceback): the data block's checksums cover the estimator, not these.
+    fields = (("kind", str), ("engine_version", str), ("created_at", str), ("sha256", str))
+    if any(not isinstance(envelope.get(name), kind) for name, kind in fields) or not (
+        isinstance(envelope.get("labels"), list | tuple)
+        and all(isinstance(x, str) for x in envelope["labels"])
+    ):
+        raise fail("phần đầu tệp thiếu hoặc sai (loại, nhãn, phiên bản, thời điểm tạo)")
+    if not isinstance(envelope.get("metadata") or {}, dict):
+        raise fail("phần đầu tệp thiếu hoặc sai (siêu dữ liệu)")
     payload = envelope.get("payload")
     if version < 3:
         # The estimator pickled whole inside the envelope, checked by its SHA-256.

@@ -205,3 +205,21 @@ def test_the_shipped_estimators_parts_are_all_registered():
     # then each is found by the name pickle writes it under
     for cls in parts:
         assert model_io._PARTS[(cls.__module__, cls.__qualname__)] is cls
+
+
+@pytest.mark.parametrize("edit", [(b"\x8c\x04kind", b"\x8c\x04kine"), (b"\x8c\x06labels", b"\x8c\x06lab3ls")])
+def test_a_model_file_whose_header_was_edited_is_said_to_be_damaged(tmp_path, edit):
+    from duluan.analysis.model_io import ModelFileError, read_model_info
+    from duluan.analysis.topic import TopicClassifier
+
+    # given a model file one of whose header's names was changed by hand
+    texts = ["đường ngập sâu", "trường học mới", "ngập nước", "học sinh"] * 3
+    path = TopicClassifier().fit(texts, ["flood", "school"] * 6).save(tmp_path / "m.model")
+    raw = path.read_bytes()
+    assert edit[0] in raw
+    path.write_bytes(raw.replace(*edit, 1))
+    # when it is loaded or described, then it is a damaged model, not a KeyError
+    with pytest.raises(ModelFileError, match="phần đầu tệp"):
+        read_model_info(path)
+    with pytest.raises(ModelFileError, match="phần đầu tệp"):
+        TopicClassifier.load(path)
