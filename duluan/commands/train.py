@@ -34,6 +34,8 @@ from duluan.commands._labelled_rows import RejectLog, collect, model_texts, read
 from duluan.commands._paths import missing_input, path_problem
 
 EXIT_OK, EXIT_INPUT, EXIT_DATA = 0, 2, 4
+# The most labels a model learns (see run).
+MAX_LABELS = 100
 
 
 def _range(value: str) -> tuple[int, int]:
@@ -190,6 +192,15 @@ def run(args: argparse.Namespace) -> int:
     if len(counts) < 2:
         print(f"Cần ít nhất hai nhãn khác nhau để huấn luyện; có {len(counts)}.", file=sys.stderr)
         print(rejects.summary(kept=len(rows)), file=sys.stderr)
+        return EXIT_INPUT
+    if len(counts) > MAX_LABELS or (len(counts) > 2 and len(counts) * 2 > len(rows)):
+        # A model holds a row of weights for each label (4 MB each): 200 labels took 3.6 GB to
+        # learn, 1,000 crashed, and "--label-field id" asks for one label per row.
+        print(
+            f"Có {len(counts)} nhãn cho {len(rows)} dòng: mỗi nhãn cần nhiều ví dụ, và một mô hình học"
+            f" được tối đa {MAX_LABELS} nhãn. Cột nhãn (--label-field {args.label_field}) có đúng không?",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     odd = sorted(set(counts) - set(SENTIMENTS))
     if args.task == "sentiment" and (odd or NEGATIVE not in counts):

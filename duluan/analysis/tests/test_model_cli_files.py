@@ -649,3 +649,23 @@ def test_evaluate_s_macro_f1_is_the_mean_of_its_table_s_f1_column():
         == pytest.approx(f1_score(truth, predicted, average="macro"))
     )
     assert report["macro_f1"] < report["accuracy"]
+
+
+def test_training_on_a_column_that_is_no_label_is_refused_before_learning(tmp_path, capsys):
+    # given rows whose chosen "labels" are their ids, and rows of 101 labels of three rows each
+    by_id = write_jsonl(
+        tmp_path / "ids.jsonl", [{"id": f"r{i}", "text": t, "label": lab} for i, (t, lab) in enumerate(ROWS)]
+    )
+    many = write_jsonl(
+        tmp_path / "many.jsonl", [{"text": f"văn bản {i}", "label": f"L{i % 101}"} for i in range(303)]
+    )
+    # when a model is trained on each
+    train = ["train", "--task", "topic", "--no-progress", "--data"]
+    codes = [
+        main([*train, str(by_id), "--label-field", "id", "-o", str(tmp_path / "a.model")]),
+        main([*train, str(many), "-o", str(tmp_path / "b.model")]),
+    ]
+    # then both are refused as usage errors naming the count, and no model is written
+    err = capsys.readouterr().err
+    assert codes == [2, 2] and "24 nhãn cho 24 dòng" in err and "101 nhãn cho 303 dòng" in err
+    assert "--label-field id" in err and not list(tmp_path.glob("*.model"))
