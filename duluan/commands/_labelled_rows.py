@@ -493,10 +493,22 @@ class PredictionWriter:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            table = pa.Table.from_pylist(records)
             if self._parquet is None:
-                self._parquet = pq.ParquetWriter(self._staged.temp, table.schema, compression="zstd")
-            self._parquet.write_table(table.cast(self._parquet.schema))
+                # The columns' types are fixed, not read off the first batch: a first batch of
+                # texts without words had terms of no type ("list<null>"), which no later batch's
+                # could be cast to.
+                known = {
+                    "id": pa.string(),
+                    "label": pa.string(),
+                    "score": pa.float64(),
+                    "intensity": pa.float64(),
+                    "terms": pa.list_(pa.string()),
+                }
+                first = pa.Table.from_pylist(records).schema
+                schema = pa.schema([(name, known.get(name, first.field(name).type)) for name in first.names])
+                self._parquet = pq.ParquetWriter(self._staged.temp, schema, compression="zstd")
+            table = pa.Table.from_pylist(records, schema=self._parquet.schema)
+            self._parquet.write_table(table)
 
     def close(self) -> None:
         """Finish the file and move it onto its path."""

@@ -669,3 +669,19 @@ def test_training_on_a_column_that_is_no_label_is_refused_before_learning(tmp_pa
     err = capsys.readouterr().err
     assert codes == [2, 2] and "24 nhãn cho 24 dòng" in err and "101 nhãn cho 303 dòng" in err
     assert "--label-field id" in err and not list(tmp_path.glob("*.model"))
+
+
+def test_terms_written_to_parquet_keep_their_type_when_the_first_batch_has_none(model, tmp_path):
+    import pyarrow.parquet as pq
+
+    # given a text without words first, then one with, in batches of one
+    source = write_jsonl(
+        tmp_path / "in.jsonl", [{"id": "1", "text": "👍👍"}, {"id": "2", "text": ROWS[0][0]}]
+    )
+    out = tmp_path / "out.parquet"
+    # when classified with the terms into Parquet
+    assert classify(model, source, out, "--explain", "--batch-size", "1") == 0
+    # then the terms are a list of texts, empty for the first and not for the second
+    table = pq.read_table(out)
+    assert str(table.schema.field("terms").type) == "list<element: string>"
+    assert [len(t) > 0 for t in table.column("terms").to_pylist()] == [False, True]
