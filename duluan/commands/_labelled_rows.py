@@ -633,6 +633,30 @@ def _detail(reasons: Counter[str]) -> str:
     return f" ({', '.join(f'{r}: {n}' for r, n in reasons.most_common())})" if reasons else ""
 
 
+def batches_of(
+    rows: Iterable[LabelledRow | Reject], rejects: RejectLog, progress: bool, desc: str, size: int
+) -> Iterator[list[LabelledRow]]:
+    """:func:`collect` a batch of ``size`` usable rows at a time (the last may hold fewer): for a
+    command that needs no more than a batch's texts at once."""
+    batch: list[LabelledRow] = []
+    for item in _progress(rows, desc, progress):
+        if isinstance(item, Reject):
+            rejects.write(item)
+            continue
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _progress(rows: Iterable[Any], desc: str, shown: bool) -> Iterable[Any]:
+    from tqdm import tqdm
+
+    return tqdm(rows, desc=desc, unit=" dòng", disable=not shown, file=sys.stderr)
+
+
 def collect(
     rows: Iterable[LabelledRow | Reject], rejects: RejectLog, progress: bool, desc: str
 ) -> list[LabelledRow]:
@@ -647,10 +671,8 @@ def collect(
     Returns:
         The usable rows.
     """
-    from tqdm import tqdm
-
     kept = []
-    for item in tqdm(rows, desc=desc, unit=" dòng", disable=not progress, file=sys.stderr):
+    for item in _progress(rows, desc, progress):
         if isinstance(item, Reject):
             rejects.write(item)
         else:

@@ -30,7 +30,7 @@ from pathlib import Path
 from duluan.commands._labelled_rows import (
     COMPILED_MIN_SIZE,
     RejectLog,
-    collect,
+    batches_of,
     load_classifier,
     model_input,
     model_labels,
@@ -139,13 +139,22 @@ def run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return EXIT_INPUT
     rejects = RejectLog(rejects_path)
+    # A batch of rows at a time, labelled then dropped: only the labels are kept (all the rows
+    # held at once took 1.84 GB for 200,000 articles). Large files: the compiled loops, if the
+    # model can use them (the same labels).
+    compiled = data.stat().st_size >= COMPILED_MIN_SIZE and model.load_compiled()
+    truth: list[str] = []
+    predicted: list[str] = []
     try:
-        rows = collect(
-            read_labelled_rows(data, text_field=args.text_field, label_field=args.label_field),
-            rejects,
-            not args.no_progress,
-            "Đọc dữ liệu",
-        )
+        rows = read_labelled_rows(data, text_field=args.text_field, label_field=args.label_field)
+        for batch in batches_of(rows, rejects, not args.no_progress, "Đọc và đánh giá", _BATCH):
+            texts = [r.text for r in batch]
+            if compiled:
+                labels, _ = model_labels(model, texts)
+            else:
+                labels, _ = model.predict_labels(model_input(texts, model))
+            truth += [r.label for r in batch]
+            predicted += [str(p) for p in labels.tolist()]
     except UnreadableInput as exc:
         rejects.abort()
         print(f"Lỗi tệp vào: {exc}", file=sys.stderr)
@@ -154,31 +163,20 @@ def run(args: argparse.Namespace) -> int:
         rejects.abort()
         raise
     rejects.close()
-    if not rows:
+    if not truth:
         if rejects.errors["missing_label"]:  # rows with a text, and none with a label
             print(NO_LABELS.format(field=args.label_field, path=data), file=sys.stderr)
         else:
             print("Không có dòng hợp lệ để đánh giá.", file=sys.stderr)
         print(rejects.summary(kept=0), file=sys.stderr)
         return EXIT_INPUT
-    predicted = []
-    texts = [r.text for r in rows]
-    # Many texts: the compiled loops, if the model can use them (the same labels).
-    compiled = sum(map(len, texts)) >= COMPILED_MIN_SIZE and model.load_compiled()
-    for start in range(0, len(rows), _BATCH):  # a token batch is read whole: bounded memory
-        chunk = texts[start : start + _BATCH]
-        if compiled:
-            labels, _ = model_labels(model, chunk)
-        else:
-            labels, _ = model.predict_labels(model_input(chunk, model))
-        predicted += labels.tolist()
-    report = evaluation_report([r.label for r in rows], [str(p) for p in predicted])
-    unknown = sorted({r.label for r in rows} - {str(c) for c in model.classes_})
+    report = evaluation_report(truth, predicted)
+    unknown = sorted(set(truth) - {str(c) for c in model.classes_})
     if args.json:
         print(json.dumps({**report, "unknown_labels": unknown}, ensure_ascii=False, indent=2))
     else:
         print(format_report(report))
         if unknown:
             print(f"Nhãn mô hình không biết (luôn tính là sai): {', '.join(unknown)}")
-    print(rejects.summary(kept=len(rows)), file=sys.stderr)
+    print(rejects.summary(kept=len(truth)), file=sys.stderr)
     return EXIT_OK

@@ -685,3 +685,39 @@ def test_terms_written_to_parquet_keep_their_type_when_the_first_batch_has_none(
     table = pq.read_table(out)
     assert str(table.schema.field("terms").type) == "list<element: string>"
     assert [len(t) > 0 for t in table.column("terms").to_pylist()] == [False, True]
+
+
+def test_evaluate_labels_a_batch_at_a_time_and_reports_as_if_all_at_once(
+    model, tmp_path, capsys, monkeypatch
+):
+    from duluan.commands import evaluate
+
+    # given labelled rows, some of them bad
+    rows = [{"id": f"r{i}", "text": t, "label": lab} for i, (t, lab) in enumerate(ROWS)] + [
+        {"id": "x", "text": ""}
+    ]
+    data = write_jsonl(tmp_path / "data.jsonl", rows)
+    # when evaluated in batches of five rows, and in one batch
+    seen, read = [], []
+    original, reader = evaluate.model_input, evaluate.read_labelled_rows
+
+    def counted(*args, **kwargs):
+        for item in reader(*args, **kwargs):
+            read.append(item)
+            yield item
+
+    def labelled(texts, m):
+        seen.append((len(texts), len(read)))
+        return original(texts, m)
+
+    monkeypatch.setattr(evaluate, "read_labelled_rows", counted)
+    monkeypatch.setattr(evaluate, "model_input", labelled)
+    monkeypatch.setattr(evaluate, "_BATCH", 5)
+    assert main(["evaluate", "--model", str(model), "--data", str(data), "--json", "--no-progress"]) == 0
+    batched = capsys.readouterr().out
+    monkeypatch.setattr(evaluate, "_BATCH", 10_000)
+    assert main(["evaluate", "--model", str(model), "--data", str(data), "--json", "--no-progress"]) == 0
+    # then each batch was labelled as soon as it was read (not once every row was held), and the
+    # report is the same
+    assert seen[:2] == [(5, 5), (5, 10)] and sum(n for n, _ in seen[:5]) == len(ROWS)
+    assert batched == capsys.readouterr().out and json.loads(batched)["rows"] == len(ROWS)
