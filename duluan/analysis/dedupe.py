@@ -69,6 +69,11 @@ _CHUNK = 2048
 # Shingle hashes per storage segment (2 MiB): what is held beyond the window is at most about one.
 _SEGMENT = 1 << 18
 _TOP = np.iinfo(np.int64).max
+_BOTTOM = -(1 << 62)  # a floor below every window
+# Bytes of shingles a NearDuplicateIndex keeps at most: its window holds fewer documents than its
+# capacity when they are long. 100,000 news leads (~50 shingles) take 40 MB; 100,000 whole news
+# articles (~900) would take 720 MB, and `analyze` of 200,000 of them went past 2 GB.
+SHINGLE_BUDGET = 128 << 20
 # Bits of document number and position packed with a hash's high bits by _sort_within_documents.
 _PACKED_BITS = 40
 
@@ -584,7 +589,11 @@ class NearDuplicateIndex:
     """Banded MinHash LSH over the most recent documents, with exact verification.
 
     Documents are added in stream order; each is compared with the ``capacity`` documents
-    added before it (older ones are evicted first in first out, which bounds memory). A
+    added before it (older ones are evicted first in first out, which bounds memory), and of
+    those with the ones whose shingles the budget still holds: ``shingle_budget`` bytes of them
+    (:data:`SHINGLE_BUDGET`, 16 million shingles: the capacity of news leads, about 18,000 whole
+    articles; over 100,000 articles the process that reads them peaked at 1,431 MiB of PSS
+    without a budget, and at 866 MiB of RSS with it, the output the same). A
     candidate counts only if the exact Jaccard of the shingle sets is at least ``threshold``;
     the document joins the group of its most similar match (ties: the earliest), so the result
     depends only on the input order.
@@ -620,6 +629,7 @@ class NearDuplicateIndex:
         capacity: How many recent documents are kept for comparison.
         hasher: A shared :class:`MinHasher`, e.g. the one worker processes used.
         target_recall: Candidate probability at exactly ``threshold`` (see :func:`choose_bands`).
+        shingle_budget: Bytes of shingles kept at most (in whole segments, two at least).
 
     Example:
         >>> index = NearDuplicateIndex(threshold=0.8)
@@ -638,6 +648,7 @@ class NearDuplicateIndex:
         capacity: int = 100_000,
         hasher: MinHasher | None = None,
         target_recall: float = 0.99,
+        shingle_budget: int = SHINGLE_BUDGET,
     ) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError("threshold must be in (0, 1]")
@@ -670,6 +681,9 @@ class NearDuplicateIndex:
         # first sequence number stored in each, so a segment is released once the next one's
         # first document leaves the window.
         self._segment_size = min(_SEGMENT, 64 * capacity)
+        # The segments a document's window may reach: its own and the ones before (see
+        # _floor_of). At least two, so a window never starts inside the segment being filled.
+        self._max_segments = max(2, shingle_budget // (8 * self._segment_size))
         self._segments: dict[int, np.ndarray] = {}
         self._segment_starts: deque[int] = deque()
         self._oldest_segment = 0
@@ -698,9 +712,22 @@ class NearDuplicateIndex:
         self.__dict__.update(state)
         self._flat_keys = self._keys.reshape(-1)
         self._views = self._memoryviews()
+        if "_max_segments" not in state:  # pickled before the budget: as large as its capacity was
+            self._max_segments = 1 << 40
 
     def __len__(self) -> int:
         return min(self._next_seq, self.capacity)
+
+    def _open_serial(self) -> int:
+        """The serial of the segment being filled (-1 before the first)."""
+        return self._oldest_segment + len(self._segments) - 1
+
+    def _floor_of(self, serial: int) -> int:
+        """The oldest sequence number a document stored in segment ``serial`` is compared with, by
+        the budget: the first of the ``_max_segments - 1`` segments before its own (a function of
+        the documents' sizes in order alone, so the same however they are batched)."""
+        at = serial - self._max_segments + 1 - self._oldest_segment
+        return self._segment_starts[at] if at >= 0 else _BOTTOM
 
     @property
     def nbytes(self) -> int:
@@ -824,7 +851,8 @@ class NearDuplicateIndex:
         """Sorted sequence numbers of the documents in the window sharing one of ``keys``."""
         flat = np.asarray(keys, dtype=np.uint64).reshape(-1)
         starts = self._head[(flat & self._cell_mask).astype(np.intp)]
-        _query, seqs = self._walk(flat, starts, self._next_seq - self.capacity)
+        oldest = max(self._next_seq - self.capacity, self._floor_of(self._open_serial() + 1))
+        _query, seqs = self._walk(flat, starts, oldest)
         return np.unique(seqs)
 
     def _may_reach(self, size: int, other: int) -> bool:
@@ -846,7 +874,9 @@ class NearDuplicateIndex:
         bands, ring, mask = self.bands, self._ring, int(self._cell_mask)
         first = self._next_seq
         head, after, stored, seqs, *_shingle_views = self._views
-        oldest = first - self.capacity
+        # The segment its shingles go to (_store_one_shingles) bounds its window by the budget.
+        fits = self._open_segment.size - self._segment_fill >= shingles.size
+        oldest = max(first - self.capacity, self._floor_of(self._open_serial() + (0 if fits else 1)))
         slot = first % ring
         # The slot's previous document is out of the window (first - ring < oldest). Its
         # entries are overwritten band by band below, while this document's earlier bands are
@@ -902,7 +932,7 @@ class NearDuplicateIndex:
         self._groups[slot] = match.group
         self._store_one_shingles(first, slot, shingles)
         self._next_seq = first + 1
-        if first + 1 - self.capacity >= self._release_at:
+        if first + 1 - self.capacity >= self._release_at or len(self._segments) > self._max_segments:
             self._release_segments()
         return match
 
@@ -943,12 +973,16 @@ class NearDuplicateIndex:
         slots = np.arange(first, first + m, dtype=np.int64) % ring
         flat_keys = keys.reshape(-1)
         sizes, old_heads, shared = self._store(first, slots, doc_ids, shingle_sets, keys)
-        query, found = self._walk(flat_keys, old_heads, first - capacity)
+        # Each document's floor by the budget, from the segment its shingles went to.
+        serials = self._shingle_segment[slots] - self._oldest_segment - self._max_segments + 1
+        starts = np.fromiter(self._segment_starts, dtype=np.int64, count=len(self._segment_starts))
+        floors = np.where(serials >= 0, starts[np.maximum(serials, 0)], _BOTTOM)
+        query, found = self._walk(flat_keys, old_heads, max(first - capacity, int(floors[0])))
         later, earlier = _equal_pairs(flat_keys[shared])
         doc = np.concatenate((query // bands, shared[later] // bands))
         found = np.concatenate((found, shared[earlier] // bands + first))
         own = doc + first
-        inside = (found < own) & (found >= own - capacity)
+        inside = (found < own) & (found >= own - capacity) & (found >= floors[doc])
         # One code per (document, candidate): sorted, then per document by sequence number.
         stride = capacity + m
         codes = np.unique(doc[inside] * stride + (found[inside] - (first - capacity)))
@@ -977,7 +1011,7 @@ class NearDuplicateIndex:
             groups[(first + d) % ring] = group
             out.append(NearDuplicateMatch(doc_id, group, ids[slot], sim))
         self._next_seq = first + m
-        if self._next_seq - capacity >= self._release_at:
+        if self._next_seq - capacity >= self._release_at or len(self._segments) > self._max_segments:
             self._release_segments()
         return out
 
@@ -1059,9 +1093,14 @@ class NearDuplicateIndex:
         return sizes
 
     def _release_segments(self) -> None:
-        """Drop the shingle segments that only hold documents out of every future window."""
+        """Drop the shingle segments that only hold documents out of every future window: older
+        than the capacity's, or than the budget's (a later document's segment is the open one or
+        a newer, see _floor_of)."""
         starts = self._segment_starts
-        while len(starts) > 1 and starts[1] <= self._next_seq - self.capacity:
+        while len(starts) > 1 and (
+            starts[1] <= self._next_seq - self.capacity
+            or self._oldest_segment < self._open_serial() - self._max_segments + 1
+        ):
             starts.popleft()
             del self._segments[self._oldest_segment]
             self._oldest_segment += 1

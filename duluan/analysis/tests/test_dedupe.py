@@ -349,15 +349,28 @@ class ReferenceIndex:
     (earliest on ties) if that is at least the threshold; the group is the match's group.
     """
 
-    def __init__(self, threshold: float, capacity: int) -> None:
+    def __init__(self, threshold: float, capacity: int, segment: int = 0, segments: int = 0) -> None:
         self.threshold = threshold
         self.capacity = capacity
-        self.kept: list[tuple[str, str, set[int], set[int]]] = []  # id, group, shingles, keys
+        self.kept: list[tuple[str, str, set[int], set[int], int]] = []  # id, group, shingles, keys, seq
+        # The budget: shingles are stored in segments of ``segment`` (a larger set gets one of its
+        # own), and a document sees those of its own segment and the ``segments - 1`` before.
+        self.segment, self.segments = segment, segments
+        self.starts: list[int] = []  # the first sequence number of each segment
+        self.room = 0
+        self.seq = 0
 
-    def verified(self, shingles: set[int], keys: set[int]) -> list[tuple[str, str, float]]:
+    def _floor(self, serial: int) -> int:
+        at = serial - self.segments + 1
+        return self.starts[at] if self.segments and at >= 0 else -1
+
+    def verified(
+        self, shingles: set[int], keys: set[int], floor: int | None = None
+    ) -> list[tuple[str, str, float]]:
+        floor = self._floor(len(self.starts)) if floor is None else floor
         found = []
-        for doc_id, group, other, other_keys in self.kept:
-            if other_keys & keys:
+        for doc_id, group, other, other_keys, seq in self.kept:
+            if seq >= floor and other_keys & keys:
                 inter = len(shingles & other)
                 sim = inter / (len(shingles) + len(other) - inter)
                 if sim >= self.threshold:
@@ -367,19 +380,29 @@ class ReferenceIndex:
     def add(self, doc_id: str, shingles: list[int], keys: list[int]) -> tuple[str, str, str | None, float]:
         if not shingles:
             return (doc_id, doc_id, None, 0.0)
+        if self.room < len(shingles):  # a new segment, from this document on
+            self.starts.append(self.seq)
+            self.room = max(self.segment, len(shingles))
+        self.room -= len(shingles)
         best = None
-        for found in self.verified(set(shingles), set(keys)):
+        for found in self.verified(set(shingles), set(keys), self._floor(len(self.starts) - 1)):
             if best is None or found[2] > best[2]:
                 best = found
         result = (
             (doc_id, doc_id, None, 0.0) if best is None else (doc_id, best[1] or doc_id, best[0], best[2])
         )
-        self.kept.append((doc_id, result[1], set(shingles), set(keys)))
+        self.kept.append((doc_id, result[1], set(shingles), set(keys), self.seq))
+        self.seq += 1
         del self.kept[: -self.capacity]
         return result
 
     def candidates(self, keys: list[int]) -> list[str]:
-        return [doc_id for doc_id, _group, _shingles, other in self.kept if other & set(keys)]
+        floor = self._floor(len(self.starts))
+        return [
+            doc_id
+            for doc_id, _group, _shingles, other, seq in self.kept
+            if seq >= floor and other & set(keys)
+        ]
 
 
 def as_tuple(match) -> tuple[str, str, str | None, float]:
@@ -402,22 +425,29 @@ STREAM = st.lists(
 @given(
     STREAM,
     st.sampled_from([0.3, 0.5, 0.8, 1.0]),
-    st.integers(1, 9),
+    st.integers(1, 20),
     st.sampled_from([1, 2, 3, 2048]),
     st.sampled_from([1, 16, 1 << 20]),
     st.sampled_from([1, 5, 1 << 18]),
+    st.sampled_from([0, 2, 3]),
 )
-@settings(max_examples=200, deadline=None)
-def test_the_compact_index_answers_as_the_definition(stream, threshold, capacity, chunk, cells, segment):
+@settings(max_examples=300, deadline=None)
+def test_the_compact_index_answers_as_the_definition(
+    stream, threshold, capacity, chunk, cells, segment, budget
+):
     # given a stream with evictions (small capacities), chunks cut anywhere, hash cells shared
-    # by unrelated keys (one cell: every key in one chain) and shingle segments of any size
+    # by unrelated keys (one cell: every key in one chain), shingle segments of any size, and a
+    # budget of shingles of two or three segments, or a budget that never binds (0)
+    size = min(segment, 64 * capacity)
     with (
         mock.patch.object(dedupe, "_CHUNK", chunk),
         mock.patch.object(dedupe, "_cell_count", lambda entries: cells),
         mock.patch.object(dedupe, "_SEGMENT", segment),
     ):
-        index = NearDuplicateIndex(threshold=threshold, num_perm=8, capacity=capacity)
-    reference = ReferenceIndex(threshold, capacity)
+        index = NearDuplicateIndex(
+            threshold=threshold, num_perm=8, capacity=capacity, shingle_budget=8 * size * (budget or 1 << 30)
+        )
+    reference = ReferenceIndex(threshold, capacity, size, budget)
     n = 0
     for one_by_one, docs in stream:
         ids = [f"d{n + i}" for i in range(len(docs))]
@@ -440,6 +470,8 @@ def test_the_compact_index_answers_as_the_definition(stream, threshold, capacity
             expected_query = [
                 (d, sim) for d, _g, sim in reference.verified(set(probe.tolist()), set(probe_keys.tolist()))
             ]
+            # and the budget held: no more segments than it allows
+            assert len(index._segments) <= (budget or 1 << 30)
             assert index.query(probe, probe_keys) == (expected_query if probe.size else [])
 
 
