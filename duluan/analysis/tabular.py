@@ -150,6 +150,7 @@ MESSAGES.update(
     {reason: template.format(text="text", id="id") for reason, template in _COLUMN_MESSAGES.items()}
 )
 
+
 # Values no column takes: written out with str() they were analysed as "['a', 'b']".
 class Unconvertible:
     """A Parquet cell Python has no value for (a timestamp past year 9999, a duration beyond an
@@ -1274,7 +1275,9 @@ def loads_json(text: str) -> Any:
         raise json.JSONDecodeError(TOO_DEEP, text, 0) from None
 
 
-def jsonl_line_chunks(path: str | Path, size: int) -> Iterator[tuple[int, list[bytes], Sequence[int]]]:
+def jsonl_line_chunks(
+    path: str | Path, size: int, max_bytes: int | None = None
+) -> Iterator[tuple[int, list[bytes], Sequence[int]]]:
     """Stream a JSONL file (``.gz`` ok) as chunks of its non-blank lines, undecoded.
 
     For a command whose worker processes decode the lines (:func:`jsonl_record`) instead of the
@@ -1283,29 +1286,36 @@ def jsonl_line_chunks(path: str | Path, size: int) -> Iterator[tuple[int, list[b
     Args:
         path: The file.
         size: Lines a chunk (the last may hold fewer).
+        max_bytes: A chunk also ends once its lines hold this many bytes.
 
     Yields:
         ``(first_row, lines, line_numbers)``: the row number of the chunk's first line (rows
         count non-blank lines from 1, as in :func:`read_records`), the lines' bytes, and their
         1-based line numbers (a ``range`` when no blank line falls inside the chunk).
     """
-    return _guarded(path, _line_chunks(path, size))
+    return _guarded(path, _line_chunks(path, size, max_bytes))
 
 
-def _line_chunks(path: str | Path, size: int) -> Iterator[tuple[int, list[bytes], Sequence[int]]]:
+def _line_chunks(
+    path: str | Path, size: int, max_bytes: int | None = None
+) -> Iterator[tuple[int, list[bytes], Sequence[int]]]:
     row = 1
     lines: list[bytes] = []
     numbers: list[int] = []
+    held = 0
+    limit = max_bytes if max_bytes is not None else sys.maxsize
     with open_input_bytes(path) as handle:
         for line_no, raw_line in _lines(handle, path):
             if not raw_line.strip():
                 continue
             lines.append(raw_line)
             numbers.append(line_no)
-            if len(lines) >= size:
+            held += len(raw_line)
+            if len(lines) >= size or held >= limit:
                 yield row, lines, _compact(numbers)
                 row += len(lines)
                 lines, numbers = [], []
+                held = 0
     if lines:
         yield row, lines, _compact(numbers)
 

@@ -201,10 +201,11 @@ def _checked_lines(
     10.6-11.0, the workers 0.7-0.9 more, all three 1-2 % less wall time (same output and
     rejects; three alternating runs, 2026-12-01).
     """
+    from duluan.analysis.pipeline import BATCH_CHARS
     from duluan.analysis.tabular import KEPT_ROW_WARNINGS, RowValidator, jsonl_line_chunks
 
     validator = RowValidator()
-    for size, docs, bad, unknown in runner.map_lines(jsonl_line_chunks(path, batch_size)):
+    for size, docs, bad, unknown in runner.map_lines(jsonl_line_chunks(path, batch_size, BATCH_CHARS)):
         notes: list[tuple[int, int, Any]] = validator.chunk_notes(bad, unknown)
         kept = []
         for doc in docs:
@@ -313,7 +314,7 @@ def analyze_file(
     from duluan.analysis.cluster import OnlineClusterer
     from duluan.analysis.dask_engine import DaskEngine, LocalEngine, PipelineFactory, remember_pipeline
     from duluan.analysis.model_io import ModelFileError
-    from duluan.analysis.pipeline import batched, ordered_pipeline, run_ordered
+    from duluan.analysis.pipeline import BATCH_CHARS, batched, ordered_pipeline, run_ordered
     from duluan.analysis.runtime import batch_gc, keep_freed_memory
     from duluan.analysis.tabular import (
         MESSAGES,
@@ -418,7 +419,7 @@ def analyze_file(
             if by_lines:
                 batches = _checked_lines(runner, input_path, batch_size, report, rejects_writer, bar)
             else:
-                batches = runner.map(batched(rows(), batch_size))
+                batches = runner.map(batched(rows(), batch_size, BATCH_CHARS))
             # Loaded once the first batch is back, while the workers go on with the next ones.
             compile_clusters = large
             for docs in batches:

@@ -922,3 +922,40 @@ def test_a_scheduler_address_where_no_dask_answers_or_no_worker_waits_is_said_pl
     assert web == 2 and "không phải Dask scheduler" in err
     assert empty == 2 and err.count("Lỗi Dask: không kết nối được Dask scheduler") == 2
     assert "Traceback" not in err and not (tmp_path / "out.jsonl").exists()
+
+
+BATCH_PROBE = """
+from duluan.analysis.pipeline import Pipeline, basic_per_row_pipeline
+
+
+class Probe:
+    name = "batch_probe"
+    ordered = False
+
+    def __call__(self, batch):
+        for doc in batch:
+            doc.topic = {"label": str(len(batch)), "score": 1.0, "terms": []}
+        return batch
+
+
+def pipeline(model_dir=None):
+    return Pipeline([*basic_per_row_pipeline(model_dir).steps, Probe()])
+"""
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_batch_ends_at_its_number_of_characters_whatever_its_rows(tmp_path, monkeypatch, workers):
+    from duluan.analysis import pipeline
+
+    # given long texts, and batches of at most 1,000 characters
+    (tmp_path / "batch_probe.py").write_text(BATCH_PROBE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(pipeline, "BATCH_CHARS", 1000)
+    rows = [{"id": f"r{i}", "text": f"Bài {i}: " + "đường ngập sâu " * 30} for i in range(20)]
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    # when analysed in batches of up to 100 rows
+    args = ["analyze", str(source), "-o", str(out), "--steps", "batch_probe:pipeline", "--no-progress"]
+    assert main([*args, "--workers", workers, "--batch-size", "100"]) == 0
+    # then each batch held the rows of about 1,000 characters (459 each: three), not a hundred
+    assert {r["topic"]["label"] for r in read_jsonl(out)} <= {"3", "2"} and len(read_jsonl(out)) == 20
