@@ -687,7 +687,7 @@ class ExactDuplicateStep:
     ordered = True
 
     def __init__(self, index: ContentHashIndex | None = None) -> None:
-        self.index = index or ContentHashIndex()
+        self.index = index if index is not None else ContentHashIndex()
 
     def __call__(self, batch: list[Document]) -> list[Document]:
         for doc in batch:
@@ -708,15 +708,18 @@ class _Recent(dict):
             del self[next(iter(self))]
 
 
-# Texts without a syllable (emoji, marks) remembered for their exact copies, most recent first out.
-_WORDLESS_KEPT = 100_000
+# The groups of texts that joined another's, remembered for their exact copies, and the clusters of
+# texts without a syllable, for theirs (see ClusterStep), most recent first out.
+_GROUPS_KEPT = _WORDLESS_KEPT = 100_000
 
 
 class NearDuplicateStep:
     """Group near-duplicates (Jaccard of syllable shingles ≥ threshold) in stream order.
 
-    A text without a syllable ("😀😀😀", "!!!") resembles nothing, but its exact copies
-    (``duplicate_of``, set before this step) are in its group, as copies of other texts are.
+    An exact copy (``duplicate_of``, set before this step) is in its original's group, whatever
+    the index still holds: a copy of a text gone from its window joined the group of a later near
+    copy, not its original's (with the index's budget, 18,000 articles back). So is the copy of a
+    text without a syllable ("😀😀😀", "!!!"), which resembles nothing.
 
     Args:
         index: The near-duplicate index (bounded to its most recent documents).
@@ -726,8 +729,10 @@ class NearDuplicateStep:
     ordered = True
 
     def __init__(self, index: NearDuplicateIndex | None = None) -> None:
-        self.index = index or NearDuplicateIndex()
-        self._wordless = _Recent(_WORDLESS_KEPT)  # such a text's id -> its group
+        self.index = (
+            index if index is not None else NearDuplicateIndex()
+        )  # (an empty index is falsy: it has a length)
+        self._joined = _Recent(_GROUPS_KEPT)  # an original's id -> the group it joined, if not its own
 
     def __call__(self, batch: list[Document]) -> list[Document]:
         if not batch:
@@ -735,12 +740,12 @@ class NearDuplicateStep:
         sets = [doc.shingles if doc.shingles is not None else np.zeros(0, np.uint64) for doc in batch]
         signatures = np.stack([doc.signature for doc in batch])
         matches = self.index.add_many([doc.id for doc in batch], sets, signatures)
-        for doc, match, shingles in zip(batch, matches, sets, strict=True):
+        for doc, match in zip(batch, matches, strict=True):
             group = match.group
-            if not shingles.size:
-                group = self._wordless.get(doc.duplicate_of or "", group)
-                if doc.duplicate_of is None:
-                    self._wordless.remember(doc.id, group)
+            if doc.duplicate_of is not None:
+                group = self._joined.get(doc.duplicate_of, doc.duplicate_of)
+            elif group != doc.id:
+                self._joined.remember(doc.id, group)
             doc.near_duplicate_group = group
         return batch
 
@@ -760,7 +765,7 @@ class ClusterStep:
     ordered = True
 
     def __init__(self, clusterer: OnlineClusterer | None = None) -> None:
-        self.clusterer = clusterer or OnlineClusterer()
+        self.clusterer = clusterer if clusterer is not None else OnlineClusterer()
         self._wordless = _Recent(_WORDLESS_KEPT)  # such a text's id -> its cluster
 
     def __call__(self, batch: list[Document]) -> list[Document]:

@@ -408,3 +408,29 @@ def test_batch_terms_equal_the_per_text_terms_and_codes(token_lists):
         assert type(got) is dict
         assert got_codes.dtype == np.int64
         assert got_codes.tolist() == term_codes(expected).tolist()
+
+
+def test_an_exact_copy_is_in_its_original_s_near_duplicate_group_after_the_index_forgot_it():
+    from duluan.analysis.dedupe import NearDuplicateIndex, jaccard
+    from duluan.analysis.pipeline import Pipeline, basic_per_row_pipeline, ordered_pipeline
+
+    # given a report, more reports than the index keeps, a near copy of the first, then an exact copy
+    report = (
+        "Đường Kinh Dương Vương ngập sâu mỗi khi mưa, xe máy chết máy hàng loạt giữa đường, người dân"
+        " phải dắt bộ qua đoạn ngập hàng trăm mét, rác thải trôi khắp nơi và cống thoát nước bị tắc"
+        " từ nhiều tháng nay mà chưa thấy ai đến khơi thông, đề nghị chính quyền sớm xử lý dứt điểm"
+    )
+    others = [f"Báo cáo số {i} về việc sửa chữa trường học ở xã {i} trong năm nay" for i in range(6)]
+    texts = [report, *others, report.replace("dứt điểm", "triệt để"), report]
+    steps = Pipeline(
+        basic_per_row_pipeline().steps + ordered_pipeline(near_index=NearDuplicateIndex(capacity=3)).steps
+    )
+    # when they are analysed in order
+    docs = steps.run([Document(f"d{i}", t) for i, t in enumerate(texts)])
+    # then the near copy, which the index no longer compares with the first, opens its own group,
+    # while the exact copy is in its original's
+    near, copy = docs[-2], docs[-1]
+    assert near.near_duplicate_group == near.id and copy.duplicate_of == "d0"
+    # (the near copy is one: within the window, the copy would have joined it)
+    assert jaccard(copy.shingles, near.shingles) >= 0.8
+    assert copy.near_duplicate_group == "d0"
