@@ -388,7 +388,8 @@ _URL_RE = re.compile(
 )
 # Mobile: 0 + 3/5/7/8/9 + 8 digits; landline: 0 + 2 + 9 digits; "+84"/"0084" for the 0; single spaces,
 # dots or dashes anywhere between digits; "(024) 3825 1234". And the numbers of before 2017-2018,
-# which the news of those years prints (724 left in VNTC and TC201805, 585 after "Tel", "ĐT"…):
+# which the news of those years prints (474 more masked over the shared corpora, nearly all after
+# "Tel", "ĐT" or "Hotline"):
 # 11-digit mobiles ("0166 312 3456"), Hà Nội's "04" + 8 digits, and the other provinces' area code
 # of 2-3 digits + 7 ("061 3822 123", "0511 3646 727": 0 + 2-9 + 8 digits, or 1-8 + 9), also in
 # brackets ("(08) 930 5593").
@@ -412,8 +413,8 @@ _PHONE_RE = re.compile(
 # A citizen identity card's number (căn cước công dân: 12 digits, the province of birth's code
 # 001-096, then the century and sex 0-3, the year, six more), written whole or in groups of three
 # or four apart by a space, a dot or a dash ("079 201 000 123"; not in twos, as lottery draws
-# are written): a phone hint holds it. The old identity card's
-# 9 digits and bank accounts' are left: numbers of any other kind share their form.
+# are written): a phone hint holds it. The old identity card's 9 digits and bank accounts' are
+# left: numbers of any other kind share their form.
 # (The "0" first, then the look back at what stands before it: with the look-behind first the
 # engine tried every position, 31 µs an article with a phone hint against 1.9.)
 _ID_NUMBER_RE = re.compile(
@@ -499,7 +500,8 @@ def _lexicon_rows(path: Path) -> dict[str, tuple[str, str, str]]:
     return entries
 
 
-# A chat form is a whole word: not glued to letters, digits or these (e-mails, paths, "a.ko").
+# A chat form is a whole word: not glued to letters, digits or these (e-mails, paths, "A.ko"; a
+# full stop after a lower-case word is a sentence's end without its space: _after_a_sentence_glued).
 _GLUED_BEFORE_CHAT = frozenset("@#&./<-_")
 _GLUED_AFTER_CHAT = frozenset("@&/-_")
 _APOSTROPHES = frozenset("'’")
@@ -807,19 +809,16 @@ def _visible(text: str) -> tuple[str, list[int] | None]:
     them, and where each of its characters was in ``text`` (``None``: where it is)."""
     if not _ODD_CHAR_RE.search(text):
         return text, None
-    if "\r\n" in text:  # a Windows line end: one break
-        clean = text.replace("\r\n", "\n").translate(_INVISIBLE_TABLE)
-        n = len(text)
-        offsets = [
-            i
-            for i, ch in enumerate(text)
-            if ch not in _INVISIBLE_SET and not (ch == "\r" and i + 1 < n and text[i + 1] == "\n")
-        ]
-        return clean.translate(_SPACES_TABLE), offsets
-    clean = text.translate(_INVISIBLE_TABLE)
-    offsets = (
-        [i for i, ch in enumerate(text) if ch not in _INVISIBLE_SET] if len(clean) != len(text) else None
-    )
+    windows = "\r\n" in text  # a Windows line end is one break: its "\r" writes nothing
+    clean = (text.replace("\r\n", "\n") if windows else text).translate(_INVISIBLE_TABLE)
+    if len(clean) == len(text):
+        return clean.translate(_SPACES_TABLE), None
+    n = len(text)
+    offsets = [
+        i
+        for i, ch in enumerate(text)
+        if ch not in _INVISIBLE_SET and not (windows and ch == "\r" and i + 1 < n and text[i + 1] == "\n")
+    ]
     return clean.translate(_SPACES_TABLE), offsets
 
 

@@ -451,25 +451,29 @@ def test_pool_workers_look_for_garbage_as_rarely_as_the_driver(tmp_path, monkeyp
     assert {r["topic"]["label"] for r in read_jsonl(out)} == {f"{BATCH_GC_THRESHOLD}/{BATCH_GC_THRESHOLD}"}
 
 
-PID_PROBE = """
-import os
-
+def probe_steps(name: str, label: str, imports: str = "") -> str:
+    """A module of per-row steps whose last writes ``label`` (an expression of ``batch`` and
+    ``doc``) as each document's topic, for a run of analyze to show what its workers saw."""
+    return f"""{imports}
 from duluan.analysis.pipeline import Pipeline, basic_per_row_pipeline
 
 
 class Probe:
-    name = "pid_probe"
+    name = "{name}"
     ordered = False
 
     def __call__(self, batch):
         for doc in batch:
-            doc.topic = {"label": str(os.getpid()), "score": 1.0, "terms": []}
+            doc.topic = {{"label": {label}, "score": 1.0, "terms": []}}
         return batch
 
 
 def pipeline(model_dir=None):
     return Pipeline([*basic_per_row_pipeline(model_dir).steps, Probe()])
 """
+
+
+PID_PROBE = probe_steps("pid_probe", "str(os.getpid())", "import os")
 
 
 def test_rows_go_to_worker_processes_unless_told_otherwise(tmp_path, monkeypatch):
@@ -924,23 +928,7 @@ def test_a_scheduler_address_where_no_dask_answers_or_no_worker_waits_is_said_pl
     assert "Traceback" not in err and not (tmp_path / "out.jsonl").exists()
 
 
-BATCH_PROBE = """
-from duluan.analysis.pipeline import Pipeline, basic_per_row_pipeline
-
-
-class Probe:
-    name = "batch_probe"
-    ordered = False
-
-    def __call__(self, batch):
-        for doc in batch:
-            doc.topic = {"label": str(len(batch)), "score": 1.0, "terms": []}
-        return batch
-
-
-def pipeline(model_dir=None):
-    return Pipeline([*basic_per_row_pipeline(model_dir).steps, Probe()])
-"""
+BATCH_PROBE = probe_steps("batch_probe", "str(len(batch))")
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
