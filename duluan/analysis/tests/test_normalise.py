@@ -313,6 +313,10 @@ def test_a_chat_form_joined_by_an_apostrophe_to_letters_or_an_ambiguous_one_is_l
             "Nhà trường bưng bít thông tin, dép bít mũi, ai cũng không biết",
         ),
         ("phân định rạch ròi, xong ròi", "phân định rạch ròi, xong rồi"),
+        (
+            "Sp tạm được, cháy đen thui, cũng bt thui, yêu lắm lun",
+            "Sản phẩm tạm được, cháy đen thui, cũng bt thôi, yêu lắm luôn",
+        ),
         # a capital beside another is a name's
         (
             "Lydia Ko thắng, Hok Sochetra ghi bàn ở Ko Samui, vỏ Ko bóp được",
