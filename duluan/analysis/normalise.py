@@ -278,14 +278,28 @@ def _build_onset_tones() -> dict[str, str]:
 
 
 _ONSET_TONES = _build_onset_tones()
-_ONSET_TONE_RE = re.compile("(?<!\\w)(?:" + "|".join(sorted(_ONSET_TONES, key=len, reverse=True)) + ")")
+# Classes, not the ~900 spellings as alternatives, and from the toned vowel (rarer than any other
+# first character), looking back at its onset: the alternatives, searched in every text the
+# scorers place, cut `classify`'s rate on VNTC articles by three quarters (48.9 against 8.9 µs an
+# article for the search).
+_ONSET_TONE_RE = re.compile(
+    "[ùúủũụÙÚỦŨỤìíỉĩịÌÍỈĨỊ](?<=(?<!\\w)[qQ][ùúủũụÙÚỦŨỤ]|(?<!\\w)[gG][ìíỉĩịÌÍỈĨỊ])[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY]"
+)
+
+
+def _move_onset_tone(match: re.Match[str]) -> str:
+    """The tone of a match of ``_ONSET_TONE_RE`` (a toned vowel of the onset, then the vowel)
+    moved onto the vowel."""
+    start = match.start()
+    onset = match.string[start - 1 : match.end()]
+    return _ONSET_TONES[onset][1:]
 
 
 def _place_tones(text: str) -> str:
     """:func:`canonical_tones`, but for its NFC-ness (see :func:`_tones_placed`)."""
     placed = _TONE_RE.sub(_place_tone, text)
     if _ONSET_TONE_RE.search(placed) is not None:
-        placed = _ONSET_TONE_RE.sub(lambda m: _ONSET_TONES[m.group()], placed)
+        placed = _ONSET_TONE_RE.sub(_move_onset_tone, placed)
     return placed
 
 
