@@ -1405,6 +1405,21 @@ class RecordLines:
 _DELIMITER_NAMES = {",": "dấu phẩy", ";": "dấu chấm phẩy", "\t": "dấu tab"}
 
 
+def known_case(names: Sequence[str]) -> list[str]:
+    """A header's names, each that is a known column or "label" in other letters ("ID", "Text",
+    as spreadsheets capitalise them) written as that column is, unless the header names the column
+    as it is too. Read as written, every row of an "ID,Text" file was missing its id and text
+    (analyze), or had its ids silently replaced by row numbers (classify)."""
+    present = set(names)
+    return [
+        name.lower() if name.lower() in _CASED and name.lower() not in present else name for name in names
+    ]
+
+
+# The columns known_case writes in their own letters: the rows' and the training files' label.
+_CASED = _KNOWN | {"label"}
+
+
 def duplicate_column_message(names: Sequence[str]) -> str | None:
     """The message for a header that names a column twice (see ``duplicate_column`` in
     :data:`MESSAGES`), or ``None`` when its names are distinct (blank ones aside).
@@ -1447,7 +1462,7 @@ def _csv_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
         if reader.fieldnames:  # the header, read now (its lines go with the first record's)
             # "id, text", as people type a header, names the columns "id" and "text", as the
             # platform's import reads it: " text" was an unknown column, and every row had no text.
-            reader.fieldnames = [name.strip() for name in reader.fieldnames]
+            reader.fieldnames = known_case([name.strip() for name in reader.fieldnames])
             duplicate = duplicate_column_message(reader.fieldnames)
             if duplicate is not None:
                 raise UnreadableInput(f"tệp {path}: {duplicate}")
@@ -1502,10 +1517,14 @@ def _parquet_records(path: str | Path) -> Iterator[tuple[int, int | None, Any]]:
     row = 0
     try:
         parquet = pq.ParquetFile(path)
-        duplicate = duplicate_column_message(parquet.schema_arrow.names)
+        names = parquet.schema_arrow.names
+        duplicate = duplicate_column_message(names)
         if duplicate is not None:  # read by name, a row kept only the last cell, as CSV's did
             raise UnreadableInput(f"tệp {path}: {duplicate}")
+        renamed = known_case(names)
         for batch in parquet.iter_batches(batch_size=4096):
+            if renamed != names:
+                batch = batch.rename_columns(renamed)
             try:
                 records = batch.to_pylist()
             except (OverflowError, ValueError, ArithmeticError):

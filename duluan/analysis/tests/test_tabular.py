@@ -1080,3 +1080,24 @@ def test_a_csv_cell_too_long_for_any_row_stops_the_reading_with_a_reason(tmp_pat
     (row, line, reject) = records[1]
     assert (row, line, reject.reason) == (2, 3, "too_large") and "ngoặc kép" in reject.message
     assert len(records) == 2 and peak < 2_000_000
+
+
+def test_a_header_that_capitalises_the_known_columns_names_them(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # given a spreadsheet's CSV and a Parquet file whose columns are "ID", "Text", "Label", and a
+    # file that names "text" both ways
+    (tmp_path / "in.csv").write_text("ID,Text,Label,Ghi chú\n1,Đường ngập,flood,x\n", encoding="utf-8")
+    pq.write_table(
+        pa.table({"ID": ["1"], "Text": ["Đường ngập"], "Label": ["flood"]}), tmp_path / "in.parquet"
+    )
+    (tmp_path / "both.csv").write_text("id,text,Text\n1,a,b\n", encoding="utf-8")
+    # when read, then the known columns are named as they are, others as written
+    for name in ("in.csv", "in.parquet"):
+        ((_, _, record),) = list(read_records(tmp_path / name))
+        assert (record["id"], record["text"], record["label"]) == ("1", "Đường ngập", "flood"), name
+    assert next(iter(read_records(tmp_path / "in.csv")))[2]["Ghi chú"] == "x"
+    # while a column the header also names as it is keeps its letters
+    ((_, _, record),) = list(read_records(tmp_path / "both.csv"))
+    assert (record["text"], record["Text"]) == ("a", "b")
