@@ -1592,8 +1592,13 @@ class StagedFile:
     """
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
+        path = Path(path)
+        # A link is followed: the file it names is written and the link kept (the link was
+        # replaced by a file, and what it named left as it was).
+        self.path = path.resolve() if path.is_symlink() else path
+        # The temporary name stays within a file system's 255 bytes (a name of 242 or more failed).
+        start = self.path.name.encode()[:200].decode("utf-8", "ignore")
+        handle, temp = tempfile.mkstemp(prefix=f".{start}.", suffix=".part", dir=self.path.parent)
         # mkstemp makes the file private (0600); the output gets the mode any new file would.
         os.fchmod(handle, 0o666 & ~_umask())
         os.close(handle)

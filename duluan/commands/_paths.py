@@ -74,6 +74,8 @@ def unwritable(path: Path, what: str) -> str | None:
     folder that does not exist or may not be written."""
     if path.is_dir():
         return _folder_given(what, path)
+    if path.exists() and not path.is_file():  # a pipe or a device: a file would replace it
+        return f"không ghi được {what} {path}: đó không phải tệp thường (ống dẫn hay thiết bị)"
     folder = path.resolve().parent
     if not folder.is_dir():
         return f"không ghi được {what} {path}: thư mục {path.parent} không tồn tại"

@@ -947,3 +947,13 @@ def test_a_batch_ends_at_its_number_of_characters_whatever_its_rows(tmp_path, mo
     assert main([*args, "--workers", workers, "--batch-size", "100"]) == 0
     # then each batch held the rows of about 1,000 characters (459 each: three), not a hundred
     assert {r["topic"]["label"] for r in read_jsonl(out)} <= {"3", "2"} and len(read_jsonl(out)) == 20
+
+
+def test_an_output_that_is_a_pipe_is_refused_before_any_work(tmp_path, capsys):
+    # given an output path that is a named pipe (a file written in its place replaced it)
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(3))
+    os.mkfifo(tmp_path / "out.jsonl")
+    # when analysed into it, then the run is refused, saying why, and the pipe is still there
+    assert run(str(source), "-o", str(tmp_path / "out.jsonl")) == 2
+    assert "không phải tệp thường" in capsys.readouterr().err
+    assert stat.S_ISFIFO(os.stat(tmp_path / "out.jsonl").st_mode)

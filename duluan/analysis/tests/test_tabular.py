@@ -1101,3 +1101,21 @@ def test_a_header_that_capitalises_the_known_columns_names_them(tmp_path):
     # while a column the header also names as it is keeps its letters
     ((_, _, record),) = list(read_records(tmp_path / "both.csv"))
     assert (record["text"], record["Text"]) == ("a", "b")
+
+
+def test_a_staged_file_writes_through_a_link_and_under_a_long_name(tmp_path):
+    # given an output path that is a link to a file elsewhere, and a name of 250 bytes
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "out.jsonl"
+    target.write_text("earlier\n", encoding="utf-8")
+    link = tmp_path / "out.jsonl"
+    link.symlink_to(target)
+    long_name = tmp_path / ("đ" * 123 + ".jsonl")  # 246 + 6 bytes
+    # when each is written and committed
+    for path in (link, long_name):
+        staged = tabular.StagedFile(path)
+        staged.temp.write_text("new\n", encoding="utf-8")
+        staged.commit()
+    # then the link still links, to the new content, and the long name holds its file
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "new\n"
+    assert long_name.read_text(encoding="utf-8") == "new\n"
