@@ -295,14 +295,6 @@ def _move_onset_tone(match: re.Match[str]) -> str:
     return _ONSET_TONES[onset][1:]
 
 
-def _place_tones(text: str) -> str:
-    """:func:`canonical_tones`, but for its NFC-ness (see :func:`_tones_placed`)."""
-    placed = _TONE_RE.sub(_place_tone, text)
-    if _ONSET_TONE_RE.search(placed) is not None:
-        placed = _ONSET_TONE_RE.sub(_move_onset_tone, placed)
-    return placed
-
-
 def _place_tone(match: re.Match[str]) -> str:
     pair = _TONE_PAIRS.get(match.group())
     if pair is None:  # e.g. "quá", "uế": not an oa/oe/uy syllable
@@ -327,9 +319,13 @@ def canonical_tones(text: str) -> str:
         text: NFC text.
 
     Returns:
-        The text with canonical tone placement; every other character unchanged.
+        The text with canonical tone placement; every other character unchanged (the result
+        may need composing again: see :func:`_tones_placed`).
     """
-    return _place_tones(text)
+    placed = _TONE_RE.sub(_place_tone, text)
+    if _ONSET_TONE_RE.search(placed) is not None:
+        placed = _ONSET_TONE_RE.sub(_move_onset_tone, placed)
+    return placed
 
 
 # --- invisible characters ------------------------------------------------------------------------
@@ -460,7 +456,9 @@ def chat_lexicon() -> dict[str, tuple[str, str]]:
         ``{form: (expansion, scope)}`` with lower-case NFC forms; scope is ``any``, ``lower``,
         ``accented`` or ``sentence`` (see the file header).
     """
-    return _read_tsv_lexicon(CHAT_LEXICON_PATH)
+    return {
+        form: (expansion, scope) for form, (expansion, scope, _) in _lexicon_rows(CHAT_LEXICON_PATH).items()
+    }
 
 
 @lru_cache(maxsize=1)
@@ -476,10 +474,6 @@ def abbreviations() -> dict[str, str]:
             abbreviation, full = line.split("\t")[:2]
             result[unicodedata.normalize("NFC", abbreviation)] = unicodedata.normalize("NFC", full)
     return result
-
-
-def _read_tsv_lexicon(path: Path) -> dict[str, tuple[str, str]]:
-    return {form: (expansion, scope) for form, (expansion, scope, _) in _lexicon_rows(path).items()}
 
 
 @lru_cache(maxsize=1)
@@ -1394,8 +1388,10 @@ def _finish_batch(
 
 
 def _tones_placed(text: str) -> str:
-    """``text`` (NFC) with its tones placed, NFC again (see :func:`_finish_batch`)."""
-    placed = _place_tones(text)
+    """``text`` (NFC) with its tones placed, NFC again (see :func:`_finish_batch`): moving a tone
+    mark can leave a base letter next to a mark it composes with ("oà́" becomes "ò" + "a" +
+    U+0301), which a second pass would compose (normalising must be idempotent)."""
+    placed = canonical_tones(text)
     if not unicodedata.is_normalized("NFC", placed):
         placed = unicodedata.normalize("NFC", placed)
     return placed
@@ -1488,12 +1484,7 @@ def _clean_and_mask(text: str) -> tuple[str, list[tuple[str, int, int]]]:
     masked = _mask(clean, found) if found else clean
     found = _original_spans(found, offsets)
     if not masked.isascii():
-        masked = unicodedata.normalize("NFC", masked)
-        masked = _place_tones(masked)
-        # Moving a tone mark can leave a base letter next to a mark it composes with ("oà́" becomes
-        # "ò" + "a" + U+0301): compose again, or a second pass would (normalising must be idempotent).
-        if not unicodedata.is_normalized("NFC", masked):
-            masked = unicodedata.normalize("NFC", masked)
+        masked = _tones_placed(unicodedata.normalize("NFC", masked))
     return masked, found
 
 

@@ -729,9 +729,8 @@ class NearDuplicateStep:
     ordered = True
 
     def __init__(self, index: NearDuplicateIndex | None = None) -> None:
-        self.index = (
-            index if index is not None else NearDuplicateIndex()
-        )  # (an empty index is falsy: it has a length)
+        # (not "index or …": an empty index has a length, 0, and is false)
+        self.index = index if index is not None else NearDuplicateIndex()
         self._joined = _Recent(_GROUPS_KEPT)  # an original's id -> the group it joined, if not its own
 
     def __call__(self, batch: list[Document]) -> list[Document]:

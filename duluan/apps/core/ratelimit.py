@@ -157,14 +157,16 @@ def too_many(request, message: str = TOO_MANY_CODE_MISSES) -> HttpResponse:
 
 
 def limit_code_misses(view):
-    """Guard a public page looked up by a code: count each miss (404); refuse guessers with 429."""
+    """Guard a public page looked up by a code: count each miss (404); refuse guessers with 429;
+    give the browser its number (:func:`gives_browser_number`)."""
 
+    @gives_browser_number
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if code_misses_over(request):
-            return remember_browser(request, too_many(request))
+            return too_many(request)
         try:
-            return remember_browser(request, view(request, *args, **kwargs))
+            return view(request, *args, **kwargs)
         except Http404:
             count_code_miss(request)
             raise
