@@ -17,7 +17,8 @@ as (Bắc Ninh by default, or ``DULUAN_HOME_PROVINCE``); ``none`` leaves such na
 each with its candidates. ``--cluster-state`` resumes the online clusterer from a saved state
 and saves it back at the end, so successive runs keep growing the same issues (the clusters
 only: exact and near duplicates are found within a run, among its rows); its folder is checked
-before any work, and the state is written before the output is committed.
+before any work, the state is written before the output is committed, and a second run given a
+state another is using is refused at once (:func:`_state_lock`).
 
 With ``--engine dask`` the workers are given the model folder as an absolute path and the
 fingerprint of its models (:meth:`~duluan.analysis.dask_engine.PipelineFactory.pinned`): a worker
@@ -30,12 +31,14 @@ its threads (a `dask worker` has one per core).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import sys
 import time
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -132,7 +135,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--cluster-state",
         help=(
             "Tệp JSON trạng thái phân cụm: đọc nếu có, ghi lại khi xong (chỉ các cụm: bản trùng và gần trùng"
-            " được tìm trong các dòng của một lần chạy)."
+            " được tìm trong các dòng của một lần chạy). Mỗi lúc chỉ một lượt chạy được dùng một tệp trạng thái."
         ),
     )
     parser.add_argument("--batch-size", type=positive_int, default=2000, help="Số dòng mỗi lô.")
@@ -268,6 +271,52 @@ class StateError(InputError):
     label = "Lỗi tệp trạng thái phân cụm"
 
 
+@contextmanager
+def _state_lock(state: Path | None) -> Iterator[None]:
+    """Hold the clusterer's state for one run: a second run given the same state while this one
+    reads it, analyses and writes it back is refused, not left to overwrite its clusters.
+
+    The lock is ``fcntl.flock`` on ``STATE.lock`` beside the state (the state itself is replaced
+    on saving, so a lock on it would not outlive the first save). The file is removed on release,
+    while still held; a run that opened it just before that checks, once it holds the lock,
+    that the name still leads to the file it locked, and starts again if not. The kernel drops
+    the lock when the process ends, however it ends.
+
+    Raises:
+        StateError: Another run holds the state, or the lock file cannot be made.
+    """
+    if state is None:
+        yield
+        return
+    lock = state.with_name(f"{state.name}.lock")
+    while True:
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StateError(f"không tạo được tệp khoá {lock}: {exc.strerror or exc}") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StateError(
+                f"{state} đang được một lượt phân tích khác dùng (khoá {lock}): chờ lượt đó xong rồi chạy lại"
+            ) from None
+        try:
+            same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        try:
+            os.unlink(lock)
+        finally:
+            os.close(fd)
+
+
 def analyze_file(
     input_path: str | Path,
     output_path: str | Path,
@@ -304,7 +353,7 @@ def analyze_file(
         InputError: The input file is missing, unreadable or of an unknown format, or an output
             has an unknown extension; the Dask scheduler cannot be reached
             (:class:`SchedulerError`), or the clusterer's state cannot be read
-            (:class:`StateError`). Nothing is written then.
+            (:class:`StateError`) or another run is using it. Nothing is written then.
         PathError: A path is the input's or another output's, the input may not be read, or an
             output is a folder or lies in none, or in one that may not be written
             (:func:`~duluan.commands._paths.check_paths`). Nothing is written then.
@@ -343,132 +392,133 @@ def analyze_file(
         raise InputError(str(exc)) from exc
     state_file = Path(cluster_state) if cluster_state else None
     check_paths(input_path, Path(output_path), rejects_path, state_file)
-    keep_freed_memory()  # before the workers fork, so they keep theirs too
-    try:
-        # Load the models here first: a corrupt model is one clear error, not one per worker.
-        # Loading makes millions of long-lived containers, which CPython's default collector
-        # walked ~900 times over (0.3 CPU-s a run); batch_gc looks a dozen times.
-        with batch_gc():
-            checked = factory.build()
-    except ModelFileError as exc:  # its message says what is wrong, in Vietnamese
-        raise ModelError(f"không nạp được mô hình: {exc}") from exc
-    except Exception as exc:  # loaders raise many kinds; all mean "unusable model"
-        # An unforeseen failure: its kind is the developer's best clue.
-        raise ModelError(f"không nạp được mô hình ({type(exc).__name__}: {exc})") from exc
-    large = input_path.stat().st_size >= COMPILED_MIN_BYTES
-    if engine != "dask":
-        if large:
-            # Before the workers fork, so that they inherit the loaded loops.
-            for step in checked.steps:
-                load = getattr(step, "load_compiled", None)
-                if load is not None:
-                    load()
-        # In this process, or in local workers forked from it: they inherit the loaded models
-        # instead of loading them again (seconds each) and share their pages until written.
-        remember_pipeline(factory, checked)
-    # Dask workers are not forked from here: they load their own copy, and this one is dropped.
-    del checked
-
-    clusterer = None
-    state_path = Path(cluster_state) if cluster_state else None
-    if state_path is not None and state_path.exists():
+    with _state_lock(state_file):
+        keep_freed_memory()  # before the workers fork, so they keep theirs too
         try:
-            clusterer = OnlineClusterer.from_state(loads_json(state_path.read_text(encoding="utf-8")))
-        except OSError as exc:
-            raise StateError(f"không đọc được {state_path}: {exc.strerror or exc}") from exc
-        # AttributeError: not an object; zlib.error: a document-frequency table that is no zlib data
-        except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError, zlib.error) as exc:
-            raise StateError(f"tệp {state_path} hỏng ({type(exc).__name__}: {exc})") from exc
-    ordered = ordered_pipeline(clusterer=clusterer)
-    cluster_step = ordered.steps[-1]
+            # Load the models here first: a corrupt model is one clear error, not one per worker.
+            # Loading makes millions of long-lived containers, which CPython's default collector
+            # walked ~900 times over (0.3 CPU-s a run); batch_gc looks a dozen times.
+            with batch_gc():
+                checked = factory.build()
+        except ModelFileError as exc:  # its message says what is wrong, in Vietnamese
+            raise ModelError(f"không nạp được mô hình: {exc}") from exc
+        except Exception as exc:  # loaders raise many kinds; all mean "unusable model"
+            # An unforeseen failure: its kind is the developer's best clue.
+            raise ModelError(f"không nạp được mô hình ({type(exc).__name__}: {exc})") from exc
+        large = input_path.stat().st_size >= COMPILED_MIN_BYTES
+        if engine != "dask":
+            if large:
+                # Before the workers fork, so that they inherit the loaded loops.
+                for step in checked.steps:
+                    load = getattr(step, "load_compiled", None)
+                    if load is not None:
+                        load()
+            # In this process, or in local workers forked from it: they inherit the loaded models
+            # instead of loading them again (seconds each) and share their pages until written.
+            remember_pipeline(factory, checked)
+        # Dask workers are not forked from here: they load their own copy, and this one is dropped.
+        del checked
 
-    report = AnalyzeReport(rejects_path=rejects_path)
-    rejects_writer = RejectsWriter(rejects_path)
-    try:
-        writer = open_writer(output_path)
-    except BaseException:
-        rejects_writer.abort()
-        raise
-    bar = tqdm(total=None, unit=" dòng", file=sys.stderr, disable=not progress, mininterval=0.5)
+        clusterer = None
+        state_path = Path(cluster_state) if cluster_state else None
+        if state_path is not None and state_path.exists():
+            try:
+                clusterer = OnlineClusterer.from_state(loads_json(state_path.read_text(encoding="utf-8")))
+            except OSError as exc:
+                raise StateError(f"không đọc được {state_path}: {exc.strerror or exc}") from exc
+            # AttributeError: not an object; zlib.error: a document-frequency table that is no zlib data
+            except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError, zlib.error) as exc:
+                raise StateError(f"tệp {state_path} hỏng ({type(exc).__name__}: {exc})") from exc
+        ordered = ordered_pipeline(clusterer=clusterer)
+        cluster_step = ordered.steps[-1]
 
-    def rows() -> Iterator[dict[str, Any]]:
-        for item in read_rows(input_path):
-            if isinstance(item, Reject):
-                if item.severity == "error":
-                    report.read += 1
-                    bar.update(1)
-                rejects_writer.write(item)
-            else:
-                report.read += 1
-                yield item
-
-    if engine == "dask":
-        # Its workers may run elsewhere, or in another folder: they are told where the models
-        # are and which they must be.
-        runner: Any = DaskEngine(factory.pinned(), scheduler=scheduler, workers=workers)
-    else:
-        runner = LocalEngine(factory, workers=workers or 1)
-    # A JSONL file read by a pool: its workers decode and check the lines (see _checked_lines).
-    by_lines = engine != "dask" and runner.workers > 1 and input_format(input_path) == "jsonl"
-    finished = False
-    staged: StagedFile | None = None
-    try:
-        # batch_gc first: local workers are forked on entering the runner and keep the
-        # threshold they are born with (CPython's default cost them ~8 µs a document).
-        with batch_gc(), _entered(runner, scheduler):
-            if by_lines:
-                batches = _checked_lines(runner, input_path, batch_size, report, rejects_writer, bar)
-            else:
-                batches = runner.map(batched(rows(), batch_size, BATCH_CHARS))
-            # Loaded once the first batch is back, while the workers go on with the next ones.
-            compile_clusters = large
-            for docs in batches:
-                if compile_clusters:
-                    compile_clusters = False
-                    _compile_clusterer(cluster_step)
-                run_ordered(ordered, docs)
-                good = []
-                for doc in docs:
-                    if doc.error is not None:
-                        rejects_writer.write(
-                            Reject(
-                                doc.row,
-                                doc.line,
-                                doc.id,
-                                "analysis_error",
-                                f"{MESSAGES['analysis_error']}: {doc.error}",
-                            )
-                        )
-                    else:
-                        good.append(doc.to_record())
-                writer.write(good)
-                report.analysed += len(good)
-                bar.update(len(docs))
-        if state_path is not None:
-            # Written before the output is committed: a state that cannot be written leaves the
-            # output as it was too, not clusters that no state records.
-            staged = StagedFile(state_path)
-            staged.temp.write_text(
-                json.dumps(cluster_step.clusterer.state(), ensure_ascii=False), encoding="utf-8"
-            )
-        finished = True
-    except UnreadableInput as exc:
-        raise InputError(str(exc)) from exc
-    except ModelFileError as exc:  # a Dask worker's models are not this run's
-        raise ModelError(str(exc)) from exc
-    finally:
-        bar.close()
-        if finished:
-            writer.close()
-            rejects_writer.close()
-        else:  # an error or an interruption: the paths keep what they had
-            writer.abort()
+        report = AnalyzeReport(rejects_path=rejects_path)
+        rejects_writer = RejectsWriter(rejects_path)
+        try:
+            writer = open_writer(output_path)
+        except BaseException:
             rejects_writer.abort()
-            if staged is not None:
-                staged.discard()
-    report.rejected = rejects_writer.count
-    report.warnings = rejects_writer.warnings
-    if staged is not None:
-        staged.commit()
-    report.seconds = time.perf_counter() - started
-    return report
+            raise
+        bar = tqdm(total=None, unit=" dòng", file=sys.stderr, disable=not progress, mininterval=0.5)
+
+        def rows() -> Iterator[dict[str, Any]]:
+            for item in read_rows(input_path):
+                if isinstance(item, Reject):
+                    if item.severity == "error":
+                        report.read += 1
+                        bar.update(1)
+                    rejects_writer.write(item)
+                else:
+                    report.read += 1
+                    yield item
+
+        if engine == "dask":
+            # Its workers may run elsewhere, or in another folder: they are told where the models
+            # are and which they must be.
+            runner: Any = DaskEngine(factory.pinned(), scheduler=scheduler, workers=workers)
+        else:
+            runner = LocalEngine(factory, workers=workers or 1)
+        # A JSONL file read by a pool: its workers decode and check the lines (see _checked_lines).
+        by_lines = engine != "dask" and runner.workers > 1 and input_format(input_path) == "jsonl"
+        finished = False
+        staged: StagedFile | None = None
+        try:
+            # batch_gc first: local workers are forked on entering the runner and keep the
+            # threshold they are born with (CPython's default cost them ~8 µs a document).
+            with batch_gc(), _entered(runner, scheduler):
+                if by_lines:
+                    batches = _checked_lines(runner, input_path, batch_size, report, rejects_writer, bar)
+                else:
+                    batches = runner.map(batched(rows(), batch_size, BATCH_CHARS))
+                # Loaded once the first batch is back, while the workers go on with the next ones.
+                compile_clusters = large
+                for docs in batches:
+                    if compile_clusters:
+                        compile_clusters = False
+                        _compile_clusterer(cluster_step)
+                    run_ordered(ordered, docs)
+                    good = []
+                    for doc in docs:
+                        if doc.error is not None:
+                            rejects_writer.write(
+                                Reject(
+                                    doc.row,
+                                    doc.line,
+                                    doc.id,
+                                    "analysis_error",
+                                    f"{MESSAGES['analysis_error']}: {doc.error}",
+                                )
+                            )
+                        else:
+                            good.append(doc.to_record())
+                    writer.write(good)
+                    report.analysed += len(good)
+                    bar.update(len(docs))
+            if state_path is not None:
+                # Written before the output is committed: a state that cannot be written leaves the
+                # output as it was too, not clusters that no state records.
+                staged = StagedFile(state_path)
+                staged.temp.write_text(
+                    json.dumps(cluster_step.clusterer.state(), ensure_ascii=False), encoding="utf-8"
+                )
+            finished = True
+        except UnreadableInput as exc:
+            raise InputError(str(exc)) from exc
+        except ModelFileError as exc:  # a Dask worker's models are not this run's
+            raise ModelError(str(exc)) from exc
+        finally:
+            bar.close()
+            if finished:
+                writer.close()
+                rejects_writer.close()
+            else:  # an error or an interruption: the paths keep what they had
+                writer.abort()
+                rejects_writer.abort()
+                if staged is not None:
+                    staged.discard()
+        report.rejected = rejects_writer.count
+        report.warnings = rejects_writer.warnings
+        if staged is not None:
+            staged.commit()
+        report.seconds = time.perf_counter() - started
+        return report

@@ -231,6 +231,63 @@ def test_cluster_state_resumes_across_runs(tmp_path):
     assert parts == whole
 
 
+def test_a_second_run_given_a_cluster_state_in_use_is_refused_and_the_first_keeps_its_clusters(
+    tmp_path, capsys, monkeypatch
+):
+    import threading
+
+    from duluan.analysis import pipeline
+
+    # given a run with a saved state that is held inside its first batch
+    write_jsonl(tmp_path / "one.jsonl", good_rows(12))
+    write_jsonl(tmp_path / "two.jsonl", good_rows(30)[12:])
+    state = tmp_path / "state.json"
+    inside, go = threading.Event(), threading.Event()
+    run_ordered = pipeline.run_ordered
+
+    def held(ordered, docs):
+        inside.set()
+        go.wait(60)
+        return run_ordered(ordered, docs)
+
+    monkeypatch.setattr(pipeline, "run_ordered", held)
+    codes = []
+    first = threading.Thread(
+        target=lambda: codes.append(
+            run(
+                str(tmp_path / "one.jsonl"),
+                "-o",
+                str(tmp_path / "one.out.jsonl"),
+                "--cluster-state",
+                str(state),
+            )
+        )
+    )
+    first.start()
+    assert inside.wait(60)
+    # when a second run is given the same state meanwhile (the last to finish overwrote the
+    # other's clusters)
+    second = run(
+        str(tmp_path / "two.jsonl"), "-o", str(tmp_path / "two.out.jsonl"), "--cluster-state", str(state)
+    )
+    go.set()
+    first.join(60)
+    # then the second is refused at once, saying why, and writes nothing; the first ends well
+    err = capsys.readouterr().err
+    assert second == 2 and codes == [0]
+    assert f"Lỗi tệp trạng thái phân cụm: {state} đang được một lượt phân tích khác dùng" in err
+    assert not (tmp_path / "two.out.jsonl").exists()
+    # and once it has ended, the state is free again and no lock file is left
+    saved = json.loads(state.read_text(encoding="utf-8"))
+    monkeypatch.setattr(pipeline, "run_ordered", run_ordered)
+    assert (
+        run(str(tmp_path / "two.jsonl"), "-o", str(tmp_path / "two.out.jsonl"), "--cluster-state", str(state))
+        == 0
+    )
+    assert json.loads(state.read_text(encoding="utf-8"))["next_id"] >= saved["next_id"]
+    assert sorted(p.name for p in tmp_path.iterdir() if "lock" in p.name) == []
+
+
 def test_the_compiled_clusterer_writes_what_the_python_one_writes(tmp_path, monkeypatch):
     # given rows split into two files, each run with a saved state, by the Python clusterer
     rows = good_rows(60)
