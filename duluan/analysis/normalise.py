@@ -423,14 +423,40 @@ _PHONE_RE = re.compile(
 # A citizen identity card's number (căn cước công dân: 12 digits, the province of birth's code
 # 001-096, then the century and sex 0-3, the year, six more), written whole or in groups of three
 # or four apart by a space, a dot or a dash ("079 201 000 123"; not in twos, as lottery draws
-# are written): a phone hint holds it. The old identity card's 9 digits and bank accounts' are
-# left: numbers of any other kind share their form.
+# are written): a phone hint holds it. The old identity card's 9 digits and bank accounts' share
+# their form with numbers of any other kind: they are masked after a cue (_CUED_NUMBER_RE).
 # (The "0" first, then the look back at what stands before it: with the look-behind first the
 # engine tried every position, 31 µs an article with a phone hint against 1.9.)
 _ID_NUMBER_RE = re.compile(
     r"0(?<![\d.,]0)\d\d(?:[0-3]\d{8}|[ .-][0-3]\d\d[ .-]\d{3}[ .-]\d{3}|[0-3][ .-]\d{4}[ .-]\d{4})"
     r"(?!\d|[.,]\d)"
 )
+# The numbers whose form is any number's are masked where a cue word says whose they are: the old
+# identity card's 9 digits and a passport's letter and 7-8 digits after "CMND", "chứng minh thư",
+# "hộ chiếu"; a bank
+# account's 8-19 digits after "STK", "tài khoản", "ngân hàng X" or a bank's name, with "số", "là"
+# or a colon between ("CMND số 125123456", "STK: 0451 0003 12345 Vietcombank"). Digits apart by
+# spaces or dashes only, and no amount after them: "tài khoản 50000000 đồng", "100.000.000" are
+# sums. (The cue is looked for in the folded text before each such number: numbers are rarer
+# than the positions an alternation of cues would be tried at. A digit first, then the look back,
+# as in _ID_NUMBER_RE; a passport's number is found from its first digit, as a capital starts
+# more places than a digit: 7 µs an article of VNTC when looked for from its letter.)
+_CUED_NUMBER_RE = re.compile(
+    r"\d(?:(?<![\w.,+-]\d)(?:[ -]?\d){7,18}|(?<=[A-Z]\d)(?<![\w.,+-][A-Z]\d)\d{6,7})(?![\w@]|[.,]\d)"
+    r"(?!\s*(?i:đồng|đ\b|đ$|dong\b|vnd|vnđ|usd|triệu|trieu|tỷ|ty\b|nghìn|nghin|ngàn|ngan\b|%))"
+)
+_BANKS = (
+    "vietcombank|vcb|vietinbank|bidv|agribank|techcombank|tcb|mbbank|mb bank|mb|vpbank|acb|sacombank"
+    "|tpbank|shb|hdbank|ocb|msb|vib|seabank|eximbank|lienvietpostbank|lpbank|abbank|scb|bac a bank"
+    "|nam a bank|pvcombank|kienlongbank|vietabank|baovietbank|oceanbank|gpbank|cbbank|ncb|vietbank"
+)
+_NUMBER_CUE_RE = re.compile(
+    r"(?:\b(?:cmnd|cmtnd|cmt|chung minh(?: nhan dan| thu)?|ho chieu|passport"
+    rf"|stk|tk|tai khoan|account|ngan hang|bank|{_BANKS})(?: [a-z]{{2,14}})?)"
+    r"\W{0,3}(?:so\W{0,3})?(?:la\W{0,3})?$"
+)
+_CUE_WINDOW = 40  # characters before a number that may hold its cue
+_DATE_RE = re.compile(r"\d{1,2}[ -]\d{1,2}[ -]\d{2,4}")  # "CMND ngày 12-03-2006"
 _PHONE_WINDOW = 6  # characters after the digit in _PHONE_HINT_RE: a landline's 7 digits
 _PHONE_HINT_RE = re.compile(rf"\d[\d .-]{{{_PHONE_WINDOW}}}")
 # A number glued to these is part of something else ("+" of a country code that is not Vietnam's,
@@ -789,6 +815,14 @@ def _find_personal_data(
         found.append((PHONE, start, m.end()))
         after = m.end()
     found.extend((ID_NUMBER, m.start(), m.end()) for m in _ID_NUMBER_RE.finditer(clean) if phone_hint)
+    for m in _CUED_NUMBER_RE.finditer(clean) if phone_hint else ():
+        start = m.start()
+        if _DATE_RE.fullmatch(m.group()):
+            continue
+        if start and clean[start - 1].isupper():  # a passport's letter
+            start -= 1
+        if _NUMBER_CUE_RE.search(fold(clean[max(0, start - _CUE_WINDOW) : start])):
+            found.append((ID_NUMBER, start, m.end()))
     if len(found) > 1:
         found.sort(key=lambda f: (f[1], -f[2]))
         kept: list[tuple[str, int, int]] = []

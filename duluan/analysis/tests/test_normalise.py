@@ -222,6 +222,42 @@ def test_numbers_of_the_old_plan_and_grouped_identity_card_numbers_are_masked():
     assert "<id>" not in normalise("dãy số trúng thưởng 05 12 19 28 30 32").text
 
 
+def test_old_identity_card_passport_and_bank_account_numbers_are_masked_after_their_cue():
+    # given numbers whose form is any number's, after the words that say whose they are (the news
+    # prints prize winners' "Số CMND: 311613174", charities' accounts)
+    raw = (
+        "Số CMND: 311613174 – Ngày sinh: 05/01/1981. chung minh nhan dan so 023653134; hộ chiếu số "
+        "B1234567; STK: 0451 0003 12345 Vietcombank; tài khoản Techcombank là 19031234567890, "
+        "Số TK 102010000116341 - Ngân hàng Công thương"
+    )
+    # when normalised, alone and in a batch, or only masked
+    result = normalise(raw)
+    # then each number is masked as an identity number, and nothing else
+    masked = (
+        "Số CMND: <id> – Ngày sinh: 05/01/1981. chung minh nhan dan so <id>; hộ chiếu số <id>; "
+        "STK: <id> Vietcombank; tài khoản Techcombank là <id>, Số TK <id> - Ngân hàng Công thương"
+    )
+    assert result.text == masked
+    assert [raw[s.start : s.end] for s in result.spans] == [
+        "311613174",
+        "023653134",
+        "B1234567",
+        "0451 0003 12345",
+        "19031234567890",
+        "102010000116341",
+    ]
+    assert normalise_texts([raw]) == [masked]
+    assert mask_personal_data(raw) == masked
+    # while sums after the same words, numbers with no cue and cues with no number are kept
+    kept = (
+        "chuyển vào tài khoản 50000000 đồng, tài khoản 100.000.000, tài khoản số 500000 tỷ; số "
+        "091234567 và mã 12345678; CMND cấp ngày 12-03-2006, CMND ngày 12 03 2006; ngân hàng nhà nước "
+        "20000000; "
+        "B1234567 không phải hộ chiếu"
+    )
+    assert normalise(kept).text == kept
+
+
 def test_numbers_that_are_not_phones_are_kept():
     # given amounts, years, codes and too-short or too-long digit runs
     raw = (
