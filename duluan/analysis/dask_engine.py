@@ -22,6 +22,7 @@ import inspect
 import itertools
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ __all__ = [
     "PackedBatch",
     "PackedRows",
     "PipelineFactory",
+    "WorkersLost",
     "analyze_batch",
     "analyze_lines",
     "pack_documents",
@@ -54,7 +56,16 @@ DEFAULT_FACTORY = "duluan.analysis.pipeline:per_row_pipeline"
 # How long a run waits for a scheduler given by its address to answer, then for it to have a worker.
 CONNECT_SECONDS = 20
 WORKERS_SECONDS = 60
+# While a batch's result is awaited, how often the scheduler is asked whether it still has workers:
+# a scheduler whose workers have all gone keeps its tasks for workers that may come, and the run
+# waited for ever. It ends once there has been none for WORKERS_SECONDS.
+POLL_SECONDS = 2
 TORN_BATCH = "A packed batch whose columns differ in length."
+
+
+class WorkersLost(RuntimeError):
+    """A Dask run cannot go on: its cluster has had no worker for ``WORKERS_SECONDS``, or a batch
+    killed every worker that took it (Dask's ``KilledWorker``). The message is in Vietnamese."""
 
 
 @dataclass(frozen=True)
@@ -663,8 +674,34 @@ class DaskEngine:
             return client.submit(analyze_batch, pack_rows(batch), self.factory, pure=False)
 
         def result(future: Any) -> list[Document]:
-            packed = future.result()
+            packed = self._result(future)
             future.release()
             return unpack_documents(packed, flat_terms=True)
 
         yield from ordered_results(submit, result, batches, 2 * n + 1)
+
+    def _result(self, future: Any) -> PackedBatch:
+        """``future``'s result, once the cluster gives it.
+
+        Raises:
+            WorkersLost: The cluster has had no worker for ``WORKERS_SECONDS`` while this waited, or
+                the batch killed the workers that took it.
+        """
+        from distributed import KilledWorker
+
+        alone_since: float | None = None
+        while True:
+            try:
+                return future.result(timeout=POLL_SECONDS)
+            except TimeoutError:
+                pass
+            except KilledWorker as exc:
+                raise WorkersLost(
+                    f"một lô làm dừng mọi Dask worker nhận nó ({exc}): có thể do thiếu bộ nhớ"
+                ) from exc
+            if self._client.nthreads():
+                alone_since = None
+            elif alone_since is None:
+                alone_since = time.monotonic()
+            elif time.monotonic() - alone_since >= WORKERS_SECONDS:
+                raise WorkersLost(f"Dask scheduler không còn worker nào sau {WORKERS_SECONDS} s chờ")

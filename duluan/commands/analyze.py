@@ -25,7 +25,9 @@ fingerprint of its models (:meth:`~duluan.analysis.dask_engine.PipelineFactory.p
 whose files there are others (another machine's copy, or replaced since it loaded them) refuses
 the run with a model error rather than label rows otherwise than this machine would, and a
 worker that loaded replaced models loads them again. A worker runs one batch at a time whatever
-its threads (a `dask worker` has one per core).
+its threads (a `dask worker` has one per core). A run whose cluster has had no worker for a minute
+(they all died or were stopped), or whose batch killed the workers that took it, ends with a usage
+error (``WorkersLost``) rather than wait for workers that may never come.
 """
 
 from __future__ import annotations
@@ -135,7 +137,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--cluster-state",
         help=(
             "Tệp JSON trạng thái phân cụm: đọc nếu có, ghi lại khi xong (chỉ các cụm: bản trùng và gần trùng"
-            " được tìm trong các dòng của một lần chạy). Mỗi lúc chỉ một lượt chạy được dùng một tệp trạng thái."
+            " được tìm trong các dòng của một lần chạy). Mỗi lúc chỉ một lượt chạy được dùng một tệp"
+            " trạng thái."
         ),
     )
     parser.add_argument("--batch-size", type=positive_int, default=2000, help="Số dòng mỗi lô.")
@@ -361,7 +364,13 @@ def analyze_file(
     from tqdm import tqdm
 
     from duluan.analysis.cluster import OnlineClusterer
-    from duluan.analysis.dask_engine import DaskEngine, LocalEngine, PipelineFactory, remember_pipeline
+    from duluan.analysis.dask_engine import (
+        DaskEngine,
+        LocalEngine,
+        PipelineFactory,
+        WorkersLost,
+        remember_pipeline,
+    )
     from duluan.analysis.model_io import ModelFileError
     from duluan.analysis.pipeline import BATCH_CHARS, batched, ordered_pipeline, run_ordered
     from duluan.analysis.runtime import batch_gc, keep_freed_memory
@@ -506,6 +515,8 @@ def analyze_file(
             raise InputError(str(exc)) from exc
         except ModelFileError as exc:  # a Dask worker's models are not this run's
             raise ModelError(str(exc)) from exc
+        except WorkersLost as exc:
+            raise SchedulerError(str(exc)) from exc
         finally:
             bar.close()
             if finished:

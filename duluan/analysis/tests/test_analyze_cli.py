@@ -985,6 +985,37 @@ def test_a_scheduler_address_where_no_dask_answers_or_no_worker_waits_is_said_pl
     assert "Traceback" not in err and not (tmp_path / "out.jsonl").exists()
 
 
+SLOW_PROBE = probe_steps("slow_probe", "str(time.sleep(0.3))", "import time")
+
+
+def test_a_dask_run_whose_workers_have_all_gone_ends_with_a_usage_error(tmp_path, capsys, monkeypatch):
+    import threading
+
+    from distributed import LocalCluster
+
+    from duluan.analysis import dask_engine
+
+    # given a Dask cluster of one worker, and a run of slow batches sent to it
+    (tmp_path / "slow_probe.py").write_text(SLOW_PROBE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(dask_engine, "WORKERS_SECONDS", 2)
+    monkeypatch.setattr(dask_engine, "POLL_SECONDS", 0.2)
+    source = write_jsonl(tmp_path / "in.jsonl", good_rows(40))
+    out = tmp_path / "out.jsonl"
+    args = ["analyze", str(source), "-o", str(out), "--steps", "slow_probe:pipeline", "--no-progress"]
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None, processes=False) as cluster:
+        # when its worker goes away in the middle of the run (the scheduler kept the batches for
+        # a worker that might come, and the run waited for ever)
+        threading.Timer(1.0, cluster.scale, (0,)).start()
+        code = main(
+            [*args, "--engine", "dask", "--scheduler", cluster.scheduler_address, "--batch-size", "1"]
+        )
+    # then the run ends with a usage error that says why, and writes nothing
+    err = capsys.readouterr().err
+    assert code == 2 and "Lỗi Dask: Dask scheduler không còn worker nào sau 2 s chờ" in err
+    assert "Traceback" not in err and not out.exists()
+
+
 BATCH_PROBE = probe_steps("batch_probe", "str(len(batch))")
 
 
