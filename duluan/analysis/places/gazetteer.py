@@ -40,6 +40,7 @@ from duluan.analysis.places.context import (
     PLURAL_BEFORE_RE,
     TYPE_ACCENTED,
     TYPE_BEFORE_RE,
+    TYPE_COMPOUNDS,
     TYPE_WORDS,
     TYPED_WORD_STARTS,
     a_word_in_small_letters,
@@ -49,6 +50,7 @@ from duluan.analysis.places.context import (
     house_number_before,
     inside_longer_proper_noun,
     locative_before,
+    mostly_a_word,
     nfc_with_offsets,
     not_a_unit_before,
     old_after,
@@ -585,7 +587,9 @@ class Gazetteer:
         when: date | None,
         marked: str,
     ) -> list[PlaceMention]:
-        hits = self._hits(nfc, folded, marked)
+        # A text all in capitals ("UBND XÃ CHO BIẾT", a headline) gives no sign of which words are
+        # names: it is read as a text all in small letters is, where words need more than a capital.
+        hits = self._hits(_small_if_all_capitals(nfc), folded, marked)
         if not hits:
             return []
         if isinstance(when, datetime):  # a datetime does not compare with a date
@@ -805,6 +809,11 @@ class Gazetteer:
         # positional fields (_HIT_FIELDS' order, which a test checks): keywords cost twice as much
         # (0.66 against 1.46 µs a hit, timeit, 2026-11-30).
         if embedded:
+            if accent_free and surface.islower() and not written_bare(nfc):
+                # A name holding its type word ("quận 3") written without its accents, in small
+                # letters, in a text that has them is other words: "tham quan 3 điểm", "liên quan 2
+                # đối tượng", "hải quan 1,6%" (not a form's "Quan 10 - Tp.HCM", "PHUONG 5").
+                return None
             return _Hit(start, end, key, None, True, False, old_after(folded, end), accent_free)
         if accent_free and " " not in key and surface.islower() and not written_bare(nfc):
             # A one-syllable name with diacritics written without them, in lower case, in a text that
@@ -829,7 +838,14 @@ class Gazetteer:
                 type_at = at - (start - type_start)
                 if _SPOUSE_RE.search(lowered, max(0, type_at - 8), type_at):
                     return None  # "bà xã Tuấn Hưng", "ông xã": a wife's or husband's name
-            if accented is None or prefix_surface == accented or (ascii_surface and prefix_surface.isascii()):
+            # A digit carries no accents: "liên quan 2", "tham quan 3" are not quận 2 and 3, unless
+            # the whole text is typed without them.
+            bare_prefix = accented is not None and ascii_surface and prefix_surface.isascii()
+            if bare_prefix and surface[:1].isdigit():
+                bare_prefix = written_bare(nfc)
+            if accented is None or prefix_surface == accented or bare_prefix:
+                if self._word_after_type(word, surface, cased):
+                    return None
                 plural = bool(PLURAL_BEFORE_RE.search(folded, max(0, type_start - 12), type_start))
                 return _Hit(
                     start, end, key, TYPE_WORDS[word], False, False, old_after(folded, end), accent_free,
@@ -870,6 +886,19 @@ class Gazetteer:
             start, end, key, None, False, False, old_after(folded, end), accent_free, locative, False, False,
             weak,
         )  # fmt: skip
+
+    @staticmethod
+    def _word_after_type(word: str, surface: str, cased: bool) -> bool:
+        """Whether a type word (folded ``word``) and the name written ``surface`` after it make words
+        of another kind: a compound ("xã hội An", "xã giao Bình"), or in a text with capitals
+        (``cased``) a name in small letters that is mostly a word ("các xã biên giới", "phường đồng
+        ý"; a text all in small letters gives no such sign: "xã phong thái" is the commune)."""
+        if not surface[:1].islower():
+            return False
+        compounds = TYPE_COMPOUNDS.get(word)
+        if compounds is not None and fold(surface.split(" ", 1)[0]) in compounds:
+            return True
+        return cased and surface.islower() and mostly_a_word(surface)
 
     def _lower(self, nfc: str) -> str:
         """``nfc.lower()``, kept for the text being searched."""
@@ -1253,6 +1282,14 @@ class Gazetteer:
         if hit.accent_free:
             base *= 0.9
         return max(0.0, min(1.0, base))
+
+
+def _small_if_all_capitals(nfc: str) -> str:
+    """``nfc`` in small letters if it is all in capitals (and has as many characters so), else ``nfc``."""
+    if not nfc.isupper():
+        return nfc
+    small = nfc.lower()
+    return small if len(small) == len(nfc) else nfc
 
 
 def _by_score(scored: tuple[float, Key]) -> tuple[float, Key]:
