@@ -56,6 +56,7 @@ __all__ = [
     "normalise",
     "normalise_many",
     "normalise_texts",
+    "personal_data_values",
     "syllables",
     "written_bare",
 ]
@@ -844,6 +845,23 @@ def mask_personal_data(text: str) -> str:
     # Searched in the text as normalising reads it: a phone number pasted with no-break spaces or a
     # zero-width character in it ("0912\u00a0345\u00a0678") is one there, and was not in ``text``.
     return _mask(text, _original_spans(found, offsets))
+
+
+def personal_data_values(text: str) -> list[str]:
+    """The personal data :func:`normalise` masks in ``text``, in order: a phone number's or an
+    identity number's digits (and a passport's letter), an address or a link in small letters.
+
+    Two texts that differ only there read alike once normalised; these tell them apart where it
+    matters that they are two people's (:func:`duluan.analysis.dedupe.content_hash`).
+    """
+    clean, _ = _visible(text)
+    values = []
+    for kind, start, end in _find_personal_data(clean):
+        found = clean[start:end]
+        values.append(
+            "".join(c for c in found if c.isalnum()) if kind in (PHONE, ID_NUMBER) else found.lower()
+        )
+    return values
 
 
 def _visible(text: str) -> tuple[str, list[int] | None]:

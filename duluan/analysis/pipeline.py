@@ -325,7 +325,7 @@ class DedupeFeaturesStep:
         # The terms as slices of the batch's arrays (see TermCoder): pack_documents sends them on
         # as they are, and the clusterer reads them so.
         terms, codes = self._terms(flat, lengths, rows, syllables, version)
-        hashes = content_hashes([doc.normalised or "" for doc in batch])
+        hashes = content_hashes([doc.normalised or "" for doc in batch], [doc.full_text for doc in batch])
         texts = [doc.normalised or doc.full_text for doc in batch]
         # The pairs' codes from the rows' values the term coder keeps (see TermCoder.pair_codes).
         coder = self._terms
@@ -691,7 +691,9 @@ class ExactDuplicateStep:
 
     def __call__(self, batch: list[Document]) -> list[Document]:
         for doc in batch:
-            doc.duplicate_of = self.index.add(doc.id, doc.content_hash or content_hash(doc.normalised or ""))
+            doc.duplicate_of = self.index.add(
+                doc.id, doc.content_hash or content_hash(doc.normalised or "", doc.full_text)
+            )
         return batch
 
 

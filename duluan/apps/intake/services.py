@@ -637,7 +637,8 @@ def signal_ingest(
             from duluan.analysis.dedupe import content_hash
             from duluan.analysis.normalise import normalise
 
-            digest = content_hash(normalise(nfc(title) + "\n" + nfc(text) if nfc(title) else nfc(text)).text)
+            full_text = nfc(title) + "\n" + nfc(text) if nfc(title) else nfc(text)
+            digest = content_hash(normalise(full_text).text, full_text)
             # Only the same client's submission counts as a double submit, so nobody learns
             # another citizen's tracking code by sending the same words: the same browser
             # ("address:browser"), or the same address where the first had no browser cookie yet.
