@@ -1891,6 +1891,17 @@ class OnlineClusterer:
             "centroid": c.centroid(),
         }
 
+    def naive_times(self) -> bool:
+        """Whether the clusterer's times have no time zone (a state written by a caller of naive
+        times: it cannot take documents of aware ones, which it would compare with them)."""
+        if self.now_ is not None:
+            return self.now_.tzinfo is None
+        return any(
+            t is not None and t.tzinfo is None
+            for c in self.clusters_.values()
+            for t in (c.first_seen, c.last_seen)
+        )
+
     def state(self, compact: bool = False) -> dict[str, Any]:
         """Return the whole state as JSON-able data (see :meth:`from_state`).
 

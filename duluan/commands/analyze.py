@@ -438,6 +438,10 @@ def analyze_file(
             # AttributeError: not an object; zlib.error: a document-frequency table that is no zlib data
             except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError, zlib.error) as exc:
                 raise StateError(f"tệp {state_path} hỏng ({type(exc).__name__}: {exc})") from exc
+            if clusterer.naive_times():  # analyze reads every time with its zone (UTC+7 if none)
+                raise StateError(
+                    f"tệp {state_path} ghi thời điểm không có múi giờ: không phải trạng thái do analyze ghi"
+                )
         ordered = ordered_pipeline(clusterer=clusterer)
         cluster_step = ordered.steps[-1]
 
