@@ -68,6 +68,7 @@ __all__ = [
     "SeenIds",
     "StagedFile",
     "UnreadableInput",
+    "blank_text",
     "csv_delimiter",
     "csv_start",
     "duplicate_column_message",
@@ -556,7 +557,7 @@ class RowValidator:
         text = fields["text"]
         if text is None:
             return reject("missing_text")
-        if not text.strip():
+        if blank_text(text):
             return reject("empty_text")
         # The title is read with the text (the limit holds for both together), and the other
         # columns are written out as they are: none is read past the limit either.
@@ -647,6 +648,20 @@ def has_bad_chars(value: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+# What shows nothing: spaces and line breaks (Z*), control (Cc) and format characters (Cf: zero-width
+# spaces and joiners, the byte-order mark, soft hyphens), and combining marks with no letter (Mn, Me).
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Me"})
+
+
+def blank_text(text: str) -> bool:
+    """Whether ``text`` shows nothing: a text of zero-width spaces, a byte-order mark or lone marks
+    is as empty as one of spaces (normalising leaves nothing of it)."""
+    stripped = text.strip()
+    if not stripped or stripped[0].isalnum():
+        return not stripped
+    return all(unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in stripped)
 
 
 def _too_large(*values: str | None) -> bool:

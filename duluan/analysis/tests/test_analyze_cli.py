@@ -206,6 +206,24 @@ def test_csv_gzip_and_parquet_in_and_out_give_the_same_results(tmp_path):
     assert a == b == c
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_text_that_shows_nothing_is_empty(tmp_path, workers):
+    # given texts of zero-width spaces, a byte-order mark, a soft hyphen and a word joiner, marks with
+    # no letter, and a control character (analysed as texts: each opened a cluster of its own)
+    invisible = ["\u200b\u200b\u200b", "\ufeff\u00ad\u2060", "\u0301\u0300", "\x07 \u200d"]
+    rows = [{"id": f"n{i}", "text": t} for i, t in enumerate(invisible)] + good_rows(2)
+    rows.append({"id": "emoji", "text": "😡"})  # shows something: analysed
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    # when analysed (with two workers a JSONL file's lines are checked by the pool's workers)
+    assert run(str(source), "-o", str(out), "--rejects", str(rejects), "--workers", workers) == 0
+    # then each is rejected as empty, and the others are analysed
+    assert [(r["id"], r["reason"]) for r in read_jsonl(rejects)] == [
+        (f"n{i}", "empty_text") for i in range(4)
+    ]
+    assert [r["id"] for r in read_jsonl(out)] == ["r0", "r1", "emoji"]
+
+
 def test_cluster_state_resumes_across_runs(tmp_path):
     # given the rows split into two files
     rows = good_rows(30)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duluan.adminunits import SCHEME_2025
 from duluan.analysis.legacy_encodings import mend_typed_fonts
+from duluan.analysis.tabular import blank_text
 from duluan.apps.geo.models import AdminUnit, Level
 
 from .uploads import MAX_FILES, TOO_MANY_FILES, UploadError, clean_upload
@@ -90,6 +91,12 @@ class SubmissionForm(forms.Form):
         self.fields["unit"].queryset = home_communes()
         if not self.is_bound:
             self.initial.setdefault("token", uuid.uuid4().hex)
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if blank_text(text):  # zero-width spaces or marks alone: nothing an official could read
+            raise forms.ValidationError(self.fields["text"].error_messages["required"])
+        return text
 
     def clean_files(self):
         files = self.cleaned_data.get("files") or []

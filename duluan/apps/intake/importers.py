@@ -29,6 +29,7 @@ from duluan.analysis.tabular import MESSAGES as TABLE_MESSAGES
 from duluan.analysis.tabular import (
     NOT_TEXT_VALUES,
     RecordLines,
+    blank_text,
     csv_start,
     duplicate_column_message,
     encoding_guess,
@@ -276,7 +277,7 @@ def _mapped(row: int, line: int | None, raw: dict[str, Any], columns: dict[str, 
     # Typed in legacy fonts ("Uû ban nh©n d©n", "Uûy ban nhaân daân"): the text it showed; the raw
     # row keeps what the file held, and the signal says it was converted, from which fonts.
     fields.update(mend_fonts(fields, WRITTEN_FIELDS)[1])
-    if not fields.get("text") or not str(fields["text"]).strip():
+    if not fields.get("text") or blank_text(str(fields["text"])):
         return RowProblem(
             row, line, "missing_text", MESSAGES["missing_text"].format(column=columns["text"]), raw
         )

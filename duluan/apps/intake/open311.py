@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
-from duluan.analysis.tabular import has_bad_chars
+from duluan.analysis.tabular import blank_text, has_bad_chars
 from duluan.apps.core.ratelimit import TOO_MANY_CODE_MISSES, code_misses_over, count_code_miss
 from duluan.apps.core.text import nfc
 
@@ -362,7 +362,7 @@ def _create(request, fmt):
     if code not in _taxonomy().codes:
         raise Open311Error(400, ERR_SERVICE.format(value=code))
     description = nfc(p.get("description"))
-    if not description:
+    if not description or blank_text(description):
         raise Open311Error(400, ERR_DESCRIPTION)
     if len(description) > MAX_DESCRIPTION:
         raise Open311Error(400, ERR_DESCRIPTION_LONG)

@@ -95,6 +95,16 @@ def test_a_request_is_answered_with_a_token_and_processed_by_the_worker(client, 
     ]
 
 
+def test_a_description_that_shows_nothing_is_missing(client, api_key):
+    # when a request whose description is zero-width spaces alone is posted
+    response = post(
+        client, api_key=api_key, service_code="land", lat="21.19", long="106.07", description="\u200b\u200b"
+    )
+    # then it is refused as a request without a description, and nothing waits
+    assert response.status_code == 400 and "Thiếu description" in response.json()[0]["description"]
+    assert PendingRequest.objects.count() == 0
+
+
 def test_a_retried_post_gets_the_same_token_and_stores_nothing_new(client, api_key):
     # given a request posted once
     data = {

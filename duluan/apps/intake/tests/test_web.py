@@ -132,6 +132,14 @@ def test_a_place_typed_in_tcvn3_fonts_with_its_report_is_found(client):
     assert signal.unit == vu_ninh() and signal.place_text == "phường Vũ Ninh"
 
 
+def test_a_report_of_zero_width_spaces_alone_is_refused_as_empty(client):
+    # when a report whose text shows nothing (zero-width spaces, a byte-order mark) is submitted
+    response = client.post(reverse("intake:submit"), form_data(text="\u200b\ufeff\u200b"))
+    # then the form asks for the text, and nothing is stored
+    assert response.status_code == 200 and "Hãy viết nội dung phản ánh." in response.content.decode()
+    assert not Signal.objects.exists()
+
+
 def test_location_and_consent_are_required_and_free_text_places_are_resolved(client):
     # given no commune and no place, then an unknown place, then a place the gazetteer knows
     no_place = client.post(reverse("intake:submit"), form_data(unit="", consent=""))
