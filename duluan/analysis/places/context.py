@@ -74,6 +74,12 @@ _NOT_A_UNIT_WORDS += [
     # or a school is ("Bảo tàng Đà Nẵng"). Not "quốc gia" alone: "Năm Du lịch quốc gia Quảng Ninh".
     "tncs", "cộng sản", "tntp", "tiền phong", "huân chương", "giải thưởng", "chiến dịch", "đường mòn",
     "bảo tàng", "tấm gương", "đạo đức", "phong cách", "lãnh tụ", "đồng chí", "chính trị quốc gia",
+    # A person's title before a name ("Diễn viên Thanh Sơn", "NSND Lệ Thủy", "Ca sĩ Hà Giang",
+    # "tiền vệ Văn Lâm"), and a firm's ("Công ty Cổ phần Thống Nhất", "Công ty TNHH Tân Phú").
+    # Not "nghệ sĩ", "nhà văn": "nghệ sĩ Cẩm Phả", "Hội Nhà văn Hà Nội" are a place's.
+    "diễn viên", "ca sĩ", "nsnd", "nsưt", "nhạc sĩ", "họa sĩ", "hoạ sĩ", "đạo diễn", "người mẫu",
+    "cầu thủ", "tiền vệ", "tiền đạo", "hậu vệ", "trung vệ", "thủ môn", "danh thủ", "vđv", "cổ phần",
+    "tnhh",
 ]  # fmt: skip
 # The same, read only in text with diacritics: without them these are other words ("dinh" of "Ba
 # Đình", "quan" of "quận"). A palace, an army, an era, a dynasty: "dinh Thống Nhất", "quân Tây
@@ -108,6 +114,12 @@ LOCATIVE_BEFORE = (
 FOREIGN_AFTER_RE = re.compile(
     r"\s*[,(\-–]\s*(?P<country>trung quoc|dai loan|han quoc|trieu tien|nhat ban|lao|campuchia|thai lan|my|"
     r"hoa ky|phap|nga|anh|duc|uc|an do|myanmar|philippines|indonesia|malaysia|singapore|italy|y)\b"
+)
+# "của Trung Quốc", "thuộc Trung Quốc": only countries whose names are no common word ("của anh"
+# is "yours", "của Mỹ" could be a person's).
+FOREIGN_OF_RE = re.compile(
+    r"\s*(?:cua|thuoc)\s+(?P<country>trung quoc|dai loan|han quoc|trieu tien|nhat ban|campuchia|thai lan|"
+    r"hoa ky|an do|myanmar|philippines|indonesia|malaysia|singapore)\b"
 )
 # Up to three words right after a country word (see foreign_after).
 _WORDS_AFTER_RE = re.compile(r"(?: [^\W_]+){1,3}")
@@ -207,7 +219,13 @@ def _first_after(folded: str, end: int) -> str:
     return folded[end : end + 8].lstrip()[:1]
 
 
-def foreign_after(folded: str, end: int, names: Container[str] = ()) -> bool:
+# After a type word, only China's and Taiwan's names are others' ("tỉnh Hà Nam (Trung Quốc)",
+# "tỉnh Sơn Tây, Trung Quốc"): "tỉnh Lâm Đồng (ảnh: ...)", "TP Đà Nẵng, Nhật Bản và Thụy Sĩ",
+# "tỉnh Đồng Tháp, anh Hoàng" are ours.
+_CHINESE = frozenset({"trung quoc", "dai loan"})
+
+
+def foreign_after(folded: str, end: int, names: Container[str] = (), *, typed: bool = False) -> bool:
     """``FOREIGN_AFTER_RE.match(folded, end)``: only a punctuation mark can open it.
 
     With ``names`` (folded unit names), a country that begins one of them is not one: "Hòa Bình,
@@ -215,10 +233,13 @@ def foreign_after(folded: str, end: int, names: Container[str] = ()) -> bool:
     America.
     """
     first = _first_after(folded, end)
+    if first in ("c", "t"):  # "của", "thuộc"
+        match = FOREIGN_OF_RE.match(folded, end)
+        return match is not None and (not typed or match.group("country") in _CHINESE)
     if first and first not in ",(-–":
         return False
     match = FOREIGN_AFTER_RE.match(folded, end)
-    if match is None:
+    if match is None or (typed and match.group("country") not in _CHINESE):
         return False
     if names:
         words = _WORDS_AFTER_RE.match(folded, match.end())
@@ -236,6 +257,33 @@ _FUNCTION_WORDS = frozenset(
     "tai o tu ve den toi theo trong ngoai cung con voi va cua thuoc sang qua nhu sau truoc khi neu "
     "nhung cac mot hai ba bon nam ngay thang nam chieu sang toi dem hom tinh huyen xa".split()
 )
+# The same words with their diacritics, for a text that has them.
+_FUNCTION_WORDS_ACCENTED = frozenset(
+    canonical_tones(word)
+    for word in (
+        "tại ở từ về đến tới theo trong ngoài cùng còn với và của thuộc sang qua như sau trước khi nếu "
+        "nhưng những các một hai ba bốn năm ngày tháng chiều sáng tối đêm hôm tỉnh huyện xã "
+        # and what the folded list matched besides: a side ("phía Nam Hà Nội", "Nam Sài Gòn"), the
+        # words that open a sentence glued to a headline ("Quảng Bình Bà Phan Thị", "Gia Lai Ngay sau")
+        "nam ngay bà ông anh chị em cô chú"
+    ).split()
+)
+# A name followed by an age is a person's: "Hà Giang (28 tuổi) kể", "Bình Dương, 40 tuổi, kể",
+# "Thanh Sơn (sinh năm 1985)". Matched on the folded text.
+AGE_AFTER_RE = re.compile(r"\s*[(,]\s*(?:\d{1,3}\s*tuoi|sinh nam \d{4}|sn \d{4})\b")
+
+
+def age_after(folded: str, start: int, end: int) -> bool:
+    """``AGE_AFTER_RE`` matches ``folded`` at ``end``: the name is a person's. Only "(" or "," can
+    open it (most names are followed by neither); after a comma, the name must open its sentence or
+    a bracket ("(Vinh, 32 tuổi)", "Thanh Xuân, 27 tuổi, trợ lý"), or the age may be another's: "ông
+    Đức, ĐHQG Hà Nội, 46 tuổi"."""
+    first = _first_after(folded, end)
+    if first not in ("(", ",") or AGE_AFTER_RE.match(folded, end) is None:
+        return False
+    return first == "(" or folded[:start].rstrip()[-1:] in ("", "(", ".", "!", "?", ":", "\n")
+
+
 OLD_AFTER_RE = re.compile(r"\s*\(?\s*(?:cu|truoc day|truoc sap nhap)\b")
 
 
@@ -398,36 +446,43 @@ def word_before(nfc: str, start: int) -> str | None:
 _WORD_RUN_RE = re.compile(r"\w+")
 
 
-def inside_longer_proper_noun(nfc: str, start: int, end: int) -> bool:
-    """True when a Capitalised word is glued on either side ("Nguyễn Thanh Hóa", "Hà Nội Tower")."""
+def inside_longer_proper_noun(nfc: str, start: int, end: int, bare: bool = False) -> bool:
+    """True when a Capitalised word is glued on either side ("Nguyễn Thanh Hóa", "Hà Nội Tower").
+
+    ``bare``: the text is typed without diacritics, where a function word opening a sentence is
+    known by its letters alone ("Tai Yen Bai"); in a text with them, "Trọng" and "Nam" of a
+    person's name are not "trong" and "năm" ("Vụ phó Hoàng Trọng Vinh", "ông Nguyễn Nam Vinh").
+    """
     # The patterns need a space right before the name (or a space then the text's final newline) and
     # right after it: checking that character first spares most searches.
     before = word_before(nfc, start)
-    if before is not None and _proper_word(before):
+    if before is not None and _proper_word(before, bare):
         return True
     if nfc[end : end + 1] != " ":
         return False
     after = _WORD_AFTER_RE.match(nfc, end)
-    return bool(after and _proper_word(after.group(1)))
+    return bool(after and _proper_word(after.group(1), bare))
 
 
 _PROPER_WORD_CACHE_LIMIT = 50_000
-_proper_words: dict[str, bool] = {}
+_proper_words: dict[tuple[str, bool], bool] = {}
 
 
-def _proper_word(word: str) -> bool:
+def _proper_word(word: str, bare: bool = False) -> bool:
     # Capitalised but not ALL-CAPS ("UBND Hà Nội", "Sở GTVT Hà Nội" name the unit) and not a function
     # word opening the sentence ("Tại Yên Bái, ..."). Words recur: the answer is memoised (bounded),
     # which saves a fold per capitalised neighbour.
-    proper = _proper_words.get(word)
+    proper = _proper_words.get((word, bare))
     if proper is None:
         if len(_proper_words) >= _PROPER_WORD_CACHE_LIMIT:
             _proper_words.clear()
-        proper = _proper_words[word] = (
-            word[:1].isupper()
-            and not word.isupper()
-            and not word[:1].isdigit()
-            and fold(word) not in _FUNCTION_WORDS
+        function = (
+            fold(word) in _FUNCTION_WORDS
+            if bare
+            else canonical_tones(word.lower()) in _FUNCTION_WORDS_ACCENTED
+        )
+        proper = _proper_words[word, bare] = (
+            word[:1].isupper() and not word.isupper() and not word[:1].isdigit() and not function
         )
     return proper
 

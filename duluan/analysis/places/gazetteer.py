@@ -44,6 +44,7 @@ from duluan.analysis.places.context import (
     TYPE_WORDS,
     TYPED_WORD_STARTS,
     a_word_in_small_letters,
+    age_after,
     by_last_character,
     capitalised,
     foreign_after,
@@ -286,6 +287,9 @@ class Gazetteer:
         # The text _lower last lowered, and its lower-case form.
         self._lowered_text: str | None = None
         self._lowered = ""
+        # The text _bare last looked at, and whether it is typed without diacritics.
+        self._bare_text: str | None = None
+        self._bare_answer = False
         # Confidences recur: each one's rounding, memoised (bounded).
         self._rounded: dict[float, float] = {}
         # The resolution of a text's only hit, per what it reads of the hit (see _resolve).
@@ -846,6 +850,8 @@ class Gazetteer:
             if accented is None or prefix_surface == accented or bare_prefix:
                 if self._word_after_type(word, surface, cased):
                     return None
+                if foreign_after(folded, end, self._names, typed=True):
+                    return None  # "tỉnh Hà Nam (Trung Quốc)", "thành phố Trùng Khánh của Trung Quốc"
                 plural = bool(PLURAL_BEFORE_RE.search(folded, max(0, type_start - 12), type_start))
                 return _Hit(
                     start, end, key, TYPE_WORDS[word], False, False, old_after(folded, end), accent_free,
@@ -873,10 +879,12 @@ class Gazetteer:
             return None
         if house_number_before(folded, start):
             return None  # "số 218 Tây Sơn" is a street
-        if cased and inside_longer_proper_noun(nfc, start, end):
+        if cased and inside_longer_proper_noun(nfc, start, end, self._bare(nfc)):
             return None
         if foreign_after(folded, end, self._names):
             return None  # "Sơn Tây (Trung Quốc)" is a Chinese province
+        if age_after(folded, start, end):
+            return None  # "Hà Giang (28 tuổi) kể" is a person
         locative = locative_before(context, plain, at)
         if not cased and not locative and a_word_in_small_letters(surface):
             # In a text all in small letters, "ai cũng muốn hòa bình" is peace, not the province:
@@ -899,6 +907,13 @@ class Gazetteer:
         if compounds is not None and fold(surface.split(" ", 1)[0]) in compounds:
             return True
         return cased and surface.islower() and mostly_a_word(surface)
+
+    def _bare(self, nfc: str) -> bool:
+        """``written_bare(nfc)``, kept for the text being searched."""
+        if self._bare_text is not nfc:
+            self._bare_text = nfc
+            self._bare_answer = written_bare(nfc)
+        return self._bare_answer
 
     def _lower(self, nfc: str) -> str:
         """``nfc.lower()``, kept for the text being searched."""

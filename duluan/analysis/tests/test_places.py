@@ -142,6 +142,27 @@ def test_words_around_a_person_a_compound_or_a_text_in_capitals_are_no_unit(gaze
     assert [(m.surface, m.name) for m in gazetteer.find(text)] == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a person: after a title, before an age, or inside a name whose syllable is also a word
+        "Diễn viên Thanh Sơn và NSND Lệ Thủy, ca sĩ Hà Giang trình diễn.",
+        "Hà Giang (28 tuổi) kể lại. (Vinh, 32 tuổi) hỏi bác sĩ.",
+        "Thanh Xuân, 27 tuổi, trợ lý giám đốc.",
+        "Vụ phó Hoàng Trọng Vinh cho biết; ông Nguyễn Bá Vinh có 10 con.",
+        # a firm
+        "Công ty Cổ phần Thống Nhất và Công ty TNHH Bắc Hà trúng thầu.",
+        # China's homonyms, after a type word too
+        "Ông sang tỉnh Hà Nam (Trung Quốc) làm ăn, rồi thành phố Trùng Khánh của Trung Quốc.",
+        "Một ngôi làng ở tỉnh Sơn Tây, Trung Quốc.",
+    ],
+)
+def test_a_person_a_firm_or_china_named_as_a_unit_is_none(gazetteer, text):
+    # given names of units that are a person's, a firm's or a Chinese place's here (each from the
+    # corpora or a hostile review); when places are found, then there is none
+    assert [(m.surface, m.name) for m in gazetteer.find(text)] == []
+
+
 def test_the_units_beside_those_words_are_still_found(gazetteer):
     # given units after their own type words, a province after a compound, a text in capitals that
     # names units, an address typed without accents and a form's field in an accented text
@@ -153,6 +174,13 @@ def test_the_units_beside_those_words_are_still_found(gazetteer):
         "nha o quan 3, tp hcm": ["quan 3", "tp hcm"],
         "(Thùy Lan, 19 tuổi, Quan 10 - Tp.HCM)": ["Quan 10", "Tp.HCM"],
         "Kẹt xe ở Hồ Chí Minh, Hà Nội và Hồ Chí Minh": ["Hồ Chí Minh", "Hà Nội", "Hồ Chí Minh"],
+        # a side of a unit; a photo's credit, a country and a person after a unit's type word
+        "Khu đô thị phía Nam Hà Nội, Nam Sài Gòn": ["Hà Nội", "Sài Gòn"],
+        "Lãnh đạo tỉnh Lâm Đồng (ảnh: Ngọc Thạch) và TP Đà Nẵng, Nhật Bản": ["Lâm Đồng", "Đà Nẵng"],
+        "Tại huyện Châu Thành, tỉnh Đồng Tháp, anh Hoàng cho biết": ["Châu Thành", "Đồng Tháp"],
+        # an age that is another's, and artists or writers of a place
+        "nhà giáo Nguyễn Hữu Đức, ĐHQG Hà Nội, 46 tuổi": ["Hà Nội"],
+        "Các tiết mục của nghệ sĩ Cẩm Phả; Hội Nhà văn Hà Nội": ["Cẩm Phả", "Hà Nội"],
     }
     # when places are found, then each is
     for text, surfaces in texts.items():
