@@ -55,6 +55,7 @@ from duluan.analysis.places.context import (
     nfc_with_offsets,
     not_a_unit_before,
     old_after,
+    place_folds,
     typed_words,
 )
 
@@ -208,6 +209,7 @@ class _Hit:
     # (see _resolve_all). Memoised with the facts.
     reads_others: bool = True
     listed: bool = False  # it follows the hit before in a list: "A, B", "A và B"
+    word_like: bool = False  # weak, and mostly other words without diacritics (context.place_folds)
 
 
 # The order of _Hit's fields, which _plausible_hit passes positionally.
@@ -890,10 +892,13 @@ class Gazetteer:
             # In a text all in small letters, "ai cũng muốn hòa bình" is peace, not the province:
             # a name the news mostly writes as a word counts only after "ở", "tại", a mark...
             return None
-        return _Hit(
+        hit = _Hit(
             start, end, key, None, False, False, old_after(folded, end), accent_free, locative, False, False,
             weak,
         )  # fmt: skip
+        if weak and not locative and key in place_folds():
+            hit.word_like = True  # no province by itself: "dien bien vu viec" (see _resolve_all)
+        return hit
 
     @staticmethod
     def _word_after_type(word: str, surface: str, cased: bool) -> bool:
@@ -1197,6 +1202,8 @@ class Gazetteer:
                         continue
                 if bare_weak and level == DISTRICT and not supporting:
                     continue
+                if bare and level == PROVINCE and hit.word_like:
+                    continue  # "dien bien vu viec": diễn biến, no unit at all without a locative word
                 is_former = former is not None and key in former
                 if is_former and bare and not supporting:
                     continue  # a former name without its type needs an ancestor named nearby
