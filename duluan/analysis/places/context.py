@@ -337,7 +337,9 @@ def typed_words(folded: str, starts: list[int]) -> list[re.Match[str]]:
 
 PLURAL_BEFORE_RE = re.compile(r"(?<!\w)(?:cac|nhung|\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi|may)\s+$")
 AND_RE = re.compile(r"(?<!\w)va(?!\w)")
-LIST_GAP_RE = re.compile(r"^\s*(?:,|;|va|cung|hoac|-|–)\s*(?:(?:cac|2|3|4|5|hai|ba|bon|nam)\s+)?$")
+# ("từ Thanh Hóa đến Quảng Bình": a range is a list, of provinces there, not the commune Quảng Bình of
+# Thanh Hóa.)
+LIST_GAP_RE = re.compile(r"^\s*(?:,|;|va|cung|hoac|den|toi|-|–)\s*(?:(?:cac|2|3|4|5|hai|ba|bon|nam)\s+)?$")
 
 
 PLACE_WORDS_PATH = Path(__file__).resolve().parent.parent / "data" / "place_words.tsv"

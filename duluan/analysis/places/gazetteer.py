@@ -210,6 +210,7 @@ class _Hit:
     reads_others: bool = True
     listed: bool = False  # it follows the hit before in a list: "A, B", "A và B"
     word_like: bool = False  # weak, and mostly other words without diacritics (context.place_folds)
+    parent_keys: frozenset[Key] = frozenset()  # its candidates that are a parent of the address's unit before
 
 
 # The order of _Hit's fields, which _plausible_hit passes positionally.
@@ -764,6 +765,10 @@ class Gazetteer:
                 if previous is not None:
                     previous.address_next = bool(ADDRESS_GAP_RE.match(gap))
                     hit.listed = listed
+                    if previous.address_next and hit.types is None:
+                        # "Xuân Lộc (Đồng Nai)", "Mai Châu, Hòa Bình": a bare name right after a
+                        # unit that may be its parent names the parent.
+                        hit.parent_keys = self._parents_among(hit.candidates, previous.candidates)
                 kept.append(hit)
                 previous = hit
         return kept
@@ -786,6 +791,15 @@ class Gazetteer:
             elif folded[mark - value[1] : mark] == value[0]:
                 found = value
         return found
+
+    def _parents_among(self, candidates: Sequence[Key], children: Sequence[Key]) -> frozenset[Key]:
+        """The ``candidates`` that are an ancestor of one of ``children``."""
+        if len(candidates) < 2:
+            return _NO_KEYS  # nothing to choose between
+        above: set[Key] = set()
+        for child in children:
+            above.update(self._ancestors.get(child, _NO_KEYS))
+        return frozenset(above.intersection(candidates)) if above else _NO_KEYS
 
     def _names_a_parent(self, hit: _Hit, previous: _Hit) -> bool:
         """True for "phường Hiệp Bình Chánh, Thủ Đức": the second name is the first one's parent."""
@@ -1237,7 +1251,7 @@ class Gazetteer:
                     score += 0.25
                 if bare:
                     score += _BARE_BONUS[level]
-                if level == sibling_level:
+                if level == sibling_level or key in hit.parent_keys:
                     score += _SIBLING_BONUS
                 if is_former:
                     score -= penalty

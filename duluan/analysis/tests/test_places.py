@@ -197,6 +197,27 @@ def test_a_province_name_that_is_mostly_other_words_without_diacritics_needs_a_l
     assert [m.surface for m in named] == ["dien bien", "lai chau"]
 
 
+def test_a_province_named_after_its_district_or_in_a_range_is_the_province(gazetteer):
+    # given provinces named in brackets after one of their districts, next to another province that
+    # has a commune of the same name, and a range of provinces whose first has such a commune
+    brackets = gazetteer.find(
+        "Nhiệt độ tại Đồng Phú (Bình Phước), Xuân Lộc (Đồng Nai) và Mộc Hóa (Long An) đạt 37 độ.",
+        when=date(2006, 1, 1),
+    )
+    ranged = gazetteer.find("Mưa lớn ở các tỉnh từ Thanh Hóa đến Quảng Bình.", when=date(2017, 1, 1))
+    # when places are found, then each is the province (not xã Đồng Nai of Bình Phước, xã Long An,
+    # nor xã Quảng Bình of Thanh Hóa)
+    assert [(m.surface, m.level) for m in brackets] == [
+        ("Đồng Phú", "district"),
+        ("Bình Phước", "province"),
+        ("Xuân Lộc", "district"),
+        ("Đồng Nai", "province"),
+        ("Mộc Hóa", "district"),
+        ("Long An", "province"),
+    ]
+    assert [(m.surface, m.level) for m in ranged] == [("Thanh Hóa", "province"), ("Quảng Bình", "province")]
+
+
 def test_a_name_after_a_house_number_is_a_street(gazetteer):
     # given addresses on streets named after districts, and the units of those addresses
     text = (
