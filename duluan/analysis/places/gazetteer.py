@@ -1604,9 +1604,10 @@ def _cache_file(home_province: str | None) -> Path | None:
 
     The folder is ``DULUAN_CACHE_DIR`` (set empty to turn the cache off), else
     ``$XDG_CACHE_HOME/duluan`` or ``~/.cache/duluan``. The name holds a SHA-256 of the source
-    of every module that builds the index, the unit data files' sizes and times, the package
-    versions, the Python version and ``home_province``: a change to any of them is a new file,
-    never a stale index. ``None`` when the cache is off or the data cannot be found.
+    of every module that builds the index and of the aliases file, the unit data files' sizes
+    and times, the package versions, the Python version and ``home_province``: a change to any of
+    them is a new file, never a stale index. ``None`` when the cache is off or the data cannot be
+    found.
     """
     import hashlib
     import os
@@ -1625,6 +1626,8 @@ def _cache_file(home_province: str | None) -> Path | None:
     try:
         for name in _CACHE_SOURCES:
             digest.update(Path(sys.modules[name].__file__ or "").read_bytes())
+        # The aliases are editable data (an added one was not read while the cache lasted).
+        digest.update(ALIASES_PATH.read_bytes())
         data = package_data_dir()
         for file in sorted(data.iterdir()):
             stat = file.stat()

@@ -218,6 +218,13 @@ def test_a_province_named_after_its_district_or_in_a_range_is_the_province(gazet
     assert [(m.surface, m.level) for m in ranged] == [("Thanh Hóa", "province"), ("Quảng Bình", "province")]
 
 
+def test_ha_tay_of_the_old_news_is_where_its_land_lies_now(gazetteer):
+    # given the province of Hà Tây, merged into Hà Nội in 2008, named by the news of 2006
+    mentions = gazetteer.find("Lũ ở Thanh Oai, Quốc Oai (Hà Tây) và tỉnh Hà Tây", when=date(2006, 7, 1))
+    # when places are found, then it is Hà Nội (it was found as nothing)
+    assert [(m.surface, m.code) for m in mentions if m.surface == "Hà Tây"] == [("Hà Tây", "01")] * 2
+
+
 def test_a_name_after_a_house_number_is_a_street(gazetteer):
     # given addresses on streets named after districts, and the units of those addresses
     text = (

@@ -66,6 +66,21 @@ def test_other_settings_make_another_entry_and_only_the_latest_is_kept(cache, bu
     assert now != kept and not other._home
 
 
+def test_an_alias_added_to_the_data_is_read_not_the_cached_index(cache, builds, tmp_path, monkeypatch):
+    # given the default gazetteer in the cache, built from the aliases file as shipped
+    aliases = tmp_path / "place_aliases.tsv"
+    aliases.write_text(gazetteer_module.ALIASES_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(gazetteer_module, "ALIASES_PATH", aliases)
+    assert Gazetteer.default().find("Kẹt xe ở Thủ Đô") == []
+    # when an official adds an alias to it (the index kept in the cache did not see it)
+    with open(aliases, "a", encoding="utf-8") as out:
+        out.write("Thủ Đô\tHà Nội\n")
+    rebuilt = Gazetteer.default()
+    # then the index is built again and reads it
+    assert len(builds) == 2
+    assert [(m.surface, m.code) for m in rebuilt.find("Kẹt xe ở Thủ Đô")] == [("Thủ Đô", "01")]
+
+
 def test_a_torn_or_foreign_cache_file_is_rebuilt(cache, builds):
     # given a cached gazetteer whose file is cut short
     Gazetteer.default()
