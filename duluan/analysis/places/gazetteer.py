@@ -400,6 +400,10 @@ class Gazetteer:
                 variant = _other_i_y(name)
                 if variant != name:
                     index(variant, key, False)
+                if " - " in name:
+                    # The 2025 wards joined of two names ("Văn Miếu - Quốc Tử Giám") are written
+                    # with a bare hyphen too: "phường Xuân Hương-Đà Lạt" read as Đà Lạt alone.
+                    index(name.replace(" - ", "-"), key, False)
         for alias, short_name in (aliases if aliases is not None else _read_aliases()).items():
             for key, p in places.items():
                 if p.level == PROVINCE and p.short_name == short_name:

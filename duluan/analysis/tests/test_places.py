@@ -330,6 +330,19 @@ def test_a_name_is_found_whatever_dash_joins_its_parts(gazetteer):
         assert text[mentions[0].start : mentions[0].end] == f"Thừa Thiên{dash}Huế"
 
 
+def test_a_name_joined_of_two_is_found_with_a_bare_hyphen(gazetteer):
+    # given 2025 wards and an old city whose names join two by " - ", written with a bare hyphen
+    text = "Phường Văn Miếu-Quốc Tử Giám, phường Xuân Hương-Đà Lạt và TP Phan Rang-Tháp Chàm"
+    # when places are found in a text of 2026
+    mentions = gazetteer.find(text, when=date(2026, 1, 5))
+    # then each is one unit, as with spaces around the hyphen (Xuân Hương was lost, Đà Lạt read alone)
+    assert [(m.surface, m.name) for m in mentions] == [
+        ("Văn Miếu-Quốc Tử Giám", "Phường Văn Miếu - Quốc Tử Giám"),
+        ("Xuân Hương-Đà Lạt", "Phường Xuân Hương - Đà Lạt"),
+        ("Phan Rang-Tháp Chàm", "Thành phố Phan Rang - Tháp Chàm"),
+    ]
+
+
 def test_a_name_is_found_with_a_no_break_space_or_a_tab_between_its_words(gazetteer):
     # given "Đống Đa" and "Hà Nội" parted by a no-break space and a tab (as pasted documents leave
     # them), one text with letters in decomposed form too
