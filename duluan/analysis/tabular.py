@@ -671,6 +671,23 @@ def _too_large(*values: str | None) -> bool:
     return sum(len(v.encode("utf-8", "surrogatepass")) for v in values if v) > MAX_TEXT_BYTES
 
 
+# "Ã" ends a syllable in capitals ("XÃ", "ĐÃ", "MÃ"), where a no-break space, a quote, a dash or an
+# ellipsis may follow it: "CÁN\u00a0BỘ\u00a0XÃ\u00a0HÁCH" (a complaint pasted from a web page) was
+# refused as mojibake. Such a pair is one only in a text without any letter that only Vietnamese
+# writes (Ă, Đ, Ĩ, Ũ, Ơ, Ư and the letters of U+1EA0-U+1EF9, which no Latin-1 or cp1252 text holds).
+_SYLLABLE_END_PAIRS = frozenset(f"Ã{c}" for c in "\u00a0“”‘’–—…")
+_VIETNAMESE_LETTER_RE = re.compile(
+    "[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]"
+)
+
+
+def _mojibake(value: str) -> bool:
+    """Whether the pairs ``_MOJIBAKE_RE`` finds in ``value`` are UTF-8 read as Latin-1 or cp1252."""
+    if any(m.group() not in _SYLLABLE_END_PAIRS for m in _MOJIBAKE_RE.finditer(value)):
+        return True
+    return _VIETNAMESE_LETTER_RE.search(value) is None
+
+
 def text_problem(value: str) -> str | None:
     """Return the reason code of an unusable text value, or ``None``; ``"legacy_fonts"`` for
     text typed in legacy fonts, whole or in part (:func:`~duluan.analysis.legacy_encodings.typed_parts`),
@@ -679,7 +696,7 @@ def text_problem(value: str) -> str | None:
         return None
     if "\x00" in value or len(_CONTROL_RE.findall(value[:4096])) > 8:
         return "binary"
-    if has_bad_chars(value) or _MOJIBAKE_RE.search(value):
+    if has_bad_chars(value) or (_MOJIBAKE_RE.search(value) and _mojibake(value)):
         return "bad_encoding"
     if typed_parts(value):
         return "legacy_fonts"

@@ -224,6 +224,25 @@ def test_a_text_that_shows_nothing_is_empty(tmp_path, workers):
     assert [r["id"] for r in read_jsonl(out)] == ["r0", "r1", "emoji"]
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_complaint_in_capitals_with_no_break_spaces_is_read_not_refused_as_mojibake(tmp_path, workers):
+    # given complaints in capitals pasted with no-break spaces or quotes after "XÃ" ("Ã" and a
+    # no-break space is how UTF-8's "à" reads as Latin-1: such complaints were refused), and text
+    # that is mojibake
+    rows = [
+        {"id": "caps", "text": "CÁN\u00a0BỘ\u00a0XÃ\u00a0HÁCH\u00a0DỊCH"},
+        {"id": "quoted", "text": "“ĐƯỜNG LÀNG XÃ” BỊ NGẬP SÂU"},
+        {"id": "moji", "text": "ÄÆ°á»ng ngáº­p sÃ¢u, cÃ\u00a0ng ngÃ\u00a0y cÃ\u00a0ng tá»‡"},
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    # when analysed
+    assert run(str(source), "-o", str(out), "--rejects", str(rejects), "--workers", workers) == 0
+    # then the complaints are analysed and only the mojibake is refused
+    assert [r["id"] for r in read_jsonl(out)] == ["caps", "quoted"]
+    assert [(r["id"], r["reason"]) for r in read_jsonl(rejects)] == [("moji", "bad_encoding")]
+
+
 def test_cluster_state_resumes_across_runs(tmp_path):
     # given the rows split into two files
     rows = good_rows(30)
