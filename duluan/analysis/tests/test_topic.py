@@ -70,6 +70,26 @@ def test_toy_classifier_predicts_label_score_and_explaining_terms():
     assert [w for _, w in pred.terms] == sorted((w for _, w in pred.terms), reverse=True)
 
 
+def test_explaining_terms_leave_out_placeholders_and_numbers_alone():
+    # given a model whose flood complaints all give a phone number and a house number (so the
+    # placeholder's syllable and the number weigh for flood: they were shown as terms)
+    rows = [
+        (f"{text} Nhà số 27, liên hệ <phone>", label) if label == "flood" else (text, label)
+        for text, label in TOY
+    ]
+    texts, labels = zip(*rows, strict=True)
+    clf = TopicClassifier(min_count=1, calibration_fraction=0, top_terms=8).fit(list(texts), list(labels))
+    text = "Nhà số 27 ngập sâu sau mưa, liên hệ <phone> 0912"
+    # when a complaint with them is explained, in every way the model explains
+    (pred,) = clf.predict([text], explain=True)
+    _, _, words, _ = clf.predict_fields([text])
+    explained = clf.explain([text], [pred.label])[0]
+    # then no term holds the placeholder's syllable or is a number alone; the words still are there
+    for terms in ([t for t, _ in pred.terms], words[0], [t for t, _ in explained]):
+        assert terms and "ngập sâu" in " ".join(terms)
+        assert not [t for t in terms if "phone" in t.split() or t.replace(" ", "").isdigit()], terms
+
+
 def test_probabilities_sum_to_one_and_empty_text_is_handled():
     # given the toy classifier
     clf = toy_model()
