@@ -285,6 +285,40 @@ def negated_batch(batch: TokenBatch, scope: int) -> TokenBatch:
     return marked
 
 
+def quieted_batch(batch: TokenBatch) -> TokenBatch:
+    """``batch`` with the syllables that carry no weight of their own read as
+    :data:`~duluan.analysis.negation.QUIET`: its intensifiers ("rất", "cực kỳ") no negator
+    governs (:data:`~duluan.analysis.negation.INTENSIFIERS`). The same batch when there are none;
+    its texts and lengths as they are.
+
+    A quiet syllable is in no n-gram (it is in no vocabulary) and character n-grams read it as a
+    space, so "rất nhũng nhiễu" is read as "nhũng nhiễu" is.
+    """
+    numbers = None
+    while numbers is None:  # (see negated_batch)
+        ids, _, generation = batch.numbered()
+        numbers = _SYLLABLES.numbers_of(negation.intensifier_heads(), generation)
+    if not numbers.size:
+        return batch
+    hits = np.flatnonzero(np.isin(ids, numbers))
+    if not hits.size:
+        return batch
+    tokens = batch.tokens
+    at = negation.intensifier_positions(tokens, hits.tolist())
+    if not at:
+        return batch
+    quiet_tokens = list(tokens)
+    for position in at:
+        quiet_tokens[position] = negation.QUIET
+    quiet = TokenBatch(batch.texts, quiet_tokens, batch.lengths)
+    new, strings, now = _SYLLABLES.number([negation.QUIET])
+    if now == generation:  # else the table started afresh: the whole batch is numbered when read
+        quiet_ids = ids.copy()
+        quiet_ids[at] = new[0]
+        quiet._numbered[:] = (quiet_ids, strings, now)
+    return quiet
+
+
 def tokenise_normalised(texts: Sequence[str], tokens: Sequence[list[str] | None]) -> TokenBatch:
     """:func:`tokenise_batch` of normalised texts, reusing the syllables the normaliser split.
 
@@ -1392,6 +1426,7 @@ class NgramFeaturizer:
         char_weight: float = 1.0,
         lead_tokens: int = 0,
         negation_scope: int = 0,
+        quiet_intensifiers: bool = False,
     ) -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -1401,6 +1436,7 @@ class NgramFeaturizer:
         self.char_weight = char_weight
         self.lead_tokens = lead_tokens
         self.negation_scope = negation_scope
+        self.quiet_intensifiers = quiet_intensifiers
 
     # -- learning -------------------------------------------------------------------------------
 
@@ -1429,10 +1465,10 @@ class NgramFeaturizer:
         freq: Counter[str] = Counter()
         for start in range(0, len(texts), 4096):
             chunk = texts[start : start + 4096]
-            freq.update(
-                self._batch(chunk).tokens if self._negation_scope() else _word_runs(_join_batch(chunk))
-            )
+            freq.update(self._batch(chunk).tokens if self._rewrites() else _word_runs(_join_batch(chunk)))
         freq.pop(_DOC_SEP, None)
+        if self._quiets():
+            freq.pop(negation.QUIET, None)  # a quiet syllable has no weight of its own
         # Spellings that differ only in tone placement ("hoà", "hòa") share one id.
         canonical = {tok: canonical_tones(tok) for tok in freq}
         merged: Counter[str] = Counter()
@@ -1624,7 +1660,7 @@ class NgramFeaturizer:
         places tones), or ``None`` where the loops do not apply to this featurizer and weights."""
         if (
             self.char_ngram_range
-            or self._negation_scope()  # the loops read characters, not the marked syllables
+            or self._rewrites()  # the loops read characters, not the marked or quiet syllables
             or self.n_features_ >= 1 << 31
             or weights.dtype != np.float32
             or not weights.flags.c_contiguous
@@ -1788,12 +1824,24 @@ class NgramFeaturizer:
         ``negation_scope`` existed have no such attribute)."""
         return getattr(self, "negation_scope", 0)
 
+    def _quiets(self) -> bool:
+        """Whether intensifiers are read as no syllable (files written before
+        ``quiet_intensifiers`` existed have no such attribute: they are not)."""
+        return getattr(self, "quiet_intensifiers", False)
+
+    def _rewrites(self) -> bool:
+        """Whether this featurizer reads other syllables than a text's own (marked or quiet)."""
+        return bool(self._negation_scope() or self._quiets())
+
     def _batch(self, texts: Sequence[str] | TokenBatch) -> TokenBatch:
         """The syllables this featurizer reads of ``texts``: split (unless given split), with the
-        syllables its negators govern marked when it marks them (:mod:`duluan.analysis.negation`)."""
+        syllables its negators govern marked when it marks them (:mod:`duluan.analysis.negation`),
+        then its intensifiers quiet when it quiets them (:func:`quieted_batch`)."""
         tb = texts if isinstance(texts, TokenBatch) else tokenise_batch(texts)
         scope = self._negation_scope()
-        return negated_batch(tb, scope) if scope else tb
+        if scope:
+            tb = negated_batch(tb, scope)
+        return quieted_batch(tb) if self._quiets() else tb
 
     def _typed_input(self, loaded: str, texts: Sequence[str] | TokenBatch) -> tuple | None:
         """What the compiled loops loaded under ``loaded`` read of ``texts``: ``(kernels, logs, batch,

@@ -168,6 +168,9 @@ class LinearTextClassifier:
             after it, within its clause) apart from the same syllables unnegated
             (:mod:`duluan.analysis.negation`; ``0``: off). The compiled loops that read a text's
             characters do not apply to such a model: those that read its syllables do.
+        quiet_intensifiers: Read the intensifiers no negator governs ("rất", "cực kỳ", …;
+            :data:`~duluan.analysis.negation.INTENSIFIERS`) as no syllable, so that the word
+            they strengthen keeps its own weight (as ``negation_scope`` for the compiled loops).
         accent_free_copies: Also train on each training text's accent-free form
             (:func:`~duluan.analysis.normalise.fold`: no diacritics, ``đ`` as ``d``), with its
             label and weight, where it differs. People often type without diacritics (SMS, chat,
@@ -214,8 +217,9 @@ class LinearTextClassifier:
     nb_svm_C: float = 0.0
     # Nor hide place names.
     mask_places: bool = False
-    # Nor read negated syllables apart.
+    # Nor read negated syllables apart, nor quiet intensifiers.
     negation_scope: int = 0
+    quiet_intensifiers: bool = False
     # Nor have cues.
     cues: tuple[TopicCue, ...] = ()
     layout_bins_: LayoutBins | None = None
@@ -244,6 +248,7 @@ class LinearTextClassifier:
         nb_svm_C: float = 0.0,
         lead_tokens: int = 0,
         negation_scope: int = 0,
+        quiet_intensifiers: bool = False,
         accent_free_copies: bool = False,
         layout_weight: float = 0.0,
         layout_case: bool = True,
@@ -268,6 +273,7 @@ class LinearTextClassifier:
         self.nb_svm_C = nb_svm_C
         self.lead_tokens = lead_tokens
         self.negation_scope = negation_scope
+        self.quiet_intensifiers = quiet_intensifiers
         self.accent_free_copies = accent_free_copies
         self.layout_weight = layout_weight
         self.layout_case = layout_case
@@ -350,6 +356,7 @@ class LinearTextClassifier:
             char_weight=self.char_weight,
             lead_tokens=self.lead_tokens,
             negation_scope=self.negation_scope,
+            quiet_intensifiers=self.quiet_intensifiers,
         )
         x = self.featurizer_.fit_transform(texts)
         self.layout_bins_ = None
@@ -480,6 +487,7 @@ class LinearTextClassifier:
             "sign_weight": float(self.sign_weight),
             "nb_svm_C": float(self.nb_svm_C),
             "negation_scope": int(self.negation_scope),
+            "quiet_intensifiers": bool(self.quiet_intensifiers),
         }
 
     def _can_calibrate(self, y: np.ndarray) -> bool:

@@ -55,6 +55,54 @@ _WORD, _MARK_CLASS = 1, 2  # classes of _clause_classes()
 # What an explanation shows for a run of marked syllables.
 SHOWN_NEGATOR = "(không)"
 
+# Words of degree before the word they strengthen ("rất", "cực kỳ", "thật sự"): read as no
+# syllable at all by a featurizer that quiets them (``quiet_intensifiers``), so that the word
+# keeps its own weight. UIT-VSFC's students praise with them ("thầy rất nhiệt tình"), and a linear
+# model learnt "rất" as praise: "Cán bộ phường nhũng nhiễu." read negative and "Cán bộ phường rất
+# nhũng nhiễu." positive (0.64); of 50 complaint adjectives, "Đường làng rất X." read 30
+# positive. Each is a syllable, or two read together; only a syllable no negator governs is
+# quieted (a marked one, "không ngxthật ngxsự", keeps its hedge). "quá", "lắm" and "hơi" are not
+# here: "quá tải", "quá trình" are words of their own, and the model reads the three as the
+# complaints they mostly strengthen.
+INTENSIFIERS = ("rất", "cực kỳ", "cực kì", "thật sự", "thực sự", "vô cùng", "hết sức")
+# The syllable a quieted syllable is read as: never in a featurizer's vocabulary (its ``fit``
+# leaves it out), and a run of "_" that character n-grams read as a space.
+QUIET = "_"
+
+
+@lru_cache(maxsize=1)
+def intensifier_heads() -> dict[str, frozenset[str]]:
+    """Each intensifier's first syllable → the syllables that may follow it to make one (the
+    empty string: it is one alone)."""
+    heads: dict[str, set[str]] = {}
+    for word in INTENSIFIERS:
+        first, _, rest = word.partition(" ")
+        heads.setdefault(first, set()).add(rest)
+    return {first: frozenset(rests) for first, rests in heads.items()}
+
+
+def intensifier_positions(tokens: Sequence[str], candidates: Iterable[int]) -> list[int]:
+    """The positions of the syllables of ``tokens`` that make an intensifier, in order.
+
+    Args:
+        tokens: A batch's syllables.
+        candidates: The positions of the syllables that begin one (:func:`intensifier_heads`).
+    """
+    heads = intensifier_heads()
+    found: list[int] = []
+    end = len(tokens)
+    for at in candidates:
+        if found and at <= found[-1]:
+            continue
+        rests = heads.get(tokens[at])
+        if rests is None:
+            continue
+        if "" in rests:
+            found.append(at)
+        elif at + 1 < end and tokens[at + 1] in rests:
+            found.extend((at, at + 1))
+    return found
+
 
 def governed(
     tokens: list[str],

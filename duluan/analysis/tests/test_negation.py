@@ -11,7 +11,7 @@ from sklearn.metrics import f1_score
 
 from duluan.analysis import features
 from duluan.analysis.features import negated_batch
-from duluan.analysis.negation import MARK, clause_starts, clause_starts_many, readable_term
+from duluan.analysis.negation import MARK, QUIET, clause_starts, clause_starts_many, readable_term
 from duluan.analysis.sentiment import SentimentClassifier
 from duluan.analysis.tests.test_layout import saved_without
 from duluan.shared_data import shared_data_dir
@@ -162,5 +162,80 @@ def test_reading_negated_words_apart_scores_uit_vsfc_dev_better():
         )
 
     # when the default classifier is trained with negated words read apart and without
-    # then it scores the dev split better with them (91.71 -> 91.90, 2026-12-06)
-    assert weighted_f1() > weighted_f1(negation_scope=0) + 0.001
+    # then it scores the dev split better with them (91.71 -> 91.90 with intensifiers read,
+    # 2026-12-06; 91.57 -> 91.66 with them quiet, the default since, 2026-12-07)
+    assert (
+        weighted_f1(quiet_intensifiers=False)
+        > weighted_f1(negation_scope=0, quiet_intensifiers=False) + 0.001
+    )
+    assert weighted_f1() > weighted_f1(negation_scope=0)
+
+
+def quiet_as(*texts: str) -> list[str]:
+    """The syllables a batch of ``texts`` is read as by the sentiment model's featurizer: its
+    negations marked (three syllables), then its intensifiers quiet."""
+    return features.quieted_batch(negated_batch(features.tokenise_batch(list(texts)), 3)).tokens
+
+
+def test_an_intensifier_is_read_as_no_syllable_unless_a_negator_governs_it():
+    # given texts with intensifiers of one and two syllables, one within a negator's scope
+    # when the sentiment model's featurizer reads them
+    # then each intensifier no negator governs is the quiet syllable, and the word it
+    # strengthens is read as it is alone ("rất nhũng nhiễu" as "nhũng nhiễu")
+    assert quiet_as("Cán bộ rất nhũng nhiễu", "cực kỳ tệ, chưa rất tốt") == [
+        "cán", "bộ", QUIET, "nhũng", "nhiễu", SEP,
+        QUIET, QUIET, "tệ", "chưa", f"{MARK}rất", f"{MARK}tốt",
+    ]  # fmt: skip
+    # and a syllable of an intensifier of two is left alone without its second ("cực tốt",
+    # "tích cực"), as a batch without any is the same batch
+    assert quiet_as("cực tốt", "tích cực") == ["cực", "tốt", SEP, "tích", "cực"]
+    plain = features.tokenise_batch(["thầy dạy hay"])
+    assert features.quieted_batch(plain) is plain
+    # and the quiet batch is numbered as any batch is, its texts and lengths kept
+    batch = features.tokenise_batch(["Rất bất tiện!", "Rất hay"])
+    quiet = features.quieted_batch(batch)
+    ids, strings, _ = quiet.numbered()
+    assert [strings[i] for i in ids] == quiet.tokens == [QUIET, "bất", "tiện", SEP, QUIET, "hay"]
+    assert quiet.texts == batch.texts and quiet.lengths.tolist() == batch.lengths.tolist()
+
+
+def test_a_sentiment_model_reads_a_complaint_strengthened_by_a_word_of_praise_as_a_complaint(tmp_path):
+    # given a sentiment model trained on students' feedback, where "rất" strengthens praise alone
+    texts, labels = _feedback()
+    texts += ["đường lầy lội", "cán bộ nhũng nhiễu", "thủ tục rườm rà", "phòng học bẩn"]
+    labels += ["negative"] * 4
+    model = SentimentClassifier(min_count=1, calibration_fraction=0.0).fit(texts, labels)
+    assert model.quiet_intensifiers and model.recipe()["quiet_intensifiers"] is True
+    said = ["Cán bộ rất nhũng nhiễu", "Đường rất lầy lội", "Thầy rất nhiệt tình"]
+    # when it reads complaints strengthened by "rất" (before intensifiers were quiet, "rất"
+    # carried the weight of praise: "Cán bộ phường rất nhũng nhiễu." read positive, 0.64, in the
+    # shipped model, 2026-12-07), as strings, as a batch, by its compiled loops and saved
+    expected = model.decision_function(said)
+    batch = model.predict(features.tokenise_batch(said), explain=True)
+    model.load_compiled()
+    loaded = SentimentClassifier.load(model.save(tmp_path / "quiet.model"), mapped=True)
+    # then they read as complaints, the praise as praise, every path alike
+    assert [p.label for p in batch] == ["negative", "negative", "positive"]
+    np.testing.assert_array_equal(model.decision_function(said), expected)
+    np.testing.assert_array_equal(loaded.decision_function(said), expected)
+    # and no explaining term shows the quiet syllable
+    assert not any(QUIET in term for p in batch for term, _ in p.terms)
+    # and a model that reads intensifiers reads "rất" as praise: the complaints less negative
+    loud = SentimentClassifier(min_count=1, calibration_fraction=0.0, quiet_intensifiers=False)
+    negative = list(model.classes_).index("negative")
+    quiet_p = model.predict_proba(said[:2])[:, negative]
+    loud_p = loud.fit(texts, labels).predict_proba(said[:2])[:, negative]
+    assert (loud_p < quiet_p - 0.1).all()
+
+
+def test_a_model_saved_before_intensifiers_were_quiet_reads_them_as_written():
+    # given a model that reads intensifiers, saved before the setting existed
+    texts, labels = _feedback()
+    clf = SentimentClassifier(min_count=1, calibration_fraction=0.0, quiet_intensifiers=False).fit(
+        texts, labels
+    )
+    old = saved_without(clf, ("quiet_intensifiers",))
+    del old.featurizer_.quiet_intensifiers
+    # then it reads as it did
+    assert old.quiet_intensifiers is False
+    np.testing.assert_array_equal(old.decision_function(texts), clf.decision_function(texts))

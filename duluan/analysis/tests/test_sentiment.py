@@ -634,11 +634,14 @@ def test_default_model_reads_the_mood_of_news_headlines_and_letters_it_never_lea
     # and a short complaint whose one word of complaint is a compound of a word of praise ("bất
     # tiện", "tiện"), or that it met only in its terms file, reads negative (before the terms
     # were learnt alone, "Rất bất tiện" read positive, 0.755, and "Thủ tục rườm rà" neutral:
-    # 2026-12-06), while the same words of praise still read positive
+    # 2026-12-06), while the same words of praise still read positive ("Đi lại rất tiện" did
+    # by its "rất" alone: "Đi lại tiện" read negative, 0.75; once intensifiers weighed nothing of
+    # their own, it read negative, 0.69, and 0.54 once "tiện", "thuận tiện" and "tiện lợi" were
+    # learnt as praise: 2026-12-07)
     labels, _ = model.predict_labels(
-        ["Rất bất tiện", "Thủ tục rườm rà", "Đi lại rất tiện", "Cán bộ rất nhiệt tình"]
+        ["Rất bất tiện", "Thủ tục rườm rà", "Rất tiện", "Đi lại rất thuận tiện", "Cán bộ rất nhiệt tình"]
     )
-    assert labels.tolist() == ["negative", "negative", "positive", "positive"]
+    assert labels.tolist() == ["negative", "negative", "positive", "positive", "positive"]
     # and having to go far after the merger is a complaint, not having to a relief (before the
     # written messages said it in a complaint, the first read positive: 2026-12-06)
     far = ["Sau sáp nhập, người dân phải đi xa hơn 20 km để làm thủ tục hành chính"]
