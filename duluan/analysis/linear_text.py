@@ -171,6 +171,9 @@ class LinearTextClassifier:
         quiet_intensifiers: Read the intensifiers no negator governs ("rất", "cực kỳ", …;
             :data:`~duluan.analysis.negation.INTENSIFIERS`) as no syllable, so that the word
             they strengthen keeps its own weight (as ``negation_scope`` for the compiled loops).
+        quiet_courtesy: Read the sentences of courtesy of a letter ("Kính gửi …", "Tôi xin chân
+            thành cảm ơn!") and the thanks before a "but" as no syllables
+            (:mod:`duluan.analysis.courtesy`; likewise for the compiled loops).
         accent_free_copies: Also train on each training text's accent-free form
             (:func:`~duluan.analysis.normalise.fold`: no diacritics, ``đ`` as ``d``), with its
             label and weight, where it differs. People often type without diacritics (SMS, chat,
@@ -220,6 +223,7 @@ class LinearTextClassifier:
     # Nor read negated syllables apart, nor quiet intensifiers.
     negation_scope: int = 0
     quiet_intensifiers: bool = False
+    quiet_courtesy: bool = False
     # Nor have cues.
     cues: tuple[TopicCue, ...] = ()
     layout_bins_: LayoutBins | None = None
@@ -249,6 +253,7 @@ class LinearTextClassifier:
         lead_tokens: int = 0,
         negation_scope: int = 0,
         quiet_intensifiers: bool = False,
+        quiet_courtesy: bool = False,
         accent_free_copies: bool = False,
         layout_weight: float = 0.0,
         layout_case: bool = True,
@@ -274,6 +279,7 @@ class LinearTextClassifier:
         self.lead_tokens = lead_tokens
         self.negation_scope = negation_scope
         self.quiet_intensifiers = quiet_intensifiers
+        self.quiet_courtesy = quiet_courtesy
         self.accent_free_copies = accent_free_copies
         self.layout_weight = layout_weight
         self.layout_case = layout_case
@@ -357,6 +363,7 @@ class LinearTextClassifier:
             lead_tokens=self.lead_tokens,
             negation_scope=self.negation_scope,
             quiet_intensifiers=self.quiet_intensifiers,
+            quiet_courtesy=self.quiet_courtesy,
         )
         x = self.featurizer_.fit_transform(texts)
         self.layout_bins_ = None
@@ -488,6 +495,7 @@ class LinearTextClassifier:
             "nb_svm_C": float(self.nb_svm_C),
             "negation_scope": int(self.negation_scope),
             "quiet_intensifiers": bool(self.quiet_intensifiers),
+            "quiet_courtesy": bool(self.quiet_courtesy),
         }
 
     def _can_calibrate(self, y: np.ndarray) -> bool:

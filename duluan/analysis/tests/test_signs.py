@@ -86,11 +86,11 @@ def test_a_text_of_emoji_alone_reads_as_its_signs_say(tmp_path):
 
 def test_every_path_reads_a_texts_signs_alike(tmp_path):
     # given a model of syllables, which the compiled loops score from the characters (so one
-    # that reads negated syllables and intensifiers as written: the loops read no marks and
-    # quiet no syllable), reading signs
+    # that reads negated syllables, intensifiers and courtesy as written: the loops read no marks
+    # and quiet no syllable), reading signs
     texts, labels = _reviews()
     model = SentimentClassifier(
-        min_count=2, char_ngram_range=None, negation_scope=0, quiet_intensifiers=False
+        min_count=2, char_ngram_range=None, negation_scope=0, quiet_intensifiers=False, quiet_courtesy=False
     ).fit(texts, labels)
     both = ["😡😡😡", "👍👍", "❤️", *texts]
     # then numpy, the compiled loops, the syllables of a batch, the code points and a saved and
