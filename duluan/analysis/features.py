@@ -34,7 +34,7 @@ import numpy as np
 from duluan.analysis import negation
 from duluan.analysis.courtesy import courtesy_positions, courtesy_triggers
 from duluan.analysis.model_io import model_part
-from duluan.analysis.normalise import canonical_tones
+from duluan.analysis.normalise import canonical_tones, fold
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -797,14 +797,50 @@ class _Types:
     feats: np.ndarray  # character n-gram buckets of every type, one after the other
 
 
-def _vocabulary_id(get, tok: str) -> int:
-    """A syllable's vocabulary id (``get``: the vocabulary's ``get``), or -1 when unknown."""
+def unstretched(word: str) -> str | None:
+    """The word a word stretched at its end stands for, or ``None`` when it is not stretched: its
+    last letter repeated three times or more ("xúcccc" is "xúc", "mìnhhhh" "mình", "rồiiii"
+    "rồi"), or twice or more after the same vowel with a tone ("quáaaa" is "quá"). Whether that
+    is a word is for the reader to say (a vocabulary, a lexicon): see :func:`_vocabulary_form`.
+
+    People stretch a word to shout it: "bức xúcccc" read as an unknown syllable, and the
+    complaint lexicon found no "bức xúc" in it.
+    """
+    if len(word) < 3 or word[-1] != word[-2] or not word[-1].isalpha():
+        return None
+    last = word[-1]
+    base = word.rstrip(last)
+    if not base:
+        return None
+    extra = len(word) - len(base)
+    if fold(base[-1]) == fold(last):  # "quá" + "aaa": the stretched vowel follows its toned self
+        plain = base
+    else:
+        plain, extra = base + last, extra - 1
+    return plain if extra >= 2 else None
+
+
+def _vocabulary_form(get, tok: str) -> tuple[int, str]:
+    """A syllable's vocabulary id (``get``: the vocabulary's ``get``), or -1 when unknown, and the
+    syllable it was read as: the one unstretched where only that is known (:func:`unstretched`)."""
     v = get(tok, -1)
     if v == -1 and not tok.isascii():
         # A spelling not seen in training may still be a known syllable with its tone mark
         # placed the other way.
         v = get(canonical_tones(tok), -1)
-    return v
+    if v == -1 and len(tok) > 2 and tok[-1] == tok[-2]:
+        plain = unstretched(tok)
+        if plain is not None:
+            w, _ = _vocabulary_form(get, plain)
+            if w != -1:
+                return w, plain
+    return v, tok
+
+
+def _vocabulary_id(get, tok: str) -> int:
+    """A syllable's vocabulary id (``get``: the vocabulary's ``get``), or -1 when unknown (see
+    :func:`_vocabulary_form`)."""
+    return _vocabulary_form(get, tok)[0]
 
 
 class _TypeTable(SyllableMemo):
@@ -844,7 +880,8 @@ class _TypeTable(SyllableMemo):
         get = self._vocabulary.get
         vocab, cores = [], []
         for tok in fresh:
-            vocab.append(_vocabulary_id(get, tok))
+            v, tok = _vocabulary_form(get, tok)  # (a stretched syllable's characters unstretched)
+            vocab.append(v)
             if self._char_range is not None:
                 c = tok if tok.isascii() else canonical_tones(tok)
                 if "_" in c:  # character n-grams see a run of "_" as a space, like punctuation

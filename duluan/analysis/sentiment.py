@@ -49,6 +49,7 @@ from duluan.analysis.features import (
     prepare,
     round_4,
     tokenise_batch,
+    unstretched,
 )
 from duluan.analysis.linear_text import _BATCH, LinearTextClassifier, SavedModel, fit_progress_bar
 from duluan.analysis.model_io import model_part
@@ -413,6 +414,8 @@ class ComplaintLexicon:
         prepared = prepare(text)
         tokens = _WORD_RE.findall(prepared)
         table, reach = self._table()
+        if any(len(t) > 2 and t[-1] == t[-2] for t in tokens):
+            tokens = [self._unstretched(t) for t in tokens]
         hits: list[list] = []  # [shown phrase, weight, index of its last token]
         negator = intensifier = (-10, "", 1.0)  # (index of last token, phrase, multiplier)
         exclamations = len(_EXCLAMATIONS_RE.findall(prepared)) if "!" in prepared else 0
@@ -619,7 +622,21 @@ class ComplaintLexicon:
         state = self.__dict__.copy()
         state.pop("_phrases", None)
         state.pop("_index", None)
+        state.pop("_words", None)
         return state
+
+    def _unstretched(self, token: str) -> str:
+        """``token``, or the syllable of the lexicon it stands for stretched ("xúcccc": "xúc";
+        see :func:`~duluan.analysis.features.unstretched`), as :class:`_WordIds` reads it."""
+        words = self.__dict__.get("_words")
+        if words is None:
+            words = self.__dict__["_words"] = frozenset(
+                w for phrase in self._table()[0] if len(phrase.split()) <= _MAX_PHRASE for w in phrase.split()
+            )
+        if token in words:
+            return token
+        plain = unstretched(token)
+        return plain if plain is not None and plain in words else token
 
     @staticmethod
     def _longest(
@@ -826,9 +843,13 @@ class _WordIds(SyllableMemo):
 
     def _add(self, fresh: list[str]) -> None:
         get = self._words.get
-        self._ids.extend(
-            np.array([get(t if t.isascii() else canonical_tones(t), 0) for t in fresh], np.int64)
-        )
+        ids = [get(t if t.isascii() else canonical_tones(t), 0) for t in fresh]
+        for k, t in enumerate(fresh):
+            if not ids[k] and len(t) > 2 and t[-1] == t[-2]:  # stretched: "xúcccc" is "xúc"
+                plain = unstretched(t)
+                if plain is not None:
+                    ids[k] = get(plain if plain.isascii() else canonical_tones(plain), 0)
+        self._ids.extend(np.array(ids, np.int64))
 
     def _snapshot(self) -> np.ndarray:
         return self._ids.view()

@@ -324,3 +324,29 @@ def test_a_syllables_id_does_not_hang_on_the_other_texts_learnt():
     assert len(set(grown.values())) == len(grown)
     # and every id fits the keys' 21 bits
     assert max(grown.values()) < (1 << 21) - 2
+
+
+def test_a_word_stretched_at_its_end_is_read_as_the_word_it_stands_for():
+    # given words stretched at their end, as people shout them, and words that are not
+    stretched = {"xúcccc": "xúc", "quáaaa": "quá", "rồiiii": "rồi", "mìnhhhh": "mình", "xuccc": "xuc"}
+    # when they are unstretched
+    # then each is its word; a letter repeated once, a number or a run alone is no stretch
+    assert {word: features.unstretched(word) for word in stretched} == stretched
+    for word in ("xúcc", "quáa", "all", "1000", "aaa", "xúc"):
+        assert features.unstretched(word) is None, word
+
+
+def test_a_featurizer_reads_a_stretched_word_it_does_not_know_as_the_word_it_knows():
+    # given a featurizer of syllables and characters that knows "bức xúc" but not stretched
+    texts = ["dân bức xúc", "dân rất bức xúc", "đường ngập", "hồ sơ chậm"]
+    featurizer = NgramFeaturizer(word_ngram_range=(1, 2), char_ngram_range=(1, 3), min_count=1).fit(texts)
+    # when it reads the words stretched (before, "xúcccc" was an unknown syllable: "bức xúc" was
+    # no n-gram of "Dân bức xúccccc lắm", 2026-12-07)
+    said = features.tokenise_batch(["dân bức xúcccc", "đường ngậppp", "dân bức xúc", "đường ngập"])
+    x = featurizer.transform(said).toarray()
+    # then it reads them as the words themselves, by their syllables and their characters
+    np.testing.assert_array_equal(x[0], x[2])
+    np.testing.assert_array_equal(x[1], x[3])
+    # and a stretched spelling it learnt is read as it is
+    known = NgramFeaturizer(min_count=1).fit(["ngậppp quá", "ngập"])
+    assert not np.array_equal(*known.transform(["ngậppp", "ngập"]).toarray())

@@ -198,6 +198,19 @@ def test_signs_of_anger_count_as_complaints_wherever_they_stand():
         assert lex.intensities(tokenise_batch(texts)) == [lex.score(t)[0] for t in texts]
 
 
+def test_a_complaint_stretched_at_its_end_is_as_intense_as_written_plainly():
+    # given complaints with a word stretched at its end, with diacritics and without
+    lex = lexicon().accent_free()
+    said = ["Dân bức xúccccc lắm", "Cán bộ háchhh dịchhh quá", "dan buc xuccccc lam"]
+    plain = ["Dân bức xúc lắm", "Cán bộ hách dịch quá", "dan buc xuc lam"]
+    # when the lexicon scores them, one by one and as a batch (before, "xúccccc" was no word of
+    # it: "Dân bức xúccccc lắm" scored 0.46 of anger against 0.87, 2026-12-07)
+    scored = [lex.score(text) for text in said]
+    # then each is as intense as written plainly, with the plain words as its terms
+    assert scored == [lex.score(text) for text in plain] and all(value > 0.5 for value, _ in scored)
+    assert lex.intensities(tokenise_batch(said)) == [value for value, _ in scored]
+
+
 def test_vietsentiwordnet_entries_with_spaces_are_read_whole(tmp_path):
     # given VietSentiWordNet files whose synsets list entries of several words, some written with
     # spaces ("giá quá thấp#1"), one with no sense number
