@@ -589,13 +589,16 @@ def masked_views(batch: list[Document]) -> list[tuple[str | None, list[str] | No
     (:mod:`duluan.analysis.places.masking`), kept in :attr:`Document.masked`.
 
     The places are those the places step found (offsets into :attr:`Document.full_text`) and
-    the streets' names (:func:`~duluan.analysis.places.masking.street_spans`); the full text
-    with them masked is normalised again, as the normalise step did (not where it did not run).
+    the streets' names (:func:`~duluan.analysis.places.masking.street_spans`); a letter's frame
+    (:func:`~duluan.analysis.frames.frame_spans`: "Kính gửi …", "Tôi tên là …, trú tại …",
+    "Trân trọng cảm ơn!") is left out. The full text so masked is normalised again, as the
+    normalise step did (not where it did not run).
     A document that names none reads as it is:
     its own ``normalised`` and ``tokens``, so the models' batches (see :func:`token_batch`) and
     the duplicate features reuse them as before. The places step must come before the models
     for them to be masked.
     """
+    from duluan.analysis.frames import frame_spans
     from duluan.analysis.places.masking import mask_spans, street_spans
 
     again: list[tuple[Document, str]] = []
@@ -603,10 +606,11 @@ def masked_views(batch: list[Document]) -> list[tuple[str | None, list[str] | No
         if doc.masked is not None:
             continue
         spans = [(p["start"], p["end"]) for p in doc.places] + street_spans(doc.full_text, doc.tokens)
-        if not spans:
+        frame = frame_spans(doc.full_text)
+        if not spans and not frame:
             doc.masked = (doc.normalised, doc.tokens)
             continue
-        text = mask_spans(doc.full_text, spans)
+        text = mask_spans(doc.full_text, spans, frame)
         if doc.normalised is None:
             doc.masked = (text, None)  # split by the model, as the unmasked text would be
         else:

@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from duluan.analysis.frames import frame_spans
 from duluan.analysis.normalise import canonical_tones
 
 PLACE_TOKEN = "diadanh"  # noqa: S105 (a placeholder, not a password)
@@ -148,18 +149,24 @@ def _known_name_end(lowered: str, first: int) -> int:
     return first
 
 
-def mask_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """``text`` with each ``(start, end)`` span (offsets into it, not overlapping) replaced by
-    :data:`PLACE_TOKEN`, a space apart from a letter or digit it would otherwise join."""
+def mask_spans(text: str, spans: Iterable[tuple[int, int]], removed: Iterable[tuple[int, int]] = ()) -> str:
+    """``text`` with each ``(start, end)`` span of ``spans`` replaced by :data:`PLACE_TOKEN`, a space
+    apart from a letter or digit it would otherwise join, and each of ``removed`` (a letter's
+    frame: :func:`~duluan.analysis.frames.frame_spans`) by a line break. Offsets are into ``text``;
+    a span that overlaps one before it is hidden with it."""
     parts: list[str] = []
     at = 0
-    for start, end in sorted(spans):
+    marked = [(start, end, False) for start, end in spans] + [(start, end, True) for start, end in removed]
+    for start, end, frame in sorted(marked):
         if start < at:  # overlaps the span before: already hidden
             continue
         parts.append(text[at:start])
-        glued_before = text[start - 1 : start].isalnum() if start else False
-        glued_after = text[end : end + 1].isalnum()
-        parts.append(" " * glued_before + PLACE_TOKEN + " " * glued_after)
+        if frame:
+            parts.append("\n")
+        else:
+            glued_before = text[start - 1 : start].isalnum() if start else False
+            glued_after = text[end : end + 1].isalnum()
+            parts.append(" " * glued_before + PLACE_TOKEN + " " * glued_after)
         at = end
     if not parts:
         return text
@@ -170,7 +177,9 @@ def mask_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
 def mask_places(texts: Sequence[str], gazetteer: Any = None) -> list[str]:
     """The texts with every administrative unit the gazetteer finds in them, and every street's
     name (:func:`street_spans`), replaced by :data:`PLACE_TOKEN` (the type word before a name
-    stays: ``xã diadanh``, ``đường diadanh``).
+    stays: ``xã diadanh``, ``đường diadanh``), and a letter's frame left out
+    (:func:`~duluan.analysis.frames.frame_spans`: "Kính gửi …", "Tôi tên là …, trú tại …",
+    "Trân trọng cảm ơn!").
 
     Args:
         texts: Raw or normalised texts.
@@ -183,7 +192,8 @@ def mask_places(texts: Sequence[str], gazetteer: Any = None) -> list[str]:
     masked = []
     for text, mentions in zip(texts, found, strict=True):
         spans = [(m.start, m.end) for m in mentions] + street_spans(text)
-        masked.append(mask_spans(text, spans) if spans else text)
+        frame = frame_spans(text)
+        masked.append(mask_spans(text, spans, frame) if spans or frame else text)
     return masked
 
 
