@@ -412,9 +412,10 @@ PLACE_FOLDS_PATH = Path(__file__).resolve().parent.parent / "data" / "place_fold
 def place_folds() -> frozenset[str]:
     """The folded unit names that, without diacritics, are mostly other words ("dien bien": diễn
     biến 1,566 times in the news, Điện Biên 590; "gia dinh", "dong thoi": ``data/place_folds.tsv``,
-    made by ``scripts/place_folds.py``). Bare in a text typed in small letters without diacritics,
-    such a name is a unit only after a locative word or a mark, or with an ancestor named nearby
-    (as every district there is): "dien bien vu viec" is diễn biến, not the province."""
+    made with ``place_words.tsv`` by ``scripts/place_words.py``). Bare in a text typed in small
+    letters without diacritics, such a name is a unit only after a locative word or a mark, or
+    with an ancestor named nearby (as every district there is): "dien bien vu viec" is diễn biến,
+    not the province."""
     lines = PLACE_FOLDS_PATH.read_text(encoding="utf-8").splitlines()
     return frozenset(line.split("\t", 1)[0] for line in lines if line and not line.startswith("#"))
 
