@@ -13,6 +13,7 @@ is one CSR × dense product and explaining a prediction is a row gather.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -948,18 +949,31 @@ class LinearTextClassifier:
 # "<phone>": 216 of 9,700 framed complaints showed it) or numbers alone ("27" of a house, "25 11"
 # of a date). The explainers name this many more terms than are shown, of which these are left out.
 _SPARE_TERMS = 3
-_PLACEHOLDER_WORDS = frozenset(placeholder.strip("<>") for placeholder in PLACEHOLDERS.values())
+# A term that is numbers alone, or holds a placeholder's syllable (as a word of its own).
+_NOISE_TERM_RE = re.compile(
+    r"^[\d ]+$|(?:^| )(?:"
+    + "|".join(placeholder.strip("<>") for placeholder in PLACEHOLDERS.values())
+    + r")(?: |$)",
+    re.MULTILINE,
+)
 
 
 def _shown_terms(rows: list, top: int) -> list:
     """Each text's explaining terms (words, or ``(words, weight)`` pairs) without the terms that
-    hold a placeholder's syllable or are numbers alone, at most ``top``."""
+    hold a placeholder's syllable or are numbers alone, at most ``top``.
 
-    def shown(term: Any) -> bool:
-        words = (term if isinstance(term, str) else term[0]).split()
-        return not (_PLACEHOLDER_WORDS.intersection(words) or all(w.isdigit() for w in words))
-
-    return [type(row)(term for term in row if shown(term))[:top] for row in rows]
+    A row is searched whole first, its terms one line each: most hold no such term (a loop over
+    each row's terms cost 5.1 µs a news lead, 2026-12-07)."""
+    out = []
+    search = _NOISE_TERM_RE.search
+    for row in rows:
+        words = row if not row or isinstance(row[0], str) else [term[0] for term in row]
+        if search("\n".join(words)) is None:
+            out.append(row[:top])
+            continue
+        kept = [term for term, w in zip(row, words, strict=True) if _NOISE_TERM_RE.search(w) is None]
+        out.append(type(row)(kept[:top]))
+    return out
 
 
 def _negations_readable(terms: list) -> list:
