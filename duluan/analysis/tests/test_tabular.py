@@ -67,10 +67,15 @@ def test_text_problem_finds_binary_badly_encoded_and_font_typed_text_only(value,
 
 
 def _plain_text_problem(value: str) -> str | None:
-    """text_problem by its definition: the three checks on every text, no quick scan first."""
+    """text_problem by its definition: the three checks on every text, no quick scan first. A
+    mojibake pair is one unless it is "Ã" and a no-break space, a quote, a dash or an ellipsis
+    (a syllable's end in capitals) in a text that holds a letter only Vietnamese writes."""
     if "\x00" in value or len(tabular._CONTROL_RE.findall(value[:4096])) > 8:
         return "binary"
-    if tabular.BAD_CHARS.search(value) or tabular._MOJIBAKE_RE.search(value):
+    pairs = [m.group() for m in tabular._MOJIBAKE_RE.finditer(value)]
+    vietnamese = any(c in "ĂăĐđĨĩŨũƠơƯư" or "\u1ea0" <= c <= "\u1ef9" for c in value)
+    syllable_ends = all(p[0] == "Ã" and p[1] in "\u00a0“”‘’–—…" for p in pairs)
+    if tabular.BAD_CHARS.search(value) or (pairs and not (syllable_ends and vietnamese)):
         return "bad_encoding"
     return "legacy_fonts" if typed_parts(value) else None
 
@@ -95,6 +100,8 @@ _PROBLEM_PIECES = st.sampled_from(
 @settings(max_examples=500)
 @example("ngáº­p")
 @example("“Æ°”")
+@example("ĐÃ“")
+@example("XÃ\u00a0HÁCH")
 def test_the_quick_scan_never_hides_a_problem(value):
     # given any text, mostly of the characters the checks look for
     # when checked, then the answer is that of the three checks run on every text
