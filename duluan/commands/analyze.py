@@ -429,7 +429,7 @@ def analyze_file(
         del checked
 
         clusterer = None
-        state_path = Path(cluster_state) if cluster_state else None
+        state_path = state_file
         if state_path is not None and state_path.exists():
             try:
                 clusterer = OnlineClusterer.from_state(loads_json(state_path.read_text(encoding="utf-8")))

@@ -281,7 +281,12 @@ def age_after(folded: str, start: int, end: int) -> bool:
     first = _first_after(folded, end)
     if first not in ("(", ",") or AGE_AFTER_RE.match(folded, end) is None:
         return False
-    return first == "(" or folded[:start].rstrip()[-1:] in ("", "(", ".", "!", "?", ":", "\n")
+    if first == "(":
+        return True
+    before = start - 1  # the character before the name, spaces and line breaks aside (no copy of
+    while before >= 0 and folded[before].isspace():  # the text before it for each hit)
+        before -= 1
+    return before < 0 or folded[before] in "(.!?:"
 
 
 OLD_AFTER_RE = re.compile(r"\s*\(?\s*(?:cu|truoc day|truoc sap nhap)\b")
