@@ -75,11 +75,15 @@ class TopicCue:
         boost: The log of the factor the topic's odds are multiplied by where the cue fires.
         unless: Phrases that keep the cue from firing in their sentence: the actor is not what
             it names ("giả danh", "tự xưng": a fraudster posing as an official).
+        not_acts: Phrases that hold an act's words but name no misconduct ("nhận tiền lương",
+            "đòi tiền bồi thường", "chưa nhận tiền": what a citizen is owed): an act that stands
+            within one of them is not read.
         bare_actors: The actors' folded spellings read in a text typed without diacritics
             (:func:`accent_free_cue`; empty: such texts are not read).
         bare_acts: The acts' folded spellings, likewise.
         bare_unless: The folded spellings of ``unless``: all of them (one read otherwise only
             keeps a cue from firing).
+        bare_not_acts: The folded spellings of ``not_acts``, all of them likewise.
     """
 
     topic: str
@@ -91,6 +95,8 @@ class TopicCue:
     bare_actors: tuple[str, ...] = ()
     bare_acts: tuple[str, ...] = ()
     bare_unless: tuple[str, ...] = ()
+    not_acts: tuple[str, ...] = ()
+    bare_not_acts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.actors or not self.acts:
@@ -103,7 +109,7 @@ class TopicCue:
     @classmethod
     def from_data(cls, topic: str, data: Mapping) -> TopicCue:
         """The cue of a taxonomy topic's ``cue`` object (``actors``, ``acts``, optional ``unless``,
-        ``window``, ``boost``).
+        ``not_acts``, ``window``, ``boost``).
 
         Raises:
             ValueError: A list is missing or empty, or a number is out of range.
@@ -111,8 +117,12 @@ class TopicCue:
         try:
             actors, acts = _phrases(data["actors"]), _phrases(data["acts"])
             unless = _phrases(data["unless"]) if "unless" in data else ()
+            not_acts = _phrases(data["not_acts"]) if "not_acts" in data else ()
         except (KeyError, TypeError) as exc:
-            raise ValueError(f"cue of '{topic}': needs lists 'actors' and 'acts' ({exc})") from exc
+            raise ValueError(
+                f"cue of '{topic}': needs lists 'actors' and 'acts', "
+                f"and 'unless', 'not_acts' if given ({exc})"
+            ) from exc
         except ValueError as exc:
             raise ValueError(f"cue of '{topic}': {exc}") from exc
         try:
@@ -120,7 +130,15 @@ class TopicCue:
             boost = float(data.get("boost", DEFAULT_BOOST))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"cue of '{topic}': window and boost must be numbers ({exc})") from exc
-        return cls(topic=topic, actors=actors, acts=acts, window=window, boost=boost, unless=unless)
+        return cls(
+            topic=topic,
+            actors=actors,
+            acts=acts,
+            window=window,
+            boost=boost,
+            unless=unless,
+            not_acts=not_acts,
+        )
 
     def find(self, text: str) -> tuple[str, str] | None:
         """The first ``(actor, act)`` pair of the cue in ``text``, as the cue spells them, or ``None``.
@@ -141,16 +159,23 @@ class TopicCue:
         )
         if acts is None:
             return None
+        not_acts = self.bare_not_acts if bare else self.not_acts
         low = text.lower()
         if not low.isascii() and not unicodedata.is_normalized("NFC", low):
             low = unicodedata.normalize("NFC", low)
         if bare:
             low = fold(low)
         ends: list[int] | None = None  # where the text's sentences end, once an act is found
+        owed: list[tuple[int, int]] | None = None  # where its not_acts stand, likewise
         for last, act in acts.iter(low):
             start, end = last + 1 - len(act), last + 1
             if not _whole(low, start, end):
                 continue
+            if not_acts:
+                if owed is None:
+                    owed = _spans(low, _automaton(not_acts))
+                if any(a <= start and end <= b for a, b in owed):
+                    continue
             # The sentence around the act, where its actor must stand.
             if ends is None:
                 ends = [m.end() for m in _SENTENCE_END.finditer(low)]
@@ -207,6 +232,16 @@ def _whole(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is whole words: no letter, digit or ``_`` glued to it."""
     glued_before = start > 0 and _WORD_CHAR.match(text, start - 1) is not None
     return not glued_before and not (end < len(text) and _WORD_CHAR.match(text, end))
+
+
+def _spans(text: str, automaton: ahocorasick.Automaton) -> list[tuple[int, int]]:
+    """Where the automaton's phrases stand in ``text`` as whole words."""
+    out = []
+    for last, phrase in automaton.iter(text):
+        start = last + 1 - len(phrase)
+        if _whole(text, start, last + 1):
+            out.append((start, last + 1))
+    return out
 
 
 def _phrases(values: Iterable) -> tuple[str, ...]:
@@ -285,7 +320,8 @@ def _key_memo(acts: tuple[str, ...], actors: tuple[str, ...]) -> _CueKeys:
     return _CueKeys(acts, actors)
 
 
-def _automaton(phrases: Iterable[str]) -> ahocorasick.Automaton:
+@lru_cache(maxsize=64)
+def _automaton(phrases: tuple[str, ...]) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for phrase in phrases:
         automaton.add_word(phrase, phrase)
@@ -457,4 +493,5 @@ def accent_free_cue(cue: TopicCue, readings: Mapping[str, Mapping[str, int]] | N
         bare_actors=kept(cue.actors),
         bare_acts=kept(cue.acts),
         bare_unless=tuple(dict.fromkeys(map(fold, cue.unless))),
+        bare_not_acts=tuple(dict.fromkeys(map(fold, cue.not_acts))),
     )

@@ -67,6 +67,24 @@ def test_a_fraudster_posing_as_an_official_keeps_the_cue_from_firing_in_that_sen
     assert bare.find("can bo nhan tien cua dan") == ("can bo", "nhan tien")
 
 
+def test_an_act_within_a_phrase_of_what_a_citizen_is_owed_is_not_read():
+    # given a cue whose not_acts hold its acts' words ("nhận tiền" of "nhận tiền thưởng")
+    cue = replace(CUE, not_acts=("nhận tiền thưởng", "chưa nhận tiền"))
+    # then an official owed money is no misconduct, nor one who has not been paid
+    assert cue.find("Cán bộ xã vẫn chưa nhận tiền thưởng Tết") is None
+    assert cue.find("Cán bộ hợp đồng chưa nhận tiền ba tháng nay") is None
+    # while the act alone still fires, in the same text too, and the cue without them as before
+    assert cue.find("Cán bộ nhận tiền thưởng, rồi cán bộ ấy nhận tiền của dân") == ("cán bộ", "nhận tiền")
+    assert CUE.find("Cán bộ xã vẫn chưa nhận tiền thưởng Tết") == ("cán bộ", "nhận tiền")
+    # and a phrase glued to a longer word ("chưa nhận tiền thưởngg") covers nothing
+    assert cue.find("Cán bộ nhận tiền thưởngg") == ("cán bộ", "nhận tiền")
+    # typed without diacritics, every folded spelling of them is read
+    bare = accent_free_cue(cue, {"nhan tien": {"nhận tiền": 9}, "can bo": {"cán bộ": 9}})
+    assert bare.bare_not_acts == ("nhan tien thuong", "chua nhan tien")
+    assert bare.find("can bo xa chua nhan tien thuong tet") is None
+    assert bare.find("can bo xa nhan tien cua dan") == ("can bo", "nhan tien")
+
+
 def test_text_typed_without_diacritics_is_read_with_the_spellings_real_text_means_so():
     # given real text where "lam thu" is mostly "làm thủ (tục)" and "nhan tien" is "nhận tiền"
     texts = ["Người dân đến làm thủ tục cấp sổ, cán bộ nhận tiền lệ phí."] * 5 + ["Trường lạm thu."]
@@ -137,6 +155,16 @@ def test_a_cue_is_data_of_its_topic_in_the_taxonomy_and_bad_data_is_refused(tmp_
         "Phó chủ tịch xã dùng xe công chở gia đình đi du lịch",
     ):
         assert cue.find(text) is not None, text
+    # and appointing one's own family (before 2026-12-07: no cue, read as labour affairs), but
+    # not the money a citizen or an official is owed, nor a kidnapper's ransom
+    assert cue.find("Chủ tịch xã bổ nhiệm con trai làm phó phòng") == ("chủ tịch xã", "bổ nhiệm con")
+    for text in (
+        "Giáo viên chưa nhận tiền thưởng Tết",
+        "Công nhân đòi tiền lương, công an vào cuộc giải quyết",
+        "Cán bộ địa chính hướng dẫn các hộ nhận tiền đền bù",
+        "Công an bắt kẻ bắt cóc đòi tiền chuộc",
+    ):
+        assert cue.find(text) is None, text
     # and no other topic has one
     assert [t.code for t in load_taxonomy().topics if t.cue is not None] == ["corruption"]
     # when a taxonomy file gives a cue without acts, a lone string, or a negative boost
@@ -147,6 +175,7 @@ def test_a_cue_is_data_of_its_topic_in_the_taxonomy_and_bad_data_is_refused(tmp_
         ({"actors": "cán bộ", "acts": ["nhận tiền"]}, "needs lists"),
         ({"actors": ["cán bộ"], "acts": [" "]}, "empty list"),
         ({"actors": ["cán bộ"], "acts": ["nhận tiền"], "unless": []}, "empty list"),
+        ({"actors": ["cán bộ"], "acts": ["nhận tiền"], "not_acts": "nhận tiền lương"}, "needs lists"),
         ({"actors": ["cán bộ"], "acts": ["nhận tiền"], "boost": -1}, "boost"),
         ({"actors": ["cán bộ"], "acts": ["nhận tiền"], "window": "x"}, "window and boost must be numbers"),
     ):
