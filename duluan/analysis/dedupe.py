@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from duluan.analysis.features import SyllableMemo, _Growing
+from duluan.analysis.frames import identity_values
 from duluan.analysis.normalise import PLACEHOLDERS, fold, personal_data_values
 
 __all__ = [
@@ -119,7 +120,7 @@ def content_hashes(normalised_texts: Sequence[str], texts: Sequence[str] | None 
             spaced = " ".join(text.split())
         if texts is not None and _masked(text):
             # After a separator no text holds (the normaliser removes it): nothing else can collide.
-            spaced = "\x00".join([spaced, *personal_data_values(texts[i])])
+            spaced = "\x00".join([spaced, *personal_data_values(texts[i]), *identity_values(texts[i])])
         out.append(blake2b(spaced.encode("utf-8"), digest_size=16).hexdigest())
     return out
 

@@ -66,7 +66,12 @@ CHAT_LEXICON_PATH = DATA_DIR / "chat_lexicon.tsv"
 ABBREVIATIONS_PATH = DATA_DIR / "abbreviations.tsv"
 
 URL, EMAIL, PHONE, ID_NUMBER = "url", "email", "phone", "id"
-PLACEHOLDERS = {URL: "<url>", EMAIL: "<email>", PHONE: "<phone>", ID_NUMBER: "<id>"}
+# A writer's name and house, masked in the platform's texts by
+# duluan.analysis.frames.mask_identity (the normaliser finds neither).
+NAME, HOUSE = "name", "house"
+PLACEHOLDERS = {
+    URL: "<url>", EMAIL: "<email>", PHONE: "<phone>", ID_NUMBER: "<id>", NAME: "<name>", HOUSE: "<house>"
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

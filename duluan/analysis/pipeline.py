@@ -35,6 +35,7 @@ from duluan.analysis.dedupe import (
     content_hash,
     content_hashes,
 )
+from duluan.analysis.frames import letter_view
 from duluan.analysis.normalise import SYLLABLE_RE
 
 __all__ = [
@@ -93,8 +94,13 @@ class Document:
         channel: Intake channel.
         row: 1-based row number in the input file (for the rejects report).
         line: 1-based line number in the input file, for line-based formats.
-        normalised: Display form after normalisation (personal data masked).
-        tokens: Lower-case syllables of ``normalised``.
+        normalised: Display form after normalisation (personal data masked, and the name of
+            the letter's writer: :func:`~duluan.analysis.frames.mask_identity`).
+        content: ``normalised`` without its letter's frame ("Kính gửi …", "Trân trọng cảm
+            ơn!": :func:`~duluan.analysis.frames.letter_view`), or ``None`` where it has none.
+        letter: Whether ``normalised`` holds a word of a letter's frame (``None``: not known);
+            where it holds none, neither frame nor name is looked for again for the models.
+        tokens: Lower-case syllables of ``content`` (of ``normalised`` where it is ``None``).
         content_hash: :func:`duluan.analysis.dedupe.content_hash` of ``normalised``.
         shingles: Shingle hashes for near-duplicate verification.
         signature: MinHash signature.
@@ -150,6 +156,9 @@ class Document:
     series_day: int = 0
     names: np.ndarray | None = None
     masked: tuple[str | None, list[str] | None] | None = None
+    # (last: unpack_documents builds documents by position)
+    content: str | None = None
+    letter: bool | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Document:
@@ -175,6 +184,7 @@ class Document:
         self.text = ""
         self.title = None
         self.normalised = None
+        self.content = None
         self.tokens = None
         self.masked = None
         return self
@@ -251,6 +261,12 @@ class Pipeline:
 class NormaliseStep:
     """Normalise the title and text (NFC, tones, masked personal data) and split syllables.
 
+    The name and house of who wrote or reported it ("Tôi tên là …, trú tại số 12 đường …",
+    "Người phản ánh: …") are masked too (:func:`~duluan.analysis.frames.letter_view`): the
+    normalised text is what officials see of a signal in lists, titles and the issue's terms,
+    where a complainant's name must not be. The tokens are those of the text without its
+    letter's frame (:attr:`Document.content`), which duplicates and clusters compare.
+
     Args:
         normaliser: ``text -> object with .text``; defaults to
             :func:`duluan.analysis.normalise.normalise`.
@@ -272,13 +288,17 @@ class NormaliseStep:
     def __call__(self, batch: list[Document]) -> list[Document]:
         if self._many is not None:
             results = self._many([doc.full_text for doc in batch])
-            for doc, (text, tokens) in zip(batch, results, strict=True):
-                doc.normalised = text
-                doc.tokens = tokens
-            return batch
-        for doc in batch:
-            doc.normalised = self.normaliser(doc.full_text).text
-            doc.tokens = tokenise(doc.normalised)
+        else:
+            results = [(text := self.normaliser(doc.full_text).text, tokenise(text)) for doc in batch]
+        for doc, (text, tokens) in zip(batch, results, strict=True):
+            view = letter_view(text)
+            # Normalising adds words of a letter where it joins or mends them, and takes none away
+            # but where it masks personal data: there, the text as written may still hold one.
+            doc.letter = view is not None or "<" in text
+            masked, content = view or (text, text)
+            doc.normalised = masked
+            doc.content = None if content is masked else content
+            doc.tokens = tokens if content is text else tokenise(content)
         return batch
 
 
@@ -326,7 +346,7 @@ class DedupeFeaturesStep:
         # as they are, and the clusterer reads them so.
         terms, codes = self._terms(flat, lengths, rows, syllables, version)
         hashes = content_hashes([doc.normalised or "" for doc in batch], [doc.full_text for doc in batch])
-        texts = [doc.normalised or doc.full_text for doc in batch]
+        texts = [doc.content or doc.normalised or doc.full_text for doc in batch]
         # The pairs' codes from the rows' values the term coder keeps (see TermCoder.pair_codes).
         coder = self._terms
         names = name_flags_many(texts, lengths, codes, lambda at: coder.pair_codes(rows, at))
@@ -581,7 +601,7 @@ def _model_input(classifier: Any, batch: list[Document]) -> Any:
         return token_batch(batch, masked=masked)
     if masked:
         return [text or doc.full_text for doc, (text, _) in zip(batch, masked_views(batch), strict=True)]
-    return [doc.normalised or doc.full_text for doc in batch]
+    return [doc.content or doc.normalised or doc.full_text for doc in batch]
 
 
 def masked_views(batch: list[Document]) -> list[tuple[str | None, list[str] | None]]:
@@ -598,7 +618,7 @@ def masked_views(batch: list[Document]) -> list[tuple[str | None, list[str] | No
     the duplicate features reuse them as before. The places step must come before the models
     for them to be masked.
     """
-    from duluan.analysis.frames import frame_spans
+    from duluan.analysis.frames import left_out_spans
     from duluan.analysis.places.masking import mask_spans, street_spans
 
     again: list[tuple[Document, str]] = []
@@ -606,9 +626,9 @@ def masked_views(batch: list[Document]) -> list[tuple[str | None, list[str] | No
         if doc.masked is not None:
             continue
         spans = [(p["start"], p["end"]) for p in doc.places] + street_spans(doc.full_text, doc.tokens)
-        frame = frame_spans(doc.full_text)
+        frame = left_out_spans(doc.full_text) if doc.letter is not False else []
         if not spans and not frame:
-            doc.masked = (doc.normalised, doc.tokens)
+            doc.masked = (doc.content or doc.normalised, doc.tokens)
             continue
         text = mask_spans(doc.full_text, spans, frame)
         if doc.normalised is None:
@@ -652,7 +672,7 @@ def token_batch(batch: list[Document], masked: bool = False) -> Any:
             (doc, text, tokens, doc.text, doc.title) for doc, (text, tokens) in zip(batch, views, strict=True)
         ]
     else:
-        inputs = [(doc, doc.normalised, doc.tokens, doc.text, doc.title) for doc in batch]
+        inputs = [(doc, doc.content or doc.normalised, doc.tokens, doc.text, doc.title) for doc in batch]
     last = getattr(_LAST_TOKEN_BATCH, "value", None)
     if last is not None and len(last[0]) == len(inputs):
         if all(

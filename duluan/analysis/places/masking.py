@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from duluan.analysis.frames import frame_spans
+from duluan.analysis.frames import left_out_spans
 from duluan.analysis.normalise import canonical_tones
 
 PLACE_TOKEN = "diadanh"  # noqa: S105 (a placeholder, not a password)
@@ -192,7 +192,7 @@ def mask_places(texts: Sequence[str], gazetteer: Any = None) -> list[str]:
     masked = []
     for text, mentions in zip(texts, found, strict=True):
         spans = [(m.start, m.end) for m in mentions] + street_spans(text)
-        frame = frame_spans(text)
+        frame = left_out_spans(text)
         masked.append(mask_spans(text, spans, frame) if spans or frame else text)
     return masked
 

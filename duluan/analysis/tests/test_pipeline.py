@@ -141,6 +141,42 @@ def test_the_same_words_with_another_person_s_phone_or_address_are_a_near_duplic
         assert {d.near_duplicate_group for d in docs.values()} == {"r0"}
 
 
+LETTER = (
+    "Kính gửi: UBND phường Vũ Ninh.\nTôi tên là {name}, sinh năm 1970, trú tại số {house} đường Lý Thái "
+    "Tổ, phường Vũ Ninh.\nTôi xin trình bày sự việc như sau: {what}\nKính mong các cấp có thẩm quyền "
+    "quan tâm xem xét, giải quyết.\nTrân trọng cảm ơn!"
+)
+
+
+def test_letters_in_one_frame_are_compared_by_their_complaints_and_show_no_writer():
+    # given letters in the same frame, by different writers: four about different things, then
+    # the first complaint again by another writer, and the first letter sent twice
+    complaints = [
+        "cống thoát nước trước nhà tôi bị vỡ, nước thải tràn ra đường.",
+        "hàng xóm xây nhà lấn sang đất của gia đình tôi.",
+        "quán karaoke hát đến 2 giờ sáng gây ồn ào.",
+        "đèn đường hỏng cả tháng nay chưa ai sửa.",
+    ]
+    names = ["Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn Nam", "Phạm Thị Hoa", "Đỗ Văn Tùng"]
+    texts = [LETTER.format(name=n, house=10 + i, what=c) for i, (n, c) in enumerate(zip(names, complaints))]
+    texts += [LETTER.format(name=names[4], house=30, what=complaints[0]), texts[0]]
+    given = [
+        {"id": f"r{i}", "text": t, "created_at": datetime(2026, 3, 2, 8 + i, tzinfo=TZ)}
+        for i, t in enumerate(texts)
+    ]
+    docs = {d.id: d for d in analyze_stream(given, full(), batch_size=3)}
+    # then the four complaints are four clusters (their shared frame joined them two by two), the
+    # same complaint by another writer is a near duplicate, not a copy, and a letter sent again is
+    assert len({docs[f"r{i}"].cluster for i in range(4)}) == 4
+    assert docs["r4"].duplicate_of is None and docs["r4"].near_duplicate_group == "r0"
+    assert docs["r4"].cluster == docs["r0"].cluster
+    assert docs["r5"].duplicate_of == "r0"
+    # and what officials see of them names no writer and no house
+    for doc in docs.values():
+        assert "<name>" in doc.normalised and not any(n in doc.normalised for n in names)
+        assert "<house>" in doc.normalised and "Lý Thái Tổ" not in doc.normalised
+
+
 def test_copies_of_a_text_without_words_share_its_group_and_cluster_whatever_the_batches():
     # given texts of emoji or marks alone, sent again, with a report and another emoji between
     texts = ["😀😀😀", "😀😀😀", "Phố Nguyễn Trãi ngập sâu sau mưa lớn", "!!!", "😀😀😀", "!!!", "😡"]

@@ -49,6 +49,7 @@ from duluan.analysis.cluster import (
     term_codes,
     term_spellings,
 )
+from duluan.analysis.frames import letter_view
 from duluan.analysis.normalise import fold
 from duluan.analysis.pipeline import tokenise
 from duluan.apps.audit.services import audit_record
@@ -189,7 +190,9 @@ def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
             series_day=analysis.series_day,
             names=analysis.names,
         )
-    terms = document_terms(tokenise(signal.text_masked or ""))
+    # Compared without its letter's frame, as the analysis does (Document.content).
+    content = letter_view(signal.text_masked or "")[1]
+    terms = document_terms(tokenise(content))
     codes = term_codes(list(terms))
     places = frozenset(f"{p.get('scheme')}:{p.get('code')}" for p in (signal.places or []))
     return ClusterDoc(
@@ -199,7 +202,7 @@ def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
         places=places,
         created_at=signal.created_at,
         codes=codes,
-        names=name_flags(signal.text_masked or "", codes),
+        names=name_flags(content, codes),
         series_day=series_day(
             f"{signal.title}\n{signal.text_masked or ''}" if signal.title else signal.text_masked or ""
         ),

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from operator import itemgetter
 
+from duluan.analysis.frames import frame_spans
 from duluan.apps.core.text import nfc
 
 TITLE_CHARS = 90
@@ -26,6 +27,8 @@ PROFILE_TERMS = 32
 MIN_SENTENCE_CHARS = 25  # "Kính gửi UBND phường." alone says nothing: take the next sentence too
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 _ELLIPSIS = "…"
+# A log's or a form's label before what was reported.
+_CONTENT_LABEL = re.compile(r"^(?:nội dung(?: phản ánh)?|nd)\s*:\s*", re.IGNORECASE)
 
 
 def shorten(text: str, limit: int = TITLE_CHARS) -> str:
@@ -64,15 +67,32 @@ def title_from_signal(signal) -> str:
 
 def title_from_text(title: str | None, text_masked: str | None) -> str:
     """:func:`title_from_signal` of a signal with this ``title`` (only whether it has one counts)
-    and ``text_masked``: what an import's analysis workers compute for the writer."""
+    and ``text_masked``: what an import's analysis workers compute for the writer.
+
+    A letter's first sentence is its frame ("Kính gửi: UBND phường …", "Người phản ánh: …"),
+    which says nothing of the issue: the title is the first sentence of what is left without it
+    (:func:`~duluan.analysis.frames.frame_spans`), a log's label "Nội dung:" left out too.
+    """
     masked = text_masked or ""
     if title:
         line = masked.split("\n", 1)[0].strip()
-        text = line or first_sentence(masked)
+        text = line or first_sentence(_complaint(masked))
     else:
-        text = first_sentence(masked)
+        text = first_sentence(_complaint(masked))
     text = shorten(text)
     return text[:1].upper() + text[1:]
+
+
+def _complaint(text: str) -> str:
+    """``text`` without its letter's frame and a leading "Nội dung:" (see :func:`title_from_text`)."""
+    spans = frame_spans(text)
+    if spans:
+        kept, at = [], 0
+        for start, end in spans:
+            kept.append(text[at:start])
+            at = end
+        text = "\n".join([*kept, text[at:]])
+    return _CONTENT_LABEL.sub("", text.strip(), count=1)
 
 
 def term_profile(terms: Mapping[str, float]) -> dict[str, float]:

@@ -122,3 +122,39 @@ def test_an_issues_search_key_made_from_its_parts_is_that_of_the_whole_text(titl
     assert key == search_key(f"{title} {' '.join(terms)}")
     if "\u0130" not in title:
         assert agg.title_key == (title, search_key(title))
+
+
+@pytest.mark.django_db
+def test_a_letter_s_issue_is_titled_by_its_complaint_and_names_no_complainant():
+    # given a citizen's petition and a hotline log, each naming who reported it
+    letter = (
+        "Kính gửi: UBND phường Vũ Ninh.\nTôi tên là Nguyễn Văn Hùng, sinh năm 1970, trú tại số 12 đường "
+        "Lý Thái Tổ, phường Vũ Ninh, điện thoại 0912345678.\nTôi xin trình bày sự việc như sau: cống "
+        "thoát nước trước nhà tôi bị vỡ, nước thải tràn ra đường.\nKính mong các cấp xem xét, giải "
+        "quyết.\nTrân trọng cảm ơn!"
+    )
+    log = (
+        "Người phản ánh: Trần Thị Lan. Điện thoại: 0977135246. Nội dung: đèn đường thôn Đông hỏng nhiều ngày."
+    )
+    services.signals_ingest_batch(
+        items=[
+            services.SignalInput(channel="web", text=letter, created_at=T0),
+            services.SignalInput(channel="hotline", text=log, created_at=T0 + timedelta(hours=1)),
+        ]
+    )
+    # then each issue is titled by what was reported (before: "Kính gửi: UBND phường Vũ Ninh."
+    # and "Người phản ánh: Trần Thị Lan.")
+    titles = set(Issue.objects.values_list("title", flat=True))
+    assert titles == {
+        "Cống thoát nước trước nhà tôi bị vỡ, nước thải tràn ra đường.",
+        "Đèn đường thôn Đông hỏng nhiều ngày.",
+    }
+    # and no one's name or house is in what officials see of the signals and issues (the text as
+    # written is kept, for those allowed to read it)
+    seen = [
+        *Signal.objects.values_list("text_masked", flat=True),
+        *(" ".join(terms) for terms in Issue.objects.values_list("summary_terms", flat=True)),
+    ]
+    for words in ("Hùng", "hùng", "Lan", "lan", "Lý Thái Tổ", "lý thái tổ"):
+        assert not any(words in text for text in seen), words
+    assert Signal.objects.filter(text=letter).exists()
