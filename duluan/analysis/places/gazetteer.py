@@ -81,7 +81,10 @@ _SIBLING_BONUS = 2.5
 # How sure a bare name of each level is before rivals and accents are weighed.
 _BARE_CONFIDENCE = {PROVINCE: 0.9, DISTRICT: 0.75, COMMUNE: 0.65}
 _NUMBERED_NAME_RE = re.compile(r"^(Phường|Quận|Xã|Huyện)\s+\d+$")
-_NUMBERED_ABBREVIATIONS = {"Phường": ("p.", "p. "), "Quận": ("q.", "q. ")}
+# "P4", "Q3" (without the dot) too, as addresses in Hồ Chí Minh City are written ("158/31 Hòa Hưng, P13,
+# Q10"): but only beside another unit of the address (see _address_neighbours).
+_NUMBERED_ABBREVIATIONS = {"Phường": ("p.", "p. ", "p"), "Quận": ("q.", "q. ", "q")}
+_UNDOTTED_RE = re.compile(r"([pq])\d+$")
 # "bà xã", "ông xã" (wife, husband) before a name, written with diacritics ("ba xa" is also three
 # communes): the type word is not one.
 _SPOUSE_RE = re.compile(r"(?<!\w)(?:bà|ông)\s+$")
@@ -257,7 +260,10 @@ class Gazetteer:
         self._single = frozenset(
             key
             for key, entries in names.items()
-            if " " not in key and "." not in key and all(places[k].level == COMMUNE for k, _ in entries)
+            if " " not in key
+            and "." not in key
+            and not _UNDOTTED_RE.match(key)  # "P5" holds its type: read where it stands
+            and all(places[k].level == COMMUNE for k, _ in entries)
         )
         # Names map to their value; the words that start a typed name (TYPED_WORD_STARTS) to their
         # length, so one pass over the text finds both.
@@ -750,6 +756,8 @@ class Gazetteer:
                     covered[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
             taken.sort(key=_start)
 
+        if any(_UNDOTTED_RE.match(hit.key) for hit in taken):
+            taken = _address_neighbours(taken, folded)
         kept: list[_Hit] = []
         previous: _Hit | None = None
         for hit in taken:
@@ -1322,6 +1330,35 @@ class Gazetteer:
         if hit.accent_free:
             base *= 0.9
         return max(0.0, min(1.0, base))
+
+
+def _address_neighbours(hits: list[_Hit], folded: str) -> list[_Hit]:
+    """``hits`` (in order) but a ward or district written "P4", "Q3" without its dot that stands
+    beside no other unit of an address: alone, or beside another of its kind ("Q1, Q2"), it is a
+    quarter of a year, a code or a plate ("lợi nhuận Q1", "dự án P51", "29 P8 - 3286"). In
+    VNTC and TC201805, such a pair or a "Q1, TP.HCM" is an address every time read; beside an
+    address's gap (a comma, a dash, a space, see ``ADDRESS_GAP_RE``)."""
+    kept = []
+    for i, hit in enumerate(hits):
+        m = _UNDOTTED_RE.match(hit.key)
+        if m is not None:
+            near = [
+                other
+                for other, gap in (
+                    (hits[i - 1] if i else None, folded[hits[i - 1].end : hit.start] if i else ""),
+                    (
+                        hits[i + 1] if i + 1 < len(hits) else None,
+                        folded[hit.end : hits[i + 1].start] if i + 1 < len(hits) else "",
+                    ),
+                )
+                if other is not None and ADDRESS_GAP_RE.match(gap)
+            ]
+            if not any(
+                not other.key.startswith(m.group(1)) or not _UNDOTTED_RE.match(other.key) for other in near
+            ):
+                continue
+        kept.append(hit)
+    return kept
 
 
 def _small_if_all_capitals(nfc: str) -> str:

@@ -386,6 +386,26 @@ def test_numbered_units_and_abbreviated_types(gazetteer):
     assert found["Gò Vấp"] == ("pre2025", "764")
 
 
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        # an address as Ho Chi Minh City writes it, the dot of "P." and "Q." left out
+        ("922 Nguyễn Trãi, P14, Q5, TPHCM", {"P14": "27331", "Q5": "774", "TPHCM": "79"}),
+        ("158/31 hoa hung, p13, q10, tp.hcm", {"p13": "27166", "q10": "771", "tp.hcm": "79"}),
+        ("132-134 Đồng Khởi, Q1, TP HCM", {"Q1": "760", "TP HCM": "79"}),
+        # but not a quarter of a year, a code or a plate, nor a list of quarters
+        ("Lợi nhuận Q1 tăng mạnh so với Q4 năm trước", {}),
+        ("Doanh thu Q1, Q2 đều giảm", {}),
+        ("Dự án P51 và xe biển số 29 P8 - 3286", {}),
+    ],
+)
+def test_a_ward_or_district_abbreviated_without_its_dot_is_read_beside_the_rest_of_its_address(
+    gazetteer, text, units
+):
+    found = {m.surface: m.code for m in gazetteer.find(text) if m.scheme == "pre2025"}
+    assert found == units
+
+
 def test_offsets_refer_to_decomposed_input(gazetteer):
     # given a decomposed (NFD) text
     text = unicodedata.normalize("NFD", "Dự án ở tỉnh Bắc Ninh và huyện Lạng Giang")
