@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import ahocorasick
@@ -44,6 +45,7 @@ __all__ = [
     "left_out_spans",
     "letter_view",
     "mask_identity",
+    "mask_values",
 ]
 
 # A sentence's end: a full stop, a mark, a line break, or the text's end.
@@ -129,33 +131,61 @@ _START = r"(?:^|(?<=[.!?;:,\n\]–-])|(?<=\]\s))\s*"  # a text's, a sentence's o
 # tên là", "Tôi là", "Công dân", or in a field "Họ tên:", "Người phản ánh:" (a title before it,
 # "chị", "ông", stays). The name is its words written with a capital (see identity_spans).
 _HONORIFIC = r"(?P<title>(?:ong|ba|anh|chi|em|co|chu|bac|cu|chau)\s+)?"
-_NAMED = r"(?P<named>(?:toi|chung toi|em|chau|con)\s+(?:ten la|ho ten la|ho va ten la)|ten (?:cua )?toi la)"
-_SAID = r"(?P<said>(?:toi|em|chau|con)\s+la|cong dan)"
+_I = r"(?:toi|chung toi|em|chau|con|minh)"
+# "Tôi tên là X", "Tôi tên X", "Tên tôi là X": what follows is a name, one word or more.
+_NAMED = r"(?P<named>" + _I + r"\s+(?:ten(?: la)?|ho ten la|ho va ten la)|ten (?:cua )?toi(?: la)?)"
+# "Tôi là X", "Tôi là cựu chiến binh X", "Công dân X": a name of two words or more (one, beside a
+# title: "Tôi là chị Lan").
+_SAID = (
+    r"(?P<said>(?:" + _I + r"\s+la|cong dan)(?:\s+(?:cuu chien binh|dang vien|giao vien|nguoi dan|cong dan|"
+    r"nong dan|can bo huu tri|huu tri|thuong binh|benh binh|chu ho|phu huynh|hoc sinh|sinh vien|cu tri))?)"
+)
+# "Tôi, X, sinh năm …", "Tôi X, số điện thoại …": a name of two words or more, and a comma after it.
+_BARE_I = r"(?P<bare>toi\s*,?)"
+# A field of a form or a log, with its colon or not: "Họ tên: X", "Người phản ánh X", "Ký tên X".
 _FIELD = (
     r"(?P<field>(?:nguoi phan anh|nguoi gui|nguoi kien nghi|nguoi to cao|nguoi khieu nai|nguoi bao tin|"
-    r"ho ten|ho va ten)(?:\s+lien he)?\s*:)"
+    r"nguoi viet don|nguoi lam don|nguoi dung don|ho ten(?: nguoi [a-z ]{3,14}?)?|ho va ten|ky ten|ten toi)"
+    r"(?:\s+lien he)?\s*:?)"
 )
+# The title of a letter: "Đơn tố cáo của ông X", "Đơn khiếu nại của bà X".
+_PETITION = r"(?P<petition>don (?:thu )?(?:to cao|khieu nai|kien nghi|phan anh|de nghi|trinh bay)(?: cua)?)"
 _IDENTITY_RE = re.compile(
     _START
     + "(?:"
-    + _NAMED
-    + "|"
-    + _SAID
-    + "|"
-    + _FIELD
+    + "|".join([_NAMED, _SAID, _FIELD, _PETITION, _BARE_I])
     + r")\s*"
     + _HONORIFIC
-    + r"(?P<name>[a-z]+(?: [a-z]+){0,4})"
+    + r"(?!la\b)(?P<name>[a-z]+(?: [a-z]+){0,4})"  # (not "là" of "tên là <name>", masked)
+)
+# A name before a phone number, masked: "Nguyễn Văn A - <phone> - thôn Đông" (what officials see).
+_NAME_PHONE_RE = re.compile(_START + r"(?P<name>[a-z]+(?: [a-z]+){1,4})\s*[-–,]\s*<phone>")
+# The holder of a bank account, wherever it is named: "chuyển tiền cho chủ tài khoản Nguyễn Văn A".
+_HOLDER_RE = re.compile(r"(?<![a-z])chu tai khoan\s*:?\s*(?P<name>[a-z]+(?: [a-z]+){0,4})")
+# Words a text in small letters holds after a name, where the name ends ("tôi tên là nguyễn văn
+# bình ở thôn Đông"): such a name is read only after "tên là" or a field.
+_AFTER_NAME = frozenset(
+    "o tai sinh nam nha dia so thon xom xa phuong la va co da bi toi hien tru que dien sdt phan xin "
+    "muon".split()
+)
+# Capitalised words that say what someone is, not who: "Tôi là Đảng viên", "Tôi là Chủ tịch" (as
+# written: "Đặng" is a name).
+_NOT_NAMES = frozenset(
+    "đảng chủ phó bí trưởng giám cán công người hội ban đại cựu thành ủy uỷ nhân tổng cục viện sở "
+    "phòng".split()
 )
 # Where the writer lives, to the house: the number (with its lane, "số 12 ngõ 5", "45/7") after
-# "trú tại", "địa chỉ:", "nhà tôi ở", then the street's name (its type word, "đường", and words
-# written with a capital: see _identity). The village, commune and province stay: they say where
-# the issue is, and no one person.
+# "trú tại", "địa chỉ:", "nhà (tôi) ở", or "số (nhà) N" before a street's type word ("(số 7 đường
+# Nguyễn Trãi)"), then the street's name (its type word, "đường", and words written with a
+# capital: see _identity). The village, commune and province stay: they say where the issue is,
+# and no one person.
+_NUMBER = r"\d+[a-z]?(?:[/-]\d+[a-z]?)*"
+_LANES = r"(?:,?\s*(?:ngo|ngach|hem|kiet)(?: so)?\s*" + _NUMBER + r")*"
 _HOUSE_RE = re.compile(
-    r"(?<![a-z])(?:tru tai|thuong tru tai|thuong tru|tam tru tai|tam tru|cu tru tai|hien tru tai|"
-    r"dia chi(?: lien he| thuong tru| tam tru| nha)?|nha (?:toi |chung toi )?o(?: tai)?)\s*:?\s*"
-    r"(?P<house>(?:(?:so nha|so|sn)\s*)?\d+[a-z]?(?:[/-]\d+[a-z]?)*"
-    r"(?:,?\s*(?:ngo|ngach|hem|kiet)(?: so)?\s*\d+[a-z]?(?:[/-]\d+[a-z]?)*)*)"
+    r"(?<![a-z])(?:(?:tru tai|thuong tru tai|thuong tru|tam tru tai|tam tru|cu tru tai|hien tru tai|"
+    r"dia chi(?: lien he| thuong tru| tam tru| nha)?|nha (?:toi |chung toi |minh )?o(?: tai)?)\s*:?\s*"
+    r"(?P<house>(?:(?:so nha|so|sn)\s*)?" + _NUMBER + _LANES + r")"
+    r"|(?P<numbered>(?:so nha|so|nha so)\s*" + _NUMBER + _LANES + r")(?=,?\s+(?:duong|pho|ngo|hem|kiet)\s))"
 )
 _STREET_TYPES = frozenset(("đường", "phố", "ngõ", "ngách", "hẻm", "kiệt", "duong", "pho", "ngo", "hem"))
 # What a masked name or house reads as (see mask_identity).
@@ -191,7 +221,10 @@ _HINTS = (
     "kính gửi", "tên là", "tôi là", "trình bày", "cảm ơn", "trân trọng", "xem xét", "giải quyết", "cử tri",
     "trú tại", "trú ở", "công dân", "nhà tôi", "nhà chúng tôi", "gia đình tôi", "họ tên", "họ và tên",
     "địa chỉ", "người phản ánh", "người gửi", "người kiến nghị", "người tố cáo", "người khiếu nại",
-    "người báo tin", "thường trú", "tạm trú", "điện thoại liên hệ", "[",
+    "người báo tin", "thường trú", "tạm trú", "điện thoại liên hệ", "[", "tôi tên", "mình tên", "mình là",
+    "em là", "cháu là", "tên tôi", "tôi,", "đơn tố cáo", "đơn khiếu nại", "đơn kiến nghị", "đơn thư",
+    "ký tên", "người viết đơn", "người làm đơn", "người đứng đơn", "chủ tài khoản", "nhà ở số", "số nhà",
+    "nhà số", "ở số", "<phone>",
     *(f"{label}{colon}" for label in _FIELD_LABELS for colon in (":", " :")),
 )  # fmt: skip
 
@@ -311,6 +344,31 @@ def letter_view(text: str) -> tuple[str, str] | None:
     return masked, "\n".join([*kept, masked[at:]])
 
 
+def mask_values(text: str, values: Sequence[tuple[str, str]]) -> str:
+    """``text`` with each of ``values`` (``(value, placeholder)``: a reporter's name and address,
+    as the platform holds them apart from the text) read as its placeholder wherever the text
+    writes it as whole words, in any case and with or without its diacritics: "Tôi, Nguyễn Văn
+    Hùng …" where the form's name field said "Nguyễn Văn Hùng". The longest values first."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    spans: list[tuple[int, int, str]] = []
+    for value, placeholder in sorted(values, key=lambda item: -len(item[0])):
+        key = fold(" ".join(value.split()))
+        if len(key) < 3:
+            continue
+        at = folded.find(key)
+        while at >= 0:
+            end = at + len(key)
+            whole = (not at or not folded[at - 1].isalnum()) and (
+                end == len(folded) or not folded[end].isalnum()
+            )
+            if whole and not any(a < end and at < b for a, b, _ in spans):
+                spans.append((at, end, placeholder))
+            at = folded.find(key, at + 1)
+    return _masked(text, sorted(spans)) if spans else text
+
+
 def identity_values(text: str) -> list[str]:
     """The names and houses :func:`mask_identity` masks in ``text``, in small letters, in order:
     two letters alike but for their writers' are two people's
@@ -333,20 +391,51 @@ _NOT_ALIGNED = ""
 
 def _identity(text: str, folded: str) -> list[tuple[int, int, str]]:
     """The names and houses of :func:`identity_spans`: ``(start, end, placeholder)``, in order."""
-    spans = [
-        (*_with_street(text, m.start("house"), m.end("house")), HOUSE_PLACEHOLDER)
-        for m in _HOUSE_RE.finditer(folded)
-    ]
+    spans = []
+    for m in _HOUSE_RE.finditer(folded):
+        if m.group("house") is not None:
+            spans.append((*_with_street(text, *m.span("house")), HOUSE_PLACEHOLDER))
+            continue
+        start, end = _with_street(text, *m.span("numbered"))
+        # A street's type word, then its name or number: "số 1 đường sắt" is a railway line.
+        if len(text[m.end("numbered") : end].split()) > 1:
+            spans.append((start, end, HOUSE_PLACEHOLDER))
+    small = None  # whether the text has no capital at all (read once a name needs it)
     for m in _IDENTITY_RE.finditer(folded):
         start, end = m.span("name")
         titled = m.group("title") is not None
         if titled and text[m.start("title")].isupper():  # "Họ tên: Bá Hùng": no title, a name
             start, titled = m.start("title"), False
         words = text[start:end].split(" ")
-        capitalised = list(itertools.takewhile(lambda word: word[:1].isupper(), words))
-        if not capitalised or (m.group("said") and not titled and len(capitalised) < 2):
-            continue
-        spans.append((start, start + len(" ".join(capitalised)), NAME_PLACEHOLDER))
+        named = list(itertools.takewhile(lambda word: word[:1].isupper(), words))
+        if not named:
+            # A text in small letters says a name only after "tên là" or a field's colon.
+            if small is None:
+                small = not any(ch.isupper() for ch in text)
+            field = m.group("field")
+            if not (small and (m.group("named") or (field and field.endswith(":")))):
+                continue
+            named = list(itertools.takewhile(lambda word: fold(word) not in _AFTER_NAME, words[:4]))
+            if not named:
+                continue
+        stop = start + len(" ".join(named))
+        if (m.group("said") or m.group("bare")) and not titled:
+            if named[0].lower() in _NOT_NAMES:
+                continue  # "Tôi là Đảng viên", "Tôi là Chủ tịch xã": what, not who
+            if len(named) < 2 and not re.match(r"\s*(?:[,.;:!?\n]|$)", text[stop : stop + 2]):
+                continue  # one word is a name where the clause ends with it: "Tôi là Bình, ở …"
+        if m.group("bare") and not re.match(r"\s*[,–-]", text[stop : stop + 3]):
+            continue  # "Tôi, X, sinh năm", "Tôi X, số điện thoại": the name closes with a comma
+        spans.append((start, stop, NAME_PLACEHOLDER))
+    others = (
+        *(_NAME_PHONE_RE.finditer(folded) if "<phone>" in folded else ()),
+        *(_HOLDER_RE.finditer(folded) if "chu tai khoan" in folded else ()),
+    )
+    for m in others:
+        start, end = m.span("name")
+        words = list(itertools.takewhile(lambda word: word[:1].isupper(), text[start:end].split(" ")))
+        if len(words) >= 2 - (m.re is _HOLDER_RE) and words[0].lower() not in _NOT_NAMES:
+            spans.append((start, start + len(" ".join(words)), NAME_PLACEHOLDER))
     return sorted(spans)
 
 
@@ -356,13 +445,17 @@ def _with_street(text: str, start: int, end: int) -> tuple[int, int]:
     at = end
     while (m := _STREET_WORD.match(text, at)) is not None:
         word = m.group(1)
-        if not (word[:1].isupper() or (at == end and word.lower() in _STREET_TYPES)):
+        typed = at == end and word.lower() in _STREET_TYPES
+        if not (word[:1].isupper() or typed):
             break
         at = m.end()
+        if typed and (number := _STREET_NUMBER.match(text, at)) is not None:
+            return start, number.end()  # "đường 15"
     return start, at
 
 
 _STREET_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
+_STREET_NUMBER = re.compile(r"[ \t]+\d+[A-Za-z]?(?![\w/])")
 
 
 def _frame(text: str, folded: str) -> list[tuple[int, int]]:

@@ -124,6 +124,29 @@ def test_the_models_that_mask_places_read_a_letter_without_its_frame():
         ),
         ("Tôi là Đảng viên, tôi thấy cán bộ xã làm sai.", "Tôi là Đảng viên, tôi thấy cán bộ xã làm sai."),
         ("Tôi là người dân thôn Hạ, đường ngập sâu.", "Tôi là người dân thôn Hạ, đường ngập sâu."),
+        # and as a review found them written (2026-12-07)
+        ("Tôi tên Đặng Hữu Phước, nhà ở số 45 ngõ 7 phố Hoàng Văn Thụ.", "Tôi tên <name>, nhà ở <house>."),
+        ("tôi tên là nguyễn văn bình ở thôn đông", "tôi tên là <name> ở thôn đông"),
+        ("Mình là Kiều Minh Tuấn, sinh viên.", "Mình là <name>, sinh viên."),
+        ("Tôi là Bình, ở thôn Hạ.", "Tôi là <name>, ở thôn Hạ."),
+        ("Tôi, Phí Thị Ngọc Hân, sinh năm 1968.", "Tôi, <name>, sinh năm 1968."),
+        ("Tôi Lê Văn Tám, số điện thoại <phone>.", "Tôi <name>, số điện thoại <phone>."),
+        ("Đơn tố cáo của ông Trịnh Quốc Khánh", "Đơn tố cáo của ông <name>"),
+        (
+            "Tôi là cựu chiến binh Lương Văn Thắng, ở số nhà 8 đường Nguyễn Văn Cừ.",
+            "Tôi là cựu chiến binh <name>, ở <house>.",
+        ),
+        ("Tên tôi: Hoàng Văn Hải. Ký tên: Nguyễn Thị Mai", "Tên tôi: <name>. Ký tên: <name>"),
+        ("Trần Văn Hai - <phone> - thôn Đông", "<name> - <phone> - thôn Đông"),
+        ("Chuyển tiền cho chủ tài khoản Nguyễn Văn Dũng", "Chuyển tiền cho chủ tài khoản <name>"),
+        ("Tôi ở số 99 đường Hùng Vương, trú tại số 5 đường 15.", "Tôi ở <house>, trú tại <house>."),
+        # but not what someone is, nor a railway line, nor a count
+        ("Tôi là Chủ tịch xã, tôi xin trả lời.", "Tôi là Chủ tịch xã, tôi xin trả lời."),
+        (
+            "Tuyến số 1 đường sắt chậm tiến độ, tôi là người dân.",
+            "Tuyến số 1 đường sắt chậm tiến độ, tôi là người dân.",
+        ),
+        ("Tôi, với tư cách là người dân, phản ánh.", "Tôi, với tư cách là người dân, phản ánh."),
     ],
 )
 def test_the_writer_s_name_and_house_are_masked_and_the_place_of_the_issue_kept(text, masked):

@@ -315,7 +315,11 @@ def _analyse_documents(
     built = intake_pipeline(model_dir, refresh=refresh)
     docs = [
         Document(
-            id=str(r["key"]), text=r["text"], title=r.get("title") or None, created_at=r.get("created_at")
+            id=str(r["key"]),
+            text=r["text"],
+            title=r.get("title") or None,
+            created_at=r.get("created_at"),
+            private=tuple(r.get("private") or ()),
         )
         for r in rows
     ]

@@ -37,8 +37,8 @@ from duluan.apps.core.text import signal_search_key
 from duluan.apps.issues import services as issue_services
 
 from .analysis import MODE_FALLBACK, MODE_MODEL, Analysis, analyse_parallel, intake_pipeline
-from .models import Signal
-from .services import IntakeError
+from .models import Reporter, Signal
+from .services import IntakeError, private_values
 
 FALLBACK_REFUSED = (
     "Chưa có mô hình chủ đề/sắc thái (chạy `duluan models build`): đọc lại bằng từ khoá sẽ thay "
@@ -121,17 +121,25 @@ def _batches(query, batch_size: int, held: dict[int, Signal]) -> Iterator[list[d
         if not signals:
             return
         last = signals[-1].pk
+        # The reporters' own names and addresses, masked where the texts write them (as at intake).
+        reporters = {
+            r["signal_id"]: private_values(r)
+            for r in Reporter.objects.filter(signal_id__in=[s.pk for s in signals]).values(
+                "signal_id", "name", "address"
+            )
+        }
         rows = []
         for signal in signals:
             held[signal.pk] = signal
-            rows.append(
-                {
-                    "key": str(signal.pk),
-                    "text": signal.text,
-                    "title": signal.title,
-                    "created_at": signal.created_at,
-                }
-            )
+            row = {
+                "key": str(signal.pk),
+                "text": signal.text,
+                "title": signal.title,
+                "created_at": signal.created_at,
+            }
+            if reporters.get(signal.pk):
+                row["private"] = reporters[signal.pk]
+            rows.append(row)
         yield rows
 
 

@@ -29,6 +29,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from duluan.analysis.dedupe import NearDuplicateIndex
+from duluan.analysis.frames import HOUSE_PLACEHOLDER, NAME_PLACEHOLDER, mask_identity, mask_values
 from duluan.analysis.normalise import mask_personal_data
 from duluan.analysis.tabular import has_bad_chars
 from duluan.apps.audit.services import audit_record
@@ -328,18 +329,48 @@ def _mend_fonts(item: SignalInput) -> None:
 
 def stored_text(item: SignalInput) -> tuple[str, str]:
     """The text and title ``item`` is stored with: NFC, the text stripped, the title cut to
-    :data:`TITLE_MAX` with its personal data masked (the title is shown wherever the signal is,
-    to analysts and in exports, unlike the text as received). Intake analyses these, not what
-    arrived, so the places' offsets point into the stored text and a signal read again
-    (:mod:`~duluan.apps.intake.reanalysis`) reads the same; keys are made from what arrived
-    (:func:`item_key`), as they always were."""
-    return unicodedata.normalize("NFC", item.text).strip(), mask_personal_data(nfc(item.title))[:TITLE_MAX]
+    :data:`TITLE_MAX` with its personal data masked, and its writer's name and house ("Đơn tố
+    cáo của ông …", and the reporter's own name and address: :func:`private_values`), as the
+    title is shown wherever the signal is, to analysts and in exports, unlike the text as
+    received. Intake analyses these, not what arrived, so the places' offsets point into the
+    stored text and a signal read again (:mod:`~duluan.apps.intake.reanalysis`) reads the same;
+    keys are made from what arrived (:func:`item_key`), as they always were."""
+    title = mask_identity(mask_personal_data(nfc(item.title)))
+    private = private_values(item.reporter)
+    if private:
+        title = mask_values(title, private)
+    return unicodedata.normalize("NFC", item.text).strip(), title[:TITLE_MAX]
+
+
+def private_values(reporter: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    """What of a reporter's form the analysis masks wherever the text writes it
+    (:func:`~duluan.analysis.frames.mask_values`): their name, and its last two words (the
+    name people go by, "Văn Hùng"); the parts of their address that hold a number (the house,
+    "số 12 Lê Lợi"), not the village or ward, which say where the issue is."""
+    if not reporter:
+        return ()
+    values: list[tuple[str, str]] = []
+    name = " ".join(nfc(reporter.get("name")).split())
+    if name:
+        values.append((name, NAME_PLACEHOLDER))
+        words = name.split()
+        if len(words) >= 3:
+            values.append((" ".join(words[-2:]), NAME_PLACEHOLDER))
+    address = " ".join(nfc(reporter.get("address")).split())
+    for part in address.split(","):
+        if any(ch.isdigit() for ch in part):
+            values.append((part.strip(), HOUSE_PLACEHOLDER))
+    return tuple(values)
 
 
 def analysis_row(item: SignalInput, key: str) -> dict[str, Any]:
     """The row the per-row analysis reads for ``item`` (:func:`~.analysis.analyse_rows`)."""
     text, title = stored_text(item)
-    return {"key": key, "text": text, "title": title, "created_at": item.created_at}
+    row = {"key": key, "text": text, "title": title, "created_at": item.created_at}
+    private = private_values(item.reporter)
+    if private:
+        row["private"] = private
+    return row
 
 
 def _clean(item: SignalInput) -> SignalInput:

@@ -191,7 +191,8 @@ def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
             names=analysis.names,
         )
     # Compared without its letter's frame, as the analysis does (Document.content).
-    content = letter_view(signal.text_masked or "")[1]
+    masked = signal.text_masked or ""
+    content = (letter_view(masked) or (masked, masked))[1]
     terms = document_terms(tokenise(content))
     codes = term_codes(list(terms))
     places = frozenset(f"{p.get('scheme')}:{p.get('code')}" for p in (signal.places or []))
