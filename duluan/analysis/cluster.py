@@ -54,6 +54,7 @@ _MARK_PIECE_RE = re.compile(f"\x00{CLAUSE_MARKS}(?=\x00)")
 
 __all__ = [
     "DEFAULT_SIMILARITY_THRESHOLD",
+    "JOINABLE_DOCS",
     "Cluster",
     "ClusterDoc",
     "OnlineClusterer",
@@ -106,6 +107,13 @@ _DOC_TERMS = 48
 # lead against 63.9-65.3 (bench_steps.py, 20,000 leads, two alternating runs).
 _PROBE_TERMS = 8
 _LOOKUP_TERMS = 16
+# How many of the last documents assigned a later one can name to join their cluster
+# (ClusterDoc.joins): an exact copy joins its original's cluster however far its centroid has
+# drifted from the original (on AIVIVN reviews with copies of earlier ones put in, 1 to 3,000
+# reviews back, 15 of 1,302 copies were in another cluster than their original's). The state
+# keeps, for each of these documents whose cluster is open, its id and cluster: fewer ids than
+# the documents of the open clusters, at most this many.
+JOINABLE_DOCS = 100_000
 # Bits of the term masks that bound a candidate's similarity before it is computed (see
 # assign): a document's 48 terms set about 47 of them, a cluster's the union of its documents'.
 _MASK_BITS = 2048
@@ -1202,6 +1210,11 @@ class ClusterDoc:
             join a cluster stamped with another (0: none, compatible with all).
         names: :func:`name_flags` of its text and terms: the terms it writes as proper names,
             which weigh :data:`NAME_WEIGHT` times more (``None``: none).
+        joins: The id of an earlier document whose cluster it joins whatever their similarity,
+            topics and places, while that cluster is open and within the window of its time,
+            and the earlier one among the last :data:`JOINABLE_DOCS` assigned: its original,
+            when it is an exact copy (``None``: none, or the cluster is out of reach, and it is
+            assigned as any other).
     """
 
     id: str
@@ -1213,6 +1226,7 @@ class ClusterDoc:
     other_topic: str | None = None
     series_day: int = 0
     names: np.ndarray | None = None
+    joins: str | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -1352,6 +1366,12 @@ class OnlineClusterer:
         self._closed = 0  # clusters closed so far
         self._bounded_at = 0  # _closed when the bounds were last made exact
         self._kernels: Any = None  # duluan.analysis.kernels, once load_compiled is called
+        # The documents assigned so far, and the cluster of each recent one by its id: (the
+        # cluster's seq, the document's number), for ClusterDoc.joins. A pair is of use while
+        # its cluster is open and the document among the last JOINABLE_DOCS (_joinable_cluster);
+        # the others are dropped once there are twice as many pairs (_forget_unjoinable).
+        self.assigned_ = 0
+        self._joinable: dict[str, tuple[int, int]] = {}
 
     def load_compiled(self) -> None:
         """Weigh batches with compiled loops (:mod:`duluan.analysis.kernels`) from now on.
@@ -1568,7 +1588,12 @@ class OnlineClusterer:
         # best of 5).
         by_topic = self._postings
         topic = doc.topic if self.require_same_topic else None
-        if topic:
+        # A document that names an earlier one to join (an exact copy its original) joins its
+        # cluster while it can, without a search.
+        joined = self._joinable_cluster(doc.joins, when) if doc.joins is not None else None
+        if joined is not None:
+            found = set()
+        elif topic:
             postings = by_topic.get(topic)
             found = set() if postings is None else set().union(*map(postings.get, probe, _NO_HITS))
             postings = by_topic.get(None)
@@ -1583,7 +1608,7 @@ class OnlineClusterer:
             found = set()
             for postings in by_topic.values():
                 found.update(*map(postings.get, probe, _NO_HITS))
-        best: Cluster | None = None
+        best: Cluster | None = joined
         best_sim = self.similarity_threshold
         if found:
             # A compatible cluster has the same topic (when both have one and it is required:
@@ -1669,7 +1694,55 @@ class OnlineClusterer:
             self._add(best, vector, probe[:_PROBE_TERMS], doc, reach)
         while len(clusters) > self.max_active:
             self._close_oldest()
+        number = self.assigned_
+        self.assigned_ = number + 1
+        joinable = self._joinable
+        joinable[doc.id] = entry = (best.seq, number)
+        if doc.joins is not None:  # later copies of its original join the cluster it is in now
+            joinable[doc.joins] = entry
+        if len(joinable) > 2 * JOINABLE_DOCS:
+            self._forget_unjoinable()
         return best.id
+
+    def _joinable_cluster(self, doc_id: str, when: datetime | None) -> Cluster | None:
+        """The open cluster of document ``doc_id`` (one of the last :data:`JOINABLE_DOCS`
+        assigned) when a document of time ``when`` may join it (updated within the window),
+        else ``None``."""
+        entry = self._joinable.get(doc_id)
+        if entry is None or self.assigned_ - entry[1] > JOINABLE_DOCS:
+            return None
+        cluster = self.clusters_.get(entry[0])
+        if cluster is None:
+            return None
+        last = cluster.last_seen
+        if when is not None and last is not None and abs(when - last) > self.window:
+            return None
+        return cluster
+
+    def _forget_unjoinable(self) -> None:
+        """Drop the pairs of :attr:`_joinable` no document can join any more (the cluster closed,
+        or the document is too far back)."""
+        oldest = self.assigned_ - JOINABLE_DOCS
+        clusters = self.clusters_
+        self._joinable = {
+            d: entry for d, entry in self._joinable.items() if entry[1] >= oldest and entry[0] in clusters
+        }
+
+    def joinable(self) -> list[tuple[str, int, int]]:
+        """The documents a later one can still join by id (:attr:`ClusterDoc.joins`), as
+        ``(id, cluster seq, how many documents were assigned after it)``, oldest first (ties by
+        id): what the state keeps of them."""
+        oldest = self.assigned_ - JOINABLE_DOCS
+        clusters = self.clusters_
+        last = self.assigned_ - 1
+        return sorted(
+            (
+                (d, seq, last - number)
+                for d, (seq, number) in self._joinable.items()
+                if number >= oldest and seq in clusters
+            ),
+            key=_oldest_first,
+        )
 
     def assign_many(self, docs: Iterable[ClusterDoc]) -> list[str]:
         """Assign documents in order; see :meth:`assign` (the vectors come from
@@ -1913,7 +1986,9 @@ class OnlineClusterer:
                 (Formats 1 and 2 are the same two from before terms were folded.)
 
         Returns:
-            ``{"version", "params", "n_docs", "next_id", "now", "df", "clusters"}``.
+            ``{"version", "params", "n_docs", "next_id", "now", "df", "joinable", "clusters"}``:
+            ``joinable`` the documents a later one can join by id (:meth:`joinable`) as columns
+            ``{"ids", "clusters", "after"}``.
         """
         if compact:
             return self._compact_state()
@@ -1925,6 +2000,7 @@ class OnlineClusterer:
             "next_id": self.next_id_,
             "now": self.now_.isoformat() if self.now_ else None,
             "df": base64.b64encode(df_bytes).decode("ascii"),
+            "joinable": _joinable_columns(self.joinable()),
             "clusters": [
                 {
                     "id": c.id,
@@ -1965,6 +2041,7 @@ class OnlineClusterer:
             "next_id": self.next_id_,
             "now": self.now_.isoformat() if self.now_ else None,
             "df": base64.b64encode(df_bytes).decode("ascii"),
+            "joinable": _joinable_columns(self.joinable()),
             "clusters": {
                 "id": [c.id for c in clusters],
                 "size": [c.size for c in clusters],
@@ -2095,12 +2172,34 @@ class OnlineClusterer:
             for c, mask in zip(restored, _masks(codes, owner, len(restored)), strict=True):
                 c.mask = mask
                 c.top = max(c.weights.values()) / c.norm
+        joinable = state.get("joinable")  # (none in a state saved before documents could join)
+        if joinable:
+            ids, seqs, after = joinable["ids"], joinable["clusters"], joinable["after"]
+            if not len(ids) == len(seqs) == len(after):
+                raise ValueError("clusterer state has joinable columns of different lengths")
+            for d, seq, n in zip(ids, seqs, after, strict=True):
+                _check_number(seq, "joinable cluster", 0, 1 << 62, whole=True)
+                _check_number(n, "joinable after", 0, JOINABLE_DOCS, whole=True)
+                self._joinable[str(d)] = (int(seq), -1 - int(n))
         try:
             self._bound_times(force=True)
         except TypeError:  # naive and aware times (assign fails on them too): no bounds
             self._plain_times = False
             self._low = self._high = None
         return self
+
+
+def _oldest_first(item: tuple[str, int, int]) -> tuple[int, str]:
+    return -item[2], item[0]
+
+
+def _joinable_columns(entries: list[tuple[str, int, int]]) -> dict[str, list[Any]]:
+    """:meth:`OnlineClusterer.joinable` as the state's columns."""
+    return {
+        "ids": [d for d, _, _ in entries],
+        "clusters": [seq for _, seq, _ in entries],
+        "after": [n for _, _, n in entries],
+    }
 
 
 def _compact_rows(columns: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:

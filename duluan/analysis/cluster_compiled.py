@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from duluan.analysis import kernels as k
-from duluan.analysis.cluster import ClusterDoc, OnlineClusterer, TermNames, take_names
+from duluan.analysis.cluster import JOINABLE_DOCS, ClusterDoc, OnlineClusterer, TermNames, take_names
 
 __all__ = ["CompiledClusterer"]
 
@@ -119,6 +119,14 @@ class CompiledClusterer:
             raise ValueError(
                 f"the compiled loops cannot compare the time {exc.args[0]!r} as Python does"
             ) from exc
+        # As the Python clusterer's (see OnlineClusterer._joinable), with each cluster's slot:
+        # the loops check that the slot still holds that cluster.
+        self._assigned = clusterer.assigned_
+        slots_of = self._open_slots()
+        last = self._assigned - 1
+        self._joinable: dict[str, tuple[int, int, int]] = {
+            d: (seq, last - after, slots_of[seq]) for d, seq, after in clusterer.joinable()
+        }
 
     def _setup(self, state: dict[str, Any], slots: int) -> None:
         """Make the arrays of ``slots`` open clusters and open the state's."""
@@ -369,6 +377,15 @@ class CompiledClusterer:
                     k.post_cluster(slot, j, numbers[j], self._c_node, self._postings(), sc)
             k.append_cluster(slot, self._lru_prev, self._lru_next, sc)
 
+    def _open_slots(self) -> dict[int, int]:
+        """The slot of each open cluster, by its seq."""
+        found = {}
+        slot = int(self._sc[k.S_HEAD])
+        while slot >= 0:
+            found[int(self._c_seq[slot])] = slot
+            slot = int(self._lru_next[slot])
+        return found
+
     def _clusters(self) -> tuple[np.ndarray, ...]:
         """The open clusters' arrays, as :func:`~duluan.analysis.kernels.assign_documents` takes them."""
         return (
@@ -424,6 +441,20 @@ class CompiledClusterer:
         now = self._time(int(sc[k.S_NOW]), int(sc[k.S_NOW_OFFSET]))
         state["next_id"] = int(sc[k.S_NEXT_ID])
         state["now"] = now.isoformat() if now else None
+        oldest, last, c_seq = self._assigned - JOINABLE_DOCS, self._assigned - 1, self._c_seq
+        joinable = sorted(  # oldest first, ties by id (as OnlineClusterer.joinable)
+            (
+                (d, seq, last - number)
+                for d, (seq, number, slot) in self._joinable.items()
+                if number >= oldest and c_seq[slot] == seq
+            ),
+            key=lambda item: (-item[2], item[0]),
+        )
+        state["joinable"] = {
+            "ids": [d for d, _, _ in joinable],
+            "clusters": [seq for _, seq, _ in joinable],
+            "after": [n for _, _, n in joinable],
+        }
         clusters = []
         pool = self._pool[: sc[k.S_POOL_USED]].tobytes()
         offsets, lengths = self._t_off.tolist(), self._t_len.tolist()
@@ -504,7 +535,31 @@ class CompiledClusterer:
         d_time = np.fromiter((t for t, _ in times), np.int64, n_docs)
         d_off = np.fromiter((o for _, o in times), np.int64, n_docs)
         d_day = np.fromiter((d.series_day for d in docs), np.int32, n_docs)
+        # The clusters documents name to join (see OnlineClusterer._joinable_cluster): one an
+        # earlier document of the batch is in, or one from before it (the loops check that it
+        # is still open and within the window).
+        join_doc = np.full(n_docs, -1, np.int64)
+        join_seq = np.zeros(n_docs, np.int64)
+        join_slot = np.zeros(n_docs, np.int64)
+        ids = [d.id for d in docs]
+        joins = [d.joins for d in docs]
+        base = self._assigned
+        joinable = self._joinable
+        if any(j is not None for j in joins):
+            in_batch: dict[str, int] = {}
+            for i, (doc_id, name) in enumerate(zip(ids, joins, strict=True)):
+                if name is not None:
+                    j = in_batch.get(name)
+                    if j is not None:
+                        join_doc[i] = j
+                    else:
+                        entry = joinable.get(name)
+                        if entry is not None and base + i - entry[1] <= JOINABLE_DOCS:
+                            join_seq[i], join_slot[i] = entry[0], entry[2]
+                    in_batch[name] = i
+                in_batch[doc_id] = i
         out = np.zeros(n_docs, np.int64)
+        out_slot = np.zeros(n_docs, np.int64)
         # Every term a cluster held at the start or takes in this batch may lose its last holder.
         if self._freed.size < self._n_slot.size + terms.size:
             self._freed = np.zeros(self._n_slot.size + 2 * terms.size, np.int32)
@@ -517,12 +572,40 @@ class CompiledClusterer:
                 self._clusters(),
                 self._postings(),
                 (self._t_refs, self._t_mark, self._t_pos, self._pool, self._t_off, self._t_len, self._freed),
-                (starts, terms, weights, d_topic, d_other, p_starts, d_places, d_time, d_off, d_day),
+                (
+                    starts,
+                    terms,
+                    weights,
+                    d_topic,
+                    d_other,
+                    p_starts,
+                    d_places,
+                    d_time,
+                    d_off,
+                    d_day,
+                    join_doc,
+                    join_seq,
+                    join_slot,
+                ),
                 out,
+                out_slot,
             )
             if status == k.ASSIGNED:
                 break
             self._widen_places(2 * self._c_places.shape[1])
+        seqs = out.tolist()
+        entries = list(zip(seqs, range(base, base + n_docs), out_slot.tolist(), strict=True))
+        if any(j is not None for j in joins):
+            for doc_id, name, entry in zip(ids, joins, entries, strict=True):
+                joinable[doc_id] = entry
+                if name is not None:
+                    joinable[name] = entry
+        else:
+            joinable.update(zip(ids, entries, strict=True))
+        self._assigned = base + n_docs
+        if len(joinable) > 2 * JOINABLE_DOCS:
+            oldest, c_seq = self._assigned - JOINABLE_DOCS, self._c_seq
+            self._joinable = {d: e for d, e in joinable.items() if e[1] >= oldest and c_seq[e[2]] == e[0]}
         k.forget_terms(
             self._sc,
             self._freed,
@@ -532,7 +615,7 @@ class CompiledClusterer:
             self._term_hash,
             self._free_terms,
         )
-        return [f"c{seq}" for seq in out.tolist()]
+        return [f"c{seq}" for seq in seqs]
 
     def _doc_time(self, when: datetime | None) -> tuple[int, int]:
         if when is None:

@@ -1680,6 +1680,7 @@ def close_cluster(slot, sc, clusters, postings, terms):
         _release(c_terms[slot, k], t_refs, freed, sc)
     c_n[slot] = 0
     c_np[slot] = 0
+    clusters[0][slot] = 0  # no open cluster's seq: a document cannot join it by its seq
     _unlink(slot, lru_prev, lru_next, sc)
     free_slots[sc[S_FREE_SLOTS]] = slot
     sc[S_FREE_SLOTS] += 1
@@ -1687,7 +1688,7 @@ def close_cluster(slot, sc, clusters, postings, terms):
 
 
 @nb.njit(cache=True)
-def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
+def assign_documents(first, params, sc, clusters, postings, terms, docs, out, out_slot):
     """Assign documents ``first`` on to open clusters, or open new ones, as
     :meth:`duluan.analysis.cluster.OnlineClusterer.assign` does (see there), writing each one's
     cluster sequence number to ``out``.
@@ -1705,6 +1706,10 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
     series day (``d_day``, see :func:`duluan.analysis.cluster.series_day`) does not join a
     cluster of another (``c_day``; 0: none). Topics agree when the document's two (``d_topic``,
     ``d_other``) and the cluster's (``c_topic``, ``c_other``) have one in common (0: none).
+    A document that names a cluster to join (:attr:`duluan.analysis.cluster.ClusterDoc.joins`,
+    found by the caller) joins it without a search while it is open and within the window: the
+    cluster of an earlier document of the batch (``d_join_doc``, -1: none), or the cluster
+    ``d_join_seq`` (0: none) in slot ``d_join_slot``.
 
     Args:
         first: The first document to assign.
@@ -1717,8 +1722,9 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
         postings: ``(n_slot, n_next, n_prev, n_term, t_head, free_nodes)``.
         terms: ``(t_refs, t_mark, t_pos, pool, t_off, t_len, freed)``.
         docs: ``(d_start, d_terms, d_w, d_topic, d_other, d_pstart, d_places, d_time, d_off,
-            d_day)``.
+            d_day, d_join_doc, d_join_seq, d_join_slot)``.
         out: Each document's cluster sequence number.
+        out_slot: Each document's cluster's slot.
 
     Returns:
         ``(done, status)``: the documents assigned (from 0), and ASSIGNED, or PLACES_FULL when
@@ -1752,7 +1758,21 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
     ) = clusters
     n_slot, n_next, t_head = postings[0], postings[1], postings[4]
     t_refs, t_mark, t_pos, pool, t_off, t_len, freed = terms
-    d_start, d_terms, d_w, d_topic, d_other, d_pstart, d_places, d_time, d_off, d_day = docs
+    (
+        d_start,
+        d_terms,
+        d_w,
+        d_topic,
+        d_other,
+        d_pstart,
+        d_places,
+        d_time,
+        d_off,
+        d_day,
+        d_join_doc,
+        d_join_seq,
+        d_join_slot,
+    ) = docs
     n_docs = d_time.size
     place_cap = c_places.shape[1]
     products = np.empty(KEEP, np.float64)
@@ -1790,7 +1810,17 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
         best = -1
         best_sim = threshold
         best_seq = 0
-        for j in range(lo, lo + min(_LOOKUP, n_terms)):
+        if d_join_doc[i] >= 0:
+            joined, joined_seq = out_slot[d_join_doc[i]], out[d_join_doc[i]]
+        else:
+            joined, joined_seq = d_join_slot[i], d_join_seq[i]
+        if (
+            joined_seq > 0
+            and c_seq[joined] == joined_seq
+            and (when == NO_TIME or c_last[joined] == NO_TIME or abs(when - c_last[joined]) <= window)
+        ):
+            best = joined
+        for j in range(lo, lo + min(_LOOKUP, n_terms) if best < 0 else lo):
             node = t_head[d_terms[j]]
             while node >= 0:
                 slot = n_slot[node]
@@ -1958,6 +1988,7 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out):
             _unlink(slot, lru_prev, lru_next, sc)
             append_cluster(slot, lru_prev, lru_next, sc)
         out[i] = c_seq[slot]
+        out_slot[i] = slot
         while sc[S_OPEN] > max_active:
             close_cluster(sc[S_HEAD], sc, clusters, postings, terms)
     return n_docs, ASSIGNED

@@ -742,9 +742,8 @@ class _Recent(dict):
             del self[next(iter(self))]
 
 
-# The groups of texts that joined another's, remembered for their exact copies, and the clusters of
-# texts without a syllable, for theirs (see ClusterStep), most recent first out.
-_GROUPS_KEPT = _WORDLESS_KEPT = 100_000
+# The groups of texts that joined another's, remembered for their exact copies, most recent first out.
+_GROUPS_KEPT = 100_000
 
 
 class NearDuplicateStep:
@@ -786,9 +785,12 @@ class NearDuplicateStep:
 class ClusterStep:
     """Assign each document to an online cluster (an issue) in stream order.
 
-    A text without terms (emoji, marks) opens a cluster of its own, as it resembles nothing; its
-    exact copies (``duplicate_of``) join it rather than open one each ("😀😀😀" sent a hundred
-    times made a hundred clusters).
+    An exact copy (``duplicate_of``) joins its original's cluster while that is open and within
+    the window (:attr:`~duluan.analysis.cluster.ClusterDoc.joins`), however far the cluster's
+    centroid has drifted from the original, and whatever the batches. So does the copy of a text
+    without terms (emoji, marks), which opens a cluster of its own as it resembles nothing
+    ("😀😀😀" sent a hundred times made a hundred clusters). The clusterer remembers the
+    originals' clusters in its state, so a resumed one goes on the same way.
 
     Args:
         clusterer: The clusterer; pass one rebuilt with ``OnlineClusterer.from_state`` to resume.
@@ -799,21 +801,8 @@ class ClusterStep:
 
     def __init__(self, clusterer: OnlineClusterer | None = None) -> None:
         self.clusterer = clusterer if clusterer is not None else OnlineClusterer()
-        self._wordless = _Recent(_WORDLESS_KEPT)  # such a text's id -> its cluster
 
     def __call__(self, batch: list[Document]) -> list[Document]:
-        wordless = self._wordless
-        # (an earlier one of this batch is remembered once the clusterer has assigned it)
-        firsts = {doc.id for doc in batch if not doc.terms and doc.duplicate_of is None}
-        copies = [
-            k
-            for k, doc in enumerate(batch)
-            if not doc.terms
-            and doc.duplicate_of is not None
-            and (doc.duplicate_of in wordless or doc.duplicate_of in firsts)
-        ]
-        skipped = set(copies)
-        assigned = [doc for k, doc in enumerate(batch) if k not in skipped]
         docs = [
             ClusterDoc(
                 id=doc.id,
@@ -825,15 +814,12 @@ class ClusterStep:
                 other_topic=doc.topic.get("runner_up") if doc.topic else None,
                 series_day=doc.series_day,
                 names=doc.names,
+                joins=doc.duplicate_of,
             )
-            for doc in assigned
+            for doc in batch
         ]
-        for doc, cluster in zip(assigned, self.clusterer.assign_many(docs), strict=True):
+        for doc, cluster in zip(batch, self.clusterer.assign_many(docs), strict=True):
             doc.cluster = cluster
-            if not doc.terms and doc.duplicate_of is None:
-                wordless.remember(doc.id, cluster)
-        for k in copies:
-            batch[k].cluster = wordless[batch[k].duplicate_of]
         return batch
 
 

@@ -1554,3 +1554,84 @@ def test_a_state_saved_before_clusters_had_a_series_day_or_another_topic_is_read
         # then its clusters have no day and no other topic, and it goes on as the saved one would
         assert {(c.series_day, c.other_topic) for c in resumed.active()} == {(0, None)}
         assert json.dumps(resumed.state()) == json.dumps(clusterer.state())
+
+
+def _drifting_stream(when=None):
+    """A report, then reports that join its cluster and draw its centroid away from it, then an
+    exact copy of the first (naming it to join), at threshold 0.3."""
+    first = {"ngập úng": 1, "vũ ninh": 1}
+    times = (lambda k: None) if when is None else (lambda k: when + timedelta(minutes=k))
+    docs = [ClusterDoc("o", first, created_at=times(0))]
+    docs.append(ClusterDoc("a", {**first, "cống rãnh": 1, "rác thải": 1}, created_at=times(1)))
+    docs += [
+        ClusterDoc(f"b{i}", {"cống rãnh": 1, "rác thải": 1, f"x{i}": 1}, created_at=times(2 + i))
+        for i in range(8)
+    ]
+    docs.append(ClusterDoc("copy", first, created_at=times(10), joins="o"))
+    return docs
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_a_copy_joins_its_original_s_cluster_however_far_the_centroid_drifted(compiled):
+    # given a report whose cluster's centroid others drew away from it, then its exact copy
+    docs = _drifting_stream(T0)
+    # (named nothing to join, the copy resembles the centroid too little to join it)
+    alone = OnlineClusterer(similarity_threshold=0.3).assign_many(
+        [*docs[:-1], dataclasses.replace(docs[-1], joins=None)]
+    )
+    assert len(set(alone[:-1])) == 1 and alone[-1] != alone[0]
+    # when the copy names its original to join
+    clusterer = OnlineClusterer(similarity_threshold=0.3)
+    if compiled:
+        clusterer = CompiledClusterer(clusterer)
+    got = clusterer.assign_many(docs)
+    # then it is in its original's cluster, which it joined (its size counts it)
+    assert got == [got[0]] * len(docs)
+    state = clusterer.state()
+    assert [c["size"] for c in state["clusters"]] == [len(docs)]
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_a_copy_joins_its_original_s_cluster_after_a_state_round_trip(compiled):
+    # given the drifting stream clustered up to the copy, saved through JSON (both formats) and
+    # resumed
+    docs = _drifting_stream(T0)
+    whole = OnlineClusterer(similarity_threshold=0.3)
+    expected = whole.assign_many(docs)
+    for compact in (False, True):
+        first = OnlineClusterer(similarity_threshold=0.3)
+        got = first.assign_many(docs[:-1])
+        resumed = OnlineClusterer.from_state(json.loads(json.dumps(first.state(compact))))
+        if compiled:
+            resumed = CompiledClusterer(resumed)
+        # when the copy comes
+        got += resumed.assign_many(docs[-1:])
+        # then it joins its original's cluster, as without the round trip, and the states agree
+        assert got == expected == [expected[0]] * len(docs)
+        assert resumed.state() == whole.state()
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_a_copy_of_a_closed_cluster_s_text_opens_one_its_later_copies_join(compiled):
+    # given a report, then two weeks later (past the window, its cluster closed) two copies of it
+    # with another text between, within a batch and across batches
+    first = {"ngập úng": 1, "vũ ninh": 1}
+    docs = [
+        ClusterDoc("o", first, created_at=T0),
+        ClusterDoc("c1", first, created_at=T0 + timedelta(days=14), joins="o"),
+        ClusterDoc("x", {"học phí": 1, "tăng": 1}, created_at=T0 + timedelta(days=14, hours=1)),
+        ClusterDoc("c2", first, created_at=T0 + timedelta(days=14, hours=2), joins="o"),
+    ]
+    for cut in (len(docs), 2, 3):
+        clusterer = OnlineClusterer(similarity_threshold=0.99)
+        if compiled:
+            clusterer = CompiledClusterer(clusterer)
+        # when clustered
+        got = clusterer.assign_many(docs[:cut]) + clusterer.assign_many(docs[cut:])
+        # then the first copy opens a cluster, which the second joins
+        assert got[1] != got[0] and got[3] == got[1] != got[2]
+    # and a copy older than the window of the cluster its original's copies are in does not join it
+    clusterer = OnlineClusterer(similarity_threshold=0.99)
+    late = clusterer.assign_many(docs[:2])
+    early = clusterer.assign(ClusterDoc("e", first, created_at=T0 - timedelta(days=1), joins="o"))
+    assert early not in late

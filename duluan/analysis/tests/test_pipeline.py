@@ -486,3 +486,54 @@ def test_an_exact_copy_is_in_its_original_s_near_duplicate_group_after_the_index
     # (the near copy is one: within the window, the copy would have joined it)
     assert jaccard(copy.shingles, near.shingles) >= 0.8
     assert copy.near_duplicate_group == "d0"
+
+
+def test_copies_join_their_originals_clusters_across_a_saved_and_resumed_clusterer():
+    import json
+
+    from duluan.analysis.cluster import OnlineClusterer
+
+    # given texts without words ("😀😀😀", marks, a number) and reports, each sent again later
+    texts = ["😀😀😀", "Phố Nguyễn Trãi ngập sâu sau mưa lớn", "!!!", "...", "😀😀😀", "!!!", "😀😀😀"]
+    texts += ["Phố Nguyễn Trãi ngập sâu sau mưa lớn", "..."]
+    given = [
+        Document(f"r{i}", t, created_at=datetime(2026, 3, 1, 8, i, tzinfo=TZ)) for i, t in enumerate(texts)
+    ]
+    per_row = basic_per_row_pipeline()
+    whole = ordered_pipeline()
+    expected = [d.cluster for d in whole.run(per_row.run(list(given)))]
+    for cut in (3, 4, 5):
+        for compact in (False, True):
+            # when the stream is clustered up to a cut, the clusterer saved through JSON and a new
+            # one resumed from it, the duplicate steps going on
+            ordered = ordered_pipeline()
+            docs = per_row.run([Document(d.id, d.text, created_at=d.created_at) for d in given])
+            ordered.run(docs[:cut])
+            saved = json.loads(json.dumps(ordered.steps[-1].clusterer.state(compact)))
+            ordered.steps[-1] = ClusterStep(OnlineClusterer.from_state(saved))
+            ordered.run(docs[cut:])
+            # then each copy is in its original's cluster, as without the round trip
+            assert [d.cluster for d in docs] == expected
+    assert expected[0] == expected[4] == expected[6] and expected[2] == expected[5]
+    assert expected[1] == expected[7] and expected[3] == expected[8]
+    assert len({expected[i] for i in (0, 1, 2, 3)}) == 4
+
+
+def test_an_exact_copy_joins_its_original_s_cluster_whose_centroid_drifted_away():
+    from duluan.analysis.cluster import OnlineClusterer
+
+    # given a report's terms, reports that join its cluster and draw the centroid away, then an
+    # exact copy of the first (found by the exact-duplicate step)
+    first = {"ngập úng": 1, "vũ ninh": 1}
+    when = datetime(2026, 3, 1, 8, tzinfo=TZ)
+    docs = [Document("o", "", created_at=when, terms=first)]
+    docs.append(Document("a", "", created_at=when, terms={**first, "cống rãnh": 1, "rác thải": 1}))
+    docs += [
+        Document(f"b{i}", "", created_at=when, terms={"cống rãnh": 1, "rác thải": 1, f"x{i}": 1})
+        for i in range(8)
+    ]
+    docs.append(Document("copy", "", created_at=when, terms=first, duplicate_of="o"))
+    # when the cluster step assigns them
+    ClusterStep(OnlineClusterer(similarity_threshold=0.3))(docs)
+    # then the copy is in its original's cluster
+    assert {d.cluster for d in docs} == {docs[0].cluster}
