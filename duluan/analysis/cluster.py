@@ -8,6 +8,13 @@ instalments, see :func:`series_day`) or opens a new one. Clusters that fall
 out of the window or off the LRU list are closed: the platform keeps them as issues, this
 engine forgets them, which bounds memory whatever the length of the stream.
 
+The stream is meant to come in time order (``created_at``; a document without one is taken as
+of the newest). Rows a little out of order cluster as in order, but a row older than the newest
+seen by more than ``window`` is late: no open cluster is within both windows, so it opens a
+cluster of its own, which nothing joins (however many late rows resemble it, as in a file sorted
+newest first). That holds whatever the order the open clusters were updated in, which decides
+only when a closed cluster's memory is freed.
+
 Terms are syllable bigrams folded to their accent-free form (:func:`~duluan.analysis.normalise.fold`):
 a complaint typed without diacritics, as people type on phones, joins the cluster of the same
 complaint typed with them. Officials read them back with their diacritics through
@@ -1618,12 +1625,19 @@ class OnlineClusterer:
             day = doc.series_day
             # The window as a range of ``last_seen``: two comparisons instead of a subtraction.
             # Exact when every time is naive or has a fixed offset (see _plain_times).
+            # The window is both the document's (a cluster updated more than the window before
+            # or after it) and the newest document's (a cluster not updated within the window
+            # of the newest is closed, even while the lazy _expire has not reached it yet: a
+            # row older than that opens a cluster of its own, whatever the order of the open
+            # clusters). A document without a time is taken as of the newest.
+            at = when if when is not None else now
             lo = hi = None
-            tz = when.tzinfo if when is not None else None
-            fast = when is not None and self._plain_times and (tz is None or type(tz) is timezone)
+            tz = at.tzinfo if at is not None else None
+            fast = at is not None and self._plain_times and (tz is None or type(tz) is timezone)
             if fast:
                 try:
-                    lo, hi = when - window, when + window
+                    # (now is the newest time, the document's own or later)
+                    lo, hi = now - window, at + window  # type: ignore[operator]
                 except OverflowError:
                     fast = False
                 else:
@@ -1635,8 +1649,8 @@ class OnlineClusterer:
                         low, high = self._low, self._high
                     if low is None or (lo <= low and high <= hi):
                         lo = None
-            if when is not None and not fast:
-                lo = when  # any value but None: the subtraction below decides
+            if at is not None and not fast:
+                lo = at  # any value but None: the subtractions below decide
             vkeys = vector.keys()
             best_seq = 0
             # Most candidates share one or two terms with the document, and those terms' weights
@@ -1664,7 +1678,7 @@ class OnlineClusterer:
                 if (
                     lo is not None
                     and last is not None
-                    and ((last < lo or last > hi) if fast else abs(when - last) > window)
+                    and ((last < lo or last > hi) if fast else abs(at - last) > window or now - last > window)
                 ):
                     continue
                 if cluster.top * prefix[(mask & cluster.mask).bit_count() + surplus] < cut:
@@ -1706,16 +1720,18 @@ class OnlineClusterer:
 
     def _joinable_cluster(self, doc_id: str, when: datetime | None) -> Cluster | None:
         """The open cluster of document ``doc_id`` (one of the last :data:`JOINABLE_DOCS`
-        assigned) when a document of time ``when`` may join it (updated within the window),
-        else ``None``."""
+        assigned) when a document of time ``when`` may join it (updated within the window of
+        that time and of the newest), else ``None``."""
         entry = self._joinable.get(doc_id)
         if entry is None or self.assigned_ - entry[1] > JOINABLE_DOCS:
             return None
         cluster = self.clusters_.get(entry[0])
         if cluster is None:
             return None
-        last = cluster.last_seen
-        if when is not None and last is not None and abs(when - last) > self.window:
+        # Open and within the window, as a candidate of the search (see _assign).
+        last, now, window = cluster.last_seen, self.now_, self.window
+        at = when if when is not None else now
+        if at is not None and last is not None and (abs(at - last) > window or now - last > window):
             return None
         return cluster
 

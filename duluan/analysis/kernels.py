@@ -1662,6 +1662,13 @@ def top_weight(weights, n, norm):
 
 
 @nb.njit(cache=True)
+def _out_of_window(at, now, last, window):
+    """Whether a cluster updated last at ``last`` is out of the window of a document of time
+    ``at`` or of the newest, ``now`` (see OnlineClusterer.assign)."""
+    return abs(at - last) > window or now - last > window
+
+
+@nb.njit(cache=True)
 def _holds_place(c_places, c_np, slot, place):
     for b in range(c_np[slot]):
         if c_places[slot, b] == place:
@@ -1814,10 +1821,16 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out, ou
             joined, joined_seq = out_slot[d_join_doc[i]], out[d_join_doc[i]]
         else:
             joined, joined_seq = d_join_slot[i], d_join_seq[i]
+        # (the window of the document's time, or the newest's for one without, and of the newest)
+        at = when if when != NO_TIME else now
         if (
             joined_seq > 0
             and c_seq[joined] == joined_seq
-            and (when == NO_TIME or c_last[joined] == NO_TIME or abs(when - c_last[joined]) <= window)
+            and (
+                at == NO_TIME
+                or c_last[joined] == NO_TIME
+                or not _out_of_window(at, now, c_last[joined], window)
+            )
         ):
             best = joined
         for j in range(lo, lo + min(_LOOKUP, n_terms) if best < 0 else lo):
@@ -1845,7 +1858,7 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out, ou
                 if day != 0 and c_day[slot] != 0 and c_day[slot] != day:
                     continue
                 last = c_last[slot]
-                if when != NO_TIME and last != NO_TIME and abs(when - last) > window:
+                if at != NO_TIME and last != NO_TIME and _out_of_window(at, now, last, window):
                     continue
                 # The Python clusterer's bound (see OnlineClusterer.assign): at most ``shared``
                 # terms in common, each weighing at most ``c_top`` in the cluster, and the

@@ -920,7 +920,7 @@ def reference_ids(docs: list[ClusterDoc], params: dict) -> list[str]:
     """The clusterer's definition spelt out plainly, for a stream: every open cluster is
     scanned in creation order (a candidate when one of the document's 16 strongest terms is
     among its posted terms: the 8 strongest of each of its documents that it still holds), the
-    window is a subtraction, the similarity an exact sum; no index, bound or
+    windows are subtractions, the similarity an exact sum; no index, bound or
     table. The vectors and their frequency table come from the clusterer itself."""
     threshold, window = params["similarity_threshold"], params["window"]
     same_topic = params.get("require_same_topic", True)
@@ -953,7 +953,10 @@ def reference_ids(docs: list[ClusterDoc], params: dict) -> list[str]:
                 continue
             if d.series_day and c["day"] and d.series_day != c["day"]:
                 continue
-            if when is not None and c["last"] is not None and abs(when - c["last"]) > window:
+            # within the window of the document (taken as of the newest without a time) and of
+            # the newest, however late the closing of the clusters before it has come
+            last, of = c["last"], when or now
+            if of is not None and last is not None and (abs(of - last) > window or now - last > window):
                 continue
             shared = c["weights"].keys() & vector.keys()
             sim = math.fsum(vector[t] * c["weights"][t] for t in shared) / c["norm"]
@@ -1635,3 +1638,38 @@ def test_a_copy_of_a_closed_cluster_s_text_opens_one_its_later_copies_join(compi
     late = clusterer.assign_many(docs[:2])
     early = clusterer.assign(ClusterDoc("e", first, created_at=T0 - timedelta(days=1), joins="o"))
     assert early not in late
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_a_row_older_than_the_newest_by_more_than_the_window_opens_a_cluster_nothing_joins(compiled):
+    # given reports of the week's news, then two late reports of one flood twenty days older,
+    # with or without more news between them (which moves the late one's cluster to the front
+    # of the open ones, where closing begins)
+    flood = {"ngập úng": 1, "vũ ninh": 1}
+    news = [
+        ClusterDoc("n1", {"học phí": 1}, created_at=T0 + timedelta(days=20)),
+        ClusterDoc("n2", {"giá lúa": 1}, created_at=T0 + timedelta(days=20)),
+    ]
+    late = [
+        ClusterDoc("old1", flood, created_at=T0),
+        ClusterDoc("old2", flood, created_at=T0 + timedelta(hours=1)),
+    ]
+    more = [dataclasses.replace(d, id=f"{d.id}b", created_at=d.created_at + timedelta(hours=1)) for d in news]
+    for between in ([], more):
+        clusterer = OnlineClusterer(similarity_threshold=0.3)
+        if compiled:
+            clusterer = CompiledClusterer(clusterer)
+        # when clustered in that order
+        got = dict(
+            zip(
+                [d.id for d in [*news, late[0], *between, late[1]]],
+                clusterer.assign_many([*news, late[0], *between, late[1]]),
+                strict=True,
+            )
+        )
+        # then each late report opens a cluster of its own, as the module promises
+        assert got["old2"] != got["old1"] and got["old1"] not in (got["n1"], got["n2"])
+    # while in time order the two join
+    clusterer = OnlineClusterer(similarity_threshold=0.3)
+    in_order = clusterer.assign_many([*late, *news])
+    assert in_order[0] == in_order[1]
