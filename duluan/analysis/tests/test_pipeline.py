@@ -537,3 +537,23 @@ def test_an_exact_copy_joins_its_original_s_cluster_whose_centroid_drifted_away(
     ClusterStep(OnlineClusterer(similarity_threshold=0.3))(docs)
     # then the copy is in its original's cluster
     assert {d.cluster for d in docs} == {docs[0].cluster}
+
+
+def test_a_near_copy_joins_its_group_s_cluster_whose_centroid_drifted_away():
+    from duluan.analysis.cluster import OnlineClusterer
+
+    # given a report's terms, reports that join its cluster and draw the centroid away, then a
+    # near copy of the first (in its near-duplicate group, not an exact copy)
+    first = {"ngập úng": 1, "vũ ninh": 1}
+    when = datetime(2026, 3, 1, 8, tzinfo=TZ)
+    docs = [Document("o", "", created_at=when, terms=first, near_duplicate_group="o")]
+    docs.append(Document("a", "", created_at=when, terms={**first, "cống rãnh": 1, "rác thải": 1}))
+    docs += [
+        Document(f"b{i}", "", created_at=when, terms={"cống rãnh": 1, "rác thải": 1, f"x{i}": 1})
+        for i in range(8)
+    ]
+    docs.append(Document("near", "", created_at=when, terms=first, near_duplicate_group="o"))
+    # when the cluster step assigns them
+    ClusterStep(OnlineClusterer(similarity_threshold=0.3))(docs)
+    # then the near copy is in its group's first text's cluster
+    assert {d.cluster for d in docs} == {docs[0].cluster}
