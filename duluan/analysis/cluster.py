@@ -1222,6 +1222,10 @@ class ClusterDoc:
             and the earlier one among the last :data:`JOINABLE_DOCS` assigned: its original,
             when it is an exact copy (``None``: none, or the cluster is out of reach, and it is
             assigned as any other).
+        within: Codes of the units its places lie within (any scheme; read only with
+            ``places``): a document and a cluster are in one place when a place of one is a place
+            of the other or a unit a place of the other lies within (a ward and its city or
+            province, of either scheme), not when they only lie within one unit (two wards).
     """
 
     id: str
@@ -1234,6 +1238,7 @@ class ClusterDoc:
     series_day: int = 0
     names: np.ndarray | None = None
     joins: str | None = None
+    within: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True, eq=False)
@@ -1258,6 +1263,8 @@ class Cluster:
         other_topic: The runner-up topic of the document that gave it its topic (``None``:
             none, or no topic yet).
         series_day: The first :func:`series_day` of its documents that has one (0: none yet).
+        within: Codes of the units its documents' places lie within (see
+            :attr:`ClusterDoc.within`).
     """
 
     id: str
@@ -1277,6 +1284,7 @@ class Cluster:
     top: float = math.inf
     series_day: int = 0
     other_topic: str | None = None
+    within: set[str] = field(default_factory=set)
 
     def centroid(self) -> dict[str, float]:
         """Return the unit-length centroid vector (term → weight)."""
@@ -1622,6 +1630,7 @@ class OnlineClusterer:
             # the tables above), shares a place (when both have some), has the same series day
             # (when both have one) and was updated within the window of ``when``.
             places = doc.places
+            within = doc.within
             day = doc.series_day
             # The window as a range of ``last_seen``: two comparisons instead of a subtraction.
             # Exact when every time is naive or has a fixed offset (see _plain_times).
@@ -1670,7 +1679,14 @@ class OnlineClusterer:
             # The best is the most similar compatible cluster, the oldest of equals: the result
             # does not depend on the order candidates are met in.
             for cluster in found:
-                if places and cluster.places and places.isdisjoint(cluster.places):
+                if (
+                    places
+                    and cluster.places
+                    and places.isdisjoint(cluster.places)
+                    # (nor does one lie within a place of the other)
+                    and places.isdisjoint(cluster.within)
+                    and within.isdisjoint(cluster.places)
+                ):
                     continue
                 if day and cluster.series_day and day != cluster.series_day:
                     continue
@@ -1792,6 +1808,7 @@ class OnlineClusterer:
             prefix[1] / norm if norm > 0 else 0.0,
             doc.series_day,
             (doc.other_topic or None) if doc.topic else None,
+            set(doc.within) if doc.places else set(),
         )
         for postings in self._postings_of(cluster):
             for term in probe:
@@ -1841,6 +1858,7 @@ class OnlineClusterer:
             cluster.series_day = doc.series_day
         if doc.places:
             cluster.places.update(doc.places)
+            cluster.within.update(doc.within)
         when = doc.created_at or self.now_
         if when is not None:
             if when.tzinfo is not None and type(when.tzinfo) is not timezone:
@@ -2029,6 +2047,7 @@ class OnlineClusterer:
                     "posted": sorted(c.posted),
                     "series_day": c.series_day,
                     "other_topic": c.other_topic,
+                    "within": sorted(c.within),
                 }
                 for c in self.clusters_.values()
             ],
@@ -2072,6 +2091,7 @@ class OnlineClusterer:
                 "posted": [sorted(c.posted) for c in clusters],
                 "series_day": [c.series_day for c in clusters],
                 "other_topic": [c.other_topic for c in clusters],
+                "within": [sorted(c.within) for c in clusters],
             },
         }
 
@@ -2140,13 +2160,14 @@ class OnlineClusterer:
                     raw["posted"],
                     raw.get("series_day", 0),
                     raw.get("other_topic"),
+                    raw.get("within", ()),
                 )
                 for raw in state["clusters"]
             )
         else:
             rows = _compact_rows(state["clusters"])
         clusters = self.clusters_
-        for cid, size, topic, places, first_seen, last_seen, weights, posted, day, other in rows:
+        for cid, size, topic, places, first_seen, last_seen, weights, posted, day, other, within in rows:
             if accented:
                 weights, posted = fold_term_weights(weights), fold_many(posted)
             values = weights.values()
@@ -2164,6 +2185,7 @@ class OnlineClusterer:
                 posted=set(posted),
                 series_day=int(day),
                 other_topic=(other or None) if topic else None,
+                within=set(within),
             )
             if c.seq in clusters or c.seq >= self.next_id_:
                 raise ValueError(f"clusterer state: cluster {cid} twice, or not below next_id")
@@ -2228,6 +2250,7 @@ def _compact_rows(columns: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
     # States saved before clusters had a series day or another topic have none.
     fields.append(columns.get("series_day") or [0] * len(ids))
     fields.append(columns.get("other_topic") or [None] * len(ids))
+    fields.append(columns.get("within") or [()] * len(ids))  # (none before places had parents)
     if (
         sum(n_weights) != len(terms)
         or len(terms) != len(weights)
@@ -2236,7 +2259,7 @@ def _compact_rows(columns: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
         raise ValueError("clusterer state has columns of different lengths")
     ends = itertools.accumulate(n_weights)
     starts = itertools.chain((0,), itertools.accumulate(n_weights))
-    for cid, size, topic, places, first_seen, last_seen, posted, day, other, a, b in zip(
+    for cid, size, topic, places, first_seen, last_seen, posted, day, other, within, a, b in zip(
         ids, *fields, starts, ends, strict=False
     ):
         yield (
@@ -2250,6 +2273,7 @@ def _compact_rows(columns: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
             posted,
             day,
             other,
+            within,
         )
 
 

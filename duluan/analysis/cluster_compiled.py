@@ -347,7 +347,8 @@ class CompiledClusterer:
             self._c_topic[slot] = self._topic(row["topic"])
             self._c_day[slot] = row.get("series_day", 0)
             self._c_other[slot] = self._topic(row.get("other_topic") if row["topic"] else None)
-            places = self._places(row["places"])
+            # (the units its places lie within by their numbers negated: see assign_many)
+            places = self._places(row["places"]) + [-p for p in self._places(row.get("within", ()))]
             self._widen_places(len(places))
             self._c_places[slot, : len(places)] = places
             self._c_np[slot] = len(places)
@@ -468,14 +469,13 @@ class CompiledClusterer:
             ]
             first = self._time(int(self._c_first[slot]), int(self._c_first_off[slot]))
             last = self._time(int(self._c_last[slot]), int(self._c_last_off[slot]))
+            held = self._c_places[slot, : self._c_np[slot]].tolist()
             clusters.append(
                 {
                     "id": f"c{int(self._c_seq[slot])}",
                     "size": int(self._c_size[slot]),
                     "topic": self._topic_names[int(self._c_topic[slot])],
-                    "places": sorted(
-                        self._place_names[p] for p in self._c_places[slot, : self._c_np[slot]].tolist()
-                    ),
+                    "places": sorted(self._place_names[p] for p in held if p > 0),
                     "first_seen": first.isoformat() if first else None,
                     "last_seen": last.isoformat() if last else None,
                     "weights": [[t, w] for t, w in zip(names, self._c_w[slot, :n].tolist(), strict=True)],
@@ -484,6 +484,7 @@ class CompiledClusterer:
                     ),
                     "series_day": int(self._c_day[slot]),
                     "other_topic": self._topic_names[int(self._c_other[slot])],
+                    "within": sorted(self._place_names[-p] for p in held if p < 0),
                 }
             )
             slot = int(self._lru_next[slot])
@@ -528,7 +529,18 @@ class CompiledClusterer:
         topic = self._topic
         d_topic = np.fromiter((topic(d.topic or None) for d in docs), np.int32, n_docs)
         d_other = np.fromiter((topic(d.other_topic or None) for d in docs), np.int32, n_docs)
-        place_lists = [self._places(d.places) if d.places else [] for d in docs]
+        # A document's places, then the units they lie within by their numbers negated (read
+        # only with places, as the Python clusterer does).
+        place_lists = [
+            (
+                self._places(d.places) + [-p for p in self._places(d.within)]
+                if d.within
+                else self._places(d.places)
+            )
+            if d.places
+            else []
+            for d in docs
+        ]
         p_starts = np.zeros(n_docs + 1, np.int64)
         np.cumsum([len(p) for p in place_lists], out=p_starts[1:])
         d_places = np.fromiter((p for ps in place_lists for p in ps), np.int32, int(p_starts[-1]))

@@ -264,7 +264,7 @@ def _analyze_here(rows: list[Mapping[str, Any]], factory: PipelineFactory) -> li
 # Everything a slimmed Document carries, in its field order, apart from the arrays and terms.
 _SCALARS = (
     "id created_at source channel row line content_hash topic sentiment places place_codes "
-    "duplicate_of near_duplicate_group cluster error series_day"
+    "place_within duplicate_of near_duplicate_group cluster error series_day"
 ).split()
 _ARRAYS = ("shingles", "signature", "term_codes", "names")
 # attrgetter reads all the fields in C, a generator of getattr calls per document did not.
@@ -411,7 +411,7 @@ def unpack_documents(packed: PackedBatch, *, flat_terms: bool = False) -> list[D
             kept.insert(i, None)
         texts = kept
     doc_id, created_at, source, channel, row, line, content_hash, topic, sentiment, places, *rest = scalars
-    place_codes, duplicate_of, near_duplicate_group, cluster, error, series_day = rest
+    place_codes, place_within, duplicate_of, near_duplicate_group, cluster, error, series_day = rest
     empty, none = itertools.repeat(""), itertools.repeat(None)
     # One map over the columns, in C, in Document's field order: a loop unpacking each
     # document's tuple and calling Document took ~1 µs a document more (2026-11-30).
@@ -437,6 +437,7 @@ def unpack_documents(packed: PackedBatch, *, flat_terms: bool = False) -> list[D
             sentiment,
             places,
             place_codes,
+            place_within,
             duplicate_of,
             near_duplicate_group,
             cluster,

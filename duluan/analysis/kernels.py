@@ -1709,7 +1709,9 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out, ou
     microseconds since the epoch (UTC) or NO_TIME, with its UTC offset for the caller to write
     it back. A candidate is first bounded as the Python clusterer bounds it, by its term mask
     (``c_mask``: the bits of every term it held, each ``number % MASK_BITS``) and its largest
-    unit weight (``c_top``); the bound skips work and never changes a result. A document with a
+    unit weight (``c_top``); the bound skips work and never changes a result. Places are
+    numbers, the units a document's or a cluster's places lie within their numbers negated
+    (see :attr:`duluan.analysis.cluster.ClusterDoc.within`). A document with a
     series day (``d_day``, see :func:`duluan.analysis.cluster.series_day`) does not join a
     cluster of another (``c_day``; 0: none). Topics agree when the document's two (``d_topic``,
     ``d_other``) and the cluster's (``c_topic``, ``c_other``) have one in common (0: none).
@@ -1848,9 +1850,15 @@ def assign_documents(first, params, sc, clusters, postings, terms, docs, out, ou
                         if co == 0 or (co != topic and co != other):
                             continue
                 if phi > plo and c_np[slot] > 0:
+                    # A place (a positive number) of the document among the cluster's places or
+                    # the units they lie within (negative), or a unit the document's lie within
+                    # among the cluster's places.
                     shared_place = False
                     for a in range(plo, phi):
-                        if _holds_place(c_places, c_np, slot, d_places[a]):
+                        p = d_places[a]
+                        if _holds_place(c_places, c_np, slot, -p if p < 0 else p) or (
+                            p > 0 and _holds_place(c_places, c_np, slot, -p)
+                        ):
                             shared_place = True
                             break
                     if not shared_place:

@@ -119,6 +119,8 @@ class Document:
             ``candidates`` the units a name shared by many could be when the text did not tell
             them apart (``{"scheme", "code", "level", "name", "within"}``; empty when resolved).
         place_codes: Codes (with cross-scheme equivalents) used to keep clusters local.
+        place_within: Codes of the units those lie within (both schemes), so that a text naming
+            a ward and one naming its city or province stay compatible.
         duplicate_of: Earlier document with the same normalised text.
         near_duplicate_group: First document of its near-duplicate group (itself if new).
         cluster: Online cluster id.
@@ -152,6 +154,7 @@ class Document:
     sentiment: dict[str, Any] | None = None
     places: list[dict[str, Any]] = field(default_factory=list)
     place_codes: frozenset[str] = frozenset()
+    place_within: frozenset[str] = frozenset()
     duplicate_of: str | None = None
     near_duplicate_group: str | None = None
     cluster: str | None = None
@@ -441,6 +444,8 @@ class PlacesStep:
         # each list is made once and shared by the rows that name it (output rows are not changed).
         self._equivalents: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._candidates: dict[tuple[tuple[str, str], ...], list[dict[str, Any]]] = {}
+        # "scheme:code" of the units a unit or its counterparts lie within, by the unit.
+        self._within: dict[tuple[str, str], frozenset[str]] = {}
 
     def _unit(self, scheme: str, code: str) -> dict[str, Any]:
         """A unit as the output lists it (:meth:`~duluan.analysis.places.Gazetteer.describe`;
@@ -469,6 +474,21 @@ class PlacesStep:
             listed = self._candidates[candidates] = [self._unit(scheme, code) for scheme, code in candidates]
         return listed
 
+    def _listed_within(self, mention: Any) -> frozenset[str]:
+        """The codes of the units ``mention``'s unit and its counterparts in the other scheme lie
+        within (none from a gazetteer that does not know parents)."""
+        key = (mention.scheme, mention.code)
+        within = self._within.get(key)
+        if within is None:
+            ancestors = getattr(self.gazetteer, "ancestors", None)
+            units = [key, *((e[0], e[1]) for e in (getattr(mention, "equivalents", None) or ()))]
+            within = self._within[key] = frozenset(
+                f"{scheme}:{code}"
+                for unit in units
+                for scheme, code in (ancestors(*unit) if ancestors else ())
+            )
+        return within
+
     def __call__(self, batch: list[Document]) -> list[Document]:
         texts = [doc.full_text for doc in batch]
         whens = [doc.created_at.date() if doc.created_at is not None else None for doc in batch]
@@ -495,10 +515,15 @@ class PlacesStep:
             # "scheme:code" of each unit and of its counterparts in the other scheme, so a
             # report naming an old district and one naming its 2025 successor stay compatible.
             codes: set[str] = set()
+            within: set[str] = set()
             for m in mentions:
                 codes.add(f"{m.scheme}:{m.code}")
                 codes.update(f"{e[0]}:{e[1]}" for e in (getattr(m, "equivalents", None) or ()))
+                within |= self._listed_within(m)
             doc.place_codes = frozenset(codes)
+            # And the units they lie within: a report naming a ward and one naming its city may
+            # be of one issue (see ClusterDoc.within).
+            doc.place_within = frozenset(within)
         return batch
 
 
@@ -811,6 +836,7 @@ class ClusterStep:
                 terms=doc.terms or {},
                 topic=doc.topic["label"] if doc.topic else None,
                 places=doc.place_codes,
+                within=doc.place_within,
                 created_at=doc.created_at,
                 codes=doc.term_codes,
                 other_topic=doc.topic.get("runner_up") if doc.topic else None,

@@ -513,6 +513,12 @@ class Gazetteer:
             }
         return described
 
+    def ancestors(self, scheme: str, code: str) -> frozenset[Key]:
+        """The units ``(scheme, code)`` lies within, in both schemes: its parents, and through the
+        succession the province it lies in now (a pre-2025 unit) or the districts its
+        predecessors lay in (a 2025 unit). Empty for a province or a unit not indexed."""
+        return self._ancestors.get((scheme, code), _NO_KEYS)
+
     def names_for(self, name: str) -> list[tuple[str, str]]:
         """Return every ``(scheme, code)`` whose name folds to ``fold(name)`` (for labelling and tests)."""
         return [key for key, _ in self._names.get(_fold(name).strip(), ())]

@@ -1673,3 +1673,38 @@ def test_a_row_older_than_the_newest_by_more_than_the_window_opens_a_cluster_not
     clusterer = OnlineClusterer(similarity_threshold=0.3)
     in_order = clusterer.assign_many([*late, *news])
     assert in_order[0] == in_order[1]
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_a_place_and_a_unit_it_lies_within_are_compatible_also_after_a_state_round_trip(compiled):
+    # given reports of one flood naming a ward (lying within its city and province), the city,
+    # another ward of the city, and the province, in both schemes' codes
+    text = FLOOD[0]
+    ward = dataclasses.replace(
+        doc("ward", text, places={"2025:09169"}, when=T0), within=frozenset({"pre2025:256", "2025:24"})
+    )
+    city = dataclasses.replace(
+        doc("city", text, places={"pre2025:256"}, when=T0), within=frozenset({"2025:24", "pre2025:27"})
+    )
+    other = dataclasses.replace(
+        doc("other", text, places={"2025:09187"}, when=T0), within=frozenset({"pre2025:256", "2025:24"})
+    )
+    province = doc("province", text, places={"2025:24"}, when=T0)
+    cases = [([ward, city], True), ([city, ward], True), ([province, ward], True), ([ward, province], True)]
+    cases += [([ward, other], False), ([other, ward], False)]
+    for docs, together in cases:
+        for cut in (1, 2):
+            for compact in (False, True):
+                # when clustered, saved and resumed between them
+                first = OnlineClusterer(similarity_threshold=0.3)
+                got = first.assign_many(docs[:cut])
+                resumed = OnlineClusterer.from_state(json.loads(json.dumps(first.state(compact))))
+                if compiled:
+                    resumed = CompiledClusterer(resumed)
+                got += resumed.assign_many(docs[cut:])
+                # then a place and a unit it lies within join, two units of one level do not
+                assert (got[0] == got[1]) is together, ([d.id for d in docs], cut, compact)
+    # and a cluster keeps the units its places lie within, in its state
+    clusterer = OnlineClusterer(similarity_threshold=0.3)
+    clusterer.assign_many([ward, city])
+    assert clusterer.state()["clusters"][0]["within"] == ["2025:24", "pre2025:256", "pre2025:27"]

@@ -344,6 +344,7 @@ def test_packed_batch_gives_back_what_the_ordered_steps_and_output_need():
     )
     docs[1].topic = {"label": "transport", "score": 0.9, "terms": ["đường"]}
     docs[1].place_codes = frozenset({"2025:24"})
+    docs[1].place_within = frozenset({"2025:01", "pre2025:27"})
     docs[2].error = "analysis_error: boom"
     docs[2].terms = docs[2].shingles = docs[2].signature = docs[2].term_codes = None
     # when they cross a process boundary packed
@@ -351,11 +352,19 @@ def test_packed_batch_gives_back_what_the_ordered_steps_and_output_need():
     # then every result survives, and what slim() drops is dropped
     for before, after in zip(docs, back, strict=True):
         assert after.to_record() == before.to_record()
-        assert (after.id, after.error, after.content_hash, after.place_codes, after.terms) == (
+        assert (
+            after.id,
+            after.error,
+            after.content_hash,
+            after.place_codes,
+            after.place_within,
+            after.terms,
+        ) == (
             before.id,
             before.error,
             before.content_hash,
             before.place_codes,
+            before.place_within,
             before.terms,
         )
         for name in ("shingles", "signature", "term_codes"):
@@ -557,3 +566,31 @@ def test_a_near_copy_joins_its_group_s_cluster_whose_centroid_drifted_away():
     ClusterStep(OnlineClusterer(similarity_threshold=0.3))(docs)
     # then the near copy is in its group's first text's cluster
     assert {d.cluster for d in docs} == {docs[0].cluster}
+
+
+def test_a_report_naming_a_ward_joins_one_naming_its_city_or_province_not_another_ward():
+    from duluan.analysis.cluster import OnlineClusterer
+    from duluan.analysis.pipeline import PlacesStep
+    from duluan.analysis.places import Gazetteer
+
+    # given one flood reported by its ward (2025 scheme), its former city (pre-2025 district) and
+    # its province, and by a ward of the same city (another unit of the same level)
+    flood = "ngập sâu sau mưa lớn, xe máy chết máy hàng loạt, cống thoát nước bị tắc"
+    texts = {
+        "ward": f"Phường Vũ Ninh {flood}",
+        "city": f"Thành phố Bắc Ninh {flood}",
+        "province": f"Tỉnh Bắc Ninh {flood}",
+        "other": f"Phường Kinh Bắc {flood}",
+    }
+    per_row = Pipeline([*basic_per_row_pipeline().steps, PlacesStep(Gazetteer.default())])
+    when = datetime(2026, 3, 1, 8, tzinfo=TZ)
+    for first, second in [("ward", "city"), ("city", "ward"), ("ward", "province"), ("province", "ward")]:
+        # when the two are clustered, either first
+        docs = per_row.run([Document(k, texts[k], created_at=when) for k in (first, second)])
+        ClusterStep(OnlineClusterer(similarity_threshold=0.3))(docs)
+        # then the ward and the unit it lies within are one place
+        assert docs[0].cluster == docs[1].cluster, (first, second)
+    # and two wards are not
+    docs = per_row.run([Document(k, texts[k], created_at=when) for k in ("ward", "other")])
+    ClusterStep(OnlineClusterer(similarity_threshold=0.3))(docs)
+    assert docs[0].cluster != docs[1].cluster
