@@ -45,6 +45,9 @@ _MICROSECOND = timedelta(microseconds=1)
 # instants whichever way Python compares them (as wall times when their zones are one object).
 _VIETNAM = "Asia/Ho_Chi_Minh"
 _PLACES_PER_CLUSTER = 16  # places a cluster's row holds at first (doubled when one needs more)
+# The documents whose cluster the rings hold (see CompiledClusterer.__init__): one more than the
+# last JOINABLE_DOCS, so that none of them shares its place with another.
+_RING = JOINABLE_DOCS + 1
 
 
 def _aware_instant(when: datetime) -> tuple[int, int] | None:
@@ -119,14 +122,19 @@ class CompiledClusterer:
             raise ValueError(
                 f"the compiled loops cannot compare the time {exc.args[0]!r} as Python does"
             ) from exc
-        # As the Python clusterer's (see OnlineClusterer._joinable), with each cluster's slot:
-        # the loops check that the slot still holds that cluster.
+        # As the Python clusterer's (see OnlineClusterer._joinable), but a document's id gives
+        # its number alone, whose cluster and that cluster's slot are in two rings of the last
+        # JOINABLE_DOCS documents' (the loops check that the slot still holds that cluster): a
+        # third of the memory of a tuple each, written a batch at a time.
         self._assigned = clusterer.assigned_
         slots_of = self._open_slots()
         last = self._assigned - 1
-        self._joinable: dict[str, tuple[int, int, int]] = {
-            d: (seq, last - after, slots_of[seq]) for d, seq, after in clusterer.joinable()
-        }
+        self._ring_seq = np.zeros(_RING, np.int64)
+        self._ring_slot = np.zeros(_RING, np.int64)
+        self._joinable: dict[str, int] = {}
+        for d, seq, after in clusterer.joinable():
+            number = self._joinable[d] = last - after
+            self._ring_seq[number % _RING], self._ring_slot[number % _RING] = seq, slots_of[seq]
 
     def _setup(self, state: dict[str, Any], slots: int) -> None:
         """Make the arrays of ``slots`` open clusters and open the state's."""
@@ -378,6 +386,17 @@ class CompiledClusterer:
                     k.post_cluster(slot, j, numbers[j], self._c_node, self._postings(), sc)
             k.append_cluster(slot, self._lru_prev, self._lru_next, sc)
 
+    def _live_joinable(self) -> list[tuple[str, int]]:
+        """The ids and numbers of the documents a later one can join (its cluster open, itself
+        among the last JOINABLE_DOCS)."""
+        oldest, c_seq = self._assigned - JOINABLE_DOCS, self._c_seq
+        ring_seq, ring_slot = self._ring_seq, self._ring_slot
+        return [
+            (d, number)
+            for d, number in self._joinable.items()
+            if number >= oldest and c_seq[ring_slot[number % _RING]] == ring_seq[number % _RING]
+        ]
+
     def _open_slots(self) -> dict[int, int]:
         """The slot of each open cluster, by its seq."""
         found = {}
@@ -442,13 +461,9 @@ class CompiledClusterer:
         now = self._time(int(sc[k.S_NOW]), int(sc[k.S_NOW_OFFSET]))
         state["next_id"] = int(sc[k.S_NEXT_ID])
         state["now"] = now.isoformat() if now else None
-        oldest, last, c_seq = self._assigned - JOINABLE_DOCS, self._assigned - 1, self._c_seq
+        last = self._assigned - 1
         joinable = sorted(  # oldest first, ties by id (as OnlineClusterer.joinable)
-            (
-                (d, seq, last - number)
-                for d, (seq, number, slot) in self._joinable.items()
-                if number >= oldest and c_seq[slot] == seq
-            ),
+            ((d, int(self._ring_seq[number % _RING]), last - number) for d, number in self._live_joinable()),
             key=lambda item: (-item[2], item[0]),
         )
         state["joinable"] = {
@@ -565,9 +580,10 @@ class CompiledClusterer:
                     if j is not None:
                         join_doc[i] = j
                     else:
-                        entry = joinable.get(name)
-                        if entry is not None and base + i - entry[1] <= JOINABLE_DOCS:
-                            join_seq[i], join_slot[i] = entry[0], entry[2]
+                        number = joinable.get(name)
+                        if number is not None and base + i - number <= JOINABLE_DOCS:
+                            at = number % _RING
+                            join_seq[i], join_slot[i] = self._ring_seq[at], self._ring_slot[at]
                     in_batch[name] = i
                 in_batch[doc_id] = i
         out = np.zeros(n_docs, np.int64)
@@ -605,19 +621,20 @@ class CompiledClusterer:
             if status == k.ASSIGNED:
                 break
             self._widen_places(2 * self._c_places.shape[1])
-        seqs = out.tolist()
-        entries = list(zip(seqs, range(base, base + n_docs), out_slot.tolist(), strict=True))
+        at = np.arange(base, base + n_docs) % _RING
+        self._ring_seq[at] = out
+        self._ring_slot[at] = out_slot
+        numbers = range(base, base + n_docs)
         if any(j is not None for j in joins):
-            for doc_id, name, entry in zip(ids, joins, entries, strict=True):
-                joinable[doc_id] = entry
+            for doc_id, name, number in zip(ids, joins, numbers, strict=True):
+                joinable[doc_id] = number
                 if name is not None:
-                    joinable[name] = entry
+                    joinable[name] = number
         else:
-            joinable.update(zip(ids, entries, strict=True))
+            joinable.update(zip(ids, numbers, strict=True))
         self._assigned = base + n_docs
         if len(joinable) > 2 * JOINABLE_DOCS:
-            oldest, c_seq = self._assigned - JOINABLE_DOCS, self._c_seq
-            self._joinable = {d: e for d, e in joinable.items() if e[1] >= oldest and c_seq[e[2]] == e[0]}
+            self._joinable = dict(self._live_joinable())
         k.forget_terms(
             self._sc,
             self._freed,
@@ -627,7 +644,7 @@ class CompiledClusterer:
             self._term_hash,
             self._free_terms,
         )
-        return [f"c{seq}" for seq in seqs]
+        return [f"c{seq}" for seq in out.tolist()]
 
     def _doc_time(self, when: datetime | None) -> tuple[int, int]:
         if when is None:
