@@ -3,8 +3,10 @@
 Each document is compared with the *active* clusters only: those updated within ``window`` of
 the newest document seen and among the ``max_active`` most recently updated. It joins the most
 similar compatible cluster (cosine of its TF-IDF vector with the cluster centroid ≥
-``similarity_threshold``, same topic, overlapping places, the same day when both are daily
-instalments, see :func:`series_day`) or opens a new one. Clusters that fall
+``similarity_threshold``, same topic, overlapping places or one within the other (see
+:attr:`ClusterDoc.within`), the same day when both are daily instalments, see
+:func:`series_day`), or the cluster of an earlier document it names (an exact copy its
+original's, see :attr:`ClusterDoc.joins`), or opens a new one. Clusters that fall
 out of the window or off the LRU list are closed: the platform keeps them as issues, this
 engine forgets them, which bounds memory whatever the length of the stream.
 
