@@ -42,6 +42,7 @@ import ahocorasick
 import numpy as np
 
 from duluan.analysis.features import (
+    _DOC_SEP,
     SyllableMemo,
     TokenBatch,
     _block_sums,
@@ -180,6 +181,16 @@ MESSAGES_WEIGHT = 1.0
 # without dev, weighted-F1 90.78 / 90.49 (90.33; 90.50): students' words are not the platform's.
 TERMS_WEIGHT = 1.0
 TERMS_MIN_WEIGHT = 0.4
+# Each phrase of our terms file (of at most three syllables) also weighs its own weight in the
+# file times this on the n-gram that spells it, towards ``negative`` (a word of complaint) or
+# ``positive`` (of praise), beside what the classifier learnt of it (terms_prior_cells): a prior
+# the file gives, which the corpora confirm or outweigh. A short message is a few n-grams, and
+# those that name who or what is complained of were learnt from the texts that named them,
+# mostly thanks ("Cảm ơn cán bộ địa chính xã … đã xuống đo đạc"): learnt alone, with the weight of
+# one text, a word of complaint was outweighed. Of 150 complaints "<official> <misconduct>."
+# (6 officials, 25 words of the file) 131 read negative, of 72 "<a place> <its state>." 68,
+# of 52 short complaints written in plain words 49; "Cán bộ phường nhũng nhiễu." read positive.
+TERMS_PRIOR = 2.0
 _WORD_RE = re.compile(r"\w+|!+")
 _EXCLAMATIONS_RE = re.compile(r"!+")  # the "!+" tokens of _WORD_RE
 _SYLLABLE_RE = re.compile(r"\w+")  # the other tokens of _WORD_RE
@@ -1204,8 +1215,12 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
     """
 
     model_kind = KIND
+    # Files written before the prior existed have none.
+    terms_prior: float = 0.0
 
-    def __init__(self, lexicon: ComplaintLexicon | None = None, **params) -> None:
+    def __init__(
+        self, lexicon: ComplaintLexicon | None = None, terms_prior: float = TERMS_PRIOR, **params
+    ) -> None:
         params.setdefault("word_ngram_range", (1, 3))
         # Character n-grams up to 3, not 5: UIT-VSFC dev weighted-F1 91.41 against 91.05, and half the
         # CPU cost of a prediction on news leads (94 against 180 µs a text, measured 2026-11-29).
@@ -1244,6 +1259,7 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         params.setdefault("quiet_courtesy", True)
         super().__init__(**params)
         self.lexicon = lexicon
+        self.terms_prior = terms_prior
 
     def get_params(self) -> dict:
         """Return the constructor parameters (lets :func:`sklearn.base.clone`-style copies work)."""
@@ -1252,7 +1268,67 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
             "class_weight calibration_fraction random_state top_terms accent_free_copies nb_svm_C "
             "sign_weight unread_signs negation_scope quiet_intensifiers quiet_courtesy"
         ).split()
-        return {"lexicon": self.lexicon, **{n: getattr(self, n) for n in names}}
+        return {
+            "lexicon": self.lexicon,
+            "terms_prior": self.terms_prior,
+            **{n: getattr(self, n) for n in names},
+        }
+
+    def recipe(self) -> dict[str, bool | float]:
+        """The training settings a model file records (see
+        :meth:`~duluan.analysis.linear_text.LinearTextClassifier.recipe`), and ``terms_prior``."""
+        return {**super().recipe(), "terms_prior": float(self.terms_prior)}
+
+    def fit(self, texts, labels, sample_weight=None, *, progress=None) -> SentimentClassifier:
+        """Learn as :meth:`~duluan.analysis.linear_text.LinearTextClassifier.fit` does, then add
+        the terms file's prior to the weights of the n-grams that spell its phrases
+        (``terms_prior``, see :data:`TERMS_PRIOR` and :meth:`terms_prior_cells`).
+
+        Returns:
+            ``self``.
+        """
+        super().fit(texts, labels, sample_weight, progress=progress)
+        cells = self.terms_prior_cells() if self.terms_prior else []
+        if cells:
+            coef = np.array(self.coef_, dtype=np.float32)  # a new array: packed weights follow it
+            for bucket, column, weight in cells:
+                coef[bucket, column] += np.float32(self.terms_prior * weight)
+            self.coef_ = coef
+        return self
+
+    def terms_prior_cells(self, path: Path = COMPLAINT_TERMS_PATH) -> list[tuple[int, int, float]]:
+        """``(feature, class column, weight)`` of each phrase of a terms file this model spells
+        as one n-gram: the n-gram of all its syllables, as the model reads them (a negated
+        syllable marked), in the column of ``negative`` for a word of complaint, of
+        ``positive`` for one of praise, with its weight in the file; and of its folded spelling,
+        with the weight the lexicon's accent-free form gives it (none where that spelling mostly
+        means something else, "kem" for "kém"). A phrase longer than the model's n-grams, or a
+        mood the model does not have, has none.
+        """
+        columns = {label: i for i, label in enumerate(self.classes_.tolist())}
+        bare = self._lexicon().bare
+        spelt: list[tuple[str, int, float]] = []
+        for term, w in _terms_file(path):
+            term = prepare(term).strip()
+            mood = "negative" if w > 0 else "positive"
+            if not _SYLLABLE_RE.search(term) or w == 0 or mood not in columns:
+                continue
+            spelt.append((term, columns[mood], abs(w)))
+            if bare is not None and fold(term) != term:
+                folded = getattr(bare, mood).get(fold(term))  # (its dict of that kind)
+                if folded:
+                    spelt.append((fold(term), columns[mood], folded))
+        featurizer = self.featurizer_
+        batch = featurizer._analyse(self.masked([t for t, _, _ in spelt]), naming=True)
+        whole: dict[int, int] = {}  # phrase -> the bucket of the n-gram of all its syllables
+        separators = np.flatnonzero(np.asarray(batch.tokens) == _DOC_SEP)
+        doc_start = np.concatenate(([0], separators + 1))
+        doc_len = np.diff(np.concatenate((doc_start, [len(batch.tokens) + 1]))) - 1
+        doc_of = np.searchsorted(doc_start, batch.word_start, side="right") - 1
+        for at, n, bucket, doc in zip(batch.word_start, batch.word_n, batch.word_plain, doc_of, strict=True):
+            if at == doc_start[doc] and n == doc_len[doc]:
+                whole[int(doc)] = int(bucket)
+        return [(whole[i], column, weight) for i, (_, column, weight) in enumerate(spelt) if i in whole]
 
     def intensity(self, texts: Sequence[str]) -> list[tuple[float, tuple[tuple[str, float], ...]]]:
         """Return the complaint lexicon's ``(intensity, terms)`` per text (see

@@ -6,6 +6,7 @@ import functools
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,6 +30,7 @@ from duluan.analysis.sentiment import (
     SENTIMENT_LETTERS_GOLD_PATH,
     SENTIMENT_LETTERS_PATH,
     TERMS_MIN_WEIGHT,
+    TERMS_PRIOR,
     TERMS_WEIGHT,
     UNPUNCTUATED_WEIGHT,
     ComplaintLexicon,
@@ -42,6 +44,7 @@ from duluan.analysis.sentiment import (
     written_bare,
 )
 from duluan.analysis.taxonomy import load_gold, read_gold_texts
+from duluan.analysis.tests.test_layout import saved_without
 from duluan.analysis.topic import TopicClassifier
 from duluan.shared_data import shared_data_dir
 
@@ -461,6 +464,96 @@ def test_the_terms_files_words_are_learnt_alone_with_their_mood(tmp_path):
     # and the shipped file gives words of both moods
     shipped = dict(complaint_term_rows())
     assert shipped["bất cập"] == shipped["rườm rà"] == "negative" and shipped["chu đáo"] == "positive"
+
+
+def _thanked_officials() -> tuple[list[str], list[str]]:
+    """Thanks to officials, questions to them and complaints about places, and a word of
+    misconduct mostly in thanks for a punishment or in a calm question, as the team's messages
+    name them, and the terms file's words alone."""
+    texts, labels = [], []
+    for official in ("cán bộ phường", "công an xã", "cán bộ địa chính"):
+        for deed in ("đã hỗ trợ gia đình tôi", "đã xuống tận nơi", "đã giải quyết nhanh"):
+            texts.append(f"cảm ơn {official} {deed}")
+            labels.append("positive")
+        texts.append(f"xin hỏi {official} làm việc giờ nào")
+        labels.append("neutral")
+    texts += [
+        "cảm ơn tỉnh đã kỷ luật cán bộ phường nhũng nhiễu dân",
+        "xin số đường dây nóng phản ánh cán bộ nhũng nhiễu",
+        "đường làng bẩn quá",
+        "đường làng ở đâu",
+    ]
+    labels += ["positive", "neutral", "negative", "neutral"]
+    rows = complaint_term_rows()
+    return texts + [t for t, _ in rows], labels + [label for _, label in rows]
+
+
+def test_the_terms_files_phrases_weigh_a_prior_on_the_ngrams_that_spell_them(tmp_path):
+    # given a sentiment model that learnt officials' names mostly in thanks, with the terms
+    # file's prior (the default) and without it
+    texts, labels = _thanked_officials()
+    model = SentimentClassifier(min_count=1, calibration_fraction=0.0).fit(texts, labels)
+    blind = SentimentClassifier(min_count=1, calibration_fraction=0.0, terms_prior=0.0).fit(texts, labels)
+    assert model.terms_prior == TERMS_PRIOR > 0 and model.recipe()["terms_prior"] == TERMS_PRIOR
+    said = ["Cán bộ phường nhũng nhiễu.", "Công an xã hách dịch.", "Cán bộ phường làm việc nhiệt tình."]
+    calm = ["Xin hỏi công an xã làm việc giờ nào?"]
+    # when both read complaints in the file's words, praise and a calm question
+    with_prior, without = model.decision_function(said + calm), blind.decision_function(said + calm)
+    negative, positive = (list(model.classes_).index(mood) for mood in ("negative", "positive"))
+    # then the complaints' margin of negative is raised, the praise's of positive, and nothing
+    # else: the prior weighs on the n-grams that spell the file's phrases alone
+    raised = with_prior - without
+    assert (raised[:2, negative] > 0.1).all() and raised[2, positive] > 0.1
+    raised[:2, negative] = raised[2, positive] = 0
+    np.testing.assert_allclose(raised, 0, atol=1e-6)
+    # and without it, "Cán bộ phường nhũng nhiễu." reads as praise, as in the model shipped on
+    # 2026-12-07 (0.45); a prior of that weight reads it as the complaint it is
+    assert blind.predict(said[:1])[0].label == "positive"
+    strong = SentimentClassifier(min_count=1, calibration_fraction=0.0, terms_prior=6.0).fit(texts, labels)
+    assert [p.label for p in strong.predict(said)] == ["negative", "negative", "positive"]
+    # and every way of reading gives the same labels and margins: a batch, saved and loaded
+    batch = model.predict(tokenise_batch(said))
+    assert [p.label for p in batch] == model.predict_labels(said)[0].tolist()
+    loaded = SentimentClassifier.load(model.save(tmp_path / "prior.model"), mapped=True)
+    np.testing.assert_array_equal(loaded.decision_function(said), model.decision_function(said))
+    assert loaded.terms_prior == TERMS_PRIOR
+
+
+def test_the_prior_is_on_each_phrase_and_its_folded_spelling_towards_its_mood():
+    # given a model with the terms file's prior that also learnt its texts without diacritics
+    texts, labels = _thanked_officials()
+    model = SentimentClassifier(min_count=1, calibration_fraction=0.0, accent_free_copies=True)
+    model.fit(texts, labels)
+    # when the cells of its prior are read
+    cells = model.terms_prior_cells()
+    # then each is a word n-gram's bucket in the column of a mood, weighing the file's weight
+    n_word = model.featurizer_.n_word_features
+    moods = {model.classes_[column] for _, column, _ in cells}
+    assert moods == {"negative", "positive"} and all(0 <= bucket < n_word for bucket, _, _ in cells)
+    # and "nhũng nhiễu" (0.9 in the file) is one, on the bucket of the bigram the model reads in
+    # a text, and its folded spelling "nhung nhieu" another
+    buckets = {}
+    for text in ("cán bộ nhũng nhiễu", "can bo nhung nhieu"):
+        batch = model.featurizer_._analyse([text], naming=True)
+        tokens = list(batch.tokens)
+        for at, n, bucket in zip(batch.word_start, batch.word_n, batch.word_plain, strict=True):
+            buckets[" ".join(tokens[at : at + n])] = int(bucket)
+    negative = list(model.classes_).index("negative")
+    assert (buckets["nhũng nhiễu"], negative, 0.9) in cells
+    assert any(cell[:2] == (buckets["nhung nhieu"], negative) for cell in cells)
+    # and a phrase longer than the model's n-grams has none ("không ai giải quyết": 4 syllables)
+    assert len(cells) < 2 * len(complaint_term_rows(least=0.0001, signs=False))
+
+
+def test_a_model_saved_before_the_terms_prior_existed_reads_without_it():
+    # given a model learnt without the prior, saved before the setting existed
+    texts, labels = _thanked_officials()
+    clf = SentimentClassifier(min_count=1, calibration_fraction=0.0, terms_prior=0.0).fit(texts, labels)
+    old = saved_without(clf, ("terms_prior",))
+    # then it reads as it did, and says it has no prior
+    assert old.terms_prior == 0.0 and old.recipe()["terms_prior"] == 0.0
+    assert old.get_params()["terms_prior"] == 0.0
+    np.testing.assert_array_equal(old.decision_function(texts), clf.decision_function(texts))
 
 
 @needs_data
