@@ -39,6 +39,7 @@ from duluan.analysis.sentiment import (
     anger,
     build_default_sentiment_model,
     complaint_term_rows,
+    negated_term_rows,
     phrase_readings,
     without_punctuation,
     written_bare,
@@ -420,6 +421,12 @@ def test_default_model_learns_the_dev_split_unless_told_not_to(fitted):
     assert {("😡", "negative"), ("👍", "positive")} <= {(t, label) for t, label, _ in terms}
     signs = terms[len(complaint_term_rows()) :]
     assert "😡" not in {t for t, _ in complaint_term_rows()} and len(signs) >= 20
+    # and each word of one or two syllables denied, a complaint as none, praise as a complaint
+    denied = [(t, label, TERMS_WEIGHT) for t, label in negated_term_rows()]
+    assert {("không tệ", "neutral"), ("chẳng kém", "neutral"), ("không tốt", "negative")} <= {
+        (t, label) for t, label, _ in denied
+    }
+    terms += denied
     # (each emoji thrice over too, and each of those beside a text of nothing read as neutral)
     terms += [(t * 3, label, weight) for t, label, weight in signs]
     terms += [("", "neutral", TERMS_WEIGHT)] * (2 * len(signs))
@@ -556,6 +563,61 @@ def test_a_model_saved_before_the_terms_prior_existed_reads_without_it():
     np.testing.assert_array_equal(old.decision_function(texts), clf.decision_function(texts))
 
 
+def test_each_word_of_the_terms_file_is_also_learnt_denied(tmp_path):
+    # given a terms file with words of complaint and of praise, a phrase with a negator of its
+    # own, one of three syllables, a light word and a sign
+    path = tmp_path / "terms.tsv"
+    path.write_text(
+        "rườm rà\t0.6\ntệ\t0.6\nkhông ai giải quyết\t1.0\nđến nay vẫn\t0.4\nnhiều năm\t0.2\n"
+        "chu đáo\t-0.6\n😡\t0.9\n",
+        encoding="utf-8",
+    )
+    # when its rows to learn denied are read
+    rows = negated_term_rows(path)
+    # then each word of one or two syllables comes after each negator: a complaint denied is
+    # none, praise denied is a complaint; the phrases a negator does not take are left out
+    assert rows == [
+        ("không rườm rà", "neutral"), ("chẳng rườm rà", "neutral"), ("không hề rườm rà", "neutral"),
+        ("không tệ", "neutral"), ("chẳng tệ", "neutral"), ("không hề tệ", "neutral"),
+        ("không chu đáo", "negative"), ("chẳng chu đáo", "negative"), ("không hề chu đáo", "negative"),
+    ]  # fmt: skip
+
+
+def _denied_feedback() -> tuple[list[str], list[str]]:
+    """Students' praise and its negation, and complaints about a service: feedback that denies
+    praise and never a complaint, as UIT-VSFC's does."""
+    texts, labels = [], []
+    for word in ("nhiệt tình", "dễ hiểu", "đúng giờ", "vui vẻ", "chu đáo"):
+        for subject in ("thầy dạy", "cô giảng", "giảng viên"):
+            texts += [f"{subject} {word}", f"{subject} không {word}"]
+            labels += ["positive", "negative"]
+    for subject in ("dịch vụ", "phòng", "đồ ăn"):
+        texts += [f"{subject} ở đây tệ", f"{subject} ở đây kém", f"{subject} ở đây thế nào"]
+        labels += ["negative", "negative", "neutral"]
+    return texts, labels
+
+
+def test_a_complaint_denied_reads_as_none_once_the_terms_are_learnt_denied():
+    # given feedback that denies praise and never a complaint, and the terms file's words learnt
+    # alone, then also denied
+    texts, labels = _denied_feedback()
+    alone = complaint_term_rows()
+    said = ["Dịch vụ ở đây không tệ.", "Phòng không tồi.", "Đồ ăn chẳng kém.", "Phòng không hề tệ."]
+    complaints = ["Dịch vụ ở đây tệ.", "Thầy dạy không nhiệt tình."]
+    read = {}
+    for name, rows in (("alone", alone), ("denied", alone + negated_term_rows())):
+        # when a sentiment model learns them, and reads complaints denied and complaints
+        model = SentimentClassifier(min_count=1, calibration_fraction=0.0, terms_prior=0.0).fit(
+            texts + [t for t, _ in rows], labels + [label for _, label in rows]
+        )
+        read[name] = [p.label for p in model.predict(said + complaints)]
+    # then learnt alone, a complaint denied reads as the complaint (the model knew a negated
+    # word as a complaint: "Dịch vụ ở đây không tệ." read negative, 0.73, in the shipped model
+    # of 2026-12-07); learnt denied too, none reads negative, and the complaints still do
+    assert read["alone"] == ["negative"] * 6
+    assert "negative" not in read["denied"][:4] and read["denied"][4:] == ["negative", "negative"]
+
+
 @needs_data
 def test_default_model_learns_officials_confirmations_also_unpunctuated(fitted):
     # given a classifier whose fit records the texts, labels and weights it is given
@@ -683,6 +745,86 @@ def communes_of_home_province() -> list[str]:
     return sorted(
         {u.short_name for u in load_admin_data().units_of("2025", "commune") if u.province_code == "24"}
     )
+
+
+# Short complaints in plain words, without intensifiers, each in words of the terms file
+# (officials' misconduct, a place's state, a procedure's flaws), written on 2026-12-07.
+PLAIN_COMPLAINTS = (
+    "Cán bộ phường nhũng nhiễu.",
+    "Cán bộ phường nhũng nhiễu người dân khi làm thủ tục.",
+    "Cán bộ xã hách dịch với người dân.",
+    "Nhân viên một cửa gây khó dễ cho dân.",
+    "Cảnh sát giao thông vòi tiền tài xế.",
+    "Chính quyền xã làm ngơ trước vi phạm.",
+    "Các phòng ban đùn đẩy trách nhiệm.",
+    "Con kênh sau nhà bị ô nhiễm.",
+    "Bãi rác đầu thôn bốc mùi.",
+    "Đường Nguyễn Trãi ngập sau mỗi trận mưa.",
+    "Đồi sau trường bị sạt lở.",
+    "Cán bộ địa chính hạch sách người dân.",
+    "Cán bộ thuế gây phiền hà cho hộ kinh doanh.",
+    "Lãnh đạo phường quan liêu.",
+    "Cán bộ tư pháp cửa quyền.",
+    "Trưởng thôn ăn chặn tiền hỗ trợ.",
+    "Kế toán xã ăn bớt tiền trợ cấp.",
+    "Việc thu hồi đất của gia đình tôi bất công.",
+    "Gia đình tôi bị oan ức.",
+    "Cống thoát nước hôi thối.",
+    "Khu chợ ngập ngụa rác thải.",
+    "Hồ sơ của tôi bị chậm trễ.",
+    "Bộ phận một cửa trễ hẹn trả kết quả.",
+    "Công ty chây ì nộp tiền phạt.",
+    "Thái độ của cán bộ tiếp dân thô lỗ.",
+    "Nhân viên phường coi thường người dân.",
+    "Chính quyền bỏ mặc người dân vùng lũ.",
+    "Cán bộ ủy ban vô trách nhiệm.",
+    "Cán bộ xã thờ ơ với đơn của dân.",
+    "Ủy ban phường né tránh trách nhiệm.",
+    "Cán bộ huyện tham nhũng.",
+    "Thủ tục cấp sổ đỏ rườm rà.",
+    "Quy trình xin giấy phép nhiêu khê.",
+    "Việc thu phí bất hợp lý.",
+    "Công trình thi công cẩu thả.",
+    "Việc kiểm tra chỉ làm qua loa.",
+    "Việc cấp phép có nhiều khuất tất.",
+    "Đường làng xuống cấp.",
+    "Cây cầu treo hư hỏng.",
+    "Khu tập thể nhếch nhác.",
+    "Việc giải ngân trì trệ.",
+    "Cán bộ phường phớt lờ phản ánh của dân.",
+    "Cán bộ thiếu trách nhiệm.",
+    "Dự án gây lãng phí tiền ngân sách.",
+    "Cán bộ xã lừa đảo người dân.",
+    "Dân phải đi lại nhiều lần.",
+    "Chủ đầu tư cưỡng chế trái luật.",
+    "Nhà máy xả thải gây ô nhiễm sông.",
+    "Người dân bức xúc vì tiếng ồn.",
+    "Đơn của tôi chưa được giải quyết.",
+    "Công an xã làm ngơ cho xe quá tải.",
+    "Cán bộ phường gây khó dễ khi chứng thực.",
+)
+# Complaint words denied: no complaint (neutral or praise).
+DENIED_COMPLAINTS = (
+    "Dịch vụ ở đây không tệ.",
+    "Món này không tồi.",
+    "Chất lượng chẳng kém.",
+    "Phòng không hề tệ.",
+)
+
+
+@pytest.mark.slow
+@needs_data
+def test_default_model_reads_plain_complaints_as_complaints_and_denied_ones_as_none():
+    # given short complaints in the terms file's words, and complaint words denied
+    # when the default model is built as shipped and reads them
+    model = build_default_sentiment_model()
+    complaints = [p.label for p in model.predict(list(PLAIN_COMPLAINTS))]
+    denied = [p.label for p in model.predict(list(DENIED_COMPLAINTS))]
+    # then nearly all complaints read negative: the model shipped on 2026-12-07 read 49 of the
+    # 52 so ("Cán bộ phường nhũng nhiễu." positive, 0.45), 52 with the terms file's prior
+    assert complaints.count("negative") >= len(PLAIN_COMPLAINTS) - 1, complaints
+    # and no complaint denied reads negative (the model of 2026-12-07 read all four so)
+    assert "negative" not in denied, denied
 
 
 @pytest.mark.slow
