@@ -1158,3 +1158,12 @@ def test_batch_intensities_sum_each_texts_evidence_as_scoring_does(monkeypatch, 
     # then each is, to the last bit, the intensity of scoring its text alone
     assert [repr(v) for v in got] == [repr(lex.score(t)[0]) for t in texts]
     assert got[0] > got[2] > 0 and got[1] == got[5] == 0.0
+
+
+def test_the_shipped_lexicon_knows_an_officials_extortion_and_a_landslide():
+    # (before 2026-12-07 "vòi tiền", "vòi vĩnh", "sạt lở" and "ngập" weighed nothing: a complaint of
+    # them read as calm as a greeting)
+    lex = ComplaintLexicon.load()
+    for text in ("Cán bộ xã vòi tiền.", "Cán bộ vòi vĩnh dân.", "Đường sạt lở.", "Nhà dân bị ngập."):
+        intensity, phrases = lex.score(text)
+        assert intensity > 0 and phrases, text
