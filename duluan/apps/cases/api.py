@@ -18,12 +18,15 @@ from duluan.apps.core.ratelimit import limit_code_misses
 
 from . import permissions as perms
 from . import selectors
+from .confidential import case_title_masked
 from .services import ACTIONS, CaseError, ConflictError
 
 router = Router(tags=["cases"])
 
 
 class CaseOut(Schema):
+    """A case for workflow: its title masked for everyone (the API is no place for who wrote it)."""
+
     id: int
     code: str
     title: str
@@ -80,7 +83,7 @@ def _out(case, overdue: bool | None = None) -> dict:
     return {
         "id": case.pk,
         "code": case.code,
-        "title": case.title,
+        "title": case_title_masked(case),
         "kind": case.kind,
         "topic": case.topic,
         "status": case.status,
@@ -110,7 +113,12 @@ def list_cases(request, status: str | None = None, overdue: bool = False):
 
 
 def _detail(request, pk: int) -> dict:
-    case = selectors.with_overdue(perms.case_list_for_user(request.user)).filter(pk=pk).first()
+    case = (
+        selectors.with_overdue(perms.case_list_for_user(request.user))
+        .select_related("lead_agency", "unit", "complainant")
+        .filter(pk=pk)
+        .first()
+    )
     if case is None:
         raise Http404(NOT_FOUND)
     return {

@@ -12,6 +12,9 @@ exactly as a case that does not exist.
   ``cases.reveal_denouncer`` can reveal it, one case at a time, with a reason, and every reveal is
   written to the audit log. Superuser status does not grant it: the permission must be given to
   the user (or a group of theirs) by name.
+- The title and description carry the writer's name and house as often as the form's fields do:
+  they are shown as written only to those who see the identity (:func:`can_read_case_text`), masked
+  for everyone else, a partner agency included.
 - The audit page of a user is for coordinators and administrators.
 """
 
@@ -93,11 +96,24 @@ def is_handling_officer(user, case: Case) -> bool:
     return case.assignee_id is None or case.assignee_id == user.pk
 
 
+def is_handler(user, case: Case) -> bool:
+    """Those designated to handle the case: its handling officer and the heads over its lead
+    agency. Never a partner agency (for a denunciation, maybe the agency of those accused)."""
+    return is_handling_officer(user, case) or is_lead_head(user, case)
+
+
 def can_see_identity(user, case: Case) -> bool:
     """Whether the complainant's identity appears on the case file for ``user``."""
     if case.kind == Kind.DENUNCIATION:
         return False
-    return is_handling_officer(user, case) or is_lead_head(user, case)
+    return is_handler(user, case)
+
+
+def can_read_case_text(user, case: Case) -> bool:
+    """Whether ``user`` reads the case's title and description as the citizen wrote them, their
+    name and house in it (:mod:`duluan.apps.cases.confidential`): whoever sees the identity. For
+    a denunciation nobody does, but through an audited reveal (:func:`can_reveal_denouncer`)."""
+    return can_see_identity(user, case)
 
 
 def holds_reveal_permission(user) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import BooleanField, Q, QuerySet, Value, When
@@ -12,6 +12,7 @@ from django.utils import timezone
 from duluan.apps.audit.models import AuditEvent
 from duluan.apps.audit.selectors import audit_events_for_object, audit_events_for_user
 
+from .confidential import case_text_masked, complainant_of
 from .models import Case, CaseUpdate, Notification
 from .permissions import case_list_for_user
 from .services.escalation import overdue_q
@@ -38,7 +39,7 @@ def case_list(
     q: str = "",
     agency_id: int | None = None,
 ) -> QuerySet[Case]:
-    qs = case_list_for_user(user).select_related("lead_agency", "unit", "assignee")
+    qs = case_list_for_user(user).select_related("lead_agency", "unit", "assignee", "complainant")
     if status:
         qs = qs.filter(status=status)
     if kind:
@@ -63,8 +64,10 @@ class TimelineEntry:
     data: dict | None = None
 
 
-def case_timeline(case: Case) -> list[TimelineEntry]:
-    """Audit events and notes of a case, oldest first (the case page's history)."""
+def case_timeline(case: Case, *, masked: bool = False) -> list[TimelineEntry]:
+    """Audit events and notes of a case, oldest first (the case page's history); ``masked``: their
+    texts with the complainant masked (:func:`~duluan.apps.cases.confidential.case_text_masked`),
+    for those who do not read the case's own text as written."""
     entries = [
         TimelineEntry(
             at=e.at,
@@ -87,6 +90,9 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                 text=update.text,
             )
         )
+    if masked:
+        complainant = complainant_of(case)
+        entries = [replace(e, text=case_text_masked(e.text, complainant=complainant)) for e in entries]
     return sorted(entries, key=lambda e: e.at)
 
 

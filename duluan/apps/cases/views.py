@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from duluan.analysis.normalise import mask_personal_data
 from duluan.apps.accounts.models import User
 from duluan.apps.accounts.permissions import NOT_FOUND, is_official
 from duluan.apps.core import xlsx_stream
@@ -24,6 +23,7 @@ from duluan.apps.core.topics import topic_label
 
 from . import permissions as perms
 from . import selectors
+from .confidential import case_text_for, case_title_masked
 from .forms import (
     AttachmentForm,
     CitizenFeedbackForm,
@@ -72,7 +72,8 @@ def index(request):
         overdue=request.GET.get("overdue") == "1",
         q=request.GET.get("q", "")[:50],
     )
-    page = list(cases[:200])
+    # titles masked in the list for everyone: the handlers read them as written on the case page
+    page = [(c, case_title_masked(c)) for c in cases[:200]]
     return render(
         request,
         "cases/index.html",
@@ -103,12 +104,14 @@ def _detail_context(request, case, *, forms=None, revealed=None):
         (a, forms.get(a.name) or form_for(a.name, case=case, user=user, initial={"version": case.version}))
         for a in actions
     ]
+    # what the citizen wrote, its writer's name, house and contact details masked for those who
+    # do not see who wrote it (analysts, partner agencies, a denunciation's handlers until an
+    # audited reveal)
+    text = case_text_for(user, case, revealed=revealed is not None)
     return {
         "case": case,
-        # what the citizen wrote, its phone numbers, e-mail and web addresses and identity card
-        # numbers masked for those who do not see who wrote it (analysts, officials of other
-        # agencies, a denunciation's handlers); a street address is not masked
-        "description": case.description if sees_identity else mask_personal_data(case.description),
+        "title": text.title,
+        "description": text.description,
         "topic_label": topic_label(case.topic),
         "is_overdue": case.is_open
         and case.current_due is not None
@@ -121,12 +124,12 @@ def _detail_context(request, case, *, forms=None, revealed=None):
         "action_forms": action_forms,
         "partners": case.partner_agencies.all(),
         "attachments": case.attachments.all(),
-        "timeline": selectors.case_timeline(case),
+        "timeline": selectors.case_timeline(case, masked=text.masked),
         "can_note": perms.can_write_notes(user, case),
         "can_public": perms.is_lead_staff(user, case),
         "note_form": NoteForm(),
         "attachment_form": AttachmentForm() if perms.is_lead_staff(user, case) else None,
-        "merged_cases": case.merged_cases.all(),
+        "merged_cases": [(m, case_title_masked(m)) for m in case.merged_cases.select_related("complainant")],
     }
 
 
@@ -371,8 +374,9 @@ EXPORT_FIELDS = [
 
 
 def _export_rows(user):
-    """The cases ``user`` sees, a list of cells each, without personal data: no complainant,
-    phones and e-mails masked."""
+    """The cases ``user`` sees, a list of cells each, without personal data: no complainant, the
+    titles masked for everyone (:func:`~duluan.apps.cases.confidential.case_title_masked`): a file
+    travels further than the page."""
     for case in selectors.case_list(user).iterator(chunk_size=500):
         yield [
             case.code,
@@ -387,7 +391,7 @@ def _export_rows(user):
             timezone.localtime(case.published_at).strftime("%d/%m/%Y") if case.published_at else "",
             "x" if case.is_overdue else "",
             case.satisfaction or "",
-            redact(case.title),
+            case_title_masked(case),
         ]
 
 
