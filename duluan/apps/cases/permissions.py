@@ -14,7 +14,8 @@ exactly as a case that does not exist.
   the user (or a group of theirs) by name.
 - The title and description carry the writer's name and house as often as the form's fields do:
   they are shown as written only to those who see the identity (:func:`can_read_case_text`), masked
-  for everyone else, a partner agency included.
+  for everyone else, a partner agency included. Attachments that are not public go only to the
+  case's handlers (:func:`can_download_attachment`).
 - The audit page of a user is for coordinators and administrators.
 """
 
@@ -114,6 +115,15 @@ def can_read_case_text(user, case: Case) -> bool:
     name and house in it (:mod:`duluan.apps.cases.confidential`): whoever sees the identity. For
     a denunciation nobody does, but through an audited reveal (:func:`can_reveal_denouncer`)."""
     return can_see_identity(user, case)
+
+
+def can_download_attachment(user, case: Case, attachment) -> bool:
+    """A public attachment (it goes with the published answer) for whoever sees the case; any
+    other only for the case's handlers (:func:`is_handler`), the denunciation's too: their
+    evidence may name the denouncer, and they are the ones designated to handle it."""
+    if attachment.case_id != case.pk:
+        return False
+    return attachment.public or is_handler(user, case)
 
 
 def holds_reveal_permission(user) -> bool:

@@ -123,7 +123,8 @@ def _detail_context(request, case, *, forms=None, revealed=None):
         "reveal_form": RevealForm(),
         "action_forms": action_forms,
         "partners": case.partner_agencies.all(),
-        "attachments": case.attachments.all(),
+        # those not public only for the case's handlers (permissions.can_download_attachment)
+        "attachments": [a for a in case.attachments.all() if perms.can_download_attachment(user, case, a)],
         "timeline": selectors.case_timeline(case, masked=text.masked),
         "can_note": perms.can_write_notes(user, case),
         "can_public": perms.is_lead_staff(user, case),
@@ -306,7 +307,7 @@ def attachment(request, pk: int, attachment_pk: int):
 
     case = perms.case_get_for_user(request.user, pk=pk)
     item = case.attachments.filter(pk=attachment_pk).first()
-    if item is None:
+    if item is None or not perms.can_download_attachment(request.user, case, item):
         raise Http404(NOT_FOUND)
     return FileResponse(item.file.open("rb"), as_attachment=False, filename=item.filename)
 

@@ -36,6 +36,8 @@ MATRIX = {
     "list": (LOGIN, 200, 200, 200, 200, 200, 200),
     "detail": (LOGIN, 200, 404, 200, 200, 200, 200),
     "attachment": (LOGIN, 200, 404, 200, 200, 200, 200),
+    # an attachment kept from the public goes only to the case's handlers
+    "attachment_private": (LOGIN, 200, 404, 200, 404, 404, 404),
     "accept": (LOGIN, 302, 404, 302, 403, 403, 403),
     "approve": (LOGIN, 403, 404, 302, 403, 403, 403),
     "transfer": (LOGIN, 302, 404, 302, 302, 403, 302),
@@ -82,13 +84,25 @@ def _request(client: Client, key: str, open_case, demo, tmp_path):
 
     if key == "list":
         return client.get("/cases/")
-    if key in ("detail", "attachment", "accept", "transfer", "unknown_action", "note", "attach"):
+    if key in (
+        "detail",
+        "attachment",
+        "attachment_private",
+        "accept",
+        "transfer",
+        "unknown_action",
+        "note",
+        "attach",
+    ):
         case = _case(open_case)
         if key == "detail":
             return client.get(f"/cases/{case.pk}/")
-        if key == "attachment":
+        if key in ("attachment", "attachment_private"):
             item = CaseAttachment.objects.create(
-                case=case, file=SimpleUploadedFile("anh.png", b"\x89PNG demo"), kind="photo"
+                case=case,
+                file=SimpleUploadedFile("anh.png", b"\x89PNG demo"),
+                kind="photo",
+                public=key == "attachment",
             )
             return client.get(f"/cases/{case.pk}/attachments/{item.pk}/")
         if key == "accept":

@@ -11,11 +11,12 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 
 from duluan.apps.cases.confidential import case_text_for, case_text_masked
-from duluan.apps.cases.models import Complainant
+from duluan.apps.cases.models import CaseAttachment, Complainant
 
 LETTER = (
     "Tôi tên là Trịnh Quốc Khánh, trú tại số 12 đường Lê Lợi, phường Bắc Giang, điện thoại "
@@ -177,3 +178,40 @@ def test_an_internal_note_naming_the_complainant_is_masked_for_a_partner(demo, d
 
     case_note_add(case=denunciation, actor=demo["canbo.thanhtra"], text="Đã gọi cho ông Quốc Khánh.")
     assert leaked(page_for(demo["canbo.yte"], denunciation)) == []
+
+
+# -- attachments --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("canbo.thanhtra", 200),  # the lead agency's handling officer
+        ("lanhdao.thanhtra", 200),  # the head over the lead agency
+        ("canbo.yte", 404),  # a partner agency
+        ("phantich", 404),
+        ("dieuphoi", 404),
+        ("quantri", 404),
+    ],
+)
+def test_an_attachment_that_is_not_public_goes_only_to_the_case_s_handlers(
+    demo, denunciation, settings, tmp_path, username, status
+):
+    # given a document of the denunciation kept from the public (and one published with the answer)
+    settings.MEDIA_ROOT = tmp_path
+    private = CaseAttachment.objects.create(
+        case=denunciation,
+        file=SimpleUploadedFile("don-to-cao-trinh-quoc-khanh.pdf", b"%PDF-1.4"),
+        kind="document",
+        public=False,
+    )
+    public = CaseAttachment.objects.create(
+        case=denunciation, file=SimpleUploadedFile("ket-luan.pdf", b"%PDF-1.4"), kind="document"
+    )
+    client = Client()
+    client.force_login(demo[username])
+    # then only the handlers download the private one, and only they see it listed
+    assert client.get(f"/cases/{denunciation.pk}/attachments/{private.pk}/").status_code == status
+    assert ("don-to-cao-trinh-quoc-khanh" in page_for(demo[username], denunciation)) is (status == 200)
+    # while the public one goes to everyone who sees the case
+    assert client.get(f"/cases/{denunciation.pk}/attachments/{public.pk}/").status_code == 200
