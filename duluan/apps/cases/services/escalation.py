@@ -83,7 +83,8 @@ def cases_escalate_overdue(*, now: datetime | None = None) -> EscalationReport:
             else:
                 continue
             message = (
-                f"Hồ sơ {case.code} ({case.title}) do {case.lead_agency.name} chủ trì đã quá hạn "
+                f"Hồ sơ {case.code} ({case.get_kind_display().lower()}) "
+                f"do {case.lead_agency.name} chủ trì đã quá hạn "
                 f"{'thụ lý' if step == 'accept' else 'giải quyết'} {due:%d/%m/%Y} ({late} ngày làm việc)."
             )
             notify(

@@ -18,7 +18,7 @@ from duluan.calendar import CalendarError, parse_date
 from ..models import Case, Channel, Complainant, CountsFrom, Kind, LegalLimit, Status
 from ..topics import DEFAULT_TOPIC, TOPIC_UNKNOWN
 from .deadlines import DeadlineError, deadline_compute, local_day
-from .notifications import notify
+from .notifications import case_reference, notify
 from .routing import RoutingError, route_for
 from .workflow import CaseError, day_text, post_public_update
 
@@ -178,5 +178,5 @@ def case_open_from_submission(
         },
     )
     officers = User.objects.filter(agency=decision.lead, role=Role.OFFICER, is_active=True)
-    notify(users=officers, case=case, kind="new", message=f"Hồ sơ mới {case.code}: {case.title}")
+    notify(users=officers, case=case, kind="new", message=f"Hồ sơ mới {case_reference(case)}.")
     return case

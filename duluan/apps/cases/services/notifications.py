@@ -1,4 +1,9 @@
-"""In-app notifications (rows) and e-mails, sent only once the change that caused them is committed."""
+"""In-app notifications (rows) and e-mails, sent only once the change that caused them is committed.
+
+A message names a case by :func:`case_reference` (its code, kind and deadline), never by its title
+or what the citizen wrote: those may name who wrote in, and an e-mail leaves the platform, to
+mailboxes and their copies, with no gatekeeper to ask.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,21 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 
-from ..models import Case, Notification
+from ..models import Case, Notification, Status
+
+OPEN_LINK = "Xem tại: {link}"
+
+
+def case_reference(case: Case) -> str:
+    """``BN-… (tố cáo, hạn thụ lý 16/03/2026)``: what a message says of a case."""
+    parts = [case.get_kind_display().lower()]
+    due = case.current_due
+    if due is not None:
+        step = "thụ lý" if case.status == Status.RECEIVED else "giải quyết"
+        parts.append(f"hạn {step} {due:%d/%m/%Y}")
+    return f"{case.code} ({', '.join(parts)})"
 
 
 def notify(
@@ -32,7 +50,10 @@ def notify(
     )
     recipients = sorted({u.email for u in users if u.email})
     if email_subject and recipients:
+        link = url or (reverse("cases:detail", args=[case.pk]) if case is not None else "")
         subject, body = email_subject, message
+        if link:
+            body = f"{message}\n\n{OPEN_LINK.format(link=getattr(settings, 'SITE_URL', '') + link)}"
 
         def _send() -> None:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)

@@ -31,6 +31,7 @@ from duluan.apps.audit.services import audit_record
 from duluan.apps.core.text import nfc
 
 from .. import permissions as perms
+from ..confidential import case_text_masked, complainant_of
 from ..models import (
     ANSWERED_STATUSES,
     OPEN_STATUSES,
@@ -41,7 +42,7 @@ from ..models import (
 )
 from ..quality import response_problems
 from .deadlines import DeadlineError, deadline_compute, local_day, resolve_start
-from .notifications import notify
+from .notifications import case_reference, notify
 from .routing import RoutingError, route_for
 
 REOPEN_WINDOW_DAYS = 30
@@ -235,7 +236,7 @@ class Assign(CaseAction):
                 users=[assignee],
                 case=case,
                 kind="assigned",
-                message=f"Bạn được phân công xử lý hồ sơ {case.code}: {case.title}",
+                message=f"Bạn được phân công xử lý hồ sơ {case_reference(case)}.",
                 email_subject=f"[Dư Luận] Phân công hồ sơ {case.code}",
             )
         return ["assignee", "status"], extra
@@ -603,7 +604,14 @@ def _reopen(case: Case, *, now: datetime, reason: str) -> list[str]:
     heads = User.objects.filter(
         agency_id=case.lead_agency_id, role__in=[Role.HEAD, Role.OFFICER], is_active=True
     )
-    notify(users=heads, case=case, kind="reopened", message=f"Người dân mở lại hồ sơ {case.code}: {reason}")
+    # what the citizen wrote may name them: the lead agency's officers are not all its handlers
+    said = case_text_masked(reason, complainant=complainant_of(case))
+    notify(
+        users=heads,
+        case=case,
+        kind="reopened",
+        message=f"Người dân mở lại hồ sơ {case_reference(case)}: {said}",
+    )
     return [
         "status",
         "reopen_count",
