@@ -13,7 +13,7 @@ from duluan.apps.audit.models import AuditEvent
 from duluan.apps.audit.selectors import audit_events_for_object, audit_events_for_user
 
 from .confidential import case_text_masked, complainant_of
-from .models import Case, CaseUpdate, Notification
+from .models import ANSWERED_STATUSES, Case, CaseUpdate, Notification
 from .permissions import case_list_for_user
 from .services.escalation import overdue_q
 
@@ -94,6 +94,34 @@ def case_timeline(case: Case, *, masked: bool = False) -> list[TimelineEntry]:
         complainant = complainant_of(case)
         entries = [replace(e, text=case_text_masked(e.text, complainant=complainant)) for e in entries]
     return sorted(entries, key=lambda e: e.at)
+
+
+@dataclass(frozen=True)
+class MergedOutcome:
+    """What a merged case's own public page shows of the case it is handled with: never its code,
+    title or updates (another citizen's), only its status and its published answer."""
+
+    status_label: str
+    answer: str
+    answered_at: datetime | None
+
+
+def merged_outcome(case: Case) -> MergedOutcome | None:
+    """The outcome of the case ``case`` was merged into (followed to the last of a chain), for
+    ``case``'s public page; ``None`` if it was not merged. The answer is the published one, its
+    writer's identity masked as in :func:`~duluan.apps.cases.confidential.case_text_masked`."""
+    target, seen = case.merged_into, {case.pk}
+    while target is not None and target.merged_into_id is not None and target.merged_into_id not in seen:
+        seen.add(target.pk)
+        target = target.merged_into
+    if target is None:
+        return None
+    answered = target.status in ANSWERED_STATUSES
+    return MergedOutcome(
+        status_label=target.get_status_display(),
+        answer=case_text_masked(target.response_text, complainant=complainant_of(target)) if answered else "",
+        answered_at=target.published_at if answered else None,
+    )
 
 
 def public_updates(case: Case) -> QuerySet[CaseUpdate]:

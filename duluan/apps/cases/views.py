@@ -255,6 +255,7 @@ def _track_context(case, *, form=None):
         "title": redact(case.title),
         "topic_label": topic_label(case.topic),
         "updates": selectors.public_updates(case),
+        "merged": selectors.merged_outcome(case),
         "attachments": case.attachments.filter(public=True) if answered else [],
         "can_feedback": can_rate(case),
         "form": form or CitizenFeedbackForm(),

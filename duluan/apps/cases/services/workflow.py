@@ -61,6 +61,7 @@ QUALITY = "Trả lời chưa đạt yêu cầu: {problems}"
 SAME_AGENCY = "Hồ sơ đã do cơ quan này chủ trì."
 AGENCY_INACTIVE = "Cơ quan nhận không còn hoạt động."
 MERGE_SELF = "Không thể gộp hồ sơ vào chính nó."
+MERGED_PUBLIC = "Hồ sơ trùng nội dung với hồ sơ khác, được giải quyết chung; kết quả được cập nhật tại đây."
 MERGE_TARGET_CLOSED = "Hồ sơ đích đã được gộp vào hồ sơ khác; hãy gộp vào hồ sơ {code}."
 REOPEN_WINDOW = "Đã quá {days} ngày kể từ khi công khai trả lời; không thể mở lại qua mã tra cứu."
 BAD_RATING = "Mức hài lòng phải từ 1 đến 5."
@@ -527,12 +528,8 @@ class Merge(CaseAction):
         case.status = Status.MERGED
         case.merged_into = target
         case.closed_at = now
-        post_public_update(
-            case,
-            f"Hồ sơ trùng nội dung, được gộp vào hồ sơ {target.code} để giải quyết chung.",
-            actor=actor,
-            at=now,
-        )
+        # never the target's code: it is another citizen's key to their own case
+        post_public_update(case, MERGED_PUBLIC, actor=actor, at=now)
         audit_record(
             action="case.merged_from", actor=actor, obj=target, after={"duplicate": case.code}, reason=reason
         )
