@@ -8,7 +8,9 @@
 - Coordinators, analysts and administrators see every signal.
 - A reporter's personal data (:class:`~duluan.apps.intake.models.Reporter`) is shown only to the
   roles that handle cases (officers, heads, coordinators, administrators) for a signal they may
-  see; analysts and exports never get it.
+  see, as :func:`may_see_reporter` says; a denouncer's, or the sender of a report of an
+  official's misconduct, only to those designated to handle denunciations. Analysts and exports
+  never get it.
 
 Not-found and forbidden look the same (404).
 """
@@ -102,27 +104,76 @@ def can_see_reporter(user) -> bool:
 # Who routes signals that no case holds yet, and so may need to reach their senders.
 ROUTING_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
 
+# The topic of an official's misconduct (the taxonomy's cue sends it there) and the kind the web
+# form records for a denunciation (``extra["kind"]``).
+MISCONDUCT_TOPIC = "corruption"
+DENUNCIATION_KIND = "denunciation"
+
+
+def is_denunciation(*, topic: str, extra: dict | None) -> bool:
+    """Whether a signal with ``topic`` and ``extra`` denounces (or is about) an official's
+    misconduct: the web form's kind "tố cáo", the topic ``corruption`` as sent (an Open311
+    service, an import's column) or as read by the engine (``engine_topic``), or a seal set when
+    it came in (``sealed``: kept when an official later gives it another topic, so relabelling
+    it never opens its sender to the officials it accuses)."""
+    extra = extra or {}
+    return (
+        extra.get("kind") == DENUNCIATION_KIND
+        or topic == MISCONDUCT_TOPIC
+        or extra.get("engine_topic") == MISCONDUCT_TOPIC
+        or bool(extra.get("sealed"))
+    )
+
+
+def is_sealed(signal: Signal) -> bool:
+    """Whether ``signal``'s sender and text as received are sealed (:func:`is_denunciation`)."""
+    return is_denunciation(topic=signal.topic, extra=signal.extra)
+
+
+def is_designated_handler(user) -> bool:
+    """Whether ``user`` is designated to handle denunciations: granted, by name, the permission
+    ``cases.reveal_denouncer`` (:func:`~duluan.apps.cases.permissions.holds_reveal_permission`;
+    in the demo the chief inspector of the province's inspectorate, which the routing rules make
+    the lead of every denunciation of an official). Never a role, a superuser's status, or the
+    government of the place: the law (Luật Tố cáo 2018) keeps a denouncer's identity from all
+    but those designated to handle the denunciation, and the accused are often the place's own
+    officials."""
+    from duluan.apps.cases.permissions import holds_reveal_permission
+
+    return can_see_reporter(user) and holds_reveal_permission(user)
+
 
 def may_see_reporter(user, signal: Signal) -> bool:
     """Whether ``user`` (who may see ``signal``) sees who sent it, its text as received and its
-    attachments: those the case opened from it lets see the complainant's identity
-    (:func:`~duluan.apps.cases.permissions.can_see_identity`: its handling officers and lead
-    head, never a denouncer's, which only the audited reveal opens), or, while no case holds
-    the signal, those who route signals and the officials of the place's own government (a
-    commune's). Any official of a department that sees the province's signals saw every
-    sender, a denouncer's included."""
+    attachments.
+
+    - A denunciation, or a report of an official's misconduct (:func:`is_sealed`), whatever its
+      channel (web form, Open311, hotline, e-mail, import): only the designated handlers
+      (:func:`is_designated_handler`), and, once a case holds it, only those of them the case
+      lets see the complainant (for a denunciation case, nobody: only its audited reveal opens
+      it). Never a routing role as such, nor the government of the place.
+    - Any other signal a case holds: those the case lets see the complainant's identity
+      (:func:`~duluan.apps.cases.permissions.can_see_identity`).
+    - Any other signal no case holds yet: those who route signals and the officials of the
+      place's own government (a commune's), not a province department that sees every signal
+      of the province.
+
+    Everyone else reads ``text_masked`` only."""
     if not can_see_reporter(user):
         return False
     from duluan.apps.cases.models import Case
     from duluan.apps.cases.permissions import can_see_identity
 
+    sealed = is_sealed(signal)
+    if sealed and not is_designated_handler(user):
+        return False
     case = Case.objects.filter(source_ref=f"signal:{signal.pk}").first()
     if case is not None:
         return can_see_identity(user, case)
+    if sealed:
+        return True  # a designated handler (above)
     if role_of(user) in ROUTING_ROLES:
         return True
-    # The government of the place the signal is in (a commune's), not a province department
-    # that sees every signal of the province.
     scope = _agencies_scope(visible_agency_ids(user) or (), local=True)
     return Signal.objects.filter(scope, pk=signal.pk).exists()
 

@@ -42,6 +42,7 @@ from duluan.apps.issues.clustering import ClusteringSession
 from .analysis import Analysis, analyse_rows
 from .importers import mend_fonts
 from .models import ApiClient, Attachment, Channel, ImportBatch, ModelTask, Reporter, Sentiment, Signal
+from .permissions import is_denunciation, is_sealed
 
 TEXT_REQUIRED = "Cần có nội dung phản ánh."
 TEXT_TOO_LONG = "Nội dung quá dài (tối đa {max} ký tự)."
@@ -542,6 +543,9 @@ def _build(ready, now, import_batch, near_index):
         if item.topic and topic.get("label") and item.topic != topic.get("label"):
             # The sender chose the topic (an Open311 service); keep what the engine thought.
             extra["engine_topic"] = topic.get("label")
+        if is_denunciation(topic=item.topic or topic.get("label") or "", extra=extra):
+            # Sealed for good: a later topic does not open the sender (permissions.is_sealed).
+            extra["sealed"] = True
         signal = make_signal(
             channel=item.channel,
             external_id=key,
@@ -717,6 +721,13 @@ def signal_topic_confirm(*, signal: Signal, topic: str, actor, request=None) -> 
     return _signal_label_confirm(signal, "topic", topic, actor, request)
 
 
+def signal_sender_shown(*, signal: Signal, actor, request=None) -> None:
+    """Audit that ``actor``, designated to handle denunciations, was shown the sender and the
+    text as received of a sealed signal (:func:`~.permissions.is_sealed`), as a case's reveal
+    of a denouncer is: who saw a denouncer's identity, and when, can always be told."""
+    audit_record(action="intake.signal_sender_show", actor=actor, obj=signal, request=request)
+
+
 def signal_sentiment_confirm(*, signal: Signal, sentiment: str, actor, request=None) -> Signal:
     """An official confirms (or corrects) a signal's sentiment: training data for the sentiment
     model (:func:`~duluan.apps.intake.selectors.sentiment_training_pairs`). Its issue's mix of
@@ -732,9 +743,15 @@ def _signal_label_confirm(signal: Signal, field: str, value: str, actor, request
     flag = f"{field}_confirmed"
     with transaction.atomic():
         before = {field: getattr(signal, field), flag: getattr(signal, flag)}
+        fields = [field, flag]
+        if field == "topic" and is_sealed(signal) and not (signal.extra or {}).get("sealed"):
+            # A denunciation stays sealed under any topic an official gives it (a signal stored
+            # before the seal was kept with it is sealed now).
+            signal.extra = {**(signal.extra or {}), "sealed": True}
+            fields.append("extra")
         setattr(signal, field, value)
         setattr(signal, flag, True)
-        signal.save(update_fields=[field, flag])
+        signal.save(update_fields=fields)
         if field == "sentiment" and signal.issue_id is not None:
             issue_services.issues_update_mix([signal.issue_id])
         audit_record(

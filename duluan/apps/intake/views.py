@@ -250,6 +250,8 @@ def signal_detail(request, pk: int):
     _officials_only(request)
     signal = permissions.signal_get_for_user(request.user, pk=pk)
     sees_sender, reporter = permissions.sender_for_user(request.user, signal)
+    if sees_sender and permissions.is_sealed(signal):
+        services.signal_sender_shown(signal=signal, actor=request.user, request=request)
     context = {
         "signal": signal,
         "reporter": reporter,
@@ -391,6 +393,8 @@ def attachment_download(request, pk: int, attachment_id: int):
         attachment = signal.attachments.get(pk=attachment_id)
     except Attachment.DoesNotExist:
         raise Http404(NOT_FOUND) from None
+    if permissions.is_sealed(signal):
+        services.signal_sender_shown(signal=signal, actor=request.user, request=request)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Content-Disposition"] = "attachment"
     return response
