@@ -11,8 +11,15 @@ from duluan.apps.core.clients import client_address
 from .models import AuditEvent
 
 
-def _client_ip(request) -> str | None:
-    return None if request is None else client_address(request)
+def _client_ip(request, *, by_official: bool) -> str | None:
+    """The address of an official's request; none for a citizen's (no official acted, nobody
+    logged in): a citizen who sends a report, a denunciation or a survey answer is not to be
+    traced by their address, and the audit log is kept for good."""
+    if request is None:
+        return None
+    if not (by_official or getattr(getattr(request, "user", None), "is_authenticated", False)):
+        return None
+    return client_address(request)
 
 
 def audit_record(
@@ -34,7 +41,7 @@ def audit_record(
         actor: the user who acted (``None`` for the system).
         obj: the changed row; fills ``object_type`` and ``object_id``.
         before / after: JSON-able snapshots of the fields that changed.
-        request: the HTTP request, for the client address.
+        request: the HTTP request, for the client address (an official's only).
     """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -46,7 +53,7 @@ def audit_record(
         actor_label=(actor.get_username() if is_user else "system"),
         object_type=object_type,
         object_id=str(object_id),
-        ip_address=_client_ip(request),
+        ip_address=_client_ip(request, by_official=is_user),
         before=before,
         after=after,
         reason=reason,

@@ -24,7 +24,6 @@ address; the pages looked up by a code give a browser its number (:func:`limit_c
 from __future__ import annotations
 
 import functools
-import hashlib
 import math
 import re
 import secrets
@@ -34,6 +33,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from duluan.apps.core.clients import client_address
@@ -52,11 +52,15 @@ _BROWSER_ID = re.compile(r"[0-9a-f]{32}")
 TOO_MANY_CODE_MISSES = "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau ít phút."
 
 
+CLIENT_ID_SALT = "duluan.core.ratelimit.client_id"
+
+
 def client_id(request) -> str:
-    """The client's address (:func:`~duluan.apps.core.clients.client_address`), hashed: the cache
-    never holds an IP address in clear."""
+    """The client's address (:func:`~duluan.apps.core.clients.client_address`) under an HMAC keyed
+    with the server's secret (``SECRET_KEY``): the cache never holds an IP address in clear, and
+    one who reads a stored id cannot find the address by hashing the 2^32 of them."""
     ip = client_address(request) or "unknown"
-    return hashlib.sha256(ip.encode()).hexdigest()[:24]
+    return salted_hmac(CLIENT_ID_SALT, ip, algorithm="sha256").hexdigest()[:24]
 
 
 def _limit(scope: str) -> tuple[int, int]:

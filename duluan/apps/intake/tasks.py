@@ -7,14 +7,18 @@ from django_tasks import task
 
 @task()
 def open311_pending_drain_task() -> str:
-    """Store every Open311 request that is due (see :mod:`duluan.apps.intake.open311_queue`).
+    """Store every Open311 request that is due (see :mod:`duluan.apps.intake.open311_queue`), then
+    drop the web form's client marks past their window (:mod:`duluan.apps.intake.retention`).
 
     Every accepted POST enqueues one; the first to run takes all rows waiting, so the others
     find nothing to do. Returns the one-line summary.
     """
     from .open311_queue import open311_pending_drain
+    from .retention import signal_client_marks_purge
 
-    return open311_pending_drain().summary()
+    summary = open311_pending_drain().summary()
+    signal_client_marks_purge()  # the periodic clean-up rides on the periodic drain
+    return summary
 
 
 @task()

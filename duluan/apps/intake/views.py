@@ -106,10 +106,12 @@ def _limited(request, form: SubmissionForm, scope: str):
 
 
 def submission_key(token: str, text: str, client: str) -> str:
-    import hashlib
+    """The double-submit key of a web submission, kept as the signal's ``external_id``: an HMAC
+    keyed with the server's secret, so the stored key cannot be matched to a guessed client."""
+    from django.utils.crypto import salted_hmac
 
     raw = f"{token}\x1f{' '.join(text.split())}\x1f{client}"
-    return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    return salted_hmac("duluan.intake.submission_key", raw, algorithm="sha256").hexdigest()[:32]
 
 
 def _maybe_open_case(signal, data, reporter, request) -> None:

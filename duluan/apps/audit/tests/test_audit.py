@@ -42,3 +42,15 @@ def test_updating_or_deleting_an_event_is_refused(audit_append_only):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
     assert AuditEvent.objects.get(pk=event.pk).action == "test.append"
+
+
+def test_a_citizens_action_is_recorded_without_their_address(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    # given a citizen's (anonymous) request from their address
+    request = rf.post("/intake/gui/", REMOTE_ADDR="113.160.9.27")
+    request.user = AnonymousUser()
+    # when their action is recorded
+    event = audit_record(action="surveys.response_submit", object_type="surveys.response", request=request)
+    # then no address is kept (the audit log is kept for good)
+    assert event.ip_address is None

@@ -66,9 +66,13 @@ def test_citizens_behind_the_sites_proxy_each_have_their_own_limit_and_none_can_
 def test_the_audit_log_and_the_login_lockout_name_the_client_not_the_proxy():
     demo_agencies_seed()
     demo_users_seed()
-    # given an event recorded for a request that came through the proxy
+    # given an official's event recorded for a request that came through the proxy (a citizen's
+    # address is never recorded)
+    from duluan.apps.accounts.models import User
+
     request = RequestFactory().post("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.5")
-    audit_record(action="test.event", object_type="test", object_id="1", request=request)
+    official = User.objects.get(username="dieuphoi")
+    audit_record(action="test.event", actor=official, object_type="test", object_id="1", request=request)
     # then the client's address is recorded
     assert AuditEvent.objects.get(action="test.event").ip_address == "203.0.113.5"
     # and wrong passwords from one client lock that client's attempts, not the whole proxy's

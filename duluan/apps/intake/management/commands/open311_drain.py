@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = (
         "Lưu các yêu cầu Open311 đang chờ thành tín hiệu dư luận (chạy định kỳ, ví dụ 5 phút một lần, "
-        "để không yêu cầu nào nằm chờ khi tiến trình xử lý nền bị dừng giữa chừng)."
+        "để không yêu cầu nào nằm chờ khi tiến trình xử lý nền bị dừng giữa chừng), rồi xoá dấu máy gửi "
+        "của các phản ánh qua biểu mẫu đã quá thời hạn chống gửi trùng."
     )
 
     def add_arguments(self, parser):
@@ -20,5 +21,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Đã đưa vào hàng đợi: {result.id}")
             return
         from duluan.apps.intake.open311_queue import open311_pending_drain
+        from duluan.apps.intake.retention import signal_client_marks_purge
 
         self.stdout.write(open311_pending_drain().summary())
+        purged = signal_client_marks_purge()
+        if purged:
+            self.stdout.write(f"Đã xoá dấu máy gửi của {purged} phản ánh quá hạn chống gửi trùng.")
