@@ -146,6 +146,47 @@ def test_phone_numbers_and_emails_never_reach_the_logs(caplog):
     ]
 
 
+def test_queries_codes_and_exceptions_never_carry_personal_data_to_the_logs(caplog):
+    logger = logging.getLogger("duluan.test.access")
+    logger.addFilter(RedactPersonalData())
+    with caplog.at_level(logging.INFO, logger="duluan.test.access"):
+        # given access log lines with a phone typed in a search (spaces as "+"), an e-mail
+        # percent-encoded, a name searched for, and tracking and invitation codes in paths
+        logger.info('"%s" 200', "GET /intake/signals/?q=0912+345+678&page=2 HTTP/1.1")
+        logger.info('"%s" 200', "GET /issues/?topic=land&contact=an.nguyen%40example.vn HTTP/1.1")
+        logger.info('"%s" 200', "GET /intake/signals/?q=Nguy%E1%BB%85n+V%C4%83n+An HTTP/1.1")
+        logger.info('"%s" 200', "GET /intake/track/DL-7KQ2-MX9P/ HTTP/1.1")
+        logger.info('"%s" 200', "GET /cases/track/bn-7kq2-mx9p/feedback/ HTTP/1.1")
+        logger.info('"%s" 200', "GET /surveys/tra-loi/ABCD2345/ HTTP/1.1")
+        logger.info('"%s" 200', "GET /intake/track/?code=DL-7KQ2-MX9P HTTP/1.1")
+        logger.info('"%s" 200', "GET /open311/v2/requests/DL-7KQ2-MX9P.json HTTP/1.1")
+        # and an error whose exception quotes a sender's phone and e-mail
+        try:
+            raise ValueError("duplicate key (phone)=(0912345678) email an@example.vn")
+        except ValueError:
+            logger.exception("could not store %s", "DL-7KQ2-MX9P")
+    text = caplog.text + "".join(r.exc_text or "" for r in caplog.records)
+    for secret in (
+        "0912",
+        "345",
+        "an.nguyen",
+        "example.vn",
+        "Nguy",
+        "An HTTP",
+        "7KQ2",
+        "7kq2",
+        "ABCD2345",
+        "0912345678",
+    ):
+        assert secret not in text, secret
+    # while the rest of each line is kept
+    assert '"GET /intake/signals/?q=<q>&page=2 HTTP/1.1" 200' in caplog.messages
+    assert '"GET /intake/track/<code>/ HTTP/1.1" 200' in caplog.messages
+    assert '"GET /open311/v2/requests/<code>.json HTTP/1.1" 200' in caplog.messages
+    assert "topic=land&contact=<email>" in caplog.text
+    assert "ValueError: duplicate key (phone)=(<phone>)" in text
+
+
 def test_the_access_log_goes_through_the_filter_too():
     # given the development server's access log (Django gives it a handler of its own)
     # (pytest adds handlers of its own to capture logs: the settings' are plain stream handlers)
