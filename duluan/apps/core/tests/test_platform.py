@@ -213,6 +213,37 @@ def test_production_settings_pass_the_deploy_check():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def _production_settings(**overrides) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "duluan.config.settings.production",
+        "SECRET_KEY": "k" * 20 + "9f8a7s6d5f4g3h2j1k0lqwertyuiopzxcvbnm",
+        "ALLOWED_HOSTS": "duluan.bacninh.gov.vn",
+        **overrides,
+    }
+    code = "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_USE_TLS, s.EMAIL_PORT)"
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+
+
+def test_production_sends_email_by_smtp_over_tls_and_refuses_the_console():
+    # given production settings with no e-mail backend named
+    default = _production_settings()
+    # then e-mail goes by SMTP, over TLS, on the submission port
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "True", "587"]
+    # and a console or file backend, which writes the bodies out, is refused with the reason
+    for backend in ("console", "filebased"):
+        refused = _production_settings(EMAIL_BACKEND=f"django.core.mail.backends.{backend}.EmailBackend")
+        assert refused.returncode != 0 and "production sends e-mail by SMTP" in refused.stderr
+
+
 def test_production_refuses_a_missing_secret():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "duluan.config.settings.production", "SECRET_KEY": ""}
     result = subprocess.run(
