@@ -32,8 +32,11 @@ def test_a_surging_issue_turns_hot_with_reasons_and_coordinators_get_mail(
     )
     alert = Alert.objects.get(issue=surge, kind="became_hot")
     assert any("phản ánh" in r for r in alert.reasons_vi)
-    assert len(mail.outbox) == 1 and surge.title in mail.outbox[0].subject
+    assert len(mail.outbox) == 1 and f"#{surge.pk}" in mail.outbox[0].subject
     assert mail.outbox[0].to == ["dieuphoi@example.org"] and "Lý do" in mail.outbox[0].body
+    # and the e-mail names the issue by number and link, never by its title (citizens' words)
+    assert f"/issues/{surge.pk}/" in mail.outbox[0].body
+    assert surge.title not in mail.outbox[0].subject and surge.title not in mail.outbox[0].body
     # and the place burst is stored, explained, and named in the alert
     burst = Burst.objects.filter(kind="place", key="07210").order_by("-flagged_at").first()
     assert burst.ongoing and "Phường Bắc Giang" in burst.explanation_vi
