@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
+from duluan.analysis.frames import mask_identity
 from duluan.analysis.tabular import blank_text, has_bad_chars
 from duluan.apps.core.ratelimit import TOO_MANY_CODE_MISSES, code_misses_over, count_code_miss
 from duluan.apps.core.text import nfc
@@ -279,13 +280,16 @@ def _request_row(signal: Signal) -> dict:
         "status_notes": notes,
         "service_name": _service_name(service) if service else "",
         "service_code": signal.topic,
-        "description": signal.text_masked,
+        # Whoever holds the id reads this: the text with personal data masked, and the writer's
+        # name and house too (a signal stored before the engine masked them has them unmasked).
+        "description": mask_identity(signal.text_masked),
         "agency_responsible": "",
         "service_notice": "",
         "requested_datetime": _iso(signal.created_at),
         "updated_datetime": _iso(signal.received_at),
         "expected_datetime": None,
-        "address": signal.place_text or (signal.unit.name if signal.unit else ""),
+        # The commune or ward, never the address as sent: it may be the citizen's own house.
+        "address": signal.unit.name if signal.unit else "",
         "address_id": extra.get("address_id", ""),
         "zipcode": "",
         "lat": signal.lat,

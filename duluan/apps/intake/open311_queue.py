@@ -202,8 +202,8 @@ def _signal_input(row: PendingRequest, index: int, communes: _Communes) -> servi
             "open311_token": row.token,
             "address_id": f.get("address_id", ""),
             "media_url": f.get("media_url", ""),
-            "device_id": f.get("device_id", ""),
-            "account_id": f.get("account_id", ""),
+            # (no device_id or account_id: they would tie a citizen's reports to their phone and
+            # their account in the client's app, and nothing here reads them)
         },
         reporter={"anonymous": anonymous, **person, "consent": not anonymous},
         tracking=True,
@@ -252,8 +252,20 @@ def _ingest(batch: list[tuple[PendingRequest, services.SignalInput]]) -> dict[in
     return out
 
 
+# What a processed row keeps of its request: the service asked for, nothing the citizen wrote
+# (the description, the address), nor their device's or account's id. The signal holds what is
+# needed, behind the gatekeeper; the row only answers ``tokens/<token>``.
+KEPT_FIELDS = ("service_code",)
+
+
+def processed_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` of a pending row once it is processed (done or rejected): :data:`KEPT_FIELDS`."""
+    return {k: fields[k] for k in KEPT_FIELDS if k in fields}
+
+
 def _apply(rows: list[PendingRequest], outcomes: dict[int, tuple], moment: datetime) -> dict[str, int]:
-    """Mark each row with its outcome (personal data emptied once processed); count outcomes."""
+    """Mark each row with its outcome (personal data and the request's text emptied once
+    processed: :func:`processed_fields`); count outcomes."""
     now = timezone.now()
     counts = dict.fromkeys(OUTCOMES, 0)
     for row in rows:
@@ -262,9 +274,11 @@ def _apply(rows: list[PendingRequest], outcomes: dict[int, tuple], moment: datet
         row.updated_at = now
         if kind == "done":
             row.status, row.signal_id, row.error, row.reporter = PendingStatus.DONE, value, "", {}
+            row.fields = processed_fields(row.fields)
             counts["done"] += 1
         elif kind == "rejected":
             row.status, row.error, row.reporter = PendingStatus.REJECTED, value, {}
+            row.fields = processed_fields(row.fields)
             counts["rejected"] += 1
         else:
             row.error = value
@@ -275,7 +289,7 @@ def _apply(rows: list[PendingRequest], outcomes: dict[int, tuple], moment: datet
                 row.next_attempt_at = moment + RETRY_AFTER * 2 ** (row.attempts - 1)
                 counts["retrying"] += 1
     PendingRequest.objects.bulk_update(
-        rows, ["status", "signal", "error", "reporter", "attempts", "next_attempt_at", "updated_at"]
+        rows, ["status", "signal", "error", "reporter", "fields", "attempts", "next_attempt_at", "updated_at"]
     )
     return counts
 

@@ -14,10 +14,10 @@ def open311_pending_drain_task() -> str:
     find nothing to do. Returns the one-line summary.
     """
     from .open311_queue import open311_pending_drain
-    from .retention import signal_client_marks_purge
+    from .retention import intake_retention_purge
 
     summary = open311_pending_drain().summary()
-    signal_client_marks_purge()  # the periodic clean-up rides on the periodic drain
+    intake_retention_purge()  # the periodic clean-up rides on the periodic drain
     return summary
 
 

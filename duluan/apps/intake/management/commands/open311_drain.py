@@ -21,9 +21,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Đã đưa vào hàng đợi: {result.id}")
             return
         from duluan.apps.intake.open311_queue import open311_pending_drain
-        from duluan.apps.intake.retention import signal_client_marks_purge
+        from duluan.apps.intake.retention import intake_retention_purge
 
         self.stdout.write(open311_pending_drain().summary())
-        purged = signal_client_marks_purge()
+        purged = intake_retention_purge()
         if purged:
-            self.stdout.write(f"Đã xoá dấu máy gửi của {purged} phản ánh quá hạn chống gửi trùng.")
+            self.stdout.write(f"Đã xoá dữ liệu không còn cần đến của {purged} phản ánh, yêu cầu.")
