@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -79,7 +78,10 @@ IMPORT_CHANNELS = (
     Channel.OTHER,
 )
 BAD_IMPORT_CHANNEL = "Kênh nhập không hợp lệ: {value!r} (chọn: {choices})."
-REJECT_COLUMNS = ("file", "row", "line", "reason", "message", "raw")
+# A rejected row is named by its number and its id, never copied: an import's rows carry the
+# petitioners' names, phones and addresses, and the report is a file anyone with the server's disk
+# reads. The row number finds it in the file it came from.
+REJECT_COLUMNS = ("file", "row", "line", "reason", "message", "id")
 MAX_STORED_REJECTS = 1000
 
 
@@ -109,15 +111,14 @@ class RejectsReport:
         self.kept: list[dict[str, Any]] = []
         self.count = 0
 
-    def add(self, row: int | None, line: int | None, reason: str, message: str, raw: Any) -> None:
+    def add(self, row: int | None, line: int | None, reason: str, message: str, ident: str = "") -> None:
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = open(self.path, "w", encoding="utf-8-sig", newline="")
             self._writer = csv.writer(self._handle)
             self._writer.writerow(REJECT_COLUMNS)
-        raw_text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=str)
         record = {"file": self.file_name, "row": row, "line": line, "reason": reason, "message": message}
-        self._writer.writerow([*record.values(), raw_text])
+        self._writer.writerow([*record.values(), ident])
         self.count += 1
         if len(self.kept) < MAX_STORED_REJECTS:
             self.kept.append(record)
@@ -276,11 +277,11 @@ def signals_import_file(
         for entry in rows_iter:
             report.rows += 1
             if isinstance(entry, RowProblem):
-                rejects.add(entry.row, entry.line, entry.reason, entry.message, entry.raw)
+                rejects.add(entry.row, entry.line, entry.reason, entry.message)
                 continue
             item = convert(entry)
             if isinstance(item, tuple):
-                rejects.add(entry.row, entry.line, item[0], item[1], entry.raw)
+                rejects.add(entry.row, entry.line, item[0], item[1], _external_id(entry.fields.get("id")))
                 continue
             items.append(item)
             if len(items) >= batch_size:
@@ -325,11 +326,9 @@ def signals_import_file(
                     report.created += len(result.created)
                     report.duplicates += len(result.duplicates)
                     report.converted += sum(CONVERTED_FROM in s.extra for s in result.created)
-                    text_of = {it.row: it.text for it in items}
+                    id_of = {it.row: it.external_id for it in items}
                     for r in result.rejects:
-                        rejects.add(
-                            r.row, None, r.reason, r.message, {"key": r.key, "text": text_of.get(r.row)}
-                        )
+                        rejects.add(r.row, None, r.reason, r.message, id_of.get(r.row) or "")
                     # With DEBUG on (the embedded demo's settings) Django keeps the SQL of every
                     # query, megabytes per bulk insert: forget it, as it does after each request.
                     reset_queries()

@@ -121,14 +121,19 @@ def test_voter_petitions_are_imported_with_their_meeting_and_rejects_reported(tm
     new = Signal.objects.get(external_id="KN-2")
     assert (new.unit.scheme, new.unit.name) == ("2025", "Xã Tân Dĩnh")
     assert all(s.issue_id for s in Signal.objects.all())
-    # and the rejects report names the file, row, reason and a Vietnamese message, with the raw row
+    # and the rejects report names the file, row, reason, a Vietnamese message and the row's id,
+    # never the row's contents (petitioners' names, phones, addresses)
     with open(report.rejects_path, encoding="utf-8-sig") as handle:
         rejects = list(csv.DictReader(handle))
     assert [(r["file"], r["row"], r["reason"]) for r in rejects] == [
         ("kien_nghi.csv", "3", "missing_text"),
         ("kien_nghi.csv", "4", "bad_created_at"),
     ]
-    assert "32/13/2025" in rejects[1]["message"] and "thu hồi đất" in rejects[1]["raw"]
+    assert "32/13/2025" in rejects[1]["message"] and [r["id"] for r in rejects] == ["", "KN-4"]
+    assert (
+        "raw" not in rejects[0]
+        and "thu hồi đất" not in open(report.rejects_path, encoding="utf-8-sig").read()
+    )
     batch = ImportBatch.objects.get()
     assert (batch.created, batch.rejected) == (2, 2)
     assert AuditEvent.objects.filter(action="intake.signals_import").count() == 1
