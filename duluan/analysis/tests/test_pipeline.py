@@ -528,43 +528,30 @@ def test_copies_join_their_originals_clusters_across_a_saved_and_resumed_cluster
     assert len({expected[i] for i in (0, 1, 2, 3)}) == 4
 
 
-def test_an_exact_copy_joins_its_original_s_cluster_whose_centroid_drifted_away():
-    from duluan.analysis.cluster import OnlineClusterer
-
-    # given a report's terms, reports that join its cluster and draw the centroid away, then an
-    # exact copy of the first (found by the exact-duplicate step)
-    first = {"ngập úng": 1, "vũ ninh": 1}
-    when = datetime(2026, 3, 1, 8, tzinfo=TZ)
-    docs = [Document("o", "", created_at=when, terms=first)]
-    docs.append(Document("a", "", created_at=when, terms={**first, "cống rãnh": 1, "rác thải": 1}))
-    docs += [
-        Document(f"b{i}", "", created_at=when, terms={"cống rãnh": 1, "rác thải": 1, f"x{i}": 1})
-        for i in range(8)
-    ]
-    docs.append(Document("copy", "", created_at=when, terms=first, duplicate_of="o"))
-    # when the cluster step assigns them
-    ClusterStep(OnlineClusterer(similarity_threshold=0.3))(docs)
-    # then the copy is in its original's cluster
-    assert {d.cluster for d in docs} == {docs[0].cluster}
-
-
-def test_a_near_copy_joins_its_group_s_cluster_whose_centroid_drifted_away():
+@pytest.mark.parametrize(
+    ("first_group", "copy"),
+    [
+        (None, {"duplicate_of": "o"}),  # an exact copy (found by the exact-duplicate step)
+        ("o", {"near_duplicate_group": "o"}),  # a near copy, in its near-duplicate group
+    ],
+)
+def test_a_copy_joins_its_original_s_cluster_whose_centroid_drifted_away(first_group, copy):
     from duluan.analysis.cluster import OnlineClusterer
 
     # given a report's terms, reports that join its cluster and draw the centroid away, then a
-    # near copy of the first (in its near-duplicate group, not an exact copy)
+    # copy of the first
     first = {"ngập úng": 1, "vũ ninh": 1}
     when = datetime(2026, 3, 1, 8, tzinfo=TZ)
-    docs = [Document("o", "", created_at=when, terms=first, near_duplicate_group="o")]
+    docs = [Document("o", "", created_at=when, terms=first, near_duplicate_group=first_group)]
     docs.append(Document("a", "", created_at=when, terms={**first, "cống rãnh": 1, "rác thải": 1}))
     docs += [
         Document(f"b{i}", "", created_at=when, terms={"cống rãnh": 1, "rác thải": 1, f"x{i}": 1})
         for i in range(8)
     ]
-    docs.append(Document("near", "", created_at=when, terms=first, near_duplicate_group="o"))
+    docs.append(Document("copy", "", created_at=when, terms=first, **copy))
     # when the cluster step assigns them
     ClusterStep(OnlineClusterer(similarity_threshold=0.3))(docs)
-    # then the near copy is in its group's first text's cluster
+    # then the copy is in its original's cluster
     assert {d.cluster for d in docs} == {docs[0].cluster}
 
 
