@@ -179,24 +179,24 @@ def test_signs_of_anger_count_as_complaints_wherever_they_stand():
     lex = lexicon()
     assert dict(lex.signs)["😡"] > 0 and "😭" not in dict(lex.signs)
     # when it scores a report with none, one, two and five angry faces, and a negated one
-    plain, _ = lex.score("Đường ngập mấy tháng nay")
-    one, terms = lex.score("Đường ngập mấy tháng nay 😡")
-    two, _ = lex.score("Đường ngập mấy tháng nay 😡😡")
-    five, _ = lex.score("😡 Đường ngập 😡 mấy tháng nay 😡😡😡")
-    three, _ = lex.score("Đường ngập mấy tháng nay 😡😡😡")
-    negated, _ = lex.score("Đường ngập mấy tháng nay không 😡")
+    plain, _ = lex.score("Đường làng mấy tháng nay")
+    one, terms = lex.score("Đường làng mấy tháng nay 😡")
+    two, _ = lex.score("Đường làng mấy tháng nay 😡😡")
+    five, _ = lex.score("😡 Đường làng 😡 mấy tháng nay 😡😡😡")
+    three, _ = lex.score("Đường làng mấy tháng nay 😡😡😡")
+    negated, _ = lex.score("Đường làng mấy tháng nay không 😡")
     # then each counts, up to three, and is named; no negator reaches it
     assert plain == 0.0 < one < two < three == five
     assert terms == (("😡", one),)
     assert negated == one
     # and a text typed without diacritics reads its signs too
     bare = lex.accent_free()
-    assert bare.score("duong ngap may thang nay 👎")[0] == bare.score("Đường ngập mấy tháng nay 👎")[0] > 0
+    assert bare.score("duong lang may thang nay 👎")[0] == bare.score("Đường làng mấy tháng nay 👎")[0] > 0
     # and a batch finds them in whichever of its texts holds them, as each text alone, where
     # none, one or several of its texts hold one (of wider characters than the others, or not)
     for texts in (
-        ["Đường ngập mấy tháng nay", "Rác khắp nơi"],
-        ["Đường ngập mấy tháng nay", "Rác 😡 khắp nơi", "Cảm ơn", "ngập ☹ lắm"],
+        ["Đường làng mấy tháng nay", "Rác khắp nơi"],
+        ["Đường làng mấy tháng nay", "Rác 😡 khắp nơi", "Cảm ơn", "ngập ☹ lắm"],
         ["☹", "", "Không 👎", "tệ"],
     ):
         assert lex.intensities(tokenise_batch(texts)) == [lex.score(t)[0] for t in texts]
@@ -246,8 +246,8 @@ def test_a_lexicon_saved_before_signs_existed_reads_none():
     old = ComplaintLexicon.__new__(ComplaintLexicon)
     old.__dict__.update(state)
     # then it scores a text with an angry face as it did: the face counts for nothing
-    assert old.signs == () and old.score("Đường ngập 😡")[0] == 0.0
-    assert old.intensities(tokenise_batch(["Đường ngập 😡"])) == [0.0]
+    assert old.signs == () and old.score("Đường làng 😡")[0] == 0.0
+    assert old.intensities(tokenise_batch(["Đường làng 😡"])) == [0.0]
 
 
 def test_toy_classifier_gives_label_score_intensity_and_terms(tmp_path):
