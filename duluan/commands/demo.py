@@ -67,6 +67,13 @@ def run(args: argparse.Namespace) -> int:
     print()
     if args.no_serve:
         return 0
+    serve(args.addr, call_command)
+    return 0
+
+
+def serve(addr: str, call_command) -> None:
+    """Run the web server at ``addr`` (``call_command("runserver", …)``) beside the task worker,
+    and stop the worker when the server stops, by Ctrl-C or by a signal."""
     # Stopped by a signal (kill, timeout, a service manager) rather than Ctrl-C, Python would end
     # without the finally below, and the worker would live on, orphaned: so the handler is in
     # place before the worker starts, and the worker starts inside the try.
@@ -74,11 +81,20 @@ def run(args: argparse.Namespace) -> int:
     worker = None
     try:
         # The task worker beside the web server: it refreshes hotness and alerts after each report.
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "duluan.cli", "manage", "db_worker"],
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "duluan.config.settings.local"},
-        )
-        call_command("runserver", args.addr, use_reloader=False)
+        # A signal that came while Popen ran (the worker forked, Popen not yet returned) left the
+        # worker running, orphaned, for want of its handle: the signal waits until the handle is
+        # kept (the CI's fresh clone saw it once under load, 2026-12-07); the worker itself takes
+        # signals as usual.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        try:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "duluan.cli", "manage", "db_worker"],
+                env={**os.environ, "DJANGO_SETTINGS_MODULE": "duluan.config.settings.local"},
+                preexec_fn=_unblock_term,  # (no threads yet: it only unblocks a signal)
+            )
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        call_command("runserver", addr, use_reloader=False)
     finally:
         if worker is not None:
             worker.terminate()
@@ -87,8 +103,12 @@ def run(args: argparse.Namespace) -> int:
             except subprocess.TimeoutExpired:  # busy with a long task: stopped all the same
                 worker.kill()
                 worker.wait()
-    return 0
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
+
+
+def _unblock_term() -> None:
+    """In the worker, before it runs: take SIGTERM again (the demo blocks it around Popen)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})

@@ -328,3 +328,37 @@ def _runs(process, word: str) -> bool:
         return word in process.cmdline()
     except psutil.Error:
         return False
+
+
+def test_a_signal_while_the_demo_starts_its_worker_still_stops_the_worker(monkeypatch):
+    # given a worker process whose start is interrupted by SIGTERM (a kill while Popen runs: the
+    # demo then had no handle on the worker, which lived on, orphaned)
+    import signal as signals
+
+    from duluan.commands import demo
+
+    started = []
+
+    class Worker:
+        def __init__(self, *args, **kwargs):
+            os.kill(os.getpid(), signals.SIGTERM)  # arrives while the worker is being started
+            started.append(self)
+            self.stopped = False
+
+        def terminate(self):
+            self.stopped = True
+
+        def wait(self, timeout=None):
+            return 0
+
+    served = []
+    monkeypatch.setattr(demo.subprocess, "Popen", Worker)
+    previous = signals.getsignal(signals.SIGTERM)
+    try:
+        # when the demo serves
+        with pytest.raises(SystemExit):
+            demo.serve("127.0.0.1:0", lambda *args, **kwargs: served.append(args))
+    finally:
+        signals.signal(signals.SIGTERM, previous)
+    # then the signal stopped it once the worker's handle was kept, and the worker was stopped
+    assert len(started) == 1 and started[0].stopped and not served
