@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 
 from duluan.commands import django_setup
 
@@ -76,24 +78,19 @@ def serve(addr: str, call_command) -> None:
     and stop the worker when the server stops, by Ctrl-C or by a signal."""
     # Stopped by a signal (kill, timeout, a service manager) rather than Ctrl-C, Python would end
     # without the finally below, and the worker would live on, orphaned: so the handler is in
-    # place before the worker starts, and the worker starts inside the try.
-    signal.signal(signal.SIGTERM, _exit_on_signal)
+    # place before the worker starts, and the worker starts inside the try. A signal that comes
+    # while Popen runs (the worker forked, its handle not yet returned) is held until the handle
+    # is kept (the fresh-clone CI saw the worker orphaned so once under load, 2026-12-07).
+    stop = _Stop()
+    signal.signal(signal.SIGTERM, stop)
     worker = None
     try:
         # The task worker beside the web server: it refreshes hotness and alerts after each report.
-        # A signal that came while Popen ran (the worker forked, Popen not yet returned) left the
-        # worker running, orphaned, for want of its handle: the signal waits until the handle is
-        # kept (the CI's fresh clone saw it once under load, 2026-12-07); the worker itself takes
-        # signals as usual.
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-        try:
+        with stop.held():
             worker = subprocess.Popen(
                 [sys.executable, "-m", "duluan.cli", "manage", "db_worker"],
                 env={**os.environ, "DJANGO_SETTINGS_MODULE": "duluan.config.settings.local"},
-                preexec_fn=_unblock_term,  # (no threads yet: it only unblocks a signal)
             )
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
         call_command("runserver", addr, use_reloader=False)
     finally:
         if worker is not None:
@@ -105,10 +102,25 @@ def serve(addr: str, call_command) -> None:
                 worker.wait()
 
 
-def _exit_on_signal(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
+class _Stop:
+    """The SIGTERM handler: ends the demo (``SystemExit``), or, while :meth:`held`, once it ends."""
 
+    def __init__(self) -> None:
+        self._holding = False
+        self._pending: int | None = None
 
-def _unblock_term() -> None:
-    """In the worker, before it runs: take SIGTERM again (the demo blocks it around Popen)."""
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    def __call__(self, signum: int, frame: object) -> None:
+        if self._holding:
+            self._pending = signum
+            return
+        raise SystemExit(128 + signum)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+        if self._pending is not None:
+            raise SystemExit(128 + self._pending)
