@@ -478,7 +478,7 @@ def inside_longer_proper_noun(nfc: str, start: int, end: int, bare: bool = False
     # The patterns need a space right before the name (or a space then the text's final newline) and
     # right after it: checking that character first spares most searches.
     before = word_before(nfc, start)
-    if before is not None and _proper_word(before, bare):
+    if before is not None and (_proper_word(before, bare) or _after_a_surname(nfc, start, before)):
         return True
     if nfc[end : end + 1] != " ":
         return False
@@ -486,6 +486,24 @@ def inside_longer_proper_noun(nfc: str, start: int, end: int, bare: bool = False
     return bool(after and _proper_word(after.group(1), bare))
 
 
+def _after_a_surname(nfc: str, start: int, before: str) -> bool:
+    """Whether ``before``, the word before a name at ``start``, is a Capitalised function word
+    (:func:`_proper_word` says no) after a family name: "Nam" of "ông Nguyễn Nam Vinh" is a
+    person's middle name, not the side of "phía Nam Hà Nội"."""
+    if not before[:1].isupper() or before.isupper():
+        return False
+    surname = word_before(nfc, start - len(before) - 1)
+    return surname is not None and canonical_tones(surname) in _SURNAMES
+
+
+# The commonest Vietnamese family names (about nine people in ten bear one of them), as written.
+_SURNAMES = frozenset(
+    canonical_tones(name)
+    for name in (
+        "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đoàn Trịnh "
+        "Trương Đào Lương Phùng Triệu Quách Kiều Vương Lưu Hứa Khổng Nông Lục"
+    ).split()
+)
 _PROPER_WORD_CACHE_LIMIT = 50_000
 _proper_words: dict[tuple[str, bool], bool] = {}
 

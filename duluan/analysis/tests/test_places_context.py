@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis.normalise import fold
+from duluan.analysis.normalise import canonical_tones, fold
 from duluan.analysis.places import context
 from duluan.analysis.places.context import (
     FOREIGN_AFTER_RE,
@@ -222,6 +222,12 @@ def _inside_longer_proper_noun_by_pattern(nfc: str, start: int, end: int) -> boo
     before = context._WORD_BEFORE_RE.search(nfc, max(0, start - 20), start)
     if before and context._proper_word(before.group(1)):
         return True
+    # a Capitalised function word after a family name: "Nguyễn Nam Vinh"
+    word = before.group(1) if before else ""
+    if word[:1].isupper() and not word.isupper():
+        surname = context._WORD_BEFORE_RE.search(nfc, max(0, before.start(1) - 20), before.start(1))
+        if surname and canonical_tones(surname.group(1)) in context._SURNAMES:
+            return True
     after = context._WORD_AFTER_RE.match(nfc, end)
     return bool(after and context._proper_word(after.group(1)))
 
@@ -230,6 +236,8 @@ def _inside_longer_proper_noun_by_pattern(nfc: str, start: int, end: int) -> boo
 @settings(max_examples=800)
 @example("Nguyễn \nHà Nội", 8, 14)
 @example("Tại Hà Nội Tower", 4, 10)
+@example("Nguyễn Nam Vinh", 11, 15)
+@example("phía Nam Vinh", 9, 13)
 def test_proper_noun_check_skips_only_spans_without_a_space_beside_them(text, offset, length):
     # given a span of any text
     start = min(offset, len(text))
