@@ -29,23 +29,28 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
 import ahocorasick
 
-from duluan.analysis.normalise import HOUSE, NAME, PLACEHOLDERS, fold
+from duluan.analysis.normalise import EMAIL, HOUSE, NAME, PHONE, PLACEHOLDERS, fold
 
 __all__ = [
+    "EMAIL_PLACEHOLDER",
     "HOUSE_PLACEHOLDER",
     "NAME_PLACEHOLDER",
+    "PHONE_PLACEHOLDER",
+    "PersonValues",
     "frame_spans",
     "identity_spans",
     "identity_values",
     "left_out_spans",
     "letter_view",
     "mask_identity",
-    "mask_values",
+    "mask_person",
 ]
 
 # A sentence's end: a full stop, a mark, a line break, or the text's end.
@@ -191,6 +196,8 @@ _STREET_TYPES = frozenset(("đường", "phố", "ngõ", "ngách", "hẻm", "ki�
 # What a masked name or house reads as (see mask_identity).
 NAME_PLACEHOLDER = PLACEHOLDERS[NAME]
 HOUSE_PLACEHOLDER = PLACEHOLDERS[HOUSE]
+# What mask_person reads a person's own phone and e-mail as (the normaliser's placeholders).
+PHONE_PLACEHOLDER, EMAIL_PLACEHOLDER = PLACEHOLDERS[PHONE], PLACEHOLDERS[EMAIL]
 _FRAME_RE = re.compile(
     _START
     + "(?:"
@@ -344,29 +351,139 @@ def letter_view(text: str) -> tuple[str, str] | None:
     return masked, "\n".join([*kept, masked[at:]])
 
 
-def mask_values(text: str, values: Sequence[tuple[str, str]]) -> str:
-    """``text`` with each of ``values`` (``(value, placeholder)``: a reporter's name and address,
-    as the platform holds them apart from the text) read as its placeholder wherever the text
-    writes it as whole words, in any case and with or without its diacritics: "Tôi, Nguyễn Văn
-    Hùng …" where the form's name field said "Nguyễn Văn Hùng". The longest values first."""
+@dataclass(frozen=True, slots=True)
+class PersonValues:
+    """What a form holds of a person apart from their text: a reporter's or a complainant's
+    name, address, phone and e-mail, as typed (any case, with or without diacritics)."""
+
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def mask_person(text: str, person: PersonValues | None) -> str:
+    """``text`` (made NFC) with ``person``'s values read as their placeholders wherever it
+    writes them as whole words, in any case and with or without diacritics, the longest first:
+
+    - the name (:data:`NAME_PLACEHOLDER`): whole, and each run of two or more of its syllables
+      ("Quốc Khánh" of "Trịnh Quốc Khánh": the name people go by; one syllable of a longer name
+      is too common a word), the words apart by any spaces;
+    - the address (:data:`HOUSE_PLACEHOLDER`): whole, its words apart by spaces or commas, and
+      each of its comma-separated parts that holds a number ("số 12 Lê Lợi" of "số 12 Lê Lợi,
+      phường Bắc Giang": the house, wherever the text names it without its ward);
+    - the e-mail (``<email>``) and the phone (``<phone>``: its digits, however grouped by
+      spaces, dots, dashes, commas or slashes).
+
+    A value shorter than three characters (a phone of fewer than six digits) is left alone.
+    Returns ``text`` itself when nothing is masked.
+    """
+    text = unicodedata.normalize("NFC", text)
+    if person is None or not text:
+        return text
+    words, digits = _person_keys(person)
     folded = fold(text)
     if len(folded) != len(text):
         return text
+    found: list[tuple[int, int, str]] = []
+    # Most texts write none of them: a literal test of the words each match holds (and of the
+    # phone's first and last digit) spares the search's calls.
+    for value, least, separator, placeholder in words:
+        if all(word in folded for word in value[:least]):
+            found += [(start, end, placeholder) for start, end in _words_at(folded, value, least, separator)]
+    if digits and digits[0] in folded and digits[-1] in folded:
+        found += [(start, end, PHONE_PLACEHOLDER) for start, end in _digits_at(folded, digits)]
+    if not found:
+        return text
     spans: list[tuple[int, int, str]] = []
-    for value, placeholder in sorted(values, key=lambda item: -len(item[0])):
-        key = fold(" ".join(value.split()))
-        if len(key) < 3:
-            continue
-        at = folded.find(key)
+    for start, end, placeholder in sorted(found, key=lambda span: (span[0] - span[1], span[0])):
+        if not any(start < b and a < end for a, b, _ in spans):
+            spans.append((start, end, placeholder))
+    return _masked(text, sorted(spans))
+
+
+_SPACES = re.compile(r"\s+")
+_SPACES_OR_COMMAS = re.compile(r"[\s,]+")
+# A run of six digits or more, however grouped: where a phone number may be written.
+_DIGIT_RUN = re.compile(r"\d(?:[\s,.;:/\-]*\d){5,}")
+
+
+@lru_cache(maxsize=256)
+def _person_keys(
+    person: PersonValues,
+) -> tuple[tuple[tuple[tuple[str, ...], int, re.Pattern[str], str], ...], str]:
+    """``person``'s values folded into words, as :func:`mask_person` looks for them: ``(words,
+    fewest words a match holds, the pattern between words, placeholder)``; and the phone's
+    digits (empty when fewer than six). Intake masks a signal's title and text with one person."""
+    keys: list[tuple[tuple[str, ...], int, re.Pattern[str], str]] = []
+
+    def add(words: list[str], least: int, separator: re.Pattern[str], placeholder: str) -> None:
+        if words and len(" ".join(words)) >= 3:
+            keys.append((tuple(words), least, separator, placeholder))
+
+    name = _folded_words(person.name)
+    if len(name) == 1:
+        add(name, 1, _SPACES, NAME_PLACEHOLDER)
+    for start in range(len(name) - 1):  # each run of two syllables or more, by where it starts
+        add(name[start:], 2, _SPACES, NAME_PLACEHOLDER)
+    address = _folded_words(person.address.replace(",", " "))
+    if len(address) >= 2:
+        add(address, len(address), _SPACES_OR_COMMAS, HOUSE_PLACEHOLDER)
+    for part in person.address.split(","):
+        if any(ch.isdigit() for ch in part):
+            words = _folded_words(part)
+            if words != address:
+                add(words, len(words), _SPACES, HOUSE_PLACEHOLDER)
+    add(_folded_words(person.email), 1, _SPACES, EMAIL_PLACEHOLDER)
+    digits = re.sub(r"\D", "", person.phone)
+    return tuple(keys), digits if len(digits) >= 6 else ""
+
+
+def _folded_words(value: str) -> list[str]:
+    return fold(unicodedata.normalize("NFC", value)).split()
+
+
+def _is_word(folded: str, at: int) -> bool:
+    """Whether ``folded[at]`` is a character of a word (``\\w``); ``False`` past either end."""
+    return 0 <= at < len(folded) and (folded[at].isalnum() or folded[at] == "_")
+
+
+def _words_at(
+    folded: str, words: tuple[str, ...], least: int, separator: re.Pattern[str]
+) -> Iterator[tuple[int, int]]:
+    """Where ``folded`` writes ``words`` as whole words, one after another with ``separator``
+    between them, at least ``least`` of them from the first: the longest such run at each place.
+    A literal search for the first word, not a regular expression: a pattern of each person's
+    values, compiled for each signal, would cost more than the search (120 µs)."""
+    first = words[0]
+    at = folded.find(first)
+    while at >= 0:
+        if not _is_word(folded, at - 1):
+            end, longest, count = at + len(first), None, 1
+            while True:
+                if count >= least and not _is_word(folded, end):
+                    longest = end
+                if count == len(words) or (gap := separator.match(folded, end)) is None:
+                    break
+                if not folded.startswith(words[count], gap.end()):
+                    break
+                end, count = gap.end() + len(words[count]), count + 1
+            if longest is not None:
+                yield at, longest
+        at = folded.find(first, at + 1)
+
+
+def _digits_at(folded: str, digits: str) -> Iterator[tuple[int, int]]:
+    """Where ``folded`` writes the number ``digits`` as a whole, its digits grouped any way."""
+    for run in _DIGIT_RUN.finditer(folded):
+        places = [run.start() + i for i, ch in enumerate(run.group()) if ch.isdigit()]
+        written = "".join(folded[i] for i in places)
+        at = written.find(digits)
         while at >= 0:
-            end = at + len(key)
-            whole = (not at or not folded[at - 1].isalnum()) and (
-                end == len(folded) or not folded[end].isalnum()
-            )
-            if whole and not any(a < end and at < b for a, b, _ in spans):
-                spans.append((at, end, placeholder))
-            at = folded.find(key, at + 1)
-    return _masked(text, sorted(spans)) if spans else text
+            start, end = places[at], places[at + len(digits) - 1] + 1
+            if not _is_word(folded, start - 1) and not _is_word(folded, end):
+                yield start, end
+            at = written.find(digits, at + 1)
 
 
 def identity_values(text: str) -> list[str]:

@@ -35,7 +35,7 @@ from duluan.analysis.dedupe import (
     content_hash,
     content_hashes,
 )
-from duluan.analysis.frames import letter_view, mask_values
+from duluan.analysis.frames import PersonValues, letter_view, mask_person
 from duluan.analysis.normalise import SYLLABLE_RE
 
 __all__ = [
@@ -100,9 +100,9 @@ class Document:
             ơn!": :func:`~duluan.analysis.frames.letter_view`), or ``None`` where it has none.
         letter: Whether ``normalised`` holds a word of a letter's frame (``None``: not known);
             where it holds none, neither frame nor name is looked for again for the models.
-        private: ``(value, placeholder)`` of personal data known apart from the text (a
-            reporter's name and address on a form), masked in ``normalised`` wherever the text
-            writes them (:func:`~duluan.analysis.frames.mask_values`).
+        private: Personal data known apart from the text (a reporter's name, address, phone
+            and e-mail on a form), masked in ``normalised`` wherever the text writes them
+            (:func:`~duluan.analysis.frames.mask_person`).
         tokens: Lower-case syllables of ``content`` (of ``normalised`` where it is ``None``).
         content_hash: :func:`duluan.analysis.dedupe.content_hash` of ``normalised``.
         shingles: Shingle hashes for near-duplicate verification.
@@ -165,7 +165,7 @@ class Document:
     # (last: unpack_documents builds documents by position)
     content: str | None = None
     letter: bool | None = None
-    private: tuple[tuple[str, str], ...] = ()
+    private: PersonValues | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Document:
@@ -305,8 +305,8 @@ class NormaliseStep:
             masked, content = view or (text, text)
             if doc.private:
                 plain = content is masked
-                masked = mask_values(masked, doc.private)
-                content = masked if plain else mask_values(content, doc.private)
+                masked = mask_person(masked, doc.private)
+                content = masked if plain else mask_person(content, doc.private)
             doc.normalised = masked
             doc.content = None if content is masked else content
             doc.tokens = tokens if content is text else tokenise(content)

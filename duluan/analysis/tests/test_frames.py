@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from duluan.analysis.frames import frame_spans, identity_values, left_out_spans, letter_view, mask_identity
+from duluan.analysis.frames import (
+    PersonValues,
+    frame_spans,
+    identity_values,
+    left_out_spans,
+    letter_view,
+    mask_identity,
+    mask_person,
+)
 from duluan.analysis.normalise import normalise
 from duluan.analysis.places.masking import PLACE_TOKEN, mask_places
 
@@ -153,6 +161,51 @@ def test_the_writer_s_name_and_house_are_masked_and_the_place_of_the_issue_kept(
     assert mask_identity(text) == masked
     # and masking again changes nothing
     assert mask_identity(masked) == masked
+
+
+KHANH = PersonValues(
+    name="Trịnh Quốc Khánh",
+    address="Số 12 đường Lê Lợi, phường Bắc Giang",
+    phone="0912345678",
+    email="trinh.khanh@example.invalid",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # the name whole and each run of two syllables or more, in any case, accents and spacing
+        ("Ông TRINH QUOC KHANH, trịnh  quốc\nkhánh đã nộp đơn", "Ông <name>, <name> đã nộp đơn"),
+        ("Anh Quốc Khánh và Trịnh Quốc cùng ký", "Anh <name> và <name> cùng ký"),
+        # but not one syllable, nor the syllables inside another word
+        ("Khánh thành cầu, trinhquoc khanh", "Khánh thành cầu, trinhquoc khanh"),
+        # the address whole, its words apart by spaces or commas, and its part with the house number
+        ("Nhà ở Số 12 đường Lê Lợi phường Bắc Giang bị nứt", "Nhà ở <house> bị nứt"),
+        ("Nhà số 12 Đường Lê Lợi bị nứt, phường Bắc Giang", "Nhà <house> bị nứt, phường Bắc Giang"),
+        # the phone however grouped, but not inside a longer number; the e-mail in capitals
+        (
+            "Gọi 0912.345.678 hay 0912 345 678, không phải 10912345678",
+            "Gọi <phone> hay <phone>, không phải 10912345678",
+        ),
+        ("Thư: TRINH.KHANH@EXAMPLE.INVALID.", "Thư: <email>."),
+        # a text written in decomposed form is read as NFC
+        (unicodedata.normalize("NFD", "Đơn của ông Trịnh Quốc Khánh"), "Đơn của ông <name>"),
+    ],
+)
+def test_a_person_s_form_values_are_masked_wherever_the_text_writes_them(text, masked):
+    assert mask_person(text, KHANH) == masked
+
+
+def test_the_longest_value_is_masked_first_and_a_text_without_one_is_returned_as_it_is():
+    # given a person whose name is a street's name, who lives on that street
+    person = PersonValues(name="Lê Lợi", address="số 5 Lê Lợi")
+    # then the address, the longer value, wins where the text writes it
+    assert mask_person("Ông Lê Lợi ở số 5 Lê Lợi", person) == "Ông <name> ở <house>"
+    # and a text that writes none of a person's values is the same object (intake reuses its syllables)
+    text = "Đường liên xã ngập sâu sau mưa"
+    assert mask_person(text, person) is text and mask_person(text, None) is text
+    # and a value of fewer than three characters, or a phone of fewer than six digits, is left alone
+    assert mask_person("An ở số 1, gọi 113", PersonValues(name="An", phone="113")) == "An ở số 1, gọi 113"
 
 
 def test_a_letter_s_view_is_its_text_masked_and_its_complaint_without_the_frame():

@@ -319,7 +319,7 @@ def _analyse_documents(
             text=r["text"],
             title=r.get("title") or None,
             created_at=r.get("created_at"),
-            private=tuple(r.get("private") or ()),
+            private=r.get("private"),
         )
         for r in rows
     ]

@@ -125,7 +125,7 @@ def _batches(query, batch_size: int, held: dict[int, Signal]) -> Iterator[list[d
         reporters = {
             r["signal_id"]: private_values(r)
             for r in Reporter.objects.filter(signal_id__in=[s.pk for s in signals]).values(
-                "signal_id", "name", "address"
+                "signal_id", "name", "address", "phone", "email"
             )
         }
         rows = []

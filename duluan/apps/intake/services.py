@@ -29,7 +29,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from duluan.analysis.dedupe import NearDuplicateIndex
-from duluan.analysis.frames import HOUSE_PLACEHOLDER, NAME_PLACEHOLDER, mask_identity, mask_values
+from duluan.analysis.frames import PersonValues, mask_identity, mask_person
 from duluan.analysis.normalise import mask_personal_data
 from duluan.analysis.tabular import has_bad_chars
 from duluan.apps.audit.services import audit_record
@@ -337,31 +337,20 @@ def stored_text(item: SignalInput) -> tuple[str, str]:
     stored text and a signal read again (:mod:`~duluan.apps.intake.reanalysis`) reads the same;
     keys are made from what arrived (:func:`item_key`), as they always were."""
     title = mask_identity(mask_personal_data(nfc(item.title)))
-    private = private_values(item.reporter)
-    if private:
-        title = mask_values(title, private)
+    title = mask_person(title, private_values(item.reporter))
     return unicodedata.normalize("NFC", item.text).strip(), title[:TITLE_MAX]
 
 
-def private_values(reporter: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
+def private_values(reporter: Mapping[str, Any] | None) -> PersonValues | None:
     """What of a reporter's form the analysis masks wherever the text writes it
-    (:func:`~duluan.analysis.frames.mask_values`): their name, and its last two words (the
-    name people go by, "Văn Hùng"); the parts of their address that hold a number (the house,
-    "số 12 Lê Lợi"), not the village or ward, which say where the issue is."""
+    (:func:`~duluan.analysis.frames.mask_person`): their name, address, phone and e-mail;
+    ``None`` when the form holds none of them."""
     if not reporter:
-        return ()
-    values: list[tuple[str, str]] = []
-    name = " ".join(nfc(reporter.get("name")).split())
-    if name:
-        values.append((name, NAME_PLACEHOLDER))
-        words = name.split()
-        if len(words) >= 3:
-            values.append((" ".join(words[-2:]), NAME_PLACEHOLDER))
-    address = " ".join(nfc(reporter.get("address")).split())
-    for part in address.split(","):
-        if any(ch.isdigit() for ch in part):
-            values.append((part.strip(), HOUSE_PLACEHOLDER))
-    return tuple(values)
+        return None
+    person = PersonValues(
+        **{field: nfc(reporter.get(field)) for field in ("name", "address", "phone", "email")}
+    )
+    return person if any((person.name, person.address, person.phone, person.email)) else None
 
 
 def analysis_row(item: SignalInput, key: str) -> dict[str, Any]:

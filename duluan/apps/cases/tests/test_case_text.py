@@ -89,6 +89,18 @@ def test_a_single_syllable_of_the_name_is_left_and_a_text_without_a_complainant_
     assert case_text_masked("Khói bụi gần khu dân cư", complainant=None) == "Khói bụi gần khu dân cư"
 
 
+def test_the_house_is_masked_where_the_text_writes_it_without_the_rest_of_the_address():
+    # given a complainant whose address names their house and their ward
+    complainant = Complainant(name="Lê Văn An", address="12 Lê Lợi, phường Bắc Giang")
+    # when a text names the house alone (before: only the whole address was masked, as intake's
+    # reporters were masked by the house; both read the form's values alike now)
+    masked = case_text_masked(
+        "Căn nhà 12 LÊ LỢI bị nứt, phường Bắc Giang chưa xử lý", complainant=complainant
+    )
+    # then the house is masked and the ward, which says where the issue is, stays
+    assert masked == "Căn nhà <house> bị nứt, phường Bắc Giang chưa xử lý"
+
+
 @pytest.mark.parametrize(
     "username",
     [

@@ -236,3 +236,27 @@ def test_a_place_name_many_units_share_does_not_place_the_signal():
         channel=Channel.HOTLINE, text="Huyện Châu Thành, tỉnh Tiền Giang có nhiều điểm sạt lở."
     )
     assert placed.unit is not None and placed.unit.name == "Huyện Châu Thành"
+
+
+def test_every_value_of_the_reporter_s_form_is_masked_where_the_title_and_text_write_it():
+    # given a reporter whose form holds a name, an address without a house number and a phone,
+    # and who writes the first two syllables of their name, their whole address and their phone
+    # grouped their own way (before: only the whole name, its last two syllables and the parts of
+    # the address with a number were masked, so "Trịnh Quốc" and the hamlet stayed)
+    signal, _ = services.signal_ingest(
+        channel=Channel.WEB,
+        title="Trịnh Quốc ở thôn Đông Xuyên, xã Gia Bình phản ánh ngập",
+        text="Nhà Trịnh Quốc ở thôn Đông Xuyên xã Gia Bình ngập sâu sau mưa. Gọi 09.1234.5678 nhé.",
+        created_at=datetime(2026, 2, 3, 9, tzinfo=VN),
+        reporter={
+            "name": "Trịnh Quốc Khánh",
+            "address": "thôn Đông Xuyên, xã Gia Bình",
+            "phone": "0912345678",
+        },
+    )
+    # then what officials see and search holds none of them
+    assert signal.title == "<name> ở <house> phản ánh ngập"
+    assert "Nhà <name> ở <house> ngập sâu sau mưa." in signal.text_masked
+    seen = f"{signal.title} {signal.text_masked} {signal.search_key}".lower()
+    for words in ("trịnh quốc", "trinh quoc", "đông xuyên", "dong xuyen", "5678"):
+        assert words not in seen, words
