@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from duluan.analysis.frames import PersonValues, mask_identity, mask_person
 from duluan.apps.core.logging import redact
-from duluan.apps.core.text import nfc
+from duluan.apps.core.text import nfc, search_key
 
 from . import permissions as perms
 from .models import Case, Complainant
@@ -81,3 +81,10 @@ def case_title_masked(case: Case) -> str:
     """The title of ``case`` masked for everyone: for lists, exports and the API, which show many
     cases at once and leave the page (select ``complainant`` with the cases to spare a query each)."""
     return case_text_masked(case.title, complainant=complainant_of(case))
+
+
+def case_search_keys(title: str, *, complainant: Complainant | None) -> tuple[str, str]:
+    """The keys the case list searches a case's title by (:func:`~duluan.apps.core.text.search_key`):
+    the title as written, and as masked for those who do not read it so (:func:`case_text_masked`).
+    ``complainant`` may be unsaved, or a migration's historical row: only its values are read."""
+    return search_key(title), search_key(case_text_masked(title, complainant=complainant))

@@ -338,6 +338,11 @@ class DeclineReason(models.TextChoices):
 class Case(models.Model):
     code = models.CharField(_("mã tra cứu"), max_length=20, unique=True, editable=False)
     title = models.CharField(_("tiêu đề"), max_length=250)
+    # What the case list searches the title by, accent-free (core.text.search_key): as written, for
+    # those who read it so (permissions.case_text_readable), and as masked for everyone else
+    # (confidential.case_search_keys): a name masked in a title must not find its case.
+    search_key = models.TextField(editable=False, default="")
+    search_key_masked = models.TextField(editable=False, default="")
     description = models.TextField(_("nội dung"))
     kind = models.CharField(_("loại việc"), max_length=20, choices=Kind.choices)
     topic = models.CharField(_("chủ đề"), max_length=40, db_index=True)

@@ -117,6 +117,20 @@ def can_read_case_text(user, case: Case) -> bool:
     return can_see_identity(user, case)
 
 
+def case_text_readable(user) -> Q:
+    """The cases whose title and description ``user`` reads as written (:func:`can_read_case_text`),
+    as a filter: what the case list may match a search against (nothing for a citizen, an analyst,
+    a coordinator or a partner agency; never a denunciation)."""
+    role = role_of(user)
+    if role == Role.OFFICER and user.agency_id is not None:
+        handler = Q(lead_agency_id=user.agency_id) & (Q(assignee__isnull=True) | Q(assignee_id=user.pk))
+    elif role == Role.HEAD and (ids := visible_agency_ids(user)) is not None:
+        handler = Q(lead_agency_id__in=ids)
+    else:
+        return Q(pk__in=[])
+    return handler & ~Q(kind=Kind.DENUNCIATION)
+
+
 def can_download_attachment(user, case: Case, attachment) -> bool:
     """A public attachment (it goes with the published answer) for whoever sees the case; any
     other only for the case's handlers (:func:`is_handler`), the denunciation's too: their

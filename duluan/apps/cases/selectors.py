@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from duluan.apps.audit.models import AuditEvent
 from duluan.apps.audit.selectors import audit_events_for_object, audit_events_for_user
+from duluan.apps.core.text import search_key
 
 from .confidential import case_text_masked, complainant_of
 from .models import ANSWERED_STATUSES, Case, CaseUpdate, Notification
-from .permissions import case_list_for_user
+from .permissions import case_list_for_user, case_text_readable
 from .services.escalation import overdue_q
 
 CASE_OBJECT_TYPE = "cases.case"
@@ -46,12 +47,24 @@ def case_list(
         qs = qs.filter(kind=kind)
     if agency_id:
         qs = qs.filter(lead_agency_id=agency_id)
-    if q:
-        qs = qs.filter(Q(code__icontains=q.strip()) | Q(title__icontains=q.strip()))
+    if q.strip():
+        qs = qs.filter(Q(code__icontains=q.strip()) | _title_matches(user, q))
     qs = with_overdue(qs)
     if overdue:
         qs = qs.filter(is_overdue=True)
     return qs.order_by("-is_overdue", "-received_at", "-id")
+
+
+def _title_matches(user, q: str) -> Q:
+    """Cases whose title holds every word of ``q``, accents optional, as ``user`` reads the title:
+    as written where they pass the identity gate (:func:`~.permissions.case_text_readable`),
+    masked everywhere (the list shows it so), so that a complainant's name masked for ``user``
+    finds no case."""
+    readable = case_text_readable(user)
+    matches = Q()
+    for word in search_key(q).split()[:8]:
+        matches &= Q(search_key_masked__contains=word) | (readable & Q(search_key__contains=word))
+    return matches
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from duluan.apps.core.topics import topic_is_known
 from duluan.apps.geo.models import AdminUnit
 from duluan.calendar import CalendarError, parse_date
 
+from ..confidential import case_search_keys
 from ..models import Case, Channel, Complainant, CountsFrom, Kind, LegalLimit, Status
 from ..topics import DEFAULT_TOPIC, TOPIC_UNKNOWN
 from .deadlines import DeadlineError, deadline_compute, local_day
@@ -143,6 +144,10 @@ def case_open_from_submission(
         resolve_deadline=resolve.to_dict() if resolve else {},
         source_ref=source_ref or None,
     )
+    person = None
+    if complainant and any((complainant.get(f) or "").strip() for f in COMPLAINANT_FIELDS):
+        person = Complainant(**{f: nfc(complainant.get(f) or "")[:300] for f in COMPLAINANT_FIELDS})
+    case.search_key, case.search_key_masked = case_search_keys(case.title, complainant=person)
     for _ in range(5):
         case.code = tracking_code()
         try:
@@ -156,10 +161,9 @@ def case_open_from_submission(
     else:  # pragma: no cover - 5 collisions in 10^12 codes
         raise CaseError("Không tạo được mã tra cứu; hãy thử lại.")
     case.partner_agencies.set(decision.partners)
-    if complainant and any((complainant.get(f) or "").strip() for f in COMPLAINANT_FIELDS):
-        Complainant.objects.create(
-            case=case, **{f: nfc(complainant.get(f) or "")[:300] for f in COMPLAINANT_FIELDS}
-        )
+    if person is not None:
+        person.case = case
+        person.save()
     post_public_update(case, f"Đã tiếp nhận. Hạn thụ lý: {day_text(case.accept_due)}.", at=received)
     audit_record(
         action="case.open",
