@@ -336,9 +336,15 @@ def stored_text(item: SignalInput) -> tuple[str, str]:
     received. Intake analyses these, not what arrived, so the places' offsets point into the
     stored text and a signal read again (:mod:`~duluan.apps.intake.reanalysis`) reads the same;
     keys are made from what arrived (:func:`item_key`), as they always were."""
-    title = mask_identity(mask_personal_data(nfc(item.title)))
-    title = mask_person(title, private_values(item.reporter))
-    return unicodedata.normalize("NFC", item.text).strip(), title[:TITLE_MAX]
+    return unicodedata.normalize("NFC", item.text).strip(), stored_title(item.title, item.reporter)
+
+
+def stored_title(title: str, reporter: Mapping[str, Any] | None) -> str:
+    """``title`` as a signal stores it (:func:`stored_text`), its sender's ``reporter`` form
+    given: NFC, its personal data and its writer's name and house masked, and its reporter's
+    own values (:func:`private_values`), cut to :data:`TITLE_MAX`."""
+    title = mask_identity(mask_personal_data(nfc(title)))
+    return mask_person(title, private_values(reporter))[:TITLE_MAX]
 
 
 def private_values(reporter: Mapping[str, Any] | None) -> PersonValues | None:

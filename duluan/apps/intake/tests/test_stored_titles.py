@@ -1,0 +1,86 @@
+"""The titles of signals stored before titles were masked: masked, and searched so."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.apps import apps as django_apps
+from django.test import Client
+
+from duluan.apps.core.text import signal_search_key
+from duluan.apps.intake import services
+from duluan.apps.intake.models import Channel, Signal
+from duluan.apps.intake.selectors import SignalFilters, signal_search
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+REPORTER = {"name": "Trịnh Quốc Khánh", "address": "số 12 Lê Lợi, phường Bắc Giang", "phone": "0912345678"}
+OLD_TITLE = "Đơn tố cáo của ông Trịnh Quốc Khánh, 0912 345 678"
+
+
+def mask_titles():
+    importlib.import_module("duluan.apps.intake.migrations.0011_mask_stored_titles").mask_titles(
+        django_apps, None
+    )
+
+
+def found(user, q: str, signal: Signal) -> bool:
+    return signal_search(user=user, filters=SignalFilters(q=q)).filter(pk=signal.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_title_stored_as_it_arrived_is_masked_and_no_longer_found_by_the_reporter_s_name(demo):
+    # given a signal stored before titles were masked: its title, and so its search key, name its sender
+    signal, _ = services.signal_ingest(
+        channel=Channel.WEB,
+        title="Tố cáo cán bộ địa chính",
+        text="Cán bộ địa chính phường vòi tiền làm sổ đỏ.",
+        created_at=datetime(2026, 2, 3, 9, tzinfo=VN),
+        reporter=REPORTER,
+    )
+    Signal.objects.filter(pk=signal.pk).update(
+        title=OLD_TITLE, search_key=signal_search_key(OLD_TITLE, signal.text_masked)
+    )
+    analyst = demo["phantich"]
+    assert found(analyst, "Quốc Khánh", signal)
+    # when the migration masks the stored titles
+    mask_titles()
+    # then the title names no one, and neither the name nor the phone finds the signal
+    signal.refresh_from_db()
+    assert signal.title == "Đơn tố cáo của ông <name>, <phone>"
+    assert signal.search_key == signal_search_key(signal.title, signal.text_masked)
+    for q in ("Quốc Khánh", "trinh quoc khanh", "0912345678"):
+        assert not found(analyst, q, signal), q
+    # while what it is about still does, and the list shows the masked title
+    assert found(analyst, "sổ đỏ", signal) and found(analyst, "to cao", signal)
+    client = Client()
+    client.force_login(analyst)
+    html = client.get("/intake/signals/", {"q": "sổ đỏ"}).content.decode()
+    assert "Đơn tố cáo của ông &lt;name&gt;" in html and "Khánh" not in html
+
+
+@pytest.mark.django_db
+def test_a_title_stored_masked_is_left_as_it_is():
+    # given signals stored as intake stores them now, titled with and without a name
+    signals = [
+        services.signal_ingest(channel=Channel.WEB, title=title, text="Đường ngập sâu.", reporter=REPORTER)[0]
+        for title in (OLD_TITLE, "Đường ngập ở thôn Đông", "")
+    ]
+    before = list(
+        Signal.objects.filter(pk__in=[s.pk for s in signals])
+        .order_by("pk")
+        .values("pk", "title", "search_key")
+    )
+    # when the migration runs, then nothing changes
+    mask_titles()
+    assert (
+        list(
+            Signal.objects.filter(pk__in=[s.pk for s in signals])
+            .order_by("pk")
+            .values("pk", "title", "search_key")
+        )
+        == before
+    )
+    assert before[0]["title"] == "Đơn tố cáo của ông <name>, <phone>"
