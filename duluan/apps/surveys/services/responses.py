@@ -174,8 +174,13 @@ def response_submit(*, invitation: Invitation, raw: dict, request=None) -> Respo
     invitation.status = InvitationStatus.COMPLETED
     invitation.draft = {}
     invitation.save(update_fields=["status", "draft", "updated_at"])
+    # The invitation's code stays out of the log, kept for good: it is the respondent's key, handed
+    # to their household, and would tie them to their answers (the response is the event's object).
     audit_record(
-        action="surveys.response_submit", obj=response, after={"invitation": invitation.code}, request=request
+        action="surveys.response_submit",
+        obj=response,
+        after={"round": invitation.round.code},
+        request=request,
     )
     return response
 
