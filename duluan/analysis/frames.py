@@ -390,7 +390,14 @@ def mask_person(text: str, person: PersonValues | None) -> str:
     # phone's first and last digit) spares the search's calls.
     for value, least, separator, placeholder in words:
         if all(word in folded for word in value[:least]):
-            found += [(start, end, placeholder) for start, end in _words_at(folded, value, least, separator)]
+            # A name of one syllable is a common word too ("Lan" of "lan rộng"): only as a name,
+            # with its capital.
+            capital = len(value) == 1 and placeholder == NAME_PLACEHOLDER
+            found += [
+                (start, end, placeholder)
+                for start, end in _words_at(folded, value, least, separator)
+                if not capital or text[start].isupper()
+            ]
     if digits and digits[0] in folded and digits[-1] in folded:
         found += [(start, end, PHONE_PLACEHOLDER) for start, end in _digits_at(folded, digits)]
     if not found:
@@ -424,8 +431,11 @@ def _person_keys(
     name = _folded_words(person.name)
     if len(name) == 1:
         add(name, 1, _SPACES, NAME_PLACEHOLDER)
-    for start in range(len(name) - 1):  # each run of two syllables or more, by where it starts
-        add(name[start:], 2, _SPACES, NAME_PLACEHOLDER)
+    # Each run of two syllables or more that ends with the given name ("Quốc Khánh" of "Trịnh Quốc
+    # Khánh"): one of a family and a middle name is many people's, and a street's ("Nguyễn Văn" of
+    # "đường Nguyễn Văn Cừ" for a complainant Nguyễn Văn Hùng).
+    for start in range(len(name) - 1):
+        add(name[start:], len(name) - start, _SPACES, NAME_PLACEHOLDER)
     address = _folded_words(person.address.replace(",", " "))
     if len(address) >= 2:
         add(address, len(address), _SPACES_OR_COMMAS, HOUSE_PLACEHOLDER)

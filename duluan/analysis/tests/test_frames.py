@@ -174,9 +174,12 @@ KHANH = PersonValues(
 @pytest.mark.parametrize(
     ("text", "masked"),
     [
-        # the name whole and each run of two syllables or more, in any case, accents and spacing
+        # the name whole and each run of two syllables or more that ends with the given name, in
+        # any case, accents and spacing
         ("Ông TRINH QUOC KHANH, trịnh  quốc\nkhánh đã nộp đơn", "Ông <name>, <name> đã nộp đơn"),
-        ("Anh Quốc Khánh và Trịnh Quốc cùng ký", "Anh <name> và <name> cùng ký"),
+        ("Anh Quốc Khánh và anh quoc khanh cùng ký", "Anh <name> và anh <name> cùng ký"),
+        # but not a family and middle name alone, which are many people's and streets'
+        ("Đường Trịnh Quốc Toản, ông Trịnh Quốc", "Đường Trịnh Quốc Toản, ông Trịnh Quốc"),
         # but not one syllable, nor the syllables inside another word
         ("Khánh thành cầu, trinhquoc khanh", "Khánh thành cầu, trinhquoc khanh"),
         # the address whole, its words apart by spaces or commas, and its part with the house number
@@ -204,6 +207,9 @@ def test_the_longest_value_is_masked_first_and_a_text_without_one_is_returned_as
     # and a text that writes none of a person's values is the same object (intake reuses its syllables)
     text = "Đường liên xã ngập sâu sau mưa"
     assert mask_person(text, person) is text and mask_person(text, None) is text
+    # and a name of one syllable is masked where it is written as a name, with its capital
+    lan = PersonValues(name="Lan")
+    assert mask_person("Chị Lan báo dịch bệnh lan rộng", lan) == "Chị <name> báo dịch bệnh lan rộng"
     # and a value of fewer than three characters, or a phone of fewer than six digits, is left alone
     assert mask_person("An ở số 1, gọi 113", PersonValues(name="An", phone="113")) == "An ở số 1, gọi 113"
 
