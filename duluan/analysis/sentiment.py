@@ -58,6 +58,7 @@ from duluan.analysis.negation import NEGATION_SCOPE, NEGATORS
 from duluan.analysis.normalise import canonical_tones, fold, fold_many, written_bare
 
 if TYPE_CHECKING:
+    from duluan.analysis.cues import TopicCue
     from duluan.analysis.taxonomy import GoldLabel
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "anger",
     "build_default_sentiment_model",
     "complaint_term_rows",
+    "misconduct_cues",
     "negated_term_rows",
     "phrase_readings",
     "unread_signs",
@@ -211,6 +213,20 @@ TERM_NEGATORS = ("không", "chẳng", "không hề")
 # the 7 still read positive name "cán bộ địa chính", of the 72 the 3 "con mương sau chợ": the
 # team's messages thank them.
 TERMS_PRIOR = 2.0
+# An official and an act of misconduct within a sentence (the taxonomy's cue of ``corruption``,
+# see duluan.analysis.cues) raise the odds of ``negative`` by exp(MISCONDUCT_BOOST): the labelling
+# guide reads a report of misconduct as negative, and the words of an act are often praise or
+# nothing in the corpora ("nhận tiền", "móc ngoặc", "biển thủ" are not in the terms file; the
+# team's thanks name the officials). Of 750 sentences "<official> <act>." in three frames (10
+# officials, 25 acts; "Cán bộ địa chính xã Tân Mỹ nhận tiền của dân." read positive, 0.87)
+# the shipped recipe read 538 negative without it, 735 at 2, 743 at 2.5, 744 at 3 and 745 at 3.5
+# and 4, where one of six sentences of an official and an act's words that report no misconduct
+# ("Trưởng thôn đã nhận tiền quyên góp và công khai đầy đủ.") turned negative, none below; the
+# gold sets of bench_models.py --only news_sentiment were the same at each (news 74.38 %,
+# headlines 64.60, letters 73.09), and UIT-VSFC dev weighted-F1 of the recipe learnt without dev
+# 91.26 at 0, 2 and 3 (no label moved); it fires in none of AIVIVN's 12,803 reviews (2026-12-07).
+MISCONDUCT_BOOST = 3.0
+MISCONDUCT_TOPIC = "corruption"
 _WORD_RE = re.compile(r"\w+|!+")
 _EXCLAMATIONS_RE = re.compile(r"!+")  # the "!+" tokens of _WORD_RE
 _SYLLABLE_RE = re.compile(r"\w+")  # the other tokens of _WORD_RE
@@ -1484,6 +1500,7 @@ def build_default_sentiment_model(
     contact_details: bool = True,
     addresses: bool = True,
     confirmed: Sequence[tuple[str, str]] = (),
+    misconduct_boost: float = MISCONDUCT_BOOST,
     progress: bool = False,
     **params,
 ) -> SentimentClassifier:
@@ -1565,6 +1582,8 @@ def build_default_sentiment_model(
             :data:`TERMS_WEIGHT`).
         confirmed: Officials' confirmed ``(text, sentiment)`` pairs, learnt as hand-labelled
             texts are (the platform's ``retrain_models``).
+        misconduct_boost: The ``boost`` of the cue that reads an official's misconduct as a
+            complaint (:func:`misconduct_cues`, :data:`MISCONDUCT_BOOST`; ``0``: none).
         progress: Show the stages of learning as a progress bar on stderr (reading the corpora
             takes a few seconds).
         **params: Passed to :class:`SentimentClassifier`.
@@ -1679,7 +1698,31 @@ def build_default_sentiment_model(
     news = corpus_path("tc201805", data_dir)
     more = (row.text for row in read_corpus("tc201805", data_dir)) if news.is_file() else ()
     lexicon = lexicon.accent_free(phrase_readings(chain(texts, more), lexicon))
+    if "cues" not in params and misconduct_boost:
+        params["cues"] = misconduct_cues(texts, misconduct_boost)
     bar = fit_progress_bar("Huấn luyện") if progress else None
     return SentimentClassifier(lexicon=lexicon, **params).fit(
         texts, labels, sample_weight=weights, progress=bar
+    )
+
+
+def misconduct_cues(texts: Iterable[str] = (), boost: float = MISCONDUCT_BOOST) -> tuple[TopicCue, ...]:
+    """The shipped taxonomy's cue of an official's misconduct (:data:`MISCONDUCT_TOPIC`), aimed at
+    ``negative`` with ``boost``: a sentiment model's cues (see :data:`MISCONDUCT_BOOST`).
+
+    Args:
+        texts: Texts whose accent-free spellings the cue learns to read
+            (:func:`~duluan.analysis.topic.taxonomy_cues`).
+        boost: The log of the factor the odds of ``negative`` are multiplied by where it fires.
+
+    Returns:
+        The cues (none when the taxonomy has no cue of that topic).
+    """
+    from duluan.analysis.taxonomy import load_taxonomy
+    from duluan.analysis.topic import taxonomy_cues
+
+    return tuple(
+        replace(cue, topic="negative", boost=boost)
+        for cue in taxonomy_cues(load_taxonomy(), texts)
+        if cue.topic == MISCONDUCT_TOPIC
     )

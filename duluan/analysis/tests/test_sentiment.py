@@ -23,6 +23,7 @@ from duluan.analysis.sentiment import (
     LAYOUT_WEIGHT,
     LETTERS_WEIGHT,
     MESSAGES_WEIGHT,
+    MISCONDUCT_BOOST,
     NEGATIVE_TONE,
     SENTIMENT_EXAMPLES_PATH,
     SENTIMENT_GOLD_PATH,
@@ -39,6 +40,7 @@ from duluan.analysis.sentiment import (
     anger,
     build_default_sentiment_model,
     complaint_term_rows,
+    misconduct_cues,
     negated_term_rows,
     phrase_readings,
     without_punctuation,
@@ -526,6 +528,55 @@ def test_the_terms_files_phrases_weigh_a_prior_on_the_ngrams_that_spell_them(tmp
     assert loaded.terms_prior == TERMS_PRIOR
 
 
+def test_an_officials_misconduct_reads_as_a_complaint_where_the_acts_words_were_praise(tmp_path):
+    # given a sentiment model that learnt officials' names and "nhận tiền" in thanks
+    texts, labels = _thanked_officials()
+    texts += ["cảm ơn, gia đình tôi đã nhận tiền hỗ trợ", "đã nhận tiền đầy đủ, cảm ơn cán bộ xã"]
+    labels += ["positive", "positive"]
+    model = SentimentClassifier(min_count=1, calibration_fraction=0.0).fit(texts, labels)
+    cued = SentimentClassifier(
+        min_count=1, calibration_fraction=0.0, cues=misconduct_cues(texts, MISCONDUCT_BOOST)
+    ).fit(texts, labels)
+    said = ["Cán bộ địa chính xã Tân Mỹ nhận tiền của dân.", "Trưởng thôn biển thủ tiền quỹ."]
+    owed = ["Cán bộ xã nhận tiền hỗ trợ giúp dân.", "Cán bộ phường làm việc nhiệt tình."]
+    # when both read an official's misconduct in words they learnt as praise or never met, and
+    # an official's help in the same words
+    # then the one with the taxonomy's cue aimed at negative reads the misconduct as the
+    # complaint it is (the model shipped on 2026-12-07 read the first positive, 0.87), the
+    # other does not
+    assert [p.label for p in model.predict(said)] != ["negative", "negative"]
+    assert [p.label for p in cued.predict(said)] == ["negative", "negative"]
+    # and the help is read alike by both: the cue does not fire where the act is what a citizen
+    # is owed ("nhận tiền hỗ trợ", a not_act) or where no act is named
+    np.testing.assert_allclose(cued.decision_function(owed), model.decision_function(owed), atol=1e-6)
+    assert {p.label for p in cued.predict(owed)} == {"positive"}
+    # and the cue is the taxonomy's cue of corruption, raising negative alone, kept in its file
+    (cue,) = cued.cues
+    assert cue.topic == "negative" and cue.boost == MISCONDUCT_BOOST > 0 and "nhận tiền" in cue.acts
+    loaded = SentimentClassifier.load(cued.save(tmp_path / "cued.model"), mapped=True)
+    np.testing.assert_array_equal(loaded.decision_function(said), cued.decision_function(said))
+
+
+@needs_data
+def test_the_default_model_is_built_with_the_misconduct_cue_unless_told_not_to(monkeypatch):
+    # given a classifier whose fit records its cues
+    import duluan.analysis.sentiment as sentiment
+
+    seen = []
+
+    def fit(self, texts, labels, sample_weight=None, progress=None):
+        seen.append(self.cues)
+        return self
+
+    monkeypatch.setattr(SentimentClassifier, "fit", fit)
+    monkeypatch.setattr(sentiment, "phrase_readings", lambda texts, lexicon: {})
+    # when the default model is built as shipped, then without the cue
+    build_default_sentiment_model()
+    build_default_sentiment_model(misconduct_boost=0)
+    # then the shipped one reads misconduct as negative, the other has no cue
+    assert [(c.topic, c.boost) for c in seen[0]] == [("negative", MISCONDUCT_BOOST)] and seen[1] == ()
+
+
 def test_the_prior_is_on_each_phrase_and_its_folded_spelling_towards_its_mood():
     # given a model with the terms file's prior that also learnt its texts without diacritics
     texts, labels = _thanked_officials()
@@ -803,6 +854,19 @@ PLAIN_COMPLAINTS = (
     "Công an xã làm ngơ cho xe quá tải.",
     "Cán bộ phường gây khó dễ khi chứng thực.",
 )
+# An official's misconduct in words the terms file does not hold, which the corpora read as praise
+# or nothing: the shipped model of 2026-12-07 read 538 of 750 such sentences negative (these, 3
+# of 8), 744 with the misconduct cue.
+MISCONDUCT_COMPLAINTS = (
+    "Cán bộ địa chính xã Tân Mỹ nhận tiền của dân.",
+    "Trưởng thôn biển thủ tiền quỹ.",
+    "Chủ tịch xã móc ngoặc với doanh nghiệp.",
+    "Phản ánh việc cán bộ thuế nhận tiền lót tay.",
+    "Cảnh sát giao thông làm luật với xe tải.",
+    "Hiệu trưởng lạm thu các khoản.",
+    "Cán bộ xã trục lợi chính sách.",
+    "Giáo viên chủ nhiệm rút ruột công trình nhiều năm nay.",
+)
 # Complaint words denied: no complaint (neutral or praise).
 DENIED_COMPLAINTS = (
     "Dịch vụ ở đây không tệ.",
@@ -815,16 +879,20 @@ DENIED_COMPLAINTS = (
 @pytest.mark.slow
 @needs_data
 def test_default_model_reads_plain_complaints_as_complaints_and_denied_ones_as_none():
-    # given short complaints in the terms file's words, and complaint words denied
+    # given short complaints in the terms file's words, complaint words denied, and an
+    # official's misconduct in other words
     # when the default model is built as shipped and reads them
     model = build_default_sentiment_model()
     complaints = [p.label for p in model.predict(list(PLAIN_COMPLAINTS))]
     denied = [p.label for p in model.predict(list(DENIED_COMPLAINTS))]
+    misconduct = [p.label for p in model.predict(list(MISCONDUCT_COMPLAINTS))]
     # then nearly all complaints read negative: the model shipped on 2026-12-07 read 49 of the
     # 52 so ("Cán bộ phường nhũng nhiễu." positive, 0.45), 52 with the terms file's prior
     assert complaints.count("negative") >= len(PLAIN_COMPLAINTS) - 1, complaints
     # and no complaint denied reads negative (the model of 2026-12-07 read all four so)
     assert "negative" not in denied, denied
+    # and an official's misconduct reads negative in words the file does not hold (the cue)
+    assert misconduct == ["negative"] * len(MISCONDUCT_COMPLAINTS), misconduct
 
 
 @pytest.mark.slow
