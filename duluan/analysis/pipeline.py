@@ -58,6 +58,7 @@ __all__ = [
     "per_row_pipeline",
     "token_batch",
     "tokenise",
+    "units_within",
 ]
 
 ANALYSIS_ERROR = "analysis_error"
@@ -76,6 +77,17 @@ def tokenise(normalised_text: str) -> list[str]:
         Tokens, in order, as :func:`duluan.analysis.normalise.syllables` would give them.
     """
     return SYLLABLE_RE.findall(normalised_text.lower())
+
+
+def units_within(gazetteer: Any, units: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The codes (``"scheme:code"``) of the units any of ``units`` lies within, in both schemes
+    (:meth:`~duluan.analysis.places.Gazetteer.ancestors`): what :attr:`Document.place_within`
+    holds for the units a text names and their counterparts. None from a gazetteer that does not
+    know parents."""
+    ancestors = getattr(gazetteer, "ancestors", None)
+    if ancestors is None:
+        return frozenset()
+    return frozenset(f"{scheme}:{code}" for unit in units for scheme, code in ancestors(*unit))
 
 
 @dataclass(slots=True)
@@ -480,13 +492,8 @@ class PlacesStep:
         key = (mention.scheme, mention.code)
         within = self._within.get(key)
         if within is None:
-            ancestors = getattr(self.gazetteer, "ancestors", None)
             units = [key, *((e[0], e[1]) for e in (getattr(mention, "equivalents", None) or ()))]
-            within = self._within[key] = frozenset(
-                f"{scheme}:{code}"
-                for unit in units
-                for scheme, code in (ancestors(*unit) if ancestors else ())
-            )
+            within = self._within[key] = units_within(self.gazetteer, units)
         return within
 
     def __call__(self, batch: list[Document]) -> list[Document]:

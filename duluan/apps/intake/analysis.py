@@ -275,6 +275,9 @@ class Analysis:
     sentiment: dict[str, Any] | None = None
     places: list[dict[str, Any]] = field(default_factory=list)
     place_codes: frozenset[str] = frozenset()
+    # The units its places lie within (Document.place_within): a signal naming a ward and one
+    # naming its city or province may be of one issue.
+    place_within: frozenset[str] = frozenset()
     shingles: Any = None
     signature: Any = None
     terms: dict[str, int] | None = None
@@ -378,6 +381,7 @@ def _analyses(
             sentiment=d.sentiment,
             places=d.places,
             place_codes=d.place_codes,
+            place_within=d.place_within,
             shingles=d.shingles,
             signature=d.signature,
             terms=d.terms,

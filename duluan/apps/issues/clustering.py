@@ -51,7 +51,7 @@ from duluan.analysis.cluster import (
 )
 from duluan.analysis.frames import letter_view
 from duluan.analysis.normalise import fold
-from duluan.analysis.pipeline import tokenise
+from duluan.analysis.pipeline import tokenise, units_within
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import (
     bulk_add,
@@ -169,6 +169,13 @@ def _local_day(moment) -> date:
     return moment.astimezone(timezone.get_default_timezone()).date() if moment.tzinfo else moment.date()
 
 
+def _gazetteer() -> Any:
+    """The gazetteer intake reads places with (both schemes, from the installed unit data)."""
+    from duluan.apps.intake.analysis import home_gazetteer
+
+    return home_gazetteer()
+
+
 def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
     """What the clusterer needs: from the analysis when the write path has it, else the row."""
     if analysis is not None and analysis.terms is not None:
@@ -184,6 +191,7 @@ def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
             terms=analysis.terms,
             topic=signal.topic or None,
             places=analysis.place_codes,
+            within=analysis.place_within,
             created_at=signal.created_at,
             codes=analysis.term_codes,
             other_topic=other,
@@ -195,12 +203,13 @@ def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
     content = (letter_view(masked) or (masked, masked))[1]
     terms = document_terms(tokenise(content))
     codes = term_codes(list(terms))
-    places = frozenset(f"{p.get('scheme')}:{p.get('code')}" for p in (signal.places or []))
+    units = [(p.get("scheme"), p.get("code")) for p in (signal.places or [])]
     return ClusterDoc(
         id=str(signal.pk or signal.external_id),
         terms=terms,
         topic=signal.topic or None,
-        places=places,
+        places=frozenset(f"{scheme}:{code}" for scheme, code in units),
+        within=units_within(_gazetteer(), units),
         created_at=signal.created_at,
         codes=codes,
         names=name_flags(content, codes),
