@@ -53,6 +53,7 @@ __all__ = [
     "TopicStep",
     "analyze_stream",
     "basic_per_row_pipeline",
+    "copy_joins",
     "default_pipeline",
     "ordered_pipeline",
     "per_row_pipeline",
@@ -77,6 +78,16 @@ def tokenise(normalised_text: str) -> list[str]:
         Tokens, in order, as :func:`duluan.analysis.normalise.syllables` would give them.
     """
     return SYLLABLE_RE.findall(normalised_text.lower())
+
+
+def copy_joins(doc_id: str, duplicate_of: str | None, near_duplicate_group: str | None) -> str | None:
+    """The earlier document whose cluster a document joins whatever their similarity
+    (:attr:`~duluan.analysis.cluster.ClusterDoc.joins`): its original when it is an exact copy,
+    else the first of its near-duplicate group when that is another document; ``None`` for a
+    document that is neither copy."""
+    if duplicate_of:
+        return duplicate_of
+    return near_duplicate_group if near_duplicate_group and near_duplicate_group != doc_id else None
 
 
 def units_within(gazetteer: Any, units: Iterable[tuple[str, str]]) -> frozenset[str]:
@@ -849,7 +860,7 @@ class ClusterStep:
                 other_topic=doc.topic.get("runner_up") if doc.topic else None,
                 series_day=doc.series_day,
                 names=doc.names,
-                joins=doc.duplicate_of or (group if (group := doc.near_duplicate_group) != doc.id else None),
+                joins=copy_joins(doc.id, doc.duplicate_of, doc.near_duplicate_group),
             )
             for doc in batch
         ]

@@ -31,13 +31,14 @@ from django.utils import timezone
 from duluan.analysis.dedupe import NearDuplicateIndex
 from duluan.analysis.frames import PersonValues, mask_identity, mask_person
 from duluan.analysis.normalise import mask_personal_data
+from duluan.analysis.pipeline import copy_joins
 from duluan.analysis.tabular import has_bad_chars
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import bulk_insert, instance_factory
 from duluan.apps.core.text import nfc, signal_search_key
 from duluan.apps.geo.models import AdminUnit
 from duluan.apps.issues import services as issue_services
-from duluan.apps.issues.clustering import ClusteringSession
+from duluan.apps.issues.clustering import ClusteringSession, signal_stream_id, signal_stream_ids
 
 from .analysis import Analysis, analyse_rows
 from .importers import mend_fonts
@@ -483,11 +484,13 @@ def signals_ingest_batch(
                 _audit(result, actor, request, import_batch)
             return result
 
-        signals, reporters, in_batch_dups = _build(ready, now, import_batch, near_index or _near_index())
+        signals, reporters, in_batch_dups, joins = _build(
+            ready, now, import_batch, near_index or _near_index()
+        )
         own_session = session is None
         if own_session:
             session = ClusteringSession()
-        session.assign(signals, [a for _, _, a in ready])
+        session.assign(signals, [a for _, _, a in ready], joins)
         # Exact duplicates of a signal of this same batch point at it: save first occurrences
         # first, then the rest with the id they now have.
         first = [s for s, d in zip(signals, in_batch_dups) if d is None]
@@ -514,13 +517,16 @@ def signals_ingest_batch(
 
 
 def _build(ready, now, import_batch, near_index):
-    """Signal rows (unsaved), reporters, and for each signal the index of its in-batch original."""
+    """Signal rows (unsaved), reporters, for each signal the index of its in-batch original, and
+    the stream id of the signal whose issue each joins (its original's when it is an exact copy,
+    else its near-duplicate group's first's: see ``ClusteringSession.assign``), if any."""
     earlier = _first_with_hash(list({a.content_hash for _, _, a in ready}))
+    original_ids = signal_stream_ids(earlier.values()) if earlier else {}
     import numpy as np
 
     sets = [a.shingles if a.shingles is not None else np.zeros(0, np.uint64) for _, _, a in ready]
     signatures = np.stack([a.signature for _, _, a in ready])
-    ids = [f"{item.channel}:{key}"[-64:] for item, key, _ in ready]
+    ids = [signal_stream_id(item.channel, key) for item, key, _ in ready]
     groups = [m.group for m in near_index.add_many(ids, sets, signatures)]
     unit_ids = _unit_ids()
     make_signal = instance_factory(Signal)
@@ -528,6 +534,7 @@ def _build(ready, now, import_batch, near_index):
     signals: list[Signal] = []
     reporters: list[tuple[int, Reporter]] = []
     in_batch: list[int | None] = []
+    joins: list[str | None] = []
     first_by_hash: dict[str, int] = {}
     for index, ((item, key, a), group) in enumerate(zip(ready, groups, strict=True)):
         topic = a.topic or {}
@@ -569,14 +576,18 @@ def _build(ready, now, import_batch, near_index):
             # Django's auto_now_add is skipped by bulk_create on some paths; set it explicitly.
             received_at=now,
         )
+        original = None
         if a.content_hash in earlier:
             signal.duplicate_of_id = earlier[a.content_hash]
+            original = original_ids.get(signal.duplicate_of_id)
             in_batch.append(None)
         elif a.content_hash in first_by_hash:
             in_batch.append(first_by_hash[a.content_hash])
+            original = ids[in_batch[-1]]
         else:
             first_by_hash[a.content_hash] = index
             in_batch.append(None)
+        joins.append(copy_joins(ids[index], original, group))
         signals.append(signal)
         if item.reporter is not None:
             r = item.reporter
@@ -594,7 +605,7 @@ def _build(ready, now, import_batch, near_index):
                     ),
                 )
             )
-    return signals, reporters, in_batch
+    return signals, reporters, in_batch, joins
 
 
 def _audit(result: IngestResult, actor, request, import_batch) -> None:

@@ -11,6 +11,11 @@ a transaction of its own and locks the row again for the next (:meth:`Clustering
 so other writers get the lock between batches. An issue is found again by ``cluster_key`` =
 ``"<state row id>:<cluster id>"`` — cluster ids never repeat within one state.
 
+As in ``duluan analyze``, a copy of a signal (exact, or in its near-duplicate group) joins its
+original's issue while that is open, however far the issue has drifted from it (the state
+remembers recent signals by :func:`signal_stream_id`), and a signal naming a ward may join an
+issue about its city or province (either scheme).
+
 Titles: an issue is named after its most representative signal (:meth:`ClusteringSession._represent`,
 :mod:`duluan.apps.issues.titles`) unless an official named it.
 
@@ -25,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -51,7 +56,7 @@ from duluan.analysis.cluster import (
 )
 from duluan.analysis.frames import letter_view
 from duluan.analysis.normalise import fold
-from duluan.analysis.pipeline import tokenise, units_within
+from duluan.analysis.pipeline import copy_joins, tokenise, units_within
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import (
     bulk_add,
@@ -169,6 +174,28 @@ def _local_day(moment) -> date:
     return moment.astimezone(timezone.get_default_timezone()).date() if moment.tzinfo else moment.date()
 
 
+def signal_stream_id(channel: str, key: str, pk: int | None = None) -> str:
+    """A signal's id in the stream of signals: its channel and key (``external_id``), as the
+    near-duplicate index names it (``near_duplicate_group`` holds 64 characters), and as the
+    clusterer remembers it for the copies that join its cluster (``ClusterDoc.joins``). A row
+    without a key (none the write path stores) by its ``pk``."""
+    return f"{channel}:{key}"[-64:] if key else str(pk)
+
+
+def signal_stream_ids(pks: Iterable[int]) -> dict[int, str]:
+    """The stream id (:func:`signal_stream_id`) of each stored signal of ``pks``, by its id."""
+    from duluan.apps.intake.models import Signal
+
+    pks = list(dict.fromkeys(pks))
+    found: dict[int, str] = {}
+    for start in range(0, len(pks), 5000):
+        rows = Signal.objects.filter(pk__in=pks[start : start + 5000]).values_list(
+            "pk", "channel", "external_id"
+        )
+        found.update((pk, signal_stream_id(channel, key, pk)) for pk, channel, key in rows)
+    return found
+
+
 def _gazetteer() -> Any:
     """The gazetteer intake reads places with (both schemes, from the installed unit data)."""
     from duluan.apps.intake.analysis import home_gazetteer
@@ -176,8 +203,10 @@ def _gazetteer() -> Any:
     return home_gazetteer()
 
 
-def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
-    """What the clusterer needs: from the analysis when the write path has it, else the row."""
+def _cluster_doc(signal, analysis: Any = None, joins: str | None = None) -> ClusterDoc:
+    """What the clusterer needs: from the analysis when the write path has it, else the row;
+    ``joins`` the stream id of the earlier signal whose issue it joins (see
+    :meth:`ClusteringSession.assign`)."""
     if analysis is not None and analysis.terms is not None:
         # The model's best guess that is not the signal's topic (its runner-up, or its first
         # choice when the sender chose another topic): the clusterer looks in that topic's
@@ -187,7 +216,7 @@ def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
             (t for t in (model.get("label"), model.get("runner_up")) if t and t != signal.topic), None
         )
         return ClusterDoc(
-            id=str(analysis.key),
+            id=signal_stream_id(signal.channel, signal.external_id, signal.pk),
             terms=analysis.terms,
             topic=signal.topic or None,
             places=analysis.place_codes,
@@ -197,6 +226,7 @@ def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
             other_topic=other,
             series_day=analysis.series_day,
             names=analysis.names,
+            joins=joins,
         )
     # Compared without its letter's frame, as the analysis does (Document.content).
     masked = signal.text_masked or ""
@@ -205,7 +235,7 @@ def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
     codes = term_codes(list(terms))
     units = [(p.get("scheme"), p.get("code")) for p in (signal.places or [])]
     return ClusterDoc(
-        id=str(signal.pk or signal.external_id),
+        id=signal_stream_id(signal.channel, signal.external_id, signal.pk),
         terms=terms,
         topic=signal.topic or None,
         places=frozenset(f"{scheme}:{code}" for scheme, code in units),
@@ -216,6 +246,7 @@ def _cluster_doc(signal, analysis: Any = None) -> ClusterDoc:
         series_day=series_day(
             f"{signal.title}\n{signal.text_masked or ''}" if signal.title else signal.text_masked or ""
         ),
+        joins=joins,
     )
 
 
@@ -248,9 +279,6 @@ class ClusteringSession:
         # Issues this session inserted in the current transaction: nobody else can see them yet,
         # so nobody can have merged them (see the import's after_batch).
         self.created_in_transaction: set[int] = set()
-        # The cluster of each text without words (emoji, marks) met, by its content hash: its
-        # exact copies join it (see _wordless_cluster).
-        self._wordless: dict[str, str] = {}
 
     def _lock(self, pk: int) -> None:
         if not transaction.get_connection().in_atomic_block:
@@ -326,7 +354,12 @@ class ClusteringSession:
 
     # -- assignment ---------------------------------------------------------------------------
 
-    def assign(self, signals: Sequence[Any], analyses: Sequence[Any] | None = None) -> list[Issue]:
+    def assign(
+        self,
+        signals: Sequence[Any],
+        analyses: Sequence[Any] | None = None,
+        joins: Sequence[str | None] | None = None,
+    ) -> list[Issue]:
         """Assign each signal (saved or not) to an issue, count it in, and write the issues.
 
         Sets ``signal.issue``; creates new issues and updates the aggregates of the others
@@ -336,6 +369,13 @@ class ClusteringSession:
         Args:
             signals: Signals in stream order.
             analyses: The intake analyses of the same signals (terms, place codes), if at hand.
+            joins: For each signal, the stream id (:func:`signal_stream_id`) of the earlier one
+                whose issue it joins whatever their similarity, topics and places
+                (:func:`~duluan.analysis.pipeline.copy_joins`: its original when it is an exact
+                copy, else the first of its near-duplicate group), or ``None``. It joins while
+                that issue's cluster is open and within the window, as ``duluan analyze`` puts a
+                copy in its original's cluster (``ClusterDoc.joins``); so does the copy of a
+                text without words, which resembles nothing.
 
         Returns:
             The issue of each signal, in order.
@@ -345,6 +385,8 @@ class ClusteringSession:
         self.changed = True
         if analyses is None:
             analyses = [None] * len(signals)
+        if joins is None:
+            joins = [None] * len(signals)
         clusterer = self.clusterer
         opened_from = clusterer.next_id_  # clusters numbered from here on are opened by these signals
         cluster_ids = []
@@ -354,16 +396,9 @@ class ClusteringSession:
         # Each cluster as it stood after its last signal of the batch: one that closes before the
         # batch is counted (a later signal past its window) is still described by it.
         clusters: dict[str, Cluster | None] = {}
-        docs = [_cluster_doc(s, a) for s, a in zip(signals, analyses, strict=True)]
-        for signal, doc, vector, a in zip(
-            signals, docs, clusterer.vectorise_many(docs), analyses, strict=True
-        ):
-            content = getattr(a, "content_hash", None)
-            cid = self._wordless_cluster(signal, content) if not doc.terms else None
-            if cid is None:
-                cid = clusterer.assign(doc, vector)
-                if not doc.terms and content:
-                    self._wordless[content] = cid
+        docs = [_cluster_doc(s, a, j) for s, a, j in zip(signals, analyses, joins, strict=True)]
+        for doc, vector, a in zip(docs, clusterer.vectorise_many(docs), analyses, strict=True):
+            cid = clusterer.assign(doc, vector)
             cluster_ids.append(cid)
             cluster = clusters[cid] = clusterer.get(cid)
             # The profile an import's worker made from the same terms, when it did (as JSON).
@@ -385,24 +420,6 @@ class ClusteringSession:
             out.append(signal.issue)
         self._forget_closed()
         return out
-
-    def _wordless_cluster(self, signal: Any, content: str | None) -> str | None:
-        """The open cluster a signal without words joins, as an exact copy of an earlier one
-        (of this session, by ``content``, its content hash; or stored, by its ``duplicate_of``),
-        or ``None``: "😀😀😀" sent a hundred times opened a hundred issues, as a text without
-        words resembles nothing and opens a cluster of its own."""
-        cid = self._wordless.get(content) if content else None
-        if cid is None and getattr(signal, "duplicate_of_id", None):
-            from duluan.apps.intake.models import Signal
-
-            key = (
-                Signal.objects.filter(pk=signal.duplicate_of_id)
-                .values_list("issue__cluster_key", flat=True)
-                .first()
-            )
-            if key and key.startswith(self.prefix):
-                cid = key[len(self.prefix) :]
-        return cid if cid is not None and self.clusterer.get(cid) is not None else None
 
     def _drop_changed(self, cluster_ids: list[str]) -> None:
         """Forget the running aggregates of issues someone else changed since this session wrote
@@ -843,7 +860,17 @@ def signals_assign_to_issues(signals: Sequence[Any], *, scope: str = DEFAULT_SCO
 
     with transaction.atomic():
         session = ClusteringSession(scope)
-        issues = session.assign(signals)
+        # Each joins its original's issue, or its near-duplicate group's, as on the write path.
+        originals = signal_stream_ids(s.duplicate_of_id for s in signals if s.duplicate_of_id)
+        joins = [
+            copy_joins(
+                signal_stream_id(s.channel, s.external_id, s.pk),
+                originals.get(s.duplicate_of_id),
+                s.near_duplicate_group,
+            )
+            for s in signals
+        ]
+        issues = session.assign(signals, joins=joins)
         by_issue: dict[int, list[int]] = {}
         for signal in signals:
             by_issue.setdefault(signal.issue_id, []).append(signal.pk)

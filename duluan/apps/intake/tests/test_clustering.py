@@ -316,7 +316,7 @@ def test_the_clusterer_may_also_look_in_the_issues_of_the_models_other_guess():
         key="k", topic={"label": "land", "score": 0.6, "runner_up": "environment"}, terms={"a b": 1}
     )
     # a signal of the model's topic may also join issues of its runner-up
-    signal = SimpleNamespace(topic="land", created_at=T0)
+    signal = SimpleNamespace(channel="web", external_id="k", pk=None, topic="land", created_at=T0)
     assert _cluster_doc(signal, analysis).other_topic == "environment"
     # one whose sender chose another topic may also join issues of the model's first choice
     signal.topic = "health"
