@@ -7,7 +7,11 @@ title that names no one. Signals stored before keep their title as it arrived: "
 search for the name finds it. This masks those titles as a signal's title is masked now, and makes
 their search key again from the masked title and the masked text.
 
-Backwards leaves the titles masked: the names are not to be shown again.
+The analysed text (``text_masked``: what officials see of the signal's words, and what its issue
+is titled and searched by) of those signals was not masked of the writer either: it is masked the
+same way (:func:`~duluan.analysis.frames.mask_identity`, then the reporter's own values).
+
+Backwards leaves the titles and texts masked: the names are not to be shown again.
 """
 
 from django.db import migrations
@@ -16,8 +20,9 @@ BATCH = 1000
 
 
 def mask_titles(apps, schema_editor):
+    from duluan.analysis.frames import mask_identity, mask_person
     from duluan.apps.core.text import signal_search_key
-    from duluan.apps.intake.services import stored_title
+    from duluan.apps.intake.services import private_values, stored_title
 
     Signal = apps.get_model("intake", "Signal")
     Reporter = apps.get_model("intake", "Reporter")
@@ -25,7 +30,6 @@ def mask_titles(apps, schema_editor):
     while True:
         signals = list(
             Signal.objects.filter(pk__gt=last)
-            .exclude(title="")
             .order_by("pk")
             .only("pk", "title", "text_masked")[:BATCH]
         )
@@ -40,12 +44,14 @@ def mask_titles(apps, schema_editor):
         }
         changed = []
         for signal in signals:
-            title = stored_title(signal.title, reporters.get(signal.pk))
-            if title != signal.title:
-                signal.title = title
-                signal.search_key = signal_search_key(title, signal.text_masked)
+            reporter = reporters.get(signal.pk)
+            title = stored_title(signal.title, reporter) if signal.title else signal.title
+            text = mask_person(mask_identity(signal.text_masked or ""), private_values(reporter))
+            if title != signal.title or text != (signal.text_masked or ""):
+                signal.title, signal.text_masked = title, text
+                signal.search_key = signal_search_key(title, text)
                 changed.append(signal)
-        Signal.objects.bulk_update(changed, ["title", "search_key"])
+        Signal.objects.bulk_update(changed, ["title", "text_masked", "search_key"])
 
 
 class Migration(migrations.Migration):
