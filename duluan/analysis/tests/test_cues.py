@@ -138,6 +138,38 @@ def test_a_batch_reads_with_the_cue_only_the_texts_holding_a_word_of_an_act_and_
     assert from_batch[:, 0].tolist() == [3.0, 0.0, 0.0, 0.0, 0.0, 3.0]
 
 
+def test_two_cues_of_the_same_phrases_read_a_batch_once_and_each_its_bare_texts_by_its_own(monkeypatch):
+    # given the topic's cue and the sentiment's (the same phrases aimed at negative), whose
+    # folded spellings differ, and a batch of accented and bare texts
+    topic = accent_free_cue(CUE, {"nhan tien": {"nhận tiền": 9}, "can bo": {"cán bộ": 9}})
+    mood = replace(
+        accent_free_cue(CUE, {"nhan tien": {"nhân tiện": 9}, "can bo": {"cán bộ": 9}}),
+        topic="negative",
+        boost=3.0,
+    )
+    texts = [BRIBE, "can bo xa nhan tien cua dan", "Bệnh viện quá tải", "CÁN BỘ XÃ LẠM THU", "can bo lam thu"]
+    reads = []
+    accented = TopicCue._accented_candidates
+    monkeypatch.setattr(
+        TopicCue, "_accented_candidates", lambda self, batch: reads.append(1) or accented(self, batch)
+    )
+    for first, second in ((topic, mood), (mood, topic)):
+        batch = tokenise_batch(texts)
+        # when both read it, one after the other
+        rows = [first.firing(batch), second.firing(batch)]
+        # then each fires where its own reading of each text finds a pair (the bare texts by
+        # its own folded spellings: "nhan tien" is the topic's alone)
+        for cue, fired in zip((first, second), rows, strict=True):
+            assert fired == [row for row, text in enumerate(texts) if cue.find(text) is not None]
+        assert 1 in topic.firing(batch) and 1 not in mood.firing(batch)
+        assert {0, 3} <= set(mood.firing(batch))
+    # and the accented texts were looked up once per batch, not once per cue
+    assert len(reads) == 2
+    # and a cue of other phrases reads the batch for itself
+    other = replace(CUE, acts=("vòi tiền",))
+    assert other.firing(batch) == [] and len(reads) == 3
+
+
 def test_a_cue_is_data_of_its_topic_in_the_taxonomy_and_bad_data_is_refused(tmp_path):
     # given the shipped taxonomy: its corruption topic holds the cue of the labelling guide's rule 2
     cue = load_taxonomy().get("corruption").cue
