@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
+from django.conf import settings
 
 from duluan.analysis.dask_engine import PackedBatch, pack_documents, unpack_documents
 from duluan.analysis.pipeline import (
@@ -154,9 +155,14 @@ def reading_reasons(
     return Reasons(reading.label, float(reading.intensity), reading.intensity_terms, reading.terms)
 
 
+def home_gazetteer(home_province: str | None = None) -> Any:
+    """The gazetteer of both schemes, preferring the home province (``DULUAN_HOME_PROVINCE``
+    unless given; built once per process and province)."""
+    return _gazetteer_of(home_province or settings.DULUAN_HOME_PROVINCE)
+
+
 @lru_cache(maxsize=2)
-def home_gazetteer(home_province: str = "24") -> Any:
-    """The gazetteer of both schemes, preferring the home province (built once per process)."""
+def _gazetteer_of(home_province: str) -> Any:
     from duluan.analysis.places import Gazetteer
 
     return Gazetteer.default(home_province=home_province)
@@ -210,14 +216,16 @@ def _model_stamp(folder: Any) -> tuple:
 
 
 def intake_pipeline(
-    model_dir: str | None = None, home_province: str = "24", *, refresh: bool = True
+    model_dir: str | None = None, home_province: str | None = None, *, refresh: bool = True
 ) -> IntakePipeline:
     """Return the per-row pipeline (cached per process and model folder, and built again when a
     model file changes: see :func:`_model_stamp`).
 
     Args:
         model_dir: Folder of the model files; ``DULUAN_MODEL_DIR`` or ``var/models`` by default.
-        home_province: 2025 code of the home province, preferred by the gazetteer.
+        home_province: 2025 code of the home province, preferred by the gazetteer
+            (``DULUAN_HOME_PROVINCE`` by default: a name several provinces share is read as the
+            home province's unit, as a citizen of that province means it).
         refresh: Look whether a model file changed since the pipeline was built. ``False``: the
             pipeline this process holds, if any, as a run that must use one model throughout
             does (:func:`analyse_parallel`), without looking at the files.
@@ -227,6 +235,7 @@ def intake_pipeline(
         unreadable (logged once, with the reason).
     """
     folder = resolve_model_dir(model_dir)
+    home_province = home_province or settings.DULUAN_HOME_PROVINCE
     key = (str(folder), home_province)
     cached = _BUILT.get(key)
     if cached is not None and not refresh:

@@ -260,3 +260,19 @@ def test_every_value_of_the_reporter_s_form_is_masked_where_the_title_and_text_w
     seen = f"{signal.title} {signal.text_masked} {signal.search_key}".lower()
     for words in ("quốc khánh", "quoc khanh", "đông xuyên", "dong xuyen", "5678"):
         assert words not in seen, words
+
+
+@pytest.mark.parametrize(("home", "code"), [("24", "07531"), ("25", "08566")])
+def test_a_name_two_provinces_share_is_read_as_the_configured_home_province_s_unit(settings, home, code):
+    # given a platform configured for Bắc Ninh (the default) or Phú Thọ, both of which have a
+    # "xã Tân Sơn" since 2025
+    settings.DULUAN_HOME_PROVINCE = home
+    # when a report naming it without its province is ingested
+    signal, _ = services.signal_ingest(
+        channel=Channel.HOTLINE,
+        text="Đường liên thôn ở xã Tân Sơn ngập sâu sau mưa.",
+        created_at=datetime(2026, 2, 3, 9, tzinfo=VN),
+    )
+    # then the commune found is the home province's (before: Bắc Ninh's, whatever the setting)
+    assert [(p["scheme"], p["code"]) for p in signal.places] == [("2025", code)]
+    assert signal.unit == AdminUnit.objects.get(scheme="2025", code=code)
