@@ -56,6 +56,7 @@ from duluan.analysis.places.context import (
     not_a_unit_before,
     old_after,
     place_folds,
+    speaker_after,
     typed_words,
 )
 
@@ -919,6 +920,8 @@ class Gazetteer:
             return None  # "Sơn Tây (Trung Quốc)" is a Chinese province
         if age_after(folded, start, end):
             return None  # "Hà Giang (28 tuổi) kể" is a person
+        if cased and len(lower := self._lower(nfc)) == len(nfc) and speaker_after(lower, start, end):
+            return None  # "Vinh kể:", "Anh Sơn cho biết" at a sentence's start: a person
         locative = locative_before(context, plain, at)
         if not cased and not locative and a_word_in_small_letters(surface):
             # In a text all in small letters, "ai cũng muốn hòa bình" is peace, not the province:

@@ -138,6 +138,8 @@ def test_a_name_after_a_stadium_park_or_battle_word_is_not_the_unit(gazetteer):
         "Hà Giang (28 tuổi) kể lại. (Vinh, 32 tuổi) hỏi bác sĩ.",
         "Thanh Xuân, 27 tuổi, trợ lý giám đốc.",
         "Vụ phó Hoàng Trọng Vinh cho biết; ông Nguyễn Bá Vinh có 10 con.",
+        # a bare name opening its sentence before a verb of telling
+        "Vinh kể: trước khi đi Singapore, tôi lo lắm. Anh Sơn cho biết, cửa hàng đông khách.",
         # a middle name that is also a side ("phía Nam Hà Nội"), after a family name
         "Ông Nguyễn Nam Vinh, Chủ nhiệm câu lạc bộ, cho biết.",
         # a firm
@@ -167,6 +169,8 @@ def test_the_units_beside_those_words_are_still_found(gazetteer):
         "Kẹt xe ở Hồ Chí Minh, Hà Nội và Hồ Chí Minh": ["Hồ Chí Minh", "Hà Nội", "Hồ Chí Minh"],
         # a side of a unit; a photo's credit, a country and a person after a unit's type word
         "Khu đô thị phía Nam Hà Nội, Nam Sài Gòn, Nam Vinh": ["Hà Nội", "Sài Gòn", "Vinh"],
+        # a unit before a verb of telling, not opening its sentence
+        "Sở Y tế Bắc Giang cho biết đã sửa. Tại Vinh, bà Lan kể lại.": ["Bắc Giang", "Vinh"],
         "Lãnh đạo tỉnh Lâm Đồng (ảnh: Ngọc Thạch) và TP Đà Nẵng, Nhật Bản": ["Lâm Đồng", "Đà Nẵng"],
         "Tại huyện Châu Thành, tỉnh Đồng Tháp, anh Hoàng cho biết": ["Châu Thành", "Đồng Tháp"],
         # an age that is another's, and artists or writers of a place
