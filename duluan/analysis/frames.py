@@ -36,7 +36,7 @@ from functools import lru_cache
 
 import ahocorasick
 
-from duluan.analysis.normalise import EMAIL, HOUSE, NAME, PHONE, PLACEHOLDERS, fold
+from duluan.analysis.normalise import EMAIL, HOUSE, NAME, PHONE, PLACEHOLDERS, fold, mask_personal_data
 
 __all__ = [
     "EMAIL_PLACEHOLDER",
@@ -51,6 +51,7 @@ __all__ = [
     "letter_view",
     "mask_identity",
     "mask_person",
+    "mask_writer",
 ]
 
 # A sentence's end: a full stop, a mark, a line break, or the text's end.
@@ -362,13 +363,25 @@ class PersonValues:
     email: str = ""
 
 
+def mask_writer(text: str, person: PersonValues | None = None) -> str:
+    """``text`` (made NFC) as an official who may not know its writer reads it: its personal
+    data masked (:func:`~duluan.analysis.normalise.mask_personal_data`), then the writer's name
+    and house as a letter introduces them (:func:`mask_identity`: after the phone is masked, so
+    that "Nguyễn Văn A - <phone>" is read as a name), then ``person``'s own values wherever the
+    text writes them (:func:`mask_person`). What intake stores of a signal's title and a case
+    shows of its title and description to those the identity gate keeps out."""
+    text = unicodedata.normalize("NFC", text)
+    return mask_person(mask_identity(mask_personal_data(text)), person) if text else text
+
+
 def mask_person(text: str, person: PersonValues | None) -> str:
     """``text`` (made NFC) with ``person``'s values read as their placeholders wherever it
     writes them as whole words, in any case and with or without diacritics, the longest first:
 
     - the name (:data:`NAME_PLACEHOLDER`): whole, and each run of two or more of its syllables
-      ("Quốc Khánh" of "Trịnh Quốc Khánh": the name people go by; one syllable of a longer name
-      is too common a word), the words apart by any spaces;
+      that ends with the given name ("Quốc Khánh" of "Trịnh Quốc Khánh": the name people go by;
+      not "Trịnh Quốc", nor one syllable of a longer name, too common a word), the words apart
+      by any spaces; a name of one syllable where it is written with its capital;
     - the address (:data:`HOUSE_PLACEHOLDER`): whole, its words apart by spaces or commas, and
       each of its comma-separated parts that holds a number ("số 12 Lê Lợi" of "số 12 Lê Lợi,
       phường Bắc Giang": the house, wherever the text names it without its ward);

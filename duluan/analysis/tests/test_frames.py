@@ -16,6 +16,7 @@ from duluan.analysis.frames import (
     letter_view,
     mask_identity,
     mask_person,
+    mask_writer,
 )
 from duluan.analysis.normalise import normalise
 from duluan.analysis.places.masking import PLACE_TOKEN, mask_places
@@ -197,6 +198,13 @@ KHANH = PersonValues(
 )
 def test_a_person_s_form_values_are_masked_wherever_the_text_writes_them(text, masked):
     assert mask_person(text, KHANH) == masked
+
+
+def test_a_text_shown_without_its_writer_loses_personal_data_then_the_writer_then_the_form_s_values():
+    text = unicodedata.normalize("NFD", "Đơn tố cáo của ông Nguyễn Văn Tư. Gọi Quốc Khánh: 0912.345.678")
+    assert mask_writer(text, KHANH) == "Đơn tố cáo của ông <name>. Gọi <name>: <phone>"
+    assert mask_writer("Trần Văn Bình - 0987654321", None) == "<name> - <phone>"
+    assert mask_writer("", KHANH) == ""
 
 
 def test_the_longest_value_is_masked_first_and_a_text_without_one_is_returned_as_it_is():

@@ -9,18 +9,18 @@ that travel, to everyone (:func:`case_text_masked`).
 
 Masked, in order:
 
-1. the writer's name and house as a letter introduces them (:func:`duluan.analysis.frames.mask_identity`);
-2. the case's own complainant's name, address, phone and e-mail, wherever they occur, whatever the
-   case and accents (:func:`duluan.analysis.frames.mask_person`, as intake masks a reporter's);
-3. phone numbers, e-mail and web addresses and identity card numbers
-   (:func:`duluan.apps.core.logging.redact`).
+1. personal data, the writer's name and house as a letter introduces them, and the case's own
+   complainant's name, address, phone and e-mail wherever they occur, whatever the case and
+   accents (:func:`duluan.analysis.frames.mask_writer`, as intake masks a reporter's);
+2. what else the logs' wider patterns take for phone numbers, e-mail and web addresses and
+   identity card numbers (:func:`duluan.apps.core.logging.redact`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from duluan.analysis.frames import PersonValues, mask_identity, mask_person
+from duluan.analysis.frames import PersonValues, mask_writer
 from duluan.apps.core.logging import redact
 from duluan.apps.core.text import nfc, search_key
 
@@ -50,12 +50,11 @@ def case_text_masked(text: str, *, complainant: Complainant | None) -> str:
     text = nfc(text)
     if not text:
         return text
-    text = mask_person(mask_identity(text), person_of(complainant))
-    return redact(text)
+    return redact(mask_writer(text, person_of(complainant)))
 
 
 def person_of(complainant: Complainant | None) -> PersonValues | None:
-    """The complainant's values as :func:`~duluan.analysis.frames.mask_person` masks them."""
+    """The complainant's values as :func:`~duluan.analysis.frames.mask_writer` masks them."""
     if complainant is None:
         return None
     return PersonValues(

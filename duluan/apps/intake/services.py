@@ -29,8 +29,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from duluan.analysis.dedupe import NearDuplicateIndex
-from duluan.analysis.frames import PersonValues, mask_identity, mask_person
-from duluan.analysis.normalise import mask_personal_data
+from duluan.analysis.frames import PersonValues, mask_writer
 from duluan.analysis.pipeline import copy_joins
 from duluan.analysis.tabular import has_bad_chars
 from duluan.apps.audit.services import audit_record
@@ -344,8 +343,7 @@ def stored_title(title: str, reporter: Mapping[str, Any] | None) -> str:
     """``title`` as a signal stores it (:func:`stored_text`), its sender's ``reporter`` form
     given: NFC, its personal data and its writer's name and house masked, and its reporter's
     own values (:func:`private_values`), cut to :data:`TITLE_MAX`."""
-    title = mask_identity(mask_personal_data(nfc(title)))
-    return mask_person(title, private_values(reporter))[:TITLE_MAX]
+    return mask_writer(nfc(title), private_values(reporter))[:TITLE_MAX]
 
 
 def private_values(reporter: Mapping[str, Any] | None) -> PersonValues | None:

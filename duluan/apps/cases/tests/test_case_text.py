@@ -101,6 +101,16 @@ def test_the_house_is_masked_where_the_text_writes_it_without_the_rest_of_the_ad
     assert masked == "Căn nhà <house> bị nứt, phường Bắc Giang chưa xử lý"
 
 
+def test_a_name_before_a_phone_number_is_masked_as_intake_masks_it():
+    # given a description naming a witness before their phone (not the complainant's values)
+    text = "Trần Văn Bình - 0912 345 678 - thôn Đông báo cống vỡ"
+    # when it is masked for an official the identity gate keeps out
+    masked = case_text_masked(text, complainant=Complainant(name="Lê Văn An"))
+    # then the name goes with the number, as in a signal's stored title (before: the phone was
+    # masked after the writer's name was looked for, and a name is read before "<phone>" only)
+    assert masked == "<name> - <phone> - thôn Đông báo cống vỡ"
+
+
 @pytest.mark.parametrize(
     "username",
     [

@@ -9,7 +9,7 @@ their search key again from the masked title and the masked text.
 
 The analysed text (``text_masked``: what officials see of the signal's words, and what its issue
 is titled and searched by) of those signals was not masked of the writer either: it is masked the
-same way (:func:`~duluan.analysis.frames.mask_identity`, then the reporter's own values).
+same way (:func:`~duluan.analysis.frames.mask_writer`: the writer, then the reporter's own values).
 
 Backwards leaves the titles and texts masked: the names are not to be shown again.
 """
@@ -20,7 +20,7 @@ BATCH = 1000
 
 
 def mask_titles(apps, schema_editor):
-    from duluan.analysis.frames import mask_identity, mask_person
+    from duluan.analysis.frames import mask_writer
     from duluan.apps.core.text import signal_search_key
     from duluan.apps.intake.services import private_values, stored_title
 
@@ -46,7 +46,7 @@ def mask_titles(apps, schema_editor):
         for signal in signals:
             reporter = reporters.get(signal.pk)
             title = stored_title(signal.title, reporter) if signal.title else signal.title
-            text = mask_person(mask_identity(signal.text_masked or ""), private_values(reporter))
+            text = mask_writer(signal.text_masked or "", private_values(reporter))
             if title != signal.title or text != (signal.text_masked or ""):
                 signal.title, signal.text_masked = title, text
                 signal.search_key = signal_search_key(title, text)
