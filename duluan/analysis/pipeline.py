@@ -57,6 +57,7 @@ __all__ = [
     "default_pipeline",
     "ordered_pipeline",
     "per_row_pipeline",
+    "place_keys",
     "token_batch",
     "tokenise",
     "units_within",
@@ -99,6 +100,21 @@ def units_within(gazetteer: Any, units: Iterable[tuple[str, str]]) -> frozenset[
     if ancestors is None:
         return frozenset()
     return frozenset(f"{scheme}:{code}" for unit in units for scheme, code in ancestors(*unit))
+
+
+def place_keys(gazetteer: Any, units: Iterable[tuple[str, str]]) -> tuple[frozenset[str], frozenset[str]]:
+    """``(place_codes, place_within)`` of a text naming ``units`` (``(scheme, code)`` pairs), as
+    :class:`PlacesStep` gives them (:attr:`Document.place_codes`, :attr:`Document.place_within`):
+    the codes of the units and of their counterparts in the other scheme
+    (:meth:`~duluan.analysis.places.Gazetteer.equivalents`), and of the units any of these lie
+    within. For the platform, which stores a signal's places without their counterparts and
+    clusters stored signals again from them: a signal naming phường Trần Phú before 1/7/2025 and
+    one naming phường Bắc Giang, which it became, after are of one issue there too. Only the
+    units themselves (and no units within) from a gazetteer that knows neither."""
+    units = list(units)
+    equivalents = getattr(gazetteer, "equivalents", None)
+    keys = units + [(s, c) for unit in units for s, c, _ in equivalents(*unit)] if equivalents else units
+    return frozenset(f"{scheme}:{code}" for scheme, code in keys), units_within(gazetteer, keys)
 
 
 @dataclass(slots=True)

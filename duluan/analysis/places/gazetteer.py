@@ -514,6 +514,12 @@ class Gazetteer:
             }
         return described
 
+    def equivalents(self, scheme: str, code: str) -> tuple[tuple[str, str, float], ...]:
+        """The units of the other scheme that ``(scheme, code)`` became or came from, with the
+        share of each (:attr:`PlaceMention.equivalents` of a mention of it). Empty for a unit
+        not indexed or without counterparts."""
+        return self._equivalents.get((scheme, code), ())
+
     def ancestors(self, scheme: str, code: str) -> frozenset[Key]:
         """The units ``(scheme, code)`` lies within, in both schemes: its parents, and through the
         succession the province it lies in now (a pre-2025 unit) or the districts its

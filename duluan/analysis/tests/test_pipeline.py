@@ -261,6 +261,32 @@ def test_places_step_reports_units_with_offsets_into_the_original_text():
     ]
 
 
+@pytest.mark.parametrize(
+    "text,when",
+    [
+        ("Ngập sâu ở phường Trần Phú, thành phố Bắc Giang.", datetime(2025, 6, 28, tzinfo=TZ)),
+        ("Ngập sâu ở phường Bắc Giang, tỉnh Bắc Ninh.", datetime(2025, 7, 2, tzinfo=TZ)),
+        (
+            "Người dân xã Tân Dĩnh, huyện Lạng Giang phản ánh đường làng xuống cấp.",
+            datetime(2024, 5, 1, tzinfo=TZ),
+        ),
+    ],
+)
+def test_place_keys_of_the_units_a_text_names_are_the_places_step_s_codes(text, when):
+    # given the real gazetteer and a text naming units of one scheme or the other
+    from duluan.analysis.pipeline import PlacesStep, place_keys
+    from duluan.analysis.places import Gazetteer
+
+    gazetteer = Gazetteer.default()
+    doc = Document("p1", text, created_at=when)
+    PlacesStep(gazetteer)([doc])
+    # when the platform works the keys out from the units alone, as it stores them
+    codes, within = place_keys(gazetteer, [(p["scheme"], p["code"]) for p in doc.places])
+    # then they are the step's: the units' counterparts in the other scheme among the codes
+    assert doc.places and (codes, within) == (doc.place_codes, doc.place_within)
+    assert {c.split(":")[0] for c in codes} == {"pre2025", "2025"}
+
+
 def test_a_name_many_units_share_lists_them_all_when_the_text_does_not_tell():
     # given the real gazetteer and texts naming a district that ten provinces have, then one of
     # them with its province

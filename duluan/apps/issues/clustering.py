@@ -56,7 +56,7 @@ from duluan.analysis.cluster import (
 )
 from duluan.analysis.frames import letter_view
 from duluan.analysis.normalise import fold
-from duluan.analysis.pipeline import copy_joins, tokenise, units_within
+from duluan.analysis.pipeline import copy_joins, place_keys, tokenise
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.bulk import (
     bulk_add,
@@ -233,13 +233,16 @@ def _cluster_doc(signal, analysis: Any = None, joins: str | None = None) -> Clus
     content = (letter_view(masked) or (masked, masked))[1]
     terms = document_terms(tokenise(content))
     codes = term_codes(list(terms))
-    units = [(p.get("scheme"), p.get("code")) for p in (signal.places or [])]
+    # Its stored places with their counterparts in the other scheme, as the analysis gives them.
+    places, within = place_keys(
+        _gazetteer(), [(p.get("scheme"), p.get("code")) for p in (signal.places or [])]
+    )
     return ClusterDoc(
         id=signal_stream_id(signal.channel, signal.external_id, signal.pk),
         terms=terms,
         topic=signal.topic or None,
-        places=frozenset(f"{scheme}:{code}" for scheme, code in units),
-        within=units_within(_gazetteer(), units),
+        places=places,
+        within=within,
         created_at=signal.created_at,
         codes=codes,
         names=name_flags(content, codes),

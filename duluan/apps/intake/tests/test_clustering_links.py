@@ -85,6 +85,28 @@ def test_saved_signals_assigned_again_join_a_ward_to_its_city_by_their_stored_pl
     assert city == ward is not None
 
 
+def test_saved_signals_assigned_again_join_a_former_ward_to_the_ward_it_became():
+    # given the flood reported in June 2025 by phường Trần Phú, and in July by phường Bắc Giang,
+    # the 2025 ward it became, stored without an issue
+    before, after = "Phường Trần Phú", "Phường Bắc Giang"
+    switch = datetime(2025, 7, 1, tzinfo=VN)
+    services.signals_ingest_batch(
+        items=[
+            services.SignalInput(channel=Channel.WEB, text=f"{place} {FLOOD}", created_at=when)
+            for place, when in ((before, switch - timedelta(days=2)), (after, switch + timedelta(days=1)))
+        ]
+    )
+    assert len(set(_issues_of(before, after))) == 1  # as the analysis reads them
+    Signal.objects.update(issue=None)
+    Issue.objects.all().delete()
+    ClustererState.objects.all().delete()
+    # when they are assigned again from their rows
+    signals_assign_to_issues(list(Signal.objects.order_by("created_at")))
+    # then they are in one issue: a stored place counts with its counterpart in the other scheme
+    one, other = _issues_of(before, after)
+    assert one == other is not None
+
+
 FIRST = "Ngập úng kéo dài ở phường Vũ Ninh"
 # Reports that join its issue and draw the issue's centroid away from it: the drain behind the
 # flood, then what the blocked drain brings.
