@@ -820,6 +820,32 @@ class NearDuplicateIndex:
                 matches[i] = match
         return matches
 
+    def remember(
+        self, doc_ids: Sequence[str], shingle_sets: Sequence[np.ndarray], groups: Sequence[str]
+    ) -> None:
+        """Add documents whose groups were decided elsewhere, keeping those groups: a document
+        added later that matches one of them joins its group, as if this index had grouped it.
+
+        For an index that goes on from documents another index grouped (the platform's, from
+        the signals other processes stored: ``duluan.apps.intake.near``). They are added in
+        order after the documents already here, and compared with them only to be stored.
+
+        Args:
+            doc_ids: Ids in stream order.
+            shingle_sets: :meth:`MinHasher.shingles` of each document.
+            groups: The group of each (its own id when it is first of its group).
+        """
+        if not len(doc_ids) == len(shingle_sets) == len(groups):
+            raise ValueError("doc_ids, shingle_sets and groups must have the same length")
+        indexed = [i for i, s in enumerate(shingle_sets) if s.size]
+        if not indexed:
+            return
+        sets = [shingle_sets[i] for i in indexed]
+        self.add_many([doc_ids[i] for i in indexed], sets, self.hasher.signatures_from_shingles(sets))
+        first = self._next_seq - len(indexed)
+        for offset, i in enumerate(indexed):
+            self._groups[(first + offset) % self._ring] = groups[i]
+
     def add_hashed(self, doc_id: str, shingles: np.ndarray, keys: np.ndarray) -> NearDuplicateMatch:
         """Add one document from its shingle set and band keys (see :meth:`band_keys`).
 

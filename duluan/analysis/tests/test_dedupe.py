@@ -123,6 +123,25 @@ def test_near_duplicates_join_the_group_of_their_original_and_strangers_open_the
     assert repost_of_repost.group == "r1" and repost_of_repost.duplicate_of == "r2"
 
 
+def test_documents_remembered_keep_the_groups_another_index_gave_them():
+    # given an index that grouped a report and its repost, and a second index shown both with
+    # those groups, and a text without syllables
+    hasher = NearDuplicateIndex(threshold=0.8).hasher
+    first = NearDuplicateIndex(threshold=0.8, hasher=hasher)
+    stored = [("r1", REPORT), ("r2", edited(REPORT, [30]))]
+    groups = [first.add(doc_id, words).group for doc_id, words in stored]
+    second = NearDuplicateIndex(threshold=0.8, hasher=hasher)
+    second.remember(
+        ["r1", "r2", "e"], [hasher.shingles(w) for _, w in stored] + [hasher.shingles([])], [*groups, "e"]
+    )
+    # when a repost closest to the repost arrives at the second index
+    match = second.add("r3", edited(REPORT, [30, 31]))
+    # then it joins the group the first index gave the repost, through the repost
+    assert groups == ["r1", "r1"]
+    assert (match.group, match.duplicate_of) == ("r1", "r2")
+    assert len(second) == 3  # the remembered two and the new one; the empty text is not indexed
+
+
 def test_a_copy_typed_without_diacritics_is_a_near_duplicate_but_not_an_exact_one():
     # given a report and the same report typed without diacritics, as many people write
     index = NearDuplicateIndex(threshold=0.8)

@@ -49,7 +49,6 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from duluan.adminunits import SCHEME_2025_START
-from duluan.analysis.dedupe import NearDuplicateIndex
 from duluan.apps.audit.services import audit_record
 from duluan.apps.core.text import nfc
 from duluan.apps.geo.models import AdminUnit
@@ -60,6 +59,7 @@ from duluan.apps.issues.models import ClustererState, Issue, IssueDay
 from .analysis import analyse_parallel
 from .importers import CONVERTED_FROM, CONVERTED_IN_PART, MESSAGES, Row, RowProblem, parse_when, read_file
 from .models import Channel, ImportBatch, Signal
+from .near import StoredNearIndex
 from .services import (
     SignalInput,
     analysis_row,
@@ -269,7 +269,7 @@ def signals_import_file(
         channel=channel, file_name=path.name[:300], file_sha256=sha, actor=actor
     )
     run = _ImportRun(batch)
-    near = NearDuplicateIndex(capacity=50_000)
+    near = StoredNearIndex(capacity=50_000)
     pending: deque[_Queued] = deque()
 
     def batches() -> Iterator[list[dict[str, Any]]]:

@@ -28,7 +28,6 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from duluan.analysis.dedupe import NearDuplicateIndex
 from duluan.analysis.frames import PersonValues, mask_writer
 from duluan.analysis.pipeline import copy_joins
 from duluan.analysis.tabular import has_bad_chars
@@ -42,6 +41,7 @@ from duluan.apps.issues.clustering import ClusteringSession, signal_stream_id, s
 from .analysis import Analysis, analyse_rows
 from .importers import mend_fonts
 from .models import ApiClient, Attachment, Channel, ImportBatch, ModelTask, Reporter, Sentiment, Signal
+from .near import StoredNearIndex
 from .permissions import is_denunciation, is_sealed
 
 TEXT_REQUIRED = "Cần có nội dung phản ánh."
@@ -378,14 +378,15 @@ def _clean(item: SignalInput) -> SignalInput:
 # -- the write path ---------------------------------------------------------------------------
 
 
-_NEAR_INDEX: dict[str, NearDuplicateIndex] = {}
+_NEAR_INDEX: dict[str, StoredNearIndex] = {}
 
 
-def _near_index() -> NearDuplicateIndex:
-    """The near-duplicate index of single submissions in this process (bounded, recent texts)."""
+def _near_index() -> StoredNearIndex:
+    """The near-duplicate index of single submissions in this process (bounded, recent texts,
+    with those other processes store: :mod:`duluan.apps.intake.near`)."""
     index = _NEAR_INDEX.get("default")
     if index is None:
-        index = _NEAR_INDEX["default"] = NearDuplicateIndex(capacity=50_000)
+        index = _NEAR_INDEX["default"] = StoredNearIndex(capacity=50_000)
     return index
 
 
@@ -397,7 +398,7 @@ def signals_ingest_batch(
     import_batch: ImportBatch | None = None,
     analyses: Mapping[str, Analysis] | None = None,
     session: ClusteringSession | None = None,
-    near_index: NearDuplicateIndex | None = None,
+    near_index: StoredNearIndex | None = None,
     audit: bool = True,
     known: Mapping[tuple[str, str], int] | None = None,
 ) -> IngestResult:
@@ -483,7 +484,7 @@ def signals_ingest_batch(
             return result
 
         signals, reporters, in_batch_dups, joins = _build(
-            ready, now, import_batch, near_index or _near_index()
+            ready, now, import_batch, near_index if near_index is not None else _near_index()
         )
         own_session = session is None
         if own_session:

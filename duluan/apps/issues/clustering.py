@@ -203,6 +203,13 @@ def _gazetteer() -> Any:
     return home_gazetteer()
 
 
+def stored_content(text_masked: str | None) -> str:
+    """What the analysis compared of a stored signal (:attr:`~duluan.analysis.pipeline.Document.content`):
+    its stored text (``Signal.text_masked``, the normalised one) without its letter's frame."""
+    masked = text_masked or ""
+    return (letter_view(masked) or (masked, masked))[1]
+
+
 def _cluster_doc(signal, analysis: Any = None, joins: str | None = None) -> ClusterDoc:
     """What the clusterer needs: from the analysis when the write path has it, else the row;
     ``joins`` the stream id of the earlier signal whose issue it joins (see
@@ -228,9 +235,7 @@ def _cluster_doc(signal, analysis: Any = None, joins: str | None = None) -> Clus
             names=analysis.names,
             joins=joins,
         )
-    # Compared without its letter's frame, as the analysis does (Document.content).
-    masked = signal.text_masked or ""
-    content = (letter_view(masked) or (masked, masked))[1]
+    content = stored_content(signal.text_masked)
     terms = document_terms(tokenise(content))
     codes = term_codes(list(terms))
     # Its stored places with their counterparts in the other scheme, as the analysis gives them.

@@ -1,0 +1,112 @@
+"""Near-duplicate groups across the processes that store signals (web workers, imports, restarts)."""
+
+import csv
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from duluan.analysis.pipeline import tokenise
+from duluan.apps.intake import imports, services
+from duluan.apps.intake.models import Channel, Signal
+from duluan.apps.intake.near import StoredNearIndex
+from duluan.apps.issues.clustering import signal_stream_id, stored_content
+
+pytestmark = pytest.mark.django_db
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+T0 = datetime(2026, 3, 2, 8, tzinfo=VN)
+PETITION = (
+    "Chúng tôi là các hộ dân thôn Đông đề nghị chính quyền xã sớm sửa chữa tuyến đường liên thôn "
+    "đã xuống cấp nghiêm trọng nhiều năm nay, mùa mưa nước ngập sâu, học sinh đi học rất vất vả, "
+    "xe cứu thương không vào được, bà con mong được quan tâm giải quyết dứt điểm"
+)
+COPY = PETITION + " trong năm nay"  # the same petition, signed off another way
+COPY_OF_COPY = COPY + " ạ"
+OTHER = "Giá lúa vụ mùa năm nay tăng mạnh nhờ thời tiết thuận lợi, bà con phấn khởi"
+
+
+def _item(text: str, minutes: int) -> services.SignalInput:
+    return services.SignalInput(channel=Channel.WEB, text=text, created_at=T0 + timedelta(minutes=minutes))
+
+
+def _stream_id(text: str) -> str:
+    signal = Signal.objects.get(text=text)
+    return signal_stream_id(signal.channel, signal.external_id, signal.pk)
+
+
+def _group(text: str) -> str:
+    return Signal.objects.get(text=text).near_duplicate_group
+
+
+def test_a_near_copy_sent_after_a_restart_joins_its_original_s_group():
+    # given a petition sent through the web form
+    services.signals_ingest_batch(items=[_item(PETITION, 0)])
+    # when the server restarts (a new process, a new index) and a near copy comes in
+    services._NEAR_INDEX.clear()
+    services.signals_ingest_batch(items=[_item(COPY, 5)])
+    # then the copy is in the petition's group, as `duluan analyze` groups them
+    assert _group(COPY) == _stream_id(PETITION)
+    assert _group(PETITION) == ""  # (first of its group)
+
+
+def test_a_near_copy_in_an_imported_file_joins_the_group_of_a_petition_sent_through_the_web(tmp_path):
+    # given a petition sent through the web form
+    services.signals_ingest_batch(items=[_item(PETITION, 0)])
+    # when a hotline file holding a near copy and another matter is imported (by another
+    # process: `duluan import`, the task worker)
+    services._NEAR_INDEX.clear()
+    path = tmp_path / "hotline.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        rows = [[COPY, "2026-03-02T09:00:00+07:00"], [OTHER, "2026-03-02T09:05:00+07:00"]]
+        csv.writer(handle).writerows([["text", "created_at"], *rows])
+    report = imports.signals_import_file(path=path, channel="hotline")
+    # then the copy is in the petition's group and the other matter in none
+    assert report.created == 2
+    assert _group(COPY) == _stream_id(PETITION)
+    assert _group(OTHER) == ""
+
+
+def test_two_processes_group_each_other_s_signals_with_the_groups_they_gave():
+    # given two processes storing signals, each with its index, the first having stored a signal
+    first, second = StoredNearIndex(capacity=1000), StoredNearIndex(capacity=1000)
+    services.signals_ingest_batch(items=[_item(OTHER, 0)], near_index=first)
+    # when the second stores a petition and its near copy, then the first a copy of the copy
+    services.signals_ingest_batch(items=[_item(PETITION, 1)], near_index=second)
+    services.signals_ingest_batch(items=[_item(COPY, 2)], near_index=second)
+    services.signals_ingest_batch(items=[_item(COPY_OF_COPY, 3)], near_index=first)
+    # then all three are in the petition's group: the first process read the copy's group
+    petition = _stream_id(PETITION)
+    assert _group(COPY) == petition
+    assert _group(COPY_OF_COPY) == petition
+    # and each process compared each stored signal once (its own ones are not read back)
+    assert len(first.index) == 4 and len(second.index) == 3
+
+
+@pytest.mark.parametrize(
+    "title,text",
+    [
+        (None, PETITION),
+        ("Đường hỏng", "Đường liên thôn hỏng nặng, gọi 0912 345 678 hoặc xem https://vd.vn/a?b=1 nhé"),
+        (
+            None,
+            "Kính gửi: UBND xã Tân Mỹ\nTôi tên là Nguyễn Văn Bình, trú tại số 12 đường Lê Lợi.\n"
+            "Tôi xin trình bày sự việc như sau: cống thoát nước bị tắc, nước thải tràn ra đường.\n"
+            "Kính mong các cấp xem xét, giải quyết. Trân trọng cảm ơn!",
+        ),
+        (None, "ko ai don rac ca tuan nay, dc ko vay?? 😡"),
+    ],
+    ids=["plain", "title-and-personal-data", "letter", "chat-without-diacritics"],
+)
+def test_the_shingles_read_again_from_a_stored_signal_are_those_its_analysis_gave(title, text):
+    # given a signal stored through the write path, and its analysis
+    item = services.SignalInput(channel=Channel.WEB, text=text, title=title, created_at=T0)
+    key = services.item_key(item)
+    [analysis] = services.analyse_rows([services.analysis_row(item, key)])
+    services.signals_ingest_batch(items=[item])
+    # when a process that did not store it reads its shingles from the stored row
+    signal = Signal.objects.get()
+    hasher = StoredNearIndex(capacity=10).index.hasher
+    read_again = hasher.shingles(tokenise(stored_content(signal.text_masked)))
+    # then they are the analysis's
+    assert analysis.shingles.size > 0
+    assert read_again.tolist() == analysis.shingles.tolist()
