@@ -200,6 +200,26 @@ def score(
     }
 
 
+def confidence_auc(
+    sentences: list[Sentence], gold: list[dict], predicted: dict[tuple[str, str, int], list[PlaceMention]]
+) -> float | None:
+    """How well confidence tells right mentions (exact match) from wrong ones: the area under the
+    ROC curve of confidence (0.5: no better than chance; ``None`` when all are right or all wrong)."""
+    from sklearn.metrics import roc_auc_score
+
+    right, confidence = [], []
+    for s in sentences:
+        g = {
+            (m["start"], m["end"], m["scheme"], m["code"])
+            for m in gold
+            if m["corpus"] == s.corpus and m["id"] == s.doc_id and s.start <= m["start"] < s.end
+        }
+        for m in predicted[(s.corpus, s.doc_id, s.start)]:
+            right.append((m.start, m.end, m.scheme, m.code) in g)
+            confidence.append(m.confidence)
+    return float(roc_auc_score(right, confidence)) if 0 < sum(right) < len(right) else None
+
+
 def errors(
     sentences: list[Sentence], gold: list[dict], predicted: dict[tuple[str, str, int], list[PlaceMention]]
 ) -> list[str]:
@@ -270,6 +290,13 @@ def main(argv: list[str] | None = None) -> None:
         s = score(sentences, gold, predict(gazetteer, sentences))["exact"]
         print(s.line(f"exact, bare communes {mode}"))
     gazetteer.bare_communes = "context"
+    plain_undated = predict(gazetteer, sentences, use_dates=False, strip_accents=True)
+    aucs = [confidence_auc(sentences, gold, p) for p in (predicted, undated, plain, plain_undated)]
+    dated, no_dates, stripped, stripped_no_dates = ("-" if a is None else f"{a:.3f}" for a in aucs)
+    print(
+        f"confidence AUC, right vs wrong      with dates {dated}, no dates {no_dates}, "
+        f"stripped {stripped}, stripped no dates {stripped_no_dates}"
+    )
     former = load_former()
     print(former_line(score_former(gazetteer, former), "former names (with item dates)"))
     print(

@@ -286,6 +286,34 @@ def test_a_recent_text_writing_an_old_address_reads_it_in_one_scheme(gazetteer):
     ]
 
 
+def test_an_undated_text_naming_a_unit_both_schemes_hold_reads_it_less_surely(gazetteer):
+    # given "Gia Lai", a province before and after its merger (two units), alone or beside a unit
+    # only the 2025 scheme has, with and without a date
+    alone = "Mưa lớn kéo dài ở Gia Lai."
+    beside = "Mưa lớn ở phường Pleiku, tỉnh Gia Lai."
+    dated = {t: gazetteer.find(t, when=date(2026, 1, 5)) for t in (alone, beside)}
+    # when they are read without a date
+    undated = {t: gazetteer.find(t) for t in (alone, beside)}
+
+    # then the province is the same unit, half as sure when nothing tells the scheme, and a
+    # fifth less when the text's other names tell it
+    def province(found):
+        return next(m for m in found if m.level == "province")
+
+    assert (province(undated[alone]).scheme, province(undated[beside]).scheme) == ("2025", "2025")
+    assert province(undated[alone]).confidence == pytest.approx(
+        province(dated[alone]).confidence * 0.5, abs=1e-3
+    )
+    assert province(undated[beside]).confidence == pytest.approx(
+        province(dated[beside]).confidence * 0.8, abs=1e-3
+    )
+    # and a name only one scheme holds (a district) is as sure without a date
+    undated_district = gazetteer.find("xã Tân Dĩnh, huyện Lạng Giang")[1]
+    dated_district = gazetteer.find("xã Tân Dĩnh, huyện Lạng Giang", when=date(2024, 1, 5))[1]
+    assert undated_district.level == "district"
+    assert undated_district.confidence == dated_district.confidence
+
+
 def test_text_without_diacritics_is_matched_with_lower_confidence(gazetteer):
     # given the same sentence with and without diacritics
     accented = "xã Tân Dĩnh, huyện Lạng Giang, tỉnh Bắc Giang"
