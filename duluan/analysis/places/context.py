@@ -292,19 +292,32 @@ def age_after(folded: str, start: int, end: int) -> bool:
 # A name that opens its sentence and is followed by a verb of telling is a person's: "Vinh kể:",
 # "Anh Sơn cho biết" (a district of Nghệ An; here Mr. Sơn). Not "nói" ("nổi" folds alike, and a
 # city is said to speak: "Hòa Bình nói gì về …") nor a headline's "X nổi tiếng". Matched on the
-# text in small letters, with its diacritics.
+# text in small letters, with its diacritics. A province's name there is the province
+# (Gazetteer._speaking_provinces); a name after a type word never gets here ("Xã Tân Mỹ cho biết"
+# is the commune), nor opens its sentence after a type word's abbreviation (SPEAKER_ABBREVIATION_RE).
 SPEAKER_AFTER_RE = re.compile(r" (?:cho biết|cho hay|kể|tâm sự|chia sẻ)(?!\w)")
+# A type word's abbreviation ending at a full stop: the stop ends no sentence. "X." (xã) and
+# "T.P." are not type words for TYPE_BEFORE_RE, so a name after them reaches speaker_after: "tại
+# T.P. Hồ Chí Minh cho biết", "Chủ tịch UBND X.Điền Hải cho biết" (TC201805; the commune is not
+# found after "X." either way). Matched on the text in small letters, up to and with the stop.
+SPEAKER_ABBREVIATION_RE = re.compile(r"(?<![\w.])(?:x|p|q|h|tp|tx|tt|t\.p)\.$")
 
 
 def speaker_after(lower: str, start: int, end: int) -> bool:
     """Whether the name at ``lower[start:end]`` (the text in small letters, NFC) opens its
-    sentence and :data:`SPEAKER_AFTER_RE` matches after it: the name is a person's."""
+    sentence and :data:`SPEAKER_AFTER_RE` matches after it: the name is a person's. A full stop
+    after a type word's abbreviation (:data:`SPEAKER_ABBREVIATION_RE`) opens no sentence."""
     if lower[end : end + 1] != " " or SPEAKER_AFTER_RE.match(lower, end) is None:
         return False
     before = start - 1
     while before >= 0 and lower[before] in " \t":
         before -= 1
-    return before < 0 or lower[before] in ".!?:\n(\"'“"
+    if before < 0:
+        return True
+    mark = lower[before]
+    if mark == ".":
+        return SPEAKER_ABBREVIATION_RE.search(lower, max(0, before - 4), before + 1) is None
+    return mark in "!?:\n(\"'“"
 
 
 OLD_AFTER_RE = re.compile(r"\s*\(?\s*(?:cu|truoc day|truoc sap nhap)\b")

@@ -138,8 +138,11 @@ def test_a_name_after_a_stadium_park_or_battle_word_is_not_the_unit(gazetteer):
         "Hà Giang (28 tuổi) kể lại. (Vinh, 32 tuổi) hỏi bác sĩ.",
         "Thanh Xuân, 27 tuổi, trợ lý giám đốc.",
         "Vụ phó Hoàng Trọng Vinh cho biết; ông Nguyễn Bá Vinh có 10 con.",
-        # a bare name opening its sentence before a verb of telling
+        # a bare name opening its sentence before a verb of telling, a district's or a town's (as the
+        # corpora's are: "Thanh Thủy kể", "Chí Linh cho biết"), and "Hồ Chí Minh", the person there
         "Vinh kể: trước khi đi Singapore, tôi lo lắm. Anh Sơn cho biết, cửa hàng đông khách.",
+        "Giải thoát. Thanh Thủy kể với chúng tôi, cô ở lại. Chí Linh cho biết, cô rất vui.",
+        "Hồ Chí Minh kể lại chuyến đi sang Pháp.",
         # a middle name that is also a side ("phía Nam Hà Nội"), after a family name
         "Ông Nguyễn Nam Vinh, Chủ nhiệm câu lạc bộ, cho biết.",
         # a firm
@@ -180,6 +183,28 @@ def test_the_units_beside_those_words_are_still_found(gazetteer):
     # when places are found, then each is
     for text, surfaces in texts.items():
         assert [m.surface for m in gazetteer.find(text)] == surfaces, text
+
+
+@pytest.mark.parametrize(
+    ("text", "surfaces"),
+    [
+        # provinces and centrally-run cities said to speak at a sentence's start (as the news heads
+        # "Hà Nội công bố", "Quảng Ninh khẳng định")
+        ("Hà Nội cho biết sẽ tăng cường kiểm tra.", ["Hà Nội"]),
+        ("Bắc Ninh chia sẻ kinh nghiệm làm nông thôn mới.", ["Bắc Ninh"]),
+        ("Mưa lớn. Đà Nẵng cho biết đã sẵn sàng. TP.HCM cho hay sẽ xây cầu.", ["Đà Nẵng", "TP.HCM"]),
+        # a commune after its type word, and a city after "T.P.", whose full stop ends no sentence
+        ("Xã Tân Mỹ cho biết đã sửa đường.", ["Tân Mỹ"]),
+        ("Một quán net tại T.P. Hồ Chí Minh cho biết sẽ đóng cửa.", ["Hồ Chí Minh"]),
+    ],
+)
+def test_a_province_or_a_typed_unit_opening_a_sentence_before_a_verb_of_telling_is_the_unit(
+    gazetteer, text, surfaces
+):
+    # given a unit's name opening a sentence before a verb of telling, where a bare district's or
+    # town's is a person's ("Vinh kể:", "Anh Sơn cho biết")
+    # when places are found, then it is the unit
+    assert [m.surface for m in gazetteer.find(text)] == surfaces
 
 
 def test_a_province_name_that_is_mostly_other_words_without_diacritics_needs_a_locative(gazetteer):
