@@ -15,6 +15,12 @@ groups they were given (:meth:`~duluan.analysis.dedupe.NearDuplicateIndex.rememb
 syllables are read again from their stored text as the analysis read them (the text without its
 letter's frame: :func:`~duluan.apps.issues.clustering.stored_content`). Nothing new is stored:
 the signals' own rows are the record.
+
+Cost (SQLite, 2,000 short reports alike, 2026-12-07): a process's first batch read 2,000 stored
+signals back in 31 ms of CPU (16 µs each: at most 50,000, 0.8 s, once per process), a later
+batch looked past its own previous 2,000 in 2.1 ms. A 30,000-row import took 17.6-20.7 CPU-s
+before and 19.7-21.5 after on a machine shared with other jobs (three and four runs), within
+their spread.
 """
 
 from __future__ import annotations
@@ -94,6 +100,6 @@ class StoredNearIndex:
             kept = [(pk, stream_id) for pk, stream_id in part if pk in stored]
             self.index.remember(
                 [stream_id for _, stream_id in kept],
-                [hasher.shingles(tokenise(stored_content(stored[pk][0]))) for pk, _ in kept],
+                hasher.shingles_many([tokenise(stored_content(stored[pk][0])) for pk, _ in kept]),
                 [stored[pk][1] or stream_id for pk, stream_id in kept],
             )
