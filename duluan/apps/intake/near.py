@@ -72,9 +72,12 @@ class StoredNearIndex:
         if self._last_pk is not None and newest < self._last_pk:
             # Rows removed above the last one seen (a rolled-back test, a restored backup): the
             # index may hold signals that are gone; start again from the table.
-            self.index = NearDuplicateIndex(capacity=self.index.capacity, hasher=self.index.hasher)
+            old = self.index
+            self.index = NearDuplicateIndex(threshold=old.threshold, capacity=old.capacity, hasher=old.hasher)
             self._last_pk, self._own = None, set()
-        rows = Signal.objects.order_by("-pk")
+        # (Up to the newest counted: one stored meanwhile is read at the next batch, once. One
+        # whose transaction commits after a later one was read is missed, as by a restart.)
+        rows = Signal.objects.filter(pk__lte=newest).order_by("-pk")
         if self._last_pk is None:
             rows = rows.filter(received_at__gte=timezone.now() - timedelta(days=WARM_DAYS))
         else:

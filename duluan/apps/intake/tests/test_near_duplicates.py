@@ -110,3 +110,17 @@ def test_the_shingles_read_again_from_a_stored_signal_are_those_its_analysis_gav
     # then they are the analysis's
     assert analysis.shingles.size > 0
     assert read_again.tolist() == analysis.shingles.tolist()
+
+
+def test_a_process_that_read_signals_since_removed_from_the_table_starts_again_from_it():
+    # given a process that read a petition another stored, and the petition then removed (a
+    # restored backup)
+    near, elsewhere = StoredNearIndex(capacity=1000), StoredNearIndex(capacity=1000)
+    services.signals_ingest_batch(items=[_item(PETITION, 0)], near_index=elsewhere)
+    services.signals_ingest_batch(items=[_item(OTHER, 1)], near_index=near)
+    Signal.objects.all().delete()
+    # when the process stores a near copy of it
+    services.signals_ingest_batch(items=[_item(COPY, 5)], near_index=near)
+    # then the copy is grouped with nothing that is gone
+    assert _group(COPY) == ""
+    assert len(near.index) == 1
