@@ -72,14 +72,19 @@ def test_an_import_puts_a_ward_in_its_city_s_issue_by_the_workers_reading(tmp_pa
     assert report.created == 2 and ward == city
 
 
-def test_saved_signals_assigned_again_join_a_ward_to_its_city_by_their_stored_places():
-    # given a ward's and its city's signals stored without an issue
-    services.signals_ingest_batch(items=_sent(CITY, WARD))
+def _assigned_again_from_rows() -> None:
+    """Forget the stored signals' issues and clusters, and assign the signals again from their rows."""
     Signal.objects.update(issue=None)
     Issue.objects.all().delete()
     ClustererState.objects.all().delete()
-    # when they are assigned again from their rows
     signals_assign_to_issues(list(Signal.objects.order_by("created_at")))
+
+
+def test_saved_signals_assigned_again_join_a_ward_to_its_city_by_their_stored_places():
+    # given a ward's and its city's signals stored without an issue
+    services.signals_ingest_batch(items=_sent(CITY, WARD))
+    # when they are assigned again from their rows
+    _assigned_again_from_rows()
     # then they are in one issue
     city, ward = _issues_of(CITY, WARD)
     assert city == ward is not None
@@ -97,11 +102,8 @@ def test_saved_signals_assigned_again_join_a_former_ward_to_the_ward_it_became()
         ]
     )
     assert len(set(_issues_of(before, after))) == 1  # as the analysis reads them
-    Signal.objects.update(issue=None)
-    Issue.objects.all().delete()
-    ClustererState.objects.all().delete()
     # when they are assigned again from their rows
-    signals_assign_to_issues(list(Signal.objects.order_by("created_at")))
+    _assigned_again_from_rows()
     # then they are in one issue: a stored place counts with its counterpart in the other scheme
     one, other = _issues_of(before, after)
     assert one == other is not None
