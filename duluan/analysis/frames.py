@@ -139,33 +139,48 @@ _START = r"(?:^|(?<=[.!?;:,\n\]–-])|(?<=\]\s))\s*"  # a text's, a sentence's o
 _HONORIFIC = r"(?P<title>(?:ong|ba|anh|chi|em|co|chu|bac|cu|chau)\s+)?"
 _I = r"(?:toi|chung toi|em|chau|con|minh)"
 # "Tôi tên là X", "Tôi tên X", "Tên tôi là X": what follows is a name, one word or more.
-_NAMED = r"(?P<named>" + _I + r"\s+(?:ten(?: la)?|ho ten la|ho va ten la)|ten (?:cua )?toi(?: la)?)"
+_NAMED = r"(?P<named>" + _I + r"\s+(?:ten(?: la)?|ho ten la|ho va ten la)|ten (?:cua )?toi(?: la)?)(?![a-z])"
 # "Tôi là X", "Tôi là cựu chiến binh X", "Công dân X": a name of two words or more (one, beside a
 # title: "Tôi là chị Lan").
 _SAID = (
-    r"(?P<said>(?:" + _I + r"\s+la|cong dan)(?:\s+(?:cuu chien binh|dang vien|giao vien|nguoi dan|cong dan|"
-    r"nong dan|can bo huu tri|huu tri|thuong binh|benh binh|chu ho|phu huynh|hoc sinh|sinh vien|cu tri))?)"
+    r"(?P<said>(?:" + _I + r"\s+la|cong dan)(?![a-z])(?:\s+(?:cuu chien binh|dang vien|giao vien|nguoi dan|"
+    r"cong dan|nong dan|can bo huu tri|huu tri|thuong binh|benh binh|chu ho|phu huynh|hoc sinh|sinh vien|"
+    r"cu tri))?)"
 )
-# "Tôi, X, sinh năm …", "Tôi X, số điện thoại …": a name of two words or more, and a comma after it.
+# "Tôi, X, sinh năm …", "Tôi X, số điện thoại …", "Tôi, X (sinh năm …)": a name of two words or
+# more, and a comma or a bracket after it.
 _BARE_I = r"(?P<bare>toi\s*,?)"
-# A field of a form or a log, with its colon or not: "Họ tên: X", "Người phản ánh X", "Ký tên X".
+# "(đã ký)", "(ký, ghi rõ họ tên)", "Ký và ghi rõ họ tên": what a form prints between a signer's
+# label and their name.
+_SIGNED = r"\(?\s*(?:da )?(?:ky|ki)(?: ten)?(?:\s*(?:,|va)?\s*ghi ro (?:ho (?:va )?)?ten)?(?![a-z])\s*\)?"
+# A field of a form or a log, with its colon or not: "Họ tên: X", "Người phản ánh X", "Ký tên X",
+# "Người làm đơn (ký, ghi rõ họ tên) X". "Họ và tên người tố cáo: X", "Tên người gửi: X": the words
+# after "người" to the colon (before, the shortest three letters were taken, and a name was looked
+# for after "Họ tên người pha": "Họ tên người phản ánh: X" was not masked).
 _FIELD = (
-    r"(?P<field>(?:nguoi phan anh|nguoi gui|nguoi kien nghi|nguoi to cao|nguoi khieu nai|nguoi bao tin|"
-    r"nguoi viet don|nguoi lam don|nguoi dung don|ho ten(?: nguoi [a-z ]{3,14}?)?|ho va ten|ky ten|ten toi)"
-    r"(?:\s+lien he)?\s*:?)"
+    r"(?P<field>(?:nguoi (?:phan anh|gui|kien nghi|to cao|khieu nai|bao tin|de nghi|yeu cau|lien he|viet don|"
+    r"lam don|dung don)|ho (?:va )?ten(?: nguoi(?: [a-z]+){1,3}(?=\s*:)| nguoi [a-z ]{3,14}?)?|"
+    r"ten (?:nguoi(?: [a-z]+){1,3}(?=\s*:)|toi)|k[yi] ten)(?:\s+lien he)?(?:\s*" + _SIGNED + r")?\s*:?)"
 )
 # The title of a letter: "Đơn tố cáo của ông X", "Đơn khiếu nại của bà X".
 _PETITION = r"(?P<petition>don (?:thu )?(?:to cao|khieu nai|kien nghi|phan anh|de nghi|trinh bay)(?: cua)?)"
+# A greeting before the writer says who they are: "Dạ em là Hồng", "Chào ad, mình là …" (after a
+# comma, a clause starts anyway).
+_GREETING = r"(?:(?:da|xin chao|chao(?: (?:ad|admin|ban|anh chi|cac anh chi|moi nguoi))?)\s+)?"
 _IDENTITY_RE = re.compile(
     _START
+    + _GREETING
     + "(?:"
     + "|".join([_NAMED, _SAID, _FIELD, _PETITION, _BARE_I])
     + r")\s*"
     + _HONORIFIC
     + r"(?!la\b)(?P<name>[a-z]+(?: [a-z]+){0,4})"  # (not "là" of "tên là <name>", masked)
 )
-# A name before a phone number, masked: "Nguyễn Văn A - <phone> - thôn Đông" (what officials see).
-_NAME_PHONE_RE = re.compile(_START + r"(?P<name>[a-z]+(?: [a-z]+){1,4})\s*[-–,]\s*<phone>")
+# A name before a phone number, masked: "Nguyễn Văn A - <phone> - thôn Đông", "Trần Văn Đạt, SĐT
+# <phone>", "Đỗ Hữu Nghĩa (<phone>)" (what officials see).
+_NAME_PHONE_RE = re.compile(
+    _START + r"(?P<name>[a-z]+(?: [a-z]+){1,4})\s*[-–,(]\s*(?:" + _PHONE_WORDS + r"\s*:?\s*)?<phone>"
+)
 # The holder of a bank account, wherever it is named: "chuyển tiền cho chủ tài khoản Nguyễn Văn A".
 _HOLDER_RE = re.compile(r"(?<![a-z])chu tai khoan\s*:?\s*(?P<name>[a-z]+(?: [a-z]+){0,4})")
 # Words a text in small letters holds after a name, where the name ends ("tôi tên là nguyễn văn
@@ -233,6 +248,9 @@ _HINTS = (
     "em là", "cháu là", "tên tôi", "tôi,", "đơn tố cáo", "đơn khiếu nại", "đơn kiến nghị", "đơn thư",
     "ký tên", "người viết đơn", "người làm đơn", "người đứng đơn", "chủ tài khoản", "nhà ở số", "số nhà",
     "nhà số", "ở số", "<phone>",
+    # the writer in more of a form's fields (see _FIELD)
+    "em tên", "cháu tên", "con tên", "phản ảnh", "tên người", "kí tên", "người đề nghị", "người yêu cầu",
+    "người liên hệ",
     *(f"{label}{colon}" for label in _FIELD_LABELS for colon in (":", " :")),
 )  # fmt: skip
 
@@ -269,9 +287,9 @@ def identity_spans(text: str) -> list[tuple[int, int]]:
     officials see in lists, titles and terms (:func:`mask_identity`) and out of what the models
     read. The name is the words written with a capital after "Tôi tên là", "Tên tôi là" (one
     or more), "Tôi là", "Công dân" (two or more: "Tôi là Đảng viên" names no one) or a field
-    "Họ tên:", "Người phản ánh:" (one or more), at the start of a sentence or clause, a title
-    before them ("chị", "ông") left out, wherever the sentence goes on ("Tôi là Nguyễn Văn A ở
-    thôn B phản ánh …").
+    "Họ tên:", "Người phản ánh:", "Người làm đơn (ký, ghi rõ họ tên)" (one or more), at the start
+    of a sentence or clause, a title before them ("chị", "ông") left out, wherever the sentence
+    goes on ("Tôi là Nguyễn Văn A ở thôn B phản ánh …").
     The house is its number and street after "trú tại", "địa chỉ", "nhà tôi ở" ("số 12 ngõ 5
     đường Lý Thái Tổ"); the village, commune and province after it are not masked.
 
@@ -559,12 +577,14 @@ def _identity(text: str, folded: str) -> list[tuple[int, int, str]]:
             if not named:
                 continue
         stop = start + len(" ".join(named))
+        if m.group("field") and re.match(r"\s*:", text[stop : stop + 2]):
+            continue  # a label, not a name: "Người liên hệ\nTel: …"
         if (m.group("said") or m.group("bare")) and not titled:
             if named[0].lower() in _NOT_NAMES:
                 continue  # "Tôi là Đảng viên", "Tôi là Chủ tịch xã": what, not who
             if len(named) < 2 and not re.match(r"\s*(?:[,.;:!?\n]|$)", text[stop : stop + 2]):
                 continue  # one word is a name where the clause ends with it: "Tôi là Bình, ở …"
-        if m.group("bare") and not re.match(r"\s*[,–-]", text[stop : stop + 3]):
+        if m.group("bare") and not re.match(r"\s*[,–(-]", text[stop : stop + 3]):
             continue  # "Tôi, X, sinh năm", "Tôi X, số điện thoại": the name closes with a comma
         spans.append((start, stop, NAME_PLACEHOLDER))
     others = (
@@ -574,9 +594,26 @@ def _identity(text: str, folded: str) -> list[tuple[int, int, str]]:
     for m in others:
         start, end = m.span("name")
         words = list(itertools.takewhile(lambda word: word[:1].isupper(), text[start:end].split(" ")))
-        if len(words) >= 2 - (m.re is _HOLDER_RE) and words[0].lower() not in _NOT_NAMES:
+        if words and fold(words[0]) in _PRONOUNS:  # "Tôi Lê Văn Tám, số điện thoại <phone>"
+            start, words = start + len(words[0]) + 1, words[1:]
+        titled = len(words) >= 2 and fold(words[0]) in _TITLES
+        if titled:  # "Bà <name> (<phone>) báo cống vỡ": the title stays, as elsewhere
+            start, words = start + len(words[0]) + 1, words[1:]
+        if len(words) + titled >= 2 - (m.re is _HOLDER_RE) and words[0].lower() not in _NOT_NAMES:
             spans.append((start, start + len(" ".join(words)), NAME_PLACEHOLDER))
-    return sorted(spans)
+    if not spans:
+        return spans
+    # Two readings of one name ("Tôi Lê Văn Tám, số điện thoại <phone>": after "Tôi" and before a
+    # phone): the first, once.
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted(spans):
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return kept
+
+
+_PRONOUNS = frozenset("toi em minh chau con".split())
+_TITLES = frozenset("ong ba anh chi em co chu bac cu chau".split())
 
 
 def _with_street(text: str, start: int, end: int) -> tuple[int, int]:

@@ -164,6 +164,44 @@ def test_the_writer_s_name_and_house_are_masked_and_the_place_of_the_issue_kept(
     assert mask_identity(masked) == masked
 
 
+# The writer named where no pattern read them before (2026-12-07): each way, as letters write it,
+# and what the same words say of others, which stays.
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # fields as forms print them, and "Họ tên người phản ánh:" (its words to the colon: before,
+        # "Họ tên người pha" was read as the field and the name not masked)
+        ("Người làm đơn (ký, ghi rõ họ tên) Lê Văn Tám", "Người làm đơn (ký, ghi rõ họ tên) <name>"),
+        ("Người làm đơn\n(Ký và ghi rõ họ tên)\nĐỗ Thị Lan", "Người làm đơn\n(Ký và ghi rõ họ tên)\n<name>"),
+        (
+            "Họ và tên người tố cáo: Cao Xuân Hòa. Nội dung: thuế.",
+            "Họ và tên người tố cáo: <name>. Nội dung: thuế.",
+        ),
+        (
+            "Họ tên người phản ánh: Nguyễn Văn An. Nội dung: mất điện",
+            "Họ tên người phản ánh: <name>. Nội dung: mất điện",
+        ),
+        ("Tên người gửi: Hồ Văn Sơn\nNội dung: hỏi.", "Tên người gửi: <name>\nNội dung: hỏi."),
+        ("Người phản ảnh: anh Tô Văn Dũng. Đèn hỏng.", "Người phản ảnh: anh <name>. Đèn hỏng."),
+        ("Kí tên: Đinh Công Tráng", "Kí tên: <name>"),
+        ("Người đề nghị: Dương Văn Lực", "Người đề nghị: <name>"),
+        # a name before a phone's words or in brackets before it (its title stays); a name in
+        # brackets after "Tôi,"; a greeting before "em là"; one word after "em tên"
+        ("Trần Văn Đạt, SĐT <phone>, phản ánh: cống vỡ.", "<name>, SĐT <phone>, phản ánh: cống vỡ."),
+        ("Bà Lan (<phone>) báo cống vỡ", "Bà <name> (<phone>) báo cống vỡ"),
+        ("Tôi, Nguyễn Thị Mến (sinh năm 1970), ở thôn Yên.", "Tôi, <name> (sinh năm 1970), ở thôn Yên."),
+        ("Dạ em là Nguyễn Thị Hồng ở thôn Trung.", "Dạ em là <name> ở thôn Trung."),
+        ("Em tên Lan, học lớp 9.", "Em tên <name>, học lớp 9."),
+        # but a label
+        ("Người liên hệ\nTel: 0904", None),
+    ],
+)
+def test_the_writer_in_more_of_a_form_s_fields_is_masked(text, masked):
+    masked = text if masked is None else masked
+    assert mask_identity(text) == masked
+    assert mask_identity(masked) == masked
+
+
 KHANH = PersonValues(
     name="Trịnh Quốc Khánh",
     address="Số 12 đường Lê Lợi, phường Bắc Giang",

@@ -86,8 +86,9 @@ def test_personal_data_is_masked_and_an_officials_name_is_kept(demo):
         ]
     )
     issue = Issue.objects.get()
-    # then the issue's title is that title with the number masked
-    assert issue.title == "Bà Lan (<phone>) báo cống vỡ ở chợ Đồng Nguyên"
+    # then the issue's title is that title with the number and the name before it masked (a hotline's
+    # reporter: "Bà Lan (<phone>)" was kept before 2026-12-07, "Bà Lan - <phone>" was masked)
+    assert issue.title == "Bà <name> (<phone>) báo cống vỡ ở chợ Đồng Nguyên"
     # when an official renames the issue and more signals join it
     issue_rename(issue=issue, title="Vỡ cống chợ Đồng Nguyên", actor=demo["dieuphoi"])
     more = [
