@@ -20,7 +20,9 @@ a text says ("Xin chân thành cảm ơn!" alone is a thanks).
 The frame also names who wrote: :func:`identity_spans` finds the writer's name and house ("Tôi
 tên là Đỗ Văn Nam", "Người phản ánh: chị Lan", "trú tại số 27 đường Ngô Gia Tự"), which the
 models never read and officials do not see where the platform shows a signal
-(:func:`mask_identity`: "Tôi tên là <name>, trú tại <house>, phường Kinh Bắc"); and
+(:func:`mask_identity`: "Tôi tên là <name>, trú tại <house>, phường Kinh Bắc"), however the letter
+names them: in a field, a list of those who sign it ("Chúng tôi gồm: ông <name>, bà <name>"), as
+one of the writer's family ("Con trai tôi là <name>"); and
 :func:`letter_view` gives the text so masked, and its complaint without the frame, which
 duplicates and clusters compare.
 """
@@ -140,15 +142,31 @@ _HONORIFIC = r"(?P<title>(?:ong|ba|anh|chi|em|co|chu|bac|cu|chau)\s+)?"
 _I = r"(?:toi|chung toi|em|chau|con|minh)"
 # "Tôi tên là X", "Tôi tên X", "Tên tôi là X": what follows is a name, one word or more.
 _NAMED = r"(?P<named>" + _I + r"\s+(?:ten(?: la)?|ho ten la|ho va ten la)|ten (?:cua )?toi(?: la)?)(?![a-z])"
+# What a writer says they are before their name: "Tôi là cựu chiến binh X".
+_STATUS = (
+    "cuu chien binh|dang vien|giao vien|nguoi dan|cong dan|nong dan|can bo huu tri|huu tri|thuong binh|"
+    "benh binh|chu ho|phu huynh|hoc sinh|sinh vien|cu tri"
+)
 # "Tôi là X", "Tôi là cựu chiến binh X", "Công dân X": a name of two words or more (one, beside a
 # title: "Tôi là chị Lan").
-_SAID = (
-    r"(?P<said>(?:" + _I + r"\s+la|cong dan)(?![a-z])(?:\s+(?:cuu chien binh|dang vien|giao vien|nguoi dan|"
-    r"cong dan|nong dan|can bo huu tri|huu tri|thuong binh|benh binh|chu ho|phu huynh|hoc sinh|sinh vien|"
-    r"cu tri))?)"
+_SAID = r"(?P<said>(?:" + _I + r"\s+la|cong dan)(?![a-z])(?:\s+(?:" + _STATUS + "))?)"
+# One of the writer's family, as the writer names them: "Con trai tôi là Nguyễn Văn Bảo", "Vợ tôi,
+# Trần Thị Hoài,", "Mẹ tôi là bà Lê Thị Gấm", "Cha tôi là liệt sĩ Hoàng Văn Thụy", "Con gái tôi tên là
+# …": their name says who wrote (a denouncer's son names his father). A name of two words or more,
+# or one beside a title, as after "Tôi là"; only after "là", "tên (là)" or a comma: "con tôi bị ông X
+# đánh" names who did it, whom the agency that handles the letter must know.
+_KIN_WORDS = (
+    r"(?P<kinword>con|vo|chong|bo|me|cha|ma|ba|anh|chi|em|ong|chau|chu|bac|co|di|cau|mo|thim)"
+    r"(?: (?:trai|gai|dau|re|nuoi|ho))?(?: (?:ruot|de|noi|ngoai|chong|vo|nuoi))?"
 )
+_KIN = r"(?P<kin>toi(?:\s*,|\s+(?:ten la|ten|la)(?![a-z]))(?:\s+(?:liet si|be|" + _STATUS + "))?)"
+# The kin word before "tôi", searched in the few characters before it: a pattern that starts with
+# "toi" is searched for that literal, 3 µs a news article; with the kin words first, tried at every
+# character, 150 (2026-12-07).
+_KIN_BEFORE_RE = re.compile(r"(?<![a-z])" + _KIN_WORDS + r" (?:cua )?(?:chung )?\Z")
 # "Tôi, X, sinh năm …", "Tôi X, số điện thoại …", "Tôi, X (sinh năm …)": a name of two words or
-# more, and a comma or a bracket after it.
+# more, and a comma or a bracket after it; or without either, a name that opens with a family name
+# before what identifies its writer ("Tôi Trần Văn Lâm trú tại thôn Kim": see _identity).
 _BARE_I = r"(?P<bare>toi\s*,?)"
 # "(đã ký)", "(ký, ghi rõ họ tên)", "Ký và ghi rõ họ tên": what a form prints between a signer's
 # label and their name.
@@ -164,15 +182,29 @@ _FIELD = (
 )
 # The title of a letter: "Đơn tố cáo của ông X", "Đơn khiếu nại của bà X".
 _PETITION = r"(?P<petition>don (?:thu )?(?:to cao|khieu nai|kien nghi|phan anh|de nghi|trinh bay)(?: cua)?)"
+# Those who write together, listed after "Chúng tôi gồm (có):", "Đồng đơn:", "Những người đứng đơn:"
+# ("Chúng tôi là các hộ dân xóm Bãi gồm: hộ ông Giáp Văn Thành, hộ bà Chu Thị Nga"): each name of
+# the list, apart by commas, semicolons, lines or "và", numbered or not, a title or "hộ" before it
+# and what identifies them after ("1. Ông Phạm Văn Khải, sinh năm 1958;"), to the first item that is
+# no name ("Chúng tôi gồm 15 hộ dân …" names none: see _listed). The head is one more way
+# _IDENTITY_RE introduces a name, its first item's: a pattern of its own, searched in the whole text,
+# took 124 µs a news article from _START (222 without), as much as _IDENTITY_RE itself (2026-12-07).
+_LIST = (
+    r"(?P<list>(?:(?:chung toi|gia dinh toi)(?: la(?: [a-z0-9]+){1,8}?)? gom(?: co)?(?: (?:cac ho|cac ong ba|"
+    r"nhung nguoi(?: co ten)?(?: duoi day| sau day| sau)?))?|(?:nguoi |nhung nguoi |cac )?dong (?:don|to cao|"
+    r"khieu nai|kien nghi)|(?:nhung|cac) nguoi (?:dung|ky|lam|viet) don|danh sach (?:nguoi |cac ho )?"
+    r"(?:ky ten|dung don))\s*:?)(?:\s*(?:\d{1,2}\s*[.)/-]|[-•+*]))?(?:\s*(?:ho|gia dinh)(?=\s))?"
+)
 # A greeting before the writer says who they are: "Dạ em là Hồng", "Chào ad, mình là …" (after a
 # comma, a clause starts anyway).
 _GREETING = r"(?:(?:da|xin chao|chao(?: (?:ad|admin|ban|anh chi|cac anh chi|moi nguoi))?)\s+)?"
 _IDENTITY_RE = re.compile(
-    _START
+    "(?:"
+    + _START
     + _GREETING
     + "(?:"
-    + "|".join([_NAMED, _SAID, _FIELD, _PETITION, _BARE_I])
-    + r")\s*"
+    + "|".join([_LIST, _NAMED, _SAID, _FIELD, _PETITION, _BARE_I])
+    + r"))\s*"
     + _HONORIFIC
     + r"(?!la\b)(?P<name>[a-z]+(?: [a-z]+){0,4})"  # (not "là" of "tên là <name>", masked)
 )
@@ -183,6 +215,20 @@ _NAME_PHONE_RE = re.compile(
 )
 # The holder of a bank account, wherever it is named: "chuyển tiền cho chủ tài khoản Nguyễn Văn A".
 _HOLDER_RE = re.compile(r"(?<![a-z])chu tai khoan\s*:?\s*(?P<name>[a-z]+(?: [a-z]+){0,4})")
+# One of the writer's family named before the writer says so: "Gia đình ông Phạm Văn Đức (con trai
+# tôi)", "Ông Bùi Văn Kiên (bố đẻ tôi) đã mất", "Nguyễn Văn A, chồng tôi,": the name is the words
+# written with a capital before the bracket or comma (two or more). The kin closes its clause: "Ông
+# X, em tôi đã báo" is not read.
+_KIN_AFTER_RE = re.compile(r"toi\s*[),.;]")
+_KIN_AFTER_BEFORE_RE = re.compile(r"[(,–-]\s*(?:la\s+)?" + _KIN_WORDS + r" (?:cua )?(?:chung )?\Z")
+_KIN_RE = re.compile(_KIN + r"\s*" + _HONORIFIC + r"(?!la\b)(?P<name>[a-z]+(?: [a-z]+){0,4})")
+_ITEM_RE = re.compile(
+    r"\s*(?:(?:va|cung)\s+)?(?:\d{1,2}\s*[.)/-]\s*|[-•+*]\s*)?(?:(?:ho|gia dinh)\s+)?"
+    + _HONORIFIC
+    + r"(?P<name>[a-z]+(?: [a-z]+){0,4})"
+)
+_IDENTITY_TAIL_RE = re.compile(_IDENTITY)
+_ITEM_END_RE = re.compile(r"\s*(?:[,;\n]|(?=va\s))")
 # Words a text in small letters holds after a name, where the name ends ("tôi tên là nguyễn văn
 # bình ở thôn Đông"): such a name is read only after "tên là" or a field.
 _AFTER_NAME = frozenset(
@@ -195,6 +241,44 @@ _NOT_NAMES = frozenset(
     "đảng chủ phó bí trưởng giám cán công người hội ban đại cựu thành ủy uỷ nhân tổng cục viện sở "
     "phòng".split()
 )
+# A name in small letters is read by its shape where no field's colon or "tên là" says it is one
+# ("tôi là trần thị nga ở thôn bắc", "Người gửi: nguyen manh ha,"): a family name, a middle name, and
+# one given name or two (_small_name), each as written, or folded in a word typed without diacritics
+# ("vợ hai của bố" is no "Võ Hải"). The family names most Vietnamese bear, and the middle names most
+# given; without the middle name, "lê tân", "hồ nghèo" would read as names ("toi la le tan khach san",
+# "toi la ho ngheo").
+_FAMILY_NAMES = frozenset(
+    "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đào đoàn trịnh vương lương "
+    "đinh mai cao tạ lâm hà quách kiều triệu tô chu lại thân nghiêm phùng lưu khổng giáp tăng thái tôn "
+    "mạc khúc quản lò lù diệp ứng kim hứa âu bạch tống châu nông giang vàng thào sùng kha đàm la".split()
+)
+_MIDDLE_NAMES = frozenset(
+    "văn thị đức minh ngọc thanh hữu quốc xuân đình công quang hồng kim thu bảo gia tiến mạnh trọng duy "
+    "hoài tuấn hải thùy thúy mỹ diệu phương như khánh hoàng huy trung viết khắc phúc thái anh bích "
+    "tuyết".split()
+)
+_FAMILY_NAMES_BARE = frozenset(map(fold, _FAMILY_NAMES))
+_MIDDLE_NAMES_BARE = frozenset(map(fold, _MIDDLE_NAMES))
+
+
+def _is_family_name(word: str) -> bool:
+    """Whether ``word`` (as written) is a family name: "Nguyễn", "trần", "nguyen" (not "vợ")."""
+    lower = word.lower()
+    return lower in _FAMILY_NAMES_BARE if lower.isascii() else lower in _FAMILY_NAMES
+
+
+def _is_middle_name(word: str) -> bool:
+    lower = word.lower()
+    return lower in _MIDDLE_NAMES_BARE if lower.isascii() else lower in _MIDDLE_NAMES
+
+
+# Words that end a name in small letters, the given name apart ("nguyen van nam o thon 3": "Nam" is a
+# name, "năm" of "sinh năm" ends one, see _AFTER_NAME).
+_NOT_GIVEN = (_AFTER_NAME - {"nam"}) | frozenset(
+    "cung den nhung khong chua duoc lam hoc con vo chong ong ba anh chi em the thi ma nen vi de can "
+    "dang voi cho tu ve di se van deu".split()
+)
+_NOT_GIVEN_FIRST = (_AFTER_NAME - {"nam"}) | {"cua"}
 # Where the writer lives, to the house: the number (with its lane, "số 12 ngõ 5", "45/7") after
 # "trú tại", "địa chỉ:", "nhà (tôi) ở", or "số (nhà) N" before a street's type word ("(số 7 đường
 # Nguyễn Trãi)"), then the street's name (its type word, "đường", and words written with a
@@ -251,6 +335,8 @@ _HINTS = (
     # the writer in more of a form's fields (see _FIELD)
     "em tên", "cháu tên", "con tên", "phản ảnh", "tên người", "kí tên", "người đề nghị", "người yêu cầu",
     "người liên hệ",
+    # those who sign together, the writer's kin (see _LIST, _KIN_AFTER_RE)
+    "tôi gồm", "đồng đơn", "tôi)",
     *(f"{label}{colon}" for label in _FIELD_LABELS for colon in (":", " :")),
 )  # fmt: skip
 
@@ -289,7 +375,10 @@ def identity_spans(text: str) -> list[tuple[int, int]]:
     or more), "Tôi là", "Công dân" (two or more: "Tôi là Đảng viên" names no one) or a field
     "Họ tên:", "Người phản ánh:", "Người làm đơn (ký, ghi rõ họ tên)" (one or more), at the start
     of a sentence or clause, a title before them ("chị", "ông") left out, wherever the sentence
-    goes on ("Tôi là Nguyễn Văn A ở thôn B phản ánh …").
+    goes on ("Tôi là Nguyễn Văn A ở thôn B phản ánh …"); each name listed after "Chúng tôi gồm:",
+    "Đồng đơn:"; the writer's kin's ("Vợ tôi, X,", "Con trai tôi là X", "ông X (bố đẻ tôi)"); and a
+    name in small letters by its shape ("tôi là trần thị nga", see _small_name). Not the others a letter
+    names: an official it accuses ("ông X, cán bộ địa chính"), a neighbour, a street.
     The house is its number and street after "trú tại", "địa chỉ", "nhà tôi ở" ("số 12 ngõ 5
     đường Lý Thái Tổ"); the village, commune and province after it are not masked.
 
@@ -559,32 +648,48 @@ def _identity(text: str, folded: str) -> list[tuple[int, int, str]]:
         if len(text[m.end("numbered") : end].split()) > 1:
             spans.append((start, end, HOUSE_PLACEHOLDER))
     small = None  # whether the text has no capital at all (read once a name needs it)
-    for m in _IDENTITY_RE.finditer(folded):
+    kin = _KIN_RE.finditer(folded) if "toi" in folded else ()
+    for m in itertools.chain(_IDENTITY_RE.finditer(folded), kin):
+        if m.re is _KIN_RE and not _mine(text, folded, m.start()):
+            continue  # "Khi ông tới, Nguyễn Văn A đã …": "tới", not "tôi"
+        if _group(m, "list") is not None:
+            spans += _listed(text, folded, m.end("list"))
+            continue
         start, end = m.span("name")
         titled = m.group("title") is not None
         if titled and text[m.start("title")].isupper():  # "Họ tên: Bá Hùng": no title, a name
             start, titled = m.start("title"), False
         words = text[start:end].split(" ")
         named = list(itertools.takewhile(lambda word: word[:1].isupper(), words))
+        shaped = False
+        if not named and not _group(m, "bare"):  # (after "tôi" alone: "tôi tôn trọng tình yêu")
+            named = words[: _small_name(words)]
+            shaped = bool(named)
         if not named:
             # A text in small letters says a name only after "tên là" or a field's colon.
             if small is None:
                 small = not any(ch.isupper() for ch in text)
-            field = m.group("field")
-            if not (small and (m.group("named") or (field and field.endswith(":")))):
+            field = _group(m, "field")
+            if not (small and (_group(m, "named") or (field and field.endswith(":")))):
                 continue
             named = list(itertools.takewhile(lambda word: fold(word) not in _AFTER_NAME, words[:4]))
             if not named:
                 continue
         stop = start + len(" ".join(named))
-        if m.group("field") and re.match(r"\s*:", text[stop : stop + 2]):
+        if _group(m, "field") and re.match(r"\s*:", text[stop : stop + 2]):
             continue  # a label, not a name: "Người liên hệ\nTel: …"
-        if (m.group("said") or m.group("bare")) and not titled:
+        said = _group(m, "said") or _group(m, "kin")
+        if len(named[0]) < 2 and len(named) == 1 and said:
+            continue  # "Cha tôi là N. …": an initial, no name
+        if (said or _group(m, "bare")) and not titled and not shaped:
             if named[0].lower() in _NOT_NAMES:
                 continue  # "Tôi là Đảng viên", "Tôi là Chủ tịch xã": what, not who
             if len(named) < 2 and not re.match(r"\s*(?:[,.;:!?\n]|$)", text[stop : stop + 2]):
                 continue  # one word is a name where the clause ends with it: "Tôi là Bình, ở …"
-        if m.group("bare") and not re.match(r"\s*[,–(-]", text[stop : stop + 3]):
+        if _group(m, "bare") and not (
+            re.match(r"\s*[,–(-]", text[stop : stop + 3])
+            or (len(named) >= 2 and _is_family_name(named[0]) and _IDENTIFIES.match(folded, stop))
+        ):
             continue  # "Tôi, X, sinh năm", "Tôi X, số điện thoại": the name closes with a comma
         spans.append((start, stop, NAME_PLACEHOLDER))
     others = (
@@ -601,6 +706,11 @@ def _identity(text: str, folded: str) -> list[tuple[int, int, str]]:
             start, words = start + len(words[0]) + 1, words[1:]
         if len(words) + titled >= 2 - (m.re is _HOLDER_RE) and words[0].lower() not in _NOT_NAMES:
             spans.append((start, start + len(" ".join(words)), NAME_PLACEHOLDER))
+    if "toi" in folded:
+        for m in _KIN_AFTER_RE.finditer(folded):
+            kin = _KIN_AFTER_BEFORE_RE.search(folded, max(0, m.start() - 30), m.start())
+            if kin is not None and _mine(text, folded, m.start()):
+                spans += _name_before(text, kin.start())
     if not spans:
         return spans
     # Two readings of one name ("Tôi Lê Văn Tám, số điện thoại <phone>": after "Tôi" and before a
@@ -614,6 +724,98 @@ def _identity(text: str, folded: str) -> list[tuple[int, int, str]]:
 
 _PRONOUNS = frozenset("toi em minh chau con".split())
 _TITLES = frozenset("ong ba anh chi em co chu bac cu chau".split())
+
+
+def _group(m: re.Match[str], name: str) -> str | None:
+    """The group ``name`` of ``m``, ``None`` where its pattern has none."""
+    return m.group(name) if name in m.re.groupindex else None
+
+
+def _mine(text: str, folded: str, at: int) -> bool:
+    """Whether "toi" at ``folded[at]`` is the writer's, after one of their kin, as written: "con tôi",
+    "bà tôi" (not "còn tôi là", "có tôi,", "ông tới,"), or typed without diacritics but for the words
+    that say something else as often ("co toi," is "có tôi,", "chi toi la" "chỉ tôi là", "ma toi" "mà
+    tôi")."""
+    if at and folded[at - 1].isalpha():
+        return False  # ("chuyển tới")
+    before = _KIN_BEFORE_RE.search(folded, max(0, at - 30), at)
+    if before is None:
+        return False
+    kin = text[before.start("kinword") : before.end("kinword")].lower()
+    mine = text[at : at + 3].lower()
+    if mine == "toi":
+        return kin.isascii() and kin not in ("co", "chi", "ma")
+    return mine == "tôi" and kin in _KIN_WRITTEN
+
+
+_KIN_WRITTEN = frozenset(
+    "con vợ chồng bố mẹ cha má ba bà anh chị em ông cháu chú bác cô dì cậu mợ thím".split()
+)
+# What a writer writes after their name, when "Tôi" and no comma come before it.
+_IDENTIFIES = re.compile(
+    r"\s*(?:sinh|sn|tru|thuong tru|tam tru|o|hien|dia chi|que|so dien|dien thoai|sdt|dt|cccd|cmnd|xin|"
+    r"lam don)\b"
+)
+
+
+def _small_name(words: list[str]) -> int:
+    """How many of ``words`` (as written) are a name in small letters by its shape: a family name, a
+    middle name, then one given name or two ("trần thị nga", "nguyen thi thu trang"); 0 if none."""
+    folded = [fold(word) for word in words[:4]]
+    if (
+        len(folded) < 3
+        or not _is_family_name(words[0])
+        or not _is_middle_name(words[1])
+        or folded[2] in _NOT_GIVEN_FIRST
+        or not all(word.islower() for word in words[:3])
+    ):
+        return 0
+    return 4 if len(folded) > 3 and folded[3] not in _NOT_GIVEN and words[3].islower() else 3
+
+
+def _name_before(text: str, at: int) -> list[tuple[int, int, str]]:
+    """The name that ends before ``text[at]``: its last words written with a capital (two to five),
+    or a name in small letters by its shape."""
+    before = text[max(0, at - 60) : at].rstrip()
+    end = max(0, at - 60) + len(before)
+    before = before[before.rfind("\n") + 1 :]
+    words = before.split(" ")[-5:]
+    named = list(itertools.takewhile(lambda word: word[:1].isupper(), reversed(words)))[::-1]
+    if len(named) > 2 and fold(named[0]) in _TITLES:
+        named = named[1:]  # "Ông <name> (bố đẻ tôi)": the title stays, as elsewhere
+    if len(named) < 2 or named[0].lower() in _NOT_NAMES:
+        for first in range(max(0, len(words) - 4), len(words) - 2):
+            if _small_name(words[first:]) == len(words) - first:
+                named = words[first:]
+                break
+        else:
+            return []
+    return [(end - len(" ".join(named)), end, NAME_PLACEHOLDER)]
+
+
+def _listed(text: str, folded: str, at: int) -> list[tuple[int, int, str]]:
+    """The names listed from ``text[at]`` on (see _LIST), to the first item that is none."""
+    spans: list[tuple[int, int, str]] = []
+    for _ in range(30):
+        m = _ITEM_RE.match(folded, at)
+        if m is None:
+            break
+        start, end = m.span("name")
+        words = text[start:end].split(" ")
+        named = list(itertools.takewhile(lambda word: word[:1].isupper(), words))
+        if not named:
+            named = words[: _small_name(words)]
+        elif (len(named) < 2 and m.group("title") is None) or named[0].lower() in _NOT_NAMES:
+            break
+        if not named:
+            break
+        stop = start + len(" ".join(named))
+        spans.append((start, stop, NAME_PLACEHOLDER))
+        at = _IDENTITY_TAIL_RE.match(folded, stop).end()  # type: ignore[union-attr]
+        if (separator := _ITEM_END_RE.match(folded, at)) is None:
+            break
+        at = separator.end()
+    return spans
 
 
 def _with_street(text: str, start: int, end: int) -> tuple[int, int]:

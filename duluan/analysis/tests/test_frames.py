@@ -202,6 +202,105 @@ def test_the_writer_in_more_of_a_form_s_fields_is_masked(text, masked):
     assert mask_identity(masked) == masked
 
 
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # those who sign together, listed, numbered, with their titles, households and birth years
+        (
+            "Chúng tôi gồm: ông Nguyễn Văn An, bà Trần Thị Bích, cùng trú tại thôn Hạ.",
+            "Chúng tôi gồm: ông <name>, bà <name>, cùng trú tại thôn Hạ.",
+        ),
+        (
+            "Đồng đơn: Nguyễn Văn Bình, Lê Thị Hà. Nội dung: lối đi chung.",
+            "Đồng đơn: <name>, <name>. Nội dung: lối đi chung.",
+        ),
+        (
+            "Chúng tôi gồm có:\n1. Ông Phạm Văn Khải, sinh năm 1958;\n2. Bà Hồ Thị Lệ.\nCùng trú tại xóm 2.",
+            "Chúng tôi gồm có:\n1. Ông <name>, sinh năm 1958;\n2. Bà <name>.\nCùng trú tại xóm 2.",
+        ),
+        ("Những người đứng đơn: Vương Đình Huệ; Quách Thị Mơ.", "Những người đứng đơn: <name>; <name>."),
+        (
+            "Người đồng đơn: bà Nghiêm Thị Tâm và ông Lưu Văn Sáu, đều ở tổ 5.",
+            "Người đồng đơn: bà <name> và ông <name>, đều ở tổ 5.",
+        ),
+        (
+            "Chúng tôi là các hộ dân xóm Bãi gồm: hộ ông Giáp Văn Thành, hộ bà Chu Thị Nga.",
+            "Chúng tôi là các hộ dân xóm Bãi gồm: hộ ông <name>, hộ bà <name>.",
+        ),
+        (
+            "chung toi gom: ong le van ba, ba nguyen thi tu, o thon ha",
+            "chung toi gom: ong <name>, ba <name>, o thon ha",
+        ),
+        # but a list of no one, and the official the list's writers accuse
+        ("Chúng tôi gồm 15 hộ dân thôn Đông bị thu hồi đất.", None),
+        ("Chúng tôi gồm nhiều hộ dân, đề nghị xử lý ông Đặng Văn Lâm, chủ xưởng gỗ.", None),
+    ],
+)
+def test_those_who_sign_a_letter_together_are_masked(text, masked):
+    masked = text if masked is None else masked
+    assert mask_identity(text) == masked
+    assert mask_identity(masked) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # one of the writer's family, after "là", "tên (là)" or a comma, or before their kin
+        ("Con trai tôi là Nguyễn Văn Bảo, học lớp 5.", "Con trai tôi là <name>, học lớp 5."),
+        ("Vợ tôi, Trần Thị Hoài, bị ngã xe.", "Vợ tôi, <name>, bị ngã xe."),
+        ("Mẹ tôi là bà Lê Thị Gấm, 85 tuổi.", "Mẹ tôi là bà <name>, 85 tuổi."),
+        ("Cha tôi là liệt sĩ Hoàng Văn Thụy.", "Cha tôi là liệt sĩ <name>."),
+        ("Con gái tôi tên là Ngô Bảo Châu.", "Con gái tôi tên là <name>."),
+        (
+            "Gia đình ông Phạm Văn Đức (con trai tôi) bị lấn đất.",
+            "Gia đình ông <name> (con trai tôi) bị lấn đất.",
+        ),
+        ("Ông Bùi Văn Kiên (bố đẻ tôi) đã mất.", "Ông <name> (bố đẻ tôi) đã mất."),
+        ("con trai toi la nguyen van tien bi tai nan", "con trai toi la <name> bi tai nan"),
+        # but not who harmed them, an official, a neighbour, nor "còn tôi", "có tôi", "ông tới",
+        # "của mình" (whose: a news report's characters), "vợ" (no "Võ")
+        ("Con tôi bị ông Lê Văn Sơn hàng xóm đánh.", None),
+        ("Gia đình ông Hoàng Văn Cừ (hàng xóm) đổ rác ra đường.", None),
+        ("Con trai ông Lê Văn Quý, Chủ tịch xã, được giao đất trái phép.", None),
+        ("Ông Nguyễn Văn X, em tôi đã báo việc này.", None),
+        ("Mẹ tôi mới là Mrs. Houston, còn tôi là Mrs Brown.", None),
+        ("Trong đó có tôi, Quyền Văn Minh, Quốc Trung.", None),
+        ("Khi ông tới, Nguyễn Văn A đã đi.", None),
+        ("Mẹ tôi là vợ hai của bố.", None),
+        ("Hải Lan giới thiệu em gái ruột của mình là Hải Linh.", None),
+    ],
+)
+def test_the_writer_s_family_is_masked_and_others_kept(text, masked):
+    masked = text if masked is None else masked
+    assert mask_identity(text) == masked
+    assert mask_identity(masked) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # a name in small letters by its shape: a family name, a middle name, a given name or two,
+        # after "Tôi là", a field's colon, "tên là" in a text with capitals
+        ("tôi là trần thị nga ở thôn bắc, xin hỏi", "tôi là <name> ở thôn bắc, xin hỏi"),
+        ("toi la nguyen van nam o thon 3", "toi la <name> o thon 3"),
+        ("Tôi tên là nguyễn văn bình, ở thôn Đông.", "Tôi tên là <name>, ở thôn Đông."),
+        ("Người gửi: nguyễn mạnh hà, Gửi tới: Ban Văn hoá", "Người gửi: <name>, Gửi tới: Ban Văn hoá"),
+        # and after "Tôi" and no comma, a name with its family name before what identifies the writer
+        ("Tôi Trần Văn Lâm trú tại thôn Kim.", "Tôi <name> trú tại thôn Kim."),
+        # but words that only look like a name in small letters, or after "tôi" alone
+        ("toi la dang vien, toi thay can bo xa lam sai", None),
+        ("toi la le tan khach san, muon hoi", None),
+        ("toi la ho ngheo nhung chua duoc ho tro", None),
+        ("Tôi không như bạn, tôi tôn trọng tình yêu, và tình yêu cũng vậy.", None),
+        ("Tôi Yêu Việt Nam.", None),
+    ],
+)
+def test_the_writer_named_in_small_letters_is_masked_by_the_name_s_shape(text, masked):
+    masked = text if masked is None else masked
+    assert mask_identity(text) == masked
+    assert mask_identity(masked) == masked
+
+
 KHANH = PersonValues(
     name="Trịnh Quốc Khánh",
     address="Số 12 đường Lê Lợi, phường Bắc Giang",
