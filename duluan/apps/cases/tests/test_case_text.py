@@ -132,6 +132,28 @@ def test_a_denouncer_named_in_the_letter_is_masked_on_the_case_page(demo, denunc
     assert "&lt;name&gt;" in html and "&lt;house&gt;" in html
 
 
+def test_an_anonymous_denouncer_who_signs_the_letter_is_masked_for_its_handlers(demo, open_case):
+    # given a denunciation sent without the form's fields, its writer named only where the letter
+    # is signed and listed with a co-signer (before 2026-12-07 both names were shown)
+    letter = (
+        "Chúng tôi gồm: ông Đoàn Văn Hậu, bà Lò Thị Mai. Ông Nguyễn Văn Xuân, cán bộ địa chính xã, "
+        "nhận tiền của dân để làm sổ đỏ. Kính mong các cấp xem xét, giải quyết.\n"
+        "Người làm đơn (ký, ghi rõ họ tên)\nĐoàn Văn Hậu"
+    )
+    case = open_case(
+        kind="denunciation",
+        topic="corruption",
+        title="Tố cáo cán bộ địa chính",
+        description=letter,
+        complainant=None,
+    )
+    # when the inspectorate's officer, who handles it without clearance, opens it
+    html = page_for(demo["canbo.thanhtra"], case)
+    # then neither signer is named, and the official the letter accuses is
+    assert "Hậu" not in html and "Lò Thị Mai" not in html and "&lt;name&gt;" in html
+    assert "Nguyễn Văn Xuân, cán bộ địa chính xã" in html
+
+
 def test_a_partner_agency_reads_the_masked_text_and_never_the_complainant(demo, denunciation):
     partner = demo["canbo.yte"]
     text = case_text_for(partner, denunciation)
