@@ -1173,6 +1173,24 @@ def unread_signs(path: Path = COMPLAINT_TERMS_PATH) -> tuple[int, ...]:
     )
 
 
+def _held_against(term: str, weight: float, entries: Sequence[tuple[str, float]]) -> float:
+    """The weights of the phrases of ``entries`` of the other mood than ``weight``'s that ``term``
+    holds ("tiện", praise, in "tùy tiện" and "bất tiện"): what the prior of ``term`` outweighs
+    (see :meth:`SentimentClassifier.terms_prior_cells`).
+
+    The prior of "tiện" (learnt as praise since 2026-12-07) weighs on its unigram wherever it
+    stands, in "tùy tiện" too, whose own prior it all but cancelled: "Cán bộ làm việc rất tùy
+    tiện." read positive (0.43). With the praise it holds added to its prior, it reads negative;
+    of 782 complaints of officials' conduct written for the check (10 officials, 25 words of
+    conduct, three frames, and 32 written apart) the shipped recipe read 666 -> 672 negative,
+    and the gold sets of ``bench_models.py --only news_sentiment`` the same, label for label
+    (news 74.38 %, headlines 64.60, letters 73.09; 2026-12-07)."""
+    padded = f" {term} "
+    return sum(
+        abs(w) for other, w in entries if other != term and (w > 0) != (weight > 0) and f" {other} " in padded
+    )
+
+
 def _terms_file(path: Path) -> list[tuple[str, float]]:
     """``(term as written, weight)`` of each line of a terms file but its comments and blanks."""
     entries = []
@@ -1351,20 +1369,22 @@ class SentimentClassifier(SavedModel, LinearTextClassifier):
         """``(feature, class column, weight)`` of each phrase of a terms file this model spells
         as one n-gram: the n-gram of all its syllables, as the model reads them (a negated
         syllable marked), in the column of ``negative`` for a word of complaint, of
-        ``positive`` for one of praise, with its weight in the file; and of its folded spelling,
+        ``positive`` for one of praise, with its weight in the file and those of the file's
+        phrases of the other mood it holds (:func:`_held_against`); and of its folded spelling,
         with the weight the lexicon's accent-free form gives it (none where that spelling mostly
         means something else, "kem" for "kém"). A phrase longer than the model's n-grams, or a
         mood the model does not have, has none.
         """
         columns = {label: i for i, label in enumerate(self.classes_.tolist())}
         bare = self._lexicon().bare
+        entries = [(prepare(term).strip(), w) for term, w in _terms_file(path)]
+        entries = [(term, w) for term, w in entries if _SYLLABLE_RE.search(term) and w != 0]
         spelt: list[tuple[str, int, float]] = []
-        for term, w in _terms_file(path):
-            term = prepare(term).strip()
+        for term, w in entries:
             mood = "negative" if w > 0 else "positive"
-            if not _SYLLABLE_RE.search(term) or w == 0 or mood not in columns:
+            if mood not in columns:
                 continue
-            spelt.append((term, columns[mood], abs(w)))
+            spelt.append((term, columns[mood], abs(w) + _held_against(term, w, entries)))
             if bare is not None and fold(term) != term:
                 folded = getattr(bare, mood).get(fold(term))  # (its dict of that kind)
                 if folded:

@@ -19,6 +19,7 @@ from duluan.analysis.messages import labelled, load_messages, with_addresses, wi
 from duluan.analysis.model_io import ModelFileError
 from duluan.analysis.sentiment import (
     AIVIVN_WEIGHT,
+    COMPLAINT_TERMS_PATH,
     EXAMPLES_WEIGHT,
     LAYOUT_WEIGHT,
     LETTERS_WEIGHT,
@@ -37,6 +38,7 @@ from duluan.analysis.sentiment import (
     ComplaintLexicon,
     SentimentClassifier,
     SentimentPrediction,
+    _terms_file,
     anger,
     build_default_sentiment_model,
     complaint_term_rows,
@@ -601,6 +603,35 @@ def test_the_prior_is_on_each_phrase_and_its_folded_spelling_towards_its_mood():
     assert any(cell[:2] == (buckets["nhung nhieu"], negative) for cell in cells)
     # and a phrase longer than the model's n-grams has none ("không ai giải quyết": 4 syllables)
     assert len(cells) < 2 * len(complaint_term_rows(least=0.0001, signs=False))
+
+
+def test_a_phrases_prior_outweighs_the_word_of_the_other_mood_it_holds():
+    # given models with the terms file's prior and without it, whose file holds "tiện" as praise
+    # (-0.4) and "tùy tiện" as a complaint (0.5)
+    texts, labels = _thanked_officials()
+    model = SentimentClassifier(min_count=1, calibration_fraction=0.0).fit(texts, labels)
+    blind = SentimentClassifier(min_count=1, calibration_fraction=0.0, terms_prior=0.0).fit(texts, labels)
+    weights = dict(_terms_file(COMPLAINT_TERMS_PATH))
+    assert weights["tiện"] < 0 < weights["tùy tiện"]
+    # when the cells of the prior are read, and what it adds to the margins of "tùy tiện"
+    cells = model.terms_prior_cells()
+    batch = model.featurizer_._analyse(["tùy tiện"], naming=True)
+    tokens = list(batch.tokens)
+    buckets = {
+        " ".join(tokens[at : at + n]): int(bucket)
+        for at, n, bucket in zip(batch.word_start, batch.word_n, batch.word_plain, strict=True)
+    }
+    negative, positive = (list(model.classes_).index(mood) for mood in ("negative", "positive"))
+    raised = (model.decision_function(["tùy tiện"]) - blind.decision_function(["tùy tiện"]))[0]
+    # then the bigram weighs its own weight and that of the praise it holds, which still weighs
+    # on its own unigram ("tiện" alone, "đi lại tiện")
+    assert (buckets["tùy tiện"], negative, pytest.approx(weights["tùy tiện"] - weights["tiện"])) in cells
+    assert (buckets["tiện"], positive, pytest.approx(-weights["tiện"])) in cells
+    # so the prior pushes "tùy tiện" towards negative by more than the praise in it pushes it
+    # towards positive: before, the praise's prior on "tiện" all but cancelled it (0.55 against
+    # 0.35 here), and "Cán bộ làm việc rất tùy tiện." read positive in the model shipped on
+    # 2026-12-07 (0.43)
+    assert raised[negative] - raised[positive] > raised[positive] > 0
 
 
 def test_a_model_saved_before_the_terms_prior_existed_reads_without_it():
