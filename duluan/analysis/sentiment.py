@@ -68,6 +68,7 @@ __all__ = [
     "anger",
     "build_default_sentiment_model",
     "complaint_term_rows",
+    "conduct_cue",
     "misconduct_cues",
     "negated_term_rows",
     "phrase_readings",
@@ -227,6 +228,36 @@ TERMS_PRIOR = 2.0
 # 91.26 at 0, 2 and 3 (no label moved); it fires in none of AIVIVN's 12,803 reviews (2026-12-07).
 MISCONDUCT_BOOST = 3.0
 MISCONDUCT_TOPIC = "corruption"
+# An official and a word of how they work or treat people ("thờ ơ", "tùy tiện", "tắc trách",
+# "quan liêu") within a sentence, the word not denied or forbidden there ("không thờ ơ", "không được
+# tùy tiện", "chống quan liêu"), raise the odds of ``negative`` by exp(CONDUCT_BOOST): a cue as the
+# misconduct cue is (conduct_cue, data/conduct_cue.json). The terms file holds these words, but its
+# prior weighs on an n-gram, and in a sentence each n-gram weighs less the more the sentence holds:
+# an official's name, learnt mostly from thanks ("cán bộ địa chính"), or the words of one thanks
+# learnt in its eight copies ("tôi thấy cán bộ"), outweighed them. Of 782 complaints of officials'
+# conduct (10 officials, 25 conduct words, three frames "<official> <conduct>.", "Phản ánh việc …",
+# "Tôi thấy …", and 32 written apart; "Cán bộ làm việc rất tùy tiện." read positive, 0.43) the
+# shipped recipe read 666 negative, 672 once a phrase's prior outweighed the praise it holds
+# (_held_against), 728 with the words of conduct the terms file lacked ("tắc trách", "lạm quyền",
+# "chiếu lệ"…), and with the cue at 1 / 1.5 / 3 776 / 781 / 782; of 500 in two frames written once
+# the cue was chosen ("Ở xã tôi, …", "Dạo này …"), 428, 483, then 500 at each. Of 15 sentences
+# naming an official and a conduct word that complain of nothing ("Cán bộ tiếp dân không hề thờ ơ mà
+# rất tận tình.") the shipped recipe read 11 negative already (it reads most denied complaints so),
+# 11 at 1 and 1.5, 12 at 3 ("Xin hỏi cán bộ chậm trễ trả hồ sơ thì tôi phản ánh ở đâu?"). The gold
+# sets of bench_models.py --only news_sentiment were the same at each boost. UIT-VSFC dev, the recipe
+# learnt without dev, read 91.26 -> 91.15 weighted-F1: "giáo viên tận tình mặc dù nhiều sinh viên
+# còn lơ là." turned negative, by the terms file's "lơ là" and the cue's; without that word in
+# either (the news warn with it as often as they blame: "nếu lơ là…"), 91.21 (one sentence moved,
+# holding none of the words), and of the sets above 768 of 782 and 490 of 500 ("lơ là nhiệm vụ"
+# reads as before). As shipped, the cue fires in 2 of the 480 news texts, 1 of the 301 letters'
+# passages, none of the headlines, the written gold messages or UIT-VSFC's 13,009 sentences, and in
+# 1 review of AIVIVN's 12,803; news 74.38 -> 74.79 % (3 texts right, 1 wrong), headlines 64.60 both,
+# letters 73.09 -> 72.76 (a question to a doctor, 0.49, holding none of the words: the words learnt
+# alone moved the hashed buckets, see MESSAGES_WEIGHT; without "xem thường" the same), written gold
+# messages 96.17 both, the intensity's Spearman by the letters' anger 0.598 -> 0.599, the default
+# classifier's UIT-VSFC dev weighted-F1 91.73 both (2026-12-07).
+CONDUCT_BOOST = 1.5
+CONDUCT_CUE_PATH = Path(__file__).parent / "data" / "conduct_cue.json"
 _WORD_RE = re.compile(r"\w+|!+")
 _EXCLAMATIONS_RE = re.compile(r"!+")  # the "!+" tokens of _WORD_RE
 _SYLLABLE_RE = re.compile(r"\w+")  # the other tokens of _WORD_RE
@@ -1521,6 +1552,7 @@ def build_default_sentiment_model(
     addresses: bool = True,
     confirmed: Sequence[tuple[str, str]] = (),
     misconduct_boost: float = MISCONDUCT_BOOST,
+    conduct_boost: float = CONDUCT_BOOST,
     progress: bool = False,
     **params,
 ) -> SentimentClassifier:
@@ -1604,6 +1636,8 @@ def build_default_sentiment_model(
             texts are (the platform's ``retrain_models``).
         misconduct_boost: The ``boost`` of the cue that reads an official's misconduct as a
             complaint (:func:`misconduct_cues`, :data:`MISCONDUCT_BOOST`; ``0``: none).
+        conduct_boost: The ``boost`` of the cue that reads an official's careless or high-handed
+            conduct as a complaint (:func:`conduct_cue`, :data:`CONDUCT_BOOST`; ``0``: none).
         progress: Show the stages of learning as a progress bar on stderr (reading the corpora
             takes a few seconds).
         **params: Passed to :class:`SentimentClassifier`.
@@ -1718,12 +1752,61 @@ def build_default_sentiment_model(
     news = corpus_path("tc201805", data_dir)
     more = (row.text for row in read_corpus("tc201805", data_dir)) if news.is_file() else ()
     lexicon = lexicon.accent_free(phrase_readings(chain(texts, more), lexicon))
-    if "cues" not in params and misconduct_boost:
-        params["cues"] = misconduct_cues(texts, misconduct_boost)
+    if "cues" not in params:
+        cues = misconduct_cues(texts, misconduct_boost) if misconduct_boost else ()
+        params["cues"] = (*cues, conduct_cue(texts, conduct_boost)) if conduct_boost else cues
     bar = fit_progress_bar("Huấn luyện") if progress else None
     return SentimentClassifier(lexicon=lexicon, **params).fit(
         texts, labels, sample_weight=weights, progress=bar
     )
+
+
+def conduct_cue(
+    texts: Iterable[str] = (), boost: float = CONDUCT_BOOST, path: Path = CONDUCT_CUE_PATH
+) -> TopicCue:
+    """The cue of an official's careless or high-handed conduct, aimed at ``negative`` with
+    ``boost``: a sentiment model's cue (see :data:`CONDUCT_BOOST`).
+
+    Its actors are those of the shipped taxonomy's cue of misconduct (:data:`MISCONDUCT_TOPIC`),
+    with the file's (``actors``: "chính quyền", "lãnh đạo", "nhân viên"…); its acts the file's
+    words of conduct (``acts``); an act right after one of the file's ``denied_by`` ("không",
+    "không được", "chống", "tình trạng"…) is no act. The model reads the syllables a negator
+    governs apart (:mod:`duluan.analysis.negation`), the cue reads phrases: in the news
+    (VNTC, TC201805, the 2026 news) a sixth or more of the sentences holding "tùy tiện" (33 of
+    152), "né tránh" (32 of 136), "quan liêu" (18 of 95, most after "chống") or "xem thường" (47
+    of 111) deny or forbid it, or fight it, mostly with the words of ``denied_by`` right before
+    (2026-12-07).
+
+    Args:
+        texts: Texts whose accent-free spellings the cue learns to read
+            (:func:`~duluan.analysis.cues.accent_free_cue`).
+        boost: The log of the factor the odds of ``negative`` are multiplied by where it fires.
+        path: The cue's file (``actors``, ``acts``, ``denied_by``).
+
+    Returns:
+        The cue.
+    """
+    import json
+
+    from duluan.analysis.cues import DEFAULT_WINDOW, TopicCue, accent_free_cue, spelling_readings
+    from duluan.analysis.taxonomy import load_taxonomy
+    from duluan.analysis.topic import taxonomy_cues
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    officials = [c for c in taxonomy_cues(load_taxonomy()) if c.topic == MISCONDUCT_TOPIC]
+    acts = [prepare(act).strip() for act in data["acts"]]
+    cue = TopicCue.from_data(
+        "negative",
+        {
+            "actors": [*(a for c in officials for a in c.actors), *data["actors"]],
+            "acts": acts,
+            "unless": [p for c in officials for p in c.unless],
+            "not_acts": [f"{prepare(word).strip()} {act}" for word in data["denied_by"] for act in acts],
+            "window": officials[0].window if officials else DEFAULT_WINDOW,
+            "boost": boost,
+        },
+    )
+    return accent_free_cue(cue, spelling_readings(texts, [*cue.actors, *cue.acts]))
 
 
 def misconduct_cues(texts: Iterable[str] = (), boost: float = MISCONDUCT_BOOST) -> tuple[TopicCue, ...]:

@@ -20,6 +20,7 @@ from duluan.analysis.model_io import ModelFileError
 from duluan.analysis.sentiment import (
     AIVIVN_WEIGHT,
     COMPLAINT_TERMS_PATH,
+    CONDUCT_BOOST,
     EXAMPLES_WEIGHT,
     LAYOUT_WEIGHT,
     LETTERS_WEIGHT,
@@ -42,6 +43,7 @@ from duluan.analysis.sentiment import (
     anger,
     build_default_sentiment_model,
     complaint_term_rows,
+    conduct_cue,
     misconduct_cues,
     negated_term_rows,
     phrase_readings,
@@ -559,8 +561,47 @@ def test_an_officials_misconduct_reads_as_a_complaint_where_the_acts_words_were_
     np.testing.assert_array_equal(loaded.decision_function(said), cued.decision_function(said))
 
 
+def test_an_officials_careless_conduct_reads_as_a_complaint_by_its_cue(tmp_path):
+    # given a sentiment model that learnt officials' names mostly in thanks, with the cue of an
+    # official's conduct and without it
+    texts, labels = _thanked_officials()
+    model = SentimentClassifier(min_count=1, calibration_fraction=0.0).fit(texts, labels)
+    cued = SentimentClassifier(
+        min_count=1, calibration_fraction=0.0, cues=(conduct_cue(texts, CONDUCT_BOOST),)
+    ).fit(texts, labels)
+    said = [
+        "Cán bộ địa chính làm việc tùy tiện.",
+        "Cán bộ phường tắc trách.",
+        "Công an xã làm việc chiếu lệ.",
+        "Chính quyền xã thờ ơ với dân.",
+    ]
+    denied = [
+        "Cán bộ không được tùy tiện thu tiền của dân.",
+        "Cán bộ tiếp dân không hề thờ ơ.",
+        "Xã tổ chức hội nghị chống quan liêu cho cán bộ.",
+        "Cảm ơn cán bộ phường đã hỗ trợ gia đình tôi.",
+    ]
+    # when both read officials' conduct complained of, the same words denied, forbidden or
+    # fought, and thanks
+    # then the one with the cue reads every complaint negative (the other reads the first
+    # neutral; the model shipped on 2026-12-07 read "Cán bộ làm việc rất tùy tiện." positive)
+    assert [p.label for p in model.predict(said)] != ["negative"] * len(said)
+    assert [p.label for p in cued.predict(said)] == ["negative"] * len(said)
+    # and it fires in none of the others: the words right after a denial, a ban or "chống" are
+    # no act, nor is anything where no conduct is named
+    np.testing.assert_allclose(cued.decision_function(denied), model.decision_function(denied), atol=1e-6)
+    # and its actors are the taxonomy's cue's and the file's, its acts the file's, read typed
+    # without diacritics too, and kept in the model's file
+    (cue,) = cued.cues
+    assert cue.topic == "negative" and cue.boost == CONDUCT_BOOST > 0
+    assert {"cán bộ", "công an", "chính quyền"} <= set(cue.actors) and "tắc trách" in cue.acts
+    assert "không thờ ơ" in cue.not_acts and "tho o" in cue.bare_acts
+    loaded = SentimentClassifier.load(cued.save(tmp_path / "cued.model"), mapped=True)
+    np.testing.assert_array_equal(loaded.decision_function(said), cued.decision_function(said))
+
+
 @needs_data
-def test_the_default_model_is_built_with_the_misconduct_cue_unless_told_not_to(monkeypatch):
+def test_the_default_model_is_built_with_its_cues_unless_told_not_to(monkeypatch):
     # given a classifier whose fit records its cues
     import duluan.analysis.sentiment as sentiment
 
@@ -572,11 +613,17 @@ def test_the_default_model_is_built_with_the_misconduct_cue_unless_told_not_to(m
 
     monkeypatch.setattr(SentimentClassifier, "fit", fit)
     monkeypatch.setattr(sentiment, "phrase_readings", lambda texts, lexicon: {})
-    # when the default model is built as shipped, then without the cue
+    # when the default model is built as shipped, then without each cue, then without both
     build_default_sentiment_model()
     build_default_sentiment_model(misconduct_boost=0)
-    # then the shipped one reads misconduct as negative, the other has no cue
-    assert [(c.topic, c.boost) for c in seen[0]] == [("negative", MISCONDUCT_BOOST)] and seen[1] == ()
+    build_default_sentiment_model(conduct_boost=0)
+    build_default_sentiment_model(misconduct_boost=0, conduct_boost=0)
+    # then the shipped one reads misconduct and an official's conduct as negative, the others
+    # lack the cue they were built without
+    misconduct, conduct = ("negative", MISCONDUCT_BOOST), ("negative", CONDUCT_BOOST)
+    boosts = [[(c.topic, c.boost) for c in cues] for cues in seen]
+    assert boosts == [[misconduct, conduct], [conduct], [misconduct], []]
+    assert "tham ô" in seen[0][0].acts and "thờ ơ" in seen[0][1].acts
 
 
 def test_the_prior_is_on_each_phrase_and_its_folded_spelling_towards_its_mood():
@@ -898,6 +945,30 @@ MISCONDUCT_COMPLAINTS = (
     "Cán bộ xã trục lợi chính sách.",
     "Giáo viên chủ nhiệm rút ruột công trình nhiều năm nay.",
 )
+# Complaints of how officials work or treat people, each read positive by the model shipped on
+# 2026-12-07 (of 782 such, it read 666 negative; 768 with the terms file's new words, the prior
+# that outweighs the praise a word holds and the cue of an official's conduct).
+CONDUCT_COMPLAINTS = (
+    "Cán bộ làm việc rất tùy tiện.",
+    "Cán bộ địa chính đo đạc tùy tiện.",
+    "Chính quyền xã làm việc tùy tiện.",
+    "Cán bộ phường tắc trách.",
+    "Phản ánh việc công an phường tắc trách.",
+    "Cán bộ địa chính lạm quyền.",
+    "Chính quyền xã vô cảm.",
+    "Tôi thấy chính quyền xã vô cảm.",
+    "Tôi thấy cán bộ xã làm việc chiếu lệ.",
+    "Tôi thấy cán bộ tiếp dân coi thường người dân.",
+)
+# An official and a word of conduct, denied, forbidden or fought, and praise: none read negative
+# in the model shipped on 2026-12-07, nor may any.
+CONDUCT_DENIED = (
+    "Cán bộ xã không thờ ơ với dân.",
+    "Tỉnh yêu cầu cán bộ không né tránh trách nhiệm.",
+    "Phường làm việc nhanh chóng, không hề quan liêu.",
+    "Cảm ơn cán bộ phường đã không thờ ơ với hoàn cảnh nhà tôi.",
+    "Cán bộ xã nhiệt tình, chu đáo.",
+)
 # Complaint words denied: no complaint (neutral or praise).
 DENIED_COMPLAINTS = (
     "Dịch vụ ở đây không tệ.",
@@ -910,13 +981,15 @@ DENIED_COMPLAINTS = (
 @pytest.mark.slow
 @needs_data
 def test_default_model_reads_plain_complaints_as_complaints_and_denied_ones_as_none():
-    # given short complaints in the terms file's words, complaint words denied, and an
-    # official's misconduct in other words
+    # given short complaints in the terms file's words, complaint words denied, an official's
+    # misconduct in other words, and officials' careless or high-handed conduct
     # when the default model is built as shipped and reads them
     model = build_default_sentiment_model()
     complaints = [p.label for p in model.predict(list(PLAIN_COMPLAINTS))]
     denied = [p.label for p in model.predict(list(DENIED_COMPLAINTS))]
     misconduct = [p.label for p in model.predict(list(MISCONDUCT_COMPLAINTS))]
+    conduct = [p.label for p in model.predict(list(CONDUCT_COMPLAINTS))]
+    conduct_denied = [p.label for p in model.predict(list(CONDUCT_DENIED))]
     # then nearly all complaints read negative: the model shipped on 2026-12-07 read 49 of the
     # 52 so ("Cán bộ phường nhũng nhiễu." positive, 0.45), 52 with the terms file's prior
     assert complaints.count("negative") >= len(PLAIN_COMPLAINTS) - 1, complaints
@@ -924,6 +997,11 @@ def test_default_model_reads_plain_complaints_as_complaints_and_denied_ones_as_n
     assert "negative" not in denied, denied
     # and an official's misconduct reads negative in words the file does not hold (the cue)
     assert misconduct == ["negative"] * len(MISCONDUCT_COMPLAINTS), misconduct
+    # and so does an official's careless or high-handed conduct (the terms file's words and the
+    # cue of an official's conduct), while the same words denied, forbidden or fought, and
+    # praise, do not
+    assert conduct == ["negative"] * len(CONDUCT_COMPLAINTS), conduct
+    assert "negative" not in conduct_denied, conduct_denied
 
 
 @pytest.mark.slow
