@@ -212,21 +212,18 @@ class TopicCue:
         last = getattr(_LAST_FIRING, "value", None)
         texts = batch.texts
         if last is not None and last[0] is batch and last[1] == key:
-            accented, bare = last[2], last[3]
+            accented = last[2]
         else:
             accented = [
                 row
                 for row in self._accented_candidates(batch)
                 if not written_bare(texts[row]) and self.find(texts[row]) is not None
             ]
-            bare = None
+            _LAST_FIRING.value = (batch, key, accented)
         if not (self.bare_acts and self.bare_actors):
-            _LAST_FIRING.value = (batch, key, accented, bare)
             return list(accented)
-        if bare is None:
-            bare = _bare_rows(batch)
-        _LAST_FIRING.value = (batch, key, accented, bare)
-        fired = [row for row in bare if self.find(texts[row]) is not None]
+        # (The batch's bare texts are kept apart, for every cue: _bare_rows.)
+        fired = [row for row in _bare_rows(batch) if self.find(texts[row]) is not None]
         return sorted(accented + fired) if fired else list(accented)
 
     def candidates(self, batch: TokenBatch) -> list[int]:
