@@ -177,6 +177,29 @@ def test_phone_numbers_glued_to_words_or_listed_and_in_other_forms_are_masked():
         assert normalise_many([raw])[0][0] == text
 
 
+def test_a_phone_after_another_number_is_masked_whole():
+    # given phones spaced in groups after a number: one a match may start inside ("2020"), one the
+    # phone pattern reads on into the phone ("020 0912 345", leaving " 678"), and numbers that run
+    # on after a phone but start none
+    written = [
+        ("năm 2020 0912 345 678", "năm 2020 <phone>", ["0912 345 678"]),
+        ("020 0912 345 678", "<phone>", ["020 0912 345 678"]),
+        ("ĐT 0241 0912 345 678.", "ĐT <phone>.", ["0241 0912 345 678"]),
+        ("gọi 0912 345 678 2 lần", "gọi <phone> 2 lần", ["0912 345 678"]),
+        ("0912 345 678 0987 654 321", "<phone> <phone>", ["0912 345 678", "0987 654 321"]),
+        ("số 10 0912 345 678", "số 10 <phone>", ["0912 345 678"]),
+    ]
+    for raw, text, numbers in written:
+        # when normalised, alone and in a batch
+        result = normalise(raw)
+        # then no digit of the phone is left, and a number before it stays when no phone starts in it
+        assert result.text == text, raw
+        assert [raw[s.start : s.end] for s in result.spans] == numbers, raw
+        assert normalise_many([raw])[0][0] == text
+    # while a number within a larger one is still none ("2020.0912345678" is a decimal)
+    assert normalise("2020.0912345678").text == "2020.0912345678"
+
+
 def test_a_citizen_identity_card_number_is_masked_and_other_long_numbers_kept():
     # given a complaint with a citizen identity card's number, written alone and glued to its name
     raw = "Tôi là Nguyễn Văn A, CCCD số 001203012345, cấp ngày 1/2/2021 (CCCD001303012345)."
@@ -482,6 +505,7 @@ def test_normalise_is_idempotent_nfc_and_keeps_folded_aligned(raw):
 
 @settings(max_examples=300, deadline=None)
 @given(_text, st.one_of(_phone, _email, _url), _text)
+@example("020", "0912 345 678", "")  # "020 0912 345" was read as the phone, " 678" left
 def test_spans_point_at_the_personal_data_in_the_original(before, pii, after):
     # given personal data between two random texts, separated by spaces
     raw = f"{before} {pii} {after}"
