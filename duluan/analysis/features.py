@@ -2246,9 +2246,9 @@ class NgramFeaturizer:
                 if type_ids.size:
                     char_parts = self._char_ngrams(tb, type_ids, types, tok_doc, dtype)
                 else:
-                    char_parts = self._in_row_order(self._text_char_ngrams(tb.joined, dtype))
+                    char_parts = self._in_row_order(self._text_char_ngrams(tb, dtype))
             else:
-                char_parts = self._in_row_order(self._text_char_ngrams(tb.joined, dtype))
+                char_parts = self._in_row_order(self._text_char_ngrams(tb, dtype))
         return _Batch(
             tb.n_docs,
             self.n_features_,
@@ -2266,15 +2266,35 @@ class NgramFeaturizer:
         """The integer type of ``row * n_features_ + column`` keys for a batch of ``n_docs``."""
         return np.uint32 if n_docs * self.n_features_ < (1 << 32) else np.uint64
 
-    def _text_char_ngrams(self, joined: str, dtype: type = np.uint64) -> np.ndarray:
-        """Character n-grams by their definition: hash every n-gram of the whole batch's text.
+    def _text_char_ngrams(self, tb: TokenBatch, dtype: type = np.uint64) -> np.ndarray:
+        """Character n-grams by their definition: hash every n-gram of the whole batch's text, each
+        word as the featurizer reads it (:meth:`_read_joined`).
 
         Returns:
             The key (``row * n_features_ + column``) of each occurrence.
         """
-        chars = _NON_WORD_RE.sub(" ", canonical_tones(joined))
+        chars = _NON_WORD_RE.sub(" ", canonical_tones(self._read_joined(tb)))
         docs, feats = _hash_char_ngrams(chars, self.char_ngram_range, self.n_char_features)
         return self._keys(docs, feats + self.n_word_features, dtype)
+
+    def _read_joined(self, tb: TokenBatch) -> str:
+        """The batch's joined text (:attr:`TokenBatch.joined`) with every word stretched at its end
+        that the vocabulary knows only unstretched written as that word ("xúcccc" as "xúc": see
+        :func:`_vocabulary_form`), as the syllables' memo reads its characters. Without this, a
+        text's character n-grams depended on the n-gram lengths: "Aàà" (the known "a" stretched)
+        gave the n-grams of " a " up to trigrams and of " aàà " beyond (found by Hypothesis,
+        2026-12-07).
+        """
+        joined = tb.joined
+        get = self.vocabulary_.get
+        plain = {}
+        for tok in {t for t in tb.tokens if len(t) > 2 and t[-1] == t[-2]}:
+            read = _vocabulary_form(get, tok)[1]
+            if read != tok:
+                plain[tok] = read
+        if not plain:
+            return joined
+        return _WORD_RE.sub(lambda m: plain.get(m.group(), m.group()), joined)
 
     def _in_row_order(self, keys: np.ndarray) -> tuple[np.ndarray, ...]:
         """``keys`` cut where their row goes down: pieces in row order (see :func:`_sorted_keys`)."""

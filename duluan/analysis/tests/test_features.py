@@ -4,8 +4,9 @@ import pickle
 import re
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duluan.analysis import features
@@ -64,6 +65,7 @@ def _fitted(char_ngram_range=(1, 3)) -> NgramFeaturizer:
 
 @settings(max_examples=300, deadline=None)
 @given(texts_strategy, st.sampled_from([(1, 3), (2, 3), (1, 1), (3, 5), (2, 4)]))
+@example(["Aàà"], (1, 3))  # the known "a" stretched: the memo read " a ", the whole text " aàà "
 def test_character_ngrams_gathered_per_syllable_equal_hashing_the_whole_text(texts, char_range):
     # given a featurizer with character n-grams and a batch of awkward texts
     featurizer = _fitted(char_range)
@@ -73,7 +75,7 @@ def test_character_ngrams_gathered_per_syllable_equal_hashing_the_whole_text(tex
     first = featurizer._analyse(tb)
     again = featurizer._analyse(tb)
     # then they are exactly the n-grams of the whole text, document by document
-    expected = np.sort(featurizer._text_char_ngrams(tb.joined, first.char_keys.dtype.type))
+    expected = np.sort(featurizer._text_char_ngrams(tb, first.char_keys.dtype.type))
     np.testing.assert_array_equal(np.sort(first.char_keys), expected)
     np.testing.assert_array_equal(np.sort(again.char_keys), expected)
 
@@ -336,10 +338,11 @@ def test_a_word_stretched_at_its_end_is_read_as_the_word_it_stands_for():
         assert features.unstretched(word) is None, word
 
 
-def test_a_featurizer_reads_a_stretched_word_it_does_not_know_as_the_word_it_knows():
+@pytest.mark.parametrize("char_range", [(1, 3), (2, 5)])  # from the syllables' memo; from the whole text
+def test_a_featurizer_reads_a_stretched_word_it_does_not_know_as_the_word_it_knows(char_range):
     # given a featurizer of syllables and characters that knows "bức xúc" but not stretched
     texts = ["dân bức xúc", "dân rất bức xúc", "đường ngập", "hồ sơ chậm"]
-    featurizer = NgramFeaturizer(word_ngram_range=(1, 2), char_ngram_range=(1, 3), min_count=1).fit(texts)
+    featurizer = NgramFeaturizer(word_ngram_range=(1, 2), char_ngram_range=char_range, min_count=1).fit(texts)
     # when it reads the words stretched (before, "xúcccc" was an unknown syllable: "bức xúc" was
     # no n-gram of "Dân bức xúccccc lắm", 2026-12-07)
     said = features.tokenise_batch(["dân bức xúcccc", "đường ngậppp", "dân bức xúc", "đường ngập"])
