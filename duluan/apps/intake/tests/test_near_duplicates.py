@@ -8,6 +8,7 @@ import pytest
 
 from duluan.analysis.pipeline import tokenise
 from duluan.apps.intake import imports, services
+from duluan.apps.intake import near as near_module
 from duluan.apps.intake.models import Channel, Signal
 from duluan.apps.intake.near import StoredNearIndex
 from duluan.apps.issues.clustering import signal_stream_id, stored_content
@@ -124,3 +125,46 @@ def test_a_process_that_read_signals_since_removed_from_the_table_starts_again_f
     # then the copy is grouped with nothing that is gone
     assert _group(COPY) == ""
     assert len(near.index) == 1
+
+
+def _stored_late(text: str, minutes: int, elsewhere: StoredNearIndex) -> Signal:
+    """Store ``text`` by another process in a transaction still open (its row taken out again)
+    while a signal after it is committed: the number of the first, not yet there, is below the
+    newest."""
+    services.signals_ingest_batch(items=[_item(text, minutes)], near_index=elsewhere)
+    signal = Signal.objects.get(text=text)
+    services.signals_ingest_batch(
+        items=[_item("Đèn đường thôn Bắc hỏng cả tháng", minutes)], near_index=elsewhere
+    )
+    Signal.objects.filter(pk=signal.pk).delete()
+    return signal
+
+
+def test_a_signal_whose_transaction_commits_after_a_later_one_was_read_is_read_when_it_commits():
+    # given a process that has stored a signal, and a petition another process stores in a
+    # transaction still open while this process stores a later signal (its number comes first)
+    near, elsewhere = StoredNearIndex(capacity=1000), StoredNearIndex(capacity=1000)
+    services.signals_ingest_batch(items=[_item(OTHER, 0)], near_index=near)
+    petition = _stored_late(PETITION, 1, elsewhere)
+    services.signals_ingest_batch(items=[_item(OTHER + " nữa", 2)], near_index=near)
+    # when the petition's transaction commits and the process stores a near copy of it
+    petition.save(force_insert=True)
+    services.signals_ingest_batch(items=[_item(COPY, 5)], near_index=near)
+    # then the copy is in the petition's group
+    assert _group(COPY) == _stream_id(PETITION)
+
+
+def test_a_number_that_never_comes_is_looked_for_only_so_long(monkeypatch):
+    # given a process that read past a petition's number while its transaction was open
+    clock = [1000.0]
+    monkeypatch.setattr(near_module.time, "monotonic", lambda: clock[0])
+    near, elsewhere = StoredNearIndex(capacity=1000), StoredNearIndex(capacity=1000)
+    petition = _stored_late(PETITION, 1, elsewhere)
+    services.signals_ingest_batch(items=[_item(OTHER, 2)], near_index=near)
+    # when longer than a transaction stays open has passed, and only then the petition is there
+    clock[0] += near_module.GAP_SECONDS + 1
+    services.signals_ingest_batch(items=[_item(OTHER + " nữa", 3)], near_index=near)
+    petition.save(force_insert=True)
+    services.signals_ingest_batch(items=[_item(COPY, 5)], near_index=near)
+    # then the number was given up (as a rolled-back insert is): the copy opens a group of its own
+    assert _group(COPY) == ""
