@@ -410,6 +410,22 @@ def test_a_name_is_found_with_a_no_break_space_or_a_tab_between_its_words(gazett
         assert [" ".join(s.split()) for s in surfaces] == ["Đống Đa", "Hà Nội"]
 
 
+def test_a_name_after_its_type_word_is_found_across_a_line_break(gazetteer):
+    # given a letter wrapped by hand inside two names, and texts whose line break ends a title or
+    # a paragraph before a word that would make a name of the last one's
+    wrapped = "Đơn của hộ dân xã Tân\nDĩnh, huyện Lạng\nGiang về con đường hỏng."
+    ended = ["Khám phá Hawaii của phương Đông\nHải Nam với khách Việt", "bị đưa sang Đức\nCơ quan An ninh"]
+    # when places are found, alone and in a batch
+    mentions = gazetteer.find(wrapped, when=date(2024, 9, 1))
+    assert gazetteer.find_many([wrapped], [date(2024, 9, 1)]) == [mentions]
+    # then the commune and its district are found, their spans over the line breaks
+    assert [(m.scheme, m.code) for m in mentions] == [("pre2025", "07432"), ("pre2025", "217")]
+    assert [wrapped[m.start : m.end] for m in mentions] == ["Tân\nDĩnh", "Lạng\nGiang"]
+    # while a name read across a line break without its type word is none
+    for text in ended:
+        assert gazetteer.find(text, when=date(2024, 9, 1)) == [], text
+
+
 def test_accented_names_must_carry_their_own_accents(gazetteer):
     # given "Tân Thành", which folds like "Tân Thanh"
     mentions = gazetteer.find("xã Tân Thành", when=date(2026, 1, 5))
