@@ -71,6 +71,7 @@ __all__ = [
     "conduct_cue",
     "misconduct_cues",
     "negated_term_rows",
+    "neglect_cue",
     "phrase_readings",
     "unread_signs",
     "without_punctuation",
@@ -258,6 +259,25 @@ MISCONDUCT_TOPIC = "corruption"
 # classifier's UIT-VSFC dev weighted-F1 91.73 both (2026-12-07).
 CONDUCT_BOOST = 1.5
 CONDUCT_CUE_PATH = Path(__file__).parent / "data" / "conduct_cue.json"
+# An official neglecting a duty ("lơ là") is a complaint too, but the news warn with the word as
+# often as they blame ("không được lơ là", "tránh lơ là", "nếu lơ là…"), and in UIT-VSFC dev the one
+# who neglects is a student beside a teacher praised ("giáo viên tận tình mặc dù nhiều sinh viên còn
+# lơ là", positive), so it is in neither the terms file nor the conduct cue. It has a cue of its own
+# (neglect_cue, the file's ``neglect_*`` keys): the word at most ``neglect_window`` (4) words from
+# an official, not after a word of ``denied_by`` nor of ``neglect_denied_by`` ("nếu", "dễ", "không
+# nên", "không thể", "không được phép"), with CONDUCT_BOOST. Of 32 complaints written for the check
+# ("Cán bộ xã lơ là nhiệm vụ, để rác tràn ra đường", "Công an phường lơ là, để trộm cắp hoành hành";
+# 10 officials and agencies, places, other frames) the shipped recipe read 27 negative without it,
+# 31 with it ("Chính quyền địa phương lơ là, để cát tặc hoạt động công khai." stays positive, 0.45:
+# the cue fires, "hoạt động công khai" and "chính quyền địa phương" were learnt as praise and
+# outweigh it); of 30 sentences that must keep their reading (warnings from officials, "không lơ là"
+# as praise, that UIT-VSFC sentence, other complaints, thanks and questions) none moved, nor any of
+# 80 sentences naming officials or 141 stating rules. With a window of 20, as the conduct cue's, it
+# fired on that UIT-VSFC sentence. In VNTC and TC201805 the word stands in 64 sentences; a cue of
+# window 20 fired in 2. The gold sets of bench_models.py --only news_sentiment read as without it,
+# label for label (news 74.79 %, headlines 64.60, letters 72.76, the intensity's Spearman by the
+# letters' anger 0.598), UIT-VSFC dev weighted-F1 of the recipe learnt without dev 91.21 both
+# (2026-12-07).
 _WORD_RE = re.compile(r"\w+|!+")
 _EXCLAMATIONS_RE = re.compile(r"!+")  # the "!+" tokens of _WORD_RE
 _SYLLABLE_RE = re.compile(r"\w+")  # the other tokens of _WORD_RE
@@ -1754,7 +1774,10 @@ def build_default_sentiment_model(
     lexicon = lexicon.accent_free(phrase_readings(chain(texts, more), lexicon))
     if "cues" not in params:
         cues = misconduct_cues(texts, misconduct_boost) if misconduct_boost else ()
-        params["cues"] = (*cues, conduct_cue(texts, conduct_boost)) if conduct_boost else cues
+        conduct = (
+            (conduct_cue(texts, conduct_boost), neglect_cue(texts, conduct_boost)) if conduct_boost else ()
+        )
+        params["cues"] = (*cues, *conduct)
     bar = fit_progress_bar("Huấn luyện") if progress else None
     return SentimentClassifier(lexicon=lexicon, **params).fit(
         texts, labels, sample_weight=weights, progress=bar
@@ -1786,23 +1809,84 @@ def conduct_cue(
     Returns:
         The cue.
     """
+    from duluan.analysis.cues import DEFAULT_WINDOW
+
+    data = _read_json(path)
+    officials = _misconduct_cue()
+    window = officials.window if officials else DEFAULT_WINDOW
+    return _officials_cue(texts, data, data["acts"], data["denied_by"], window, boost)
+
+
+def neglect_cue(
+    texts: Iterable[str] = (), boost: float = CONDUCT_BOOST, path: Path = CONDUCT_CUE_PATH
+) -> TopicCue:
+    """The cue of an official's neglect of duty ("lơ là"), aimed at ``negative`` with ``boost``:
+    a sentiment model's cue, beside :func:`conduct_cue` (see :data:`CONDUCT_CUE_PATH`).
+
+    Its actors are :func:`conduct_cue`'s; its acts the file's ``neglect_acts``, read only within
+    ``neglect_window`` words of an actor (the official is who neglects, not a student of the
+    sentence: "giáo viên tận tình mặc dù nhiều sinh viên còn lơ là"); an act right after one of
+    the file's ``denied_by`` or ``neglect_denied_by`` is none: the news warn with these words
+    ("không được lơ là", "tránh lơ là", "nếu lơ là…") as often as they blame.
+
+    Args:
+        texts: Texts whose accent-free spellings the cue learns to read.
+        boost: The log of the factor the odds of ``negative`` are multiplied by where it fires.
+        path: The cue's file (``actors``, ``neglect_acts``, ``neglect_window``, ``denied_by``,
+            ``neglect_denied_by``).
+
+    Returns:
+        The cue.
+    """
+    data = _read_json(path)
+    denied = [*data["denied_by"], *data.get("neglect_denied_by", ())]
+    return _officials_cue(texts, data, data["neglect_acts"], denied, int(data["neglect_window"]), boost)
+
+
+def _read_json(path: Path) -> dict:
     import json
 
-    from duluan.analysis.cues import DEFAULT_WINDOW, TopicCue, accent_free_cue, spelling_readings
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _misconduct_cue() -> TopicCue | None:
+    """The shipped taxonomy's cue of misconduct (:data:`MISCONDUCT_TOPIC`), if it has one."""
     from duluan.analysis.taxonomy import load_taxonomy
     from duluan.analysis.topic import taxonomy_cues
 
-    data = json.loads(path.read_text(encoding="utf-8"))
-    officials = [c for c in taxonomy_cues(load_taxonomy()) if c.topic == MISCONDUCT_TOPIC]
-    acts = [prepare(act).strip() for act in data["acts"]]
+    return next((c for c in taxonomy_cues(load_taxonomy()) if c.topic == MISCONDUCT_TOPIC), None)
+
+
+def _officials(data: Mapping) -> list[str]:
+    """The officials of the cue of an official's conduct: the taxonomy's cue's, then the file's
+    (``actors``), lower case, NFC."""
+    officials = _misconduct_cue()
+    return [prepare(a).strip() for a in [*(officials.actors if officials else ()), *data["actors"]]]
+
+
+def _officials_cue(
+    texts: Iterable[str],
+    data: Mapping,
+    acts: Sequence[str],
+    denied_by: Sequence[str],
+    window: int,
+    boost: float,
+) -> TopicCue:
+    """A cue aimed at ``negative`` of the officials of ``data`` (:func:`_officials`) and ``acts``,
+    an act right after a word of ``denied_by`` none, posing as an official (the taxonomy's cue's
+    ``unless``) none either, with the spellings ``texts`` read typed without diacritics."""
+    from duluan.analysis.cues import TopicCue, accent_free_cue, spelling_readings
+
+    officials = _misconduct_cue()
+    acts = [prepare(act).strip() for act in acts]
     cue = TopicCue.from_data(
         "negative",
         {
-            "actors": [*(a for c in officials for a in c.actors), *data["actors"]],
+            "actors": _officials(data),
             "acts": acts,
-            "unless": [p for c in officials for p in c.unless],
-            "not_acts": [f"{prepare(word).strip()} {act}" for word in data["denied_by"] for act in acts],
-            "window": officials[0].window if officials else DEFAULT_WINDOW,
+            "unless": officials.unless if officials else (),
+            "not_acts": [f"{prepare(word).strip()} {act}" for word in denied_by for act in acts],
+            "window": window,
             "boost": boost,
         },
     )

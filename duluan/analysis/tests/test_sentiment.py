@@ -46,6 +46,7 @@ from duluan.analysis.sentiment import (
     conduct_cue,
     misconduct_cues,
     negated_term_rows,
+    neglect_cue,
     phrase_readings,
     without_punctuation,
     written_bare,
@@ -600,6 +601,44 @@ def test_an_officials_careless_conduct_reads_as_a_complaint_by_its_cue(tmp_path)
     np.testing.assert_array_equal(loaded.decision_function(said), cued.decision_function(said))
 
 
+def test_an_officials_neglect_of_duty_reads_as_a_complaint_and_a_warning_against_it_does_not():
+    # given a sentiment model that learnt officials' names mostly in thanks, with the cue of an
+    # official's conduct, and with the cue of an official's neglect too
+    texts, labels = _thanked_officials()
+    conduct = conduct_cue(texts, CONDUCT_BOOST)
+    model = SentimentClassifier(min_count=1, calibration_fraction=0.0, cues=(conduct,)).fit(texts, labels)
+    cued = SentimentClassifier(
+        min_count=1, calibration_fraction=0.0, cues=(conduct, neglect_cue(texts, CONDUCT_BOOST))
+    ).fit(texts, labels)
+    blamed = [
+        "Cán bộ xã lơ là nhiệm vụ, để rác tràn ra đường.",
+        "Công an phường lơ là, để trộm cắp hoành hành.",
+        "UBND xã Tân Dĩnh lơ là quản lý đất đai.",
+    ]
+    warned = [
+        "Tỉnh yêu cầu cán bộ không được lơ là.",
+        "Cán bộ xã cần tránh lơ là khi mùa mưa bão đến.",
+        "Công an phường không lơ là nhiệm vụ.",
+        "Nếu lơ là, cán bộ sẽ bị kỷ luật.",
+        "Giáo viên tận tình mặc dù nhiều sinh viên còn lơ là.",
+    ]
+    # when both read officials blamed for neglect, and warnings against it, a denial, and a
+    # teacher praised beside students who neglect their lessons
+    with_cue, without = cued.decision_function(blamed + warned), model.decision_function(blamed + warned)
+    # then the one with the cue raises the odds of negative where an official neglects (the model
+    # shipped on 2026-12-07 read "Chính quyền xã lơ là trong việc quản lý đất đai." positive)
+    negative = list(cued.classes_).index("negative")
+    raised = with_cue - without
+    assert (raised[: len(blamed), negative] > 0.1).all()
+    assert [p.label for p in cued.predict(blamed)] == ["negative"] * len(blamed)
+    # and nowhere else: after a warning word, a denial or "nếu", or far from the official
+    # ("sinh viên" neglect, not "giáo viên": UIT-VSFC dev reads that sentence positive)
+    raised[: len(blamed), negative] = 0
+    np.testing.assert_allclose(raised, 0, atol=1e-6)
+    cue = cued.cues[1]
+    assert cue.acts == ("lơ là",) and cue.window < conduct.window and "tránh lơ là" in cue.not_acts
+
+
 @needs_data
 def test_the_default_model_is_built_with_its_cues_unless_told_not_to(monkeypatch):
     # given a classifier whose fit records its cues
@@ -622,8 +661,8 @@ def test_the_default_model_is_built_with_its_cues_unless_told_not_to(monkeypatch
     # lack the cue they were built without
     misconduct, conduct = ("negative", MISCONDUCT_BOOST), ("negative", CONDUCT_BOOST)
     boosts = [[(c.topic, c.boost) for c in cues] for cues in seen]
-    assert boosts == [[misconduct, conduct], [conduct], [misconduct], []]
-    assert "tham ô" in seen[0][0].acts and "thờ ơ" in seen[0][1].acts
+    assert boosts == [[misconduct, conduct, conduct], [conduct, conduct], [misconduct], []]
+    assert "tham ô" in seen[0][0].acts and "thờ ơ" in seen[0][1].acts and seen[0][2].acts == ("lơ là",)
 
 
 def test_the_prior_is_on_each_phrase_and_its_folded_spelling_towards_its_mood():
