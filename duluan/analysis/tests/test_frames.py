@@ -368,6 +368,15 @@ def test_the_writer_named_in_small_letters_is_masked_by_the_name_s_shape(text, m
             "Xin trân trọng cảm ơn!\n(đã ký)\n<name> - <phone>",
         ),
         ("Cảm ơn.\nTM. gia đình\nTrương Văn Quyết", "Cảm ơn.\nTM. gia đình\n<name>"),
+        # a full name on the line after a request in other words, with no closing formula
+        (
+            "Kính gửi: UBND xã.\nĐường thôn Đông ngập. Đề nghị xã cho kiểm tra.\nNguyễn Văn An",
+            "Kính gửi: UBND xã.\nĐường thôn Đông ngập. Đề nghị xã cho kiểm tra.\n<name>",
+        ),
+        (
+            "Kính gửi: UBND xã.\nKính đề nghị xã sớm khắc phục\nTrần Thị Hoa",
+            "Kính gửi: UBND xã.\nKính đề nghị xã sớm khắc phục\n<name>",
+        ),
         # a given name alone, initials, a title with its capital, a name in capitals or small letters
         ("Tôi rất buồn. Xin chân thành cảm ơn.\nTuyết Linh", "Tôi rất buồn. Xin chân thành cảm ơn.\n<name>"),
         ("Cám ơn rất nhiều.\nN.T.Thành", "Cám ơn rất nhiều.\n<name>"),
@@ -383,6 +392,11 @@ def test_the_writer_named_in_small_letters_is_masked_by_the_name_s_shape(text, m
         ("Xin chân thành cảm ơn bác sĩ Lê Văn Hùng!", None),
         ("Cần giải quyết ùn tắc ở các thành phố lớn như Hà Nội, TP. Hồ Chí Minh.", None),
         ("Kính mong xem xét giải quyết.\nĐình Bảng", None),
+        # (after a request in other words, two words are a place as often, and the request must end
+        # its line)
+        ("Kính gửi: UBND xã.\nĐề nghị xã sớm khắc phục.\nHà Nội", None),
+        ("Kính gửi: UBND xã.\nĐề nghị xã sớm khắc phục cho Nguyễn Văn An", None),
+        ("Kính gửi: UBND xã.\nDân mong sớm có đường mới.\nTrần Thị Hoa", None),
         ("Khả năng lần sau sẽ xem xét mua hàng trực tiếp...\nHết!", None),
         ("Cảm ơn khách hàng dễ thương nha :D", None),
     ],
