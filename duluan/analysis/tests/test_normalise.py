@@ -168,10 +168,16 @@ def test_phone_numbers_glued_to_words_or_listed_and_in_other_forms_are_masked():
         ("ĐT (0222)3821234.", "ĐT <phone>.", ["(0222)3821234"]),
         ("hoặc (0222) 3821 234", "hoặc <phone>", ["(0222) 3821 234"]),
     ]
+    # when normalised, alone and in a batch
+    # then each number is masked, its span the number as written
+    _assert_numbers_masked(written)
+
+
+def _assert_numbers_masked(written: list[tuple[str, str, list[str]]]) -> None:
+    """Each raw text of ``(raw, text, numbers)`` normalises to ``text``, alone and in a batch,
+    with spans on exactly ``numbers``."""
     for raw, text, numbers in written:
-        # when normalised, alone and in a batch
         result = normalise(raw)
-        # then each number is masked, its span the number as written
         assert result.text == text, raw
         assert [raw[s.start : s.end] for s in result.spans] == numbers, raw
         assert normalise_many([raw])[0][0] == text
@@ -189,13 +195,9 @@ def test_a_phone_after_another_number_is_masked_whole():
         ("0912 345 678 0987 654 321", "<phone> <phone>", ["0912 345 678", "0987 654 321"]),
         ("số 10 0912 345 678", "số 10 <phone>", ["0912 345 678"]),
     ]
-    for raw, text, numbers in written:
-        # when normalised, alone and in a batch
-        result = normalise(raw)
-        # then no digit of the phone is left, and a number before it stays when no phone starts in it
-        assert result.text == text, raw
-        assert [raw[s.start : s.end] for s in result.spans] == numbers, raw
-        assert normalise_many([raw])[0][0] == text
+    # when normalised, alone and in a batch
+    # then no digit of the phone is left, and a number before it stays when no phone starts in it
+    _assert_numbers_masked(written)
     # while a number within a larger one is still none ("2020.0912345678" is a decimal)
     assert normalise("2020.0912345678").text == "2020.0912345678"
 
