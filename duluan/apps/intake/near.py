@@ -148,6 +148,8 @@ class StoredNearIndex:
             return []
         since = time.monotonic() - GAP_SECONDS
         self._gaps = {pk: t for pk, t in self._gaps.items() if t >= since}
+        if not self._gaps:
+            return []  # (an empty Q() would ask for every signal)
         ranges = _ranges(sorted(self._gaps))
         if len(ranges) > _MAX_RANGES:
             ranges = [(ranges[0][0], ranges[-1][1])]

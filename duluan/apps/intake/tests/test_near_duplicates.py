@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from duluan.analysis.pipeline import tokenise
 from duluan.apps.intake import imports, services
@@ -163,8 +165,12 @@ def test_a_number_that_never_comes_is_looked_for_only_so_long(monkeypatch):
     services.signals_ingest_batch(items=[_item(OTHER, 2)], near_index=near)
     # when longer than a transaction stays open has passed, and only then the petition is there
     clock[0] += near_module.GAP_SECONDS + 1
-    services.signals_ingest_batch(items=[_item(OTHER + " nữa", 3)], near_index=near)
+    with CaptureQueriesContext(connection) as asked:
+        services.signals_ingest_batch(items=[_item(OTHER + " nữa", 3)], near_index=near)
     petition.save(force_insert=True)
     services.signals_ingest_batch(items=[_item(COPY, 5)], near_index=near)
     # then the number was given up (as a rolled-back insert is): the copy opens a group of its own
     assert _group(COPY) == ""
+    # and giving it up read no signal but those of the batch's own range (not the whole table)
+    rows_read = [q["sql"] for q in asked.captured_queries if '"intake_signal"."external_id"' in q["sql"]]
+    assert rows_read and all("WHERE" in sql for sql in rows_read)
