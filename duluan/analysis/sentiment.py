@@ -69,6 +69,7 @@ __all__ = [
     "build_default_sentiment_model",
     "complaint_term_rows",
     "conduct_cue",
+    "conduct_cues",
     "misconduct_cues",
     "negated_term_rows",
     "neglect_cue",
@@ -1774,10 +1775,7 @@ def build_default_sentiment_model(
     lexicon = lexicon.accent_free(phrase_readings(chain(texts, more), lexicon))
     if "cues" not in params:
         cues = misconduct_cues(texts, misconduct_boost) if misconduct_boost else ()
-        conduct = (
-            (conduct_cue(texts, conduct_boost), neglect_cue(texts, conduct_boost)) if conduct_boost else ()
-        )
-        params["cues"] = (*cues, *conduct)
+        params["cues"] = (*cues, *(conduct_cues(texts, conduct_boost) if conduct_boost else ()))
     bar = fit_progress_bar("Huấn luyện") if progress else None
     return SentimentClassifier(lexicon=lexicon, **params).fit(
         texts, labels, sample_weight=weights, progress=bar
@@ -1809,12 +1807,7 @@ def conduct_cue(
     Returns:
         The cue.
     """
-    from duluan.analysis.cues import DEFAULT_WINDOW
-
-    data = _read_json(path)
-    officials = _misconduct_cue()
-    window = officials.window if officials else DEFAULT_WINDOW
-    return _officials_cue(texts, data, data["acts"], data["denied_by"], window, boost)
+    return conduct_cues(texts, boost, path)[0]
 
 
 def neglect_cue(
@@ -1838,59 +1831,51 @@ def neglect_cue(
     Returns:
         The cue.
     """
-    data = _read_json(path)
-    denied = [*data["denied_by"], *data.get("neglect_denied_by", ())]
-    return _officials_cue(texts, data, data["neglect_acts"], denied, int(data["neglect_window"]), boost)
+    return conduct_cues(texts, boost, path)[1]
 
 
-def _read_json(path: Path) -> dict:
+def conduct_cues(
+    texts: Iterable[str] = (), boost: float = CONDUCT_BOOST, path: Path = CONDUCT_CUE_PATH
+) -> tuple[TopicCue, TopicCue]:
+    """:func:`conduct_cue` and :func:`neglect_cue`, the file, the taxonomy's cue of misconduct and
+    ``texts`` read once for both (a model's build reads its whole corpus for each cue's spellings).
+
+    Each is aimed at ``negative``; its officials are the taxonomy's cue's and the file's
+    (``actors``); an act right after a word of its denials is none, nor one posing as an official
+    (the taxonomy's cue's ``unless``).
+    """
     import json
 
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _misconduct_cue() -> TopicCue | None:
-    """The shipped taxonomy's cue of misconduct (:data:`MISCONDUCT_TOPIC`), if it has one."""
+    from duluan.analysis.cues import DEFAULT_WINDOW, TopicCue, accent_free_cue, spelling_readings
     from duluan.analysis.taxonomy import load_taxonomy
     from duluan.analysis.topic import taxonomy_cues
 
-    return next((c for c in taxonomy_cues(load_taxonomy()) if c.topic == MISCONDUCT_TOPIC), None)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    officials = next((c for c in taxonomy_cues(load_taxonomy()) if c.topic == MISCONDUCT_TOPIC), None)
+    actors = [prepare(a).strip() for a in [*(officials.actors if officials else ()), *data["actors"]]]
 
+    def cue(acts: Sequence[str], denied_by: Sequence[str], window: int) -> TopicCue:
+        acts = [prepare(act).strip() for act in acts]
+        return TopicCue.from_data(
+            "negative",
+            {
+                "actors": actors,
+                "acts": acts,
+                "unless": officials.unless if officials else (),
+                "not_acts": [f"{prepare(word).strip()} {act}" for word in denied_by for act in acts],
+                "window": window,
+                "boost": boost,
+            },
+        )
 
-def _officials(data: Mapping) -> list[str]:
-    """The officials of the cue of an official's conduct: the taxonomy's cue's, then the file's
-    (``actors``), lower case, NFC."""
-    officials = _misconduct_cue()
-    return [prepare(a).strip() for a in [*(officials.actors if officials else ()), *data["actors"]]]
-
-
-def _officials_cue(
-    texts: Iterable[str],
-    data: Mapping,
-    acts: Sequence[str],
-    denied_by: Sequence[str],
-    window: int,
-    boost: float,
-) -> TopicCue:
-    """A cue aimed at ``negative`` of the officials of ``data`` (:func:`_officials`) and ``acts``,
-    an act right after a word of ``denied_by`` none, posing as an official (the taxonomy's cue's
-    ``unless``) none either, with the spellings ``texts`` read typed without diacritics."""
-    from duluan.analysis.cues import TopicCue, accent_free_cue, spelling_readings
-
-    officials = _misconduct_cue()
-    acts = [prepare(act).strip() for act in acts]
-    cue = TopicCue.from_data(
-        "negative",
-        {
-            "actors": _officials(data),
-            "acts": acts,
-            "unless": officials.unless if officials else (),
-            "not_acts": [f"{prepare(word).strip()} {act}" for word in denied_by for act in acts],
-            "window": window,
-            "boost": boost,
-        },
+    conduct = cue(data["acts"], data["denied_by"], officials.window if officials else DEFAULT_WINDOW)
+    neglect = cue(
+        data["neglect_acts"],
+        [*data["denied_by"], *data.get("neglect_denied_by", ())],
+        int(data["neglect_window"]),
     )
-    return accent_free_cue(cue, spelling_readings(texts, [*cue.actors, *cue.acts]))
+    readings = spelling_readings(texts, [*conduct.actors, *conduct.acts, *neglect.acts])
+    return accent_free_cue(conduct, readings), accent_free_cue(neglect, readings)
 
 
 def misconduct_cues(texts: Iterable[str] = (), boost: float = MISCONDUCT_BOOST) -> tuple[TopicCue, ...]:
