@@ -848,9 +848,13 @@ _IDENTIFIES = re.compile(
 def _family_named(named: list[str]) -> bool:
     """Whether ``named`` (words written with a capital) is a name with its family name, after its
     title or not: "Bùi Văn Tài", "Bà Nguyễn Thị Lan"; not "Học sinh", "Chủ tịch Lê Văn An"."""
-    if len(named) > 2 and fold(named[0]) in _TITLES:
-        named = named[1:]
+    named = _untitled(named)
     return len(named) >= 2 and _is_family_name(named[0])
+
+
+def _untitled(named: list[str]) -> list[str]:
+    """``named`` without a title before a name of two words or more ("Ông Trần Văn Bình")."""
+    return named[1:] if len(named) > 2 and fold(named[0]) in _TITLES else named
 
 
 def _small_name(words: list[str]) -> int:
@@ -876,8 +880,7 @@ def _name_before(text: str, at: int) -> list[tuple[int, int, str]]:
     before = before[before.rfind("\n") + 1 :]
     words = before.split(" ")[-5:]
     named = list(itertools.takewhile(lambda word: word[:1].isupper(), reversed(words)))[::-1]
-    if len(named) > 2 and fold(named[0]) in _TITLES:
-        named = named[1:]  # "Ông <name> (bố đẻ tôi)": the title stays, as elsewhere
+    named = _untitled(named)  # "Ông <name> (bố đẻ tôi)": the title stays, as elsewhere
     if len(named) < 2 or named[0].lower() in _NOT_NAMES:
         for first in range(max(0, len(words) - 4), len(words) - 2):
             if _small_name(words[first:]) == len(words) - first:
