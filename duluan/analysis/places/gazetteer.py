@@ -55,6 +55,7 @@ from duluan.analysis.places.context import (
     nfc_with_offsets,
     not_a_unit_before,
     old_after,
+    person_speaking,
     place_folds,
     speaker_after,
     typed_words,
@@ -966,9 +967,9 @@ class Gazetteer:
             cased
             and len(lower := self._lower(nfc)) == len(nfc)
             and speaker_after(lower, start, end)
-            and key not in self._speaking_provinces
+            and (key not in self._speaking_provinces or person_speaking(nfc, lower, start, end))
         ):
-            return None  # "Vinh kể:", "Anh Sơn cho biết" at a sentence's start: a person
+            return None  # "Vinh kể:", "Anh Sơn cho biết", "Hà Giang kể:" at a sentence's start: a person
         locative = locative_before(context, plain, at)
         if not cased and not locative and a_word_in_small_letters(surface):
             # In a text all in small letters, "ai cũng muốn hòa bình" is peace, not the province:
