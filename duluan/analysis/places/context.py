@@ -334,9 +334,8 @@ def speaker_after(lower: str, start: int, end: int) -> bool:
     mark = lower[before]
     if mark == ".":
         return SPEAKER_ABBREVIATION_RE.search(lower, max(0, before - 4), before + 1) is None
-    if (
-        mark in ",-–"
-    ):  # "…", Vinh nói."; after another comma an address may end: "phường 3, Bình Thạnh cho biết"
+    if mark in ",-–":
+        # "…", Vinh nói."; after another comma an address may end: "phường 3, Bình Thạnh cho biết".
         before -= 1
         while before >= 0 and lower[before] in " \t":
             before -= 1
