@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from duluan.adminunits import PROVINCE, load_admin_data
 from duluan.analysis.frames import (
     PersonValues,
     frame_spans,
@@ -377,6 +378,11 @@ def test_the_writer_named_in_small_letters_is_masked_by_the_name_s_shape(text, m
             "Kính gửi: UBND xã.\nKính đề nghị xã sớm khắc phục\nTrần Thị Hoa",
             "Kính gửi: UBND xã.\nKính đề nghị xã sớm khắc phục\n<name>",
         ),
+        # a place and date line, then the name
+        (
+            "Cống vỡ. Mong xã xem xét, giải quyết.\nHà Nội, ngày 5/3/2025\nTrần Văn Nam",
+            "Cống vỡ. Mong xã xem xét, giải quyết.\nHà Nội, ngày 5/3/2025\n<name>",
+        ),
         # a given name alone, initials, a title with its capital, a name in capitals or small letters
         ("Tôi rất buồn. Xin chân thành cảm ơn.\nTuyết Linh", "Tôi rất buồn. Xin chân thành cảm ơn.\n<name>"),
         ("Cám ơn rất nhiều.\nN.T.Thành", "Cám ơn rất nhiều.\n<name>"),
@@ -388,6 +394,16 @@ def test_the_writer_named_in_small_letters_is_masked_by_the_name_s_shape(text, m
         ("Trân trọng cảm ơn!\nBắc Ninh, ngày 5 tháng 12 năm 2026", None),
         ("Cảm ơn!\nPhường Đông Ngàn", None),
         ("Xin cảm ơn!\nTheo VnExpress", None),
+        # (a province or city where the letter was written, after any closing, with a date or not;
+        # one word after a closing is a given name as often, "Huế")
+        ("Cống vỡ. Mong xã xem xét, giải quyết.\nHà Nội", None),
+        ("Cống vỡ. Kính mong xã xem xét giải quyết.\nHà Nội", None),
+        ("Cống vỡ. Kính mong xã xem xét giải quyết.\nHồ Chí Minh", None),
+        ("Cống vỡ. Kính mong xã xem xét giải quyết.\nTP. Hồ Chí Minh", None),
+        ("Cống vỡ. Kính mong xã xem xét giải quyết.\nBắc Ninh, ngày 5 tháng 3 năm 2025", None),
+        ("Cống vỡ. Xin cảm ơn!\nĐà Nẵng", None),
+        ("Cống vỡ. Trân trọng.\nThái Bình", None),
+        ("Cống vỡ. Xin cảm ơn.\nHuế", "Cống vỡ. Xin cảm ơn.\n<name>"),
         ("Trân trọng cảm ơn!\nUBND phường Vũ Ninh", None),
         ("Xin chân thành cảm ơn bác sĩ Lê Văn Hùng!", None),
         ("Cần giải quyết ùn tắc ở các thành phố lớn như Hà Nội, TP. Hồ Chí Minh.", None),
@@ -405,6 +421,20 @@ def test_a_letter_s_signature_is_masked_and_what_else_ends_a_text_kept(text, mas
     masked = text if masked is None else masked
     assert mask_identity(text) == masked
     assert mask_identity(masked) == masked
+
+
+def test_a_letter_signed_from_any_province_keeps_its_place():
+    # given each province and city run by the centre, of both schemes, as the records name them, of
+    # two words or more (one after a closing is a given name as often: "Huế")
+    names = {unit.short_name for unit in load_admin_data().units if unit.level == PROVINCE}
+    names = {name for name in names if " " in name}
+    assert len(names) >= 60
+    for name in names:
+        for closing in ("Xin cảm ơn!", "Mong xã xem xét, giải quyết.", "Kính mong xã xem xét giải quyết."):
+            # when a letter ends with it after its closing
+            text = f"Đường ngập sâu.\n{closing}\n{name}"
+            # then it is kept, where the letter was written
+            assert mask_identity(text) == text, name
 
 
 def test_a_signed_letter_s_view_values_and_left_out_spans_agree():
