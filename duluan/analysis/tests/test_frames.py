@@ -378,6 +378,15 @@ def test_the_writer_named_in_small_letters_is_masked_by_the_name_s_shape(text, m
             "Kính gửi: UBND xã.\nKính đề nghị xã sớm khắc phục\nTrần Thị Hoa",
             "Kính gửi: UBND xã.\nKính đề nghị xã sớm khắc phục\n<name>",
         ),
+        # and in a message that holds no other word of a letter, in any case and spelling, with what a
+        # signer writes between
+        (
+            "Đường thôn Đông bị ngập nặng. Đề nghị xã cho kiểm tra.\nNguyễn Văn An",
+            "Đường thôn Đông bị ngập nặng. Đề nghị xã cho kiểm tra.\n<name>",
+        ),
+        ("Cống vỡ. YÊU CẦU xã sửa ngay\nTrần Thị Hoa.", "Cống vỡ. YÊU CẦU xã sửa ngay\n<name>."),
+        ("cong vo. kien nghi xa sua som\nnguyen van tam", "cong vo. kien nghi xa sua som\n<name>"),
+        ("Kính mong huyện làm rõ.\n(đã ký)\nBùi Thị Lan\n", "Kính mong huyện làm rõ.\n(đã ký)\n<name>\n"),
         # a place and date line, then the name
         (
             "Cống vỡ. Mong xã xem xét, giải quyết.\nHà Nội, ngày 5/3/2025\nTrần Văn Nam",
@@ -403,6 +412,7 @@ def test_the_writer_named_in_small_letters_is_masked_by_the_name_s_shape(text, m
         ("Cống vỡ. Kính mong xã xem xét giải quyết.\nBắc Ninh, ngày 5 tháng 3 năm 2025", None),
         ("Cống vỡ. Xin cảm ơn!\nĐà Nẵng", None),
         ("Cống vỡ. Trân trọng.\nThái Bình", None),
+        ("Cống vỡ. Đề nghị xã kiểm tra.\nHồ Chí Minh", None),
         ("Cống vỡ. Xin cảm ơn.\nHuế", "Cống vỡ. Xin cảm ơn.\n<name>"),
         ("Trân trọng cảm ơn!\nUBND phường Vũ Ninh", None),
         ("Xin chân thành cảm ơn bác sĩ Lê Văn Hùng!", None),
@@ -413,6 +423,15 @@ def test_the_writer_named_in_small_letters_is_masked_by_the_name_s_shape(text, m
         ("Kính gửi: UBND xã.\nĐề nghị xã sớm khắc phục.\nHà Nội", None),
         ("Kính gửi: UBND xã.\nĐề nghị xã sớm khắc phục cho Nguyễn Văn An", None),
         ("Kính gửi: UBND xã.\nDân mong sớm có đường mới.\nTrần Thị Hoa", None),
+        # (nor in a message with no other word of a letter; nor where the line breaks a request that
+        # goes on with the name of whom it accuses, an official's post, a title, an organisation)
+        ("Đề nghị xã sớm khắc phục.\nHà Nội", None),
+        ("Đề nghị xã sớm khắc phục cho Nguyễn Văn An", None),
+        ("Dân mong sớm có đường mới.\nTrần Thị Hoa", None),
+        ("Đề nghị huyện kỷ luật ông\nNguyễn Văn An", None),
+        ("Kính gửi: UBND xã.\nĐề nghị huyện kỷ luật chủ tịch\nNguyễn Văn An", None),
+        ("Bộ yêu cầu các tỉnh kiểm tra.\nSở Y tế Hà Nội", None),
+        ("Đề nghị xã kiểm tra.\nChủ tịch Nguyễn Văn An", None),
         ("Khả năng lần sau sẽ xem xét mua hàng trực tiếp...\nHết!", None),
         ("Cảm ơn khách hàng dễ thương nha :D", None),
     ],
@@ -430,11 +449,27 @@ def test_a_letter_signed_from_any_province_keeps_its_place():
     names = {name for name in names if " " in name}
     assert len(names) >= 60
     for name in names:
-        for closing in ("Xin cảm ơn!", "Mong xã xem xét, giải quyết.", "Kính mong xã xem xét giải quyết."):
+        for closing in ("Xin cảm ơn!", "Mong xã xem xét, giải quyết.", "Đề nghị xã kiểm tra."):
             # when a letter ends with it after its closing
             text = f"Đường ngập sâu.\n{closing}\n{name}"
-            # then it is kept, where the letter was written
+            # then it is kept, where the letter was written, whether or not it holds a word of a letter
             assert mask_identity(text) == text, name
+            assert (letter_view(text) or (text,))[0] == text, name
+
+
+def test_a_message_signed_after_a_request_is_a_letter_in_every_view():
+    # given a message that holds no other word of a letter
+    text = "Đường thôn Đông bị ngập nặng. Đề nghị xã cho kiểm tra.\nNguyễn Văn An"
+    # then officials, duplicates and the models read it without its writer's name
+    masked, content = letter_view(text)
+    assert masked == content == "Đường thôn Đông bị ngập nặng. Đề nghị xã cho kiểm tra.\n<name>"
+    assert identity_values(text) == ["nguyễn văn an"]
+    assert left_out_spans(text) == [(text.index("Nguyễn"), len(text))]
+    assert mask_writer(text) == masked
+    (for_models,) = mask_places([text])
+    assert "Nguyễn" not in for_models and "An" not in for_models.split()
+    # and its normalised form is read as a letter too (the pipeline looks for the name again)
+    assert letter_view(normalise(text).text) is not None
 
 
 def test_a_signed_letter_s_view_values_and_left_out_spans_agree():
