@@ -392,6 +392,61 @@ def test_the_writer_named_in_small_letters_is_masked_by_the_name_s_shape(text, m
             "Cống vỡ. Mong xã xem xét, giải quyết.\nHà Nội, ngày 5/3/2025\nTrần Văn Nam",
             "Cống vỡ. Mong xã xem xét, giải quyết.\nHà Nội, ngày 5/3/2025\n<name>",
         ),
+        # a name with more after it: its address (the village and commune stay, the house number and
+        # street go), a phone, an e-mail; or a place before it
+        (
+            "Đường hỏng nặng. Xin cảm ơn!\nNguyễn Văn An\nThôn Đông, xã Tân Dĩnh",
+            "Đường hỏng nặng. Xin cảm ơn!\n<name>\nThôn Đông, xã Tân Dĩnh",
+        ),
+        (
+            "Đường hỏng nặng. Xin cảm ơn!\nNguyễn Văn An\nĐịa chỉ: thôn Đông, xã Tân Dĩnh",
+            "Đường hỏng nặng. Xin cảm ơn!\n<name>\nĐịa chỉ: thôn Đông, xã Tân Dĩnh",
+        ),
+        (
+            "Đường hỏng nặng. Xin cảm ơn!\nNguyễn Văn An - thôn Đông",
+            "Đường hỏng nặng. Xin cảm ơn!\n<name> - thôn Đông",
+        ),
+        (
+            "Đường hỏng nặng. Xin cảm ơn!\nHà Nội\nNguyễn Văn An",
+            "Đường hỏng nặng. Xin cảm ơn!\nHà Nội\n<name>",
+        ),
+        ("Cống vỡ. Trân trọng,\nTrần Thị Hoa, xóm 2, thôn 3", "Cống vỡ. Trân trọng,\n<name>, xóm 2, thôn 3"),
+        (
+            "Cống vỡ. Xin cảm ơn!\nTrần Thị Hoa\nTổ 5, P. Đông Ngàn",
+            "Cống vỡ. Xin cảm ơn!\n<name>\nTổ 5, P. Đông Ngàn",
+        ),
+        (
+            "Cống vỡ. Xin cảm ơn!\nTrần Thị Hoa\nSố 12 Lê Lợi, phường Đông Ngàn",
+            "Cống vỡ. Xin cảm ơn!\n<name>\n<house>, phường Đông Ngàn",
+        ),
+        (
+            "Cống vỡ. Xin cảm ơn!\nTrần Thị Hoa\nĐịa chỉ: số 12 đường Lê Lợi, phường Đông Ngàn",
+            "Cống vỡ. Xin cảm ơn!\n<name>\nĐịa chỉ: <house>, phường Đông Ngàn",
+        ),
+        (
+            "Cống vỡ. Xin cảm ơn!\nTrần Thị Hoa - 45/7 Trần Phú, Hà Nội",
+            "Cống vỡ. Xin cảm ơn!\n<name> - <house>, Hà Nội",
+        ),
+        (
+            "Cống vỡ. Xin cảm ơn!\nTrần Thị Hoa\nThôn Đông, xã Tân Dĩnh\nĐT: <phone>",
+            "Cống vỡ. Xin cảm ơn!\n<name>\nThôn Đông, xã Tân Dĩnh\nĐT: <phone>",
+        ),
+        (
+            "Cống vỡ. Xin cảm ơn!\nTrần Thị Hoa\nEmail: hoa@gmail.com",
+            "Cống vỡ. Xin cảm ơn!\n<name>\nEmail: hoa@gmail.com",
+        ),
+        (
+            "Cống vỡ. Xin cảm ơn!\nTP. Hồ Chí Minh\nTrần Thị Hoa",
+            "Cống vỡ. Xin cảm ơn!\nTP. Hồ Chí Minh\n<name>",
+        ),
+        (
+            "Cống vỡ. Xin cảm ơn!\nPhường Đông Ngàn\nTrần Thị Hoa",
+            "Cống vỡ. Xin cảm ơn!\nPhường Đông Ngàn\n<name>",
+        ),
+        (
+            "Kính mong xem xét, giải quyết.\nBắc Ninh, ngày 5 tháng 3 năm 2025\nNguyễn Văn An\nThôn Đông",
+            "Kính mong xem xét, giải quyết.\nBắc Ninh, ngày 5 tháng 3 năm 2025\n<name>\nThôn Đông",
+        ),
         # a given name alone, initials, a title with its capital, a name in capitals or small letters
         ("Tôi rất buồn. Xin chân thành cảm ơn.\nTuyết Linh", "Tôi rất buồn. Xin chân thành cảm ơn.\n<name>"),
         ("Cám ơn rất nhiều.\nN.T.Thành", "Cám ơn rất nhiều.\n<name>"),
@@ -433,6 +488,20 @@ def test_the_writer_named_in_small_letters_is_masked_by_the_name_s_shape(text, m
         ("Bộ yêu cầu các tỉnh kiểm tra.\nSở Y tế Hà Nội", None),
         ("Đề nghị xã kiểm tra.\nChủ tịch Nguyễn Văn An", None),
         ("Khả năng lần sau sẽ xem xét mua hàng trực tiếp...\nHết!", None),
+        # (nor, with more on the lines around: a place alone, or two, an official thanked in a sentence
+        # that goes on, a news byline after no closing, a field's label, a request broken before whom
+        # it accuses)
+        ("Xin cảm ơn!\nThôn Đông, xã Tân Dĩnh", None),
+        ("Xin cảm ơn!\nHà Nội, ngày 5/3/2025", None),
+        ("Xin cảm ơn!\nHà Nội\nBắc Ninh", None),
+        ("Xin cảm ơn!\nPhường Đông Ngàn\nTP. Từ Sơn", None),
+        ("Kính mong xem xét giải quyết.\nĐình Bảng\nTừ Sơn, Bắc Ninh", None),
+        ("Trân trọng cảm ơn!\nUBND xã Tân Dĩnh\nThôn Đông", None),
+        ("Chúng tôi xin cảm ơn ông Nguyễn Văn An, chủ tịch xã Tân Dĩnh, đã quan tâm.", None),
+        ("Xin cảm ơn ông Nguyễn Văn An - chủ tịch xã Tân Dĩnh", None),
+        ("Theo UBND tỉnh, hàng trăm hộ dân bị ảnh hưởng.\nNguyễn Văn An - Bắc Ninh", None),
+        ("Xin cảm ơn!\nĐiện Thoại <phone>", None),
+        ("Kính gửi: UBND xã.\nĐề nghị huyện kỷ luật chủ tịch\nNguyễn Văn An - xã Tân Dĩnh", None),
         ("Cảm ơn khách hàng dễ thương nha :D", None),
     ],
 )
