@@ -266,7 +266,7 @@ CONDUCT_CUE_PATH = Path(__file__).parent / "data" / "conduct_cue.json"
 # lơ là", positive), so it is in neither the terms file nor the conduct cue. It has a cue of its own
 # (neglect_cue, the file's ``neglect_*`` keys): the word at most ``neglect_window`` (4) words from
 # an official, not after a word of ``denied_by`` nor of ``neglect_denied_by`` ("nếu", "dễ", "không
-# nên", "không thể", "không được phép"), with CONDUCT_BOOST. Of 32 complaints written for the check
+# nên", "không thể", "không được phép"), here with CONDUCT_BOOST. Of 32 complaints written for the check
 # ("Cán bộ xã lơ là nhiệm vụ, để rác tràn ra đường", "Công an phường lơ là, để trộm cắp hoành hành";
 # 10 officials and agencies, places, other frames) the shipped recipe read 27 negative without it,
 # 31 with it ("Chính quyền địa phương lơ là, để cát tặc hoạt động công khai." stays positive, 0.45:
@@ -279,6 +279,25 @@ CONDUCT_CUE_PATH = Path(__file__).parent / "data" / "conduct_cue.json"
 # label for label (news 74.79 %, headlines 64.60, letters 72.76, the intensity's Spearman by the
 # letters' anger 0.598), UIT-VSFC dev weighted-F1 of the recipe learnt without dev 91.21 both
 # (2026-12-07).
+# The neglect cue raises the odds of ``negative`` by exp(NEGLECT_BOOST), not exp(CONDUCT_BOOST):
+# narrower than the conduct cue (four words, more denials), it fires where an official is blamed,
+# and at 1.5 the praise learnt for the words beside it outweighed it ("Chính quyền địa phương lơ
+# là, để cát tặc hoạt động công khai." read positive, 0.45: "hoạt động công khai" +0.44 and
+# "chính quyền địa phương" +0.27 against the cue's 1.07; "Chính quyền địa phương lơ là." read
+# negative at 0.35 only). Of the 32 complaints above the shipped model read 31 negative at 1.5,
+# 32 at 2, 2.5, 3 and 4 (that sentence 0.45, 0.69 at 3); none of the 30 sentences that must keep
+# their reading moved at any. As a false firing now weighs more, praise that denies neglect with
+# words between ("không bao giờ lơ là", "chưa từng lơ là", "không một phút lơ là", "không lúc nào
+# lơ là") is no act either (``neglect_denied_by``): of 7 such sentences the cue fired in 7, now in
+# none ("Công an phường không bao giờ lơ là." negative 0.93 at 3 -> neutral; the model reads the
+# others negative without any cue, 0.51-0.86), and in 4 complaints still ("đã từng lơ là", "vẫn",
+# "còn", "lúc nào cũng lơ là"). Of the 62 texts of VNTC and TC201805 holding the word it fires in
+# 1, as before ("… nguy hiểm nếu giáo viên lơ là.", negative 0.97 -> 0.99); in none of the gold
+# sets nor of UIT-VSFC dev, whose figures are the same (bench_models.py --only
+# news_sentiment,uit_vsfc: news 74.79 %, headlines 64.60, letters 72.76, the intensity's Spearman
+# by the letters' anger 0.598, AUC 0.916; UIT-VSFC dev weighted-F1 91.73 default, 91.21 of the
+# recipe learnt without dev, no label moved; 2026-12-07).
+NEGLECT_BOOST = 3.0
 _WORD_RE = re.compile(r"\w+|!+")
 _EXCLAMATIONS_RE = re.compile(r"!+")  # the "!+" tokens of _WORD_RE
 _SYLLABLE_RE = re.compile(r"\w+")  # the other tokens of _WORD_RE
@@ -1574,6 +1593,7 @@ def build_default_sentiment_model(
     confirmed: Sequence[tuple[str, str]] = (),
     misconduct_boost: float = MISCONDUCT_BOOST,
     conduct_boost: float = CONDUCT_BOOST,
+    neglect_boost: float = NEGLECT_BOOST,
     progress: bool = False,
     **params,
 ) -> SentimentClassifier:
@@ -1659,6 +1679,8 @@ def build_default_sentiment_model(
             complaint (:func:`misconduct_cues`, :data:`MISCONDUCT_BOOST`; ``0``: none).
         conduct_boost: The ``boost`` of the cue that reads an official's careless or high-handed
             conduct as a complaint (:func:`conduct_cue`, :data:`CONDUCT_BOOST`; ``0``: none).
+        neglect_boost: The ``boost`` of the cue that reads an official's neglect of duty as a
+            complaint (:func:`neglect_cue`, :data:`NEGLECT_BOOST`; ``0``: none).
         progress: Show the stages of learning as a progress bar on stderr (reading the corpora
             takes a few seconds).
         **params: Passed to :class:`SentimentClassifier`.
@@ -1775,7 +1797,8 @@ def build_default_sentiment_model(
     lexicon = lexicon.accent_free(phrase_readings(chain(texts, more), lexicon))
     if "cues" not in params:
         cues = misconduct_cues(texts, misconduct_boost) if misconduct_boost else ()
-        params["cues"] = (*cues, *(conduct_cues(texts, conduct_boost) if conduct_boost else ()))
+        conduct, neglect = conduct_cues(texts, conduct_boost, neglect_boost=neglect_boost)
+        params["cues"] = (*cues, *(conduct,) * bool(conduct_boost), *(neglect,) * bool(neglect_boost))
     bar = fit_progress_bar("Huấn luyện") if progress else None
     return SentimentClassifier(lexicon=lexicon, **params).fit(
         texts, labels, sample_weight=weights, progress=bar
@@ -1811,10 +1834,11 @@ def conduct_cue(
 
 
 def neglect_cue(
-    texts: Iterable[str] = (), boost: float = CONDUCT_BOOST, path: Path = CONDUCT_CUE_PATH
+    texts: Iterable[str] = (), boost: float = NEGLECT_BOOST, path: Path = CONDUCT_CUE_PATH
 ) -> TopicCue:
     """The cue of an official's neglect of duty ("lơ là"), aimed at ``negative`` with ``boost``:
-    a sentiment model's cue, beside :func:`conduct_cue` (see :data:`CONDUCT_CUE_PATH`).
+    a sentiment model's cue, beside :func:`conduct_cue` (see :data:`CONDUCT_CUE_PATH` and
+    :data:`NEGLECT_BOOST`).
 
     Its actors are :func:`conduct_cue`'s; its acts the file's ``neglect_acts``, read only within
     ``neglect_window`` words of an actor (the official is who neglects, not a student of the
@@ -1831,14 +1855,19 @@ def neglect_cue(
     Returns:
         The cue.
     """
-    return conduct_cues(texts, boost, path)[1]
+    return conduct_cues(texts, path=path, neglect_boost=boost)[1]
 
 
 def conduct_cues(
-    texts: Iterable[str] = (), boost: float = CONDUCT_BOOST, path: Path = CONDUCT_CUE_PATH
+    texts: Iterable[str] = (),
+    boost: float = CONDUCT_BOOST,
+    path: Path = CONDUCT_CUE_PATH,
+    *,
+    neglect_boost: float = NEGLECT_BOOST,
 ) -> tuple[TopicCue, TopicCue]:
-    """:func:`conduct_cue` and :func:`neglect_cue`, the file, the taxonomy's cue of misconduct and
-    ``texts`` read once for both (a model's build reads its whole corpus for each cue's spellings).
+    """:func:`conduct_cue` (of ``boost``) and :func:`neglect_cue` (of ``neglect_boost``), the file,
+    the taxonomy's cue of misconduct and ``texts`` read once for both (a model's build reads its
+    whole corpus for each cue's spellings).
 
     Each is aimed at ``negative``; its officials are the taxonomy's cue's and the file's
     (``actors``); an act right after a word of its denials is none, nor one posing as an official
@@ -1854,7 +1883,7 @@ def conduct_cues(
     officials = next((c for c in taxonomy_cues(load_taxonomy()) if c.topic == MISCONDUCT_TOPIC), None)
     actors = [prepare(a).strip() for a in [*(officials.actors if officials else ()), *data["actors"]]]
 
-    def cue(acts: Sequence[str], denied_by: Sequence[str], window: int) -> TopicCue:
+    def cue(acts: Sequence[str], denied_by: Sequence[str], window: int, boost: float) -> TopicCue:
         acts = [prepare(act).strip() for act in acts]
         return TopicCue.from_data(
             "negative",
@@ -1868,11 +1897,12 @@ def conduct_cues(
             },
         )
 
-    conduct = cue(data["acts"], data["denied_by"], officials.window if officials else DEFAULT_WINDOW)
+    conduct = cue(data["acts"], data["denied_by"], officials.window if officials else DEFAULT_WINDOW, boost)
     neglect = cue(
         data["neglect_acts"],
         [*data["denied_by"], *data.get("neglect_denied_by", ())],
         int(data["neglect_window"]),
+        neglect_boost,
     )
     readings = spelling_readings(texts, [*conduct.actors, *conduct.acts, *neglect.acts])
     return accent_free_cue(conduct, readings), accent_free_cue(neglect, readings)

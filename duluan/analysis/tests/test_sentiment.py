@@ -27,6 +27,7 @@ from duluan.analysis.sentiment import (
     MESSAGES_WEIGHT,
     MISCONDUCT_BOOST,
     NEGATIVE_TONE,
+    NEGLECT_BOOST,
     SENTIMENT_EXAMPLES_PATH,
     SENTIMENT_GOLD_PATH,
     SENTIMENT_HEADLINES_PATH,
@@ -639,6 +640,48 @@ def test_an_officials_neglect_of_duty_reads_as_a_complaint_and_a_warning_against
     assert cue.acts == ("lơ là",) and cue.window < conduct.window and "tránh lơ là" in cue.not_acts
 
 
+def test_an_officials_neglect_reads_as_a_complaint_beside_words_learnt_as_praise():
+    # given a sentiment model that learnt officials' names mostly in thanks, and "chính quyền
+    # địa phương" and "hoạt động công khai" in praise, with the cue of an official's neglect at
+    # the conduct cue's boost and at its own
+    texts, labels = _thanked_officials()
+    texts += [
+        "cảm ơn chính quyền địa phương đã hỗ trợ bà con",
+        "chính quyền địa phương luôn sát sao",
+        "hợp tác xã hoạt động công khai minh bạch",
+        "quỹ hoạt động công khai rõ ràng",
+    ]
+    labels += ["positive"] * 4
+    weak, strong = (
+        SentimentClassifier(min_count=1, calibration_fraction=0.0, cues=(neglect_cue(texts, boost),)).fit(
+            texts, labels
+        )
+        for boost in (CONDUCT_BOOST, NEGLECT_BOOST)
+    )
+    said = ["Chính quyền địa phương lơ là, để cát tặc hoạt động công khai."]
+    calm = ["Chính quyền địa phương không được lơ là, để cát tặc hoạt động công khai."]
+    # when both read an official's neglect beside those words, and a warning against it
+    # then at the conduct cue's boost the praise outweighs the cue (the model shipped on
+    # 2026-12-07 read it positive, 0.45), at its own it reads as the complaint it is
+    assert [p.label for p in weak.predict(said)] == ["positive"]
+    assert [p.label for p in strong.predict(said)] == ["negative"]
+    # and the warning reads alike in both: the cue does not fire after "không được"
+    np.testing.assert_allclose(strong.decision_function(calm), weak.decision_function(calm), atol=1e-6)
+    # and its own boost is the cue's default, above the conduct cue's
+    cue = neglect_cue(texts)
+    assert cue.boost == NEGLECT_BOOST > CONDUCT_BOOST
+    # and praise that denies neglect with words between is no act, a complaint still is
+    praised = [
+        "Công an phường không bao giờ lơ là.",
+        "Cán bộ xã chưa từng lơ là nhiệm vụ.",
+        "Cán bộ xã không một phút lơ là.",
+        "Công an xã không lúc nào lơ là.",
+    ]
+    blamed = ["Cán bộ xã đã từng lơ là, để rác tràn ra đường.", "Cán bộ xã lúc nào cũng lơ là."]
+    assert [t for t in praised if cue.find(t) is not None] == []
+    assert [t for t in blamed if cue.find(t) is None] == []
+
+
 @needs_data
 def test_the_default_model_is_built_with_its_cues_unless_told_not_to(monkeypatch):
     # given a classifier whose fit records its cues
@@ -652,16 +695,24 @@ def test_the_default_model_is_built_with_its_cues_unless_told_not_to(monkeypatch
 
     monkeypatch.setattr(SentimentClassifier, "fit", fit)
     monkeypatch.setattr(sentiment, "phrase_readings", lambda texts, lexicon: {})
-    # when the default model is built as shipped, then without each cue, then without both
+    # when the default model is built as shipped, then without each cue, then without all
     build_default_sentiment_model()
     build_default_sentiment_model(misconduct_boost=0)
     build_default_sentiment_model(conduct_boost=0)
-    build_default_sentiment_model(misconduct_boost=0, conduct_boost=0)
-    # then the shipped one reads misconduct and an official's conduct as negative, the others
-    # lack the cue they were built without
+    build_default_sentiment_model(neglect_boost=0)
+    build_default_sentiment_model(misconduct_boost=0, conduct_boost=0, neglect_boost=0)
+    # then the shipped one reads misconduct, an official's conduct and neglect as negative, the
+    # others lack the cue they were built without
     misconduct, conduct = ("negative", MISCONDUCT_BOOST), ("negative", CONDUCT_BOOST)
+    neglect = ("negative", NEGLECT_BOOST)
     boosts = [[(c.topic, c.boost) for c in cues] for cues in seen]
-    assert boosts == [[misconduct, conduct, conduct], [conduct, conduct], [misconduct], []]
+    assert boosts == [
+        [misconduct, conduct, neglect],
+        [conduct, neglect],
+        [misconduct, neglect],
+        [misconduct, conduct],
+        [],
+    ]
     assert "tham ô" in seen[0][0].acts and "thờ ơ" in seen[0][1].acts and seen[0][2].acts == ("lơ là",)
 
 
