@@ -464,9 +464,9 @@ def cue_terms(
             if out is terms:
                 out = list(terms)
             given = out[row]
-            term = f"{pair[0]} … {pair[1]}"
+            term = " … ".join(phrase for phrase in pair if phrase)  # (a cue of one phrase: its own)
             # A term that is one of the pair's phrases, or within one, says it twice.
-            said = [f" {phrase.lower()} " for phrase in pair]
+            said = [f" {phrase.lower()} " for phrase in pair if phrase]
             rest = [t for t in given if not any(f" {t if words_only else t[0]} " in p for p in said)]
             out[row] = type(given)([term if words_only else (term, weight), *rest[: max(top - 1, 0)]])
     return out

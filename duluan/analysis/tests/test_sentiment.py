@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import random
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from duluan.analysis.messages import labelled, load_messages, with_addresses, wi
 from duluan.analysis.model_io import ModelFileError
 from duluan.analysis.sentiment import (
     AIVIVN_WEIGHT,
+    BARE_MENTION_BOOST,
     COMPLAINT_TERMS_PATH,
     CONDUCT_BOOST,
     EXAMPLES_WEIGHT,
@@ -42,6 +44,7 @@ from duluan.analysis.sentiment import (
     SentimentPrediction,
     _terms_file,
     anger,
+    bare_mention_cue,
     build_default_sentiment_model,
     complaint_term_rows,
     conduct_cue,
@@ -682,6 +685,67 @@ def test_an_officials_neglect_reads_as_a_complaint_beside_words_learnt_as_praise
     assert [t for t in blamed if cue.find(t) is None] == []
 
 
+def _bare_mentions() -> tuple[list[str], list[tuple[str, str]]]:
+    """The bare mentions of officials of ``bare_mentions.tsv``, and its opinions of officials in
+    the same names with their labels."""
+    rows = [
+        line.split("\t")
+        for line in (Path(__file__).parent / "bare_mentions.tsv").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    return [t for t, kind in rows if kind == "bare"], [(t, kind) for t, kind in rows if kind != "bare"]
+
+
+def test_a_bare_mention_of_an_official_is_found_and_an_opinion_of_one_is_not():
+    # given the cue of a bare mention and 80 texts that name officials or offices alone, and 80
+    # that say something of them in the same names (complaints, praise, questions)
+    cue = bare_mention_cue(BARE_MENTION_BOOST)
+    bare, opinions = _bare_mentions()
+    assert len(bare) == 80 and len(opinions) == 80
+    # when it reads them
+    # then it fires on every bare mention and on no opinion
+    assert [t for t in bare if cue.find(t) is None] == []
+    assert [t for t, _ in opinions if cue.find(t) is not None] == []
+    # nor where a question or exclamation mark or an emoji says something, nor where the capital
+    # is a sentence's or a shout's, not a name's, nor on a place alone
+    said = [
+        "Cán bộ phường?",
+        "Cán bộ phường!!!",
+        "Cán bộ phường 😡",
+        "Cán bộ xã. Rất tốt.",
+        "Công an xã: Tuyệt vời.",
+        "CÁN BỘ XÃ TỆ",
+        "Xã Tân Dĩnh.",
+    ]
+    assert [t for t in said if cue.find(t) is not None] == []
+    # and it names the first official it found
+    assert cue.find("Ông Nguyễn Văn Hùng, chủ tịch xã diadanh.") == ("chủ tịch xã", "")
+    assert cue.topic == "neutral" and "cán bộ" in cue.names and "diadanh" in cue.parts
+
+
+def test_a_bare_mention_of_an_official_reads_neutral_by_its_cue(tmp_path):
+    # given a sentiment model that learnt officials' names mostly in thanks, with the cue of a
+    # bare mention and without it
+    texts, labels = _thanked_officials()
+    model = SentimentClassifier(min_count=1, calibration_fraction=0.0).fit(texts, labels)
+    cued = SentimentClassifier(
+        min_count=1, calibration_fraction=0.0, cues=(bare_mention_cue(BARE_MENTION_BOOST),)
+    ).fit(texts, labels)
+    named = ["Cán bộ phường.", "Công an xã.", "Cán bộ địa chính xã Tân Mỹ."]
+    said = ["Cán bộ phường nhũng nhiễu.", "Cảm ơn công an xã.", "Xin hỏi cán bộ địa chính làm việc giờ nào?"]
+    # when both read officials named alone, and a complaint, thanks and a question in their names
+    # then the one without the cue reads the names as praise (the model shipped on 2026-12-07
+    # read 7 of 40 such texts neutral), the one with it reads them neutral
+    assert "positive" in [p.label for p in model.predict(named)]
+    assert [p.label for p in cued.predict(named)] == ["neutral"] * len(named)
+    # and the others alike: the cue does not fire where something is said of them
+    np.testing.assert_allclose(cued.decision_function(said), model.decision_function(said), atol=1e-6)
+    # and it is kept in the model's file, and explains the label it raised by the name it found
+    loaded = SentimentClassifier.load(cued.save(tmp_path / "bare.model"), mapped=True)
+    np.testing.assert_array_equal(loaded.decision_function(named), cued.decision_function(named))
+    assert loaded.predict(named[:1], explain=True)[0].terms[0][0] == "cán bộ"
+
+
 @needs_data
 def test_the_default_model_is_built_with_its_cues_unless_told_not_to(monkeypatch):
     # given a classifier whose fit records its cues
@@ -700,17 +764,19 @@ def test_the_default_model_is_built_with_its_cues_unless_told_not_to(monkeypatch
     build_default_sentiment_model(misconduct_boost=0)
     build_default_sentiment_model(conduct_boost=0)
     build_default_sentiment_model(neglect_boost=0)
-    build_default_sentiment_model(misconduct_boost=0, conduct_boost=0, neglect_boost=0)
-    # then the shipped one reads misconduct, an official's conduct and neglect as negative, the
-    # others lack the cue they were built without
+    build_default_sentiment_model(bare_mention_boost=0)
+    build_default_sentiment_model(misconduct_boost=0, conduct_boost=0, neglect_boost=0, bare_mention_boost=0)
+    # then the shipped one reads misconduct, an official's conduct and neglect as negative and a
+    # bare mention of an official as neutral, the others lack the cue they were built without
     misconduct, conduct = ("negative", MISCONDUCT_BOOST), ("negative", CONDUCT_BOOST)
-    neglect = ("negative", NEGLECT_BOOST)
+    neglect, bare = ("negative", NEGLECT_BOOST), ("neutral", BARE_MENTION_BOOST)
     boosts = [[(c.topic, c.boost) for c in cues] for cues in seen]
     assert boosts == [
+        [misconduct, conduct, neglect, bare],
+        [conduct, neglect, bare],
+        [misconduct, neglect, bare],
+        [misconduct, conduct, bare],
         [misconduct, conduct, neglect],
-        [conduct, neglect],
-        [misconduct, neglect],
-        [misconduct, conduct],
         [],
     ]
     assert "tham ô" in seen[0][0].acts and "thờ ơ" in seen[0][1].acts and seen[0][2].acts == ("lơ là",)
