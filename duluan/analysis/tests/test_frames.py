@@ -387,6 +387,23 @@ def test_the_writer_named_in_small_letters_is_masked_by_the_name_s_shape(text, m
         ("Cống vỡ. YÊU CẦU xã sửa ngay\nTrần Thị Hoa.", "Cống vỡ. YÊU CẦU xã sửa ngay\n<name>."),
         ("cong vo. kien nghi xa sua som\nnguyen van tam", "cong vo. kien nghi xa sua som\n<name>"),
         ("Kính mong huyện làm rõ.\n(đã ký)\nBùi Thị Lan\n", "Kính mong huyện làm rõ.\n(đã ký)\n<name>\n"),
+        # (with the writer's address after the name, on its line or below)
+        (
+            "Cống vỡ. Đề nghị xã kiểm tra.\nNguyễn Văn An\nThôn Đông",
+            "Cống vỡ. Đề nghị xã kiểm tra.\n<name>\nThôn Đông",
+        ),
+        (
+            "Cống vỡ. Đề nghị xã kiểm tra.\nNguyễn Văn An\nThôn Đông\nxã Tân Dĩnh",
+            "Cống vỡ. Đề nghị xã kiểm tra.\n<name>\nThôn Đông\nxã Tân Dĩnh",
+        ),
+        (
+            "Cống vỡ. Đề nghị xã kiểm tra.\nNguyễn Văn An - thôn Đông",
+            "Cống vỡ. Đề nghị xã kiểm tra.\n<name> - thôn Đông",
+        ),
+        (
+            "Cống vỡ. Yêu cầu xã sửa.\nTrần Thị Hoa, thôn Đông, xã Tân Dĩnh",
+            "Cống vỡ. Yêu cầu xã sửa.\n<name>, thôn Đông, xã Tân Dĩnh",
+        ),
         # a place and date line, then the name
         (
             "Cống vỡ. Mong xã xem xét, giải quyết.\nHà Nội, ngày 5/3/2025\nTrần Văn Nam",
@@ -487,6 +504,9 @@ def test_the_writer_named_in_small_letters_is_masked_by_the_name_s_shape(text, m
         ("Kính gửi: UBND xã.\nĐề nghị huyện kỷ luật chủ tịch\nNguyễn Văn An", None),
         ("Bộ yêu cầu các tỉnh kiểm tra.\nSở Y tế Hà Nội", None),
         ("Đề nghị xã kiểm tra.\nChủ tịch Nguyễn Văn An", None),
+        ("Đề nghị huyện kỷ luật chủ tịch\nNguyễn Văn An\nthôn Đông", None),
+        ("Đề nghị xã kiểm tra.\nNguyễn Văn An\nẢnh: Tuấn Anh", None),
+        ("Đề nghị xã kiểm tra.\nNguyễn Văn An\nVà nhiều hộ dân khác nữa", None),
         ("Khả năng lần sau sẽ xem xét mua hàng trực tiếp...\nHết!", None),
         # (nor, with more on the lines around: a place alone, or two, an official thanked in a sentence
         # that goes on, a news byline after no closing, a field's label, a request broken before whom
