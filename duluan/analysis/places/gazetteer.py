@@ -966,7 +966,7 @@ class Gazetteer:
         if (
             cased
             and len(lower := self._lower(nfc)) == len(nfc)
-            and speaker_after(lower, start, end)
+            and speaker_after(nfc, lower, start, end)
             and (key not in self._speaking_provinces or person_speaking(nfc, lower, start, end))
         ):
             return None  # "Vinh kể:", "Anh Sơn cho biết", "Hà Giang kể:" at a sentence's start: a person

@@ -226,6 +226,68 @@ def test_a_province_or_a_typed_unit_opening_a_sentence_before_a_verb_of_telling_
     assert [m.surface for m in gazetteer.find(text)] == surfaces
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a bare district's or town's name after a fronted clause and its comma, before a verb of
+        # telling or confessing (as the corpora's are: "Tại cơ quan công an, Vinh thừa nhận", "Tại
+        # cơ quan điều tra, Vinh khai nhận", "… thế nhưng tại tòa, Vinh thừa nhận")
+        "Tại cơ quan công an, Vinh thừa nhận đã lấy trộm xe máy.",
+        "Sau khi bị bắt, Vinh khai do nợ nần nên nảy sinh ý định trộm cắp.",
+        "Tại phiên tòa, Thanh Xuân khai nhận toàn bộ hành vi.",
+        "Mặc dù nhận khoán thi công, thế nhưng tại tòa, Vinh thừa nhận không có nhân lực.",
+        "Tại CQĐT, Thanh Thủy thú nhận đã lừa nhiều người.",
+        "Khi được hỏi, Chí Linh tâm sự rằng cô rất buồn.",
+        # after a clause that says whom the words answer, which may name the paper
+        "Trả lời phóng viên, Vinh cho biết sẽ kháng cáo.",
+        "Trả lời báo Thanh Niên, Thanh Xuân cho biết sẽ kháng cáo.",
+        # "khai" opening the sentence, as "kể" does (TC201805: "Vinh khai, phát hiện cô gái…")
+        "Vinh khai, phát hiện cô gái đi xe đạp một mình nên nảy sinh ý định cướp.",
+        # a province's name there, before the person's own words or given a person's title
+        "Tại phiên tòa, Hải Dương khai: “Tôi không biết gì.”",
+        "Gặp chị Hà Giang ở nhà. Tại phiên tòa, Hà Giang thừa nhận đã sai.",
+    ],
+)
+def test_a_bare_name_after_a_fronted_clause_before_a_verb_of_telling_is_a_person(gazetteer, text):
+    # given a bare name right after a clause that opens the sentence and ends at a comma, and
+    # right before a verb of telling or confessing
+    # when places are found, then there is none: the name is the person who tells
+    assert [m.surface for m in gazetteer.find(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "surfaces"),
+    [
+        # a province said to speak after a fronted clause, as at a sentence's start
+        ("Tại hội nghị, Hà Nội thừa nhận có vỡ đê.", ["Hà Nội"]),
+        ("Tại buổi họp báo, Quảng Ninh khẳng định không tăng giá.", ["Quảng Ninh"]),
+        ("Tại hội nghị, Đà Nẵng cho biết đã sẵn sàng.", ["Đà Nẵng"]),
+        # a name after its type word
+        ("Tại cơ quan công an, TP Vinh cho biết đã xử lý.", ["Vinh"]),
+        ("Tại buổi làm việc, thành phố Vinh cho biết đã xử lý.", ["Vinh"]),
+        # a name inside the fronted clause
+        ("Tại Hà Nội, anh Sơn thừa nhận đã sai. Tại Vinh, bà Lan khai đã mất xe.", ["Hà Nội", "Vinh"]),
+        # a clause that names a place or a number may run an address on, and one that opens no
+        # sentence with a word that places or times is no fronted clause
+        ("Tại Lĩnh Nam, Thanh Trì cho biết đã nạo vét xong.", ["Thanh Trì"]),
+        ("Lãnh đạo UBND phường 3, Bình Thạnh cho biết đã sửa.", ["Bình Thạnh"]),
+        ("Chị Quế ở Lĩnh Nam, Thanh Trì tâm sự.", ["Thanh Trì"]),
+        # "khai" opening another word: a festival, a ceremony
+        ("Chí Linh khai hội mùa xuân. Sau lễ dâng hương, Cẩm Phả khai mạc lễ hội.", ["Chí Linh", "Cẩm Phả"]),
+        ("Sáng 28-8, UBND quận 1, TP.HCM khai trương phố đi bộ.", ["quận 1", "TP.HCM"]),
+    ],
+)
+def test_a_unit_after_or_inside_a_fronted_clause_before_a_verb_of_telling_is_the_unit(
+    gazetteer, text, surfaces
+):
+    # given a unit's name after a fronted clause and before a verb of telling, where a bare
+    # district's or town's is a person's ("Tại cơ quan công an, Vinh thừa nhận"): a province, a
+    # name after its type word, a name inside the clause or ending an address, or before "khai"
+    # that opens a festival
+    # when places are found, then each is the unit
+    assert [m.surface for m in gazetteer.find(text)] == surfaces
+
+
 def test_a_province_name_that_is_mostly_other_words_without_diacritics_needs_a_locative(gazetteer):
     # given "diễn biến" typed without diacritics (the news writes it 1,566 times, Điện Biên 590),
     # and the province named after "ở"

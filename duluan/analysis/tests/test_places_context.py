@@ -304,3 +304,27 @@ def test_an_empty_ending_cannot_be_grouped():
     # then grouping them by their last character is refused
     with pytest.raises(ValueError):
         by_last_character(("xa", ""))
+
+
+@pytest.mark.parametrize(
+    ("before", "fronted"),
+    [
+        ("Tại cơ quan công an, ", True),
+        ("Xe bị lấy mất. Sau khi bị bắt, ", True),
+        ("Tại CQĐT, ", True),  # an abbreviation in capitals
+        ("Mặc dù nhận khoán, thế nhưng tại tòa, ", True),
+        ("Trả lời báo Thanh Niên, ", True),  # the clause says whom the words answer: a paper
+        ("Tại Lĩnh Nam, ", False),  # a place: an address may run on
+        ("Tại số 5, ", False),  # a number: a house's
+        ("Lãnh đạo UBND phường 3, ", False),  # no word that places, times or answers
+        ("Anh Tuấn làm việc tại cơ quan công an, ", False),  # the word does not open the sentence
+        ("Tại cơ quan công an, ngày 5/3, ", False),  # another comma: a date, or an address
+    ],
+)
+def test_a_fronted_clause_opens_its_sentence_and_ends_at_the_comma_before_a_name(before, fronted):
+    # given the words before a name
+    # when asked whether they end with a fronted clause and its comma
+    # then only a clause that opens its sentence with a word that places, times or says whom the
+    # words answer, in small letters unless it answers, is one
+    text = before + "Vinh thừa nhận."
+    assert context.fronted_clause_before(text, text.lower(), len(before)) is fronted
