@@ -1969,6 +1969,35 @@ class OnlineClusterer:
         except ValueError:
             return None
 
+    def forget_terms(self, cluster_id: str, terms: Iterable[str]) -> bool:
+        """Take ``terms`` out of an open cluster's centroid and postings; whether any was there.
+
+        For words its documents no longer say: a signal read again with a better masker (its
+        writer's name masked) must not leave the name among the terms the clusterer keeps. The
+        cluster stays open with its other terms, its norm and bounds made again from them (its
+        term bits stay a superset, which is all a bound needs); the document frequencies, counts
+        in hashed buckets that name no term, stay as they are.
+
+        Args:
+            cluster_id: An open cluster's id (closed or unknown ones are left alone).
+            terms: Folded terms, as :func:`document_terms` makes them.
+        """
+        cluster = self.get(cluster_id)
+        if cluster is None:
+            return False
+        weights = cluster.weights
+        gone = [term for term in set(terms) if term in weights or term in cluster.posted]
+        if not gone:
+            return False
+        for term in gone:
+            weights.pop(term, None)
+        unposted = [term for term in gone if term in cluster.posted]
+        cluster.posted.difference_update(unposted)
+        self._unpost(unposted, cluster)
+        cluster.norm = norm = math.sqrt(math.fsum([w * w for w in weights.values()]))
+        cluster.top = max(weights.values()) / norm if norm > 0 else 0.0
+        return True
+
     # -- inspection and persistence -------------------------------------------------------
 
     def active(self) -> list[Cluster]:

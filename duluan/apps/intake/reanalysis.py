@@ -7,15 +7,22 @@ differently from the stored ones, so issues mix two readings. :func:`signals_rea
 stored ones again, in batches, and brings them in line.
 
 What changes is the engine's reading: a signal's topic with its score and terms, its sentiment
-with its score, its intensity, and ``extra["analysis"]`` (model or fallback); and its masked text
-with its search key, so personal data a newer normaliser masks is masked in the stored signals too.
+with its score, its intensity, and ``extra["analysis"]`` (model or fallback); and its masked text,
+its title (masked again as intake masks a title: :func:`~.services.stored_title`) and its search
+key, so personal data a newer masker masks (a writer's name signed in a shape it has learnt) is
+masked in the stored signals too, and in the copies of their words their issues keep: an
+automatic title, key words, the clusterer's terms, the former title in an official's correction
+(:func:`~duluan.apps.issues.services.issues_after_remasking`). The original title is not kept:
+the stored one is masked again, which masks what the newer masker finds in it.
+
 What an official decided stays: a topic or sentiment confirmed (``*_confirmed``), and a topic the
 sender chose (an Open311 service), whose engine reading goes to ``extra["engine_topic"]`` as at
 intake. What the signal is stays too: its places and unit, duplicates and issue, on which cases,
 routing and officials' merges rest.
 
-Then its issues follow: their sentiment mix and intensity are recounted, an issue named from a
-signal whose topic changed takes the new topic unless an official confirmed it
+Then its issues follow, in the batch's transaction: their sentiment mix and intensity are
+recounted, an issue named from a signal whose topic changed takes the new topic unless an
+official confirmed it
 (:func:`~duluan.apps.issues.services.issues_after_reanalysis`), and hotness, forecasts,
 bursts and alerts are computed again.
 """
@@ -38,7 +45,7 @@ from duluan.apps.issues import services as issue_services
 
 from .analysis import MODE_FALLBACK, MODE_MODEL, Analysis, analyse_parallel, intake_pipeline
 from .models import Reporter, Signal
-from .services import IntakeError, private_values
+from .services import IntakeError, private_values, stored_title
 
 FALLBACK_REFUSED = (
     "Chưa có mô hình chủ đề/sắc thái (chạy `duluan models build`): đọc lại bằng từ khoá sẽ thay "
@@ -56,10 +63,11 @@ READING_FIELDS = (
     "sentiment_score",
     "intensity",
     "extra",
+    "title",
     "text_masked",
     "search_key",
 )
-LOADED_FIELDS = ("pk", "title", "text", "created_at", "topic_confirmed", "sentiment_confirmed", "issue_id")
+LOADED_FIELDS = ("pk", "text", "created_at", "topic_confirmed", "sentiment_confirmed", "issue_id")
 # The fields an official's confirmation owns, by the flag that says so.
 _OWNED = {
     "topic_confirmed": ("topic", "topic_score", "topic_terms"),
@@ -74,8 +82,11 @@ class ReanalyseResult:
     """What :func:`signals_reanalyse` did."""
 
     signals: int = 0
-    # Signals whose topic, sentiment, intensity or masked text changed, by that name.
+    # Signals whose topic, sentiment, intensity, masked text or title changed, by that name.
     changed: Counter = field(default_factory=Counter)
+    # Issues, officials' corrections and clusters whose copies of the signals' words were
+    # masked again (see issues_after_remasking), by that name.
+    remasked: Counter = field(default_factory=Counter)
     updated: int = 0  # signals written back (any part of their reading differed)
     failed: int = 0  # signals the engine could not read: left as they were
     issues: int = 0  # issues recounted
@@ -104,6 +115,7 @@ class ReanalyseResult:
             "failed": self.failed,
             "issues": self.issues,
             "issue_topics": self.issue_topics,
+            "remasked": dict(self.remasked),
             "mode": self.mode,
             "seconds": self.seconds,
         }
@@ -123,7 +135,7 @@ def _batches(query, batch_size: int, held: dict[int, Signal]) -> Iterator[list[d
         last = signals[-1].pk
         # The reporters' own names and addresses, masked where the texts write them (as at intake).
         reporters = {
-            r["signal_id"]: private_values(r)
+            r["signal_id"]: r
             for r in Reporter.objects.filter(signal_id__in=[s.pk for s in signals]).values(
                 "signal_id", "name", "address", "phone", "email"
             )
@@ -131,14 +143,18 @@ def _batches(query, batch_size: int, held: dict[int, Signal]) -> Iterator[list[d
         rows = []
         for signal in signals:
             held[signal.pk] = signal
+            reporter = reporters.get(signal.pk)
             row = {
                 "key": str(signal.pk),
                 "text": signal.text,
-                "title": signal.title,
+                # Masked again as intake masks a title, by the masker of now (its original is not
+                # kept); what masked it before is masked alike, so a title read again is the same.
+                "title": stored_title(signal.title, reporter) if signal.title else signal.title,
                 "created_at": signal.created_at,
             }
-            if reporters.get(signal.pk):
-                row["private"] = reporters[signal.pk]
+            private = private_values(reporter)
+            if private:
+                row["private"] = private
             rows.append(row)
         yield rows
 
@@ -151,9 +167,16 @@ def differs(old: float | None, new: float | None) -> bool:
 
 
 def _reread(
-    signal: Signal, analysis: Analysis, result: ReanalyseResult, topics: dict[int, tuple[str, str]]
+    signal: Signal,
+    analysis: Analysis,
+    title: str,
+    result: ReanalyseResult,
+    topics: dict[int, tuple[str, str]],
+    remasked: dict[int, issue_services.Remasked],
 ) -> bool:
-    """Put ``analysis`` into ``signal`` where the engine owns the field; whether anything changed."""
+    """Put ``analysis`` of the signal titled ``title`` (masked again) into ``signal`` where the
+    engine owns the field; whether anything changed. A signal whose masked words changed is
+    noted in ``remasked``, for its issue's copies of them."""
     before = {name: getattr(signal, name) for name in READING_FIELDS}
     topic = analysis.topic or {}
     sentiment = analysis.sentiment or {}
@@ -175,8 +198,9 @@ def _reread(
         signal.sentiment_score = sentiment.get("score")
     signal.intensity = sentiment.get("intensity")
     signal.extra = extra
+    signal.title = title
     signal.text_masked = analysis.normalised
-    signal.search_key = analysis.search_key or signal_search_key(signal.title, analysis.normalised)
+    signal.search_key = analysis.search_key or signal_search_key(title, analysis.normalised)
     if signal.topic != before["topic"]:
         result.changed["topic"] += 1
         topics[signal.pk] = (before["topic"], signal.topic)
@@ -186,6 +210,15 @@ def _reread(
         result.changed["intensity"] += 1
     if signal.text_masked != before["text_masked"]:
         result.changed["text_masked"] += 1
+    if signal.title != before["title"]:
+        result.changed["title"] += 1
+    if (signal.title, signal.text_masked) != (before["title"], before["text_masked"]):
+        remasked[signal.pk] = issue_services.Remasked(
+            title_before=before["title"],
+            text_before=before["text_masked"] or "",
+            title=signal.title,
+            text=signal.text_masked or "",
+        )
     return any(
         differs(before[name], getattr(signal, name))
         if name in ("topic_score", "sentiment_score", "intensity")
@@ -269,6 +302,7 @@ def signals_reanalyse(
     ):
         changed = []
         topics: dict[int, tuple[str, str]] = {}
+        remasked: dict[int, issue_services.Remasked] = {}
         recount: set[int] = set()
         for row, analysis in zip(rows, analyses, strict=True):
             signal = held.pop(int(row["key"]))
@@ -277,7 +311,7 @@ def signals_reanalyse(
                 result.failed += 1
                 continue
             mix = (signal.sentiment, signal.intensity)
-            if _reread(signal, analysis, result, topics):
+            if _reread(signal, analysis, row["title"], result, topics, remasked):
                 changed.append(signal)
                 if signal.issue_id is not None and (signal.sentiment, signal.intensity) != mix:
                     recount.add(signal.issue_id)
@@ -288,6 +322,7 @@ def signals_reanalyse(
                 issue_services.clusterer_states_lock()
             _write(changed)
             _, followed = issue_services.issues_after_reanalysis(recount=recount, topics=topics)
+            result.remasked += issue_services.issues_after_remasking(remasked)
         result.updated += len(changed)
         result.issue_topics += followed
         recounted |= recount

@@ -889,3 +889,34 @@ def signals_assign_to_issues(signals: Sequence[Any], *, scope: str = DEFAULT_SCO
 
         issues_after_ingest(issue_ids=by_issue)  # merges kept now, hotness once committed
     return issues
+
+
+def clusterer_states_forget(terms: Mapping[str, Iterable[str]]) -> int:
+    """Take terms out of the open clusters of issues, by their ``cluster_key``; the number of
+    clusters that held any (see :meth:`~duluan.analysis.cluster.OnlineClusterer.forget_terms`).
+
+    For words a signal no longer says once read again with a better masker (its writer's name):
+    the saved state would keep them among a cluster's terms, and issues described by it later
+    would show them again. Call it in a transaction holding the states
+    (:func:`~duluan.apps.issues.services.clusterer_states_lock`). A state that changes is saved
+    with a new ``updated_at``, so no process resumes from the clusterer it had in memory.
+    """
+    by_row: dict[int, dict[str, set[str]]] = {}
+    for key, words in terms.items():
+        row, _, cluster_id = (key or "").partition(":")
+        words = set(words)
+        if row.isdigit() and cluster_id and words:
+            by_row.setdefault(int(row), {}).setdefault(cluster_id, set()).update(words)
+    forgotten = 0
+    for pk, clusters in sorted(by_row.items()):
+        state = ClustererState.objects.filter(pk=pk).values_list("state", flat=True).first()
+        if not state:
+            continue
+        clusterer = OnlineClusterer.from_state(state)
+        held = sum(clusterer.forget_terms(cluster_id, words) for cluster_id, words in clusters.items())
+        if held:
+            ClustererState.objects.filter(pk=pk).update(
+                state=clusterer.state(compact=True), updated_at=timezone.now()
+            )
+            forgotten += held
+    return forgotten

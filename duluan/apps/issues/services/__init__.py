@@ -20,10 +20,12 @@ from .hotness import (
     hotness_weights_current,
     issues_refresh_hotness,
 )
+from .remasking import Remasked, issues_after_remasking
 
 __all__ = [
     "IssueError",
     "RefreshResult",
+    "Remasked",
     "alerts_email",
     "bursts_detect",
     "clusterer_states_lock",
@@ -36,6 +38,7 @@ __all__ = [
     "issue_topic_confirm",
     "issues_after_ingest",
     "issues_after_reanalysis",
+    "issues_after_remasking",
     "issues_rebuild_aggregates",
     "issues_refresh_hotness",
     "issues_update_mix",

@@ -1,0 +1,137 @@
+"""A writer's name an older masker left is masked, when the signals are read again, in every
+stored copy of their words: the signal's title, masked text and search key, its issue's title,
+key words, profile and search key, the clusterer's saved terms, and officials' corrections."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from duluan.analysis import frames
+from duluan.analysis.normalise import fold
+from duluan.apps.audit.models import AuditEvent
+from duluan.apps.intake import services
+from duluan.apps.intake.models import Channel, Signal
+from duluan.apps.intake.reanalysis import signals_reanalyse
+from duluan.apps.issues.models import ClustererState, Correction, Issue
+from duluan.apps.issues.services import issue_rename
+
+NAME = "Lường Văn Quyết"
+# What of the name a stored copy may hold: whole, or as the clusterer's terms (folded bigrams).
+TRACES = re.compile(r"(?<![a-z])(?:luong van|van quyet)(?![a-z])")
+TITLE = f"Đơn kiến nghị của ông {NAME}"
+FLOOD = (
+    f"Tôi tên là {NAME}, trú tại thôn Đông. Đường làng ngập sâu, nước cống tràn vào nhà dân cả "
+    "tuần nay, xin các cấp xem xét."
+)
+POWER = f"Tôi tên là {NAME}. Thôn Đông mất điện cả ngày, trạm biến áp cháy mà chưa ai sửa."
+# Where the name stays by design: the text as received (read only by those the identity gate
+# lets in) and the reporter's form. The audit log is append-only (audit's migration 0002): the
+# event of an official's rename keeps the title the issue had then; only a migration may rewrite it.
+KEPT = {("intake.Signal", "text"), ("intake.Reporter", "name")}
+
+
+def _stored_texts():
+    """(model, column, pk, value) of every text and JSON column of every model but the audit log
+    and the administrative units (names of places, some of which a person's name shares)."""
+    for model in apps.get_models():
+        if model is AuditEvent or model._meta.app_label == "geo":
+            continue
+        columns = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField | models.JSONField)
+            or "JSON" in type(f).__name__
+        ]
+        if columns:
+            for row in model.objects.values("pk", *columns):
+                for column in columns:
+                    yield model._meta.label, column, row["pk"], str(row[column])
+
+
+def _leaks() -> list[tuple[str, str, int]]:
+    """Where a stored copy names the writer (accents and case aside), but where it is kept."""
+    return [
+        (label, column, pk)
+        for label, column, pk, value in _stored_texts()
+        if (label, column) not in KEPT and TRACES.search(fold(value))
+    ]
+
+
+@pytest.fixture
+def stored_by_an_older_masker(db, monkeypatch):
+    """Two signals stored by a masker that found no writer's name (as the masker of before a
+    signature's shape was learnt), each opening an issue; an official renamed the first."""
+    with monkeypatch.context() as older:
+        older.setattr(frames, "_identity", lambda text, folded: [])
+        flood, _ = services.signal_ingest(channel=Channel.WEB, title=TITLE, text=FLOOD)
+        power, _ = services.signal_ingest(channel=Channel.WEB, title=TITLE, text=POWER)
+    assert flood.issue_id != power.issue_id
+    issue_rename(issue=Issue.objects.get(pk=flood.issue_id), title="Ngập ở thôn Đông", actor=None)
+    return flood, power
+
+
+def test_the_name_an_older_masker_left_is_masked_in_every_stored_copy(stored_by_an_older_masker):
+    flood, power = stored_by_an_older_masker
+    # given the name in the signals' titles, masked texts and search keys, their issue's title,
+    # key words, profile and search key, the clusterer's terms and the rename's former title
+    leaks = {(label, column) for label, column, _ in _leaks()}
+    assert {
+        ("intake.Signal", "title"),
+        ("intake.Signal", "text_masked"),
+        ("intake.Signal", "search_key"),
+        ("issues.Issue", "title"),
+        ("issues.Issue", "summary_terms"),
+        ("issues.Issue", "title_vector"),
+        ("issues.Issue", "search_key"),
+        ("issues.ClustererState", "state"),
+        ("issues.Correction", "before"),
+    } <= leaks
+    # when the signals are read again with the masker of now
+    result = signals_reanalyse(allow_fallback=True)
+    # then no stored copy names the writer
+    assert _leaks() == []
+    # the titles say where the name was, and the issue not renamed takes its signal's title
+    assert set(Signal.objects.values_list("title", flat=True)) == {"Đơn kiến nghị của ông <name>"}
+    assert Issue.objects.get(pk=power.issue_id).title == "Đơn kiến nghị của ông <name>"
+    # what the official typed stays, and the former title in their correction is masked
+    renamed = Issue.objects.get(pk=flood.issue_id)
+    assert renamed.title == "Ngập ở thôn Đông" and renamed.title_confirmed
+    correction = Correction.objects.get(issue=renamed)
+    assert correction.before["title"] == "Đơn kiến nghị của ông <name>"
+    assert correction.after == {"title": "Ngập ở thôn Đông"}
+    # the issues keep the key words that were not the name, and are found by them
+    for issue in Issue.objects.all():
+        assert issue.summary_terms and "<name>" not in " ".join(issue.summary_terms)
+        assert issue.search_key.endswith(" ".join(fold(t) for t in issue.summary_terms).replace("·", ""))
+    # the run's audit event counts what was masked again, and names no one
+    assert result.changed["title"] == 2 and result.changed["text_masked"] == 2
+    assert result.remasked == {"issues": 2, "corrections": 1, "clusters": 2}
+    event = AuditEvent.objects.get(action="intake.signals_reanalyse")
+    assert event.after["remasked"] == {"issues": 2, "corrections": 1, "clusters": 2}
+    assert not TRACES.search(fold(str(event.after)))
+    # and a run again finds nothing more to mask
+    again = signals_reanalyse(allow_fallback=True)
+    assert again.updated == 0 and not again.remasked
+
+
+def test_the_clusterer_keeps_its_clusters_open_without_the_name(stored_by_an_older_masker):
+    from duluan.analysis.cluster import OnlineClusterer
+
+    flood, _ = stored_by_an_older_masker
+    signals_reanalyse(allow_fallback=True)
+    # then the flooding's cluster is still open, with its words but the name's
+    state = ClustererState.objects.get()
+    cluster = OnlineClusterer.from_state(state.state).get(
+        Issue.objects.get(pk=flood.issue_id).cluster_key.split(":")[1]
+    )
+    assert cluster is not None and "ngap sau" in cluster.weights and cluster.posted
+    assert not [term for term in (*cluster.weights, *cluster.posted) if TRACES.search(term)]
+    # and the platform clusters on from it: a new signal is assigned, and the name comes back nowhere
+    again, _ = services.signal_ingest(channel=Channel.WEB, title=TITLE, text=FLOOD + " Đã ba lần báo.")
+    assert again.issue_id is not None
+    assert ClustererState.objects.get().updated_at > state.updated_at
+    assert _leaks() == []
