@@ -458,6 +458,9 @@ _HINTS = (
     "địa chỉ", "người phản ánh", "người gửi", "người kiến nghị", "người tố cáo", "người khiếu nại",
     "người báo tin", "thường trú", "tạm trú", "điện thoại liên hệ", "[", "tôi tên", "mình tên", "mình là",
     "em là", "cháu là", "tên tôi", "tôi,", "đơn tố cáo", "đơn khiếu nại", "đơn kiến nghị", "đơn thư",
+    # the other titles of a letter that _PETITION reads ("trình bày" is a hint of its own): without
+    # them "Đơn phản ánh của bà Lường Thị Quyên", a signal's usual title, kept the name
+    "đơn phản ánh", "đơn đề nghị",
     "ký tên", "người viết đơn", "người làm đơn", "người đứng đơn", "chủ tài khoản", "nhà ở số", "số nhà",
     "nhà số", "ở số", "<phone>",
     # the writer in more of a form's fields (see _FIELD)

@@ -142,6 +142,9 @@ def test_the_models_that_mask_places_read_a_letter_without_its_frame():
         ("Tôi, Phí Thị Ngọc Hân, sinh năm 1968.", "Tôi, <name>, sinh năm 1968."),
         ("Tôi Lê Văn Tám, số điện thoại <phone>.", "Tôi <name>, số điện thoại <phone>."),
         ("Đơn tố cáo của ông Trịnh Quốc Khánh", "Đơn tố cáo của ông <name>"),
+        ("Đơn phản ánh của bà Lường Thị Quyên", "Đơn phản ánh của bà <name>"),
+        ("Đơn đề nghị của ông Nguyễn Văn An", "Đơn đề nghị của ông <name>"),
+        ("Don phan anh cua ba Luong Thi Quyen", "Don phan anh cua ba <name>"),
         (
             "Tôi là cựu chiến binh Lương Văn Thắng, ở số nhà 8 đường Nguyễn Văn Cừ.",
             "Tôi là cựu chiến binh <name>, ở <house>.",
