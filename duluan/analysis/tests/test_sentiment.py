@@ -23,6 +23,7 @@ from duluan.analysis.sentiment import (
     BARE_MENTION_BOOST,
     COMPLAINT_TERMS_PATH,
     CONDUCT_BOOST,
+    DENIAL_BOOST,
     EXAMPLES_WEIGHT,
     LAYOUT_WEIGHT,
     LETTERS_WEIGHT,
@@ -30,6 +31,7 @@ from duluan.analysis.sentiment import (
     MISCONDUCT_BOOST,
     NEGATIVE_TONE,
     NEGLECT_BOOST,
+    RULE_BOOST,
     SENTIMENT_EXAMPLES_PATH,
     SENTIMENT_GOLD_PATH,
     SENTIMENT_HEADLINES_PATH,
@@ -48,10 +50,12 @@ from duluan.analysis.sentiment import (
     build_default_sentiment_model,
     complaint_term_rows,
     conduct_cue,
+    denied_fault_cues,
     misconduct_cues,
     negated_term_rows,
     neglect_cue,
     phrase_readings,
+    rule_cue,
     without_punctuation,
     written_bare,
 )
@@ -746,6 +750,68 @@ def test_a_bare_mention_of_an_official_reads_neutral_by_its_cue(tmp_path):
     assert loaded.predict(named[:1], explain=True)[0].terms[0][0] == "cán bộ"
 
 
+def _denials_and_rules() -> list[tuple[str, str]]:
+    """The texts of ``denials_and_rules.tsv`` and their kinds: ``denied`` (a fault denied),
+    ``rule``, or the label of a control."""
+    return [
+        tuple(line.split("\t"))
+        for line in (Path(__file__).parent / "denials_and_rules.tsv").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def test_a_denied_fault_and_a_rule_are_found_and_complaints_in_their_words_are_not():
+    # given the cues of a denied fault and of a rule, 32 denied faults, 30 rules and 40 controls
+    # (complaints and praise in the same words: "Xe tải vẫn chạy vào giờ cấm.", "Dân không được
+    # hỗ trợ gì.", "Tôi chưa từng thấy cán bộ nào hách dịch như vậy.")
+    denied, _ = denied_fault_cues()
+    rule = rule_cue()
+    rows = _denials_and_rules()
+    assert Counter(kind for _, kind in rows) == {"denied": 32, "rule": 30, "negative": 30, "positive": 10}
+    # when they read them
+    # then the one fires on every denied fault, the other on every rule, neither on a control
+    assert [t for t, kind in rows if (denied.find(t) is not None) != (kind == "denied")] == []
+    assert [t for t, kind in rows if (rule.find(t) is not None) != (kind == "rule")] == []
+    # nor where a denied fault is the worst yet, a fault stands undenied beside it, "cấm" opens a
+    # taboo, or the text asks
+    said = [
+        "Khu này chưa bao giờ ô nhiễm như bây giờ.",
+        "Cán bộ chưa từng lơ là nhưng rất hách dịch.",
+        "Cấm kị khi bày bàn thờ.",
+        "Cấm đỗ xe ở đây à?",
+    ]
+    assert [t for t in said if denied.find(t) or rule.find(t)] == []
+    # and each names what it found
+    assert denied.find("Cán bộ chưa bao giờ sai phạm.") == ("chưa bao giờ sai phạm", "")
+    assert rule.find("Người đi bộ không được băng qua.") == ("người đi bộ … không được", "")
+
+
+def test_a_denied_fault_reads_as_no_complaint_and_a_rule_as_neutral_by_their_cues(tmp_path):
+    # given a sentiment model that learnt officials' names and the terms file's words, with the
+    # shipped cues of misconduct and conduct, and with the cues of a denied fault and a rule too
+    texts, labels = _thanked_officials()
+    misconduct = (*misconduct_cues(), conduct_cue())
+    cues = (*misconduct, *denied_fault_cues(), rule_cue())
+    model = SentimentClassifier(min_count=1, calibration_fraction=0.0, cues=misconduct).fit(texts, labels)
+    cued = SentimentClassifier(min_count=1, calibration_fraction=0.0, cues=cues).fit(texts, labels)
+    denied = ["Cán bộ phường chưa từng nhận tiền của dân.", "Công an xã không hề nhũng nhiễu dân."]
+    rules = ["Nghiêm cấm xả rác nơi công cộng.", "Người điều khiển xe máy không được chở quá hai người."]
+    said = ["Cán bộ phường nhũng nhiễu dân.", "Dân không được hỗ trợ gì.", "Xe tải vẫn chạy vào giờ cấm."]
+    # when both read denied faults, rules and complaints in their words
+    # then the one without the cues reads the denied misconduct as negative (its cue of
+    # misconduct fired there), the one with them reads no denied fault negative, the rules neutral
+    assert "negative" in [p.label for p in model.predict(denied)]
+    assert "negative" not in [p.label for p in cued.predict(denied)]
+    assert [p.label for p in cued.predict(rules)] == ["neutral"] * 2
+    # and the complaints alike
+    np.testing.assert_allclose(cued.decision_function(said), model.decision_function(said), atol=1e-6)
+    # and the cues are kept in the model's file
+    loaded = SentimentClassifier.load(cued.save(tmp_path / "denied.model"), mapped=True)
+    np.testing.assert_array_equal(
+        loaded.decision_function(denied + rules), cued.decision_function(denied + rules)
+    )
+
+
 @needs_data
 def test_the_default_model_is_built_with_its_cues_unless_told_not_to(monkeypatch):
     # given a classifier whose fit records its cues
@@ -765,18 +831,32 @@ def test_the_default_model_is_built_with_its_cues_unless_told_not_to(monkeypatch
     build_default_sentiment_model(conduct_boost=0)
     build_default_sentiment_model(neglect_boost=0)
     build_default_sentiment_model(bare_mention_boost=0)
-    build_default_sentiment_model(misconduct_boost=0, conduct_boost=0, neglect_boost=0, bare_mention_boost=0)
-    # then the shipped one reads misconduct, an official's conduct and neglect as negative and a
-    # bare mention of an official as neutral, the others lack the cue they were built without
+    build_default_sentiment_model(denial_boost=0)
+    build_default_sentiment_model(rule_boost=0)
+    build_default_sentiment_model(
+        misconduct_boost=0,
+        conduct_boost=0,
+        neglect_boost=0,
+        bare_mention_boost=0,
+        denial_boost=0,
+        rule_boost=0,
+    )
+    # then the shipped one reads misconduct, an official's conduct and neglect as negative, a
+    # bare mention of an official and a rule as neutral, and a denied fault as anything but
+    # negative; the others lack the cue they were built without
     misconduct, conduct = ("negative", MISCONDUCT_BOOST), ("negative", CONDUCT_BOOST)
     neglect, bare = ("negative", NEGLECT_BOOST), ("neutral", BARE_MENTION_BOOST)
+    denied = [("neutral", DENIAL_BOOST), ("positive", DENIAL_BOOST)]
+    rule = ("neutral", RULE_BOOST)
     boosts = [[(c.topic, c.boost) for c in cues] for cues in seen]
     assert boosts == [
-        [misconduct, conduct, neglect, bare],
-        [conduct, neglect, bare],
-        [misconduct, neglect, bare],
-        [misconduct, conduct, bare],
-        [misconduct, conduct, neglect],
+        [misconduct, conduct, neglect, bare, *denied, rule],
+        [conduct, neglect, bare, *denied, rule],
+        [misconduct, neglect, bare, *denied, rule],
+        [misconduct, conduct, bare, *denied, rule],
+        [misconduct, conduct, neglect, *denied, rule],
+        [misconduct, conduct, neglect, bare, rule],
+        [misconduct, conduct, neglect, bare, *denied],
         [],
     ]
     assert "tham ô" in seen[0][0].acts and "thờ ơ" in seen[0][1].acts and seen[0][2].acts == ("lơ là",)
