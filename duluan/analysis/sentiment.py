@@ -2030,7 +2030,8 @@ class BareMentionCue:
     """The cue of a text that names an official or an office and says nothing of them
     ("Cán bộ phường.", "UBND xã Tân Dĩnh.", "Chủ tịch xã."), aimed at ``neutral``: a sentiment
     model's cue beside the :class:`~duluan.analysis.cues.TopicCue` ones (see
-    :data:`BARE_MENTION_BOOST`), read by :func:`~duluan.analysis.cues.cue_margins` as they are.
+    :data:`BARE_MENTION_BOOST`), read by :func:`~duluan.analysis.cues.cue_margins` as they are;
+    and, aimed at ``other``, the topic model's (:data:`duluan.analysis.topic.BARE_MENTION_BOOST`).
 
     It fires where the text's first word begins a phrase of ``names`` or ``parts``, every word
     belongs to one of them, is the place placeholder of a model that masks places (a part), a
@@ -2042,7 +2043,7 @@ class BareMentionCue:
     are no phrase's. Pickled in model files by its fields' names, as a ``TopicCue`` is.
 
     Attributes:
-        topic: The class whose odds rise (``neutral``).
+        topic: The class whose odds rise (``neutral``, or the topic model's ``other``).
         names: Phrases naming an official or an office ("cán bộ", "ubnd", "chi cục"), lower
             case, NFC, canonical tones (:func:`~duluan.analysis.features.prepare`).
         parts: Phrases that stand in such a name but name no one alone: fields, units, titles,
@@ -2113,9 +2114,23 @@ class BareMentionCue:
         train, 0.55 a TC201805 lead (20,000 of each, best of 3, 2026-12-07). The phrases are
         looked up once a batch: looked up for each text (hashing the cue's two tuples to find
         them in their cache), the cue took 0.95 µs a TC201805 text against 0.57-0.62 (first 20,000,
-        best of 3, 2026-12-07)."""
+        best of 3, 2026-12-07).
+
+        The topic and sentiment models of one pipeline read the same batch
+        (:func:`~duluan.analysis.pipeline.token_batch`), and each has this cue, of the same words
+        aimed at its own class: what the last batch read gave (per thread) is given again to a
+        cue of the same words, as :meth:`~duluan.analysis.cues.TopicCue.firing` does."""
+        key = (self.names, self.parts, self.max_chars)
+        last = getattr(_LAST_BARE_MENTIONS, "value", None)
+        if last is not None and last[0] is batch and last[1] == key:
+            return list(last[2])
         phrases = _bare_mention_phrases(self.names, self.parts)
-        return [row for row, text in enumerate(batch.texts) if self._find(text, phrases) is not None]
+        rows = [row for row, text in enumerate(batch.texts) if self._find(text, phrases) is not None]
+        _LAST_BARE_MENTIONS.value = (batch, key, rows)
+        return list(rows)
+
+
+_LAST_BARE_MENTIONS = threading.local()
 
 
 # A character that stands in no bare mention of a name: a question or exclamation mark, an emoji.
@@ -2139,15 +2154,20 @@ def _bare_mention_phrases(
     return frozenset(names), known, max(len(p.split()) for p in known), frozenset(p.split()[0] for p in known)
 
 
-def bare_mention_cue(boost: float = BARE_MENTION_BOOST, path: Path = BARE_MENTION_PATH) -> BareMentionCue:
-    """The cue of a bare mention of an official (:class:`BareMentionCue`, aimed at ``neutral``
-    with ``boost``): its names are the file's (``names``), the shipped taxonomy's cue of
-    misconduct's actors and :data:`CONDUCT_CUE_PATH`'s; its parts the file's (``parts``) and the
-    place placeholder.
+def bare_mention_cue(
+    boost: float = BARE_MENTION_BOOST, path: Path = BARE_MENTION_PATH, topic: str = "neutral"
+) -> BareMentionCue:
+    """The cue of a bare mention of an official (:class:`BareMentionCue`, aimed at ``topic`` with
+    ``boost``): its names are the file's (``names``), the shipped taxonomy's cue of misconduct's
+    actors and :data:`CONDUCT_CUE_PATH`'s; its parts the file's (``parts``) and the place
+    placeholder. The sentiment model's aims at ``neutral``, the topic model's at the taxonomy's
+    catch-all, ``other`` (:func:`duluan.analysis.topic.build_government_topic_model`): the same
+    words, read the same way.
 
     Args:
-        boost: The log of the factor the odds of ``neutral`` are multiplied by where it fires.
+        boost: The log of the factor the odds of ``topic`` are multiplied by where it fires.
         path: The cue's file (``names``, ``parts``).
+        topic: The class whose odds rise.
 
     Returns:
         The cue.
@@ -2161,7 +2181,7 @@ def bare_mention_cue(boost: float = BARE_MENTION_BOOST, path: Path = BARE_MENTIO
     names = [*actors, *data["names"]]
     parts = [*data["parts"], PLACE_TOKEN]
     return BareMentionCue(
-        "neutral",
+        topic,
         tuple(dict.fromkeys(prepare(n).strip() for n in names)),
         tuple(dict.fromkeys(prepare(p).strip() for p in parts)),
         boost,

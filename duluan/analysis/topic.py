@@ -29,7 +29,13 @@ if TYPE_CHECKING:
     from duluan.analysis.cues import TopicCue
     from duluan.analysis.taxonomy import GoldLabel, Taxonomy
 
-__all__ = ["TopicClassifier", "TopicPrediction", "build_government_topic_model", "taxonomy_cues"]
+__all__ = [
+    "BARE_MENTION_BOOST",
+    "TopicClassifier",
+    "TopicPrediction",
+    "build_government_topic_model",
+    "taxonomy_cues",
+]
 
 KIND = "topic"
 
@@ -137,6 +143,25 @@ GOVERNMENT_MODEL_SOURCE = (
 )
 
 
+# A text that names an official or an office and says nothing of them ("Cán bộ phường.", "UBND xã
+# Tân Dĩnh.", "Chủ tịch xã.") asks nothing of any office: the model read it by the names' n-grams
+# alone, learnt in news of every sector, and routed it with confidence ("Cán bộ phường." corruption
+# 0.61, "Công an xã." security_order 0.99, "Cảnh sát giao thông." transport 1.00). The sentiment
+# model's cue of a bare mention (duluan.analysis.sentiment.bare_mention_cue, the same words) raises
+# the odds of the taxonomy's catch-all, ``other``, by exp(BARE_MENTION_BOOST) here. The names'
+# n-grams weigh far more for a topic than for a mood: of the 80 bare mentions of
+# tests/bare_mentions.tsv the shipped model read 1 as other, and with the cue at 2 / 4 / 6 / 8 /
+# 12 / 14, 8 / 20 / 45 / 68 / 79 / 80 (the largest lift needed, 13.2: "Trạm y tế xã Song Mai."
+# health 1.00, "Cảnh sát giao thông." transport 1.00 needs 11.5). Such a text says nothing for
+# any topic to be read in it, so the cue decides: at 20 it leaves room for names the file gains
+# later. The 80 opinions of officials in the same names keep their topics (it fires in none);
+# every gold set reads as before, label for label (bench_models.py --only gold, cues, messages);
+# it fires in no text of VNTC, TC201805's first 60,000 leads, the recent news, the written
+# messages, the hand-labelled examples or the gold sets, and in 3 of their 94,600 first lines
+# ("Thanh tra Chi cục Quản lý thị trường TP.HCM", "Bác sĩ Thoọng Pẹ", "Đồng đội..."; 2026-12-07).
+BARE_MENTION_BOOST = 20.0
+
+
 def build_government_topic_model(
     data_dir: str | Path | None = None,
     *,
@@ -151,6 +176,7 @@ def build_government_topic_model(
     messages: Sequence[tuple[str, str]] | None = None,
     contact_details: bool = True,
     addresses: bool = True,
+    bare_mention_boost: float = BARE_MENTION_BOOST,
     progress: bool = False,
     **params,
 ) -> TopicClassifier:
@@ -216,10 +242,14 @@ def build_government_topic_model(
             headlines 76.80 / 79.56. With one copy each (not kept): as written 90.77, "Ở đường
             Lý Thái Tổ: " 90.77 (21 moved, 12 of them to ``construction``: "đường" and "phố"
             pull a short message towards urban order), 141 moved in all.
+        bare_mention_boost: The ``boost`` of the cue that reads a bare mention of an official
+            as the taxonomy's catch-all (``other``; :data:`BARE_MENTION_BOOST`; ``0``: none).
         progress: Show progress bars on stderr while reading the corpora and while learning.
         **params: Passed to :class:`TopicClassifier`. Its ``cues`` are by default the
             taxonomy's (:func:`taxonomy_cues`): misconduct of an official is ``corruption``
-            whatever its sector (the labelling guide's rule 2).
+            whatever its sector (the labelling guide's rule 2); and the cue of a bare mention
+            (:func:`~duluan.analysis.sentiment.bare_mention_cue`, aimed at the taxonomy's
+            default topic).
 
     Returns:
         The fitted classifier; its ``classes_`` are the taxonomy codes that got examples. It
@@ -295,6 +325,10 @@ def build_government_topic_model(
     params.setdefault("mask_places", True)
     if "cues" not in params:
         params["cues"] = taxonomy_cues(taxonomy, rows.texts)
+        if bare_mention_boost:
+            from duluan.analysis.sentiment import bare_mention_cue
+
+            params["cues"] += (bare_mention_cue(bare_mention_boost, topic=taxonomy.default),)
     bar = fit_progress_bar("Huấn luyện") if progress else None
     return TopicClassifier(**params).fit(texts, labels, sample_weight=weights, progress=bar)
 

@@ -12,6 +12,7 @@ import pytest
 from duluan.analysis.features import NgramFeaturizer
 from duluan.analysis.messages import labelled, load_messages, with_addresses, with_contact_details
 from duluan.analysis.model_io import FORMAT_VERSION, ModelFileError, read_model_info
+from duluan.analysis.sentiment import BareMentionCue, bare_mention_cue
 from duluan.analysis.taxonomy import (
     LETTERS_GOLD_PATH,
     MISCONDUCT_GOLD_PATH,
@@ -20,7 +21,12 @@ from duluan.analysis.taxonomy import (
     load_gold,
     load_taxonomy,
 )
-from duluan.analysis.topic import TopicClassifier, TopicPrediction, build_government_topic_model
+from duluan.analysis.topic import (
+    BARE_MENTION_BOOST,
+    TopicClassifier,
+    TopicPrediction,
+    build_government_topic_model,
+)
 from duluan.shared_data import shared_data_dir
 
 FLOOD = "Đường ngập sâu sau mưa, cống thoát nước tắc, xe chết máy giữa phố"
@@ -363,13 +369,16 @@ def test_government_model_bootstraps_every_topic_and_learns_confirmations():
     assert len(set(labels.tolist())) == 1 and len(set(scores.tolist())) == 1
     # and it holds the taxonomy's cue (rule 2 of the labelling guide), with the folded spellings
     # that the corpora read as its phrases: "hoi lo" is "hối lộ", "lam thu" mostly "làm thủ"
-    (cue,) = clf.cues
+    cue, bare = clf.cues
     assert cue.actors == load_taxonomy().get("corruption").cue.actors
     assert {"hoi lo", "nhan tien", "can bo"} <= {*cue.bare_acts, *cue.bare_actors}
     assert "lam thu" not in cue.bare_acts
     # so an official taking money goes to corruption, not to the sector it happened in
     bribes = ["Cảnh sát giao thông nhận tiền của tài xế xe tải", "csgt nhan tien cua tai xe xe tai"]
     assert [p.label for p in clf.predict(bribes)] == ["corruption", "corruption"]
+    # and the cue of a bare mention, the sentiment model's words aimed at the catch-all topic
+    assert bare.topic == "other" == load_taxonomy().default and bare.boost == BARE_MENTION_BOOST
+    assert bare.names == bare_mention_cue().names and bare.parts == bare_mention_cue().parts
 
 
 @needs_data
@@ -558,6 +567,51 @@ def test_lead_features_make_the_opening_weigh_more_and_still_explain():
         assert row[0][1] == pytest.approx(sums, abs=1e-3)
 
 
+# Officials named in news of one sector, and news of no office's: the names' n-grams are learnt
+# as that sector's, as the shipped model learnt "công an xã" as security_order's.
+OFFICIALS_AT_WORK = [
+    ("Cán bộ phường khơi thông cống thoát nước sau mưa", "flood"),
+    ("Chủ tịch xã chỉ đạo chống ngập cho khu dân cư", "flood"),
+    ("Công an xã giúp dân chạy nước lũ tràn vào nhà", "flood"),
+    ("Đội bóng của tỉnh thắng trận chung kết", "other"),
+    ("Ca sĩ trẻ ra mắt album mới", "other"),
+    ("Phim hoạt hình mới ra rạp dịp cuối tuần", "other"),
+]
+
+
+def test_a_bare_mention_of_an_official_reads_as_other_by_its_cue_on_every_path(tmp_path):
+    # given a topic model that learnt officials' names in news of floods, with the sentiment
+    # model's cue of a bare mention aimed at the catch-all topic and without it
+    texts, labels = zip(*(TOY + OFFICIALS_AT_WORK), strict=True)
+    model = TopicClassifier(min_count=1, calibration_fraction=0).fit(list(texts), list(labels))
+    cue = bare_mention_cue(BARE_MENTION_BOOST, topic="other")
+    cued = TopicClassifier(min_count=1, calibration_fraction=0, cues=(cue,)).fit(list(texts), list(labels))
+    named = ["Cán bộ phường.", "Chủ tịch xã.", "Công an xã Tân Mỹ."]
+    said = ["Cán bộ phường khơi thông cống ngập.", "Chủ tịch xã có ở trụ sở không?", FLOOD]
+    # when both read officials named alone, and texts saying something in their names
+    # then the one without the cue routes the names to floods, the one with it to other
+    assert [p.label for p in model.predict(named)] == ["flood"] * 3
+    preds = cued.predict(named)
+    assert [p.label for p in preds] == ["other"] * 3
+    # and the others alike: the cue does not fire where something is said
+    np.testing.assert_allclose(cued.decision_function(said), model.decision_function(said), atol=1e-6)
+    # and every way of predicting agrees: labels alone, by the compiled loops, as fields, from a file
+    texts = named + said
+    labels, scores = cued.predict_labels(texts)
+    assert labels.tolist() == [p.label for p in cued.predict(texts)]
+    assert scores[:3].tolist() == pytest.approx([p.score for p in preds], abs=1e-6)
+    assert cued.load_compiled()
+    assert cued.predict_labels(texts * 50, compiled=True)[0].tolist() == labels.tolist() * 50
+    assert cued.predict_fields(texts)[0] == labels.tolist()
+    loaded = TopicClassifier.load(cued.save(tmp_path / "bare.model"), mapped=True)
+    assert loaded.cues == (cue,) and loaded.predict_labels(texts)[0].tolist() == labels.tolist()
+    # and the explanation names the official found first, weighing what the cue added, as the
+    # cue of misconduct names its pair; a text the cue did not raise names none
+    assert preds[0].terms[0] == ("cán bộ", round(cue.boost / cued.temperature_, 4))
+    assert [fields[0] for fields in cued.predict_fields(named)[2]] == ["cán bộ", "chủ tịch xã", "công an"]
+    assert [p.terms for p in cued.predict(said)] == [p.terms for p in model.predict(said)]
+
+
 def test_version_1_and_2_files_still_load_and_unknown_versions_are_refused(tmp_path):
     # given a toy model written as earlier engines did (the estimator pickled inside the
     # envelope with its SHA-256; compressed in format 1), and as a future format 99
@@ -635,13 +689,19 @@ _STAGE_ROWS = [
 ] * 4
 
 
+@pytest.fixture(scope="module")
+def shipped_model() -> TopicClassifier:
+    """The government model built as shipped, once for the module's tests that read it."""
+    return build_government_topic_model()
+
+
 @pytest.mark.slow
 @needs_data
-def test_shipped_model_routes_written_messages_a_burst_water_pipe_and_a_newly_broken_road():
+def test_shipped_model_routes_written_messages_a_burst_water_pipe_and_a_newly_broken_road(shipped_model):
     # given the government model built as shipped
     from duluan.analysis.messages import MESSAGES_GOLD_PATH
 
-    clf = build_government_topic_model()
+    clf = shipped_model
     # then it reads the written gold messages, which no model learns, as it was measured to:
     # 92.86 % right (2026-12-06)
     pairs = labelled(load_messages(MESSAGES_GOLD_PATH), "topic")
@@ -655,3 +715,58 @@ def test_shipped_model_routes_written_messages_a_burst_water_pipe_and_a_newly_br
     # about such works, these read as other: 2026-12-06)
     roads = clf.predict_labels(["Con đường mới làm đã hỏng", "Đường mới làm được ba tháng đã bong tróc"])[0]
     assert roads.tolist() == ["transport"] * 2
+
+
+@pytest.mark.slow
+@needs_data
+def test_shipped_model_reads_a_bare_mention_of_an_official_as_other(shipped_model):
+    # given the government model built as shipped, 80 texts that name officials or offices alone
+    # and 80 that say something of them in the same names (complaints, praise, questions)
+    from duluan.analysis.tests.test_sentiment import _bare_mentions
+
+    clf = shipped_model
+    bare, opinions = _bare_mentions()
+    said = [t for t, _ in opinions]
+    assert len(bare) == len(said) == 80
+    # when it reads them
+    preds = clf.predict(bare)
+    # then every bare mention is other (before the cue, 79 of 80 were some office's: "Cán bộ
+    # phường." corruption 0.61, "Công an xã." security_order 0.99, 2026-12-07), explained by the
+    # official it names
+    assert [t for t, p in zip(bare, preds, strict=True) if p.label != "other"] == []
+    assert all(p.terms[0][0] in t.lower() for t, p in zip(bare, preds, strict=True))
+    # and every opinion reads as it does without the cue, by the compiled loops too
+    cues = clf.cues
+    plain = [c for c in cues if not isinstance(c, BareMentionCue)]
+    assert len(plain) == len(cues) - 1
+    labels = clf.predict_labels(said)[0].tolist()
+    clf.cues = tuple(plain)
+    try:
+        assert clf.predict_labels(said)[0].tolist() == labels
+    finally:
+        clf.cues = cues
+    assert clf.load_compiled()
+    assert clf.predict_labels(bare + said, compiled=True)[0].tolist() == ["other"] * 80 + labels
+
+
+def test_the_topic_and_sentiment_cues_of_a_bare_mention_read_a_batch_once(monkeypatch):
+    # given the sentiment model's cue of a bare mention and the topic model's (the same words
+    # aimed at other), and a batch of bare mentions and texts saying something of officials
+    from dataclasses import replace
+
+    from duluan.analysis.features import tokenise_batch
+
+    mood, topic = bare_mention_cue(), bare_mention_cue(BARE_MENTION_BOOST, topic="other")
+    texts = ["Cán bộ phường.", "Cán bộ phường nhũng nhiễu.", "UBND xã Tân Dĩnh.", "Cán bộ phường?"]
+    reads = []
+    found = BareMentionCue._find
+    monkeypatch.setattr(BareMentionCue, "_find", lambda self, *a: reads.append(1) or found(self, *a))
+    for first, second in ((topic, mood), (mood, topic)):
+        batch = tokenise_batch(texts)
+        # when both read it, one after the other
+        rows = [first.firing(batch), second.firing(batch)]
+        # then both fire on the bare mentions alone, and the texts were read once per batch
+        assert rows == [[0, 2], [0, 2]]
+    assert len(reads) == 2 * len(texts)
+    # while a cue of other words reads the batch for itself
+    assert replace(topic, names=("cán bộ",)).firing(batch) == [0] and len(reads) == 3 * len(texts)
