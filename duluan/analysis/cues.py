@@ -30,7 +30,7 @@ import threading
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -265,6 +265,21 @@ class TopicCue:
 
 _LAST_FIRING = threading.local()
 _LAST_BARE = threading.local()
+
+
+def batch_memo(
+    memo: threading.local, batch: TokenBatch, key: Hashable, rows: Callable[[], list[int]]
+) -> list[int]:
+    """``rows()``, the texts of ``batch`` in which a cue fires, kept in ``memo`` for the last batch
+    read (per thread): given again (a copy) to a cue of the same ``key`` (its phrases) that reads
+    the same batch next, as the twin cues of one reading aimed at two classes do, and the topic and
+    sentiment models of one pipeline (:func:`~duluan.analysis.pipeline.token_batch`)."""
+    last = getattr(memo, "value", None)
+    if last is not None and last[0] is batch and last[1] == key:
+        return list(last[2])
+    found = rows()
+    memo.value = (batch, key, found)
+    return list(found)
 
 
 def _bare_rows(batch: TokenBatch) -> list[int]:

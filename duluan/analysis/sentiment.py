@@ -2120,14 +2120,13 @@ class BareMentionCue:
         (:func:`~duluan.analysis.pipeline.token_batch`), and each has this cue, of the same words
         aimed at its own class: what the last batch read gave (per thread) is given again to a
         cue of the same words, as :meth:`~duluan.analysis.cues.TopicCue.firing` does."""
-        key = (self.names, self.parts, self.max_chars)
-        last = getattr(_LAST_BARE_MENTIONS, "value", None)
-        if last is not None and last[0] is batch and last[1] == key:
-            return list(last[2])
-        phrases = _bare_mention_phrases(self.names, self.parts)
-        rows = [row for row, text in enumerate(batch.texts) if self._find(text, phrases) is not None]
-        _LAST_BARE_MENTIONS.value = (batch, key, rows)
-        return list(rows)
+        from duluan.analysis.cues import batch_memo
+
+        def rows() -> list[int]:
+            phrases = _bare_mention_phrases(self.names, self.parts)
+            return [row for row, text in enumerate(batch.texts) if self._find(text, phrases) is not None]
+
+        return batch_memo(_LAST_BARE_MENTIONS, batch, (self.names, self.parts, self.max_chars), rows)
 
 
 _LAST_BARE_MENTIONS = threading.local()
@@ -2292,14 +2291,13 @@ class DeniedFaultCue:
     def firing(self, batch: TokenBatch) -> list[int]:
         """The texts of ``batch`` in which the cue fires, in order; kept for the last batch read
         (per thread), which the cue's twin of the other class reads next (:func:`denied_fault_cues`)."""
-        key = (self.denials, self.faults, self.superlatives)
-        last = getattr(_LAST_DENIED, "value", None)
-        if last is not None and last[0] is batch and last[1] == key:
-            return list(last[2])
-        tables = self._tables()
-        rows = [row for row, text in enumerate(batch.texts) if self._find(text, tables) is not None]
-        _LAST_DENIED.value = (batch, key, rows)
-        return list(rows)
+        from duluan.analysis.cues import batch_memo
+
+        def rows() -> list[int]:
+            tables = self._tables()
+            return [row for row, text in enumerate(batch.texts) if self._find(text, tables) is not None]
+
+        return batch_memo(_LAST_DENIED, batch, (self.denials, self.faults, self.superlatives), rows)
 
 
 _LAST_DENIED = threading.local()
