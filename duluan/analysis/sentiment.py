@@ -2061,8 +2061,7 @@ class BareMentionCue:
     def __post_init__(self) -> None:
         if not self.names:
             raise ValueError("bare mention cue: needs at least one name")
-        if not math.isfinite(self.boost) or self.boost < 0:
-            raise ValueError("bare mention cue: boost must be a finite number, 0 or more")
+        _check_boost("bare mention cue", self.boost)
 
     def find(self, text: str) -> tuple[str, str] | None:
         """``(the first name, "")`` where ``text`` is a bare mention, else ``None``.
@@ -2130,6 +2129,11 @@ class BareMentionCue:
 
 
 _LAST_BARE_MENTIONS = threading.local()
+
+
+def _check_boost(cue: str, boost: float) -> None:
+    if not math.isfinite(boost) or boost < 0:
+        raise ValueError(f"{cue}: boost must be a finite number, 0 or more")
 
 
 # A character that stands in no bare mention of a name: a question or exclamation mark, an emoji.
@@ -2235,8 +2239,7 @@ class DeniedFaultCue:
         if any(denial.split()[0] not in _NEGATORS for denial in self.denials):
             # (_find looks for these first)
             raise ValueError(f"denied fault cue: a denial opens with one of {', '.join(_NEGATORS)}")
-        if not math.isfinite(self.boost) or self.boost < 0:
-            raise ValueError("denied fault cue: boost must be a finite number, 0 or more")
+        _check_boost("denied fault cue", self.boost)
 
     def find(self, text: str) -> tuple[str, str] | None:
         """``(the first denied fault as written, "")`` where the cue fires in ``text``, else
@@ -2344,8 +2347,7 @@ class RuleCue:
     def __post_init__(self) -> None:
         if not self.openings:
             raise ValueError("rule cue: needs at least one opening")
-        if not math.isfinite(self.boost) or self.boost < 0:
-            raise ValueError("rule cue: boost must be a finite number, 0 or more")
+        _check_boost("rule cue", self.boost)
 
     def find(self, text: str) -> tuple[str, str] | None:
         """``(the opening or "<subject> … không được", "")`` where ``text`` states a rule, else
