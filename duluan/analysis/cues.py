@@ -398,10 +398,15 @@ def _automaton(phrases: tuple[str, ...]) -> ahocorasick.Automaton:
     return automaton
 
 
+def alternatives(phrases: Iterable[str]) -> str:
+    """Phrases as the alternatives of a pattern, escaped, longest first (so a longer phrase wins
+    over one it begins with)."""
+    return "|".join(map(re.escape, sorted(set(phrases), key=lambda p: (-len(p), p))))
+
+
 def _alternation(phrases: Iterable[str]) -> re.Pattern:
     """A whole-word pattern of phrases, longest first (:func:`spelling_readings`)."""
-    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
+    return re.compile(r"(?<!\w)(?:" + alternatives(phrases) + r")(?!\w)")
 
 
 def cue_margins(

@@ -2433,13 +2433,11 @@ def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
-def _alternatives(phrases: Iterable[str]) -> str:
-    return "|".join(map(re.escape, sorted(set(phrases), key=lambda p: (-len(p), p))))
-
-
 @lru_cache(maxsize=8)
 def _superlative_re(words: tuple[str, ...]) -> re.Pattern:
-    return re.compile(rf"\s+(?:{_alternatives(words)})(?!\w)" if words else r"(?!)")
+    from duluan.analysis.cues import alternatives
+
+    return re.compile(rf"\s+(?:{alternatives(words)})(?!\w)" if words else r"(?!)")
 
 
 @lru_cache(maxsize=8)
@@ -2449,8 +2447,10 @@ def _rule_patterns(
     """A :class:`RuleCue`'s phrase lists as patterns: its openings and subjects at a text's start,
     its blockers anywhere, its passive words right after "không được" (and "phép")."""
 
+    from duluan.analysis.cues import alternatives
+
     def words(phrases: tuple[str, ...]) -> str:
-        return f"(?:{_alternatives(phrases)})(?!\\w)" if phrases else "(?!)"
+        return f"(?:{alternatives(phrases)})(?!\\w)" if phrases else "(?!)"
 
     return (
         re.compile(words(openings)),
