@@ -69,7 +69,7 @@ from duluan.apps.core.bulk import (
 from duluan.apps.core.text import search_key
 
 from .models import ClustererState, Issue, IssueDay
-from .titles import ISSUE_TITLE_MAX, term_profile, title_from_signal
+from .titles import ISSUE_TITLE_MAX, term_profile, title_from_signal, title_from_terms
 
 logger = logging.getLogger(__name__)
 DEFAULT_SCOPE = "default"
@@ -616,7 +616,7 @@ class ClusteringSession:
                 issue.topic = cluster.topic
         agg.batch_texts.clear()  # (a long import's session keeps its issues between batches)
         if not issue.title and issue.summary_terms:  # a signal with no words of its own to lend
-            issue.title = " · ".join(issue.summary_terms[:4])[:TITLE_MAX]
+            issue.title = title_from_terms(issue.summary_terms)
         issue.search_key = _issue_search_key(agg, issue.title, issue.summary_terms)
 
     # -- aggregates ---------------------------------------------------------------------------

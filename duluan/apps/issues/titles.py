@@ -56,6 +56,12 @@ def first_sentence(text: str) -> str:
     return out
 
 
+def title_from_terms(terms: list[str]) -> str:
+    """The title of an issue whose signals lent none: its first four key words ("ngập úng · vũ
+    ninh · nước tràn · nhà dân")."""
+    return " · ".join(terms[:4])[:ISSUE_TITLE_MAX]
+
+
 def title_from_signal(signal) -> str:
     """The title a signal gives its issue: its own title, else its first sentence, shortened.
 

@@ -41,7 +41,7 @@ from duluan.apps.intake.models import Signal
 
 from ..clustering import clusterer_states_forget
 from ..models import Correction, Issue
-from ..titles import ISSUE_TITLE_MAX, title_from_text
+from ..titles import ISSUE_TITLE_MAX, title_from_terms, title_from_text
 
 _ISSUE_FIELDS = ("title", "summary_terms", "title_vector", "search_key")
 
@@ -151,9 +151,9 @@ def _remask_issue(issue: Issue, titles: Mapping[str, str], gone: set[str]) -> bo
     if not issue.title_confirmed:
         if title in titles:
             title = titles[title]
-        elif terms != old_terms and terms and title == " · ".join(old_terms[:4])[:ISSUE_TITLE_MAX]:
+        elif terms != old_terms and terms and title == title_from_terms(old_terms):
             # Titled by its key words (its signal lent none): by those it keeps.
-            title = " · ".join(terms[:4])[:ISSUE_TITLE_MAX]
+            title = title_from_terms(terms)
     profile = issue.title_vector or {}
     if gone and isinstance(profile, dict) and any(fold(t) in gone for t in profile):
         kept = {t: w for t, w in profile.items() if fold(t) not in gone}
