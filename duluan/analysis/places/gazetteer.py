@@ -1347,9 +1347,18 @@ class Gazetteer:
                     None,
                 )
                 if twin is None:
-                    continue
-                choose(i + 1, twin)
-                results[i + 1] = (twin, results[i + 1][1], [])
+                    siblings = None if undecided else self._listed_siblings(hit, hits[i + 1], scored)
+                    if siblings is None:
+                        continue
+                    best, sibling = siblings
+                    best_score = next(s for s, k in scored if k == best)
+                    following = hits[i + 1]
+                    following.types, following.inherited = types, True
+                    choose(i + 1, sibling)
+                    results[i + 1] = (sibling, self._confidence(following, sibling, 0.0, [], []), [])
+                else:
+                    choose(i + 1, twin)
+                    results[i + 1] = (twin, results[i + 1][1], [])
             twins = self._twins[best]
             rivals = [(s, k) for s, k in scored if k not in twins]
             tied = [k for s, k in rivals if s == best_score]
@@ -1357,6 +1366,52 @@ class Gazetteer:
             choose(i, best)
             results[i] = (best, self._confidence(hit, best, best_score, rivals, tied), tied)
         return [(hits[i], results[i]) for i in sorted(results)]
+
+    def _listed_siblings(
+        self, hit: _Hit, following: _Hit, scored: list[tuple[float, Key]]
+    ) -> tuple[Key, Key] | None:
+        """For "phường Hòa Khánh, Thanh Khê" (Đà Nẵng, 2025), where the bare name after a unit
+        named with its type was read as its parent but holds none of the units of that name: the
+        bare name is one more unit of the list, a 2025 unit of the same level and the same parent
+        (the wards Hòa Khánh and Thanh Khê of Đà Nẵng, not a Hòa Khánh and the former district
+        Thanh Khê). Only where both units bear the type word as written ("phường", not "xã": it
+        is inherited by the list) and the bare name ends the address: "xã Tân Bình, Bình Minh,
+        Vĩnh Long" is a commune of a district that the pre-2025 data no longer holds, not two 2025
+        communes. Never in a text written before the 2025 units were named. The pair whose first
+        unit scored best, unless another pair ties with it under another parent; ``None`` when no
+        candidate pair is such siblings.
+
+        Over the corpora's 155,602 texts (2026-12-07): read with their dates, no detection
+        changes; read without dates, 2 texts change, the 2026 news above (the ward Hòa Khánh
+        found, Thanh Khê a ward) and "xã Tân Tiến, Bù Đăng" of 2018 (the 2025 communes of those
+        names, where the district alone was read before: the text's date tells the district)."""
+        if (
+            hit.types is None
+            or following.types is not None
+            or following.embedded_type
+            or not following.listed
+            or following.address_next
+        ):
+            return None
+        level_of, ancestors, places = self._level, self._ancestors, self._places
+        found: list[tuple[float, Key, Key, frozenset[Key]]] = []
+        for score, key in scored:
+            if found and score < found[0][0]:
+                break
+            if key[0] != SCHEME_2025 or (level_of[key], places[key].unit_type) not in hit.types:
+                continue
+            own, unit_type = _in_2025(ancestors.get(key, _NO_KEYS)), places[key].unit_type
+            for other in following.candidates:
+                if (
+                    other[0] == SCHEME_2025
+                    and places[other].unit_type == unit_type
+                    and level_of[other] == level_of[key]
+                    and _in_2025(ancestors.get(other, _NO_KEYS)) == own
+                ):
+                    found.append((score, key, other, own))
+        if not found or len({parents for *_, parents in found}) > 1:
+            return None
+        return found[0][1], found[0][2]
 
     def _contradicted(self, hits: list[_Hit], i: int, best: Key, chosen: dict[int, Key]) -> bool:
         """True for "phường Phú Hòa, thành phố Huế" when no Phú Hòa lies in the Huế named right after:
@@ -1387,6 +1442,11 @@ class Gazetteer:
         if hit.accent_free:
             base *= 0.9
         return max(0.0, min(1.0, base))
+
+
+def _in_2025(keys: frozenset[Key]) -> frozenset[Key]:
+    """The 2025 units among ``keys`` (a unit's ancestors hold those its land lay in before too)."""
+    return frozenset(k for k in keys if k[0] == SCHEME_2025)
 
 
 def _address_neighbours(hits: list[_Hit], folded: str) -> list[_Hit]:

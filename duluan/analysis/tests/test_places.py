@@ -719,6 +719,30 @@ def test_an_old_commune_named_with_the_province_its_land_lies_in_since_2025_keep
     assert _codes(gazetteer.find(text)) == [("Đà Lạt", "pre2025", "672")]
 
 
+def test_a_bare_name_after_a_ward_that_lies_in_no_unit_of_that_name_is_a_ward_of_the_list(gazetteer):
+    # given 2026 news listing wards of Đà Nẵng without "các": the bare name after the first ward
+    # is also a former district (Thanh Khê), in which no ward Hòa Khánh lay
+    texts = [
+        "phường Hòa Khánh, Thanh Khê",
+        "Các đối tượng sản xuất tại các địa bàn phường Hòa Khánh, Thanh Khê của TP Đà Nẵng",
+    ]
+    for text in texts:
+        for when in (None, date(2026, 2, 1)):
+            # when places are found, then both are wards of Đà Nẵng (the first was lost, the second
+            # read as the former district)
+            found = gazetteer.find(text, when=when)
+            assert _codes(found)[:2] == [("Hòa Khánh", "2025", "20200"), ("Thanh Khê", "2025", "20209")], (
+                text,
+                when,
+            )
+            assert [m.level for m in found[:2]] == ["commune", "commune"]
+    # while a ward and the district it lies in stay an address
+    assert _codes(gazetteer.find("phường Thạc Gián, Thanh Khê", when=date(2018, 5, 1))) == [
+        ("Thạc Gián", "pre2025", "20218"),
+        ("Thanh Khê", "pre2025", "491"),
+    ]
+
+
 def test_units_dissolved_before_the_pre2025_data_are_read_as_the_units_that_took_them_in(gazetteer):
     # given texts of 2007-2018 naming a ward, a district and two numbered districts since merged
     # into others (phường Phú Hòa into Đông Ba in 2021, huyện Yên Dũng into TP Bắc Giang in 2025,
