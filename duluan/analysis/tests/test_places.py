@@ -743,6 +743,34 @@ def test_a_bare_name_after_a_ward_that_lies_in_no_unit_of_that_name_is_a_ward_of
     ]
 
 
+def test_a_list_counted_by_a_word_goes_on_past_a_name_that_could_be_the_first_units_parent(gazetteer):
+    # given lists headed by "các" or "hai" whose second name is also the first unit's parent
+    # (Huyện Lạng Giang held Tân Dĩnh; the province Lào Cai holds Yên Bái since 2025)
+    merged = gazetteer.find("Các xã Tân Dĩnh, Lạng Giang, Tiên Lục của tỉnh Bắc Ninh.", when=date(2025, 9, 1))
+    cities = gazetteer.find("tập trung vào các thành phố Yên Bái, Lào Cai, Việt Trì", when=date(2007, 1, 1))
+    # and an address whose number stands before its type word
+    address = gazetteer.find("ở thôn 323 xã Đỉnh Sơn, Anh Sơn (Nghệ An)", when=date(2018, 5, 1))
+
+    # then the listed names are units of the list's level (not the district and the province)
+    assert [(m.surface, m.scheme, m.level) for m in merged] == [
+        ("Tân Dĩnh", "2025", "commune"),
+        ("Lạng Giang", "2025", "commune"),
+        ("Tiên Lục", "2025", "commune"),
+        ("Bắc Ninh", "2025", "province"),
+    ]
+    assert [(m.surface, m.level) for m in cities] == [
+        ("Yên Bái", "district"),
+        ("Lào Cai", "district"),
+        ("Việt Trì", "district"),
+    ]
+    # while after a number the name is still the commune's district
+    assert [(m.surface, m.level) for m in address] == [
+        ("Đỉnh Sơn", "commune"),
+        ("Anh Sơn", "district"),
+        ("Nghệ An", "province"),
+    ]
+
+
 def test_units_dissolved_before_the_pre2025_data_are_read_as_the_units_that_took_them_in(gazetteer):
     # given texts of 2007-2018 naming a ward, a district and two numbered districts since merged
     # into others (phường Phú Hòa into Đông Ba in 2021, huyện Yên Dũng into TP Bắc Giang in 2025,
