@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import FrozenInstanceError, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -888,9 +888,10 @@ def mask_personal_data(text: str) -> str:
     return _mask(text, _original_spans(found, offsets))
 
 
-def personal_data_values(text: str) -> list[str]:
+def personal_data_values(text: str, kinds: Collection[str] | None = None) -> list[str]:
     """The personal data :func:`normalise` masks in ``text``, in order: a phone number's or an
-    identity number's digits (and a passport's letter), an address or a link in small letters.
+    identity number's digits (and a passport's letter), an address or a link in small letters;
+    only those of ``kinds`` (:data:`PHONE`, :data:`EMAIL`, …) when given.
 
     Two texts that differ only there read alike once normalised; these tell them apart where it
     matters that they are two people's (:func:`duluan.analysis.dedupe.content_hash`).
@@ -898,6 +899,8 @@ def personal_data_values(text: str) -> list[str]:
     clean, _ = _visible(text)
     values = []
     for kind, start, end in _find_personal_data(clean):
+        if kinds is not None and kind not in kinds:
+            continue
         found = clean[start:end]
         values.append(
             "".join(c for c in found if c.isalnum()) if kind in (PHONE, ID_NUMBER) else found.lower()

@@ -12,11 +12,13 @@ from duluan.adminunits import PROVINCE, load_admin_data
 from duluan.analysis.frames import (
     PersonValues,
     frame_spans,
+    identity_names,
     identity_values,
     left_out_spans,
     letter_view,
     mask_identity,
     mask_person,
+    mask_text_values,
     mask_writer,
 )
 from duluan.analysis.normalise import normalise
@@ -634,6 +636,66 @@ def test_the_longest_value_is_masked_first_and_a_text_without_one_is_returned_as
     assert mask_person("Chị Lan báo dịch bệnh lan rộng", lan) == "Chị <name> báo dịch bệnh lan rộng"
     # and a value of fewer than three characters, or a phone of fewer than six digits, is left alone
     assert mask_person("An ở số 1, gọi 113", PersonValues(name="An", phone="113")) == "An ở số 1, gọi 113"
+
+
+HOA = (
+    "Tôi tên là Nguyễn Thị Hoa, trú tại thôn Đông, xã Tân Dĩnh. Đường liên thôn hỏng nặng. Ông Trần "
+    "Văn Bình, cán bộ giao thông xã, hẹn sửa mà chưa làm. Liên hệ 0912 345 678, hoa.nt@example.invalid."
+)
+LAN = "Người phản ánh: chị Lan. Địa chỉ: thôn Đông, xã Tân Lan. Nội dung: lan can cầu bị gãy."
+HUNG = "Họ tên: Đào Văn Hùng. Địa chỉ: số 12 đường Lê Lợi. Nội dung: cột điện nghiêng sắp đổ."
+
+
+@pytest.mark.parametrize(
+    "title, text, masked",
+    [
+        # the writer the text introduces, named as no masker reads a name alone, in any case,
+        # with or without diacritics; the commune they live in, which the title names, is kept
+        ("Nguyễn Thị Hoa - xã Tân Dĩnh", HOA, "<name> - xã Tân Dĩnh"),
+        ("Đơn của NGUYEN THI HOA, Tân Dĩnh", HOA, "Đơn của <name>, Tân Dĩnh"),
+        ("Thị Hoa phản ánh đường hỏng", HOA, "<name> phản ánh đường hỏng"),
+        # by the given name after a form of address, but not the common word
+        ("Phản ánh của chị Hoa về đường", HOA, "Phản ánh của chị <name> về đường"),
+        ("Hoa màu ven đường hỏng, Hoa và chị Hoa báo", HOA, "Hoa màu ven đường hỏng, Hoa và chị <name> báo"),
+        # the official it accuses is not its writer
+        ("Nguyễn Thị Hoa tố cáo ông Trần Văn Bình", HOA, "<name> tố cáo ông Trần Văn Bình"),
+        # the phone and the e-mail the text gives, written as no masker reads them alone
+        (
+            "Đường hỏng, gọi 0912/345/678 hay HOA.NT@EXAMPLE.INVALID",
+            HOA,
+            "Đường hỏng, gọi <phone> hay <email>",
+        ),
+        # a name of one syllable where it is a person's, not a word nor a part of a place's name
+        ("Phản ánh của chị Lan về cầu xã Tân Lan", LAN, "Phản ánh của chị <name> về cầu xã Tân Lan"),
+        ("Lan can cầu gãy, Lan báo xã", LAN, "Lan can cầu gãy, <name> báo xã"),
+        ("ĐƠN CỦA CHỊ LAN", LAN, "ĐƠN CỦA CHỊ <name>"),
+        ("Dịch bệnh lan rộng, chị Lan báo", LAN, "Dịch bệnh lan rộng, chị <name> báo"),
+        # part of the name within another person's, and the given name as a word, are kept
+        ("Đào Văn Hùng tố cáo chủ tịch xã Trần Văn Hùng", HUNG, "<name> tố cáo chủ tịch xã Trần Văn Hùng"),
+        ("Văn Hùng báo cột điện nghiêng", HUNG, "<name> báo cột điện nghiêng"),
+        ("Văn Hùng báo tin anh hùng lao động mất", HUNG, "<name> báo tin anh hùng lao động mất"),
+        # nor the writer's house: the street a title names is where the issue is
+        (
+            "Cột điện đường Lê Lợi nghiêng, Đào Văn Hùng báo",
+            HUNG,
+            "Cột điện đường Lê Lợi nghiêng, <name> báo",
+        ),
+    ],
+)
+def test_what_masking_a_text_finds_of_its_writer_is_masked_in_its_title(title, text, masked):
+    assert mask_text_values(title, text) == masked
+
+
+def test_a_title_over_a_text_that_names_no_writer_is_left_as_it_is():
+    # given a text that introduces no one, and one whose writer the title does not name
+    title = "Nguyễn Thị Hoa - xã Tân Dĩnh"
+    assert identity_names("Đường liên thôn xã Tân Dĩnh hỏng nặng.") == []
+    # then the title is left as it is
+    assert mask_text_values(title, "Đường liên thôn xã Tân Dĩnh hỏng nặng.") == title
+    assert mask_text_values("Đường liên thôn hỏng", HOA) == "Đường liên thôn hỏng"
+    assert mask_text_values("", HOA) == "" and mask_text_values(title, "") == title
+    # and the names the text's masker finds are its writers' and kin's, not their houses
+    assert identity_names(HOA) == ["Nguyễn Thị Hoa"] and identity_names(HUNG) == ["Đào Văn Hùng"]
 
 
 def test_a_letter_s_view_is_its_text_masked_and_its_complaint_without_the_frame():

@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from duluan.analysis import normalise as normalise_module
 from duluan.analysis.normalise import (
+    EMAIL,
+    PHONE,
     Span,
     abbreviations,
     canonical_tones,
@@ -26,6 +28,7 @@ from duluan.analysis.normalise import (
     normalise,
     normalise_many,
     normalise_texts,
+    personal_data_values,
     syllables,
 )
 from duluan.shared_data import shared_data_dir
@@ -316,6 +319,15 @@ def test_urls_and_emails_are_masked_with_their_spans():
         ("url", "www.baomoi.com"),
         ("url", "vnexpress.net"),
     ]
+
+
+def test_the_personal_data_of_the_kinds_asked_for_are_given_in_order():
+    # given a text with a phone, a link, an e-mail and an identity card's number
+    raw = "Gọi 0912 345 678, xem vnexpress.net, thư Hoa.NT@Example.vn, CCCD 001203004567."
+    # then each kind's values are given as the dedupe reads them, only those asked for when asked
+    assert personal_data_values(raw) == ["0912345678", "vnexpress.net", "hoa.nt@example.vn", "001203004567"]
+    assert personal_data_values(raw, (PHONE, EMAIL)) == ["0912345678", "hoa.nt@example.vn"]
+    assert personal_data_values(raw, ()) == []
 
 
 def test_addresses_of_any_letters_short_links_and_glued_urls_are_masked():
