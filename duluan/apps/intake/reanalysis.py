@@ -144,12 +144,14 @@ def _batches(query, batch_size: int, held: dict[int, Signal]) -> Iterator[list[d
         for signal in signals:
             held[signal.pk] = signal
             reporter = reporters.get(signal.pk)
+            # Masked again as intake masks a title, by the masker of now (its original is not
+            # kept); what masked it before is masked alike, so a title read again is the same. With
+            # its text: the writer the text introduces, named in the title, is masked there too.
+            title = stored_title(signal.title, reporter, text=signal.text) if signal.title else signal.title
             row = {
                 "key": str(signal.pk),
                 "text": signal.text,
-                # Masked again as intake masks a title, by the masker of now (its original is not
-                # kept); what masked it before is masked alike, so a title read again is the same.
-                "title": stored_title(signal.title, reporter) if signal.title else signal.title,
+                "title": title,
                 "created_at": signal.created_at,
             }
             private = private_values(reporter)

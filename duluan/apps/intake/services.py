@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from duluan.analysis.frames import PersonValues, mask_writer
+from duluan.analysis.frames import PersonValues, mask_text_values, mask_writer
 from duluan.analysis.pipeline import copy_joins
 from duluan.analysis.tabular import has_bad_chars
 from duluan.apps.audit.services import audit_record
@@ -336,14 +336,18 @@ def stored_text(item: SignalInput) -> tuple[str, str]:
     received. Intake analyses these, not what arrived, so the places' offsets point into the
     stored text and a signal read again (:mod:`~duluan.apps.intake.reanalysis`) reads the same;
     keys are made from what arrived (:func:`item_key`), as they always were."""
-    return unicodedata.normalize("NFC", item.text).strip(), stored_title(item.title, item.reporter)
+    text = unicodedata.normalize("NFC", item.text).strip()
+    return text, stored_title(item.title, item.reporter, text=text)
 
 
-def stored_title(title: str, reporter: Mapping[str, Any] | None) -> str:
+def stored_title(title: str, reporter: Mapping[str, Any] | None, *, text: str = "") -> str:
     """``title`` as a signal stores it (:func:`stored_text`), its sender's ``reporter`` form
     given: NFC, its personal data and its writer's name and house masked, and its reporter's
-    own values (:func:`private_values`), cut to :data:`TITLE_MAX`."""
-    return mask_writer(nfc(title), private_values(reporter))[:TITLE_MAX]
+    own values (:func:`private_values`), and the names, phones and e-mails that masking its
+    ``text`` (NFC) finds, wherever the title writes them in a shape no masker reads alone
+    ("Nguyễn Thị Hoa - xã Tân Dĩnh" of a letter "Tôi tên là Nguyễn Thị Hoa, …":
+    :func:`~duluan.analysis.frames.mask_text_values`); cut to :data:`TITLE_MAX`."""
+    return mask_text_values(mask_writer(nfc(title), private_values(reporter)), text)[:TITLE_MAX]
 
 
 def private_values(reporter: Mapping[str, Any] | None) -> PersonValues | None:

@@ -52,12 +52,12 @@ def _stored_texts():
                     yield model._meta.label, column, row["pk"], str(row[column])
 
 
-def _leaks() -> list[tuple[str, str, int]]:
+def _leaks(traces: re.Pattern[str] = TRACES) -> list[tuple[str, str, int]]:
     """Where a stored copy names the writer (accents and case aside), but where it is kept."""
     return [
         (label, column, pk)
         for label, column, pk, value in _stored_texts()
-        if (label, column) not in KEPT and TRACES.search(fold(value))
+        if (label, column) not in KEPT and traces.search(fold(value))
     ]
 
 
@@ -135,3 +135,37 @@ def test_the_clusterer_keeps_its_clusters_open_without_the_name(stored_by_an_old
     assert again.issue_id is not None
     assert ClustererState.objects.get().updated_at > state.updated_at
     assert _leaks() == []
+
+
+HUNG = "Đào Văn Hùng"
+HUNG_TRACES = re.compile(r"(?<![a-z])(?:dao van|van hung)(?![a-z])")
+
+
+def test_a_title_naming_the_writer_its_text_introduces_is_masked_in_every_stored_copy(db, monkeypatch):
+    # given a signal stored before a title was masked by what its text says of its writer: the
+    # title names him in a shape no masker reads as a name alone, and so do its copies
+    with monkeypatch.context() as older:
+        older.setattr(services, "mask_text_values", lambda title, text: title, raising=False)
+        signal, _ = services.signal_ingest(
+            channel=Channel.WEB,
+            title=f"{HUNG} phản ánh đường hỏng",
+            text=f"Tôi là {HUNG}, trú tại thôn Đông. Đường làng hỏng nặng, ổ gà khắp nơi, xin xem xét.",
+        )
+    leaks = {(label, column) for label, column, _ in _leaks(HUNG_TRACES)}
+    assert {
+        ("intake.Signal", "title"),
+        ("intake.Signal", "text_masked"),
+        ("intake.Signal", "search_key"),
+        ("issues.Issue", "title"),
+    } <= leaks
+    # when the signals are read again
+    result = signals_reanalyse(allow_fallback=True)
+    # then no stored copy names him, and the title says what it is about
+    assert _leaks(HUNG_TRACES) == []
+    signal.refresh_from_db()
+    assert signal.title == "<name> phản ánh đường hỏng"
+    assert signal.text_masked.startswith("<name> phản ánh đường hỏng\nTôi là <name>")
+    assert Issue.objects.get(pk=signal.issue_id).title == "<name> phản ánh đường hỏng"
+    assert result.changed["title"] == 1
+    # and a run again finds nothing more to mask
+    assert signals_reanalyse(allow_fallback=True).updated == 0
