@@ -879,6 +879,26 @@ class Gazetteer:
         mine = {key for key, _ in self._names[hit.key]}
         return any(mine & self._ancestors.get(key, frozenset()) for key in previous.candidates)
 
+    def _follows_in_address(self, before: str, name: str) -> bool:
+        """Whether a unit named ``name`` may follow one named ``before`` (both folded) in an address,
+        which runs from small to big: one of its units is of a higher level than one of ``before``'s
+        and is its parent or lies in the same province (an address written after a unit moved:
+        "Lĩnh Nam, Thanh Trì", a ward of Hoàng Mai since 2003, of Thanh Trì before). After a name
+        that is no unit's (a village's, a street's) any name may follow."""
+        earlier = self._name_keys.get(before)
+        later = self._name_keys.get(name)
+        if not earlier or not later:
+            return True
+        rank, ancestors = self._rank, self._ancestors
+        for parent in later:
+            around = ancestors.get(parent, _NO_KEYS)
+            for child in earlier:
+                if rank[parent] < rank[child]:
+                    above = ancestors.get(child, _NO_KEYS)
+                    if parent in above or not around.isdisjoint(above):
+                        return True
+        return False
+
     def _plausible_hit(
         self,
         start: int,
@@ -984,7 +1004,7 @@ class Gazetteer:
         if (
             cased
             and len(lower := self._lower(nfc)) == len(nfc)
-            and speaker_after(nfc, lower, start, end)
+            and speaker_after(nfc, lower, start, end, self._follows_in_address)
             and (key not in self._speaking_provinces or person_speaking(nfc, lower, start, end))
         ):
             return None  # "Vinh kể:", "Anh Sơn cho biết", "Hà Giang kể:" at a sentence's start: a person

@@ -288,6 +288,38 @@ def test_a_unit_after_or_inside_a_fronted_clause_before_a_verb_of_telling_is_the
     assert [m.surface for m in gazetteer.find(text)] == surfaces
 
 
+@pytest.mark.parametrize(
+    ("text", "surfaces"),
+    [
+        # a province ends the clause: no unit follows it in an address
+        ("Tại Hà Nội, Vinh thừa nhận đã lấy trộm xe máy.", ["Hà Nội"]),
+        ("Sau khi về Hà Nội, Đông Anh khai đã bán chiếc xe.", ["Hà Nội"]),
+        # a ward of Hà Nội ends it, and the name after it is a city of Nghệ An
+        ("Tại phường Thanh Trì, Vinh cho biết đã trả lại tiền.", ["Thanh Trì"]),
+    ],
+)
+def test_a_bare_name_after_a_fronted_clause_ending_with_a_unit_it_cannot_follow_is_a_person(
+    gazetteer, text, surfaces
+):
+    # given a fronted clause that ends with a unit's name, then a bare district's or town's name
+    # that cannot be a parent of that unit, before a verb of telling
+    # when places are found, then only the clause's unit is: the name after it is the person who tells
+    assert [m.surface for m in gazetteer.find(text)] == surfaces
+
+
+def test_a_name_that_may_follow_a_fronted_clause_s_unit_in_an_address_is_a_unit(gazetteer):
+    # given fronted clauses ending with a ward then a district of its city (in its old address),
+    # with a village then its district, and with a province then a city
+    ward = gazetteer.find("Tại Lĩnh Nam, Thanh Trì cho biết đã nạo vét xong.")
+    village = gazetteer.find("Tại thôn Đông Xuyên, Tiền Hải cho biết đã nạo vét xong.")
+    province = gazetteer.find("Tại Nghệ An, Vinh cho biết đã nạo vét xong.")
+    # when places are found, then the district after the ward or the village is one (the address
+    # runs on), and the city after the province is a person's
+    assert [m.surface for m in ward] == ["Thanh Trì"]
+    assert [m.surface for m in village] == ["Tiền Hải"]
+    assert [m.surface for m in province] == ["Nghệ An"]
+
+
 def test_a_province_name_that_is_mostly_other_words_without_diacritics_needs_a_locative(gazetteer):
     # given "diễn biến" typed without diacritics (the news writes it 1,566 times, Điện Biên 590),
     # and the province named after "ở"

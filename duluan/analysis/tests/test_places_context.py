@@ -328,3 +328,32 @@ def test_a_fronted_clause_opens_its_sentence_and_ends_at_the_comma_before_a_name
     # words answer, in small letters unless it answers, is one
     text = before + "Vinh thừa nhận."
     assert context.fronted_clause_before(text, text.lower(), len(before)) is fronted
+
+
+@pytest.mark.parametrize(
+    ("before", "follows", "fronted"),
+    [
+        ("Tại Hà Nội, ", False, True),  # a name the one after cannot follow in an address
+        ("Tại Lĩnh Nam, ", True, False),  # one it may follow
+        ("Tại UBND Hà Nội, ", False, True),  # an abbreviation in capitals before the name
+        ("Tại thôn Đông Xuyên, ", False, False),  # a village's name: an address may run on
+        ("Tại Hà Nội hôm qua, ", False, False),  # the name does not end the clause
+        ("Tại Tòa án Hà Nội, ", False, False),  # other capitalised words
+    ],
+)
+def test_a_fronted_clause_may_end_with_a_name_the_next_cannot_follow_in_an_address(before, follows, fronted):
+    # given the words before a name, and whether that name may follow the clause's name in an
+    # address
+    text = before + "Vinh thừa nhận."
+    asked = []
+
+    def continues(clause: str, name: str) -> bool:
+        asked.append((clause, name))
+        return follows
+
+    # when asked whether they end with a fronted clause and its comma
+    found = context.fronted_clause_before(text, text.lower(), len(before), len(before) + 4, continues)
+    # then a capitalised clause is one only when its only capitalised words are a unit's name that
+    # ends it and the name after cannot follow it; the names are asked about folded
+    assert found is fronted
+    assert all(name == "vinh" and clause in ("ha noi", "linh nam") for clause, name in asked)
