@@ -320,6 +320,31 @@ def test_a_name_that_may_follow_a_fronted_clause_s_unit_in_an_address_is_a_unit(
     assert [m.surface for m in province] == ["Nghệ An"]
 
 
+@pytest.mark.parametrize(
+    ("text", "surfaces"),
+    [
+        # a bare district's or town's name, an adverb or two, then a verb of telling or confessing
+        ("Vinh đã khai nhận hành vi.", []),
+        ("Vinh đã thừa nhận. Thanh Xuân cũng nói: “Tôi sai.”", []),
+        ("Tại cơ quan công an, Vinh cũng đã thừa nhận toàn bộ hành vi.", []),
+        # a province's name before its own words, as "Hà Giang kể:" is
+        ("Hà Giang vẫn kể: “Tôi không biết.”", []),
+        # with a province said to speak, a unit after its type word and a unit that opens a word
+        (
+            "Hà Nội đã cho biết sẽ kiểm tra. Xã Tân Mỹ cũng cho biết đã sửa. Đà Lạt đã khai trương chợ"
+            " đêm. Vinh đã thừa nhận.",
+            ["Hà Nội", "Tân Mỹ", "Đà Lạt"],
+        ),
+    ],
+)
+def test_a_name_an_adverb_before_a_verb_of_telling_reads_as_without_the_adverb(gazetteer, text, surfaces):
+    # given names at a sentence's start or after a fronted clause, then an adverb ("đã", "cũng",
+    # "vẫn") before a verb of telling or confessing
+    # when places are found, then each is read as it is right before the verb: a bare district's or
+    # town's is a person's, a province's the province unless its own words follow, a typed unit the unit
+    assert [m.surface for m in gazetteer.find(text)] == surfaces
+
+
 def test_a_province_name_that_is_mostly_other_words_without_diacritics_needs_a_locative(gazetteer):
     # given "diễn biến" typed without diacritics (the news writes it 1,566 times, Điện Biên 590),
     # and the province named after "ở"
