@@ -340,18 +340,19 @@ _CLOSING_QUOTES = "\"'”"
 # "Tại cơ quan công an, Vinh thừa nhận", "Sau khi bị bắt, Vinh khai", "Tại phiên tòa, Vinh khai
 # nhận", "Trả lời phóng viên, Vinh cho biết", "… thế nhưng tại tòa, Vinh thừa nhận". The clause
 # opens its sentence (or follows "nhưng", "song") with a word that places or times what follows, or
-# with one that says whom the words answer, and holds no other comma: after any other comma an
-# address may end ("Lãnh đạo UBND phường 3, Bình Thạnh cho biết", "Chị Kim Đào, Q.10 cho biết",
-# "chị Quế ở Lĩnh Nam, Thanh Trì tâm sự"). A clause that places or times is in small letters but
-# for abbreviations ("Tại CQĐT") or a name that ends it (below), and has no number: "Tại Lĩnh Nam,
-# Thanh Trì cho biết" may run an address on, "Tại số 5, Vinh…" may name a street. A clause that
-# says whom the words answer may name the paper ("Trả lời báo Thanh Niên, Vinh cho biết"). A name
-# inside the clause is no speaker ("Tại Vinh, bà Lan kể lại" keeps the city), and a province's name
-# after it is the province as at a sentence's start unless person_speaking says otherwise: "Tại hội
-# nghị, Hà Nội thừa nhận" is the city. (2026-12-07: of the 88 names the corpora's texts put after a
-# comma and before such a verb, the 4 after such a clause are a person's, "Vinh" each time; none of
-# the 84 others follows one.) Matched on the text in small letters, from the clause's start to the
-# comma and the spaces after it.
+# with one that says whom the words answer, or is a connective ("Ngoài ra", "Mới đây", "Tuy
+# nhiên"), after which a name stands as at a sentence's start; it holds no other comma: after any
+# other comma an address may end ("Lãnh đạo UBND phường 3, Bình Thạnh cho biết", "Chị Kim Đào,
+# Q.10 cho biết", "chị Quế ở Lĩnh Nam, Thanh Trì tâm sự"). A clause that places or times is in
+# small letters but for abbreviations ("Tại CQĐT") or a name that ends it (below), and has no
+# number: "Tại Lĩnh Nam, Thanh Trì cho biết" may run an address on, "Tại số 5, Vinh…" may name a
+# street. A clause that says whom the words answer may name the paper ("Trả lời báo Thanh Niên,
+# Vinh cho biết"). A name inside the clause is no speaker ("Tại Vinh, bà Lan kể lại" keeps the
+# city), and a province's name after it is the province as at a sentence's start unless
+# person_speaking says otherwise: "Tại hội nghị, Hà Nội thừa nhận" is the city. (2026-12-07: of
+# the 88 names the corpora's texts put after a comma and before such a verb, the 4 after such a
+# clause are a person's, "Vinh" each time; none of the 84 others follows one.) Matched on the text
+# in small letters, from the clause's start to the comma and the spaces after it.
 # A clause whose capitalised words are a name that ends it (clause_name) runs no address on to a
 # name that cannot follow that name's unit in one, as an address runs from small to big
 # (Gazetteer._follows_in_address): "Tại Hà Nội, Vinh thừa nhận" (nothing follows a province),
@@ -359,11 +360,14 @@ _CLOSING_QUOTES = "\"'”"
 # Thanh Trì cho biết" (a ward, then a district of its city) and "Tại thôn Đông Xuyên, Tiền Hải cho
 # biết" (a village's name) still may. (2026-12-07: over the corpora's 155,262 texts and the 340
 # of the citizen messages' gold set, no such clause ends with a capitalised name before a bare
-# name and such a verb: no detection changed.)
+# name and such a verb: no detection changed.) The connectives took 2 names of those texts, both a
+# person's (2026-12-07): "Ngoài ra, Vinh cũng thừa nhận", "Mới đây, Phương Liên đã chia sẻ kinh
+# nghiệm học tập" (a student, read as a ward of Hà Nội).
 FRONTED_CLAUSE_RE = re.compile(
     r"(?:^|[.!?:;\n(\"“”]|(?<!\w)(?:nhưng|song))[ \t]*"
     r"(?:(?P<answer>trả lời|trao đổi với|nói với|chia sẻ với|tâm sự với|làm việc với)"
-    r"|(?:tại|ở|sau khi|sau|khi|trước|trong|lúc|theo))(?!\w)(?P<rest>[^,.!?:;\n\d]*),[ \t]*$"
+    r"|(?:tại|ở|sau khi|sau|khi|trước|trong|lúc|theo|ngoài ra|mới đây|gần đây|bên cạnh đó|tuy nhiên"
+    r"|tuy vậy|đồng thời|hiện nay|thậm chí))(?!\w)(?P<rest>[^,.!?:;\n\d]*),[ \t]*$"
 )
 # How far before the name the clause may start: "Trả lời phóng viên Báo Giao thông chiều qua, " is 46
 # characters.

@@ -345,6 +345,28 @@ def test_a_name_an_adverb_before_a_verb_of_telling_reads_as_without_the_adverb(g
     assert [m.surface for m in gazetteer.find(text)] == surfaces
 
 
+@pytest.mark.parametrize(
+    ("text", "surfaces"),
+    [
+        # as the corpora's are: "Ngoài ra, Vinh cũng thừa nhận", "Mới đây, Phương Liên đã chia sẻ"
+        ("Ngoài ra, Vinh cũng thừa nhận đã lấy trộm xe máy.", []),
+        (
+            "Cô là thủ khoa khối A của Hà Nội. Mới đây, Phương Liên đã chia sẻ kinh nghiệm học tập.",
+            ["Hà Nội"],
+        ),
+        ("Tuy nhiên, Thanh Xuân cho biết sẽ kháng cáo.", []),
+        # with a province said to speak after one
+        ("Bên cạnh đó, Hà Nội cho biết sẽ kiểm tra. Đồng thời, Chí Linh khai đã bán xe.", ["Hà Nội"]),
+    ],
+)
+def test_a_bare_name_after_a_connective_before_a_verb_of_telling_is_a_person(gazetteer, text, surfaces):
+    # given a bare name after a connective that opens its sentence ("Ngoài ra,", "Mới đây,"), before
+    # a verb of telling
+    # when places are found, then the name is read as at a sentence's start: a district's, a town's
+    # or a commune's is a person's, a province's the province
+    assert [m.surface for m in gazetteer.find(text)] == surfaces
+
+
 def test_a_province_name_that_is_mostly_other_words_without_diacritics_needs_a_locative(gazetteer):
     # given "diễn biến" typed without diacritics (the news writes it 1,566 times, Điện Biên 590),
     # and the province named after "ở"

@@ -357,3 +357,19 @@ def test_a_fronted_clause_may_end_with_a_name_the_next_cannot_follow_in_an_addre
     # ends it and the name after cannot follow it; the names are asked about folded
     assert found is fronted
     assert all(name == "vinh" and clause in ("ha noi", "linh nam") for clause, name in asked)
+
+
+@pytest.mark.parametrize(
+    ("before", "fronted"),
+    [
+        ("Ngoài ra, ", True),
+        ("Vụ việc đã rõ. Mới đây, ", True),
+        ("Mọi việc đã xong, nhưng bên cạnh đó, ", True),
+    ],
+)
+def test_a_connective_that_opens_a_sentence_is_a_fronted_clause(before, fronted):
+    # given the words before a name: a connective that opens its sentence and its comma
+    # when asked whether they end with a fronted clause
+    # then the connective alone is one
+    text = before + "Vinh thừa nhận."
+    assert context.fronted_clause_before(text, text.lower(), len(before)) is fronted
