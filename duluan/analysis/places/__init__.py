@@ -8,7 +8,8 @@ for each hit
 
 1. **the type** from the word before it (``xã``, ``phường``, ``thị trấn``, ``huyện``, ``quận``, ``thị xã``,
    ``thành phố``, ``tỉnh``, ``đặc khu`` and the abbreviations ``TP.``, ``TP``, ``P.``, ``Q.``, ``H.``,
-   ``TX.``, ``TT.``), or from the list it continues (``các xã A, B và C``);
+   ``TX.``, ``TT.``, and ``X.`` after a word like ``UBND``, ``tại``), or from the list it continues
+   (``các xã A, B và C``);
 2. **whether a bare name counts**: provinces and districts do, capitalised and not inside a longer proper
    noun (``Nguyễn Thanh Hóa``) or after a non-administrative head word (``đường``, ``sông``, ``Chủ tịch``);
    because many commune names are common words, a bare commune counts only when one of its ancestors

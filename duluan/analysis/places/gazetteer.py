@@ -44,6 +44,7 @@ from duluan.analysis.places.context import (
     TYPE_WORDS,
     TYPED_WORD_STARTS,
     a_word_in_small_letters,
+    abbreviated_commune,
     age_after,
     by_last_character,
     capitalised,
@@ -956,7 +957,9 @@ class Gazetteer:
             bare_prefix = accented is not None and ascii_surface and prefix_surface.isascii()
             if bare_prefix and surface[:1].isdigit():
                 bare_prefix = written_bare(nfc)
-            if accented is None or prefix_surface == accented or bare_prefix:
+            if word == "x." and not abbreviated_commune(folded, type_start, surface):
+                pass  # "Nguyễn Văn X. Hà", "khóa X. Đồng thời": the name is read as a bare one
+            elif accented is None or prefix_surface == accented or bare_prefix:
                 if self._word_after_type(word, surface, cased):
                     return None
                 if foreign_after(folded, end, self._names, typed=True):

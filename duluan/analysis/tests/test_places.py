@@ -367,6 +367,24 @@ def test_a_bare_name_after_a_connective_before_a_verb_of_telling_is_a_person(gaz
     assert [m.surface for m in gazetteer.find(text)] == surfaces
 
 
+def test_x_dot_after_an_authority_or_a_locative_word_is_the_commune_s_type_word(gazetteer):
+    # given "X." for "xã" after "UBND", after a comma in an address and after "Tại", and "X." ending
+    # a name withheld ("Nguyễn Văn X.") or signing as an initial ("Ông X.Tân Dĩnh") before the name
+    when = date(2018, 5, 1)
+    chairman = gazetteer.find("Ông Công, Chủ tịch UBND X.Tân Dĩnh cho biết đã báo công an.", when=when)
+    address = gazetteer.find("Nhà anh ở thôn 1, X. Tân Dĩnh, H. Lạng Giang.", when=when)
+    placed = gazetteer.find("Tại X.Tân Dĩnh, mưa lớn.", when=when)
+    withheld = gazetteer.find(
+        "Bị can là Nguyễn Văn X. Tân Dĩnh là nơi X. gây án. Ông X.Tân Dĩnh thổ lộ.", when=when
+    )
+    # when places are found, then the commune follows "X." where it stands for "xã", and nothing
+    # follows the withheld name or the initial
+    assert _codes(chairman) == [("Tân Dĩnh", "pre2025", "07432")]
+    assert _codes(address) == [("Tân Dĩnh", "pre2025", "07432"), ("Lạng Giang", "pre2025", "217")]
+    assert _codes(placed) == [("Tân Dĩnh", "pre2025", "07432")]
+    assert withheld == []
+
+
 def test_a_province_name_that_is_mostly_other_words_without_diacritics_needs_a_locative(gazetteer):
     # given "diễn biến" typed without diacritics (the news writes it 1,566 times, Điện Biên 590),
     # and the province named after "ở"

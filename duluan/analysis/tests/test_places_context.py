@@ -373,3 +373,26 @@ def test_a_connective_that_opens_a_sentence_is_a_fronted_clause(before, fronted)
     # then the connective alone is one
     text = before + "Vinh thừa nhận."
     assert context.fronted_clause_before(text, text.lower(), len(before)) is fronted
+
+
+@pytest.mark.parametrize(
+    ("before", "surface", "commune"),
+    [
+        ("Chủ tịch UBND X.", "Điền Hải", True),
+        ("Tại X. ", "Điền Hải", True),
+        ("thôn 1, X.", "Tân Dĩnh", True),
+        ("(X.", "Tân Dĩnh", True),
+        ("UBND X.", "điền hải", False),  # a name in small letters
+        ("Anh Nguyễn Văn X. ", "Tân Dĩnh", False),  # a name withheld
+        ("Ông X.", "Tân Dĩnh", False),  # an initial
+        ("Đại hội X. ", "Đồng Tâm", False),  # a numeral
+        ("iPhone X. ", "Tân Dĩnh", False),  # a product
+    ],
+)
+def test_x_dot_is_xa_only_after_an_authority_a_locative_word_or_an_address_mark(before, surface, commune):
+    # given "X." and the words before it, then a name
+    folded = fold(before + surface)
+    # when asked whether it stands for "xã"
+    # then only after "UBND", a word that places or a mark that opens or parts an address, before a
+    # capitalised name, it does
+    assert context.abbreviated_commune(folded, folded.rindex("x."), surface) is commune
