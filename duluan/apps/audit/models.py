@@ -2,7 +2,9 @@
 
 Rows are written only by :func:`duluan.apps.audit.services.audit_record`. The database refuses
 UPDATE and DELETE on the table (triggers installed by migration 0002), so not even a bug in the
-application can rewrite history.
+application can rewrite history. One exception, for the confidentiality of complainants (0003):
+:func:`~duluan.apps.audit.services.audit_values_redact` may mask, in ``before`` and ``after`` and
+nowhere else, a person's name a newer masker found in words the events copied.
 """
 
 from __future__ import annotations
