@@ -1,6 +1,7 @@
 """A writer's name an older masker left is masked, when the signals are read again, in every
 stored copy of their words: the signal's title, masked text and search key, its issue's title,
-key words, profile and search key, the clusterer's saved terms, and officials' corrections."""
+key words, profile and search key, the clusterer's saved terms, officials' corrections, and the
+audit log's events (the one rewrite the append-only log allows)."""
 
 from __future__ import annotations
 
@@ -29,16 +30,15 @@ FLOOD = (
 )
 POWER = f"Tôi tên là {NAME}. Thôn Đông mất điện cả ngày, trạm biến áp cháy mà chưa ai sửa."
 # Where the name stays by design: the text as received (read only by those the identity gate
-# lets in) and the reporter's form. The audit log is append-only (audit's migration 0002): the
-# event of an official's rename keeps the title the issue had then; only a migration may rewrite it.
+# lets in) and the reporter's form.
 KEPT = {("intake.Signal", "text"), ("intake.Reporter", "name")}
 
 
 def _stored_texts():
-    """(model, column, pk, value) of every text and JSON column of every model but the audit log
-    and the administrative units (names of places, some of which a person's name shares)."""
+    """(model, column, pk, value) of every text and JSON column of every model but the
+    administrative units (names of places, some of which a person's name shares)."""
     for model in apps.get_models():
-        if model is AuditEvent or model._meta.app_label == "geo":
+        if model._meta.app_label == "geo":
             continue
         columns = [
             f.attname
@@ -74,10 +74,13 @@ def stored_by_an_older_masker(db, monkeypatch):
     return flood, power
 
 
-def test_the_name_an_older_masker_left_is_masked_in_every_stored_copy(stored_by_an_older_masker):
+def test_the_name_an_older_masker_left_is_masked_in_every_stored_copy(
+    stored_by_an_older_masker, audit_append_only
+):
     flood, power = stored_by_an_older_masker
     # given the name in the signals' titles, masked texts and search keys, their issue's title,
-    # key words, profile and search key, the clusterer's terms and the rename's former title
+    # key words, profile and search key, the clusterer's terms and the rename's former title (in
+    # its correction and its audit event), the audit log append-only as in production
     leaks = {(label, column) for label, column, _ in _leaks()}
     assert {
         ("intake.Signal", "title"),
@@ -89,6 +92,7 @@ def test_the_name_an_older_masker_left_is_masked_in_every_stored_copy(stored_by_
         ("issues.Issue", "search_key"),
         ("issues.ClustererState", "state"),
         ("issues.Correction", "before"),
+        ("audit.AuditEvent", "before"),
     } <= leaks
     # when the signals are read again with the masker of now
     result = signals_reanalyse(allow_fallback=True)
@@ -107,11 +111,17 @@ def test_the_name_an_older_masker_left_is_masked_in_every_stored_copy(stored_by_
     for issue in Issue.objects.all():
         assert issue.summary_terms and "<name>" not in " ".join(issue.summary_terms)
         assert issue.search_key.endswith(" ".join(fold(t) for t in issue.summary_terms).replace("·", ""))
+    # and so is the former title in the audit event of the rename, and nothing else of it changed
+    rename = AuditEvent.objects.get(action="issues.issue_rename")
+    assert rename.before == {"title": "Đơn kiến nghị của ông <name>", "title_confirmed": False}
+    assert rename.after == {"title": "Ngập ở thôn Đông", "title_confirmed": True}
+    assert AuditEvent.objects.get(action="audit.redact").after == {"events": 1, "ids": [rename.pk]}
     # the run's audit event counts what was masked again, and names no one
     assert result.changed["title"] == 2 and result.changed["text_masked"] == 2
-    assert result.remasked == {"issues": 2, "corrections": 1, "clusters": 2}
+    remasked = {"issues": 2, "corrections": 1, "clusters": 2, "audit_events": 1}
+    assert result.remasked == remasked
     event = AuditEvent.objects.get(action="intake.signals_reanalyse")
-    assert event.after["remasked"] == {"issues": 2, "corrections": 1, "clusters": 2}
+    assert event.after["remasked"] == remasked
     assert not TRACES.search(fold(str(event.after)))
     # and a run again finds nothing more to mask
     again = signals_reanalyse(allow_fallback=True)

@@ -10,7 +10,11 @@ not reach:
   rename or a split: the title the issue had);
 - its key words (``summary_terms``), the profile its title was chosen by (``title_vector``) and
   its search key;
-- the terms its cluster keeps in the clusterer's saved state, from which later key words come.
+- the terms its cluster keeps in the clusterer's saved state, from which later key words come;
+- the audit log's events that copied a title (the former title in the event of an official's
+  rename, as in their correction): the one rewrite the append-only log allows
+  (:func:`~duluan.apps.audit.services.audit_values_redact`), for the confidentiality of the
+  people who wrote.
 
 :func:`issues_after_remasking` brings them in line, in the caller's transaction: a title lent by
 the signal as it was is replaced by the title it lends now (an official's title is left alone,
@@ -35,6 +39,7 @@ from duluan.analysis.cluster import document_terms
 from duluan.analysis.frames import frame_spans
 from duluan.analysis.normalise import fold
 from duluan.analysis.pipeline import tokenise
+from duluan.apps.audit.services import audit_values_redact
 from duluan.apps.core.bulk import bulk_update_by_pk
 from duluan.apps.core.text import search_key
 from duluan.apps.intake.models import Signal
@@ -89,7 +94,7 @@ def issues_after_remasking(remasked: Mapping[int, Remasked]) -> Counter:
             masked text changed.
 
     Returns:
-        How many ``issues``, ``corrections`` and ``clusters`` changed.
+        How many ``issues``, ``corrections``, ``clusters`` and ``audit_events`` changed.
     """
     counts: Counter = Counter()
     if not remasked:
@@ -131,6 +136,10 @@ def issues_after_remasking(remasked: Mapping[int, Remasked]) -> Counter:
     bulk_update_by_pk(changed, _ISSUE_FIELDS, sets=sets)
     counts["issues"] = len(changed)
     counts["corrections"] = _remask_corrections(titles)
+    # The titles as events copied them: an issue's (lent, cut to its length) and a signal's own.
+    # Terms are not replaced (masking drops them) and no event records an issue's key words.
+    shown = {words.title_before: words.title for words in remasked.values()} | titles
+    counts["audit_events"] = audit_values_redact(shown)
     counts["clusters"] = clusterer_states_forget(
         {
             issue.cluster_key: by_issue.get(issue.pk) or by_issue.get(issue.merged_into_id) or ()
