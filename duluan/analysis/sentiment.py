@@ -362,7 +362,31 @@ BARE_MENTION_PATH = Path(__file__).parent / "data" / "bare_mention.json"
 # intensity's Spearman by the letters' anger 0.598, AUC 0.916; UIT-VSFC dev weighted-F1 91.73
 # default (2026-12-07).
 DENIAL_BOOST = 5.0
-RULE_BOOST = 5.0
+# A rule's odds of neutral rise by more, exp(RULE_BOOST): a rule's own shape leans its words towards
+# negative. At 5, "Học sinh không được sử dụng điện thoại trong giờ học." read negative (0.50):
+# without the cue it read 5.02 logits towards negative against neutral (its words' n-grams 1.98,
+# their character n-grams 2.35, its layout 0.89, the intercept -0.20), and read with no syllable
+# marked as negated (the featurizer's negation scope set to 0) 2.08: the marks of its "không
+# được" gave 2.94. The model knows "không được" from students' feedback, where 72 of the 75
+# sentences of UIT-VSFC holding it are complaints of what they were not given, all 6 holding
+# "sinh viên không được" ("… sinh viên không được hướng dẫn kỹ về cách làm bài."): its n-grams
+# ("học sinh không ngxđược", "ngxsử ngxdụng điện thoại") and the character n-grams of the marked
+# syllables weigh towards negative, and no corpus holds a rule. So the boost outweighs the most
+# that the rules' words weigh read plainly and the most that the marks of a prohibition's "không
+# được" add, over the 42 rules of denials_and_rules.tsv: 3.42 ("Nghiêm cấm mọi hành vi nhũng
+# nhiễu, gây phiền hà cho người dân.", no negator) + 3.85 ("Đảng viên không được tổ chức cưới hỏi
+# linh đình.") = 7.27; the marks added 0.37-3.85 logits to the 30 that hold "không được" (mean
+# 2.68). At 5 / 6 / 7.5 the 42 read neutral 40 / 42 / 42 (the least probability of neutral 0.31 /
+# 0.55 / 0.84); 20 rules of that shape written apart, not read for the choice, 18 / 20 / 20 (0.42 /
+# 0.67 / 0.90). The boost weighs only where the cue fires: in none of the file's controls, the
+# gold sets, UIT-VSFC dev or AIVIVN's 12,803 reviews; in 16 of 60,000 TC201805 leads as the model
+# reads them (places masked), all rules, read neutral at 5 already; in 3 of UIT-VSFC train's
+# 11,426 sentences, students' complaints opening with "không được", of which "không được tận tâm ,
+# nhiệt tình ." (negative at 5) turned neutral at 7.5: a word of praise after "không được" is a
+# good denied (``rule_passive`` now holds "tận tâm" and "tận tình", which the terms file lacks),
+# and the cue fires in 2, read neutral at both boosts. No label of these corpora moved
+# (2026-12-07).
+RULE_BOOST = 7.5
 DENIAL_CUE_PATH = Path(__file__).parent / "data" / "denial_cue.json"
 _WORD_RE = re.compile(r"\w+|!+")
 _EXCLAMATIONS_RE = re.compile(r"!+")  # the "!+" tokens of _WORD_RE
@@ -2553,7 +2577,8 @@ def rule_cue(boost: float = RULE_BOOST, path: Path = DENIAL_CUE_PATH) -> RuleCue
         phrases("rule_openings"),
         phrases("rule_subjects"),
         phrases("rule_blockers"),
-        # "không được tận tâm, nhiệt tình" (a student of UIT-VSFC): a good denied, not a rule.
+        # "không được tận tâm, nhiệt tình" (a student of UIT-VSFC): a good denied, not a rule
+        # (the file's "tận tâm", "tận tình" and the terms file's words of praise).
         tuple(dict.fromkeys((*phrases("rule_passive"), *_praise_words()))),
         boost,
         not_openings=phrases("rule_not_openings"),

@@ -761,24 +761,26 @@ def _denials_and_rules() -> list[tuple[str, str]]:
 
 
 def test_a_denied_fault_and_a_rule_are_found_and_complaints_in_their_words_are_not():
-    # given the cues of a denied fault and of a rule, 32 denied faults, 30 rules and 40 controls
+    # given the cues of a denied fault and of a rule, 32 denied faults, 42 rules and 42 controls
     # (complaints and praise in the same words: "Xe tải vẫn chạy vào giờ cấm.", "Dân không được
     # hỗ trợ gì.", "Tôi chưa từng thấy cán bộ nào hách dịch như vậy.")
     denied, _ = denied_fault_cues()
     rule = rule_cue()
     rows = _denials_and_rules()
-    assert Counter(kind for _, kind in rows) == {"denied": 32, "rule": 30, "negative": 30, "positive": 10}
+    assert Counter(kind for _, kind in rows) == {"denied": 32, "rule": 42, "negative": 32, "positive": 10}
     # when they read them
     # then the one fires on every denied fault, the other on every rule, neither on a control
     assert [t for t, kind in rows if (denied.find(t) is not None) != (kind == "denied")] == []
     assert [t for t, kind in rows if (rule.find(t) is not None) != (kind == "rule")] == []
     # nor where a denied fault is the worst yet, a fault stands undenied beside it, "cấm" opens a
-    # taboo, or the text asks
+    # taboo, the text asks, or "không được" denies a good (a student of UIT-VSFC's complaint, which
+    # the rule's cue read as neutral at its boost of 7.5, 2026-12-07)
     said = [
         "Khu này chưa bao giờ ô nhiễm như bây giờ.",
         "Cán bộ chưa từng lơ là nhưng rất hách dịch.",
         "Cấm kị khi bày bàn thờ.",
         "Cấm đỗ xe ở đây à?",
+        "Không được tận tâm, nhiệt tình.",
     ]
     assert [t for t in said if denied.find(t) or rule.find(t)] == []
     # and each names what it found
@@ -1238,6 +1240,12 @@ def test_default_model_reads_plain_complaints_as_complaints_and_denied_ones_as_n
     # praise, do not
     assert conduct == ["negative"] * len(CONDUCT_COMPLAINTS), conduct
     assert "negative" not in conduct_denied, conduct_denied
+    # and every rule of denials_and_rules.tsv reads neutral, however far the model leans its
+    # words: at a boost of 5 the model of 2026-12-07 read 2 of its 42 negative ("Học sinh không
+    # được sử dụng điện thoại trong giờ học.", 0.50: its "không được" read as a negator)
+    rules = [text for text, kind in _denials_and_rules() if kind == "rule"]
+    read = [p.label for p in model.predict(rules)]
+    assert [text for text, label in zip(rules, read, strict=True) if label != "neutral"] == []
 
 
 @pytest.mark.slow
