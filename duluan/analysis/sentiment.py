@@ -57,7 +57,7 @@ from duluan.analysis.features import (
 )
 from duluan.analysis.linear_text import _BATCH, LinearTextClassifier, SavedModel, fit_progress_bar
 from duluan.analysis.model_io import model_part
-from duluan.analysis.negation import NEGATION_SCOPE, NEGATORS
+from duluan.analysis.negation import CLAUSE_MARKS, CLAUSE_WORDS, NEGATION_SCOPE, NEGATORS
 from duluan.analysis.normalise import canonical_tones, fold, fold_many, written_bare
 
 if TYPE_CHECKING:
@@ -361,6 +361,18 @@ BARE_MENTION_PATH = Path(__file__).parent / "data" / "bare_mention.json"
 # news_sentiment,uit_vsfc reads as before: news 74.79 %, headlines 64.60, letters 72.76, the
 # intensity's Spearman by the letters' anger 0.598, AUC 0.916; UIT-VSFC dev weighted-F1 91.73
 # default (2026-12-07).
+# The cue's faults are every word of complaint of the terms file, which holds the words of what
+# citizens send ("kiến nghị" 0.3, "khiếu nại", "tố cáo", "bức xúc") beside officials' faults: in
+# "Chính quyền xã chưa bao giờ thờ ơ trước kiến nghị của người dân." (negative, 0.93) "kiến nghị"
+# stood after the denied "thờ ơ" as a fault left standing, and the cue did not fire. Such a word
+# (the file's ``objects``) in the clause of a denied fault is what the fault is denied towards
+# (DeniedFaultCue). Of 9 faults denied towards what citizens send, written for the check, the cue
+# fires in 9 (none before) and the shipped model reads 8 other than negative (2 before; "Cán bộ tư
+# pháp chưa bao giờ chậm trễ trong việc giải quyết khiếu nại." reads 5.49 logits towards negative
+# without the cue, more than its 5); of 6 complaints in those words and the file's other 42
+# controls it fires in none. It fires in no other text of UIT-VSFC train and dev, AIVIVN, VNTC,
+# TC201805 (all 93,997) and the 2026 news than before, 154,409 texts, nor in any gold set or
+# written message (2026-12-07).
 DENIAL_BOOST = 5.0
 # A rule's odds of neutral rise by more, exp(RULE_BOOST): a rule's own shape leans its words towards
 # negative. At 5, "Học sinh không được sử dụng điện thoại trong giờ học." read negative (0.50):
@@ -2238,9 +2250,13 @@ class DeniedFaultCue:
 
     It fires where a phrase of ``faults`` stands right after one of ``denials`` and every other
     phrase of ``faults`` in the text does too: one fault left standing ("Họ chưa từng lơ là nhưng
-    dạo này rất thờ ơ.") is a complaint. A denied fault followed by a comparison ("Chưa bao giờ
-    ngập như năm nay.") is the worst yet, not none. Never in a text typed without diacritics.
-    Pickled in model files by its fields' names, as a ``TopicCue`` is.
+    dạo này rất thờ ơ.") is a complaint. A phrase of ``objects`` (what citizens send or voice:
+    "kiến nghị", "khiếu nại") in the clause of a denied fault, at most :data:`_OBJECT_REACH` words
+    after it or listed after another such object, is what the fault is denied towards, not a fault
+    left standing ("Chính quyền xã chưa bao giờ thờ ơ trước kiến nghị của người dân."). A denied
+    fault followed by a comparison ("Chưa bao giờ ngập như năm nay.") is the worst yet, not none.
+    Never in a text typed without diacritics. Pickled in model files by its fields' names, as a
+    ``TopicCue`` is (a file written before ``objects`` existed loads without them).
 
     Attributes:
         topic: The class whose odds rise (``neutral``).
@@ -2249,6 +2265,9 @@ class DeniedFaultCue:
         faults: Phrases of a fault or a complaint ("lơ là", "nhũng nhiễu", "tiêu cực").
         superlatives: Words after a denied fault that make it a comparison ("như", "hơn").
         boost: The log of the factor the odds of ``topic`` are multiplied by where it fires.
+        objects: Phrases of ``faults`` (or not) that name what citizens send or voice
+            ("kiến nghị", "phản ánh", "khiếu nại", "bức xúc"): no fault of their own after a
+            denied fault.
     """
 
     topic: str
@@ -2256,6 +2275,7 @@ class DeniedFaultCue:
     faults: tuple[str, ...]
     superlatives: tuple[str, ...]
     boost: float
+    objects: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.denials or not self.faults:
@@ -2280,6 +2300,7 @@ class DeniedFaultCue:
             _automaton(self.denials),
             _automaton(self.faults),
             _superlative_re(self.superlatives),
+            _automaton(self.objects) if self.objects else None,
         )
 
     def _find(self, text: str, tables: tuple) -> tuple[str, str] | None:
@@ -2303,16 +2324,25 @@ class DeniedFaultCue:
             low = unicodedata.normalize("NFC", low)
         from duluan.analysis.cues import _spans
 
-        denials, faults, compared = tables
+        denials, faults, compared, objects = tables
         denied_at = {end: low[start:end] for start, end in _spans(low, denials)}
         if not denied_at or written_bare(low):
             return None
+        spans = set(_spans(low, faults))
+        said = set(_spans(low, objects)) if objects is not None else set()
         first = None
-        for start, end in _outermost(_spans(low, faults)):
+        reach = None  # where the last denied fault, or an object after it, ends
+        listed = False  # (and whether that is an object)
+        for start, end in _outermost([*spans, *said]):
             denial = denied_at.get(start - 1)
-            if denial is None or low[start - 1] != " " or compared.match(low, end):
+            fault = (start, end) in spans
+            if fault and denial is not None and low[start - 1] == " " and not compared.match(low, end):
+                first = first or f"{denial} {low[start:end]}"
+                reach, listed = end, False
+            elif (start, end) in said and reach is not None and _object_of(low, reach, start, listed):
+                reach, listed = end, True
+            elif fault:
                 return None
-            first = first or f"{denial} {low[start:end]}"
         return None if first is None else (first, "")
 
     def firing(self, batch: TokenBatch) -> list[int]:
@@ -2435,6 +2465,25 @@ class RuleCue:
 
 # The words a denial opens with (DeniedFaultCue._find looks for them first).
 _NEGATORS = ("không", "chưa", "chẳng")
+# The most words between a denied fault and what it is denied towards ("thờ ơ trước kiến nghị",
+# "chậm trễ trong việc giải quyết khiếu nại": 1 and 4), in one clause (DeniedFaultCue).
+_OBJECT_REACH = 4
+# What stands between two objects listed ("phản ánh, kiến nghị", "kiến nghị và khiếu nại").
+_OBJECT_LIST_RE = re.compile(r"\s*(?:,|và|hoặc|hay)?\s*")
+_CLAUSE_MARK_RE = re.compile(CLAUSE_MARKS)
+
+
+def _object_of(low: str, reach: int, start: int, listed: bool) -> bool:
+    """Whether the phrase of ``low`` at ``start`` stands in the clause of what ends at ``reach``
+    (a denied fault, or an object after it where ``listed``): listed after that object, or at most
+    :data:`_OBJECT_REACH` words after it with no mark or word that opens another clause
+    (:data:`~duluan.analysis.negation.CLAUSE_WORDS`: "nhưng", "mà", "còn") between."""
+    if listed and _OBJECT_LIST_RE.fullmatch(low, reach, start):
+        return True
+    if _CLAUSE_MARK_RE.search(low, reach, start):
+        return False
+    words = _SYLLABLE_RE.findall(low, reach, start)
+    return len(words) <= _OBJECT_REACH and not CLAUSE_WORDS.intersection(words)
 
 
 @lru_cache(maxsize=8)
@@ -2515,7 +2564,8 @@ def denied_fault_cue(boost: float = DENIAL_BOOST, path: Path = DENIAL_CUE_PATH) 
 
     Args:
         boost: The log of the factor the odds of ``neutral`` are multiplied by where it fires.
-        path: The cue's file (``denials``, ``between``, ``faults``, ``superlatives``).
+        path: The cue's file (``denials``, ``between``, ``faults``, ``superlatives``, optional
+            ``objects``).
 
     Returns:
         The cue.
@@ -2542,6 +2592,7 @@ def denied_fault_cue(boost: float = DENIAL_BOOST, path: Path = DENIAL_CUE_PATH) 
         tuple(dict.fromkeys(prepare(f).strip() for f in faults)),
         tuple(prepare(w).strip() for w in data["superlatives"]),
         boost,
+        objects=tuple(dict.fromkeys(prepare(w).strip() for w in data.get("objects", ()))),
     )
 
 

@@ -42,6 +42,7 @@ from duluan.analysis.sentiment import (
     TERMS_WEIGHT,
     UNPUNCTUATED_WEIGHT,
     ComplaintLexicon,
+    DeniedFaultCue,
     SentimentClassifier,
     SentimentPrediction,
     _terms_file,
@@ -761,13 +762,14 @@ def _denials_and_rules() -> list[tuple[str, str]]:
 
 
 def test_a_denied_fault_and_a_rule_are_found_and_complaints_in_their_words_are_not():
-    # given the cues of a denied fault and of a rule, 32 denied faults, 42 rules and 42 controls
-    # (complaints and praise in the same words: "Xe tải vẫn chạy vào giờ cấm.", "Dân không được
-    # hỗ trợ gì.", "Tôi chưa từng thấy cán bộ nào hách dịch như vậy.")
+    # given the cues of a denied fault and of a rule, 41 denied faults (9 denied towards what
+    # citizens send: "Chính quyền xã chưa bao giờ thờ ơ trước kiến nghị của người dân."), 42
+    # rules and 48 controls (complaints and praise in the same words: "Xe tải vẫn chạy vào giờ
+    # cấm.", "Dân không được hỗ trợ gì.", "Chính quyền không hề trả lời kiến nghị của người dân.")
     denied, _ = denied_fault_cues()
     rule = rule_cue()
     rows = _denials_and_rules()
-    assert Counter(kind for _, kind in rows) == {"denied": 32, "rule": 42, "negative": 32, "positive": 10}
+    assert Counter(kind for _, kind in rows) == {"denied": 41, "rule": 42, "negative": 38, "positive": 10}
     # when they read them
     # then the one fires on every denied fault, the other on every rule, neither on a control
     assert [t for t, kind in rows if (denied.find(t) is not None) != (kind == "denied")] == []
@@ -786,6 +788,45 @@ def test_a_denied_fault_and_a_rule_are_found_and_complaints_in_their_words_are_n
     # and each names what it found
     assert denied.find("Cán bộ chưa bao giờ sai phạm.") == ("chưa bao giờ sai phạm", "")
     assert rule.find("Người đi bộ không được băng qua.") == ("người đi bộ … không được", "")
+
+
+def test_what_citizens_send_is_no_fault_only_in_the_clause_of_a_denied_fault():
+    # given the cue of a denied fault, whose faults hold "kiến nghị" and "khiếu nại" (words of
+    # complaint of the terms file) and whose objects hold them and "phản ánh"
+    denied, _ = denied_fault_cues()
+    assert {"kiến nghị", "khiếu nại"} <= set(denied.faults) & set(denied.objects)
+    # when it reads them after a denied fault, in its clause, listed or a few words on
+    towards = [
+        "Chính quyền xã chưa bao giờ thờ ơ trước kiến nghị của người dân.",
+        "Cán bộ không hề né tránh các phản ánh, kiến nghị, khiếu nại của cử tri.",
+        "Cán bộ chưa bao giờ chậm trễ trong việc giải quyết khiếu nại.",
+    ]
+    # and standing apart from one: in another clause or sentence, more words on, or after a
+    # denial of no fault ("không hề trả lời": never answered)
+    apart = [
+        "Cán bộ chưa bao giờ thờ ơ, dân vẫn khiếu nại.",
+        "Cán bộ chưa bao giờ thờ ơ. Dân kiến nghị mãi.",
+        "Cán bộ chưa bao giờ thờ ơ mà dân kiến nghị.",
+        "Cán bộ chưa bao giờ thờ ơ dù ở xã này có rất nhiều khiếu nại.",
+        "Cán bộ không hề trả lời kiến nghị của dân.",
+    ]
+    # then the denial reaches the first (the cue of 2026-12-07 read none of them denied: the
+    # object stood as a fault left standing), and not the others
+    assert [denied.find(t) for t in towards] == [
+        ("chưa bao giờ thờ ơ", ""),
+        ("không hề né tránh", ""),
+        ("chưa bao giờ chậm trễ", ""),
+    ]
+    assert [t for t in apart if denied.find(t) is not None] == []
+    # and a word of the objects that names no fault is no denied fault of its own
+    assert denied.find("Xã không có đơn thư nào.") is None
+    # and a cue kept in a model file written before it had objects reads them as faults, as then
+    state = dict(vars(denied))
+    del state["objects"]
+    old = DeniedFaultCue.__new__(DeniedFaultCue)
+    old.__dict__.update(state)
+    assert old.objects == () and [old.find(t) for t in towards] == [None] * 3
+    assert old.find("Cán bộ chưa bao giờ sai phạm.") == denied.find("Cán bộ chưa bao giờ sai phạm.")
 
 
 def test_a_denied_fault_reads_as_no_complaint_and_a_rule_as_neutral_by_their_cues(tmp_path):
@@ -1246,6 +1287,14 @@ def test_default_model_reads_plain_complaints_as_complaints_and_denied_ones_as_n
     rules = [text for text, kind in _denials_and_rules() if kind == "rule"]
     read = [p.label for p in model.predict(rules)]
     assert [text for text, label in zip(rules, read, strict=True) if label != "neutral"] == []
+    # and its denied faults read as no complaint, those denied towards what citizens send too
+    # (the model of 2026-12-07 read 7 of those 9 negative: "kiến nghị" stood as a fault left
+    # standing), but at most one: "Cán bộ tư pháp chưa bao giờ chậm trễ trong việc giải quyết
+    # khiếu nại." read 5.49 logits towards negative without the cue (its fault and "giải quyết
+    # khiếu nại"), more than the cue's 5
+    denied = [text for text, kind in _denials_and_rules() if kind == "denied"]
+    read = [p.label for p in model.predict(denied)]
+    assert len([text for text, label in zip(denied, read, strict=True) if label == "negative"]) <= 1
 
 
 @pytest.mark.slow
