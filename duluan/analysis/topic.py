@@ -159,6 +159,11 @@ GOVERNMENT_MODEL_SOURCE = (
 # it fires in no text of VNTC, TC201805's first 60,000 leads, the recent news, the written
 # messages, the hand-labelled examples or the gold sets, and in 3 of their 94,600 first lines
 # ("Thanh tra Chi cục Quản lý thị trường TP.HCM", "Bác sĩ Thoọng Pẹ", "Đồng đội..."; 2026-12-07).
+# Typed without diacritics, capitals kept ("Tram y te xa Song Mai."), the model read none of the 80
+# as other, and 75 since the cue reads such a text folded (BareMentionCue; the other five: two
+# name an office by "phong" alone, which folds from "phóng" too, and three begin "Chu tich", whose
+# "Chu" the places step reads as the town Chũ and masks), and their opinions as before
+# (2026-12-07).
 BARE_MENTION_BOOST = 20.0
 
 

@@ -612,6 +612,30 @@ def test_a_bare_mention_of_an_official_reads_as_other_by_its_cue_on_every_path(t
     assert [p.terms for p in cued.predict(said)] == [p.terms for p in model.predict(said)]
 
 
+def test_a_bare_mention_typed_without_diacritics_reads_as_other_by_its_cue():
+    # given a topic model that learnt officials' names in news of floods, with the cue of a bare
+    # mention aimed at the catch-all topic
+    from duluan.analysis.features import tokenise_batch
+
+    texts, labels = zip(*(TOY + OFFICIALS_AT_WORK), strict=True)
+    cue = bare_mention_cue(BARE_MENTION_BOOST, topic="other")
+    cued = TopicClassifier(min_count=1, calibration_fraction=0, cues=(cue,)).fit(list(texts), list(labels))
+    named = ["Can bo phuong.", "UBND xa.", "Cong an xa Tan My."]
+    said = ["Can bo phuong khoi thong cong ngap.", "Chu tich xa co o tru so khong?"]
+    # when it reads officials named alone and texts saying something in their names, all typed
+    # without diacritics, as strings and as a batch of syllables
+    preds = cued.predict(named)
+    batched = cued.predict(tokenise_batch(named))
+    margins = cued.decision_function(said)
+    cued.cues = ()
+    plain = cued.decision_function(said)
+    # then the names are other, explained by the official found as the text writes it
+    assert [p.label for p in preds] == [p.label for p in batched] == ["other"] * 3
+    assert [p.terms[0][0] for p in preds] == ["can bo", "ubnd", "cong an"]
+    # and the cue does not fire where something is said of them
+    np.testing.assert_allclose(margins, plain, atol=1e-6)
+
+
 def test_version_1_and_2_files_still_load_and_unknown_versions_are_refused(tmp_path):
     # given a toy model written as earlier engines did (the estimator pickled inside the
     # envelope with its SHA-256; compressed in format 1), and as a future format 99

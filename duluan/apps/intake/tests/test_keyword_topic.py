@@ -49,3 +49,18 @@ def test_the_keyword_fallback_reads_a_bare_mention_of_an_official_as_the_catch_a
         bare_mention_cue().names,
         bare_mention_cue().parts,
     )
+
+
+def test_the_keyword_fallback_reads_a_bare_mention_typed_without_diacritics_as_the_catch_all_topic():
+    # given the fallback of the shipped taxonomy, officials and offices named alone and a
+    # complaint in their names, typed without diacritics
+    step = KeywordTopicStep()
+    named = ["Can bo phuong.", "Tram y te xa Song Mai.", "UBND xa."]
+    said = "Tram y te xa khong co bac si truc dem"
+    # when it reads them
+    docs = step([Document(str(i), text) for i, text in enumerate([*named, said])])
+    # then the names are the catch-all topic's, named by the official found as the text writes
+    # it ("tram y te" is otherwise read by the seed term "y te" as health), the complaint not
+    assert [d.topic["label"] for d in docs[:3]] == ["other"] * 3
+    assert [d.topic["terms"] for d in docs[:3]] == [["can bo"], ["tram y te"], ["ubnd"]]
+    assert docs[3].topic["label"] == "health"
