@@ -868,6 +868,23 @@ def test_a_list_counted_by_a_word_goes_on_past_a_name_that_could_be_the_first_un
     ]
 
 
+def test_a_one_syllable_name_typed_without_diacritics_that_is_mostly_a_word_needs_a_locative_word(gazetteer):
+    # given texts typed without diacritics that open a sentence, a clause or a title with "Chu"
+    # (chủ tịch, chủ shop, chứ), and one that places the town Chũ after "o" (ở)
+    words = [
+        "Chu tich xa Tan Dinh cho biet se xu ly.",
+        "Ong Nguyen Van A, Chu tich xa",
+        "Chu shop nhiet tinh.",
+    ]
+    placed = "Que toi o Chu, Luc Ngan"
+    # then the words name no unit, and the town after a locative word is still found
+    for text in words:
+        assert "Chu" not in [m.surface for m in gazetteer.find(text)], text
+    assert [(m.surface, m.name) for m in gazetteer.find(placed)][:1] == [("Chu", "Thị xã Chũ")]
+    # and with its diacritics, a capitalised "Chũ" is the town as before
+    assert [m.name for m in gazetteer.find("Tại Chũ, nông dân thu hoạch vải")] == ["Thị xã Chũ"]
+
+
 def test_units_dissolved_before_the_pre2025_data_are_read_as_the_units_that_took_them_in(gazetteer):
     # given texts of 2007-2018 naming a ward, a district and two numbered districts since merged
     # into others (phường Phú Hòa into Đông Ba in 2021, huyện Yên Dũng into TP Bắc Giang in 2025,
