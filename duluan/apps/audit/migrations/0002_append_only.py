@@ -47,16 +47,18 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def forward(apps, schema_editor):
-    statements = POSTGRES_FORWARD if schema_editor.connection.vendor == "postgresql" else SQLITE_FORWARD
-    for sql in statements:
+def run_statements(schema_editor, postgres: list[str], sqlite: list[str]) -> None:
+    """Execute ``postgres`` on PostgreSQL, ``sqlite`` elsewhere (0003 runs its own through it)."""
+    for sql in postgres if schema_editor.connection.vendor == "postgresql" else sqlite:
         schema_editor.execute(sql)
+
+
+def forward(apps, schema_editor):
+    run_statements(schema_editor, POSTGRES_FORWARD, SQLITE_FORWARD)
 
 
 def backward(apps, schema_editor):
-    statements = POSTGRES_BACKWARD if schema_editor.connection.vendor == "postgresql" else SQLITE_BACKWARD
-    for sql in statements:
-        schema_editor.execute(sql)
+    run_statements(schema_editor, POSTGRES_BACKWARD, SQLITE_BACKWARD)
 
 
 class Migration(migrations.Migration):

@@ -77,15 +77,11 @@ POSTGRES_BACKWARD = [
 
 
 def forward(apps, schema_editor):
-    statements = POSTGRES_FORWARD if schema_editor.connection.vendor == "postgresql" else SQLITE_FORWARD
-    for sql in statements:
-        schema_editor.execute(sql)
+    append_only.run_statements(schema_editor, POSTGRES_FORWARD, SQLITE_FORWARD)
 
 
 def backward(apps, schema_editor):
-    statements = POSTGRES_BACKWARD if schema_editor.connection.vendor == "postgresql" else SQLITE_BACKWARD
-    for sql in statements:
-        schema_editor.execute(sql)
+    append_only.run_statements(schema_editor, POSTGRES_BACKWARD, SQLITE_BACKWARD)
 
 
 class Migration(migrations.Migration):
