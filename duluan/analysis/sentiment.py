@@ -373,7 +373,14 @@ BARE_MENTION_PATH = Path(__file__).parent / "data" / "bare_mention.json"
 # controls it fires in none. It fires in no other text of UIT-VSFC train and dev, AIVIVN, VNTC,
 # TC201805 (all 93,997) and the 2026 news than before, 154,409 texts, nor in any gold set or
 # written message (2026-12-07).
-DENIAL_BOOST = 5.0
+# At 5 the odds of a denied fault were not always enough either: "Cán bộ tư pháp chưa bao giờ chậm
+# trễ trong việc giải quyết khiếu nại." read negative (0.53), as without the cue the model leans
+# 5.49 logits towards negative against neutral there (the most of the 41 denied faults of
+# denials_and_rules.tsv, all of which the cue fires in; the next 4.62, 3.96). At 7.5, as
+# RULE_BOOST, it outweighs them all: denied faults read negative 1 of 41 at 5, none at 7.5. Of the
+# 34 texts of TC201805's first 60,000, AIVIVN, UIT-VSFC, VNTC and the 2026 news the cue fires in
+# (as written), no label moved; it fires in no control of the file nor any gold text (2026-12-07).
+DENIAL_BOOST = 7.5
 # A rule's odds of neutral rise by more, exp(RULE_BOOST): a rule's own shape leans its words towards
 # negative. At 5, "Học sinh không được sử dụng điện thoại trong giờ học." read negative (0.50):
 # without the cue it read 5.02 logits towards negative against neutral (its words' n-grams 1.98,

@@ -1324,12 +1324,12 @@ def test_default_model_reads_plain_complaints_as_complaints_and_denied_ones_as_n
     assert [text for text, label in zip(rules, read, strict=True) if label != "neutral"] == []
     # and its denied faults read as no complaint, those denied towards what citizens send too
     # (the model of 2026-12-07 read 7 of those 9 negative: "kiến nghị" stood as a fault left
-    # standing), but at most one: "Cán bộ tư pháp chưa bao giờ chậm trễ trong việc giải quyết
-    # khiếu nại." read 5.49 logits towards negative without the cue (its fault and "giải quyết
-    # khiếu nại"), more than the cue's 5
+    # standing), every one: "Cán bộ tư pháp chưa bao giờ chậm trễ trong việc giải quyết khiếu
+    # nại." read 5.49 logits towards negative without the cue (its fault and "giải quyết khiếu
+    # nại"), more than the cue's 5 of the first version, less than its 7.5
     denied = [text for text, kind in _denials_and_rules() if kind == "denied"]
     read = [p.label for p in model.predict(denied)]
-    assert len([text for text, label in zip(denied, read, strict=True) if label == "negative"]) <= 1
+    assert [text for text, label in zip(denied, read, strict=True) if label == "negative"] == []
 
 
 @pytest.mark.slow
