@@ -362,9 +362,10 @@ def private_values(reporter: Mapping[str, Any] | None) -> PersonValues | None:
     return person if any((person.name, person.address, person.phone, person.email)) else None
 
 
-def analysis_row(item: SignalInput, key: str) -> dict[str, Any]:
-    """The row the per-row analysis reads for ``item`` (:func:`~.analysis.analyse_rows`)."""
-    text, title = stored_text(item)
+def analysis_row(item: SignalInput, key: str, *, stored: bool = False) -> dict[str, Any]:
+    """The row the per-row analysis reads for ``item`` (:func:`~.analysis.analyse_rows`);
+    ``stored``: its text and title are already as stored (:func:`_clean`), not masked again."""
+    text, title = (item.text, item.title) if stored else stored_text(item)
     row = {"key": key, "text": text, "title": title, "created_at": item.created_at}
     private = private_values(item.reporter)
     if private:
@@ -472,7 +473,7 @@ def signals_ingest_batch(
         given = analyses or {}
         missing = [(it, key) for _, it, key in fresh if key not in given]
         if missing:
-            rows = [analysis_row(it, key) for it, key in missing]
+            rows = [analysis_row(it, key, stored=True) for it, key in missing]  # cleaned above
             given = {**given, **{a.key: a for a in analyse_rows(rows)}}
         done = [given[key] for _, _, key in fresh]
         ready = []
