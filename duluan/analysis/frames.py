@@ -41,6 +41,7 @@ import ahocorasick
 from duluan.analysis.normalise import (
     EMAIL,
     HOUSE,
+    ID_NUMBER,
     NAME,
     PHONE,
     PLACEHOLDERS,
@@ -52,6 +53,7 @@ from duluan.analysis.normalise import (
 __all__ = [
     "EMAIL_PLACEHOLDER",
     "HOUSE_PLACEHOLDER",
+    "ID_PLACEHOLDER",
     "NAME_PLACEHOLDER",
     "PHONE_PLACEHOLDER",
     "PersonValues",
@@ -436,6 +438,7 @@ NAME_PLACEHOLDER = PLACEHOLDERS[NAME]
 HOUSE_PLACEHOLDER = PLACEHOLDERS[HOUSE]
 # What mask_person reads a person's own phone and e-mail as (the normaliser's placeholders).
 PHONE_PLACEHOLDER, EMAIL_PLACEHOLDER = PLACEHOLDERS[PHONE], PLACEHOLDERS[EMAIL]
+ID_PLACEHOLDER = PLACEHOLDERS[ID_NUMBER]
 _FRAME_RE = re.compile(
     _START
     + "(?:"
@@ -760,15 +763,20 @@ def _words_at(
         at = folded.find(first, at + 1)
 
 
-def _digits_at(folded: str, digits: str) -> Iterator[tuple[int, int]]:
-    """Where ``folded`` writes the number ``digits`` as a whole, its digits grouped any way."""
+def _digits_at(folded: str, digits: str, letters: str = "") -> Iterator[tuple[int, int]]:
+    """Where ``folded`` writes the number ``digits`` as a whole, its digits grouped any way, after
+    ``letters`` (folded) glued to its first digit when given (a passport's "b" of "B1234567")."""
     for run in _DIGIT_RUN.finditer(folded):
         places = [run.start() + i for i, ch in enumerate(run.group()) if ch.isdigit()]
         written = "".join(folded[i] for i in places)
         at = written.find(digits)
         while at >= 0:
             start, end = places[at], places[at + len(digits) - 1] + 1
-            if not _is_word(folded, start - 1) and not _is_word(folded, end):
+            if letters and folded.startswith(letters, start - len(letters)):
+                start -= len(letters)
+            elif letters:
+                start = -1
+            if start >= 0 and not _is_word(folded, start - 1) and not _is_word(folded, end):
                 yield start, end
             at = written.find(digits, at + 1)
 
@@ -808,6 +816,10 @@ def mask_text_values(title: str, text: str) -> str:
       (:func:`~duluan.analysis.normalise.personal_data_values`), as :func:`mask_person` masks a
       form's, looked for only where the title still holds six digits or an "@" (its own, written
       as the masker reads them, are masked: :func:`mask_writer`).
+    - Its identity card, passport and bank account numbers, as :data:`ID_PLACEHOLDER`: however
+      the title groups their digits, and without the word that names them, which the masker
+      needs where a number has any number's form ("Ông <name> - 311613174" over "Số CMND:
+      311613174", "Chuyển nhầm vào 19031234567890" over "tài khoản Techcombank 19031234567890").
 
     Not the house: the commune a writer lives in is often the place a title names.
 
@@ -822,7 +834,9 @@ def mask_text_values(title: str, text: str) -> str:
     # news_2026's 891 articles), 3 titles change: a driver's "tôi là James Ray" quoted in a report,
     # a pet's "Con tên là Pip", and "Facebook" of "chủ tài khoản Facebook", which mask_identity takes
     # for a name in the text too. 5.7-7.1 µs a TC201805 title and lead (CPU, 20,000 leads; the
-    # title's mask_writer 3.8-5.2), on a busy machine (2026-12-07).
+    # title's mask_writer 3.8-5.2), on a busy machine (2026-12-07). With the identity and account
+    # numbers, none more changes: 3 of TC201805's leads hold such a number, and their titles no six
+    # digits (2026-12-08).
     title = unicodedata.normalize("NFC", title)
     if not title or not text:
         return title
@@ -831,10 +845,10 @@ def mask_text_values(title: str, text: str) -> str:
         for name in identity_names(text)
         for words in _name_words(name)  # (a dict: each once, in order)
     }
-    phones_or_emails = (
-        personal_data_values(text, (PHONE, EMAIL)) if "@" in title or _DIGIT_RUN.search(title) else []
-    )
-    if not names and not phones_or_emails:
+    digits = _DIGIT_RUN.search(title) is not None
+    phones_or_emails = personal_data_values(text, (PHONE, EMAIL)) if "@" in title or digits else []
+    numbers = personal_data_values(text, (ID_NUMBER,)) if digits else []
+    if not names and not phones_or_emails and not numbers:
         return title
     folded = fold(title)
     if len(folded) != len(title):
@@ -859,7 +873,24 @@ def mask_text_values(title: str, text: str) -> str:
     for value in phones_or_emails:
         person = PersonValues(email=value) if "@" in value else PersonValues(phone=value)
         masked = mask_person(masked, person)
-    return masked
+    return _numbers_masked(masked, numbers) if numbers else masked
+
+
+def _numbers_masked(title: str, numbers: list[str]) -> str:
+    """``title`` with ``numbers`` (an identity or account number's digits, a passport's with its
+    letter first: :func:`~duluan.analysis.normalise.personal_data_values`) read as
+    :data:`ID_PLACEHOLDER` wherever it writes them whole, their digits grouped any way."""
+    folded = fold(title)
+    if len(folded) != len(title):
+        return title
+    found: list[tuple[int, int, str]] = []
+    for number in numbers:
+        digits = number.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        found += [
+            (start, end, ID_PLACEHOLDER)
+            for start, end in _digits_at(folded, digits, number[: len(number) - len(digits)].lower())
+        ]
+    return _masked(title, _longest_first(found)) if found else title
 
 
 def _name_words(name: str) -> list[list[str]]:

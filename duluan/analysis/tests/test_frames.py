@@ -686,6 +686,26 @@ def test_what_masking_a_text_finds_of_its_writer_is_masked_in_its_title(title, t
     assert mask_text_values(title, text) == masked
 
 
+def test_the_identity_and_account_numbers_a_text_gives_are_masked_in_its_title():
+    # given a letter giving its writer's old identity card, passport and bank account numbers
+    # after the words that name them, which a title leaves out or groups otherwise
+    text = (
+        "Tôi tên là Nguyễn Văn An, Số CMND: 311613174, hộ chiếu số B1234567. Tiền đền bù chuyển "
+        "vào STK: 0451 0003 12345 Vietcombank của tôi bị trừ. CCCD 001234567890."
+    )
+    # when its titles are masked as intake masks them, then each number is masked wherever written
+    for title, masked in [
+        ("Ông An - 311613174 xin hoàn tiền", "Ông <name> - <id> xin hoàn tiền"),
+        ("Chuyển vào 0451-000-312345 bị trừ tiền", "Chuyển vào <id> bị trừ tiền"),
+        ("Hộ chiếu của ông An là B1234567", "Hộ chiếu của ông <name> là <id>"),
+        ("Đơn của ông A, CCCD 001 23 456 7890", "Đơn của ông A, CCCD <id>"),
+    ]:
+        assert mask_text_values(mask_writer(title), text) == masked
+    # and a longer number, or a passport's digits after another letter, is another number
+    for title in ("Số 3116131745 khác", "Mã XB1234567", "Mã C1234567"):
+        assert mask_text_values(title, text) == title
+
+
 def test_a_title_over_a_text_that_names_no_writer_is_left_as_it_is():
     # given a text that introduces no one, and one whose writer the title does not name
     title = "Nguyễn Thị Hoa - xã Tân Dĩnh"

@@ -343,9 +343,10 @@ def stored_text(item: SignalInput) -> tuple[str, str]:
 def stored_title(title: str, reporter: Mapping[str, Any] | None, *, text: str = "") -> str:
     """``title`` as a signal stores it (:func:`stored_text`), its sender's ``reporter`` form
     given: NFC, its personal data and its writer's name and house masked, and its reporter's
-    own values (:func:`private_values`), and the names, phones and e-mails that masking its
-    ``text`` (NFC) finds, wherever the title writes them in a shape no masker reads alone
-    ("Nguyễn Thị Hoa - xã Tân Dĩnh" of a letter "Tôi tên là Nguyễn Thị Hoa, …":
+    own values (:func:`private_values`), and the names, phones, e-mails, identity card and bank
+    account numbers that masking its ``text`` (NFC) finds, wherever the title writes them in a
+    shape no masker reads alone ("Nguyễn Thị Hoa - xã Tân Dĩnh" of a letter "Tôi tên là Nguyễn
+    Thị Hoa, …", "311613174" of "Số CMND: 311613174":
     :func:`~duluan.analysis.frames.mask_text_values`); cut to :data:`TITLE_MAX`."""
     return mask_text_values(mask_writer(nfc(title), private_values(reporter)), text)[:TITLE_MAX]
 

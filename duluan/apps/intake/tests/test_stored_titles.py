@@ -165,3 +165,25 @@ def test_a_phone_the_text_gives_is_masked_in_the_title_however_grouped():
     )
     # then the title keeps its words and loses the number
     assert signal.title == "Đường thôn Đông ngập, gọi <phone>"
+
+
+@pytest.mark.django_db
+def test_the_identity_and_account_numbers_the_text_gives_are_masked_in_the_title(demo):
+    # given titles writing the writer's identity card and bank account numbers without the words
+    # that name them, over a letter giving them after those words
+    text = (
+        "Tôi tên là Nguyễn Văn An, CCCD 001234567890, Số CMND cũ: 311613174. Tiền đền bù chuyển vào "
+        "STK: 0451 0003 12345 Vietcombank của tôi bị trừ."
+    )
+    for title, stored in [
+        ("Đơn của ông A, CCCD 001234567890", "Đơn của ông A, CCCD <id>"),
+        ("Ông An - 311613174 xin hoàn tiền đền bù", "Ông <name> - <id> xin hoàn tiền đền bù"),
+        ("Tiền đền bù vào 0451-000-312345 bị trừ", "Tiền đền bù vào <id> bị trừ"),
+    ]:
+        # when each is stored
+        signal, _ = services.signal_ingest(channel=Channel.WEB, title=title, text=text)
+        # then its title keeps its words and loses the numbers, and they find no signal
+        assert signal.title == stored
+        for q in ("001234567890", "311613174", "0451000312345"):
+            assert not found(demo["phantich"], q, signal), q
+        assert found(demo["phantich"], "đền bù", signal)
