@@ -12,7 +12,12 @@ Masked, in order:
 1. personal data, the writer's name and house as a letter introduces them, and the case's own
    complainant's name, address, phone and e-mail wherever they occur, whatever the case and
    accents (:func:`duluan.analysis.frames.mask_writer`, as intake masks a reporter's);
-2. what else the logs' wider patterns take for phone numbers, e-mail and web addresses and
+2. in the title, what masking the description finds of people (names, phones, e-mails, identity
+   card and bank account numbers) wherever the title writes it, in a shape no masker reads alone
+   ("Nguyễn Thị Hoa - đường liên thôn hỏng" over a letter "Tôi tên là Nguyễn Thị Hoa, …":
+   :func:`duluan.analysis.frames.mask_text_values`, as intake masks a signal's title over its
+   text): where the form was left empty, the only values there are;
+3. what else the logs' wider patterns take for phone numbers, e-mail and web addresses and
    identity card numbers (:func:`duluan.apps.core.logging.redact`).
 """
 
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from duluan.analysis.frames import PersonValues, mask_writer
+from duluan.analysis.frames import PersonValues, mask_text_values, mask_writer
 from duluan.apps.core.logging import redact
 from duluan.apps.core.text import nfc, search_key
 
@@ -45,12 +50,14 @@ def complainant_of(case: Case) -> Complainant | None:
         return None
 
 
-def case_text_masked(text: str, *, complainant: Complainant | None) -> str:
-    """``text`` with its writer's identity and personal data masked (see the module's docstring)."""
+def case_text_masked(text: str, *, complainant: Complainant | None, description: str = "") -> str:
+    """``text`` with its writer's identity and personal data masked (see the module's docstring);
+    ``description``: the case's, when ``text`` is its title."""
     text = nfc(text)
     if not text:
         return text
-    return redact(mask_writer(text, person_of(complainant)))
+    masked = mask_writer(text, person_of(complainant))
+    return redact(mask_text_values(masked, nfc(description)) if description else masked)
 
 
 def person_of(complainant: Complainant | None) -> PersonValues | None:
@@ -70,7 +77,7 @@ def case_text_for(user, case: Case, *, revealed: bool = False) -> CaseText:
         return CaseText(title=case.title, description=case.description, masked=False)
     complainant = complainant_of(case)
     return CaseText(
-        title=case_text_masked(case.title, complainant=complainant),
+        title=case_text_masked(case.title, complainant=complainant, description=case.description),
         description=case_text_masked(case.description, complainant=complainant),
         masked=True,
     )
@@ -79,11 +86,13 @@ def case_text_for(user, case: Case, *, revealed: bool = False) -> CaseText:
 def case_title_masked(case: Case) -> str:
     """The title of ``case`` masked for everyone: for lists, exports and the API, which show many
     cases at once and leave the page (select ``complainant`` with the cases to spare a query each)."""
-    return case_text_masked(case.title, complainant=complainant_of(case))
+    return case_text_masked(case.title, complainant=complainant_of(case), description=case.description)
 
 
-def case_search_keys(title: str, *, complainant: Complainant | None) -> tuple[str, str]:
+def case_search_keys(title: str, *, complainant: Complainant | None, description: str) -> tuple[str, str]:
     """The keys the case list searches a case's title by (:func:`~duluan.apps.core.text.search_key`):
-    the title as written, and as masked for those who do not read it so (:func:`case_text_masked`).
-    ``complainant`` may be unsaved, or a migration's historical row: only its values are read."""
-    return search_key(title), search_key(case_text_masked(title, complainant=complainant))
+    the title as written, and as masked for those who do not read it so (:func:`case_text_masked`,
+    over the case's ``description``). ``complainant`` may be unsaved, or a migration's historical
+    row: only its values are read."""
+    masked = case_text_masked(title, complainant=complainant, description=description)
+    return search_key(title), search_key(masked)

@@ -25,7 +25,7 @@ def fill_keys(apps, schema_editor):
         complainants = {c.case_id: c for c in Complainant.objects.filter(case_id__in=[c.pk for c in cases])}
         for case in cases:
             case.search_key, case.search_key_masked = case_search_keys(
-                case.title, complainant=complainants.get(case.pk)
+                case.title, complainant=complainants.get(case.pk), description=""
             )
         Case.objects.bulk_update(cases, ["search_key", "search_key_masked"])
 

@@ -147,7 +147,9 @@ def case_open_from_submission(
     person = None
     if complainant and any((complainant.get(f) or "").strip() for f in COMPLAINANT_FIELDS):
         person = Complainant(**{f: nfc(complainant.get(f) or "")[:300] for f in COMPLAINANT_FIELDS})
-    case.search_key, case.search_key_masked = case_search_keys(case.title, complainant=person)
+    case.search_key, case.search_key_masked = case_search_keys(
+        case.title, complainant=person, description=case.description
+    )
     for _ in range(5):
         case.code = tracking_code()
         try:

@@ -206,6 +206,35 @@ def test_lists_exports_and_the_api_carry_the_masked_title(demo, denunciation):
         assert denunciation.code in body and leaked(body) == [], url
 
 
+HOA_LETTER = (
+    "Tôi tên là Nguyễn Thị Hoa, Số CMND: 311613174, trú tại thôn Đông, xã Tân Dĩnh. Đường liên thôn "
+    "hỏng nặng, xe không đi được."
+)
+HOA_TITLE = "Nguyễn Thị Hoa - 311613174 - đường liên thôn Tân Dĩnh hỏng"
+
+
+def test_a_title_naming_the_writer_its_letter_introduces_is_masked_over_the_letter(demo, open_case):
+    # given a complaint sent without the form's fields, titled with the name and the identity card
+    # number its letter gives, in a shape no masker reads alone
+    case = open_case(title=HOA_TITLE, description=HOA_LETTER, complainant=None)
+    masked = "<name> - <id> - đường liên thôn Tân Dĩnh hỏng"
+    # then its handling officer reads the title as written
+    assert case_text_for(demo["canbo.nnmt"], case).title == HOA_TITLE
+    # and an analyst reads it masked, on the case's page as in the list, the export and the API
+    assert case_text_for(demo["phantich"], case).title == masked
+    client = Client()
+    client.force_login(demo["phantich"])
+    pages = [
+        page_for(demo["phantich"], case),
+        client.get("/cases/").content.decode(),
+        client.get("/cases/export.csv").content.decode("utf-8-sig"),
+        client.get(f"/api/cases/{case.pk}").content.decode(),
+    ]
+    for page in pages:
+        assert "Thị Hoa" not in page and "311613174" not in page
+    assert "đường liên thôn Tân Dĩnh hỏng" in pages[1]
+
+
 def test_a_merged_duplicate_s_title_is_masked_on_the_case_it_joined(demo, open_case, denunciation):
     from duluan.apps.cases.models import Case, Status
 
