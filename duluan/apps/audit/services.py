@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -79,7 +79,9 @@ _REDACTED = ("before", "after")
 _STRINGS_A_QUERY = 100
 
 
-def audit_values_redact(replacements: Mapping[str, str]) -> int:
+def audit_values_redact(
+    replacements: Mapping[str, str], *, object_types: Collection[str] | None = None
+) -> int:
     """Replace each key of ``replacements`` by its value wherever it occurs in the strings (keys
     and values, nested anywhere) of the events' ``before`` and ``after``; then record one
     ``audit.redact`` event with how many events changed and their ids.
@@ -87,16 +89,22 @@ def audit_values_redact(replacements: Mapping[str, str]) -> int:
     Call it inside the transaction of the masking it follows. The longest key wins where keys
     overlap, and a replacement is not itself replaced again.
 
+    Args:
+        replacements: Words as the events copied them -> their masked form.
+        object_types: Only the events of objects of these types (``"issues.issue"``): those that
+            may have copied the words, found by the log's index on them; the others, most of the
+            log, are not read. ``None``: every event, the whole log read for each call.
+
     Returns:
         How many events changed (no ``audit.redact`` event when none did).
     """
     wanted = {old: new for old, new in replacements.items() if old and old != new}
-    if not wanted:
+    if not wanted or (object_types is not None and not object_types):
         return 0
     pattern = re.compile("|".join(re.escape(old) for old in sorted(wanted, key=len, reverse=True)))
     with transaction.atomic():
         changed = []
-        for event in _events_holding(sorted(wanted)):
+        for event in _events_holding(sorted(wanted), object_types):
             values = {
                 field: redacted
                 for field in _REDACTED
@@ -118,9 +126,10 @@ def audit_values_redact(replacements: Mapping[str, str]) -> int:
     return len(changed)
 
 
-def _events_holding(strings: list[str]) -> list[AuditEvent]:
-    """The events whose ``before`` or ``after`` JSON text holds one of ``strings``, in order
-    (SQLite's LIKE ignores the case of ASCII letters: a few more, which the caller leaves).
+def _events_holding(strings: list[str], object_types: Collection[str] | None) -> list[AuditEvent]:
+    """The events (of ``object_types`` when given) whose ``before`` or ``after`` JSON text holds
+    one of ``strings``, in order (SQLite's LIKE ignores the case of ASCII letters: a few more,
+    which the caller leaves).
 
     A string's characters as they are stored: escaped by Django's ``json.dumps`` (``\\u…``) or
     not (orjson's writes, PostgreSQL's jsonb). A query per 100 strings (up to 400 LIKEs): SQLite
@@ -128,13 +137,16 @@ def _events_holding(strings: list[str]) -> list[AuditEvent]:
     titles of a batch of signals read again in one query (tests/test_redaction.py, 2026-12-07).
     """
     texts = {f"{field}_text": Cast(field, models.TextField()) for field in _REDACTED}
+    events = AuditEvent.objects.alias(**texts).order_by()
+    if object_types is not None:
+        events = events.filter(object_type__in=sorted(object_types))
     found: dict[int, AuditEvent] = {}
     for at in range(0, len(strings), _STRINGS_A_QUERY):
         holds = Q()
         for string in strings[at : at + _STRINGS_A_QUERY]:
             for stored in {json.dumps(string)[1:-1], json.dumps(string, ensure_ascii=False)[1:-1]}:
                 holds |= Q(before_text__contains=stored) | Q(after_text__contains=stored)
-        for event in AuditEvent.objects.alias(**texts).filter(holds).only("pk", *_REDACTED):
+        for event in events.filter(holds).only("pk", *_REDACTED):
             found[event.pk] = event
     return [found[pk] for pk in sorted(found)]
 

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from duluan.apps.audit.models import AuditEvent
 from duluan.apps.audit.services import REDACTION_REASON, _redaction, audit_record, audit_values_redact
@@ -82,6 +83,27 @@ def test_a_redaction_replaces_the_words_wherever_they_are_and_records_only_which
     # and a redaction again finds nothing, and records nothing
     assert audit_values_redact({TITLE: MASKED}) == 0
     assert AuditEvent.objects.filter(action="audit.redact").count() == 1
+
+
+def test_a_redaction_within_some_objects_reads_only_their_events(audit_append_only):
+    # given the title in an issue's event, and in an event of a case
+    rename = _rename_event()
+    other = audit_record(action="case.note", object_type="cases.case", object_id=3, after={"note": TITLE})
+    # when it is redacted within the issues' events
+    with CaptureQueriesContext(connection) as queries:
+        changed = audit_values_redact({TITLE: MASKED}, object_types=("issues.issue",))
+    # then the issue's event is masked as a redaction of every event masks it, and recorded so
+    assert changed == 1
+    assert AuditEvent.objects.get(pk=rename.pk).before == {"title": MASKED, "title_confirmed": False}
+    assert AuditEvent.objects.get(action="audit.redact").after == {"events": 1, "ids": [rename.pk]}
+    # and the log was searched among the issues' events only, the case's left as it was
+    searches = [q["sql"] for q in queries.captured_queries if "LIKE" in q["sql"]]
+    assert searches and all('"object_type" IN' in sql for sql in searches)
+    assert AuditEvent.objects.get(pk=other.pk).after == {"note": TITLE}
+    # and within no object at all, nothing is read
+    with CaptureQueriesContext(connection) as queries:
+        assert audit_values_redact({"Mất điện": "x"}, object_types=()) == 0
+    assert not queries.captured_queries
 
 
 @pytest.mark.parametrize(

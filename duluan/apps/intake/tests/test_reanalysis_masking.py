@@ -9,7 +9,8 @@ import re
 
 import pytest
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
 
 from duluan.analysis import frames
 from duluan.analysis.normalise import fold
@@ -126,6 +127,22 @@ def test_the_name_an_older_masker_left_is_masked_in_every_stored_copy(
     # and a run again finds nothing more to mask
     again = signals_reanalyse(allow_fallback=True)
     assert again.updated == 0 and not again.remasked
+
+
+def test_the_audit_log_is_searched_for_the_titles_among_the_issues_events_only(
+    stored_by_an_older_masker, audit_append_only
+):
+    # given an audit log whose events are mostly not an issue's (one per signal stored, here)
+    assert AuditEvent.objects.exclude(object_type="issues.issue").count() > 1
+    # when the signals are read again and their titles masked
+    with CaptureQueriesContext(connection) as queries:
+        result = signals_reanalyse(allow_fallback=True)
+    # then the rename's event is masked, found among the issues' events: no other event is read
+    assert result.remasked["audit_events"] == 1
+    searches = [
+        q["sql"] for q in queries.captured_queries if "audit_auditevent" in q["sql"] and "LIKE" in q["sql"]
+    ]
+    assert searches and all('"object_type" IN' in sql for sql in searches)
 
 
 def test_the_clusterer_keeps_its_clusters_open_without_the_name(stored_by_an_older_masker):
