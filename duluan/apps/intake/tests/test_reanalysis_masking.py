@@ -19,7 +19,7 @@ from duluan.apps.intake import services
 from duluan.apps.intake.models import Channel, Signal
 from duluan.apps.intake.reanalysis import signals_reanalyse
 from duluan.apps.issues.models import ClustererState, Correction, Issue
-from duluan.apps.issues.services import issue_rename
+from duluan.apps.issues.services import issue_merge, issue_rename
 
 NAME = "Lường Văn Quyết"
 # What of the name a stored copy may hold: whole, or as the clusterer's terms (folded bigrams).
@@ -127,6 +127,32 @@ def test_the_name_an_older_masker_left_is_masked_in_every_stored_copy(
     # and a run again finds nothing more to mask
     again = signals_reanalyse(allow_fallback=True)
     assert again.updated == 0 and not again.remasked
+
+
+def test_the_titles_a_merge_recorded_are_masked_in_its_correction(db, audit_append_only, monkeypatch):
+    # given two issues titled by their signals, stored by the older masker, and merged by an
+    # official: the merge's correction records both titles as they were, the name in them
+    with monkeypatch.context() as older:
+        older.setattr(frames, "_identity", lambda text, folded: [])
+        flood, _ = services.signal_ingest(channel=Channel.WEB, title=TITLE, text=FLOOD)
+        power, _ = services.signal_ingest(channel=Channel.WEB, title=TITLE, text=POWER)
+    source, target = Issue.objects.get(pk=power.issue_id), Issue.objects.get(pk=flood.issue_id)
+    issue_merge(source=source, target=target, actor=None)
+    correction = Correction.objects.get()
+    assert correction.before == {"source_title": TITLE, "target_title": TITLE}
+    assert ("issues.Correction", "before") in {(label, column) for label, column, _ in _leaks()}
+    # when the signals are read again with the masker of now
+    result = signals_reanalyse(allow_fallback=True)
+    # then no stored copy names the writer: the merge's correction holds both titles as masked,
+    # the rest of it as it was
+    assert _leaks() == []
+    correction.refresh_from_db()
+    masked = "Đơn kiến nghị của ông <name>"
+    assert correction.before == {"source_title": masked, "target_title": masked}
+    assert correction.after == {"merged_into": target.pk}
+    assert result.remasked["corrections"] == 1
+    # and a run again finds nothing more to mask
+    assert not signals_reanalyse(allow_fallback=True).remasked
 
 
 def test_the_audit_log_is_searched_for_the_titles_among_the_issues_events_only(

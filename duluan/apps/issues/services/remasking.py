@@ -7,7 +7,7 @@ not reach:
 
 - an issue's automatic title, lent by one of its signals (:func:`~..titles.title_from_text`),
   and the same title in the history of officials' corrections (``Correction.before`` of a
-  rename or a split: the title the issue had);
+  rename or a split: the title the issue had; of a merge: the titles of both issues);
 - its key words (``summary_terms``), the profile its title was chosen by (``title_vector``) and
   its search key;
 - the terms its cluster keeps in the clusterer's saved state, from which later key words come;
@@ -49,6 +49,9 @@ from ..models import Correction, Issue
 from ..titles import ISSUE_TITLE_MAX, title_from_terms, title_from_text
 
 _ISSUE_FIELDS = ("title", "summary_terms", "title_vector", "search_key")
+# Where a correction's ``before`` holds an issue's title (.corrections): a rename's and a split's
+# issue, a merge's two.
+_TITLES_BEFORE = ("title", "source_title", "target_title")
 
 
 @dataclass(frozen=True)
@@ -180,15 +183,21 @@ def _remask_issue(issue: Issue, titles: Mapping[str, str], gone: set[str]) -> bo
 
 
 def _remask_corrections(titles: Mapping[str, str]) -> int:
-    """Replace, in the officials' corrections, an issue's former title (``before``) lent by these
-    signals as they were with the title they lend now; the number of corrections changed. What
+    """Replace, in the officials' corrections, an issue's former titles (``before``) lent by these
+    signals as they were with the titles they lend now; the number of corrections changed. What
     an official typed (``after``) stays."""
     if not titles:
         return 0
+    lent = list(titles)
+    held = Q()
+    for key in _TITLES_BEFORE:
+        held |= Q(**{f"before__{key}__in": lent})
     changed = []
-    for correction in Correction.objects.filter(before__title__in=list(titles)).only("pk", "before"):
+    for correction in Correction.objects.filter(held).only("pk", "before"):
         before = dict(correction.before)
-        before["title"] = titles[before["title"]]
+        for key in _TITLES_BEFORE:
+            if isinstance(before.get(key), str) and before[key] in titles:
+                before[key] = titles[before[key]]
         correction.before = before
         changed.append(correction)
     bulk_update_by_pk(changed, ["before"])
