@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from duluan.apps.accounts.admin_site import admin_site
 from duluan.apps.accounts.permissions import can_use_admin
 
+from .confidential import case_title_masked
 from .models import CalendarOverride, Case, LegalLimit, RoutingRule
+from .selectors import case_search
 from .services.routing import PRECEDENCE_VI
 
 
@@ -105,13 +107,23 @@ class CalendarOverrideAdmin(AdministratorsEdit):
     actions = [add_shipped_overrides]
 
 
+# A case's words as the citizen wrote them, and the keys its title is searched by as written.
+_AS_WRITTEN = ("title", "description", "search_key", "search_key_masked")
+
+
 @admin.register(Case, site=admin_site)
 class CaseAdmin(AdministratorsEdit):
-    """Read-only: cases change only through the workflow (every change audited)."""
+    """Read-only: cases change only through the workflow (every change audited).
+
+    The administrator passes no identity gate (:func:`~.permissions.can_read_case_text`: only a
+    case's handlers do, a superuser neither): the title is shown and searched masked, as the case
+    list shows it to them (:func:`~.confidential.case_title_masked`, :func:`~.selectors.case_search`);
+    the words as written, and the title's search keys, are not shown.
+    """
 
     list_display = (
         "code",
-        "title",
+        "title_masked",
         "kind",
         "status",
         "lead_agency",
@@ -120,11 +132,21 @@ class CaseAdmin(AdministratorsEdit):
         "resolve_due",
     )
     list_filter = ("status", "kind", "channel")
-    search_fields = ("code", "title")
-    exclude = ("description",)
+    list_select_related = ("complainant", "lead_agency")
+    search_fields = ("code",)  # and the masked title: get_search_results
+    exclude = _AS_WRITTEN
+
+    @admin.display(description=_("tiêu đề"))
+    def title_masked(self, case: Case) -> str:
+        return case_title_masked(case)
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(case_search(request.user, search_term)), False
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Case._meta.fields if f.name != "description"]
+        return ["title_masked", *(f.name for f in Case._meta.fields if f.name not in _AS_WRITTEN)]
 
     def has_add_permission(self, request):
         return False
