@@ -296,6 +296,9 @@ def test_a_unit_after_or_inside_a_fronted_clause_before_a_verb_of_telling_is_the
         ("Sau khi về Hà Nội, Đông Anh khai đã bán chiếc xe.", ["Hà Nội"]),
         # a ward of Hà Nội ends it, and the name after it is a city of Nghệ An
         ("Tại phường Thanh Trì, Vinh cho biết đã trả lại tiền.", ["Thanh Trì"]),
+        # a district of Hà Nội, a town of Nghệ An, or the 2025 ward of Nghệ An that town became,
+        # which lies in Vinh's province but never lay in the city Vinh
+        ("Tại Hoàng Mai, Vinh cho biết đã trả lại tiền.", ["Hoàng Mai"]),
     ],
 )
 def test_a_bare_name_after_a_fronted_clause_ending_with_a_unit_it_cannot_follow_is_a_person(
@@ -305,6 +308,18 @@ def test_a_bare_name_after_a_fronted_clause_ending_with_a_unit_it_cannot_follow_
     # that cannot be a parent of that unit, before a verb of telling
     # when places are found, then only the clause's unit is: the name after it is the person who tells
     assert [m.surface for m in gazetteer.find(text)] == surfaces
+
+
+def test_a_2025_unit_is_followed_in_an_address_only_by_the_districts_its_land_lay_in(gazetteer):
+    # given a name of 2025 wards (phường Hoàng Mai of Nghệ An, once thị xã Hoàng Mai; of Hà Nội)
+    # and districts, then the city Vinh of the same province, and an old ward then the district
+    # it lay in before it moved (Lĩnh Nam, of Thanh Trì until 2003, of Hoàng Mai since)
+    # when asked whether the second may follow the first in an address
+    # then the ward of 2025 is followed by none of the districts its land did not lie in, however
+    # near, and the old ward still by the district of its own province
+    assert not gazetteer._follows_in_address("hoang mai", "vinh")
+    assert gazetteer._follows_in_address("linh nam", "thanh tri")
+    assert gazetteer._follows_in_address("hoang mai", "nghe an")
 
 
 def test_a_name_that_may_follow_a_fronted_clause_s_unit_in_an_address_is_a_unit(gazetteer):
