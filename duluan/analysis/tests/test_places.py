@@ -900,6 +900,26 @@ def test_a_one_syllable_name_typed_without_diacritics_that_is_mostly_a_word_need
     assert [m.name for m in gazetteer.find("Tại Chũ, nông dân thu hoạch vải")] == ["Thị xã Chũ"]
 
 
+def test_a_ward_listed_after_a_ward_stays_one_before_the_province_both_lie_in(gazetteer):
+    # given the two wards of Đà Nẵng listed, then the city they lie in, after a comma or in brackets
+    texts = ["phường Hòa Khánh, Thanh Khê, TP Đà Nẵng", "Tại phường Hòa Khánh, Thanh Khê (Đà Nẵng), mưa lớn."]
+    for text in texts:
+        for when in (None, date(2026, 2, 1)):
+            # when places are found
+            found = gazetteer.find(text, when=when)
+            # then both are wards of the 2025 city, which is named as that city (the first ward
+            # was lost, the second read as the former district and the city as the old one)
+            assert _codes(found) == [
+                ("Hòa Khánh", "2025", "20200"),
+                ("Thanh Khê", "2025", "20209"),
+                ("Đà Nẵng", "2025", "48"),
+            ], (text, when)
+    # while an old commune, the old district it lay in and a province the 2025 units of those
+    # names do not bear the name of stay an address: Bình Phước is Đồng Nai's since 2025
+    found = gazetteer.find("xã Tân Tiến, Bù Đăng, Bình Phước")
+    assert [(m.surface, m.level) for m in found] == [("Bù Đăng", "district"), ("Bình Phước", "province")]
+
+
 def test_units_dissolved_before_the_pre2025_data_are_read_as_the_units_that_took_them_in(gazetteer):
     # given texts of 2007-2018 naming a ward, a district and two numbered districts since merged
     # into others (phường Phú Hòa into Đông Ba in 2021, huyện Yên Dũng into TP Bắc Giang in 2025,
