@@ -566,6 +566,8 @@ AND_RE = re.compile(r"(?<!\w)va(?!\w)")
 # ("từ Thanh Hóa đến Quảng Bình": a range is a list, of provinces there, not the commune Quảng Bình of
 # Thanh Hóa.)
 LIST_GAP_RE = re.compile(r"^\s*(?:,|;|va|cung|hoac|den|toi|-|–)\s*(?:(?:cac|2|3|4|5|hai|ba|bon|nam)\s+)?$")
+# The gaps of LIST_GAP_RE that join a range's ends.
+RANGE_GAP_RE = re.compile(r"^\s*(?:den|toi|-|–)")
 
 
 PLACE_WORDS_PATH = Path(__file__).resolve().parent.parent / "data" / "place_words.tsv"

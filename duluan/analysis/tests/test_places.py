@@ -920,6 +920,33 @@ def test_a_ward_listed_after_a_ward_stays_one_before_the_province_both_lie_in(ga
     assert [(m.surface, m.level) for m in found] == [("Bù Đăng", "district"), ("Bình Phước", "province")]
 
 
+def test_a_bare_name_listed_after_a_district_is_one_more_district_only_of_its_province(gazetteer):
+    # given a bare name after a district of Đà Nẵng, with the city named right after it: no
+    # district Hòa An lies in Đà Nẵng (Cao Bằng's does), a ward Hòa An does; and the district
+    # Tân Phú listed after another district of Hồ Chí Minh City (one of Đồng Nai bears the name)
+    texts = {
+        "phường Hòa Khánh, Thanh Khê, Hòa An của TP Đà Nẵng": ("Hòa An", "commune", "48"),
+        "Người dân ở Liên Chiểu, Hòa An của TP Đà Nẵng": ("Hòa An", "commune", "48"),
+        "Nước máy vẫn chập chờn (quận Tân Bình, Tân Phú).": ("Tân Phú", "district", "79"),
+    }
+    for text, (name, level, province) in texts.items():
+        for when in (None, date(2018, 5, 1)):
+            # when places are found
+            found = {m.surface: m for m in gazetteer.find(text, when=when)}
+            # then the name is the unit of its level in the province of the unit before or after
+            unit = gazetteer.unit(found[name].scheme, found[name].code)
+            assert (unit.level, unit.province_code) == (level, province), (text, when)
+    # while at a range's end, which may lie anywhere, a name is still one more unit of the
+    # level of the one before (typed without diacritics: "Dong Hoi" is also a commune of Hà Nội)
+    found = gazetteer.find("Phu Tho - Ha Noi, Vinh - Dong Hoi", when=date(2007, 1, 1))
+    assert [(m.surface, m.code) for m in found] == [
+        ("Phu Tho", "25"),
+        ("Ha Noi", "01"),
+        ("Vinh", "412"),
+        ("Dong Hoi", "450"),
+    ]
+
+
 def test_units_dissolved_before_the_pre2025_data_are_read_as_the_units_that_took_them_in(gazetteer):
     # given texts of 2007-2018 naming a ward, a district and two numbered districts since merged
     # into others (phường Phú Hòa into Đông Ba in 2021, huyện Yên Dũng into TP Bắc Giang in 2025,
