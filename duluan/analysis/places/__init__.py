@@ -20,7 +20,9 @@ for each hit
    either scheme through the succession) is named nearby wins — the closest, and one named after it,
    most — then one in the configured home province; a tie is reported with its ``candidates``; a
    commune whose address names a parent none of its candidates lies in is dropped (the unit meant is
-   missing from the data);
+   missing from the data); a name named again where nothing near it supports any of its units is
+   the unit its last such naming before it was read as (``H. Phong Điền (TT-Huế)``, then ``(H.Phong
+   Điền)``), unless the two follow different type words;
 4. **the scheme**: before 1/7/2025 (``when``) the pre-2025 one, after it the 2025 one; without a date the
    text decides — an unmarked district (``huyện Lạng Giang``) or pre-2025-only name puts the text in the
    old scheme, ``(cũ)`` after a name or a 2025-only unit in the new one, and a name followed by ``cũ``
@@ -28,7 +30,10 @@ for each hit
 
 Names of districts and communes dissolved before the data's pre-2025 snapshot (``huyện Yên Dũng``,
 ``quận 9``, ``phường Quán Trữ``), which the data keeps only as folded keys, are indexed too
-(:mod:`duluan.analysis.places.former`) and read as the unit that took each in, with any diacritics.
+(:mod:`duluan.analysis.places.former`) and read as the unit that took each in, with any diacritics;
+such a name gives way to a unit that bears it now unless an ancestor of the unit it names is named
+nearby, or the text reads its district and no unit that bears the name now has an ancestor named
+nearby (``X.Điền Hải`` in news of huyện Phong Điền, Thừa Thiên - Huế).
 
 Spans are offsets into the original text and cover the unit's name as written (``Tân Dĩnh`` in
 ``xã Tân Dĩnh``); the type word belongs to the span only where it is part of the name (``Quận 1``,

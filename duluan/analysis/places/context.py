@@ -60,10 +60,11 @@ TYPE_BEFORE_RE = re.compile(
 # number a congress ("khóa X. Đồng thời", "Đại hội X. Tôi"), sign a photograph ("Ảnh: X.T") or end
 # a product's name ("iPhone X. Đây", "Mac OS X. Với"). Reading it adds one detection over the
 # corpora's 155,262 texts and the 340 of the citizen messages' gold set, "UBND X.Điền Hải", and
-# changes none; that commune of Huế is read as Cà Mau's xã Điền Hải, as it is with "xã" written
-# out (the data keeps Huế's only as a former name of phường Phong Hải, and the text's district
-# before it, "(H.Phong Điền)", is read as Cần Thơ's); the other, "Tại X. Điền Hải (H.Phong
-# Điền)", is dropped, as "xã Điền Hải (H.Phong Điền)" is.
+# changes none. That commune of Huế (the data keeps it only as a former name of phường Phong Hải)
+# was read as Cà Mau's xã Điền Hải, as it was with "xã" written out, and the other, "Tại X. Điền
+# Hải (H.Phong Điền)", dropped, its district read as Cần Thơ's; since 2026-12-08 both are Huế's,
+# as the text's "H. Phong Điền (TT-Huế)" says (Gazetteer._resolve_all: a name named again, a
+# former name in a district the text reads).
 # Not before a one-syllable name: TYPED_WORD_RE does not read "x.". Matched on the folded text, up
 # to the "x.".
 COMMUNE_ABBREVIATION_BEFORE_RE = re.compile(

@@ -947,6 +947,68 @@ def test_a_bare_name_listed_after_a_district_is_one_more_district_only_of_its_pr
     ]
 
 
+def test_a_name_named_again_far_from_its_support_is_the_unit_it_was_read_as(gazetteer):
+    # given 2018 news (as TC201805's) naming Huế's Phong Điền with its province, then again, 250
+    # characters on, with the commune Điền Hải that the data keeps as a former name of phường
+    # Phong Hải there; "H." (huyện) fits Cần Thơ's huyện Phong Điền better than Huế's thị xã
+    text = (
+        "Triều cường làm vỡ đê tại một số nơi ở H. Phong Điền (TT-Huế). Ngày 5-2, UBND H. Phong Điền"
+        " đã huy động lực lượng, phương tiện để gia cố đê, cứu lúa ngập, giúp người dân kịp gieo cấy"
+        " lại. Tại X. Điền Hải (H.Phong Điền), đoạn đê nội đồng ở thôn 6 vỡ dài hơn 10 m. Nước theo"
+        " triều cường tràn vào ruộng gây ngập sâu diện tích lúa đã gieo sạ. Ông Nguyễn Xuân Công, Chủ"
+        " tịch UBND X.Điền Hải cho biết, 15ha lúa bị ngập."
+    )
+    # when places are found
+    found = gazetteer.find(text, when=date(2018, 2, 6))
+    # then every Phong Điền is Huế's, and both Điền Hải the commune of it (the first was lost, its
+    # district read as Cần Thơ's, the second read as Bạc Liêu's xã Điền Hải)
+    assert _codes(found) == [
+        ("Phong Điền", "pre2025", "476"),
+        ("Huế", "pre2025", "46"),
+        ("Phong Điền", "pre2025", "476"),
+        ("Điền Hải", "pre2025", "19843"),
+        ("Phong Điền", "pre2025", "476"),
+        ("Điền Hải", "pre2025", "19843"),
+    ]
+    # while a name after another type word than its first naming's is not read as that unit:
+    # "TX Cao Lãnh" is not the "huyện Cao Lãnh" of the same text
+    found = gazetteer.find(
+        "Người dân xã Mỹ Hiệp, huyện Cao Lãnh, tỉnh Đồng Tháp nuôi cá. Cá bị trộm mất, bỗng dưng nghe"
+        " tin đồng nghiệp ở tận TX Cao Lãnh nói có người đem cá tới bán, họ cứ mua.",
+        when=date(2006, 1, 1),
+    )
+    district, town = (m.code for m in found if m.surface == "Cao Lãnh")
+    assert district == "873"
+    assert town != "873"
+
+
+def test_a_former_name_in_a_district_the_text_reads_is_that_unit(gazetteer):
+    # given news of huyện Phong Điền (Thừa Thiên - Huế), then, farther than a name's context
+    # reaches, its commune Điền Hải, which the data keeps only as a former name of phường Phong
+    # Hải (Bạc Liêu's xã Điền Hải bears the name now)
+    text = (
+        "Mưa lớn ở huyện Phong Điền, tỉnh Thừa Thiên Huế làm vỡ đê. Nước theo triều cường tràn vào"
+        " ruộng gây ngập sâu diện tích lúa đã gieo sạ ở nhiều thôn của địa phương. Ông Nguyễn Xuân"
+        " Công, Chủ tịch UBND xã Điền Hải cho biết đã gia cố đê."
+    )
+    for when in (date(2018, 2, 6), None):
+        # when places are found
+        found = gazetteer.find(text, when=when)
+        # then the commune is Huế's (it was Bạc Liêu's)
+        assert [(m.surface, m.code) for m in found][-1] == ("Điền Hải", "19843"), when
+    # while without its district the name is the commune that bears it now, and so it is where
+    # that commune's ancestor is named nearby (the ward Bình An of Dĩ An, not the former ward of
+    # quận 2 in Thủ Đức, named too)
+    alone = gazetteer.find(
+        "Ông Công, Chủ tịch UBND xã Điền Hải cho biết đã gia cố đê.", when=date(2018, 2, 6)
+    )
+    assert _codes(alone) == [("Điền Hải", "pre2025", "31985")]
+    plants = gazetteer.find(
+        "Nguồn nước của các nhà máy nước Thủ Đức, Biên Hòa, Bình An, Dĩ An bị đe dọa.", when=date(2006, 1, 1)
+    )
+    assert ("Bình An", "pre2025", "25951") in _codes(plants)
+
+
 def test_units_dissolved_before_the_pre2025_data_are_read_as_the_units_that_took_them_in(gazetteer):
     # given texts of 2007-2018 naming a ward, a district and two numbered districts since merged
     # into others (phường Phú Hòa into Đông Ba in 2021, huyện Yên Dũng into TP Bắc Giang in 2025,
