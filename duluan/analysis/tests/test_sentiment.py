@@ -729,6 +729,21 @@ def test_a_bare_mention_of_an_official_is_found_and_an_opinion_of_one_is_not():
     assert cue.topic == "neutral" and "cán bộ" in cue.names and "diadanh" in cue.parts
 
 
+def test_a_capitalised_first_word_is_no_name_in_a_bare_mention():
+    # given the cue of a bare mention, and short texts whose first word, written with a capital
+    # as a sentence's is, stands before a name the cue knows ("phòng", "trường", "đội", "sở"), as
+    # in sentences of the corpora
+    cue = bare_mention_cue(BARE_MENTION_BOOST)
+    texts = ["Hải Phòng.", "Thị trường.", "Đồng đội...", "Công sở", "Thi truong van phong TP."]
+    # when it reads them
+    # then the first word is no proper name, and none is a bare mention
+    assert [t for t in texts if cue.find(t) is not None] == []
+    # while a capital after the first word still names ("Cán bộ phường Suối Hoa"), and a first
+    # word the cue knows still begins a mention
+    assert cue.find("Cán bộ phường Suối Hoa") == ("cán bộ", "")
+    assert cue.find("Phòng giáo dục huyện Yên Dũng.") == ("phòng", "")
+
+
 def _typed_bare(text: str) -> str:
     """``text`` typed without diacritics, its capitals kept ("Trạm y tế xã Song Mai." -> "Tram y
     te xa Song Mai.")."""
