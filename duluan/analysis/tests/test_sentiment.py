@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import random
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -776,6 +777,46 @@ def test_a_bare_mention_typed_without_diacritics_is_found_but_not_by_a_word_othe
     assert cue.find("Truong cong an xa Lac Ve.") == ("cong an", "")
     # while a text written with its diacritics is read by the words as written
     assert cue.find("Trưởng công an xã.") == ("trưởng", "") and cue.find("Ban quản lý chợ.") is not None
+
+
+def test_a_name_after_a_unit_begins_a_second_mention_that_only_a_joiner_or_a_mark_brings_in():
+    # given the cue of a bare mention, and texts that say what one official does to another, the
+    # verb typed without diacritics folded to a part ("bắn", shot, as "ban", the hamlet "bản"),
+    # written as no verb, or unknown, and the news headline whose copy typed so the cue misread
+    cue = bare_mention_cue(BARE_MENTION_BOOST)
+    said = [
+        "Cong an xa ban chu tich xa",
+        "diadanh: Cong an xa ban chu tich xa",
+        "Cong an xa Tan My ban chu tich xa",
+        "Truong Cong an ban Chu tich xa",
+        "Cong an xa thue can bo",
+        "Công an xã bản chủ tịch xã",
+        "Công an xã chủ tịch xã",
+    ]
+    # when it reads them
+    # then none is a bare mention: a name after the unit that closes a mention begins another
+    assert [t for t in said if cue.find(t) is not None] == []
+    # while two mentions joined by a joiner or a mark are, and so is a unit before any name
+    joined = [
+        "Cán bộ xã Tân Mỹ và công an xã.",
+        "Can bo xa Tan My va cong an xa.",
+        "Công an xã, chủ tịch xã.",
+        "Cán bộ tiếp dân của huyện.",
+        "Ấp trưởng.",
+    ]
+    assert [cue.find(t) for t in joined] == [
+        ("cán bộ", ""),
+        ("can bo", ""),
+        ("công an", ""),
+        ("cán bộ", ""),
+        ("trưởng", ""),
+    ]
+    # and a cue of a model file written before it knew units reads the headline as it did
+    assert replace(cue, units=(), joiners=()).find(said[0]) == ("cong an", "")
+    # its units and joiners are among its parts
+    assert {"xã", "bản", "diadanh"} <= set(cue.units) and set(cue.joiners) == {"và", "cùng", "của"}
+    with pytest.raises(ValueError, match="among its parts"):
+        replace(cue, units=("ngõ",))
 
 
 def test_a_bare_mention_of_an_official_reads_neutral_by_its_cue(tmp_path):

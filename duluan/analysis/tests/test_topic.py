@@ -636,6 +636,29 @@ def test_a_bare_mention_typed_without_diacritics_reads_as_other_by_its_cue():
     np.testing.assert_allclose(margins, plain, atol=1e-6)
 
 
+def test_a_headline_typed_without_diacritics_with_a_verb_between_two_officials_is_no_bare_mention():
+    # given a topic model that learnt officials' names in news of floods, with the cue of a bare
+    # mention aimed at the catch-all topic, and the same cue as a model file written before the
+    # cue knew units carries it
+    from dataclasses import replace
+
+    texts, labels = zip(*(TOY + OFFICIALS_AT_WORK), strict=True)
+    cue = bare_mention_cue(BARE_MENTION_BOOST, topic="other")
+    cued = TopicClassifier(min_count=1, calibration_fraction=0, cues=(cue,)).fit(list(texts), list(labels))
+    said = ["Cong an xa ban chu tich xa", "Cong an xa Tan My ban chu tich xa Tan My"]
+    # when it reads a headline saying what one official did to another ("Công an xã bắn chủ
+    # tịch xã"), typed without diacritics
+    margins = cued.decision_function(said)
+    cued.cues = ()
+    plain = cued.decision_function(said)
+    # then the cue does not fire: the model reads it as it would without the cue
+    np.testing.assert_allclose(margins, plain, atol=1e-6)
+    # (the cue of a model file written before read "bắn", folded to "ban", as the hamlet "bản",
+    # and the headline as other, as it still does until the model is rebuilt)
+    cued.cues = (replace(cue, units=(), joiners=()),)
+    assert [p.label for p in cued.predict(said)] == ["other"] * 2
+
+
 def test_version_1_and_2_files_still_load_and_unknown_versions_are_refused(tmp_path):
     # given a toy model written as earlier engines did (the estimator pickled inside the
     # envelope with its SHA-256; compressed in format 1), and as a future format 99
