@@ -67,6 +67,7 @@ from .services import (
     place_resolve,
     signals_ingest_batch,
     signals_known,
+    stored_text,
 )
 
 IMPORT_CHANNELS = (
@@ -320,6 +321,7 @@ def signals_import_file(
                         near_index=near,
                         audit=False,
                         known=run.known_for(queued, channel),
+                        stored=queued.stored,
                     )
                     run.after_batch(result.created)
                     run.remember(result.created, pending)
@@ -631,14 +633,25 @@ class _Queued:
     items: list[SignalInput]
     known: dict[str, int]
     stamp: tuple[int, int] | None
+    # The text and title each item not stored then is stored with (None for the others): the
+    # rows analysed read them, and the write path stores them (signals_ingest_batch's ``stored``).
+    stored: list[tuple[str, str] | None]
 
 
 def _to_analyse(items: list[SignalInput], pending: deque, run: _ImportRun) -> list[dict[str, Any]]:
-    """Queue a batch and return the rows the workers must analyse: those not stored yet."""
+    """Queue a batch and return the rows the workers must analyse: those not stored yet, each
+    read as it is stored (:func:`~.services.stored_text`, kept with the batch): the title is
+    masked once, and the write path stores what was read, as a single submission is analysed as
+    it was cleaned."""
     keys = [item_key(it) for it in items]
     known = signals_known(channel=items[0].channel, keys=keys)
-    pending.append(_Queued(items, known, run.stamp()))
-    return [analysis_row(it, key) for it, key in zip(items, keys, strict=True) if key not in known]
+    stored = [None if key in known else stored_text(it) for it, key in zip(items, keys, strict=True)]
+    pending.append(_Queued(items, known, run.stamp(), stored))
+    return [
+        analysis_row(it, key, stored=text_title)
+        for it, key, text_title in zip(items, keys, stored, strict=True)
+        if text_title is not None
+    ]
 
 
 def print_progress_bar(unit: str = " dòng"):  # pragma: no cover - thin tqdm adapter for commands

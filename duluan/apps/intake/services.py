@@ -363,10 +363,12 @@ def private_values(reporter: Mapping[str, Any] | None) -> PersonValues | None:
     return person if any((person.name, person.address, person.phone, person.email)) else None
 
 
-def analysis_row(item: SignalInput, key: str, *, stored: bool = False) -> dict[str, Any]:
-    """The row the per-row analysis reads for ``item`` (:func:`~.analysis.analyse_rows`);
-    ``stored``: its text and title are already as stored (:func:`_clean`), not masked again."""
-    text, title = (item.text, item.title) if stored else stored_text(item)
+def analysis_row(item: SignalInput, key: str, *, stored: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The row the per-row analysis reads for ``item`` (:func:`~.analysis.analyse_rows`): its
+    text and title as stored, ``stored`` where the caller has them (:func:`stored_text`'s, as
+    :func:`_clean` stored them), so that the title is not masked a second time; computed here
+    otherwise."""
+    text, title = stored if stored is not None else stored_text(item)
     row = {"key": key, "text": text, "title": title, "created_at": item.created_at}
     private = private_values(item.reporter)
     if private:
@@ -374,8 +376,10 @@ def analysis_row(item: SignalInput, key: str, *, stored: bool = False) -> dict[s
     return row
 
 
-def _clean(item: SignalInput) -> SignalInput:
-    item.text, item.title = stored_text(item)
+def _clean(item: SignalInput, stored: tuple[str, str] | None = None) -> SignalInput:
+    """``item`` as a signal stores it; its text and title ``stored`` where the caller computed
+    them (:func:`stored_text`), so that the title is masked once."""
+    item.text, item.title = stored if stored is not None else stored_text(item)
     item.source = nfc(item.source)[:200]
     item.place_text = nfc(item.place_text)[:300]
     return item
@@ -407,6 +411,7 @@ def signals_ingest_batch(
     near_index: StoredNearIndex | None = None,
     audit: bool = True,
     known: Mapping[tuple[str, str], int] | None = None,
+    stored: Sequence[tuple[str, str] | None] | None = None,
 ) -> IngestResult:
     """Store a batch of items: validate, skip known ones, analyse, dedupe, save, cluster, audit.
 
@@ -424,6 +429,10 @@ def signals_ingest_batch(
         known: The stored signals among the items' keys, ``(channel, key) → id``, when the caller
             knows them for certain (a bulk import that has held the clusterer's lock since it
             looked them up, see ``imports._ImportRun.known_for``); looked up here otherwise.
+        stored: Per item, in order, the text and title it is stored with (:func:`stored_text`),
+            where the caller computed them from the item as given to analyse it (a bulk import:
+            ``imports._to_analyse``), so that its title is masked once; computed here where
+            ``None``.
 
     Returns:
         The signals created, the duplicates (items already stored, with the existing signal's
@@ -447,7 +456,7 @@ def signals_ingest_batch(
             result.rejects.append(IngestReject(item.row, key, "duplicate_in_file", DUPLICATE_IN_FILE))
             continue
         seen[(item.channel, key)] = i
-        good.append((i, _clean(item), key))
+        good.append((i, _clean(item, stored[i] if stored else None), key))
 
     with transaction.atomic():
         # Items already stored: the channel and its key identify them (idempotent re-delivery).
@@ -474,7 +483,7 @@ def signals_ingest_batch(
         given = analyses or {}
         missing = [(it, key) for _, it, key in fresh if key not in given]
         if missing:
-            rows = [analysis_row(it, key, stored=True) for it, key in missing]  # cleaned above
+            rows = [analysis_row(it, key, stored=(it.text, it.title)) for it, key in missing]  # cleaned
             given = {**given, **{a.key: a for a in analyse_rows(rows)}}
         done = [given[key] for _, _, key in fresh]
         ready = []

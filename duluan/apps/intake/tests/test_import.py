@@ -177,6 +177,63 @@ def test_a_title_longer_than_is_stored_is_read_as_stored(tmp_path, workers):
     assert services.places_kept(now.places) == signal.places
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_imported_title_is_masked_once_and_stored_as_the_analysis_read_it(tmp_path, monkeypatch, workers):
+    # given rows titled with their sender's name and phone, one of them already stored
+    header = ["id", "title", "text", "name", "phone", "created_at"]
+    rows = [
+        [
+            f"T{i}",
+            f"Đơn của ông Trịnh Quốc Khánh {i}, 0912 345 67{i}",
+            f"Đường ở phường Vũ Ninh ngập sâu sau mưa, số {i}",
+            f"Trịnh Quốc Khánh {i}",
+            f"091234567{i}",
+            "2025-09-01",
+        ]
+        for i in range(3)
+    ]
+    run(write_csv(tmp_path / "first.csv", [header, rows[0]]), channel="hotline")
+    masked = []  # the titles masked, as services.stored_text masks each
+    title_of = services.stored_title
+    monkeypatch.setattr(
+        services, "stored_title", lambda title, *a, **kw: masked.append(title) or title_of(title, *a, **kw)
+    )
+    # when the three are imported
+    report = run(write_csv(tmp_path / "all.csv", [header, *rows]), channel="hotline", workers=workers)
+    # then each title was masked once: the new ones to be analysed and stored (before, twice:
+    # for the analysis, then again to be stored), the one stored already as it is checked
+    assert (report.created, report.duplicates) == (2, 1)
+    assert sorted(masked) == [row[1] for row in rows]
+    # and each signal stores the title and text as masked, read as stored (the places' offsets
+    # point into them, and a reading of them is the one stored)
+    from duluan.apps.intake.analysis import analyse_rows
+
+    for row in rows[1:]:
+        signal = Signal.objects.get(external_id=row[0])
+        reporter = {"name": row[3], "phone": row[4], "email": "", "address": ""}
+        assert signal.title == title_of(row[1], reporter, text=row[2]) == "Đơn của ông <name>, <phone>"
+        full = f"{signal.title}\n{signal.text}"
+        assert [full[p["start"] : p["end"]].lower() for p in signal.places] == ["vũ ninh"]
+        (now,) = analyse_rows(
+            [
+                {
+                    "key": "k",
+                    "text": signal.text,
+                    "title": signal.title,
+                    "created_at": signal.created_at,
+                    "private": services.private_values(reporter),
+                }
+            ]
+        )
+        assert (now.normalised, now.topic["label"], now.topic["score"], now.sentiment["intensity"]) == (
+            signal.text_masked,
+            signal.topic,
+            signal.topic_score,
+            signal.intensity,
+        )
+        assert services.places_kept(now.places) == signal.places
+
+
 def test_a_mapping_names_the_columns_and_rows_without_ids_are_keyed_by_content(tmp_path):
     path = write_csv(
         tmp_path / "hotline.csv",
