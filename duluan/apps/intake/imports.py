@@ -38,7 +38,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import sys
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -647,10 +647,14 @@ def _to_analyse(items: list[SignalInput], pending: deque, run: _ImportRun) -> li
     known = signals_known(channel=items[0].channel, keys=keys)
     stored = [None if key in known else stored_text(it) for it, key in zip(items, keys, strict=True)]
     pending.append(_Queued(items, known, run.stamp(), stored))
+    # A key the batch repeats is left to the write path, which analyses the row it keeps (the
+    # first that can be stored): the readings are matched to the rows by key, and the last row's
+    # was stored with the first one's words.
+    repeated = {key for key, count in Counter(keys).items() if count > 1}
     return [
         analysis_row(it, key, stored=text_title)
         for it, key, text_title in zip(items, keys, stored, strict=True)
-        if text_title is not None
+        if text_title is not None and key not in repeated
     ]
 
 

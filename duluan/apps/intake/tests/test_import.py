@@ -153,6 +153,34 @@ def test_a_reimport_adds_nothing(tmp_path):
 
 
 @pytest.mark.parametrize("workers", [1, 2])
+def test_a_row_whose_id_an_earlier_row_of_its_batch_had_lends_it_no_reading(tmp_path, workers):
+    # given a file whose second row repeats the first one's id with other words and another
+    # place, and a third row that repeats it after a row whose date cannot be read
+    header = ["id", "text", "created_at"]
+    rows = [
+        ["A1", "Đường ở phường Vũ Ninh ngập sâu sau mưa", "2025-09-01"],
+        ["A1", "Trạm y tế xã Tân Dĩnh thiếu thuốc, người bệnh phải chờ cả buổi", "2025-09-02"],
+        ["B1", "Đèn đường ở phường Đa Mai hỏng cả tháng", "ngày mai"],
+        ["B1", "Bệnh viện huyện quá tải, người bệnh nằm ghép ở xã Tân Dĩnh", "2025-09-03"],
+    ]
+    # when it is imported
+    report = run(write_csv(tmp_path / "trung.csv", [header, *rows]), channel="hotline", workers=workers)
+    # then the first row of each id that can be stored is, read as it is written: before, a row
+    # was stored with the reading of the last row of its id (the flooded ward read as the
+    # health station's commune)
+    assert report.created == 2
+    from duluan.apps.intake.analysis import analyse_rows
+
+    for external_id, text in (("A1", rows[0][1]), ("B1", rows[3][1])):
+        signal = Signal.objects.get(external_id=external_id)
+        assert signal.text == text
+        row = {"key": "k", "text": signal.text, "title": signal.title, "created_at": signal.created_at}
+        (now,) = analyse_rows([row])
+        assert (now.topic["label"], now.topic["score"]) == (signal.topic, signal.topic_score)
+        assert services.places_kept(now.places) == signal.places
+
+
+@pytest.mark.parametrize("workers", [1, 2])
 def test_a_title_longer_than_is_stored_is_read_as_stored(tmp_path, workers):
     # given a row without an id whose title is longer than a signal keeps, naming a ward in its text
     title = "Phản ánh " + "rất dài " * 80
