@@ -1348,13 +1348,23 @@ DENIED_COMPLAINTS = (
 )
 
 
+@pytest.fixture(scope="module")
+def shipped_sentiment() -> SentimentClassifier:
+    """The default model built as shipped, once for the module's tests that only read it: a build
+    is the longest step of the engines' tests (1.5-3 minutes of CPU on a quiet machine). Those
+    tests share an ``xdist_group``, which pytest's options keep on one worker (``--dist loadgroup``
+    in pyproject.toml), so that the two workers do not each build it."""
+    return build_default_sentiment_model()
+
+
 @pytest.mark.slow
 @needs_data
-def test_default_model_reads_plain_complaints_as_complaints_and_denied_ones_as_none():
+@pytest.mark.xdist_group("shipped_sentiment")
+def test_default_model_reads_plain_complaints_as_complaints_and_denied_ones_as_none(shipped_sentiment):
     # given short complaints in the terms file's words, complaint words denied, an official's
     # misconduct in other words, and officials' careless or high-handed conduct
     # when the default model is built as shipped and reads them
-    model = build_default_sentiment_model()
+    model = shipped_sentiment
     complaints = [p.label for p in model.predict(list(PLAIN_COMPLAINTS))]
     denied = [p.label for p in model.predict(list(DENIED_COMPLAINTS))]
     misconduct = [p.label for p in model.predict(list(MISCONDUCT_COMPLAINTS))]
@@ -1390,13 +1400,14 @@ def test_default_model_reads_plain_complaints_as_complaints_and_denied_ones_as_n
 
 @pytest.mark.slow
 @needs_data
-def test_default_model_reads_the_mood_of_news_headlines_and_letters_it_never_learnt():
+@pytest.mark.xdist_group("shipped_sentiment")
+def test_default_model_reads_the_mood_of_news_headlines_and_letters_it_never_learnt(shipped_sentiment):
     # given the hand-labelled news gold set and the headlines, which no model learns
     gold = read_gold_texts(load_gold(SENTIMENT_GOLD_PATH), None)
     heads = read_gold_texts(load_gold(SENTIMENT_HEADLINES_PATH), None)
     moods = ["negative", "neutral", "positive"]
     # when the default model is built as shipped and labels them
-    model = build_default_sentiment_model()
+    model = shipped_sentiment
     for texts, accuracy, macro in (
         # 72.5 % accuracy and 71.8 macro-F1 were measured, against 33.3 % and 20.2 for the model
         # that knew students' and shoppers' words alone and no layout (it called 462 of the 480

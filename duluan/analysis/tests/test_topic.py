@@ -738,12 +738,15 @@ _STAGE_ROWS = [
 
 @pytest.fixture(scope="module")
 def shipped_model() -> TopicClassifier:
-    """The government model built as shipped, once for the module's tests that read it."""
+    """The government model built as shipped, once for the module's tests that read it: they
+    share an ``xdist_group``, which pytest's options keep on one worker (see test_sentiment's
+    ``shipped_sentiment``)."""
     return build_government_topic_model()
 
 
 @pytest.mark.slow
 @needs_data
+@pytest.mark.xdist_group("shipped_topic")
 def test_shipped_model_routes_written_messages_a_burst_water_pipe_and_a_newly_broken_road(shipped_model):
     # given the government model built as shipped
     from duluan.analysis.messages import MESSAGES_GOLD_PATH
@@ -766,6 +769,7 @@ def test_shipped_model_routes_written_messages_a_burst_water_pipe_and_a_newly_br
 
 @pytest.mark.slow
 @needs_data
+@pytest.mark.xdist_group("shipped_topic")
 def test_shipped_model_reads_a_bare_mention_of_an_official_as_other(shipped_model):
     # given the government model built as shipped, 80 texts that name officials or offices alone
     # and 80 that say something of them in the same names (complaints, praise, questions)
