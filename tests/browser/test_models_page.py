@@ -28,8 +28,10 @@ def test_coordinator_rebuilds_the_sentiment_model_and_watches_it_finish(page, pl
     panel = page.get_by_test_id("model-sentiment")
     expect(panel.get_by_test_id("build-sentiment")).to_have_count(0)
     expect(panel.locator("progress")).to_be_visible(timeout=30_000)
-    # and, with the page left alone, it ends (about a minute on two cores) and shows the new file
-    expect(panel.get_by_test_id("builds")).to_contain_text("Xong", timeout=240_000)
+    # and, with the page left alone, it ends and shows the new file: 1.5-3 minutes on two quiet
+    # cores, 3.5 on a busy machine (2026-12-08: this test took 212 s while other tests ran), so
+    # it may take twice that before the test gives up
+    expect(panel.get_by_test_id("builds")).to_contain_text("Xong", timeout=480_000)
     expect(panel.get_by_test_id("builds")).to_contain_text("học 0 xác nhận")
     expect(panel).to_contain_text("tệp đã học 0")
     expect(panel.get_by_test_id("build-sentiment")).to_be_visible()
