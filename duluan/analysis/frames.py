@@ -47,7 +47,7 @@ from duluan.analysis.normalise import (
     PLACEHOLDERS,
     fold,
     mask_personal_data,
-    personal_data_values,
+    personal_data_kinds,
 )
 
 __all__ = [
@@ -846,8 +846,14 @@ def mask_text_values(title: str, text: str) -> str:
         for words in _name_words(name)  # (a dict: each once, in order)
     }
     digits = _DIGIT_RUN.search(title) is not None
-    phones_or_emails = personal_data_values(text, (PHONE, EMAIL)) if "@" in title or digits else []
-    numbers = personal_data_values(text, (ID_NUMBER,)) if digits else []
+    # One search of the text for the kinds the title may write (an identity number only in digits).
+    values = (
+        personal_data_kinds(text, (PHONE, EMAIL, ID_NUMBER) if digits else (PHONE, EMAIL))
+        if "@" in title or digits
+        else []
+    )
+    phones_or_emails = [value for kind, value in values if kind != ID_NUMBER]
+    numbers = [value for kind, value in values if kind == ID_NUMBER]
     if not names and not phones_or_emails and not numbers:
         return title
     folded = fold(title)

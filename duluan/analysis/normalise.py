@@ -56,6 +56,7 @@ __all__ = [
     "normalise",
     "normalise_many",
     "normalise_texts",
+    "personal_data_kinds",
     "personal_data_values",
     "syllables",
     "written_bare",
@@ -899,6 +900,12 @@ def personal_data_values(text: str, kinds: Collection[str] | None = None) -> lis
     Two texts that differ only there read alike once normalised; these tell them apart where it
     matters that they are two people's (:func:`duluan.analysis.dedupe.content_hash`).
     """
+    return [value for _, value in personal_data_kinds(text, kinds)]
+
+
+def personal_data_kinds(text: str, kinds: Collection[str] | None = None) -> list[tuple[str, str]]:
+    """:func:`personal_data_values` with the kind of each (:data:`PHONE`, :data:`ID_NUMBER`, …), for
+    a caller that treats kinds apart from one search of the text."""
     clean, _ = _visible(text)
     values = []
     for kind, start, end in _find_personal_data(clean):
@@ -906,7 +913,7 @@ def personal_data_values(text: str, kinds: Collection[str] | None = None) -> lis
             continue
         found = clean[start:end]
         values.append(
-            "".join(c for c in found if c.isalnum()) if kind in (PHONE, ID_NUMBER) else found.lower()
+            (kind, "".join(c for c in found if c.isalnum()) if kind in (PHONE, ID_NUMBER) else found.lower())
         )
     return values
 
